@@ -1,0 +1,44 @@
+# rasoat — the front door. `make` builds build/rasoat; `make scan` installs
+# what is missing, builds and scans this host; `make test` installs what is
+# missing, builds with ASan+UBSan (and the libFuzzer targets) and runs every
+# test; `make bench` runs the benchmarks.
+
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+REPORT ?= rasoat-report.html
+DB     ?= /var/lib/rasoat/rasoat.db
+
+.PHONY: all deps test-deps scan test bench clean
+
+all: build/rasoat
+
+deps:
+	@scripts/deps.sh build
+
+test-deps:
+	@scripts/deps.sh test
+
+build/Makefile: CMakeLists.txt | deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRS_TESTS=OFF >/dev/null
+
+build/rasoat: build/Makefile FORCE
+	@cmake --build build -j $(JOBS)
+
+FORCE:
+
+scan: build/rasoat
+	@build/rasoat scan --db $(DB) --html $(REPORT) --fail-on none; \
+	  echo "rasoat: HTML report written to $(REPORT)"
+
+test: test-deps
+	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+	  -DRS_SANITIZE=ON -DRS_FUZZ=ON >/dev/null
+	@cmake --build build-test -j $(JOBS)
+	@cd build-test && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+bench: build/rasoat
+	@for b in bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true
+
+clean:
+	rm -rf build build-test

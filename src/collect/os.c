@@ -1,0 +1,9 @@
+/* os.c — STUB: to be written. */
+#include "collect/facts.h"
+
+int rs_collect_os(const rs_host *h, rs_facts *f)
+{
+	(void)h;
+	(void)f;
+	return 0;
+}

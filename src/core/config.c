@@ -1,0 +1,236 @@
+/*
+ * config.c — the configuration file parser and setters (see config.h).
+ */
+#include "core/config.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/host.h"
+
+#define RS_CONFIG_MAX_BYTES (1u << 20)
+
+void rs_config_init(rs_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->max_size = 64ULL << 20;
+	c->threads = 0;
+	c->fail_on = RS_SEV_HIGH;
+	c->db_path = rs_strdup(RS_DEFAULT_DB);
+	c->recent_days = 7;
+}
+
+static void free_list(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
+void rs_config_free(rs_config *c)
+{
+	free_list(c->excludes, c->n_excludes);
+	free_list(c->rule_dirs, c->n_rule_dirs);
+	free(c->db_path);
+	memset(c, 0, sizeof(*c));
+}
+
+static void list_add(char ***items, size_t *n, const char *value)
+{
+	*items = rs_realloc(*items, (*n + 1) * sizeof(**items));
+	(*items)[(*n)++] = rs_strdup(value);
+}
+
+void rs_config_add_exclude(rs_config *c, const char *glob)
+{
+	list_add(&c->excludes, &c->n_excludes, glob);
+}
+
+void rs_config_add_rule_dir(rs_config *c, const char *dir)
+{
+	list_add(&c->rule_dirs, &c->n_rule_dirs, dir);
+}
+
+void rs_config_set_db(rs_config *c, const char *path)
+{
+	free(c->db_path);
+	c->db_path = rs_strdup(path);
+}
+
+bool rs_config_set_fail_on(rs_config *c, const char *value)
+{
+	if (strcmp(value, "none") == 0 || strcmp(value, "never") == 0) {
+		c->fail_never = true;
+		return true;
+	}
+	rs_severity s;
+	if (!rs_severity_parse(value, &s))
+		return false;
+	c->fail_on = s;
+	c->fail_never = false;
+	return true;
+}
+
+bool rs_config_set_size(unsigned long long *out, const char *value)
+{
+	char *end;
+	if (!*value || *value == '-')
+		return false;
+	errno = 0;
+	unsigned long long n = strtoull(value, &end, 10);
+	if (errno || end == value)
+		return false;
+	unsigned shift = 0;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: return false;
+	}
+	if ((*end == 'i' || *end == 'I') && shift)
+		end++;
+	if ((*end == 'b' || *end == 'B') && (shift || end[-1] != '\0'))
+		end++;
+	if (*end != '\0' || n > (ULLONG_MAX >> shift))
+		return false;
+	*out = n << shift;
+	return true;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+/* Applies one key; returns NULL or what was wrong with the value. */
+static const char *apply(rs_config *c, const char *key, const char *value, bool *known)
+{
+	long n;
+	*known = true;
+	if (!strcmp(key, "exclude")) {
+		if (!*value)
+			return "an empty pattern";
+		rs_config_add_exclude(c, value);
+	} else if (!strcmp(key, "rules")) {
+		if (!*value)
+			return "an empty directory";
+		rs_config_add_rule_dir(c, value);
+	} else if (!strcmp(key, "max_size")) {
+		if (!rs_config_set_size(&c->max_size, value) || c->max_size == 0)
+			return "not a size (a number with an optional K, M or G)";
+	} else if (!strcmp(key, "threads")) {
+		if (!rs_parse_long(value, &n) || n < 0 || n > 1024)
+			return "not a thread count (0 for one per core, or 1 to 1024)";
+		c->threads = (int)n;
+	} else if (!strcmp(key, "fail_on")) {
+		if (!rs_config_set_fail_on(c, value))
+			return "not a severity (info, low, medium, high, critical or none)";
+	} else if (!strcmp(key, "db")) {
+		if (!*value)
+			return "an empty path";
+		rs_config_set_db(c, value);
+	} else if (!strcmp(key, "one_file_system")) {
+		if (!parse_bool(value, &c->one_file_system))
+			return "not yes or no";
+	} else if (!strcmp(key, "recent_days")) {
+		if (!rs_parse_long(value, &n) || n < 0 || n > 36500)
+			return "not a number of days (0 to 36500)";
+		c->recent_days = (int)n;
+	} else {
+		*known = false;
+	}
+	return NULL;
+}
+
+int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name)
+{
+	int bad = 0;
+	int lineno = 0;
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = rs_strndup(p, n);
+		p += n + (nl ? 1 : 0);
+		lineno++;
+
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *s = rs_trim(line);
+		if (!*s) {
+			free(line);
+			continue;
+		}
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			rs_error("%s:%d: expected \"key = value\", found \"%.60s\"; fix or remove the line",
+				 name, lineno, s);
+			bad++;
+			free(line);
+			continue;
+		}
+		*eq = '\0';
+		char *key = rs_trim(s);
+		char *value = rs_trim(eq + 1);
+		if (value[0] == '"' && strlen(value) >= 2 && value[strlen(value) - 1] == '"') {
+			value[strlen(value) - 1] = '\0';
+			value++;
+		}
+		bool known;
+		const char *why = apply(c, key, value, &known);
+		if (!known) {
+			rs_error("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
+				 "threads, fail_on, db, one_file_system, recent_days",
+				 name, lineno, key);
+			bad++;
+		} else if (why) {
+			rs_error("%s:%d: bad value \"%.60s\" for %s: %s", name, lineno, value, key, why);
+			bad++;
+		}
+		free(line);
+	}
+	return bad;
+}
+
+int rs_config_load(rs_config *c, const char *path, bool must_exist)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		rs_error("%s: cannot read the configuration: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		rs_error("%s: the configuration is not a regular file; give a file to --config", path);
+		return -1;
+	}
+	char *text;
+	size_t len;
+	if (rs_read_fd(fd, RS_CONFIG_MAX_BYTES, &text, &len) < 0) {
+		rs_error("%s: cannot read the configuration: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	int bad = rs_config_parse(c, text, len, path);
+	free(text);
+	return bad ? -1 : 0;
+}

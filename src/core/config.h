@@ -1,0 +1,58 @@
+/*
+ * config.h — settings from /etc/rasoat/rasoat.conf (or --config), which
+ * command-line options then override. The file is "key = value" lines;
+ * "#" starts a comment. Keys:
+ *
+ *   exclude = GLOB          (repeatable) paths not to walk or read
+ *   rules = DIR             (repeatable) extra rule and IOC directories
+ *   max_size = N[K|M|G]     largest file read by content scanners (default 64M)
+ *   threads = N             worker threads, 0 = one per core (default 0)
+ *   fail_on = SEVERITY|none exit 1 at or above this severity (default high)
+ *   db = PATH               the scan store (default /var/lib/rasoat/rasoat.db)
+ *   one_file_system = yes|no  do not cross mount points when walking (default no)
+ *   recent_days = N         what counts as a recent change (default 7)
+ *
+ * An unknown key or a bad value is an error naming the file and line.
+ */
+#ifndef RS_CONFIG_H
+#define RS_CONFIG_H
+
+#include "core/finding.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define RS_DEFAULT_CONFIG "/etc/rasoat/rasoat.conf"
+#define RS_DEFAULT_DB "/var/lib/rasoat/rasoat.db"
+
+typedef struct rs_config {
+	char **excludes;
+	size_t n_excludes;
+	char **rule_dirs;
+	size_t n_rule_dirs;
+	unsigned long long max_size;
+	int threads;
+	rs_severity fail_on;
+	bool fail_never;           /* fail_on = none */
+	char *db_path;
+	bool one_file_system;
+	int recent_days;
+} rs_config;
+
+void rs_config_init(rs_config *c);
+void rs_config_free(rs_config *c);
+
+/* Parses TEXT (NAME is used in messages). Returns 0, or the number of bad
+ * lines after reporting each as an error; good lines are still applied. */
+int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name);
+/* Loads PATH. A missing file is fine unless MUST_EXIST. Returns 0 or -1. */
+int rs_config_load(rs_config *c, const char *path, bool must_exist);
+
+/* Setters shared by the file and the command line; false on a bad value. */
+bool rs_config_set_fail_on(rs_config *c, const char *value);
+bool rs_config_set_size(unsigned long long *out, const char *value);
+void rs_config_add_exclude(rs_config *c, const char *glob);
+void rs_config_add_rule_dir(rs_config *c, const char *dir);
+void rs_config_set_db(rs_config *c, const char *path);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * finding.c — building findings and converting them to and from JSON.
+ */
+#include "core/finding.h"
+#include "core/json.h"
+#include "core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const severity_names[RS_SEV_COUNT] = {
+	"info", "low", "medium", "high", "critical",
+};
+
+const char *rs_severity_name(rs_severity s)
+{
+	return (unsigned)s < RS_SEV_COUNT ? severity_names[s] : "info";
+}
+
+bool rs_severity_parse(const char *name, rs_severity *out)
+{
+	for (int i = 0; i < RS_SEV_COUNT; i++) {
+		if (name && strcmp(name, severity_names[i]) == 0) {
+			*out = (rs_severity)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+int rs_severity_default_score(rs_severity s)
+{
+	static const int scores[RS_SEV_COUNT] = { 10, 40, 60, 80, 95 };
+	return (unsigned)s < RS_SEV_COUNT ? scores[s] : 0;
+}
+
+rs_finding *rs_finding_new(const char *module, const char *rule, rs_severity severity,
+			   int score, const char *title)
+{
+	rs_finding *f = rs_calloc(1, sizeof(*f));
+	f->module = rs_strdup(module);
+	f->rule = rs_strdup(rule);
+	f->severity = severity;
+	f->score = score < 0 ? rs_severity_default_score(severity) : (score > 100 ? 100 : score);
+	f->title = rs_strdup(title);
+	f->evidence = json_object();
+	f->attack = json_array();
+	f->references = json_array();
+	return f;
+}
+
+void rs_finding_free(rs_finding *f)
+{
+	if (!f)
+		return;
+	free(f->module);
+	free(f->rule);
+	free(f->title);
+	free(f->remediation);
+	json_decref(f->evidence);
+	json_decref(f->attack);
+	json_decref(f->references);
+	free(f);
+}
+
+void rs_finding_set_str(rs_finding *f, const char *key, const char *value)
+{
+	json_object_set_new(f->evidence, key, rs_json_string(value));
+}
+
+void rs_finding_set_int(rs_finding *f, const char *key, long long value)
+{
+	json_object_set_new(f->evidence, key, json_integer(value));
+}
+
+void rs_finding_set_json(rs_finding *f, const char *key, json_t *value)
+{
+	json_object_set_new(f->evidence, key, value);
+}
+
+void rs_finding_add_attack(rs_finding *f, const char *technique)
+{
+	json_array_append_new(f->attack, rs_json_string(technique));
+}
+
+void rs_finding_set_remediation(rs_finding *f, const char *text)
+{
+	free(f->remediation);
+	f->remediation = text ? rs_strdup(text) : NULL;
+}
+
+void rs_finding_add_reference(rs_finding *f, const char *ref)
+{
+	json_array_append_new(f->references, rs_json_string(ref));
+}
+
+json_t *rs_finding_to_json(const rs_finding *f, const char *scan)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "type", json_string("finding"));
+	if (scan)
+		json_object_set_new(o, "scan", json_string(scan));
+	json_object_set_new(o, "module", rs_json_string(f->module));
+	json_object_set_new(o, "rule", rs_json_string(f->rule));
+	json_object_set_new(o, "severity", json_string(rs_severity_name(f->severity)));
+	json_object_set_new(o, "score", json_integer(f->score));
+	json_object_set_new(o, "title", rs_json_string(f->title));
+	json_object_set(o, "attack", f->attack);
+	json_object_set(o, "evidence", f->evidence);
+	json_object_set_new(o, "remediation", rs_json_string(f->remediation ? f->remediation : ""));
+	json_object_set(o, "references", f->references);
+	return o;
+}
+
+rs_finding *rs_finding_from_json(const json_t *obj)
+{
+	const char *module = json_string_value(json_object_get(obj, "module"));
+	const char *rule = json_string_value(json_object_get(obj, "rule"));
+	const char *title = json_string_value(json_object_get(obj, "title"));
+	rs_severity sev;
+	if (!module || !rule || !title ||
+	    !rs_severity_parse(json_string_value(json_object_get(obj, "severity")), &sev))
+		return NULL;
+	json_t *score = json_object_get(obj, "score");
+	rs_finding *f = rs_finding_new(module, rule, sev,
+				       json_is_integer(score) ? (int)json_integer_value(score) : -1,
+				       title);
+	json_t *v;
+	if (json_is_object(v = json_object_get(obj, "evidence")))
+		json_object_update(f->evidence, v);
+	if (json_is_array(v = json_object_get(obj, "attack")))
+		json_array_extend(f->attack, v);
+	if (json_is_array(v = json_object_get(obj, "references")))
+		json_array_extend(f->references, v);
+	const char *rem = json_string_value(json_object_get(obj, "remediation"));
+	if (rem && *rem)
+		f->remediation = rs_strdup(rem);
+	return f;
+}
+
+char *rs_finding_identity(const rs_finding *f)
+{
+	static const char *const locators[] = {
+		"path", "exe", "local", "package", "cve", "user", "name", "unit", "module",
+	};
+	rs_buf b;
+	rs_buf_init(&b);
+	rs_buf_puts(&b, f->rule);
+	for (size_t i = 0; i < sizeof(locators) / sizeof(locators[0]); i++) {
+		json_t *v = json_object_get(f->evidence, locators[i]);
+		if (json_is_string(v))
+			rs_buf_printf(&b, "|%s=%s", locators[i], json_string_value(v));
+	}
+	return rs_buf_take(&b);
+}

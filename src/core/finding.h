@@ -1,0 +1,59 @@
+/*
+ * finding.h — the one currency of rasoat: what a check or hunter found.
+ * Its JSON form is the "finding" line of docs/FORMATS.md (../shared/FORMATS.md).
+ */
+#ifndef RS_FINDING_H
+#define RS_FINDING_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+typedef enum rs_severity {
+	RS_SEV_INFO = 0,
+	RS_SEV_LOW,
+	RS_SEV_MEDIUM,
+	RS_SEV_HIGH,
+	RS_SEV_CRITICAL,
+	RS_SEV_COUNT
+} rs_severity;
+
+const char *rs_severity_name(rs_severity s);
+/* Parses "info".."critical"; false on anything else. */
+bool rs_severity_parse(const char *name, rs_severity *out);
+/* The default 0–100 score of a severity when a check gives none. */
+int rs_severity_default_score(rs_severity s);
+
+typedef struct rs_finding {
+	char *module;       /* "audit", "hunt", ... */
+	char *rule;         /* stable id "<source>:<name>" */
+	rs_severity severity;
+	int score;          /* 0–100 */
+	char *title;
+	json_t *evidence;   /* object: path, pid, exe, cmdline, sha256, ... */
+	json_t *attack;     /* array of ATT&CK technique ids */
+	char *remediation;  /* may be NULL */
+	json_t *references; /* array of strings */
+} rs_finding;
+
+/* A new finding; SCORE < 0 takes the severity's default. */
+rs_finding *rs_finding_new(const char *module, const char *rule, rs_severity severity,
+			   int score, const char *title);
+void rs_finding_free(rs_finding *f);
+
+void rs_finding_set_str(rs_finding *f, const char *key, const char *value);
+void rs_finding_set_int(rs_finding *f, const char *key, long long value);
+/* Takes ownership of VALUE (any JSON value) as evidence KEY. */
+void rs_finding_set_json(rs_finding *f, const char *key, json_t *value);
+void rs_finding_add_attack(rs_finding *f, const char *technique);
+void rs_finding_set_remediation(rs_finding *f, const char *text);
+void rs_finding_add_reference(rs_finding *f, const char *ref);
+
+/* The FORMATS.md object ("type":"finding"); SCAN may be NULL. New reference. */
+json_t *rs_finding_to_json(const rs_finding *f, const char *scan);
+/* The inverse; NULL when required fields are missing. */
+rs_finding *rs_finding_from_json(const json_t *obj);
+/* A key that names the same condition on the same object across scans
+ * (rule plus the evidence that locates it), for diffs. Caller frees. */
+char *rs_finding_identity(const rs_finding *f);
+
+#endif

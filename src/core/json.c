@@ -1,0 +1,33 @@
+/*
+ * json.c — UTF-8-safe strings and one-line output (see json.h).
+ */
+#include "core/json.h"
+#include "core/util.h"
+
+#include <stdio.h>
+
+json_t *rs_json_string(const char *s)
+{
+	json_t *v = json_string(s ? s : "");
+	if (v)
+		return v;
+	/* Not UTF-8: keep ASCII, replace each other byte. */
+	rs_buf b;
+	rs_buf_init(&b);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x80)
+			rs_buf_append(&b, (const char *)p, 1);
+		else
+			rs_buf_puts(&b, "\xef\xbf\xbd");
+	}
+	v = json_string(b.data ? b.data : "");
+	rs_buf_free(&b);
+	return v;
+}
+
+int rs_json_print_line(FILE *out, const json_t *value)
+{
+	if (json_dumpf(value, out, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0)
+		return -1;
+	return fputc('\n', out) == EOF ? -1 : 0;
+}

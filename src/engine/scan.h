@@ -1,0 +1,77 @@
+/*
+ * scan.h — the scan engine: collects the facts once, runs the selected
+ * modules in turn, counts what they emit and fans each finding out to the
+ * sinks, then computes the summary (score, exit status).
+ *
+ * A module is a name and a run function. It reads scan->host, scan->facts
+ * and scan->config, emits findings with rs_scan_emit (thread-safe; the scan
+ * takes ownership) and fills its own counters in STATS.
+ */
+#ifndef RS_SCAN_H
+#define RS_SCAN_H
+
+#include "collect/facts.h"
+#include "core/config.h"
+#include "core/finding.h"
+#include "core/host.h"
+#include "core/sink.h"
+#include "core/summary.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+typedef struct rs_module_stats {
+	unsigned long long files;    /* files examined */
+	unsigned long long bytes;    /* bytes read */
+	unsigned long long checks;   /* checks evaluated */
+	unsigned long long skipped;  /* files or checks skipped (size, type, not applicable) */
+	unsigned long long errors;   /* things that could not be read or evaluated */
+	const char *not_applicable;  /* set when the whole module does not apply, with the reason */
+} rs_module_stats;
+
+typedef struct rs_scan {
+	const rs_host *host;
+	const rs_facts *facts;
+	const rs_config *config;
+	/* private to the engine */
+	rs_sinks *sinks;
+	const char *scan_id;
+	pthread_mutex_t lock;
+	unsigned long counts[RS_SEV_COUNT];
+	unsigned long module_findings;
+	bool progress;
+} rs_scan;
+
+typedef struct rs_module {
+	const char *name;
+	const char *description;
+	int (*run)(rs_scan *scan, rs_module_stats *stats);
+} rs_module;
+
+/* Hands F to every sink and frees it. Thread-safe. */
+void rs_scan_emit(rs_scan *scan, rs_finding *f);
+/* A progress line on stderr when it is a terminal ("audit: 1234 files"). */
+void rs_scan_progress(rs_scan *scan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef struct rs_scan_options {
+	char **only;        /* module names to run (NULL: all) */
+	size_t n_only;
+	char **skip;        /* module names not to run */
+	size_t n_skip;
+	bool progress;      /* progress lines on a terminal */
+} rs_scan_options;
+
+/* The registered modules, in the order they run. */
+const rs_module *const *rs_modules(size_t *count);
+const rs_module *rs_module_find(const char *name);
+/* Checks that every name in OPTS is a module; prints an error and returns -1 otherwise. */
+int rs_scan_check_options(const rs_scan_options *opts);
+
+/* Runs a scan of HOST into SINKS; fills SUMMARY (the caller frees it).
+ * FACTS may be given (already collected) or NULL to collect them here.
+ * Returns the exit status (0, 1) or 2 on an error that stopped the scan. */
+int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_options *opts,
+		rs_facts *facts, rs_sinks *sinks, rs_summary *summary);
+
+#endif
