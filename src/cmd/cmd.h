@@ -1,0 +1,22 @@
+/*
+ * cmd.h — the subcommands behind `rasoat COMMAND`. Each takes the arguments
+ * after the command name (argv[0] is the command name, as for getopt_long)
+ * and returns the process exit status: 0, 1 (findings at or above
+ * --fail-on) or 2 (could not run). Errors are printed with rs_error.
+ */
+#ifndef RS_CMD_H
+#define RS_CMD_H
+
+int rs_cmd_scan(int argc, char **argv);     /* scan.c: also audit, rootkit, ... as --only shortcuts */
+int rs_cmd_facts(int argc, char **argv);    /* facts.c */
+int rs_cmd_history(int argc, char **argv);  /* history.c */
+int rs_cmd_show(int argc, char **argv);     /* history.c */
+int rs_cmd_diff(int argc, char **argv);     /* history.c */
+
+/* Shared by commands: opens the output named by PATH ("-" or NULL: stdout).
+ * Sets *close_it. NULL after an error. */
+#include <stdbool.h>
+#include <stdio.h>
+FILE *rs_cmd_open_output(const char *path, bool *close_it);
+
+#endif
