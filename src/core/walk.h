@@ -18,7 +18,8 @@ enum { RS_WALK_CONTINUE = 0, RS_WALK_SKIP = 1, RS_WALK_STOP = -1 };
 typedef struct rs_walk_entry {
 	const char *path;     /* the path as the host names it: "/usr/bin/ls" */
 	const char *name;     /* its last component */
-	int dirfd;            /* the directory that holds it (for openat(dirfd, name, ...)) */
+	int dirfd;            /* the directory that holds it (for openat(dirfd, name, ...));
+	                         -1 for a start path whose parent cannot be opened */
 	const struct stat *st;/* lstat of the entry */
 	int depth;            /* 0 for the start path */
 } rs_walk_entry;

@@ -1,0 +1,60 @@
+/*
+ * preload.c — /etc/ld.so.preload makes the dynamic loader inject the listed
+ * libraries into every process: the hiding mechanism of Azazel, Jynx,
+ * Vlany and most userland rootkits (T1574.006). Stock Debian and RHEL ship
+ * no such file, so any library named there is reported.
+ */
+#include "core/log.h"
+#include "core/util.h"
+#include "rootkit/checks.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PRELOAD_PATH "/etc/ld.so.preload"
+#define PRELOAD_MAX (64u << 10)
+
+void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats)
+{
+	char *text;
+	size_t len;
+	stats->checks++;
+	if (rs_host_read(scan->host, PRELOAD_PATH, PRELOAD_MAX, &text, &len) < 0) {
+		if (errno != ENOENT) {
+			stats->errors++;
+			rs_warn("%s: cannot read: %s; check it by hand", PRELOAD_PATH, strerror(errno));
+		}
+		return;
+	}
+	stats->files++;
+	stats->bytes += len;
+	json_t *libs = json_array();
+	char *save = NULL;
+	for (char *tok = strtok_r(text, " \t\r\n:", &save); tok; tok = strtok_r(NULL, " \t\r\n:", &save)) {
+		if (tok[0] == '#') {
+			/* the loader has no comments, but people write them */
+			tok = strtok_r(NULL, "\n", &save);
+			if (!tok)
+				break;
+			continue;
+		}
+		json_array_append_new(libs, json_string(tok));
+	}
+	free(text);
+	if (json_array_size(libs) == 0) {
+		json_decref(libs);
+		return;
+	}
+	rs_finding *f = rs_finding_new("rootkit", "rasoat:rootkit.ld_so_preload", RS_SEV_HIGH, 85,
+				       "Libraries are preloaded into every process by /etc/ld.so.preload");
+	rs_finding_set_str(f, "path", PRELOAD_PATH);
+	rs_finding_set_json(f, "libraries", libs);
+	rs_finding_add_attack(f, "T1574.006");
+	rs_finding_add_attack(f, "T1014");
+	rs_finding_set_remediation(f, "Identify each library (dpkg -S / rpm -qf) and its origin; if it "
+				      "is not part of a sanctioned product, copy it for analysis, empty "
+				      "/etc/ld.so.preload and reboot, then hunt for what installed it.");
+	rs_finding_add_reference(f, "https://attack.mitre.org/techniques/T1574/006/");
+	rs_scan_emit(scan, f);
+}
