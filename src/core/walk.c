@@ -103,7 +103,7 @@ static void visit(walk_state *w, int dirfd, const char *path, const char *name, 
 		count(w->opts->skipped);
 		return;
 	}
-	for (int i = 0; i <= depth; i++) {
+	for (int i = 0; i < depth; i++) {
 		if (w->stack_dev[i] == st.st_dev && w->stack_ino[i] == st.st_ino) {
 			count(w->opts->skipped); /* a loop through a bind mount */
 			return;
@@ -120,12 +120,12 @@ static void visit(walk_state *w, int dirfd, const char *path, const char *name, 
 		count(w->opts->skipped);
 		return;
 	}
-	w->stack_dev[depth + 1] = st.st_dev;
-	w->stack_ino[depth + 1] = st.st_ino;
-	walk_dir(w, fd, path, depth + 1);
+	w->stack_dev[depth] = st.st_dev;
+	w->stack_ino[depth] = st.st_ino;
+	walk_dir(w, fd, path, depth);
 }
 
-/* Reads the directory FD (closing it) and visits each entry. */
+/* Reads the directory FD at DEPTH (closing it) and visits each entry. */
 static void walk_dir(walk_state *w, int fd, const char *path, int depth)
 {
 	DIR *d = fdopendir(fd);
@@ -143,7 +143,7 @@ static void walk_dir(walk_state *w, int fd, const char *path, int depth)
 			continue;
 		child.len = 0;
 		rs_buf_printf(&child, "%s/%s", at_root ? "" : path, de->d_name);
-		visit(w, dirfd(d), child.data, de->d_name, depth);
+		visit(w, dirfd(d), child.data, de->d_name, depth + 1);
 	}
 	rs_buf_free(&child);
 	closedir(d);

@@ -1,0 +1,164 @@
+/*
+ * test_finding.c — findings: the FORMATS.md fields, a JSON round trip,
+ * identities for diffs, bytes that are not UTF-8, severities and the score.
+ */
+#include "testutil.h"
+#include "core/finding.h"
+#include "core/summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_json_fields(void **state)
+{
+	(void)state;
+	rs_finding *f = rs_finding_new("hunt", "yara:Webshell_PHP", RS_SEV_HIGH, 80, "YARA rule matched");
+	rs_finding_set_str(f, "path", "/var/www/html/up.php");
+	rs_finding_set_int(f, "pid", 42);
+	rs_finding_add_attack(f, "T1505.003");
+	rs_finding_set_remediation(f, "remove it");
+	rs_finding_add_reference(f, "https://example.invalid/ref");
+	json_t *o = rs_finding_to_json(f, "abc");
+	assert_string_equal(json_string_value(json_object_get(o, "type")), "finding");
+	assert_string_equal(json_string_value(json_object_get(o, "scan")), "abc");
+	assert_string_equal(json_string_value(json_object_get(o, "module")), "hunt");
+	assert_string_equal(json_string_value(json_object_get(o, "rule")), "yara:Webshell_PHP");
+	assert_string_equal(json_string_value(json_object_get(o, "severity")), "high");
+	assert_int_equal(json_integer_value(json_object_get(o, "score")), 80);
+	json_t *ev = json_object_get(o, "evidence");
+	assert_string_equal(json_string_value(json_object_get(ev, "path")), "/var/www/html/up.php");
+	assert_int_equal(json_integer_value(json_object_get(ev, "pid")), 42);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(o, "attack"), 0)), "T1505.003");
+
+	rs_finding *g = rs_finding_from_json(o);
+	assert_non_null(g);
+	json_t *o2 = rs_finding_to_json(g, "abc");
+	assert_true(json_equal(o, o2));
+	json_decref(o2);
+	rs_finding_free(g);
+	json_decref(o);
+	rs_finding_free(f);
+}
+
+static void test_from_json_rejects_incomplete(void **state)
+{
+	(void)state;
+	json_t *o = json_pack("{s:s, s:s}", "module", "x", "rule", "y");
+	assert_null(rs_finding_from_json(o));
+	json_object_set_new(o, "title", json_string("t"));
+	json_object_set_new(o, "severity", json_string("terrible"));
+	assert_null(rs_finding_from_json(o));
+	json_object_set_new(o, "severity", json_string("low"));
+	rs_finding *f = rs_finding_from_json(o);
+	assert_non_null(f);
+	assert_int_equal(f->score, rs_severity_default_score(RS_SEV_LOW));
+	rs_finding_free(f);
+	json_decref(o);
+}
+
+static void test_identity(void **state)
+{
+	(void)state;
+	rs_finding *a = rs_finding_new("audit", "rasoat:x", RS_SEV_LOW, -1, "one");
+	rs_finding *b = rs_finding_new("audit", "rasoat:x", RS_SEV_HIGH, -1, "another title");
+	rs_finding *c = rs_finding_new("audit", "rasoat:x", RS_SEV_LOW, -1, "one");
+	rs_finding_set_str(a, "path", "/etc/a");
+	rs_finding_set_str(b, "path", "/etc/a");
+	rs_finding_set_str(c, "path", "/etc/c");
+	char *ia = rs_finding_identity(a), *ib = rs_finding_identity(b), *ic = rs_finding_identity(c);
+	assert_string_equal(ia, ib);
+	assert_string_not_equal(ia, ic);
+	free(ia);
+	free(ib);
+	free(ic);
+	rs_finding_free(a);
+	rs_finding_free(b);
+	rs_finding_free(c);
+}
+
+static void test_non_utf8_is_kept_printable(void **state)
+{
+	(void)state;
+	rs_finding *f = rs_finding_new("hunt", "r:x", RS_SEV_INFO, -1, "bad \xff\xfe name");
+	rs_finding_set_str(f, "path", "/tmp/\xc3\x28.sh");
+	json_t *o = rs_finding_to_json(f, NULL);
+	char *s = json_dumps(o, JSON_COMPACT);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "/tmp/\xef\xbf\xbd(.sh"));
+	assert_non_null(strstr(s, "bad \xef\xbf\xbd\xef\xbf\xbd name"));
+	free(s);
+	json_decref(o);
+	rs_finding_free(f);
+}
+
+static void test_severity_names(void **state)
+{
+	(void)state;
+	rs_severity s;
+	assert_true(rs_severity_parse("critical", &s));
+	assert_int_equal(s, RS_SEV_CRITICAL);
+	assert_false(rs_severity_parse("urgent", &s));
+	assert_false(rs_severity_parse(NULL, &s));
+	assert_string_equal(rs_severity_name(RS_SEV_MEDIUM), "medium");
+	rs_finding *f = rs_finding_new("m", "r", RS_SEV_LOW, 250, "t");
+	assert_int_equal(f->score, 100);
+	rs_finding_free(f);
+}
+
+static void test_score(void **state)
+{
+	(void)state;
+	unsigned long none[RS_SEV_COUNT] = { 0 };
+	unsigned long infos[RS_SEV_COUNT] = { 50, 0, 0, 0, 0 };
+	unsigned long lows[RS_SEV_COUNT] = { 0, 10, 0, 0, 0 };
+	unsigned long high[RS_SEV_COUNT] = { 0, 0, 0, 1, 0 };
+	unsigned long crit[RS_SEV_COUNT] = { 0, 0, 0, 0, 1 };
+	assert_int_equal(rs_score_from_counts(none), 100);
+	assert_int_equal(rs_score_from_counts(infos), 100);
+	assert_true(rs_score_from_counts(lows) > rs_score_from_counts(high));
+	assert_true(rs_score_from_counts(crit) <= 40);
+	assert_true(rs_score_from_counts(high) < 100);
+}
+
+static void test_summary_round_trip(void **state)
+{
+	(void)state;
+	rs_summary s;
+	rs_summary_init(&s);
+	rs_summary_new_id(&s);
+	assert_int_equal(strlen(s.scan), 32);
+	s.host = strdup("web01");
+	s.root = strdup("/");
+	s.counts[RS_SEV_HIGH] = 2;
+	s.score = 70;
+	s.exit_code = 1;
+	s.complete = true;
+	json_t *o = rs_summary_to_json(&s);
+	assert_string_equal(json_string_value(json_object_get(o, "type")), "summary");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "counts"), "high")), 2);
+	rs_summary t;
+	rs_summary_init(&t);
+	rs_summary_from_json(&t, o);
+	assert_string_equal(t.scan, s.scan);
+	assert_string_equal(t.host, "web01");
+	assert_int_equal(t.counts[RS_SEV_HIGH], 2);
+	assert_int_equal(t.exit_code, 1);
+	assert_true(t.complete);
+	json_decref(o);
+	rs_summary_free(&s);
+	rs_summary_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_from_json_rejects_incomplete),
+		cmocka_unit_test(test_identity),
+		cmocka_unit_test(test_non_utf8_is_kept_printable),
+		cmocka_unit_test(test_severity_names),
+		cmocka_unit_test(test_score),
+		cmocka_unit_test(test_summary_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

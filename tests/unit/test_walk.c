@@ -1,0 +1,178 @@
+/*
+ * test_walk.c — the directory walk: symlinks are seen but never followed
+ * (not even one pointing at /etc or above the root), excluded subtrees are
+ * skipped, depth is bounded, a start that is a file is visited alone.
+ */
+#include "testutil.h"
+#include "core/util.h"
+#include "core/walk.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct seen {
+	char *paths[256];
+	int n;
+	int links;
+	int max_depth;
+} seen;
+
+static int record(const rs_walk_entry *e, void *ctx)
+{
+	seen *s = ctx;
+	if (s->n < 256)
+		s->paths[s->n++] = rs_strdup(e->path);
+	if (S_ISLNK(e->st->st_mode))
+		s->links++;
+	if (e->depth > s->max_depth)
+		s->max_depth = e->depth;
+	return RS_WALK_CONTINUE;
+}
+
+static bool has(const seen *s, const char *path)
+{
+	for (int i = 0; i < s->n; i++)
+		if (strcmp(s->paths[i], path) == 0)
+			return true;
+	return false;
+}
+
+static void seen_free(seen *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->paths[i]);
+}
+
+static void test_walk_tree(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	rs_test_write(dir, "usr/bin/ls", "x");
+	rs_test_write(dir, "usr/bin/sub/deep/file", "x");
+	rs_test_write(dir, "usr/bin/skipme/file", "x");
+	char *p = rs_sprintf("%s/usr/bin/etc-link", dir);
+	assert_int_equal(symlink("/etc", p), 0);
+	free(p);
+	p = rs_sprintf("%s/usr/bin/up", dir);
+	assert_int_equal(symlink("../../..", p), 0);
+	free(p);
+	p = rs_sprintf("%s/usr/bin/fifo", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	free(p);
+
+	rs_host h;
+	assert_int_equal(rs_host_init(&h, dir, ""), 0);
+	char *excludes[] = { "/usr/bin/skipme" };
+	unsigned long long skipped = 0, errors = 0;
+	rs_walk_options opts = { .excludes = excludes, .n_excludes = 1, .skipped = &skipped, .errors = &errors };
+	seen s = { 0 };
+	assert_int_equal(rs_walk(&h, "/usr/bin", &opts, record, &s), 0);
+	assert_true(has(&s, "/usr/bin"));
+	assert_true(has(&s, "/usr/bin/ls"));
+	assert_true(has(&s, "/usr/bin/sub/deep/file"));
+	assert_true(has(&s, "/usr/bin/etc-link"));
+	assert_true(has(&s, "/usr/bin/fifo"));
+	assert_false(has(&s, "/usr/bin/skipme"));
+	assert_false(has(&s, "/usr/bin/skipme/file"));
+	/* nothing under the links was visited */
+	for (int i = 0; i < s.n; i++) {
+		assert_false(rs_starts_with(s.paths[i], "/usr/bin/etc-link/"));
+		assert_false(rs_starts_with(s.paths[i], "/usr/bin/up/"));
+	}
+	assert_int_equal(s.links, 2);
+	assert_int_equal(skipped, 1);
+	assert_int_equal(errors, 0);
+	seen_free(&s);
+
+	/* depth bound */
+	rs_walk_options shallow = { .max_depth = 1 };
+	seen t = { 0 };
+	assert_int_equal(rs_walk(&h, "/usr", &shallow, record, &t), 0);
+	assert_true(has(&t, "/usr/bin"));
+	assert_false(has(&t, "/usr/bin/ls"));
+	seen_free(&t);
+
+	/* a file as start */
+	seen u = { 0 };
+	assert_int_equal(rs_walk(&h, "/usr/bin/ls", NULL, record, &u), 0);
+	assert_int_equal(u.n, 1);
+	assert_string_equal(u.paths[0], "/usr/bin/ls");
+	seen_free(&u);
+
+	/* the root itself */
+	seen v = { 0 };
+	assert_int_equal(rs_walk(&h, "/", NULL, record, &v), 0);
+	assert_true(has(&v, "/usr/bin/ls"));
+	seen_free(&v);
+
+	/* a missing start */
+	assert_int_equal(rs_walk(&h, "/nope", NULL, record, &v), -1);
+
+	rs_host_free(&h);
+	rs_test_rmrf(dir);
+	free(dir);
+}
+
+static int stop_at_first_file(const rs_walk_entry *e, void *ctx)
+{
+	int *n = ctx;
+	(*n)++;
+	return S_ISREG(e->st->st_mode) ? RS_WALK_STOP : RS_WALK_CONTINUE;
+}
+
+static void test_stop(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	rs_test_write(dir, "a/1", "x");
+	rs_test_write(dir, "a/2", "x");
+	rs_test_write(dir, "a/3", "x");
+	rs_host h;
+	assert_int_equal(rs_host_init(&h, dir, ""), 0);
+	int n = 0;
+	assert_int_equal(rs_walk(&h, "/a", NULL, stop_at_first_file, &n), -1);
+	assert_int_equal(n, 2);
+	rs_host_free(&h);
+	rs_test_rmrf(dir);
+	free(dir);
+}
+
+static void test_pseudo_filesystems_not_entered(void **state)
+{
+	(void)state;
+	rs_host h;
+	assert_int_equal(rs_host_init(&h, "/", NULL), 0);
+	unsigned long long skipped = 0;
+	rs_walk_options opts = { .max_depth = 1, .skipped = &skipped };
+	seen s = { 0 };
+	/* /proc is a pseudo filesystem: visited as an entry, not entered */
+	assert_int_equal(rs_walk(&h, "/proc", &opts, record, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_true(skipped >= 1);
+	seen_free(&s);
+	rs_host_free(&h);
+}
+
+static void test_excluded(void **state)
+{
+	(void)state;
+	char *ex[] = { "/var/lib/docker", "*.iso" };
+	assert_true(rs_walk_excluded("/var/lib/docker", ex, 2));
+	assert_true(rs_walk_excluded("/var/lib/docker/overlay2/x", ex, 2));
+	assert_true(rs_walk_excluded("/home/a/b.iso", ex, 2));
+	assert_false(rs_walk_excluded("/var/lib/dockerd", ex, 2));
+	assert_false(rs_walk_excluded("/etc/passwd", ex, 2));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_walk_tree),
+		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_pseudo_filesystems_not_entered),
+		cmocka_unit_test(test_excluded),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
