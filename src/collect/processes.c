@@ -1,9 +1,265 @@
-/* processes.c — STUB: to be written. */
+/*
+ * processes.c — the process collector: one rs_process per numeric entry of
+ * proc, from PID/stat (ppid, comm, start time), PID/status (real uid),
+ * PID/exe, PID/cwd and PID/cmdline. A process that exits while it is being
+ * read is skipped without a word; a field that cannot be read (permissions,
+ * kernel threads without an executable) is left NULL.
+ */
 #include "collect/facts.h"
+#include "collect/proc.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RS_STAT_MAX (64 * 1024)          /* a stat or status file is far smaller */
+#define RS_CMDLINE_READ_MAX (4 * 1024 * 1024)
+#define RS_CMDLINE_KEEP (64 * 1024)      /* bytes of a command line kept */
+#define RS_CMDLINE_MAX_ARGS 1024
+#define RS_PROCESSES_MAX 1000000
+#define RS_STAT_STARTTIME_INDEX 19       /* field 22 counted from field 3, the state */
+
+/* Parses an unsigned decimal token starting at *p, skipping blanks before it. */
+static bool next_number(const char **p, unsigned long long *out)
+{
+	const char *s = *p;
+	while (*s == ' ')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || (*end != ' ' && *end != '\0' && *end != '\n'))
+		return false;
+	*out = v;
+	*p = end;
+	return true;
+}
+
+/* Skips one blank-separated token of any content. */
+static bool skip_token(const char **p)
+{
+	const char *s = *p;
+	while (*s == ' ')
+		s++;
+	if (!*s || *s == '\n')
+		return false;
+	while (*s && *s != ' ' && *s != '\n')
+		s++;
+	*p = s;
+	return true;
+}
+
+static const char *last_char(const char *text, size_t len, char c)
+{
+	for (size_t i = len; i > 0; i--)
+		if (text[i - 1] == c)
+			return text + i - 1;
+	return NULL;
+}
+
+int rs_parse_proc_stat(const char *text, size_t len, pid_t *ppid, char *comm, size_t comm_size,
+		       unsigned long long *start_time)
+{
+	const char *open = memchr(text, '(', len);
+	const char *close = last_char(text, len, ')');
+	if (!open || !close || close < open || comm_size == 0)
+		return -1;
+	size_t n = (size_t)(close - open - 1);
+	if (n >= comm_size)
+		n = comm_size - 1;
+	memcpy(comm, open + 1, n);
+	comm[n] = '\0';
+
+	char *rest = rs_strndup(close + 1, len - (size_t)(close + 1 - text));
+	const char *p = rest;
+	unsigned long long value = 0;
+	int rc = -1;
+	if (!skip_token(&p))                       /* field 3: state */
+		goto out;
+	if (!next_number(&p, &value) || value > INT_MAX)  /* field 4: ppid */
+		goto out;
+	*ppid = (pid_t)value;
+	for (int field = 2; field < RS_STAT_STARTTIME_INDEX; field++)
+		if (!skip_token(&p))
+			goto out;
+	if (!next_number(&p, &value))      /* field 22: start time */
+		goto out;
+	*start_time = value;
+	rc = 0;
+out:
+	free(rest);
+	return rc;
+}
+
+char **rs_split_cmdline(const char *text, size_t len, size_t max_args, size_t *argc)
+{
+	size_t count = 0;
+	char **argv = rs_calloc(1, sizeof(char *));
+	size_t start = 0;
+	while (start < len && count < max_args) {
+		const char *nul = memchr(text + start, '\0', len - start);
+		size_t n = nul ? (size_t)(nul - (text + start)) : len - start;
+		argv = rs_realloc(argv, (count + 2) * sizeof(char *));
+		argv[count++] = rs_strndup(text + start, n);
+		argv[count] = NULL;
+		start += n + 1;
+	}
+	*argc = count;
+	return argv;
+}
+
+static bool vanished(int err)
+{
+	return err == ENOENT || err == ESRCH;
+}
+
+/* The real uid from the Uid: line of a status text; false when absent. */
+static bool status_real_uid(const char *text, uid_t *uid)
+{
+	const char *line = text;
+	while (line && *line) {
+		if (rs_starts_with(line, "Uid:")) {
+			const char *p = line + 4;
+			while (*p == '\t' || *p == ' ')
+				p++;
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(p, &end, 10);
+			if (errno || end == p || v > UINT_MAX)
+				return false;
+			*uid = (uid_t)v;
+			return true;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return false;
+}
+
+/* readlink of PID/NAME as a new string; NULL when it cannot be read. */
+static char *read_link(const rs_host *h, pid_t pid, const char *name)
+{
+	char rel[64];
+	char target[PATH_MAX + 32];
+	snprintf(rel, sizeof(rel), "%d/%s", (int)pid, name);
+	ssize_t n = rs_proc_readlink(h, rel, target, sizeof(target));
+	if (n <= 0)
+		return NULL;
+	return rs_strdup(target);
+}
+
+static void read_exe(const rs_host *h, rs_process *p)
+{
+	static const char deleted[] = " (deleted)";
+	p->exe = read_link(h, p->pid, "exe");
+	if (p->exe && rs_ends_with(p->exe, deleted)) {
+		p->exe[strlen(p->exe) - strlen(deleted)] = '\0';
+		p->exe_deleted = true;
+	}
+}
+
+static void read_cmdline(const rs_host *h, rs_process *p)
+{
+	char rel[64];
+	char *text = NULL;
+	size_t len = 0;
+	snprintf(rel, sizeof(rel), "%d/cmdline", (int)p->pid);
+	if (rs_proc_read(h, rel, RS_CMDLINE_READ_MAX, &text, &len) < 0)
+		return;
+	if (len > RS_CMDLINE_KEEP)
+		len = RS_CMDLINE_KEEP;
+	p->argv = rs_split_cmdline(text, len, RS_CMDLINE_MAX_ARGS, &p->argc);
+	free(text);
+}
+
+/* Reads stat and status of PID into P. Returns 0, 1 when the process is
+ * gone (skip silently) or -1 after a warning. */
+static int read_stat_and_status(const rs_host *h, rs_process *p)
+{
+	char rel[64];
+	char *text = NULL;
+	size_t len = 0;
+
+	snprintf(rel, sizeof(rel), "%d/stat", (int)p->pid);
+	if (rs_proc_read(h, rel, RS_STAT_MAX, &text, &len) < 0) {
+		if (vanished(errno))
+			return 1;
+		rs_warn("proc/%s: cannot read: %s; process skipped", rel, strerror(errno));
+		return -1;
+	}
+	int rc = rs_parse_proc_stat(text, len, &p->ppid, p->comm, sizeof(p->comm), &p->start_time);
+	free(text);
+	if (rc < 0) {
+		if (len == 0)
+			return 1; /* an exiting task can show an empty stat */
+		rs_warn("proc/%s: not a stat line; process skipped", rel);
+		return -1;
+	}
+
+	snprintf(rel, sizeof(rel), "%d/status", (int)p->pid);
+	if (rs_proc_read(h, rel, RS_STAT_MAX, &text, &len) < 0) {
+		if (vanished(errno))
+			return 1;
+		rs_warn("proc/%s: cannot read: %s; process skipped", rel, strerror(errno));
+		return -1;
+	}
+	bool found = status_real_uid(text, &p->uid);
+	free(text);
+	if (!found) {
+		rs_warn("proc/%s: no Uid: line; process skipped", rel);
+		return -1;
+	}
+	return 0;
+}
+
+/* The pid named by a proc entry, or 0 when the entry is not a process. */
+static pid_t entry_pid(const char *name)
+{
+	for (const char *c = name; *c; c++)
+		if (!isdigit((unsigned char)*c))
+			return 0;
+	long v;
+	if (!rs_parse_long(name, &v) || v <= 0 || v > INT_MAX)
+		return 0;
+	return (pid_t)v;
+}
 
 int rs_collect_processes(const rs_host *h, rs_facts *f)
 {
-	(void)h;
-	(void)f;
-	return 0;
+	if (h->proc_fd < 0)
+		return 0;
+	DIR *d = rs_proc_opendir(h, ".");
+	if (!d) {
+		rs_warn("proc: cannot list processes: %s", strerror(errno));
+		return 1;
+	}
+	int problems = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && f->processes.len < RS_PROCESSES_MAX) {
+		rs_process p;
+		memset(&p, 0, sizeof(p));
+		p.pid = entry_pid(e->d_name);
+		if (p.pid == 0)
+			continue;
+		int rc = read_stat_and_status(h, &p);
+		if (rc != 0) {
+			problems += rc < 0;
+			continue;
+		}
+		read_exe(h, &p);
+		p.cwd = read_link(h, p.pid, "cwd");
+		read_cmdline(h, &p);
+		*(rs_process *)rs_vec_push(&f->processes) = p;
+	}
+	closedir(d);
+	return problems;
 }

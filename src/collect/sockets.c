@@ -1,9 +1,283 @@
-/* sockets.c — STUB: to be written. */
+/*
+ * sockets.c — the socket collector: the kernel's socket tables in proc
+ * (net/tcp, net/tcp6, net/udp, net/udp6) turned into readable addresses and
+ * states, then each socket inode mapped to the process holding it through
+ * the "socket:[INODE]" links under PID/fd.
+ *
+ * Addresses: the kernel prints each 32-bit word of an address with %08X as
+ * the host-order value of the network-order bytes, so copying the parsed
+ * word's bytes back in memory order restores the address on any byte
+ * order. Ports are printed as plain numbers.
+ */
 #include "collect/facts.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RS_NET_FILE_MAX (64 * 1024 * 1024)
+#define RS_NET_LINE_MAX 4096
+#define RS_NET_FIELDS 10  /* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+
+/* One line of TEXT at a time; *pos moves past it. */
+static bool next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
+{
+	if (*pos >= len)
+		return false;
+	const char *start = text + *pos;
+	const char *nl = memchr(start, '\n', len - *pos);
+	*n = nl ? (size_t)(nl - start) : len - *pos;
+	*line = start;
+	*pos += *n + (nl ? 1 : 0);
+	return true;
+}
+
+static bool parse_hex_u32(const char *s, size_t n, uint32_t *out)
+{
+	uint32_t v = 0;
+	if (n == 0 || n > 8)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (!isxdigit(c))
+			return false;
+		v = v * 16 + (uint32_t)(isdigit(c) ? c - '0' : tolower(c) - 'a' + 10);
+	}
+	*out = v;
+	return true;
+}
+
+/* Formats "HEXADDR:HEXPORT" into OUT as "a.b.c.d:port" or "[v6]:port". */
+static bool format_address(const char *field, bool v6, char *out, size_t size)
+{
+	const char *colon = strchr(field, ':');
+	size_t addr_len = colon ? (size_t)(colon - field) : 0;
+	uint32_t port;
+	if (!colon || addr_len != (v6 ? 32u : 8u) || !parse_hex_u32(colon + 1, strlen(colon + 1), &port) ||
+	    strlen(colon + 1) != 4)
+		return false;
+	unsigned char bytes[16];
+	for (size_t word = 0; word < addr_len / 8; word++) {
+		uint32_t w;
+		if (!parse_hex_u32(field + word * 8, 8, &w))
+			return false;
+		memcpy(bytes + word * 4, &w, 4);
+	}
+	char text[INET6_ADDRSTRLEN];
+	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, text, sizeof(text)))
+		return false;
+	snprintf(out, size, v6 ? "[%s]:%u" : "%s:%u", text, (unsigned)port);
+	return true;
+}
+
+static const char *state_name(uint32_t code, bool udp)
+{
+	static const char *const tcp_states[] = {
+		"unknown", "established", "syn_sent", "syn_recv", "fin_wait1", "fin_wait2",
+		"time_wait", "close", "close_wait", "last_ack", "listen", "closing",
+	};
+	if (udp && code == 7)
+		return "unconn";
+	if (code < sizeof(tcp_states) / sizeof(tcp_states[0]))
+		return tcp_states[code];
+	return "unknown";
+}
+
+/* Splits a line on runs of blanks into at most MAX fields. */
+static size_t split_blanks(char *s, char **fields, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(s, " \t", &save); tok && n < max; tok = strtok_r(NULL, " \t", &save))
+		fields[n++] = tok;
+	return n;
+}
+
+/* Parses one table line into S; false when it is malformed. */
+static bool parse_socket_line(char *line, const char *proto, rs_socket *s)
+{
+	char *fields[RS_NET_FIELDS];
+	bool v6 = rs_ends_with(proto, "6");
+	bool udp = rs_starts_with(proto, "udp");
+	if (split_blanks(line, fields, RS_NET_FIELDS) < RS_NET_FIELDS)
+		return false;
+	uint32_t state;
+	long uid, inode;
+	if (!rs_ends_with(fields[0], ":") || !format_address(fields[1], v6, s->local, sizeof(s->local)) ||
+	    !format_address(fields[2], v6, s->remote, sizeof(s->remote)) ||
+	    strlen(fields[3]) != 2 || !parse_hex_u32(fields[3], 2, &state) ||
+	    !rs_parse_long(fields[7], &uid) || uid < 0 || uid > (long)UINT_MAX ||
+	    !rs_parse_long(fields[9], &inode) || inode < 0)
+		return false;
+	snprintf(s->proto, sizeof(s->proto), "%s", proto);
+	snprintf(s->state, sizeof(s->state), "%s", state_name(state, udp));
+	s->uid = (uid_t)uid;
+	s->inode = (unsigned long)inode;
+	return true;
+}
+
+int rs_parse_proc_net(const char *text, size_t len, const char *proto, rs_vec *sockets)
+{
+	size_t pos = 0, n;
+	const char *line;
+	int problems = 0;
+	for (int lineno = 1; next_line(text, len, &pos, &line, &n); lineno++) {
+		if (n == 0 || (lineno == 1 && memmem(line, n, "local_address", 13)))
+			continue;
+		const char *why = NULL;
+		rs_socket s;
+		memset(&s, 0, sizeof(s));
+		if (memchr(line, '\0', n))
+			why = "holds a NUL byte";
+		else if (n > RS_NET_LINE_MAX)
+			why = "is too long";
+		if (!why) {
+			char *copy = rs_strndup(line, n);
+			if (!parse_socket_line(copy, proto, &s))
+				why = "is not a socket table line";
+			free(copy);
+		}
+		if (why) {
+			rs_warn("/proc/net/%s:%d: line %s; skipped", proto, lineno, why);
+			problems++;
+			continue;
+		}
+		*(rs_socket *)rs_vec_push(sockets) = s;
+	}
+	return problems;
+}
+
+static int compare_inode(const void *a, const void *b, void *ctx)
+{
+	const rs_vec *sockets = ctx;
+	const rs_socket *x = rs_vec_at(sockets, *(const size_t *)a);
+	const rs_socket *y = rs_vec_at(sockets, *(const size_t *)b);
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+/* An index of the sockets sorted by inode, for lookups by link target. */
+typedef struct inode_index {
+	const rs_vec *sockets;
+	size_t *order;
+} inode_index;
+
+static void index_build(inode_index *ix, const rs_vec *sockets)
+{
+	ix->sockets = sockets;
+	ix->order = rs_calloc(sockets->len ? sockets->len : 1, sizeof(size_t));
+	for (size_t i = 0; i < sockets->len; i++)
+		ix->order[i] = i;
+	qsort_r(ix->order, sockets->len, sizeof(size_t), compare_inode, (void *)sockets);
+}
+
+/* Gives PID to every socket with INODE, unless a lower pid holds it already:
+ * a socket shared by several processes (a forking server) goes to the
+ * lowest pid, usually the parent. */
+static void index_assign(inode_index *ix, unsigned long inode, pid_t pid)
+{
+	size_t lo = 0, hi = ix->sockets->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const rs_socket *s = rs_vec_at(ix->sockets, ix->order[mid]);
+		if (s->inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ix->sockets->len; lo++) {
+		rs_socket *s = rs_vec_at(ix->sockets, ix->order[lo]);
+		if (s->inode != inode)
+			break;
+		if (s->pid == 0 || pid < s->pid)
+			s->pid = pid;
+	}
+}
+
+static pid_t entry_pid(const char *name)
+{
+	for (const char *c = name; *c; c++)
+		if (!isdigit((unsigned char)*c))
+			return 0;
+	long v;
+	if (!rs_parse_long(name, &v) || v <= 0 || v > INT_MAX)
+		return 0;
+	return (pid_t)v;
+}
+
+/* Reads the fd links of one process. Unreadable (another user's process
+ * without privileges) or vanished processes are passed over. */
+static void map_process_fds(const rs_host *h, pid_t pid, inode_index *ix)
+{
+	char rel[64];
+	snprintf(rel, sizeof(rel), "%d/fd", (int)pid);
+	DIR *d = rs_proc_opendir(h, rel);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char link_rel[96], target[128];
+		snprintf(link_rel, sizeof(link_rel), "%d/fd/%s", (int)pid, e->d_name);
+		if (rs_proc_readlink(h, link_rel, target, sizeof(target)) <= 0)
+			continue;
+		unsigned long inode;
+		char close;
+		if (sscanf(target, "socket:[%lu%c", &inode, &close) == 2 && close == ']')
+			index_assign(ix, inode, pid);
+	}
+	closedir(d);
+}
+
+static void map_inodes_to_pids(const rs_host *h, rs_vec *sockets)
+{
+	if (sockets->len == 0)
+		return;
+	DIR *d = rs_proc_opendir(h, ".");
+	if (!d)
+		return;
+	inode_index ix;
+	index_build(&ix, sockets);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		pid_t pid = entry_pid(e->d_name);
+		if (pid > 0)
+			map_process_fds(h, pid, &ix);
+	}
+	closedir(d);
+	free(ix.order);
+}
 
 int rs_collect_sockets(const rs_host *h, rs_facts *f)
 {
-	(void)h;
-	(void)f;
-	return 0;
+	static const char *const protos[] = { "tcp", "tcp6", "udp", "udp6" };
+	if (h->proc_fd < 0)
+		return 0;
+	int problems = 0;
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		char rel[32];
+		char *text = NULL;
+		size_t len = 0;
+		snprintf(rel, sizeof(rel), "net/%s", protos[i]);
+		if (rs_proc_read(h, rel, RS_NET_FILE_MAX, &text, &len) < 0) {
+			if (errno != ENOENT) { /* no tcp6 when IPv6 is off */
+				rs_warn("/proc/%s: cannot read: %s", rel, strerror(errno));
+				problems++;
+			}
+			continue;
+		}
+		problems += rs_parse_proc_net(text, len, protos[i], &f->sockets);
+		free(text);
+	}
+	map_inodes_to_pids(h, &f->sockets);
+	return problems;
 }

@@ -1,0 +1,24 @@
+/*
+ * proc.h — parsers of per-process proc files used by the process collector,
+ * exposed so that unit tests and fuzz targets can feed them text directly.
+ */
+#ifndef RS_PROC_H
+#define RS_PROC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Parses the text of /proc/PID/stat. The command name sits between the first
+ * '(' and the last ')' and may itself hold spaces and parentheses; it is
+ * copied into COMM (truncated to COMM_SIZE - 1 bytes, always terminated).
+ * PPID is field 4 and START_TIME field 22 (clock ticks after boot).
+ * Returns 0, or -1 when the text is not a stat line (outputs then undefined). */
+int rs_parse_proc_stat(const char *text, size_t len, pid_t *ppid, char *comm, size_t comm_size,
+		       unsigned long long *start_time);
+
+/* Splits the NUL-separated text of /proc/PID/cmdline into a NULL-terminated
+ * argv the caller owns (at most MAX_ARGS arguments; text past LEN ignored).
+ * Sets *argc. An empty text gives an argv holding only NULL. */
+char **rs_split_cmdline(const char *text, size_t len, size_t max_args, size_t *argc);
+
+#endif
