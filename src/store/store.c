@@ -1,0 +1,312 @@
+/*
+ * store.c — opening the scan store: creating its directory and file with
+ * private permissions, refusing files that are not SQLite databases,
+ * setting WAL mode, the busy timeout and foreign keys, and bringing the
+ * schema up to date with the migrations below (see store.h).
+ */
+#include "store/store_internal.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+/* Schema migrations: entry i brings user_version i to i + 1. Only ever
+ * append to this list; a released migration never changes. */
+static const char *const migrations[] = {
+	/* v1: scans and their findings */
+	"CREATE TABLE scans ("
+	"  id TEXT PRIMARY KEY,"
+	"  host TEXT,"
+	"  root TEXT,"
+	"  started TEXT,"
+	"  duration_ms INTEGER,"
+	"  complete INTEGER NOT NULL DEFAULT 0,"
+	"  counts TEXT,"
+	"  score INTEGER,"
+	"  exit_code INTEGER,"
+	"  modules TEXT,"
+	"  host_info TEXT,"
+	"  summary TEXT"
+	");"
+	"CREATE TABLE findings ("
+	"  scan TEXT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  module TEXT,"
+	"  rule TEXT,"
+	"  severity INTEGER,"
+	"  score INTEGER,"
+	"  identity TEXT,"
+	"  json TEXT NOT NULL,"
+	"  PRIMARY KEY (scan, seq)"
+	");"
+	"CREATE INDEX scans_started ON scans(started);"
+	"CREATE INDEX findings_rule ON findings(rule);",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int rs_store_exec(rs_store *store, const char *sql)
+{
+	return sqlite3_exec(store->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+sqlite3_stmt *rs_store_prepare(rs_store *store, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		rs_error("%s: cannot query the scan database: %s", store->path,
+			 sqlite3_errmsg(store->db));
+		return NULL;
+	}
+	return stmt;
+}
+
+int rs_store_bind_text(sqlite3_stmt *stmt, int index, const char *text)
+{
+	if (!text)
+		return sqlite3_bind_null(stmt, index);
+	return sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+int rs_store_bind_json(sqlite3_stmt *stmt, int index, const json_t *value)
+{
+	if (!value)
+		return sqlite3_bind_null(stmt, index);
+	char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+	int rc = rs_store_bind_text(stmt, index, text);
+	free(text);
+	return rc;
+}
+
+/* Creates DIR and its missing parents, each with mode 0700. */
+static int make_private_dirs(const char *dir)
+{
+	char *copy = rs_strdup(dir);
+	int rc = 0;
+	for (char *p = copy + 1; rc == 0; p++) {
+		bool last = *p == '\0';
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0700) < 0 && errno != EEXIST) {
+			rs_error("%s: cannot create the directory of the scan database: %s; "
+				 "create it or give another --db", copy, strerror(errno));
+			rc = -1;
+		}
+		if (last)
+			break;
+		*p = '/';
+	}
+	free(copy);
+	return rc;
+}
+
+/* Makes sure the directory that will hold PATH exists. */
+static int ensure_parent_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	char *dir = rs_strndup(path, (size_t)(slash - path));
+	struct stat st;
+	int rc = 0;
+	if (stat(dir, &st) < 0)
+		rc = make_private_dirs(dir);
+	else if (!S_ISDIR(st.st_mode)) {
+		rs_error("%s: not a directory, so the scan database %s cannot go there; give another --db",
+			 dir, path);
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+/* Creates PATH as an empty file readable by its owner only. */
+static int create_private_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno != EEXIST) {
+		rs_error("%s: cannot create the scan database: %s; give a writable --db",
+			 path, strerror(errno));
+		return -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static void refuse_foreign_file(const char *path, const char *what)
+{
+	rs_error("%s: %s, not a rasoat scan database; it was left untouched: "
+		 "give another --db, or move the file away", path, what);
+}
+
+/* Refuses an existing PATH that is not a regular file or not SQLite. An
+ * empty file is accepted (it becomes a new database). */
+static int check_existing_file(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return create_private_file(path);
+		if (errno == ELOOP) {
+			refuse_foreign_file(path, "a symbolic link");
+			return -1;
+		}
+		rs_error("%s: cannot open the scan database: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	char header[16];
+	int rc = 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		refuse_foreign_file(path, "not a regular file");
+		rc = -1;
+	} else if (st.st_size > 0 &&
+		   (read(fd, header, sizeof(header)) != (ssize_t)sizeof(header) ||
+		    memcmp(header, magic, sizeof(magic)) != 0)) {
+		refuse_foreign_file(path, "not an SQLite database");
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
+
+static int read_user_version(rs_store *store, int *version)
+{
+	sqlite3_stmt *stmt = rs_store_prepare(store, "PRAGMA user_version");
+	if (!stmt)
+		return -1;
+	int rc = sqlite3_step(stmt) == SQLITE_ROW ? 0 : -1;
+	*version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int refuse_newer_schema(rs_store *store, int version)
+{
+	rs_error("%s was written by a newer rasoat (schema %d; this one knows up to %d); "
+		 "upgrade rasoat or use another --db", store->path, version, SCHEMA_VERSION);
+	return -1;
+}
+
+/* Applies migration VERSION (to VERSION + 1) inside the open transaction. */
+static int apply_migration(rs_store *store, int version)
+{
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version + 1);
+	if (rs_store_exec(store, migrations[version]) < 0 || rs_store_exec(store, pragma) < 0) {
+		rs_error("%s: cannot bring the scan database to schema %d: %s", store->path,
+			 version + 1, sqlite3_errmsg(store->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Brings the schema to SCHEMA_VERSION in one write transaction; another
+ * process migrating at the same time waits and then finds nothing to do. */
+static int migrate(rs_store *store)
+{
+	int version;
+	if (read_user_version(store, &version) < 0)
+		return -1;
+	if (version > SCHEMA_VERSION)
+		return refuse_newer_schema(store, version);
+	if (version == SCHEMA_VERSION)
+		return 0;
+	if (rs_store_exec(store, "BEGIN IMMEDIATE") < 0) {
+		rs_error("%s: cannot lock the scan database to set up its schema: %s",
+			 store->path, sqlite3_errmsg(store->db));
+		return -1;
+	}
+	int rc = read_user_version(store, &version);
+	if (rc == 0 && version > SCHEMA_VERSION)
+		rc = refuse_newer_schema(store, version);
+	for (; rc == 0 && version < SCHEMA_VERSION; version++)
+		rc = apply_migration(store, version);
+	if (rc == 0 && rs_store_exec(store, "COMMIT") < 0) {
+		rs_error("%s: cannot save the schema of the scan database: %s", store->path,
+			 sqlite3_errmsg(store->db));
+		rc = -1;
+	}
+	if (rc < 0 && !sqlite3_get_autocommit(store->db))
+		rs_store_exec(store, "ROLLBACK");
+	return rc;
+}
+
+/* WAL journal, busy timeout, foreign keys. */
+static int configure_connection(rs_store *store)
+{
+	sqlite3_busy_timeout(store->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_stmt *stmt = rs_store_prepare(store, "PRAGMA journal_mode = WAL");
+	if (!stmt)
+		return -1;
+	int step = sqlite3_step(stmt);
+	const char *mode = step == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0) : NULL;
+	bool wal = mode && strcmp(mode, "wal") == 0;
+	sqlite3_finalize(stmt);
+	if (!wal) {
+		rs_error("%s: cannot switch the scan database to WAL mode: %s", store->path,
+			 step == SQLITE_ROW ? "the file system may not support it" :
+			 sqlite3_errmsg(store->db));
+		return -1;
+	}
+	if (rs_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL") < 0) {
+		rs_error("%s: cannot configure the scan database: %s", store->path,
+			 sqlite3_errmsg(store->db));
+		return -1;
+	}
+	return 0;
+}
+
+static int open_connection(rs_store *store)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+#ifdef SQLITE_OPEN_NOFOLLOW
+	flags |= SQLITE_OPEN_NOFOLLOW;
+#endif
+	if (sqlite3_open_v2(store->path, &store->db, flags, NULL) != SQLITE_OK) {
+		rs_error("%s: cannot open the scan database: %s", store->path,
+			 store->db ? sqlite3_errmsg(store->db) : "out of memory");
+		return -1;
+	}
+	sqlite3_extended_result_codes(store->db, 1);
+	return 0;
+}
+
+int rs_store_open(const char *path, rs_store **out)
+{
+	*out = NULL;
+	if (!path || !*path) {
+		rs_error("no scan database given; give --db PATH");
+		return -1;
+	}
+	if (ensure_parent_dir(path) < 0 || check_existing_file(path) < 0)
+		return -1;
+	rs_store *store = rs_calloc(1, sizeof(*store));
+	store->path = rs_strdup(path);
+	if (open_connection(store) < 0 || configure_connection(store) < 0 || migrate(store) < 0) {
+		rs_store_close(store);
+		return -1;
+	}
+	*out = store;
+	return 0;
+}
+
+void rs_store_close(rs_store *store)
+{
+	if (!store)
+		return;
+	sqlite3_close(store->db);
+	free(store->path);
+	free(store);
+}

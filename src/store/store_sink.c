@@ -1,0 +1,212 @@
+/*
+ * store_sink.c — the sink that records a scan into the store. begin writes
+ * the scan row marked incomplete and commits it at once, so a scan that is
+ * killed shows in the history as incomplete; the findings and the final
+ * update that marks the scan complete then go into one transaction, so a
+ * "complete" scan always has all its findings. A failing write (disk full,
+ * database locked) is reported once and the scan goes on without the store.
+ */
+#include "store/store_internal.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct store_sink_state {
+	rs_store *store;
+	char scan[33];
+	sqlite3_stmt *insert_finding; /* reused for every finding */
+	long long next_seq;
+	bool recording;               /* scan row written, transaction open */
+	bool failed;                  /* an error was reported; ignore the rest */
+} store_sink_state;
+
+static void roll_back(store_sink_state *st)
+{
+	if (!sqlite3_get_autocommit(st->store->db))
+		rs_store_exec(st->store, "ROLLBACK");
+}
+
+/* Reports the first failure, undoes the open transaction and stops
+ * recording this scan. */
+static void fail(store_sink_state *st, const char *doing)
+{
+	if (!st->failed)
+		rs_error("%s: cannot record scan %s (%s): %s; the scan goes on, but it will "
+			 "not be complete in the history", st->store->path, st->scan, doing,
+			 sqlite3_errmsg(st->store->db));
+	roll_back(st);
+	st->failed = true;
+	st->recording = false;
+}
+
+static int step_done(sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int insert_scan_row(store_sink_state *st, const rs_summary *head)
+{
+	static const unsigned long no_counts[RS_SEV_COUNT];
+	sqlite3_stmt *stmt = rs_store_prepare(st->store,
+		"INSERT INTO scans (id, host, root, started, complete, counts, modules, host_info)"
+		" VALUES (?, ?, ?, ?, 0, ?, ?, ?)");
+	if (!stmt)
+		return -1;
+	json_t *counts = rs_counts_to_json(no_counts);
+	rs_store_bind_text(stmt, 1, st->scan);
+	rs_store_bind_text(stmt, 2, head->host);
+	rs_store_bind_text(stmt, 3, head->root ? head->root : "/");
+	rs_store_bind_text(stmt, 4, head->started);
+	rs_store_bind_json(stmt, 5, counts);
+	rs_store_bind_json(stmt, 6, head->modules);
+	rs_store_bind_json(stmt, 7, head->host_info);
+	int rc = step_done(stmt);
+	sqlite3_finalize(stmt);
+	json_decref(counts);
+	return rc;
+}
+
+static int sink_begin(rs_sink *sink, const rs_summary *head)
+{
+	store_sink_state *st = sink->state;
+	if (st->recording)
+		roll_back(st);
+	snprintf(st->scan, sizeof(st->scan), "%s", head->scan);
+	st->next_seq = 0;
+	st->recording = false;
+	st->failed = false;
+	if (insert_scan_row(st, head) < 0) {
+		fail(st, "writing the scan");
+		return 0;
+	}
+	if (rs_store_exec(st->store, "BEGIN") < 0) {
+		fail(st, "starting the transaction");
+		return 0;
+	}
+	st->recording = true;
+	return 0;
+}
+
+static int bind_finding(sqlite3_stmt *stmt, const char *scan, long long seq, const rs_finding *f)
+{
+	json_t *obj = rs_finding_to_json(f, NULL);
+	char *identity = rs_finding_identity(f);
+	rs_store_bind_text(stmt, 1, scan);
+	sqlite3_bind_int64(stmt, 2, seq);
+	rs_store_bind_text(stmt, 3, f->module);
+	rs_store_bind_text(stmt, 4, f->rule);
+	sqlite3_bind_int(stmt, 5, (int)f->severity);
+	sqlite3_bind_int(stmt, 6, f->score);
+	rs_store_bind_text(stmt, 7, identity);
+	int rc = rs_store_bind_json(stmt, 8, obj);
+	free(identity);
+	json_decref(obj);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static int sink_finding(rs_sink *sink, const rs_finding *f)
+{
+	store_sink_state *st = sink->state;
+	if (!st->recording)
+		return 0;
+	if (!st->insert_finding) {
+		st->insert_finding = rs_store_prepare(st->store,
+			"INSERT INTO findings (scan, seq, module, rule, severity, score, identity, json)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+		if (!st->insert_finding) {
+			fail(st, "preparing to write findings");
+			return 0;
+		}
+	}
+	if (bind_finding(st->insert_finding, st->scan, st->next_seq, f) < 0 ||
+	    step_done(st->insert_finding) < 0) {
+		fail(st, "writing a finding");
+		return 0;
+	}
+	st->next_seq++;
+	return 0;
+}
+
+/* The summary as stored: its "complete" flag lives in its own column. */
+static json_t *stored_summary_json(const rs_summary *summary)
+{
+	json_t *obj = rs_summary_to_json(summary);
+	json_object_del(obj, "complete");
+	return obj;
+}
+
+static int update_scan_row(store_sink_state *st, const rs_summary *s)
+{
+	sqlite3_stmt *stmt = rs_store_prepare(st->store,
+		"UPDATE scans SET host = ?, root = ?, started = ?, duration_ms = ?, complete = 1,"
+		" counts = ?, score = ?, exit_code = ?, modules = ?, host_info = ?, summary = ?"
+		" WHERE id = ?");
+	if (!stmt)
+		return -1;
+	json_t *counts = rs_counts_to_json(s->counts);
+	json_t *summary = stored_summary_json(s);
+	rs_store_bind_text(stmt, 1, s->host);
+	rs_store_bind_text(stmt, 2, s->root ? s->root : "/");
+	rs_store_bind_text(stmt, 3, s->started);
+	sqlite3_bind_int64(stmt, 4, s->duration_ms);
+	rs_store_bind_json(stmt, 5, counts);
+	sqlite3_bind_int(stmt, 6, s->score);
+	sqlite3_bind_int(stmt, 7, s->exit_code);
+	rs_store_bind_json(stmt, 8, s->modules);
+	rs_store_bind_json(stmt, 9, s->host_info);
+	rs_store_bind_json(stmt, 10, summary);
+	rs_store_bind_text(stmt, 11, st->scan);
+	int rc = step_done(stmt);
+	if (rc == 0 && sqlite3_changes(st->store->db) != 1)
+		rc = -1;
+	sqlite3_finalize(stmt);
+	json_decref(counts);
+	json_decref(summary);
+	return rc;
+}
+
+static int sink_end(rs_sink *sink, const rs_summary *summary)
+{
+	store_sink_state *st = sink->state;
+	if (!st->recording)
+		return 0;
+	if (update_scan_row(st, summary) < 0) {
+		fail(st, "writing the summary");
+		return 0;
+	}
+	if (rs_store_exec(st->store, "COMMIT") < 0) {
+		fail(st, "committing the findings");
+		return 0;
+	}
+	st->recording = false;
+	return 0;
+}
+
+/* Without end, the scan's findings are rolled back: it stays incomplete. */
+static void sink_destroy(rs_sink *sink)
+{
+	store_sink_state *st = sink->state;
+	if (st->recording)
+		roll_back(st);
+	sqlite3_finalize(st->insert_finding);
+	free(st);
+	free(sink);
+}
+
+rs_sink *rs_store_sink_new(rs_store *store)
+{
+	store_sink_state *st = rs_calloc(1, sizeof(*st));
+	st->store = store;
+	rs_sink *sink = rs_calloc(1, sizeof(*sink));
+	sink->begin = sink_begin;
+	sink->finding = sink_finding;
+	sink->check = NULL;
+	sink->end = sink_end;
+	sink->destroy = sink_destroy;
+	sink->state = st;
+	return sink;
+}
