@@ -1,0 +1,23 @@
+/*
+ * output.c — where a command writes its report: standard output for "-" or
+ * no path, otherwise a file it creates (see cmd.h).
+ */
+#include "cmd/cmd.h"
+#include "core/log.h"
+
+#include <errno.h>
+#include <string.h>
+
+FILE *rs_cmd_open_output(const char *path, bool *close_it)
+{
+	*close_it = false;
+	if (!path || strcmp(path, "-") == 0)
+		return stdout;
+	FILE *out = fopen(path, "w");
+	if (!out) {
+		rs_error("%s: cannot write the output: %s; give another -o FILE", path, strerror(errno));
+		return NULL;
+	}
+	*close_it = true;
+	return out;
+}
