@@ -1,0 +1,430 @@
+/*
+ * html.c — the HTML report: one self-contained file (inline CSS, inline SVG
+ * charts, a small inline script for filtering the findings table) that loads
+ * nothing from anywhere. A Content-Security-Policy that allows only that one
+ * script (by its hash) backs up the escaping of every host-provided string.
+ * Layout: title and scan line; a summary band (score gauge, counts by
+ * severity, findings by module); host facts and the module table; then the
+ * findings, most severe first, with evidence, ATT&CK ids and remediation.
+ */
+#include "report/report.h"
+#include "report/report_internal.h"
+#include "core/util.h"
+
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct html_state {
+	FILE *out;
+	bool close_out;
+	json_t *findings;
+} html_state;
+
+static const char STYLE[] =
+	":root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f3f4f6;--card:#fff}\n"
+	"*{box-sizing:border-box}\n"
+	"body{margin:0;font:14px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\","
+	"Arial,\"Noto Sans\",\"Liberation Sans\",sans-serif;color:var(--fg);background:var(--bg)}\n"
+	"header{background:#0f172a;color:#f8fafc;padding:22px 32px}\n"
+	"header .inner,main{max-width:1360px;margin:0 auto}\n"
+	"header h1{margin:0;font-size:22px;font-weight:600;letter-spacing:-.01em}\n"
+	"header .sub{color:#cbd5e1;font-size:13px;margin-top:4px}\n"
+	"header .sub span+span::before{content:\"\\00b7\";margin:0 8px;color:#64748b}\n"
+	"main{padding:24px 32px}\n"
+	".band{display:grid;grid-template-columns:240px 1fr 1fr;gap:16px;margin-bottom:16px}\n"
+	".pair{display:grid;grid-template-columns:minmax(300px,1fr) 2fr;gap:16px;margin-bottom:16px}\n"
+	".card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 20px;"
+	"box-shadow:0 1px 2px rgba(0,0,0,.04);min-width:0}\n"
+	".card h2{font-size:12px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);"
+	"margin:0 0 12px;font-weight:600}\n"
+	".score{text-align:center}\n"
+	".score p{margin:6px 0 0;color:var(--muted);font-size:12px}\n"
+	"dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;margin:0}\n"
+	"dl.facts dt{color:var(--muted)}\n"
+	"dl.facts dd{margin:0;overflow-wrap:anywhere}\n"
+	"table{border-collapse:collapse;width:100%}\n"
+	"th,td{text-align:left;padding:8px 10px;border-bottom:1px solid var(--line);vertical-align:top}\n"
+	"th{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);"
+	"font-weight:600;background:#f9fafb}\n"
+	"tbody tr:hover{background:#fafafa}\n"
+	".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+	".badge{display:inline-block;min-width:64px;text-align:center;padding:2px 8px;border-radius:999px;"
+	"color:#fff;font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.04em}\n"
+	".sev-critical{background:#7f1d1d}.sev-high{background:#dc2626}.sev-medium{background:#d97706}"
+	".sev-low{background:#2563eb}.sev-info{background:#64748b}\n"
+	".pts{color:var(--muted);font-size:11px;margin-top:4px;white-space:nowrap}\n"
+	"code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,\"Liberation Mono\",monospace;"
+	"font-size:12px}\n"
+	".ftitle{font-weight:600}\n"
+	".rule code{overflow-wrap:anywhere}\n"
+	".mod{color:var(--muted);font-size:12px}\n"
+	"dl.ev{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:6px 0 0;font-size:12px}\n"
+	"dl.ev dt{color:var(--muted)}\n"
+	"dl.ev dd{margin:0;overflow-wrap:anywhere}\n"
+	"td.fix{max-width:380px;color:#374151}\n"
+	"td.attack a{color:#1d4ed8;text-decoration:none;white-space:nowrap}\n"
+	".na{color:var(--muted);font-style:italic}\n"
+	".empty{padding:28px;text-align:center;color:var(--muted);font-size:15px}\n"
+	".head{display:flex;flex-wrap:wrap;gap:12px;align-items:center;justify-content:space-between;"
+	"margin-bottom:12px}\n"
+	".head h2{margin:0}\n"
+	".filters{display:flex;gap:8px;align-items:center;font-size:13px;color:var(--muted)}\n"
+	".filters input,.filters select{font:inherit;color:var(--fg);padding:4px 8px;"
+	"border:1px solid #d1d5db;border-radius:6px;background:#fff}\n"
+	"footer{color:var(--muted);font-size:12px;padding:8px 32px 24px;text-align:center}\n"
+	"@media (max-width:1000px){.band,.pair{grid-template-columns:1fr}}\n"
+	"@media print{body{background:#fff;font-size:12px}header{background:#fff;color:#000;"
+	"border-bottom:2px solid #000;padding:8px 0}header .sub{color:#333}main{padding:12px 0}"
+	".filters{display:none}.card{box-shadow:none;break-inside:avoid;border-color:#bbb}"
+	"tr{break-inside:avoid}.badge,rect,circle{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
+
+/* Filters the findings table by text and by minimum severity. */
+static const char SCRIPT[] =
+	"(function(){var q=document.getElementById('q'),s=document.getElementById('sev'),"
+	"n=document.getElementById('shown'),rows=document.querySelectorAll('#findings tbody tr');"
+	"if(!q)return;document.getElementById('filters').hidden=false;"
+	"function apply(){var t=q.value.toLowerCase(),m=+s.value,c=0;"
+	"rows.forEach(function(r){var ok=+r.dataset.rank>=m&&(!t||r.textContent.toLowerCase().indexOf(t)>=0);"
+	"r.hidden=!ok;if(ok)c++;});n.textContent=c;}"
+	"q.addEventListener('input',apply);s.addEventListener('change',apply);})();";
+
+/* The CSP source for SCRIPT: "sha256-" and its base64 digest. */
+static void script_hash(char *buf, size_t size)
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int digest_len = 0;
+	unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+	if (!EVP_Digest(SCRIPT, strlen(SCRIPT), digest, &digest_len, EVP_sha256(), NULL)) {
+		snprintf(buf, size, "'none'");
+		return;
+	}
+	EVP_EncodeBlock(b64, digest, (int)digest_len);
+	snprintf(buf, size, "'sha256-%s'", (const char *)b64);
+}
+
+static void write_head(FILE *out, const rs_summary *s)
+{
+	char hash[128];
+	script_hash(hash, sizeof(hash));
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+	      out);
+	fprintf(out,
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+		"style-src 'unsafe-inline'; img-src data:; script-src %s\">\n",
+		hash);
+	fputs("<meta name=\"generator\" content=\"rasoat " RS_VERSION "\">\n<title>rasoat report \xe2\x80\x94 ", out);
+	rs_html_escape(out, s->host ? s->host : "unknown host");
+	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", STYLE);
+}
+
+static void write_header(FILE *out, const rs_summary *s)
+{
+	const char *os = rs_report_str(s->host_info, "os_name");
+	char duration[32];
+	rs_report_duration(s->duration_ms, duration, sizeof(duration));
+	fputs("<header><div class=\"inner\">\n<h1>rasoat report \xe2\x80\x94 ", out);
+	rs_html_escape(out, s->host ? s->host : "unknown host");
+	fputs("</h1>\n<div class=\"sub\">", out);
+	if (*os) {
+		fputs("<span>", out);
+		rs_html_escape(out, os);
+		fputs("</span>", out);
+	}
+	fputs("<span>root <code>", out);
+	rs_html_escape(out, s->root ? s->root : "/");
+	fprintf(out, "</code></span><span>started %s</span><span>took %s</span>", s->started, duration);
+	if (!s->complete)
+		fputs("<span>incomplete scan</span>", out);
+	fputs("</div>\n</div></header>\n", out);
+}
+
+static void write_summary_band(FILE *out, const rs_summary *s, const json_t *findings)
+{
+	fputs("<section class=\"band\">\n<div class=\"card score\"><h2>Security score</h2>\n", out);
+	rs_html_score_gauge(out, s->score);
+	fputs("<p>0 worst \xe2\x80\x93 100 best</p></div>\n", out);
+	fputs("<div class=\"card\"><h2>Findings by severity</h2>\n", out);
+	rs_html_severity_chart(out, s->counts);
+	fputs("</div>\n<div class=\"card\"><h2>Findings by module</h2>\n", out);
+	rs_html_module_chart(out, findings, s->modules);
+	fputs("</div>\n</section>\n", out);
+}
+
+static void fact_row(FILE *out, const char *label, const char *value)
+{
+	fprintf(out, "<dt>%s</dt><dd>", label);
+	rs_html_escape(out, value);
+	fputs("</dd>\n", out);
+}
+
+static void write_fact_counts(FILE *out, const json_t *info)
+{
+	static const char *const keys[] = {
+		"packages", "users", "processes", "sockets", "services", "cron", "modules", "mounts",
+	};
+	static const char *const labels[] = {
+		"packages", "users", "processes", "sockets", "services", "cron entries",
+		"kernel modules", "mounts",
+	};
+	fputs("<dt>Facts</dt><dd>", out);
+	bool first = true;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const json_t *v = json_object_get(info, keys[i]);
+		if (!json_is_integer(v))
+			continue;
+		fprintf(out, "%s%lld %s", first ? "" : " \xc2\xb7 ", (long long)json_integer_value(v), labels[i]);
+		first = false;
+	}
+	fputs(first ? "\xe2\x80\x94</dd>\n" : "</dd>\n", out);
+}
+
+static void write_host_card(FILE *out, const rs_summary *s)
+{
+	const json_t *info = s->host_info;
+	char duration[32];
+	rs_report_duration(s->duration_ms, duration, sizeof(duration));
+	const char *os = rs_report_str(info, "os_name");
+	const json_t *live = json_object_get(info, "live");
+	fputs("<div class=\"card\"><h2>Host</h2>\n<dl class=\"facts\">\n", out);
+	fact_row(out, "Host name", s->host ? s->host : "unknown");
+	fact_row(out, "OS", *os ? os : rs_report_str(info, "os_id"));
+	fact_row(out, "Kernel", rs_report_str(info, "kernel"));
+	fputs("<dt>Root</dt><dd><code>", out);
+	rs_html_escape(out, s->root ? s->root : "/");
+	fputs("</code>", out);
+	if (live)
+		fputs(json_is_true(live) ? " (live host)" : " (offline image)", out);
+	fputs("</dd>\n", out);
+	fprintf(out, "<dt>Scan</dt><dd><code>%s</code></dd>\n", s->scan);
+	fact_row(out, "Started", s->started);
+	fact_row(out, "Duration", duration);
+	write_fact_counts(out, info);
+	fputs("</dl>\n</div>\n", out);
+}
+
+static void counter_cell(FILE *out, const json_t *stats, const char *key)
+{
+	if (json_object_get(stats, key))
+		fprintf(out, "<td class=\"num\">%lld</td>", rs_report_counter(stats, key));
+	else
+		fputs("<td class=\"num muted\">\xe2\x80\x94</td>", out);
+}
+
+static void write_module_row(FILE *out, const char *name, const json_t *stats)
+{
+	char text[32];
+	fputs("<tr><td>", out);
+	rs_html_escape(out, name);
+	fputs("</td>", out);
+	counter_cell(out, stats, "files");
+	if (json_object_get(stats, "bytes")) {
+		rs_report_bytes(rs_report_counter(stats, "bytes"), text, sizeof(text));
+		fprintf(out, "<td class=\"num\">%s</td>", text);
+	} else {
+		fputs("<td class=\"num muted\">\xe2\x80\x94</td>", out);
+	}
+	counter_cell(out, stats, "checks");
+	counter_cell(out, stats, "skipped");
+	counter_cell(out, stats, "errors");
+	counter_cell(out, stats, "findings");
+	rs_report_duration(rs_report_counter(stats, "duration_ms"), text, sizeof(text));
+	fprintf(out, "<td class=\"num\">%s</td><td>", text);
+	const char *na = rs_report_str(stats, "not_applicable");
+	if (*na) {
+		fputs("<span class=\"na\">not applicable: ", out);
+		rs_html_escape(out, na);
+		fputs("</span>", out);
+	}
+	fputs("</td></tr>\n", out);
+}
+
+static void write_module_card(FILE *out, const json_t *modules)
+{
+	fputs("<div class=\"card\"><h2>Modules</h2>\n<table>\n<thead><tr><th>Module</th>"
+	      "<th class=\"num\">Files</th><th class=\"num\">Data</th><th class=\"num\">Checks</th>"
+	      "<th class=\"num\">Skipped</th><th class=\"num\">Errors</th><th class=\"num\">Findings</th>"
+	      "<th class=\"num\">Time</th><th>Note</th></tr></thead>\n<tbody>\n",
+	      out);
+	const char *name;
+	const json_t *stats;
+	json_object_foreach((json_t *)modules, name, stats)
+		write_module_row(out, name, stats);
+	if (json_object_size(modules) == 0)
+		fputs("<tr><td colspan=\"9\" class=\"muted\">No module ran.</td></tr>\n", out);
+	fputs("</tbody>\n</table>\n</div>\n", out);
+}
+
+static void write_evidence(FILE *out, const json_t *evidence)
+{
+	if (json_object_size(evidence) == 0)
+		return;
+	fputs("<dl class=\"ev\">", out);
+	const char *key;
+	const json_t *value;
+	json_object_foreach((json_t *)evidence, key, value) {
+		char *text = rs_report_value_text(value, 600);
+		fputs("<dt>", out);
+		rs_html_escape(out, key);
+		fputs("</dt><dd><code>", out);
+		rs_html_escape(out, text);
+		fputs("</code></dd>", out);
+		free(text);
+	}
+	fputs("</dl>\n", out);
+}
+
+/* True for ids shaped like T1059 or T1059.004, which are safe in a URL. */
+static bool is_technique_id(const char *id)
+{
+	size_t len = strlen(id);
+	if ((len != 5 && len != 9) || id[0] != 'T')
+		return false;
+	for (size_t i = 1; i < len; i++) {
+		bool digit = id[i] >= '0' && id[i] <= '9';
+		if (i == 5 ? id[i] != '.' : !digit)
+			return false;
+	}
+	return true;
+}
+
+static void write_attack(FILE *out, const json_t *attack)
+{
+	size_t i;
+	const json_t *item;
+	json_array_foreach(attack, i, item) {
+		const char *id = json_string_value(item);
+		if (!id)
+			continue;
+		if (i)
+			fputs("<br>", out);
+		if (is_technique_id(id)) {
+			/* A link a reader may follow; nothing is loaded from it. */
+			fprintf(out, "<a href=\"https://attack.mitre.org/techniques/%.5s%s%s/\" rel=\"noreferrer\">%s</a>",
+				id, id[5] ? "/" : "", id[5] ? id + 6 : "", id);
+		} else {
+			rs_html_escape(out, id);
+		}
+	}
+}
+
+static void write_finding_row(FILE *out, const json_t *f)
+{
+	rs_severity sev = rs_report_severity(f);
+	const char *name = rs_severity_name(sev);
+	fprintf(out, "<tr data-rank=\"%d\"><td><span class=\"badge sev-%s\">%s</span>"
+		"<div class=\"pts\">score %lld</div></td>\n<td><div class=\"ftitle\">",
+		(int)sev, name, name, (long long)json_integer_value(json_object_get(f, "score")));
+	rs_html_escape(out, rs_report_str(f, "title"));
+	fputs("</div>\n", out);
+	write_evidence(out, json_object_get(f, "evidence"));
+	fputs("</td>\n<td class=\"rule\"><div class=\"mod\">", out);
+	rs_html_escape(out, rs_report_str(f, "module"));
+	fputs("</div><code>", out);
+	rs_html_escape(out, rs_report_str(f, "rule"));
+	fputs("</code></td>\n<td class=\"attack\">", out);
+	write_attack(out, json_object_get(f, "attack"));
+	fputs("</td>\n<td class=\"fix\">", out);
+	rs_html_escape(out, rs_report_str(f, "remediation"));
+	fputs("</td></tr>\n", out);
+}
+
+static void write_filters(FILE *out, size_t count)
+{
+	fprintf(out,
+		"<div class=\"filters\" id=\"filters\" hidden>"
+		"<label for=\"q\">Filter</label><input id=\"q\" type=\"search\" placeholder=\"text, path, rule\xe2\x80\xa6\">"
+		"<select id=\"sev\" aria-label=\"minimum severity\"><option value=\"0\">all severities</option>"
+		"<option value=\"1\">low and above</option><option value=\"2\">medium and above</option>"
+		"<option value=\"3\">high and above</option><option value=\"4\">critical</option></select>"
+		"<span><span id=\"shown\">%zu</span> shown</span></div>\n",
+		count);
+}
+
+static void write_findings(FILE *out, const json_t *findings)
+{
+	size_t n = json_array_size(findings);
+	fprintf(out, "<section class=\"card\">\n<div class=\"head\"><h2>Findings (%zu)</h2>\n", n);
+	if (n == 0) {
+		fputs("</div>\n<div class=\"empty\">No findings at or above info.</div>\n</section>\n", out);
+		return;
+	}
+	write_filters(out, n);
+	fputs("</div>\n<table id=\"findings\">\n<thead><tr><th>Severity</th><th>Finding and evidence</th>"
+	      "<th>Rule</th><th>ATT&amp;CK</th><th>Remediation</th></tr></thead>\n<tbody>\n",
+	      out);
+	size_t i;
+	const json_t *f;
+	json_array_foreach(findings, i, f)
+		write_finding_row(out, f);
+	fprintf(out, "</tbody>\n</table>\n</section>\n<script>%s</script>\n", SCRIPT);
+}
+
+static void write_footer(FILE *out, const rs_summary *s)
+{
+	fprintf(out,
+		"<footer>Generated by rasoat " RS_VERSION " \xc2\xb7 scan %s \xc2\xb7 "
+		"a self-contained report: it loads nothing from the network.</footer>\n</body>\n</html>\n",
+		s->scan);
+}
+
+static int html_begin(rs_sink *sink, const rs_summary *head)
+{
+	(void)sink;
+	(void)head;
+	return 0;
+}
+
+static int html_finding(rs_sink *sink, const rs_finding *f)
+{
+	html_state *st = sink->state;
+	json_array_append_new(st->findings, rs_report_finding_copy(f, NULL));
+	return 0;
+}
+
+static int html_end(rs_sink *sink, const rs_summary *summary)
+{
+	html_state *st = sink->state;
+	FILE *out = st->out;
+	rs_report_sort_findings(st->findings);
+	write_head(out, summary);
+	write_header(out, summary);
+	fputs("<main>\n", out);
+	write_summary_band(out, summary, st->findings);
+	fputs("<section class=\"pair\">\n", out);
+	write_host_card(out, summary);
+	write_module_card(out, summary->modules);
+	fputs("</section>\n", out);
+	write_findings(out, st->findings);
+	fputs("</main>\n", out);
+	write_footer(out, summary);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+static void html_destroy(rs_sink *sink)
+{
+	html_state *st = sink->state;
+	if (st->close_out)
+		fclose(st->out);
+	else
+		fflush(st->out);
+	json_decref(st->findings);
+	free(st);
+	free(sink);
+}
+
+rs_sink *rs_sink_html_new(FILE *out, bool close_out)
+{
+	html_state *st = rs_calloc(1, sizeof(*st));
+	st->out = out;
+	st->close_out = close_out;
+	st->findings = json_array();
+	rs_sink *sink = rs_calloc(1, sizeof(*sink));
+	sink->begin = html_begin;
+	sink->finding = html_finding;
+	sink->end = html_end;
+	sink->destroy = html_destroy;
+	sink->state = st;
+	return sink;
+}
