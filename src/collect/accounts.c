@@ -1,9 +1,314 @@
-/* accounts.c — STUB: to be written. */
+/*
+ * accounts.c — users and groups from /etc/passwd, /etc/group and the
+ * password state from /etc/shadow.
+ *
+ * Password hashes are never copied, printed or stored: a user only gets a
+ * state (set, empty, locked, or none known). The copies of shadow text this
+ * file makes are wiped before they are freed, and no warning quotes a line.
+ *
+ * Which field decides the state follows glibc and pam_unix: when the passwd
+ * password field is "x" the shadow entry decides; otherwise the passwd field
+ * itself is the password (empty: no password; "!" or "*": locked) and
+ * shadow is not consulted for it. A user whose passwd field is "x" and who
+ * has no shadow entry stays "none". When a name appears twice, the first
+ * entry wins, as for getpwnam and getspnam.
+ *
+ * Bad lines (missing fields, a non-numeric id, NUL bytes) are warned about
+ * with the file and line and skipped; NIS compat lines ("+", "-") are
+ * skipped silently. At most MAX_WARNINGS warnings are printed per file.
+ */
 #include "collect/facts.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ACCOUNTS_FILE_MAX ((size_t)64 << 20)
+#define MAX_WARNINGS 20
+#define MAX_ID 4294967294L  /* (uid_t)-1 is "no id" */
+
+/* Counts the problems of one file and warns about the first MAX_WARNINGS. */
+typedef struct problems {
+	const char *file;
+	int count;
+} problems;
+
+__attribute__((format(printf, 3, 4)))
+static void problem(problems *p, size_t line, const char *fmt, ...)
+{
+	p->count++;
+	if (p->count > MAX_WARNINGS)
+		return;
+	rs_buf b;
+	rs_buf_init(&b);
+	va_list ap;
+	va_start(ap, fmt);
+	rs_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	rs_warn("%s:%zu: %s", p->file, line, b.data ? b.data : "");
+	rs_buf_free(&b);
+}
+
+static int problems_total(const problems *p)
+{
+	if (p->count > MAX_WARNINGS)
+		rs_warn("%s: %d more problems not shown", p->file, p->count - MAX_WARNINGS);
+	return p->count;
+}
+
+/* Calls READ_LINE on each line of TEXT (a private, NUL-terminated copy);
+ * lines holding NUL bytes are warned about instead. Lines have no '\n'. */
+typedef void (*line_fn)(char *line, size_t number, problems *p, void *ctx);
+
+static void for_each_line(char *text, size_t len, problems *p, line_fn read_line, void *ctx)
+{
+	char *pos = text, *end = text + len;
+	size_t number = 0;
+	while (pos < end) {
+		char *nl = memchr(pos, '\n', (size_t)(end - pos));
+		size_t line_len = nl ? (size_t)(nl - pos) : (size_t)(end - pos);
+		number++;
+		pos[line_len] = '\0';
+		if (line_len > 0 && pos[line_len - 1] == '\r')
+			pos[line_len - 1] = '\0';
+		if (memchr(pos, '\0', line_len))
+			problem(p, number, "NUL byte in line; skipped");
+		else
+			read_line(pos, number, p, ctx);
+		pos += line_len + 1;
+	}
+}
+
+/* Lines we skip without a word: blank ones, comments, NIS compat entries. */
+static bool ignorable(const char *line)
+{
+	return line[0] == '\0' || line[0] == '#' || line[0] == '+' || line[0] == '-';
+}
+
+static bool parse_id(const char *s, long *out)
+{
+	return rs_parse_long(s, out) && *out >= 0 && *out <= MAX_ID;
+}
+
+static rs_password_state classify_password(const char *field)
+{
+	if (field[0] == '\0')
+		return RS_PW_EMPTY;
+	if (field[0] == '!' || field[0] == '*')
+		return RS_PW_LOCKED;
+	return RS_PW_SET;
+}
+
+static void read_passwd_line(char *line, size_t number, problems *p, void *ctx)
+{
+	rs_vec *users = ctx;
+	if (ignorable(line))
+		return;
+	char *fields[8];
+	size_t n = rs_split(line, ':', fields, 8);
+	long uid, gid;
+	if (n != 7) {
+		problem(p, number, "passwd entry with %zu fields instead of 7; skipped", n);
+		return;
+	}
+	if (!*fields[0]) {
+		problem(p, number, "passwd entry without a user name; skipped");
+		return;
+	}
+	if (!parse_id(fields[2], &uid) || !parse_id(fields[3], &gid)) {
+		problem(p, number, "passwd entry with a uid or gid that is not a number; skipped");
+		return;
+	}
+	rs_user *u = rs_vec_push(users);
+	u->name = rs_strdup(fields[0]);
+	u->uid = (uid_t)uid;
+	u->gid = (gid_t)gid;
+	u->gecos = rs_strdup(fields[4]);
+	u->home = rs_strdup(fields[5]);
+	u->shell = rs_strdup(fields[6]);
+	u->password = strcmp(fields[1], "x") == 0 ? RS_PW_NONE : classify_password(fields[1]);
+	u->last_change = -1;
+	u->max_days = -1;
+}
+
+int rs_parse_passwd(const char *text, size_t len, const char *name, rs_vec *users)
+{
+	problems p = {name, 0};
+	char *copy = rs_strndup(text, len);
+	for_each_line(copy, len, &p, read_passwd_line, users);
+	explicit_bzero(copy, len);  /* old-style passwd files may hold hashes */
+	free(copy);
+	return problems_total(&p);
+}
+
+/* Users sorted by name, to find shadow entries' users quickly. */
+typedef struct user_index {
+	rs_user **sorted;
+	size_t len;
+	bool *done;  /* by position in sorted: a shadow entry was applied */
+} user_index;
+
+static int compare_users(const void *a, const void *b)
+{
+	const rs_user *ua = *(rs_user *const *)a, *ub = *(rs_user *const *)b;
+	int c = strcmp(ua->name, ub->name);
+	if (c)
+		return c;
+	return ua < ub ? -1 : ua > ub; /* keep file order among duplicates */
+}
+
+static void user_index_init(user_index *ix, rs_vec *users)
+{
+	ix->len = users->len;
+	ix->sorted = rs_calloc(ix->len, sizeof(*ix->sorted));
+	ix->done = rs_calloc(ix->len, sizeof(*ix->done));
+	for (size_t i = 0; i < ix->len; i++)
+		ix->sorted[i] = rs_vec_at(users, i);
+	qsort(ix->sorted, ix->len, sizeof(*ix->sorted), compare_users);
+}
+
+static void user_index_free(user_index *ix)
+{
+	free(ix->sorted);
+	free(ix->done);
+}
+
+/* The position of the first user called NAME, or -1. */
+static long user_index_find(const user_index *ix, const char *name)
+{
+	size_t lo = 0, hi = ix->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ix->sorted[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ix->len && strcmp(ix->sorted[lo]->name, name) == 0)
+		return (long)lo;
+	return -1;
+}
+
+/* A shadow day count: empty means unknown (-1). */
+static long shadow_days(const char *field, size_t number, problems *p)
+{
+	long v;
+	if (!*field)
+		return -1;
+	if (!rs_parse_long(field, &v) || v < 0) {
+		problem(p, number, "shadow entry with a day count that is not a number");
+		return -1;
+	}
+	return v;
+}
+
+static void read_shadow_line(char *line, size_t number, problems *p, void *ctx)
+{
+	user_index *ix = ctx;
+	if (ignorable(line))
+		return;
+	char *fields[9];
+	size_t n = rs_split(line, ':', fields, 9);
+	if (n < 2 || !*fields[0]) {
+		problem(p, number, "shadow entry without a user name and password field; skipped");
+		return;
+	}
+	long pos = user_index_find(ix, fields[0]);
+	if (pos < 0 || ix->done[pos])
+		return;
+	ix->done[pos] = true;
+	rs_user *u = ix->sorted[pos];
+	if (u->password == RS_PW_NONE)
+		u->password = classify_password(fields[1]);
+	u->last_change = n > 2 ? shadow_days(fields[2], number, p) : -1;
+	u->max_days = n > 4 ? shadow_days(fields[4], number, p) : -1;
+}
+
+int rs_parse_shadow(const char *text, size_t len, const char *name, rs_vec *users)
+{
+	problems p = {name, 0};
+	user_index ix;
+	user_index_init(&ix, users);
+	char *copy = rs_strndup(text, len);
+	for_each_line(copy, len, &p, read_shadow_line, &ix);
+	explicit_bzero(copy, len);
+	free(copy);
+	user_index_free(&ix);
+	return problems_total(&p);
+}
+
+static void read_group_line(char *line, size_t number, problems *p, void *ctx)
+{
+	rs_vec *groups = ctx;
+	if (ignorable(line))
+		return;
+	char *fields[5];
+	size_t n = rs_split(line, ':', fields, 5);
+	long gid;
+	if (n != 4) {
+		problem(p, number, "group entry with %zu fields instead of 4; skipped", n);
+		return;
+	}
+	if (!*fields[0]) {
+		problem(p, number, "group entry without a name; skipped");
+		return;
+	}
+	if (!parse_id(fields[2], &gid)) {
+		problem(p, number, "group entry with a gid that is not a number; skipped");
+		return;
+	}
+	rs_group *g = rs_vec_push(groups);
+	g->name = rs_strdup(fields[0]);
+	g->gid = (gid_t)gid;
+	g->members = rs_strdup(fields[3]);
+}
+
+int rs_parse_group(const char *text, size_t len, const char *name, rs_vec *groups)
+{
+	problems p = {name, 0};
+	char *copy = rs_strndup(text, len);
+	for_each_line(copy, len, &p, read_group_line, groups);
+	free(copy);
+	return problems_total(&p);
+}
+
+typedef int (*parse_fn)(const char *text, size_t len, const char *name, rs_vec *out);
+
+/* Reads PATH and parses it into OUT; returns the problems met. A missing
+ * file is not a problem; SECRET files are wiped before being freed. */
+static int collect_file(const rs_host *h, const char *path, parse_fn parse, rs_vec *out,
+			bool secret)
+{
+	char *text = NULL;
+	size_t len = 0;
+	char *display = rs_host_display_path(h, path);
+	int problems_met = 0;
+	if (rs_host_read(h, path, ACCOUNTS_FILE_MAX, &text, &len) < 0) {
+		int e = errno;
+		if (e != ENOENT && e != ENOTDIR) {
+			rs_warn("%s: cannot read: %s%s", display,
+				e == EINVAL ? "not a regular file" : strerror(e),
+				e == EACCES ? "; run as root to see password states" : "");
+			problems_met = 1;
+		}
+	} else {
+		problems_met = parse(text, len, display, out);
+		if (secret)
+			explicit_bzero(text, len);
+		free(text);
+	}
+	free(display);
+	return problems_met;
+}
 
 int rs_collect_accounts(const rs_host *h, rs_facts *f)
 {
-	(void)h;
-	(void)f;
-	return 0;
+	int problems_met = collect_file(h, "/etc/passwd", rs_parse_passwd, &f->users, true);
+	problems_met += collect_file(h, "/etc/shadow", rs_parse_shadow, &f->users, true);
+	problems_met += collect_file(h, "/etc/group", rs_parse_group, &f->groups, false);
+	return problems_met;
 }
