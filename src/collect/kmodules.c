@@ -1,9 +1,119 @@
-/* kmodules.c — STUB: to be written. */
+/*
+ * kmodules.c — the kernel module collector: the modules the running kernel
+ * has loaded, from proc "modules" ("name size refcount used_by state
+ * address [taints]"). A root that is not live has no loaded modules, so the
+ * section stays empty there.
+ */
 #include "collect/facts.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RS_MODULES_FILE_MAX (16 * 1024 * 1024)
+#define RS_MODULES_LINE_MAX 8192
+
+static bool next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
+{
+	if (*pos >= len)
+		return false;
+	const char *start = text + *pos;
+	const char *nl = memchr(start, '\n', len - *pos);
+	*n = nl ? (size_t)(nl - start) : len - *pos;
+	*line = start;
+	*pos += *n + (nl ? 1 : 0);
+	return true;
+}
+
+static size_t split_blanks(char *s, char **fields, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(s, " \t", &save); tok && n < max; tok = strtok_r(NULL, " \t", &save))
+		fields[n++] = tok;
+	return n;
+}
+
+/* "mod_a,mod_b," → "mod_a,mod_b"; "-" (no users) → "". */
+static char *clean_used_by(const char *field)
+{
+	if (strcmp(field, "-") == 0)
+		return rs_strdup("");
+	char *s = rs_strdup(field);
+	size_t n = strlen(s);
+	if (n > 0 && s[n - 1] == ',')
+		s[n - 1] = '\0';
+	return s;
+}
+
+/* Parses one line into M; false when malformed. */
+static bool parse_module_line(char *line, rs_kmodule *m)
+{
+	char *fields[5];
+	long size, refcount;
+	if (split_blanks(line, fields, 5) < 5)
+		return false;
+	if (!rs_parse_long(fields[1], &size) || size < 0)
+		return false;
+	if (strcmp(fields[2], "-") == 0)
+		refcount = -1; /* built without unload support */
+	else if (!rs_parse_long(fields[2], &refcount) || refcount < 0 || refcount > INT_MAX)
+		return false;
+	m->name = rs_strdup(fields[0]);
+	m->size = (unsigned long)size;
+	m->refcount = (int)refcount;
+	m->used_by = clean_used_by(fields[3]);
+	m->state = rs_strdup(fields[4]);
+	return true;
+}
+
+int rs_parse_proc_modules(const char *text, size_t len, const char *name, rs_vec *modules)
+{
+	size_t pos = 0, n;
+	const char *line;
+	int problems = 0;
+	for (int lineno = 1; next_line(text, len, &pos, &line, &n); lineno++) {
+		if (n == 0)
+			continue;
+		const char *why = NULL;
+		rs_kmodule m;
+		memset(&m, 0, sizeof(m));
+		if (memchr(line, '\0', n))
+			why = "holds a NUL byte";
+		else if (n > RS_MODULES_LINE_MAX)
+			why = "is too long";
+		if (!why) {
+			char *copy = rs_strndup(line, n);
+			if (!parse_module_line(copy, &m))
+				why = "is not a module line (name size refcount used_by state address)";
+			free(copy);
+		}
+		if (why) {
+			rs_warn("%s:%d: line %s; skipped", name, lineno, why);
+			problems++;
+			continue;
+		}
+		*(rs_kmodule *)rs_vec_push(modules) = m;
+	}
+	return problems;
+}
 
 int rs_collect_kmodules(const rs_host *h, rs_facts *f)
 {
-	(void)h;
-	(void)f;
-	return 0;
+	if (!h->live)
+		return 0;
+	char *text = NULL;
+	size_t len = 0;
+	if (rs_proc_read(h, "modules", RS_MODULES_FILE_MAX, &text, &len) < 0) {
+		if (errno == ENOENT)
+			return 0; /* a kernel without modules, or a container's proc */
+		rs_warn("/proc/modules: cannot read: %s", strerror(errno));
+		return 1;
+	}
+	int problems = rs_parse_proc_modules(text, len, "/proc/modules", &f->kmodules);
+	free(text);
+	return problems;
 }
