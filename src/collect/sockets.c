@@ -226,7 +226,7 @@ static void map_process_fds(const rs_host *h, pid_t pid, inode_index *ix)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char link_rel[96], target[128];
+		char link_rel[32 + sizeof(e->d_name)], target[128];
 		snprintf(link_rel, sizeof(link_rel), "%d/fd/%s", (int)pid, e->d_name);
 		if (rs_proc_readlink(h, link_rel, target, sizeof(target)) <= 0)
 			continue;
