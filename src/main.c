@@ -1,7 +1,58 @@
-/* main.c — placeholder until the commands are wired. */
+/*
+ * main.c — the rasoat command line: finds the subcommand and hands it the
+ * rest of the arguments. Everything else lives in the library.
+ */
+#include "cmd/cmd.h"
+#include "core/log.h"
+
 #include <stdio.h>
-int main(void)
+#include <string.h>
+
+typedef struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} command;
+
+static const command commands[] = {
+	{ "scan", rs_cmd_scan, "scan this host (or --root DIR) with every module" },
+	{ "audit", rs_cmd_scan, "run only the audit module (configuration checks)" },
+	{ "rootkit", rs_cmd_scan, "run only the rootkit module (hidden and injected code)" },
+	{ "facts", rs_cmd_facts, "print the host inventory as one JSON document" },
+	{ "history", rs_cmd_history, "list stored scans" },
+	{ "show", rs_cmd_show, "re-render a stored scan" },
+	{ "diff", rs_cmd_diff, "new and gone findings between two stored scans" },
+};
+
+static void usage(FILE *out)
 {
-	puts("rasoat");
-	return 0;
+	fprintf(out, "usage: rasoat COMMAND [OPTIONS]\n\n"
+		     "rasoat %s — security assessment and compromise hunting\n\ncommands:\n",
+		RS_VERSION);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n`rasoat COMMAND --help` shows the options of a command.\n"
+		     "Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("rasoat %s\n", RS_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	rs_error("unknown command \"%s\"; see `rasoat --help`", name);
+	return 2;
 }
