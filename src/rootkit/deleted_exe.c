@@ -4,14 +4,30 @@
  * nothing is left to find (T1070.004, T1620). Services also keep running
  * the old binary after a package upgrade replaced it: that is only a
  * pending restart, reported low, unless the old path itself is suspicious.
+ *
+ * Container runtimes (runc, crun) and some supervisors re-execute
+ * themselves from a memfd copy sealed against writes, so that a container
+ * cannot overwrite the host binary (CVE-2019-5736). A fully sealed memfd is
+ * that pattern: still reported, at medium, for a responder to confirm.
+ * Fileless loaders write their payload into an unsealed memfd: high.
  */
 #include "core/json.h"
 #include "core/util.h"
 #include "rootkit/checks.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef F_GET_SEALS
+#define F_GET_SEALS 1034
+#define F_SEAL_SHRINK 0x0002
+#define F_SEAL_GROW 0x0004
+#define F_SEAL_WRITE 0x0008
+#endif
 
 static bool suspicious_location(const char *path)
 {
@@ -20,6 +36,21 @@ static bool suspicious_location(const char *path)
 		if (rs_starts_with(path, places[i]))
 			return true;
 	return strstr(path, "/.") != NULL; /* a hidden file or directory on the way */
+}
+
+/* True when the memfd behind PID's executable is sealed against any change.
+ * Opening /proc/PID/exe gives the memfd itself; it is never executed. */
+static bool sealed_memfd(const rs_host *host, pid_t pid)
+{
+	char rel[32];
+	snprintf(rel, sizeof(rel), "%d/exe", (int)pid);
+	int fd = openat(host->proc_fd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	int seals = fcntl(fd, F_GET_SEALS);
+	close(fd);
+	int immutable = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+	return seals >= 0 && (seals & immutable) == immutable;
 }
 
 static void report(rs_scan *scan, const rs_process *p, rs_severity sev, const char *rule,
@@ -54,6 +85,15 @@ void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats)
 		const rs_process *p = rs_vec_at(&facts->processes, i);
 		if (!p->exe)
 			continue;
+		if (rs_starts_with(p->exe, "/memfd:") && sealed_memfd(scan->host, p->pid)) {
+			report(scan, p, RS_SEV_MEDIUM, "rasoat:process.memfd_exe_sealed",
+			       "runs from a sealed in-memory copy of an executable (the pattern "
+			       "container runtimes use to protect their binary)",
+			       "Confirm the process belongs to a container runtime or supervisor "
+			       "you run (check its parent and cmdline); if not, dump it "
+			       "(cp /proc/PID/exe FILE) and analyse it.");
+			continue;
+		}
 		if (rs_starts_with(p->exe, "/memfd:")) {
 			report(scan, p, RS_SEV_HIGH, "rasoat:process.memfd_exe",
 			       "runs from an in-memory file (memfd), with no file on disk",
