@@ -3,6 +3,7 @@
 # missing, builds with ASan+UBSan (and the libFuzzer targets) and runs every
 # test; `make bench` runs the benchmarks.
 
+MAKEFLAGS += --no-print-directory
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 REPORT ?= rasoat-report.html
 DB     ?= /var/lib/rasoat/rasoat.db
