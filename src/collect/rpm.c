@@ -140,13 +140,11 @@ static void split_source_rpm(rs_package *pkg, const char *srpm, const char *vers
 		n -= strlen(".nosrc.rpm");
 	char *base = rs_strndup(srpm, n);
 	char *release_dash = strrchr(base, '-');
-	char *version_dash = NULL;
-	if (release_dash) {
-		*release_dash = '\0';
-		version_dash = strrchr(base, '-');
-		*release_dash = '-';
-	}
-	if (version_dash && version_dash != base && release_dash[1] && release_dash != version_dash + 1) {
+	char *version_dash = release_dash ? memrchr(base, '-', (size_t)(release_dash - base)) : NULL;
+	bool well_formed = version_dash && version_dash > base &&     /* a name */
+			   release_dash > version_dash + 1 &&         /* a version */
+			   release_dash[1] != '\0';                   /* a release */
+	if (well_formed) {
 		pkg->source = rs_strndup(base, (size_t)(version_dash - base));
 		pkg->source_version = rs_strdup(version_dash + 1);
 	} else {
