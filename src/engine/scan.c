@@ -26,6 +26,15 @@ void rs_scan_progress(rs_scan *scan, const char *fmt, ...)
 {
 	if (!scan->progress)
 		return;
+	/* at most ten updates a second: a terminal is slower than a walk */
+	long long now = rs_monotonic_ms();
+	pthread_mutex_lock(&scan->lock);
+	bool due = now - scan->progress_ms >= 100;
+	if (due)
+		scan->progress_ms = now;
+	pthread_mutex_unlock(&scan->lock);
+	if (!due)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	fputs("\r\033[K", stderr);
@@ -146,6 +155,7 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 		rs_module_stats st = { 0 };
 		scan.module_findings = 0;
 		long long start = rs_monotonic_ms();
+		scan.progress_ms = 0;
 		rs_scan_progress(&scan, "rasoat: %s ...", m->name);
 		m->run(&scan, &st);
 		json_object_set_new(summary->modules, m->name,

@@ -41,6 +41,7 @@ typedef struct rs_scan {
 	unsigned long counts[RS_SEV_COUNT];
 	unsigned long module_findings;
 	bool progress;
+	long long progress_ms; /* when the last progress line was printed */
 } rs_scan;
 
 typedef struct rs_module {
@@ -51,7 +52,8 @@ typedef struct rs_module {
 
 /* Hands F to every sink and frees it. Thread-safe. */
 void rs_scan_emit(rs_scan *scan, rs_finding *f);
-/* A progress line on stderr when it is a terminal ("audit: 1234 files"). */
+/* A progress line on stderr when it is a terminal ("audit: 1234 files"),
+ * at most ten times a second; cheap to call often. */
 void rs_scan_progress(rs_scan *scan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 typedef struct rs_scan_options {
