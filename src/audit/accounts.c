@@ -54,14 +54,27 @@ static void check_empty_password(rs_scan *scan, const rs_user *u)
 void rs_audit_accounts(rs_scan *scan, rs_module_stats *stats)
 {
 	const rs_facts *facts = scan->facts;
+	int uid0 = 0, empty = 0;
 	stats->checks += 2;
 	for (size_t i = 0; i < facts->users.len; i++) {
 		const rs_user *u = rs_vec_at(&facts->users, i);
 		if (!u->name)
 			continue;
-		if (u->uid == 0 && strcmp(u->name, "root") != 0)
+		if (u->uid == 0 && strcmp(u->name, "root") != 0) {
 			check_uid0(scan, u);
-		if (u->password == RS_PW_EMPTY && login_shell(u->shell))
+			uid0++;
+		}
+		if (u->password == RS_PW_EMPTY && login_shell(u->shell)) {
 			check_empty_password(scan, u);
+			empty++;
+		}
 	}
+	const char *no_accounts = facts->users.len ? NULL : "no accounts could be read from /etc/passwd";
+	rs_scan_check(scan, "audit", "rasoat:accounts.uid0", "Only root has UID 0",
+		      no_accounts ? "not_applicable" : uid0 ? "failed" : "passed",
+		      no_accounts ? no_accounts : uid0 ? "a second UID 0 account exists" : "root is the only UID 0 account");
+	rs_scan_check(scan, "audit", "rasoat:accounts.empty_password",
+		      "No account with a login shell has an empty password",
+		      no_accounts ? "not_applicable" : empty ? "failed" : "passed",
+		      no_accounts ? no_accounts : empty ? "accounts log in without a password" : "none found");
 }

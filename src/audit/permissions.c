@@ -22,6 +22,7 @@ static const char *const system_dirs[] = {
 typedef struct ww_ctx {
 	rs_scan *scan;
 	rs_module_stats *stats;
+	unsigned long found;
 	/* (dev, ino) of the start directories already walked: /bin and
 	 * /usr/bin are one directory on a merged-/usr system */
 	dev_t seen_dev[sizeof(system_dirs) / sizeof(system_dirs[0])];
@@ -53,6 +54,7 @@ static void report(ww_ctx *c, const rs_walk_entry *e)
 					    "file's content against its package (dpkg -V / rpm -V) in case "
 					    "it was already replaced.");
 	rs_scan_emit(c->scan, f);
+	c->found++;
 }
 
 static int visit(const rs_walk_entry *e, void *ctx)
@@ -93,4 +95,8 @@ void rs_audit_world_writable(rs_scan *scan, rs_module_stats *stats)
 			continue; /* not on this system */
 		rs_walk(scan->host, system_dirs[i], &opts, visit, &c);
 	}
+	rs_scan_check(scan, "audit", "rasoat:files.world_writable",
+		      "No world-writable files or unsticky directories in system directories",
+		      c.found ? "failed" : "passed",
+		      c.found ? "world-writable entries found" : "none found");
 }

@@ -41,6 +41,7 @@ static void usage(FILE *out, const char *cmd)
 		"  -o, --output FILE   write the report to FILE instead of standard output\n"
 		"  --html FILE         also write an HTML report to FILE\n"
 		"  --summary           text: counts and score only\n"
+		"  --all               also every evaluated check (passed, failed, not applicable)\n"
 		"  --fail-on SEV       exit 1 at or above info|low|medium|high|critical|none (default high)\n"
 		"  --db PATH           the scan store (default %s)   --no-db  do not store\n"
 		"  --config FILE       configuration (default %s)\n"
@@ -74,7 +75,7 @@ static void free_list(char **items, size_t n)
 enum {
 	OPT_ROOT = 256, OPT_PROC, OPT_ONLY, OPT_SKIP, OPT_FORMAT, OPT_HTML, OPT_SUMMARY,
 	OPT_FAIL_ON, OPT_DB, OPT_NO_DB, OPT_CONFIG, OPT_RULES, OPT_EXCLUDE, OPT_MAX_SIZE,
-	OPT_THREADS, OPT_ONE_FS,
+	OPT_THREADS, OPT_ONE_FS, OPT_ALL,
 };
 
 static const struct option long_options[] = {
@@ -95,6 +96,7 @@ static const struct option long_options[] = {
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "one-file-system", no_argument, NULL, OPT_ONE_FS },
+	{ "all", no_argument, NULL, OPT_ALL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -158,6 +160,7 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 			config->threads = (int)n;
 			break;
 		case OPT_ONE_FS: config->one_file_system = true; break;
+		case OPT_ALL: a->opts.all = true; break;
 		case 'q': a->quiet = true; break;
 		case 'h': return 1;
 		default: return 2;

@@ -3,6 +3,7 @@
  * counted and fanned out to the sinks, then the summary (see scan.h).
  */
 #include "engine/scan.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -20,6 +21,25 @@ void rs_scan_emit(rs_scan *scan, rs_finding *f)
 	rs_sinks_finding(scan->sinks, f);
 	pthread_mutex_unlock(&scan->lock);
 	rs_finding_free(f);
+}
+
+void rs_scan_check(rs_scan *scan, const char *module, const char *rule, const char *title,
+		   const char *result, const char *reason)
+{
+	if (!scan->all)
+		return;
+	json_t *o = json_object();
+	json_object_set_new(o, "type", json_string("check"));
+	json_object_set_new(o, "scan", json_string(scan->scan_id));
+	json_object_set_new(o, "module", rs_json_string(module));
+	json_object_set_new(o, "rule", rs_json_string(rule));
+	json_object_set_new(o, "title", rs_json_string(title));
+	json_object_set_new(o, "result", rs_json_string(result));
+	json_object_set_new(o, "reason", rs_json_string(reason ? reason : ""));
+	pthread_mutex_lock(&scan->lock);
+	rs_sinks_check(scan->sinks, o);
+	pthread_mutex_unlock(&scan->lock);
+	json_decref(o);
 }
 
 void rs_scan_progress(rs_scan *scan, const char *fmt, ...)
@@ -137,6 +157,7 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 		.sinks = sinks,
 		.scan_id = summary->scan,
 		.progress = opts->progress,
+		.all = opts->all,
 	};
 	pthread_mutex_init(&scan.lock, NULL);
 	rs_sinks_begin(sinks, summary);

@@ -41,6 +41,7 @@ typedef struct rs_scan {
 	unsigned long counts[RS_SEV_COUNT];
 	unsigned long module_findings;
 	bool progress;
+	bool all;
 	long long progress_ms; /* when the last progress line was printed */
 } rs_scan;
 
@@ -52,6 +53,13 @@ typedef struct rs_module {
 
 /* Hands F to every sink and frees it. Thread-safe. */
 void rs_scan_emit(rs_scan *scan, rs_finding *f);
+/* Records the result of one evaluated check ("passed", "failed" or
+ * "not_applicable", with the reason). Passed and not-applicable checks are
+ * not findings; with --all every result reaches the sinks as a FORMATS.md
+ * "type":"check" object. Thread-safe. */
+void rs_scan_check(rs_scan *scan, const char *module, const char *rule, const char *title,
+		   const char *result, const char *reason);
+
 /* A progress line on stderr when it is a terminal ("audit: 1234 files"),
  * at most ten times a second; cheap to call often. */
 void rs_scan_progress(rs_scan *scan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -62,6 +70,7 @@ typedef struct rs_scan_options {
 	char **skip;        /* module names not to run */
 	size_t n_skip;
 	bool progress;      /* progress lines on a terminal */
+	bool all;           /* every evaluated check to the sinks, not only findings */
 } rs_scan_options;
 
 /* The registered modules, in the order they run. */

@@ -75,11 +75,15 @@ static void report(rs_scan *scan, const rs_process *p, rs_severity sev, const ch
 
 void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats)
 {
+	static const char *const title = "No process runs from a deleted or in-memory executable";
 	stats->checks++;
 	if (!scan->host->live) {
 		stats->skipped++;
+		rs_scan_check(scan, "rootkit", "rasoat:process.deleted_exe", title, "not_applicable",
+			      "needs a live host (processes); not available with --root");
 		return;
 	}
+	unsigned long before = scan->module_findings;
 	const rs_facts *facts = scan->facts;
 	for (size_t i = 0; i < facts->processes.len; i++) {
 		const rs_process *p = rs_vec_at(&facts->processes, i);
@@ -122,4 +126,7 @@ void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats)
 			       "(cp /proc/PID/exe FILE) and compare it with the package's file.");
 		}
 	}
+	bool found = scan->module_findings != before;
+	rs_scan_check(scan, "rootkit", "rasoat:process.deleted_exe", title, found ? "failed" : "passed",
+		      found ? "processes run from deleted or in-memory executables" : "none found");
 }

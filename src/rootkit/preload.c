@@ -14,6 +14,9 @@
 
 #define PRELOAD_PATH "/etc/ld.so.preload"
 #define PRELOAD_MAX (64u << 10)
+#define RULE "rasoat:rootkit.ld_so_preload"
+#define TITLE "No library is preloaded into every process"
+
 
 void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats)
 {
@@ -25,6 +28,8 @@ void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats)
 			stats->errors++;
 			rs_warn("%s: cannot read: %s; check it by hand", PRELOAD_PATH, strerror(errno));
 		}
+		rs_scan_check(scan, "rootkit", RULE, TITLE, errno == ENOENT ? "passed" : "not_applicable",
+			      errno == ENOENT ? "no /etc/ld.so.preload" : "cannot be read");
 		return;
 	}
 	stats->files++;
@@ -44,9 +49,11 @@ void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats)
 	free(text);
 	if (json_array_size(libs) == 0) {
 		json_decref(libs);
+		rs_scan_check(scan, "rootkit", RULE, TITLE, "passed", "/etc/ld.so.preload names no library");
 		return;
 	}
-	rs_finding *f = rs_finding_new("rootkit", "rasoat:rootkit.ld_so_preload", RS_SEV_HIGH, 85,
+	rs_scan_check(scan, "rootkit", RULE, TITLE, "failed", "libraries are preloaded");
+	rs_finding *f = rs_finding_new("rootkit", RULE, RS_SEV_HIGH, 85,
 				       "Libraries are preloaded into every process by /etc/ld.so.preload");
 	rs_finding_set_str(f, "path", PRELOAD_PATH);
 	rs_finding_set_json(f, "libraries", libs);

@@ -130,6 +130,18 @@ with Tree() as outside, Tree() as t:
     code, _, err = run("scan", "--root", t.path, "--no-db", "--config", bad)
     ok(code == 2 and bad + ":2" in err and "colour" in err, f"bad config: {err}")
 
+    # --all: every evaluated check; live-only checks are not applicable with --root
+    code, out, _ = run("scan", "--root", t.path, "--format", "jsonl", "--no-db", "-q", "--all")
+    lines = jsonl(out)
+    checks_seen = {l["rule"]: l for l in lines if l["type"] == "check"}
+    ok(checks_seen["rasoat:accounts.uid0"]["result"] == "failed", "uid0 check failed")
+    ok(checks_seen["rasoat:process.deleted_exe"]["result"] == "not_applicable"
+       and "--root" in checks_seen["rasoat:process.deleted_exe"]["reason"], "live-only check n/a")
+    ok(checks_seen["rasoat:rootkit.ld_so_preload"]["result"] == "failed", "preload check failed")
+    ok(len(findings(lines)) == len(fs), "--all adds checks, not findings")
+    code, out, _ = run("scan", "--root", t.path, "--format", "jsonl", "--no-db", "-q")
+    ok(not any(l["type"] == "check" for l in jsonl(out)), "no check lines without --all")
+
     # other formats
     code, out, _ = run("scan", "--root", t.path, "--no-db", "-q", "--format", "json")
     import json
