@@ -57,7 +57,7 @@ static const char STYLE[] =
 	"code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,\"Liberation Mono\",monospace;"
 	"font-size:12px}\n"
 	".ftitle{font-weight:600}\n"
-	".rule code{overflow-wrap:anywhere}\n"
+	"td.rule{min-width:170px}\n.rule code{overflow-wrap:break-word}\n"
 	".mod{color:var(--muted);font-size:12px}\n"
 	"dl.ev{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:6px 0 0;font-size:12px}\n"
 	"dl.ev dt{color:var(--muted)}\n"
@@ -155,8 +155,25 @@ static void write_summary_band(FILE *out, const rs_summary *s, const json_t *fin
 static void fact_row(FILE *out, const char *label, const char *value)
 {
 	fprintf(out, "<dt>%s</dt><dd>", label);
-	rs_html_escape(out, value);
+	if (value && *value)
+		rs_html_escape(out, value);
+	else
+		fputs("<span class=\"muted\">\xe2\x80\x94</span>", out);
 	fputs("</dd>\n", out);
+}
+
+/* Writes an identifier such as a rule id escaped, with a line-break
+ * opportunity after each separator so that it wraps between its parts
+ * rather than in the middle of a word. */
+static void escape_breakable(FILE *out, const char *s)
+{
+	char *clean = rs_report_clean(s);
+	for (const char *p = clean; *p; p++) {
+		rs_html_escape_char(out, *p);
+		if ((*p == ':' || *p == '.' || *p == '/') && p[1])
+			fputs("<wbr>", out);
+	}
+	free(clean);
 }
 
 static void write_fact_counts(FILE *out, const json_t *info)
@@ -322,7 +339,7 @@ static void write_finding_row(FILE *out, const json_t *f)
 	fputs("</td>\n<td class=\"rule\"><div class=\"mod\">", out);
 	rs_html_escape(out, rs_report_str(f, "module"));
 	fputs("</div><code>", out);
-	rs_html_escape(out, rs_report_str(f, "rule"));
+	escape_breakable(out, rs_report_str(f, "rule"));
 	fputs("</code></td>\n<td class=\"attack\">", out);
 	write_attack(out, json_object_get(f, "attack"));
 	fputs("</td>\n<td class=\"fix\">", out);

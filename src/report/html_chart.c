@@ -154,14 +154,15 @@ static int compare_module_counts(const void *a, const void *b)
 	return strcmp(ma->name, mb->name);
 }
 
-/* Rows for every module of the summary (but the facts collectors, which
- * never find anything) and every module that has findings. */
+/* Rows for every module of the summary that ran (not the facts collectors,
+ * which never find anything, nor a module that did not apply) and every
+ * module that has findings. */
 static void count_by_module(rs_vec *rows, const json_t *findings, const json_t *modules)
 {
 	const char *name;
 	const json_t *stats;
 	json_object_foreach((json_t *)modules, name, stats) {
-		if (strcmp(name, "facts") != 0)
+		if (strcmp(name, "facts") != 0 && !json_object_get(stats, "not_applicable"))
 			find_or_add(rows, name);
 	}
 	size_t i;

@@ -39,6 +39,8 @@ void rs_report_bytes(long long bytes, char *buf, size_t size);
 
 /* Writes S to OUT cleaned and HTML-escaped (&, <, >, " and '). */
 void rs_html_escape(FILE *out, const char *s);
+/* Writes one byte of already cleaned text, HTML-escaped. */
+void rs_html_escape_char(FILE *out, char c);
 
 /* The colour of a severity in the HTML report, "#rrggbb". */
 const char *rs_html_severity_color(rs_severity s);

@@ -198,18 +198,22 @@ void rs_report_bytes(long long bytes, char *buf, size_t size)
 		snprintf(buf, size, "%.1f %s", v, units[u]);
 }
 
+void rs_html_escape_char(FILE *out, char c)
+{
+	switch (c) {
+	case '&': fputs("&amp;", out); break;
+	case '<': fputs("&lt;", out); break;
+	case '>': fputs("&gt;", out); break;
+	case '"': fputs("&quot;", out); break;
+	case '\'': fputs("&#39;", out); break;
+	default: fputc(c, out); break;
+	}
+}
+
 void rs_html_escape(FILE *out, const char *s)
 {
 	char *clean = rs_report_clean(s);
-	for (const char *p = clean; *p; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: fputc(*p, out); break;
-		}
-	}
+	for (const char *p = clean; *p; p++)
+		rs_html_escape_char(out, *p);
 	free(clean);
 }

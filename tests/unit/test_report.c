@@ -397,6 +397,7 @@ static void test_html_content(void **state)
 	snprintf(score, sizeof(score), "security score %d of 100", rs_score_from_counts(counts));
 	find(html, score);
 	find(html, "Findings (4)");
+	find(html, "<code>yara:<wbr>Webshell_PHP_Generic</code>");
 	find(html, "6.1.0-18-amd64");
 	find(html, "412 packages");
 	find(html, "not applicable: needs a package database");
