@@ -7,11 +7,19 @@
 #include <string.h>
 
 extern const rs_module rs_module_audit;
+extern const rs_module rs_module_vuln;
 extern const rs_module rs_module_rootkit;
+extern const rs_module rs_module_persist;
+extern const rs_module rs_module_integrity;
+extern const rs_module rs_module_hunt;
 
 static const rs_module *const registry[] = {
 	&rs_module_audit,
+	&rs_module_vuln,
 	&rs_module_rootkit,
+	&rs_module_persist,
+	&rs_module_integrity,
+	&rs_module_hunt,
 };
 
 const rs_module *const *rs_modules(size_t *count)

@@ -49,9 +49,40 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX scans_started ON scans(started);"
 	"CREATE INDEX findings_rule ON findings(rule);",
+	/* v2: the hunt module's clean-file cache (store/filecache.c): a file
+	 * found clean under a rule set is not rescanned while unchanged */
+	"CREATE TABLE file_cache ("
+	"  path TEXT PRIMARY KEY,"
+	"  dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,"
+	"  rules_hash TEXT NOT NULL,"
+	"  scanned TEXT"
+	");",
+	/* v3: vulnerability feeds imported once, matched many times (store/vulndb.c) */
+	"CREATE TABLE vuln_feeds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT, kind TEXT, imported TEXT, records INTEGER"
+	");"
+	"CREATE TABLE vuln_records ("
+	"  feed INTEGER REFERENCES vuln_feeds(id) ON DELETE CASCADE,"
+	"  record TEXT, ecosystem TEXT, package TEXT, cve TEXT,"
+	"  introduced TEXT, fixed TEXT, last_affected TEXT, status TEXT,"
+	"  cvss REAL, severity TEXT, urgency TEXT, summary TEXT"
+	");"
+	"CREATE INDEX vuln_records_package ON vuln_records(ecosystem, package);",
+	/* v4: the file-integrity baseline of `rasoat fim` (store/fim.c) */
+	"CREATE TABLE fim_baseline ("
+	"  path TEXT PRIMARY KEY,"
+	"  type TEXT, sha256 TEXT, size INTEGER, mode INTEGER, uid INTEGER, gid INTEGER,"
+	"  mtime INTEGER, ctime INTEGER, link TEXT, recorded TEXT"
+	");",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int rs_store_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
 
 int rs_store_exec(rs_store *store, const char *sql)
 {

@@ -23,6 +23,8 @@ typedef struct rs_store rs_store;
  * file, the cause and what to do. */
 int rs_store_open(const char *path, rs_store **out);
 void rs_store_close(rs_store *store);
+/* The schema version this build writes (PRAGMA user_version). */
+int rs_store_schema_version(void);
 
 /* A sink that records the scan it sees into STORE (which must outlive it). */
 rs_sink *rs_store_sink_new(rs_store *store);

@@ -407,7 +407,7 @@ static void test_new_database_layout(void **state)
 	assert_int_equal(st.st_mode & 0777, 0700);
 	assert_int_equal(stat(db, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 1);
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), rs_store_schema_version());
 	sqlite3 *conn;
 	assert_int_equal(sqlite3_open(db, &conn), SQLITE_OK);
 	sqlite3_stmt *stmt;
@@ -425,7 +425,7 @@ static void test_migrates_empty_file(void **state)
 	fixture *fx = *state;
 	rs_test_write(fx->dir, "rasoat.db", "");
 	assert_int_equal(rs_store_open(fx->db, &fx->store), 0);
-	assert_int_equal(count_rows(fx->db, "PRAGMA user_version"), 1);
+	assert_int_equal(count_rows(fx->db, "PRAGMA user_version"), rs_store_schema_version());
 	assert_int_equal(count_rows(fx->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
 				    "('scans', 'findings', 'scans_started', 'findings_rule')"), 4);
 	rs_store_close(fx->store);

@@ -1,0 +1,402 @@
+/*
+ * pkgfiles.c — the package file database: loading dpkg's lists, md5sums and
+ * conffiles into one hash table keyed by canonical path (see pkgfiles.h).
+ */
+#include "collect/pkgfiles.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DPKG_INFO "/var/lib/dpkg/info"
+#define DPKG_STATUS "/var/lib/dpkg/status"
+#define INFO_FILE_MAX ((size_t)64 << 20)
+#define STATUS_MAX ((size_t)256 << 20)
+#define MAX_WARNINGS_PER_FILE 5
+
+/* Top-level directories that merged /usr turns into symlinks. */
+static const char *const merged_dirs[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
+#define N_MERGED (sizeof(merged_dirs) / sizeof(merged_dirs[0]))
+
+struct rs_pkgfiles {
+	rs_pkgfile *entries;   /* dense array */
+	size_t count, cap;
+	size_t *slots;         /* hash table of entry index + 1, 0 = empty */
+	size_t n_slots;        /* power of two */
+	char **strings;        /* owned paths and package names */
+	size_t n_strings, cap_strings;
+	size_t packages;
+	bool merged[N_MERGED]; /* /bin etc. are symlinks into /usr on this host */
+};
+
+static uint64_t hash_path(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static const char *keep_string(rs_pkgfiles *pf, char *s)
+{
+	if (pf->n_strings == pf->cap_strings) {
+		pf->cap_strings = pf->cap_strings ? pf->cap_strings * 2 : 1024;
+		pf->strings = rs_realloc(pf->strings, pf->cap_strings * sizeof(*pf->strings));
+	}
+	pf->strings[pf->n_strings++] = s;
+	return s;
+}
+
+rs_pkgfiles *rs_pkgfiles_new(void)
+{
+	rs_pkgfiles *pf = rs_calloc(1, sizeof(*pf));
+	pf->n_slots = 1024;
+	pf->slots = rs_calloc(pf->n_slots, sizeof(*pf->slots));
+	return pf;
+}
+
+void rs_pkgfiles_free(rs_pkgfiles *pf)
+{
+	if (!pf)
+		return;
+	for (size_t i = 0; i < pf->n_strings; i++)
+		free(pf->strings[i]);
+	free(pf->strings);
+	free(pf->entries);
+	free(pf->slots);
+	free(pf);
+}
+
+/* Writes the canonical form of PATH (N bytes) into OUT: "/bin/x" becomes
+ * "/usr/bin/x" where /bin is merged into /usr. Returns OUT's length. */
+static size_t canonical(const rs_pkgfiles *pf, const char *path, size_t n, rs_buf *out)
+{
+	out->len = 0;
+	for (size_t i = 0; i < N_MERGED; i++) {
+		size_t d = strlen(merged_dirs[i]);
+		if (pf->merged[i] && n > d + 1 && path[0] == '/' && memcmp(path + 1, merged_dirs[i], d) == 0 &&
+		    (path[d + 1] == '/' || d + 1 == n)) {
+			rs_buf_puts(out, "/usr");
+			break;
+		}
+	}
+	rs_buf_append(out, path, n);
+	return out->len;
+}
+
+static size_t *find_slot(const rs_pkgfiles *pf, const char *key, size_t n)
+{
+	size_t mask = pf->n_slots - 1;
+	size_t i = (size_t)hash_path(key, n) & mask;
+	for (;;) {
+		size_t *slot = &pf->slots[i];
+		if (*slot == 0)
+			return slot;
+		const rs_pkgfile *e = &pf->entries[*slot - 1];
+		if (strlen(e->path) == n && memcmp(e->path, key, n) == 0)
+			return slot;
+		i = (i + 1) & mask;
+	}
+}
+
+static void grow_table(rs_pkgfiles *pf)
+{
+	free(pf->slots);
+	pf->n_slots *= 2;
+	pf->slots = rs_calloc(pf->n_slots, sizeof(*pf->slots));
+	for (size_t i = 0; i < pf->count; i++) {
+		const char *p = pf->entries[i].path;
+		*find_slot(pf, p, strlen(p)) = i + 1;
+	}
+}
+
+/* The entry for canonical KEY, created (owned by PACKAGE) when missing. */
+static rs_pkgfile *entry(rs_pkgfiles *pf, const char *key, size_t n, const char *package)
+{
+	size_t *slot = find_slot(pf, key, n);
+	if (*slot)
+		return &pf->entries[*slot - 1];
+	if ((pf->count + 1) * 2 > pf->n_slots) {
+		grow_table(pf);
+		slot = find_slot(pf, key, n);
+	}
+	if (pf->count == pf->cap) {
+		pf->cap = pf->cap ? pf->cap * 2 : 4096;
+		pf->entries = rs_realloc(pf->entries, pf->cap * sizeof(*pf->entries));
+	}
+	rs_pkgfile *e = &pf->entries[pf->count];
+	memset(e, 0, sizeof(*e));
+	e->path = keep_string(pf, rs_strndup(key, n));
+	e->package = package;
+	*slot = ++pf->count;
+	return e;
+}
+
+const rs_pkgfile *rs_pkgfiles_find(const rs_pkgfiles *pf, const char *path)
+{
+	rs_buf key;
+	rs_buf_init(&key);
+	size_t n = canonical(pf, path, strlen(path), &key);
+	size_t slot = *find_slot(pf, key.data, n);
+	rs_buf_free(&key);
+	return slot ? &pf->entries[slot - 1] : NULL;
+}
+
+size_t rs_pkgfiles_count(const rs_pkgfiles *pf)
+{
+	return pf->count;
+}
+
+const rs_pkgfile *rs_pkgfiles_at(const rs_pkgfiles *pf, size_t i)
+{
+	return i < pf->count ? &pf->entries[i] : NULL;
+}
+
+size_t rs_pkgfiles_packages(const rs_pkgfiles *pf)
+{
+	return pf->packages;
+}
+
+static bool is_md5_hex(const char *s, size_t n)
+{
+	if (n != 32)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* Reads one line (without the newline); returns NULL or what is wrong with it. */
+typedef const char *(*line_fn)(rs_pkgfiles *pf, const char *line, size_t n, const char *package,
+			       rs_buf *scratch);
+
+static int each_line(rs_pkgfiles *pf, const char *text, size_t len, const char *package,
+		     const char *name, line_fn fn)
+{
+	int problems = 0;
+	size_t lineno = 0;
+	rs_buf scratch;
+	rs_buf_init(&scratch);
+	for (size_t pos = 0; pos < len;) {
+		const char *line = text + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		pos += n + (nl ? 1 : 0);
+		lineno++;
+		if (n == 0)
+			continue;
+		if (memchr(line, '\0', n)) {
+			if (++problems <= MAX_WARNINGS_PER_FILE)
+				rs_warn("%s:%zu: line holds a NUL byte; skipped", name, lineno);
+			continue;
+		}
+		const char *bad = fn(pf, line, n, package, &scratch);
+		if (bad && ++problems <= MAX_WARNINGS_PER_FILE)
+			rs_warn("%s:%zu: %s; skipped", name, lineno, bad);
+	}
+	rs_buf_free(&scratch);
+	return problems;
+}
+
+static const char *list_line(rs_pkgfiles *pf, const char *line, size_t n, const char *package,
+			     rs_buf *scratch)
+{
+	if (line[0] != '/')
+		return "not an absolute path";
+	if (n == 2 && line[1] == '.')
+		return NULL; /* "/." is the root */
+	size_t k = canonical(pf, line, n, scratch);
+	entry(pf, scratch->data, k, package);
+	return NULL;
+}
+
+int rs_pkgfiles_parse_list(rs_pkgfiles *pf, const char *text, size_t len, const char *package,
+			   const char *name)
+{
+	const char *owner = keep_string(pf, rs_strdup(package));
+	pf->packages++;
+	return each_line(pf, text, len, owner, name, list_line);
+}
+
+/* "d41d8cd98f00b204e9800998ecf8427e  usr/bin/x" (path without leading slash) */
+static const char *md5_line(rs_pkgfiles *pf, const char *line, size_t n, const char *package,
+			    rs_buf *scratch)
+{
+	if (n < 35 || !is_md5_hex(line, 32) || line[32] != ' ')
+		return "not \"MD5  path\"";
+	const char *p = line + 33;
+	while (p < line + n && *p == ' ')
+		p++;
+	if (p >= line + n)
+		return "no path after the digest";
+	rs_buf path;
+	rs_buf_init(&path);
+	if (*p != '/')
+		rs_buf_puts(&path, "/");
+	rs_buf_append(&path, p, (size_t)(line + n - p));
+	size_t k = canonical(pf, path.data, path.len, scratch);
+	rs_buf_free(&path);
+	rs_pkgfile *e = entry(pf, scratch->data, k, package);
+	memcpy(e->md5, line, 32);
+	e->md5[32] = '\0';
+	return NULL;
+}
+
+int rs_pkgfiles_parse_md5sums(rs_pkgfiles *pf, const char *text, size_t len, const char *package,
+			      const char *name)
+{
+	const char *owner = keep_string(pf, rs_strdup(package));
+	return each_line(pf, text, len, owner, name, md5_line);
+}
+
+/* The Conffiles field of the status file: " /etc/x <md5> [obsolete|remove-on-upgrade]" */
+int rs_pkgfiles_parse_conffiles(rs_pkgfiles *pf, const char *status, size_t len, const char *name)
+{
+	int problems = 0;
+	bool in_conffiles = false;
+	const char *package = NULL;
+	size_t lineno = 0;
+	rs_buf scratch;
+	rs_buf_init(&scratch);
+	for (size_t pos = 0; pos < len;) {
+		const char *line = status + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		pos += n + (nl ? 1 : 0);
+		lineno++;
+		if (n == 0) {
+			in_conffiles = false;
+			package = NULL;
+			continue;
+		}
+		if (line[0] != ' ' && line[0] != '\t') {
+			in_conffiles = n >= 10 && memcmp(line, "Conffiles:", 10) == 0;
+			if (n > 9 && memcmp(line, "Package: ", 9) == 0 && !memchr(line, '\0', n))
+				package = keep_string(pf, rs_strndup(line + 9, n - 9));
+			continue;
+		}
+		if (!in_conffiles || !package)
+			continue;
+		/* " /etc/adduser.conf cc3493ecd2d09837ffdcc3e25fdfff18" */
+		char *copy = rs_strndup(line, n);
+		char *fields[4];
+		size_t nf = 0;
+		char *save = NULL;
+		for (char *tok = strtok_r(copy, " \t", &save); tok && nf < 4; tok = strtok_r(NULL, " \t", &save))
+			fields[nf++] = tok;
+		if (nf >= 2 && fields[0][0] == '/' && (is_md5_hex(fields[1], strlen(fields[1])) ||
+						       strcmp(fields[1], "newconffile") == 0)) {
+			size_t k = canonical(pf, fields[0], strlen(fields[0]), &scratch);
+			rs_pkgfile *e = entry(pf, scratch.data, k, package);
+			e->conffile = true;
+			if (strlen(fields[1]) == 32)
+				memcpy(e->md5, fields[1], 33);
+		} else if (++problems <= MAX_WARNINGS_PER_FILE) {
+			rs_warn("%s:%zu: not a conffile line; skipped", name, lineno);
+		}
+		free(copy);
+	}
+	rs_buf_free(&scratch);
+	return problems;
+}
+
+/* True when the directories A and B of the host are the same directory. */
+static bool same_directory(const rs_host *h, const char *a, const char *b)
+{
+	struct stat sa, sb;
+	int fa = rs_host_open(h, a, RS_OPEN_DIR, &sa);
+	int fb = rs_host_open(h, b, RS_OPEN_DIR, &sb);
+	bool same = fa >= 0 && fb >= 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return same;
+}
+
+static void detect_merged_usr(const rs_host *h, rs_pkgfiles *pf)
+{
+	for (size_t i = 0; i < N_MERGED; i++) {
+		char *top = rs_sprintf("/%s", merged_dirs[i]);
+		char *usr = rs_sprintf("/usr/%s", merged_dirs[i]);
+		struct stat st;
+		pf->merged[i] = rs_host_lstat(h, top, &st) == 0 && S_ISLNK(st.st_mode) &&
+				same_directory(h, top, usr);
+		free(top);
+		free(usr);
+	}
+}
+
+/* Splits "coreutils.md5sums" / "libc6:amd64.list" into package and kind. */
+static bool info_file(const char *name, const char *suffix, char **package)
+{
+	if (!rs_ends_with(name, suffix) || strlen(name) == strlen(suffix) || name[0] == '.')
+		return false;
+	*package = rs_strndup(name, strlen(name) - strlen(suffix));
+	char *colon = strchr(*package, ':');
+	if (colon)
+		*colon = '\0';
+	return true;
+}
+
+static int load_info_file(const rs_host *h, rs_pkgfiles *pf, const char *file, const char *package,
+			  bool md5)
+{
+	char *path = rs_sprintf("%s/%s", DPKG_INFO, file);
+	char *text;
+	size_t len;
+	int problems = 0;
+	if (rs_host_read(h, path, INFO_FILE_MAX, &text, &len) == 0) {
+		problems = md5 ? rs_pkgfiles_parse_md5sums(pf, text, len, package, path)
+			       : rs_pkgfiles_parse_list(pf, text, len, package, path);
+		free(text);
+	} else if (errno != ENOENT) {
+		rs_warn("%s: cannot read: %s; its package's files are not known",
+			path, errno == EINVAL ? "not a regular file" : strerror(errno));
+		problems = 1;
+	}
+	free(path);
+	return problems;
+}
+
+int rs_pkgfiles_load(const rs_host *h, rs_pkgfiles **out)
+{
+	rs_pkgfiles *pf = rs_pkgfiles_new();
+	*out = pf;
+	detect_merged_usr(h, pf);
+	DIR *d = rs_host_opendir(h, DPKG_INFO);
+	if (!d)
+		return errno == ENOENT ? 0 : 1;
+	int problems = 0;
+	/* lists first, so that owners come from the lists; then digests */
+	for (int pass = 0; pass < 2; pass++) {
+		rewinddir(d);
+		struct dirent *de;
+		while ((de = readdir(d)) != NULL) {
+			char *package;
+			if (!info_file(de->d_name, pass == 0 ? ".list" : ".md5sums", &package))
+				continue;
+			problems += load_info_file(h, pf, de->d_name, package, pass == 1);
+			free(package);
+		}
+	}
+	closedir(d);
+
+	char *status;
+	size_t len;
+	if (rs_host_read(h, DPKG_STATUS, STATUS_MAX, &status, &len) == 0) {
+		problems += rs_pkgfiles_parse_conffiles(pf, status, len, DPKG_STATUS);
+		free(status);
+	}
+	return problems;
+}
