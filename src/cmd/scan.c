@@ -42,6 +42,14 @@ static void usage(FILE *out, const char *cmd)
 		"  --html FILE         also write an HTML report to FILE\n"
 		"  --summary           text: counts and score only\n"
 		"  --all               also every evaluated check (passed, failed, not applicable)\n"
+		"  --full              hunt: rescan files the clean-file cache would skip\n"
+		"  --trust-packages    hunt: skip files whose digest matches their package (default on)\n"
+		"  --no-trust-packages hunt: scan package files too\n"
+		"  --pid PID           hunt: scan only this process's memory (repeatable)\n"
+		"  --feed FILE         vuln: import and match this feed (repeatable)\n"
+		"  --policy FILE       audit: run this policy even where its requirements fail\n"
+		"  --allow-commands    audit: run command rules of policies outside trusted directories\n"
+		"  --recent DAYS       persist: changes this recent are flagged (default 7)\n"
 		"  --fail-on SEV       exit 1 at or above info|low|medium|high|critical|none (default high)\n"
 		"  --db PATH           the scan store (default %s)   --no-db  do not store\n"
 		"  --config FILE       configuration (default %s)\n"
@@ -75,7 +83,8 @@ static void free_list(char **items, size_t n)
 enum {
 	OPT_ROOT = 256, OPT_PROC, OPT_ONLY, OPT_SKIP, OPT_FORMAT, OPT_HTML, OPT_SUMMARY,
 	OPT_FAIL_ON, OPT_DB, OPT_NO_DB, OPT_CONFIG, OPT_RULES, OPT_EXCLUDE, OPT_MAX_SIZE,
-	OPT_THREADS, OPT_ONE_FS, OPT_ALL,
+	OPT_THREADS, OPT_ONE_FS, OPT_ALL, OPT_FULL, OPT_TRUST, OPT_NO_TRUST, OPT_FEED, OPT_POLICY,
+	OPT_ALLOW_COMMANDS, OPT_RECENT, OPT_PID,
 };
 
 static const struct option long_options[] = {
@@ -97,6 +106,14 @@ static const struct option long_options[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "one-file-system", no_argument, NULL, OPT_ONE_FS },
 	{ "all", no_argument, NULL, OPT_ALL },
+	{ "full", no_argument, NULL, OPT_FULL },
+	{ "trust-packages", no_argument, NULL, OPT_TRUST },
+	{ "no-trust-packages", no_argument, NULL, OPT_NO_TRUST },
+	{ "feed", required_argument, NULL, OPT_FEED },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "allow-commands", no_argument, NULL, OPT_ALLOW_COMMANDS },
+	{ "recent", required_argument, NULL, OPT_RECENT },
+	{ "pid", required_argument, NULL, OPT_PID },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -161,6 +178,27 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 			break;
 		case OPT_ONE_FS: config->one_file_system = true; break;
 		case OPT_ALL: a->opts.all = true; break;
+		case OPT_FULL: config->full = true; break;
+		case OPT_TRUST: config->trust_packages = 1; break;
+		case OPT_NO_TRUST: config->trust_packages = 0; break;
+		case OPT_FEED: rs_config_add_feed(config, optarg); break;
+		case OPT_POLICY: rs_config_add_policy(config, optarg); break;
+		case OPT_ALLOW_COMMANDS: config->allow_commands = true; break;
+		case OPT_RECENT:
+			if (!rs_parse_long(optarg, &n) || n < 0 || n > 36500) {
+				rs_error("--recent %s: use a number of days (0 to 36500)", optarg);
+				return 2;
+			}
+			config->recent_days = (int)n;
+			break;
+		case OPT_PID:
+			if (!rs_parse_long(optarg, &n) || n <= 0 || n > 4194304) {
+				rs_error("--pid %s: not a process id", optarg);
+				return 2;
+			}
+			config->pids = rs_realloc(config->pids, (config->n_pids + 1) * sizeof(*config->pids));
+			config->pids[config->n_pids++] = n;
+			break;
 		case 'q': a->quiet = true; break;
 		case 'h': return 1;
 		default: return 2;
@@ -266,6 +304,7 @@ int rs_cmd_scan(int argc, char **argv)
 		rs_summary summary;
 		rs_summary_init(&summary);
 		a.opts.progress = isatty(STDERR_FILENO) && !a.quiet;
+		a.opts.store = store;
 		rc = rs_scan_run(&host, &config, &a.opts, NULL, &sinks, &summary);
 		rs_summary_free(&summary);
 	}

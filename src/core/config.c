@@ -25,6 +25,7 @@ void rs_config_init(rs_config *c)
 	c->fail_on = RS_SEV_HIGH;
 	c->db_path = rs_strdup(RS_DEFAULT_DB);
 	c->recent_days = 7;
+	c->trust_packages = -1;
 }
 
 static void free_list(char **items, size_t n)
@@ -38,6 +39,9 @@ void rs_config_free(rs_config *c)
 {
 	free_list(c->excludes, c->n_excludes);
 	free_list(c->rule_dirs, c->n_rule_dirs);
+	free_list(c->feeds, c->n_feeds);
+	free_list(c->policies, c->n_policies);
+	free(c->pids);
 	free(c->db_path);
 	memset(c, 0, sizeof(*c));
 }
@@ -56,6 +60,16 @@ void rs_config_add_exclude(rs_config *c, const char *glob)
 void rs_config_add_rule_dir(rs_config *c, const char *dir)
 {
 	list_add(&c->rule_dirs, &c->n_rule_dirs, dir);
+}
+
+void rs_config_add_feed(rs_config *c, const char *path)
+{
+	list_add(&c->feeds, &c->n_feeds, path);
+}
+
+void rs_config_add_policy(rs_config *c, const char *path)
+{
+	list_add(&c->policies, &c->n_policies, path);
 }
 
 void rs_config_set_db(rs_config *c, const char *path)

@@ -37,6 +37,16 @@ typedef struct rs_config {
 	char *db_path;
 	bool one_file_system;
 	int recent_days;
+	/* set from the command line only (per run, not per host) */
+	bool full;                 /* hunt: ignore the clean-file cache */
+	int trust_packages;        /* hunt: skip files matching their package digest; -1 = module default */
+	char **feeds;              /* vuln: feed files to import and match (--feed) */
+	size_t n_feeds;
+	char **policies;           /* audit: policy files to run even where their requirements fail (--policy) */
+	size_t n_policies;
+	bool allow_commands;       /* audit: run c: rules of policies outside the trusted directories */
+	long *pids;                /* hunt: only these processes' memory (--pid); NULL = all */
+	size_t n_pids;
 } rs_config;
 
 void rs_config_init(rs_config *c);
@@ -54,5 +64,7 @@ bool rs_config_set_size(unsigned long long *out, const char *value);
 void rs_config_add_exclude(rs_config *c, const char *glob);
 void rs_config_add_rule_dir(rs_config *c, const char *dir);
 void rs_config_set_db(rs_config *c, const char *path);
+void rs_config_add_feed(rs_config *c, const char *path);
+void rs_config_add_policy(rs_config *c, const char *path);
 
 #endif

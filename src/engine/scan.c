@@ -154,6 +154,7 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 		.host = host,
 		.facts = facts,
 		.config = config,
+		.store = opts->store,
 		.sinks = sinks,
 		.scan_id = summary->scan,
 		.progress = opts->progress,

@@ -21,6 +21,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+struct rs_store;
+
 typedef struct rs_module_stats {
 	unsigned long long files;    /* files examined */
 	unsigned long long bytes;    /* bytes read */
@@ -34,6 +36,8 @@ typedef struct rs_scan {
 	const rs_host *host;
 	const rs_facts *facts;
 	const rs_config *config;
+	struct rs_store *store;     /* the scan store, NULL with --no-db: modules keep their own
+	                               tables there (file cache, feeds); findings go through emit */
 	/* private to the engine */
 	rs_sinks *sinks;
 	const char *scan_id;
@@ -71,6 +75,7 @@ typedef struct rs_scan_options {
 	size_t n_skip;
 	bool progress;      /* progress lines on a terminal */
 	bool all;           /* every evaluated check to the sinks, not only findings */
+	struct rs_store *store; /* handed to modules as scan->store (may be NULL) */
 } rs_scan_options;
 
 /* The registered modules, in the order they run. */
