@@ -115,3 +115,10 @@ int rs_score_from_counts(const unsigned long counts[RS_SEV_COUNT])
 		score = 40;
 	return (int)lround(score);
 }
+
+int rs_score_combine(int findings_score, int modules_score)
+{
+	if (modules_score < 0)
+		return findings_score;
+	return (findings_score + modules_score + 1) / 2;
+}

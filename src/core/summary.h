@@ -38,5 +38,8 @@ json_t *rs_counts_to_json(const unsigned long counts[RS_SEV_COUNT]);
 
 /* The host score from the counts (docs/SCORING.md). */
 int rs_score_from_counts(const unsigned long counts[RS_SEV_COUNT]);
+/* The host score from the findings score and the modules' own scores (the
+ * audit's hardening score; -1 when no module gave one): their mean. */
+int rs_score_combine(int findings_score, int modules_score);
 
 #endif

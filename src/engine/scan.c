@@ -117,6 +117,10 @@ static json_t *stats_json(const rs_module_stats *st, long long duration_ms, unsi
 	json_object_set_new(o, "duration_ms", json_integer(duration_ms));
 	if (st->not_applicable)
 		json_object_set_new(o, "not_applicable", json_string(st->not_applicable));
+	if (st->score >= 0)
+		json_object_set_new(o, "score", json_integer(st->score));
+	if (json_is_object(st->extra))
+		json_object_update_missing(o, st->extra);
 	return o;
 }
 
@@ -169,12 +173,13 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 	json_object_set_new(summary->modules, "facts", facts_stats);
 
 	size_t n;
+	int module_score_sum = 0, module_scores = 0;
 	const rs_module *const *mods = rs_modules(&n);
 	for (size_t i = 0; i < n; i++) {
 		const rs_module *m = mods[i];
 		if (!selected(m, opts))
 			continue;
-		rs_module_stats st = { 0 };
+		rs_module_stats st = { .score = -1 };
 		scan.module_findings = 0;
 		long long start = rs_monotonic_ms();
 		scan.progress_ms = 0;
@@ -182,12 +187,18 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 		m->run(&scan, &st);
 		json_object_set_new(summary->modules, m->name,
 				    stats_json(&st, rs_monotonic_ms() - start, scan.module_findings));
+		json_decref(st.extra);
+		if (st.score >= 0) {
+			module_score_sum += st.score;
+			module_scores++;
+		}
 	}
 	if (scan.progress)
 		fputs("\r\033[K", stderr);
 
 	memcpy(summary->counts, scan.counts, sizeof(summary->counts));
-	summary->score = rs_score_from_counts(summary->counts);
+	summary->score = rs_score_combine(rs_score_from_counts(summary->counts),
+					  module_scores ? module_score_sum / module_scores : -1);
 	summary->exit_code = exit_status(config, summary->counts);
 	summary->duration_ms = rs_monotonic_ms() - t0;
 	summary->complete = true;

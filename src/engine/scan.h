@@ -30,6 +30,9 @@ typedef struct rs_module_stats {
 	unsigned long long skipped;  /* files or checks skipped (size, type, not applicable) */
 	unsigned long long errors;   /* things that could not be read or evaluated */
 	const char *not_applicable;  /* set when the whole module does not apply, with the reason */
+	int score;                   /* the module's own 0–100 score (audit: hardening), -1 for none */
+	json_t *extra;               /* module-specific counters merged into its summary object
+	                                (e.g. {"skipped_reasons":{…}, "categories":{…}}); the engine frees it */
 } rs_module_stats;
 
 typedef struct rs_scan {
