@@ -18,11 +18,10 @@
  * skipped silently. At most MAX_WARNINGS warnings are printed per file.
  */
 #include "collect/facts.h"
-#include "core/log.h"
+#include "core/lines.h"
 #include "core/util.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,55 +30,25 @@
 #define MAX_WARNINGS 20
 #define MAX_ID 4294967294L  /* (uid_t)-1 is "no id" */
 
-/* Counts the problems of one file and warns about the first MAX_WARNINGS. */
-typedef struct problems {
-	const char *file;
-	int count;
-} problems;
-
-__attribute__((format(printf, 3, 4)))
-static void problem(problems *p, size_t line, const char *fmt, ...)
-{
-	p->count++;
-	if (p->count > MAX_WARNINGS)
-		return;
-	rs_buf b;
-	rs_buf_init(&b);
-	va_list ap;
-	va_start(ap, fmt);
-	rs_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	rs_warn("%s:%zu: %s", p->file, line, b.data ? b.data : "");
-	rs_buf_free(&b);
-}
-
-static int problems_total(const problems *p)
-{
-	if (p->count > MAX_WARNINGS)
-		rs_warn("%s: %d more problems not shown", p->file, p->count - MAX_WARNINGS);
-	return p->count;
-}
-
 /* Calls READ_LINE on each line of TEXT (a private, NUL-terminated copy);
- * lines holding NUL bytes are warned about instead. Lines have no '\n'. */
-typedef void (*line_fn)(char *line, size_t number, problems *p, void *ctx);
+ * lines holding NUL bytes are warned about instead. Lines have no '\n'
+ * and no final '\r'. */
+typedef void (*line_fn)(char *line, size_t number, rs_problems *p, void *ctx);
 
-static void for_each_line(char *text, size_t len, problems *p, line_fn read_line, void *ctx)
+static void for_each_line(char *text, size_t len, rs_problems *p, line_fn read_line, void *ctx)
 {
-	char *pos = text, *end = text + len;
-	size_t number = 0;
-	while (pos < end) {
-		char *nl = memchr(pos, '\n', (size_t)(end - pos));
-		size_t line_len = nl ? (size_t)(nl - pos) : (size_t)(end - pos);
-		number++;
-		pos[line_len] = '\0';
-		if (line_len > 0 && pos[line_len - 1] == '\r')
-			pos[line_len - 1] = '\0';
-		if (memchr(pos, '\0', line_len))
-			problem(p, number, "NUL byte in line; skipped");
+	rs_lines r;
+	rs_lines_init(&r, text, len);
+	const char *line;
+	size_t n;
+	while (rs_lines_next(&r, &line, &n)) {
+		char *s = rs_lines_cut(&r, text);
+		if (n > 0 && s[n - 1] == '\r')
+			s[n - 1] = '\0';
+		if (r.has_nul)
+			rs_problem(p, r.number, "NUL byte in line; skipped");
 		else
-			read_line(pos, number, p, ctx);
-		pos += line_len + 1;
+			read_line(s, r.number, p, ctx);
 	}
 }
 
@@ -103,7 +72,7 @@ static rs_password_state classify_password(const char *field)
 	return RS_PW_SET;
 }
 
-static void read_passwd_line(char *line, size_t number, problems *p, void *ctx)
+static void read_passwd_line(char *line, size_t number, rs_problems *p, void *ctx)
 {
 	rs_vec *users = ctx;
 	if (ignorable(line))
@@ -112,15 +81,15 @@ static void read_passwd_line(char *line, size_t number, problems *p, void *ctx)
 	size_t n = rs_split(line, ':', fields, 8);
 	long uid, gid;
 	if (n != 7) {
-		problem(p, number, "passwd entry with %zu fields instead of 7; skipped", n);
+		rs_problem(p, number, "passwd entry with %zu fields instead of 7; skipped", n);
 		return;
 	}
 	if (!*fields[0]) {
-		problem(p, number, "passwd entry without a user name; skipped");
+		rs_problem(p, number, "passwd entry without a user name; skipped");
 		return;
 	}
 	if (!parse_id(fields[2], &uid) || !parse_id(fields[3], &gid)) {
-		problem(p, number, "passwd entry with a uid or gid that is not a number; skipped");
+		rs_problem(p, number, "passwd entry with a uid or gid that is not a number; skipped");
 		return;
 	}
 	rs_user *u = rs_vec_push(users);
@@ -137,12 +106,12 @@ static void read_passwd_line(char *line, size_t number, problems *p, void *ctx)
 
 int rs_parse_passwd(const char *text, size_t len, const char *name, rs_vec *users)
 {
-	problems p = {name, 0};
+	rs_problems p = {name, 0, MAX_WARNINGS};
 	char *copy = rs_strndup(text, len);
 	for_each_line(copy, len, &p, read_passwd_line, users);
 	explicit_bzero(copy, len);  /* old-style passwd files may hold hashes */
 	free(copy);
-	return problems_total(&p);
+	return rs_problems_finish(&p);
 }
 
 /* Users sorted by name, to find shadow entries' users quickly. */
@@ -194,19 +163,19 @@ static long user_index_find(const user_index *ix, const char *name)
 }
 
 /* A shadow day count: empty means unknown (-1). */
-static long shadow_days(const char *field, size_t number, problems *p)
+static long shadow_days(const char *field, size_t number, rs_problems *p)
 {
 	long v;
 	if (!*field)
 		return -1;
 	if (!rs_parse_long(field, &v) || v < 0) {
-		problem(p, number, "shadow entry with a day count that is not a number");
+		rs_problem(p, number, "shadow entry with a day count that is not a number");
 		return -1;
 	}
 	return v;
 }
 
-static void read_shadow_line(char *line, size_t number, problems *p, void *ctx)
+static void read_shadow_line(char *line, size_t number, rs_problems *p, void *ctx)
 {
 	user_index *ix = ctx;
 	if (ignorable(line))
@@ -214,7 +183,7 @@ static void read_shadow_line(char *line, size_t number, problems *p, void *ctx)
 	char *fields[9];
 	size_t n = rs_split(line, ':', fields, 9);
 	if (n < 2 || !*fields[0]) {
-		problem(p, number, "shadow entry without a user name and password field; skipped");
+		rs_problem(p, number, "shadow entry without a user name and password field; skipped");
 		return;
 	}
 	long pos = user_index_find(ix, fields[0]);
@@ -230,7 +199,7 @@ static void read_shadow_line(char *line, size_t number, problems *p, void *ctx)
 
 int rs_parse_shadow(const char *text, size_t len, const char *name, rs_vec *users)
 {
-	problems p = {name, 0};
+	rs_problems p = {name, 0, MAX_WARNINGS};
 	user_index ix;
 	user_index_init(&ix, users);
 	char *copy = rs_strndup(text, len);
@@ -238,10 +207,10 @@ int rs_parse_shadow(const char *text, size_t len, const char *name, rs_vec *user
 	explicit_bzero(copy, len);
 	free(copy);
 	user_index_free(&ix);
-	return problems_total(&p);
+	return rs_problems_finish(&p);
 }
 
-static void read_group_line(char *line, size_t number, problems *p, void *ctx)
+static void read_group_line(char *line, size_t number, rs_problems *p, void *ctx)
 {
 	rs_vec *groups = ctx;
 	if (ignorable(line))
@@ -250,15 +219,15 @@ static void read_group_line(char *line, size_t number, problems *p, void *ctx)
 	size_t n = rs_split(line, ':', fields, 5);
 	long gid;
 	if (n != 4) {
-		problem(p, number, "group entry with %zu fields instead of 4; skipped", n);
+		rs_problem(p, number, "group entry with %zu fields instead of 4; skipped", n);
 		return;
 	}
 	if (!*fields[0]) {
-		problem(p, number, "group entry without a name; skipped");
+		rs_problem(p, number, "group entry without a name; skipped");
 		return;
 	}
 	if (!parse_id(fields[2], &gid)) {
-		problem(p, number, "group entry with a gid that is not a number; skipped");
+		rs_problem(p, number, "group entry with a gid that is not a number; skipped");
 		return;
 	}
 	rs_group *g = rs_vec_push(groups);
@@ -269,11 +238,11 @@ static void read_group_line(char *line, size_t number, problems *p, void *ctx)
 
 int rs_parse_group(const char *text, size_t len, const char *name, rs_vec *groups)
 {
-	problems p = {name, 0};
+	rs_problems p = {name, 0, MAX_WARNINGS};
 	char *copy = rs_strndup(text, len);
 	for_each_line(copy, len, &p, read_group_line, groups);
 	free(copy);
-	return problems_total(&p);
+	return rs_problems_finish(&p);
 }
 
 typedef int (*parse_fn)(const char *text, size_t len, const char *name, rs_vec *out);
@@ -285,22 +254,19 @@ static int collect_file(const rs_host *h, const char *path, parse_fn parse, rs_v
 {
 	char *text = NULL;
 	size_t len = 0;
-	char *display = rs_host_display_path(h, path);
-	int problems_met = 0;
 	if (rs_host_read(h, path, ACCOUNTS_FILE_MAX, &text, &len) < 0) {
 		int e = errno;
-		if (e != ENOENT && e != ENOTDIR) {
-			rs_warn("%s: cannot read: %s%s", display,
-				e == EINVAL ? "not a regular file" : strerror(e),
-				e == EACCES ? "; run as root to see password states" : "");
-			problems_met = 1;
-		}
-	} else {
-		problems_met = parse(text, len, display, out);
-		if (secret)
-			explicit_bzero(text, len);
-		free(text);
+		if (e == ENOENT || e == ENOTDIR)
+			return 0;
+		rs_warn_unreadable(h, path, e, NULL,
+				   e == EACCES ? "run as root to see password states" : NULL);
+		return 1;
 	}
+	char *display = rs_host_display_path(h, path);
+	int problems_met = parse(text, len, display, out);
+	if (secret)
+		explicit_bzero(text, len);
+	free(text);
 	free(display);
 	return problems_met;
 }

@@ -18,6 +18,7 @@
  * listing one that does not run.
  */
 #include "collect/facts.h"
+#include "core/lines.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -36,18 +37,6 @@
 #define RS_CRON_DIR_MAX 10000   /* entries read from one directory */
 
 typedef enum cron_format { FORMAT_SYSTEM, FORMAT_USER, FORMAT_ANACRON } cron_format;
-
-static bool next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
-{
-	if (*pos >= len)
-		return false;
-	const char *start = text + *pos;
-	const char *nl = memchr(start, '\n', len - *pos);
-	*n = nl ? (size_t)(nl - start) : len - *pos;
-	*line = start;
-	*pos += *n + (nl ? 1 : 0);
-	return true;
-}
 
 /* Cuts the next blank-separated field off *p; NULL when none is left. */
 static char *next_field(char **p)
@@ -183,43 +172,43 @@ static cron_format format_for(const char *user, const char *kind)
 	return user ? FORMAT_USER : FORMAT_SYSTEM;
 }
 
+typedef struct crontab_parse {
+	const char *name;
+	const char *user;
+	const char *kind;
+	cron_format format;
+	rs_vec *entries;
+} crontab_parse;
+
+static const char *read_cron_line(const rs_lines *r, const char *line, size_t n, void *ctx)
+{
+	const crontab_parse *cp = ctx;
+	const char *why = rs_lines_defect(r, RS_CRON_LINE_MAX);
+	if (why)
+		return why;
+	rs_cron_entry e;
+	memset(&e, 0, sizeof(e));
+	char *copy = rs_strndup(line, n);
+	char *s = rs_trim(copy);
+	bool job = *s && *s != '#' && !is_environment_line(s);
+	bool ok = job && parse_job(s, cp->format, cp->user, &e, &why);
+	free(copy);
+	if (!ok) {
+		free_entry(&e);
+		return why; /* NULL for blank, comment and environment lines */
+	}
+	e.file = rs_strdup(cp->name);
+	e.line = (int)r->number;
+	e.kind = rs_strdup(cp->kind ? cp->kind : (cp->user ? "user" : "crontab"));
+	*(rs_cron_entry *)rs_vec_push(cp->entries) = e;
+	return NULL;
+}
+
 int rs_parse_crontab(const char *text, size_t len, const char *name, const char *user,
 		     const char *kind, rs_vec *entries)
 {
-	cron_format format = format_for(user, kind);
-	size_t pos = 0, n;
-	const char *line;
-	int problems = 0;
-	for (int lineno = 1; next_line(text, len, &pos, &line, &n); lineno++) {
-		const char *why = NULL;
-		rs_cron_entry e;
-		memset(&e, 0, sizeof(e));
-		if (memchr(line, '\0', n))
-			why = "holds a NUL byte";
-		else if (n > RS_CRON_LINE_MAX)
-			why = "is too long";
-		if (!why) {
-			char *copy = rs_strndup(line, n);
-			char *s = rs_trim(copy);
-			bool skip = !*s || *s == '#' || is_environment_line(s);
-			if (!skip && !parse_job(s, format, user, &e, &why))
-				skip = true;
-			free(copy);
-			if (skip && !why)
-				continue;
-		}
-		if (why) {
-			rs_warn("%s:%d: line %s; skipped", name, lineno, why);
-			problems++;
-			free_entry(&e);
-			continue;
-		}
-		e.file = rs_strdup(name);
-		e.line = lineno;
-		e.kind = rs_strdup(kind ? kind : (user ? "user" : "crontab"));
-		*(rs_cron_entry *)rs_vec_push(entries) = e;
-	}
-	return problems;
+	crontab_parse cp = {name, user, kind, format_for(user, kind), entries};
+	return rs_parse_lines(text, len, name, read_cron_line, &cp);
 }
 
 /* Names cron and run-parts never run (see the top of this file). */

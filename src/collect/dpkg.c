@@ -21,11 +21,9 @@
  * that says how many more there were.
  */
 #include "collect/facts.h"
-#include "core/log.h"
+#include "core/lines.h"
 #include "core/util.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,35 +32,6 @@
 #define DPKG_STATUS_PATH "/var/lib/dpkg/status"
 #define DPKG_STATUS_MAX ((size_t)256 << 20)
 #define MAX_WARNINGS 20
-
-/* Counts the problems of one file and warns about the first MAX_WARNINGS. */
-typedef struct problems {
-	const char *file;
-	int count;
-} problems;
-
-__attribute__((format(printf, 3, 4)))
-static void problem(problems *p, size_t line, const char *fmt, ...)
-{
-	p->count++;
-	if (p->count > MAX_WARNINGS)
-		return;
-	rs_buf b;
-	rs_buf_init(&b);
-	va_list ap;
-	va_start(ap, fmt);
-	rs_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	rs_warn("%s:%zu: %s", p->file, line, b.data ? b.data : "");
-	rs_buf_free(&b);
-}
-
-static int problems_total(const problems *p)
-{
-	if (p->count > MAX_WARNINGS)
-		rs_warn("%s: %d more problems not shown", p->file, p->count - MAX_WARNINGS);
-	return p->count;
-}
 
 /* The fields of the stanza being read; pointers into the parser's copy. */
 typedef struct stanza {
@@ -100,11 +69,11 @@ static bool field_is(const char *name, size_t n, const char *want)
 }
 
 /* Reads "Name: value" into the stanza. */
-static void read_field(stanza *s, char *line, size_t number, problems *p)
+static void read_field(stanza *s, char *line, size_t number, rs_problems *p)
 {
 	char *colon = strchr(line, ':');
 	if (!colon || !valid_field_name(line, (size_t)(colon - line))) {
-		problem(p, number, "line without a field name; skipped");
+		rs_problem(p, number, "line without a field name; skipped");
 		s->in_field = false;
 		return;
 	}
@@ -128,7 +97,7 @@ static void read_field(stanza *s, char *line, size_t number, problems *p)
 
 /* True when the Status value's third word is "installed"; warns when the
  * value is not three words. */
-static bool status_installed(const char *status, size_t line, problems *p)
+static bool status_installed(const char *status, size_t line, rs_problems *p)
 {
 	char copy[128];
 	char *words[4];
@@ -138,7 +107,7 @@ static bool status_installed(const char *status, size_t line, problems *p)
 	for (char *w = strtok_r(copy, " \t", &save); w && n < 4; w = strtok_r(NULL, " \t", &save))
 		words[n++] = w;
 	if (n != 3) {
-		problem(p, line, "Status field is not three words; stanza skipped");
+		rs_problem(p, line, "Status field is not three words; stanza skipped");
 		return false;
 	}
 	return strcmp(words[2], "installed") == 0;
@@ -172,7 +141,7 @@ static void set_source(rs_package *pkg, const char *source)
 }
 
 /* Turns a finished stanza into a package when it is installed. */
-static void finish_stanza(stanza *s, rs_vec *packages, problems *p)
+static void finish_stanza(stanza *s, rs_vec *packages, rs_problems *p)
 {
 	if (!s->any_field) {
 		stanza_reset(s);
@@ -180,12 +149,12 @@ static void finish_stanza(stanza *s, rs_vec *packages, problems *p)
 	}
 	size_t line = s->first_line;
 	if (!s->package || !*s->package)
-		problem(p, line, "stanza without a Package field; skipped");
+		rs_problem(p, line, "stanza without a Package field; skipped");
 	else if (!s->status || !*s->status)
-		problem(p, line, "stanza without a Status field; skipped");
+		rs_problem(p, line, "stanza without a Status field; skipped");
 	else if (status_installed(s->status, line, p)) {
 		if (!s->version || !*s->version) {
-			problem(p, line, "installed package without a Version field; skipped");
+			rs_problem(p, line, "installed package without a Version field; skipped");
 		} else {
 			rs_package *pkg = rs_vec_push(packages);
 			pkg->name = rs_strdup(s->package);
@@ -199,66 +168,48 @@ static void finish_stanza(stanza *s, rs_vec *packages, problems *p)
 	stanza_reset(s);
 }
 
-static void read_line(stanza *s, char *line, size_t len, size_t number, rs_vec *packages,
-		      problems *p)
+typedef struct dpkg_parse {
+	stanza s;
+	rs_vec *packages;
+} dpkg_parse;
+
+static void end_stanza(rs_problems *p, void *ctx)
 {
-	if (len > 0 && line[len - 1] == '\r')
-		line[--len] = '\0';
-	if (memchr(line, '\0', len)) {
-		problem(p, number, "NUL byte in line; skipped");
-		return;
-	}
-	if (len == 0) {
-		finish_stanza(s, packages, p);
-		return;
-	}
+	dpkg_parse *dp = ctx;
+	finish_stanza(&dp->s, dp->packages, p);
+}
+
+static void read_line(char *line, size_t len, size_t number, rs_problems *p, void *ctx)
+{
+	dpkg_parse *dp = ctx;
+	(void)len;
 	if (line[0] == ' ' || line[0] == '\t') {
-		if (!s->in_field)
-			problem(p, number, "continuation line outside a field; skipped");
+		if (!dp->s.in_field)
+			rs_problem(p, number, "continuation line outside a field; skipped");
 		return;
 	}
-	read_field(s, line, number, p);
+	read_field(&dp->s, line, number, p);
 }
 
 int rs_parse_dpkg_status(const char *text, size_t len, const char *name, rs_vec *packages)
 {
-	problems p = {name, 0};
-	stanza s;
-	stanza_reset(&s);
-	char *copy = rs_strndup(text, len);
-	char *pos = copy, *end = copy + len;
-	size_t number = 0;
-	while (pos < end) {
-		char *nl = memchr(pos, '\n', (size_t)(end - pos));
-		size_t line_len = nl ? (size_t)(nl - pos) : (size_t)(end - pos);
-		number++;
-		pos[line_len] = '\0';
-		if (!nl)
-			problem(&p, number, "file ends in the middle of a line (truncated?)");
-		read_line(&s, pos, line_len, number, packages, &p);
-		pos += line_len + 1;
-	}
-	finish_stanza(&s, packages, &p);
-	free(copy);
-	return problems_total(&p);
+	rs_problems p = {name, 0, MAX_WARNINGS};
+	dpkg_parse dp = {.packages = packages};
+	stanza_reset(&dp.s);
+	return rs_parse_stanzas(text, len, &p, read_line, end_stanza, &dp);
 }
 
 int rs_collect_dpkg(const rs_host *h, rs_facts *f)
 {
 	char *text = NULL;
 	size_t len = 0;
-	char *display = rs_host_display_path(h, DPKG_STATUS_PATH);
 	int problems_met = 0;
-	if (rs_host_read(h, DPKG_STATUS_PATH, DPKG_STATUS_MAX, &text, &len) < 0) {
-		if (errno != ENOENT && errno != ENOTDIR) {
-			rs_warn("%s: cannot read the dpkg status file: %s; dpkg packages are not listed",
-				display, errno == EINVAL ? "not a regular file" : strerror(errno));
-			problems_met = 1;
-		}
-	} else {
-		problems_met = rs_parse_dpkg_status(text, len, display, &f->packages);
-		free(text);
-	}
+	if (rs_read_host_file(h, DPKG_STATUS_PATH, DPKG_STATUS_MAX, "the dpkg status file",
+			      "dpkg packages are not listed", &text, &len, &problems_met) < 0)
+		return problems_met;
+	char *display = rs_host_display_path(h, DPKG_STATUS_PATH);
+	problems_met = rs_parse_dpkg_status(text, len, display, &f->packages);
 	free(display);
+	free(text);
 	return problems_met;
 }

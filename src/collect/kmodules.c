@@ -5,6 +5,7 @@
  * section stays empty there.
  */
 #include "collect/facts.h"
+#include "core/lines.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -15,27 +16,6 @@
 
 #define RS_MODULES_FILE_MAX (16 * 1024 * 1024)
 #define RS_MODULES_LINE_MAX 8192
-
-static bool next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
-{
-	if (*pos >= len)
-		return false;
-	const char *start = text + *pos;
-	const char *nl = memchr(start, '\n', len - *pos);
-	*n = nl ? (size_t)(nl - start) : len - *pos;
-	*line = start;
-	*pos += *n + (nl ? 1 : 0);
-	return true;
-}
-
-static size_t split_blanks(char *s, char **fields, size_t max)
-{
-	size_t n = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(s, " \t", &save); tok && n < max; tok = strtok_r(NULL, " \t", &save))
-		fields[n++] = tok;
-	return n;
-}
 
 /* "mod_a,mod_b," → "mod_a,mod_b"; "-" (no users) → "". */
 static char *clean_used_by(const char *field)
@@ -54,7 +34,7 @@ static bool parse_module_line(char *line, rs_kmodule *m)
 {
 	char *fields[5];
 	long size, refcount;
-	if (split_blanks(line, fields, 5) < 5)
+	if (rs_split_blanks(line, fields, 5) < 5)
 		return false;
 	if (!rs_parse_long(fields[1], &size) || size < 0)
 		return false;
@@ -70,35 +50,27 @@ static bool parse_module_line(char *line, rs_kmodule *m)
 	return true;
 }
 
+static const char *read_module_line(const rs_lines *r, const char *line, size_t n, void *modules)
+{
+	if (n == 0)
+		return NULL;
+	const char *why = rs_lines_defect(r, RS_MODULES_LINE_MAX);
+	if (why)
+		return why;
+	rs_kmodule m;
+	memset(&m, 0, sizeof(m));
+	char *copy = rs_strndup(line, n);
+	bool ok = parse_module_line(copy, &m);
+	free(copy);
+	if (!ok)
+		return "is not a module line (name size refcount used_by state address)";
+	*(rs_kmodule *)rs_vec_push(modules) = m;
+	return NULL;
+}
+
 int rs_parse_proc_modules(const char *text, size_t len, const char *name, rs_vec *modules)
 {
-	size_t pos = 0, n;
-	const char *line;
-	int problems = 0;
-	for (int lineno = 1; next_line(text, len, &pos, &line, &n); lineno++) {
-		if (n == 0)
-			continue;
-		const char *why = NULL;
-		rs_kmodule m;
-		memset(&m, 0, sizeof(m));
-		if (memchr(line, '\0', n))
-			why = "holds a NUL byte";
-		else if (n > RS_MODULES_LINE_MAX)
-			why = "is too long";
-		if (!why) {
-			char *copy = rs_strndup(line, n);
-			if (!parse_module_line(copy, &m))
-				why = "is not a module line (name size refcount used_by state address)";
-			free(copy);
-		}
-		if (why) {
-			rs_warn("%s:%d: line %s; skipped", name, lineno, why);
-			problems++;
-			continue;
-		}
-		*(rs_kmodule *)rs_vec_push(modules) = m;
-	}
-	return problems;
+	return rs_parse_lines(text, len, name, read_module_line, modules);
 }
 
 int rs_collect_kmodules(const rs_host *h, rs_facts *f)

@@ -6,6 +6,7 @@
  * octal escapes (\040, \011, \012, \134), decoded here.
  */
 #include "collect/facts.h"
+#include "core/lines.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -15,27 +16,6 @@
 
 #define RS_MOUNTS_FILE_MAX (16 * 1024 * 1024)
 #define RS_MOUNTS_LINE_MAX (64 * 1024)
-
-static bool next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
-{
-	if (*pos >= len)
-		return false;
-	const char *start = text + *pos;
-	const char *nl = memchr(start, '\n', len - *pos);
-	*n = nl ? (size_t)(nl - start) : len - *pos;
-	*line = start;
-	*pos += *n + (nl ? 1 : 0);
-	return true;
-}
-
-static size_t split_blanks(char *s, char **fields, size_t max)
-{
-	size_t n = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(s, " \t", &save); tok && n < max; tok = strtok_r(NULL, " \t", &save))
-		fields[n++] = tok;
-	return n;
-}
 
 static bool is_octal(char c)
 {
@@ -70,7 +50,7 @@ static char *decode_octal(const char *s)
 static bool parse_mount_line(char *line, bool fstab, rs_mount *m)
 {
 	char *fields[4];
-	size_t n = split_blanks(line, fields, 4);
+	size_t n = rs_split_blanks(line, fields, 4);
 	if (n < (fstab ? 3u : 4u))
 		return false;
 	m->device = decode_octal(fields[0]);
@@ -89,38 +69,37 @@ static bool is_comment_or_blank(const char *line, size_t n)
 	return i == n || line[i] == '#';
 }
 
+typedef struct mount_parse {
+	bool fstab;
+	rs_vec *mounts;
+} mount_parse;
+
+static const char *read_mount_line(const rs_lines *r, const char *line, size_t n, void *ctx)
+{
+	mount_parse *mp = ctx;
+	if (is_comment_or_blank(line, n))
+		return NULL;
+	const char *why = rs_lines_defect(r, RS_MOUNTS_LINE_MAX);
+	if (why)
+		return why;
+	rs_mount m;
+	memset(&m, 0, sizeof(m));
+	char *copy = rs_strndup(line, n);
+	char *end = copy + strlen(copy);
+	if (end > copy && end[-1] == '\r')
+		end[-1] = '\0';
+	bool ok = parse_mount_line(copy, mp->fstab, &m);
+	free(copy);
+	if (!ok)
+		return "has fewer fields than device, mount point, type and options";
+	*(rs_mount *)rs_vec_push(mp->mounts) = m;
+	return NULL;
+}
+
 int rs_parse_mounts(const char *text, size_t len, const char *name, bool fstab, rs_vec *mounts)
 {
-	size_t pos = 0, n;
-	const char *line;
-	int problems = 0;
-	for (int lineno = 1; next_line(text, len, &pos, &line, &n); lineno++) {
-		if (is_comment_or_blank(line, n))
-			continue;
-		const char *why = NULL;
-		rs_mount m;
-		memset(&m, 0, sizeof(m));
-		if (memchr(line, '\0', n))
-			why = "holds a NUL byte";
-		else if (n > RS_MOUNTS_LINE_MAX)
-			why = "is too long";
-		if (!why) {
-			char *copy = rs_strndup(line, n);
-			char *end = copy + strlen(copy);
-			if (end > copy && end[-1] == '\r')
-				end[-1] = '\0';
-			if (!parse_mount_line(copy, fstab, &m))
-				why = "has fewer fields than device, mount point, type and options";
-			free(copy);
-		}
-		if (why) {
-			rs_warn("%s:%d: line %s; skipped", name, lineno, why);
-			problems++;
-			continue;
-		}
-		*(rs_mount *)rs_vec_push(mounts) = m;
-	}
-	return problems;
+	mount_parse mp = {fstab, mounts};
+	return rs_parse_lines(text, len, name, read_mount_line, &mp);
 }
 
 static int read_and_parse(const rs_host *h, bool live, rs_facts *f)

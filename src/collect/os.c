@@ -10,11 +10,10 @@
  * directory under /lib/modules (or /usr/lib/modules), if any.
  */
 #include "collect/facts.h"
-#include "core/log.h"
+#include "core/lines.h"
 #include "core/util.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -86,19 +85,11 @@ static void set_os_field(rs_facts *f, const char *key, const char *value, bool *
 	}
 }
 
-/* Warns about line NUMBER of NAME, up to MAX_WARNINGS per file. */
-static void os_problem(int *count, const char *name, size_t number, const char *what)
+static void read_os_line(rs_facts *f, char *line, const rs_lines *r, rs_problems *p,
+			 bool *have_pretty)
 {
-	(*count)++;
-	if (*count <= MAX_WARNINGS)
-		rs_warn("%s:%zu: %s", name, number, what);
-}
-
-static void read_os_line(rs_facts *f, char *line, size_t len, size_t number, const char *name,
-			 int *count, bool *have_pretty)
-{
-	if (memchr(line, '\0', len)) {
-		os_problem(count, name, number, "NUL byte in line; skipped");
+	if (r->has_nul) {
+		rs_problem(p, r->number, "NUL byte in line; skipped");
 		return;
 	}
 	char *s = rs_trim(line);
@@ -106,13 +97,13 @@ static void read_os_line(rs_facts *f, char *line, size_t len, size_t number, con
 		return;
 	char *eq = strchr(s, '=');
 	if (!eq || eq == s) {
-		os_problem(count, name, number, "line is not KEY=VALUE; skipped");
+		rs_problem(p, r->number, "line is not KEY=VALUE; skipped");
 		return;
 	}
 	*eq = '\0';
 	char *value = eq + 1;
 	if (!unquote(value)) {
-		os_problem(count, name, number, "quote not closed; skipped");
+		rs_problem(p, r->number, "quote not closed; skipped");
 		return;
 	}
 	set_os_field(f, s, value, have_pretty);
@@ -120,38 +111,17 @@ static void read_os_line(rs_facts *f, char *line, size_t len, size_t number, con
 
 int rs_parse_os_release(const char *text, size_t len, const char *name, rs_facts *f)
 {
-	int count = 0;
+	rs_problems p = {name, 0, MAX_WARNINGS};
 	bool have_pretty = false;
 	char *copy = rs_strndup(text, len);
-	char *pos = copy, *end = copy + len;
-	size_t number = 0;
-	while (pos < end) {
-		char *nl = memchr(pos, '\n', (size_t)(end - pos));
-		size_t line_len = nl ? (size_t)(nl - pos) : (size_t)(end - pos);
-		number++;
-		pos[line_len] = '\0';
-		read_os_line(f, pos, line_len, number, name, &count, &have_pretty);
-		pos += line_len + 1;
-	}
+	rs_lines r;
+	rs_lines_init(&r, copy, len);
+	const char *line;
+	size_t line_len;
+	while (rs_lines_next(&r, &line, &line_len))
+		read_os_line(f, rs_lines_cut(&r, copy), &r, &p, &have_pretty);
 	free(copy);
-	if (count > MAX_WARNINGS)
-		rs_warn("%s: %d more problems not shown", name, count - MAX_WARNINGS);
-	return count;
-}
-
-/* Reads PATH; 1 when read, 0 when absent, -1 after a warning. */
-static int read_host_file(const rs_host *h, const char *path, size_t max, char **text,
-			  size_t *len)
-{
-	if (rs_host_read(h, path, max, text, len) == 0)
-		return 1;
-	if (errno == ENOENT || errno == ENOTDIR)
-		return 0;
-	char *display = rs_host_display_path(h, path);
-	rs_warn("%s: cannot read: %s", display,
-		errno == EINVAL ? "not a regular file" : strerror(errno));
-	free(display);
-	return -1;
+	return rs_problems_finish(&p);
 }
 
 static int collect_os_release(const rs_host *h, rs_facts *f)
@@ -161,12 +131,8 @@ static int collect_os_release(const rs_host *h, rs_facts *f)
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		char *text = NULL;
 		size_t len = 0;
-		int rc = read_host_file(h, paths[i], OS_RELEASE_MAX, &text, &len);
-		if (rc < 0) {
-			problems_met++;
-			continue;
-		}
-		if (rc == 0)
+		if (rs_read_host_file(h, paths[i], OS_RELEASE_MAX, NULL, NULL, &text, &len,
+				      &problems_met) < 0)
 			continue;
 		char *display = rs_host_display_path(h, paths[i]);
 		problems_met += rs_parse_os_release(text, len, display, f);
@@ -182,9 +148,10 @@ static int collect_hostname_file(const rs_host *h, rs_facts *f)
 {
 	char *text = NULL;
 	size_t len = 0;
-	int rc = read_host_file(h, "/etc/hostname", HOSTNAME_MAX, &text, &len);
-	if (rc <= 0)
-		return rc < 0;
+	int problems_met = 0;
+	if (rs_read_host_file(h, "/etc/hostname", HOSTNAME_MAX, NULL, NULL, &text, &len,
+			      &problems_met) < 0)
+		return problems_met;
 	char *save = NULL;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *name = rs_trim(line);

@@ -1,6 +1,7 @@
 /*
  * proc.h — parsers of per-process proc files used by the process collector,
- * exposed so that unit tests and fuzz targets can feed them text directly.
+ * exposed so that unit tests and fuzz targets can feed them text directly,
+ * and the pid of a proc entry, which the socket collector needs too.
  */
 #ifndef RS_PROC_H
 #define RS_PROC_H
@@ -20,5 +21,8 @@ int rs_parse_proc_stat(const char *text, size_t len, pid_t *ppid, char *comm, si
  * argv the caller owns (at most MAX_ARGS arguments; text past LEN ignored).
  * Sets *argc. An empty text gives an argv holding only NULL. */
 char **rs_split_cmdline(const char *text, size_t len, size_t max_args, size_t *argc);
+
+/* The pid a proc entry names ("1234"), or 0 when the entry is not a process. */
+pid_t rs_proc_entry_pid(const char *name);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include "collect/facts.h"
 #include "collect/proc.h"
+#include "core/lines.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -122,25 +123,25 @@ static bool vanished(int err)
 }
 
 /* The real uid from the Uid: line of a status text; false when absent. */
-static bool status_real_uid(const char *text, uid_t *uid)
+static bool status_real_uid(const char *text, size_t len, uid_t *uid)
 {
-	const char *line = text;
-	while (line && *line) {
-		if (rs_starts_with(line, "Uid:")) {
-			const char *p = line + 4;
-			while (*p == '\t' || *p == ' ')
-				p++;
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(p, &end, 10);
-			if (errno || end == p || v > UINT_MAX)
-				return false;
-			*uid = (uid_t)v;
-			return true;
-		}
-		line = strchr(line, '\n');
-		if (line)
-			line++;
+	rs_lines r;
+	rs_lines_init(&r, text, len);
+	const char *line;
+	size_t n;
+	while (rs_lines_next(&r, &line, &n)) {
+		if (n < 4 || memcmp(line, "Uid:", 4) != 0)
+			continue;
+		const char *p = line + 4;
+		while (*p == '\t' || *p == ' ')
+			p++;
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(p, &end, 10);
+		if (errno || end == p || v > UINT_MAX)
+			return false;
+		*uid = (uid_t)v;
+		return true;
 	}
 	return false;
 }
@@ -212,7 +213,7 @@ static int read_stat_and_status(const rs_host *h, rs_process *p)
 		rs_warn("proc/%s: cannot read: %s; process skipped", rel, strerror(errno));
 		return -1;
 	}
-	bool found = status_real_uid(text, &p->uid);
+	bool found = status_real_uid(text, len, &p->uid);
 	free(text);
 	if (!found) {
 		rs_warn("proc/%s: no Uid: line; process skipped", rel);
@@ -222,7 +223,7 @@ static int read_stat_and_status(const rs_host *h, rs_process *p)
 }
 
 /* The pid named by a proc entry, or 0 when the entry is not a process. */
-static pid_t entry_pid(const char *name)
+pid_t rs_proc_entry_pid(const char *name)
 {
 	for (const char *c = name; *c; c++)
 		if (!isdigit((unsigned char)*c))
@@ -247,7 +248,7 @@ int rs_collect_processes(const rs_host *h, rs_facts *f)
 	while ((e = readdir(d)) && f->processes.len < RS_PROCESSES_MAX) {
 		rs_process p;
 		memset(&p, 0, sizeof(p));
-		p.pid = entry_pid(e->d_name);
+		p.pid = rs_proc_entry_pid(e->d_name);
 		if (p.pid == 0)
 			continue;
 		int rc = read_stat_and_status(h, &p);

@@ -16,10 +16,10 @@
  * read: a warning says how to convert it.
  */
 #include "collect/rpm.h"
+#include "core/lines.h"
 #include "core/log.h"
 #include "core/util.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -287,16 +287,10 @@ int rs_collect_rpm(const rs_host *h, rs_facts *f)
 {
 	char *data = NULL;
 	size_t len = 0;
-	if (rs_host_read(h, RPMDB_PATH, RPMDB_MAX, &data, &len) < 0) {
-		int e = errno;
-		if (e == ENOENT || e == ENOTDIR)
-			return warn_berkeley_db(h);
-		char *display = rs_host_display_path(h, RPMDB_PATH);
-		rs_warn("%s: cannot read the rpm database: %s; rpm packages are not listed", display,
-			e == EINVAL ? "not a regular file" : strerror(e));
-		free(display);
-		return 1;
-	}
+	int unreadable = 0;
+	if (rs_read_host_file(h, RPMDB_PATH, RPMDB_MAX, "the rpm database",
+			      "rpm packages are not listed", &data, &len, &unreadable) < 0)
+		return unreadable ? unreadable : warn_berkeley_db(h);
 	char *display = rs_host_display_path(h, RPMDB_PATH);
 	int problems_met = 1;
 	sqlite3 *db = open_image((unsigned char *)data, len, display);

@@ -10,6 +10,8 @@
  * order. Ports are printed as plain numbers.
  */
 #include "collect/facts.h"
+#include "collect/proc.h"
+#include "core/lines.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -27,19 +29,6 @@
 #define RS_NET_FILE_MAX (64 * 1024 * 1024)
 #define RS_NET_LINE_MAX 4096
 #define RS_NET_FIELDS 10  /* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
-
-/* One line of TEXT at a time; *pos moves past it. */
-static bool next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
-{
-	if (*pos >= len)
-		return false;
-	const char *start = text + *pos;
-	const char *nl = memchr(start, '\n', len - *pos);
-	*n = nl ? (size_t)(nl - start) : len - *pos;
-	*line = start;
-	*pos += *n + (nl ? 1 : 0);
-	return true;
-}
 
 static bool parse_hex_u32(const char *s, size_t n, uint32_t *out)
 {
@@ -92,23 +81,13 @@ static const char *state_name(uint32_t code, bool udp)
 	return "unknown";
 }
 
-/* Splits a line on runs of blanks into at most MAX fields. */
-static size_t split_blanks(char *s, char **fields, size_t max)
-{
-	size_t n = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(s, " \t", &save); tok && n < max; tok = strtok_r(NULL, " \t", &save))
-		fields[n++] = tok;
-	return n;
-}
-
 /* Parses one table line into S; false when it is malformed. */
 static bool parse_socket_line(char *line, const char *proto, rs_socket *s)
 {
 	char *fields[RS_NET_FIELDS];
 	bool v6 = rs_ends_with(proto, "6");
 	bool udp = rs_starts_with(proto, "udp");
-	if (split_blanks(line, fields, RS_NET_FIELDS) < RS_NET_FIELDS)
+	if (rs_split_blanks(line, fields, RS_NET_FIELDS) < RS_NET_FIELDS)
 		return false;
 	uint32_t state;
 	long uid, inode;
@@ -125,34 +104,36 @@ static bool parse_socket_line(char *line, const char *proto, rs_socket *s)
 	return true;
 }
 
+typedef struct net_parse {
+	const char *proto;
+	rs_vec *sockets;
+} net_parse;
+
+static const char *read_socket_line(const rs_lines *r, const char *line, size_t n, void *ctx)
+{
+	net_parse *np = ctx;
+	if (n == 0 || (r->number == 1 && memmem(line, n, "local_address", 13)))
+		return NULL;
+	const char *why = rs_lines_defect(r, RS_NET_LINE_MAX);
+	if (why)
+		return why;
+	rs_socket s;
+	memset(&s, 0, sizeof(s));
+	char *copy = rs_strndup(line, n);
+	bool ok = parse_socket_line(copy, np->proto, &s);
+	free(copy);
+	if (!ok)
+		return "is not a socket table line";
+	*(rs_socket *)rs_vec_push(np->sockets) = s;
+	return NULL;
+}
+
 int rs_parse_proc_net(const char *text, size_t len, const char *proto, rs_vec *sockets)
 {
-	size_t pos = 0, n;
-	const char *line;
-	int problems = 0;
-	for (int lineno = 1; next_line(text, len, &pos, &line, &n); lineno++) {
-		if (n == 0 || (lineno == 1 && memmem(line, n, "local_address", 13)))
-			continue;
-		const char *why = NULL;
-		rs_socket s;
-		memset(&s, 0, sizeof(s));
-		if (memchr(line, '\0', n))
-			why = "holds a NUL byte";
-		else if (n > RS_NET_LINE_MAX)
-			why = "is too long";
-		if (!why) {
-			char *copy = rs_strndup(line, n);
-			if (!parse_socket_line(copy, proto, &s))
-				why = "is not a socket table line";
-			free(copy);
-		}
-		if (why) {
-			rs_warn("/proc/net/%s:%d: line %s; skipped", proto, lineno, why);
-			problems++;
-			continue;
-		}
-		*(rs_socket *)rs_vec_push(sockets) = s;
-	}
+	net_parse np = {proto, sockets};
+	char *name = rs_sprintf("/proc/net/%s", proto);
+	int problems = rs_parse_lines(text, len, name, read_socket_line, &np);
+	free(name);
 	return problems;
 }
 
@@ -202,17 +183,6 @@ static void index_assign(inode_index *ix, unsigned long inode, pid_t pid)
 	}
 }
 
-static pid_t entry_pid(const char *name)
-{
-	for (const char *c = name; *c; c++)
-		if (!isdigit((unsigned char)*c))
-			return 0;
-	long v;
-	if (!rs_parse_long(name, &v) || v <= 0 || v > INT_MAX)
-		return 0;
-	return (pid_t)v;
-}
-
 /* Reads the fd links of one process. Unreadable (another user's process
  * without privileges) or vanished processes are passed over. */
 static void map_process_fds(const rs_host *h, pid_t pid, inode_index *ix)
@@ -249,7 +219,7 @@ static void map_inodes_to_pids(const rs_host *h, rs_vec *sockets)
 	index_build(&ix, sockets);
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		pid_t pid = entry_pid(e->d_name);
+		pid_t pid = rs_proc_entry_pid(e->d_name);
 		if (pid > 0)
 			map_process_fds(h, pid, &ix);
 	}

@@ -13,6 +13,7 @@
  * (conf files in NAME.d) are not merged.
  */
 #include "collect/facts.h"
+#include "core/lines.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -36,26 +37,13 @@
 typedef enum unit_section { SECTION_OTHER, SECTION_SERVICE, SECTION_TIMER, SECTION_INSTALL } unit_section;
 
 typedef struct unit_parse {
-	const char *name;
+	rs_problems problems;
 	rs_unit *unit;
 	unit_section section;
 	bool has_install;
 	char *calendar;       /* OnCalendar= */
 	char *monotonic;      /* "OnBootSec=..." and the like, when there is no OnCalendar= */
-	int problems;
 } unit_parse;
-
-static bool next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
-{
-	if (*pos >= len)
-		return false;
-	const char *start = text + *pos;
-	const char *nl = memchr(start, '\n', len - *pos);
-	*n = nl ? (size_t)(nl - start) : len - *pos;
-	*line = start;
-	*pos += *n + (nl ? 1 : 0);
-	return true;
-}
 
 static unit_section section_named(const char *s)
 {
@@ -124,10 +112,9 @@ static const char *handle_line(unit_parse *ps, char *line)
 	return NULL;
 }
 
-static void warn_line(unit_parse *ps, int lineno, const char *why)
+static void warn_line(unit_parse *ps, size_t lineno, const char *why)
 {
-	rs_warn("%s:%d: line %s; skipped", ps->name, lineno, why);
-	ps->problems++;
+	rs_problem(&ps->problems, lineno, "line %s; skipped", why);
 }
 
 static void finish_parse(unit_parse *ps)
@@ -149,22 +136,24 @@ static void finish_parse(unit_parse *ps)
 
 int rs_parse_unit_file(const char *text, size_t len, const char *name, rs_unit *unit)
 {
-	unit_parse ps = { .name = name, .unit = unit };
+	unit_parse ps = { .problems = { name, 0, 0 }, .unit = unit };
 	rs_buf logical;
 	rs_buf_init(&logical);
-	int first_line = 0;
+	size_t first_line = 0;
 	bool bad = false;    /* the logical line being joined is already rejected */
-	size_t pos = 0, n;
+	rs_lines r;
+	rs_lines_init(&r, text, len);
 	const char *line;
-	for (int lineno = 1; next_line(text, len, &pos, &line, &n); lineno++) {
+	size_t n;
+	while (rs_lines_next(&r, &line, &n)) {
 		if (logical.len == 0 && !bad)
-			first_line = lineno;
+			first_line = r.number;
 		if (n > 0 && line[n - 1] == '\r')
 			n--;
 		bool continued = n > 0 && line[n - 1] == '\\';
-		if (memchr(line, '\0', n)) {
+		if (r.has_nul) {
 			if (!bad)
-				warn_line(&ps, lineno, "holds a NUL byte");
+				warn_line(&ps, r.number, "holds a NUL byte");
 			bad = true;
 		} else if (logical.len + n > RS_UNIT_LINE_MAX) {
 			if (!bad)
@@ -192,7 +181,7 @@ int rs_parse_unit_file(const char *text, size_t len, const char *name, rs_unit *
 	}
 	rs_buf_free(&logical);
 	finish_parse(&ps);
-	return ps.problems;
+	return rs_problems_finish(&ps.problems);
 }
 
 /* ---- finding unit files ---- */
@@ -432,10 +421,7 @@ static void add_unit(unit_scan *sc, const candidate *c, rs_facts *f)
 	char *text = NULL;
 	size_t len = 0;
 	if (rs_host_read(sc->h, u->path, RS_UNIT_FILE_MAX, &text, &len) < 0) {
-		char *shown = rs_host_display_path(sc->h, u->path);
-		rs_warn("%s: cannot read: %s", shown,
-			errno == EINVAL ? "not a regular file" : strerror(errno));
-		free(shown);
+		rs_warn_unreadable(sc->h, u->path, errno, NULL, NULL); /* absent too: it was listed */
 		sc->problems++;
 		if (!u->state)
 			u->state = rs_strdup("unknown");

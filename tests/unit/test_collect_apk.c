@@ -11,16 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const rs_package *find(const rs_vec *v, const char *name)
-{
-	for (size_t i = 0; i < v->len; i++) {
-		const rs_package *p = rs_vec_at(v, i);
-		if (strcmp(p->name, name) == 0)
-			return p;
-	}
-	return NULL;
-}
-
 static const char good_db[] =
 	"C:Q1abcdef=\n"
 	"P:musl\n"
@@ -50,7 +40,7 @@ static void test_fields(void **state)
 	assert_int_equal(rs_test_captured_count(), 0);
 	rs_test_capture_stop();
 	assert_int_equal(f.packages.len, 3);
-	const rs_package *c = find(&f.packages, "libcrypto3");
+	const rs_package *c = rs_test_find_package(&f.packages, "libcrypto3");
 	assert_non_null(c);
 	assert_string_equal(c->version, "3.1.4-r5");
 	assert_string_equal(c->arch, "x86_64");
@@ -58,7 +48,7 @@ static void test_fields(void **state)
 	assert_string_equal(c->source_version, "3.1.4-r5");
 	assert_string_equal(c->status, "installed");
 	assert_string_equal(c->manager, "apk");
-	const rs_package *n = find(&f.packages, "noorigin");
+	const rs_package *n = rs_test_find_package(&f.packages, "noorigin");
 	assert_string_equal(n->source, "noorigin");
 	assert_null(n->arch);
 	rs_facts_free(&f);
@@ -97,8 +87,8 @@ static void test_malformed(void **state)
 	assert_true(rs_test_captured_contains("db:15: file ends in the middle of a line"));
 	rs_test_capture_stop();
 	assert_int_equal(f.packages.len, 1);
-	assert_non_null(find(&f.packages, "good1"));
-	assert_null(find(&f.packages, "good2"));
+	assert_non_null(rs_test_find_package(&f.packages, "good1"));
+	assert_null(rs_test_find_package(&f.packages, "good2"));
 	rs_facts_free(&f);
 }
 

@@ -14,16 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const rs_package *find(const rs_vec *v, const char *name)
-{
-	for (size_t i = 0; i < v->len; i++) {
-		const rs_package *p = rs_vec_at(v, i);
-		if (strcmp(p->name, name) == 0)
-			return p;
-	}
-	return NULL;
-}
-
 static void write_bytes(const char *dir, const char *rel, const void *data, size_t len)
 {
 	rs_test_write(dir, rel, "");
@@ -80,7 +70,7 @@ static void test_installed_only(void **state)
 	assert_int_equal(rs_test_captured_count(), 0);
 	rs_test_capture_stop();
 	assert_int_equal(f.packages.len, 3);
-	const rs_package *bash = find(&f.packages, "bash");
+	const rs_package *bash = rs_test_find_package(&f.packages, "bash");
 	assert_non_null(bash);
 	assert_string_equal(bash->version, "5.2.15-2+b2");
 	assert_string_equal(bash->source, "bash");
@@ -88,18 +78,18 @@ static void test_installed_only(void **state)
 	assert_string_equal(bash->arch, "amd64");
 	assert_string_equal(bash->status, "install ok installed");
 	assert_string_equal(bash->manager, "dpkg");
-	const rs_package *ssl = find(&f.packages, "libssl3");
+	const rs_package *ssl = rs_test_find_package(&f.packages, "libssl3");
 	assert_non_null(ssl);
 	assert_string_equal(ssl->source, "openssl");
 	assert_string_equal(ssl->source_version, "3.0.11-1~deb12u2");
 	assert_string_equal(ssl->version, "3.0.11-1~deb12u2+b1");
-	const rs_package *cu = find(&f.packages, "coreutils");
+	const rs_package *cu = rs_test_find_package(&f.packages, "coreutils");
 	assert_non_null(cu);
 	assert_string_equal(cu->source, "coreutils-src");
 	assert_string_equal(cu->source_version, "9.1-1");
 	assert_string_equal(cu->arch, "all");
-	assert_null(find(&f.packages, "oldpkg"));
-	assert_null(find(&f.packages, "gone"));
+	assert_null(rs_test_find_package(&f.packages, "oldpkg"));
+	assert_null(rs_test_find_package(&f.packages, "gone"));
 	rs_facts_free(&f);
 }
 
@@ -137,8 +127,8 @@ static void test_malformed_kept_around(void **state)
 	assert_true(rs_test_captured_contains("status:13: Status field is not three words"));
 	rs_test_capture_stop();
 	assert_int_equal(f.packages.len, 2);
-	assert_non_null(find(&f.packages, "good1"));
-	assert_non_null(find(&f.packages, "good3"));
+	assert_non_null(rs_test_find_package(&f.packages, "good1"));
+	assert_non_null(rs_test_find_package(&f.packages, "good3"));
 	rs_facts_free(&f);
 }
 
@@ -161,7 +151,7 @@ static void test_nul_and_truncation(void **state)
 	assert_true(rs_test_captured_contains("st:9: installed package without a Version"));
 	rs_test_capture_stop();
 	assert_int_equal(f.packages.len, 1);
-	assert_non_null(find(&f.packages, "a"));
+	assert_non_null(rs_test_find_package(&f.packages, "a"));
 	rs_facts_free(&f);
 }
 

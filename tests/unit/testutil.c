@@ -113,3 +113,13 @@ void rs_test_capture_stop(void)
 	n_captured = 0;
 	rs_log_set_handler(NULL, NULL);
 }
+
+const rs_package *rs_test_find_package(const rs_vec *v, const char *name)
+{
+	for (size_t i = 0; i < v->len; i++) {
+		const rs_package *p = rs_vec_at(v, i);
+		if (strcmp(p->name, name) == 0)
+			return p;
+	}
+	return NULL;
+}

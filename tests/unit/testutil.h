@@ -1,6 +1,6 @@
 /*
  * testutil.h — helpers shared by the cmocka unit tests: temporary trees,
- * writing files into them, and capturing warnings.
+ * writing files into them, capturing warnings, and finding collected facts.
  */
 #ifndef RS_TESTUTIL_H
 #define RS_TESTUTIL_H
@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "collect/facts.h"
 
 /* A new empty directory under TMPDIR; the caller frees the path. */
 char *rs_test_tmpdir(void);
@@ -25,5 +27,8 @@ void rs_test_capture_start(void);
 int rs_test_captured_count(void);
 int rs_test_captured_contains(const char *needle);
 void rs_test_capture_stop(void);
+
+/* The first package of V (rs_package) called NAME, or NULL. */
+const rs_package *rs_test_find_package(const rs_vec *v, const char *name);
 
 #endif
