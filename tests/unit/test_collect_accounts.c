@@ -51,6 +51,26 @@ static void test_passwd_fields(void **state)
 	rs_facts_free(&f);
 }
 
+/* A file edited on another system may end lines with CR LF: the entries
+ * are still read (the CR stays in the last field, as glibc leaves it). */
+static void test_passwd_crlf(void **state)
+{
+	(void)state;
+	const char *text = "root:x:0:0:root:/root:/bin/bash\r\ntoor:x:0:0::/root:/bin/sh\r\n";
+	rs_facts f;
+	rs_facts_init(&f);
+	rs_test_capture_start();
+	assert_int_equal(rs_parse_passwd(text, strlen(text), "passwd", &f.users), 0);
+	assert_int_equal(rs_test_captured_count(), 0);
+	rs_test_capture_stop();
+	assert_int_equal(f.users.len, 2);
+	const rs_user *toor = user(&f, "toor");
+	assert_non_null(toor);
+	assert_int_equal(toor->uid, 0);
+	assert_string_equal(toor->shell, "/bin/sh\r");
+	rs_facts_free(&f);
+}
+
 static void test_passwd_malformed(void **state)
 {
 	(void)state;
@@ -260,6 +280,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_passwd_fields),
+		cmocka_unit_test(test_passwd_crlf),
 		cmocka_unit_test(test_passwd_malformed),
 		cmocka_unit_test(test_shadow_states),
 		cmocka_unit_test(test_shadow_and_group_malformed),
