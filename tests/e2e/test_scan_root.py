@@ -94,6 +94,19 @@ with Tree() as outside, Tree() as t:
     ok(s["modules"]["facts"]["errors"] >= 3, f"facts errors counted: {s['modules']['facts']}")
     ok("audit" in s["modules"] and "rootkit" in s["modules"], "modules in summary")
 
+    # facts of the tree: live-only sections are empty, packages and accounts come from the tree
+    import json as _json
+    code, out, err = run("facts", "--root", t.path, "-q")
+    facts = _json.loads(out)
+    ok(code == 0, f"facts --root exit {code}")
+    ok(facts["host"]["root"] == t.path and facts["host"]["live"] is False, "facts host.root")
+    ok(facts["processes"] == [] and facts["sockets"] == [], "no processes or sockets with --root")
+    ok([(p["name"], p["version"], p["source"]) for p in facts["packages"]] == [("bash", "5.2.15-2+b2", "bash")],
+       f"packages from the tree's dpkg status: {facts['packages']}")
+    ok(facts["host"]["os_id"] == "debian" and facts["host"]["os_version"] == "12", "os-release of the tree")
+    ok(sorted(u["name"] for u in facts["users"]) == ["daemon", "guest", "root", "toor"], "users of the tree")
+    ok({u["name"]: u["password"] for u in facts["users"]}["guest"] == "empty", "password state, not hash")
+
     # --only / --skip
     code, out, _ = run("scan", "--root", t.path, "--format", "jsonl", "--no-db", "--only", "rootkit", "-q")
     lines = jsonl(out)
