@@ -1,13 +1,29 @@
 /*
- * persist.c — the persist module: persistence: every autostart location with a verdict.
- * STUB: registered so the engine and commands are wired; being written.
+ * persist.c — the persist module: an inventory of every autostart location
+ * (cron, at, systemd, init scripts, shell start-up files, PAM, sudoers,
+ * SSH keys, udev, XDG, APT hooks, library paths, SUID files, accounts)
+ * with a verdict for each entry. An entry is a finding when it shows what
+ * attackers do (see verdict.c and docs/DEEP.md); clean entries are passed
+ * checks, shown only with --all.
  */
-#include "engine/scan.h"
+#include "persist/persist.h"
+
+#include <jansson.h>
+#include <time.h>
 
 static int persist_run(rs_scan *scan, rs_module_stats *stats)
 {
-	(void)scan;
-	stats->not_applicable = "not built yet";
+	rs_persist p = { .scan = scan, .stats = stats, .now = time(NULL),
+			 .recent_days = scan->config->recent_days };
+	rs_pkgfiles_load(scan->host, &p.pkgfiles);
+	p.have_packages = rs_pkgfiles_count(p.pkgfiles) > 0;
+	rs_persist_schedulers(&p);
+	rs_persist_scripts(&p);
+	rs_persist_auth(&p);
+	rs_persist_suid(&p);
+	stats->extra = json_pack("{s:I, s:b}", "entries", (json_int_t)p.entries, "package_database",
+				 p.have_packages);
+	rs_pkgfiles_free(p.pkgfiles);
 	return 0;
 }
 

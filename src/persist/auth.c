@@ -1,0 +1,227 @@
+/*
+ * auth.c — persistence in authentication: PAM stacks and the modules they
+ * load (T1556.003), sudoers rules (T1548.003), SSH authorized_keys of every
+ * account with their options (T1098.004) and system accounts that were
+ * given a login shell (T1136.001).
+ */
+#include "core/util.h"
+#include "persist/persist.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AUTH_FILE_MAX (1u << 20)
+
+/* Calls FN on each line of the host file PATH; false when it cannot be read. */
+static bool read_lines(rs_persist *p, const char *path, struct stat *st, char **text)
+{
+	size_t len;
+	if (rs_host_lstat(p->scan->host, path, st) < 0 ||
+	    rs_host_read(p->scan->host, path, AUTH_FILE_MAX, text, &len) < 0)
+		return false;
+	p->stats->files++;
+	p->stats->bytes += len;
+	for (size_t i = 0; i < len; i++)
+		if ((*text)[i] == '\0' || (*text)[i] == '\r')
+			(*text)[i] = ' ';
+	return true;
+}
+
+static const char *const pam_dirs[] = {
+	"/usr/lib/x86_64-linux-gnu/security", "/lib/x86_64-linux-gnu/security",
+	"/usr/lib/aarch64-linux-gnu/security", "/lib/aarch64-linux-gnu/security",
+	"/usr/lib/i386-linux-gnu/security", "/usr/lib64/security", "/lib64/security",
+	"/usr/lib/security", "/lib/security",
+};
+
+/* Adds a reason when the PAM module MODULE exists and no package owns it. */
+static void judge_pam_module(rs_persist *p, const char *module, rs_verdict *v)
+{
+	if (!p->have_packages || !module[0])
+		return;
+	for (size_t i = 0; i < sizeof(pam_dirs) / sizeof(pam_dirs[0]); i++) {
+		char *path = module[0] == '/' ? rs_strdup(module) : rs_sprintf("%s/%s", pam_dirs[i], module);
+		struct stat st;
+		bool exists = rs_host_lstat(p->scan->host, path, &st) == 0;
+		bool owned = exists && rs_pkgfiles_find(p->pkgfiles, path) != NULL;
+		free(path);
+		if (exists) {
+			if (!owned)
+				rs_verdict_add(v, RS_SEV_HIGH, "loads a PAM module that no package installed");
+			return;
+		}
+		if (module[0] == '/')
+			return;
+	}
+}
+
+static void pam_file(rs_persist *p, const char *path)
+{
+	struct stat st;
+	char *text;
+	if (!read_lines(p, path, &st, &text))
+		return;
+	rs_verdict v;
+	rs_verdict_init(&v);
+	const char *package = NULL;
+	rs_persist_judge_file(p, path, &st, RS_PLACE_ADMIN, &v, &package);
+	size_t number = 0, first = 0;
+	for (char *s = text; s && *s;) {
+		char *nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		number++;
+		char before[sizeof(v.reasons)];
+		memcpy(before, v.reasons, sizeof(before));
+		char module[512];
+		rs_persist_judge_pam_line(s, module, sizeof(module), &v);
+		judge_pam_module(p, module, &v);
+		if (!first && strcmp(before, v.reasons) != 0)
+			first = number;
+		s = nl ? nl + 1 : NULL;
+	}
+	free(text);
+	rs_persist_entry(p, "pam", "PAM configuration", "T1556.003", path, first, NULL, NULL, package, &v,
+			 "Compare the stack with the distribution's (dpkg -S, debsums -c); remove lines and "
+			 "modules you did not add, then change the passwords that went through it.");
+}
+
+static void sudoers_file(rs_persist *p, const char *path)
+{
+	struct stat st;
+	char *text;
+	if (!read_lines(p, path, &st, &text))
+		return;
+	rs_verdict v;
+	rs_verdict_init(&v);
+	const char *package = NULL;
+	rs_persist_judge_file(p, path, &st, RS_PLACE_USER, &v, &package);
+	package = NULL;
+	const rs_pkgfile *pf = p->have_packages ? rs_pkgfiles_find(p->pkgfiles, path) : NULL;
+	if (pf)
+		package = pf->package;
+	size_t number = 0, first = 0;
+	for (char *s = text; s && *s;) {
+		char *nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		number++;
+		char before[sizeof(v.reasons)];
+		memcpy(before, v.reasons, sizeof(before));
+		rs_persist_judge_sudoers_line(s, &v);
+		if (!first && strcmp(before, v.reasons) != 0)
+			first = number;
+		s = nl ? nl + 1 : NULL;
+	}
+	free(text);
+	rs_persist_entry(p, "sudoers", "sudoers rules", "T1548.003", path, first, NULL, NULL, package, &v,
+			 "Check the rule with visudo -c -f FILE; remove grants you did not make.");
+}
+
+static void authorized_keys(rs_persist *p, const rs_user *u, const char *path)
+{
+	struct stat st;
+	char *text;
+	if (!read_lines(p, path, &st, &text))
+		return;
+	size_t number = 0;
+	for (char *s = text; s && *s;) {
+		char *nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		number++;
+		rs_verdict v;
+		rs_verdict_init(&v);
+		if (rs_persist_judge_authorized_key(s, &v)) {
+			const char *package = NULL;
+			rs_persist_judge_file(p, path, &st, RS_PLACE_USER, &v, &package);
+			char *t = rs_trim(s);
+			char *what = rs_strndup(t, strnlen(t, 240));
+			rs_persist_entry(p, "ssh_authorized_key", "SSH authorized key", "T1098.004", path, number,
+					 u->name, what, NULL, &v,
+					 "Ask the account's owner about the key; remove keys nobody vouches "
+					 "for and review the SSH logs for their use.");
+			free(what);
+		}
+		s = nl ? nl + 1 : NULL;
+	}
+	free(text);
+}
+
+static bool login_shell(const char *shell)
+{
+	static const char *const none[] = { "nologin", "false", "sync", "halt", "shutdown", "true" };
+	if (!shell || !*shell)
+		return false;
+	const char *base = strrchr(shell, '/');
+	base = base ? base + 1 : shell;
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		if (strcmp(base, none[i]) == 0)
+			return false;
+	return true;
+}
+
+static void accounts(rs_persist *p)
+{
+	const rs_vec *users = &p->scan->facts->users;
+	rs_vec seen;
+	rs_vec_init(&seen, sizeof(char *));
+	for (size_t i = 0; i < users->len; i++) {
+		const rs_user *u = rs_vec_at(users, i);
+		if (u->uid > 0 && u->uid < 1000 && login_shell(u->shell)) {
+			rs_verdict v;
+			rs_verdict_init(&v);
+			bool password = u->password == RS_PW_SET || u->password == RS_PW_EMPTY;
+			rs_verdict_add(&v, password ? RS_SEV_MEDIUM : RS_SEV_LOW,
+				       password ? "a system account with a login shell and a password"
+						: "a system account with a login shell");
+			char *what = rs_sprintf("%s uid %u shell %s", u->name, (unsigned)u->uid, u->shell);
+			rs_persist_entry(p, "system_account_shell", "Account", "T1136.001", "/etc/passwd", 0,
+					 u->name, what, NULL, &v,
+					 "Give the account /usr/sbin/nologin (usermod -s) unless a service "
+					 "needs a shell, and lock its password (passwd -l).");
+			free(what);
+		}
+		if (!u->home || u->home[0] != '/' || strcmp(u->home, "/") == 0)
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < seen.len && !dup; k++)
+			dup = strcmp(*(char **)rs_vec_at(&seen, k), u->home) == 0;
+		if (dup)
+			continue;
+		*(char **)rs_vec_push(&seen) = u->home;
+		static const char *const names[] = { "authorized_keys", "authorized_keys2" };
+		for (size_t k = 0; k < 2; k++) {
+			char *path = rs_sprintf("%s/.ssh/%s", u->home, names[k]);
+			authorized_keys(p, u, path);
+			free(path);
+		}
+	}
+	rs_vec_free(&seen);
+}
+
+static void each_in_dir(rs_persist *p, const char *dir, void (*fn)(rs_persist *, const char *))
+{
+	DIR *d = rs_host_opendir(p->scan->host, dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || rs_ends_with(de->d_name, "~") || strstr(de->d_name, ".dpkg-"))
+			continue;
+		char *path = rs_sprintf("%s/%s", dir, de->d_name);
+		fn(p, path);
+		free(path);
+	}
+	closedir(d);
+}
+
+void rs_persist_auth(rs_persist *p)
+{
+	each_in_dir(p, "/etc/pam.d", pam_file);
+	pam_file(p, "/etc/pam.conf");
+	sudoers_file(p, "/etc/sudoers");
+	each_in_dir(p, "/etc/sudoers.d", sudoers_file);
+	accounts(p);
+}

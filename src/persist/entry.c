@@ -1,0 +1,90 @@
+/*
+ * entry.c — how an autostart entry of the persist module becomes a
+ * finding: the verdict on the file that holds it (ownership by a package,
+ * recent change) joins the verdict on its content, and an entry with no
+ * reason is a passed check, shown only with --all.
+ */
+#include "core/util.h"
+#include "persist/persist.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rs_persist_judge_file(rs_persist *p, const char *path, const struct stat *st, rs_place place,
+			   rs_verdict *v, const char **package)
+{
+	*package = NULL;
+	const rs_pkgfile *pf = p->have_packages ? rs_pkgfiles_find(p->pkgfiles, path) : NULL;
+	if (pf) {
+		*package = pf->package;
+		return; /* a package's file: integrity verifies its content */
+	}
+	if (p->have_packages && place == RS_PLACE_PACKAGE)
+		rs_verdict_add(v, RS_SEV_MEDIUM, "not owned by any package in a place packages own");
+	else if (p->have_packages && place == RS_PLACE_ADMIN)
+		rs_verdict_add(v, RS_SEV_INFO, "not owned by any package");
+	if (st && p->recent_days > 0) {
+		time_t newest = st->st_mtime > st->st_ctime ? st->st_mtime : st->st_ctime;
+		double days = difftime(p->now, newest) / 86400.0;
+		if (days < p->recent_days && days > -1) {
+			char reason[96];
+			snprintf(reason, sizeof(reason), "changed within the last %d days", p->recent_days);
+			rs_verdict_add(v, RS_SEV_LOW, reason);
+		}
+	}
+}
+
+static int score_of(rs_severity sev)
+{
+	static const int scores[RS_SEV_COUNT] = { 10, 30, 55, 80, 95 };
+	return scores[sev];
+}
+
+void rs_persist_entry(rs_persist *p, const char *kind, const char *label, const char *attack,
+		      const char *path, size_t line, const char *user, const char *what,
+		      const char *package, const rs_verdict *v, const char *remediation)
+{
+	p->entries++;
+	p->stats->checks++;
+	char *rule = rs_sprintf("rasoat:persist.%s", kind);
+	char *where = line ? rs_sprintf("%s:%zu", path, line) : rs_strdup(path);
+	if (!v->any) {
+		char *title = rs_sprintf("%s %s", label, where);
+		rs_scan_check(p->scan, "persist", rule, title, "passed",
+			      package ? "owned by a package, nothing suspicious" : "nothing suspicious");
+		free(title);
+		free(rule);
+		free(where);
+		return;
+	}
+	char *title = rs_sprintf("%s %s: %s", label, where, v->reasons);
+	rs_finding *f = rs_finding_new("persist", rule, v->severity, score_of(v->severity), title);
+	rs_finding_set_str(f, "path", path);
+	if (line)
+		rs_finding_set_int(f, "line", (long long)line);
+	if (user)
+		rs_finding_set_str(f, "user", user);
+	if (what) {
+		char *cut = rs_strndup(what, strnlen(what, 1024));
+		rs_finding_set_str(f, "entry", cut);
+		free(cut);
+	}
+	if (package)
+		rs_finding_set_str(f, "package", package);
+	rs_finding_set_str(f, "verdict", v->reasons);
+	rs_finding_add_attack(f, attack);
+	if (v->extra_attack[0] && strcmp(v->extra_attack, attack) != 0)
+		rs_finding_add_attack(f, v->extra_attack);
+	rs_finding_set_remediation(f, remediation);
+	char *ref = rs_sprintf("https://attack.mitre.org/techniques/%s/", attack);
+	char *dot = strrchr(ref, '.');
+	if (dot && dot > strrchr(ref, 'T'))
+		*dot = '/';
+	rs_finding_add_reference(f, ref);
+	free(ref);
+	rs_scan_emit(p->scan, f);
+	free(title);
+	free(rule);
+	free(where);
+}

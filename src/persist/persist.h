@@ -1,0 +1,85 @@
+/*
+ * persist.h — what the persist module's checks share: the verdict on a
+ * command or a line of a start-up file (what attackers do there), the
+ * verdict on the file that holds an entry (not owned by any package in a
+ * place packages own, changed recently), and the one way an entry becomes
+ * a finding (or, when clean, a passed check shown with --all).
+ */
+#ifndef RS_PERSIST_H
+#define RS_PERSIST_H
+
+#include "collect/pkgfiles.h"
+#include "engine/scan.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* The verdict on one entry: the highest severity among its reasons. */
+typedef struct rs_verdict {
+	bool any;               /* at least one reason */
+	rs_severity severity;
+	char reasons[768];      /* "; "-separated, each once */
+	char extra_attack[64];  /* a second ATT&CK id a reason implies ("T1574.006"), or "" */
+} rs_verdict;
+
+void rs_verdict_init(rs_verdict *v);
+/* Adds REASON at SEV (the verdict keeps the highest). */
+void rs_verdict_add(rs_verdict *v, rs_severity sev, const char *reason);
+
+/* Judges TEXT, a command or one line of a script run at start-up: download
+ * and run, decode and run, reverse shells, raw IP addresses, programs run
+ * from /tmp, /var/tmp, /dev/shm or hidden paths, LD_PRELOAD. */
+void rs_persist_judge_command(const char *text, rs_verdict *v);
+/* Judges each line of a script (comments skipped); returns the number of
+ * the first line that gave a reason (0 when none). */
+size_t rs_persist_judge_script(const char *text, size_t len, rs_verdict *v);
+
+/* One sudoers line: adds reasons for rules that give root without a
+ * password to everyone or to a single user. */
+void rs_persist_judge_sudoers_line(const char *line, rs_verdict *v);
+/* One /etc/pam.d line ("auth sufficient pam_x.so args"): the module it
+ * names in MODULE (empty when none) and reasons for a backdoor pattern. */
+void rs_persist_judge_pam_line(const char *line, char *module, size_t size, rs_verdict *v);
+/* One authorized_keys line: its options (command=, from=) and key comment
+ * into reasons. Returns false for a blank or comment line. */
+bool rs_persist_judge_authorized_key(const char *line, rs_verdict *v);
+
+/* The state the checks share during one run. */
+typedef struct rs_persist {
+	rs_scan *scan;
+	rs_module_stats *stats;
+	rs_pkgfiles *pkgfiles;
+	bool have_packages;     /* the package database lists files: ownership verdicts apply */
+	time_t now;
+	int recent_days;        /* 0: recency is not judged */
+	unsigned long entries;  /* autostart entries seen */
+} rs_persist;
+
+/* Where a file sits, for the ownership verdict. */
+typedef enum rs_place {
+	RS_PLACE_USER = 0,      /* a home or spool: never package-owned */
+	RS_PLACE_ADMIN,         /* /etc: admins add files here; unowned is low */
+	RS_PLACE_PACKAGE,       /* /usr/lib, init.d, ...: packages own everything; unowned is medium */
+} rs_place;
+
+/* Adds the file verdict for PATH (lstat in ST): not owned by any package
+ * in a package place, recently changed. Sets *PACKAGE to the owner or NULL. */
+void rs_persist_judge_file(rs_persist *p, const char *path, const struct stat *st, rs_place place,
+			   rs_verdict *v, const char **package);
+
+/* An autostart entry: emits a finding when V has reasons, else a passed
+ * check. KIND is the rule's name ("cron" gives rasoat:persist.cron), LABEL
+ * the kind in words ("Cron job"), ATTACK its ATT&CK id. LINE 0 and USER or
+ * WHAT NULL when they do not apply. */
+void rs_persist_entry(rs_persist *p, const char *kind, const char *label, const char *attack,
+		      const char *path, size_t line, const char *user, const char *what,
+		      const char *package, const rs_verdict *v, const char *remediation);
+
+/* Checks, one file each. */
+void rs_persist_schedulers(rs_persist *p);  /* sched.c: cron, at, systemd units, timers, generators */
+void rs_persist_scripts(rs_persist *p);     /* scripts.c: rc.local, init.d, shell rc, motd, XDG, udev, APT, ld.so.conf.d, git */
+void rs_persist_auth(rs_persist *p);        /* auth.c: PAM, sudoers, authorized_keys, system accounts */
+void rs_persist_suid(rs_persist *p);        /* suid.c: SUID/SGID files and file capabilities */
+
+#endif
