@@ -16,7 +16,7 @@ typedef struct command {
 
 static const command commands[] = {
 	{ "scan", rs_cmd_scan, "scan this host (or --root DIR) with every module" },
-	{ "audit", rs_cmd_scan, "run only the audit module (configuration checks)" },
+	{ "audit", rs_cmd_audit, "run only the audit module (configuration checks)" },
 	{ "rootkit", rs_cmd_scan, "run only the rootkit module (hidden and injected code)" },
 	{ "persist", rs_cmd_scan, "run only the persist module (autostart locations)" },
 	{ "integrity", rs_cmd_scan, "run only the integrity module (package file digests)" },

@@ -8,6 +8,7 @@
 #define RS_CMD_H
 
 int rs_cmd_scan(int argc, char **argv);     /* scan.c: also audit, rootkit, ... as --only shortcuts */
+int rs_cmd_audit(int argc, char **argv);    /* audit.c: --lint FILE, else scan --only audit */
 int rs_cmd_facts(int argc, char **argv);    /* facts.c */
 int rs_cmd_history(int argc, char **argv);  /* history.c */
 int rs_cmd_show(int argc, char **argv);     /* history.c */

@@ -49,6 +49,7 @@ static void usage(FILE *out, const char *cmd)
 		"  --feed FILE         vuln: import and match this feed (repeatable)\n"
 		"  --policy FILE       audit: run this policy even where its requirements fail\n"
 		"  --allow-commands    audit: run command rules of policies outside trusted directories\n"
+		"  --lint FILE         audit: check an SCA policy file for suspicious rules, scan nothing\n"
 		"  --recent DAYS       persist: changes this recent are flagged (default 7)\n"
 		"  --fail-on SEV       exit 1 at or above info|low|medium|high|critical|none (default high)\n"
 		"  --db PATH           the scan store (default %s)   --no-db  do not store\n"
