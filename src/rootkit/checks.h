@@ -11,4 +11,14 @@ void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats);
 /* deleted_exe.c: processes running from a deleted or in-memory executable (live only). */
 void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats);
 
+/* known.c: files, directories and modules of known rootkits (rules/rootkit/). */
+void rs_rootkit_known(rs_scan *scan, rs_module_stats *stats);
+/* procs.c: LD_PRELOAD and odd mappings, odd paths and names, reverse and web shells (live only). */
+void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats);
+/* hidden.c: pids and ports the kernel knows but proc does not list (live only). */
+void rs_rootkit_hidden_pids(rs_scan *scan, rs_module_stats *stats);
+void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats);
+/* kernel.c: taint flags, hidden modules, promiscuous interfaces (live only). */
+void rs_rootkit_kernel(rs_scan *scan, rs_module_stats *stats);
+
 #endif

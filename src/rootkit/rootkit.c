@@ -1,7 +1,8 @@
 /*
  * rootkit.c — the rootkit module: signs that something hides or injects
- * itself. First checks: a preload file that injects a library into every
- * process, and processes whose executable is gone from disk.
+ * itself: a preload file, processes whose executable is gone from disk,
+ * known rootkit artefacts, odd processes, hidden pids and ports, and the
+ * kernel's own signs (taint, hidden modules, promiscuous interfaces).
  */
 #include "rootkit/checks.h"
 #include "engine/scan.h"
@@ -10,11 +11,16 @@ static int rootkit_run(rs_scan *scan, rs_module_stats *stats)
 {
 	rs_rootkit_preload(scan, stats);
 	rs_rootkit_deleted_exe(scan, stats);
+	rs_rootkit_known(scan, stats);
+	rs_rootkit_processes(scan, stats);
+	rs_rootkit_kernel(scan, stats);
+	rs_rootkit_hidden_pids(scan, stats);
+	rs_rootkit_hidden_ports(scan, stats);
 	return 0;
 }
 
 const rs_module rs_module_rootkit = {
 	.name = "rootkit",
-	.description = "hidden and injected code: preload, deleted executables",
+	.description = "hidden and injected code: preload, deleted executables, known rootkits, hidden pids and ports",
 	.run = rootkit_run,
 };

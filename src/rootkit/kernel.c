@@ -1,0 +1,166 @@
+/*
+ * kernel.c — live kernel checks: the taint flags (a module that is
+ * out-of-tree, unsigned or force-loaded, T1547.006), loaded modules that
+ * /proc/modules and /sys/module disagree about (a module hiding itself,
+ * T1014), and network interfaces in promiscuous mode (a sniffer, T1040).
+ */
+#include "core/util.h"
+#include "rootkit/checks.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void finding(rs_scan *scan, const char *rule, rs_severity sev, const char *title,
+		    const char *key, const char *value, const char *attack, const char *remediation)
+{
+	rs_finding *f = rs_finding_new("rootkit", rule, sev, -1, title);
+	if (key)
+		rs_finding_set_str(f, key, value);
+	rs_finding_add_attack(f, attack);
+	rs_finding_set_remediation(f, remediation);
+	rs_scan_emit(scan, f);
+}
+
+static void taint(rs_scan *scan)
+{
+	static const char *const rule = "rasoat:kernel.taint";
+	char *text;
+	size_t len;
+	long v = 0;
+	if (rs_proc_read(scan->host, "sys/kernel/tainted", 64, &text, &len) == 0) {
+		rs_parse_long(rs_trim(text), &v);
+		free(text);
+	}
+	static const struct { long bit; const char *what; } flags[] = {
+		{ 1L << 1, "a module was force-loaded" },
+		{ 1L << 12, "an out-of-tree module is loaded" },
+		{ 1L << 13, "an unsigned module is loaded" },
+	};
+	char reasons[256] = "";
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (v & flags[i].bit) {
+			size_t used = strlen(reasons);
+			snprintf(reasons + used, sizeof(reasons) - used, "%s%s", used ? "; " : "", flags[i].what);
+		}
+	if (reasons[0]) {
+		char *t = rs_sprintf("The kernel is tainted: %s", reasons);
+		char value[32];
+		snprintf(value, sizeof(value), "%ld", v);
+		finding(scan, rule, RS_SEV_MEDIUM, t, "tainted", value, "T1547.006",
+			"List the modules (lsmod; cat /sys/module/*/taint) and confirm each out-of-tree or "
+			"unsigned one is a driver you installed.");
+		free(t);
+	}
+	rs_scan_check(scan, "rootkit", rule, "The kernel has no out-of-tree, unsigned or forced module",
+		      reasons[0] ? "failed" : "passed", reasons[0] ? reasons : "not tainted by modules");
+}
+
+static bool listed_module(const rs_facts *facts, const char *name)
+{
+	for (size_t i = 0; i < facts->kmodules.len; i++) {
+		const rs_kmodule *m = rs_vec_at(&facts->kmodules, i);
+		if (m->name && strcmp(m->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void modules(rs_scan *scan)
+{
+	static const char *const rule = "rasoat:kernel.hidden_module";
+	unsigned found = 0;
+	/* a loadable module in /sys/module has an initstate file */
+	DIR *d = opendir("/sys/module");
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			char path[512];
+			struct stat st;
+			snprintf(path, sizeof(path), "/sys/module/%s/initstate", de->d_name);
+			if (stat(path, &st) < 0 || listed_module(scan->facts, de->d_name))
+				continue;
+			found++;
+			char *t = rs_sprintf("Kernel module %s is loaded but hidden from /proc/modules", de->d_name);
+			finding(scan, rule, RS_SEV_CRITICAL, t, "module", de->d_name, "T1014",
+				"A module that hides from lsmod is a kernel rootkit: capture memory, then "
+				"rebuild the host from known-good media.");
+			free(t);
+		}
+		closedir(d);
+	}
+	for (size_t i = 0; i < scan->facts->kmodules.len; i++) {
+		const rs_kmodule *m = rs_vec_at(&scan->facts->kmodules, i);
+		char path[512];
+		struct stat st;
+		snprintf(path, sizeof(path), "/sys/module/%s", m->name);
+		if (stat(path, &st) == 0)
+			continue;
+		found++;
+		char *t = rs_sprintf("Kernel module %s is in /proc/modules but not in /sys/module", m->name);
+		finding(scan, rule, RS_SEV_HIGH, t, "module", m->name, "T1014",
+			"A module missing from sysfs has removed its own kobject, as rootkits do: capture "
+			"memory and investigate.");
+		free(t);
+	}
+	rs_scan_check(scan, "rootkit", rule, "/proc/modules and /sys/module agree", found ? "failed" : "passed",
+		      found ? "modules hide from one of the listings" : "they agree");
+}
+
+static void promiscuous(rs_scan *scan)
+{
+	static const char *const rule = "rasoat:network.promiscuous";
+	unsigned found = 0;
+	DIR *d = opendir("/sys/class/net");
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			char path[512];
+			snprintf(path, sizeof(path), "/sys/class/net/%s/flags", de->d_name);
+			FILE *fp = fopen(path, "re");
+			unsigned long flags = 0;
+			if (!fp)
+				continue;
+			if (fscanf(fp, "%lx", &flags) != 1)
+				flags = 0;
+			fclose(fp);
+			if (!(flags & 0x100))
+				continue;
+			found++;
+			char *t = rs_sprintf("Network interface %s is in promiscuous mode", de->d_name);
+			finding(scan, rule, RS_SEV_MEDIUM, t, "interface", de->d_name, "T1040",
+				"Find the process that captures (ss -0p; lsof | grep packet) and confirm it is a "
+				"monitoring tool you run (tcpdump, an IDS, a bridge).");
+			free(t);
+		}
+		closedir(d);
+	}
+	rs_scan_check(scan, "rootkit", rule, "No network interface is in promiscuous mode",
+		      found ? "failed" : "passed", found ? "interfaces capture all traffic" : "none");
+}
+
+void rs_rootkit_kernel(rs_scan *scan, rs_module_stats *stats)
+{
+	static const char *const rules[][2] = {
+		{ "rasoat:kernel.taint", "The kernel has no out-of-tree, unsigned or forced module" },
+		{ "rasoat:kernel.hidden_module", "/proc/modules and /sys/module agree" },
+		{ "rasoat:network.promiscuous", "No network interface is in promiscuous mode" },
+	};
+	stats->checks += 3;
+	if (!scan->host->live) {
+		stats->skipped += 3;
+		for (size_t i = 0; i < 3; i++)
+			rs_scan_check(scan, "rootkit", rules[i][0], rules[i][1], "not_applicable",
+				      "needs a live host (the running kernel); not available with --root");
+		return;
+	}
+	taint(scan);
+	modules(scan);
+	promiscuous(scan);
+}

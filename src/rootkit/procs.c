@@ -1,0 +1,285 @@
+/*
+ * procs.c — live checks on running processes: LD_PRELOAD in a process's
+ * environment and executable mappings from temporary or hidden places
+ * (T1574.006), executables run from /tmp, /var/tmp, /dev/shm or hidden
+ * directories, kernel-thread names on processes that have an executable
+ * and daemon names on the wrong executable (T1036), shells whose standard
+ * input or output is a network socket (reverse shell, T1059.004), and web
+ * or database servers with a shell child (web shell, T1505.003).
+ */
+#include "core/json.h"
+#include "core/util.h"
+#include "rootkit/checks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ENVIRON_MAX (256u << 10)
+#define MAPS_MAX (4u << 20)
+
+static void process_finding(rs_scan *scan, const rs_process *p, const char *rule, rs_severity sev,
+			    const char *why, const char *attack, const char *remediation,
+			    const char *key, const char *value)
+{
+	char *title = rs_sprintf("Process %d (%s) %s", (int)p->pid, p->comm, why);
+	rs_finding *f = rs_finding_new("rootkit", rule, sev, -1, title);
+	free(title);
+	rs_finding_set_int(f, "pid", p->pid);
+	rs_finding_set_int(f, "ppid", p->ppid);
+	if (p->exe)
+		rs_finding_set_str(f, "exe", p->exe);
+	rs_finding_set_int(f, "uid", p->uid);
+	json_t *argv = json_array();
+	for (size_t i = 0; i < p->argc; i++)
+		json_array_append_new(argv, rs_json_string(p->argv[i]));
+	rs_finding_set_json(f, "cmdline", argv);
+	if (key && value)
+		rs_finding_set_str(f, key, value);
+	rs_finding_add_attack(f, attack);
+	rs_finding_set_remediation(f, remediation);
+	rs_scan_emit(scan, f);
+}
+
+static bool temp_place(const char *path)
+{
+	return rs_starts_with(path, "/tmp/") || rs_starts_with(path, "/var/tmp/") ||
+	       rs_starts_with(path, "/dev/shm/");
+}
+
+static bool hidden_place(const char *path)
+{
+	for (const char *s = strstr(path, "/."); s; s = strstr(s + 1, "/."))
+		if (s[2] && s[2] != '/' && s[2] != '.')
+			return true;
+	return false;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static void check_environ(rs_scan *scan, const rs_process *p)
+{
+	char rel[48], *text;
+	size_t len;
+	snprintf(rel, sizeof(rel), "%d/environ", (int)p->pid);
+	if (rs_proc_read(scan->host, rel, ENVIRON_MAX, &text, &len) < 0)
+		return;
+	for (size_t off = 0; off < len;) {
+		const char *var = text + off;
+		size_t n = strnlen(var, len - off);
+		if (n > 11 && strncmp(var, "LD_PRELOAD=", 11) == 0 && var[11]) {
+			char *value = rs_strndup(var + 11, n - 11);
+			bool odd = temp_place(value) || hidden_place(value);
+			process_finding(scan, p, "rasoat:process.ld_preload_env", odd ? RS_SEV_HIGH : RS_SEV_MEDIUM,
+					odd ? "preloads a library from a temporary or hidden place (LD_PRELOAD)"
+					    : "runs with LD_PRELOAD in its environment",
+					"T1574.006",
+					"Identify the library (dpkg -S PATH) and who started the process with it; "
+					"if it is not a sanctioned tool (a profiler, libeatmydata), copy it for "
+					"analysis and stop the process.",
+					"ld_preload", value);
+			free(value);
+			break;
+		}
+		off += n + 1;
+	}
+	free(text);
+}
+
+/* Whether LIB lies in the hidden directory tree that EXE also comes from
+ * (~/.pyenv/versions/X/lib/... for ~/.pyenv/versions/X/bin/python). */
+static bool same_hidden_tree(const char *lib, const char *exe)
+{
+	const char *h = strstr(lib, "/.");
+	if (!h || !exe)
+		return false;
+	const char *end = strchr(h + 1, '/');
+	size_t n = end ? (size_t)(end - lib) : strlen(lib);
+	return strncmp(lib, exe, n) == 0 && exe[n] == '/';
+}
+
+static void check_maps(rs_scan *scan, const rs_process *p)
+{
+	char rel[48], *text;
+	size_t len;
+	snprintf(rel, sizeof(rel), "%d/maps", (int)p->pid);
+	if (rs_proc_read(scan->host, rel, MAPS_MAX, &text, &len) < 0)
+		return;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char perms[8] = "";
+		int path_at = 0;
+		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &path_at) < 1 || !path_at)
+			continue;
+		const char *path = line + path_at;
+		if (perms[2] != 'x' || path[0] != '/')
+			continue;
+		if (p->exe && strncmp(path, p->exe, strlen(p->exe)) == 0)
+			continue; /* the executable itself: the exe checks judge it */
+		bool temp = temp_place(path);
+		if (!temp && (!hidden_place(path) || same_hidden_tree(path, p->exe)))
+			continue;
+		process_finding(scan, p, "rasoat:process.library_suspicious_path", temp ? RS_SEV_HIGH : RS_SEV_MEDIUM,
+				temp ? "maps executable code from a temporary directory"
+				     : "maps executable code from a hidden directory its executable is not in",
+				"T1574.006",
+				"Copy the library for analysis, find how it was loaded (environment, "
+				"/etc/ld.so.preload, dlopen) and stop the process.",
+				"library", path);
+		break;
+	}
+	free(text);
+}
+
+/* The inode of the socket behind fd N of P, 0 when it is not a socket. */
+static unsigned long socket_inode(rs_scan *scan, const rs_process *p, int fd)
+{
+	char rel[48], link[128];
+	snprintf(rel, sizeof(rel), "%d/fd/%d", (int)p->pid, fd);
+	ssize_t n = rs_proc_readlink(scan->host, rel, link, sizeof(link));
+	if (n <= 0)
+		return 0;
+	link[n < (ssize_t)sizeof(link) ? n : (ssize_t)sizeof(link) - 1] = '\0';
+	unsigned long inode = 0;
+	return sscanf(link, "socket:[%lu]", &inode) == 1 ? inode : 0;
+}
+
+static const rs_socket *inet_socket(rs_scan *scan, unsigned long inode)
+{
+	for (size_t i = 0; inode && i < scan->facts->sockets.len; i++) {
+		const rs_socket *s = rs_vec_at(&scan->facts->sockets, i);
+		if (s->inode == inode)
+			return s;
+	}
+	return NULL;
+}
+
+static bool is_shell(const char *name)
+{
+	static const char *const shells[] = { "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "csh", "tcsh",
+					      "fish", "busybox" };
+	for (size_t i = 0; i < sizeof(shells) / sizeof(shells[0]); i++)
+		if (strcmp(name, shells[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool is_server(const char *comm)
+{
+	static const char *const servers[] = { "nginx", "apache2", "httpd", "lighttpd", "php-fpm", "php-cgi",
+					       "mysqld", "mariadbd", "postgres", "redis-server", "mongod",
+					       "tomcat", "caddy", "uwsgi", "gunicorn" };
+	for (size_t i = 0; i < sizeof(servers) / sizeof(servers[0]); i++)
+		if (rs_starts_with(comm, servers[i]))
+			return true;
+	return false;
+}
+
+static void check_reverse_shell(rs_scan *scan, const rs_process *p)
+{
+	if (!p->exe || !is_shell(base_name(p->exe)))
+		return;
+	for (int fd = 0; fd <= 2; fd++) {
+		const rs_socket *s = inet_socket(scan, socket_inode(scan, p, fd));
+		if (!s)
+			continue;
+		char *conn = rs_sprintf("%s %s -> %s", s->proto, s->local, s->remote);
+		process_finding(scan, p, "rasoat:process.shell_socket_stdio", RS_SEV_HIGH,
+				fd == 0 ? "is a shell reading commands from a network socket (reverse shell)"
+					: "is a shell writing to a network socket (reverse shell)",
+				"T1059.004",
+				"Note the remote address, capture the process (cp /proc/PID/exe; ss -tpn), "
+				"then kill it and find how it was started (its parent and the service behind it).",
+				"connection", conn);
+		free(conn);
+		return;
+	}
+}
+
+static void check_web_shell(rs_scan *scan, const rs_process *p)
+{
+	if (!p->exe || !is_shell(base_name(p->exe)))
+		return;
+	const rs_process *parent = rs_facts_process(scan->facts, p->ppid);
+	if (!parent || !is_server(parent->comm))
+		return;
+	char *why = rs_sprintf("is a shell started by the server process %d (%s)", (int)parent->pid, parent->comm);
+	process_finding(scan, p, "rasoat:process.server_shell_child", RS_SEV_HIGH, why, "T1505.003",
+			"Look at the server's access log at the time the shell started for the request "
+			"that spawned it, hunt the web root for a web shell, and stop the shell.",
+			"parent_exe", parent->exe);
+	free(why);
+}
+
+static void check_names(rs_scan *scan, const rs_process *p)
+{
+	/* deleted and in-memory executables are deleted_exe.c's findings */
+	if (!p->exe || p->exe_deleted || rs_starts_with(p->exe, "/memfd:"))
+		return;
+	const char *argv0 = p->argc > 0 && p->argv[0] ? p->argv[0] : "";
+	size_t n = strlen(argv0);
+	if ((argv0[0] == '[' && n > 2 && argv0[n - 1] == ']') || rs_starts_with(p->comm, "kworker") ||
+	    rs_starts_with(p->comm, "ksoftirqd") || rs_starts_with(p->comm, "kthreadd") ||
+	    rs_starts_with(p->comm, "migration/")) {
+		process_finding(scan, p, "rasoat:process.kernel_thread_name", RS_SEV_HIGH,
+				"has a kernel thread's name but runs an executable", "T1036.004",
+				"Kernel threads have no executable: dump this one (cp /proc/PID/exe FILE), "
+				"note its connections and parent, then stop it.",
+				"argv0", argv0);
+		return;
+	}
+	if (temp_place(p->exe)) {
+		process_finding(scan, p, "rasoat:process.exe_temp_path", RS_SEV_HIGH,
+				"runs an executable from a temporary directory", "T1036.005",
+				"Copy the executable for analysis, note its connections and parent, then stop it.",
+				NULL, NULL);
+	} else if (hidden_place(p->exe)) {
+		bool home = rs_starts_with(p->exe, "/root/") || rs_starts_with(p->exe, "/home/");
+		process_finding(scan, p, "rasoat:process.exe_hidden_path", home ? RS_SEV_LOW : RS_SEV_MEDIUM,
+				"runs an executable from a hidden directory", "T1564.001",
+				"Confirm the program is a tool a user installed (~/.cargo, ~/.local); if not, "
+				"copy it for analysis and stop it.",
+				NULL, NULL);
+	}
+}
+
+void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats)
+{
+	static const char *const rules[][2] = {
+		{ "rasoat:process.ld_preload_env", "No process runs with LD_PRELOAD" },
+		{ "rasoat:process.library_suspicious_path", "No process maps code from temporary or hidden places" },
+		{ "rasoat:process.shell_socket_stdio", "No shell talks to a network socket on its standard streams" },
+		{ "rasoat:process.server_shell_child", "No web or database server has a shell child" },
+		{ "rasoat:process.kernel_thread_name", "No process with an executable wears a kernel thread's name" },
+	};
+	size_t nrules = sizeof(rules) / sizeof(rules[0]);
+	stats->checks += nrules;
+	if (!scan->host->live) {
+		stats->skipped += nrules;
+		for (size_t i = 0; i < nrules; i++)
+			rs_scan_check(scan, "rootkit", rules[i][0], rules[i][1], "not_applicable",
+				      "needs a live host (processes); not available with --root");
+		return;
+	}
+	unsigned long before = scan->module_findings;
+	pid_t self = getpid();
+	for (size_t i = 0; i < scan->facts->processes.len; i++) {
+		const rs_process *p = rs_vec_at(&scan->facts->processes, i);
+		if (!p->exe || p->pid == self)
+			continue; /* kernel threads, and rasoat itself */
+		check_environ(scan, p);
+		check_maps(scan, p);
+		check_reverse_shell(scan, p);
+		check_web_shell(scan, p);
+		check_names(scan, p);
+	}
+	bool found = scan->module_findings != before;
+	for (size_t i = 0; i < nrules; i++)
+		rs_scan_check(scan, "rootkit", rules[i][0], rules[i][1], found ? "failed" : "passed",
+			      found ? "see the process findings" : "none found");
+}

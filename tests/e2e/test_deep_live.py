@@ -1,0 +1,103 @@
+"""Live deep-hunting checks on this machine, each found by pid: a shell whose
+standard input is a loopback TCP socket (reverse shell), a process whose
+argv[0] imitates a kernel thread, and a process started with LD_PRELOAD
+naming a library in a hidden /tmp directory. Everything planted is inert
+(bash waiting on read, copies of sleep(1)), killed and removed at the end.
+Then a clean run of rootkit, persist and integrity on this machine reports
+no high or critical finding."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+from rasoat_e2e import check, done, findings, jsonl, run
+
+checks = 0
+
+
+def ok(cond, message):
+    global checks
+    check(cond, message)
+    checks += 1
+
+
+if os.geteuid() != 0:
+    print("test_deep_live: 0 passed, 0 failed, 1 skipped")
+    sys.exit(0)
+
+SLEEP = shutil.which("sleep")
+BASH = shutil.which("bash")
+SEV = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+# A clean run first: nothing high or critical on this machine.
+code, out, err = run("scan", "--only", "rootkit,persist,integrity", "--no-db", "--format", "jsonl", "-q",
+                     "--fail-on", "none", timeout=900)
+ok(code == 0, f"clean run exit {code}: {err[-2000:]}")
+bad = [f for f in findings(jsonl(out)) if SEV[f["severity"]] >= SEV["high"]]
+ok(not bad, "high or critical findings on a clean run: " +
+   "; ".join(f"{f['rule']} {f['title']}" for f in bad[:10]))
+
+hidden = tempfile.mkdtemp(prefix=".rasoat-deep-", dir="/tmp")
+procs = []
+listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+try:
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    client = socket.create_connection(listener.getsockname())
+    server_side, _ = listener.accept()
+    # bash reading from a loopback socket, as a reverse shell would
+    shell = subprocess.Popen([BASH, "-c", "read -t 300 line; echo done"], stdin=server_side.fileno(),
+                             stdout=subprocess.DEVNULL)
+    procs.append(shell)
+    server_side.close()
+    kthread = subprocess.Popen(["[kworker/7:2-events]", "300"], executable=SLEEP)
+    procs.append(kthread)
+    env = dict(os.environ, LD_PRELOAD=os.path.join(hidden, "libhook.so"))
+    preload = subprocess.Popen([SLEEP, "300"], env=env, stderr=subprocess.DEVNULL)
+    procs.append(preload)
+    time.sleep(0.5)
+
+    code, out, err = run("rootkit", "--no-db", "--format", "jsonl", "-q", "--fail-on", "none")
+    fs = findings(jsonl(out))
+
+    def by_pid(pid, rule):
+        return [f for f in fs if f["evidence"].get("pid") == pid and f["rule"] == rule]
+
+    f = by_pid(shell.pid, "rasoat:process.shell_socket_stdio")
+    ok(f and f[0]["severity"] == "high", f"reverse shell not found: {[x for x in fs if x['evidence'].get('pid') == shell.pid]}")
+    ok("T1059.004" in f[0]["attack"] and "127.0.0.1" in f[0]["evidence"]["connection"],
+       f"reverse shell evidence {f[0]}")
+    f = by_pid(kthread.pid, "rasoat:process.kernel_thread_name")
+    ok(f and f[0]["severity"] == "high" and f[0]["evidence"]["argv0"] == "[kworker/7:2-events]",
+       f"kernel-thread name not found: {f}")
+    ok("T1036.004" in f[0]["attack"], "masquerade id")
+    f = by_pid(preload.pid, "rasoat:process.ld_preload_env")
+    ok(f and f[0]["severity"] == "high" and f[0]["evidence"]["ld_preload"].startswith(hidden),
+       f"LD_PRELOAD not found: {f}")
+    ok("T1574.006" in f[0]["attack"], "preload id")
+    # nothing else of ours is reported twice under another rule
+    ok(len([x for x in fs if x["evidence"].get("pid") == kthread.pid]) == 1, "one finding for the kworker")
+
+    # checks that need the live kernel say so with --root
+    with tempfile.TemporaryDirectory() as root:
+        code, out, _ = run("rootkit", "--root", root, "--no-db", "--format", "jsonl", "-q", "--all")
+        na = {l["rule"]: l for l in jsonl(out) if l["type"] == "check" and l["result"] == "not_applicable"}
+        for rule in ("rasoat:rootkit.hidden_pid", "rasoat:rootkit.hidden_port", "rasoat:process.ld_preload_env",
+                     "rasoat:process.shell_socket_stdio", "rasoat:process.kernel_thread_name",
+                     "rasoat:network.promiscuous"):
+            ok(rule in na and "--root" in na[rule]["reason"], f"{rule} not applicable with --root: {na.get(rule)}")
+finally:
+    for p in procs:
+        p.kill()
+        p.wait()
+    listener.close()
+    try:
+        client.close()
+    except NameError:
+        pass
+    shutil.rmtree(hidden, ignore_errors=True)
+
+done("test_deep_live", checks)

@@ -1,0 +1,51 @@
+"""rasoat scan --root of one fixture root with the rootkit, persist and
+integrity modules together: every planted artefact of the deep fixture
+(persistence, known rootkit files, preload, tampered and unowned system
+files) is found with its ATT&CK id at medium or above, and no clean
+look-alike is reported at medium or above by any of the three modules."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "deep"))
+import deepfixture  # noqa: E402
+from rasoat_e2e import Tree, check, done, findings, jsonl, run  # noqa: E402
+
+checks = 0
+
+
+def ok(cond, message):
+    global checks
+    check(cond, message)
+    checks += 1
+
+
+if os.geteuid() != 0:
+    print("test_deep_root: 0 passed, 0 failed, 1 skipped")  # file capabilities need root
+    sys.exit(0)
+
+SEV = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+with Tree() as t:
+    deepfixture.build(t)
+    code, out, err = run("scan", "--root", t.path, "--only", "rootkit,persist,integrity", "--no-db",
+                         "--format", "jsonl", "-q", "--recent", "0")
+    ok(code == 1, f"exit {code} (high findings): {err[-2000:]}")
+    fs = findings(jsonl(out))
+    got = {}
+    for f in fs:
+        got.setdefault((f["rule"], f["evidence"].get("path")), f)
+    ok(len(deepfixture.PLANTED) >= 25, f"{len(deepfixture.PLANTED)} planted artefacts")
+    for key, attack in deepfixture.PLANTED.items():
+        f = got.get(key)
+        ok(f is not None, f"planted {key} not found; found {sorted(k for k in got if k[0].startswith(key[0][:14]))}")
+        ok(attack in f["attack"], f"{key}: ATT&CK {f['attack']}, wanted {attack}")
+        ok(SEV[f["severity"]] >= SEV["medium"], f"{key}: severity {f['severity']}")
+    for key, f in got.items():
+        if key not in deepfixture.PLANTED:
+            ok(SEV[f["severity"]] < SEV["medium"], f"look-alike at {f['severity']}: {f['rule']} {f['title']}")
+    known = [f for f in fs if f["rule"] == "rasoat:rootkit.known_artifact"]
+    ok(all(f["evidence"]["list"].split(":")[0].endswith("known-files.txt") for f in known), "list named")
+    ok({f["evidence"]["family"] for f in known} >= {"Reptile", "Jynx2", "Ebury", "Diamorphine", "Medusa"},
+       "families named")
+
+done("test_deep_root", checks)
