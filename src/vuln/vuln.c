@@ -1,13 +1,215 @@
 /*
- * vuln.c — the vuln module: known-vulnerable packages from offline feeds.
- * STUB: registered so the engine and commands are wired; being written.
+ * vuln.c — the vuln module: installed packages against the vulnerability
+ * feeds the operator brings (no network at scan time). With --feed FILE the
+ * feeds are imported into the store (when there is one) and matched in one
+ * go; without, the feeds stored by `rasoat vuln import` are matched. One
+ * finding per (binary package, CVE), with the fixed version ("" when there
+ * is no fix yet), and in the summary the upgrades that clear the most CVEs.
  */
 #include "engine/scan.h"
+#include "core/log.h"
+#include "store/vulndb.h"
+#include "vuln/vuln.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct collect_ctx {
+	char *const *ecosystems;
+	rs_vec *records;
+} collect_ctx;
+
+/* Keeps the records of the host's ecosystems. */
+static int collect_record(const rs_vuln_record *r, void *data)
+{
+	collect_ctx *c = data;
+	if (rs_ecosystem_in(r->ecosystem, c->ecosystems))
+		rs_vuln_record_copy(rs_vec_push(c->records), r);
+	return 0;
+}
+
+static rs_severity severity_of(double cvss, const char *urgency, int *score)
+{
+	rs_severity s;
+	if (cvss >= 0) {
+		s = cvss >= 9 ? RS_SEV_CRITICAL : cvss >= 7 ? RS_SEV_HIGH : cvss >= 4 ? RS_SEV_MEDIUM : RS_SEV_LOW;
+		*score = (int)lround(cvss * 10);
+		return s;
+	}
+	/* tracker urgencies ("high", "low**", "unimportant"), Ubuntu priorities */
+	const char *u = urgency ? urgency : "";
+	if (rs_starts_with(u, "critical"))
+		s = RS_SEV_CRITICAL;
+	else if (rs_starts_with(u, "high"))
+		s = RS_SEV_HIGH;
+	else if (rs_starts_with(u, "low") || rs_starts_with(u, "unimportant") || rs_starts_with(u, "negligible") ||
+		 rs_starts_with(u, "end-of-life"))
+		s = RS_SEV_LOW;
+	else
+		s = RS_SEV_MEDIUM; /* "medium", "not yet assigned", none */
+	*score = rs_severity_default_score(s);
+	return s;
+}
+
+static const char *upgrade_command(const char *manager)
+{
+	if (manager && !strcmp(manager, "rpm"))
+		return "dnf upgrade";
+	if (manager && !strcmp(manager, "apk"))
+		return "apk upgrade";
+	return "apt-get install --only-upgrade";
+}
+
+static void emit_match(rs_scan *scan, const rs_vuln_match *m, bool debian)
+{
+	int score;
+	rs_severity sev = severity_of(m->cvss, m->urgency, &score);
+	const rs_package *p = m->pkg;
+	bool unfixed = m->state == RS_VULN_UNFIXED;
+	char *rule = rs_sprintf("vuln:%s", m->id);
+	char *title = unfixed ? rs_sprintf("%s %s is affected by %s (no fix yet)", p->name, p->version, m->id)
+			      : rs_sprintf("%s %s is affected by %s (fixed in %s)", p->name, p->version, m->id, m->fixed);
+	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
+	bool is_cve = rs_starts_with(m->id, "CVE-");
+	rs_finding_set_str(f, "package", p->name);
+	rs_finding_set_str(f, "installed", p->version);
+	rs_finding_set_str(f, "fixed", m->fixed);
+	rs_finding_set_str(f, "cve", is_cve ? m->id : "");
+	rs_finding_set_str(f, "record", m->record);
+	rs_finding_set_str(f, "source", p->source ? p->source : p->name);
+	rs_finding_set_str(f, "status", unfixed ? "unfixed" : "affected");
+	if (m->cvss >= 0)
+		rs_finding_set_json(f, "cvss", json_real(m->cvss));
+	if (m->urgency)
+		rs_finding_set_str(f, "urgency", m->urgency);
+	char *fix = rs_sprintf("%s %s", upgrade_command(p->manager), p->name);
+	char *remediation = unfixed ? rs_sprintf("No fixed version yet; mitigate and watch %s, then run `%s`", m->id, fix)
+				    : rs_sprintf("%s", fix);
+	rs_finding_set_remediation(f, remediation);
+	if (is_cve && debian) {
+		char *ref = rs_sprintf("https://security-tracker.debian.org/tracker/%s", m->id);
+		rs_finding_add_reference(f, ref);
+		free(ref);
+	} else if (is_cve) {
+		char *ref = rs_sprintf("https://www.cve.org/CVERecord?id=%s", m->id);
+		rs_finding_add_reference(f, ref);
+		free(ref);
+	}
+	if (m->record && strcmp(m->record, m->id)) {
+		char *ref = rs_sprintf("https://osv.dev/vulnerability/%s", m->record);
+		rs_finding_add_reference(f, ref);
+		free(ref);
+	}
+	rs_scan_emit(scan, f);
+	free(rule);
+	free(title);
+	free(fix);
+	free(remediation);
+}
+
+typedef struct upgrade {
+	const rs_package *pkg;
+	const char *to;
+	long clears;
+} upgrade;
+
+static int upgrade_order(const void *a, const void *b)
+{
+	const upgrade *ua = a, *ub = b;
+	if (ua->clears != ub->clears)
+		return ua->clears > ub->clears ? -1 : 1;
+	return strcmp(ua->pkg->name, ub->pkg->name);
+}
+
+/* {"upgrades": [{"package", "clears", "to"}]}: the packages whose upgrade clears the most CVEs. */
+static json_t *upgrades_json(const rs_vec *matches, rs_version_scheme scheme)
+{
+	rs_vec ups;
+	rs_vec_init(&ups, sizeof(upgrade));
+	for (size_t i = 0; i < matches->len; i++) {
+		const rs_vuln_match *m = rs_vec_at(matches, i);
+		if (m->state != RS_VULN_AFFECTED)
+			continue;
+		upgrade *u = ups.len ? rs_vec_at(&ups, ups.len - 1) : NULL; /* matches come grouped by package */
+		if (!u || u->pkg != m->pkg) {
+			u = rs_vec_push(&ups);
+			u->pkg = m->pkg;
+			u->to = m->fixed;
+		} else if (rs_version_cmp(scheme, m->fixed, u->to) > 0) {
+			u->to = m->fixed;
+		}
+		u->clears++;
+	}
+	qsort(ups.items, ups.len, sizeof(upgrade), upgrade_order);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < ups.len && i < 20; i++) {
+		const upgrade *u = rs_vec_at(&ups, i);
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:s}", "package", u->pkg->name, "clears",
+						     (json_int_t)u->clears, "to", u->to));
+	}
+	rs_vec_free(&ups);
+	return arr;
+}
 
 static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 {
-	(void)scan;
-	stats->not_applicable = "not built yet";
+	rs_version_scheme scheme;
+	char **ecosystems = rs_host_ecosystems(scan->facts, &scheme);
+	if (!ecosystems) {
+		stats->not_applicable = "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL)";
+		return 0;
+	}
+	rs_vec records;
+	rs_vec_init(&records, sizeof(rs_vuln_record));
+	collect_ctx cc = { ecosystems, &records };
+	rs_feed_stats fs = { 0 };
+	long feeds = 0;
+	const rs_config *cfg = scan->config;
+	for (size_t i = 0; i < cfg->n_feeds; i++) {
+		rs_scan_progress(scan, "vuln: reading %s", cfg->feeds[i]);
+		int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
+				     : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
+		if (rc < 0)
+			stats->errors++;
+		else
+			feeds++;
+	}
+	if (cfg->n_feeds == 0 && scan->store) {
+		feeds = rs_vulndb_load(scan->store, ecosystems, &records);
+		if (feeds < 0) {
+			stats->errors++;
+			feeds = 0;
+		}
+	}
+	if (cfg->n_feeds == 0 && feeds == 0) {
+		stats->not_applicable = "no vulnerability feed: import one with `rasoat vuln import FILE` or give --feed FILE";
+	} else {
+		rs_vec matches;
+		rs_vec_init(&matches, sizeof(rs_vuln_match));
+		rs_vuln_match_all(&scan->facts->packages, &records, scheme, &matches);
+		unsigned long affected = 0, unfixed = 0;
+		bool debian = rs_starts_with(ecosystems[0], "Debian:");
+		for (size_t i = 0; i < matches.len; i++) {
+			const rs_vuln_match *m = rs_vec_at(&matches, i);
+			if (m->state == RS_VULN_AFFECTED)
+				affected++;
+			else
+				unfixed++;
+			emit_match(scan, m, debian);
+		}
+		stats->checks = scan->facts->packages.len;
+		stats->skipped = fs.skipped;
+		stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "feeds", (json_int_t)feeds, "records",
+					 (json_int_t)records.len, "malformed_records", (json_int_t)fs.skipped, "affected",
+					 (json_int_t)affected, "unfixed", (json_int_t)unfixed, "upgrades",
+					 upgrades_json(&matches, scheme));
+		rs_vuln_matches_free(&matches);
+	}
+	for (size_t i = 0; i < records.len; i++)
+		rs_vuln_record_free(rs_vec_at(&records, i));
+	rs_vec_free(&records);
+	rs_ecosystems_free(ecosystems);
 	return 0;
 }
 

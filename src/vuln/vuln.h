@@ -1,0 +1,134 @@
+/*
+ * vuln.h — what the parts of the vuln module share: version comparators
+ * (version_dpkg.c, version_rpm.c, version_apk.c), the feed readers (osv.c,
+ * debtracker.c), CVSS scoring (cvss.c) and matching (match.c).
+ *
+ * A feed is read into flat records: one per (advisory, ecosystem, package,
+ * affected range). Readers hand each record to a callback; a malformed
+ * record is skipped with a warning naming the file and the rest is read.
+ */
+#ifndef RS_VULN_H
+#define RS_VULN_H
+
+#include "collect/facts.h"
+#include "core/util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* The version schemes of the package managers. */
+typedef enum rs_version_scheme {
+	RS_VERSION_NONE = 0,
+	RS_VERSION_DPKG,
+	RS_VERSION_RPM,
+	RS_VERSION_APK,
+} rs_version_scheme;
+
+/* <0, 0, >0 as A sorts before, equal to or after B, exactly as
+ * `dpkg --compare-versions`, rpmvercmp (with epoch and release) and
+ * `apk version -t` order them. */
+int rs_version_dpkg_cmp(const char *a, const char *b);
+int rs_version_rpm_cmp(const char *a, const char *b);
+int rs_version_apk_cmp(const char *a, const char *b);
+/* False for a string the manager would refuse as a version. */
+bool rs_version_dpkg_valid(const char *v);
+bool rs_version_rpm_valid(const char *v);
+bool rs_version_apk_valid(const char *v);
+int rs_version_cmp(rs_version_scheme scheme, const char *a, const char *b);
+bool rs_version_valid(rs_version_scheme scheme, const char *v);
+
+/* The scheme of a feed ecosystem ("Debian:12", "Alpine:v3.19", "Rocky Linux:9", ...),
+ * RS_VERSION_NONE for one rasoat does not know. */
+rs_version_scheme rs_ecosystem_scheme(const char *ecosystem);
+
+/* One affected range of one package in one advisory. Strings may be NULL. */
+typedef struct rs_vuln_record {
+	char *record;         /* the feed's id: "DSA-5678-1", "DEBIAN-CVE-2024-1", "CVE-2024-1" (tracker) */
+	char *ecosystem;      /* "Debian:12", "Debian:bookworm" (tracker), "Alpine:v3.19", ... */
+	char *package;        /* the name the feed uses (Debian: the source package) */
+	char *cves;           /* CVE ids, space-separated ("" when none) */
+	char *introduced;     /* first affected version; NULL or "0": from the start */
+	char *fixed;          /* first fixed version; NULL: none */
+	char *last_affected;  /* last affected version; NULL: none */
+	char *status;         /* "affected" (OSV range), tracker "resolved", "open", "undetermined", "not-affected" */
+	double cvss;          /* CVSS v3 base score, -1 when none */
+	char *urgency;        /* tracker urgency ("high", "low", "unimportant", ...) or OSV severity text */
+	char *summary;
+} rs_vuln_record;
+
+void rs_vuln_record_free(rs_vuln_record *r);
+/* A copy of at most 200 bytes of TEXT, cut at a UTF-8 character boundary. */
+char *rs_vuln_short_text(const char *text);
+/* A deep copy into OUT. */
+void rs_vuln_record_copy(rs_vuln_record *out, const rs_vuln_record *r);
+
+/* Called for each record read; the record is only valid during the call.
+ * Return non-zero to stop reading. */
+typedef int (*rs_vuln_record_cb)(const rs_vuln_record *r, void *ctx);
+
+typedef struct rs_feed_stats {
+	unsigned long files;     /* OSV files read */
+	unsigned long records;   /* records handed to the callback */
+	unsigned long skipped;   /* malformed records or files skipped (each warned) */
+} rs_feed_stats;
+
+/* OSV: one record (a JSON object) or an array of them in TEXT. NAME is used in
+ * warnings. Returns the number of problems. */
+int rs_osv_parse(const char *text, size_t len, const char *name, rs_vuln_record_cb cb, void *ctx,
+		 rs_feed_stats *stats);
+/* OSV from PATH: a folder (searched recursively, *.json), a .zip or a single .json file.
+ * Returns 0, or -1 when PATH cannot be read at all (after an error). */
+int rs_osv_read_path(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_stats *stats);
+
+/* Debian Security Tracker JSON ({"pkg": {"CVE-…": {"releases": {…}}}}) from IN,
+ * streamed one top-level package at a time with bounded memory. NAME is used in
+ * warnings. Returns 0, or -1 when the file is not tracker JSON at all. */
+int rs_debtracker_read(FILE *in, const char *name, rs_vuln_record_cb cb, void *ctx, rs_feed_stats *stats);
+/* The same over a buffer (tests, fuzzing). */
+int rs_debtracker_parse(const char *text, size_t len, const char *name, rs_vuln_record_cb cb, void *ctx,
+			rs_feed_stats *stats);
+
+/* What kind of feed PATH is: "osv" or "debian-tracker" (by a look at its start), NULL when unknown. */
+const char *rs_feed_kind(const char *path);
+/* Reads the feed at PATH of either kind. Returns 0 or -1. */
+int rs_feed_read(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_stats *stats);
+
+/* CVSS v3.0/v3.1 base score of VECTOR ("CVSS:3.1/AV:N/AC:L/..."), -1 when it is not one. */
+double rs_cvss3_base_score(const char *vector);
+
+/* The ecosystems of the scanned OS that feeds may name, NULL-terminated (caller frees with
+ * rs_ecosystems_free), and the version scheme; NULL when the OS is not one rasoat matches. */
+char **rs_host_ecosystems(const rs_facts *facts, rs_version_scheme *scheme);
+void rs_ecosystems_free(char **list);
+/* True when ECOSYSTEM is one of LIST (OSV suffixes such as "Ubuntu:22.04:LTS" count). */
+bool rs_ecosystem_in(const char *ecosystem, char *const *list);
+
+/* The outcome of one record against one installed package. */
+typedef enum rs_vuln_state {
+	RS_VULN_NOT_AFFECTED = 0,
+	RS_VULN_AFFECTED,    /* a fixed version exists above the installed one */
+	RS_VULN_UNFIXED,     /* affected, no fix yet */
+} rs_vuln_state;
+
+/* The state of INSTALLED against record R under SCHEME. */
+rs_vuln_state rs_vuln_match_version(rs_version_scheme scheme, const rs_vuln_record *r, const char *installed);
+
+/* One match of an installed binary package. */
+typedef struct rs_vuln_match {
+	const rs_package *pkg;
+	char *id;              /* CVE id, or the record id when it has none */
+	char *fixed;           /* "" when unfixed */
+	char *record;
+	double cvss;
+	char *urgency;
+	char *summary;
+	rs_vuln_state state;
+} rs_vuln_match;
+
+/* Matches PACKAGES (rs_package) against RECORDS (rs_vuln_record, already limited to
+ * the host's ecosystems) and appends one rs_vuln_match per (binary package, CVE) to OUT. */
+void rs_vuln_match_all(const rs_vec *packages, const rs_vec *records, rs_version_scheme scheme, rs_vec *out);
+void rs_vuln_matches_free(rs_vec *matches);
+
+#endif
