@@ -7,7 +7,7 @@ set -eu
 BUILD_PKGS="gcc make cmake pkg-config libsqlite3-dev libjansson-dev libssl-dev \
 libyaml-dev libpcre2-dev libyara-dev libarchive-dev libcurl4-openssl-dev \
 libmicrohttpd-dev libpq-dev"
-TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev iproute2 procps sqlite3 python3"
+TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev iproute2 procps sqlite3 python3 yara"
 
 want="$BUILD_PKGS"
 [ "${1:-build}" = test ] && want="$want $TEST_PKGS"

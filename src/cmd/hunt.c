@@ -1,13 +1,103 @@
 /*
- * hunt.c — `rasoat hunt`. STUB: wired into main.c; being written.
+ * hunt.c — `rasoat hunt PATH... [OPTIONS]`: the hunt module over the given
+ * files and directories only (no processes, no C2 checks), with package
+ * trust off unless --trust-packages is given. The options are those of
+ * `rasoat scan` (src/cmd/scan.c), which runs the hunt once the paths are
+ * set aside.
  */
 #include "cmd/cmd.h"
 #include "core/log.h"
+#include "core/util.h"
+#include "hunt/module.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The scan options that take a value (as a separate argument). */
+static bool takes_value(const char *arg)
+{
+	static const char *const with_value[] = {
+		"--root", "--proc", "--only", "--skip", "--format", "-o", "--output", "--html",
+		"--fail-on", "--db", "--config", "--rules", "--exclude", "--max-size", "--threads",
+		"--feed", "--policy", "--recent", "--pid",
+	};
+	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+		if (!strcmp(arg, with_value[i]))
+			return true;
+	return false;
+}
+
+static void usage(void)
+{
+	printf("usage: rasoat hunt PATH... [--rules DIR]... [--full] [--trust-packages] [--db FILE]\n"
+	       "                 [--format text|jsonl|json|html] [-o FILE] [--exclude GLOB]... [--max-size N]\n"
+	       "                 [--threads N] [--one-file-system] [--root DIR]\n\n"
+	       "Hunts the files under each PATH with the bundled YARA rules and IOCs and those of every\n"
+	       "--rules DIR (see docs/HUNT.md). Other options are those of `rasoat scan --help`.\n");
+}
 
 int rs_cmd_hunt(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	rs_error("`rasoat hunt` is not built yet");
-	return 2;
+	char **args = rs_calloc((size_t)argc + 2, sizeof(char *));
+	char **paths = rs_calloc((size_t)argc + 1, sizeof(char *));
+	size_t n_args = 0, n_paths = 0;
+	bool trust_given = false, root_given = false, only_options = false;
+	int rc = 2;
+	args[n_args++] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!only_options && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+			usage();
+			rc = 0;
+			goto out;
+		}
+		if (!only_options && !strcmp(a, "--")) {
+			only_options = true;
+			continue;
+		}
+		if (only_options || a[0] != '-' || !a[1]) {
+			paths[n_paths++] = rs_strdup(a);
+			continue;
+		}
+		if (!strcmp(a, "--trust-packages") || !strcmp(a, "--no-trust-packages"))
+			trust_given = true;
+		if (!strcmp(a, "--root") || rs_starts_with(a, "--root="))
+			root_given = true;
+		args[n_args++] = argv[i];
+		if (takes_value(a) && i + 1 < argc)
+			args[n_args++] = argv[++i];
+	}
+	if (!n_paths) {
+		rs_error("rasoat hunt: name at least one file or directory to hunt; see `rasoat hunt --help`");
+		goto out;
+	}
+	for (size_t i = 0; i < n_paths; i++) {
+		if (root_given) {
+			if (paths[i][0] != '/') {
+				rs_error("%s: with --root, name paths as the scanned system does (absolute)", paths[i]);
+				goto out;
+			}
+			continue;
+		}
+		char *real = realpath(paths[i], NULL);
+		if (!real) {
+			rs_error("%s: %s", paths[i], strerror(errno));
+			goto out;
+		}
+		free(paths[i]);
+		paths[i] = real;
+	}
+	if (!trust_given)
+		args[n_args++] = "--no-trust-packages";
+	rs_hunt_set_paths(paths, n_paths);
+	rc = rs_cmd_scan((int)n_args, args);
+	rs_hunt_set_paths(NULL, 0);
+out:
+	for (size_t i = 0; i < n_paths; i++)
+		free(paths[i]);
+	free(paths);
+	free(args);
+	return rc;
 }

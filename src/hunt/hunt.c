@@ -1,13 +1,156 @@
 /*
- * hunt.c — the hunt module: malware: YARA and IOC scanning of files and process memory.
- * STUB: registered so the engine and commands are wired; being written.
+ * hunt.c — the hunt module: YARA rules and IOCs over the files of the host
+ * (or the paths `rasoat hunt` names), the memory and executables of its
+ * processes, and C2 IOCs over its sockets, names and command lines. Loads
+ * the rules once, then runs the file walk, the process hunt and the C2
+ * checks, and reports what it skipped and why in the module summary.
  */
+#include "hunt/hunt.h"
+#include "hunt/module.h"
+#include "collect/pkgfiles.h"
+#include "core/log.h"
 #include "engine/scan.h"
+#include "store/filecache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* What `rasoat hunt` asks for instead of the whole host. */
+static char *const *hunt_paths;
+static size_t hunt_n_paths;
+static bool hunt_paths_set;
+
+void rs_hunt_set_paths(char *const *paths, size_t n)
+{
+	hunt_paths = paths;
+	hunt_n_paths = n;
+	hunt_paths_set = paths != NULL;
+}
+
+/* The usual places of a host where programs, web content, users' files and
+ * dropped files live. */
+static char *const host_paths[] = {
+	"/bin", "/sbin", "/usr", "/lib", "/lib64", "/lib32", "/libx32", "/opt", "/etc", "/boot",
+	"/srv", "/var/www", "/var/lib", "/var/spool", "/var/tmp", "/var/opt", "/home", "/root",
+	"/tmp", "/dev/shm", "/run/user",
+};
+
+/* Drops the paths that are symlinks to another one in the list (merged /usr). */
+static size_t existing_paths(const rs_host *h, char **out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(host_paths) / sizeof(host_paths[0]); i++) {
+		struct stat st;
+		if (rs_host_lstat(h, host_paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			out[n++] = host_paths[i];
+	}
+	return n;
+}
+
+static json_t *counts_json(const rs_hunt_counts *c, const rs_hunt_rules *r)
+{
+	json_t *skipped = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+		"unchanged_since_clean", (json_int_t)c->cached,
+		"package_verified", (json_int_t)c->trusted,
+		"too_large", (json_int_t)c->too_large,
+		"not_regular", (json_int_t)c->not_regular,
+		"symlink", (json_int_t)c->symlinks,
+		"vanished", (json_int_t)c->vanished,
+		"unreadable", (json_int_t)c->unreadable,
+		"excluded_pseudo_or_loop", (json_int_t)c->walk_skipped);
+	json_t *errors = json_pack("{s:I,s:I,s:I,s:I,s:I}",
+		"timeouts", (json_int_t)c->timeouts,
+		"too_many_matches", (json_int_t)c->too_many_matches,
+		"scan_errors", (json_int_t)c->scan_errors,
+		"unreadable", (json_int_t)c->unreadable,
+		"unreadable_directories", (json_int_t)c->walk_errors);
+	return json_pack("{s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:b,s:I,s:I,s:I,s:I,s:I,s:s}}",
+		"skipped_reasons", skipped,
+		"scan_errors", errors,
+		"matched", (json_int_t)c->matched,
+		"archives", (json_int_t)c->archives,
+		"archive_members", (json_int_t)c->archive_members,
+		"processes", (json_int_t)c->processes,
+		"process_bytes", (json_int_t)c->process_bytes,
+		"c2_checked", (json_int_t)c->c2_checked,
+		"rules",
+		"yara_files", (json_int_t)r->yara_files,
+		"yara_files_skipped", (json_int_t)r->yara_bad,
+		"yara_rules", (json_int_t)r->yara_rules,
+		"from_cache", r->from_cache,
+		"hash_iocs", (json_int_t)r->hashes.items.len,
+		"filename_iocs", (json_int_t)r->names.items.len,
+		"c2_iocs", (json_int_t)(r->c2.nets.len + r->c2.domains.len),
+		"ioc_files", (json_int_t)r->ioc_files,
+		"ioc_bad_lines", (json_int_t)r->ioc_bad_lines,
+		"hash", r->hash);
+}
 
 static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 {
-	(void)scan;
-	stats->not_applicable = "not built yet";
+	const rs_config *config = scan->config;
+	const char *bundled = rs_hunt_default_rules_dir();
+	size_t n_dirs = 0;
+	char **dirs = rs_calloc(config->n_rule_dirs + 1, sizeof(char *));
+	if (bundled)
+		dirs[n_dirs++] = (char *)bundled;
+	else
+		rs_warn("hunt: the bundled rules were not found (set RASOAT_RULES to the rules/ directory)");
+	for (size_t i = 0; i < config->n_rule_dirs; i++)
+		dirs[n_dirs++] = config->rule_dirs[i];
+	char *cache_dir = rs_hunt_cache_dir();
+	rs_hunt_rules rules;
+	int rc = rs_hunt_rules_load(&rules, dirs, n_dirs, cache_dir);
+	free(cache_dir);
+	free(dirs);
+	if (rc < 0) {
+		stats->errors++;
+		rs_hunt_rules_free(&rules);
+		return -1;
+	}
+
+	bool whole_host = !hunt_paths_set;
+	bool trust = config->trust_packages < 0 ? whole_host : config->trust_packages > 0;
+	rs_pkgfiles *pkgs = NULL;
+	if (trust)
+		rs_pkgfiles_load(scan->host, &pkgs);
+	/* --full: nothing is skipped as unchanged, but what is found clean is recorded */
+	rs_filecache *cache = rs_filecache_load(config->full ? NULL : scan->store, rules.hash);
+	rs_filecache_attach(cache, scan->store);
+
+	char *defaults[sizeof(host_paths) / sizeof(host_paths[0])];
+	rs_hunt_options opts = {
+		.trusted = pkgs,
+		.cache = cache,
+		.archives = true,
+		.timeout = 60,
+	};
+	if (whole_host) {
+		opts.paths = defaults;
+		opts.n_paths = existing_paths(scan->host, defaults);
+	} else {
+		opts.paths = hunt_paths;
+		opts.n_paths = hunt_n_paths;
+	}
+	rs_hunt_counts counts = { 0 };
+	rs_hunt_files(scan, &rules, &opts, &counts);
+	if (whole_host && scan->host->live) {
+		rs_hunt_processes(scan, &rules, &counts);
+		rs_hunt_c2(scan, &rules, &counts);
+	}
+	rs_filecache_save(cache);
+
+	stats->files = counts.files;
+	stats->bytes = counts.bytes + counts.process_bytes;
+	stats->checks = counts.files + counts.archive_members + counts.processes;
+	stats->skipped = counts.cached + counts.trusted + counts.too_large + counts.not_regular +
+			 counts.vanished + counts.walk_skipped;
+	stats->errors = counts.unreadable + counts.walk_errors + counts.timeouts + counts.too_many_matches +
+			counts.scan_errors + rules.yara_bad;
+	stats->extra = counts_json(&counts, &rules);
+	rs_filecache_free(cache);
+	rs_pkgfiles_free(pkgs);
+	rs_hunt_rules_free(&rules);
 	return 0;
 }
 

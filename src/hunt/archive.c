@@ -1,0 +1,99 @@
+/*
+ * archive.c — hunting inside archives (zip, tar, and gzip or xz streams,
+ * also compressed tars) with libarchive, from the bytes already read. Each
+ * member is hunted as "ARCHIVE!MEMBER" (nested: "A!B!C") up to a nesting
+ * depth, a member size and a total size, so a zip bomb costs bounded time
+ * and memory.
+ */
+#include "hunt/hunt.h"
+#include "core/log.h"
+#include "engine/scan.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARCHIVE_MAX_DEPTH 2
+#define ARCHIVE_MAX_MEMBER (32u << 20)
+#define ARCHIVE_MAX_TOTAL (256u << 20)
+#define ARCHIVE_MAX_MEMBERS 10000
+
+static bool is_archive(const unsigned char *d, size_t len)
+{
+	if (len >= 4 && !memcmp(d, "PK\x03\x04", 4))
+		return true;
+	if (len >= 2 && d[0] == 0x1f && d[1] == 0x8b)
+		return true;
+	if (len >= 6 && !memcmp(d, "\xfd" "7zXZ\0", 6))
+		return true;
+	if (len >= 262 && !memcmp(d + 257, "ustar", 5))
+		return true;
+	return false;
+}
+
+static bool hunt_in(rs_hunt_worker *w, const char *shown, const unsigned char *data, size_t len,
+		    int depth, rs_hunt_counts *c)
+{
+	if (depth > ARCHIVE_MAX_DEPTH || !is_archive(data, len))
+		return true;
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_raw(a);
+	bool clean = true;
+	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return true;
+	}
+	c->archives++;
+	struct archive_entry *entry;
+	size_t total = 0;
+	int members = 0;
+	unsigned char *buf = NULL;
+	while (members < ARCHIVE_MAX_MEMBERS && archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+		members++;
+		if (archive_entry_filetype(entry) != AE_IFREG && archive_format(a) != ARCHIVE_FORMAT_RAW)
+			continue;
+		const char *name = archive_entry_pathname(entry);
+		la_int64_t declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
+		if (declared > (la_int64_t)ARCHIVE_MAX_MEMBER) {
+			c->too_large++;
+			continue;
+		}
+		size_t cap = ARCHIVE_MAX_MEMBER;
+		if (total >= ARCHIVE_MAX_TOTAL)
+			break;
+		if (cap > ARCHIVE_MAX_TOTAL - total)
+			cap = ARCHIVE_MAX_TOTAL - total;
+		if (!buf)
+			buf = rs_malloc(ARCHIVE_MAX_MEMBER);
+		size_t got = 0;
+		la_ssize_t n;
+		while (got < cap && (n = archive_read_data(a, buf + got, cap - got)) > 0)
+			got += (size_t)n;
+		if (got == cap && cap < ARCHIVE_MAX_MEMBER) {
+			c->too_large++;
+			break;
+		}
+		total += got;
+		c->archive_members++;
+		char *member = rs_sprintf("%s!%s", shown, name && *name ? name : "data");
+		bool ok = rs_hunt_object(w, member, member, buf, got, NULL, NULL, c);
+		if (ok)
+			ok = hunt_in(w, member, buf, got, depth + 1, c);
+		clean = clean && ok;
+		free(member);
+	}
+	free(buf);
+	archive_read_free(a);
+	return clean;
+}
+
+bool rs_hunt_archive(rs_hunt_worker *w, const char *path, const unsigned char *data, size_t len,
+		     rs_hunt_counts *c)
+{
+	return hunt_in(w, path, data, len, 1, c);
+}
