@@ -130,8 +130,10 @@ static char *substitute(loader *l, const char *rule)
 }
 
 /* Parses the rules sequence SEQ into *RULES. Returns 0 or -1 with ERR. */
-static int parse_rules(loader *l, const yaml_node_t *seq, rs_sca_rule **rules, size_t *n, char *err, size_t errsize)
+static int parse_rules(loader *l, const yaml_node_t *seq, rs_sca_rule **rules, size_t *n, char *err, size_t errsize,
+		       int *err_line)
 {
+	*err_line = line_of(seq);
 	*rules = NULL;
 	*n = 0;
 	if (!seq || seq->type != YAML_SEQUENCE_NODE) {
@@ -145,7 +147,9 @@ static int parse_rules(loader *l, const yaml_node_t *seq, rs_sca_rule **rules, s
 	}
 	*rules = rs_calloc(count, sizeof(rs_sca_rule));
 	for (size_t i = 0; i < count; i++) {
-		const char *text = scalar(node(l, seq->data.sequence.items.start[i]));
+		const yaml_node_t *item = node(l, seq->data.sequence.items.start[i]);
+		const char *text = scalar(item);
+		*err_line = line_of(item);
 		if (!text) {
 			snprintf(err, errsize, "rule %zu is not a string", i + 1);
 			return -1;
@@ -218,8 +222,9 @@ static void load_check(loader *l, const yaml_node_t *m, rs_sca_check *c)
 	}
 	yaml_node_t *rules = get(l, m, "rules");
 	char err[600];
-	if (parse_rules(l, rules, &c->rules, &c->n_rules, err, sizeof(err)) < 0)
-		check_error(l, c, rules ? line_of(rules) : c->line, err);
+	int err_line = 0;
+	if (parse_rules(l, rules, &c->rules, &c->n_rules, err, sizeof(err), &err_line) < 0)
+		check_error(l, c, rules ? err_line : c->line, err);
 }
 
 static void load_variables(loader *l, const yaml_node_t *vars)
@@ -299,9 +304,10 @@ static int load_document(loader *l)
 			return -1;
 		}
 		yaml_node_t *rules = get(l, req, "rules");
-		if (parse_rules(l, rules, &p->req_rules, &p->n_req_rules, err, sizeof(err)) < 0) {
+		int err_line = 0;
+		if (parse_rules(l, rules, &p->req_rules, &p->n_req_rules, err, sizeof(err), &err_line) < 0) {
 			rs_warn("%s:%d: policy %s: requirements: %s; skipped", l->name,
-				rules ? line_of(rules) : line_of(req), p->id, err);
+				rules ? err_line : line_of(req), p->id, err);
 			return -1;
 		}
 	}
