@@ -80,7 +80,10 @@ static long read_token(apk_cursor *c)
 				zeros++;
 			}
 			v = -zeros;
-			forced = TOK_DIGIT;
+			if (isdigit((unsigned char)*c->p))
+				forced = TOK_DIGIT; /* "1.05": the digits after the zeros come next */
+			else
+				c->kind = TOK_DIGIT;
 			break;
 		}
 		/* fall through */
@@ -144,9 +147,11 @@ int rs_version_apk_cmp(const char *a, const char *b)
 		return va < vb ? -1 : 1;
 	if (ca.kind == cb.kind)
 		return 0;
-	if (ca.kind == TOK_SUFFIX && read_token(&ca) < 0)
+	/* the longer one is newer, unless it goes on with a pre-release suffix */
+	apk_cursor peek_a = ca, peek_b = cb;
+	if (ca.kind == TOK_SUFFIX && read_token(&peek_a) < 0)
 		return -1;
-	if (cb.kind == TOK_SUFFIX && read_token(&cb) < 0)
+	if (cb.kind == TOK_SUFFIX && read_token(&peek_b) < 0)
 		return 1;
 	if (ca.kind > cb.kind)
 		return -1;

@@ -1,0 +1,321 @@
+/*
+ * test_vuln_feeds.c — the OSV and Debian tracker readers (good records,
+ * malformed ones skipped with a warning naming the file while the rest is
+ * read), CVSS v3 base scores, the affected/unfixed/not-affected logic and
+ * the host's ecosystems.
+ */
+#include "testutil.h"
+#include "vuln/vuln.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int collect(const rs_vuln_record *r, void *ctx)
+{
+	rs_vuln_record_copy(rs_vec_push(ctx), r);
+	return 0;
+}
+
+static void free_records(rs_vec *v)
+{
+	for (size_t i = 0; i < v->len; i++)
+		rs_vuln_record_free(rs_vec_at(v, i));
+	rs_vec_free(v);
+}
+
+static const rs_vuln_record *find(const rs_vec *v, const char *package, const char *ecosystem)
+{
+	for (size_t i = 0; i < v->len; i++) {
+		const rs_vuln_record *r = rs_vec_at(v, i);
+		if (!strcmp(r->package, package) && !strcmp(r->ecosystem, ecosystem))
+			return r;
+	}
+	return NULL;
+}
+
+static void test_osv_ranges(void **state)
+{
+	(void)state;
+	const char *text =
+		"{\"id\":\"DSA-1-1\",\"upstream\":[\"CVE-2024-1\",\"CVE-2024-2\",\"CVE-2024-1\"],"
+		"\"severity\":[{\"type\":\"CVSS_V3\",\"score\":\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\"}],"
+		"\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"openssl\"},"
+		"\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"3.0.13-1~deb12u1\"},"
+		"{\"introduced\":\"3.1-1\"},{\"last_affected\":\"3.1-5\"},{\"introduced\":\"4.0-1\"}]},"
+		"{\"type\":\"GIT\",\"events\":[{\"introduced\":\"abc\"}]}]}]}";
+	rs_vec v;
+	rs_vec_init(&v, sizeof(rs_vuln_record));
+	rs_feed_stats st = { 0 };
+	assert_int_equal(rs_osv_parse(text, strlen(text), "t.json", collect, &v, &st), 0);
+	assert_int_equal(v.len, 3);
+	const rs_vuln_record *r = rs_vec_at(&v, 0);
+	assert_string_equal(r->cves, "CVE-2024-1 CVE-2024-2");
+	assert_string_equal(r->fixed, "3.0.13-1~deb12u1");
+	assert_true(r->cvss > 9.79 && r->cvss < 9.81);
+	r = rs_vec_at(&v, 1);
+	assert_string_equal(r->introduced, "3.1-1");
+	assert_null(r->fixed);
+	assert_string_equal(r->last_affected, "3.1-5");
+	r = rs_vec_at(&v, 2);
+	assert_string_equal(r->introduced, "4.0-1");
+	assert_null(r->fixed);
+	assert_null(r->last_affected);
+	free_records(&v);
+}
+
+static void test_osv_malformed(void **state)
+{
+	(void)state;
+	const char *bad[][2] = {
+		{ "bad.json", "{\"id\": \"X\", \"affected\": [" },
+		{ "eco.json", "{\"id\":\"X\",\"affected\":[{\"package\":{\"ecosystem\":\"Nope:1\",\"name\":\"a\"},"
+			      "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"}]}]}]}" },
+		{ "events.json", "{\"id\":\"X\",\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"a\"},"
+				 "\"ranges\":[{\"type\":\"ECOSYSTEM\"}]}]}" },
+		{ "version.json", "{\"id\":\"X\",\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"a\"},"
+				  "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"x y\"}]}]}]}" },
+		{ "noid.json", "{\"affected\":[]}" },
+		{ "array.json", "[1, 2]" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rs_vec v;
+		rs_vec_init(&v, sizeof(rs_vuln_record));
+		rs_test_capture_start();
+		int problems = rs_osv_parse(bad[i][1], strlen(bad[i][1]), bad[i][0], collect, &v, NULL);
+		assert_true(problems > 0);
+		assert_int_equal(v.len, 0);
+		assert_true(rs_test_captured_contains(bad[i][0]));
+		rs_test_capture_stop();
+		free_records(&v);
+	}
+}
+
+/* The fixture folder: the good records are read, each bad file named once. */
+static void test_osv_fixture_folder(void **state)
+{
+	(void)state;
+	const char *fixtures = getenv("RS_FIXTURES");
+	if (!fixtures)
+		skip();
+	char *dir = rs_sprintf("%s/vuln/osv", fixtures);
+	rs_vec v;
+	rs_vec_init(&v, sizeof(rs_vuln_record));
+	rs_feed_stats st = { 0 };
+	rs_test_capture_start();
+	assert_int_equal(rs_osv_read_path(dir, collect, &v, &st), 0);
+	assert_int_equal(st.skipped, 4);
+	assert_true(rs_test_captured_contains("bad-json.json"));
+	assert_true(rs_test_captured_contains("unknown-ecosystem.json"));
+	assert_true(rs_test_captured_contains("missing-events.json"));
+	assert_true(rs_test_captured_contains("impossible-version.json"));
+	rs_test_capture_stop();
+	assert_non_null(find(&v, "curl", "Debian:12"));       /* from the nested folder too */
+	assert_non_null(find(&v, "openssl", "Debian:11"));
+	free_records(&v);
+	free(dir);
+	/* the zip: one bad entry, two good */
+	dir = rs_sprintf("%s/vuln/osv-extra.zip", fixtures);
+	rs_vec_init(&v, sizeof(rs_vuln_record));
+	memset(&st, 0, sizeof(st));
+	rs_test_capture_start();
+	assert_int_equal(rs_feed_read(dir, collect, &v, &st), 0);
+	assert_true(rs_test_captured_contains("zip-bad.json"));
+	rs_test_capture_stop();
+	assert_int_equal(v.len, 2);
+	assert_int_equal(st.skipped, 1);
+	free_records(&v);
+	free(dir);
+}
+
+static void test_tracker(void **state)
+{
+	(void)state;
+	const char *text =
+		"{\n \"bash\": {\"CVE-2024-1\": {\"description\": \"d\", \"releases\": {"
+		"\"bookworm\": {\"status\": \"open\", \"urgency\": \"low\"},"
+		"\"sid\": {\"status\": \"resolved\", \"fixed_version\": \"5.2-1\", \"urgency\": \"low\"},"
+		"\"bullseye\": {\"status\": \"resolved\", \"fixed_version\": \"0\"}}}},\n"
+		" \"weird\\\"name\": {\"TEMP-1\": {\"releases\": {\"bookworm\": {\"status\": \"undetermined\"}}}},\n"
+		" \"bad\": [1, {\"}\": \"{\"}],\n"
+		" \"gone\": {\"CVE-2024-2\": {\"releases\": {\"bookworm\": {\"status\": \"resolved\"}}}},\n"
+		" \"zlib\": {\"CVE-2024-3\": {\"releases\": {\"bookworm\": {\"status\": \"resolved\", \"fixed_version\": \"1:1.3-1\"}}}}\n"
+		"}\n";
+	rs_vec v;
+	rs_vec_init(&v, sizeof(rs_vuln_record));
+	rs_feed_stats st = { 0 };
+	rs_test_capture_start();
+	assert_int_equal(rs_debtracker_parse(text, strlen(text), "tracker.json", collect, &v, &st), 0);
+	assert_true(rs_test_captured_contains("tracker.json:4"));  /* "bad", named with its line */
+	assert_true(rs_test_captured_contains("tracker.json:5"));  /* resolved without fixed_version */
+	rs_test_capture_stop();
+	assert_int_equal(st.skipped, 2);
+	assert_int_equal(v.len, 5);
+	const rs_vuln_record *r = find(&v, "bash", "Debian:bookworm");
+	assert_string_equal(r->status, "open");
+	assert_null(r->fixed);
+	assert_string_equal(r->cves, "CVE-2024-1");
+	r = find(&v, "bash", "Debian:bullseye");
+	assert_string_equal(r->status, "not-affected");
+	r = find(&v, "weird\"name", "Debian:bookworm");
+	assert_non_null(r);
+	assert_string_equal(r->cves, "");
+	assert_string_equal(r->record, "TEMP-1");
+	r = find(&v, "zlib", "Debian:bookworm");
+	assert_string_equal(r->fixed, "1:1.3-1");
+	free_records(&v);
+
+	/* truncated mid-package: what came before is used, the end is warned about */
+	const char *cut = "{\"zlib\": {\"CVE-2024-3\": {\"releases\": {\"bookworm\": {\"status\": \"open\"}}}},"
+			  " \"bash\": {\"CVE-2";
+	rs_vec_init(&v, sizeof(rs_vuln_record));
+	rs_test_capture_start();
+	assert_int_equal(rs_debtracker_parse(cut, strlen(cut), "cut.json", collect, &v, NULL), 0);
+	assert_true(rs_test_captured_contains("ends early"));
+	rs_test_capture_stop();
+	assert_int_equal(v.len, 1);
+	free_records(&v);
+
+	rs_vec_init(&v, sizeof(rs_vuln_record));
+	rs_test_capture_start();
+	assert_int_equal(rs_debtracker_parse("[1]", 3, "array.json", collect, &v, NULL), -1);
+	assert_true(rs_test_captured_contains("array.json"));
+	rs_test_capture_stop();
+	free_records(&v);
+}
+
+static void test_cvss(void **state)
+{
+	(void)state;
+	struct { const char *v; double score; } cases[] = {
+		{ "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8 },
+		{ "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10.0 },
+		{ "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", 7.5 },
+		{ "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1 },
+		{ "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N", 5.5 },
+		{ "CVSS:3.0/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N", 5.9 },
+		{ "CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N", 1.6 },
+		{ "CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", 9.9 },
+		{ "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0.0 },
+		{ "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O", 9.8 },
+		{ "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H", -1 },
+		{ "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", -1 },
+		{ "CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", -1 },
+		{ "CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P", -1 },
+		{ "", -1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double got = rs_cvss3_base_score(cases[i].v);
+		if (got < cases[i].score - 0.001 || got > cases[i].score + 0.001)
+			fail_msg("%s: %.1f, want %.1f", cases[i].v, got, cases[i].score);
+	}
+}
+
+static void test_match_version(void **state)
+{
+	(void)state;
+	rs_vuln_record r = { .status = "affected", .fixed = "1.2-4" };
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_DPKG, &r, "1.2-3"), RS_VULN_AFFECTED);
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_DPKG, &r, "1.2-4"), RS_VULN_NOT_AFFECTED);
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_DPKG, &r, "1.2-4~deb12u1"), RS_VULN_AFFECTED);
+	r.introduced = "1.1";
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_DPKG, &r, "1.0-9"), RS_VULN_NOT_AFFECTED);
+	r = (rs_vuln_record){ .status = "affected", .introduced = "0", .last_affected = "2.0" };
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_DPKG, &r, "2.0"), RS_VULN_UNFIXED);
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_DPKG, &r, "2.0+b1"), RS_VULN_NOT_AFFECTED);
+	r = (rs_vuln_record){ .status = "open" };
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_DPKG, &r, "1"), RS_VULN_UNFIXED);
+	r = (rs_vuln_record){ .status = "not-affected" };
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_DPKG, &r, "1"), RS_VULN_NOT_AFFECTED);
+	r = (rs_vuln_record){ .status = "resolved", .fixed = "1:1.0-1" };
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_DPKG, &r, "9.9-9"), RS_VULN_AFFECTED);
+	r = (rs_vuln_record){ .status = "affected", .fixed = "1.0-2.el9" };
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_RPM, &r, "1.0-1.el9"), RS_VULN_AFFECTED);
+	r = (rs_vuln_record){ .status = "affected", .fixed = "1.0-r2" };
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_APK, &r, "1.0-r10"), RS_VULN_NOT_AFFECTED);
+}
+
+/* binNMU: the source version from "Source: foo (1.2-3)" is compared, not 1.2-3+b1;
+ * a record under a binary name does not match a Debian host. */
+static void test_match_source_names(void **state)
+{
+	(void)state;
+	rs_vec pkgs, recs, out;
+	rs_vec_init(&pkgs, sizeof(rs_package));
+	rs_vec_init(&recs, sizeof(rs_vuln_record));
+	rs_vec_init(&out, sizeof(rs_vuln_match));
+	rs_package *p = rs_vec_push(&pkgs);
+	*p = (rs_package){ .name = "libfoo1", .version = "1.2-3+b1", .source = "foo", .source_version = "1.2-3",
+			   .manager = "dpkg" };
+	rs_vuln_record *r = rs_vec_push(&recs);
+	*r = (rs_vuln_record){ .record = "A", .package = "foo", .cves = "CVE-1", .fixed = "1.2-3", .status = "affected" };
+	r = rs_vec_push(&recs);
+	*r = (rs_vuln_record){ .record = "B", .package = "foo", .cves = "CVE-2 CVE-3", .fixed = "1.2-4", .status = "affected" };
+	r = rs_vec_push(&recs);
+	*r = (rs_vuln_record){ .record = "C", .package = "foo", .cves = "CVE-2", .status = "open" };
+	r = rs_vec_push(&recs);
+	*r = (rs_vuln_record){ .record = "D", .package = "libfoo1", .cves = "CVE-4", .status = "open" };
+	rs_vuln_match_all(&pkgs, &recs, RS_VERSION_DPKG, &out);
+	assert_int_equal(out.len, 2);
+	const rs_vuln_match *m = rs_vec_at(&out, 0);
+	assert_string_equal(m->id, "CVE-2");
+	assert_string_equal(m->fixed, "1.2-4"); /* the fix wins over the open record */
+	assert_int_equal(m->state, RS_VULN_AFFECTED);
+	m = rs_vec_at(&out, 1);
+	assert_string_equal(m->id, "CVE-3");
+	rs_vuln_matches_free(&out);
+	rs_vec_free(&recs);
+	rs_vec_free(&pkgs);
+}
+
+static void test_ecosystems(void **state)
+{
+	(void)state;
+	rs_facts f;
+	rs_facts_init(&f);
+	f.os_id = rs_strdup("debian");
+	f.os_version = rs_strdup("12");
+	f.os_codename = rs_strdup("bookworm");
+	rs_version_scheme s;
+	char **e = rs_host_ecosystems(&f, &s);
+	assert_int_equal(s, RS_VERSION_DPKG);
+	assert_true(rs_ecosystem_in("Debian:12", e));
+	assert_true(rs_ecosystem_in("Debian:bookworm", e));
+	assert_false(rs_ecosystem_in("Debian:11", e));
+	assert_false(rs_ecosystem_in("Debian:120", e));
+	rs_ecosystems_free(e);
+	free(f.os_id);
+	free(f.os_version);
+	f.os_id = rs_strdup("alpine");
+	f.os_version = rs_strdup("3.19.1");
+	e = rs_host_ecosystems(&f, &s);
+	assert_int_equal(s, RS_VERSION_APK);
+	assert_true(rs_ecosystem_in("Alpine:v3.19", e));
+	rs_ecosystems_free(e);
+	free(f.os_id);
+	free(f.os_version);
+	f.os_id = rs_strdup("ubuntu");
+	f.os_version = rs_strdup("22.04");
+	e = rs_host_ecosystems(&f, &s);
+	assert_true(rs_ecosystem_in("Ubuntu:22.04:LTS", e));
+	assert_true(rs_ecosystem_in("Ubuntu:Pro:22.04:LTS", e));
+	rs_ecosystems_free(e);
+	free(f.os_id);
+	f.os_id = rs_strdup("plan9");
+	assert_null(rs_host_ecosystems(&f, &s));
+	rs_facts_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_osv_ranges),
+		cmocka_unit_test(test_osv_malformed),
+		cmocka_unit_test(test_osv_fixture_folder),
+		cmocka_unit_test(test_tracker),
+		cmocka_unit_test(test_cvss),
+		cmocka_unit_test(test_match_version),
+		cmocka_unit_test(test_match_source_names),
+		cmocka_unit_test(test_ecosystems),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
