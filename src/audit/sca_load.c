@@ -348,9 +348,11 @@ int rs_sca_policy_parse(rs_sca_policy *p, const char *text, size_t len, const ch
 		return -1;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		rs_warn("%s:%zu: YAML error: %s%s%s; the policy is skipped, fix the file", name,
-			parser.problem_mark.line + 1, parser.problem ? parser.problem : "unreadable",
-			parser.context ? " " : "", parser.context ? parser.context : "");
+		/* the construct that was left open is where to look; the problem is often at its end */
+		size_t line = parser.context ? parser.context_mark.line + 1 : parser.problem_mark.line + 1;
+		rs_warn("%s:%zu: YAML error: %s%s%s (detected at line %zu); the policy is skipped, fix the file", name,
+			line, parser.problem ? parser.problem : "unreadable", parser.context ? " " : "",
+			parser.context ? parser.context : "", (size_t)parser.problem_mark.line + 1);
 		yaml_parser_delete(&parser);
 		return -1;
 	}
