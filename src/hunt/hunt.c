@@ -133,11 +133,14 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 		opts.n_paths = hunt_n_paths;
 	}
 	rs_hunt_counts counts = { 0 };
-	rs_hunt_files(scan, &rules, &opts, &counts);
-	if (whole_host && scan->host->live) {
+	/* --pid: those processes only */
+	bool only_pids = config->n_pids > 0;
+	if (!only_pids)
+		rs_hunt_files(scan, &rules, &opts, &counts);
+	if (only_pids || (whole_host && scan->host->live))
 		rs_hunt_processes(scan, &rules, &counts);
+	if (!only_pids && whole_host && scan->host->live)
 		rs_hunt_c2(scan, &rules, &counts);
-	}
 	rs_filecache_save(cache);
 
 	stats->files = counts.files;
