@@ -139,7 +139,7 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 		rs_hunt_files(scan, &rules, &opts, &counts);
 	if (only_pids || (whole_host && scan->host->live))
 		rs_hunt_processes(scan, &rules, &counts);
-	if (!only_pids && whole_host && scan->host->live)
+	if (!only_pids && whole_host)
 		rs_hunt_c2(scan, &rules, &counts);
 	rs_filecache_save(cache);
 
