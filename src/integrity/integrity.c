@@ -1,13 +1,213 @@
 /*
- * integrity.c — the integrity module: tampered system files: package digests, unowned files.
- * STUB: registered so the engine and commands are wired; being written.
+ * integrity.c — the integrity module: every file of every installed
+ * package checked against the digest the package database recorded (dpkg
+ * md5sums), in parallel, like `debsums -s`; changed binaries and libraries
+ * are high, edited configuration files info (medium for PAM, sshd and
+ * sudoers), files updated by another package manager low; missing files are
+ * reported per package; unowned files in package places (unowned.c).
  */
-#include "engine/scan.h"
+#include "core/util.h"
+#include "core/walk.h"
+#include "integrity/integrity.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const security_conffiles[] = {
+	"/etc/pam.d/", "/etc/pam.conf", "/etc/security/", "/etc/ssh/sshd_config", "/etc/sudoers",
+	"/etc/login.defs", "/etc/nsswitch.conf", "/etc/ld.so.conf", "/etc/profile", "/etc/bash.bashrc",
+	"/etc/crontab", "/etc/cron.", "/etc/systemd/", "/etc/init.d/",
+};
+
+/* Trees that another updater (npm, pip, a cloud SDK's own updater) rewrites
+ * after dpkg installed them: a changed file there is expected. */
+static const char *const other_managers[] = {
+	"/usr/lib/node_modules/", "/usr/share/nodejs/", "/usr/lib/google-cloud-sdk/",
+	"/usr/share/google-cloud-sdk/", "/usr/lib/python3/dist-packages/", "/usr/lib/azure-cli/",
+	"/opt/az/", "/usr/local/",
+};
+
+static bool prefixed(const char *path, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rs_starts_with(path, list[i]))
+			return true;
+	return false;
+}
+
+bool rs_integrity_other_manager(const char *path)
+{
+	return prefixed(path, other_managers, sizeof(other_managers) / sizeof(other_managers[0]));
+}
+
+rs_severity rs_integrity_changed_severity(const char *path, bool conffile, bool elf, const char **why)
+{
+	if (conffile) {
+		if (prefixed(path, security_conffiles, sizeof(security_conffiles) / sizeof(security_conffiles[0]))) {
+			*why = "a security-relevant configuration file differs from the packaged one";
+			return RS_SEV_MEDIUM;
+		}
+		*why = "a configuration file was edited";
+		return RS_SEV_INFO;
+	}
+	if (prefixed(path, other_managers, sizeof(other_managers) / sizeof(other_managers[0]))) {
+		*why = "changed in a tree that another package manager updates (npm, pip, a cloud SDK)";
+		return RS_SEV_LOW;
+	}
+	if (rs_starts_with(path, "/usr/share/doc/") || rs_starts_with(path, "/usr/share/man/") ||
+	    rs_starts_with(path, "/usr/share/locale/") || rs_starts_with(path, "/usr/share/info/")) {
+		*why = "documentation differs from the packaged file";
+		return RS_SEV_INFO;
+	}
+	bool system_code = strstr(path, "/bin/") || strstr(path, "/sbin/") || strstr(path, "/lib/") ||
+			   strstr(path, "/lib64/") || strstr(path, "/libexec/");
+	if (elf || (system_code && !rs_starts_with(path, "/usr/share/"))) {
+		*why = "a system program or library differs from the packaged one";
+		return RS_SEV_HIGH;
+	}
+	*why = "a packaged file differs from the packaged one";
+	return RS_SEV_MEDIUM;
+}
+
+static void progress(void *ctx, size_t done, size_t total)
+{
+	rs_scan_progress(ctx, "integrity: %zu of %zu package files", done, total);
+}
+
+static void report_changed(rs_scan *scan, const rs_pkgfile *pf, const rs_verify_result *r)
+{
+	const char *why;
+	rs_severity sev = rs_integrity_changed_severity(pf->path, pf->conffile, r->elf, &why);
+	bool replaced = r->state == RS_FILE_REPLACED;
+	if (replaced && sev < RS_SEV_MEDIUM)
+		sev = RS_SEV_MEDIUM;
+	char *t = rs_sprintf("%s %s: %s", pf->path, replaced ? "is no longer a regular file" : "was changed", why);
+	rs_finding *f = rs_finding_new("integrity", pf->conffile ? "rasoat:integrity.conffile_changed"
+								  : "rasoat:integrity.package_file_changed",
+				       sev, -1, t);
+	free(t);
+	rs_finding_set_str(f, "path", pf->path);
+	rs_finding_set_str(f, "package", pf->package);
+	rs_finding_set_str(f, "expected_md5", pf->md5);
+	if (replaced)
+		rs_finding_set_str(f, "state", "replaced by a symlink or special file");
+	rs_finding_add_attack(f, pf->conffile ? "T1556" : "T1554");
+	if (sev >= RS_SEV_HIGH)
+		rs_finding_add_attack(f, "T1014");
+	rs_finding_set_remediation(f, pf->conffile
+		? "Review the change (diff against the packaged file: apt-get download PKG; dpkg-deb -x); "
+		  "revert what you did not make."
+		: "Keep a copy for analysis, reinstall the package (apt-get install --reinstall PKG) and "
+		  "find out how the file was replaced.");
+	rs_finding_add_reference(f, "https://attack.mitre.org/techniques/T1554/");
+	rs_scan_emit(scan, f);
+}
+
+static void report_group(rs_scan *scan, const char *package, json_t *paths, bool updated)
+{
+	size_t count = json_array_size(paths);
+	char *t = updated ? rs_sprintf("Package %s has %zu files changed by another package manager "
+				       "(npm, pip, a cloud SDK updater)", package, count)
+			  : rs_sprintf("Package %s is missing %zu of its files", package, count);
+	rs_finding *f = rs_finding_new("integrity", updated ? "rasoat:integrity.package_files_updated_elsewhere"
+							    : "rasoat:integrity.package_file_missing",
+				       RS_SEV_LOW, -1, t);
+	free(t);
+	rs_finding_set_str(f, "package", package);
+	rs_finding_set_int(f, "count", (long long)count);
+	rs_finding_set_str(f, "path", json_string_value(json_array_get(paths, 0)));
+	while (json_array_size(paths) > 50)
+		json_array_remove(paths, json_array_size(paths) - 1);
+	rs_finding_set_json(f, "paths", json_incref(paths));
+	rs_finding_add_attack(f, updated ? "T1554" : "T1070.004");
+	rs_finding_set_remediation(f, updated
+		? "Confirm the updater (npm -g ls, the SDK's own update log); reinstall the package if "
+		  "nothing you run explains the change."
+		: "Reinstall the package (apt-get install --reinstall PKG) unless the "
+		  "files were removed on purpose (then add a dpkg path-exclude).");
+	rs_scan_emit(scan, f);
+}
+
+static int compare_by_package(const void *a, const void *b)
+{
+	const rs_pkgfile *x = *(const rs_pkgfile *const *)a, *y = *(const rs_pkgfile *const *)b;
+	int c = strcmp(x->package, y->package);
+	return c ? c : strcmp(x->path, y->path);
+}
 
 static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 {
-	(void)scan;
-	stats->not_applicable = "not built yet";
+	rs_pkgfiles *pf;
+	stats->errors += (unsigned long long)rs_pkgfiles_load(scan->host, &pf);
+	size_t total = rs_pkgfiles_count(pf);
+	if (total == 0) {
+		stats->not_applicable = "no package file database (dpkg info lists) on this host";
+		rs_pkgfiles_free(pf);
+		return 0;
+	}
+	rs_dpkg_filters filters;
+	rs_dpkg_filters_init(&filters);
+	stats->errors += (unsigned long long)rs_dpkg_filters_load(&filters, scan->host);
+
+	const rs_pkgfile **files = rs_calloc(total ? total : 1, sizeof(*files));
+	size_t n = 0;
+	for (size_t i = 0; i < total; i++) {
+		const rs_pkgfile *e = rs_pkgfiles_at(pf, i);
+		if (e->md5[0] && !rs_walk_excluded(e->path, scan->config->excludes, scan->config->n_excludes))
+			files[n++] = e;
+	}
+	qsort(files, n, sizeof(*files), compare_by_package);
+	rs_verify_result *results = rs_calloc(n ? n : 1, sizeof(*results));
+	stats->bytes += rs_integrity_verify(scan->host, files, n, scan->config->threads, results, progress, scan);
+	stats->files += n;
+	stats->checks++;
+
+	unsigned long changed = 0, missing = 0, unreadable = 0;
+	json_t *paths = json_array(), *updated = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const rs_verify_result *r = &results[i];
+		if (r->state == RS_FILE_CHANGED && !files[i]->conffile && !r->elf &&
+		    rs_integrity_other_manager(files[i]->path)) {
+			changed++;
+			json_array_append_new(updated, json_string(files[i]->path));
+		} else if (r->state == RS_FILE_CHANGED || r->state == RS_FILE_REPLACED) {
+			changed++;
+			report_changed(scan, files[i], r);
+		} else if (r->state == RS_FILE_MISSING && !rs_dpkg_filters_excluded(&filters, files[i]->path)) {
+			missing++;
+			json_array_append_new(paths, json_string(files[i]->path));
+		} else if (r->state == RS_FILE_UNREADABLE) {
+			unreadable++;
+		}
+		bool last = i + 1 == n || strcmp(files[i + 1]->package, files[i]->package) != 0;
+		if (last && json_array_size(updated)) {
+			report_group(scan, files[i]->package, updated, true);
+			json_array_clear(updated);
+		}
+		if (last && json_array_size(paths)) {
+			report_group(scan, files[i]->package, paths, false);
+			json_array_clear(paths);
+		}
+	}
+	json_decref(paths);
+	json_decref(updated);
+	stats->errors += unreadable;
+	char reason[128];
+	snprintf(reason, sizeof(reason), "%lu changed, %lu missing of %zu files", changed, missing, n);
+	rs_scan_check(scan, "integrity", "rasoat:integrity.package_file_changed",
+		      "Package files match the digests the package database recorded",
+		      changed || missing ? "failed" : "passed", reason);
+	rs_integrity_unowned(scan, stats, pf);
+	stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I}", "package_files", (json_int_t)n,
+				 "changed", (json_int_t)changed, "missing", (json_int_t)missing,
+				 "unreadable", (json_int_t)unreadable,
+				 "packages", (json_int_t)rs_pkgfiles_packages(pf));
+	free(results);
+	free(files);
+	rs_dpkg_filters_free(&filters);
+	rs_pkgfiles_free(pf);
 	return 0;
 }
 

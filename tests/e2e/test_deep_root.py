@@ -3,6 +3,7 @@ integrity modules together: every planted artefact of the deep fixture
 (persistence, known rootkit files, preload, tampered and unowned system
 files) is found with its ATT&CK id at medium or above, and no clean
 look-alike is reported at medium or above by any of the three modules."""
+import json
 import os
 import sys
 
@@ -47,5 +48,29 @@ with Tree() as t:
     ok(all(f["evidence"]["list"].split(":")[0].endswith("known-files.txt") for f in known), "list named")
     ok({f["evidence"]["family"] for f in known} >= {"Reptile", "Jynx2", "Ebury", "Diamorphine", "Medusa"},
        "families named")
+
+    # integrity look-alikes: an edited ordinary conffile is info, an npm-updated file is low
+    # and grouped, a doc file dpkg was told not to install is not missing, a diverted program
+    # is not unowned
+    lr = got.get(("rasoat:integrity.conffile_changed", "/etc/logrotate.conf"))
+    ok(lr and lr["severity"] == "info", f"edited logrotate.conf is info: {lr}")
+    npm = [f for f in fs if f["rule"] == "rasoat:integrity.package_files_updated_elsewhere"]
+    ok(len(npm) == 1 and npm[0]["severity"] == "low" and npm[0]["evidence"]["package"] == "nodejs",
+       f"npm-updated file: {npm}")
+    ok(not any("/usr/share/doc/" in json.dumps(f["evidence"]) for f in fs), "excluded docs are not missing")
+    ok(("rasoat:integrity.unowned_system_file", "/usr/bin/pg_config.libpq-dev") not in got, "diverted file")
+    ok(("rasoat:integrity.package_file_changed", "/usr/bin/passwd") not in got, "unchanged binary")
+    ss = got[("rasoat:integrity.package_file_changed", "/usr/bin/ss")]
+    ok(ss["severity"] == "high" and ss["evidence"]["package"] == "iproute2", f"trojaned ss: {ss}")
+    sshd = got[("rasoat:integrity.conffile_changed", "/etc/ssh/sshd_config")]
+    ok(sshd["severity"] == "medium", f"sshd_config is security-relevant: {sshd}")
+
+    # --threads 1 gives the same verdicts as the default
+    code, out1, _ = run("scan", "--root", t.path, "--only", "integrity", "--no-db", "--format", "jsonl",
+                        "-q", "--threads", "1", "--fail-on", "none")
+    one = sorted((f["rule"], f["evidence"].get("path")) for f in findings(jsonl(out1)))
+    ok(one == sorted(k for k in got if k[0].startswith("rasoat:integrity.")) or
+       one == sorted((f["rule"], f["evidence"].get("path")) for f in fs if f["module"] == "integrity"),
+       "one thread and many agree")
 
 done("test_deep_root", checks)
