@@ -197,6 +197,9 @@ bool rs_hunt_object(rs_hunt_worker *w, const char *path, const char *shown_path,
 	json_t *ev = json_object();
 	json_object_set_new(ev, "path", json_string(shown_path));
 	json_object_set_new(ev, "size", json_integer((json_int_t)len));
+	const char *filetype = rs_filetype(data, len < 4096 ? len : 4096);
+	if (*filetype)
+		json_object_set_new(ev, "filetype", json_string(filetype));
 	char hexbuf[65];
 	if (!have_md5)
 		digest(EVP_md5(), data, len, md5);
