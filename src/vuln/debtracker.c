@@ -110,7 +110,10 @@ static bool take_value(reader *r, rs_buf *out, size_t max, bool *too_big)
 	if (c != '{' && c != '[') {
 		while ((c = peek(r)) != EOF && c != ',' && c != '}' && c != '\n') {
 			char ch = (char)next(r);
-			rs_buf_append(out, &ch, 1);
+			if (out->len < max)
+				rs_buf_append(out, &ch, 1);
+			else
+				*too_big = true;
 		}
 		return c != EOF;
 	}
