@@ -138,4 +138,35 @@ with Tree() as t:
     code, out, err = run("vuln", "import", t.p("nope.json"), "--db", db)
     ok(code == 2 and "nope.json" in err, f"missing feed: {code} {err}")
 
+# 8. Alpine: origin names, apk versions (-rN, _rc, _p), remediation apk upgrade
+with Tree() as t:
+    import json
+    t.write("root/etc/os-release", 'ID=alpine\nVERSION_ID=3.19.1\n')
+    t.write("root/lib/apk/db/installed",
+            "P:libcrypto3\nV:3.1.4-r5\nA:x86_64\no:openssl\n\n"
+            "P:busybox\nV:1.36.1-r15\nA:x86_64\no:busybox\n\n"
+            "P:musl\nV:1.2.4_git20230717-r4\nA:x86_64\no:musl\n\n")
+
+    def apk_rec(i, eco, pkg, events):
+        return {"id": f"ALPINE-{i}", "aliases": [f"CVE-2031-{i}"],
+                "affected": [{"package": {"ecosystem": eco, "name": pkg},
+                              "ranges": [{"type": "ECOSYSTEM", "events": events}]}]}
+    recs = [
+        apk_rec(1, "Alpine:v3.19", "openssl", [{"introduced": "0"}, {"fixed": "3.1.4-r6"}]),       # affected
+        apk_rec(2, "Alpine:v3.19", "openssl", [{"introduced": "0"}, {"fixed": "3.1.4-r5"}]),       # equal: no
+        apk_rec(3, "Alpine:v3.19", "busybox", [{"introduced": "0"}, {"fixed": "1.36.1-r2"}]),      # r15 > r2: no
+        apk_rec(4, "Alpine:v3.19", "busybox", [{"introduced": "0"}, {"fixed": "1.37.0_rc1-r0"}]),  # affected
+        apk_rec(5, "Alpine:v3.18", "busybox", [{"introduced": "0"}, {"fixed": "9.9-r0"}]),         # other release
+        apk_rec(6, "Alpine:v3.19", "libcrypto3", [{"introduced": "0"}, {"fixed": "9.9-r0"}]),      # binary name: no
+        apk_rec(7, "Alpine:v3.19", "musl", [{"introduced": "0"}, {"fixed": "1.2.4_git20230717-r5"}]),  # affected
+        apk_rec(8, "Alpine:v3.19", "musl", [{"introduced": "0"}, {"fixed": "1.2.4"}]),             # _git > none: no
+    ]
+    t.write("alpine.json", json.dumps(recs))
+    code, out, err = run("vuln", "--root", t.p("root"), "--feed", t.p("alpine.json"), "--no-db", "--format", "jsonl")
+    fs = findings(jsonl(out))
+    got = pairs(fs)
+    ok(got == {("libcrypto3", "CVE-2031-1"), ("busybox", "CVE-2031-4"), ("musl", "CVE-2031-7")},
+       f"alpine: {sorted(got)} {err}")
+    ok(all(f["remediation"] == "apk upgrade " + f["evidence"]["package"] for f in fs), "apk remediation")
+
 done("test_vuln", checks)

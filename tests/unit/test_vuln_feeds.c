@@ -267,6 +267,34 @@ static void test_match_source_names(void **state)
 	rs_vec_free(&pkgs);
 }
 
+/* rpm: looked up by the binary and the source rpm name, with epoch:version-release. */
+static void test_match_rpm_names(void **state)
+{
+	(void)state;
+	rs_vec pkgs, recs, out;
+	rs_vec_init(&pkgs, sizeof(rs_package));
+	rs_vec_init(&recs, sizeof(rs_vuln_record));
+	rs_vec_init(&out, sizeof(rs_vuln_match));
+	rs_package *p = rs_vec_push(&pkgs);
+	*p = (rs_package){ .name = "openssl-libs", .version = "1:3.0.7-27.el9", .source = "openssl",
+			   .source_version = "3.0.7-27.el9", .manager = "rpm" };
+	rs_vuln_record *r = rs_vec_push(&recs);
+	*r = (rs_vuln_record){ .record = "A", .package = "openssl", .cves = "CVE-1", .fixed = "1:3.0.7-28.el9", .status = "affected" };
+	r = rs_vec_push(&recs);
+	*r = (rs_vuln_record){ .record = "B", .package = "openssl-libs", .cves = "CVE-2", .fixed = "1:3.0.7-25.el9", .status = "affected" };
+	r = rs_vec_push(&recs);
+	*r = (rs_vuln_record){ .record = "C", .package = "openssl-libs", .cves = "CVE-3", .fixed = "1:3.0.7-29.el9_4", .status = "affected" };
+	r = rs_vec_push(&recs);
+	*r = (rs_vuln_record){ .record = "D", .package = "openssl", .cves = "CVE-4", .fixed = "3.0.8-1.el9", .status = "affected" };
+	rs_vuln_match_all(&pkgs, &recs, RS_VERSION_RPM, &out);
+	assert_int_equal(out.len, 2);
+	assert_string_equal(((rs_vuln_match *)rs_vec_at(&out, 0))->id, "CVE-1");
+	assert_string_equal(((rs_vuln_match *)rs_vec_at(&out, 1))->id, "CVE-3"); /* CVE-4: epoch 1 > 0 */
+	rs_vuln_matches_free(&out);
+	rs_vec_free(&recs);
+	rs_vec_free(&pkgs);
+}
+
 static void test_ecosystems(void **state)
 {
 	(void)state;
@@ -315,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_cvss),
 		cmocka_unit_test(test_match_version),
 		cmocka_unit_test(test_match_source_names),
+		cmocka_unit_test(test_match_rpm_names),
 		cmocka_unit_test(test_ecosystems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
