@@ -71,9 +71,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX vuln_records_package ON vuln_records(ecosystem, package);",
 	/* v4: the file-integrity baseline of `rasoat fim` (store/fim.c) */
 	"CREATE TABLE fim_baseline ("
-	"  path TEXT PRIMARY KEY,"
+	"  root TEXT NOT NULL, path TEXT NOT NULL,"
 	"  type TEXT, sha256 TEXT, size INTEGER, mode INTEGER, uid INTEGER, gid INTEGER,"
-	"  mtime INTEGER, ctime INTEGER, link TEXT, recorded TEXT"
+	"  mtime INTEGER, ctime INTEGER, link TEXT, recorded TEXT,"
+	"  PRIMARY KEY (root, path)"
+	");"
+	"CREATE TABLE fim_paths ("
+	"  root TEXT NOT NULL, path TEXT NOT NULL, recorded TEXT,"
+	"  PRIMARY KEY (root, path)"
 	");",
 };
 
