@@ -167,11 +167,22 @@ static const char *read_affected(osv_record *rec, const json_t *aff)
 	if (!urgency)
 		urgency = rec->severity_text;
 	const json_t *ranges = json_object_get(aff, "ranges");
-	if (!json_is_array(ranges) || json_array_size(ranges) == 0)
-		return "an affected package without ranges";
+	const json_t *versions = json_object_get(aff, "versions");
 	size_t i;
 	const json_t *range;
 	bool any = false;
+	/* an explicit list of affected versions: each is a one-version range */
+	json_array_foreach(versions, i, range) {
+		const char *v = json_string_value(range);
+		if (!v || !rs_version_valid(scheme, v))
+			return "an impossible version in its versions list";
+		push_range(rec, ecosystem, name, urgency, v, NULL, v);
+		any = true;
+	}
+	if (!json_is_array(ranges) || json_array_size(ranges) == 0) {
+		rec->cvss = saved;
+		return any ? NULL : "an affected package without ranges or versions";
+	}
 	json_array_foreach(ranges, i, range) {
 		const char *type = str_of(range, "type");
 		if (!type || strcmp(type, "ECOSYSTEM"))
@@ -183,7 +194,7 @@ static const char *read_affected(osv_record *rec, const json_t *aff)
 	}
 	rec->cvss = saved;
 	if (!any)
-		return "no ECOSYSTEM range";
+		return "no ECOSYSTEM range or versions";
 	return NULL;
 }
 
@@ -217,6 +228,8 @@ static int read_record(const json_t *obj, const char *name, rs_vuln_record_cb cb
 	};
 	rs_vec_init(&rec.out, sizeof(rs_vuln_record));
 	read_severity(json_object_get(obj, "severity"), &rec.cvss, &rec.severity_text);
+	if (!rec.severity_text) /* GHSA-style {"database_specific": {"severity": "HIGH"}} */
+		rec.severity_text = str_of(json_object_get(obj, "database_specific"), "severity");
 	const char *err = NULL;
 	size_t i;
 	const json_t *aff;

@@ -11,6 +11,7 @@
 #include "store/vulndb.h"
 #include "vuln/vuln.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +39,12 @@ static rs_severity severity_of(double cvss, const char *urgency, int *score)
 		return s;
 	}
 	/* tracker urgencies ("high", "low**", "unimportant"), Ubuntu priorities */
-	const char *u = urgency ? urgency : "";
+	char u[32] = "";
+	for (size_t i = 0; urgency && urgency[i] && i + 1 < sizeof(u); i++)
+		u[i] = (char)tolower((unsigned char)urgency[i]);
 	if (rs_starts_with(u, "critical"))
 		s = RS_SEV_CRITICAL;
-	else if (rs_starts_with(u, "high"))
+	else if (rs_starts_with(u, "high") || rs_starts_with(u, "important"))
 		s = RS_SEV_HIGH;
 	else if (rs_starts_with(u, "low") || rs_starts_with(u, "unimportant") || rs_starts_with(u, "negligible") ||
 		 rs_starts_with(u, "end-of-life"))

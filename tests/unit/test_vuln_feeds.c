@@ -63,6 +63,25 @@ static void test_osv_ranges(void **state)
 	free_records(&v);
 }
 
+/* An explicit "versions" list (no ranges) affects exactly those versions. */
+static void test_osv_versions_list(void **state)
+{
+	(void)state;
+	const char *text = "{\"id\":\"GHSA-1\",\"database_specific\":{\"severity\":\"HIGH\"},"
+			   "\"affected\":[{\"package\":{\"ecosystem\":\"Alpine:v3.19\",\"name\":\"a\"},"
+			   "\"versions\":[\"1.0-r0\",\"1.1-r2\"]}]}";
+	rs_vec v;
+	rs_vec_init(&v, sizeof(rs_vuln_record));
+	assert_int_equal(rs_osv_parse(text, strlen(text), "v.json", collect, &v, NULL), 0);
+	assert_int_equal(v.len, 2);
+	const rs_vuln_record *r = rs_vec_at(&v, 1);
+	assert_string_equal(r->urgency, "HIGH");
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_APK, r, "1.1-r2"), RS_VULN_UNFIXED);
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_APK, r, "1.1-r3"), RS_VULN_NOT_AFFECTED);
+	assert_int_equal(rs_vuln_match_version(RS_VERSION_APK, r, "1.1-r1"), RS_VULN_NOT_AFFECTED);
+	free_records(&v);
+}
+
 static void test_osv_malformed(void **state)
 {
 	(void)state;
@@ -337,6 +356,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_osv_ranges),
+		cmocka_unit_test(test_osv_versions_list),
 		cmocka_unit_test(test_osv_malformed),
 		cmocka_unit_test(test_osv_fixture_folder),
 		cmocka_unit_test(test_tracker),
