@@ -49,13 +49,14 @@ static size_t existing_paths(const rs_host *h, char **out)
 
 static json_t *counts_json(const rs_hunt_counts *c, const rs_hunt_rules *r)
 {
-	json_t *skipped = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	json_t *skipped = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 		"unchanged_since_clean", (json_int_t)c->cached,
 		"package_verified", (json_int_t)c->trusted,
 		"too_large", (json_int_t)c->too_large,
 		"not_regular", (json_int_t)c->not_regular,
 		"symlink", (json_int_t)c->symlinks,
 		"vanished", (json_int_t)c->vanished,
+		"changed_while_read", (json_int_t)c->changed,
 		"unreadable", (json_int_t)c->unreadable,
 		"excluded_pseudo_or_loop", (json_int_t)c->walk_skipped);
 	json_t *errors = json_pack("{s:I,s:I,s:I,s:I,s:I}",

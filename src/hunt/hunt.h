@@ -195,6 +195,7 @@ typedef struct rs_hunt_counts {
 	unsigned long long files, bytes, matched;
 	unsigned long long cached, trusted;          /* skipped as unchanged / package-verified */
 	unsigned long long too_large, not_regular, excluded, pseudo, vanished, unreadable;
+	unsigned long long changed;                  /* size changed while being read */
 	unsigned long long timeouts, too_many_matches, scan_errors;
 	unsigned long long symlinks, walk_errors, walk_skipped;
 	unsigned long long archives, archive_members;

@@ -280,6 +280,8 @@ static void handle(worker *wk, job *j)
 	}
 	c->files++;
 	c->bytes += got;
+	if (got != (size_t)j->st.st_size)
+		c->changed++; /* truncated or rewritten while read: hunted as read, not cached */
 	const rs_pkgfile *pkg = trusted_entry(ws, j->path);
 	bool clean = rs_hunt_object(&wk->hw, j->path, j->path, wk->hw.buf, got, &j->st, pkg, c);
 	if (clean && ws->opts->archives)
