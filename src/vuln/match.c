@@ -109,6 +109,14 @@ char **rs_host_ecosystems(const rs_facts *f, rs_version_scheme *scheme)
 		*scheme = RS_VERSION_DPKG;
 		if (ver && *ver)
 			push_eco(&v, "Debian:", ver);
+		static const char *const codenames[][2] = {
+			{ "9", "stretch" }, { "10", "buster" }, { "11", "bullseye" }, { "12", "bookworm" },
+			{ "13", "trixie" }, { "14", "forky" },
+		};
+		if (!code || !*code) /* older images: the tracker names releases by codename */
+			for (size_t i = 0; ver && i < sizeof(codenames) / sizeof(codenames[0]); i++)
+				if (!strcmp(ver, codenames[i][0]))
+					code = codenames[i][1];
 		if (code && *code)
 			push_eco(&v, "Debian:", code);
 		else if (!ver || !*ver)

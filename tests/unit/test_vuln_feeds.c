@@ -330,6 +330,11 @@ static void test_ecosystems(void **state)
 	assert_false(rs_ecosystem_in("Debian:11", e));
 	assert_false(rs_ecosystem_in("Debian:120", e));
 	rs_ecosystems_free(e);
+	free(f.os_codename);
+	f.os_codename = NULL; /* no VERSION_CODENAME: known from VERSION_ID */
+	e = rs_host_ecosystems(&f, &s);
+	assert_true(rs_ecosystem_in("Debian:bookworm", e));
+	rs_ecosystems_free(e);
 	free(f.os_id);
 	free(f.os_version);
 	f.os_id = rs_strdup("alpine");
