@@ -170,7 +170,6 @@ static void read_package(reader *r, unsigned long line, const char *package, con
 			tracker_warn(r, line, "%s", what);
 			continue;
 		}
-		const char *description = str_of(entry, "description");
 		const char *release;
 		json_t *rel;
 		json_object_foreach((json_t *)releases, release, rel) {
@@ -206,11 +205,9 @@ static void read_package(reader *r, unsigned long line, const char *package, con
 				.cvss = -1,
 				.urgency = (char *)urgency,
 			};
-			char *summary = description ? rs_vuln_short_text(description) : NULL;
-			rec.summary = summary;
+			/* no summary: the description would be repeated for every release of the store */
 			r->stats->records++;
 			int rc = cb(&rec, ctx);
-			free(summary);
 			if (rc) {
 				*stop = true;
 				return;
