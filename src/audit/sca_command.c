@@ -3,11 +3,10 @@
  * command line is split into words (single and double quotes, backslash
  * escapes) and executed directly, without a shell; a rule that needs one
  * says so itself ("c:sh -c '…'"). The child gets a clean environment
- * (PATH, LC_ALL=C), /dev/null as input, its own process group, a timeout
- * after which the group is killed, and its output (stdout and stderr) is
- * bounded. Outputs are cached per scan: many checks run the same command.
+ * (PATH, LC_ALL=C), / as working directory, /dev/null as input, its own
+ * process group, a timeout after which the group is killed, and its output
+ * (stdout and stderr) is bounded. Outputs are cached per scan: many checks run the same command.
  */
-
 #include "audit/sca.h"
 
 #include <errno.h>
@@ -146,6 +145,8 @@ static int run_child(char **argv, const char *prog, int timeout_ms, char **outpu
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
+		if (chdir("/") < 0)
+			_exit(126);
 		int null = open("/dev/null", O_RDONLY);
 		if (null >= 0)
 			dup2(null, 0);
