@@ -141,4 +141,4 @@ with open(out, "w") as f:
 PY
 echo "size: $(du -m "$TMP/tracker.json" | cut -f1) MB"
 t=$(measure "$RASOAT" vuln import "$TMP/tracker.json" --db "$TMP/tracker.db" -q)
-echo "rasoat vuln import (generated tracker JSON): ${t%% *} ms, peak ${t##* } KB"
+echo "rasoat vuln import (generated tracker JSON): ${t%% *} ms, peak ${t##* } KB, store $(du -m "$TMP/tracker.db" | cut -f1) MB"
