@@ -33,9 +33,10 @@ static void usage(void)
 {
 	printf("usage: rasoat hunt PATH... [--rules DIR]... [--full] [--trust-packages] [--db FILE]\n"
 	       "                 [--format text|jsonl|json|html] [-o FILE] [--exclude GLOB]... [--max-size N]\n"
-	       "                 [--threads N] [--one-file-system] [--root DIR]\n\n"
+	       "                 [--threads N] [--one-file-system] [--root DIR] [--no-archives]\n\n"
 	       "Hunts the files under each PATH with the bundled YARA rules and IOCs and those of every\n"
-	       "--rules DIR (see docs/HUNT.md). Other options are those of `rasoat scan --help`.\n");
+	       "--rules DIR (see docs/HUNT.md); --no-archives does not look inside zip, tar, gz, xz.\n"
+	       "Other options are those of `rasoat scan --help`.\n");
 }
 
 int rs_cmd_hunt(int argc, char **argv)
@@ -43,7 +44,7 @@ int rs_cmd_hunt(int argc, char **argv)
 	char **args = rs_calloc((size_t)argc + 2, sizeof(char *));
 	char **paths = rs_calloc((size_t)argc + 1, sizeof(char *));
 	size_t n_args = 0, n_paths = 0;
-	bool trust_given = false, root_given = false, only_options = false;
+	bool trust_given = false, root_given = false, only_options = false, archives = true;
 	int rc = 2;
 	args[n_args++] = argv[0];
 	for (int i = 1; i < argc; i++) {
@@ -59,6 +60,10 @@ int rs_cmd_hunt(int argc, char **argv)
 		}
 		if (only_options || a[0] != '-' || !a[1]) {
 			paths[n_paths++] = rs_strdup(a);
+			continue;
+		}
+		if (!strcmp(a, "--no-archives")) {
+			archives = false;
 			continue;
 		}
 		if (!strcmp(a, "--trust-packages") || !strcmp(a, "--no-trust-packages"))
@@ -92,8 +97,10 @@ int rs_cmd_hunt(int argc, char **argv)
 	if (!trust_given)
 		args[n_args++] = "--no-trust-packages";
 	rs_hunt_set_paths(paths, n_paths);
+	rs_hunt_set_archives(archives);
 	rc = rs_cmd_scan((int)n_args, args);
 	rs_hunt_set_paths(NULL, 0);
+	rs_hunt_set_archives(true);
 out:
 	for (size_t i = 0; i < n_paths; i++)
 		free(paths[i]);

@@ -19,6 +19,12 @@
 static char *const *hunt_paths;
 static size_t hunt_n_paths;
 static bool hunt_paths_set;
+static bool hunt_archives = true;
+
+void rs_hunt_set_archives(bool on)
+{
+	hunt_archives = on;
+}
 
 void rs_hunt_set_paths(char *const *paths, size_t n)
 {
@@ -123,7 +129,7 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	rs_hunt_options opts = {
 		.trusted = pkgs,
 		.cache = cache,
-		.archives = true,
+		.archives = hunt_archives,
 		.timeout = 60,
 	};
 	if (whole_host) {

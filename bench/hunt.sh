@@ -1,0 +1,71 @@
+#!/bin/sh
+# bench/hunt.sh — rasoat's hunt against `yara -r -p 2` on the same work, in
+# one run: signature-base's YARA rules (with THOR's external variables
+# defined, empty, for yara via -d) over /usr/bin and
+# /usr/lib/x86_64-linux-gnu, every file whatever its size, archives not
+# opened. Prints MB/s of each and the ratio, and checks that the (file,
+# rule) match sets are equal: rules that do not use an external variable
+# must match the same files in both; each match of a rule that does use one
+# is re-checked with yara given that file's own values. Then the unchanged
+# rescan (clean-file cache in the store) and its speed-up, then
+# --trust-packages over /usr against the same hunt without it.
+# Usage: bench/hunt.sh [RASOAT]   (default build/rasoat; needs root for /usr)
+set -eu
+RASOAT=${1:-build/rasoat}
+HERE=$(cd "$(dirname "$0")" && pwd)
+SB=${SB:-$HERE/../../shared/corpora/signature-base/yara}
+DIRS=${DIRS:-"/usr/bin /usr/lib/x86_64-linux-gnu"}
+THREADS=${THREADS:-2}
+[ -d "$SB" ] || { echo "signature-base not found at $SB (set SB=DIR)"; exit 2; }
+if ! command -v yara >/dev/null 2>&1; then
+	apt-get install -y yara >/dev/null 2>&1 || true
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export RASOAT_CACHE="$work/rules-cache"
+
+ms() { date +%s%3N; }
+
+# shellcheck disable=SC2086
+hunt() { "$RASOAT" hunt $DIRS --rules "$SB" --no-archives --max-size 4G --threads "$THREADS" \
+	--format jsonl -q --fail-on none "$@"; }
+
+echo "== rules: signature-base ($(ls "$SB" | wc -l) files) over $DIRS"
+t0=$(ms); "$RASOAT" hunt /dev/null --rules "$SB" --no-db -q --fail-on none >/dev/null 2>&1 || true; t1=$(ms)
+echo "rasoat: compile + cache the rule set once:   $((t1 - t0)) ms"
+
+t0=$(ms); hunt --no-db > "$work/rasoat.jsonl"; t1=$(ms)
+r_ms=$((t1 - t0))
+bytes=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["modules"]["hunt"]["bytes"])' "$work/rasoat.jsonl")
+files=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["modules"]["hunt"]["files"])' "$work/rasoat.jsonl")
+echo "rasoat hunt ($THREADS threads, rules from cache): $r_ms ms, $files files, $bytes bytes, $(awk -v b="$bytes" -v t="$r_ms" 'BEGIN{printf "%.1f", b/1e6/(t/1000)}') MB/s"
+
+if command -v yara >/dev/null 2>&1; then
+	# shellcheck disable=SC2046,SC2086
+	t0=$(ms); yara -r -p "$THREADS" -w -d filename= -d filepath= -d extension= -d filetype= -d owner= \
+		$(ls "$SB"/*.yar "$SB"/*.yara 2>/dev/null) $DIRS > "$work/yara.txt" 2>"$work/yara.err" || true; t1=$(ms)
+	y_ms=$((t1 - t0))
+	echo "yara -r -p $THREADS (compiles the sources):       $y_ms ms, $(awk -v b="$bytes" -v t="$y_ms" 'BEGIN{printf "%.1f", b/1e6/(t/1000)}') MB/s"
+	awk -v r="$r_ms" -v y="$y_ms" 'BEGIN { printf "ratio yara/rasoat:                           %.2fx\n", y / r }'
+	python3 "$HERE/hunt_compare.py" "$SB" "$work/rasoat.jsonl" "$work/yara.txt"
+else
+	echo "yara CLI not available (apt-get install yara failed): the peer run and the match comparison are skipped"
+fi
+
+echo "== unchanged rescan (clean-file cache in the store)"
+t0=$(ms); hunt --db "$work/h.db" >/dev/null; t1=$(ms); first=$((t1 - t0))
+t0=$(ms); hunt --db "$work/h.db" > "$work/second.jsonl"; t1=$(ms); second=$((t1 - t0))
+skipped=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["modules"]["hunt"]["skipped_reasons"]["unchanged_since_clean"])' "$work/second.jsonl")
+echo "first hunt with --db:  $first ms"
+echo "second hunt, nothing changed: $second ms ($skipped files skipped as unchanged)"
+awk -v a="$first" -v b="$second" 'BEGIN { if (b > 0) printf "speed-up:              %.1fx\n", a / b }'
+
+echo "== --trust-packages over /usr (package files whose MD5 matches dpkg's record skip YARA)"
+t0=$(ms); "$RASOAT" hunt /usr --rules "$SB" --no-archives --threads "$THREADS" --no-db -q --fail-on none \
+	--format jsonl > "$work/notrust.jsonl"; t1=$(ms); plain=$((t1 - t0))
+t0=$(ms); "$RASOAT" hunt /usr --rules "$SB" --no-archives --threads "$THREADS" --no-db -q --fail-on none \
+	--format jsonl --trust-packages > "$work/trust.jsonl"; t1=$(ms); trusted=$((t1 - t0))
+verified=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["modules"]["hunt"]["skipped_reasons"]["package_verified"])' "$work/trust.jsonl")
+echo "rasoat hunt /usr:                  $plain ms"
+echo "rasoat hunt /usr --trust-packages: $trusted ms ($verified files verified against dpkg md5sums)"
+awk -v a="$plain" -v b="$trusted" 'BEGIN { if (b > 0) printf "speed-up:                          %.1fx\n", a / b }'
