@@ -266,20 +266,22 @@ void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats)
 				      "needs a live host (processes); not available with --root");
 		return;
 	}
-	unsigned long before = scan->module_findings;
+	/* in the order of RULES; check_names also reports odd executable paths */
+	void (*const checks[])(rs_scan *, const rs_process *) = { check_environ, check_maps, check_reverse_shell,
+								  check_web_shell, check_names };
+	unsigned long found[sizeof(checks) / sizeof(checks[0])] = { 0 };
 	pid_t self = getpid();
 	for (size_t i = 0; i < scan->facts->processes.len; i++) {
 		const rs_process *p = rs_vec_at(&scan->facts->processes, i);
 		if (!p->exe || p->pid == self)
 			continue; /* kernel threads, and rasoat itself */
-		check_environ(scan, p);
-		check_maps(scan, p);
-		check_reverse_shell(scan, p);
-		check_web_shell(scan, p);
-		check_names(scan, p);
+		for (size_t k = 0; k < nrules; k++) {
+			unsigned long before = scan->module_findings;
+			checks[k](scan, p);
+			found[k] += scan->module_findings - before;
+		}
 	}
-	bool found = scan->module_findings != before;
 	for (size_t i = 0; i < nrules; i++)
-		rs_scan_check(scan, "rootkit", rules[i][0], rules[i][1], found ? "failed" : "passed",
-			      found ? "see the process findings" : "none found");
+		rs_scan_check(scan, "rootkit", rules[i][0], rules[i][1], found[i] ? "failed" : "passed",
+			      found[i] ? "see the process findings" : "none found");
 }

@@ -1,0 +1,99 @@
+#!/bin/sh
+# bench/deep.sh — rasoat's deep-hunting modules (rootkit, persist,
+# integrity) against the tools responders run for the same work, on this
+# machine, in one run: chkrootkit, rkhunter --check --sk, unhide brute,
+# unhide proc and debsums -s. Prints each time, rasoat's time, and the
+# ratios (integrity vs debsums -s; the three modules vs each peer). Then
+# `chkrootkit -r` and `rasoat --root` on the deep fixture root of the tests,
+# with what each finds. Installs the peers with apt-get when missing. Needs
+# root. Usage: bench/deep.sh [RASOAT]   (default build/rasoat)
+set -eu
+RASOAT=${1:-build/rasoat}
+RUNS=${RUNS:-2}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need chkrootkit || ! need rkhunter || ! need unhide || ! need debsums; then
+	apt-get update -qq >/dev/null 2>&1 || true
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chkrootkit rkhunter unhide debsums >/dev/null
+fi
+
+ms() { date +%s%3N; }
+
+best() { # best of RUNS wall-clock milliseconds of "$@" (the first run also warms the page cache)
+	b=
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		t0=$(ms); "$@" >/dev/null 2>&1 || true; t1=$(ms)
+		d=$((t1 - t0))
+		if [ -z "$b" ] || [ $d -lt "$b" ]; then b=$d; fi
+		i=$((i + 1))
+	done
+	echo "$b"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+
+echo "cores: $(nproc); package files: $(cat /var/lib/dpkg/info/*.md5sums 2>/dev/null | wc -l)"
+debsums_ms=$(best debsums -s)
+integrity_ms=$(best "$RASOAT" scan --only integrity --no-db -q --format jsonl --fail-on none)
+chkrootkit_ms=$(best chkrootkit -q)
+rkhunter_ms=$(best rkhunter --check --sk --nocolors --noappend-log)
+brute_ms=$(best unhide brute)
+proc_ms=$(best unhide proc)
+rootkit_ms=$(best "$RASOAT" scan --only rootkit --no-db -q --format jsonl --fail-on none)
+persist_ms=$(best "$RASOAT" scan --only persist --no-db -q --format jsonl --fail-on none)
+all_ms=$(best "$RASOAT" scan --only rootkit,persist,integrity --no-db -q --format jsonl --fail-on none)
+
+printf '%-44s %8s ms\n' "debsums -s" "$debsums_ms"
+printf '%-44s %8s ms\n' "chkrootkit -q" "$chkrootkit_ms"
+printf '%-44s %8s ms\n' "rkhunter --check --sk" "$rkhunter_ms"
+printf '%-44s %8s ms\n' "unhide brute" "$brute_ms"
+printf '%-44s %8s ms\n' "unhide proc" "$proc_ms"
+printf '%-44s %8s ms\n' "rasoat integrity" "$integrity_ms"
+printf '%-44s %8s ms\n' "rasoat rootkit (hidden pids and ports too)" "$rootkit_ms"
+printf '%-44s %8s ms\n' "rasoat persist" "$persist_ms"
+printf '%-44s %8s ms\n' "rasoat rootkit+persist+integrity (one run)" "$all_ms"
+echo "ratio debsums -s / rasoat integrity:        $(ratio "$debsums_ms" "$integrity_ms")"
+echo "ratio chkrootkit / rasoat three modules:    $(ratio "$chkrootkit_ms" "$all_ms")"
+echo "ratio rkhunter / rasoat three modules:      $(ratio "$rkhunter_ms" "$all_ms")"
+echo "ratio unhide brute / rasoat three modules:  $(ratio "$brute_ms" "$all_ms")"
+echo "ratio debsums -s / rasoat three modules:    $(ratio "$debsums_ms" "$all_ms")"
+seq_ms=$((debsums_ms + chkrootkit_ms + rkhunter_ms + brute_ms + proc_ms))
+echo "ratio all peers in turn / rasoat:           $(ratio "$seq_ms" "$all_ms")"
+
+# What chkrootkit -r and rasoat --root find on the tests' deep fixture root.
+root=$(mktemp -d /tmp/rasoat-deep-bench.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+python3 - "$root" "$HERE" <<'PY'
+import os, sys
+sys.path.insert(0, os.path.join(sys.argv[2], "tests", "e2e"))
+sys.path.insert(0, os.path.join(sys.argv[2], "tests", "fixtures", "deep"))
+import deepfixture
+class T:
+    def __init__(s, p): s.path = p
+    def p(s, rel): return os.path.join(s.path, rel.lstrip("/"))
+    def write(s, rel, content, mode=None):
+        path = s.p(rel); os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f: f.write(content.encode() if isinstance(content, str) else content)
+        if mode is not None: os.chmod(path, mode)
+        return path
+    def mkdir(s, rel, mode=0o755):
+        path = s.p(rel); os.makedirs(path, exist_ok=True); os.chmod(path, mode); return path
+    def symlink(s, rel, target):
+        path = s.p(rel); os.makedirs(os.path.dirname(path), exist_ok=True); os.symlink(target, path); return path
+deepfixture.build(T(sys.argv[1]))
+PY
+echo
+echo "fixture root: $(python3 -c "import sys; sys.path.insert(0, '$HERE/tests/fixtures/deep'); import deepfixture; print(len(deepfixture.PLANTED))") planted artefacts"
+echo "--- chkrootkit -r (lines other than 'not found'/'nothing found'/'not infected'/'not tested') ---"
+chkrootkit -r "$root" 2>&1 | grep -Ev "not found|nothing found|not infected|not tested|no suspect|^ *$|Searching for|Checking \`" | sed "s|$root||g" | head -60 || true
+echo "--- rasoat scan --root (rootkit, persist, integrity) at medium or above ---"
+"$RASOAT" scan --root "$root" --only rootkit,persist,integrity --no-db -q --format jsonl --fail-on none --recent 0 |
+	python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o["type"] == "finding" and o["severity"] in ("medium", "high", "critical"):
+        print(o["severity"], o["rule"], o["evidence"].get("path", ""), ",".join(o["attack"]))
+'
