@@ -30,13 +30,9 @@
 #define MAPS_MAX (8u << 20)
 #define MAX_EXES 4096
 
-typedef struct region {
-	uint64_t start, end;
-} region;
-
 typedef struct mem_iter {
 	int fd;
-	region *regions;
+	rs_mem_region *regions;
 	size_t n, next;
 	YR_MEMORY_BLOCK block;
 	unsigned char *buf;
@@ -61,10 +57,10 @@ static bool wanted(const char *perms, const char *dev, unsigned long inode, cons
 	return perms[1] == 'w';
 }
 
-static size_t parse_maps(char *text, region **out)
+size_t rs_hunt_parse_maps(char *text, rs_mem_region **out)
 {
 	rs_vec v;
-	rs_vec_init(&v, sizeof(region));
+	rs_vec_init(&v, sizeof(rs_mem_region));
 	char *save = NULL;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		uint64_t start, end;
@@ -80,7 +76,7 @@ static size_t parse_maps(char *text, region **out)
 			path++;
 		if (!wanted(perms, dev, inode, path))
 			continue;
-		region *r = rs_vec_push(&v);
+		rs_mem_region *r = rs_vec_push(&v);
 		r->start = start;
 		r->end = end;
 	}
@@ -118,7 +114,7 @@ static YR_MEMORY_BLOCK *next_block(YR_MEMORY_BLOCK_ITERATOR *iterator)
 {
 	mem_iter *it = iterator->context;
 	while (it->next < it->n) {
-		region *r = &it->regions[it->next++];
+		rs_mem_region *r = &it->regions[it->next++];
 		if (it->read >= PROCESS_MAX_BYTES)
 			return NULL;
 		uint64_t size = r->end - r->start;
@@ -180,7 +176,7 @@ static void hunt_memory(rs_hunt_worker *w, long pid, const char *exe, rs_hunt_co
 	if (rs_proc_read(h, rel, MAPS_MAX, &maps, &len) < 0)
 		return; /* gone, or a kernel thread */
 	mem_iter it = { .fd = -1 };
-	it.n = parse_maps(maps, &it.regions);
+	it.n = rs_hunt_parse_maps(maps, &it.regions);
 	free(maps);
 	snprintf(rel, sizeof(rel), "%ld/mem", pid);
 	if (it.n)
