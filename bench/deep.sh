@@ -14,8 +14,15 @@ HERE=$(cd "$(dirname "$0")/.." && pwd)
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need chkrootkit || ! need rkhunter || ! need unhide || ! need debsums; then
-	apt-get update -qq >/dev/null 2>&1 || true
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chkrootkit rkhunter unhide debsums >/dev/null
+	# where apt's unprivileged sandbox user cannot resolve the mirror, retry as root
+	for sandbox in "" "-o APT::Sandbox::User=root"; do
+		# shellcheck disable=SC2086
+		apt-get $sandbox update -qq >/dev/null 2>&1 || true
+		# shellcheck disable=SC2086
+		DEBIAN_FRONTEND=noninteractive apt-get $sandbox install -y -qq chkrootkit rkhunter unhide debsums \
+			>/dev/null 2>&1 || true
+		need chkrootkit && need rkhunter && need unhide && need debsums && break
+	done
 fi
 
 ms() { date +%s%3N; }
