@@ -257,6 +257,31 @@ static void write_module_row(FILE *out, const char *name, const json_t *stats)
 	fputs("</td></tr>\n", out);
 }
 
+/* A module's advice of what to upgrade first (vuln: {"upgrades":[…]}). */
+static void write_upgrades(FILE *out, const json_t *modules)
+{
+	const char *name;
+	const json_t *stats;
+	json_object_foreach((json_t *)modules, name, stats) {
+		const json_t *upgrades = json_object_get(stats, "upgrades");
+		if (!json_is_array(upgrades) || json_array_size(upgrades) == 0)
+			continue;
+		fputs("<h2>Upgrades that clear the most vulnerabilities</h2>\n<table>\n<thead><tr>"
+		      "<th>Package</th><th>Upgrade to</th><th class=\"num\">Clears</th></tr></thead>\n<tbody>\n",
+		      out);
+		size_t i;
+		const json_t *u;
+		json_array_foreach(upgrades, i, u) {
+			fputs("<tr><td><code>", out);
+			rs_html_escape(out, rs_report_str(u, "package"));
+			fputs("</code></td><td><code>", out);
+			rs_html_escape(out, rs_report_str(u, "to"));
+			fprintf(out, "</code></td><td class=\"num\">%lld</td></tr>\n", rs_report_counter(u, "clears"));
+		}
+		fputs("</tbody>\n</table>\n", out);
+	}
+}
+
 static void write_module_card(FILE *out, const json_t *modules)
 {
 	fputs("<div class=\"card\"><h2>Modules</h2>\n<table>\n<thead><tr><th>Module</th>"
@@ -270,7 +295,9 @@ static void write_module_card(FILE *out, const json_t *modules)
 		write_module_row(out, name, stats);
 	if (json_object_size(modules) == 0)
 		fputs("<tr><td colspan=\"9\" class=\"muted\">No module ran.</td></tr>\n", out);
-	fputs("</tbody>\n</table>\n</div>\n", out);
+	fputs("</tbody>\n</table>\n", out);
+	write_upgrades(out, modules);
+	fputs("</div>\n", out);
 }
 
 static void write_evidence(FILE *out, const json_t *evidence)

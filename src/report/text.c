@@ -236,6 +236,37 @@ static void print_modules(const text_state *st, const json_t *modules)
 	fputc('\n', st->out);
 }
 
+/* A module's advice of what to upgrade first (vuln: {"upgrades":[{package,
+ * clears, to}]}), at most ten lines. */
+static void print_upgrades(const text_state *st, const json_t *modules)
+{
+	const char *name;
+	const json_t *stats;
+	json_object_foreach((json_t *)modules, name, stats) {
+		const json_t *upgrades = json_object_get(stats, "upgrades");
+		if (!json_is_array(upgrades) || json_array_size(upgrades) == 0)
+			continue;
+		start_color(st, ANSI_BOLD);
+		fputs("Upgrades that clear the most vulnerabilities\n", st->out);
+		end_color(st);
+		size_t i;
+		const json_t *u;
+		json_array_foreach(upgrades, i, u) {
+			if (i == 10)
+				break;
+			fputs("  ", st->out);
+			put_clean(st->out, rs_report_str(u, "package"));
+			const char *to = rs_report_str(u, "to");
+			if (*to) {
+				fputs(" -> ", st->out);
+				put_clean(st->out, to);
+			}
+			fprintf(st->out, "  (clears %lld)\n", rs_report_counter(u, "clears"));
+		}
+		fputc('\n', st->out);
+	}
+}
+
 static void print_totals(const text_state *st, const rs_summary *s)
 {
 	start_color(st, ANSI_BOLD);
@@ -282,6 +313,7 @@ static int text_end(rs_sink *sink, const rs_summary *summary)
 	if (!st->opts.summary_only)
 		print_findings(st);
 	print_modules(st, summary->modules);
+	print_upgrades(st, summary->modules);
 	print_totals(st, summary);
 	return fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
 }

@@ -127,6 +127,11 @@ static void fill_summary(rs_summary *s, rs_finding **f, size_t count)
 	json_object_set_new(s->modules, "rootkit", module_stats(0, 0, 1, NULL));
 	json_object_set_new(s->modules, "persist", module_stats(0, 0, 1, NULL));
 	json_object_set_new(s->modules, "integrity", module_stats(0, 0, 0, "needs a package database"));
+	json_t *vuln = module_stats(0, 0, 0, NULL);
+	json_object_set_new(vuln, "upgrades",
+			    json_pack("[{s:s, s:i, s:s}, {s:s, s:i, s:s}]", "package", "libssl3", "clears", 7,
+				      "to", "3.0.15-1~deb12u1", "package", "bash<b>", "clears", 1, "to", "5.2.15-3"));
+	json_object_set_new(s->modules, "vuln", vuln);
 }
 
 /* Drives SINK through a whole scan (with the 4 findings, or none) and
@@ -427,6 +432,21 @@ static void test_html_zero_findings(void **state)
 
 /* ---- helpers ---- */
 
+/* The vuln module's advice of what to upgrade first shows in text and HTML. */
+static void test_upgrades_shown(void **state)
+{
+	(void)state;
+	char *text = render_text(false, true, 0);
+	assert_non_null(strstr(text, "Upgrades that clear the most vulnerabilities"));
+	assert_non_null(strstr(text, "libssl3 -> 3.0.15-1~deb12u1  (clears 7)"));
+	free(text);
+	char *html = render_html(true);
+	assert_non_null(strstr(html, "Upgrades that clear the most vulnerabilities"));
+	assert_non_null(strstr(html, "<code>bash&lt;b&gt;</code>"));
+	assert_null(strstr(html, "bash<b>"));
+	free(html);
+}
+
 static void test_clean_and_truncate(void **state)
 {
 	(void)state;
@@ -458,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_html_escapes_host_strings),
 		cmocka_unit_test(test_html_content),
 		cmocka_unit_test(test_html_zero_findings),
+		cmocka_unit_test(test_upgrades_shown),
 		cmocka_unit_test(test_clean_and_truncate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
