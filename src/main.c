@@ -21,7 +21,7 @@ static const command commands[] = {
 	{ "persist", rs_cmd_scan, "run only the persist module (autostart locations)" },
 	{ "integrity", rs_cmd_scan, "run only the integrity module (package file digests)" },
 	{ "hunt", rs_cmd_hunt, "YARA and IOC scan of PATHs (files, directories, images)" },
-	{ "vuln", rs_cmd_vuln, "known-vulnerable packages from an offline feed" },
+	{ "vuln", rs_cmd_vuln, "vulnerable packages: vuln --feed FILE, or vuln import FILE then vuln" },
 	{ "fim", rs_cmd_fim, "file-integrity baseline: fim init | fim check" },
 	{ "facts", rs_cmd_facts, "print the host inventory as one JSON document" },
 	{ "history", rs_cmd_history, "list stored scans" },
