@@ -223,6 +223,8 @@ static void run_policy(audit_run *a, const policy_file *pf)
 		.facts = a->scan->facts,
 		.commands_allowed = pf->trusted || a->scan->config->allow_commands,
 		.missing_not_found = p.missing_not_found,
+		.excludes = a->scan->config->excludes,
+		.n_excludes = a->scan->config->n_excludes,
 		.cmds = a->cmds,
 		.cmd_timeout_ms = SCA_CMD_TIMEOUT_MS,
 	};

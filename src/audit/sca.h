@@ -147,6 +147,8 @@ typedef struct rs_sca_ctx {
 	bool missing_not_found; /* the policy's missing_files: not_found */
 	rs_sca_cmd_cache *cmds; /* outputs of commands already run in this scan */
 	int cmd_timeout_ms;
+	char *const *excludes;  /* exclude globs (configuration, --exclude): d: walks skip these paths */
+	size_t n_excludes;
 } rs_sca_ctx;
 
 typedef struct rs_sca_outcome {

@@ -9,6 +9,7 @@
  */
 #include "audit/sca.h"
 #include "collect/facts.h"
+#include "core/walk.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -156,13 +157,13 @@ static rs_sca_result eval_file(const rs_sca_ctx *ctx, const char *path, const rs
 	if (!tests) {
 		bool exists;
 		if (rs_starts_with(path, "/proc/")) {
-			if (ctx->host->proc_fd < 0) {
+			if (ctx->host->proc_fd < 0 && !ctx->missing_not_found) {
 				*reason = rs_sprintf("%s %s", path, read_error(ENOTSUP));
 				return RS_SCA_INVALID;
 			}
 			char *b = NULL;
 			size_t l = 0;
-			exists = rs_proc_read(ctx->host, path + 6, 1 << 16, &b, &l) == 0;
+			exists = ctx->host->proc_fd >= 0 && rs_proc_read(ctx->host, path + 6, 1 << 16, &b, &l) == 0;
 			free(b);
 		} else {
 			struct stat st;
@@ -176,7 +177,7 @@ static rs_sca_result eval_file(const rs_sca_ctx *ctx, const char *path, const rs
 	char *buf = NULL;
 	size_t len = 0;
 	if (read_target(ctx->host, path, &buf, &len) < 0) {
-		if (errno == ENOENT && ctx->missing_not_found) {
+		if ((errno == ENOENT || errno == ENOTSUP) && ctx->missing_not_found) {
 			*evidence = file_evidence(path, 0, NULL);
 			return RS_SCA_NOT_FOUND;
 		}
@@ -221,7 +222,8 @@ static rs_sca_result walk_dir(dir_walk *w, const char *dir, int depth)
 			continue;
 		char *path = rs_sprintf("%s%s%s", dir, rs_ends_with(dir, "/") ? "" : "/", de->d_name);
 		struct stat st;
-		if (rs_host_lstat(w->ctx->host, path, &st) == 0) {
+		if (!rs_walk_excluded(path, w->ctx->excludes, w->ctx->n_excludes) &&
+		    rs_host_lstat(w->ctx->host, path, &st) == 0) {
 			if (S_ISDIR(st.st_mode)) {
 				if (depth < SCA_MAX_DIR_DEPTH)
 					res = walk_dir(w, path, depth + 1);

@@ -195,6 +195,11 @@ static void test_eval_dirs_and_live_only(void **state)
 	assert_int_equal(eval(f, "d:/etc/modprobe.d -> r:\\.conf$ -> r:^install cramfs /bin/false", &why), RS_SCA_FOUND);
 	assert_int_equal(eval(f, "d:/etc/modprobe.d -> r:\\.conf$ -> r:^install udf", &why), RS_SCA_NOT_FOUND);
 	assert_int_equal(eval(f, "d:/etc -> r:^cramfs\\.conf$", &why), RS_SCA_FOUND); /* recursive */
+	char *const excludes[] = { "/etc/modprobe.d" };
+	f->ctx.excludes = excludes; /* exclude globs keep walks out */
+	f->ctx.n_excludes = 1;
+	assert_int_equal(eval(f, "d:/etc -> r:^cramfs\\.conf$", &why), RS_SCA_NOT_FOUND);
+	f->ctx.n_excludes = 0;
 	assert_int_equal(eval(f, "d:/etc/nothing -> r:\\.conf$ -> r:x", &why), RS_SCA_INVALID);
 	free(why);
 	assert_int_equal(eval(f, "p:sshd", &why), RS_SCA_INVALID);
