@@ -112,6 +112,31 @@ def main():
     else:
         check(r["result"] == "not_applicable" and "'modprobe' not found" in r["reason"], f"modprobe absent: {r}")
 
+    # --rules DIR: SCA-looking files found there, selected by their requirements
+    _, s, _ = audit("--rules", os.path.join(CORPUS, "4.x"))
+    pols = {p["id"]: p for p in s["modules"]["audit"]["policies"]}
+    deb12 = (open("/etc/debian_version").read().startswith("12") if os.path.exists("/etc/debian_version") else False)
+    check(pols["cis_debian12"]["applied"] == deb12, f"cis_debian12 applies on Debian 12 only: {pols['cis_debian12']}")
+    check(pols["sca_distro_independent_linux"]["applied"], "the distribution-independent policy applies")
+    check(pols["rasoat_ssh"]["applied"] == os.path.exists("/etc/ssh/sshd_config"), "bundled policies run beside them")
+
+    # p: rules see the running processes; c: rules of a trusted directory run without --allow-commands
+    t = e2e.Tree("rasoat-audit-live-")
+    t.write("rules/policies/live.yml",
+            "policy: {id: live, regex_type: pcre2}\nchecks:\n"
+            "  - id: 1\n    title: this test runs\n    condition: all\n    rules: ['p:python3']\n"
+            "  - id: 2\n    title: no such process\n    condition: none\n    rules: ['p:no-such-process-rasoat']\n"
+            "  - id: 3\n    title: echo runs\n    condition: all\n    rules: ['c:echo rasoat-ok -> r:^rasoat-ok$']\n"
+            "  - id: 4\n    title: no shell\n    condition: all\n    rules: ['c:echo a | tr a b -> r:^a \\\\| tr a b$']\n")
+    env = dict(os.environ, RASOAT_WAIVERS="/nonexistent", RASOAT_RULES=t.p("rules"))
+    rc, out, err = e2e.run("audit", "--no-db", "--format", "jsonl", "--all", "--fail-on", "none", env=env)
+    c = {l["rule"]: l for l in e2e.jsonl(out) if l["type"] == "check"}
+    check(c["sca:live:1"]["result"] == "passed", f"p:python3 on the live host: {c['sca:live:1']}")
+    check(c["sca:live:2"]["result"] == "passed", f"p: of a missing process: {c['sca:live:2']}")
+    check(c["sca:live:3"]["result"] == "passed", f"c: of a trusted policy runs: {c['sca:live:3']}")
+    check(c["sca:live:4"]["result"] == "passed", f"c: without a shell: the pipe is an argument: {c['sca:live:4']}")
+    check("sca:rasoat_ssh:1001" not in c, "RASOAT_RULES replaces the bundled directory")
+
     # the bundled baseline on the live host: selected by requirements, all results with reasons
     b, s, _ = audit()
     pols = {p["id"]: p for p in s["modules"]["audit"]["policies"]}
