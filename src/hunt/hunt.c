@@ -53,6 +53,30 @@ static size_t existing_paths(const rs_host *h, char **out)
 	return n;
 }
 
+/* The configuration's excludes, and — on the live host — the rule
+ * directories and the rules cache in use: rasoat's own signatures hold
+ * every string its rules look for. */
+static char **hunt_excludes(const rs_scan *scan, char *const *dirs, size_t n_dirs, const char *cache_dir,
+			    size_t *n)
+{
+	const rs_config *config = scan->config;
+	char **out = rs_calloc(config->n_excludes + n_dirs + 2, sizeof(char *));
+	*n = 0;
+	for (size_t i = 0; i < config->n_excludes; i++)
+		out[(*n)++] = rs_strdup(config->excludes[i]);
+	if (strcmp(scan->host->root, "/") != 0)
+		return out;
+	for (size_t i = 0; i < n_dirs + 1; i++) {
+		const char *dir = i < n_dirs ? dirs[i] : cache_dir;
+		char *real = dir ? realpath(dir, NULL) : NULL;
+		if (real && strcmp(real, "/") != 0)
+			out[(*n)++] = real;
+		else
+			free(real);
+	}
+	return out;
+}
+
 static json_t *counts_json(const rs_hunt_counts *c, const rs_hunt_rules *r)
 {
 	json_t *skipped = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
@@ -108,11 +132,16 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	char *cache_dir = rs_hunt_cache_dir();
 	rs_hunt_rules rules;
 	int rc = rs_hunt_rules_load(&rules, dirs, n_dirs, cache_dir);
+	size_t n_excludes = 0;
+	char **excludes = hunt_excludes(scan, dirs, n_dirs, cache_dir, &n_excludes);
 	free(cache_dir);
 	free(dirs);
 	if (rc < 0) {
 		stats->errors++;
 		rs_hunt_rules_free(&rules);
+		for (size_t i = 0; i < n_excludes; i++)
+			free(excludes[i]);
+		free(excludes);
 		return -1;
 	}
 
@@ -129,6 +158,8 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	rs_hunt_options opts = {
 		.trusted = pkgs,
 		.cache = cache,
+		.excludes = excludes,
+		.n_excludes = n_excludes,
 		.archives = hunt_archives,
 		.timeout = 60,
 	};
@@ -160,6 +191,9 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	stats->extra = counts_json(&counts, &rules);
 	rs_filecache_free(cache);
 	rs_pkgfiles_free(pkgs);
+	for (size_t i = 0; i < n_excludes; i++)
+		free(excludes[i]);
+	free(excludes);
 	rs_hunt_rules_free(&rules);
 	return 0;
 }

@@ -211,6 +211,8 @@ typedef struct rs_hunt_options {
 	size_t n_paths;
 	const struct rs_pkgfiles *trusted;  /* package digests to trust, NULL: none */
 	struct rs_filecache *cache;         /* the clean-file cache, NULL: none */
+	char *const *excludes;  /* globs not to walk: the configuration's and rasoat's own rules */
+	size_t n_excludes;
 	bool archives;          /* look inside zip, tar, gz, xz */
 	int timeout;            /* seconds per file */
 } rs_hunt_options;

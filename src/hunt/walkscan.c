@@ -437,8 +437,8 @@ int rs_hunt_files(rs_scan *scan, const rs_hunt_rules *rules, const rs_hunt_optio
 	}
 	rs_walk_options wo = {
 		.one_file_system = scan->config->one_file_system,
-		.excludes = scan->config->excludes,
-		.n_excludes = scan->config->n_excludes,
+		.excludes = opts->excludes,
+		.n_excludes = opts->n_excludes,
 		.errors = &ws.counts.walk_errors,
 		.skipped = &ws.counts.walk_skipped,
 	};
