@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -375,7 +376,11 @@ int rs_sca_policy_load(rs_sca_policy *p, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	char *buf = NULL;
 	size_t len = 0;
-	if (fd < 0 || rs_read_fd(fd, SCA_MAX_POLICY_SIZE, &buf, &len) < 0) {
+	struct stat st;
+	bool regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (fd >= 0 && !regular)
+		errno = EINVAL; /* a FIFO or a device is not a policy */
+	if (!regular || rs_read_fd(fd, SCA_MAX_POLICY_SIZE, &buf, &len) < 0) {
 		rs_warn("%s: cannot read the policy: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
