@@ -159,6 +159,19 @@ def main():
     check(not any(p["applied"] for p in ha["policies"] if p["id"] in ("rasoat_rhel", "rasoat_apache")),
           "requirements keep RHEL and Apache policies off a Debian nginx root")
 
+    # the RHEL family: its policy selects itself, the Debian one does not
+    rw, rh = os.path.join(t.path, "rhel-weak"), os.path.join(t.path, "rhel-hard")
+    make_roots.build_rhel(rw, False)
+    make_roots.build_rhel(rh, True)
+    rwc, _, rws, _ = audit(rw)
+    rhc, _, rhs, _ = audit(rh)
+    for cid in range(7001, 7011):
+        rule = f"sca:rasoat_rhel:{cid}"
+        check(rwc[rule]["result"] == "failed", f"{rule} fails on the weak RHEL root: {rwc[rule]}")
+        check(rhc[rule]["result"] == "passed", f"{rule} passes on the hardened RHEL root: {rhc[rule]}")
+    pols = {p["id"]: p["applied"] for p in rhs["modules"]["audit"]["policies"]}
+    check(pols["rasoat_rhel"] and not pols["rasoat_debian"], f"RHEL policy selected, Debian not: {pols}")
+
     # waivers: reported as waived, expire
     wv = t.write("waivers", "sca:rasoat_ssh:1004 2999-12-31 X11 needed by the CAD team\n"
                             "sca:rasoat_ssh:1003 2000-01-01 expired\n")
