@@ -197,27 +197,41 @@ typedef struct dir_walk {
 	const rs_sca_ctx *ctx;
 	const rs_sca_rule *r;
 	unsigned entries;
-	bool any_file;
+	unsigned found;         /* files that matched (the walk stops at SCA_DIR_MATCHES) */
+	json_t *matches;        /* their paths, for the evidence */
 	char *reason;
-	json_t *evidence;
+	json_t *evidence;       /* of the first match, else of the last file examined */
 } dir_walk;
 
+#define SCA_DIR_MATCHES 20
+
+static void dir_match(dir_walk *w, const char *path, json_t *ev)
+{
+	if (!w->found++) {
+		json_decref(w->evidence);
+		w->evidence = ev;
+	} else {
+		json_decref(ev);
+	}
+	if (!w->matches)
+		w->matches = json_array();
+	json_array_append_new(w->matches, json_string(path) ?: json_string("(not UTF-8)"));
+}
+
+/* Walks DIR; returns INVALID when the top directory cannot be opened, else NOT_FOUND (matches are in W). */
 static rs_sca_result walk_dir(dir_walk *w, const char *dir, int depth)
 {
 	DIR *d = rs_host_opendir(w->ctx->host, dir);
 	if (!d) {
-		if (depth == 0 && errno == ENOENT && w->ctx->missing_not_found)
-			return RS_SCA_NOT_FOUND;
-		if (depth == 0) {
+		if (depth == 0 && !(errno == ENOENT && w->ctx->missing_not_found)) {
 			free(w->reason);
 			w->reason = rs_sprintf("directory %s %s", dir, errno == ENOENT ? "does not exist" : strerror(errno));
 			return RS_SCA_INVALID;
 		}
 		return RS_SCA_NOT_FOUND;
 	}
-	rs_sca_result res = RS_SCA_NOT_FOUND;
 	struct dirent *de;
-	while ((de = readdir(d)) && res != RS_SCA_FOUND && w->entries++ < SCA_MAX_DIR_ENTRIES) {
+	while (w->found < SCA_DIR_MATCHES && (de = readdir(d)) && w->entries++ < SCA_MAX_DIR_ENTRIES) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		char *path = rs_sprintf("%s%s%s", dir, rs_ends_with(dir, "/") ? "" : "/", de->d_name);
@@ -226,34 +240,31 @@ static rs_sca_result walk_dir(dir_walk *w, const char *dir, int depth)
 		    rs_host_lstat(w->ctx->host, path, &st) == 0) {
 			if (S_ISDIR(st.st_mode)) {
 				if (depth < SCA_MAX_DIR_DEPTH)
-					res = walk_dir(w, path, depth + 1);
+					walk_dir(w, path, depth + 1);
 			} else if (S_ISREG(st.st_mode) &&
 				   rs_sca_content_match(&w->r->name, de->d_name, strlen(de->d_name), NULL, NULL)) {
-				w->any_file = true;
 				if (!w->r->has_content) {
-					json_decref(w->evidence);
-					w->evidence = file_evidence(path, 0, NULL);
-					res = RS_SCA_FOUND;
+					dir_match(w, path, file_evidence(path, 0, NULL));
 				} else {
 					char *why = NULL;
 					json_t *ev = NULL;
 					rs_sca_result fr = eval_file(w->ctx, path, &w->r->content, &why, &ev);
 					free(why);
-					if (fr == RS_SCA_FOUND || !w->evidence) {
+					if (fr == RS_SCA_FOUND) {
+						dir_match(w, path, ev);
+					} else if (!w->found && ev) {
 						json_decref(w->evidence);
 						w->evidence = ev;
 					} else {
 						json_decref(ev);
 					}
-					if (fr == RS_SCA_FOUND)
-						res = RS_SCA_FOUND;
 				}
 			}
 		}
 		free(path);
 	}
 	closedir(d);
-	return res;
+	return RS_SCA_NOT_FOUND;
 }
 
 static rs_sca_result eval_dir(const rs_sca_ctx *ctx, const rs_sca_rule *r, const char *dir, char **reason,
@@ -268,7 +279,11 @@ static rs_sca_result eval_dir(const rs_sca_ctx *ctx, const rs_sca_rule *r, const
 	rs_sca_result res = walk_dir(&w, dir, 0);
 	*reason = w.reason;
 	*evidence = w.evidence ? w.evidence : file_evidence(dir, 0, NULL);
-	return res;
+	if (w.found > 1)
+		json_object_set_new(*evidence, "matches", w.matches);
+	else
+		json_decref(w.matches);
+	return w.found ? RS_SCA_FOUND : res;
 }
 
 static const char *base_name(const char *p)

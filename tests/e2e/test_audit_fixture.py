@@ -146,6 +146,8 @@ def main():
     check(f["severity"] == "high" and "PermitRootLogin no" in f["remediation"], "severity and remediation from the policy")
     ev = wf["sca:rasoat_filesystem:4101"]["evidence"]
     check(ev["path"] in ("/etc/app.conf", "/etc/group") and ev["mode"] == "0666", f"world-writable file named: {ev}")
+    check({"/etc/app.conf", "/etc/group", "/etc/nginx/nginx.conf"} <= set(ev.get("matches", [])),
+          f"every world-writable file under /etc listed: {ev}")
     if ROOT:
         check(wf["sca:rasoat_filesystem:4005"]["evidence"]["mode"] == "0644", "mode in the evidence")
 
