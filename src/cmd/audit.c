@@ -5,6 +5,7 @@
  */
 #include "audit/sca.h"
 #include "cmd/cmd.h"
+#include "core/log.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +15,11 @@ int rs_cmd_audit(int argc, char **argv)
 	int files = 0, problems = 0, unreadable = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *file = NULL;
-		if (!strcmp(argv[i], "--lint") && i + 1 < argc)
+		if (!strcmp(argv[i], "--lint") && i + 1 >= argc) {
+			rs_error("--lint needs a policy FILE: rasoat audit --lint FILE");
+			return 2;
+		}
+		if (!strcmp(argv[i], "--lint"))
 			file = argv[++i];
 		else if (!strncmp(argv[i], "--lint=", 7))
 			file = argv[i] + 7;
