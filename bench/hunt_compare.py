@@ -30,7 +30,12 @@ def external_rules(sb):
 
 
 def main():
-    sb, rasoat_out, yara_out = sys.argv[1:4]
+    args = sys.argv[1:]
+    checker = ["yara", "-w"]
+    if args[0] == "--checker":   # a yara_ref binary: "yara_ref 1 -d ... RULES -- PATH"
+        checker = [args[1], "1"]
+        args = args[2:]
+    sb, rasoat_out, yara_out = args[:3]
     uses, where = external_rules(sb)
     ours, evidence = set(), {}
     for line in open(rasoat_out):
@@ -62,17 +67,20 @@ def main():
         ev = evidence[path]
         base = os.path.basename(path)
         dot = base.rfind(".")
-        args = ["yara", "-w", "-d", f"filename={base}", "-d", f"filepath={os.path.dirname(path) or '/'}",
+        args = checker + ["-d", f"filename={base}", "-d", f"filepath={os.path.dirname(path) or '/'}",
                 "-d", f"extension={base[dot:].lower() if dot > 0 else ''}",
                 "-d", f"filetype={ev.get('filetype', '')}", "-d", f"owner={ev.get('owner', '')}",
-                where[rule], path]
+                where[rule]] + (["--"] if checker[0] != "yara" else []) + [path]
         out = subprocess.run(args, capture_output=True, text=True).stdout
         if any(l.split(" ", 1)[0] == rule for l in out.splitlines()):
             confirmed += 1
         else:
             ok = False
             print(f"  not confirmed by yara with the file's externals: {path} {rule}")
-    print(f"external-variable matches by rasoat: {len(ext)}, confirmed by yara with the same values: {confirmed}")
+    print(f"external-variable matches by rasoat: {len(ext)}, confirmed by {os.path.basename(checker[0])} "
+          f"with the same values: {confirmed}")
+    for m in ext[:10]:
+        print(f"  {m}")
     print("match sets equal: " + ("yes" if ok else "NO"))
 
 
