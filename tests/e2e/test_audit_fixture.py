@@ -161,6 +161,19 @@ def main():
     check(not any(p["applied"] for p in ha["policies"] if p["id"] in ("rasoat_rhel", "rasoat_apache")),
           "requirements keep RHEL and Apache policies off a Debian nginx root")
 
+    # the scores are stored with each scan: a trend can be drawn from the store
+    db = os.path.join(t.path, "scans.db")
+    env = dict(os.environ, RASOAT_WAIVERS="/nonexistent")
+    for root in (weak, hard):
+        e2e.run("audit", "--root", root, "--db", db, "-q", "--fail-on", "none", env=env, check_exit=0)
+    rc, out, _ = e2e.run("history", "--db", db, "--format", "jsonl", check_exit=0)
+    stored = {}
+    for scan in e2e.jsonl(out):
+        rc, out2, _ = e2e.run("show", scan["scan"], "--db", db, "--format", "jsonl", check_exit=0)
+        stored[scan["root"]] = e2e.summary(e2e.jsonl(out2))["modules"]["audit"]
+    check(stored[weak]["score"] == wa["score"] and stored[hard]["score"] == 100, f"stored audit scores: {stored}")
+    check(stored[weak]["categories"]["ssh"]["failed"] == wa["categories"]["ssh"]["failed"], "stored categories")
+
     # the RHEL family: its policy selects itself, the Debian one does not
     rw, rh = os.path.join(t.path, "rhel-weak"), os.path.join(t.path, "rhel-hard")
     make_roots.build_rhel(rw, False)
