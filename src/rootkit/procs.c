@@ -3,7 +3,7 @@
  * environment and executable mappings from temporary or hidden places
  * (T1574.006), executables run from /tmp, /var/tmp, /dev/shm or hidden
  * directories, kernel-thread names on processes that have an executable
- * and daemon names on the wrong executable (T1036), shells whose standard
+ * and daemon names on the wrong executable (T1036.004, T1036.005), shells whose standard
  * input or output is a network socket (reverse shell, T1059.004), and web
  * or database servers with a shell child (web shell, T1505.003).
  */
@@ -233,10 +233,32 @@ static void check_names(rs_scan *scan, const rs_process *p)
 				"argv0", argv0);
 		return;
 	}
+	static const char *const daemons[] = { "sshd", "cron", "crond", "systemd", "init", "rsyslogd",
+					       "dbus-daemon", "atd", "udevd", "systemd-udevd", "systemd-journal",
+					       "systemd-logind", "agetty", "nginx", "apache2", "httpd", "mysqld",
+					       "containerd", "dockerd", "kubelet" };
+	const char *base = base_name(p->exe);
+	for (size_t i = 0; i < sizeof(daemons) / sizeof(daemons[0]); i++) {
+		/* comm is the executable's name cut to 15 bytes unless the process renamed itself */
+		if (strcmp(p->comm, daemons[i]) == 0 && strncmp(base, p->comm, strlen(p->comm)) != 0 &&
+		    !(strcmp(p->comm, "systemd") == 0 && strcmp(base, "init") == 0) &&
+		    !(strcmp(p->comm, "init") == 0 && strcmp(base, "systemd") == 0)) {
+			char *why = rs_sprintf("calls itself %s but runs %s", p->comm, p->exe);
+			process_finding(scan, p, "rasoat:process.name_masquerade", RS_SEV_HIGH, why, "T1036.005",
+					"A process that takes a system daemon's name while running another "
+					"program is hiding: dump it (cp /proc/PID/exe FILE), note its "
+					"connections and parent, then stop it.",
+					"comm", p->comm);
+			free(why);
+			return;
+		}
+	}
 	if (temp_place(p->exe)) {
-		process_finding(scan, p, "rasoat:process.exe_temp_path", RS_SEV_HIGH,
+		/* medium: installers and test harnesses do it too; deleted from there is high */
+		process_finding(scan, p, "rasoat:process.exe_temp_path", RS_SEV_MEDIUM,
 				"runs an executable from a temporary directory", "T1036.005",
-				"Copy the executable for analysis, note its connections and parent, then stop it.",
+				"Confirm what started it (its parent, an installer, a build); if nothing you run "
+				"explains it, copy the executable for analysis and stop the process.",
 				NULL, NULL);
 	} else if (hidden_place(p->exe)) {
 		bool home = rs_starts_with(p->exe, "/root/") || rs_starts_with(p->exe, "/home/");
@@ -255,7 +277,7 @@ void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats)
 		{ "rasoat:process.library_suspicious_path", "No process maps code from temporary or hidden places" },
 		{ "rasoat:process.shell_socket_stdio", "No shell talks to a network socket on its standard streams" },
 		{ "rasoat:process.server_shell_child", "No web or database server has a shell child" },
-		{ "rasoat:process.kernel_thread_name", "No process with an executable wears a kernel thread's name" },
+		{ "rasoat:process.kernel_thread_name", "No process with an executable wears a kernel thread's or daemon's name" },
 	};
 	size_t nrules = sizeof(rules) / sizeof(rules[0]);
 	stats->checks += nrules;

@@ -1,7 +1,8 @@
 """Live deep-hunting checks on this machine, each found by pid: a shell whose
 standard input is a loopback TCP socket (reverse shell), a process whose
 argv[0] imitates a kernel thread, and a process started with LD_PRELOAD
-naming a library in a hidden /tmp directory. Everything planted is inert
+naming a library in a hidden /tmp directory, and a bash that renamed itself
+sshd. Everything planted is inert
 (bash waiting on read, copies of sleep(1)), killed and removed at the end.
 Then a clean run of rootkit, persist and integrity on this machine reports
 no high or critical finding."""
@@ -42,7 +43,7 @@ code, out, err = run("scan", "--only", "rootkit,persist,integrity", "--no-db", "
 ok(code == 0, f"clean run exit {code}: {err[-2000:]}")
 bad = [f for f in findings(jsonl(out)) if SEV[f["severity"]] >= SEV["high"]]
 ok(not bad, "high or critical findings on a clean run: " +
-   "; ".join(f"{f['rule']} {f['title']}" for f in bad[:10]))
+   "; ".join(f"{f['rule']} {f['title']} exe={f['evidence'].get('exe')}" for f in bad[:10]))
 
 hidden = tempfile.mkdtemp(prefix=".rasoat-deep-", dir="/tmp")
 procs = []
@@ -59,6 +60,10 @@ try:
     server_side.close()
     kthread = subprocess.Popen(["[kworker/7:2-events]", "300"], executable=SLEEP)
     procs.append(kthread)
+    # a bash that renames itself sshd (as implants do with prctl) and waits
+    renamed = subprocess.Popen([BASH, "-c", "printf sshd > /proc/$$/comm; read -t 300 line"],
+                               stdin=subprocess.PIPE)
+    procs.append(renamed)
     env = dict(os.environ, LD_PRELOAD=os.path.join(hidden, "libhook.so"))
     preload = subprocess.Popen([SLEEP, "300"], env=env, stderr=subprocess.DEVNULL)
     procs.append(preload)
@@ -82,6 +87,9 @@ try:
     ok(f and f[0]["severity"] == "high" and f[0]["evidence"]["ld_preload"].startswith(hidden),
        f"LD_PRELOAD not found: {f}")
     ok("T1574.006" in f[0]["attack"], "preload id")
+    f = by_pid(renamed.pid, "rasoat:process.name_masquerade")
+    ok(f and f[0]["severity"] == "high" and f[0]["evidence"]["comm"] == "sshd" and "T1036.005" in f[0]["attack"],
+       f"daemon-name masquerade not found: {f}")
     # nothing else of ours is reported twice under another rule
     ok(len([x for x in fs if x["evidence"].get("pid") == kthread.pid]) == 1, "one finding for the kworker")
 
