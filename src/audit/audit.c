@@ -285,6 +285,9 @@ static int audit_run_module(rs_scan *scan, rs_module_stats *stats)
 	if (!only_given) {
 		if (bundled)
 			add_dir(&a, bundled, 0, false);
+		else
+			rs_warn("the bundled audit policies were not found (neither $RASOAT_RULES/policies nor "
+				RS_SOURCE_DIR "/rules/policies); set RASOAT_RULES to the rules directory");
 		add_dir(&a, RS_ETC_POLICIES, 0, false);
 		for (size_t i = 0; i < cfg->n_rule_dirs; i++)
 			add_dir(&a, cfg->rule_dirs[i], 2, true);
