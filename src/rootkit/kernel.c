@@ -2,10 +2,12 @@
  * kernel.c — live kernel checks: the taint flags (a module that is
  * out-of-tree, unsigned or force-loaded, T1547.006), loaded modules that
  * /proc/modules and /sys/module disagree about (a module hiding itself,
- * T1014), and network interfaces in promiscuous mode (a sniffer, T1040).
+ * T1014), loaded modules no package ships (modorigin.c), and network interfaces in promiscuous mode (a sniffer, T1040).
  */
+#include "collect/pkgfiles.h"
 #include "core/util.h"
 #include "rootkit/checks.h"
+#include "rootkit/modorigin.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -111,6 +113,49 @@ static void modules(rs_scan *scan)
 		      found ? "modules hide from one of the listings" : "they agree");
 }
 
+/* Loaded modules that no package ships, or that are not in the kernel's tree. */
+static void module_origin(rs_scan *scan)
+{
+	static const char *const rule = "rasoat:kernel.module_origin";
+	static const char *const title = "Every loaded kernel module comes from a package";
+	const rs_vec *mods = &scan->facts->kmodules;
+	rs_mod_tree *tree = mods->len ? rs_mod_tree_load(scan->host, scan->facts->kernel) : NULL;
+	if (!tree) {
+		rs_scan_check(scan, "rootkit", rule, title, mods->len ? "not_applicable" : "passed",
+			      mods->len ? "the running kernel's module tree (/lib/modules/RELEASE) is absent"
+					: "no loadable module is loaded");
+		return;
+	}
+	rs_pkgfiles *pf;
+	rs_pkgfiles_load(scan->host, &pf);
+	unsigned found = 0;
+	for (size_t i = 0; i < mods->len; i++) {
+		const rs_kmodule *m = rs_vec_at(mods, i);
+		char path[512] = "";
+		rs_mod_origin o = rs_mod_origin_of(tree, m->name, pf, path, sizeof(path));
+		if (o != RS_MOD_UNPACKAGED && o != RS_MOD_NOT_IN_TREE)
+			continue;
+		found++;
+		char *t = o == RS_MOD_UNPACKAGED
+			? rs_sprintf("Kernel module %s (%s) is not shipped by any package", m->name, path)
+			: rs_sprintf("Kernel module %s is loaded but is not in the kernel's module tree", m->name);
+		rs_finding *f = rs_finding_new("rootkit", rule, RS_SEV_MEDIUM, -1, t);
+		free(t);
+		rs_finding_set_str(f, "module", m->name);
+		if (path[0])
+			rs_finding_set_str(f, "path", path);
+		rs_finding_add_attack(f, "T1547.006");
+		rs_finding_set_remediation(f, "Find who built or loaded it (DKMS, a vendor driver, modprobe in "
+					      "a unit or rc script); unload and remove a module nobody vouches for "
+					      "after keeping a copy.");
+		rs_scan_emit(scan, f);
+	}
+	rs_pkgfiles_free(pf);
+	rs_mod_tree_free(tree);
+	rs_scan_check(scan, "rootkit", rule, title, found ? "failed" : "passed",
+		      found ? "modules without a package" : "all from packages");
+}
+
 static void promiscuous(rs_scan *scan)
 {
 	static const char *const rule = "rasoat:network.promiscuous";
@@ -151,16 +196,18 @@ void rs_rootkit_kernel(rs_scan *scan, rs_module_stats *stats)
 		{ "rasoat:kernel.taint", "The kernel has no out-of-tree, unsigned or forced module" },
 		{ "rasoat:kernel.hidden_module", "/proc/modules and /sys/module agree" },
 		{ "rasoat:network.promiscuous", "No network interface is in promiscuous mode" },
+		{ "rasoat:kernel.module_origin", "Every loaded kernel module comes from a package" },
 	};
-	stats->checks += 3;
+	stats->checks += 4;
 	if (!scan->host->live) {
-		stats->skipped += 3;
-		for (size_t i = 0; i < 3; i++)
+		stats->skipped += 4;
+		for (size_t i = 0; i < 4; i++)
 			rs_scan_check(scan, "rootkit", rules[i][0], rules[i][1], "not_applicable",
 				      "needs a live host (the running kernel); not available with --root");
 		return;
 	}
 	taint(scan);
 	modules(scan);
+	module_origin(scan);
 	promiscuous(scan);
 }
