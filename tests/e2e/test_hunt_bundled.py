@@ -94,8 +94,12 @@ def main():
         with tarfile.open(t.p("srv/backup/tools.tar.gz"), "w:gz") as tar:
             tar.add(os.path.join(FIXTURES, "revshell.py"), "tools/revshell.py")
 
-        code, out, err = run("hunt", "--root", t.path, "/", "--format", "jsonl", "--no-db",
+        # a hash IOC given with --rules, beside the bundled content
+        iocs = Tree()
+        iocs.write("hash-iocs.txt", "# test\n44d88612fea8a8f36de82e1278abb02f;EICAR test file (MD5)\n")
+        code, out, err = run("hunt", "--root", t.path, "/", "--rules", iocs.path, "--format", "jsonl", "--no-db",
                              "--fail-on", "high", timeout=300)
+        iocs.cleanup()
         lines = jsonl(out)
         fs = findings(lines)
         paths = by_path(fs)
@@ -117,9 +121,9 @@ def main():
         eicar = paths.get("/tmp/eicar.com", [])
         check(len(eicar) == 1, "EICAR found once")
         e = eicar[0]
-        check({"yara:RASOAT_EICAR_Test_File", "ioc-hash:hash-iocs.txt:4"} <= rules_of(e),
+        check({"yara:RASOAT_EICAR_Test_File", "ioc-hash:hash-iocs.txt:2"} <= rules_of(e),
               f"EICAR: YARA rule and hash IOC, got {rules_of(e)}")
-        check(e["rule"] == "ioc-hash:hash-iocs.txt:4" and e["score"] == 100 and e["severity"] == "critical",
+        check(e["rule"] == "ioc-hash:hash-iocs.txt:2" and e["score"] == 100 and e["severity"] == "critical",
               f"EICAR: the strongest sub-score names the finding; THOR combination {e['score']}")
         ev = e["evidence"]
         check(ev["md5"] == "44d88612fea8a8f36de82e1278abb02f" and len(ev["sha256"]) == 64 and ev["size"] == len(EICAR),
@@ -152,11 +156,15 @@ def main():
         check(s["archives"] >= 2 and s["archive_members"] >= 2, "archive counts")
         passed += 3
 
-        # --fail-on critical still fails on EICAR's combined 100; none never fails
-        check(run("hunt", "--root", t.path, "/", "--no-db", "-q", "--fail-on", "none")[0] == 0, "--fail-on none")
+        # without the hash IOC, EICAR is the bundled rule's 50 (low); none never fails
+        code, out, _ = run("hunt", "--root", t.path, "/tmp/eicar.com", "--format", "jsonl", "--no-db", "-q",
+                           "--fail-on", "none")
+        fs = findings(jsonl(out))
+        check(code == 0 and len(fs) == 1 and fs[0]["rule"] == "yara:RASOAT_EICAR_Test_File" and fs[0]["score"] == 50
+              and fs[0]["severity"] == "low", f"--fail-on none; EICAR by the bundled rule alone: {fs}")
         passed += 1
         # a plain path (no --root) is hunted as the real path
-        code, out, _ = run("hunt", t.p("tmp/eicar.com"), "--format", "jsonl", "--no-db", "-q")
+        code, out, _ = run("hunt", t.p("tmp/eicar.com"), "--format", "jsonl", "--no-db", "-q", "--fail-on", "none")
         fs = findings(jsonl(out))
         check(len(fs) == 1 and fs[0]["evidence"]["path"] == os.path.realpath(t.p("tmp/eicar.com")), "hunt FILE")
         code, _, err = run("hunt", "--no-db")
