@@ -40,15 +40,17 @@ if [ "$(id -u)" -ne 0 ] && [ -n "$missing" ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null 2>&1 || true
+# The _apt sandbox user cannot resolve names on some hosts; root can.
+APT="apt-get -o APT::Sandbox::User=root"
+$APT update -qq >/dev/null 2>&1 || true
 if [ -n "$missing" ]; then
 	echo "rasoat: installing$missing" >&2
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	$APT install -y -qq --no-install-recommends $missing >/dev/null
 fi
 if [ -n "$missing_optional" ]; then
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing_optional >/dev/null 2>&1 ||
+	$APT install -y -qq --no-install-recommends $missing_optional >/dev/null 2>&1 ||
 		echo "rasoat: could not install optional$missing_optional; the tests that compare with it are skipped" >&2
 fi
 exit 0
