@@ -273,7 +273,7 @@ static int audit_run_module(rs_scan *scan, rs_module_stats *stats)
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(a.today, sizeof(a.today), "%Y-%m-%d", &tm);
-	rs_waivers_load(&a.waivers);
+	rs_waivers_load(&a.waivers, scan->config->waivers_path);
 	a.score = rs_audit_score_new();
 	a.cmds = rs_sca_cmd_cache_new();
 	a.policies = json_array();

@@ -203,8 +203,9 @@ typedef struct rs_waivers {
 
 /* Parses waiver lines "RULE EXPIRY [host=NAME] REASON". Returns the number of bad lines (warned). */
 int rs_waivers_parse(rs_waivers *w, const char *text, size_t len, const char *name);
-/* Loads $RASOAT_WAIVERS or /etc/rasoat/waivers when it exists. */
-int rs_waivers_load(rs_waivers *w);
+/* Loads CONFIGURED (the config file's waivers key), else $RASOAT_WAIVERS,
+ * else /etc/rasoat/waivers when it exists. */
+int rs_waivers_load(rs_waivers *w, const char *configured);
 void rs_waivers_free(rs_waivers *w);
 /* The waiver covering RULE on HOST at TODAY ("YYYY-MM-DD"), or NULL. *EXPIRED
  * is set when a matching waiver exists but has expired. */

@@ -78,9 +78,11 @@ int rs_waivers_parse(rs_waivers *w, const char *text, size_t len, const char *na
 	return bad;
 }
 
-int rs_waivers_load(rs_waivers *w)
+int rs_waivers_load(rs_waivers *w, const char *configured)
 {
-	const char *path = getenv("RASOAT_WAIVERS");
+	const char *path = configured;
+	if (!path || !*path)
+		path = getenv("RASOAT_WAIVERS");
 	if (!path || !*path)
 		path = RS_DEFAULT_WAIVERS;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);

@@ -41,6 +41,7 @@ void rs_config_free(rs_config *c)
 	free_list(c->rule_dirs, c->n_rule_dirs);
 	free_list(c->feeds, c->n_feeds);
 	free_list(c->policies, c->n_policies);
+	free(c->waivers_path);
 	free(c->pids);
 	free(c->db_path);
 	memset(c, 0, sizeof(*c));
@@ -160,6 +161,11 @@ static const char *apply(rs_config *c, const char *key, const char *value, bool 
 	} else if (!strcmp(key, "one_file_system")) {
 		if (!parse_bool(value, &c->one_file_system))
 			return "not yes or no";
+	} else if (!strcmp(key, "waivers")) {
+		if (!*value)
+			return "an empty path";
+		free(c->waivers_path);
+		c->waivers_path = rs_strdup(value);
 	} else if (!strcmp(key, "recent_days")) {
 		if (!rs_parse_long(value, &n) || n < 0 || n > 36500)
 			return "not a number of days (0 to 36500)";
@@ -209,7 +215,7 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		const char *why = apply(c, key, value, &known);
 		if (!known) {
 			rs_error("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
-				 "threads, fail_on, db, one_file_system, recent_days",
+				 "threads, fail_on, db, one_file_system, recent_days, waivers",
 				 name, lineno, key);
 			bad++;
 		} else if (why) {

@@ -11,6 +11,7 @@
  *   db = PATH               the scan store (default /var/lib/rasoat/rasoat.db)
  *   one_file_system = yes|no  do not cross mount points when walking (default no)
  *   recent_days = N         what counts as a recent change (default 7)
+ *   waivers = PATH          accepted audit checks (default /etc/rasoat/waivers)
  *
  * An unknown key or a bad value is an error naming the file and line.
  */
@@ -37,6 +38,7 @@ typedef struct rs_config {
 	char *db_path;
 	bool one_file_system;
 	int recent_days;
+	char *waivers_path;        /* NULL: $RASOAT_WAIVERS or /etc/rasoat/waivers */
 	/* set from the command line only (per run, not per host) */
 	bool full;                 /* hunt: ignore the clean-file cache */
 	int trust_packages;        /* hunt: skip files matching their package digest; -1 = module default */

@@ -196,6 +196,11 @@ def main():
     check("sca:rasoat_ssh:1004" not in f2, "a waived check is not a finding")
     check(f2["sca:rasoat_ssh:1003"]["evidence"].get("waiver_expired"), "an expired waiver is said so")
     check(s2["modules"]["audit"]["results"]["waived"] == 1, "waived counted")
+    # the same waivers named by the configuration file's waivers key
+    conf = t.write("rasoat.conf", f"waivers = {wv}\n")
+    c3, f3, _, _ = audit(weak, "--config", conf)
+    check("waived until 2999-12-31" in c3["sca:rasoat_ssh:1004"]["reason"] and "sca:rasoat_ssh:1004" not in f3,
+          f"waivers from the config file: {c3['sca:rasoat_ssh:1004']}")
 
     # malformed policies: file, line and check id; the others still run
     good = t.write("pol/good.yml", "policy: {id: good}\nchecks:\n  - id: 1\n    title: root exists\n"
