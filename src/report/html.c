@@ -248,6 +248,8 @@ static void write_module_row(FILE *out, const char *name, const json_t *stats)
 	counter_cell(out, stats, "findings");
 	rs_report_duration(rs_report_counter(stats, "duration_ms"), text, sizeof(text));
 	fprintf(out, "<td class=\"num\">%s</td><td>", text);
+	if (json_is_integer(json_object_get(stats, "score")))
+		fprintf(out, "score %lld/100 ", rs_report_counter(stats, "score"));
 	const char *na = rs_report_str(stats, "not_applicable");
 	if (*na) {
 		fputs("<span class=\"na\">not applicable: ", out);

@@ -213,6 +213,8 @@ static void print_module_row(const text_state *st, const char *name, const json_
 	print_counter(st->out, stats, "findings", 9);
 	rs_report_duration(rs_report_counter(stats, "duration_ms"), duration, sizeof(duration));
 	fprintf(st->out, " %10s", duration);
+	if (json_is_integer(json_object_get(stats, "score")))
+		fprintf(st->out, "  score %lld/100", rs_report_counter(stats, "score"));
 	const char *na = rs_report_str(stats, "not_applicable");
 	if (*na) {
 		fputs("  not applicable: ", st->out);

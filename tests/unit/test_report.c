@@ -122,7 +122,9 @@ static void fill_summary(rs_summary *s, rs_finding **f, size_t count)
 		s->counts[f[i]->severity]++;
 	s->score = rs_score_from_counts(s->counts);
 	s->exit_code = count ? 1 : 0;
-	json_object_set_new(s->modules, "audit", module_stats(0, 0, 1, NULL));
+	json_t *audit = module_stats(0, 0, 1, NULL);
+	json_object_set_new(audit, "score", json_integer(73));
+	json_object_set_new(s->modules, "audit", audit);
 	json_object_set_new(s->modules, "hunt", module_stats(100, 1, 1, NULL));
 	json_object_set_new(s->modules, "rootkit", module_stats(0, 0, 1, NULL));
 	json_object_set_new(s->modules, "persist", module_stats(0, 0, 1, NULL));
@@ -439,11 +441,13 @@ static void test_upgrades_shown(void **state)
 	char *text = render_text(false, true, 0);
 	assert_non_null(strstr(text, "Upgrades that clear the most vulnerabilities"));
 	assert_non_null(strstr(text, "libssl3 -> 3.0.15-1~deb12u1  (clears 7)"));
+	assert_non_null(strstr(text, "score 73/100")); /* the audit module's own score */
 	free(text);
 	char *html = render_html(true);
 	assert_non_null(strstr(html, "Upgrades that clear the most vulnerabilities"));
 	assert_non_null(strstr(html, "<code>bash&lt;b&gt;</code>"));
 	assert_null(strstr(html, "bash<b>"));
+	assert_non_null(strstr(html, "score 73/100"));
 	free(html);
 }
 
