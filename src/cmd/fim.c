@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/finding.h"
 #include "core/host.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "core/walk.h"
@@ -232,6 +233,8 @@ static int check(const rs_host *host, const rs_config *config, rs_store *store, 
 	rs_vec_init(&paths, sizeof(char *));
 	rs_vec_init(&base, sizeof(rs_fim_entry));
 	long long started = rs_monotonic_ms();
+	char started_at[32];
+	rs_now_iso8601(started_at, sizeof(started_at));
 	if (rs_fim_load_paths(store, root, &paths) < 0 || rs_fim_load(store, root, &base) < 0) {
 		rs_vec_free(&paths);
 		return 2;
@@ -278,6 +281,10 @@ static int check(const rs_host *host, const rs_config *config, rs_store *store, 
 	}
 	bool any = o.added || o.removed || o.changed;
 	if (jsonl) {
+		char *hostname = NULL;
+		size_t hlen;
+		if (rs_host_read(host, "/etc/hostname", 256, &hostname, &hlen) < 0)
+			hostname = NULL;
 		json_t *s = json_pack("{s:s, s:s, s:I, s:{s:{s:I, s:I, s:I, s:I, s:I, s:I}}, s:{s:I, s:I, s:I, s:I, s:I}, s:i}",
 				      "type", "summary", "root", root, "duration_ms", (json_int_t)(rs_monotonic_ms() - started),
 				      "modules", "fim", "files", (json_int_t)w.entries.len, "baseline", (json_int_t)base.len,
@@ -287,6 +294,9 @@ static int check(const rs_host *host, const rs_config *config, rs_store *store, 
 				      "high", (json_int_t)o.counts[RS_SEV_HIGH], "medium", (json_int_t)o.counts[RS_SEV_MEDIUM],
 				      "low", (json_int_t)o.counts[RS_SEV_LOW], "info", (json_int_t)o.counts[RS_SEV_INFO],
 				      "exit", any ? 1 : 0);
+		json_object_set_new(s, "host", rs_json_string(hostname ? rs_trim(hostname) : ""));
+		json_object_set_new(s, "started", json_string(started_at));
+		free(hostname);
 		char *line = json_dumps(s, JSON_COMPACT);
 		printf("%s\n", line);
 		free(line);

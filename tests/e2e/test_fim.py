@@ -70,6 +70,7 @@ with Tree() as t, tempfile.TemporaryDirectory() as dbdir:
     for f in fs:
         ok(f["module"] == "fim" and f["attack"], f"finding shape: {f}")
     s = summary(jsonl(out))
+    ok(s["root"] == t.path and s["exit"] == 1 and s["started"].endswith("Z"), f"summary fields {s}")
     ok(s["modules"]["fim"]["added"] == 1 and s["modules"]["fim"]["removed"] == 1 and
        s["modules"]["fim"]["changed"] == 4, f"summary {s}")
 
