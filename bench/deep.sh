@@ -19,7 +19,7 @@ if ! need chkrootkit || ! need rkhunter || ! need unhide || ! need debsums; then
 		# shellcheck disable=SC2086
 		apt-get $sandbox update -qq >/dev/null 2>&1 || true
 		# shellcheck disable=SC2086
-		DEBIAN_FRONTEND=noninteractive apt-get $sandbox install -y -qq chkrootkit rkhunter unhide debsums \
+		DEBIAN_FRONTEND=noninteractive apt-get $sandbox install -y -qq --no-install-recommends chkrootkit rkhunter unhide debsums \
 			>/dev/null 2>&1 || true
 		need chkrootkit && need rkhunter && need unhide && need debsums && break
 	done
