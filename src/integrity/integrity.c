@@ -5,10 +5,13 @@
  * are high, edited configuration files info (medium for PAM, sshd and
  * sudoers), files updated by another package manager low; missing files are
  * reported per package; unowned files in package places (unowned.c).
+ * With a scan store, files unchanged since they last verified are not read
+ * again (store/integrity_cache.h); --full hashes everything.
  */
 #include "core/util.h"
 #include "core/walk.h"
 #include "integrity/integrity.h"
+#include "store/integrity_cache.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -76,7 +79,7 @@ static void progress(void *ctx, size_t done, size_t total)
 	rs_scan_progress(ctx, "integrity: %zu of %zu package files", done, total);
 }
 
-static void report_changed(rs_scan *scan, const rs_pkgfile *pf, const rs_verify_result *r)
+static void report_changed(rs_scan *scan, const rs_verify_item *pf, const rs_verify_result *r)
 {
 	const char *why;
 	rs_severity sev = rs_integrity_changed_severity(pf->path, pf->conffile, r->elf, &why);
@@ -90,7 +93,7 @@ static void report_changed(rs_scan *scan, const rs_pkgfile *pf, const rs_verify_
 	free(t);
 	rs_finding_set_str(f, "path", pf->path);
 	rs_finding_set_str(f, "package", pf->package);
-	rs_finding_set_str(f, "expected_md5", pf->md5);
+	rs_finding_set_str(f, strlen(pf->digest) == 64 ? "expected_sha256" : "expected_md5", pf->digest);
 	if (replaced)
 		rs_finding_set_str(f, "state", "replaced by a symlink or special file");
 	rs_finding_add_attack(f, pf->conffile ? "T1556" : "T1554");
@@ -132,7 +135,7 @@ static void report_group(rs_scan *scan, const char *package, json_t *paths, bool
 
 static int compare_by_package(const void *a, const void *b)
 {
-	const rs_pkgfile *x = *(const rs_pkgfile *const *)a, *y = *(const rs_pkgfile *const *)b;
+	const rs_verify_item *x = a, *y = b;
 	int c = strcmp(x->package, y->package);
 	return c ? c : strcmp(x->path, y->path);
 }
@@ -151,43 +154,50 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	rs_dpkg_filters_init(&filters);
 	stats->errors += (unsigned long long)rs_dpkg_filters_load(&filters, scan->host);
 
-	const rs_pkgfile **files = rs_calloc(total ? total : 1, sizeof(*files));
+	rs_verify_item *files = rs_calloc(total ? total : 1, sizeof(*files));
 	size_t n = 0;
 	for (size_t i = 0; i < total; i++) {
 		const rs_pkgfile *e = rs_pkgfiles_at(pf, i);
 		if (e->md5[0] && !rs_walk_excluded(e->path, scan->config->excludes, scan->config->n_excludes))
-			files[n++] = e;
+			files[n++] = (rs_verify_item){ .path = e->path, .package = e->package,
+						       .digest = e->md5, .conffile = e->conffile };
 	}
 	qsort(files, n, sizeof(*files), compare_by_package);
 	rs_verify_result *results = rs_calloc(n ? n : 1, sizeof(*results));
-	stats->bytes += rs_integrity_verify(scan->host, files, n, scan->config->threads, results, progress, scan);
+	rs_integrity_cache *cache = scan->store ? rs_integrity_cache_load(scan->store, scan->config->full) : NULL;
+	stats->bytes += rs_integrity_verify_items(scan->host, files, n, scan->config->threads, cache, results,
+						  progress, scan);
+	rs_integrity_cache_save(cache);
+	rs_integrity_cache_free(cache);
 	stats->files += n;
 	stats->checks++;
 
-	unsigned long changed = 0, missing = 0, unreadable = 0;
+	unsigned long changed = 0, missing = 0, unreadable = 0, skipped = 0, hashed = 0;
 	json_t *paths = json_array(), *updated = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const rs_verify_result *r = &results[i];
-		if (r->state == RS_FILE_CHANGED && !files[i]->conffile && !r->elf &&
-		    rs_integrity_other_manager(files[i]->path)) {
+		skipped += r->cached;
+		hashed += (r->state == RS_FILE_OK && !r->cached) || r->state == RS_FILE_CHANGED;
+		if (r->state == RS_FILE_CHANGED && !files[i].conffile && !r->elf &&
+		    rs_integrity_other_manager(files[i].path)) {
 			changed++;
-			json_array_append_new(updated, json_string(files[i]->path));
+			json_array_append_new(updated, json_string(files[i].path));
 		} else if (r->state == RS_FILE_CHANGED || r->state == RS_FILE_REPLACED) {
 			changed++;
-			report_changed(scan, files[i], r);
-		} else if (r->state == RS_FILE_MISSING && !rs_dpkg_filters_excluded(&filters, files[i]->path)) {
+			report_changed(scan, &files[i], r);
+		} else if (r->state == RS_FILE_MISSING && !rs_dpkg_filters_excluded(&filters, files[i].path)) {
 			missing++;
-			json_array_append_new(paths, json_string(files[i]->path));
+			json_array_append_new(paths, json_string(files[i].path));
 		} else if (r->state == RS_FILE_UNREADABLE) {
 			unreadable++;
 		}
-		bool last = i + 1 == n || strcmp(files[i + 1]->package, files[i]->package) != 0;
+		bool last = i + 1 == n || strcmp(files[i + 1].package, files[i].package) != 0;
 		if (last && json_array_size(updated)) {
-			report_group(scan, files[i]->package, updated, true);
+			report_group(scan, files[i].package, updated, true);
 			json_array_clear(updated);
 		}
 		if (last && json_array_size(paths)) {
-			report_group(scan, files[i]->package, paths, false);
+			report_group(scan, files[i].package, paths, false);
 			json_array_clear(paths);
 		}
 	}
@@ -200,9 +210,10 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 		      "Package files match the digests the package database recorded",
 		      changed || missing ? "failed" : "passed", reason);
 	rs_integrity_unowned(scan, stats, pf);
-	stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I}", "package_files", (json_int_t)n,
+	stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "package_files", (json_int_t)n,
 				 "changed", (json_int_t)changed, "missing", (json_int_t)missing,
 				 "unreadable", (json_int_t)unreadable,
+				 "hashed", (json_int_t)hashed, "skipped_unchanged", (json_int_t)skipped,
 				 "packages", (json_int_t)rs_pkgfiles_packages(pf));
 	free(results);
 	free(files);

@@ -25,8 +25,29 @@ typedef enum rs_file_state {
 typedef struct rs_verify_result {
 	rs_file_state state;
 	bool elf;            /* starts with the ELF magic */
+	bool cached;         /* OK because unchanged since verified (not read) */
 	unsigned long long bytes;
 } rs_verify_result;
+
+/* A file to verify: its path on the scanned system, owner, the digest the
+ * package database recorded (hex: 32 digits MD5, 64 SHA-256). */
+typedef struct rs_verify_item {
+	const char *path;
+	const char *package;
+	const char *digest;
+	bool conffile;
+} rs_verify_item;
+
+struct rs_integrity_cache;
+
+/* Verifies the N ITEMS against their recorded digests with THREADS workers
+ * (0: one per core). With CACHE (may be NULL), files unchanged since they
+ * last verified are not read (RESULTS[i].cached) and files that verify are
+ * added to it. Returns the bytes read. */
+unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verify_item *items, size_t n,
+					     int threads, struct rs_integrity_cache *cache,
+					     rs_verify_result *results,
+					     void (*progress)(void *ctx, size_t done, size_t total), void *ctx);
 
 /* Verifies the N files in FILES against their recorded MD5 with THREADS
  * workers (0: one per core), reading each once through rs_host_open.

@@ -2,11 +2,16 @@
  * verify.c — the digest check behind the integrity module: every package
  * file with a recorded MD5 is read once, bounded, through rs_host_open (no
  * FIFO or device is ever opened, nothing leaves the root), hashed with
- * OpenSSL EVP, and compared; worker threads take files from a shared
- * counter so that a few large files do not hold the others up.
+ * OpenSSL EVP (MD5 or SHA-256, by the recorded digest's length), and
+ * compared; worker threads take files from a shared counter so that a few
+ * large files do not hold the others up. With a verified-digest cache
+ * (store/integrity_cache.h) a file whose device, inode, size, mtime and
+ * ctime are those it had when it last matched the same digest is opened
+ * (for fstat) but not read.
  */
 #include "core/util.h"
 #include "integrity/integrity.h"
+#include "store/integrity_cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +28,10 @@
 
 typedef struct verify_job {
 	const rs_host *host;
-	const rs_pkgfile *const *files;
+	const rs_verify_item *items;
 	size_t n;
+	rs_integrity_cache *cache;
+	const char *key_prefix;   /* the root, "" for the live host: cache keys are host paths */
 	rs_verify_result *results;
 	atomic_size_t next;
 	atomic_size_t done;
@@ -42,28 +49,39 @@ static int hex_value(char c)
 	return -1;
 }
 
-static bool digest_equals(const unsigned char *md, const char *hex)
+static bool digest_equals(const unsigned char *md, unsigned len, const char *hex)
 {
-	for (int i = 0; i < 16; i++) {
+	if (strlen(hex) != 2 * (size_t)len)
+		return false;
+	for (unsigned i = 0; i < len; i++) {
 		int hi = hex_value(hex[2 * i]), lo = hi < 0 ? -1 : hex_value(hex[2 * i + 1]);
 		if (lo < 0 || md[i] != (unsigned char)(hi << 4 | lo))
 			return false;
 	}
-	return hex[32] == '\0';
+	return true;
 }
 
 static void verify_one(verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char *buf)
 {
-	const rs_pkgfile *pf = job->files[i];
+	const rs_verify_item *item = &job->items[i];
 	rs_verify_result *r = &job->results[i];
 	struct stat st;
-	int fd = rs_host_open(job->host, pf->path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
+	int fd = rs_host_open(job->host, item->path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
 	if (fd < 0) {
 		r->state = errno == ENOENT || errno == ENOTDIR ? RS_FILE_MISSING
 			   : errno == ELOOP || errno == EINVAL ? RS_FILE_REPLACED : RS_FILE_UNREADABLE;
 		return;
 	}
-	EVP_DigestInit_ex(ctx, EVP_md5(), NULL);
+	char key[8192];
+	bool keyed = job->cache &&
+		     (size_t)snprintf(key, sizeof(key), "%s%s", job->key_prefix, item->path) < sizeof(key);
+	if (keyed && rs_integrity_cache_unchanged(job->cache, key, &st, item->digest)) {
+		close(fd);
+		r->state = RS_FILE_OK;
+		r->cached = true;
+		return;
+	}
+	EVP_DigestInit_ex(ctx, strlen(item->digest) == 64 ? EVP_sha256() : EVP_md5(), NULL);
 	unsigned long long total = 0;
 	bool ok = true;
 	for (;;) {
@@ -95,7 +113,9 @@ static void verify_one(verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned len = 0;
 	EVP_DigestFinal_ex(ctx, md, &len);
-	r->state = len == 16 && digest_equals(md, pf->md5) ? RS_FILE_OK : RS_FILE_CHANGED;
+	r->state = digest_equals(md, len, item->digest) ? RS_FILE_OK : RS_FILE_CHANGED;
+	if (r->state == RS_FILE_OK && keyed)
+		rs_integrity_cache_add(job->cache, key, &st, item->digest);
 }
 
 static void *worker(void *arg)
@@ -115,11 +135,12 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-unsigned long long rs_integrity_verify(const rs_host *host, const rs_pkgfile *const *files, size_t n,
-				       int threads, rs_verify_result *results,
-				       void (*progress)(void *ctx, size_t done, size_t total), void *pctx)
+unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verify_item *items, size_t n,
+					     int threads, rs_integrity_cache *cache, rs_verify_result *results,
+					     void (*progress)(void *ctx, size_t done, size_t total), void *pctx)
 {
-	verify_job job = { .host = host, .files = files, .n = n, .results = results };
+	verify_job job = { .host = host, .items = items, .n = n, .results = results, .cache = cache,
+			   .key_prefix = strcmp(host->root, "/") ? host->root : "" };
 	atomic_init(&job.next, 0);
 	atomic_init(&job.done, 0);
 	atomic_init(&job.bytes, 0);
@@ -148,4 +169,17 @@ unsigned long long rs_integrity_verify(const rs_host *host, const rs_pkgfile *co
 	for (int t = 0; t < started; t++)
 		pthread_join(tids[t], NULL);
 	return atomic_load(&job.bytes);
+}
+
+unsigned long long rs_integrity_verify(const rs_host *host, const rs_pkgfile *const *files, size_t n,
+				       int threads, rs_verify_result *results,
+				       void (*progress)(void *ctx, size_t done, size_t total), void *pctx)
+{
+	rs_verify_item *items = rs_calloc(n ? n : 1, sizeof(*items));
+	for (size_t i = 0; i < n; i++)
+		items[i] = (rs_verify_item){ .path = files[i]->path, .package = files[i]->package,
+					     .digest = files[i]->md5, .conffile = files[i]->conffile };
+	unsigned long long bytes = rs_integrity_verify_items(host, items, n, threads, NULL, results, progress, pctx);
+	free(items);
+	return bytes;
 }

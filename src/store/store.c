@@ -80,6 +80,15 @@ static const char *const migrations[] = {
 	"  root TEXT NOT NULL, path TEXT NOT NULL, recorded TEXT,"
 	"  PRIMARY KEY (root, path)"
 	");",
+	/* v5: the integrity module's verified-digest cache (store/integrity_cache.c):
+	 * a package file verified against a recorded digest is not re-read while
+	 * unchanged */
+	"CREATE TABLE integrity_cache ("
+	"  path TEXT PRIMARY KEY,"
+	"  dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,"
+	"  digest TEXT NOT NULL,"
+	"  verified TEXT"
+	");",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
