@@ -1,7 +1,8 @@
 /*
  * integrity.c — the integrity module: every file of every installed
  * package checked against the digest the package database recorded (dpkg
- * md5sums), in parallel, like `debsums -s`; changed binaries and libraries
+ * md5sums; rpm file digests, MD5 or SHA-256), in parallel, like `debsums -s`
+ * and `rpm -Va`; changed binaries and libraries
  * are high, edited configuration files info (medium for PAM, sshd and
  * sudoers), files updated by another package manager low; missing files are
  * reported per package; unowned files in package places (unowned.c).
@@ -10,6 +11,7 @@
  */
 #include "core/util.h"
 #include "core/walk.h"
+#include "collect/rpmfiles.h"
 #include "integrity/integrity.h"
 #include "store/integrity_cache.h"
 
@@ -102,7 +104,7 @@ static void report_changed(rs_scan *scan, const rs_verify_item *pf, const rs_ver
 	rs_finding_set_remediation(f, pf->conffile
 		? "Review the change (diff against the packaged file: apt-get download PKG; dpkg-deb -x); "
 		  "revert what you did not make."
-		: "Keep a copy for analysis, reinstall the package (apt-get install --reinstall PKG) and "
+		: "Keep a copy for analysis, reinstall the package (apt-get install --reinstall PKG; dnf reinstall PKG) and "
 		  "find out how the file was replaced.");
 	rs_finding_add_reference(f, "https://attack.mitre.org/techniques/T1554/");
 	rs_scan_emit(scan, f);
@@ -128,7 +130,7 @@ static void report_group(rs_scan *scan, const char *package, json_t *paths, bool
 	rs_finding_set_remediation(f, updated
 		? "Confirm the updater (npm -g ls, the SDK's own update log); reinstall the package if "
 		  "nothing you run explains the change."
-		: "Reinstall the package (apt-get install --reinstall PKG) unless the "
+		: "Reinstall the package (apt-get install --reinstall PKG; dnf reinstall PKG) unless the "
 		  "files were removed on purpose (then add a dpkg path-exclude).");
 	rs_scan_emit(scan, f);
 }
@@ -145,8 +147,12 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	rs_pkgfiles *pf;
 	stats->errors += (unsigned long long)rs_pkgfiles_load(scan->host, &pf);
 	size_t total = rs_pkgfiles_count(pf);
-	if (total == 0) {
-		stats->not_applicable = "no package file database (dpkg info lists) on this host";
+	rs_vec rpm_files;
+	rs_vec_init(&rpm_files, sizeof(rs_rpm_file));
+	stats->errors += (unsigned long long)rs_rpm_files_load(scan->host, &rpm_files);
+	if (total == 0 && rpm_files.len == 0) {
+		stats->not_applicable = "no package file database (dpkg info lists, rpmdb.sqlite) on this host";
+		rs_rpm_files_free(&rpm_files);
 		rs_pkgfiles_free(pf);
 		return 0;
 	}
@@ -154,8 +160,14 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	rs_dpkg_filters_init(&filters);
 	stats->errors += (unsigned long long)rs_dpkg_filters_load(&filters, scan->host);
 
-	rs_verify_item *files = rs_calloc(total ? total : 1, sizeof(*files));
+	rs_verify_item *files = rs_calloc(total + rpm_files.len + 1, sizeof(*files));
 	size_t n = 0;
+	for (size_t i = 0; i < rpm_files.len; i++) {
+		const rs_rpm_file *e = rs_vec_at(&rpm_files, i);
+		if (!rs_walk_excluded(e->path, scan->config->excludes, scan->config->n_excludes))
+			files[n++] = (rs_verify_item){ .path = e->path, .package = e->package,
+						       .digest = e->digest, .conffile = e->conffile };
+	}
 	for (size_t i = 0; i < total; i++) {
 		const rs_pkgfile *e = rs_pkgfiles_at(pf, i);
 		if (e->md5[0] && !rs_walk_excluded(e->path, scan->config->excludes, scan->config->n_excludes))
@@ -209,15 +221,18 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	rs_scan_check(scan, "integrity", "rasoat:integrity.package_file_changed",
 		      "Package files match the digests the package database recorded",
 		      changed || missing ? "failed" : "passed", reason);
-	rs_integrity_unowned(scan, stats, pf);
+	if (total)   /* unowned.c knows dpkg's lists only */
+		rs_integrity_unowned(scan, stats, pf);
 	stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "package_files", (json_int_t)n,
 				 "changed", (json_int_t)changed, "missing", (json_int_t)missing,
 				 "unreadable", (json_int_t)unreadable,
 				 "hashed", (json_int_t)hashed, "skipped_unchanged", (json_int_t)skipped,
 				 "packages", (json_int_t)rs_pkgfiles_packages(pf));
+	json_object_set_new(stats->extra, "rpm_files", json_integer((json_int_t)rpm_files.len));
 	free(results);
 	free(files);
 	rs_dpkg_filters_free(&filters);
+	rs_rpm_files_free(&rpm_files);
 	rs_pkgfiles_free(pf);
 	return 0;
 }
