@@ -3,7 +3,10 @@
 # integrity) against the tools responders run for the same work, on this
 # machine, in one run: chkrootkit, rkhunter --check --sk, unhide brute,
 # unhide proc and debsums -s. Prints each time, rasoat's time, and the
-# ratios (integrity vs debsums -s; the three modules vs each peer). Then
+# ratios (integrity vs debsums -s; the three modules vs each peer), with
+# --no-db, then with a scan store: the first run (empty verified-digest
+# cache: every package file is hashed) and the cached run (files unchanged
+# since they verified are not read). Then
 # `chkrootkit -r` and `rasoat --root` on the deep fixture root of the tests,
 # with what each finds. Installs the peers with apt-get when missing. Needs
 # root. Usage: bench/deep.sh [RASOAT]   (default build/rasoat)
@@ -52,6 +55,16 @@ rootkit_ms=$(best "$RASOAT" scan --only rootkit --no-db -q --format jsonl --fail
 persist_ms=$(best "$RASOAT" scan --only persist --no-db -q --format jsonl --fail-on none)
 all_ms=$(best "$RASOAT" scan --only rootkit,persist,integrity --no-db -q --format jsonl --fail-on none)
 
+# With a scan store: one first run on an empty store, then the best cached run.
+dbdir=$(mktemp -d /tmp/rasoat-deep-db.XXXXXX)
+root=
+trap 'rm -rf "$dbdir" ${root:+"$root"}' EXIT
+once() { t0=$(ms); "$@" >/dev/null 2>&1 || true; t1=$(ms); echo $((t1 - t0)); }
+integrity_first_ms=$(once "$RASOAT" scan --only integrity --db "$dbdir/i.db" -q --format jsonl --fail-on none)
+integrity_cached_ms=$(best "$RASOAT" scan --only integrity --db "$dbdir/i.db" -q --format jsonl --fail-on none)
+all_first_ms=$(once "$RASOAT" scan --only rootkit,persist,integrity --db "$dbdir/a.db" -q --format jsonl --fail-on none)
+all_cached_ms=$(best "$RASOAT" scan --only rootkit,persist,integrity --db "$dbdir/a.db" -q --format jsonl --fail-on none)
+
 printf '%-44s %8s ms\n' "debsums -s" "$debsums_ms"
 printf '%-44s %8s ms\n' "chkrootkit -q" "$chkrootkit_ms"
 printf '%-44s %8s ms\n' "rkhunter --check --sk" "$rkhunter_ms"
@@ -61,6 +74,10 @@ printf '%-44s %8s ms\n' "rasoat integrity" "$integrity_ms"
 printf '%-44s %8s ms\n' "rasoat rootkit (hidden pids and ports too)" "$rootkit_ms"
 printf '%-44s %8s ms\n' "rasoat persist" "$persist_ms"
 printf '%-44s %8s ms\n' "rasoat rootkit+persist+integrity (one run)" "$all_ms"
+printf '%-44s %8s ms\n' "rasoat integrity, first run with --db" "$integrity_first_ms"
+printf '%-44s %8s ms\n' "rasoat integrity, cached run" "$integrity_cached_ms"
+printf '%-44s %8s ms\n' "rasoat three modules, first run with --db" "$all_first_ms"
+printf '%-44s %8s ms\n' "rasoat three modules, cached run" "$all_cached_ms"
 echo "ratio debsums -s / rasoat integrity:        $(ratio "$debsums_ms" "$integrity_ms")"
 echo "ratio chkrootkit / rasoat three modules:    $(ratio "$chkrootkit_ms" "$all_ms")"
 echo "ratio rkhunter / rasoat three modules:      $(ratio "$rkhunter_ms" "$all_ms")"
@@ -68,10 +85,15 @@ echo "ratio unhide brute / rasoat three modules:  $(ratio "$brute_ms" "$all_ms")
 echo "ratio debsums -s / rasoat three modules:    $(ratio "$debsums_ms" "$all_ms")"
 seq_ms=$((debsums_ms + chkrootkit_ms + rkhunter_ms + brute_ms + proc_ms))
 echo "ratio all peers in turn / rasoat:           $(ratio "$seq_ms" "$all_ms")"
+echo "cached: debsums -s / rasoat integrity:       $(ratio "$debsums_ms" "$integrity_cached_ms")"
+echo "cached: chkrootkit / rasoat three modules:   $(ratio "$chkrootkit_ms" "$all_cached_ms")"
+echo "cached: rkhunter / rasoat three modules:     $(ratio "$rkhunter_ms" "$all_cached_ms")"
+echo "cached: unhide brute / rasoat three modules: $(ratio "$brute_ms" "$all_cached_ms")"
+echo "cached: unhide proc / rasoat three modules:  $(ratio "$proc_ms" "$all_cached_ms")"
+echo "cached: debsums -s / rasoat three modules:   $(ratio "$debsums_ms" "$all_cached_ms")"
 
 # What chkrootkit -r and rasoat --root find on the tests' deep fixture root.
 root=$(mktemp -d /tmp/rasoat-deep-bench.XXXXXX)
-trap 'rm -rf "$root"' EXIT
 python3 - "$root" "$HERE" <<'PY'
 import os, sys
 sys.path.insert(0, os.path.join(sys.argv[2], "tests", "e2e"))
