@@ -6,6 +6,7 @@
  * owning user's name, else the uid).
  */
 #include "hunt/hunt.h"
+#include "collect/facts.h"
 
 #include <ctype.h>
 #include <pwd.h>
@@ -118,15 +119,21 @@ void rs_externals_fill(rs_externals *e, const char *path, const unsigned char *h
 	copy(e->owner, sizeof(e->owner), owner, strlen(owner));
 }
 
-void rs_owner_name(uid_t uid, rs_owner_cache *cache, char *out, size_t size)
+void rs_owner_name(uid_t uid, const rs_facts *facts, rs_owner_cache *cache, char *out, size_t size)
 {
 	if (cache->valid && cache->uid == uid) {
 		snprintf(out, size, "%s", cache->name);
 		return;
 	}
+	/* The scanned system's accounts name the owner (an image's passwd, not
+	 * the scanning machine's); the live host also asks NSS for users that
+	 * /etc/passwd does not list (LDAP, SSSD). */
+	const rs_user *u = facts ? rs_facts_user_by_uid(facts, uid) : NULL;
 	struct passwd pw, *res = NULL;
 	char buf[1024];
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+	if (u && u->name)
+		snprintf(cache->name, sizeof(cache->name), "%s", u->name);
+	else if ((!facts || facts->live) && getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
 		snprintf(cache->name, sizeof(cache->name), "%s", pw.pw_name);
 	else
 		snprintf(cache->name, sizeof(cache->name), "%u", (unsigned)uid);

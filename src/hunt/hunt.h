@@ -139,7 +139,10 @@ typedef struct rs_owner_cache {
 	bool valid;
 	char name[64];
 } rs_owner_cache;
-void rs_owner_name(uid_t uid, rs_owner_cache *cache, char *out, size_t size);
+struct rs_facts;
+/* The name of UID as the scanned system knows it (its accounts facts; on the
+ * live host also NSS), else the number. Caches the last answer. */
+void rs_owner_name(uid_t uid, const struct rs_facts *facts, rs_owner_cache *cache, char *out, size_t size);
 /* THOR's file type name for the content that starts with HEAD ("ELF", "EXE",
  * "ZIP", "PHP", ...), or "" when none is recognised. */
 const char *rs_filetype(const unsigned char *head, size_t len);

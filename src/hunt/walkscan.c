@@ -170,7 +170,7 @@ bool rs_hunt_object(rs_hunt_worker *w, const char *path, const char *shown_path,
 	} else if (w->n_scanners) {
 		char owner[64] = "";
 		if (st)
-			rs_owner_name(st->st_uid, &w->owners, owner, sizeof(owner));
+			rs_owner_name(st->st_uid, w->scan->facts, &w->owners, owner, sizeof(owner));
 		rs_externals ext;
 		rs_externals_fill(&ext, shown_path, data, len < 4096 ? len : 4096, owner);
 		int rc = rs_yara_scan_buffer(w->scanners, w->n_scanners, data, len, &ext, &w->hits);
@@ -213,7 +213,7 @@ bool rs_hunt_object(rs_hunt_worker *w, const char *path, const char *shown_path,
 	json_object_set_new(ev, "sha256", json_string(hexbuf));
 	if (st) {
 		char owner[64], buf[32];
-		rs_owner_name(st->st_uid, &w->owners, owner, sizeof(owner));
+		rs_owner_name(st->st_uid, w->scan->facts, &w->owners, owner, sizeof(owner));
 		json_object_set_new(ev, "owner", json_string(owner));
 		json_object_set_new(ev, "uid", json_integer(st->st_uid));
 		snprintf(buf, sizeof(buf), "%04o", (unsigned)(st->st_mode & 07777));
