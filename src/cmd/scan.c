@@ -42,7 +42,7 @@ static void usage(FILE *out, const char *cmd)
 		"  --html FILE         also write an HTML report to FILE\n"
 		"  --summary           text: counts and score only\n"
 		"  --all               also every evaluated check (passed, failed, not applicable)\n"
-		"  --full              hunt: rescan files the clean-file cache would skip\n"
+		"  --full              hunt, integrity: re-read files their caches would skip as unchanged\n"
 		"  --trust-packages    hunt: skip files whose digest matches their package (default on)\n"
 		"  --no-trust-packages hunt: scan package files too\n"
 		"  --pid PID           hunt: scan only this process's memory (repeatable)\n"
