@@ -41,10 +41,20 @@ def summary(lines):
 
 
 class Tree:
-    """A temporary directory tree, removed at exit."""
+    """A temporary directory tree, removed by cleanup(), at the end of a
+    `with` block, or by Tree.remove_all()."""
+
+    made = []
 
     def __init__(self, prefix="rasoat-e2e-"):
         self.path = tempfile.mkdtemp(prefix=prefix)
+        Tree.made.append(self)
+
+    @classmethod
+    def remove_all(cls):
+        for t in cls.made:
+            t.cleanup()
+        cls.made = []
 
     def p(self, rel):
         return os.path.join(self.path, rel.lstrip("/"))

@@ -261,4 +261,7 @@ def main():
     print(f"test_audit_fixture: {passed} passed, 0 failed")
 
 
-main()
+try:
+    main()
+finally:
+    e2e.Tree.remove_all()

@@ -160,4 +160,7 @@ def main():
     print(f"test_audit_live: {passed} passed, 0 failed")
 
 
-main()
+try:
+    main()
+finally:
+    e2e.Tree.remove_all()
