@@ -22,13 +22,11 @@
 #include "core/util.h"
 
 #include <inttypes.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RPMDB_BDB_PATH "/var/lib/rpm/Packages"
-#define MAX_WARNINGS 20
 
 #define RPMTAG_NAME 1000
 #define RPMTAG_VERSION 1001
@@ -92,40 +90,15 @@ int rs_parse_rpm_header(const unsigned char *blob, size_t len, rs_package *out)
 	return 0;
 }
 
-/* Reads every header of Packages into PACKAGES; returns the problems met. */
-static int read_packages(sqlite3 *db, const char *display, rs_vec *packages)
+/* Adds the package of one header to the rs_vec CTX; -1 when malformed. */
+static int add_package(const unsigned char *blob, size_t len, void *ctx)
 {
-	if (!rs_rpmdb_packages_is_table(db)) {
-		rs_warn("%s: no Packages table; not an rpm database", display);
-		return 1;
-	}
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT hnum, blob FROM Packages", -1, &st, NULL) != SQLITE_OK) {
-		rs_warn("%s: cannot query the Packages table: %s", display, sqlite3_errmsg(db));
-		return 1;
-	}
-	int bad = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *blob = sqlite3_column_blob(st, 1);
-		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		rs_package pkg;
-		memset(&pkg, 0, sizeof(pkg));
-		if (rs_parse_rpm_header(blob, len, &pkg) == 0) {
-			*(rs_package *)rs_vec_push(packages) = pkg;
-			continue;
-		}
-		if (++bad <= MAX_WARNINGS)
-			rs_warn("%s: package header %lld is malformed; skipped", display,
-				(long long)sqlite3_column_int64(st, 0));
-	}
-	if (bad > MAX_WARNINGS)
-		rs_warn("%s: %d more malformed package headers not shown", display, bad - MAX_WARNINGS);
-	if (rc != SQLITE_DONE) {
-		rs_warn("%s: reading the Packages table stopped: %s", display, sqlite3_errmsg(db));
-		bad++;
-	}
-	sqlite3_finalize(st);
-	return bad;
+	rs_package pkg;
+	memset(&pkg, 0, sizeof(pkg));
+	if (rs_parse_rpm_header(blob, len, &pkg) < 0)
+		return -1;
+	*(rs_package *)rs_vec_push(ctx) = pkg;
+	return 0;
 }
 
 static int warn_berkeley_db(const rs_host *h)
@@ -148,7 +121,14 @@ int rs_collect_rpm(const rs_host *h, rs_facts *f)
 	int rc = rs_rpmdb_open(&r, h, "rpm packages are not listed", &unreadable);
 	if (rc < 0)
 		return unreadable ? unreadable : warn_berkeley_db(h);
-	int problems_met = rc == 0 ? read_packages(r.db, r.display, &f->packages) : 1;
+	rs_rpmdb_reader rd = {
+		.no_table = "not an rpm database",
+		.bad_header = "is malformed; skipped",
+		.more_bad = "malformed package headers",
+		.header = add_package,
+		.ctx = &f->packages,
+	};
+	int problems_met = rc == 0 ? rs_rpmdb_read_headers(&r, &rd) : 1;
 	rs_rpmdb_close(&r);
 	return problems_met;
 }

@@ -14,13 +14,11 @@
 #include "core/lines.h"
 #include "core/log.h"
 
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_WARNINGS 20
 
 #define RPMTAG_NAME 1000
 #define RPMTAG_FILEMODES 1030
@@ -142,35 +140,10 @@ int rs_parse_rpm_files(const unsigned char *blob, size_t len, rs_vec *out)
 	return added;
 }
 
-static int read_headers(sqlite3 *db, const char *display, rs_vec *out)
+/* rs_parse_rpm_files into the rs_vec CTX, for rs_rpmdb_read_headers. */
+static int add_files(const unsigned char *blob, size_t len, void *ctx)
 {
-	if (!rs_rpmdb_packages_is_table(db)) {
-		rs_warn("%s: no Packages table; rpm package files are not verified", display);
-		return 1;
-	}
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT hnum, blob FROM Packages", -1, &st, NULL) != SQLITE_OK) {
-		rs_warn("%s: cannot query the Packages table: %s", display, sqlite3_errmsg(db));
-		return 1;
-	}
-	int bad = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *blob = sqlite3_column_blob(st, 1);
-		size_t len = (size_t)sqlite3_column_bytes(st, 1);
-		if (rs_parse_rpm_files(blob, len, out) >= 0)
-			continue;
-		if (++bad <= MAX_WARNINGS)
-			rs_warn("%s: package header %lld has a malformed file list; its files are not verified",
-				display, (long long)sqlite3_column_int64(st, 0));
-	}
-	if (bad > MAX_WARNINGS)
-		rs_warn("%s: %d more malformed file lists not shown", display, bad - MAX_WARNINGS);
-	if (rc != SQLITE_DONE) {
-		rs_warn("%s: reading the Packages table stopped: %s", display, sqlite3_errmsg(db));
-		bad++;
-	}
-	sqlite3_finalize(st);
-	return bad;
+	return rs_parse_rpm_files(blob, len, ctx);
 }
 
 int rs_rpm_files_load(const rs_host *h, rs_vec *out)
@@ -180,7 +153,14 @@ int rs_rpm_files_load(const rs_host *h, rs_vec *out)
 	int rc = rs_rpmdb_open(&r, h, "rpm package files are not verified", &problems);
 	if (rc < 0)
 		return problems;
-	problems += rc == 0 ? read_headers(r.db, r.display, out) : 1;
+	rs_rpmdb_reader rd = {
+		.no_table = "rpm package files are not verified",
+		.bad_header = "has a malformed file list; its files are not verified",
+		.more_bad = "malformed file lists",
+		.header = add_files,
+		.ctx = out,
+	};
+	problems += rc == 0 ? rs_rpmdb_read_headers(&r, &rd) : 1;
 	rs_rpmdb_close(&r);
 	return problems;
 }

@@ -19,6 +19,7 @@
 
 #define RPMDB_MAX ((size_t)1 << 30)
 #define RPMDB_SECONDS 60
+#define MAX_WARNINGS 20
 
 #define HEADER_MAX_ENTRIES 0xffffu            /* as rpm itself */
 #define HEADER_MAX_DATA ((size_t)256 << 20)
@@ -168,7 +169,7 @@ void rs_rpmdb_close(rs_rpmdb *r)
 	memset(r, 0, sizeof(*r));
 }
 
-bool rs_rpmdb_packages_is_table(sqlite3 *db)
+static bool packages_is_table(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
 	bool ok = false;
@@ -180,4 +181,35 @@ bool rs_rpmdb_packages_is_table(sqlite3 *db)
 	}
 	sqlite3_finalize(st);
 	return ok;
+}
+
+int rs_rpmdb_read_headers(const rs_rpmdb *r, const rs_rpmdb_reader *rd)
+{
+	if (!packages_is_table(r->db)) {
+		rs_warn("%s: no Packages table; %s", r->display, rd->no_table);
+		return 1;
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(r->db, "SELECT hnum, blob FROM Packages", -1, &st, NULL) != SQLITE_OK) {
+		rs_warn("%s: cannot query the Packages table: %s", r->display, sqlite3_errmsg(r->db));
+		return 1;
+	}
+	int bad = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *blob = sqlite3_column_blob(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		if (rd->header(blob, len, rd->ctx) >= 0)
+			continue;
+		if (++bad <= MAX_WARNINGS)
+			rs_warn("%s: package header %lld %s", r->display,
+				(long long)sqlite3_column_int64(st, 0), rd->bad_header);
+	}
+	if (bad > MAX_WARNINGS)
+		rs_warn("%s: %d more %s not shown", r->display, bad - MAX_WARNINGS, rd->more_bad);
+	if (rc != SQLITE_DONE) {
+		rs_warn("%s: reading the Packages table stopped: %s", r->display, sqlite3_errmsg(r->db));
+		bad++;
+	}
+	sqlite3_finalize(st);
+	return bad;
 }

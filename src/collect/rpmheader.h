@@ -82,8 +82,20 @@ typedef struct rs_rpmdb {
 int rs_rpmdb_open(rs_rpmdb *r, const rs_host *h, const char *consequence, int *problems);
 void rs_rpmdb_close(rs_rpmdb *r);
 
-/* Whether Packages is a plain table, not a view or trigger of the file's
- * own making. */
-bool rs_rpmdb_packages_is_table(sqlite3 *db);
+/* What to do with each header of the Packages table and the words of the
+ * warnings about it. */
+typedef struct rs_rpmdb_reader {
+	const char *no_table;     /* "DISPLAY: no Packages table; NO_TABLE" */
+	const char *bad_header;   /* "DISPLAY: package header HNUM BAD_HEADER" */
+	const char *more_bad;     /* "DISPLAY: N more MORE_BAD not shown" */
+	/* Takes the header BLOB of LEN bytes; < 0 when it is malformed. */
+	int (*header)(const unsigned char *blob, size_t len, void *ctx);
+	void *ctx;
+} rs_rpmdb_reader;
+
+/* Hands every header of Packages (a plain table, not a view or trigger of
+ * the file's own making) to RD->header; returns the problems met, the
+ * first 20 malformed headers warned about one by one. */
+int rs_rpmdb_read_headers(const rs_rpmdb *r, const rs_rpmdb_reader *rd);
 
 #endif
