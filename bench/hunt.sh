@@ -26,6 +26,11 @@ RUNS=${RUNS:-2}   # part 1: best of RUNS, the two tools alternating (the page ca
 if ! command -v yara >/dev/null 2>&1; then
 	apt-get install -y yara >/dev/null 2>&1 || true
 fi
+# the reverse check of bench/hunt_compare.py runs libyara from Python (Debian's python3-yara)
+if ! /usr/bin/python3 -c 'import yara' >/dev/null 2>&1; then
+	apt-get -o APT::Sandbox::User=root install -y python3-yara >/dev/null 2>&1 || true
+fi
+export DIRS
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export RASOAT_CACHE="$work/rules-cache"
@@ -34,6 +39,19 @@ mkdir -p "$planted"
 cp "$HERE/../tests/fixtures/hunt/"* "$planted/"
 cp "$HERE/../tests/fixtures/hunt/eval_request.php" "$planted/holiday.jpg"
 printf '%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' > "$planted/eicar.com"
+# inert files that fire signature-base rules on the external variables, so
+# the reverse check (yara given each file's own values) has matches to find:
+# a header or a config line and the name that the rule asks for
+printf 'MZ' > "$planted/Thumbs.db"                       # Exe_Cloaked_as_ThumbsDb (filename)
+printf '!BDN' > "$planted/owa.aspx"                      # WEBSHELL_ASPX_ProxyShell_Aug21_1 (extension)
+printf 'PK\003\004' > "$planted/passwords.xlsx"          # SUSP_Password_XLS_Unencrypted (filename)
+for f in Thumbs.db owa.aspx passwords.xlsx; do head -c 60 /dev/zero >> "$planted/$f"; done
+cp "$planted/owa.aspx" "$planted/owa.pst"                # the same bytes under a name no rule asks for
+printf 'deploy ALL=(root) NOPASSWD: /usr/bin/vim /etc/motd\n' > "$planted/sudoers"    # VULN_Linux_Sudoers_Commands
+printf "SELECT AES_ENCRYPT('card', 'inert-key');\n" > "$planted/.mysql_history"      # SUSP_AES_Key_in_MySql_History
+printf '\nrootpw {SSHA}fsAEyxlFOtvZBwPLAF68zpUhth8lERoR\n' > "$planted/slapd.conf"  # VULN_Slapd_Conf_with_Default_Password
+printf '#!/usr/bin/python3\nprint("inert")\n' > "$planted/photo.jpeg"             # SUSP_Known_Type_Cloaked_as_JPG (filetype Python)
+printf '@echo off\necho inert\n' > "$planted/scan.jpg"                              # the same, filetype BATCH
 DIRS="$DIRS $planted"
 
 ms() { date +%s%3N; }
