@@ -4,6 +4,7 @@
 #ifndef RS_ROOTKIT_CHECKS_H
 #define RS_ROOTKIT_CHECKS_H
 
+#include "core/util.h"
 #include "engine/scan.h"
 
 /* preload.c: /etc/ld.so.preload naming libraries (T1574.006). */
@@ -18,6 +19,13 @@ void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats);
 /* hidden.c: pids and ports the kernel knows but proc does not list (live only). */
 void rs_rootkit_hidden_pids(rs_scan *scan, rs_module_stats *stats);
 void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats);
+/* The sweeps behind them, for tests: every pid in 1..MAX (port in 1..65535)
+ * not marked in LISTED (TCP, UDP; indexed by value) that exists (is in use)
+ * when probed, over THREADS threads (0: one per core), appended to OUT (of
+ * unsigned) in ascending order; UDP ports with bit 16 set, after TCP's. */
+void rs_rootkit_hidden_pid_sweep(const rs_host *h, const unsigned char *listed, unsigned max, int threads,
+				 rs_vec *out);
+void rs_rootkit_hidden_port_sweep(const unsigned char *tcp, const unsigned char *udp, int threads, rs_vec *out);
 /* kernel.c: taint flags, hidden modules, promiscuous interfaces (live only). */
 void rs_rootkit_kernel(rs_scan *scan, rs_module_stats *stats);
 

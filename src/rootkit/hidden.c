@@ -2,16 +2,23 @@
  * hidden.c — what a kernel rootkit hides from the proc listings, found by
  * asking the kernel directly (T1014):
  *
- *   pids: every pid up to kernel.pid_max is probed with kill(pid, 0),
- *   getpriority and sched_getscheduler and by opening /proc/PID; one that
- *   exists but is neither listed in /proc nor a thread listed under
- *   /proc/PID/task is hidden. Candidates are probed again after a fresh
- *   listing, so a process that started or ended meanwhile is not reported.
+ *   pids: every pid up to kernel.pid_max that the listing did not show is
+ *   probed with kill(pid, 0), getpriority, sched_getscheduler and a lookup
+ *   of /proc/PID; one that exists but is neither listed in /proc nor a
+ *   thread listed under /proc/PID/task is hidden. Candidates are probed
+ *   again after a fresh listing, so a process that started or ended
+ *   meanwhile is not reported.
  *
- *   ports: every TCP and UDP port is bound on the wildcard and loopback
- *   addresses (never connected, never listened on); a port the kernel says
- *   is in use that no socket in /proc/net/{tcp,udp}{,6} holds is hidden.
- *   Candidates are rechecked the same way.
+ *   ports: every TCP and UDP port no socket in /proc/net holds is bound on
+ *   the wildcard address, and on loopback when the wildcard bind did not
+ *   succeed (never connected, never listened on); a port the kernel says is
+ *   in use is hidden. A wildcard bind that succeeds proves the port free on
+ *   every IPv4 address (the kernel refuses it when any socket holds the
+ *   port), so the loopback bind would tell nothing more. Candidates are
+ *   rechecked the same way.
+ *
+ * Both sweeps are split over the scan's threads (disjoint ranges); the
+ * candidates are merged in order and rechecked on the calling thread.
  */
 #include "core/util.h"
 #include "rootkit/checks.h"
@@ -21,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +36,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PID_LIMIT (4u << 20)
@@ -70,14 +79,11 @@ static bool pid_exists(const rs_host *h, pid_t pid)
 		return true;
 	if (sched_getscheduler(pid) >= 0)
 		return true;
+	/* the lookup of /proc/PID by name, which a listing hook does not cover */
 	char rel[32];
-	snprintf(rel, sizeof(rel), "%d/stat", (int)pid);
-	int fd = openat(h->proc_fd, rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd >= 0) {
-		close(fd);
-		return true;
-	}
-	return false;
+	snprintf(rel, sizeof(rel), "%d", (int)pid);
+	struct stat st;
+	return fstatat(h->proc_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 static unsigned read_pid_max(const rs_host *h)
@@ -92,6 +98,80 @@ static unsigned read_pid_max(const rs_host *h)
 		free(text);
 	}
 	return v > (long)PID_LIMIT ? PID_LIMIT : (unsigned)v;
+}
+
+/* One slice of a sweep: the values in [FIRST, LAST] for which PROBE says
+ * "exists" while LISTED (indexed by value) does not list them. */
+typedef struct sweep_slice {
+	bool (*probe)(const void *ctx, unsigned value);
+	const void *ctx;
+	const unsigned char *listed;
+	unsigned first, last;
+	rs_vec found; /* unsigned, ascending */
+} sweep_slice;
+
+static void *sweep_worker(void *arg)
+{
+	sweep_slice *s = arg;
+	for (unsigned v = s->first; v <= s->last; v++)
+		if (!s->listed[v] && s->probe(s->ctx, v))
+			*(unsigned *)rs_vec_push(&s->found) = v;
+	return NULL;
+}
+
+static int sweep_threads(int threads)
+{
+	if (threads <= 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cores > 0 ? (int)cores : 1;
+	}
+	return threads > 16 ? 16 : threads;
+}
+
+/* Probes every value in [FIRST, LAST] not in LISTED over THREADS threads
+ * (0: one per core), each a contiguous slice; appends what PROBE found, in
+ * ascending order, to OUT (of unsigned). */
+static void sweep(bool (*probe)(const void *ctx, unsigned value), const void *ctx,
+		  const unsigned char *listed, unsigned first, unsigned last, int threads, rs_vec *out)
+{
+	threads = sweep_threads(threads);
+	sweep_slice slices[16];
+	pthread_t tids[16];
+	bool started[16] = { false };
+	unsigned span = last - first + 1, step = span / (unsigned)threads + 1;
+	for (int t = 0; t < threads; t++) {
+		unsigned lo = first + (unsigned)t * step;
+		slices[t] = (sweep_slice){ .probe = probe, .ctx = ctx, .listed = listed, .first = lo,
+					   .last = lo + step - 1 > last ? last : lo + step - 1 };
+		rs_vec_init(&slices[t].found, sizeof(unsigned));
+		if (lo > last)
+			continue;
+		/* the calling thread takes the first slice itself */
+		started[t] = t > 0 && pthread_create(&tids[t], NULL, sweep_worker, &slices[t]) == 0;
+		if (t > 0 && !started[t])
+			sweep_worker(&slices[t]);
+	}
+	if (first <= last)
+		sweep_worker(&slices[0]);
+	for (int t = 0; t < threads; t++) {
+		if (started[t])
+			pthread_join(tids[t], NULL);
+		for (size_t i = 0; i < slices[t].found.len; i++)
+			*(unsigned *)rs_vec_push(out) = *(unsigned *)rs_vec_at(&slices[t].found, i);
+		rs_vec_free(&slices[t].found);
+	}
+}
+
+static bool probe_pid(const void *ctx, unsigned pid)
+{
+	return pid_exists(ctx, (pid_t)pid);
+}
+
+void rs_rootkit_hidden_pid_sweep(const rs_host *h, const unsigned char *listed, unsigned max, int threads,
+				 rs_vec *out)
+{
+	if (max >= 1)
+		sweep(probe_pid, h, listed, 1, max, threads, out);
 }
 
 void rs_rootkit_hidden_pids(rs_scan *scan, rs_module_stats *stats)
@@ -109,19 +189,15 @@ void rs_rootkit_hidden_pids(rs_scan *scan, rs_module_stats *stats)
 	unsigned char *seen = rs_malloc((size_t)max + 1);
 	list_pids(scan->host, seen, max);
 	rs_vec candidates;
-	rs_vec_init(&candidates, sizeof(pid_t));
-	for (unsigned pid = 1; pid <= max; pid++) {
-		if (!seen[pid] && pid_exists(scan->host, (pid_t)pid))
-			*(pid_t *)rs_vec_push(&candidates) = (pid_t)pid;
-		if ((pid & 0xffff) == 0)
-			rs_scan_progress(scan, "rootkit: probing pid %u of %u", pid, max);
-	}
+	rs_vec_init(&candidates, sizeof(unsigned));
+	rs_scan_progress(scan, "rootkit: probing %u pids", max);
+	rs_rootkit_hidden_pid_sweep(scan->host, seen, max, scan->config->threads, &candidates);
 	unsigned found = 0;
 	if (candidates.len) {
 		usleep(100 * 1000);
 		list_pids(scan->host, seen, max);
 		for (size_t i = 0; i < candidates.len; i++) {
-			pid_t pid = *(pid_t *)rs_vec_at(&candidates, i);
+			pid_t pid = (pid_t)*(unsigned *)rs_vec_at(&candidates, i);
 			if (seen[pid] || !pid_exists(scan->host, pid))
 				continue;
 			found++;
@@ -173,22 +249,49 @@ static void listed_ports(const rs_host *h, unsigned char *tcp, unsigned char *ud
 	}
 }
 
-/* Whether binding PORT on ADDR (v4) fails with EADDRINUSE. Never listens. */
-static bool port_in_use(int type, in_addr_t addr, unsigned port)
+/* Whether binding PORT on ADDR (v4) fails with EADDRINUSE (1), succeeds (0)
+ * or fails otherwise (-1). Never listens. */
+static int bind_result(int type, in_addr_t addr, unsigned port)
 {
 	int s = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return false;
+		return -1;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	sa.sin_addr.s_addr = addr;
-	bool used = bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno == EADDRINUSE;
+	int rc = bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : errno == EADDRINUSE ? 1 : -1;
 	close(s);
-	return used;
+	return rc;
 }
 
 static bool port_hidden_now(int type, unsigned port)
 {
-	return port_in_use(type, htonl(INADDR_ANY), port) || port_in_use(type, htonl(INADDR_LOOPBACK), port);
+	int any = bind_result(type, htonl(INADDR_ANY), port);
+	if (any >= 0)   /* in use, or free on every IPv4 address */
+		return any == 1;
+	return bind_result(type, htonl(INADDR_LOOPBACK), port) == 1;
+}
+
+static bool probe_tcp(const void *ctx, unsigned port)
+{
+	(void)ctx;
+	return port >= 1 && port_hidden_now(SOCK_STREAM, port);
+}
+
+static bool probe_udp(const void *ctx, unsigned port)
+{
+	(void)ctx;
+	return port >= 1 && port_hidden_now(SOCK_DGRAM, port);
+}
+
+void rs_rootkit_hidden_port_sweep(const unsigned char *tcp, const unsigned char *udp, int threads, rs_vec *out)
+{
+	sweep(probe_tcp, NULL, tcp, 1, 65535, threads, out);
+	rs_vec udp_found;
+	rs_vec_init(&udp_found, sizeof(unsigned));
+	sweep(probe_udp, NULL, udp, 1, 65535, threads, &udp_found);
+	for (size_t i = 0; i < udp_found.len; i++)
+		*(unsigned *)rs_vec_push(out) = *(unsigned *)rs_vec_at(&udp_found, i) | 0x10000u;
+	rs_vec_free(&udp_found);
 }
 
 void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
@@ -206,12 +309,8 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 	listed_ports(scan->host, tcp, udp);
 	rs_vec candidates;
 	rs_vec_init(&candidates, sizeof(unsigned));
-	for (unsigned port = 1; port < 65536; port++) {
-		if (!tcp[port] && port_hidden_now(SOCK_STREAM, port))
-			*(unsigned *)rs_vec_push(&candidates) = port;
-		if (!udp[port] && port_hidden_now(SOCK_DGRAM, port))
-			*(unsigned *)rs_vec_push(&candidates) = port | 0x10000u;
-	}
+	rs_scan_progress(scan, "rootkit: probing TCP and UDP ports");
+	rs_rootkit_hidden_port_sweep(tcp, udp, scan->config->threads, &candidates);
 	unsigned found = 0;
 	if (candidates.len) {
 		usleep(100 * 1000);
