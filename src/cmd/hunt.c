@@ -6,6 +6,7 @@
  * set aside.
  */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "hunt/module.h"
@@ -15,25 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The scan options that take a value (as a separate argument). */
-static bool takes_value(const char *arg)
-{
-	static const char *const with_value[] = {
-		"--root", "--proc", "--only", "--skip", "--format", "-o", "--output", "--html",
-		"--fail-on", "--db", "--config", "--rules", "--exclude", "--max-size", "--threads",
-		"--feed", "--policy", "--recent", "--pid",
-	};
-	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
-		if (!strcmp(arg, with_value[i]))
-			return true;
-	return false;
-}
-
 static void usage(void)
 {
 	printf("usage: rasoat hunt PATH... [--rules DIR]... [--full] [--trust-packages] [--db FILE]\n"
 	       "                 [--format text|jsonl|json|html] [-o FILE] [--exclude GLOB]... [--max-size N]\n"
-	       "                 [--threads N] [--one-file-system] [--root DIR] [--no-archives]\n\n"
+	       "                 [--threads N] [--timeout SECONDS] [--one-file-system] [--root DIR] [--no-archives]\n\n"
 	       "Hunts the files under each PATH with the bundled YARA rules and IOCs and those of every\n"
 	       "--rules DIR (see docs/HUNT.md); --no-archives does not look inside zip, tar, gz, xz.\n"
 	       "Other options are those of `rasoat scan --help`.\n");
@@ -71,7 +58,7 @@ int rs_cmd_hunt(int argc, char **argv)
 		if (!strcmp(a, "--root") || rs_starts_with(a, "--root="))
 			root_given = true;
 		args[n_args++] = argv[i];
-		if (takes_value(a) && i + 1 < argc)
+		if (rs_scan_option_takes_value(a) && i + 1 < argc)
 			args[n_args++] = argv[++i];
 	}
 	if (!n_paths) {

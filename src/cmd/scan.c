@@ -5,6 +5,7 @@
  * the engine.
  */
 #include "cmd/cmd.h"
+#include "cmd/options.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -58,6 +59,7 @@ static void usage(FILE *out, const char *cmd)
 		"  --exclude GLOB      do not walk paths matching GLOB (repeatable)\n"
 		"  --max-size N[KMG]   largest file to read for content\n"
 		"  --threads N         worker threads (0: one per core)\n"
+		"  --timeout SECONDS   hunt: YARA time limit per file (default 60)\n"
 		"  --one-file-system   do not cross mount points\n"
 		"  -q, --quiet         no warnings on standard error\n",
 		cmd, RS_DEFAULT_DB, RS_DEFAULT_CONFIG);
@@ -81,45 +83,6 @@ static void free_list(char **items, size_t n)
 	free(items);
 }
 
-enum {
-	OPT_ROOT = 256, OPT_PROC, OPT_ONLY, OPT_SKIP, OPT_FORMAT, OPT_HTML, OPT_SUMMARY,
-	OPT_FAIL_ON, OPT_DB, OPT_NO_DB, OPT_CONFIG, OPT_RULES, OPT_EXCLUDE, OPT_MAX_SIZE,
-	OPT_THREADS, OPT_ONE_FS, OPT_ALL, OPT_FULL, OPT_TRUST, OPT_NO_TRUST, OPT_FEED, OPT_POLICY,
-	OPT_ALLOW_COMMANDS, OPT_RECENT, OPT_PID,
-};
-
-static const struct option long_options[] = {
-	{ "root", required_argument, NULL, OPT_ROOT },
-	{ "proc", required_argument, NULL, OPT_PROC },
-	{ "only", required_argument, NULL, OPT_ONLY },
-	{ "skip", required_argument, NULL, OPT_SKIP },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "output", required_argument, NULL, 'o' },
-	{ "html", required_argument, NULL, OPT_HTML },
-	{ "summary", no_argument, NULL, OPT_SUMMARY },
-	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "no-db", no_argument, NULL, OPT_NO_DB },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "rules", required_argument, NULL, OPT_RULES },
-	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
-	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "one-file-system", no_argument, NULL, OPT_ONE_FS },
-	{ "all", no_argument, NULL, OPT_ALL },
-	{ "full", no_argument, NULL, OPT_FULL },
-	{ "trust-packages", no_argument, NULL, OPT_TRUST },
-	{ "no-trust-packages", no_argument, NULL, OPT_NO_TRUST },
-	{ "feed", required_argument, NULL, OPT_FEED },
-	{ "policy", required_argument, NULL, OPT_POLICY },
-	{ "allow-commands", no_argument, NULL, OPT_ALLOW_COMMANDS },
-	{ "recent", required_argument, NULL, OPT_RECENT },
-	{ "pid", required_argument, NULL, OPT_PID },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
 /* The command line goes over the configuration file, so the file is read
  * first (its path may itself come from the command line). */
 static const char *find_config_arg(int argc, char **argv)
@@ -142,7 +105,7 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 	optind = 1;
 	opterr = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:qh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, rs_scan_short_options, rs_scan_long_options, NULL)) != -1) {
 		long n;
 		switch (c) {
 		case OPT_ROOT: a->root = optarg; break;
@@ -176,6 +139,13 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 				return 2;
 			}
 			config->threads = (int)n;
+			break;
+		case OPT_TIMEOUT:
+			if (!rs_config_set_timeout(config, optarg)) {
+				rs_error("--timeout %s: not a number of seconds; use 1 to %d (default %d)", optarg,
+					 RS_MAX_TIMEOUT, RS_DEFAULT_TIMEOUT);
+				return 2;
+			}
 			break;
 		case OPT_ONE_FS: config->one_file_system = true; break;
 		case OPT_ALL: a->opts.all = true; break;

@@ -22,6 +22,7 @@ void rs_config_init(rs_config *c)
 	memset(c, 0, sizeof(*c));
 	c->max_size = 64ULL << 20;
 	c->threads = 0;
+	c->timeout = RS_DEFAULT_TIMEOUT;
 	c->fail_on = RS_SEV_HIGH;
 	c->db_path = rs_strdup(RS_DEFAULT_DB);
 	c->recent_days = 7;
@@ -120,6 +121,15 @@ bool rs_config_set_size(unsigned long long *out, const char *value)
 	return true;
 }
 
+bool rs_config_set_timeout(rs_config *c, const char *value)
+{
+	long n;
+	if (!rs_parse_long(value, &n) || n < 1 || n > RS_MAX_TIMEOUT)
+		return false;
+	c->timeout = (int)n;
+	return true;
+}
+
 static bool parse_bool(const char *v, bool *out)
 {
 	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1"))
@@ -151,6 +161,9 @@ static const char *apply(rs_config *c, const char *key, const char *value, bool 
 		if (!rs_parse_long(value, &n) || n < 0 || n > 1024)
 			return "not a thread count (0 for one per core, or 1 to 1024)";
 		c->threads = (int)n;
+	} else if (!strcmp(key, "timeout")) {
+		if (!rs_config_set_timeout(c, value))
+			return "not a number of seconds (1 to 86400)";
 	} else if (!strcmp(key, "fail_on")) {
 		if (!rs_config_set_fail_on(c, value))
 			return "not a severity (info, low, medium, high, critical or none)";
@@ -215,7 +228,7 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		const char *why = apply(c, key, value, &known);
 		if (!known) {
 			rs_error("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
-				 "threads, fail_on, db, one_file_system, recent_days, waivers",
+				 "threads, timeout, fail_on, db, one_file_system, recent_days, waivers",
 				 name, lineno, key);
 			bad++;
 		} else if (why) {

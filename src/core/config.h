@@ -7,6 +7,7 @@
  *   rules = DIR             (repeatable) extra rule and IOC directories
  *   max_size = N[K|M|G]     largest file read by content scanners (default 64M)
  *   threads = N             worker threads, 0 = one per core (default 0)
+ *   timeout = SECONDS       YARA time limit per file, 1 to 86400 (default 60)
  *   fail_on = SEVERITY|none exit 1 at or above this severity (default high)
  *   db = PATH               the scan store (default /var/lib/rasoat/rasoat.db)
  *   one_file_system = yes|no  do not cross mount points when walking (default no)
@@ -24,6 +25,8 @@
 #include <stddef.h>
 
 #define RS_DEFAULT_CONFIG "/etc/rasoat/rasoat.conf"
+#define RS_DEFAULT_TIMEOUT 60
+#define RS_MAX_TIMEOUT 86400
 #define RS_DEFAULT_DB "/var/lib/rasoat/rasoat.db"
 
 typedef struct rs_config {
@@ -33,6 +36,7 @@ typedef struct rs_config {
 	size_t n_rule_dirs;
 	unsigned long long max_size;
 	int threads;
+	int timeout;               /* hunt: YARA seconds per file */
 	rs_severity fail_on;
 	bool fail_never;           /* fail_on = none */
 	char *db_path;
@@ -63,6 +67,7 @@ int rs_config_load(rs_config *c, const char *path, bool must_exist);
 /* Setters shared by the file and the command line; false on a bad value. */
 bool rs_config_set_fail_on(rs_config *c, const char *value);
 bool rs_config_set_size(unsigned long long *out, const char *value);
+bool rs_config_set_timeout(rs_config *c, const char *value);
 void rs_config_add_exclude(rs_config *c, const char *glob);
 void rs_config_add_rule_dir(rs_config *c, const char *dir);
 void rs_config_set_db(rs_config *c, const char *path);

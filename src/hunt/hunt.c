@@ -161,7 +161,7 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 		.excludes = excludes,
 		.n_excludes = n_excludes,
 		.archives = hunt_archives,
-		.timeout = 60,
+		.timeout = config->timeout,
 	};
 	if (whole_host) {
 		opts.paths = defaults;

@@ -20,6 +20,7 @@ static void test_defaults(void **state)
 	assert_false(c.fail_never);
 	assert_string_equal(c.db_path, RS_DEFAULT_DB);
 	assert_int_equal(c.threads, 0);
+	assert_int_equal(c.timeout, 60);
 	rs_config_free(&c);
 }
 
@@ -32,6 +33,7 @@ static void test_every_key(void **state)
 			   "rules = /opt/rules\n"
 			   "max_size = 16M\n"
 			   "threads = 4\n"
+			   "timeout = 300\n"
 			   "fail_on = medium\n"
 			   "db = \"/tmp/x.db\"\n"
 			   "one_file_system = yes\n"
@@ -45,6 +47,7 @@ static void test_every_key(void **state)
 	assert_int_equal(c.n_rule_dirs, 1);
 	assert_int_equal(c.max_size, 16ULL << 20);
 	assert_int_equal(c.threads, 4);
+	assert_int_equal(c.timeout, 300);
 	assert_int_equal(c.fail_on, RS_SEV_MEDIUM);
 	assert_string_equal(c.db_path, "/tmp/x.db");
 	assert_true(c.one_file_system);
@@ -61,21 +64,26 @@ static void test_errors_name_file_and_line(void **state)
 			   "just words\n"
 			   "fail_on = severe\n"
 			   "threads = -1\n"
-			   "recent_days = 3\n";
+			   "recent_days = 3\n"
+			   "timeout = 0\n"
+			   "timeout = 86401\n";
 	rs_config c;
 	rs_config_init(&c);
 	rs_test_capture_start();
-	assert_int_equal(rs_config_parse(&c, text, strlen(text), "/etc/rasoat/rasoat.conf"), 5);
-	assert_int_equal(rs_test_captured_count(), 5);
+	assert_int_equal(rs_config_parse(&c, text, strlen(text), "/etc/rasoat/rasoat.conf"), 7);
+	assert_int_equal(rs_test_captured_count(), 7);
 	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:2: unknown key \"colour\""));
 	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:3: bad value \"lots\" for max_size"));
 	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:4: expected"));
 	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:5:"));
 	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:6:"));
+	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:8: bad value \"0\" for timeout: not a number of seconds (1 to 86400)"));
+	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:9: bad value \"86401\" for timeout"));
 	rs_test_capture_stop();
 	/* the good lines still apply */
 	assert_int_equal(c.threads, 2);
 	assert_int_equal(c.recent_days, 3);
+	assert_int_equal(c.timeout, 60);
 	rs_config_free(&c);
 }
 
