@@ -79,8 +79,8 @@ static void visit(walk_state *w, int dirfd, const char *path, const char *name, 
 {
 	struct stat st;
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno != ENOENT) /* vanished while walking: not an error */
-			count(w->opts->errors);
+		/* listed, then gone before its lstat: not an error, but counted */
+		count(errno == ENOENT ? w->opts->vanished : w->opts->errors);
 		return;
 	}
 	if (w->opts->n_excludes && rs_walk_excluded(path, w->opts->excludes, w->opts->n_excludes)) {
@@ -111,8 +111,7 @@ static void visit(walk_state *w, int dirfd, const char *path, const char *name, 
 	}
 	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno != ENOENT)
-			count(w->opts->errors);
+		count(errno == ENOENT ? w->opts->vanished : w->opts->errors);
 		return;
 	}
 	if (pseudo_filesystem(fd)) {

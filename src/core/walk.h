@@ -34,6 +34,8 @@ typedef struct rs_walk_options {
 	size_t n_excludes;
 	unsigned long long *errors;  /* counts unreadable directories when not NULL */
 	unsigned long long *skipped; /* counts pseudo filesystems, loops and excluded paths */
+	unsigned long long *vanished;/* counts entries listed by readdir but gone before their
+	                                lstat (or a directory gone before it was opened) */
 } rs_walk_options;
 
 /* Walks PATH (a directory or a file) in HOST, calling FN for each entry,

@@ -1,7 +1,8 @@
 /*
  * test_walk.c — the directory walk: symlinks are seen but never followed
  * (not even one pointing at /etc or above the root), excluded subtrees are
- * skipped, depth is bounded, a start that is a file is visited alone.
+ * skipped, depth is bounded, a start that is a file is visited alone, and
+ * an entry that vanishes between readdir and its lstat is counted.
  */
 #include "testutil.h"
 #include "core/util.h"
@@ -191,6 +192,74 @@ static void test_bind_mount_loop(void **state)
 	free(dir);
 }
 
+typedef struct vanish_ctx {
+	char *dir;         /* the real directory being walked */
+	int files_seen;
+} vanish_ctx;
+
+/* On the first file, removes every other entry of its directory: they were
+ * already listed by readdir (one getdents for a small directory), so each is
+ * looked at after it is gone. */
+static int remove_the_others(const rs_walk_entry *e, void *ctx)
+{
+	vanish_ctx *v = ctx;
+	if (!S_ISREG(e->st->st_mode) && !S_ISDIR(e->st->st_mode))
+		return RS_WALK_CONTINUE;
+	if (e->depth != 1)
+		return RS_WALK_CONTINUE;
+	if (v->files_seen++ == 0) {
+		const char *names[] = { "f1", "f2", "f3", "f4", "f5", "sub" };
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			if (strcmp(names[i], e->name) == 0)
+				continue;
+			char *p = rs_sprintf("%s/a/%s", v->dir, names[i]);
+			char *inner = rs_sprintf("%s/inner", p);
+			unlink(inner);
+			if (unlink(p) != 0)
+				rmdir(p);
+			free(inner);
+			free(p);
+		}
+	}
+	return RS_WALK_CONTINUE;
+}
+
+static void test_vanished_counted(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	rs_test_write(dir, "a/f1", "x");
+	rs_test_write(dir, "a/f2", "x");
+	rs_test_write(dir, "a/f3", "x");
+	rs_test_write(dir, "a/f4", "x");
+	rs_test_write(dir, "a/f5", "x");
+	rs_test_write(dir, "a/sub/inner", "x");
+	rs_host h;
+	assert_int_equal(rs_host_init(&h, dir, ""), 0);
+	unsigned long long errors = 0, skipped = 0, vanished = 0;
+	rs_walk_options opts = { .errors = &errors, .skipped = &skipped, .vanished = &vanished };
+	vanish_ctx v = { .dir = dir };
+	assert_int_equal(rs_walk(&h, "/a", &opts, remove_the_others, &v), 0);
+	/* one entry was visited, the five others were listed but gone */
+	assert_int_equal(v.files_seen, 1);
+	assert_int_equal(vanished, 5);
+	assert_int_equal(errors, 0);
+	assert_int_equal(skipped, 0);
+
+	/* without a vanished counter, nothing else counts them */
+	rs_test_write(dir, "a/f1", "x");
+	rs_test_write(dir, "a/f2", "x");
+	rs_test_write(dir, "a/f3", "x");
+	rs_walk_options quiet = { .errors = &errors, .skipped = &skipped };
+	v.files_seen = 0;
+	assert_int_equal(rs_walk(&h, "/a", &quiet, remove_the_others, &v), 0);
+	assert_int_equal(errors, 0);
+	assert_int_equal(skipped, 0);
+	rs_host_free(&h);
+	rs_test_rmrf(dir);
+	free(dir);
+}
+
 static void test_excluded(void **state)
 {
 	(void)state;
@@ -210,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_pseudo_filesystems_not_entered),
 		cmocka_unit_test(test_bind_mount_loop),
 		cmocka_unit_test(test_excluded),
+		cmocka_unit_test(test_vanished_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
