@@ -95,7 +95,7 @@ static json_t *counts_json(const rs_hunt_counts *c, const rs_hunt_rules *r)
 		"scan_errors", (json_int_t)c->scan_errors,
 		"unreadable", (json_int_t)c->unreadable,
 		"unreadable_directories", (json_int_t)c->walk_errors);
-	return json_pack("{s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:b,s:I,s:I,s:I,s:I,s:I,s:s}}",
+	return json_pack("{s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:s}}",
 		"skipped_reasons", skipped,
 		"scan_errors", errors,
 		"matched", (json_int_t)c->matched,
@@ -109,6 +109,7 @@ static json_t *counts_json(const rs_hunt_counts *c, const rs_hunt_rules *r)
 		"yara_files_skipped", (json_int_t)r->yara_bad,
 		"yara_rules", (json_int_t)r->yara_rules,
 		"from_cache", r->from_cache,
+		"class_sets", (json_int_t)rs_rule_variants_made(r->variants),
 		"hash_iocs", (json_int_t)r->hashes.items.len,
 		"filename_iocs", (json_int_t)r->names.items.len,
 		"c2_iocs", (json_int_t)(r->c2.nets.len + r->c2.domains.len),

@@ -9,6 +9,7 @@
 
 #include "core/finding.h"
 #include "core/util.h"
+#include "hunt/rulegate.h"
 
 #ifndef PCRE2_CODE_UNIT_WIDTH
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -150,8 +151,32 @@ const char *rs_filetype(const unsigned char *head, size_t len);
 int rs_externals_declare(YR_COMPILER *c);
 int rs_externals_apply(YR_SCANNER *s, const rs_externals *e);
 
+/* One YARA source: where it was read (for messages and includes) and its text. */
+typedef struct rs_rule_text {
+	char *path;
+	char *text;
+	size_t len;
+} rs_rule_text;
+
+/* Compiles the N sources together; NULL on any error. */
+YR_RULES *rs_hunt_compile_texts(const rs_rule_text *texts, size_t n);
+
+/* The per-class copies of the set compiled from sources (variants.c). */
+typedef struct rs_rule_variants rs_rule_variants;
+/* Takes over SOURCES (the sources of a set of RULES rules that compiled
+ * together). CACHE_DIR may be NULL; HASH identifies the sources. */
+rs_rule_variants *rs_rule_variants_new(rs_rule_text *sources, size_t n, size_t rules,
+				       const char *cache_dir, const char *hash);
+void rs_rule_variants_free(rs_rule_variants *v);
+/* The set for files of class CLS (rulegate.h), made or loaded on first use;
+ * NULL when the whole set serves. Thread-safe. */
+YR_RULES *rs_rule_variants_get(rs_rule_variants *v, int cls);
+/* How many class copies are in use. */
+size_t rs_rule_variants_made(rs_rule_variants *v);
+
 typedef struct rs_hunt_rules {
 	YR_RULES **yara;        /* compiled sets: [0] from the sources, then saved sets given */
+	rs_rule_variants *variants; /* class copies of yara[0] when it came from sources, else NULL */
 	size_t n_yara;
 	size_t yara_files;      /* source files that compiled */
 	size_t yara_bad;        /* source files skipped with errors */
@@ -268,6 +293,9 @@ typedef struct rs_hunt_worker {
 	const rs_hunt_rules *rules;
 	YR_SCANNER **scanners;
 	size_t n_scanners;
+	YR_SCANNER *class_scanners[RS_GATE_CLASSES]; /* over the class copies of set 0, made on first use */
+	bool class_tried[RS_GATE_CLASSES];
+	int timeout;
 	rs_yara_hits hits;
 	pcre2_match_data *md;
 	unsigned char *buf;
@@ -277,6 +305,9 @@ typedef struct rs_hunt_worker {
 } rs_hunt_worker;
 
 int rs_hunt_worker_init(rs_hunt_worker *w, struct rs_scan *scan, const rs_hunt_rules *rules, int timeout);
+/* Runs every rule set over a file's DATA (set 0 through the copy for the
+ * data's class). Returns ERROR_SUCCESS or the first libyara error. */
+int rs_hunt_worker_scan(rs_hunt_worker *w, const unsigned char *data, size_t len, const rs_externals *ext);
 void rs_hunt_worker_free(rs_hunt_worker *w);
 void rs_hunt_counts_add(rs_hunt_counts *to, const rs_hunt_counts *from);
 

@@ -270,14 +270,37 @@ static YR_COMPILER *new_compiler(compile_errors *errors)
 	return c;
 }
 
-static int add_source(YR_COMPILER *c, rule_file *f)
+/* Adds one source; PATH names it in messages and anchors its includes. */
+static int add_text(YR_COMPILER *c, const char *path, char *text, size_t len)
 {
-	FILE *mem = fmemopen(f->text, f->len ? f->len : 1, "r");
+	FILE *mem = fmemopen(text, len ? len : 1, "r");
 	if (!mem)
 		return -1;
-	int n = yr_compiler_add_file(c, mem, NULL, f->path);
+	int n = yr_compiler_add_file(c, mem, NULL, path);
 	fclose(mem);
 	return n;
+}
+
+static int add_source(YR_COMPILER *c, rule_file *f)
+{
+	return add_text(c, f->path, f->text, f->len);
+}
+
+YR_RULES *rs_hunt_compile_texts(const rs_rule_text *texts, size_t n)
+{
+	compile_errors e = { 0 };
+	rs_buf_init(&e.first);
+	YR_COMPILER *c = new_compiler(&e);
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < n && !e.count; i++)
+		add_text(c, texts[i].path, texts[i].text, texts[i].len);
+	YR_RULES *rules = NULL;
+	if (e.count || yr_compiler_get_rules(c, &rules) != ERROR_SUCCESS)
+		rules = NULL;
+	yr_compiler_destroy(c);
+	errors_free(&e);
+	return rules;
 }
 
 /* Compiles F alone; on errors marks it bad with the first message. */
@@ -409,6 +432,24 @@ static void cache_save(const char *dir, const char *hash, YR_RULES *rules, const
 
 /* ---- loading ---------------------------------------------------------------- */
 
+/* Hands the good sources over to the per-class copies of their set. */
+static rs_rule_variants *variants_of(rule_file *fs, size_t n, size_t rules, const char *cache_dir,
+				     const char *hash)
+{
+	rs_rule_text *texts = rs_calloc(n ? n : 1, sizeof(*texts));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (fs[i].kind != K_YARA || fs[i].bad || !fs[i].text)
+			continue;
+		texts[k].path = rs_strdup(fs[i].path);
+		texts[k].text = fs[i].text;
+		texts[k].len = fs[i].len;
+		fs[i].text = NULL;
+		k++;
+	}
+	return rs_rule_variants_new(texts, k, rules, cache_dir, hash);
+}
+
 static size_t count_rules(YR_RULES *rules)
 {
 	size_t n = 0;
@@ -517,8 +558,10 @@ int rs_hunt_rules_load(rs_hunt_rules *r, char *const *dirs, size_t n_dirs, const
 			r->yara_files++;
 		}
 	}
-	if (compiled)
+	if (compiled) {
 		add_set(r, compiled);
+		r->variants = variants_of(fs, n, r->yara_rules, cache_dir, yara_hash);
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i].kind == K_YARC) {
@@ -545,6 +588,7 @@ int rs_hunt_rules_load(rs_hunt_rules *r, char *const *dirs, size_t n_dirs, const
 
 void rs_hunt_rules_free(rs_hunt_rules *r)
 {
+	rs_rule_variants_free(r->variants);
 	for (size_t i = 0; i < r->n_yara; i++)
 		yr_rules_destroy(r->yara[i]);
 	free(r->yara);

@@ -56,6 +56,19 @@ struct walkscan {
 
 /* ---- a worker's scanning state (shared with memory.c and archive.c) ------- */
 
+static YR_SCANNER *new_scanner(rs_hunt_worker *w, YR_RULES *rules)
+{
+	YR_SCANNER *s = NULL;
+	if (yr_scanner_create(rules, &s) != ERROR_SUCCESS) {
+		rs_error("libyara could not create a scanner (out of memory?)");
+		return NULL;
+	}
+	yr_scanner_set_flags(s, SCAN_FLAGS_NO_TRYCATCH);
+	yr_scanner_set_timeout(s, w->timeout);
+	yr_scanner_set_callback(s, rs_yara_callback, &w->hits);
+	return s;
+}
+
 int rs_hunt_worker_init(rs_hunt_worker *w, rs_scan *scan, const rs_hunt_rules *rules, int timeout)
 {
 	memset(w, 0, sizeof(*w));
@@ -63,25 +76,48 @@ int rs_hunt_worker_init(rs_hunt_worker *w, rs_scan *scan, const rs_hunt_rules *r
 	w->rules = rules;
 	rs_vec_init(&w->hits.hits, sizeof(rs_yara_hit));
 	w->md = pcre2_match_data_create(1, NULL);
+	w->timeout = timeout > 0 ? timeout : 60;
 	w->scanners = rs_calloc(rules->n_yara ? rules->n_yara : 1, sizeof(YR_SCANNER *));
 	for (size_t i = 0; i < rules->n_yara; i++) {
-		if (yr_scanner_create(rules->yara[i], &w->scanners[i]) != ERROR_SUCCESS) {
-			rs_error("libyara could not create a scanner (out of memory?)");
+		if (!(w->scanners[i] = new_scanner(w, rules->yara[i]))) {
 			rs_hunt_worker_free(w);
 			return -1;
 		}
 		w->n_scanners++;
-		yr_scanner_set_flags(w->scanners[i], SCAN_FLAGS_NO_TRYCATCH);
-		yr_scanner_set_timeout(w->scanners[i], timeout > 0 ? timeout : 60);
-		yr_scanner_set_callback(w->scanners[i], rs_yara_callback, &w->hits);
 	}
 	return 0;
+}
+
+/* Set 0's scanner for data of class CLS: over the class copy when there is one. */
+static YR_SCANNER *class_scanner(rs_hunt_worker *w, int cls)
+{
+	if (!w->class_tried[cls]) {
+		w->class_tried[cls] = true;
+		YR_RULES *copy = rs_rule_variants_get(w->rules->variants, cls);
+		if (copy)
+			w->class_scanners[cls] = new_scanner(w, copy);
+	}
+	return w->class_scanners[cls] ? w->class_scanners[cls] : w->scanners[0];
+}
+
+int rs_hunt_worker_scan(rs_hunt_worker *w, const unsigned char *data, size_t len, const rs_externals *ext)
+{
+	if (!w->n_scanners)
+		return ERROR_SUCCESS;
+	YR_SCANNER *first = w->scanners[0];
+	w->scanners[0] = class_scanner(w, rs_rulegate_class(data, len));
+	int rc = rs_yara_scan_buffer(w->scanners, w->n_scanners, data, len, ext, &w->hits);
+	w->scanners[0] = first;
+	return rc;
 }
 
 void rs_hunt_worker_free(rs_hunt_worker *w)
 {
 	for (size_t i = 0; i < w->n_scanners; i++)
 		yr_scanner_destroy(w->scanners[i]);
+	for (int c = 0; c < RS_GATE_CLASSES; c++)
+		if (w->class_scanners[c])
+			yr_scanner_destroy(w->class_scanners[c]);
 	free(w->scanners);
 	rs_yara_hits_reset(&w->hits);
 	rs_vec_free(&w->hits.hits);
@@ -173,7 +209,7 @@ bool rs_hunt_object(rs_hunt_worker *w, const char *path, const char *shown_path,
 			rs_owner_name(st->st_uid, w->scan->facts, &w->owners, owner, sizeof(owner));
 		rs_externals ext;
 		rs_externals_fill(&ext, shown_path, data, len < 4096 ? len : 4096, owner);
-		int rc = rs_yara_scan_buffer(w->scanners, w->n_scanners, data, len, &ext, &w->hits);
+		int rc = rs_hunt_worker_scan(w, data, len, &ext);
 		if (rc == ERROR_SCAN_TIMEOUT) {
 			c->timeouts++;
 			scan_error = true;
