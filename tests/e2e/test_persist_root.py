@@ -80,4 +80,34 @@ with Tree() as t:
     s = summary(jsonl(out))
     ok(s["modules"]["persist"]["entries"] >= 40, f"inventory size {s['modules']['persist']}")
 
+# The SUID walk is split over threads by directory (trees and three levels
+# below them, then whole subtrees): a SUID file at every depth is found,
+# once, in path order, whatever the threads do; excluded trees, symlinked
+# directories and --one-file-system's other devices are left alone.
+with Tree() as t:
+    deep = ["opt/s0", "opt/a/s1", "opt/a/b/s2", "opt/a/b/c/s3", "opt/a/b/c/d/s4", "opt/a/b/c/d/e/f/g/s7",
+            "usr/lib/x/y/z/w/s5", "var/tmp/.cache/k/s4b", "home/bob/.local/bin/s3b"]
+    for rel in deep:
+        t.write(rel, b"\x7fELF\x00", mode=0o4755)
+    for n in range(40):  # many small units, so that every thread gets some
+        t.write(f"usr/share/pkg{n}/sub/file", b"data")
+    t.write("opt/skipme/deep/s9", b"\x7fELF\x00", mode=0o4755)
+    t.mkdir("srv/real")
+    t.write("srv/real/s10", b"\x7fELF\x00", mode=0o4755)
+    t.symlink("srv/link", "real")
+    # a package database, so that unowned SUID files are findings anywhere
+    t.write("var/lib/dpkg/status", "Package: base\nStatus: install ok installed\nVersion: 1\n"
+            "Architecture: amd64\n\n")
+    t.write("var/lib/dpkg/info/base.list", "/usr/share/pkg0/sub/file\n")
+    for threads in ("1", "2", "5"):
+        code, out, err = run("scan", "--root", t.path, "--only", "persist", "--no-db", "--format", "jsonl",
+                             "-q", "--fail-on", "none", "--recent", "0", "--threads", threads,
+                             "--exclude", "/opt/skipme")
+        ok(code == 0, f"exit {code}: {err}")
+        paths = [f["evidence"]["path"] for f in findings(jsonl(out)) if f["rule"] == "rasoat:persist.suid"]
+        want = sorted(["/" + r for r in deep] + ["/srv/real/s10"])
+        ok(paths == want, f"--threads {threads}: SUID files {paths}, wanted {want}")
+        s = summary(jsonl(out))
+        ok(s["modules"]["persist"]["files"] >= len(deep) + 40, f"files counted: {s['modules']['persist']}")
+
 done("test_persist_root", checks)
