@@ -221,8 +221,7 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	rs_scan_check(scan, "integrity", "rasoat:integrity.package_file_changed",
 		      "Package files match the digests the package database recorded",
 		      changed || missing ? "failed" : "passed", reason);
-	if (total)   /* unowned.c knows dpkg's lists only */
-		rs_integrity_unowned(scan, stats, pf);
+	rs_integrity_unowned(scan, stats, pf, &rpm_files);
 	stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "package_files", (json_int_t)n,
 				 "changed", (json_int_t)changed, "missing", (json_int_t)missing,
 				 "unreadable", (json_int_t)unreadable,

@@ -65,6 +65,10 @@ def rpm_case():
         t.write("usr/bin/patched", bad.decode(), mode=0o755)
         t.write("etc/tool.conf", "setting = 2\n")
         t.write("usr/lib/libold.so", "old library\n")
+        # unowned-file check on an rpm host: owned by no header, in bin and lib64
+        t.write("usr/bin/dropped", "#!/bin/sh\necho dropped\n", mode=0o755)
+        t.write("usr/lib64/libevil.so", "evil\n")
+        t.write("usr/lib64/libgood.so.1", "good\n")
         t.mkdir("var/lib/rpm")
         con = sqlite3.connect(t.p("var/lib/rpm/rpmdb.sqlite"))
         con.execute("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)")
@@ -78,7 +82,8 @@ def rpm_case():
         ], 8)
         old = rpm_package("oldlib", ["/usr/lib/"], [(0, "libold.so", hashlib.md5(b"old library\n").hexdigest(),
                                                     0o100755, 0)], 1)
-        for blob in (tool, old, tool[:-7]):
+        goodlib = rpm_package("goodlib", ["/usr/lib64/"], [(0, "libgood.so.1", sha(b"good\n"), 0o100755, 0)], 8)
+        for blob in (tool, old, tool[:-7], goodlib):
             con.execute("INSERT INTO Packages (blob) VALUES (?)", (blob,))
         con.commit()
         con.close()
@@ -92,18 +97,21 @@ def rpm_case():
             return summary(lines)["modules"]["integrity"], got, err
 
         s1, g1, err = rpm_scan()
-        check(s1["rpm_files"] == 4 and s1["hashed"] == 4 and s1["skipped_unchanged"] == 0,
+        check(s1["rpm_files"] == 5 and s1["hashed"] == 5 and s1["skipped_unchanged"] == 0,
               f"rpm files listed (no symlink, no %ghost) and hashed: {s1}")
         check("package header 3 has a malformed file list" in err, f"the bad header is a warning: {err}")
         p = g1.get(("rasoat:integrity.package_file_changed", "/usr/bin/patched"))
         check(p is not None and p["severity"] == "high" and p["evidence"]["expected_sha256"] == sha(good)
               and p["evidence"]["package"] == "tool", f"the patched binary is high with its SHA-256: {p}")
         check(("rasoat:integrity.conffile_changed", "/etc/tool.conf") in g1, "the edited %config file")
-        check(len(g1) == 2, f"nothing else: {sorted(g1)}")
-        passed += 5
+        unowned = sorted(k[1] for k in g1 if k[0] == "rasoat:integrity.unowned_system_file")
+        check(unowned == ["/usr/bin/dropped", "/usr/lib64/libevil.so"],
+              f"files no rpm header lists are unowned, rpm's own files are not: {unowned}")
+        check(len(g1) == 4, f"nothing else: {sorted(g1)}")
+        passed += 6
 
         s2, g2, _ = rpm_scan()
-        check(s2["hashed"] == 2 and s2["skipped_unchanged"] == 2, f"second scan: verified rpm files skipped: {s2}")
+        check(s2["hashed"] == 2 and s2["skipped_unchanged"] == 3, f"second scan: verified rpm files skipped: {s2}")
         check(sorted(g2) == sorted(g1), "the same findings from the cache")
         passed += 2
     return passed
