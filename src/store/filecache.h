@@ -6,7 +6,9 @@
  *
  * The cache is loaded whole into memory at the start of a hunt (lookups are
  * lock-free), new clean files are collected from the workers (thread-safe)
- * and written back at the end.
+ * and written back at the end, when the table is also pruned: rows of
+ * another rule set not written for 30 days, and rows neither written nor
+ * found unchanged by a hunt for 90 days, are deleted (filecache.c).
  */
 #ifndef RS_FILECACHE_H
 #define RS_FILECACHE_H
@@ -30,7 +32,8 @@ bool rs_filecache_clean(const rs_filecache *c, const char *key, const struct sta
 /* Records KEY as clean now (thread-safe). */
 void rs_filecache_add(rs_filecache *c, const char *key, const struct stat *st);
 /* Writes what was added (inside the store's open transaction if there is
- * one). Returns the number of rows written, or -1 after a warning. */
+ * one), refreshes the date of old rows found unchanged and prunes the
+ * table. Returns the number of rows written, or -1 after a warning. */
 long rs_filecache_save(rs_filecache *c);
 /* How many entries were loaded. */
 unsigned long rs_filecache_size(const rs_filecache *c);
