@@ -7,7 +7,8 @@
  * sudoers), files updated by another package manager low; missing files are
  * reported per package; unowned files in package places (unowned.c).
  * With a scan store, files unchanged since they last verified are not read
- * again (store/integrity_cache.h); --full hashes everything.
+ * again (store/integrity_cache.h), and rows of files gone are pruned;
+ * --full hashes everything.
  */
 #include "core/util.h"
 #include "core/walk.h"
@@ -179,6 +180,7 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	rs_integrity_cache *cache = scan->store ? rs_integrity_cache_load(scan->store, scan->config->full) : NULL;
 	stats->bytes += rs_integrity_verify_items(scan->host, files, n, scan->config->threads, cache, results,
 						  progress, scan);
+	rs_integrity_cache_prune(cache, scan->host);
 	rs_integrity_cache_save(cache);
 	rs_integrity_cache_free(cache);
 	stats->files += n;

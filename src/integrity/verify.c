@@ -168,6 +168,13 @@ unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verif
 	}
 	for (int t = 0; t < started; t++)
 		pthread_join(tids[t], NULL);
+	/* the files this run found, so that rows of the others can be pruned */
+	for (size_t i = 0; cache && i < n; i++) {
+		char key[8192];
+		if (results[i].state != RS_FILE_MISSING &&
+		    (size_t)snprintf(key, sizeof(key), "%s%s", job.key_prefix, items[i].path) < sizeof(key))
+			rs_integrity_cache_seen(cache, key);
+	}
 	return atomic_load(&job.bytes);
 }
 

@@ -13,7 +13,10 @@
  *
  * The cache is loaded whole into memory in one query (lookups from the
  * worker threads are lock-free reads), verified files are collected from
- * the workers (thread-safe) and written back in one transaction.
+ * the workers (thread-safe) and written back in one transaction. Rows of
+ * files that are gone, or that a complete run over the same root no longer
+ * lists, are deleted (rs_integrity_cache_prune), so the table does not grow
+ * with every package upgrade.
  */
 #ifndef RS_INTEGRITY_CACHE_H
 #define RS_INTEGRITY_CACHE_H
@@ -22,6 +25,7 @@
 #include <sys/stat.h>
 
 struct rs_store;
+struct rs_host;
 typedef struct rs_integrity_cache rs_integrity_cache;
 
 /* Loads every entry of STORE (NULL: an empty cache that saves nothing).
@@ -42,6 +46,14 @@ void rs_integrity_cache_add(rs_integrity_cache *c, const char *key, const struct
 /* Writes what was added in one transaction (inside the store's open one if
  * there is one). Returns the rows written, or -1 after a warning. */
 long rs_integrity_cache_save(rs_integrity_cache *c);
+/* Marks KEY as a file this run found (call from one thread). */
+void rs_integrity_cache_seen(rs_integrity_cache *c, const char *key);
+/* After a complete run over the package files of HOST: deletes the rows
+ * the run did not mark seen that belong to HOST's root (keys under the
+ * --root prefix) or, on the live host (root "/"), whose file is gone.
+ * Rows of other roots stay. Returns the rows deleted, or -1 after a
+ * warning. */
+long rs_integrity_cache_prune(rs_integrity_cache *c, const struct rs_host *host);
 /* How many entries were loaded. */
 unsigned long rs_integrity_cache_size(const rs_integrity_cache *c);
 

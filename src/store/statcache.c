@@ -16,6 +16,7 @@ typedef struct row {
 	char *key;
 	char *value;
 	long long dev, ino, size, mtime_ns, ctime_ns;
+	bool seen;        /* marked by rs_statcache_mark_seen during this run */
 } row;
 
 struct rs_statcache {
@@ -135,6 +136,72 @@ void rs_statcache_attach(rs_statcache *c, rs_store *store)
 bool rs_statcache_saving(const rs_statcache *c)
 {
 	return c && c->store;
+}
+
+/* The loaded row for KEY, or NULL. */
+static row *find(const rs_statcache *c, const char *key)
+{
+	if (!c || !c->len)
+		return NULL;
+	size_t i = (size_t)hash_path(key) & (c->cap - 1);
+	while (c->slots[i].key) {
+		if (!strcmp(c->slots[i].key, key))
+			return &c->slots[i];
+		i = (i + 1) & (c->cap - 1);
+	}
+	return NULL;
+}
+
+void rs_statcache_mark_seen(rs_statcache *c, const char *key)
+{
+	row *r = find(c, key);
+	if (r)
+		r->seen = true;
+}
+
+long rs_statcache_prune(rs_statcache *c, bool (*stale)(const char *key, void *ctx), void *ctx)
+{
+	if (!c || !c->store || !c->len)
+		return 0;
+	rs_store *store = c->store;
+	const rs_statcache_spec *spec = c->spec;
+	bool own_tx = sqlite3_get_autocommit(store->db) != 0;
+	sqlite3_stmt *stmt = NULL;
+	long deleted = 0;
+	for (size_t i = 0; i < c->cap; i++) {
+		row *r = &c->slots[i];
+		if (!r->key || r->seen || !stale(r->key, ctx))
+			continue;
+		if (!stmt) {
+			if (own_tx && rs_store_exec(store, "BEGIN") < 0)
+				goto fail;
+			char *sql = rs_sprintf("DELETE FROM %s WHERE path = ?", spec->table);
+			stmt = rs_store_prepare(store, sql);
+			free(sql);
+			if (!stmt)
+				goto fail_tx;
+		}
+		sqlite3_reset(stmt);
+		rs_store_bind_text(stmt, 1, r->key);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			goto fail_tx;
+		deleted++;
+	}
+	if (!stmt)
+		return 0;
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+	if (own_tx && rs_store_exec(store, "COMMIT") < 0)
+		goto fail_tx;
+	return deleted;
+fail_tx:
+	sqlite3_finalize(stmt);
+	if (own_tx)
+		rs_store_exec(store, "ROLLBACK");
+fail:
+	rs_warn("%s: cannot prune %s: %s; its stale rows stay until the next scan", store->path, spec->what,
+		sqlite3_errmsg(store->db));
+	return -1;
 }
 
 const char *rs_statcache_unchanged(const rs_statcache *c, const char *key, const struct stat *st)

@@ -45,6 +45,13 @@ void rs_statcache_add(rs_statcache *c, const char *key, const struct stat *st, c
 /* Writes what was added (inside the store's open transaction if there is
  * one). Returns the rows written, or -1 after a warning. */
 long rs_statcache_save(rs_statcache *c);
+/* Marks the loaded row for KEY as seen by this run (not thread-safe: call
+ * it from one thread). */
+void rs_statcache_mark_seen(rs_statcache *c, const char *key);
+/* Deletes from the store the loaded rows not marked seen for which
+ * STALE(key, CTX) is true (inside the store's open transaction if there is
+ * one). Returns the rows deleted, or -1 after a warning. */
+long rs_statcache_prune(rs_statcache *c, bool (*stale)(const char *key, void *ctx), void *ctx);
 /* How many rows were loaded. */
 unsigned long rs_statcache_size(const rs_statcache *c);
 /* Whether the cache will save (it has a store). */

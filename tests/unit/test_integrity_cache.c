@@ -4,7 +4,9 @@
  * while device, inode, size, mtime, ctime and the recorded digest all
  * match; --full loads nothing but still saves; no store, no cache; a
  * broken table is a warning, not a failure; and the verifier skips cached
- * files without reading them while re-reading changed ones.
+ * files without reading them while re-reading changed ones; rows of files
+ * gone, or no longer listed by a complete run over the same root, are
+ * pruned, and rows of other roots are kept.
  */
 #include "testutil.h"
 
@@ -224,6 +226,88 @@ static void test_verify_with_cache(void **state)
 	free(dir);
 }
 
+/* Pruning: a --root run deletes the rows of its root that it did not find
+ * (the file is gone, or no package lists it any more) and keeps other
+ * roots' rows; on the live host a row is deleted when its file is gone. */
+static void test_prune(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	char *root = rs_sprintf("%s/root", dir);
+	char *db = rs_sprintf("%s/rasoat.db", dir);
+	rs_test_write(root, "usr/bin/a", "alpha\n");
+	rs_test_write(root, "usr/bin/b", "bravo\n");
+	rs_host h;
+	assert_int_equal(rs_host_init(&h, root, ""), 0);
+	char da[33], dbv[33];
+	hex_digest("alpha\n", EVP_md5(), da);
+	hex_digest("bravo\n", EVP_md5(), dbv);
+	rs_verify_item items[] = {
+		{ .path = "/usr/bin/a", .package = "p", .digest = da },
+		{ .path = "/usr/bin/b", .package = "p", .digest = dbv },
+	};
+	rs_verify_result r[2];
+	rs_store *store;
+	assert_int_equal(rs_store_open(db, &store), 0);
+	struct stat st = sample_stat();
+	rs_integrity_cache *c = rs_integrity_cache_load(store, false);
+	rs_integrity_verify_items(&h, items, 2, 2, c, r, NULL, NULL);
+	rs_integrity_cache_add(c, "/elsewhere/usr/bin/x", &st, DIGEST_A); /* another root's row */
+	char *sibling = rs_sprintf("%sx/usr/bin/a", root);                 /* a root whose name extends ours */
+	rs_integrity_cache_add(c, sibling, &st, DIGEST_A);
+	assert_int_equal(rs_integrity_cache_prune(c, &h), 0); /* nothing loaded yet */
+	assert_int_equal(rs_integrity_cache_save(c), 4);
+	rs_integrity_cache_free(c);
+
+	/* b is deleted, and a is no longer a package file: both rows go */
+	char *b = rs_sprintf("%s/usr/bin/b", root);
+	assert_int_equal(unlink(b), 0);
+	c = rs_integrity_cache_load(store, false);
+	assert_int_equal(rs_integrity_cache_size(c), 4);
+	rs_integrity_verify_items(&h, &items[1], 1, 2, c, r, NULL, NULL);
+	assert_int_equal(r[0].state, RS_FILE_MISSING);
+	assert_int_equal(rs_integrity_cache_prune(c, &h), 2);
+	rs_integrity_cache_free(c);
+	c = rs_integrity_cache_load(store, false);
+	assert_int_equal(rs_integrity_cache_size(c), 2);
+	assert_true(rs_integrity_cache_unchanged(c, "/elsewhere/usr/bin/x", &st, DIGEST_A));
+	assert_true(rs_integrity_cache_unchanged(c, sibling, &st, DIGEST_A));
+	/* a run that finds a file keeps its row */
+	rs_integrity_cache_free(c);
+
+	/* the live host: a row whose file exists stays, one whose file is gone goes */
+	rs_host live;
+	assert_int_equal(rs_host_init(&live, "/", "/proc"), 0);
+	char *a = rs_sprintf("%s/usr/bin/a", root);
+	c = rs_integrity_cache_load(store, false);
+	rs_integrity_cache_add(c, a, &st, DIGEST_A);
+	rs_integrity_cache_add(c, b, &st, DIGEST_A);
+	assert_int_equal(rs_integrity_cache_save(c), 2);
+	rs_integrity_cache_free(c);
+	c = rs_integrity_cache_load(store, false);
+	assert_int_equal(rs_integrity_cache_size(c), 4);
+	rs_integrity_cache_seen(c, sibling);
+	/* gone: b, /elsewhere/usr/bin/x; seen: sibling; present: a */
+	assert_int_equal(rs_integrity_cache_prune(c, &live), 2);
+	rs_integrity_cache_free(c);
+	c = rs_integrity_cache_load(store, false);
+	assert_int_equal(rs_integrity_cache_size(c), 2);
+	assert_true(rs_integrity_cache_unchanged(c, a, &st, DIGEST_A));
+	assert_true(rs_integrity_cache_unchanged(c, sibling, &st, DIGEST_A));
+	rs_integrity_cache_free(c);
+
+	rs_store_close(store);
+	rs_host_free(&live);
+	rs_host_free(&h);
+	rs_test_rmrf(dir);
+	free(a);
+	free(b);
+	free(sibling);
+	free(root);
+	free(db);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_no_store),
 		cmocka_unit_test(test_broken_table),
 		cmocka_unit_test(test_verify_with_cache),
+		cmocka_unit_test(test_prune),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
