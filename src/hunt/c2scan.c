@@ -2,9 +2,11 @@
  * c2scan.c — C2 IOCs (addresses, networks, domains) against what the host
  * shows of its connections and the names it resolves or was told to reach:
  * live sockets (remote addresses), /etc/hosts, shell histories of every
- * account, cron and systemd command lines, and the text logs under
- * /var/log (bounded: files up to 16 MiB, 256 MiB in all, compressed
- * rotations skipped). One finding per IOC and place.
+ * account, cron and systemd command lines, the DNS caches kept on disk
+ * (nscd's persistent hosts database, binary, read up to 64 MiB; a BIND
+ * cache dump), and the text logs under /var/log (bounded: files up to
+ * 16 MiB, 256 MiB in all, compressed rotations skipped). One finding per
+ * IOC and place.
  */
 #include "hunt/hunt.h"
 #include "core/lines.h"
@@ -12,12 +14,15 @@
 #include "engine/scan.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TEXT_FILE_MAX (16u << 20)
 #define LOG_TOTAL_MAX (256ull << 20)
 #define LOG_FILES_MAX 2000
+#define DNS_CACHE_MAX (64u << 20)
 
 typedef struct c2_ctx {
 	rs_scan *scan;
@@ -133,6 +138,42 @@ static unsigned long long check_file(c2_ctx *c, const char *path, size_t max)
 	return len;
 }
 
+/* nscd's persistent hosts cache: a binary database (glibc's layout, which
+ * changes between versions) in which every name looked up, canonical name
+ * and alias is a NUL-terminated string. Rather than parse the layout, the
+ * first DNS_CACHE_MAX bytes are searched like free text: runs of name
+ * characters with a dot are the candidates, everything else separates
+ * them. Read through the host handle: never followed, never blocking. */
+static void check_binary_cache(c2_ctx *c, const char *path)
+{
+	struct stat st;
+	int fd = rs_host_open(c->scan->host, path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
+	if (fd < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			rs_warn_unreadable(c->scan->host, path, errno, "the DNS cache",
+					   "its names are not checked against the C2 IOCs");
+		return;
+	}
+	size_t want = (unsigned long long)st.st_size < DNS_CACHE_MAX ? (size_t)st.st_size : DNS_CACHE_MAX;
+	char *data = rs_malloc(want + 1);
+	size_t got = 0;
+	while (got < want) {
+		ssize_t n = pread(fd, data + got, want - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	c->where = "path";
+	c->place = path;
+	c->line = 0;
+	c->counts->c2_checked++;
+	rs_ioc_c2_scan_text(&c->rules->c2, data, got, on_hit, c);
+	free(data);
+}
+
 static void check_histories(c2_ctx *c)
 {
 	static const char *const names[] = { ".bash_history", ".zsh_history", ".ash_history", ".sh_history",
@@ -219,6 +260,8 @@ int rs_hunt_c2(rs_scan *scan, const rs_hunt_rules *rules, rs_hunt_counts *counts
 		check_sockets(&c);
 	check_file(&c, "/etc/hosts", TEXT_FILE_MAX);
 	check_file(&c, "/etc/resolv.conf", TEXT_FILE_MAX);
+	check_binary_cache(&c, "/var/cache/nscd/hosts");
+	check_file(&c, "/var/cache/bind/named_dump.db", TEXT_FILE_MAX); /* rndc dumpdb */
 	check_histories(&c);
 	check_jobs(&c);
 	unsigned long long total = 0;
