@@ -1,6 +1,8 @@
 /*
- * scan.c — runs a scan: facts once, each selected module in turn, findings
- * counted and fanned out to the sinks, then the summary (see scan.h).
+ * scan.c — runs a scan: facts once, each selected module in turn (the
+ * concurrent ones side by side, their output held back and released in
+ * registry order), findings counted and fanned out to the sinks, then the
+ * summary (see scan.h).
  */
 #include "engine/scan.h"
 #include "core/json.h"
@@ -13,11 +15,41 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The package file database, loaded once per scan on first use. */
+typedef struct rs_shared_pkgfiles {
+	pthread_mutex_t lock;
+	rs_pkgfiles *pf;
+	int problems;
+} rs_shared_pkgfiles;
+
+const rs_pkgfiles *rs_scan_pkgfiles(rs_scan *scan, int *problems)
+{
+	rs_shared_pkgfiles *s = scan->pkgfiles;
+	pthread_mutex_lock(&s->lock);
+	if (!s->pf)
+		s->problems = rs_pkgfiles_load(scan->host, &s->pf);
+	pthread_mutex_unlock(&s->lock);
+	if (problems)
+		*problems = s->problems;
+	return s->pf;
+}
+
+/* A finding or a check line held back while modules run side by side. */
+typedef struct held_output {
+	rs_finding *finding;
+	json_t *check;
+} held_output;
+
 void rs_scan_emit(rs_scan *scan, rs_finding *f)
 {
 	pthread_mutex_lock(&scan->lock);
 	scan->counts[f->severity]++;
 	scan->module_findings++;
+	if (scan->held) {
+		*(held_output *)rs_vec_push(scan->held) = (held_output){ .finding = f };
+		pthread_mutex_unlock(&scan->lock);
+		return;
+	}
 	rs_sinks_finding(scan->sinks, f);
 	pthread_mutex_unlock(&scan->lock);
 	rs_finding_free(f);
@@ -37,6 +69,11 @@ void rs_scan_check(rs_scan *scan, const char *module, const char *rule, const ch
 	json_object_set_new(o, "result", rs_json_string(result));
 	json_object_set_new(o, "reason", rs_json_string(reason ? reason : ""));
 	pthread_mutex_lock(&scan->lock);
+	if (scan->held) {
+		*(held_output *)rs_vec_push(scan->held) = (held_output){ .check = o };
+		pthread_mutex_unlock(&scan->lock);
+		return;
+	}
 	rs_sinks_check(scan->sinks, o);
 	pthread_mutex_unlock(&scan->lock);
 	json_decref(o);
@@ -134,6 +171,95 @@ static int exit_status(const rs_config *config, const unsigned long counts[RS_SE
 	return 0;
 }
 
+/* The sum of the modules' own scores, for the host score. */
+typedef struct module_totals {
+	int score_sum, scores;
+} module_totals;
+
+/* Puts module M's statistics in the summary; frees what STATS holds. */
+static void record_module(rs_summary *summary, const rs_module *m, rs_module_stats *st, long long ms,
+			  unsigned long findings, module_totals *totals)
+{
+	json_object_set_new(summary->modules, m->name, stats_json(st, ms, findings));
+	json_decref(st->extra);
+	if (st->score >= 0) {
+		totals->score_sum += st->score;
+		totals->scores++;
+	}
+}
+
+/* One of the modules run side by side: its own view of the scan (counters,
+ * lock, held output) and what it reported. */
+typedef struct side_run {
+	const rs_module *module;
+	rs_scan scan;
+	rs_vec held;          /* held_output */
+	rs_module_stats stats;
+	long long ms;
+	pthread_t thread;
+	bool started;
+} side_run;
+
+static void *side_run_thread(void *arg)
+{
+	side_run *r = arg;
+	long long start = rs_monotonic_ms();
+	r->module->run(&r->scan, &r->stats);
+	r->ms = rs_monotonic_ms() - start;
+	return NULL;
+}
+
+/* Runs the selected ones of the N modules MODS (all concurrent) each in its
+ * own thread, then hands what each emitted to the sinks, module by module
+ * in registry order, and records their statistics. */
+static void run_side_by_side(rs_scan *scan, const rs_module *const *mods, size_t n,
+			     const rs_scan_options *opts, rs_summary *summary, module_totals *totals)
+{
+	side_run *runs = rs_calloc(n, sizeof(*runs));
+	for (size_t i = 0; i < n; i++) {
+		side_run *r = &runs[i];
+		if (!selected(mods[i], opts))
+			continue;
+		r->module = mods[i];
+		r->stats = (rs_module_stats){ .score = -1 };
+		rs_vec_init(&r->held, sizeof(held_output));
+		r->scan = (rs_scan){ .host = scan->host, .facts = scan->facts, .config = scan->config,
+				     .store = scan->store, .sinks = scan->sinks, .scan_id = scan->scan_id,
+				     .progress = scan->progress, .all = scan->all, .held = &r->held,
+				     .pkgfiles = scan->pkgfiles };
+		pthread_mutex_init(&r->scan.lock, NULL);
+		rs_scan_progress(scan, "rasoat: %s ...", r->module->name);
+		r->started = pthread_create(&r->thread, NULL, side_run_thread, r) == 0;
+		if (!r->started) /* no thread to be had: run it here */
+			side_run_thread(r);
+	}
+	for (size_t i = 0; i < n; i++) {
+		side_run *r = &runs[i];
+		if (!r->module)
+			continue;
+		if (r->started)
+			pthread_join(r->thread, NULL);
+		pthread_mutex_lock(&scan->lock);
+		for (size_t j = 0; j < r->held.len; j++) {
+			held_output *h = rs_vec_at(&r->held, j);
+			if (h->finding) {
+				rs_sinks_finding(scan->sinks, h->finding);
+				rs_finding_free(h->finding);
+			} else {
+				rs_sinks_check(scan->sinks, h->check);
+				json_decref(h->check);
+			}
+		}
+		for (int s = 0; s < RS_SEV_COUNT; s++)
+			scan->counts[s] += r->scan.counts[s];
+		pthread_mutex_unlock(&scan->lock);
+		rs_vec_free(&r->held);
+		pthread_mutex_destroy(&r->scan.lock);
+		record_module(summary, r->module, &r->stats, r->ms, r->scan.module_findings, totals);
+	}
+	free(runs);
+}
+
 int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_options *opts,
 		rs_facts *facts, rs_sinks *sinks, rs_summary *summary)
 {
@@ -165,6 +291,9 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 		.all = opts->all,
 	};
 	pthread_mutex_init(&scan.lock, NULL);
+	rs_shared_pkgfiles pkgfiles = { .pf = NULL };
+	pthread_mutex_init(&pkgfiles.lock, NULL);
+	scan.pkgfiles = &pkgfiles;
 	rs_sinks_begin(sinks, summary);
 
 	json_t *facts_stats = json_object();
@@ -173,37 +302,41 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 	json_object_set_new(summary->modules, "facts", facts_stats);
 
 	size_t n;
-	int module_score_sum = 0, module_scores = 0;
 	const rs_module *const *mods = rs_modules(&n);
+	module_totals totals = { 0 };
 	for (size_t i = 0; i < n; i++) {
-		const rs_module *m = mods[i];
-		if (!selected(m, opts))
+		if (!selected(mods[i], opts))
 			continue;
+		/* the run of concurrent modules that starts here (just this one if it is not) */
+		size_t group = 0, end = i;
+		for (; end < n && mods[end]->concurrent; end++)
+			group += selected(mods[end], opts);
+		if (group >= 2) {
+			run_side_by_side(&scan, mods + i, end - i, opts, summary, &totals);
+			i = end - 1;
+			continue;
+		}
 		rs_module_stats st = { .score = -1 };
 		scan.module_findings = 0;
 		long long start = rs_monotonic_ms();
 		scan.progress_ms = 0;
-		rs_scan_progress(&scan, "rasoat: %s ...", m->name);
-		m->run(&scan, &st);
-		json_object_set_new(summary->modules, m->name,
-				    stats_json(&st, rs_monotonic_ms() - start, scan.module_findings));
-		json_decref(st.extra);
-		if (st.score >= 0) {
-			module_score_sum += st.score;
-			module_scores++;
-		}
+		rs_scan_progress(&scan, "rasoat: %s ...", mods[i]->name);
+		mods[i]->run(&scan, &st);
+		record_module(summary, mods[i], &st, rs_monotonic_ms() - start, scan.module_findings, &totals);
 	}
 	if (scan.progress)
 		fputs("\r\033[K", stderr);
 
 	memcpy(summary->counts, scan.counts, sizeof(summary->counts));
 	summary->score = rs_score_combine(rs_score_from_counts(summary->counts),
-					  module_scores ? module_score_sum / module_scores : -1);
+					  totals.scores ? totals.score_sum / totals.scores : -1);
 	summary->exit_code = exit_status(config, summary->counts);
 	summary->duration_ms = rs_monotonic_ms() - t0;
 	summary->complete = true;
 	rs_sinks_end(sinks, summary);
 	pthread_mutex_destroy(&scan.lock);
+	rs_pkgfiles_free(pkgfiles.pf);
+	pthread_mutex_destroy(&pkgfiles.lock);
 	if (facts == &own_facts)
 		rs_facts_free(&own_facts);
 	return summary->exit_code;

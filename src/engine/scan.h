@@ -6,16 +6,23 @@
  * A module is a name and a run function. It reads scan->host, scan->facts
  * and scan->config, emits findings with rs_scan_emit (thread-safe; the scan
  * takes ownership) and fills its own counters in STATS.
+ *
+ * Modules marked concurrent that follow each other in the registry
+ * (rootkit, persist, integrity) run side by side, each in its own thread;
+ * what they emit is held back and handed to the sinks in registry order
+ * when the last of them ends, so the output is the same as run in turn.
  */
 #ifndef RS_SCAN_H
 #define RS_SCAN_H
 
 #include "collect/facts.h"
+#include "collect/pkgfiles.h"
 #include "core/config.h"
 #include "core/finding.h"
 #include "core/host.h"
 #include "core/sink.h"
 #include "core/summary.h"
+#include "core/util.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -50,13 +57,24 @@ typedef struct rs_scan {
 	bool progress;
 	bool all;
 	long long progress_ms; /* when the last progress line was printed */
+	rs_vec *held;          /* findings and checks held back while modules run side
+	                          by side (NULL: straight to the sinks) */
+	struct rs_shared_pkgfiles *pkgfiles; /* the package file database, loaded once */
 } rs_scan;
 
 typedef struct rs_module {
 	const char *name;
 	const char *description;
 	int (*run)(rs_scan *scan, rs_module_stats *stats);
+	bool concurrent;    /* may run beside the other concurrent modules: reads only
+	                       what it is given, shares nothing else but the store */
 } rs_module;
+
+/* The package file database of the scanned host (collect/pkgfiles.h),
+ * loaded by the first module that asks and shared read-only by all of them
+ * until the scan ends (never NULL; possibly empty). *PROBLEMS (may be NULL)
+ * gets the number of problems its loading warned about. Thread-safe. */
+const rs_pkgfiles *rs_scan_pkgfiles(rs_scan *scan, int *problems);
 
 /* Hands F to every sink and frees it. Thread-safe. */
 void rs_scan_emit(rs_scan *scan, rs_finding *f);

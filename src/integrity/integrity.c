@@ -126,7 +126,7 @@ static void report_group(rs_scan *scan, const char *package, json_t *paths, bool
 	rs_finding_set_str(f, "path", json_string_value(json_array_get(paths, 0)));
 	while (json_array_size(paths) > 50)
 		json_array_remove(paths, json_array_size(paths) - 1);
-	rs_finding_set_json(f, "paths", json_incref(paths));
+	rs_finding_set_json(f, "paths", json_copy(paths)); /* PATHS is reused for the next package */
 	rs_finding_add_attack(f, updated ? "T1554" : "T1070.004");
 	rs_finding_set_remediation(f, updated
 		? "Confirm the updater (npm -g ls, the SDK's own update log); reinstall the package if "
@@ -145,8 +145,9 @@ static int compare_by_package(const void *a, const void *b)
 
 static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 {
-	rs_pkgfiles *pf;
-	stats->errors += (unsigned long long)rs_pkgfiles_load(scan->host, &pf);
+	int problems = 0;
+	const rs_pkgfiles *pf = rs_scan_pkgfiles(scan, &problems);
+	stats->errors += (unsigned long long)problems;
 	size_t total = rs_pkgfiles_count(pf);
 	rs_vec rpm_files;
 	rs_vec_init(&rpm_files, sizeof(rs_rpm_file));
@@ -154,7 +155,6 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	if (total == 0 && rpm_files.len == 0) {
 		stats->not_applicable = "no package file database (dpkg info lists, rpmdb.sqlite) on this host";
 		rs_rpm_files_free(&rpm_files);
-		rs_pkgfiles_free(pf);
 		return 0;
 	}
 	rs_dpkg_filters filters;
@@ -234,7 +234,6 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	free(files);
 	rs_dpkg_filters_free(&filters);
 	rs_rpm_files_free(&rpm_files);
-	rs_pkgfiles_free(pf);
 	return 0;
 }
 
@@ -242,4 +241,5 @@ const rs_module rs_module_integrity = {
 	.name = "integrity",
 	.description = "tampered system files: package digests, unowned files",
 	.run = integrity_run,
+	.concurrent = true,
 };

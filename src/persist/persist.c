@@ -15,7 +15,7 @@ static int persist_run(rs_scan *scan, rs_module_stats *stats)
 {
 	rs_persist p = { .scan = scan, .stats = stats, .now = time(NULL),
 			 .recent_days = scan->config->recent_days };
-	rs_pkgfiles_load(scan->host, &p.pkgfiles);
+	p.pkgfiles = rs_scan_pkgfiles(scan, NULL);
 	p.have_packages = rs_pkgfiles_count(p.pkgfiles) > 0;
 	rs_persist_schedulers(&p);
 	rs_persist_scripts(&p);
@@ -23,7 +23,6 @@ static int persist_run(rs_scan *scan, rs_module_stats *stats)
 	rs_persist_suid(&p);
 	stats->extra = json_pack("{s:I, s:b}", "entries", (json_int_t)p.entries, "package_database",
 				 p.have_packages);
-	rs_pkgfiles_free(p.pkgfiles);
 	return 0;
 }
 
@@ -31,4 +30,5 @@ const rs_module rs_module_persist = {
 	.name = "persist",
 	.description = "persistence: every autostart location with a verdict",
 	.run = persist_run,
+	.concurrent = true,
 };

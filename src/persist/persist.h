@@ -49,7 +49,7 @@ bool rs_persist_judge_authorized_key(const char *line, rs_verdict *v);
 typedef struct rs_persist {
 	rs_scan *scan;
 	rs_module_stats *stats;
-	rs_pkgfiles *pkgfiles;
+	const rs_pkgfiles *pkgfiles; /* the scan's, shared */
 	bool have_packages;     /* the package database lists files: ownership verdicts apply */
 	time_t now;
 	int recent_days;        /* 0: recency is not judged */

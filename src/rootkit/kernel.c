@@ -126,8 +126,7 @@ static void module_origin(rs_scan *scan)
 					: "no loadable module is loaded");
 		return;
 	}
-	rs_pkgfiles *pf;
-	rs_pkgfiles_load(scan->host, &pf);
+	const rs_pkgfiles *pf = rs_scan_pkgfiles(scan, NULL);
 	unsigned found = 0;
 	for (size_t i = 0; i < mods->len; i++) {
 		const rs_kmodule *m = rs_vec_at(mods, i);
@@ -150,7 +149,6 @@ static void module_origin(rs_scan *scan)
 					      "after keeping a copy.");
 		rs_scan_emit(scan, f);
 	}
-	rs_pkgfiles_free(pf);
 	rs_mod_tree_free(tree);
 	rs_scan_check(scan, "rootkit", rule, title, found ? "failed" : "passed",
 		      found ? "modules without a package" : "all from packages");

@@ -23,4 +23,5 @@ const rs_module rs_module_rootkit = {
 	.name = "rootkit",
 	.description = "hidden and injected code: preload, deleted executables, known rootkits, hidden pids and ports",
 	.run = rootkit_run,
+	.concurrent = true,
 };

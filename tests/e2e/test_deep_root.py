@@ -73,4 +73,25 @@ with Tree() as t:
        one == sorted((f["rule"], f["evidence"].get("path")) for f in fs if f["module"] == "integrity"),
        "one thread and many agree")
 
+    # The three modules run side by side, their output held back and given
+    # out in registry order: the same lines, in the same order, as each
+    # module run alone in turn; the summary counts them all.
+    def lines_of(*only):
+        code, out, err = run("scan", "--root", t.path, "--only", ",".join(only), "--no-db", "--format", "jsonl",
+                             "-q", "--recent", "0", "--all", "--fail-on", "none")
+        ok(code == 0, f"exit {code}: {err[-2000:]}")
+        ls = jsonl(out)
+        body = [json.dumps({k: v for k, v in o.items() if k != "scan"}, sort_keys=True)
+                for o in ls if o["type"] in ("finding", "check")]
+        return body, ls[-1]
+    together, summ = lines_of("rootkit", "persist", "integrity")
+    apart = []
+    for m in ("rootkit", "persist", "integrity"):
+        apart += lines_of(m)[0]
+    ok(together == apart, f"side by side = in turn ({len(together)} vs {len(apart)} lines)")
+    ok(sum(summ["counts"].values()) == sum(1 for x in together if '"type": "finding"' in x),
+       f"summary counts every held finding: {summ['counts']}")
+    ok(all(summ["modules"][m]["findings"] > 0 for m in ("rootkit", "persist", "integrity")),
+       f"each module's findings counted: {summ['modules']}")
+
 done("test_deep_root", checks)
