@@ -82,9 +82,8 @@ static bool hunt_in(rs_hunt_worker *w, const char *shown, const unsigned char *d
 		c->archive_members++;
 		char *member = rs_sprintf("%s!%s", shown, name && *name ? name : "data");
 		bool ok = rs_hunt_object(w, member, member, buf, got, NULL, NULL, c);
-		if (ok)
-			ok = hunt_in(w, member, buf, got, depth + 1, c);
-		clean = clean && ok;
+		bool inner_ok = hunt_in(w, member, buf, got, depth + 1, c);
+		clean = clean && ok && inner_ok;
 		free(member);
 	}
 	free(buf);

@@ -3,7 +3,7 @@
  * made the first time a file of the class is scanned, from the sources
  * rewritten for the class, and cached on disk beside the whole set under
  * the same content hash. A class whose copy would drop few rules (under one
- * in twenty) uses the whole set; that verdict is cached too.
+ * in ten) uses the whole set; that verdict is cached too.
  */
 #include "hunt/hunt.h"
 #include "hunt/rulegate.h"
@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 /* A copy pays for itself when it drops at least one rule in this many. */
-#define WORTH_ONE_IN 20
+#define WORTH_ONE_IN 10
 
 struct rs_rule_variants {
 	pthread_mutex_t lock;

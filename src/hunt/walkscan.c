@@ -320,8 +320,11 @@ static void handle(worker *wk, job *j)
 		c->changed++; /* truncated or rewritten while read: hunted as read, not cached */
 	const rs_pkgfile *pkg = trusted_entry(ws, j->path);
 	bool clean = rs_hunt_object(&wk->hw, j->path, j->path, wk->hw.buf, got, &j->st, pkg, c);
-	if (clean && ws->opts->archives)
-		clean = rs_hunt_archive(&wk->hw, j->path, wk->hw.buf, got, c);
+	if (ws->opts->archives) {
+		/* members are hunted whatever the archive's own bytes matched */
+		bool members_clean = rs_hunt_archive(&wk->hw, j->path, wk->hw.buf, got, c);
+		clean = clean && members_clean;
+	}
 	if (clean && ws->opts->cache && got == (size_t)j->st.st_size) {
 		char *key = cache_key(ws, j->path);
 		rs_filecache_add(ws->opts->cache, key, &j->st);
