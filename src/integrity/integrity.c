@@ -136,9 +136,15 @@ static void report_group(rs_scan *scan, const char *package, json_t *paths, bool
 	rs_scan_emit(scan, f);
 }
 
+/* A file that did not verify, with its result. */
+typedef struct odd_file {
+	const rs_verify_item *item;
+	const rs_verify_result *result;
+} odd_file;
+
 static int compare_by_package(const void *a, const void *b)
 {
-	const rs_verify_item *x = a, *y = b;
+	const rs_verify_item *x = ((const odd_file *)a)->item, *y = ((const odd_file *)b)->item;
 	int c = strcmp(x->package, y->package);
 	return c ? c : strcmp(x->path, y->path);
 }
@@ -175,7 +181,6 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 			files[n++] = (rs_verify_item){ .path = e->path, .package = e->package,
 						       .digest = e->md5, .conffile = e->conffile };
 	}
-	qsort(files, n, sizeof(*files), compare_by_package);
 	rs_verify_result *results = rs_calloc(n ? n : 1, sizeof(*results));
 	rs_integrity_cache *cache = scan->store ? rs_integrity_cache_load(scan->store, scan->config->full) : NULL;
 	stats->bytes += rs_integrity_verify_items(scan->host, files, n, scan->config->threads, cache, results,
@@ -186,35 +191,50 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	stats->files += n;
 	stats->checks++;
 
+	/* Only the files that did not verify are reported: sorted by package
+	 * (then path), so that missing and elsewhere-updated files group. */
 	unsigned long changed = 0, missing = 0, unreadable = 0, skipped = 0, hashed = 0;
-	json_t *paths = json_array(), *updated = json_array();
+	rs_vec odd;
+	rs_vec_init(&odd, sizeof(odd_file));
 	for (size_t i = 0; i < n; i++) {
 		const rs_verify_result *r = &results[i];
 		skipped += r->cached;
 		hashed += (r->state == RS_FILE_OK && !r->cached) || r->state == RS_FILE_CHANGED;
-		if (r->state == RS_FILE_CHANGED && !files[i].conffile && !r->elf &&
-		    rs_integrity_other_manager(files[i].path)) {
+		if (r->state != RS_FILE_OK)
+			*(odd_file *)rs_vec_push(&odd) = (odd_file){ .item = &files[i], .result = r };
+	}
+	if (odd.len)
+		qsort(odd.items, odd.len, sizeof(odd_file), compare_by_package);
+	json_t *paths = json_array(), *updated = json_array();
+	for (size_t i = 0; i < odd.len; i++) {
+		const odd_file *o = rs_vec_at(&odd, i);
+		const rs_verify_item *file = o->item;
+		const rs_verify_result *r = o->result;
+		if (r->state == RS_FILE_CHANGED && !file->conffile && !r->elf &&
+		    rs_integrity_other_manager(file->path)) {
 			changed++;
-			json_array_append_new(updated, json_string(files[i].path));
+			json_array_append_new(updated, json_string(file->path));
 		} else if (r->state == RS_FILE_CHANGED || r->state == RS_FILE_REPLACED) {
 			changed++;
-			report_changed(scan, &files[i], r);
-		} else if (r->state == RS_FILE_MISSING && !rs_dpkg_filters_excluded(&filters, files[i].path)) {
+			report_changed(scan, file, r);
+		} else if (r->state == RS_FILE_MISSING && !rs_dpkg_filters_excluded(&filters, file->path)) {
 			missing++;
-			json_array_append_new(paths, json_string(files[i].path));
+			json_array_append_new(paths, json_string(file->path));
 		} else if (r->state == RS_FILE_UNREADABLE) {
 			unreadable++;
 		}
-		bool last = i + 1 == n || strcmp(files[i + 1].package, files[i].package) != 0;
+		bool last = i + 1 == odd.len ||
+			    strcmp(((const odd_file *)rs_vec_at(&odd, i + 1))->item->package, file->package) != 0;
 		if (last && json_array_size(updated)) {
-			report_group(scan, files[i].package, updated, true);
+			report_group(scan, file->package, updated, true);
 			json_array_clear(updated);
 		}
 		if (last && json_array_size(paths)) {
-			report_group(scan, files[i].package, paths, false);
+			report_group(scan, file->package, paths, false);
 			json_array_clear(paths);
 		}
 	}
+	rs_vec_free(&odd);
 	json_decref(paths);
 	json_decref(updated);
 	stats->errors += unreadable;

@@ -43,7 +43,9 @@ struct rs_integrity_cache;
 /* Verifies the N ITEMS against their recorded digests with THREADS workers
  * (0: one per core). With CACHE (may be NULL), files unchanged since they
  * last verified are not read (RESULTS[i].cached) and files that verify are
- * added to it. Returns the bytes read. */
+ * added to it (and the files found are marked seen, for pruning). PROGRESS
+ * (may be NULL) is called from the worker threads every 1024 files with
+ * the count done: it must be thread-safe. Returns the bytes read. */
 unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verify_item *items, size_t n,
 					     int threads, struct rs_integrity_cache *cache,
 					     rs_verify_result *results,
@@ -51,8 +53,7 @@ unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verif
 
 /* Verifies the N files in FILES against their recorded MD5 with THREADS
  * workers (0: one per core), reading each once through rs_host_open.
- * Fills RESULTS[i]; returns the bytes read. PROGRESS (may be NULL) is
- * called from the calling thread now and then with the count done. */
+ * Fills RESULTS[i]; returns the bytes read. PROGRESS as above. */
 unsigned long long rs_integrity_verify(const rs_host *host, const rs_pkgfile *const *files, size_t n,
 				       int threads, rs_verify_result *results,
 				       void (*progress)(void *ctx, size_t done, size_t total), void *ctx);

@@ -3,11 +3,12 @@
  * file with a recorded MD5 is read once, bounded, through rs_host_open (no
  * FIFO or device is ever opened, nothing leaves the root), hashed with
  * OpenSSL EVP (MD5 or SHA-256, by the recorded digest's length), and
- * compared; worker threads take files from a shared counter so that a few
- * large files do not hold the others up. With a verified-digest cache
- * (store/integrity_cache.h) a file whose device, inode, size, mtime and
- * ctime are those it had when it last matched the same digest is opened
- * (for fstat) but not read.
+ * compared; worker threads (the calling thread one of them) take files
+ * from a shared counter so that a few large files do not hold the others
+ * up. With a verified-digest cache (store/integrity_cache.h) each file is
+ * first looked at with rs_host_lstat (resolved inside the root, the final
+ * component not followed): one whose device, inode, size, mtime and ctime
+ * are those it had when it last matched the same digest is not opened.
  */
 #include "core/util.h"
 #include "integrity/integrity.h"
@@ -31,8 +32,11 @@ typedef struct verify_job {
 	const rs_verify_item *items;
 	size_t n;
 	rs_integrity_cache *cache;
+	bool cache_loaded;        /* the cache has entries: lstat first */
 	const char *key_prefix;   /* the root, "" for the live host: cache keys are host paths */
 	rs_verify_result *results;
+	void (*progress)(void *ctx, size_t done, size_t total); /* thread-safe */
+	void *progress_ctx;
 	atomic_size_t next;
 	atomic_size_t done;
 	atomic_ullong bytes;
@@ -61,24 +65,44 @@ static bool digest_equals(const unsigned char *md, unsigned len, const char *hex
 	return true;
 }
 
+/* The cache key of ITEM: its path on this machine (the root prefixed),
+ * in BUF when a prefix is needed. NULL when it does not fit. */
+static const char *cache_key(const verify_job *job, const rs_verify_item *item, char *buf, size_t size)
+{
+	if (!job->key_prefix[0])
+		return item->path;
+	return (size_t)snprintf(buf, size, "%s%s", job->key_prefix, item->path) < size ? buf : NULL;
+}
+
+static rs_file_state open_failure(int err)
+{
+	return err == ENOENT || err == ENOTDIR ? RS_FILE_MISSING
+	       : err == ELOOP || err == EINVAL ? RS_FILE_REPLACED : RS_FILE_UNREADABLE;
+}
+
 static void verify_one(verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char *buf)
 {
 	const rs_verify_item *item = &job->items[i];
 	rs_verify_result *r = &job->results[i];
+	char keybuf[8192];
+	const char *key = job->cache ? cache_key(job, item, keybuf, sizeof(keybuf)) : NULL;
+	bool keyed = key != NULL;
 	struct stat st;
+	if (keyed && job->cache_loaded) {
+		/* unchanged since it verified: an lstat decides, nothing is opened */
+		if (rs_host_lstat(job->host, item->path, &st) < 0) {
+			r->state = open_failure(errno);
+			return;
+		}
+		if (S_ISREG(st.st_mode) && rs_integrity_cache_unchanged(job->cache, key, &st, item->digest)) {
+			r->state = RS_FILE_OK;
+			r->cached = true;
+			return;
+		}
+	}
 	int fd = rs_host_open(job->host, item->path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
 	if (fd < 0) {
-		r->state = errno == ENOENT || errno == ENOTDIR ? RS_FILE_MISSING
-			   : errno == ELOOP || errno == EINVAL ? RS_FILE_REPLACED : RS_FILE_UNREADABLE;
-		return;
-	}
-	char key[8192];
-	bool keyed = job->cache &&
-		     (size_t)snprintf(key, sizeof(key), "%s%s", job->key_prefix, item->path) < sizeof(key);
-	if (keyed && rs_integrity_cache_unchanged(job->cache, key, &st, item->digest)) {
-		close(fd);
-		r->state = RS_FILE_OK;
-		r->cached = true;
+		r->state = open_failure(errno);
 		return;
 	}
 	EVP_DigestInit_ex(ctx, strlen(item->digest) == 64 ? EVP_sha256() : EVP_md5(), NULL);
@@ -128,7 +152,9 @@ static void *worker(void *arg)
 		if (i >= job->n)
 			break;
 		verify_one(job, i, ctx, buf);
-		atomic_fetch_add(&job->done, 1);
+		size_t done = atomic_fetch_add(&job->done, 1) + 1;
+		if (job->progress && (done & 1023) == 0)
+			job->progress(job->progress_ctx, done, job->n);
 	}
 	free(buf);
 	EVP_MD_CTX_free(ctx);
@@ -140,7 +166,9 @@ unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verif
 					     void (*progress)(void *ctx, size_t done, size_t total), void *pctx)
 {
 	verify_job job = { .host = host, .items = items, .n = n, .results = results, .cache = cache,
-			   .key_prefix = strcmp(host->root, "/") ? host->root : "" };
+			   .cache_loaded = rs_integrity_cache_size(cache) > 0,
+			   .key_prefix = strcmp(host->root, "/") ? host->root : "",
+			   .progress = progress, .progress_ctx = pctx };
 	atomic_init(&job.next, 0);
 	atomic_init(&job.done, 0);
 	atomic_init(&job.bytes, 0);
@@ -153,26 +181,18 @@ unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verif
 		threads = 64;
 	pthread_t tids[64];
 	int started = 0;
-	for (int t = 0; t < threads; t++)
+	for (int t = 1; t < threads; t++)
 		if (pthread_create(&tids[started], NULL, worker, &job) == 0)
 			started++;
-	if (started == 0)
-		worker(&job);
-	while (started && atomic_load(&job.done) < n) {
-		if (progress)
-			progress(pctx, atomic_load(&job.done), n);
-		usleep(50 * 1000);
-		/* workers may all have ended on the last files while we slept */
-		if (atomic_load(&job.next) >= n + (size_t)started)
-			break;
-	}
+	worker(&job); /* the calling thread is the first worker */
 	for (int t = 0; t < started; t++)
 		pthread_join(tids[t], NULL);
 	/* the files this run found, so that rows of the others can be pruned */
-	for (size_t i = 0; cache && i < n; i++) {
-		char key[8192];
-		if (results[i].state != RS_FILE_MISSING &&
-		    (size_t)snprintf(key, sizeof(key), "%s%s", job.key_prefix, items[i].path) < sizeof(key))
+	for (size_t i = 0; job.cache_loaded && i < n; i++) {
+		char buf[8192];
+		const char *key = results[i].state != RS_FILE_MISSING ? cache_key(&job, &items[i], buf, sizeof(buf))
+								       : NULL;
+		if (key)
 			rs_integrity_cache_seen(cache, key);
 	}
 	return atomic_load(&job.bytes);

@@ -75,6 +75,18 @@ static void insert(rs_statcache *c, row r)
 	c->len++;
 }
 
+/* Sizes an empty table for N rows, so that loading them never rehashes. */
+static void reserve(rs_statcache *c, long long n)
+{
+	if (c->cap || n <= 0 || n > (1ll << 28))
+		return;
+	size_t cap = 1024;
+	while (cap < (size_t)n * 2 + 2)
+		cap *= 2;
+	c->cap = cap;
+	c->slots = rs_calloc(cap, sizeof(row));
+}
+
 static long long timespec_ns(const struct timespec *t)
 {
 	return (long long)t->tv_sec * 1000000000ll + t->tv_nsec;
@@ -102,6 +114,12 @@ rs_statcache *rs_statcache_load(rs_store *store, const rs_statcache_spec *spec, 
 	free(sql);
 	if (!stmt)
 		return c;
+	char *count_sql = rs_sprintf("SELECT count(*) FROM %s", spec->table);
+	sqlite3_stmt *count = rs_store_prepare(store, count_sql);
+	free(count_sql);
+	if (count && sqlite3_step(count) == SQLITE_ROW)
+		reserve(c, sqlite3_column_int64(count, 0));
+	sqlite3_finalize(count);
 	if (only_value)
 		rs_store_bind_text(stmt, 1, only_value);
 	int rc;
