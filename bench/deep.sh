@@ -9,7 +9,10 @@
 # since they verified are not read). Then
 # `chkrootkit -r` and `rasoat --root` on the deep fixture root of the tests,
 # with what each finds. Installs the peers with apt-get when missing. Needs
-# root. Usage: bench/deep.sh [RASOAT]   (default build/rasoat)
+# root. Usage: bench/deep.sh [RASOAT]   (default build/rasoat; time a
+# release build: cmake -DCMAKE_BUILD_TYPE=Release). The machine's load is
+# printed before and after the timed runs: on a shared machine it moves the
+# wall-clock figures more than anything else.
 set -eu
 RASOAT=${1:-build/rasoat}
 RUNS=${RUNS:-2}
@@ -45,6 +48,7 @@ best() { # best of RUNS wall-clock milliseconds of "$@" (the first run also warm
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
 echo "cores: $(nproc); package files: $(cat /var/lib/dpkg/info/*.md5sums 2>/dev/null | wc -l)"
+echo "load at start: $(uptime)"
 debsums_ms=$(best debsums -s)
 integrity_ms=$(best "$RASOAT" scan --only integrity --no-db -q --format jsonl --fail-on none)
 chkrootkit_ms=$(best chkrootkit -q)
@@ -65,6 +69,7 @@ integrity_cached_ms=$(best "$RASOAT" scan --only integrity --db "$dbdir/i.db" -q
 all_first_ms=$(once "$RASOAT" scan --only rootkit,persist,integrity --db "$dbdir/a.db" -q --format jsonl --fail-on none)
 all_cached_ms=$(best "$RASOAT" scan --only rootkit,persist,integrity --db "$dbdir/a.db" -q --format jsonl --fail-on none)
 
+echo "load at end of the timed runs: $(uptime)"
 printf '%-44s %8s ms\n' "debsums -s" "$debsums_ms"
 printf '%-44s %8s ms\n' "chkrootkit -q" "$chkrootkit_ms"
 printf '%-44s %8s ms\n' "rkhunter --check --sk" "$rkhunter_ms"
@@ -79,6 +84,8 @@ printf '%-44s %8s ms\n' "rasoat integrity, cached run" "$integrity_cached_ms"
 printf '%-44s %8s ms\n' "rasoat three modules, first run with --db" "$all_first_ms"
 printf '%-44s %8s ms\n' "rasoat three modules, cached run" "$all_cached_ms"
 echo "ratio debsums -s / rasoat integrity:        $(ratio "$debsums_ms" "$integrity_ms")"
+echo "ratio unhide proc / rasoat rootkit alone:   $(ratio "$proc_ms" "$rootkit_ms")"
+echo "ratio unhide proc / rasoat three modules:   $(ratio "$proc_ms" "$all_ms")"
 echo "ratio chkrootkit / rasoat three modules:    $(ratio "$chkrootkit_ms" "$all_ms")"
 echo "ratio rkhunter / rasoat three modules:      $(ratio "$rkhunter_ms" "$all_ms")"
 echo "ratio unhide brute / rasoat three modules:  $(ratio "$brute_ms" "$all_ms")"
