@@ -6,9 +6,10 @@
  * compared; worker threads (the calling thread one of them) take files
  * from a shared counter so that a few large files do not hold the others
  * up. With a verified-digest cache (store/integrity_cache.h) each file is
- * first looked at with rs_host_lstat (resolved inside the root, the final
- * component not followed): one whose device, inode, size, mtime and ctime
- * are those it had when it last matched the same digest is not opened.
+ * first looked at with an lstat (its directory resolved inside the root
+ * once per run of files, the final component not followed): one whose
+ * device, inode, size, mtime and ctime are those it had when it last
+ * matched the same digest is not opened.
  */
 #include "core/util.h"
 #include "integrity/integrity.h"
@@ -74,13 +75,48 @@ static const char *cache_key(const verify_job *job, const rs_verify_item *item, 
 	return (size_t)snprintf(buf, size, "%s%s", job->key_prefix, item->path) < size ? buf : NULL;
 }
 
+/* A worker's open directory: files of one directory follow each other in
+ * the package lists, so each directory is resolved once, not per file. */
+typedef struct dir_handle {
+	char path[4096];  /* the directory as the host names it, "" when none */
+	int fd;           /* -1 when it could not be opened (ERR) */
+	int err;
+} dir_handle;
+
+/* lstat of PATH inside the root: its directory resolved (inside the root,
+ * through rs_host_open) and kept open in DIR, the final component a plain
+ * name looked up with AT_SYMLINK_NOFOLLOW. Anything else (a name of "." or
+ * "..", a very long path) goes through rs_host_lstat. */
+static int lstat_in_dir(const rs_host *host, dir_handle *dir, const char *path, struct stat *st)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : "";
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	if (!slash || dlen == 0 || path[0] != '/' || !*name || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    dlen >= sizeof(dir->path))
+		return rs_host_lstat(host, path, st);
+	if (!dir->path[0] || strncmp(dir->path, path, dlen) != 0 || dir->path[dlen] != '\0') {
+		if (dir->fd >= 0)
+			close(dir->fd);
+		memcpy(dir->path, path, dlen);
+		dir->path[dlen] = '\0';
+		dir->fd = rs_host_open(host, dir->path, RS_OPEN_DIR, NULL);
+		dir->err = dir->fd < 0 ? errno : 0;
+	}
+	if (dir->fd < 0) {
+		errno = dir->err;
+		return -1;
+	}
+	return fstatat(dir->fd, name, st, AT_SYMLINK_NOFOLLOW);
+}
+
 static rs_file_state open_failure(int err)
 {
 	return err == ENOENT || err == ENOTDIR ? RS_FILE_MISSING
 	       : err == ELOOP || err == EINVAL ? RS_FILE_REPLACED : RS_FILE_UNREADABLE;
 }
 
-static void verify_one(verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char *buf)
+static void verify_one(verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char *buf, dir_handle *dir)
 {
 	const rs_verify_item *item = &job->items[i];
 	rs_verify_result *r = &job->results[i];
@@ -90,7 +126,7 @@ static void verify_one(verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char
 	struct stat st;
 	if (keyed && job->cache_loaded) {
 		/* unchanged since it verified: an lstat decides, nothing is opened */
-		if (rs_host_lstat(job->host, item->path, &st) < 0) {
+		if (lstat_in_dir(job->host, dir, item->path, &st) < 0) {
 			r->state = open_failure(errno);
 			return;
 		}
@@ -147,15 +183,23 @@ static void *worker(void *arg)
 	verify_job *job = arg;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	unsigned char *buf = rs_malloc(CHUNK);
+	dir_handle dir = { .fd = -1 };
+	/* with a cache most files are only looked at: take runs of them, so that
+	 * files of one directory stay with one worker */
+	size_t run = job->cache_loaded ? 32 : 1;
 	for (;;) {
-		size_t i = atomic_fetch_add(&job->next, 1);
-		if (i >= job->n)
+		size_t first = atomic_fetch_add(&job->next, run);
+		if (first >= job->n)
 			break;
-		verify_one(job, i, ctx, buf);
-		size_t done = atomic_fetch_add(&job->done, 1) + 1;
-		if (job->progress && (done & 1023) == 0)
-			job->progress(job->progress_ctx, done, job->n);
+		for (size_t i = first; i < first + run && i < job->n; i++) {
+			verify_one(job, i, ctx, buf, &dir);
+			size_t done = atomic_fetch_add(&job->done, 1) + 1;
+			if (job->progress && (done & 1023) == 0)
+				job->progress(job->progress_ctx, done, job->n);
+		}
 	}
+	if (dir.fd >= 0)
+		close(dir.fd);
 	free(buf);
 	EVP_MD_CTX_free(ctx);
 	return NULL;

@@ -308,6 +308,76 @@ static void test_prune(void **state)
 	free(dir);
 }
 
+/* With a loaded cache files are looked at through their directory, opened
+ * once inside the root: a symlinked directory inside the root is followed
+ * there, one pointing out of it is not, a missing directory makes its files
+ * missing, and a file replaced by a symlink is not taken from the cache. */
+static void test_cached_lookups(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	char *root = rs_sprintf("%s/root", dir);
+	char *db = rs_sprintf("%s/rasoat.db", dir);
+	rs_test_write(root, "usr/bin/a", "alpha\n");
+	rs_test_write(root, "real/lib/c", "charlie\n");
+	char *link = rs_sprintf("%s/usr/lib", root);
+	assert_int_equal(symlink("/real/lib", link), 0);
+	char *out = rs_sprintf("%s/usr/etc", root);
+	assert_int_equal(symlink("../../../../../../etc", out), 0);
+	rs_host h;
+	assert_int_equal(rs_host_init(&h, root, ""), 0);
+	char da[33], dc[33], dp[33];
+	hex_digest("alpha\n", EVP_md5(), da);
+	hex_digest("charlie\n", EVP_md5(), dc);
+	hex_digest("anything\n", EVP_md5(), dp);
+	rs_verify_item items[] = {
+		{ .path = "/usr/bin/a", .package = "p", .digest = da },
+		{ .path = "/usr/lib/c", .package = "p", .digest = dc },
+		{ .path = "/usr/gone/x", .package = "p", .digest = da },
+		{ .path = "/usr/bin/missing", .package = "p", .digest = da },
+		{ .path = "/usr/etc/passwd", .package = "p", .digest = dp },
+	};
+	rs_verify_result r[5];
+	rs_store *store;
+	assert_int_equal(rs_store_open(db, &store), 0);
+	rs_integrity_cache *c = rs_integrity_cache_load(store, false);
+	rs_integrity_verify_items(&h, items, 5, 2, c, r, NULL, NULL);
+	assert_int_equal(rs_integrity_cache_save(c), 2);
+	rs_integrity_cache_free(c);
+
+	for (int threads = 1; threads <= 3; threads++) {
+		c = rs_integrity_cache_load(store, false);
+		assert_int_equal(rs_integrity_verify_items(&h, items, 5, threads, c, r, NULL, NULL), 0);
+		assert_true(r[0].cached && r[0].state == RS_FILE_OK);
+		assert_true(r[1].cached && r[1].state == RS_FILE_OK);
+		assert_int_equal(r[2].state, RS_FILE_MISSING);
+		assert_int_equal(r[3].state, RS_FILE_MISSING);
+		assert_int_equal(r[4].state, RS_FILE_MISSING); /* /etc/passwd of the root, not of this machine */
+		rs_integrity_cache_free(c);
+	}
+
+	/* a replaced by a symlink to c: same target digest or not, it is replaced */
+	char *a = rs_sprintf("%s/usr/bin/a", root);
+	assert_int_equal(unlink(a), 0);
+	assert_int_equal(symlink("/real/lib/c", a), 0);
+	c = rs_integrity_cache_load(store, false);
+	rs_integrity_verify_items(&h, items, 2, 2, c, r, NULL, NULL);
+	assert_int_equal(r[0].state, RS_FILE_REPLACED);
+	assert_false(r[0].cached);
+	assert_true(r[1].cached);
+	rs_integrity_cache_free(c);
+
+	rs_store_close(store);
+	rs_host_free(&h);
+	rs_test_rmrf(dir);
+	free(a);
+	free(link);
+	free(out);
+	free(root);
+	free(db);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_broken_table),
 		cmocka_unit_test(test_verify_with_cache),
 		cmocka_unit_test(test_prune),
+		cmocka_unit_test(test_cached_lookups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
