@@ -6,7 +6,9 @@
 # opened. Prints MB/s of each and the ratio, and checks that the (file,
 # rule) match sets are equal: rules that do not use an external variable
 # must match the same files in both; each match of a rule that does use one
-# is re-checked with yara given that file's own values. A planted
+# is re-checked with yara given that file's own values, and (reverse) every
+# file is matched by libyara (python3-yara) against the rules that use one
+# with its own values, to find any match rasoat missed. A planted
 # directory adds files that signature-base rules do match (EICAR, the
 # webshell samples of tests/fixtures/hunt, a PHP file cloaked as .jpg for a
 # rule on extension and filetype), so the comparison is not of two empty

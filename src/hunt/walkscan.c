@@ -479,6 +479,7 @@ int rs_hunt_files(rs_scan *scan, const rs_hunt_rules *rules, const rs_hunt_optio
 		.excludes = opts->excludes,
 		.n_excludes = opts->n_excludes,
 		.errors = &ws.counts.walk_errors,
+		.vanished = &ws.counts.vanished,
 		.skipped = &ws.counts.walk_skipped,
 	};
 	for (size_t i = 0; i < opts->n_paths; i++) {
