@@ -9,8 +9,8 @@
  *
  * Modules marked concurrent that follow each other in the registry
  * (rootkit, persist, integrity) run side by side, each in its own thread;
- * what they emit is held back and handed to the sinks in registry order
- * when the last of them ends, so the output is the same as run in turn.
+ * what each emits is held back and handed to the sinks once it and every
+ * module before it have ended, so the output is the same as run in turn.
  */
 #ifndef RS_SCAN_H
 #define RS_SCAN_H
