@@ -148,9 +148,8 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 
 	bool whole_host = !hunt_paths_set;
 	bool trust = config->trust_packages < 0 ? whole_host : config->trust_packages > 0;
-	rs_pkgfiles *pkgs = NULL;
-	if (trust)
-		rs_pkgfiles_load(scan->host, &pkgs);
+	/* the scan's package file database, shared with the deep modules */
+	const rs_pkgfiles *pkgs = trust ? rs_scan_pkgfiles(scan, NULL) : NULL;
 	/* --full: nothing is skipped as unchanged, but what is found clean is recorded */
 	rs_filecache *cache = rs_filecache_load(config->full ? NULL : scan->store, rules.hash);
 	rs_filecache_attach(cache, scan->store);
@@ -191,7 +190,6 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 			counts.scan_errors + rules.yara_bad;
 	stats->extra = counts_json(&counts, &rules);
 	rs_filecache_free(cache);
-	rs_pkgfiles_free(pkgs);
 	for (size_t i = 0; i < n_excludes; i++)
 		free(excludes[i]);
 	free(excludes);
