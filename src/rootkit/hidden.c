@@ -10,12 +10,13 @@
  *   meanwhile is not reported.
  *
  *   ports: every TCP and UDP port no socket in /proc/net holds is bound on
- *   the wildcard address, and on loopback when the wildcard bind did not
- *   succeed (never connected, never listened on); a port the kernel says is
- *   in use is hidden. A wildcard bind that succeeds proves the port free on
- *   every IPv4 address (the kernel refuses it when any socket holds the
- *   port), so the loopback bind would tell nothing more. Candidates are
- *   rechecked the same way.
+ *   the dual-stack IPv6 wildcard [::] (IPV6_V6ONLY off), which the kernel
+ *   refuses when any IPv4 or IPv6 socket holds the port; where IPv6 is not
+ *   available, on the IPv4 wildcard and then on loopback when the wildcard
+ *   bind did not succeed (never connected, never listened on). A port the
+ *   kernel says is in use is hidden; a wildcard bind that succeeds proves
+ *   the port free on every address of its family, so one bind a port is
+ *   enough. Candidates are rechecked the same way.
  *
  * Both sweeps are split over the scan's threads (disjoint ranges); the
  * candidates are merged in order and rechecked on the calling thread.
@@ -263,8 +264,29 @@ static int bind_result(int type, in_addr_t addr, unsigned port)
 	return rc;
 }
 
+/* The same on the dual-stack IPv6 wildcard: in use on any IPv4 or IPv6
+ * address (1), free on all of them (0), or not answerable here (-1). */
+static int bind_result_dual(int type, unsigned port)
+{
+	int s = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	int off = 0;
+	int rc = -1;
+	if (setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) == 0) {
+		struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+					   .sin6_addr = IN6ADDR_ANY_INIT };
+		rc = bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : errno == EADDRINUSE ? 1 : -1;
+	}
+	close(s);
+	return rc;
+}
+
 static bool port_hidden_now(int type, unsigned port)
 {
+	int dual = bind_result_dual(type, port);
+	if (dual >= 0)
+		return dual == 1;
 	int any = bind_result(type, htonl(INADDR_ANY), port);
 	if (any >= 0)   /* in use, or free on every IPv4 address */
 		return any == 1;
