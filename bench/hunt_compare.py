@@ -84,11 +84,12 @@ def filetype(data):
         return "SCRIPT"
     if _contains(h, look, b"<?php"):
         return "PHP"
+    if (b"<%@ Page" in h[:look] or b"<%@ Control" in h[:look] or _contains(h, look, b"<%@ webhandler")
+            or _contains(h, look, b'runat="server"') or _contains(h, look, b'language="c#"')
+            or _contains(h, look, b'language="vb"')):
+        return "ASP"
     if _contains(h, look, b"<%@ page") or _contains(h, look, b"<jsp:"):
         return "JSP"
-    if (_contains(h, look, b"<%@ page") or _contains(h, look, b"<%@ webhandler")
-            or _contains(h, look, b'runat="server"')):
-        return "ASP"
     if _contains(h, look, b"@echo off"):
         return "BATCH"
     return ""

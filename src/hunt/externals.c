@@ -29,6 +29,16 @@ static bool head_contains(const unsigned char *h, size_t len, const char *needle
 	return false;
 }
 
+/* The same, letter case included. */
+static bool head_contains_exact(const unsigned char *h, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(h + i, needle, n) == 0)
+			return true;
+	return false;
+}
+
 const char *rs_filetype(const unsigned char *h, size_t len)
 {
 	if (has_prefix(h, len, "\x7f" "ELF", 4))
@@ -77,11 +87,14 @@ const char *rs_filetype(const unsigned char *h, size_t len)
 	}
 	if (head_contains(h, look, "<?php"))
 		return "PHP";
+	/* ASP.NET first: its directives are written "<%@ Page", "<%@ Control",
+	 * "<%@ WebHandler" (JSP's are lower case and case-sensitive) */
+	if (head_contains_exact(h, look, "<%@ Page") || head_contains_exact(h, look, "<%@ Control") ||
+	    head_contains(h, look, "<%@ WebHandler") || head_contains(h, look, "runat=\"server\"") ||
+	    head_contains(h, look, "language=\"c#\"") || head_contains(h, look, "language=\"vb\""))
+		return "ASP";
 	if (head_contains(h, look, "<%@ page") || head_contains(h, look, "<jsp:"))
 		return "JSP";
-	if (head_contains(h, look, "<%@ Page") || head_contains(h, look, "<%@ WebHandler") ||
-	    head_contains(h, look, "runat=\"server\""))
-		return "ASP";
 	if (head_contains(h, look, "@echo off"))
 		return "BATCH";
 	return "";
