@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <yara.h>
 
 /* ---- IOCs ---------------------------------------------------------------- */
@@ -202,6 +203,13 @@ int rs_hunt_yara_init(void);
  * when nothing could be loaded at all (the message was printed). */
 int rs_hunt_rules_load(rs_hunt_rules *r, char *const *dirs, size_t n_dirs, const char *cache_dir);
 void rs_hunt_rules_free(rs_hunt_rules *r);
+/* A cached rule set unused this many days is removed when another is saved. */
+#define RS_RULE_CACHE_DAYS 30
+/* Marks the cached set HASH as used now. */
+void rs_hunt_cache_touch(const char *dir, const char *hash);
+/* Removes the cached files of every set but KEEP_HASH not used for
+ * RS_RULE_CACHE_DAYS before NOW; returns how many files went. */
+size_t rs_hunt_cache_prune(const char *dir, const char *keep_hash, time_t now);
 /* Where compiled rule sets are cached: $RASOAT_CACHE, else /var/cache/rasoat
  * when writable, else $HOME/.cache/rasoat; NULL when none can be made. */
 char *rs_hunt_cache_dir(void);

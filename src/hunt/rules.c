@@ -542,13 +542,16 @@ int rs_hunt_rules_load(rs_hunt_rules *r, char *const *dirs, size_t n_dirs, const
 		compiled = cache_load(cache_dir, yara_hash, fs, n);
 	if (compiled) {
 		r->from_cache = true;
+		rs_hunt_cache_touch(cache_dir, yara_hash);
 	} else if (sources) {
 		for (size_t i = 0; i < n; i++)
 			if (fs[i].kind == K_YARA && fs[i].text)
 				check_alone(&fs[i]);
 		compiled = compile_set(fs, n);
-		if (compiled && cache_dir)
+		if (compiled && cache_dir) {
 			cache_save(cache_dir, yara_hash, compiled, fs, n);
+			rs_hunt_cache_prune(cache_dir, yara_hash, time(NULL));
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i].kind == K_YARA && fs[i].bad && fs[i].error) {

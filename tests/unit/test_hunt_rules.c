@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <fcntl.h>
 
 static const char good_rule[] =
 	"rule Good_Marker { meta: score = 80 description = \"a marker\"\n"
@@ -148,6 +150,66 @@ static void test_externals_fill(void **state)
 		assert_string_equal(rs_filetype((const unsigned char *)cases[i].head, cases[i].len), cases[i].type);
 }
 
+static void set_age(const char *dir, const char *name, int days)
+{
+	char *path = rs_sprintf("%s/%s", dir, name);
+	struct timespec t[2];
+	t[0].tv_sec = t[1].tv_sec = time(NULL) - (time_t)days * 86400;
+	t[0].tv_nsec = t[1].tv_nsec = 0;
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+	free(path);
+}
+
+static bool present(const char *dir, const char *name)
+{
+	char *path = rs_sprintf("%s/%s", dir, name);
+	struct stat st;
+	bool ok = stat(path, &st) == 0;
+	free(path);
+	return ok;
+}
+
+/* Sets unused for 30 days go when another is saved; sets in use, the set
+ * being kept and files rasoat did not name stay; loading marks a set used. */
+static void test_cache_prune(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	static const char old[] = "yara-0123456789abcdef0123456789abcdef";
+	static const char recent[] = "yara-fedcba9876543210fedcba9876543210";
+	static const char kept[] = "yara-00000000000000000000000000000000";
+	const char *names[] = { ".yarc", ".errors", "-class3.yarc", "-class5.whole" };
+	for (size_t i = 0; i < 4; i++) {
+		char *a = rs_sprintf("%s%s", old, names[i]);
+		char *b = rs_sprintf("%s%s", recent, names[i]);
+		rs_test_write(dir, a, "x");
+		rs_test_write(dir, b, "x");
+		free(a);
+		free(b);
+	}
+	rs_test_write(dir, "yara-00000000000000000000000000000000.yarc", "x");
+	rs_test_write(dir, "yara-notahash.yarc", "x");
+	rs_test_write(dir, "notes.txt", "x");
+	set_age(dir, "yara-0123456789abcdef0123456789abcdef.yarc", 40);
+	set_age(dir, "yara-fedcba9876543210fedcba9876543210.yarc", 29);
+	set_age(dir, "yara-00000000000000000000000000000000.yarc", 400);
+	set_age(dir, "yara-notahash.yarc", 400);
+	set_age(dir, "notes.txt", 400);
+	assert_int_equal(rs_hunt_cache_prune(dir, kept + 5, time(NULL)), 4);
+	assert_false(present(dir, "yara-0123456789abcdef0123456789abcdef-class3.yarc"));
+	assert_false(present(dir, "yara-0123456789abcdef0123456789abcdef.errors"));
+	assert_true(present(dir, "yara-fedcba9876543210fedcba9876543210-class5.whole"));
+	assert_true(present(dir, "yara-00000000000000000000000000000000.yarc"));
+	assert_true(present(dir, "yara-notahash.yarc"));
+	assert_true(present(dir, "notes.txt"));
+	/* loading the recent set marks it used: 29 days later it is still there */
+	rs_hunt_cache_touch(dir, recent + 5);
+	assert_int_equal(rs_hunt_cache_prune(dir, kept + 5, time(NULL) + 29 * 86400L), 0);
+	assert_int_equal(rs_hunt_cache_prune(dir, kept + 5, time(NULL) + 31 * 86400L), 4);
+	rs_test_rmrf(dir);
+	free(dir);
+}
+
 static void test_signature_base(void **state)
 {
 	(void)state;
@@ -179,6 +241,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_isolation_cache_externals),
 		cmocka_unit_test(test_externals_fill),
+		cmocka_unit_test(test_cache_prune),
 		cmocka_unit_test(test_signature_base),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
