@@ -141,9 +141,9 @@ static bool selected(const rs_module *m, const rs_scan_options *opts)
 static json_t *stats_json(const rs_module_stats *st, long long duration_ms, unsigned long findings)
 {
 	json_t *o = json_object();
-	if (st->files)
+	if (st->files || st->reads_files)
 		json_object_set_new(o, "files", json_integer((json_int_t)st->files));
-	if (st->bytes)
+	if (st->bytes || st->reads_files)
 		json_object_set_new(o, "bytes", json_integer((json_int_t)st->bytes));
 	if (st->checks)
 		json_object_set_new(o, "checks", json_integer((json_int_t)st->checks));

@@ -33,6 +33,7 @@ struct rs_store;
 typedef struct rs_module_stats {
 	unsigned long long files;    /* files examined */
 	unsigned long long bytes;    /* bytes read */
+	bool reads_files;            /* files and bytes are reported even when 0 (a cached rescan) */
 	unsigned long long checks;   /* checks evaluated */
 	unsigned long long skipped;  /* files or checks skipped (size, type, not applicable) */
 	unsigned long long errors;   /* things that could not be read or evaluated */

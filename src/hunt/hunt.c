@@ -181,6 +181,7 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 		rs_hunt_c2(scan, &rules, &counts);
 	rs_filecache_save(cache);
 
+	stats->reads_files = true;
 	stats->files = counts.files;
 	stats->bytes = counts.bytes + counts.process_bytes;
 	stats->checks = counts.files + counts.archive_members + counts.processes;

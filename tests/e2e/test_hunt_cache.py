@@ -66,9 +66,18 @@ def main():
         check(s6["files"] == 1, f"... and has its own: {s6}")
         passed += 2
 
+        # nothing left to read: the summary still says how many files were read (0)
+        os.unlink(t.p("data/eicar.com"))
+        hunt(t, db, "--rules", rules)
+        s8, f8 = hunt(t, db, "--rules", rules)
+        check(s8.get("files") == 0 and s8.get("bytes") == 0 and not f8
+              and s8["skipped_reasons"]["unchanged_since_clean"] == 51,
+              f"a fully cached rescan reports files 0 and bytes 0: {s8}")
+        passed += 1
+
         code, out, _ = run("hunt", "--root", t.path, "/", "--no-db", "--format", "jsonl", "-q", "--fail-on", "none")
         s7 = summary(jsonl(out))["modules"]["hunt"]
-        check(s7["files"] == 52, "--no-db: no cache, every file hunted")
+        check(s7["files"] == 51, "--no-db: no cache, every file hunted")
         passed += 1
     done("test_hunt_cache", passed)
 
