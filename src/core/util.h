@@ -58,5 +58,8 @@ bool rs_parse_long(const char *s, long *out);
 void rs_now_iso8601(char *buf, size_t size);
 /* Milliseconds from a monotonic clock. */
 long long rs_monotonic_ms(void);
+/* How many threads to run: WANTED, or one per online core when WANTED <= 0;
+ * at least 1 and at most MAX. */
+int rs_thread_count(int wanted, int max);
 
 #endif

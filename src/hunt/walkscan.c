@@ -438,19 +438,11 @@ void rs_hunt_counts_add(rs_hunt_counts *to, const rs_hunt_counts *from)
 		t[i] += f[i];
 }
 
-static int thread_count(const rs_config *config)
-{
-	if (config->threads > 0)
-		return config->threads;
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 && n < 256 ? (int)n : 2;
-}
-
 int rs_hunt_files(rs_scan *scan, const rs_hunt_rules *rules, const rs_hunt_options *opts,
 		  rs_hunt_counts *counts)
 {
 	walkscan ws = { .scan = scan, .rules = rules, .opts = opts, .max_size = scan->config->max_size };
-	int n = thread_count(scan->config);
+	int n = rs_thread_count(scan->config->threads, 1024);
 	ws.cap = (size_t)n * QUEUE_PER_WORKER;
 	ws.jobs = rs_calloc(ws.cap, sizeof(job));
 	pthread_mutex_init(&ws.lock, NULL);

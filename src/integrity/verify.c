@@ -217,12 +217,7 @@ unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verif
 	atomic_init(&job.done, 0);
 	atomic_init(&job.bytes, 0);
 	memset(results, 0, n * sizeof(*results));
-	if (threads <= 0) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cores > 0 ? (int)cores : 1;
-	}
-	if (threads > 64)
-		threads = 64;
+	threads = rs_thread_count(threads, 64);
 	pthread_t tids[64];
 	int started = 0;
 	for (int t = 1; t < threads; t++)

@@ -198,13 +198,7 @@ void rs_persist_suid(rs_persist *p)
 			continue;
 		queue_unit(&w, trees[i], &st, st.st_dev, 0);
 	}
-	int threads = p->scan->config->threads;
-	if (threads <= 0) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cores > 0 ? (int)cores : 1;
-	}
-	if (threads > 16)
-		threads = 16;
+	int threads = rs_thread_count(p->scan->config->threads, 16);
 	suid_worker workers[16];
 	pthread_t tids[16];
 	bool started[16] = { false };

@@ -120,22 +120,13 @@ static void *sweep_worker(void *arg)
 	return NULL;
 }
 
-static int sweep_threads(int threads)
-{
-	if (threads <= 0) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cores > 0 ? (int)cores : 1;
-	}
-	return threads > 16 ? 16 : threads;
-}
-
 /* Probes every value in [FIRST, LAST] not in LISTED over THREADS threads
  * (0: one per core), each a contiguous slice; appends what PROBE found, in
  * ascending order, to OUT (of unsigned). */
 static void sweep(bool (*probe)(const void *ctx, unsigned value), const void *ctx,
 		  const unsigned char *listed, unsigned first, unsigned last, int threads, rs_vec *out)
 {
-	threads = sweep_threads(threads);
+	threads = rs_thread_count(threads, 16);
 	sweep_slice slices[16];
 	pthread_t tids[16];
 	bool started[16] = { false };
