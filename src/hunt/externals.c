@@ -32,11 +32,7 @@ static bool head_contains(const unsigned char *h, size_t len, const char *needle
 /* The same, letter case included. */
 static bool head_contains_exact(const unsigned char *h, size_t len, const char *needle)
 {
-	size_t n = strlen(needle);
-	for (size_t i = 0; i + n <= len; i++)
-		if (memcmp(h + i, needle, n) == 0)
-			return true;
-	return false;
+	return memmem(h, len, needle, strlen(needle)) != NULL;
 }
 
 const char *rs_filetype(const unsigned char *h, size_t len)

@@ -104,11 +104,10 @@ int rs_hunt_worker_scan(rs_hunt_worker *w, const unsigned char *data, size_t len
 {
 	if (!w->n_scanners)
 		return ERROR_SUCCESS;
-	YR_SCANNER *first = w->scanners[0];
-	w->scanners[0] = class_scanner(w, rs_rulegate_class(data, len));
-	int rc = rs_yara_scan_buffer(w->scanners, w->n_scanners, data, len, ext, &w->hits);
-	w->scanners[0] = first;
-	return rc;
+	YR_SCANNER *first = class_scanner(w, rs_rulegate_class(data, len));
+	int rc = rs_yara_scan_buffer(&first, 1, data, len, ext, &w->hits);
+	int rest = rs_yara_scan_buffer(w->scanners + 1, w->n_scanners - 1, data, len, ext, &w->hits);
+	return rc != ERROR_SUCCESS ? rc : rest;
 }
 
 void rs_hunt_worker_free(rs_hunt_worker *w)
