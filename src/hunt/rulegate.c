@@ -439,11 +439,13 @@ static bool prove_false(const token *t, size_t a, size_t b, int cls, int depth)
 	return atom_false(t + a, b - a, cls);
 }
 
-/* Reads the tokens of a condition; false when there are too many or one is
- * not readable. */
-static bool read_condition(lexer *lx, token *toks, size_t *n, bool until_brace)
+/* Reads the tokens of a condition up to the end (UNTIL_BRACE: up to the
+ * rule's closing brace, left unread). *COMPLETE is false when there were
+ * more than MAX_COND_TOKENS (read, not kept). False when one is not readable. */
+static bool read_condition(lexer *lx, token *toks, size_t *n, bool until_brace, bool *complete)
 {
 	*n = 0;
+	*complete = true;
 	for (;;) {
 		token t = next_token(lx, false);
 		if (t.kind == T_BAD)
@@ -455,8 +457,9 @@ static bool read_condition(lexer *lx, token *toks, size_t *n, bool until_brace)
 			return true;
 		}
 		if (*n == MAX_COND_TOKENS)
-			return false;
-		toks[(*n)++] = t;
+			*complete = false;
+		else
+			toks[(*n)++] = t;
 	}
 }
 
@@ -467,14 +470,16 @@ bool rs_rulegate_condition_false(const char *cond, size_t len, int cls)
 	lexer lx = { cond, len, 0 };
 	token *toks = rs_malloc(MAX_COND_TOKENS * sizeof(*toks));
 	size_t n = 0;
-	bool result = read_condition(&lx, toks, &n, false) && prove_false(toks, 0, n, cls, 0);
+	bool complete;
+	bool result = read_condition(&lx, toks, &n, false, &complete) && complete &&
+		      prove_false(toks, 0, n, cls, 0);
 	free(toks);
 	return result;
 }
 
 /* ---- rewriting a source --------------------------------------------------------- */
 
-enum section { S_NONE, S_META, S_STRINGS, S_CONDITION };
+enum section { S_NONE, S_META, S_STRINGS };
 
 /* After "rule NAME ... {": reads the body up to its closing brace. Sets
  * *END to the brace's offset and *IS_FALSE when the condition is proven
@@ -504,22 +509,11 @@ static bool read_body(lexer *lx, token *toks, int cls, size_t *end, bool *is_fal
 				sec = S_STRINGS;
 			} else {
 				size_t n = 0;
-				if (!read_condition(lx, toks, &n, true)) {
-					/* too long to analyse, or unreadable: find the end only */
-					if (lx->pos >= lx->len)
-						return false;
-					for (;;) {
-						token r = next_token(lx, false);
-						if (r.kind == T_BAD || r.kind == T_END)
-							return false;
-						if (is_punct(&r, "}")) {
-							lx->pos--;
-							break;
-						}
-					}
-					continue;
-				}
-				*is_false = prove_false(toks, 0, n, cls, 0);
+				bool complete;
+				if (!read_condition(lx, toks, &n, true, &complete))
+					return false;
+				/* a condition too long to analyse is left as it is */
+				*is_false = complete && prove_false(toks, 0, n, cls, 0);
 			}
 		}
 	}
