@@ -32,7 +32,8 @@ static bool head_contains(const unsigned char *h, size_t len, const char *needle
 /* The same, letter case included. */
 static bool head_contains_exact(const unsigned char *h, size_t len, const char *needle)
 {
-	return memmem(h, len, needle, strlen(needle)) != NULL;
+	size_t n = strlen(needle);
+	return len >= n && memmem(h, len, needle, n) != NULL; /* H may be NULL when LEN is 0 */
 }
 
 const char *rs_filetype(const unsigned char *h, size_t len)
