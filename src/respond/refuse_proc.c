@@ -69,13 +69,16 @@ bool rs_refuse_pid(const rs_respond_ctx *ctx, long pid, char *why, size_t whysiz
 		return true;
 	}
 
-	/* rasoat and its ancestors, and the sessions they belong to */
+	/* rasoat and its ancestors first, then the sessions they belong to */
 	pid_t self = getpid();
+	pid_t chain[ANCESTORS_MAX];
+	int n = 0;
 	pid_t cur = self;
-	for (int depth = 0; cur > 0 && depth < ANCESTORS_MAX; depth++) {
+	while (cur > 0 && n < ANCESTORS_MAX) {
 		rs_proc_stat a;
 		if (rs_proc_stat_read(h, cur, &a) < 0)
 			break;
+		chain[n++] = cur;
 		if (cur == pid) {
 			if (cur == self)
 				snprintf(why, whysize, "pid %ld is rasoat itself" FORCE_HINT, pid);
@@ -84,15 +87,16 @@ bool rs_refuse_pid(const rs_respond_ctx *ctx, long pid, char *why, size_t whysiz
 					 "shell, sudo, sshd or service manager)" FORCE_HINT, pid, a.comm);
 			return true;
 		}
-		if (st.session == a.session) {
-			snprintf(why, whysize, "pid %ld (%s) is in the operator's session %d (that of %s %d, "
-				 "%s)" FORCE_HINT, pid, st.comm, (int)st.session,
-				 cur == self ? "rasoat" : "rasoat's ancestor", (int)cur, a.comm);
-			return true;
-		}
-		if (a.ppid == cur)
-			break;
-		cur = a.ppid;
+		cur = a.ppid == cur ? 0 : a.ppid;
+	}
+	for (int i = 0; i < n; i++) {
+		rs_proc_stat a;
+		if (rs_proc_stat_read(h, chain[i], &a) < 0 || a.session != st.session)
+			continue;
+		snprintf(why, whysize, "pid %ld (%s) is in the operator's session %d (that of %s %d, %s)"
+			 FORCE_HINT, pid, st.comm, (int)st.session, chain[i] == self ? "rasoat" : "rasoat's ancestor",
+			 (int)chain[i], a.comm);
+		return true;
 	}
 	return false;
 }
