@@ -26,6 +26,8 @@ int rs_user_processes(const rs_respond_ctx *ctx, uid_t uid, rs_vec *kill, json_t
 		return -1;
 	for (size_t i = 0; i < t.procs.len; i++) {
 		const rs_proc_entry *e = rs_vec_at(&t.procs, i);
+		if (e->st.state == 'Z' || e->st.state == 'X')
+			continue; /* dead already, waiting for its parent */
 		uid_t real = (uid_t)-1, login = (uid_t)-1;
 		rs_proc_uid_read(ctx->host, e->pid, &real);
 		rs_proc_loginuid_read(ctx->host, e->pid, &login);
