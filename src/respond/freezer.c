@@ -776,3 +776,29 @@ int rs_freezer_thaw(const rs_host *h, const json_t *before, char *err, size_t er
 	}
 	return rc;
 }
+
+void rs_freezer_remove_own_empty(const rs_host *h, const json_t *before)
+{
+	cg_plan p;
+	if (cg_plan_open(h, json_object_get(before, "freezer"), &p) < 0)
+		return;
+	const char *name = strrchr(p.cgroup, '/');
+	if (!p.child && name && rs_starts_with(name + 1, "rasoat-suspend-")) {
+		int fd = rs_cgroup_open(&p.fs, p.cgroup);
+		rs_vec pids;
+		rs_vec_init(&pids, sizeof(pid_t));
+		bool empty = fd >= 0 && rs_cgroup_pids(fd, true, &pids) == 0 && pids.len == 0;
+		rs_vec_free(&pids);
+		char *parent = rs_strndup(p.cgroup, (size_t)(name - p.cgroup));
+		int parentfd = empty ? rs_cgroup_open(&p.fs, *parent ? parent : "/") : -1;
+		if (parentfd >= 0) {
+			rs_crashpoint("freezer.rmdir");
+			unlinkat(parentfd, name + 1, AT_REMOVEDIR);
+			close(parentfd);
+		}
+		free(parent);
+		if (fd >= 0)
+			close(fd);
+	}
+	rs_cgroupfs_close(&p.fs);
+}

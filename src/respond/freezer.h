@@ -58,6 +58,11 @@ int rs_freezer_members_now(const rs_host *h, const json_t *before, rs_vec *out, 
  * Idempotent. Returns 0, or -1 and ERR. */
 int rs_freezer_thaw(const rs_host *h, const json_t *before, char *err, size_t errsize);
 
+/* After a kill: removes the cgroup BEFORE froze whole when it is one of
+ * rasoat's own (a suspend's "rasoat-suspend-..." child) and is empty now,
+ * so that a suspend followed by a kill leaves no frozen cgroup behind. */
+void rs_freezer_remove_own_empty(const rs_host *h, const json_t *before);
+
 /* Reads the members of BEFORE ("members": [{"pid","start","state"}]). */
 void rs_members_from_json(const json_t *before, rs_vec *out);
 

@@ -187,13 +187,13 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 		if (rs_user_processes(ctx, u.uid, &procs, spared, err, errsize) == 0) {
 			line = rs_sprintf("then stop and kill its %zu process(es) (sessions, systemd --user "
 					  "and its units) through pidfds%s", procs.len,
-					  json_array_size(spared) ? "; spared (refused):" : "");
+					  json_array_size(spared) ? ", sparing the refused ones below" : "");
 			json_array_append_new(describe, json_string(line));
 			free(line);
 			size_t i;
 			json_t *s;
 			json_array_foreach(spared, i, s) {
-				line = rs_sprintf("  pid %d: %s", (int)json_integer_value(json_object_get(s, "pid")),
+				line = rs_sprintf("spare pid %d: %s", (int)json_integer_value(json_object_get(s, "pid")),
 						  json_string_value(json_object_get(s, "why")));
 				json_array_append_new(describe, json_string(line));
 				free(line);

@@ -137,6 +137,14 @@ static int prepare(const char *verb, rs_respond_ctx *ctx, const json_t *target, 
 			 "probably reused; scan again", verb, (int)pid, exe ? exe : "no executable", want_exe);
 		goto out;
 	}
+	const json_t *want_start = json_object_get(target, "start");
+	if (json_is_integer(want_start) &&
+	    (unsigned long long)json_integer_value(want_start) != root->st.start_time) {
+		snprintf(err, errsize, "%s pid %d refused: its start time is %llu, not %lld as the plan "
+			 "recorded: the pid was reused by another process; scan again", verb, (int)pid,
+			 root->st.start_time, (long long)json_integer_value(want_start));
+		goto out;
+	}
 	if (tree)
 		rs_proctab_tree(&t, pid, &pids);
 	else
@@ -181,17 +189,14 @@ static int prepare(const char *verb, rs_respond_ctx *ctx, const json_t *target, 
 	json_object_set_new(before, "uid", json_integer(uid == (uid_t)-1 ? -1 : (json_int_t)uid));
 	json_object_set_new(before, "tree", json_boolean(tree));
 
+	char descendants[64] = " alone, not its descendants";
+	if (tree)
+		snprintf(descendants, sizeof(descendants), " and its %zu descendant(s)", members.len - 1);
 	char *line = rs_sprintf("%s pid %d (%s, %s%s, uid %ld)%s", verb, (int)pid, root->st.comm,
 				exe ? exe : "no executable", deleted ? " (deleted)" : "",
-				uid == (uid_t)-1 ? -1L : (long)uid,
-				tree ? "" : " alone, not its descendants");
+				uid == (uid_t)-1 ? -1L : (long)uid, descendants);
 	json_array_append_new(describe, json_string(line));
 	free(line);
-	if (tree) {
-		line = rs_sprintf("and its %zu descendant(s)", members.len - 1);
-		json_array_append_new(describe, json_string(line));
-		free(line);
-	}
 	if (rs_freezer_plan(h, &members, tree, before, describe, err, errsize) < 0)
 		goto out;
 	if (strcmp(verb, "kill") == 0)
@@ -297,6 +302,7 @@ static int apply_kill(rs_respond_ctx *ctx, const json_t *target, const json_t *b
 	thaw_err[0] = '\0';
 	if (rs_freezer_thaw(h, before, thaw_err, sizeof(thaw_err)) < 0)
 		json_object_set_new(after, "cleanup_error", json_string(thaw_err));
+	rs_freezer_remove_own_empty(h, before);
 	json_object_set_new(after, "killed", killed);
 	json_object_set_new(after, "still_exiting", survivors);
 	return rc;

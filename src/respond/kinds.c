@@ -7,6 +7,9 @@
 #include <string.h>
 
 const rs_action_kind *const rs_action_kinds[] = {
+	&rs_kind_suspend,
+	&rs_kind_kill,
+	&rs_kind_lock_user,
 	NULL,
 };
 

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "respond/action.h"
+#include "respond/kinds.h"
 #include "respond/shadow.h"
 #include "respond/userprocs.h"
 
@@ -27,8 +28,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-extern const rs_action_kind rs_kind_lock_user;
 
 static const char SHADOW[] =
 	"root:$6$rootsalt$roothash:19000:0:99999:7:::\n"

@@ -11,6 +11,7 @@
 #include "core/host.h"
 #include "core/util.h"
 #include "respond/action.h"
+#include "respond/kinds.h"
 #include "respond/cgroupfs.h"
 #include "respond/freezer.h"
 #include "respond/pidref.h"
@@ -24,8 +25,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-extern const rs_action_kind rs_kind_suspend, rs_kind_kill;
 
 typedef struct fixture {
 	rs_host host;
