@@ -18,10 +18,12 @@
 #include "respond/proctab.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -254,6 +256,78 @@ static void test_suspend_cgroup1(void **state)
 	rs_cgroupfs_close(&fs);
 }
 
+/* A cgroup that holds only the tree is frozen whole, and thawed in place. */
+static void test_suspend_whole_cgroup(void **state)
+{
+	fixture *f = *state;
+	if (!f)
+		skip();
+	rs_cgroupfs fs;
+	if (rs_cgroupfs_open(&f->host, true, &fs) < 0) {
+		fprintf(stderr, "SKIP: cgroup v2 is not mounted\n");
+		return;
+	}
+	char name[64];
+	snprintf(name, sizeof(name), "rasoat-test-whole-%d", (int)getpid());
+	char *path = rs_cgroup_join("/", name);
+	if (mkdirat(fs.fd, name, 0755) < 0) {
+		fprintf(stderr, "SKIP: cannot create cgroup %s: %s\n", path, strerror(errno));
+		free(path);
+		rs_cgroupfs_close(&fs);
+		return;
+	}
+	int fd = rs_cgroup_open(&fs, path);
+	assert_true(fd >= 0);
+	rs_proctab t;
+	char err[256];
+	assert_int_equal(rs_proctab_read(&f->host, &t, err, sizeof(err)), 0);
+	rs_vec pids;
+	rs_vec_init(&pids, sizeof(pid_t));
+	rs_proctab_tree(&t, f->sh, &pids);
+	for (size_t i = 0; i < pids.len; i++) {
+		char value[24];
+		snprintf(value, sizeof(value), "%d", (int)*(pid_t *)rs_vec_at(&pids, i));
+		assert_int_equal(rs_cgroup_write(fd, "cgroup.procs", value), 0);
+	}
+	rs_vec_free(&pids);
+	rs_proctab_free(&t);
+
+	json_t *target = target_of(f->sh, true);
+	json_t *before = json_object(), *describe = json_array();
+	char e2[1024] = "";
+	if (rs_kind_suspend.prepare(&f->ctx, target, before, describe, e2, sizeof(e2)) != 0)
+		fail_msg("prepare: %s", e2);
+	const json_t *plan = json_object_get(before, "freezer");
+	assert_string_equal(json_string_value(json_object_get(plan, "mode")), "whole");
+	assert_string_equal(json_string_value(json_object_get(plan, "cgroup")), path);
+	json_decref(target);
+	json_decref(before);
+	json_decref(describe);
+	suspend_and_undo(f, NULL, "cgroup2");
+	/* thawed in place: the processes are still in the test's cgroup */
+	char *now = NULL;
+	assert_int_equal(rs_cgroup_of(&f->host, &fs, f->sh, &now), 0);
+	assert_string_equal(now, path);
+	free(now);
+
+	/* clean up: the tree back to the root cgroup, the test cgroup removed */
+	int rootfd = rs_cgroup_open(&fs, "/");
+	rs_vec inside;
+	rs_vec_init(&inside, sizeof(pid_t));
+	rs_cgroup_pids(fd, false, &inside);
+	for (size_t i = 0; i < inside.len; i++) {
+		char value[24];
+		snprintf(value, sizeof(value), "%d", (int)*(pid_t *)rs_vec_at(&inside, i));
+		rs_cgroup_write(rootfd, "cgroup.procs", value);
+	}
+	rs_vec_free(&inside);
+	close(rootfd);
+	close(fd);
+	assert_int_equal(unlinkat(fs.fd, name, AT_REMOVEDIR), 0);
+	free(path);
+	rs_cgroupfs_close(&fs);
+}
+
 static void test_kill_tree(void **state)
 {
 	fixture *f = *state;
@@ -417,6 +491,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_suspend_planned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suspend_sigstop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suspend_cgroup1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_suspend_whole_cgroup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recycled_pid_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exe_mismatch_refused, setup, teardown),
