@@ -86,9 +86,7 @@ static bool delegated(int dirfd)
 	static const char *const names[] = { "trusted.delegate", "user.delegate" };
 	for (size_t i = 0; i < 2; i++) {
 		char value[8] = "";
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", dirfd);
-		ssize_t n = getxattr(path, names[i], value, sizeof(value) - 1);
+		ssize_t n = fgetxattr(dirfd, names[i], value, sizeof(value) - 1);
 		if (n > 0 && value[0] == '1')
 			return true;
 	}

@@ -228,17 +228,12 @@ static void test_suspend_sigstop(void **state)
 	suspend_and_undo(f, json_pack("{s:s}", "method", "signal"), "signal");
 }
 
-/* The v1 freezer in a dedicated child cgroup, where v1 is mounted. */
-static void test_suspend_cgroup1(void **state)
+/* A cgroup v1 plan for F's tree (dedicated child), or NULL without v1. */
+static json_t *cgroup1_plan(fixture *f, char **child_out)
 {
-	fixture *f = *state;
-	if (!f)
-		skip();
 	rs_cgroupfs fs;
-	if (rs_cgroupfs_open(&f->host, false, &fs) < 0) {
-		fprintf(stderr, "SKIP: the cgroup v1 freezer is not mounted\n");
-		return;
-	}
+	if (rs_cgroupfs_open(&f->host, false, &fs) < 0)
+		return NULL;
 	char *path = NULL;
 	assert_int_equal(rs_cgroup_of(&f->host, &fs, f->sh, &path), 0);
 	rs_proc_stat st;
@@ -246,13 +241,32 @@ static void test_suspend_cgroup1(void **state)
 	char name[64];
 	snprintf(name, sizeof(name), "rasoat-suspend-%d-%llu", (int)f->sh, st.start_time);
 	char *child = rs_cgroup_join(path, name);
-	json_t *plan = json_pack("{s:s,s:s,s:s,s:s,s:s}", "method", "cgroup1", "mount", fs.mount, "cgroup",
-				 path, "mode", "child", "child", child);
+	json_t *plan = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "method", "cgroup1", "mount", fs.mount,
+				 "cgroup", path, "mode", "child", "child", child, "tree", 1);
+	*child_out = child;
+	free(path);
+	rs_cgroupfs_close(&fs);
+	return plan;
+}
+
+/* The v1 freezer in a dedicated child cgroup, where v1 is mounted. */
+static void test_suspend_cgroup1(void **state)
+{
+	fixture *f = *state;
+	if (!f)
+		skip();
+	char *child = NULL;
+	json_t *plan = cgroup1_plan(f, &child);
+	if (!plan) {
+		fprintf(stderr, "SKIP: the cgroup v1 freezer is not mounted\n");
+		return;
+	}
 	suspend_and_undo(f, plan, "cgroup1");
+	rs_cgroupfs fs;
+	assert_int_equal(rs_cgroupfs_open(&f->host, false, &fs), 0);
 	int fd = rs_cgroup_open(&fs, child);
 	assert_true(fd < 0 && errno == ENOENT); /* undo removed the child cgroup */
 	free(child);
-	free(path);
 	rs_cgroupfs_close(&fs);
 }
 
@@ -328,15 +342,14 @@ static void test_suspend_whole_cgroup(void **state)
 	rs_cgroupfs_close(&fs);
 }
 
-static void test_kill_tree(void **state)
+static void kill_tree(fixture *f, json_t *replan)
 {
-	fixture *f = *state;
-	if (!f)
-		skip();
 	char err[1024] = "";
 	json_t *target = target_of(f->sh, true);
 	json_t *before = json_object(), *describe = json_array(), *after = json_object();
 	assert_int_equal(rs_kind_kill.prepare(&f->ctx, target, before, describe, err, sizeof(err)), 0);
+	if (replan)
+		json_object_set_new(before, "freezer", replan);
 	if (rs_kind_kill.apply(&f->ctx, target, before, after, err, sizeof(err)) != 0)
 		fail_msg("kill: %s", err);
 	assert_int_equal(json_array_size(json_object_get(after, "killed")), 3);
@@ -367,6 +380,35 @@ static void test_kill_tree(void **state)
 	json_decref(describe);
 	json_decref(after);
 	f->sh = spawn_tree(&f->host); /* for teardown's sake */
+}
+
+static void test_kill_tree(void **state)
+{
+	fixture *f = *state;
+	if (!f)
+		skip();
+	kill_tree(f, NULL);
+}
+
+/* Under the v1 freezer a frozen task dies only once thawed: kill thaws. */
+static void test_kill_tree_cgroup1(void **state)
+{
+	fixture *f = *state;
+	if (!f)
+		skip();
+	char *child = NULL;
+	json_t *plan = cgroup1_plan(f, &child);
+	if (!plan) {
+		fprintf(stderr, "SKIP: the cgroup v1 freezer is not mounted\n");
+		return;
+	}
+	kill_tree(f, plan);
+	rs_cgroupfs fs;
+	assert_int_equal(rs_cgroupfs_open(&f->host, false, &fs), 0);
+	int fd = rs_cgroup_open(&fs, child);
+	assert_true(fd < 0 && errno == ENOENT); /* the dedicated cgroup is gone */
+	rs_cgroupfs_close(&fs);
+	free(child);
 }
 
 /* A before-image whose start time no longer matches: the pid counts as
@@ -493,6 +535,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_suspend_cgroup1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suspend_whole_cgroup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill_tree_cgroup1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recycled_pid_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exe_mismatch_refused, setup, teardown),
 	};
