@@ -255,6 +255,19 @@ const json_t *rs_journal_latest_in_state(const rs_journal *j, const char *id, co
 	return NULL;
 }
 
+json_t *rs_journal_history(const rs_journal *j, const char *id)
+{
+	json_t *history = json_array();
+	size_t i;
+	json_t *line;
+	json_array_foreach(j->lines, i, line) {
+		const char *line_id = json_string_value(json_object_get(line, "id"));
+		if (line_id && strcmp(line_id, id) == 0)
+			json_array_append(history, line);
+	}
+	return history;
+}
+
 static bool is_regular(int fd)
 {
 	struct stat st;
