@@ -62,7 +62,9 @@ static int open_file(int dfd, const char *path, char *err, size_t errsize)
 	int fd = openat(dfd, RS_JOURNAL_FILE, flags);
 	if (fd < 0 && errno == ENOENT) {
 		fd = openat(dfd, RS_JOURNAL_FILE, flags | O_CREAT | O_EXCL, 0600);
-		if (fd >= 0 && fsync(dfd) < 0) {
+		if (fd < 0 && errno == EEXIST) /* another rasoat created it just now */
+			fd = openat(dfd, RS_JOURNAL_FILE, flags);
+		else if (fd >= 0 && fsync(dfd) < 0) {
 			snprintf(err, errsize, "%s: cannot sync its directory: %s", path, strerror(errno));
 			close(fd);
 			return -1;
