@@ -39,10 +39,10 @@ static bool delegated(int dirfd)
 	return false;
 }
 
-/* Why a dedicated child cgroup may not be made under the cgroup DIRFD
- * (PATH); NULL when it may. */
-static const char *child_forbidden(const rs_host *h, const rs_cgroupfs *fs, int dirfd,
-				   const char *path)
+/* Why a dedicated child cgroup may not be made under the cgroup DIRFD;
+ * NULL when it may. On a systemd host every cgroup v2 cgroup, the root
+ * included, is systemd's unless it was delegated. */
+static const char *child_forbidden(const rs_host *h, const rs_cgroupfs *fs, int dirfd)
 {
 	if (fs->v2) {
 		char *type = NULL;
@@ -53,7 +53,7 @@ static const char *child_forbidden(const rs_host *h, const rs_cgroupfs *fs, int 
 			if (!domain)
 				return "it is part of a threaded subtree";
 		}
-		if (strcmp(path, "/") != 0 && systemd_runs(h) && !delegated(dirfd))
+		if (systemd_runs(h) && !delegated(dirfd))
 			return "systemd manages it and did not delegate it";
 	}
 	return NULL;
@@ -111,7 +111,7 @@ static int plan_cgroup(const rs_host *h, const rs_cgroupfs *fs, const rs_vec *me
 		rc = 0;
 		goto out;
 	}
-	const char *forbidden = child_forbidden(h, fs, dirfd, path);
+	const char *forbidden = child_forbidden(h, fs, dirfd);
 	if (forbidden) {
 		snprintf(why, whysize, "cgroup %s holds other processes and a child cgroup may not be "
 			 "made under it: %s", path, forbidden);
