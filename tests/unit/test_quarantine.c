@@ -249,7 +249,7 @@ static void set_flag(int dirfd, const char *name, int flag)
 
 /* A raw POSIX ACL (system.posix_acl_access): user::rwx, user:1000:r--,
  * group::r-x, mask::r-x, other::r--. */
-static void set_acl(int dirfd, const char *name)
+static void set_acl_as(int dirfd, const char *name, const char *xname)
 {
 	unsigned char v[4 + 5 * 8];
 	uint32_t ver = 2;
@@ -259,8 +259,13 @@ static void set_acl(int dirfd, const char *name)
 		{ 0x10, 5, 0xffffffffu }, { 0x20, 4, 0xffffffffu } };
 	memcpy(v + 4, e, sizeof(e));
 	char *p = rs_qpath_proc(dirfd, name);
-	assert_int_equal(lsetxattr(p, "system.posix_acl_access", v, sizeof(v), 0), 0);
+	assert_int_equal(lsetxattr(p, xname, v, sizeof(v), 0), 0);
 	free(p);
+}
+
+static void set_acl(int dirfd, const char *name)
+{
+	set_acl_as(dirfd, name, "system.posix_acl_access");
 }
 
 static void set_cap(int dirfd, const char *name)
@@ -384,6 +389,10 @@ static void build_tree(gen *g, const char *dir, bool odd_names, long long sparse
 		g->entries++;
 		int sub = mkdir_open(tfd, "sub", 02775);
 		g->entries++;
+		/* a default ACL: what is created inside inherits an access ACL,
+		 * and a restore must not add one the image lacks */
+		if (t == 0)
+			set_acl_as(tfd, "sub", "system.posix_acl_default");
 		fill_dir(g, sub, tfd, 90 + t, true);
 		int deep = mkdir_open(sub, "deep", 0700);
 		g->entries++;
@@ -572,6 +581,9 @@ static void test_tree_roundtrip(void **state)
 
 	json_t *list = rs_quarantine_list(q);
 	assert_int_equal(json_array_size(list), targets.len);
+	for (size_t i = 0; i + 1 < json_array_size(list); i++) /* newest first */
+		assert_true(strcmp(json_string_value(json_object_get(json_array_get(list, i), "time")),
+				   json_string_value(json_object_get(json_array_get(list, i + 1), "time"))) >= 0);
 	json_t *first = json_array_get(list, 0);
 	assert_string_equal(json_string_value(json_object_get(first, "type")), "quarantine");
 	assert_true(json_is_true(json_object_get(first, "restored")));
@@ -793,6 +805,34 @@ static void test_symlinks_on_the_way(void **state)
 	free(lnk);
 	free(rootlnk);
 	free(abslnk);
+	small_free(&s);
+}
+
+static void test_sibling_link(void **state)
+{
+	(void)state;
+	small s;
+	small_init(&s);
+	rs_test_write(s.root, "srv/www/a", "shared bytes");
+	char *a = rs_sprintf("%s/srv/www/a", s.root), *b = rs_sprintf("%s/srv/www/b", s.root);
+	char *c = rs_sprintf("%s/srv/c", s.root);
+	assert_int_equal(link(a, b), 0);
+	assert_int_equal(link(a, c), 0);
+	char id[40], err[1024];
+	assert_int_equal(rs_quarantine_snapshot(s.q, &s.host, "/srv/www/a", id, NULL, err, sizeof(err)), 0);
+	assert_int_equal(rs_quarantine_remove_original(s.q, &s.host, id, err, sizeof(err)), 0);
+	assert_int_equal(rs_quarantine_restore(s.q, &s.host, id, err, sizeof(err)), 0);
+	struct stat sa, sb, sc;
+	assert_int_equal(lstat(a, &sa), 0);
+	assert_int_equal(lstat(b, &sb), 0);
+	assert_int_equal(lstat(c, &sc), 0);
+	/* linked again to the name in the same directory, so all three share it */
+	assert_int_equal(sa.st_ino, sb.st_ino);
+	assert_int_equal(sa.st_ino, sc.st_ino);
+	assert_int_equal(sa.st_nlink, 3);
+	free(a);
+	free(b);
+	free(c);
 	small_free(&s);
 }
 
@@ -1038,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_unchanged_and_replaced),
 		cmocka_unit_test(test_corrupt_store_is_reported),
 		cmocka_unit_test(test_symlinks_on_the_way),
+		cmocka_unit_test(test_sibling_link),
 		cmocka_unit_test(test_crash_at_every_step),
 		cmocka_unit_test(test_tree_roundtrip),
 	};
