@@ -27,6 +27,7 @@
 #define RS_Q_MAX_EXTENTS 65536
 #define RS_Q_MAX_SIBLINGS 64
 #define RS_Q_MAX_MANIFEST (256u * 1024 * 1024)
+#define RS_Q_RESERVE (64 << 20) /* bytes an image leaves free on the store's filesystem */
 
 typedef enum rs_qtype {
 	RS_QT_FILE = 0,

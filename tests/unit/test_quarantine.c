@@ -493,7 +493,7 @@ static void test_tree_roundtrip(void **state)
 	/* the store on a tmpfs of its own: its fsyncs cost nothing there, and
 	 * every image crosses filesystems */
 	assert_int_equal(mkdir(state_dir, 0700), 0);
-	bool state_mounted = syscall(SYS_mount, "rasoat-test-state", state_dir, "tmpfs", 0L, "size=64m,mode=0700") == 0;
+	bool state_mounted = syscall(SYS_mount, "rasoat-test-state", state_dir, "tmpfs", 0L, "size=256m,mode=0700") == 0;
 
 	gen ga = { 0, flags_supported(a), probe_selinux(a) }, gb = { 0, flags_supported(b), probe_selinux(b) };
 	if (!ga.flags || !gb.flags)
@@ -836,6 +836,40 @@ static void test_sibling_link(void **state)
 	small_free(&s);
 }
 
+static void test_store_keeps_room(void **state)
+{
+	(void)state;
+	if (geteuid() != 0) {
+		printf("SKIP test_store_keeps_room: needs root to mount a small tmpfs\n");
+		return;
+	}
+	char *tmp = rs_test_tmpdir();
+	char *root = rs_sprintf("%s/host", tmp), *st_dir = rs_sprintf("%s/state", tmp);
+	assert_int_equal(mkdir(st_dir, 0700), 0);
+	assert_int_equal(syscall(SYS_mount, "rasoat-test-small", st_dir, "tmpfs", 0L, "size=72m,mode=0700"), 0);
+	rs_test_mkdir(root, "srv");
+	int dfd = open(root, O_RDONLY | O_DIRECTORY);
+	write_file(dfd, "srv/big", 16 << 20, 0644, 0, 0);
+	close(dfd);
+	rs_host host;
+	assert_int_equal(rs_host_init(&host, root, ""), 0);
+	rs_quarantine *q = NULL;
+	char id[40], err[1024];
+	assert_int_equal(rs_quarantine_open(st_dir, &q, err, sizeof(err)), 0);
+	assert_int_equal(rs_quarantine_snapshot(q, &host, "/srv/big", id, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "MiB free"));
+	json_t *list = rs_quarantine_list(q);
+	assert_int_equal(json_array_size(list), 0); /* and no half image is left */
+	json_decref(list);
+	rs_quarantine_close(q);
+	rs_host_free(&host);
+	assert_int_equal(syscall(SYS_umount2, st_dir, MNT_DETACH_FLAG), 0);
+	rs_test_rmrf(tmp);
+	free(root);
+	free(st_dir);
+	free(tmp);
+}
+
 /* ---- crash safety: SIGKILL at every step of a removal and a restore ---- */
 
 /* The crash-point counter of this process now (core/crashpoint.c counts
@@ -1079,6 +1113,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_store_is_reported),
 		cmocka_unit_test(test_symlinks_on_the_way),
 		cmocka_unit_test(test_sibling_link),
+		cmocka_unit_test(test_store_keeps_room),
 		cmocka_unit_test(test_crash_at_every_step),
 		cmocka_unit_test(test_tree_roundtrip),
 	};
