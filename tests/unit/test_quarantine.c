@@ -836,6 +836,35 @@ static void test_sibling_link(void **state)
 	small_free(&s);
 }
 
+/* Taking an image reads the file without moving its atime (O_NOATIME; an
+ * old atime is what relatime would update), and a restore puts it back. */
+static void test_atime_kept(void **state)
+{
+	(void)state;
+	small s;
+	small_init(&s);
+	rs_test_write(s.root, "srv/www/old", "read me");
+	char *p = rs_sprintf("%s/srv/www/old", s.root);
+	struct timespec ts[2] = { { 1000000000, 123456789 }, { 1100000000, 987654321 } };
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+	char id[40], err[1024];
+	assert_int_equal(rs_quarantine_snapshot(s.q, &s.host, "/srv/www/old", id, NULL, err, sizeof(err)), 0);
+	struct stat st;
+	assert_int_equal(lstat(p, &st), 0);
+	assert_int_equal(st.st_atim.tv_sec, 1000000000);
+	assert_int_equal(st.st_atim.tv_nsec, 123456789);
+	assert_true(rs_quarantine_unchanged(s.q, &s.host, id));
+	assert_int_equal(rs_quarantine_remove_original(s.q, &s.host, id, err, sizeof(err)), 0);
+	assert_int_equal(rs_quarantine_restore(s.q, &s.host, id, err, sizeof(err)), 0);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_int_equal(st.st_atim.tv_sec, 1000000000);
+	assert_int_equal(st.st_atim.tv_nsec, 123456789);
+	assert_int_equal(st.st_mtim.tv_sec, 1100000000);
+	assert_int_equal(st.st_mtim.tv_nsec, 987654321);
+	free(p);
+	small_free(&s);
+}
+
 static void test_store_keeps_room(void **state)
 {
 	(void)state;
@@ -1114,6 +1143,7 @@ int main(void)
 		cmocka_unit_test(test_symlinks_on_the_way),
 		cmocka_unit_test(test_sibling_link),
 		cmocka_unit_test(test_store_keeps_room),
+		cmocka_unit_test(test_atime_kept),
 		cmocka_unit_test(test_crash_at_every_step),
 		cmocka_unit_test(test_tree_roundtrip),
 	};
