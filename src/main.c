@@ -27,6 +27,8 @@ static const command commands[] = {
 	{ "history", rs_cmd_history, "list stored scans" },
 	{ "show", rs_cmd_show, "re-render a stored scan" },
 	{ "diff", rs_cmd_diff, "new and gone findings between two stored scans" },
+	{ "server", rs_cmd_server, "fleet server: API for agents and operators; token and apikey management" },
+	{ "agent", rs_cmd_agent, "fleet agent: enrol with a server, then `agent run` scans and uploads" },
 };
 
 static void usage(FILE *out)
