@@ -56,7 +56,7 @@ static void db_error(rs_reply *reply)
 
 void rs_handle_hosts(rs_server *srv, rs_request *req, rs_reply *reply)
 {
-	int limit;
+	int limit = 0;
 	if (authorise(srv, req, reply) < 0 || page_limit(req, reply, &limit) < 0)
 		return;
 	const char *after = rs_request_arg(req, "cursor");
