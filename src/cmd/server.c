@@ -50,7 +50,8 @@ static const char usage_text[] =
 	"       rasoat server [--db URL] [--tls-cert F] token create [--ttl 24h] [--uses 50] [--group G]\n"
 	"       rasoat server [--db URL] token list [--format text|jsonl]\n"
 	"       rasoat server [--db URL] token revoke ID\n"
-	"       rasoat server [--db URL] apikey create --role viewer|analyst|admin\n"
+	"       rasoat server [--db URL] apikey create --role viewer|analyst|admin | apikey list | apikey revoke ID\n"
+	"       rasoat server [--db URL] host remove ID\n"
 	"Serves the fleet API (docs/FLEET.md) until SIGINT or SIGTERM. The default\n"
 	"database is " DEFAULT_FLEET_DB "; the default address 0.0.0.0:8443.\n";
 
@@ -281,6 +282,41 @@ static int apikey_create(server_args *a)
 	return 0;
 }
 
+static int apikey_list(server_args *a)
+{
+	rs_store *store;
+	if (rs_store_open(a->cfg.db_path, &store) < 0)
+		return 2;
+	json_t *list = rs_fleet_apikey_list(store);
+	rs_store_close(store);
+	if (!list)
+		return 2;
+	size_t i;
+	json_t *k;
+	json_array_foreach(list, i, k)
+		rs_json_print_line(stdout, k);
+	json_decref(list);
+	return 0;
+}
+
+/* apikey revoke ID / host remove ID: one row marked by its id. */
+static int mark(server_args *a, const char *id, bool host)
+{
+	if (!rs_fleet_is_hex(id, host ? RS_FLEET_ID_HEX : RS_FLEET_TOKEN_ID_HEX)) {
+		rs_error("%s: not %s", id, host ? "a host id (32 hex digits; see GET /api/v1/hosts)" :
+			 "an API key id (16 hex digits, the key's second part; see `apikey list`)");
+		return 2;
+	}
+	rs_store *store;
+	if (rs_store_open(a->cfg.db_path, &store) < 0)
+		return 2;
+	int rc = host ? rs_fleet_agent_remove(store, id) : rs_fleet_apikey_revoke(store, id);
+	rs_store_close(store);
+	if (rc > 0)
+		rs_error("no %s %s in %s", host ? "enrolled host" : "API key", id, a->cfg.db_path);
+	return rc == 0 ? 0 : 2;
+}
+
 int rs_cmd_server(int argc, char **argv)
 {
 	server_args a;
@@ -308,6 +344,12 @@ int rs_cmd_server(int argc, char **argv)
 		return token_revoke(&a, words[2]);
 	if (n == 2 && !strcmp(words[0], "apikey") && !strcmp(words[1], "create"))
 		return apikey_create(&a);
+	if (n == 2 && !strcmp(words[0], "apikey") && !strcmp(words[1], "list"))
+		return apikey_list(&a);
+	if (n == 3 && !strcmp(words[0], "apikey") && !strcmp(words[1], "revoke"))
+		return mark(&a, words[2], false);
+	if (n == 3 && !strcmp(words[0], "host") && !strcmp(words[1], "remove"))
+		return mark(&a, words[2], true);
 	rs_error("rasoat server %s: unknown; see `rasoat server --help`", words[0]);
 	return 2;
 }

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,18 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t size)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)size);
 }
 
+/* True for a 429 when one was logged this second already: a flood must
+ * not become a flood of log lines. */
+static bool flood_quiet(unsigned int status)
+{
+	static _Atomic long long last_logged;
+	if (status != MHD_HTTP_TOO_MANY_REQUESTS)
+		return false;
+	long long now = rs_server_now();
+	long long last = atomic_exchange(&last_logged, now);
+	return last == now;
+}
+
 static enum MHD_Result send_reply(rs_server *srv, rs_request *req, rs_reply *reply)
 {
 	(void)srv;
@@ -121,7 +134,7 @@ static enum MHD_Result send_reply(rs_server *srv, rs_request *req, rs_reply *rep
 		snprintf(secs, sizeof(secs), "%d", reply->retry_after);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
 	}
-	if (reply->status >= 400 && reply->status != 404) {
+	if (reply->status >= 400 && reply->status != 404 && !flood_quiet(reply->status)) {
 		const char *code = json_string_value(json_object_get(reply->body, "error"));
 		rs_warn("refused %s %s from %s: %u %s", req->method, req->url, req->addr, reply->status,
 			code ? code : "");

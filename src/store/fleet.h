@@ -36,6 +36,10 @@ int rs_fleet_token_revoke(rs_store *store, const char *id);
 
 /* Creates an API key with ROLE (viewer, analyst, admin); the key text to OUT. */
 int rs_fleet_apikey_create(rs_store *store, long long now, const char *role, char *out, size_t size);
+/* 0 revoked, 1 no such key, -1 error. */
+int rs_fleet_apikey_revoke(rs_store *store, const char *id);
+/* Every API key: {"type":"apikey","id","role","created","revoked"}. NULL on error. */
+json_t *rs_fleet_apikey_list(rs_store *store);
 /* Checks the key text KEY: 0 and its role in ROLE, 1 unknown or revoked, -1 error. */
 int rs_fleet_apikey_check(rs_store *store, const char *key, char role[16]);
 
@@ -60,6 +64,9 @@ int rs_fleet_agent_key(rs_store *store, const char *agent, unsigned char public_
 /* Accepts COUNTER for AGENT when above the last accepted one, and marks the
  * agent seen at NOW: 0 accepted, 1 replayed (not above), -1 error. */
 int rs_fleet_agent_accept(rs_store *store, const char *agent, unsigned long long counter, long long now);
+/* Removes AGENT: its requests are refused from now on and it leaves the
+ * host list; its stored scans stay. 0 removed, 1 no such agent, -1 error. */
+int rs_fleet_agent_remove(rs_store *store, const char *agent);
 /* Replaces the reported facts of AGENT. */
 int rs_fleet_agent_set_facts(rs_store *store, const char *agent, const char *hostname, const json_t *facts);
 

@@ -48,6 +48,18 @@ static int run_done(rs_store *store, sqlite3_stmt *stmt, const char *doing)
 	return 0;
 }
 
+/* Runs "UPDATE … WHERE id = ?" for ID: 0 changed, 1 no such row, -1 error. */
+static int update_by_id(rs_store *store, const char *sql, const char *id, const char *doing)
+{
+	sqlite3_stmt *stmt = rs_store_prepare(store, sql);
+	if (!stmt)
+		return -1;
+	rs_store_bind_text(stmt, 1, id);
+	if (run_done(store, stmt, doing) < 0)
+		return -1;
+	return sqlite3_changes(store->db) == 1 ? 0 : 1;
+}
+
 int rs_fleet_token_create(rs_store *store, long long now, long long ttl, long uses,
 			  const char *group, const char *pin, char *out, size_t size)
 {
@@ -126,13 +138,8 @@ json_t *rs_fleet_token_list(rs_store *store, long long now)
 
 int rs_fleet_token_revoke(rs_store *store, const char *id)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store, "UPDATE fleet_tokens SET revoked = 1 WHERE id = ?");
-	if (!stmt)
-		return -1;
-	rs_store_bind_text(stmt, 1, id);
-	if (run_done(store, stmt, "revoke the enrolment token") < 0)
-		return -1;
-	return sqlite3_changes(store->db) == 1 ? 0 : 1;
+	return update_by_id(store, "UPDATE fleet_tokens SET revoked = 1 WHERE id = ?", id,
+			    "revoke the enrolment token");
 }
 
 int rs_fleet_apikey_create(rs_store *store, long long now, const char *role, char *out, size_t size)
@@ -155,6 +162,36 @@ int rs_fleet_apikey_create(rs_store *store, long long now, const char *role, cha
 	snprintf(out, size, "rsk1.%s.%s", id, secret);
 	sodium_memzero(secret, sizeof(secret));
 	return 0;
+}
+
+int rs_fleet_apikey_revoke(rs_store *store, const char *id)
+{
+	return update_by_id(store, "UPDATE fleet_apikeys SET revoked = 1 WHERE id = ?", id, "revoke the API key");
+}
+
+json_t *rs_fleet_apikey_list(rs_store *store)
+{
+	sqlite3_stmt *stmt = rs_store_prepare(store,
+		"SELECT id, role, created, revoked FROM fleet_apikeys ORDER BY created DESC, id");
+	if (!stmt)
+		return NULL;
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char created[32];
+		rs_fleet_iso_time(sqlite3_column_int64(stmt, 2), created, sizeof(created));
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:b}", "type", "apikey",
+			"id", (const char *)sqlite3_column_text(stmt, 0),
+			"role", (const char *)sqlite3_column_text(stmt, 1), "created", created,
+			"revoked", sqlite3_column_int(stmt, 3) != 0));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		db_failed(store, "list the API keys");
+		json_decref(list);
+		return NULL;
+	}
+	return list;
 }
 
 /* True when the stored hash in column COL equals the hash of SECRET. */
@@ -308,6 +345,12 @@ int rs_fleet_agent_accept(rs_store *store, const char *agent, unsigned long long
 	if (run_done(store, stmt, "record the agent's request counter") < 0)
 		return -1;
 	return sqlite3_changes(store->db) == 1 ? 0 : 1;
+}
+
+int rs_fleet_agent_remove(rs_store *store, const char *agent)
+{
+	return update_by_id(store, "UPDATE fleet_agents SET removed = 1 WHERE id = ? AND removed = 0",
+			    agent, "remove the agent");
 }
 
 int rs_fleet_agent_set_facts(rs_store *store, const char *agent, const char *hostname, const json_t *facts)

@@ -189,6 +189,17 @@ def scenario(t, srv):
     ok(statuses.count(429) >= 20, f"the flood is limited: {statuses}")
     ok(retry is not None and int(retry) >= 1, f"429 carries Retry-After: {retry}")
     other_agent_served("a flood from another agent")
+
+    # revoked API keys and removed hosts are refused from then on
+    code, out, err = run("server", "--db", "sqlite:" + srv.db, "apikey", "revoke", key.split(".")[1])
+    ok(code == 0, f"apikey revoke: {err}")
+    refused(srv.get("/api/v1/hosts", key), 401, "bad_key", "a revoked key")
+    code, out, err = run("server", "--db", "sqlite:" + srv.db, "host", "remove", a.id)
+    ok(code == 0, f"host remove: {err}")
+    refused(a.post(srv, CHECKIN, checkin), 401, "unknown_agent", "a removed host")
+    code, out, err = run("server", "--db", "sqlite:" + srv.db, "host", "remove", "../../etc")
+    ok(code == 2, "host remove refuses what is not a host id")
+    other_agent_served("the removal of another host")
     ok(srv.alive(), "the server is still running")
 
 

@@ -127,6 +127,22 @@ static void test_apikeys(void **state)
 	assert_int_equal(rs_fleet_apikey_check(fx->store, key, role), 1);
 	assert_int_equal(rs_fleet_apikey_check(fx->store, "' OR '1'='1", role), 1);
 	assert_int_equal(rs_fleet_apikey_check(fx->store, "", role), 1);
+	/* revoked keys no longer check */
+	char other[160];
+	assert_int_equal(rs_fleet_apikey_create(fx->store, NOW, "viewer", other, sizeof(other)), 0);
+	char id[17];
+	memcpy(id, other + 5, 16);
+	id[16] = '\0';
+	assert_int_equal(rs_fleet_apikey_check(fx->store, other, role), 0);
+	assert_int_equal(rs_fleet_apikey_revoke(fx->store, id), 0);
+	assert_int_equal(rs_fleet_apikey_check(fx->store, other, role), 1);
+	assert_int_equal(rs_fleet_apikey_revoke(fx->store, "ffffffffffffffff"), 1);
+	json_t *list = rs_fleet_apikey_list(fx->store);
+	assert_int_equal(json_array_size(list), 2);
+	char *dump = json_dumps(list, 0);
+	assert_null(strstr(dump, other + 22)); /* no secret in the list */
+	free(dump);
+	json_decref(list);
 }
 
 static void test_counter(void **state)
@@ -255,6 +271,20 @@ static void test_batches(void **state)
 	assert_int_equal(json_array_size(json_object_get(rest, "items")), 1);
 	json_decref(rest);
 	json_decref(page);
+
+	/* a removed host: refused, gone from the lists, its scans kept in the history */
+	assert_int_equal(rs_fleet_agent_remove(fx->store, a2), 0);
+	assert_int_equal(rs_fleet_agent_remove(fx->store, a2), 1);
+	unsigned char pk[32];
+	assert_int_equal(rs_fleet_agent_key(fx->store, a2, pk), 1);
+	assert_int_equal(rs_fleet_agent_accept(fx->store, a2, 100, NOW), 1);
+	hosts = rs_fleet_hosts(fx->store, NOW, NULL, 100);
+	assert_int_equal(json_array_size(json_object_get(hosts, "items")), 1);
+	json_decref(hosts);
+	assert_int_equal(count(fx->store, a2), 0);
+	history = rs_store_list(fx->store);
+	assert_int_equal(json_array_size(history), 2);
+	json_decref(history);
 
 	rs_finding_free(f[0]);
 	rs_finding_free(f[1]);
