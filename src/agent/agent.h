@@ -23,6 +23,7 @@ typedef struct rs_agent_state {
 	char pin[RS_FLEET_PIN_HEX + 1];        /* "" when the server is not pinned */
 	unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
 	unsigned long long counter;            /* last counter used */
+	long long interval;                    /* seconds between check-ins, from the server */
 } rs_agent_state;
 
 /* state.c */
@@ -95,8 +96,14 @@ typedef struct rs_agent_run_options {
 } rs_agent_run_options;
 
 /* One round: check in, scan when due, upload the spool. Returns 0 when the
- * spool is empty at the end, 1 when batches are left for later, -1 on error. */
+ * spool is empty at the end, 1 when batches are left for later, -1 on error.
+ * ST->interval gets the server's check-in interval. */
 int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *opts);
+/* Rounds until SIGINT or SIGTERM, each ST->interval apart (with jitter of
+ * up to a tenth either way), at low CPU and I/O priority. Returns 0. */
+int rs_agent_run_forever(rs_agent_state *st, const rs_agent_run_options *opts);
+/* Lowers this process's CPU (nice 10) and I/O (best effort, lowest) priority. */
+void rs_agent_lower_priority(void);
 
 /* The wait before attempt N (0-based) with full jitter: a random time in
  * [cap/2, cap] where cap = min(MAX, BASE * 2^N). In milliseconds. */

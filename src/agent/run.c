@@ -12,12 +12,20 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define DEFAULT_SCAN_INTERVAL 86400
+#define DEFAULT_CHECKIN_INTERVAL 300
+#define IOPRIO_CLASS_BE 2
+#define IOPRIO_CLASS_SHIFT 13
+#define IOPRIO_WHO_PROCESS 1
 #define BACKOFF_BASE_MS 500
 #define MAX_BATCH_FILE (8u << 20)
 
@@ -90,6 +98,9 @@ static int check_in(rs_agent_state *st, const rs_agent_run_options *o, size_t sp
 		json_t *v = json_object_get(reply.body, "scan_interval");
 		if (json_is_integer(v) && json_integer_value(v) > 0)
 			*scan_interval = json_integer_value(v);
+		v = json_object_get(reply.body, "interval");
+		if (json_is_integer(v) && json_integer_value(v) > 0 && json_integer_value(v) <= 86400)
+			st->interval = json_integer_value(v);
 		size_t i;
 		json_t *task;
 		json_array_foreach(json_object_get(reply.body, "tasks"), i, task) {
@@ -185,4 +196,49 @@ int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *o)
 	if (left < 0)
 		return -1;
 	return left > 0 ? 1 : 0;
+}
+
+void rs_agent_lower_priority(void)
+{
+	if (setpriority(PRIO_PROCESS, 0, 10) < 0)
+		rs_warn("cannot lower the agent's CPU priority: %s", strerror(errno));
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT | 7) < 0)
+		rs_warn("cannot lower the agent's I/O priority: %s", strerror(errno));
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* Sleeps SECONDS in short steps; returns early when a stop was asked. */
+static void sleep_interruptible(long long ms)
+{
+	while (ms > 0 && !stop_requested) {
+		long long step = ms < 200 ? ms : 200;
+		sleep_ms(step);
+		ms -= step;
+	}
+}
+
+int rs_agent_run_forever(rs_agent_state *st, const rs_agent_run_options *o)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	rs_agent_lower_priority();
+	while (!stop_requested) {
+		if (st->interval <= 0)
+			st->interval = DEFAULT_CHECKIN_INTERVAL;
+		rs_agent_run_once(st, o);
+		long long base = st->interval * 1000;
+		long long jitter = (long long)randombytes_uniform((uint32_t)(base / 5 + 1)) - base / 10;
+		sleep_interruptible(base + jitter);
+	}
+	return 0;
 }

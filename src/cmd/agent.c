@@ -44,12 +44,13 @@ static const struct option long_options[] = {
 
 static const char usage_text[] =
 	"usage: rasoat agent --server URL --token TOKEN [--state DIR] [--force]\n"
-	"       rasoat agent run --once [--state DIR] [--root DIR] [--only MOD,...] [--scan]\n"
+	"       rasoat agent run [--once] [--state DIR] [--root DIR] [--only MOD,...] [--scan]\n"
 	"                        [--retries N] [--max-backoff SECONDS]\n"
 	"       rasoat agent sign [--state DIR] --path PATH [--method POST] [--body FILE]\n"
 	"                        [--time UNIX] [--counter N] [--count K]\n"
 	"Enrols with a fleet server, then checks in, scans when due and uploads the\n"
-	"spool (docs/FLEET.md). `sign` prints signed request headers as JSON lines.\n"
+	"spool (docs/FLEET.md): once with --once, else every check-in interval until\n"
+	"SIGTERM. `sign` prints signed request headers as JSON lines.\n"
 	"The default state directory is " RS_AGENT_DEFAULT_STATE ".\n";
 
 typedef struct agent_args {
@@ -134,11 +135,6 @@ static int parse_args(int argc, char **argv, agent_args *a)
 
 static int run_once(agent_args *a)
 {
-	if (!a->once) {
-		rs_error("agent run: only --once is available in this build (run it from a timer); "
-			 "see docs/FLEET.md");
-		return 2;
-	}
 	rs_agent_state st;
 	if (rs_agent_state_load(a->state, &st) < 0) {
 		rs_agent_state_free(&st);
@@ -150,7 +146,13 @@ static int run_once(agent_args *a)
 		.retries = (int)a->retries,
 		.max_backoff = (int)a->max_backoff,
 	};
-	int rc = rs_agent_run_once(&st, &o);
+	int rc;
+	if (a->once) {
+		rs_agent_lower_priority();
+		rc = rs_agent_run_once(&st, &o);
+	} else {
+		rc = rs_agent_run_forever(&st, &o);
+	}
 	rs_agent_state_free(&st);
 	return rc == 0 ? 0 : 2;
 }

@@ -23,6 +23,7 @@
 enum {
 	OPT_LISTEN = 1000, OPT_DB, OPT_CERT, OPT_KEY, OPT_WORKERS, OPT_AGENT_RATE, OPT_AGENT_BURST,
 	OPT_ADDR_RATE, OPT_ADDR_BURST, OPT_TTL, OPT_USES, OPT_GROUP, OPT_ROLE, OPT_FORMAT,
+	OPT_CHECKIN_INTERVAL, OPT_SCAN_INTERVAL,
 };
 
 static const struct option long_options[] = {
@@ -40,6 +41,8 @@ static const struct option long_options[] = {
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "role", required_argument, NULL, OPT_ROLE },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "checkin-interval", required_argument, NULL, OPT_CHECKIN_INTERVAL },
+	{ "scan-interval", required_argument, NULL, OPT_SCAN_INTERVAL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -47,6 +50,7 @@ static const struct option long_options[] = {
 static const char usage_text[] =
 	"usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH] [--tls-cert F --tls-key F] [--workers N]\n"
 	"                     [--agent-rate R] [--agent-burst B] [--address-rate R] [--address-burst B]\n"
+	"                     [--checkin-interval 5m] [--scan-interval 24h]\n"
 	"       rasoat server [--db URL] [--tls-cert F] token create [--ttl 24h] [--uses 50] [--group G]\n"
 	"       rasoat server [--db URL] token list [--format text|jsonl]\n"
 	"       rasoat server [--db URL] token revoke ID\n"
@@ -175,6 +179,18 @@ static int parse_args(int argc, char **argv, server_args *a)
 				return bad_value("group", optarg, "1 to 64 letters, digits, '.', '_' or '-'");
 			a->group = optarg;
 			break;
+		case OPT_CHECKIN_INTERVAL:
+		case OPT_SCAN_INTERVAL: {
+			long long secs;
+			if (!parse_duration(optarg, &secs) || secs > 30LL * 86400)
+				return bad_value(c == OPT_SCAN_INTERVAL ? "scan-interval" : "checkin-interval", optarg,
+						 "a duration such as 60s, 5m or 24h (at most 30 days)");
+			if (c == OPT_SCAN_INTERVAL)
+				a->cfg.scan_interval = (int)secs;
+			else
+				a->cfg.checkin_interval = (int)secs;
+			break;
+		}
 		case OPT_ROLE: a->role = optarg; break;
 		case OPT_FORMAT: a->format = optarg; break;
 		case 'h': return 1;

@@ -218,9 +218,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!req->route || *upload_data_size > req->limit - req->len)
 			return MHD_NO; /* a chunked body past its limit: close the connection */
 		if (req->len + *upload_data_size + 1 > req->cap) {
-			req->cap = req->len + *upload_data_size + 1;
-			if (req->cap < 4096)
-				req->cap = 4096;
+			/* doubling, so a large body is copied a bounded number of times */
+			size_t cap = req->cap ? req->cap : 16384;
+			while (cap < req->len + *upload_data_size + 1)
+				cap *= 2;
+			req->cap = cap < req->limit + 1 ? cap : req->limit + 1;
 			req->body = rs_realloc(req->body, req->cap);
 		}
 		memcpy(req->body + req->len, upload_data, *upload_data_size);
