@@ -63,8 +63,12 @@ def scenario(t, srv):
     b.enrol(srv.url, token)
     checkin = b'{"spooled":0}'
 
+    # the other agent's requests, signed in one go (valid for the 300 s skew)
+    b_headers = b.sign(CHECKIN, checkin, count=12)
+
     def other_agent_served(what):
-        status, body, _ = b.post(srv, CHECKIN, checkin)
+        h = dict(b_headers.pop(0), **{"Content-Type": "application/json"})
+        status, body, _ = srv.request("POST", CHECKIN, checkin, h)
         ok(status == 200 and body["tasks"] == [], f"after {what}, the other agent is served: {status} {body}")
 
     refused(a.post(srv, CHECKIN, checkin), 200, None, "a good check-in")
