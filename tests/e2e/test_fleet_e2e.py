@@ -7,10 +7,11 @@ must be readable by `rasoat history` and `rasoat show`."""
 import json
 import os
 import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from rasoat_e2e import Tree, check, done, run  # noqa: E402
+from rasoat_e2e import RASOAT, Tree, check, done, run  # noqa: E402
 from fleet_e2e import Agent, Server, expected_findings, located, make_root  # noqa: E402
 
 PASSED = 0
@@ -56,9 +57,13 @@ def scenario(t, srv):
     code, err = a.enrol(srv.url, token, expect=2)
     ok("enrolled already" in err, f"second enrolment refused: {err}")
 
-    for agent, root in ((a, root_a), (b, root_b)):
-        code, out, err = agent.run_once(root)
-        ok(code == 0, f"agent run --once exited {code}: {err[-2000:]}")
+    # both agents at once: the server's workers share one store
+    procs = [subprocess.Popen([RASOAT, "agent", "run", "--once", "--state", agent.state, "--root", root,
+                               "--only", "persist"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for agent, root in ((a, root_a), (b, root_b))]
+    for agent, proc in zip((a, b), procs):
+        _, err = proc.communicate(timeout=120)
+        ok(proc.returncode == 0, f"agent run --once exited {proc.returncode}: {err[-2000:]}")
         ok(agent.spool() == [], f"the spool is empty once acknowledged: {agent.spool()}")
 
     # hosts: both, online, each with its latest scan and counts

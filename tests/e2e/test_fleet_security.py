@@ -53,7 +53,27 @@ def main():
             scenario(t, srv)
         finally:
             srv.kill9()
+        address_limit(t)
     done("test_fleet_security", PASSED)
+
+
+def address_limit(t):
+    """A flood from one address is cut at the door (before routing or any
+    key or signature check) with 429 and Retry-After."""
+    srv = Server(t.p("server2/fleet.db"), extra=["--address-rate", "1", "--address-burst", "5"])
+    os.makedirs(os.path.dirname(srv.db))
+    srv.start()
+    try:
+        statuses, retry = [], None
+        for _ in range(12):
+            status, body, headers = srv.request("GET", "/api/v1/hosts")
+            statuses.append(status)
+            if status == 429:
+                retry = headers.get("Retry-After")
+        ok(statuses[:5] == [401] * 5 and statuses.count(429) >= 6, f"the address limit holds: {statuses}")
+        ok(retry is not None and int(retry) >= 1, f"with Retry-After: {retry}")
+    finally:
+        srv.kill9()
 
 
 def scenario(t, srv):
