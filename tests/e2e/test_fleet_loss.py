@@ -1,10 +1,12 @@
 """Zero loss, end to end: an agent spools several scans while the server is
 away, then uploads them while the server is killed with SIGKILL again and
-again in the middle of the upload; after a last restart every scan the
+again in the middle of the upload (right after an acknowledgement, and a
+random few milliseconds later); after a last restart every scan the
 agent made is on the server exactly once, with all its findings, and the
 agent's spool is empty."""
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -14,7 +16,7 @@ from rasoat_e2e import RASOAT, Tree, check, done  # noqa: E402
 from fleet_e2e import Agent, Server, expected_findings, located, make_root  # noqa: E402
 
 PASSED = 0
-SCANS = 6
+SCANS = 8
 KILLS = 3
 
 
@@ -32,9 +34,10 @@ def spooled_scans(agent):
     return ids
 
 
-def upload_until_killed(srv, agent, root):
-    """Starts an upload and SIGKILLs the server as soon as the spool shrinks
-    (one batch acknowledged), or after 10 s."""
+def upload_until_killed(srv, agent, root, extra=0.0):
+    """Starts an upload and SIGKILLs the server EXTRA seconds after the
+    spool first shrinks (one batch acknowledged; with EXTRA > 0 the kill
+    lands at a random point of a later upload), or after 10 s."""
     before = len(agent.spool())
     srv.start()
     proc = subprocess.Popen([RASOAT, "agent", "run", "--once", "--state", agent.state, "--root", root,
@@ -42,7 +45,8 @@ def upload_until_killed(srv, agent, root):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 10
     while time.time() < deadline and len(agent.spool()) >= before and proc.poll() is None:
-        time.sleep(0.005)
+        time.sleep(0.002)
+    time.sleep(extra)
     srv.kill9()
     _, err = proc.communicate(timeout=60)
     return proc.returncode, err.decode(errors="replace")
@@ -79,9 +83,9 @@ def scenario(t, srv):
     ok(len(made) == SCANS and len(set(made)) == SCANS, f"{SCANS} scans spooled: {made}")
 
     interrupted = 0
-    for k in range(KILLS):
+    for k in range(KILLS + 2):
         left_before = len(agent.spool())
-        code, err = upload_until_killed(srv, agent, root)
+        code, err = upload_until_killed(srv, agent, root, 0.0 if k < KILLS else random.uniform(0.001, 0.03))
         ok(code in (0, 2), f"kill {k}: the agent exits 0 or 2, not {code}: {err[-500:]}")
         ok(len(agent.spool()) <= left_before, f"kill {k}: the spool only shrinks")
         ok(set(spooled_scans(agent)) <= set(made), "the spool holds only scans the agent made")
