@@ -78,7 +78,7 @@ static int spooled_count(const char *spool)
 	return n;
 }
 
-static int write_batch(const rs_agent_state *st, const char *spool, collect_state *cs)
+static int write_batch(const char *spool, collect_state *cs)
 {
 	char batch[RS_FLEET_ID_HEX + 1];
 	rs_fleet_random_hex(batch, RS_FLEET_ID_HEX / 2);
@@ -90,7 +90,6 @@ static int write_batch(const rs_agent_state *st, const char *spool, collect_stat
 	snprintf(name, sizeof(name), "%020lld-%s.json", (long long)time(NULL), batch);
 	int rc = text ? rs_agent_write_file(spool, name, text, strlen(text)) : -1;
 	free(text);
-	(void)st;
 	return rc;
 }
 
@@ -133,7 +132,7 @@ int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *o
 	if (status == 2 || !cs.summary)
 		rs_error("the scan could not run (see above); nothing was spooled");
 	else
-		rc = write_batch(st, spool, &cs);
+		rc = write_batch(spool, &cs);
 	rs_summary_free(&summary);
 	json_decref(cs.findings);
 	json_decref(cs.summary);

@@ -118,9 +118,8 @@ static bool flood_quiet(unsigned int status)
 	return last == now;
 }
 
-static enum MHD_Result send_reply(rs_server *srv, rs_request *req, rs_reply *reply)
+static enum MHD_Result send_reply(rs_request *req, rs_reply *reply)
 {
-	(void)srv;
 	if (!reply->body)
 		reply->body = json_object();
 	char *text = json_dumps(reply->body, JSON_COMPACT);
@@ -211,7 +210,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		req->url = url;
 		client_address(conn, req->addr, sizeof(req->addr));
 		if (early_checks(srv, req, &reply) < 0)
-			return send_reply(srv, req, &reply);
+			return send_reply(req, &reply);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -237,7 +236,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	r->handle(srv, req, &reply);
 	if (reply.status == 0)
 		rs_reply_error(&reply, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "no reply");
-	return send_reply(srv, req, &reply);
+	return send_reply(req, &reply);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -316,6 +315,11 @@ static struct MHD_Daemon *start_daemon(rs_server *srv, const struct sockaddr_sto
 	if (cert)
 		flags |= MHD_USE_TLS;
 	unsigned int workers = (unsigned int)(srv->cfg.workers > 0 ? srv->cfg.workers : 1);
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, key },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
 		MHD_OPTION_THREAD_POOL_SIZE, workers,
@@ -324,9 +328,7 @@ static struct MHD_Daemon *start_daemon(rs_server *srv, const struct sockaddr_sto
 		MHD_OPTION_CONNECTION_LIMIT, 1000u,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, 256u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-		/* without a certificate the list ends here (plain HTTP) */
-		cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
-		MHD_OPTION_HTTPS_MEM_KEY, key,
+		MHD_OPTION_ARRAY, cert ? tls : tls + 2,   /* plain HTTP: no TLS options */
 		MHD_OPTION_END);
 }
 
