@@ -18,6 +18,8 @@ int rs_cmd_vuln(int argc, char **argv);     /* vuln.c: rasoat vuln [import FILE 
 int rs_cmd_fim(int argc, char **argv);      /* fim.c: rasoat fim init|check */
 int rs_cmd_respond(int argc, char **argv);  /* respond.c: plan, apply, ACTION TARGET, list, undo, verify */
 int rs_cmd_quarantine(int argc, char **argv); /* quarantine.c: list | restore ID */
+int rs_cmd_server(int argc, char **argv);   /* server.c: rasoat server [token|apikey ...] */
+int rs_cmd_agent(int argc, char **argv);    /* agent.c: rasoat agent [run|sign] */
 
 /* Shared by commands: opens the output named by PATH ("-" or NULL: stdout).
  * Sets *close_it. NULL after an error. */

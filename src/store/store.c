@@ -103,6 +103,53 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX actions_id ON actions(id);"
 	"CREATE INDEX actions_scan ON actions(scan);",
+	/* ---- fleet (issue 12, branch r-fleet): begin ----
+	 * v7: the fleet server (store/fleet_auth.c, store/fleet_data.c):
+	 * enrolment tokens and API keys (secrets kept as BLAKE2b hashes only),
+	 * enrolled agents (Ed25519 public key, last accepted request counter,
+	 * self-reported facts), the result batches received (a batch id is
+	 * stored once per agent: uploads are idempotent); uploaded scans go
+	 * into scans/findings with the agent that sent them. */
+	"CREATE TABLE fleet_tokens ("
+	"  id TEXT PRIMARY KEY,"
+	"  hash BLOB NOT NULL,"
+	"  grp TEXT,"
+	"  pin TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  uses INTEGER NOT NULL,"
+	"  uses_left INTEGER NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE fleet_agents ("
+	"  id TEXT PRIMARY KEY,"
+	"  public_key BLOB NOT NULL,"
+	"  token TEXT,"
+	"  grp TEXT,"
+	"  hostname TEXT,"
+	"  facts TEXT,"
+	"  enrolled INTEGER NOT NULL,"
+	"  last_seen INTEGER,"
+	"  last_counter INTEGER NOT NULL DEFAULT 0,"
+	"  removed INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE fleet_apikeys ("
+	"  id TEXT PRIMARY KEY,"
+	"  hash BLOB NOT NULL,"
+	"  role TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE fleet_batches ("
+	"  agent TEXT NOT NULL,"
+	"  batch_id TEXT NOT NULL,"
+	"  received INTEGER NOT NULL,"
+	"  scans INTEGER NOT NULL,"
+	"  PRIMARY KEY (agent, batch_id)"
+	");"
+	"ALTER TABLE scans ADD COLUMN agent TEXT;"
+	"CREATE INDEX scans_agent ON scans(agent, started);",
+	/* ---- fleet (issue 12, branch r-fleet): end ---- */
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -91,7 +91,7 @@ static int sink_begin(rs_sink *sink, const rs_summary *head)
 	return 0;
 }
 
-static int bind_finding(sqlite3_stmt *stmt, const char *scan, long long seq, const rs_finding *f)
+int rs_store_bind_finding(sqlite3_stmt *stmt, const char *scan, long long seq, const rs_finding *f)
 {
 	json_t *obj = rs_finding_to_json(f, NULL);
 	char *identity = rs_finding_identity(f);
@@ -122,7 +122,7 @@ static int sink_finding(rs_sink *sink, const rs_finding *f)
 			return 0;
 		}
 	}
-	if (bind_finding(st->insert_finding, st->scan, st->next_seq, f) < 0 ||
+	if (rs_store_bind_finding(st->insert_finding, st->scan, st->next_seq, f) < 0 ||
 	    step_done(st->insert_finding) < 0) {
 		fail(st, "writing a finding");
 		return 0;

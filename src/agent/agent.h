@@ -1,0 +1,112 @@
+/*
+ * agent.h — `rasoat agent`: the fleet agent. Its state directory (mode
+ * 0700) holds its Ed25519 key and identity (0600), its request counter
+ * (written and fsynced before each use, so a counter is never used twice
+ * even across a crash) and the spool of result batches (fsynced files,
+ * deleted only once the server acknowledged their batch id).
+ */
+#ifndef RS_AGENT_H
+#define RS_AGENT_H
+
+#include "fleet/proto.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define RS_AGENT_DEFAULT_STATE "/var/lib/rasoat/agent"
+
+typedef struct rs_agent_state {
+	char *dir;
+	char agent[RS_FLEET_ID_HEX + 1];
+	char *server;                          /* base URL, no trailing slash */
+	char pin[RS_FLEET_PIN_HEX + 1];        /* "" when the server is not pinned */
+	unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
+	unsigned long long counter;            /* last counter used */
+	long long interval;                    /* seconds between check-ins, from the server */
+} rs_agent_state;
+
+/* state.c */
+/* Loads the enrolled state in DIR. Returns 0, or -1 after printing an error. */
+int rs_agent_state_load(const char *dir, rs_agent_state *st);
+void rs_agent_state_free(rs_agent_state *st);
+/* The next counter, persisted (written, fsynced, renamed) before it is
+ * returned. Returns 0 or -1. */
+int rs_agent_next_counter(rs_agent_state *st, unsigned long long *out);
+/* Raises the stored counter to at least N (for `agent sign --counter`). */
+int rs_agent_raise_counter(rs_agent_state *st, unsigned long long n);
+/* Writes DIR/NAME (mode 0600) through a temporary file, fsynced, renamed
+ * and the directory fsynced. Returns 0, or -1 after printing an error. */
+int rs_agent_write_file(const char *dir, const char *name, const void *data, size_t len);
+/* Reads DIR/NAME whole (at most MAX bytes, NUL-terminated); NULL when absent or bad. */
+char *rs_agent_read_file(const char *dir, const char *name, size_t max, size_t *len);
+/* Creates DIR with mode 0700 (and its parents); refuses a DIR others can write. */
+int rs_agent_make_dir(const char *dir);
+/* Unix seconds of the last spooled scan, 0 when none. */
+long long rs_agent_last_scan(const rs_agent_state *st);
+int rs_agent_set_last_scan(const rs_agent_state *st, long long when);
+
+/* client.c */
+typedef struct rs_agent_reply {
+	long status;         /* HTTP status; 0 when the server could not be reached */
+	json_t *body;        /* the JSON reply, or NULL */
+	int retry_after;     /* Retry-After seconds, 0 when absent */
+	char error[256];     /* why the server could not be reached */
+} rs_agent_reply;
+
+void rs_agent_reply_free(rs_agent_reply *r);
+/* POSTs BODY to SERVER PATH (unsigned: enrolment). */
+int rs_agent_post(const char *server, const char *pin, const char *path, const char *body,
+		  size_t len, rs_agent_reply *reply);
+/* POSTs BODY to PATH signed as ST (a new counter each call). Returns 0 when a
+ * reply came (any status), -1 when not (REPLY->error says why). */
+int rs_agent_post_signed(rs_agent_state *st, const char *path, const char *body, size_t len,
+			 rs_agent_reply *reply);
+/* Host facts for enrolment and check-in: {"hostname","os","os_version","kernel","arch"}. */
+json_t *rs_agent_host_facts(const char *root);
+
+/* enroll.c */
+/* Enrols with SERVER using TOKEN; writes the state into DIR. Returns 0 or -1. */
+int rs_agent_enroll(const char *dir, const char *server, const char *token, bool force);
+
+/* spool.c */
+typedef struct rs_agent_scan_options {
+	const char *root;         /* NULL: "/" */
+	char **only;              /* modules (NULL: all) */
+	size_t n_only;
+} rs_agent_scan_options;
+
+/* Runs a scan and writes it as one batch file into the spool. Returns 0 or -1. */
+int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *opts);
+/* The spooled batch file names, oldest first (caller frees each and the array). */
+int rs_agent_spool_list(const rs_agent_state *st, char ***names, size_t *count);
+/* Removes an acknowledged batch (and fsyncs the spool directory). */
+int rs_agent_spool_remove(const rs_agent_state *st, const char *name);
+/* Moves a batch the server refused for good aside (spool/rejected/). */
+int rs_agent_spool_reject(const rs_agent_state *st, const char *name);
+/* The spool directory of ST (caller frees). */
+char *rs_agent_spool_dir(const rs_agent_state *st);
+
+/* run.c */
+typedef struct rs_agent_run_options {
+	rs_agent_scan_options scan;
+	bool force_scan;          /* scan even when none is due */
+	int retries;              /* attempts after the first when the server is away */
+	int max_backoff;          /* seconds, the cap of one wait */
+} rs_agent_run_options;
+
+/* One round: check in, scan when due, upload the spool. Returns 0 when the
+ * spool is empty at the end, 1 when batches are left for later, -1 on error.
+ * ST->interval gets the server's check-in interval. */
+int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *opts);
+/* Rounds until SIGINT or SIGTERM, each ST->interval apart (with jitter of
+ * up to a tenth either way), at low CPU and I/O priority. Returns 0. */
+int rs_agent_run_forever(rs_agent_state *st, const rs_agent_run_options *opts);
+/* Lowers this process's CPU (nice 10) and I/O (best effort, lowest) priority. */
+void rs_agent_lower_priority(void);
+
+/* The wait before attempt N (0-based) with full jitter: a random time in
+ * [cap/2, cap] where cap = min(MAX, BASE * 2^N). In milliseconds. */
+long long rs_agent_backoff_ms(int attempt, long long base_ms, long long max_ms);
+
+#endif

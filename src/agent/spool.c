@@ -1,0 +1,212 @@
+/*
+ * spool.c — the agent's spool: each scan becomes one result batch, the
+ * body of POST /api/v1/results ({"batch_id", "scans":[{"summary",
+ * "findings"}]}, the summary and findings exactly as `--format jsonl`
+ * prints them), written as one fsynced file named after its time and batch
+ * id. A file leaves the spool only when the server acknowledged its batch
+ * id; a batch the server refuses for good is moved to spool/rejected/.
+ */
+#include "agent/agent.h"
+#include "core/config.h"
+#include "core/host.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "engine/scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SPOOLED 1000   /* batches; more are not added (the oldest are kept) */
+
+char *rs_agent_spool_dir(const rs_agent_state *st)
+{
+	return rs_sprintf("%s/spool", st->dir);
+}
+
+/* The sink that collects a scan into a batch body. */
+typedef struct collect_state {
+	char scan[33];
+	json_t *findings;
+	json_t *summary;
+} collect_state;
+
+static int collect_begin(rs_sink *sink, const rs_summary *head)
+{
+	collect_state *cs = sink->state;
+	snprintf(cs->scan, sizeof(cs->scan), "%s", head->scan);
+	return 0;
+}
+
+static int collect_finding(rs_sink *sink, const rs_finding *f)
+{
+	collect_state *cs = sink->state;
+	json_array_append_new(cs->findings, rs_finding_to_json(f, cs->scan));
+	return 0;
+}
+
+static int collect_end(rs_sink *sink, const rs_summary *summary)
+{
+	collect_state *cs = sink->state;
+	json_decref(cs->summary);
+	cs->summary = rs_summary_to_json(summary);
+	return 0;
+}
+
+static void collect_destroy(rs_sink *sink)
+{
+	free(sink);
+}
+
+static int spooled_count(const char *spool)
+{
+	DIR *d = opendir(spool);
+	int n = 0;
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (rs_ends_with(e->d_name, ".json") && e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int write_batch(const char *spool, collect_state *cs)
+{
+	char batch[RS_FLEET_ID_HEX + 1];
+	rs_fleet_random_hex(batch, RS_FLEET_ID_HEX / 2);
+	json_t *scan = json_pack("{s:O,s:O}", "summary", cs->summary, "findings", cs->findings);
+	json_t *body = json_pack("{s:s,s:[o]}", "batch_id", batch, "scans", scan);
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	char name[96];
+	snprintf(name, sizeof(name), "%020lld-%s.json", (long long)time(NULL), batch);
+	int rc = text ? rs_agent_write_file(spool, name, text, strlen(text)) : -1;
+	free(text);
+	return rc;
+}
+
+int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *opts)
+{
+	char *spool = rs_agent_spool_dir(st);
+	int rc = -1;
+	if (rs_agent_make_dir(spool) < 0)
+		goto out;
+	if (spooled_count(spool) >= MAX_SPOOLED) {
+		rs_warn("%s: the spool holds %d batches the server has not acknowledged; this scan is "
+			 "not spooled (the oldest are kept); check that the server is reachable", spool,
+			 MAX_SPOOLED);
+		goto out;
+	}
+	rs_scan_options sopts = { .only = opts->only, .n_only = opts->n_only };
+	if (rs_scan_check_options(&sopts) < 0)
+		goto out;
+	rs_config config;
+	rs_config_init(&config);
+	rs_host host;
+	if (rs_host_init(&host, opts->root ? opts->root : "/", NULL) < 0) {
+		rs_config_free(&config);
+		goto out;
+	}
+	collect_state cs = { .findings = json_array() };
+	rs_sink *sink = rs_calloc(1, sizeof(*sink));
+	sink->begin = collect_begin;
+	sink->finding = collect_finding;
+	sink->end = collect_end;
+	sink->destroy = collect_destroy;
+	sink->state = &cs;
+	rs_sinks sinks;
+	rs_sinks_init(&sinks);
+	rs_sinks_add(&sinks, sink);
+	rs_summary summary;
+	rs_summary_init(&summary);
+	int status = rs_scan_run(&host, &config, &sopts, NULL, &sinks, &summary);
+	rs_sinks_free(&sinks);
+	if (status == 2 || !cs.summary)
+		rs_error("the scan could not run (see above); nothing was spooled");
+	else
+		rc = write_batch(spool, &cs);
+	rs_summary_free(&summary);
+	json_decref(cs.findings);
+	json_decref(cs.summary);
+	rs_host_free(&host);
+	rs_config_free(&config);
+out:
+	free(spool);
+	return rc;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int rs_agent_spool_list(const rs_agent_state *st, char ***names, size_t *count)
+{
+	*names = NULL;
+	*count = 0;
+	char *spool = rs_agent_spool_dir(st);
+	DIR *d = opendir(spool);
+	free(spool);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || !rs_ends_with(e->d_name, ".json"))
+			continue;
+		*names = rs_realloc(*names, (*count + 1) * sizeof(**names));
+		(*names)[(*count)++] = rs_strdup(e->d_name);
+	}
+	closedir(d);
+	if (*count)
+		qsort(*names, *count, sizeof(**names), compare_names);
+	return 0;
+}
+
+static int fsync_path(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int rs_agent_spool_remove(const rs_agent_state *st, const char *name)
+{
+	char *spool = rs_agent_spool_dir(st);
+	char *path = rs_sprintf("%s/%s", spool, name);
+	int rc = unlink(path) == 0 && fsync_path(spool) == 0 ? 0 : -1;
+	if (rc < 0)
+		rs_error("%s: cannot remove the acknowledged batch: %s (it will be sent again, "
+			 "and the server will store it once)", path, strerror(errno));
+	free(path);
+	free(spool);
+	return rc;
+}
+
+int rs_agent_spool_reject(const rs_agent_state *st, const char *name)
+{
+	char *spool = rs_agent_spool_dir(st);
+	char *rejected = rs_sprintf("%s/rejected", spool);
+	char *from = rs_sprintf("%s/%s", spool, name);
+	char *to = rs_sprintf("%s/%s", rejected, name);
+	int rc = -1;
+	if (rs_agent_make_dir(rejected) == 0 && rename(from, to) == 0 && fsync_path(spool) == 0)
+		rc = 0;
+	if (rc < 0)
+		rs_error("%s: cannot move the refused batch aside: %s", from, strerror(errno));
+	free(from);
+	free(to);
+	free(rejected);
+	free(spool);
+	return rc;
+}

@@ -1,0 +1,70 @@
+/*
+ * server_internal.h — what the parts of the fleet server share: the server
+ * state (store and its lock, rate limits), one request as the handlers see
+ * it, and the reply they build. http.c owns the connection; agent_api.c and
+ * operator_api.c answer requests.
+ */
+#ifndef RS_SERVER_INTERNAL_H
+#define RS_SERVER_INTERNAL_H
+
+#include "server/ratelimit.h"
+#include "server/server.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+typedef struct rs_server {
+	rs_server_config cfg;
+	rs_store *store;
+	pthread_mutex_t db_lock;    /* one writer and reader at a time on the store */
+	rs_ratelimit *per_agent;
+	rs_ratelimit *per_addr;
+} rs_server;
+
+typedef struct rs_request {
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;           /* the route's canonical path (what is signed) */
+	const char *url;            /* as requested */
+	char addr[64];              /* client address, for limits and the log */
+	char *body;
+	size_t len;
+	size_t cap;
+	size_t limit;
+	const void *route;
+} rs_request;
+
+typedef struct rs_reply {
+	unsigned int status;
+	json_t *body;               /* owned */
+	int retry_after;            /* seconds; 0: no Retry-After header */
+} rs_reply;
+
+/* Sets REPLY to an error: {"error":CODE,"message":MESSAGE}. Returns -1. */
+int rs_reply_error(rs_reply *reply, unsigned int status, const char *code, const char *message);
+/* Sets REPLY to STATUS with BODY (taken). Returns 0. */
+int rs_reply_json(rs_reply *reply, unsigned int status, json_t *body);
+
+/* A header of the request, or NULL. */
+const char *rs_request_header(const rs_request *req, const char *name);
+/* A query argument of the request, or NULL. */
+const char *rs_request_arg(const rs_request *req, const char *name);
+
+/* Unix seconds, and a monotonic clock in seconds for rate limits. */
+long long rs_server_now(void);
+double rs_server_mono(void);
+
+/* agent_api.c */
+void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_results(rs_server *srv, rs_request *req, rs_reply *reply);
+
+/* operator_api.c */
+void rs_handle_hosts(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_host(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_findings(rs_server *srv, rs_request *req, rs_reply *reply);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * fleet.h — the fleet server's tables in the store: enrolment tokens, API
+ * keys, enrolled agents, received result batches, and the fleet views over
+ * the uploaded scans (hosts, findings). Secrets are stored only as hashes
+ * (fleet/proto.h rs_fleet_secret_hash) and compared in constant time.
+ * Every value from an agent is bound to a prepared statement, never built
+ * into SQL. Not thread-safe: the server serialises calls on one store.
+ */
+#ifndef RS_STORE_FLEET_H
+#define RS_STORE_FLEET_H
+
+#include "core/finding.h"
+#include "core/summary.h"
+#include "fleet/proto.h"
+#include "store/store.h"
+
+#include <jansson.h>
+
+/* The server's connection: every commit reaches the disk before it is
+ * acknowledged (synchronous = FULL), so an acknowledged batch survives a
+ * power cut as well as a crash. */
+int rs_fleet_store_durable(rs_store *store);
+
+/* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ" into BUF (at least 21 bytes). */
+void rs_fleet_iso_time(long long t, char *buf, size_t size);
+
+/* Creates a token valid TTL seconds for USES enrolments, for GROUP (may be
+ * NULL), carrying PIN ("" or NULL: none). Writes the token text to OUT. */
+int rs_fleet_token_create(rs_store *store, long long now, long long ttl, long uses,
+			  const char *group, const char *pin, char *out, size_t size);
+/* Every token, newest first: {"type":"token","id","group","created","expires",
+ * "uses","uses_left","state":"active|expired|used_up|revoked"}. NULL on error. */
+json_t *rs_fleet_token_list(rs_store *store, long long now);
+/* 0 revoked, 1 no such token, -1 error. */
+int rs_fleet_token_revoke(rs_store *store, const char *id);
+
+/* Creates an API key with ROLE (viewer, analyst, admin); the key text to OUT. */
+int rs_fleet_apikey_create(rs_store *store, long long now, const char *role, char *out, size_t size);
+/* 0 revoked, 1 no such key, -1 error. */
+int rs_fleet_apikey_revoke(rs_store *store, const char *id);
+/* Every API key: {"type":"apikey","id","role","created","revoked"}. NULL on error. */
+json_t *rs_fleet_apikey_list(rs_store *store);
+/* Checks the key text KEY: 0 and its role in ROLE, 1 unknown or revoked, -1 error. */
+int rs_fleet_apikey_check(rs_store *store, const char *key, char role[16]);
+
+typedef enum rs_fleet_enroll_status {
+	RS_ENROLL_OK = 0,
+	RS_ENROLL_BAD_TOKEN,   /* unknown id or wrong secret */
+	RS_ENROLL_EXPIRED,
+	RS_ENROLL_USED_UP,
+	RS_ENROLL_REVOKED,
+	RS_ENROLL_ERROR,       /* the database failed */
+} rs_fleet_enroll_status;
+
+/* Checks TOKEN and, in one transaction, spends one of its uses and records
+ * a new agent with PUBLIC_KEY and the reported HOSTNAME and FACTS; its id
+ * goes to AGENT. */
+rs_fleet_enroll_status rs_fleet_enroll(rs_store *store, const rs_fleet_token *token,
+				       const unsigned char *public_key, const char *hostname,
+				       const json_t *facts, long long now, char agent[RS_FLEET_ID_HEX + 1]);
+
+/* The public key of AGENT: 0, 1 when unknown or removed, -1 error. */
+int rs_fleet_agent_key(rs_store *store, const char *agent, unsigned char public_key[32]);
+/* Accepts COUNTER for AGENT when above the last accepted one, and marks the
+ * agent seen at NOW: 0 accepted, 1 replayed (not above), -1 error. */
+int rs_fleet_agent_accept(rs_store *store, const char *agent, unsigned long long counter, long long now);
+/* Removes AGENT: its requests are refused from now on and it leaves the
+ * host list; its stored scans stay. 0 removed, 1 no such agent, -1 error. */
+int rs_fleet_agent_remove(rs_store *store, const char *agent);
+/* Replaces the reported facts of AGENT. */
+int rs_fleet_agent_set_facts(rs_store *store, const char *agent, const char *hostname, const json_t *facts);
+
+/* One uploaded scan. */
+typedef struct rs_fleet_upload {
+	const rs_summary *summary;
+	rs_finding *const *findings;
+	size_t n_findings;
+} rs_fleet_upload;
+
+typedef enum rs_fleet_batch_status {
+	RS_BATCH_STORED = 0,
+	RS_BATCH_DUPLICATE,    /* received before: nothing stored again */
+	RS_BATCH_CONFLICT,     /* a scan id belongs to another agent: nothing stored */
+	RS_BATCH_ERROR,
+} rs_fleet_batch_status;
+
+/* Stores batch BATCH_ID of AGENT in one transaction: the batch record and
+ * each scan not already stored for this agent, complete with its findings. */
+rs_fleet_batch_status rs_fleet_store_batch(rs_store *store, const char *agent, const char *batch_id,
+					   const rs_fleet_upload *scans, size_t n, long long now);
+
+/* The GET /api/v1 views. A list returns {"items":[…],"next":CURSOR|null};
+ * AFTER is the cursor of the previous page (NULL: first page). */
+json_t *rs_fleet_hosts(rs_store *store, long long now, const char *after, int limit);
+/* One host with its facts and its latest scans; NULL when unknown (or on error). */
+json_t *rs_fleet_host(rs_store *store, long long now, const char *id);
+
+typedef struct rs_fleet_finding_filter {
+	const char *host;      /* agent id */
+	const char *scan;
+	const char *module;
+	const char *rule;
+	int min_severity;      /* rs_severity, 0 = all */
+	bool latest;           /* only each host's newest complete scan */
+	long long after;       /* cursor: findings after this row */
+	int limit;
+} rs_fleet_finding_filter;
+
+json_t *rs_fleet_findings(rs_store *store, const rs_fleet_finding_filter *filter);
+
+#endif
