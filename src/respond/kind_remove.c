@@ -7,6 +7,7 @@
  * family (remove_line.c, remove_file.c, remove_mode.c); remove.h describes
  * the target and the before-image.
  */
+#include "respond/kinds.h"
 #include "respond/remove.h"
 
 #include "core/util.h"
@@ -301,7 +302,7 @@ static int undo(rs_respond_ctx *ctx, const json_t *target, const json_t *before,
 	return rs_remove_restore(ctx, before, err, errsize);
 }
 
-const rs_action_kind rs_kind_remove = {
+const rs_action_kind rs_kind_remove = { /* listed in kinds.c */
 	.name = "remove",
 	.mitigation = "M1022",
 	.live_only = false,

@@ -5,6 +5,7 @@
 #include "respond/remove_text.h"
 
 #include "core/digest.h"
+#include "core/lines.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -30,23 +31,22 @@ int rs_rmtext_check(const char *text, size_t len, const char *path, char *err, s
 	return 0;
 }
 
-/* Moves *POS past the line starting there; fills its length. False at the end. */
-static bool next_line(const char *text, size_t len, size_t *pos, size_t *start, size_t *line_len)
+/* The next line of R: its start and length; false at the end. */
+static bool next_line(rs_lines *r, size_t *start, size_t *line_len)
 {
-	if (*pos >= len)
+	const char *line;
+	if (!rs_lines_next(r, &line, line_len))
 		return false;
-	const char *nl = memchr(text + *pos, '\n', len - *pos);
-	*start = *pos;
-	*line_len = nl ? (size_t)(nl - (text + *pos)) : len - *pos;
-	*pos = nl ? (size_t)(nl - text) + 1 : len;
+	*start = r->start;
 	return true;
 }
 
 bool rs_rmtext_line(const char *text, size_t len, size_t number, size_t *start, size_t *line_len)
 {
-	size_t pos = 0;
-	for (size_t n = 1; next_line(text, len, &pos, start, line_len); n++)
-		if (n == number)
+	rs_lines r;
+	rs_lines_init(&r, text, len);
+	while (next_line(&r, start, line_len))
+		if (r.number == number)
 			return true;
 	return false;
 }
@@ -59,9 +59,12 @@ size_t rs_rmtext_find(const char *text, size_t len, size_t number, const char *s
 			 path);
 		return 0;
 	}
-	size_t pos = 0, start, line_len, found = 0, count = 0;
+	size_t start, line_len, found = 0, count = 0;
 	char hex[65];
-	for (size_t n = 1; next_line(text, len, &pos, &start, &line_len); n++) {
+	rs_lines r;
+	rs_lines_init(&r, text, len);
+	while (next_line(&r, &start, &line_len)) {
+		size_t n = r.number;
 		rs_sha256_hex(text + start, line_len, hex);
 		if (strcmp(hex, sha) != 0)
 			continue;
@@ -93,10 +96,12 @@ char *rs_rmtext_drop(const char *text, size_t len, const size_t *numbers, size_t
 {
 	rs_buf b;
 	rs_buf_init(&b);
-	size_t pos = 0, start, line_len;
-	for (size_t number = 1; next_line(text, len, &pos, &start, &line_len); number++)
-		if (!listed(numbers, n, number))
-			rs_buf_append(&b, text + start, pos - start); /* the line and its '\n' */
+	size_t start, line_len;
+	rs_lines r;
+	rs_lines_init(&r, text, len);
+	while (next_line(&r, &start, &line_len))
+		if (!listed(numbers, n, r.number))
+			rs_buf_append(&b, text + start, r.pos - start); /* the line and its '\n' */
 	*out_len = b.len;
 	char *out = rs_buf_take(&b);
 	return out ? out : rs_strdup("");
@@ -121,8 +126,11 @@ char *rs_rmtext_replace(const char *text, size_t len, size_t number, const char 
 int rs_rmtext_passwd_shell(const char *text, size_t len, const char *user, const char *shell,
 			   size_t *number, char **old_shell, char **line, char *err, size_t errsize)
 {
-	size_t pos = 0, start, line_len, found = 0, found_start = 0, found_len = 0, ulen = strlen(user);
-	for (size_t n = 1; next_line(text, len, &pos, &start, &line_len); n++) {
+	size_t start, line_len, found = 0, found_start = 0, found_len = 0, ulen = strlen(user);
+	rs_lines r;
+	rs_lines_init(&r, text, len);
+	while (next_line(&r, &start, &line_len)) {
+		size_t n = r.number;
 		if (line_len > ulen && memcmp(text + start, user, ulen) == 0 && text[start + ulen] == ':') {
 			if (found) {
 				snprintf(err, errsize, "/etc/passwd: the account %s has two lines (%zu and %zu); "
