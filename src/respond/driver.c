@@ -57,6 +57,48 @@ void rs_action_result_free(rs_action_result *r)
 	r->describe = NULL;
 }
 
+/* Points d->ctx->host at the root the action LINE acted on when that is not
+ * the session's (an action applied with --root is undone inside the same
+ * root). Returns 1 when it switched (TMP then holds the host), 0 when not
+ * needed, -1 with ERR when the root cannot be opened. */
+static int enter_root(rs_driver *d, const json_t *line, rs_host *tmp, const rs_host **saved,
+		      char *err, size_t errsize)
+{
+	*saved = d->ctx->host;
+	const char *root = json_string_value(json_object_get(line, "root"));
+	if (!root || strcmp(root, d->ctx->host->root) == 0)
+		return 0;
+	if (rs_host_init(tmp, root, NULL) < 0) {
+		snprintf(err, errsize, "the action acted inside the root %s, which cannot be opened "
+			 "now; mount it there again and retry", root);
+		return -1;
+	}
+	d->ctx->host = tmp;
+	return 1;
+}
+
+static void leave_root(rs_driver *d, rs_host *tmp, const rs_host *saved, int entered)
+{
+	if (entered > 0)
+		rs_host_free(tmp);
+	d->ctx->host = saved;
+}
+
+/* The kind's undo of the action LINE, inside the root it acted on. */
+static int undo_in_root(rs_driver *d, const rs_action_kind *kind, const json_t *line, char *err,
+			size_t errsize)
+{
+	rs_host tmp;
+	const rs_host *saved;
+	int entered = enter_root(d, line, &tmp, &saved, err, errsize);
+	if (entered < 0)
+		return -1;
+	int rc = kind->undo(d->ctx, json_object_get(line, "target"), json_object_get(line, "before"),
+			    err, errsize);
+	leave_root(d, &tmp, saved, entered);
+	return rc;
+}
+
 static json_t *string_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -230,9 +272,7 @@ static int undo_applied(rs_driver *d, const rs_action_kind *kind, const json_t *
 			return -1;
 	}
 	char err[1024] = "";
-	const json_t *target = json_object_get(applied, "target");
-	const json_t *before = json_object_get(applied, "before");
-	if (kind->undo(d->ctx, target, before, err, sizeof(err)) < 0) {
+	if (undo_in_root(d, kind, applied, err, sizeof(err)) < 0) {
 		/* back to plain "applied", with why, so the operator can retry */
 		json_t *line = next_line(applied, "applied");
 		json_object_set_new(line, "undo_error", json_string(err));
@@ -290,8 +330,7 @@ static int recover_planned(rs_driver *d, const rs_action_kind *kind, const json_
 {
 	const char *id = json_string_value(json_object_get(planned, "id"));
 	char err[1024] = "";
-	if (kind->undo(d->ctx, json_object_get(planned, "target"), json_object_get(planned, "before"),
-		       err, sizeof(err)) < 0) {
+	if (undo_in_root(d, kind, planned, err, sizeof(err)) < 0) {
 		rs_error("action %s (%s) was interrupted and cannot be rolled back yet: %s; it is "
 			 "retried at the next start", id, kind->name, err);
 		return -1;
