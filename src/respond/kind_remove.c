@@ -72,71 +72,6 @@ static bool whole(const char *how)
 	return same_how(how, "file") || same_how(how, "unit");
 }
 
-/* Whether PATH lies inside the directory DIR. */
-static bool inside(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return strncmp(path, dir, n) == 0 && path[n] == '/';
-}
-
-static bool lines_overlap(const json_t *a, const json_t *b)
-{
-	for (size_t i = 0; i < json_array_size(a); i++)
-		for (size_t k = 0; k < json_array_size(b); k++)
-			if (json_integer_value(json_object_get(json_array_get(a, i), "line")) ==
-			    json_integer_value(json_object_get(json_array_get(b, k), "line")))
-				return true;
-	return false;
-}
-
-static void add_cover(json_t *target, const char *path)
-{
-	json_t *covers = json_object_get(target, "covers");
-	if (!covers) {
-		covers = json_array();
-		json_object_set_new(target, "covers", covers);
-	}
-	json_array_append_new(covers, json_string(path));
-}
-
-/* One action per artefact: false when an action already in ACTIONS covers
- * TARGET (the same line, the same file, a tree that holds it); actions that
- * TARGET covers are taken out of ACTIONS and named in its "covers". */
-static bool keep(json_t *actions, json_t *target)
-{
-	const char *path = json_string_value(json_object_get(target, "path"));
-	const char *how = json_string_value(json_object_get(target, "how"));
-	for (size_t i = 0; i < json_array_size(actions);) {
-		json_t *a = json_array_get(actions, i);
-		json_t *t = json_object_get(a, "target");
-		const char *apath = json_string_value(json_object_get(t, "path"));
-		const char *ahow = json_string_value(json_object_get(t, "how"));
-		if (!same_how(json_string_value(json_object_get(a, "action")), "remove") || !apath) {
-			i++;
-			continue;
-		}
-		bool same = strcmp(apath, path) == 0;
-		if ((whole(ahow) && (same || inside(path, apath))) ||
-		    (same && same_how(ahow, how) && !same_how(how, "line") && !same_how(how, "shell")) ||
-		    (same && same_how(how, "line") && same_how(ahow, "line") &&
-		     lines_overlap(json_object_get(t, "lines"), json_object_get(target, "lines"))) ||
-		    (same && same_how(how, "shell") && same_how(ahow, "shell") &&
-		     json_equal(json_object_get(t, "user"), json_object_get(target, "user")))) {
-			if (!same)
-				add_cover(t, path);
-			return false;
-		}
-		if (whole(how) && (same || inside(apath, path))) {
-			if (!same)
-				add_cover(target, apath);
-			json_array_remove(actions, i);
-			continue;
-		}
-		i++;
-	}
-	return true;
-}
-
 static const char *what_text(const char *how)
 {
 	if (same_how(how, "line"))
@@ -185,10 +120,6 @@ static void propose(const json_t *finding, const rs_host *host, json_t *actions)
 		json_object_set(target, "entry", json_object_get(ev, "entry"));
 	if (whole(how) && json_is_string(json_object_get(ev, "package")))
 		json_object_set(target, "package", json_object_get(ev, "package"));
-	if (!keep(actions, target)) {
-		json_decref(target);
-		return;
-	}
 	const char *title = json_string_value(json_object_get(finding, "title"));
 	char *reason = rs_sprintf("%s: %s", what_text(how), title ? title : rule);
 	json_array_append_new(actions, json_pack("{s:s,s:o,s:s,s:s}", "action", "remove", "target", target,

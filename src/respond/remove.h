@@ -7,7 +7,7 @@
  * The target of a remove action (the journal's "target"):
  *   {"rule": "rasoat:persist.cron", "path": "/etc/crontab", "how": HOW,
  *    "line": 3, "line_sha256": "…", "lines": [{"line":3,"sha256":"…"}],
- *    "user": "sshd2", "entry": "…", "covers": ["/reptile/reptile_cmd"]}
+ *    "user": "sshd2", "entry": "…", "package": "…"}
  * HOW is one of
  *   "line"  — take the lines out of the file (cron, shell start-up, PAM, ...)
  *   "file"  — remove the file or directory tree (rootkit files, init scripts)

@@ -5,7 +5,8 @@
  * the .wants/.requires links that enable them). Each entry is removed the
  * quarantine's way: a snapshot (the before-image, byte-exact) and then
  * rs_quarantine_remove_original, which checks the entry is still what the
- * snapshot was taken of. On a live host the service manager still holds a
+ * snapshot was taken of. An entry already absent (removed with a tree an
+ * earlier action took) is nothing to do. On a live host the service manager still holds a
  * removed unit until `systemctl daemon-reload`; the dry run says so.
  */
 #include "respond/quarantine.h"
@@ -63,10 +64,20 @@ int rs_remove_file_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *be
 	const char *how = json_string_value(json_object_get(target, "how"));
 	const char *package = json_string_value(json_object_get(target, "package"));
 	struct stat st;
-	if (strcmp(path, "/") == 0 || rs_host_lstat(ctx->host, path, &st) < 0) {
-		snprintf(err, errsize, "%s: %s; nothing to remove", path,
-			 strcmp(path, "/") == 0 ? "the root itself" : strerror(errno));
+	if (strcmp(path, "/") == 0) {
+		snprintf(err, errsize, "/: refusing to remove the root itself");
 		return -1;
+	}
+	if (rs_host_lstat(ctx->host, path, &st) < 0) {
+		if (errno != ENOENT) {
+			snprintf(err, errsize, "%s: cannot look at it: %s", path, strerror(errno));
+			return -1;
+		}
+		/* gone already, e.g. with a directory tree an earlier action of the
+		 * plan removed (/reptile before /reptile/reptile_cmd): nothing to do,
+		 * and undo of that earlier action brings it back */
+		json_array_append_new(describe, json_sprintf("%s is already absent; nothing to remove", path));
+		return 0;
 	}
 	if (package && !ctx->force) {
 		snprintf(err, errsize, "%s: owned by the package %s; reinstall the package instead, or use "
@@ -93,10 +104,6 @@ int rs_remove_file_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *be
 						      how && strcmp(how, "unit") == 0 && ctx->host->live
 						      ? " (then run systemctl daemon-reload; a running unit keeps "
 							"running until stopped)" : ""));
-	const json_t *covers = json_object_get(target, "covers");
-	for (size_t i = 0; i < json_array_size(covers); i++)
-		json_array_append_new(describe, json_sprintf("  with %s in it",
-							     json_string_value(json_array_get(covers, i))));
 	return rs_remove_image(ctx, path, before, err, errsize);
 }
 
