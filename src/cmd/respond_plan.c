@@ -173,8 +173,7 @@ static int make_plan(const plan_args *a, rs_store *store, const rs_config *confi
 	char id[33];
 	if (rs_store_resolve(store, a->scan ? a->scan : "last", id) < 0)
 		return RS_EXIT_ERROR;
-	rs_summary summary;
-	rs_summary_init(&summary);
+	rs_summary summary; /* rs_store_load_summary initialises it */
 	json_t *findings = NULL;
 	int rc = RS_EXIT_ERROR;
 	rs_host host;

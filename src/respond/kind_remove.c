@@ -93,7 +93,11 @@ static void propose(const json_t *finding, const rs_host *host, json_t *actions)
 	const json_t *ev = json_object_get(finding, "evidence");
 	const char *path = json_string_value(json_object_get(ev, "path"));
 	const char *how = rs_remove_how(rule, path);
-	if (!how || !path || path[0] != '/')
+	const char *severity = json_string_value(json_object_get(finding, "severity"));
+	if (!how || !path || path[0] != '/' || !severity)
+		return;
+	/* below medium is a note (a file no package owns, a recent change), not an artefact */
+	if (strcmp(severity, "medium") != 0 && strcmp(severity, "high") != 0 && strcmp(severity, "critical") != 0)
 		return;
 	json_t *target = json_pack("{s:s,s:s,s:s}", "rule", rule, "path", path, "how", how);
 	if (same_how(how, "line")) {

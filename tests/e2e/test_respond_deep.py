@@ -114,7 +114,10 @@ with Tree() as t, tempfile.TemporaryDirectory(prefix="rasoat-respond-db-") as st
     ok(code == 0, f"plan exit {code}: {err[-2000:]}")
     with open(plan) as f:
         doc = json.load(f)
-    token = doc.get("token") or out.strip().split()[-1]
+    code, out, err = run("respond", "token", plan, "--format", "json")
+    ok(code == 0, f"token exit {code}: {err[-1000:]}")
+    token = json.loads(out)["token"]
+    ok(doc["root"] == t.path, f"the plan acts in the fixture root: {doc['root']}")
     removes = [a for a in doc["actions"] if a["action"] == "remove"]
     by_key = {}
     for a in removes:
@@ -183,12 +186,12 @@ with Tree() as t, tempfile.TemporaryDirectory(prefix="rasoat-respond-db-") as st
                host_path == "/etc/systemd/system/multi-user.target.wants",
                f"a path no artefact explains changed: {k}")
 
-    code, out, err = run("respond", "undo", "--all", "--root", t.path, "--db", db)
+    code, out, err = run("respond", "undo", "--all", "--db", db)
     ok(code == 0, f"undo exit {code}: {out[-2000:]} {err[-2000:]}")
     after = tree_state(t.path)
     ok(after == before, "the tree is back byte-identical after undo --all: " + "; ".join(diff(before, after)))
     # undo is idempotent
-    code, out, err = run("respond", "undo", "--all", "--root", t.path, "--db", db)
+    code, out, err = run("respond", "undo", "--all", "--db", db)
     ok(code == 0 and tree_state(t.path) == before, f"a second undo --all changes nothing: {code} {err[-500:]}")
     _, fs = scan(t.path, db)
     ok(planted <= {(f["rule"], f["evidence"].get("path")) for f in fs}, "after undo the artefacts are back")
