@@ -79,6 +79,11 @@ int rs_remove_line_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *be
 			break;
 		json_int_t number = json_integer_value(json_object_get(w, "line"));
 		const char *sha = json_string_value(json_object_get(w, "sha256"));
+		if (!sha) {
+			snprintf(err, errsize, "%s: has no line %lld; nothing to remove", path, (long long)number);
+			rc = -1;
+			break;
+		}
 		size_t at = rs_rmtext_find(text, len, number > 0 ? (size_t)number : 0, sha, path, err, errsize);
 		for (size_t k = 0; at && k < json_array_size(found); k++)
 			if ((size_t)json_integer_value(json_object_get(json_array_get(found, k), "line")) == at) {

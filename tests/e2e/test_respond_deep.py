@@ -137,10 +137,20 @@ with Tree() as t, tempfile.TemporaryDirectory(prefix="rasoat-respond-db-") as st
     keys = by_key[("rasoat:persist.ssh_authorized_key", "/root/.ssh/authorized_keys")]["target"]
     ok(keys["line"] == 2 and len(keys["line_sha256"]) == 64, f"the forced-command key by line hash: {keys}")
 
-    # a dry run of one action changes nothing
+    # a dry run of one action changes nothing; a line that is not there is refused
     code, out, err = run("respond", "remove", "rasoat:persist.cron:/etc/crontab:3", "--root", t.path, "--db", db)
-    ok(code == 0 and "line 3" in out + err, f"dry run: {code} {out} {err}")
+    ok(code == 0 and "remove line 3 of /etc/crontab: */5 * * * * root curl" in out + err, f"dry run: {code} {out} {err}")
+    code, out, err = run("respond", "remove", "rasoat:persist.cron:/etc/crontab:99", "--apply", "--root", t.path,
+                         "--db", db)
+    ok(code != 0 and "/etc/crontab: has no line 99" in out + err, f"line 99: {code} {out} {err}")
     ok(tree_state(t.path) == before, f"the dry run changed the tree: {diff(before, tree_state(t.path))}")
+
+    # the crontab gains a line above the artefact after the scan: the line is found by its hash
+    with open(t.p("etc/crontab"), "r+") as f:
+        text = f.read()
+        f.seek(0)
+        f.write("# added by the admin after the scan\n" + text)
+    before = tree_state(t.path)
 
     code, out, err = run("respond", "apply", plan, "--token", token, "--root", t.path, "--db", db)
     ok(code == 0, f"apply exit {code}: {out[-2000:]} {err[-2000:]}")
@@ -149,7 +159,8 @@ with Tree() as t, tempfile.TemporaryDirectory(prefix="rasoat-respond-db-") as st
     # the artefacts are gone and the legitimate lines stay
     with open(t.p("etc/crontab")) as f:
         crontab = f.read()
-    ok("evil.example" not in crontab and "run-parts" in crontab, f"crontab: {crontab!r}")
+    ok(crontab == "# added by the admin after the scan\nSHELL=/bin/sh\n"
+       "17 * * * * root cd / && run-parts --report /etc/cron.hourly\n", f"crontab: {crontab!r}")
     ok(os.getxattr(t.p("etc/crontab"), "system.posix_acl_access") == acl, "the crontab keeps its ACL")
     with open(t.p("root/.ssh/authorized_keys")) as f:
         keys_now = f.read()
