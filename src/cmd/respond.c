@@ -152,8 +152,11 @@ static void print_result_text(const rs_action_kind *kind, const json_t *target, 
 		printf("dry run %s: %s %s\n", res->id, kind->name, what);
 		size_t i;
 		json_t *line;
-		json_array_foreach(res->describe, i, line)
-			printf("  would %s\n", json_string_value(line));
+		json_array_foreach(res->describe, i, line) {
+			char *text = rs_respond_printable(json_string_value(line));
+			printf("  would %s\n", text);
+			free(text);
+		}
 		printf("  undo: %s\nnothing was changed; add --apply to act\n", kind->undo_text ? kind->undo_text : "-");
 	} else if (strcmp(res->state, "applied") == 0) {
 		printf("applied %s: %s %s\n", res->id, kind->name, what);

@@ -138,10 +138,15 @@ static void print_plan_text(const json_t *plan, const char *token, const char *o
 		char *target = rs_respond_target_text(json_object_get(action, "target"));
 		const char *finding = json_string_value(json_object_get(action, "finding"));
 		const char *reason = json_string_value(json_object_get(action, "reason"));
-		printf("%4zu  %-10s  %s\n", i + 1, json_string_value(json_object_get(action, "action")), target);
+		char *name = rs_respond_printable(json_string_value(json_object_get(action, "action")));
+		char *why = rs_respond_printable(reason);
+		char *rule = rs_respond_printable(finding);
+		printf("%4zu  %-10s  %s\n", i + 1, name, target);
 		if (finding || reason)
-			printf("      %s%s%s\n", finding ? finding : "", finding && reason ? ": " : "",
-			       reason ? reason : "");
+			printf("      %s%s%s\n", rule, finding && reason ? ": " : "", why);
+		free(rule);
+		free(why);
+		free(name);
 		free(target);
 	}
 	printf("token: %s\n", token);
@@ -323,9 +328,13 @@ static void print_apply_result(const plan_args *a, size_t i, const char *name, c
 		return;
 	}
 	char *what = rs_respond_target_text(target);
-	printf("%4zu  %-8s  %-34s  %-10s  %s\n", i + 1, res->state, *res->id ? res->id : "-", name, what);
+	char *action = rs_respond_printable(name);
+	char *error = rs_respond_printable(res->error);
+	printf("%4zu  %-8s  %-34s  %-10s  %s\n", i + 1, res->state, *res->id ? res->id : "-", action, what);
 	if (strcmp(res->state, "applied") != 0)
-		printf("      %s\n", res->error);
+		printf("      %s\n", error);
+	free(error);
+	free(action);
 	free(what);
 }
 
