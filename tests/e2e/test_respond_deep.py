@@ -66,7 +66,7 @@ def tree_state(root):
             else:
                 content = None
             state[os.path.relpath(p, root)] = (stat.S_IFMT(st.st_mode), st.st_mode & 0o7777, st.st_uid,
-                                               st.st_gid, st.st_size if not stat.S_ISDIR(st.st_mode) else 0,
+                                               st.st_gid, st.st_size,
                                                st.st_mtime_ns, tuple(xattrs.items()), content)
     return state
 
