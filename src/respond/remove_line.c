@@ -14,6 +14,7 @@
 #include "respond/remove_text.h"
 
 #include "core/digest.h"
+#include "core/lines.h"
 #include "core/util.h"
 
 #include <shadow.h>
@@ -23,6 +24,7 @@
 
 #define NOLOGIN "/usr/sbin/nologin"
 #define SHOWN_MAX 160
+#define MAX_LINES 64 /* lines one action takes out of one file */
 
 /* Line START/LEN of TEXT for a message: control and non-ASCII bytes as '?'. */
 static char *shown(const char *text, size_t start, size_t len)
@@ -70,6 +72,10 @@ int rs_remove_line_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *be
 	int rc = 0;
 	if (json_array_size(want) == 0) {
 		snprintf(err, errsize, "%s: the target names no line to remove; give RULE:PATH:LINE", path);
+		rc = -1;
+	} else if (json_array_size(want) > MAX_LINES) {
+		snprintf(err, errsize, "%s: the target names %zu lines, more than the %d one action removes; "
+			 "split it, or quarantine the file", path, json_array_size(want), MAX_LINES);
 		rc = -1;
 	}
 	size_t i;
@@ -259,16 +265,19 @@ json_t *rs_remove_preload_lines(const rs_host *host, const char *path)
 	if (rs_remove_read_text(host, path, &text, &len, err, sizeof(err)) < 0)
 		return NULL;
 	json_t *lines = json_array();
-	size_t start, line_len;
-	for (size_t n = 1; rs_rmtext_line(text, len, n, &start, &line_len); n++) {
+	rs_lines r;
+	rs_lines_init(&r, text, len);
+	const char *line;
+	size_t line_len;
+	while (rs_lines_next(&r, &line, &line_len)) {
 		size_t i = 0;
-		while (i < line_len && strchr(" \t\r:", text[start + i]))
+		while (i < line_len && strchr(" \t\r:", line[i]))
 			i++;
-		if (i == line_len || text[start + i] == '#')
+		if (i == line_len || line[i] == '#')
 			continue;
 		char hex[65];
-		rs_sha256_hex(text + start, line_len, hex);
-		json_array_append_new(lines, json_pack("{s:I,s:s}", "line", (json_int_t)n, "sha256", hex));
+		rs_sha256_hex(line, line_len, hex);
+		json_array_append_new(lines, json_pack("{s:I,s:s}", "line", (json_int_t)r.number, "sha256", hex));
 	}
 	free(text);
 	return lines;
