@@ -172,9 +172,8 @@ static int write_plan(const json_t *plan, const char *path)
 	return rc;
 }
 
-static int make_plan(const plan_args *a, rs_store *store, const rs_config *config)
+static int make_plan(const plan_args *a, rs_store *store)
 {
-	(void)config;
 	char id[33];
 	if (rs_store_resolve(store, a->scan ? a->scan : "last", id) < 0)
 		return RS_EXIT_ERROR;
@@ -222,22 +221,18 @@ int rs_respond_plan(int argc, char **argv)
 	}
 	if (rs_respond_check_format("respond plan", a.format, formats) < 0)
 		return RS_EXIT_ERROR;
-	rs_config config;
-	rs_config_init(&config);
-	const char *file = a.setup.config_file ? a.setup.config_file : RS_DEFAULT_CONFIG;
-	rs_store *store = NULL;
-	rc = RS_EXIT_ERROR;
-	if (rs_config_load(&config, file, a.setup.config_file != NULL) == 0) {
-		if (a.setup.db)
-			rs_config_set_db(&config, a.setup.db);
-		if (access(config.db_path, F_OK) < 0)
-			rs_error("%s: no scan database here; run `rasoat scan` first, or give --db PATH",
-				 config.db_path);
-		else if (rs_store_open(config.db_path, &store) == 0)
-			rc = make_plan(&a, store, &config);
-	}
-	rs_store_close(store);
-	rs_config_free(&config);
+	/* a session (with its crash recovery) over the live root; the plan's
+	 * own root is the scan's or --root */
+	rs_respond_setup setup = a.setup;
+	setup.root = NULL;
+	rs_respond_session s;
+	if (rs_respond_session_open(&s, &setup) < 0)
+		return RS_EXIT_ERROR;
+	if (s.store)
+		rc = make_plan(&a, s.store);
+	else
+		rc = RS_EXIT_ERROR;
+	rs_respond_session_close(&s);
 	return fflush(stdout) == 0 ? rc : RS_EXIT_ERROR;
 }
 

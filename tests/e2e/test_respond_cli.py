@@ -1,6 +1,7 @@
 """`rasoat respond` on a temporary root (--root) and state directory: a dry
 run changes nothing; an edited plan is refused until its new token is given;
-a plan over the cap is refused without --force; undo --all is idempotent and
+a plan over the cap is refused without --force; applied actions are rows of
+the store's actions table; undo --all is idempotent and
 restores the files exactly; `quarantine restore` of an action's image is
 journaled as its undo; `respond verify` names a changed line; every
 command's --help lists its options."""
@@ -8,6 +9,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 
 from rasoat_e2e import check, done, run
@@ -114,6 +116,15 @@ def main():
         applied = [l for l in latest(db) if l["state"] == "applied"]
         ok(len(applied) == 2 and all(l["plan"] == token and l["operator"] and l["root"] == root
                                      for l in applied), f"applied lines: {applied}")
+
+        # the store has the applied actions, linked to the finding they answer
+        con = sqlite3.connect(db)
+        rows = con.execute("SELECT id, finding, action, state, operator, root, line FROM actions").fetchall()
+        con.close()
+        ok(sorted((r[0], r[3]) for r in rows) == sorted((l["id"], "applied") for l in applied),
+           f"store rows {rows} for {applied}")
+        ok(all(r[1] == "test:cli" and r[2] == "quarantine" and r[5] == root and json.loads(r[6])["state"] == r[3]
+               for r in rows), f"store rows: {rows}")
 
         # quarantine restore of an action's image is journaled as its undo
         code, out, err = run("quarantine", "list", "--format", "jsonl", "--db", db)
