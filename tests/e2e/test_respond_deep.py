@@ -124,16 +124,26 @@ with Tree() as t, tempfile.TemporaryDirectory(prefix="rasoat-respond-db-") as st
         key = (a["finding"], a["target"]["path"])
         ok(key not in by_key, f"two remove actions for {key}")
         by_key[key] = a
+    paths = [a["target"]["path"] for a in doc["actions"] if "path" in a["target"]]
+    whole = [a["target"]["path"] for a in doc["actions"] if not {"line", "lines", "user"} & a["target"].keys()]
+    ok(len(whole) == len(set(whole)), f"one action per path: {sorted(whole)}")
+    trees = {a["target"]["path"] for a in removes if a["target"]["how"] == "file"}
+    covered = set()
     for rule, path in sorted(planted):
         a = by_key.get((rule, path))
+        tree = [d for d in trees if path.startswith(d + "/")]
+        if a is None and tree:
+            covered.add((rule, path))  # a member of a planted tree goes with the tree's one action
+            ok(not any(p == path for p in paths), f"{path} has its own action besides its tree's")
+            continue
         ok(a is not None, f"no remove proposed for {rule} {path}")
         ok(a["target"]["how"] == HOW[rule[len("rasoat:"):]], f"{rule} {path}: how {a['target']['how']}")
         ok(a["reason"], f"{rule} {path}: a reason")
-    ok(len({(a["finding"], a["target"]["path"]) for a in removes if (a["finding"], a["target"]["path"]) in planted})
-       == len(planted), "one action per planted artefact")
-    extra = [(a["finding"], a["target"]["path"]) for a in removes
-             if (a["finding"], a["target"]["path"]) not in planted]
-    ok(not extra, f"remove proposed for look-alikes: {extra}")
+    ok(covered == {("rasoat:rootkit.known_artifact", "/reptile/reptile_cmd"),
+                   ("rasoat:rootkit.known_artifact", "/XxJynx/jynx2.so")}, f"covered by trees: {covered}")
+    ok(len(doc["actions"]) == len(planted) - len(covered),
+       f"{len(doc['actions'])} actions for {len(planted) - len(covered)} artefacts: "
+       f"{[(a['action'], a['finding'], a['target'].get('path')) for a in doc['actions']]}")
     keys = by_key[("rasoat:persist.ssh_authorized_key", "/root/.ssh/authorized_keys")]["target"]
     ok(keys["line"] == 2 and len(keys["line_sha256"]) == 64, f"the forced-command key by line hash: {keys}")
 

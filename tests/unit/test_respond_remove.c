@@ -11,6 +11,7 @@
 #include "core/digest.h"
 #include "core/util.h"
 #include "respond/kinds.h"
+#include "respond/plan.h"
 #include "respond/quarantine.h"
 
 #include <fcntl.h>
@@ -307,6 +308,48 @@ static void test_suid(void **state)
 	free(path);
 }
 
+/* One action per path across kinds and modules: a known rootkit file that
+ * remove and quarantine both answer gets one; a member of a tree removed
+ * whole gets none of its own; two lines of one file get one each. */
+static void test_plan_one_per_path(void **state)
+{
+	fixture *f = *state;
+	rs_test_write(f->root, "XxJynx/jynx2.so", "x");
+	rs_test_write(f->root, "lib64/libns2.so", "x");
+	json_t *findings = json_loads(
+		"[{\"module\":\"rootkit\",\"rule\":\"rasoat:rootkit.known_artifact\",\"severity\":\"high\","
+		"  \"evidence\":{\"path\":\"/XxJynx\"}},"
+		" {\"module\":\"rootkit\",\"rule\":\"rasoat:rootkit.known_artifact\",\"severity\":\"high\","
+		"  \"evidence\":{\"path\":\"/XxJynx/jynx2.so\"}},"
+		" {\"module\":\"rootkit\",\"rule\":\"rasoat:rootkit.known_artifact\",\"severity\":\"high\","
+		"  \"evidence\":{\"path\":\"/lib64/libns2.so\"}},"
+		" {\"module\":\"persist\",\"rule\":\"rasoat:persist.suid\",\"severity\":\"high\","
+		"  \"evidence\":{\"path\":\"/lib64/libns2.so\"}},"
+		" {\"module\":\"persist\",\"rule\":\"rasoat:persist.cron\",\"severity\":\"high\","
+		"  \"evidence\":{\"path\":\"/etc/crontab\",\"lines\":[{\"line\":2,\"sha256\":\"a\"}]}},"
+		" {\"module\":\"persist\",\"rule\":\"rasoat:persist.cron\",\"severity\":\"high\","
+		"  \"evidence\":{\"path\":\"/etc/crontab\",\"lines\":[{\"line\":3,\"sha256\":\"b\"}]}}]",
+		0, NULL);
+	assert_non_null(findings);
+	const rs_action_kind *const kinds[] = { &rs_kind_remove, &rs_kind_quarantine, NULL };
+	json_t *plan = rs_plan_build(findings, "s", "h", &f->host, kinds);
+	json_t *actions = json_object_get(plan, "actions");
+	assert_int_equal(json_array_size(actions), 4);
+	static const char *const want[][2] = {
+		{ "remove", "/XxJynx" }, { "remove", "/lib64/libns2.so" },
+		{ "remove", "/etc/crontab" }, { "remove", "/etc/crontab" },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		json_t *a = json_array_get(actions, i);
+		assert_string_equal(json_string_value(json_object_get(a, "action")), want[i][0]);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(a, "target"), "path")), want[i][1]);
+	}
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(actions, 1), "target"),
+							      "how")), "file");
+	json_decref(plan);
+	json_decref(findings);
+}
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -319,6 +362,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_line_apply_undo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_one_per_path, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
