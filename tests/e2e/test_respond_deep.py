@@ -4,7 +4,8 @@ one remove action of the right family, `respond apply` takes it out, a
 rescan no longer reports it while every look-alike is untouched, and
 `respond undo --all` brings the tree back identical: bytes, type, mode,
 owner, size, SHA-256, mtime in nanoseconds and every xattr of every path,
-directories included. The store, journal and quarantine live outside the
+directories included. A plan of one action per family is then killed at
+every crash point; each start recovers, and undo brings the tree back. The store, journal and quarantine live outside the
 root (--db in another temporary directory)."""
 import hashlib
 import json
@@ -216,5 +217,40 @@ with Tree() as t, tempfile.TemporaryDirectory(prefix="rasoat-respond-db-") as st
     ok(code == 0 and tree_state(t.path) == before, f"a second undo --all changes nothing: {code} {err[-500:]}")
     _, fs = scan(t.path, db)
     ok(planted <= {(f["rule"], f["evidence"].get("path")) for f in fs}, "after undo the artefacts are back")
+
+    # crash safety: a plan of one action per family, killed at every step;
+    # the next start leaves each action applied or rolled back, the journal
+    # chain holds, and undo --all brings the tree back identical
+    keep = {("line", "/etc/crontab"), ("file", "/reptile"), ("unit", "/etc/systemd/system/dbus-helper.service"),
+            ("suid", "/usr/bin/pkexec2"), ("caps", "/usr/local/bin/py3")}
+    doc["actions"] = [a for a in doc["actions"] if (a["target"].get("how"), a["target"]["path"]) in keep]
+    ok(len(doc["actions"]) == len(keep), f"the crash plan: {len(doc['actions'])} actions")
+    small = os.path.join(state_dir, "small.json")
+    with open(small, "w") as f:
+        json.dump(doc, f)
+    token = json.loads(run("respond", "token", small, "--format", "json")[1])["token"]
+    log = os.path.join(state_dir, "crash.log")
+    code, out, err = run("respond", "apply", small, "--token", token, "--db", db,
+                         env=dict(os.environ, RASOAT_CRASH_LOG=log))
+    ok(code == 0, f"the crash plan applies: {out[-1000:]} {err[-1000:]}")
+    with open(log) as f:
+        steps = [l.split()[1] for l in f.read().splitlines()]
+    for family in ("remove.write", "remove.rename", "remove.chmod", "remove.removexattr", "quarantine.unlink"):
+        ok(family in steps, f"crash point {family} reached: {sorted(set(steps))}")
+    run("respond", "undo", "--all", "--db", db, check_exit=0)
+    ok(tree_state(t.path) == before, "back after the crash plan's undo")
+    for n in range(1, len(steps) + 1):
+        code, out, err = run("respond", "apply", small, "--token", token, "--db", db,
+                             env=dict(os.environ, RASOAT_CRASH_AT=str(n)))
+        ok(code == -9, f"killed at step {n} ({steps[n - 1]}): exit {code}")
+        code, out, err = run("respond", "list", "--db", db, "--format", "jsonl")  # recovers first
+        states = {l["state"] for l in jsonl(out) if not l.get("dry_run")}
+        ok(code == 0 and states <= {"applied", "failed", "undone"}, f"after a crash at {n}: {states} {err[-500:]}")
+        ok(not any(".rasoat-" in p for p in tree_state(t.path)), f"no temporary file left after a crash at {n}")
+        run("respond", "undo", "--all", "--db", db, check_exit=0)
+        after = tree_state(t.path)
+        ok(after == before, f"crash at {n} ({steps[n - 1]}), recovered and undone: " + "; ".join(diff(before, after)))
+    code, out, err = run("respond", "verify", "--db", db)
+    ok(code == 0, f"the journal chain holds after every crash: {out[-500:]} {err[-500:]}")
 
 done("test_respond_deep", checks)
