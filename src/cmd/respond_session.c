@@ -147,8 +147,12 @@ int rs_respond_session_open(rs_respond_session *s, const rs_respond_setup *setup
 	s->driver = (rs_driver){ .ctx = &s->ctx, .journal = s->journal, .store = s->store };
 	/* a recovery that fails leaves its action for the next start; the
 	 * command itself goes on (the error was printed) */
-	if (setup->recover)
+	if (setup->recover) {
 		rs_driver_recover(&s->driver);
+		if (rs_driver_sync_store(&s->driver) < 0)
+			rs_warn("%s: the actions table may lack some journaled actions; the journal %s "
+				"has them all", s->config.db_path, rs_journal_path(s->journal));
+	}
 	return 0;
 }
 

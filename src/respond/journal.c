@@ -257,6 +257,11 @@ const json_t *rs_journal_latest_in_state(const rs_journal *j, const char *id, co
 	return NULL;
 }
 
+const json_t *rs_journal_lines(const rs_journal *j)
+{
+	return j->lines;
+}
+
 json_t *rs_journal_history(const rs_journal *j, const char *id)
 {
 	json_t *history = json_array();

@@ -74,6 +74,9 @@ const json_t *rs_journal_latest(const rs_journal *j, const char *id);
 /* The latest line of action ID whose state is STATE (borrowed), or NULL. */
 const json_t *rs_journal_latest_in_state(const rs_journal *j, const char *id, const char *state);
 
+/* Every line, oldest first (borrowed array; JSON null for a bad line). */
+const json_t *rs_journal_lines(const rs_journal *j);
+
 /* Every line of action ID, oldest first: a new array (empty when unknown). */
 json_t *rs_journal_history(const rs_journal *j, const char *id);
 

@@ -402,7 +402,7 @@ static int parse_file(parser *p, const json_t *o, rs_qmanifest *m, rs_qentry *e,
 		e->link = (long)json_integer_value(link);
 		return 0;
 	}
-	unsigned long long data;
+	unsigned long long data = 0;
 	if (get_u64(p, o, "data", RS_Q_MAX_ENTRIES, &data) < 0)
 		return -1;
 	e->data = (long)data;
@@ -441,7 +441,7 @@ static int parse_entry(parser *p, const json_t *o, rs_qmanifest *m, size_t idx)
 				return fail(p, "entry %zu: deeper than %d", idx, RS_Q_MAX_DEPTH);
 		e->rel = *dir->rel ? rs_sprintf("%s/%s", dir->rel, e->name) : rs_strdup(e->name);
 	}
-	unsigned long long u;
+	unsigned long long u = 0;
 	if (parse_type(p, o, e, idx) < 0 || parse_mode(p, o, e, idx) < 0 ||
 	    get_u64(p, o, "uid", 0xffffffffull, &e->uid) < 0 || get_u64(p, o, "gid", 0xffffffffull, &e->gid) < 0 ||
 	    get_ts(p, o, "atime", &e->atime) < 0 || get_ts(p, o, "mtime", &e->mtime) < 0 ||

@@ -3,7 +3,8 @@ run changes nothing; an edited plan is refused until its new token is given;
 a plan over the cap is refused without --force; applied actions are rows of
 the store's actions table; undo --all is idempotent and
 restores the files exactly; `quarantine restore` of an action's image is
-journaled as its undo; `respond verify` names a changed line; every
+journaled as its undo; a plan made from a stored scan quarantines the
+webshell the scan found; `respond verify` names a changed line; every
 command's --help lists its options."""
 import hashlib
 import json
@@ -162,6 +163,27 @@ def main():
         code, out, err = run("respond", "apply", plan, "--token", token, "--db", db, "--force")
         ok(code == 0, f"over the cap with --force: {code} {err[-2000:]}")
         ok(not any(os.path.exists(os.path.join(root, r)) for r in many), "--force did not apply all")
+
+        # a plan from a stored scan: the webshell hunt finds is proposed for
+        # quarantine, applied with the printed token, gone from a rescan
+        web = os.path.join(base, "web")
+        shell = os.path.join(web, "var/www/s.php")
+        os.makedirs(os.path.dirname(shell))
+        with open(shell, "w") as f:
+            f.write('<?php eval(base64_decode($_POST["x"])); ?>\n')
+        code, out, err = run("scan", "--root", web, "--db", db, "--only", "hunt", "--fail-on", "none")
+        ok(code == 0, f"scan: {code} {err}")
+        code, out, err = run("respond", "plan", "--db", db, "--format", "json", "-o", plan)
+        ok(code == 0 and err.startswith("token: "), f"plan: {code} {err}")
+        token = err.split()[1]
+        with open(plan) as f:
+            doc = json.load(f)
+        ok(doc["root"] == web and [a["target"] for a in doc["actions"]] == [{"path": "/var/www/s.php"}]
+           and doc["actions"][0]["finding"].startswith("yara:"), f"plan from the scan: {doc}")
+        code, out, err = run("respond", "apply", plan, "--token", token, "--db", db)
+        ok(code == 0 and not os.path.exists(shell), f"apply of the scan's plan: {code} {out} {err}")
+        code, out, err = run("scan", "--root", web, "--db", db, "--only", "hunt", "--format", "jsonl")
+        ok(code == 0 and '"type":"finding"' not in out, f"rescan after apply: {code} {out[-500:]}")
 
         # verify: holds, then names a changed line
         code, out, err = run("respond", "verify", "--db", db)
