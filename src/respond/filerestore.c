@@ -3,15 +3,12 @@
  * name (regular file with its holes, symlink, directory, FIFO, socket,
  * device), then set owner, mode (after chown, which clears SUID/SGID and
  * security.capability), xattrs, times and, last and after the rename,
- * chattr flags (an immutable file refuses the rest). Also: comparing an
- * entry with its image, clearing immutable/append-only before a rename or
- * unlink, and removing a tree.
+ * chattr flags (an immutable file refuses the rest).
  */
 #include "respond/qimage.h"
 #include "core/crashpoint.h"
 #include "core/util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -24,7 +21,6 @@
 #include <unistd.h>
 
 #define CHUNK (1u << 20)
-#define LOCK_FLAGS (FS_IMMUTABLE_FL | FS_APPEND_FL)
 
 static int copy_extents(int out, int data_fd, const rs_qentry *e)
 {
@@ -253,133 +249,3 @@ int rs_qentry_set_flags(int dirfd, const char *name, const char *display, const 
 	return rc;
 }
 
-int rs_qentry_clear_locks(int dirfd, const char *name, unsigned long *old)
-{
-	if (old)
-		*old = 0;
-	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -1;
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-		return 0;
-	int fd = rs_qentry_open(dirfd, name, &st);
-	if (fd < 0)
-		return -1;
-	int cur = 0;
-	int rc = 0;
-	if (ioctl(fd, FS_IOC_GETFLAGS, &cur) == 0) {
-		if (old)
-			*old = (unsigned)cur;
-		if (cur & LOCK_FLAGS) {
-			int w = cur & ~LOCK_FLAGS;
-			rs_crashpoint("quarantine.chattr");
-			rc = ioctl(fd, FS_IOC_SETFLAGS, &w);
-		}
-	}
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
-static bool same_ts(struct timespec a, struct timespec b)
-{
-	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
-}
-
-bool rs_qentry_matches(int dirfd, const char *name, const rs_qentry *e)
-{
-	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return false;
-	static const mode_t types[] = { S_IFREG, S_IFLNK, S_IFDIR, S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK };
-	if ((st.st_mode & S_IFMT) != types[e->type] || st.st_uid != e->uid || st.st_gid != e->gid ||
-	    !same_ts(st.st_mtim, e->mtime))
-		return false;
-	if (e->type != RS_QT_LINK && (st.st_mode & 07777) != e->mode)
-		return false;
-	if ((e->type == RS_QT_FILE || e->type == RS_QT_LINK) && (unsigned long long)st.st_size != e->size)
-		return false;
-	if ((e->type == RS_QT_CHR || e->type == RS_QT_BLK) && st.st_rdev != e->rdev)
-		return false;
-	if (e->type == RS_QT_LINK) {
-		char target[4097];
-		ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
-		if (n < 0 || (size_t)n != strlen(e->target) || memcmp(target, e->target, (size_t)n) != 0)
-			return false;
-	}
-	int fd = -1;
-	if (e->type == RS_QT_FILE || e->type == RS_QT_DIR) {
-		struct stat ost;
-		fd = rs_qentry_open(dirfd, name, &ost);
-		if (fd < 0)
-			return false;
-	}
-	bool ok = true;
-	rs_qxattr *x = NULL;
-	size_t nx = 0;
-	if (rs_qxattrs_read(fd, dirfd, name, &x, &nx) < 0 || !rs_qxattrs_equal(x, nx, e->xattrs, e->n_xattrs))
-		ok = false;
-	rs_qxattrs_free(x, nx);
-	int cur = 0;
-	if (ok && fd >= 0 && e->has_flags && ioctl(fd, FS_IOC_GETFLAGS, &cur) == 0 &&
-	    ((unsigned long)(unsigned)cur & FS_FL_USER_MODIFIABLE) != (e->flags & FS_FL_USER_MODIFIABLE))
-		ok = false;
-	char hex[65];
-	if (ok && e->type == RS_QT_FILE && (rs_qhash_fd(fd, hex) < 0 || strcmp(hex, e->sha256) != 0))
-		ok = false;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
-int rs_qremove_tree(int atfd, const char *name, int depth)
-{
-	struct stat st;
-	if (fstatat(atfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (depth > RS_Q_MAX_DEPTH + 2) {
-		errno = ELOOP;
-		return -1;
-	}
-	if (rs_qentry_clear_locks(atfd, name, NULL) < 0 && errno != ENOTTY && errno != ENOTSUP)
-		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		rs_crashpoint("quarantine.unlink");
-		return unlinkat(atfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
-	}
-	int fd = openat(atfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -1;
-	}
-	int rc = 0;
-	for (;;) {
-		/* removing while reading: start over after each batch */
-		struct dirent *de;
-		bool removed = false;
-		rewinddir(d);
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			if (rs_qremove_tree(dirfd(d), de->d_name, depth + 1) < 0) {
-				rc = -1;
-				break;
-			}
-			removed = true;
-		}
-		if (rc < 0 || !removed)
-			break;
-	}
-	int e = errno;
-	closedir(d);
-	if (rc < 0) {
-		errno = e;
-		return -1;
-	}
-	rs_crashpoint("quarantine.rmdir");
-	return unlinkat(atfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -1 : 0;
-}

@@ -107,7 +107,8 @@ static const char *kind_of(mode_t m)
 }
 
 /* Refuses what must not be quarantined: missing, special files, the state
- * directory (or what holds it), package files that match their package. */
+ * directory (or what holds it), package files that match their package,
+ * directories and symlinks a package installs. */
 static int check_target(rs_respond_ctx *ctx, const char *path, struct stat *st, char **package, char *err,
 			size_t errsize)
 {
@@ -130,10 +131,16 @@ static int check_target(rs_respond_ctx *ctx, const char *path, struct stat *st, 
 			return -1;
 		}
 	}
-	if (!S_ISREG(st->st_mode))
-		return 0;
 	bool matches = false;
 	*package = package_of(ctx->host, path, &matches);
+	if (*package && !S_ISREG(st->st_mode) && !ctx->force) {
+		snprintf(err, errsize, "quarantine %s: refused: package %s installs this %s; taking it would break "
+			 "the packages that use it. Quarantine the suspect files in it instead, or --force",
+			 path, *package, kind_of(st->st_mode));
+		free(*package);
+		*package = NULL;
+		return -1;
+	}
 	if (*package && matches && !ctx->force) {
 		snprintf(err, errsize, "quarantine %s: refused: the file belongs to package %s and still matches the "
 			 "digest %s installed, so it is not an implant; removing it would break %s. If you must, "

@@ -27,6 +27,7 @@
 #define RS_Q_MAX_EXTENTS 65536
 #define RS_Q_MAX_SIBLINGS 64
 #define RS_Q_MAX_MANIFEST (256u * 1024 * 1024)
+#define RS_Q_RESERVE (64 << 20) /* bytes an image leaves free on the store's filesystem */
 
 typedef enum rs_qtype {
 	RS_QT_FILE = 0,
@@ -154,9 +155,10 @@ const char *rs_qtype_name(rs_qtype t);
 
 /* qpath.c */
 /* Splits the absolute host PATH into its parent and last component and
- * opens the parent (RS_OPEN_DIR, inside the root). Refuses "/", empty
- * names, "." and "..". Returns a directory fd and fills *NAME (points into
- * PATH), or -1 with ERR. */
+ * opens the parent inside the root, one component at a time without
+ * following a symlink that root does not own. Refuses "/", empty names,
+ * "." and "..". Returns a directory fd and fills *NAME (points into PATH),
+ * or -1 with ERR. */
 int rs_qpath_open_parent(const rs_host *host, const char *path, const char **name, char *err,
 			 size_t errsize);
 /* "/proc/self/fd/DIRFD/NAME" for the l*xattr calls on an entry that must

@@ -293,7 +293,14 @@ int rs_quarantine_restore(rs_quarantine *q, const rs_host *host, const char *id,
 		goto out;
 	}
 	if (rs_qtree_matches(dirfd, name, &m)) {
-		mark_restored(q, &m, dirfd, name);
+		/* already what the image holds; when a restore of it was
+		 * interrupted after its rename, finish it */
+		rs_qstatus st;
+		rs_qstatus_read(q, id, &st);
+		if (!st.restored) {
+			restore_parent_times(&m, dirfd);
+			mark_restored(q, &m, dirfd, name);
+		}
 		rc = 0;
 		goto out;
 	}

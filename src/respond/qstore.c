@@ -239,11 +239,18 @@ int rs_quarantine_set_restored(rs_quarantine *q, const char *id, bool restored)
 	return rs_qstatus_write(q, id, &st);
 }
 
+/* A list line and the image's precise time, for the order. */
+typedef struct listed {
+	char time[32];
+	json_t *line;
+} listed;
+
 static int cmp_newest_first(const void *a, const void *b)
 {
-	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int c = strcmp(json_string_value(json_object_get(y, "time")), json_string_value(json_object_get(x, "time")));
-	return c ? c : strcmp(json_string_value(json_object_get(x, "id")), json_string_value(json_object_get(y, "id")));
+	const listed *x = a, *y = b;
+	int c = strcmp(y->time, x->time);
+	return c ? c : strcmp(json_string_value(json_object_get(x->line, "id")),
+			      json_string_value(json_object_get(y->line, "id")));
 }
 
 json_t *rs_quarantine_list(rs_quarantine *q)
@@ -258,7 +265,7 @@ json_t *rs_quarantine_list(rs_quarantine *q)
 	}
 	rewinddir(d); /* the duplicate shares the store fd's offset */
 	rs_vec items;
-	rs_vec_init(&items, sizeof(json_t *));
+	rs_vec_init(&items, sizeof(listed));
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		if (!rs_qid_valid(de->d_name))
@@ -285,18 +292,22 @@ json_t *rs_quarantine_list(rs_quarantine *q)
 				size += m.entries[i].size;
 		json_object_set_new(o, "sha256", json_string(top->type == RS_QT_FILE ? top->sha256 : ""));
 		json_object_set_new(o, "size", json_integer((json_int_t)size));
-		json_object_set_new(o, "time", json_string(m.time));
+		char shown[32];
+		snprintf(shown, sizeof(shown), "%.19sZ", m.time); /* to the second, like every time in FORMATS.md */
+		json_object_set_new(o, "time", json_string(strlen(m.time) > 20 ? shown : m.time));
 		json_object_set_new(o, "restored", json_boolean(st.restored));
 		json_object_set_new(o, "kind", json_string(rs_qtype_name(top->type)));
 		json_object_set_new(o, "entries", json_integer((json_int_t)m.n_entries));
-		*(json_t **)rs_vec_push(&items) = o;
+		listed *l = rs_vec_push(&items);
+		snprintf(l->time, sizeof(l->time), "%s", m.time);
+		l->line = o;
 		rs_qmanifest_free(&m);
 	}
 	closedir(d);
 	if (items.len > 1)
-		qsort(items.items, items.len, sizeof(json_t *), cmp_newest_first);
+		qsort(items.items, items.len, sizeof(listed), cmp_newest_first);
 	for (size_t i = 0; i < items.len; i++)
-		json_array_append_new(out, *(json_t **)rs_vec_at(&items, i));
+		json_array_append_new(out, ((listed *)rs_vec_at(&items, i))->line);
 	rs_vec_free(&items);
 	return out;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,6 +93,23 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
+/* Whether the store's filesystem has room for the blocks of ST and a
+ * reserve (a full filesystem under /var/lib breaks more than rasoat). */
+static bool room_for(snap *s, const struct stat *st)
+{
+	struct statvfs vfs;
+	if (fstatvfs(s->data_dir, &vfs) < 0)
+		return true; /* cannot tell: the write itself will say */
+	unsigned long long avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	unsigned long long need = (unsigned long long)st->st_blocks * 512 + RS_Q_RESERVE;
+	if (need <= avail)
+		return true;
+	snprintf(s->err, s->errsize, "%s: the quarantine store's filesystem has %llu MiB free, the image needs %llu MiB "
+		 "and %d MiB are kept free; free space there or give another --db", s->m->path, avail >> 20,
+		 (unsigned long long)st->st_blocks * 512 >> 20, RS_Q_RESERVE >> 20);
+	return false;
+}
+
 /* The earlier regular-file entry with E's inode, or -1. */
 static long find_link(const rs_qmanifest *m, size_t upto, unsigned long long dev, unsigned long long ino)
 {
@@ -127,6 +145,10 @@ static int capture_rec(snap *s, int dirfd, const char *name, long parent, int de
 	long link = S_ISREG(st.st_mode) && st.st_nlink > 1 ? find_link(s->m, (size_t)idx, st.st_dev, st.st_ino) : -1;
 	int data_fd = -1;
 	long data = -1;
+	if (S_ISREG(st.st_mode) && link < 0 && !room_for(s, &st)) {
+		free(display);
+		return -1;
+	}
 	if (S_ISREG(st.st_mode) && link < 0) {
 		data = s->next_data++;
 		char dname[32];

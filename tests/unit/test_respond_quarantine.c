@@ -141,6 +141,12 @@ static void test_package_file_refused_unless_forced(void **state)
 	json_decref(describe);
 	f->ctx.force = false;
 
+	/* a directory a package installs into is refused as a whole */
+	assert_int_equal(run_prepare(f, "/usr/bin", &before, &describe, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "package coreutils installs this directory tree"));
+	json_decref(before);
+	json_decref(describe);
+
 	/* changed since installed: no longer the package's file, not refused */
 	rs_test_write(f->root, "usr/bin/tool", "tool bytes, patched by an attacker");
 	assert_int_equal(run_prepare(f, "/usr/bin/tool", &before, &describe, err, sizeof(err)), 0);
