@@ -3,7 +3,9 @@
  * of a file that also holds legitimate lines (crontabs, shell start-up
  * files, PAM stacks, ld.so.preload and ld.so.conf.d, APT and udev hooks,
  * sudoers, git configuration, authorized_keys, rc.local, motd scripts), and
- * the /etc/passwd shell of a system account set to /usr/sbin/nologin.
+ * the /etc/passwd shell of a system account set to /usr/sbin/nologin (not
+ * for the accounts rs_refuse_user protects: root, the operator, the last
+ * administrator, unless --force).
  * A line is matched by number AND the SHA-256 of its bytes (the finding's
  * "lines"), so the exact line goes — for authorized_keys the key blob and
  * its options — and a file changed since the scan is refused, not guessed
@@ -11,6 +13,7 @@
  * quarantine snapshot.
  */
 #include "respond/remove.h"
+#include "respond/refuse.h"
 #include "respond/remove_text.h"
 
 #include "core/digest.h"
@@ -197,7 +200,7 @@ int rs_remove_shell_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *b
 		return -1;
 	char *user = target_user(target, text, len);
 	size_t number = 0;
-	char *old_shell = NULL, *line = NULL;
+	char *old_shell = NULL, *line = NULL, why[512];
 	int rc = -1;
 	if (!user) {
 		snprintf(err, errsize, "%s: the target names no account (\"user\" or a line); plan again", path);
@@ -206,9 +209,9 @@ int rs_remove_shell_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *b
 	} else if (!login_shell(old_shell)) {
 		snprintf(err, errsize, "%s:%zu: %s already has no login shell (%s); nothing to do", path, number,
 			 user, old_shell);
-	} else if (uid_zero(line) && !ctx->force) {
-		snprintf(err, errsize, "%s:%zu: %s has uid 0; refusing to take a root account's shell "
-			 "(--force overrides)", path, number, user);
+	} else if (!ctx->force && (uid_zero(line) || rs_refuse_user(ctx, user, why, sizeof(why)))) {
+		snprintf(err, errsize, "%s:%zu: refusing to take the login shell of %s: %s", path, number, user,
+			 uid_zero(line) ? "it has uid 0 (root); --force overrides this refusal" : why);
 	} else {
 		size_t start, line_len;
 		rs_rmtext_line(text, len, number, &start, &line_len);

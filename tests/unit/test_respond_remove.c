@@ -308,6 +308,44 @@ static void test_suid(void **state)
 	free(path);
 }
 
+static void test_shell(void **state)
+{
+	fixture *f = *state;
+	rs_test_write(f->root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
+					  "toor:x:0:0::/root:/bin/sh\n"
+					  "sshd2:x:120:65534::/run/sshd:/bin/bash\n"
+					  "alice:x:1000:1000::/home/alice:/bin/bash\n");
+	char err[512];
+	json_t *before = json_object();
+	json_t *target = json_pack("{s:s,s:s,s:s,s:s}", "rule", "rasoat:persist.system_account_shell", "path",
+				   "/etc/passwd", "how", "shell", "user", "toor");
+	assert_int_equal(run_action(f, target, before, false, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "uid 0"));
+	json_decref(target);
+	json_decref(before);
+	before = json_object();
+	target = json_pack("{s:s,s:s,s:s,s:s}", "rule", "rasoat:persist.system_account_shell", "path", "/etc/passwd",
+			   "how", "shell", "user", "sshd2");
+	assert_int_equal(run_action(f, target, before, true, err, sizeof(err)), 0);
+	char *path = host_path(f, "etc/passwd");
+	char *now = slurp(path);
+	assert_non_null(strstr(now, "\nsshd2:x:120:65534::/run/sshd:/usr/sbin/nologin\nalice:"));
+	assert_non_null(strstr(now, "root:x:0:0:root:/root:/bin/bash\n"));
+	free(now);
+	/* already without a login shell: nothing to do */
+	json_t *again = json_object();
+	assert_int_equal(run_action(f, target, again, false, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "already has no login shell"));
+	json_decref(again);
+	assert_int_equal(rs_kind_remove.undo(&f->ctx, target, before, err, sizeof(err)), 0);
+	now = slurp(path);
+	assert_non_null(strstr(now, "sshd2:x:120:65534::/run/sshd:/bin/bash\n"));
+	free(now);
+	free(path);
+	json_decref(target);
+	json_decref(before);
+}
+
 /* One action per path across kinds and modules: a known rootkit file that
  * remove and quarantine both answer gets one; a member of a tree removed
  * whole gets none of its own; two lines of one file get one each. */
@@ -362,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_line_apply_undo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shell, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_one_per_path, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
