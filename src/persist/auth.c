@@ -13,8 +13,9 @@
 
 #define AUTH_FILE_MAX (1u << 20)
 
-/* Calls FN on each line of the host file PATH; false when it cannot be read. */
-static bool read_lines(rs_persist *p, const char *path, struct stat *st, char **text)
+/* Reads the host file PATH into TEXT (NUL and CR bytes made spaces) and RAW
+ * (its bytes as they are, for the line hashes); false when it cannot be read. */
+static bool read_lines(rs_persist *p, const char *path, struct stat *st, char **text, char **raw)
 {
 	size_t len;
 	if (rs_host_lstat(p->scan->host, path, st) < 0 ||
@@ -22,6 +23,8 @@ static bool read_lines(rs_persist *p, const char *path, struct stat *st, char **
 		return false;
 	p->stats->files++;
 	p->stats->bytes += len;
+	*raw = rs_malloc(len + 1);
+	memcpy(*raw, *text, len + 1);
 	for (size_t i = 0; i < len; i++)
 		if ((*text)[i] == '\0' || (*text)[i] == '\r')
 			(*text)[i] = ' ';
@@ -34,6 +37,20 @@ static const char *const pam_dirs[] = {
 	"/usr/lib/i386-linux-gnu/security", "/usr/lib64/security", "/lib64/security",
 	"/usr/lib/security", "/lib/security",
 };
+
+/* The length of the line at S, a line of TEXT whose '\n' may be cut to a NUL. */
+static size_t line_length(const char *s, const char *nl)
+{
+	return nl ? (size_t)(nl - s) : strlen(s);
+}
+
+/* Notes the line at S (of TEXT) in V when it added a reason since HITS. */
+static void note(rs_verdict *v, unsigned long hits, size_t number, const char *text, const char *raw,
+		 const char *s, size_t len)
+{
+	if (v->hits != hits)
+		rs_verdict_note_line(v, number, raw + (s - text), len);
+}
 
 /* Adds a reason when the PAM module MODULE exists and no package owns it. */
 static void judge_pam_module(rs_persist *p, const char *module, rs_verdict *v)
@@ -59,8 +76,8 @@ static void judge_pam_module(rs_persist *p, const char *module, rs_verdict *v)
 static void pam_file(rs_persist *p, const char *path)
 {
 	struct stat st;
-	char *text;
-	if (!read_lines(p, path, &st, &text))
+	char *text, *raw;
+	if (!read_lines(p, path, &st, &text, &raw))
 		return;
 	rs_verdict v;
 	rs_verdict_init(&v);
@@ -72,6 +89,8 @@ static void pam_file(rs_persist *p, const char *path)
 		if (nl)
 			*nl = '\0';
 		number++;
+		size_t len = line_length(s, nl);
+		unsigned long hits = v.hits;
 		char before[sizeof(v.reasons)];
 		memcpy(before, v.reasons, sizeof(before));
 		char module[512];
@@ -79,9 +98,11 @@ static void pam_file(rs_persist *p, const char *path)
 		judge_pam_module(p, module, &v);
 		if (!first && strcmp(before, v.reasons) != 0)
 			first = number;
+		note(&v, hits, number, text, raw, s, len);
 		s = nl ? nl + 1 : NULL;
 	}
 	free(text);
+	free(raw);
 	rs_persist_entry(p, "pam", "PAM configuration", "T1556.003", path, first, NULL, NULL, package, &v,
 			 "Compare the stack with the distribution's (dpkg -S, debsums -c); remove lines and "
 			 "modules you did not add, then change the passwords that went through it.");
@@ -90,8 +111,8 @@ static void pam_file(rs_persist *p, const char *path)
 static void sudoers_file(rs_persist *p, const char *path)
 {
 	struct stat st;
-	char *text;
-	if (!read_lines(p, path, &st, &text))
+	char *text, *raw;
+	if (!read_lines(p, path, &st, &text, &raw))
 		return;
 	rs_verdict v;
 	rs_verdict_init(&v);
@@ -107,14 +128,18 @@ static void sudoers_file(rs_persist *p, const char *path)
 		if (nl)
 			*nl = '\0';
 		number++;
+		size_t len = line_length(s, nl);
+		unsigned long hits = v.hits;
 		char before[sizeof(v.reasons)];
 		memcpy(before, v.reasons, sizeof(before));
 		rs_persist_judge_sudoers_line(s, &v);
 		if (!first && strcmp(before, v.reasons) != 0)
 			first = number;
+		note(&v, hits, number, text, raw, s, len);
 		s = nl ? nl + 1 : NULL;
 	}
 	free(text);
+	free(raw);
 	rs_persist_entry(p, "sudoers", "sudoers rules", "T1548.003", path, first, NULL, NULL, package, &v,
 			 "Check the rule with visudo -c -f FILE; remove grants you did not make.");
 }
@@ -122,8 +147,8 @@ static void sudoers_file(rs_persist *p, const char *path)
 static void authorized_keys(rs_persist *p, const rs_user *u, const char *path)
 {
 	struct stat st;
-	char *text;
-	if (!read_lines(p, path, &st, &text))
+	char *text, *raw;
+	if (!read_lines(p, path, &st, &text, &raw))
 		return;
 	size_t number = 0;
 	for (char *s = text; s && *s;) {
@@ -131,9 +156,11 @@ static void authorized_keys(rs_persist *p, const rs_user *u, const char *path)
 		if (nl)
 			*nl = '\0';
 		number++;
+		size_t len = line_length(s, nl);
 		rs_verdict v;
 		rs_verdict_init(&v);
 		if (rs_persist_judge_authorized_key(s, &v)) {
+			rs_verdict_note_line(&v, number, raw + (s - text), len);
 			const char *package = NULL;
 			rs_persist_judge_file(p, path, &st, RS_PLACE_USER, &v, &package);
 			char *t = rs_trim(s);
@@ -147,6 +174,7 @@ static void authorized_keys(rs_persist *p, const rs_user *u, const char *path)
 		s = nl ? nl + 1 : NULL;
 	}
 	free(text);
+	free(raw);
 }
 
 static bool login_shell(const char *shell)

@@ -35,6 +35,22 @@ void rs_persist_judge_file(rs_persist *p, const char *path, const struct stat *s
 	}
 }
 
+/* "line_sha256" (of LINE) and "lines" (every line that gave a reason, with
+ * the SHA-256 of its bytes): what `respond remove` matches a line by. */
+static void set_lines(rs_finding *f, const rs_verdict *v, size_t line)
+{
+	if (v->n_lines == 0)
+		return;
+	json_t *lines = json_array();
+	for (size_t i = 0; i < v->n_lines; i++) {
+		if (v->lines[i].number == line)
+			rs_finding_set_str(f, "line_sha256", v->lines[i].sha256);
+		json_array_append_new(lines, json_pack("{s:I,s:s}", "line", (json_int_t)v->lines[i].number,
+						       "sha256", v->lines[i].sha256));
+	}
+	rs_finding_set_json(f, "lines", lines);
+}
+
 static int score_of(rs_severity sev)
 {
 	static const int scores[RS_SEV_COUNT] = { 10, 30, 55, 80, 95 };
@@ -63,6 +79,7 @@ void rs_persist_entry(rs_persist *p, const char *kind, const char *label, const 
 	rs_finding_set_str(f, "path", path);
 	if (line)
 		rs_finding_set_int(f, "line", (long long)line);
+	set_lines(f, v, line);
 	if (user)
 		rs_finding_set_str(f, "user", user);
 	if (what) {

