@@ -1,0 +1,227 @@
+"""Live block and isolate between two network namespaces this test creates
+(A runs rasoat, B runs listeners; a veth pair joins them, IPv4 10.x/24 and
+IPv6 fd00:..::/64 without DAD). The host's own network namespace and its
+firewall are never touched; the namespaces (and /etc/netns/A) are deleted
+at the end whatever happens.
+
+Checks what a responder relies on: a blocked address is unreachable over
+IPv4 and IPv6 and reachable again after undo; --ttl expires in the kernel
+(no element left, reachable again); a blocked domain's every address is
+dropped and the name sinkholed in /etc/hosts, which undo restores
+byte-exactly; isolate keeps the allowed HOST:PORT and cuts the other port
+and the other address family; a network holding the default gateway is
+refused; undo removes the table."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from rasoat_e2e import RASOAT, check, done, fail
+
+checks = 0
+
+
+def ok(cond, message):
+    global checks
+    check(cond, message)
+    checks += 1
+
+
+def skip(why):
+    print(f"test_respond_net_live: 0 passed, 0 failed, 1 skipped ({why})")
+    sys.exit(0)
+
+
+if os.geteuid() != 0:
+    skip("needs root for network namespaces")
+if not shutil.which("ip") or not shutil.which("nft"):
+    skip("needs ip (iproute2) and nft (nftables)")
+
+PID = os.getpid()
+A, B = f"rsnA{PID}", f"rsnB{PID}"
+VA, VB = f"rsva{PID}"[:15], f"rsvb{PID}"[:15]
+X = PID % 250
+A4, B4 = f"10.213.{X}.1", f"10.213.{X}.2"
+A6, B6 = f"fd00:213:{X:x}::1", f"fd00:213:{X:x}::2"
+DOMAIN = f"c2-{PID}.rasoat-test.example"
+NETNS_ETC = f"/etc/netns/{A}"
+
+SERVER = r"""
+import socket, sys, threading
+def serve(port):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("::", port))
+    s.listen(16)
+    while True:
+        c, _ = s.accept()
+        c.close()
+for p in sys.argv[1:]:
+    threading.Thread(target=serve, args=(int(p),), daemon=True).start()
+print("ready", flush=True)
+threading.Event().wait()
+"""
+
+PROBE = r"""
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=float(sys.argv[3])).close()
+except OSError:
+    sys.exit(1)
+"""
+
+
+def sh(*args, ns=None, check_rc=True, timeout=60):
+    cmd = (["ip", "netns", "exec", ns] if ns else []) + list(args)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if check_rc and p.returncode != 0:
+        fail(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()}")
+    return p
+
+
+def reachable(addr, port, timeout=1.0):
+    return sh(sys.executable, "-c", PROBE, addr, str(port), str(timeout), ns=A,
+              check_rc=False).returncode == 0
+
+
+def rasoat(*args):
+    return sh(RASOAT, *args, "--db", DB, ns=A, check_rc=False, timeout=120)
+
+
+def table_listed():
+    return "rasoat" in sh("nft", "list", "tables", ns=A).stdout
+
+
+def block_elements():
+    p = sh("nft", "-j", "list", "table", "inet", "rasoat", ns=A, check_rc=False)
+    if p.returncode != 0:
+        return None
+    elems = []
+    for item in json.loads(p.stdout)["nftables"]:
+        s = item.get("set")
+        if s and s["name"] in ("block4", "block6"):
+            elems += s.get("elem", [])
+    return elems
+
+
+def undo_all(what):
+    p = rasoat("respond", "undo", "--all")
+    ok(p.returncode == 0, f"undo --all after {what} exited {p.returncode}: {p.stderr}")
+
+
+def setup():
+    sh("ip", "netns", "add", A)
+    sh("ip", "netns", "add", B)
+    sh("ip", "link", "add", VA, "type", "veth", "peer", "name", VB)
+    sh("ip", "link", "set", VA, "netns", A)
+    sh("ip", "link", "set", VB, "netns", B)
+    for ns, dev, a4, a6 in ((A, VA, A4, A6), (B, VB, B4, B6)):
+        sh("ip", "-n", ns, "addr", "add", a4 + "/24", "dev", dev)
+        sh("ip", "-n", ns, "addr", "add", a6 + "/64", "dev", dev, "nodad")
+        sh("ip", "-n", ns, "link", "set", dev, "up")
+        sh("ip", "-n", ns, "link", "set", "lo", "up")
+
+
+def teardown(server):
+    if server:
+        server.kill()
+        server.wait()
+    for ns in (A, B):
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+    shutil.rmtree(NETNS_ETC, ignore_errors=True)
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+TMP = tempfile.mkdtemp(prefix="rasoat-net-")
+DB = os.path.join(TMP, "rasoat.db")
+server = None
+try:
+    setup()
+    server = subprocess.Popen(["ip", "netns", "exec", B, sys.executable, "-c", SERVER, "8081", "8082"],
+                              stdout=subprocess.PIPE, text=True)
+    if server.stdout.readline().strip() != "ready":
+        fail("the listeners in namespace B did not start")
+    for addr in (B4, B6):
+        for port in (8081, 8082):
+            ok(reachable(addr, port, 3), f"{addr}:{port} reachable from A before any action")
+    probe = rasoat("respond", "block", B4)
+    if probe.returncode != 0 and ("unknown" in probe.stderr.lower() or "usage" in probe.stderr.lower()):
+        skip("this rasoat has no `respond` command yet")
+
+    # --- dry run changes nothing
+    p = rasoat("respond", "block", B4)
+    ok(p.returncode == 0, f"dry run of block {B4} exited {p.returncode}: {p.stderr}")
+    ok(reachable(B4, 8081) and not table_listed(), "a dry run changes nothing")
+
+    # --- block over IPv4 and IPv6, then undo
+    p = rasoat("respond", "block", B4, "--apply")
+    ok(p.returncode == 0, f"block {B4} exited {p.returncode}: {p.stderr}")
+    ok(not reachable(B4, 8081), f"{B4} unreachable once blocked")
+    ok(reachable(B6, 8081), f"{B6} still reachable (only {B4} blocked)")
+    p = rasoat("respond", "block", B6, "--apply")
+    ok(p.returncode == 0, f"block {B6} exited {p.returncode}: {p.stderr}")
+    ok(not reachable(B6, 8081) and not reachable(B6, 8082), f"{B6} unreachable once blocked")
+    ok(table_listed(), "table inet rasoat exists while blocking")
+    undo_all("block")
+    ok(not table_listed(), "undo removed table inet rasoat")
+    ok(reachable(B4, 8081) and reachable(B6, 8081), "reachable again over IPv4 and IPv6 after undo")
+
+    # --- the TTL is the kernel's
+    p = rasoat("respond", "block", B4, "--ttl", "2", "--apply")
+    ok(p.returncode == 0, f"block --ttl 2 exited {p.returncode}: {p.stderr}")
+    ok(not reachable(B4, 8081, 0.5), f"{B4} unreachable during its TTL")
+    time.sleep(3)
+    ok(block_elements() == [], f"no element left in the kernel after the TTL: {block_elements()}")
+    ok(reachable(B4, 8081), f"{B4} reachable again after the TTL, without rasoat running")
+    undo_all("an expired block")
+    ok(not table_listed(), "undo of an expired block removed the table")
+
+    # --- a domain: every address blocked, the name sinkholed, undone exactly
+    os.makedirs(NETNS_ETC, exist_ok=True)
+    hosts = os.path.join(NETNS_ETC, "hosts")
+    original = f"127.0.0.1 localhost\n{B4} {DOMAIN}\n{B6} {DOMAIN}\n"
+    with open(hosts, "w") as f:
+        f.write(original)
+    os.chmod(hosts, 0o644)
+    p = rasoat("respond", "block", DOMAIN, "--apply")
+    ok(p.returncode == 0, f"block {DOMAIN} exited {p.returncode}: {p.stderr}")
+    ok(not reachable(B4, 8081) and not reachable(B6, 8081), f"both addresses of {DOMAIN} unreachable")
+    text = open(hosts).read()
+    ok("# rasoat " in text and f"0.0.0.0 {DOMAIN}" in text and f":: {DOMAIN}" in text,
+       f"{DOMAIN} sinkholed in /etc/hosts: {text!r}")
+    undo_all("a domain block")
+    ok(open(hosts).read() == original, "undo restored /etc/hosts byte for byte")
+    ok(not table_listed() and reachable(B4, 8081) and reachable(B6, 8081), "domain block undone")
+    shutil.rmtree(NETNS_ETC, ignore_errors=True)
+
+    # --- a network holding the default gateway is refused
+    sh("ip", "-n", A, "route", "add", "default", "via", B4)
+    p = rasoat("respond", "block", f"10.213.{X}.0/24", "--apply")
+    ok(p.returncode != 0 and "gateway" in (p.stderr + p.stdout),
+       f"blocking the gateway's network refused: {p.returncode} {p.stderr}")
+    ok(not table_listed() and reachable(B4, 8081), "the refused block changed nothing")
+    sh("ip", "-n", A, "route", "del", "default", "via", B4)
+
+    # --- isolate: the allowed HOST:PORT only
+    p = rasoat("respond", "isolate", "--allow", f"{B4}:8081", "--apply")
+    ok(p.returncode == 0, f"isolate exited {p.returncode}: {p.stderr}")
+    ok(reachable(B4, 8081), f"the allowed {B4}:8081 reachable while isolated")
+    ok(not reachable(B4, 8082), f"{B4}:8082 cut while isolated")
+    ok(not reachable(B6, 8081), f"{B6}:8081 (the other family, not allowed) cut while isolated")
+    undo_all("isolate")
+    ok(not table_listed(), "undo of isolate removed the table")
+    ok(reachable(B4, 8082) and reachable(B6, 8081), "everything reachable after undoing isolate")
+
+    # --- isolate whose self-test fails rolls itself back
+    p = rasoat("respond", "isolate", "--allow", f"{B4}:8089", "--apply")
+    ok(p.returncode != 0 and "self-test" in (p.stderr + p.stdout),
+       f"isolate with an unreachable allow entry failed its self-test: {p.returncode} {p.stderr}")
+    ok(not table_listed() and reachable(B4, 8082), "the failed isolation rolled itself back")
+finally:
+    teardown(server)
+
+done("test_respond_net_live", checks)
