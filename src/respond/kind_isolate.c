@@ -78,25 +78,24 @@ static json_t *resolve_entry(const char *entry, bool port_required, char *err, s
 	return json_pack("{s:s,s:I,s:o}", "entry", entry, "port", (json_int_t)port, "addresses", list);
 }
 
-/* The operator's SSH connection from $SSH_CONNECTION, or NULL. */
-static json_t *ssh_session(void)
+/* The operator's management connections (rs_operator_sessions) as JSON. */
+static json_t *operator_sessions(const rs_host *h)
 {
-	const char *value = getenv("SSH_CONNECTION");
-	if (!value)
-		return NULL;
-	char copy[256];
-	snprintf(copy, sizeof(copy), "%s", value);
-	char *f[5];
-	rs_netaddr c, s;
-	long cport, sport;
-	char why[128];
-	if (rs_split_blanks(copy, f, 5) != 4 || rs_netaddr_parse(f[0], &c, why, sizeof(why)) < 0 ||
-	    rs_netaddr_parse(f[2], &s, why, sizeof(why)) < 0 || c.family != s.family ||
-	    !rs_parse_long(f[1], &cport) || !rs_parse_long(f[3], &sport) || cport < 1 || cport > 65535 ||
-	    sport < 1 || sport > 65535)
-		return NULL;
-	return json_pack("{s:s,s:I,s:s,s:I}", "client", f[0], "cport", (json_int_t)cport, "server", f[2],
-			 "sport", (json_int_t)sport);
+	rs_vec list;
+	rs_vec_init(&list, sizeof(rs_session));
+	rs_operator_sessions(h, &list);
+	json_t *out = json_array();
+	for (size_t i = 0; i < list.len; i++) {
+		const rs_session *s = rs_vec_at(&list, i);
+		char c[RS_NETADDR_TEXT], sv[RS_NETADDR_TEXT];
+		rs_netaddr_format(&s->client, c, sizeof(c));
+		rs_netaddr_format(&s->server, sv, sizeof(sv));
+		json_array_append_new(out, json_pack("{s:s,s:I,s:s,s:I,s:s}", "client", c, "cport",
+						     (json_int_t)s->cport, "server", sv, "sport",
+						     (json_int_t)s->sport, "source", s->source));
+	}
+	rs_vec_free(&list);
+	return out;
 }
 
 static bool isolated(const rs_nft_state *st)
@@ -174,10 +173,7 @@ int rs_isolate_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before
 	json_object_set_new(before, "mark", json_string(mark));
 	json_object_set_new(before, "table", json_string(RS_NFT_FAMILY " " RS_NFT_TABLE));
 	json_object_set_new(before, "peers", peers);
-	json_t *sessions = json_array();
-	json_t *ssh = ssh_session();
-	if (ssh)
-		json_array_append_new(sessions, ssh);
+	json_t *sessions = operator_sessions(ctx->host);
 	json_object_set_new(before, "sessions", sessions);
 	if (ttl > 0)
 		json_object_set_new(before, "ttl", json_integer(ttl));
@@ -196,22 +192,24 @@ int rs_isolate_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before
 						   json_object_get(v, "management") ? ", the management server" : ""));
 		free(addrs);
 	}
-	if (ssh)
-		describe_line(describe, rs_sprintf("keep the operator's SSH connection %s:%lld -> %s:%lld",
-						   json_string_value(json_object_get(ssh, "client")),
-						   (long long)json_integer_value(json_object_get(ssh, "cport")),
-						   json_string_value(json_object_get(ssh, "server")),
-						   (long long)json_integer_value(json_object_get(ssh, "sport"))));
-	else
-		describe_line(describe, rs_strdup("no SSH connection of the operator to keep ($SSH_CONNECTION is "
-						  "unset): only the console and the allowed endpoints remain"));
+	json_array_foreach(sessions, i, v)
+		describe_line(describe, rs_sprintf("keep the operator's SSH connection %s:%lld -> %s:%lld (%s)",
+						   json_string_value(json_object_get(v, "client")),
+						   (long long)json_integer_value(json_object_get(v, "cport")),
+						   json_string_value(json_object_get(v, "server")),
+						   (long long)json_integer_value(json_object_get(v, "sport")),
+						   json_string_value(json_object_get(v, "source"))));
+	if (json_array_size(sessions) == 0)
+		describe_line(describe, rs_strdup("no SSH connection of the operator found to keep ($SSH_CONNECTION "
+						  "unset, no sshd above rasoat): only the console and the allowed "
+						  "endpoints remain"));
 	if (json_array_size(json_object_get(target, "allow")) > 0)
 		describe_line(describe, rs_strdup("then probe each allowed HOST:PORT with a TCP connect and remove "
 						  "the isolation again if one cannot be reached"));
 	return 0;
 }
 
-/* The peers and sessions of BEFORE as rs_isolate_peer / rs_isolate_session. */
+/* The peers and sessions of BEFORE as rs_isolate_peer / rs_session. */
 static void before_lists(const json_t *before, rs_vec *peers, rs_vec *sessions)
 {
 	size_t i, k;
@@ -227,7 +225,7 @@ static void before_lists(const json_t *before, rs_vec *peers, rs_vec *sessions)
 		}
 	}
 	json_array_foreach(json_object_get(before, "sessions"), i, p) {
-		rs_isolate_session s;
+		rs_session s;
 		memset(&s, 0, sizeof(s));
 		const char *c = json_string_value(json_object_get(p, "client"));
 		const char *sv = json_string_value(json_object_get(p, "server"));
@@ -235,7 +233,7 @@ static void before_lists(const json_t *before, rs_vec *peers, rs_vec *sessions)
 		s.sport = (long)json_integer_value(json_object_get(p, "sport"));
 		if (c && sv && rs_netaddr_parse(c, &s.client, why, sizeof(why)) == 0 &&
 		    rs_netaddr_parse(sv, &s.server, why, sizeof(why)) == 0 && s.client.family == s.server.family)
-			*(rs_isolate_session *)rs_vec_push(sessions) = s;
+			*(rs_session *)rs_vec_push(sessions) = s;
 	}
 }
 
@@ -325,7 +323,7 @@ int rs_isolate_apply(rs_respond_ctx *ctx, const json_t *target, const json_t *be
 	rs_nft_state_init(&st);
 	rs_vec peers, sessions;
 	rs_vec_init(&peers, sizeof(rs_isolate_peer));
-	rs_vec_init(&sessions, sizeof(rs_isolate_session));
+	rs_vec_init(&sessions, sizeof(rs_session));
 	int rc = rs_net_load(&nft, &st, err, errsize);
 	if (rc == 0 && isolated(&st) && strcmp(st.isolate_comment, comment) != 0) {
 		snprintf(err, errsize, "isolate: the host was isolated meanwhile (%s); nothing was changed",

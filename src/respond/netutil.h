@@ -49,4 +49,22 @@ int rs_hosts_add(const rs_host *h, const char *mark, const char *block, char *er
  * when it is not there. Removes a temporary file a crash left behind. */
 int rs_hosts_remove(const rs_host *h, const char *mark, const char *block, char *err, size_t errsize);
 
+/* A TCP connection of the operator's: CLIENT:CPORT -> SERVER:SPORT. */
+typedef struct rs_session {
+	rs_netaddr client, server;
+	long cport, sport;
+	const char *source;      /* "$SSH_CONNECTION" or "sshd socket" */
+} rs_session;
+
+/* The operator's management connections, without duplicates: the one
+ * $SSH_CONNECTION names, and the established TCP connections held by an
+ * sshd process among this process's ancestors (found through H's proc:
+ * PID/stat, PID/fd, net/tcp and net/tcp6), which still names the session
+ * when sudo has cleared the environment. Appends rs_session to OUT. */
+void rs_operator_sessions(const rs_host *h, rs_vec *out);
+
+/* Parses "A.B.C.D:PORT" or "[V6]:PORT" (an IPv4-mapped IPv6 address
+ * becomes IPv4). Returns 0 or -1. */
+int rs_parse_endpoint(const char *text, rs_netaddr *addr, long *port);
+
 #endif

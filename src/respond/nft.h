@@ -20,6 +20,7 @@
 
 #include "core/netaddr.h"
 #include "core/util.h"
+#include "respond/netutil.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -102,16 +103,11 @@ typedef struct rs_isolate_peer {
 	long port;
 } rs_isolate_peer;
 
-/* A TCP connection isolation keeps: the operator's management session
- * (CLIENT:CPORT -> SERVER:SPORT, as $SSH_CONNECTION names it). */
-typedef struct rs_isolate_session {
-	rs_netaddr client, server;
-	long cport, sport;
-} rs_isolate_session;
 
 /* Adds to CMDS the table and the isolation: chains isolate_in, isolate_out,
  * isolate_fwd (policy drop) accepting loopback, IPv6 neighbour discovery,
- * PEERS (rs_isolate_peer) and SESSIONS (rs_isolate_session); the set
+ * PEERS (rs_isolate_peer) and SESSIONS (rs_session, the operator's
+ * connections, by their exact TCP 4-tuple); the set
  * isolate_on with ipv4 and ipv6 (expiring after TTL seconds when TTL > 0).
  * The first rule of each chain carries COMMENT. */
 void rs_nft_add_isolate(json_t *cmds, const rs_vec *peers, const rs_vec *sessions, long ttl,

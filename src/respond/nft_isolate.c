@@ -89,7 +89,7 @@ static void add_peer(json_t *cmds, const rs_isolate_peer *p)
 }
 
 /* The management session, both ways, by its exact TCP 4-tuple. */
-static void add_session(json_t *cmds, const rs_isolate_session *s)
+static void add_session(json_t *cmds, const rs_session *s)
 {
 	json_t *in = json_pack("[o,o,o,o,o,{s:n}]", addr_match(&s->client, "saddr"),
 			       addr_match(&s->server, "daddr"), match(meta("l4proto"), json_string("tcp")),

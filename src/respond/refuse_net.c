@@ -35,20 +35,26 @@ static void add_text(rs_vec *v, const char *addr, const char *what, const char *
 		add(v, &n, what, detail);
 }
 
-/* $SSH_CONNECTION: "CLIENT_IP CLIENT_PORT SERVER_IP SERVER_PORT"; older
- * sshd sets $SSH_CLIENT: "CLIENT_IP CLIENT_PORT SERVER_PORT". */
-static void add_ssh(rs_vec *v)
+/* The operator's SSH source addresses: $SSH_CONNECTION and the peers of
+ * the sshd above rasoat (rs_operator_sessions); older sshd sets only
+ * $SSH_CLIENT: "CLIENT_IP CLIENT_PORT SERVER_PORT". */
+static void add_ssh(const rs_respond_ctx *ctx, rs_vec *v)
 {
-	static const char *const vars[] = { "SSH_CONNECTION", "SSH_CLIENT" };
-	for (size_t i = 0; i < 2; i++) {
-		const char *value = getenv(vars[i]);
-		if (!value)
-			continue;
+	rs_vec sessions;
+	rs_vec_init(&sessions, sizeof(rs_session));
+	rs_operator_sessions(ctx->host, &sessions);
+	for (size_t i = 0; i < sessions.len; i++) {
+		const rs_session *s = rs_vec_at(&sessions, i);
+		add(v, &s->client, "the operator's SSH source address: ", s->source);
+	}
+	rs_vec_free(&sessions);
+	const char *value = getenv("SSH_CLIENT");
+	if (value) {
 		char copy[256];
 		snprintf(copy, sizeof(copy), "%s", value);
 		char *f[4];
-		if (rs_split_blanks(copy, f, 4) >= 3)
-			add_text(v, f[0], "the operator's SSH source address: $", vars[i]);
+		if (rs_split_blanks(copy, f, 4) == 3)
+			add_text(v, f[0], "the operator's SSH source address: ", "$SSH_CLIENT");
 	}
 }
 
@@ -103,7 +109,7 @@ bool rs_refuse_network(const rs_respond_ctx *ctx, int family, const unsigned cha
 	add_text(&prot, "::1", "loopback", NULL);
 	add_text(&prot, "0.0.0.0", "the unspecified address", NULL);
 	add_text(&prot, "::", "the unspecified address", NULL);
-	add_ssh(&prot);
+	add_ssh(ctx, &prot);
 	add_management(ctx, &prot);
 	add_gateways(ctx, &prot);
 	add_resolvers(ctx, &prot);

@@ -250,6 +250,75 @@ static void test_refuse_network(void **state)
 	fixture_free(&f);
 }
 
+/* A fixture proc in which this process is an sshd holding the socket of
+ * an established connection 203.0.113.44:40000 -> 192.0.2.10:22 (inode
+ * 777, IPv4-mapped in tcp6) and a listening one (inode 778). */
+static void test_sshd_session(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_init(&f);
+	unsetenv("SSH_CONNECTION");
+	unsetenv("SSH_CLIENT");
+	char rel[128];
+	snprintf(rel, sizeof(rel), "proc/%d/stat", (int)getpid());
+	rs_test_write(f.dir, rel, "1234 (sshd) S 1 1234 1234 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 500 0 0\n");
+	snprintf(rel, sizeof(rel), "proc/%d/fd", (int)getpid());
+	rs_test_mkdir(f.dir, rel);
+	char *fd3 = rs_sprintf("%s/%s/3", f.dir, rel), *fd4 = rs_sprintf("%s/%s/4", f.dir, rel);
+	assert_int_equal(symlink("socket:[777]", fd3), 0);
+	assert_int_equal(symlink("socket:[778]", fd4), 0);
+	rs_test_write(f.dir, "proc/net/tcp6",
+		      "  sl  local_address                         remote_address                        st tx_queue "
+		      "rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+		      "   0: 0000000000000000FFFF00000A0200C0:0016 0000000000000000FFFF00002C7100CB:9C40 01 "
+		      "00000000:00000000 00:00000000 00000000     0        0 777 1 0000000000000000 20 4 30 10 -1\n"
+		      "   1: 00000000000000000000000000000000:0016 00000000000000000000000000000000:0000 0A "
+		      "00000000:00000000 00:00000000 00000000     0        0 778 1 0000000000000000 100 0 0 10 0\n");
+	rs_vec sessions;
+	rs_vec_init(&sessions, sizeof(rs_session));
+	rs_operator_sessions(&f.host, &sessions);
+	assert_int_equal(sessions.len, 1);
+	const rs_session *s = rs_vec_at(&sessions, 0);
+	char c[RS_NETADDR_TEXT], sv[RS_NETADDR_TEXT];
+	rs_netaddr_format(&s->client, c, sizeof(c));
+	rs_netaddr_format(&s->server, sv, sizeof(sv));
+	assert_string_equal(c, "203.0.113.44");
+	assert_int_equal(s->cport, 40000);
+	assert_string_equal(sv, "192.0.2.10");
+	assert_int_equal(s->sport, 22);
+	assert_string_equal(s->source, "sshd socket");
+	rs_vec_free(&sessions);
+	assert_true(refused(&f, "203.0.113.44", "sshd socket"));
+	/* $SSH_CONNECTION adds its own session; a malformed one adds nothing */
+	setenv("SSH_CONNECTION", "198.51.100.1 5000 192.0.2.10 22", 1);
+	rs_vec_init(&sessions, sizeof(rs_session));
+	rs_operator_sessions(&f.host, &sessions);
+	assert_int_equal(sessions.len, 2);
+	rs_vec_free(&sessions);
+	static const char *const bad[] = { "198.51.100.1 5000 192.0.2.10", "198.51.100.1 x 192.0.2.10 22",
+					   "198.51.100.1 5000 fd00::1 22", "198.51.100.1 0 192.0.2.10 22",
+					   "10.0.0.0/8 5000 192.0.2.10 22", "" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("SSH_CONNECTION", bad[i], 1);
+		rs_vec_init(&sessions, sizeof(rs_session));
+		rs_operator_sessions(&f.host, &sessions);
+		if (sessions.len != 1)
+			fail_msg("SSH_CONNECTION=\"%s\" gave %zu sessions", bad[i], sessions.len);
+		rs_vec_free(&sessions);
+	}
+	unsetenv("SSH_CONNECTION");
+	rs_netaddr a;
+	long port;
+	assert_int_equal(rs_parse_endpoint("[::ffff:10.1.2.3]:80", &a, &port), 0);
+	assert_int_equal(a.family, AF_INET);
+	assert_int_equal(rs_parse_endpoint("10.1.2.3", &a, &port), -1);
+	assert_int_equal(rs_parse_endpoint("[fd00::1]:99999", &a, &port), -1);
+	free(fd3);
+	free(fd4);
+	fixture_free(&f);
+}
+
 static void test_parse_targets(void **state)
 {
 	(void)state;
@@ -466,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_route6),
 		cmocka_unit_test(test_resolv_conf),
 		cmocka_unit_test(test_refuse_network),
+		cmocka_unit_test(test_sshd_session),
 		cmocka_unit_test(test_parse_targets),
 		cmocka_unit_test(test_nft_state_parse),
 		cmocka_unit_test(test_hosts_sinkhole),
