@@ -51,6 +51,16 @@ NETNS_ETC = f"/etc/netns/{A}"
 
 SERVER = r"""
 import socket, sys, threading
+def echo(c):
+    try:
+        while True:
+            data = c.recv(4096)
+            if not data:
+                break
+            c.sendall(data)
+    except OSError:
+        pass
+    c.close()
 def serve(port):
     s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
@@ -59,11 +69,26 @@ def serve(port):
     s.listen(16)
     while True:
         c, _ = s.accept()
-        c.close()
+        threading.Thread(target=echo, args=(c,), daemon=True).start()
 for p in sys.argv[1:]:
     threading.Thread(target=serve, args=(int(p),), daemon=True).start()
 print("ready", flush=True)
 threading.Event().wait()
+"""
+
+# Connects to HOST PORT, prints its own port, then sends each line of stdin
+# and prints "ok" when it comes back, "lost" when not within 1.5 s.
+CLIENT = r"""
+import socket, sys
+c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3)
+print(c.getsockname()[1], flush=True)
+c.settimeout(1.5)
+for line in sys.stdin:
+    try:
+        c.sendall(line.encode())
+        print("ok" if c.recv(4096) == line.encode() else "lost", flush=True)
+    except OSError:
+        print("lost", flush=True)
 """
 
 PROBE = r"""
@@ -90,6 +115,20 @@ def reachable(addr, port, timeout=1.0):
 
 def rasoat(*args):
     return sh(RASOAT, *args, "--db", DB, ns=A, check_rc=False, timeout=120)
+
+
+def client(ns, host, port):
+    """A connection that stays open (CLIENT above): (process, its port)."""
+    p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", CLIENT, host, str(port)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    helpers.append(p)
+    return p, int(p.stdout.readline())
+
+
+def talk(p):
+    p.stdin.write("ping\n")
+    p.stdin.flush()
+    return p.stdout.readline().strip() == "ok"
 
 
 def table_listed():
@@ -126,10 +165,10 @@ def setup():
         sh("ip", "-n", ns, "link", "set", "lo", "up")
 
 
-def teardown(server):
-    if server:
-        server.kill()
-        server.wait()
+def teardown():
+    for p in helpers:
+        p.kill()
+        p.wait()
     for ns in (A, B):
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
     shutil.rmtree(NETNS_ETC, ignore_errors=True)
@@ -138,13 +177,15 @@ def teardown(server):
 
 TMP = tempfile.mkdtemp(prefix="rasoat-net-")
 DB = os.path.join(TMP, "rasoat.db")
-server = None
+helpers = []
 try:
     setup()
-    server = subprocess.Popen(["ip", "netns", "exec", B, sys.executable, "-c", SERVER, "8081", "8082"],
-                              stdout=subprocess.PIPE, text=True)
-    if server.stdout.readline().strip() != "ready":
-        fail("the listeners in namespace B did not start")
+    for ns, ports in ((B, ("8081", "8082")), (A, ("2222",))):
+        server = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", SERVER, *ports],
+                                  stdout=subprocess.PIPE, text=True)
+        helpers.append(server)
+        if server.stdout.readline().strip() != "ready":
+            fail(f"the listeners in namespace {ns} did not start")
     for addr in (B4, B6):
         for port in (8081, 8082):
             ok(reachable(addr, port, 3), f"{addr}:{port} reachable from A before any action")
@@ -206,9 +247,17 @@ try:
     ok(not table_listed() and reachable(B4, 8081), "the refused block changed nothing")
     sh("ip", "-n", A, "route", "del", "default", "via", B4)
 
-    # --- isolate: the allowed HOST:PORT only
+    # --- isolate: the allowed HOST:PORT and the operator's session only;
+    # an established connection that is not the session (a C2 channel) is cut
+    session, session_port = client(B, A4, 2222)    # the operator, from B, into A
+    c2, _ = client(A, B4, 8082)                     # an implant's channel, from A out to B
+    ok(talk(session) and talk(c2), "both connections carry data before isolation")
+    os.environ["SSH_CONNECTION"] = f"{B4} {session_port} {A4} 2222"
     p = rasoat("respond", "isolate", "--allow", f"{B4}:8081", "--apply")
+    del os.environ["SSH_CONNECTION"]
     ok(p.returncode == 0, f"isolate exited {p.returncode}: {p.stderr}")
+    ok(talk(session), "the operator's SSH session ($SSH_CONNECTION) still carries data while isolated")
+    ok(not talk(c2), "an established connection that is not the session is cut by isolation")
     ok(reachable(B4, 8081), f"the allowed {B4}:8081 reachable while isolated")
     ok(not reachable(B4, 8082), f"{B4}:8082 cut while isolated")
     ok(not reachable(B6, 8081), f"{B6}:8081 (the other family, not allowed) cut while isolated")
@@ -222,6 +271,6 @@ try:
        f"isolate with an unreachable allow entry failed its self-test: {p.returncode} {p.stderr}")
     ok(not table_listed() and reachable(B4, 8082), "the failed isolation rolled itself back")
 finally:
-    teardown(server)
+    teardown()
 
 done("test_respond_net_live", checks)
