@@ -27,6 +27,8 @@ static const command commands[] = {
 	{ "history", rs_cmd_history, "list stored scans" },
 	{ "show", rs_cmd_show, "re-render a stored scan" },
 	{ "diff", rs_cmd_diff, "new and gone findings between two stored scans" },
+	{ "respond", rs_cmd_respond, "contain and remove: plan, apply, ACTION TARGET, list, undo" },
+	{ "quarantine", rs_cmd_quarantine, "the quarantine store: list | restore ID" },
 };
 
 static void usage(FILE *out)

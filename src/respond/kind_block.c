@@ -154,8 +154,8 @@ int rs_block_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, 
 		if (e && rs_netaddr_contains(&e->net, n)) {
 			rs_netaddr_format(&e->net, other, sizeof(other));
 			json_array_append_new(covered, json_string(text));
-			char *line = rs_sprintf("%s is already blocked by %s (%s); left to that action", text,
-						other, e->comment[0] ? e->comment : "not rasoat's");
+			char *line = rs_sprintf("leave %s to %s, which blocks it already (as %s)", text,
+						e->comment[0] ? e->comment : "a set element not rasoat's", other);
 			json_array_append_new(describe, json_string(line));
 			free(line);
 			continue;

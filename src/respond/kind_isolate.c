@@ -144,7 +144,7 @@ int rs_isolate_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before
 			json_object_set_new(p, "management", json_true());
 			json_array_append(peers, p);
 		} else {
-			describe_line(describe, rs_sprintf("the management server %s is not kept reachable (%s): "
+			describe_line(describe, rs_sprintf("leave the management server %s unreachable (%s): "
 							   "add it with --allow HOST:PORT",
 							   ctx->management, p ? "no port configured" : cause));
 		}
@@ -183,10 +183,10 @@ int rs_isolate_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before
 					   "(chains isolate_in, isolate_out, isolate_fwd of table %s %s)%s",
 					   RS_NFT_FAMILY, RS_NFT_TABLE, ttl > 0 ? "" : ", until undone"));
 	if (ttl > 0)
-		describe_line(describe, rs_sprintf("the kernel lifts the isolation after %ld s", ttl));
+		describe_line(describe, rs_sprintf("lift the isolation after %ld s (the kernel does, whether rasoat runs or not)", ttl));
 	json_array_foreach(peers, i, v) {
 		char *addrs = join_addresses(v);
-		describe_line(describe, rs_sprintf("allow TCP and UDP to %s (%s) port %lld%s", json_string_value(
+		describe_line(describe, rs_sprintf("allow TCP and UDP to %s (addresses %s, port %lld)%s", json_string_value(
 							   json_object_get(v, "entry")), addrs,
 						   (long long)json_integer_value(json_object_get(v, "port")),
 						   json_object_get(v, "management") ? ", the management server" : ""));
@@ -200,12 +200,12 @@ int rs_isolate_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before
 						   (long long)json_integer_value(json_object_get(v, "sport")),
 						   json_string_value(json_object_get(v, "source"))));
 	if (json_array_size(sessions) == 0)
-		describe_line(describe, rs_strdup("no SSH connection of the operator found to keep ($SSH_CONNECTION "
-						  "unset, no sshd above rasoat): only the console and the allowed "
-						  "endpoints remain"));
+		describe_line(describe, rs_strdup("keep no SSH connection of the operator (none found: "
+						  "$SSH_CONNECTION unset, no sshd above rasoat): only the console and "
+						  "the allowed endpoints remain"));
 	if (json_array_size(json_object_get(target, "allow")) > 0)
-		describe_line(describe, rs_strdup("then probe each allowed HOST:PORT with a TCP connect and remove "
-						  "the isolation again if one cannot be reached"));
+		describe_line(describe, rs_strdup("probe each allowed HOST:PORT with a TCP connect after applying, and "
+						  "remove the isolation again if one cannot be reached"));
 	return 0;
 }
 

@@ -89,6 +89,20 @@ static const char *const migrations[] = {
 	"  digest TEXT NOT NULL,"
 	"  verified TEXT"
 	");",
+	/* v6: the respond actions (store/actions.c): one row per applied, failed
+	 * or undone state of an action, linked to the scan and finding it
+	 * answers; a queryable copy of the journal, which stays the source of
+	 * truth */
+	"CREATE TABLE actions ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id TEXT NOT NULL,"
+	"  scan TEXT, finding TEXT,"
+	"  action TEXT NOT NULL, target TEXT, state TEXT NOT NULL,"
+	"  time TEXT, operator TEXT, root TEXT,"
+	"  line TEXT NOT NULL"
+	");"
+	"CREATE INDEX actions_id ON actions(id);"
+	"CREATE INDEX actions_scan ON actions(scan);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
