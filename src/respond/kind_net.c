@@ -90,7 +90,7 @@ const rs_action_kind rs_kind_block = {
 	.apply = rs_block_apply,
 	.undo = rs_block_undo,
 	.propose = propose_block,
-	.undo_text = "take the addresses out of the block sets (and the domain out of /etc/hosts)",
+	.undo_text = "take the addresses out of the block sets, and a domain out of /etc/hosts",
 };
 
 const rs_action_kind rs_kind_isolate = {

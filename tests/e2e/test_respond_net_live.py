@@ -13,6 +13,7 @@ and the other address family; a network holding the default gateway is
 refused; undo removes the table."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -201,6 +202,9 @@ try:
     # --- block over IPv4 and IPv6, then undo
     p = rasoat("respond", "block", B4, "--apply")
     ok(p.returncode == 0, f"block {B4} exited {p.returncode}: {p.stderr}")
+    action = re.search(r"applied (a-[0-9a-f]+)", p.stdout)
+    ok(action and block_elements() == [{"elem": {"val": B4, "comment": f"rasoat {action.group(1)}"}}],
+       f"the element carries its action's id: {p.stdout!r} {block_elements()}")
     ok(not reachable(B4, 8081), f"{B4} unreachable once blocked")
     ok(reachable(B6, 8081), f"{B6} still reachable (only {B4} blocked)")
     p = rasoat("respond", "block", B6, "--apply")
@@ -232,6 +236,8 @@ try:
     ok(p.returncode == 0, f"block {DOMAIN} exited {p.returncode}: {p.stderr}")
     ok(not reachable(B4, 8081) and not reachable(B6, 8081), f"both addresses of {DOMAIN} unreachable")
     text = open(hosts).read()
+    action = re.search(r"applied (a-[0-9a-f]+)", p.stdout)
+    ok(action and f"\n# rasoat {action.group(1)}\n" in text, f"the marker names the action: {text!r}")
     ok("# rasoat " in text and f"0.0.0.0 {DOMAIN}" in text and f":: {DOMAIN}" in text,
        f"{DOMAIN} sinkholed in /etc/hosts: {text!r}")
     undo_all("a domain block")
