@@ -5,6 +5,13 @@
  * of the old one, fsynced) and renaming it over /etc/hosts. When /etc/hosts
  * is a mount point (a container's, or ip netns exec's /etc/netns/NAME/hosts)
  * rename cannot replace it (EBUSY) and the file is rewritten in place.
+ *
+ * Crashes: the new text is first written to ".hosts.rasoat-MARK.part",
+ * fsynced, then renamed to ".hosts.rasoat-MARK" (the staged copy: complete
+ * by construction), and only then put in place. A staged copy found later
+ * means a write was cut short — possibly half-way through an in-place
+ * rewrite — so it, not /etc/hosts, is the text the next add or remove
+ * starts from; a ".part" file is only ever incomplete and is deleted.
  */
 #include "respond/netutil.h"
 #include "core/crashpoint.h"
@@ -25,20 +32,45 @@ char *rs_hosts_block_text(const char *mark, const char *domain)
 	return rs_sprintf("# rasoat %s\n0.0.0.0 %s\n:: %s\n", mark, domain, domain);
 }
 
-/* The temporary file's name in /etc. */
+/* The names of the temporary files in /etc. */
 static void temp_name(const char *mark, char *out, size_t size)
 {
 	snprintf(out, size, ".hosts.rasoat-%s", mark);
 }
 
+static void part_name(const char *mark, char *out, size_t size)
+{
+	snprintf(out, size, ".hosts.rasoat-%s.part", mark);
+}
+
 typedef struct hosts_file {
 	int dirfd;       /* /etc */
 	struct stat st;
-	char *text;
+	char *text;      /* /etc/hosts as it is */
 	size_t len;
+	char *staged;    /* the staged copy an interrupted write left, or NULL */
+	size_t staged_len;
 } hosts_file;
 
-static int hosts_open(const rs_host *h, hosts_file *f, char *err, size_t errsize)
+/* Reads the staged copy of MARK into F (nothing when there is none) and
+ * deletes an incomplete ".part". */
+static void read_staged(hosts_file *f, const char *mark)
+{
+	char name[200];
+	part_name(mark, name, sizeof(name));
+	unlinkat(f->dirfd, name, 0);
+	temp_name(mark, name, sizeof(name));
+	int fd = openat(f->dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    rs_read_fd(fd, HOSTS_MAX, &f->staged, &f->staged_len) < 0)
+		f->staged = NULL;
+	close(fd);
+}
+
+static int hosts_open(const rs_host *h, const char *mark, hosts_file *f, char *err, size_t errsize)
 {
 	memset(f, 0, sizeof(*f));
 	f->dirfd = rs_host_open(h, "/etc", RS_OPEN_DIR, NULL);
@@ -66,12 +98,14 @@ static int hosts_open(const rs_host *h, hosts_file *f, char *err, size_t errsize
 		close(f->dirfd);
 		return -1;
 	}
+	read_staged(f, mark);
 	return 0;
 }
 
 static void hosts_close(hosts_file *f)
 {
 	free(f->text);
+	free(f->staged);
 	close(f->dirfd);
 }
 
@@ -93,20 +127,28 @@ static int write_all(int fd, const char *data, size_t len)
 static int hosts_replace(hosts_file *f, const char *mark, const char *data, size_t len, char *err,
 			 size_t errsize)
 {
-	char tmp[200];
+	char tmp[200], part[200];
 	temp_name(mark, tmp, sizeof(tmp));
-	unlinkat(f->dirfd, tmp, 0);
+	part_name(mark, part, sizeof(part));
+	unlinkat(f->dirfd, part, 0);
 	rs_crashpoint("hosts.write");
-	int fd = openat(f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = openat(f->dirfd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write_all(fd, data, len) < 0 || fchown(fd, f->st.st_uid, f->st.st_gid) < 0 ||
 	    fchmod(fd, f->st.st_mode & 07777) < 0 || fsync(fd) < 0) {
-		snprintf(err, errsize, "/etc/%s: cannot write the new %s: %s", tmp, HOSTS_PATH, strerror(errno));
+		snprintf(err, errsize, "/etc/%s: cannot write the new %s: %s", part, HOSTS_PATH, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		unlinkat(f->dirfd, tmp, 0);
+		unlinkat(f->dirfd, part, 0);
 		return -1;
 	}
 	close(fd);
+	rs_crashpoint("hosts.stage");
+	if (renameat(f->dirfd, part, f->dirfd, tmp) < 0) {
+		snprintf(err, errsize, "/etc/%s: cannot stage the new %s: %s", tmp, HOSTS_PATH, strerror(errno));
+		unlinkat(f->dirfd, part, 0);
+		return -1;
+	}
+	fsync(f->dirfd);
 	rs_crashpoint("hosts.rename");
 	if (renameat(f->dirfd, tmp, f->dirfd, "hosts") == 0) {
 		fsync(f->dirfd);
@@ -117,11 +159,13 @@ static int hosts_replace(hosts_file *f, const char *mark, const char *data, size
 		unlinkat(f->dirfd, tmp, 0);
 		return -1;
 	}
-	/* A mount point: rewrite in place (the complete copy stays in the
-	 * temporary file until the rewrite is done). */
+	/* A mount point: rewrite in place; the staged copy stays until the
+	 * rewrite is complete. */
 	fd = openat(f->dirfd, "hosts", O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	rs_crashpoint("hosts.rewrite");
-	if (fd < 0 || ftruncate(fd, 0) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	bool done = fd >= 0 && ftruncate(fd, 0) == 0;
+	rs_crashpoint("hosts.rewrite.data");
+	if (!done || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		snprintf(err, errsize, "%s (a mount point): cannot rewrite it in place: %s; its full new "
 			 "text is in /etc/%s", HOSTS_PATH, strerror(errno), tmp);
 		if (fd >= 0)
@@ -131,6 +175,16 @@ static int hosts_replace(hosts_file *f, const char *mark, const char *data, size
 	close(fd);
 	unlinkat(f->dirfd, tmp, 0);
 	return 0;
+}
+
+/* Puts DATA in place when it differs from /etc/hosts or a staged copy
+ * says a write was cut short; else just drops the staged copy. */
+static int hosts_commit(hosts_file *f, const char *mark, const char *data, size_t len, char *err,
+			size_t errsize)
+{
+	if (!f->staged && len == f->len && memcmp(data, f->text, len) == 0)
+		return 0;
+	return hosts_replace(f, mark, data, len, err, errsize);
 }
 
 /* Where BLOCK (starting a line) is in TEXT, or NULL. */
@@ -162,20 +216,20 @@ static char *newline_variant(const char *mark, const char *block)
 int rs_hosts_add(const rs_host *h, const char *mark, const char *block, char *err, size_t errsize)
 {
 	hosts_file f;
-	if (hosts_open(h, &f, err, errsize) < 0)
+	if (hosts_open(h, mark, &f, err, errsize) < 0)
 		return -1;
+	const char *base = f.staged ? f.staged : f.text;
+	size_t len = f.staged ? f.staged_len : f.len;
 	char *variant = newline_variant(mark, block);
-	int rc = 0;
-	if (!find_block(f.text, f.len, block) && !memmem(f.text, f.len, variant, strlen(variant))) {
-		bool ended = f.len == 0 || f.text[f.len - 1] == '\n';
-		const char *add = ended ? block : variant;
-		rs_buf b;
-		rs_buf_init(&b);
-		rs_buf_append(&b, f.text, f.len);
-		rs_buf_puts(&b, add);
-		rc = hosts_replace(&f, mark, b.data, b.len, err, errsize);
-		rs_buf_free(&b);
+	rs_buf b;
+	rs_buf_init(&b);
+	rs_buf_append(&b, base, len);
+	if (!find_block(base, len, block) && !memmem(base, len, variant, strlen(variant))) {
+		bool ended = len == 0 || base[len - 1] == '\n';
+		rs_buf_puts(&b, ended ? block : variant);
 	}
+	int rc = hosts_commit(&f, mark, b.data ? b.data : "", b.len, err, errsize);
+	rs_buf_free(&b);
 	free(variant);
 	hosts_close(&f);
 	return rc;
@@ -184,28 +238,27 @@ int rs_hosts_add(const rs_host *h, const char *mark, const char *block, char *er
 int rs_hosts_remove(const rs_host *h, const char *mark, const char *block, char *err, size_t errsize)
 {
 	hosts_file f;
-	if (hosts_open(h, &f, err, errsize) < 0)
+	if (hosts_open(h, mark, &f, err, errsize) < 0)
 		return -1;
+	const char *base = f.staged ? f.staged : f.text;
+	size_t len = f.staged ? f.staged_len : f.len;
 	char *variant = newline_variant(mark, block);
-	const char *at = memmem(f.text, f.len, variant, strlen(variant));
+	const char *at = memmem(base, len, variant, strlen(variant));
 	size_t cut = strlen(variant);
 	if (!at) {
-		at = find_block(f.text, f.len, block);
+		at = find_block(base, len, block);
 		cut = strlen(block);
 	}
-	int rc = 0;
+	rs_buf b;
+	rs_buf_init(&b);
 	if (at) {
-		rs_buf b;
-		rs_buf_init(&b);
-		rs_buf_append(&b, f.text, (size_t)(at - f.text));
-		rs_buf_append(&b, at + cut, f.len - (size_t)(at - f.text) - cut);
-		rc = hosts_replace(&f, mark, b.data ? b.data : "", b.len, err, errsize);
-		rs_buf_free(&b);
+		rs_buf_append(&b, base, (size_t)(at - base));
+		rs_buf_append(&b, at + cut, len - (size_t)(at - base) - cut);
 	} else {
-		char tmp[200];
-		temp_name(mark, tmp, sizeof(tmp));
-		unlinkat(f.dirfd, tmp, 0); /* a crash between write and rename */
+		rs_buf_append(&b, base, len);
 	}
+	int rc = hosts_commit(&f, mark, b.data ? b.data : "", b.len, err, errsize);
+	rs_buf_free(&b);
 	free(variant);
 	hosts_close(&f);
 	return rc;

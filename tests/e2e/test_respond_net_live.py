@@ -101,9 +101,9 @@ except OSError:
 """
 
 
-def sh(*args, ns=None, check_rc=True, timeout=60):
+def sh(*args, ns=None, check_rc=True, timeout=60, env=None):
     cmd = (["ip", "netns", "exec", ns] if ns else []) + list(args)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if check_rc and p.returncode != 0:
         fail(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()}")
     return p
@@ -114,8 +114,8 @@ def reachable(addr, port, timeout=1.0):
               check_rc=False).returncode == 0
 
 
-def rasoat(*args):
-    return sh(RASOAT, *args, "--db", DB, ns=A, check_rc=False, timeout=120)
+def rasoat(*args, env=None):
+    return sh(RASOAT, *args, "--db", DB, ns=A, check_rc=False, timeout=120, env=env)
 
 
 def client(ns, host, port):
@@ -146,6 +146,10 @@ def block_elements():
         if s and s["name"] in ("block4", "block6"):
             elems += s.get("elem", [])
     return elems
+
+
+def temp_files():
+    return {f for f in os.listdir("/etc") if f.startswith(".hosts.rasoat-")}
 
 
 def undo_all(what):
@@ -243,6 +247,33 @@ try:
     undo_all("a domain block")
     ok(open(hosts).read() == original, "undo restored /etc/hosts byte for byte")
     ok(not table_listed() and reachable(B4, 8081) and reachable(B6, 8081), "domain block undone")
+
+    # --- crash safety: SIGKILL at every crash point of a domain block; the
+    # next start leaves it fully applied or fully rolled back
+    log = os.path.join(TMP, "crash.log")
+    p = rasoat("respond", "block", DOMAIN, "--apply", env=dict(os.environ, RASOAT_CRASH_LOG=log))
+    ok(p.returncode == 0, f"counting run of block {DOMAIN}: {p.stderr}")
+    steps = open(log).read().splitlines()
+    ok(any("nft" in l for l in steps) and any("hosts" in l for l in steps),
+       f"the block's nftables batch and hosts file writes are crash points: {steps}")
+    undo_all("the counting run")
+    temps_before = temp_files()
+    for n in range(1, len(steps) + 1):
+        p = rasoat("respond", "block", DOMAIN, "--apply", env=dict(os.environ, RASOAT_CRASH_AT=str(n)))
+        ok(p.returncode == -9 or p.returncode == 137, f"killed at crash point {n} ({steps[n - 1]}): {p.returncode}")
+        p = rasoat("respond", "list", "--format", "jsonl")
+        ok(p.returncode == 0, f"respond list recovers after a crash at {n}: {p.stderr}")
+        text = open(hosts).read()
+        applied = table_listed() and len(block_elements() or []) == 2 and f"0.0.0.0 {DOMAIN}" in text
+        rolled_back = not table_listed() and text == original
+        ok(applied or rolled_back, f"crash at {n} ({steps[n - 1]}) left the block half-done: "
+           f"table={table_listed()} elements={block_elements()} hosts={text!r}")
+        undo_all(f"the crash at {n}")
+        # /etc/hosts is a bind mount here, so the temporary file is made in
+        # the real /etc: undo (and recovery) remove what a crash left
+        ok(temp_files() == temps_before, f"no temporary hosts file left after the crash at {n} and undo")
+        ok(not table_listed() and open(hosts).read() == original, f"undo after the crash at {n}")
+    ok(rasoat("respond", "verify").returncode == 0, "the journal chain verifies after the crashes")
     shutil.rmtree(NETNS_ETC, ignore_errors=True)
 
     # --- a network holding the default gateway is refused

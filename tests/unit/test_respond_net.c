@@ -467,6 +467,38 @@ static void test_hosts_sinkhole(void **state)
 	hosts_roundtrip(&f, "127.0.0.1 localhost\n::1 localhost\n");
 	hosts_roundtrip(&f, "127.0.0.1 localhost");  /* no final newline */
 	hosts_roundtrip(&f, "");
+	/* a crash half-way through an in-place rewrite: /etc/hosts truncated,
+	 * the staged copy complete, an incomplete .part beside it; undo starts
+	 * from the staged copy and leaves no temporary file */
+	char *block42 = rs_hosts_block_text("a-42", "c2.evil.example");
+	char *staged = rs_sprintf("127.0.0.1 localhost\n%s", block42);
+	rs_test_write(f.root, "etc/hosts", "127.0.0.1 loc");
+	rs_test_write(f.root, "etc/.hosts.rasoat-a-42", staged);
+	rs_test_write(f.root, "etc/.hosts.rasoat-a-42.part", "127.0");
+	char err42[512];
+	assert_int_equal(rs_hosts_remove(&f.host, "a-42", block42, err42, sizeof(err42)), 0);
+	char *hosts_path = rs_sprintf("%s/etc/hosts", f.root);
+	char *now = read_file(hosts_path);
+	assert_string_equal(now, "127.0.0.1 localhost\n");
+	free(now);
+	char *leftover = rs_sprintf("%s/etc/.hosts.rasoat-a-42", f.root);
+	char *leftover_part = rs_sprintf("%s/etc/.hosts.rasoat-a-42.part", f.root);
+	assert_int_equal(access(leftover, F_OK), -1);
+	assert_int_equal(access(leftover_part, F_OK), -1);
+	/* the same cut short while adding: add completes from the staged copy */
+	rs_test_write(f.root, "etc/hosts", "");
+	rs_test_write(f.root, "etc/.hosts.rasoat-a-42", staged);
+	assert_int_equal(rs_hosts_add(&f.host, "a-42", block42, err42, sizeof(err42)), 0);
+	now = read_file(hosts_path);
+	assert_string_equal(now, staged);
+	free(now);
+	assert_int_equal(access(leftover, F_OK), -1);
+	free(leftover);
+	free(leftover_part);
+	free(hosts_path);
+	free(staged);
+	free(block42);
+
 	/* a symlinked /etc/hosts is refused, not followed */
 	char *path = rs_sprintf("%s/etc/hosts", f.root);
 	unlink(path);
