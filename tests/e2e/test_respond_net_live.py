@@ -274,7 +274,6 @@ try:
         ok(temp_files() == temps_before, f"no temporary hosts file left after the crash at {n} and undo")
         ok(not table_listed() and open(hosts).read() == original, f"undo after the crash at {n}")
     ok(rasoat("respond", "verify").returncode == 0, "the journal chain verifies after the crashes")
-    shutil.rmtree(NETNS_ETC, ignore_errors=True)
 
     # --- a network holding the default gateway is refused
     sh("ip", "-n", A, "route", "add", "default", "via", B4)
@@ -283,6 +282,17 @@ try:
        f"blocking the gateway's network refused: {p.returncode} {p.stderr}")
     ok(not table_listed() and reachable(B4, 8081), "the refused block changed nothing")
     sh("ip", "-n", A, "route", "del", "default", "via", B4)
+    # ... and so is the configured management server (every address of it)
+    conf = os.path.join(TMP, "rasoat.conf")
+    with open(conf, "w") as f:
+        f.write(f"management = {DOMAIN}:8081\n")
+    with open(os.path.join(NETNS_ETC, "hosts"), "w") as f:
+        f.write(original)
+    p = rasoat("respond", "block", B6, "--apply", "--config", conf)
+    ok(p.returncode != 0 and "management server" in (p.stderr + p.stdout),
+       f"blocking an address of the management server refused: {p.returncode} {p.stderr}")
+    ok(not table_listed(), "the refused block changed nothing")
+    shutil.rmtree(NETNS_ETC, ignore_errors=True)
 
     # --- isolate: the allowed HOST:PORT and the operator's session only;
     # an established connection that is not the session (a C2 channel) is cut
