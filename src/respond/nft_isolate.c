@@ -71,6 +71,15 @@ static void add_common(json_t *cmds, const char *chain, const char *lo_key)
 				  "nd-router-solicit", "nd-router-advert");
 	add_rule(cmds, chain, json_pack("[o,{s:n}]", match(payload("icmpv6", "type"), types), "accept"),
 		 NULL);
+	if (strcmp(chain, "isolate_in") != 0)
+		return;
+	/* ICMP errors about a connection (conntrack: related), e.g. "packet too
+	 * big" for path MTU discovery on an allowed connection; they carry no
+	 * data, so accepting them for any tracked connection opens nothing */
+	json_t *icmp = json_pack("{s:[s,s]}", "set", "icmp", "ipv6-icmp");
+	json_t *related = json_pack("{s:{s:s,s:{s:{s:s}},s:s}}", "match", "op", "in", "left", "ct", "key",
+				    "state", "right", "related");
+	add_rule(cmds, chain, json_pack("[o,o,{s:n}]", match(meta("l4proto"), icmp), related, "accept"), NULL);
 }
 
 /* Out: ADDR, TCP or UDP, to PORT. In: the replies (established, related). */
