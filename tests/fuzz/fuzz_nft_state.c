@@ -1,11 +1,13 @@
 /*
  * fuzz_nft_state.c — libFuzzer target: the reading of an nftables JSON
- * listing of table inet rasoat (rs_nft_state_parse) and of addresses and
- * networks (rs_netaddr_parse) over arbitrary input. Every input must parse
+ * listing of table inet rasoat (rs_nft_state_parse), of addresses and
+ * networks (rs_netaddr_parse), HOST:PORT and socket endpoints and domain
+ * names over arbitrary input. Every input must parse
  * or be refused without a crash, leak or undefined behaviour.
  */
 #include "core/log.h"
 #include "core/netaddr.h"
+#include "respond/netutil.h"
 #include "respond/nft.h"
 
 #include <stddef.h>
@@ -31,6 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char out[RS_NETADDR_TEXT];
 			rs_netaddr_format(&n, out, sizeof(out));
 		}
+		char host[RS_HOSTNAME_MAX];
+		long port;
+		rs_split_hostport(text, false, host, sizeof(host), &port, err, sizeof(err));
+		rs_parse_endpoint(text, &n, &port);
+		(void)rs_valid_domain(text);
 	}
 	return 0;
 }
