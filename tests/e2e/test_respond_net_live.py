@@ -93,12 +93,17 @@ for line in sys.stdin:
         print("lost", flush=True)
 """
 
-PROBE = r"""
+# Runs in A for the whole test (python starts slowly on a loaded machine):
+# reads "ADDR PORT TIMEOUT" lines, answers "1" when a TCP connect succeeds.
+PROBER = r"""
 import socket, sys
-try:
-    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=float(sys.argv[3])).close()
-except OSError:
-    sys.exit(1)
+for line in sys.stdin:
+    addr, port, timeout = line.split()
+    try:
+        socket.create_connection((addr, int(port)), timeout=float(timeout)).close()
+        print(1, flush=True)
+    except OSError:
+        print(0, flush=True)
 """
 
 
@@ -111,8 +116,9 @@ def sh(*args, ns=None, check_rc=True, timeout=60, env=None):
 
 
 def reachable(addr, port, timeout=0.6):
-    return sh(sys.executable, "-c", PROBE, addr, str(port), str(timeout), ns=A,
-              check_rc=False).returncode == 0
+    prober.stdin.write(f"{addr} {port} {timeout}\n")
+    prober.stdin.flush()
+    return prober.stdout.readline().strip() == "1"
 
 
 def rasoat(*args, env=None):
@@ -191,6 +197,9 @@ DB = os.path.join(TMP, "rasoat.db")
 helpers = []
 try:
     setup()
+    prober = subprocess.Popen(["ip", "netns", "exec", A, sys.executable, "-c", PROBER],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    helpers.append(prober)
     for ns, ports in ((B, ("8081", "8082")), (A, ("2222",))):
         server = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", SERVER, *ports],
                                   stdout=subprocess.PIPE, text=True)
