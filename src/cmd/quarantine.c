@@ -88,11 +88,13 @@ static int list(rs_respond_session *s, const char *format)
 		printf("the quarantine in %s is empty\n", s->state_dir);
 	} else {
 		printf("%-34s  %-20s  %10s  %-8s  %s\n", "ID", "TIME", "SIZE", "RESTORED", "PATH");
-		json_array_foreach(images, i, image)
+		json_array_foreach(images, i, image) {
+			char *path = rs_respond_printable(field(image, "path"));
 			printf("%-34s  %-20s  %10lld  %-8s  %s\n", field(image, "id"), field(image, "time"),
 			       (long long)json_integer_value(json_object_get(image, "size")),
-			       json_is_true(json_object_get(image, "restored")) ? "yes" : "no",
-			       field(image, "path"));
+			       json_is_true(json_object_get(image, "restored")) ? "yes" : "no", path);
+			free(path);
+		}
 	}
 	json_decref(images);
 	return 0;

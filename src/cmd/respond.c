@@ -152,14 +152,21 @@ static void print_result_text(const rs_action_kind *kind, const json_t *target, 
 		printf("dry run %s: %s %s\n", res->id, kind->name, what);
 		size_t i;
 		json_t *line;
-		json_array_foreach(res->describe, i, line)
-			printf("  would %s\n", json_string_value(line));
+		json_array_foreach(res->describe, i, line) {
+			char *text = rs_respond_printable(json_string_value(line));
+			printf("  would %s\n", text);
+			free(text);
+		}
 		printf("  undo: %s\nnothing was changed; add --apply to act\n", kind->undo_text ? kind->undo_text : "-");
 	} else if (strcmp(res->state, "applied") == 0) {
 		printf("applied %s: %s %s\n", res->id, kind->name, what);
 		printf("  undo with `rasoat respond undo %s` (%s)\n", res->id, kind->undo_text ? kind->undo_text : "-");
+	} else if (strcmp(res->state, "refused") == 0) {
+		printf("refused: %s %s; nothing was changed\n", kind->name, what);
 	} else {
-		printf("%s %s: %s %s\n", res->state, *res->id ? res->id : "-", kind->name, what);
+		printf("%s %s: %s %s; %s\n", res->state, res->id, kind->name, what,
+		       json_is_true(json_object_get(res->line, "rolled_back")) ?
+		       "what it had done was rolled back" : "see the error below");
 	}
 	free(what);
 }
@@ -176,8 +183,8 @@ static int run_single(const action_args *a, const rs_action_kind *kind, const js
 		rs_json_print_line(stdout, res.line);
 	else if (strcmp(a->format, "text") == 0)
 		print_result_text(kind, target, &res);
-	if (rc < 0)
-		rs_error("%s %s: %s", kind->name, a->args[0], res.error);
+	if (rc < 0) /* the kind's and the driver's messages name the target */
+		rs_error("%s", res.error);
 	int status = rc == 0 ? 0 : strcmp(res.state, "failed") == 0 ? RS_EXIT_FAILED : RS_EXIT_ERROR;
 	rs_action_result_free(&res);
 	rs_respond_session_close(&s);

@@ -97,6 +97,7 @@ static void print_list_text(const rs_journal *j)
 	printf("%-34s  %-20s  %-8s  %-10s  %s\n", "ID", "TIME", "STATE", "ACTION", "TARGET");
 	size_t i;
 	json_t *id;
+	bool dry_runs = false;
 	json_array_foreach(ids, i, id) {
 		const json_t *line = rs_journal_latest(j, json_string_value(id));
 		char *target = rs_respond_target_text(json_object_get(line, "target"));
@@ -107,8 +108,10 @@ static void print_list_text(const rs_journal *j)
 		printf("%-34s  %-20s  %-8s  %-10s  %s\n", field(line, "id"), field(line, "time"), state,
 		       field(line, "action"), target);
 		free(target);
+		dry_runs |= json_is_true(json_object_get(line, "dry_run"));
 	}
-	printf("(* a dry run: nothing was changed)\n");
+	if (dry_runs)
+		printf("(* a dry run: nothing was changed)\n");
 }
 
 int rs_respond_list(int argc, char **argv)

@@ -138,10 +138,15 @@ static void print_plan_text(const json_t *plan, const char *token, const char *o
 		char *target = rs_respond_target_text(json_object_get(action, "target"));
 		const char *finding = json_string_value(json_object_get(action, "finding"));
 		const char *reason = json_string_value(json_object_get(action, "reason"));
-		printf("%4zu  %-10s  %s\n", i + 1, json_string_value(json_object_get(action, "action")), target);
+		char *name = rs_respond_printable(json_string_value(json_object_get(action, "action")));
+		char *why = rs_respond_printable(reason);
+		char *rule = rs_respond_printable(finding);
+		printf("%4zu  %-10s  %s\n", i + 1, name, target);
 		if (finding || reason)
-			printf("      %s%s%s\n", finding ? finding : "", finding && reason ? ": " : "",
-			       reason ? reason : "");
+			printf("      %s%s%s\n", rule, finding && reason ? ": " : "", why);
+		free(rule);
+		free(why);
+		free(name);
 		free(target);
 	}
 	printf("token: %s\n", token);
@@ -167,14 +172,12 @@ static int write_plan(const json_t *plan, const char *path)
 	return rc;
 }
 
-static int make_plan(const plan_args *a, rs_store *store, const rs_config *config)
+static int make_plan(const plan_args *a, rs_store *store)
 {
-	(void)config;
 	char id[33];
 	if (rs_store_resolve(store, a->scan ? a->scan : "last", id) < 0)
 		return RS_EXIT_ERROR;
-	rs_summary summary;
-	rs_summary_init(&summary);
+	rs_summary summary; /* rs_store_load_summary initialises it */
 	json_t *findings = NULL;
 	int rc = RS_EXIT_ERROR;
 	rs_host host;
@@ -218,22 +221,18 @@ int rs_respond_plan(int argc, char **argv)
 	}
 	if (rs_respond_check_format("respond plan", a.format, formats) < 0)
 		return RS_EXIT_ERROR;
-	rs_config config;
-	rs_config_init(&config);
-	const char *file = a.setup.config_file ? a.setup.config_file : RS_DEFAULT_CONFIG;
-	rs_store *store = NULL;
-	rc = RS_EXIT_ERROR;
-	if (rs_config_load(&config, file, a.setup.config_file != NULL) == 0) {
-		if (a.setup.db)
-			rs_config_set_db(&config, a.setup.db);
-		if (access(config.db_path, F_OK) < 0)
-			rs_error("%s: no scan database here; run `rasoat scan` first, or give --db PATH",
-				 config.db_path);
-		else if (rs_store_open(config.db_path, &store) == 0)
-			rc = make_plan(&a, store, &config);
-	}
-	rs_store_close(store);
-	rs_config_free(&config);
+	/* a session (with its crash recovery) over the live root; the plan's
+	 * own root is the scan's or --root */
+	rs_respond_setup setup = a.setup;
+	setup.root = NULL;
+	rs_respond_session s;
+	if (rs_respond_session_open(&s, &setup) < 0)
+		return RS_EXIT_ERROR;
+	if (s.store)
+		rc = make_plan(&a, s.store);
+	else
+		rc = RS_EXIT_ERROR;
+	rs_respond_session_close(&s);
 	return fflush(stdout) == 0 ? rc : RS_EXIT_ERROR;
 }
 
@@ -324,9 +323,13 @@ static void print_apply_result(const plan_args *a, size_t i, const char *name, c
 		return;
 	}
 	char *what = rs_respond_target_text(target);
-	printf("%4zu  %-8s  %-34s  %-10s  %s\n", i + 1, res->state, *res->id ? res->id : "-", name, what);
+	char *action = rs_respond_printable(name);
+	char *error = rs_respond_printable(res->error);
+	printf("%4zu  %-8s  %-34s  %-10s  %s\n", i + 1, res->state, *res->id ? res->id : "-", action, what);
 	if (strcmp(res->state, "applied") != 0)
-		printf("      %s\n", res->error);
+		printf("      %s\n", error);
+	free(error);
+	free(action);
 	free(what);
 }
 

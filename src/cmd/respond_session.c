@@ -39,6 +39,26 @@ void rs_respond_operator(char *buf, size_t size)
 		snprintf(buf, size, "uid %u", (unsigned)geteuid());
 }
 
+/* Appends S with control bytes written as \xNN, so a file name cannot
+ * move the cursor or forge lines on the operator's terminal. */
+static void append_printable(rs_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			rs_buf_printf(b, "\\x%02x", *p);
+		else
+			rs_buf_append(b, (const char *)p, 1);
+	}
+}
+
+char *rs_respond_printable(const char *s)
+{
+	rs_buf b;
+	rs_buf_init(&b);
+	append_printable(&b, s ? s : "");
+	return rs_buf_take(&b);
+}
+
 char *rs_respond_target_text(const json_t *target)
 {
 	rs_buf b;
@@ -49,7 +69,8 @@ char *rs_respond_target_text(const json_t *target)
 		if (b.len)
 			rs_buf_puts(&b, " ");
 		if (json_is_string(value)) {
-			rs_buf_printf(&b, "%s=%s", key, json_string_value(value));
+			rs_buf_printf(&b, "%s=", key);
+			append_printable(&b, json_string_value(value));
 		} else {
 			char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
 			rs_buf_printf(&b, "%s=%s", key, text ? text : "?");
@@ -127,8 +148,12 @@ int rs_respond_session_open(rs_respond_session *s, const rs_respond_setup *setup
 	s->driver = (rs_driver){ .ctx = &s->ctx, .journal = s->journal, .store = s->store };
 	/* a recovery that fails leaves its action for the next start; the
 	 * command itself goes on (the error was printed) */
-	if (setup->recover)
+	if (setup->recover) {
 		rs_driver_recover(&s->driver);
+		if (rs_driver_sync_store(&s->driver) < 0)
+			rs_warn("%s: the actions table may lack some journaled actions; the journal %s "
+				"has them all", s->config.db_path, rs_journal_path(s->journal));
+	}
 	return 0;
 }
 

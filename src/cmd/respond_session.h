@@ -55,7 +55,10 @@ char *rs_respond_state_dir(const char *db_path);
 /* The login name of whoever runs rasoat (the sudo user when under sudo). */
 void rs_respond_operator(char *buf, size_t size);
 
-/* A short text for a target object: "path=/tmp/x", "pid=1234 tree=true". Caller frees. */
+/* S with control bytes written as \xNN, for a terminal. Caller frees. */
+char *rs_respond_printable(const char *s);
+
+/* A short text for a target object (strings as rs_respond_printable): "path=/tmp/x", "pid=1234 tree=true". Caller frees. */
 char *rs_respond_target_text(const json_t *target);
 
 /* Checks --format: one of ALLOWED (NULL-terminated). -1 after an error. */

@@ -120,15 +120,21 @@ static json_t *next_line(const json_t *line, const char *state)
 	return next;
 }
 
+/* Whether LINE is one the store records: a final state, not "planned" nor
+ * the "applied" that marks an undo in progress. */
+static bool recorded_in_store(const json_t *line)
+{
+	const char *state = json_string_value(json_object_get(line, "state"));
+	return state && strcmp(state, "planned") != 0 && !json_is_true(json_object_get(line, "undoing"));
+}
+
 /* Appends LINE to the journal and, when it is a final state (not
  * "planned", not the "applied" that marks an undo in progress), to the
  * store. Returns 0 or -1 with ERR. */
 static int write_line(rs_driver *d, json_t *line, char *err, size_t errsize)
 {
 	int rc = rs_journal_append(d->journal, line, err, errsize);
-	const char *state = json_string_value(json_object_get(line, "state"));
-	bool transient = !strcmp(state, "planned") || json_is_true(json_object_get(line, "undoing"));
-	if (rc == 0 && d->store && !transient && rs_store_record_action(d->store, line) < 0)
+	if (rc == 0 && d->store && recorded_in_store(line) && rs_store_record_action(d->store, line) < 0)
 		rs_warn("action %s is journaled in %s but could not be recorded in the scan database",
 			json_string_value(json_object_get(line, "id")), rs_journal_path(d->journal));
 	return rc;
@@ -402,4 +408,24 @@ int rs_driver_recover(rs_driver *d)
 	}
 	json_decref(ids);
 	return failed ? -1 : recovered;
+}
+
+int rs_driver_sync_store(rs_driver *d)
+{
+	if (!d->store)
+		return 0;
+	int added = 0;
+	size_t i;
+	json_t *line;
+	json_array_foreach((json_t *)rs_journal_lines(d->journal), i, line) {
+		if (!json_is_object(line) || !recorded_in_store(line))
+			continue;
+		int have = rs_store_action_recorded(d->store, json_string_value(json_object_get(line, "id")),
+						    json_string_value(json_object_get(line, "state")),
+						    json_string_value(json_object_get(line, "time")));
+		if (have < 0 || (have == 0 && rs_store_record_action(d->store, line) < 0))
+			return -1;
+		added += have == 0;
+	}
+	return added;
 }

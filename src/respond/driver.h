@@ -72,6 +72,11 @@ int rs_driver_undo(rs_driver *d, const char *id, char *msg, size_t msgsize);
  * recovered, or -1 when one could not be (it is retried at the next start). */
 int rs_driver_recover(rs_driver *d);
 
+/* Records in the store every final journal line it lacks (a crash between
+ * the journal write and the store's, or a store that could not be opened
+ * then). Returns how many it added, or -1 after an error. */
+int rs_driver_sync_store(rs_driver *d);
+
 /* The kind called NAME among d's kinds, or NULL. */
 const rs_action_kind *rs_driver_kind(const rs_driver *d, const char *name);
 

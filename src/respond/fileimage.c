@@ -100,11 +100,11 @@ static int write_all(int fd, const unsigned char *buf, size_t n, off_t off)
 
 /* Reads [OFF, OFF+LEN) of FD, hashes it and, when OUT >= 0, writes it at
  * the same offset of OUT. A short file fails with ESTALE (it changed). */
-static int pass_range(int fd, int out, unsigned char *buf, unsigned long long off, unsigned long long len,
-		      EVP_MD_CTX *ctx)
+static int pass_range(int fd, int out, unsigned char *buf, size_t bufsize, unsigned long long off,
+		      unsigned long long len, EVP_MD_CTX *ctx)
 {
 	while (len > 0) {
-		size_t want = len > CHUNK ? CHUNK : (size_t)len;
+		size_t want = len > bufsize ? bufsize : (size_t)len;
 		ssize_t got = pread(fd, buf, want, (off_t)off);
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -128,7 +128,9 @@ static int pass_range(int fd, int out, unsigned char *buf, unsigned long long of
 static int sparse_pass(int fd, unsigned long long size, int out, rs_qentry *e, char hex[65])
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char *buf = rs_malloc(CHUNK);
+	/* small files (most) get a small buffer */
+	size_t bufsize = size < CHUNK ? (size_t)size + 1 : CHUNK;
+	unsigned char *buf = rs_malloc(bufsize);
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	unsigned long long off = 0;
 	int rc = 0;
@@ -150,7 +152,7 @@ static int sparse_pass(int fd, unsigned long long size, int out, rs_qentry *e, c
 			hole = size;
 		if (e && e->n_extents + 1 >= RS_Q_MAX_EXTENTS)
 			hole = size; /* too fragmented: the rest is one range */
-		if (pass_range(fd, out, buf, data, hole - data, ctx) < 0) {
+		if (pass_range(fd, out, buf, bufsize, data, hole - data, ctx) < 0) {
 			rc = -1;
 			break;
 		}

@@ -28,12 +28,13 @@
 
 static int copy_extents(int out, int data_fd, const rs_qentry *e)
 {
-	unsigned char *buf = rs_malloc(CHUNK);
+	size_t bufsize = e->size < CHUNK ? (size_t)e->size + 1 : CHUNK;
+	unsigned char *buf = rs_malloc(bufsize);
 	int rc = 0;
 	for (size_t i = 0; i < e->n_extents && rc == 0; i++) {
 		unsigned long long off = e->extents[i].off, len = e->extents[i].len;
 		while (len > 0) {
-			size_t want = len > CHUNK ? CHUNK : (size_t)len;
+			size_t want = len > bufsize ? bufsize : (size_t)len;
 			ssize_t got = pread(data_fd, buf, want, (off_t)off);
 			if (got < 0 && errno == EINTR)
 				continue;

@@ -62,7 +62,9 @@ static int open_file(int dfd, const char *path, char *err, size_t errsize)
 	int fd = openat(dfd, RS_JOURNAL_FILE, flags);
 	if (fd < 0 && errno == ENOENT) {
 		fd = openat(dfd, RS_JOURNAL_FILE, flags | O_CREAT | O_EXCL, 0600);
-		if (fd >= 0 && fsync(dfd) < 0) {
+		if (fd < 0 && errno == EEXIST) /* another rasoat created it just now */
+			fd = openat(dfd, RS_JOURNAL_FILE, flags);
+		else if (fd >= 0 && fsync(dfd) < 0) {
 			snprintf(err, errsize, "%s: cannot sync its directory: %s", path, strerror(errno));
 			close(fd);
 			return -1;
@@ -253,6 +255,24 @@ const json_t *rs_journal_latest_in_state(const rs_journal *j, const char *id, co
 			return line;
 	}
 	return NULL;
+}
+
+const json_t *rs_journal_lines(const rs_journal *j)
+{
+	return j->lines;
+}
+
+json_t *rs_journal_history(const rs_journal *j, const char *id)
+{
+	json_t *history = json_array();
+	size_t i;
+	json_t *line;
+	json_array_foreach(j->lines, i, line) {
+		const char *line_id = json_string_value(json_object_get(line, "id"));
+		if (line_id && strcmp(line_id, id) == 0)
+			json_array_append(history, line);
+	}
+	return history;
 }
 
 static bool is_regular(int fd)

@@ -74,6 +74,12 @@ const json_t *rs_journal_latest(const rs_journal *j, const char *id);
 /* The latest line of action ID whose state is STATE (borrowed), or NULL. */
 const json_t *rs_journal_latest_in_state(const rs_journal *j, const char *id, const char *state);
 
+/* Every line, oldest first (borrowed array; JSON null for a bad line). */
+const json_t *rs_journal_lines(const rs_journal *j);
+
+/* Every line of action ID, oldest first: a new array (empty when unknown). */
+json_t *rs_journal_history(const rs_journal *j, const char *id);
+
 /* Reads STATE_DIR's journal without changing or locking it exclusively and
  * checks it as rs_journal_parse does, a torn tail counting as bad. Fills
  * *LINES with the number of lines and *BAD_LINE (0 when everything holds)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 const rs_action_kind *const rs_action_kinds[] = {
+	&rs_kind_quarantine,
 	&rs_kind_block,
 	&rs_kind_isolate,
 	NULL,

@@ -85,6 +85,7 @@ typedef struct rs_qmanifest {
 /* The state a restore or removal leaves (status.json). */
 typedef struct rs_qstatus {
 	bool restored;
+	bool removed;            /* rs_quarantine_remove_original went (or was about to go) ahead */
 	bool has_restored_as;
 	unsigned long long restored_dev, restored_ino;
 } rs_qstatus;
@@ -142,6 +143,12 @@ int rs_qmanifest_parse(const char *text, size_t len, rs_qmanifest *m, char *err,
 /* A JSON string for the bytes S when they are UTF-8 under KEY, else their
  * base64 under KEY_b64, set into OBJ. */
 void rs_qjson_set_bytes(json_t *obj, const char *key, const char *s, size_t len);
+/* Strict base64 (padded, no whitespace) to bytes (NUL-terminated, may
+ * hold NULs); NULL when invalid. */
+unsigned char *rs_qb64_decode(const char *s, size_t len, size_t *out_len);
+/* The NUL-free bytes under KEY (UTF-8) or KEY_b64, at most MAX; NULL when
+ * absent or malformed. The caller frees them. */
+char *rs_qjson_get_bytes(const json_t *o, const char *key, size_t max);
 /* The type's name in the manifest ("file", "symlink", ...). */
 const char *rs_qtype_name(rs_qtype t);
 

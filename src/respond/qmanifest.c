@@ -190,8 +190,7 @@ static int b64_value(char c)
 	return -1;
 }
 
-/* Strict base64 (padded, no whitespace); NULL when invalid. */
-static unsigned char *b64_decode(const char *s, size_t len, size_t *out_len)
+unsigned char *rs_qb64_decode(const char *s, size_t len, size_t *out_len)
 {
 	if (len % 4 != 0)
 		return NULL;
@@ -236,7 +235,7 @@ static char *get_bytes(parser *p, const json_t *o, const char *key, size_t max, 
 		len = json_string_length(s);
 		out = rs_strndup(json_string_value(s), len);
 	} else if (b) {
-		if (!json_is_string(b) || !(out = (char *)b64_decode(json_string_value(b), json_string_length(b), &len))) {
+		if (!json_is_string(b) || !(out = (char *)rs_qb64_decode(json_string_value(b), json_string_length(b), &len))) {
 			fail(p, "\"%s\" is not valid base64", k64);
 			return NULL;
 		}
@@ -253,6 +252,13 @@ static char *get_bytes(parser *p, const json_t *o, const char *key, size_t max, 
 	if (len_out)
 		*len_out = len;
 	return out;
+}
+
+char *rs_qjson_get_bytes(const json_t *o, const char *key, size_t max)
+{
+	char err[8];
+	parser p = { err, sizeof(err), false };
+	return get_bytes(&p, o, key, max, false, NULL);
 }
 
 static int get_u64(parser *p, const json_t *o, const char *key, unsigned long long max, unsigned long long *out)
@@ -312,7 +318,7 @@ static int parse_xattrs(parser *p, const json_t *arr, rs_qentry *e, size_t idx)
 		const json_t *v = json_object_get(x, "value_b64");
 		size_t len = 0;
 		unsigned char *value = json_is_string(v) ?
-					       b64_decode(json_string_value(v), json_string_length(v), &len) : NULL;
+					       rs_qb64_decode(json_string_value(v), json_string_length(v), &len) : NULL;
 		e->xattrs[i].name = name;
 		e->n_xattrs = i + 1;
 		if (!*name || !value || len > RS_Q_MAX_XATTR_VALUE) {
@@ -396,7 +402,7 @@ static int parse_file(parser *p, const json_t *o, rs_qmanifest *m, rs_qentry *e,
 		e->link = (long)json_integer_value(link);
 		return 0;
 	}
-	unsigned long long data;
+	unsigned long long data = 0;
 	if (get_u64(p, o, "data", RS_Q_MAX_ENTRIES, &data) < 0)
 		return -1;
 	e->data = (long)data;
@@ -435,7 +441,7 @@ static int parse_entry(parser *p, const json_t *o, rs_qmanifest *m, size_t idx)
 				return fail(p, "entry %zu: deeper than %d", idx, RS_Q_MAX_DEPTH);
 		e->rel = *dir->rel ? rs_sprintf("%s/%s", dir->rel, e->name) : rs_strdup(e->name);
 	}
-	unsigned long long u;
+	unsigned long long u = 0;
 	if (parse_type(p, o, e, idx) < 0 || parse_mode(p, o, e, idx) < 0 ||
 	    get_u64(p, o, "uid", 0xffffffffull, &e->uid) < 0 || get_u64(p, o, "gid", 0xffffffffull, &e->gid) < 0 ||
 	    get_ts(p, o, "atime", &e->atime) < 0 || get_ts(p, o, "mtime", &e->mtime) < 0 ||

@@ -48,6 +48,19 @@ bool rs_quarantine_unchanged(rs_quarantine *q, const rs_host *host, const char *
 	return ok;
 }
 
+/* Written before the first unlink, so that an undo after a crash knows the
+ * original may be (partly) gone. */
+static int mark_removed(const rs_quarantine *q, const char *id)
+{
+	rs_qstatus st;
+	rs_qstatus_read(q, id, &st);
+	if (st.removed && !st.restored)
+		return 0;
+	st.removed = true;
+	st.restored = false;
+	return rs_qstatus_write(q, id, &st);
+}
+
 int rs_quarantine_remove_original(rs_quarantine *q, const rs_host *host, const char *id, char *err,
 				  size_t errsize)
 {
@@ -71,12 +84,14 @@ int rs_quarantine_remove_original(rs_quarantine *q, const rs_host *host, const c
 	} else if (!rs_qtree_only_image(dirfd, name, &m, bad, sizeof(bad))) {
 		snprintf(err, errsize, "%s: %s under it is new or changed since image %s was taken; "
 			 "nothing was removed; take a new image and retry", m.path, bad, id);
+	} else if (mark_removed(q, id) < 0) {
+		snprintf(err, errsize, "%s: cannot record the removal in the quarantine store %s: %s; nothing was removed",
+			 m.path, q->dir, strerror(errno));
 	} else if (rs_qremove_tree(dirfd, name, 0) < 0) {
 		snprintf(err, errsize, "%s: cannot remove it: %s; the image %s is kept, restore it with "
 			 "`rasoat quarantine restore %s` if part of it went", m.path, strerror(errno), id, id);
 	} else {
-		rc = 0;
-		fsync(dirfd);
+		rc = 0; /* not fsynced: a removal lost to a power cut leaves the original, which undo accepts */
 	}
 	close(dirfd);
 	rs_qmanifest_free(&m);

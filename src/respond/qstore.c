@@ -195,6 +195,7 @@ void rs_qstatus_read(const rs_quarantine *q, const char *id, rs_qstatus *st)
 	json_t *o = json_loadb(text, len, 0, NULL);
 	free(text);
 	st->restored = json_is_true(json_object_get(o, "restored"));
+	st->removed = json_is_true(json_object_get(o, "removed"));
 	const json_t *as = json_object_get(o, "restored_as");
 	const json_t *dev = json_object_get(as, "dev"), *ino = json_object_get(as, "ino");
 	if (json_is_integer(dev) && json_is_integer(ino)) {
@@ -216,6 +217,7 @@ int rs_qstatus_write(const rs_quarantine *q, const char *id, const rs_qstatus *s
 		return -1;
 	json_t *o = json_object();
 	json_object_set_new(o, "restored", json_boolean(st->restored));
+	json_object_set_new(o, "removed", json_boolean(st->removed));
 	if (st->has_restored_as)
 		json_object_set_new(o, "restored_as", json_pack("{s:I,s:I}", "dev", (json_int_t)st->restored_dev,
 								"ino", (json_int_t)st->restored_ino));

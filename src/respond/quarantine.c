@@ -210,9 +210,11 @@ static void now_precise(char *buf, size_t size)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
 	gmtime_r(&ts.tv_sec, &tm);
-	char base[32];
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%06ldZ", base, ts.tv_nsec / 1000);
+	char base[20];
+	if (strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		base[0] = '\0';
+	unsigned micro = (unsigned)(ts.tv_nsec / 1000) % 1000000u;
+	snprintf(buf, size, "%.19s.%06uZ", base, micro);
 }
 
 /* Writes the manifest into the (new) image directory IMG; no status file

@@ -38,6 +38,22 @@ int rs_store_record_action(rs_store *store, const json_t *line)
 	return rc;
 }
 
+int rs_store_action_recorded(rs_store *store, const char *id, const char *state, const char *time)
+{
+	sqlite3_stmt *stmt = rs_store_prepare(store,
+		"SELECT 1 FROM actions WHERE id = ? AND state = ? AND time IS ? LIMIT 1");
+	if (!stmt)
+		return -1;
+	rs_store_bind_text(stmt, 1, id);
+	rs_store_bind_text(stmt, 2, state);
+	rs_store_bind_text(stmt, 3, time);
+	int rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		rs_error("%s: cannot read the recorded actions: %s", store->path, sqlite3_errmsg(store->db));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 json_t *rs_store_load_actions(rs_store *store, const char *scan)
 {
 	sqlite3_stmt *stmt = rs_store_prepare(store,

@@ -15,6 +15,10 @@
 /* Records LINE (a journal action line). Returns 0, or -1 after an error. */
 int rs_store_record_action(rs_store *store, const json_t *line);
 
+/* 1 when the line of action ID in STATE written at TIME is recorded, 0 when
+ * not, -1 after an error. */
+int rs_store_action_recorded(rs_store *store, const char *id, const char *state, const char *time);
+
 /* The recorded lines, oldest first: of scan SCAN, or every one when SCAN is
  * NULL. A new array, or NULL after an error. */
 json_t *rs_store_load_actions(rs_store *store, const char *scan);

@@ -344,20 +344,21 @@ static int mkdir_open(int at, const char *name, mode_t mode)
 	return fd;
 }
 
-static void make_sparse(int dirfd, const char *name)
+/* SIZE bytes apparent, two small data ranges. */
+static void make_sparse(int dirfd, const char *name, long long size)
 {
 	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	assert_true(fd >= 0);
-	assert_int_equal(ftruncate(fd, 1LL << 30), 0);
+	assert_int_equal(ftruncate(fd, size), 0);
 	assert_int_equal(pwrite(fd, "head", 4, 0), 4);
-	assert_int_equal(pwrite(fd, "middle", 6, 512LL << 20), 6);
+	assert_int_equal(pwrite(fd, "middle", 6, size / 2 + 3), 6);
 	close(fd);
 	set_times(dirfd, name);
 }
 
 /* Builds the tree under DIR: 10 directories of entries, a sticky one,
  * two subtrees to image whole, a sparse file, +i and +a files. */
-static void build_tree(gen *g, const char *dir, bool odd_names)
+static void build_tree(gen *g, const char *dir, bool odd_names, long long sparse_size)
 {
 	int top = open(dir, O_RDONLY | O_DIRECTORY);
 	assert_true(top >= 0);
@@ -393,7 +394,7 @@ static void build_tree(gen *g, const char *dir, bool odd_names)
 		close(tfd);
 		set_times(top, name);
 	}
-	make_sparse(top, "sparse");
+	make_sparse(top, "sparse", sparse_size);
 	g->entries++;
 	if (g->flags) {
 		write_file(top, "immutable", 300, 04755, 0, 0);
@@ -487,8 +488,10 @@ static void test_tree_roundtrip(void **state)
 		printf("NOTE: chattr +i/+a unsupported on %s; those files are left out there\n", !ga.flags ? a : b);
 	if (!ga.selinux || !gb.selinux)
 		printf("NOTE: security.selinux cannot be set on %s; labels are left out there\n", !ga.selinux ? a : b);
-	build_tree(&ga, a, true);
-	build_tree(&gb, b, true);
+	/* 1 GiB apparent on disk; less on the tmpfs, where every pass of the
+	 * test would hash its zeros again */
+	build_tree(&ga, a, true, 1LL << 30);
+	build_tree(&gb, b, true, 64LL << 20);
 	printf("generated %d entries (%d on %s, %d on the tmpfs)\n", ga.entries + gb.entries, ga.entries, a, gb.entries);
 	assert_true(ga.entries + gb.entries >= 1000);
 
@@ -506,11 +509,13 @@ static void test_tree_roundtrip(void **state)
 	collect_targets(root, "/disk", &targets);
 	collect_targets(root, "/mem", &targets);
 	char (*ids)[40] = rs_calloc(targets.len, 40);
+	long long t0 = rs_monotonic_ms();
 	for (size_t i = 0; i < targets.len; i++) {
 		const char *p = *(char **)rs_vec_at(&targets, i);
 		if (rs_quarantine_snapshot(q, &host, p, ids[i], NULL, err, sizeof(err)) != 0)
 			fail_msg("snapshot %s: %s", p, err);
 	}
+	printf("phase snapshot %lld ms\n", rs_monotonic_ms() - t0);
 	/* taking the images changed nothing */
 	char **mid = tree_lines(root, &n_after);
 	assert_same_tree(before, n_before, mid, n_after);
@@ -524,11 +529,13 @@ static void test_tree_roundtrip(void **state)
 		struct stat st;
 		assert_int_not_equal(rs_host_lstat(&host, p, &st), 0);
 	}
+	printf("phase remove %lld ms\n", rs_monotonic_ms() - t0);
 	for (size_t i = targets.len; i-- > 0;) {
 		const char *p = *(char **)rs_vec_at(&targets, i);
 		if (rs_quarantine_restore(q, &host, ids[i], err, sizeof(err)) != 0)
 			fail_msg("restore %s: %s", p, err);
 	}
+	printf("phase restore %lld ms\n", rs_monotonic_ms() - t0);
 	char **after = tree_lines(root, &n_after);
 	assert_same_tree(before, n_before, after, n_after);
 	printf("tree hash equal over %zu entries after %zu images were removed and restored\n", n_after, targets.len);
@@ -545,12 +552,17 @@ static void test_tree_roundtrip(void **state)
 	struct stat st1, st2;
 	char *probe = rs_sprintf("%s/d00/f00-00", a);
 	assert_int_equal(lstat(probe, &st1), 0);
-	for (size_t i = 0; i < targets.len; i++)
-		assert_int_equal(rs_quarantine_restore(q, &host, ids[i], err, sizeof(err)), 0);
+	/* (every fifth image and every tree and sparse file: the others are alike) */
+	for (size_t i = 0; i < targets.len; i++) {
+		const char *p = *(char **)rs_vec_at(&targets, i);
+		if (i % 5 == 0 || strstr(p, "/tree") || strstr(p, "sparse"))
+			assert_int_equal(rs_quarantine_restore(q, &host, ids[i], err, sizeof(err)), 0);
+	}
 	assert_int_equal(lstat(probe, &st2), 0);
 	assert_int_equal(st1.st_ino, st2.st_ino);
 	assert_true(st1.st_ctim.tv_sec == st2.st_ctim.tv_sec && st1.st_ctim.tv_nsec == st2.st_ctim.tv_nsec);
 	free(probe);
+	printf("phase restore again %lld ms\n", rs_monotonic_ms() - t0);
 	char **again = tree_lines(root, &n_after);
 	assert_same_tree(before, n_before, again, n_after);
 	free_lines(again, n_after);
@@ -586,9 +598,286 @@ static void test_tree_roundtrip(void **state)
 	free(tmp);
 }
 
+
+/* ---- single entries: unchanged(), restore over a changed file, leftovers ---- */
+
+typedef struct small {
+	char *tmp, *root, *state;
+	rs_host host;
+	rs_quarantine *q;
+} small;
+
+static void small_init(small *s)
+{
+	s->tmp = rs_test_tmpdir();
+	s->root = rs_sprintf("%s/host", s->tmp);
+	s->state = rs_sprintf("%s/state", s->tmp);
+	rs_test_mkdir(s->root, "srv/www");
+	assert_int_equal(rs_host_init(&s->host, s->root, ""), 0);
+	char err[1024];
+	assert_int_equal(rs_quarantine_open(s->state, &s->q, err, sizeof(err)), 0);
+}
+
+static void small_free(small *s)
+{
+	rs_quarantine_close(s->q);
+	rs_host_free(&s->host);
+	int fd = open(s->tmp, O_RDONLY | O_DIRECTORY);
+	rs_qremove_tree(fd, "host", 0);
+	close(fd);
+	rs_test_rmrf(s->tmp);
+	free(s->tmp);
+	free(s->root);
+	free(s->state);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return rs_strdup(buf);
+}
+
+static void test_unchanged_and_replaced(void **state)
+{
+	(void)state;
+	small s;
+	small_init(&s);
+	rs_test_write(s.root, "srv/www/up.php", "<?php system($_GET['c']); ?>");
+	char id[40], err[1024];
+	json_t *meta = NULL;
+	assert_int_equal(rs_quarantine_snapshot(s.q, &s.host, "/srv/www/up.php", id, &meta, err, sizeof(err)), 0);
+	assert_true(rs_qid_valid(id));
+	assert_string_equal(json_string_value(json_object_get(meta, "id")), id);
+	json_decref(meta);
+	assert_true(rs_quarantine_unchanged(s.q, &s.host, id));
+
+	/* replaced by another file at the same name: not the imaged entry */
+	char *p = rs_sprintf("%s/srv/www/up.php", s.root);
+	char *p2 = rs_sprintf("%s/srv/www/.new", s.root);
+	rs_test_write(s.root, "srv/www/.new", "<?php echo 'new'; ?>");
+	assert_int_equal(rename(p2, p), 0);
+	assert_false(rs_quarantine_unchanged(s.q, &s.host, id));
+	/* and removal refuses it, naming the path and the image */
+	assert_int_equal(rs_quarantine_remove_original(s.q, &s.host, id, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "changed since image"));
+	char *now = slurp(p);
+	assert_string_equal(now, "<?php echo 'new'; ?>");
+	free(now);
+
+	/* restore puts the image back over the changed file, byte-exact */
+	assert_int_equal(rs_quarantine_restore(s.q, &s.host, id, err, sizeof(err)), 0);
+	now = slurp(p);
+	assert_string_equal(now, "<?php system($_GET['c']); ?>");
+	free(now);
+
+	/* a leftover of an interrupted restore is cleaned away */
+	char *left = rs_sprintf("srv/www/.rasoat-restore-%s", id);
+	rs_test_write(s.root, left, "half");
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(rs_quarantine_restore(s.q, &s.host, id, err, sizeof(err)), 0);
+	char *leftpath = rs_sprintf("%s/%s", s.root, left);
+	struct stat st;
+	assert_int_not_equal(lstat(leftpath, &st), 0);
+	assert_int_equal(lstat(p, &st), 0);
+	free(leftpath);
+	free(left);
+
+	/* unknown and malformed ids */
+	assert_int_equal(rs_quarantine_restore(s.q, &s.host, "q-00000000000000000000000000000000", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot read the image's manifest"));
+	assert_int_equal(rs_quarantine_restore(s.q, &s.host, "../../etc", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a quarantine id"));
+	assert_false(rs_quarantine_unchanged(s.q, &s.host, "x"));
+
+	/* the list line */
+	assert_int_equal(rs_quarantine_set_restored(s.q, id, false), 0);
+	json_t *list = rs_quarantine_list(s.q);
+	assert_int_equal(json_array_size(list), 1);
+	json_t *line = json_array_get(list, 0);
+	assert_string_equal(json_string_value(json_object_get(line, "path")), "/srv/www/up.php");
+	assert_int_equal(json_integer_value(json_object_get(line, "size")), 28);
+	assert_int_equal(strlen(json_string_value(json_object_get(line, "sha256"))), 64);
+	assert_false(json_is_true(json_object_get(line, "restored")));
+	json_decref(list);
+
+	/* the store is root-only and its data defanged */
+	char *qdir = rs_sprintf("%s/quarantine", s.state);
+	assert_int_equal(stat(qdir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	char *data = rs_sprintf("%s/%s/data/0", qdir, id);
+	assert_int_equal(stat(data, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0400);
+	free(data);
+	free(qdir);
+	free(p);
+	free(p2);
+	small_free(&s);
+}
+
+static void test_corrupt_store_is_reported(void **state)
+{
+	(void)state;
+	small s;
+	small_init(&s);
+	rs_test_write(s.root, "srv/www/x", "payload");
+	char id[40], err[1024];
+	assert_int_equal(rs_quarantine_snapshot(s.q, &s.host, "/srv/www/x", id, NULL, err, sizeof(err)), 0);
+	/* a damaged data file: the re-hash refuses the restore */
+	char *data = rs_sprintf("%s/quarantine/%s/data/0", s.state, id);
+	FILE *f = fopen(data, "w");
+	assert_non_null(f);
+	fputs("PAYLOAD", f);
+	fclose(f);
+	char *p = rs_sprintf("%s/srv/www/x", s.root);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(rs_quarantine_restore(s.q, &s.host, id, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "do not hash to the recorded SHA-256"));
+	struct stat st;
+	assert_int_not_equal(lstat(p, &st), 0); /* nothing half-restored left at the path */
+	/* a manifest that is not one */
+	char *man = rs_sprintf("%s/quarantine/%s/manifest.json", s.state, id);
+	assert_int_equal(chmod(man, 0600), 0);
+	f = fopen(man, "w");
+	assert_non_null(f);
+	fputs("{\"version\":1,", f);
+	fclose(f);
+	assert_int_equal(rs_quarantine_restore(s.q, &s.host, id, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "manifest.json: malformed quarantine manifest"));
+	free(man);
+	free(p);
+	free(data);
+	small_free(&s);
+}
+
+/* ---- the manifest reader ---- */
+
+static const char *good_entry(void)
+{
+	return "{\"name\":\"\",\"type\":\"file\",\"mode\":\"4755\",\"uid\":0,\"gid\":0,\"atime\":[1,2],\"mtime\":[3,4],"
+	       "\"ctime\":[5,6],\"dev\":1,\"ino\":2,\"nlink\":1,\"size\":4,"
+	       "\"sha256\":\"88d4266fd4e6338d13b845fcf289579d209c897823b9217da3e161936f031589\",\"data\":0,"
+	       "\"extents\":[[0,4]],\"xattrs\":[{\"name\":\"user.a\",\"value_b64\":\"aGk=\"}]}";
+}
+
+static char *manifest_with(const char *head, const char *entries)
+{
+	return rs_sprintf("{\"version\":1,\"id\":\"q-0123456789abcdef0123456789abcdef\",\"time\":\"t\",%s"
+			  "\"entries\":[%s]}", head, entries);
+}
+
+static void expect_refused(const char *text, const char *needle)
+{
+	rs_qmanifest m;
+	char err[512];
+	err[0] = '\0';
+	if (rs_qmanifest_parse(text, strlen(text), &m, err, sizeof(err)) == 0) {
+		rs_qmanifest_free(&m);
+		fail_msg("accepted: %s", text);
+	}
+	if (!strstr(err, needle))
+		fail_msg("error \"%s\" does not say \"%s\"", err, needle);
+	assert_non_null(strstr(err, "quarantine manifest"));
+}
+
+static void test_manifest_parser(void **state)
+{
+	(void)state;
+	char *ok = manifest_with("\"path\":\"/tmp/x\",", good_entry());
+	rs_qmanifest m;
+	char err[512];
+	assert_int_equal(rs_qmanifest_parse(ok, strlen(ok), &m, err, sizeof(err)), 0);
+	assert_int_equal(m.entries[0].mode, 04755);
+	assert_int_equal(m.entries[0].n_xattrs, 1);
+	assert_int_equal(m.entries[0].xattrs[0].len, 2);
+	assert_int_equal(m.entries[0].mtime.tv_nsec, 4);
+	rs_qmanifest_free(&m);
+	free(ok);
+
+	/* a path that is not UTF-8 travels as base64, newline and all */
+	ok = manifest_with("\"path_b64\":\"L3RtcC//Cng=\",", good_entry());
+	assert_int_equal(rs_qmanifest_parse(ok, strlen(ok), &m, err, sizeof(err)), 0);
+	assert_string_equal(m.path, "/tmp/\xff\nx");
+	json_t *j = rs_qmanifest_to_json(&m);
+	assert_string_equal(json_string_value(json_object_get(j, "path_b64")), "L3RtcC//Cng=");
+	json_decref(j);
+	rs_qmanifest_free(&m);
+	free(ok);
+
+	expect_refused("not json", "not JSON");
+	expect_refused("[1]", "not a JSON object");
+	char *t;
+	t = manifest_with("", good_entry());
+	expect_refused(t, "\"path\" is missing");
+	free(t);
+	t = manifest_with("\"path\":\"relative\",", good_entry());
+	expect_refused(t, "absolute");
+	free(t);
+	t = manifest_with("\"path_b64\":\"L3R*\",", good_entry());
+	expect_refused(t, "base64");
+	free(t);
+	t = manifest_with("\"path_b64\":\"L3QAeA==\",", good_entry()); /* "/t\0x" */
+	expect_refused(t, "NUL");
+	free(t);
+	t = manifest_with("\"path\":\"/tmp/\\u0000x\",", good_entry());
+	expect_refused(t, "not JSON");
+	free(t);
+	t = manifest_with("\"path\":\"/x\",", "");
+	expect_refused(t, "\"entries\"");
+	free(t);
+	/* an entry climbing out of the image, a parent that is not a directory */
+	char *two = rs_sprintf("{\"name\":\"\",\"type\":\"dir\",\"mode\":\"0755\",\"uid\":0,\"gid\":0,\"atime\":[1,2],"
+			       "\"mtime\":[3,4],\"ctime\":[5,6],\"dev\":1,\"ino\":2,\"nlink\":1,\"size\":0,\"xattrs\":[]},"
+			       "{\"name\":\"..\",\"parent\":0,\"type\":\"fifo\",\"mode\":\"0600\",\"uid\":0,\"gid\":0,"
+			       "\"atime\":[1,2],\"mtime\":[3,4],\"ctime\":[5,6],\"dev\":1,\"ino\":3,\"nlink\":1,\"size\":0,\"xattrs\":[]}");
+	t = manifest_with("\"path\":\"/x\",", two);
+	expect_refused(t, "\"..\"");
+	free(t);
+	free(two);
+	struct { const char *from, *to, *needle; } bad[] = {
+		{ "\"mode\":\"4755\"", "\"mode\":\"99\"", "\"mode\"" },
+		{ "\"mode\":\"4755\"", "\"mode\":\"17777\"", "beyond 07777" },
+		{ "\"mtime\":[3,4]", "\"mtime\":[3,1000000000]", "\"mtime\"" },
+		{ "\"uid\":0", "\"uid\":-1", "\"uid\"" },
+		{ "\"type\":\"file\"", "\"type\":\"door\"", "\"type\"" },
+		{ "\"extents\":[[0,4]]", "\"extents\":[[2,4]]", "beyond the size" },
+		{ "\"extents\":[[0,4]]", "\"extents\":[[0,2],[1,2]]", "overlaps" },
+		{ "\"sha256\":\"88d4", "\"sha256\":\"88D4", "\"sha256\"" },
+		{ "\"value_b64\":\"aGk=\"", "\"value_b64\":\"a Gk\"", "value_b64" },
+		{ "\"xattrs\":[{\"name\":\"user.a\",\"value_b64\":\"aGk=\"}]",
+		  "\"xattrs\":[{\"name\":\"user.a\",\"value_b64\":\"aGk=\"},{\"name\":\"user.a\",\"value_b64\":\"\"}]", "twice" },
+		{ "\"name\":\"\",\"type\"", "\"name\":\"x\",\"type\"", "entry 0" },
+		{ "\"data\":0,", "\"link\":0,", "earlier entry" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *e = good_entry();
+		const char *at = strstr(e, bad[i].from);
+		assert_non_null(at);
+		char *entry = rs_sprintf("%.*s%s%s", (int)(at - e), e, bad[i].to, at + strlen(bad[i].from));
+		t = manifest_with("\"path\":\"/x\",", entry);
+		expect_refused(t, bad[i].needle);
+		free(t);
+		free(entry);
+	}
+	t = rs_sprintf("{\"version\":2,\"id\":\"q-0123456789abcdef0123456789abcdef\",\"time\":\"t\",\"path\":\"/x\",\"entries\":[%s]}",
+		       good_entry());
+	expect_refused(t, "\"version\"");
+	free(t);
+	t = rs_sprintf("{\"version\":1,\"id\":\"q-../../etc\",\"time\":\"t\",\"path\":\"/x\",\"entries\":[%s]}", good_entry());
+	expect_refused(t, "\"id\"");
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_manifest_parser),
+		cmocka_unit_test(test_unchanged_and_replaced),
+		cmocka_unit_test(test_corrupt_store_is_reported),
 		cmocka_unit_test(test_tree_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

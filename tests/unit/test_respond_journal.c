@@ -115,6 +115,11 @@ static void test_append_chain_reopen(void **state)
 	assert_null(rs_journal_latest(j, "a-3"));
 	append(j, "a-2", "failed");
 	assert_int_equal(rs_journal_bad_line(j, NULL), 0);
+	json_t *history = rs_journal_history(j, "a-2");
+	assert_int_equal(json_array_size(history), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(history, 0), "state")), "planned");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(history, 1), "state")), "failed");
+	json_decref(history);
 	rs_journal_close(j);
 	verify(dir, 4, 0);
 

@@ -3,11 +3,12 @@
  * for two findings (two modules reporting one path) gives one action, a
  * malformed proposal is left out with a warning, the token survives the
  * plan being written indented and read back, any edit (a deleted action)
- * changes it, and malformed plan documents are refused with the reason and
- * the action's number.
+ * changes it, malformed plan documents are refused with the reason and
+ * the action's number, and a live-only action is refused inside --root.
  */
 #include "testutil.h"
 
+#include "cmd/respond_cmds.h"
 #include "core/host.h"
 #include "core/util.h"
 #include "respond/plan.h"
@@ -151,12 +152,28 @@ static void test_parse_malformed(void **state)
 	json_decref(plan);
 }
 
+/* A live-only kind is refused inside --root, with a message saying why;
+ * a file kind is not. */
+static void test_live_only_refused(void **state)
+{
+	(void)state;
+	const rs_action_kind live = { .name = "suspend", .live_only = true };
+	rs_test_capture_start();
+	assert_int_equal(rs_respond_refuse_live_only(&live, "/mnt/image"), -1);
+	assert_true(rs_test_captured_contains("cannot act inside --root /mnt/image"));
+	rs_test_capture_stop();
+	assert_int_equal(rs_respond_refuse_live_only(&live, NULL), 0);
+	assert_int_equal(rs_respond_refuse_live_only(&live, "/"), 0);
+	assert_int_equal(rs_respond_refuse_live_only(&grab_kind, "/mnt/image"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_dedup),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_live_only_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
