@@ -35,6 +35,15 @@ json_t *rs_block_parse_target(const char *arg, const json_t *options, char *err,
 	rs_netaddr net;
 	char why[160];
 	if (rs_netaddr_parse(arg, &net, why, sizeof(why)) == 0) {
+		static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		if (net.family == AF_INET6 && net.prefix >= 96 && !memcmp(net.addr, mapped, 12)) {
+			/* ::ffff:a.b.c.d is IPv4 on the wire: it belongs in block4 */
+			unsigned char v4[4];
+			int prefix = net.prefix - 96;
+			memcpy(v4, net.addr + 12, 4);
+			rs_netaddr_set(&net, AF_INET, v4);
+			net.prefix = prefix;
+		}
 		char text[RS_NETADDR_TEXT];
 		rs_netaddr_format(&net, text, sizeof(text));
 		target = json_pack("{s:s}", "address", text);

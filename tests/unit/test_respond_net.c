@@ -332,6 +332,9 @@ static void test_parse_targets(void **state)
 	t = rs_kind_block.parse_target("FD00::/64", NULL, err, sizeof(err));
 	assert_string_equal(json_string_value(json_object_get(t, "address")), "fd00::/64");
 	json_decref(t);
+	t = rs_kind_block.parse_target("::ffff:203.0.113.0/120", NULL, err, sizeof(err));
+	assert_string_equal(json_string_value(json_object_get(t, "address")), "203.0.113.0/24");
+	json_decref(t);
 	t = rs_kind_block.parse_target("C2.Evil.Example", NULL, err, sizeof(err));
 	assert_string_equal(json_string_value(json_object_get(t, "domain")), "c2.evil.example");
 	json_decref(t);
