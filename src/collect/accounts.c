@@ -102,6 +102,7 @@ static void read_passwd_line(char *line, size_t number, rs_problems *p, void *ct
 	u->password = strcmp(fields[1], "x") == 0 ? RS_PW_NONE : classify_password(fields[1]);
 	u->last_change = -1;
 	u->max_days = -1;
+	u->expire = -1;
 }
 
 int rs_parse_passwd(const char *text, size_t len, const char *name, rs_vec *users)
@@ -195,6 +196,7 @@ static void read_shadow_line(char *line, size_t number, rs_problems *p, void *ct
 		u->password = classify_password(fields[1]);
 	u->last_change = n > 2 ? shadow_days(fields[2], number, p) : -1;
 	u->max_days = n > 4 ? shadow_days(fields[4], number, p) : -1;
+	u->expire = n > 7 ? shadow_days(fields[7], number, p) : -1;
 }
 
 int rs_parse_shadow(const char *text, size_t len, const char *name, rs_vec *users)

@@ -47,6 +47,7 @@ typedef struct rs_user {
 	rs_password_state password;  /* never the hash itself */
 	long last_change;            /* shadow field 3, days since epoch; -1 unknown */
 	long max_days;               /* shadow field 5; -1 unknown */
+	long expire;                 /* shadow field 8, account expiry, days since epoch; -1 none */
 } rs_user;
 
 typedef struct rs_group {

@@ -6,10 +6,33 @@
 #ifndef RS_PROC_H
 #define RS_PROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Parses the text of /proc/PID/stat. The command name sits between the first
+/* The fields of /proc/PID/stat that rasoat uses (procstat.c). */
+typedef struct rs_proc_stat {
+	char comm[64];                 /* field 2, without the parentheses (truncated) */
+	char state;                    /* field 3: 'R', 'S', 'D', 'T', 't', 'Z', 'I', ... */
+	pid_t ppid;                    /* field 4 */
+	pid_t pgrp;                    /* field 5 */
+	pid_t session;                 /* field 6 */
+	int tty_nr;                    /* field 7 */
+	unsigned long flags;           /* field 9: PF_* (PF_KTHREAD 0x00200000) */
+	unsigned long long start_time; /* field 22: clock ticks after boot */
+} rs_proc_stat;
+
+#define RS_PF_KTHREAD 0x00200000UL
+
+/* Parses the text of /proc/PID/stat into ST. Returns 0, or -1 when the text
+ * is not a stat line (ST then undefined). */
+int rs_parse_proc_stat_fields(const char *text, size_t len, rs_proc_stat *st);
+
+/* The real uid from the "Uid:" line of /proc/PID/status text; false when
+ * there is none or it is not a number. */
+bool rs_parse_status_uid(const char *text, size_t len, uid_t *uid);
+
+/* rs_parse_proc_stat_fields for the process collector. The command name sits between the first
  * '(' and the last ')' and may itself hold spaces and parentheses; it is
  * copied into COMM (truncated to COMM_SIZE - 1 bytes, always terminated).
  * PPID is field 4 and START_TIME field 22 (clock ticks after boot).

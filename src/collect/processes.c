@@ -1,7 +1,7 @@
 /*
  * processes.c — the process collector: one rs_process per numeric entry of
- * proc, from PID/stat (ppid, comm, start time), PID/status (real uid),
- * PID/exe, PID/cwd and PID/cmdline. A process that exits while it is being
+ * proc, from PID/stat (ppid, comm, start time) and PID/status (real uid),
+ * both parsed by procstat.c, PID/exe, PID/cwd and PID/cmdline. A process that exits while it is being
  * read is skipped without a word; a field that cannot be read (permissions,
  * kernel threads without an executable) is left NULL.
  */
@@ -24,81 +24,6 @@
 #define RS_CMDLINE_KEEP (64 * 1024)      /* bytes of a command line kept */
 #define RS_CMDLINE_MAX_ARGS 1024
 #define RS_PROCESSES_MAX 1000000
-#define RS_STAT_STARTTIME_INDEX 19       /* field 22 counted from field 3, the state */
-
-/* Parses an unsigned decimal token starting at *p, skipping blanks before it. */
-static bool next_number(const char **p, unsigned long long *out)
-{
-	const char *s = *p;
-	while (*s == ' ')
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || (*end != ' ' && *end != '\0' && *end != '\n'))
-		return false;
-	*out = v;
-	*p = end;
-	return true;
-}
-
-/* Skips one blank-separated token of any content. */
-static bool skip_token(const char **p)
-{
-	const char *s = *p;
-	while (*s == ' ')
-		s++;
-	if (!*s || *s == '\n')
-		return false;
-	while (*s && *s != ' ' && *s != '\n')
-		s++;
-	*p = s;
-	return true;
-}
-
-static const char *last_char(const char *text, size_t len, char c)
-{
-	for (size_t i = len; i > 0; i--)
-		if (text[i - 1] == c)
-			return text + i - 1;
-	return NULL;
-}
-
-int rs_parse_proc_stat(const char *text, size_t len, pid_t *ppid, char *comm, size_t comm_size,
-		       unsigned long long *start_time)
-{
-	const char *open = memchr(text, '(', len);
-	const char *close = last_char(text, len, ')');
-	if (!open || !close || close < open || comm_size == 0)
-		return -1;
-	size_t n = (size_t)(close - open - 1);
-	if (n >= comm_size)
-		n = comm_size - 1;
-	memcpy(comm, open + 1, n);
-	comm[n] = '\0';
-
-	char *rest = rs_strndup(close + 1, len - (size_t)(close + 1 - text));
-	const char *p = rest;
-	unsigned long long value = 0;
-	int rc = -1;
-	if (!skip_token(&p))                       /* field 3: state */
-		goto out;
-	if (!next_number(&p, &value) || value > INT_MAX)  /* field 4: ppid */
-		goto out;
-	*ppid = (pid_t)value;
-	for (int field = 2; field < RS_STAT_STARTTIME_INDEX; field++)
-		if (!skip_token(&p))
-			goto out;
-	if (!next_number(&p, &value))      /* field 22: start time */
-		goto out;
-	*start_time = value;
-	rc = 0;
-out:
-	free(rest);
-	return rc;
-}
 
 char **rs_split_cmdline(const char *text, size_t len, size_t max_args, size_t *argc)
 {
@@ -120,30 +45,6 @@ char **rs_split_cmdline(const char *text, size_t len, size_t max_args, size_t *a
 static bool vanished(int err)
 {
 	return err == ENOENT || err == ESRCH;
-}
-
-/* The real uid from the Uid: line of a status text; false when absent. */
-static bool status_real_uid(const char *text, size_t len, uid_t *uid)
-{
-	rs_lines r;
-	rs_lines_init(&r, text, len);
-	const char *line;
-	size_t n;
-	while (rs_lines_next(&r, &line, &n)) {
-		if (n < 4 || memcmp(line, "Uid:", 4) != 0)
-			continue;
-		const char *p = line + 4;
-		while (*p == '\t' || *p == ' ')
-			p++;
-		char *end;
-		errno = 0;
-		unsigned long v = strtoul(p, &end, 10);
-		if (errno || end == p || v > UINT_MAX)
-			return false;
-		*uid = (uid_t)v;
-		return true;
-	}
-	return false;
 }
 
 /* readlink of PID/NAME as a new string; NULL when it cannot be read. */
@@ -213,7 +114,7 @@ static int read_stat_and_status(const rs_host *h, rs_process *p)
 		rs_warn("proc/%s: cannot read: %s; process skipped", rel, strerror(errno));
 		return -1;
 	}
-	bool found = status_real_uid(text, len, &p->uid);
+	bool found = rs_parse_status_uid(text, len, &p->uid);
 	free(text);
 	if (!found) {
 		rs_warn("proc/%s: no Uid: line; process skipped", rel);

@@ -8,6 +8,9 @@
 
 const rs_action_kind *const rs_action_kinds[] = {
 	&rs_kind_quarantine,
+	&rs_kind_suspend,
+	&rs_kind_kill,
+	&rs_kind_lock_user,
 	&rs_kind_block,
 	&rs_kind_isolate,
 	NULL,

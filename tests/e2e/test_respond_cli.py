@@ -4,7 +4,8 @@ a plan over the cap is refused without --force; applied actions are rows of
 the store's actions table; undo --all is idempotent and
 restores the files exactly; `quarantine restore` of an action's image is
 journaled as its undo; a plan made from a stored scan quarantines the
-webshell the scan found; `respond verify` names a changed line; every
+webshell the scan found; a live-only action is refused inside --root;
+`respond verify` names a changed line; every
 command's --help lists its options."""
 import hashlib
 import json
@@ -196,6 +197,17 @@ def main():
             f.writelines(text)
         code, out, err = run("respond", "verify", "--db", db)
         ok(code == 2 and "line 3" in err, f"verify of a changed line 2: {code} {err}")
+
+        # live-only actions are refused inside --root, alone and in a plan
+        code, out, err = run("respond", "--help")
+        if " kill" in out.split("actions:")[1].split("\n")[0]:
+            code, out, err = run("respond", "kill", "99999", "--root", root, "--db", db, "--apply")
+            ok(code == 2 and "cannot act inside --root" in err, f"kill with --root: {code} {err}")
+            with open(plan, "w") as f:
+                json.dump({"type": "plan", "version": 1, "root": root,
+                           "actions": [{"action": "kill", "target": {"pid": 99999}}]}, f)
+            code, out, err = run("respond", "apply", plan, "--token", token_of(plan), "--db", db)
+            ok(code == 1 and "refused" in out and "running system" in out, f"kill in a plan with a root: {code} {out}")
 
         # bad input
         code, out, err = run("respond", "apply", plan, "--db", db)

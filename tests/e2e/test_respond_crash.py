@@ -7,8 +7,9 @@ recovers) must leave each action either fully applied (the file gone, its
 image in the quarantine with the same SHA-256, the journal saying applied) or
 fully rolled back (the file byte-identical, with its mode, owner and times),
 never between; `respond verify` passes, and `respond undo --all` then brings
-the whole tree back. The same is done for `respond undo --all` killed at each
-of its crash points: each action ends applied or undone (byte-identical)."""
+the whole tree back. The same is done for `respond undo --all` killed at the
+steps of its first action's undo and at every third step after: each action
+ends applied or undone (byte-identical)."""
 import hashlib
 import json
 import os
@@ -134,7 +135,12 @@ def crash_undo(root, plan, token, expected, base):
     ok(sum(s == "journal.append" for s in steps) == 2 * len(FILES), f"undo crash points: {steps}")
     shutil.rmtree(state)
     undone = {}
+    # every step of the first action's undo, then every third step (the
+    # steps repeat per action; this keeps the test near 30 s under ASan)
+    per_action = len(steps) // len(FILES)
     for n in range(1, len(steps) + 1):
+        if n > per_action and n % 3 and n != len(steps):
+            continue
         state = os.path.join(base, f"undo{n}")
         db = apply_all(root, plan, token, state)
         code, out, err = run("respond", "undo", "--all", "--db", db, env=dict(os.environ, RASOAT_CRASH_AT=str(n)))
