@@ -186,12 +186,18 @@ def teardown():
     for ns in (A, B):
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
     shutil.rmtree(NETNS_ETC, ignore_errors=True)
+    if not NETNS_DIR_EXISTED:
+        try:
+            os.rmdir("/etc/netns")
+        except OSError:
+            pass  # not empty: another test's namespace uses it
     shutil.rmtree(TMP, ignore_errors=True)
 
 
 # ctest's timeout sends SIGTERM: clean up then too
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 TEMPS_AT_START = temp_files()
+NETNS_DIR_EXISTED = os.path.isdir("/etc/netns")
 TMP = tempfile.mkdtemp(prefix="rasoat-net-")
 DB = os.path.join(TMP, "rasoat.db")
 helpers = []
