@@ -207,7 +207,9 @@ static int respond_action(int argc, char **argv, const rs_action_kind *kind)
 	static const char *const formats[] = { "text", "jsonl", NULL };
 	action_args a;
 	int rc = parse_action_args(argc, argv, &a);
-	if (rc == 0 && a.n_args != 1) {
+	/* isolate acts on this host and takes no target */
+	bool no_target = !strcmp(kind->name, "isolate") && a.n_args == 0;
+	if (rc == 0 && a.n_args != 1 && !no_target) {
 		rs_error("respond %s: give one target; see `rasoat respond --help`", kind->name);
 		rc = -1;
 	}
@@ -216,8 +218,9 @@ static int respond_action(int argc, char **argv, const rs_action_kind *kind)
 		rc = -1;
 	json_t *target = NULL;
 	char err[1024];
-	if (rc == 0 && !(target = kind->parse_target(a.args[0], a.options, err, sizeof(err)))) {
-		rs_error("respond %s %s: %s", kind->name, a.args[0], err);
+	const char *arg = no_target ? NULL : a.args[0];
+	if (rc == 0 && !(target = kind->parse_target(arg, a.options, err, sizeof(err)))) {
+		rs_error("respond %s%s%s: %s", kind->name, arg ? " " : "", arg ? arg : "", err);
 		rc = -1;
 	}
 	if (rc == 0)

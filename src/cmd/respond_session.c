@@ -143,6 +143,7 @@ int rs_respond_session_open(rs_respond_session *s, const rs_respond_setup *setup
 	s->ctx = (rs_respond_ctx){
 		.host = &s->host, .state_dir = s->state_dir, .quarantine = s->quarantine,
 		.force = setup->force, .dry_run = setup->dry_run, .operator_name = s->operator_name,
+		.management = s->config.management,
 	};
 	s->driver = (rs_driver){ .ctx = &s->ctx, .journal = s->journal, .store = s->store };
 	/* a recovery that fails leaves its action for the next start; the

@@ -45,6 +45,7 @@ void rs_config_free(rs_config *c)
 	free(c->waivers_path);
 	free(c->pids);
 	free(c->db_path);
+	free(c->management);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -179,6 +180,11 @@ static const char *apply(rs_config *c, const char *key, const char *value, bool 
 			return "an empty path";
 		free(c->waivers_path);
 		c->waivers_path = rs_strdup(value);
+	} else if (!strcmp(key, "management")) {
+		if (!*value || strchr(value, ' ') || strchr(value, '\t'))
+			return "not a HOST or HOST:PORT (an IPv6 address as [ADDR]:PORT)";
+		free(c->management);
+		c->management = rs_strdup(value);
 	} else if (!strcmp(key, "recent_days")) {
 		if (!rs_parse_long(value, &n) || n < 0 || n > 36500)
 			return "not a number of days (0 to 36500)";

@@ -43,6 +43,7 @@ typedef struct rs_config {
 	bool one_file_system;
 	int recent_days;
 	char *waivers_path;        /* NULL: $RASOAT_WAIVERS or /etc/rasoat/waivers */
+	char *management;          /* respond: the management server, HOST[:PORT]; NULL: none */
 	/* set from the command line only (per run, not per host) */
 	bool full;                 /* hunt: ignore the clean-file cache */
 	int trust_packages;        /* hunt: skip files matching their package digest; -1 = module default */

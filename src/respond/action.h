@@ -41,6 +41,8 @@ typedef struct rs_respond_ctx {
 	bool dry_run;                     /* prepare only; apply is never called */
 	const char *operator_name;        /* who acts (login name), for the journal */
 	const char *management;           /* configured management server HOST[:PORT], or NULL */
+	const char *action_id;            /* the journal id of the action at hand ("a-..."), or NULL;
+					     kinds that tag what they add (block, isolate) use it */
 } rs_respond_ctx;
 
 typedef struct rs_action_kind {

@@ -238,14 +238,20 @@ int rs_driver_run(rs_driver *d, const rs_action_request *req, rs_action_result *
 	res->state = "refused";
 	res->describe = json_array();
 	json_t *before = json_object();
+	/* the id exists before prepare, so a kind can tag what it adds with it
+	 * (block, isolate: ctx->action_id) */
+	rs_action_new_id(res->id);
+	d->ctx->action_id = res->id;
 	if (req->kind->prepare(d->ctx, req->target, before, res->describe, res->error,
 			       sizeof(res->error)) < 0) {
+		d->ctx->action_id = NULL;
+		res->id[0] = '\0';
 		json_decref(before);
 		return -1;
 	}
-	rs_action_new_id(res->id);
 	json_t *planned = planned_line(d, req, res->id, before, res->describe);
 	if (write_line(d, planned, res->error, sizeof(res->error)) < 0) {
+		d->ctx->action_id = NULL;
 		res->id[0] = '\0';
 		json_decref(planned);
 		json_decref(before);
@@ -258,6 +264,7 @@ int rs_driver_run(rs_driver *d, const rs_action_request *req, rs_action_result *
 	} else {
 		rc = apply_planned(d, req, planned, before, res);
 	}
+	d->ctx->action_id = NULL;
 	json_decref(planned);
 	json_decref(before);
 	return rc;

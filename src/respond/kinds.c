@@ -12,6 +12,8 @@ const rs_action_kind *const rs_action_kinds[] = {
 	&rs_kind_suspend,
 	&rs_kind_kill,
 	&rs_kind_lock_user,
+	&rs_kind_block,
+	&rs_kind_isolate,
 	NULL,
 };
 

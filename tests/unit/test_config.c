@@ -37,6 +37,7 @@ static void test_every_key(void **state)
 			   "fail_on = medium\n"
 			   "db = \"/tmp/x.db\"\n"
 			   "one_file_system = yes\n"
+			   "management = [2001:db8::7]:8443\n"
 			   "recent_days = 30\n";
 	rs_config c;
 	rs_config_init(&c);
@@ -52,6 +53,7 @@ static void test_every_key(void **state)
 	assert_string_equal(c.db_path, "/tmp/x.db");
 	assert_true(c.one_file_system);
 	assert_int_equal(c.recent_days, 30);
+	assert_string_equal(c.management, "[2001:db8::7]:8443");
 	rs_config_free(&c);
 }
 
@@ -66,12 +68,14 @@ static void test_errors_name_file_and_line(void **state)
 			   "threads = -1\n"
 			   "recent_days = 3\n"
 			   "timeout = 0\n"
-			   "timeout = 86401\n";
+			   "timeout = 86401\n"
+			   "management = \n";
 	rs_config c;
 	rs_config_init(&c);
 	rs_test_capture_start();
-	assert_int_equal(rs_config_parse(&c, text, strlen(text), "/etc/rasoat/rasoat.conf"), 7);
-	assert_int_equal(rs_test_captured_count(), 7);
+	assert_int_equal(rs_config_parse(&c, text, strlen(text), "/etc/rasoat/rasoat.conf"), 8);
+	assert_int_equal(rs_test_captured_count(), 8);
+	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:10:"));
 	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:2: unknown key \"colour\""));
 	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:3: bad value \"lots\" for max_size"));
 	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:4: expected"));
