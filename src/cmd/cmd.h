@@ -16,6 +16,7 @@ int rs_cmd_diff(int argc, char **argv);     /* history.c */
 int rs_cmd_hunt(int argc, char **argv);     /* hunt.c: rasoat hunt PATH... */
 int rs_cmd_vuln(int argc, char **argv);     /* vuln.c: rasoat vuln [import FILE | --feed FILE] */
 int rs_cmd_fim(int argc, char **argv);      /* fim.c: rasoat fim init|check */
+int rs_cmd_collect(int argc, char **argv);  /* collect.c: rasoat collect -o BUNDLE */
 
 /* Shared by commands: opens the output named by PATH ("-" or NULL: stdout).
  * Sets *close_it. NULL after an error. */
