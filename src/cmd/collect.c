@@ -17,17 +17,19 @@
 #include <string.h>
 
 enum { OPT_PID = 300, OPT_PATH, OPT_MEMORY, OPT_SCAN, OPT_DB, OPT_ROOT, OPT_MAX_FILE, OPT_MAX_TOTAL,
-       OPT_MAX_MEMORY };
+       OPT_MAX_MEMORY, OPT_BODYFILE, OPT_NO_TRIAGE };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: rasoat collect [--pid PID]... [--path PATH]... [--memory PID]... [--scan SCAN]\n"
 		"                      [--db PATH] [--root DIR] [--max-file SIZE] [--max-total SIZE]\n"
-		"                      [--max-memory SIZE] [-q] -o FILE.tar.gz\n"
+		"                      [--max-memory SIZE] [--bodyfile DIR]... [--no-triage] [-q]\n"
+		"                      -o FILE.tar.gz\n"
 		"Writes an evidence triage bundle (tar.gz) before anything on the host is changed:\n"
 		"live state as JSON, copies of files, process memory, a bodyfile, manifest.json,\n"
-		"acquisition.log and sha256sums.txt (`sha256sum -c` verifies the extracted bundle).\n\n"
+		"acquisition.log and sha256sums.txt (`sha256sum -c` verifies the extracted bundle).\n"
+		"See docs/RESPOND.md, \"rasoat collect\".\n\n"
 		"  -o, --output FILE   the bundle to write; refused when it exists, lies inside a\n"
 		"                      collected path, or its filesystem is read-only, a pseudo\n"
 		"                      filesystem or nearly full (< 256 MiB or < 2 %% free)\n"
@@ -46,6 +48,10 @@ static void usage(FILE *out)
 		"                      (default 256M)\n"
 		"  --max-total SIZE    uncompressed bytes of copies and memory in all (default 8G)\n"
 		"  --max-memory SIZE   bytes of memory dumped per process (default 256M)\n"
+		"  --bodyfile DIR      list DIR whole in the bodyfile too (e.g. --bodyfile / for\n"
+		"                      the whole filesystem)\n"
+		"  --no-triage         copy only what is named: not /etc, /var/log, the cron\n"
+		"                      spools and each home's histories, start-up and SSH files\n"
 		"  -q, --quiet         no warnings\n"
 		"  -h, --help          this text\n"
 		"Exit status: 0 written, 2 refused or failed (nothing is left behind).\n",
@@ -83,6 +89,8 @@ int rs_cmd_collect(int argc, char **argv)
 		{ "max-file", required_argument, NULL, OPT_MAX_FILE },
 		{ "max-total", required_argument, NULL, OPT_MAX_TOTAL },
 		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+		{ "bodyfile", required_argument, NULL, OPT_BODYFILE },
+		{ "no-triage", no_argument, NULL, OPT_NO_TRIAGE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -94,7 +102,8 @@ int rs_cmd_collect(int argc, char **argv)
 		.max_memory = RS_MEM_PROCESS_MAX,
 	};
 	const char *root = NULL;
-	rs_vec pids, memory, paths;
+	rs_vec pids, memory, paths, bodyfile;
+	rs_vec_init(&bodyfile, sizeof(char *));
 	rs_vec_init(&pids, sizeof(pid_t));
 	rs_vec_init(&memory, sizeof(pid_t));
 	rs_vec_init(&paths, sizeof(char *));
@@ -112,6 +121,8 @@ int rs_cmd_collect(int argc, char **argv)
 			*(pid_t *)rs_vec_push(c == OPT_PID ? &pids : &memory) = pid;
 			break;
 		case OPT_PATH: *(char **)rs_vec_push(&paths) = optarg; break;
+		case OPT_BODYFILE: *(char **)rs_vec_push(&bodyfile) = optarg; break;
+		case OPT_NO_TRIAGE: o.no_triage = true; break;
 		case OPT_SCAN: o.scan = optarg; break;
 		case OPT_DB: o.db = optarg; break;
 		case OPT_ROOT: root = optarg; break;
@@ -146,6 +157,8 @@ int rs_cmd_collect(int argc, char **argv)
 	o.n_memory = memory.len;
 	o.paths = paths.items;
 	o.n_paths = paths.len;
+	o.bodyfile_dirs = bodyfile.items;
+	o.n_bodyfile_dirs = bodyfile.len;
 	char *command = join_command_line(argc, argv);
 	o.command_line = command;
 	rs_host host;
@@ -165,5 +178,6 @@ out:
 	rs_vec_free(&pids);
 	rs_vec_free(&memory);
 	rs_vec_free(&paths);
+	rs_vec_free(&bodyfile);
 	return rc;
 }

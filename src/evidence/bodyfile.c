@@ -3,7 +3,8 @@
  * was collected, in The Sleuth Kit's bodyfile 3 format that mactime reads:
  *   MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime
  * Each directory holding a --path file or a finding is listed one level
- * deep; a --path directory is listed whole (depth 32). The walk (core/walk.h)
+ * deep; --path and --bodyfile directories and the triage directories
+ * (triage.c) are listed whole (depth 32). The walk (core/walk.h)
  * never follows symlinks nor enters pseudo filesystems, and stops after
  * RS_BODYFILE_MAX_ENTRIES entries. Each entry is stat'ed before it is
  * read, so the times are those before collection; files up to
@@ -176,8 +177,8 @@ int rs_evidence_bodyfile(rs_evidence *ev)
 {
 	body_walk bw = { .ev = ev, .seen = json_object() };
 	rs_buf_init(&bw.text);
-	for (int deep = 0; deep < 2 && !bw.full; deep++) {
-		const rs_vec *dirs = deep ? &ev->deep_dirs : &ev->dirs;
+	for (int deep = 0; deep < 3 && !bw.full; deep++) {
+		const rs_vec *dirs = deep == 0 ? &ev->dirs : deep == 1 ? &ev->deep_dirs : &ev->triage_dirs;
 		for (size_t i = 0; i < dirs->len && !bw.full; i++) {
 			rs_walk_options wo = { .max_depth = deep ? 32 : 1 };
 			rs_walk(ev->host, *(char **)rs_vec_at(dirs, i), &wo, body_entry, &bw);

@@ -47,9 +47,9 @@ static void now_ms(char *buf, size_t size)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
 	gmtime_r(&ts.tv_sec, &tm);
-	char base[32];
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%03ldZ", base, ts.tv_nsec / 1000000);
+	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n > 0 && n < size)
+		snprintf(buf + n, size - n, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
 /* Length of the valid UTF-8 sequence starting at S (at most N bytes), 0 when invalid. */
@@ -152,6 +152,8 @@ int rs_bundle_open(rs_bundle *b, const char *path, const char *prefix, unsigned 
 	b->archive = archive_write_new();
 	if (archive_write_set_format_pax_restricted(b->archive) != ARCHIVE_OK ||
 	    archive_write_add_filter_gzip(b->archive) != ARCHIVE_OK ||
+	    /* level 1: five times faster than zlib's default 6 for ~10 % more bytes */
+	    archive_write_set_filter_option(b->archive, "gzip", "compression-level", "1") != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(b->archive, 1) != ARCHIVE_OK ||
 	    archive_write_open_fd(b->archive, b->fd) != ARCHIVE_OK) {
 		snprintf(err, errsize, "%s: cannot start the archive: %s", b->tmp_path,

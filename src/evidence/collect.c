@@ -74,10 +74,12 @@ static void add_path_option(rs_evidence *ev, const char *arg)
 		free(abs);
 	}
 	struct stat st;
-	if (rs_host_lstat(ev->host, p, &st) == 0 && S_ISDIR(st.st_mode))
+	if (rs_host_lstat(ev->host, p, &st) == 0 && S_ISDIR(st.st_mode)) {
 		add_unique_str(&ev->deep_dirs, p);
-	else
+		add_unique_str(&ev->copy_dirs, p);
+	} else {
 		add_file(ev, p);
+	}
 	free(p);
 }
 
@@ -158,11 +160,11 @@ static int check_pid(const rs_host *h, pid_t pid, const char *option, char *err,
 /* Every host path the run reads or lists, for the guard. */
 static char **collected_paths(const rs_evidence *ev, size_t *n)
 {
-	const rs_vec *sets[] = { &ev->files, &ev->dirs, &ev->deep_dirs };
-	size_t total = ev->files.len + ev->dirs.len + ev->deep_dirs.len;
+	const rs_vec *sets[] = { &ev->files, &ev->dirs, &ev->deep_dirs, &ev->triage_dirs };
+	size_t total = ev->files.len + ev->dirs.len + ev->deep_dirs.len + ev->triage_dirs.len;
 	char **out = rs_calloc(total + 1, sizeof(char *));
 	size_t k = 0;
-	for (size_t s = 0; s < 3; s++)
+	for (size_t s = 0; s < 4; s++)
 		for (size_t i = 0; i < sets[s]->len; i++)
 			out[k++] = *(char **)rs_vec_at(sets[s], i);
 	*n = k;
@@ -240,6 +242,8 @@ static int write_bundle(rs_evidence *ev, const char *start, char *err, size_t er
 	if (rc < 0)
 		return -1;
 	rc = rs_evidence_volatile(ev);
+	if (rc == 0 && ev->host->live)
+		rc = rs_evidence_system(ev);
 	for (size_t i = 0; rc == 0 && i < ev->opts->n_memory; i++)
 		rc = rs_evidence_memory(ev, ev->opts->memory_pids[i]);
 	if (rc == 0 && ev->opts->n_memory)
@@ -297,6 +301,16 @@ static int choose(rs_evidence *ev, char *err, size_t errsize)
 	}
 	for (size_t i = 0; i < o->n_paths; i++)
 		add_path_option(ev, o->paths[i]);
+	for (size_t i = 0; i < o->n_bodyfile_dirs; i++) {
+		char *p = ev->host->live ? rs_path_normalize(o->bodyfile_dirs[i]) : NULL;
+		if (!p) {
+			char *abs = rs_sprintf("/%s", o->bodyfile_dirs[i]);
+			p = rs_path_normalize(abs);
+			free(abs);
+		}
+		add_unique_str(&ev->deep_dirs, p);
+		free(p);
+	}
 	if (o->scan && add_scan(ev, err, errsize) < 0)
 		return -1;
 	return 0;
@@ -310,9 +324,13 @@ int rs_evidence_collect(const rs_host *host, const rs_evidence_options *opts, ch
 	ev.opts = opts;
 	ev.bundle.fd = -1;
 	ev.classes = json_object();
+	ev.exes = json_object();
 	rs_vec_init(&ev.files, sizeof(char *));
 	rs_vec_init(&ev.dirs, sizeof(char *));
 	rs_vec_init(&ev.deep_dirs, sizeof(char *));
+	rs_vec_init(&ev.copy_dirs, sizeof(char *));
+	rs_vec_init(&ev.triage_dirs, sizeof(char *));
+	rs_vec_init(&ev.optional_files, sizeof(char *));
 	rs_vec_init(&ev.exe_pids, sizeof(pid_t));
 	rs_facts_init(&ev.facts);
 	rs_live_init(&ev.live);
@@ -321,14 +339,17 @@ int rs_evidence_collect(const rs_host *host, const rs_evidence_options *opts, ch
 
 	int rc = choose(&ev, err, errsize);
 	if (rc == 0) {
+		/* read-only until the guard has passed the bundle path */
+		rs_facts_collect(host, &ev.facts);
+		rs_live_collect(host, &ev.live);
+		if (!opts->no_triage)
+			rs_evidence_triage(&ev);
 		size_t n;
 		char **collected = collected_paths(&ev, &n);
 		rc = rs_evidence_check_output(host, opts->output, collected, n, err, errsize);
 		free(collected);
 	}
 	if (rc == 0) {
-		rs_facts_collect(host, &ev.facts);
-		rs_live_collect(host, &ev.live);
 		for (size_t i = 0; i < ev.facts.processes.len; i++) {
 			const rs_process *p = rs_vec_at(&ev.facts.processes, i);
 			if (p->exe_deleted && p->pid != getpid())
@@ -342,7 +363,11 @@ int rs_evidence_collect(const rs_host *host, const rs_evidence_options *opts, ch
 	free_strs(&ev.files);
 	free_strs(&ev.dirs);
 	free_strs(&ev.deep_dirs);
+	free_strs(&ev.copy_dirs);
+	free_strs(&ev.triage_dirs);
+	free_strs(&ev.optional_files);
 	rs_vec_free(&ev.exe_pids);
 	json_decref(ev.classes);
+	json_decref(ev.exes);
 	return rc;
 }

@@ -41,6 +41,9 @@ typedef struct rs_evidence_options {
 	unsigned long long max_file;
 	unsigned long long max_total;
 	unsigned long long max_memory;  /* per process */
+	char *const *bodyfile_dirs;     /* --bodyfile: more directories listed whole */
+	size_t n_bodyfile_dirs;
+	bool no_triage;                 /* --no-triage: no system files, logs, histories */
 	const char *command_line;       /* for the acquisition log */
 } rs_evidence_options;
 
@@ -54,8 +57,12 @@ typedef struct rs_evidence {
 	rs_vec files;          /* char *: host paths to copy (--path and findings) */
 	rs_vec exe_pids;       /* pid_t: processes whose executable is copied */
 	rs_vec dirs;           /* char *: directories listed in the bodyfile */
-	rs_vec deep_dirs;      /* char *: --path directories, listed and copied whole */
+	rs_vec deep_dirs;      /* char *: --path and --bodyfile directories, listed whole */
+	rs_vec copy_dirs;      /* char *: --path directories, copied whole */
+	rs_vec triage_dirs;    /* char *: triage.c's directories, copied whole */
+	rs_vec optional_files; /* char *: triage.c's files, copied when present */
 	json_t *classes;       /* class name → member name, for the acquisition log */
+	json_t *exes;          /* "dev:ino" → member of the executable copied */
 	unsigned long long files_copied, memory_bytes, bodyfile_entries;
 } rs_evidence;
 
@@ -75,6 +82,14 @@ bool rs_path_within(const char *child, const char *parent);
 /* PATH made absolute (from the working directory) with ".", ".." and
  * repeated slashes folded, without touching the filesystem. Caller frees. */
 char *rs_path_normalize(const char *path);
+
+/* triage.c: chooses the triage directories and files (after the facts,
+ * for the homes). */
+void rs_evidence_triage(rs_evidence *ev);
+/* The globs never copied from the triage directories. */
+char *const *rs_evidence_triage_excludes(size_t *n);
+/* system.c: kernel log, /proc system files and filesystem usage. */
+int rs_evidence_system(rs_evidence *ev);
 
 /* volatile.c: the live state, one member per class under volatile/. */
 int rs_evidence_volatile(rs_evidence *ev);

@@ -7,7 +7,8 @@
  * still copied, as proc/PID/exe; and the regular files a --pid process
  * holds open (deleted ones too) as proc/PID/fd/N. Files are opened inside
  * the host root without following a symlink out of it, never a FIFO or a
- * device, with O_NOATIME; each copy is bounded by --max-file.
+ * device, with O_NOATIME; each copy is bounded by --max-file. The triage
+ * set (triage.c) is copied last.
  */
 #include "evidence/evidence.h"
 #include "core/json.h"
@@ -97,20 +98,24 @@ static int copy_entry(const rs_walk_entry *e, void *ctx)
 	return dc->rc < 0 ? RS_WALK_STOP : RS_WALK_CONTINUE;
 }
 
-static int copy_dir(rs_evidence *ev, const char *path)
+static int copy_dir(rs_evidence *ev, const char *path, bool triage)
 {
 	dir_copy dc = { .ev = ev };
 	rs_walk_options wo = { .max_depth = 32 };
+	if (triage)
+		wo.excludes = rs_evidence_triage_excludes(&wo.n_excludes);
 	rs_walk(ev->host, path, &wo, copy_entry, &dc);
 	return dc.rc;
 }
 
-static int copy_path(rs_evidence *ev, const char *path)
+static int copy_path(rs_evidence *ev, const char *path, bool optional)
 {
 	struct stat st;
 	int fd = rs_host_open(ev->host, path, RS_OPEN_FILE, &st);
 	if (fd < 0) {
 		int err = errno;
+		if (optional && (err == ENOENT || err == ENOTDIR || err == EACCES))
+			return 0;
 		struct stat lst;
 		if (err == EINVAL && rs_host_lstat(ev->host, path, &lst) == 0 && S_ISDIR(lst.st_mode))
 			return 0;   /* a directory: copied by copy_dir */
@@ -143,6 +148,16 @@ static int copy_exe(rs_evidence *ev, pid_t pid)
 			close(fd);
 		return 0;
 	}
+	/* many processes of one executable: one copy */
+	char key[64];
+	snprintf(key, sizeof(key), "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	const char *first = json_string_value(json_object_get(ev->exes, key));
+	if (first) {
+		rs_bundle_note(&ev->bundle, source, "same executable (device:inode %s) as the member %s", key, first);
+		close(fd);
+		return 0;
+	}
+	json_object_set_new(ev->exes, key, json_string(member));
 	json_t *extra = json_object();
 	json_object_set_new(extra, "pid", json_integer(pid));
 	json_object_set_new(extra, "path", n > 0 ? rs_json_string(link) : json_null());
@@ -180,7 +195,7 @@ static int copy_open_files(rs_evidence *ev, pid_t pid)
 				close(fd);
 			continue;
 		}
-		char member[96], source[96];
+		char member[64 + sizeof(e->d_name)], source[64 + sizeof(e->d_name)];
 		snprintf(member, sizeof(member), "proc/%d/fd/%s", (int)pid, e->d_name);
 		snprintf(source, sizeof(source), "/proc/%d/fd/%s", (int)pid, e->d_name);
 		json_t *extra = json_object();
@@ -203,8 +218,12 @@ int rs_evidence_files(rs_evidence *ev)
 			rc = copy_open_files(ev, ev->opts->pids[i]);
 	}
 	for (size_t i = 0; i < ev->files.len && rc == 0; i++)
-		rc = copy_path(ev, *(char **)rs_vec_at(&ev->files, i));
-	for (size_t i = 0; i < ev->deep_dirs.len && rc == 0; i++)
-		rc = copy_dir(ev, *(char **)rs_vec_at(&ev->deep_dirs, i));
+		rc = copy_path(ev, *(char **)rs_vec_at(&ev->files, i), false);
+	for (size_t i = 0; i < ev->copy_dirs.len && rc == 0; i++)
+		rc = copy_dir(ev, *(char **)rs_vec_at(&ev->copy_dirs, i), false);
+	for (size_t i = 0; i < ev->triage_dirs.len && rc == 0; i++)
+		rc = copy_dir(ev, *(char **)rs_vec_at(&ev->triage_dirs, i), true);
+	for (size_t i = 0; i < ev->optional_files.len && rc == 0; i++)
+		rc = copy_path(ev, *(char **)rs_vec_at(&ev->optional_files, i), true);
 	return rc;
 }

@@ -20,7 +20,7 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import Tree, check, done, fail, run  # noqa: E402
 
-VOLATILE = ["host", "processes", "sockets", "users", "modules", "mounts", "routes",
+VOLATILE = ["df", "host", "processes", "sockets", "users", "modules", "mounts", "routes",
             "neighbours", "interfaces", "firewall", "ld_so_preload", "cron", "timers",
             "units", "packages", "accounts"]
 
@@ -158,6 +158,14 @@ def main():
         check("sessions" in docs["users"], "users.json lacks sessions")
         check("libraries" in docs["ld_so_preload"], "ld_so_preload.json lacks libraries")
         check(any(mt["mountpoint"] == "/" for mt in docs["mounts"]), "mounts lack /")
+        df = json.load(open(os.path.join(top, "volatile", "df.json")))
+        check(any(d["mountpoint"] == "/" and d["size"] > 0 for d in df), "df.json lacks /")
+        check(os.path.exists(os.path.join(top, "volatile", "kernel_log.txt")), "no kernel log")
+        check(os.path.exists(os.path.join(top, "volatile", "proc", "version")), "no /proc/version")
+        # triage: the system configuration, but never the password hashes
+        check(open(os.path.join(top, "files/etc/passwd"), "rb").read() == open("/etc/passwd", "rb").read(),
+              "files/etc/passwd differs from /etc/passwd")
+        check(not os.path.exists(os.path.join(top, "files/etc/shadow")), "/etc/shadow was copied")
         passed += 1
 
         copied = open(os.path.join(top, "proc", str(sleeper.pid), "exe"), "rb").read()
@@ -206,8 +214,8 @@ def main():
         code, _, err = run("collect", "-o", out.p("exists.tar.gz"))
         check(code == 2 and "exists" in err, f"existing output: {code} {err}")
         refused(["-o", "/proc/rasoat-bundle.tar.gz"], "pseudo filesystem", "/proc/rasoat-bundle.tar.gz")
-        refused(["--root", t.path, "--memory", str(marked.pid), "-o", out.p("root.tar.gz")],
-                "live host", out.p("root.tar.gz"))
+        refused(["--root", t.path, "--memory", str(marked.pid), "-o", out.p("root2.tar.gz")],
+                "live host", out.p("root2.tar.gz"))
         passed += 1
         ro, full = out.p("ro"), out.p("full")
         ok, why = mount_tmpfs(ro, "ro,size=64m")
