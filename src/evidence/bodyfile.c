@@ -4,7 +4,7 @@
  *   MD5|name|inode|mode_as_string|UID|GID|size|atime|mtime|ctime|crtime
  * Each directory holding a --path file or a finding is listed one level
  * deep; --path and --bodyfile directories and the triage directories
- * (triage.c) are listed whole (depth 32). The walk (core/walk.h)
+ * (triage.c) are listed whole (depth 32); the bundle itself is left out. The walk (core/walk.h)
  * never follows symlinks nor enters pseudo filesystems, and stops after
  * RS_BODYFILE_MAX_ENTRIES entries. Each entry is stat'ed before it is
  * read, so the times are those before collection; files up to
@@ -90,6 +90,7 @@ typedef struct body_walk {
 	json_t *seen;
 	unsigned long long md5_bytes;
 	bool full;
+	struct stat bundle;
 } body_walk;
 
 static bool md5_of(body_walk *bw, const rs_walk_entry *e, char out[33])
@@ -144,8 +145,9 @@ static bool md5_of(body_walk *bw, const rs_walk_entry *e, char out[33])
 static int body_entry(const rs_walk_entry *e, void *ctx)
 {
 	body_walk *bw = ctx;
-	if (json_object_get(bw->seen, e->path))
-		return RS_WALK_CONTINUE;
+	if (json_object_get(bw->seen, e->path) ||
+	    (e->st->st_dev == bw->bundle.st_dev && e->st->st_ino == bw->bundle.st_ino))
+		return RS_WALK_CONTINUE;   /* listed already, or the bundle being written */
 	if (bw->ev->bodyfile_entries >= RS_BODYFILE_MAX_ENTRIES) {
 		bw->full = true;
 		return RS_WALK_STOP;
@@ -177,6 +179,8 @@ int rs_evidence_bodyfile(rs_evidence *ev)
 {
 	body_walk bw = { .ev = ev, .seen = json_object() };
 	rs_buf_init(&bw.text);
+	if (fstat(ev->bundle.fd, &bw.bundle) < 0)
+		memset(&bw.bundle, 0, sizeof(bw.bundle));
 	for (int deep = 0; deep < 3 && !bw.full; deep++) {
 		const rs_vec *dirs = deep == 0 ? &ev->dirs : deep == 1 ? &ev->deep_dirs : &ev->triage_dirs;
 		for (size_t i = 0; i < dirs->len && !bw.full; i++) {

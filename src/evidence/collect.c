@@ -160,8 +160,10 @@ static int check_pid(const rs_host *h, pid_t pid, const char *option, char *err,
 /* Every host path the run reads or lists, for the guard. */
 static char **collected_paths(const rs_evidence *ev, size_t *n)
 {
-	const rs_vec *sets[] = { &ev->files, &ev->dirs, &ev->deep_dirs, &ev->triage_dirs };
-	size_t total = ev->files.len + ev->dirs.len + ev->deep_dirs.len + ev->triage_dirs.len;
+	/* --bodyfile directories only list: the bundle may lie there, and the
+	 * bodyfile leaves it out */
+	const rs_vec *sets[] = { &ev->files, &ev->dirs, &ev->copy_dirs, &ev->triage_dirs };
+	size_t total = ev->files.len + ev->dirs.len + ev->copy_dirs.len + ev->triage_dirs.len;
 	char **out = rs_calloc(total + 1, sizeof(char *));
 	size_t k = 0;
 	for (size_t s = 0; s < 4; s++)
