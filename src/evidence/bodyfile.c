@@ -9,8 +9,11 @@
  * RS_BODYFILE_MAX_ENTRIES entries. Each entry is stat'ed before it is
  * read, so the times are those before collection; files up to
  * RS_BODYFILE_MD5_MAX get their MD5 (read with O_NOATIME) while the bytes
- * hashed stay under RS_BODYFILE_MD5_BUDGET, others "0". crtime is statx's
- * birth time where the filesystem keeps one, else 0.
+ * hashed stay under RS_BODYFILE_MD5_BUDGET, others "0" — in a --bodyfile
+ * directory only executables are hashed (as UAC's hash_executables). crtime
+ * is statx's birth time where the filesystem keeps one, else 0. The lines
+ * go to an unlinked temporary file beside the bundle, so a listing of
+ * millions of entries never sits in memory.
  */
 #include "evidence/evidence.h"
 #include "core/util.h"
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MD5_CHUNK (256u << 10)
@@ -86,16 +90,57 @@ void rs_bodyfile_line(rs_buf *out, const char *md5, const char *path, const char
 
 typedef struct body_walk {
 	rs_evidence *ev;
-	rs_buf text;
-	json_t *seen;
+	rs_buf text;           /* lines not yet written to FD */
+	int fd;                /* an unlinked temporary file beside the bundle */
+	bool write_failed;
+	json_t *seen;          /* paths listed by the one-level walks */
+	bool record;           /* this walk records into SEEN */
+	bool md5_all;          /* MD5 of every file, not only executables */
 	unsigned long long md5_bytes;
 	bool full;
 	struct stat bundle;
 } body_walk;
 
+#define FLUSH_AT (1u << 20)
+
+static void flush(body_walk *bw)
+{
+	size_t done = 0;
+	while (done < bw->text.len && !bw->write_failed) {
+		ssize_t n = write(bw->fd, bw->text.data + done, bw->text.len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			bw->write_failed = true;
+		else
+			done += (size_t)n;
+	}
+	bw->text.len = 0;
+	if (bw->text.data)
+		bw->text.data[0] = '\0';
+}
+
+/* An unlinked temporary file in the directory of the bundle PATH. */
+static int temp_beside(const char *path)
+{
+	char *slash = strrchr(path, '/');
+	char *dir = slash ? (slash == path ? rs_strdup("/") : rs_strndup(path, (size_t)(slash - path))) : rs_strdup(".");
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		char *tmpl = rs_sprintf("%s/.rasoat-bodyfile-XXXXXX", dir);
+		fd = mkostemp(tmpl, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(tmpl);
+		free(tmpl);
+	}
+	free(dir);
+	return fd;
+}
+
 static bool md5_of(body_walk *bw, const rs_walk_entry *e, char out[33])
 {
 	if (!S_ISREG(e->st->st_mode) || e->dirfd < 0 || (unsigned long long)e->st->st_size > RS_BODYFILE_MD5_MAX ||
+	    (!bw->md5_all && !(e->st->st_mode & 0111)) ||
 	    bw->md5_bytes + (unsigned long long)e->st->st_size > RS_BODYFILE_MD5_BUDGET)
 		return false;
 	int fd = openat(e->dirfd, e->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_NOATIME | O_CLOEXEC);
@@ -145,14 +190,16 @@ static bool md5_of(body_walk *bw, const rs_walk_entry *e, char out[33])
 static int body_entry(const rs_walk_entry *e, void *ctx)
 {
 	body_walk *bw = ctx;
-	if (json_object_get(bw->seen, e->path) ||
-	    (e->st->st_dev == bw->bundle.st_dev && e->st->st_ino == bw->bundle.st_ino))
-		return RS_WALK_CONTINUE;   /* listed already, or the bundle being written */
+	if ((e->depth == 0 || bw->record) && json_object_get(bw->seen, e->path))
+		return RS_WALK_CONTINUE;   /* listed already */
+	if (e->st->st_dev == bw->bundle.st_dev && e->st->st_ino == bw->bundle.st_ino)
+		return RS_WALK_CONTINUE;   /* the bundle being written */
 	if (bw->ev->bodyfile_entries >= RS_BODYFILE_MAX_ENTRIES) {
 		bw->full = true;
 		return RS_WALK_STOP;
 	}
-	json_object_set_new_nocheck(bw->seen, e->path, json_true());
+	if (bw->record)
+		json_object_set_new_nocheck(bw->seen, e->path, json_true());
 	long long crtime = 0;
 	struct statx sx;
 	if (e->dirfd >= 0 && statx(e->dirfd, e->name, AT_SYMLINK_NOFOLLOW, STATX_BTIME, &sx) == 0 &&
@@ -171,32 +218,96 @@ static int body_entry(const rs_walk_entry *e, void *ctx)
 	if (!md5_of(bw, e, md5))
 		snprintf(md5, sizeof(md5), "0");
 	rs_bodyfile_line(&bw->text, md5, e->path, target, e->st, crtime);
+	if (bw->text.len >= FLUSH_AT)
+		flush(bw);
 	bw->ev->bodyfile_entries++;
 	return RS_WALK_CONTINUE;
+}
+
+/* Whether the host path P lies in one of the first N directories of DIRS. */
+static bool within_any(const char *p, char *const *dirs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rs_path_within(p, dirs[i]))
+			return true;
+	return false;
+}
+
+static int compare_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int rs_evidence_bodyfile(rs_evidence *ev)
 {
 	body_walk bw = { .ev = ev, .seen = json_object() };
 	rs_buf_init(&bw.text);
+	bw.fd = temp_beside(ev->bundle.tmp_path);
+	if (bw.fd < 0) {
+		snprintf(ev->bundle.err, sizeof(ev->bundle.err), "%s: cannot make a temporary file for the "
+			 "bodyfile beside the bundle: %s", ev->bundle.tmp_path, strerror(errno));
+		json_decref(bw.seen);
+		return -1;
+	}
 	if (fstat(ev->bundle.fd, &bw.bundle) < 0)
 		memset(&bw.bundle, 0, sizeof(bw.bundle));
-	for (int deep = 0; deep < 3 && !bw.full; deep++) {
-		const rs_vec *dirs = deep == 0 ? &ev->dirs : deep == 1 ? &ev->deep_dirs : &ev->triage_dirs;
-		for (size_t i = 0; i < dirs->len && !bw.full; i++) {
-			rs_walk_options wo = { .max_depth = deep ? 32 : 1 };
-			rs_walk(ev->host, *(char **)rs_vec_at(dirs, i), &wo, body_entry, &bw);
-		}
+	/* the whole listings, sorted, without those inside another */
+	size_t nd = ev->deep_dirs.len + ev->triage_dirs.len, kept = 0;
+	char **deep = rs_calloc(nd + 1, sizeof(char *));
+	for (size_t i = 0; i < ev->deep_dirs.len; i++)
+		deep[kept++] = *(char **)rs_vec_at(&ev->deep_dirs, i);
+	for (size_t i = 0; i < ev->triage_dirs.len; i++)
+		deep[kept++] = *(char **)rs_vec_at(&ev->triage_dirs, i);
+	qsort(deep, nd, sizeof(char *), compare_str);
+	kept = 0;
+	for (size_t i = 0; i < nd; i++)
+		if (!within_any(deep[i], deep, kept))
+			deep[kept++] = deep[i];
+	/* one level of each directory holding a file, unless listed whole */
+	bw.record = true;
+	bw.md5_all = true;
+	for (size_t i = 0; i < ev->dirs.len && !bw.full; i++) {
+		const char *d = *(char **)rs_vec_at(&ev->dirs, i);
+		if (within_any(d, deep, kept))
+			continue;
+		rs_walk_options wo = { .max_depth = 1 };
+		rs_walk(ev->host, d, &wo, body_entry, &bw);
 	}
-	if (bw.full)
+	bw.record = false;
+	for (size_t i = 0; i < kept && !bw.full; i++) {
+		/* --bodyfile: MD5 of executables only (UAC's hash_executables); the rest: every file */
+		bw.md5_all = false;
+		for (size_t j = 0; j < ev->copy_dirs.len + ev->triage_dirs.len; j++) {
+			const rs_vec *v = j < ev->copy_dirs.len ? &ev->copy_dirs : &ev->triage_dirs;
+			size_t k = j < ev->copy_dirs.len ? j : j - ev->copy_dirs.len;
+			if (rs_path_within(deep[i], *(char **)rs_vec_at(v, k)))
+				bw.md5_all = true;
+		}
+		rs_walk_options wo = { .max_depth = 32 };
+		rs_walk(ev->host, deep[i], &wo, body_entry, &bw);
+	}
+	free(deep);
+	flush(&bw);
+	int rc = 0;
+	struct stat st;
+	if (bw.write_failed || fstat(bw.fd, &st) < 0) {
+		snprintf(ev->bundle.err, sizeof(ev->bundle.err), "%s: cannot write the bodyfile beside the bundle: %s",
+			 ev->bundle.tmp_path, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && bw.full)
 		rs_bundle_note(&ev->bundle, "bodyfile.txt", "stopped after %d entries", RS_BODYFILE_MAX_ENTRIES);
-	json_t *extra = json_object();
-	json_object_set_new(extra, "format", json_string("bodyfile 3 (mactime)"));
-	json_object_set_new(extra, "entries", json_integer((json_int_t)ev->bodyfile_entries));
-	int rc = rs_bundle_add_data(&ev->bundle, "bodyfile.txt", bw.text.data ? bw.text.data : "", bw.text.len,
-				    "lstat/statx of the directories listed", extra);
+	if (rc == 0) {
+		json_t *extra = json_object();
+		json_object_set_new(extra, "format", json_string("bodyfile 3 (mactime)"));
+		json_object_set_new(extra, "entries", json_integer((json_int_t)ev->bodyfile_entries));
+		st.st_mtime = time(NULL);
+		rc = rs_bundle_add_fd(&ev->bundle, "bodyfile.txt", bw.fd, &st, (unsigned long long)st.st_size,
+				      "lstat/statx of the directories listed", extra) < 0 ? -1 : 0;
+	}
 	if (rc == 0)
 		json_object_set_new(ev->classes, "bodyfile", json_string("bodyfile.txt"));
+	close(bw.fd);
 	rs_buf_free(&bw.text);
 	json_decref(bw.seen);
 	return rc;

@@ -23,7 +23,7 @@
 #define RS_COLLECT_MAX_TOTAL (8ull << 30)       /* uncompressed bytes of copies and memory */
 #define RS_COLLECT_MIN_FREE (256ull << 20)      /* a filesystem with less free is "nearly full" */
 #define RS_COLLECT_MIN_FREE_PERCENT 2           /* ... or with less than this share free */
-#define RS_BODYFILE_MAX_ENTRIES 200000
+#define RS_BODYFILE_MAX_ENTRIES 5000000
 #define RS_BODYFILE_MD5_MAX (16ull << 20)       /* files larger than this get MD5 0 */
 #define RS_BODYFILE_MD5_BUDGET (1ull << 30)     /* bytes hashed for the bodyfile in all */
 #define RS_COLLECT_DIR_FILES_MAX 10000          /* files copied from one --path directory */
