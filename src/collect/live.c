@@ -69,11 +69,15 @@ json_t *rs_neighbours_json(const rs_vec *neighbours)
 	for (size_t i = 0; i < neighbours->len; i++) {
 		const rs_neighbour *n = rs_vec_at(neighbours, i);
 		json_t *o = json_object();
+		json_object_set_new(o, "family", json_string(n->family));
 		json_object_set_new(o, "address", rs_json_string(n->address));
 		json_object_set_new(o, "hwaddr", rs_json_string(n->hwaddr));
 		json_object_set_new(o, "iface", rs_json_string(n->iface));
-		json_object_set_new(o, "hwtype", json_integer((json_int_t)n->hwtype));
-		json_object_set_new(o, "flags", json_integer((json_int_t)n->flags));
+		json_object_set_new(o, "state", rs_json_string(n->state));
+		if (strcmp(n->family, "inet") == 0) {
+			json_object_set_new(o, "hwtype", json_integer((json_int_t)n->hwtype));
+			json_object_set_new(o, "flags", json_integer((json_int_t)n->flags));
+		}
 		json_array_append_new(a, o);
 	}
 	return a;

@@ -33,11 +33,14 @@ typedef struct rs_route {
 } rs_route;
 
 typedef struct rs_neighbour {
+	char family[8];              /* "inet" (net/arp), "inet6" (netlink) */
 	char address[48];
 	char hwaddr[48];
 	char iface[32];
-	unsigned long hwtype;
-	unsigned long flags;         /* ATF_*: 0x2 complete, 0x4 permanent */
+	int ifindex;                 /* netlink entries; 0 for net/arp */
+	unsigned long hwtype;        /* net/arp only */
+	unsigned long flags;         /* net/arp ATF_*: 0x2 complete, 0x4 permanent */
+	char state[16];              /* "reachable", "stale", "permanent", "complete", ... */
 } rs_neighbour;
 
 typedef struct rs_unix_socket {
@@ -86,7 +89,7 @@ void rs_live_collect(const rs_host *host, rs_live *l);
 
 /* Collectors (each in its own file). */
 int rs_collect_routes(const rs_host *h, rs_live *l);        /* routes.c: net/route, net/ipv6_route */
-int rs_collect_neighbours(const rs_host *h, rs_live *l);    /* neighbours.c: net/arp */
+int rs_collect_neighbours(const rs_host *h, rs_live *l);    /* neighbours.c: net/arp, netlink (IPv6) */
 int rs_collect_unix_sockets(const rs_host *h, rs_live *l);  /* unix_sockets.c: net/unix */
 int rs_collect_interfaces(const rs_host *h, rs_live *l);    /* interfaces.c: /sys/class/net, getifaddrs */
 int rs_collect_sessions(const rs_host *h, rs_live *l);      /* sessions.c: utmp */
@@ -101,6 +104,11 @@ int rs_live_read_proc(const rs_host *h, const char *rel, size_t max,
 int rs_parse_proc_route(const char *text, size_t len, const char *name, rs_vec *routes);
 int rs_parse_proc_ipv6_route(const char *text, size_t len, const char *name, rs_vec *routes);
 int rs_parse_proc_arp(const char *text, size_t len, const char *name, rs_vec *neighbours);
+/* Parses LEN bytes of rtnetlink messages (a RTM_GETNEIGH dump) into
+ * NEIGHBOURS (iface left empty: the caller names ifindex). Sets *DONE at
+ * NLMSG_DONE. Returns the number of malformed messages, or -1 for an
+ * NLMSG_ERROR answer. */
+int rs_parse_rtnl_neighbours(const void *buf, size_t len, rs_vec *neighbours, bool *done);
 int rs_parse_proc_net_unix(const char *text, size_t len, const char *name, rs_vec *sockets);
 
 /* JSON arrays of each section (new references). */

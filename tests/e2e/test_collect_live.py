@@ -87,10 +87,13 @@ def main():
         run("hunt", t.p("scanned"), "--rules", t.p("rules"), "--db", db, "--fail-on", "none",
             check_exit=0)
 
+        listed_file = t.write("listed/sub/data.txt", "listed only\n")
+        listed_exe = t.write("listed/run.sh", "#!/bin/sh\n", mode=0o755)
         bundle = out.p("bundle.tar.gz")
         started = time.monotonic()
         code, stdout, err = run("collect", "--pid", str(sleeper.pid), "--memory", str(marked.pid),
-                                "--path", note, "--scan", "last", "--db", db, "-o", bundle)
+                                "--path", note, "--scan", "last", "--db", db, "--bodyfile", t.p("listed"),
+                                "-o", bundle)
         elapsed = time.monotonic() - started
         check(code == 0, f"collect exited {code}\n{err}")
         check(os.path.exists(bundle) and not os.path.exists(bundle + ".part"), "no bundle written")
@@ -192,6 +195,12 @@ def main():
         md5 = hashlib.md5(b"collected note\n").hexdigest()
         check(any(l.startswith(md5 + "|" + note + "|") for l in body), "bodyfile lacks the note with its MD5")
         check(any(l.split("|")[1] == payload for l in body), "bodyfile lacks the scanned directory")
+        # --bodyfile lists a directory whole (executables hashed) without copying it
+        check(any(l == "0|" + listed_file + l[len(listed_file) + 2:] and l.startswith("0|" + listed_file + "|")
+                  for l in body), "bodyfile lacks the --bodyfile directory's file")
+        exe_md5 = hashlib.md5(b"#!/bin/sh\n").hexdigest()
+        check(any(l.startswith(exe_md5 + "|" + listed_exe + "|") for l in body), "--bodyfile executable MD5")
+        check(not os.path.exists(os.path.join(top, "files") + listed_file), "--bodyfile copied a file")
         passed += 1
         print(f"collect took {elapsed:.2f} s; bundle {os.path.getsize(bundle)} bytes")
 

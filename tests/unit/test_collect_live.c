@@ -2,7 +2,9 @@
  * test_collect_live.c — the parsers behind the volatile network state:
  * proc net/route (IPv4, word-order addresses, prefix from the mask),
  * net/ipv6_route, net/arp and net/unix (paths with blanks, abstract
- * names), each with malformed lines warned about and skipped; and a live
+ * names), each with malformed lines warned about and skipped; rtnetlink
+ * neighbour messages (good, truncated, bad attribute lengths, errors);
+ * and a live
  * collection that must see the loopback interface and a unix socket this
  * test holds, with this test's pid.
  */
@@ -11,6 +13,9 @@
 #include "core/host.h"
 #include "core/util.h"
 
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +106,71 @@ static void test_arp(void **state)
 	n = rs_vec_at(&v, 1);
 	assert_string_equal(n->iface, "wg0");
 	assert_int_equal(n->flags, 6);
+	rs_vec_free(&v);
+}
+
+/* Appends a RTM_NEWNEIGH message for ADDR (16 bytes) and MAC (6 bytes) to BUF at *OFF. */
+static void put_neigh(unsigned char *buf, size_t *off, const unsigned char *addr, const unsigned char *mac,
+		      unsigned short dst_len)
+{
+	struct nlmsghdr h = { 0 };
+	struct ndmsg nd = { .ndm_family = AF_INET6, .ndm_ifindex = 1, .ndm_state = NUD_REACHABLE };
+	struct rtattr dst = { .rta_len = (unsigned short)RTA_LENGTH(dst_len), .rta_type = NDA_DST };
+	struct rtattr ll = { .rta_len = RTA_LENGTH(6), .rta_type = NDA_LLADDR };
+	size_t start = *off, o = start + NLMSG_HDRLEN;
+	memcpy(buf + o, &nd, sizeof(nd));
+	o += NLMSG_ALIGN(sizeof(nd));
+	memcpy(buf + o, &dst, sizeof(dst));
+	memcpy(buf + o + RTA_LENGTH(0), addr, 16);
+	o += RTA_ALIGN(RTA_LENGTH(16));
+	memcpy(buf + o, &ll, sizeof(ll));
+	memcpy(buf + o + RTA_LENGTH(0), mac, 6);
+	o += RTA_ALIGN(RTA_LENGTH(6));
+	h.nlmsg_len = (unsigned)(o - start);
+	h.nlmsg_type = RTM_NEWNEIGH;
+	memcpy(buf + start, &h, sizeof(h));
+	*off = o;
+}
+
+static void put_type(unsigned char *buf, size_t *off, unsigned short type)
+{
+	struct nlmsghdr h = { .nlmsg_len = NLMSG_HDRLEN + 4, .nlmsg_type = type };
+	memcpy(buf + *off, &h, sizeof(h));
+	memset(buf + *off + NLMSG_HDRLEN, 0, 4);
+	*off += NLMSG_ALIGN(h.nlmsg_len);
+}
+
+static void test_rtnl_neighbours(void **state)
+{
+	(void)state;
+	unsigned char buf[1024];
+	memset(buf, 0, sizeof(buf));
+	unsigned char a[16] = { 0xfd, 0, [15] = 1 }, mac[6] = { 2, 0xfc, 0, 0, 0, 5 };
+	size_t off = 0;
+	put_neigh(buf, &off, a, mac, 16);
+	put_neigh(buf, &off, a, mac, 4);      /* an IPv6 entry with a 4-byte address: malformed */
+	put_type(buf, &off, NLMSG_DONE);
+	rs_vec v;
+	rs_vec_init(&v, sizeof(rs_neighbour));
+	bool done = false;
+	assert_int_equal(rs_parse_rtnl_neighbours(buf, off, &v, &done), 1);
+	assert_true(done);
+	assert_int_equal(v.len, 1);
+	const rs_neighbour *n = rs_vec_at(&v, 0);
+	assert_string_equal(n->family, "inet6");
+	assert_string_equal(n->address, "fd00::1");
+	assert_string_equal(n->hwaddr, "02:fc:00:00:00:05");
+	assert_string_equal(n->state, "reachable");
+	assert_int_equal(n->ifindex, 1);
+	/* truncated: the first message cut short frames nothing */
+	done = false;
+	assert_int_equal(rs_parse_rtnl_neighbours(buf, 20, &v, &done), 1);
+	assert_false(done);
+	/* an error answer */
+	off = 0;
+	put_type(buf, &off, NLMSG_ERROR);
+	assert_int_equal(rs_parse_rtnl_neighbours(buf, off, &v, &done), -1);
+	assert_int_equal(v.len, 1);
 	rs_vec_free(&v);
 }
 
@@ -203,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_route),
 		cmocka_unit_test(test_arp),
 		cmocka_unit_test(test_unix),
+		cmocka_unit_test(test_rtnl_neighbours),
 		cmocka_unit_test(test_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
