@@ -2,9 +2,11 @@
  * memory.c — YARA over the memory of processes and over their executables.
  * The regions come from /proc/PID/maps and are read from /proc/PID/mem by
  * our own block iterator (yr_scanner_scan_mem_blocks) over the shared
- * reader of memread.h, so libyara never attaches to a process. Regions worth reading are those that differ from
- * a file on disk: anonymous memory (heap, stacks, JIT and injected code),
- * writable mappings, and mappings of deleted or in-memory (memfd) files;
+ * reader of memread.h (which `rasoat collect --memory` uses too), so
+ * libyara never attaches to a process. Regions worth reading are those
+ * that differ from a file on disk: anonymous memory (heap, stacks, JIT and
+ * injected code), writable mappings, and mappings of deleted or in-memory
+ * (memfd) files;
  * read-only mappings of files present on disk are what the file hunt
  * covers. [vvar], [vsyscall], device mappings and unreadable regions are
  * skipped, and the bytes read per process are bounded. Each process's
