@@ -23,6 +23,7 @@ static const command commands[] = {
 	{ "hunt", rs_cmd_hunt, "YARA and IOC scan of PATHs (files, directories, images)" },
 	{ "vuln", rs_cmd_vuln, "vulnerable packages: vuln --feed FILE, or vuln import FILE then vuln" },
 	{ "fim", rs_cmd_fim, "file-integrity baseline: fim init | fim check" },
+	{ "collect", rs_cmd_collect, "evidence triage bundle (tar.gz) of this host before any change" },
 	{ "facts", rs_cmd_facts, "print the host inventory as one JSON document" },
 	{ "history", rs_cmd_history, "list stored scans" },
 	{ "show", rs_cmd_show, "re-render a stored scan" },

@@ -23,6 +23,7 @@ typedef struct rs_route {
 	bool has_gateway;        /* RTF_GATEWAY set and the next hop is not the unspecified address */
 	unsigned long flags;     /* RTF_* as the kernel prints them */
 	unsigned long metric;
+	unsigned long mtu;       /* IPv4 only (net/route's MTU column); 0 otherwise */
 } rs_route;
 
 /* Appends to ROUTES (rs_route) the routes of /proc/net/route's TEXT. */

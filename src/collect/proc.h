@@ -6,6 +6,8 @@
 #ifndef RS_PROC_H
 #define RS_PROC_H
 
+#include "core/host.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -47,5 +49,13 @@ char **rs_split_cmdline(const char *text, size_t len, size_t max_args, size_t *a
 
 /* The pid a proc entry names ("1234"), or 0 when the entry is not a process. */
 pid_t rs_proc_entry_pid(const char *name);
+
+/* The inode a fd link names when it is a socket ("socket:[12345]"). */
+bool rs_socket_link_inode(const char *target, unsigned long *inode);
+
+/* Calls FN with the pid and inode of every socket fd of every process
+ * under the host's proc that can be read (sockets.c). */
+typedef void (*rs_socket_fd_fn)(pid_t pid, unsigned long inode, void *ctx);
+void rs_proc_socket_fds(const rs_host *h, rs_socket_fd_fn fn, void *ctx);
 
 #endif

@@ -105,7 +105,7 @@ static const char *parse4(char *line, rs_route *r)
 		return "does not have the 11 fields of a route";
 	unsigned char dest[4], gw[4], mask[4];
 	unsigned long long flags;
-	long metric;
+	long metric, mtu;
 	if (!set_iface(r, f[0]))
 		return "has an interface name that is empty or too long";
 	if (!parse_word4(f[1], dest) || !parse_word4(f[2], gw) || !parse_word4(f[7], mask))
@@ -114,6 +114,8 @@ static const char *parse4(char *line, rs_route *r)
 		return "has flags that are not hex";
 	if (!rs_parse_long(f[6], &metric) || metric < 0)
 		return "has a metric that is not a number";
+	if (!rs_parse_long(f[8], &mtu) || mtu < 0)
+		return "has an MTU that is not a number";
 	int prefix = mask_prefix(mask);
 	if (prefix < 0)
 		return "has a netmask that is not contiguous";
@@ -122,6 +124,7 @@ static const char *parse4(char *line, rs_route *r)
 	rs_netaddr_set(&r->gateway, AF_INET, gw);
 	r->flags = (unsigned long)flags;
 	r->metric = (unsigned long)metric;
+	r->mtu = (unsigned long)mtu;
 	r->has_gateway = (flags & RTF_GATEWAY) && !is_zero(gw, 4);
 	return NULL;
 }

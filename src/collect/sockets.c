@@ -183,9 +183,15 @@ static void index_assign(inode_index *ix, unsigned long inode, pid_t pid)
 	}
 }
 
+bool rs_socket_link_inode(const char *target, unsigned long *inode)
+{
+	char close;
+	return sscanf(target, "socket:[%lu%c", inode, &close) == 2 && close == ']';
+}
+
 /* Reads the fd links of one process. Unreadable (another user's process
  * without privileges) or vanished processes are passed over. */
-static void map_process_fds(const rs_host *h, pid_t pid, inode_index *ix)
+static void process_socket_fds(const rs_host *h, pid_t pid, rs_socket_fd_fn fn, void *ctx)
 {
 	char rel[64];
 	snprintf(rel, sizeof(rel), "%d/fd", (int)pid);
@@ -201,29 +207,38 @@ static void map_process_fds(const rs_host *h, pid_t pid, inode_index *ix)
 		if (rs_proc_readlink(h, link_rel, target, sizeof(target)) <= 0)
 			continue;
 		unsigned long inode;
-		char close;
-		if (sscanf(target, "socket:[%lu%c", &inode, &close) == 2 && close == ']')
-			index_assign(ix, inode, pid);
+		if (rs_socket_link_inode(target, &inode))
+			fn(pid, inode, ctx);
 	}
 	closedir(d);
+}
+
+void rs_proc_socket_fds(const rs_host *h, rs_socket_fd_fn fn, void *ctx)
+{
+	DIR *d = rs_proc_opendir(h, ".");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		pid_t pid = rs_proc_entry_pid(e->d_name);
+		if (pid > 0)
+			process_socket_fds(h, pid, fn, ctx);
+	}
+	closedir(d);
+}
+
+static void assign_fd(pid_t pid, unsigned long inode, void *ctx)
+{
+	index_assign(ctx, inode, pid);
 }
 
 static void map_inodes_to_pids(const rs_host *h, rs_vec *sockets)
 {
 	if (sockets->len == 0)
 		return;
-	DIR *d = rs_proc_opendir(h, ".");
-	if (!d)
-		return;
 	inode_index ix;
 	index_build(&ix, sockets);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		pid_t pid = rs_proc_entry_pid(e->d_name);
-		if (pid > 0)
-			map_process_fds(h, pid, &ix);
-	}
-	closedir(d);
+	rs_proc_socket_fds(h, assign_fd, &ix);
 	free(ix.order);
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/finding.h"
 #include "core/util.h"
+#include "hunt/memread.h"
 #include "hunt/rulegate.h"
 
 #ifndef PCRE2_CODE_UNIT_WIDTH
@@ -256,13 +257,7 @@ typedef struct rs_hunt_options {
 /* Walks the paths of OPTS with one worker per thread and emits findings. */
 int rs_hunt_files(struct rs_scan *scan, const rs_hunt_rules *rules, const rs_hunt_options *opts,
 		  rs_hunt_counts *counts);
-/* A region of a process worth reading, from /proc/PID/maps. */
-typedef struct rs_mem_region {
-	uint64_t start, end;
-} rs_mem_region;
-/* Parses the maps TEXT (modified in place) into the regions worth reading
- * (see memory.c); malformed lines are passed over. The caller frees *OUT. */
-size_t rs_hunt_parse_maps(char *text, rs_mem_region **out);
+/* The regions of a process worth reading and their reader: memread.h. */
 
 /* Scans the memory and the executable of every process (or --pid). */
 int rs_hunt_processes(struct rs_scan *scan, const rs_hunt_rules *rules, rs_hunt_counts *counts);

@@ -1,10 +1,12 @@
 /*
  * memory.c — YARA over the memory of processes and over their executables.
  * The regions come from /proc/PID/maps and are read from /proc/PID/mem by
- * our own block iterator (yr_scanner_scan_mem_blocks), so libyara never
- * attaches to a process. Regions worth reading are those that differ from
- * a file on disk: anonymous memory (heap, stacks, JIT and injected code),
- * writable mappings, and mappings of deleted or in-memory (memfd) files;
+ * our own block iterator (yr_scanner_scan_mem_blocks) over the shared
+ * reader of memread.h (which `rasoat collect --memory` uses too), so
+ * libyara never attaches to a process. Regions worth reading are those
+ * that differ from a file on disk: anonymous memory (heap, stacks, JIT and
+ * injected code), writable mappings, and mappings of deleted or in-memory
+ * (memfd) files;
  * read-only mappings of files present on disk are what the file hunt
  * covers. [vvar], [vsyscall], device mappings and unreadable regions are
  * skipped, and the bytes read per process are bounded. Each process's
@@ -12,6 +14,7 @@
  * one is still there; executables shared by many processes are read once.
  */
 #include "hunt/hunt.h"
+#include "hunt/memread.h"
 #include "core/log.h"
 #include "engine/scan.h"
 
@@ -25,9 +28,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PROCESS_MAX_BYTES (256ull << 20)
-#define REGION_MAX_BYTES (64ull << 20)
-#define MAPS_MAX (8u << 20)
+#define PROCESS_MAX_BYTES RS_MEM_PROCESS_MAX
+#define REGION_MAX_BYTES RS_MEM_REGION_MAX
+#define MAPS_MAX RS_MEM_MAPS_MAX
 #define MAX_EXES 4096
 
 typedef struct mem_iter {
@@ -41,49 +44,6 @@ typedef struct mem_iter {
 	unsigned long long regions_read;
 } mem_iter;
 
-/* Whether a maps line's region is worth reading (see the top comment). */
-static bool wanted(const char *perms, const char *dev, unsigned long inode, const char *path)
-{
-	if (perms[0] != 'r')
-		return false;
-	if (!strcmp(path, "[vvar]") || !strcmp(path, "[vsyscall]") || !strcmp(path, "[vvar_vclock]"))
-		return false;
-	if (rs_starts_with(path, "/dev/") && strcmp(dev, "00:00") != 0 && !rs_starts_with(path, "/dev/shm/"))
-		return false; /* device memory: reading it can hang or have effects */
-	if (inode == 0 || path[0] != '/')
-		return true;  /* anonymous, [heap], [stack], [anon:...] */
-	if (strstr(path, " (deleted)") || rs_starts_with(path, "/memfd:"))
-		return true;
-	return perms[1] == 'w';
-}
-
-size_t rs_hunt_parse_maps(char *text, rs_mem_region **out)
-{
-	rs_vec v;
-	rs_vec_init(&v, sizeof(rs_mem_region));
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		uint64_t start, end;
-		char perms[8], dev[16];
-		unsigned long long offset;
-		unsigned long inode;
-		int consumed = 0;
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %llx %15s %lu %n", &start, &end, perms, &offset, dev,
-			   &inode, &consumed) < 6 || end <= start)
-			continue;
-		const char *path = line + consumed;
-		while (*path == ' ')
-			path++;
-		if (!wanted(perms, dev, inode, path))
-			continue;
-		rs_mem_region *r = rs_vec_push(&v);
-		r->start = start;
-		r->end = end;
-	}
-	*out = v.items;
-	return v.len;
-}
-
 static const uint8_t *fetch(YR_MEMORY_BLOCK *block)
 {
 	mem_iter *it = block->context;
@@ -92,15 +52,7 @@ static const uint8_t *fetch(YR_MEMORY_BLOCK *block)
 		it->cap = block->size;
 		it->buf = rs_malloc(it->cap);
 	}
-	size_t got = 0;
-	while (got < block->size) {
-		ssize_t n = pread(it->fd, it->buf + got, block->size - got, (off_t)(block->base + got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	size_t got = rs_mem_read(it->fd, block->base, it->buf, block->size);
 	if (got == 0)
 		return NULL; /* unreadable: libyara skips the block */
 	if (got < block->size)

@@ -4,6 +4,8 @@
  * Vlany and most userland rootkits (T1574.006). Stock Debian and RHEL ship
  * no such file, so any library named there is reported.
  */
+#include "collect/preload.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "rootkit/checks.h"
@@ -12,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PRELOAD_PATH "/etc/ld.so.preload"
-#define PRELOAD_MAX (64u << 10)
+#define PRELOAD_PATH RS_PRELOAD_PATH
+#define PRELOAD_MAX RS_PRELOAD_MAX
 #define RULE "rasoat:rootkit.ld_so_preload"
 #define TITLE "No library is preloaded into every process"
 
@@ -34,18 +36,13 @@ void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats)
 	}
 	stats->files++;
 	stats->bytes += len;
+	rs_vec names;
+	rs_vec_init(&names, sizeof(char *));
+	rs_parse_ld_so_preload(text, len, &names);
 	json_t *libs = json_array();
-	char *save = NULL;
-	for (char *tok = strtok_r(text, " \t\r\n:", &save); tok; tok = strtok_r(NULL, " \t\r\n:", &save)) {
-		if (tok[0] == '#') {
-			/* the loader has no comments, but people write them */
-			tok = strtok_r(NULL, "\n", &save);
-			if (!tok)
-				break;
-			continue;
-		}
-		json_array_append_new(libs, json_string(tok));
-	}
+	for (size_t i = 0; i < names.len; i++)
+		json_array_append_new(libs, rs_json_string(*(char **)rs_vec_at(&names, i)));
+	rs_preload_libs_free(&names);
 	free(text);
 	if (json_array_size(libs) == 0) {
 		json_decref(libs);
