@@ -1,5 +1,5 @@
 /*
- * digest.c — SHA-256 hex through OpenSSL (see digest.h).
+ * digest.c — SHA-256 hex through OpenSSL and hex encoding (see digest.h).
  */
 #include "core/digest.h"
 
@@ -17,6 +17,26 @@ void rs_sha256_hex(const void *data, size_t len, char out[65])
 		fputs("rasoat: out of memory computing a SHA-256 digest\n", stderr);
 		abort();
 	}
-	for (unsigned int i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	rs_hex_encode(md, n, out);
+}
+
+void rs_hex_encode(const unsigned char *bytes, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[bytes[i] >> 4];
+		out[2 * i + 1] = digits[bytes[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int rs_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }

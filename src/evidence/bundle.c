@@ -22,16 +22,6 @@
 #define CHUNK (1u << 20)
 #define MEMBER_MODE 0444   /* members are evidence: read-only, never executable */
 
-static void hex(const unsigned char *md, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* "2026-12-04T10:50:01.123Z" */
 static void now_ms(char *buf, size_t size)
 {
@@ -307,7 +297,7 @@ int rs_bundle_add_fd(rs_bundle *b, const char *name, int fd, const struct stat *
 		return -1;
 	}
 	char sha[65];
-	hex(md, mdlen, sha);
+	rs_hex_encode(md, mdlen, sha);
 	if (!extra)
 		extra = json_object();
 	json_object_set_new(extra, "source_size", json_integer((json_int_t)st->st_size));

@@ -3,6 +3,7 @@
  * the signed text of a request, signing and verifying it, and the parsers
  * of the signature headers, the enrolment token and the API key.
  */
+#include "core/digest.h"
 #include "fleet/proto.h"
 #include "core/util.h"
 
@@ -23,33 +24,12 @@ bool rs_fleet_is_hex(const char *s, size_t len)
 	return s[len] == '\0';
 }
 
-void rs_fleet_hex(const unsigned char *bytes, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[bytes[i] >> 4];
-		out[2 * i + 1] = digits[bytes[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int rs_fleet_unhex(const char *hex, unsigned char *out, size_t n)
 {
 	if (!hex || strlen(hex) != 2 * n)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+		int hi = rs_hex_value(hex[2 * i]), lo = rs_hex_value(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);
@@ -63,7 +43,7 @@ void rs_fleet_random_hex(char *out, size_t n)
 	if (n > sizeof(bytes))
 		n = sizeof(bytes);
 	randombytes_buf(bytes, n);
-	rs_fleet_hex(bytes, n, out);
+	rs_hex_encode(bytes, n, out);
 	sodium_memzero(bytes, sizeof(bytes));
 }
 
@@ -87,20 +67,11 @@ void rs_fleet_base64(const unsigned char *bytes, size_t n, char *out, size_t out
 	sodium_bin2base64(out, outsize, bytes, n, sodium_base64_VARIANT_ORIGINAL);
 }
 
-void rs_fleet_sha256_hex(const void *body, size_t len, char out[65])
-{
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	if (EVP_Digest(body ? body : "", len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
-		memset(md, 0, sizeof(md)); /* cannot happen with a working libcrypto; verifies fail */
-	rs_fleet_hex(md, sizeof(md), out);
-}
-
 char *rs_fleet_signed_text(const char *method, const char *path, const char *agent,
 			   long long time, unsigned long long counter, const void *body, size_t len)
 {
 	char digest[65];
-	rs_fleet_sha256_hex(body, len, digest);
+	rs_sha256_hex(body, len, digest);
 	return rs_sprintf("rasoat-v1\n%s\n%s\n%s\n%lld\n%llu\n%s\n", method, path, agent, time,
 			  counter, digest);
 }

@@ -8,6 +8,8 @@
 #ifndef RS_FLEET_PROTO_H
 #define RS_FLEET_PROTO_H
 
+#include "core/digest.h"
+
 #include <sodium.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,8 +34,6 @@
 
 /* True when S is exactly LEN lowercase hex digits. */
 bool rs_fleet_is_hex(const char *s, size_t len);
-/* Writes 2*N lowercase hex digits of BYTES and a NUL into OUT. */
-void rs_fleet_hex(const unsigned char *bytes, size_t n, char *out);
 /* Decodes exactly 2*N hex digits of HEX into OUT; -1 on anything else. */
 int rs_fleet_unhex(const char *hex, unsigned char *out, size_t n);
 /* N random bytes as hex into OUT (2*N + 1 bytes). */
@@ -43,9 +43,6 @@ void rs_fleet_random_hex(char *out, size_t n);
 int rs_fleet_unbase64(const char *b64, unsigned char *out, size_t n);
 /* Base64 of N bytes into OUT of OUTSIZE bytes (sodium_base64_ENCODED_LEN). */
 void rs_fleet_base64(const unsigned char *bytes, size_t n, char *out, size_t outsize);
-
-/* The SHA-256 of BODY as 64 hex digits into OUT[65]. */
-void rs_fleet_sha256_hex(const void *body, size_t len, char out[65]);
 
 /* The signed text of a request (docs/FLEET.md "Request signature"):
  *   "rasoat-v1\n" METHOD "\n" PATH "\n" AGENT "\n" TIME "\n" COUNTER "\n" SHA256HEX(BODY) "\n"

@@ -5,6 +5,7 @@
  * ("MD5:SIZE:NAME") and .hsb ("SHA:SIZE:NAME") signatures. Stored as binary
  * digests sorted for binary search.
  */
+#include "core/digest.h"
 #include "hunt/hunt.h"
 #include "core/lines.h"
 #include "core/log.h"
@@ -33,22 +34,11 @@ void rs_ioc_hashes_free(rs_ioc_hashes *h)
 	rs_vec_free(&h->items);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The kind of a hex digest of LEN characters at S, or 0. */
 static unsigned digest_kind(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if (hexval(s[i]) < 0)
+		if (rs_hex_value(s[i]) < 0)
 			return 0;
 	return len == 32 ? RS_HASH_MD5 : len == 40 ? RS_HASH_SHA1 : len == 64 ? RS_HASH_SHA256 : 0;
 }
@@ -77,7 +67,7 @@ static void add(hash_ctx *c, const char *hex, unsigned kind, const char *desc, s
 	rs_ioc_hash *item = rs_vec_push(&c->h->items);
 	size_t n = kind == RS_HASH_MD5 ? 16 : kind == RS_HASH_SHA1 ? 20 : 32;
 	for (size_t i = 0; i < n; i++)
-		item->digest[i] = (unsigned char)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
+		item->digest[i] = (unsigned char)(rs_hex_value(hex[2 * i]) << 4 | rs_hex_value(hex[2 * i + 1]));
 	item->kind = (unsigned char)kind;
 	item->source = (uint32_t)(c->h->sources.len - 1);
 	c->h->kinds |= kind;

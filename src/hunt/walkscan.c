@@ -8,6 +8,7 @@
  * is read once, hashed with only the digests the IOCs (and package trust)
  * need, and matched by YARA over the same bytes.
  */
+#include "core/digest.h"
 #include "hunt/hunt.h"
 #include "collect/pkgfiles.h"
 #include "core/log.h"
@@ -125,16 +126,6 @@ void rs_hunt_worker_free(rs_hunt_worker *w)
 	memset(w, 0, sizeof(*w));
 }
 
-static void hex(const unsigned char *d, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 static void digest(const EVP_MD *md, const unsigned char *data, size_t len, unsigned char *out)
 {
 	unsigned int n = 0;
@@ -195,7 +186,7 @@ bool rs_hunt_object(rs_hunt_worker *w, const char *path, const char *shown_path,
 	bool trusted = false;
 	if (pkg && pkg->md5[0] && have_md5) {
 		char md5hex[33];
-		hex(md5, 16, md5hex);
+		rs_hex_encode(md5, 16, md5hex);
 		trusted = strcmp(md5hex, pkg->md5) == 0;
 	}
 	bool scan_error = false;
@@ -238,13 +229,13 @@ bool rs_hunt_object(rs_hunt_worker *w, const char *path, const char *shown_path,
 	char hexbuf[65];
 	if (!have_md5)
 		digest(EVP_md5(), data, len, md5);
-	hex(md5, 16, hexbuf);
+	rs_hex_encode(md5, 16, hexbuf);
 	json_object_set_new(ev, "md5", json_string(hexbuf));
 	digest(EVP_sha1(), data, len, sha1);
-	hex(sha1, 20, hexbuf);
+	rs_hex_encode(sha1, 20, hexbuf);
 	json_object_set_new(ev, "sha1", json_string(hexbuf));
 	digest(EVP_sha256(), data, len, sha256);
-	hex(sha256, 32, hexbuf);
+	rs_hex_encode(sha256, 32, hexbuf);
 	json_object_set_new(ev, "sha256", json_string(hexbuf));
 	if (st) {
 		char owner[64], buf[32];

@@ -11,6 +11,7 @@
  * device, inode, size, mtime and ctime are those it had when it last
  * matched the same digest is not opened.
  */
+#include "core/digest.h"
 #include "core/util.h"
 #include "integrity/integrity.h"
 #include "store/integrity_cache.h"
@@ -43,23 +44,12 @@ typedef struct verify_job {
 	atomic_ullong bytes;
 } verify_job;
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool digest_equals(const unsigned char *md, unsigned len, const char *hex)
 {
 	if (strlen(hex) != 2 * (size_t)len)
 		return false;
 	for (unsigned i = 0; i < len; i++) {
-		int hi = hex_value(hex[2 * i]), lo = hi < 0 ? -1 : hex_value(hex[2 * i + 1]);
+		int hi = rs_hex_value(hex[2 * i]), lo = hi < 0 ? -1 : rs_hex_value(hex[2 * i + 1]);
 		if (lo < 0 || md[i] != (unsigned char)(hi << 4 | lo))
 			return false;
 	}

@@ -33,7 +33,7 @@ int rs_server_cert_pin(const char *path, char pin[65], char *err, size_t errsize
 		snprintf(err, errsize, "%s: cannot read the certificate's public key", path);
 		return -1;
 	}
-	rs_fleet_sha256_hex(der, (size_t)len, pin);
+	rs_sha256_hex(der, (size_t)len, pin);
 	OPENSSL_free(der);
 	return 0;
 }

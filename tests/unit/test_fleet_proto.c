@@ -185,7 +185,7 @@ static void test_encodings(void **state)
 	unsigned char raw[32], back[32];
 	randombytes_buf(raw, sizeof(raw));
 	char hex[65], b64[64];
-	rs_fleet_hex(raw, sizeof(raw), hex);
+	rs_hex_encode(raw, sizeof(raw), hex);
 	assert_true(rs_fleet_is_hex(hex, 64));
 	assert_int_equal(rs_fleet_unhex(hex, back, sizeof(back)), 0);
 	assert_memory_equal(raw, back, sizeof(raw));
@@ -197,7 +197,7 @@ static void test_encodings(void **state)
 	assert_int_equal(rs_fleet_unbase64(b64, back, 31), -1);
 	assert_int_equal(rs_fleet_unbase64("", back, 32), -1);
 	char digest[65];
-	rs_fleet_sha256_hex("abc", 3, digest);
+	rs_sha256_hex("abc", 3, digest);
 	assert_string_equal(digest, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
