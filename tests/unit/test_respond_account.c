@@ -323,13 +323,23 @@ static void test_terminate_live(void **state)
 	while (read(p[0], &c, 1) > 0)
 		;
 	close(p[0]);
-	struct timespec ts = { 0, 100 * 1000000L };
-	nanosleep(&ts, NULL); /* let sh start its sleeps */
 	rs_host h;
 	assert_int_equal(rs_host_init(&h, "/", NULL), 0);
 	rs_respond_ctx ctx = { .host = &h };
-	json_t *after = json_object();
 	char err[512];
+	/* wait (up to 20 s on a loaded machine) until sh and a sleep run as the user */
+	size_t running = 0;
+	for (int tries = 0; tries < 200 && running < 2; tries++) {
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
+		rs_vec now;
+		rs_vec_init(&now, sizeof(rs_member));
+		assert_int_equal(rs_user_processes(&ctx, uid, &now, NULL, err, sizeof(err)), 0);
+		running = now.len;
+		rs_vec_free(&now);
+	}
+	assert_true(running >= 2);
+	json_t *after = json_object();
 	assert_int_equal(rs_user_terminate(&ctx, uid, after, err, sizeof(err)), 0);
 	assert_true(json_array_size(json_object_get(after, "terminated")) >= 2);
 	int status;

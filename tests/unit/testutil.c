@@ -59,12 +59,15 @@ void rs_test_write(const char *dir, const char *rel, const char *content)
 	free(path);
 }
 
+/* Only a directory itself (FTW_PHYS: never a symlink's target) is made
+ * writable before its removal: chmod follows symlinks, and a test tree may
+ * hold links to /etc, /usr/lib or /etc/passwd. */
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
-	(void)flag;
 	(void)ftw;
-	chmod(path, 0700);
+	if (flag == FTW_DP)
+		chmod(path, 0700);
 	remove(path);
 	return 0;
 }
