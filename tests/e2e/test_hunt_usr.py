@@ -15,7 +15,7 @@ def main():
         done("test_hunt_usr", 0)
         return
     code, out, err = run("hunt", "/usr", "--no-trust-packages", "--format", "jsonl", "--no-db", "-q",
-                         "--fail-on", "info", timeout=590)
+                         "--fail-on", "info", timeout=1700)
     lines = jsonl(out)
     fs = findings(lines)
     check(not fs, "bundled rules fire on /usr:\n" + "\n".join(f"{f['rule']} {f['evidence']['path']}" for f in fs[:20]))
