@@ -11,7 +11,10 @@
  * empty, never invented):
  *
  *   "reporter":  {"name","address","phone","email","member_id",
- *                 "contact":{"name","position","phone","email"}}
+ *                 "contact":{"name","position","phone","email"},
+ *                 "report_to": the e-mail address reports go to (configured;
+ *                 default RS_INCIDENT_REPORT_TO below, defined nowhere else),
+ *                 "smtp": the SMTP URL for --send or null}
  *                (from the configuration: /etc/rasoat/incident.conf)
  *   "systems":   [{"host","name","operator","owner","level"(1-5|null),
  *                  "ips":[], "public_ips":[], "domains":[], "os",
@@ -42,6 +45,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
+
+/* VNCERT/CC's incident desk: the default recipient of reports. */
+#define RS_INCIDENT_REPORT_TO "ir@vncert.vn"
 
 typedef enum rs_incident_state {
 	RS_INCIDENT_DETECTED,
