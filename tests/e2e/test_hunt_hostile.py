@@ -56,7 +56,7 @@ def main():
         deleter.start()
         start = time.monotonic()
         code, out, err = run("hunt", "--root", t.path, "/", "--format", "jsonl", "--no-db", "-q",
-                             "--threads", "2", "--fail-on", "none", timeout=500)
+                             "--threads", "2", "--fail-on", "none", timeout=1300)
         elapsed = time.monotonic() - start
         stop.set()
         deleter.join()
