@@ -40,9 +40,47 @@ if [ "$(id -u)" -ne 0 ] && [ -n "$missing" ]; then
 	echo "rasoat: run as root, or: sudo apt-get install$missing" >&2
 	exit 1
 fi
+# Prints "PID COMMAND" of a process holding one of apt's or dpkg's locks
+# (from /proc/locks: a fresh cloud machine runs its first automatic upgrade
+# just when a user types `make scan`), nothing when none is held.
+lock_holder() {
+	for f in /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock \
+		/var/lib/apt/lists/lock /var/cache/apt/archives/lock; do
+		[ -e "$f" ] || continue
+		ino=$(stat -c %i "$f")
+		pid=$(awk -v ino="$ino" '{ n = split($6, a, ":"); if (a[n] == ino) { print $5; exit } }' /proc/locks)
+		if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then
+			echo "$pid $(cat "/proc/$pid/comm" 2>/dev/null)"
+			return
+		fi
+	done
+}
+
+# Waits (up to LOCK_WAIT seconds, default 20 minutes) while another package
+# manager holds the lock, saying what it waits for every 15 seconds.
+wait_for_apt() {
+	waited=0
+	limit=${LOCK_WAIT:-1200}
+	while holder=$(lock_holder) && [ -n "$holder" ]; do
+		if [ "$waited" -ge "$limit" ]; then
+			echo "rasoat: the package manager is still locked by pid ${holder% *} (${holder#* }) after ${limit}s;" \
+				"wait for it to finish (or stop it) and run this again" >&2
+			exit 1
+		fi
+		if [ $((waited % 15)) -eq 0 ]; then
+			echo "rasoat: waiting for pid ${holder% *} (${holder#* }) to release the package manager's lock (${waited}s)" >&2
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+}
+
 export DEBIAN_FRONTEND=noninteractive
-# The _apt sandbox user cannot resolve names on some hosts; root can.
-APT="apt-get -o APT::Sandbox::User=root"
+# The _apt sandbox user cannot resolve names on some hosts; root can. apt
+# itself also waits for the dpkg lock (DPkg::Lock::Timeout) should another
+# manager take it between our check and its start.
+APT="apt-get -o APT::Sandbox::User=root -o DPkg::Lock::Timeout=600"
+wait_for_apt
 $APT update -qq >/dev/null 2>&1 || true
 if [ -n "$missing" ]; then
 	echo "rasoat: installing$missing" >&2
