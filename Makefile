@@ -34,8 +34,7 @@ test: test-deps
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
 	  -DRS_SANITIZE=ON -DRS_FUZZ=ON >/dev/null
 	@cmake --build build-test -j $(JOBS)
-	@$(MAKE) build/rasoat
-	@cd build-test && RASOAT_PLAIN=$(CURDIR)/build/rasoat ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	@cd build-test && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 

@@ -11,9 +11,9 @@ RASOAT = os.environ.get("RASOAT") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "rasoat")
 
 
-def run(*args, check_exit=None, timeout=300, env=None, binary=None):
-    """Runs rasoat (or BINARY) with ARGS; returns (exit code, stdout, stderr)."""
-    p = subprocess.run([binary or RASOAT, *args], capture_output=True, text=True,
+def run(*args, check_exit=None, timeout=300, env=None):
+    """Runs rasoat with ARGS; returns (exit code, stdout, stderr)."""
+    p = subprocess.run([RASOAT, *args], capture_output=True, text=True,
                        timeout=timeout, env=env, errors="replace")
     if check_exit is not None and p.returncode != check_exit:
         fail(f"rasoat {' '.join(args)} exited {p.returncode}, wanted {check_exit}\n"
