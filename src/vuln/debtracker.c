@@ -163,6 +163,10 @@ static void read_package(reader *r, unsigned long line, const char *package, con
 	json_t *entry;
 	json_object_foreach((json_t *)cves, id, entry) {
 		const json_t *releases = json_object_get(entry, "releases");
+		/* "releases": [] is how the tracker writes "no Debian release
+		 * concerned" (common): nothing to match, not malformed. */
+		if (json_is_array(releases) && json_array_size(releases) == 0)
+			continue;
 		if (!json_is_object(releases)) {
 			char what[300];
 			snprintf(what, sizeof(what), "package \"%.100s\", %.100s: no \"releases\" object; skipped",

@@ -78,7 +78,8 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, bool debian)
 	rs_finding_set_str(f, "package", p->name);
 	rs_finding_set_str(f, "installed", p->version);
 	rs_finding_set_str(f, "fixed", m->fixed);
-	rs_finding_set_str(f, "cve", is_cve ? m->id : "");
+	if (is_cve) /* TEMP-… and advisory ids have no CVE: the key is left out */
+		rs_finding_set_str(f, "cve", m->id);
 	rs_finding_set_str(f, "record", m->record);
 	rs_finding_set_str(f, "source", p->source ? p->source : p->name);
 	rs_finding_set_str(f, "status", unfixed ? "unfixed" : "affected");

@@ -157,7 +157,8 @@ static void test_tracker(void **state)
 		" \"weird\\\"name\": {\"TEMP-1\": {\"releases\": {\"bookworm\": {\"status\": \"undetermined\"}}}},\n"
 		" \"bad\": [1, {\"}\": \"{\"}],\n"
 		" \"gone\": {\"CVE-2024-2\": {\"releases\": {\"bookworm\": {\"status\": \"resolved\"}}}},\n"
-		" \"zlib\": {\"CVE-2024-3\": {\"releases\": {\"bookworm\": {\"status\": \"resolved\", \"fixed_version\": \"1:1.3-1\"}}}}\n"
+		" \"zlib\": {\"CVE-2024-3\": {\"releases\": {\"bookworm\": {\"status\": \"resolved\", \"fixed_version\": \"1:1.3-1\"}}}},\n"
+		" \"quiet\": {\"CVE-2024-9\": {\"releases\": []}}\n"  /* no release concerned: not malformed */
 		"}\n";
 	rs_vec v;
 	rs_vec_init(&v, sizeof(rs_vuln_record));
@@ -166,6 +167,7 @@ static void test_tracker(void **state)
 	assert_int_equal(rs_debtracker_parse(text, strlen(text), "tracker.json", collect, &v, &st), 0);
 	assert_true(rs_test_captured_contains("tracker.json:4"));  /* "bad", named with its line */
 	assert_true(rs_test_captured_contains("tracker.json:5"));  /* resolved without fixed_version */
+	assert_false(rs_test_captured_contains("CVE-2024-9"));     /* "releases": [] is quiet */
 	rs_test_capture_stop();
 	assert_int_equal(st.skipped, 2);
 	assert_int_equal(v.len, 5);
