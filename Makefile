@@ -26,8 +26,13 @@ build/rasoat: build/Makefile FORCE
 
 FORCE:
 
+# The checkout's test fixtures and test sources plant attacker artefacts on
+# purpose: `make scan` leaves them out (a plain `rasoat scan` still reports
+# such files wherever they are).
 scan: build/rasoat
-	@build/rasoat scan --db $(DB) --html $(REPORT) --fail-on none; \
+	@echo "rasoat: leaving out this checkout's test data ($(CURDIR)/tests, $(CURDIR)/build-test)"
+	@build/rasoat scan --db $(DB) --html $(REPORT) --fail-on none \
+	  --exclude '$(CURDIR)/tests' --exclude '$(CURDIR)/build-test'; \
 	  echo "rasoat: HTML report written to $(REPORT)"
 
 test: test-deps

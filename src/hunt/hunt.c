@@ -53,14 +53,50 @@ static size_t existing_paths(const rs_host *h, char **out)
 	return n;
 }
 
-/* The configuration's excludes, and — on the live host — the rule
- * directories and the rules cache in use: rasoat's own signatures hold
- * every string its rules look for. */
+/* Names in the store's directory that are rasoat's own: the database and
+ * its side files, respond's journal and the quarantine (which keeps the
+ * bytes of what was taken away — hunting it again would report every
+ * quarantined implant on every scan). */
+static const char *const own_state_files[] = {
+	"", "-wal", "-shm", "-journal",
+};
+static const char *const own_state_names[] = {
+	"journal.jsonl", "quarantine",
+};
+#define OWN_STATE_MAX (sizeof(own_state_files) / sizeof(own_state_files[0]) + \
+		       sizeof(own_state_names) / sizeof(own_state_names[0]))
+
+/* Adds the store's files (see above) to OUT; the store may not exist yet,
+ * so its directory is resolved, not the file. */
+static void add_own_state(const char *db_path, char **out, size_t *n)
+{
+	if (!db_path || !*db_path)
+		return;
+	const char *slash = strrchr(db_path, '/');
+	char *dir = slash ? rs_strndup(db_path, slash == db_path ? 1 : (size_t)(slash - db_path)) : rs_strdup(".");
+	const char *base = slash ? slash + 1 : db_path;
+	char *real = realpath(dir, NULL);
+	free(dir);
+	if (!real || !*base) {
+		free(real);
+		return;
+	}
+	const char *sep = strcmp(real, "/") == 0 ? "" : "/";
+	for (size_t i = 0; i < sizeof(own_state_files) / sizeof(own_state_files[0]); i++)
+		out[(*n)++] = rs_sprintf("%s%s%s%s", real, sep, base, own_state_files[i]);
+	for (size_t i = 0; i < sizeof(own_state_names) / sizeof(own_state_names[0]); i++)
+		out[(*n)++] = rs_sprintf("%s%s%s", real, sep, own_state_names[i]);
+	free(real);
+}
+
+/* The configuration's excludes, and — on the live host — rasoat's own
+ * content: the rule directories and the rules cache in use (its own
+ * signatures hold every string its rules look for), and the store's files. */
 static char **hunt_excludes(const rs_scan *scan, char *const *dirs, size_t n_dirs, const char *cache_dir,
 			    size_t *n)
 {
 	const rs_config *config = scan->config;
-	char **out = rs_calloc(config->n_excludes + n_dirs + 2, sizeof(char *));
+	char **out = rs_calloc(config->n_excludes + n_dirs + 2 + OWN_STATE_MAX, sizeof(char *));
 	*n = 0;
 	for (size_t i = 0; i < config->n_excludes; i++)
 		out[(*n)++] = rs_strdup(config->excludes[i]);
@@ -74,6 +110,7 @@ static char **hunt_excludes(const rs_scan *scan, char *const *dirs, size_t n_dir
 		else
 			free(real);
 	}
+	add_own_state(config->db_path, out, n);
 	return out;
 }
 
