@@ -3,8 +3,13 @@
  * the scan row marked incomplete and commits it at once, so a scan that is
  * killed shows in the history as incomplete; the findings and the final
  * update that marks the scan complete then go into one transaction, so a
- * "complete" scan always has all its findings. A failing write (disk full,
- * database locked) is reported once and the scan goes on without the store.
+ * "complete" scan always has all its findings. The findings are held in
+ * memory until the end and written then, so the write lock is held for
+ * the moment of that write, not for the whole scan (two scans started at
+ * once against one store both end stored); past PENDING_MAX findings they
+ * spill into the transaction, which then stays open to the end. A failing
+ * write (disk full, database locked) is reported once and the scan goes on
+ * without the store.
  */
 #include "store/store_internal.h"
 #include "core/log.h"
@@ -13,19 +18,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PENDING_MAX 4096
+
 typedef struct store_sink_state {
 	rs_store *store;
 	char scan[33];
 	sqlite3_stmt *insert_finding; /* reused for every finding */
 	long long next_seq;
-	bool recording;               /* scan row written, transaction open */
+	bool recording;               /* scan row written: findings are kept */
+	bool in_transaction;          /* the findings' transaction is open */
 	bool failed;                  /* an error was reported; ignore the rest */
+	rs_finding **pending;         /* copies not yet written */
+	size_t n_pending;
 } store_sink_state;
+
+static void drop_pending(store_sink_state *st)
+{
+	for (size_t i = 0; i < st->n_pending; i++)
+		rs_finding_free(st->pending[i]);
+	st->n_pending = 0;
+}
 
 static void roll_back(store_sink_state *st)
 {
-	if (!sqlite3_get_autocommit(st->store->db))
+	if (st->in_transaction && !sqlite3_get_autocommit(st->store->db))
 		rs_store_exec(st->store, "ROLLBACK");
+	st->in_transaction = false;
+	drop_pending(st);
 }
 
 /* Reports the first failure, undoes the open transaction and stops
@@ -83,11 +102,47 @@ static int sink_begin(rs_sink *sink, const rs_summary *head)
 		fail(st, "writing the scan");
 		return 0;
 	}
-	if (rs_store_exec(st->store, "BEGIN") < 0) {
-		fail(st, "starting the transaction");
-		return 0;
-	}
 	st->recording = true;
+	return 0;
+}
+
+/* Opens the findings' transaction (taking the write lock, waiting for
+ * another scan's write to end) if it is not open yet. */
+static int open_transaction(store_sink_state *st)
+{
+	if (st->in_transaction)
+		return 0;
+	if (rs_store_exec(st->store, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	st->in_transaction = true;
+	return 0;
+}
+
+static int write_finding(store_sink_state *st, const rs_finding *f)
+{
+	if (!st->insert_finding) {
+		st->insert_finding = rs_store_prepare(st->store,
+			"INSERT INTO findings (scan, seq, module, rule, severity, score, identity, json)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+		if (!st->insert_finding)
+			return -1;
+	}
+	if (rs_store_bind_finding(st->insert_finding, st->scan, st->next_seq, f) < 0 ||
+	    step_done(st->insert_finding) < 0)
+		return -1;
+	st->next_seq++;
+	return 0;
+}
+
+/* Writes the findings held in memory, inside the transaction. */
+static int flush_pending(store_sink_state *st)
+{
+	if (open_transaction(st) < 0)
+		return -1;
+	for (size_t i = 0; i < st->n_pending; i++)
+		if (write_finding(st, st->pending[i]) < 0)
+			return -1;
+	drop_pending(st);
 	return 0;
 }
 
@@ -113,21 +168,23 @@ static int sink_finding(rs_sink *sink, const rs_finding *f)
 	store_sink_state *st = sink->state;
 	if (!st->recording)
 		return 0;
-	if (!st->insert_finding) {
-		st->insert_finding = rs_store_prepare(st->store,
-			"INSERT INTO findings (scan, seq, module, rule, severity, score, identity, json)"
-			" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-		if (!st->insert_finding) {
-			fail(st, "preparing to write findings");
-			return 0;
-		}
-	}
-	if (rs_store_bind_finding(st->insert_finding, st->scan, st->next_seq, f) < 0 ||
-	    step_done(st->insert_finding) < 0) {
-		fail(st, "writing a finding");
+	if (st->in_transaction) { /* spilled: straight into the open transaction */
+		if (write_finding(st, f) < 0)
+			fail(st, "writing a finding");
 		return 0;
 	}
-	st->next_seq++;
+	json_t *obj = rs_finding_to_json(f, NULL);
+	rs_finding *copy = obj ? rs_finding_from_json(obj) : NULL;
+	json_decref(obj);
+	if (!copy) {
+		fail(st, "keeping a finding");
+		return 0;
+	}
+	if (!st->pending)
+		st->pending = rs_calloc(PENDING_MAX, sizeof(rs_finding *));
+	st->pending[st->n_pending++] = copy;
+	if (st->n_pending == PENDING_MAX && flush_pending(st) < 0)
+		fail(st, "writing findings");
 	return 0;
 }
 
@@ -174,6 +231,10 @@ static int sink_end(rs_sink *sink, const rs_summary *summary)
 	store_sink_state *st = sink->state;
 	if (!st->recording)
 		return 0;
+	if (flush_pending(st) < 0) {
+		fail(st, "writing the findings");
+		return 0;
+	}
 	if (update_scan_row(st, summary) < 0) {
 		fail(st, "writing the summary");
 		return 0;
@@ -182,6 +243,7 @@ static int sink_end(rs_sink *sink, const rs_summary *summary)
 		fail(st, "committing the findings");
 		return 0;
 	}
+	st->in_transaction = false;
 	st->recording = false;
 	return 0;
 }
@@ -192,6 +254,8 @@ static void sink_destroy(rs_sink *sink)
 	store_sink_state *st = sink->state;
 	if (st->recording)
 		roll_back(st);
+	drop_pending(st);
+	free(st->pending);
 	sqlite3_finalize(st->insert_finding);
 	free(st);
 	free(sink);

@@ -23,6 +23,7 @@
 #define ID_A "abcd000000000000000000000000000a"
 #define ID_B "abcd000000000000000000000000000b"
 #define ID_C "12345678900000000000000000000000"
+#define ID_D "12345678900000000000000000000d0d"
 
 typedef struct fixture {
 	char *dir;
@@ -396,6 +397,50 @@ static void test_write_failure_reported_once(void **state)
 	free_findings(f, 6);
 }
 
+/* Two scans at once against one store (two connections, as two processes
+ * have): scan C is under way with findings when scan D starts, records its
+ * findings and ends; then C ends. Both end stored, whole. A scan past the
+ * in-memory cap (4,096 findings) spills into its transaction and still
+ * ends whole. */
+static void test_two_scans_at_once(void **state)
+{
+	fixture *fx = *state;
+	record_two_scans(fx);
+	rs_store *other;
+	assert_int_equal(rs_store_open(fx->db, &other), 0);
+	rs_summary c, d;
+	fill_head(&c, ID_C, "2026-01-01T00:00:03Z");
+	fill_head(&d, ID_D, "2026-01-01T00:00:04Z");
+	rs_sink *sc = rs_store_sink_new(fx->store);
+	rs_sink *sd = rs_store_sink_new(other);
+	rs_finding **f = make_findings(5000, "/c");
+	rs_test_capture_start();
+	assert_int_equal(sc->begin(sc, &c), 0);
+	for (size_t i = 0; i < 10; i++)
+		assert_int_equal(sc->finding(sc, f[i]), 0);
+	assert_int_equal(sd->begin(sd, &d), 0);
+	for (size_t i = 0; i < 5000; i++)
+		assert_int_equal(sd->finding(sd, f[i]), 0);
+	d.complete = true;
+	assert_int_equal(sd->end(sd, &d), 0);
+	for (size_t i = 10; i < 20; i++)
+		assert_int_equal(sc->finding(sc, f[i]), 0);
+	c.complete = true;
+	assert_int_equal(sc->end(sc, &c), 0);
+	assert_int_equal(rs_test_captured_count(), 0); /* no "cannot record scan" */
+	rs_test_capture_stop();
+	sc->destroy(sc);
+	sd->destroy(sd);
+	rs_summary_free(&c);
+	rs_summary_free(&d);
+	free_findings(f, 5000);
+	rs_store_close(other);
+	assert_int_equal(count_rows(fx->db, "SELECT count(*) FROM findings WHERE scan = '" ID_C "'"), 20);
+	assert_int_equal(count_rows(fx->db, "SELECT count(*) FROM findings WHERE scan = '" ID_D "'"), 5000);
+	assert_int_equal(count_rows(fx->db, "SELECT count(*) FROM scans WHERE complete = 1"), 4);
+	assert_int_equal(count_rows(fx->db, "SELECT count(DISTINCT seq) FROM findings WHERE scan = '" ID_D "'"), 5000);
+}
+
 static void test_new_database_layout(void **state)
 {
 	fixture *fx = *state;
@@ -510,6 +555,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_replay_into_sink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unfinished_scan_is_incomplete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_scan_is_incomplete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_scans_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure_reported_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_database_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_empty_file, setup, teardown),
