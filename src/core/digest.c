@@ -1,5 +1,6 @@
 /*
- * digest.c — SHA-256 hex through OpenSSL and hex encoding (see digest.h).
+ * digest.c — SHA-256 and MD5 hex through OpenSSL and hex encoding (see
+ * digest.h).
  */
 #include "core/digest.h"
 
@@ -7,17 +8,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void rs_sha256_hex(const void *data, size_t len, char out[65])
+static void digest_hex(const EVP_MD *type, unsigned int size, const void *data, size_t len, char *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) || n != 32) {
-		/* SHA-256 fails only when memory is exhausted, which rasoat
+	if (!EVP_Digest(data, len, md, &n, type, NULL) || n != size) {
+		/* a digest fails only when memory is exhausted, which rasoat
 		 * treats as fatal everywhere (util.c) */
-		fputs("rasoat: out of memory computing a SHA-256 digest\n", stderr);
+		fputs("rasoat: out of memory computing a digest\n", stderr);
 		abort();
 	}
 	rs_hex_encode(md, n, out);
+}
+
+void rs_sha256_hex(const void *data, size_t len, char out[65])
+{
+	digest_hex(EVP_sha256(), 32, data, len, out);
+}
+
+void rs_md5_hex(const void *data, size_t len, char out[33])
+{
+	digest_hex(EVP_md5(), 16, data, len, out);
 }
 
 void rs_hex_encode(const unsigned char *bytes, size_t n, char *out)

@@ -10,6 +10,8 @@
 
 /* Writes the 64 hex digits and a NUL into OUT. */
 void rs_sha256_hex(const void *data, size_t len, char out[65]);
+/* MD5 (what dpkg's md5sums record): 32 hex digits and a NUL. */
+void rs_md5_hex(const void *data, size_t len, char out[33]);
 
 /* Writes N bytes as 2N lowercase hex digits and a NUL into OUT. */
 void rs_hex_encode(const unsigned char *bytes, size_t n, char *out);

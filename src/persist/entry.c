@@ -8,6 +8,7 @@
 #include "persist/persist.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,16 @@ void rs_persist_judge_file(rs_persist *p, const char *path, const struct stat *s
 	if (pf) {
 		*package = pf->package;
 		return; /* a package's file: integrity verifies its content */
+	}
+	/* a copy a maintainer script put in place (/etc/profile from
+	 * /usr/share/base-files/profile): no package lists it, but a package
+	 * ships exactly these bytes */
+	if (p->have_packages && place != RS_PLACE_USER && st && S_ISREG(st->st_mode)) {
+		const rs_pkgfile *src = rs_pkgcopy_source(p->pkgcopy, p->scan->host, path);
+		if (src) {
+			*package = src->package;
+			return;
+		}
 	}
 	if (p->have_packages && place == RS_PLACE_PACKAGE)
 		rs_verdict_add(v, RS_SEV_MEDIUM, "not owned by any package in a place packages own");

@@ -17,10 +17,12 @@ static int persist_run(rs_scan *scan, rs_module_stats *stats)
 			 .recent_days = scan->config->recent_days };
 	p.pkgfiles = rs_scan_pkgfiles(scan, NULL);
 	p.have_packages = rs_pkgfiles_count(p.pkgfiles) > 0;
+	p.pkgcopy = p.have_packages ? rs_pkgcopy_new(p.pkgfiles) : NULL;
 	rs_persist_schedulers(&p);
 	rs_persist_scripts(&p);
 	rs_persist_auth(&p);
 	rs_persist_suid(&p);
+	rs_pkgcopy_free(p.pkgcopy);
 	stats->extra = json_pack("{s:I, s:b}", "entries", (json_int_t)p.entries, "package_database",
 				 p.have_packages);
 	return 0;

