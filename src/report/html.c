@@ -62,7 +62,15 @@ static const char STYLE[] =
 	"dl.ev{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:6px 0 0;font-size:12px}\n"
 	"dl.ev dt{color:var(--muted)}\n"
 	"dl.ev dd{margin:0;overflow-wrap:anywhere}\n"
-	"td.fix{max-width:380px;color:#374151}\n"
+	"td.fix{color:#374151;overflow-wrap:anywhere}\n"
+	"#findings{table-layout:fixed}\n"
+	"#findings col.c-sev{width:112px}#findings col.c-rule{width:18%}#findings col.c-att{width:104px}"
+	"#findings col.c-fix{width:26%}\n"
+	"#findings td{overflow-wrap:anywhere}\n"
+	"ul.matches{margin:0;padding-left:16px}ul.matches ul{margin:2px 0;padding-left:16px}\n"
+	"tr.group td{background:#f3f4f6}\n"
+	"details.paths summary{cursor:pointer;color:var(--muted);font-size:12px;margin-top:6px}\n"
+	"details.paths ul{margin:4px 0 0;padding-left:18px;font-size:12px}\n"
 	"td.attack a{color:#1d4ed8;text-decoration:none;white-space:nowrap}\n"
 	".na{color:var(--muted);font-style:italic}\n"
 	".empty{padding:28px;text-align:center;color:var(--muted);font-size:15px}\n"
@@ -302,6 +310,46 @@ static void write_module_card(FILE *out, const json_t *modules)
 	fputs("</div>\n", out);
 }
 
+/* A hunt finding's "matches": each rule that matched, then its strings
+ * with their offsets (at most MATCH_STRINGS_SHOWN per rule). */
+#define MATCH_STRINGS_SHOWN 8
+
+static void write_matches(FILE *out, const json_t *matches)
+{
+	fputs("<dt>matches</dt><dd><ul class=\"matches\">", out);
+	size_t i;
+	const json_t *m;
+	json_array_foreach(matches, i, m) {
+		fputs("<li><code>", out);
+		rs_html_escape(out, rs_report_str(m, "rule"));
+		fputs("</code>", out);
+		const char *desc = rs_report_str(m, "description");
+		if (*desc) {
+			fputs(" \xe2\x80\x94 ", out);
+			rs_html_escape(out, desc);
+		}
+		const json_t *strings = json_object_get(m, "strings");
+		size_t n = json_array_size(strings);
+		if (n)
+			fputs("<ul>", out);
+		for (size_t j = 0; j < n && j < MATCH_STRINGS_SHOWN; j++) {
+			const json_t *str = json_array_get(strings, j);
+			fputs("<li><code>", out);
+			rs_html_escape(out, rs_report_str(str, "id"));
+			fprintf(out, "</code> at offset %lld: <code>",
+				(long long)json_integer_value(json_object_get(str, "offset")));
+			rs_html_escape(out, rs_report_str(str, "data"));
+			fputs("</code></li>", out);
+		}
+		if (n > MATCH_STRINGS_SHOWN)
+			fprintf(out, "<li class=\"na\">and %zu more</li>", n - MATCH_STRINGS_SHOWN);
+		if (n)
+			fputs("</ul>", out);
+		fputs("</li>", out);
+	}
+	fputs("</ul></dd>", out);
+}
+
 static void write_evidence(FILE *out, const json_t *evidence)
 {
 	if (json_object_size(evidence) == 0)
@@ -310,6 +358,10 @@ static void write_evidence(FILE *out, const json_t *evidence)
 	const char *key;
 	const json_t *value;
 	json_object_foreach((json_t *)evidence, key, value) {
+		if (!strcmp(key, "matches") && json_is_array(value)) {
+			write_matches(out, value);
+			continue;
+		}
 		char *text = rs_report_value_text(value, 600);
 		fputs("<dt>", out);
 		rs_html_escape(out, key);
@@ -335,16 +387,30 @@ static bool is_technique_id(const char *id)
 	return true;
 }
 
+/* True when ATTACK holds ID before index END (ids repeat when several
+ * rules of one finding name the same technique). */
+static bool attack_seen(const json_t *attack, size_t end, const char *id)
+{
+	for (size_t i = 0; i < end; i++) {
+		const char *prev = json_string_value(json_array_get(attack, i));
+		if (prev && !strcmp(prev, id))
+			return true;
+	}
+	return false;
+}
+
 static void write_attack(FILE *out, const json_t *attack)
 {
 	size_t i;
 	const json_t *item;
+	bool first = true;
 	json_array_foreach(attack, i, item) {
 		const char *id = json_string_value(item);
-		if (!id)
+		if (!id || attack_seen(attack, i, id))
 			continue;
-		if (i)
+		if (!first)
 			fputs("<br>", out);
+		first = false;
 		if (is_technique_id(id)) {
 			/* A link a reader may follow; nothing is loaded from it. */
 			fprintf(out, "<a href=\"https://attack.mitre.org/techniques/%.5s%s%s/\" rel=\"noreferrer\">%s</a>",
@@ -376,6 +442,98 @@ static void write_finding_row(FILE *out, const json_t *f)
 	fputs("</td></tr>\n", out);
 }
 
+/* Above this many findings, findings of one rule are one row: the most
+ * severe of them in full, then the count and every object's path. */
+#define GROUP_ABOVE 40
+
+/* What a grouped finding is listed by: its path, pid or title. */
+static void write_group_member(FILE *out, const json_t *f)
+{
+	const json_t *ev = json_object_get(f, "evidence");
+	const char *path = rs_report_str(ev, "path");
+	fputs("<li><code>", out);
+	if (*path) {
+		rs_html_escape(out, path);
+	} else if (json_is_integer(json_object_get(ev, "pid"))) {
+		fprintf(out, "pid %lld", (long long)json_integer_value(json_object_get(ev, "pid")));
+	} else {
+		rs_html_escape(out, rs_report_str(f, "title"));
+	}
+	fputs("</code></li>", out);
+}
+
+/* A finding's place among those of its rule. */
+typedef struct group_slot {
+	const char *rule;
+	size_t index;  /* in the findings array */
+} group_slot;
+
+static int by_rule_then_index(const void *a, const void *b)
+{
+	const group_slot *x = a, *y = b;
+	int c = strcmp(x->rule, y->rule);
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void write_group_row(FILE *out, const json_t *findings, const group_slot *run, size_t count)
+{
+	const json_t *f = json_array_get(findings, run[0].index);
+	rs_severity sev = rs_report_severity(f);
+	const char *name = rs_severity_name(sev);
+	fprintf(out, "<tr class=\"group\" data-rank=\"%d\"><td><span class=\"badge sev-%s\">%s</span>"
+		"<div class=\"pts\">%zu findings</div></td>\n<td><div class=\"ftitle\">",
+		(int)sev, name, name, count);
+	rs_html_escape(out, rs_report_str(f, "title"));
+	fputs("</div>\n", out);
+	write_evidence(out, json_object_get(f, "evidence"));
+	fprintf(out, "<details class=\"paths\"><summary>all %zu objects of this rule</summary><ul>", count);
+	for (size_t j = 0; j < count; j++)
+		write_group_member(out, json_array_get(findings, run[j].index));
+	fputs("</ul></details></td>\n<td class=\"rule\"><div class=\"mod\">", out);
+	rs_html_escape(out, rs_report_str(f, "module"));
+	fputs("</div><code>", out);
+	escape_breakable(out, rs_report_str(f, "rule"));
+	fputs("</code></td>\n<td class=\"attack\">", out);
+	write_attack(out, json_object_get(f, "attack"));
+	fputs("</td>\n<td class=\"fix\">", out);
+	rs_html_escape(out, rs_report_str(f, "remediation"));
+	fputs("</td></tr>\n", out);
+}
+
+/* FINDINGS are sorted most severe first; each rule's group is shown where
+ * its most severe finding is, its members in that same order. */
+static void write_grouped(FILE *out, const json_t *findings)
+{
+	size_t n = json_array_size(findings);
+	group_slot *slots = rs_calloc(n, sizeof(*slots));
+	for (size_t i = 0; i < n; i++)
+		slots[i] = (group_slot){ rs_report_str(json_array_get(findings, i), "rule"), i };
+	qsort(slots, n, sizeof(*slots), by_rule_then_index);
+	size_t *run_of = rs_calloc(n, sizeof(size_t));   /* finding index -> start of its run */
+	size_t *run_len = rs_calloc(n, sizeof(size_t));  /* run start -> length */
+	for (size_t a = 0; a < n;) {
+		size_t b = a;
+		while (b < n && !strcmp(slots[b].rule, slots[a].rule))
+			run_of[slots[b++].index] = a;
+		run_len[a] = b - a;
+		a = b;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t start = run_of[i];
+		if (slots[start].index != i)
+			continue; /* shown with the first of its rule */
+		if (run_len[start] == 1)
+			write_finding_row(out, json_array_get(findings, i));
+		else
+			write_group_row(out, findings, slots + start, run_len[start]);
+	}
+	free(run_len);
+	free(run_of);
+	free(slots);
+}
+
 static void write_filters(FILE *out, size_t count)
 {
 	fprintf(out,
@@ -397,13 +555,19 @@ static void write_findings(FILE *out, const json_t *findings)
 		return;
 	}
 	write_filters(out, n);
-	fputs("</div>\n<table id=\"findings\">\n<thead><tr><th>Severity</th><th>Finding and evidence</th>"
+	fputs("</div>\n<table id=\"findings\">\n<colgroup><col class=\"c-sev\"><col><col class=\"c-rule\">"
+	      "<col class=\"c-att\"><col class=\"c-fix\"></colgroup>\n"
+	      "<thead><tr><th>Severity</th><th>Finding and evidence</th>"
 	      "<th>Rule</th><th>ATT&amp;CK</th><th>Remediation</th></tr></thead>\n<tbody>\n",
 	      out);
-	size_t i;
-	const json_t *f;
-	json_array_foreach(findings, i, f)
-		write_finding_row(out, f);
+	if (n > GROUP_ABOVE) {
+		write_grouped(out, findings);
+	} else {
+		size_t i;
+		const json_t *f;
+		json_array_foreach(findings, i, f)
+			write_finding_row(out, f);
+	}
 	fprintf(out, "</tbody>\n</table>\n</section>\n<script>%s</script>\n", SCRIPT);
 }
 
