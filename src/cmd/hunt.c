@@ -8,6 +8,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/options.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "hunt/module.h"
@@ -30,6 +31,24 @@ static void usage(void)
 	       "hashes and file names are matched against the files, its addresses and domains against\n"
 	       "the host's connections, hosts file, DNS caches, histories, jobs and logs.\n"
 	       "Other options are those of `rasoat scan --help`.\n");
+}
+
+/* Whether the configuration file the scan will read (--config FILE, else
+ * the default) names IOC files: then no PATH is needed. */
+static bool config_has_iocs(int argc, char **argv)
+{
+	const char *path = RS_DEFAULT_CONFIG;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[i + 1];
+		else if (rs_starts_with(argv[i], "--config="))
+			path = argv[i] + strlen("--config=");
+	}
+	rs_config c;
+	rs_config_init(&c);
+	bool yes = rs_config_load(&c, path, false) == 0 && c.n_iocs > 0;
+	rs_config_free(&c);
+	return yes;
 }
 
 int rs_cmd_hunt(int argc, char **argv)
@@ -69,7 +88,7 @@ int rs_cmd_hunt(int argc, char **argv)
 		if (rs_scan_option_takes_value(a) && i + 1 < argc)
 			args[n_args++] = argv[++i];
 	}
-	if (!n_paths && !iocs_given) {
+	if (!n_paths && !iocs_given && !config_has_iocs(argc, argv)) {
 		rs_error("rasoat hunt: name at least one file or directory to hunt (or give --iocs FILE to hunt "
 			 "the whole host); see `rasoat hunt --help`");
 		goto out;
