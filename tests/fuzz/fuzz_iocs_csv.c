@@ -1,7 +1,7 @@
 /*
- * fuzz_iocs_csv.c — libFuzzer target for the --iocs reader of CSV tables, feeding the
- * input into fresh IOC sets, finishing them and matching the input's
- * first bytes against them.
+ * fuzz_iocs_csv.c — libFuzzer target for the --iocs reader of CSV tables:
+ * the input is read into fresh IOC sets, which are then finished and
+ * matched against the input's first bytes.
  */
 #include "hunt/iocimport.h"
 #include "core/log.h"

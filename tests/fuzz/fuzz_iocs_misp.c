@@ -1,7 +1,7 @@
 /*
- * fuzz_iocs_misp.c — libFuzzer target for the --iocs reader of MISP events, feeding the
- * input into fresh IOC sets, finishing them and matching the input's
- * first bytes against them.
+ * fuzz_iocs_misp.c — libFuzzer target for the --iocs reader of MISP events:
+ * the input is read into fresh IOC sets, which are then finished and
+ * matched against the input's first bytes.
  */
 #include "hunt/iocimport.h"
 #include "core/log.h"

@@ -1,7 +1,8 @@
 /*
- * fuzz_iocs_stix.c — libFuzzer target for the --iocs reader of STIX 2.1 bundles (and their patterns), feeding the
- * input into fresh IOC sets, finishing them and matching the input's
- * first bytes against them.
+ * fuzz_iocs_stix.c — libFuzzer target for the --iocs reader of STIX 2.1 bundles:
+ * the input is read into fresh IOC sets, which are then finished and
+ * matched against the input's first bytes.
+ * The input is also parsed as a STIX pattern alone.
  */
 #include "hunt/iocimport.h"
 #include "core/log.h"
@@ -27,6 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rs_ioc_import_init(&im, &h, &n, &c, "fuzz");
 	im.all = size > 0 && (data[0] & 1);
 	rs_ioc_read_stix(&im, (const char *)data, size);
+	/* the pattern grammar alone, on the input as a pattern */
+	char *pattern = rs_strndup((const char *)data, size);
+	size_t unsupported = 0;
+	char note[64];
+	rs_stix_pattern_parse(pattern, NULL, NULL, &unsupported, note, sizeof(note));
+	free(pattern);
 	rs_ioc_detect_format((const char *)data, size);
 	rs_ioc_hashes_finish(&h);
 	rs_ioc_names_finish(&n);
