@@ -200,6 +200,14 @@ def fixture_part():
               f"the config key, whole root: exit {code}, {sorted(rules)}\n{err[-2000:]}")
         passed += 1
 
+        # `rasoat scan --iocs` hunts them the same way
+        code, out, err = run("scan", "--root", t.path, "--only", "hunt", "--iocs", lists[3], "--no-db", "--format",
+                             "jsonl", "--fail-on", "none", timeout=600)
+        rules = {f["rule"] for f in findings(jsonl(out)) if f["rule"].startswith("ioc-") and "event.json" in f["rule"]}
+        check(code == 0 and rules == {r for r, _ in want if "event.json" in r},
+              f"scan --iocs: exit {code}, {sorted(rules)}\n{err[-2000:]}")
+        passed += 1
+
         # a file with nothing usable: an error naming it; exit 2 only when no file is usable
         d.write("empty-iocs.txt", "# nothing here\nnot an ioc!\n")
         code, out, err = run("hunt", "--root", t.path, "/srv", "--iocs", d.p("empty-iocs.txt"), "--iocs", lists[2],
