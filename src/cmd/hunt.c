@@ -21,10 +21,10 @@
 static void usage(void)
 {
 	printf("usage: rasoat hunt PATH... [--rules DIR]... [--iocs FILE]... [--iocs-all] [--full] [--trust-packages]\n"
-	       "       rasoat hunt --iocs FILE... [OPTIONS]   (the whole host, or --root DIR)\n"
-	       "                 [--db FILE]\n"
-	       "                 [--format text|jsonl|json|html] [-o FILE] [--exclude GLOB]... [--max-size N]\n"
-	       "                 [--threads N] [--timeout SECONDS] [--one-file-system] [--root DIR] [--no-archives]\n\n"
+	       "                 [--db FILE] [--format text|jsonl|json|html] [-o FILE] [--exclude GLOB]...\n"
+	       "                 [--max-size N] [--threads N] [--timeout SECONDS] [--one-file-system]\n"
+	       "                 [--root DIR] [--no-archives]\n"
+	       "       rasoat hunt --iocs FILE... [OPTIONS]   the whole host (or the tree of --root DIR)\n\n"
 	       "Hunts the files under each PATH with the bundled YARA rules and IOCs and those of every\n"
 	       "--rules DIR (see docs/HUNT.md); --no-archives does not look inside zip, tar, gz, xz.\n"
 	       "--iocs FILE adds an outside IOC list (CSV, plain list, STIX 2.1 bundle, MISP event): its\n"
