@@ -1,12 +1,14 @@
 /*
  * hunt.c — `rasoat hunt PATH... [OPTIONS]`: the hunt module over the given
- * files and directories only (no processes, no C2 checks), with package
- * trust off unless --trust-packages is given. The options are those of
+ * files and directories only (no processes; the C2 checks only with
+ * --iocs), with package trust off unless --trust-packages is given;
+ * `rasoat hunt --iocs FILE` without a PATH hunts the whole host (or --root). The options are those of
  * `rasoat scan` (src/cmd/scan.c), which runs the hunt once the paths are
  * set aside.
  */
 #include "cmd/cmd.h"
 #include "cmd/options.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "hunt/module.h"
@@ -18,12 +20,35 @@
 
 static void usage(void)
 {
-	printf("usage: rasoat hunt PATH... [--rules DIR]... [--full] [--trust-packages] [--db FILE]\n"
-	       "                 [--format text|jsonl|json|html] [-o FILE] [--exclude GLOB]... [--max-size N]\n"
-	       "                 [--threads N] [--timeout SECONDS] [--one-file-system] [--root DIR] [--no-archives]\n\n"
+	printf("usage: rasoat hunt PATH... [--rules DIR]... [--iocs FILE]... [--iocs-all] [--full] [--trust-packages]\n"
+	       "                 [--db FILE] [--format text|jsonl|json|html] [-o FILE] [--exclude GLOB]...\n"
+	       "                 [--max-size N] [--threads N] [--timeout SECONDS] [--one-file-system]\n"
+	       "                 [--root DIR] [--no-archives]\n"
+	       "       rasoat hunt --iocs FILE... [OPTIONS]   the whole host (or the tree of --root DIR)\n\n"
 	       "Hunts the files under each PATH with the bundled YARA rules and IOCs and those of every\n"
 	       "--rules DIR (see docs/HUNT.md); --no-archives does not look inside zip, tar, gz, xz.\n"
+	       "--iocs FILE adds an outside IOC list (CSV, plain list, STIX 2.1 bundle, MISP event): its\n"
+	       "hashes and file names are matched against the files, its addresses and domains against\n"
+	       "the host's connections, hosts file, DNS caches, histories, jobs and logs.\n"
 	       "Other options are those of `rasoat scan --help`.\n");
+}
+
+/* Whether the configuration file the scan will read (--config FILE, else
+ * the default) names IOC files: then no PATH is needed. */
+static bool config_has_iocs(int argc, char **argv)
+{
+	const char *path = RS_DEFAULT_CONFIG;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[i + 1];
+		else if (rs_starts_with(argv[i], "--config="))
+			path = argv[i] + strlen("--config=");
+	}
+	rs_config c;
+	rs_config_init(&c);
+	bool yes = rs_config_load(&c, path, false) == 0 && c.n_iocs > 0;
+	rs_config_free(&c);
+	return yes;
 }
 
 int rs_cmd_hunt(int argc, char **argv)
@@ -31,7 +56,7 @@ int rs_cmd_hunt(int argc, char **argv)
 	char **args = rs_calloc((size_t)argc + 2, sizeof(char *));
 	char **paths = rs_calloc((size_t)argc + 1, sizeof(char *));
 	size_t n_args = 0, n_paths = 0;
-	bool trust_given = false, root_given = false, only_options = false, archives = true;
+	bool trust_given = false, root_given = false, only_options = false, archives = true, iocs_given = false;
 	int rc = 2;
 	args[n_args++] = argv[0];
 	for (int i = 1; i < argc; i++) {
@@ -57,12 +82,15 @@ int rs_cmd_hunt(int argc, char **argv)
 			trust_given = true;
 		if (!strcmp(a, "--root") || rs_starts_with(a, "--root="))
 			root_given = true;
+		if (!strcmp(a, "--iocs") || rs_starts_with(a, "--iocs="))
+			iocs_given = true;
 		args[n_args++] = argv[i];
 		if (rs_scan_option_takes_value(a) && i + 1 < argc)
 			args[n_args++] = argv[++i];
 	}
-	if (!n_paths) {
-		rs_error("rasoat hunt: name at least one file or directory to hunt; see `rasoat hunt --help`");
+	if (!n_paths && !iocs_given && !config_has_iocs(argc, argv)) {
+		rs_error("rasoat hunt: name at least one file or directory to hunt (or give --iocs FILE to hunt "
+			 "the whole host); see `rasoat hunt --help`");
 		goto out;
 	}
 	for (size_t i = 0; i < n_paths; i++) {
@@ -83,7 +111,8 @@ int rs_cmd_hunt(int argc, char **argv)
 	}
 	if (!trust_given)
 		args[n_args++] = "--no-trust-packages";
-	rs_hunt_set_paths(paths, n_paths);
+	if (n_paths)
+		rs_hunt_set_paths(paths, n_paths);
 	rs_hunt_set_archives(archives);
 	rc = rs_cmd_scan((int)n_args, args);
 	rs_hunt_set_paths(NULL, 0);

@@ -35,6 +35,8 @@ const struct option rs_scan_long_options[] = {
 	{ "allow-commands", no_argument, NULL, OPT_ALLOW_COMMANDS },
 	{ "recent", required_argument, NULL, OPT_RECENT },
 	{ "pid", required_argument, NULL, OPT_PID },
+	{ "iocs", required_argument, NULL, OPT_IOCS },
+	{ "iocs-all", no_argument, NULL, OPT_IOCS_ALL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },

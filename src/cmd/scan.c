@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "engine/scan.h"
+#include "hunt/module.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -47,6 +48,8 @@ static void usage(FILE *out, const char *cmd)
 		"  --trust-packages    hunt: skip files whose digest matches their package (default on)\n"
 		"  --no-trust-packages hunt: scan package files too\n"
 		"  --pid PID           hunt: scan only this process's memory (repeatable)\n"
+		"  --iocs FILE         hunt: also these IOCs: CSV, plain list, STIX bundle, MISP event (repeatable)\n"
+		"  --iocs-all          hunt: with --iocs, also MISP attributes whose to_ids is false\n"
 		"  --feed FILE         vuln: import and match this feed (repeatable)\n"
 		"  --policy FILE       audit: run this policy even where its requirements fail\n"
 		"  --allow-commands    audit: run command rules of policies outside trusted directories\n"
@@ -154,6 +157,8 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 		case OPT_NO_TRUST: config->trust_packages = 0; break;
 		case OPT_FEED: rs_config_add_feed(config, optarg); break;
 		case OPT_POLICY: rs_config_add_policy(config, optarg); break;
+		case OPT_IOCS: rs_config_add_iocs(config, optarg); break;
+		case OPT_IOCS_ALL: config->iocs_all = true; break;
 		case OPT_ALLOW_COMMANDS: config->allow_commands = true; break;
 		case OPT_RECENT:
 			if (!rs_parse_long(optarg, &n) || n < 0 || n > 36500) {
@@ -280,6 +285,8 @@ int rs_cmd_scan(int argc, char **argv)
 		a.opts.progress = isatty(STDERR_FILENO) && !a.quiet;
 		a.opts.store = store;
 		rc = rs_scan_run(&host, &config, &a.opts, NULL, &sinks, &summary);
+		if (rs_hunt_iocs_unusable() && rc < 2)
+			rc = 2; /* none of the --iocs files gave an IOC: said above */
 		rs_summary_free(&summary);
 	}
 	rs_sinks_free(&sinks);

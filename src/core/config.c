@@ -42,6 +42,7 @@ void rs_config_free(rs_config *c)
 	free_list(c->rule_dirs, c->n_rule_dirs);
 	free_list(c->feeds, c->n_feeds);
 	free_list(c->policies, c->n_policies);
+	free_list(c->iocs, c->n_iocs);
 	free(c->waivers_path);
 	free(c->pids);
 	free(c->db_path);
@@ -73,6 +74,11 @@ void rs_config_add_feed(rs_config *c, const char *path)
 void rs_config_add_policy(rs_config *c, const char *path)
 {
 	list_add(&c->policies, &c->n_policies, path);
+}
+
+void rs_config_add_iocs(rs_config *c, const char *path)
+{
+	list_add(&c->iocs, &c->n_iocs, path);
 }
 
 void rs_config_set_db(rs_config *c, const char *path)
@@ -172,6 +178,13 @@ static const char *apply(rs_config *c, const char *key, const char *value, bool 
 		if (!*value)
 			return "an empty path";
 		rs_config_set_db(c, value);
+	} else if (!strcmp(key, "iocs")) {
+		if (!*value)
+			return "an empty path";
+		rs_config_add_iocs(c, value);
+	} else if (!strcmp(key, "iocs_all")) {
+		if (!parse_bool(value, &c->iocs_all))
+			return "not yes or no";
 	} else if (!strcmp(key, "one_file_system")) {
 		if (!parse_bool(value, &c->one_file_system))
 			return "not yes or no";
@@ -234,7 +247,8 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		const char *why = apply(c, key, value, &known);
 		if (!known) {
 			rs_error("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
-				 "threads, timeout, fail_on, db, one_file_system, recent_days, waivers",
+				 "threads, timeout, fail_on, db, one_file_system, recent_days, waivers, "
+				 "management, iocs, iocs_all",
 				 name, lineno, key);
 			bad++;
 		} else if (why) {

@@ -13,6 +13,8 @@
  *   one_file_system = yes|no  do not cross mount points when walking (default no)
  *   recent_days = N         what counts as a recent change (default 7)
  *   waivers = PATH          accepted audit checks (default /etc/rasoat/waivers)
+ *   iocs = FILE             (repeatable) hunt: an outside IOC list (CSV, plain, STIX, MISP)
+ *   iocs_all = yes|no       hunt: also MISP attributes with to_ids false (default no)
  *
  * An unknown key or a bad value is an error naming the file and line.
  */
@@ -44,6 +46,9 @@ typedef struct rs_config {
 	int recent_days;
 	char *waivers_path;        /* NULL: $RASOAT_WAIVERS or /etc/rasoat/waivers */
 	char *management;          /* respond: the management server, HOST[:PORT]; NULL: none */
+	char **iocs;               /* hunt: outside IOC files (--iocs, iocs =) */
+	size_t n_iocs;
+	bool iocs_all;             /* hunt: MISP attributes with to_ids false too (--iocs-all) */
 	/* set from the command line only (per run, not per host) */
 	bool full;                 /* hunt: ignore the clean-file cache */
 	int trust_packages;        /* hunt: skip files matching their package digest; -1 = module default */
@@ -74,5 +79,6 @@ void rs_config_add_rule_dir(rs_config *c, const char *dir);
 void rs_config_set_db(rs_config *c, const char *path);
 void rs_config_add_feed(rs_config *c, const char *path);
 void rs_config_add_policy(rs_config *c, const char *path);
+void rs_config_add_iocs(rs_config *c, const char *path);
 
 #endif

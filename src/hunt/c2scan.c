@@ -47,23 +47,21 @@ static bool already(c2_ctx *c, const rs_ioc_source *src)
 	return false;
 }
 
-static const char *base(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 static void on_hit(const rs_ioc_source *src, const char *token, void *ctx)
 {
 	c2_ctx *c = ctx;
 	if (already(c, src))
 		return;
 	c->counts->matched++;
-	char *rule = rs_sprintf("ioc-c2:%s:%zu", base(src->file), src->line);
+	char *rule = rs_ioc_rule_id("ioc-c2", src);
 	char *title = rs_sprintf("C2 indicator %s (%s) in %s", token, src->description, c->place);
 	rs_finding *f = rs_finding_new("hunt", rule, rs_hunt_severity(src->score), src->score, title);
 	rs_finding_set_str(f, "indicator", token);
 	rs_finding_set_str(f, "ioc_file", src->file);
+	if (src->line)
+		rs_finding_set_int(f, "ioc_line", (long long)src->line);
+	if (src->ref)
+		rs_finding_set_str(f, "ioc_ref", src->ref);
 	rs_finding_set_str(f, "description", src->description);
 	rs_finding_set_str(f, c->where, c->place);
 	if (c->line)

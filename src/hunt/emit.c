@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *base(const char *path)
+/* The IOC's line in its file ("ioc_line") or its STIX id / MISP uuid ("ioc_ref"). */
+static void add_ioc_place(json_t *m, const rs_ioc_source *s)
 {
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
+	if (s->line)
+		json_object_set_new(m, "ioc_line", json_integer((json_int_t)s->line));
+	if (s->ref)
+		json_object_set_new(m, "ioc_ref", json_string(s->ref));
 }
 
 static void add_attack_list(rs_finding *f, const char *list)
@@ -70,13 +73,14 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 	if (hash_ioc) {
 		if (ns < 64)
 			scores[ns++] = hash_ioc->score;
-		char *id = rs_sprintf("ioc-hash:%s:%zu", base(hash_ioc->file), hash_ioc->line);
+		char *id = rs_ioc_rule_id("ioc-hash", hash_ioc);
 		json_t *m = json_object();
 		json_object_set_new(m, "rule", json_string(id));
 		json_object_set_new(m, "score", json_integer(hash_ioc->score));
 		json_object_set_new(m, "hash", json_string(hash_kind));
 		json_object_set_new(m, "description", json_string(hash_ioc->description));
 		json_object_set_new(m, "ioc_file", json_string(hash_ioc->file));
+		add_ioc_place(m, hash_ioc);
 		json_array_append_new(matches, m);
 		if (hash_ioc->score > best) {
 			best = hash_ioc->score;
@@ -91,12 +95,13 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 		const rs_ioc_source *s = name_iocs[i];
 		if (ns < 64)
 			scores[ns++] = s->score;
-		char *id = rs_sprintf("ioc-name:%s:%zu", base(s->file), s->line);
+		char *id = rs_ioc_rule_id("ioc-name", s);
 		json_t *m = json_object();
 		json_object_set_new(m, "rule", json_string(id));
 		json_object_set_new(m, "score", json_integer(s->score));
 		json_object_set_new(m, "pattern", json_string(s->description));
 		json_object_set_new(m, "ioc_file", json_string(s->file));
+		add_ioc_place(m, s);
 		json_array_append_new(matches, m);
 		if (s->score > best) {
 			best = s->score;

@@ -6,6 +6,7 @@
  * checks, and reports what it skipped and why in the module summary.
  */
 #include "hunt/hunt.h"
+#include "hunt/iocimport.h"
 #include "hunt/module.h"
 #include "collect/pkgfiles.h"
 #include "core/log.h"
@@ -20,6 +21,12 @@ static char *const *hunt_paths;
 static size_t hunt_n_paths;
 static bool hunt_paths_set;
 static bool hunt_archives = true;
+static bool iocs_unusable;
+
+bool rs_hunt_iocs_unusable(void)
+{
+	return iocs_unusable;
+}
 
 void rs_hunt_set_archives(bool on)
 {
@@ -132,7 +139,7 @@ static json_t *counts_json(const rs_hunt_counts *c, const rs_hunt_rules *r)
 		"scan_errors", (json_int_t)c->scan_errors,
 		"unreadable", (json_int_t)c->unreadable,
 		"unreadable_directories", (json_int_t)c->walk_errors);
-	return json_pack("{s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:s}}",
+	return json_pack("{s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s}}",
 		"skipped_reasons", skipped,
 		"scan_errors", errors,
 		"matched", (json_int_t)c->matched,
@@ -152,6 +159,8 @@ static json_t *counts_json(const rs_hunt_counts *c, const rs_hunt_rules *r)
 		"c2_iocs", (json_int_t)(r->c2.nets.len + r->c2.domains.len),
 		"ioc_files", (json_int_t)r->ioc_files,
 		"ioc_bad_lines", (json_int_t)r->ioc_bad_lines,
+		"iocs_imported", (json_int_t)r->iocs_imported,
+		"iocs_skipped", (json_int_t)r->iocs_skipped,
 		"hash", r->hash);
 }
 
@@ -170,6 +179,13 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	char *cache_dir = rs_hunt_cache_dir();
 	rs_hunt_rules rules;
 	int rc = rs_hunt_rules_load(&rules, dirs, n_dirs, cache_dir);
+	iocs_unusable = false;
+	if (rc == 0 && config->n_iocs &&
+	    rs_hunt_import_iocs(&rules, config->iocs, config->n_iocs, config->iocs_all) < 0) {
+		rs_error("hunt: none of the --iocs files gave an IOC to hunt; fix them (see the messages above)");
+		iocs_unusable = true;
+		rc = -1;
+	}
 	size_t n_excludes = 0;
 	char **excludes = hunt_excludes(scan, dirs, n_dirs, cache_dir, &n_excludes);
 	free(cache_dir);
@@ -214,7 +230,8 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 		rs_hunt_files(scan, &rules, &opts, &counts);
 	if (only_pids || (whole_host && scan->host->live))
 		rs_hunt_processes(scan, &rules, &counts);
-	if (!only_pids && whole_host)
+	/* with --iocs, `rasoat hunt PATH` checks the host's connections and names too */
+	if (!only_pids && (whole_host || config->n_iocs))
 		rs_hunt_c2(scan, &rules, &counts);
 	rs_filecache_save(cache);
 

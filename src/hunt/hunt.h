@@ -29,10 +29,20 @@ enum { RS_HASH_MD5 = 1, RS_HASH_SHA1 = 2, RS_HASH_SHA256 = 4 };
 
 typedef struct rs_ioc_source {
 	char *file;     /* the IOC file as given */
-	size_t line;
+	size_t line;    /* 0 when the IOC has no line (STIX, MISP: see ref) */
 	char *description;
 	int score;
+	char *ref;      /* an imported IOC's STIX id or MISP uuid, or NULL */
 } rs_ioc_source;
+
+/* Frees what S holds (file, description, ref). */
+void rs_ioc_source_clear(rs_ioc_source *s);
+/* The rule id of a finding from S: "PREFIX:FILE:LINE" (FILE its base
+ * name), or "PREFIX:FILE:REF" for an IOC without a line. Freed by the caller. */
+char *rs_ioc_rule_id(const char *prefix, const rs_ioc_source *s);
+/* Copies TEMPLATE into a new source (file, description and ref duplicated,
+ * SCORE set) pushed on SOURCES; returns its index. */
+uint32_t rs_ioc_source_push(rs_vec *sources, const rs_ioc_source *tmpl, int score);
 
 /* Hash IOCs: binary digests sorted for bsearch, one table per kind. */
 typedef struct rs_ioc_hash {
@@ -54,7 +64,10 @@ void rs_ioc_hashes_free(rs_ioc_hashes *h);
  * "MD5:SIZE:NAME" and .hsb "SHA:SIZE:NAME"). NAME is used in messages and
  * evidence. Returns the number of bad lines (each warned about). */
 int rs_ioc_hashes_parse(rs_ioc_hashes *h, const char *text, size_t len, const char *name);
-/* Sorts the table; call once after the last parse. */
+/* Adds the hex digest HEX (LEN digits: 32, 40 or 64) with the source
+ * TEMPLATE (score 100). False when HEX is not such a digest. */
+bool rs_ioc_hashes_add(rs_ioc_hashes *h, const char *hex, size_t len, const rs_ioc_source *tmpl);
+/* Sorts the table; call once after the last parse (again after more adds). */
 void rs_ioc_hashes_finish(rs_ioc_hashes *h);
 /* The source of DIGEST (KIND) or NULL. */
 const rs_ioc_source *rs_ioc_hashes_find(const rs_ioc_hashes *h, unsigned kind,
@@ -65,6 +78,7 @@ const rs_ioc_source *rs_ioc_hashes_find(const rs_ioc_hashes *h, unsigned kind,
  * groups, so a path is matched once; a hit is then attributed to its line(s)
  * and each line's false-positive regex applies only to that line. */
 typedef struct rs_ioc_name {
+	char *pattern;          /* the regex as compiled */
 	pcre2_code *re;         /* this line alone */
 	pcre2_code *fp;         /* its false-positive regex, or NULL */
 	uint32_t source;
@@ -83,7 +97,13 @@ typedef struct rs_ioc_names {
 void rs_ioc_names_init(rs_ioc_names *n);
 void rs_ioc_names_free(rs_ioc_names *n);
 int rs_ioc_names_parse(rs_ioc_names *n, const char *text, size_t len, const char *name);
-/* Builds the combined pattern; call once after the last parse. */
+/* Adds a literal file name or path NAME (from an imported IOC list): it
+ * matches a path whose last components are NAME, case-insensitively ("\\"
+ * separators become "/", "C:" is dropped). Score RS_IOC_NAME_SCORE. Returns
+ * NULL, or why NAME cannot be used. */
+#define RS_IOC_NAME_SCORE 70
+const char *rs_ioc_names_add_literal(rs_ioc_names *n, const char *name, const rs_ioc_source *tmpl);
+/* Builds the combined pattern; call once after the last parse (again after more adds). */
 void rs_ioc_names_finish(rs_ioc_names *n);
 /* Calls FN for each line whose pattern matches PATH and whose false-positive
  * regex does not. MD: a match-data block from pcre2_match_data_create(…),
@@ -111,6 +131,11 @@ typedef struct rs_ioc_c2 {
 void rs_ioc_c2_init(rs_ioc_c2 *c);
 void rs_ioc_c2_free(rs_ioc_c2 *c);
 int rs_ioc_c2_parse(rs_ioc_c2 *c, const char *text, size_t len, const char *name);
+/* Adds VALUE (an address, a CIDR network or a domain) with the source
+ * TEMPLATE (score 80; an empty description becomes VALUE). Returns NULL, or
+ * why VALUE is none of those. */
+const char *rs_ioc_c2_add(rs_ioc_c2 *c, const char *value, const rs_ioc_source *tmpl);
+/* Sorts the domains; call after the last parse or add. */
 void rs_ioc_c2_finish(rs_ioc_c2 *c);
 /* The source of an address given as text ("1.2.3.4", "::1"), or NULL. */
 const rs_ioc_source *rs_ioc_c2_match_ip(const rs_ioc_c2 *c, const char *ip);
@@ -190,6 +215,8 @@ typedef struct rs_hunt_rules {
 	rs_ioc_c2 c2;
 	size_t ioc_files;
 	size_t ioc_bad_lines;
+	size_t iocs_imported;   /* IOCs read from --iocs files (iocimport.h) */
+	size_t iocs_skipped;    /* left out of them on purpose */
 } rs_hunt_rules;
 
 /* The bundled rules directory: $RASOAT_RULES, else RS_SOURCE_DIR/rules; NULL

@@ -36,9 +36,7 @@ void rs_ioc_c2_free(rs_ioc_c2 *c)
 	for (size_t i = 0; i < c->domains.len; i++)
 		free(((domain_entry *)rs_vec_at(&c->domains, i))->name);
 	for (size_t i = 0; i < c->sources.len; i++) {
-		rs_ioc_source *s = rs_vec_at(&c->sources, i);
-		free(s->file);
-		free(s->description);
+		rs_ioc_source_clear(rs_vec_at(&c->sources, i));
 	}
 	rs_vec_free(&c->nets);
 	rs_vec_free(&c->domains);
@@ -78,20 +76,62 @@ static bool valid_domain(const char *s)
 	return true;
 }
 
+/* Adds VALUE (lower-cased in place; "ADDR[/PREFIX]" or a domain) with the
+ * source TEMPLATE whose description, when empty, becomes VALUE. */
+static const char *add_value(rs_ioc_c2 *c, char *value, const rs_ioc_source *tmpl)
+{
+	for (char *p = value; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	char *slash = strchr(value, '/');
+	long prefix = -1;
+	if (slash) {
+		*slash = '\0';
+		if (!rs_parse_long(slash + 1, &prefix) || prefix < 0 || prefix > 128) {
+			*slash = '/';
+			return "has a network prefix that is not a number from 0 to 128";
+		}
+	}
+	rs_ioc_source src = *tmpl;
+	if (!src.description || !*src.description)
+		src.description = value;
+	unsigned char addr[16];
+	bool v4;
+	const char *why = NULL;
+	if (parse_addr(value, addr, &v4)) {
+		if (prefix < 0)
+			prefix = v4 ? 32 : 128;
+		if (v4 && prefix > 32) {
+			why = "has an IPv4 prefix over 32";
+		} else {
+			rs_ioc_net *n = rs_vec_push(&c->nets);
+			memcpy(n->addr, addr, 16);
+			n->prefix = v4 ? (int)prefix + 96 : (int)prefix;
+			n->source = rs_ioc_source_push(&c->sources, &src, C2_SCORE);
+		}
+	} else if (!slash && valid_domain(value)) {
+		domain_entry *d = rs_vec_push(&c->domains);
+		d->name = rs_strdup(value);
+		d->source = rs_ioc_source_push(&c->sources, &src, C2_SCORE);
+	} else {
+		why = "is neither an IP address, a network nor a domain name";
+	}
+	if (slash)
+		*slash = '/';
+	return why;
+}
+
+const char *rs_ioc_c2_add(rs_ioc_c2 *c, const char *value, const rs_ioc_source *tmpl)
+{
+	char *copy = rs_strdup(value);
+	const char *why = add_value(c, rs_trim(copy), tmpl);
+	free(copy);
+	return why;
+}
+
 typedef struct c2_ctx {
 	rs_ioc_c2 *c;
 	const char *file;
 } c2_ctx;
-
-static uint32_t add_source(c2_ctx *x, size_t line, const char *desc)
-{
-	rs_ioc_source *s = rs_vec_push(&x->c->sources);
-	s->file = rs_strdup(x->file);
-	s->line = line;
-	s->description = rs_strdup(desc);
-	s->score = C2_SCORE;
-	return (uint32_t)(x->c->sources.len - 1);
-}
 
 static const char *parse_line(const rs_lines *r, const char *line, size_t len, void *ctxp)
 {
@@ -108,37 +148,9 @@ static const char *parse_line(const rs_lines *r, const char *line, size_t len, v
 	char *fields[2] = { 0 };
 	size_t nf = rs_split(s, ';', fields, 2);
 	char *value = rs_trim(fields[0]);
-	const char *desc = nf > 1 ? rs_trim(fields[1]) : "";
-	for (char *p = value; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	const char *why = NULL;
-	char *slash = strchr(value, '/');
-	long prefix = -1;
-	if (slash) {
-		*slash = '\0';
-		if (!rs_parse_long(slash + 1, &prefix) || prefix < 0 || prefix > 128)
-			why = "has a network prefix that is not a number from 0 to 128";
-	}
-	unsigned char addr[16];
-	bool v4;
-	if (!why && parse_addr(value, addr, &v4)) {
-		if (prefix < 0)
-			prefix = v4 ? 32 : 128;
-		if (v4 && prefix > 32) {
-			why = "has an IPv4 prefix over 32";
-		} else {
-			rs_ioc_net *n = rs_vec_push(&x->c->nets);
-			memcpy(n->addr, addr, 16);
-			n->prefix = v4 ? (int)prefix + 96 : (int)prefix;
-			n->source = add_source(x, r->number, *desc ? desc : value);
-		}
-	} else if (!why && !slash && valid_domain(value)) {
-		domain_entry *d = rs_vec_push(&x->c->domains);
-		d->name = rs_strdup(value);
-		d->source = add_source(x, r->number, *desc ? desc : value);
-	} else if (!why) {
-		why = "is neither an IP address, a network nor a domain name";
-	}
+	rs_ioc_source tmpl = { .file = (char *)x->file, .line = r->number,
+			       .description = nf > 1 ? rs_trim(fields[1]) : "" };
+	const char *why = add_value(x->c, value, &tmpl);
 	free(copy);
 	return why;
 }
@@ -156,7 +168,7 @@ static int by_name(const void *a, const void *b)
 
 void rs_ioc_c2_finish(rs_ioc_c2 *c)
 {
-	if (c->domains.len)
+	if (c->domains.len > 1)
 		qsort(c->domains.items, c->domains.len, sizeof(domain_entry), by_name);
 	c->sorted = c->domains.items;
 }

@@ -37,12 +37,10 @@ void rs_ioc_names_free(rs_ioc_names *n)
 		rs_ioc_name *it = rs_vec_at(&n->items, i);
 		pcre2_code_free(it->re);
 		pcre2_code_free(it->fp);
+		free(it->pattern);
 	}
-	for (size_t i = 0; i < n->sources.len; i++) {
-		rs_ioc_source *s = rs_vec_at(&n->sources, i);
-		free(s->file);
-		free(s->description);
-	}
+	for (size_t i = 0; i < n->sources.len; i++)
+		rs_ioc_source_clear(rs_vec_at(&n->sources, i));
 	rs_vec_free(&n->items);
 	rs_vec_free(&n->sources);
 	for (size_t i = 0; i < n->n_groups; i++)
@@ -142,6 +140,7 @@ static const char *parse_line(const rs_lines *r, const char *line, size_t len, v
 	src->description = pattern;
 	src->score = (int)score;
 	rs_ioc_name *item = rs_vec_push(&c->n->items);
+	item->pattern = rs_strdup(pattern);
 	item->re = re;
 	item->fp = fp;
 	item->source = (uint32_t)(c->n->sources.len - 1);
@@ -153,6 +152,61 @@ int rs_ioc_names_parse(rs_ioc_names *n, const char *text, size_t len, const char
 {
 	name_ctx c = { .n = n, .file = name };
 	return rs_parse_lines(text, len, name, parse_line, &c);
+}
+
+#define LITERAL_NAME_MAX 1024
+
+const char *rs_ioc_names_add_literal(rs_ioc_names *n, const char *name, const rs_ioc_source *tmpl)
+{
+	size_t len = strlen(name);
+	if (len == 0)
+		return "is an empty file name";
+	if (len > LITERAL_NAME_MAX)
+		return "is a file name over 1024 bytes";
+	/* a Windows path: "C:" dropped, "\\" separators made "/" */
+	char *unix_name = rs_strdup(len > 1 && name[1] == ':' ? name + 2 : name);
+	for (char *p = unix_name; *p; p++)
+		if (*p == '\\')
+			*p = '/';
+	const char *start = unix_name;
+	while (*start == '/')
+		start++;
+	if (!*start || start[strlen(start) - 1] == '/') {
+		free(unix_name);
+		return "is not a file name";
+	}
+	/* (?i) for the whole group; every character but letters and digits escaped */
+	rs_buf b;
+	rs_buf_init(&b);
+	rs_buf_puts(&b, "(?i)(?:^|/)");
+	for (const char *p = start; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch >= 0x80 ||
+		    ch == '/')
+			rs_buf_append(&b, p, 1);
+		else if (ch < 0x20)
+			rs_buf_printf(&b, "\\x%02x", ch);
+		else
+			rs_buf_printf(&b, "\\%c", ch);
+	}
+	rs_buf_puts(&b, "$");
+	free(unix_name);
+	char *pattern = rs_buf_take(&b);
+	char err[512];
+	pcre2_code *re = compile(pattern, err, sizeof(err));
+	if (!re) {
+		free(pattern);
+		return "is a file name that is not valid UTF-8";
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	rs_ioc_source src = *tmpl;
+	if (!src.description || !*src.description)
+		src.description = (char *)name;
+	rs_ioc_name *item = rs_vec_push(&n->items);
+	item->pattern = pattern;
+	item->re = re;
+	item->source = rs_ioc_source_push(&n->sources, &src, RS_IOC_NAME_SCORE);
+	return NULL;
 }
 
 /* A pattern that refers to its own groups by number cannot be joined. */
@@ -184,8 +238,7 @@ static void build_groups(rs_ioc_names *n, size_t first, size_t last, bool *ok)
 		const rs_ioc_name *it = rs_vec_at(&n->items, i);
 		if (it->alone)
 			continue;
-		const rs_ioc_source *s = rs_vec_at(&n->sources, it->source);
-		rs_buf_printf(&b, "%s(?:%s)", joined ? "|" : "", s->description);
+		rs_buf_printf(&b, "%s(?:%s)", joined ? "|" : "", it->pattern);
 		joined++;
 	}
 	if (!joined) {
@@ -225,8 +278,7 @@ void rs_ioc_names_finish(rs_ioc_names *n)
 	n->n_alone = 0;
 	for (size_t i = 0; i < n->items.len; i++) {
 		rs_ioc_name *it = rs_vec_at(&n->items, i);
-		const rs_ioc_source *s = rs_vec_at(&n->sources, it->source);
-		it->alone = has_backref(s->description);
+		it->alone = has_backref(it->pattern);
 		n->n_alone += it->alone;
 	}
 	bool ok = true;

@@ -26,9 +26,7 @@ void rs_ioc_hashes_init(rs_ioc_hashes *h)
 void rs_ioc_hashes_free(rs_ioc_hashes *h)
 {
 	for (size_t i = 0; i < h->sources.len; i++) {
-		rs_ioc_source *s = rs_vec_at(&h->sources, i);
-		free(s->file);
-		free(s->description);
+		rs_ioc_source_clear(rs_vec_at(&h->sources, i));
 	}
 	rs_vec_free(&h->sources);
 	rs_vec_free(&h->items);
@@ -55,6 +53,17 @@ typedef struct hash_ctx {
 	bool csv;
 } hash_ctx;
 
+static void add_item(rs_ioc_hashes *h, const char *hex, unsigned kind, uint32_t source)
+{
+	rs_ioc_hash *item = rs_vec_push(&h->items);
+	size_t n = kind == RS_HASH_MD5 ? 16 : kind == RS_HASH_SHA1 ? 20 : 32;
+	for (size_t i = 0; i < n; i++)
+		item->digest[i] = (unsigned char)(rs_hex_value(hex[2 * i]) << 4 | rs_hex_value(hex[2 * i + 1]));
+	item->kind = (unsigned char)kind;
+	item->source = source;
+	h->kinds |= kind;
+}
+
 static void add(hash_ctx *c, const char *hex, unsigned kind, const char *desc, size_t desc_len,
 		size_t line)
 {
@@ -64,13 +73,16 @@ static void add(hash_ctx *c, const char *hex, unsigned kind, const char *desc, s
 	s->description = rs_strndup(desc, desc_len);
 	rs_trim(s->description);
 	s->score = HASH_IOC_SCORE;
-	rs_ioc_hash *item = rs_vec_push(&c->h->items);
-	size_t n = kind == RS_HASH_MD5 ? 16 : kind == RS_HASH_SHA1 ? 20 : 32;
-	for (size_t i = 0; i < n; i++)
-		item->digest[i] = (unsigned char)(rs_hex_value(hex[2 * i]) << 4 | rs_hex_value(hex[2 * i + 1]));
-	item->kind = (unsigned char)kind;
-	item->source = (uint32_t)(c->h->sources.len - 1);
-	c->h->kinds |= kind;
+	add_item(c->h, hex, kind, (uint32_t)(c->h->sources.len - 1));
+}
+
+bool rs_ioc_hashes_add(rs_ioc_hashes *h, const char *hex, size_t len, const rs_ioc_source *tmpl)
+{
+	unsigned kind = digest_kind(hex, len);
+	if (!kind)
+		return false;
+	add_item(h, hex, kind, rs_ioc_source_push(&h->sources, tmpl, HASH_IOC_SCORE));
+	return true;
 }
 
 static const char *parse_line(const rs_lines *r, const char *line, size_t len, void *ctxp)

@@ -1,7 +1,8 @@
 /*
  * module.h — what `rasoat hunt` tells the hunt module: the paths to hunt
- * instead of the whole host (no processes, no C2 checks then), and whether
- * to look inside archives.
+ * instead of the whole host (no processes, no C2 checks then, unless --iocs
+ * gives IOCs to check), whether to look inside archives, and whether the
+ * --iocs files could be used.
  */
 #ifndef RS_HUNT_MODULE_H
 #define RS_HUNT_MODULE_H
@@ -14,5 +15,8 @@
 void rs_hunt_set_paths(char *const *paths, size_t n);
 /* Whether archives are looked into (default true). */
 void rs_hunt_set_archives(bool on);
+/* True when the last hunt was given --iocs files and none of them gave a
+ * usable IOC (each was reported): the command then exits 2. */
+bool rs_hunt_iocs_unusable(void);
 
 #endif
