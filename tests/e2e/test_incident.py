@@ -19,13 +19,14 @@ import os
 import re
 import shutil
 import stat
+import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "fixtures", "deep"))
 import deepfixture  # noqa: E402
-from rasoat_e2e import Tree, check, done, findings, jsonl, run  # noqa: E402
+from rasoat_e2e import RASOAT, Tree, check, done, findings, jsonl, run  # noqa: E402
 
 checks = 0
 
@@ -106,12 +107,42 @@ with Tree() as t, Tree() as rules, tempfile.TemporaryDirectory(prefix="rasoat-in
     action_ids = [a["id"] for a in actions]
     targets = {a["target"]["path"] for a in actions if "path" in a["target"]}
 
-    # the reporter configuration, non-interactively, mode 0600
+    # the reporter configuration: on a terminal, asked once (a bad level is asked again) ...
+    master, slave = os.openpty()
+    answers = ["Org X"] + [""] * 13 + ["7", "2"] + [""] * 7
+    p = subprocess.Popen([RASOAT, "incident", "setup", "--incident-config", conf], stdin=slave, stdout=subprocess.PIPE,
+                         stderr=slave, text=True)
+    os.close(slave)
+    os.write(master, ("\n".join(answers) + "\n").encode())
+    prompts = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        prompts += chunk
+    os.close(master)
+    out, _ = p.communicate(timeout=60)
+    ok(p.returncode == 0 and out.strip() == conf, f"interactive setup: {p.returncode} {out} {prompts[-500:]}")
+    ok(b"Reporting organisation (name)" in prompts and b"1 to 5" in prompts, f"prompts: {prompts[-800:]}")
+    with open(conf) as f:
+        text = f.read()
+    ok("reporter_name = Org X\n" in text and "level = 2\n" in text, f"incident.conf:\n{text}")
+    # ... and with --KEY VALUE flags, keeping the other values, mode 0600
     code, out, err = run("incident", "setup", "--incident-config", conf, "--reporter-name", "Công ty A",
                          "--contact-email", "soc@a.example", "--level", "3", "--owner", "Phòng CNTT",
                          "--public-ips", "203.0.113.10, 203.0.113.11", "--report-to", "ir@test.example")
     ok(code == 0 and out.strip() == conf, f"setup: {code} {out} {err}")
     ok(stat.S_IMODE(os.stat(conf).st_mode) == 0o600, "incident.conf is written 0600")
+    code, out, err = run("incident", "setup", "--incident-config", conf, "--contact-name", "An")
+    with open(conf) as f:
+        text = f.read()
+    ok(code == 0 and "contact_name = An\n" in text and "reporter_name = Công ty A\n" in text, f"flags keep:\n{text}")
+    q = subprocess.run([RASOAT, "incident", "setup", "--incident-config", conf], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=60)
+    ok(q.returncode == 2 and "not on a terminal" in q.stderr, f"no terminal, no flags: {q.returncode} {q.stderr}")
     code, out, err = run("incident", "setup", "--incident-config", conf, "--level", "9")
     ok(code == 2 and "1 to 5" in err, f"setup refuses level 9: {code} {err}")
 
