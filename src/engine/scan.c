@@ -5,6 +5,7 @@
  * summary (see scan.h).
  */
 #include "engine/scan.h"
+#include "engine/packages.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -15,23 +16,24 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The package file database, loaded once per scan on first use. */
-typedef struct rs_shared_pkgfiles {
-	pthread_mutex_t lock;
-	rs_pkgfiles *pf;
-	int problems;
-} rs_shared_pkgfiles;
-
 const rs_pkgfiles *rs_scan_pkgfiles(rs_scan *scan, int *problems)
 {
-	rs_shared_pkgfiles *s = scan->pkgfiles;
-	pthread_mutex_lock(&s->lock);
-	if (!s->pf)
-		s->problems = rs_pkgfiles_load(scan->host, &s->pf);
-	pthread_mutex_unlock(&s->lock);
-	if (problems)
-		*problems = s->problems;
-	return s->pf;
+	return rs_scan_packages_dpkg(scan->pkgfiles, problems);
+}
+
+const rs_vec *rs_scan_rpm_files(rs_scan *scan, int *problems)
+{
+	return rs_scan_packages_rpm(scan->pkgfiles, problems);
+}
+
+const char *rs_scan_package_owner(rs_scan *scan, const char *path)
+{
+	return rs_scan_packages_owner(scan->pkgfiles, path);
+}
+
+bool rs_scan_has_packages(rs_scan *scan)
+{
+	return rs_scan_packages_known(scan->pkgfiles);
 }
 
 /* A finding or a check line held back while modules run side by side. */
@@ -291,8 +293,8 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 		.all = opts->all,
 	};
 	pthread_mutex_init(&scan.lock, NULL);
-	rs_shared_pkgfiles pkgfiles = { .pf = NULL };
-	pthread_mutex_init(&pkgfiles.lock, NULL);
+	rs_scan_packages pkgfiles;
+	rs_scan_packages_init(&pkgfiles, scan.host);
 	scan.pkgfiles = &pkgfiles;
 	rs_sinks_begin(sinks, summary);
 
@@ -335,8 +337,7 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 	summary->complete = true;
 	rs_sinks_end(sinks, summary);
 	pthread_mutex_destroy(&scan.lock);
-	rs_pkgfiles_free(pkgfiles.pf);
-	pthread_mutex_destroy(&pkgfiles.lock);
+	rs_scan_packages_free(&pkgfiles);
 	if (facts == &own_facts)
 		rs_facts_free(&own_facts);
 	return summary->exit_code;

@@ -60,7 +60,7 @@ typedef struct rs_scan {
 	long long progress_ms; /* when the last progress line was printed */
 	rs_vec *held;          /* findings and checks held back while modules run side
 	                          by side (NULL: straight to the sinks) */
-	struct rs_shared_pkgfiles *pkgfiles; /* the package file database, loaded once */
+	struct rs_scan_packages *pkgfiles; /* the package file databases, loaded once (packages.h) */
 } rs_scan;
 
 typedef struct rs_module {
@@ -76,6 +76,12 @@ typedef struct rs_module {
  * until the scan ends (never NULL; possibly empty). *PROBLEMS (may be NULL)
  * gets the number of problems its loading warned about. Thread-safe. */
 const rs_pkgfiles *rs_scan_pkgfiles(rs_scan *scan, int *problems);
+/* rpm's files (of rs_rpm_file, collect/rpmfiles.h), likewise shared. */
+const rs_vec *rs_scan_rpm_files(rs_scan *scan, int *problems);
+/* The package (dpkg or rpm) that owns PATH, or NULL. Thread-safe. */
+const char *rs_scan_package_owner(rs_scan *scan, const char *path);
+/* True when a package database lists files (ownership verdicts apply). */
+bool rs_scan_has_packages(rs_scan *scan);
 
 /* Hands F to every sink and frees it. Thread-safe. */
 void rs_scan_emit(rs_scan *scan, rs_finding *f);

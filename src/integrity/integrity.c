@@ -155,22 +155,21 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	const rs_pkgfiles *pf = rs_scan_pkgfiles(scan, &problems);
 	stats->errors += (unsigned long long)problems;
 	size_t total = rs_pkgfiles_count(pf);
-	rs_vec rpm_files;
-	rs_vec_init(&rpm_files, sizeof(rs_rpm_file));
-	stats->errors += (unsigned long long)rs_rpm_files_load(scan->host, &rpm_files);
-	if (total == 0 && rpm_files.len == 0) {
+	int rpm_problems = 0;
+	const rs_vec *rpm = rs_scan_rpm_files(scan, &rpm_problems);
+	stats->errors += (unsigned long long)rpm_problems;
+	if (total == 0 && rpm->len == 0) {
 		stats->not_applicable = "no package file database (dpkg info lists, rpmdb.sqlite) on this host";
-		rs_rpm_files_free(&rpm_files);
 		return 0;
 	}
 	rs_dpkg_filters filters;
 	rs_dpkg_filters_init(&filters);
 	stats->errors += (unsigned long long)rs_dpkg_filters_load(&filters, scan->host);
 
-	rs_verify_item *files = rs_calloc(total + rpm_files.len + 1, sizeof(*files));
+	rs_verify_item *files = rs_calloc(total + rpm->len + 1, sizeof(*files));
 	size_t n = 0;
-	for (size_t i = 0; i < rpm_files.len; i++) {
-		const rs_rpm_file *e = rs_vec_at(&rpm_files, i);
+	for (size_t i = 0; i < rpm->len; i++) {
+		const rs_rpm_file *e = rs_vec_at(rpm, i);
 		if (!rs_walk_excluded(e->path, scan->config->excludes, scan->config->n_excludes))
 			files[n++] = (rs_verify_item){ .path = e->path, .package = e->package,
 						       .digest = e->digest, .conffile = e->conffile };
@@ -243,17 +242,16 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	rs_scan_check(scan, "integrity", "rasoat:integrity.package_file_changed",
 		      "Package files match the digests the package database recorded",
 		      changed || missing ? "failed" : "passed", reason);
-	rs_integrity_unowned(scan, stats, pf, &rpm_files);
+	rs_integrity_unowned(scan, stats);
 	stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "package_files", (json_int_t)n,
 				 "changed", (json_int_t)changed, "missing", (json_int_t)missing,
 				 "unreadable", (json_int_t)unreadable,
 				 "hashed", (json_int_t)hashed, "skipped_unchanged", (json_int_t)skipped,
 				 "packages", (json_int_t)rs_pkgfiles_packages(pf));
-	json_object_set_new(stats->extra, "rpm_files", json_integer((json_int_t)rpm_files.len));
+	json_object_set_new(stats->extra, "rpm_files", json_integer((json_int_t)rpm->len));
 	free(results);
 	free(files);
 	rs_dpkg_filters_free(&filters);
-	rs_rpm_files_free(&rpm_files);
 	return 0;
 }
 

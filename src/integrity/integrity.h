@@ -81,10 +81,9 @@ int rs_dpkg_diversions_parse(const char *text, size_t len, const char *name, rs_
 /* The severity of a changed package file, with the reason in words. */
 rs_severity rs_integrity_changed_severity(const char *path, bool conffile, bool elf, const char **why);
 
-/* unowned.c: regular files no package owns in bin, sbin, library and PAM
- * module directories; owned means in PF (dpkg) or in RPM_FILES (of
- * rs_rpm_file, may be NULL). */
-void rs_integrity_unowned(rs_scan *scan, rs_module_stats *stats, const rs_pkgfiles *pf, const rs_vec *rpm_files);
+/* unowned.c: regular files no package owns (dpkg or rpm, the scan's one
+ * owner lookup) in bin, sbin, library and PAM module directories. */
+void rs_integrity_unowned(rs_scan *scan, rs_module_stats *stats);
 
 /* Whether PATH is the target of an update by another package manager. */
 bool rs_integrity_other_manager(const char *path);

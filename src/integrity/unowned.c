@@ -47,17 +47,7 @@ static bool library_name(const char *name)
 	return strstr(name, ".so") != NULL;
 }
 
-static int compare_paths(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Whether PATH is in RPM_PATHS (sorted, N of them). */
-static bool rpm_owned(char *const *rpm_paths, size_t n, const char *path)
-{
-	return n && bsearch(&path, rpm_paths, n, sizeof(char *), compare_paths) != NULL;
-}
-
+/* Whether PATH is in the dpkg diversions LIST. */
 static bool diverted(const rs_vec *list, const char *path)
 {
 	for (size_t i = 0; i < list->len; i++)
@@ -66,13 +56,8 @@ static bool diverted(const rs_vec *list, const char *path)
 	return false;
 }
 
-void rs_integrity_unowned(rs_scan *scan, rs_module_stats *stats, const rs_pkgfiles *pf, const rs_vec *rpm_files)
+void rs_integrity_unowned(rs_scan *scan, rs_module_stats *stats)
 {
-	size_t n_rpm = rpm_files ? rpm_files->len : 0;
-	char **rpm_paths = rs_calloc(n_rpm ? n_rpm : 1, sizeof(char *));
-	for (size_t i = 0; i < n_rpm; i++)
-		rpm_paths[i] = ((const rs_rpm_file *)rs_vec_at(rpm_files, i))->path;
-	qsort(rpm_paths, n_rpm, sizeof(char *), compare_paths);
 	rs_vec diversions;
 	rs_vec_init(&diversions, sizeof(char *));
 	char *text;
@@ -109,7 +94,7 @@ void rs_integrity_unowned(rs_scan *scan, rs_module_stats *stats, const rs_pkgfil
 			char *path = rs_sprintf("%s/%s", pl->dir, de->d_name);
 			struct stat st;
 			if (rs_host_lstat(scan->host, path, &st) < 0 || !S_ISREG(st.st_mode) ||
-			    rs_pkgfiles_find(pf, path) || rpm_owned(rpm_paths, n_rpm, path) ||
+			    rs_scan_package_owner(scan, path) ||
 			    diverted(&diversions, path)) {
 				free(path);
 				continue;
@@ -135,7 +120,6 @@ void rs_integrity_unowned(rs_scan *scan, rs_module_stats *stats, const rs_pkgfil
 	for (size_t i = 0; i < diversions.len; i++)
 		free(*(char **)rs_vec_at(&diversions, i));
 	rs_vec_free(&diversions);
-	free(rpm_paths);
 	char reason[64];
 	snprintf(reason, sizeof(reason), "%u unowned files", found);
 	rs_scan_check(scan, "integrity", rule, title, found ? "failed" : "passed", reason);

@@ -61,7 +61,7 @@ static void judge_pam_module(rs_persist *p, const char *module, rs_verdict *v)
 		char *path = module[0] == '/' ? rs_strdup(module) : rs_sprintf("%s/%s", pam_dirs[i], module);
 		struct stat st;
 		bool exists = rs_host_lstat(p->scan->host, path, &st) == 0;
-		bool owned = exists && rs_pkgfiles_find(p->pkgfiles, path) != NULL;
+		bool owned = exists && rs_scan_package_owner(p->scan, path) != NULL;
 		free(path);
 		if (exists) {
 			if (!owned)
@@ -119,9 +119,8 @@ static void sudoers_file(rs_persist *p, const char *path)
 	const char *package = NULL;
 	rs_persist_judge_file(p, path, &st, RS_PLACE_USER, &v, &package);
 	package = NULL;
-	const rs_pkgfile *pf = p->have_packages ? rs_pkgfiles_find(p->pkgfiles, path) : NULL;
-	if (pf)
-		package = pf->package;
+	if (p->have_packages)
+		package = rs_scan_package_owner(p->scan, path);
 	size_t number = 0, first = 0;
 	for (char *s = text; s && *s;) {
 		char *nl = strchr(s, '\n');

@@ -16,10 +16,10 @@ void rs_persist_judge_file(rs_persist *p, const char *path, const struct stat *s
 			   rs_verdict *v, const char **package)
 {
 	*package = NULL;
-	const rs_pkgfile *pf = p->have_packages ? rs_pkgfiles_find(p->pkgfiles, path) : NULL;
-	if (pf) {
-		*package = pf->package;
-		return; /* a package's file: integrity verifies its content */
+	const char *owner = p->have_packages ? rs_scan_package_owner(p->scan, path) : NULL;
+	if (owner) {
+		*package = owner;
+		return; /* a package's file (dpkg or rpm): integrity verifies its content */
 	}
 	/* a copy a maintainer script put in place (/etc/profile from
 	 * /usr/share/base-files/profile): no package lists it, but a package

@@ -16,7 +16,7 @@ static int persist_run(rs_scan *scan, rs_module_stats *stats)
 	rs_persist p = { .scan = scan, .stats = stats, .now = time(NULL),
 			 .recent_days = scan->config->recent_days };
 	p.pkgfiles = rs_scan_pkgfiles(scan, NULL);
-	p.have_packages = rs_pkgfiles_count(p.pkgfiles) > 0;
+	p.have_packages = rs_scan_has_packages(scan);
 	p.pkgcopy = p.have_packages ? rs_pkgcopy_new(p.pkgfiles) : NULL;
 	rs_persist_schedulers(&p);
 	rs_persist_scripts(&p);

@@ -156,7 +156,7 @@ static void judge(rs_persist *p, const suid_hit *h)
 {
 	const char *path = h->path;
 	bool suid = (h->st.st_mode & S_ISUID) != 0;
-	const rs_pkgfile *pf = p->have_packages ? rs_pkgfiles_find(p->pkgfiles, path) : NULL;
+	const char *owner = p->have_packages ? rs_scan_package_owner(p->scan, path) : NULL;
 	rs_verdict v;
 	rs_verdict_init(&v);
 	const char *what = h->caps ? "has file capabilities" : suid ? "is SUID" : "is SGID";
@@ -164,10 +164,10 @@ static void judge(rs_persist *p, const suid_hit *h)
 	if (temp_or_hidden(path)) {
 		snprintf(reason, sizeof(reason), "%s in a temporary or hidden place", what);
 		rs_verdict_add(&v, RS_SEV_CRITICAL, reason);
-	} else if (!pf && p->have_packages) {
+	} else if (!owner && p->have_packages) {
 		snprintf(reason, sizeof(reason), "%s and no package owns it", what);
 		rs_verdict_add(&v, RS_SEV_HIGH, reason);
-	} else if (!pf && (rs_starts_with(path, "/home/") || rs_starts_with(path, "/root/"))) {
+	} else if (!owner && (rs_starts_with(path, "/home/") || rs_starts_with(path, "/root/"))) {
 		snprintf(reason, sizeof(reason), "%s in a home directory", what);
 		rs_verdict_add(&v, RS_SEV_HIGH, reason);
 	}
@@ -177,7 +177,7 @@ static void judge(rs_persist *p, const suid_hit *h)
 				 h->caps ? " capabilities" : "");
 	rs_persist_entry(p, h->caps ? "file_capabilities" : "suid",
 			 h->caps ? "File with capabilities" : "SUID/SGID file", "T1548.001", path, 0, NULL, entry,
-			 pf ? pf->package : NULL, &v,
+			 owner, &v,
 			 "Keep a copy for analysis, remove the SUID/SGID bits or capabilities "
 			 "(chmod u-s,g-s FILE; setcap -r FILE) or the file, and find how it got there.");
 	free(entry);

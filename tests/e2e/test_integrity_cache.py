@@ -114,6 +114,18 @@ def rpm_case():
         check(s2["hashed"] == 2 and s2["skipped_unchanged"] == 3, f"second scan: verified rpm files skipped: {s2}")
         check(sorted(g2) == sorted(g1), "the same findings from the cache")
         passed += 2
+
+        # persist knows rpm's files too (one owner lookup for every module):
+        # an rpm-owned SUID binary is not "owned by no package", a dropped one is
+        os.chmod(t.p("usr/bin/okay"), 0o4755)
+        os.chmod(t.p("usr/bin/dropped"), 0o4755)
+        code, out, err = run("scan", "--root", t.path, "--only", "persist", "--format", "jsonl", "--fail-on", "none",
+                             "--no-db", "--recent", "0", timeout=300)
+        suid = {f["evidence"]["path"]: f for f in findings(jsonl(out)) if f["rule"] == "rasoat:persist.suid"}
+        check("/usr/bin/dropped" in suid and "no package owns it" in suid["/usr/bin/dropped"]["evidence"]["verdict"],
+              f"the unowned SUID file on an rpm host: {suid.get('/usr/bin/dropped')}")
+        check("/usr/bin/okay" not in suid, f"rpm's own SUID binary is owned: {suid.get('/usr/bin/okay')}")
+        passed += 2
     return passed
 
 
