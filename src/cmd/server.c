@@ -1,7 +1,7 @@
 /*
  * server.c — `rasoat server`: runs the fleet server, or manages what it
- * trusts: `token create|list|revoke` (enrolment tokens) and `apikey create`
- * (keys for GET /api/v1). A created token or key is printed alone on
+ * trusts: `token create|list|revoke` (enrolment tokens), `apikey create`
+ * (keys for /api/v1) and `user …` (dashboard operators, cmd/server_users.c). A created token or key is printed alone on
  * standard output, for scripts.
  */
 #include "cmd/cmd.h"
@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "core/json.h"
 #include "fleet/proto.h"
+#include "cmd/server_users.h"
 #include "server/server.h"
 #include "store/fleet.h"
 
@@ -56,6 +57,8 @@ static const char usage_text[] =
 	"       rasoat server [--db URL] token revoke ID\n"
 	"       rasoat server [--db URL] apikey create --role viewer|analyst|admin | apikey list | apikey revoke ID\n"
 	"       rasoat server [--db URL] host remove ID\n"
+	"       rasoat server [--db URL] user add NAME --role viewer|analyst|admin | user list |\n"
+	"                     user remove NAME | user passwd NAME   (the password on standard input)\n"
 	"Serves the fleet API (docs/FLEET.md) until SIGINT or SIGTERM. The default\n"
 	"database is " DEFAULT_FLEET_DB "; the default address 0.0.0.0:8443.\n";
 
@@ -366,6 +369,8 @@ int rs_cmd_server(int argc, char **argv)
 		return mark(&a, words[2], false);
 	if (n == 3 && !strcmp(words[0], "host") && !strcmp(words[1], "remove"))
 		return mark(&a, words[2], true);
+	if (n >= 2 && !strcmp(words[0], "user"))
+		return rs_cmd_server_user(a.cfg.db_path, a.role, words, n);
 	rs_error("rasoat server %s: unknown; see `rasoat server --help`", words[0]);
 	return 2;
 }

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "store/fleet.h"
+#include "store/dash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,17 +128,21 @@ void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply)
 		return;
 	}
 	int rc = 0;
-	if (c.has_host) {
-		pthread_mutex_lock(&srv->db_lock);
+	json_t *tasks = NULL;
+	pthread_mutex_lock(&srv->db_lock);
+	if (c.has_host)
 		rc = rs_fleet_agent_set_facts(srv->store, auth.agent, c.host.hostname, c.host.facts);
-		pthread_mutex_unlock(&srv->db_lock);
-	}
+	/* the tasks queued for this host (dashboard "scan now", POST /api/v1/tasks) */
+	if (rc == 0)
+		tasks = rs_dash_task_take(srv->store, auth.agent, rs_server_now());
+	pthread_mutex_unlock(&srv->db_lock);
 	rs_api_checkin_free(&c);
-	if (rc < 0) {
+	if (rc < 0 || !tasks) {
+		json_decref(tasks);
 		db_error(reply);
 		return;
 	}
-	rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:[],s:i,s:i,s:i,s:I}", "tasks",
+	rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:o,s:i,s:i,s:i,s:I}", "tasks", tasks,
 		"interval", srv->cfg.checkin_interval, "scan_interval", srv->cfg.scan_interval,
 		"backoff", 0, "time", (json_int_t)rs_server_now()));
 }

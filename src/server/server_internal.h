@@ -22,6 +22,7 @@ typedef struct rs_server {
 	pthread_mutex_t db_lock;    /* one writer and reader at a time on the store */
 	rs_ratelimit *per_agent;
 	rs_ratelimit *per_addr;
+	rs_ratelimit *logins;       /* login attempts per client address */
 } rs_server;
 
 typedef struct rs_request {
@@ -41,6 +42,14 @@ typedef struct rs_reply {
 	unsigned int status;
 	json_t *body;               /* owned */
 	int retry_after;            /* seconds; 0: no Retry-After header */
+	/* the dashboard's replies (server/dash.c): a body other than JSON */
+	char *raw;                  /* owned; sent instead of BODY when set */
+	size_t raw_len;
+	const char *content_type;   /* of RAW */
+	const char *disposition;    /* Content-Disposition, or NULL */
+	char *set_cookie[3];        /* owned Set-Cookie values */
+	char *location;             /* owned; a redirect's target */
+	bool html;                  /* add the HTML security headers (CSP, frames) */
 } rs_reply;
 
 /* Sets REPLY to an error: {"error":CODE,"message":MESSAGE}. Returns -1. */
@@ -62,9 +71,16 @@ void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_results(rs_server *srv, rs_request *req, rs_reply *reply);
 
+/* dash.c: every path outside /api/ (the dashboard) */
+void rs_handle_dashboard(rs_server *srv, rs_request *req, rs_reply *reply);
+/* Frees what a dashboard reply owns. */
+void rs_reply_clear(rs_reply *reply);
+
 /* operator_api.c */
 void rs_handle_hosts(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_host(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_findings(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_task_create(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_tokens(rs_server *srv, rs_request *req, rs_reply *reply);
 
 #endif
