@@ -33,6 +33,7 @@ scan: build/rasoat
 test: test-deps
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
 	  -DRS_SANITIZE=ON -DRS_FUZZ=ON >/dev/null
+	@scripts/playwright.sh build-test
 	@cmake --build build-test -j $(JOBS)
 	@$(MAKE) build/rasoat
 	@cd build-test && RASOAT_PLAIN=$(CURDIR)/build/rasoat ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
