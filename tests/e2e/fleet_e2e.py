@@ -221,3 +221,32 @@ def expected_findings(root):
 
 def located(items):
     return sorted((i["rule"], i["evidence"].get("path", "")) for i in items)
+
+
+def spooled_scans(agent):
+    """The scan ids in AGENT's spool."""
+    ids = []
+    for name in agent.spool():
+        with open(os.path.join(agent.state, "spool", name)) as f:
+            ids += [s["summary"]["scan"] for s in json.load(f)["scans"]]
+    return ids
+
+
+def check_exactly_once(srv, key, made, want):
+    """Every scan in MADE ({agent id: [scan ids]}) is on SRV once, with the
+    findings WANT ((rule, path) pairs) once each; no other scan of those
+    agents is there. Returns how many checks passed."""
+    n = 0
+    for agent_id, scans in made.items():
+        status, host, _ = srv.get(f"/api/v1/hosts/{agent_id}", key)
+        check(status == 200, f"host {agent_id}: {status}")
+        stored = [s["scan"] for s in host["scans"]]
+        check(sorted(stored) == sorted(set(stored)), f"host {agent_id}: a scan stored twice: {stored}")
+        check(sorted(stored) == sorted(scans),
+              f"host {agent_id}: stored {len(stored)} scans, made {len(scans)}: "
+              f"missing {set(scans) - set(stored)}, extra {set(stored) - set(scans)}")
+        for scan_id in scans:
+            items = srv.get_all(f"/api/v1/findings?scan={scan_id}", key)
+            check(located(items) == want, f"scan {scan_id}: findings {located(items)} != {want}")
+        n += 1
+    return n
