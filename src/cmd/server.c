@@ -49,7 +49,7 @@ static const struct option long_options[] = {
 };
 
 static const char usage_text[] =
-	"usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH] [--tls-cert F --tls-key F] [--workers N]\n"
+	"usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH|postgresql://…] [--tls-cert F --tls-key F] [--workers N]\n"
 	"                     [--agent-rate R] [--agent-burst B] [--address-rate R] [--address-burst B]\n"
 	"                     [--checkin-interval 5m] [--scan-interval 24h]\n"
 	"       rasoat server [--db URL] [--tls-cert F] token create [--ttl 24h] [--uses 50] [--group G]\n"
@@ -106,20 +106,25 @@ static bool parse_rate(const char *text, double *out)
 	return true;
 }
 
-/* The SQLite path of --db ("sqlite:PATH" or a plain path); NULL after an error. */
+/* The --db URL (sqlite:PATH, a plain path, or postgresql://…); NULL after an error. */
 static const char *db_path(const char *db)
 {
 	if (!db)
 		return DEFAULT_FLEET_DB;
-	if (rs_starts_with(db, "postgresql:") || rs_starts_with(db, "postgres:")) {
-		rs_error("--db %s: the PostgreSQL backend is not in this build yet; use --db sqlite:PATH "
-			 "(see docs/FLEET.md)", db);
+	if (!*db || strcmp(db, "sqlite:") == 0) {
+		rs_error("--db: give sqlite:PATH or postgresql://USER@HOST/DB");
 		return NULL;
 	}
-	if (rs_starts_with(db, "sqlite:"))
-		db += strlen("sqlite:");
-	if (!*db) {
-		rs_error("--db: give sqlite:PATH");
+	return db;
+}
+
+/* Opens the --db database; NULL after printing why. */
+static rs_db *open_db(const char *url)
+{
+	rs_db *db;
+	char err[1024];
+	if (rs_db_open(url, &db, err, sizeof(err)) < 0) {
+		rs_error("%s", err);
 		return NULL;
 	}
 	return db;
@@ -214,13 +219,13 @@ static int token_create(server_args *a)
 			return 2;
 		}
 	}
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	char token[192];
 	int rc = rs_fleet_token_create(store, (long long)time(NULL), a->ttl, a->uses, a->group, pin,
 				       token, sizeof(token));
-	rs_store_close(store);
+	rs_db_close(store);
 	if (rc < 0)
 		return 2;
 	printf("%s\n", token);
@@ -247,11 +252,11 @@ static int token_list(server_args *a)
 		rs_error("--format %s: use text or jsonl", format);
 		return 2;
 	}
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	json_t *list = rs_fleet_token_list(store, (long long)time(NULL));
-	rs_store_close(store);
+	rs_db_close(store);
 	if (!list)
 		return 2;
 	size_t i;
@@ -272,11 +277,11 @@ static int token_revoke(server_args *a, const char *id)
 		rs_error("%s: not a token id (16 hex digits, the second part of the token; see `token list`)", id);
 		return 2;
 	}
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	int rc = rs_fleet_token_revoke(store, id);
-	rs_store_close(store);
+	rs_db_close(store);
 	if (rc > 0)
 		rs_error("no enrolment token %s in %s; see `rasoat server token list`", id, a->cfg.db_path);
 	return rc == 0 ? 0 : 2;
@@ -288,12 +293,12 @@ static int apikey_create(server_args *a)
 		rs_error("apikey create: give --role viewer, analyst or admin");
 		return 2;
 	}
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	char key[160];
 	int rc = rs_fleet_apikey_create(store, (long long)time(NULL), a->role, key, sizeof(key));
-	rs_store_close(store);
+	rs_db_close(store);
 	if (rc < 0)
 		return 2;
 	printf("%s\n", key);
@@ -303,11 +308,11 @@ static int apikey_create(server_args *a)
 
 static int apikey_list(server_args *a)
 {
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	json_t *list = rs_fleet_apikey_list(store);
-	rs_store_close(store);
+	rs_db_close(store);
 	if (!list)
 		return 2;
 	size_t i;
@@ -326,11 +331,11 @@ static int mark(server_args *a, const char *id, bool host)
 			 "an API key id (16 hex digits, the key's second part; see `apikey list`)");
 		return 2;
 	}
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	int rc = host ? rs_fleet_agent_remove(store, id) : rs_fleet_apikey_revoke(store, id);
-	rs_store_close(store);
+	rs_db_close(store);
 	if (rc > 0)
 		rs_error("no %s %s in %s", host ? "enrolled host" : "API key", id, a->cfg.db_path);
 	return rc == 0 ? 0 : 2;

@@ -67,14 +67,19 @@ static int get_password(char *buf, size_t size)
 	return 0;
 }
 
-static int with_store(const char *db, rs_store **store)
+static int with_store(const char *url, rs_db **store)
 {
-	return rs_store_open(db, store) < 0 ? -1 : 0;
+	char err[1024];
+	if (rs_db_open(url, store, err, sizeof(err)) < 0) {
+		rs_error("%s", err);
+		return -1;
+	}
+	return 0;
 }
 
 int rs_cmd_server_user(const char *db, const char *role, char **words, int n)
 {
-	rs_store *store = NULL;
+	rs_db *store = NULL;
 	char err[512];
 	char password[RS_DASH_PASSWORD_MAX + 2];
 	int rc = 2;
@@ -117,6 +122,7 @@ int rs_cmd_server_user(const char *db, const char *role, char **words, int n)
 	}
 out:
 	sodium_memzero(password, sizeof(password));
-	rs_store_close(store);
+	if (store)
+		rs_db_close(store);
 	return rc;
 }

@@ -405,7 +405,12 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 {
 	memset(srv, 0, sizeof(*srv));
 	srv->cfg = *cfg;
-	if (rs_store_open(cfg->db_path, &srv->store) < 0 || rs_fleet_store_durable(srv->store) < 0)
+	char err[1024];
+	if (rs_db_open(cfg->db_path, &srv->store, err, sizeof(err)) < 0) {
+		rs_error("%s", err);
+		return -1;
+	}
+	if (rs_fleet_store_durable(srv->store) < 0)
 		return -1;
 	pthread_mutex_init(&srv->db_lock, NULL);
 	srv->per_agent = rs_ratelimit_new(cfg->agent_rate, cfg->agent_burst);
@@ -422,7 +427,7 @@ static void close_server(rs_server *srv)
 		rs_ratelimit_free(srv->per_addr);
 		rs_ratelimit_free(srv->logins);
 	}
-	rs_store_close(srv->store);
+	rs_db_close(srv->store);
 }
 
 int rs_server_run(const rs_server_config *cfg)

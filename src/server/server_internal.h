@@ -9,7 +9,7 @@
 
 #include "server/ratelimit.h"
 #include "server/server.h"
-#include "store/store.h"
+#include "store/db.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -18,8 +18,8 @@
 
 typedef struct rs_server {
 	rs_server_config cfg;
-	rs_store *store;
-	pthread_mutex_t db_lock;    /* one writer and reader at a time on the store */
+	rs_db *store;               /* SQLite or PostgreSQL (store/db.h) */
+	pthread_mutex_t db_lock;    /* one writer and reader at a time on the connection */
 	rs_ratelimit *per_agent;
 	rs_ratelimit *per_addr;
 	rs_ratelimit *logins;       /* login attempts per client address */

@@ -7,7 +7,7 @@
  */
 #include "store/dash.h"
 #include "store/fleet.h"
-#include "store/store_internal.h"
+#include "store/db.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "fleet/proto.h"
@@ -18,34 +18,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void db_failed(rs_store *store, const char *doing)
+static void db_failed(rs_db *db, const char *doing)
 {
-	rs_error("%s: cannot %s: %s", store->path, doing, sqlite3_errmsg(store->db));
+	rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
 }
 
-static int run_done(rs_store *store, sqlite3_stmt *stmt, const char *doing)
+static int run_done(rs_db *db, rs_db_stmt *stmt, const char *doing)
 {
-	int rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		db_failed(store, doing);
+	int rc = rs_db_step(stmt);
+	rs_db_finalize(stmt);
+	if (rc != RS_DB_DONE) {
+		db_failed(db, doing);
 		return -1;
 	}
 	return 0;
 }
 
-static json_t *col_str(sqlite3_stmt *stmt, int i)
+static json_t *col_str(rs_db_stmt *stmt, int i)
 {
-	const char *s = (const char *)sqlite3_column_text(stmt, i);
+	const char *s = rs_db_column_text(stmt, i);
 	return s ? json_string(s) : json_null();
 }
 
-static json_t *col_time(sqlite3_stmt *stmt, int i)
+static json_t *col_time(rs_db_stmt *stmt, int i)
 {
-	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+	if (rs_db_column_null(stmt, i))
 		return json_null();
 	char buf[32];
-	rs_fleet_iso_time(sqlite3_column_int64(stmt, i), buf, sizeof(buf));
+	rs_fleet_iso_time(rs_db_column_int64(stmt, i), buf, sizeof(buf));
 	return json_string(buf);
 }
 
@@ -78,7 +78,7 @@ static int password_ok(const char *password, char *err, size_t errsize)
 	return 0;
 }
 
-int rs_dash_user_add(rs_store *store, const char *name, const char *role, const char *password,
+int rs_dash_user_add(rs_db *db, const char *name, const char *role, const char *password,
 		     long long now, char *err, size_t errsize)
 {
 	if (!rs_dash_name_ok(name)) {
@@ -96,21 +96,21 @@ int rs_dash_user_add(rs_store *store, const char *name, const char *role, const 
 		snprintf(err, errsize, "cannot hash the password (out of memory?)");
 		return -1;
 	}
-	sqlite3_stmt *stmt = rs_store_prepare(store,
-		"INSERT INTO dash_users (name, role, hash, created) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+	rs_db_stmt *stmt = rs_db_prepare(db,
+		"INSERT INTO dash_users (name, role, hash, created) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING");
 	if (!stmt) {
-		snprintf(err, errsize, "%s: cannot prepare the query", store->path);
+		snprintf(err, errsize, "%s: cannot prepare the query", rs_db_name(db));
 		return -1;
 	}
-	rs_store_bind_text(stmt, 1, name);
-	rs_store_bind_text(stmt, 2, role);
-	rs_store_bind_text(stmt, 3, hash);
-	sqlite3_bind_int64(stmt, 4, now);
-	if (run_done(store, stmt, "add the user") < 0) {
-		snprintf(err, errsize, "%s: cannot add the user", store->path);
+	rs_db_bind_text(stmt, 1, name);
+	rs_db_bind_text(stmt, 2, role);
+	rs_db_bind_text(stmt, 3, hash);
+	rs_db_bind_int64(stmt, 4, now);
+	if (run_done(db, stmt, "add the user") < 0) {
+		snprintf(err, errsize, "%s: cannot add the user", rs_db_name(db));
 		return -1;
 	}
-	if (sqlite3_changes(store->db) != 1) {
+	if (rs_db_changes(db) != 1) {
 		snprintf(err, errsize, "user %s exists already; use `rasoat server user passwd %s`", name, name);
 		return 1;
 	}
@@ -118,18 +118,18 @@ int rs_dash_user_add(rs_store *store, const char *name, const char *role, const 
 }
 
 /* Runs SQL bound to NAME alone: 0 changed a row, 1 none, -1 error. */
-static int by_name(rs_store *store, const char *sql, const char *name, const char *doing)
+static int by_name(rs_db *db, const char *sql, const char *name, const char *doing)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store, sql);
+	rs_db_stmt *stmt = rs_db_prepare(db, sql);
 	if (!stmt)
 		return -1;
-	rs_store_bind_text(stmt, 1, name);
-	if (run_done(store, stmt, doing) < 0)
+	rs_db_bind_text(stmt, 1, name);
+	if (run_done(db, stmt, doing) < 0)
 		return -1;
-	return sqlite3_changes(store->db) > 0 ? 0 : 1;
+	return rs_db_changes(db) > 0 ? 0 : 1;
 }
 
-int rs_dash_user_passwd(rs_store *store, const char *name, const char *password, char *err, size_t errsize)
+int rs_dash_user_passwd(rs_db *db, const char *name, const char *password, char *err, size_t errsize)
 {
 	if (password_ok(password, err, errsize) < 0)
 		return -1;
@@ -138,56 +138,56 @@ int rs_dash_user_passwd(rs_store *store, const char *name, const char *password,
 		snprintf(err, errsize, "cannot hash the password (out of memory?)");
 		return -1;
 	}
-	sqlite3_stmt *stmt = rs_store_prepare(store, "UPDATE dash_users SET hash = ? WHERE name = ?");
+	rs_db_stmt *stmt = rs_db_prepare(db, "UPDATE dash_users SET hash = ? WHERE name = ?");
 	if (!stmt)
 		return -1;
-	rs_store_bind_text(stmt, 1, hash);
-	rs_store_bind_text(stmt, 2, name);
-	if (run_done(store, stmt, "change the password") < 0) {
-		snprintf(err, errsize, "%s: cannot change the password", store->path);
+	rs_db_bind_text(stmt, 1, hash);
+	rs_db_bind_text(stmt, 2, name);
+	if (run_done(db, stmt, "change the password") < 0) {
+		snprintf(err, errsize, "%s: cannot change the password", rs_db_name(db));
 		return -1;
 	}
-	if (sqlite3_changes(store->db) != 1) {
+	if (rs_db_changes(db) != 1) {
 		snprintf(err, errsize, "no user %s; see `rasoat server user list`", name);
 		return 1;
 	}
-	return by_name(store, "DELETE FROM dash_sessions WHERE username = ?", name, "end the sessions") < 0 ? -1 : 0;
+	return by_name(db, "DELETE FROM dash_sessions WHERE username = ?", name, "end the sessions") < 0 ? -1 : 0;
 }
 
-int rs_dash_user_remove(rs_store *store, const char *name)
+int rs_dash_user_remove(rs_db *db, const char *name)
 {
-	if (by_name(store, "DELETE FROM dash_sessions WHERE username = ?", name, "end the sessions") < 0)
+	if (by_name(db, "DELETE FROM dash_sessions WHERE username = ?", name, "end the sessions") < 0)
 		return -1;
-	return by_name(store, "DELETE FROM dash_users WHERE name = ?", name, "remove the user");
+	return by_name(db, "DELETE FROM dash_users WHERE name = ?", name, "remove the user");
 }
 
-json_t *rs_dash_user_list(rs_store *store)
+json_t *rs_dash_user_list(rs_db *db)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store, "SELECT name, role, created FROM dash_users ORDER BY name");
+	rs_db_stmt *stmt = rs_db_prepare(db, "SELECT name, role, created FROM dash_users ORDER BY name");
 	if (!stmt)
 		return NULL;
 	json_t *list = json_array();
 	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	while ((rc = rs_db_step(stmt)) == RS_DB_ROW)
 		json_array_append_new(list, json_pack("{s:s,s:o,s:o,s:o}", "type", "user", "name", col_str(stmt, 0),
 						      "role", col_str(stmt, 1), "created", col_time(stmt, 2)));
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		db_failed(store, "list the users");
+	rs_db_finalize(stmt);
+	if (rc != RS_DB_DONE) {
+		db_failed(db, "list the users");
 		json_decref(list);
 		return NULL;
 	}
 	return list;
 }
 
-int rs_dash_user_count(rs_store *store, const char *role)
+int rs_dash_user_count(rs_db *db, const char *role)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store, "SELECT COUNT(*) FROM dash_users WHERE role = ?");
+	rs_db_stmt *stmt = rs_db_prepare(db, "SELECT COUNT(*) FROM dash_users WHERE role = ?");
 	if (!stmt)
 		return -1;
-	rs_store_bind_text(stmt, 1, role);
-	int n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
-	sqlite3_finalize(stmt);
+	rs_db_bind_text(stmt, 1, role);
+	int n = rs_db_step(stmt) == RS_DB_ROW ? (int)rs_db_column_int64(stmt, 0) : -1;
+	rs_db_finalize(stmt);
 	return n;
 }
 
@@ -202,163 +202,163 @@ static void make_dummy(void)
 		dummy_hash[0] = '\0';
 }
 
-int rs_dash_user_check(rs_store *store, const char *name, const char *password, char role[16])
+int rs_dash_user_check(rs_db *db, const char *name, const char *password, char role[16])
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, make_dummy);
-	sqlite3_stmt *stmt = rs_store_prepare(store, "SELECT hash, role FROM dash_users WHERE name = ?");
+	rs_db_stmt *stmt = rs_db_prepare(db, "SELECT hash, role FROM dash_users WHERE name = ?");
 	if (!stmt)
 		return -1;
-	rs_store_bind_text(stmt, 1, name);
-	int rc = sqlite3_step(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_finalize(stmt);
-		db_failed(store, "check the password");
+	rs_db_bind_text(stmt, 1, name);
+	int rc = rs_db_step(stmt);
+	if (rc != RS_DB_ROW && rc != RS_DB_DONE) {
+		rs_db_finalize(stmt);
+		db_failed(db, "check the password");
 		return -1;
 	}
 	char hash[RS_DASH_HASH_MAX] = "";
 	role[0] = '\0';
-	if (rc == SQLITE_ROW) {
-		snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(stmt, 0));
-		snprintf(role, 16, "%s", (const char *)sqlite3_column_text(stmt, 1));
+	if (rc == RS_DB_ROW) {
+		snprintf(hash, sizeof(hash), "%s", rs_db_column_text(stmt, 0));
+		snprintf(role, 16, "%s", rs_db_column_text(stmt, 1));
 	}
-	sqlite3_finalize(stmt);
-	bool ok = rs_dash_password_verify(rc == SQLITE_ROW ? hash : dummy_hash, password ? password : "");
-	return rc == SQLITE_ROW && ok && rs_role_parse(role) != RS_ROLE_NONE ? 0 : 1;
+	rs_db_finalize(stmt);
+	bool ok = rs_dash_password_verify(rc == RS_DB_ROW ? hash : dummy_hash, password ? password : "");
+	return rc == RS_DB_ROW && ok && rs_role_parse(role) != RS_ROLE_NONE ? 0 : 1;
 }
 
-int rs_dash_session_create(rs_store *store, const char *user, const char *addr, long long now, long long ttl,
+int rs_dash_session_create(rs_db *db, const char *user, const char *addr, long long now, long long ttl,
 			   char sid[RS_DASH_SID_HEX + 1], char csrf[RS_DASH_SID_HEX + 1])
 {
 	rs_fleet_random_hex(sid, RS_DASH_SID_HEX / 2);
 	rs_fleet_random_hex(csrf, RS_DASH_SID_HEX / 2);
 	unsigned char hash[32];
 	rs_fleet_secret_hash(sid, hash);
-	sqlite3_stmt *stmt = rs_store_prepare(store,
+	rs_db_stmt *stmt = rs_db_prepare(db,
 		"INSERT INTO dash_sessions (id_hash, username, csrf, created, expires, addr) VALUES (?, ?, ?, ?, ?, ?)");
 	if (!stmt)
 		return -1;
-	sqlite3_bind_blob(stmt, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
-	rs_store_bind_text(stmt, 2, user);
-	rs_store_bind_text(stmt, 3, csrf);
-	sqlite3_bind_int64(stmt, 4, now);
-	sqlite3_bind_int64(stmt, 5, now + ttl);
-	rs_store_bind_text(stmt, 6, addr);
-	return run_done(store, stmt, "record the session");
+	rs_db_bind_blob(stmt, 1, hash, sizeof(hash));
+	rs_db_bind_text(stmt, 2, user);
+	rs_db_bind_text(stmt, 3, csrf);
+	rs_db_bind_int64(stmt, 4, now);
+	rs_db_bind_int64(stmt, 5, now + ttl);
+	rs_db_bind_text(stmt, 6, addr);
+	return run_done(db, stmt, "record the session");
 }
 
-int rs_dash_session_get(rs_store *store, const char *sid, long long now, rs_dash_session *out)
+int rs_dash_session_get(rs_db *db, const char *sid, long long now, rs_dash_session *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!sid || !rs_fleet_is_hex(sid, RS_DASH_SID_HEX))
 		return 1;
 	unsigned char hash[32];
 	rs_fleet_secret_hash(sid, hash);
-	sqlite3_stmt *stmt = rs_store_prepare(store,
+	rs_db_stmt *stmt = rs_db_prepare(db,
 		"SELECT s.username, u.role, s.csrf, s.expires FROM dash_sessions s"
 		" JOIN dash_users u ON u.name = s.username WHERE s.id_hash = ? AND s.expires > ?");
 	if (!stmt)
 		return -1;
-	sqlite3_bind_blob(stmt, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, now);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		snprintf(out->user, sizeof(out->user), "%s", (const char *)sqlite3_column_text(stmt, 0));
-		snprintf(out->role, sizeof(out->role), "%s", (const char *)sqlite3_column_text(stmt, 1));
-		snprintf(out->csrf, sizeof(out->csrf), "%s", (const char *)sqlite3_column_text(stmt, 2));
-		out->expires = sqlite3_column_int64(stmt, 3);
+	rs_db_bind_blob(stmt, 1, hash, sizeof(hash));
+	rs_db_bind_int64(stmt, 2, now);
+	int rc = rs_db_step(stmt);
+	if (rc == RS_DB_ROW) {
+		snprintf(out->user, sizeof(out->user), "%s", rs_db_column_text(stmt, 0));
+		snprintf(out->role, sizeof(out->role), "%s", rs_db_column_text(stmt, 1));
+		snprintf(out->csrf, sizeof(out->csrf), "%s", rs_db_column_text(stmt, 2));
+		out->expires = rs_db_column_int64(stmt, 3);
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		db_failed(store, "read the session");
+	rs_db_finalize(stmt);
+	if (rc != RS_DB_ROW && rc != RS_DB_DONE) {
+		db_failed(db, "read the session");
 		return -1;
 	}
-	return rc == SQLITE_ROW ? 0 : 1;
+	return rc == RS_DB_ROW ? 0 : 1;
 }
 
-int rs_dash_session_end(rs_store *store, const char *sid, long long now)
+int rs_dash_session_end(rs_db *db, const char *sid, long long now)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store, "DELETE FROM dash_sessions WHERE id_hash = ? OR expires <= ?");
+	rs_db_stmt *stmt = rs_db_prepare(db, "DELETE FROM dash_sessions WHERE id_hash = ? OR expires <= ?");
 	if (!stmt)
 		return -1;
 	unsigned char hash[32] = { 0 };
 	if (sid && rs_fleet_is_hex(sid, RS_DASH_SID_HEX))
 		rs_fleet_secret_hash(sid, hash);
-	sqlite3_bind_blob(stmt, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, now);
-	return run_done(store, stmt, "end the session");
+	rs_db_bind_blob(stmt, 1, hash, sizeof(hash));
+	rs_db_bind_int64(stmt, 2, now);
+	return run_done(db, stmt, "end the session");
 }
 
-int rs_dash_audit_add(rs_store *store, long long now, const char *user, const char *action,
+int rs_dash_audit_add(rs_db *db, long long now, const char *user, const char *action,
 		      const char *target, const char *addr)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store,
+	rs_db_stmt *stmt = rs_db_prepare(db,
 		"INSERT INTO dash_audit (time, username, action, target, addr) VALUES (?, ?, ?, ?, ?)");
 	if (!stmt)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, now);
-	rs_store_bind_text(stmt, 2, user);
-	rs_store_bind_text(stmt, 3, action);
-	rs_store_bind_text(stmt, 4, target);
-	rs_store_bind_text(stmt, 5, addr);
-	return run_done(store, stmt, "write the audit log");
+	rs_db_bind_int64(stmt, 1, now);
+	rs_db_bind_text(stmt, 2, user);
+	rs_db_bind_text(stmt, 3, action);
+	rs_db_bind_text(stmt, 4, target);
+	rs_db_bind_text(stmt, 5, addr);
+	return run_done(db, stmt, "write the audit log");
 }
 
-json_t *rs_dash_audit_list(rs_store *store, int limit)
+json_t *rs_dash_audit_list(rs_db *db, int limit)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store,
+	rs_db_stmt *stmt = rs_db_prepare(db,
 		"SELECT time, username, action, target, addr FROM dash_audit ORDER BY seq DESC LIMIT ?");
 	if (!stmt)
 		return NULL;
-	sqlite3_bind_int(stmt, 1, limit);
+	rs_db_bind_int64(stmt, 1, limit);
 	json_t *list = json_array();
-	while (sqlite3_step(stmt) == SQLITE_ROW)
+	while (rs_db_step(stmt) == RS_DB_ROW)
 		json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:o,s:o}", "time", col_time(stmt, 0),
 			"user", col_str(stmt, 1), "action", col_str(stmt, 2), "target", col_str(stmt, 3),
 			"addr", col_str(stmt, 4)));
-	sqlite3_finalize(stmt);
+	rs_db_finalize(stmt);
 	return list;
 }
 
-int rs_dash_task_create(rs_store *store, long long now, const char *creator, const char *agent,
+int rs_dash_task_create(rs_db *db, long long now, const char *creator, const char *agent,
 			const char *kind, const json_t *params, char id[33])
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store, "SELECT 1 FROM fleet_agents WHERE id = ? AND removed = 0");
+	rs_db_stmt *stmt = rs_db_prepare(db, "SELECT 1 FROM fleet_agents WHERE id = ? AND removed = 0");
 	if (!stmt)
 		return -1;
-	rs_store_bind_text(stmt, 1, agent);
-	int rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? 1 : -1;
+	rs_db_bind_text(stmt, 1, agent);
+	int rc = rs_db_step(stmt);
+	rs_db_finalize(stmt);
+	if (rc != RS_DB_ROW)
+		return rc == RS_DB_DONE ? 1 : -1;
 	rs_fleet_random_hex(id, 16);
-	stmt = rs_store_prepare(store, "INSERT INTO fleet_tasks (id, created, creator, agent, kind, params, state)"
+	stmt = rs_db_prepare(db, "INSERT INTO fleet_tasks (id, created, creator, agent, kind, params, state)"
 			       " VALUES (?, ?, ?, ?, ?, ?, 'queued')");
 	if (!stmt)
 		return -1;
-	rs_store_bind_text(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, now);
-	rs_store_bind_text(stmt, 3, creator);
-	rs_store_bind_text(stmt, 4, agent);
-	rs_store_bind_text(stmt, 5, kind);
-	rs_store_bind_json(stmt, 6, params);
-	return run_done(store, stmt, "queue the task");
+	rs_db_bind_text(stmt, 1, id);
+	rs_db_bind_int64(stmt, 2, now);
+	rs_db_bind_text(stmt, 3, creator);
+	rs_db_bind_text(stmt, 4, agent);
+	rs_db_bind_text(stmt, 5, kind);
+	rs_db_bind_json(stmt, 6, params);
+	return run_done(db, stmt, "queue the task");
 }
 
-json_t *rs_dash_task_list(rs_store *store, const char *agent, int limit)
+json_t *rs_dash_task_list(rs_db *db, const char *agent, int limit)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store,
+	rs_db_stmt *stmt = rs_db_prepare(db,
 		"SELECT t.id, t.created, t.creator, t.agent, a.hostname, t.kind, t.params, t.state, t.delivered"
 		" FROM fleet_tasks t LEFT JOIN fleet_agents a ON a.id = t.agent"
 		" WHERE (? IS NULL OR t.agent = ?) ORDER BY t.created DESC, t.id LIMIT ?");
 	if (!stmt)
 		return NULL;
-	rs_store_bind_text(stmt, 1, agent);
-	rs_store_bind_text(stmt, 2, agent);
-	sqlite3_bind_int(stmt, 3, limit);
+	rs_db_bind_text(stmt, 1, agent);
+	rs_db_bind_text(stmt, 2, agent);
+	rs_db_bind_int64(stmt, 3, limit);
 	json_t *list = json_array();
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		const char *p = (const char *)sqlite3_column_text(stmt, 6);
+	while (rs_db_step(stmt) == RS_DB_ROW) {
+		const char *p = rs_db_column_text(stmt, 6);
 		json_t *params = p ? json_loads(p, 0, NULL) : NULL;
 		json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			"id", col_str(stmt, 0), "created", col_time(stmt, 1), "creator", col_str(stmt, 2),
@@ -366,20 +366,20 @@ json_t *rs_dash_task_list(rs_store *store, const char *agent, int limit)
 			"params", params ? params : json_null(), "state", col_str(stmt, 7),
 			"delivered", col_time(stmt, 8)));
 	}
-	sqlite3_finalize(stmt);
+	rs_db_finalize(stmt);
 	return list;
 }
 
-json_t *rs_dash_task_take(rs_store *store, const char *agent, long long now)
+json_t *rs_dash_task_take(rs_db *db, const char *agent, long long now)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store,
+	rs_db_stmt *stmt = rs_db_prepare(db,
 		"SELECT id, kind, params FROM fleet_tasks WHERE agent = ? AND state = 'queued' ORDER BY created LIMIT 16");
 	if (!stmt)
 		return NULL;
-	rs_store_bind_text(stmt, 1, agent);
+	rs_db_bind_text(stmt, 1, agent);
 	json_t *tasks = json_array();
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		const char *p = (const char *)sqlite3_column_text(stmt, 2);
+	while (rs_db_step(stmt) == RS_DB_ROW) {
+		const char *p = rs_db_column_text(stmt, 2);
 		json_t *o = p ? json_loads(p, 0, NULL) : NULL;
 		if (!json_is_object(o)) {
 			json_decref(o);
@@ -389,16 +389,16 @@ json_t *rs_dash_task_take(rs_store *store, const char *agent, long long now)
 		json_object_set_new(o, "type", col_str(stmt, 1));
 		json_array_append_new(tasks, o);
 	}
-	sqlite3_finalize(stmt);
+	rs_db_finalize(stmt);
 	size_t i;
 	json_t *t;
 	json_array_foreach(tasks, i, t) {
-		stmt = rs_store_prepare(store, "UPDATE fleet_tasks SET state = 'delivered', delivered = ? WHERE id = ?");
+		stmt = rs_db_prepare(db, "UPDATE fleet_tasks SET state = 'delivered', delivered = ? WHERE id = ?");
 		if (!stmt)
 			break;
-		sqlite3_bind_int64(stmt, 1, now);
-		rs_store_bind_text(stmt, 2, json_string_value(json_object_get(t, "id")));
-		run_done(store, stmt, "mark the task delivered");
+		rs_db_bind_int64(stmt, 1, now);
+		rs_db_bind_text(stmt, 2, json_string_value(json_object_get(t, "id")));
+		run_done(db, stmt, "mark the task delivered");
 	}
 	return tasks;
 }

@@ -150,6 +150,20 @@ static const char *const migrations[] = {
 	"ALTER TABLE scans ADD COLUMN agent TEXT;"
 	"CREATE INDEX scans_agent ON scans(agent, started);",
 	/* ---- fleet (issue 12, branch r-fleet): end ---- */
+	/* ---- fleet-snapshots (issue 12, branch f-pg): begin ----
+	 * v8: one snapshot per fleet host and day (store/fleet_snapshot.c):
+	 * the newest complete scan of that day's score, counts by severity,
+	 * failed checks and vulnerable packages, for trends and "state on day
+	 * D". DAY is YYYYMMDD (UTC). The PostgreSQL twin is in db_pg_schema.c. */
+	"CREATE TABLE fleet_snapshots ("
+	"  agent TEXT NOT NULL, day INTEGER NOT NULL, scan TEXT, started TEXT,"
+	"  score INTEGER, critical INTEGER, high INTEGER, medium INTEGER, low INTEGER,"
+	"  info INTEGER, failed_checks INTEGER, vulnerable_packages INTEGER,"
+	"  updated INTEGER,"
+	"  PRIMARY KEY (agent, day)"
+	");"
+	"CREATE INDEX fleet_snapshots_day ON fleet_snapshots(day);",
+	/* ---- fleet-snapshots (issue 12, branch f-pg): end ---- */
 	/* ---- dashboard (issue 12, branch f-dash): begin ----
 	 * the dashboard (store/dash_users.c): operators with roles and Argon2id
 	 * password hashes, their sessions (the session id kept as a BLAKE2b hash

@@ -11,7 +11,6 @@
 #include "store/fleet.h"
 #include "core/util.h"
 
-#include <sqlite3.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +153,7 @@ static void test_password(void **state)
 typedef struct fixture {
 	char *dir;
 	char *path;
-	rs_store *store;
+	rs_db *store;
 } fixture;
 
 static int setup(void **state)
@@ -164,7 +163,8 @@ static int setup(void **state)
 	fixture *fx = rs_calloc(1, sizeof(*fx));
 	fx->dir = rs_test_tmpdir();
 	fx->path = rs_sprintf("%s/fleet.db", fx->dir);
-	if (rs_store_open(fx->path, &fx->store) < 0)
+	char err[512];
+	if (rs_db_open(fx->path, &fx->store, err, sizeof(err)) < 0)
 		return -1;
 	*state = fx;
 	return 0;
@@ -173,7 +173,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *fx = *state;
-	rs_store_close(fx->store);
+	rs_db_close(fx->store);
 	rs_test_rmrf(fx->dir);
 	free(fx->dir);
 	free(fx->path);
@@ -186,7 +186,7 @@ static const long long NOW = 1764800000;
 static void test_users_sessions(void **state)
 {
 	fixture *fx = *state;
-	rs_store *s = fx->store;
+	rs_db *s = fx->store;
 	char err[256], role[16];
 	assert_int_equal(rs_dash_user_add(s, "alice", "admin", "s3cret-pass", NOW, err, sizeof(err)), 0);
 	assert_int_equal(rs_dash_user_add(s, "alice", "viewer", "other-pass", NOW, err, sizeof(err)), 1);
@@ -220,18 +220,18 @@ static void test_users_sessions(void **state)
 	assert_int_equal(rs_dash_session_get(s, forged, NOW, &sess), 1);
 	assert_int_equal(rs_dash_session_get(s, "zz", NOW, &sess), 1);
 	assert_int_equal(rs_dash_session_get(s, NULL, NOW, &sess), 1);
-	/* the id is not stored in clear */
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM dash_sessions WHERE hex(id_hash) = upper(?)"
-					    " OR id_hash = ?", -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, sid, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	/* the id is not stored in clear: only its 32-byte hash */
+	rs_db_stmt *st = rs_db_prepare(s, "SELECT id_hash, csrf FROM dash_sessions");
+	assert_non_null(st);
+	assert_int_equal(rs_db_step(st), RS_DB_ROW);
+	size_t size = 0;
+	const unsigned char *stored = rs_db_column_blob(st, 0, &size);
+	unsigned char want[32];
+	rs_fleet_secret_hash(sid, want);
+	assert_int_equal(size, 32);
+	assert_memory_equal(stored, want, 32);
+	assert_null(strstr(rs_db_column_text(st, 1), sid));
+	rs_db_finalize(st);
 
 	/* logout ends it */
 	assert_int_equal(rs_dash_session_end(s, sid, NOW), 0);
@@ -253,7 +253,7 @@ static void test_users_sessions(void **state)
 static void test_audit_tasks(void **state)
 {
 	fixture *fx = *state;
-	rs_store *s = fx->store;
+	rs_db *s = fx->store;
 	assert_int_equal(rs_dash_audit_add(s, NOW, "alice", "login", NULL, "127.0.0.1"), 0);
 	assert_int_equal(rs_dash_audit_add(s, NOW + 1, "alice", "task_scan", "<h>", "127.0.0.1"), 0);
 	json_t *log = rs_dash_audit_list(s, 10);
