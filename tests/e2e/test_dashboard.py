@@ -22,7 +22,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import RASOAT, Tree, check, done, run  # noqa: E402
-from fleet_e2e import Agent, Server, make_root  # noqa: E402
+from fleet_e2e import Agent, BACKEND, Server, make_root, require_backend  # noqa: E402
 
 PASSED = 0
 PASSWORDS = {"alice": "admin-pass-1", "ann": "analyst-pass-1", "vic": "viewer-pass-1"}
@@ -93,15 +93,15 @@ class Browser:
 
 def add_users(srv):
     for name, role in (("alice", "admin"), ("ann", "analyst"), ("vic", "viewer")):
-        p = subprocess.run([RASOAT, "server", "--db", "sqlite:" + srv.db, "user", "add", name, "--role", role],
+        p = subprocess.run([RASOAT, "server", "--db", srv.db_url, "user", "add", name, "--role", role],
                            input=PASSWORDS[name] + "\n", capture_output=True, text=True, timeout=60)
         ok(p.returncode == 0, f"user add {name}: {p.returncode} {p.stderr}")
-    code, out, _ = run("server", "--db", "sqlite:" + srv.db, "user", "list")
+    code, out, _ = run("server", "--db", srv.db_url, "user", "list")
     users = [json.loads(l) for l in out.splitlines()]
     ok(sorted((u["name"], u["role"]) for u in users) ==
        [("alice", "admin"), ("ann", "analyst"), ("vic", "viewer")], f"user list: {out}")
     ok(all("hash" not in u for u in users), "user list shows no hash")
-    p = subprocess.run([RASOAT, "server", "--db", "sqlite:" + srv.db, "user", "add", "bad", "--role", "viewer"],
+    p = subprocess.run([RASOAT, "server", "--db", srv.db_url, "user", "add", "bad", "--role", "viewer"],
                        input="short\n", capture_output=True, text=True, timeout=60)
     ok(p.returncode == 2, "a password under 8 characters is refused")
 
@@ -349,6 +349,8 @@ def check_login_limit(srv):
 
 
 def main():
+    require_backend("test_dashboard")
+    print(f"test_dashboard: database backend {BACKEND}")
     with Tree("rasoat-dash-") as t:
         db = t.p("server/fleet.db")
         os.makedirs(os.path.dirname(db))
