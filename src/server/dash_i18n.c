@@ -115,6 +115,13 @@ static const char *const texts_en[S_COUNT] = {
 	[S_USER_EXISTS] = "That user exists already, or the name or password is not valid (8+ characters).",
 	[S_LAST_ADMIN] = "The last admin cannot be removed.",
 	[S_HOSTS_COUNT] = "hosts",
+	[S_INCIDENTS_PG] = "Incident records are kept in the SQLite store; on PostgreSQL use rasoat incident on the SQLite store.",
+	[S_ID] = "ID",
+	[S_CATEGORY] = "Category",
+	[S_DETECTED] = "Detected",
+	[S_NOTIFY_BY] = "Notify VNCERT by",
+	[S_OVERDUE] = "Overdue",
+	[S_EXERCISE] = "exercise",
 };
 
 static const char *const texts_vi[S_COUNT] = {
@@ -225,6 +232,13 @@ static const char *const texts_vi[S_COUNT] = {
 	[S_USER_EXISTS] = "Người dùng đã tồn tại, hoặc tên hay mật khẩu không hợp lệ (từ 8 ký tự).",
 	[S_LAST_ADMIN] = "Không thể xoá quản trị viên cuối cùng.",
 	[S_HOSTS_COUNT] = "máy",
+	[S_INCIDENTS_PG] = "Hồ sơ sự cố được lưu trong kho SQLite; với PostgreSQL hãy dùng rasoat incident trên kho SQLite.",
+	[S_ID] = "Mã",
+	[S_CATEGORY] = "Loại sự cố",
+	[S_DETECTED] = "Phát hiện lúc",
+	[S_NOTIFY_BY] = "Báo VNCERT trước",
+	[S_OVERDUE] = "Quá hạn",
+	[S_EXERCISE] = "diễn tập",
 };
 
 static const char *const *const tables[RS_LANG_COUNT] = { texts_en, texts_vi };

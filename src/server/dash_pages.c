@@ -8,12 +8,16 @@
 #include "core/finding.h"
 #include "store/fleet.h"
 #include "store/fleet_views.h"
+#include "incident/incident.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_HOSTS 1000
+
+static json_t *incidents(rs_dash_ctx *ctx, rs_str *why);
+static void incidents_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, bool only_overdue);
 
 static const char *const sev_keys[] = { "info", "low", "medium", "high", "critical" };
 
@@ -198,7 +202,13 @@ void rs_page_overview(rs_dash_ctx *ctx)
 	findings_table(ctx, &b, severe, true);
 
 	h2(ctx, &b, S_OVERDUE_INCIDENTS);
-	empty(ctx, &b, S_INCIDENTS_EMPTY);
+	rs_str why;
+	json_t *incs = incidents(ctx, &why);
+	if (!incs)
+		empty(ctx, &b, why);
+	else
+		incidents_table(ctx, &b, incs, true);
+	json_decref(incs);
 	rs_dash_page_end(ctx, &b, MHD_HTTP_OK);
 	json_decref(hosts);
 	json_decref(trend);
@@ -601,12 +611,100 @@ void rs_page_tasks(rs_dash_ctx *ctx)
 	json_decref(tasks);
 }
 
+/* The incident records (incident/incident.h), newest first; NULL with
+ * *WHY set when there are none to show (PostgreSQL, or an error). */
+static json_t *incidents(rs_dash_ctx *ctx, rs_str *why)
+{
+	rs_store *store = rs_view_sqlite_store(ctx->srv->store);
+	*why = S_INCIDENTS_PG;
+	if (!store)
+		return NULL;
+	json_t *list = NULL;
+	char err[512];
+	rs_dash_lock(ctx);
+	int rc = rs_incident_list(store, 0, 0, &list, err, sizeof(err));
+	rs_dash_unlock(ctx);
+	if (rc < 0) {
+		*why = S_DB_ERROR;
+		return NULL;
+	}
+	/* newest first */
+	json_t *rev = json_array();
+	for (size_t i = json_array_size(list); i > 0; i--)
+		json_array_append(rev, json_array_get(list, i - 1));
+	json_decref(list);
+	return rev;
+}
+
+static bool overdue(const json_t *inc)
+{
+	const json_t *d = json_object_get(inc, "deadlines");
+	return strcmp(str(inc, "state"), "closed") &&
+	       (json_is_true(json_object_get(d, "notify_overdue")) || json_is_true(json_object_get(d, "final_overdue")));
+}
+
+static void incidents_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, bool only_overdue)
+{
+	size_t i, shown = 0;
+	json_t *inc;
+	json_array_foreach(list, i, inc) shown += !only_overdue || overdue(inc);
+	if (!shown) {
+		rs_buf_puts(b, only_overdue ? "<p class=\"empty\" id=\"overdue-none\">" : "<p class=\"empty\" id=\"incidents-empty\">");
+		rs_html_esc(b, rs_tr(ctx->lang, only_overdue ? S_NONE : S_INCIDENTS_EMPTY));
+		rs_buf_puts(b, "</p>");
+		return;
+	}
+	rs_buf_printf(b, "<table id=\"%s\"><thead><tr>", only_overdue ? "overdue" : "incidents");
+	th(ctx, b, S_ID);
+	th(ctx, b, S_TITLE);
+	th(ctx, b, S_SEVERITY);
+	th(ctx, b, S_CATEGORY);
+	th(ctx, b, S_STATE);
+	th(ctx, b, S_DETECTED);
+	th(ctx, b, S_NOTIFY_BY);
+	rs_buf_puts(b, "</tr></thead><tbody>");
+	json_array_foreach(list, i, inc) {
+		if (only_overdue && !overdue(inc))
+			continue;
+		rs_severity sev = RS_SEV_INFO;
+		rs_severity_parse(str(inc, "severity"), &sev);
+		rs_buf_puts(b, "<tr>");
+		td(b, str(inc, "id"));
+		rs_buf_puts(b, "<td>");
+		rs_html_esc(b, str(inc, "title"));
+		if (json_is_true(json_object_get(inc, "exercise"))) {
+			rs_buf_puts(b, " <small>(");
+			rs_html_esc(b, rs_tr(ctx->lang, S_EXERCISE));
+			rs_buf_puts(b, ")</small>");
+		}
+		rs_buf_puts(b, "</td><td>");
+		rs_dash_sev_badge(ctx, b, (int)sev);
+		rs_buf_puts(b, "</td>");
+		td(b, str(inc, "category"));
+		td(b, str(inc, "state"));
+		td(b, str(inc, "detected"));
+		rs_buf_puts(b, "<td>");
+		rs_html_esc(b, str(json_object_get(inc, "deadlines"), "notify"));
+		if (overdue(inc)) {
+			rs_buf_puts(b, " <span class=\"sev sev3\">");
+			rs_html_esc(b, rs_tr(ctx->lang, S_OVERDUE));
+			rs_buf_puts(b, "</span>");
+		}
+		rs_buf_puts(b, "</td></tr>");
+	}
+	rs_buf_puts(b, "</tbody></table>");
+}
+
 void rs_page_incidents(rs_dash_ctx *ctx)
 {
+	rs_str why;
+	json_t *list = incidents(ctx, &why);
 	rs_buf b;
 	rs_dash_page_begin(ctx, &b, S_INCIDENTS);
-	rs_buf_puts(&b, "<p class=\"empty\" id=\"incidents-empty\">");
-	rs_html_esc(&b, rs_tr(ctx->lang, S_INCIDENTS_EMPTY));
-	rs_buf_puts(&b, "</p>");
+	if (!list)
+		empty(ctx, &b, why);
+	else
+		incidents_table(ctx, &b, list, false);
 	rs_dash_page_end(ctx, &b, MHD_HTTP_OK);
+	json_decref(list);
 }

@@ -115,6 +115,13 @@ typedef enum rs_str {
 	S_USER_EXISTS,
 	S_LAST_ADMIN,
 	S_HOSTS_COUNT,
+	S_INCIDENTS_PG,
+	S_ID,
+	S_CATEGORY,
+	S_DETECTED,
+	S_NOTIFY_BY,
+	S_OVERDUE,
+	S_EXERCISE,
 	S_COUNT
 } rs_str;
 

@@ -6,6 +6,7 @@
  */
 #include "store/fleet_views.h"
 #include "store/fleet.h"
+#include "store/db_internal.h"
 #include "core/finding.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -165,4 +166,9 @@ json_t *rs_view_latest_summaries(rs_db *db)
 		return NULL;
 	}
 	return list;
+}
+
+rs_store *rs_view_sqlite_store(rs_db *db)
+{
+	return rs_db_kind(db) == RS_DB_SQLITE ? db->store : NULL;
 }

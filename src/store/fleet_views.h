@@ -35,4 +35,9 @@ json_t *rs_view_trend(rs_db *db, const char *agent, long long now, int days);
 /* Each host's newest complete scan summary: [{"host","hostname","summary"}]. */
 json_t *rs_view_latest_summaries(rs_db *db);
 
+/* The SQLite scan store under DB (where `rasoat incident` keeps incident
+ * records), or NULL on PostgreSQL. */
+#include "store/store.h"
+rs_store *rs_view_sqlite_store(rs_db *db);
+
 #endif

@@ -174,6 +174,20 @@ def build_fleet(t, srv):
     return agents
 
 
+def add_incident(t, srv):
+    """An incident detected 10 days ago and never notified: overdue.
+    Incident records live in the SQLite store (rasoat incident)."""
+    if BACKEND != "sqlite":
+        return None
+    env = dict(os.environ, RASOAT_INCIDENT_CONF=t.p("incident.conf"))
+    open(t.p("incident.conf"), "w").close()
+    code, out, err = run("incident", "new", "--db", srv.db, "--title", "Reverse shell on db-1 " + XSS,
+                         "--category", "malware", "--severity", "high", "--detected", iso(time.time() - 10 * 86400),
+                         env=env)
+    ok(code == 0, f"incident new: {code} {err}")
+    return out.strip()
+
+
 def check_refusals(srv, agents):
     anon = Browser(srv)
     status, _, h = anon.get("/overview")
@@ -250,6 +264,10 @@ def check_admin_and_pages(srv, agents):
     ok(status == 200 and 'id="hosts-total"><span class="n">3<' in html, "overview counts 3 hosts")
     ok("<svg class=\"trend\"" in html and "<polyline" in html, "the fleet trend is drawn")
     ok("CVE-2024-6387" in html, "newest critical finding on the overview")
+    if BACKEND == "sqlite":
+        ok('id="overdue"' in html and "Reverse shell on db-1 &lt;img" in html, "an overdue incident on the overview")
+        status, html, _ = alice.get("/incidents")
+        ok(status == 200 and "malware" in html and "Overdue" in html, "the incidents page lists it")
     status, html, _ = alice.get("/findings")
     ok(XSS not in html and "&lt;img src=x onerror=alert(1)&gt;" in html, "finding titles are escaped")
     status, html, _ = alice.get("/hosts?group=web")
@@ -325,7 +343,7 @@ def browser_test(srv, shots):
               "playwright-core (scripts/playwright.sh build-test)")
         return
     env = dict(os.environ, NODE_PATH=modules, RS_BASE=srv.url, RS_SHOTS=shots,
-               RS_USERS=json.dumps(PASSWORDS))
+               RS_USERS=json.dumps(PASSWORDS), RS_BACKEND=BACKEND)
     t0 = time.time()
     p = subprocess.run([node, os.path.join(os.path.dirname(__file__), "dashboard_browser.js")],
                        env=env, capture_output=True, text=True, timeout=180)
@@ -358,6 +376,7 @@ def main():
         try:
             add_users(srv)
             agents = build_fleet(t, srv)
+            add_incident(t, srv)
             check_refusals(srv, agents)
             check_admin_and_pages(srv, agents)
             check_api_roles(srv, agents)
