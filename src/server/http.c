@@ -150,6 +150,11 @@ static enum MHD_Result send_raw(rs_request *req, rs_reply *reply)
 		MHD_add_response_header(resp, "Content-Disposition", reply->disposition);
 	if (reply->location)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, reply->location);
+	if (reply->retry_after > 0) {
+		char secs[24];
+		snprintf(secs, sizeof(secs), "%d", reply->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	}
 	for (size_t i = 0; i < sizeof(reply->set_cookie) / sizeof(reply->set_cookie[0]); i++)
 		if (reply->set_cookie[i])
 			MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, reply->set_cookie[i]);

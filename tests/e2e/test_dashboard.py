@@ -358,12 +358,58 @@ def browser_test(srv, shots):
 
 def check_login_limit(srv):
     b = Browser(srv)
-    codes = []
+    codes, retry = [], None
     for _ in range(14):
         status, html, _ = b.get("/login")
         status, _, h = b.raw("POST", "/login", {"csrf": b.csrf(html), "user": "vic", "password": "nope-nope"})
         codes.append(status)
+        retry = h.get("retry-after") if status == 429 else retry
     ok(429 in codes and codes[0] == 401, f"logins are rate-limited: {codes}")
+    ok(retry is not None and int(retry) >= 1, f"with Retry-After: {retry}")
+
+
+def check_tls_cookie(t):
+    """Under TLS the session cookie is also Secure."""
+    if not shutil.which("openssl"):
+        print("SKIP: TLS cookie check: the openssl command is not installed")
+        return
+    cert, key = t.p("tls/cert.pem"), t.p("tls/key.pem")
+    os.makedirs(t.p("tls"))
+    p = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1"],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, f"openssl req: {p.stderr}")
+    srv = Server(t.p("tls/fleet.db"), extra=["--tls-cert", cert, "--tls-key", key]).start()
+    try:
+        pw = "tls-admin-pass"
+        r = subprocess.run([RASOAT, "server", "--db", srv.db_url, "user", "add", "tina", "--role", "admin"],
+                           input=pw + "\n", capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0, f"user add: {r.stderr}")
+        import http.client
+        import ssl
+        ctx = ssl.create_default_context(cafile=cert)
+        ctx.check_hostname = False
+
+        def request(method, path, body=None, cookie=""):
+            conn = http.client.HTTPSConnection("127.0.0.1", srv.port, timeout=30, context=ctx)
+            try:
+                h = {"Cookie": cookie} if cookie else {}
+                if body:
+                    h["Content-Type"] = "application/x-www-form-urlencoded"
+                conn.request(method, path, body=body, headers=h)
+                resp = conn.getresponse()
+                return resp.status, resp.read().decode(), resp.msg.get_all("Set-Cookie") or []
+            finally:
+                conn.close()
+        status, html, cookies = request("GET", "/login")
+        pre = re.search(r'name="csrf" value="([0-9a-f]{64})"', html).group(1)
+        ok(all("Secure" in c for c in cookies), f"TLS: the login form's cookie is Secure: {cookies}")
+        status, _, cookies = request("POST", "/login", urllib.parse.urlencode(
+            {"csrf": pre, "user": "tina", "password": pw}), cookie=f"rs_pre={pre}")
+        sess = [c for c in cookies if c.startswith("rs_session=")]
+        ok(status == 303 and sess and "Secure" in sess[0] and "HttpOnly" in sess[0], f"TLS: session cookie {sess}")
+    finally:
+        srv.stop()
 
 
 def main():
@@ -386,6 +432,7 @@ def main():
             check_login_limit(srv)
         finally:
             srv.stop()
+        check_tls_cookie(t)
     done("test_dashboard", PASSED)
 
 
