@@ -36,8 +36,10 @@ def _free_port():
 
 
 class PgServer:
-    """One PostgreSQL cluster. FAST=True turns fsync off (tests that do not
-    measure durability across power loss); benchmarks keep the defaults."""
+    """One PostgreSQL cluster. FAST=True turns fsync and synchronous commit
+    off, for tests that never crash the database (a commit is then not
+    durable across a crash of PostgreSQL); tests that crash it and the
+    benchmarks keep the durable defaults (FAST=False)."""
 
     def __init__(self, fast=True):
         self.dir = tempfile.mkdtemp(prefix="rasoat-pg-")
