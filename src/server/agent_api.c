@@ -27,6 +27,46 @@ static void db_error(rs_reply *reply)
 	reply->retry_after = 5;
 }
 
+typedef struct accept_job {
+	const char *agent;
+	unsigned long long counter;
+	long long now;
+} accept_job;
+
+static int run_accept(rs_db *db, void *arg, bool *discard)
+{
+	accept_job *a = arg;
+	(void)discard;
+	return rs_fleet_agent_accept(db, a->agent, a->counter, a->now);
+}
+
+typedef struct facts_job {
+	const char *agent, *hostname;
+	const json_t *facts;
+} facts_job;
+
+static int run_facts(rs_db *db, void *arg, bool *discard)
+{
+	facts_job *f = arg;
+	(void)discard;
+	return rs_fleet_agent_set_facts(db, f->agent, f->hostname, f->facts);
+}
+
+typedef struct batch_job {
+	const char *agent, *batch_id;
+	const rs_fleet_upload *scans;
+	size_t n;
+	long long now;
+} batch_job;
+
+static int run_batch(rs_db *db, void *arg, bool *discard)
+{
+	batch_job *b = arg;
+	rs_fleet_batch_status st = rs_fleet_store_batch_in(db, b->agent, b->batch_id, b->scans, b->n, b->now);
+	*discard = st != RS_BATCH_STORED;
+	return (int)st;
+}
+
 void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply)
 {
 	char err[ERR_SIZE];
@@ -102,9 +142,9 @@ static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs
 	if (auth->time > now + RS_FLEET_MAX_SKEW || auth->time < now - RS_FLEET_MAX_SKEW)
 		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "stale_time",
 				      "the request time is more than 300 s from the server's; check the clocks");
-	pthread_mutex_lock(&srv->db_lock);
-	int accepted = rs_fleet_agent_accept(srv->store, auth->agent, auth->counter, now);
-	pthread_mutex_unlock(&srv->db_lock);
+	accept_job aj = { auth->agent, auth->counter, now };
+	rs_write_job job = { .run = run_accept, .arg = &aj };
+	int accepted = rs_group_write(srv, &job);
 	if (accepted < 0) {
 		db_error(reply);
 		return -1;
@@ -129,13 +169,17 @@ void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply)
 	}
 	int rc = 0;
 	json_t *tasks = NULL;
-	pthread_mutex_lock(&srv->db_lock);
-	if (c.has_host)
-		rc = rs_fleet_agent_set_facts(srv->store, auth.agent, c.host.hostname, c.host.facts);
+	if (c.has_host) {
+		facts_job fj = { auth.agent, c.host.hostname, c.host.facts };
+		rs_write_job job = { .run = run_facts, .arg = &fj };
+		rc = rs_group_write(srv, &job);
+	}
 	/* the tasks queued for this host (dashboard "scan now", POST /api/v1/tasks) */
-	if (rc == 0)
+	if (rc == 0) {
+		pthread_mutex_lock(&srv->db_lock);
 		tasks = rs_dash_task_take(srv->store, auth.agent, rs_server_now());
-	pthread_mutex_unlock(&srv->db_lock);
+		pthread_mutex_unlock(&srv->db_lock);
+	}
 	rs_api_checkin_free(&c);
 	if (rc < 0 || !tasks) {
 		json_decref(tasks);
@@ -165,10 +209,10 @@ void rs_handle_results(rs_server *srv, rs_request *req, rs_reply *reply)
 		up[i].findings = r.scans[i].findings;
 		up[i].n_findings = r.scans[i].n_findings;
 	}
-	pthread_mutex_lock(&srv->db_lock);
-	rs_fleet_batch_status st = rs_fleet_store_batch(srv->store, auth.agent, r.batch_id, up,
-							r.n_scans, rs_server_now());
-	pthread_mutex_unlock(&srv->db_lock);
+	batch_job bj = { auth.agent, r.batch_id, up, r.n_scans, rs_server_now() };
+	rs_write_job job = { .run = run_batch, .arg = &bj };
+	int result = rs_group_write(srv, &job);
+	rs_fleet_batch_status st = result < 0 ? RS_BATCH_ERROR : (rs_fleet_batch_status)result;
 	free(up);
 	if (st == RS_BATCH_STORED || st == RS_BATCH_DUPLICATE)
 		rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s,s:b}", "batch_id", r.batch_id,

@@ -20,6 +20,9 @@ typedef struct rs_server {
 	rs_server_config cfg;
 	rs_db *store;               /* SQLite or PostgreSQL (store/db.h) */
 	pthread_mutex_t db_lock;    /* one writer and reader at a time on the connection */
+	pthread_mutex_t queue_lock; /* the group commit's queue (group_commit.c) */
+	struct rs_write_job *queue;
+	struct rs_write_job **queue_tail;
 	rs_ratelimit *per_agent;
 	rs_ratelimit *per_addr;
 	rs_ratelimit *logins;       /* login attempts per client address */
@@ -65,6 +68,23 @@ const char *rs_request_arg(const rs_request *req, const char *name);
 /* Unix seconds, and a monotonic clock in seconds for rate limits. */
 long long rs_server_now(void);
 double rs_server_mono(void);
+
+/* group_commit.c: writes of many request threads share one transaction
+ * (one commit, one fsync). RUN does its statements inside the open
+ * transaction and returns its status; with DISCARD set (or a status < 0)
+ * its part is rolled back to its own savepoint, the others stay. */
+typedef struct rs_write_job {
+	int (*run)(rs_db *db, void *arg, bool *discard);
+	void *arg;
+	int result;                 /* RUN's status, or -1 when the commit failed */
+	bool done;
+	struct rs_write_job *next;
+} rs_write_job;
+
+void rs_group_commit_init(rs_server *srv);
+void rs_group_commit_free(rs_server *srv);
+/* Runs JOB in the next group transaction and returns its result. */
+int rs_group_write(rs_server *srv, rs_write_job *job);
 
 /* agent_api.c */
 void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply);

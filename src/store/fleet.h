@@ -92,6 +92,11 @@ typedef enum rs_fleet_batch_status {
  * others answer RS_BATCH_DUPLICATE. */
 rs_fleet_batch_status rs_fleet_store_batch(rs_db *db, const char *agent, const char *batch_id,
 					   const rs_fleet_upload *scans, size_t n, long long now);
+/* The same inside a transaction the caller opened (the server's group
+ * commit, server/group_commit.c): the caller rolls back (to a savepoint)
+ * unless RS_BATCH_STORED, and commits. */
+rs_fleet_batch_status rs_fleet_store_batch_in(rs_db *db, const char *agent, const char *batch_id,
+					      const rs_fleet_upload *scans, size_t n, long long now);
 
 /* The GET /api/v1 views. A list returns {"items":[…],"next":CURSOR|null};
  * AFTER is the cursor of the previous page (NULL: first page). */

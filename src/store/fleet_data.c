@@ -184,15 +184,11 @@ static rs_fleet_batch_status store_scans(rs_db *db, const char *agent,
 	return RS_BATCH_STORED;
 }
 
-rs_fleet_batch_status rs_fleet_store_batch(rs_db *db, const char *agent, const char *batch_id,
-					   const rs_fleet_upload *scans, size_t n, long long now)
+rs_fleet_batch_status rs_fleet_store_batch_in(rs_db *db, const char *agent, const char *batch_id,
+					      const rs_fleet_upload *scans, size_t n, long long now)
 {
-	if (rs_db_maintain(db, now) < 0 || rs_db_begin(db) < 0) {
-		db_failed(db, "start storing a batch");
-		return RS_BATCH_ERROR;
-	}
-	rs_fleet_batch_status status;
 	int inserted = insert_batch(db, agent, batch_id, n, now);
+	rs_fleet_batch_status status;
 	if (inserted < 0)
 		status = RS_BATCH_ERROR;
 	else if (inserted == 1)
@@ -201,6 +197,17 @@ rs_fleet_batch_status rs_fleet_store_batch(rs_db *db, const char *agent, const c
 		status = store_scans(db, agent, scans, n, now);
 	if (status == RS_BATCH_ERROR)
 		db_failed(db, "store a batch");
+	return status;
+}
+
+rs_fleet_batch_status rs_fleet_store_batch(rs_db *db, const char *agent, const char *batch_id,
+					   const rs_fleet_upload *scans, size_t n, long long now)
+{
+	if (rs_db_maintain(db, now) < 0 || rs_db_begin(db) < 0) {
+		db_failed(db, "start storing a batch");
+		return RS_BATCH_ERROR;
+	}
+	rs_fleet_batch_status status = rs_fleet_store_batch_in(db, agent, batch_id, scans, n, now);
 	if (status == RS_BATCH_STORED && rs_db_commit(db) < 0) {
 		db_failed(db, "commit a batch");
 		status = RS_BATCH_ERROR;

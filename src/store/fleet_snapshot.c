@@ -271,7 +271,7 @@ json_t *rs_fleet_trend(rs_db *db, const char *host, int from, int to)
 	 * row of the same host, or to the end */
 	char prev_host[64] = "";
 	long long prev_index = 0;
-	snap_values prev;
+	snap_values prev = { 0 };
 	bool have_prev = false;
 	int rc;
 	while ((rc = rs_db_step(stmt)) == RS_DB_ROW) {

@@ -42,10 +42,11 @@ def free_port():
 class Server:
     """A `rasoat server` process over DB on 127.0.0.1:PORT."""
 
-    def __init__(self, db, port=None, extra=(), db_url=None):
+    def __init__(self, db, port=None, extra=(), db_url=None, host="127.0.0.1"):
         """DB is a path (the SQLite file, and where the log goes); DB_URL
         another server's database to share."""
         self.db = db
+        self.host = host
         os.makedirs(os.path.dirname(db) or ".", exist_ok=True)
         if db_url:
             self.db_url = db_url
@@ -60,12 +61,12 @@ class Server:
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start(self):
         logf = open(self.log, "ab")
         self.proc = subprocess.Popen(
-            [RASOAT, "server", "--db", self.db_url, "--listen", f"127.0.0.1:{self.port}",
+            [RASOAT, "server", "--db", self.db_url, "--listen", f"{self.host}:{self.port}",
              "--workers", "2", *self.extra], stdout=logf, stderr=logf)
         logf.close()
         deadline = time.time() + 20
@@ -73,7 +74,7 @@ class Server:
             if self.proc.poll() is not None:
                 fail(f"rasoat server exited {self.proc.returncode}:\n{self.read_log()[-3000:]}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                with socket.create_connection((self.host, self.port), timeout=0.5):
                     return self
             except OSError:
                 time.sleep(0.05)
@@ -123,7 +124,7 @@ class Server:
 
     def request(self, method, path, body=None, headers=None, timeout=30):
         """Returns (status, parsed JSON or None, response headers)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()

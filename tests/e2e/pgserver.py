@@ -36,8 +36,10 @@ def _free_port():
 
 
 class PgServer:
-    """One PostgreSQL cluster. FAST=True turns fsync off (tests that do not
-    measure durability across power loss); benchmarks keep the defaults."""
+    """One PostgreSQL cluster. FAST=True turns fsync and synchronous commit
+    off, for tests that never crash the database (a commit is then not
+    durable across a crash of PostgreSQL); tests that crash it and the
+    benchmarks keep the durable defaults (FAST=False)."""
 
     def __init__(self, fast=True):
         self.dir = tempfile.mkdtemp(prefix="rasoat-pg-")
@@ -109,3 +111,30 @@ def shared():
     if _shared is None:
         _shared = PgServer()
     return _shared
+
+
+def _serve(url_file):
+    """`python3 pgserver.py URLFILE`: starts a durable cluster, writes the URL
+    of a new database to URLFILE, and keeps it until SIGTERM or SIGINT
+    (bench/server.sh uses this)."""
+    import signal
+    import sys
+    why = unavailable()
+    if why:
+        print(f"pgserver: {why}", file=sys.stderr)
+        sys.exit(2)
+    pg = PgServer(fast=False)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *a: stop.append(1))
+    with open(url_file + ".tmp", "w") as f:
+        f.write(pg.create_db("bench") + "\n")
+    os.rename(url_file + ".tmp", url_file)
+    while not stop:
+        time.sleep(0.2)
+    pg.destroy()
+
+
+if __name__ == "__main__":
+    import sys
+    _serve(sys.argv[1])
