@@ -192,7 +192,7 @@ void rs_dash_trend_svg(rs_buf *b, const json_t *trend, const char *label)
 			json_int_t s = json_integer_value(json_object_get(p, "score"));
 			int x = n == 1 ? w / 2 : (int)(24 + (size_t)(w - 30) * i / (n - 1));
 			int y = pad + (int)(100 - (s < 0 ? 0 : s > 100 ? 100 : s)) * (h - 2 * pad) / 100;
-			rs_buf_printf(b, "<circle cx=\"%d\" cy=\"%d\" r=\"3\" fill=\"#0969da\"><title>", x, y);
+			rs_buf_printf(b, "<circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"#0969da\"><title>", x, y, n > 30 ? 2 : 3);
 			rs_html_esc(b, json_string_value(json_object_get(p, "day")));
 			rs_buf_printf(b, ": %lld</title></circle>", (long long)s);
 		}
