@@ -38,6 +38,7 @@ scan: build/rasoat
 test: test-deps
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
 	  -DRS_SANITIZE=ON -DRS_FUZZ=ON >/dev/null
+	@scripts/playwright.sh build-test
 	@cmake --build build-test -j $(JOBS)
 	@cd build-test && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

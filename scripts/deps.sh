@@ -8,7 +8,7 @@ BUILD_PKGS="gcc make cmake pkg-config libsqlite3-dev libjansson-dev libssl-dev \
 libyaml-dev libpcre2-dev libyara-dev libarchive-dev libcurl4-openssl-dev \
 libmicrohttpd-dev libpq-dev libnftables-dev libsodium-dev"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev iproute2 procps sqlite3 python3 \
-nftables acl attr openssl"
+nftables acl attr openssl postgresql-15 chromium nodejs"
 # Tools that only sharpen some tests (comparisons with the peer): installed
 # when the mirror answers; the tests that use them skip without them.
 OPTIONAL_TEST_PKGS="yara"
@@ -18,6 +18,9 @@ optional=""
 if [ "${1:-build}" = test ]; then
 	want="$want $TEST_PKGS"
 	optional="$OPTIONAL_TEST_PKGS"
+	# npm for playwright-core (the dashboard's browser test, scripts/playwright.sh);
+	# a nodejs from NodeSource carries its own npm and conflicts with Debian's.
+	command -v npm >/dev/null 2>&1 || optional="$optional npm"
 fi
 
 # Prints the packages of the list $1 that are not installed.

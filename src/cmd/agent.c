@@ -5,6 +5,7 @@
  * scripts and tests (`agent sign`).
  */
 #include "agent/agent.h"
+#include "agent/bench.h"
 #include "cmd/cmd.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -48,6 +49,7 @@ static const char usage_text[] =
 	"                        [--retries N] [--max-backoff SECONDS]\n"
 	"       rasoat agent sign [--state DIR] --path PATH [--method POST] [--body FILE]\n"
 	"                        [--time UNIX] [--counter N] [--count K]\n"
+	"       rasoat agent bench --server URL --token TOKEN [--agents N] … (load generator; see bench/server.sh)\n"
 	"Enrols with a fleet server, then checks in, scans when due and uploads the\n"
 	"spool (docs/FLEET.md): once with --once, else every check-in interval until\n"
 	"SIGTERM. `sign` prints signed request headers as JSON lines.\n"
@@ -201,6 +203,15 @@ static int sign(agent_args *a)
 
 int rs_cmd_agent(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "bench") == 0) {
+		if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			rs_error("libsodium or libcurl cannot start");
+			return 2;
+		}
+		int brc = rs_agent_bench_main(argc - 1, argv + 1);
+		curl_global_cleanup();
+		return brc;
+	}
 	agent_args a;
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc, argv, &a);

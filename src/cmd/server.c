@@ -1,7 +1,7 @@
 /*
  * server.c — `rasoat server`: runs the fleet server, or manages what it
- * trusts: `token create|list|revoke` (enrolment tokens) and `apikey create`
- * (keys for GET /api/v1). A created token or key is printed alone on
+ * trusts: `token create|list|revoke` (enrolment tokens), `apikey create`
+ * (keys for /api/v1) and `user …` (dashboard operators, cmd/server_users.c). A created token or key is printed alone on
  * standard output, for scripts.
  */
 #include "cmd/cmd.h"
@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "core/json.h"
 #include "fleet/proto.h"
+#include "cmd/server_users.h"
 #include "server/server.h"
 #include "store/fleet.h"
 
@@ -48,7 +49,7 @@ static const struct option long_options[] = {
 };
 
 static const char usage_text[] =
-	"usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH] [--tls-cert F --tls-key F] [--workers N]\n"
+	"usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH|postgresql://…] [--tls-cert F --tls-key F] [--workers N]\n"
 	"                     [--agent-rate R] [--agent-burst B] [--address-rate R] [--address-burst B]\n"
 	"                     [--checkin-interval 5m] [--scan-interval 24h]\n"
 	"       rasoat server [--db URL] [--tls-cert F] token create [--ttl 24h] [--uses 50] [--group G]\n"
@@ -56,6 +57,8 @@ static const char usage_text[] =
 	"       rasoat server [--db URL] token revoke ID\n"
 	"       rasoat server [--db URL] apikey create --role viewer|analyst|admin | apikey list | apikey revoke ID\n"
 	"       rasoat server [--db URL] host remove ID\n"
+	"       rasoat server [--db URL] user add NAME --role viewer|analyst|admin | user list |\n"
+	"                     user remove NAME | user passwd NAME   (the password on standard input)\n"
 	"Serves the fleet API (docs/FLEET.md) until SIGINT or SIGTERM. The default\n"
 	"database is " DEFAULT_FLEET_DB "; the default address 0.0.0.0:8443.\n";
 
@@ -103,20 +106,25 @@ static bool parse_rate(const char *text, double *out)
 	return true;
 }
 
-/* The SQLite path of --db ("sqlite:PATH" or a plain path); NULL after an error. */
+/* The --db URL (sqlite:PATH, a plain path, or postgresql://…); NULL after an error. */
 static const char *db_path(const char *db)
 {
 	if (!db)
 		return DEFAULT_FLEET_DB;
-	if (rs_starts_with(db, "postgresql:") || rs_starts_with(db, "postgres:")) {
-		rs_error("--db %s: the PostgreSQL backend is not in this build yet; use --db sqlite:PATH "
-			 "(see docs/FLEET.md)", db);
+	if (!*db || strcmp(db, "sqlite:") == 0) {
+		rs_error("--db: give sqlite:PATH or postgresql://USER@HOST/DB");
 		return NULL;
 	}
-	if (rs_starts_with(db, "sqlite:"))
-		db += strlen("sqlite:");
-	if (!*db) {
-		rs_error("--db: give sqlite:PATH");
+	return db;
+}
+
+/* Opens the --db database; NULL after printing why. */
+static rs_db *open_db(const char *url)
+{
+	rs_db *db;
+	char err[1024];
+	if (rs_db_open(url, &db, err, sizeof(err)) < 0) {
+		rs_error("%s", err);
 		return NULL;
 	}
 	return db;
@@ -211,13 +219,13 @@ static int token_create(server_args *a)
 			return 2;
 		}
 	}
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	char token[192];
 	int rc = rs_fleet_token_create(store, (long long)time(NULL), a->ttl, a->uses, a->group, pin,
 				       token, sizeof(token));
-	rs_store_close(store);
+	rs_db_close(store);
 	if (rc < 0)
 		return 2;
 	printf("%s\n", token);
@@ -244,11 +252,11 @@ static int token_list(server_args *a)
 		rs_error("--format %s: use text or jsonl", format);
 		return 2;
 	}
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	json_t *list = rs_fleet_token_list(store, (long long)time(NULL));
-	rs_store_close(store);
+	rs_db_close(store);
 	if (!list)
 		return 2;
 	size_t i;
@@ -269,11 +277,11 @@ static int token_revoke(server_args *a, const char *id)
 		rs_error("%s: not a token id (16 hex digits, the second part of the token; see `token list`)", id);
 		return 2;
 	}
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	int rc = rs_fleet_token_revoke(store, id);
-	rs_store_close(store);
+	rs_db_close(store);
 	if (rc > 0)
 		rs_error("no enrolment token %s in %s; see `rasoat server token list`", id, a->cfg.db_path);
 	return rc == 0 ? 0 : 2;
@@ -285,12 +293,12 @@ static int apikey_create(server_args *a)
 		rs_error("apikey create: give --role viewer, analyst or admin");
 		return 2;
 	}
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	char key[160];
 	int rc = rs_fleet_apikey_create(store, (long long)time(NULL), a->role, key, sizeof(key));
-	rs_store_close(store);
+	rs_db_close(store);
 	if (rc < 0)
 		return 2;
 	printf("%s\n", key);
@@ -300,11 +308,11 @@ static int apikey_create(server_args *a)
 
 static int apikey_list(server_args *a)
 {
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	json_t *list = rs_fleet_apikey_list(store);
-	rs_store_close(store);
+	rs_db_close(store);
 	if (!list)
 		return 2;
 	size_t i;
@@ -323,11 +331,11 @@ static int mark(server_args *a, const char *id, bool host)
 			 "an API key id (16 hex digits, the key's second part; see `apikey list`)");
 		return 2;
 	}
-	rs_store *store;
-	if (rs_store_open(a->cfg.db_path, &store) < 0)
+	rs_db *store = open_db(a->cfg.db_path);
+	if (!store)
 		return 2;
 	int rc = host ? rs_fleet_agent_remove(store, id) : rs_fleet_apikey_revoke(store, id);
-	rs_store_close(store);
+	rs_db_close(store);
 	if (rc > 0)
 		rs_error("no %s %s in %s", host ? "enrolled host" : "API key", id, a->cfg.db_path);
 	return rc == 0 ? 0 : 2;
@@ -366,6 +374,8 @@ int rs_cmd_server(int argc, char **argv)
 		return mark(&a, words[2], false);
 	if (n == 3 && !strcmp(words[0], "host") && !strcmp(words[1], "remove"))
 		return mark(&a, words[2], true);
+	if (n >= 2 && !strcmp(words[0], "user"))
+		return rs_cmd_server_user(a.cfg.db_path, a.role, words, n);
 	rs_error("rasoat server %s: unknown; see `rasoat server --help`", words[0]);
 	return 2;
 }

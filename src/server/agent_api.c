@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "store/fleet.h"
+#include "store/dash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,46 @@ static void db_error(rs_reply *reply)
 	rs_reply_error(reply, MHD_HTTP_SERVICE_UNAVAILABLE, "database",
 		       "the server cannot reach its database; retry later");
 	reply->retry_after = 5;
+}
+
+typedef struct accept_job {
+	const char *agent;
+	unsigned long long counter;
+	long long now;
+} accept_job;
+
+static int run_accept(rs_db *db, void *arg, bool *discard)
+{
+	accept_job *a = arg;
+	(void)discard;
+	return rs_fleet_agent_accept(db, a->agent, a->counter, a->now);
+}
+
+typedef struct facts_job {
+	const char *agent, *hostname;
+	const json_t *facts;
+} facts_job;
+
+static int run_facts(rs_db *db, void *arg, bool *discard)
+{
+	facts_job *f = arg;
+	(void)discard;
+	return rs_fleet_agent_set_facts(db, f->agent, f->hostname, f->facts);
+}
+
+typedef struct batch_job {
+	const char *agent, *batch_id;
+	const rs_fleet_upload *scans;
+	size_t n;
+	long long now;
+} batch_job;
+
+static int run_batch(rs_db *db, void *arg, bool *discard)
+{
+	batch_job *b = arg;
+	rs_fleet_batch_status st = rs_fleet_store_batch_in(db, b->agent, b->batch_id, b->scans, b->n, b->now);
+	*discard = st != RS_BATCH_STORED;
+	return (int)st;
 }
 
 void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply)
@@ -101,9 +142,9 @@ static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs
 	if (auth->time > now + RS_FLEET_MAX_SKEW || auth->time < now - RS_FLEET_MAX_SKEW)
 		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "stale_time",
 				      "the request time is more than 300 s from the server's; check the clocks");
-	pthread_mutex_lock(&srv->db_lock);
-	int accepted = rs_fleet_agent_accept(srv->store, auth->agent, auth->counter, now);
-	pthread_mutex_unlock(&srv->db_lock);
+	accept_job aj = { auth->agent, auth->counter, now };
+	rs_write_job job = { .run = run_accept, .arg = &aj };
+	int accepted = rs_group_write(srv, &job);
 	if (accepted < 0) {
 		db_error(reply);
 		return -1;
@@ -127,17 +168,25 @@ void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply)
 		return;
 	}
 	int rc = 0;
+	json_t *tasks = NULL;
 	if (c.has_host) {
+		facts_job fj = { auth.agent, c.host.hostname, c.host.facts };
+		rs_write_job job = { .run = run_facts, .arg = &fj };
+		rc = rs_group_write(srv, &job);
+	}
+	/* the tasks queued for this host (dashboard "scan now", POST /api/v1/tasks) */
+	if (rc == 0) {
 		pthread_mutex_lock(&srv->db_lock);
-		rc = rs_fleet_agent_set_facts(srv->store, auth.agent, c.host.hostname, c.host.facts);
+		tasks = rs_dash_task_take(srv->store, auth.agent, rs_server_now());
 		pthread_mutex_unlock(&srv->db_lock);
 	}
 	rs_api_checkin_free(&c);
-	if (rc < 0) {
+	if (rc < 0 || !tasks) {
+		json_decref(tasks);
 		db_error(reply);
 		return;
 	}
-	rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:[],s:i,s:i,s:i,s:I}", "tasks",
+	rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:o,s:i,s:i,s:i,s:I}", "tasks", tasks,
 		"interval", srv->cfg.checkin_interval, "scan_interval", srv->cfg.scan_interval,
 		"backoff", 0, "time", (json_int_t)rs_server_now()));
 }
@@ -160,10 +209,10 @@ void rs_handle_results(rs_server *srv, rs_request *req, rs_reply *reply)
 		up[i].findings = r.scans[i].findings;
 		up[i].n_findings = r.scans[i].n_findings;
 	}
-	pthread_mutex_lock(&srv->db_lock);
-	rs_fleet_batch_status st = rs_fleet_store_batch(srv->store, auth.agent, r.batch_id, up,
-							r.n_scans, rs_server_now());
-	pthread_mutex_unlock(&srv->db_lock);
+	batch_job bj = { auth.agent, r.batch_id, up, r.n_scans, rs_server_now() };
+	rs_write_job job = { .run = run_batch, .arg = &bj };
+	int result = rs_group_write(srv, &job);
+	rs_fleet_batch_status st = result < 0 ? RS_BATCH_ERROR : (rs_fleet_batch_status)result;
 	free(up);
 	if (st == RS_BATCH_STORED || st == RS_BATCH_DUPLICATE)
 		rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s,s:b}", "batch_id", r.batch_id,

@@ -7,6 +7,7 @@
  * that stops on SIGINT or SIGTERM.
  */
 #include "server/server_internal.h"
+#include "server/dash.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "fleet/proto.h"
@@ -41,7 +42,13 @@ static const route routes[] = {
 	{ "GET", RS_FLEET_API "/hosts", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_hosts },
 	{ "GET", RS_FLEET_API "/hosts/", true, RS_FLEET_MAX_BODY_OTHER, rs_handle_host },
 	{ "GET", RS_FLEET_API "/findings", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_findings },
+	{ "POST", RS_FLEET_API "/tasks", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_create },
+	{ "GET", RS_FLEET_API "/tokens", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_tokens },
 };
+
+/* Every path outside the API is the dashboard's (server/dash.c); its form
+ * bodies are small. */
+static const route dashboard_route = { "*", "/", true, 64 * 1024, rs_handle_dashboard };
 
 void rs_server_config_defaults(rs_server_config *cfg)
 {
@@ -118,8 +125,65 @@ static bool flood_quiet(unsigned int status)
 	return last == now;
 }
 
+static void add_html_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy",
+		"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+}
+
+/* A dashboard reply: HTML, CSV, CSS or a redirect, with its cookies. */
+static enum MHD_Result send_raw(rs_request *req, rs_reply *reply)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(reply->raw_len, reply->raw,
+								      MHD_RESPMEM_MUST_FREE);
+	reply->raw = NULL;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				reply->content_type ? reply->content_type : "text/html; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (reply->html)
+		add_html_headers(resp);
+	if (reply->disposition)
+		MHD_add_response_header(resp, "Content-Disposition", reply->disposition);
+	if (reply->location)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, reply->location);
+	if (reply->retry_after > 0) {
+		char secs[24];
+		snprintf(secs, sizeof(secs), "%d", reply->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	}
+	for (size_t i = 0; i < sizeof(reply->set_cookie) / sizeof(reply->set_cookie[0]); i++)
+		if (reply->set_cookie[i])
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, reply->set_cookie[i]);
+	if (reply->status >= 400 && reply->status != 404 && !flood_quiet(reply->status))
+		rs_warn("refused %s %s from %s: %u", req->method, req->url, req->addr, reply->status);
+	enum MHD_Result rc = MHD_queue_response(req->conn, reply->status, resp);
+	MHD_destroy_response(resp);
+	rs_reply_clear(reply);
+	return rc;
+}
+
+void rs_reply_clear(rs_reply *reply)
+{
+	free(reply->raw);
+	reply->raw = NULL;
+	free(reply->location);
+	reply->location = NULL;
+	for (size_t i = 0; i < sizeof(reply->set_cookie) / sizeof(reply->set_cookie[0]); i++) {
+		free(reply->set_cookie[i]);
+		reply->set_cookie[i] = NULL;
+	}
+	json_decref(reply->body);
+	reply->body = NULL;
+}
+
 static enum MHD_Result send_reply(rs_request *req, rs_reply *reply)
 {
+	if (reply->raw)
+		return send_raw(req, reply);
 	if (!reply->body)
 		reply->body = json_object();
 	char *text = json_dumps(reply->body, JSON_COMPACT);
@@ -159,6 +223,8 @@ static const route *find_route(const char *method, const char *url, rs_reply *re
 		if (strcmp(method, r->method) == 0)
 			return r;
 	}
+	if (!path_known && !rs_starts_with(url, "/api/"))
+		return &dashboard_route;
 	if (path_known)
 		rs_reply_error(reply, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
 			       "this path does not take that method; see docs/FLEET.md");
@@ -344,11 +410,18 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 {
 	memset(srv, 0, sizeof(*srv));
 	srv->cfg = *cfg;
-	if (rs_store_open(cfg->db_path, &srv->store) < 0 || rs_fleet_store_durable(srv->store) < 0)
+	char err[1024];
+	if (rs_db_open(cfg->db_path, &srv->store, err, sizeof(err)) < 0) {
+		rs_error("%s", err);
+		return -1;
+	}
+	if (rs_fleet_store_durable(srv->store) < 0)
 		return -1;
 	pthread_mutex_init(&srv->db_lock, NULL);
+	rs_group_commit_init(srv);
 	srv->per_agent = rs_ratelimit_new(cfg->agent_rate, cfg->agent_burst);
 	srv->per_addr = rs_ratelimit_new(cfg->addr_rate, cfg->addr_burst);
+	srv->logins = rs_ratelimit_new(RS_DASH_LOGIN_RATE, RS_DASH_LOGIN_BURST);
 	return 0;
 }
 
@@ -356,10 +429,12 @@ static void close_server(rs_server *srv)
 {
 	if (srv->per_agent) {
 		pthread_mutex_destroy(&srv->db_lock);
+		rs_group_commit_free(srv);
 		rs_ratelimit_free(srv->per_agent);
 		rs_ratelimit_free(srv->per_addr);
+		rs_ratelimit_free(srv->logins);
 	}
-	rs_store_close(srv->store);
+	rs_db_close(srv->store);
 }
 
 int rs_server_run(const rs_server_config *cfg)

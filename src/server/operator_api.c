@@ -1,13 +1,16 @@
 /*
  * operator_api.c — the read side of /api/v1 for operators and scripts:
- * GET /hosts, /hosts/ID and /findings, each with "Authorization: Bearer
- * KEY" (an API key of any role: viewer, analyst or admin). Query values
+ * GET /hosts, /hosts/ID and /findings (any role), POST /tasks (analyst or
+ * admin: a scan for a host), GET /tokens (admin), each with
+ * "Authorization: Bearer KEY"; the role table is fleet/roles.h. Query values
  * are checked for form and bound to prepared statements.
  */
 #include "server/server_internal.h"
 #include "core/util.h"
 #include "fleet/proto.h"
 #include "store/fleet.h"
+#include "store/dash.h"
+#include "fleet/roles.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +19,9 @@
 #define DEFAULT_LIMIT 100
 #define MAX_LIMIT 1000
 
-/* Checks the bearer key. Returns 0, or -1 with the refusal in REPLY. */
-static int authorise(rs_server *srv, rs_request *req, rs_reply *reply)
+/* Checks the bearer key and that its role may do NEED. Returns 0 (the
+ * key's id in KEY_ID when given), or -1 with the refusal in REPLY. */
+static int authorise_for(rs_server *srv, rs_request *req, rs_reply *reply, rs_role_action need, char *key_id)
 {
 	const char *header = rs_request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
 	if (!header || !rs_starts_with(header, "Bearer "))
@@ -34,7 +38,17 @@ static int authorise(rs_server *srv, rs_request *req, rs_reply *reply)
 	}
 	if (rc > 0)
 		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "bad_key", "unknown or revoked API key");
+	if (!rs_role_allows(rs_role_parse(role), need))
+		return rs_reply_error(reply, MHD_HTTP_FORBIDDEN, "forbidden",
+				      "this API key's role may not do this (viewer: read; analyst: tasks; admin: all)");
+	if (key_id)
+		snprintf(key_id, 40, "apikey:%.16s", header + strlen("Bearer rsk1."));
 	return 0;
+}
+
+static int authorise(rs_server *srv, rs_request *req, rs_reply *reply)
+{
+	return authorise_for(srv, req, reply, RS_ACT_READ, NULL);
 }
 
 /* ?limit=N (1..MAX_LIMIT). Returns 0, or -1 with a 400 in REPLY. */
@@ -134,4 +148,49 @@ void rs_handle_findings(rs_server *srv, rs_request *req, rs_reply *reply)
 		db_error(reply);
 	else
 		rs_reply_json(reply, MHD_HTTP_OK, page);
+}
+
+/* POST /api/v1/tasks {"host":ID,"type":"scan"} (analyst or admin) → 201 {"id"}. */
+void rs_handle_task_create(rs_server *srv, rs_request *req, rs_reply *reply)
+{
+	char who[40];
+	if (authorise_for(srv, req, reply, RS_ACT_TASK, who) < 0)
+		return;
+	json_error_t jerr;
+	json_t *body = json_loadb(req->body ? req->body : "", req->len, JSON_REJECT_DUPLICATES, &jerr);
+	const char *host = json_string_value(json_object_get(body, "host"));
+	const char *type = json_string_value(json_object_get(body, "type"));
+	if (!json_is_object(body) || !host || !rs_fleet_is_hex(host, RS_FLEET_ID_HEX) || !type || strcmp(type, "scan")) {
+		json_decref(body);
+		rs_reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad_request",
+			       "give {\"host\": HOST_ID, \"type\": \"scan\"}");
+		return;
+	}
+	char id[33];
+	pthread_mutex_lock(&srv->db_lock);
+	int rc = rs_dash_task_create(srv->store, rs_server_now(), who, host, "scan", NULL, id);
+	if (rc == 0)
+		rs_dash_audit_add(srv->store, rs_server_now(), who, "task_scan", host, req->addr);
+	pthread_mutex_unlock(&srv->db_lock);
+	json_decref(body);
+	if (rc > 0)
+		rs_reply_error(reply, MHD_HTTP_NOT_FOUND, "not_found", "no such host");
+	else if (rc < 0)
+		db_error(reply);
+	else
+		rs_reply_json(reply, MHD_HTTP_CREATED, json_pack("{s:s}", "id", id));
+}
+
+/* GET /api/v1/tokens (admin): the enrolment tokens as `token list` prints them. */
+void rs_handle_tokens(rs_server *srv, rs_request *req, rs_reply *reply)
+{
+	if (authorise_for(srv, req, reply, RS_ACT_ADMIN, NULL) < 0)
+		return;
+	pthread_mutex_lock(&srv->db_lock);
+	json_t *list = rs_fleet_token_list(srv->store, rs_server_now());
+	pthread_mutex_unlock(&srv->db_lock);
+	if (!list)
+		db_error(reply);
+	else
+		rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:o,s:n}", "items", list, "next"));
 }

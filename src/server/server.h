@@ -10,7 +10,7 @@
 
 typedef struct rs_server_config {
 	const char *listen;        /* "ADDR:PORT" or "[V6]:PORT"; default 0.0.0.0:8443 */
-	const char *db_path;       /* SQLite file */
+	const char *db_path;       /* the --db URL: sqlite:PATH, PATH or postgresql://… */
 	const char *tls_cert;      /* PEM files; both or neither */
 	const char *tls_key;
 	int workers;               /* thread pool size (>= 1) */

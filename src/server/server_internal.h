@@ -9,7 +9,7 @@
 
 #include "server/ratelimit.h"
 #include "server/server.h"
-#include "store/store.h"
+#include "store/db.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -18,10 +18,14 @@
 
 typedef struct rs_server {
 	rs_server_config cfg;
-	rs_store *store;
-	pthread_mutex_t db_lock;    /* one writer and reader at a time on the store */
+	rs_db *store;               /* SQLite or PostgreSQL (store/db.h) */
+	pthread_mutex_t db_lock;    /* one writer and reader at a time on the connection */
+	pthread_mutex_t queue_lock; /* the group commit's queue (group_commit.c) */
+	struct rs_write_job *queue;
+	struct rs_write_job **queue_tail;
 	rs_ratelimit *per_agent;
 	rs_ratelimit *per_addr;
+	rs_ratelimit *logins;       /* login attempts per client address */
 } rs_server;
 
 typedef struct rs_request {
@@ -41,6 +45,14 @@ typedef struct rs_reply {
 	unsigned int status;
 	json_t *body;               /* owned */
 	int retry_after;            /* seconds; 0: no Retry-After header */
+	/* the dashboard's replies (server/dash.c): a body other than JSON */
+	char *raw;                  /* owned; sent instead of BODY when set */
+	size_t raw_len;
+	const char *content_type;   /* of RAW */
+	const char *disposition;    /* Content-Disposition, or NULL */
+	char *set_cookie[3];        /* owned Set-Cookie values */
+	char *location;             /* owned; a redirect's target */
+	bool html;                  /* add the HTML security headers (CSP, frames) */
 } rs_reply;
 
 /* Sets REPLY to an error: {"error":CODE,"message":MESSAGE}. Returns -1. */
@@ -57,14 +69,38 @@ const char *rs_request_arg(const rs_request *req, const char *name);
 long long rs_server_now(void);
 double rs_server_mono(void);
 
+/* group_commit.c: writes of many request threads share one transaction
+ * (one commit, one fsync). RUN does its statements inside the open
+ * transaction and returns its status; with DISCARD set (or a status < 0)
+ * its part is rolled back to its own savepoint, the others stay. */
+typedef struct rs_write_job {
+	int (*run)(rs_db *db, void *arg, bool *discard);
+	void *arg;
+	int result;                 /* RUN's status, or -1 when the commit failed */
+	bool done;
+	struct rs_write_job *next;
+} rs_write_job;
+
+void rs_group_commit_init(rs_server *srv);
+void rs_group_commit_free(rs_server *srv);
+/* Runs JOB in the next group transaction and returns its result. */
+int rs_group_write(rs_server *srv, rs_write_job *job);
+
 /* agent_api.c */
 void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_results(rs_server *srv, rs_request *req, rs_reply *reply);
 
+/* dash.c: every path outside /api/ (the dashboard) */
+void rs_handle_dashboard(rs_server *srv, rs_request *req, rs_reply *reply);
+/* Frees what a dashboard reply owns. */
+void rs_reply_clear(rs_reply *reply);
+
 /* operator_api.c */
 void rs_handle_hosts(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_host(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_findings(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_task_create(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_tokens(rs_server *srv, rs_request *req, rs_reply *reply);
 
 #endif

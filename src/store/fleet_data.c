@@ -5,7 +5,7 @@
  * the host and finding lists of GET /api/v1.
  */
 #include "store/fleet.h"
-#include "store/store_internal.h"
+#include "store/db.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -16,166 +16,230 @@
 #define ONLINE_SECONDS 900   /* seen this recently: online (three check-in intervals) */
 #define HOST_SCANS_SHOWN 50
 
-static void db_failed(rs_store *store, const char *doing)
+static void db_failed(rs_db *db, const char *doing)
 {
-	rs_error("%s: cannot %s: %s", store->path, doing, sqlite3_errmsg(store->db));
+	rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
 }
 
-/* 0 inserted, 1 already there, -1 error. */
-static int insert_batch(rs_store *store, const char *agent, const char *batch_id, size_t n, long long now)
+/* 0 inserted, 1 already there, -1 error. Two servers receiving the same
+ * batch at once: the unique key lets one in, the other finds it there. */
+static int insert_batch(rs_db *db, const char *agent, const char *batch_id, size_t n, long long now)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store,
-		"INSERT INTO fleet_batches (agent, batch_id, received, scans) VALUES (?, ?, ?, ?)");
+	rs_db_stmt *stmt = rs_db_prepare(db,
+		"INSERT INTO fleet_batches (agent, batch_id, received, scans) VALUES (?, ?, ?, ?)"
+		" ON CONFLICT (agent, batch_id) DO NOTHING");
 	if (!stmt)
 		return -1;
-	rs_store_bind_text(stmt, 1, agent);
-	rs_store_bind_text(stmt, 2, batch_id);
-	sqlite3_bind_int64(stmt, 3, now);
-	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)n);
-	int step = sqlite3_step(stmt);
-	int ext = sqlite3_extended_errcode(store->db);
-	sqlite3_finalize(stmt);
-	if (step == SQLITE_DONE)
-		return 0;
-	return ext == SQLITE_CONSTRAINT_PRIMARYKEY ? 1 : -1;
+	rs_db_bind_text(stmt, 1, agent);
+	rs_db_bind_text(stmt, 2, batch_id);
+	rs_db_bind_int64(stmt, 3, now);
+	rs_db_bind_int64(stmt, 4, (long long)n);
+	int step = rs_db_step(stmt);
+	rs_db_finalize(stmt);
+	if (step != RS_DB_DONE)
+		return -1;
+	return rs_db_changes(db) == 1 ? 0 : 1;
 }
 
 /* Who owns scan ID: 0 nobody, 1 AGENT, 2 someone else, -1 error. */
-static int scan_owner(rs_store *store, const char *id, const char *agent)
+static int scan_owner(rs_db *db, const char *id, const char *agent)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store, "SELECT agent FROM scans WHERE id = ?");
+	rs_db_stmt *stmt = rs_db_prepare(db, "SELECT agent FROM scans WHERE id = ?");
 	if (!stmt)
 		return -1;
-	rs_store_bind_text(stmt, 1, id);
-	int step = sqlite3_step(stmt);
+	rs_db_bind_text(stmt, 1, id);
+	int step = rs_db_step(stmt);
 	int rc = -1;
-	if (step == SQLITE_DONE)
+	if (step == RS_DB_DONE)
 		rc = 0;
-	else if (step == SQLITE_ROW) {
-		const char *owner = (const char *)sqlite3_column_text(stmt, 0);
+	else if (step == RS_DB_ROW) {
+		const char *owner = rs_db_column_text(stmt, 0);
 		rc = owner && strcmp(owner, agent) == 0 ? 1 : 2;
 	}
-	sqlite3_finalize(stmt);
+	rs_db_finalize(stmt);
 	return rc;
 }
 
-static int insert_scan(rs_store *store, const char *agent, const rs_summary *s)
+/* 0 inserted, 1 the id was taken meanwhile, -1 error. */
+static int insert_scan(rs_db *db, const char *agent, const rs_summary *s)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store,
+	rs_db_stmt *stmt = rs_db_prepare(db,
 		"INSERT INTO scans (id, host, root, started, duration_ms, complete, counts, score,"
-		" exit_code, modules, host_info, summary, agent) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)");
+		" exit_code, modules, host_info, summary, agent) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (id) DO NOTHING");
 	if (!stmt)
 		return -1;
 	json_t *counts = rs_counts_to_json(s->counts);
 	json_t *summary = rs_summary_to_json(s);
 	json_object_del(summary, "complete");
-	rs_store_bind_text(stmt, 1, s->scan);
-	rs_store_bind_text(stmt, 2, s->host);
-	rs_store_bind_text(stmt, 3, s->root ? s->root : "/");
-	rs_store_bind_text(stmt, 4, s->started);
-	sqlite3_bind_int64(stmt, 5, s->duration_ms);
-	rs_store_bind_json(stmt, 6, counts);
-	sqlite3_bind_int(stmt, 7, s->score);
-	sqlite3_bind_int(stmt, 8, s->exit_code);
-	rs_store_bind_json(stmt, 9, s->modules);
-	rs_store_bind_json(stmt, 10, s->host_info);
-	rs_store_bind_json(stmt, 11, summary);
-	rs_store_bind_text(stmt, 12, agent);
-	int rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(stmt);
+	rs_db_bind_text(stmt, 1, s->scan);
+	rs_db_bind_text(stmt, 2, s->host);
+	rs_db_bind_text(stmt, 3, s->root ? s->root : "/");
+	rs_db_bind_text(stmt, 4, s->started);
+	rs_db_bind_int64(stmt, 5, s->duration_ms);
+	rs_db_bind_json(stmt, 6, counts);
+	rs_db_bind_int64(stmt, 7, s->score);
+	rs_db_bind_int64(stmt, 8, s->exit_code);
+	rs_db_bind_json(stmt, 9, s->modules);
+	rs_db_bind_json(stmt, 10, s->host_info);
+	rs_db_bind_json(stmt, 11, summary);
+	rs_db_bind_text(stmt, 12, agent);
+	int rc = rs_db_step(stmt) == RS_DB_DONE ? 0 : -1;
+	rs_db_finalize(stmt);
 	json_decref(counts);
 	json_decref(summary);
+	if (rc == 0 && rs_db_changes(db) == 0)
+		rc = 1;
 	return rc;
 }
 
-static int insert_findings(rs_store *store, const rs_fleet_upload *u)
+#define FINDING_COLUMNS 8
+#define FINDINGS_PER_INSERT 64   /* rows of one multi-row INSERT: fewer round trips */
+
+/* "INSERT INTO findings … VALUES (?, …), …" for ROWS rows. */
+static rs_db_stmt *prepare_findings(rs_db *db, size_t rows)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store,
-		"INSERT INTO findings (scan, seq, module, rule, severity, score, identity, json)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-	if (!stmt)
-		return -1;
+	size_t size = 128 + rows * (FINDING_COLUMNS * 3 + 4);
+	char *sql = rs_malloc(size);
+	size_t len = (size_t)snprintf(sql, size,
+		"INSERT INTO findings (scan, seq, module, rule, severity, score, identity, json) VALUES ");
+	for (size_t r = 0; r < rows; r++)
+		len += (size_t)snprintf(sql + len, size - len, "%s(?, ?, ?, ?, ?, ?, ?, ?)", r ? ", " : "");
+	rs_db_stmt *stmt = rs_db_prepare(db, sql);
+	free(sql);
+	return stmt;
+}
+
+/* Binds finding F as row ROW of a prepare_findings statement. */
+static int bind_finding(rs_db_stmt *stmt, int row, const char *scan, long long seq, const rs_finding *f)
+{
+	int p = row * FINDING_COLUMNS;
+	json_t *obj = rs_finding_to_json(f, NULL);
+	char *identity = rs_finding_identity(f);
+	int rc = rs_db_bind_text(stmt, p + 1, scan) | rs_db_bind_int64(stmt, p + 2, seq) |
+		 rs_db_bind_text(stmt, p + 3, f->module) | rs_db_bind_text(stmt, p + 4, f->rule) |
+		 rs_db_bind_int64(stmt, p + 5, (long long)f->severity) |
+		 rs_db_bind_int64(stmt, p + 6, f->score) | rs_db_bind_text(stmt, p + 7, identity) |
+		 rs_db_bind_json(stmt, p + 8, obj);
+	free(identity);
+	json_decref(obj);
+	return rc < 0 ? -1 : 0;
+}
+
+static int insert_findings(rs_db *db, const rs_fleet_upload *u)
+{
+	rs_db_stmt *full = NULL;
 	int rc = 0;
-	for (size_t i = 0; i < u->n_findings && rc == 0; i++) {
-		if (rs_store_bind_finding(stmt, u->summary->scan, (long long)i, u->findings[i]) < 0 ||
-		    sqlite3_step(stmt) != SQLITE_DONE)
+	for (size_t i = 0; i < u->n_findings && rc == 0;) {
+		size_t rows = u->n_findings - i < FINDINGS_PER_INSERT ? u->n_findings - i : FINDINGS_PER_INSERT;
+		rs_db_stmt *stmt;
+		if (rows == FINDINGS_PER_INSERT) {
+			if (!full)
+				full = prepare_findings(db, rows);
+			stmt = full;
+		} else {
+			stmt = prepare_findings(db, rows);
+		}
+		if (!stmt)
 			rc = -1;
-		sqlite3_reset(stmt);
+		for (size_t r = 0; r < rows && rc == 0; r++)
+			rc = bind_finding(stmt, (int)r, u->summary->scan, (long long)(i + r), u->findings[i + r]);
+		if (rc == 0 && rs_db_step(stmt) != RS_DB_DONE)
+			rc = -1;
+		if (stmt && stmt != full)
+			rs_db_finalize(stmt);
+		else if (stmt)
+			rs_db_reset(stmt);
+		i += rows;
 	}
-	sqlite3_finalize(stmt);
+	rs_db_finalize(full);
 	return rc;
 }
 
-/* Stores the scans of the batch inside the open transaction. */
-static rs_fleet_batch_status store_scans(rs_store *store, const char *agent,
-					 const rs_fleet_upload *scans, size_t n)
+/* Stores the scans of the batch inside the open transaction, and the
+ * day's snapshot of the host for each. */
+static rs_fleet_batch_status store_scans(rs_db *db, const char *agent,
+					 const rs_fleet_upload *scans, size_t n, long long now)
 {
 	for (size_t i = 0; i < n; i++) {
-		int owner = scan_owner(store, scans[i].summary->scan, agent);
+		int owner = scan_owner(db, scans[i].summary->scan, agent);
+		if (owner < 0)
+			return RS_BATCH_ERROR;
+		if (owner == 0) {
+			int inserted = insert_scan(db, agent, scans[i].summary);
+			if (inserted < 0)
+				return RS_BATCH_ERROR;
+			if (inserted == 1)   /* another server stored it meanwhile */
+				owner = scan_owner(db, scans[i].summary->scan, agent);
+		}
 		if (owner < 0)
 			return RS_BATCH_ERROR;
 		if (owner == 2)
 			return RS_BATCH_CONFLICT;
 		if (owner == 1)
 			continue; /* sent before in another batch: stored once */
-		if (insert_scan(store, agent, scans[i].summary) < 0 || insert_findings(store, &scans[i]) < 0)
+		if (insert_findings(db, &scans[i]) < 0 || rs_fleet_snapshot_record(db, agent, &scans[i], now) < 0)
 			return RS_BATCH_ERROR;
 	}
 	return RS_BATCH_STORED;
 }
 
-rs_fleet_batch_status rs_fleet_store_batch(rs_store *store, const char *agent, const char *batch_id,
-					   const rs_fleet_upload *scans, size_t n, long long now)
+rs_fleet_batch_status rs_fleet_store_batch_in(rs_db *db, const char *agent, const char *batch_id,
+					      const rs_fleet_upload *scans, size_t n, long long now)
 {
-	if (rs_store_exec(store, "BEGIN IMMEDIATE") < 0) {
-		db_failed(store, "start storing a batch");
-		return RS_BATCH_ERROR;
-	}
+	int inserted = insert_batch(db, agent, batch_id, n, now);
 	rs_fleet_batch_status status;
-	int inserted = insert_batch(store, agent, batch_id, n, now);
 	if (inserted < 0)
 		status = RS_BATCH_ERROR;
 	else if (inserted == 1)
 		status = RS_BATCH_DUPLICATE;
 	else
-		status = store_scans(store, agent, scans, n);
+		status = store_scans(db, agent, scans, n, now);
 	if (status == RS_BATCH_ERROR)
-		db_failed(store, "store a batch");
-	if (status == RS_BATCH_STORED && rs_store_exec(store, "COMMIT") < 0) {
-		db_failed(store, "commit a batch");
+		db_failed(db, "store a batch");
+	return status;
+}
+
+rs_fleet_batch_status rs_fleet_store_batch(rs_db *db, const char *agent, const char *batch_id,
+					   const rs_fleet_upload *scans, size_t n, long long now)
+{
+	if (rs_db_maintain(db, now) < 0 || rs_db_begin(db) < 0) {
+		db_failed(db, "start storing a batch");
+		return RS_BATCH_ERROR;
+	}
+	rs_fleet_batch_status status = rs_fleet_store_batch_in(db, agent, batch_id, scans, n, now);
+	if (status == RS_BATCH_STORED && rs_db_commit(db) < 0) {
+		db_failed(db, "commit a batch");
 		status = RS_BATCH_ERROR;
 	}
-	if (!sqlite3_get_autocommit(store->db))
-		rs_store_exec(store, "ROLLBACK");
+	rs_db_rollback(db);
 	return status;
 }
 
 /* A JSON column parsed, or null. */
-static json_t *column_json(sqlite3_stmt *stmt, int col)
+static json_t *column_json(rs_db_stmt *stmt, int col)
 {
-	const char *text = (const char *)sqlite3_column_text(stmt, col);
-	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
-	return v ? v : json_null();
+	return rs_db_column_json(stmt, col);
 }
 
-static json_t *column_string(sqlite3_stmt *stmt, int col)
+static json_t *column_string(rs_db_stmt *stmt, int col)
 {
-	const char *text = (const char *)sqlite3_column_text(stmt, col);
+	const char *text = rs_db_column_text(stmt, col);
 	return text ? json_string(text) : json_null();
 }
 
-static json_t *column_int(sqlite3_stmt *stmt, int col)
+static json_t *column_int(rs_db_stmt *stmt, int col)
 {
-	return sqlite3_column_type(stmt, col) == SQLITE_NULL ? json_null() :
-	       json_integer(sqlite3_column_int64(stmt, col));
+	return rs_db_column_null(stmt, col) ? json_null() :
+	       json_integer(rs_db_column_int64(stmt, col));
 }
 
-static json_t *column_time(sqlite3_stmt *stmt, int col)
+static json_t *column_time(rs_db_stmt *stmt, int col)
 {
-	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+	if (rs_db_column_null(stmt, col))
 		return json_null();
 	char buf[32];
-	rs_fleet_iso_time(sqlite3_column_int64(stmt, col), buf, sizeof(buf));
+	rs_fleet_iso_time(rs_db_column_int64(stmt, col), buf, sizeof(buf));
 	return json_string(buf);
 }
 
@@ -185,7 +249,7 @@ static json_t *column_time(sqlite3_stmt *stmt, int col)
 	" WHERE agent = a.id AND complete = 1 ORDER BY started DESC, rowid DESC LIMIT 1)"
 
 /* A FORMATS.md host item from a HOST_COLUMNS row. */
-static json_t *host_item(sqlite3_stmt *stmt, long long now)
+static json_t *host_item(rs_db_stmt *stmt, long long now)
 {
 	json_t *o = json_object();
 	json_t *facts = column_json(stmt, 2);
@@ -199,8 +263,8 @@ static json_t *host_item(sqlite3_stmt *stmt, long long now)
 		json_object_set_new(o, "os", os ? json_string(os) : json_null());
 	json_object_set_new(o, "last_seen", column_time(stmt, 5));
 	const char *status = "never";
-	if (sqlite3_column_type(stmt, 5) != SQLITE_NULL)
-		status = now - sqlite3_column_int64(stmt, 5) <= ONLINE_SECONDS ? "online" : "offline";
+	if (!rs_db_column_null(stmt, 5))
+		status = now - rs_db_column_int64(stmt, 5) <= ONLINE_SECONDS ? "online" : "offline";
 	json_object_set_new(o, "status", json_string(status));
 	json_object_set_new(o, "score", column_int(stmt, 7));
 	json_object_set_new(o, "counts", column_json(stmt, 8));
@@ -219,18 +283,18 @@ static json_t *page(json_t *items, json_t *next)
 	return o;
 }
 
-json_t *rs_fleet_hosts(rs_store *store, long long now, const char *after, int limit)
+json_t *rs_fleet_hosts(rs_db *db, long long now, const char *after, int limit)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store,
+	rs_db_stmt *stmt = rs_db_prepare(db,
 		HOST_COLUMNS " WHERE a.removed = 0 AND a.id > ? ORDER BY a.id LIMIT ?");
 	if (!stmt)
 		return NULL;
-	rs_store_bind_text(stmt, 1, after ? after : "");
-	sqlite3_bind_int(stmt, 2, limit + 1);
+	rs_db_bind_text(stmt, 1, after ? after : "");
+	rs_db_bind_int64(stmt, 2, limit + 1);
 	json_t *items = json_array();
 	json_t *next = NULL;
 	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = rs_db_step(stmt)) == RS_DB_ROW) {
 		if ((int)json_array_size(items) == limit) {
 			next = json_string(json_string_value(json_object_get(
 				json_array_get(items, json_array_size(items) - 1), "id")));
@@ -238,9 +302,9 @@ json_t *rs_fleet_hosts(rs_store *store, long long now, const char *after, int li
 		}
 		json_array_append_new(items, host_item(stmt, now));
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		db_failed(store, "list the hosts");
+	rs_db_finalize(stmt);
+	if (rc != RS_DB_DONE && rc != RS_DB_ROW) {
+		db_failed(db, "list the hosts");
 		json_decref(items);
 		json_decref(next);
 		return NULL;
@@ -248,17 +312,17 @@ json_t *rs_fleet_hosts(rs_store *store, long long now, const char *after, int li
 	return page(items, next);
 }
 
-static json_t *host_scans(rs_store *store, const char *id)
+static json_t *host_scans(rs_db *db, const char *id)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store,
+	rs_db_stmt *stmt = rs_db_prepare(db,
 		"SELECT id, started, duration_ms, counts, score, root FROM scans WHERE agent = ?"
 		" AND complete = 1 ORDER BY started DESC, rowid DESC LIMIT ?");
 	json_t *list = json_array();
 	if (!stmt)
 		return list;
-	rs_store_bind_text(stmt, 1, id);
-	sqlite3_bind_int(stmt, 2, HOST_SCANS_SHOWN);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	rs_db_bind_text(stmt, 1, id);
+	rs_db_bind_int64(stmt, 2, HOST_SCANS_SHOWN);
+	while (rs_db_step(stmt) == RS_DB_ROW) {
 		json_t *o = json_object();
 		json_object_set_new(o, "scan", column_string(stmt, 0));
 		json_object_set_new(o, "started", column_string(stmt, 1));
@@ -268,30 +332,30 @@ static json_t *host_scans(rs_store *store, const char *id)
 		json_object_set_new(o, "root", column_string(stmt, 5));
 		json_array_append_new(list, o);
 	}
-	sqlite3_finalize(stmt);
+	rs_db_finalize(stmt);
 	return list;
 }
 
-json_t *rs_fleet_host(rs_store *store, long long now, const char *id)
+json_t *rs_fleet_host(rs_db *db, long long now, const char *id)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store, HOST_COLUMNS " WHERE a.removed = 0 AND a.id = ?");
+	rs_db_stmt *stmt = rs_db_prepare(db, HOST_COLUMNS " WHERE a.removed = 0 AND a.id = ?");
 	if (!stmt)
 		return NULL;
-	rs_store_bind_text(stmt, 1, id);
+	rs_db_bind_text(stmt, 1, id);
 	json_t *o = NULL;
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
+	if (rs_db_step(stmt) == RS_DB_ROW) {
 		o = host_item(stmt, now);
 		json_object_set_new(o, "facts", column_json(stmt, 2));
 	}
-	sqlite3_finalize(stmt);
+	rs_db_finalize(stmt);
 	if (o)
-		json_object_set_new(o, "scans", host_scans(store, id));
+		json_object_set_new(o, "scans", host_scans(db, id));
 	return o;
 }
 
-json_t *rs_fleet_findings(rs_store *store, const rs_fleet_finding_filter *f)
+json_t *rs_fleet_findings(rs_db *db, const rs_fleet_finding_filter *f)
 {
-	sqlite3_stmt *stmt = rs_store_prepare(store,
+	rs_db_stmt *stmt = rs_db_prepare(db,
 		"SELECT f.rowid, f.json, s.id, s.agent, a.hostname, s.started"
 		" FROM findings f JOIN scans s ON s.id = f.scan JOIN fleet_agents a ON a.id = s.agent"
 		" WHERE f.rowid > ?1 AND (?2 IS NULL OR s.agent = ?2) AND (?3 IS NULL OR s.id = ?3)"
@@ -302,24 +366,24 @@ json_t *rs_fleet_findings(rs_store *store, const rs_fleet_finding_filter *f)
 		" ORDER BY f.rowid LIMIT ?8");
 	if (!stmt)
 		return NULL;
-	sqlite3_bind_int64(stmt, 1, f->after);
-	rs_store_bind_text(stmt, 2, f->host);
-	rs_store_bind_text(stmt, 3, f->scan);
-	rs_store_bind_text(stmt, 4, f->module);
-	rs_store_bind_text(stmt, 5, f->rule);
-	sqlite3_bind_int(stmt, 6, f->min_severity);
-	sqlite3_bind_int(stmt, 7, f->latest ? 1 : 0);
-	sqlite3_bind_int(stmt, 8, f->limit + 1);
+	rs_db_bind_int64(stmt, 1, f->after);
+	rs_db_bind_text(stmt, 2, f->host);
+	rs_db_bind_text(stmt, 3, f->scan);
+	rs_db_bind_text(stmt, 4, f->module);
+	rs_db_bind_text(stmt, 5, f->rule);
+	rs_db_bind_int64(stmt, 6, f->min_severity);
+	rs_db_bind_int64(stmt, 7, f->latest ? 1 : 0);
+	rs_db_bind_int64(stmt, 8, f->limit + 1);
 	json_t *items = json_array();
 	json_t *next = NULL;
 	long long last = 0;
 	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = rs_db_step(stmt)) == RS_DB_ROW) {
 		if ((int)json_array_size(items) == f->limit) {
 			next = json_sprintf("%lld", last);
 			break;
 		}
-		last = sqlite3_column_int64(stmt, 0);
+		last = rs_db_column_int64(stmt, 0);
 		json_t *o = column_json(stmt, 1);
 		if (!json_is_object(o)) {
 			json_decref(o);
@@ -331,9 +395,9 @@ json_t *rs_fleet_findings(rs_store *store, const rs_fleet_finding_filter *f)
 		json_object_set_new(o, "time", column_string(stmt, 5));
 		json_array_append_new(items, o);
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		db_failed(store, "list the findings");
+	rs_db_finalize(stmt);
+	if (rc != RS_DB_DONE && rc != RS_DB_ROW) {
+		db_failed(db, "list the findings");
 		json_decref(items);
 		json_decref(next);
 		return NULL;

@@ -150,6 +150,59 @@ static const char *const migrations[] = {
 	"ALTER TABLE scans ADD COLUMN agent TEXT;"
 	"CREATE INDEX scans_agent ON scans(agent, started);",
 	/* ---- fleet (issue 12, branch r-fleet): end ---- */
+	/* ---- fleet-snapshots (issue 12, branch f-pg): begin ----
+	 * v8: one snapshot per fleet host and day (store/fleet_snapshot.c):
+	 * the newest complete scan of that day's score, counts by severity,
+	 * failed checks and vulnerable packages, for trends and "state on day
+	 * D". DAY is YYYYMMDD (UTC). The PostgreSQL twin is in db_pg_schema.c. */
+	"CREATE TABLE fleet_snapshots ("
+	"  agent TEXT NOT NULL, day INTEGER NOT NULL, scan TEXT, started TEXT,"
+	"  score INTEGER, critical INTEGER, high INTEGER, medium INTEGER, low INTEGER,"
+	"  info INTEGER, failed_checks INTEGER, vulnerable_packages INTEGER,"
+	"  updated INTEGER,"
+	"  PRIMARY KEY (agent, day)"
+	");"
+	"CREATE INDEX fleet_snapshots_day ON fleet_snapshots(day);",
+	/* ---- fleet-snapshots (issue 12, branch f-pg): end ---- */
+	/* ---- dashboard (issue 12, branch f-dash): begin ----
+	 * the dashboard (store/dash_users.c): operators with roles and Argon2id
+	 * password hashes, their sessions (the session id kept as a BLAKE2b hash
+	 * only, with its CSRF token and expiry), the audit log of operator
+	 * actions, and the tasks queued for hosts ("scan now"). */
+	"CREATE TABLE dash_users ("
+	"  name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL,"
+	"  hash TEXT NOT NULL,"
+	"  created INTEGER NOT NULL"
+	");"
+	"CREATE TABLE dash_sessions ("
+	"  id_hash BLOB PRIMARY KEY,"
+	"  username TEXT NOT NULL REFERENCES dash_users(name) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  addr TEXT"
+	");"
+	"CREATE TABLE dash_audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  time INTEGER NOT NULL,"
+	"  username TEXT,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT,"
+	"  addr TEXT"
+	");"
+	"CREATE TABLE fleet_tasks ("
+	"  id TEXT PRIMARY KEY,"
+	"  created INTEGER NOT NULL,"
+	"  creator TEXT,"
+	"  agent TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  params TEXT,"
+	"  state TEXT NOT NULL,"
+	"  delivered INTEGER"
+	");"
+	"CREATE INDEX fleet_tasks_agent ON fleet_tasks(agent, state);",
+	/* ---- dashboard (issue 12, branch f-dash): end ---- */
 	/* ---- incident: begin ----
 	 * the incident records (issue 11, store/incidents.c): one row per
 	 * incident (its id INC-YYYY-NNNN numbered per year, and the fields a

@@ -1,7 +1,11 @@
 """Helpers for the fleet end-to-end tests: a `rasoat server` on a free
 loopback port with a temporary database, agents with their own state
 directories, signed requests made with `rasoat agent sign`, and plain HTTP
-calls to the API (stdlib http.client only)."""
+calls to the API (stdlib http.client only).
+
+RS_FLEET_DB=postgresql runs the same tests on a PostgreSQL 15 the test
+starts itself (pgserver.py): each Server gets a new database in it;
+otherwise (sqlite, the default) a SQLite file."""
 import http.client
 import json
 import os
@@ -13,6 +17,20 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import RASOAT, check, fail, run  # noqa: E402,F401
+import pgserver  # noqa: E402
+
+BACKEND = os.environ.get("RS_FLEET_DB", "sqlite")
+
+
+def require_backend(name):
+    """Exits 0 with a clear skip line when the backend asked for is absent."""
+    if BACKEND == "postgresql":
+        why = pgserver.unavailable()
+        if why:
+            print(f"{name}: SKIP: PostgreSQL backend: {why}")
+            sys.exit(0)
+    elif BACKEND != "sqlite":
+        fail(f"RS_FLEET_DB={BACKEND}: want sqlite or postgresql")
 
 
 def free_port():
@@ -24,8 +42,18 @@ def free_port():
 class Server:
     """A `rasoat server` process over DB on 127.0.0.1:PORT."""
 
-    def __init__(self, db, port=None, extra=()):
+    def __init__(self, db, port=None, extra=(), db_url=None, host="127.0.0.1"):
+        """DB is a path (the SQLite file, and where the log goes); DB_URL
+        another server's database to share."""
         self.db = db
+        self.host = host
+        os.makedirs(os.path.dirname(db) or ".", exist_ok=True)
+        if db_url:
+            self.db_url = db_url
+        elif BACKEND == "postgresql":
+            self.db_url = pgserver.shared().create_db()
+        else:
+            self.db_url = "sqlite:" + db
         self.port = port or free_port()
         self.extra = list(extra)
         self.proc = None
@@ -33,12 +61,12 @@ class Server:
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start(self):
         logf = open(self.log, "ab")
         self.proc = subprocess.Popen(
-            [RASOAT, "server", "--db", "sqlite:" + self.db, "--listen", f"127.0.0.1:{self.port}",
+            [RASOAT, "server", "--db", self.db_url, "--listen", f"{self.host}:{self.port}",
              "--workers", "2", *self.extra], stdout=logf, stderr=logf)
         logf.close()
         deadline = time.time() + 20
@@ -46,7 +74,7 @@ class Server:
             if self.proc.poll() is not None:
                 fail(f"rasoat server exited {self.proc.returncode}:\n{self.read_log()[-3000:]}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                with socket.create_connection((self.host, self.port), timeout=0.5):
                     return self
             except OSError:
                 time.sleep(0.05)
@@ -81,14 +109,14 @@ class Server:
         return self.proc is not None and self.proc.poll() is None
 
     def token(self, *args):
-        code, out, err = run("server", "--db", "sqlite:" + self.db, "token", "create", *args)
+        code, out, err = run("server", "--db", self.db_url, "token", "create", *args)
         check(code == 0, f"token create exited {code}: {err}")
         lines = out.splitlines()
         check(len(lines) == 1 and lines[0].startswith("rst1."), f"token create printed {out!r}")
         return lines[0]
 
     def apikey(self, role="viewer"):
-        code, out, err = run("server", "--db", "sqlite:" + self.db, "apikey", "create", "--role", role)
+        code, out, err = run("server", "--db", self.db_url, "apikey", "create", "--role", role)
         check(code == 0, f"apikey create exited {code}: {err}")
         lines = out.splitlines()
         check(len(lines) == 1 and lines[0].startswith("rsk1."), f"apikey create printed {out!r}")
@@ -96,7 +124,7 @@ class Server:
 
     def request(self, method, path, body=None, headers=None, timeout=30):
         """Returns (status, parsed JSON or None, response headers)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
@@ -194,3 +222,32 @@ def expected_findings(root):
 
 def located(items):
     return sorted((i["rule"], i["evidence"].get("path", "")) for i in items)
+
+
+def spooled_scans(agent):
+    """The scan ids in AGENT's spool."""
+    ids = []
+    for name in agent.spool():
+        with open(os.path.join(agent.state, "spool", name)) as f:
+            ids += [s["summary"]["scan"] for s in json.load(f)["scans"]]
+    return ids
+
+
+def check_exactly_once(srv, key, made, want):
+    """Every scan in MADE ({agent id: [scan ids]}) is on SRV once, with the
+    findings WANT ((rule, path) pairs) once each; no other scan of those
+    agents is there. Returns how many checks passed."""
+    n = 0
+    for agent_id, scans in made.items():
+        status, host, _ = srv.get(f"/api/v1/hosts/{agent_id}", key)
+        check(status == 200, f"host {agent_id}: {status}")
+        stored = [s["scan"] for s in host["scans"]]
+        check(sorted(stored) == sorted(set(stored)), f"host {agent_id}: a scan stored twice: {stored}")
+        check(sorted(stored) == sorted(scans),
+              f"host {agent_id}: stored {len(stored)} scans, made {len(scans)}: "
+              f"missing {set(scans) - set(stored)}, extra {set(stored) - set(scans)}")
+        for scan_id in scans:
+            items = srv.get_all(f"/api/v1/findings?scan={scan_id}", key)
+            check(located(items) == want, f"scan {scan_id}: findings {located(items)} != {want}")
+        n += 1
+    return n

@@ -9,7 +9,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import RASOAT, Tree, check, done  # noqa: E402
-from fleet_e2e import Agent, Server, make_root  # noqa: E402
+from fleet_e2e import Agent, Server, make_root, require_backend  # noqa: E402
 
 PASSED = 0
 
@@ -21,6 +21,7 @@ def ok(cond, message):
 
 
 def main():
+    require_backend("test_fleet_agent_loop")
     with Tree("rasoat-fleet-loop-") as t:
         srv = Server(t.p("fleet.db"), extra=["--checkin-interval", "1s", "--scan-interval", "2s"]).start()
         proc = None

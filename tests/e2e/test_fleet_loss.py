@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import RASOAT, Tree, check, done  # noqa: E402
-from fleet_e2e import Agent, Server, expected_findings, located, make_root  # noqa: E402
+from fleet_e2e import Agent, Server, expected_findings, located, make_root, require_backend  # noqa: E402
 
 PASSED = 0
 SCANS = 8
@@ -53,6 +53,7 @@ def upload_until_killed(srv, agent, root, extra=0.0):
 
 
 def main():
+    require_backend("test_fleet_loss")
     with Tree("rasoat-fleet-loss-") as t:
         db = t.p("server/fleet.db")
         os.makedirs(os.path.dirname(db))

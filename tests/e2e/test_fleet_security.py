@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import Tree, check, done, run  # noqa: E402
-from fleet_e2e import Agent, Server  # noqa: E402
+from fleet_e2e import Agent, Server, require_backend  # noqa: E402
 
 PASSED = 0
 CHECKIN = "/api/v1/checkin"
@@ -45,6 +45,7 @@ def results_body(batch="fedcba9876543210fedcba9876543210", module="persist", hos
 
 
 def main():
+    require_backend("test_fleet_security")
     with Tree("rasoat-fleet-sec-") as t:
         db = t.p("server/fleet.db")
         os.makedirs(os.path.dirname(db))
@@ -61,7 +62,7 @@ def address_limit(t):
     """A flood from one address is cut at the door (before routing or any
     key or signature check) with 429 and Retry-After."""
     srv = Server(t.p("server2/fleet.db"), extra=["--address-rate", "1", "--address-burst", "5"])
-    os.makedirs(os.path.dirname(srv.db))
+    os.makedirs(os.path.dirname(srv.db), exist_ok=True)
     srv.start()
     try:
         statuses, retry = [], None
@@ -172,7 +173,7 @@ def scenario(t, srv):
     code, err = c.enrol(srv.url, short, expect=2)
     ok("expired" in err, f"an expired token is refused: {err}")
     revoked = srv.token()
-    code, out, err = run("server", "--db", "sqlite:" + srv.db, "token", "revoke", revoked.split(".")[1])
+    code, out, err = run("server", "--db", srv.db_url, "token", "revoke", revoked.split(".")[1])
     ok(code == 0, f"token revoke: {err}")
     code, err = c.enrol(srv.url, revoked, expect=2)
     ok("revoked" in err, f"a revoked token is refused: {err}")
@@ -215,13 +216,13 @@ def scenario(t, srv):
     other_agent_served("a flood from another agent")
 
     # revoked API keys and removed hosts are refused from then on
-    code, out, err = run("server", "--db", "sqlite:" + srv.db, "apikey", "revoke", key.split(".")[1])
+    code, out, err = run("server", "--db", srv.db_url, "apikey", "revoke", key.split(".")[1])
     ok(code == 0, f"apikey revoke: {err}")
     refused(srv.get("/api/v1/hosts", key), 401, "bad_key", "a revoked key")
-    code, out, err = run("server", "--db", "sqlite:" + srv.db, "host", "remove", a.id)
+    code, out, err = run("server", "--db", srv.db_url, "host", "remove", a.id)
     ok(code == 0, f"host remove: {err}")
     refused(a.post(srv, CHECKIN, checkin), 401, "unknown_agent", "a removed host")
-    code, out, err = run("server", "--db", "sqlite:" + srv.db, "host", "remove", "../../etc")
+    code, out, err = run("server", "--db", srv.db_url, "host", "remove", "../../etc")
     ok(code == 2, "host remove refuses what is not a host id")
     other_agent_served("the removal of another host")
     ok(srv.alive(), "the server is still running")

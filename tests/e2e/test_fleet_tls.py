@@ -10,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import Tree, check, done, run  # noqa: E402
-from fleet_e2e import Agent, Server, make_root  # noqa: E402
+from fleet_e2e import Agent, Server, make_root, require_backend  # noqa: E402
 
 PASSED = 0
 
@@ -31,6 +31,7 @@ def make_cert(t, name):
 
 
 def main():
+    require_backend("test_fleet_tls")
     if not shutil.which("openssl"):
         print("test_fleet_tls: SKIP: the openssl command is not installed (needed to make a test certificate)")
         return
@@ -48,10 +49,10 @@ def main():
 
 def scenario(t, srv, cert, other_cert):
     url = f"https://127.0.0.1:{srv.port}"
-    code, out, err = run("server", "--db", "sqlite:" + srv.db, "--tls-cert", cert, "token", "create")
+    code, out, err = run("server", "--db", srv.db_url, "--tls-cert", cert, "token", "create")
     token = out.strip()
     ok(code == 0 and len(token.split(".")) == 4, f"a TLS token carries a pin: {token}")
-    code, out, err = run("server", "--db", "sqlite:" + srv.db, "--tls-cert", other_cert, "token", "create")
+    code, out, err = run("server", "--db", srv.db_url, "--tls-cert", other_cert, "token", "create")
     wrong = out.strip()
     ok(token.split(".")[3] != wrong.split(".")[3], "another certificate gives another pin")
 

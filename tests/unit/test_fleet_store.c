@@ -3,10 +3,14 @@
  * runs out or is revoked; API keys check; an agent's counter only goes up;
  * a batch received twice is stored once; a scan id of another agent is a
  * conflict that stores nothing; uploaded scans show in the scan history
- * and in the host and finding views with their host.
+ * and in the host and finding views with their host; the daily snapshots
+ * (upserted per host and day, state on a past day, trend with carried-over
+ * days). On SQLite, and on PostgreSQL too when RS_TEST_PG_URL names one
+ * (tests/e2e/test_fleet_pg_unit.py starts one and runs this test).
  */
 #include "testutil.h"
 #include "store/fleet.h"
+#include "store/db_internal.h"
 #include "core/util.h"
 
 #include <stdlib.h>
@@ -15,7 +19,7 @@
 typedef struct fixture {
 	char *dir;
 	char *path;
-	rs_store *store;
+	rs_db *store;
 } fixture;
 
 static int setup(void **state)
@@ -25,8 +29,23 @@ static int setup(void **state)
 	fixture *fx = rs_calloc(1, sizeof(*fx));
 	fx->dir = rs_test_tmpdir();
 	fx->path = rs_sprintf("%s/fleet.db", fx->dir);
-	if (rs_store_open(fx->path, &fx->store) < 0)
+	const char *pg = getenv("RS_TEST_PG_URL");
+	char *url = pg ? rs_strdup(pg) : rs_sprintf("sqlite:%s", fx->path);
+	char err[512];
+	int rc = rs_db_open(url, &fx->store, err, sizeof(err));
+	if (rc == 0 && pg) {
+		/* a clean database for every test */
+		rc = rs_db_exec(fx->store, "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+		rs_db_close(fx->store);
+		fx->store = NULL;
+		if (rc == 0)
+			rc = rs_db_open(url, &fx->store, err, sizeof(err));
+	}
+	free(url);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err);
 		return -1;
+	}
 	*state = fx;
 	return 0;
 }
@@ -34,7 +53,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *fx = *state;
-	rs_store_close(fx->store);
+	rs_db_close(fx->store);
 	rs_test_rmrf(fx->dir);
 	free(fx->dir);
 	free(fx->path);
@@ -44,14 +63,14 @@ static int teardown(void **state)
 
 static const long long NOW = 1764800000;
 
-static void make_token(rs_store *s, long long ttl, long uses, rs_fleet_token *t)
+static void make_token(rs_db *s, long long ttl, long uses, rs_fleet_token *t)
 {
 	char text[200], err[256];
 	assert_int_equal(rs_fleet_token_create(s, NOW, ttl, uses, "web", NULL, text, sizeof(text)), 0);
 	assert_int_equal(rs_fleet_token_parse(text, t, err, sizeof(err)), 0);
 }
 
-static rs_fleet_enroll_status enrol(rs_store *s, const rs_fleet_token *t, long long when, char agent[33])
+static rs_fleet_enroll_status enrol(rs_db *s, const rs_fleet_token *t, long long when, char agent[33])
 {
 	unsigned char pk[32] = { 1, 2, 3 };
 	json_t *facts = json_pack("{s:s}", "hostname", "h");
@@ -60,7 +79,7 @@ static rs_fleet_enroll_status enrol(rs_store *s, const rs_fleet_token *t, long l
 	return st;
 }
 
-static const char *token_state(rs_store *s, const char *id, long long when)
+static const char *token_state(rs_db *s, const char *id, long long when)
 {
 	static char state[16];
 	json_t *list = rs_fleet_token_list(s, when);
@@ -180,12 +199,28 @@ static void make_scan(rs_summary *s, rs_finding **f, size_t n, const char *id)
 	}
 }
 
-static int count(rs_store *s, const char *agent)
+static int count(rs_db *s, const char *agent)
 {
 	rs_fleet_finding_filter f = { .host = agent, .limit = 1000 };
 	json_t *page = rs_fleet_findings(s, &f);
 	int n = (int)json_array_size(json_object_get(page, "items"));
 	json_decref(page);
+	return n;
+}
+
+/* How many scans `rasoat history` lists (SQLite), or the scans table holds. */
+static int history_count(rs_db *db)
+{
+	if (rs_db_kind(db) == RS_DB_SQLITE) {
+		json_t *history = rs_store_list(db->store);
+		int n = (int)json_array_size(history);
+		json_decref(history);
+		return n;
+	}
+	rs_db_stmt *st = rs_db_prepare(db, "SELECT COUNT(*) FROM scans");
+	assert_int_equal(rs_db_step(st), RS_DB_ROW);
+	int n = (int)rs_db_column_int64(st, 0);
+	rs_db_finalize(st);
 	return n;
 }
 
@@ -224,9 +259,7 @@ static void test_batches(void **state)
 	assert_int_equal(count(fx->store, a2), 1);
 
 	/* the rest of rasoat sees the uploaded scans */
-	json_t *history = rs_store_list(fx->store);
-	assert_int_equal(json_array_size(history), 2);
-	json_decref(history);
+	assert_int_equal(history_count(fx->store), 2);
 	/* hosts: both, with their latest scan; seen when a request is accepted */
 	assert_int_equal(rs_fleet_agent_accept(fx->store, a1, 1, NOW), 0);
 	json_t *hosts = rs_fleet_hosts(fx->store, NOW, NULL, 100);
@@ -282,15 +315,128 @@ static void test_batches(void **state)
 	assert_int_equal(json_array_size(json_object_get(hosts, "items")), 1);
 	json_decref(hosts);
 	assert_int_equal(count(fx->store, a2), 0);
-	history = rs_store_list(fx->store);
-	assert_int_equal(json_array_size(history), 2);
-	json_decref(history);
+	assert_int_equal(history_count(fx->store), 2);
 
 	rs_finding_free(f[0]);
 	rs_finding_free(f[1]);
 	rs_finding_free(f2[0]);
 	rs_summary_free(&s);
 	rs_summary_free(&s2);
+}
+
+/* Stores scan ID of AGENT started at STARTED with HIGH high findings, one
+ * failed audit check and two findings of one vulnerable package. */
+static void upload_on(rs_db *db, const char *agent, const char *id, const char *started, int high)
+{
+	rs_summary s;
+	rs_finding *f[8];
+	make_scan(&s, f, (size_t)high, id);
+	snprintf(s.started, sizeof(s.started), "%s", started);
+	size_t n = (size_t)high;
+	f[n] = rs_finding_new("audit", "rasoat:audit.x", RS_SEV_MEDIUM, 50, "check");
+	s.counts[RS_SEV_MEDIUM]++;
+	n++;
+	for (int k = 0; k < 2; k++, n++) {
+		f[n] = rs_finding_new("vuln", k ? "CVE-2026-2" : "CVE-2026-1", RS_SEV_LOW, 20, "cve");
+		rs_finding_set_str(f[n], "package", "openssl");
+		s.counts[RS_SEV_LOW]++;
+	}
+	s.score = 100 - 10 * high;
+	rs_fleet_upload up = { &s, f, n };
+	char batch[33];
+	snprintf(batch, sizeof(batch), "%s", id);
+	batch[0] = 'b';
+	assert_int_equal(rs_fleet_store_batch(db, agent, batch, &up, 1, NOW), RS_BATCH_STORED);
+	for (size_t i = 0; i < n; i++)
+		rs_finding_free(f[i]);
+	rs_summary_free(&s);
+}
+
+static json_t *find_day(json_t *list, const char *host, const char *day)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+		if ((!host || strcmp(json_string_value(json_object_get(o, "host")), host) == 0) &&
+		    strcmp(json_string_value(json_object_get(o, "day")), day) == 0)
+			return o;
+	return NULL;
+}
+
+static long long field(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static void test_snapshots(void **state)
+{
+	fixture *fx = *state;
+	rs_db *db = fx->store;
+	rs_fleet_token t;
+	char a1[33], a2[33];
+	make_token(db, 3600, 2, &t);
+	assert_int_equal(enrol(db, &t, NOW, a1), RS_ENROLL_OK);
+	assert_int_equal(enrol(db, &t, NOW, a2), RS_ENROLL_OK);
+	/* a1: two scans on the 1st (the later one counts, whatever the upload
+	 * order), one on the 3rd; a2: one on the 2nd */
+	upload_on(db, a1, "a0000000000000000000000000000002", "2026-11-01T20:00:00Z", 3);
+	upload_on(db, a1, "a0000000000000000000000000000001", "2026-11-01T08:00:00Z", 1);
+	upload_on(db, a1, "a0000000000000000000000000000003", "2026-11-03T08:00:00Z", 0);
+	upload_on(db, a2, "a0000000000000000000000000000004", "2026-11-02T08:00:00Z", 2);
+
+	int from, to, day;
+	assert_int_equal(rs_fleet_day_parse("2026-11-01", &from), 0);
+	assert_int_equal(from, 20261101);
+	assert_int_equal(rs_fleet_day_parse("2026-02-31", &day), -1);
+	assert_int_equal(rs_fleet_day_parse("2026-11-1", &day), -1);
+	assert_int_equal(rs_fleet_day_parse("x", &day), -1);
+	assert_int_equal(rs_fleet_day_add(20261130, 1), 20261201);
+	assert_int_equal(rs_fleet_day_add(20260101, -1), 20251231);
+	assert_int_equal(rs_fleet_day_of(NOW), 20251203);
+	to = rs_fleet_day_add(from, 4);
+
+	json_t *list = rs_fleet_snapshots(db, a1, from, to);
+	assert_int_equal(json_array_size(list), 2);
+	json_t *d1 = find_day(list, a1, "2026-11-01");
+	assert_non_null(d1);
+	assert_string_equal(json_string_value(json_object_get(d1, "scan")), "a0000000000000000000000000000002");
+	assert_int_equal(field(d1, "score"), 70);
+	assert_int_equal(field(json_object_get(d1, "counts"), "high"), 3);
+	assert_int_equal(field(d1, "failed_checks"), 1);
+	assert_int_equal(field(d1, "vulnerable_packages"), 1);
+	json_decref(list);
+	list = rs_fleet_snapshots(db, NULL, from, to);
+	assert_int_equal(json_array_size(list), 3);
+	json_decref(list);
+
+	/* the state on the 2nd: a1 as on the 1st, a2 its own */
+	list = rs_fleet_state_on(db, 20261102);
+	assert_int_equal(json_array_size(list), 2);
+	assert_non_null(find_day(list, a1, "2026-11-01"));
+	assert_non_null(find_day(list, a2, "2026-11-02"));
+	json_decref(list);
+	list = rs_fleet_state_on(db, 20261031);
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+
+	/* the trend: days carried over, a host counted from its first scan */
+	list = rs_fleet_trend(db, NULL, from, to);
+	assert_int_equal(json_array_size(list), 5);
+	json_t *t1 = json_array_get(list, 0), *t2 = json_array_get(list, 1), *t5 = json_array_get(list, 4);
+	assert_string_equal(json_string_value(json_object_get(t1, "day")), "2026-11-01");
+	assert_int_equal(field(t1, "hosts"), 1);
+	assert_int_equal(field(t1, "score"), 70);
+	assert_int_equal(field(t2, "hosts"), 2);
+	assert_int_equal(field(t2, "score"), 75);           /* (70 + 80) / 2 */
+	assert_int_equal(field(json_object_get(t2, "counts"), "high"), 5);
+	assert_int_equal(field(t5, "score"), 90);           /* (100 + 80) / 2 */
+	assert_int_equal(field(t5, "vulnerable_packages"), 2);
+	json_decref(list);
+	/* a range after the last scans still shows the carried state */
+	list = rs_fleet_trend(db, a1, 20261201, 20261202);
+	assert_int_equal(field(json_array_get(list, 1), "score"), 100);
+	json_decref(list);
+	assert_null(rs_fleet_trend(db, NULL, 20261202, 20261201));
 }
 
 int main(void)
@@ -300,6 +446,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_apikeys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshots, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

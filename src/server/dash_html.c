@@ -1,0 +1,68 @@
+/*
+ * dash_html.c — escaping for the dashboard's output: HTML text and
+ * attributes, URL query values, and CSV fields (server/dash.h). Every
+ * value a page shows goes through one of these.
+ */
+#include "server/dash.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void rs_html_esc(rs_buf *b, const char *s)
+{
+	if (!s)
+		return;
+	const char *run = s;
+	for (; *s; s++) {
+		const char *ent = NULL;
+		switch (*s) {
+		case '&': ent = "&amp;"; break;
+		case '<': ent = "&lt;"; break;
+		case '>': ent = "&gt;"; break;
+		case '"': ent = "&quot;"; break;
+		case '\'': ent = "&#39;"; break;
+		default: break;
+		}
+		if (!ent)
+			continue;
+		rs_buf_append(b, run, (size_t)(s - run));
+		rs_buf_puts(b, ent);
+		run = s + 1;
+	}
+	rs_buf_append(b, run, (size_t)(s - run));
+}
+
+void rs_url_enc(rs_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			rs_buf_append(b, (const char *)&c, 1);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+			rs_buf_append(b, e, 3);
+		}
+	}
+}
+
+void rs_csv_field(rs_buf *b, const char *s)
+{
+	if (!s)
+		s = "";
+	bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+	bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		rs_buf_puts(b, "\"");
+	if (formula)
+		rs_buf_puts(b, "'");
+	for (; *s; s++) {
+		if (*s == '"')
+			rs_buf_puts(b, "\"\"");
+		else
+			rs_buf_append(b, s, 1);
+	}
+	if (quote)
+		rs_buf_puts(b, "\"");
+}
