@@ -74,11 +74,27 @@ static void result_error(rs_db *db, const PGresult *res)
 	rs_db_set_error(db, "%s", msg && *msg ? msg : "unknown PostgreSQL error");
 }
 
+/* True when RES failed because the connection broke (the server restarted
+ * or crashed) outside a transaction: the statement may be sent again on a
+ * new connection. */
+static bool retry_after_reset(rs_db *db, const PGresult *res)
+{
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || db->in_tx ||
+	    PQstatus(db->pg) != CONNECTION_BAD)
+		return false;
+	return ensure_connected(db) == 0;
+}
+
 int rs_db_pg_exec(rs_db *db, const char *sql)
 {
 	if (ensure_connected(db) < 0)
 		return -1;
 	PGresult *res = PQexec(db->pg, sql);
+	if (retry_after_reset(db, res)) {
+		PQclear(res);
+		res = PQexec(db->pg, sql);
+	}
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : -1;
 	if (rc < 0)
@@ -176,6 +192,12 @@ int rs_db_pg_step(rs_db_stmt *stmt)
 			return RS_DB_ERROR;
 		stmt->res = PQexecParams(db->pg, stmt->sql, stmt->nparams, stmt->types,
 					 (const char *const *)stmt->values, stmt->lengths, stmt->formats, 0);
+		if (retry_after_reset(db, stmt->res)) {
+			PQclear(stmt->res);
+			stmt->res = PQexecParams(db->pg, stmt->sql, stmt->nparams, stmt->types,
+						 (const char *const *)stmt->values, stmt->lengths,
+						 stmt->formats, 0);
+		}
 		ExecStatusType st = stmt->res ? PQresultStatus(stmt->res) : PGRES_FATAL_ERROR;
 		if (st == PGRES_COMMAND_OK) {
 			db->changes = strtoll(PQcmdTuples(stmt->res), NULL, 10);

@@ -51,6 +51,10 @@ class PgServer:
         self.port = _free_port()
         self.fast = fast
         self.count = 0
+        atexit.register(self.destroy)   # also when initdb fails below
+        if not os.access("/dev/null", os.W_OK) or (os.stat("/dev/null").st_mode & 0o666) != 0o666:
+            raise RuntimeError("/dev/null is not writable by everyone (mode "
+                               f"{os.stat('/dev/null').st_mode & 0o777:o}); initdb needs it: chmod 666 /dev/null")
         self._run([os.path.join(PG_BIN, "initdb"), "-D", self.data, "-A", "trust", "-U", USER,
                    "-E", "UTF8", "--locale=C", "--no-sync"])
         with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
@@ -58,7 +62,6 @@ class PgServer:
                     f"unix_socket_directories = '{self.dir}'\nmax_connections = 200\n")
             if fast:
                 f.write("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
-        atexit.register(self.destroy)
         self.start()
 
     def _run(self, args, check=True, timeout=60):
@@ -97,7 +100,8 @@ class PgServer:
 
     def destroy(self):
         if self.dir and os.path.isdir(self.dir):
-            self.stop("immediate")
+            if os.path.isdir(self.data):
+                self.stop("immediate")
             shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
 
