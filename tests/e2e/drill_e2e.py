@@ -182,3 +182,44 @@ def live_scenario(scenario, tmp):
         run("drill", "cleanup", "--db", db)
     compare(before, snapshot(), f"after the {scenario} drill")
     return result, db
+
+
+def crash_points(scenario, tmp):
+    """Runs SCENARIO live once with RASOAT_CRASH_LOG; returns [(N, WHAT)]."""
+    db = os.path.join(tmp, "log", "rasoat.db")
+    os.makedirs(os.path.dirname(db))
+    log = os.path.join(tmp, "crash.log")
+    env = dict(os.environ, RASOAT_CRASH_LOG=log)
+    try:
+        code, out, err = run("drill", "run", scenario, "--db", db, "--authorize", "--confirm-host", hostname(),
+                             "--format", "json", env=env, timeout=120)
+        ok(code == 0, f"the counting run of {scenario} went through: {err[-2000:]}")
+    finally:
+        run("drill", "cleanup", "--db", db)
+    with open(log) as f:
+        return [(int(l.split()[0]), l.split()[1]) for l in f if l.strip()]
+
+
+def crash_then_recover(scenario, tmp, at, recover_with, planted_check):
+    """Kills a live run of SCENARIO with SIGKILL at crash point AT, checks
+    that something was left planted (PLANTED_CHECK(), a message or None),
+    runs RECOVER_WITH (a drill command) and checks zero residue."""
+    db = os.path.join(tmp, "crash", "rasoat.db")
+    os.makedirs(os.path.dirname(db), exist_ok=True)
+    before = snapshot()
+    try:
+        env = dict(os.environ, RASOAT_CRASH_AT=str(at))
+        code, out, err = run("drill", "run", scenario, "--db", db, "--authorize", "--confirm-host", hostname(),
+                             env=env, timeout=120)
+        ok(code == -9, f"the run was killed with SIGKILL at crash point {at}: exit {code} {err[-1500:]}")
+        left = planted_check()
+        ok(left is None, f"the killed run had planted: {left}")
+        code, out, err = run("drill", *recover_with, "--db", db)
+        ok(code == 0, f"drill {' '.join(recover_with)} after the crash: {code} {err[-2000:]}")
+        code, out, err = run("drill", "status", "--db", db, "--format", "jsonl")
+        st = [json.loads(l) for l in out.splitlines() if l.strip()]
+        ok(len(st) == 1 and st[0]["phase"] == "recovered" and st[0]["planted_now"] is False,
+           f"status: the run is recovered and nothing is planted: {st}")
+    finally:
+        run("drill", "cleanup", "--db", db)
+    compare(before, snapshot(), f"after SIGKILL at crash point {at} and recovery")
