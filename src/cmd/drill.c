@@ -18,6 +18,7 @@
 #include "drill/report.h"
 #include "drill/run.h"
 #include "drill/scenario.h"
+#include "incident/incident.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -255,6 +256,30 @@ static bool authorized(const drill_args *a, const char *host)
 	return true;
 }
 
+/* Records the run as an incident marked exercise (incident.h); its id goes
+ * into the result and the record. A failure is a warning: the drill stands. */
+static void record_incident(rs_respond_session *s, rs_drill_run *r)
+{
+	if (!s->store) {
+		rs_warn("drill %s: no scan database open; the run is not recorded as an incident", r->run);
+		return;
+	}
+	char *title = rs_sprintf("Drill: %s (%s)", r->scenario->title_en, r->scenario->id);
+	rs_incident_params p = { .title = title, .category = "other", .severity = "low", .exercise = true,
+				 .how_detected = "rasoat drill", .drill = r->run };
+	char *id = NULL;
+	char err[1024] = "";
+	if (rs_incident_create(s->store, &p, &id, err, sizeof(err)) < 0) {
+		rs_warn("drill %s: cannot record the exercise incident: %s", r->run, err);
+	} else {
+		json_object_set_new(r->result, "incident", json_string(id));
+		if (rs_drill_record_write(s->state_dir, r->result, err, sizeof(err)) < 0)
+			rs_warn("%s", err);
+	}
+	free(id);
+	free(title);
+}
+
 static int cmd_run(drill_args *a)
 {
 	const char *fmt = a->format ? a->format : "text";
@@ -302,6 +327,7 @@ static int cmd_run(drill_args *a)
 	} else if (rs_drill_execute(&r, err, sizeof(err)) < 0) {
 		rs_error("%s", err);
 	} else {
+		record_incident(&s, &r);
 		if (!strcmp(fmt, "json"))
 			rs_json_print_line(stdout, r.result);
 		else

@@ -456,3 +456,41 @@ json_t *rs_drill_expand(const rs_drill_step *st, size_t index, const char *run, 
 	}
 	return c.out;
 }
+
+/* True when S can stand quoted in a unit file's command line. */
+static bool unit_safe(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == '"' || *s == '\\' || *s == '%' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+json_t *rs_drill_ttl_targets(const char *run, const char *exe, const char *db, int minutes)
+{
+	if (!unit_safe(exe) || !unit_safe(db))
+		return NULL;
+	rs_drill_step st = { .kind = "ttl" };
+	ctx c = { .st = &st, .index = 0, .run = run, .out = json_array() };
+	rs_drill_tag(run, c.tag, sizeof(c.tag));
+	char *unit = rs_sprintf("%s-cleanup", c.tag);
+	char *path = rs_sprintf("/etc/systemd/system/%s.service", unit);
+	json_t *t = file(&c, path, rs_sprintf("# rasoat drill %s: cleans the run up if rasoat could not\n[Unit]\n"
+					      "Description=rasoat drill %s cleanup\n\n[Service]\nType=oneshot\n"
+					      "ExecStart=\"%s\" drill cleanup %s --db \"%s\"\n", run, run, exe, run, db),
+			 "0644");
+	json_object_set_new(t, "step", json_integer(-1));
+	free(path);
+	path = rs_sprintf("/etc/systemd/system/%s.timer", unit);
+	t = file(&c, path, rs_sprintf("# rasoat drill %s\n[Unit]\nDescription=rasoat drill %s cleanup\n\n"
+				      "[Timer]\nOnActiveSec=%dmin\nAccuracySec=1min\n", run, run, minutes), "0644");
+	json_object_set_new(t, "step", json_integer(-1));
+	free(path);
+	t = target(&c, "systemd", NULL);
+	json_object_set_new(t, "step", json_integer(-1));
+	char *timer = rs_sprintf("%s.timer", unit);
+	json_object_set_new(t, "unit", json_string(timer));
+	free(timer);
+	free(unit);
+	return c.out;
+}

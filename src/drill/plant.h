@@ -21,6 +21,9 @@
  *               streams on a TCP connection to "connect" (127.0.0.1:PORT)
  *               when given, else /dev/null; "unlink": a path removed once
  *               the program runs (a process from a deleted file).
+ *   "systemd" — start the timer "unit" (systemctl daemon-reload, start)
+ *               when systemd runs the host; undo stops it. Nothing
+ *               without systemd (the unit files stay until cleanup).
  * Everything planted is inert: programs that are never run (cron's 31
  * February, units never enabled, `false &&` lines, keys nobody holds),
  * harmless binaries (true, sleep, bash reading a socket nobody writes to)
@@ -51,6 +54,12 @@ void rs_drill_tag(const char *run, char *tag, size_t size);
  * PORT the loopback listener's port. NULL with ERR on a bad parameter. */
 json_t *rs_drill_expand(const rs_drill_step *st, size_t index, const char *run, int port, char *err,
 			size_t errsize);
+
+/* The plants of the run's safety net (step -1): a systemd service and
+ * timer that run `EXE drill cleanup RUN --db DB` after MINUTES, and the
+ * start of the timer. Planted first, undone last. NULL when EXE or DB
+ * holds a byte a unit file cannot quote (", \\, %, control bytes). */
+json_t *rs_drill_ttl_targets(const char *run, const char *exe, const char *db, int minutes);
 
 /* The "drill-plant" action kind (plantkind.c), one of rs_action_kinds. */
 extern const rs_action_kind rs_kind_drill_plant;

@@ -63,6 +63,11 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 			json_array_append_new(describe, json_sprintf("then delete %s while it runs", str(target, "unlink")));
 		return 0;
 	}
+	if (!strcmp(op, "systemd")) {
+		json_array_append_new(describe, json_sprintf("start the systemd timer %s (when systemd runs this host)",
+							     str(target, "unit")));
+		return 0;
+	}
 	if (!path || path[0] != '/') {
 		snprintf(err, errsize, "drill-plant: a target without an absolute path");
 		return -1;
@@ -258,6 +263,8 @@ static int apply(rs_respond_ctx *ctx, const json_t *target, const json_t *before
 	const char *op = str(target, "op");
 	if (!strcmp(op, "process"))
 		return rs_drill_spawn(ctx->host, target, after, err, errsize);
+	if (!strcmp(op, "systemd"))
+		return rs_drill_systemctl(ctx->host, "start", str(target, "unit"), after, err, errsize);
 	if (make_dirs(ctx, before, err, errsize) < 0)
 		return -1;
 	if (!strcmp(op, "file"))
@@ -293,6 +300,8 @@ static int undo(rs_respond_ctx *ctx, const json_t *target, const json_t *before,
 		rs_drill_kill_tagged(ctx->host, str(target, "run"));
 		return 0;
 	}
+	if (!strcmp(op, "systemd"))
+		return rs_drill_systemctl(ctx->host, "stop", str(target, "unit"), NULL, err, errsize);
 	if (json_array_size(json_object_get(before, "images")) > 0)
 		return rs_remove_restore(ctx, before, err, errsize);
 	if (path && remove_entry(ctx, path, 0, err, errsize) < 0)

@@ -128,6 +128,42 @@ int rs_drill_dry_run(rs_drill_run *r, FILE *out, char *err, size_t errsize)
 	return 0;
 }
 
+/* The safety net: a systemd timer that cleans the run up after 30 minutes
+ * even if this rasoat is killed and never started again. */
+static int plant_ttl(rs_drill_run *r, char *err, size_t errsize)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		snprintf(err, errsize, "drill: cannot find rasoat's own path for the cleanup timer");
+		return -1;
+	}
+	exe[n] = '\0';
+	json_t *targets = rs_drill_ttl_targets(r->run, exe, r->config->db_path, 30);
+	if (!targets) {
+		rs_warn("drill %s: no cleanup timer: rasoat's path or the database path holds a quote, a "
+			"backslash, a %% or a control byte; `rasoat drill cleanup` and the next start still clean up",
+			r->run);
+		return 0;
+	}
+	size_t k;
+	json_t *t;
+	int rc = 0;
+	json_array_foreach(targets, k, t) {
+		rs_action_request req = { .kind = &rs_kind_drill_plant, .target = t, .reason = "drill cleanup timer" };
+		rs_action_result res = { 0 };
+		if (rs_driver_run(r->driver, &req, &res) < 0) {
+			snprintf(err, errsize, "drill: cannot install the cleanup timer: %s", res.error);
+			rc = -1;
+		}
+		rs_action_result_free(&res);
+		if (rc < 0)
+			break;
+	}
+	json_decref(targets);
+	return rc;
+}
+
 /* Plants step I; fills SO and PLANTS (the step's targets with pids). */
 static void plant_step(rs_drill_run *r, size_t i, json_t *so, json_t *plants)
 {
@@ -302,6 +338,12 @@ int rs_drill_execute(rs_drill_run *r, char *err, size_t errsize)
 	json_object_set_new(r->result, "title", json_pack("{s:s,s:s}", "en", r->scenario->title_en, "vi",
 							  r->scenario->title_vi));
 	save(r, "planting");
+	if (plant_ttl(r, err, errsize) < 0) {
+		char cerr[1024];
+		rs_drill_cleanup(r->driver, r->run, cerr, sizeof(cerr));
+		save(r, "done");
+		return -1;
+	}
 	json_t *plants = json_array();
 	for (size_t i = 0; i < r->scenario->n_steps; i++) {
 		const rs_drill_step *st = &r->scenario->steps[i];

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -194,4 +195,42 @@ int rs_drill_kill_tagged(const rs_host *host, const char *run)
 int rs_drill_count_tagged(const rs_host *host, const char *run)
 {
 	return walk(host, run, false);
+}
+
+static int systemctl(const char *a, const char *b)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+		}
+		char *const envp[] = { "PATH=/usr/bin:/bin:/usr/sbin:/sbin", NULL };
+		execve("/usr/bin/systemctl", (char *const[]){ "systemctl", (char *)a, (char *)b, NULL }, envp);
+		_exit(127);
+	}
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+int rs_drill_systemctl(const rs_host *host, const char *verb, const char *unit, json_t *after, char *err,
+		       size_t errsize)
+{
+	struct stat st;
+	bool running = host->live && stat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode) &&
+		       access("/usr/bin/systemctl", X_OK) == 0;
+	if (after)
+		json_object_set_new(after, "systemd", json_boolean(running));
+	if (!running || !unit)
+		return 0;
+	if (systemctl("daemon-reload", NULL) < 0 || systemctl(verb, unit) < 0) {
+		if (!strcmp(verb, "stop"))
+			return 0; /* a timer that is gone is stopped */
+		snprintf(err, errsize, "drill: systemctl %s %s failed; see journalctl -xe", verb, unit);
+		return -1;
+	}
+	return 0;
 }

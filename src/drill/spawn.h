@@ -14,4 +14,11 @@
  * AFTER. Returns 0, or -1 with ERR. */
 int rs_drill_spawn(const rs_host *host, const json_t *target, json_t *after, char *err, size_t errsize);
 
+/* Runs `systemctl daemon-reload` then `systemctl VERB UNIT` (no shell)
+ * when systemd runs the live HOST (/run/systemd/system exists); sets
+ * "systemd": true or false in AFTER (may be NULL). Returns 0, or -1 with
+ * ERR when systemctl fails. */
+int rs_drill_systemctl(const rs_host *host, const char *verb, const char *unit, json_t *after, char *err,
+		       size_t errsize);
+
 #endif

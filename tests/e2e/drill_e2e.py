@@ -178,6 +178,15 @@ def live_scenario(scenario, tmp):
               f"{len(ids)} journaled plants, each undone")
         ok(all([l for l in mine if l["id"] == i][0]["state"] == "planned" for i in ids),
               "each plant was journaled (planned) before it was made")
+        ok(any(l["target"].get("path", "").endswith("-cleanup.timer") for l in mine) and
+           any(l["target"]["op"] == "systemd" for l in mine),
+           "the run installed its cleanup timer (and undid it: no unit is left, compared below)")
+        # the run is an incident marked exercise
+        ok(result.get("incident", "").startswith("INC-"), f"recorded as an incident: {result.get('incident')}")
+        code, out, err = run("incident", "show", result["incident"], "--db", db, "--format", "json")
+        inc = json.loads(out)
+        ok(code == 0 and inc["exercise"] is True and inc["drill"] == result["run"],
+           f"the incident is an exercise linked to the run: {out[:500]}")
     finally:
         run("drill", "cleanup", "--db", db)
     compare(before, snapshot(), f"after the {scenario} drill")
