@@ -3,8 +3,9 @@
  * (and `atomic`, handed to drill_atomic.c). A live run needs an
  * authorisation: --authorize plus this host's name typed back on stdin (or
  * --confirm-host NAME), or a rule of /etc/rasoat/drill.allow; without one
- * the run is a dry run that prints every change and makes none. Every drill
- * command first cleans up runs a crash or a kill left planted.
+ * the run is a dry run that prints every change and makes none. Opening the
+ * respond session (run, status, cleanup) first cleans up runs a crash or a
+ * kill left planted (rs_drill_recover).
  */
 #include "cmd/cmd.h"
 #include "cmd/drill_cmds.h"
@@ -309,7 +310,6 @@ static int cmd_run(drill_args *a)
 		rs_drill_scenarios_free(list, n);
 		return 2;
 	}
-	rs_drill_recover(&s.driver, s.state_dir);
 	rs_drill_run r = { .driver = &s.driver, .config = &s.config, .scenario = sc, .state_dir = s.state_dir,
 			   .hostname = host, .listener = -1 };
 	rs_drill_new_run_id(r.run);
@@ -352,7 +352,6 @@ static int cmd_status(drill_args *a)
 	rs_respond_session s;
 	if (rs_respond_session_open(&s, &a->setup) < 0)
 		return 2;
-	rs_drill_recover(&s.driver, s.state_dir);
 	json_t *records = rs_drill_record_list(s.state_dir);
 	json_t *open = rs_drill_open_runs(&s.driver);
 	size_t i;

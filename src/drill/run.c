@@ -338,7 +338,7 @@ int rs_drill_execute(rs_drill_run *r, char *err, size_t errsize)
 	json_object_set_new(r->result, "title", json_pack("{s:s,s:s}", "en", r->scenario->title_en, "vi",
 							  r->scenario->title_vi));
 	save(r, "planting");
-	if (plant_ttl(r, err, errsize) < 0) {
+	if (r->driver->ctx->host->live && plant_ttl(r, err, errsize) < 0) {
 		char cerr[1024];
 		rs_drill_cleanup(r->driver, r->run, cerr, sizeof(cerr));
 		save(r, "done");
@@ -463,9 +463,24 @@ json_t *rs_drill_open_runs(rs_driver *d)
 int rs_drill_recover(rs_driver *d, const char *state_dir)
 {
 	json_t *runs = rs_drill_open_runs(d);
-	int cleaned = 0;
+	/* and the runs whose record is unfinished with nothing planted (killed before a plant) */
+	json_t *records = rs_drill_record_list(state_dir);
 	size_t i;
 	json_t *run;
+	json_array_foreach(records, i, run) {
+		const char *phase = json_string_value(json_object_get(run, "phase"));
+		const char *id = json_string_value(json_object_get(run, "run"));
+		if (!phase || !id || !strcmp(phase, "done") || !strcmp(phase, "recovered"))
+			continue;
+		bool listed = false;
+		size_t k;
+		json_t *o;
+		json_array_foreach(runs, k, o) listed = listed || !strcmp(json_string_value(o), id);
+		if (!listed)
+			json_array_append_new(runs, json_string(id));
+	}
+	json_decref(records);
+	int cleaned = 0;
 	json_array_foreach(runs, i, run) {
 		const char *id = json_string_value(run);
 		char err[1024];

@@ -54,8 +54,9 @@ int rs_drill_cleanup(rs_driver *d, const char *run, char *err, size_t errsize);
 json_t *rs_drill_open_runs(rs_driver *d);
 
 /* Cleans up every run whose record is unfinished and whose process is gone
- * (a crash, a SIGKILL, a reboot): called at the start of every drill
- * command. Returns the number of runs cleaned. */
+ * (a crash, a SIGKILL, a reboot): called by the crash recovery at the
+ * start of every respond, quarantine and drill command that opens the
+ * journal (cmd/respond_session.c). Returns the number of runs cleaned. */
 int rs_drill_recover(rs_driver *d, const char *state_dir);
 
 #endif

@@ -4,6 +4,7 @@ live run of one scenario with the checks the issue asks for (coverage 100 %,
 every step's time-to-detect, zero residue)."""
 import json
 import os
+import re
 import socket
 import stat
 
@@ -27,6 +28,7 @@ FILES = ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/rc.local", "/etc/ld.s
 # Directories other tests write in at the same time: only the drill's
 # entries (names holding "rasoat-drill") are compared.
 SHARED = ["/tmp", "/var/tmp", "/opt", "/dev/shm", "/etc"]
+DRILL_NAME = re.compile(r"^\.?rasoat-drill-[0-9a-f]{16}")
 
 
 def _entry(path):
@@ -108,7 +110,7 @@ def snapshot(root="/"):
         snap["files"][f] = _entry(r(f))
     for d in SHARED:
         try:
-            snap["shared"][d] = sorted(n for n in os.listdir(r(d)) if "rasoat-drill" in n)
+            snap["shared"][d] = sorted(n for n in os.listdir(r(d)) if DRILL_NAME.match(n))
         except FileNotFoundError:
             snap["shared"][d] = []
     if root == "/":
@@ -157,7 +159,7 @@ def live_scenario(scenario, tmp):
     result = None
     try:
         code, out, err = run("drill", "run", scenario, "--db", db, "--authorize", "--confirm-host", hostname(),
-                             "--format", "json", timeout=120)
+                             "--format", "json", timeout=300)
         ok(code == 0, f"drill run {scenario} exited {code}\n{out[-3000:]}\n{err[-3000:]}")
         result = json.loads(out.splitlines()[-1])
         ok(result["type"] == "drill" and result["exercise"] is True and result["run"].startswith("d-"),
@@ -201,7 +203,7 @@ def crash_points(scenario, tmp):
     env = dict(os.environ, RASOAT_CRASH_LOG=log)
     try:
         code, out, err = run("drill", "run", scenario, "--db", db, "--authorize", "--confirm-host", hostname(),
-                             "--format", "json", env=env, timeout=120)
+                             "--format", "json", env=env, timeout=300)
         ok(code == 0, f"the counting run of {scenario} went through: {err[-2000:]}")
     finally:
         run("drill", "cleanup", "--db", db)
@@ -219,7 +221,7 @@ def crash_then_recover(scenario, tmp, at, recover_with, planted_check):
     try:
         env = dict(os.environ, RASOAT_CRASH_AT=str(at))
         code, out, err = run("drill", "run", scenario, "--db", db, "--authorize", "--confirm-host", hostname(),
-                             env=env, timeout=120)
+                             env=env, timeout=300)
         ok(code == -9, f"the run was killed with SIGKILL at crash point {at}: exit {code} {err[-1500:]}")
         left = planted_check()
         ok(left is None, f"the killed run had planted: {left}")
