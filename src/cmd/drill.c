@@ -368,13 +368,17 @@ static int cmd_status(drill_args *a)
 					 planted);
 		if (!strcmp(fmt, "jsonl"))
 			rs_json_print_line(stdout, line);
-		else
+		else {
+			char residue[32] = "-";
+			if (json_is_integer(json_object_get(r, "residue")))
+				snprintf(residue, sizeof(residue), "%lld",
+					 (long long)json_integer_value(json_object_get(r, "residue")));
 			printf("%s %-20s %-10s %s coverage %.0f %% residue %s%s\n", json_string_value(json_object_get(r, "run")),
 			       json_string_value(json_object_get(r, "scenario")), json_string_value(json_object_get(r, "phase")),
 			       json_string_value(json_object_get(r, "started")),
-			       100.0 * json_number_value(json_object_get(r, "coverage")),
-			       json_is_integer(json_object_get(r, "residue")) ? "0" : "-",
+			       100.0 * json_number_value(json_object_get(r, "coverage")), residue,
 			       planted ? "  (artefacts planted now)" : "");
+		}
 		json_decref(line);
 	}
 	json_decref(open);

@@ -85,7 +85,7 @@ def _tagged_processes():
 
 
 def _listeners():
-    """Listening TCP sockets (local address) and the inodes behind them."""
+    """Listening TCP sockets: (table, local address, socket inode)."""
     out = set()
     for name in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -93,10 +93,32 @@ def _listeners():
                 for line in f.readlines()[1:]:
                     p = line.split()
                     if p[3] == "0A":
-                        out.add((name, p[1]))
+                        out.add((name, p[1], p[9]))
         except OSError:
             pass
     return out
+
+
+def _socket_owners(inodes):
+    """{inode: [(pid, cmdline, tagged)]} for the socket INODES."""
+    want = {f"socket:[{i}]" for i in inodes}
+    owners = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in fds]
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                tagged = b"RASOAT_DRILL=" in f.read()
+        except OSError:
+            continue
+        for link in links:
+            if link in want:
+                owners.setdefault(link[8:-1], []).append((pid, cmd, tagged))
+    return owners
 
 
 def snapshot(root="/"):
@@ -135,16 +157,14 @@ def compare(before, after, what):
     if "processes" in after:
         if after["processes"]:
             diffs.append(f"drill processes still run: {after['processes']}")
+        # a listener another test opened meanwhile is not the drill's; the drill's
+        # (rasoat's loopback listener, or one a planted process opened) must be gone
         new = after["listeners"] - before["listeners"]
-        # a listener opened by another test at the same time is not ours; ours is gone with rasoat
-        mine = [l for l in new if _owned_by_drill(l)]
+        owners = _socket_owners({l[2] for l in new})
+        mine = [(l, o) for l in new for o in owners.get(l[2], []) if o[2] or " drill " in f" {o[1]} "]
         if mine:
-            diffs.append(f"new listeners of the drill: {mine}")
+            diffs.append(f"listeners of the drill are left: {mine}")
     ok(not diffs, f"{what}: the host is as before\n" + "\n".join(diffs[:20]))
-
-
-def _owned_by_drill(listener):
-    return False  # the drill's processes (the only owners it could leave) are checked above
 
 
 def hostname():
