@@ -35,6 +35,9 @@ def main():
             code, out, err = run("drill", "run", "ssh-backdoor", "--db", db, "--authorize", "--confirm-host",
                                  "not-" + drill_e2e.hostname())
             ok(code == 2 and "not this host's name" in err, f"a wrong host name is refused: {code} {err}")
+            code, out, err = run("drill", "run", "ssh-backdoor", "--db", db, "--authorize")
+            ok(code == 2 and "Type the host name" in err and "not this host's name" in err,
+               f"--authorize without the host name typed back on stdin is refused: {code} {err}")
             allow = os.path.join(tmp, "drill.allow")
             with open(allow, "w") as f:
                 f.write("some-other-host 2000-01-01T00:00:00Z 2100-01-01T00:00:00Z\n")
