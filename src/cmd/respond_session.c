@@ -3,6 +3,7 @@
  * respond_session.h).
  */
 #include "cmd/respond_session.h"
+#include "drill/run.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -150,6 +151,8 @@ int rs_respond_session_open(rs_respond_session *s, const rs_respond_setup *setup
 	 * command itself goes on (the error was printed) */
 	if (setup->recover) {
 		rs_driver_recover(&s->driver);
+		/* drills a crash or a kill left planted (their record's rasoat is gone) */
+		rs_drill_recover(&s->driver, s->state_dir);
 		if (rs_driver_sync_store(&s->driver) < 0)
 			rs_warn("%s: the actions table may lack some journaled actions; the journal %s "
 				"has them all", s->config.db_path, rs_journal_path(s->journal));
