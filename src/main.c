@@ -30,6 +30,7 @@ static const command commands[] = {
 	{ "diff", rs_cmd_diff, "new and gone findings between two stored scans" },
 	{ "respond", rs_cmd_respond, "contain and remove: plan, apply, ACTION TARGET, list, undo" },
 	{ "quarantine", rs_cmd_quarantine, "the quarantine store: list | restore ID" },
+	{ "drill", rs_cmd_drill, "drills: plant inert attacker artefacts, score detection, clean up" },
 	{ "server", rs_cmd_server, "fleet server: API for agents and operators; token and apikey management" },
 	{ "agent", rs_cmd_agent, "fleet agent: enrol with a server, then `agent run` scans and uploads" },
 };

@@ -3,6 +3,7 @@
  * here is the order `respond plan` asks them for proposals.
  */
 #include "respond/kinds.h"
+#include "drill/plant.h"
 
 #include <string.h>
 
@@ -14,6 +15,7 @@ const rs_action_kind *const rs_action_kinds[] = {
 	&rs_kind_lock_user,
 	&rs_kind_block,
 	&rs_kind_isolate,
+	&rs_kind_drill_plant, /* drills (src/drill/plantkind.c): journaled plants, undone by drill cleanup */
 	NULL,
 };
 

@@ -37,6 +37,10 @@ const char *rs_remove_how(const char *rule, const char *path);
 /* Takes the image of PATH into BEFORE (and its parent's times), unless
  * ctx->dry_run. Returns 0, or -1 with ERR. */
 int rs_remove_image(rs_respond_ctx *ctx, const char *path, json_t *before, char *err, size_t errsize);
+/* Records only the times of PATH's parent directory in BEFORE ("parents"),
+ * for a change that creates PATH (a drill's plant); rs_remove_restore sets
+ * them back. Nothing with ctx->dry_run. */
+void rs_remove_note_parent(rs_respond_ctx *ctx, const char *path, json_t *before);
 /* True when image INDEX of BEFORE is still what is on the host. */
 bool rs_remove_unchanged(rs_respond_ctx *ctx, const json_t *before, size_t index, char *err, size_t errsize);
 /* Restores every image of BEFORE, newest first, then the parents' times. */

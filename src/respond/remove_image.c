@@ -57,6 +57,12 @@ static void add_parent(rs_respond_ctx *ctx, const char *path, json_t *before)
 	free(dir);
 }
 
+void rs_remove_note_parent(rs_respond_ctx *ctx, const char *path, json_t *before)
+{
+	if (!ctx->dry_run)
+		add_parent(ctx, path, before);
+}
+
 int rs_remove_image(rs_respond_ctx *ctx, const char *path, json_t *before, char *err, size_t errsize)
 {
 	if (ctx->dry_run)
