@@ -139,7 +139,7 @@ int rs_drill_spawn(const rs_host *host, const json_t *target, json_t *after, cha
 /* True when pid DIR's environment holds WANT (a NUL-terminated "K=V", or a "K=" prefix with PREFIX). */
 static bool tagged(const rs_host *host, const char *pid, const char *want, bool prefix)
 {
-	char rel[64];
+	char rel[300];
 	snprintf(rel, sizeof(rel), "%s/environ", pid);
 	char *buf = NULL;
 	size_t len = 0;
