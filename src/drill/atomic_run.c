@@ -99,6 +99,26 @@ static bool in_baseline(const json_t *baseline, const char *identity)
 	return false;
 }
 
+/* Whether finding F points at what the sandbox changed: a path it wrote,
+ * or a process (the sandbox's are the atomic's). The lower layer is the
+ * live host, so what others change on it meanwhile shows through, and
+ * must not count. A finding that names neither is kept. */
+static bool points_at_change(const json_t *f, const json_t *changed)
+{
+	const json_t *ev = json_object_get(f, "evidence");
+	if (json_object_get(ev, "pid"))
+		return true;
+	const char *path = json_string_value(json_object_get(ev, "path"));
+	if (!path)
+		return true;
+	size_t i;
+	json_t *v;
+	json_array_foreach(changed, i, v)
+		if (!strcmp(json_string_value(v), path))
+			return true;
+	return false;
+}
+
 static json_t *identities(const json_t *findings)
 {
 	json_t *ids = json_array();
@@ -135,7 +155,9 @@ static int in_sandbox(rs_sandbox *sb, void *vctx, int out_fd)
 				   .n_rule_dirs = job->n_rule_dirs };
 	json_t *baseline = job->baseline ? json_incref(job->baseline) : NULL;
 	if (!baseline) {
+		long long t0 = rs_monotonic_ms();
 		json_t *base = rs_atomic_scan(sb, &so, NULL);
+		json_object_set_new(r, "baseline_ms", json_integer(rs_monotonic_ms() - t0));
 		baseline = identities(base);
 		json_decref(base);
 		json_object_set(r, "baseline", baseline);
@@ -163,7 +185,9 @@ static int in_sandbox(rs_sandbox *sb, void *vctx, int out_fd)
 		char err[512];
 		json_t *found = NULL;
 		if (rs_sandbox_changes(sb, &changed, &deleted, err, sizeof(err)) == 0) {
+			long long t0 = rs_monotonic_ms();
 			found = rs_atomic_scan(sb, &so, &changed);
+			json_object_set_new(r, "scan_ms", json_integer(rs_monotonic_ms() - t0));
 			json_object_set_new(r, "changed", strings(&changed));
 			json_object_set_new(r, "deleted", strings(&deleted));
 			rs_sandbox_strings_free(&changed);
@@ -172,7 +196,7 @@ static int in_sandbox(rs_sandbox *sb, void *vctx, int out_fd)
 			json_object_set_new(r, "scan_error", json_string(err));
 			found = json_array();
 		}
-		json_t *fresh = json_array();
+		json_t *fresh = json_array(), *paths = json_object_get(r, "changed");
 		size_t i;
 		json_t *v;
 		json_array_foreach(found, i, v) {
@@ -180,11 +204,13 @@ static int in_sandbox(rs_sandbox *sb, void *vctx, int out_fd)
 			if (!f)
 				continue;
 			char *id = rs_finding_identity(f);
-			if (!in_baseline(baseline, id))
+			if (!in_baseline(baseline, id) && points_at_change(v, paths))
 				json_array_append(fresh, v);
 			free(id);
 			rs_finding_free(f);
 		}
+		if (getenv("RASOAT_DRILL_DEBUG")) /* every finding of the scan, for a look at what was dropped */
+			json_object_set(r, "all_findings", found);
 		json_decref(found);
 		json_object_set_new(r, "processes", procs);
 		json_object_set_new(r, "detected", json_boolean(json_array_size(fresh) > 0));

@@ -5,6 +5,13 @@
  * running), hunt over the changed files, and the package digests of the
  * changed package files (integrity). The walks are narrowed to what the
  * sandbox changed; the baseline (the untouched sandbox) walks nothing.
+ *
+ * The rootkit module's checks run one by one here rather than as the
+ * module: its hidden-pid and hidden-port sweeps (every port bound twice)
+ * and its kernel checks look at what the sandbox cannot change (its
+ * capabilities to load modules are dropped) and would cost seconds per
+ * atomic; preload, deleted executables, known rootkit files and the
+ * process checks are what an atomic can trip.
  */
 #include "drill/atomic_scan.h"
 #include "collect/pkgfiles.h"
@@ -13,6 +20,7 @@
 #include "engine/scan.h"
 #include "hunt/module.h"
 #include "integrity/integrity.h"
+#include "rootkit/checks.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +84,26 @@ static void load_config(const rs_atomic_scan_opts *o, rs_config *c)
 	c->threads = 2;
 }
 
+static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts *facts, rs_sinks *sinks)
+{
+	rs_scan scan;
+	memset(&scan, 0, sizeof(scan));
+	scan.host = h;
+	scan.facts = facts;
+	scan.config = c;
+	scan.sinks = sinks;
+	scan.scan_id = "";
+	pthread_mutex_init(&scan.lock, NULL);
+	rs_module_stats stats;
+	memset(&stats, 0, sizeof(stats));
+	rs_rootkit_preload(&scan, &stats);
+	rs_rootkit_deleted_exe(&scan, &stats);
+	rs_rootkit_known(&scan, &stats);
+	rs_rootkit_processes(&scan, &stats);
+	json_decref(stats.extra);
+	pthread_mutex_destroy(&scan.lock);
+}
+
 /* Package files among PATHS whose digest no longer matches. */
 static void changed_package_files(const rs_host *h, const rs_vec *paths, json_t *out)
 {
@@ -122,9 +150,8 @@ json_t *rs_atomic_scan(const rs_sandbox *sb, const rs_atomic_scan_opts *o, const
 		return found;
 	rs_config c;
 	load_config(o, &c);
-	char *only_base[] = { "rootkit", "persist" };
-	char *only_after[] = { "rootkit", "persist", "hunt" };
-	rs_scan_options opts = { .only = changed ? only_after : only_base, .n_only = changed ? 3 : 2 };
+	char *only[] = { "persist", "hunt" };
+	rs_scan_options opts = { .only = only, .n_only = changed ? 2 : 1 };
 	char **hunt_paths = NULL;
 	size_t n_hunt = 0;
 	if (changed) {
@@ -141,7 +168,7 @@ json_t *rs_atomic_scan(const rs_sandbox *sb, const rs_atomic_scan_opts *o, const
 				hunt_paths[n_hunt++] = (char *)p;
 		}
 		if (!n_hunt)
-			opts.n_only = 2;
+			opts.n_only = 1;
 		rs_hunt_set_paths(hunt_paths, n_hunt);
 		c.trust_packages = 0;
 	} else {
@@ -152,8 +179,13 @@ json_t *rs_atomic_scan(const rs_sandbox *sb, const rs_atomic_scan_opts *o, const
 	rs_sinks_add(&sinks, collect_sink(found));
 	rs_summary sum;
 	rs_summary_init(&sum);
-	rs_scan_run(&h, &c, &opts, NULL, &sinks, &sum);
+	rs_facts facts;
+	rs_facts_init(&facts);
+	rs_facts_collect(&h, &facts);
+	rs_scan_run(&h, &c, &opts, &facts, &sinks, &sum);
 	rs_summary_free(&sum);
+	rootkit_checks(&h, &c, &facts, &sinks);
+	rs_facts_free(&facts);
 	rs_sinks_free(&sinks);
 	if (changed) {
 		rs_hunt_set_paths(NULL, 0);

@@ -123,6 +123,42 @@ static void loopback_up(void)
 	close(s);
 }
 
+/* Kernels since 6.14 give each PID namespace its own pid_max, 4194304 in
+ * a new one: the rootkit module's hidden-pid sweep would probe them all.
+ * Set to the host's value, but only where it is the namespace's own (the
+ * sandbox reads another value than the host did): elsewhere it is global. */
+static void pid_max_like_host(const rs_sandbox *sb)
+{
+	if (sb->host_pid_max <= 0)
+		return;
+	char *p = in_merged(sb, "/proc/sys/kernel/pid_max");
+	int fd = open(p, O_RDWR | O_CLOEXEC);
+	free(p);
+	if (fd < 0)
+		return;
+	char buf[32] = "";
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	long v;
+	buf[n > 0 ? n : 0] = '\0';
+	if (rs_parse_long(rs_trim(buf), &v) && v != sb->host_pid_max) {
+		int len = snprintf(buf, sizeof(buf), "%ld\n", sb->host_pid_max);
+		if (pwrite(fd, buf, (size_t)len, 0) < 0)
+			v = 0;
+	}
+	close(fd);
+}
+
+static long read_pid_max(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+	long v = 0;
+	if (f && fscanf(f, "%ld", &v) != 1)
+		v = 0;
+	if (f)
+		fclose(f);
+	return v;
+}
+
 /* In the sandbox's pid 1, in its new namespaces. */
 static int setup(rs_sandbox *sb, char *err, size_t errsize)
 {
@@ -142,8 +178,10 @@ static int setup(rs_sandbox *sb, char *err, size_t errsize)
 	char *proc = in_merged(sb, "/proc"), *tmp = in_merged(sb, "/tmp");
 	if (!rc)
 		rc = do_mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err, errsize);
-	if (!rc)
+	if (!rc) {
+		pid_max_like_host(sb);
 		rc = proc_readonly(sb, err, errsize);
+	}
 	if (!rc)
 		rc = make_dev(sb, err, errsize);
 	if (!rc)
@@ -243,7 +281,7 @@ int rs_sandbox_run(const char *tmpdir, bool keep, int timeout_s, rs_sandbox_fn f
 	if (strpbrk(tmpdir, ",:\\\n"))
 		return fail(err, errsize, "sandbox: %s: a temp directory whose name has , : or \\ cannot hold an "
 			    "overlay's layers; set TMPDIR to another directory", tmpdir);
-	rs_sandbox sb = { .keep = keep };
+	rs_sandbox sb = { .keep = keep, .host_pid_max = read_pid_max() };
 	sb.dir = rs_sprintf("%s/rasoat-sandbox-XXXXXX", tmpdir);
 	if (!mkdtemp(sb.dir)) {
 		int e = errno;

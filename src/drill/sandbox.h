@@ -29,6 +29,7 @@ typedef struct rs_sandbox {
 	char *upper;    /* dir/upper: what the sandbox changed */
 	char *merged;   /* dir/merged: the sandbox's root as the sandbox's pid 1 sees it */
 	bool keep;      /* upper and work on disk in dir, left for the user */
+	long host_pid_max; /* the host's, read before the namespaces were made */
 } rs_sandbox;
 
 typedef int (*rs_sandbox_fn)(rs_sandbox *sb, void *ctx, int out_fd);
