@@ -31,8 +31,13 @@ static char *subst(const rs_atomic_job *job, const char *text)
 
 static void skip(json_t *r, const char *why)
 {
+	char *one = rs_strdup(why);
+	for (char *p = one; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
 	json_object_set_new(r, "status", json_string("skipped"));
-	json_object_set_new(r, "reason", json_string(why));
+	json_object_set_new(r, "reason", json_string(rs_trim(one)));
+	free(one);
 }
 
 /* The end of the command's output, as printable ASCII (it is the attacker's text). */
@@ -100,14 +105,15 @@ static bool in_baseline(const json_t *baseline, const char *identity)
 }
 
 /* Whether finding F points at what the sandbox changed: a path it wrote,
- * or a process (the sandbox's are the atomic's). The lower layer is the
+ * or a process (the sandbox's are the atomic's, but for pid 1). The lower layer is the
  * live host, so what others change on it meanwhile shows through, and
  * must not count. A finding that names neither is kept. */
 static bool points_at_change(const json_t *f, const json_t *changed)
 {
 	const json_t *ev = json_object_get(f, "evidence");
-	if (json_object_get(ev, "pid"))
-		return true;
+	json_t *pid = json_object_get(ev, "pid");
+	if (pid) /* pid 1 is rasoat itself, the sandbox's first process */
+		return json_integer_value(pid) != 1;
 	const char *path = json_string_value(json_object_get(ev, "path"));
 	if (!path)
 		return true;
@@ -119,19 +125,24 @@ static bool points_at_change(const json_t *f, const json_t *changed)
 	return false;
 }
 
+/* A finding as compared with the baseline: its whole JSON, keys sorted (a
+ * file already flagged on the host whose content the atomic changed gives
+ * the same rule and path but other evidence). */
+static char *canonical(const json_t *f)
+{
+	char *s = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
+	return s ? s : rs_strdup("");
+}
+
 static json_t *identities(const json_t *findings)
 {
 	json_t *ids = json_array();
 	size_t i;
 	json_t *v;
 	json_array_foreach(findings, i, v) {
-		rs_finding *f = rs_finding_from_json(v);
-		if (!f)
-			continue;
-		char *id = rs_finding_identity(f);
+		char *id = canonical(v);
 		json_array_append_new(ids, json_string(id));
 		free(id);
-		rs_finding_free(f);
 	}
 	return ids;
 }
@@ -200,14 +211,10 @@ static int in_sandbox(rs_sandbox *sb, void *vctx, int out_fd)
 		size_t i;
 		json_t *v;
 		json_array_foreach(found, i, v) {
-			rs_finding *f = rs_finding_from_json(v);
-			if (!f)
-				continue;
-			char *id = rs_finding_identity(f);
+			char *id = canonical(v);
 			if (!in_baseline(baseline, id) && points_at_change(v, paths))
 				json_array_append(fresh, v);
 			free(id);
-			rs_finding_free(f);
 		}
 		if (getenv("RASOAT_DRILL_DEBUG")) /* every finding of the scan, for a look at what was dropped */
 			json_object_set(r, "all_findings", found);
