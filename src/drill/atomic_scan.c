@@ -104,9 +104,25 @@ static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts 
 	pthread_mutex_destroy(&scan.lock);
 }
 
-/* Package files among PATHS whose digest no longer matches. */
+/* Whether PATH is a regular file both in the sandbox and on the host (the
+ * lower layer, this process's own root): a file the sandbox modified
+ * rather than made. Only those can be package files that changed. */
+static bool modified_file(const rs_host *h, const char *path)
+{
+	struct stat in, out;
+	return rs_host_lstat(h, path, &in) == 0 && S_ISREG(in.st_mode) && lstat(path, &out) == 0 &&
+	       S_ISREG(out.st_mode) && !rs_starts_with(path, "/tmp/") && !rs_starts_with(path, "/dev/");
+}
+
+/* Package files among PATHS whose digest no longer matches. The package
+ * database is read only when the sandbox modified a file that was there. */
 static void changed_package_files(const rs_host *h, const rs_vec *paths, json_t *out)
 {
+	bool any = false;
+	for (size_t i = 0; !any && i < paths->len; i++)
+		any = modified_file(h, *(char **)rs_vec_at(paths, i));
+	if (!any)
+		return;
 	rs_pkgfiles *pf = NULL;
 	if (rs_pkgfiles_load(h, &pf) < 0 || !pf) {
 		rs_pkgfiles_free(pf);
