@@ -85,7 +85,7 @@ static void child(const rs_sandbox *sb, const char *shell, const char *command, 
 	}
 	if (chdir("/root") < 0 && chdir("/") < 0)
 		_exit(126);
-	char *const env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
+	char *const env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/dev/.rasoat/bin", "HOME=/root",
 			      "USER=root", "LOGNAME=root", "SHELL=/bin/bash", "TERM=dumb", "LANG=C.UTF-8",
 			      "RASOAT_SANDBOX=1" /* the mark tests look for on the host */, NULL };
 	const char *path = strcmp(shell, "bash") == 0 ? "/bin/bash" : "/bin/sh";
