@@ -36,13 +36,16 @@ MUST_DETECT = {
 
 # What the atomics touch on a host. Names another e2e test plants on the
 # live host meanwhile (the drill scenarios' "rasoat-drill-" tag) are left out.
-WATCHED = [
-    "/etc/crontab", "/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly",
-    "/etc/cron.monthly", "/etc/systemd/system", "/etc/profile", "/etc/profile.d", "/etc/bash.bashrc",
-    "/etc/ld.so.preload", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers",
-    "/etc/sudoers.d", "/etc/init.d", "/etc/rc.local", "/root", "/home", "/var/spool/cron",
-    "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib", "/lib/systemd/system", "/var/tmp",
-]
+WATCHED = {  # path: how deep below it to look
+    "/etc/crontab": 0, "/etc/cron.d": 1, "/etc/cron.hourly": 1, "/etc/cron.daily": 1, "/etc/cron.weekly": 1,
+    "/etc/cron.monthly": 1, "/etc/systemd/system": 2, "/etc/profile": 0, "/etc/profile.d": 1,
+    "/etc/bash.bashrc": 0, "/etc/ld.so.preload": 0, "/etc/passwd": 0, "/etc/shadow": 0, "/etc/group": 0,
+    "/etc/gshadow": 0, "/etc/sudoers": 0, "/etc/sudoers.d": 1, "/etc/init.d": 1, "/etc/rc.local": 0,
+    "/root": 1, "/root/.ssh": 1, "/home": 3, "/var/spool/cron": 3, "/usr/local/bin": 1, "/usr/local/sbin": 1,
+    "/usr/local/etc": 2, "/lib/systemd/system": 1,
+}
+# Where a path the sandbox made must not appear on the host (besides WATCHED).
+PARENTS = list(WATCHED) + ["/var/tmp", "/usr/local", "/etc"]
 
 
 def corpus():
@@ -88,8 +91,8 @@ def state(path):
         return None
     except OSError as e:
         return f"error {e.errno}"
-    s = (stat.S_IFMT(st.st_mode), st.st_mode, st.st_uid, st.st_gid)
-    if stat.S_ISREG(st.st_mode) and st.st_size < (64 << 20):
+    s = (stat.S_IFMT(st.st_mode), st.st_mode, st.st_uid, st.st_gid, st.st_size)
+    if stat.S_ISREG(st.st_mode) and st.st_size < (4 << 20):
         try:
             with open(path, "rb") as f:
                 return s + (hashlib.sha256(f.read()).hexdigest(),)
@@ -102,17 +105,23 @@ def state(path):
 
 def snapshot():
     snap = {}
-    for top in WATCHED:
+
+    def walk(d, depth):
+        if depth <= 0 or not os.path.isdir(d) or os.path.islink(d):
+            return
+        try:
+            names = os.listdir(d)
+        except OSError:
+            return
+        for n in names:
+            p = os.path.join(d, n)
+            if not ignored(p):
+                snap[p] = state(p)
+                walk(p, depth - 1)
+
+    for top, depth in WATCHED.items():
         snap[top] = state(top)
-        if not os.path.isdir(top) or os.path.islink(top):
-            continue
-        for dirpath, dirnames, filenames in os.walk(top):
-            if dirpath.count("/") - top.count("/") >= 3:
-                dirnames[:] = []
-            for n in dirnames + filenames:
-                p = os.path.join(dirpath, n)
-                if not ignored(p):
-                    snap[p] = state(p)
+        walk(top, depth)
     return snap
 
 
@@ -210,7 +219,7 @@ def main():
             if p in before or ignored(p):
                 check(state(p) == before[p] if p in before else True, f"{p} changed on the host")
             else:
-                parent_watched = any(p.startswith(w + "/") for w in WATCHED)
+                parent_watched = any(p.startswith(w + "/") for w in PARENTS)
                 if parent_watched:
                     check(state(p) is None, f"{p} (made in the sandbox) exists on the host")
     passed += 1
