@@ -334,7 +334,7 @@ int rs_cmd_drill_atomic(int argc, char **argv)
 		json_dumpf(doc, stdout, JSON_INDENT(1));
 		fputc('\n', stdout);
 		json_decref(doc);
-	} else {
+	} else if (json_array_size(results) || !bad) {
 		printf("\n%zu tests: %zu ran, %zu detected by rasoat (%zu%%), %zu missed, %zu skipped, %zu errors\n",
 		       json_array_size(results), ran, detected, ran ? detected * 100 / ran : 0, ran - detected, skipped,
 		       errors);

@@ -211,10 +211,11 @@ int rs_atomic_parse(const char *text, size_t len, const char *name, rs_atomic *o
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		size_t line = (size_t)parser.problem_mark.line + 1;
-		snprintf(err, errsize, "%s:%zu: YAML error: %s%s%s; fix the file", name, line,
+		/* the construct left open is where to look; the problem is often found at its end */
+		size_t line = (size_t)(parser.context ? parser.context_mark.line : parser.problem_mark.line) + 1;
+		snprintf(err, errsize, "%s:%zu: YAML error: %s%s%s (detected at line %zu); fix the file", name, line,
 			 parser.problem ? parser.problem : "unreadable", parser.context ? " " : "",
-			 parser.context ? parser.context : "");
+			 parser.context ? parser.context : "", (size_t)parser.problem_mark.line + 1);
 		yaml_parser_delete(&parser);
 		return -1;
 	}
