@@ -61,12 +61,13 @@ install(FILES ${CMAKE_SOURCE_DIR}/dist/systemd/rasoat-scan.timer DESTINATION ${R
 
 # The binary reads /etc/rasoat/rasoat.conf and stores in /var/lib/rasoat
 # whatever the prefix. An existing configuration is the operator's: kept.
+# (file(INSTALL) puts DESTDIR before an absolute destination itself.)
 install(CODE "
   set(conf \"\$ENV{DESTDIR}/etc/rasoat/rasoat.conf\")
   if(EXISTS \"\${conf}\")
     message(STATUS \"Kept: \${conf} (the new defaults are in ${CMAKE_SOURCE_DIR}/dist/rasoat.conf)\")
   else()
-    file(INSTALL \"${CMAKE_SOURCE_DIR}/dist/rasoat.conf\" DESTINATION \"\$ENV{DESTDIR}/etc/rasoat\"
+    file(INSTALL \"${CMAKE_SOURCE_DIR}/dist/rasoat.conf\" DESTINATION \"/etc/rasoat\"
          FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   endif()
   file(MAKE_DIRECTORY \"\$ENV{DESTDIR}/var/lib/rasoat\")

@@ -5,8 +5,9 @@
 # project(... VERSION) in CMakeLists.txt) and runs dpkg-buildpackage there.
 # The .deb lands in build/deb/ (or $RS_DEB_OUT).
 #   RS_DEB_VERSION=V  package version V instead (tests build an upgrade)
-#   RS_DEB_REUSE=1    keep the previous build tree (only the packaging is
-#                     redone; tests use it for the second version)
+#   RS_DEB_REUSE=1    keep the previous build's compiled tree: the sources
+#                     are copied over it, make rebuilds what changed and every
+#                     packaging step is redone (tests build the second version so)
 #   DEB_BUILD_OPTIONS as for dpkg-buildpackage (default: parallel=2)
 set -eu
 cd "$(dirname "$0")/.."
@@ -18,13 +19,18 @@ out=${RS_DEB_OUT:-$top/build/deb}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 src=$out/rasoat-$version
-mkdir -p "$out"
-if [ "${RS_DEB_REUSE:-0}" != 1 ] || [ ! -d "$src" ]; then
+reuse=0
+[ "${RS_DEB_REUSE:-0}" = 1 ] && [ -d "$src/obj-$(dpkg-architecture -qDEB_HOST_GNU_TYPE)" ] && reuse=1
+if [ "$reuse" = 0 ]; then
 	rm -rf "$src"
 	mkdir -p "$src"
-	git ls-files -co --exclude-standard -z | grep -zv '^build' |
-		xargs -0 tar -cf - | tar -xf - -C "$src"
+else
+	# keep the compiled tree; redo every packaging step
+	rm -rf "$src/debian/rasoat" "$src/debian/.debhelper" "$src"/debian/*.debhelper.log \
+		"$src/debian/debhelper-build-stamp" "$src/debian/files"
 fi
+git ls-files -co --exclude-standard -z | grep -zv '^build' |
+	xargs -0 tar -cf - | tar -xf - -C "$src"
 cat > "$src/debian/changelog" <<END
 rasoat ($debver) unstable; urgency=medium
 
@@ -34,10 +40,8 @@ rasoat ($debver) unstable; urgency=medium
 END
 export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-parallel=2}"
 cd "$src"
-if [ "${RS_DEB_REUSE:-0}" = 1 ] && [ -d obj-"$(dpkg-architecture -qDEB_HOST_GNU_TYPE)" ]; then
-	dpkg-buildpackage -b -us -uc -nc >"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; exit 2; }
-else
-	dpkg-buildpackage -b -us -uc >"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; exit 2; }
-fi
+nc=
+[ "$reuse" = 1 ] && nc=-nc
+dpkg-buildpackage -b -us -uc $nc >"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; exit 2; }
 # dpkg-buildpackage writes next to the source tree: $out
 ls "$out"/rasoat_"$debver"_*.deb
