@@ -37,7 +37,9 @@ class Root:
 
     def __init__(self, base):
         self.path = os.path.join(base, "root")
-        for d in ("var/lib/dpkg/info", "var/lib/dpkg/updates", "var/log"):
+        # var/lib/systemd as on any systemd host (systemd owns it; the
+        # units' maintainer snippets keep their state below it)
+        for d in ("var/lib/dpkg/info", "var/lib/dpkg/updates", "var/log", "var/lib/systemd"):
             os.makedirs(os.path.join(self.path, d))
         for f in ("var/lib/dpkg/status", "var/lib/dpkg/available"):
             open(os.path.join(self.path, f), "w").close()
@@ -60,12 +62,14 @@ class Root:
 
 def host_state():
     """What a leak onto this machine would change: systemd's enablement
-    state and dpkg's idea of rasoat."""
+    state of the package's units and dpkg's idea of rasoat (other rasoat
+    units, e.g. a drill's cleanup timer, come and go with other tests)."""
+    units = ("rasoat-scan.service", "rasoat-scan.timer", "rasoat-agent.service", "rasoat-server.service")
     seen = []
     for d in ("/var/lib/systemd/deb-systemd-helper-enabled", "/var/lib/systemd/deb-systemd-helper-masked",
               "/etc/systemd/system"):
         for top, _dirs, files in os.walk(d):
-            seen += [os.path.join(top, f) for f in files if "rasoat" in f]
+            seen += [os.path.join(top, f) for f in files if f.startswith(units)]
     p = subprocess.run(["dpkg-query", "-W", "-f=${Status}", "rasoat"], capture_output=True, text=True)
     return sorted(seen), p.stdout
 
@@ -185,7 +189,7 @@ def leftovers(root):
         if rel == "." or rel.startswith("var/lib/dpkg") or rel.startswith("var/log"):
             continue
         left += [os.path.join(rel, n) for n in files] + ([rel] if not files and not dirs else [])
-    return [x for x in left if x not in ("var/lib", "var")]
+    return [x for x in left if x != "var/lib/systemd"]
 
 
 def main():
