@@ -1,14 +1,17 @@
 # rasoat — the front door. `make` builds build/rasoat; `make scan` installs
 # what is missing, builds and scans this host; `make test` installs what is
 # missing, builds with ASan+UBSan (and the libFuzzer targets) and runs every
-# test; `make bench` runs the benchmarks.
+# test; `make bench` runs the benchmarks; `make install` installs under
+# PREFIX (default /usr/local; DESTDIR honoured); `make deb` builds the Debian
+# package into build/deb/.
 
 MAKEFLAGS += --no-print-directory
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 REPORT ?= rasoat-report.html
 DB     ?= /var/lib/rasoat/rasoat.db
+PREFIX ?= /usr/local
 
-.PHONY: all deps test-deps scan test bench clean
+.PHONY: all deps test-deps deb-deps scan test bench install deb clean
 
 all: build/rasoat
 
@@ -17,6 +20,9 @@ deps:
 
 test-deps:
 	@scripts/deps.sh test
+
+deb-deps:
+	@scripts/deps.sh deb
 
 build/Makefile: CMakeLists.txt | deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRS_TESTS=OFF >/dev/null
@@ -43,6 +49,14 @@ test: test-deps
 	@cd build-test && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+install: build/Makefile
+	@cmake -S . -B build -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	@cmake --build build -j $(JOBS)
+	@cmake --install build
+
+deb: deb-deps
+	@scripts/deb.sh
 
 bench: build/rasoat
 	@for b in bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true

@@ -1,27 +1,32 @@
 #!/bin/sh
 # Installs the Debian packages rasoat builds and tests with, only those that
 # are missing. Idempotent; prints nothing and returns at once when all is there.
-# Usage: scripts/deps.sh [build|test]   (test adds the test-only tools)
+# Usage: scripts/deps.sh [build|test|deb]   (test adds the test-only tools,
+# deb the Debian packaging tools and scdoc for the man pages)
 set -eu
 
 BUILD_PKGS="gcc make cmake pkg-config libsqlite3-dev libjansson-dev libssl-dev \
 libyaml-dev libpcre2-dev libyara-dev libarchive-dev libcurl4-openssl-dev \
-libmicrohttpd-dev libpq-dev libnftables-dev libsodium-dev"
+libmicrohttpd-dev libpq-dev libnftables-dev libsodium-dev scdoc"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev iproute2 procps sqlite3 python3 \
 nftables acl attr openssl postgresql-15 chromium nodejs"
+DEB_PKGS="debhelper dpkg-dev devscripts fakeroot lintian man-db bash-completion"
 # Tools that only sharpen some tests (comparisons with the peer): installed
 # when the mirror answers; the tests that use them skip without them.
 OPTIONAL_TEST_PKGS="yara"
 
 want="$BUILD_PKGS"
 optional=""
-if [ "${1:-build}" = test ]; then
-	want="$want $TEST_PKGS"
+case "${1:-build}" in
+test)
+	want="$want $TEST_PKGS $DEB_PKGS"
 	optional="$OPTIONAL_TEST_PKGS"
 	# npm for playwright-core (the dashboard's browser test, scripts/playwright.sh);
 	# a nodejs from NodeSource carries its own npm and conflicts with Debian's.
 	command -v npm >/dev/null 2>&1 || optional="$optional npm"
-fi
+	;;
+deb) want="$want $DEB_PKGS" ;;
+esac
 
 # Prints the packages of the list $1 that are not installed.
 missing_of() {

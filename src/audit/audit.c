@@ -12,6 +12,7 @@
 #include "audit/sca.h"
 #include "collect/facts.h"
 #include "core/log.h"
+#include "core/paths.h"
 #include "engine/scan.h"
 
 #include <dirent.h>
@@ -45,7 +46,8 @@ typedef struct audit_run {
 	char today[11];
 } audit_run;
 
-/* The bundled policies: $RASOAT_RULES/policies, else the source tree's rules/policies. */
+/* The bundled policies: $RASOAT_RULES/policies, else the shipped rules'
+ * policies (core/paths.h: the installed share directory or the checkout's). */
 static char *bundled_dir(void)
 {
 	const char *env = getenv("RASOAT_RULES");
@@ -56,7 +58,10 @@ static char *bundled_dir(void)
 			return d;
 		free(d);
 	}
-	char *d = rs_strdup(RS_SOURCE_DIR "/rules/policies");
+	const char *shipped = rs_shipped_rules_dir();
+	if (!shipped)
+		return NULL;
+	char *d = rs_sprintf("%s/policies", shipped);
 	if (stat(d, &st) == 0 && S_ISDIR(st.st_mode))
 		return d;
 	free(d);
@@ -287,7 +292,8 @@ static int audit_run_module(rs_scan *scan, rs_module_stats *stats)
 			add_dir(&a, bundled, 0, false);
 		else
 			rs_warn("the bundled audit policies were not found (neither $RASOAT_RULES/policies nor "
-				RS_SOURCE_DIR "/rules/policies); set RASOAT_RULES to the rules directory");
+				"PREFIX/share/rasoat/rules/policies nor " RS_SOURCE_DIR "/rules/policies); "
+				"set RASOAT_RULES to the rules directory");
 		add_dir(&a, RS_ETC_POLICIES, 0, false);
 		for (size_t i = 0; i < cfg->n_rule_dirs; i++)
 			add_dir(&a, cfg->rule_dirs[i], 2, true);

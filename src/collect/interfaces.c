@@ -71,7 +71,7 @@ static void add_addresses(rs_vec *interfaces)
 			for (int i = 0; i < (family == AF_INET ? 4 : 16); i++)
 				bits += __builtin_popcount(m[i]);
 		}
-		char text[INET6_ADDRSTRLEN], entry[INET6_ADDRSTRLEN + 8];
+		char text[INET6_ADDRSTRLEN], entry[INET6_ADDRSTRLEN + 16]; /* room for "/%d" of any int */
 		if (!inet_ntop(family, addr, text, sizeof(text)))
 			continue;
 		snprintf(entry, sizeof(entry), "%s/%d", text, bits);

@@ -219,8 +219,9 @@ typedef struct rs_hunt_rules {
 	size_t iocs_skipped;    /* left out of them on purpose */
 } rs_hunt_rules;
 
-/* The bundled rules directory: $RASOAT_RULES, else RS_SOURCE_DIR/rules; NULL
- * when neither exists. */
+/* The bundled rules directory (core/paths.h: $RASOAT_RULES, the installed
+ * share directory, else RS_SOURCE_DIR/rules); NULL
+ * when none exists. */
 const char *rs_hunt_default_rules_dir(void);
 
 /* Initialises libyara once per process (thread-safe). Returns 0 or -1. */

@@ -10,6 +10,7 @@
 #include "hunt/hunt.h"
 #include "core/host.h"
 #include "core/log.h"
+#include "core/paths.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -65,15 +66,7 @@ int rs_hunt_yara_init(void)
 
 const char *rs_hunt_default_rules_dir(void)
 {
-	static char path[4096];
-	struct stat st;
-	const char *env = getenv("RASOAT_RULES");
-	if (env && *env && stat(env, &st) == 0 && S_ISDIR(st.st_mode))
-		return env;
-	snprintf(path, sizeof(path), "%s/rules", RS_SOURCE_DIR);
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return path;
-	return NULL;
+	return rs_bundled_rules_dir();
 }
 
 static bool make_dir(const char *path)

@@ -6,6 +6,7 @@
  * module names need the live kernel.
  */
 #include "core/lines.h"
+#include "core/paths.h"
 #include "core/log.h"
 #include "rootkit/checks.h"
 #include "rootkit/known.h"
@@ -114,17 +115,6 @@ static void load_dir(const char *dir, rs_vec *list, rs_module_stats *stats)
 	free(sub);
 }
 
-static const char *rules_dir(void)
-{
-	static char path[4096];
-	struct stat st;
-	const char *env = getenv("RASOAT_RULES");
-	if (env && *env && stat(env, &st) == 0 && S_ISDIR(st.st_mode))
-		return env;
-	snprintf(path, sizeof(path), "%s/rules", RS_SOURCE_DIR);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
-}
-
 static bool module_loaded(const rs_scan *scan, const char *name)
 {
 	for (size_t i = 0; i < scan->facts->kmodules.len; i++) {
@@ -147,7 +137,7 @@ void rs_rootkit_known(rs_scan *scan, rs_module_stats *stats)
 	static const char *const rule = "rasoat:rootkit.known_artifact";
 	rs_vec list;
 	rs_vec_init(&list, sizeof(rs_known));
-	const char *bundled = rules_dir();
+	const char *bundled = rs_bundled_rules_dir();
 	if (bundled)
 		load_dir(bundled, &list, stats);
 	for (size_t i = 0; i < scan->config->n_rule_dirs; i++)

@@ -1,0 +1,51 @@
+# bash completion for rasoat. The commands come from `rasoat --help` and each
+# command's options from `rasoat COMMAND --help`, so a new command or option
+# completes as soon as the binary lists it (src/main.c holds the one list).
+
+_rasoat_commands()
+{
+	"$1" --help 2>/dev/null | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p'
+}
+
+_rasoat_options()
+{
+	"$1" "$2" --help 2>&1 | grep -o -- '--[a-z][a-z0-9-]*' | sort -u
+}
+
+_rasoat()
+{
+	local cur prev words cword
+	if declare -F _init_completion >/dev/null; then
+		_init_completion || return
+	else
+		cur=${COMP_WORDS[COMP_CWORD]}
+		prev=${COMP_WORDS[COMP_CWORD - 1]}
+		words=("${COMP_WORDS[@]}")
+		cword=$COMP_CWORD
+	fi
+	local prog=${words[0]}
+	if [[ $cword -eq 1 ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$(_rasoat_commands "$prog") --help --version" -- "$cur")
+		return
+	fi
+	case $prev in
+	--format)
+		mapfile -t COMPREPLY < <(compgen -W "text jsonl json html md eml stix misp thehive" -- "$cur")
+		return ;;
+	--fail-on)
+		mapfile -t COMPREPLY < <(compgen -W "info low medium high critical none" -- "$cur")
+		return ;;
+	--only | --skip)
+		mapfile -t COMPREPLY < <(compgen -W "audit rootkit persist integrity hunt vuln" -- "$cur")
+		return ;;
+	--root | --rules | --proc | --state)
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+		return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$(_rasoat_options "$prog" "${words[1]}")" -- "$cur")
+		return
+	fi
+	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+}
+complete -F _rasoat rasoat
