@@ -1,0 +1,200 @@
+/*
+ * render_record.c — reading the incident record (incident.h's JSON) for the
+ * renderings: every reader tolerates a missing key or a value of the wrong
+ * type (the record may come from a file or the fleet), and the time formats
+ * the forms and exports print.
+ */
+#include "incident/render_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *rs_rec_str(const json_t *obj, const char *key)
+{
+	const json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+	if (!json_is_string(v) || json_string_length(v) == 0)
+		return NULL;
+	return json_string_value(v);
+}
+
+const char *rs_rec_str2(const json_t *obj, const char *key, const char *key2)
+{
+	const json_t *inner = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+	return rs_rec_str(inner, key2);
+}
+
+int rs_rec_bool(const json_t *obj, const char *key)
+{
+	const json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+	if (!json_is_boolean(v))
+		return -1;
+	return json_is_true(v) ? 1 : 0;
+}
+
+bool rs_rec_true(const json_t *obj, const char *key)
+{
+	return rs_rec_bool(obj, key) == 1;
+}
+
+const json_t *rs_rec_array(const json_t *obj, const char *key)
+{
+	const json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+	return json_is_array(v) ? v : NULL;
+}
+
+bool rs_rec_has(const json_t *obj, const char *key, const char *s)
+{
+	const json_t *arr = rs_rec_array(obj, key);
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(arr, i, v) {
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void join_unique(rs_buf *b, rs_vec *seen, const char *s)
+{
+	for (size_t i = 0; i < seen->len; i++)
+		if (strcmp(*(const char **)rs_vec_at(seen, i), s) == 0)
+			return;
+	*(const char **)rs_vec_push(seen) = s;
+	if (b->len > 0)
+		rs_buf_puts(b, "; ");
+	rs_buf_puts(b, s);
+}
+
+static char *take_or_null(rs_buf *b)
+{
+	if (b->len == 0) {
+		rs_buf_free(b);
+		return NULL;
+	}
+	return rs_buf_take(b);
+}
+
+char *rs_rec_systems_join(const json_t *incident, const char *key)
+{
+	const json_t *systems = rs_rec_array(incident, "systems");
+	rs_buf b;
+	rs_vec seen;
+	size_t i, j;
+	const json_t *sys, *v;
+
+	rs_buf_init(&b);
+	rs_vec_init(&seen, sizeof(const char *));
+	json_array_foreach(systems, i, sys) {
+		const json_t *field = json_is_object(sys) ? json_object_get(sys, key) : NULL;
+		if (json_is_string(field) && json_string_length(field) > 0)
+			join_unique(&b, &seen, json_string_value(field));
+		json_array_foreach(json_is_array(field) ? field : NULL, j, v) {
+			if (json_is_string(v) && json_string_length(v) > 0)
+				join_unique(&b, &seen, json_string_value(v));
+		}
+	}
+	rs_vec_free(&seen);
+	return take_or_null(&b);
+}
+
+char *rs_rec_systems_names(const json_t *incident)
+{
+	const json_t *systems = rs_rec_array(incident, "systems");
+	rs_buf b;
+	size_t i;
+	const json_t *sys;
+
+	rs_buf_init(&b);
+	json_array_foreach(systems, i, sys) {
+		const char *name = rs_rec_str(sys, "name");
+		const char *host = rs_rec_str(sys, "host");
+		if (name == NULL && host == NULL)
+			continue;
+		if (b.len > 0)
+			rs_buf_puts(&b, "; ");
+		if (name != NULL && host != NULL && strcmp(name, host) != 0)
+			rs_buf_printf(&b, "%s (%s)", name, host);
+		else
+			rs_buf_puts(&b, name != NULL ? name : host);
+	}
+	return take_or_null(&b);
+}
+
+time_t rs_parse_time(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	if (s == NULL)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL)
+		return 0;
+	if (*end == '.') /* fractions of a second */
+		for (end++; *end >= '0' && *end <= '9'; end++)
+			;
+	if (strcmp(end, "Z") != 0 || tm.tm_year < 70 || tm.tm_year > 8000)
+		return 0;
+	return timegm(&tm);
+}
+
+time_t rs_rec_time(const json_t *obj, const char *key)
+{
+	return rs_parse_time(rs_rec_str(obj, key));
+}
+
+static void fmt(time_t t, long offset, const char *format, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t shifted = t + offset;
+
+	if (gmtime_r(&shifted, &tm) == NULL || strftime(buf, size, format, &tm) == 0)
+		snprintf(buf, size, "?");
+}
+
+#define RS_VN_OFFSET (7 * 3600L)
+
+void rs_fmt_rfc3339(time_t t, bool millis, char *buf, size_t size)
+{
+	fmt(t, 0, millis ? "%Y-%m-%dT%H:%M:%S.000Z" : "%Y-%m-%dT%H:%M:%SZ", buf, size);
+}
+
+void rs_fmt_date_short(time_t t, char *buf, size_t size)
+{
+	fmt(t, RS_VN_OFFSET, "%d/%m/%y", buf, size);
+}
+
+void rs_fmt_date_long(time_t t, char *buf, size_t size)
+{
+	fmt(t, RS_VN_OFFSET, "%d/%m/%Y", buf, size);
+}
+
+void rs_fmt_hour_minute(const rs_form_text *t, time_t when, char *buf, size_t size)
+{
+	char hh[8], mm[8];
+	fmt(when, RS_VN_OFFSET, "%H", hh, sizeof(hh));
+	fmt(when, RS_VN_OFFSET, "%M", mm, sizeof(mm));
+	snprintf(buf, size, "%s %s %s %s", hh, t->hour, mm, t->minute);
+}
+
+void rs_fmt_report_time(time_t t, char *buf, size_t size)
+{
+	fmt(t, RS_VN_OFFSET, "%d/%m/%Y/%H:%M", buf, size);
+}
+
+void rs_fmt_rfc5322(time_t t, char *buf, size_t size)
+{
+	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(buf, size, "Thu, 01 Jan 1970 00:00:00 +0000");
+		return;
+	}
+	snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
+		 months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
