@@ -150,6 +150,40 @@ static const char *const migrations[] = {
 	"ALTER TABLE scans ADD COLUMN agent TEXT;"
 	"CREATE INDEX scans_agent ON scans(agent, started);",
 	/* ---- fleet (issue 12, branch r-fleet): end ---- */
+	/* ---- incident: begin ----
+	 * the incident records (issue 11, store/incidents.c): one row per
+	 * incident (its id INC-YYYY-NNNN numbered per year, and the fields a
+	 * person or `incident new` gave, as JSON); the scans, respond actions
+	 * and evidence bundles linked to it; its state changes and notes. */
+	"CREATE TABLE incidents ("
+	"  id TEXT PRIMARY KEY,"
+	"  year INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  detected TEXT,"
+	"  created TEXT,"
+	"  record TEXT NOT NULL,"
+	"  UNIQUE (year, seq)"
+	");"
+	"CREATE TABLE incident_links ("
+	"  incident TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  sha256 TEXT,"
+	"  time TEXT,"
+	"  PRIMARY KEY (incident, kind, value)"
+	");"
+	"CREATE TABLE incident_events ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  incident TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+	"  time TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  state TEXT,"
+	"  operator TEXT,"
+	"  text TEXT"
+	");"
+	"CREATE INDEX incidents_detected ON incidents(detected);"
+	"CREATE INDEX incident_events_incident ON incident_events(incident, seq);",
+	/* ---- incident: end ---- */
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
