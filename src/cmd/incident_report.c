@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "incident/incident.h"
+#include "incident/record.h"
 #include "incident/render.h"
 #include "incident/render_internal.h"
 
@@ -56,7 +57,7 @@ static const char report_usage[] =
 	"  --record FILE  render the record (or, for summary, the array of records) in FILE\n"
 	"                 instead of reading the database\n"
 	"Fields rasoat cannot know are printed as blanks to fill. The report time is now,\n"
-	"or SOURCE_DATE_EPOCH when set. Exit status: 0 written, 2 error.\n";
+	"or RASOAT_INCIDENT_NOW when set. Exit status: 0 written, 2 error.\n";
 
 static const char export_usage[] =
 	"usage: rasoat incident export ID --format stix|misp|thehive [-o FILE] [--db PATH]\n"
@@ -89,30 +90,13 @@ static const char *locale_lang(void)
 	return "en";
 }
 
-static time_t report_now(void)
-{
-	const char *e = getenv("SOURCE_DATE_EPOCH");
-	long v;
-	if (e != NULL && rs_parse_long(e, &v) && v > 0)
-		return (time_t)v;
-	return time(NULL);
-}
-
-/* YYYY-MM-DD (start of that day, or its end with END) or RFC 3339 UTC; 0 on error. */
+/* YYYY-MM-DD (that day's start, or its end with END) or an RFC 3339 time; 0 on error. */
 static time_t parse_date(const char *s, bool end)
 {
-	time_t t = rs_parse_time(s);
-	struct tm tm;
-	const char *rest;
-
-	if (t > 0)
-		return t;
-	memset(&tm, 0, sizeof(tm));
-	rest = strptime(s, "%Y-%m-%d", &tm);
-	if (rest == NULL || *rest != '\0' || tm.tm_year < 70)
+	time_t t;
+	if (rs_incident_time_parse(s, &t) != 0 || t <= 0)
 		return 0;
-	t = timegm(&tm);
-	return end ? t + 86399 : t;
+	return end && strlen(s) == 10 ? t + 86399 : t;
 }
 
 /* Reads the record from FILE (at most 64 MiB). */
@@ -280,7 +264,7 @@ int rs_cmd_incident_report(int argc, char **argv)
 	if (rec == NULL)
 		return 2;
 	rs_buf_init(&out);
-	rc = rs_incident_render(rec, form, a.lang, a.format, report_now(), from, to, &out, err,
+	rc = rs_incident_render(rec, form, a.lang, a.format, rs_incident_now(), from, to, &out, err,
 				sizeof(err));
 	if (rc != 0)
 		rs_error("%s", err);
@@ -318,7 +302,7 @@ int rs_cmd_incident_export(int argc, char **argv)
 	if (rec == NULL)
 		return 2;
 	rs_buf_init(&out);
-	rc = rs_incident_export(rec, a.format, report_now(), &out, err, sizeof(err));
+	rc = rs_incident_export(rec, a.format, rs_incident_now(), &out, err, sizeof(err));
 	if (rc != 0)
 		rs_error("%s", err);
 	else if (write_out(a.output, &out) != 0)

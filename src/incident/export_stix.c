@@ -1,10 +1,11 @@
 /*
  * export_stix.c — the incident as a STIX 2.1 bundle: an identity for the
  * reporting organisation, the TLP marking (the spec's predefined
- * marking-definition), the incident, one indicator with a STIX pattern per
+ * marking-definition), one indicator with a STIX pattern per
  * IOC, observed-data over cyber-observable objects whose ids are the spec's
  * deterministic UUIDv5 (§2.9), a malware object when files are involved,
- * attack-patterns for the ATT&CK ids, and the relationships between them.
+ * attack-patterns for the ATT&CK ids, the relationships between them, and
+ * a report (the incident) referring to it all.
  * The other ids are UUIDv5 of the incident id in rasoat's namespace, so that
  * exporting the same incident again gives the same objects.
  */
@@ -296,7 +297,7 @@ int rs_export_stix(const json_t *incident, time_t now, rs_buf *out, char *err, s
 	const char *title = rs_rec_str(incident, "title");
 	const char *desc = rs_rec_str(incident, "description");
 	char id[96], malware[96] = "", first[40], last[40];
-	json_t *bundle, *o;
+	json_t *bundle, *o, *refs;
 	size_t i, j;
 	const json_t *v, *w;
 	char *s;
@@ -317,14 +318,6 @@ int rs_export_stix(const json_t *incident, time_t now, rs_buf *out, char *err, s
 
 	add_marking(&c);
 	add_identity(&c);
-	o = sdo(&c, "incident", "incident", id);
-	json_object_set_new(o, "name", rs_json_string(title != NULL ? title : c.incident_id));
-	if (desc != NULL)
-		json_object_set_new(o, "description", rs_json_string(desc));
-	json_object_set_new(o, "external_references",
-			    json_pack("[{s:s, s:o}]", "source_name", "rasoat", "external_id",
-				      rs_json_string(c.incident_id)));
-
 	add_indicators(&c, detected > 0 ? detected : now);
 	if (json_array_size(c.scos) > 0) {
 		rs_fmt_rfc3339(detected > 0 && detected < now ? detected : now, true, first, sizeof(first));
@@ -352,6 +345,26 @@ int rs_export_stix(const json_t *incident, time_t now, rs_buf *out, char *err, s
 	if (malware[0] != '\0')
 		json_array_foreach(c.patterns, j, w)
 			relate(&c, malware, "uses", json_string_value(w));
+
+	/* the incident itself: a report of everything above (the bundle schema of
+	 * the OASIS STIX 2.1 schemas admits neither the stub incident SDO nor a
+	 * grouping) */
+	refs = json_array();
+	json_array_foreach(c.objects, i, v) {
+		const char *oid = rs_rec_str(v, "id");
+		if (oid != NULL && !rs_starts_with(oid, "marking-definition--"))
+			json_array_append_new(refs, json_string(oid));
+	}
+	o = sdo(&c, "report", "incident", id);
+	json_object_set_new(o, "name", rs_json_string(title != NULL ? title : c.incident_id));
+	if (desc != NULL)
+		json_object_set_new(o, "description", rs_json_string(desc));
+	json_object_set_new(o, "report_types", json_pack("[s]", "threat-report"));
+	json_object_set_new(o, "published", json_string(c.created));
+	json_object_set_new(o, "object_refs", refs);
+	json_object_set_new(o, "external_references",
+			    json_pack("[{s:s, s:o}]", "source_name", "rasoat", "external_id",
+				      rs_json_string(c.incident_id)));
 
 	make_id(&c, "bundle", "bundle", id);
 	bundle = json_pack("{s:s, s:s, s:o}", "type", "bundle", "id", id, "objects", c.objects);

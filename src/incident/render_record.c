@@ -4,6 +4,7 @@
  * type (the record may come from a file or the fleet), and the time formats
  * the forms and exports print.
  */
+#include "incident/record.h"
 #include "incident/render_internal.h"
 
 #include <stdio.h>
@@ -123,21 +124,10 @@ char *rs_rec_systems_names(const json_t *incident)
 
 time_t rs_parse_time(const char *s)
 {
-	struct tm tm;
-	const char *end;
-
-	if (s == NULL)
+	time_t t;
+	if (s == NULL || rs_incident_time_parse(s, &t) != 0 || t <= 0)
 		return 0;
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL)
-		return 0;
-	if (*end == '.') /* fractions of a second */
-		for (end++; *end >= '0' && *end <= '9'; end++)
-			;
-	if (strcmp(end, "Z") != 0 || tm.tm_year < 70 || tm.tm_year > 8000)
-		return 0;
-	return timegm(&tm);
+	return t;
 }
 
 time_t rs_rec_time(const json_t *obj, const char *key)
