@@ -29,6 +29,7 @@ static const command commands[] = {
 	{ "show", rs_cmd_show, "re-render a stored scan" },
 	{ "diff", rs_cmd_diff, "new and gone findings between two stored scans" },
 	{ "respond", rs_cmd_respond, "contain and remove: plan, apply, ACTION TARGET, list, undo" },
+	{ "incident", rs_cmd_incident, "the incident record: new, list, show, note, advance, link, report" },
 	{ "quarantine", rs_cmd_quarantine, "the quarantine store: list | restore ID" },
 	{ "server", rs_cmd_server, "fleet server: API for agents and operators; token and apikey management" },
 	{ "agent", rs_cmd_agent, "fleet agent: enrol with a server, then `agent run` scans and uploads" },

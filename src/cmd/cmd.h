@@ -21,6 +21,7 @@ int rs_cmd_quarantine(int argc, char **argv); /* quarantine.c: list | restore ID
 int rs_cmd_server(int argc, char **argv);   /* server.c: rasoat server [token|apikey ...] */
 int rs_cmd_agent(int argc, char **argv);    /* agent.c: rasoat agent [run|sign] */
 int rs_cmd_collect(int argc, char **argv);  /* collect.c: rasoat collect -o BUNDLE */
+int rs_cmd_incident(int argc, char **argv); /* incident.c: new, list, show, note, advance, link, set, ... */
 
 /* Shared by commands: opens the output named by PATH ("-" or NULL: stdout).
  * Sets *close_it. NULL after an error. */

@@ -3,6 +3,7 @@
  * respond actions and evidence bundles, and state changes through the
  * lifecycle (lifecycle.c), each recorded with who and when.
  */
+#include "incident/fields.h"
 #include "incident/record.h"
 #include "core/digest.h"
 #include "core/host.h"
@@ -178,4 +179,23 @@ int rs_incident_advance(rs_store *store, const char *id, rs_incident_state state
 			json_object_set_new(record, "response_ended", json_null());
 	}
 	return finish(store, id, record, rc, now, err, errsize);
+}
+
+int rs_incident_link_scan(rs_store *store, const char *id, const char *scan, char *err,
+			  size_t errsize)
+{
+	char full[33];
+	if (rs_store_resolve(store, scan, full) < 0) {
+		snprintf(err, errsize, "scan %s: not in %s (see the error above); `rasoat history "
+			 "--db %s` lists the stored scans", scan, rs_store_db_path(store),
+			 rs_store_db_path(store));
+		return -1;
+	}
+	json_t *record;
+	if (begin(store, id, &record, err, errsize) < 0)
+		return -1;
+	char now[32];
+	rs_incident_time_format(rs_incident_now(), now);
+	int rc = rs_store_incident_link(store, id, "scan", full, NULL, now, err, errsize);
+	return finish(store, id, record, rc < 0 ? -1 : 0, now, err, errsize);
 }

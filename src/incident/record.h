@@ -3,7 +3,8 @@
  * RFC 3339 times, the operator's name, the reporter configuration, the
  * findings of linked scans, the journal lines of linked actions, the IOCs
  * and the timeline drawn from them. Not for use outside src/incident/
- * (the record API is incident.h).
+ * (the record API is incident.h), except the time helpers, which the
+ * incident commands use to read and print times the same way.
  */
 #ifndef RS_INCIDENT_RECORD_H
 #define RS_INCIDENT_RECORD_H
