@@ -101,8 +101,8 @@ int rs_export_misp(const json_t *incident, time_t now, rs_buf *out, char *err, s
 		return -1;
 	}
 	snprintf(ts, sizeof(ts), "%lld", (long long)now);
-	gmtime_r(&day, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	if (gmtime_r(&day, &tm) == NULL || strftime(date, sizeof(date), "%Y-%m-%d", &tm) == 0)
+		snprintf(date, sizeof(date), "1970-01-01");
 	s = rs_sprintf("%s|misp|event", id);
 	rs_uuid5(RS_EXPORT_UUID_NS, s, strlen(s), uuid);
 	free(s);

@@ -85,12 +85,10 @@ void rs_form_build_summary(rs_form_doc *doc, const json_t *incidents, time_t now
 	rs_form_note(doc, t->m05_motto);
 	rs_form_note(doc, t->m05_to);
 	it = rs_form_checks(doc, 0, t->m05_period);
-	if (from > 0 && to > 0) {
-		struct tm tf, tt;
-		gmtime_r(&from, &tf);
-		gmtime_r(&to, &tt);
-		strftime(a, sizeof(a), "%m/%Y", &tf);
-		strftime(b, sizeof(b), "%m/%Y", &tt);
+	struct tm tf, tt;
+	time_t vf = from + 7 * 3600L, vt = to + 7 * 3600L; /* Vietnam time, as the forms */
+	if (from > 0 && to > 0 && gmtime_r(&vf, &tf) != NULL && gmtime_r(&vt, &tt) != NULL &&
+	    strftime(a, sizeof(a), "%m/%Y", &tf) > 0 && strftime(b, sizeof(b), "%m/%Y", &tt) > 0) {
 		snprintf(buf, sizeof(buf), "%s – %s", a, b);
 		rs_form_choice_text(it, "", true, buf);
 	} else {

@@ -135,43 +135,53 @@ time_t rs_rec_time(const json_t *obj, const char *key)
 	return rs_parse_time(rs_rec_str(obj, key));
 }
 
-static void fmt(time_t t, long offset, const char *format, char *buf, size_t size)
+/* The broken-down time of T shifted by OFFSET seconds; false when out of range. */
+static bool shifted(time_t t, long offset, struct tm *tm)
 {
-	struct tm tm;
-	time_t shifted = t + offset;
-
-	if (gmtime_r(&shifted, &tm) == NULL || strftime(buf, size, format, &tm) == 0)
-		snprintf(buf, size, "?");
+	time_t when = t + offset;
+	return gmtime_r(&when, tm) != NULL;
 }
 
 #define RS_VN_OFFSET (7 * 3600L)
 
 void rs_fmt_rfc3339(time_t t, bool millis, char *buf, size_t size)
 {
-	fmt(t, 0, millis ? "%Y-%m-%dT%H:%M:%S.000Z" : "%Y-%m-%dT%H:%M:%SZ", buf, size);
+	struct tm tm;
+	if (!shifted(t, 0, &tm) ||
+	    (millis ? strftime(buf, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm)
+		    : strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm)) == 0)
+		snprintf(buf, size, "?");
 }
 
 void rs_fmt_date_short(time_t t, char *buf, size_t size)
 {
-	fmt(t, RS_VN_OFFSET, "%d/%m/%y", buf, size);
+	struct tm tm;
+	if (!shifted(t, RS_VN_OFFSET, &tm) || strftime(buf, size, "%d/%m/%y", &tm) == 0)
+		snprintf(buf, size, "?");
 }
 
 void rs_fmt_date_long(time_t t, char *buf, size_t size)
 {
-	fmt(t, RS_VN_OFFSET, "%d/%m/%Y", buf, size);
+	struct tm tm;
+	if (!shifted(t, RS_VN_OFFSET, &tm) || strftime(buf, size, "%d/%m/%Y", &tm) == 0)
+		snprintf(buf, size, "?");
 }
 
 void rs_fmt_hour_minute(const rs_form_text *t, time_t when, char *buf, size_t size)
 {
-	char hh[8], mm[8];
-	fmt(when, RS_VN_OFFSET, "%H", hh, sizeof(hh));
-	fmt(when, RS_VN_OFFSET, "%M", mm, sizeof(mm));
-	snprintf(buf, size, "%s %s %s %s", hh, t->hour, mm, t->minute);
+	struct tm tm;
+	if (!shifted(when, RS_VN_OFFSET, &tm)) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	snprintf(buf, size, "%02d %s %02d %s", tm.tm_hour, t->hour, tm.tm_min, t->minute);
 }
 
 void rs_fmt_report_time(time_t t, char *buf, size_t size)
 {
-	fmt(t, RS_VN_OFFSET, "%d/%m/%Y/%H:%M", buf, size);
+	struct tm tm;
+	if (!shifted(t, RS_VN_OFFSET, &tm) || strftime(buf, size, "%d/%m/%Y/%H:%M", &tm) == 0)
+		snprintf(buf, size, "?");
 }
 
 void rs_fmt_rfc5322(time_t t, char *buf, size_t size)
