@@ -16,6 +16,7 @@ static void checks_from_systems(rs_form_item *item, const json_t *incident, cons
 	const json_t *systems = rs_rec_array(incident, "systems");
 	bool hit[3] = {false, false, false};
 	rs_buf other;
+	json_t *seen = json_object();
 	size_t i, j;
 	const json_t *sys, *v;
 
@@ -29,7 +30,8 @@ static void checks_from_systems(rs_form_item *item, const json_t *incident, cons
 			for (int k = 0; k < 3; k++)
 				if (strcmp(s, known[k]) == 0)
 					hit[k] = matched = true;
-			if (!matched && strstr(other.data != NULL ? other.data : "", s) == NULL) {
+			if (!matched && json_object_get(seen, s) == NULL) {
+				json_object_set_new(seen, s, json_true());
 				if (other.len > 0)
 					rs_buf_puts(&other, ", ");
 				rs_buf_puts(&other, s);
@@ -40,6 +42,7 @@ static void checks_from_systems(rs_form_item *item, const json_t *incident, cons
 		rs_form_choice_add(item, labels[k], hit[k]);
 	rs_form_choice_text(item, labels[3], other.len > 0, other.len > 0 ? other.data : NULL);
 	rs_buf_free(&other);
+	json_decref(seen);
 }
 
 static void detection_methods(rs_form_item *item, const rs_form_text *t, const json_t *incident)

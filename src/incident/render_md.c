@@ -55,7 +55,7 @@ static void table(rs_buf *out, const rs_form_item *it)
 			rs_buf_puts(out, " |\n");
 			if (i + 1 == it->ncols) {
 				for (size_t k = 0; k < it->ncols; k++)
-					rs_buf_puts(out, k == 0 ? "|---" : "|---");
+					rs_buf_puts(out, "|---");
 				rs_buf_puts(out, "|\n");
 			}
 		}

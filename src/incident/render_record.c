@@ -156,8 +156,11 @@ void rs_fmt_rfc3339(time_t t, bool millis, char *buf, size_t size)
 void rs_fmt_date_short(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
-	if (!shifted(t, RS_VN_OFFSET, &tm) || strftime(buf, size, "%d/%m/%y", &tm) == 0)
+	/* the form asks for dd/mm/yy: two digits of the year on purpose */
+	if (!shifted(t, RS_VN_OFFSET, &tm))
 		snprintf(buf, size, "?");
+	else
+		snprintf(buf, size, "%02d/%02d/%02d", tm.tm_mday, tm.tm_mon + 1, (tm.tm_year + 1900) % 100);
 }
 
 void rs_fmt_date_long(time_t t, char *buf, size_t size)
