@@ -13,9 +13,11 @@
 #include "incident/incident.h"
 #include "incident/record.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char incident_usage[] =
 	"usage: rasoat incident COMMAND [OPTIONS]\n"
@@ -65,6 +67,16 @@ static int print_json(const json_t *value, bool pretty)
 	return 0;
 }
 
+/* On a terminal, without a reporter configuration: says how to make one
+ * (the forms need it). Scripts see nothing. */
+static void hint_setup(void)
+{
+	const char *path = rs_incident_conf_path();
+	if (isatty(STDERR_FILENO) && access(path, F_OK) < 0 && errno == ENOENT)
+		fprintf(stderr, "note: no reporter configuration at %s yet; `rasoat incident setup` "
+			"asks for it once (the VNCERT forms need it)\n", path);
+}
+
 static int cmd_new(int argc, char **argv)
 {
 	rs_incident_opts o;
@@ -111,6 +123,8 @@ static int cmd_new(int argc, char **argv)
 			printf("%s\n", id);
 			status = 0;
 		}
+		if (status == 0)
+			hint_setup();
 		rs_store_close(store);
 	}
 	free(id);

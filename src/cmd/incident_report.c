@@ -5,6 +5,7 @@
  * record from the store, or from a file holding the record as
  * `incident show ID --format json` prints it (--record).
  */
+#include "cmd/incident_cli.h"
 #include "cmd/incident_cmds.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -22,7 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_FORM = 1000, OPT_LANG, OPT_FORMAT, OPT_FROM, OPT_TO, OPT_SEND, OPT_DB, OPT_RECORD };
+enum {
+	OPT_FORM = 1000, OPT_LANG, OPT_FORMAT, OPT_FROM, OPT_TO, OPT_SEND, OPT_DB, OPT_RECORD,
+	OPT_CONFIG, OPT_INCIDENT_CONFIG,
+};
 
 static const struct option report_options[] = {
 	{ "form", required_argument, NULL, OPT_FORM },
@@ -34,6 +38,8 @@ static const struct option report_options[] = {
 	{ "send", no_argument, NULL, OPT_SEND },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "incident-config", required_argument, NULL, OPT_INCIDENT_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -53,7 +59,9 @@ static const char report_usage[] =
 	"  -o FILE        write there instead of standard output\n"
 	"  --send         with --format eml: send it through reporter.smtp (incident.conf)\n"
 	"  --from/--to    the summary's period: YYYY-MM-DD or RFC 3339 UTC\n"
-	"  --db PATH      the database (default /var/lib/rasoat/rasoat.db)\n"
+	"  --db PATH      the database (default /var/lib/rasoat/rasoat.db, or db = in the\n"
+	"                 configuration); --config FILE, --incident-config FILE as for\n"
+	"                 the other incident subcommands\n"
 	"  --record FILE  render the record (or, for summary, the array of records) in FILE\n"
 	"                 instead of reading the database\n"
 	"Fields rasoat cannot know are printed as blanks to fill. The report time is now,\n"
@@ -61,7 +69,7 @@ static const char report_usage[] =
 
 static const char export_usage[] =
 	"usage: rasoat incident export ID --format stix|misp|thehive [-o FILE] [--db PATH]\n"
-	"           [--record FILE]\n"
+	"           [--config FILE] [--incident-config FILE] [--record FILE]\n"
 	"  stix     a STIX 2.1 bundle (indicators, observed-data, malware, attack-patterns)\n"
 	"  misp     a MISP event (core format)\n"
 	"  thehive  a TheHive 5 alert with observables\n";
@@ -75,6 +83,7 @@ typedef struct report_args {
 	const char *from;
 	const char *to;
 	const char *db;
+	const char *config;
 	const char *record;
 	bool send;
 } report_args;
@@ -129,17 +138,16 @@ static json_t *load(const report_args *a, bool summary, time_t from, time_t to)
 {
 	char err[512] = "";
 	rs_store *store = NULL;
+	rs_incident_opts o;
 	json_t *v = NULL;
-	const char *db = a->db != NULL ? a->db : RS_DEFAULT_DB;
 
 	if (a->record != NULL)
 		return read_record(a->record);
-	if (access(db, F_OK) != 0) {
-		rs_error("%s: no database here; give --db PATH (or --record FILE)", db);
-		return NULL;
-	}
-	if (rs_store_open(db, &store) < 0) {
-		rs_error("%s: cannot open the database", db);
+	memset(&o, 0, sizeof(o));
+	o.db = a->db;
+	o.config_file = a->config;
+	if (rs_incident_open_store(&o, &store) != 0) {
+		rs_error("incident: cannot open the database; give --db PATH (or --record FILE)");
 		return NULL;
 	}
 	if ((summary ? rs_incident_list(store, from, to, &v, err, sizeof(err))
@@ -203,6 +211,8 @@ static int parse(int argc, char **argv, report_args *a, const char *usage)
 		case OPT_SEND: a->send = true; break;
 		case OPT_DB: a->db = optarg; break;
 		case OPT_RECORD: a->record = optarg; break;
+		case OPT_CONFIG: a->config = optarg; break;
+		case OPT_INCIDENT_CONFIG: setenv("RASOAT_INCIDENT_CONF", optarg, 1); break;
 		case 'h': fputs(usage, stdout); return 1;
 		default: fputs(usage, stderr); return -1;
 		}

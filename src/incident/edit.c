@@ -175,8 +175,6 @@ int rs_incident_advance(rs_store *store, const char *id, rs_incident_state state
 		json_object_set_new(record, "state", json_string(rs_incident_state_name(state)));
 		if (state == RS_INCIDENT_CLOSED)
 			json_object_set_new(record, "response_ended", json_string(now));
-		else if (from == RS_INCIDENT_RECOVERING)
-			json_object_set_new(record, "response_ended", json_null());
 	}
 	return finish(store, id, record, rc, now, err, errsize);
 }

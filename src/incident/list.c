@@ -17,12 +17,13 @@ int rs_incident_list(rs_store *store, time_t from, time_t to, json_t **out, char
 					    errsize);
 	if (!ids)
 		return -1;
-	json_t *list = json_array();
+	json_t *list = json_array(), *conf = rs_incident_read_conf();
 	size_t i;
 	const json_t *id;
 	json_array_foreach(ids, i, id) {
 		json_t *one;
-		if (rs_incident_load(store, json_string_value(id), &one, err, errsize) < 0) {
+		if (rs_incident_load_with(store, json_string_value(id), conf, &one, err, errsize) < 0) {
+			json_decref(conf);
 			json_decref(list);
 			json_decref(ids);
 			return -1;
@@ -30,6 +31,7 @@ int rs_incident_list(rs_store *store, time_t from, time_t to, json_t **out, char
 		json_array_append_new(list, one);
 	}
 	json_decref(ids);
+	json_decref(conf);
 	*out = list;
 	return 0;
 }

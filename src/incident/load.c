@@ -167,7 +167,7 @@ static json_t *compose(const char *id, const json_t *record, parts *p, const jso
 
 /* The reporter configuration; an unreadable one is warned about once and
  * taken as empty, so a record can always be shown. */
-static json_t *read_conf(void)
+json_t *rs_incident_read_conf(void)
 {
 	json_t *conf = NULL;
 	char err[512];
@@ -178,7 +178,8 @@ static json_t *read_conf(void)
 	return conf;
 }
 
-int rs_incident_load(rs_store *store, const char *id, json_t **out, char *err, size_t errsize)
+int rs_incident_load_with(rs_store *store, const char *id, const json_t *conf, json_t **out,
+			  char *err, size_t errsize)
 {
 	*out = NULL;
 	json_t *record = NULL;
@@ -192,7 +193,6 @@ int rs_incident_load(rs_store *store, const char *id, json_t **out, char *err, s
 		    json_array(), NULL };
 	json_t *links = rs_store_incident_links(store, id, err, errsize);
 	json_t *events = links ? rs_store_incident_events(store, id, err, errsize) : NULL;
-	json_t *conf = read_conf();
 	int rc = -1;
 	if (events) {
 		split_links(links, &p);
@@ -202,10 +202,17 @@ int rs_incident_load(rs_store *store, const char *id, json_t **out, char *err, s
 			rc = 0;
 		}
 	}
-	json_decref(conf);
 	json_decref(links);
 	json_decref(events);
 	json_decref(record);
 	parts_free(&p);
+	return rc;
+}
+
+int rs_incident_load(rs_store *store, const char *id, json_t **out, char *err, size_t errsize)
+{
+	json_t *conf = rs_incident_read_conf();
+	int rc = rs_incident_load_with(store, id, conf, out, err, errsize);
+	json_decref(conf);
 	return rc;
 }

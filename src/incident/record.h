@@ -61,6 +61,13 @@ int rs_incident_conf_load(json_t **out, char *err, size_t errsize);
 /* Writes CONF (as rs_incident_conf_parse returns it) to PATH, mode 0600. */
 int rs_incident_conf_write(const char *path, const json_t *conf, char *err, size_t errsize);
 
+/* ---- load.c ---- */
+/* The reporter configuration for records (unreadable: warned, empty). */
+json_t *rs_incident_read_conf(void);
+/* rs_incident_load with the configuration CONF already read. */
+int rs_incident_load_with(rs_store *store, const char *id, const json_t *conf, json_t **out,
+			  char *err, size_t errsize);
+
 /* ---- sources.c: what the links point to ---- */
 /* Appends to FINDINGS the incident-relevant findings of stored scan SCAN
  * (full id) as FORMATS.md finding objects with "scan", and sets *STARTED

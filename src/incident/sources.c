@@ -76,10 +76,13 @@ static int read_journal(rs_store *store, rs_journal_text *out, char *err, size_t
 	char *text = NULL;
 	size_t len = 0;
 	int rc = -1;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    rs_read_fd(fd, RS_JOURNAL_MAX_BYTES, &text, &len) < 0)
-		snprintf(err, errsize, "%s: cannot read the respond journal: %s", path,
-			 fd >= 0 && errno == 0 ? "not a regular file" : strerror(errno));
+	if (fd < 0 || fstat(fd, &st) < 0)
+		snprintf(err, errsize, "%s: cannot read the respond journal: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		snprintf(err, errsize, "%s: the respond journal is not a regular file; move it away "
+			 "(`rasoat respond verify` checks a journal)", path);
+	else if (rs_read_fd(fd, RS_JOURNAL_MAX_BYTES, &text, &len) < 0)
+		snprintf(err, errsize, "%s: cannot read the respond journal: %s", path, strerror(errno));
 	else
 		rc = 0;
 	if (fd >= 0)

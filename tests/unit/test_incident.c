@@ -11,6 +11,7 @@
 #include "core/sink.h"
 #include "core/summary.h"
 #include "core/util.h"
+#include "incident/fields.h"
 #include "incident/incident.h"
 #include "incident/record.h"
 #include "respond/journal.h"
@@ -460,6 +461,78 @@ static void test_link_evidence(void **state)
 	free(id);
 }
 
+static void set_ok(fixture *fx, const char *id, const char *field, const char *value)
+{
+	int rc = rs_incident_set_field(fx->store, id, field, value, fx->err, sizeof(fx->err));
+	if (rc)
+		fprintf(stderr, "set: %s\n", fx->err);
+	assert_int_equal(rc, 0);
+}
+
+static void set_refused(fixture *fx, const char *id, const char *field, const char *value,
+			const char *says)
+{
+	assert_int_equal(rs_incident_set_field(fx->store, id, field, value, fx->err, sizeof(fx->err)), -1);
+	assert_non_null(strstr(fx->err, says));
+}
+
+/* The person-known fields: typed values, refusals naming what is taken,
+ * the initial report built of two fields, system overrides, clearing. */
+static void test_set_fields(void **state)
+{
+	fixture *fx = *state;
+	setenv("RASOAT_INCIDENT_NOW", "2026-02-01T00:00:00Z", 1);
+	rs_incident_params p = { .title = "t" };
+	char *id = create(fx, &p);
+	set_ok(fx, id, "description", "webshell");
+	set_ok(fx, id, "status_handled", "no");
+	set_ok(fx, id, "confidential", "Yes");
+	set_ok(fx, id, "notified", "isp, coordinator");
+	set_ok(fx, id, "detection_methods", "ids,notified:VNCERT,other:a call");
+	set_ok(fx, id, "handled_by", "vncert");
+	set_ok(fx, id, "initial_report_ref", "123/BC");
+	set_ok(fx, id, "system.level", "2");
+	set_ok(fx, id, "system.domains", "a.vn, b.vn");
+	set_ok(fx, id, "detected", "2026-01-20T07:00:00+07:00");
+	set_ok(fx, id, "notification_sent", "2026-01-21");
+	set_refused(fx, id, "status_handled", "maybe", "yes or no");
+	set_refused(fx, id, "notified", "police", "network_member");
+	set_refused(fx, id, "detection_methods", "notified:", "ids");
+	set_refused(fx, id, "handled_by", "me", "vncert");
+	set_refused(fx, id, "system.level", "0", "1 to 5");
+	set_refused(fx, id, "detected", "", "not a time");
+	set_refused(fx, id, "category", "hacking", "ransomware");
+	set_refused(fx, id, "colour", "blue", "unknown field");
+	set_refused(fx, "INC-2026-0099", "description", "x", "no incident");
+	json_t *r = load(fx, id);
+	assert_string_equal(s(r, "description"), "webshell");
+	assert_true(json_is_false(json_object_get(r, "status_handled")));
+	assert_true(json_is_true(json_object_get(r, "confidential")));
+	assert_int_equal(json_array_size(json_object_get(r, "notified")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(r, "detection_methods"), 2)),
+			    "other:a call");
+	assert_string_equal(s(r, "handled_by"), "vncert");
+	json_t *ir = json_object_get(r, "initial_report");
+	assert_string_equal(s(ir, "ref"), "123/BC");
+	assert_true(json_is_null(json_object_get(ir, "time")));
+	json_t *sys = json_array_get(json_object_get(r, "systems"), 0);
+	assert_int_equal(json_integer_value(json_object_get(sys, "level")), 2);
+	assert_int_equal(json_array_size(json_object_get(sys, "domains")), 2);
+	assert_string_equal(s(r, "detected"), "2026-01-20T00:00:00Z");
+	assert_string_equal(s(json_object_get(r, "deadlines"), "notify"), "2026-01-25T00:00:00Z");
+	assert_true(json_is_false(json_object_get(json_object_get(r, "deadlines"), "notify_overdue")));
+	json_decref(r);
+	set_ok(fx, id, "initial_report_ref", "");
+	set_ok(fx, id, "notification_sent", "");
+	set_ok(fx, id, "description", "");
+	r = load(fx, id);
+	assert_true(json_is_null(json_object_get(r, "initial_report")));
+	assert_true(json_is_null(json_object_get(r, "description")));
+	assert_true(json_is_true(json_object_get(json_object_get(r, "deadlines"), "notify_overdue")));
+	json_decref(r);
+	free(id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_time_parse),
 		cmocka_unit_test_setup_teardown(test_iocs_and_timeline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_evidence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_fields, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
