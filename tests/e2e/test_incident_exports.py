@@ -539,6 +539,11 @@ def main():
         if rc != 2 or "stix" not in err:
             e2e.fail(f"export --format openioc: exit {rc}, {err!r}")
 
+        bad = tree.write("bad.json", '{"id": "INC-1",\n "title": }\n')
+        rc, _, err = e2e.run("incident", "report", "--record", bad, "--form", "initial", env=env())
+        if rc != 2 or bad + ":2:" not in err:
+            e2e.fail(f"malformed record: exit {rc}, {err!r} (wanted the file and line)")
+
         # --send to a loopback SMTP server
         server = SMTPServer()
         rec = dict(records["full"])
