@@ -9,7 +9,7 @@ BUILD_PKGS="gcc make cmake pkg-config libsqlite3-dev libjansson-dev libssl-dev \
 libyaml-dev libpcre2-dev libyara-dev libarchive-dev libcurl4-openssl-dev \
 libmicrohttpd-dev libpq-dev libnftables-dev libsodium-dev scdoc"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev iproute2 procps sqlite3 python3 \
-nftables acl attr openssl postgresql-15 chromium nodejs"
+nftables acl attr openssl python3-jsonschema postgresql-15 chromium nodejs"
 DEB_PKGS="debhelper dpkg-dev devscripts fakeroot lintian man-db bash-completion"
 # Tools that only sharpen some tests (comparisons with the peer): installed
 # when the mirror answers; the tests that use them skip without them.
