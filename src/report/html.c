@@ -421,16 +421,28 @@ static void write_attack(FILE *out, const json_t *attack)
 	}
 }
 
-static void write_finding_row(FILE *out, const json_t *f)
+/* One row of the findings table: finding F, or — when COUNT > 1 — the
+ * group of COUNT findings of F's rule (F the most severe), whose members
+ * are FINDINGS[RUN[i].index]. */
+typedef struct group_slot group_slot;
+static void write_group_members(FILE *out, const json_t *findings, const group_slot *run, size_t count);
+
+static void write_row(FILE *out, const json_t *f, const json_t *findings, const group_slot *run, size_t count)
 {
 	rs_severity sev = rs_report_severity(f);
 	const char *name = rs_severity_name(sev);
-	fprintf(out, "<tr data-rank=\"%d\"><td><span class=\"badge sev-%s\">%s</span>"
-		"<div class=\"pts\">score %lld</div></td>\n<td><div class=\"ftitle\">",
-		(int)sev, name, name, (long long)json_integer_value(json_object_get(f, "score")));
+	fprintf(out, "<tr%s data-rank=\"%d\"><td><span class=\"badge sev-%s\">%s</span>", count > 1 ? " class=\"group\"" : "",
+		(int)sev, name, name);
+	if (count > 1)
+		fprintf(out, "<div class=\"pts\">%zu findings</div>", count);
+	else
+		fprintf(out, "<div class=\"pts\">score %lld</div>", (long long)json_integer_value(json_object_get(f, "score")));
+	fputs("</td>\n<td><div class=\"ftitle\">", out);
 	rs_html_escape(out, rs_report_str(f, "title"));
 	fputs("</div>\n", out);
 	write_evidence(out, json_object_get(f, "evidence"));
+	if (count > 1)
+		write_group_members(out, findings, run, count);
 	fputs("</td>\n<td class=\"rule\"><div class=\"mod\">", out);
 	rs_html_escape(out, rs_report_str(f, "module"));
 	fputs("</div><code>", out);
@@ -440,6 +452,11 @@ static void write_finding_row(FILE *out, const json_t *f)
 	fputs("</td>\n<td class=\"fix\">", out);
 	rs_html_escape(out, rs_report_str(f, "remediation"));
 	fputs("</td></tr>\n", out);
+}
+
+static void write_finding_row(FILE *out, const json_t *f)
+{
+	write_row(out, f, NULL, NULL, 1);
 }
 
 /* Above this many findings, findings of one rule are one row: the most
@@ -463,10 +480,10 @@ static void write_group_member(FILE *out, const json_t *f)
 }
 
 /* A finding's place among those of its rule. */
-typedef struct group_slot {
+struct group_slot {
 	const char *rule;
 	size_t index;  /* in the findings array */
-} group_slot;
+};
 
 static int by_rule_then_index(const void *a, const void *b)
 {
@@ -477,29 +494,12 @@ static int by_rule_then_index(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static void write_group_row(FILE *out, const json_t *findings, const group_slot *run, size_t count)
+static void write_group_members(FILE *out, const json_t *findings, const group_slot *run, size_t count)
 {
-	const json_t *f = json_array_get(findings, run[0].index);
-	rs_severity sev = rs_report_severity(f);
-	const char *name = rs_severity_name(sev);
-	fprintf(out, "<tr class=\"group\" data-rank=\"%d\"><td><span class=\"badge sev-%s\">%s</span>"
-		"<div class=\"pts\">%zu findings</div></td>\n<td><div class=\"ftitle\">",
-		(int)sev, name, name, count);
-	rs_html_escape(out, rs_report_str(f, "title"));
-	fputs("</div>\n", out);
-	write_evidence(out, json_object_get(f, "evidence"));
 	fprintf(out, "<details class=\"paths\"><summary>all %zu objects of this rule</summary><ul>", count);
 	for (size_t j = 0; j < count; j++)
 		write_group_member(out, json_array_get(findings, run[j].index));
-	fputs("</ul></details></td>\n<td class=\"rule\"><div class=\"mod\">", out);
-	rs_html_escape(out, rs_report_str(f, "module"));
-	fputs("</div><code>", out);
-	escape_breakable(out, rs_report_str(f, "rule"));
-	fputs("</code></td>\n<td class=\"attack\">", out);
-	write_attack(out, json_object_get(f, "attack"));
-	fputs("</td>\n<td class=\"fix\">", out);
-	rs_html_escape(out, rs_report_str(f, "remediation"));
-	fputs("</td></tr>\n", out);
+	fputs("</ul></details>", out);
 }
 
 /* FINDINGS are sorted most severe first; each rule's group is shown where
@@ -524,10 +524,7 @@ static void write_grouped(FILE *out, const json_t *findings)
 		size_t start = run_of[i];
 		if (slots[start].index != i)
 			continue; /* shown with the first of its rule */
-		if (run_len[start] == 1)
-			write_finding_row(out, json_array_get(findings, i));
-		else
-			write_group_row(out, findings, slots + start, run_len[start]);
+		write_row(out, json_array_get(findings, i), findings, slots + start, run_len[start]);
 	}
 	free(run_len);
 	free(run_of);

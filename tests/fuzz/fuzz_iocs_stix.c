@@ -4,49 +4,20 @@
  * matched against the input's first bytes.
  * The input is also parsed as a STIX pattern alone.
  */
-#include "hunt/iocimport.h"
-#include "core/log.h"
-#include "core/util.h"
+#include "fuzz_iocs_common.h"
 
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The bundle reader, then the pattern grammar alone on the input. */
+static void read_stix_and_pattern(rs_ioc_import *im, const char *data, size_t len)
 {
-	rs_log_set_quiet(true);
-	if (size > (1u << 20))
-		return 0;
-	rs_ioc_hashes h;
-	rs_ioc_names n;
-	rs_ioc_c2 c;
-	rs_ioc_hashes_init(&h);
-	rs_ioc_names_init(&n);
-	rs_ioc_c2_init(&c);
-	rs_ioc_import im;
-	rs_ioc_import_init(&im, &h, &n, &c, "fuzz");
-	im.all = size > 0 && (data[0] & 1);
-	rs_ioc_read_stix(&im, (const char *)data, size);
-	/* the pattern grammar alone, on the input as a pattern */
-	char *pattern = rs_strndup((const char *)data, size);
+	rs_ioc_read_stix(im, data, len);
+	char *pattern = rs_strndup(data, len);
 	size_t unsupported = 0;
 	char note[64];
 	rs_stix_pattern_parse(pattern, NULL, NULL, &unsupported, note, sizeof(note));
 	free(pattern);
-	rs_ioc_detect_format((const char *)data, size);
-	rs_ioc_hashes_finish(&h);
-	rs_ioc_names_finish(&n);
-	rs_ioc_c2_finish(&c);
-	char *s = rs_strndup((const char *)data, size < 64 ? size : 64);
-	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-	rs_ioc_names_match(&n, s, md, NULL, NULL);
-	rs_ioc_c2_match_ip(&c, s);
-	rs_ioc_c2_match_domain(&c, s, strlen(s));
-	pcre2_match_data_free(md);
-	free(s);
-	rs_ioc_hashes_free(&h);
-	rs_ioc_names_free(&n);
-	rs_ioc_c2_free(&c);
-	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_iocs_run(data, size, read_stix_and_pattern);
 }
