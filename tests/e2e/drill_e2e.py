@@ -254,3 +254,22 @@ def crash_then_recover(scenario, tmp, at, recover_with, planted_check):
     finally:
         run("drill", "cleanup", "--db", db)
     compare(before, snapshot(), f"after SIGKILL at crash point {at} and recovery")
+
+
+def live_test(name, scenario):
+    """The whole live test of SCENARIO (test NAME): the run (live_scenario),
+    its HTML report in Vietnamese, its text report, and `drill status`."""
+    import tempfile
+    from rasoat_e2e import done
+    if os.geteuid() != 0:
+        print("SKIP: a live drill plants in /etc and needs root")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        result, db = live_scenario(scenario, tmp)
+        code, out, err = run("drill", "report", result["run"], "--db", db, "--format", "html", "--lang", "vi")
+        ok(code == 0 and "Báo cáo diễn tập" in out and result["run"] in out, "the HTML report, in Vietnamese")
+        code, out, err = run("drill", "report", result["run"], "--db", db, "--lang", "en")
+        ok(code == 0 and "Coverage by ATT&CK tactic" in out and "zero residue" in out, "the text report")
+        code, out, err = run("drill", "status", "--db", db, "--format", "jsonl")
+        ok(code == 0 and '"phase":"done"' in out.replace(" ", ""), f"status shows the run done: {out}")
+    done(name, CHECKS[0])
