@@ -41,9 +41,13 @@ scan: build/rasoat
 	  --exclude '$(CURDIR)/tests' --exclude '$(CURDIR)/build-test'; \
 	  echo "rasoat: HTML report written to $(REPORT)"
 
+# libFuzzer seconds per target: short in `make test` (CI), long in `make fuzz`.
+TEST_FUZZ_SECONDS ?= 5
+FUZZ_SECONDS ?= 300
+
 test: test-deps
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
-	  -DRS_SANITIZE=ON -DRS_FUZZ=ON >/dev/null
+	  -DRS_SANITIZE=ON -DRS_FUZZ=ON -DRS_FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) >/dev/null
 	@scripts/playwright.sh build-test
 	@cmake --build build-test -j $(JOBS)
 	@cd build-test && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
@@ -57,6 +61,14 @@ install: build/Makefile
 
 deb: deb-deps
 	@scripts/deb.sh
+
+# Every libFuzzer target for FUZZ_SECONDS each (the corpus they grow stays in
+# build-test/fuzz-work); crashes are reported by ctest with the input's path.
+fuzz: test-deps
+	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+	  -DRS_SANITIZE=ON -DRS_FUZZ=ON -DRS_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	@cmake --build build-test -j $(JOBS)
+	@cd build-test && ctest --output-on-failure -R '^fuzz/' -j $(JOBS)
 
 bench: build/rasoat
 	@for b in bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true
