@@ -26,6 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rs_persist_judge_sudoers_line(line, &v);
 	rs_persist_judge_pam_line(line, module, sizeof(module), &v);
 	rs_persist_judge_authorized_key(line, &v);
+	rs_persist_judge_history_line(line, &v);
 	free(line);
 	return 0;
 }
