@@ -1,6 +1,7 @@
 /*
  * fuzz_persist_lines.c — libFuzzer target: the persist module's judges of
- * host text (commands and scripts, sudoers, PAM and authorized_keys lines)
+ * host text (commands and scripts, sudoers, PAM and authorized_keys lines,
+ * shell start-up lines that turn history off)
  * over arbitrary bytes. Every input must be judged without a crash, leak or
  * undefined behaviour.
  */
