@@ -1,7 +1,8 @@
 /*
  * history.c — shell history turned off (T1070.003): the judge of one line of
  * a shell start-up file (HISTFILE sent to /dev/null or unset, a history
- * size of 0, `set +o history`, `history -c`) and the check of every
+ * size of 0, `set +o history`, `history -c`, the history file linked to
+ * /dev/null, deleted or emptied) and the check of every
  * account's history files for a link to /dev/null. The line judge is pure
  * text, so unit tests and the fuzz target feed it directly.
  */
@@ -97,8 +98,50 @@ static void judge_assignment(const char *w, rs_verdict *v)
 	}
 }
 
+/* A word naming a history file: "~/.bash_history", "$HISTFILE", ... */
+static bool history_word(const char *w)
+{
+	static const char *const names[] = { ".bash_history", ".zsh_history", ".ash_history", ".sh_history",
+					      ".histfile" };
+	if (strcmp(w, "$HISTFILE") == 0 || strcmp(w, "${HISTFILE}") == 0)
+		return true;
+	const char *base = strrchr(w, '/');
+	base = base ? base + 1 : w;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(base, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* `> FILE` or `>FILE` naming a history file, anywhere in the command. */
+static bool truncates_history(const command *c)
+{
+	for (size_t k = 0; k < c->n; k++) {
+		const char *w = c->words[k];
+		if (w[0] != '>' || (w[1] == '>'))
+			continue;
+		if (w[1] ? history_word(w + 1) : (k + 1 < c->n && history_word(c->words[k + 1])))
+			return true;
+	}
+	return false;
+}
+
+/* COMMAND's arguments after the word I: one names a history file (and,
+ * with NEED_NULL, one is /dev/null). */
+static bool names_history(const command *c, size_t i, bool need_null)
+{
+	bool hist = false, null = false;
+	for (size_t k = i + 1; k < c->n; k++) {
+		hist = hist || history_word(c->words[k]);
+		null = null || strcmp(c->words[k], "/dev/null") == 0;
+	}
+	return hist && (null || !need_null);
+}
+
 static void judge_one(const command *c, rs_verdict *v)
 {
+	if (truncates_history(c))
+		rs_verdict_add(v, RS_SEV_MEDIUM, "empties the shell history file");
 	size_t i = 0;
 	for (; i < c->n; i++) {
 		const char *w = c->words[i];
@@ -122,6 +165,12 @@ static void judge_one(const command *c, rs_verdict *v)
 		for (size_t k = i + 1; k + 1 < c->n; k++)
 			if (strcmp(c->words[k], "+o") == 0 && strcmp(c->words[k + 1], "history") == 0)
 				rs_verdict_add(v, RS_SEV_MEDIUM, "turns shell history off (set +o history)");
+	} else if (strcmp(cmd, "ln") == 0) {
+		if (names_history(c, i, true))
+			rs_verdict_add(v, RS_SEV_MEDIUM, "links the shell history file to /dev/null");
+	} else if (strcmp(cmd, "rm") == 0 || strcmp(cmd, "shred") == 0 || strcmp(cmd, "truncate") == 0) {
+		if (names_history(c, i, false))
+			rs_verdict_add(v, RS_SEV_MEDIUM, "deletes or empties the shell history file");
 	} else if (strcmp(cmd, "history") == 0) {
 		for (size_t k = i + 1; k < c->n; k++)
 			if (c->words[k][0] == '-' && strchr(c->words[k], 'c'))

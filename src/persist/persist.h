@@ -63,7 +63,8 @@ bool rs_persist_judge_authorized_key(const char *line, rs_verdict *v);
 
 /* One line of a shell start-up file: adds a reason when a command on it
  * turns shell history off (HISTFILE=/dev/null or empty, unset HISTFILE,
- * HISTSIZE/HISTFILESIZE/SAVEHIST=0, set +o history, history -c). Only a
+ * HISTSIZE/HISTFILESIZE/SAVEHIST=0, set +o history, history -c; ln to
+ * /dev/null, rm, shred, truncate or `>` of a history file). Only a
  * command in command position counts: comments, `echo history -c` and
  * HISTCONTROL settings do not. */
 void rs_persist_judge_history_line(const char *line, rs_verdict *v);

@@ -51,6 +51,12 @@ static void test_history_off(void **state)
 	assert_off("history -c");
 	assert_off("history -cw");
 	assert_off("cd; history -c # tidy");
+	assert_off("ln -sf /dev/null ~/.bash_history");
+	assert_off("ln -s /dev/null \"$HOME/.zsh_history\"");
+	assert_off("rm -f ~/.bash_history");
+	assert_off("shred -u $HISTFILE");
+	assert_off("cat /dev/null > ~/.bash_history");
+	assert_off(">/root/.ash_history");
 }
 
 static void test_history_kept(void **state)
@@ -76,6 +82,11 @@ static void test_history_kept(void **state)
 	assert_kept("history 10");
 	assert_kept("PROMPT_COMMAND='history -a'");
 	assert_kept("HISTSIZE=1000 # not 0, not unset HISTFILE");
+	assert_kept("ln -s ~/.bash_history ~/hist.txt");
+	assert_kept("rm -f ~/.lesshst");
+	assert_kept("cat ~/.bash_history >> ~/all_history");
+	assert_kept("history -a >> ~/.bash_history");
+	assert_kept("cmd 2>/dev/null");
 	assert_kept("");
 	assert_kept(NULL);
 }
