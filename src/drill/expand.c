@@ -378,6 +378,34 @@ static int k_ld_preload(ctx *c)
 	return 0;
 }
 
+/* Shell history turned off, only ever for a throw-away account: a passwd
+ * line for an account that cannot log in (nologin), a home of its own under
+ * /home with a start-up file that unsets HISTFILE, and its history file
+ * linked to /dev/null. Nobody's shell reads that file. */
+static int k_history_wipe(ctx *c)
+{
+	char user[32];
+	snprintf(user, sizeof(user), "rsdrillh%.7s", c->run + 2);
+	char *home = rs_sprintf("/home/%s", c->tag);
+	json_t *t = target(c, "append", "/etc/passwd");
+	char *line = rs_sprintf("%s:x:60998:60998:%s:%s:/usr/sbin/nologin\n", user, c->tag, home);
+	json_object_set_new(t, "content", json_string(line));
+	json_object_set_new(t, "marker", json_string(user));
+	json_object_set_new(t, "mode", json_string("0644"));
+	free(line);
+	char *path = rs_sprintf("%s/.bashrc", home);
+	t = file(c, path, rs_sprintf("# rasoat drill %s: the start-up file of a throw-away account that cannot log in\n"
+				     "unset HISTFILE  # rasoat-drill %s\n", c->run, c->run), "0644");
+	json_object_set_new(t, "mkdir_if_absent", json_pack("[s,s]", "/home", home));
+	free(path);
+	path = rs_sprintf("%s/.bash_history", home);
+	t = target(c, "file", path);
+	json_object_set_new(t, "link_to", json_string("/dev/null"));
+	free(path);
+	free(home);
+	return 0;
+}
+
 typedef struct kind {
 	const char *name;
 	int (*expand)(ctx *c);
@@ -407,6 +435,7 @@ static const kind kinds[] = {
 	{ "miner", k_miner, false, true },
 	{ "account", k_account, true, false },
 	{ "ld-preload", k_ld_preload, true, false },
+	{ "history-wipe", k_history_wipe, true, false },
 };
 
 static const kind *find(const char *name)

@@ -1,7 +1,8 @@
 /*
  * persist.c — the persist module: an inventory of every autostart location
  * (cron, at, systemd, init scripts, shell start-up files, PAM, sudoers,
- * SSH keys, udev, XDG, APT hooks, library paths, SUID files, accounts)
+ * SSH keys, udev, XDG, APT hooks, library paths, SUID files, accounts,
+ * shell history turned off)
  * with a verdict for each entry. An entry is a finding when it shows what
  * attackers do (see verdict.c and docs/DEEP.md); clean entries are passed
  * checks, shown only with --all.
@@ -22,6 +23,7 @@ static int persist_run(rs_scan *scan, rs_module_stats *stats)
 	rs_persist_scripts(&p);
 	rs_persist_auth(&p);
 	rs_persist_suid(&p);
+	rs_persist_history(&p);
 	rs_pkgcopy_free(p.pkgcopy);
 	stats->extra = json_pack("{s:I, s:b}", "entries", (json_int_t)p.entries, "package_database",
 				 p.have_packages);

@@ -61,6 +61,14 @@ void rs_persist_judge_pam_line(const char *line, char *module, size_t size, rs_v
  * into reasons. Returns false for a blank or comment line. */
 bool rs_persist_judge_authorized_key(const char *line, rs_verdict *v);
 
+/* One line of a shell start-up file: adds a reason when a command on it
+ * turns shell history off (HISTFILE=/dev/null or empty, unset HISTFILE,
+ * HISTSIZE/HISTFILESIZE/SAVEHIST=0, set +o history, history -c; ln to
+ * /dev/null, rm, shred, truncate or `>` of a history file). Only a
+ * command in command position counts: comments, `echo history -c` and
+ * HISTCONTROL settings do not. */
+void rs_persist_judge_history_line(const char *line, rs_verdict *v);
+
 /* The state the checks share during one run. */
 typedef struct rs_persist {
 	rs_scan *scan;
@@ -98,5 +106,10 @@ void rs_persist_schedulers(rs_persist *p);  /* sched.c: cron, at, systemd units,
 void rs_persist_scripts(rs_persist *p);     /* scripts.c: rc.local, init.d, shell rc, motd, XDG, udev, APT, ld.so.conf.d, git */
 void rs_persist_auth(rs_persist *p);        /* auth.c: PAM, sudoers, authorized_keys, system accounts */
 void rs_persist_suid(rs_persist *p);        /* suid.c: SUID/SGID files and file capabilities */
+void rs_persist_history(rs_persist *p);     /* history.c: history files linked to /dev/null */
+/* The finding for the history lines V noted in the start-up file PATH
+ * (history.c; scripts.c judges the file). */
+void rs_persist_history_entry(rs_persist *p, const char *path, size_t line, const char *user,
+			      const char *package, const rs_verdict *v);
 
 #endif

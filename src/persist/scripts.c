@@ -3,7 +3,9 @@
  * and SysV init scripts, shell start-up files (system and every user's),
  * motd scripts, XDG autostart entries, udev rules that RUN programs, APT and
  * dpkg hooks, ld.so.conf.d library paths and git hooks in system places.
- * Each file or line is an entry judged by what it runs and by who owns it.
+ * Each file or line is an entry judged by what it runs and by who owns it;
+ * a start-up file's lines that turn shell history off are a finding of
+ * their own (history.c).
  */
 #include "core/util.h"
 #include "persist/persist.h"
@@ -152,8 +154,10 @@ static void judge_file_at(rs_persist *p, const location *loc, const char *path, 
 	rs_verdict_init(&v);
 	const char *package = NULL;
 	rs_persist_judge_file(p, path, &st, place, &v, &package);
-	size_t first = 0, number = 0;
+	size_t first = 0, number = 0, hist_first = 0;
 	bool runs = false;
+	rs_verdict hist; /* shell history turned off: a finding of its own (T1070.003) */
+	rs_verdict_init(&hist);
 	char *raw = rs_malloc(len + 1); /* the bytes as they are, for the line hashes */
 	memcpy(raw, text, len + 1);
 	for (size_t i = 0; i < len; i++)
@@ -168,6 +172,15 @@ static void judge_file_at(rs_persist *p, const location *loc, const char *path, 
 		unsigned long hits = v.hits;
 		char before[sizeof(v.reasons)];
 		memcpy(before, v.reasons, sizeof(before));
+		if (loc->text == TEXT_SHELL_RC) {
+			unsigned long hist_hits = hist.hits;
+			rs_persist_judge_history_line(s, &hist);
+			if (hist.hits != hist_hits) {
+				if (!hist_first)
+					hist_first = number;
+				rs_verdict_note_line(&hist, number, raw + (s - text), line_len);
+			}
+		}
 		judge_line(loc, s, &v, &runs);
 		if (!first && strcmp(before, v.reasons) != 0)
 			first = number;
@@ -183,6 +196,8 @@ static void judge_file_at(rs_persist *p, const location *loc, const char *path, 
 		rs_verdict_add(&v, RS_SEV_LOW, "runs a program on device events");
 	rs_persist_entry(p, loc->kind, loc->label, loc->attack, path, first, user, NULL, package, &v,
 			 loc->remediation);
+	if (hist.any)
+		rs_persist_history_entry(p, path, hist_first, user, package, &hist);
 }
 
 static bool skip_name(const char *name)

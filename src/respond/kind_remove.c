@@ -31,6 +31,8 @@ static const family families[] = {
 	{ "rasoat:persist.rc_local", "line" },
 	{ "rasoat:persist.init_script", "file" },
 	{ "rasoat:persist.shell_startup", "line" },
+	{ "rasoat:persist.history_off", "line" },
+	{ "rasoat:persist.history_link", "file" },
 	{ "rasoat:persist.motd_script", "line" },
 	{ "rasoat:persist.xdg_autostart", "file" },
 	{ "rasoat:persist.udev_rule", "line" },

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`rasoat drill run sandbox-system --root SANDBOX --authorize`: the steps
-that change the whole system (a new account, /etc/ld.so.preload) run only
+that change the whole system (a new account, shell history turned off in a
+throw-away account's home, /etc/ld.so.preload) run only
 against a fixture root, are detected (coverage 100 %), and the fixture is
 byte-for-byte as before afterwards (contents, modes, owners, mtimes,
 xattrs). On the live host those steps are refused (skipped)."""
@@ -51,6 +52,7 @@ def main():
             kinds = {s["kind"]: s for s in r["steps"]}
             ok(kinds["account"]["detected"] and kinds["ld-preload"]["detected"],
                "the account and the preload were detected")
+            ok(kinds["history-wipe"]["detected"], f"history turned off was detected: {kinds['history-wipe']}")
             ok(all(isinstance(s["ttd_ms"], int) for s in r["steps"]), "time-to-detect of every step")
         finally:
             run("drill", "cleanup", "--db", db, "--root", root)
@@ -59,7 +61,7 @@ def main():
         ok(not diffs, f"the sandbox is as before: {[(k, before.get(k), after.get(k)) for k in diffs][:5]}")
         # on the live host, the whole-system steps are skipped, never planted (dry run: nothing changes)
         code, out, err = run("drill", "run", "sandbox-system", "--db", db)
-        ok(code == 0 and out.count("skipped: needs a sandbox root") == 2, f"refused on the live host: {out}")
+        ok(code == 0 and out.count("skipped: needs a sandbox root") == 3, f"refused on the live host: {out}")
     done("test_drill_sandbox", drill_e2e.CHECKS[0])
 
 

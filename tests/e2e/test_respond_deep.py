@@ -40,7 +40,7 @@ HOW = {
     "persist.apt_hook": "line", "persist.ld_so_conf": "line", "persist.pam": "line", "persist.sudoers": "line",
     "persist.ssh_authorized_key": "line", "persist.suid": "suid", "persist.file_capabilities": "caps",
     "persist.system_account_shell": "shell", "persist.git_hook": "line", "rootkit.ld_so_preload": "line",
-    "rootkit.known_artifact": "file",
+    "rootkit.known_artifact": "file", "persist.history_off": "line", "persist.history_link": "file",
 }
 
 
@@ -102,7 +102,7 @@ with Tree() as t, tempfile.TemporaryDirectory(prefix="rasoat-respond-db-") as st
     os.setxattr(t.p("root/.ssh/authorized_keys"), "user.note", b"keep me")
     os.chmod(t.p("root/.ssh/authorized_keys"), 0o600)
     planted = {k for k in deepfixture.PLANTED if k[0].startswith(("rasoat:persist.", "rasoat:rootkit."))}
-    ok(len(planted) == 37, f"37 persist and rootkit artefacts planted, not {len(planted)}")
+    ok(len(planted) == 39, f"39 persist and rootkit artefacts planted, not {len(planted)}")
     db = os.path.join(state_dir, "rasoat.db")
     before = tree_state(t.path)
 

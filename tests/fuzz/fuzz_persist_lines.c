@@ -1,6 +1,7 @@
 /*
  * fuzz_persist_lines.c — libFuzzer target: the persist module's judges of
- * host text (commands and scripts, sudoers, PAM and authorized_keys lines)
+ * host text (commands and scripts, sudoers, PAM and authorized_keys lines,
+ * shell start-up lines that turn history off)
  * over arbitrary bytes. Every input must be judged without a crash, leak or
  * undefined behaviour.
  */
@@ -26,6 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rs_persist_judge_sudoers_line(line, &v);
 	rs_persist_judge_pam_line(line, module, sizeof(module), &v);
 	rs_persist_judge_authorized_key(line, &v);
+	rs_persist_judge_history_line(line, &v);
 	free(line);
 	return 0;
 }

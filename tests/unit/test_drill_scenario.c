@@ -180,6 +180,38 @@ static void expands_and_matches(void **state)
 	rs_drill_scenario_free(&sc);
 }
 
+/* history-wipe: sandbox only; a throw-away account that cannot log in, the
+ * marked line in its own home, its history linked to /dev/null */
+static void history_wipe(void **state)
+{
+	(void)state;
+	assert_true(rs_drill_kind_known("history-wipe"));
+	assert_true(rs_drill_kind_needs_root("history-wipe"));
+	assert_false(rs_drill_kind_live_only("history-wipe"));
+	rs_drill_step st = { .kind = "history-wipe" };
+	char err[256] = "";
+	json_t *t = rs_drill_expand(&st, 2, "d-0123456789abcdef", 4444, err, sizeof(err));
+	assert_non_null(t);
+	assert_int_equal(json_array_size(t), 3);
+	const json_t *pw = json_array_get(t, 0), *rc = json_array_get(t, 1), *ln = json_array_get(t, 2);
+	assert_string_equal(json_string_value(json_object_get(pw, "path")), "/etc/passwd");
+	assert_string_equal(json_string_value(json_object_get(pw, "content")),
+			    "rsdrillh0123456:x:60998:60998:rasoat-drill-0123456789abcdef:"
+			    "/home/rasoat-drill-0123456789abcdef:/usr/sbin/nologin\n");
+	assert_string_equal(json_string_value(json_object_get(rc, "path")),
+			    "/home/rasoat-drill-0123456789abcdef/.bashrc");
+	assert_non_null(strstr(json_string_value(json_object_get(rc, "content")),
+			       "\nunset HISTFILE  # rasoat-drill d-0123456789abcdef\n"));
+	assert_string_equal(json_string_value(json_object_get(ln, "link_to")), "/dev/null");
+	json_t *f = json_pack("{s:s,s:s,s:s,s:{s:s}}", "module", "persist", "rule", "rasoat:persist.history_off",
+			      "severity", "medium", "evidence", "path", "/home/rasoat-drill-0123456789abcdef/.bashrc");
+	assert_true(rs_drill_finding_of(f, "rasoat-drill-0123456789abcdef", t));
+	json_object_set_new(json_object_get(f, "evidence"), "path", json_string("/root/.bashrc"));
+	assert_false(rs_drill_finding_of(f, "rasoat-drill-0123456789abcdef", t));
+	json_decref(f);
+	json_decref(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +220,7 @@ int main(void)
 		cmocka_unit_test(bundled_scenarios_load),
 		cmocka_unit_test(allow_file),
 		cmocka_unit_test(expands_and_matches),
+		cmocka_unit_test(history_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
