@@ -9,28 +9,46 @@
 # since they verified are not read). Then
 # `chkrootkit -r` and `rasoat --root` on the deep fixture root of the tests,
 # with what each finds. Installs the peers with apt-get when missing. Needs
-# root. Usage: bench/deep.sh [RASOAT]   (default build/rasoat; time a
+# root. Usage: [ONLY=restated] [RUNS=N] bench/deep.sh [RASOAT]   (default build/rasoat; time a
 # release build: cmake -DCMAKE_BUILD_TYPE=Release). The machine's load is
 # printed before and after the timed runs: on a shared machine it moves the
 # wall-clock figures more than anything else.
+#
+# Then the speed goals of issue 16, side by side ("restated"):
+#   rootkit   vs `unhide proc`, `unhide sys` and `unhide-tcp` run one after
+#             the other (the same checks: hidden pids by /proc and by
+#             system calls, hidden TCP/UDP ports); goal ≥ 1×. The pid range
+#             rasoat's sweep covered is read from its own --all check record.
+#   integrity vs `dpkg --verify`; goal ≥ 5×, with a cold page cache (sync;
+#             echo 3 > /proc/sys/vm/drop_caches before each timed run) and
+#             a warm one (one untimed run first, then best of RUNS).
+# ONLY=restated runs only that part (and installs only unhide when missing).
 set -eu
 RASOAT=${1:-build/rasoat}
 RUNS=${RUNS:-2}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 
 need() { command -v "$1" >/dev/null 2>&1; }
-if ! need chkrootkit || ! need rkhunter || ! need unhide || ! need debsums; then
+ONLY=${ONLY:-}
+PEERS="chkrootkit rkhunter unhide debsums"
+[ "$ONLY" = restated ] && PEERS="unhide"
+missing=
+for p in $PEERS; do need "$p" || missing=1; done
+if [ -n "$missing" ]; then
 	# where apt's unprivileged sandbox user cannot resolve the mirror, retry as root
 	for sandbox in "" "-o APT::Sandbox::User=root"; do
 		# shellcheck disable=SC2086
 		apt-get $sandbox update -qq >/dev/null 2>&1 || true
 		# shellcheck disable=SC2086
-		DEBIAN_FRONTEND=noninteractive apt-get $sandbox install -y -qq --no-install-recommends chkrootkit rkhunter unhide debsums \
+		DEBIAN_FRONTEND=noninteractive apt-get $sandbox install -y -qq --no-install-recommends $PEERS \
 			>/dev/null 2>&1 || true
-		need chkrootkit && need rkhunter && need unhide && need debsums && break
+		missing=
+		for p in $PEERS; do need "$p" || missing=1; done
+		[ -z "$missing" ] && break
 	done
 fi
 
+root=
 ms() { date +%s%3N; }
 
 best() { # best of RUNS wall-clock milliseconds of "$@" (the first run also warms the page cache)
@@ -47,6 +65,7 @@ best() { # best of RUNS wall-clock milliseconds of "$@" (the first run also warm
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
+classic() {
 echo "cores: $(nproc); package files: $(cat /var/lib/dpkg/info/*.md5sums 2>/dev/null | wc -l)"
 echo "load at start: $(uptime)"
 debsums_ms=$(best debsums -s)
@@ -61,7 +80,6 @@ all_ms=$(best "$RASOAT" scan --only rootkit,persist,integrity --no-db -q --forma
 
 # With a scan store: one first run on an empty store, then the best cached run.
 dbdir=$(mktemp -d /tmp/rasoat-deep-db.XXXXXX)
-root=
 trap 'rm -rf "$dbdir" ${root:+"$root"}' EXIT
 once() { t0=$(ms); "$@" >/dev/null 2>&1 || true; t1=$(ms); echo $((t1 - t0)); }
 integrity_first_ms=$(once "$RASOAT" scan --only integrity --db "$dbdir/i.db" -q --format jsonl --fail-on none)
@@ -133,3 +151,75 @@ for l in sys.stdin:
     if o["type"] == "finding" and o["severity"] in ("medium", "high", "critical"):
         print(o["severity"], o["rule"], o["evidence"].get("path", ""), ",".join(o["attack"]))
 '
+}
+
+# Issue 16's speed goals, side by side.
+dropcache() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+cold() { # best of RUNS wall-clock milliseconds of "$@", the page cache dropped before each run
+	b=
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		dropcache
+		t0=$(ms); "$@" >/dev/null 2>&1 || true; t1=$(ms)
+		d=$((t1 - t0))
+		if [ -z "$b" ] || [ $d -lt "$b" ]; then b=$d; fi
+		i=$((i + 1))
+	done
+	echo "$b"
+}
+warm() { "$@" >/dev/null 2>&1 || true; best "$@"; } # one untimed run fills the cache
+unhide_all() { unhide proc; unhide sys; unhide-tcp; }
+goal() { # goal PEER_MS RASOAT_MS FACTOR
+	awk -v a="$1" -v b="$2" -v g="$3" 'BEGIN { if (b > 0 && a / b >= g) print "met"; else print "NOT met" }'
+}
+
+restated() {
+	echo
+	echo "=== issue 16: speed goals restated, side by side (best of RUNS=$RUNS) ==="
+	echo "cores: $(nproc); package files: $(cat /var/lib/dpkg/info/*.md5sums 2>/dev/null | wc -l); kernel.pid_max: $(cat /proc/sys/kernel/pid_max)"
+	# the range rasoat's hidden-pid sweep covered, from its own check record (untimed run)
+	range=$("$RASOAT" scan --only rootkit --no-db -q --all --format jsonl --fail-on none 2>/dev/null |
+		python3 -c '
+import json, sys
+for l in sys.stdin:
+    o = json.loads(l)
+    if o.get("type") == "check" and o.get("rule") == "rasoat:rootkit.hidden_pid":
+        print(o.get("reason", ""))' || true)
+	echo "rasoat hidden-pid sweep: ${range:-(no check record)} (pids 1..N, N = kernel.pid_max capped at 4194304)"
+	echo "load at start: $(uptime)"
+	uproc_ms=$(best unhide proc)
+	usys_ms=$(best unhide sys)
+	utcp_ms=$(best unhide-tcp)
+	useq_ms=$(best unhide_all)
+	rk_ms=$(best "$RASOAT" scan --only rootkit --no-db -q --format jsonl --fail-on none)
+	cold_ok=1
+	dropcache 2>/dev/null || cold_ok=
+	if [ -n "$cold_ok" ]; then
+		dpkg_cold_ms=$(cold dpkg --verify)
+		int_cold_ms=$(cold "$RASOAT" scan --only integrity --no-db -q --format jsonl --fail-on none)
+	fi
+	dpkg_warm_ms=$(warm dpkg --verify)
+	int_warm_ms=$(warm "$RASOAT" scan --only integrity --no-db -q --format jsonl --fail-on none)
+	echo "load at end of the timed runs: $(uptime)"
+	printf '%-52s %8s ms\n' "unhide proc" "$uproc_ms"
+	printf '%-52s %8s ms\n' "unhide sys" "$usys_ms"
+	printf '%-52s %8s ms\n' "unhide-tcp" "$utcp_ms"
+	printf '%-52s %8s ms\n' "unhide proc; unhide sys; unhide-tcp (one after the other)" "$useq_ms"
+	printf '%-52s %8s ms\n' "rasoat scan --only rootkit --no-db" "$rk_ms"
+	if [ -n "$cold_ok" ]; then
+		printf '%-52s %8s ms\n' "dpkg --verify, cold cache" "$dpkg_cold_ms"
+		printf '%-52s %8s ms\n' "rasoat integrity --no-db, cold cache" "$int_cold_ms"
+	else
+		echo "cold cache: not measured (cannot write /proc/sys/vm/drop_caches here)"
+	fi
+	printf '%-52s %8s ms\n' "dpkg --verify, warm cache" "$dpkg_warm_ms"
+	printf '%-52s %8s ms\n' "rasoat integrity --no-db, warm cache" "$int_warm_ms"
+	echo "ratio unhide proc+sys+tcp / rasoat rootkit:   $(ratio "$useq_ms" "$rk_ms") (goal >= 1x: $(goal "$useq_ms" "$rk_ms" 1))"
+	if [ -n "$cold_ok" ]; then
+		echo "ratio dpkg --verify / rasoat integrity, cold: $(ratio "$dpkg_cold_ms" "$int_cold_ms") (goal >= 5x: $(goal "$dpkg_cold_ms" "$int_cold_ms" 5))"
+	fi
+	echo "ratio dpkg --verify / rasoat integrity, warm: $(ratio "$dpkg_warm_ms" "$int_warm_ms") (goal >= 5x: $(goal "$dpkg_warm_ms" "$int_warm_ms" 5))"
+}
+
+[ "$ONLY" = restated ] || classic
+restated
