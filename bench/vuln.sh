@@ -11,6 +11,11 @@
 #     SUITE=bookworm STATUS=/var/lib/dpkg/status  (defaults)
 #   debsecan reads its data through Python's urllib, so `--source file:///dir`
 #   works offline; it needs python3-apt. It is installed with apt-get when missing.
+# Part 3 (always): a generated tracker-shaped JSON holding this host's
+#   installed source packages (real names and versions) plus fillers, and
+#   the same entries for SUITE in debsecan's data format: rasoat's reading
+#   rate (MB/s) and time, debsecan's time on the same entries, the ratios
+#   and the two (package, CVE) sets compared.
 # Part 2 (always): rasoat matching a generated 100,000-record OSV folder
 #   against this machine's dpkg status: wall time and peak memory.
 # Usage: bench/vuln.sh [RASOAT]   (default build/rasoat; use a build without sanitizers)
@@ -47,12 +52,12 @@ if [ -z "${TRACKER_JSON:-}" ] || [ ! -f "$TRACKER_JSON" ]; then
 	echo "skipped: set TRACKER_JSON to a copy of https://security-tracker.debian.org/tracker/data/json"
 else
 	t=$(measure "$RASOAT" vuln import "$TRACKER_JSON" --db "$TMP/v.db" -q)
-	echo "rasoat vuln import (whole tracker): ${t%% *} ms, peak ${t##* } KB"
+	echo "rasoat vuln import (whole tracker): ${t%% *} ms, peak ${t##* } KB, $(awk -v b="$(wc -c < "$TRACKER_JSON")" -v t="${t%% *}" 'BEGIN { if (t > 0) printf "%.1f MB/s", b / 1000 / t }')"
 	t=$(measure "$RASOAT" vuln --root "$TMP/root" --db "$TMP/v.db" --format jsonl -q --fail-on none -o "$TMP/rasoat.jsonl")
 	rt=${t%% *}
 	echo "rasoat vuln (stored feed):        ${rt} ms, peak ${t##* } KB"
 	t=$(measure "$RASOAT" vuln --root "$TMP/root" --feed "$TRACKER_JSON" --no-db --format jsonl -q --fail-on none)
-	echo "rasoat vuln --feed (read+match):  ${t%% *} ms, peak ${t##* } KB"
+	echo "rasoat vuln --feed (read+match):  ${t%% *} ms, peak ${t##* } KB, $(awk -v b="$(wc -c < "$TRACKER_JSON")" -v t="${t%% *}" 'BEGIN { if (t > 0) printf "%.1f MB/s", b / 1000 / t }')"
 	python3 -c '
 import json, sys
 s = set()
@@ -117,28 +122,99 @@ echo "rasoat vuln import OSV folder:                        ${t%% *} ms, peak ${
 t=$(measure "$RASOAT" vuln --root "$TMP/root" --db "$TMP/osv.db" --format jsonl -q --fail-on none)
 echo "rasoat vuln (match the stored records):               ${t%% *} ms, peak ${t##* } KB"
 
-echo "== part 3: a generated tracker-shaped JSON (streaming import: time and peak memory)"
-python3 - "$TMP/tracker.json" "${TRACKER_PACKAGES:-30000}" <<'PY'
-import json, random, sys
+echo "== part 3: a generated tracker-shaped JSON of this host's source packages + fillers, rasoat vs debsecan on the same entries"
+# Every installed source package (name and version from the dpkg status) gets
+# 10 CVEs: 3 open, 3 fixed above the installed version, 4 fixed below it;
+# TRACKER_PACKAGES filler packages (not installed) make the file the size of
+# the real tracker. The same entries for SUITE are written in debsecan's
+# format (zlib, "VERSION 1", names, package lines) so both read the same data.
+python3 - "$TMP/tracker.json" "${TRACKER_PACKAGES:-30000}" "$STATUS" "$SUITE" "$TMP/debsecan" <<'PY'
+import json, os, random, sys, zlib
 random.seed(11)
-out, n = sys.argv[1], int(sys.argv[2])
+out, n, status, suite, ddir = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+src = {}
+name = ver = source = None
+def flush():
+    if name and ver:
+        s = source or name
+        sv = ver
+        if source and "(" in source:
+            s, sv = source.split("(", 1)[0].strip(), source.split("(", 1)[1].rstrip(")").strip()
+        src.setdefault(s, sv)
+for line in list(open(status, errors="replace")) + [""]:
+    if not line.strip():
+        flush(); name = ver = source = None
+    elif line.startswith("Package:"): name = line.split(":", 1)[1].strip()
+    elif line.startswith("Version:"): ver = line.split(":", 1)[1].strip()
+    elif line.startswith("Source:"): source = line.split(":", 1)[1].strip()
+rels = ("bullseye", "bookworm", "trixie", "sid")
+names, lines = [], []
+def lower(v):
+    e = v.split(":", 1)[0] + ":" if ":" in v else ""
+    return e + "0~0-0"
 with open(out, "w") as f:
     f.write("{")
-    for p in range(n):
+    first = True
+    pkgs = [(p, v) for p, v in sorted(src.items())] + [(f"pkg-{p}", None) for p in range(n)]
+    for pi, (p, v) in enumerate(pkgs):
         cves = {}
         for c in range(10):
+            cve = f"CVE-2099-{pi * 10 + c}"
             rel = {}
-            for r in ("bullseye", "bookworm", "trixie", "sid"):
-                if random.random() < 0.3:
+            for r in rels:
+                kind = c % 10 if v else (0 if random.random() < 0.3 else 9)
+                if kind < 3:
                     rel[r] = {"status": "open", "repositories": {r: "1.0-1"}, "urgency": "unimportant"}
+                    fx = ""
                 else:
-                    rel[r] = {"status": "resolved", "repositories": {r: "1.0-2"},
-                              "fixed_version": f"1.{random.randint(0, 9)}-{random.randint(1, 9)}", "urgency": "low"}
-            cves[f"CVE-2099-{p * 10 + c}"] = {"description": "generated entry " * 4, "scope": "local",
-                                               "releases": rel}
-        f.write(("," if p else "") + json.dumps(f"pkg-{p}") + ":" + json.dumps(cves))
+                    fx = (v + "+fix1") if v and kind < 6 else (lower(v) if v else f"1.{random.randint(0, 9)}-{random.randint(1, 9)}")
+                    rel[r] = {"status": "resolved", "repositories": {r: "1.0-2"}, "fixed_version": fx, "urgency": "low"}
+                if r == suite:
+                    names.append(f"{cve},,generated entry")
+                    flag = "SL " + ("F" if fx else " ")
+                    lines.append(f"{p},{len(names) - 1},{flag},{fx},")
+            cves[cve] = {"description": "generated entry " * 4, "scope": "local", "releases": rel}
+        f.write(("" if first else ",") + json.dumps(p) + ":" + json.dumps(cves))
+        first = False
     f.write("}\n")
+os.makedirs(ddir, exist_ok=True)
+body = "VERSION 1\n" + "\n".join(names) + "\n\n" + "\n".join(lines) + "\n\n\n"
+open(os.path.join(ddir, suite), "wb").write(zlib.compress(body.encode()))
+open(os.path.join(ddir, "GENERIC"), "wb").write(zlib.compress(b"VERSION 1\n\n\n\n"))
+print(len(src), file=open(os.path.join(ddir, "nsrc"), "w"))
 PY
-echo "size: $(du -m "$TMP/tracker.json" | cut -f1) MB"
+mb=$(python3 -c 'import os,sys; print(f"{os.path.getsize(sys.argv[1]) / 1e6:.1f}")' "$TMP/tracker.json")
+echo "size: $mb MB ($(cat "$TMP/debsecan/nsrc") installed source packages + ${TRACKER_PACKAGES:-30000} fillers; debsecan's $SUITE file $(du -k "$TMP/debsecan/$SUITE" | cut -f1) KB compressed)"
+rate() { awk -v m="$mb" -v t="$1" 'BEGIN { if (t > 0) printf "%.1f MB/s", m * 1000 / t; else print "n/a" }'; }
 t=$(measure "$RASOAT" vuln import "$TMP/tracker.json" --db "$TMP/tracker.db" -q)
-echo "rasoat vuln import (generated tracker JSON): ${t%% *} ms, peak ${t##* } KB, store $(du -m "$TMP/tracker.db" | cut -f1) MB"
+echo "rasoat vuln import (tracker JSON):          ${t%% *} ms, $(rate "${t%% *}"), peak ${t##* } KB, store $(du -m "$TMP/tracker.db" | cut -f1) MB"
+t=$(measure "$RASOAT" vuln --root "$TMP/root" --feed "$TMP/tracker.json" --no-db --format jsonl -q --fail-on none -o "$TMP/t.jsonl")
+ft=${t%% *}
+echo "rasoat vuln --feed (read+match, no store):  ${ft} ms, $(rate "$ft"), peak ${t##* } KB"
+t=$(measure "$RASOAT" vuln --root "$TMP/root" --db "$TMP/tracker.db" --format jsonl -q --fail-on none)
+st=${t%% *}
+echo "rasoat vuln (match the stored feed):        ${st} ms, peak ${t##* } KB"
+if ! command -v debsecan >/dev/null 2>&1; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debsecan python3-apt >/dev/null 2>&1 || true
+fi
+if command -v debsecan >/dev/null 2>&1; then
+	t=$(measure debsecan --suite "$SUITE" --source "file://$TMP/debsecan/" --status "$STATUS" --format summary)
+	dt=${t%% *}
+	echo "debsecan --format summary (same entries):   ${dt} ms, peak ${t##* } KB"
+	awk -v f="$ft" -v s="$st" -v d="$dt" 'BEGIN { if (f > 0 && s > 0) printf "ratio debsecan/rasoat: %.2fx reading the tracker JSON (--feed), %.2fx matching the stored feed\n", d / f, d / s }'
+	python3 -c '
+import json, sys
+s = set()
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o.get("type") == "finding":
+        e = o["evidence"]; s.add((e["package"], e["cve"] or e["record"]))
+for p, c in sorted(s): print(p, c)' "$TMP/t.jsonl" > "$TMP/t-rasoat.set"
+	debsecan --suite "$SUITE" --source "file://$TMP/debsecan/" --status "$STATUS" --format summary 2>/dev/null |
+		awk '{ print $2, $1 }' | sort -u > "$TMP/t-debsecan.set"
+	echo "(package, CVE) pairs: rasoat $(wc -l < "$TMP/t-rasoat.set"), debsecan $(wc -l < "$TMP/t-debsecan.set"), " \
+	     "only rasoat $(comm -23 "$TMP/t-rasoat.set" "$TMP/t-debsecan.set" | wc -l), only debsecan $(comm -13 "$TMP/t-rasoat.set" "$TMP/t-debsecan.set" | wc -l)"
+	comm -3 "$TMP/t-rasoat.set" "$TMP/t-debsecan.set" | head -10
+else
+	echo "debsecan: not installed and apt-get could not install it; rasoat figures only"
+fi
