@@ -12,6 +12,7 @@
 #include "server/server_internal.h"
 #include "store/dash.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,6 +31,8 @@ void rs_url_enc(rs_buf *b, const char *s);
 /* Appends S as one CSV field (quoted when needed; a leading = + - @ is
  * prefixed with ' so a spreadsheet does not run it as a formula). */
 void rs_csv_field(rs_buf *b, const char *s);
+/* The string member KEY of O, or "" (never NULL). */
+const char *rs_dash_str(const json_t *o, const char *key);
 
 /* ---- dash_form.c ---- */
 /* The decoded value of NAME in the application/x-www-form-urlencoded BODY
@@ -77,6 +80,10 @@ void rs_dash_logout_post(rs_dash_ctx *ctx);
 char *rs_dash_cookie(const rs_dash_ctx *ctx, const char *name, const char *value, long long age);
 /* Writes the audit log line for the logged-in user. */
 void rs_dash_audit(rs_dash_ctx *ctx, const char *action, const char *target);
+/* Table cells for the pages (dash_html.c): a header cell with the text of
+ * LABEL in the request's language, a data cell with TEXT escaped. */
+void rs_dash_th(rs_dash_ctx *ctx, rs_buf *b, rs_str label);
+void rs_dash_td(rs_buf *b, const char *text);
 
 /* ---- dash.c ---- */
 /* The page frame: head, navigation for the role, TITLE; then the caller's

@@ -66,3 +66,23 @@ void rs_csv_field(rs_buf *b, const char *s)
 	if (quote)
 		rs_buf_puts(b, "\"");
 }
+
+const char *rs_dash_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+void rs_dash_th(rs_dash_ctx *ctx, rs_buf *b, rs_str label)
+{
+	rs_buf_puts(b, "<th>");
+	rs_html_esc(b, rs_tr(ctx->lang, label));
+	rs_buf_puts(b, "</th>");
+}
+
+void rs_dash_td(rs_buf *b, const char *text)
+{
+	rs_buf_puts(b, "<td>");
+	rs_html_esc(b, text);
+	rs_buf_puts(b, "</td>");
+}

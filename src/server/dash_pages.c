@@ -21,26 +21,6 @@ static void incidents_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, boo
 
 static const char *const sev_keys[] = { "info", "low", "medium", "high", "critical" };
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
-static void th(rs_dash_ctx *ctx, rs_buf *b, rs_str label)
-{
-	rs_buf_puts(b, "<th>");
-	rs_html_esc(b, rs_tr(ctx->lang, label));
-	rs_buf_puts(b, "</th>");
-}
-
-static void td(rs_buf *b, const char *text)
-{
-	rs_buf_puts(b, "<td>");
-	rs_html_esc(b, text);
-	rs_buf_puts(b, "</td>");
-}
-
 static void td_int(rs_buf *b, const json_t *v)
 {
 	if (json_is_integer(v))
@@ -87,7 +67,7 @@ static void counts_head(rs_dash_ctx *ctx, rs_buf *b)
 {
 	static const rs_str labels[] = { S_CRITICAL, S_HIGH, S_MEDIUM, S_LOW, S_INFO };
 	for (size_t i = 0; i < 5; i++)
-		th(ctx, b, labels[i]);
+		rs_dash_th(ctx, b, labels[i]);
 }
 
 /* A findings table: severity, rule, title, host (when WITH_HOST). */
@@ -98,25 +78,25 @@ static void findings_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, bool
 		return;
 	}
 	rs_buf_puts(b, "<table><thead><tr>");
-	th(ctx, b, S_SEVERITY);
-	th(ctx, b, S_RULE);
-	th(ctx, b, S_TITLE);
+	rs_dash_th(ctx, b, S_SEVERITY);
+	rs_dash_th(ctx, b, S_RULE);
+	rs_dash_th(ctx, b, S_TITLE);
 	if (with_host)
-		th(ctx, b, S_HOST);
+		rs_dash_th(ctx, b, S_HOST);
 	rs_buf_puts(b, "</tr></thead><tbody>");
 	size_t i;
 	json_t *f;
 	json_array_foreach(list, i, f) {
 		rs_severity sev = RS_SEV_INFO;
-		rs_severity_parse(str(f, "severity"), &sev);
+		rs_severity_parse(rs_dash_str(f, "severity"), &sev);
 		rs_buf_puts(b, "<tr><td>");
 		rs_dash_sev_badge(ctx, b, (int)sev);
 		rs_buf_puts(b, "</td>");
-		td(b, str(f, "rule"));
-		td(b, str(f, "title"));
+		rs_dash_td(b, rs_dash_str(f, "rule"));
+		rs_dash_td(b, rs_dash_str(f, "title"));
 		if (with_host) {
 			rs_buf_puts(b, "<td>");
-			host_link(b, str(f, "host"), str(f, "hostname"));
+			host_link(b, rs_dash_str(f, "host"), rs_dash_str(f, "hostname"));
 			rs_buf_puts(b, "</td>");
 		}
 		rs_buf_puts(b, "</tr>");
@@ -145,7 +125,7 @@ void rs_page_overview(rs_dash_ctx *ctx)
 	json_t *h;
 	json_array_foreach(json_object_get(hosts, "items"), i, h) {
 		total++;
-		const char *st = str(h, "status");
+		const char *st = rs_dash_str(h, "status");
 		online += !strcmp(st, "online");
 		offline += !strcmp(st, "offline");
 		never += !strcmp(st, "never");
@@ -237,7 +217,7 @@ static int cmp_hosts(const void *pa, const void *pb, void *arg)
 		c = strcmp(x ? x : "", y ? y : "");
 	}
 	if (c == 0)
-		c = strcmp(str(a, "hostname"), str(b, "hostname"));
+		c = strcmp(rs_dash_str(a, "hostname"), rs_dash_str(b, "hostname"));
 	return k->desc ? -c : c;
 }
 
@@ -311,11 +291,11 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 	json_t *h;
 	json_array_foreach(json_object_get(page, "items"), i, h) {
 		const json_t *score = json_object_get(h, "score");
-		if ((group && strcmp(str(h, "group"), group)) || (os && !strstr(str(h, "os"), os)) ||
-		    (status && strcmp(str(h, "status"), status)) ||
+		if ((group && strcmp(rs_dash_str(h, "group"), group)) || (os && !strstr(rs_dash_str(h, "os"), os)) ||
+		    (status && strcmp(rs_dash_str(h, "status"), status)) ||
 		    (has_min && (!json_is_integer(score) || json_integer_value(score) < min)) ||
 		    (has_max && (!json_is_integer(score) || json_integer_value(score) > max)) ||
-		    (with && !json_object_get(with, str(h, "id"))))
+		    (with && !json_object_get(with, rs_dash_str(h, "id"))))
 			continue;
 		*(json_t **)rs_vec_push(&shown) = h;
 	}
@@ -360,14 +340,14 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 	for (size_t k = 0; k < shown.len; k++) {
 		h = *(json_t **)rs_vec_at(&shown, k);
 		rs_buf_puts(&b, "<tr><td>");
-		host_link(&b, str(h, "id"), str(h, "hostname"));
+		host_link(&b, rs_dash_str(h, "id"), rs_dash_str(h, "hostname"));
 		rs_buf_puts(&b, "</td>");
-		td(&b, str(h, "group"));
-		td(&b, str(h, "os"));
-		rs_buf_printf(&b, "<td class=\"st-%s\">", str(h, "status"));
-		rs_html_esc(&b, rs_tr(l, status_label(str(h, "status"))));
+		rs_dash_td(&b, rs_dash_str(h, "group"));
+		rs_dash_td(&b, rs_dash_str(h, "os"));
+		rs_buf_printf(&b, "<td class=\"st-%s\">", rs_dash_str(h, "status"));
+		rs_html_esc(&b, rs_tr(l, status_label(rs_dash_str(h, "status"))));
 		rs_buf_puts(&b, "</td>");
-		td(&b, str(h, "last_seen"));
+		rs_dash_td(&b, rs_dash_str(h, "last_seen"));
 		td_int(&b, json_object_get(h, "score"));
 		counts_cells(&b, json_object_get(h, "counts"));
 		rs_buf_puts(&b, "</tr>");
@@ -409,28 +389,28 @@ static void tasks_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *tasks, bool w
 		return;
 	}
 	rs_buf_puts(b, "<table id=\"tasks\"><thead><tr>");
-	th(ctx, b, S_CREATED);
+	rs_dash_th(ctx, b, S_CREATED);
 	if (with_host)
-		th(ctx, b, S_HOST);
-	th(ctx, b, S_KIND);
-	th(ctx, b, S_CREATOR);
-	th(ctx, b, S_STATE);
-	th(ctx, b, S_DELIVERED);
+		rs_dash_th(ctx, b, S_HOST);
+	rs_dash_th(ctx, b, S_KIND);
+	rs_dash_th(ctx, b, S_CREATOR);
+	rs_dash_th(ctx, b, S_STATE);
+	rs_dash_th(ctx, b, S_DELIVERED);
 	rs_buf_puts(b, "</tr></thead><tbody>");
 	size_t i;
 	json_t *t;
 	json_array_foreach(tasks, i, t) {
 		rs_buf_puts(b, "<tr>");
-		td(b, str(t, "created"));
+		rs_dash_td(b, rs_dash_str(t, "created"));
 		if (with_host) {
 			rs_buf_puts(b, "<td>");
-			host_link(b, str(t, "agent"), str(t, "hostname"));
+			host_link(b, rs_dash_str(t, "agent"), rs_dash_str(t, "hostname"));
 			rs_buf_puts(b, "</td>");
 		}
-		td(b, str(t, "kind"));
-		td(b, str(t, "creator"));
-		td(b, str(t, "state"));
-		td(b, str(t, "delivered"));
+		rs_dash_td(b, rs_dash_str(t, "kind"));
+		rs_dash_td(b, rs_dash_str(t, "creator"));
+		rs_dash_td(b, rs_dash_str(t, "state"));
+		rs_dash_td(b, rs_dash_str(t, "delivered"));
 		rs_buf_puts(b, "</tr>");
 	}
 	rs_buf_puts(b, "</tbody></table>");
@@ -442,7 +422,7 @@ static json_t *of_module(const json_t *findings, const char *module, bool is)
 	json_t *out = json_array();
 	size_t i;
 	json_t *f;
-	json_array_foreach(findings, i, f) if ((strcmp(str(f, "module"), module) == 0) == is)
+	json_array_foreach(findings, i, f) if ((strcmp(rs_dash_str(f, "module"), module) == 0) == is)
 		json_array_append(out, f);
 	return out;
 }
@@ -471,9 +451,9 @@ void rs_page_host(rs_dash_ctx *ctx)
 	rs_lang l = ctx->lang;
 	rs_dash_page_begin(ctx, &b, S_HOST);
 	rs_buf_puts(&b, "<p class=\"hostname\" id=\"hostname\">");
-	rs_html_esc(&b, str(host, "hostname"));
-	rs_buf_printf(&b, " <span class=\"st-%s\">", str(host, "status"));
-	rs_html_esc(&b, rs_tr(l, status_label(str(host, "status"))));
+	rs_html_esc(&b, rs_dash_str(host, "hostname"));
+	rs_buf_printf(&b, " <span class=\"st-%s\">", rs_dash_str(host, "status"));
+	rs_html_esc(&b, rs_tr(l, status_label(rs_dash_str(host, "status"))));
 	rs_buf_puts(&b, "</span> ");
 	rs_html_esc(&b, rs_tr(l, S_SCORE));
 	rs_buf_puts(&b, ": ");
@@ -519,23 +499,23 @@ void rs_page_host(rs_dash_ctx *ctx)
 		empty(ctx, &b, S_NONE);
 	} else {
 		rs_buf_puts(&b, "<table id=\"host-vulns\"><thead><tr>");
-		th(ctx, &b, S_PACKAGE);
-		th(ctx, &b, S_INSTALLED);
-		th(ctx, &b, S_CVE);
-		th(ctx, &b, S_FIXED);
-		th(ctx, &b, S_SEVERITY);
+		rs_dash_th(ctx, &b, S_PACKAGE);
+		rs_dash_th(ctx, &b, S_INSTALLED);
+		rs_dash_th(ctx, &b, S_CVE);
+		rs_dash_th(ctx, &b, S_FIXED);
+		rs_dash_th(ctx, &b, S_SEVERITY);
 		rs_buf_puts(&b, "</tr></thead><tbody>");
 		size_t i;
 		json_t *v;
 		json_array_foreach(vuln, i, v) {
 			const json_t *ev = json_object_get(v, "evidence");
 			rs_severity sev = RS_SEV_INFO;
-			rs_severity_parse(str(v, "severity"), &sev);
+			rs_severity_parse(rs_dash_str(v, "severity"), &sev);
 			rs_buf_puts(&b, "<tr>");
-			td(&b, str(ev, "package"));
-			td(&b, str(ev, "installed"));
-			td(&b, *str(ev, "cve") ? str(ev, "cve") : str(v, "rule"));
-			td(&b, str(ev, "fixed"));
+			rs_dash_td(&b, rs_dash_str(ev, "package"));
+			rs_dash_td(&b, rs_dash_str(ev, "installed"));
+			rs_dash_td(&b, *rs_dash_str(ev, "cve") ? rs_dash_str(ev, "cve") : rs_dash_str(v, "rule"));
+			rs_dash_td(&b, rs_dash_str(ev, "fixed"));
 			rs_buf_puts(&b, "<td>");
 			rs_dash_sev_badge(ctx, &b, (int)sev);
 			rs_buf_puts(&b, "</td></tr>");
@@ -544,19 +524,19 @@ void rs_page_host(rs_dash_ctx *ctx)
 	}
 	h2(ctx, &b, S_SCANS);
 	rs_buf_puts(&b, "<table id=\"scans\"><thead><tr>");
-	th(ctx, &b, S_STARTED);
-	th(ctx, &b, S_DURATION);
-	th(ctx, &b, S_ROOT);
-	th(ctx, &b, S_SCORE);
+	rs_dash_th(ctx, &b, S_STARTED);
+	rs_dash_th(ctx, &b, S_DURATION);
+	rs_dash_th(ctx, &b, S_ROOT);
+	rs_dash_th(ctx, &b, S_SCORE);
 	counts_head(ctx, &b);
 	rs_buf_puts(&b, "</tr></thead><tbody>");
 	size_t i;
 	json_t *s;
 	json_array_foreach(json_object_get(host, "scans"), i, s) {
 		rs_buf_puts(&b, "<tr>");
-		td(&b, str(s, "started"));
+		rs_dash_td(&b, rs_dash_str(s, "started"));
 		td_int(&b, json_object_get(s, "duration_ms"));
-		td(&b, str(s, "root"));
+		rs_dash_td(&b, rs_dash_str(s, "root"));
 		td_int(&b, json_object_get(s, "score"));
 		counts_cells(&b, json_object_get(s, "counts"));
 		rs_buf_puts(&b, "</tr>");
@@ -639,7 +619,7 @@ static json_t *incidents(rs_dash_ctx *ctx, rs_str *why)
 static bool overdue(const json_t *inc)
 {
 	const json_t *d = json_object_get(inc, "deadlines");
-	return strcmp(str(inc, "state"), "closed") &&
+	return strcmp(rs_dash_str(inc, "state"), "closed") &&
 	       (json_is_true(json_object_get(d, "notify_overdue")) || json_is_true(json_object_get(d, "final_overdue")));
 }
 
@@ -655,23 +635,23 @@ static void incidents_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, boo
 		return;
 	}
 	rs_buf_printf(b, "<table id=\"%s\"><thead><tr>", only_overdue ? "overdue" : "incidents");
-	th(ctx, b, S_ID);
-	th(ctx, b, S_TITLE);
-	th(ctx, b, S_SEVERITY);
-	th(ctx, b, S_CATEGORY);
-	th(ctx, b, S_STATE);
-	th(ctx, b, S_DETECTED);
-	th(ctx, b, S_NOTIFY_BY);
+	rs_dash_th(ctx, b, S_ID);
+	rs_dash_th(ctx, b, S_TITLE);
+	rs_dash_th(ctx, b, S_SEVERITY);
+	rs_dash_th(ctx, b, S_CATEGORY);
+	rs_dash_th(ctx, b, S_STATE);
+	rs_dash_th(ctx, b, S_DETECTED);
+	rs_dash_th(ctx, b, S_NOTIFY_BY);
 	rs_buf_puts(b, "</tr></thead><tbody>");
 	json_array_foreach(list, i, inc) {
 		if (only_overdue && !overdue(inc))
 			continue;
 		rs_severity sev = RS_SEV_INFO;
-		rs_severity_parse(str(inc, "severity"), &sev);
+		rs_severity_parse(rs_dash_str(inc, "severity"), &sev);
 		rs_buf_puts(b, "<tr>");
-		td(b, str(inc, "id"));
+		rs_dash_td(b, rs_dash_str(inc, "id"));
 		rs_buf_puts(b, "<td>");
-		rs_html_esc(b, str(inc, "title"));
+		rs_html_esc(b, rs_dash_str(inc, "title"));
 		if (json_is_true(json_object_get(inc, "exercise"))) {
 			rs_buf_puts(b, " <small>(");
 			rs_html_esc(b, rs_tr(ctx->lang, S_EXERCISE));
@@ -680,11 +660,11 @@ static void incidents_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, boo
 		rs_buf_puts(b, "</td><td>");
 		rs_dash_sev_badge(ctx, b, (int)sev);
 		rs_buf_puts(b, "</td>");
-		td(b, str(inc, "category"));
-		td(b, str(inc, "state"));
-		td(b, str(inc, "detected"));
+		rs_dash_td(b, rs_dash_str(inc, "category"));
+		rs_dash_td(b, rs_dash_str(inc, "state"));
+		rs_dash_td(b, rs_dash_str(inc, "detected"));
 		rs_buf_puts(b, "<td>");
-		rs_html_esc(b, str(json_object_get(inc, "deadlines"), "notify"));
+		rs_html_esc(b, rs_dash_str(json_object_get(inc, "deadlines"), "notify"));
 		if (overdue(inc)) {
 			rs_buf_puts(b, " <span class=\"sev sev3\">");
 			rs_html_esc(b, rs_tr(ctx->lang, S_OVERDUE));

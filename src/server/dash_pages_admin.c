@@ -10,26 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
-static void th(rs_dash_ctx *ctx, rs_buf *b, rs_str label)
-{
-	rs_buf_puts(b, "<th>");
-	rs_html_esc(b, rs_tr(ctx->lang, label));
-	rs_buf_puts(b, "</th>");
-}
-
-static void td(rs_buf *b, const char *text)
-{
-	rs_buf_puts(b, "<td>");
-	rs_html_esc(b, text);
-	rs_buf_puts(b, "</td>");
-}
-
 static void label_input(rs_dash_ctx *ctx, rs_buf *b, rs_str label, const char *input)
 {
 	rs_buf_puts(b, "<label>");
@@ -66,30 +46,30 @@ static void tokens_page(rs_dash_ctx *ctx, const char *new_token)
 	label_input(ctx, &b, S_GROUP, "<input name=\"group\" maxlength=\"64\">");
 	button(ctx, &b, S_CREATE, "token-create-button");
 	rs_buf_puts(&b, "</form><table id=\"tokens\"><thead><tr><th>ID</th>");
-	th(ctx, &b, S_GROUP);
-	th(ctx, &b, S_CREATED);
-	th(ctx, &b, S_EXPIRES);
-	th(ctx, &b, S_USES_LEFT);
-	th(ctx, &b, S_STATE);
+	rs_dash_th(ctx, &b, S_GROUP);
+	rs_dash_th(ctx, &b, S_CREATED);
+	rs_dash_th(ctx, &b, S_EXPIRES);
+	rs_dash_th(ctx, &b, S_USES_LEFT);
+	rs_dash_th(ctx, &b, S_STATE);
 	rs_buf_puts(&b, "<th></th></tr></thead><tbody>");
 	size_t i;
 	json_t *t;
 	json_array_foreach(list, i, t) {
 		rs_buf_puts(&b, "<tr>");
-		td(&b, str(t, "id"));
-		td(&b, str(t, "group"));
-		td(&b, str(t, "created"));
-		td(&b, str(t, "expires"));
+		rs_dash_td(&b, rs_dash_str(t, "id"));
+		rs_dash_td(&b, rs_dash_str(t, "group"));
+		rs_dash_td(&b, rs_dash_str(t, "created"));
+		rs_dash_td(&b, rs_dash_str(t, "expires"));
 		rs_buf_printf(&b, "<td class=\"num\">%lld / %lld</td>",
 			      (long long)json_integer_value(json_object_get(t, "uses_left")),
 			      (long long)json_integer_value(json_object_get(t, "uses")));
-		td(&b, str(t, "state"));
+		rs_dash_td(&b, rs_dash_str(t, "state"));
 		rs_buf_puts(&b, "<td>");
-		if (!strcmp(str(t, "state"), "active")) {
+		if (!strcmp(rs_dash_str(t, "state"), "active")) {
 			rs_buf_puts(&b, "<form method=\"post\" action=\"/tokens/revoke\" class=\"inline\" data-confirm=\"1\">");
 			rs_dash_csrf_input(ctx, &b);
 			rs_buf_puts(&b, "<input type=\"hidden\" name=\"id\" value=\"");
-			rs_html_esc(&b, str(t, "id"));
+			rs_html_esc(&b, rs_dash_str(t, "id"));
 			rs_buf_puts(&b, "\">");
 			button(ctx, &b, S_REVOKE, "revoke");
 			rs_buf_puts(&b, "</form>");
@@ -193,21 +173,21 @@ static void users_page(rs_dash_ctx *ctx, rs_str error)
 		    "autocomplete=\"new-password\" required>");
 	button(ctx, &b, S_CREATE, "user-create-button");
 	rs_buf_puts(&b, "</form><table id=\"users\"><thead><tr>");
-	th(ctx, &b, S_USERNAME);
-	th(ctx, &b, S_ROLE);
-	th(ctx, &b, S_CREATED);
+	rs_dash_th(ctx, &b, S_USERNAME);
+	rs_dash_th(ctx, &b, S_ROLE);
+	rs_dash_th(ctx, &b, S_CREATED);
 	rs_buf_puts(&b, "<th></th></tr></thead><tbody>");
 	size_t i;
 	json_t *u;
 	json_array_foreach(list, i, u) {
 		rs_buf_puts(&b, "<tr>");
-		td(&b, str(u, "name"));
-		td(&b, str(u, "role"));
-		td(&b, str(u, "created"));
+		rs_dash_td(&b, rs_dash_str(u, "name"));
+		rs_dash_td(&b, rs_dash_str(u, "role"));
+		rs_dash_td(&b, rs_dash_str(u, "created"));
 		rs_buf_puts(&b, "<td><form method=\"post\" action=\"/users/remove\" class=\"inline\" data-confirm=\"1\">");
 		rs_dash_csrf_input(ctx, &b);
 		rs_buf_puts(&b, "<input type=\"hidden\" name=\"name\" value=\"");
-		rs_html_esc(&b, str(u, "name"));
+		rs_html_esc(&b, rs_dash_str(u, "name"));
 		rs_buf_puts(&b, "\">");
 		button(ctx, &b, S_REMOVE, "remove");
 		rs_buf_puts(&b, "</form></td></tr>");
@@ -263,7 +243,7 @@ void rs_page_user_remove(rs_dash_ctx *ctx)
 	bool last_admin = false;
 	size_t i;
 	json_t *u;
-	json_array_foreach(list, i, u) if (!strcmp(str(u, "name"), name) && !strcmp(str(u, "role"), "admin"))
+	json_array_foreach(list, i, u) if (!strcmp(rs_dash_str(u, "name"), name) && !strcmp(rs_dash_str(u, "role"), "admin"))
 		last_admin = rs_dash_user_count(ctx->srv->store, "admin") <= 1;
 	int rc = last_admin ? 1 : rs_dash_user_remove(ctx->srv->store, name);
 	rs_dash_unlock(ctx);
@@ -288,21 +268,21 @@ void rs_page_audit(rs_dash_ctx *ctx)
 	rs_buf b;
 	rs_dash_page_begin(ctx, &b, S_AUDIT);
 	rs_buf_puts(&b, "<table id=\"audit\"><thead><tr>");
-	th(ctx, &b, S_TIME);
-	th(ctx, &b, S_USER);
-	th(ctx, &b, S_ACTION);
-	th(ctx, &b, S_TARGET);
-	th(ctx, &b, S_ADDRESS);
+	rs_dash_th(ctx, &b, S_TIME);
+	rs_dash_th(ctx, &b, S_USER);
+	rs_dash_th(ctx, &b, S_ACTION);
+	rs_dash_th(ctx, &b, S_TARGET);
+	rs_dash_th(ctx, &b, S_ADDRESS);
 	rs_buf_puts(&b, "</tr></thead><tbody>");
 	size_t i;
 	json_t *e;
 	json_array_foreach(list, i, e) {
 		rs_buf_puts(&b, "<tr>");
-		td(&b, str(e, "time"));
-		td(&b, str(e, "user"));
-		td(&b, str(e, "action"));
-		td(&b, str(e, "target"));
-		td(&b, str(e, "addr"));
+		rs_dash_td(&b, rs_dash_str(e, "time"));
+		rs_dash_td(&b, rs_dash_str(e, "user"));
+		rs_dash_td(&b, rs_dash_str(e, "action"));
+		rs_dash_td(&b, rs_dash_str(e, "target"));
+		rs_dash_td(&b, rs_dash_str(e, "addr"));
 		rs_buf_puts(&b, "</tr>");
 	}
 	rs_buf_puts(&b, "</tbody></table>");

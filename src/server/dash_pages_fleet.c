@@ -13,26 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
-static void th(rs_dash_ctx *ctx, rs_buf *b, rs_str label)
-{
-	rs_buf_puts(b, "<th>");
-	rs_html_esc(b, rs_tr(ctx->lang, label));
-	rs_buf_puts(b, "</th>");
-}
-
-static void td(rs_buf *b, const char *text)
-{
-	rs_buf_puts(b, "<td>");
-	rs_html_esc(b, text);
-	rs_buf_puts(b, "</td>");
-}
-
 static void host_links(rs_buf *b, const json_t *hosts)
 {
 	rs_buf_puts(b, "<td class=\"hosts\">");
@@ -55,7 +35,7 @@ static void host_links(rs_buf *b, const json_t *hosts)
 static int severity_of(const json_t *f)
 {
 	rs_severity sev = RS_SEV_INFO;
-	rs_severity_parse(str(f, "severity"), &sev);
+	rs_severity_parse(rs_dash_str(f, "severity"), &sev);
 	return (int)sev;
 }
 
@@ -71,16 +51,16 @@ static json_t *group_by_rule(const json_t *rows, const char *rule, const char *h
 	size_t i;
 	json_t *f;
 	json_array_foreach(rows, i, f) {
-		if ((rule && !strstr(str(f, "rule"), rule)) || (host && !strstr(str(f, "hostname"), host)))
+		if ((rule && !strstr(rs_dash_str(f, "rule"), rule)) || (host && !strstr(rs_dash_str(f, "hostname"), host)))
 			continue;
-		if (!g || strcmp(str(g, "rule"), str(f, "rule"))) {
-			g = json_pack("{s:s,s:s,s:i,s:s,s:{},s:i}", "rule", str(f, "rule"), "module", str(f, "module"),
-				      "severity", severity_of(f), "title", str(f, "title"), "hosts", "count", 0);
+		if (!g || strcmp(rs_dash_str(g, "rule"), rs_dash_str(f, "rule"))) {
+			g = json_pack("{s:s,s:s,s:i,s:s,s:{},s:i}", "rule", rs_dash_str(f, "rule"), "module", rs_dash_str(f, "module"),
+				      "severity", severity_of(f), "title", rs_dash_str(f, "title"), "hosts", "count", 0);
 			json_array_append_new(groups, g);
 		}
 		if (severity_of(f) > json_integer_value(json_object_get(g, "severity")))
 			json_object_set_new(g, "severity", json_integer(severity_of(f)));
-		json_object_set_new(json_object_get(g, "hosts"), str(f, "host"), json_string(str(f, "hostname")));
+		json_object_set_new(json_object_get(g, "hosts"), rs_dash_str(f, "host"), json_string(rs_dash_str(f, "hostname")));
 		json_object_set_new(g, "count", json_integer(json_integer_value(json_object_get(g, "count")) + 1));
 	}
 	return groups;
@@ -96,7 +76,7 @@ static int cmp_groups(const void *pa, const void *pb)
 	size_t ha = json_object_size(json_object_get(a, "hosts")), hb = json_object_size(json_object_get(b, "hosts"));
 	if (ha != hb)
 		return ha < hb ? 1 : -1;
-	return strcmp(str(a, "rule"), str(b, "rule"));
+	return strcmp(rs_dash_str(a, "rule"), rs_dash_str(b, "rule"));
 }
 
 static void sort_groups(json_t *groups)
@@ -122,13 +102,13 @@ static void export_csv(rs_dash_ctx *ctx, const json_t *rows, const char *rule, c
 	size_t i;
 	json_t *f;
 	json_array_foreach(rows, i, f) {
-		if ((rule && !strstr(str(f, "rule"), rule)) || (host && !strstr(str(f, "hostname"), host)))
+		if ((rule && !strstr(rs_dash_str(f, "rule"), rule)) || (host && !strstr(rs_dash_str(f, "hostname"), host)))
 			continue;
 		const char *cols[] = { "rule", "module", "severity", "title", "host", "hostname" };
 		for (size_t c = 0; c < 6; c++) {
 			if (c)
 				rs_buf_puts(&b, ",");
-			rs_csv_field(&b, str(f, cols[c]));
+			rs_csv_field(&b, rs_dash_str(f, cols[c]));
 		}
 		rs_buf_puts(&b, "\r\n");
 	}
@@ -239,11 +219,11 @@ void rs_page_findings(rs_dash_ctx *ctx)
 		rs_buf_puts(&b, "</p>");
 	} else {
 		rs_buf_puts(&b, "<table id=\"findings\"><thead><tr>");
-		th(ctx, &b, S_SEVERITY);
-		th(ctx, &b, S_RULE);
-		th(ctx, &b, S_MODULE);
-		th(ctx, &b, S_TITLE);
-		th(ctx, &b, S_AFFECTED);
+		rs_dash_th(ctx, &b, S_SEVERITY);
+		rs_dash_th(ctx, &b, S_RULE);
+		rs_dash_th(ctx, &b, S_MODULE);
+		rs_dash_th(ctx, &b, S_TITLE);
+		rs_dash_th(ctx, &b, S_AFFECTED);
 		rs_buf_puts(&b, "</tr></thead><tbody>");
 		size_t i;
 		json_t *g;
@@ -251,9 +231,9 @@ void rs_page_findings(rs_dash_ctx *ctx)
 			rs_buf_puts(&b, "<tr><td>");
 			rs_dash_sev_badge(ctx, &b, (int)json_integer_value(json_object_get(g, "severity")));
 			rs_buf_puts(&b, "</td>");
-			td(&b, str(g, "rule"));
-			td(&b, str(g, "module"));
-			td(&b, str(g, "title"));
+			rs_dash_td(&b, rs_dash_str(g, "rule"));
+			rs_dash_td(&b, rs_dash_str(g, "module"));
+			rs_dash_td(&b, rs_dash_str(g, "title"));
 			host_links(&b, json_object_get(g, "hosts"));
 			rs_buf_puts(&b, "</tr>");
 		}
@@ -280,7 +260,7 @@ void rs_page_vulns(rs_dash_ctx *ctx)
 	json_t *f;
 	json_array_foreach(rows, i, f) {
 		const json_t *ev = json_object_get(f, "evidence");
-		const char *id = *str(ev, "cve") ? str(ev, "cve") : str(f, "rule");
+		const char *id = *rs_dash_str(ev, "cve") ? rs_dash_str(ev, "cve") : rs_dash_str(f, "rule");
 		json_t *v = json_object_get(by, id);
 		if (!v) {
 			v = json_pack("{s:i,s:{},s:{},s:{}}", "severity", 0, "hosts", "packages", "fixed");
@@ -288,12 +268,12 @@ void rs_page_vulns(rs_dash_ctx *ctx)
 		}
 		if (severity_of(f) > json_integer_value(json_object_get(v, "severity")))
 			json_object_set_new(v, "severity", json_integer(severity_of(f)));
-		json_object_set_new(json_object_get(v, "hosts"), str(f, "host"), json_string(str(f, "hostname")));
-		char *pkg = rs_sprintf("%s %s", str(ev, "package"), str(ev, "installed"));
+		json_object_set_new(json_object_get(v, "hosts"), rs_dash_str(f, "host"), json_string(rs_dash_str(f, "hostname")));
+		char *pkg = rs_sprintf("%s %s", rs_dash_str(ev, "package"), rs_dash_str(ev, "installed"));
 		json_object_set_new(json_object_get(v, "packages"), pkg, json_true());
 		free(pkg);
-		if (*str(ev, "fixed"))
-			json_object_set_new(json_object_get(v, "fixed"), str(ev, "fixed"), json_true());
+		if (*rs_dash_str(ev, "fixed"))
+			json_object_set_new(json_object_get(v, "fixed"), rs_dash_str(ev, "fixed"), json_true());
 	}
 	json_decref(rows);
 	rs_buf b;
@@ -304,17 +284,17 @@ void rs_page_vulns(rs_dash_ctx *ctx)
 		rs_buf_puts(&b, "</p>");
 	} else {
 		rs_buf_puts(&b, "<table id=\"vulns\"><thead><tr>");
-		th(ctx, &b, S_CVE);
-		th(ctx, &b, S_SEVERITY);
-		th(ctx, &b, S_PACKAGE);
-		th(ctx, &b, S_FIXED);
-		th(ctx, &b, S_AFFECTED);
+		rs_dash_th(ctx, &b, S_CVE);
+		rs_dash_th(ctx, &b, S_SEVERITY);
+		rs_dash_th(ctx, &b, S_PACKAGE);
+		rs_dash_th(ctx, &b, S_FIXED);
+		rs_dash_th(ctx, &b, S_AFFECTED);
 		rs_buf_puts(&b, "</tr></thead><tbody>");
 		const char *id;
 		json_t *v;
 		json_object_foreach(by, id, v) {
 			rs_buf_puts(&b, "<tr>");
-			td(&b, id);
+			rs_dash_td(&b, id);
 			rs_buf_puts(&b, "<td>");
 			rs_dash_sev_badge(ctx, &b, (int)json_integer_value(json_object_get(v, "severity")));
 			rs_buf_puts(&b, "</td><td>");
@@ -380,10 +360,10 @@ void rs_page_compliance(rs_dash_ctx *ctx)
 	rs_buf_puts(&b, "<h2>");
 	rs_html_esc(&b, rs_tr(ctx->lang, S_PER_HOST));
 	rs_buf_puts(&b, "</h2><table id=\"compliance-hosts\"><thead><tr>");
-	th(ctx, &b, S_HOST);
-	th(ctx, &b, S_PASSED);
-	th(ctx, &b, S_FAILED);
-	th(ctx, &b, S_PASS_RATE);
+	rs_dash_th(ctx, &b, S_HOST);
+	rs_dash_th(ctx, &b, S_PASSED);
+	rs_dash_th(ctx, &b, S_FAILED);
+	rs_dash_th(ctx, &b, S_PASS_RATE);
 	rs_buf_puts(&b, "</tr></thead><tbody>");
 	json_array_foreach(sums, i, s) {
 		const json_t *m = json_object_get(json_object_get(json_object_get(s, "summary"), "modules"), "audit");
@@ -393,9 +373,9 @@ void rs_page_compliance(rs_dash_ctx *ctx)
 		long long pass = json_integer_value(json_object_get(res, "passed"));
 		long long fail = json_integer_value(json_object_get(res, "failed"));
 		rs_buf_puts(&b, "<tr><td><a href=\"/host?id=");
-		rs_url_enc(&b, str(s, "host"));
+		rs_url_enc(&b, rs_dash_str(s, "host"));
 		rs_buf_puts(&b, "\">");
-		rs_html_esc(&b, str(s, "hostname"));
+		rs_html_esc(&b, rs_dash_str(s, "hostname"));
 		rs_buf_printf(&b, "</a></td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>", pass, fail);
 		rate_cell(&b, pass, pass + fail);
 		rs_buf_puts(&b, "</tr>");
@@ -411,19 +391,19 @@ void rs_page_compliance(rs_dash_ctx *ctx)
 		rs_buf_puts(&b, "</p>");
 	} else {
 		rs_buf_puts(&b, "<table id=\"compliance-checks\"><thead><tr>");
-		th(ctx, &b, S_CHECK);
-		th(ctx, &b, S_TITLE);
-		th(ctx, &b, S_SEVERITY);
-		th(ctx, &b, S_PASS_RATE);
-		th(ctx, &b, S_FAILED);
+		rs_dash_th(ctx, &b, S_CHECK);
+		rs_dash_th(ctx, &b, S_TITLE);
+		rs_dash_th(ctx, &b, S_SEVERITY);
+		rs_dash_th(ctx, &b, S_PASS_RATE);
+		rs_dash_th(ctx, &b, S_FAILED);
 		rs_buf_puts(&b, "</tr></thead><tbody>");
 		json_t *g;
 		json_array_foreach(groups, i, g) {
 			long long failing = (long long)json_object_size(json_object_get(g, "hosts"));
 			long long total = audited > failing ? audited : failing;
 			rs_buf_puts(&b, "<tr>");
-			td(&b, str(g, "rule"));
-			td(&b, str(g, "title"));
+			rs_dash_td(&b, rs_dash_str(g, "rule"));
+			rs_dash_td(&b, rs_dash_str(g, "title"));
 			rs_buf_puts(&b, "<td>");
 			rs_dash_sev_badge(ctx, &b, (int)json_integer_value(json_object_get(g, "severity")));
 			rs_buf_puts(&b, "</td>");
