@@ -141,6 +141,24 @@ static const rs_drill_scenario *find(const rs_drill_scenario *list, size_t n, co
 	return NULL;
 }
 
+/* For `show` and `run`: the one scenario named on the command line, from
+ * the loaded LIST (N of them; the caller frees it). FMT must be one of OK.
+ * NULL after printing the reason (LIST is then freed already). */
+static const rs_drill_scenario *load_named(const drill_args *a, const char *command, const char *fmt,
+					   const char *const *ok, rs_drill_scenario **list, size_t *n)
+{
+	if (a->n_args != 1) {
+		fputs(usage, stderr);
+		return NULL;
+	}
+	if (check_format(command, fmt, ok) < 0 || load_all(a, list, n) < 0)
+		return NULL;
+	const rs_drill_scenario *sc = find(*list, *n, a->args[0]);
+	if (!sc)
+		rs_drill_scenarios_free(*list, *n);
+	return sc;
+}
+
 static json_t *techniques(const rs_drill_scenario *sc)
 {
 	json_t *t = json_array();
@@ -184,19 +202,11 @@ static int cmd_show(const drill_args *a)
 {
 	const char *fmt = a->format ? a->format : "text";
 	static const char *const ok[] = { "text", "json", NULL };
-	if (a->n_args != 1) {
-		fputs(usage, stderr);
-		return 2;
-	}
 	rs_drill_scenario *list;
 	size_t n;
-	if (check_format("show", fmt, ok) < 0 || load_all(a, &list, &n) < 0)
+	const rs_drill_scenario *sc = load_named(a, "show", fmt, ok, &list, &n);
+	if (!sc)
 		return 2;
-	const rs_drill_scenario *sc = find(list, n, a->args[0]);
-	if (!sc) {
-		rs_drill_scenarios_free(list, n);
-		return 2;
-	}
 	json_t *steps = json_array();
 	for (size_t i = 0; i < sc->n_steps; i++) {
 		const rs_drill_step *st = &sc->steps[i];
@@ -285,19 +295,11 @@ static int cmd_run(drill_args *a)
 {
 	const char *fmt = a->format ? a->format : "text";
 	static const char *const ok[] = { "text", "json", NULL };
-	if (a->n_args != 1) {
-		fputs(usage, stderr);
-		return 2;
-	}
 	rs_drill_scenario *list;
 	size_t n;
-	if (check_format("run", fmt, ok) < 0 || load_all(a, &list, &n) < 0)
+	const rs_drill_scenario *sc = load_named(a, "run", fmt, ok, &list, &n);
+	if (!sc)
 		return 2;
-	const rs_drill_scenario *sc = find(list, n, a->args[0]);
-	if (!sc) {
-		rs_drill_scenarios_free(list, n);
-		return 2;
-	}
 	char host[256] = "localhost";
 	gethostname(host, sizeof(host) - 1);
 	bool live = authorized(a, host);
