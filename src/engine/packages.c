@@ -19,8 +19,7 @@ void rs_scan_packages_init(rs_scan_packages *p, const rs_host *host)
 void rs_scan_packages_free(rs_scan_packages *p)
 {
 	rs_pkgfiles_free(p->pf);
-	free(p->rpm_paths);
-	free(p->rpm_owners);
+	free(p->rpm_sorted);
 	rs_rpm_files_free(&p->rpm);
 	pthread_mutex_destroy(&p->lock);
 }
@@ -38,10 +37,11 @@ const rs_pkgfiles *rs_scan_packages_dpkg(rs_scan_packages *p, int *problems)
 
 static int by_path(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const rs_rpm_file *x = *(const rs_rpm_file *const *)a, *y = *(const rs_rpm_file *const *)b;
+	return strcmp(x->path, y->path);
 }
 
-/* Loads rpm's files and sorts their paths, once. Called with the lock held. */
+/* Loads rpm's files and sorts them by path, once. Called with the lock held. */
 static void load_rpm(rs_scan_packages *p)
 {
 	if (p->rpm_loaded)
@@ -49,22 +49,10 @@ static void load_rpm(rs_scan_packages *p)
 	p->rpm_loaded = true;
 	p->rpm_problems = rs_rpm_files_load(p->host, &p->rpm);
 	size_t n = p->rpm.len;
-	p->rpm_paths = rs_calloc(n ? n : 1, sizeof(char *));
-	p->rpm_owners = rs_calloc(n ? n : 1, sizeof(char *));
-	/* sort (path, index) pairs via the paths: the index is recovered by
-	 * keeping each path's owner beside it after the sort */
-	typedef struct { char *path; const char *owner; } pair;
-	pair *pairs = rs_calloc(n ? n : 1, sizeof(pair));
-	for (size_t i = 0; i < n; i++) {
-		const rs_rpm_file *f = rs_vec_at(&p->rpm, i);
-		pairs[i] = (pair){ f->path, f->package };
-	}
-	qsort(pairs, n, sizeof(pair), by_path);
-	for (size_t i = 0; i < n; i++) {
-		p->rpm_paths[i] = pairs[i].path;
-		p->rpm_owners[i] = pairs[i].owner;
-	}
-	free(pairs);
+	p->rpm_sorted = rs_calloc(n ? n : 1, sizeof(*p->rpm_sorted));
+	for (size_t i = 0; i < n; i++)
+		p->rpm_sorted[i] = rs_vec_at(&p->rpm, i);
+	qsort(p->rpm_sorted, n, sizeof(*p->rpm_sorted), by_path);
 }
 
 const rs_vec *rs_scan_packages_rpm(rs_scan_packages *p, int *problems)
@@ -85,8 +73,10 @@ const char *rs_scan_packages_owner(rs_scan_packages *p, const char *path)
 	const rs_vec *rpm = rs_scan_packages_rpm(p, NULL);
 	if (rpm->len == 0)
 		return NULL;
-	char **hit = bsearch(&path, p->rpm_paths, rpm->len, sizeof(char *), by_path);
-	return hit ? p->rpm_owners[hit - p->rpm_paths] : NULL;
+	rs_rpm_file key = { .path = (char *)path };
+	const rs_rpm_file *kp = &key;
+	const rs_rpm_file **hit = bsearch(&kp, p->rpm_sorted, rpm->len, sizeof(*p->rpm_sorted), by_path);
+	return hit ? (*hit)->package : NULL;
 }
 
 bool rs_scan_packages_known(rs_scan_packages *p)

@@ -22,8 +22,7 @@ typedef struct rs_scan_packages {
 	int pf_problems;
 	bool rpm_loaded;
 	rs_vec rpm;               /* of rs_rpm_file */
-	char **rpm_paths;         /* sorted, for the owner lookup */
-	const char **rpm_owners;  /* the package of each rpm_paths entry */
+	const struct rs_rpm_file **rpm_sorted; /* the same files by path, for the owner lookup */
 	int rpm_problems;
 } rs_scan_packages;
 
