@@ -24,7 +24,7 @@
  *     `set` line, that line; for a curly section, its opening line), so
  *     every finding can cite the lines that decided it.
  *
- * Comments (`!` IOS, `#` Junos/FortiOS/RouterOS, `/* */` Junos), vendor
+ * Comments (`!` IOS, `#` Junos/FortiOS/RouterOS, C-style block comments in Junos), vendor
  * banners before the configuration and `configure terminal`/`end`,
  * `configure`/`commit` wrappers are skipped. The text of a multi-line IOS
  * banner (`banner motd ^C ... ^C`) is one node whose children are its lines.

@@ -6,7 +6,7 @@
  * ecosystems with each ecosystem's own version ordering.
  *
  * appinv.c walks; appinv_<ecosystem>.c read the declaring files
- * (package-lock.json, yarn.lock, pnpm-lock.yaml, node_modules/* /package.json,
+ * (package-lock.json, yarn.lock, pnpm-lock.yaml, node_modules/NAME/package.json,
  * *.dist-info/METADATA, requirements/poetry/Pipfile locks, composer.lock,
  * JAR/WAR pom.properties and MANIFEST.MF (nested, via libarchive), Go build
  * info in ELF, Cargo.lock and .dep-v0 (cargo-auditable), Gemfile.lock).
