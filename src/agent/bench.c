@@ -4,6 +4,7 @@
  * agent's counters stay in order) and one keep-alive libcurl handle.
  */
 #include "agent/bench.h"
+#include "cmd/option_table.h"
 #include "core/finding.h"
 #include "core/log.h"
 #include "core/summary.h"
@@ -255,13 +256,13 @@ static int run_workers(bench *b, void *(*fn)(void *))
 	return 0;
 }
 
-static int usage(void)
+static int usage(FILE *out)
 {
 	fputs("usage: rasoat agent bench --server URL --token TOKEN [--agents N] [--threads T]\n"
 	      "         [--mode results --reports M --findings F | --mode checkin --interval S --duration S]\n"
 	      "Enrols N simulated agents (the token needs N uses), then posts M signed result\n"
 	      "batches of one scan with F findings each, or checks every agent in once every S\n"
-	      "seconds for the duration. Prints one JSON line of figures.\n", stderr);
+	      "seconds for the duration. Prints one JSON line of figures.\n", out);
 	return 2;
 }
 
@@ -272,7 +273,8 @@ static int parse(int argc, char **argv, bench *b)
 		{ "agents", required_argument, NULL, 'a' }, { "reports", required_argument, NULL, 'r' },
 		{ "findings", required_argument, NULL, 'f' }, { "threads", required_argument, NULL, 'j' },
 		{ "mode", required_argument, NULL, 'm' }, { "interval", required_argument, NULL, 'i' },
-		{ "duration", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+		{ "duration", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	b->agents = 100;
 	b->reports = 1000;
@@ -283,7 +285,7 @@ static int parse(int argc, char **argv, bench *b)
 	b->duration = 60;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		long *target = NULL;
 		switch (c) {
 		case 's': b->server = optarg; break;
@@ -295,14 +297,15 @@ static int parse(int argc, char **argv, bench *b)
 		case 'j': target = &b->threads; break;
 		case 'i': target = &b->interval; break;
 		case 'd': target = &b->duration; break;
-		default: return usage();
+		case 'h': usage(stdout); return 1;
+		default: return usage(stderr);
 		}
 		if (target && (!rs_parse_long(optarg, target) || *target < 1 || *target > 10000000))
-			return usage();
+			return usage(stderr);
 	}
 	if (!b->server || !b->token || (strcmp(b->mode, "results") && strcmp(b->mode, "checkin")) ||
 	    b->threads > 256 || b->findings > 100000 || b->duration < b->interval)
-		return usage();
+		return usage(stderr);
 	if (b->threads > b->agents)
 		b->threads = b->agents;
 	if (strcmp(b->mode, "checkin") == 0 && b->agents % b->threads != 0) {
@@ -316,8 +319,9 @@ int rs_agent_bench_main(int argc, char **argv)
 {
 	bench b;
 	memset(&b, 0, sizeof(b));
-	if (parse(argc, argv, &b))
-		return 2;
+	int parsed = parse(argc, argv, &b);
+	if (parsed)
+		return parsed == 1 ? 0 : 2;
 	pthread_mutex_init(&b.lock, NULL);
 	b.sims = rs_calloc((size_t)b.agents, sizeof(*b.sims));
 	double t0 = mono();

@@ -7,6 +7,7 @@
 #include "agent/agent.h"
 #include "agent/bench.h"
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -93,7 +94,7 @@ static int parse_args(int argc, char **argv, agent_args *a)
 	opterr = 1;
 	int c;
 	long n;
-	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_SERVER: a->server = optarg; break;
 		case OPT_TOKEN: a->token = optarg; break;

@@ -5,6 +5,7 @@
  * is left behind then).
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -109,7 +110,7 @@ int rs_cmd_collect(int argc, char **argv)
 	rs_vec_init(&paths, sizeof(char *));
 	int rc = 2, c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
 		pid_t pid;
 		switch (c) {
 		case OPT_PID:

@@ -9,6 +9,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/drill_cmds.h"
+#include "cmd/option_table.h"
 #include "cmd/respond_session.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -85,7 +86,7 @@ static int parse_args(int argc, char **argv, drill_args *a)
 	a->setup.recover = true;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", drill_options, NULL)) != -1) {
+	while ((opt = rs_getopt_long(argc, argv, "h", drill_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_DB: a->setup.db = optarg; break;
 		case OPT_CONFIG: a->setup.config_file = optarg; break;

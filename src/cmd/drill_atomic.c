@@ -5,6 +5,7 @@
  * --techniques; a score line per test and a table (text or JSON).
  */
 #include "cmd/drill_cmds.h"
+#include "cmd/option_table.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "drill/atomic.h"
@@ -133,7 +134,7 @@ static int parse(int argc, char **argv, args *a)
 	optind = 1;
 	int c;
 	long n;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_TEST:
 			if (!rs_parse_long(optarg, &n) || n <= 0 || n > 9999) {

@@ -3,6 +3,7 @@
  * one JSON document (FORMATS.md).
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "collect/facts.h"
 #include "core/log.h"
 
@@ -11,7 +12,7 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: rasoat facts [--root DIR] [--proc DIR] [--format json] [-o FILE] [-q]\n");
+	fprintf(out, "usage: rasoat facts [--root DIR] [--proc DIR] [--format json] [-o|--output FILE] [-q|--quiet]\n");
 }
 
 int rs_cmd_facts(int argc, char **argv)
@@ -28,7 +29,7 @@ int rs_cmd_facts(int argc, char **argv)
 	const char *root = NULL, *proc = NULL, *output = NULL;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'p': proc = optarg; break;

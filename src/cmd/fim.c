@@ -13,6 +13,7 @@
  * --format text|jsonl, -q. check exits 1 when anything changed.
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/finding.h"
 #include "core/host.h"
@@ -58,7 +59,8 @@ static void usage(void)
 	       "  --exclude GLOB   paths not to record or compare (repeatable)\n"
 	       "  --max-size N     larger files are compared by metadata only (default 64M)\n"
 	       "  --format F       text (default) or jsonl (FORMATS.md findings and a summary)\n"
-	       "  -q               no progress or notes on stderr\n");
+	       "  --config FILE    configuration (default %s)\n"
+	       "  -q, --quiet      no progress or notes on stderr\n", RS_DEFAULT_CONFIG);
 }
 
 typedef struct fim_walk {
@@ -367,7 +369,7 @@ int rs_cmd_fim(int argc, char **argv)
 	optind = 1;
 	opterr = 1;
 	int c;
-	while ((c = getopt_long(argc - 1, argv + 1, "qh", long_options, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc - 1, argv + 1, "qh", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT: root = optarg; break;
 		case OPT_DB: rs_config_set_db(&config, optarg); break;

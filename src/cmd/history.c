@@ -5,6 +5,7 @@
  * between two scans (matched by rs_finding_identity).
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -68,7 +69,7 @@ static const char history_usage[] =
 	"Lists the stored scans, newest first.\n";
 
 static const char show_usage[] =
-	"usage: rasoat show SCAN [--db PATH] [--config FILE] [--format text|jsonl|json|html] [-o FILE]\n"
+	"usage: rasoat show SCAN [--db PATH] [--config FILE] [--format text|jsonl|json|html] [-o|--output FILE]\n"
 	"Re-renders a stored scan. SCAN is an id, a prefix of at least 4 of its digits,\n"
 	"'last' (the newest complete scan) or 'last~N' (N complete scans before it).\n";
 
@@ -114,7 +115,7 @@ static int parse_options(int argc, char **argv, const struct option *longopts,
 	o->format = "text";
 	optind = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+	while ((opt = rs_getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		int rc = store_option(o, opt, usage);
 		if (rc != 0)
 			return rc;

@@ -43,6 +43,7 @@ static const char new_usage[] =
 	"usage: rasoat incident new [--scan SCAN]... [--title T] [--category C] [--severity S]\n"
 	"       [--exercise] [--detected TIME] [--how TEXT] [--operator NAME] [--format text|json]\n"
 	"       [--db PATH]\n"
+	"       [--config FILE] [--incident-config FILE]\n"
 	"Opens an incident on the stored scans (ids, prefixes, last, last~N). What is not\n"
 	"given comes from their findings: the title, the category (dos, phishing, malware,\n"
 	"intrusion, defacement, ransomware, sabotage, espionage, combined, other), the\n"
@@ -50,11 +51,13 @@ static const char new_usage[] =
 
 static const char list_usage[] =
 	"usage: rasoat incident list [--format text|jsonl] [--db PATH]\n"
+	"       [--config FILE] [--incident-config FILE]\n"
 	"Lists the incidents, oldest first, with their state and deadlines; an overdue\n"
 	"deadline is flagged OVERDUE.\n";
 
 static const char show_usage[] =
 	"usage: rasoat incident show ID [--format text|json] [--db PATH]\n"
+	"       [--config FILE] [--incident-config FILE]\n"
 	"Shows the whole incident record (json: FORMATS.md's Incidents object).\n";
 
 static int print_json(const json_t *value, bool pretty)

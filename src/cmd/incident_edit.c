@@ -16,10 +16,12 @@
 
 static const char note_usage[] =
 	"usage: rasoat incident note ID TEXT [--operator NAME] [--db PATH]\n"
+	"       [--config FILE] [--incident-config FILE]\n"
 	"Adds TEXT to the incident's timeline, with who and when.\n";
 
 static const char advance_usage[] =
 	"usage: rasoat incident advance ID STATE [--operator NAME] [--db PATH]\n"
+	"       [--config FILE] [--incident-config FILE]\n"
 	"Moves the incident to STATE: detected > analysing > containing > eradicating >\n"
 	"recovering > closed, or back from recovering to containing. Any other move is\n"
 	"refused (exit 2). Closing records the end of the response, which starts the\n"
@@ -27,11 +29,13 @@ static const char advance_usage[] =
 
 static const char link_usage[] =
 	"usage: rasoat incident link ID [--action A]... [--evidence BUNDLE]... [--scan S]... [--db PATH]\n"
+	"       [--config FILE] [--incident-config FILE]\n"
 	"Links respond actions (ids from `rasoat respond list`; a unique prefix will do),\n"
 	"evidence bundles (their SHA-256 is recorded) and stored scans to the incident.\n";
 
 static const char set_usage[] =
 	"usage: rasoat incident set ID FIELD VALUE [--db PATH]\n"
+	"       [--config FILE] [--incident-config FILE]\n"
 	"Sets a field only a person knows (\"\" clears it). Lists are comma-separated,\n"
 	"booleans yes/no, times 2026-12-02T08:00:00+07:00. Fields:\n";
 

@@ -4,6 +4,7 @@
  * store they work on.
  */
 #include "cmd/incident_cli.h"
+#include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -81,7 +82,7 @@ int rs_incident_opts_parse(int argc, char **argv, unsigned accepts, const char *
 	memset(&longopts[n], 0, sizeof(longopts[n]));
 	optind = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = rs_getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(usage, stdout);
 			return 1;

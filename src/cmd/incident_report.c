@@ -7,6 +7,7 @@
  */
 #include "cmd/incident_cli.h"
 #include "cmd/incident_cmds.h"
+#include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -56,7 +57,7 @@ static const char report_usage[] =
 	"  --lang L       vi or en (default: vi when the locale is Vietnamese, else en)\n"
 	"  --format F     md (default), html, json (fields numbered as in the form) or eml\n"
 	"                 (an RFC 5322 message with the STIX and MISP exports attached)\n"
-	"  -o FILE        write there instead of standard output\n"
+	"  -o, --output FILE  write there instead of standard output\n"
 	"  --send         with --format eml: send it through reporter.smtp (incident.conf)\n"
 	"  --from/--to    the summary's period: YYYY-MM-DD or RFC 3339 UTC\n"
 	"  --db PATH      the database (default /var/lib/rasoat/rasoat.db, or db = in the\n"
@@ -200,7 +201,7 @@ static int parse(int argc, char **argv, report_args *a, const char *usage)
 
 	memset(a, 0, sizeof(*a));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", report_options, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc, argv, "o:h", report_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORM: a->form = optarg; break;
 		case OPT_LANG: a->lang = optarg; break;

@@ -56,3 +56,4 @@ bool rs_scan_option_takes_value(const char *arg)
 			return true;
 	return false;
 }
+

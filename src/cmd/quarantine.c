@@ -5,6 +5,7 @@
  * is applied, the restore is that action's undo, journaled as such).
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "cmd/respond_session.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -53,7 +54,7 @@ static int parse_args(int argc, char **argv, quarantine_args *a)
 	a->setup.recover = true;
 	optind = 1; /* argv[0] is "list" or "restore" */
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", quarantine_options, NULL)) != -1) {
+	while ((opt = rs_getopt_long(argc, argv, "h", quarantine_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_DB: a->setup.db = optarg; break;
 		case OPT_CONFIG: a->setup.config_file = optarg; break;

@@ -5,6 +5,7 @@
  * would change unless --apply is given.
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
 #include "core/json.h"
@@ -133,7 +134,7 @@ static int parse_action_args(int argc, char **argv, action_args *a)
 	a->options = json_pack("{s:[]}", "allow");
 	optind = 1; /* argv[0] is the action's name */
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", action_options, NULL)) != -1) {
+	while ((opt = rs_getopt_long(argc, argv, "h", action_options, NULL)) != -1) {
 		int rc = parse_action_option(a, opt);
 		if (rc != 0)
 			return rc;
@@ -207,6 +208,10 @@ static int respond_action(int argc, char **argv, const rs_action_kind *kind)
 	static const char *const formats[] = { "text", "jsonl", NULL };
 	action_args a;
 	int rc = parse_action_args(argc, argv, &a);
+	if (rc == 1) { /* --help was printed */
+		json_decref(a.options);
+		return 0;
+	}
 	/* isolate acts on this host and takes no target */
 	bool no_target = !strcmp(kind->name, "isolate") && a.n_args == 0;
 	if (rc == 0 && a.n_args != 1 && !no_target) {

@@ -3,6 +3,7 @@
  * `respond list` (each action's latest line), `respond undo ID | --all`
  * (newest first, idempotent) and `respond verify` (the hash chain).
  */
+#include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
 #include "core/json.h"
@@ -66,7 +67,7 @@ static int parse_args(int argc, char **argv, const char *usage, journal_args *a)
 	a->setup.recover = true;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", journal_options, NULL)) != -1) {
+	while ((opt = rs_getopt_long(argc, argv, "h", journal_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_DB: a->setup.db = optarg; break;
 		case OPT_CONFIG: a->setup.config_file = optarg; break;

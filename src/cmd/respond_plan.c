@@ -5,6 +5,7 @@
  * --token T` (exactly that plan, action by action through the driver).
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
 #include "core/json.h"
@@ -87,7 +88,7 @@ static int parse_args(int argc, char **argv, const char *usage, plan_args *a)
 	a->setup.recover = true;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "ho:", plan_options, NULL)) != -1) {
+	while ((opt = rs_getopt_long(argc, argv, "ho:", plan_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_DB: a->setup.db = optarg; break;
 		case OPT_CONFIG: a->setup.config_file = optarg; break;

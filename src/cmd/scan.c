@@ -5,6 +5,7 @@
  * the engine.
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "cmd/options.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -53,7 +54,6 @@ static void usage(FILE *out, const char *cmd)
 		"  --feed FILE         vuln: import and match this feed (repeatable)\n"
 		"  --policy FILE       audit: run this policy even where its requirements fail\n"
 		"  --allow-commands    audit: run command rules of policies outside trusted directories\n"
-		"  --lint FILE         audit: check an SCA policy file for suspicious rules, scan nothing\n"
 		"  --recent DAYS       persist: changes this recent are flagged (default 7)\n"
 		"  --fail-on SEV       exit 1 at or above info|low|medium|high|critical|none (default high)\n"
 		"  --db PATH           the scan store (default %s)   --no-db  do not store\n"
@@ -66,6 +66,8 @@ static void usage(FILE *out, const char *cmd)
 		"  --one-file-system   do not cross mount points\n"
 		"  -q, --quiet         no warnings on standard error\n",
 		cmd, RS_DEFAULT_DB, RS_DEFAULT_CONFIG);
+	if (!strcmp(cmd, "audit"))
+		fprintf(out, "  --lint FILE         check an SCA policy file for suspicious rules, scan nothing\n");
 }
 
 static void add_list(char ***items, size_t *n, const char *csv)
@@ -108,7 +110,7 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 	optind = 1;
 	opterr = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, rs_scan_short_options, rs_scan_long_options, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc, argv, rs_scan_short_options, rs_scan_long_options, NULL)) != -1) {
 		long n;
 		switch (c) {
 		case OPT_ROOT: a->root = optarg; break;

@@ -5,6 +5,7 @@
  * standard output, for scripts.
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "core/json.h"
@@ -146,7 +147,7 @@ static int parse_args(int argc, char **argv, server_args *a)
 	opterr = 1;
 	int c;
 	long n;
-	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_LISTEN: a->cfg.listen = optarg; break;
 		case OPT_DB: a->db = optarg; break;

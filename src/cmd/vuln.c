@@ -4,6 +4,7 @@
  * --only vuln` (the scan command's options, sinks and store).
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "store/store.h"
@@ -15,7 +16,7 @@
 
 static void import_usage(FILE *out)
 {
-	fprintf(out, "usage: rasoat vuln import FILE... [--db PATH] [--config FILE] [-q]\n\n"
+	fprintf(out, "usage: rasoat vuln import FILE... [--db PATH] [--config FILE] [-q|--quiet]\n\n"
 		     "  FILE  an OSV folder, zip or JSON file, or the Debian Security Tracker JSON\n"
 		     "        (https://security-tracker.debian.org/tracker/data/json)\n"
 		     "  --db PATH  the scan store (default %s)\n",
@@ -34,7 +35,7 @@ static int cmd_import(int argc, char **argv)
 	const char *db = NULL, *config_path = NULL;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'c': config_path = optarg; break;
