@@ -257,7 +257,7 @@ static void run_policy(audit_run *a, const policy_file *pf)
 	json_object_set_new(info, "load_errors", json_integer(p.errors));
 	json_array_append_new(a->policies, info);
 	for (size_t i = 0; i < p.n_checks; i++) {
-		rs_scan_progress(a->scan, "audit: %s %zu/%zu", p.id, i + 1, p.n_checks);
+		rs_scan_progress(a->scan, "%s %zu/%zu", p.id, i + 1, p.n_checks);
 		run_check(a, &p, &ctx, &p.checks[i]);
 	}
 	rs_sca_policy_free(&p);

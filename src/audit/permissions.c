@@ -70,7 +70,7 @@ static int visit(const rs_walk_entry *e, void *ctx)
 		c->n_seen++;
 	}
 	if (++c->stats->files % 1024 == 0)
-		rs_scan_progress(c->scan, "rasoat: audit: %llu files, in %.60s", c->stats->files, e->path);
+		rs_scan_progress(c->scan, "%llu files, in %.60s", c->stats->files, e->path);
 	if (!(st->st_mode & S_IWOTH))
 		return RS_WALK_CONTINUE;
 	if (S_ISREG(st->st_mode) || (S_ISDIR(st->st_mode) && !(st->st_mode & S_ISVTX)))

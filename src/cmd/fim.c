@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "core/walk.h"
+#include "engine/progress.h"
 #include "store/fim.h"
 
 #include <errno.h>
@@ -68,6 +69,8 @@ typedef struct fim_walk {
 	const rs_config *config;
 	rs_vec entries;   /* rs_fim_entry */
 	unsigned long long errors;
+	rs_progress *meter; /* the progress line on a terminal */
+	int slot;
 } fim_walk;
 
 static void hash_file(const rs_host *h, const char *path, unsigned long long max, char out[65])
@@ -117,6 +120,7 @@ static int visit(const rs_walk_entry *we, void *arg)
 	e->ctime = (long long)st->st_ctime;
 	if (S_ISREG(st->st_mode))
 		hash_file(w->host, we->path, w->config->max_size, e->sha256);
+	rs_progress_done(w->meter, w->slot, 1, S_ISREG(st->st_mode) ? (unsigned long long)st->st_size : 0, we->path);
 	if (S_ISLNK(st->st_mode) && we->dirfd >= 0) {
 		char target[4096];
 		ssize_t n = readlinkat(we->dirfd, we->name, target, sizeof(target) - 1);
@@ -140,8 +144,19 @@ static void free_entries(rs_vec *v)
 	rs_vec_free(v);
 }
 
-static void walk_paths(fim_walk *w, char *const *paths, size_t n)
+/* Walks PATHS into W->entries, with a progress line when QUIET is false and
+ * stderr is a terminal; EXPECTED (may be NULL) is the baseline, whose size
+ * gives the progress line its total. */
+static void walk_paths(fim_walk *w, char *const *paths, size_t n, bool quiet, const rs_vec *expected)
 {
+	w->meter = rs_progress_new(!quiet && isatty(STDERR_FILENO), stderr);
+	w->slot = rs_progress_begin(w->meter, "fim");
+	if (expected) {
+		unsigned long long bytes = 0;
+		for (size_t i = 0; i < expected->len; i++)
+			bytes += (unsigned long long)((const rs_fim_entry *)rs_vec_at(expected, i))->size;
+		rs_progress_found(w->meter, w->slot, expected->len, bytes, true);
+	}
 	rs_walk_options opts = {
 		.one_file_system = w->config->one_file_system,
 		.excludes = w->config->excludes,
@@ -155,6 +170,8 @@ static void walk_paths(fim_walk *w, char *const *paths, size_t n)
 		/* a start path that is a symlink (/bin on merged /usr) is recorded, not followed */
 		rs_walk(w->host, paths[i], &opts, visit, w);
 	}
+	rs_progress_free(w->meter);
+	w->meter = NULL;
 	qsort(w->entries.items, w->entries.len, sizeof(rs_fim_entry), compare_entries);
 }
 
@@ -249,7 +266,7 @@ static int check(const rs_host *host, const rs_config *config, rs_store *store, 
 	}
 	fim_walk w = { .host = host, .config = config };
 	rs_vec_init(&w.entries, sizeof(rs_fim_entry));
-	walk_paths(&w, (char *const *)paths.items, paths.len);
+	walk_paths(&w, (char *const *)paths.items, paths.len, quiet, &base);
 	fim_out o = { .fp = stdout, .jsonl = jsonl };
 	size_t i = 0, k = 0;
 	char what[128];
@@ -326,7 +343,7 @@ static int init(const rs_host *host, const rs_config *config, rs_store *store, c
 	}
 	fim_walk w = { .host = host, .config = config };
 	rs_vec_init(&w.entries, sizeof(rs_fim_entry));
-	walk_paths(&w, paths, n);
+	walk_paths(&w, paths, n, quiet, NULL);
 	int rc = rs_fim_begin(store, root, paths, n); /* rolls back itself on failure */
 	for (size_t i = 0; rc == 0 && i < w.entries.len; i++)
 		rc = rs_fim_put(store, root, rs_vec_at(&w.entries, i));

@@ -6,6 +6,7 @@
  */
 #include "engine/scan.h"
 #include "engine/packages.h"
+#include "engine/progress.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -83,23 +84,29 @@ void rs_scan_check(rs_scan *scan, const char *module, const char *rule, const ch
 
 void rs_scan_progress(rs_scan *scan, const char *fmt, ...)
 {
-	if (!scan->progress)
+	if (!rs_progress_enabled(scan->meter))
 		return;
-	/* at most ten updates a second: a terminal is slower than a walk */
-	long long now = rs_monotonic_ms();
-	pthread_mutex_lock(&scan->lock);
-	bool due = now - scan->progress_ms >= 100;
-	if (due)
-		scan->progress_ms = now;
-	pthread_mutex_unlock(&scan->lock);
-	if (!due)
-		return;
+	char text[256];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("\r\033[K", stderr);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	fflush(stderr);
+	rs_progress_note(scan->meter, scan->progress_slot, text);
+}
+
+void rs_scan_progress_found(rs_scan *scan, unsigned long long files, unsigned long long bytes, bool final)
+{
+	rs_progress_found(scan->meter, scan->progress_slot, files, bytes, final);
+}
+
+void rs_scan_progress_done(rs_scan *scan, unsigned long long files, unsigned long long bytes, const char *current)
+{
+	rs_progress_done(scan->meter, scan->progress_slot, files, bytes, current);
+}
+
+void rs_scan_progress_set(rs_scan *scan, unsigned long long done, unsigned long long total)
+{
+	rs_progress_set(scan->meter, scan->progress_slot, done, total);
 }
 
 static bool listed(const char *name, char **names, size_t n)
@@ -208,6 +215,7 @@ static void *side_run_thread(void *arg)
 	long long start = rs_monotonic_ms();
 	r->module->run(&r->scan, &r->stats);
 	r->ms = rs_monotonic_ms() - start;
+	rs_progress_end(r->scan.meter, r->scan.progress_slot);
 	return NULL;
 }
 
@@ -227,10 +235,10 @@ static void run_side_by_side(rs_scan *scan, const rs_module *const *mods, size_t
 		rs_vec_init(&r->held, sizeof(held_output));
 		r->scan = (rs_scan){ .host = scan->host, .facts = scan->facts, .config = scan->config,
 				     .store = scan->store, .sinks = scan->sinks, .scan_id = scan->scan_id,
-				     .progress = scan->progress, .all = scan->all, .held = &r->held,
+				     .meter = scan->meter, .all = scan->all, .held = &r->held,
 				     .pkgfiles = scan->pkgfiles };
+		r->scan.progress_slot = rs_progress_begin(scan->meter, r->module->name);
 		pthread_mutex_init(&r->scan.lock, NULL);
-		rs_scan_progress(scan, "rasoat: %s ...", r->module->name);
 		r->started = pthread_create(&r->thread, NULL, side_run_thread, r) == 0;
 		if (!r->started) /* no thread to be had: run it here */
 			side_run_thread(r);
@@ -289,7 +297,8 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 		.store = opts->store,
 		.sinks = sinks,
 		.scan_id = summary->scan,
-		.progress = opts->progress,
+		.meter = rs_progress_new(opts->progress, stderr),
+		.progress_slot = -1,
 		.all = opts->all,
 	};
 	pthread_mutex_init(&scan.lock, NULL);
@@ -321,13 +330,14 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 		rs_module_stats st = { .score = -1 };
 		scan.module_findings = 0;
 		long long start = rs_monotonic_ms();
-		scan.progress_ms = 0;
-		rs_scan_progress(&scan, "rasoat: %s ...", mods[i]->name);
+		scan.progress_slot = rs_progress_begin(scan.meter, mods[i]->name);
 		mods[i]->run(&scan, &st);
+		rs_progress_end(scan.meter, scan.progress_slot);
+		scan.progress_slot = -1;
 		record_module(summary, mods[i], &st, rs_monotonic_ms() - start, scan.module_findings, &totals);
 	}
-	if (scan.progress)
-		fputs("\r\033[K", stderr);
+	rs_progress_free(scan.meter);
+	scan.meter = NULL;
 
 	memcpy(summary->counts, scan.counts, sizeof(summary->counts));
 	summary->score = rs_score_combine(rs_score_from_counts(summary->counts),

@@ -55,9 +55,9 @@ typedef struct rs_scan {
 	pthread_mutex_t lock;
 	unsigned long counts[RS_SEV_COUNT];
 	unsigned long module_findings;
-	bool progress;
+	struct rs_progress *meter; /* the progress line (engine/progress.h), shared by the modules */
+	int progress_slot;         /* this module's part of it */
 	bool all;
-	long long progress_ms; /* when the last progress line was printed */
 	rs_vec *held;          /* findings and checks held back while modules run side
 	                          by side (NULL: straight to the sinks) */
 	struct rs_scan_packages *pkgfiles; /* the package file databases, loaded once (packages.h) */
@@ -92,9 +92,15 @@ void rs_scan_emit(rs_scan *scan, rs_finding *f);
 void rs_scan_check(rs_scan *scan, const char *module, const char *rule, const char *title,
 		   const char *result, const char *reason);
 
-/* A progress line on stderr when it is a terminal ("audit: 1234 files"),
- * at most ten times a second; cheap to call often. */
+/* The running module's state on the progress line ("probing 4194304 pids"),
+ * shown when stderr is a terminal; cheap to call often. */
 void rs_scan_progress(rs_scan *scan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The module's counts on the progress line (engine/progress.h): FILES and
+ * BYTES more found (FINAL: all are found), FILES and BYTES more done while
+ * working on CURRENT, or absolute counts for a total known from the start. */
+void rs_scan_progress_found(rs_scan *scan, unsigned long long files, unsigned long long bytes, bool final);
+void rs_scan_progress_done(rs_scan *scan, unsigned long long files, unsigned long long bytes, const char *current);
+void rs_scan_progress_set(rs_scan *scan, unsigned long long done, unsigned long long total);
 
 typedef struct rs_scan_options {
 	char **only;        /* module names to run (NULL: all) */

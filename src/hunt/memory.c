@@ -248,7 +248,7 @@ static void hunt_pid(rs_hunt_worker *w, long pid, rs_vec *seen, rs_hunt_counts *
 	hunt_memory(w, pid, exe, c);
 	if (n >= 0)
 		hunt_exe(w, pid, exe, seen, c);
-	rs_scan_progress(w->scan, "hunt: process %ld", pid);
+	rs_scan_progress(w->scan, "process %ld", pid);
 }
 
 int rs_hunt_processes(rs_scan *scan, const rs_hunt_rules *rules, rs_hunt_counts *counts)

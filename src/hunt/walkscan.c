@@ -302,6 +302,7 @@ static void handle(worker *wk, job *j)
 	if (read_all(&wk->hw, j->fd, (size_t)j->st.st_size, &got) < 0) {
 		c->unreadable++;
 		rs_warn("%s: cannot read: %s; not scanned", j->path, strerror(errno));
+		rs_scan_progress_done(ws->scan, 1, 0, j->path);
 		return;
 	}
 	c->files++;
@@ -320,6 +321,7 @@ static void handle(worker *wk, job *j)
 		rs_filecache_add(ws->opts->cache, key, &j->st);
 		free(key);
 	}
+	rs_scan_progress_done(ws->scan, 1, got, j->path);
 }
 
 static void *worker_main(void *arg)
@@ -415,8 +417,8 @@ static int on_entry(const rs_walk_entry *e, void *ctx)
 		return RS_WALK_CONTINUE;
 	}
 	j.path = rs_strdup(e->path);
+	rs_scan_progress_found(ws->scan, 1, (unsigned long long)j.st.st_size, false);
 	push(ws, j);
-	rs_scan_progress(ws->scan, "hunt: %s", e->path);
 	return RS_WALK_CONTINUE;
 }
 
@@ -470,6 +472,7 @@ int rs_hunt_files(rs_scan *scan, const rs_hunt_rules *rules, const rs_hunt_optio
 			rs_warn("%s: cannot walk: %s", opts->paths[i], strerror(errno));
 		}
 	}
+	rs_scan_progress_found(scan, 0, 0, true);
 	pthread_mutex_lock(&ws.lock);
 	ws.done = true;
 	pthread_cond_broadcast(&ws.not_empty);

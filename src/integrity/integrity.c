@@ -79,7 +79,7 @@ rs_severity rs_integrity_changed_severity(const char *path, bool conffile, bool 
 
 static void progress(void *ctx, size_t done, size_t total)
 {
-	rs_scan_progress(ctx, "integrity: %zu of %zu package files", done, total);
+	rs_scan_progress_set(ctx, done, total);
 }
 
 static void report_changed(rs_scan *scan, const rs_verify_item *pf, const rs_verify_result *r)

@@ -182,7 +182,7 @@ void rs_rootkit_hidden_pids(rs_scan *scan, rs_module_stats *stats)
 	list_pids(scan->host, seen, max);
 	rs_vec candidates;
 	rs_vec_init(&candidates, sizeof(unsigned));
-	rs_scan_progress(scan, "rootkit: probing %u pids", max);
+	rs_scan_progress(scan, "probing %u pids", max);
 	rs_rootkit_hidden_pid_sweep(scan->host, seen, max, scan->config->threads, &candidates);
 	unsigned found = 0;
 	if (candidates.len) {
@@ -322,7 +322,7 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 	listed_ports(scan->host, tcp, udp);
 	rs_vec candidates;
 	rs_vec_init(&candidates, sizeof(unsigned));
-	rs_scan_progress(scan, "rootkit: probing TCP and UDP ports");
+	rs_scan_progress(scan, "probing TCP and UDP ports");
 	rs_rootkit_hidden_port_sweep(tcp, udp, scan->config->threads, &candidates);
 	unsigned found = 0;
 	if (candidates.len) {

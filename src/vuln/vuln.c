@@ -171,7 +171,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 	long feeds = 0;
 	const rs_config *cfg = scan->config;
 	for (size_t i = 0; i < cfg->n_feeds; i++) {
-		rs_scan_progress(scan, "vuln: reading %s", cfg->feeds[i]);
+		rs_scan_progress(scan, "reading %s", cfg->feeds[i]);
 		int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
 				     : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
 		if (rc < 0)

@@ -6,6 +6,7 @@ RASOAT_OPTION_TABLE in the environment, the getopt call of every command
 (rs_getopt_long, src/cmd/option_table.c) prints the table it parses with
 and ends before any work. The man pages are read from their scdoc sources
 (man/*.scd), the same text the installed pages are built from."""
+import concurrent.futures
 import os
 import re
 import sys
@@ -94,14 +95,19 @@ def man_options(page):
 def main():
     passed = 0
     tables, helps = {}, {}
-    for args, page in INVOCATIONS:
+
+    def probe(invocation):
+        args = invocation[0]
+        return option_table(args), help_options(args)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(probe, INVOCATIONS))
+    for (args, page), ((code, table, err), (help_code, shown)) in zip(INVOCATIONS, results):
         name = " ".join(args)
-        code, table, err = option_table(args)
         check(code == 0 and table, f"`rasoat {name}` prints its option table ({code}: {err[-300:]})")
         table.discard("--help")
         table |= OWN_PARSING.get(args[0], set())
-        code, shown = help_options(args)
-        check(code == 0, f"`rasoat {name} --help` exits 0 (got {code})")
+        check(help_code == 0, f"`rasoat {name} --help` exits 0 (got {help_code})")
         shown.discard("--help")
         tables[name] = (args[0], page, table)
         helps[name] = shown
