@@ -303,6 +303,9 @@ typedef struct rs_yara_hit {
 	json_t *strings;        /* [{"id":"$a","offset":N,"data":"..."}] */
 } rs_yara_hit;
 
+/* The bytes of each match a finding shows (and libyara is asked to keep). */
+#define RS_YARA_MATCH_DATA 48
+
 /* Collects the matches of one scan (the callback of yr_scanner_set_callback). */
 typedef struct rs_yara_hits {
 	rs_vec hits;            /* rs_yara_hit */

@@ -50,8 +50,15 @@ static void finalize(void)
 static void init_once(void)
 {
 	yara_init_rc = yr_initialize();
-	if (yara_init_rc == ERROR_SUCCESS)
-		atexit(finalize);
+	if (yara_init_rc != ERROR_SUCCESS)
+		return;
+	atexit(finalize);
+	/* libyara copies up to this many bytes of each match into a notebook it
+	 * allocates for every scan (1,024 matches' worth): findings show 48
+	 * (yarascan.c), and at 48 the notebook stays small enough for the
+	 * allocators' cached size classes instead of an mmap and munmap per file */
+	uint32_t max_match_data = RS_YARA_MATCH_DATA;
+	yr_set_configuration(YR_CONFIG_MAX_MATCH_DATA, &max_match_data);
 }
 
 int rs_hunt_yara_init(void)

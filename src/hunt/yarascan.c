@@ -11,7 +11,6 @@
 
 #define DEFAULT_RULE_SCORE 70
 #define MAX_STRINGS_PER_RULE 16
-#define MAX_DATA_SHOWN 48
 
 void rs_yara_hits_reset(rs_yara_hits *h)
 {
@@ -24,9 +23,9 @@ void rs_yara_hits_reset(rs_yara_hits *h)
 /* The matched bytes, printable ASCII kept and the rest as \xNN. */
 static json_t *shown(const uint8_t *data, int len)
 {
-	char out[MAX_DATA_SHOWN * 4 + 1];
+	char out[RS_YARA_MATCH_DATA * 4 + 1];
 	size_t o = 0;
-	for (int i = 0; i < len && i < MAX_DATA_SHOWN; i++) {
+	for (int i = 0; i < len && i < RS_YARA_MATCH_DATA; i++) {
 		if (data[i] >= 0x20 && data[i] < 0x7f && data[i] != '\\') {
 			out[o++] = (char)data[i];
 		} else {
