@@ -1,0 +1,376 @@
+/*
+ * logs.c — wiped or truncated logs (T1070.002): utmp/wtmp/btmp records
+ * zeroed in place (what log "zappers" leave), a login or auth log much
+ * shorter than its rotation siblings say it should be, and a hole in the
+ * chain of systemd journal files (sequence numbers missing between files:
+ * a file was deleted from the middle), judged from the journal file headers
+ * alone. Reads are bounded and go through the host root (no symlink is
+ * followed out of it, no FIFO is opened).
+ */
+#include "core/util.h"
+#include "persist/traces.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define UTMP_READ_MAX ((size_t)256 << 20)   /* bytes of one utmp/wtmp file read at most */
+#define UTMP_CHUNK (RS_UTMP_RECORD * 256)
+#define JOURNAL_FILES_MAX 4096
+#define DAY 86400.0
+
+/* ---- parsers ---- */
+
+static uint16_t le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+void rs_utmp_scan(const unsigned char *data, size_t len, rs_utmp_stats *out)
+{
+	static const unsigned char zero[RS_UTMP_RECORD];
+	size_t n = len / RS_UTMP_RECORD;
+	out->trailing = len % RS_UTMP_RECORD;
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *r = data + i * RS_UTMP_RECORD;
+		out->records++;
+		if (memcmp(r, zero, RS_UTMP_RECORD) == 0) {
+			out->null_records++;
+			continue;
+		}
+		uint16_t type = le16(r);
+		if (type > 9)
+			out->bad_type++;
+		int64_t t = (int32_t)le32(r + 340);
+		if (t <= 0)
+			continue;
+		if (out->first_time == 0)
+			out->first_time = t;
+		else if (out->last_time - t > out->backwards)
+			out->backwards = out->last_time - t;
+		out->last_time = t;
+	}
+}
+
+bool rs_utmp_login_user(const unsigned char *record, char *user, size_t size)
+{
+	if (le16(record) != 7 || size == 0)
+		return false;
+	const unsigned char *name = record + 44;
+	size_t n = strnlen((const char *)name, 32);
+	if (n == 0 || n >= size)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (name[i] <= 0x20 || name[i] >= 0x7f)
+			return false;
+	memcpy(user, name, n);
+	user[n] = '\0';
+	return true;
+}
+
+int rs_journal_header_parse(const unsigned char *data, size_t len, rs_journal_header *h, char *err,
+			    size_t errsize)
+{
+	memset(h, 0, sizeof(*h));
+	if (len < 8 || memcmp(data, "LPKSHHRH", 8) != 0) {
+		snprintf(err, errsize, "not a journal file (no LPKSHHRH signature)");
+		return -1;
+	}
+	if (len < RS_JOURNAL_HEADER_MIN) {
+		snprintf(err, errsize, "journal header cut short (%zu bytes of at least %d)", len,
+			 RS_JOURNAL_HEADER_MIN);
+		return -1;
+	}
+	h->state = data[16];
+	memcpy(h->seqnum_id, data + 72, 16);
+	h->header_size = le64(data + 88);
+	h->arena_size = le64(data + 96);
+	h->n_entries = le64(data + 152);
+	h->tail_seqnum = le64(data + 160);
+	h->head_seqnum = le64(data + 168);
+	h->head_realtime = le64(data + 184);
+	h->tail_realtime = le64(data + 192);
+	if (h->state > 2) {
+		snprintf(err, errsize, "journal header with an unknown state %u", (unsigned)h->state);
+		return -1;
+	}
+	if (h->header_size < RS_JOURNAL_HEADER_MIN || h->header_size > (1u << 20) ||
+	    h->arena_size > (UINT64_MAX >> 2)) {
+		snprintf(err, errsize, "journal header with impossible sizes (header %" PRIu64 ", arena %" PRIu64 ")",
+			 h->header_size, h->arena_size);
+		return -1;
+	}
+	if (h->n_entries > 0 && (h->head_seqnum > h->tail_seqnum || h->head_realtime > h->tail_realtime ||
+				 h->head_seqnum == 0)) {
+		snprintf(err, errsize, "journal header whose first entry comes after its last");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- utmp, wtmp, btmp ---- */
+
+static const char LOG_FIX[] =
+	"Keep copies of the logs as they are now (rasoat collect); compare them with the copies a log "
+	"server or backup holds, and look for the tool that edited them and what the account did "
+	"while the records were missing.";
+
+/* Reads the utmp-format file PATH in whole records (bounded); false when it is absent. */
+static bool utmp_file(rs_persist *p, const char *path, rs_utmp_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	struct stat st;
+	int fd = rs_host_open(p->scan->host, path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
+	if (fd < 0)
+		return false;
+	unsigned char *buf = rs_malloc(UTMP_CHUNK);
+	size_t total = 0, have = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + have, UTMP_CHUNK - have);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		total += (size_t)r;
+		if (have == UTMP_CHUNK) {
+			rs_utmp_scan(buf, have, s);
+			have = 0;
+		}
+		if (total >= UTMP_READ_MAX)
+			break;
+	}
+	rs_utmp_scan(buf, have, s);
+	free(buf);
+	close(fd);
+	p->stats->files++;
+	p->stats->bytes += total;
+	return true;
+}
+
+static void judge_utmp(rs_persist *p, const char *path, bool log)
+{
+	rs_utmp_stats s;
+	if (!utmp_file(p, path, &s))
+		return;
+	rs_verdict v;
+	rs_verdict_init(&v);
+	char reason[200];
+	if (s.null_records) {
+		snprintf(reason, sizeof(reason), "%zu of %zu records are zeroed (a record wiped in place)",
+			 s.null_records, s.records);
+		rs_verdict_add(&v, log ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
+	}
+	if (s.bad_type) {
+		snprintf(reason, sizeof(reason), "%zu records of an unknown type (overwritten or not a %s file)",
+			 s.bad_type, log ? "wtmp" : "utmp");
+		rs_verdict_add(&v, RS_SEV_LOW, reason);
+	}
+	if (s.trailing) {
+		snprintf(reason, sizeof(reason), "ends in a partial record (%zu bytes): cut or spliced",
+			 s.trailing);
+		rs_verdict_add(&v, RS_SEV_LOW, reason);
+	}
+	char *what = rs_sprintf("%zu records, %zu zeroed", s.records, s.null_records);
+	rs_persist_entry(p, "log_records_wiped", "Login records", "T1070.002", path, 0, NULL, what, NULL, &v,
+			 LOG_FIX);
+	free(what);
+}
+
+/* ---- logs shorter than their rotation siblings ---- */
+
+/* The rotated copy of LOG with suffix SUFFIX (".1", ".2.gz"): its stat, or false. */
+static bool sibling(rs_persist *p, const char *log, const char *suffix, struct stat *st)
+{
+	char *path = rs_sprintf("%s%s", log, suffix);
+	bool ok = rs_host_lstat(p->scan->host, path, st) == 0 && S_ISREG(st->st_mode);
+	free(path);
+	return ok;
+}
+
+static void judge_rotation(rs_persist *p, const char *log)
+{
+	struct stat cur, one, two;
+	if (rs_host_lstat(p->scan->host, log, &cur) < 0 || !S_ISREG(cur.st_mode) || !sibling(p, log, ".1", &one) ||
+	    one.st_size < 4096)
+		return;
+	/* the current file began when .1 was rotated (its last write); .1 covered
+	 * the time from .2's rotation (or a week) to then */
+	double period = 7 * DAY;
+	if (sibling(p, log, ".2", &two) || sibling(p, log, ".2.gz", &two))
+		period = difftime(one.st_mtime, two.st_mtime);
+	double elapsed = difftime(cur.st_mtime, one.st_mtime);
+	if (period < DAY || elapsed < DAY)
+		return; /* a fresh log is short; a period we cannot tell proves nothing */
+	double expected = (double)one.st_size * elapsed / period;
+	rs_verdict v;
+	rs_verdict_init(&v);
+	char reason[256];
+	if (cur.st_size == 0) {
+		snprintf(reason, sizeof(reason), "empty, %.0f days after rotation, while %s.1 holds %lld bytes",
+			 elapsed / DAY, log, (long long)one.st_size);
+		rs_verdict_add(&v, RS_SEV_HIGH, reason);
+	} else if (expected >= 65536 && (double)cur.st_size < expected / 20) {
+		snprintf(reason, sizeof(reason),
+			 "%lld bytes after %.0f days, where %s.1's rate gives about %.0f: much shorter than its "
+			 "rotation siblings (truncated?)",
+			 (long long)cur.st_size, elapsed / DAY, log, expected);
+		rs_verdict_add(&v, RS_SEV_MEDIUM, reason);
+	}
+	char *what = rs_sprintf("%lld bytes; %s.1: %lld bytes", (long long)cur.st_size, log, (long long)one.st_size);
+	rs_persist_entry(p, "log_truncated", "Log", "T1070.002", log, 0, NULL, what, NULL, &v, LOG_FIX);
+	free(what);
+}
+
+/* ---- journal holes ---- */
+
+typedef struct jfile {
+	char name[256];
+	rs_journal_header h;
+} jfile;
+
+static int by_head(const void *a, const void *b)
+{
+	const jfile *x = a, *y = b;
+	int c = memcmp(x->h.seqnum_id, y->h.seqnum_id, 16);
+	if (c)
+		return c;
+	return x->h.head_seqnum < y->h.head_seqnum ? -1 : x->h.head_seqnum > y->h.head_seqnum;
+}
+
+static bool journal_name(const char *name)
+{
+	return rs_ends_with(name, ".journal") || rs_ends_with(name, ".journal~");
+}
+
+/* Reads the headers of the journal files of DIR into FILES. */
+static void journal_headers(rs_persist *p, const char *dir, rs_vec *files)
+{
+	DIR *d = rs_host_opendir(p->scan->host, dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL && files->len < JOURNAL_FILES_MAX) {
+		if (!journal_name(de->d_name) || strlen(de->d_name) >= sizeof(((jfile *)0)->name))
+			continue;
+		int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			continue;
+		struct stat st;
+		unsigned char head[RS_JOURNAL_HEADER_MIN];
+		ssize_t r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? pread(fd, head, sizeof(head), 0) : -1;
+		close(fd);
+		if (r < 0)
+			continue;
+		p->stats->files++;
+		p->stats->bytes += (unsigned long long)r;
+		jfile f;
+		char err[160];
+		snprintf(f.name, sizeof(f.name), "%s", de->d_name);
+		if (rs_journal_header_parse(head, (size_t)r, &f.h, err, sizeof(err)) < 0 || f.h.n_entries == 0)
+			continue;
+		*(jfile *)rs_vec_push(files) = f;
+	}
+	closedir(d);
+}
+
+/* Judges the journal files of one machine directory: the union of their
+ * sequence-number ranges (shared by system and user files) must have no
+ * hole between its first and last file. */
+static void judge_journal_dir(rs_persist *p, const char *dir)
+{
+	rs_vec files;
+	rs_vec_init(&files, sizeof(jfile));
+	journal_headers(p, dir, &files);
+	if (files.len > 1)
+		qsort(files.items, files.len, sizeof(jfile), by_head);
+	rs_verdict v;
+	rs_verdict_init(&v);
+	uint64_t missing = 0, holes = 0;
+	double longest = 0;
+	char example[600] = "";
+	size_t i = 0;
+	while (i < files.len) {
+		const jfile *a = rs_vec_at(&files, i);
+		uint64_t reach = a->h.tail_seqnum, reach_time = a->h.tail_realtime;
+		size_t k = i + 1;
+		for (; k < files.len; k++) {
+			const jfile *b = rs_vec_at(&files, k);
+			if (memcmp(a->h.seqnum_id, b->h.seqnum_id, 16) != 0)
+				break;
+			if (b->h.head_seqnum > reach + 1) {
+				holes++;
+				missing += b->h.head_seqnum - reach - 1;
+				double hours = b->h.head_realtime > reach_time
+						       ? (double)(b->h.head_realtime - reach_time) / 3.6e9
+						       : 0;
+				if (hours > longest)
+					longest = hours;
+				if (!example[0])
+					snprintf(example, sizeof(example), "before %s: entries %" PRIu64 "-%" PRIu64 " missing",
+						 b->name, reach + 1, b->h.head_seqnum - 1);
+			}
+			if (b->h.tail_seqnum > reach) {
+				reach = b->h.tail_seqnum;
+				reach_time = b->h.tail_realtime;
+			}
+		}
+		i = k;
+	}
+	if (holes) {
+		char reason[300];
+		snprintf(reason, sizeof(reason),
+			 "%" PRIu64 " journal entries missing in %" PRIu64 " holes between files (the longest spans "
+			 "%.1f hours): a journal file was deleted from the middle of the chain",
+			 missing, holes, longest);
+		rs_verdict_add(&v, RS_SEV_MEDIUM, reason);
+	}
+	char *what = rs_sprintf("%zu journal files; %s", files.len, example[0] ? example : "no hole");
+	rs_persist_entry(p, "journal_hole", "Journal", "T1070.002", dir, 0, NULL, what, NULL, &v, LOG_FIX);
+	free(what);
+	rs_vec_free(&files);
+}
+
+static void journals(rs_persist *p, const char *base)
+{
+	DIR *d = rs_host_opendir(p->scan->host, base);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (strlen(de->d_name) != 32 || strspn(de->d_name, "0123456789abcdef") != 32)
+			continue; /* one directory per machine id */
+		char *dir = rs_sprintf("%s/%s", base, de->d_name);
+		judge_journal_dir(p, dir);
+		free(dir);
+	}
+	closedir(d);
+}
+
+void rs_persist_logs(rs_persist *p)
+{
+	judge_utmp(p, "/var/log/wtmp", true);
+	judge_utmp(p, "/var/log/btmp", true);
+	judge_utmp(p, "/run/utmp", false);
+	static const char *const logs[] = { "/var/log/wtmp", "/var/log/btmp", "/var/log/auth.log",
+					     "/var/log/secure", "/var/log/syslog", "/var/log/messages" };
+	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++)
+		judge_rotation(p, logs[i]);
+	journals(p, "/var/log/journal");
+	journals(p, "/run/log/journal");
+}
