@@ -151,9 +151,9 @@ static void homes(rs_scan *scan)
 			emit(scan, &a, title);
 			continue;
 		}
-		for (size_t k = 0; k < users->len; k++) {
+		for (size_t k = 0; k < i; k++) { /* the account listed first owns the home */
 			const rs_user *o = rs_vec_at(users, k);
-			if (k == i || !o->name || !o->home || o->uid < 1000 || o->uid == 65534 || o->uid == u->uid ||
+			if (!o->name || !o->home || o->uid < 1000 || o->uid == 65534 || o->uid == u->uid ||
 			    strcmp(o->home, u->home) != 0 || strcmp(o->home, "/") == 0 ||
 			    strcmp(o->home, "/nonexistent") == 0)
 				continue;
