@@ -94,6 +94,12 @@ def build(t):
     t.write("root/.bash_history", "ls\nuptime\n")
     t.write("home/mallory/.bash_history", "id\n")
     t.write("home/bobby/.bash_history", "")          # bobby cannot log in: not judged
+    # history turned off in start-up files beyond bash's own
+    t.write("home/mallory/.zlogout", "history -p\nhistory -c\n")
+    t.write("etc/skel/.bashrc", "# new accounts\nexport HISTSIZE=0\n")
+    t.write("home/mallory/.cshrc", "set savehist = 0\n")
+    t.write("home/alice/.kshrc", "HISTSIZE=5000\nset -o emacs\n")   # look-alike
+    t.write("etc/csh.cshrc", "set history=2000\n")                  # look-alike
     t.write("var/lib/svc/.ssh/authorized_keys", "ssh-ed25519 AAAAC3Nza svc@ci\n")
     t.write("var/lib/postgresql/.ssh/authorized_keys", "")  # empty: no key
     # --- wtmp with a zeroed record; btmp clean ---
@@ -225,6 +231,12 @@ with Tree() as t:
     absent(got, "rasoat:persist.history_empty", "/root/.bash_history")
     absent(got, "rasoat:persist.history_empty", "/home/bobby/.bash_history")
     absent(got, "rasoat:persist.history_missing", "/home/mallory")
+    want(got, "rasoat:persist.history_off", "/home/mallory/.zlogout", "medium", "T1070.003", "history -c")
+    want(got, "rasoat:persist.history_off", "/etc/skel/.bashrc", "medium", "T1070.003", "size to 0")
+    want(got, "rasoat:persist.history_off", "/home/mallory/.cshrc", "medium", "T1070.003", "csh")
+    ok(got[("rasoat:persist.history_off", "/etc/skel/.bashrc")][0]["evidence"]["line"] == 2, "the skel line")
+    absent(got, "rasoat:persist.history_off", "/home/alice/.kshrc")
+    absent(got, "rasoat:persist.history_off", "/etc/csh.cshrc")
     # wiped login records
     want(got, "rasoat:persist.log_records_wiped", "/var/log/wtmp", "high", "T1070.002", "1 of 4 records are zeroed")
     absent(got, "rasoat:persist.log_records_wiped", "/var/log/btmp")
