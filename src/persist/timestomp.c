@@ -31,6 +31,7 @@
  * tells apart. */
 #define SLACK 2
 #define FILE_READ_MAX ((size_t)256 << 20)
+#define NPM_TIME 499162500     /* 1985-10-26 08:15:00 UTC, the mtime of every file npm unpacks */
 
 typedef struct installed {
 	char *package;
@@ -109,13 +110,19 @@ static void judge(rs_persist *p, const rs_pkgfile *f, const struct stat *st, tim
 	format_time(st->st_mtime, mt, sizeof(mt));
 	format_time(st->st_ctime, ct, sizeof(ct));
 	format_time(install, it, sizeof(it));
-	char reason[400];
+	char reason[480];
 	snprintf(reason, sizeof(reason),
 		 "%s, and its modification time (%s) is older than the package's install (%s) while the inode "
 		 "changed at %s: replaced, with its timestamp set back",
 		 f->md5[0] && read ? "its bytes differ from the package's" : "changed after the package installed it",
 		 mt, it, ct);
-	rs_verdict_add(&v, f->md5[0] && read ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
+	/* npm updates its own packaged tree in place with files stamped 1985-10-26
+	 * (its tarballs' fixed time): a package manager's doing, unless shown otherwise */
+	bool npm = strstr(f->path, "/node_modules/") != NULL || st->st_mtime == NPM_TIME;
+	if (npm)
+		snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason),
+			 " (a node_modules file: npm updates these in place)");
+	rs_verdict_add(&v, npm ? RS_SEV_LOW : f->md5[0] && read ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
 	char *what = rs_sprintf("mtime %s, ctime %s, %s installed %s", mt, ct, f->package, it);
 	rs_persist_entry(p, "timestomp", "System file", "T1070.006", f->path, 0, NULL, what, f->package, &v,
 			 "Keep a copy for analysis (rasoat respond quarantine), reinstall the package "

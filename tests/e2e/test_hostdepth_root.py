@@ -165,7 +165,7 @@ def build_packages(t):
     written) ls is replaced and its mtime set back, cat only had its mtime
     set back, id was replaced without hiding it."""
     files = {"usr/bin/ls": b"\x7fELF ls original", "usr/bin/cat": b"\x7fELF cat original",
-             "usr/bin/id": b"\x7fELF id original"}
+             "usr/bin/id": b"\x7fELF id original", "usr/lib/node_modules/npm/index.js": b"// npm 9\n"}
     for rel, data in files.items():
         t.write(rel, data, mode=0o755)
     t.write("var/lib/dpkg/status", "Package: coreutils\nStatus: install ok installed\nVersion: 9.1-1\n"
@@ -180,6 +180,8 @@ def build_packages(t):
     os.chmod(t.p("usr/bin/cat"), 0o755)
     os.utime(t.p("usr/bin/cat"), (old, old))
     t.write("usr/bin/id", b"\x7fELF id replaced", mode=0o755)
+    t.write("usr/lib/node_modules/npm/index.js", b"// npm 10, from `npm install -g npm`\n")
+    os.utime(t.p("usr/lib/node_modules/npm/index.js"), (499162500, 499162500))
 
 
 def scan(t, module, *extra):
@@ -253,6 +255,7 @@ with Tree() as t:
     want(got, "rasoat:persist.timestomp", "/usr/bin/ls", "high", "T1070.006", "set back")
     absent(got, "rasoat:persist.timestomp", "/usr/bin/cat")
     absent(got, "rasoat:persist.timestomp", "/usr/bin/id")
+    want(got, "rasoat:persist.timestomp", "/usr/lib/node_modules/npm/index.js", "low", "T1070.006", "npm")
     # PAM stacks
     want(got, "rasoat:persist.pam", "/etc/pam.d/sshd", "high", "T1556.003", "every user meets")
     want(got, "rasoat:persist.pam", "/etc/pam.d/login", "high", "T1556.003", "pam_localuser")
