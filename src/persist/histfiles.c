@@ -8,13 +8,9 @@
 #include "core/util.h"
 #include "persist/traces.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define WTMP_TAIL ((off_t)16 << 20)   /* the last 16 MiB of wtmp: recent logins */
-#define LOGIN_NAMES_MAX 4096
 
 static const char *const HISTORY_NAMES[] = { ".bash_history", ".zsh_history", ".ash_history", ".sh_history",
 					      ".histfile", ".local/share/fish/fish_history" };
@@ -30,31 +26,6 @@ bool rs_persist_login_shell(const char *shell)
 		if (strcmp(base, none[i]) == 0)
 			return false;
 	return true;
-}
-
-/* The names wtmp records logins for (its last WTMP_TAIL bytes). */
-static void wtmp_logins(rs_persist *p, rs_vec *names)
-{
-	struct stat st;
-	int fd = rs_host_open(p->scan->host, "/var/log/wtmp", RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
-	if (fd < 0)
-		return;
-	off_t start = st.st_size > WTMP_TAIL ? st.st_size - WTMP_TAIL : 0;
-	start -= start % RS_UTMP_RECORD;
-	unsigned char rec[RS_UTMP_RECORD];
-	for (off_t at = start; names->len < LOGIN_NAMES_MAX; at += RS_UTMP_RECORD) {
-		if (pread(fd, rec, sizeof(rec), at) != (ssize_t)sizeof(rec))
-			break;
-		char user[33];
-		if (!rs_utmp_login_user(rec, user, sizeof(user)))
-			continue;
-		bool seen = false;
-		for (size_t i = 0; i < names->len && !seen; i++)
-			seen = strcmp(*(char **)rs_vec_at(names, i), user) == 0;
-		if (!seen)
-			*(char **)rs_vec_push(names) = rs_strdup(user);
-	}
-	close(fd);
 }
 
 static bool in_list(const rs_vec *names, const char *name)
@@ -111,7 +82,7 @@ void rs_persist_history_files(rs_persist *p)
 {
 	rs_vec logins;
 	rs_vec_init(&logins, sizeof(char *));
-	wtmp_logins(p, &logins);
+	rs_persist_wtmp_logins(p, &logins);
 	const rs_vec *users = &p->scan->facts->users;
 	rs_vec seen;
 	rs_vec_init(&seen, sizeof(char *));

@@ -23,6 +23,8 @@
 #define UTMP_CHUNK (RS_UTMP_RECORD * 256)
 #define JOURNAL_FILES_MAX 4096
 #define DAY 86400.0
+#define WTMP_TAIL ((off_t)16 << 20)   /* the last 16 MiB of wtmp: recent logins */
+#define LOGIN_NAMES_MAX 4096
 
 /* ---- parsers ---- */
 
@@ -190,6 +192,91 @@ static void judge_utmp(rs_persist *p, const char *path, bool log)
 	rs_persist_entry(p, "log_records_wiped", "Login records", "T1070.002", path, 0, NULL, what, NULL, &v,
 			 LOG_FIX);
 	free(what);
+}
+
+/* The names wtmp records logins for (its last WTMP_TAIL bytes). */
+void rs_persist_wtmp_logins(rs_persist *p, rs_vec *names)
+{
+	struct stat st;
+	int fd = rs_host_open(p->scan->host, "/var/log/wtmp", RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
+	if (fd < 0)
+		return;
+	off_t start = st.st_size > WTMP_TAIL ? st.st_size - WTMP_TAIL : 0;
+	start -= start % RS_UTMP_RECORD;
+	unsigned char rec[RS_UTMP_RECORD];
+	for (off_t at = start; names->len < LOGIN_NAMES_MAX; at += RS_UTMP_RECORD) {
+		if (pread(fd, rec, sizeof(rec), at) != (ssize_t)sizeof(rec))
+			break;
+		char user[33];
+		if (!rs_utmp_login_user(rec, user, sizeof(user)))
+			continue;
+		bool seen = false;
+		for (size_t i = 0; i < names->len && !seen; i++)
+			seen = strcmp(*(char **)rs_vec_at(names, i), user) == 0;
+		if (!seen)
+			*(char **)rs_vec_push(names) = rs_strdup(user);
+	}
+	close(fd);
+}
+
+bool rs_lastlog_parse(const unsigned char *record, int64_t *time)
+{
+	static const unsigned char zero[RS_LASTLOG_RECORD];
+	*time = (int32_t)le32(record);
+	return memcmp(record, zero, RS_LASTLOG_RECORD) != 0;
+}
+
+/* lastlog entries zeroed for accounts wtmp says logged in: what zappers do
+ * to hide a login from `lastlog`. Judged only when lastlog is in use here
+ * (another of those accounts has an entry). */
+static void judge_lastlog(rs_persist *p)
+{
+	rs_vec logins;
+	rs_vec_init(&logins, sizeof(char *));
+	rs_persist_wtmp_logins(p, &logins);
+	struct stat st;
+	int fd = logins.len ? rs_host_open(p->scan->host, "/var/log/lastlog", RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st) : -1;
+	if (fd >= 0 && st.st_size == 0) { /* lastlog is not kept here */
+		close(fd);
+		fd = -1;
+	}
+	rs_buf wiped;
+	rs_buf_init(&wiped);
+	size_t used = 0, zeroed = 0;
+	for (size_t i = 0; fd >= 0 && i < logins.len; i++) {
+		const rs_user *u = rs_facts_user_by_name(p->scan->facts, *(char **)rs_vec_at(&logins, i));
+		if (!u)
+			continue;
+		unsigned char rec[RS_LASTLOG_RECORD];
+		int64_t t;
+		bool entry = pread(fd, rec, sizeof(rec), (off_t)u->uid * RS_LASTLOG_RECORD) == (ssize_t)sizeof(rec) &&
+			     rs_lastlog_parse(rec, &t);
+		if (entry) {
+			used++;
+		} else { /* a hole or a zeroed record: never written, or wiped */
+			zeroed++;
+			rs_buf_printf(&wiped, "%s%s", wiped.len ? ", " : "", u->name);
+		}
+	}
+	if (fd >= 0) {
+		close(fd);
+		p->stats->files++;
+		rs_verdict v;
+		rs_verdict_init(&v);
+		char *reason = rs_sprintf("no entry for %s, who logged in (wtmp)%s", wiped.len ? wiped.data : "",
+					  used ? ": the entries were zeroed" : "");
+		if (zeroed)
+			rs_verdict_add(&v, used ? RS_SEV_MEDIUM : RS_SEV_LOW, reason);
+		free(reason);
+		char *what = rs_sprintf("%zu accounts that logged in: %zu with an entry", used + zeroed, used);
+		rs_persist_entry(p, "log_records_wiped", "Login records", "T1070.002", "/var/log/lastlog", 0, NULL,
+				 what, NULL, &v, LOG_FIX);
+		free(what);
+	}
+	rs_buf_free(&wiped);
+	for (size_t i = 0; i < logins.len; i++)
+		free(*(char **)rs_vec_at(&logins, i));
+	rs_vec_free(&logins);
 }
 
 /* ---- logs shorter than their rotation siblings ---- */
@@ -371,6 +458,7 @@ void rs_persist_logs(rs_persist *p)
 					     "/var/log/secure", "/var/log/syslog", "/var/log/messages" };
 	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++)
 		judge_rotation(p, logs[i]);
+	judge_lastlog(p);
 	journals(p, "/var/log/journal");
 	journals(p, "/run/log/journal");
 }

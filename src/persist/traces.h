@@ -65,6 +65,16 @@ void rs_utmp_scan(const unsigned char *data, size_t len, rs_utmp_stats *out);
  * (USER_PROCESS, type 7) with a printable name; false otherwise. */
 bool rs_utmp_login_user(const unsigned char *record, char *user, size_t size);
 
+#define RS_LASTLOG_RECORD 292  /* struct lastlog: a 32-bit time, the line and the host, by UID */
+
+/* One lastlog record: *TIME gets its time; false when the record is all
+ * zero bytes (never written, or wiped). */
+bool rs_lastlog_parse(const unsigned char *record, int64_t *time);
+
+/* The names wtmp records logins for (USER_PROCESS records in its last 16 MiB),
+ * appended to NAMES (char *, the caller frees them). */
+void rs_persist_wtmp_logins(rs_persist *p, rs_vec *names);
+
 /* ---- systemd journal file headers (logs.c) ---- */
 
 typedef struct rs_journal_header {

@@ -105,6 +105,11 @@ def build(t):
     # --- wtmp with a zeroed record; btmp clean ---
     t.write("var/log/wtmp", utmp(7, "bob", NOW - 5 * DAY) + bytes(384) + utmp(8, "bob", NOW - 5 * DAY + 60)
             + utmp(7, "alice", NOW - DAY))
+    # lastlog: alice's entry is there, bob's was zeroed although wtmp has his login
+    lastlog = bytearray(292 * 1002)
+    struct.pack_into("<i", lastlog, 292 * 1000, int(NOW - DAY))
+    lastlog[292 * 1000 + 4:292 * 1000 + 9] = b"pts/0"
+    t.write("var/log/lastlog", bytes(lastlog))
     t.write("var/log/btmp", utmp(6, "admin", NOW - 3 * DAY, "ssh:notty") + utmp(6, "oracle", NOW - DAY, "ssh:notty"))
     # --- logs against their rotation siblings ---
     aged(t, "var/log/auth.log.2.gz", b"\x1f\x8b" + b"x" * 1000, 15)
@@ -242,6 +247,7 @@ with Tree() as t:
     # wiped login records
     want(got, "rasoat:persist.log_records_wiped", "/var/log/wtmp", "high", "T1070.002", "1 of 4 records are zeroed")
     absent(got, "rasoat:persist.log_records_wiped", "/var/log/btmp")
+    want(got, "rasoat:persist.log_records_wiped", "/var/log/lastlog", "medium", "T1070.002", "no entry for bob,")
     # logs against their siblings
     want(got, "rasoat:persist.log_truncated", "/var/log/auth.log", "medium", "T1070.002", "much shorter")
     want(got, "rasoat:persist.log_truncated", "/var/log/syslog", "high", "T1070.002", "empty")

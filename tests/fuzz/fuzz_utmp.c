@@ -1,5 +1,5 @@
 /*
- * fuzz_utmp.c — libFuzzer target: utmp/wtmp/btmp records (persist/logs.c)
+ * fuzz_utmp.c — libFuzzer target: utmp/wtmp/btmp and lastlog records (persist/logs.c)
  * over arbitrary bytes: the record scan and the login-user reader of each
  * whole record must never crash, leak or read past the input.
  */
@@ -17,6 +17,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char user[33];
 		rs_utmp_login_user(data + i, user, sizeof(user));
 		rs_utmp_login_user(data + i, user, 4);
+	}
+	for (size_t i = 0; i + RS_LASTLOG_RECORD <= size; i += RS_LASTLOG_RECORD) {
+		int64_t t;
+		rs_lastlog_parse(data + i, &t);
 	}
 	return 0;
 }

@@ -128,6 +128,21 @@ static void test_utmp(void **state)
 	rs_utmp_scan(buf, 0, &s);
 	assert_int_equal(s.records, 0);
 	free(buf);
+	/* lastlog records: written, zeroed, only a host left (a half-wiped record) */
+	unsigned char ll[RS_LASTLOG_RECORD];
+	int64_t t = 0;
+	memset(ll, 0, sizeof(ll));
+	assert_false(rs_lastlog_parse(ll, &t));
+	assert_int_equal(t, 0);
+	ll[0] = 0x10;
+	ll[3] = 0x65;
+	memcpy(ll + 4, "pts/1", 5);
+	assert_true(rs_lastlog_parse(ll, &t));
+	assert_int_equal(t, 0x65000010);
+	memset(ll, 0, 36);
+	ll[100] = 'x';
+	assert_true(rs_lastlog_parse(ll, &t));
+	assert_int_equal(t, 0);
 }
 
 /* ---- journal headers ---- */
