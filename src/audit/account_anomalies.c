@@ -46,14 +46,6 @@ static bool is_system(const rs_user *u)
 	return u->uid > 0 && u->uid <= SYSTEM_UID_MAX;
 }
 
-static bool login_shell(const char *shell)
-{
-	if (!shell || !*shell)
-		return true; /* an empty shell field means /bin/sh */
-	return !rs_ends_with(shell, "/nologin") && !rs_ends_with(shell, "/false") && !rs_ends_with(shell, "/sync") &&
-	       !rs_ends_with(shell, "/shutdown") && !rs_ends_with(shell, "/halt") && !rs_ends_with(shell, "/true");
-}
-
 /* The members of group G: its member list and the accounts whose primary
  * group it is. FN is called once per member name. */
 static void each_member(const rs_facts *facts, const rs_group *g, void (*fn)(rs_scan *, const rs_group *, const char *, bool),
@@ -105,7 +97,7 @@ static void judge_member(rs_scan *scan, const rs_group *g, const char *name, boo
 	if (g->gid == 0) {
 		snprintf(title, sizeof(title), "Account %s (UID %u) is %s of the root group (GID 0)", name,
 			 (unsigned)u->uid, primary ? "a primary member" : "a member");
-		a.sev = is_system(u) && login_shell(u->shell) ? RS_SEV_HIGH : RS_SEV_MEDIUM;
+		a.sev = is_system(u) && rs_audit_login_shell(u->shell) ? RS_SEV_HIGH : RS_SEV_MEDIUM;
 		emit(scan, &a, title);
 	} else if (admin && is_system(u)) {
 		snprintf(title, sizeof(title), "Service account %s (UID %u) is in group %s (it can become root)", name,
@@ -115,7 +107,7 @@ static void judge_member(rs_scan *scan, const rs_group *g, const char *name, boo
 	} else if (strcmp(g->name, "adm") == 0 && is_system(u) && strcmp(name, "syslog") != 0 && !primary) {
 		snprintf(title, sizeof(title), "Service account %s (UID %u) is in group adm (it reads the logs)", name,
 			 (unsigned)u->uid);
-		a.sev = login_shell(u->shell) ? RS_SEV_MEDIUM : RS_SEV_LOW;
+		a.sev = rs_audit_login_shell(u->shell) ? RS_SEV_MEDIUM : RS_SEV_LOW;
 		emit(scan, &a, title);
 	}
 }
@@ -190,7 +182,7 @@ static void system_accounts(rs_scan *scan)
 			char *path = rs_sprintf("%s/.ssh/%s", u->home, keys[k]);
 			struct stat st;
 			if (rs_host_lstat(scan->host, path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-				bool shell = login_shell(u->shell);
+				bool shell = rs_audit_login_shell(u->shell);
 				emit_args a = { .rule = "rasoat:accounts.system_ssh_keys",
 						.sev = shell ? RS_SEV_HIGH : RS_SEV_LOW, .user = u->name, .path = path,
 						.attack2 = "T1098.004",
