@@ -1,19 +1,16 @@
 /*
  * logs.c — wiped or truncated logs (T1070.002): utmp/wtmp/btmp records
- * zeroed in place (what log "zappers" leave), a login or auth log much
- * shorter than its rotation siblings say it should be, and a hole in the
- * chain of systemd journal files (sequence numbers missing between files:
- * a file was deleted from the middle), judged from the journal file headers
- * alone. Reads are bounded and go through the host root (no symlink is
+ * zeroed in place (what log "zappers" leave), lastlog entries zeroed for
+ * accounts wtmp shows logging in, and a login or auth log much shorter
+ * than its rotation siblings say it should be (journal.c judges the
+ * journal). Reads are bounded and go through the host root (no symlink is
  * followed out of it, no FIFO is opened).
  */
 #include "core/util.h"
 #include "persist/traces.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +18,11 @@
 
 #define UTMP_READ_MAX ((size_t)256 << 20)   /* bytes of one utmp/wtmp file read at most */
 #define UTMP_CHUNK (RS_UTMP_RECORD * 256)
-#define JOURNAL_FILES_MAX 4096
 #define DAY 86400.0
 #define WTMP_TAIL ((off_t)16 << 20)   /* the last 16 MiB of wtmp: recent logins */
 #define LOGIN_NAMES_MAX 4096
 
 /* ---- parsers ---- */
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 void rs_utmp_scan(const unsigned char *data, size_t len, rs_utmp_stats *out)
 {
@@ -55,10 +36,10 @@ void rs_utmp_scan(const unsigned char *data, size_t len, rs_utmp_stats *out)
 			out->null_records++;
 			continue;
 		}
-		uint16_t type = le16(r);
+		uint16_t type = rs_le16(r);
 		if (type > 9)
 			out->bad_type++;
-		int64_t t = (int32_t)le32(r + 340);
+		int64_t t = (int32_t)rs_le32(r + 340);
 		if (t <= 0)
 			continue;
 		if (out->first_time == 0)
@@ -71,7 +52,7 @@ void rs_utmp_scan(const unsigned char *data, size_t len, rs_utmp_stats *out)
 
 bool rs_utmp_login_user(const unsigned char *record, char *user, size_t size)
 {
-	if (le16(record) != 7 || size == 0)
+	if (rs_le16(record) != 7 || size == 0)
 		return false;
 	const unsigned char *name = record + 44;
 	size_t n = strnlen((const char *)name, 32);
@@ -85,49 +66,9 @@ bool rs_utmp_login_user(const unsigned char *record, char *user, size_t size)
 	return true;
 }
 
-int rs_journal_header_parse(const unsigned char *data, size_t len, rs_journal_header *h, char *err,
-			    size_t errsize)
-{
-	memset(h, 0, sizeof(*h));
-	if (len < 8 || memcmp(data, "LPKSHHRH", 8) != 0) {
-		snprintf(err, errsize, "not a journal file (no LPKSHHRH signature)");
-		return -1;
-	}
-	if (len < RS_JOURNAL_HEADER_MIN) {
-		snprintf(err, errsize, "journal header cut short (%zu bytes of at least %d)", len,
-			 RS_JOURNAL_HEADER_MIN);
-		return -1;
-	}
-	h->state = data[16];
-	memcpy(h->seqnum_id, data + 72, 16);
-	h->header_size = le64(data + 88);
-	h->arena_size = le64(data + 96);
-	h->n_entries = le64(data + 152);
-	h->tail_seqnum = le64(data + 160);
-	h->head_seqnum = le64(data + 168);
-	h->head_realtime = le64(data + 184);
-	h->tail_realtime = le64(data + 192);
-	if (h->state > 2) {
-		snprintf(err, errsize, "journal header with an unknown state %u", (unsigned)h->state);
-		return -1;
-	}
-	if (h->header_size < RS_JOURNAL_HEADER_MIN || h->header_size > (1u << 20) ||
-	    h->arena_size > (UINT64_MAX >> 2)) {
-		snprintf(err, errsize, "journal header with impossible sizes (header %" PRIu64 ", arena %" PRIu64 ")",
-			 h->header_size, h->arena_size);
-		return -1;
-	}
-	if (h->n_entries > 0 && (h->head_seqnum > h->tail_seqnum || h->head_realtime > h->tail_realtime ||
-				 h->head_seqnum == 0)) {
-		snprintf(err, errsize, "journal header whose first entry comes after its last");
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- utmp, wtmp, btmp ---- */
 
-static const char LOG_FIX[] =
+const char RS_LOG_FIX[] =
 	"Keep copies of the logs as they are now (rasoat collect); compare them with the copies a log "
 	"server or backup holds, and look for the tool that edited them and what the account did "
 	"while the records were missing.";
@@ -190,7 +131,7 @@ static void judge_utmp(rs_persist *p, const char *path, bool log)
 	}
 	char *what = rs_sprintf("%zu records, %zu zeroed", s.records, s.null_records);
 	rs_persist_entry(p, "log_records_wiped", "Login records", "T1070.002", path, 0, NULL, what, NULL, &v,
-			 LOG_FIX);
+			 RS_LOG_FIX);
 	free(what);
 }
 
@@ -222,7 +163,7 @@ void rs_persist_wtmp_logins(rs_persist *p, rs_vec *names)
 bool rs_lastlog_parse(const unsigned char *record, int64_t *time)
 {
 	static const unsigned char zero[RS_LASTLOG_RECORD];
-	*time = (int32_t)le32(record);
+	*time = (int32_t)rs_le32(record);
 	return memcmp(record, zero, RS_LASTLOG_RECORD) != 0;
 }
 
@@ -270,7 +211,7 @@ static void judge_lastlog(rs_persist *p)
 		free(reason);
 		char *what = rs_sprintf("%zu accounts that logged in: %zu with an entry", used + zeroed, used);
 		rs_persist_entry(p, "log_records_wiped", "Login records", "T1070.002", "/var/log/lastlog", 0, NULL,
-				 what, NULL, &v, LOG_FIX);
+				 what, NULL, &v, RS_LOG_FIX);
 		free(what);
 	}
 	rs_buf_free(&wiped);
@@ -320,133 +261,8 @@ static void judge_rotation(rs_persist *p, const char *log)
 		rs_verdict_add(&v, RS_SEV_MEDIUM, reason);
 	}
 	char *what = rs_sprintf("%lld bytes; %s.1: %lld bytes", (long long)cur.st_size, log, (long long)one.st_size);
-	rs_persist_entry(p, "log_truncated", "Log", "T1070.002", log, 0, NULL, what, NULL, &v, LOG_FIX);
+	rs_persist_entry(p, "log_truncated", "Log", "T1070.002", log, 0, NULL, what, NULL, &v, RS_LOG_FIX);
 	free(what);
-}
-
-/* ---- journal holes ---- */
-
-typedef struct jfile {
-	char name[256];
-	rs_journal_header h;
-} jfile;
-
-static int by_head(const void *a, const void *b)
-{
-	const jfile *x = a, *y = b;
-	int c = memcmp(x->h.seqnum_id, y->h.seqnum_id, 16);
-	if (c)
-		return c;
-	return x->h.head_seqnum < y->h.head_seqnum ? -1 : x->h.head_seqnum > y->h.head_seqnum;
-}
-
-static bool journal_name(const char *name)
-{
-	return rs_ends_with(name, ".journal") || rs_ends_with(name, ".journal~");
-}
-
-/* Reads the headers of the journal files of DIR into FILES. */
-static void journal_headers(rs_persist *p, const char *dir, rs_vec *files)
-{
-	DIR *d = rs_host_opendir(p->scan->host, dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL && files->len < JOURNAL_FILES_MAX) {
-		if (!journal_name(de->d_name) || strlen(de->d_name) >= sizeof(((jfile *)0)->name))
-			continue;
-		int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0)
-			continue;
-		struct stat st;
-		unsigned char head[RS_JOURNAL_HEADER_MIN];
-		ssize_t r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? pread(fd, head, sizeof(head), 0) : -1;
-		close(fd);
-		if (r < 0)
-			continue;
-		p->stats->files++;
-		p->stats->bytes += (unsigned long long)r;
-		jfile f;
-		char err[160];
-		snprintf(f.name, sizeof(f.name), "%s", de->d_name);
-		if (rs_journal_header_parse(head, (size_t)r, &f.h, err, sizeof(err)) < 0 || f.h.n_entries == 0)
-			continue;
-		*(jfile *)rs_vec_push(files) = f;
-	}
-	closedir(d);
-}
-
-/* Judges the journal files of one machine directory: the union of their
- * sequence-number ranges (shared by system and user files) must have no
- * hole between its first and last file. */
-static void judge_journal_dir(rs_persist *p, const char *dir)
-{
-	rs_vec files;
-	rs_vec_init(&files, sizeof(jfile));
-	journal_headers(p, dir, &files);
-	if (files.len > 1)
-		qsort(files.items, files.len, sizeof(jfile), by_head);
-	rs_verdict v;
-	rs_verdict_init(&v);
-	uint64_t missing = 0, holes = 0;
-	double longest = 0;
-	char example[600] = "";
-	size_t i = 0;
-	while (i < files.len) {
-		const jfile *a = rs_vec_at(&files, i);
-		uint64_t reach = a->h.tail_seqnum, reach_time = a->h.tail_realtime;
-		size_t k = i + 1;
-		for (; k < files.len; k++) {
-			const jfile *b = rs_vec_at(&files, k);
-			if (memcmp(a->h.seqnum_id, b->h.seqnum_id, 16) != 0)
-				break;
-			if (b->h.head_seqnum > reach + 1) {
-				holes++;
-				missing += b->h.head_seqnum - reach - 1;
-				double hours = b->h.head_realtime > reach_time
-						       ? (double)(b->h.head_realtime - reach_time) / 3.6e9
-						       : 0;
-				if (hours > longest)
-					longest = hours;
-				if (!example[0])
-					snprintf(example, sizeof(example), "before %s: entries %" PRIu64 "-%" PRIu64 " missing",
-						 b->name, reach + 1, b->h.head_seqnum - 1);
-			}
-			if (b->h.tail_seqnum > reach) {
-				reach = b->h.tail_seqnum;
-				reach_time = b->h.tail_realtime;
-			}
-		}
-		i = k;
-	}
-	if (holes) {
-		char reason[300];
-		snprintf(reason, sizeof(reason),
-			 "%" PRIu64 " journal entries missing in %" PRIu64 " holes between files (the longest spans "
-			 "%.1f hours): a journal file was deleted from the middle of the chain",
-			 missing, holes, longest);
-		rs_verdict_add(&v, RS_SEV_MEDIUM, reason);
-	}
-	char *what = rs_sprintf("%zu journal files; %s", files.len, example[0] ? example : "no hole");
-	rs_persist_entry(p, "journal_hole", "Journal", "T1070.002", dir, 0, NULL, what, NULL, &v, LOG_FIX);
-	free(what);
-	rs_vec_free(&files);
-}
-
-static void journals(rs_persist *p, const char *base)
-{
-	DIR *d = rs_host_opendir(p->scan->host, base);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (strlen(de->d_name) != 32 || strspn(de->d_name, "0123456789abcdef") != 32)
-			continue; /* one directory per machine id */
-		char *dir = rs_sprintf("%s/%s", base, de->d_name);
-		judge_journal_dir(p, dir);
-		free(dir);
-	}
-	closedir(d);
 }
 
 void rs_persist_logs(rs_persist *p)
@@ -459,6 +275,4 @@ void rs_persist_logs(rs_persist *p)
 	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++)
 		judge_rotation(p, logs[i]);
 	judge_lastlog(p);
-	journals(p, "/var/log/journal");
-	journals(p, "/run/log/journal");
 }

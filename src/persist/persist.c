@@ -28,6 +28,7 @@ static int persist_run(rs_scan *scan, rs_module_stats *stats)
 	rs_persist_history(&p);
 	rs_persist_history_files(&p);
 	rs_persist_logs(&p);
+	rs_persist_journal(&p);
 	rs_persist_timestomp(&p);
 	rs_persist_hidden(&p);
 	rs_pkgcopy_free(p.pkgcopy);

@@ -42,6 +42,25 @@ typedef enum rs_content_kind {
 rs_content_kind rs_content_classify(const char *name, mode_t mode, const unsigned char *head, size_t n);
 const char *rs_content_name(rs_content_kind k);
 
+/* Little-endian integers of on-disk records. */
+static inline uint16_t rs_le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t rs_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t rs_le64(const unsigned char *p)
+{
+	return (uint64_t)rs_le32(p) | (uint64_t)rs_le32(p + 4) << 32;
+}
+
+/* The remediation of every wiped-log finding (logs.c). */
+extern const char RS_LOG_FIX[];
+
 /* ---- utmp, wtmp, btmp records (logs.c) ---- */
 
 #define RS_UTMP_RECORD 384   /* glibc's struct utmp on Linux (x86_64, aarch64, i386) */
@@ -75,7 +94,7 @@ bool rs_lastlog_parse(const unsigned char *record, int64_t *time);
  * appended to NAMES (char *, the caller frees them). */
 void rs_persist_wtmp_logins(rs_persist *p, rs_vec *names);
 
-/* ---- systemd journal file headers (logs.c) ---- */
+/* ---- systemd journal file headers (journal.c) ---- */
 
 typedef struct rs_journal_header {
 	uint32_t state;          /* 0 offline, 1 online, 2 archived */
@@ -132,7 +151,8 @@ bool rs_persist_login_shell(const char *shell);
 
 /* ---- checks (one file each) ---- */
 void rs_persist_hidden(rs_persist *p);     /* hidden.c: hidden files in temporary directories and web roots */
-void rs_persist_logs(rs_persist *p);       /* logs.c: wiped or truncated logs, journal time holes */
+void rs_persist_logs(rs_persist *p);       /* logs.c: wiped login records, truncated logs */
+void rs_persist_journal(rs_persist *p);    /* journal.c: holes in the chain of journal files */
 void rs_persist_timestomp(rs_persist *p);
 void rs_persist_history_files(rs_persist *p); /* history.c: history files emptied or missing for users who log in */  /* timestomp.c: package files whose mtime was set back */
 
