@@ -89,6 +89,7 @@ static void pam_file(rs_persist *p, const char *path)
 	rs_pam_stack stack; /* the stack as a whole: what comes before pam_unix (pam.c) */
 	rs_pam_stack_init(&stack);
 	bool conf = strcmp(path, "/etc/pam.conf") == 0;
+	char service[sizeof(((rs_pam_line *)0)->service)] = "";
 	for (char *s = text; s && *s;) {
 		char *nl = strchr(s, '\n');
 		if (nl)
@@ -107,8 +108,14 @@ static void pam_file(rs_persist *p, const char *path)
 		rs_persist_judge_pam_line(judged, module, sizeof(module), &v);
 		judge_pam_module(p, module, &v);
 		rs_pam_line pl;
-		if (rs_pam_parse_line(s, conf, &pl))
+		if (rs_pam_parse_line(s, conf, &pl)) {
+			if (conf && strcmp(pl.service, service) != 0) { /* pam.conf: one stack per service */
+				rs_pam_stack_finish(&stack, &v);
+				rs_pam_stack_init(&stack);
+				snprintf(service, sizeof(service), "%s", pl.service);
+			}
 			rs_pam_stack_judge(&stack, &pl, &v);
+		}
 		if (!first && strcmp(before, v.reasons) != 0)
 			first = number;
 		note(&v, hits, number, text, raw, s, len);

@@ -59,6 +59,8 @@ bool rs_pam_parse_line(const char *line, bool conf, rs_pam_line *out)
 	size_t i = conf ? 1 : 0; /* pam.conf: "service type control module args" */
 	if (n < i + 3)
 		return false;
+	if (conf)
+		snprintf(out->service, sizeof(out->service), "%s", fields[0]);
 	const char *type = fields[i];
 	if (type[0] == '-') {
 		out->optional_load = true;

@@ -119,6 +119,7 @@ int rs_journal_header_parse(const unsigned char *data, size_t len, rs_journal_he
 /* ---- PAM stacks (pam.c) ---- */
 
 typedef struct rs_pam_line {
+	char service[64];     /* pam.conf's first field ("" in /etc/pam.d) */
 	char type[16];        /* auth, account, password, session ("" for @include and blank lines) */
 	bool optional_load;   /* "-auth": no error when the module is missing */
 	char control[128];    /* "sufficient", "[success=1 default=ignore]" */

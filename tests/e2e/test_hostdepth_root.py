@@ -143,6 +143,9 @@ def build(t):
     t.write("etc/pam.d/sshd", "auth sufficient pam_succeed_if.so uid >= 0 quiet\n@include common-auth\n")
     t.write("etc/pam.d/login", "auth sufficient pam_localuser.so\n@include common-auth\n")
     t.write("etc/pam.d/gdm-password", "auth [success=done default=ignore] pam_permit.so\n@include common-auth\n")
+    t.write("etc/pam.conf", "# service type control module\nother auth [success=1 default=ignore] pam_unix.so\n"
+            "other auth requisite pam_deny.so\nother auth required pam_permit.so\n"
+            "vsftpd auth required pam_permit.so\n")
     t.write("etc/pam.d/polkit-1", "auth required pam_succeed_if.so uid >= 1000\n@include common-auth\n")
     # --- hidden files ---
     t.write("tmp/.x/payload", b"\x7fELF\x02\x01\x01" + b"\0" * 64)
@@ -266,6 +269,7 @@ with Tree() as t:
     want(got, "rasoat:persist.pam", "/etc/pam.d/sshd", "high", "T1556.003", "every user meets")
     want(got, "rasoat:persist.pam", "/etc/pam.d/login", "high", "T1556.003", "pam_localuser")
     want(got, "rasoat:persist.pam", "/etc/pam.d/gdm-password", "high", "T1556.003", "pam_permit")
+    want(got, "rasoat:persist.pam", "/etc/pam.conf", "high", "T1556.003", "every auth line is pam_permit")
     for clean in ("common-auth", "su", "common-session", "polkit-1"):
         below(got, "rasoat:persist.pam", "/etc/pam.d/" + clean, "low")
     # hidden files

@@ -234,6 +234,7 @@ static void test_pam_parse(void **state)
 	assert_true(rs_pam_parse_line("sshd auth sufficient pam_permit.so", true, &l));
 	assert_string_equal(l.type, "auth");
 	assert_string_equal(l.module, "pam_permit.so");
+	assert_string_equal(l.service, "sshd");
 	/* malformed: blank, comment, too few fields, unknown type, an unterminated bracket,
 	 * @include without a name, an over-long line */
 	assert_false(rs_pam_parse_line("", false, &l));
