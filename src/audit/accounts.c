@@ -9,13 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool login_shell(const char *shell)
+bool rs_audit_login_shell(const char *shell)
 {
 	if (!shell || !*shell)
 		return true; /* an empty shell field means /bin/sh */
-	return !rs_ends_with(shell, "/nologin") && !rs_ends_with(shell, "/false") &&
-	       strcmp(shell, "/bin/sync") != 0 && strcmp(shell, "/sbin/shutdown") != 0 &&
-	       strcmp(shell, "/sbin/halt") != 0;
+	return !rs_ends_with(shell, "/nologin") && !rs_ends_with(shell, "/false") && !rs_ends_with(shell, "/true") &&
+	       !rs_ends_with(shell, "/sync") && !rs_ends_with(shell, "/shutdown") && !rs_ends_with(shell, "/halt");
 }
 
 static void check_uid0(rs_scan *scan, const rs_user *u)
@@ -64,7 +63,7 @@ void rs_audit_accounts(rs_scan *scan, rs_module_stats *stats)
 			check_uid0(scan, u);
 			uid0++;
 		}
-		if (u->password == RS_PW_EMPTY && login_shell(u->shell)) {
+		if (u->password == RS_PW_EMPTY && rs_audit_login_shell(u->shell)) {
 			check_empty_password(scan, u);
 			empty++;
 		}

@@ -266,6 +266,7 @@ static void run_policy(audit_run *a, const policy_file *pf)
 static int audit_run_module(rs_scan *scan, rs_module_stats *stats)
 {
 	rs_audit_accounts(scan, stats);
+	rs_audit_account_anomalies(scan, stats);
 	rs_audit_world_writable(scan, stats);
 
 	audit_run a = { .scan = scan, .stats = stats };

@@ -6,8 +6,10 @@
  */
 #include "core/util.h"
 #include "persist/persist.h"
+#include "persist/traces.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,6 +86,10 @@ static void pam_file(rs_persist *p, const char *path)
 	const char *package = NULL;
 	rs_persist_judge_file(p, path, &st, RS_PLACE_ADMIN, &v, &package);
 	size_t number = 0, first = 0;
+	rs_pam_stack stack; /* the stack as a whole: what comes before pam_unix (pam.c) */
+	rs_pam_stack_init(&stack);
+	bool conf = strcmp(path, "/etc/pam.conf") == 0;
+	char service[sizeof(((rs_pam_line *)0)->service)] = "";
 	for (char *s = text; s && *s;) {
 		char *nl = strchr(s, '\n');
 		if (nl)
@@ -94,8 +100,22 @@ static void pam_file(rs_persist *p, const char *path)
 		char before[sizeof(v.reasons)];
 		memcpy(before, v.reasons, sizeof(before));
 		char module[512];
-		rs_persist_judge_pam_line(s, module, sizeof(module), &v);
+		const char *judged = s; /* pam.conf: the same line after its service field */
+		if (conf) {
+			judged += strspn(judged, " \t");
+			judged = *judged == '#' ? "" : judged + strcspn(judged, " \t");
+		}
+		rs_persist_judge_pam_line(judged, module, sizeof(module), &v);
 		judge_pam_module(p, module, &v);
+		rs_pam_line pl;
+		if (rs_pam_parse_line(s, conf, &pl)) {
+			if (conf && strcmp(pl.service, service) != 0) { /* pam.conf: one stack per service */
+				rs_pam_stack_finish(&stack, &v);
+				rs_pam_stack_init(&stack);
+				snprintf(service, sizeof(service), "%s", pl.service);
+			}
+			rs_pam_stack_judge(&stack, &pl, &v);
+		}
 		if (!first && strcmp(before, v.reasons) != 0)
 			first = number;
 		note(&v, hits, number, text, raw, s, len);
@@ -103,6 +123,7 @@ static void pam_file(rs_persist *p, const char *path)
 	}
 	free(text);
 	free(raw);
+	rs_pam_stack_finish(&stack, &v);
 	rs_persist_entry(p, "pam", "PAM configuration", "T1556.003", path, first, NULL, NULL, package, &v,
 			 "Compare the stack with the distribution's (dpkg -S, debsums -c); remove lines and "
 			 "modules you did not add, then change the passwords that went through it.");
@@ -176,19 +197,6 @@ static void authorized_keys(rs_persist *p, const rs_user *u, const char *path)
 	free(raw);
 }
 
-static bool login_shell(const char *shell)
-{
-	static const char *const none[] = { "nologin", "false", "sync", "halt", "shutdown", "true" };
-	if (!shell || !*shell)
-		return false;
-	const char *base = strrchr(shell, '/');
-	base = base ? base + 1 : shell;
-	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
-		if (strcmp(base, none[i]) == 0)
-			return false;
-	return true;
-}
-
 static void accounts(rs_persist *p)
 {
 	const rs_vec *users = &p->scan->facts->users;
@@ -196,7 +204,7 @@ static void accounts(rs_persist *p)
 	rs_vec_init(&seen, sizeof(char *));
 	for (size_t i = 0; i < users->len; i++) {
 		const rs_user *u = rs_vec_at(users, i);
-		if (u->uid > 0 && u->uid < 1000 && login_shell(u->shell)) {
+		if (u->uid > 0 && u->uid < 1000 && rs_persist_login_shell(u->shell)) {
 			rs_verdict v;
 			rs_verdict_init(&v);
 			bool password = u->password == RS_PW_SET || u->password == RS_PW_EMPTY;

@@ -158,13 +158,23 @@ static void judge_one(const command *c, rs_verdict *v)
 		return;
 	const char *cmd = c->words[i];
 	if (strcmp(cmd, "unset") == 0) {
-		for (size_t k = i + 1; k < c->n; k++)
+		for (size_t k = i + 1; k < c->n; k++) {
 			if (strcmp(c->words[k], "HISTFILE") == 0)
 				rs_verdict_add(v, RS_SEV_MEDIUM, "unsets HISTFILE (no history is saved)");
+			if (strcmp(c->words[k], "savehist") == 0 || strcmp(c->words[k], "histfile") == 0)
+				rs_verdict_add(v, RS_SEV_MEDIUM, "unsets savehist or histfile (csh: no history is saved)");
+		}
 	} else if (strcmp(cmd, "set") == 0) {
 		for (size_t k = i + 1; k + 1 < c->n; k++)
 			if (strcmp(c->words[k], "+o") == 0 && strcmp(c->words[k + 1], "history") == 0)
 				rs_verdict_add(v, RS_SEV_MEDIUM, "turns shell history off (set +o history)");
+		for (size_t k = i + 1; k < c->n; k++) { /* csh: set history=0, set savehist = 0 */
+			const char *w = c->words[k];
+			bool name = strcmp(w, "history") == 0 || strcmp(w, "savehist") == 0;
+			if (strcmp(w, "history=0") == 0 || strcmp(w, "savehist=0") == 0 ||
+			    (name && k + 2 < c->n && strcmp(c->words[k + 1], "=") == 0 && strcmp(c->words[k + 2], "0") == 0))
+				rs_verdict_add(v, RS_SEV_MEDIUM, "sets the shell history size to 0 (csh)");
+		}
 	} else if (strcmp(cmd, "ln") == 0) {
 		if (names_history(c, i, true))
 			rs_verdict_add(v, RS_SEV_MEDIUM, "links the shell history file to /dev/null");

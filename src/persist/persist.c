@@ -2,12 +2,14 @@
  * persist.c — the persist module: an inventory of every autostart location
  * (cron, at, systemd, init scripts, shell start-up files, PAM, sudoers,
  * SSH keys, udev, XDG, APT hooks, library paths, SUID files, accounts,
- * shell history turned off)
+ * shell history turned off or emptied, wiped logs, timestamps set back,
+ * hidden files in temporary directories and web roots)
  * with a verdict for each entry. An entry is a finding when it shows what
  * attackers do (see verdict.c and docs/DEEP.md); clean entries are passed
  * checks, shown only with --all.
  */
 #include "persist/persist.h"
+#include "persist/traces.h"
 
 #include <jansson.h>
 #include <time.h>
@@ -24,6 +26,11 @@ static int persist_run(rs_scan *scan, rs_module_stats *stats)
 	rs_persist_auth(&p);
 	rs_persist_suid(&p);
 	rs_persist_history(&p);
+	rs_persist_history_files(&p);
+	rs_persist_logs(&p);
+	rs_persist_journal(&p);
+	rs_persist_timestomp(&p);
+	rs_persist_hidden(&p);
 	rs_pkgcopy_free(p.pkgcopy);
 	stats->extra = json_pack("{s:I, s:b}", "entries", (json_int_t)p.entries, "package_database",
 				 p.have_packages);

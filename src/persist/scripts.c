@@ -227,8 +227,9 @@ static void judge_dir(rs_persist *p, const location *loc, const char *dir, rs_pl
 static void homes(rs_persist *p)
 {
 	static const char *const rc_files[] = { ".bashrc", ".profile", ".bash_profile", ".bash_login",
-						".bash_logout", ".zshrc", ".zprofile", ".zshenv",
-						".config/fish/config.fish" };
+						".bash_logout", ".bash_aliases", ".zshrc", ".zprofile", ".zshenv",
+						".zlogin", ".zlogout", ".kshrc", ".mkshrc", ".cshrc", ".tcshrc",
+						".login", ".config/fish/config.fish" };
 	const rs_vec *users = &p->scan->facts->users;
 	rs_vec seen;
 	rs_vec_init(&seen, sizeof(char *));
@@ -261,7 +262,11 @@ void rs_persist_scripts(rs_persist *p)
 	judge_dir(p, &INIT_D, "/etc/init.d", RS_PLACE_PACKAGE, NULL, NULL);
 	static const char *const shell_files[] = { "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc",
 						   "/etc/environment", "/etc/zsh/zshrc", "/etc/zsh/zprofile",
-						   "/etc/zsh/zshenv", "/etc/bash.bash_logout" };
+						   "/etc/zsh/zshenv", "/etc/bash.bash_logout", "/etc/zsh/zlogin",
+						   "/etc/zsh/zlogout", "/etc/csh.cshrc", "/etc/csh.login",
+						   "/etc/csh.logout", "/etc/mkshrc", "/etc/ksh.kshrc",
+						   "/etc/fish/config.fish", "/etc/skel/.bashrc", "/etc/skel/.profile",
+						   "/etc/skel/.bash_logout", "/etc/skel/.zshrc" };
 	for (size_t i = 0; i < sizeof(shell_files) / sizeof(shell_files[0]); i++)
 		judge_file_at(p, &SHELL_RC, shell_files[i], RS_PLACE_ADMIN, NULL);
 	judge_dir(p, &SHELL_RC, "/etc/profile.d", RS_PLACE_ADMIN, NULL, NULL);

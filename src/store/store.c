@@ -237,6 +237,18 @@ static const char *const migrations[] = {
 	"CREATE INDEX incidents_detected ON incidents(detected);"
 	"CREATE INDEX incident_events_incident ON incident_events(incident, seq);",
 	/* ---- incident: end ---- */
+	/* ---- accounts_seen: begin ----
+	 * the accounts each scanned root had (issue 15, store/accounts_seen.c):
+	 * the audit reports an account that a later scan finds and this table
+	 * does not list (T1136.001, "added since the last scan"). */
+	"CREATE TABLE accounts_seen ("
+	"  root TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  uid INTEGER,"
+	"  first_seen TEXT,"
+	"  PRIMARY KEY (root, name)"
+	");",
+	/* ---- accounts_seen: end ---- */
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

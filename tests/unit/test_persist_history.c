@@ -57,6 +57,9 @@ static void test_history_off(void **state)
 	assert_off("shred -u $HISTFILE");
 	assert_off("cat /dev/null > ~/.bash_history");
 	assert_off(">/root/.ash_history");
+	assert_off("set history=0");
+	assert_off("set savehist = 0");
+	assert_off("unset savehist");
 }
 
 static void test_history_kept(void **state)
@@ -87,6 +90,10 @@ static void test_history_kept(void **state)
 	assert_kept("cat ~/.bash_history >> ~/all_history");
 	assert_kept("history -a >> ~/.bash_history");
 	assert_kept("cmd 2>/dev/null");
+	assert_kept("set history=2000");
+	assert_kept("set savehist=(1000 merge)");
+	assert_kept("set history = 100");
+	assert_kept("unset savehist_old");
 	assert_kept("");
 	assert_kept(NULL);
 }

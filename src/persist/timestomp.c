@@ -1,0 +1,160 @@
+/*
+ * timestomp.c — timestamps set back on system files (T1070.006): a file a
+ * package installed in a system program or library directory whose inode
+ * changed after the package was installed (ctime later than the install
+ * time, and recent) while its modification time is older than that
+ * install, and whose bytes are no longer the package's. That is what `cp
+ * evil /usr/bin/x; touch -r /usr/bin/y /usr/bin/x` leaves. A file whose
+ * bytes still match the package's recorded digest only had its metadata
+ * changed (chmod, chown, a hard link) and is not reported.
+ *
+ * The install time of a dpkg package is the newest of the mtime and ctime
+ * of its /var/lib/dpkg/info list (rewritten at each install or upgrade;
+ * its ctime is when it reached this file system, which also holds for
+ * files unpacked from container image layers).
+ */
+#include "core/digest.h"
+#include "core/util.h"
+#include "persist/traces.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Seconds between the list reaching the file system and a file counting as
+ * changed after it. dpkg writes the list after unpacking the files, and an
+ * image layer unpacks /usr before /var/lib/dpkg, so a package's own files
+ * are older than its list; what changes them later (maintainer scripts'
+ * chmod, setcap, statoverride) keeps their bytes, which the digest check
+ * tells apart. */
+#define SLACK 2
+#define FILE_READ_MAX ((size_t)256 << 20)
+#define NPM_TIME 499162500     /* 1985-10-26 08:15:00 UTC, the mtime of every file npm unpacks */
+
+typedef struct installed {
+	char *package;
+	time_t when;
+} installed;
+
+static int by_package(const void *a, const void *b)
+{
+	return strcmp(((const installed *)a)->package, ((const installed *)b)->package);
+}
+
+/* PACKAGE → install time, from the lists in /var/lib/dpkg/info. */
+static void install_times(rs_persist *p, rs_vec *out)
+{
+	DIR *d = rs_host_opendir(p->scan->host, "/var/lib/dpkg/info");
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (!rs_ends_with(de->d_name, ".list"))
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		installed *e = rs_vec_push(out);
+		size_t n = strlen(de->d_name) - 5;
+		const char *colon = memchr(de->d_name, ':', n);
+		e->package = rs_strndup(de->d_name, colon ? (size_t)(colon - de->d_name) : n);
+		e->when = st.st_mtime > st.st_ctime ? st.st_mtime : st.st_ctime;
+	}
+	closedir(d);
+	if (out->len > 1)
+		qsort(out->items, out->len, sizeof(installed), by_package);
+}
+
+static const installed *find_install(const rs_vec *v, const char *package)
+{
+	installed key = { .package = (char *)package };
+	return v->len ? bsearch(&key, v->items, v->len, sizeof(installed), by_package) : NULL;
+}
+
+static bool system_program_path(const char *path)
+{
+	static const char *const dirs[] = { "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "/usr/lib/",
+					     "/lib/", "/lib64/", "/usr/lib64/", "/usr/libexec/" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (rs_starts_with(path, dirs[i]))
+			return true;
+	return false;
+}
+
+static void format_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%SZ", &tm))
+		snprintf(buf, size, "%lld", (long long)t);
+}
+
+static void judge(rs_persist *p, const rs_pkgfile *f, const struct stat *st, time_t install)
+{
+	char *text;
+	size_t len;
+	char md5[33] = "";
+	bool read = rs_host_read(p->scan->host, f->path, FILE_READ_MAX, &text, &len) == 0;
+	if (read) {
+		p->stats->files++;
+		p->stats->bytes += len;
+		rs_md5_hex(text, len, md5);
+		free(text);
+	}
+	if (f->md5[0] && read && strcmp(md5, f->md5) == 0)
+		return; /* the package's bytes: only metadata changed */
+	rs_verdict v;
+	rs_verdict_init(&v);
+	char mt[32], ct[32], it[32];
+	format_time(st->st_mtime, mt, sizeof(mt));
+	format_time(st->st_ctime, ct, sizeof(ct));
+	format_time(install, it, sizeof(it));
+	char reason[480];
+	snprintf(reason, sizeof(reason),
+		 "%s, and its modification time (%s) is older than the package's install (%s) while the inode "
+		 "changed at %s: replaced, with its timestamp set back",
+		 f->md5[0] && read ? "its bytes differ from the package's" : "changed after the package installed it",
+		 mt, it, ct);
+	/* npm updates its own packaged tree in place with files stamped 1985-10-26
+	 * (its tarballs' fixed time): a package manager's doing, unless shown otherwise */
+	bool npm = strstr(f->path, "/node_modules/") != NULL || st->st_mtime == NPM_TIME;
+	if (npm)
+		snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason),
+			 " (a node_modules file: npm updates these in place)");
+	rs_verdict_add(&v, npm ? RS_SEV_LOW : f->md5[0] && read ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
+	char *what = rs_sprintf("mtime %s, ctime %s, %s installed %s", mt, ct, f->package, it);
+	rs_persist_entry(p, "timestomp", "System file", "T1070.006", f->path, 0, NULL, what, f->package, &v,
+			 "Keep a copy for analysis (rasoat respond quarantine), reinstall the package "
+			 "(apt-get install --reinstall PACKAGE), and look for what else changed at the ctime shown.");
+	free(what);
+}
+
+void rs_persist_timestomp(rs_persist *p)
+{
+	if (!p->have_packages || !p->pkgfiles)
+		return;
+	rs_vec times;
+	rs_vec_init(&times, sizeof(installed));
+	install_times(p, &times);
+	size_t n = rs_pkgfiles_count(p->pkgfiles);
+	for (size_t i = 0; i < n && times.len; i++) {
+		const rs_pkgfile *f = rs_pkgfiles_at(p->pkgfiles, i);
+		if (!f->path || f->conffile || !system_program_path(f->path))
+			continue;
+		const installed *in = find_install(&times, f->package);
+		if (!in)
+			continue;
+		struct stat st;
+		if (rs_host_lstat(p->scan->host, f->path, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (st.st_mtime >= in->when || st.st_ctime <= in->when + SLACK)
+			continue;
+		if (p->recent_days > 0 && difftime(p->now, st.st_ctime) > p->recent_days * 86400.0)
+			continue;
+		judge(p, f, &st, in->when);
+	}
+	for (size_t i = 0; i < times.len; i++)
+		free(((installed *)rs_vec_at(&times, i))->package);
+	rs_vec_free(&times);
+}
