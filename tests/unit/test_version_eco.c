@@ -8,7 +8,8 @@
  * Also a helper for tests/e2e/test_version_eco.py (which checks the same
  * order against the ecosystems' own tools): `test_version_eco --compare`
  * reads "SCHEME<TAB>A<TAB>B" lines and prints -1, 0 or 1 for each;
- * `--normalize-composer` reads versions and prints Composer's form ("!" when refused).
+ * `--valid SCHEME` reads versions and prints 1 or 0; `--normalize-composer`
+ * reads versions and prints Composer's form ("!" when refused).
  */
 #include "testutil.h"
 #include "vuln/vuln.h"
@@ -231,6 +232,17 @@ static int compare_mode(void)
 	return 0;
 }
 
+static int valid_mode(const char *name)
+{
+	rs_version_scheme s = scheme_named(name);
+	char line[2048];
+	while (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\n")] = 0;
+		printf("%d\n", s != RS_VERSION_NONE && rs_version_valid(s, line));
+	}
+	return 0;
+}
+
 static int normalize_mode(void)
 {
 	char line[2048], out[1024];
@@ -248,6 +260,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--compare"))
 		return compare_mode();
+	if (argc > 2 && !strcmp(argv[1], "--valid"))
+		return valid_mode(argv[2]);
 	if (argc > 1 && !strcmp(argv[1], "--normalize-composer"))
 		return normalize_mode();
 	const struct CMUnitTest tests[] = {
