@@ -314,7 +314,8 @@ void rs_vuln_match_all(const rs_vec *packages, const rs_vec *records, rs_version
 			for (size_t i = first; i < first + count; i++)
 				add_candidates(pkg, sorted[i], scheme, installed, &cands);
 		}
-		qsort(cands.items, cands.len, sizeof(rs_vuln_match), match_by_id);
+		if (cands.len)
+			qsort(cands.items, cands.len, sizeof(rs_vuln_match), match_by_id);
 		for (size_t i = 0; i < cands.len;) {
 			rs_vuln_match *best = rs_vec_at(&cands, i);
 			size_t j = i + 1;

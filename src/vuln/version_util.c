@@ -30,3 +30,17 @@ int rs_version_fallback_cmp(const char *a, bool a_valid, const char *b, bool b_v
 	int c = strcmp(a ? a : "", b ? b : "");
 	return c < 0 ? -1 : c > 0;
 }
+
+bool rs_version_scheme_app(rs_version_scheme scheme)
+{
+	switch (scheme) {
+	case RS_VERSION_SEMVER:
+	case RS_VERSION_PEP440:
+	case RS_VERSION_MAVEN:
+	case RS_VERSION_COMPOSER:
+	case RS_VERSION_RUBYGEMS:
+		return true;
+	default:
+		return false;
+	}
+}

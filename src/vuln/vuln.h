@@ -64,6 +64,9 @@ int rs_version_composer_normalize(const char *v, char *out, size_t outsize);
 /* The longest version string any application comparator accepts. */
 #define RS_VERSION_APP_MAX 256
 
+/* True for the application ecosystems' schemes (SEMVER .. RUBYGEMS). */
+bool rs_version_scheme_app(rs_version_scheme scheme);
+
 /* Helpers the comparators share (version_util.c): decimal digit strings of any
  * length compared by value; the order of a pair where one or both are invalid. */
 int rs_version_digits_cmp(const char *a, size_t alen, const char *b, size_t blen);
