@@ -250,12 +250,18 @@ static void inventory_apps(rs_scan *scan, rs_module_stats *stats, rs_app_invento
 		return;
 	rs_scan_progress(scan, "vuln: application inventory");
 	char err[512] = "";
-	if (rs_app_inventory_scan(scan->host, cfg->n_apps ? (const char *const *)cfg->apps : NULL, inv, err,
-				  sizeof(err)) < 0 &&
-	    cfg->n_apps) {
+	/* the inventory takes a NULL-terminated list */
+	const char **dirs = NULL;
+	if (cfg->n_apps) {
+		dirs = rs_calloc(cfg->n_apps + 1, sizeof(char *));
+		for (size_t i = 0; i < cfg->n_apps; i++)
+			dirs[i] = cfg->apps[i];
+	}
+	if (rs_app_inventory_scan(scan->host, dirs, inv, err, sizeof(err)) < 0 && dirs) {
 		rs_error("vuln: %s", err);
 		stats->errors++;
 	}
+	free(dirs);
 }
 
 static int vuln_run(rs_scan *scan, rs_module_stats *stats)
