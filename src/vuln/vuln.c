@@ -264,62 +264,74 @@ static void inventory_apps(rs_scan *scan, rs_module_stats *stats, rs_app_invento
 	free(dirs);
 }
 
+/* Moves the records of STORED that name a library of KEYS to OUT; frees the rest. */
+static void keep_app_records(rs_vec *stored, const rs_app_keys *keys, rs_vec *out)
+{
+	for (size_t i = 0; i < stored->len; i++) {
+		rs_vuln_record *r = rs_vec_at(stored, i);
+		if (rs_app_keys_has(keys, r->ecosystem, r->package))
+			*(rs_vuln_record *)rs_vec_push(out) = *r;
+		else
+			rs_vuln_record_free(r);
+	}
+	stored->len = 0;
+}
+
 static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 {
 	rs_version_scheme scheme;
 	char **ecosystems = rs_host_ecosystems(scan->facts, &scheme);
-	rs_app_inventory inv;
-	rs_app_inventory_init(&inv);
-	inventory_apps(scan, stats, &inv);
-	if (!ecosystems && inv.packages.len == 0) {
-		stats->not_applicable = scan->config->no_apps
-						? "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL)"
-						: "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, "
-						  "RHEL) and no application library was found";
-		rs_app_inventory_free(&inv);
+	const rs_config *cfg = scan->config;
+	if (!ecosystems && cfg->no_apps) {
+		stats->not_applicable = "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL)";
 		return 0;
 	}
-	rs_app_keys keys;
-	rs_app_keys_init(&keys, &inv.packages);
-	rs_vec records, app_records;
+	rs_app_inventory inv;
+	rs_app_inventory_init(&inv);
+	rs_app_keys keys = { 0 };
+	rs_vec records, app_records, stored;
 	rs_vec_init(&records, sizeof(rs_vuln_record));
 	rs_vec_init(&app_records, sizeof(rs_vuln_record));
-	collect_ctx cc = { ecosystems, &records, &keys, &app_records };
+	rs_vec_init(&stored, sizeof(rs_vuln_record));
 	rs_feed_stats fs = { 0 };
 	long feeds = 0;
-	const rs_config *cfg = scan->config;
-	for (size_t i = 0; i < cfg->n_feeds; i++) {
-		rs_scan_progress(scan, "vuln: reading %s", cfg->feeds[i]);
-		int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
-				     : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
-		if (rc < 0)
-			stats->errors++;
-		else
-			feeds++;
-	}
-	if (cfg->n_feeds == 0 && scan->store) {
-		rs_vec stored;
-		rs_vec_init(&stored, sizeof(rs_vuln_record));
+	if (cfg->n_feeds) {
+		/* the inventory first: only the records of libraries it found are kept while reading */
+		inventory_apps(scan, stats, &inv);
+		rs_app_keys_init(&keys, &inv.packages);
+		collect_ctx cc = { ecosystems, &records, &keys, &app_records };
+		for (size_t i = 0; i < cfg->n_feeds; i++) {
+			rs_scan_progress(scan, "vuln: reading %s", cfg->feeds[i]);
+			int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
+					     : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
+			if (rc < 0)
+				stats->errors++;
+			else
+				feeds++;
+		}
+	} else if (scan->store) {
+		/* stored feeds; the applications are walked only when records of their ecosystems are stored */
 		feeds = ecosystems ? rs_vulndb_load(scan->store, ecosystems, &records) : 0;
-		if (feeds >= 0 && keys.n) {
-			long app_feeds = rs_vulndb_load(scan->store, app_ecosystems, &stored);
-			if (app_feeds > feeds)
-				feeds = app_feeds;
-			for (size_t i = 0; i < stored.len; i++) {
-				rs_vuln_record *r = rs_vec_at(&stored, i);
-				if (rs_app_keys_has(&keys, r->ecosystem, r->package))
-					*(rs_vuln_record *)rs_vec_push(&app_records) = *r;
-				else
-					rs_vuln_record_free(r);
-			}
-		}
-		rs_vec_free(&stored);
-		if (feeds < 0) {
+		long app_feeds = cfg->no_apps ? 0 : rs_vulndb_load(scan->store, app_ecosystems, &stored);
+		if (feeds < 0 || app_feeds < 0) {
 			stats->errors++;
-			feeds = 0;
+			feeds = feeds < 0 ? 0 : feeds;
+		} else if (app_feeds > feeds) {
+			feeds = app_feeds;
 		}
+		if (stored.len) {
+			inventory_apps(scan, stats, &inv);
+			rs_app_keys_init(&keys, &inv.packages);
+			keep_app_records(&stored, &keys, &app_records);
+		}
+		for (size_t i = 0; i < stored.len; i++)
+			rs_vuln_record_free(rs_vec_at(&stored, i));
 	}
-	if (cfg->n_feeds == 0 && feeds == 0) {
+	rs_vec_free(&stored);
+	if (!ecosystems && inv.packages.len == 0 && feeds > 0) {
+		stats->not_applicable = "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL) "
+					"and no application library was found";
+	} else if (cfg->n_feeds == 0 && feeds == 0) {
 		stats->not_applicable = "no vulnerability feed: import one with `rasoat vuln import FILE` or give --feed FILE";
 	} else {
 		rs_vec matches, app_matches;
