@@ -13,7 +13,10 @@ nftables acl attr openssl python3-jsonschema postgresql-15 chromium nodejs"
 DEB_PKGS="debhelper dpkg-dev devscripts fakeroot lintian man-db bash-completion"
 # Tools that only sharpen some tests (comparisons with the peer): installed
 # when the mirror answers; the tests that use them skip without them.
-OPTIONAL_TEST_PKGS="yara"
+# python3-packaging, php-composer-semver and libmaven3-core-java (with a JRE)
+# and ruby are the ecosystems' own version orderings (tests/e2e/test_version_eco.py).
+OPTIONAL_TEST_PKGS="yara python3-packaging php-composer-semver php-cli \
+libmaven3-core-java default-jre-headless ruby"
 
 want="$BUILD_PKGS"
 optional=""
