@@ -70,7 +70,7 @@ static uint64_t get(const unsigned char *p, unsigned n, bool big)
 /* A section header's name offset, type, file offset and size. */
 typedef struct elf_shdr {
 	uint32_t name, type;
-	uint64_t offset, size;
+	uint64_t addr, offset, size;
 } elf_shdr;
 
 static int read_shdr(const rs_app_elf *f, const elf_info *e, unsigned index, elf_shdr *s)
@@ -81,9 +81,11 @@ static int read_shdr(const rs_app_elf *f, const elf_info *e, unsigned index, elf
 	s->name = (uint32_t)get(b, 4, e->big);
 	s->type = (uint32_t)get(b + 4, 4, e->big);
 	if (e->is64) {
+		s->addr = get(b + 16, 8, e->big);
 		s->offset = get(b + 24, 8, e->big);
 		s->size = get(b + 32, 8, e->big);
 	} else {
+		s->addr = get(b + 12, 4, e->big);
 		s->offset = get(b + 16, 4, e->big);
 		s->size = get(b + 20, 4, e->big);
 	}
@@ -162,6 +164,60 @@ int rs_app_elf_section(const rs_app_elf *f, const char *name, uint64_t *offset, 
 	return found;
 }
 
+int rs_app_elf_read_vaddr(const rs_app_elf *f, uint64_t addr, uint64_t size, unsigned char **out)
+{
+	*out = NULL;
+	elf_info e;
+	if (elf_header(f, &e) < 0)
+		return -1;
+	for (unsigned i = 1; i < e.shnum; i++) {
+		elf_shdr s;
+		if (read_shdr(f, &e, i, &s) < 0)
+			return -1;
+		if (s.type == 8 /* SHT_NOBITS */ || s.addr == 0 || addr < s.addr || addr - s.addr > s.size ||
+		    size > s.size - (addr - s.addr))
+			continue;
+		return rs_app_elf_read(f, s.offset + (addr - s.addr), size, out);
+	}
+	return -1;
+}
+
+/* Go before 1.18: the build info header holds the addresses of two Go
+ * strings (pointer, length), the version and the module information. */
+static int go_pointer_strings(const rs_app_elf *f, const unsigned char *bi, size_t len, const char *source,
+			      const char *application, rs_app_inventory *inv)
+{
+	unsigned ptr = bi[14];
+	bool big = bi[15] & 1;
+	if ((ptr != 4 && ptr != 8) || len < 16 + 2 * (size_t)ptr)
+		return rs_app_problem(inv, source, "the .go.buildinfo section has a pointer size of %u", ptr);
+	unsigned char *text[2] = { NULL, NULL };
+	uint64_t lens[2] = { 0, 0 };
+	int rc = 0;
+	for (int i = 0; i < 2 && rc == 0; i++) {
+		uint64_t header = get(bi + 16 + (size_t)i * ptr, ptr, big);
+		unsigned char *h = NULL;
+		if (rs_app_elf_read_vaddr(f, header, 2 * (uint64_t)ptr, &h) < 0) {
+			rc = -1;
+			break;
+		}
+		uint64_t data = get(h, ptr, big);
+		lens[i] = get(h + ptr, ptr, big);
+		free(h);
+		if (lens[i] > ELF_MAX_BUILDINFO ||
+		    (lens[i] > 0 && rs_app_elf_read_vaddr(f, data, lens[i], &text[i]) < 0))
+			rc = -1;
+	}
+	if (rc < 0)
+		rc = rs_app_problem(inv, source, "the Go build info points outside the binary's sections");
+	else
+		rc = rs_app_read_go_strings(text[0] ? (const char *)text[0] : "", (size_t)lens[0],
+					    text[1] ? (const char *)text[1] : "", (size_t)lens[1], source, application, inv);
+	free(text[0]);
+	free(text[1]);
+	return rc;
+}
+
 /* Reads section NAME (at most MAX bytes) into *DATA; 1 when read, 0 when absent, -1 when too large. */
 static int read_section(const rs_app_elf *f, const char *name, uint64_t max, unsigned char **data,
 			uint64_t *size)
@@ -180,13 +236,18 @@ int rs_app_read_elf(const rs_app_elf *f, const char *source, const char *applica
 	unsigned char *data = NULL;
 	uint64_t size = 0;
 	int got = read_section(f, ".go.buildinfo", ELF_MAX_BUILDINFO, &data, &size);
-	if (got < 0)
+	if (got < 0) {
 		rc = rs_app_problem(inv, source, "the .go.buildinfo section is larger than %u bytes or out of the file",
 				    ELF_MAX_BUILDINFO);
-	else if (got > 0 && rs_app_read_go_buildinfo(data, (size_t)size, source, application, inv) == 0)
-		read++;
-	else if (got > 0)
-		rc = -1;
+	} else if (got > 0) {
+		bool pointers = size >= 32 && !memcmp(data, "\xff Go buildinf:", 14) && !(data[15] & 2);
+		int r = pointers ? go_pointer_strings(f, data, (size_t)size, source, application, inv)
+				 : rs_app_read_go_buildinfo(data, (size_t)size, source, application, inv);
+		if (r == 0)
+			read++;
+		else
+			rc = -1;
+	}
 	free(data);
 	data = NULL;
 	got = read_section(f, ".dep-v0", ELF_MAX_DEP_V0, &data, &size);

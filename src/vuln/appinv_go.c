@@ -6,7 +6,9 @@
  * ("path", "mod", "dep" and "=>" replacement lines between 16-byte
  * sentinels). The main module, each dependency (its replacement when it
  * has one) and the standard library ("stdlib", as OSV names it) are listed.
- * Binaries of Go before 1.18 (pointers to the strings) are not read.
+ * Before Go 1.18 the header holds pointers to the two strings instead:
+ * appinv_elf.c follows them through the section addresses and hands the
+ * strings to rs_app_read_go_strings.
  */
 #include "vuln/appinv_read.h"
 
@@ -108,19 +110,25 @@ int rs_app_read_go_buildinfo(const void *data, size_t len, const char *source, c
 	if (len < BUILDINFO_HEADER || memcmp(d, BUILDINFO_MAGIC, strlen(BUILDINFO_MAGIC)) != 0)
 		return rs_app_problem(inv, source, "the .go.buildinfo section does not start with Go's magic");
 	if (!(d[15] & FLAG_VERSION_INLINE))
-		return 0; /* Go before 1.18: pointers into the binary, not read */
+		return 0; /* Go before 1.18: pointers, followed by rs_app_read_elf */
 	size_t pos = BUILDINFO_HEADER;
 	const char *vs, *ms;
 	size_t vn, mn;
 	if (!varint_string(d, len, &pos, &vs, &vn) || !varint_string(d, len, &pos, &ms, &mn))
 		return rs_app_problem(inv, source, "the .go.buildinfo section ends inside its strings (truncated?)");
+	return rs_app_read_go_strings(vs, vn, ms, mn, source, application, inv);
+}
+
+int rs_app_read_go_strings(const char *version, size_t vlen, const char *modinfo, size_t mlen, const char *source,
+			   const char *application, rs_app_inventory *inv)
+{
 	/* the module information is framed by 16-byte sentinels */
-	if (mn >= 33 && ms[mn - 17] == '\n') {
-		ms += 16;
-		mn -= 32;
+	if (mlen >= 33 && modinfo[mlen - 17] == '\n') {
+		modinfo += 16;
+		mlen -= 32;
 	}
-	char *version = rs_strndup(vs, vn);
-	int rc = rs_app_read_go_modinfo(ms, mn, version, source, application, inv);
-	free(version);
+	char *v = rs_strndup(version, vlen);
+	int rc = rs_app_read_go_modinfo(modinfo, mlen, v, source, application, inv);
+	free(v);
 	return rc;
 }

@@ -223,7 +223,7 @@ int rs_app_read_yarn_lock(const char *text, size_t len, const char *source, cons
 	if (unversioned)
 		return rs_app_problem(inv, source, "%lu entr%s without a version (truncated?)", unversioned,
 				      unversioned == 1 ? "y" : "ies");
-	if (!entries && len > 0 && !strstr(text, "yarn lockfile") && !strstr(text, "__metadata"))
+	if (!entries && len > 0 && !memmem(text, len, "yarn lockfile", 13) && !memmem(text, len, "__metadata", 10))
 		return rs_app_problem(inv, source, "no entries: not a yarn lockfile");
 	return 0;
 }

@@ -45,6 +45,8 @@ static bool split_key(const char *key, bool v5, char **name, char **version)
 	if (strchr(k, ':'))
 		return false; /* link:, file:, https://... */
 	size_t n = strcspn(k, "(");
+	if (n == 0)
+		return false;
 	char *s = rs_strndup(k, n);
 	if (v5) {
 		char *underscore = NULL;

@@ -102,6 +102,10 @@ int rs_app_read_cargo_auditable(const void *data, size_t len, const char *source
 /* Go (appinv_go.c): the content of the .go.buildinfo section */
 int rs_app_read_go_buildinfo(const void *data, size_t len, const char *source, const char *application,
 			     rs_app_inventory *inv);
+/* The Go version and the module information as the binary stores them
+ * (the latter between 16-byte sentinels) */
+int rs_app_read_go_strings(const char *version, size_t vlen, const char *modinfo, size_t mlen, const char *source,
+			   const char *application, rs_app_inventory *inv);
 /* The modinfo text (path/mod/dep/=> lines) of a Go binary */
 int rs_app_read_go_modinfo(const char *text, size_t len, const char *go_version, const char *source,
 			   const char *application, rs_app_inventory *inv);
@@ -116,6 +120,8 @@ typedef struct rs_app_elf {
 int rs_app_elf_section(const rs_app_elf *f, const char *name, uint64_t *offset, uint64_t *size);
 /* Reads SIZE bytes at OFFSET into a new buffer (NUL-terminated). -1 when out of bounds. */
 int rs_app_elf_read(const rs_app_elf *f, uint64_t offset, uint64_t size, unsigned char **out);
+/* The same at the virtual address ADDR, inside one section holding file data. */
+int rs_app_elf_read_vaddr(const rs_app_elf *f, uint64_t addr, uint64_t size, unsigned char **out);
 /* Reads the Go build info and the cargo-auditable section of F. Returns the
  * number of sections read (0: neither), or -1 after a problem. */
 int rs_app_read_elf(const rs_app_elf *f, const char *source, const char *application, rs_app_inventory *inv);

@@ -323,17 +323,31 @@ static void put(unsigned char *p, uint64_t v, int n)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
-/* A minimal little-endian ELF64 with one section NAME holding DATA. */
-static unsigned char *make_elf(const char *name, const void *data, size_t len, size_t *out_len)
+typedef struct elf_section {
+	const char *name;
+	const void *data;
+	size_t len;
+	uint64_t addr;
+} elf_section;
+
+/* A minimal little-endian ELF64 with the sections SECS (and .shstrtab). */
+static unsigned char *make_elf_n(const elf_section *secs, size_t n, size_t *out_len)
 {
-	char strtab[64];
-	size_t nlen = strlen(name);
+	char strtab[256];
+	size_t name_off[8], strtab_len = 1, data_off[8], pos = 64;
 	strtab[0] = '\0';
-	memcpy(strtab + 1, name, nlen + 1);
-	memcpy(strtab + 2 + nlen, ".shstrtab", 10);
-	size_t strtab_len = nlen + 12;
-	size_t data_off = 64, str_off = data_off + len, sh_off = (str_off + strtab_len + 7) & ~(size_t)7;
-	size_t total = sh_off + 3 * 64;
+	for (size_t i = 0; i < n; i++) {
+		name_off[i] = strtab_len;
+		memcpy(strtab + strtab_len, secs[i].name, strlen(secs[i].name) + 1);
+		strtab_len += strlen(secs[i].name) + 1;
+		data_off[i] = pos;
+		pos += secs[i].len;
+	}
+	size_t shstr_name = strtab_len;
+	memcpy(strtab + strtab_len, ".shstrtab", 10);
+	strtab_len += 10;
+	size_t str_off = pos, sh_off = (str_off + strtab_len + 7) & ~(size_t)7;
+	size_t total = sh_off + (n + 2) * 64;
 	unsigned char *b = calloc(1, total);
 	memcpy(b, "\x7f" "ELF\x02\x01\x01", 7);
 	put(b + 16, 2, 2);
@@ -343,21 +357,32 @@ static unsigned char *make_elf(const char *name, const void *data, size_t len, s
 	put(b + 52, 64, 2);
 	put(b + 54, 56, 2);
 	put(b + 58, 64, 2);
-	put(b + 60, 3, 2);
-	put(b + 62, 2, 2);
-	memcpy(b + data_off, data, len);
+	put(b + 60, n + 2, 2);
+	put(b + 62, n + 1, 2);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(b + data_off[i], secs[i].data, secs[i].len);
+		unsigned char *sh = b + sh_off + (i + 1) * 64;
+		put(sh, name_off[i], 4);
+		put(sh + 4, 1, 4); /* PROGBITS */
+		put(sh + 16, secs[i].addr, 8);
+		put(sh + 24, data_off[i], 8);
+		put(sh + 32, secs[i].len, 8);
+	}
 	memcpy(b + str_off, strtab, strtab_len);
-	unsigned char *s1 = b + sh_off + 64, *s2 = b + sh_off + 128;
-	put(s1, 1, 4);
-	put(s1 + 4, 1, 4); /* PROGBITS */
-	put(s1 + 24, data_off, 8);
-	put(s1 + 32, len, 8);
-	put(s2, 2 + nlen, 4);
-	put(s2 + 4, 3, 4); /* STRTAB */
-	put(s2 + 24, str_off, 8);
-	put(s2 + 32, strtab_len, 8);
+	unsigned char *sh = b + sh_off + (n + 1) * 64;
+	put(sh, shstr_name, 4);
+	put(sh + 4, 3, 4); /* STRTAB */
+	put(sh + 24, str_off, 8);
+	put(sh + 32, strtab_len, 8);
 	*out_len = total;
 	return b;
+}
+
+/* A minimal little-endian ELF64 with one section NAME holding DATA. */
+static unsigned char *make_elf(const char *name, const void *data, size_t len, size_t *out_len)
+{
+	elf_section s = { name, data, len, 0 };
+	return make_elf_n(&s, 1, out_len);
 }
 
 static const char go_modinfo[] = "path\texample.com/app\n"
@@ -439,6 +464,45 @@ static void test_elf(void **state)
 	free(bad);
 	free(elf);
 	free(bi);
+
+	/* Go before 1.18: the header points at two Go strings in .rodata */
+	rs_app_inventory_free(&inv);
+	rs_app_inventory_init(&inv);
+	const uint64_t ro = 0x500000, bi_addr = 0x600000;
+	unsigned char rodata[1024] = { 0 };
+	const char *ver = "go1.16.15";
+	size_t mod_len = 16 + strlen(go_modinfo) + 16;
+	put(rodata, ro + 64, 8); /* version string header: data, len */
+	put(rodata + 8, strlen(ver), 8);
+	put(rodata + 16, ro + 128, 8); /* modinfo string header */
+	put(rodata + 24, mod_len, 8);
+	memcpy(rodata + 64, ver, strlen(ver));
+	memset(rodata + 128, 'S', 16);
+	memcpy(rodata + 144, go_modinfo, strlen(go_modinfo));
+	memset(rodata + 144 + strlen(go_modinfo), 'E', 16);
+	unsigned char old_bi[32] = "\xff Go buildinf:";
+	old_bi[14] = 8;
+	old_bi[15] = 0;
+	put(old_bi + 16, ro, 8);
+	put(old_bi + 24, ro + 16, 8);
+	elf_section old_secs[] = { { ".rodata", rodata, sizeof(rodata), ro }, { ".go.buildinfo", old_bi, 32, bi_addr } };
+	elf = make_elf_n(old_secs, 2, &elf_len);
+	rs_app_elf o = { .fd = -1, .data = elf, .size = elf_len };
+	assert_int_equal(rs_app_read_elf(&o, "/opt/bin/old", "/opt/bin/old", &inv), 1);
+	assert_non_null(find(&inv, "Go", "github.com/gin-gonic/gin", "v1.9.1"));
+	assert_non_null(find(&inv, "Go", "golang.org/x/net", "v0.17.0"));
+	assert_non_null(find(&inv, "Go", "stdlib", "1.16.15"));
+	assert_int_equal(inv.packages.len, 3);
+	free(elf);
+	/* a pointer outside every section */
+	put(old_bi + 24, 0x900000, 8);
+	elf = make_elf_n(old_secs, 2, &elf_len);
+	rs_app_elf o2 = { .fd = -1, .data = elf, .size = elf_len };
+	rs_test_capture_start();
+	assert_int_equal(rs_app_read_elf(&o2, "/opt/bin/old2", "/opt/bin/old2", &inv), -1);
+	assert_true(rs_test_captured_contains("/opt/bin/old2: the Go build info points outside the binary's sections"));
+	rs_test_capture_stop();
+	free(elf);
 
 	size_t z_len;
 	unsigned char *z = make_dep_v0(&z_len);
