@@ -74,19 +74,14 @@ static int labelled(const char **pp, const char *end, const char *const *words, 
 	if (w < 0)
 		return -1;
 	p += wl;
-	const char *before = p;
+	/* the separator after the word is taken even without a number ("1.0a-" is
+	 * 1.0a0): what may follow brings its own optional separator */
 	if (p < end && is_sep(*p))
 		p++;
 	size_t n = digits(p, end);
-	if (n) {
-		num->s = p;
-		num->n = n;
-		p += n;
-	} else {
-		num->s = NULL;
-		num->n = 0;
-		p = before; /* a separator without a number belongs to what follows */
-	}
+	num->s = n ? p : NULL;
+	num->n = n;
+	p += n;
 	*pp = p;
 	return w;
 }

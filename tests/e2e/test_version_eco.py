@@ -96,8 +96,8 @@ def gen_pep440():
     if rng.random() < 0.2:
         v += "+" + rng.choice([".", "-", "_"]).join(rng.choice(["abc", "1", "01", "ubuntu", "2"])
                                                    for _ in range(rng.randint(1, 3)))
-    if rng.random() < 0.05:
-        v += rng.choice(["-", "..", "+", "x", " 1"])  # malformed on purpose
+    if rng.random() < 0.08:
+        v += rng.choice(["-", "..", "+", "x", " 1", "a-", ".dev.", "--1", "a--1", "_"])  # odd or malformed on purpose
     return v
 
 
@@ -120,7 +120,10 @@ def gen_composer():
     if rng.random() < 0.2:
         v += rng.choice(["-dev", ".dev", "dev"])
     if rng.random() < 0.05:
-        v += rng.choice(["-gamma", "..", "+build"])
+        v += rng.choice(["-gamma", "..", "+build", "@beta", "@dev", " as 9.0", ".x-dev", ".*-dev", "-", "."])
+    if rng.random() < 0.05:
+        v = rng.choice(["2023.01.15", "2023-01-15-beta2", "20230115", "202301151230", "2023.1.15", "dev-main",
+                        "master", "1.x-dev", "v2.3.X-dev", "123456.1", "1.2.3.4.5"])
     return v
 
 
@@ -326,8 +329,14 @@ def main():
     if not os.path.exists(HELPER):
         fail(f"{HELPER} is missing: build the unit tests (test_version_eco)")
     tmp = tempfile.mkdtemp(prefix="rs-version-eco-")
+    # RS_VERSION_ECO_ROUNDS=N repeats with N seeds (a deeper run by hand; CI runs one)
+    rounds = int(os.environ.get("RS_VERSION_ECO_ROUNDS", "1"))
+    total = 0
     try:
-        total = check_semver(tmp) + check_pep440() + check_composer() + check_maven() + check_rubygems()
+        for r in range(rounds):
+            for check_one in (check_semver, check_pep440, check_composer, check_maven, check_rubygems):
+                rng.seed(f"{check_one.__name__}-{14 + r}")  # each ecosystem its own stream
+                total += check_one(tmp) if check_one is check_semver else check_one()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     done("test_version_eco", total)

@@ -139,6 +139,11 @@ static void test_invalid(void **state)
 						  "1.2.3-a..b", "1.2.3+a..b", "1.2.3-a b", "1.2.3-é", "a.b.c", "v", "-1.2.3" };
 	for (size_t i = 0; i < sizeof(semver_bad) / sizeof(semver_bad[0]); i++)
 		assert_false(rs_version_semver_valid(semver_bad[i]));
+	/* packaging takes a separator after a word without a number */
+	assert_true(rs_version_pep440_valid("1.0a-"));
+	assert_true(rs_version_pep440_valid("1.0-dev-"));
+	assert_true(rs_version_pep440_valid("1.0a--1"));
+	assert_int_equal(rs_version_pep440_cmp("1.0a--1", "1.0a0.post1"), 0);
 	static const char *const pep440_bad[] = { "", "a", "1.0-", "1.0+", "1.0+a..b", "1.0.", "1.0a1a2", "1!", "!1",
 						  "1.0.dev0.post1", "1.0 1", "1.0+é", "french toast", "1.0b2c3" };
 	for (size_t i = 0; i < sizeof(pep440_bad) / sizeof(pep440_bad[0]); i++)
