@@ -5,11 +5,13 @@
  * under its ecosystem's version order; candidates for the same CVE (or
  * advisory) are folded into one: a fix beats no fix, the higher fix wins
  * (two advisories that disagree are both cleared by it, as for OS
- * packages), a known score beats none.
+ * packages), a known score beats none. Go's standard library ("stdlib")
+ * is declared with Go's release names ("1.20", "1.21rc2"), read as SemVer.
  */
 #include "vuln/appmatch.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,9 +129,29 @@ static bool better(rs_version_scheme scheme, const rs_app_match *a, const rs_app
 	return strcmp(b->record, a->record) < 0; /* the same answer whatever the feed order */
 }
 
-static void add_candidates(const rs_app_package *pkg, const rs_vuln_record *r, rs_version_scheme scheme, rs_vec *cands)
+/* Go's own release names as SemVer, the way OSV's Go records name the
+ * standard library: "1.20" → "1.20.0", "1.21rc2" → "1.21.0-rc.2",
+ * "1.19beta1" → "1.19.0-beta.1"; other versions are returned as copies. */
+static char *go_release_semver(const char *v)
 {
-	rs_vuln_state st = rs_vuln_match_version(scheme, r, pkg->version);
+	int major = 0, minor = 0, patch = 0, n = 0;
+	char word[8] = "";
+	int num = 0;
+	if (sscanf(v, "%d.%d.%d%n", &major, &minor, &patch, &n) == 3 && !v[n])
+		return rs_strdup(v);
+	if (sscanf(v, "%d.%d%n", &major, &minor, &n) == 2 && !v[n] && major >= 0 && minor >= 0)
+		return rs_sprintf("%d.%d.0", major, minor);
+	n = 0;
+	if (sscanf(v, "%d.%d%7[a-z]%d%n", &major, &minor, word, &num, &n) == 4 && !v[n] &&
+	    (!strcmp(word, "rc") || !strcmp(word, "beta")) && major >= 0 && minor >= 0 && num >= 0)
+		return rs_sprintf("%d.%d.0-%s.%d", major, minor, word, num);
+	return rs_strdup(v);
+}
+
+static void add_candidates(const rs_app_package *pkg, const char *version, const rs_vuln_record *r,
+			   rs_version_scheme scheme, rs_vec *cands)
+{
+	rs_vuln_state st = rs_vuln_match_version(scheme, r, version);
 	if (st == RS_VULN_NOT_AFFECTED)
 		return;
 	char *ids = rs_strdup(r->cves && *r->cves ? r->cves : r->record);
@@ -170,9 +192,13 @@ void rs_app_match_all(const rs_vec *packages, const rs_vec *records, rs_vec *out
 		rs_version_scheme scheme = rs_ecosystem_scheme(pkg->ecosystem);
 		if (!rs_version_scheme_app(scheme))
 			continue;
-		if (!rs_version_valid(scheme, pkg->version)) {
+		bool go_release = !strcmp(pkg->ecosystem, "Go") &&
+				  (!strcmp(pkg->name, "stdlib") || !strcmp(pkg->name, "toolchain"));
+		char *version = go_release ? go_release_semver(pkg->version) : rs_strdup(pkg->version);
+		if (!rs_version_valid(scheme, version)) {
 			if (unparsed)
 				(*unparsed)++;
+			free(version);
 			continue;
 		}
 		keyed probe = { .key = rs_app_name_key(pkg->ecosystem, pkg->name) };
@@ -186,8 +212,9 @@ void rs_app_match_all(const rs_vec *packages, const rs_vec *records, rs_vec *out
 		}
 		cands.len = 0;
 		for (size_t i = lo; i < n && !strcmp(index[i].key, probe.key); i++)
-			add_candidates(pkg, index[i].r, scheme, &cands);
+			add_candidates(pkg, version, index[i].r, scheme, &cands);
 		free(probe.key);
+		free(version);
 		if (cands.len)
 			qsort(cands.items, cands.len, sizeof(rs_app_match), match_by_id);
 		for (size_t i = 0; i < cands.len;) {

@@ -81,6 +81,8 @@ static void test_match(void **state)
 	add_pkg(&pkgs, "Go", "golang.org/x/net", "v0.0.0-20210226172049-e18ecbb05110", "/usr/local/bin/app");
 	add_pkg(&pkgs, "Go", "github.com/old/lib", "v2.3.0+incompatible", "/usr/local/bin/app");
 	add_pkg(&pkgs, "Packagist", "Symfony/Yaml", "v4.4.0", "/d/composer.lock");
+	add_pkg(&pkgs, "Go", "stdlib", "1.20", "/usr/local/bin/app");      /* Go's name for 1.20.0 */
+	add_pkg(&pkgs, "Go", "stdlib", "1.21rc2", "/usr/local/bin/tool");  /* 1.21.0-rc.2 */
 	add_rec(&recs, "GHSA-1", "PyPI", "Jinja2", "CVE-1", "0", "2.10.1", NULL);
 	add_rec(&recs, "PYSEC-1", "PyPI", "jinja2", "CVE-1", "0", "2.11.3", NULL); /* same CVE, higher fix */
 	add_rec(&recs, "PYSEC-2", "PyPI", "jinja2", "", "2.11", "2.11.3", NULL);   /* 2.10 is below introduced */
@@ -88,6 +90,8 @@ static void test_match(void **state)
 	add_rec(&recs, "GO-1", "Go", "golang.org/x/net", "CVE-3", "0", "0.7.0", NULL);
 	add_rec(&recs, "GO-2", "Go", "github.com/old/lib", "", "2.0.0", NULL, "2.3.0"); /* +incompatible ignored */
 	add_rec(&recs, "GHSA-3", "Packagist", "symfony/yaml", "CVE-4 CVE-5", "4.0.0", "4.4.1", NULL);
+	add_rec(&recs, "GO-3", "Go", "stdlib", "CVE-7", "1.20.0", "1.20.1", NULL);
+	add_rec(&recs, "GO-4", "Go", "stdlib", "CVE-8", "1.21.0-0", "1.21.0", NULL);
 	add_rec(&recs, "DSA-1", "Debian:12", "jinja2", "CVE-6", "0", "9.9", NULL); /* not an application ecosystem */
 	unsigned long unparsed = 0;
 	rs_app_match_all(&pkgs, &recs, &out, &unparsed);
@@ -107,7 +111,13 @@ static void test_match(void **state)
 	assert_string_equal(m->fixed, "");
 	assert_non_null(find(&out, "Symfony/Yaml", "/d/composer.lock", "CVE-4"));
 	assert_non_null(find(&out, "Symfony/Yaml", "/d/composer.lock", "CVE-5"));
-	assert_int_equal(out.len, 6);
+	m = find(&out, "stdlib", "/usr/local/bin/app", "CVE-7");
+	assert_non_null(m);
+	assert_string_equal(m->fixed, "1.20.1");
+	assert_null(find(&out, "stdlib", "/usr/local/bin/app", "CVE-8"));
+	assert_non_null(find(&out, "stdlib", "/usr/local/bin/tool", "CVE-8"));
+	assert_null(find(&out, "stdlib", "/usr/local/bin/tool", "CVE-7"));
+	assert_int_equal(out.len, 8);
 	/* the keys of the inventory keep exactly the records that can match */
 	rs_app_keys keys;
 	rs_app_keys_init(&keys, &pkgs);
