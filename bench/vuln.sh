@@ -25,7 +25,8 @@
 #   APPS applications (npm, PyPI, Packagist, crates.io, RubyGems lockfiles)
 #   and an OSV folder of APP_RECORDS records over the same names; both tools
 #   list the (library, file, advisory) pairs; the two sets are compared and
-#   the times (wall and CPU) and their ratio printed.
+#   the times (wall and CPU) and their ratio printed; then the same records
+#   as one zip (the shape osv.dev publishes) for both tools.
 # Usage: bench/vuln.sh [RASOAT]   (default build/rasoat; use a build without sanitizers)
 #   PARTS="1 2 3 4" (default all) picks the parts to run.
 set -eu
@@ -267,6 +268,25 @@ t=$(measure_cpu sh -c "python3 '$HERE/vuln_apps_ref.py' '$TMP/approot/srv' '$TMP
 pw=$(echo "$t" | cut -d' ' -f1); pc=$(echo "$t" | cut -d' ' -f2)
 echo "reference vuln_apps_ref.py (same work):      ${pw} ms wall, ${pc} ms CPU, peak $(echo "$t" | cut -d' ' -f3) KB"
 awk -v rw="$rw" -v rc="$rc" -v pw="$pw" -v pc="$pc" 'BEGIN { if (rw > 0 && rc > 0) printf "ratio reference/rasoat: %.1fx wall, %.1fx CPU\n", pw / rw, pc / rc }'
+# the same records as one zip, the shape osv.dev publishes (ECOSYSTEM/all.zip)
+(cd "$TMP/appfeed" && python3 -c '
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for d, _, fs in sorted(os.walk(".")):
+        for f in sorted(fs):
+            z.write(os.path.join(d, f), os.path.join(d, f)[2:])' "$TMP/appfeed.zip")
+t=$(measure_cpu "$RASOAT" vuln --root "$TMP/approot" --apps /srv --feed "$TMP/appfeed.zip" --no-db -q --fail-on none --format jsonl -o "$TMP/apps-zip.jsonl")
+zw=$(echo "$t" | cut -d' ' -f1); zc=$(echo "$t" | cut -d' ' -f2)
+echo "rasoat, the records as one zip:              ${zw} ms wall, ${zc} ms CPU, peak $(echo "$t" | cut -d' ' -f3) KB"
+t=$(measure_cpu sh -c "python3 '$HERE/vuln_apps_ref.py' '$TMP/approot/srv' '$TMP/appfeed.zip' '$TMP/approot' > '$TMP/apps-ref-zip.txt'")
+qw=$(echo "$t" | cut -d' ' -f1); qc=$(echo "$t" | cut -d' ' -f2)
+echo "reference, the same zip:                     ${qw} ms wall, ${qc} ms CPU, peak $(echo "$t" | cut -d' ' -f3) KB"
+awk -v rw="$zw" -v rc="$zc" -v pw="$qw" -v pc="$qc" 'BEGIN { if (rw > 0 && rc > 0) printf "ratio reference/rasoat (zip): %.1fx wall, %.1fx CPU\n", pw / rw, pc / rc }'
+sort "$TMP/apps-ref.txt" > "$TMP/ref-dir.sorted"
+sort "$TMP/apps-ref-zip.txt" > "$TMP/ref-zip.sorted"
+cmp -s "$TMP/ref-dir.sorted" "$TMP/ref-zip.sorted" || echo "the reference's pairs differ between the folder and the zip"
+[ "$(grep -c '"finding"' "$TMP/apps.jsonl")" = "$(grep -c '"finding"' "$TMP/apps-zip.jsonl")" ] ||
+	echo "rasoat's findings differ between the folder and the zip"
 python3 - "$TMP/apps.jsonl" "$TMP/apps-ref.txt" <<'PY'
 import json, re, sys
 def norm(eco, n):

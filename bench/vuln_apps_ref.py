@@ -2,7 +2,7 @@
 osv-scanner or Trivy installs here): Python 3 stdlib only, written apart
 from rasoat's C code. It walks DIR for the declaring files the bench
 generates (package-lock.json, *.dist-info/METADATA, composer.lock,
-Cargo.lock, Gemfile.lock), reads the OSV folder FEED (ECOSYSTEM and SEMVER
+Cargo.lock, Gemfile.lock), reads the OSV folder or zip FEED (ECOSYSTEM and SEMVER
 ranges, versions lists, withdrawn records skipped) and prints one line per
 (ecosystem, package, version, declaring file, CVE or record id):
   ECOSYSTEM<TAB>NAME<TAB>VERSION<TAB>SOURCE<TAB>ID
@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+import zipfile
 
 # ---- orderings ----
 
@@ -163,13 +164,23 @@ def inventory(top):
 # ---- the records ----
 
 
-def records(feed):
-    idx = {}
+def feed_docs(feed):
+    """The records of an OSV folder or zip (as osv.dev publishes them)."""
+    if feed.endswith(".zip"):
+        with zipfile.ZipFile(feed) as z:
+            for n in z.namelist():
+                if n.endswith(".json"):
+                    yield json.loads(z.read(n))
+        return
     for d, dirs, files in os.walk(feed):
         for f in files:
-            if not f.endswith(".json"):
-                continue
-            rec = json.load(open(os.path.join(d, f)))
+            if f.endswith(".json"):
+                yield json.load(open(os.path.join(d, f)))
+
+
+def records(feed):
+    idx = {}
+    for rec in feed_docs(feed):
             if rec.get("withdrawn"):
                 continue
             ids = [a for a in [rec["id"]] + rec.get("aliases", []) if a.startswith("CVE-")] or [rec["id"]]
