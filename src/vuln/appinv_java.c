@@ -176,7 +176,7 @@ static unsigned char *entry_data(struct archive *a, struct archive_entry *e, siz
 				*too_large = true;
 				return NULL;
 			}
-			cap *= 2;
+			cap = cap > max / 2 ? max + 1 : cap * 2; /* one byte past MAX tells it is larger */
 			buf = rs_realloc(buf, cap);
 		}
 		la_ssize_t n = archive_read_data(a, buf + got, cap - got);

@@ -615,6 +615,21 @@ static void test_jar(void **state)
 	assert_null(find(&inv, "Maven", "ignored:when", NULL));   /* pom.properties wins over the manifest */
 	assert_int_equal(inv.packages.len, 3);
 
+	/* a pom.properties past the size bound: warned about, not read */
+	size_t big_len = (2u << 20), zip_len;
+	char *big = malloc(big_len);
+	memset(big, '#', big_len);
+	memcpy(big, "groupId=g\nartifactId=a\nversion=1\n", 33);
+	zip_member bigm[] = { { "META-INF/maven/g/a/pom.properties", big, big_len } };
+	unsigned char *bigzip = make_zip(bigm, 1, &zip_len);
+	rs_test_capture_start();
+	assert_int_equal(rs_app_read_jar(bigzip, zip_len, "/srv/big.jar", "/srv/big.jar", &inv), -1);
+	assert_true(rs_test_captured_contains("/srv/big.jar!META-INF/maven/g/a/pom.properties: larger than 1048576 bytes"));
+	rs_test_capture_stop();
+	assert_null(find(&inv, "Maven", "g:a", NULL));
+	free(bigzip);
+	free(big);
+
 	/* a truncated archive: a warning naming it */
 	rs_test_capture_start();
 	assert_int_equal(rs_app_read_jar(ear, len / 2, "/srv/cut.ear", "/srv/cut.ear", &inv), -1);
