@@ -97,6 +97,27 @@ static char *manifest_unfold(const char *text, size_t len)
 	return rs_buf_take(&b);
 }
 
+/* The artifact Maven named the archive after: "asm-tree" for
+ * ".../asm-tree-9.7.1.jar!META-INF/MANIFEST.MF" with VERSION 9.7.1; NULL
+ * when the archive's name does not end in "-VERSION.jar". */
+static char *artifact_from_name(const char *source, const char *version)
+{
+	const char *bang = strstr(source, "!META-INF/MANIFEST.MF");
+	size_t end = bang ? (size_t)(bang - source) : strlen(source);
+	size_t start = end;
+	while (start > 0 && source[start - 1] != '/' && source[start - 1] != '!')
+		start--;
+	char *base = rs_strndup(source + start, end - start);
+	char *suffix = rs_sprintf("-%s.jar", version);
+	char *out = NULL;
+	size_t bl = strlen(base), sl = strlen(suffix);
+	if (bl > sl && !strcmp(base + bl - sl, suffix))
+		out = rs_strndup(base, bl - sl);
+	free(suffix);
+	free(base);
+	return out;
+}
+
 int rs_app_read_jar_manifest(const char *text, size_t len, const char *source, const char *application,
 			     rs_app_inventory *inv)
 {
@@ -109,22 +130,31 @@ int rs_app_read_jar_manifest(const char *text, size_t len, const char *source, c
 	char *version = property(m, "Bundle-Version");
 	if (!version)
 		version = property(m, "Implementation-Version");
-	char *group = NULL, *artifact = NULL;
+	/* the artifact: the archive's name when Maven named it (NAME-VERSION.jar),
+	 * else the last part of the bundle name or the implementation title; the
+	 * group: Implementation-Vendor-Id, else the bundle name without that last part */
+	char *group = NULL, *artifact = version ? artifact_from_name(source, version) : NULL;
 	if (symbolic) {
 		symbolic[strcspn(symbolic, ";")] = '\0'; /* ";singleton:=true" */
 		char *t = rs_trim(symbolic);
+		size_t tl = strlen(t), al = artifact ? strlen(artifact) : 0;
 		char *dot = strrchr(t, '.');
-		if (vendor_id && *vendor_id) {
-			group = rs_strdup(vendor_id);
+		if (artifact && tl > al + 1 && t[tl - al - 1] == '.' && !strcmp(t + tl - al, artifact))
+			dot = t + tl - al - 1; /* "com.acme.lib-extra" for lib-extra */
+		if (!artifact)
 			artifact = rs_strdup(dot ? dot + 1 : t);
-		} else if (dot && dot != t) {
+		if (vendor_id && *vendor_id)
+			group = rs_strdup(vendor_id);
+		else if (dot && dot != t)
 			group = rs_strndup(t, (size_t)(dot - t));
-			artifact = rs_strdup(dot + 1);
-		}
-	} else if (vendor_id && *vendor_id && title && *title && !strchr(title, ' ')) {
+	} else if (vendor_id && *vendor_id) {
 		group = rs_strdup(vendor_id);
-		artifact = rs_strdup(title);
+		if (!artifact && title && *title && !strchr(title, ' '))
+			artifact = rs_strdup(title);
 	}
+	size_t gl = group ? strlen(group) : 0;
+	if (artifact && gl && !strncmp(artifact, group, gl) && artifact[gl] == '.' && artifact[gl + 1])
+		memmove(artifact, artifact + gl + 1, strlen(artifact + gl + 1) + 1); /* "GROUP.ARTIFACT-1.0.jar" */
 	if (group && artifact && version && *group && *artifact && *version && !strchr(version, ' ')) {
 		char *name = rs_sprintf("%s:%s", group, artifact);
 		rs_app_add(inv, MAVEN, name, version, source, application);
@@ -176,7 +206,7 @@ static unsigned char *entry_data(struct archive *a, struct archive_entry *e, siz
 				*too_large = true;
 				return NULL;
 			}
-			cap *= 2;
+			cap = cap > max / 2 ? max + 1 : cap * 2; /* one byte past MAX tells it is larger */
 			buf = rs_realloc(buf, cap);
 		}
 		la_ssize_t n = archive_read_data(a, buf + got, cap - got);

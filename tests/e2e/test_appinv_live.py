@@ -103,6 +103,7 @@ found = subprocess.run(
      "(", "-name", "node_modules", "-type", "d", "-prune", "-print", ")", "-o",
      "(", "-name", "package-lock.json", "-o", "-name", "npm-shrinkwrap.json", "-o", "-name", "yarn.lock",
      "-o", "-name", "pnpm-lock.yaml", "-o", "-name", "Cargo.lock", "-o", "-regex", r".*/bin/python[0-9.]*",
+     "-o", "-name", "Pipfile.lock", "-o", "-name", "requirements*.txt", "-o", "-name", "poetry.lock",
      ")", "-print"],
     capture_output=True, text=True).stdout.splitlines()
 
@@ -110,6 +111,7 @@ npm_jobs = []      # (kind, where, command)
 yarn_pnpm = []
 cargo_locks = []
 pythons = []
+py_locks = []   # Pipfile.lock, requirements*.txt, poetry.lock outside node_modules
 for path in found:
     base = os.path.basename(path)
     if base == "node_modules":
@@ -129,6 +131,9 @@ for path in found:
             yarn_pnpm.append(path)
     elif base == "Cargo.lock":
         cargo_locks.append(path)
+    elif base in ("Pipfile.lock", "poetry.lock") or (base.startswith("requirements") and base.endswith(".txt")):
+        if "/node_modules/" not in path and os.path.isfile(path) and not os.path.islink(path):
+            py_locks.append(path)
     elif os.access(path, os.X_OK):
         pythons.append(path)
 for name in ("python3", "python"):
@@ -272,6 +277,42 @@ for loc, ref in sorted(ref_py.items()):
     ok(got == ref, f"PyPI {loc}: missed {sorted(ref - got)[:10]}, invented {sorted(got - ref)[:10]}")
 ok(not any(os_python_dir(os.path.dirname(os.path.dirname(p["source"]))) for p in by_eco.get("PyPI", [])),
    "the OS interpreter's own distributions are left to the package manager")
+# declared pins: Pipfile.lock read with json, poetry.lock with tomllib, requirements by their pin syntax
+PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*===?\s*([^\s;#,\\*]+)\s*(?:[;#\\]|--|$)")
+
+
+def declared(path):
+    base = os.path.basename(path)
+    if base == "Pipfile.lock":
+        with open(path) as f:
+            data = json.load(f)
+        return {(pep503(n), e["version"].lstrip("=")) for sec in ("default", "develop")
+                for n, e in (data.get(sec) or {}).items() if str(e.get("version", "")).startswith("==")}
+    if base == "poetry.lock":
+        import tomllib
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+        return {(pep503(p["name"]), p["version"]) for p in data.get("package", [])
+                if (p.get("source") or {}).get("type") not in ("directory", "file", "git", "url")}
+    out = set()
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = PIN.match(line)
+            if m and "://" not in line and not line.lstrip().startswith("-"):
+                out.add((pep503(m.group(1)), m.group(3)))
+    return out
+
+
+got_locks = {}
+for p in by_eco.get("PyPI", []):
+    if not re.search(r"(site|dist)-packages/", p["source"]):
+        got_locks.setdefault(p["source"], set()).add((p["name"], p["version"]))
+for path in py_locks:
+    ref = declared(path)
+    got = got_locks.pop(path, set())
+    ok(got == ref, f"PyPI {path}: missed {sorted(ref - got)[:10]}, invented {sorted(got - ref)[:10]}")
+ok(not got_locks, f"PyPI from declaring files the test did not find: {sorted(got_locks)[:5]}")
+compared_py_locks = sum(len(declared(p)) for p in py_locks)
 compared_py = sum(len(v) for v in ref_py.values())
 ok(compared_py > 0 or not ref_py, "PyPI compared")
 
@@ -292,7 +333,8 @@ ok(mine is not None, "the test's Cargo.lock was found")
 counts = {e: len(v) for e, v in sorted(by_eco.items())}
 print(f"test_appinv_live: {len(packages)} packages in {elapsed:.1f} s: {counts}; compared npm {compared_npm} "
       f"({len(npm_results)} listings), PyPI {compared_py} ({len(ref_py)} site directories, "
-      f"{len(interpreters)} interpreters, {len(no_pip)} without pip), crates {compared_crates} "
+      f"{len(interpreters)} interpreters, {len(no_pip)} without pip; {compared_py_locks} pins in {len(py_locks)} "
+      f"requirements/Pipfile/poetry files), crates {compared_crates} "
       f"({len(cargo_results)} Cargo.lock); yarn/pnpm lockfiles not compared: {len(yarn_pnpm)}")
 Tree.remove_all()
 done("test_appinv_live", checks)

@@ -577,19 +577,25 @@ static unsigned char *make_ear(size_t *len)
 					  "Manifest-Version: 1.0\r\nBundle-SymbolicName: org.apache.felix.\r\n"
 					  " framework;singleton:=true\r\nBundle-Version: 7.0.5\r\n\r\n") };
 	unsigned char *osgi_jar = make_zip(osgi, 1, &osgi_len);
+	size_t extra_len;
+	zip_member extra[] = { text_member("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nBundle-SymbolicName: com.acme.lib-extra\n"
+								   "Bundle-Version: 1.4\n") };
+	unsigned char *extra_jar = make_zip(extra, 1, &extra_len);
 	zip_member war[] = {
+		{ "WEB-INF/lib/lib-extra-1.4.jar", extra_jar, extra_len },
 		text_member("WEB-INF/classes/App.class", "\xca\xfe\xba\xbe"),
 		{ "WEB-INF/lib/lib-1.2.3.jar", lib_jar, lib_len },
 		{ "WEB-INF/lib/felix.jar", osgi_jar, osgi_len },
 		text_member("META-INF/maven/com.acme/app/pom.properties", "groupId=com.acme\nartifactId=app\nversion=2.0\n"),
 		text_member("META-INF/maven/com.acme/broken/pom.properties", "groupId=com.acme\n"),
 	};
-	unsigned char *war_zip = make_zip(war, 5, &war_len);
+	unsigned char *war_zip = make_zip(war, 6, &war_len);
 	zip_member ear[] = { { "app.war", war_zip, war_len } };
 	unsigned char *out = make_zip(ear, 1, len);
 	free(deep_jar);
 	free(lib_jar);
 	free(osgi_jar);
+	free(extra_jar);
 	free(war_zip);
 	return out;
 }
@@ -611,9 +617,25 @@ static void test_jar(void **state)
 	assert_string_equal(p->application, "/srv/x.ear");
 	assert_non_null(find(&inv, "Maven", "com.acme:app", "2.0"));
 	assert_non_null(find(&inv, "Maven", "org.apache.felix:framework", "7.0.5"));
+	assert_non_null(find(&inv, "Maven", "com.acme:lib-extra", "1.4")); /* the artifact from the file name */
 	assert_null(find(&inv, "Maven", "org.deep:deep", NULL));   /* nested past the depth bound */
 	assert_null(find(&inv, "Maven", "ignored:when", NULL));   /* pom.properties wins over the manifest */
-	assert_int_equal(inv.packages.len, 3);
+	assert_int_equal(inv.packages.len, 4);
+
+	/* a pom.properties past the size bound: warned about, not read */
+	size_t big_len = (2u << 20), zip_len;
+	char *big = malloc(big_len);
+	memset(big, '#', big_len);
+	memcpy(big, "groupId=g\nartifactId=a\nversion=1\n", 33);
+	zip_member bigm[] = { { "META-INF/maven/g/a/pom.properties", big, big_len } };
+	unsigned char *bigzip = make_zip(bigm, 1, &zip_len);
+	rs_test_capture_start();
+	assert_int_equal(rs_app_read_jar(bigzip, zip_len, "/srv/big.jar", "/srv/big.jar", &inv), -1);
+	assert_true(rs_test_captured_contains("/srv/big.jar!META-INF/maven/g/a/pom.properties: larger than 1048576 bytes"));
+	rs_test_capture_stop();
+	assert_null(find(&inv, "Maven", "g:a", NULL));
+	free(bigzip);
+	free(big);
 
 	/* a truncated archive: a warning naming it */
 	rs_test_capture_start();
@@ -752,7 +774,7 @@ static void test_walk_fixtures(void **state)
 	assert_int_equal(count_eco(&inv, "Go"), 3);
 	assert_non_null(find_src(&inv, "Maven", "org.example:lib", "1.2.3", "META-INF/maven/org.example/lib/pom.properties",
 				 "srv/java/x.ear"));
-	assert_int_equal(count_eco(&inv, "Maven"), 3);
+	assert_int_equal(count_eco(&inv, "Maven"), 4);
 	/* every file once: the directory named twice added nothing */
 	for (size_t i = 1; i < inv.packages.len; i++) {
 		const rs_app_package *a = rs_vec_at(&inv.packages, i - 1), *b = rs_vec_at(&inv.packages, i);
