@@ -18,12 +18,24 @@
 #   and the two (package, CVE) sets compared.
 # Part 2 (always): rasoat matching a generated 100,000-record OSV folder
 #   against this machine's dpkg status: wall time and peak memory.
+# Part 4 (always): application libraries (issue 14). No osv-scanner or Trivy
+#   installs here (neither is packaged by Debian or npm), so the peer is an
+#   independent reference, bench/vuln_apps_ref.py (Python 3 stdlib, its own
+#   lockfile readers and version orderings). bench/vuln_apps_gen.py writes
+#   APPS applications (npm, PyPI, Packagist, crates.io, RubyGems lockfiles)
+#   and an OSV folder of APP_RECORDS records over the same names; both tools
+#   list the (library, file, advisory) pairs; the two sets are compared and
+#   the times (wall and CPU) and their ratio printed; then the same records
+#   as one zip (the shape osv.dev publishes) for both tools.
 # Usage: bench/vuln.sh [RASOAT]   (default build/rasoat; use a build without sanitizers)
+#   PARTS="1 2 3 4" (default all) picks the parts to run.
 set -eu
 RASOAT=${1:-build/rasoat}
 SUITE=${SUITE:-bookworm}
 STATUS=${STATUS:-/var/lib/dpkg/status}
 RECORDS=${RECORDS:-100000}
+PARTS=${PARTS:-1 2 3 4}
+part_on() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 TMP=$(mktemp -d /tmp/rasoat-vuln-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
@@ -47,6 +59,7 @@ esac
 printf 'ID=debian\nVERSION_ID="%s"\nVERSION_CODENAME=%s\n' "$vid" "$SUITE" > "$TMP/root/etc/os-release"
 npkg=$(grep -c '^Package:' "$STATUS")
 
+if part_on 1; then
 echo "== part 1: Debian tracker JSON, rasoat vs debsecan (suite $SUITE, $npkg packages)"
 if [ -z "${TRACKER_JSON:-}" ] || [ ! -f "$TRACKER_JSON" ]; then
 	echo "skipped: set TRACKER_JSON to a copy of https://security-tracker.debian.org/tracker/data/json"
@@ -85,7 +98,9 @@ for p, c in sorted(s): print(p, c)' "$TMP/rasoat.jsonl" > "$TMP/rasoat.set"
 		comm -3 "$TMP/rasoat.set" "$TMP/debsecan.set" | head -20
 	fi
 fi
+fi
 
+if part_on 2; then
 echo "== part 2: $RECORDS generated OSV records (Debian:12 and others), $npkg installed packages"
 python3 - "$TMP/osv" "$RECORDS" "$STATUS" <<'PY'
 import json, os, random, sys
@@ -121,7 +136,9 @@ t=$(measure "$RASOAT" vuln import "$TMP/osv" --db "$TMP/osv.db" -q)
 echo "rasoat vuln import OSV folder:                        ${t%% *} ms, peak ${t##* } KB"
 t=$(measure "$RASOAT" vuln --root "$TMP/root" --db "$TMP/osv.db" --format jsonl -q --fail-on none)
 echo "rasoat vuln (match the stored records):               ${t%% *} ms, peak ${t##* } KB"
+fi
 
+if part_on 3; then
 echo "== part 3: a generated tracker-shaped JSON of this host's source packages + fillers, rasoat vs debsecan on the same entries"
 # Every installed source package (name and version from the dpkg status) gets
 # 10 CVEs: 3 open, 3 fixed above the installed version, 4 fixed below it;
@@ -217,4 +234,75 @@ for p, c in sorted(s): print(p, c)' "$TMP/t.jsonl" > "$TMP/t-rasoat.set"
 	comm -3 "$TMP/t-rasoat.set" "$TMP/t-debsecan.set" | head -10
 else
 	echo "debsecan: not installed and apt-get could not install it; rasoat figures only"
+fi
+fi
+
+# runs "$@" and prints "wall_ms cpu_ms peak_kb" (CPU: user + system of the child)
+measure_cpu() {
+	python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+t0 = time.monotonic()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+ms = (time.monotonic() - t0) * 1000
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{ms:.0f} {(r.ru_utime + r.ru_stime) * 1000:.0f} {r.ru_maxrss}")
+PY
+}
+
+if part_on 4; then
+HERE=$(dirname "$0")
+APPS=${APPS:-400}
+APP_RECORDS=${APP_RECORDS:-20000}
+echo "== part 4: application libraries, rasoat vs an independent reference (bench/vuln_apps_ref.py)"
+python3 "$HERE/vuln_apps_gen.py" "$TMP/approot" "$TMP/appfeed" "$APPS" "$APP_RECORDS"
+mkdir -p "$TMP/approot/etc"
+printf 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' > "$TMP/approot/etc/os-release"
+echo "data: $APPS applications, $(find "$TMP/approot/srv" -type f | wc -l) declaring files, $APP_RECORDS OSV records ($(du -sm "$TMP/appfeed" | cut -f1) MB)"
+# a first untimed pass of each, so both find the files in the page cache
+"$RASOAT" vuln --root "$TMP/approot" --apps /srv --feed "$TMP/appfeed" --no-db -q --fail-on none --format jsonl -o /dev/null 2>/dev/null || true
+python3 "$HERE/vuln_apps_ref.py" "$TMP/approot/srv" "$TMP/appfeed" "$TMP/approot" > /dev/null
+t=$(measure_cpu "$RASOAT" vuln --root "$TMP/approot" --apps /srv --feed "$TMP/appfeed" --no-db -q --fail-on none --format jsonl -o "$TMP/apps.jsonl")
+rw=$(echo "$t" | cut -d' ' -f1); rc=$(echo "$t" | cut -d' ' -f2)
+echo "rasoat vuln --apps --feed (walk+read+match): ${rw} ms wall, ${rc} ms CPU, peak $(echo "$t" | cut -d' ' -f3) KB"
+t=$(measure_cpu sh -c "python3 '$HERE/vuln_apps_ref.py' '$TMP/approot/srv' '$TMP/appfeed' '$TMP/approot' > '$TMP/apps-ref.txt'")
+pw=$(echo "$t" | cut -d' ' -f1); pc=$(echo "$t" | cut -d' ' -f2)
+echo "reference vuln_apps_ref.py (same work):      ${pw} ms wall, ${pc} ms CPU, peak $(echo "$t" | cut -d' ' -f3) KB"
+awk -v rw="$rw" -v rc="$rc" -v pw="$pw" -v pc="$pc" 'BEGIN { if (rw > 0 && rc > 0) printf "ratio reference/rasoat: %.1fx wall, %.1fx CPU\n", pw / rw, pc / rc }'
+# the same records as one zip, the shape osv.dev publishes (ECOSYSTEM/all.zip)
+(cd "$TMP/appfeed" && python3 -c '
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for d, _, fs in sorted(os.walk(".")):
+        for f in sorted(fs):
+            z.write(os.path.join(d, f), os.path.join(d, f)[2:])' "$TMP/appfeed.zip")
+t=$(measure_cpu "$RASOAT" vuln --root "$TMP/approot" --apps /srv --feed "$TMP/appfeed.zip" --no-db -q --fail-on none --format jsonl -o "$TMP/apps-zip.jsonl")
+zw=$(echo "$t" | cut -d' ' -f1); zc=$(echo "$t" | cut -d' ' -f2)
+echo "rasoat, the records as one zip:              ${zw} ms wall, ${zc} ms CPU, peak $(echo "$t" | cut -d' ' -f3) KB"
+t=$(measure_cpu sh -c "python3 '$HERE/vuln_apps_ref.py' '$TMP/approot/srv' '$TMP/appfeed.zip' '$TMP/approot' > '$TMP/apps-ref-zip.txt'")
+qw=$(echo "$t" | cut -d' ' -f1); qc=$(echo "$t" | cut -d' ' -f2)
+echo "reference, the same zip:                     ${qw} ms wall, ${qc} ms CPU, peak $(echo "$t" | cut -d' ' -f3) KB"
+awk -v rw="$zw" -v rc="$zc" -v pw="$qw" -v pc="$qc" 'BEGIN { if (rw > 0 && rc > 0) printf "ratio reference/rasoat (zip): %.1fx wall, %.1fx CPU\n", pw / rw, pc / rc }'
+sort "$TMP/apps-ref.txt" > "$TMP/ref-dir.sorted"
+sort "$TMP/apps-ref-zip.txt" > "$TMP/ref-zip.sorted"
+cmp -s "$TMP/ref-dir.sorted" "$TMP/ref-zip.sorted" || echo "the reference's pairs differ between the folder and the zip"
+[ "$(grep -c '"finding"' "$TMP/apps.jsonl")" = "$(grep -c '"finding"' "$TMP/apps-zip.jsonl")" ] ||
+	echo "rasoat's findings differ between the folder and the zip"
+python3 - "$TMP/apps.jsonl" "$TMP/apps-ref.txt" <<'PY'
+import json, re, sys
+def norm(eco, n):
+    return re.sub(r"[-_.]+", "-", n).lower() if eco == "PyPI" else n.lower() if eco == "Packagist" else n
+ours = set()
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o.get("type") == "finding" and "ecosystem" in o["evidence"]:
+        e = o["evidence"]
+        ours.add((e["ecosystem"], norm(e["ecosystem"], e["package"]), e["installed"], e["path"], e.get("cve") or e["record"]))
+ref = set()
+for l in open(sys.argv[2]):
+    eco, n, v, src, i = l.rstrip("\n").split("\t")
+    ref.add((eco, norm(eco, n), v, src, i))
+print(f"(library, file, advisory) pairs: rasoat {len(ours)}, reference {len(ref)}, only rasoat {len(ours - ref)}, only reference {len(ref - ours)}")
+for x in sorted(ours - ref)[:5]: print("  only rasoat:", *x)
+for x in sorted(ref - ours)[:5]: print("  only reference:", *x)
+PY
 fi

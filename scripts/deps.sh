@@ -6,14 +6,17 @@
 set -eu
 
 BUILD_PKGS="gcc make cmake pkg-config libsqlite3-dev libjansson-dev libssl-dev \
-libyaml-dev libpcre2-dev libyara-dev libarchive-dev libcurl4-openssl-dev \
+libyaml-dev libpcre2-dev libyara-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev \
 libmicrohttpd-dev libpq-dev libnftables-dev libsodium-dev scdoc"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev iproute2 procps sqlite3 python3 \
 nftables acl attr openssl python3-jsonschema postgresql-15 chromium nodejs"
 DEB_PKGS="debhelper dpkg-dev devscripts fakeroot lintian man-db bash-completion"
 # Tools that only sharpen some tests (comparisons with the peer): installed
 # when the mirror answers; the tests that use them skip without them.
-OPTIONAL_TEST_PKGS="yara"
+# python3-packaging, php-composer-semver and libmaven3-core-java (with a JRE)
+# and ruby are the ecosystems' own version orderings (tests/e2e/test_version_eco.py).
+OPTIONAL_TEST_PKGS="yara python3-packaging php-composer-semver php-cli \
+libmaven3-core-java default-jre-headless ruby"
 
 want="$BUILD_PKGS"
 optional=""

@@ -38,7 +38,7 @@ _rasoat()
 	--only | --skip)
 		mapfile -t COMPREPLY < <(compgen -W "audit rootkit persist integrity hunt vuln" -- "$cur")
 		return ;;
-	--root | --rules | --proc | --state)
+	--root | --rules | --proc | --state | --apps)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
 	esac

@@ -31,6 +31,8 @@ const struct option rs_scan_long_options[] = {
 	{ "trust-packages", no_argument, NULL, OPT_TRUST },
 	{ "no-trust-packages", no_argument, NULL, OPT_NO_TRUST },
 	{ "feed", required_argument, NULL, OPT_FEED },
+	{ "apps", required_argument, NULL, OPT_APPS },
+	{ "no-apps", no_argument, NULL, OPT_NO_APPS },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "allow-commands", no_argument, NULL, OPT_ALLOW_COMMANDS },
 	{ "recent", required_argument, NULL, OPT_RECENT },

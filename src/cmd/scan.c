@@ -52,6 +52,8 @@ static void usage(FILE *out, const char *cmd)
 		"  --iocs FILE         hunt: also these IOCs: CSV, plain list, STIX bundle, MISP event (repeatable)\n"
 		"  --iocs-all          hunt: with --iocs, also MISP attributes whose to_ids is false\n"
 		"  --feed FILE         vuln: import and match this feed (repeatable)\n"
+		"  --apps DIR          vuln: inventory the applications under DIR (repeatable; default /opt /srv\n"
+		"                      /var/www /usr/lib /usr/local /home /root)   --no-apps  OS packages only\n"
 		"  --policy FILE       audit: run this policy even where its requirements fail\n"
 		"  --allow-commands    audit: run command rules of policies outside trusted directories\n"
 		"  --recent DAYS       persist: changes this recent are flagged (default 7)\n"
@@ -158,6 +160,8 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 		case OPT_TRUST: config->trust_packages = 1; break;
 		case OPT_NO_TRUST: config->trust_packages = 0; break;
 		case OPT_FEED: rs_config_add_feed(config, optarg); break;
+		case OPT_APPS: rs_config_add_app(config, optarg); break;
+		case OPT_NO_APPS: config->no_apps = true; break;
 		case OPT_POLICY: rs_config_add_policy(config, optarg); break;
 		case OPT_IOCS: rs_config_add_iocs(config, optarg); break;
 		case OPT_IOCS_ALL: config->iocs_all = true; break;

@@ -1,7 +1,9 @@
 /*
  * vuln.c — `rasoat vuln`: `rasoat vuln import FILE... [--db PATH]` stores
  * feeds once; `rasoat vuln [--feed FILE] [scan options]` is `rasoat scan
- * --only vuln` (the scan command's options, sinks and store).
+ * --only vuln` (the scan command's options, sinks and store);
+ * `rasoat vuln --inventory [--apps DIR]...` prints the application
+ * inventory (vuln_inventory.c).
  */
 #include "cmd/cmd.h"
 #include "cmd/option_table.h"
@@ -83,6 +85,9 @@ int rs_cmd_vuln(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "import"))
 		return cmd_import(argc - 1, argv + 1);
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--inventory"))
+			return rs_cmd_vuln_inventory(argc, argv);
 	/* argv[0] is "vuln": rs_cmd_scan runs only the vuln module */
 	return rs_cmd_scan(argc, argv);
 }

@@ -41,6 +41,7 @@ void rs_config_free(rs_config *c)
 	free_list(c->excludes, c->n_excludes);
 	free_list(c->rule_dirs, c->n_rule_dirs);
 	free_list(c->feeds, c->n_feeds);
+	free_list(c->apps, c->n_apps);
 	free_list(c->policies, c->n_policies);
 	free_list(c->iocs, c->n_iocs);
 	free(c->waivers_path);
@@ -69,6 +70,11 @@ void rs_config_add_rule_dir(rs_config *c, const char *dir)
 void rs_config_add_feed(rs_config *c, const char *path)
 {
 	list_add(&c->feeds, &c->n_feeds, path);
+}
+
+void rs_config_add_app(rs_config *c, const char *dir)
+{
+	list_add(&c->apps, &c->n_apps, dir);
 }
 
 void rs_config_add_policy(rs_config *c, const char *path)
@@ -182,6 +188,10 @@ static const char *apply(rs_config *c, const char *key, const char *value, bool 
 		if (!*value)
 			return "an empty path";
 		rs_config_add_iocs(c, value);
+	} else if (!strcmp(key, "apps")) {
+		if (!*value)
+			return "an empty directory";
+		rs_config_add_app(c, value);
 	} else if (!strcmp(key, "iocs_all")) {
 		if (!parse_bool(value, &c->iocs_all))
 			return "not yes or no";

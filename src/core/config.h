@@ -48,12 +48,15 @@ typedef struct rs_config {
 	char *management;          /* respond: the management server, HOST[:PORT]; NULL: none */
 	char **iocs;               /* hunt: outside IOC files (--iocs, iocs =) */
 	size_t n_iocs;
+	char **apps;               /* vuln: application directories to inventory (apps =, --apps); none: the defaults */
+	size_t n_apps;
 	bool iocs_all;             /* hunt: MISP attributes with to_ids false too (--iocs-all) */
 	/* set from the command line only (per run, not per host) */
 	bool full;                 /* hunt: ignore the clean-file cache */
 	int trust_packages;        /* hunt: skip files matching their package digest; -1 = module default */
 	char **feeds;              /* vuln: feed files to import and match (--feed) */
 	size_t n_feeds;
+	bool no_apps;              /* vuln: no application inventory (--no-apps) */
 	char **policies;           /* audit: policy files to run even where their requirements fail (--policy) */
 	size_t n_policies;
 	bool allow_commands;       /* audit: run c: rules of policies outside the trusted directories */
@@ -78,6 +81,7 @@ void rs_config_add_exclude(rs_config *c, const char *glob);
 void rs_config_add_rule_dir(rs_config *c, const char *dir);
 void rs_config_set_db(rs_config *c, const char *path);
 void rs_config_add_feed(rs_config *c, const char *path);
+void rs_config_add_app(rs_config *c, const char *dir);
 void rs_config_add_policy(rs_config *c, const char *path);
 void rs_config_add_iocs(rs_config *c, const char *path);
 

@@ -21,6 +21,11 @@ int rs_version_cmp(rs_version_scheme scheme, const char *a, const char *b)
 	case RS_VERSION_DPKG: return rs_version_dpkg_cmp(a, b);
 	case RS_VERSION_RPM: return rs_version_rpm_cmp(a, b);
 	case RS_VERSION_APK: return rs_version_apk_cmp(a, b);
+	case RS_VERSION_SEMVER: return rs_version_semver_cmp(a, b);
+	case RS_VERSION_PEP440: return rs_version_pep440_cmp(a, b);
+	case RS_VERSION_MAVEN: return rs_version_maven_cmp(a, b);
+	case RS_VERSION_COMPOSER: return rs_version_composer_cmp(a, b);
+	case RS_VERSION_RUBYGEMS: return rs_version_rubygems_cmp(a, b);
 	default: return strcmp(a, b);
 	}
 }
@@ -31,14 +36,36 @@ bool rs_version_valid(rs_version_scheme scheme, const char *v)
 	case RS_VERSION_DPKG: return rs_version_dpkg_valid(v);
 	case RS_VERSION_RPM: return rs_version_rpm_valid(v);
 	case RS_VERSION_APK: return rs_version_apk_valid(v);
+	case RS_VERSION_SEMVER: return rs_version_semver_valid(v);
+	case RS_VERSION_PEP440: return rs_version_pep440_valid(v);
+	case RS_VERSION_MAVEN: return rs_version_maven_valid(v);
+	case RS_VERSION_COMPOSER: return rs_version_composer_valid(v);
+	case RS_VERSION_RUBYGEMS: return rs_version_rubygems_valid(v);
 	default: return false;
 	}
+}
+
+/* ECO is NAME, or NAME followed by ":" and a qualifier. */
+static bool eco_is(const char *eco, const char *name)
+{
+	size_t n = strlen(name);
+	return !strncmp(eco, name, n) && (eco[n] == 0 || eco[n] == ':');
 }
 
 rs_version_scheme rs_ecosystem_scheme(const char *eco)
 {
 	if (!eco)
 		return RS_VERSION_NONE;
+	if (eco_is(eco, "npm") || eco_is(eco, "crates.io") || eco_is(eco, "Go"))
+		return RS_VERSION_SEMVER;
+	if (eco_is(eco, "PyPI"))
+		return RS_VERSION_PEP440;
+	if (eco_is(eco, "Maven"))
+		return RS_VERSION_MAVEN;
+	if (eco_is(eco, "Packagist"))
+		return RS_VERSION_COMPOSER;
+	if (eco_is(eco, "RubyGems"))
+		return RS_VERSION_RUBYGEMS;
 	if (rs_starts_with(eco, "Debian:") || rs_starts_with(eco, "Ubuntu:"))
 		return RS_VERSION_DPKG;
 	if (rs_starts_with(eco, "Alpine:"))
@@ -287,7 +314,8 @@ void rs_vuln_match_all(const rs_vec *packages, const rs_vec *records, rs_version
 			for (size_t i = first; i < first + count; i++)
 				add_candidates(pkg, sorted[i], scheme, installed, &cands);
 		}
-		qsort(cands.items, cands.len, sizeof(rs_vuln_match), match_by_id);
+		if (cands.len)
+			qsort(cands.items, cands.len, sizeof(rs_vuln_match), match_by_id);
 		for (size_t i = 0; i < cands.len;) {
 			rs_vuln_match *best = rs_vec_at(&cands, i);
 			size_t j = i + 1;

@@ -2,7 +2,9 @@
  * osv.c — OSV records (https://ossf.github.io/osv-schema/): one JSON object
  * per advisory, read from a folder, a zip as osv.dev publishes them, or a
  * single file (one object or an array). Each affected package of a known
- * ecosystem becomes one record per ECOSYSTEM range segment
+ * ecosystem becomes one record per ECOSYSTEM range segment (and SEMVER
+ * range segment for the application ecosystems: npm, PyPI, Packagist,
+ * Maven, Go, crates.io, RubyGems; GIT ranges are skipped)
  * (introduced..fixed, introduced..last_affected, or introduced.. open: no
  * fix yet). A malformed record is skipped whole with a warning naming the
  * file; the rest is read.
@@ -172,8 +174,11 @@ static const char *read_affected(osv_record *rec, const json_t *aff)
 	const json_t *range;
 	bool any = false;
 	/* an explicit list of affected versions: each is a one-version range */
+	bool app = rs_version_scheme_app(scheme);
 	json_array_foreach(versions, i, range) {
 		const char *v = json_string_value(range);
+		if (v && app && !rs_version_valid(scheme, v))
+			continue; /* registries keep legacy versions their ordering refuses: they can match nothing */
 		if (!v || !rs_version_valid(scheme, v))
 			return "an impossible version in its versions list";
 		push_range(rec, ecosystem, name, urgency, v, NULL, v);
@@ -185,7 +190,9 @@ static const char *read_affected(osv_record *rec, const json_t *aff)
 	}
 	json_array_foreach(ranges, i, range) {
 		const char *type = str_of(range, "type");
-		if (!type || strcmp(type, "ECOSYSTEM"))
+		/* SEMVER ranges only for the application ecosystems (npm, crates.io, Go
+		 * publish them); GIT ranges name commits, which rasoat cannot place */
+		if (!type || (strcmp(type, "ECOSYSTEM") && !(app && !strcmp(type, "SEMVER"))))
 			continue;
 		any = true;
 		const char *err = read_events(rec, json_object_get(range, "events"), scheme, ecosystem, name, urgency);
@@ -194,7 +201,7 @@ static const char *read_affected(osv_record *rec, const json_t *aff)
 	}
 	rec->cvss = saved;
 	if (!any)
-		return "no ECOSYSTEM range or versions";
+		return app ? "no ECOSYSTEM or SEMVER range or versions" : "no ECOSYSTEM range or versions";
 	return NULL;
 }
 

@@ -5,10 +5,16 @@
  * go; without, the feeds stored by `rasoat vuln import` are matched. One
  * finding per (binary package, CVE), with the fixed version ("" when there
  * is no fix yet), and in the summary the upgrades that clear the most CVEs.
+ * The libraries applications bring along (appinv.h; --apps DIR, --no-apps)
+ * are matched against the records of their ecosystems (appmatch.h): one
+ * finding per (library, declaring file, CVE or advisory), with the file as
+ * evidence.path and evidence.application / evidence.ecosystem.
  */
 #include "engine/scan.h"
 #include "core/log.h"
 #include "store/vulndb.h"
+#include "vuln/appinv.h"
+#include "vuln/appmatch.h"
 #include "vuln/vuln.h"
 
 #include <ctype.h>
@@ -19,14 +25,19 @@
 typedef struct collect_ctx {
 	char *const *ecosystems;
 	rs_vec *records;
+	const rs_app_keys *apps;  /* the application libraries found */
+	rs_vec *app_records;
 } collect_ctx;
 
-/* Keeps the records of the host's ecosystems. */
+/* Keeps the records of the host's ecosystems, and those of the application
+ * libraries the inventory found. */
 static int collect_record(const rs_vuln_record *r, void *data)
 {
 	collect_ctx *c = data;
-	if (rs_ecosystem_in(r->ecosystem, c->ecosystems))
+	if (c->ecosystems && rs_ecosystem_in(r->ecosystem, c->ecosystems))
 		rs_vuln_record_copy(rs_vec_push(c->records), r);
+	else if (rs_app_keys_has(c->apps, r->ecosystem, r->package))
+		rs_vuln_record_copy(rs_vec_push(c->app_records), r);
 	return 0;
 }
 
@@ -145,7 +156,8 @@ static json_t *upgrades_json(const rs_vec *matches, rs_version_scheme scheme)
 		}
 		u->clears++;
 	}
-	qsort(ups.items, ups.len, sizeof(upgrade), upgrade_order);
+	if (ups.len)
+		qsort(ups.items, ups.len, sizeof(upgrade), upgrade_order);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < ups.len && i < 20; i++) {
 		const upgrade *u = rs_vec_at(&ups, i);
@@ -156,44 +168,181 @@ static json_t *upgrades_json(const rs_vec *matches, rs_version_scheme scheme)
 	return arr;
 }
 
+/* The command that upgrades an application library, by ecosystem. */
+static char *app_fix_command(const rs_app_package *p, const char *fixed)
+{
+	const char *e = p->ecosystem;
+	if (!strcmp(e, "npm"))
+		return rs_sprintf("npm install %s@%s", p->name, fixed);
+	if (!strcmp(e, "PyPI"))
+		return rs_sprintf("pip install '%s>=%s'", p->name, fixed);
+	if (!strcmp(e, "Packagist"))
+		return rs_sprintf("composer require '%s:^%s'", p->name, fixed);
+	if (!strcmp(e, "Go"))
+		return rs_sprintf("go get %s@v%s", p->name, rs_starts_with(fixed, "v") ? fixed + 1 : fixed);
+	if (!strcmp(e, "crates.io"))
+		return rs_sprintf("cargo update -p %s --precise %s", p->name, fixed);
+	if (!strcmp(e, "RubyGems"))
+		return rs_sprintf("bundle update %s (to %s or later)", p->name, fixed);
+	return rs_sprintf("set %s to %s or later in the project's build and redeploy", p->name, fixed);
+}
+
+static void emit_app_match(rs_scan *scan, const rs_app_match *m)
+{
+	int score;
+	rs_severity sev = severity_of(m->cvss, m->urgency, &score);
+	const rs_app_package *p = m->pkg;
+	bool unfixed = m->state == RS_VULN_UNFIXED;
+	char *rule = rs_sprintf("vuln:%s", m->id);
+	char *title = unfixed ? rs_sprintf("%s %s (%s) in %s is affected by %s (no fix yet)", p->name, p->version,
+					   p->ecosystem, p->application, m->id)
+			      : rs_sprintf("%s %s (%s) in %s is affected by %s (fixed in %s)", p->name, p->version,
+					   p->ecosystem, p->application, m->id, m->fixed);
+	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
+	rs_finding_set_str(f, "path", p->source);
+	rs_finding_set_str(f, "application", p->application);
+	rs_finding_set_str(f, "ecosystem", p->ecosystem);
+	rs_finding_set_str(f, "package", p->name);
+	rs_finding_set_str(f, "installed", p->version);
+	rs_finding_set_str(f, "fixed", m->fixed);
+	bool is_cve = rs_starts_with(m->id, "CVE-");
+	if (is_cve)
+		rs_finding_set_str(f, "cve", m->id);
+	rs_finding_set_str(f, "record", m->record);
+	rs_finding_set_str(f, "status", unfixed ? "unfixed" : "affected");
+	if (m->cvss >= 0)
+		rs_finding_set_json(f, "cvss", json_real(m->cvss));
+	if (m->urgency)
+		rs_finding_set_str(f, "urgency", m->urgency);
+	char *remediation;
+	if (unfixed) {
+		remediation = rs_sprintf("No fixed version of %s yet; mitigate, or replace the library in %s, and watch %s",
+					 p->name, p->application, m->id);
+	} else {
+		char *fix = app_fix_command(p, m->fixed);
+		remediation = rs_sprintf("Upgrade %s to %s or later in %s (declared in %s): %s", p->name, m->fixed,
+					 p->application, p->source, fix);
+		free(fix);
+	}
+	rs_finding_set_remediation(f, remediation);
+	if (is_cve) {
+		char *ref = rs_sprintf("https://www.cve.org/CVERecord?id=%s", m->id);
+		rs_finding_add_reference(f, ref);
+		free(ref);
+	}
+	char *ref = rs_sprintf("https://osv.dev/vulnerability/%s", m->record);
+	rs_finding_add_reference(f, ref);
+	free(ref);
+	rs_scan_emit(scan, f);
+	free(rule);
+	free(title);
+	free(remediation);
+}
+
+/* The application ecosystems, to load their stored records. */
+static char *const app_ecosystems[] = { "npm", "PyPI", "Packagist", "Maven", "Go", "crates.io", "RubyGems", NULL };
+
+/* Walks the application directories into INV (unless --no-apps). */
+static void inventory_apps(rs_scan *scan, rs_module_stats *stats, rs_app_inventory *inv)
+{
+	const rs_config *cfg = scan->config;
+	if (cfg->no_apps)
+		return;
+	rs_scan_progress(scan, "application inventory");
+	char err[512] = "";
+	/* the inventory takes a NULL-terminated list */
+	const char **dirs = NULL;
+	if (cfg->n_apps) {
+		dirs = rs_calloc(cfg->n_apps + 1, sizeof(char *));
+		for (size_t i = 0; i < cfg->n_apps; i++)
+			dirs[i] = cfg->apps[i];
+	}
+	if (rs_app_inventory_scan(scan->host, dirs, inv, err, sizeof(err)) < 0 && dirs) {
+		rs_error("vuln: %s", err);
+		stats->errors++;
+	}
+	free(dirs);
+}
+
+/* Moves the records of STORED that name a library of KEYS to OUT; frees the rest. */
+static void keep_app_records(rs_vec *stored, const rs_app_keys *keys, rs_vec *out)
+{
+	for (size_t i = 0; i < stored->len; i++) {
+		rs_vuln_record *r = rs_vec_at(stored, i);
+		if (rs_app_keys_has(keys, r->ecosystem, r->package))
+			*(rs_vuln_record *)rs_vec_push(out) = *r;
+		else
+			rs_vuln_record_free(r);
+	}
+	stored->len = 0;
+}
+
 static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 {
 	rs_version_scheme scheme;
 	char **ecosystems = rs_host_ecosystems(scan->facts, &scheme);
-	if (!ecosystems) {
+	const rs_config *cfg = scan->config;
+	if (!ecosystems && cfg->no_apps) {
 		stats->not_applicable = "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL)";
 		return 0;
 	}
-	rs_vec records;
+	rs_app_inventory inv;
+	rs_app_inventory_init(&inv);
+	rs_app_keys keys = { 0 };
+	rs_vec records, app_records, stored;
 	rs_vec_init(&records, sizeof(rs_vuln_record));
-	collect_ctx cc = { ecosystems, &records };
+	rs_vec_init(&app_records, sizeof(rs_vuln_record));
+	rs_vec_init(&stored, sizeof(rs_vuln_record));
 	rs_feed_stats fs = { 0 };
 	long feeds = 0;
-	const rs_config *cfg = scan->config;
-	for (size_t i = 0; i < cfg->n_feeds; i++) {
-		rs_scan_progress(scan, "reading %s", cfg->feeds[i]);
-		int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
-				     : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
-		if (rc < 0)
-			stats->errors++;
-		else
-			feeds++;
-	}
-	if (cfg->n_feeds == 0 && scan->store) {
-		feeds = rs_vulndb_load(scan->store, ecosystems, &records);
-		if (feeds < 0) {
-			stats->errors++;
-			feeds = 0;
+	if (cfg->n_feeds) {
+		/* the inventory first: only the records of libraries it found are kept while reading */
+		inventory_apps(scan, stats, &inv);
+		rs_app_keys_init(&keys, &inv.packages);
+		collect_ctx cc = { ecosystems, &records, &keys, &app_records };
+		for (size_t i = 0; i < cfg->n_feeds; i++) {
+			rs_scan_progress(scan, "reading %s", cfg->feeds[i]);
+			int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
+					     : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
+			if (rc < 0)
+				stats->errors++;
+			else
+				feeds++;
 		}
+	} else if (scan->store) {
+		/* stored feeds; the applications are walked only when records of their ecosystems are stored */
+		feeds = ecosystems ? rs_vulndb_load(scan->store, ecosystems, &records) : 0;
+		long app_feeds = cfg->no_apps ? 0 : rs_vulndb_load(scan->store, app_ecosystems, &stored);
+		if (feeds < 0 || app_feeds < 0) {
+			stats->errors++;
+			feeds = feeds < 0 ? 0 : feeds;
+		} else if (app_feeds > feeds) {
+			feeds = app_feeds;
+		}
+		if (stored.len) {
+			inventory_apps(scan, stats, &inv);
+			rs_app_keys_init(&keys, &inv.packages);
+			keep_app_records(&stored, &keys, &app_records);
+		}
+		for (size_t i = 0; i < stored.len; i++)
+			rs_vuln_record_free(rs_vec_at(&stored, i));
 	}
-	if (cfg->n_feeds == 0 && feeds == 0) {
+	rs_vec_free(&stored);
+	if (!ecosystems && inv.packages.len == 0 && feeds > 0) {
+		stats->not_applicable = "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL) "
+					"and no application library was found";
+	} else if (cfg->n_feeds == 0 && feeds == 0) {
 		stats->not_applicable = "no vulnerability feed: import one with `rasoat vuln import FILE` or give --feed FILE";
 	} else {
-		rs_vec matches;
+		rs_vec matches, app_matches;
 		rs_vec_init(&matches, sizeof(rs_vuln_match));
-		rs_vuln_match_all(&scan->facts->packages, &records, scheme, &matches);
+		rs_vec_init(&app_matches, sizeof(rs_app_match));
+		if (ecosystems)
+			rs_vuln_match_all(&scan->facts->packages, &records, scheme, &matches);
+		unsigned long unparsed = 0;
+		rs_app_match_all(&inv.packages, &app_records, &app_matches, &unparsed);
 		unsigned long affected = 0, unfixed = 0;
-		bool debian = rs_starts_with(ecosystems[0], "Debian:");
+		bool debian = ecosystems && rs_starts_with(ecosystems[0], "Debian:");
 		for (size_t i = 0; i < matches.len; i++) {
 			const rs_vuln_match *m = rs_vec_at(&matches, i);
 			if (m->state == RS_VULN_AFFECTED)
@@ -202,17 +351,35 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 				unfixed++;
 			emit_match(scan, m, debian);
 		}
-		stats->checks = scan->facts->packages.len;
+		for (size_t i = 0; i < app_matches.len; i++) {
+			const rs_app_match *m = rs_vec_at(&app_matches, i);
+			if (m->state == RS_VULN_AFFECTED)
+				affected++;
+			else
+				unfixed++;
+			emit_app_match(scan, m);
+		}
+		stats->checks = (ecosystems ? scan->facts->packages.len : 0) + inv.packages.len;
 		stats->skipped = fs.skipped;
-		stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "feeds", (json_int_t)feeds, "records",
-					 (json_int_t)records.len, "malformed_records", (json_int_t)fs.skipped, "affected",
-					 (json_int_t)affected, "unfixed", (json_int_t)unfixed, "upgrades",
-					 upgrades_json(&matches, scheme));
+		stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "feeds",
+					 (json_int_t)feeds, "records", (json_int_t)(records.len + app_records.len),
+					 "malformed_records", (json_int_t)fs.skipped, "affected", (json_int_t)affected,
+					 "unfixed", (json_int_t)unfixed, "upgrades", upgrades_json(&matches, scheme),
+					 "applications", "libraries", (json_int_t)inv.packages.len, "files_read",
+					 (json_int_t)inv.files_read, "problems", (json_int_t)inv.problems, "records",
+					 (json_int_t)app_records.len, "matches", (json_int_t)app_matches.len,
+					 "unparsed_versions", (json_int_t)unparsed);
 		rs_vuln_matches_free(&matches);
+		rs_app_matches_free(&app_matches);
 	}
 	for (size_t i = 0; i < records.len; i++)
 		rs_vuln_record_free(rs_vec_at(&records, i));
 	rs_vec_free(&records);
+	for (size_t i = 0; i < app_records.len; i++)
+		rs_vuln_record_free(rs_vec_at(&app_records, i));
+	rs_vec_free(&app_records);
+	rs_app_keys_free(&keys);
+	rs_app_inventory_free(&inv);
 	rs_ecosystems_free(ecosystems);
 	return 0;
 }

@@ -23,6 +23,12 @@ typedef enum rs_version_scheme {
 	RS_VERSION_DPKG,
 	RS_VERSION_RPM,
 	RS_VERSION_APK,
+	/* application ecosystems (issue 14) */
+	RS_VERSION_SEMVER,    /* npm, crates.io, Go ("v1.2.3", "+incompatible") */
+	RS_VERSION_PEP440,    /* PyPI */
+	RS_VERSION_MAVEN,     /* Maven's ComparableVersion */
+	RS_VERSION_COMPOSER,  /* Packagist, composer/semver's VersionParser */
+	RS_VERSION_RUBYGEMS,  /* Gem::Version */
 } rs_version_scheme;
 
 /* <0, 0, >0 as A sorts before, equal to or after B, exactly as
@@ -35,11 +41,42 @@ int rs_version_apk_cmp(const char *a, const char *b);
 bool rs_version_dpkg_valid(const char *v);
 bool rs_version_rpm_valid(const char *v);
 bool rs_version_apk_valid(const char *v);
+/* The application ecosystems' orderings (version_semver.c, version_pep440.c,
+ * version_maven.c, version_composer.c, version_rubygems.c), exactly as
+ * node-semver / golang.org/x/mod/semver, Python's packaging.version, Maven's
+ * ComparableVersion, composer/semver (normalize, then PHP's version_compare)
+ * and Gem::Version order valid versions. Every comparator is a total order on
+ * any strings: versions the scheme refuses sort before valid ones and among
+ * themselves byte-wise (rs_version_fallback_cmp). */
+int rs_version_semver_cmp(const char *a, const char *b);
+int rs_version_pep440_cmp(const char *a, const char *b);
+int rs_version_maven_cmp(const char *a, const char *b);
+int rs_version_composer_cmp(const char *a, const char *b);
+int rs_version_rubygems_cmp(const char *a, const char *b);
+bool rs_version_semver_valid(const char *v);
+bool rs_version_pep440_valid(const char *v);
+bool rs_version_maven_valid(const char *v);
+bool rs_version_composer_valid(const char *v);
+bool rs_version_rubygems_valid(const char *v);
+/* Composer's normalised form of V ("v1.2-beta2" → "1.2.0.0-beta2") into OUT, or -1
+ * when composer/semver would refuse it or it is a branch ("dev-main"). */
+int rs_version_composer_normalize(const char *v, char *out, size_t outsize);
+/* The longest version string any application comparator accepts. */
+#define RS_VERSION_APP_MAX 256
+
+/* True for the application ecosystems' schemes (SEMVER .. RUBYGEMS). */
+bool rs_version_scheme_app(rs_version_scheme scheme);
+
+/* Helpers the comparators share (version_util.c): decimal digit strings of any
+ * length compared by value; the order of a pair where one or both are invalid. */
+int rs_version_digits_cmp(const char *a, size_t alen, const char *b, size_t blen);
+int rs_version_fallback_cmp(const char *a, bool a_valid, const char *b, bool b_valid);
 int rs_version_cmp(rs_version_scheme scheme, const char *a, const char *b);
 bool rs_version_valid(rs_version_scheme scheme, const char *v);
 
-/* The scheme of a feed ecosystem ("Debian:12", "Alpine:v3.19", "Rocky Linux:9", ...),
- * RS_VERSION_NONE for one rasoat does not know. */
+/* The scheme of a feed ecosystem ("Debian:12", "Alpine:v3.19", "Rocky Linux:9", "npm",
+ * "PyPI", "Packagist", "Maven", "Go", "crates.io", "RubyGems"), RS_VERSION_NONE for
+ * one rasoat does not know. */
 rs_version_scheme rs_ecosystem_scheme(const char *ecosystem);
 
 /* One affected range of one package in one advisory. Strings may be NULL. */
