@@ -11,12 +11,14 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "fleet/proto.h"
+#include "fleet/task.h"
 #include "store/fleet.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +44,10 @@ static const route routes[] = {
 	{ "GET", RS_FLEET_API "/hosts", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_hosts },
 	{ "GET", RS_FLEET_API "/hosts/", true, RS_FLEET_MAX_BODY_OTHER, rs_handle_host },
 	{ "GET", RS_FLEET_API "/findings", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_findings },
-	{ "POST", RS_FLEET_API "/tasks", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_create },
+	{ "POST", RS_FLEET_API "/tasks", false, RS_TASK_MAX_BODY, rs_handle_task_create },
+	{ "GET", RS_FLEET_API "/tasks", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_list },
+	{ "POST", RS_FLEET_API "/tasks/approve", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_approve },
+	{ "POST", RS_FLEET_API "/tasks/report", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_report },
 	{ "GET", RS_FLEET_API "/tokens", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_tokens },
 };
 
