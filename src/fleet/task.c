@@ -256,8 +256,9 @@ int rs_task_parse_create(const char *text, size_t len, rs_task_spec *out, char *
 	json_object_del(body, "host");
 	json_object_del(body, "group");
 	json_object_del(body, "type");
-	rc = strcmp(kind, "update-content") == 0 ? check_content_files(body, err, errsize)
-						 : rs_task_params_check(kind, body, err, errsize);
+	/* KIND pointed into the "type" member, deleted above: use the copy */
+	rc = strcmp(out->kind, "update-content") == 0 ? check_content_files(body, err, errsize)
+						      : rs_task_params_check(out->kind, body, err, errsize);
 	if (rc < 0) {
 		json_decref(body);
 		return -1;

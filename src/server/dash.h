@@ -118,6 +118,11 @@ void rs_page_vulns(rs_dash_ctx *ctx);
 void rs_page_compliance(rs_dash_ctx *ctx);
 void rs_page_incidents(rs_dash_ctx *ctx);
 void rs_page_tasks(rs_dash_ctx *ctx);
+void rs_page_task_create(rs_dash_ctx *ctx);
+void rs_page_task_approve(rs_dash_ctx *ctx);
+/* The tasks table (dash_pages_tasks.c): states, messages, results, and an
+ * approve button on respond tasks awaiting approval for an admin. */
+void rs_dash_tasks_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *tasks, bool with_host);
 void rs_page_tokens(rs_dash_ctx *ctx);
 void rs_page_token_create(rs_dash_ctx *ctx);
 void rs_page_token_revoke(rs_dash_ctx *ctx);

@@ -5,6 +5,7 @@
  * value shown is escaped (server/dash_html.c).
  */
 #include "server/dash.h"
+#include "store/fleet_tasks.h"
 #include "core/finding.h"
 #include "store/fleet.h"
 #include "store/fleet_views.h"
@@ -382,40 +383,6 @@ static void facts_table(rs_buf *b, const json_t *facts)
 	rs_buf_puts(b, "</tbody></table>");
 }
 
-static void tasks_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *tasks, bool with_host)
-{
-	if (!json_array_size(tasks)) {
-		empty(ctx, b, S_NONE);
-		return;
-	}
-	rs_buf_puts(b, "<table id=\"tasks\"><thead><tr>");
-	rs_dash_th(ctx, b, S_CREATED);
-	if (with_host)
-		rs_dash_th(ctx, b, S_HOST);
-	rs_dash_th(ctx, b, S_KIND);
-	rs_dash_th(ctx, b, S_CREATOR);
-	rs_dash_th(ctx, b, S_STATE);
-	rs_dash_th(ctx, b, S_DELIVERED);
-	rs_buf_puts(b, "</tr></thead><tbody>");
-	size_t i;
-	json_t *t;
-	json_array_foreach(tasks, i, t) {
-		rs_buf_puts(b, "<tr>");
-		rs_dash_td(b, rs_dash_str(t, "created"));
-		if (with_host) {
-			rs_buf_puts(b, "<td>");
-			host_link(b, rs_dash_str(t, "agent"), rs_dash_str(t, "hostname"));
-			rs_buf_puts(b, "</td>");
-		}
-		rs_dash_td(b, rs_dash_str(t, "kind"));
-		rs_dash_td(b, rs_dash_str(t, "creator"));
-		rs_dash_td(b, rs_dash_str(t, "state"));
-		rs_dash_td(b, rs_dash_str(t, "delivered"));
-		rs_buf_puts(b, "</tr>");
-	}
-	rs_buf_puts(b, "</tbody></table>");
-}
-
 /* The host's findings of MODULE into a new array. */
 static json_t *of_module(const json_t *findings, const char *module, bool is)
 {
@@ -440,7 +407,7 @@ void rs_page_host(rs_dash_ctx *ctx)
 	json_t *host = rs_fleet_host(ctx->srv->store, now, id);
 	json_t *findings = host ? rs_fleet_findings(ctx->srv->store, &f) : NULL;
 	json_t *trend = host ? rs_view_trend(ctx->srv->store, id, now, 90) : NULL;
-	json_t *tasks = host ? rs_dash_task_list(ctx->srv->store, id, 50) : NULL;
+	json_t *tasks = host ? rs_fleet_task_list(ctx->srv->store, id, NULL, 50) : NULL;
 	rs_dash_unlock(ctx);
 	if (!host) {
 		rs_dash_error(ctx, MHD_HTTP_NOT_FOUND, S_NOT_FOUND);
@@ -543,7 +510,7 @@ void rs_page_host(rs_dash_ctx *ctx)
 	}
 	rs_buf_puts(&b, "</tbody></table>");
 	h2(ctx, &b, S_TASKS);
-	tasks_table(ctx, &b, tasks, false);
+	rs_dash_tasks_table(ctx, &b, tasks, false);
 	rs_dash_page_end(ctx, &b, MHD_HTTP_OK);
 	json_decref(audit);
 	json_decref(vuln);
@@ -577,18 +544,6 @@ void rs_page_scan_now(rs_dash_ctx *ctx)
 	rs_dash_redirect(ctx, to);
 	free(to);
 	free(id);
-}
-
-void rs_page_tasks(rs_dash_ctx *ctx)
-{
-	rs_dash_lock(ctx);
-	json_t *tasks = rs_dash_task_list(ctx->srv->store, NULL, 500);
-	rs_dash_unlock(ctx);
-	rs_buf b;
-	rs_dash_page_begin(ctx, &b, S_TASKS);
-	tasks_table(ctx, &b, tasks, true);
-	rs_dash_page_end(ctx, &b, MHD_HTTP_OK);
-	json_decref(tasks);
 }
 
 /* The incident records (incident/incident.h), newest first; NULL with
