@@ -138,6 +138,10 @@ static const char *const texts_en[S_COUNT] = {
 	[S_TASK_APPROVED] = "Plan approved; the host applies it at its next check-in if its configuration allows response actions.",
 	[S_TASK_BAD] = "The task was refused:",
 	[S_HOST_ID] = "Host ID (or a group below)",
+	[S_COMPLIANCE_HISTORY] = "Pass rate over time",
+	[S_DAYS] = "days",
+	[S_TREND_DAYS] = "Over the window",
+	[S_COMPLIANCE_NOW] = "Newest scans",
 };
 
 static const char *const texts_vi[S_COUNT] = {
@@ -271,6 +275,10 @@ static const char *const texts_vi[S_COUNT] = {
 	[S_TASK_APPROVED] = "Đã phê duyệt kế hoạch; máy sẽ áp dụng ở lần liên lạc tới nếu cấu hình của máy cho phép ứng phó.",
 	[S_TASK_BAD] = "Tác vụ bị từ chối:",
 	[S_HOST_ID] = "Mã máy (hoặc một nhóm bên dưới)",
+	[S_COMPLIANCE_HISTORY] = "Tỷ lệ đạt theo thời gian",
+	[S_DAYS] = "ngày",
+	[S_TREND_DAYS] = "Trong khoảng thời gian",
+	[S_COMPLIANCE_NOW] = "Lần quét mới nhất",
 };
 
 static const char *const *const tables[RS_LANG_COUNT] = { texts_en, texts_vi };

@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_HOSTS 1000
-
 static json_t *incidents(rs_dash_ctx *ctx, rs_str *why);
 static void incidents_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, bool only_overdue);
 
@@ -108,8 +106,9 @@ static void findings_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, bool
 void rs_page_overview(rs_dash_ctx *ctx)
 {
 	long long now = rs_server_now();
+	json_t *all = rs_dash_all_hosts(ctx, now);
+	json_t *hosts = all ? json_pack("{s:o}", "items", all) : NULL;
 	rs_dash_lock(ctx);
-	json_t *hosts = rs_fleet_hosts(ctx->srv->store, now, NULL, MAX_HOSTS);
 	json_t *trend = rs_view_trend(ctx->srv->store, NULL, now, 90);
 	json_t *severe = rs_view_newest_severe(ctx->srv->store, 20);
 	rs_dash_unlock(ctx);
@@ -263,8 +262,9 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 		rs_dash_error(ctx, MHD_HTTP_BAD_REQUEST, S_BAD_REQUEST);
 		return;
 	}
+	json_t *all = rs_dash_all_hosts(ctx, now);
+	json_t *page = all ? json_pack("{s:o}", "items", all) : NULL;
 	rs_dash_lock(ctx);
-	json_t *page = rs_fleet_hosts(ctx->srv->store, now, NULL, MAX_HOSTS);
 	json_t *with = having ? rs_view_hosts_having(ctx->srv->store, having) : NULL;
 	rs_dash_unlock(ctx);
 	if (!page || (having && !with)) {
@@ -338,7 +338,11 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 	sort_link(ctx, &b, "score", S_SCORE, &key);
 	counts_head(ctx, &b);
 	rs_buf_puts(&b, "</tr></thead><tbody>");
-	for (size_t k = 0; k < shown.len; k++) {
+	/* one page of the filtered, sorted hosts (dash_pager.c) */
+	long pageno = rs_dash_page_number(ctx);
+	size_t first = (size_t)(pageno - 1) * RS_DASH_PAGE_SIZE;
+	size_t last = first + RS_DASH_PAGE_SIZE < shown.len ? first + RS_DASH_PAGE_SIZE : shown.len;
+	for (size_t k = first; k < last; k++) {
 		h = *(json_t **)rs_vec_at(&shown, k);
 		rs_buf_puts(&b, "<tr><td>");
 		host_link(&b, rs_dash_str(h, "id"), rs_dash_str(h, "hostname"));
@@ -354,6 +358,8 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 		rs_buf_puts(&b, "</tr>");
 	}
 	rs_buf_puts(&b, "</tbody></table>");
+	static const char *const keep[] = { "group", "os", "status", "min", "max", "having", "sort", "dir", NULL };
+	rs_dash_pager(ctx, &b, "/hosts", keep, pageno, shown.len);
 	rs_dash_page_end(ctx, &b, MHD_HTTP_OK);
 	rs_vec_free(&shown);
 	json_decref(page);

@@ -138,6 +138,10 @@ typedef enum rs_str {
 	S_TASK_APPROVED,
 	S_TASK_BAD,
 	S_HOST_ID,
+	S_COMPLIANCE_HISTORY,
+	S_DAYS,
+	S_TREND_DAYS,
+	S_COMPLIANCE_NOW,
 	S_COUNT
 } rs_str;
 
