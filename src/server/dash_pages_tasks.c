@@ -235,7 +235,8 @@ void rs_page_task_create(rs_dash_ctx *ctx)
 	rs_task_spec spec;
 	if (rs_task_parse_create(text, strlen(text), &spec, err, sizeof(err)) < 0) {
 		free(text);
-		show_tasks(ctx, MHD_HTTP_BAD_REQUEST, err);
+		/* the form again with the reason (200: the page itself is fine) */
+		show_tasks(ctx, MHD_HTTP_OK, err);
 		return;
 	}
 	free(text);
@@ -244,9 +245,9 @@ void rs_page_task_create(rs_dash_ctx *ctx)
 	rs_task_spec_free(&spec);
 	json_decref(ids);
 	if (rc == 0)
-		show_tasks(ctx, MHD_HTTP_NOT_FOUND, rs_tr(ctx->lang, S_NOT_FOUND));
+		show_tasks(ctx, MHD_HTTP_OK, rs_tr(ctx->lang, S_NOT_FOUND));
 	else if (rc == -2)
-		show_tasks(ctx, MHD_HTTP_BAD_REQUEST, err);
+		show_tasks(ctx, MHD_HTTP_OK, err);
 	else if (rc < 0)
 		rs_dash_error(ctx, MHD_HTTP_SERVICE_UNAVAILABLE, S_DB_ERROR);
 	else

@@ -238,14 +238,14 @@ def check_refusals(srv, agents):
     ok(status == 303 and "queued=1" in h.get("location", ""), f"analyst scan now: {status} {h.get('location')}")
     ok(ann.get("/users")[0] == 403, "an analyst cannot see users")
     status, html, _ = ann.get("/tasks")
-    ok("web-1" in html and "<td>queued</td>" in html, f"the task is listed: {html[-1500:]}")
+    ok("web-1" in html and "state-queued\">queued<" in html, f"the task is listed: {html[-1500:]}")
     # the host gets it at its next check-in
     status, body, _ = agents["web-1"].post(srv, "/api/v1/checkin", b"{}")
     tasks = body.get("tasks", []) if body else []
     ok(status == 200 and [t.get("type") for t in tasks] == ["scan"], f"check-in delivers the task: {body}")
     status, body, _ = agents["web-1"].post(srv, "/api/v1/checkin", b"{}")
     ok(body.get("tasks") == [], "delivered once")
-    ok("delivered" in ann.get("/tasks")[1], "the task shows delivered")
+    ok("state-sent\">sent<" in ann.get("/tasks")[1], "the task shows sent (handed out at the check-in)")
 
     # logout ends the session server-side: the old cookie no longer works
     sid = vic.cookies["rs_session"]

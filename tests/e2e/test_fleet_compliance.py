@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -63,14 +64,16 @@ def main():
     done("test_fleet_compliance", PASSED)
 
 
-def scenario(t, srv):
-    token = srv.token("--uses", str(HOSTS + 10))
+def build_fleet(t, srv, hosts, reports):
+    """HOSTS simulated hosts (REPORTS of them with a scan), one agent with
+    policy history, and the users vic, ann, alice. Returns (agent, now)."""
+    token = srv.token("--uses", str(hosts + 10))
     started = time.time()
-    code, out, err = run("agent", "bench", "--server", srv.url, "--token", token, "--agents", str(HOSTS),
-                         "--threads", "2", "--mode", "results", "--reports", str(REPORTS), "--findings", "2",
+    code, out, err = run("agent", "bench", "--server", srv.url, "--token", token, "--agents", str(hosts),
+                         "--threads", "2", "--mode", "results", "--reports", str(reports), "--findings", "2",
                          timeout=300)
     ok(code == 0, f"agent bench exited {code}: {err[-2000:]}")
-    print(f"test_fleet_compliance: {HOSTS} simulated hosts enrolled and reported in {time.time() - started:.1f} s")
+    print(f"{hosts} simulated hosts enrolled and {reports} reported in {time.time() - started:.1f} s")
 
     # one real agent with three days of policy results
     root = make_root(t, "roots/pol", ["* * * * * root /bin/true"])
@@ -85,9 +88,15 @@ def scenario(t, srv):
     status, reply, _ = agent.post(srv, "/api/v1/results", body)
     ok(status == 200, f"history batch: {status} {reply}")
 
-    p = subprocess.run([RASOAT, "server", "--db", srv.db_url, "user", "add", "vic", "--role", "viewer"],
-                       input=PASSWORDS["vic"] + "\n", capture_output=True, text=True, timeout=60)
-    ok(p.returncode == 0, f"user add: {p.stderr}")
+    for name, role in (("vic", "viewer"), ("ann", "analyst"), ("alice", "admin")):
+        p = subprocess.run([RASOAT, "server", "--db", srv.db_url, "user", "add", name, "--role", role],
+                           input=PASSWORDS[name] + "\n", capture_output=True, text=True, timeout=60)
+        ok(p.returncode == 0, f"user add {name}: {p.stderr}")
+    return agent, now
+
+
+def scenario(t, srv):
+    agent, now = build_fleet(t, srv, HOSTS, REPORTS)
     b = Browser(srv)
     b.login("vic")
 
@@ -141,6 +150,32 @@ def scenario(t, srv):
     ok("chk.3" not in checks, "a check failing only in a replaced scan of a day is not counted")
     status, html, _ = b.get("/compliance?days=90")
     ok(status == 200 and '<span class="current">90</span>' in html, "the 90-day window")
+
+
+def browser(t, srv, agent, last_page, last_rows):
+    """The same pages in Debian's chromium (fleet_pages_browser.js)."""
+    node = shutil.which("node")
+    modules = os.path.join(os.path.dirname(os.path.abspath(RASOAT)), "node_modules")
+    if not node or not os.path.exists("/usr/bin/chromium") or \
+            not os.path.isdir(os.path.join(modules, "playwright-core")):
+        print("SKIP: browser part: needs node, /usr/bin/chromium and "
+              "playwright-core (scripts/playwright.sh build-test)")
+        return
+    plan = t.write("empty-plan.json", json.dumps({"type": "plan", "version": 1, "scan": None, "host": "pol",
+                                                  "root": "/nonexistent-root", "actions": []}))
+    code, out, err = run("respond", "token", plan, "--format", "json")
+    ok(code == 0, f"respond token: {err}")
+    env = dict(os.environ, NODE_PATH=modules, RS_BASE=srv.url, RS_USERS=json.dumps(PASSWORDS), RS_AGENT=agent.id,
+               RS_PLAN_TOKEN=json.loads(out)["token"], RS_LAST_PAGE=str(last_page), RS_LAST_ROWS=str(last_rows),
+               RS_SHOTS=os.environ.get("RS_DASH_SCREENSHOTS", ""))
+    t0 = time.time()
+    p = subprocess.run([node, os.path.join(os.path.dirname(__file__), "fleet_pages_browser.js")],
+                       env=env, capture_output=True, text=True, timeout=180)
+    print(p.stdout[-3000:])
+    ok(p.returncode == 0, f"browser part failed ({p.returncode}):\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+    global PASSED
+    PASSED += len([line for line in p.stdout.splitlines() if line.startswith("ok ")])
+    print(f"browser part {time.time() - t0:.1f} s")
 
 
 if __name__ == "__main__":
