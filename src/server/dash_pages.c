@@ -556,7 +556,8 @@ void rs_page_scan_now(rs_dash_ctx *ctx)
  * *WHY set when there are none to show (PostgreSQL, or an error). */
 static json_t *incidents(rs_dash_ctx *ctx, rs_str *why)
 {
-	rs_store *store = rs_view_sqlite_store(ctx->srv->store);
+	/* --incidents, else the fleet's own store when it is SQLite */
+	rs_store *store = ctx->srv->incidents ? ctx->srv->incidents : rs_view_sqlite_store(ctx->srv->store);
 	*why = S_INCIDENTS_PG;
 	if (!store)
 		return NULL;

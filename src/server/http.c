@@ -13,6 +13,7 @@
 #include "fleet/proto.h"
 #include "fleet/task.h"
 #include "store/fleet.h"
+#include "store/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -422,6 +423,12 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 	}
 	if (rs_fleet_store_durable(srv->store) < 0)
 		return -1;
+	/* the incident records (`rasoat incident --db PATH`) for the dashboard */
+	if (cfg->incidents_db && rs_store_open(cfg->incidents_db, &srv->incidents) < 0) {
+		rs_error("--incidents %s: cannot open the incident store; give the file `rasoat incident --db` uses",
+			 cfg->incidents_db);
+		return -1;
+	}
 	pthread_mutex_init(&srv->db_lock, NULL);
 	rs_group_commit_init(srv);
 	srv->per_agent = rs_ratelimit_new(cfg->agent_rate, cfg->agent_burst);
@@ -439,6 +446,8 @@ static void close_server(rs_server *srv)
 		rs_ratelimit_free(srv->per_addr);
 		rs_ratelimit_free(srv->logins);
 	}
+	if (srv->incidents)
+		rs_store_close(srv->incidents);
 	rs_db_close(srv->store);
 }
 

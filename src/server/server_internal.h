@@ -27,6 +27,7 @@ typedef struct rs_server {
 	rs_ratelimit *per_agent;
 	rs_ratelimit *per_addr;
 	rs_ratelimit *logins;       /* login attempts per client address */
+	struct rs_store *incidents; /* --incidents: the incident records' SQLite store, or NULL */
 } rs_server;
 
 typedef struct rs_request {
