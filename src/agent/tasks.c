@@ -237,6 +237,11 @@ static void run_respond(task_ctx *t, const json_t *params, task_outcome *out)
 			"(allow_respond = yes in %s)", t->o->config ? t->o->config : RS_AGENT_DEFAULT_CONF);
 		return;
 	}
+	const char *approver = json_string_value(json_object_get(t->task, "approved_by"));
+	if (!approver || !*approver) {
+		outcome(out, "refused", "the respond task carries no approval; an admin approves plans on the server");
+		return;
+	}
 	/* the plan's token again, here: exactly the plan the operator approved */
 	char err[256], token[65];
 	char *text = json_dumps(json_object_get(params, "plan"), JSON_COMPACT | JSON_SORT_KEYS);
@@ -308,6 +313,7 @@ static void run_one(task_ctx *t, bool *scanned, task_outcome *out)
 	json_t *params = json_deep_copy(t->task);
 	json_object_del(params, "id");
 	json_object_del(params, "type");
+	json_object_del(params, "approved_by");
 	char err[512];
 	if (rs_task_params_check(kind, params, err, sizeof(err)) < 0)
 		outcome(out, "refused", "the task does not pass this agent's checks: %s", err);

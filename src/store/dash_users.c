@@ -373,7 +373,8 @@ json_t *rs_dash_task_list(rs_db *db, const char *agent, int limit)
 json_t *rs_dash_task_take(rs_db *db, const char *agent, long long now)
 {
 	rs_db_stmt *stmt = rs_db_prepare(db,
-		"SELECT id, kind, params FROM fleet_tasks WHERE agent = ? AND state = 'queued' ORDER BY created LIMIT 16");
+		"SELECT id, kind, params, approved_by FROM fleet_tasks WHERE agent = ? AND state = 'queued'"
+		" ORDER BY created LIMIT 16");
 	if (!stmt)
 		return NULL;
 	rs_db_bind_text(stmt, 1, agent);
@@ -394,6 +395,9 @@ json_t *rs_dash_task_take(rs_db *db, const char *agent, long long now)
 		}
 		json_object_set_new(o, "id", col_str(stmt, 0));
 		json_object_set_new(o, "type", col_str(stmt, 1));
+		/* a respond task carries who approved it (the agent refuses one without) */
+		if (rs_db_column_text(stmt, 3))
+			json_object_set_new(o, "approved_by", col_str(stmt, 3));
 		json_array_append_new(tasks, o);
 	}
 	rs_db_finalize(stmt);
