@@ -76,6 +76,7 @@ typedef struct rs_agent_scan_options {
 	const char *root;         /* NULL: "/" */
 	char **only;              /* modules (NULL: all) */
 	size_t n_only;
+	const char *content_dir;  /* installed content (update-content): its rules/ join the scan's rules */
 } rs_agent_scan_options;
 
 /* Runs a scan and writes it as one batch file into the spool. Returns 0 or -1. */
@@ -135,6 +136,10 @@ int rs_agent_conf_parse(rs_agent_conf *c, const char *text, size_t len, const ch
 			size_t errsize);
 /* Loads PATH (absent: the defaults, nothing allowed). 0, or -1 with ERR. */
 int rs_agent_conf_load(rs_agent_conf *c, const char *path, char *err, size_t errsize);
+
+/* The content directory of ST under configuration O (content_dir, else
+ * STATE/content); the caller frees it. */
+char *rs_agent_content_dir(const rs_agent_state *st, const rs_agent_run_options *o);
 
 /* tasks.c: runs the tasks of a check-in reply (TASKS, an array), reporting
  * each one's state to the server. Sets *SCANNED when a scan task spooled a

@@ -166,7 +166,7 @@ static int upload_spool(rs_agent_state *st, const rs_agent_run_options *o)
 	return (int)(count - done);
 }
 
-int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *o)
+static int run_round(rs_agent_state *st, const rs_agent_run_options *o)
 {
 	char **names;
 	size_t spooled = 0;
@@ -197,6 +197,17 @@ int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *o)
 	if (left < 0)
 		return -1;
 	return left > 0 ? 1 : 0;
+}
+
+int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *o)
+{
+	/* scans read the content update-content tasks installed */
+	char *content = rs_agent_content_dir(st, o);
+	rs_agent_run_options with = *o;
+	with.scan.content_dir = content;
+	int rc = run_round(st, &with);
+	free(content);
+	return rc;
 }
 
 void rs_agent_lower_priority(void)

@@ -330,6 +330,19 @@ static void run_one(task_ctx *t, bool *scanned, task_outcome *out)
 	json_decref(params);
 }
 
+char *rs_agent_content_dir(const rs_agent_state *st, const rs_agent_run_options *o)
+{
+	rs_agent_conf conf;
+	rs_agent_conf_init(&conf);
+	char err[512];
+	char *dir = NULL;
+	if (rs_agent_conf_load(&conf, o->config ? o->config : RS_AGENT_DEFAULT_CONF, err, sizeof(err)) == 0 &&
+	    conf.content_dir)
+		dir = rs_strdup(conf.content_dir);
+	rs_agent_conf_free(&conf);
+	return dir ? dir : rs_sprintf("%s/content", st->dir);
+}
+
 int rs_agent_run_tasks(rs_agent_state *st, const rs_agent_run_options *o, const json_t *tasks, bool *scanned)
 {
 	task_ctx t = { .st = st, .o = o };

@@ -189,6 +189,14 @@ def scenario(t, srv):
     with open(os.path.join(agents["web1"].state, "content/rules/fleet.yar"), "rb") as f:
         ok(f.read() == rule, "the installed rule is the one sent")
     ok(not any(n.startswith("content.new-") for n in os.listdir(agents["web1"].state)), "a temporary dir left")
+    # the agent's scans use the installed rules
+    t.write("roots/web1/opt/marker.txt", "fleet-task-marker\n")
+    code, out, err = run("agent", "run", "--once", "--scan", "--state", agents["web1"].state, "--root",
+                         roots["web1"], "--only", "hunt", "--config", deny, timeout=180)
+    ok(code == 0, f"hunt scan with the installed rules: {code} {err[-1500:]}")
+    status, body, _ = srv.get(f"/api/v1/findings?host={agents['web1'].id}&rule=yara:fleet_test", viewer)
+    ok(status == 200 and [f["evidence"]["path"] for f in body["items"]] == ["/opt/marker.txt"],
+       f"the pushed rule matched on the host: {body}")
     ok(u2["state"] == "refused" and "signature" in u2["message"], f"bad signature: {u2}")
     ok(not os.path.exists(os.path.join(agents["web2"].state, "content")), "refused content was installed")
     # a second bundle replaces the first whole
