@@ -416,6 +416,12 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 {
 	memset(srv, 0, sizeof(*srv));
 	srv->cfg = *cfg;
+	/* the incident records (`rasoat incident --db PATH`) for the dashboard */
+	if (cfg->incidents_db && rs_store_open(cfg->incidents_db, &srv->incidents) < 0) {
+		rs_error("--incidents %s: cannot open the incident store; give the file `rasoat incident --db` uses",
+			 cfg->incidents_db);
+		return -1;
+	}
 	char err[1024];
 	if (rs_db_open(cfg->db_path, &srv->store, err, sizeof(err)) < 0) {
 		rs_error("%s", err);
@@ -423,12 +429,6 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 	}
 	if (rs_fleet_store_durable(srv->store) < 0)
 		return -1;
-	/* the incident records (`rasoat incident --db PATH`) for the dashboard */
-	if (cfg->incidents_db && rs_store_open(cfg->incidents_db, &srv->incidents) < 0) {
-		rs_error("--incidents %s: cannot open the incident store; give the file `rasoat incident --db` uses",
-			 cfg->incidents_db);
-		return -1;
-	}
 	pthread_mutex_init(&srv->db_lock, NULL);
 	rs_group_commit_init(srv);
 	srv->per_agent = rs_ratelimit_new(cfg->agent_rate, cfg->agent_burst);

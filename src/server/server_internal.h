@@ -7,10 +7,10 @@
 #ifndef RS_SERVER_INTERNAL_H
 #define RS_SERVER_INTERNAL_H
 
-#include "fleet/roles.h"
 #include "server/ratelimit.h"
 #include "server/server.h"
 #include "store/db.h"
+#include "fleet/roles.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -20,6 +20,7 @@
 typedef struct rs_server {
 	rs_server_config cfg;
 	rs_db *store;               /* SQLite or PostgreSQL (store/db.h) */
+	struct rs_store *incidents; /* --incidents: the incident records' SQLite store, or NULL */
 	pthread_mutex_t db_lock;    /* one writer and reader at a time on the connection */
 	pthread_mutex_t queue_lock; /* the group commit's queue (group_commit.c) */
 	struct rs_write_job *queue;
@@ -27,7 +28,6 @@ typedef struct rs_server {
 	rs_ratelimit *per_agent;
 	rs_ratelimit *per_addr;
 	rs_ratelimit *logins;       /* login attempts per client address */
-	struct rs_store *incidents; /* --incidents: the incident records' SQLite store, or NULL */
 } rs_server;
 
 typedef struct rs_request {
