@@ -24,6 +24,8 @@ typedef struct rs_agent_state {
 	unsigned char secret_key[crypto_sign_SECRETKEYBYTES];
 	unsigned long long counter;            /* last counter used */
 	long long interval;                    /* seconds between check-ins, from the server */
+	unsigned char content_key[crypto_sign_PUBLICKEYBYTES]; /* the server's, pinned at enrolment */
+	bool has_content_key;                  /* false: enrolled before content keys existed */
 } rs_agent_state;
 
 /* state.c */
@@ -74,6 +76,7 @@ typedef struct rs_agent_scan_options {
 	const char *root;         /* NULL: "/" */
 	char **only;              /* modules (NULL: all) */
 	size_t n_only;
+	const char *content_dir;  /* installed content (update-content): its rules/ join the scan's rules */
 } rs_agent_scan_options;
 
 /* Runs a scan and writes it as one batch file into the spool. Returns 0 or -1. */
@@ -93,6 +96,7 @@ typedef struct rs_agent_run_options {
 	bool force_scan;          /* scan even when none is due */
 	int retries;              /* attempts after the first when the server is away */
 	int max_backoff;          /* seconds, the cap of one wait */
+	const char *config;       /* the agent's local configuration (NULL: RS_AGENT_DEFAULT_CONF) */
 } rs_agent_run_options;
 
 /* One round: check in, scan when due, upload the spool. Returns 0 when the
@@ -104,6 +108,59 @@ int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *opts);
 int rs_agent_run_forever(rs_agent_state *st, const rs_agent_run_options *opts);
 /* Lowers this process's CPU (nice 10) and I/O (best effort, lowest) priority. */
 void rs_agent_lower_priority(void);
+
+/* conf.c: the agent's local configuration, written by the host's
+ * administrator (never by the server): what tasks the server may ask for.
+ * "key = value" lines, '#' comments:
+ *   allow_drill = yes|no       drill tasks (default no)
+ *   allow_respond = yes|no     approved respond tasks (default no)
+ *   drill_root = DIR           drills run inside this sandbox root (default: the live host)
+ *   respond_root = DIR         respond plans act inside this root (default: the plan's root)
+ *   collect_max = N[K|M|G]     the most a collect task may copy (default 16M, at most 256M)
+ *   content_dir = DIR          where update-content installs (default STATE/content) */
+#define RS_AGENT_DEFAULT_CONF "/etc/rasoat/agent.conf"
+typedef struct rs_agent_conf {
+	bool allow_drill;
+	bool allow_respond;
+	char *drill_root;
+	char *respond_root;
+	unsigned long long collect_max;
+	char *content_dir;
+} rs_agent_conf;
+
+void rs_agent_conf_init(rs_agent_conf *c);
+void rs_agent_conf_free(rs_agent_conf *c);
+/* Parses TEXT (LEN bytes, of the file NAME) into C. Returns 0, or -1 with
+ * ERR naming NAME and the line (C then allows nothing). */
+int rs_agent_conf_parse(rs_agent_conf *c, const char *text, size_t len, const char *name, char *err,
+			size_t errsize);
+/* Loads PATH (absent: the defaults, nothing allowed). 0, or -1 with ERR. */
+int rs_agent_conf_load(rs_agent_conf *c, const char *path, char *err, size_t errsize);
+
+/* The content directory of ST under configuration O (content_dir, else
+ * STATE/content); the caller frees it. */
+char *rs_agent_content_dir(const rs_agent_state *st, const rs_agent_run_options *o);
+
+/* tasks.c: runs the tasks of a check-in reply (TASKS, an array), reporting
+ * each one's state to the server. Sets *SCANNED when a scan task spooled a
+ * full scan (so no scheduled scan is needed this round). */
+int rs_agent_run_tasks(rs_agent_state *st, const rs_agent_run_options *o, const json_t *tasks, bool *scanned);
+
+/* content.c: installs the content bundle TEXT (checked, signature already
+ * verified) into DIR atomically: written beside it, fsynced, then swapped
+ * in with one rename (the old content removed after). The result object
+ * ({"files","bytes","created","sha256"}) or NULL with ERR. */
+json_t *rs_agent_content_install(const char *dir, const char *text, char *err, size_t errsize);
+/* The report of a collect bundle PATH: {"bundle","size","sha256","manifest"
+ * (or "manifest_sha256" when large)}, or NULL with ERR. */
+json_t *rs_agent_bundle_summary(const char *path, char *err, size_t errsize);
+
+/* task_exec.c: runs this rasoat binary with ARGV (argv[0] is ignored) and
+ * waits at most TIMEOUT seconds (then kills it); its standard output (the
+ * first OUT_MAX bytes) into *OUT and the end of its standard error into
+ * ERRTEXT. Returns its exit status, 128+N for a signal, or -1. */
+int rs_agent_exec_self(char *const argv[], int timeout, size_t out_max, char **out, char *errtext,
+		       size_t errsize);
 
 /* The wait before attempt N (0-based) with full jitter: a random time in
  * [cap/2, cap] where cap = min(MAX, BASE * 2^N). In milliseconds. */

@@ -36,17 +36,27 @@ static char *enroll_body(const char *token, const unsigned char *pk)
 }
 
 static int save_state(const char *dir, const char *agent, const char *server, const char *pin,
-		      const unsigned char *sk)
+		      const unsigned char *sk, const char *content_key)
 {
 	if (rs_agent_write_file(dir, "key", sk, crypto_sign_SECRETKEYBYTES) < 0 ||
 	    rs_agent_write_file(dir, "counter", "0\n", 2) < 0)
 		return -1;
 	json_t *id = json_pack("{s:s,s:s,s:s}", "agent", agent, "server", server, "pin", pin);
+	if (content_key)
+		json_object_set_new(id, "content_key", json_string(content_key));
 	char *text = json_dumps(id, JSON_COMPACT);
 	json_decref(id);
 	int rc = rs_agent_write_file(dir, "identity.json", text, strlen(text));
 	free(text);
 	return rc;
+}
+
+/* The server's content key in the enrolment reply (base64 of 32 bytes), or NULL. */
+static const char *content_key_of(const rs_agent_reply *reply)
+{
+	const char *k = json_string_value(json_object_get(reply->body, "content_key"));
+	unsigned char key[crypto_sign_PUBLICKEYBYTES];
+	return k && rs_fleet_unbase64(k, key, sizeof(key)) == 0 ? k : NULL;
 }
 
 int rs_agent_enroll(const char *dir, const char *server, const char *token, bool force)
@@ -88,7 +98,7 @@ int rs_agent_enroll(const char *dir, const char *server, const char *token, bool
 		const char *agent = json_string_value(json_object_get(reply.body, "agent"));
 		if (!agent || !rs_fleet_is_hex(agent, RS_FLEET_ID_HEX))
 			rs_error("%s: the enrolment reply has no agent id; is this a rasoat server?", base);
-		else if (save_state(dir, agent, base, tok.pin, sk) == 0) {
+		else if (save_state(dir, agent, base, tok.pin, sk, content_key_of(&reply)) == 0) {
 			printf("%s\n", agent);
 			rc = 0;
 		}

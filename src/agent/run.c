@@ -1,8 +1,8 @@
 /*
  * run.c — `rasoat agent run --once`: one round of the agent. It checks in
  * (reporting its facts and how many batches wait in its spool; the reply
- * gives the scan interval and tasks), runs a scan when one is due (never
- * scanned, the interval passed, a scan task, or --scan) into the spool, and
+ * gives the scan interval and tasks), runs the tasks (tasks.c), runs a scan
+ * when one is due (never scanned, the interval passed, or --scan) into the spool, and
  * uploads the spool oldest first. When the server is away or busy it waits
  * with exponential backoff and full jitter (bounded), honouring the
  * server's Retry-After; what cannot be sent stays spooled for next time.
@@ -83,10 +83,10 @@ static const char *reply_message(const rs_agent_reply *r)
 	return m ? m : r->status ? "no reason given" : r->error;
 }
 
-/* Checks in; fills *SCAN_INTERVAL and *SCAN_TASK. Returns 0, or -1 when the
+/* Checks in; fills *SCAN_INTERVAL and *TASKS (the reply's tasks, or NULL). Returns 0, or -1 when the
  * server could not be reached or refused. */
 static int check_in(rs_agent_state *st, const rs_agent_run_options *o, size_t spooled,
-		    long long *scan_interval, bool *scan_task)
+		    long long *scan_interval, json_t **tasks)
 {
 	json_t *req = json_pack("{s:o,s:I}", "host", rs_agent_host_facts("/"), "spooled", (json_int_t)spooled);
 	char *body = json_dumps(req, JSON_COMPACT);
@@ -101,13 +101,9 @@ static int check_in(rs_agent_state *st, const rs_agent_run_options *o, size_t sp
 		v = json_object_get(reply.body, "interval");
 		if (json_is_integer(v) && json_integer_value(v) > 0 && json_integer_value(v) <= 86400)
 			st->interval = json_integer_value(v);
-		size_t i;
-		json_t *task;
-		json_array_foreach(json_object_get(reply.body, "tasks"), i, task) {
-			const char *type = json_string_value(json_object_get(task, "type"));
-			if (type && strcmp(type, "scan") == 0)
-				*scan_task = true;
-		}
+		json_t *list = json_object_get(reply.body, "tasks");
+		if (json_is_array(list) && json_array_size(list))
+			*tasks = json_incref(list);
 	} else {
 		rs_error("%s: check-in failed: %s", st->server, reply_message(&reply));
 		rc = -1;
@@ -170,7 +166,7 @@ static int upload_spool(rs_agent_state *st, const rs_agent_run_options *o)
 	return (int)(count - done);
 }
 
-int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *o)
+static int run_round(rs_agent_state *st, const rs_agent_run_options *o)
 {
 	char **names;
 	size_t spooled = 0;
@@ -180,11 +176,16 @@ int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *o)
 		free(names);
 	}
 	long long scan_interval = DEFAULT_SCAN_INTERVAL;
-	bool scan_task = false;
-	bool reachable = check_in(st, o, spooled, &scan_interval, &scan_task) == 0;
+	json_t *tasks = NULL;
+	bool reachable = check_in(st, o, spooled, &scan_interval, &tasks) == 0;
+	/* the server's tasks (tasks.c): a scan task spools its scan there */
+	bool scanned = false;
+	if (tasks)
+		rs_agent_run_tasks(st, o, tasks, &scanned);
+	json_decref(tasks);
 	long long now = (long long)time(NULL);
 	long long last = rs_agent_last_scan(st);
-	if (o->force_scan || scan_task || last == 0 || now - last >= scan_interval) {
+	if (!scanned && (o->force_scan || last == 0 || now - last >= scan_interval)) {
 		if (rs_agent_spool_scan(st, &o->scan) < 0)
 			return -1;
 		if (rs_agent_set_last_scan(st, now) < 0)
@@ -196,6 +197,17 @@ int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *o)
 	if (left < 0)
 		return -1;
 	return left > 0 ? 1 : 0;
+}
+
+int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *o)
+{
+	/* scans read the content update-content tasks installed */
+	char *content = rs_agent_content_dir(st, o);
+	rs_agent_run_options with = *o;
+	with.scan.content_dir = content;
+	int rc = run_round(st, &with);
+	free(content);
+	return rc;
 }
 
 void rs_agent_lower_priority(void)

@@ -174,6 +174,9 @@ static int load_identity(rs_agent_state *st)
 		snprintf(st->agent, sizeof(st->agent), "%s", agent);
 		st->server = rs_strdup(server);
 		snprintf(st->pin, sizeof(st->pin), "%s", pin ? pin : "");
+		/* the server's content key, pinned at enrolment (absent: older enrolments) */
+		const char *ck = json_string_value(json_object_get(id, "content_key"));
+		st->has_content_key = ck && rs_fleet_unbase64(ck, st->content_key, sizeof(st->content_key)) == 0;
 		rc = 0;
 	}
 	json_decref(id);

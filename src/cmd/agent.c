@@ -20,7 +20,7 @@
 
 enum {
 	OPT_SERVER = 1000, OPT_TOKEN, OPT_STATE, OPT_FORCE, OPT_ONCE, OPT_ROOT, OPT_ONLY, OPT_SCAN,
-	OPT_RETRIES, OPT_MAX_BACKOFF, OPT_METHOD, OPT_PATH, OPT_BODY, OPT_TIME, OPT_COUNTER, OPT_COUNT,
+	OPT_RETRIES, OPT_MAX_BACKOFF, OPT_CONFIG, OPT_METHOD, OPT_PATH, OPT_BODY, OPT_TIME, OPT_COUNTER, OPT_COUNT,
 };
 
 static const struct option long_options[] = {
@@ -40,6 +40,7 @@ static const struct option long_options[] = {
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "counter", required_argument, NULL, OPT_COUNTER },
 	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -47,7 +48,7 @@ static const struct option long_options[] = {
 static const char usage_text[] =
 	"usage: rasoat agent --server URL --token TOKEN [--state DIR] [--force]\n"
 	"       rasoat agent run [--once] [--state DIR] [--root DIR] [--only MOD,...] [--scan]\n"
-	"                        [--retries N] [--max-backoff SECONDS]\n"
+	"                        [--retries N] [--max-backoff SECONDS] [--config FILE]\n"
 	"       rasoat agent sign [--state DIR] --path PATH [--method POST] [--body FILE]\n"
 	"                        [--time UNIX] [--counter N] [--count K]\n"
 	"       rasoat agent bench --server URL --token TOKEN [--agents N] … (load generator; see bench/server.sh)\n"
@@ -57,7 +58,7 @@ static const char usage_text[] =
 	"The default state directory is " RS_AGENT_DEFAULT_STATE ".\n";
 
 typedef struct agent_args {
-	const char *server, *token, *state, *root, *method, *path, *body;
+	const char *server, *token, *state, *root, *method, *path, *body, *config;
 	bool force, once, scan;
 	char **only;
 	size_t n_only;
@@ -99,6 +100,7 @@ static int parse_args(int argc, char **argv, agent_args *a)
 		case OPT_SERVER: a->server = optarg; break;
 		case OPT_TOKEN: a->token = optarg; break;
 		case OPT_STATE: a->state = optarg; break;
+		case OPT_CONFIG: a->config = optarg; break;
 		case OPT_FORCE: a->force = true; break;
 		case OPT_ONCE: a->once = true; break;
 		case OPT_ROOT: a->root = optarg; break;
@@ -148,6 +150,7 @@ static int run_once(agent_args *a)
 		.force_scan = a->scan,
 		.retries = (int)a->retries,
 		.max_backoff = (int)a->max_backoff,
+		.config = a->config,
 	};
 	int rc;
 	if (a->once) {

@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "store/store_mirror.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -159,11 +160,35 @@ static bool db_exists(const char *path)
 	return access(path, F_OK) == 0 || errno != ENOENT;
 }
 
+/* --db postgresql://…: a temporary SQLite copy of the fleet's scans
+ * (store/store_mirror.h); the findings of a scan are copied once it is named. */
+static rs_store_mirror mirror;
+
+static void close_store(rs_store *store)
+{
+	if (mirror.store && store == mirror.store)
+		rs_store_mirror_close(&mirror);
+	else
+		rs_store_close(store);
+}
+
+/* The scan ID was resolved: on a PostgreSQL copy, fetch its findings. */
+static int need_findings(const char *id)
+{
+	return mirror.store ? rs_store_mirror_findings(&mirror, id) : 0;
+}
+
 /* Opens the store for reading commands; a missing database is an error
  * rather than a reason to create one. */
 static int open_existing_store(const char *path, rs_store **store)
 {
 	*store = NULL;
+	if (rs_store_is_pg_url(path)) {
+		if (rs_store_mirror_open(path, &mirror) < 0)
+			return -1;
+		*store = mirror.store;
+		return 0;
+	}
 	if (!db_exists(path)) {
 		rs_error("%s: no scan database here; run `rasoat scan` to record scans, "
 			 "or give --db PATH", path);
@@ -255,15 +280,15 @@ static void print_history_jsonl(const json_t *list, size_t shown)
 static int list_scans(const store_cmd_options *o, const char *db)
 {
 	json_t *list = json_array();
-	if (db_exists(db)) {
+	if (db_exists(db) || rs_store_is_pg_url(db)) {
 		rs_store *store;
-		if (rs_store_open(db, &store) < 0) {
+		if (open_existing_store(db, &store) < 0) {
 			json_decref(list);
 			return EXIT_ERROR;
 		}
 		json_decref(list);
 		list = rs_store_list(store);
-		rs_store_close(store);
+		close_store(store);
 		if (!list)
 			return EXIT_ERROR;
 	}
@@ -315,7 +340,7 @@ static rs_sink *report_sink(const char *format, FILE *out, bool close_out)
 static int show_scan(const store_cmd_options *o, rs_store *store, const char *scan)
 {
 	char id[33];
-	if (rs_store_resolve(store, scan, id) < 0)
+	if (rs_store_resolve(store, scan, id) < 0 || need_findings(id) < 0)
 		return EXIT_ERROR;
 	bool close_it;
 	FILE *out = rs_cmd_open_output(o->output, &close_it);
@@ -354,7 +379,7 @@ int rs_cmd_show(int argc, char **argv)
 	rc = EXIT_ERROR;
 	if (load_config(&o, &config) == 0 && open_existing_store(config.db_path, &store) == 0)
 		rc = show_scan(&o, store, o.args[0]);
-	rs_store_close(store);
+	close_store(store);
 	rs_config_free(&config);
 	return rc;
 }
@@ -374,7 +399,7 @@ static int load_side(rs_store *store, const char *name, diff_side *side)
 {
 	memset(side, 0, sizeof(*side));
 	rs_summary_init(&side->summary);
-	if (rs_store_resolve(store, name, side->id) < 0)
+	if (rs_store_resolve(store, name, side->id) < 0 || need_findings(side->id) < 0)
 		return -1;
 	rs_summary_free(&side->summary);
 	if (rs_store_load_summary(store, side->id, &side->summary) < 0 ||
@@ -565,7 +590,7 @@ int rs_cmd_diff(int argc, char **argv)
 	rc = EXIT_ERROR;
 	if (load_config(&o, &config) == 0 && open_existing_store(config.db_path, &store) == 0)
 		rc = diff_scans(&o, &config, store);
-	rs_store_close(store);
+	close_store(store);
 	rs_config_free(&config);
 	return rc;
 }

@@ -25,7 +25,7 @@
 enum {
 	OPT_LISTEN = 1000, OPT_DB, OPT_CERT, OPT_KEY, OPT_WORKERS, OPT_AGENT_RATE, OPT_AGENT_BURST,
 	OPT_ADDR_RATE, OPT_ADDR_BURST, OPT_TTL, OPT_USES, OPT_GROUP, OPT_ROLE, OPT_FORMAT,
-	OPT_CHECKIN_INTERVAL, OPT_SCAN_INTERVAL,
+	OPT_CHECKIN_INTERVAL, OPT_SCAN_INTERVAL, OPT_INCIDENTS,
 };
 
 static const struct option long_options[] = {
@@ -33,6 +33,7 @@ static const struct option long_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "tls-cert", required_argument, NULL, OPT_CERT },
 	{ "tls-key", required_argument, NULL, OPT_KEY },
+	{ "incidents", required_argument, NULL, OPT_INCIDENTS },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "agent-rate", required_argument, NULL, OPT_AGENT_RATE },
 	{ "agent-burst", required_argument, NULL, OPT_AGENT_BURST },
@@ -52,7 +53,7 @@ static const struct option long_options[] = {
 static const char usage_text[] =
 	"usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH|postgresql://…] [--tls-cert F --tls-key F] [--workers N]\n"
 	"                     [--agent-rate R] [--agent-burst B] [--address-rate R] [--address-burst B]\n"
-	"                     [--checkin-interval 5m] [--scan-interval 24h]\n"
+	"                     [--checkin-interval 5m] [--scan-interval 24h] [--incidents PATH]\n"
 	"       rasoat server [--db URL] [--tls-cert F] token create [--ttl 24h] [--uses 50] [--group G]\n"
 	"       rasoat server [--db URL] token list [--format text|jsonl]\n"
 	"       rasoat server [--db URL] token revoke ID\n"
@@ -153,6 +154,7 @@ static int parse_args(int argc, char **argv, server_args *a)
 		case OPT_DB: a->db = optarg; break;
 		case OPT_CERT: a->cfg.tls_cert = optarg; break;
 		case OPT_KEY: a->cfg.tls_key = optarg; break;
+		case OPT_INCIDENTS: a->cfg.incidents_db = optarg; break;
 		case OPT_WORKERS:
 			if (!rs_parse_long(optarg, &n) || n < 1 || n > 256)
 				return bad_value("workers", optarg, "use 1 to 256 threads");

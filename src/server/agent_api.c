@@ -86,6 +86,7 @@ void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply)
 	case RS_ENROLL_OK:
 		rs_reply_json(reply, MHD_HTTP_CREATED, json_pack("{s:s,s:i,s:i}", "agent", agent,
 			"interval", srv->cfg.checkin_interval, "scan_interval", srv->cfg.scan_interval));
+		rs_task_enroll_reply(srv, reply);
 		break;
 	case RS_ENROLL_BAD_TOKEN:
 		rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "token_invalid",
@@ -223,4 +224,13 @@ void rs_handle_results(rs_server *srv, rs_request *req, rs_reply *reply)
 	else
 		db_error(reply);
 	rs_api_results_free(&r);
+}
+
+int rs_agent_authenticate(rs_server *srv, rs_request *req, rs_reply *reply, char agent[RS_FLEET_ID_HEX + 1])
+{
+	rs_fleet_auth auth;
+	if (authenticate(srv, req, &auth, reply) < 0)
+		return -1;
+	snprintf(agent, RS_FLEET_ID_HEX + 1, "%s", auth.agent);
+	return 0;
 }

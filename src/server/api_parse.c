@@ -16,7 +16,7 @@
 #define MAX_TEXT 1024
 #define MAX_LONG_TEXT 16384
 #define MAX_EVIDENCE_STRING 65536
-#define MAX_EVIDENCE_DEPTH 4
+#define MAX_EVIDENCE_DEPTH 6   /* a YARA hit quotes its strings at depth 5: evidence.matches[].strings[] */
 #define MAX_ARRAY 4096
 #define MAX_OBJECT_KEYS 256
 

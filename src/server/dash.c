@@ -33,6 +33,8 @@ static const page pages[] = {
 	{ "GET", "/audit", RS_ACT_ADMIN, S_AUDIT, rs_page_audit },
 	{ "GET", "/host", RS_ACT_READ, S_COUNT, rs_page_host },
 	{ "POST", "/host/scan", RS_ACT_TASK, S_COUNT, rs_page_scan_now },
+	{ "POST", "/tasks/create", RS_ACT_TASK, S_COUNT, rs_page_task_create },
+	{ "POST", "/tasks/approve", RS_ACT_ADMIN, S_COUNT, rs_page_task_approve },
 	{ "POST", "/tokens/create", RS_ACT_ADMIN, S_COUNT, rs_page_token_create },
 	{ "POST", "/tokens/revoke", RS_ACT_ADMIN, S_COUNT, rs_page_token_revoke },
 	{ "POST", "/users/create", RS_ACT_ADMIN, S_COUNT, rs_page_user_create },

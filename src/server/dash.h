@@ -108,6 +108,21 @@ void rs_dash_trend_svg(rs_buf *b, const json_t *trend, const char *label);
 void rs_dash_lock(rs_dash_ctx *ctx);
 void rs_dash_unlock(rs_dash_ctx *ctx);
 
+/* ---- dash_pager.c ---- */
+#define RS_DASH_PAGE_SIZE 100
+/* The ?page=N argument (1 when absent or bad). */
+long rs_dash_page_number(const rs_dash_ctx *ctx);
+/* Page links for TOTAL rows of PATH, keeping the query arguments KEEP
+ * (NULL-terminated); nothing when one page holds them all. */
+void rs_dash_pager(const rs_dash_ctx *ctx, rs_buf *b, const char *path, const char *const *keep, long page,
+		   size_t total);
+/* Every host (rs_fleet_hosts items, followed through its cursor), or NULL
+ * on a database error. Takes the store's lock itself. */
+json_t *rs_dash_all_hosts(rs_dash_ctx *ctx, long long now);
+
+/* dash_compliance.c: the compliance page's history section; 0 or -1 (database). */
+int rs_dash_compliance_history(rs_dash_ctx *ctx, rs_buf *b);
+
 /* ---- the pages (dash_pages.c, dash_pages_fleet.c, dash_pages_admin.c) ---- */
 void rs_page_overview(rs_dash_ctx *ctx);
 void rs_page_hosts(rs_dash_ctx *ctx);
@@ -118,6 +133,11 @@ void rs_page_vulns(rs_dash_ctx *ctx);
 void rs_page_compliance(rs_dash_ctx *ctx);
 void rs_page_incidents(rs_dash_ctx *ctx);
 void rs_page_tasks(rs_dash_ctx *ctx);
+void rs_page_task_create(rs_dash_ctx *ctx);
+void rs_page_task_approve(rs_dash_ctx *ctx);
+/* The tasks table (dash_pages_tasks.c): states, messages, results, and an
+ * approve button on respond tasks awaiting approval for an admin. */
+void rs_dash_tasks_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *tasks, bool with_host);
 void rs_page_tokens(rs_dash_ctx *ctx);
 void rs_page_token_create(rs_dash_ctx *ctx);
 void rs_page_token_revoke(rs_dash_ctx *ctx);

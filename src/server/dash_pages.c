@@ -5,6 +5,7 @@
  * value shown is escaped (server/dash_html.c).
  */
 #include "server/dash.h"
+#include "store/fleet_tasks.h"
 #include "core/finding.h"
 #include "store/fleet.h"
 #include "store/fleet_views.h"
@@ -13,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_HOSTS 1000
 
 static json_t *incidents(rs_dash_ctx *ctx, rs_str *why);
 static void incidents_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, bool only_overdue);
@@ -107,8 +106,9 @@ static void findings_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, bool
 void rs_page_overview(rs_dash_ctx *ctx)
 {
 	long long now = rs_server_now();
+	json_t *all = rs_dash_all_hosts(ctx, now);
+	json_t *hosts = all ? json_pack("{s:o}", "items", all) : NULL;
 	rs_dash_lock(ctx);
-	json_t *hosts = rs_fleet_hosts(ctx->srv->store, now, NULL, MAX_HOSTS);
 	json_t *trend = rs_view_trend(ctx->srv->store, NULL, now, 90);
 	json_t *severe = rs_view_newest_severe(ctx->srv->store, 20);
 	rs_dash_unlock(ctx);
@@ -262,8 +262,9 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 		rs_dash_error(ctx, MHD_HTTP_BAD_REQUEST, S_BAD_REQUEST);
 		return;
 	}
+	json_t *all = rs_dash_all_hosts(ctx, now);
+	json_t *page = all ? json_pack("{s:o}", "items", all) : NULL;
 	rs_dash_lock(ctx);
-	json_t *page = rs_fleet_hosts(ctx->srv->store, now, NULL, MAX_HOSTS);
 	json_t *with = having ? rs_view_hosts_having(ctx->srv->store, having) : NULL;
 	rs_dash_unlock(ctx);
 	if (!page || (having && !with)) {
@@ -337,7 +338,11 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 	sort_link(ctx, &b, "score", S_SCORE, &key);
 	counts_head(ctx, &b);
 	rs_buf_puts(&b, "</tr></thead><tbody>");
-	for (size_t k = 0; k < shown.len; k++) {
+	/* one page of the filtered, sorted hosts (dash_pager.c) */
+	long pageno = rs_dash_page_number(ctx);
+	size_t first = (size_t)(pageno - 1) * RS_DASH_PAGE_SIZE;
+	size_t last = first + RS_DASH_PAGE_SIZE < shown.len ? first + RS_DASH_PAGE_SIZE : shown.len;
+	for (size_t k = first; k < last; k++) {
 		h = *(json_t **)rs_vec_at(&shown, k);
 		rs_buf_puts(&b, "<tr><td>");
 		host_link(&b, rs_dash_str(h, "id"), rs_dash_str(h, "hostname"));
@@ -353,6 +358,8 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 		rs_buf_puts(&b, "</tr>");
 	}
 	rs_buf_puts(&b, "</tbody></table>");
+	static const char *const keep[] = { "group", "os", "status", "min", "max", "having", "sort", "dir", NULL };
+	rs_dash_pager(ctx, &b, "/hosts", keep, pageno, shown.len);
 	rs_dash_page_end(ctx, &b, MHD_HTTP_OK);
 	rs_vec_free(&shown);
 	json_decref(page);
@@ -382,40 +389,6 @@ static void facts_table(rs_buf *b, const json_t *facts)
 	rs_buf_puts(b, "</tbody></table>");
 }
 
-static void tasks_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *tasks, bool with_host)
-{
-	if (!json_array_size(tasks)) {
-		empty(ctx, b, S_NONE);
-		return;
-	}
-	rs_buf_puts(b, "<table id=\"tasks\"><thead><tr>");
-	rs_dash_th(ctx, b, S_CREATED);
-	if (with_host)
-		rs_dash_th(ctx, b, S_HOST);
-	rs_dash_th(ctx, b, S_KIND);
-	rs_dash_th(ctx, b, S_CREATOR);
-	rs_dash_th(ctx, b, S_STATE);
-	rs_dash_th(ctx, b, S_DELIVERED);
-	rs_buf_puts(b, "</tr></thead><tbody>");
-	size_t i;
-	json_t *t;
-	json_array_foreach(tasks, i, t) {
-		rs_buf_puts(b, "<tr>");
-		rs_dash_td(b, rs_dash_str(t, "created"));
-		if (with_host) {
-			rs_buf_puts(b, "<td>");
-			host_link(b, rs_dash_str(t, "agent"), rs_dash_str(t, "hostname"));
-			rs_buf_puts(b, "</td>");
-		}
-		rs_dash_td(b, rs_dash_str(t, "kind"));
-		rs_dash_td(b, rs_dash_str(t, "creator"));
-		rs_dash_td(b, rs_dash_str(t, "state"));
-		rs_dash_td(b, rs_dash_str(t, "delivered"));
-		rs_buf_puts(b, "</tr>");
-	}
-	rs_buf_puts(b, "</tbody></table>");
-}
-
 /* The host's findings of MODULE into a new array. */
 static json_t *of_module(const json_t *findings, const char *module, bool is)
 {
@@ -440,7 +413,7 @@ void rs_page_host(rs_dash_ctx *ctx)
 	json_t *host = rs_fleet_host(ctx->srv->store, now, id);
 	json_t *findings = host ? rs_fleet_findings(ctx->srv->store, &f) : NULL;
 	json_t *trend = host ? rs_view_trend(ctx->srv->store, id, now, 90) : NULL;
-	json_t *tasks = host ? rs_dash_task_list(ctx->srv->store, id, 50) : NULL;
+	json_t *tasks = host ? rs_fleet_task_list(ctx->srv->store, id, NULL, 50) : NULL;
 	rs_dash_unlock(ctx);
 	if (!host) {
 		rs_dash_error(ctx, MHD_HTTP_NOT_FOUND, S_NOT_FOUND);
@@ -543,7 +516,7 @@ void rs_page_host(rs_dash_ctx *ctx)
 	}
 	rs_buf_puts(&b, "</tbody></table>");
 	h2(ctx, &b, S_TASKS);
-	tasks_table(ctx, &b, tasks, false);
+	rs_dash_tasks_table(ctx, &b, tasks, false);
 	rs_dash_page_end(ctx, &b, MHD_HTTP_OK);
 	json_decref(audit);
 	json_decref(vuln);
@@ -579,23 +552,12 @@ void rs_page_scan_now(rs_dash_ctx *ctx)
 	free(id);
 }
 
-void rs_page_tasks(rs_dash_ctx *ctx)
-{
-	rs_dash_lock(ctx);
-	json_t *tasks = rs_dash_task_list(ctx->srv->store, NULL, 500);
-	rs_dash_unlock(ctx);
-	rs_buf b;
-	rs_dash_page_begin(ctx, &b, S_TASKS);
-	tasks_table(ctx, &b, tasks, true);
-	rs_dash_page_end(ctx, &b, MHD_HTTP_OK);
-	json_decref(tasks);
-}
-
 /* The incident records (incident/incident.h), newest first; NULL with
  * *WHY set when there are none to show (PostgreSQL, or an error). */
 static json_t *incidents(rs_dash_ctx *ctx, rs_str *why)
 {
-	rs_store *store = rs_view_sqlite_store(ctx->srv->store);
+	/* --incidents, else the fleet's own store when it is SQLite */
+	rs_store *store = ctx->srv->incidents ? ctx->srv->incidents : rs_view_sqlite_store(ctx->srv->store);
 	*why = S_INCIDENTS_PG;
 	if (!store)
 		return NULL;

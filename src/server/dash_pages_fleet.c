@@ -13,16 +13,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void host_links(rs_buf *b, const json_t *hosts)
+/* The hosts of a group, at most HOST_LINKS_MAX of them named; the rest
+ * as a count linking to the hosts page filtered by RULE (when given). */
+#define HOST_LINKS_MAX 50
+/* rows the findings page groups (each host's newest scan; paged by rule) */
+#define FINDINGS_MAX_ROWS 100000
+
+static void host_links_of(rs_buf *b, const json_t *hosts, const char *rule)
 {
 	rs_buf_puts(b, "<td class=\"hosts\">");
 	const char *id;
 	json_t *name;
-	bool first = true;
+	size_t shown = 0;
 	json_object_foreach((json_t *)hosts, id, name) {
-		if (!first)
+		if (shown == HOST_LINKS_MAX) {
+			rs_buf_printf(b, ", <a class=\"more\" href=\"/hosts?having=");
+			rs_url_enc(b, rule ? rule : "");
+			rs_buf_printf(b, "\">+%zu</a>", json_object_size(hosts) - shown);
+			break;
+		}
+		if (shown)
 			rs_buf_puts(b, ", ");
-		first = false;
+		shown++;
 		rs_buf_puts(b, "<a href=\"/host?id=");
 		rs_url_enc(b, id);
 		rs_buf_puts(b, "\">");
@@ -30,6 +42,11 @@ static void host_links(rs_buf *b, const json_t *hosts)
 		rs_buf_puts(b, "</a>");
 	}
 	rs_buf_puts(b, "</td>");
+}
+
+static void host_links(rs_buf *b, const json_t *hosts)
+{
+	host_links_of(b, hosts, NULL);
 }
 
 static int severity_of(const json_t *f)
@@ -171,7 +188,7 @@ void rs_page_findings(rs_dash_ctx *ctx)
 		return;
 	}
 	rs_dash_lock(ctx);
-	json_t *rows = rs_view_latest_findings(ctx->srv->store, module, (int)min, RS_VIEW_MAX_ROWS);
+	json_t *rows = rs_view_latest_findings(ctx->srv->store, module, (int)min, FINDINGS_MAX_ROWS);
 	rs_dash_unlock(ctx);
 	if (!rows) {
 		rs_dash_error(ctx, MHD_HTTP_SERVICE_UNAVAILABLE, S_DB_ERROR);
@@ -223,21 +240,28 @@ void rs_page_findings(rs_dash_ctx *ctx)
 		rs_dash_th(ctx, &b, S_RULE);
 		rs_dash_th(ctx, &b, S_MODULE);
 		rs_dash_th(ctx, &b, S_TITLE);
+		rs_dash_th(ctx, &b, S_HOSTS_COUNT);
 		rs_dash_th(ctx, &b, S_AFFECTED);
 		rs_buf_puts(&b, "</tr></thead><tbody>");
-		size_t i;
-		json_t *g;
-		json_array_foreach(groups, i, g) {
+		/* one page of the rules (dash_pager.c) */
+		long pageno = rs_dash_page_number(ctx);
+		size_t first = (size_t)(pageno - 1) * RS_DASH_PAGE_SIZE, n = json_array_size(groups);
+		size_t last = first + RS_DASH_PAGE_SIZE < n ? first + RS_DASH_PAGE_SIZE : n;
+		for (size_t i = first; i < last; i++) {
+			json_t *g = json_array_get(groups, i);
 			rs_buf_puts(&b, "<tr><td>");
 			rs_dash_sev_badge(ctx, &b, (int)json_integer_value(json_object_get(g, "severity")));
 			rs_buf_puts(&b, "</td>");
 			rs_dash_td(&b, rs_dash_str(g, "rule"));
 			rs_dash_td(&b, rs_dash_str(g, "module"));
 			rs_dash_td(&b, rs_dash_str(g, "title"));
-			host_links(&b, json_object_get(g, "hosts"));
+			rs_buf_printf(&b, "<td class=\"num\">%zu</td>", json_object_size(json_object_get(g, "hosts")));
+			host_links_of(&b, json_object_get(g, "hosts"), rs_dash_str(g, "rule"));
 			rs_buf_puts(&b, "</tr>");
 		}
 		rs_buf_puts(&b, "</tbody></table>");
+		static const char *const keep[] = { "module", "rule", "host", "severity", NULL };
+		rs_dash_pager(ctx, &b, "/findings", keep, pageno, n);
 	}
 	rs_dash_page_end(ctx, &b, MHD_HTTP_OK);
 	json_decref(groups);
@@ -357,15 +381,26 @@ void rs_page_compliance(rs_dash_ctx *ctx)
 	}
 	rs_buf b;
 	rs_dash_page_begin(ctx, &b, S_COMPLIANCE);
-	rs_buf_puts(&b, "<h2>");
+	if (rs_dash_compliance_history(ctx, &b) < 0) {
+		rs_buf_free(&b);
+		json_decref(rows);
+		json_decref(sums);
+		rs_dash_error(ctx, MHD_HTTP_SERVICE_UNAVAILABLE, S_DB_ERROR);
+		return;
+	}
+	rs_buf_printf(&b, "<h2>%s</h2><h3>", rs_tr(ctx->lang, S_COMPLIANCE_NOW));
 	rs_html_esc(&b, rs_tr(ctx->lang, S_PER_HOST));
-	rs_buf_puts(&b, "</h2><table id=\"compliance-hosts\"><thead><tr>");
+	rs_buf_puts(&b, "</h3><table id=\"compliance-hosts\"><thead><tr>");
 	rs_dash_th(ctx, &b, S_HOST);
 	rs_dash_th(ctx, &b, S_PASSED);
 	rs_dash_th(ctx, &b, S_FAILED);
 	rs_dash_th(ctx, &b, S_PASS_RATE);
 	rs_buf_puts(&b, "</tr></thead><tbody>");
+	/* the page's share of the hosts (the pager below the history covers both) */
+	size_t first = (size_t)(rs_dash_page_number(ctx) - 1) * RS_DASH_PAGE_SIZE;
 	json_array_foreach(sums, i, s) {
+		if (i < first || i >= first + RS_DASH_PAGE_SIZE)
+			continue;
 		const json_t *m = json_object_get(json_object_get(json_object_get(s, "summary"), "modules"), "audit");
 		const json_t *res = json_object_get(json_object_get(m, "extra"), "results");
 		if (!res)
@@ -380,9 +415,9 @@ void rs_page_compliance(rs_dash_ctx *ctx)
 		rate_cell(&b, pass, pass + fail);
 		rs_buf_puts(&b, "</tr>");
 	}
-	rs_buf_puts(&b, "</tbody></table><h2>");
+	rs_buf_puts(&b, "</tbody></table><h3>");
 	rs_html_esc(&b, rs_tr(ctx->lang, S_PER_CHECK));
-	rs_buf_puts(&b, "</h2>");
+	rs_buf_puts(&b, "</h3>");
 	json_t *groups = group_by_rule(rows, NULL, NULL);
 	sort_groups(groups);
 	if (!json_array_size(groups)) {

@@ -11,12 +11,15 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "fleet/proto.h"
+#include "fleet/task.h"
 #include "store/fleet.h"
+#include "store/store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +45,10 @@ static const route routes[] = {
 	{ "GET", RS_FLEET_API "/hosts", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_hosts },
 	{ "GET", RS_FLEET_API "/hosts/", true, RS_FLEET_MAX_BODY_OTHER, rs_handle_host },
 	{ "GET", RS_FLEET_API "/findings", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_findings },
-	{ "POST", RS_FLEET_API "/tasks", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_create },
+	{ "POST", RS_FLEET_API "/tasks", false, RS_TASK_MAX_BODY, rs_handle_task_create },
+	{ "GET", RS_FLEET_API "/tasks", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_list },
+	{ "POST", RS_FLEET_API "/tasks/approve", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_approve },
+	{ "POST", RS_FLEET_API "/tasks/report", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_report },
 	{ "GET", RS_FLEET_API "/tokens", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_tokens },
 };
 
@@ -410,6 +416,12 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 {
 	memset(srv, 0, sizeof(*srv));
 	srv->cfg = *cfg;
+	/* the incident records (`rasoat incident --db PATH`) for the dashboard */
+	if (cfg->incidents_db && rs_store_open(cfg->incidents_db, &srv->incidents) < 0) {
+		rs_error("--incidents %s: cannot open the incident store; give the file `rasoat incident --db` uses",
+			 cfg->incidents_db);
+		return -1;
+	}
 	char err[1024];
 	if (rs_db_open(cfg->db_path, &srv->store, err, sizeof(err)) < 0) {
 		rs_error("%s", err);
@@ -434,6 +446,8 @@ static void close_server(rs_server *srv)
 		rs_ratelimit_free(srv->per_addr);
 		rs_ratelimit_free(srv->logins);
 	}
+	if (srv->incidents)
+		rs_store_close(srv->incidents);
 	rs_db_close(srv->store);
 }
 

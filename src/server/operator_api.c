@@ -1,7 +1,7 @@
 /*
  * operator_api.c — the read side of /api/v1 for operators and scripts:
- * GET /hosts, /hosts/ID and /findings (any role), POST /tasks (analyst or
- * admin: a scan for a host), GET /tokens (admin), each with
+ * GET /hosts, /hosts/ID and /findings (any role), GET /tokens (admin)
+ * (the task routes are in task_api.c), each with
  * "Authorization: Bearer KEY"; the role table is fleet/roles.h. Query values
  * are checked for form and bound to prepared statements.
  */
@@ -44,6 +44,11 @@ static int authorise_for(rs_server *srv, rs_request *req, rs_reply *reply, rs_ro
 	if (key_id)
 		snprintf(key_id, 40, "apikey:%.16s", header + strlen("Bearer rsk1."));
 	return 0;
+}
+
+int rs_operator_authorise(rs_server *srv, rs_request *req, rs_reply *reply, rs_role_action need, char *key_id)
+{
+	return authorise_for(srv, req, reply, need, key_id);
 }
 
 static int authorise(rs_server *srv, rs_request *req, rs_reply *reply)
@@ -148,37 +153,6 @@ void rs_handle_findings(rs_server *srv, rs_request *req, rs_reply *reply)
 		db_error(reply);
 	else
 		rs_reply_json(reply, MHD_HTTP_OK, page);
-}
-
-/* POST /api/v1/tasks {"host":ID,"type":"scan"} (analyst or admin) → 201 {"id"}. */
-void rs_handle_task_create(rs_server *srv, rs_request *req, rs_reply *reply)
-{
-	char who[40];
-	if (authorise_for(srv, req, reply, RS_ACT_TASK, who) < 0)
-		return;
-	json_error_t jerr;
-	json_t *body = json_loadb(req->body ? req->body : "", req->len, JSON_REJECT_DUPLICATES, &jerr);
-	const char *host = json_string_value(json_object_get(body, "host"));
-	const char *type = json_string_value(json_object_get(body, "type"));
-	if (!json_is_object(body) || !host || !rs_fleet_is_hex(host, RS_FLEET_ID_HEX) || !type || strcmp(type, "scan")) {
-		json_decref(body);
-		rs_reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad_request",
-			       "give {\"host\": HOST_ID, \"type\": \"scan\"}");
-		return;
-	}
-	char id[33];
-	pthread_mutex_lock(&srv->db_lock);
-	int rc = rs_dash_task_create(srv->store, rs_server_now(), who, host, "scan", NULL, id);
-	if (rc == 0)
-		rs_dash_audit_add(srv->store, rs_server_now(), who, "task_scan", host, req->addr);
-	pthread_mutex_unlock(&srv->db_lock);
-	json_decref(body);
-	if (rc > 0)
-		rs_reply_error(reply, MHD_HTTP_NOT_FOUND, "not_found", "no such host");
-	else if (rc < 0)
-		db_error(reply);
-	else
-		rs_reply_json(reply, MHD_HTTP_CREATED, json_pack("{s:s}", "id", id));
 }
 
 /* GET /api/v1/tokens (admin): the enrolment tokens as `token list` prints them. */

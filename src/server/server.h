@@ -13,6 +13,8 @@ typedef struct rs_server_config {
 	const char *db_path;       /* the --db URL: sqlite:PATH, PATH or postgresql://… */
 	const char *tls_cert;      /* PEM files; both or neither */
 	const char *tls_key;
+	const char *incidents_db;  /* the SQLite store `rasoat incident --db` keeps incident records in;
+				    * NULL: the fleet's own store when it is SQLite */
 	int workers;               /* thread pool size (>= 1) */
 	double agent_rate, agent_burst;   /* requests a second per agent */
 	double addr_rate, addr_burst;     /* requests a second per client address */

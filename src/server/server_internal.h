@@ -10,6 +10,7 @@
 #include "server/ratelimit.h"
 #include "server/server.h"
 #include "store/db.h"
+#include "fleet/roles.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -19,6 +20,7 @@
 typedef struct rs_server {
 	rs_server_config cfg;
 	rs_db *store;               /* SQLite or PostgreSQL (store/db.h) */
+	struct rs_store *incidents; /* --incidents: the incident records' SQLite store, or NULL */
 	pthread_mutex_t db_lock;    /* one writer and reader at a time on the connection */
 	pthread_mutex_t queue_lock; /* the group commit's queue (group_commit.c) */
 	struct rs_write_job *queue;
@@ -100,7 +102,29 @@ void rs_reply_clear(rs_reply *reply);
 void rs_handle_hosts(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_host(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_findings(rs_server *srv, rs_request *req, rs_reply *reply);
-void rs_handle_task_create(rs_server *srv, rs_request *req, rs_reply *reply);
 void rs_handle_tokens(rs_server *srv, rs_request *req, rs_reply *reply);
+/* Checks the bearer key and that its role may do NEED (fleet/roles.h):
+ * 0 (the key as "apikey:ID" in KEY_ID, 40 bytes, when given), or -1 with
+ * the refusal in REPLY. */
+int rs_operator_authorise(rs_server *srv, rs_request *req, rs_reply *reply, rs_role_action need, char *key_id);
+/* agent_api.c: checks a signed agent request (signature, rate, time,
+ * counter): 0 with its agent id in AGENT, or -1 with the refusal in REPLY. */
+int rs_agent_authenticate(rs_server *srv, rs_request *req, rs_reply *reply, char agent[33]);
+
+/* task_api.c */
+struct rs_task_spec;
+void rs_handle_task_create(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_task_list(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_task_approve(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_task_report(rs_server *srv, rs_request *req, rs_reply *reply);
+/* Queues SPEC (update-content: builds and signs the bundle) by WHO from
+ * ADDR and audits it: the number of tasks (ids appended to IDS), 0 no such
+ * host or an empty group, -1 database error, -2 bad content (ERR). */
+int rs_task_queue_spec(rs_server *srv, const struct rs_task_spec *spec, const char *who, const char *addr,
+		       json_t *ids, char *err, size_t errsize);
+/* Approves respond task ID by WHO from ADDR (audited): 0, 1 none awaiting, -1. */
+int rs_task_approve(rs_server *srv, const char *id, const char *who, const char *addr);
+/* Adds "content_key" (the server's content public key) to an enrolment reply. */
+void rs_task_enroll_reply(rs_server *srv, rs_reply *reply);
 
 #endif

@@ -75,7 +75,10 @@ int rs_dash_task_create(rs_db *db, long long now, const char *creator, const cha
  * "agent","hostname","kind","params","state","delivered"}]. */
 json_t *rs_dash_task_list(rs_db *db, const char *agent, int limit);
 /* The queued tasks of AGENT as check-in task objects ({"id","type",…params}),
- * marked delivered at NOW. NULL on error. */
+ * marked sent at NOW (at most 16, and parameters of at most
+ * RS_DASH_TASKS_REPLY_MAX bytes in all unless one alone is larger; the rest
+ * wait for the next check-in). NULL on error. */
+#define RS_DASH_TASKS_REPLY_MAX (512u << 10)
 json_t *rs_dash_task_take(rs_db *db, const char *agent, long long now);
 
 #endif

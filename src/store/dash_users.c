@@ -373,13 +373,21 @@ json_t *rs_dash_task_list(rs_db *db, const char *agent, int limit)
 json_t *rs_dash_task_take(rs_db *db, const char *agent, long long now)
 {
 	rs_db_stmt *stmt = rs_db_prepare(db,
-		"SELECT id, kind, params FROM fleet_tasks WHERE agent = ? AND state = 'queued' ORDER BY created LIMIT 16");
+		"SELECT id, kind, params, approved_by FROM fleet_tasks WHERE agent = ? AND state = 'queued'"
+		" ORDER BY created LIMIT 16");
 	if (!stmt)
 		return NULL;
 	rs_db_bind_text(stmt, 1, agent);
 	json_t *tasks = json_array();
+	size_t bytes = 0;
 	while (rs_db_step(stmt) == RS_DB_ROW) {
 		const char *p = rs_db_column_text(stmt, 2);
+		/* the agent reads at most 1 MiB of reply: leave big tasks (content
+		 * bundles, plans) for the next check-in once half of it is used */
+		size_t size = p ? strlen(p) : 0;
+		if (json_array_size(tasks) > 0 && bytes + size > RS_DASH_TASKS_REPLY_MAX)
+			break;
+		bytes += size;
 		json_t *o = p ? json_loads(p, 0, NULL) : NULL;
 		if (!json_is_object(o)) {
 			json_decref(o);
@@ -387,18 +395,22 @@ json_t *rs_dash_task_take(rs_db *db, const char *agent, long long now)
 		}
 		json_object_set_new(o, "id", col_str(stmt, 0));
 		json_object_set_new(o, "type", col_str(stmt, 1));
+		/* a respond task carries who approved it (the agent refuses one without) */
+		if (rs_db_column_text(stmt, 3))
+			json_object_set_new(o, "approved_by", col_str(stmt, 3));
 		json_array_append_new(tasks, o);
 	}
 	rs_db_finalize(stmt);
 	size_t i;
 	json_t *t;
 	json_array_foreach(tasks, i, t) {
-		stmt = rs_db_prepare(db, "UPDATE fleet_tasks SET state = 'delivered', delivered = ? WHERE id = ?");
+		stmt = rs_db_prepare(db, "UPDATE fleet_tasks SET state = 'sent', delivered = ?, updated = ? WHERE id = ?");
 		if (!stmt)
 			break;
 		rs_db_bind_int64(stmt, 1, now);
-		rs_db_bind_text(stmt, 2, json_string_value(json_object_get(t, "id")));
-		run_done(db, stmt, "mark the task delivered");
+		rs_db_bind_int64(stmt, 2, now);
+		rs_db_bind_text(stmt, 3, json_string_value(json_object_get(t, "id")));
+		run_done(db, stmt, "mark the task sent");
 	}
 	return tasks;
 }

@@ -98,6 +98,20 @@ static const char *const pg_migrations[] = {
 	");"
 	"CREATE INDEX fleet_tasks_agent ON fleet_tasks(agent, state);",
 	/* ---- dashboard (issue 12, branch f-dash): end ---- */
+	/* ---- fleet-tasks (issue 12, branch fleettasks): begin ----
+	 * v4: as the SQLite store's "fleet-tasks" block */
+	"ALTER TABLE fleet_tasks ADD COLUMN grp TEXT;"
+	"ALTER TABLE fleet_tasks ADD COLUMN updated BIGINT;"
+	"ALTER TABLE fleet_tasks ADD COLUMN message TEXT;"
+	"ALTER TABLE fleet_tasks ADD COLUMN result TEXT;"
+	"ALTER TABLE fleet_tasks ADD COLUMN approved_by TEXT;"
+	"ALTER TABLE fleet_tasks ADD COLUMN approved BIGINT;"
+	"UPDATE fleet_tasks SET state = 'sent' WHERE state = 'delivered';"
+	"CREATE INDEX fleet_tasks_created ON fleet_tasks(created);"
+	"CREATE TABLE fleet_keys ("
+	"  name TEXT PRIMARY KEY, secret BYTEA NOT NULL, public BYTEA NOT NULL, created BIGINT NOT NULL"
+	");",
+	/* ---- fleet-tasks (issue 12, branch fleettasks): end ---- */
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))

@@ -32,6 +32,16 @@ json_t *rs_view_hosts_having(rs_db *db, const char *rule);
  * score left out. From the daily snapshots. NULL on error. */
 json_t *rs_view_trend(rs_db *db, const char *agent, long long now, int days);
 
+/* Policy compliance over the DAYS days up to NOW (fleet_compliance.c):
+ * {"days":[DAY,…], "fleet":[{"day","score"}] (passed / checked over the
+ * hosts audited that day), "hosts":[{"host","name","trend":[{"day","score"}],
+ * "last"}] (each host's pass rate per day, from its newest audited scan of
+ * the day), "checks":[{"rule","name","title","trend","last"}] (per check
+ * that failed somewhere in the window: the share of the day's audited
+ * hosts passing it)}; rows sorted by their last rate, lowest first. NULL
+ * on error. */
+json_t *rs_view_compliance_history(rs_db *db, long long now, int days);
+
 /* Each host's newest complete scan summary: [{"host","hostname","summary"}]. */
 json_t *rs_view_latest_summaries(rs_db *db);
 

@@ -249,6 +249,25 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (root, name)"
 	");",
 	/* ---- accounts_seen: end ---- */
+	/* ---- fleet-tasks (issue 12, branch fleettasks): begin ----
+	 * tasks beyond "scan now" (store/fleet_tasks.c): the group a task was
+	 * queued for, the agent's reported state, message and result, the
+	 * approval of a respond task, and the server's content signing key. */
+	"ALTER TABLE fleet_tasks ADD COLUMN grp TEXT;"
+	"ALTER TABLE fleet_tasks ADD COLUMN updated INTEGER;"
+	"ALTER TABLE fleet_tasks ADD COLUMN message TEXT;"
+	"ALTER TABLE fleet_tasks ADD COLUMN result TEXT;"
+	"ALTER TABLE fleet_tasks ADD COLUMN approved_by TEXT;"
+	"ALTER TABLE fleet_tasks ADD COLUMN approved INTEGER;"
+	"UPDATE fleet_tasks SET state = 'sent' WHERE state = 'delivered';"
+	"CREATE INDEX fleet_tasks_created ON fleet_tasks(created);"
+	"CREATE TABLE fleet_keys ("
+	"  name TEXT PRIMARY KEY,"
+	"  secret BLOB NOT NULL,"
+	"  public BLOB NOT NULL,"
+	"  created INTEGER NOT NULL"
+	");",
+	/* ---- fleet-tasks (issue 12, branch fleettasks): end ---- */
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

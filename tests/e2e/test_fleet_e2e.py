@@ -116,19 +116,28 @@ def scenario(t, srv):
        "the host lists the resent scan once")
     ok(len(host["scans"]) == 2 and host["facts"]["hostname"], f"two scans of host a: {host['scans']}")
 
-    # the rest of rasoat reads the uploaded scans (the local commands read SQLite)
-    if BACKEND == "sqlite":
-        code, out, err = run("history", "--db", srv.db, "--format", "jsonl")
-        scans = [json.loads(l) for l in out.splitlines()]
-        ok(code == 0 and len(scans) == 3 and all(s["complete"] for s in scans), f"history: {out}")
-        code, out, err = run("show", scan_id, "--db", srv.db, "--format", "jsonl")
-        lines = [json.loads(l) for l in out.splitlines()]
-        ok(code in (0, 1) and located([l for l in lines if l["type"] == "finding"]) == want_a,
-           f"rasoat show re-renders an uploaded scan: {err}")
-    else:
+    # the rest of rasoat reads the uploaded scans: the local commands read
+    # SQLite, and a PostgreSQL store through a temporary copy (store_mirror.c)
+    db_arg = srv.db if BACKEND == "sqlite" else srv.db_url
+    code, out, err = run("history", "--db", db_arg, "--format", "jsonl")
+    scans = [json.loads(l) for l in out.splitlines()]
+    ok(code == 0 and len(scans) == 3 and all(s["complete"] for s in scans), f"history: {out} {err}")
+    code, out, err = run("show", scan_id, "--db", db_arg, "--format", "jsonl")
+    lines = [json.loads(l) for l in out.splitlines()]
+    ok(code in (0, 1) and located([l for l in lines if l["type"] == "finding"]) == want_a,
+       f"rasoat show re-renders an uploaded scan: {err}")
+    code, out, err = run("show", scan_id[:8], "--db", db_arg, "--format", "jsonl")
+    ok(code in (0, 1) and scan_id in out, f"show by prefix: {code} {err}")
+    code, out, err = run("diff", scan_id, scan_id, "--db", db_arg, "--format", "jsonl")
+    last = json.loads(out.splitlines()[-1]) if out.strip() else {}
+    ok(code == 0 and last.get("type") == "diff" and last.get("new") == 0 and last.get("gone") == 0
+       and last.get("same") == len(want_a), f"diff of a scan with itself: {code} {out[-500:]} {err}")
+    if BACKEND == "postgresql":
         stored = pgserver.shared().psql("SELECT COUNT(*) FROM scans WHERE complete = 1",
                                         srv.db_url.rsplit("/", 1)[1])
         ok(stored == "3", f"three complete scans in PostgreSQL: {stored}")
+        leftovers = [n for n in os.listdir(os.environ.get("TMPDIR", "/tmp")) if n.startswith("rasoat-pgcopy-")]
+        ok(leftovers == [], f"the temporary copies are removed: {leftovers}")
 
     # token management from the command line
     code, out, err = run("server", "--db", srv.db_url, "token", "list", "--format", "jsonl")

@@ -181,7 +181,7 @@ static void test_results_malformed(void **state)
 		{ true, "\"exit\":1", "\"exit\":3", "summary.exit" },
 		{ true, "\"exit\":1", "\"exit\":1,\"complete\":false", "summary.complete" },
 		{ true, "\"modules\":{\"hunt\":{\"files\":3}}", "\"modules\":[]", "summary.modules" },
-		{ true, "\"modules\":{\"hunt\":{\"files\":3}}", "\"modules\":{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1}}}}}", "summary.modules" },
+		{ true, "\"modules\":{\"hunt\":{\"files\":3}}", "\"modules\":{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":1}}}}}}}", "summary.modules" },
 		{ true, "\"counts\":{\"critical\":0,", "\"counts\":{\"severe\":0,", "summary.counts" },
 		{ true, "\"counts\":{\"critical\":0,", "\"counts\":{\"critical\":-4,", "summary.counts" },
 		{ false, "\"type\":\"finding\"", "\"type\":\"check\"", "finding 0" },
