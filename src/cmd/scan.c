@@ -54,7 +54,6 @@ static void usage(FILE *out, const char *cmd)
 		"  --feed FILE         vuln: import and match this feed (repeatable)\n"
 		"  --apps DIR          vuln: inventory the applications under DIR (repeatable; default /opt /srv\n"
 		"                      /var/www /usr/lib /usr/local /home /root)   --no-apps  OS packages only\n"
-		"  --inventory         (rasoat vuln --inventory) print the application inventory as JSON lines\n"
 		"  --policy FILE       audit: run this policy even where its requirements fail\n"
 		"  --allow-commands    audit: run command rules of policies outside trusted directories\n"
 		"  --recent DAYS       persist: changes this recent are flagged (default 7)\n"
@@ -71,6 +70,8 @@ static void usage(FILE *out, const char *cmd)
 		cmd, RS_DEFAULT_DB, RS_DEFAULT_CONFIG);
 	if (!strcmp(cmd, "audit"))
 		fprintf(out, "  --lint FILE         check an SCA policy file for suspicious rules, scan nothing\n");
+	if (!strcmp(cmd, "vuln"))
+		fprintf(out, "  --inventory         print the application inventory as JSON lines, match nothing\n");
 }
 
 static void add_list(char ***items, size_t *n, const char *csv)

@@ -5,6 +5,7 @@
  * version, source (the declaring file) and application.
  */
 #include "cmd/cmd.h"
+#include "cmd/option_table.h"
 #include "core/host.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -62,7 +63,7 @@ int rs_cmd_vuln_inventory(int argc, char **argv)
 	size_t n_apps = 0;
 	optind = 1;
 	int c, rc = 0;
-	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+	while ((c = rs_getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_INVENTORY: break;
 		case OPT_APPS: apps[n_apps++] = optarg; break;

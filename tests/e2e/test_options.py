@@ -27,6 +27,7 @@ INVOCATIONS = [
     (["hunt", "/"], "rasoat-hunt"),
     (["vuln"], "rasoat-vuln"),
     (["vuln", "import", "FILE"], "rasoat-vuln"),
+    (["vuln", "--inventory"], "rasoat-vuln"),
     (["fim", "init"], "rasoat-fim"),
     (["fim", "check"], "rasoat-fim"),
     (["collect"], "rasoat-collect"),
@@ -60,8 +61,9 @@ INVOCATIONS = [
 ]
 
 # Options a command handles before its getopt table: hunt reads
-# --no-archives and audit --lint itself, and pass the rest on to scan's table.
-OWN_PARSING = {"hunt": {"--no-archives"}, "audit": {"--lint"}}
+# --no-archives, audit --lint and vuln --inventory itself, and pass the rest
+# on to scan's table.
+OWN_PARSING = {"hunt": {"--no-archives"}, "audit": {"--lint"}, "vuln": {"--inventory"}}
 
 # The scan shortcuts print scan's help and their man pages refer to
 # rasoat-scan(1) for the shared options.
