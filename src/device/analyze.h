@@ -41,4 +41,18 @@ void rs_device_acl_unused(const rs_device_config *cfg, rs_device_hits *out);
 /* Object groups and objects defined and never referenced. */
 void rs_device_objects_unused(const rs_device_config *cfg, rs_device_hits *out);
 
+/* fwpolicy.c: Junos security policies, FortiOS firewall policies, RouterOS
+ * firewall filters and their address objects. */
+/* A rule an earlier rule of the same list already matches completely. */
+void rs_device_fw_junos_shadowed(const rs_device_config *cfg, rs_device_hits *out);
+void rs_device_fw_fortios_shadowed(const rs_device_config *cfg, rs_device_hits *out);
+void rs_device_fw_routeros_shadowed(const rs_device_config *cfg, rs_device_hits *out);
+/* A Junos policy permitting any source, any destination, any application. */
+void rs_device_fw_junos_permit_any(const rs_device_config *cfg, rs_device_hits *out);
+/* Address objects (Junos address book, FortiOS address/addrgrp, RouterOS
+ * address lists) never referenced. */
+void rs_device_fw_junos_address_unused(const rs_device_config *cfg, rs_device_hits *out);
+void rs_device_fw_fortios_address_unused(const rs_device_config *cfg, rs_device_hits *out);
+void rs_device_fw_routeros_list_unused(const rs_device_config *cfg, rs_device_hits *out);
+
 #endif

@@ -24,6 +24,11 @@
  *     `set` line, that line; for a curly section, its opening line), so
  *     every finding can cite the lines that decided it.
  *
+ * The FortiOS and RouterOS firmware version, which only their header comment
+ * gives (`#config-version=FGT60F-7.2.5-...`, `# ... by RouterOS 6.49.7`),
+ * is kept as a top-level node "version 7.2.5" at that line, as IOS and Junos
+ * state it, so that checks can judge firmware age.
+ *
  * Comments (`!` IOS, `#` Junos/FortiOS/RouterOS, C-style block comments in Junos), vendor
  * banners before the configuration and `configure terminal`/`end`,
  * `configure`/`commit` wrappers are skipped. The text of a multi-line IOS

@@ -26,6 +26,13 @@ int rs_devparse_error(const rs_device_config *cfg, char *err, size_t errsize, un
 	return -1;
 }
 
+int rs_devparse_too_deep(const rs_device_config *cfg, char *err, size_t errsize, unsigned line)
+{
+	return rs_devparse_error(cfg, err, errsize, line,
+				 "sections nested deeper than %d levels; the file is not a configuration rasoat can read",
+				 RS_DEVICE_MAX_DEPTH);
+}
+
 void rs_devparse_node_free(rs_device_node *node)
 {
 	if (!node)

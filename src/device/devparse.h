@@ -14,13 +14,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Deepest section nesting the parsers accept (the tree is walked recursively). */
-#define RS_DEVPARSE_MAX_DEPTH 64
-
 /* Writes "PATH:LINE: MESSAGE" (PATH from CFG, "config" when unset; no
  * ":LINE" when LINE is 0) into ERR and returns -1. */
 int rs_devparse_error(const rs_device_config *cfg, char *err, size_t errsize, unsigned line,
 		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The error for a statement that would nest deeper than RS_DEVICE_MAX_DEPTH
+ * (rs_device_node_add refused it); returns -1. */
+int rs_devparse_too_deep(const rs_device_config *cfg, char *err, size_t errsize, unsigned line);
 
 /* Frees NODE and everything under it (a node rs_device_node_add made). */
 void rs_devparse_node_free(rs_device_node *node);

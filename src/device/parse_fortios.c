@@ -8,7 +8,7 @@
  * `delete`, `purge`, `rename` and `move` act on the entries of a table.
  * Quoted values keep their quotes and may span lines. The
  * `#config-version=MODEL-7.2.5-FW-build1517-230606:...` header gives
- * cfg->version ("7.2.5"), `config system global` / `set hostname` the
+ * cfg->version ("7.2.5") and a top-level node "version 7.2.5" at its line, `config system global` / `set hostname` the
  * hostname; comments, CLI prompts and `--More--` pager lines are skipped.
  */
 #include "device/devparse.h"
@@ -31,9 +31,9 @@ typedef struct fparse {
 	size_t pos;
 	unsigned line;
 	rs_vec toks;                 /* ftok: the line being read */
-	rs_device_node *stack[RS_DEVPARSE_MAX_DEPTH + 1];
-	bool is_edit[RS_DEVPARSE_MAX_DEPTH + 1];
-	unsigned open_line[RS_DEVPARSE_MAX_DEPTH + 1];
+	rs_device_node *stack[RS_DEVICE_MAX_DEPTH + 1];
+	bool is_edit[RS_DEVICE_MAX_DEPTH + 1];
+	unsigned open_line[RS_DEVICE_MAX_DEPTH + 1];
 	size_t depth;                /* stack[0] is the root */
 	char *version;
 } fparse;
@@ -138,10 +138,8 @@ static size_t find_entry(const rs_device_node *node, const ftok *name)
 
 static int push(fparse *p, rs_device_node *node, bool edit, unsigned line)
 {
-	if (p->depth >= RS_DEVPARSE_MAX_DEPTH)
-		return rs_devparse_error(p->cfg, p->err, p->errsize, line,
-					 "blocks nested deeper than %d levels; the file is not a FortiOS configuration rasoat can read",
-					 RS_DEVPARSE_MAX_DEPTH);
+	if (!node || p->depth >= RS_DEVICE_MAX_DEPTH)
+		return rs_devparse_too_deep(p->cfg, p->err, p->errsize, line);
 	p->depth++;
 	p->stack[p->depth] = node;
 	p->is_edit[p->depth] = edit;
@@ -175,6 +173,15 @@ static void table_command(rs_device_node *top, const ftok *t, size_t n)
 			rs_devparse_move_child(top, from, to);
 		}
 	}
+}
+
+/* Adds the statement T[0..N) under TOP. */
+static int add_line(fparse *p, rs_device_node *top, const ftok *t, size_t n, unsigned line)
+{
+	char *text = join(t, n);
+	rs_device_node *node = rs_device_node_add(top, text, strlen(text), line);
+	free(text);
+	return node ? 0 : rs_devparse_too_deep(p->cfg, p->err, p->errsize, line);
 }
 
 static const char *const table_verbs[] = {"purge", "delete", "rename", "move"};
@@ -256,16 +263,10 @@ static int statement(fparse *p, unsigned line)
 			if (is_key(top->children[i], "set", t[1].s, t[1].len) ||
 			    is_key(top->children[i], "unset", t[1].s, t[1].len))
 				rs_devparse_remove_child(top, i);
-		char *text = join(t, n);
-		rs_device_node_add(top, text, strlen(text), line);
-		free(text);
-		return 0;
+		return add_line(p, top, t, n, line);
 	}
 	if (one_of(&t[0], value_verbs, sizeof(value_verbs) / sizeof(value_verbs[0]))) {
-		char *text = join(t, n);
-		rs_device_node_add(top, text, strlen(text), line);
-		free(text);
-		return 0;
+		return add_line(p, top, t, n, line);
 	}
 	if (one_of(&t[0], table_verbs, sizeof(table_verbs) / sizeof(table_verbs[0]))) {
 		table_command(top, t, n);
@@ -299,6 +300,9 @@ static void header(fparse *p, const char *s, size_t len)
 		}
 		if (digits && dot && s[i] != '.') {
 			p->version = rs_strndup(s + i, e - i);
+			char *text = rs_sprintf("version %s", p->version);
+			rs_device_node_add(&p->cfg->root, text, strlen(text), p->line);
+			free(text);
 			return;
 		}
 		i = e < len && s[e] == '-' ? e + 1 : e;

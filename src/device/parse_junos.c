@@ -89,7 +89,6 @@ static const jsection sections[] = {
 	{"prefix-list", 1, NULL, NULL},
 	{"security-zone", 1, NULL, NULL},
 	{"functional-zone", 1, NULL, NULL},
-	{"address-book", 1, NULL, NULL},
 	{"address-set", 1, NULL, NULL},
 	{"application", 1, NULL, NULL},
 	{"application-set", 1, NULL, NULL},
@@ -159,13 +158,16 @@ static const jsection sections[] = {
 	{"icmp", 0, NULL, NULL}, {"ip", 0, NULL, NULL}, {"tcp", 0, NULL, NULL},
 	{"udp", 0, NULL, NULL}, {"license", 0, NULL, NULL}, {"router-advertisement", 0, NULL, NULL},
 	{"ethernet-switching", 0, NULL, NULL}, {"storm-control", 0, NULL, NULL},
-	{"igmp", 0, NULL, NULL}, {"management", 0, NULL, NULL},
+	{"igmp", 0, NULL, NULL}, {"management", 0, NULL, NULL}, {"address-book", 0, NULL, NULL},
+	{"default-policy", 0, NULL, NULL}, {"syn-flood", 0, NULL, NULL},
+	{"archive-sites", 0, NULL, NULL},
 };
 
 /* Sections whose children are all sections named by their first word
- * (interface, group, routing-instance, VLAN names). */
+ * (interface, group, routing-instance, VLAN, address book names). */
 static const char *const named_parents[] = {
 	"interfaces", "groups", "routing-instances", "logical-systems", "vlans", "bridge-domains",
+	"address-book",
 };
 
 static bool word_is(const jword *w, const char *s)
@@ -267,7 +269,8 @@ static void mark_inactive(rs_device_node *node, bool inactive)
 
 /* Where the words W[0..N) lead under PARENT: the section nodes they open
  * and the node of their last statement, each found or added; the first is
- * marked inactive with INACTIVE. Returns the last node. */
+ * marked inactive with INACTIVE. Returns the last node, NULL when it would
+ * nest deeper than RS_DEVICE_MAX_DEPTH. */
 static rs_device_node *insert_words(rs_device_node *parent, const jword *w, size_t n, bool inactive)
 {
 	size_t depth = node_depth(parent);
@@ -275,7 +278,7 @@ static rs_device_node *insert_words(rs_device_node *parent, const jword *w, size
 	while (i < n) {
 		size_t end = n;
 		int k = section_args(parent, &w[i]);
-		if (k >= 0 && i + 1 + (size_t)k < n && depth < RS_DEVPARSE_MAX_DEPTH)
+		if (k >= 0 && i + 1 + (size_t)k < n && depth + 1 < RS_DEVICE_MAX_DEPTH)
 			end = i + 1 + (size_t)k;
 		char *text = join_words(w + i, end - i);
 		rs_device_node *node = find_child(parent, text);
@@ -283,6 +286,10 @@ static rs_device_node *insert_words(rs_device_node *parent, const jword *w, size
 			char *t = inactive && i == 0 ? rs_sprintf("inactive: %s", text) : rs_strdup(text);
 			node = rs_device_node_add(parent, t, strlen(t), w[i].line);
 			free(t);
+			if (!node) {
+				free(text);
+				return NULL;
+			}
 		} else if (inactive && i == 0) {
 			mark_inactive(node, true);
 		}
@@ -376,6 +383,8 @@ static int add_statement(jparse *p, rs_device_node *parent, jword *w, size_t n, 
 					 "'[' list without its ']'; the file looks truncated, export it again");
 	if (open == n) {
 		rs_device_node *node = insert_words(parent, w, n, inactive);
+		if (!node)
+			return rs_devparse_too_deep(p->cfg, p->err, p->errsize, line);
 		if (out)
 			*out = node;
 		return 0;
@@ -388,14 +397,13 @@ static int add_statement(jparse *p, rs_device_node *parent, jword *w, size_t n, 
 	jword *one = rs_calloc(open + 1 + after + 1, sizeof(*one));
 	memcpy(one, w, open * sizeof(*one));
 	memcpy(one + open + 1, w + close + 1, after * sizeof(*one));
-	if (nelem == 0 && open > 0)
-		insert_words(parent, w, open, inactive);
-	for (size_t e = 0; e < nelem; e++) {
+	bool deep = nelem == 0 && open > 0 && !insert_words(parent, w, open, inactive);
+	for (size_t e = 0; e < nelem && !deep; e++) {
 		one[open] = w[open + 1 + e];
-		insert_words(parent, one, open + 1 + after, inactive);
+		deep = !insert_words(parent, one, open + 1 + after, inactive);
 	}
 	free(one);
-	return 0;
+	return deep ? rs_devparse_too_deep(p->cfg, p->err, p->errsize, line) : 0;
 }
 
 /* ---- the lexer ---- */
@@ -661,6 +669,7 @@ static int set_line(jparse *p)
 	}
 	jword *w = p->words.items;
 	size_t n = p->words.len;
+	p->words.len = 0; /* the words stay readable until the next push */
 	if (n == 0)
 		return 0;
 	jword *args = w + 1;
@@ -699,10 +708,8 @@ static int set_line(jparse *p)
 
 static int push_section(jparse *p, rs_device_node *node, unsigned line)
 {
-	if (p->depth >= RS_DEVPARSE_MAX_DEPTH)
-		return rs_devparse_error(p->cfg, p->err, p->errsize, line,
-					 "sections nested deeper than %d levels; the file is not a Junos configuration rasoat can read",
-					 RS_DEVPARSE_MAX_DEPTH);
+	if (p->depth > RS_DEVICE_MAX_DEPTH)
+		return rs_devparse_too_deep(p->cfg, p->err, p->errsize, line);
 	if (p->depth == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 16;
 		p->stack = rs_realloc(p->stack, p->cap * sizeof(*p->stack));

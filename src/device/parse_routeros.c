@@ -8,7 +8,7 @@
  * dropped), inside a quoted value too, as exports wrap them. `[ find
  * default-name=ether1 ]` selectors are spaced the one way exports print
  * them. The header "# jan/02/1970 00:00:00 by RouterOS 6.49.7" gives
- * cfg->version, `/system identity set name=X` the hostname; login banners
+ * cfg->version and a top-level node "version 6.49.7" at its line, `/system identity set name=X` the hostname; login banners
  * and [admin@router] > prompts before the export are skipped.
  */
 #include "device/devparse.h"
@@ -212,15 +212,19 @@ static int statement(rparse *p, unsigned line)
 }
 
 /* "# jan/02/1970 00:00:00 by RouterOS 6.49.7" */
-static void comment(rparse *p, const char *s)
+static void comment(rparse *p, const char *s, unsigned line)
 {
 	const char *by = strstr(s, "by RouterOS ");
 	if (!by || p->version)
 		return;
 	by += 12;
 	size_t n = strcspn(by, " \t\r");
-	if (n > 0)
-		p->version = rs_strndup(by, n);
+	if (n == 0)
+		return;
+	p->version = rs_strndup(by, n);
+	char *text = rs_sprintf("version %s", p->version);
+	rs_device_node_add(&p->cfg->root, text, strlen(text), line);
+	free(text);
 }
 
 static char *find_hostname(const rs_device_node *root)
@@ -276,7 +280,7 @@ int rs_device_parse_routeros(rs_device_config *cfg, const char *text, size_t len
 		if (plen == 0)
 			continue;
 		if (*s == '#') {
-			comment(&p, s);
+			comment(&p, s, line);
 			continue;
 		}
 		if (memchr(s, '\0', plen)) {
