@@ -67,6 +67,12 @@ static bool word_is(const char *s, size_t n, const char *w)
 	return n >= m && !memcmp(s, w, m) && (n == m || s[m] == ' ' || s[m] == '\t');
 }
 
+static bool starts(const char *s, size_t n, const char *w)
+{
+	size_t m = strlen(w);
+	return n >= m && !memcmp(s, w, m);
+}
+
 static bool equals(const char *s, size_t n, const char *w)
 {
 	return strlen(w) == n && !memcmp(s, w, n);
@@ -238,7 +244,7 @@ static bool skip_line(ios_parser *ps, const char *s, size_t n, size_t indent, un
 			ps->saw_end = true;
 		return true;
 	}
-	if (word_is(s, n, "Building configuration") || word_is(s, n, "Current configuration")) {
+	if (starts(s, n, "Building configuration") || starts(s, n, "Current configuration :")) {
 		if (!ps->header_line)
 			ps->header_line = line;
 		return true;

@@ -124,7 +124,8 @@ static size_t secret_after(char **tok, size_t n, size_t i)
 	while (j + 1 < n) {
 		const char *t = tok[j];
 		bool digit = strlen(t) == 1 && isdigit((unsigned char)t[0]);
-		if (digit || in_list(modifiers, t) || (key_id && is_number(t)) ||
+		bool algorithm = !strncasecmp(t, "hmac-", 5) || !strncasecmp(t, "cmac-", 5);
+		if (digit || algorithm || in_list(modifiers, t) || (key_id && is_number(t)) ||
 		    (j > 0 && !strcasecmp(tok[j - 1], "level") && is_number(t))) {
 			key_id = false;
 			j++;
