@@ -12,7 +12,7 @@
  * password, secret or key (RouterOS) lose their VALUE; crypt-style hashes
  * ($1$, $5$, $6$, $8$, $9$ ...) are redacted wherever they stand; the
  * positional community of `snmp-server host ADDR [traps] [version V] COMMUNITY`
- * too.
+ * and the name= of a RouterOS SNMP community too.
  */
 #include "device/device.h"
 #include "core/util.h"
@@ -88,6 +88,18 @@ static bool secret_assignment(const char *t)
 	name[n] = '\0';
 	return strstr(name, "password") || strstr(name, "secret") || strstr(name, "passphrase") ||
 	       strstr(name, "key") || strstr(name, "psk") || strstr(name, "passwd") || strstr(name, "community");
+}
+
+/* RouterOS `/snmp community add|set ... name=COMMUNITY`: the name is the
+ * secret; such a statement carries addresses=, read-access= or
+ * write-access=, or selects the default community. */
+static bool routeros_community(char **tok, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(tok[i], "addresses=", 10) || !strncmp(tok[i], "read-access=", 12) ||
+		    !strncmp(tok[i], "write-access=", 13) || !strcmp(tok[i], "default=yes"))
+			return true;
+	return false;
 }
 
 /* Splits S (modified) into tokens; a double-quoted string is one token. */
@@ -177,6 +189,7 @@ char *rs_device_redact(const char *text)
 			}
 		}
 	}
+	bool community_name = routeros_community(tok, n);
 	size_t c = snmp_host_community(tok, n);
 	if (c < n)
 		red[c] = true;
@@ -187,7 +200,7 @@ char *rs_device_redact(const char *text)
 			rs_buf_puts(&b, " ");
 		if (red[i]) {
 			rs_buf_puts(&b, REDACTED);
-		} else if (secret_assignment(tok[i])) {
+		} else if (secret_assignment(tok[i]) || (community_name && !strncmp(tok[i], "name=", 5))) {
 			rs_buf_append(&b, tok[i], (size_t)(strchr(tok[i], '=') - tok[i]) + 1);
 			rs_buf_puts(&b, REDACTED);
 		} else {
