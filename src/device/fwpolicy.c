@@ -412,8 +412,10 @@ static bool ros_rule(fw_rule *r, const rs_device_node *add)
 		if (klen == 6 && !memcmp(t, "action", 6) && eq)
 			r->terminal = in_list(ros_terminal, sizeof(ros_terminal) / sizeof(ros_terminal[0]), eq + 1,
 					      len - klen - 1);
-		else if (klen == 5 && !memcmp(t, "chain", 5) && eq)
+		else if (klen == 5 && !memcmp(t, "chain", 5) && eq) {
+			free(r->chain); /* the last chain= counts */
 			r->chain = rs_strndup(eq + 1, len - klen - 1);
+		}
 		else if (!in_list(ros_not_matchers, sizeof(ros_not_matchers) / sizeof(ros_not_matchers[0]), t, klen))
 			*(char **)rs_vec_push(conds) = rs_strndup(t, len);
 		t += len;

@@ -33,9 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		redact_all(&cfg->root, 0);
 		rs_device_hits h = { 0 };
-		rs_device_fw_junos_shadowed(cfg, \&h);
-		rs_device_fw_junos_permit_any(cfg, \&h);
-		rs_device_fw_junos_address_unused(cfg, \&h);
+		rs_device_fw_junos_shadowed(cfg, &h);
+		rs_device_fw_junos_permit_any(cfg, &h);
+		rs_device_fw_junos_address_unused(cfg, &h);
 		rs_device_hits_free(&h);
 		rs_device_config_free(cfg);
 	}

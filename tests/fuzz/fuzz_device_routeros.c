@@ -33,8 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		redact_all(&cfg->root, 0);
 		rs_device_hits h = { 0 };
-		rs_device_fw_routeros_shadowed(cfg, \&h);
-		rs_device_fw_routeros_list_unused(cfg, \&h);
+		rs_device_fw_routeros_shadowed(cfg, &h);
+		rs_device_fw_routeros_list_unused(cfg, &h);
 		rs_device_hits_free(&h);
 		rs_device_config_free(cfg);
 	}
