@@ -94,7 +94,9 @@ static void emit_failed(rs_scan *scan, const rs_sca_policy *p, const rs_sca_chec
 	o->evidence = NULL;
 	const char *k;
 	json_t *v;
-	json_object_foreach(ev, k, v) rs_finding_set_json(f, k, json_incref(v));
+	/* the rule text is left out: a rule may spell out the default
+	 * communities or passwords it looks for */
+	json_object_foreach(ev, k, v) if (strcmp(k, "rule") != 0) rs_finding_set_json(f, k, json_incref(v));
 	json_decref(ev);
 	/* the file and the device even when the deciding rule cited no statement */
 	rs_finding_set_str(f, "path", cfg->path);
@@ -115,6 +117,21 @@ static void emit_failed(rs_scan *scan, const rs_sca_policy *p, const rs_sca_chec
 		rs_finding_set_remediation(f, c->remediation);
 	json_array_foreach(c->references, i, t) if (json_is_string(t)) rs_finding_add_reference(f, json_string_value(t));
 	rs_scan_emit(scan, f);
+}
+
+/* The outcome's reason without the rule's text ("rule 2 did not hold"):
+ * see emit_failed. */
+static void short_reason(rs_sca_outcome *o)
+{
+	const char *r = o->reason;
+	if (!r || strncmp(r, "rule ", 5) != 0)
+		return;
+	size_t n = strspn(r + 5, "0123456789");
+	const char *verdict = strstr(r, "did not hold") ? "did not hold" : strstr(r, " held") ? "held"
+											: "could not be evaluated";
+	char *s = rs_sprintf("rule %.*s %s", (int)n, r + 5, verdict);
+	free(o->reason);
+	o->reason = s;
 }
 
 static bool requirements_hold(const rs_sca_policy *p, const rs_sca_ctx *ctx)
@@ -152,6 +169,7 @@ size_t rs_device_judge(rs_scan *scan, const rs_device_policies *ps, const rs_dev
 			}
 			rs_sca_outcome o;
 			rs_sca_rules_eval(&ctx, c->rules, c->n_rules, c->condition, &o);
+			short_reason(&o);
 			if (!strcmp(o.result, "failed")) {
 				emit_failed(scan, p, c, rule, cfg, &o);
 				failed++;
