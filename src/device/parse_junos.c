@@ -415,7 +415,18 @@ static bool blank(char c)
 
 static bool special(char c)
 {
-	return c == '{' || c == '}' || c == ';' || c == '[' || c == ']';
+	return c == '{' || c == '}' || c == ';';
+}
+
+/* A '[' or ']' at P->pos that delimits a list: it stands alone ("[ a b ]"),
+ * unlike the range of `member ge-0/0/[0-5]`. */
+static bool list_bracket(const jparse *p)
+{
+	char c = p->text[p->pos];
+	if (c != '[' && c != ']')
+		return false;
+	size_t n = p->pos + 1;
+	return n >= p->len || blank(p->text[n]) || p->text[n] == '\n' || special(p->text[n]);
 }
 
 /* The next token; words (quoted strings, quotes kept) go into *W. */
@@ -456,7 +467,7 @@ static jkind lex(jparse *p, jword *w)
 			p->line++;
 			return J_EOL;
 		}
-		if (special(c)) {
+		if (special(c) || list_bracket(p)) {
 			p->pos++;
 			w->kind = c == '[' ? J_LBRACK : c == ']' ? J_RBRACK : J_WORD;
 			return c == '{' ? J_LBRACE : c == '}' ? J_RBRACE : c == ';' ? J_SEMI : w->kind;

@@ -165,6 +165,11 @@ static void test_curly_shapes(void **state)
 		"    }\r\n"
 		"}\r\n"
 		"apply-groups [ g1 g2 ];\r\n"
+		"interfaces {\r\n"
+		"    interface-range access {\r\n"
+		"        member ge-0/0/[0-5];\r\n"
+		"    }\r\n"
+		"}\r\n"
 		"routing-options {\r\n"
 		"    static {\r\n"
 		"        route 0.0.0.0/0 next-hop 10.0.0.254;\r\n"
@@ -191,6 +196,8 @@ static void test_curly_shapes(void **state)
 	assert_int_equal(addr->line, 29);
 	child(&cfg->root, "apply-groups g1");
 	child(&cfg->root, "apply-groups g2");
+	/* a range inside a word is no list */
+	path(cfg, "interfaces", "interface-range access", "member ge-0/0/[0-5]", NULL);
 	/* a one-line named section is the same nodes as its set form */
 	const rs_device_node *route = path(cfg, "routing-options", "static", "route 0.0.0.0/0", NULL);
 	child(route, "next-hop 10.0.0.254");
