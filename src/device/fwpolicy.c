@@ -208,25 +208,70 @@ void rs_device_fw_junos_permit_any(const rs_device_config *cfg, rs_device_hits *
 		junos_lists(cfg, junos_permit_any_list, out);
 }
 
-/* Whether some statement outside the definition DEF names NAME as a word. */
-static bool word_used(const rs_device_node *node, const rs_device_node *def, const char *name)
+/* The words of every statement but the definitions of objects, sorted, so
+ * that "is NAME used" is one search (configurations hold thousands of
+ * objects). A definition's own text is left out, not its children: a name
+ * mentioned in its own comment counts as a use. */
+typedef struct word_index {
+	char **words;
+	size_t len, cap;
+} word_index;
+
+static void index_node(word_index *ix, const rs_device_node *node, const char *seps,
+		       bool (*is_def)(const rs_device_node *))
 {
-	if (node == def)
-		return false;
-	if (node->text && node->parent) {
-		size_t n = strlen(name);
-		for (const char *p = strstr(node->text, name); p; p = strstr(p + 1, name)) {
-			bool start = p == node->text || p[-1] == ' ' || p[-1] == '"' || p[-1] == '=' ||
-				     p[-1] == ',' || p[-1] == '!';
-			bool end = p[n] == '\0' || p[n] == ' ' || p[n] == '"' || p[n] == ',';
-			if (start && end)
-				return true;
+	if (node->parent && !is_def(node)) {
+		const char *t = node->text;
+		while (*t) {
+			size_t n = strcspn(t, seps);
+			if (n > 0) {
+				if (ix->len == ix->cap) {
+					ix->cap = ix->cap ? ix->cap * 2 : 256;
+					ix->words = rs_realloc(ix->words, ix->cap * sizeof(*ix->words));
+				}
+				ix->words[ix->len++] = rs_strndup(t, n);
+			}
+			t += n;
+			t += strspn(t, seps);
 		}
 	}
 	for (size_t i = 0; i < node->nchildren; i++)
-		if (word_used(node->children[i], def, name))
-			return true;
-	return false;
+		index_node(ix, node->children[i], seps, is_def);
+}
+
+static int cmp_word(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void index_build(word_index *ix, const rs_device_config *cfg, const char *seps,
+			bool (*is_def)(const rs_device_node *))
+{
+	memset(ix, 0, sizeof(*ix));
+	index_node(ix, &cfg->root, seps, is_def);
+	if (ix->len)
+		qsort(ix->words, ix->len, sizeof(*ix->words), cmp_word);
+}
+
+static bool index_has(const word_index *ix, const char *word)
+{
+	return ix->len && bsearch(&word, ix->words, ix->len, sizeof(*ix->words), cmp_word) != NULL;
+}
+
+static void index_free(word_index *ix)
+{
+	for (size_t i = 0; i < ix->len; i++)
+		free(ix->words[i]);
+	free(ix->words);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* Junos: security > address-book > BOOK > "address NAME ..." / "address-set NAME" */
+static bool junos_is_def(const rs_device_node *n)
+{
+	const rs_device_node *book = n->parent;
+	return book && book->parent && !strcmp(book->parent->text, "address-book") &&
+	       (starts_word(n->text, "address") || starts_word(n->text, "address-set"));
 }
 
 void rs_device_fw_junos_address_unused(const rs_device_config *cfg, rs_device_hits *out)
@@ -235,7 +280,11 @@ void rs_device_fw_junos_address_unused(const rs_device_config *cfg, rs_device_hi
 		return;
 	const rs_device_node *sec = child_named(&cfg->root, "security");
 	const rs_device_node *books = sec ? child_named(sec, "address-book") : NULL;
-	for (size_t b = 0; books && b < books->nchildren; b++) {
+	if (!books)
+		return;
+	word_index used;
+	index_build(&used, cfg, " \"", junos_is_def);
+	for (size_t b = 0; b < books->nchildren; b++) {
 		const rs_device_node *book = books->children[b];
 		for (size_t i = 0; i < book->nchildren; i++) {
 			const rs_device_node *def = book->children[i];
@@ -246,11 +295,12 @@ void rs_device_fw_junos_address_unused(const rs_device_config *cfg, rs_device_hi
 			if (!name)
 				continue;
 			char *word = rs_strndup(name + 1, strcspn(name + 1, " "));
-			if (!word_used(&cfg->root, def, word))
+			if (!index_has(&used, word))
 				rs_device_hits_add(out, def, NULL);
 			free(word);
 		}
 	}
+	index_free(&used);
 }
 
 /* ---- FortiOS ---- */
@@ -341,7 +391,16 @@ static const char *const fortios_builtin[] = {
 	"wildcard.google.com", "wildcard.dropbox.com",
 };
 
-static void fortios_unused_in(const rs_device_config *cfg, const char *table, rs_device_hits *out)
+/* FortiOS: the entries of config firewall address / addrgrp */
+static bool fortios_is_def(const rs_device_node *n)
+{
+	return n->parent && rs_starts_with(n->text, "edit ") &&
+	       (!strcmp(n->parent->text, "config firewall address") ||
+		!strcmp(n->parent->text, "config firewall addrgrp"));
+}
+
+static void fortios_unused_in(const rs_device_config *cfg, const word_index *used, const char *table,
+			      rs_device_hits *out)
 {
 	const rs_device_node *list = fortios_table(cfg, table);
 	for (size_t i = 0; list && i < list->nchildren; i++) {
@@ -352,7 +411,7 @@ static void fortios_unused_in(const rs_device_config *cfg, const char *table, rs
 		bool builtin = false;
 		for (size_t b = 0; b < sizeof(fortios_builtin) / sizeof(fortios_builtin[0]); b++)
 			builtin |= !strcmp(name, fortios_builtin[b]);
-		if (!builtin && !word_used(&cfg->root, def, name))
+		if (!builtin && !index_has(used, name))
 			rs_device_hits_add(out, def, NULL);
 		free(name);
 	}
@@ -360,8 +419,13 @@ static void fortios_unused_in(const rs_device_config *cfg, const char *table, rs
 
 void rs_device_fw_fortios_address_unused(const rs_device_config *cfg, rs_device_hits *out)
 {
-	fortios_unused_in(cfg, "config firewall address", out);
-	fortios_unused_in(cfg, "config firewall addrgrp", out);
+	if (cfg->family != RS_DEVICE_FORTIOS)
+		return;
+	word_index used;
+	index_build(&used, cfg, " \"',", fortios_is_def);
+	fortios_unused_in(cfg, &used, "config firewall address", out);
+	fortios_unused_in(cfg, &used, "config firewall addrgrp", out);
+	index_free(&used);
 }
 
 /* ---- RouterOS ---- */
@@ -459,34 +523,69 @@ void rs_device_fw_routeros_shadowed(const rs_device_config *cfg, rs_device_hits 
 	ros_shadowed_in(cfg, "/ipv6 firewall filter", out);
 }
 
+/* RouterOS: the entries of /ip firewall address-list */
+static bool ros_is_def(const rs_device_node *n)
+{
+	return n->parent && !strcmp(n->parent->text, "/ip firewall address-list");
+}
+
+typedef struct ros_entry {
+	char *name;
+	size_t idx;
+} ros_entry;
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const ros_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static bool ros_list_used(const word_index *used, const char *name)
+{
+	static const char *const keys[] = {"src-address-list=", "dst-address-list=", "src-address-list=!",
+					   "dst-address-list=!"};
+	bool found = false;
+	for (size_t f = 0; f < 4 && !found; f++) {
+		char *w = rs_sprintf("%s%s", keys[f], name);
+		found = index_has(used, w);
+		free(w);
+	}
+	return found;
+}
+
 void rs_device_fw_routeros_list_unused(const rs_device_config *cfg, rs_device_hits *out)
 {
 	const rs_device_node *lists =
 		cfg->family == RS_DEVICE_ROUTEROS ? child_named(&cfg->root, "/ip firewall address-list") : NULL;
-	for (size_t i = 0; lists && i < lists->nchildren; i++) {
-		const rs_device_node *def = lists->children[i];
-		const char *l = strstr(def->text, " list=");
-		if (!rs_starts_with(def->text, "add ") || !l)
+	if (!lists)
+		return;
+	/* the entries by list name; each unused list is reported once, at its first entry */
+	ros_entry *e = rs_calloc(lists->nchildren + 1, sizeof(*e));
+	size_t n = 0;
+	for (size_t i = 0; i < lists->nchildren; i++) {
+		const char *t = lists->children[i]->text;
+		const char *l = strstr(t, " list=");
+		if (!rs_starts_with(t, "add ") || !l)
 			continue;
 		l += 6;
-		char *name = rs_devparse_unquote(l, strcspn(l, " "));
-		char *src = rs_sprintf("src-address-list=%s", name), *dst = rs_sprintf("dst-address-list=%s", name);
-		char *nsrc = rs_sprintf("src-address-list=!%s", name), *ndst = rs_sprintf("dst-address-list=!%s", name);
-		bool used = word_used(&cfg->root, def, src) || word_used(&cfg->root, def, dst) ||
-			    word_used(&cfg->root, def, nsrc) || word_used(&cfg->root, def, ndst);
-		/* another entry of the same list that is used counts too: report each unused list once */
-		bool first = true;
-		for (size_t k = 0; k < i && first; k++) {
-			const char *o = strstr(lists->children[k]->text, " list=");
-			first = !(o && !strncmp(o + 6, l, strcspn(l, " ")) &&
-				  (o[6 + strcspn(l, " ")] == ' ' || o[6 + strcspn(l, " ")] == '\0'));
-		}
-		if (!used && first)
-			rs_device_hits_add(out, def, NULL);
-		free(src);
-		free(dst);
-		free(nsrc);
-		free(ndst);
-		free(name);
+		e[n].name = rs_devparse_unquote(l, strcspn(l, " "));
+		e[n].idx = i;
+		n++;
 	}
+	qsort(e, n, sizeof(*e), cmp_entry);
+	word_index used;
+	index_build(&used, cfg, " ", ros_is_def);
+	bool *report = rs_calloc(lists->nchildren + 1, sizeof(*report));
+	for (size_t k = 0; k < n; k++)
+		if ((k == 0 || strcmp(e[k].name, e[k - 1].name)) && !ros_list_used(&used, e[k].name))
+			report[e[k].idx] = true;
+	for (size_t i = 0; i < lists->nchildren; i++)
+		if (report[i])
+			rs_device_hits_add(out, lists->children[i], NULL);
+	for (size_t k = 0; k < n; k++)
+		free(e[k].name);
+	free(e);
+	free(report);
+	index_free(&used);
 }
