@@ -365,23 +365,40 @@ static bool fortios_rule(fw_rule *r, const rs_device_node *edit)
 	return true;
 }
 
-static const rs_device_node *fortios_table(const rs_device_config *cfg, const char *name)
+/* The tables called NAME: at the top of a single-VDOM backup, and in each
+ * VDOM (config vdom > edit NAME) of a multi-VDOM one. Returns how many. */
+static size_t fortios_tables(const rs_device_config *cfg, const char *name, const rs_device_node **out, size_t max)
 {
-	return cfg->family == RS_DEVICE_FORTIOS ? child_named(&cfg->root, name) : NULL;
+	size_t n = 0;
+	if (cfg->family != RS_DEVICE_FORTIOS)
+		return 0;
+	const rs_device_node *t = child_named(&cfg->root, name);
+	if (t && n < max)
+		out[n++] = t;
+	const rs_device_node *vdoms = child_named(&cfg->root, "config vdom");
+	for (size_t i = 0; vdoms && i < vdoms->nchildren; i++) {
+		t = child_named(vdoms->children[i], name);
+		if (t && n < max)
+			out[n++] = t;
+	}
+	return n;
 }
 
 void rs_device_fw_fortios_shadowed(const rs_device_config *cfg, rs_device_hits *out)
 {
-	const rs_device_node *list = fortios_table(cfg, "config firewall policy");
-	if (!list)
-		return;
-	fw_rule *rules = rs_calloc(list->nchildren + 1, sizeof(*rules));
-	size_t n = 0;
-	for (size_t i = 0; i < list->nchildren; i++)
-		if (rs_starts_with(list->children[i]->text, "edit ") && fortios_rule(&rules[n], list->children[i]))
-			n++;
-	report_shadowed(rules, n, F_NFIELDS, out);
-	rules_free(rules, n);
+	const rs_device_node *lists[256];
+	size_t nlists = fortios_tables(cfg, "config firewall policy", lists, 256);
+	for (size_t l = 0; l < nlists; l++) {
+		const rs_device_node *list = lists[l];
+		fw_rule *rules = rs_calloc(list->nchildren + 1, sizeof(*rules));
+		size_t n = 0;
+		for (size_t i = 0; i < list->nchildren; i++)
+			if (rs_starts_with(list->children[i]->text, "edit ") &&
+			    fortios_rule(&rules[n], list->children[i]))
+				n++;
+		report_shadowed(rules, n, F_NFIELDS, out);
+		rules_free(rules, n);
+	}
 }
 
 /* Address objects FortiOS itself creates in every configuration. */
@@ -402,18 +419,21 @@ static bool fortios_is_def(const rs_device_node *n)
 static void fortios_unused_in(const rs_device_config *cfg, const word_index *used, const char *table,
 			      rs_device_hits *out)
 {
-	const rs_device_node *list = fortios_table(cfg, table);
-	for (size_t i = 0; list && i < list->nchildren; i++) {
-		const rs_device_node *def = list->children[i];
-		if (!rs_starts_with(def->text, "edit "))
-			continue;
-		char *name = rs_devparse_unquote(def->text + 5, strlen(def->text + 5));
-		bool builtin = false;
-		for (size_t b = 0; b < sizeof(fortios_builtin) / sizeof(fortios_builtin[0]); b++)
-			builtin |= !strcmp(name, fortios_builtin[b]);
-		if (!builtin && !index_has(used, name))
-			rs_device_hits_add(out, def, NULL);
-		free(name);
+	const rs_device_node *lists[256];
+	size_t nlists = fortios_tables(cfg, table, lists, 256);
+	for (size_t l = 0; l < nlists; l++) {
+		for (size_t i = 0; i < lists[l]->nchildren; i++) {
+			const rs_device_node *def = lists[l]->children[i];
+			if (!rs_starts_with(def->text, "edit "))
+				continue;
+			char *name = rs_devparse_unquote(def->text + 5, strlen(def->text + 5));
+			bool builtin = false;
+			for (size_t b = 0; b < sizeof(fortios_builtin) / sizeof(fortios_builtin[0]); b++)
+				builtin |= !strcmp(name, fortios_builtin[b]);
+			if (!builtin && !index_has(used, name))
+				rs_device_hits_add(out, def, NULL);
+			free(name);
+		}
 	}
 }
 

@@ -7,7 +7,8 @@ FortiOS and RouterOS fixtures with the bundled policies.
   needle, or a chain of needles each searched after the previous one);
   weaknesses that are an absence are found without a line;
 - the set form of the Junos weak configuration gives the same findings as
-  its curly form, and every cited line of every finding holds the cited
+  its curly form, the multi-VDOM layout of the FortiOS one the same as its
+  single-VDOM layout, and every cited line of every finding holds the cited
   statement;
 - the hardened twin of each has no finding at medium or above;
 - no secret written in a fixture (hashes, keys, passwords, community names)
@@ -50,7 +51,7 @@ FORTIOS_WEAK = {
     2007: "set admin-https-ssl-versions tlsv1-0", 2008: "set admintimeout 480", 2009: "set admin-lockout-threshold 10",
     2010: 'edit "admin"', 2011: 'edit "admin"', 2012: 'edit "admin"', 2013: 'edit "admin"', 2014: None, 2016: None,
     2017: ("config system snmp community", "edit 1"), 2018: "set ip 0.0.0.0 0.0.0.0",
-    2020: "set admin-maintainer enable", 2021: "set auto-install-config enable", 2022: None,
+    2020: None, 2021: None, 2022: None,  # defaults: judged by the absence of the safe value
     2023: "set ssh-kex-algo diffie-hellman-group1-sha1", 2024: "set ssh-enc-algo aes128-cbc", 2025: None,
     2026: 'edit "internal-ospf"', 2027: ("config router bgp", 'edit "203.0.113.9"'), 2028: 'edit "wan1"',
     2029: 'edit "wan1"', 2030: ("config firewall policy", "edit 1"), 2031: ("config firewall policy", "edit 2"),
@@ -185,6 +186,15 @@ def test_set_form():
     cited_lines_hold_text("junos/weak.set", got)
 
 
+def test_multi_vdom():
+    """The weak FortiOS backup rearranged as a multi-VDOM one (config global, config vdom > edit
+    root) gives the same findings, each citing a line that holds its statement."""
+    single = by_check(jsonl(audit("fortios/weak.conf")[1]), "fortios/weak.conf")
+    multi = by_check(jsonl(audit("fortios/weak-multi-vdom.conf")[1]), "fortios/weak-multi-vdom.conf")
+    check(sorted(multi) == sorted(single), f"multi-VDOM findings {sorted(multi)} differ from {sorted(single)}")
+    cited_lines_hold_text("fortios/weak-multi-vdom.conf", multi)
+
+
 def test_hardened(files):
     rc, out, err = audit(*files)
     lines = jsonl(out)
@@ -250,7 +260,9 @@ def main():
                           ("routeros/weak.rsc", ROUTEROS_WEAK)):
         counts[rel] = len(test_weak(rel, expected))
     test_set_form()
-    test_hardened(("junos/hardened.conf", "junos/hardened.set", "fortios/hardened.conf", "routeros/hardened.rsc"))
+    test_multi_vdom()
+    test_hardened(("junos/hardened.conf", "junos/hardened.set", "fortios/hardened.conf", "fortios/multi-vdom.conf",
+                   "routeros/hardened.rsc"))
     test_no_secret(["junos/weak.conf", "junos/weak.set", "junos/hardened.conf", "fortios/weak.conf",
                     "fortios/hardened.conf", "routeros/weak.rsc", "routeros/hardened.rsc"])
     test_malformed()
