@@ -1,6 +1,6 @@
 /*
  * fwpolicy.c — analyses (analyze.h) of the ordered rule lists of Junos
- * security policies, FortiOS firewall policies and RouterOS firewall filter
+ * security policies, FortiOS firewall policies (of every VDOM) and RouterOS firewall filter
  * rules, and of their address objects: a rule that an earlier, broader rule
  * of the same list already matches completely (it is never reached; the
  * earlier rule is the cause), Junos policies permitting any source, any
