@@ -18,6 +18,7 @@ static const analysis analyses[] = {
 	{ "acl-shadowed", rs_device_acl_shadowed },
 	{ "acl-unused", rs_device_acl_unused },
 	{ "object-unused", rs_device_objects_unused },
+	{ "bgp-no-password", rs_device_bgp_no_password },
 };
 
 bool rs_device_analysis_known(const char *name)
@@ -30,7 +31,7 @@ bool rs_device_analysis_known(const char *name)
 
 const char *rs_device_analysis_names(void)
 {
-	return "@acl-shadowed, @acl-unused, @object-unused";
+	return "@acl-shadowed, @acl-unused, @object-unused, @bgp-no-password";
 }
 
 void rs_device_analyze(const rs_device_config *cfg, const char *name, rs_device_hits *out)
