@@ -5,7 +5,7 @@ line is found here by searching the fixture text, never hard-coded); the
 hardened twins have no finding at medium or above; no password, key, hash
 or community of any fixture appears in any output format; malformed and
 truncated files give one error naming the file and line while the other
-files are still assessed; exit status 0/1/2."""
+files are still assessed; waivers per check and hostname; exit status 0/1/2."""
 import json
 import os
 import shutil
@@ -259,6 +259,21 @@ def test_exit_and_arguments():
     e2e.check(c == 0 and "--type" in out and "--policies" in out, f"help: {c} {out}")
     c, out, err = audit("/nonexistent/r1.cfg")
     e2e.check(c == 2 and "/nonexistent/r1.cfg" in err, f"missing file: {c} {err}")
+    # waivers apply per check and device hostname
+    with e2e.Tree() as t:
+        wf = t.write("waivers", "device:rasoat_cisco_ios:1002 2099-12-31 host=BR-RTR-07 web UI needed until the migration\n"
+                     "device:rasoat_cisco_ios:1040 2099-12-31 host=OTHER-HOST not this device\n"
+                     "device:rasoat_cisco_ios:1046 2000-01-01 expired long ago\n")
+        env = dict(os.environ, RASOAT_WAIVERS=wf)
+        c, out, err = e2e.run("device", "audit", "--no-db", fixture("ios_weak.cfg"), "--format", "jsonl", "--all",
+                              env=env)
+        lines = e2e.jsonl(out)
+        got = {f["rule"]: f for f in e2e.findings(lines)}
+        checks = {l["rule"]: l for l in lines if l["type"] == "check"}
+        e2e.check("device:rasoat_cisco_ios:1002" not in got and
+                  "waived" in checks["device:rasoat_cisco_ios:1002"]["reason"], f"waiver not applied: {err}")
+        e2e.check("device:rasoat_cisco_ios:1040" in got, "a waiver for another host applied")
+        e2e.check(got["device:rasoat_cisco_ios:1046"]["evidence"].get("waiver_expired"), "expired waiver not said")
     # --policies replaces the bundled ones
     with e2e.Tree() as t:
         t.write("p/mine.yml", "policy:\n  id: mine\n  regex_type: pcre2\n  devices: [cisco-ios]\nchecks:\n"
