@@ -8,7 +8,8 @@
  * parser) and judged. A file that cannot be read or parsed is one error
  * naming the file and line; the others are still assessed. Waivers
  * (docs/AUDIT.md) apply to device checks by rule and hostname. Without
- * inputs the module does not apply.
+ * inputs (command line, else `devices =` in the configuration file) the
+ * module does not apply.
  */
 #include "device/module.h"
 #include "audit/sca.h"
@@ -227,8 +228,9 @@ static char *policy_dir(void)
 static int device_run_module(rs_scan *scan, rs_module_stats *stats)
 {
 	g.assessed = g.failed = 0;
-	if (!g.n_inputs) {
-		stats->not_applicable = "no device configuration given (rasoat device audit FILE, scan --devices DIR)";
+	if (!g.n_inputs && !scan->config->n_devices) {
+		stats->not_applicable = "no device configuration given (rasoat device audit FILE, scan --devices DIR, "
+					"devices = DIR in rasoat.conf)";
 		return 0;
 	}
 	device_run r = { .scan = scan, .stats = stats, .devices = json_array(), .errors = json_array() };
@@ -257,8 +259,11 @@ static int device_run_module(rs_scan *scan, rs_module_stats *stats)
 	gmtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 	rs_device_judge_set_waivers(&waivers, today);
-	for (size_t i = 0; i < g.n_inputs; i++)
-		assess_input(&r, g.inputs[i]);
+	/* the command line's files, else the configuration's `devices =` */
+	char *const *inputs = g.n_inputs ? g.inputs : scan->config->devices;
+	size_t n_inputs = g.n_inputs ? g.n_inputs : scan->config->n_devices;
+	for (size_t i = 0; i < n_inputs; i++)
+		assess_input(&r, inputs[i]);
 	rs_device_judge_set_waivers(NULL, NULL);
 	rs_waivers_free(&waivers);
 	stats->score = rs_audit_score_overall(r.score);

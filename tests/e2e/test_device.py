@@ -313,6 +313,12 @@ def test_scan_devices():
         # the option names a path that does not exist: exit 2
         c, o, e = e2e.run("scan", "--root", root, "--only", "device", "--devices", t.p("nope"), "--no-db")
         e2e.check(c == 2 and "nope" in e, f"--devices missing dir: {c} {e}")
+        # `devices = DIR` in the configuration file: assessed by every scan that names none
+        conf = t.write("rasoat.conf", f"devices = {t.p('configs/site-b')}\n")
+        c, o, e = e2e.run("scan", "--root", root, "--only", "device", "--config", conf, "--no-db", "--format", "jsonl")
+        dev = e2e.summary(e2e.jsonl(o))["modules"]["device"]
+        e2e.check([d["device"] for d in dev.get("devices", [])] == ["HQ-EDGE-01"] and dev["errors"] == 1,
+                  f"devices = in the configuration: {c} {dev} {e}")
         # without --devices the module does not apply
         c, o, e = e2e.run("scan", "--root", root, "--only", "device", "--no-db", "--format", "jsonl")
         dev = e2e.summary(e2e.jsonl(o))["modules"]["device"]
