@@ -43,6 +43,7 @@ void rs_config_free(rs_config *c)
 	free_list(c->feeds, c->n_feeds);
 	free_list(c->policies, c->n_policies);
 	free_list(c->iocs, c->n_iocs);
+	free_list(c->devices, c->n_devices);
 	free(c->waivers_path);
 	free(c->pids);
 	free(c->db_path);
@@ -79,6 +80,11 @@ void rs_config_add_policy(rs_config *c, const char *path)
 void rs_config_add_iocs(rs_config *c, const char *path)
 {
 	list_add(&c->iocs, &c->n_iocs, path);
+}
+
+void rs_config_add_devices(rs_config *c, const char *path)
+{
+	list_add(&c->devices, &c->n_devices, path);
 }
 
 void rs_config_set_db(rs_config *c, const char *path)
@@ -182,6 +188,10 @@ static const char *apply(rs_config *c, const char *key, const char *value, bool 
 		if (!*value)
 			return "an empty path";
 		rs_config_add_iocs(c, value);
+	} else if (!strcmp(key, "devices")) {
+		if (!*value)
+			return "an empty path";
+		rs_config_add_devices(c, value);
 	} else if (!strcmp(key, "iocs_all")) {
 		if (!parse_bool(value, &c->iocs_all))
 			return "not yes or no";
@@ -248,7 +258,7 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		if (!known) {
 			rs_error("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
 				 "threads, timeout, fail_on, db, one_file_system, recent_days, waivers, "
-				 "management, iocs, iocs_all",
+				 "management, iocs, iocs_all, devices",
 				 name, lineno, key);
 			bad++;
 		} else if (why) {

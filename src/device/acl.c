@@ -11,6 +11,10 @@
  * (established, time-range, ICMP types ...). What cannot be read exactly
  * (object groups, unknown names) is never said to shadow anything: an
  * unreadable entry is reported only behind a plain `ip any any`.
+ * Work is bounded: the first ACL_MAX_ENTRIES entries of a list are compared,
+ * the first ACL_MAX_LISTS lists are read, the first ACL_MAX_SEARCHED lists
+ * and objects are searched for uses, and once ACL_SEARCH_BUDGET statements
+ * have been visited the rest counts as used (never a false "unused").
  */
 #include "device/analyze.h"
 #include "core/util.h"
@@ -24,6 +28,12 @@
 
 #define ACL_MAX_TOKENS 64
 #define ACL_MAX_RANGES 8
+/* Work bounds on huge (or hostile) files: entries compared per list, and
+ * lists or objects whose uses are searched through the whole tree. */
+#define ACL_MAX_ENTRIES 5000
+#define ACL_MAX_SEARCHED 2000
+#define ACL_MAX_LISTS 4096
+#define ACL_SEARCH_BUDGET 20000000u /* statements visited while looking for uses */
 
 typedef struct addr {
 	bool any;
@@ -328,6 +338,8 @@ static acl_list *list_get(acl_set *s, const char *name, bool standard)
 	for (size_t i = 0; i < s->len; i++)
 		if (!strcmp(s->lists[i].name, name))
 			return &s->lists[i];
+	if (s->len >= ACL_MAX_LISTS)
+		return NULL;
 	if (s->len == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 8;
 		s->lists = rs_realloc(s->lists, s->cap * sizeof(*s->lists));
@@ -393,7 +405,8 @@ static void collect(const rs_device_config *cfg, acl_set *s, rs_vec *bufs)
 			if (k < n && (!strcmp(tok[k], "remark") || !strcmp(tok[k], "webtype") || !strcmp(tok[k], "ethertype")))
 				continue;
 			acl_list *l = list_get(s, tok[1], standard);
-			list_add(l, top, tok + k, n - k, asa);
+			if (l)
+				list_add(l, top, tok + k, n - k, asa);
 		} else if (n >= 3 && (!strcmp(tok[0], "ip") || !strcmp(tok[0], "ipv6")) && !strcmp(tok[1], "access-list")) {
 			/* IOS "ip access-list extended NAME", NX-OS "ip access-list NAME" */
 			if (!strcmp(tok[0], "ipv6"))
@@ -408,7 +421,7 @@ static void collect(const rs_device_config *cfg, acl_set *s, rs_vec *bufs)
 				continue;
 			}
 			acl_list *l = list_get(s, name, standard);
-			for (size_t c = 0; c < top->nchildren; c++) {
+			for (size_t c = 0; l && c < top->nchildren; c++) {
 				const rs_device_node *en = top->children[c];
 				char *ec = rs_strdup(en->text);
 				*(char **)rs_vec_push(bufs) = ec;
@@ -439,7 +452,7 @@ void rs_device_acl_shadowed(const rs_device_config *cfg, rs_device_hits *out)
 	collect(cfg, &s, &bufs);
 	for (size_t l = 0; l < s.len; l++) {
 		const acl_list *list = &s.lists[l];
-		for (size_t j = 1; j < list->len; j++)
+		for (size_t j = 1; j < list->len && j < ACL_MAX_ENTRIES; j++)
 			for (size_t i = 0; i < j; i++)
 				if (covers(&list->items[i], &list->items[j])) {
 					rs_device_hits_add(out, list->items[j].node, list->items[i].node);
@@ -475,16 +488,19 @@ static bool applies_lists(const char *text)
 
 /* Whether NAME is used anywhere in the tree under NODE, outside the statements of DEF (its definition). */
 static bool used_under(const rs_device_node *node, const char *name, const rs_device_node *def, bool numeric,
-		       const char *own_prefix, unsigned depth)
+		       const char *own_prefix, unsigned depth, size_t *budget)
 {
 	for (size_t i = 0; i < node->nchildren; i++) {
 		const rs_device_node *c = node->children[i];
+		if (*budget == 0)
+			return true; /* out of work: say nothing rather than guess */
+		(*budget)--;
 		if (c == def)
 			continue;
 		bool own = own_prefix && rs_starts_with(c->text, own_prefix);
 		if (!own && has_word(c->text, name) && (!numeric || applies_lists(c->text)))
 			return true;
-		if (depth < RS_DEVICE_MAX_DEPTH && used_under(c, name, def, numeric, NULL, depth + 1))
+		if (depth < RS_DEVICE_MAX_DEPTH && used_under(c, name, def, numeric, NULL, depth + 1, budget))
 			return true;
 	}
 	return false;
@@ -496,7 +512,8 @@ void rs_device_acl_unused(const rs_device_config *cfg, rs_device_hits *out)
 	rs_vec bufs;
 	rs_vec_init(&bufs, sizeof(char *));
 	collect(cfg, &s, &bufs);
-	for (size_t l = 0; l < s.len; l++) {
+	size_t budget = ACL_SEARCH_BUDGET;
+	for (size_t l = 0; l < s.len && l < ACL_MAX_SEARCHED; l++) {
 		const acl_list *list = &s.lists[l];
 		if (!list->len)
 			continue;
@@ -506,7 +523,7 @@ void rs_device_acl_unused(const rs_device_config *cfg, rs_device_hits *out)
 			def = def->parent;
 		/* "access-list NAME ..." lines are the list itself, not uses of it */
 		char *own = rs_sprintf("access-list %s ", list->name);
-		if (!used_under(&cfg->root, list->name, def, is_number(list->name), own, 0))
+		if (!used_under(&cfg->root, list->name, def, is_number(list->name), own, 0, &budget))
 			rs_device_hits_add(out, def, NULL);
 		free(own);
 	}
@@ -515,7 +532,8 @@ void rs_device_acl_unused(const rs_device_config *cfg, rs_device_hits *out)
 
 void rs_device_objects_unused(const rs_device_config *cfg, rs_device_hits *out)
 {
-	for (size_t i = 0; i < cfg->root.nchildren; i++) {
+	size_t searched = 0, budget = ACL_SEARCH_BUDGET;
+	for (size_t i = 0; i < cfg->root.nchildren && searched < ACL_MAX_SEARCHED; i++) {
 		const rs_device_node *top = cfg->root.children[i];
 		const char *t = top->text;
 		bool group = rs_starts_with(t, "object-group ");
@@ -529,7 +547,8 @@ void rs_device_objects_unused(const rs_device_config *cfg, rs_device_hits *out)
 		name++;
 		if (!strcmp(name, "address") || !strcmp(name, "port"))
 			continue;
-		if (!used_under(&cfg->root, name, top, false, NULL, 0))
+		searched++;
+		if (!used_under(&cfg->root, name, top, false, NULL, 0, &budget))
 			rs_device_hits_add(out, top, NULL);
 	}
 }

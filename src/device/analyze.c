@@ -18,6 +18,7 @@ static const analysis analyses[] = {
 	{ "acl-shadowed", rs_device_acl_shadowed },
 	{ "acl-unused", rs_device_acl_unused },
 	{ "object-unused", rs_device_objects_unused },
+	{ "bgp-no-password", rs_device_bgp_no_password },
 	{ "junos-policy-shadowed", rs_device_fw_junos_shadowed },
 	{ "junos-policy-permit-any", rs_device_fw_junos_permit_any },
 	{ "junos-address-unused", rs_device_fw_junos_address_unused },
@@ -37,9 +38,9 @@ bool rs_device_analysis_known(const char *name)
 
 const char *rs_device_analysis_names(void)
 {
-	return "@acl-shadowed, @acl-unused, @object-unused, @junos-policy-shadowed, @junos-policy-permit-any, "
-	       "@junos-address-unused, @fortios-policy-shadowed, @fortios-address-unused, "
-	       "@routeros-filter-shadowed, @routeros-address-list-unused";
+	return "@acl-shadowed, @acl-unused, @object-unused, @bgp-no-password, @junos-policy-shadowed, "
+	       "@junos-policy-permit-any, @junos-address-unused, @fortios-policy-shadowed, "
+	       "@fortios-address-unused, @routeros-filter-shadowed, @routeros-address-list-unused";
 }
 
 void rs_device_analyze(const rs_device_config *cfg, const char *name, rs_device_hits *out)

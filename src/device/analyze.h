@@ -3,7 +3,8 @@
  * one statement cannot express, for `cfg:@NAME` rules (docs/DEVICES.md):
  * each returns the statements it flags ("hits"), each with the statement
  * that caused it where there is one (the earlier rule that shadows a later
- * one). analyze.c holds the table of analyses; acl.c the ACL ones.
+ * one). analyze.c holds the table of analyses; acl.c the ACL ones,
+ * routing.c the routing-protocol ones.
  */
 #ifndef RS_DEVICE_ANALYZE_H
 #define RS_DEVICE_ANALYZE_H
@@ -40,6 +41,11 @@ void rs_device_acl_shadowed(const rs_device_config *cfg, rs_device_hits *out);
 void rs_device_acl_unused(const rs_device_config *cfg, rs_device_hits *out);
 /* Object groups and objects defined and never referenced. */
 void rs_device_objects_unused(const rs_device_config *cfg, rs_device_hits *out);
+
+/* routing.c: BGP neighbours whose session has no password (their own or
+ * their peer group's); NX-OS neighbour sections without password or
+ * inherited template. */
+void rs_device_bgp_no_password(const rs_device_config *cfg, rs_device_hits *out);
 
 /* fwpolicy.c: Junos security policies, FortiOS firewall policies, RouterOS
  * firewall filters and their address objects. */

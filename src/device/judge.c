@@ -87,7 +87,7 @@ bool rs_device_policy_applies(const rs_sca_policy *p, rs_device_family family)
 }
 
 static void emit_failed(rs_scan *scan, const rs_sca_policy *p, const rs_sca_check *c, const char *rule,
-			const rs_device_config *cfg, rs_sca_outcome *o)
+			const rs_device_config *cfg, rs_sca_outcome *o, bool waiver_expired)
 {
 	rs_finding *f = rs_finding_new("device", rule, c->severity, -1, c->title);
 	json_t *ev = o->evidence;
@@ -108,6 +108,8 @@ static void emit_failed(rs_scan *scan, const rs_sca_policy *p, const rs_sca_chec
 	rs_finding_set_str(f, "policy", p->path);
 	rs_finding_set_str(f, "check", c->id);
 	rs_finding_set_str(f, "reason", o->reason);
+	if (waiver_expired)
+		rs_finding_set_str(f, "waiver_expired", "a waiver for this check has expired");
 	if (c->compliance)
 		rs_finding_set_json(f, "compliance", json_incref(c->compliance));
 	size_t i;
@@ -145,6 +147,15 @@ static bool requirements_hold(const rs_sca_policy *p, const rs_sca_ctx *ctx)
 	return holds;
 }
 
+static const rs_waivers *g_waivers;
+static const char *g_today;
+
+void rs_device_judge_set_waivers(const rs_waivers *w, const char *today)
+{
+	g_waivers = w;
+	g_today = today;
+}
+
 size_t rs_device_judge(rs_scan *scan, const rs_device_policies *ps, const rs_device_config *cfg,
 		       rs_audit_score *score, size_t *checks)
 {
@@ -170,8 +181,21 @@ size_t rs_device_judge(rs_scan *scan, const rs_device_policies *ps, const rs_dev
 			rs_sca_outcome o;
 			rs_sca_rules_eval(&ctx, c->rules, c->n_rules, c->condition, &o);
 			short_reason(&o);
+			bool expired = false;
+			const rs_waiver *w = g_waivers ? rs_waivers_find(g_waivers, rule, cfg->hostname, g_today, &expired)
+						       : NULL;
+			if (w) {
+				char *why = rs_sprintf("waived until %s: %s (was %s: %s)", w->expires, w->reason, o.result,
+						       o.reason);
+				rs_scan_check(scan, "device", rule, title, "not_applicable", why);
+				free(why);
+				rs_audit_score_add(score, c->category, c->severity, "waived");
+				rs_sca_outcome_free(&o);
+				free(rule);
+				continue;
+			}
 			if (!strcmp(o.result, "failed")) {
-				emit_failed(scan, p, c, rule, cfg, &o);
+				emit_failed(scan, p, c, rule, cfg, &o, expired);
 				failed++;
 			}
 			rs_scan_check(scan, "device", rule, title, o.result, o.reason);

@@ -1,7 +1,8 @@
 /*
  * judge.h — the device policies (SCA YAML with cfg: rules, docs/DEVICES.md)
  * loaded once per scan, and their checks run against one parsed
- * configuration, each failed check emitted as a `device` finding.
+ * configuration, each failed check emitted as a `device` finding unless a
+ * waiver for the check and the device's hostname covers it.
  */
 #ifndef RS_DEVICE_JUDGE_H
 #define RS_DEVICE_JUDGE_H
@@ -27,5 +28,8 @@ bool rs_device_policy_applies(const rs_sca_policy *p, rs_device_family family);
  * the number of failed checks; *CHECKS gets the number evaluated. */
 size_t rs_device_judge(rs_scan *scan, const rs_device_policies *ps, const rs_device_config *cfg,
 		       rs_audit_score *score, size_t *checks);
+/* The waivers (audit/sca.h: "device:<policy>:<check> YYYY-MM-DD [host=HOSTNAME] reason")
+ * rs_device_judge honours, and today's date ("YYYY-MM-DD"); NULL: none. */
+void rs_device_judge_set_waivers(const rs_waivers *w, const char *today);
 
 #endif

@@ -6,8 +6,10 @@
  * each regular file is read (bounded, O_NOFOLLOW inside directories,
  * never blocking on a FIFO), parsed (detect.c dispatches to the family's
  * parser) and judged. A file that cannot be read or parsed is one error
- * naming the file and line; the others are still assessed. Without inputs
- * the module does not apply.
+ * naming the file and line; the others are still assessed. Waivers
+ * (docs/AUDIT.md) apply to device checks by rule and hostname. Without
+ * inputs (command line, else `devices =` in the configuration file) the
+ * module does not apply.
  */
 #include "device/module.h"
 #include "audit/sca.h"
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEVICE_MAX_FILE (16u << 20)
@@ -225,8 +228,9 @@ static char *policy_dir(void)
 static int device_run_module(rs_scan *scan, rs_module_stats *stats)
 {
 	g.assessed = g.failed = 0;
-	if (!g.n_inputs) {
-		stats->not_applicable = "no device configuration given (rasoat device audit FILE, scan --devices DIR)";
+	if (!g.n_inputs && !scan->config->n_devices) {
+		stats->not_applicable = "no device configuration given (rasoat device audit FILE, scan --devices DIR, "
+					"devices = DIR in rasoat.conf)";
 		return 0;
 	}
 	device_run r = { .scan = scan, .stats = stats, .devices = json_array(), .errors = json_array() };
@@ -247,8 +251,21 @@ static int device_run_module(rs_scan *scan, rs_module_stats *stats)
 	}
 	free(dir);
 	r.score = rs_audit_score_new();
-	for (size_t i = 0; i < g.n_inputs; i++)
-		assess_input(&r, g.inputs[i]);
+	rs_waivers waivers = { 0 };
+	rs_waivers_load(&waivers, scan->config->waivers_path);
+	char today[11];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	rs_device_judge_set_waivers(&waivers, today);
+	/* the command line's files, else the configuration's `devices =` */
+	char *const *inputs = g.n_inputs ? g.inputs : scan->config->devices;
+	size_t n_inputs = g.n_inputs ? g.n_inputs : scan->config->n_devices;
+	for (size_t i = 0; i < n_inputs; i++)
+		assess_input(&r, inputs[i]);
+	rs_device_judge_set_waivers(NULL, NULL);
+	rs_waivers_free(&waivers);
 	stats->score = rs_audit_score_overall(r.score);
 	json_t *extra = rs_audit_score_json(r.score);
 	json_object_set_new(extra, "devices", r.devices);

@@ -5,7 +5,7 @@ line is found here by searching the fixture text, never hard-coded); the
 hardened twins have no finding at medium or above; no password, key, hash
 or community of any fixture appears in any output format; malformed and
 truncated files give one error naming the file and line while the other
-files are still assessed; exit status 0/1/2."""
+files are still assessed; waivers per check and hostname; exit status 0/1/2."""
 import json
 import os
 import shutil
@@ -52,7 +52,7 @@ PLANTED = {
         2020: None, 2021: "snmp-server host inside 10.1.5.9 community",
         2022: ["snmp-server host inside 10.1.5.9 community", "snmp-server community"],
         2024: "icmp permit any outside", 2025: "failover", 2026: None, 2040: "router ospf 1",
-        2043: "interface GigabitEthernet1/1", 2044: None, 2045: None, 2046: "crypto ikev1 enable outside",
+        2042: "neighbor 192.0.2.1 remote-as 64501", 2043: "interface GigabitEthernet1/1", 2044: None, 2045: None, 2046: "crypto ikev1 enable outside",
         2047: ["encryption 3des", "hash md5", "group 2"], 2048: "crypto ipsec ikev1 transform-set WEAK-TS",
         2049: "ssl server-version any", 2050: "ssl cipher default all",
         2070: "access-list DMZ-IN extended permit ip any any",
@@ -92,7 +92,7 @@ SECRETS = {
     "asa_weak.cfg": ["8Ry2YjIyt7RRXU24", "2KFQnbNIdI.2KYOU", "Pr1vC0mmStr", "Tunn3lPSK!2019",
                      "f3UhLvUj1QsXsuK7", "lKxn5AF1y9xk3rZW"],
     "asa_hardened.cfg": ["Osp5Key!Value", "Tac4csSharedK3y", "Auth!Pass2026", "Priv!Pass2026",
-                         "Rem0te!PSK-2026", "L0cal!PSK-2026", "Ntp!Key2026"],
+                         "Rem0te!PSK-2026", "L0cal!PSK-2026", "Ntp!Key2026", "Bgp!Md5Key2026"],
     "nxos_weak.cfg": ["$1$Ky8hLpzQ$Jt3c6PZf0E2Rgk1A3b9Xn.", "Oper4t0rPass", "0x3a7bd3e2360a3d29eea436fcfb7e44c7",
                       "Wr1teC0mm", "9125d59c18a9b015"],
     "nxos_hardened.cfg": ["$5$KLMNOP$0pQ9rS8tU7vW6xY5zA4bC3dE2fG1hI0jK9lM8nO7pQ6", "Fxqrb3Rw!ksn2",
@@ -259,6 +259,21 @@ def test_exit_and_arguments():
     e2e.check(c == 0 and "--type" in out and "--policies" in out, f"help: {c} {out}")
     c, out, err = audit("/nonexistent/r1.cfg")
     e2e.check(c == 2 and "/nonexistent/r1.cfg" in err, f"missing file: {c} {err}")
+    # waivers apply per check and device hostname
+    with e2e.Tree() as t:
+        wf = t.write("waivers", "device:rasoat_cisco_ios:1002 2099-12-31 host=BR-RTR-07 web UI needed until the migration\n"
+                     "device:rasoat_cisco_ios:1040 2099-12-31 host=OTHER-HOST not this device\n"
+                     "device:rasoat_cisco_ios:1046 2000-01-01 expired long ago\n")
+        env = dict(os.environ, RASOAT_WAIVERS=wf)
+        c, out, err = e2e.run("device", "audit", "--no-db", fixture("ios_weak.cfg"), "--format", "jsonl", "--all",
+                              env=env)
+        lines = e2e.jsonl(out)
+        got = {f["rule"]: f for f in e2e.findings(lines)}
+        checks = {l["rule"]: l for l in lines if l["type"] == "check"}
+        e2e.check("device:rasoat_cisco_ios:1002" not in got and
+                  "waived" in checks["device:rasoat_cisco_ios:1002"]["reason"], f"waiver not applied: {err}")
+        e2e.check("device:rasoat_cisco_ios:1040" in got, "a waiver for another host applied")
+        e2e.check(got["device:rasoat_cisco_ios:1046"]["evidence"].get("waiver_expired"), "expired waiver not said")
     # --policies replaces the bundled ones
     with e2e.Tree() as t:
         t.write("p/mine.yml", "policy:\n  id: mine\n  regex_type: pcre2\n  devices: [cisco-ios]\nchecks:\n"
@@ -298,6 +313,12 @@ def test_scan_devices():
         # the option names a path that does not exist: exit 2
         c, o, e = e2e.run("scan", "--root", root, "--only", "device", "--devices", t.p("nope"), "--no-db")
         e2e.check(c == 2 and "nope" in e, f"--devices missing dir: {c} {e}")
+        # `devices = DIR` in the configuration file: assessed by every scan that names none
+        conf = t.write("rasoat.conf", f"devices = {t.p('configs/site-b')}\n")
+        c, o, e = e2e.run("scan", "--root", root, "--only", "device", "--config", conf, "--no-db", "--format", "jsonl")
+        dev = e2e.summary(e2e.jsonl(o))["modules"]["device"]
+        e2e.check([d["device"] for d in dev.get("devices", [])] == ["HQ-EDGE-01"] and dev["errors"] == 1,
+                  f"devices = in the configuration: {c} {dev} {e}")
         # without --devices the module does not apply
         c, o, e = e2e.run("scan", "--root", root, "--only", "device", "--no-db", "--format", "jsonl")
         dev = e2e.summary(e2e.jsonl(o))["modules"]["device"]

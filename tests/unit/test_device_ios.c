@@ -5,7 +5,7 @@
  * nested sections with their lines), hostname and version, family
  * detection, malformed and truncated input refused with file and line,
  * secrets redacted for every family's syntax, ACL shadowing and the cfg:
- * rules of device policies.
+ * rules of device policies, BGP neighbours without password.
  */
 #include "testutil.h"
 #include "audit/sca.h"
@@ -367,6 +367,40 @@ static void test_acl_shadowed(void **state)
 	rs_device_config_free(cfg);
 }
 
+static void test_bgp_no_password(void **state)
+{
+	(void)state;
+	const char *ios = "hostname R\n"
+			  "router bgp 65000\n"
+			  " neighbor EXT peer-group\n"
+			  " neighbor EXT password 7 0822455D\n"
+			  " neighbor 10.0.0.1 remote-as 65001\n"   /* 5: no password */
+			  " neighbor 10.0.0.2 remote-as 65002\n"   /* 6: its own password */
+			  " neighbor 10.0.0.2 password 7 0822455D\n"
+			  " neighbor 10.0.0.3 remote-as 65003\n"   /* 8: the peer group's password */
+			  " neighbor 10.0.0.3 peer-group EXT\n"
+			  " address-family ipv4 vrf X\n"
+			  "  neighbor 10.9.9.9 remote-as 65009\n"  /* 11: no password */
+			  "  neighbor 10.9.9.9 activate\n";
+	rs_device_config *cfg = parse_as(ios, RS_DEVICE_CISCO_IOS);
+	rs_device_hits h = { 0 };
+	rs_device_bgp_no_password(cfg, &h);
+	assert_int_equal(h.len, 2);
+	assert_int_equal(h.items[0].node->line, 5);
+	assert_int_equal(h.items[1].node->line, 11);
+	rs_device_hits_free(&h);
+	rs_device_config_free(cfg);
+	const char *nx = "feature bgp\nswitchname N\nrouter bgp 1\n  neighbor 10.0.0.1\n    remote-as 2\n"
+			 "  neighbor 10.0.0.2\n    remote-as 2\n    password 3 abcdef\n"
+			 "  neighbor 10.0.0.3\n    inherit peer SPINE\n    remote-as 2\n";
+	cfg = parse_as(nx, RS_DEVICE_CISCO_NXOS);
+	rs_device_bgp_no_password(cfg, &h);
+	assert_int_equal(h.len, 1);
+	assert_int_equal(h.items[0].node->line, 4);
+	rs_device_hits_free(&h);
+	rs_device_config_free(cfg);
+}
+
 /* Evaluates the cfg: RULE over CFG. */
 static rs_sca_result eval_rule(const rs_device_config *cfg, const char *rule, json_t **ev)
 {
@@ -485,7 +519,7 @@ int main(void)
 		cmocka_unit_test(test_asa_and_nxos), cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_malformed),    cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_acl_shadowed), cmocka_unit_test(test_cfg_rules),
-		cmocka_unit_test(test_cfg_rule_errors),
+		cmocka_unit_test(test_cfg_rule_errors), cmocka_unit_test(test_bgp_no_password),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
