@@ -26,6 +26,19 @@ int rs_devparse_error(const rs_device_config *cfg, char *err, size_t errsize, un
 	return -1;
 }
 
+size_t rs_devparse_window(const rs_device_node *parent)
+{
+	return parent->nchildren > RS_DEVPARSE_WINDOW ? parent->nchildren - RS_DEVPARSE_WINDOW : 0;
+}
+
+rs_device_node *rs_devparse_find(const rs_device_node *parent, const char *text)
+{
+	for (size_t i = parent->nchildren; i-- > rs_devparse_window(parent);)
+		if (!strcmp(parent->children[i]->text, text))
+			return parent->children[i];
+	return NULL;
+}
+
 int rs_devparse_too_deep(const rs_device_config *cfg, char *err, size_t errsize, unsigned line)
 {
 	return rs_devparse_error(cfg, err, errsize, line,

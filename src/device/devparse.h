@@ -14,6 +14,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Parsers merge a statement into an earlier sibling with the same text
+ * (Junos set lines, FortiOS entries met twice, RouterOS sections) by
+ * looking at most at the last RS_DEVPARSE_WINDOW siblings, newest first, so
+ * that a hostile file with a million siblings costs linear time; a repeat
+ * further back is kept as a statement of its own. */
+#define RS_DEVPARSE_WINDOW 128
+
+/* The index of the first sibling a lookup among PARENT's children looks at. */
+size_t rs_devparse_window(const rs_device_node *parent);
+/* The last child of PARENT in the window whose text is TEXT, or NULL. */
+rs_device_node *rs_devparse_find(const rs_device_node *parent, const char *text);
+
 /* Writes "PATH:LINE: MESSAGE" (PATH from CFG, "config" when unset; no
  * ":LINE" when LINE is 0) into ERR and returns -1. */
 int rs_devparse_error(const rs_device_config *cfg, char *err, size_t errsize, unsigned line,

@@ -16,7 +16,8 @@
  * that uses a group is covered only by a wildcard or by the same name:
  * nothing is reported that is not certain. A rule with a qualifier the
  * analysis does not read (users, negation, identities) shadows nothing;
- * inactive and disabled rules are skipped.
+ * inactive and disabled rules are skipped. A huge list is compared up to
+ * FW_PAIR_BUDGET rule pairs; the rules past it are not judged.
  */
 #include "device/analyze.h"
 #include "device/devparse.h"
@@ -25,6 +26,9 @@
 #include <string.h>
 
 #define FW_FIELDS 8
+/* Rule pairs compared per list at most (a list of N rules needs N*(N-1)/2):
+ * past it the later rules of a huge list are not judged, never reported. */
+#define FW_PAIR_BUDGET 20000000u
 
 typedef struct fw_rule {
 	const rs_device_node *node;
@@ -93,12 +97,15 @@ static bool covers(const fw_rule *a, const fw_rule *b, size_t nfields)
 
 static void report_shadowed(fw_rule *rules, size_t n, size_t nfields, rs_device_hits *out)
 {
-	for (size_t j = 1; j < n; j++)
+	size_t budget = FW_PAIR_BUDGET;
+	for (size_t j = 1; j < n && budget >= j; j++) {
+		budget -= j;
 		for (size_t i = 0; i < j; i++)
 			if (covers(&rules[i], &rules[j], nfields)) {
 				rs_device_hits_add(out, rules[j].node, rules[i].node);
 				break;
 			}
+	}
 }
 
 static void rules_free(fw_rule *rules, size_t n)
@@ -521,7 +528,9 @@ static void ros_shadowed_in(const rs_device_config *cfg, const char *section, rs
 		if (rs_starts_with(list->children[i]->text, "add ") && ros_rule(&rules[n], list->children[i]))
 			n++;
 	/* A covers B when every condition of A is one of B's */
-	for (size_t j = 1; j < n; j++)
+	size_t budget = FW_PAIR_BUDGET;
+	for (size_t j = 1; j < n && budget >= j; j++) {
+		budget -= j;
 		for (size_t i = 0; i < j; i++) {
 			fw_rule *a = &rules[i], *b = &rules[j];
 			if (!a->terminal || !a->chain || !b->chain || strcmp(a->chain, b->chain))
@@ -534,6 +543,7 @@ static void ros_shadowed_in(const rs_device_config *cfg, const char *section, rs
 				break;
 			}
 		}
+	}
 	rules_free(rules, n);
 }
 

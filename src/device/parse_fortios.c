@@ -4,7 +4,8 @@
  * `edit NAME` … `next` entries, nested to any depth (config inside edit,
  * config inside config, `config vdom` / `edit root` / `config global` of
  * multi-VDOM backups). A block or entry that appears twice is one node
- * (FortiOS edits the existing one); the last `set`/`unset` of a key wins;
+ * (FortiOS edits the existing one; looked up among the last
+ * RS_DEVPARSE_WINDOW siblings); the last `set`/`unset` of a key wins;
  * `delete`, `purge`, `rename` and `move` act on the entries of a table.
  * Quoted values keep their quotes and may span lines. The
  * `#config-version=MODEL-7.2.5-FW-build1517-230606:...` header gives
@@ -104,7 +105,7 @@ static char *join(const ftok *t, size_t n)
 /* The child of NODE whose text is TEXT, else a new one at LINE. */
 static rs_device_node *child_or_add(rs_device_node *node, const char *text, unsigned line)
 {
-	rs_device_node *c = rs_device_node_child(node, text);
+	rs_device_node *c = rs_devparse_find(node, text);
 	return c ? c : rs_device_node_add(node, text, strlen(text), line);
 }
 
@@ -117,23 +118,41 @@ static bool is_key(const rs_device_node *node, const char *verb, const char *key
 	       (t[v + 1 + keylen] == '\0' || t[v + 1 + keylen] == ' ');
 }
 
-/* The entry "edit NAME" of table NODE, NAME quoted or not; its index or
- * NODE->nchildren. */
+/* S[0..*LEN) without one pair of surrounding quotes. */
+static const char *strip_quotes(const char *s, size_t *len)
+{
+	if (*len >= 2 && (s[0] == '"' || s[0] == '\'') && s[*len - 1] == s[0]) {
+		*len -= 2;
+		return s + 1;
+	}
+	return s;
+}
+
+/* Whether two entry names are the same once unquoted; without allocating
+ * unless one holds a backslash escape. */
+static bool same_name(const char *a, size_t alen, const char *b, size_t blen)
+{
+	a = strip_quotes(a, &alen);
+	b = strip_quotes(b, &blen);
+	if (!memchr(a, '\\', alen) && !memchr(b, '\\', blen))
+		return alen == blen && memcmp(a, b, alen) == 0;
+	char *x = rs_devparse_unquote(a, alen), *y = rs_devparse_unquote(b, blen);
+	bool same = strcmp(x, y) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
+/* The entry "edit NAME" of table NODE, NAME quoted or not, among the last
+ * RS_DEVPARSE_WINDOW entries; its index or NODE->nchildren. */
 static size_t find_entry(const rs_device_node *node, const ftok *name)
 {
-	char *want = rs_devparse_unquote(name->s, name->len);
-	size_t found = node->nchildren;
-	for (size_t i = 0; i < node->nchildren && found == node->nchildren; i++) {
+	for (size_t i = rs_devparse_window(node); i < node->nchildren; i++) {
 		const char *t = node->children[i]->text;
-		if (!rs_starts_with(t, "edit "))
-			continue;
-		char *have = rs_devparse_unquote(t + 5, strlen(t + 5));
-		if (strcmp(have, want) == 0)
-			found = i;
-		free(have);
+		if (rs_starts_with(t, "edit ") && same_name(t + 5, strlen(t + 5), name->s, name->len))
+			return i;
 	}
-	free(want);
-	return found;
+	return node->nchildren;
 }
 
 static int push(fparse *p, rs_device_node *node, bool edit, unsigned line)
@@ -259,7 +278,7 @@ static int statement(fparse *p, unsigned line)
 			return rs_devparse_error(p->cfg, p->err, p->errsize, line,
 						 "'%s' without a setting name; the file is damaged, export it again",
 						 tok_is(&t[0], "set") ? "set" : "unset");
-		for (size_t i = top->nchildren; i-- > 0;)
+		for (size_t i = top->nchildren; i-- > rs_devparse_window(top);)
 			if (is_key(top->children[i], "set", t[1].s, t[1].len) ||
 			    is_key(top->children[i], "unset", t[1].s, t[1].len))
 				rs_devparse_remove_child(top, i);

@@ -235,13 +235,11 @@ static bool node_is(const rs_device_node *node, const char *text)
 	return strcmp(bare_text(node), text) == 0;
 }
 
-/* The child of PARENT with TEXT (marked inactive or not), NULL when none;
- * the last child is looked at first (set lines come grouped). */
+/* The child of PARENT with TEXT (marked inactive or not) among the last
+ * RS_DEVPARSE_WINDOW, newest first (set lines come grouped); NULL when none. */
 static rs_device_node *find_child(const rs_device_node *parent, const char *text)
 {
-	if (parent->nchildren && node_is(parent->children[parent->nchildren - 1], text))
-		return parent->children[parent->nchildren - 1];
-	for (size_t i = 0; i < parent->nchildren; i++)
+	for (size_t i = parent->nchildren; i-- > rs_devparse_window(parent);)
 		if (node_is(parent->children[i], text))
 			return parent->children[i];
 	return NULL;
@@ -609,7 +607,7 @@ static void set_delete(rs_device_node *edit, jword *w, size_t n)
 	char *last = NULL;
 	rs_device_node *parent = lookup_words(edit, w, n, &last);
 	if (parent && last)
-		for (size_t i = parent->nchildren; i-- > 0;)
+		for (size_t i = parent->nchildren; i-- > rs_devparse_window(parent);)
 			if (names(parent->children[i], last))
 				rs_devparse_remove_child(parent, i);
 	free(last);
@@ -620,7 +618,7 @@ static void set_activate(rs_device_node *edit, jword *w, size_t n, bool inactive
 	char *last = NULL;
 	rs_device_node *parent = lookup_words(edit, w, n, &last);
 	if (parent && last)
-		for (size_t i = 0; i < parent->nchildren; i++)
+		for (size_t i = rs_devparse_window(parent); i < parent->nchildren; i++)
 			if (names(parent->children[i], last))
 				mark_inactive(parent->children[i], inactive);
 	free(last);
@@ -643,7 +641,7 @@ static void set_insert(rs_device_node *edit, jword *w, size_t n)
 	char *other = join_words(w + b + 1, n - b - 1);
 	if (parent && last) {
 		size_t from = parent->nchildren, target = parent->nchildren;
-		for (size_t i = 0; i < parent->nchildren; i++) {
+		for (size_t i = rs_devparse_window(parent); i < parent->nchildren; i++) {
 			if (from == parent->nchildren && node_is(parent->children[i], last))
 				from = i;
 			if (target == parent->nchildren && node_is(parent->children[i], other))

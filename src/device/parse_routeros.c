@@ -181,7 +181,7 @@ static int statement(rparse *p, unsigned line)
 		while (v < n && !is_verb(p->logical.data + t[v].off, t[v].len))
 			v++;
 		char *text = section_text(p, v);
-		rs_device_node *sec = rs_device_node_child(&p->cfg->root, text);
+		rs_device_node *sec = rs_devparse_find(&p->cfg->root, text);
 		if (!sec)
 			sec = rs_device_node_add(&p->cfg->root, text, strlen(text), line);
 		free(text);
