@@ -22,6 +22,7 @@ static const command commands[] = {
 	{ "persist", rs_cmd_scan, "run only the persist module (autostart locations)" },
 	{ "integrity", rs_cmd_scan, "run only the integrity module (package file digests)" },
 	{ "hunt", rs_cmd_hunt, "YARA and IOC scan of PATHs (files, directories, images)" },
+	{ "device", rs_cmd_device, "network device configurations: device audit FILE... (IOS, ASA, NX-OS, ...)" },
 	{ "vuln", rs_cmd_vuln, "vulnerable packages: vuln --feed FILE, or vuln import FILE then vuln" },
 	{ "fim", rs_cmd_fim, "file-integrity baseline: fim init | fim check" },
 	{ "collect", rs_cmd_collect, "evidence triage bundle (tar.gz) of this host before any change" },

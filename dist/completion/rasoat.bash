@@ -28,6 +28,10 @@ _rasoat()
 		mapfile -t COMPREPLY < <(compgen -W "$(_rasoat_commands "$prog") --help --version" -- "$cur")
 		return
 	fi
+	if [[ $cword -eq 2 && ${words[1]} == device ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "audit" -- "$cur")
+		return
+	fi
 	case $prev in
 	--format)
 		mapfile -t COMPREPLY < <(compgen -W "text jsonl json html md eml stix misp thehive" -- "$cur")
@@ -36,9 +40,12 @@ _rasoat()
 		mapfile -t COMPREPLY < <(compgen -W "info low medium high critical none" -- "$cur")
 		return ;;
 	--only | --skip)
-		mapfile -t COMPREPLY < <(compgen -W "audit rootkit persist integrity hunt vuln" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "audit rootkit persist integrity hunt vuln device" -- "$cur")
 		return ;;
-	--root | --rules | --proc | --state | --apps)
+	--type)
+		mapfile -t COMPREPLY < <(compgen -W "auto cisco-ios cisco-asa cisco-nxos junos fortios routeros" -- "$cur")
+		return ;;
+	--root | --rules | --proc | --state | --policies | --devices | --apps)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
 	esac

@@ -3,7 +3,9 @@
  * YAML format (4.x and 5.x) loaded into memory, their rules parsed once, and
  * evaluated against the host. Files: sca_load.c (YAML), sca_rule.c (rule
  * language), ossec_regex.c (OSSEC regex → PCRE2), sca_eval.c (rules against
- * the host), sca_command.c (c: rules), sca_lint.c, waivers.c, score.c.
+ * the host), sca_command.c (c: rules), sca_cfg.c (cfg: rules over a network
+ * device's configuration tree, docs/DEVICES.md), sca_lint.c, waivers.c,
+ * score.c.
  */
 #ifndef RS_AUDIT_SCA_H
 #define RS_AUDIT_SCA_H
@@ -39,9 +41,15 @@ bool rs_sca_regex_match(const rs_sca_regex *re, const char *text, size_t len, ch
 
 /* ---- rules (sca_rule.c) ---- */
 
-typedef enum rs_sca_kind { RS_SCA_FILE, RS_SCA_DIR, RS_SCA_PROC, RS_SCA_CMD } rs_sca_kind;
+typedef enum rs_sca_kind {
+	RS_SCA_FILE, RS_SCA_DIR, RS_SCA_PROC, RS_SCA_CMD,
+	RS_SCA_CFG, /* rasoat: cfg:SELECTOR — statements of a device configuration (docs/DEVICES.md) */
+} rs_sca_kind;
 typedef enum rs_sca_test_kind {
 	RS_SCA_T_REGEX, RS_SCA_T_NOT_REGEX, RS_SCA_T_NUMERIC, RS_SCA_T_LITERAL,
+	/* rasoat extensions on cfg: rules: a child statement of the selected one */
+	RS_SCA_T_CHILD,      /* child:REGEX — some child matches */
+	RS_SCA_T_NOT_CHILD,  /* !child:REGEX — no child matches */
 	/* rasoat extensions on file metadata (f: and d: rules, docs/AUDIT.md) */
 	RS_SCA_T_PERM,       /* perm:0640 — no permission bit outside 0640 */
 	RS_SCA_T_NOT_PERM,   /* !perm:0640 — some bit outside 0640 */
@@ -75,6 +83,11 @@ typedef struct rs_sca_rule {
 	char *broken;           /* a mistake Wazuh loads but cannot evaluate (n: without compare): INVALID at run time */
 	bool stat_tests;         /* the content tests are perm:/uid:/gid: (metadata, not lines) */
 	rs_sca_tests content;
+	/* cfg: rules — the selector: regexes over node texts from the root, one
+	 * per level (written "A >> B >> C"), or a named analysis ("@acl-shadowed") */
+	rs_sca_regex **steps;
+	size_t n_steps;
+	char *analysis;
 } rs_sca_rule;
 
 /* Parses one rule TEXT (after variable substitution) in DIALECT. Returns 0,
@@ -99,6 +112,7 @@ typedef struct rs_sca_check {
 	size_t n_rules;
 	rs_severity severity;   /* rasoat field `severity`; medium when absent */
 	char *category;         /* rasoat field `category`; the policy id when absent */
+	json_t *attack;         /* rasoat field `attack`: array of ATT&CK technique ids, NULL when absent */
 	int line;
 	char *error;            /* set when the check could not be loaded: it is reported, not run */
 } rs_sca_check;
@@ -113,6 +127,8 @@ typedef struct rs_sca_policy {
 	bool trusted;           /* from a trusted directory: c: rules may run */
 	bool forced;            /* --policy: run even where requirements fail */
 	bool missing_not_found; /* rasoat: policy `missing_files: not_found` — a missing file's content tests are NOT_FOUND, not INVALID */
+	char *devices;          /* rasoat: policy `devices:` — the device families (comma-separated
+	                           --type names) a device policy applies to; NULL for host policies */
 	bool has_requirements;
 	char *req_title;
 	rs_sca_condition req_condition;
@@ -149,6 +165,7 @@ typedef struct rs_sca_ctx {
 	int cmd_timeout_ms;
 	char *const *excludes;  /* exclude globs (configuration, --exclude): d: walks skip these paths */
 	size_t n_excludes;
+	const struct rs_device_config *device; /* cfg: rules judge this configuration; NULL on a host audit */
 } rs_sca_ctx;
 
 typedef struct rs_sca_outcome {
@@ -159,6 +176,10 @@ typedef struct rs_sca_outcome {
 
 /* One rule: FOUND, NOT_FOUND (after `not`) or INVALID with *REASON set. */
 rs_sca_result rs_sca_rule_eval(const rs_sca_ctx *ctx, const rs_sca_rule *r, char **reason, json_t **evidence);
+/* A cfg: rule over CTX->device (sca_cfg.c): FOUND when some selected
+ * statement passes the tests; the evidence names the file, the device, the
+ * first deciding line and all of them ("lines"), secrets redacted. */
+rs_sca_result rs_sca_cfg_eval(const rs_sca_ctx *ctx, const rs_sca_rule *r, char **reason, json_t **evidence);
 /* Rules joined by a condition. */
 void rs_sca_rules_eval(const rs_sca_ctx *ctx, const rs_sca_rule *rules, size_t n,
 		       rs_sca_condition cond, rs_sca_outcome *out);

@@ -394,8 +394,13 @@ rs_sca_result rs_sca_rule_eval(const rs_sca_ctx *ctx, const rs_sca_rule *r, char
 		*reason = rs_sprintf("the rule cannot be evaluated: %s (see rasoat audit --lint)", r->broken);
 		return RS_SCA_INVALID;
 	}
+	if (ctx->device && r->kind != RS_SCA_CFG) {
+		*reason = rs_sprintf("rule '%s' is not a cfg: rule: a device policy judges the configuration only", r->text);
+		return RS_SCA_INVALID;
+	}
 	rs_sca_result res;
 	switch (r->kind) {
+	case RS_SCA_CFG: res = rs_sca_cfg_eval(ctx, r, reason, evidence); break;
 	case RS_SCA_PROC: res = eval_process(ctx, r, reason, evidence); break;
 	case RS_SCA_CMD: res = eval_command(ctx, r, reason, evidence); break;
 	default: res = eval_targets(ctx, r, reason, evidence); break;

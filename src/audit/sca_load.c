@@ -3,7 +3,9 @@
  * rs_sca_policy: policy (id, name, regex_type), requirements, variables
  * ($name: value, substituted into rules), and checks (id, title or name,
  * description, rationale, remediation, compliance, references, condition,
- * rules; rasoat adds the optional severity and category). A broken check is
+ * rules; rasoat adds the optional severity, category and attack — a list of
+ * ATT&CK technique ids —, and the policy-level `devices:` naming the device
+ * families a device policy applies to, docs/DEVICES.md). A broken check is
  * warned with the file, line and check id and kept as an error the audit
  * reports; the rest of the policy still runs.
  */
@@ -202,6 +204,9 @@ static void load_check(loader *l, const yaml_node_t *m, rs_sca_check *c)
 	yaml_node_t *refs = get(l, m, "references");
 	if (refs)
 		c->references = to_json(l, refs, 0);
+	yaml_node_t *attack = get(l, m, "attack");
+	if (attack)
+		c->attack = scalar(attack) ? json_pack("[s]", scalar(attack)) : to_json(l, attack, 0);
 	if (!c->id) {
 		check_error(l, c, c->line, "missing field 'id'");
 		return;
@@ -278,6 +283,17 @@ static int load_document(loader *l)
 	const char *rt = scalar(get(l, pol, "regex_type"));
 	const char *missing = scalar(get(l, pol, "missing_files"));
 	p->missing_not_found = missing && !strcmp(missing, "not_found");
+	yaml_node_t *devices = get(l, pol, "devices");
+	if (scalar(devices)) {
+		p->devices = rs_strdup(scalar(devices));
+	} else if (devices && devices->type == YAML_SEQUENCE_NODE) {
+		rs_buf b;
+		rs_buf_init(&b);
+		for (yaml_node_item_t *it = devices->data.sequence.items.start; it < devices->data.sequence.items.top; it++)
+			if (scalar(node(l, *it)))
+				rs_buf_printf(&b, "%s%s", b.len ? "," : "", scalar(node(l, *it)));
+		p->devices = rs_buf_take(&b);
+	}
 	yaml_node_t *checks = get(l, root, "checks");
 	if (!checks || checks->type != YAML_SEQUENCE_NODE) {
 		rs_warn("%s:%d: policy %s has no 'checks' list; skipped", l->name, line_of(root), p->id);
@@ -414,6 +430,7 @@ void rs_sca_policy_free(rs_sca_policy *p)
 		free(c->error);
 		json_decref(c->compliance);
 		json_decref(c->references);
+		json_decref(c->attack);
 		rules_free(c->rules, c->n_rules);
 	}
 	free(p->checks);
@@ -423,5 +440,6 @@ void rs_sca_policy_free(rs_sca_policy *p)
 	free(p->id);
 	free(p->name);
 	free(p->description);
+	free(p->devices);
 	memset(p, 0, sizeof(*p));
 }

@@ -3,8 +3,13 @@
  * TYPE f (file), d (directory: "d:DIR -> NAME-TEST[ -> TESTS]"), p (process)
  * or c (command), and TESTS one or more content tests joined with " && ":
  * "r:REGEX", "!r:REGEX", "n:REGEX compare OP NUMBER" or a literal line.
+ * rasoat adds "cfg:SELECTOR[ -> TESTS]" over a device configuration: the
+ * selector is regexes joined with " >> ", one per level of the tree, or a
+ * named analysis "@NAME"; its tests may also be "child:REGEX" and
+ * "!child:REGEX" (docs/DEVICES.md).
  */
 #include "audit/sca.h"
+#include "device/analyze.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +37,10 @@ void rs_sca_rule_free(rs_sca_rule *r)
 	free(r->text);
 	free(r->target);
 	free(r->broken);
+	for (size_t i = 0; i < r->n_steps; i++)
+		rs_sca_regex_free(r->steps[i]);
+	free(r->steps);
+	free(r->analysis);
 	tests_free(&r->name);
 	tests_free(&r->content);
 	memset(r, 0, sizeof(*r));
@@ -104,6 +113,12 @@ static int parse_test(rs_sca_test *t, char *s, rs_sca_dialect dialect, char **br
 		t->re = rs_sca_regex_compile(t->text, dialect, err, errsize);
 		return t->re ? 0 : -1;
 	}
+	if (rs_starts_with(s, "child:") || rs_starts_with(s, "!child:")) {
+		t->kind = s[0] == '!' ? RS_SCA_T_NOT_CHILD : RS_SCA_T_CHILD;
+		t->text = rs_strdup(s + (s[0] == '!' ? 7 : 6));
+		t->re = rs_sca_regex_compile(t->text, dialect, err, errsize);
+		return t->re ? 0 : -1;
+	}
 	if (rs_starts_with(s, "perm:") || rs_starts_with(s, "!perm:") || rs_starts_with(s, "uid:") ||
 	    rs_starts_with(s, "gid:")) {
 		t->kind = s[0] == '!' ? RS_SCA_T_NOT_PERM : s[0] == 'p' ? RS_SCA_T_PERM : s[0] == 'u' ? RS_SCA_T_UID : RS_SCA_T_GID;
@@ -158,6 +173,53 @@ static int parse_tests(rs_sca_tests *out, char *s, rs_sca_dialect dialect, char 
 	return 0;
 }
 
+#define SCA_MAX_STEPS 32
+
+/* The selector of a cfg: rule: "@NAME", or regexes joined with " >> ". */
+static int parse_selector(rs_sca_rule *r, char *sel, rs_sca_dialect dialect, char *err, size_t errsize)
+{
+	if (sel[0] == '@') {
+		if (!rs_device_analysis_known(sel + 1)) {
+			snprintf(err, errsize, "unknown analysis '%s' (known: %s)", sel, rs_device_analysis_names());
+			return -1;
+		}
+		r->analysis = rs_strdup(sel + 1);
+		return 0;
+	}
+	r->steps = rs_calloc(SCA_MAX_STEPS, sizeof(*r->steps));
+	char *p = sel;
+	for (;;) {
+		char *sep = strstr(p, " >> ");
+		if (sep)
+			*sep = '\0';
+		if (r->n_steps == SCA_MAX_STEPS) {
+			snprintf(err, errsize, "more than %d levels in the selector", SCA_MAX_STEPS);
+			return -1;
+		}
+		char *step = rs_trim(p);
+		if (!*step) {
+			snprintf(err, errsize, "empty level in the selector '%s'", r->target);
+			return -1;
+		}
+		r->steps[r->n_steps] = rs_sca_regex_compile(step, dialect, err, errsize);
+		if (!r->steps[r->n_steps])
+			return -1;
+		r->n_steps++;
+		if (!sep)
+			break;
+		p = sep + 4;
+	}
+	return 0;
+}
+
+static bool has_child_tests(const rs_sca_tests *t)
+{
+	for (size_t i = 0; i < t->len; i++)
+		if (t->items[i].kind == RS_SCA_T_CHILD || t->items[i].kind == RS_SCA_T_NOT_CHILD)
+			return true;
+	return false;
+}
+
 int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, char *err, size_t errsize)
 {
 	memset(r, 0, sizeof(*r));
@@ -169,8 +231,34 @@ int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, 
 		r->negate = true;
 		s = rs_trim(s + 4);
 	}
+	if (rs_starts_with(s, "cfg:")) {
+		r->kind = RS_SCA_CFG;
+		s += 4;
+		char *arrow = strstr(s, " -> ");
+		if (arrow)
+			*arrow = '\0';
+		char *sel = rs_trim(s);
+		if (!*sel) {
+			snprintf(err, errsize, "rule '%s' has no selector", text);
+			goto out;
+		}
+		r->target = rs_strdup(sel);
+		if (parse_selector(r, sel, dialect, err, errsize) < 0)
+			goto out;
+		if (arrow) {
+			r->has_content = true;
+			if (parse_tests(&r->content, arrow + 4, dialect, &r->broken, err, errsize) < 0)
+				goto out;
+			if (r->content.items[0].kind >= RS_SCA_T_PERM) {
+				snprintf(err, errsize, "perm:/uid:/gid: apply to f: and d: rules only");
+				goto out;
+			}
+		}
+		rc = 0;
+		goto out;
+	}
 	if (strlen(s) < 2 || s[1] != ':') {
-		snprintf(err, errsize, "rule '%s' does not start with f:, d:, p: or c:", text);
+		snprintf(err, errsize, "rule '%s' does not start with f:, d:, p:, c: or cfg:", text);
 		goto out;
 	}
 	switch (s[0]) {
@@ -179,7 +267,7 @@ int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, 
 	case 'p': r->kind = RS_SCA_PROC; break;
 	case 'c': r->kind = RS_SCA_CMD; break;
 	default:
-		snprintf(err, errsize, "unknown rule type '%c:' (known: f: d: p: c:)", s[0]);
+		snprintf(err, errsize, "unknown rule type '%c:' (known: f: d: p: c: cfg:)", s[0]);
 		goto out;
 	}
 	s += 2;
@@ -228,6 +316,10 @@ int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, 
 		}
 	} else if (n == 3) {
 		snprintf(err, errsize, "only d: rules take two '->' (rule '%s')", text);
+		goto out;
+	}
+	if ((r->has_content && has_child_tests(&r->content)) || (r->has_name && has_child_tests(&r->name))) {
+		snprintf(err, errsize, "child: tests apply to cfg: rules only (rule '%s')", text);
 		goto out;
 	}
 	rc = 0;

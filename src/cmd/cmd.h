@@ -14,6 +14,7 @@ int rs_cmd_history(int argc, char **argv);  /* history.c */
 int rs_cmd_show(int argc, char **argv);     /* history.c */
 int rs_cmd_diff(int argc, char **argv);     /* history.c */
 int rs_cmd_hunt(int argc, char **argv);     /* hunt.c: rasoat hunt PATH... */
+int rs_cmd_device(int argc, char **argv);   /* device.c: rasoat device audit FILE... */
 int rs_cmd_vuln(int argc, char **argv);     /* vuln.c: rasoat vuln [import FILE | --feed FILE] */
 int rs_cmd_vuln_inventory(int argc, char **argv); /* vuln_inventory.c: rasoat vuln --inventory [--apps DIR]... */
 int rs_cmd_fim(int argc, char **argv);      /* fim.c: rasoat fim init|check */

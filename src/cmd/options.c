@@ -39,6 +39,7 @@ const struct option rs_scan_long_options[] = {
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "iocs", required_argument, NULL, OPT_IOCS },
 	{ "iocs-all", no_argument, NULL, OPT_IOCS_ALL },
+	{ "devices", required_argument, NULL, OPT_DEVICES },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },

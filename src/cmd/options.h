@@ -16,6 +16,7 @@ enum {
 	OPT_THREADS, OPT_ONE_FS, OPT_ALL, OPT_FULL, OPT_TRUST, OPT_NO_TRUST, OPT_FEED, OPT_POLICY,
 	OPT_ALLOW_COMMANDS, OPT_RECENT, OPT_PID, OPT_TIMEOUT, OPT_IOCS, OPT_IOCS_ALL,
 	OPT_APPS, OPT_NO_APPS,
+	OPT_DEVICES,
 };
 
 /* getopt_long's long options and short option string for the scan options. */

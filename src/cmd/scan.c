@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "device/module.h"
 #include "engine/scan.h"
 #include "hunt/module.h"
 #include "report/report.h"
@@ -54,6 +55,7 @@ static void usage(FILE *out, const char *cmd)
 		"  --feed FILE         vuln: import and match this feed (repeatable)\n"
 		"  --apps DIR          vuln: inventory the applications under DIR (repeatable; default /opt /srv\n"
 		"                      /var/www /usr/lib /usr/local /home /root)   --no-apps  OS packages only\n"
+		"  --devices DIR       device: assess the network-device configurations under DIR (repeatable)\n"
 		"  --policy FILE       audit: run this policy even where its requirements fail\n"
 		"  --allow-commands    audit: run command rules of policies outside trusted directories\n"
 		"  --recent DAYS       persist: changes this recent are flagged (default 7)\n"
@@ -164,6 +166,14 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 		case OPT_FEED: rs_config_add_feed(config, optarg); break;
 		case OPT_APPS: rs_config_add_app(config, optarg); break;
 		case OPT_NO_APPS: config->no_apps = true; break;
+		case OPT_DEVICES:
+			if (access(optarg, R_OK) != 0) {
+				rs_error("--devices %s: %m; name a readable directory (or file) of device configurations",
+					 optarg);
+				return 2;
+			}
+			rs_device_add_input(optarg);
+			break;
 		case OPT_POLICY: rs_config_add_policy(config, optarg); break;
 		case OPT_IOCS: rs_config_add_iocs(config, optarg); break;
 		case OPT_IOCS_ALL: config->iocs_all = true; break;
@@ -269,7 +279,7 @@ int rs_cmd_scan(int argc, char **argv)
 	bool live = !a.root || !strcmp(a.root, "/");
 	/* `rasoat hunt PATH` reads only the paths it is given: a user may hunt
 	 * what they can read without root. */
-	bool explicit_paths = strcmp(argv[0], "hunt") == 0;
+	bool explicit_paths = strcmp(argv[0], "hunt") == 0 || strcmp(argv[0], "device") == 0;
 	if (live && geteuid() != 0 && !explicit_paths) {
 		rs_error("scanning the live host needs root to read every file and process; "
 			 "run it with sudo, or scan a copy with --root DIR");
@@ -302,6 +312,8 @@ int rs_cmd_scan(int argc, char **argv)
 		rs_store_close(store);
 	rs_host_free(&host);
 out:
+	if (strcmp(argv[0], "device") != 0)
+		rs_device_reset(); /* `rasoat device` reads what was assessed, then resets */
 	free_list(a.opts.only, a.opts.n_only);
 	free_list(a.opts.skip, a.opts.n_skip);
 	rs_config_free(&config);

@@ -44,6 +44,7 @@ void rs_config_free(rs_config *c)
 	free_list(c->apps, c->n_apps);
 	free_list(c->policies, c->n_policies);
 	free_list(c->iocs, c->n_iocs);
+	free_list(c->devices, c->n_devices);
 	free(c->waivers_path);
 	free(c->pids);
 	free(c->db_path);
@@ -85,6 +86,11 @@ void rs_config_add_policy(rs_config *c, const char *path)
 void rs_config_add_iocs(rs_config *c, const char *path)
 {
 	list_add(&c->iocs, &c->n_iocs, path);
+}
+
+void rs_config_add_devices(rs_config *c, const char *path)
+{
+	list_add(&c->devices, &c->n_devices, path);
 }
 
 void rs_config_set_db(rs_config *c, const char *path)
@@ -192,6 +198,10 @@ static const char *apply(rs_config *c, const char *key, const char *value, bool 
 		if (!*value)
 			return "an empty directory";
 		rs_config_add_app(c, value);
+	} else if (!strcmp(key, "devices")) {
+		if (!*value)
+			return "an empty path";
+		rs_config_add_devices(c, value);
 	} else if (!strcmp(key, "iocs_all")) {
 		if (!parse_bool(value, &c->iocs_all))
 			return "not yes or no";
@@ -258,7 +268,7 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		if (!known) {
 			rs_error("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
 				 "threads, timeout, fail_on, db, one_file_system, recent_days, waivers, "
-				 "management, iocs, iocs_all",
+				 "management, iocs, iocs_all, devices",
 				 name, lineno, key);
 			bad++;
 		} else if (why) {

@@ -15,6 +15,8 @@
  *   waivers = PATH          accepted audit checks (default /etc/rasoat/waivers)
  *   iocs = FILE             (repeatable) hunt: an outside IOC list (CSV, plain, STIX, MISP)
  *   iocs_all = yes|no       hunt: also MISP attributes with to_ids false (default no)
+ *   devices = DIR           (repeatable) device: network-device configurations to assess
+ *                           when the command line names none (an NMS export directory)
  *
  * An unknown key or a bad value is an error naming the file and line.
  */
@@ -62,6 +64,8 @@ typedef struct rs_config {
 	bool allow_commands;       /* audit: run c: rules of policies outside the trusted directories */
 	long *pids;                /* hunt: only these processes' memory (--pid); NULL = all */
 	size_t n_pids;
+	char **devices;            /* device: configuration files or directories (devices =) */
+	size_t n_devices;
 } rs_config;
 
 void rs_config_init(rs_config *c);
@@ -84,5 +88,6 @@ void rs_config_add_feed(rs_config *c, const char *path);
 void rs_config_add_app(rs_config *c, const char *dir);
 void rs_config_add_policy(rs_config *c, const char *path);
 void rs_config_add_iocs(rs_config *c, const char *path);
+void rs_config_add_devices(rs_config *c, const char *path);
 
 #endif

@@ -24,6 +24,11 @@
  *     `set` line, that line; for a curly section, its opening line), so
  *     every finding can cite the lines that decided it.
  *
+ * The FortiOS and RouterOS firmware version, which only their header comment
+ * gives (`#config-version=FGT60F-7.2.5-...`, `# ... by RouterOS 6.49.7`),
+ * is kept as a top-level node "version 7.2.5" at that line, as IOS and Junos
+ * state it, so that checks can judge firmware age.
+ *
  * Comments (`!` IOS, `#` Junos/FortiOS/RouterOS, C-style block comments in Junos), vendor
  * banners before the configuration and `configure terminal`/`end`,
  * `configure`/`commit` wrappers are skipped. The text of a multi-line IOS
@@ -74,7 +79,12 @@ typedef struct rs_device_config {
 	rs_device_node root;               /* text "" line 0: the top-level statements are its children */
 } rs_device_config;
 
-/* Appends a child with TEXT (copied, normalised) and LINE to PARENT; returns it. */
+/* How deep sections nest at most: a parser meeting a deeper one reports the
+ * file as malformed (bounded recursion over attacker-written files). */
+#define RS_DEVICE_MAX_DEPTH 64
+
+/* Appends a child with TEXT (copied, normalised) and LINE to PARENT; returns
+ * it, or NULL when PARENT is already RS_DEVICE_MAX_DEPTH deep. */
 rs_device_node *rs_device_node_add(rs_device_node *parent, const char *text, size_t len, unsigned line);
 /* The first child of NODE whose text equals TEXT, NULL when none (parsers use it
  * to merge Junos `set` lines and RouterOS paths into existing sections). */

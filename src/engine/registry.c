@@ -12,6 +12,7 @@ extern const rs_module rs_module_rootkit;
 extern const rs_module rs_module_persist;
 extern const rs_module rs_module_integrity;
 extern const rs_module rs_module_hunt;
+extern const rs_module rs_module_device;
 
 static const rs_module *const registry[] = {
 	&rs_module_audit,
@@ -20,6 +21,7 @@ static const rs_module *const registry[] = {
 	&rs_module_persist,
 	&rs_module_integrity,
 	&rs_module_hunt,
+	&rs_module_device,
 };
 
 const rs_module *const *rs_modules(size_t *count)

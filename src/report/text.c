@@ -26,7 +26,7 @@ static const char ANSI_DIM[] = "\033[2m";
 
 /* Evidence keys that say where a finding is, in the order they are shown. */
 static const char *const LOCATORS[] = {
-	"path", "pid", "exe", "local", "remote", "package", "installed", "fixed",
+	"path", "line", "device", "pid", "exe", "local", "remote", "package", "installed", "fixed",
 	"cve", "user", "unit", "module",
 };
 

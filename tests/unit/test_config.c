@@ -38,7 +38,9 @@ static void test_every_key(void **state)
 			   "db = \"/tmp/x.db\"\n"
 			   "one_file_system = yes\n"
 			   "management = [2001:db8::7]:8443\n"
-			   "recent_days = 30\n";
+			   "recent_days = 30\n"
+			   "devices = /srv/nms/configs\n"
+			   "devices = /srv/nms/firewalls\n";
 	rs_config c;
 	rs_config_init(&c);
 	assert_int_equal(rs_config_parse(&c, text, strlen(text), "t.conf"), 0);
@@ -54,6 +56,8 @@ static void test_every_key(void **state)
 	assert_true(c.one_file_system);
 	assert_int_equal(c.recent_days, 30);
 	assert_string_equal(c.management, "[2001:db8::7]:8443");
+	assert_int_equal(c.n_devices, 2);
+	assert_string_equal(c.devices[1], "/srv/nms/firewalls");
 	rs_config_free(&c);
 }
 
