@@ -51,6 +51,21 @@ void rs_persist_judge_command(const char *text, rs_verdict *v);
  * the first line that gave a reason (0 when none). */
 size_t rs_persist_judge_script(const char *text, size_t len, rs_verdict *v);
 
+/* Judges each line of LINES (systemd command lines, one a line, such as
+ * ExecStart= values) with rs_persist_judge_command after systemd's
+ * prefixes (-, @, :, +, !, !!). */
+void rs_persist_judge_exec(const char *lines, rs_verdict *v);
+/* The program a systemd command line runs (after prefixes, /usr/bin/env
+ * and VAR=value words) into OUT when it is an absolute path. */
+bool rs_unit_program(const char *exec, char *out, size_t size);
+/* Seconds in a systemd time span ("5min", "1h 30min"), or -1. */
+long rs_systemd_timespan(const char *text);
+/* The shortest interval, in seconds, between the firings of a timer with
+ * SPECS ("Key=Value" lines: OnUnitActiveSec=, OnUnitInactiveSec=,
+ * OnCalendar= with an hourly or finer time), or -1 when it does not fire
+ * repeatedly within the hour. */
+long rs_timer_interval(const char *specs);
+
 /* One sudoers line: adds reasons for rules that give root without a
  * password to everyone or to a single user. */
 void rs_persist_judge_sudoers_line(const char *line, rs_verdict *v);
