@@ -116,6 +116,14 @@ void rs_persist_entry(rs_persist *p, const char *kind, const char *label, const 
 		      const char *path, size_t line, const char *user, const char *what,
 		      const char *package, const rs_verdict *v, const char *remediation);
 
+/* Judges one shell start-up file (/etc/profile, ~/.bashrc, ~/.bash_logout,
+ * ...) of account USER (NULL for system files): every line with the cron
+ * command verdicts (rs_persist_judge_command) and aliases over sudo/su/ssh
+ * as one entry, and the lines that turn history off as a finding of their
+ * own (rs_persist_judge_history_line). The one reader of start-up files:
+ * checks that look at them for other reasons call it (scripts.c). */
+void rs_persist_shell_startup_file(rs_persist *p, const char *path, rs_place place, const char *user);
+
 /* Checks, one file each. */
 void rs_persist_schedulers(rs_persist *p);  /* sched.c: cron, at, systemd units, timers, generators */
 void rs_persist_scripts(rs_persist *p);     /* scripts.c: rc.local, init.d, shell rc, motd, XDG, udev, APT, ld.so.conf.d, git */
