@@ -113,14 +113,30 @@ static void from_environ(lib_scan *ls, const rs_process *p)
 	free(text);
 }
 
-/* File-backed mappings no package owns (the executable itself aside). */
+/* The executable of process PID now ("" when unreadable). */
+static void exe_now(lib_scan *ls, pid_t pid, char *out, size_t size)
+{
+	char rel[48];
+	snprintf(rel, sizeof(rel), "%d/exe", (int)pid);
+	if (rs_proc_readlink(ls->scan->host, rel, out, size) <= 0)
+		out[0] = '\0';
+}
+
+/* File-backed mappings no package owns (the executable itself aside, read
+ * again here: the pid may have been reused since the facts were taken). */
 static void from_maps(lib_scan *ls, const rs_process *p)
 {
-	char rel[48], *text;
+	char rel[48], *text, exe[4096], again[4096];
 	size_t len;
 	snprintf(rel, sizeof(rel), "%d/maps", (int)p->pid);
-	if (rs_proc_read(ls->scan->host, rel, MAPS_MAX, &text, &len) < 0)
+	exe_now(ls, p->pid, exe, sizeof(exe));
+	if (!exe[0] || rs_proc_read(ls->scan->host, rel, MAPS_MAX, &text, &len) < 0)
 		return;
+	exe_now(ls, p->pid, again, sizeof(again));
+	if (strcmp(exe, again) != 0) { /* exec'd meanwhile */
+		free(text);
+		return;
+	}
 	const char *last = "";
 	char *save = NULL;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -129,7 +145,7 @@ static void from_maps(lib_scan *ls, const rs_process *p)
 		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &path_at) < 1 || !path_at)
 			continue;
 		const char *path = line + path_at;
-		if (path[0] != '/' || strcmp(path, last) == 0 || (p->exe && strcmp(path, p->exe) == 0) ||
+		if (path[0] != '/' || strcmp(path, last) == 0 || strcmp(path, exe) == 0 ||
 		    strstr(path, " (deleted)") || rs_starts_with(path, "/memfd:") || rs_starts_with(path, "/dev/"))
 			continue;
 		last = path;
