@@ -122,7 +122,7 @@ static void exe_now(lib_scan *ls, pid_t pid, char *out, size_t size)
 		out[0] = '\0';
 }
 
-/* File-backed mappings no package owns (the executable itself aside, read
+/* Executable file mappings no package owns (the executable itself aside, read
  * again here: the pid may have been reused since the facts were taken). */
 static void from_maps(lib_scan *ls, const rs_process *p)
 {
@@ -142,7 +142,10 @@ static void from_maps(lib_scan *ls, const rs_process *p)
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		int path_at = 0;
 		char perms[8] = "";
-		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &path_at) < 1 || !path_at)
+		/* executable mappings only: a loaded library has one; a file mapped
+		 * to be read (llvm-symbolizer reading a binary's debug data) is not
+		 * loaded */
+		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &path_at) < 1 || !path_at || perms[2] != 'x')
 			continue;
 		const char *path = line + path_at;
 		if (path[0] != '/' || strcmp(path, last) == 0 || strcmp(path, exe) == 0 ||
