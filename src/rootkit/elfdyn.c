@@ -25,6 +25,8 @@ enum { PT_LOAD_ = 1, PT_DYNAMIC_ = 2, PT_INTERP_ = 3 };
 enum { DT_NULL_ = 0, DT_NEEDED_ = 1, DT_HASH_ = 4, DT_STRTAB_ = 5, DT_SYMTAB_ = 6, DT_STRSZ_ = 10,
        DT_SYMENT_ = 11, DT_SONAME_ = 14 };
 #define DT_GNU_HASH_ 0x6ffffef5ULL
+#define DT_FLAGS_1_ 0x6ffffffbULL
+#define DF_1_PIE_ 0x08000000ULL
 
 typedef struct image {
 	const unsigned char *p;
@@ -193,6 +195,7 @@ int rs_elf_dyn_parse(const unsigned char *data, size_t len, rs_elf_dyn *d, char 
 		goto out;
 	}
 	d->type = (unsigned)get(im, 16, 2);
+	d->program = d->type == 2;
 	d->machine = (unsigned)get(im, 18, 2);
 	uint64_t phoff = im->is64 ? get(im, 32, 8) : get(im, 28, 4);
 	uint64_t phentsize = get(im, im->is64 ? 54 : 42, 2), phnum = get(im, im->is64 ? 56 : 44, 2);
@@ -248,7 +251,12 @@ int rs_elf_dyn_parse(const unsigned char *data, size_t len, rs_elf_dyn *d, char 
 		case DT_STRSZ_: strsz = val; break;
 		case DT_SYMENT_: syment = val; break;
 		case DT_SONAME_: soname = val; break;
-		default: if (tag == DT_GNU_HASH_) gnu_hash = val; break;
+		default:
+			if (tag == DT_GNU_HASH_)
+				gnu_hash = val;
+			else if (tag == DT_FLAGS_1_ && (val & DF_1_PIE_))
+				d->program = true;
+			break;
 		}
 	}
 	uint64_t stroff = 0;

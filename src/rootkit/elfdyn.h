@@ -23,6 +23,8 @@ typedef struct rs_elf_dyn {
 	bool is64;
 	unsigned machine;     /* e_machine */
 	unsigned type;        /* e_type: 2 executable, 3 shared object */
+	bool program;         /* an executable, not a library: ET_EXEC, or DF_1_PIE in DT_FLAGS_1
+	                         (glibc refuses to load either as a library) */
 	char *soname;         /* DT_SONAME or NULL */
 	char *interp;         /* PT_INTERP or NULL */
 	rs_vec needed;        /* char *: DT_NEEDED, in order */

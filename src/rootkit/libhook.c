@@ -90,8 +90,8 @@ bool rs_libhook_known_name(const char *path, const char *soname)
 rs_libhook_kind rs_libhook_judge(const rs_elf_dyn *d, const char *path, const json_t *hooks, bool owned,
 				 bool have_packages)
 {
-	if (!rs_libhook_hooks(hooks))
-		return RS_LIBHOOK_NONE;
+	if (!rs_libhook_hooks(hooks) || d->program)
+		return RS_LIBHOOK_NONE; /* a program (an ASan build exports interceptors) is not preloadable */
 	/* a C library defines the program entry glue; a hooking library does not */
 	bool libc = rs_elf_dyn_exports(d, "__libc_start_main") && rs_libhook_known_name(path, d->soname);
 	if (rs_libhook_known_name(path, d->soname) || libc)

@@ -138,6 +138,7 @@ static void check_parse(bool is64, bool be, int hash)
 	assert_int_equal(rs_elf_dyn_parse(m.b, m.len, &d, err, sizeof(err)), 0);
 	assert_true(d.is64 == is64);
 	assert_int_equal(d.type, 3);
+	assert_false(d.program);
 	assert_string_equal(d.soname, "libhide.so.1");
 	assert_int_equal(d.needed.len, 1);
 	assert_string_equal(*(char **)rs_vec_at(&d.needed, 0), "libdl.so.2");
@@ -154,6 +155,8 @@ static void check_parse(bool is64, bool be, int hash)
 	assert_int_equal(rs_libhook_judge(&d, "/usr/lib/libfakeroot-sysv.so", hooks, true, true), RS_LIBHOOK_LEGIT);
 	assert_int_equal(rs_libhook_judge(&d, "/usr/lib/libfakeroot-sysv.so", hooks, false, true),
 			 RS_LIBHOOK_LOOKALIKE);
+	d.program = true; /* a PIE program exporting the same names is not a library */
+	assert_int_equal(rs_libhook_judge(&d, "/usr/lib/libhide.so.1", hooks, false, true), RS_LIBHOOK_NONE);
 	json_decref(hooks);
 	rs_elf_dyn_free(&d);
 }
@@ -289,6 +292,22 @@ static void test_host_libc(void **state)
 	assert_true(hooking);
 	assert_int_equal(owned, RS_LIBHOOK_LEGIT);
 	assert_int_equal(unowned, RS_LIBHOOK_LOOKALIKE);
+
+	/* this test program is a program: under ASan it exports readdir & co.
+	 * (the interceptors), but no loader would preload it */
+	f = fopen("/proc/self/exe", "rb");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	rs_elf_dyn_init(&d);
+	if (rs_elf_dyn_parse(buf, n, &d, err, sizeof(err)) == 0) {
+		assert_true(d.program);
+		hooks = json_array();
+		rs_libhook_exports(&d, hooks);
+		assert_int_equal(rs_libhook_judge(&d, "/usr/lib/x.so", hooks, false, true), RS_LIBHOOK_NONE);
+		json_decref(hooks);
+	}
+	rs_elf_dyn_free(&d);
 }
 
 static void test_closure(void **state)
