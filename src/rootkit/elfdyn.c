@@ -288,7 +288,7 @@ out:
 	return rc;
 }
 
-int rs_elf_dyn_read_fd(int fd, rs_elf_dyn *d, char *err, size_t errsize)
+int rs_elf_dyn_read_fd(int fd, rs_elf_dyn *d, bool digest, char *err, size_t errsize)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -307,7 +307,7 @@ int rs_elf_dyn_read_fd(int fd, rs_elf_dyn *d, char *err, size_t errsize)
 		got += (size_t)r;
 	}
 	int rc = rs_elf_dyn_parse(buf, got, d, err, errsize);
-	if (rc == 0)
+	if (rc == 0 && digest)
 		rs_sha256_hex(buf, got, d->sha256);
 	free(buf);
 	return rc;
@@ -321,7 +321,7 @@ int rs_elf_dyn_read(const rs_host *h, const char *path, rs_elf_dyn *d, char *err
 		return -1;
 	}
 	char why[160] = "";
-	int rc = rs_elf_dyn_read_fd(fd, d, why, sizeof(why));
+	int rc = rs_elf_dyn_read_fd(fd, d, true, why, sizeof(why));
 	close(fd);
 	if (rc < 0)
 		snprintf(err, errsize, "%s: %s", path, why);

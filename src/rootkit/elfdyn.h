@@ -29,7 +29,7 @@ typedef struct rs_elf_dyn {
 	char *interp;         /* PT_INTERP or NULL */
 	rs_vec needed;        /* char *: DT_NEEDED, in order */
 	rs_vec exports;       /* char *: defined global or weak functions (FUNC, IFUNC) */
-	char sha256[65];      /* of the bytes read (rs_elf_dyn_read), "" otherwise */
+	char sha256[65];      /* of the bytes read (rs_elf_dyn_read, rs_elf_dyn_read_fd with DIGEST), or "" */
 } rs_elf_dyn;
 
 void rs_elf_dyn_init(rs_elf_dyn *d);
@@ -46,8 +46,9 @@ struct rs_host;
 int rs_elf_dyn_read(const struct rs_host *h, const char *path, rs_elf_dyn *d, char *err, size_t errsize);
 
 /* Parses the regular file open on FD (bounded pread; the offset is not
- * moved). Returns 0 or -1 with the cause in ERR. */
-int rs_elf_dyn_read_fd(int fd, rs_elf_dyn *d, char *err, size_t errsize);
+ * moved), with the SHA-256 of what was read when DIGEST is set. Returns 0
+ * or -1 with the cause in ERR. */
+int rs_elf_dyn_read_fd(int fd, rs_elf_dyn *d, bool digest, char *err, size_t errsize);
 
 /* Whether D exports NAME. */
 bool rs_elf_dyn_exports(const rs_elf_dyn *d, const char *name);

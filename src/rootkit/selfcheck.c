@@ -91,7 +91,7 @@ static void mapped_objects(char *maps, const char *exe, rs_vec *objects)
 		int fd = rs_raw_openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 		if (fd >= 0) {
 			char err[160];
-			o->readable = rs_elf_dyn_read_fd(fd, &o->elf, err, sizeof(err)) == 0;
+			o->readable = rs_elf_dyn_read_fd(fd, &o->elf, false, err, sizeof(err)) == 0;
 			rs_raw_close(fd);
 		}
 	}
@@ -157,10 +157,7 @@ static rs_finding *injected_finding(const rs_vec *objects, const bool *linked, b
 		const object *o = rs_vec_at(objects, i);
 		if (linked[i])
 			continue;
-		json_t *lib = json_pack("{s:s,s:b}", "path", o->path, "readable", o->readable);
-		if (o->elf.sha256[0])
-			json_object_set_new(lib, "sha256", json_string(o->elf.sha256));
-		json_array_append_new(libs, lib);
+		json_array_append_new(libs, json_pack("{s:s,s:b}", "path", o->path, "readable", o->readable));
 		if (o->readable)
 			rs_libhook_exports(&o->elf, exports);
 	}
@@ -212,7 +209,7 @@ size_t rs_rootkit_self_check(rs_vec *out)
 	rs_elf_dyn_init(&self);
 	int fd = rs_raw_openat(AT_FDCWD, "/proc/self/exe", O_RDONLY);
 	char err[160];
-	bool ok = fd >= 0 && rs_elf_dyn_read_fd(fd, &self, err, sizeof(err)) == 0;
+	bool ok = fd >= 0 && rs_elf_dyn_read_fd(fd, &self, false, err, sizeof(err)) == 0;
 	if (fd >= 0)
 		rs_raw_close(fd);
 	size_t found = 0;
