@@ -69,6 +69,8 @@ void rs_facts_free(rs_facts *f)
 		free(u->state);
 		free(u->exec_start);
 		free(u->on_calendar);
+		free(u->exec_other);
+		free(u->timer_specs);
 		free(u->user);
 	}
 	for (size_t i = 0; i < f->cron.len; i++) {

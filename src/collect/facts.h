@@ -88,6 +88,9 @@ typedef struct rs_unit {
 	char *on_calendar;           /* OnCalendar= of timers */
 	char *user;                  /* User= */
 	bool user_unit;              /* under /etc/systemd/user or a home */
+	char *exec_other;            /* the other command lines of services (ExecStartPre=,
+	                                ExecStartPost=, ExecStop=, ExecReload=, ...), one a line, or NULL */
+	char *timer_specs;           /* every OnCalendar= and On*Sec= of timers as "Key=Value", one a line, or NULL */
 } rs_unit;
 
 typedef struct rs_cron_entry {

@@ -9,6 +9,7 @@
 #include "collect/proc.h"
 #include "core/lines.h"
 #include "core/log.h"
+#include "core/rawsys.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -139,17 +140,19 @@ int rs_collect_processes(const rs_host *h, rs_facts *f)
 {
 	if (h->proc_fd < 0)
 		return 0;
-	DIR *d = rs_proc_opendir(h, ".");
+	/* listed through getdents64 itself: a preloaded library that hooks
+	 * readdir cannot hide a process from rasoat (core/rawsys.h) */
+	rs_raw_dir *d = rs_raw_opendir(h->proc_fd, ".");
 	if (!d) {
 		rs_warn("proc: cannot list processes: %s", strerror(errno));
 		return 1;
 	}
 	int problems = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && f->processes.len < RS_PROCESSES_MAX) {
+	const char *name;
+	while ((name = rs_raw_readdir(d, NULL)) && f->processes.len < RS_PROCESSES_MAX) {
 		rs_process p;
 		memset(&p, 0, sizeof(p));
-		p.pid = rs_proc_entry_pid(e->d_name);
+		p.pid = rs_proc_entry_pid(name);
 		if (p.pid == 0)
 			continue;
 		int rc = read_stat_and_status(h, &p);
@@ -162,6 +165,6 @@ int rs_collect_processes(const rs_host *h, rs_facts *f)
 		read_cmdline(h, &p);
 		*(rs_process *)rs_vec_push(&f->processes) = p;
 	}
-	closedir(d);
+	rs_raw_closedir(d);
 	return problems;
 }

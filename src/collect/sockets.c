@@ -13,6 +13,7 @@
 #include "collect/proc.h"
 #include "core/lines.h"
 #include "core/log.h"
+#include "core/rawsys.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
@@ -189,42 +190,45 @@ bool rs_socket_link_inode(const char *target, unsigned long *inode)
 	return sscanf(target, "socket:[%lu%c", inode, &close) == 2 && close == ']';
 }
 
-/* Reads the fd links of one process. Unreadable (another user's process
- * without privileges) or vanished processes are passed over. */
+/* Reads the fd links of one process (listed through getdents64, see
+ * core/rawsys.h). Unreadable (another user's process without privileges)
+ * or vanished processes are passed over. */
 static void process_socket_fds(const rs_host *h, pid_t pid, rs_socket_fd_fn fn, void *ctx)
 {
 	char rel[64];
 	snprintf(rel, sizeof(rel), "%d/fd", (int)pid);
-	DIR *d = rs_proc_opendir(h, rel);
+	rs_raw_dir *d = rs_raw_opendir(h->proc_fd, rel);
 	if (!d)
 		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
+	const char *name;
+	while ((name = rs_raw_readdir(d, NULL))) {
+		if (name[0] == '.')
 			continue;
-		char link_rel[32 + sizeof(e->d_name)], target[128];
-		snprintf(link_rel, sizeof(link_rel), "%d/fd/%s", (int)pid, e->d_name);
+		char link_rel[64 + 256], target[128];
+		snprintf(link_rel, sizeof(link_rel), "%d/fd/%s", (int)pid, name);
 		if (rs_proc_readlink(h, link_rel, target, sizeof(target)) <= 0)
 			continue;
 		unsigned long inode;
 		if (rs_socket_link_inode(target, &inode))
 			fn(pid, inode, ctx);
 	}
-	closedir(d);
+	rs_raw_closedir(d);
 }
 
 void rs_proc_socket_fds(const rs_host *h, rs_socket_fd_fn fn, void *ctx)
 {
-	DIR *d = rs_proc_opendir(h, ".");
+	if (h->proc_fd < 0)
+		return;
+	rs_raw_dir *d = rs_raw_opendir(h->proc_fd, ".");
 	if (!d)
 		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		pid_t pid = rs_proc_entry_pid(e->d_name);
+	const char *name;
+	while ((name = rs_raw_readdir(d, NULL))) {
+		pid_t pid = rs_proc_entry_pid(name);
 		if (pid > 0)
 			process_socket_fds(h, pid, fn, ctx);
 	}
-	closedir(d);
+	rs_raw_closedir(d);
 }
 
 static void assign_fd(pid_t pid, unsigned long inode, void *ctx)

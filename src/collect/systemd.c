@@ -75,10 +75,30 @@ static void keep_first(char **slot, const char *value)
 	}
 }
 
+/* Appends "LINE\n" to *SLOT, up to RS_UNIT_LINE_MAX bytes in all. */
+static void append_line(char **slot, const char *line)
+{
+	size_t have = *slot ? strlen(*slot) : 0, n = strlen(line);
+	if (!n || have + n + 2 > RS_UNIT_LINE_MAX)
+		return;
+	*slot = rs_realloc(*slot, have + n + 2);
+	memcpy(*slot + have, line, n);
+	(*slot)[have + n] = '\n';
+	(*slot)[have + n + 1] = '\0';
+}
+
 static void handle_setting(unit_parse *ps, const char *key, const char *value)
 {
+	bool timer_key = strcmp(key, "OnCalendar") == 0 || is_monotonic_timer_key(key);
+	if (ps->section == SECTION_TIMER && *value && timer_key) {
+		char *spec = rs_sprintf("%s=%s", key, value);
+		append_line(&ps->unit->timer_specs, spec);
+		free(spec);
+	}
 	if (ps->section == SECTION_SERVICE && strcmp(key, "ExecStart") == 0)
 		keep_first(&ps->unit->exec_start, value);
+	else if (ps->section == SECTION_SERVICE && rs_starts_with(key, "Exec"))
+		append_line(&ps->unit->exec_other, value);
 	else if (ps->section == SECTION_SERVICE && strcmp(key, "User") == 0)
 		keep_first(&ps->unit->user, value);
 	else if (ps->section == SECTION_TIMER && strcmp(key, "OnCalendar") == 0)

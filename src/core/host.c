@@ -3,6 +3,7 @@
  * (see host.h for the rules).
  */
 #include "core/host.h"
+#include "core/rawsys.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -362,14 +363,8 @@ int rs_proc_read(const rs_host *h, const char *rel, size_t max, char **buf, size
 		errno = ENOENT;
 		return -1;
 	}
-	int fd = openat(h->proc_fd, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = rs_read_fd(fd, max, buf, len);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
+	/* raw system calls: a preloaded library cannot doctor what proc says */
+	return rs_raw_read_file(h->proc_fd, rel, max, buf, len);
 }
 
 ssize_t rs_proc_readlink(const rs_host *h, const char *rel, char *buf, size_t size)
@@ -378,7 +373,7 @@ ssize_t rs_proc_readlink(const rs_host *h, const char *rel, char *buf, size_t si
 		errno = ENOENT;
 		return -1;
 	}
-	ssize_t n = readlinkat(h->proc_fd, rel, buf, size - 1);
+	ssize_t n = rs_raw_readlinkat(h->proc_fd, rel, buf, size - 1);
 	if (n >= 0)
 		buf[n] = '\0';
 	return n;

@@ -307,6 +307,11 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 	scan.pkgfiles = &pkgfiles;
 	rs_sinks_begin(sinks, summary);
 
+	for (size_t i = 0; opts->prelude && i < opts->prelude->len; i++)
+		rs_scan_emit(&scan, *(rs_finding **)rs_vec_at(opts->prelude, i));
+	if (opts->prelude)
+		opts->prelude->len = 0;
+
 	json_t *facts_stats = json_object();
 	json_object_set_new(facts_stats, "errors", json_integer(facts->problems));
 	json_object_set_new(facts_stats, "duration_ms", json_integer(rs_monotonic_ms() - t0));

@@ -110,6 +110,8 @@ typedef struct rs_scan_options {
 	bool progress;      /* progress lines on a terminal */
 	bool all;           /* every evaluated check to the sinks, not only findings */
 	struct rs_store *store; /* handed to modules as scan->store (may be NULL) */
+	rs_vec *prelude;    /* rs_finding *: emitted before any module runs (rasoat's own
+	                       start-up checks); the scan takes them and empties it. May be NULL. */
 } rs_scan_options;
 
 /* The registered modules, in the order they run. */

@@ -51,6 +51,21 @@ void rs_persist_judge_command(const char *text, rs_verdict *v);
  * the first line that gave a reason (0 when none). */
 size_t rs_persist_judge_script(const char *text, size_t len, rs_verdict *v);
 
+/* Judges each line of LINES (systemd command lines, one a line, such as
+ * ExecStart= values) with rs_persist_judge_command after systemd's
+ * prefixes (-, @, :, +, !, !!). */
+void rs_persist_judge_exec(const char *lines, rs_verdict *v);
+/* The program a systemd command line runs (after prefixes, /usr/bin/env
+ * and VAR=value words) into OUT when it is an absolute path. */
+bool rs_unit_program(const char *exec, char *out, size_t size);
+/* Seconds in a systemd time span ("5min", "1h 30min"), or -1. */
+long rs_systemd_timespan(const char *text);
+/* The shortest interval, in seconds, between the firings of a timer with
+ * SPECS ("Key=Value" lines: OnUnitActiveSec=, OnUnitInactiveSec=,
+ * OnCalendar= with an hourly or finer time), or -1 when it does not fire
+ * repeatedly within the hour. */
+long rs_timer_interval(const char *specs);
+
 /* One sudoers line: adds reasons for rules that give root without a
  * password to everyone or to a single user. */
 void rs_persist_judge_sudoers_line(const char *line, rs_verdict *v);
@@ -100,6 +115,14 @@ void rs_persist_judge_file(rs_persist *p, const char *path, const struct stat *s
 void rs_persist_entry(rs_persist *p, const char *kind, const char *label, const char *attack,
 		      const char *path, size_t line, const char *user, const char *what,
 		      const char *package, const rs_verdict *v, const char *remediation);
+
+/* Judges one shell start-up file (/etc/profile, ~/.bashrc, ~/.bash_logout,
+ * ...) of account USER (NULL for system files): every line with the cron
+ * command verdicts (rs_persist_judge_command) and aliases over sudo/su/ssh
+ * as one entry, and the lines that turn history off as a finding of their
+ * own (rs_persist_judge_history_line). The one reader of start-up files:
+ * checks that look at them for other reasons call it (scripts.c). */
+void rs_persist_shell_startup_file(rs_persist *p, const char *path, rs_place place, const char *user);
 
 /* Checks, one file each. */
 void rs_persist_schedulers(rs_persist *p);  /* sched.c: cron, at, systemd units, timers, generators */

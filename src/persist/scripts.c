@@ -200,6 +200,11 @@ static void judge_file_at(rs_persist *p, const location *loc, const char *path, 
 		rs_persist_history_entry(p, path, hist_first, user, package, &hist);
 }
 
+void rs_persist_shell_startup_file(rs_persist *p, const char *path, rs_place place, const char *user)
+{
+	judge_file_at(p, &SHELL_RC, path, place, user);
+}
+
 static bool skip_name(const char *name)
 {
 	return name[0] == '.' || rs_ends_with(name, "~") || rs_ends_with(name, ".dpkg-old") ||
@@ -245,7 +250,7 @@ static void homes(rs_persist *p)
 		*(char **)rs_vec_push(&seen) = u->home;
 		for (size_t k = 0; k < sizeof(rc_files) / sizeof(rc_files[0]); k++) {
 			char *path = rs_sprintf("%s/%s", u->home, rc_files[k]);
-			judge_file_at(p, &SHELL_RC, path, RS_PLACE_USER, u->name);
+			rs_persist_shell_startup_file(p, path, RS_PLACE_USER, u->name);
 			free(path);
 		}
 		char *dir = rs_sprintf("%s/.config/autostart", u->home);
@@ -268,7 +273,7 @@ void rs_persist_scripts(rs_persist *p)
 						   "/etc/fish/config.fish", "/etc/skel/.bashrc", "/etc/skel/.profile",
 						   "/etc/skel/.bash_logout", "/etc/skel/.zshrc" };
 	for (size_t i = 0; i < sizeof(shell_files) / sizeof(shell_files[0]); i++)
-		judge_file_at(p, &SHELL_RC, shell_files[i], RS_PLACE_ADMIN, NULL);
+		rs_persist_shell_startup_file(p, shell_files[i], RS_PLACE_ADMIN, NULL);
 	judge_dir(p, &SHELL_RC, "/etc/profile.d", RS_PLACE_ADMIN, NULL, NULL);
 	judge_dir(p, &MOTD, "/etc/update-motd.d", RS_PLACE_ADMIN, NULL, NULL);
 	judge_dir(p, &XDG, "/etc/xdg/autostart", RS_PLACE_ADMIN, ".desktop", NULL);

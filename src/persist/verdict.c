@@ -69,7 +69,8 @@ void rs_persist_note_file_line(const rs_host *host, const char *path, size_t num
 
 /* The patterns, compiled once. */
 enum { P_DOWNLOAD_PIPE, P_DOWNLOAD_SUBST, P_DECODE, P_DECODE_RUN, P_DEV_TCP, P_NC_EXEC,
-       P_SOCAT_EXEC, P_BASH_I, P_SCRIPT_SOCKET, P_LD_PRELOAD, P_COUNT };
+       P_SOCAT_EXEC, P_BASH_I, P_SCRIPT_SOCKET, P_LD_PRELOAD, P_INLINE_CODE, P_SHELL_C, P_NETWORK,
+       P_COUNT };
 
 static const char *const pattern_text[P_COUNT] = {
 	[P_DOWNLOAD_PIPE] = "(curl|wget|fetch)[^|;&]*\\|[[:space:]]*(sudo[[:space:]]+)?"
@@ -84,6 +85,14 @@ static const char *const pattern_text[P_COUNT] = {
 	[P_BASH_I] = "(ba)?sh[[:space:]]+-i[[:space:]]*[>&<]",
 	[P_SCRIPT_SOCKET] = "import[[:space:]]+(socket|pty)|use[[:space:]]+Socket|fsockopen|TCPSocket\\.(new|open)",
 	[P_LD_PRELOAD] = "LD_PRELOAD[[:space:]]*=",
+	/* an interpreter given its program on the command line */
+	[P_INLINE_CODE] = "(^|[/[:space:]'\"])(python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|node|nodejs|"
+			  "lua[0-9.]*|pwsh)[[:space:]]+(-[a-z]*[ce]|-r|-E|--eval|-command)[[:space:]]",
+	[P_SHELL_C] = "(^|[/[:space:]'\"])(ba|da|z|k|c)?sh[[:space:]]+-[a-z]*c[[:space:]]",
+	/* what reaches the network from a command line or inline code */
+	[P_NETWORK] = "(^|[^a-z])(curl|wget|nc|ncat|netcat|socat|telnet|ssh|scp)[[:space:]]|/dev/(tcp|udp)/|"
+		      "[a-z]+://|socket|urllib|requests\\.|http\\.client|LWP|IO::Socket|Net::|fsockopen|"
+		      "net\\.connect|child_process|Invoke-WebRequest|DownloadString",
 };
 
 static regex_t patterns[P_COUNT];
@@ -221,6 +230,13 @@ void rs_persist_judge_command(const char *text, rs_verdict *v)
 	}
 	if (has_raw_ip(text))
 		rs_verdict_add(v, RS_SEV_MEDIUM, "reaches a raw IP address");
+	bool network = matches(P_NETWORK, text);
+	if (matches(P_INLINE_CODE, text))
+		rs_verdict_add(v, network ? RS_SEV_HIGH : RS_SEV_MEDIUM,
+			       network ? "runs inline interpreter code that uses the network"
+				       : "runs inline interpreter code (python -c, perl -e, ...)");
+	else if (network && matches(P_SHELL_C, text))
+		rs_verdict_add(v, RS_SEV_MEDIUM, "runs a shell command line that reaches the network");
 	judge_programs(text, v);
 }
 

@@ -9,6 +9,9 @@
 
 /* preload.c: /etc/ld.so.preload naming libraries (T1574.006). */
 void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats);
+/* libscan.c: libraries that replace libc's access functions (userland
+ * rootkits): preloaded, mapped, or unowned in library directories. */
+void rs_rootkit_hooking_libraries(rs_scan *scan, rs_module_stats *stats);
 /* deleted_exe.c: processes running from a deleted or in-memory executable (live only). */
 void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats);
 

@@ -4,7 +4,9 @@
  *
  *   pids: every pid up to kernel.pid_max that the listing did not show is
  *   probed with kill(pid, 0), getpriority, sched_getscheduler and a lookup
- *   of /proc/PID; one that exists but is neither listed in /proc nor a
+ *   of /proc/PID — the listing and the probes are raw system calls
+ *   (core/rawsys.h), so a userland rootkit loaded into rasoat changes
+ *   neither; one that exists but is neither listed in /proc nor a
  *   thread listed under /proc/PID/task is hidden. Candidates are probed
  *   again after a fresh listing, so a process that started or ended
  *   meanwhile is not reported.
@@ -21,6 +23,7 @@
  * Both sweeps are split over the scan's threads (disjoint ranges); the
  * candidates are merged in order and rechecked on the calling thread.
  */
+#include "core/rawsys.h"
 #include "core/util.h"
 #include "rootkit/checks.h"
 
@@ -38,53 +41,65 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define PID_LIMIT (4u << 20)
 
-/* Marks in SEEN every pid listed in proc and every thread of each. */
+typedef struct pid_marks {
+	const rs_host *h;
+	unsigned char *seen;
+	unsigned max;
+} pid_marks;
+
+static void mark_thread(void *ctx, long tid)
+{
+	pid_marks *m = ctx;
+	if ((unsigned long)tid <= m->max)
+		m->seen[tid] = 1;
+}
+
+static void mark_pid(void *ctx, long pid)
+{
+	pid_marks *m = ctx;
+	if ((unsigned long)pid > m->max)
+		return;
+	m->seen[pid] = 1;
+	char rel[48];
+	snprintf(rel, sizeof(rel), "%ld/task", pid);
+	rs_raw_list_pids(m->h->proc_fd, rel, mark_thread, m);
+}
+
+/* Marks in SEEN every pid listed in proc and every thread of each, listed
+ * through getdents64 itself (core/rawsys.h): what a preloaded library's
+ * readdir hides from other programs is still listed here, so only what
+ * the kernel itself hides is left for the probes. */
 static void list_pids(const rs_host *h, unsigned char *seen, unsigned max)
 {
 	memset(seen, 0, max + 1);
-	DIR *d = rs_proc_opendir(h, ".");
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		long pid;
-		if (!rs_parse_long(de->d_name, &pid) || pid <= 0 || (unsigned long)pid > max)
-			continue;
-		seen[pid] = 1;
-		char rel[48];
-		snprintf(rel, sizeof(rel), "%ld/task", pid);
-		DIR *t = rs_proc_opendir(h, rel);
-		if (!t)
-			continue;
-		struct dirent *te;
-		while ((te = readdir(t)) != NULL) {
-			long tid;
-			if (rs_parse_long(te->d_name, &tid) && tid > 0 && (unsigned long)tid <= max)
-				seen[tid] = 1;
-		}
-		closedir(t);
-	}
-	closedir(d);
+	pid_marks m = { h, seen, max };
+	if (h->proc_fd >= 0)
+		rs_raw_list_pids(h->proc_fd, ".", mark_pid, &m);
 }
 
+/* Whether the kernel knows PID, asked through raw system calls (kill,
+ * getpriority, sched_getscheduler, and the lookup of /proc/PID by name,
+ * which a listing hook does not cover). */
 static bool pid_exists(const rs_host *h, pid_t pid)
 {
-	if (kill(pid, 0) == 0 || errno == EPERM)
+	if (rs_raw_kill(pid, 0) == 0 || errno == EPERM)
 		return true;
-	errno = 0;
-	if (getpriority(PRIO_PROCESS, (id_t)pid) != -1 || errno == 0)
+	if (rs_raw_call(SYS_getpriority, PRIO_PROCESS, pid, 0, 0) >= 0)
 		return true;
-	if (sched_getscheduler(pid) >= 0)
+	if (rs_raw_call(SYS_sched_getscheduler, pid, 0, 0, 0) >= 0)
 		return true;
-	/* the lookup of /proc/PID by name, which a listing hook does not cover */
 	char rel[32];
 	snprintf(rel, sizeof(rel), "%d", (int)pid);
-	struct stat st;
-	return fstatat(h->proc_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	int fd = h->proc_fd >= 0 ? rs_raw_openat(h->proc_fd, rel, O_PATH | O_DIRECTORY | O_NOFOLLOW) : -1;
+	if (fd < 0)
+		return false;
+	rs_raw_close(fd);
+	return true;
 }
 
 static unsigned read_pid_max(const rs_host *h)

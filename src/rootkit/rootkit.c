@@ -10,6 +10,7 @@
 static int rootkit_run(rs_scan *scan, rs_module_stats *stats)
 {
 	rs_rootkit_preload(scan, stats);
+	rs_rootkit_hooking_libraries(scan, stats);
 	rs_rootkit_deleted_exe(scan, stats);
 	rs_rootkit_known(scan, stats);
 	rs_rootkit_processes(scan, stats);

@@ -25,6 +25,8 @@ static void free_unit(rs_unit *u)
 	free(u->exec_start);
 	free(u->on_calendar);
 	free(u->user);
+	free(u->exec_other);
+	free(u->timer_specs);
 	memset(u, 0, sizeof(*u));
 }
 
@@ -56,6 +58,8 @@ static void test_service(void **state)
 	assert_string_equal(u.user, "sshd");
 	assert_string_equal(u.state, "disabled");
 	assert_null(u.on_calendar);
+	assert_string_equal(u.exec_other, "/usr/sbin/sshd -t\n"); /* ExecStartPre, not the [Unit] line */
+	assert_null(u.timer_specs);
 	free_unit(&u);
 }
 
@@ -82,6 +86,8 @@ static void test_timers(void **state)
 	assert_int_equal(rs_parse_unit_file(calendar, strlen(calendar), "a.timer", &u), 0);
 	assert_string_equal(u.on_calendar, "*-*-* 06:00:00");
 	assert_string_equal(u.state, "disabled");
+	assert_string_equal(u.timer_specs, "OnBootSec=5min\nOnCalendar=*-*-* 06:00:00\nOnCalendar=weekly\n");
+	assert_null(u.exec_other);
 	free_unit(&u);
 	assert_int_equal(rs_parse_unit_file(monotonic, strlen(monotonic), "b.timer", &u), 0);
 	assert_string_equal(u.on_calendar, "OnBootSec=15min");

@@ -1,0 +1,337 @@
+/*
+ * elfdyn.c — the ELF dynamic table reader (see elfdyn.h). It follows what
+ * the dynamic loader uses: program headers, PT_DYNAMIC and the addresses
+ * in it, translated to file offsets through the PT_LOAD segments. Every
+ * read goes through in() against the buffer's length.
+ */
+#include "rootkit/elfdyn.h"
+#include "core/digest.h"
+#include "core/host.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PHNUM_MAX 512
+#define DYN_MAX 8192
+#define NEEDED_MAX 512
+#define NAME_MAX_LEN 4096
+
+enum { PT_LOAD_ = 1, PT_DYNAMIC_ = 2, PT_INTERP_ = 3 };
+enum { DT_NULL_ = 0, DT_NEEDED_ = 1, DT_HASH_ = 4, DT_STRTAB_ = 5, DT_SYMTAB_ = 6, DT_STRSZ_ = 10,
+       DT_SYMENT_ = 11, DT_SONAME_ = 14 };
+#define DT_GNU_HASH_ 0x6ffffef5ULL
+#define DT_FLAGS_1_ 0x6ffffffbULL
+#define DF_1_PIE_ 0x08000000ULL
+
+typedef struct image {
+	const unsigned char *p;
+	size_t len;
+	bool be, is64;
+	struct {
+		uint64_t vaddr, off, filesz;
+	} loads[PHNUM_MAX];
+	size_t nloads;
+} image;
+
+/* Whether [OFF, OFF+N) lies inside the image. */
+static bool in(const image *im, uint64_t off, uint64_t n)
+{
+	return off <= im->len && n <= im->len - off;
+}
+
+static uint64_t get(const image *im, uint64_t off, unsigned size)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < size; i++) {
+		unsigned shift = im->be ? 8 * (size - 1 - i) : 8 * i;
+		v |= (uint64_t)im->p[off + i] << shift;
+	}
+	return v;
+}
+
+/* The file offset of the virtual address ADDR, with at least N bytes of
+ * the same segment after it in the file; false when no PT_LOAD holds it. */
+static bool offset_of(const image *im, uint64_t addr, uint64_t n, uint64_t *off)
+{
+	for (size_t i = 0; i < im->nloads; i++) {
+		uint64_t v = im->loads[i].vaddr, sz = im->loads[i].filesz;
+		if (addr >= v && addr - v < sz && n <= sz - (addr - v)) {
+			*off = im->loads[i].off + (addr - v);
+			return in(im, *off, n);
+		}
+	}
+	return false;
+}
+
+/* A NUL-terminated string at OFF inside [OFF, LIMIT), or NULL. */
+static char *string_at(const image *im, uint64_t off, uint64_t limit)
+{
+	if (limit > im->len)
+		limit = im->len;
+	if (off >= limit)
+		return NULL;
+	size_t max = (size_t)(limit - off) < NAME_MAX_LEN ? (size_t)(limit - off) : NAME_MAX_LEN;
+	size_t n = strnlen((const char *)im->p + off, max);
+	if (n == max || n == 0)
+		return NULL;
+	return rs_strndup((const char *)im->p + off, n);
+}
+
+static void fail(char *err, size_t errsize, const char *why)
+{
+	if (err && errsize)
+		snprintf(err, errsize, "%s", why);
+}
+
+void rs_elf_dyn_init(rs_elf_dyn *d)
+{
+	memset(d, 0, sizeof(*d));
+	rs_vec_init(&d->needed, sizeof(char *));
+	rs_vec_init(&d->exports, sizeof(char *));
+}
+
+static void free_strings(rs_vec *v)
+{
+	for (size_t i = 0; i < v->len; i++)
+		free(*(char **)rs_vec_at(v, i));
+	rs_vec_free(v);
+}
+
+void rs_elf_dyn_free(rs_elf_dyn *d)
+{
+	free(d->soname);
+	free(d->interp);
+	free_strings(&d->needed);
+	free_strings(&d->exports);
+	rs_elf_dyn_init(d);
+}
+
+/* The number of symbols DT_HASH gives (its nchain), or 0. */
+static uint64_t count_sysv(const image *im, uint64_t addr)
+{
+	uint64_t off;
+	if (!offset_of(im, addr, 8, &off))
+		return 0;
+	return get(im, off + 4, 4);
+}
+
+/* The number of symbols DT_GNU_HASH covers: one past the last symbol of
+ * the longest-reaching chain, or 0 when the table is unreadable. */
+static uint64_t count_gnu(const image *im, uint64_t addr)
+{
+	uint64_t off;
+	if (!offset_of(im, addr, 16, &off))
+		return 0;
+	uint64_t nbuckets = get(im, off, 4), symoffset = get(im, off + 4, 4), bloom = get(im, off + 8, 4);
+	uint64_t word = im->is64 ? 8 : 4;
+	uint64_t buckets = off + 16 + bloom * word;
+	if (nbuckets == 0 || nbuckets > (1u << 24) || bloom > (1u << 24) || !in(im, buckets, nbuckets * 4))
+		return 0;
+	uint64_t last = 0;
+	for (uint64_t i = 0; i < nbuckets; i++) {
+		uint64_t b = get(im, buckets + 4 * i, 4);
+		if (b > last)
+			last = b;
+	}
+	if (last < symoffset)
+		return symoffset;
+	uint64_t chains = buckets + nbuckets * 4;
+	for (uint64_t i = last; i - symoffset < RS_ELF_SYMBOLS_MAX; i++) {
+		uint64_t at = chains + 4 * (i - symoffset);
+		if (!in(im, at, 4))
+			return 0;
+		if (get(im, at, 4) & 1)
+			return i + 1;
+	}
+	return RS_ELF_SYMBOLS_MAX;
+}
+
+/* The exported functions of the symbol table at SYMOFF (COUNT entries of
+ * SYMENT bytes), names in [STROFF, STROFF+STRSZ). */
+static void read_symbols(const image *im, rs_elf_dyn *d, uint64_t symoff, uint64_t count, uint64_t syment,
+			 uint64_t stroff, uint64_t strsz)
+{
+	if (count > RS_ELF_SYMBOLS_MAX)
+		count = RS_ELF_SYMBOLS_MAX;
+	for (uint64_t i = 1; i < count; i++) { /* entry 0 is the null symbol */
+		uint64_t at = symoff + i * syment;
+		if (!in(im, at, syment))
+			break;
+		uint64_t name = get(im, at, 4);
+		unsigned info = im->is64 ? im->p[at + 4] : im->p[at + 12];
+		uint64_t shndx = im->is64 ? get(im, at + 6, 2) : get(im, at + 14, 2);
+		unsigned type = info & 0xf, bind = info >> 4;
+		if (shndx == 0 || (type != 2 && type != 10) || (bind != 1 && bind != 2) || name >= strsz)
+			continue;
+		char *s = string_at(im, stroff + name, stroff + strsz);
+		if (s)
+			*(char **)rs_vec_push(&d->exports) = s;
+	}
+}
+
+int rs_elf_dyn_parse(const unsigned char *data, size_t len, rs_elf_dyn *d, char *err, size_t errsize)
+{
+	image *im = rs_calloc(1, sizeof(*im));
+	im->p = data;
+	im->len = len;
+	int rc = -1;
+	if (len < 52 || memcmp(data, "\177ELF", 4) != 0) {
+		fail(err, errsize, "not an ELF file");
+		goto out;
+	}
+	if ((data[4] != 1 && data[4] != 2) || (data[5] != 1 && data[5] != 2)) {
+		fail(err, errsize, "unknown ELF class or byte order");
+		goto out;
+	}
+	im->is64 = d->is64 = data[4] == 2;
+	im->be = data[5] == 2;
+	if (im->is64 && len < 64) {
+		fail(err, errsize, "ELF header cut short");
+		goto out;
+	}
+	d->type = (unsigned)get(im, 16, 2);
+	d->program = d->type == 2;
+	d->machine = (unsigned)get(im, 18, 2);
+	uint64_t phoff = im->is64 ? get(im, 32, 8) : get(im, 28, 4);
+	uint64_t phentsize = get(im, im->is64 ? 54 : 42, 2), phnum = get(im, im->is64 ? 56 : 44, 2);
+	uint64_t need = im->is64 ? 56 : 32;
+	if (phnum == 0 || phnum > PHNUM_MAX || phentsize < need || !in(im, phoff, phnum * phentsize)) {
+		fail(err, errsize, "program headers missing or outside the file");
+		goto out;
+	}
+	uint64_t dyn_off = 0, dyn_size = 0;
+	bool have_dyn = false;
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint64_t ph = phoff + i * phentsize;
+		uint64_t type = get(im, ph, 4);
+		uint64_t off = im->is64 ? get(im, ph + 8, 8) : get(im, ph + 4, 4);
+		uint64_t vaddr = im->is64 ? get(im, ph + 16, 8) : get(im, ph + 8, 4);
+		uint64_t filesz = im->is64 ? get(im, ph + 32, 8) : get(im, ph + 16, 4);
+		if (type == PT_LOAD_ && im->nloads < PHNUM_MAX) {
+			im->loads[im->nloads].vaddr = vaddr;
+			im->loads[im->nloads].off = off;
+			im->loads[im->nloads].filesz = filesz;
+			im->nloads++;
+		} else if (type == PT_DYNAMIC_ && !have_dyn) {
+			have_dyn = true;
+			dyn_off = off;
+			dyn_size = filesz;
+		} else if (type == PT_INTERP_ && !d->interp && in(im, off, filesz)) {
+			d->interp = string_at(im, off, off + filesz);
+		}
+	}
+	if (!have_dyn) {
+		fail(err, errsize, "no dynamic table (a static program or not a library)");
+		goto out;
+	}
+	uint64_t dent = im->is64 ? 16 : 8;
+	if (!in(im, dyn_off, dyn_size) || dyn_size < dent) {
+		fail(err, errsize, "dynamic table outside the file");
+		goto out;
+	}
+	uint64_t strtab = 0, symtab = 0, strsz = 0, syment = im->is64 ? 24 : 16, hash = 0, gnu_hash = 0;
+	uint64_t needed[NEEDED_MAX], soname = UINT64_MAX;
+	size_t nneeded = 0;
+	bool have_strtab = false, have_symtab = false;
+	for (uint64_t i = 0; i < dyn_size / dent && i < DYN_MAX; i++) {
+		uint64_t at = dyn_off + i * dent;
+		uint64_t tag = get(im, at, im->is64 ? 8 : 4), val = get(im, at + dent / 2, im->is64 ? 8 : 4);
+		if (tag == DT_NULL_)
+			break;
+		switch (tag) {
+		case DT_NEEDED_: if (nneeded < NEEDED_MAX) needed[nneeded++] = val; break;
+		case DT_HASH_: hash = val; break;
+		case DT_STRTAB_: strtab = val; have_strtab = true; break;
+		case DT_SYMTAB_: symtab = val; have_symtab = true; break;
+		case DT_STRSZ_: strsz = val; break;
+		case DT_SYMENT_: syment = val; break;
+		case DT_SONAME_: soname = val; break;
+		default:
+			if (tag == DT_GNU_HASH_)
+				gnu_hash = val;
+			else if (tag == DT_FLAGS_1_ && (val & DF_1_PIE_))
+				d->program = true;
+			break;
+		}
+	}
+	uint64_t stroff = 0;
+	if (!have_strtab || strsz == 0 || !offset_of(im, strtab, 1, &stroff)) {
+		fail(err, errsize, "string table missing or outside the file");
+		goto out;
+	}
+	if (strsz > im->len - stroff)
+		strsz = im->len - stroff;
+	for (size_t i = 0; i < nneeded; i++) {
+		char *s = needed[i] < strsz ? string_at(im, stroff + needed[i], stroff + strsz) : NULL;
+		if (s)
+			*(char **)rs_vec_push(&d->needed) = s;
+	}
+	if (soname < strsz)
+		d->soname = string_at(im, stroff + soname, stroff + strsz);
+	rc = 0;
+	uint64_t symoff = 0;
+	if (!have_symtab || syment < (im->is64 ? 24u : 16u) || syment > 256 || !offset_of(im, symtab, syment, &symoff))
+		goto out; /* no symbols: nothing exported */
+	uint64_t count = gnu_hash ? count_gnu(im, gnu_hash) : 0;
+	if (count == 0 && hash)
+		count = count_sysv(im, hash);
+	if (count == 0 && strtab > symtab) /* the usual layout: the names follow the symbols */
+		count = (strtab - symtab) / syment;
+	read_symbols(im, d, symoff, count, syment, stroff, strsz);
+out:
+	free(im);
+	return rc;
+}
+
+int rs_elf_dyn_read_fd(int fd, rs_elf_dyn *d, bool digest, char *err, size_t errsize)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errsize, "not a regular file");
+		return -1;
+	}
+	size_t want = (unsigned long long)st.st_size < RS_ELF_READ_MAX ? (size_t)st.st_size : RS_ELF_READ_MAX;
+	unsigned char *buf = rs_malloc(want ? want : 1);
+	size_t got = 0;
+	while (got < want) {
+		ssize_t r = pread(fd, buf + got, want - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	int rc = rs_elf_dyn_parse(buf, got, d, err, errsize);
+	if (rc == 0 && digest)
+		rs_sha256_hex(buf, got, d->sha256);
+	free(buf);
+	return rc;
+}
+
+int rs_elf_dyn_read(const rs_host *h, const char *path, rs_elf_dyn *d, char *err, size_t errsize)
+{
+	int fd = rs_host_open(h, path, RS_OPEN_FILE, NULL);
+	if (fd < 0) {
+		snprintf(err, errsize, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	char why[160] = "";
+	int rc = rs_elf_dyn_read_fd(fd, d, true, why, sizeof(why));
+	close(fd);
+	if (rc < 0)
+		snprintf(err, errsize, "%s: %s", path, why);
+	return rc;
+}
+
+bool rs_elf_dyn_exports(const rs_elf_dyn *d, const char *name)
+{
+	for (size_t i = 0; i < d->exports.len; i++)
+		if (strcmp(*(char **)rs_vec_at(&d->exports, i), name) == 0)
+			return true;
+	return false;
+}
