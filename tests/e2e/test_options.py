@@ -30,6 +30,7 @@ INVOCATIONS = [
     (["vuln", "--inventory"], "rasoat-vuln"),
     (["fim", "init"], "rasoat-fim"),
     (["fim", "check"], "rasoat-fim"),
+    (["device", "audit", "FILE"], "rasoat-device"),
     (["collect"], "rasoat-collect"),
     (["facts"], "rasoat-facts"),
     (["history"], "rasoat-history"),
@@ -61,13 +62,14 @@ INVOCATIONS = [
 ]
 
 # Options a command handles before its getopt table: hunt reads
-# --no-archives, audit --lint and vuln --inventory itself, and pass the rest
-# on to scan's table.
-OWN_PARSING = {"hunt": {"--no-archives"}, "audit": {"--lint"}, "vuln": {"--inventory"}}
+# --no-archives, audit --lint, vuln --inventory and device --type and
+# --policies itself, and pass the rest on to scan's table.
+OWN_PARSING = {"hunt": {"--no-archives"}, "audit": {"--lint"}, "vuln": {"--inventory"},
+               "device": {"--type", "--policies"}}
 
 # The scan shortcuts print scan's help and their man pages refer to
 # rasoat-scan(1) for the shared options.
-SHORTCUTS = {"audit", "rootkit", "persist", "integrity", "hunt", "vuln"}
+SHORTCUTS = {"audit", "rootkit", "persist", "integrity", "hunt", "vuln", "device"}
 
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*[a-z0-9]")
 
