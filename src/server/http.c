@@ -422,6 +422,7 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 	srv->per_agent = rs_ratelimit_new(cfg->agent_rate, cfg->agent_burst);
 	srv->per_addr = rs_ratelimit_new(cfg->addr_rate, cfg->addr_burst);
 	srv->logins = rs_ratelimit_new(RS_DASH_LOGIN_RATE, RS_DASH_LOGIN_BURST);
+	srv->keys = rs_keycache_new();
 	return 0;
 }
 
@@ -433,6 +434,7 @@ static void close_server(rs_server *srv)
 		rs_ratelimit_free(srv->per_agent);
 		rs_ratelimit_free(srv->per_addr);
 		rs_ratelimit_free(srv->logins);
+		rs_keycache_free(srv->keys);
 	}
 	rs_db_close(srv->store);
 }

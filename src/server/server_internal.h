@@ -7,6 +7,7 @@
 #ifndef RS_SERVER_INTERNAL_H
 #define RS_SERVER_INTERNAL_H
 
+#include "server/keycache.h"
 #include "server/ratelimit.h"
 #include "server/server.h"
 #include "store/db.h"
@@ -26,6 +27,7 @@ typedef struct rs_server {
 	rs_ratelimit *per_agent;
 	rs_ratelimit *per_addr;
 	rs_ratelimit *logins;       /* login attempts per client address */
+	rs_keycache *keys;          /* agents' public keys (agent_api.c) */
 } rs_server;
 
 typedef struct rs_request {
