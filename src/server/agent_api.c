@@ -87,6 +87,7 @@ static int run_checkin(rs_db *db, void *arg, bool *discard)
 		return -1;
 	/* the tasks queued for this host (dashboard "scan now", POST /api/v1/tasks),
 	 * marked delivered in the same transaction */
+	json_decref(j->tasks);   /* from a first run of the group, undone */
 	j->tasks = rs_dash_task_take(db, j->agent, j->now);
 	return j->tasks ? 0 : -1;
 }
@@ -259,6 +260,7 @@ void rs_handle_results(rs_server *srv, rs_request *req, rs_reply *reply)
 		up[i].summary = &r.scans[i].summary;
 		up[i].findings = r.scans[i].findings;
 		up[i].n_findings = r.scans[i].n_findings;
+		up[i].finding_json = r.scans[i].texts;
 	}
 	j.scans = up;
 	j.batch_id = r.batch_id;

@@ -74,7 +74,9 @@ double rs_server_mono(void);
 /* group_commit.c: writes of many request threads share one transaction
  * (one commit, one fsync). RUN does its statements inside the open
  * transaction and returns its status; with DISCARD set (or a status < 0)
- * its part is rolled back to its own savepoint, the others stay. */
+ * its part is rolled back to its own savepoint, the others stay. RUN may
+ * be called twice for one job (the group is run again with savepoints
+ * when a job failed): it must start afresh each time. */
 typedef struct rs_write_job {
 	int (*run)(rs_db *db, void *arg, bool *discard);
 	void *arg;

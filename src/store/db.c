@@ -256,6 +256,14 @@ int rs_db_bind_text(rs_db_stmt *stmt, int index, const char *text)
 	return lite_bound(stmt, rs_store_bind_text(stmt->lite, index, text));
 }
 
+int rs_db_bind_textn(rs_db_stmt *stmt, int index, const char *text, size_t len)
+{
+	if (stmt->db->kind == RS_DB_POSTGRES)
+		return rs_db_pg_bind(stmt, index, text, len, 25 /* text */, 0);
+	return lite_bound(stmt, sqlite3_bind_text64(stmt->lite, index, text, len, SQLITE_TRANSIENT,
+						    SQLITE_UTF8));
+}
+
 int rs_db_bind_int64(rs_db_stmt *stmt, int index, long long value)
 {
 	if (stmt->db->kind == RS_DB_POSTGRES) {

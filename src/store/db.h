@@ -86,6 +86,8 @@ void rs_db_reset(rs_db_stmt *stmt);
 
 /* Parameters are numbered from 1. TEXT NULL binds NULL. 0 / -1. */
 int rs_db_bind_text(rs_db_stmt *stmt, int index, const char *text);
+/* LEN bytes of TEXT (no NUL among them; TEXT need not end in one). */
+int rs_db_bind_textn(rs_db_stmt *stmt, int index, const char *text, size_t len);
 int rs_db_bind_int64(rs_db_stmt *stmt, int index, long long value);
 int rs_db_bind_blob(rs_db_stmt *stmt, int index, const void *data, size_t size);
 int rs_db_bind_null(rs_db_stmt *stmt, int index);

@@ -74,14 +74,22 @@ int rs_fleet_agent_remove(rs_db *db, const char *agent);
 /* Replaces the reported facts of AGENT. */
 int rs_fleet_agent_set_facts(rs_db *db, const char *agent, const char *hostname, const json_t *facts);
 
+/* A piece of a request body: not NUL-terminated. */
+typedef struct rs_fleet_text {
+	const char *text;   /* NULL: none */
+	size_t len;
+} rs_fleet_text;
+
 /* One uploaded scan. */
 typedef struct rs_fleet_upload {
 	const rs_summary *summary;
 	rs_finding *const *findings;
 	size_t n_findings;
-	/* optional: each finding's stored JSON text (rs_finding_to_json of it,
-	 * without the scan, compact), when the caller has it already */
-	char *const *finding_json;
+	/* optional (NULL, or one per finding, NULL text for some): each
+	 * finding's JSON text as received, already validated field by field
+	 * against the finding's contract; stored as is instead of
+	 * rs_finding_to_json of the finding */
+	const rs_fleet_text *finding_json;
 } rs_fleet_upload;
 
 typedef enum rs_fleet_batch_status {

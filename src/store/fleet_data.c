@@ -115,7 +115,7 @@ static rs_db_stmt *prepare_findings(rs_db *db, size_t rows)
 /* Binds finding F as row ROW of a prepare_findings statement; JSON is its
  * stored text when the caller has it already (else it is built from F). */
 static int bind_finding(rs_db_stmt *stmt, int row, const char *scan, long long seq, const rs_finding *f,
-			const char *json)
+			const rs_fleet_text *json)
 {
 	int p = row * FINDING_COLUMNS;
 	char *identity = rs_finding_identity(f);
@@ -123,8 +123,8 @@ static int bind_finding(rs_db_stmt *stmt, int row, const char *scan, long long s
 		 rs_db_bind_text(stmt, p + 3, f->module) | rs_db_bind_text(stmt, p + 4, f->rule) |
 		 rs_db_bind_int64(stmt, p + 5, (long long)f->severity) |
 		 rs_db_bind_int64(stmt, p + 6, f->score) | rs_db_bind_text(stmt, p + 7, identity);
-	if (json) {
-		rc |= rs_db_bind_text(stmt, p + 8, json);
+	if (json && json->text) {
+		rc |= rs_db_bind_textn(stmt, p + 8, json->text, json->len);
 	} else {
 		json_t *obj = rs_finding_to_json(f, NULL);
 		rc |= rs_db_bind_json(stmt, p + 8, obj);
@@ -146,7 +146,7 @@ static int insert_findings(rs_db *db, const rs_fleet_upload *u)
 			rc = -1;
 		for (size_t r = 0; r < rows && rc == 0; r++)
 			rc = bind_finding(stmt, (int)r, u->summary->scan, (long long)(i + r), u->findings[i + r],
-					  u->finding_json ? u->finding_json[i + r] : NULL);
+					  u->finding_json ? &u->finding_json[i + r] : NULL);
 		if (rc == 0 && rs_db_step(stmt) != RS_DB_DONE)
 			rc = -1;
 		rs_db_finalize(stmt);
