@@ -12,7 +12,9 @@
 # it once.
 # Usage: bench/server.sh [RASOAT]   (default build/rasoat)
 #        BACKENDS="sqlite postgresql" AGENTS=100 REPORTS=5000 FINDINGS=20
-#        THREADS=8 HOSTS=10000 WORKERS=4 bench/server.sh
+#        THREADS=8 HOSTS=10000 WORKERS=8 bench/server.sh
+# The machine's load average is printed (stderr) before and after each run:
+# on a shared machine the figures depend on it.
 set -eu
 RASOAT=${1:-build/rasoat}
 BACKENDS=${BACKENDS:-"sqlite postgresql"}
@@ -22,7 +24,7 @@ FINDINGS=${FINDINGS:-20}
 THREADS=${THREADS:-8}
 HOSTS=${HOSTS:-10000}
 CHECKIN_THREADS=${CHECKIN_THREADS:-50}
-WORKERS=${WORKERS:-4}
+WORKERS=${WORKERS:-8}   # request threads: one per connection, so uploads wait in the group commit together
 INTERVAL=${INTERVAL:-60}     # seconds between a host's check-ins (one interval is run)
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rasoat-bench-server.XXXXXX")
@@ -74,13 +76,16 @@ for backend in $BACKENDS; do
 	echo "== $backend ($DB)" >&2
 	start_server "$DB"
 	T=$(token "$DB" "$AGENTS")
+	echo "load average before: $(cat /proc/loadavg)" >&2
 	printf '{"backend":"%s","bench":"results"} ' "$backend"
 	"$RASOAT" agent bench --server "http://127.0.0.1:$PORT" --token "$T" --mode results \
 		--agents "$AGENTS" --reports "$REPORTS" --findings "$FINDINGS" --threads "$THREADS" || true
+	echo "load average after: $(cat /proc/loadavg)" >&2
 	T=$(token "$DB" "$HOSTS")
 	printf '{"backend":"%s","bench":"checkin"} ' "$backend"
 	"$RASOAT" agent bench --server "http://127.0.0.1:$PORT" --token "$T" --mode checkin \
 		--agents "$HOSTS" --threads "$CHECKIN_THREADS" --interval "$INTERVAL" --duration "$INTERVAL" || true
+	echo "load average after: $(cat /proc/loadavg)" >&2
 	stop_server
 	if [ -n "$PG_PID" ]; then kill "$PG_PID"; wait "$PG_PID" || true; PG_PID=; fi
 done

@@ -137,11 +137,14 @@ static void *enrol_worker(void *arg)
 }
 
 /* A results body: one scan of FINDINGS findings, realistic fields. */
-static char *results_body(long findings)
+/* A result batch of one scan with FINDINGS findings; its scan and batch
+ * ids to SCAN and BATCH. */
+static char *results_body(long findings, char scan[RS_FLEET_ID_HEX + 1], char batch[RS_FLEET_ID_HEX + 1])
 {
 	rs_summary s;
 	rs_summary_init(&s);
 	rs_fleet_random_hex(s.scan, 16);
+	memcpy(scan, s.scan, RS_FLEET_ID_HEX + 1);
 	s.host = rs_strdup("sim");
 	s.root = rs_strdup("/");
 	rs_fleet_iso_time((long long)time(NULL), s.started, sizeof(s.started));
@@ -165,7 +168,6 @@ static char *results_body(long findings)
 		rs_finding_free(f);
 	}
 	s.score = rs_score_from_counts(s.counts);
-	char batch[RS_FLEET_ID_HEX + 1];
 	rs_fleet_random_hex(batch, RS_FLEET_ID_HEX / 2);
 	json_t *body = json_pack("{s:s,s:[{s:o,s:o}]}", "batch_id", batch, "scans", "summary",
 				 rs_summary_to_json(&s), "findings", list);
@@ -173,6 +175,21 @@ static char *results_body(long findings)
 	json_decref(body);
 	rs_summary_free(&s);
 	return text;
+}
+
+/* Gives the batch TEXT (made by results_body) new random ids in place:
+ * every occurrence of its SCAN and BATCH ids is replaced, so the load
+ * generator builds the body once, not once a request. */
+static void renew_ids(char *text, char scan[RS_FLEET_ID_HEX + 1], char batch[RS_FLEET_ID_HEX + 1])
+{
+	char *const ids[2] = { scan, batch };
+	for (int k = 0; k < 2; k++) {
+		char fresh[RS_FLEET_ID_HEX + 1];
+		rs_fleet_random_hex(fresh, RS_FLEET_ID_HEX / 2);
+		for (char *p = text; (p = strstr(p, ids[k])) != NULL; p += RS_FLEET_ID_HEX)
+			memcpy(p, fresh, RS_FLEET_ID_HEX);
+		memcpy(ids[k], fresh, RS_FLEET_ID_HEX + 1);
+	}
 }
 
 static void record(bench *b, long slot, double latency, long status, long want)
@@ -187,16 +204,18 @@ static void *results_worker(void *arg)
 	worker *w = arg;
 	bench *b = w->b;
 	long mine = 0;
+	char scan[RS_FLEET_ID_HEX + 1], batch[RS_FLEET_ID_HEX + 1];
+	char *body = results_body(b->findings, scan, batch);
 	for (long slot = w->index; slot < b->reports; slot += b->threads, mine++) {
 		/* this worker owns the agents w->index, w->index + threads, … */
 		long share = (b->agents - w->index + b->threads - 1) / b->threads;
 		long a = w->index + (mine % share) * b->threads;
-		char *body = results_body(b->findings);
+		renew_ids(body, scan, batch);
 		double t0 = mono();
 		long status = post(w, "/api/v1/results", body, &b->sims[a], NULL);
 		record(b, slot, mono() - t0, status, 200);
-		free(body);
 	}
+	free(body);
 	return NULL;
 }
 

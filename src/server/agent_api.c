@@ -8,6 +8,7 @@
  * statements only.
  */
 #include "server/api_parse.h"
+#include "server/keycache.h"
 #include "server/server_internal.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -27,44 +28,108 @@ static void db_error(rs_reply *reply)
 	reply->retry_after = 5;
 }
 
-typedef struct accept_job {
+/* What a signed request asks of the database, run in one group-commit
+ * transaction (server/group_commit.c): the counter is accepted (the agent
+ * marked seen) and the request's own writes are done together, so a
+ * request costs one share of one commit. */
+typedef enum refusal {
+	ACCEPTED = 0,
+	REPLAYED,          /* the counter is not above the last accepted one */
+	NOT_ENROLLED,      /* the agent was removed meanwhile */
+} refusal;
+
+typedef struct signed_job {
 	const char *agent;
 	unsigned long long counter;
 	long long now;
-} accept_job;
-
-static int run_accept(rs_db *db, void *arg, bool *discard)
-{
-	accept_job *a = arg;
-	(void)discard;
-	return rs_fleet_agent_accept(db, a->agent, a->counter, a->now);
-}
-
-typedef struct facts_job {
-	const char *agent, *hostname;
-	const json_t *facts;
-} facts_job;
-
-static int run_facts(rs_db *db, void *arg, bool *discard)
-{
-	facts_job *f = arg;
-	(void)discard;
-	return rs_fleet_agent_set_facts(db, f->agent, f->hostname, f->facts);
-}
-
-typedef struct batch_job {
-	const char *agent, *batch_id;
-	const rs_fleet_upload *scans;
+	refusal refused;
+	/* check-in */
+	const rs_api_checkin *checkin;
+	json_t *tasks;                 /* taken for the reply */
+	/* results */
+	const rs_fleet_upload *scans;  /* NULL: only the counter (a refused body) */
+	const char *batch_id;
 	size_t n;
-	long long now;
-} batch_job;
+	rs_fleet_batch_status status;
+} signed_job;
 
-static int run_batch(rs_db *db, void *arg, bool *discard)
+/* Accepts the counter of J: 0 (J->refused tells), -1 error. */
+static int accept_counter(rs_db *db, signed_job *j)
 {
-	batch_job *b = arg;
-	rs_fleet_batch_status st = rs_fleet_store_batch_in(db, b->agent, b->batch_id, b->scans, b->n, b->now);
-	*discard = st != RS_BATCH_STORED;
-	return (int)st;
+	int rc = rs_fleet_agent_accept(db, j->agent, j->counter, j->now);
+	if (rc <= 0) {
+		j->refused = ACCEPTED;
+		return rc;
+	}
+	int active = rs_fleet_agent_active(db, j->agent);
+	if (active < 0)
+		return -1;
+	j->refused = active == 0 ? REPLAYED : NOT_ENROLLED;
+	return 0;
+}
+
+static int run_counter(rs_db *db, void *arg, bool *discard)
+{
+	(void)discard;
+	return accept_counter(db, arg);
+}
+
+static int run_checkin(rs_db *db, void *arg, bool *discard)
+{
+	signed_job *j = arg;
+	(void)discard;
+	if (accept_counter(db, j) < 0)
+		return -1;
+	if (j->refused != ACCEPTED)
+		return 0;
+	if (j->checkin->has_host &&
+	    rs_fleet_agent_set_facts(db, j->agent, j->checkin->host.hostname, j->checkin->host.facts) < 0)
+		return -1;
+	/* the tasks queued for this host (dashboard "scan now", POST /api/v1/tasks),
+	 * marked delivered in the same transaction */
+	json_decref(j->tasks);   /* from a first run of the group, undone */
+	j->tasks = rs_dash_task_take(db, j->agent, j->now);
+	return j->tasks ? 0 : -1;
+}
+
+static int run_results(rs_db *db, void *arg, bool *discard)
+{
+	signed_job *j = arg;
+	if (accept_counter(db, j) < 0)
+		return -1;
+	if (j->refused != ACCEPTED)
+		return 0;
+	j->status = rs_fleet_store_batch_in(db, j->agent, j->batch_id, j->scans, j->n, j->now);
+	/* a duplicate wrote nothing (its counter stays accepted); a conflict
+	 * is undone whole */
+	*discard = j->status == RS_BATCH_CONFLICT;
+	return j->status == RS_BATCH_ERROR ? -1 : 0;
+}
+
+/* Runs J through the group commit. 0, or -1 with the refusal or the
+ * database error in REPLY. */
+static int run_signed(rs_server *srv, signed_job *j, int (*run)(rs_db *, void *, bool *), rs_reply *reply)
+{
+	rs_write_job job = { .run = run, .arg = j };
+	if (rs_group_write(srv, &job) < 0) {
+		db_error(reply);
+		return -1;
+	}
+	if (j->refused == REPLAYED)
+		return rs_reply_error(reply, MHD_HTTP_CONFLICT, "replayed_counter",
+				      "the request counter is not above the last accepted one (a replay?)");
+	if (j->refused == NOT_ENROLLED)
+		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "unknown_agent",
+				      "no enrolled agent has this id; enrol again with a new token");
+	return 0;
+}
+
+/* A body that did not parse: its counter is still spent (as for any
+ * signed request), then the body is refused with ERR. */
+static void refuse_body(rs_server *srv, signed_job *j, const char *err, rs_reply *reply)
+{
+	if (run_signed(srv, j, run_counter, reply) == 0)
+		rs_reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad_request", err);
 }
 
 void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply)
@@ -81,6 +146,8 @@ void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply)
 	rs_fleet_enroll_status st = rs_fleet_enroll(srv->store, &e.token, e.public_key,
 						    e.host.hostname, e.host.facts, rs_server_now(), agent);
 	pthread_mutex_unlock(&srv->db_lock);
+	if (st == RS_ENROLL_OK)
+		rs_keycache_put(srv->keys, agent, e.public_key);
 	rs_api_enroll_free(&e);
 	switch (st) {
 	case RS_ENROLL_OK:
@@ -109,8 +176,10 @@ void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply)
 	}
 }
 
-/* Authenticates a signed request. Returns 0 with the agent id in AUTH, or
- * -1 with the refusal in REPLY. */
+/* Authenticates a signed request: a known agent, a signature that
+ * verifies, within its rate and the clock skew. Returns 0 with the agent
+ * id in AUTH (its counter is accepted later, with the request's writes),
+ * or -1 with the refusal in REPLY. */
 static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs_reply *reply)
 {
 	char err[ERR_SIZE];
@@ -120,16 +189,19 @@ static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs
 				rs_request_header(req, RS_FLEET_HDR_SIGNATURE), auth, err, sizeof(err)) < 0)
 		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "bad_auth", err);
 	unsigned char key[crypto_sign_PUBLICKEYBYTES];
-	pthread_mutex_lock(&srv->db_lock);
-	int found = rs_fleet_agent_key(srv->store, auth->agent, key);
-	pthread_mutex_unlock(&srv->db_lock);
-	if (found < 0) {
-		db_error(reply);
-		return -1;
+	if (!rs_keycache_get(srv->keys, auth->agent, key)) {
+		pthread_mutex_lock(&srv->db_lock);
+		int found = rs_fleet_agent_key(srv->store, auth->agent, key);
+		pthread_mutex_unlock(&srv->db_lock);
+		if (found < 0) {
+			db_error(reply);
+			return -1;
+		}
+		if (found > 0)
+			return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "unknown_agent",
+					      "no enrolled agent has this id; enrol again with a new token");
+		rs_keycache_put(srv->keys, auth->agent, key);
 	}
-	if (found > 0)
-		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "unknown_agent",
-				      "no enrolled agent has this id; enrol again with a new token");
 	if (!rs_fleet_verify(key, auth, req->method, req->path, req->body, req->len))
 		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "bad_signature",
 				      "the request signature does not verify with the agent's key");
@@ -143,16 +215,6 @@ static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs
 	if (auth->time > now + RS_FLEET_MAX_SKEW || auth->time < now - RS_FLEET_MAX_SKEW)
 		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "stale_time",
 				      "the request time is more than 300 s from the server's; check the clocks");
-	accept_job aj = { auth->agent, auth->counter, now };
-	rs_write_job job = { .run = run_accept, .arg = &aj };
-	int accepted = rs_group_write(srv, &job);
-	if (accepted < 0) {
-		db_error(reply);
-		return -1;
-	}
-	if (accepted > 0)
-		return rs_reply_error(reply, MHD_HTTP_CONFLICT, "replayed_counter",
-				      "the request counter is not above the last accepted one (a replay?)");
 	return 0;
 }
 
@@ -161,33 +223,22 @@ void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply)
 	rs_fleet_auth auth;
 	if (authenticate(srv, req, &auth, reply) < 0)
 		return;
+	signed_job j = { .agent = auth.agent, .counter = auth.counter, .now = rs_server_now() };
 	char err[ERR_SIZE];
 	rs_api_checkin c;
 	if (rs_api_parse_checkin(req->body, req->len, &c, err, sizeof(err)) < 0) {
 		rs_api_checkin_free(&c);
-		rs_reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad_request", err);
+		refuse_body(srv, &j, err, reply);
 		return;
 	}
-	int rc = 0;
-	json_t *tasks = NULL;
-	if (c.has_host) {
-		facts_job fj = { auth.agent, c.host.hostname, c.host.facts };
-		rs_write_job job = { .run = run_facts, .arg = &fj };
-		rc = rs_group_write(srv, &job);
-	}
-	/* the tasks queued for this host (dashboard "scan now", POST /api/v1/tasks) */
-	if (rc == 0) {
-		pthread_mutex_lock(&srv->db_lock);
-		tasks = rs_dash_task_take(srv->store, auth.agent, rs_server_now());
-		pthread_mutex_unlock(&srv->db_lock);
-	}
+	j.checkin = &c;
+	int rc = run_signed(srv, &j, run_checkin, reply);
 	rs_api_checkin_free(&c);
-	if (rc < 0 || !tasks) {
-		json_decref(tasks);
-		db_error(reply);
+	if (rc < 0) {
+		json_decref(j.tasks);
 		return;
 	}
-	rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:o,s:i,s:i,s:i,s:I}", "tasks", tasks,
+	rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:o,s:i,s:i,s:i,s:I}", "tasks", j.tasks,
 		"interval", srv->cfg.checkin_interval, "scan_interval", srv->cfg.scan_interval,
 		"backoff", 0, "time", (json_int_t)rs_server_now()));
 }
@@ -197,11 +248,12 @@ void rs_handle_results(rs_server *srv, rs_request *req, rs_reply *reply)
 	rs_fleet_auth auth;
 	if (authenticate(srv, req, &auth, reply) < 0)
 		return;
+	signed_job j = { .agent = auth.agent, .counter = auth.counter, .now = rs_server_now() };
 	char err[ERR_SIZE];
 	rs_api_results r;
 	if (rs_api_parse_results(req->body, req->len, &r, err, sizeof(err)) < 0) {
 		rs_api_results_free(&r);
-		rs_reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad_request", err);
+		refuse_body(srv, &j, err, reply);
 		return;
 	}
 	rs_fleet_upload *up = rs_calloc(r.n_scans, sizeof(*up));
@@ -209,20 +261,20 @@ void rs_handle_results(rs_server *srv, rs_request *req, rs_reply *reply)
 		up[i].summary = &r.scans[i].summary;
 		up[i].findings = r.scans[i].findings;
 		up[i].n_findings = r.scans[i].n_findings;
+		up[i].finding_json = r.scans[i].texts;
 	}
-	batch_job bj = { auth.agent, r.batch_id, up, r.n_scans, rs_server_now() };
-	rs_write_job job = { .run = run_batch, .arg = &bj };
-	int result = rs_group_write(srv, &job);
-	rs_fleet_batch_status st = result < 0 ? RS_BATCH_ERROR : (rs_fleet_batch_status)result;
+	j.scans = up;
+	j.batch_id = r.batch_id;
+	j.n = r.n_scans;
+	if (run_signed(srv, &j, run_results, reply) == 0) {
+		if (j.status == RS_BATCH_CONFLICT)
+			rs_reply_error(reply, MHD_HTTP_CONFLICT, "scan_conflict",
+				       "a scan id in the batch belongs to another agent");
+		else
+			rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s,s:b}", "batch_id", r.batch_id,
+				"duplicate", j.status == RS_BATCH_DUPLICATE));
+	}
 	free(up);
-	if (st == RS_BATCH_STORED || st == RS_BATCH_DUPLICATE)
-		rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s,s:b}", "batch_id", r.batch_id,
-			"duplicate", st == RS_BATCH_DUPLICATE));
-	else if (st == RS_BATCH_CONFLICT)
-		rs_reply_error(reply, MHD_HTTP_CONFLICT, "scan_conflict",
-			       "a scan id in the batch belongs to another agent");
-	else
-		db_error(reply);
 	rs_api_results_free(&r);
 }
 

@@ -7,6 +7,7 @@
  * the stored objects are rebuilt from the checked fields.
  */
 #include "server/api_parse.h"
+#include "server/api_slice.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -410,6 +411,40 @@ static int parse_scan(const json_t *v, rs_api_scan *out, char *err, size_t errsi
 	return 0;
 }
 
+/* True when finding V holds exactly the fields of the contract (the ones
+ * parse_finding checks; "scan" may be absent), so its received text is
+ * what the rebuilt finding would say. */
+static bool contract_fields_only(const json_t *v)
+{
+	static const char *const fields[] = {
+		"type", "module", "rule", "severity", "score", "title", "attack", "evidence",
+		"remediation", "references",
+	};
+	size_t n = sizeof(fields) / sizeof(fields[0]);
+	if (json_object_size(v) != n + (json_object_get(v, "scan") ? 1 : 0))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!json_object_get(v, fields[i]))
+			return false;
+	return true;
+}
+
+/* The received text of each finding of scan I that may be stored as is. */
+static void find_texts(const char *body, size_t len, const json_t *scans, size_t i, rs_api_scan *out)
+{
+	json_t *findings = json_object_get(json_array_get(scans, i), "findings");
+	if (out->n_findings == 0)
+		return;
+	out->texts = rs_calloc(out->n_findings, sizeof(*out->texts));
+	if (rs_api_slice_findings(body, len, i, out->texts, out->n_findings) < 0) {
+		memset(out->texts, 0, out->n_findings * sizeof(*out->texts));
+		return;
+	}
+	for (size_t k = 0; k < out->n_findings; k++)
+		if (!contract_fields_only(json_array_get(findings, k)))
+			out->texts[k].text = NULL;
+}
+
 static bool duplicate_scan(const rs_api_results *r, size_t upto)
 {
 	for (size_t i = 0; i < upto; i++)
@@ -444,6 +479,8 @@ int rs_api_parse_results(const char *body, size_t len, rs_api_results *out, char
 			if (rc == 0 && duplicate_scan(out, i))
 				rc = fail(err, errsize, out->scans[i].summary.scan, "appears twice in the batch (scan ids must differ)");
 		}
+		for (size_t i = 0; i < n && rc == 0; i++)
+			find_texts(body, len, scans, i, &out->scans[i]);
 	}
 	json_decref(root);
 	return rc;
@@ -456,6 +493,7 @@ void rs_api_results_free(rs_api_results *r)
 		for (size_t j = 0; j < s->n_findings; j++)
 			rs_finding_free(s->findings[j]);
 		free(s->findings);
+		free(s->texts);
 		rs_summary_free(&s->summary);
 	}
 	free(r->scans);

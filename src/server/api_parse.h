@@ -11,6 +11,7 @@
 #include "core/finding.h"
 #include "core/summary.h"
 #include "fleet/proto.h"
+#include "store/fleet.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -41,6 +42,10 @@ typedef struct rs_api_scan {
 	rs_summary summary;
 	rs_finding **findings;
 	size_t n_findings;
+	/* one per finding: its text in the body when it holds exactly the
+	 * fields of the contract (each validated), to be stored as received;
+	 * NULL text: store the finding rebuilt (it had other fields) */
+	rs_fleet_text *texts;
 } rs_api_scan;
 
 typedef struct rs_api_results {

@@ -429,11 +429,13 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 	}
 	if (rs_fleet_store_durable(srv->store) < 0)
 		return -1;
+	if (rs_group_commit_init(srv) < 0)
+		return -1;
 	pthread_mutex_init(&srv->db_lock, NULL);
-	rs_group_commit_init(srv);
 	srv->per_agent = rs_ratelimit_new(cfg->agent_rate, cfg->agent_burst);
 	srv->per_addr = rs_ratelimit_new(cfg->addr_rate, cfg->addr_burst);
 	srv->logins = rs_ratelimit_new(RS_DASH_LOGIN_RATE, RS_DASH_LOGIN_BURST);
+	srv->keys = rs_keycache_new();
 	return 0;
 }
 
@@ -445,6 +447,7 @@ static void close_server(rs_server *srv)
 		rs_ratelimit_free(srv->per_agent);
 		rs_ratelimit_free(srv->per_addr);
 		rs_ratelimit_free(srv->logins);
+		rs_keycache_free(srv->keys);
 	}
 	if (srv->incidents)
 		rs_store_close(srv->incidents);

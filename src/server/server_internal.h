@@ -7,6 +7,7 @@
 #ifndef RS_SERVER_INTERNAL_H
 #define RS_SERVER_INTERNAL_H
 
+#include "server/keycache.h"
 #include "server/ratelimit.h"
 #include "server/server.h"
 #include "store/db.h"
@@ -17,17 +18,27 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+/* Connections the group commit uses on PostgreSQL (SQLite has one writer). */
+#define RS_SERVER_WRITERS 4
+
 typedef struct rs_server {
 	rs_server_config cfg;
 	rs_db *store;               /* SQLite or PostgreSQL (store/db.h) */
 	struct rs_store *incidents; /* --incidents: the incident records' SQLite store, or NULL */
 	pthread_mutex_t db_lock;    /* one writer and reader at a time on the connection */
 	pthread_mutex_t queue_lock; /* the group commit's queue (group_commit.c) */
+	pthread_cond_t queue_moved; /* a group finished: a connection is free, jobs are done */
 	struct rs_write_job *queue;
 	struct rs_write_job **queue_tail;
+	/* the group commit's connections: [0] is STORE (under DB_LOCK); on
+	 * PostgreSQL more of its own, so several groups commit at once */
+	rs_db *writers[RS_SERVER_WRITERS];
+	bool writer_busy[RS_SERVER_WRITERS];
+	int n_writers;
 	rs_ratelimit *per_agent;
 	rs_ratelimit *per_addr;
 	rs_ratelimit *logins;       /* login attempts per client address */
+	rs_keycache *keys;          /* agents' public keys (agent_api.c) */
 } rs_server;
 
 typedef struct rs_request {
@@ -74,7 +85,9 @@ double rs_server_mono(void);
 /* group_commit.c: writes of many request threads share one transaction
  * (one commit, one fsync). RUN does its statements inside the open
  * transaction and returns its status; with DISCARD set (or a status < 0)
- * its part is rolled back to its own savepoint, the others stay. */
+ * its part is rolled back to its own savepoint, the others stay. RUN may
+ * be called twice for one job (the group is run again with savepoints
+ * when a job failed): it must start afresh each time. */
 typedef struct rs_write_job {
 	int (*run)(rs_db *db, void *arg, bool *discard);
 	void *arg;
@@ -83,7 +96,8 @@ typedef struct rs_write_job {
 	struct rs_write_job *next;
 } rs_write_job;
 
-void rs_group_commit_init(rs_server *srv);
+/* Opens the extra writer connections (PostgreSQL): 0 / -1 logged. */
+int rs_group_commit_init(rs_server *srv);
 void rs_group_commit_free(rs_server *srv);
 /* Runs JOB in the next group transaction and returns its result. */
 int rs_group_write(rs_server *srv, rs_write_job *job);

@@ -62,10 +62,14 @@ int rs_db_open(const char *url, rs_db **out, char *err, size_t errsize)
 	return 0;
 }
 
+static void stmt_free(rs_db_stmt *stmt);
+
 void rs_db_close(rs_db *db)
 {
 	if (!db)
 		return;
+	for (size_t i = 0; i < RS_DB_CACHE_SIZE; i++)
+		stmt_free(db->cache[i]);
 	if (db->kind == RS_DB_POSTGRES)
 		rs_db_pg_close(db);
 	else
@@ -142,7 +146,7 @@ bool rs_db_in_transaction(const rs_db *db)
 	return db->in_tx;
 }
 
-rs_db_stmt *rs_db_prepare(rs_db *db, const char *sql)
+static rs_db_stmt *prepare(rs_db *db, const char *sql, bool persistent)
 {
 	rs_db_stmt *stmt = rs_calloc(1, sizeof(*stmt));
 	stmt->db = db;
@@ -151,18 +155,51 @@ rs_db_stmt *rs_db_prepare(rs_db *db, const char *sql)
 	if (db->kind == RS_DB_POSTGRES) {
 		rc = rs_db_pg_prepare(stmt, sql);
 	} else {
-		rc = sqlite3_prepare_v2(db->store->db, sql, -1, &stmt->lite, NULL) == SQLITE_OK ? 0 : -1;
+		rc = sqlite3_prepare_v3(db->store->db, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0,
+					&stmt->lite, NULL) == SQLITE_OK ? 0 : -1;
 		if (rc < 0)
 			lite_error(db);
 	}
 	if (rc < 0) {
-		rs_db_finalize(stmt);
+		stmt_free(stmt);
 		return NULL;
 	}
 	return stmt;
 }
 
-void rs_db_finalize(rs_db_stmt *stmt)
+rs_db_stmt *rs_db_prepare(rs_db *db, const char *sql)
+{
+	return prepare(db, sql, false);
+}
+
+rs_db_stmt *rs_db_prepare_cached(rs_db *db, const char *sql)
+{
+	int free_slot = -1;
+	for (int i = 0; i < RS_DB_CACHE_SIZE; i++) {
+		rs_db_stmt *c = db->cache[i];
+		if (!c) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (strcmp(c->cache_key, sql) != 0)
+			continue;
+		if (c->in_use)
+			return prepare(db, sql, false);
+		c->in_use = true;
+		return c;
+	}
+	rs_db_stmt *stmt = prepare(db, sql, free_slot >= 0);
+	if (stmt && free_slot >= 0) {
+		stmt->cache_key = rs_strdup(sql);
+		stmt->cache_index = free_slot;
+		stmt->in_use = true;
+		db->cache[free_slot] = stmt;
+	}
+	return stmt;
+}
+
+static void stmt_free(rs_db_stmt *stmt)
 {
 	if (!stmt)
 		return;
@@ -170,7 +207,25 @@ void rs_db_finalize(rs_db_stmt *stmt)
 		rs_db_pg_finalize(stmt);
 	else
 		sqlite3_finalize(stmt->lite);
+	free(stmt->cache_key);
 	free(stmt);
+}
+
+void rs_db_finalize(rs_db_stmt *stmt)
+{
+	if (!stmt)
+		return;
+	if (!stmt->cache_key) {
+		stmt_free(stmt);
+		return;
+	}
+	/* a cached statement: handed back, ready for its next use */
+	rs_db_reset(stmt);
+	if (stmt->db->kind == RS_DB_POSTGRES)
+		rs_db_pg_clear_bindings(stmt);
+	else
+		sqlite3_clear_bindings(stmt->lite);
+	stmt->in_use = false;
 }
 
 void rs_db_reset(rs_db_stmt *stmt)
@@ -199,6 +254,14 @@ int rs_db_bind_text(rs_db_stmt *stmt, int index, const char *text)
 	if (stmt->db->kind == RS_DB_POSTGRES)
 		return rs_db_pg_bind(stmt, index, text, text ? strlen(text) : 0, 25 /* text */, 0);
 	return lite_bound(stmt, rs_store_bind_text(stmt->lite, index, text));
+}
+
+int rs_db_bind_textn(rs_db_stmt *stmt, int index, const char *text, size_t len)
+{
+	if (stmt->db->kind == RS_DB_POSTGRES)
+		return rs_db_pg_bind(stmt, index, text, len, 25 /* text */, 0);
+	return lite_bound(stmt, sqlite3_bind_text64(stmt->lite, index, text, len, SQLITE_TRANSIENT,
+						    SQLITE_UTF8));
 }
 
 int rs_db_bind_int64(rs_db_stmt *stmt, int index, long long value)

@@ -74,11 +74,20 @@ bool rs_db_in_transaction(const rs_db *db);
 /* Prepares SQL (one statement); NULL with the error in rs_db_errmsg. */
 rs_db_stmt *rs_db_prepare(rs_db *db, const char *sql);
 void rs_db_finalize(rs_db_stmt *stmt);
+/* The same statement kept prepared on DB's connection across calls (SQLite:
+ * SQLITE_PREPARE_PERSISTENT; PostgreSQL: a named server-side statement,
+ * prepared again after a reconnection), for statements run many times a
+ * second. Use it as any statement; rs_db_finalize hands it back (its
+ * bindings cleared) instead of freeing it. When the same SQL is already
+ * handed out (or the cache is full), a fresh statement is returned. */
+rs_db_stmt *rs_db_prepare_cached(rs_db *db, const char *sql);
 /* Forgets the result so the statement can run again; bindings stay. */
 void rs_db_reset(rs_db_stmt *stmt);
 
 /* Parameters are numbered from 1. TEXT NULL binds NULL. 0 / -1. */
 int rs_db_bind_text(rs_db_stmt *stmt, int index, const char *text);
+/* LEN bytes of TEXT (no NUL among them; TEXT need not end in one). */
+int rs_db_bind_textn(rs_db_stmt *stmt, int index, const char *text, size_t len);
 int rs_db_bind_int64(rs_db_stmt *stmt, int index, long long value);
 int rs_db_bind_blob(rs_db_stmt *stmt, int index, const void *data, size_t size);
 int rs_db_bind_null(rs_db_stmt *stmt, int index);

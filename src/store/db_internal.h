@@ -11,6 +11,8 @@
 
 #include <libpq-fe.h>
 
+#define RS_DB_CACHE_SIZE 32
+
 struct rs_db {
 	rs_db_backend kind;
 	rs_store *store;        /* SQLite: the scan store whose connection we use */
@@ -21,12 +23,20 @@ struct rs_db {
 	long long changes;
 	bool in_tx;
 	long long maintained;   /* PostgreSQL: the month (y*12+m) partitions were made for */
+	/* statements kept prepared across calls (rs_db_prepare_cached) */
+	rs_db_stmt *cache[RS_DB_CACHE_SIZE];
+	int pg_generation;      /* PostgreSQL: counts reconnections (server-side
+				 * prepared statements die with their session) */
 };
 
 struct rs_db_stmt {
 	rs_db *db;
 	sqlite3_stmt *lite;     /* SQLite */
 	bool stepped;
+	char *cache_key;        /* the SQL it was cached under; NULL: not cached */
+	bool in_use;            /* cached: handed out and not yet given back */
+	int cache_index;        /* PostgreSQL: names the server-side statement */
+	int pg_prepared;        /* PostgreSQL: pg_generation + 1 it was prepared on; 0: not */
 	/* PostgreSQL */
 	char *sql;              /* with $N parameters */
 	int nparams;
@@ -54,6 +64,8 @@ void rs_db_pg_clear_row(rs_db_stmt *stmt);
 int rs_db_pg_bind(rs_db_stmt *stmt, int index, const void *data, size_t size, Oid type, int format);
 int rs_db_pg_step(rs_db_stmt *stmt);
 void rs_db_pg_finalize(rs_db_stmt *stmt);
+/* Forgets the bound values of STMT (a cached statement handed back). */
+void rs_db_pg_clear_bindings(rs_db_stmt *stmt);
 const void *rs_db_pg_blob(rs_db_stmt *stmt, int col, size_t *size);
 /* Creates the schema (store/db_pg_schema.c): 0 / -1 with the error in DB. */
 int rs_db_pg_migrate(rs_db *db);

@@ -61,6 +61,7 @@ static int ensure_connected(rs_db *db)
 		if (PQstatus(db->pg) == CONNECTION_OK) {
 			PQsetNoticeProcessor(db->pg, ignore_notice, NULL);
 			db->maintained = 0;
+			db->pg_generation++;   /* the prepared statements went with the old session */
 			return 0;
 		}
 	}
@@ -182,6 +183,39 @@ void rs_db_pg_clear_row(rs_db_stmt *stmt)
 	stmt->blob_sizes = NULL;
 }
 
+void rs_db_pg_clear_bindings(rs_db_stmt *stmt)
+{
+	for (int i = 0; i < stmt->nparams; i++) {
+		free(stmt->values[i]);
+		stmt->values[i] = NULL;
+		stmt->lengths[i] = 0;
+		stmt->formats[i] = 0;
+		stmt->types[i] = 0;
+	}
+}
+
+/* Runs STMT: a cached one as a named server-side statement (prepared on
+ * this session first, with the types of its first bindings), any other
+ * with PQexecParams. */
+static PGresult *pg_run(rs_db_stmt *stmt)
+{
+	rs_db *db = stmt->db;
+	if (!stmt->cache_key)
+		return PQexecParams(db->pg, stmt->sql, stmt->nparams, stmt->types,
+				    (const char *const *)stmt->values, stmt->lengths, stmt->formats, 0);
+	char name[32];
+	snprintf(name, sizeof(name), "rs_cached_%d", stmt->cache_index);
+	if (stmt->pg_prepared != db->pg_generation + 1) {
+		PGresult *res = PQprepare(db->pg, name, stmt->sql, stmt->nparams, stmt->types);
+		if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+			return res;
+		PQclear(res);
+		stmt->pg_prepared = db->pg_generation + 1;
+	}
+	return PQexecPrepared(db->pg, name, stmt->nparams, (const char *const *)stmt->values,
+			      stmt->lengths, stmt->formats, 0);
+}
+
 int rs_db_pg_step(rs_db_stmt *stmt)
 {
 	rs_db *db = stmt->db;
@@ -190,13 +224,10 @@ int rs_db_pg_step(rs_db_stmt *stmt)
 		stmt->row = -1;
 		if (ensure_connected(db) < 0)
 			return RS_DB_ERROR;
-		stmt->res = PQexecParams(db->pg, stmt->sql, stmt->nparams, stmt->types,
-					 (const char *const *)stmt->values, stmt->lengths, stmt->formats, 0);
+		stmt->res = pg_run(stmt);
 		if (retry_after_reset(db, stmt->res)) {
 			PQclear(stmt->res);
-			stmt->res = PQexecParams(db->pg, stmt->sql, stmt->nparams, stmt->types,
-						 (const char *const *)stmt->values, stmt->lengths,
-						 stmt->formats, 0);
+			stmt->res = pg_run(stmt);
 		}
 		ExecStatusType st = stmt->res ? PQresultStatus(stmt->res) : PGRES_FATAL_ERROR;
 		if (st == PGRES_COMMAND_OK) {

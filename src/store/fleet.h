@@ -65,17 +65,31 @@ int rs_fleet_agent_key(rs_db *db, const char *agent, unsigned char public_key[32
 /* Accepts COUNTER for AGENT when above the last accepted one, and marks the
  * agent seen at NOW: 0 accepted, 1 replayed (not above), -1 error. */
 int rs_fleet_agent_accept(rs_db *db, const char *agent, unsigned long long counter, long long now);
+/* Whether AGENT is enrolled and not removed: 0 yes, 1 no, -1 error (tells
+ * a removed agent from a replay after rs_fleet_agent_accept returned 1). */
+int rs_fleet_agent_active(rs_db *db, const char *agent);
 /* Removes AGENT: its requests are refused from now on and it leaves the
  * host list; its stored scans stay. 0 removed, 1 no such agent, -1 error. */
 int rs_fleet_agent_remove(rs_db *db, const char *agent);
 /* Replaces the reported facts of AGENT. */
 int rs_fleet_agent_set_facts(rs_db *db, const char *agent, const char *hostname, const json_t *facts);
 
+/* A piece of a request body: not NUL-terminated. */
+typedef struct rs_fleet_text {
+	const char *text;   /* NULL: none */
+	size_t len;
+} rs_fleet_text;
+
 /* One uploaded scan. */
 typedef struct rs_fleet_upload {
 	const rs_summary *summary;
 	rs_finding *const *findings;
 	size_t n_findings;
+	/* optional (NULL, or one per finding, NULL text for some): each
+	 * finding's JSON text as received, already validated field by field
+	 * against the finding's contract; stored as is instead of
+	 * rs_finding_to_json of the finding */
+	const rs_fleet_text *finding_json;
 } rs_fleet_upload;
 
 typedef enum rs_fleet_batch_status {

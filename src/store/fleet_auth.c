@@ -313,7 +313,7 @@ rs_fleet_enroll_status rs_fleet_enroll(rs_db *db, const rs_fleet_token *token,
 
 int rs_fleet_agent_key(rs_db *db, const char *agent, unsigned char public_key[32])
 {
-	rs_db_stmt *stmt = rs_db_prepare(db,
+	rs_db_stmt *stmt = rs_db_prepare_cached(db,
 		"SELECT public_key FROM fleet_agents WHERE id = ? AND removed = 0");
 	if (!stmt)
 		return -1;
@@ -336,7 +336,7 @@ int rs_fleet_agent_key(rs_db *db, const char *agent, unsigned char public_key[32
 
 int rs_fleet_agent_accept(rs_db *db, const char *agent, unsigned long long counter, long long now)
 {
-	rs_db_stmt *stmt = rs_db_prepare(db,
+	rs_db_stmt *stmt = rs_db_prepare_cached(db,
 		"UPDATE fleet_agents SET last_counter = ?, last_seen = ?"
 		" WHERE id = ? AND removed = 0 AND last_counter < ?");
 	if (!stmt)
@@ -350,6 +350,21 @@ int rs_fleet_agent_accept(rs_db *db, const char *agent, unsigned long long count
 	return rs_db_changes(db) == 1 ? 0 : 1;
 }
 
+int rs_fleet_agent_active(rs_db *db, const char *agent)
+{
+	rs_db_stmt *stmt = rs_db_prepare_cached(db, "SELECT 1 FROM fleet_agents WHERE id = ? AND removed = 0");
+	if (!stmt)
+		return -1;
+	rs_db_bind_text(stmt, 1, agent);
+	int step = rs_db_step(stmt);
+	rs_db_finalize(stmt);
+	if (step == RS_DB_ERROR) {
+		db_failed(db, "look up the agent");
+		return -1;
+	}
+	return step == RS_DB_ROW ? 0 : 1;
+}
+
 int rs_fleet_agent_remove(rs_db *db, const char *agent)
 {
 	return update_by_id(db, "UPDATE fleet_agents SET removed = 1 WHERE id = ? AND removed = 0",
@@ -358,7 +373,7 @@ int rs_fleet_agent_remove(rs_db *db, const char *agent)
 
 int rs_fleet_agent_set_facts(rs_db *db, const char *agent, const char *hostname, const json_t *facts)
 {
-	rs_db_stmt *stmt = rs_db_prepare(db,
+	rs_db_stmt *stmt = rs_db_prepare_cached(db,
 		"UPDATE fleet_agents SET hostname = ?, facts = ? WHERE id = ?");
 	if (!stmt)
 		return -1;

@@ -25,7 +25,7 @@ static void db_failed(rs_db *db, const char *doing)
  * batch at once: the unique key lets one in, the other finds it there. */
 static int insert_batch(rs_db *db, const char *agent, const char *batch_id, size_t n, long long now)
 {
-	rs_db_stmt *stmt = rs_db_prepare(db,
+	rs_db_stmt *stmt = rs_db_prepare_cached(db,
 		"INSERT INTO fleet_batches (agent, batch_id, received, scans) VALUES (?, ?, ?, ?)"
 		" ON CONFLICT (agent, batch_id) DO NOTHING");
 	if (!stmt)
@@ -44,7 +44,7 @@ static int insert_batch(rs_db *db, const char *agent, const char *batch_id, size
 /* Who owns scan ID: 0 nobody, 1 AGENT, 2 someone else, -1 error. */
 static int scan_owner(rs_db *db, const char *id, const char *agent)
 {
-	rs_db_stmt *stmt = rs_db_prepare(db, "SELECT agent FROM scans WHERE id = ?");
+	rs_db_stmt *stmt = rs_db_prepare_cached(db, "SELECT agent FROM scans WHERE id = ?");
 	if (!stmt)
 		return -1;
 	rs_db_bind_text(stmt, 1, id);
@@ -63,7 +63,7 @@ static int scan_owner(rs_db *db, const char *id, const char *agent)
 /* 0 inserted, 1 the id was taken meanwhile, -1 error. */
 static int insert_scan(rs_db *db, const char *agent, const rs_summary *s)
 {
-	rs_db_stmt *stmt = rs_db_prepare(db,
+	rs_db_stmt *stmt = rs_db_prepare_cached(db,
 		"INSERT INTO scans (id, host, root, started, duration_ms, complete, counts, score,"
 		" exit_code, modules, host_info, summary, agent) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)"
 		" ON CONFLICT (id) DO NOTHING");
@@ -96,7 +96,9 @@ static int insert_scan(rs_db *db, const char *agent, const rs_summary *s)
 #define FINDING_COLUMNS 8
 #define FINDINGS_PER_INSERT 64   /* rows of one multi-row INSERT: fewer round trips */
 
-/* "INSERT INTO findings … VALUES (?, …), …" for ROWS rows. */
+/* "INSERT INTO findings … VALUES (?, …), …" for ROWS rows, kept prepared:
+ * ROWS is a power of two up to FINDINGS_PER_INSERT, so a few statements
+ * serve every size of scan. */
 static rs_db_stmt *prepare_findings(rs_db *db, size_t rows)
 {
 	size_t size = 128 + rows * (FINDING_COLUMNS * 3 + 4);
@@ -105,54 +107,51 @@ static rs_db_stmt *prepare_findings(rs_db *db, size_t rows)
 		"INSERT INTO findings (scan, seq, module, rule, severity, score, identity, json) VALUES ");
 	for (size_t r = 0; r < rows; r++)
 		len += (size_t)snprintf(sql + len, size - len, "%s(?, ?, ?, ?, ?, ?, ?, ?)", r ? ", " : "");
-	rs_db_stmt *stmt = rs_db_prepare(db, sql);
+	rs_db_stmt *stmt = rs_db_prepare_cached(db, sql);
 	free(sql);
 	return stmt;
 }
 
-/* Binds finding F as row ROW of a prepare_findings statement. */
-static int bind_finding(rs_db_stmt *stmt, int row, const char *scan, long long seq, const rs_finding *f)
+/* Binds finding F as row ROW of a prepare_findings statement; JSON is its
+ * stored text when the caller has it already (else it is built from F). */
+static int bind_finding(rs_db_stmt *stmt, int row, const char *scan, long long seq, const rs_finding *f,
+			const rs_fleet_text *json)
 {
 	int p = row * FINDING_COLUMNS;
-	json_t *obj = rs_finding_to_json(f, NULL);
 	char *identity = rs_finding_identity(f);
 	int rc = rs_db_bind_text(stmt, p + 1, scan) | rs_db_bind_int64(stmt, p + 2, seq) |
 		 rs_db_bind_text(stmt, p + 3, f->module) | rs_db_bind_text(stmt, p + 4, f->rule) |
 		 rs_db_bind_int64(stmt, p + 5, (long long)f->severity) |
-		 rs_db_bind_int64(stmt, p + 6, f->score) | rs_db_bind_text(stmt, p + 7, identity) |
-		 rs_db_bind_json(stmt, p + 8, obj);
+		 rs_db_bind_int64(stmt, p + 6, f->score) | rs_db_bind_text(stmt, p + 7, identity);
+	if (json && json->text) {
+		rc |= rs_db_bind_textn(stmt, p + 8, json->text, json->len);
+	} else {
+		json_t *obj = rs_finding_to_json(f, NULL);
+		rc |= rs_db_bind_json(stmt, p + 8, obj);
+		json_decref(obj);
+	}
 	free(identity);
-	json_decref(obj);
 	return rc < 0 ? -1 : 0;
 }
 
 static int insert_findings(rs_db *db, const rs_fleet_upload *u)
 {
-	rs_db_stmt *full = NULL;
 	int rc = 0;
 	for (size_t i = 0; i < u->n_findings && rc == 0;) {
-		size_t rows = u->n_findings - i < FINDINGS_PER_INSERT ? u->n_findings - i : FINDINGS_PER_INSERT;
-		rs_db_stmt *stmt;
-		if (rows == FINDINGS_PER_INSERT) {
-			if (!full)
-				full = prepare_findings(db, rows);
-			stmt = full;
-		} else {
-			stmt = prepare_findings(db, rows);
-		}
+		size_t rows = FINDINGS_PER_INSERT;
+		while (rows > u->n_findings - i)
+			rows /= 2;
+		rs_db_stmt *stmt = prepare_findings(db, rows);
 		if (!stmt)
 			rc = -1;
 		for (size_t r = 0; r < rows && rc == 0; r++)
-			rc = bind_finding(stmt, (int)r, u->summary->scan, (long long)(i + r), u->findings[i + r]);
+			rc = bind_finding(stmt, (int)r, u->summary->scan, (long long)(i + r), u->findings[i + r],
+					  u->finding_json ? &u->finding_json[i + r] : NULL);
 		if (rc == 0 && rs_db_step(stmt) != RS_DB_DONE)
 			rc = -1;
-		if (stmt && stmt != full)
-			rs_db_finalize(stmt);
-		else if (stmt)
-			rs_db_reset(stmt);
+		rs_db_finalize(stmt);
 		i += rows;
 	}
-	rs_db_finalize(full);
 	return rc;
 }
 

@@ -87,7 +87,7 @@ int rs_fleet_snapshot_record(rs_db *db, const char *agent, const rs_fleet_upload
 		day = rs_fleet_day_of(now);
 	long long failed, packages;
 	count_upload(u, &failed, &packages);
-	rs_db_stmt *stmt = rs_db_prepare(db,
+	rs_db_stmt *stmt = rs_db_prepare_cached(db,
 		"INSERT INTO fleet_snapshots (agent, day, scan, started, score, critical, high, medium, low,"
 		" info, failed_checks, vulnerable_packages, updated)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"

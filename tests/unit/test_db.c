@@ -172,6 +172,49 @@ static void test_conflict_and_transactions(void **state)
 	rs_db_finalize(s);
 }
 
+/* A cached statement is handed out again after rs_db_finalize, its
+ * bindings cleared, inside and across transactions (and after a rolled
+ * back one); the same SQL asked for while handed out gives a separate
+ * statement. Text given with its length is stored without what follows. */
+static void test_cached(void **state)
+{
+	fixture *fx = *state;
+	const char *sql = "INSERT INTO t_db (k, n, j) VALUES (?, ?, ?)";
+	rs_db_stmt *first = NULL;
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(rs_db_begin(fx->db), 0);
+		for (int i = 0; i < 3; i++) {
+			char k[32];
+			snprintf(k, sizeof(k), "c%d_%d", round, i);
+			rs_db_stmt *s = rs_db_prepare_cached(fx->db, sql);
+			assert_non_null(s);
+			if (!first)
+				first = s;
+			assert_ptr_equal(s, first);
+			rs_db_stmt *other = rs_db_prepare_cached(fx->db, sql);   /* while handed out */
+			assert_non_null(other);
+			assert_ptr_not_equal(other, s);
+			rs_db_finalize(other);
+			assert_int_equal(rs_db_bind_text(s, 1, k), 0);
+			if (i == 0)
+				assert_int_equal(rs_db_bind_int64(s, 2, round), 0);
+			assert_int_equal(rs_db_bind_textn(s, 3, "[1]xyz", 3), 0);
+			assert_int_equal(rs_db_step(s), RS_DB_DONE);
+			rs_db_finalize(s);
+		}
+		if (round == 1)
+			rs_db_rollback(fx->db);
+		else
+			assert_int_equal(rs_db_commit(fx->db), 0);
+	}
+	assert_int_equal(count_rows(fx->db), 6);
+	rs_db_stmt *s = rs_db_prepare(fx->db, "SELECT COUNT(*) FROM t_db WHERE n IS NULL AND j = '[1]'");
+	assert_non_null(s);
+	assert_int_equal(rs_db_step(s), RS_DB_ROW);
+	assert_int_equal(rs_db_column_int64(s, 0), 4);   /* bindings cleared between uses */
+	rs_db_finalize(s);
+}
+
 static void test_errors(void **state)
 {
 	fixture *fx = *state;
@@ -230,6 +273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_types, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict_and_transactions, setup_sqlite, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_cached, setup_sqlite, teardown),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_translate),
 	};
@@ -237,6 +281,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_types, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict_and_transactions, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_cached, setup_pg, teardown),
 	};
 	int rc = cmocka_run_group_tests_name("sqlite", lite, NULL, NULL);
 	if (getenv("RS_TEST_PG_URL"))

@@ -7,6 +7,7 @@
  */
 #include "testutil.h"
 #include "server/api_parse.h"
+#include "server/api_slice.h"
 #include "core/util.h"
 
 #include <stdlib.h>
@@ -240,6 +241,61 @@ static void test_results_malformed(void **state)
 	rs_buf_free(&b);
 }
 
+/* A finding holding exactly the contract's fields is kept as received
+ * (the server stores that text); one with another field, or a body whose
+ * "findings" key is written with escapes, is rebuilt instead. */
+static void test_results_texts(void **state)
+{
+	(void)state;
+	char err[256];
+	rs_api_results r;
+	const char *full = "{\"type\":\"finding\",\"scan\":\"" SCAN "\",\"module\":\"persist\","
+		"\"rule\":\"r\",\"severity\":\"low\",\"score\":5,\"title\":\"t\",\"attack\":[],"
+		"\"evidence\":{\"path\":\"/x\"},\"remediation\":\"\",\"references\":[]}";
+	char *two = rs_sprintf("%s, %s", full, finding_ok);
+	char *body = results_body(BATCH, summary_ok, two);
+	assert_int_equal(rs_api_parse_results(body, strlen(body), &r, err, sizeof(err)), 0);
+	assert_int_equal(r.scans[0].n_findings, 2);
+	assert_non_null(r.scans[0].texts);
+	assert_int_equal(r.scans[0].texts[0].len, strlen(full));
+	assert_memory_equal(r.scans[0].texts[0].text, full, strlen(full));
+	assert_int_equal(r.scans[0].texts[1].len, strlen(finding_ok));
+	assert_memory_equal(r.scans[0].texts[1].text, finding_ok, strlen(finding_ok));
+	rs_api_results_free(&r);
+	free(body);
+	/* a field beyond the contract: rebuilt, the extra field not stored */
+	char *extra = replace(full, "\"title\"", "\"x\":1,\"title\"");
+	body = results_body(BATCH, summary_ok, extra);
+	assert_int_equal(rs_api_parse_results(body, strlen(body), &r, err, sizeof(err)), 0);
+	assert_null(r.scans[0].texts[0].text);
+	rs_api_results_free(&r);
+	free(body);
+	/* "findings" spelt with an escape: jansson reads it, the slicer gives up */
+	char *plain = results_body(BATCH, summary_ok, full);
+	body = replace(plain, "\"findings\"", "\"\\u0066indings\"");
+	assert_int_equal(rs_api_parse_results(body, strlen(body), &r, err, sizeof(err)), 0);
+	assert_int_equal(r.scans[0].n_findings, 1);
+	assert_null(r.scans[0].texts[0].text);
+	rs_api_results_free(&r);
+	free(body);
+	/* the slicer itself on malformed or other-shaped text */
+	rs_fleet_text t[2];
+	const char *bad[] = {
+		"", "{", "[]", "{\"scans\":", "{\"scans\":[{\"findings\":[{\"a\":\"", "{\"scans\":[]}",
+		"{\"scans\":[{\"findings\":[1,2,3]}]}", "{\"scans\":[{\"findings\":[1 2]}]}",
+		"{\"sc\\u0061ns\":[{\"findings\":[1]}]}", "{\"scans\":[{\"findings\":{}}]}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(rs_api_slice_findings(bad[i], strlen(bad[i]), 0, t, 2), -1);
+	const char *ok = "{\"a\":[\"]}\"],\"scans\" : [ {\"findings\":[ {\"k\":\"v\\\"}\"} , [1] ]} ]}";
+	assert_int_equal(rs_api_slice_findings(ok, strlen(ok), 0, t, 2), 0);
+	assert_int_equal(t[0].len, strlen("{\"k\":\"v\\\"}\"}"));
+	assert_memory_equal(t[1].text, "[1]", 3);
+	free(plain);
+	free(extra);
+	free(two);
+}
+
 static void test_binary_junk(void **state)
 {
 	(void)state;
@@ -268,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_checkin),
 		cmocka_unit_test(test_results_good),
 		cmocka_unit_test(test_results_malformed),
+		cmocka_unit_test(test_results_texts),
 		cmocka_unit_test(test_binary_junk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -235,7 +235,7 @@ static void test_batches(void **state)
 	rs_summary s;
 	rs_finding *f[2];
 	make_scan(&s, f, 2, "0123456789abcdef0123456789abcdef");
-	rs_fleet_upload up = { &s, f, 2 };
+	rs_fleet_upload up = { &s, f, 2, NULL };
 	const char *batch = "fedcba9876543210fedcba9876543210";
 	assert_int_equal(rs_fleet_store_batch(fx->store, a1, batch, &up, 1, NOW), RS_BATCH_STORED);
 	assert_int_equal(count(fx->store, a1), 2);
@@ -254,7 +254,7 @@ static void test_batches(void **state)
 	rs_summary s2;
 	rs_finding *f2[1];
 	make_scan(&s2, f2, 1, "22222222222222222222222222222222");
-	rs_fleet_upload up2 = { &s2, f2, 1 };
+	rs_fleet_upload up2 = { &s2, f2, 1, NULL };
 	assert_int_equal(rs_fleet_store_batch(fx->store, a2, batch, &up2, 1, NOW), RS_BATCH_STORED);
 	assert_int_equal(count(fx->store, a2), 1);
 
@@ -342,7 +342,7 @@ static void upload_on(rs_db *db, const char *agent, const char *id, const char *
 		s.counts[RS_SEV_LOW]++;
 	}
 	s.score = 100 - 10 * high;
-	rs_fleet_upload up = { &s, f, n };
+	rs_fleet_upload up = { &s, f, n, NULL };
 	char batch[33];
 	snprintf(batch, sizeof(batch), "%s", id);
 	batch[0] = 'b';
