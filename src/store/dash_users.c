@@ -23,32 +23,6 @@ static void db_failed(rs_db *db, const char *doing)
 	rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
 }
 
-static int run_done(rs_db *db, rs_db_stmt *stmt, const char *doing)
-{
-	int rc = rs_db_step(stmt);
-	rs_db_finalize(stmt);
-	if (rc != RS_DB_DONE) {
-		db_failed(db, doing);
-		return -1;
-	}
-	return 0;
-}
-
-static json_t *col_str(rs_db_stmt *stmt, int i)
-{
-	const char *s = rs_db_column_text(stmt, i);
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *col_time(rs_db_stmt *stmt, int i)
-{
-	if (rs_db_column_null(stmt, i))
-		return json_null();
-	char buf[32];
-	rs_fleet_iso_time(rs_db_column_int64(stmt, i), buf, sizeof(buf));
-	return json_string(buf);
-}
-
 bool rs_dash_name_ok(const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
@@ -106,7 +80,7 @@ int rs_dash_user_add(rs_db *db, const char *name, const char *role, const char *
 	rs_db_bind_text(stmt, 2, role);
 	rs_db_bind_text(stmt, 3, hash);
 	rs_db_bind_int64(stmt, 4, now);
-	if (run_done(db, stmt, "add the user") < 0) {
+	if (rs_db_step_done(db, stmt, "add the user") < 0) {
 		snprintf(err, errsize, "%s: cannot add the user", rs_db_name(db));
 		return -1;
 	}
@@ -124,7 +98,7 @@ static int by_name(rs_db *db, const char *sql, const char *name, const char *doi
 	if (!stmt)
 		return -1;
 	rs_db_bind_text(stmt, 1, name);
-	if (run_done(db, stmt, doing) < 0)
+	if (rs_db_step_done(db, stmt, doing) < 0)
 		return -1;
 	return rs_db_changes(db) > 0 ? 0 : 1;
 }
@@ -143,7 +117,7 @@ int rs_dash_user_passwd(rs_db *db, const char *name, const char *password, char 
 		return -1;
 	rs_db_bind_text(stmt, 1, hash);
 	rs_db_bind_text(stmt, 2, name);
-	if (run_done(db, stmt, "change the password") < 0) {
+	if (rs_db_step_done(db, stmt, "change the password") < 0) {
 		snprintf(err, errsize, "%s: cannot change the password", rs_db_name(db));
 		return -1;
 	}
@@ -169,8 +143,8 @@ json_t *rs_dash_user_list(rs_db *db)
 	json_t *list = json_array();
 	int rc;
 	while ((rc = rs_db_step(stmt)) == RS_DB_ROW)
-		json_array_append_new(list, json_pack("{s:s,s:o,s:o,s:o}", "type", "user", "name", col_str(stmt, 0),
-						      "role", col_str(stmt, 1), "created", col_time(stmt, 2)));
+		json_array_append_new(list, json_pack("{s:s,s:o,s:o,s:o}", "type", "user", "name", rs_db_column_jstring(stmt, 0),
+						      "role", rs_db_column_jstring(stmt, 1), "created", rs_fleet_column_time(stmt, 2)));
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
 		db_failed(db, "list the users");
@@ -244,7 +218,7 @@ int rs_dash_session_create(rs_db *db, const char *user, const char *addr, long l
 	rs_db_bind_int64(stmt, 4, now);
 	rs_db_bind_int64(stmt, 5, now + ttl);
 	rs_db_bind_text(stmt, 6, addr);
-	return run_done(db, stmt, "record the session");
+	return rs_db_step_done(db, stmt, "record the session");
 }
 
 int rs_dash_session_get(rs_db *db, const char *sid, long long now, rs_dash_session *out)
@@ -286,7 +260,7 @@ int rs_dash_session_end(rs_db *db, const char *sid, long long now)
 		rs_fleet_secret_hash(sid, hash);
 	rs_db_bind_blob(stmt, 1, hash, sizeof(hash));
 	rs_db_bind_int64(stmt, 2, now);
-	return run_done(db, stmt, "end the session");
+	return rs_db_step_done(db, stmt, "end the session");
 }
 
 int rs_dash_audit_add(rs_db *db, long long now, const char *user, const char *action,
@@ -301,7 +275,7 @@ int rs_dash_audit_add(rs_db *db, long long now, const char *user, const char *ac
 	rs_db_bind_text(stmt, 3, action);
 	rs_db_bind_text(stmt, 4, target);
 	rs_db_bind_text(stmt, 5, addr);
-	return run_done(db, stmt, "write the audit log");
+	return rs_db_step_done(db, stmt, "write the audit log");
 }
 
 json_t *rs_dash_audit_list(rs_db *db, int limit)
@@ -313,9 +287,9 @@ json_t *rs_dash_audit_list(rs_db *db, int limit)
 	rs_db_bind_int64(stmt, 1, limit);
 	json_t *list = json_array();
 	while (rs_db_step(stmt) == RS_DB_ROW)
-		json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:o,s:o}", "time", col_time(stmt, 0),
-			"user", col_str(stmt, 1), "action", col_str(stmt, 2), "target", col_str(stmt, 3),
-			"addr", col_str(stmt, 4)));
+		json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:o,s:o}", "time", rs_fleet_column_time(stmt, 0),
+			"user", rs_db_column_jstring(stmt, 1), "action", rs_db_column_jstring(stmt, 2), "target", rs_db_column_jstring(stmt, 3),
+			"addr", rs_db_column_jstring(stmt, 4)));
 	rs_db_finalize(stmt);
 	return list;
 }
@@ -342,7 +316,7 @@ int rs_dash_task_create(rs_db *db, long long now, const char *creator, const cha
 	rs_db_bind_text(stmt, 4, agent);
 	rs_db_bind_text(stmt, 5, kind);
 	rs_db_bind_json(stmt, 6, params);
-	return run_done(db, stmt, "queue the task");
+	return rs_db_step_done(db, stmt, "queue the task");
 }
 
 json_t *rs_dash_task_list(rs_db *db, const char *agent, int limit)
@@ -361,10 +335,10 @@ json_t *rs_dash_task_list(rs_db *db, const char *agent, int limit)
 		const char *p = rs_db_column_text(stmt, 6);
 		json_t *params = p ? json_loads(p, 0, NULL) : NULL;
 		json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-			"id", col_str(stmt, 0), "created", col_time(stmt, 1), "creator", col_str(stmt, 2),
-			"agent", col_str(stmt, 3), "hostname", col_str(stmt, 4), "kind", col_str(stmt, 5),
-			"params", params ? params : json_null(), "state", col_str(stmt, 7),
-			"delivered", col_time(stmt, 8)));
+			"id", rs_db_column_jstring(stmt, 0), "created", rs_fleet_column_time(stmt, 1), "creator", rs_db_column_jstring(stmt, 2),
+			"agent", rs_db_column_jstring(stmt, 3), "hostname", rs_db_column_jstring(stmt, 4), "kind", rs_db_column_jstring(stmt, 5),
+			"params", params ? params : json_null(), "state", rs_db_column_jstring(stmt, 7),
+			"delivered", rs_fleet_column_time(stmt, 8)));
 	}
 	rs_db_finalize(stmt);
 	return list;
@@ -393,11 +367,11 @@ json_t *rs_dash_task_take(rs_db *db, const char *agent, long long now)
 			json_decref(o);
 			o = json_object();
 		}
-		json_object_set_new(o, "id", col_str(stmt, 0));
-		json_object_set_new(o, "type", col_str(stmt, 1));
+		json_object_set_new(o, "id", rs_db_column_jstring(stmt, 0));
+		json_object_set_new(o, "type", rs_db_column_jstring(stmt, 1));
 		/* a respond task carries who approved it (the agent refuses one without) */
 		if (rs_db_column_text(stmt, 3))
-			json_object_set_new(o, "approved_by", col_str(stmt, 3));
+			json_object_set_new(o, "approved_by", rs_db_column_jstring(stmt, 3));
 		json_array_append_new(tasks, o);
 	}
 	rs_db_finalize(stmt);
@@ -410,7 +384,7 @@ json_t *rs_dash_task_take(rs_db *db, const char *agent, long long now)
 		rs_db_bind_int64(stmt, 1, now);
 		rs_db_bind_int64(stmt, 2, now);
 		rs_db_bind_text(stmt, 3, json_string_value(json_object_get(t, "id")));
-		run_done(db, stmt, "mark the task sent");
+		rs_db_step_done(db, stmt, "mark the task sent");
 	}
 	return tasks;
 }

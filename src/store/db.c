@@ -4,6 +4,7 @@
  * PostgreSQL (store/db_pg.c).
  */
 #include "store/db_internal.h"
+#include "core/log.h"
 #include "core/util.h"
 
 #include <stdarg.h>
@@ -365,6 +366,23 @@ json_t *rs_db_column_json(rs_db_stmt *stmt, int col)
 	const char *text = rs_db_column_text(stmt, col);
 	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
 	return v ? v : json_null();
+}
+
+json_t *rs_db_column_jstring(rs_db_stmt *stmt, int col)
+{
+	const char *s = rs_db_column_text(stmt, col);
+	return s ? json_string(s) : json_null();
+}
+
+int rs_db_step_done(rs_db *db, rs_db_stmt *stmt, const char *doing)
+{
+	int rc = rs_db_step(stmt);
+	rs_db_finalize(stmt);
+	if (rc != RS_DB_DONE) {
+		rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
+		return -1;
+	}
+	return 0;
 }
 
 int rs_db_maintain(rs_db *db, long long now)

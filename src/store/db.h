@@ -108,6 +108,12 @@ long long rs_db_column_int64(rs_db_stmt *stmt, int col);     /* 0 for SQL NULL *
 const void *rs_db_column_blob(rs_db_stmt *stmt, int col, size_t *size);
 /* The column parsed as JSON, or json null. New reference. */
 json_t *rs_db_column_json(rs_db_stmt *stmt, int col);
+/* The column's text as a JSON string, or json null for SQL NULL. New reference. */
+json_t *rs_db_column_jstring(rs_db_stmt *stmt, int col);
+
+/* Steps STMT (a statement that returns no row) once and finalizes it.
+ * 0, or -1 after an error naming the database and DOING ("store the task"). */
+int rs_db_step_done(rs_db *db, rs_db_stmt *stmt, const char *doing);
 
 /* Backend upkeep at time NOW (Unix seconds): on PostgreSQL, creates the
  * monthly partitions of findings and snapshots around NOW when missing

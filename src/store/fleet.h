@@ -24,6 +24,8 @@ int rs_fleet_store_durable(rs_db *db);
 
 /* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ" into BUF (at least 21 bytes). */
 void rs_fleet_iso_time(long long t, char *buf, size_t size);
+/* A column of Unix seconds as such a JSON string, or json null for SQL NULL. */
+json_t *rs_fleet_column_time(rs_db_stmt *stmt, int col);
 
 /* Creates a token valid TTL seconds for USES enrolments, for GROUP (may be
  * NULL), carrying PIN ("" or NULL: none). Writes the token text to OUT. */

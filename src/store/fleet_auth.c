@@ -27,6 +27,15 @@ int rs_fleet_store_durable(rs_db *db)
 	return 0;
 }
 
+json_t *rs_fleet_column_time(rs_db_stmt *stmt, int col)
+{
+	if (rs_db_column_null(stmt, col))
+		return json_null();
+	char buf[32];
+	rs_fleet_iso_time(rs_db_column_int64(stmt, col), buf, sizeof(buf));
+	return json_string(buf);
+}
+
 void rs_fleet_iso_time(long long t, char *buf, size_t size)
 {
 	time_t tt = (time_t)t;

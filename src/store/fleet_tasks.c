@@ -13,32 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int step_done(rs_db *db, rs_db_stmt *stmt, const char *doing)
-{
-	int rc = rs_db_step(stmt);
-	rs_db_finalize(stmt);
-	if (rc != RS_DB_DONE) {
-		rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
-		return -1;
-	}
-	return 0;
-}
-
-static json_t *col_str(rs_db_stmt *stmt, int i)
-{
-	const char *s = rs_db_column_text(stmt, i);
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *col_time(rs_db_stmt *stmt, int i)
-{
-	if (rs_db_column_null(stmt, i))
-		return json_null();
-	char buf[32];
-	rs_fleet_iso_time(rs_db_column_int64(stmt, i), buf, sizeof(buf));
-	return json_string(buf);
-}
-
 /* Reads the content key into PK and SK: 0 found, 1 absent, -1 error. */
 static int read_key(rs_db *db, unsigned char *pk, unsigned char *sk)
 {
@@ -77,7 +51,7 @@ int rs_fleet_content_key(rs_db *db, long long now, unsigned char pk[crypto_sign_
 	rs_db_bind_blob(stmt, 2, npk, sizeof(npk));
 	rs_db_bind_int64(stmt, 3, now);
 	sodium_memzero(nsk, sizeof(nsk));
-	if (step_done(db, stmt, "store the content signing key") < 0)
+	if (rs_db_step_done(db, stmt, "store the content signing key") < 0)
 		return -1;
 	return read_key(db, pk, sk) == 0 ? 0 : -1;
 }
@@ -101,7 +75,7 @@ static int insert_task(rs_db *db, long long now, const char *creator, const char
 	rs_db_bind_text(stmt, 7, state);
 	rs_db_bind_text(stmt, 8, group);
 	rs_db_bind_int64(stmt, 9, now);
-	if (step_done(db, stmt, "queue the task") < 0)
+	if (rs_db_step_done(db, stmt, "queue the task") < 0)
 		return -1;
 	json_array_append_new(ids, json_string(id));
 	return 0;
@@ -119,7 +93,7 @@ int rs_fleet_task_queue(rs_db *db, long long now, const char *creator, const cha
 	json_t *agents = json_array();
 	int rc;
 	while ((rc = rs_db_step(stmt)) == RS_DB_ROW)
-		json_array_append_new(agents, col_str(stmt, 0));
+		json_array_append_new(agents, rs_db_column_jstring(stmt, 0));
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
 		json_decref(agents);
@@ -163,7 +137,7 @@ int rs_fleet_task_approve(rs_db *db, const char *id, const char *approver, long 
 	rs_db_bind_int64(stmt, 2, now);
 	rs_db_bind_int64(stmt, 3, now);
 	rs_db_bind_text(stmt, 4, id);
-	if (step_done(db, stmt, "approve the task") < 0)
+	if (rs_db_step_done(db, stmt, "approve the task") < 0)
 		return -1;
 	return rs_db_changes(db) == 1 ? 0 : 1;
 }
@@ -196,7 +170,7 @@ int rs_fleet_task_report(rs_db *db, const char *agent, const char *id, const cha
 	rs_db_bind_text(stmt, 5, id);
 	rs_db_bind_text(stmt, 6, agent);
 	rs_db_bind_text(stmt, 7, from);
-	if (step_done(db, stmt, "record the task's state") < 0)
+	if (rs_db_step_done(db, stmt, "record the task's state") < 0)
 		return -1;
 	return rs_db_changes(db) == 1 ? 0 : 2;
 }
@@ -254,21 +228,21 @@ json_t *rs_fleet_task_list(rs_db *db, const char *agent, const char *state, int 
 		const char *r = rs_db_column_text(stmt, 12);
 		json_t *result = r ? json_loads(r, 0, NULL) : NULL;
 		json_t *o = json_object();
-		json_object_set_new(o, "id", col_str(stmt, 0));
-		json_object_set_new(o, "created", col_time(stmt, 1));
-		json_object_set_new(o, "creator", col_str(stmt, 2));
-		json_object_set_new(o, "agent", col_str(stmt, 3));
-		json_object_set_new(o, "hostname", col_str(stmt, 4));
-		json_object_set_new(o, "group", col_str(stmt, 5));
-		json_object_set_new(o, "kind", col_str(stmt, 6));
+		json_object_set_new(o, "id", rs_db_column_jstring(stmt, 0));
+		json_object_set_new(o, "created", rs_fleet_column_time(stmt, 1));
+		json_object_set_new(o, "creator", rs_db_column_jstring(stmt, 2));
+		json_object_set_new(o, "agent", rs_db_column_jstring(stmt, 3));
+		json_object_set_new(o, "hostname", rs_db_column_jstring(stmt, 4));
+		json_object_set_new(o, "group", rs_db_column_jstring(stmt, 5));
+		json_object_set_new(o, "kind", rs_db_column_jstring(stmt, 6));
 		json_object_set_new(o, "params", params_summary(rs_db_column_text(stmt, 6), rs_db_column_text(stmt, 7)));
-		json_object_set_new(o, "state", col_str(stmt, 8));
-		json_object_set_new(o, "delivered", col_time(stmt, 9));
-		json_object_set_new(o, "updated", col_time(stmt, 10));
-		json_object_set_new(o, "message", col_str(stmt, 11));
+		json_object_set_new(o, "state", rs_db_column_jstring(stmt, 8));
+		json_object_set_new(o, "delivered", rs_fleet_column_time(stmt, 9));
+		json_object_set_new(o, "updated", rs_fleet_column_time(stmt, 10));
+		json_object_set_new(o, "message", rs_db_column_jstring(stmt, 11));
 		json_object_set_new(o, "result", result ? result : json_null());
-		json_object_set_new(o, "approved_by", col_str(stmt, 13));
-		json_object_set_new(o, "approved", col_time(stmt, 14));
+		json_object_set_new(o, "approved_by", rs_db_column_jstring(stmt, 13));
+		json_object_set_new(o, "approved", rs_fleet_column_time(stmt, 14));
 		json_array_append_new(list, o);
 	}
 	rs_db_finalize(stmt);

@@ -20,12 +20,6 @@
 	"s.rowid = (SELECT rowid FROM scans WHERE agent = s.agent AND complete = 1" \
 	" ORDER BY started DESC, rowid DESC LIMIT 1)"
 
-static json_t *col_str(rs_db_stmt *stmt, int i)
-{
-	const char *s = rs_db_column_text(stmt, i);
-	return s ? json_string(s) : json_null();
-}
-
 static json_t *col_obj(rs_db_stmt *stmt, int i)
 {
 	json_t *o = rs_db_column_json(stmt, i);
@@ -49,10 +43,10 @@ static json_t *finding_rows(rs_db *db, rs_db_stmt *stmt, bool with_time)
 	int rc;
 	while ((rc = rs_db_step(stmt)) == RS_DB_ROW) {
 		json_t *o = col_obj(stmt, 0);
-		json_object_set_new(o, "host", col_str(stmt, 1));
-		json_object_set_new(o, "hostname", col_str(stmt, 2));
+		json_object_set_new(o, "host", rs_db_column_jstring(stmt, 1));
+		json_object_set_new(o, "hostname", rs_db_column_jstring(stmt, 2));
 		if (with_time)
-			json_object_set_new(o, "time", col_str(stmt, 3));
+			json_object_set_new(o, "time", rs_db_column_jstring(stmt, 3));
 		json_array_append_new(list, o);
 	}
 	rs_db_finalize(stmt);
@@ -157,8 +151,8 @@ json_t *rs_view_latest_summaries(rs_db *db)
 	json_t *list = json_array();
 	int rc;
 	while ((rc = rs_db_step(stmt)) == RS_DB_ROW)
-		json_array_append_new(list, json_pack("{s:o,s:o,s:o}", "host", col_str(stmt, 0),
-						      "hostname", col_str(stmt, 1), "summary", col_obj(stmt, 2)));
+		json_array_append_new(list, json_pack("{s:o,s:o,s:o}", "host", rs_db_column_jstring(stmt, 0),
+						      "hostname", rs_db_column_jstring(stmt, 1), "summary", col_obj(stmt, 2)));
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
 		failed(db, "read the newest summaries");
