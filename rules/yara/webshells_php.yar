@@ -109,11 +109,11 @@ rule RASOAT_PHP_Exec_Function_Probe
 		$php = "<?" ascii
 		$f1 = /function_exists\s*\(\s*['"](system|passthru|shell_exec|exec|popen|proc_open)['"]/ ascii nocase
 		$f2 = /is_callable\s*\(\s*['"](system|passthru|shell_exec|exec|popen|proc_open)['"]/ ascii nocase
-		$l1 = /['"]system['"]/ ascii nocase
-		$l2 = /['"]passthru['"]/ ascii nocase
-		$l3 = /['"]shell_exec['"]/ ascii nocase
-		$l4 = /['"]proc_open['"]/ ascii nocase
-		$l5 = /['"]popen['"]/ ascii nocase
+		$l1 = /['"]system['"]\s*[,)\]]/ ascii nocase
+		$l2 = /['"]passthru['"]\s*[,)\]]/ ascii nocase
+		$l3 = /['"]shell_exec['"]\s*[,)\]]/ ascii nocase
+		$l4 = /['"]proc_open['"]\s*[,)\]]/ ascii nocase
+		$l5 = /['"]popen['"]\s*[,)\]]/ ascii nocase
 	condition:
 		filesize < 4MB and $php and ((#f1 + #f2) >= 3 or 4 of ($l*))
 }
@@ -191,11 +191,11 @@ rule RASOAT_PHP_Char_Assembly
 		mitre_attack = "T1505.003, T1027"
 	strings:
 		$php = "<?" ascii
-		$chr = /chr\s*\(\s*\d{2,3}\s*\)\s*\.\s*chr\s*\(\s*\d{2,3}\s*\)\s*\.\s*chr\s*\(\s*\d{2,3}\s*\)\s*\.\s*chr\s*\(\s*\d{2,3}\s*\)/ ascii nocase
-		$hexfn = /["'](\\x[0-9a-f]{2}){4,}["']\s*[;.)]/ ascii nocase
+		$chr = /chr\s*\(\s*(6[5-9]|[78]\d|9[05789]|1[01]\d|12[0-2])\s*\)\s*\.\s*chr\s*\(\s*(6[5-9]|[78]\d|9[05789]|1[01]\d|12[0-2])\s*\)\s*\.\s*chr\s*\(\s*(6[5-9]|[78]\d|9[05789]|1[01]\d|12[0-2])\s*\)\s*\.\s*chr\s*\(\s*(6[5-9]|[78]\d|9[05789]|1[01]\d|12[0-2])\s*\)/ ascii nocase
+		$hexfn = /["'](\\x(4[1-9a-f]|5[0-9af]|6[1-9a-f]|7[0-9a])){4,}["']\s*[;.)]/ ascii nocase
 		$hexeval = /\\x65\\x76\\x61\\x6c|\\x62\\x61\\x73\\x65\\x36\\x34|\\x67\\x7a\\x69\\x6e|\\x73\\x79\\x73\\x74\\x65\\x6d|\\x61\\x73\\x73\\x65\\x72\\x74/ ascii nocase
 		$octeval = /\\145\\166\\141\\154|\\142\\141\\163\\145\\66\\64|\\163\\171\\163\\164\\145\\155/ ascii
-		$sink = /\b(eval|assert|create_function|preg_replace|call_user_func)\s*\(/ ascii nocase
+		$sink = /\b(eval|assert|create_function|call_user_func|array_map)\s*\(/ ascii nocase
 	condition:
 		filesize < 4MB and $php and ($hexeval or $octeval or ((#chr >= 2 or #hexfn >= 3) and $sink))
 }
@@ -224,10 +224,8 @@ rule RASOAT_PHP_Xor_Or_Reversed_Names
 		mitre_attack = "T1505.003, T1027"
 	strings:
 		$php = "<?" ascii
-		$xor1 = "\"^\"" ascii
-		$xor2 = "'^'" ascii
-		$xor3 = "\" ^ \"" ascii
-		$xor4 = "' ^ '" ascii
+		$xor1 = /"\s?\^\s?"[^"\s]{2,20}"\s*;/ ascii
+		$xor2 = /'\s?\^\s?'[^'\s]{2,20}'\s*;/ ascii
 		$rev = /strrev\s*\(\s*['"](lave|tressa|metsys|urhtssap|cexe_llehs|edoced_46esab|etalfnizg|31tor_rts)['"]/ ascii nocase
 		$sg = /\$\{\s*['"]_['"]\s*\.\s*['"](P|G|R|C)/ ascii nocase
 		$dyn1 = "${$" ascii
@@ -266,4 +264,76 @@ rule RASOAT_PHP_Sql_Console
 		$c = /(mysql_connect|mysqli_connect|pg_connect|mssql_connect|new\s+PDO)\s*\([^;]{0,80}\$_(POST|GET|REQUEST)/ ascii nocase
 	condition:
 		filesize < 4MB and $php and ($q or $c)
+}
+
+rule RASOAT_PHP_Callback_Sink
+{
+	meta:
+		description = "PHP: a callback-taking function (array_map, array_udiff*, register_tick_function, forward_static_call*, mb_ereg_replace 'e', ...) given assert/eval or request data as its code"
+		author = "rasoat"
+		score = 75
+		mitre_attack = "T1505.003, T1027"
+	strings:
+		$php = "<?" ascii
+		$a1 = /['"]ass(e|\\x65|\\145)rt['"]/ ascii nocase
+		$a2 = /['"]as['"]\s*\.\s*['"]sert['"]/ ascii nocase
+		$a3 = /\.\s*['"]ert['"]/ ascii nocase
+		$cb = /\b(array_map|array_filter|array_walk|array_walk_recursive|array_reduce|array_udiff|array_udiff_assoc|array_uintersect|array_intersect_uassoc|array_intersect_ukey|array_diff_ukey|array_diff_uassoc|usort|uasort|uksort|register_tick_function|register_shutdown_function|forward_static_call|forward_static_call_array|call_user_func|call_user_func_array|iterator_apply|ob_start|set_error_handler|preg_replace_callback)\s*\(/ ascii nocase
+		$in = /\$_(POST|GET|REQUEST|COOKIE|SERVER)\s*\[/ ascii nocase
+		$mb = /mb_(ereg|eregi)_replace\s*\([^;]{1,120}['"]e['"]\s*\)/ ascii nocase
+	condition:
+		filesize < 100KB and $php and (($cb and any of ($a*) and $in) or $mb)
+}
+
+rule RASOAT_PHP_Tiny_Dynamic_Call
+{
+	meta:
+		description = "PHP: a few-line file that calls a function whose name comes from a variable, next to request data (a one-line backdoor)"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003"
+	strings:
+		$php = "<?" ascii
+		$in = /\$_(POST|GET|REQUEST|COOKIE|SERVER)\b/ ascii nocase
+		$in2 = "php://input" ascii nocase
+		$dyn = /\$\w{1,30}(\[[^\]]{1,20}\])?\s?\(\$/ ascii
+		$dyn3 = /\$\w{1,30}(\[[^\]]{1,20}\])?\s?\(\s?@\$/ ascii
+		$dyn2 = /\}\s*\(\s*\$_/ ascii
+	condition:
+		filesize < 1500 and $php and any of ($in*) and any of ($dyn*)
+}
+
+rule RASOAT_PHP_Raw_Body_Evaluated
+{
+	meta:
+		description = "PHP: the raw request body or a session-held payload decrypted (XOR loop, openssl_decrypt) and run (Behinder/Godzilla-style)"
+		author = "rasoat"
+		score = 75
+		mitre_attack = "T1505.003, T1573"
+	strings:
+		$php = "<?" ascii
+		$body = "php://input" ascii nocase
+		$sess = /\$_SESSION\s*\[[^\]]{1,40}\]\s*=/ ascii nocase
+		$xor = /\[\s*\$i\s*\+\s*1\s*&\s*15\s*\]/ ascii
+		$ssl = "openssl_decrypt" ascii nocase
+		$run1 = /\b(eval|assert|create_function)\s*\(/ ascii nocase
+		$run2 = /new\s+\$\w+\s*\(/ ascii
+		$run3 = /include\s*\(?\s*['"]data:\/\// ascii nocase
+	condition:
+		filesize < 20KB and $php and ($body or $sess) and ($xor or $ssl) and any of ($run*)
+}
+
+rule RASOAT_PHP_Globals_Era_Shell
+{
+	meta:
+		description = "PHP (register_globals era): runs a command from a form field named like cmd/command, without the superglobals"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003"
+	strings:
+		$php = "<?" ascii
+		$x = /\b(system|passthru|shell_exec|popen|exec)\s*\(\s*(["']?\s*)?\$(cmd|command|komut|cmnd|c|execute|exe|kom)\b/ ascii nocase
+		$f = /name\s*=\s*["']?(cmd|command|komut|cmnd|c|execute|exe|kom)["'\s>]/ ascii nocase
+	condition:
+		filesize < 4MB and $php and $x and $f
 }
