@@ -204,6 +204,7 @@ rule RASOAT_ASPX_Process_With_Request
 		$p2 = /Process\s*\.\s*Start\s*\(/ ascii
 		$rq = /Request\s*(\.\s*(Form|QueryString|Item|Params|Headers|InputStream|BinaryRead))?\s*[\[(.]/ ascii
 		$rq2 = /\[\s*WebMethod/ ascii
+		$rq3 = /\w+\s*\.\s*Text\b/ ascii
 	condition:
 		filesize < 2MB and any of ($a*) and any of ($p*) and any of ($rq*)
 }
@@ -259,6 +260,43 @@ rule RASOAT_ASPX_Sql_Console
 		$rq = /Request\s*(\.\s*(Form|QueryString|Item|Params))?\s*[\[(]/ ascii
 		$x = /(ExecuteReader|ExecuteNonQuery|ExecuteScalar|SqlDataAdapter|OleDbDataAdapter)/ ascii
 		$x2 = "xp_cmdshell" ascii nocase
+		$t = /ConnectionString\s*=[^;]{0,80}\.\s*Text\b/ ascii
+		$t2 = /CommandText\s*=\s*\w+\s*\.\s*Text\b/ ascii
 	condition:
-		filesize < 2MB and any of ($a*) and $c and $rq and ($x or $x2)
+		filesize < 2MB and any of ($a*) and $c and ($rq or $t or $t2) and ($x or $x2)
+}
+
+rule RASOAT_ASP_JScript_Eval
+{
+	meta:
+		description = "ASP/ASP.NET JScript: eval of request data, with the 'unsafe' option or through an alias of eval"
+		author = "rasoat"
+		score = 80
+		mitre_attack = "T1505.003"
+	strings:
+		$a = "<%" ascii
+		$a2 = "runat" ascii nocase
+		$u = /eval\s*\([^,;]{1,80},\s*["']unsafe["']\s*\)/ ascii nocase
+		$alias = /[:=]\s*eval\s*[,;}]/ ascii
+		$rq = /Request\s*\.\s*(form|querystring|item|params)\s*[\[(]/ ascii nocase
+		$rqhex = /Request\s*\[\s*"\\x/ ascii nocase
+		$ev = /\beval\b/ ascii
+	condition:
+		filesize < 2MB and ($u or (any of ($a*) and ((filesize < 50KB and $alias and $rq) or ($rqhex and $ev))))
+}
+
+rule RASOAT_ASP_Encoded_Script
+{
+	meta:
+		description = "Classic ASP: script hidden with the Windows Script Encoder (#@~^ ... ^#~@, VBScript.Encode/JScript.Encode), a webshell packing"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1027"
+	strings:
+		$a = "<%" ascii
+		$a2 = "runat" ascii nocase
+		$enc = /#@~\^[A-Za-z0-9+\/]{6}==/ ascii
+		$lang = /language\s*=\s*["']?(vbscript|jscript)\.encode/ ascii nocase
+	condition:
+		filesize < 4MB and any of ($a*) and ($enc or $lang)
 }

@@ -19,8 +19,11 @@ rule RASOAT_PHP_Eval_Decoded_Blob
 		$php = "<?" ascii
 		$e1 = /(eval|assert)\s*\(\s*(@\s*)?(\$\w+\s*\(\s*)?(gzinflate|gzuncompress|gzdecode|str_rot13|strrev|base64_decode|convert_uudecode|hex2bin|rawurldecode|urldecode|pack)\s*\(/ ascii nocase
 		$e2 = /(eval|assert)\s*\(\s*['"]\?>['"]\s*\.\s*(gzinflate|gzuncompress|gzdecode|base64_decode|str_rot13)/ ascii nocase
+		$e3 = /(eval|assert)\s*\(\s*(@\s*)?["']\?>["']\s*\.\s*\$/ ascii nocase
+		$e4 = /(eval|assert)\s*\(\s*(@\s*)?\$\w{1,40}\s*\(/ ascii nocase
+		$dec = /(gzinflate|gzuncompress|str_rot13)\s*\(/ ascii nocase
 	condition:
-		filesize < 4MB and $php and any of ($e*)
+		filesize < 4MB and $php and ($e1 or $e2 or $e4 or ($e3 and $dec))
 }
 
 rule RASOAT_PHP_Preg_Replace_Eval
@@ -50,7 +53,7 @@ rule RASOAT_PHP_Request_As_Function
 		$call = /\$_(POST|GET|REQUEST|COOKIE|SERVER)\s*\[[^\]]{1,40}\]\s*\(/ ascii nocase
 		$var = /@?\$\{?\w{1,30}\}?\s*\(\s*(@\s*)?(stripslashes\s*\(\s*)?\$_(POST|GET|REQUEST|COOKIE)\s*\[/ ascii nocase
 		$cf = /create_function\s*\([^;]{0,80}\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
-		$cb = /(array_map|call_user_func|call_user_func_array|array_filter|usort|uasort|register_shutdown_function|array_walk)\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
+		$cb = /(array_map|call_user_func|call_user_func_array|register_shutdown_function)\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
 	condition:
 		filesize < 4MB and $php and any of ($call, $var, $cf, $cb)
 }
@@ -336,4 +339,33 @@ rule RASOAT_PHP_Globals_Era_Shell
 		$f = /name\s*=\s*["']?(cmd|command|komut|cmnd|c|execute|exe|kom)["'\s>]/ ascii nocase
 	condition:
 		filesize < 4MB and $php and $x and $f
+}
+
+rule RASOAT_PHP_Underscore_Variable_Call
+{
+	meta:
+		description = "PHP obfuscation: code run through variables named only with underscores ($_($__), @$_(...)), a shape of hand-made backdoors"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1027"
+	strings:
+		$php = "<?" ascii
+		$set = /\$_{1,4}\s*=[^=]/ ascii
+		$call = /(^|[^\w>:$])@?\$_{1,4}\s*\(/ ascii
+	condition:
+		filesize < 1MB and $php and $set and $call
+}
+
+rule RASOAT_PHP_Header_To_Command
+{
+	meta:
+		description = "PHP: an HTTP request header (getenv('HTTP_...'), $_SERVER['HTTP_...']) run as a command or as code"
+		author = "rasoat"
+		score = 80
+		mitre_attack = "T1505.003"
+	strings:
+		$php = "<?" ascii
+		$x = /\b(system|passthru|shell_exec|exec|popen|proc_open|eval|assert)\s*\(\s*(@\s*)?(base64_decode\s*\(\s*)?(getenv\s*\(\s*['"]HTTP_|\$_SERVER\s*\[\s*['"]HTTP_)/ ascii nocase
+	condition:
+		filesize < 4MB and $php and $x
 }
