@@ -71,10 +71,10 @@ rule RASOAT_JSP_File_Manager
 		$j1 = "<%" ascii
 		$j2 = "jsp:" ascii
 		$rq = /request\s*\.\s*getParameter\s*\(/ ascii
-		$nf = /new\s+File\s*\(/ ascii
+		$nf = /new\s+(java\.io\.)?File\s*\(/ ascii
 		$o1 = "listFiles" ascii
 		$o2 = /\.\s*delete\s*\(\s*\)/ ascii
-		$o3 = /new\s+(FileOutputStream|FileWriter|RandomAccessFile)\s*\(/ ascii
+		$o3 = /new\s+(java\.io\.)?(FileOutputStream|FileWriter|RandomAccessFile)\s*\(/ ascii
 		$o4 = /\.\s*renameTo\s*\(/ ascii
 		$o5 = /\.\s*(mkdir|mkdirs)\s*\(\s*\)/ ascii
 		$o6 = /getRealPath\s*\(/ ascii
@@ -169,7 +169,7 @@ rule RASOAT_ASP_File_Manager
 		$o2 = /\.\s*savetofile\b/ ascii nocase
 		$o3 = /\.\s*(getfolder|drives)\b/ ascii nocase
 	condition:
-		filesize < 2MB and any of ($a*) and ($fso or $stm) and $rq and 2 of ($o*)
+		filesize < 2MB and any of ($a*) and ($fso or $stm) and $rq and (#o1 >= 2 or 2 of ($o*))
 }
 
 rule RASOAT_ASP_Obfuscated_Execute
@@ -256,7 +256,7 @@ rule RASOAT_ASPX_Sql_Console
 	strings:
 		$a = "<%" ascii
 		$a2 = "runat" ascii nocase
-		$c = /new\s+(SqlConnection|OleDbConnection|OdbcConnection|MySqlConnection)\s*\(/ ascii
+		$c = /new\s+([\w.]{1,60}\.)?(SqlConnection|OleDbConnection|OdbcConnection|MySqlConnection)\s*\(/ ascii
 		$rq = /Request\s*(\.\s*(Form|QueryString|Item|Params))?\s*[\[(]/ ascii
 		$x = /(ExecuteReader|ExecuteNonQuery|ExecuteScalar|SqlDataAdapter|OleDbDataAdapter)/ ascii
 		$x2 = "xp_cmdshell" ascii nocase

@@ -85,7 +85,8 @@ rule RASOAT_Python_Web_Command
 		$in3 = /request\s*\.\s*(args|form|values|GET|POST|data|json|get_data)\b/ ascii
 		$in4 = /(BaseHTTPRequestHandler|do_GET|do_POST)/ ascii
 		$x1 = /os\s*\.\s*(system|popen|execv|execl|spawn\w*)\s*\(/ ascii
-		$x2 = /subprocess\s*\.\s*(Popen|call|check_output|run|getoutput)\s*\(/ ascii
+		$x2 = /subprocess\s*\.\s*(Popen|call|check_output|run)\s*\([^\n]{0,160}shell\s*=\s*True/ ascii
+		$x5 = /subprocess\s*\.\s*(getoutput|getstatusoutput)\s*\(/ ascii
 		$x3 = /commands\s*\.\s*getoutput\s*\(/ ascii
 		$x4 = /\b(eval|exec)\s*\(\s*(base64|zlib|marshal|codecs|form|request|params|query|qs|data|cmd)/ ascii
 	condition:
@@ -105,10 +106,8 @@ rule RASOAT_Node_Request_Exec
 		$x2 = /\b(exec|execSync|spawn)\s*\(\s*(req|request)\s*\.\s*(query|body|params|url|headers)/ ascii
 		$e1 = /\b(eval|Function|vm\s*\.\s*runInThisContext|vm\s*\.\s*runInNewContext)\s*\(\s*(req|request)\s*\.\s*(query|body|params|headers)/ ascii
 		$e2 = /\beval\s*\(\s*(Buffer\s*\.\s*from|atob)\s*\(\s*(req|request)\b/ ascii
-		$in = /(req|request)\s*\.\s*(query|body|params|url)\b/ ascii
-		$srv = /(createServer|express\s*\(|\.get\s*\(\s*['"]\/|\.post\s*\(\s*['"]\/)/ ascii
 	condition:
-		filesize < 2MB and (any of ($e*) or ($cp and any of ($x*)) or ($cp and $in and $srv and #in >= 1 and filesize < 4KB))
+		filesize < 2MB and (any of ($e*) or ($cp and any of ($x*)))
 }
 
 rule RASOAT_Python_Socket_Command_Loop
