@@ -83,7 +83,8 @@ rule RASOAT_PHP_Command_On_Input
 		mitre_attack = "T1505.003, T1059.004"
 	strings:
 		$php = "<?" ascii
-		$x1 = /\b(system|passthru|shell_exec|popen|proc_open|pcntl_exec)\s*\(\s*(@\s*)?\$/ ascii nocase
+		$x1 = /\b(system|passthru|shell_exec|popen|proc_open|pcntl_exec)\s*\(\s*(@\s*)?((stripslashes|trim|urldecode|base64_decode|rawurldecode)\s*\(\s*)?["']?\$/ ascii nocase
+		$x4 = /\b(system|passthru|shell_exec|popen|proc_open)\s*\(\s*['"][^'"\n]{0,40}['"]\s*\.\s*\$/ ascii nocase
 		$x2 = /\bexec\s*\(\s*\$\w+\s*,\s*\$\w+/ ascii nocase
 		$x3 = /`\$\w{1,30}`/ ascii
 		$in = /\$_(POST|GET|REQUEST|COOKIE)\s*\[/ ascii nocase
@@ -368,4 +369,21 @@ rule RASOAT_PHP_Header_To_Command
 		$x = /\b(system|passthru|shell_exec|exec|popen|proc_open|eval|assert)\s*\(\s*(@\s*)?(base64_decode\s*\(\s*)?(getenv\s*\(\s*['"]HTTP_|\$_SERVER\s*\[\s*['"]HTTP_)/ ascii nocase
 	condition:
 		filesize < 4MB and $php and $x
+}
+
+rule RASOAT_PHP_Tiny_Request_Sink
+{
+	meta:
+		description = "PHP: a file of a few lines that hands request data to assert/eval or to a callback-taking function (one-line backdoors and their variants)"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003"
+	strings:
+		$php = "<?" ascii
+		$in = /\$_(POST|GET|REQUEST|COOKIE)\s*\[/ ascii nocase
+		$s1 = /\b(assert|eval|create_function|array_walk|array_walk_recursive|array_filter|array_map|uasort|usort|uksort|register_tick_function|iterator_apply)\s*\(/ ascii nocase
+		$s2 = /['"](assert|eval|lave|tressa)['"]/ ascii nocase
+		$s3 = /\]\s*\(\s*\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
+	condition:
+		filesize < 1KB and $php and $in and any of ($s*)
 }

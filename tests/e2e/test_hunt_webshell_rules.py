@@ -40,6 +40,7 @@ SAMPLES = {
     "php/globals_era.php": "RASOAT_PHP_Globals_Era_Shell",
     "php/underscore_call.php": "RASOAT_PHP_Underscore_Variable_Call",
     "php/header_command.php": "RASOAT_PHP_Header_To_Command",
+    "php/tiny_sink.php": "RASOAT_PHP_Tiny_Request_Sink",
     "jsp/exec_request.jsp": "RASOAT_JSP_Exec_With_Request",
     "jsp/reflective.jsp": "RASOAT_JSP_Reflective_Runtime",
     "jsp/class_loader.jsp": "RASOAT_JSP_Class_Loader_Shell",
