@@ -7,7 +7,8 @@
 #   2. rasoat hunt with the bundled rules and signature-base's yara/,
 #   3. yara -r with signature-base (compiled once by yarac, externals empty),
 # and prints the share of files found at medium or above (rasoat) and the
-# share of files matched by any rule (yara).
+# share of files matched by any rule (yara); yara-only counts the files
+# yara flags that rasoat with signature-base does not report at medium or above.
 # Usage: bench/webshell.sh CORPUS_DIR [RASOAT]   (default build/rasoat)
 # PART=tune measures the tuning part instead.
 set -eu
@@ -32,7 +33,7 @@ fi
 
 # count LANGDIR JSONL: files of LANGDIR named by a finding at medium or above
 count() {
-	python3 - "$1" "$2" <<'PY'
+	python3 - "$@" <<'PY'
 import json, sys
 d, f = sys.argv[1], sys.argv[2]
 hit = set()
@@ -47,10 +48,13 @@ for line in open(f, encoding="utf-8", errors="replace"):
     if p.startswith(d + "/"):
         hit.add(p.split("!", 1)[0])
 print(len(hit))
+if len(sys.argv) > 3:
+    with open(sys.argv[3], "w") as out:
+        out.write("".join(p + "\n" for p in sorted(hit)))
 PY
 }
 
-printf '%-8s %6s %16s %16s %16s\n' lang files bundled "bundled+sigbase" "yara sigbase"
+printf '%-8s %6s %16s %16s %16s %10s\n' lang files bundled "bundled+sigbase" "yara sigbase" "yara-only"
 for dir in "$CORPUS/$PART"/*/; do
 	dir=${dir%/}
 	lang=$(basename "$dir")
@@ -60,13 +64,16 @@ for dir in "$CORPUS/$PART"/*/; do
 	s=-
 	if [ $have_sb = 1 ]; then
 		"$RASOAT" hunt "$dir" --rules "$SB" --no-db --no-archives --format jsonl -q --fail-on none -o "$work/s.jsonl" 2>/dev/null || true
-		s=$(count "$dir" "$work/s.jsonl")
+		s=$(count "$dir" "$work/s.jsonl" "$work/s.files")
 	fi
 	y=-
+	only=-
 	if [ $have_yara = 1 ]; then
 		# shellcheck disable=SC2086
-		y=$(yara -C -r -w $EXT "$work/sb.yarc" "$dir" 2>/dev/null | awk '{ $1 = ""; print }' | sort -u | wc -l)
+		yara -C -r -w $EXT "$work/sb.yarc" "$dir" 2>/dev/null | sed 's/^[^ ]* //' | sort -u > "$work/y.files"
+		y=$(wc -l < "$work/y.files")
+		[ $have_sb = 1 ] && only=$(comm -23 "$work/y.files" "$work/s.files" | wc -l)
 	fi
 	pct() { case $1 in -) echo - ;; *) awk -v a="$1" -v n="$n" 'BEGIN { printf "%d (%.0f%%)", a, n ? 100 * a / n : 0 }' ;; esac; }
-	printf '%-8s %6d %16s %16s %16s\n' "$lang" "$n" "$(pct "$b")" "$(pct "$s")" "$(pct "$y")"
+	printf '%-8s %6d %16s %16s %16s %10s\n' "$lang" "$n" "$(pct "$b")" "$(pct "$s")" "$(pct "$y")" "$only"
 done
