@@ -228,8 +228,10 @@ rule RASOAT_PHP_Xor_Or_Reversed_Names
 		mitre_attack = "T1505.003, T1027"
 	strings:
 		$php = "<?" ascii
-		$xor1 = /"\s?\^\s?"[^"\s]{2,20}"\s*;/ ascii
-		$xor2 = /'\s?\^\s?'[^'\s]{2,20}'\s*;/ ascii
+		$xor1 = /"\^"[^"\s]{2,20}"\s*;/ ascii
+		$xor2 = /'\^'[^'\s]{2,20}'\s*;/ ascii
+		$xor3 = /" \^ "[^"\s]{2,20}"\s*;/ ascii
+		$xor4 = /' \^ '[^'\s]{2,20}'\s*;/ ascii
 		$rev = /strrev\s*\(\s*['"](lave|tressa|metsys|urhtssap|cexe_llehs|edoced_46esab|etalfnizg|31tor_rts)['"]/ ascii nocase
 		$sg = /\$\{\s*['"]_['"]\s*\.\s*['"](P|G|R|C)/ ascii nocase
 		$dyn1 = "${$" ascii

@@ -20,7 +20,7 @@ rule RASOAT_Perl_CGI_Command
 		$in2 = /(->|\b)param\s*\(/ ascii
 		$in3 = /read\s*\(\s*STDIN\s*,/ ascii
 		$x1 = /\b(system|exec)\s*\(?\s*["']?\$/ ascii
-		$x2 = /`[a-z \/-]{0,20}\$\w/ ascii
+		$x2 = /`\$\w{1,30}[^`\n]{0,40}`/ ascii
 		$x3 = /\bqx\s*[\/({\[|]/ ascii
 		$x4 = /open\s*\(?\s*\w+\s*,\s*["'][^"']{0,40}\|\s*["']/ ascii
 		$x5 = /open\s*\(?\s*\w+\s*,\s*["']\s*\$\w+\s*\|/ ascii
