@@ -113,13 +113,14 @@ rule RASOAT_PHP_Exec_Function_Probe
 		$php = "<?" ascii
 		$f1 = /function_exists\s*\(\s*['"](system|passthru|shell_exec|exec|popen|proc_open)['"]/ ascii nocase
 		$f2 = /is_callable\s*\(\s*['"](system|passthru|shell_exec|exec|popen|proc_open)['"]/ ascii nocase
+		$f3 = /(function_exists|is_callable)\s*\(\s*\$/ ascii nocase
 		$l1 = /['"]system['"]\s*[,)\]]/ ascii nocase
 		$l2 = /['"]passthru['"]\s*[,)\]]/ ascii nocase
 		$l3 = /['"]shell_exec['"]\s*[,)\]]/ ascii nocase
 		$l4 = /['"]proc_open['"]\s*[,)\]]/ ascii nocase
 		$l5 = /['"]popen['"]\s*[,)\]]/ ascii nocase
 	condition:
-		filesize < 4MB and $php and ((#f1 + #f2) >= 3 or 4 of ($l*))
+		filesize < 4MB and $php and ((#f1 + #f2) >= 3 or (4 of ($l*) and any of ($f*)))
 }
 
 rule RASOAT_PHP_Shell_Recon_Toolkit
@@ -353,10 +354,11 @@ rule RASOAT_PHP_Underscore_Variable_Call
 		mitre_attack = "T1505.003, T1027"
 	strings:
 		$php = "<?" ascii
+		$php2 = "<?php" ascii nocase
 		$set = /\$_{1,4}\s*=[^=]/ ascii
 		$call = /(^|[^\w>:$])@?\$_{1,4}\s*\(/ ascii
 	condition:
-		filesize < 1MB and $php and $set and $call
+		filesize < 1MB and $php and $php2 and $set and $call
 }
 
 rule RASOAT_PHP_Header_To_Command

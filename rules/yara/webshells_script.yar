@@ -25,8 +25,11 @@ rule RASOAT_Perl_CGI_Command
 		$x4 = /open\s*\(?\s*\w+\s*,\s*["'][^"']{0,40}\|\s*["']/ ascii
 		$x5 = /open\s*\(?\s*\w+\s*,\s*["']\s*\$\w+\s*\|/ ascii
 		$ct = /Content-type\s*:/ ascii nocase
+		$k2 = /param\s*\(\s*['"](cmd|c|command|exec|execute|shell)['"]/ ascii nocase
+		$k3 = /\{\s*['"]?(cmd|command|execute)['"]?\s*\}/ ascii nocase
+		$k4 = /name\s*=\s*["']?(cmd|command|execute|c)["'\s>]/ ascii nocase
 	condition:
-		filesize < 2MB and any of ($perl*) and any of ($in*) and any of ($x*) and $ct
+		filesize < 2MB and any of ($perl*) and any of ($in*) and any of ($x*) and $ct and any of ($k*)
 }
 
 rule RASOAT_Perl_CGI_File_Manager
@@ -60,7 +63,7 @@ rule RASOAT_Script_Interactive_Shell_Socket
 		score = 75
 		mitre_attack = "T1059, T1571"
 	strings:
-		$sh = /["'](\/bin\/(ba)?sh|cmd\.exe|cmd)(\s+-i)?["']/ ascii
+		$sh = /["'](\/bin\/(ba)?sh|cmd\.exe)(\s+-i)?["']/ ascii
 		$p1 = /\bsocket\s*\(\s*\w+\s*,\s*PF_INET/ ascii
 		$p2 = /open\s*\(\s*STD(IN|OUT|ERR)\s*,\s*["']>?&/ ascii
 		$y1 = /socket\s*\.\s*socket\s*\(/ ascii
@@ -83,7 +86,6 @@ rule RASOAT_Python_Web_Command
 		$in1 = /cgi\s*\.\s*FieldStorage\s*\(/ ascii
 		$in2 = /os\s*\.\s*environ\s*(\.get\s*\(|\[)\s*['"](QUERY_STRING|CONTENT_LENGTH)/ ascii
 		$in3 = /request\s*\.\s*(args|form|values|GET|POST|data|json|get_data)\b/ ascii
-		$in4 = /(BaseHTTPRequestHandler|do_GET|do_POST)/ ascii
 		$x1 = /os\s*\.\s*(system|popen|execv|execl|spawn\w*)\s*\(/ ascii
 		$x2 = /subprocess\s*\.\s*(Popen|call|check_output|run)\s*\([^\n]{0,160}shell\s*=\s*True/ ascii
 		$x5 = /subprocess\s*\.\s*(getoutput|getstatusoutput)\s*\(/ ascii
