@@ -11,12 +11,16 @@ libmicrohttpd-dev libpq-dev libnftables-dev libsodium-dev scdoc"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev iproute2 procps sqlite3 python3 \
 nftables acl attr openssl python3-jsonschema postgresql-15 chromium nodejs"
 DEB_PKGS="debhelper dpkg-dev devscripts fakeroot lintian man-db bash-completion"
+# Web applications whose code the hunt must not flag (tests/e2e/test_hunt_cleanweb.py,
+# which skips the ones that are absent): the clean side of the webshell rules.
+CLEANWEB_PKGS="wordpress mediawiki phpmyadmin roundcube-core dokuwiki php-laravel-framework \
+php-symfony-console php-symfony-http-kernel"
 # Tools that only sharpen some tests (comparisons with the peer): installed
 # when the mirror answers; the tests that use them skip without them.
 # python3-packaging, php-composer-semver and libmaven3-core-java (with a JRE)
 # and ruby are the ecosystems' own version orderings (tests/e2e/test_version_eco.py).
 OPTIONAL_TEST_PKGS="yara python3-packaging php-composer-semver php-cli \
-libmaven3-core-java default-jre-headless ruby"
+libmaven3-core-java default-jre-headless ruby $CLEANWEB_PKGS"
 
 want="$BUILD_PKGS"
 optional=""

@@ -29,7 +29,7 @@ rule RASOAT_PHP_Webshell_Command_On_Request
 	strings:
 		$php = "<?" ascii
 		$cmd = /\b(system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec)\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE|SERVER)\s*\[/ ascii nocase
-		$tick = /`\s*\$_(POST|GET|REQUEST|COOKIE)\s*\[/ ascii
+		$tick = /(=|echo|print|\()\s*`\s*\$_(POST|GET|REQUEST|COOKIE)\s*\[[^\]]{1,40}\]\s*`/ ascii
 	condition:
 		filesize < 2MB and $php and ($cmd or $tick)
 }

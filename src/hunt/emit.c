@@ -113,6 +113,12 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 		}
 	}
 	int score = rs_hunt_combine_scores(scores, ns);
+	json_t *path = json_object_get(evidence, "path");
+	int floored = rs_hunt_webroot_floor(json_is_string(path) ? json_string_value(path) : NULL, hits, score);
+	if (floored != score) {
+		json_object_set_new(evidence, "context", json_string("webshell rule match under a web root: at least medium"));
+		score = floored;
+	}
 	char *title = total == 1 ? rs_sprintf("%s: %s", best_title, title_object)
 				 : rs_sprintf("%s (+%zu more): %s", best_title, total - 1, title_object);
 	rs_finding *f = rs_finding_new("hunt", best_rule, rs_hunt_severity(score), score, title);

@@ -249,6 +249,8 @@ char *rs_hunt_cache_dir(void);
 int rs_hunt_combine_scores(const int *scores, size_t n);
 /* 40/60/80 → low/medium/high, ≥ 95 critical, below 40 info. */
 rs_severity rs_hunt_severity(int score);
+/* True when PATH lies under a directory web servers usually serve (webroot.c). */
+bool rs_hunt_in_webroot(const char *path);
 
 /* ---- Scanning -------------------------------------------------------------- */
 
@@ -312,6 +314,10 @@ typedef struct rs_yara_hits {
 	bool too_many;
 	const YR_MEMORY_BLOCK *base_blocks; /* unused for file scans */
 } rs_yara_hits;
+
+/* SCORE raised to 60 (medium) when it is in the notice band (40-59), PATH is
+ * under a web root and one of HITS is a webshell rule; else SCORE unchanged. */
+int rs_hunt_webroot_floor(const char *path, const rs_yara_hits *hits, int score);
 
 int rs_yara_callback(YR_SCAN_CONTEXT *context, int message, void *message_data, void *user_data);
 void rs_yara_hits_reset(rs_yara_hits *h);

@@ -1,0 +1,79 @@
+#!/bin/sh
+# bench/webshell.sh — recall of hunt on a webshell corpus, per language.
+# CORPUS_DIR holds heldout/<lang>/ (and tune/<lang>/, not read here), as
+# docs/HUNT.md ("Webshell corpus") describes how it is built. Over the
+# held-out part it runs, per language directory:
+#   1. rasoat hunt with the bundled rules alone,
+#   2. rasoat hunt with the bundled rules and signature-base's yara/,
+#   3. yara -r with signature-base (compiled once by yarac, externals empty),
+# and prints the share of files found at medium or above (rasoat) and the
+# share of files matched by any rule (yara); yara-only counts the files
+# yara flags that rasoat with signature-base does not report at medium or above.
+# Usage: bench/webshell.sh CORPUS_DIR [RASOAT]   (default build/rasoat)
+# PART=tune measures the tuning part instead.
+set -eu
+CORPUS=${1:?usage: bench/webshell.sh CORPUS_DIR [RASOAT]}
+RASOAT=${2:-build/rasoat}
+HERE=$(cd "$(dirname "$0")" && pwd)
+SB=${SB:-$HERE/../../shared/corpora/signature-base/yara}
+[ -d "$SB" ] || SB=/work/shared/corpora/signature-base/yara
+PART=${PART:-heldout}
+[ -d "$CORPUS/$PART" ] || { echo "no $CORPUS/$PART (see docs/HUNT.md, Webshell corpus)"; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export RASOAT_CACHE="$work/cache"
+have_sb=0
+[ -d "$SB" ] && have_sb=1
+have_yara=0
+if [ $have_sb = 1 ] && command -v yara >/dev/null 2>&1 && command -v yarac >/dev/null 2>&1; then
+	EXT="-d filename= -d filepath= -d extension= -d filetype= -d owner="
+	# shellcheck disable=SC2046,SC2086
+	yarac -w $EXT $(ls "$SB"/*.yar "$SB"/*.yara 2>/dev/null) "$work/sb.yarc" 2>"$work/yarac.err" && have_yara=1
+fi
+
+# count LANGDIR JSONL: files of LANGDIR named by a finding at medium or above
+count() {
+	python3 - "$@" <<'PY'
+import json, sys
+d, f = sys.argv[1], sys.argv[2]
+hit = set()
+for line in open(f, encoding="utf-8", errors="replace"):
+    try:
+        o = json.loads(line)
+    except ValueError:
+        continue
+    if o.get("type") != "finding" or o.get("severity") not in ("medium", "high", "critical"):
+        continue
+    p = (o.get("evidence") or {}).get("path", "")
+    if p.startswith(d + "/"):
+        hit.add(p.split("!", 1)[0])
+print(len(hit))
+if len(sys.argv) > 3:
+    with open(sys.argv[3], "w") as out:
+        out.write("".join(p + "\n" for p in sorted(hit)))
+PY
+}
+
+printf '%-8s %6s %16s %16s %16s %10s\n' lang files bundled "bundled+sigbase" "yara sigbase" "yara-only"
+for dir in "$CORPUS/$PART"/*/; do
+	dir=${dir%/}
+	lang=$(basename "$dir")
+	n=$(find "$dir" -type f | wc -l)
+	"$RASOAT" hunt "$dir" --no-db --no-archives --format jsonl -q --fail-on none -o "$work/b.jsonl" 2>/dev/null || true
+	b=$(count "$dir" "$work/b.jsonl")
+	s=-
+	if [ $have_sb = 1 ]; then
+		"$RASOAT" hunt "$dir" --rules "$SB" --no-db --no-archives --format jsonl -q --fail-on none -o "$work/s.jsonl" 2>/dev/null || true
+		s=$(count "$dir" "$work/s.jsonl" "$work/s.files")
+	fi
+	y=-
+	only=-
+	if [ $have_yara = 1 ]; then
+		# shellcheck disable=SC2086
+		yara -C -r -w $EXT "$work/sb.yarc" "$dir" 2>/dev/null | sed 's/^[^ ]* //' | sort -u > "$work/y.files"
+		y=$(wc -l < "$work/y.files")
+		[ $have_sb = 1 ] && only=$(comm -23 "$work/y.files" "$work/s.files" | wc -l)
+	fi
+	pct() { case $1 in -) echo - ;; *) awk -v a="$1" -v n="$n" 'BEGIN { printf "%d (%.0f%%)", a, n ? 100 * a / n : 0 }' ;; esac; }
+	printf '%-8s %6d %16s %16s %16s %10s\n' "$lang" "$n" "$(pct "$b")" "$(pct "$s")" "$(pct "$y")" "$only"
+done
