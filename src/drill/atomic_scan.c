@@ -17,6 +17,7 @@
 #include "collect/pkgfiles.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "engine/packages.h"
 #include "engine/scan.h"
 #include "hunt/module.h"
 #include "integrity/integrity.h"
@@ -93,6 +94,10 @@ static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts 
 	scan.config = c;
 	scan.sinks = sinks;
 	scan.scan_id = "";
+	scan.progress_slot = -1;
+	rs_scan_packages pkgfiles; /* the package databases, for ownership verdicts */
+	rs_scan_packages_init(&pkgfiles, h);
+	scan.pkgfiles = &pkgfiles;
 	pthread_mutex_init(&scan.lock, NULL);
 	rs_module_stats stats;
 	memset(&stats, 0, sizeof(stats));
@@ -102,6 +107,7 @@ static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts 
 	rs_rootkit_processes(&scan, &stats);
 	json_decref(stats.extra);
 	pthread_mutex_destroy(&scan.lock);
+	rs_scan_packages_free(&pkgfiles);
 }
 
 /* Whether PATH is a regular file both in the sandbox and on the host (the
