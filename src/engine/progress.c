@@ -117,7 +117,7 @@ void rs_progress_format(char *buf, size_t size, const char *module, const rs_pro
 	buf[0] = '\0';
 	append(buf, size, "%s:", module);
 	thousands(a, sizeof(a), c->files_done);
-	if (c->files_total > c->files_done) {
+	if (c->files_total > c->files_done || (c->total_final && c->files_total)) {
 		thousands(b, sizeof(b), c->files_total);
 		append(buf, size, " %s/%s%s files", a, b, c->total_final ? "" : "+");
 	} else {
@@ -125,7 +125,7 @@ void rs_progress_format(char *buf, size_t size, const char *module, const rs_pro
 	}
 	if (c->bytes_done || c->bytes_total) {
 		human_bytes(a, sizeof(a), (double)c->bytes_done);
-		if (c->bytes_total > c->bytes_done) {
+		if (c->bytes_total > c->bytes_done || (c->total_final && c->bytes_total)) {
 			human_bytes(b, sizeof(b), (double)c->bytes_total);
 			append(buf, size, ", %s/%s", a, b);
 		} else {
@@ -249,7 +249,7 @@ void rs_progress_found(rs_progress *p, int slot_index, unsigned long long files,
 	s->counts.bytes_total += bytes;
 	if (final)
 		s->counts.total_final = true;
-	draw(p, false);
+	draw(p, final); /* the total becoming known is always shown */
 	pthread_mutex_unlock(&p->lock);
 }
 

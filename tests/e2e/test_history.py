@@ -125,9 +125,30 @@ def make_big_root(t, count):
     t.big.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\n")
 
 
+def incomplete_scans(db):
+    """The number of incomplete scans in the store at DB (0 while it has none or no table)."""
+    if not os.path.exists(db):
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT count(*) FROM scans WHERE complete = 0").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
 def kill_mid_scan(root, db, delay):
+    """Starts a scan and kills it DELAY seconds after it is recorded as
+    started (how long a scan takes to get there depends on the machine and
+    the build)."""
+    before = incomplete_scans(db)
     p = subprocess.Popen([RASOAT, "scan", "--root", root, "--db", db, "--format", "jsonl",
                           "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while p.poll() is None and time.monotonic() < deadline and incomplete_scans(db) <= before:
+        time.sleep(0.02)
     time.sleep(delay)
     p.send_signal(signal.SIGKILL)
     p.wait()
