@@ -151,7 +151,7 @@ static void walk_paths(fim_walk *w, char *const *paths, size_t n, bool quiet, co
 {
 	w->meter = rs_progress_new(!quiet && isatty(STDERR_FILENO), stderr);
 	w->slot = rs_progress_begin(w->meter, "fim");
-	if (expected) {
+	if (expected && rs_progress_enabled(w->meter)) {
 		unsigned long long bytes = 0;
 		for (size_t i = 0; i < expected->len; i++)
 			bytes += (unsigned long long)((const rs_fim_entry *)rs_vec_at(expected, i))->size;
