@@ -3,6 +3,7 @@
  * rest of the arguments. Everything else lives in the library.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "core/log.h"
 
 #include <stdio.h>
@@ -56,6 +57,9 @@ int main(int argc, char **argv)
 	 * again; 330,000 times for the JARs under /usr/lib of a build host. */
 	if (!getenv("TZ"))
 		setenv("TZ", ":/etc/localtime", 0);
+	char err[128];
+	if (rs_i18n_init(NULL, err, sizeof(err)) != 0)
+		rs_error("%s", err);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -72,6 +76,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	rs_error("unknown command \"%s\"; see `rasoat --help`", name);
+	rs_error(_("unknown command \"%s\"; see `rasoat --help`"), name);
 	return 2;
 }

@@ -163,8 +163,31 @@ def snapshot():
 
 
 def mounts():
+    """The host's mounts as "mount point, type, source", leaving out the ones
+    other tests running beside this one make and remove on their own:
+    network namespaces (nsfs under /run/netns) and mounts in temporary
+    directories. A sandbox mount left behind is caught by the
+    "rasoat-sandbox" check below, which looks at every mount."""
+    tmp = os.environ.get("TMPDIR") or "/tmp"
+    found = []
     with open("/proc/self/mountinfo") as f:
-        return sorted(" ".join(l.split()[4:5] + l.split()[9:10]) for l in f)
+        for line in f:
+            fields = line.split()
+            if "-" not in fields:
+                continue
+            dash = fields.index("-")
+            point, fstype, source = fields[4], fields[dash + 1], fields[dash + 2]
+            if fstype == "nsfs" or point.startswith("/run/netns"):
+                continue
+            if any(point == t or point.startswith(t.rstrip("/") + "/") for t in (tmp, "/tmp", "/var/tmp")):
+                continue
+            found.append(f"{point} {fstype} {source}")
+    return sorted(found)
+
+
+def all_mount_lines():
+    with open("/proc/self/mountinfo") as f:
+        return f.read().splitlines()
 
 
 def sandbox_processes():
@@ -261,8 +284,11 @@ def main():
             elif any(p.startswith(t + "/") for t in PARENTS) and p not in names_before:
                 check(state(p) is None, f"{p} (made in the sandbox) exists on the host")
     passed += 1
-    check(mounts() == mounts_before, "the mount table changed")
-    check(not any("rasoat-sandbox" in l for l in mounts()), "a sandbox mount is left")
+    mounts_after = mounts()
+    check(mounts_after == mounts_before,
+          f"the mount table changed: added {sorted(set(mounts_after) - set(mounts_before))}, "
+          f"removed {sorted(set(mounts_before) - set(mounts_after))}")
+    check(not any("rasoat-sandbox" in l for l in all_mount_lines()), "a sandbox mount is left")
     check(not sandbox_processes(), f"sandbox processes are left: {sandbox_processes()}")
     check(tmp_sandboxes(tmpdir) == sandboxes_before, f"sandbox directories left in {tmpdir}")
     passed += 1

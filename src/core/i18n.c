@@ -1,0 +1,105 @@
+/*
+ * i18n.c — chooses rasoat's language and binds the gettext catalogues of
+ * the code (domain "rasoat") and of the bundled content ("rasoat-content").
+ */
+#include "core/i18n.h"
+
+#include <limits.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char chosen[3] = "en";
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* DIR/SUFFIX where DIR holds the running binary, into OUT, if a directory. */
+static bool beside_binary(const char *suffix, char *out, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	int w = snprintf(out, size, "%s/%s", exe, suffix);
+	return w > 0 && (size_t)w < size && is_dir(out);
+}
+
+const char *rs_locale_dir(void)
+{
+	static char path[PATH_MAX + 32];
+	const char *env = getenv("RASOAT_LOCALEDIR");
+	if (env && *env && is_dir(env))
+		return env;
+	/* a build tree first: its binary sits beside locale/ */
+	if (beside_binary("locale", path, sizeof(path)))
+		return path;
+	if (beside_binary("../share/locale", path, sizeof(path)))
+		return path;
+	return NULL;
+}
+
+/* The first of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that is set. */
+static const char *language_from_environment(void)
+{
+	static const char *const vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return v;
+	}
+	return "";
+}
+
+int rs_i18n_init(const char *lang, char *err, size_t errsize)
+{
+	const char *want = lang ? lang : language_from_environment();
+	if (lang && strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0) {
+		snprintf(err, errsize, "unknown language \"%s\": use --lang vi or --lang en", lang);
+		return -1;
+	}
+	bool vi = strncmp(want, "vi", 2) == 0;
+	memcpy(chosen, vi ? "vi" : "en", 3);
+
+	/* gettext ignores LANGUAGE under the "C" locale and the user's vi_VN
+	 * locale may not be generated: messages run under C.UTF-8 (always on
+	 * Debian) with LANGUAGE naming the catalogue. Numbers stay "C". */
+	setenv("LANGUAGE", chosen, 1);
+	const char *set = setlocale(LC_MESSAGES, "");
+	if (!set || !strcmp(set, "C") || !strcmp(set, "POSIX"))
+		setlocale(LC_MESSAGES, "C.UTF-8");
+
+	const char *dir = rs_locale_dir();
+	if (dir) {
+		bindtextdomain(RS_TEXT_DOMAIN, dir);
+		bindtextdomain(RS_CONTENT_DOMAIN, dir);
+	}
+	bind_textdomain_codeset(RS_TEXT_DOMAIN, "UTF-8");
+	bind_textdomain_codeset(RS_CONTENT_DOMAIN, "UTF-8");
+	textdomain(RS_TEXT_DOMAIN);
+	return 0;
+}
+
+const char *rs_i18n_lang(void)
+{
+	return chosen;
+}
+
+const char *rs_content_text(const char *text)
+{
+	if (!text || !*text)
+		return text;
+	return dgettext(RS_CONTENT_DOMAIN, text);
+}
