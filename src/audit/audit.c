@@ -8,10 +8,10 @@
  * evaluated check is recorded with its result and reason; the module's
  * score is the severity-weighted hardening score (score.c).
  */
+#include "core/i18n.h"
 #include "audit/checks.h"
 #include "audit/sca.h"
 #include "collect/facts.h"
-#include "core/i18n.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "engine/scan.h"

@@ -5,8 +5,8 @@
  * the rule id of the strongest one: "yara:RULE", "ioc-hash:FILE:LINE",
  * "ioc-name:FILE:LINE".
  */
-#include "hunt/hunt.h"
 #include "core/i18n.h"
+#include "hunt/hunt.h"
 #include "engine/scan.h"
 
 #include <stdlib.h>
