@@ -180,8 +180,8 @@ static void run_check(audit_run *a, const rs_sca_policy *p, const rs_sca_ctx *ct
 {
 	char *rule = rs_sprintf("sca:%s:%s", p->id, c->id ? c->id : "?");
 	const char *title = c->title ? c->title : "(untitled check)";
-	title = rs_content_text(title);
 	a->stats->checks++;
+	title = rs_content_text(title); /* the bundled content's translation (core/i18n.h) */
 	if (c->error) {
 		a->stats->errors++;
 		a->counts[2]++;
