@@ -11,6 +11,9 @@ kept: every quoted or backquoted text, absolute path and identifier
 (PASS_MAX_DAYS, PermitRootLogin, trusted=yes) of the English is in the
 translation unchanged.
 
+A policy written in every YAML scalar style is read alike by the audit
+loader and the script.
+
 Run time: the bundled policies over the weak fixture root
 (tests/fixtures/audit/make_roots.py) and the webshell fixtures plus an EICAR
 file through hunt, once under LANG=C.UTF-8 and once under LANG=vi_VN.UTF-8.
@@ -272,6 +275,65 @@ def audit_run(cp, cat, base):
     print(f"audit: {n_checks} check titles and {n_fixes} remediations compared in both languages")
 
 
+# Every scalar style a policy may use for a title: the script must decode
+# each as libyaml does, or the translation would never be found.
+TRICKY_POLICY = """policy:
+  id: tricky
+  name: 'YAML styles'
+checks:
+  - id: 1
+    title: 'It''s single-quoted
+      over two lines
+
+      with a paragraph'
+    condition: all
+    rules: ['f:/etc/passwd']
+  - id: 2
+    title: "double \\"quoted\\" \\\\ tab\\there \\u00e9 \\x41
+      folded \\
+        joined"
+    condition: all
+    rules: ['f:/etc/passwd']
+  - id: 3
+    title: >-
+      folded block
+      on lines
+
+      kept paragraph
+    condition: all
+    rules: ['f:/etc/passwd']
+  - id: 4
+    title: |
+      literal block
+        indented
+    condition: all
+    rules: ['f:/etc/passwd']
+  - id: 5
+    title: plain scalar
+      continued   # a comment
+    condition: all
+    rules: ['f:/etc/passwd']
+  - id: 6
+    name:
+      'on the next line'
+    condition: all
+    rules: ['f:/etc/passwd']
+"""
+
+
+def styles_run(cp, t):
+    path = t.write("/styles/rules/policies/tricky.yml", TRICKY_POLICY)
+    want = {e["msgid"] for e in cp.extract(t.p("/styles/rules"), ["policies"])}
+    root = t.mkdir("/styles/root")
+    t.write("/styles/root/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n")
+    lines = run_lines(["audit", "--root", root, "--no-db", "--format", "jsonl", "--all", "--fail-on", "none",
+                       "--policy", path], "C.UTF-8")
+    got = {l["title"] for l in lines if l["type"] == "check" and l["rule"].startswith("sca:tricky:")}
+    check(len(got) == 6 and got == want, f"YAML styles: the loader reads {sorted(got)}, content-pot.py "
+                                         f"{sorted(want)}")
+    print(f"styles: {len(got)} titles in six YAML styles compared with the loader")
+
+
 def hunt_run(cp, cat, t):
     t.write("/samples/eicar.com", EICAR)
     fixtures = os.path.join(SRC, "tests", "fixtures")
@@ -319,6 +381,7 @@ def main():
     catalogue_checks(cp, cat, po_files)
     t = e2e.Tree("rasoat-i18n-content-")
     try:
+        styles_run(cp, t)
         audit_run(cp, cat, t.p("/roots"))
         hunt_run(cp, cat, t)
     finally:
