@@ -22,7 +22,6 @@ a msgid of the template (the script reads the files as the C loaders do)
 and the output is the English of the rules; in Vietnamese each is its
 translation."""
 import importlib.util
-import json
 import os
 import re
 import sys
