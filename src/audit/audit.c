@@ -11,6 +11,7 @@
 #include "audit/checks.h"
 #include "audit/sca.h"
 #include "collect/facts.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "engine/scan.h"
@@ -152,7 +153,8 @@ static void add_dir(audit_run *a, const char *dir, int depth, bool check_content
 static void emit_failed(audit_run *a, const rs_sca_policy *p, const rs_sca_check *c, const char *rule,
 			rs_sca_outcome *o, const char *expired)
 {
-	rs_finding *f = rs_finding_new("audit", rule, c->severity, -1, c->title);
+	/* the bundled content's Vietnamese, when the language is vi (core/i18n.h) */
+	rs_finding *f = rs_finding_new("audit", rule, c->severity, -1, rs_content_text(c->title));
 	json_t *ev = o->evidence;
 	o->evidence = NULL;
 	const char *k;
@@ -167,7 +169,7 @@ static void emit_failed(audit_run *a, const rs_sca_policy *p, const rs_sca_check
 	if (expired)
 		rs_finding_set_str(f, "waiver_expired", expired);
 	if (c->remediation)
-		rs_finding_set_remediation(f, c->remediation);
+		rs_finding_set_remediation(f, rs_content_text(c->remediation));
 	size_t i;
 	json_t *r;
 	json_array_foreach(c->references, i, r) if (json_is_string(r)) rs_finding_add_reference(f, json_string_value(r));
@@ -178,6 +180,7 @@ static void run_check(audit_run *a, const rs_sca_policy *p, const rs_sca_ctx *ct
 {
 	char *rule = rs_sprintf("sca:%s:%s", p->id, c->id ? c->id : "?");
 	const char *title = c->title ? c->title : "(untitled check)";
+	title = rs_content_text(title);
 	a->stats->checks++;
 	if (c->error) {
 		a->stats->errors++;

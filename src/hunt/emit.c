@@ -6,6 +6,7 @@
  * "ioc-name:FILE:LINE".
  */
 #include "hunt/hunt.h"
+#include "core/i18n.h"
 #include "engine/scan.h"
 
 #include <stdlib.h>
@@ -49,14 +50,16 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 
 	for (size_t i = 0; i < n_hits; i++) {
 		const rs_yara_hit *h = rs_vec_at(&hits->hits, i);
+		/* a bundled rule's description in the report's language (core/i18n.h) */
+		const char *description = rs_content_text(h->description);
 		if (ns < 64)
 			scores[ns++] = h->score;
 		json_t *m = json_object();
 		char *id = rs_sprintf("yara:%s", h->rule);
 		json_object_set_new(m, "rule", json_string(id));
 		json_object_set_new(m, "score", json_integer(h->score));
-		if (h->description)
-			json_object_set_new(m, "description", json_string(h->description));
+		if (description)
+			json_object_set_new(m, "description", json_string(description));
 		if (h->author)
 			json_object_set_new(m, "author", json_string(h->author));
 		json_object_set_new(m, "strings", json_incref(h->strings));
@@ -65,7 +68,7 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 			best = h->score;
 			free(best_rule);
 			best_rule = id;
-			best_title = h->description ? h->description : h->rule;
+			best_title = description ? description : h->rule;
 		} else {
 			free(id);
 		}
