@@ -4,9 +4,13 @@
  * checks their requirements, evaluates each check with the configuration in
  * the SCA context (cfg: rules, audit/sca_cfg.c) and emits each failed check
  * as a finding of module `device`, rule `device:<policy>:<check>`, with the
- * file, the hostname and the deciding lines as evidence.
+ * file, the hostname and the deciding lines as evidence. Titles and
+ * remediations are the policy's text in the chosen language
+ * (rs_content_text, rules/i18n/vi/devices.po); the evidence quotes the
+ * configuration as it is.
  */
 #include "device/judge.h"
+#include "core/i18n.h"
 #include "core/log.h"
 
 #include <dirent.h>
@@ -89,7 +93,7 @@ bool rs_device_policy_applies(const rs_sca_policy *p, rs_device_family family)
 static void emit_failed(rs_scan *scan, const rs_sca_policy *p, const rs_sca_check *c, const char *rule,
 			const rs_device_config *cfg, rs_sca_outcome *o, bool waiver_expired)
 {
-	rs_finding *f = rs_finding_new("device", rule, c->severity, -1, c->title);
+	rs_finding *f = rs_finding_new("device", rule, c->severity, -1, rs_content_text(c->title));
 	json_t *ev = o->evidence;
 	o->evidence = NULL;
 	const char *k;
@@ -116,7 +120,7 @@ static void emit_failed(rs_scan *scan, const rs_sca_policy *p, const rs_sca_chec
 	json_t *t;
 	json_array_foreach(c->attack, i, t) if (json_is_string(t)) rs_finding_add_attack(f, json_string_value(t));
 	if (c->remediation)
-		rs_finding_set_remediation(f, c->remediation);
+		rs_finding_set_remediation(f, rs_content_text(c->remediation));
 	json_array_foreach(c->references, i, t) if (json_is_string(t)) rs_finding_add_reference(f, json_string_value(t));
 	rs_scan_emit(scan, f);
 }
@@ -171,7 +175,7 @@ size_t rs_device_judge(rs_scan *scan, const rs_device_policies *ps, const rs_dev
 		for (size_t i = 0; i < p->n_checks; i++) {
 			const rs_sca_check *c = &p->checks[i];
 			char *rule = rs_sprintf("device:%s:%s", p->id, c->id ? c->id : "?");
-			const char *title = c->title ? c->title : "(untitled check)";
+			const char *title = c->title ? rs_content_text(c->title) : "(untitled check)";
 			(*checks)++;
 			if (c->error) {
 				rs_scan_check(scan, "device", rule, title, "not_applicable", c->error);
