@@ -6,6 +6,7 @@
 #include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -92,7 +93,7 @@ static void print_list_text(const rs_journal *j)
 {
 	const json_t *ids = rs_journal_action_ids(j);
 	if (json_array_size(ids) == 0) {
-		printf("no actions in %s\n", rs_journal_path(j));
+		printf(_("no actions in %s\n"), rs_journal_path(j));
 		return;
 	}
 	printf("%-34s  %-20s  %-8s  %-10s  %s\n", "ID", "TIME", "STATE", "ACTION", "TARGET");
@@ -112,7 +113,7 @@ static void print_list_text(const rs_journal *j)
 		dry_runs |= json_is_true(json_object_get(line, "dry_run"));
 	}
 	if (dry_runs)
-		printf("(* a dry run: nothing was changed)\n");
+		printf(_("(* a dry run: nothing was changed)\n"));
 }
 
 int rs_respond_list(int argc, char **argv)
@@ -123,7 +124,7 @@ int rs_respond_list(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args || a.all) {
-		rs_error("respond list: unexpected argument; see `rasoat respond list --help`");
+		rs_error(_("respond list: unexpected argument; see `rasoat respond list --help`"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("respond list", a.format, formats) < 0)
@@ -149,7 +150,7 @@ static int undo_one(rs_respond_session *s, const char *id)
 	char msg[1400];
 	int rc = rs_driver_undo(&s->driver, id, msg, sizeof(msg));
 	if (rc < 0) {
-		rs_error("undo %s", msg);
+		rs_error(_("undo %s"), msg);
 		return 1;
 	}
 	printf("%s\n", msg);
@@ -173,7 +174,7 @@ static int undo_all(rs_respond_session *s)
 	}
 	json_decref(ids);
 	if (!failed && !undone)
-		printf("nothing to undo: no action is applied\n");
+		printf(_("nothing to undo: no action is applied\n"));
 	return failed ? RS_EXIT_FAILED : 0;
 }
 
@@ -184,8 +185,8 @@ int rs_respond_undo(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.all == (a.n_args > 0) || strcmp(a.format, "text") != 0) {
-		rs_error("respond undo: give action ids or --all (not both), no --format other than "
-			 "text; see `rasoat respond undo --help`");
+		rs_error(_("respond undo: give action ids or --all (not both), no --format other than "
+			 "text; see `rasoat respond undo --help`"));
 		return RS_EXIT_ERROR;
 	}
 	rs_respond_session s;
@@ -210,7 +211,7 @@ int rs_respond_verify(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args || a.all || strcmp(a.format, "text") != 0) {
-		rs_error("respond verify: unexpected argument; see `rasoat respond verify --help`");
+		rs_error(_("respond verify: unexpected argument; see `rasoat respond verify --help`"));
 		return RS_EXIT_ERROR;
 	}
 	rs_config config;
@@ -230,10 +231,10 @@ int rs_respond_verify(int argc, char **argv)
 		rs_error("%s", err);
 		rc = RS_EXIT_ERROR;
 	} else if (bad) {
-		rs_error("%s/%s: line %zu: %s", state_dir, RS_JOURNAL_FILE, bad, why);
+		rs_error(_("%s/%s: line %zu: %s"), state_dir, RS_JOURNAL_FILE, bad, why);
 		rc = RS_EXIT_ERROR;
 	} else {
-		printf("%s/%s: %zu lines, the hash chain holds\n", state_dir, RS_JOURNAL_FILE, lines);
+		printf(_("%s/%s: %zu lines, the hash chain holds\n"), state_dir, RS_JOURNAL_FILE, lines);
 	}
 	free(state_dir);
 	rs_config_free(&config);
