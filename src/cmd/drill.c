@@ -45,7 +45,7 @@ static const struct option drill_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage[] =
+static const char *const usage = N_(
 	"usage: rasoat drill list [--format text|jsonl]\n"
 	"       rasoat drill show SCENARIO [--format text|json]\n"
 	"       rasoat drill run SCENARIO [--root SANDBOX] [--authorize [--confirm-host NAME]]\n"
@@ -67,7 +67,7 @@ static const char usage[] =
 	"  --scenarios DIR      the scenario directory (default $RASOAT_DRILLS or rules/drills)\n"
 	"  --format F, --lang L the output (text, json, html; en or vi)\n"
 	"Exit status: 0 every planted step detected and nothing left; 1 a miss or residue;\n"
-	"2 error.\n";
+	"2 error.\n");
 
 typedef struct drill_args {
 	rs_respond_setup setup;
@@ -97,8 +97,8 @@ static int parse_args(int argc, char **argv, drill_args *a)
 		case OPT_CONFIRM: a->confirm = optarg; break;
 		case OPT_LANG: a->lang = optarg; break;
 		case OPT_SCENARIOS: a->scenarios = optarg; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "vi") != 0) {
@@ -150,7 +150,7 @@ static const rs_drill_scenario *load_named(const drill_args *a, const char *comm
 					   const char *const *ok, rs_drill_scenario **list, size_t *n)
 {
 	if (a->n_args != 1) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return NULL;
 	}
 	if (check_format(command, fmt, ok) < 0 || load_all(a, list, n) < 0)
@@ -394,7 +394,7 @@ static int cmd_status(drill_args *a)
 static int cmd_cleanup(drill_args *a)
 {
 	if (a->n_args > 1) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	const char *run = a->n_args ? a->args[0] : NULL;
@@ -443,7 +443,7 @@ static int cmd_report(drill_args *a)
 	const char *fmt = a->format ? a->format : "text";
 	static const char *const ok[] = { "text", "html", "json", NULL };
 	if (a->n_args != 1) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	if (check_format("report", fmt, ok) < 0)
@@ -476,7 +476,7 @@ static int cmd_report(drill_args *a)
 int rs_cmd_drill(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
+		fputs(_(usage), argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	const char *sub = argv[1];

@@ -38,7 +38,7 @@ static const struct option action_options[] = {
 
 static void usage(FILE *out)
 {
-	fputs("usage: rasoat respond COMMAND ...\n"
+	fputs(_("usage: rasoat respond COMMAND ...\n"
 	      "  plan [--scan SCAN] [-o FILE]      propose actions for a stored scan's findings\n"
 	      "  token PLAN                         print a (reviewed, edited) plan's token\n"
 	      "  apply PLAN --token T [--force]     apply exactly that plan\n"
@@ -46,10 +46,10 @@ static void usage(FILE *out)
 	      "  list                               each action's latest state\n"
 	      "  undo ID | --all                    undo an action, or every applied one\n"
 	      "  verify                             check the journal's hash chain\n"
-	      "actions:", out);
+	      "actions:"), out);
 	for (size_t i = 0; rs_action_kinds[i]; i++)
 		fprintf(out, " %s", rs_action_kinds[i]->name);
-	fputs("\n\n"
+	fputs(_("\n\n"
 	      "usage: rasoat respond ACTION TARGET [--apply] [--force] [--root DIR] [--db PATH]\n"
 	      "         [--config FILE] [--ttl DURATION] [--allow HOST:PORT]... [--tree]\n"
 	      "         [--format text|jsonl]\n"
@@ -64,7 +64,7 @@ static void usage(FILE *out)
 	      "  --tree             suspend, kill: the process and its descendants\n"
 	      "  --format F         text (default) or jsonl (the journal line)\n"
 	      "`rasoat respond COMMAND --help` shows a command's options.\n"
-	      "Exit status: 0 applied (or dry run), 1 failed and rolled back, 2 refused or error.\n",
+	      "Exit status: 0 applied (or dry run), 1 failed and rolled back, 2 refused or error.\n"),
 	      out);
 }
 

@@ -27,15 +27,15 @@ static const struct option journal_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char list_usage[] =
+static const char *const list_usage = N_(
 	"usage: rasoat respond list [--db PATH] [--config FILE] [--format text|jsonl]\n"
 	"Prints each journaled action's latest state (FORMATS.md \"Actions\").\n"
 	"  --db PATH      the scan database; the journal is in its directory\n"
 	"                 (default /var/lib/rasoat/rasoat.db)\n"
 	"  --config FILE  the configuration file (default /etc/rasoat/rasoat.conf)\n"
-	"  --format F     text (default) or jsonl\n";
+	"  --format F     text (default) or jsonl\n");
 
-static const char undo_usage[] =
+static const char *const undo_usage = N_(
 	"usage: rasoat respond undo ID... | --all [--db PATH] [--config FILE]\n"
 	"Undoes the actions named (or, with --all, every applied one, newest first).\n"
 	"Undoing an action that is already undone, failed or a dry run changes nothing.\n"
@@ -43,15 +43,15 @@ static const char undo_usage[] =
 	"  --db PATH      the scan database; the journal is in its directory\n"
 	"  --config FILE  the configuration file\n"
 	"  --format F     accepted for symmetry: text only\n"
-	"Exit status: 0 done (or nothing to do), 1 an undo failed, 2 error.\n";
+	"Exit status: 0 done (or nothing to do), 1 an undo failed, 2 error.\n");
 
-static const char verify_usage[] =
+static const char *const verify_usage = N_(
 	"usage: rasoat respond verify [--db PATH] [--config FILE]\n"
 	"Checks that every journal line parses and that the hash chain holds.\n"
 	"  --db PATH      the scan database; the journal is in its directory\n"
 	"  --config FILE  the configuration file\n"
 	"  --format F     accepted for symmetry: text only\n"
-	"Exit status: 0 the journal verifies, 2 a line is bad (named) or it cannot be read.\n";
+	"Exit status: 0 the journal verifies, 2 a line is bad (named) or it cannot be read.\n");
 
 typedef struct journal_args {
 	rs_respond_setup setup;
@@ -74,8 +74,8 @@ static int parse_args(int argc, char **argv, const char *usage, journal_args *a)
 		case OPT_CONFIG: a->setup.config_file = optarg; break;
 		case OPT_FORMAT: a->format = optarg; break;
 		case OPT_ALL: a->all = true; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	a->args = argv + optind;
