@@ -46,17 +46,20 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage_text[] =
-	"usage: rasoat agent --server URL --token TOKEN [--state DIR] [--force]\n"
-	"       rasoat agent run [--once] [--state DIR] [--root DIR] [--only MOD,...] [--scan]\n"
-	"                        [--retries N] [--max-backoff SECONDS] [--config FILE]\n"
-	"       rasoat agent sign [--state DIR] --path PATH [--method POST] [--body FILE]\n"
-	"                        [--time UNIX] [--counter N] [--count K]\n"
-	"       rasoat agent bench --server URL --token TOKEN [--agents N] … (load generator; see bench/server.sh)\n"
-	"Enrols with a fleet server, then checks in, scans when due and uploads the\n"
-	"spool (docs/FLEET.md): once with --once, else every check-in interval until\n"
-	"SIGTERM. `sign` prints signed request headers as JSON lines.\n"
-	"The default state directory is " RS_AGENT_DEFAULT_STATE ".\n";
+static void usage(FILE *out)
+{
+	fprintf(out, _("usage: rasoat agent --server URL --token TOKEN [--state DIR] [--force]\n"
+		       "       rasoat agent run [--once] [--state DIR] [--root DIR] [--only MOD,...] [--scan]\n"
+		       "                        [--retries N] [--max-backoff SECONDS] [--config FILE]\n"
+		       "       rasoat agent sign [--state DIR] --path PATH [--method POST] [--body FILE]\n"
+		       "                        [--time UNIX] [--counter N] [--count K]\n"
+		       "       rasoat agent bench --server URL --token TOKEN [--agents N] … (load generator; see bench/server.sh)\n"
+		       "Enrols with a fleet server, then checks in, scans when due and uploads the\n"
+		       "spool (docs/FLEET.md): once with --once, else every check-in interval until\n"
+		       "SIGTERM. `sign` prints signed request headers as JSON lines.\n"
+		       "The default state directory is %s.\n"),
+		RS_AGENT_DEFAULT_STATE);
+}
 
 typedef struct agent_args {
 	const char *server, *token, *state, *root, *method, *path, *body, *config;
@@ -133,7 +136,7 @@ static int parse_args(int argc, char **argv, agent_args *a)
 				return bad("count", optarg, "1 to 100000");
 			break;
 		case 'h': return 1;
-		default: fputs(usage_text, stderr); return 2;
+		default: usage(stderr); return 2;
 		}
 	}
 	return 0;
@@ -221,7 +224,7 @@ int rs_cmd_agent(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc, argv, &a);
 	if (rc == 1) {
-		fputs(usage_text, stdout);
+		usage(stdout);
 		rc = 0;
 		goto out;
 	}
