@@ -8,6 +8,7 @@
 #include "agent/bench.h"
 #include "cmd/cmd.h"
 #include "cmd/option_table.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -45,17 +46,20 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage_text[] =
-	"usage: rasoat agent --server URL --token TOKEN [--state DIR] [--force]\n"
-	"       rasoat agent run [--once] [--state DIR] [--root DIR] [--only MOD,...] [--scan]\n"
-	"                        [--retries N] [--max-backoff SECONDS] [--config FILE]\n"
-	"       rasoat agent sign [--state DIR] --path PATH [--method POST] [--body FILE]\n"
-	"                        [--time UNIX] [--counter N] [--count K]\n"
-	"       rasoat agent bench --server URL --token TOKEN [--agents N] … (load generator; see bench/server.sh)\n"
-	"Enrols with a fleet server, then checks in, scans when due and uploads the\n"
-	"spool (docs/FLEET.md): once with --once, else every check-in interval until\n"
-	"SIGTERM. `sign` prints signed request headers as JSON lines.\n"
-	"The default state directory is " RS_AGENT_DEFAULT_STATE ".\n";
+static void usage(FILE *out)
+{
+	fprintf(out, _("usage: rasoat agent --server URL --token TOKEN [--state DIR] [--force]\n"
+		       "       rasoat agent run [--once] [--state DIR] [--root DIR] [--only MOD,...] [--scan]\n"
+		       "                        [--retries N] [--max-backoff SECONDS] [--config FILE]\n"
+		       "       rasoat agent sign [--state DIR] --path PATH [--method POST] [--body FILE]\n"
+		       "                        [--time UNIX] [--counter N] [--count K]\n"
+		       "       rasoat agent bench --server URL --token TOKEN [--agents N] … (load generator; see bench/server.sh)\n"
+		       "Enrols with a fleet server, then checks in, scans when due and uploads the\n"
+		       "spool (docs/FLEET.md): once with --once, else every check-in interval until\n"
+		       "SIGTERM. `sign` prints signed request headers as JSON lines.\n"
+		       "The default state directory is %s.\n"),
+		RS_AGENT_DEFAULT_STATE);
+}
 
 typedef struct agent_args {
 	const char *server, *token, *state, *root, *method, *path, *body, *config;
@@ -132,7 +136,7 @@ static int parse_args(int argc, char **argv, agent_args *a)
 				return bad("count", optarg, "1 to 100000");
 			break;
 		case 'h': return 1;
-		default: fputs(usage_text, stderr); return 2;
+		default: usage(stderr); return 2;
 		}
 	}
 	return 0;
@@ -167,7 +171,7 @@ static int run_once(agent_args *a)
 static int sign(agent_args *a)
 {
 	if (!a->path) {
-		rs_error("agent sign: give --path (e.g. /api/v1/checkin)");
+		rs_error(_("agent sign: give --path (e.g. /api/v1/checkin)"));
 		return 2;
 	}
 	rs_agent_state st;
@@ -179,7 +183,7 @@ static int sign(agent_args *a)
 	char *body = NULL;
 	int rc = 0;
 	if (a->body && !(body = rs_agent_read_file(a->body[0] == '/' ? "" : ".", a->body, RS_FLEET_MAX_BODY_RESULTS * 2, &len))) {
-		rs_error("%s: cannot read the body file", a->body);
+		rs_error(_("%s: cannot read the body file"), a->body);
 		rc = 2;
 	}
 	for (long i = 0; rc == 0 && i < a->count; i++) {
@@ -209,7 +213,7 @@ int rs_cmd_agent(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "bench") == 0) {
 		if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			rs_error("libsodium or libcurl cannot start");
+			rs_error(_("libsodium or libcurl cannot start"));
 			return 2;
 		}
 		int brc = rs_agent_bench_main(argc - 1, argv + 1);
@@ -220,14 +224,14 @@ int rs_cmd_agent(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc, argv, &a);
 	if (rc == 1) {
-		fputs(usage_text, stdout);
+		usage(stdout);
 		rc = 0;
 		goto out;
 	}
 	if (rc)
 		goto out;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		rs_error("libsodium or libcurl cannot start");
+		rs_error(_("libsodium or libcurl cannot start"));
 		rc = 2;
 		goto out;
 	}
@@ -235,7 +239,7 @@ int rs_cmd_agent(int argc, char **argv)
 	char **words = argv + optind;
 	if (n == 0) {
 		if (!a.server || !a.token) {
-			rs_error("agent: give --server URL and --token TOKEN to enrol, or `agent run --once`");
+			rs_error(_("agent: give --server URL and --token TOKEN to enrol, or `agent run --once`"));
 			rc = 2;
 		} else {
 			rc = rs_agent_enroll(a.state, a.server, a.token, a.force) == 0 ? 0 : 2;
@@ -245,7 +249,7 @@ int rs_cmd_agent(int argc, char **argv)
 	} else if (n == 1 && !strcmp(words[0], "sign")) {
 		rc = sign(&a);
 	} else {
-		rs_error("rasoat agent %s: unknown; see `rasoat agent --help`", words[0]);
+		rs_error(_("rasoat agent %s: unknown; see `rasoat agent --help`"), words[0]);
 		rc = 2;
 	}
 	curl_global_cleanup();

@@ -11,6 +11,7 @@
 #include "cmd/drill_cmds.h"
 #include "cmd/option_table.h"
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -44,7 +45,7 @@ static const struct option drill_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage[] =
+static const char *const usage = N_(
 	"usage: rasoat drill list [--format text|jsonl]\n"
 	"       rasoat drill show SCENARIO [--format text|json]\n"
 	"       rasoat drill run SCENARIO [--root SANDBOX] [--authorize [--confirm-host NAME]]\n"
@@ -66,7 +67,7 @@ static const char usage[] =
 	"  --scenarios DIR      the scenario directory (default $RASOAT_DRILLS or rules/drills)\n"
 	"  --format F, --lang L the output (text, json, html; en or vi)\n"
 	"Exit status: 0 every planted step detected and nothing left; 1 a miss or residue;\n"
-	"2 error.\n";
+	"2 error.\n");
 
 typedef struct drill_args {
 	rs_respond_setup setup;
@@ -82,7 +83,7 @@ typedef struct drill_args {
 static int parse_args(int argc, char **argv, drill_args *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->lang = "en";
+	a->lang = rs_i18n_lang();
 	a->setup.recover = true;
 	optind = 1;
 	int opt;
@@ -96,12 +97,12 @@ static int parse_args(int argc, char **argv, drill_args *a)
 		case OPT_CONFIRM: a->confirm = optarg; break;
 		case OPT_LANG: a->lang = optarg; break;
 		case OPT_SCENARIOS: a->scenarios = optarg; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "vi") != 0) {
-		rs_error("--lang %s: give vi or en", a->lang);
+		rs_error(_("--lang %s: give vi or en"), a->lang);
 		return -1;
 	}
 	a->args = argv + optind;
@@ -114,7 +115,7 @@ static int check_format(const char *command, const char *format, const char *con
 	for (size_t i = 0; allowed[i]; i++)
 		if (!strcmp(format, allowed[i]))
 			return 0;
-	rs_error("drill %s: --format %s is not one of this command's formats (see --help)", command, format);
+	rs_error(_("drill %s: --format %s is not one of this command's formats (see --help)"), command, format);
 	return -1;
 }
 
@@ -122,7 +123,7 @@ static int load_all(const drill_args *a, rs_drill_scenario **list, size_t *n)
 {
 	const char *dir = a->scenarios ? a->scenarios : rs_drill_default_dir();
 	if (!dir) {
-		rs_error("drill: the bundled scenarios were not found; set RASOAT_DRILLS or give --scenarios DIR");
+		rs_error(_("drill: the bundled scenarios were not found; set RASOAT_DRILLS or give --scenarios DIR"));
 		return -1;
 	}
 	char err[1024];
@@ -138,7 +139,7 @@ static const rs_drill_scenario *find(const rs_drill_scenario *list, size_t n, co
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(list[i].id, id))
 			return &list[i];
-	rs_error("drill: no scenario \"%s\"; `rasoat drill list` shows them", id);
+	rs_error(_("drill: no scenario \"%s\"; `rasoat drill list` shows them"), id);
 	return NULL;
 }
 
@@ -149,7 +150,7 @@ static const rs_drill_scenario *load_named(const drill_args *a, const char *comm
 					   const char *const *ok, rs_drill_scenario **list, size_t *n)
 {
 	if (a->n_args != 1) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return NULL;
 	}
 	if (check_format(command, fmt, ok) < 0 || load_all(a, list, n) < 0)
@@ -191,7 +192,7 @@ static int cmd_list(const drill_args *a)
 			rs_json_print_line(stdout, o);
 			json_decref(o);
 		} else {
-			printf("%-22s %2zu steps  %s\n", sc->id, sc->n_steps,
+			printf(_("%-22s %2zu steps  %s\n"), sc->id, sc->n_steps,
 			       !strcmp(a->lang, "vi") ? sc->title_vi : sc->title_en);
 		}
 	}
@@ -230,7 +231,7 @@ static int cmd_show(const drill_args *a)
 		json_t *s;
 		json_array_foreach(steps, i, s) {
 			const json_t *e = json_object_get(s, "expect");
-			printf("  %zu. %-10s %-22s %-20s expects %s %s >= %s within %lld ms%s\n", i + 1,
+			printf(_("  %zu. %-10s %-22s %-20s expects %s %s >= %s within %lld ms%s\n"), i + 1,
 			       json_string_value(json_object_get(s, "technique")),
 			       json_string_value(json_object_get(s, "tactic")), json_string_value(json_object_get(s, "kind")),
 			       json_string_value(json_object_get(e, "module")), json_string_value(json_object_get(e, "rule")),
@@ -256,13 +257,13 @@ static bool authorized(const drill_args *a, const char *host)
 	if (a->confirm) {
 		snprintf(typed, sizeof(typed), "%s", a->confirm);
 	} else {
-		fprintf(stderr, "This drill plants inert attacker artefacts on %s. Type the host name to go on: ", host);
+		fprintf(stderr, _("This drill plants inert attacker artefacts on %s. Type the host name to go on: "), host);
 		if (!fgets(typed, sizeof(typed), stdin))
 			typed[0] = '\0';
 		typed[strcspn(typed, "\r\n")] = '\0';
 	}
 	if (strcmp(typed, host) != 0) {
-		rs_error("drill: \"%s\" is not this host's name (%s); nothing was planted", typed, host);
+		rs_error(_("drill: \"%s\" is not this host's name (%s); nothing was planted"), typed, host);
 		return false;
 	}
 	return true;
@@ -273,7 +274,7 @@ static bool authorized(const drill_args *a, const char *host)
 static void record_incident(rs_respond_session *s, rs_drill_run *r)
 {
 	if (!s->store) {
-		rs_warn("drill %s: no scan database open; the run is not recorded as an incident", r->run);
+		rs_warn(_("drill %s: no scan database open; the run is not recorded as an incident"), r->run);
 		return;
 	}
 	char *title = rs_sprintf("Drill: %s (%s)", r->scenario->title_en, r->scenario->id);
@@ -282,7 +283,7 @@ static void record_incident(rs_respond_session *s, rs_drill_run *r)
 	char *id = NULL;
 	char err[1024] = "";
 	if (rs_incident_create(s->store, &p, &id, err, sizeof(err)) < 0) {
-		rs_warn("drill %s: cannot record the exercise incident: %s", r->run, err);
+		rs_warn(_("drill %s: cannot record the exercise incident: %s"), r->run, err);
 	} else {
 		json_object_set_new(r->result, "incident", json_string(id));
 		if (rs_drill_record_write(s->state_dir, r->result, err, sizeof(err)) < 0)
@@ -376,7 +377,7 @@ static int cmd_status(drill_args *a)
 			if (json_is_integer(json_object_get(r, "residue")))
 				snprintf(residue, sizeof(residue), "%lld",
 					 (long long)json_integer_value(json_object_get(r, "residue")));
-			printf("%s %-20s %-10s %s coverage %.0f %% residue %s%s\n", json_string_value(json_object_get(r, "run")),
+			printf(_("%s %-20s %-10s %s coverage %.0f %% residue %s%s\n"), json_string_value(json_object_get(r, "run")),
 			       json_string_value(json_object_get(r, "scenario")), json_string_value(json_object_get(r, "phase")),
 			       json_string_value(json_object_get(r, "started")),
 			       100.0 * json_number_value(json_object_get(r, "coverage")), residue,
@@ -393,12 +394,12 @@ static int cmd_status(drill_args *a)
 static int cmd_cleanup(drill_args *a)
 {
 	if (a->n_args > 1) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	const char *run = a->n_args ? a->args[0] : NULL;
 	if (run && !rs_drill_run_id_valid(run)) {
-		rs_error("drill cleanup: %s is not a run id (d- and 16 hex digits)", run);
+		rs_error(_("drill cleanup: %s is not a run id (d- and 16 hex digits)"), run);
 		return 2;
 	}
 	rs_respond_session s;
@@ -408,10 +409,10 @@ static int cmd_cleanup(drill_args *a)
 	int undone = rs_drill_cleanup(&s.driver, run, err, sizeof(err));
 	int rc = 0;
 	if (undone < 0) {
-		rs_error("drill cleanup: %s", err);
+		rs_error(_("drill cleanup: %s"), err);
 		rc = 2;
 	} else {
-		printf("%d plant(s) undone\n", undone);
+		printf(_("%d plant(s) undone\n"), undone);
 	}
 	/* mark the records that are no longer planted */
 	json_t *records = rs_drill_record_list(s.state_dir);
@@ -442,7 +443,7 @@ static int cmd_report(drill_args *a)
 	const char *fmt = a->format ? a->format : "text";
 	static const char *const ok[] = { "text", "html", "json", NULL };
 	if (a->n_args != 1) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	if (check_format("report", fmt, ok) < 0)
@@ -461,7 +462,7 @@ static int cmd_report(drill_args *a)
 	json_t *rec = rs_drill_record_read(state_dir, a->args[0], err, sizeof(err));
 	int rc = 0;
 	if (!rec) {
-		rs_error("drill report: %s", err);
+		rs_error(_("drill report: %s"), err);
 		rc = 2;
 	} else {
 		rs_drill_report(stdout, rec, fmt, a->lang);
@@ -475,7 +476,7 @@ static int cmd_report(drill_args *a)
 int rs_cmd_drill(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
+		fputs(_(usage), argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	const char *sub = argv[1];
@@ -497,6 +498,6 @@ int rs_cmd_drill(int argc, char **argv)
 		return cmd_cleanup(&a);
 	if (!strcmp(sub, "report"))
 		return cmd_report(&a);
-	rs_error("drill: unknown command \"%s\"; see `rasoat drill --help`", sub);
+	rs_error(_("drill: unknown command \"%s\"; see `rasoat drill --help`"), sub);
 	return 2;
 }

@@ -6,6 +6,7 @@
  */
 #include "cmd/drill_cmds.h"
 #include "cmd/option_table.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "drill/atomic.h"
@@ -41,8 +42,7 @@ typedef struct args {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: rasoat drill atomic PATH/TXXXX.yaml[:N]... [OPTIONS]\n"
+	fputs(_("usage: rasoat drill atomic PATH/TXXXX.yaml[:N]... [OPTIONS]\n"
 		"       rasoat drill atomic ATOMICS_DIR --techniques T1053.003,T1543.002:1,... [OPTIONS]\n\n"
 		"Runs Atomic Red Team tests (sh or bash executors, Linux) in a throw-away sandbox: an overlay\n"
 		"over this host's root in new mount, PID, network (loopback only), UTS and IPC namespaces.\n"
@@ -56,7 +56,7 @@ static void usage(FILE *out)
 		"  --tmpdir DIR         where the sandbox's directory is made (default $TMPDIR or /tmp)\n"
 		"  --rules DIR          extra rule directory for the scans (repeatable)\n"
 		"  --config FILE        rasoat configuration for the scans\n"
-		"Needs root. Exit status: 0 every test ran or was skipped, 2 an error.\n");
+		"Needs root. Exit status: 0 every test ran or was skipped, 2 an error.\n"), out);
 }
 
 static void add_target(args *a, const char *spec, int number)
@@ -78,7 +78,7 @@ static void add_target(args *a, const char *spec, int number)
 static int add_techniques(args *a, const char *dir)
 {
 	if (!a->techniques) {
-		rs_error("%s: a directory needs --techniques T1053.003,... (or name the YAML files)", dir);
+		rs_error(_("%s: a directory needs --techniques T1053.003,... (or name the YAML files)"), dir);
 		return -1;
 	}
 	char *atomics = rs_sprintf("%s/atomics", dir);
@@ -98,7 +98,7 @@ static int add_techniques(args *a, const char *dir)
 			long n;
 			*colon = '\0';
 			if (!rs_parse_long(colon + 1, &n) || n <= 0 || n > 9999) {
-				rs_error("--techniques %s:%s: the test number must be 1 or more", t, colon + 1);
+				rs_error(_("--techniques %s:%s: the test number must be 1 or more"), t, colon + 1);
 				free(list);
 				free(atomics);
 				return -1;
@@ -106,7 +106,7 @@ static int add_techniques(args *a, const char *dir)
 			number = (int)n;
 		}
 		if (strchr(t, '/') || !strcmp(t, "..")) {
-			rs_error("--techniques %s: a technique id such as T1053.003", t);
+			rs_error(_("--techniques %s: a technique id such as T1053.003"), t);
 			free(list);
 			free(atomics);
 			return -1;
@@ -138,7 +138,7 @@ static int parse(int argc, char **argv, args *a)
 		switch (c) {
 		case O_TEST:
 			if (!rs_parse_long(optarg, &n) || n <= 0 || n > 9999) {
-				rs_error("--test %s: the test number, 1 or more", optarg);
+				rs_error(_("--test %s: the test number, 1 or more"), optarg);
 				return 2;
 			}
 			a->number = (int)n;
@@ -147,7 +147,7 @@ static int parse(int argc, char **argv, args *a)
 		case O_ARG: {
 			char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg) {
-				rs_error("--arg %s: use NAME=VALUE", optarg);
+				rs_error(_("--arg %s: use NAME=VALUE"), optarg);
 				return 2;
 			}
 			*eq = '\0';
@@ -156,7 +156,7 @@ static int parse(int argc, char **argv, args *a)
 		}
 		case O_FORMAT:
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				rs_error("--format %s: use text or json", optarg);
+				rs_error(_("--format %s: use text or json"), optarg);
 				return 2;
 			}
 			a->format = optarg;
@@ -164,7 +164,7 @@ static int parse(int argc, char **argv, args *a)
 		case O_KEEP: a->keep = true; break;
 		case O_TIMEOUT:
 			if (!rs_parse_long(optarg, &n) || n <= 0 || n > 3600) {
-				rs_error("--timeout %s: seconds, 1 to 3600", optarg);
+				rs_error(_("--timeout %s: seconds, 1 to 3600"), optarg);
 				return 2;
 			}
 			a->timeout = (int)n;
@@ -178,7 +178,7 @@ static int parse(int argc, char **argv, args *a)
 		}
 	}
 	if (optind >= argc) {
-		rs_error("drill atomic: name an atomic's YAML file or an atomics directory; see `rasoat drill atomic --help`");
+		rs_error(_("drill atomic: name an atomic's YAML file or an atomics directory; see `rasoat drill atomic --help`"));
 		return 2;
 	}
 	for (int i = optind; i < argc; i++) {
@@ -216,7 +216,7 @@ static void print_line(FILE *out, const json_t *r)
 		return;
 	}
 	json_t *found = json_object_get(r, "findings");
-	fprintf(out, "ran (exit %d%s)  %s", (int)json_integer_value(json_object_get(r, "exit_code")),
+	fprintf(out, _("ran (exit %d%s)  %s"), (int)json_integer_value(json_object_get(r, "exit_code")),
 		json_is_true(json_object_get(r, "timed_out")) ? ", timed out" : "",
 		json_array_size(found) ? "DETECTED" : "missed");
 	size_t i;
@@ -227,7 +227,7 @@ static void print_line(FILE *out, const json_t *r)
 		fprintf(out, "%s %s (%s)%s%s", i ? ";" : ":", json_string_value(json_object_get(f, "rule")),
 			json_string_value(json_object_get(f, "severity")), where ? " " : "", where ? where : "");
 		if (i == 4 && json_array_size(found) > 5) {
-			fprintf(out, "; and %zu more", json_array_size(found) - 5);
+			fprintf(out, _("; and %zu more"), json_array_size(found) - 5);
 			break;
 		}
 	}
@@ -262,7 +262,7 @@ static int run_target(const args *a, const target *t, json_t **baseline, json_t 
 			const rs_atomic_test *want = rs_atomic_find(&at, t->number ? t->number : a->number,
 								    t->number ? NULL : a->name);
 			if (!want) {
-				rs_error("%s: no test %d%s%s (it has %zu)", t->file, t->number ? t->number : a->number,
+				rs_error(_("%s: no test %d%s%s (it has %zu)"), t->file, t->number ? t->number : a->number,
 					 a->name ? " named " : "", a->name ? a->name : "", at.n_tests);
 				rc = -1;
 				break;
@@ -309,7 +309,7 @@ int rs_cmd_drill_atomic(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 	}
 	if (geteuid() != 0) {
-		rs_error("drill atomic: the sandbox needs root (namespaces, overlay mounts); run it with sudo");
+		rs_error(_("drill atomic: the sandbox needs root (namespaces, overlay mounts); run it with sudo"));
 		free_args(&a);
 		return 2;
 	}
@@ -336,7 +336,7 @@ int rs_cmd_drill_atomic(int argc, char **argv)
 		fputc('\n', stdout);
 		json_decref(doc);
 	} else if (json_array_size(results) || !bad) {
-		printf("\n%zu tests: %zu ran, %zu detected by rasoat (%zu%%), %zu missed, %zu skipped, %zu errors\n",
+		printf(_("\n%zu tests: %zu ran, %zu detected by rasoat (%zu%%), %zu missed, %zu skipped, %zu errors\n"),
 		       json_array_size(results), ran, detected, ran ? detected * 100 / ran : 0, ran - detected, skipped,
 		       errors);
 	}

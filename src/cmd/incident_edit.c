@@ -5,6 +5,7 @@
  * scans) and set (the fields only a person knows).
  */
 #include "cmd/incident_cli.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "incident/fields.h"
@@ -14,30 +15,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char note_usage[] =
+static const char *const note_usage = N_(
 	"usage: rasoat incident note ID TEXT [--operator NAME] [--db PATH]\n"
 	"       [--config FILE] [--incident-config FILE]\n"
-	"Adds TEXT to the incident's timeline, with who and when.\n";
+	"Adds TEXT to the incident's timeline, with who and when.\n");
 
-static const char advance_usage[] =
+static const char *const advance_usage = N_(
 	"usage: rasoat incident advance ID STATE [--operator NAME] [--db PATH]\n"
 	"       [--config FILE] [--incident-config FILE]\n"
 	"Moves the incident to STATE: detected > analysing > containing > eradicating >\n"
 	"recovering > closed, or back from recovering to containing. Any other move is\n"
 	"refused (exit 2). Closing records the end of the response, which starts the\n"
-	"final report's 5-day deadline.\n";
+	"final report's 5-day deadline.\n");
 
-static const char link_usage[] =
+static const char *const link_usage = N_(
 	"usage: rasoat incident link ID [--action A]... [--evidence BUNDLE]... [--scan S]... [--db PATH]\n"
 	"       [--config FILE] [--incident-config FILE]\n"
 	"Links respond actions (ids from `rasoat respond list`; a unique prefix will do),\n"
-	"evidence bundles (their SHA-256 is recorded) and stored scans to the incident.\n";
+	"evidence bundles (their SHA-256 is recorded) and stored scans to the incident.\n");
 
-static const char set_usage[] =
+static const char *const set_usage = N_(
 	"usage: rasoat incident set ID FIELD VALUE [--db PATH]\n"
 	"       [--config FILE] [--incident-config FILE]\n"
 	"Sets a field only a person knows (\"\" clears it). Lists are comma-separated,\n"
-	"booleans yes/no, times 2026-12-02T08:00:00+07:00. Fields:\n";
+	"booleans yes/no, times 2026-12-02T08:00:00+07:00. Fields:\n");
 
 /* Parses, checks N_ARGS positional arguments and opens the store. 0 (run
  * the command), 1 (--help printed: exit 0) or -1. */
@@ -49,7 +50,7 @@ static int prepare(int argc, char **argv, unsigned accepts, const char *usage, i
 	if (rc != 0)
 		return rc;
 	if (o->n_args != n_args) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return -1;
 	}
 	return rs_incident_open_store(o, store);
@@ -70,7 +71,7 @@ int rs_incident_cmd_note(int argc, char **argv)
 	char err[1024];
 	if (rc == 0 && rs_incident_note(store, o.args[0], o.args[1], o.operator_name, err,
 					sizeof(err)) < 0) {
-		rs_error("incident note: %s", err);
+		rs_error(_("incident note: %s"), err);
 		rc = -1;
 	}
 	return finish(&o, store, rc);
@@ -84,13 +85,13 @@ int rs_incident_cmd_advance(int argc, char **argv)
 	rs_incident_state state;
 	char err[1024];
 	if (rc == 0 && rs_incident_state_parse(o.args[1], &state) < 0) {
-		rs_error("incident advance: unknown state \"%s\"; the states are detected, analysing, "
-			 "containing, eradicating, recovering, closed", o.args[1]);
+		rs_error(_("incident advance: unknown state \"%s\"; the states are detected, analysing, "
+			 "containing, eradicating, recovering, closed"), o.args[1]);
 		rc = -1;
 	}
 	if (rc == 0 && rs_incident_advance(store, o.args[0], state, o.operator_name, err,
 					   sizeof(err)) < 0) {
-		rs_error("incident advance: %s", err);
+		rs_error(_("incident advance: %s"), err);
 		rc = -1;
 	}
 	if (rc == 0)
@@ -106,7 +107,7 @@ static int link_each(rs_store *store, const char *id, const json_t *values,
 	char err[1024];
 	json_array_foreach(values, i, v) {
 		if (link(store, id, json_string_value(v), err, sizeof(err)) < 0) {
-			rs_error("incident link: %s", err);
+			rs_error(_("incident link: %s"), err);
 			return -1;
 		}
 	}
@@ -120,7 +121,7 @@ int rs_incident_cmd_link(int argc, char **argv)
 	int rc = prepare(argc, argv, IO_DB | IO_LINK | IO_SCAN, link_usage, 1, &o, &store);
 	if (rc == 0 && json_array_size(o.actions) + json_array_size(o.evidence) +
 			       json_array_size(o.scans) == 0) {
-		rs_error("incident link: give --action, --evidence or --scan");
+		rs_error(_("incident link: give --action, --evidence or --scan"));
 		rc = -1;
 	}
 	if (rc == 0 && (link_each(store, o.args[0], o.actions, rs_incident_link_action) < 0 ||
@@ -140,7 +141,7 @@ int rs_incident_cmd_set(int argc, char **argv)
 		return finish(&o, NULL, 0);
 	}
 	if (rc == 0 && o.n_args != 3) {
-		fputs(set_usage, stderr);
+		fputs(_(set_usage), stderr);
 		rs_incident_fields_help(stderr);
 		rc = -1;
 	}
@@ -149,7 +150,7 @@ int rs_incident_cmd_set(int argc, char **argv)
 	char err[1024];
 	if (rc == 0 && rs_incident_set_field(store, o.args[0], o.args[1], o.args[2], err,
 					     sizeof(err)) < 0) {
-		rs_error("incident set: %s", err);
+		rs_error(_("incident set: %s"), err);
 		rc = -1;
 	}
 	return finish(&o, store, rc);

@@ -6,6 +6,7 @@
 #include "cmd/incident_cli.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -84,11 +85,11 @@ int rs_incident_opts_parse(int argc, char **argv, unsigned accepts, const char *
 	int opt;
 	while ((opt = rs_getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (opt == 'h') {
-			fputs(usage, stdout);
+			fputs(_(usage), stdout);
 			return 1;
 		}
 		if (opt == '?') {
-			fputs(usage, stderr);
+			fputs(_(usage), stderr);
 			return -1;
 		}
 		set(o, opt, optarg);
@@ -116,7 +117,7 @@ bool rs_incident_format_ok(const char *command, const char *format, const char *
 		ok = strcmp(f, format) == 0;
 	free(copy);
 	if (!ok)
-		rs_error("incident %s: unknown --format %s; give one of %s", command, format, allowed);
+		rs_error(_("incident %s: unknown --format %s; give one of %s"), command, format, allowed);
 	return ok;
 }
 

@@ -9,6 +9,7 @@
 #include "cmd/incident_cmds.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "incident/incident.h"
@@ -45,7 +46,7 @@ static const struct option report_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char report_usage[] =
+static const char *const report_usage = N_(
 	"usage: rasoat incident report ID --form notify|initial|final|summary [--lang vi|en]\n"
 	"           [--format md|html|json|eml] [-o FILE] [--send] [--db PATH] [--record FILE]\n"
 	"       rasoat incident report --form summary --from DATE --to DATE [...]\n"
@@ -66,14 +67,14 @@ static const char report_usage[] =
 	"  --record FILE  render the record (or, for summary, the array of records) in FILE\n"
 	"                 instead of reading the database\n"
 	"Fields rasoat cannot know are printed as blanks to fill. The report time is now,\n"
-	"or RASOAT_INCIDENT_NOW when set. Exit status: 0 written, 2 error.\n";
+	"or RASOAT_INCIDENT_NOW when set. Exit status: 0 written, 2 error.\n");
 
-static const char export_usage[] =
+static const char *const export_usage = N_(
 	"usage: rasoat incident export ID --format stix|misp|thehive [-o FILE] [--db PATH]\n"
 	"           [--config FILE] [--incident-config FILE] [--record FILE]\n"
 	"  stix     a STIX 2.1 bundle (indicators, observed-data, malware, attack-patterns)\n"
 	"  misp     a MISP event (core format)\n"
-	"  thehive  a TheHive 5 alert with observables\n";
+	"  thehive  a TheHive 5 alert with observables\n");
 
 typedef struct report_args {
 	const char *id;
@@ -88,17 +89,6 @@ typedef struct report_args {
 	const char *record;
 	bool send;
 } report_args;
-
-static const char *locale_lang(void)
-{
-	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v != NULL && *v != '\0')
-			return strncmp(v, "vi", 2) == 0 ? "vi" : "en";
-	}
-	return "en";
-}
 
 /* YYYY-MM-DD (that day's start, or its end with END) or an RFC 3339 time; 0 on error. */
 static time_t parse_date(const char *s, bool end)
@@ -118,7 +108,7 @@ static json_t *read_record(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0) {
-		rs_error("%s: %s; give the file `rasoat incident show ID --format json` wrote", path,
+		rs_error(_("%s: %s; give the file `rasoat incident show ID --format json` wrote"), path,
 			 strerror(errno));
 		return NULL;
 	}
@@ -131,7 +121,7 @@ static json_t *read_record(const char *path)
 	v = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
 	fclose(f);
 	if (v == NULL)
-		rs_error("%s:%d: not an incident record: %s", path, jerr.line, jerr.text);
+		rs_error(_("%s:%d: not an incident record: %s"), path, jerr.line, jerr.text);
 	return v;
 }
 
@@ -148,7 +138,7 @@ static json_t *load(const report_args *a, bool summary, time_t from, time_t to)
 	o.db = a->db;
 	o.config_file = a->config;
 	if (rs_incident_open_store(&o, &store) != 0) {
-		rs_error("incident: cannot open the database; give --db PATH (or --record FILE)");
+		rs_error(_("incident: cannot open the database; give --db PATH (or --record FILE)"));
 		return NULL;
 	}
 	if ((summary ? rs_incident_list(store, from, to, &v, err, sizeof(err))
@@ -167,7 +157,7 @@ static int write_out(const char *path, const rs_buf *b)
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
-			rs_error("standard output: write failed");
+			rs_error(_("standard output: write failed"));
 			return -1;
 		}
 		return 0;
@@ -214,14 +204,14 @@ static int parse(int argc, char **argv, report_args *a, const char *usage)
 		case OPT_RECORD: a->record = optarg; break;
 		case OPT_CONFIG: a->config = optarg; break;
 		case OPT_INCIDENT_CONFIG: setenv("RASOAT_INCIDENT_CONF", optarg, 1); break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	if (optind < argc)
 		a->id = argv[optind++];
 	if (optind < argc) {
-		rs_error("incident: unexpected argument \"%s\"", argv[optind]);
+		rs_error(_("incident: unexpected argument \"%s\""), argv[optind]);
 		return -1;
 	}
 	return 0;
@@ -251,24 +241,24 @@ int rs_cmd_incident_report(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (form_of(a.form, &form) != 0) {
-		rs_error("incident report: give --form notify, initial, final or summary");
+		rs_error(_("incident report: give --form notify, initial, final or summary"));
 		return 2;
 	}
 	if (a.format == NULL)
 		a.format = "md";
 	if (a.lang == NULL)
-		a.lang = locale_lang();
+		a.lang = rs_i18n_lang(); /* the user's: --lang of rasoat, or the locale */
 	if (form != RS_FORM_SUMMARY && a.id == NULL && a.record == NULL) {
-		rs_error("incident report: give the incident id (rasoat incident list shows them)");
+		rs_error(_("incident report: give the incident id (rasoat incident list shows them)"));
 		return 2;
 	}
 	if ((a.from != NULL && (from = parse_date(a.from, false)) == 0) ||
 	    (a.to != NULL && (to = parse_date(a.to, true)) == 0)) {
-		rs_error("incident report: --from/--to take YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+		rs_error(_("incident report: --from/--to take YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"));
 		return 2;
 	}
 	if (a.send && strcmp(a.format, "eml") != 0) {
-		rs_error("incident report: --send needs --format eml");
+		rs_error(_("incident report: --send needs --format eml"));
 		return 2;
 	}
 	rec = load(&a, form == RS_FORM_SUMMARY, from, to);
@@ -302,11 +292,11 @@ int rs_cmd_incident_export(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (a.id == NULL && a.record == NULL) {
-		rs_error("incident export: give the incident id (rasoat incident list shows them)");
+		rs_error(_("incident export: give the incident id (rasoat incident list shows them)"));
 		return 2;
 	}
 	if (a.format == NULL) {
-		rs_error("incident export: give --format stix, misp or thehive");
+		rs_error(_("incident export: give --format stix, misp or thehive"));
 		return 2;
 	}
 	rec = load(&a, false, 0, 0);

@@ -4,6 +4,7 @@
  * change freely). Control bytes from the record are printed escaped.
  */
 #include "cmd/incident_cli.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "incident/record.h"
 
@@ -36,9 +37,9 @@ static void due(FILE *out, const char *label, const json_t *deadlines, const cha
 		const char *overdue_key)
 {
 	fprintf(out, "%-16s ", label);
-	put_clean(out, str(deadlines, key) ? str(deadlines, key) : "not yet known");
+	put_clean(out, str(deadlines, key) ? str(deadlines, key) : _("not yet known"));
 	if (json_is_true(json_object_get(deadlines, overdue_key)))
-		fputs("  OVERDUE", out);
+		fputs(_("  OVERDUE"), out);
 	fputc('\n', out);
 }
 
@@ -59,47 +60,47 @@ static void list_line(FILE *out, const char *label, const json_t *arr)
 
 void rs_incident_print_text(FILE *out, const json_t *r)
 {
-	line(out, "Incident", str(r, "id"));
-	line(out, "Title", str(r, "title"));
-	fprintf(out, "%-16s %s%s\n", "State", str(r, "state") ? str(r, "state") : "-",
-		json_is_true(json_object_get(r, "exercise")) ? "  (exercise)" : "");
-	line(out, "Category", str(r, "category"));
-	line(out, "Severity", str(r, "severity"));
-	line(out, "Detected", str(r, "detected"));
-	line(out, "How detected", str(r, "how_detected"));
+	line(out, _("Incident"), str(r, "id"));
+	line(out, _("Title"), str(r, "title"));
+	fprintf(out, "%-16s %s%s\n", _("State"), str(r, "state") ? str(r, "state") : "-",
+		json_is_true(json_object_get(r, "exercise")) ? _("  (exercise)") : "");
+	line(out, _("Category"), str(r, "category"));
+	line(out, _("Severity"), str(r, "severity"));
+	line(out, _("Detected"), str(r, "detected"));
+	line(out, _("How detected"), str(r, "how_detected"));
 	const json_t *d = json_object_get(r, "deadlines");
-	due(out, "Notify by", d, "notify", "notify_overdue");
-	due(out, "Final report by", d, "final", "final_overdue");
+	due(out, _("Notify by"), d, "notify", "notify_overdue");
+	due(out, _("Final report by"), d, "final", "final_overdue");
 	size_t i;
 	const json_t *v;
 	json_array_foreach(json_object_get(r, "systems"), i, v) {
-		fprintf(out, "%-16s ", "System");
+		fprintf(out, "%-16s ", _("System"));
 		put_clean(out, str(v, "host"));
 		json_t *level = json_object_get(v, "level");
 		if (json_is_integer(level))
-			fprintf(out, " (level %lld)", (long long)json_integer_value(level));
+			fprintf(out, _(" (level %lld)"), (long long)json_integer_value(level));
 		if (str(v, "owner")) {
-			fputs(", owner ", out);
+			fputs(_(", owner "), out);
 			put_clean(out, str(v, "owner"));
 		}
 		fputc('\n', out);
 	}
-	list_line(out, "Scans", json_object_get(r, "scans"));
-	fprintf(out, "%-16s %zu\n", "Findings", json_array_size(json_object_get(r, "findings")));
-	list_line(out, "Actions", json_object_get(r, "actions"));
+	list_line(out, _("Scans"), json_object_get(r, "scans"));
+	fprintf(out, "%-16s %zu\n", _("Findings"), json_array_size(json_object_get(r, "findings")));
+	list_line(out, _("Actions"), json_object_get(r, "actions"));
 	json_array_foreach(json_object_get(r, "evidence"), i, v) {
-		fprintf(out, "%-16s ", "Evidence");
+		fprintf(out, "%-16s ", _("Evidence"));
 		put_clean(out, str(v, "path"));
 		fprintf(out, " (sha256 %s)\n", str(v, "sha256") ? str(v, "sha256") : "-");
 	}
 	list_line(out, "ATT&CK", json_object_get(r, "attack"));
-	fprintf(out, "IOCs (%zu):\n", json_array_size(json_object_get(r, "iocs")));
+	fprintf(out, _("IOCs (%zu):\n"), json_array_size(json_object_get(r, "iocs")));
 	json_array_foreach(json_object_get(r, "iocs"), i, v) {
 		fprintf(out, "  %-8s ", str(v, "type"));
 		put_clean(out, str(v, "value"));
 		fputc('\n', out);
 	}
-	fputs("Timeline:\n", out);
+	fputs(_("Timeline:\n"), out);
 	json_array_foreach(json_object_get(r, "timeline"), i, v) {
 		fprintf(out, "  %-20s %-7s ", str(v, "time") ? str(v, "time") : "-", str(v, "kind"));
 		put_clean(out, str(v, "text"));
@@ -116,7 +117,7 @@ void rs_incident_print_list(FILE *out, const json_t *incidents, time_t now)
 {
 	(void)now;
 	if (json_array_size(incidents) == 0) {
-		fputs("No incidents recorded.\n", out);
+		fputs(_("No incidents recorded.\n"), out);
 		return;
 	}
 	fprintf(out, "%-13s %-11s %-8s %-20s %-29s %-29s %s\n", "ID", "STATE", "SEVERITY",
@@ -135,7 +136,7 @@ void rs_incident_print_list(FILE *out, const json_t *incidents, time_t now)
 			str(r, "detected") ? str(r, "detected") : "-", notify, final);
 		put_clean(out, str(r, "title"));
 		if (json_is_true(json_object_get(r, "exercise")))
-			fputs(" (exercise)", out);
+			fputs(_(" (exercise)"), out);
 		fputc('\n', out);
 	}
 }

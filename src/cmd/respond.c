@@ -8,6 +8,7 @@
 #include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -37,7 +38,7 @@ static const struct option action_options[] = {
 
 static void usage(FILE *out)
 {
-	fputs("usage: rasoat respond COMMAND ...\n"
+	fputs(_("usage: rasoat respond COMMAND ...\n"
 	      "  plan [--scan SCAN] [-o FILE]      propose actions for a stored scan's findings\n"
 	      "  token PLAN                         print a (reviewed, edited) plan's token\n"
 	      "  apply PLAN --token T [--force]     apply exactly that plan\n"
@@ -45,10 +46,10 @@ static void usage(FILE *out)
 	      "  list                               each action's latest state\n"
 	      "  undo ID | --all                    undo an action, or every applied one\n"
 	      "  verify                             check the journal's hash chain\n"
-	      "actions:", out);
+	      "actions:"), out);
 	for (size_t i = 0; rs_action_kinds[i]; i++)
 		fprintf(out, " %s", rs_action_kinds[i]->name);
-	fputs("\n\n"
+	fputs(_("\n\n"
 	      "usage: rasoat respond ACTION TARGET [--apply] [--force] [--root DIR] [--db PATH]\n"
 	      "         [--config FILE] [--ttl DURATION] [--allow HOST:PORT]... [--tree]\n"
 	      "         [--format text|jsonl]\n"
@@ -63,7 +64,7 @@ static void usage(FILE *out)
 	      "  --tree             suspend, kill: the process and its descendants\n"
 	      "  --format F         text (default) or jsonl (the journal line)\n"
 	      "`rasoat respond COMMAND --help` shows a command's options.\n"
-	      "Exit status: 0 applied (or dry run), 1 failed and rolled back, 2 refused or error.\n",
+	      "Exit status: 0 applied (or dry run), 1 failed and rolled back, 2 refused or error.\n"),
 	      out);
 }
 
@@ -114,7 +115,7 @@ static int parse_action_option(action_args *a, int opt)
 	case OPT_TTL: {
 		long long seconds = parse_duration(optarg);
 		if (seconds < 0) {
-			rs_error("--ttl %s: give a duration such as 30m, 12h or 7d (at most a year)", optarg);
+			rs_error(_("--ttl %s: give a duration such as 30m, 12h or 7d (at most a year)"), optarg);
 			return -1;
 		}
 		json_object_set_new(a->options, "ttl", json_integer(seconds));
@@ -150,20 +151,20 @@ static void print_result_text(const rs_action_kind *kind, const json_t *target, 
 {
 	char *what = rs_respond_target_text(target);
 	if (strcmp(res->state, "planned") == 0) {
-		printf("dry run %s: %s %s\n", res->id, kind->name, what);
+		printf(_("dry run %s: %s %s\n"), res->id, kind->name, what);
 		size_t i;
 		json_t *line;
 		json_array_foreach(res->describe, i, line) {
 			char *text = rs_respond_printable(json_string_value(line));
-			printf("  would %s\n", text);
+			printf(_("  would %s\n"), text);
 			free(text);
 		}
-		printf("  undo: %s\nnothing was changed; add --apply to act\n", kind->undo_text ? kind->undo_text : "-");
+		printf(_("  undo: %s\nnothing was changed; add --apply to act\n"), kind->undo_text ? kind->undo_text : "-");
 	} else if (strcmp(res->state, "applied") == 0) {
-		printf("applied %s: %s %s\n", res->id, kind->name, what);
-		printf("  undo with `rasoat respond undo %s` (%s)\n", res->id, kind->undo_text ? kind->undo_text : "-");
+		printf(_("applied %s: %s %s\n"), res->id, kind->name, what);
+		printf(_("  undo with `rasoat respond undo %s` (%s)\n"), res->id, kind->undo_text ? kind->undo_text : "-");
 	} else if (strcmp(res->state, "refused") == 0) {
-		printf("refused: %s %s; nothing was changed\n", kind->name, what);
+		printf(_("refused: %s %s; nothing was changed\n"), kind->name, what);
 	} else {
 		printf("%s %s: %s %s; %s\n", res->state, res->id, kind->name, what,
 		       json_is_true(json_object_get(res->line, "rolled_back")) ?
@@ -197,9 +198,9 @@ int rs_respond_refuse_live_only(const rs_action_kind *kind, const char *root)
 {
 	if (!kind->live_only || !root || strcmp(root, "/") == 0)
 		return 0;
-	rs_error("respond %s acts on the running system (processes, accounts or the network) and "
+	rs_error(_("respond %s acts on the running system (processes, accounts or the network) and "
 		 "cannot act inside --root %s; only file actions (quarantine, remove) apply to a "
-		 "mounted image", kind->name, root);
+		 "mounted image"), kind->name, root);
 	return -1;
 }
 
@@ -215,7 +216,7 @@ static int respond_action(int argc, char **argv, const rs_action_kind *kind)
 	/* isolate acts on this host and takes no target */
 	bool no_target = !strcmp(kind->name, "isolate") && a.n_args == 0;
 	if (rc == 0 && a.n_args != 1 && !no_target) {
-		rs_error("respond %s: give one target; see `rasoat respond --help`", kind->name);
+		rs_error(_("respond %s: give one target; see `rasoat respond --help`"), kind->name);
 		rc = -1;
 	}
 	if (rc == 0 && (rs_respond_check_format("respond", a.format, formats) < 0 ||
@@ -223,9 +224,9 @@ static int respond_action(int argc, char **argv, const rs_action_kind *kind)
 		rc = -1;
 	json_t *target = NULL;
 	char err[1024];
-	const char *arg = no_target ? NULL : a.args[0];
+	const char *arg = rc == 0 && !no_target ? a.args[0] : NULL; /* no args after a bad option */
 	if (rc == 0 && !(target = kind->parse_target(arg, a.options, err, sizeof(err)))) {
-		rs_error("respond %s%s%s: %s", kind->name, arg ? " " : "", arg ? arg : "", err);
+		rs_error(_("respond %s%s%s: %s"), kind->name, arg ? " " : "", arg ? arg : "", err);
 		rc = -1;
 	}
 	if (rc == 0)
@@ -261,6 +262,6 @@ int rs_cmd_respond(int argc, char **argv)
 	const rs_action_kind *kind = rs_action_kind_find(name);
 	if (kind)
 		return respond_action(argc - 1, argv + 1, kind);
-	rs_error("respond: unknown command or action \"%s\"; see `rasoat respond --help`", name);
+	rs_error(_("respond: unknown command or action \"%s\"; see `rasoat respond --help`"), name);
 	return RS_EXIT_ERROR;
 }

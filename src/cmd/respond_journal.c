@@ -6,6 +6,7 @@
 #include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -26,15 +27,15 @@ static const struct option journal_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char list_usage[] =
+static const char *const list_usage = N_(
 	"usage: rasoat respond list [--db PATH] [--config FILE] [--format text|jsonl]\n"
 	"Prints each journaled action's latest state (FORMATS.md \"Actions\").\n"
 	"  --db PATH      the scan database; the journal is in its directory\n"
 	"                 (default /var/lib/rasoat/rasoat.db)\n"
 	"  --config FILE  the configuration file (default /etc/rasoat/rasoat.conf)\n"
-	"  --format F     text (default) or jsonl\n";
+	"  --format F     text (default) or jsonl\n");
 
-static const char undo_usage[] =
+static const char *const undo_usage = N_(
 	"usage: rasoat respond undo ID... | --all [--db PATH] [--config FILE]\n"
 	"Undoes the actions named (or, with --all, every applied one, newest first).\n"
 	"Undoing an action that is already undone, failed or a dry run changes nothing.\n"
@@ -42,15 +43,15 @@ static const char undo_usage[] =
 	"  --db PATH      the scan database; the journal is in its directory\n"
 	"  --config FILE  the configuration file\n"
 	"  --format F     accepted for symmetry: text only\n"
-	"Exit status: 0 done (or nothing to do), 1 an undo failed, 2 error.\n";
+	"Exit status: 0 done (or nothing to do), 1 an undo failed, 2 error.\n");
 
-static const char verify_usage[] =
+static const char *const verify_usage = N_(
 	"usage: rasoat respond verify [--db PATH] [--config FILE]\n"
 	"Checks that every journal line parses and that the hash chain holds.\n"
 	"  --db PATH      the scan database; the journal is in its directory\n"
 	"  --config FILE  the configuration file\n"
 	"  --format F     accepted for symmetry: text only\n"
-	"Exit status: 0 the journal verifies, 2 a line is bad (named) or it cannot be read.\n";
+	"Exit status: 0 the journal verifies, 2 a line is bad (named) or it cannot be read.\n");
 
 typedef struct journal_args {
 	rs_respond_setup setup;
@@ -73,8 +74,8 @@ static int parse_args(int argc, char **argv, const char *usage, journal_args *a)
 		case OPT_CONFIG: a->setup.config_file = optarg; break;
 		case OPT_FORMAT: a->format = optarg; break;
 		case OPT_ALL: a->all = true; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	a->args = argv + optind;
@@ -92,7 +93,7 @@ static void print_list_text(const rs_journal *j)
 {
 	const json_t *ids = rs_journal_action_ids(j);
 	if (json_array_size(ids) == 0) {
-		printf("no actions in %s\n", rs_journal_path(j));
+		printf(_("no actions in %s\n"), rs_journal_path(j));
 		return;
 	}
 	printf("%-34s  %-20s  %-8s  %-10s  %s\n", "ID", "TIME", "STATE", "ACTION", "TARGET");
@@ -112,7 +113,7 @@ static void print_list_text(const rs_journal *j)
 		dry_runs |= json_is_true(json_object_get(line, "dry_run"));
 	}
 	if (dry_runs)
-		printf("(* a dry run: nothing was changed)\n");
+		printf(_("(* a dry run: nothing was changed)\n"));
 }
 
 int rs_respond_list(int argc, char **argv)
@@ -123,7 +124,7 @@ int rs_respond_list(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args || a.all) {
-		rs_error("respond list: unexpected argument; see `rasoat respond list --help`");
+		rs_error(_("respond list: unexpected argument; see `rasoat respond list --help`"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("respond list", a.format, formats) < 0)
@@ -149,7 +150,7 @@ static int undo_one(rs_respond_session *s, const char *id)
 	char msg[1400];
 	int rc = rs_driver_undo(&s->driver, id, msg, sizeof(msg));
 	if (rc < 0) {
-		rs_error("undo %s", msg);
+		rs_error(_("undo %s"), msg);
 		return 1;
 	}
 	printf("%s\n", msg);
@@ -173,7 +174,7 @@ static int undo_all(rs_respond_session *s)
 	}
 	json_decref(ids);
 	if (!failed && !undone)
-		printf("nothing to undo: no action is applied\n");
+		printf(_("nothing to undo: no action is applied\n"));
 	return failed ? RS_EXIT_FAILED : 0;
 }
 
@@ -184,8 +185,8 @@ int rs_respond_undo(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.all == (a.n_args > 0) || strcmp(a.format, "text") != 0) {
-		rs_error("respond undo: give action ids or --all (not both), no --format other than "
-			 "text; see `rasoat respond undo --help`");
+		rs_error(_("respond undo: give action ids or --all (not both), no --format other than "
+			 "text; see `rasoat respond undo --help`"));
 		return RS_EXIT_ERROR;
 	}
 	rs_respond_session s;
@@ -210,7 +211,7 @@ int rs_respond_verify(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args || a.all || strcmp(a.format, "text") != 0) {
-		rs_error("respond verify: unexpected argument; see `rasoat respond verify --help`");
+		rs_error(_("respond verify: unexpected argument; see `rasoat respond verify --help`"));
 		return RS_EXIT_ERROR;
 	}
 	rs_config config;
@@ -230,10 +231,10 @@ int rs_respond_verify(int argc, char **argv)
 		rs_error("%s", err);
 		rc = RS_EXIT_ERROR;
 	} else if (bad) {
-		rs_error("%s/%s: line %zu: %s", state_dir, RS_JOURNAL_FILE, bad, why);
+		rs_error(_("%s/%s: line %zu: %s"), state_dir, RS_JOURNAL_FILE, bad, why);
 		rc = RS_EXIT_ERROR;
 	} else {
-		printf("%s/%s: %zu lines, the hash chain holds\n", state_dir, RS_JOURNAL_FILE, lines);
+		printf(_("%s/%s: %zu lines, the hash chain holds\n"), state_dir, RS_JOURNAL_FILE, lines);
 	}
 	free(state_dir);
 	rs_config_free(&config);

@@ -8,6 +8,7 @@
 #include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -38,7 +39,7 @@ static const struct option plan_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char plan_usage[] =
+static const char *const plan_usage = N_(
 	"usage: rasoat respond plan [--scan SCAN] [--db PATH] [--config FILE] [--root DIR]\n"
 	"         [-o FILE] [--format text|json]\n"
 	"Proposes the response actions for a stored scan's findings and prints the\n"
@@ -50,15 +51,15 @@ static const char plan_usage[] =
 	"  --root DIR     the root the actions will act on (default the scan's root)\n"
 	"  -o, --output FILE  write the plan document (JSON) to FILE\n"
 	"  --format F     text (default: the actions and the token) or json (the plan\n"
-	"                 document on stdout, or in -o FILE; the token on stderr)\n";
+	"                 document on stdout, or in -o FILE; the token on stderr)\n");
 
-static const char token_usage[] =
+static const char *const token_usage = N_(
 	"usage: rasoat respond token PLAN [--format text|json]\n"
 	"Checks the plan document PLAN and prints its actions and its token, the\n"
 	"value `respond apply PLAN --token T` wants. Any change to PLAN changes it.\n"
-	"  --format F     text (default) or json ({\"token\":...,\"actions\":N})\n";
+	"  --format F     text (default) or json ({\"token\":...,\"actions\":N})\n");
 
-static const char apply_usage[] =
+static const char *const apply_usage = N_(
 	"usage: rasoat respond apply PLAN --token T [--force] [--db PATH] [--config FILE]\n"
 	"         [--root DIR] [--format text|jsonl]\n"
 	"Applies every action of the plan document PLAN, in order, if T is its token.\n"
@@ -69,7 +70,7 @@ static const char apply_usage[] =
 	"  --config FILE  the configuration file\n"
 	"  --root DIR     act inside DIR instead of the plan's root\n"
 	"  --format F     text (default) or jsonl (each action's journal line)\n"
-	"Exit status: 0 every action applied, 1 some failed (the others still ran), 2 error.\n";
+	"Exit status: 0 every action applied, 1 some failed (the others still ran), 2 error.\n");
 
 typedef struct plan_args {
 	rs_respond_setup setup;
@@ -98,8 +99,8 @@ static int parse_args(int argc, char **argv, const char *usage, plan_args *a)
 		case OPT_TOKEN: a->token = optarg; break;
 		case OPT_FORCE: a->setup.force = true; break;
 		case 'o': a->output = optarg; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	a->args = argv + optind;
@@ -128,11 +129,11 @@ static json_t *load_findings(rs_store *store, const char *id)
 static void print_plan_text(const json_t *plan, const char *token, const char *output)
 {
 	const json_t *actions = json_object_get(plan, "actions");
-	printf("plan for scan %s of %s (root %s): %zu action%s\n",
+	printf(ngettext("plan for scan %s of %s (root %s): %zu action\n",
+			"plan for scan %s of %s (root %s): %zu actions\n", json_array_size(actions)),
 	       json_string_value(json_object_get(plan, "scan")),
 	       json_string_value(json_object_get(plan, "host")),
-	       json_string_value(json_object_get(plan, "root")), json_array_size(actions),
-	       json_array_size(actions) == 1 ? "" : "s");
+	       json_string_value(json_object_get(plan, "root")), json_array_size(actions));
 	size_t i;
 	json_t *action;
 	json_array_foreach(actions, i, action) {
@@ -152,10 +153,10 @@ static void print_plan_text(const json_t *plan, const char *token, const char *o
 	}
 	printf("token: %s\n", token);
 	if (output)
-		printf("review %s, then: rasoat respond token %s; rasoat respond apply %s --token TOKEN\n",
+		printf(_("review %s, then: rasoat respond token %s; rasoat respond apply %s --token TOKEN\n"),
 		       output, output, output);
 	else
-		printf("give -o FILE to save the plan for `rasoat respond apply`\n");
+		printf(_("give -o FILE to save the plan for `rasoat respond apply`\n"));
 }
 
 /* Writes PLAN as indented JSON to PATH ("-": stdout). */
@@ -169,7 +170,7 @@ static int write_plan(const json_t *plan, const char *path)
 	if (close_it && fclose(out) != 0)
 		rc = -1;
 	if (rc < 0)
-		rs_error("%s: cannot write the plan: %s", path ? path : "stdout", strerror(errno));
+		rs_error(_("%s: cannot write the plan: %s"), path ? path : "stdout", strerror(errno));
 	return rc;
 }
 
@@ -217,7 +218,7 @@ int rs_respond_plan(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args || a.token || a.setup.force) {
-		rs_error("respond plan: unexpected argument; see `rasoat respond plan --help`");
+		rs_error(_("respond plan: unexpected argument; see `rasoat respond plan --help`"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("respond plan", a.format, formats) < 0)
@@ -248,7 +249,7 @@ static json_t *read_plan(const char *path)
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    rs_read_fd(fd, RS_PLAN_MAX_BYTES, &text, &len) < 0) {
-		rs_error("%s: cannot read the plan: %s", path,
+		rs_error(_("%s: cannot read the plan: %s"), path,
 			 fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file" : strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -271,7 +272,7 @@ int rs_respond_token(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args != 1) {
-		rs_error("respond token: give one plan file; see `rasoat respond token --help`");
+		rs_error(_("respond token: give one plan file; see `rasoat respond token --help`"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("respond token", a.format, formats) < 0)
@@ -300,16 +301,16 @@ static int check_plan(const plan_args *a, const json_t *plan, const char *path)
 	char token[65];
 	rs_plan_token(plan, token);
 	if (strcmp(token, a->token) != 0) {
-		rs_error("%s: the token given is not this plan's: the plan changed after its token was "
+		rs_error(_("%s: the token given is not this plan's: the plan changed after its token was "
 			 "printed (or the token is mistyped). Review the plan, then get its token with "
-			 "`rasoat respond token %s`, or make a new plan with `rasoat respond plan`",
+			 "`rasoat respond token %s`, or make a new plan with `rasoat respond plan`"),
 			 path, path);
 		return -1;
 	}
 	size_t n = json_array_size(json_object_get(plan, "actions"));
 	if (n > RS_RESPOND_MAX_ACTIONS && !a->setup.force) {
-		rs_error("%s: %zu actions, more than the %d one run may take; split the plan, or give "
-			 "--force to apply all of them", path, n, RS_RESPOND_MAX_ACTIONS);
+		rs_error(_("%s: %zu actions, more than the %d one run may take; split the plan, or give "
+			 "--force to apply all of them"), path, n, RS_RESPOND_MAX_ACTIONS);
 		return -1;
 	}
 	return 0;
@@ -347,10 +348,10 @@ static int apply_action(rs_respond_session *s, const plan_args *a, const json_t 
 	res.state = "refused";
 	int rc = -1;
 	if (!kind) {
-		snprintf(res.error, sizeof(res.error), "this rasoat has no action \"%s\"", name);
+		snprintf(res.error, sizeof(res.error), _("this rasoat has no action \"%s\""), name);
 	} else if (kind->live_only && !s->host.live) {
-		snprintf(res.error, sizeof(res.error), "%s acts on the running system and cannot act "
-			 "inside the root %s", name, s->host.root);
+		snprintf(res.error, sizeof(res.error), _("%s acts on the running system and cannot act "
+			 "inside the root %s"), name, s->host.root);
 	} else {
 		rs_action_request req = {
 			.kind = kind, .target = target, .plan = token,
@@ -380,7 +381,7 @@ static int apply_plan(const plan_args *a, const json_t *plan)
 		if (apply_action(&s, a, plan, token, i) < 0)
 			failed++;
 	if (strcmp(a->format, "text") == 0)
-		printf("%zu applied, %zu failed or refused\n", n - failed, failed);
+		printf(_("%zu applied, %zu failed or refused\n"), n - failed, failed);
 	rs_respond_session_close(&s);
 	return failed ? RS_EXIT_FAILED : 0;
 }
@@ -393,7 +394,7 @@ int rs_respond_apply(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args != 1 || !a.token || a.scan || a.output) {
-		rs_error("respond apply: give one plan file and --token T; see `rasoat respond apply --help`");
+		rs_error(_("respond apply: give one plan file and --token T; see `rasoat respond apply --help`"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("respond apply", a.format, formats) < 0)

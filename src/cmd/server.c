@@ -6,6 +6,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/option_table.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "core/json.h"
@@ -50,19 +51,22 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage_text[] =
-	"usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH|postgresql://…] [--tls-cert F --tls-key F] [--workers N]\n"
-	"                     [--agent-rate R] [--agent-burst B] [--address-rate R] [--address-burst B]\n"
-	"                     [--checkin-interval 5m] [--scan-interval 24h] [--incidents PATH]\n"
-	"       rasoat server [--db URL] [--tls-cert F] token create [--ttl 24h] [--uses 50] [--group G]\n"
-	"       rasoat server [--db URL] token list [--format text|jsonl]\n"
-	"       rasoat server [--db URL] token revoke ID\n"
-	"       rasoat server [--db URL] apikey create --role viewer|analyst|admin | apikey list | apikey revoke ID\n"
-	"       rasoat server [--db URL] host remove ID\n"
-	"       rasoat server [--db URL] user add NAME --role viewer|analyst|admin | user list |\n"
-	"                     user remove NAME | user passwd NAME   (the password on standard input)\n"
-	"Serves the fleet API (docs/FLEET.md) until SIGINT or SIGTERM. The default\n"
-	"database is " DEFAULT_FLEET_DB "; the default address 0.0.0.0:8443.\n";
+static void usage(FILE *out)
+{
+	fprintf(out, _("usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH|postgresql://…] [--tls-cert F --tls-key F] [--workers N]\n"
+		       "                     [--agent-rate R] [--agent-burst B] [--address-rate R] [--address-burst B]\n"
+		       "                     [--checkin-interval 5m] [--scan-interval 24h] [--incidents PATH]\n"
+		       "       rasoat server [--db URL] [--tls-cert F] token create [--ttl 24h] [--uses 50] [--group G]\n"
+		       "       rasoat server [--db URL] token list [--format text|jsonl]\n"
+		       "       rasoat server [--db URL] token revoke ID\n"
+		       "       rasoat server [--db URL] apikey create --role viewer|analyst|admin | apikey list | apikey revoke ID\n"
+		       "       rasoat server [--db URL] host remove ID\n"
+		       "       rasoat server [--db URL] user add NAME --role viewer|analyst|admin | user list |\n"
+		       "                     user remove NAME | user passwd NAME   (the password on standard input)\n"
+		       "Serves the fleet API (docs/FLEET.md) until SIGINT or SIGTERM. The default\n"
+		       "database is %s; the default address 0.0.0.0:8443.\n"),
+		DEFAULT_FLEET_DB);
+}
 
 typedef struct server_args {
 	rs_server_config cfg;
@@ -114,7 +118,7 @@ static const char *db_path(const char *db)
 	if (!db)
 		return DEFAULT_FLEET_DB;
 	if (!*db || strcmp(db, "sqlite:") == 0) {
-		rs_error("--db: give sqlite:PATH or postgresql://USER@HOST/DB");
+		rs_error(_("--db: give sqlite:PATH or postgresql://USER@HOST/DB"));
 		return NULL;
 	}
 	return db;
@@ -205,7 +209,7 @@ static int parse_args(int argc, char **argv, server_args *a)
 		case OPT_ROLE: a->role = optarg; break;
 		case OPT_FORMAT: a->format = optarg; break;
 		case 'h': return 1;
-		default: fputs(usage_text, stderr); return 2;
+		default: usage(stderr); return 2;
 		}
 	}
 	a->cfg.db_path = db_path(a->db);
@@ -238,7 +242,7 @@ static int token_create(server_args *a)
 
 static void print_token_text(const json_t *t)
 {
-	printf("%s  %-8s  expires %s  uses left %lld of %lld  group %s\n",
+	printf(_("%s  %-8s  expires %s  uses left %lld of %lld  group %s\n"),
 	       json_string_value(json_object_get(t, "id")),
 	       json_string_value(json_object_get(t, "state")),
 	       json_string_value(json_object_get(t, "expires")),
@@ -252,7 +256,7 @@ static int token_list(server_args *a)
 {
 	const char *format = a->format ? a->format : "text";
 	if (strcmp(format, "text") && strcmp(format, "jsonl")) {
-		rs_error("--format %s: use text or jsonl", format);
+		rs_error(_("--format %s: use text or jsonl"), format);
 		return 2;
 	}
 	rs_db *store = open_db(a->cfg.db_path);
@@ -277,7 +281,7 @@ static int token_list(server_args *a)
 static int token_revoke(server_args *a, const char *id)
 {
 	if (!rs_fleet_is_hex(id, RS_FLEET_TOKEN_ID_HEX)) {
-		rs_error("%s: not a token id (16 hex digits, the second part of the token; see `token list`)", id);
+		rs_error(_("%s: not a token id (16 hex digits, the second part of the token; see `token list`)"), id);
 		return 2;
 	}
 	rs_db *store = open_db(a->cfg.db_path);
@@ -286,14 +290,14 @@ static int token_revoke(server_args *a, const char *id)
 	int rc = rs_fleet_token_revoke(store, id);
 	rs_db_close(store);
 	if (rc > 0)
-		rs_error("no enrolment token %s in %s; see `rasoat server token list`", id, a->cfg.db_path);
+		rs_error(_("no enrolment token %s in %s; see `rasoat server token list`"), id, a->cfg.db_path);
 	return rc == 0 ? 0 : 2;
 }
 
 static int apikey_create(server_args *a)
 {
 	if (!a->role || (strcmp(a->role, "viewer") && strcmp(a->role, "analyst") && strcmp(a->role, "admin"))) {
-		rs_error("apikey create: give --role viewer, analyst or admin");
+		rs_error(_("apikey create: give --role viewer, analyst or admin"));
 		return 2;
 	}
 	rs_db *store = open_db(a->cfg.db_path);
@@ -350,13 +354,13 @@ int rs_cmd_server(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc, argv, &a);
 	if (rc == 1) {
-		fputs(usage_text, stdout);
+		usage(stdout);
 		return 0;
 	}
 	if (rc)
 		return rc;
 	if (sodium_init() < 0) {
-		rs_error("libsodium cannot start (no entropy source?)");
+		rs_error(_("libsodium cannot start (no entropy source?)"));
 		return 2;
 	}
 	char **words = argv + optind;
@@ -379,6 +383,6 @@ int rs_cmd_server(int argc, char **argv)
 		return mark(&a, words[2], true);
 	if (n >= 2 && !strcmp(words[0], "user"))
 		return rs_cmd_server_user(a.cfg.db_path, a.role, words, n);
-	rs_error("rasoat server %s: unknown; see `rasoat server --help`", words[0]);
+	rs_error(_("rasoat server %s: unknown; see `rasoat server --help`"), words[0]);
 	return 2;
 }
