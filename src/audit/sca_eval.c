@@ -426,14 +426,16 @@ void rs_sca_rules_eval(const rs_sca_ctx *ctx, const rs_sca_rule *rules, size_t n
 		       rs_sca_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
-	char *invalid = NULL;
+	char *invalid = NULL, *invalid_brief = NULL;
 	for (size_t i = 0; i < n; i++) {
 		char *why = NULL;
 		json_t *ev = NULL;
 		rs_sca_result res = rs_sca_rule_eval(ctx, &rules[i], &why, &ev);
 		if (res == RS_SCA_INVALID) {
-			if (!invalid)
+			if (!invalid) {
 				invalid = rs_sprintf(_("rule %zu (%s): %s"), i + 1, rules[i].text, why);
+				invalid_brief = rs_sprintf(_("rule %zu could not be evaluated"), i + 1);
+			}
 			free(why);
 			json_decref(ev);
 			continue;
@@ -448,7 +450,9 @@ void rs_sca_rules_eval(const rs_sca_ctx *ctx, const rs_sca_rule *rules, size_t n
 								    : _("rule %zu held (condition none): %s"),
 					       i + 1, rules[i].text);
 			set_outcome(out, result, reason, ev, &rules[i]);
+			out->brief = rs_sprintf(cond == RS_SCA_ALL ? _("rule %zu did not hold") : _("rule %zu held"), i + 1);
 			free(invalid);
+			free(invalid_brief);
 			return;
 		}
 		if (!out->evidence || cond == RS_SCA_ALL) {
@@ -460,6 +464,7 @@ void rs_sca_rules_eval(const rs_sca_ctx *ctx, const rs_sca_rule *rules, size_t n
 	}
 	if (invalid) {
 		set_outcome(out, "not_applicable", invalid, NULL, NULL);
+		out->brief = invalid_brief;
 		return;
 	}
 	const char *result = cond == RS_SCA_ANY ? "failed" : "passed";
@@ -475,6 +480,7 @@ void rs_sca_rules_eval(const rs_sca_ctx *ctx, const rs_sca_rule *rules, size_t n
 void rs_sca_outcome_free(rs_sca_outcome *o)
 {
 	free(o->reason);
+	free(o->brief);
 	json_decref(o->evidence);
 	memset(o, 0, sizeof(*o));
 }
