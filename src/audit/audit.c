@@ -178,7 +178,7 @@ static void emit_failed(audit_run *a, const rs_sca_policy *p, const rs_sca_check
 static void run_check(audit_run *a, const rs_sca_policy *p, const rs_sca_ctx *ctx, const rs_sca_check *c)
 {
 	char *rule = rs_sprintf("sca:%s:%s", p->id, c->id ? c->id : "?");
-	const char *title = c->title ? c->title : _("(untitled check)");
+	const char *title = c->title ? c->title : "(untitled check)";
 	a->stats->checks++;
 	if (c->error) {
 		a->stats->errors++;

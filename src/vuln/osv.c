@@ -333,7 +333,7 @@ static void read_dir(const char *dir, int depth, rs_vuln_record_cb cb, void *ctx
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		rs_warn("%s: %s; skipped", dir, strerror(errno));
+		rs_warn(_("%s: %s; skipped"), dir, strerror(errno));
 		stats->skipped++;
 		return;
 	}
@@ -391,7 +391,7 @@ static int read_zip(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_s
 		char *buf = rs_malloc((size_t)size + 1);
 		la_ssize_t got = archive_read_data(a, buf, (size_t)size);
 		if (got < 0) {
-			rs_warn("%s: %s; skipped", label, archive_error_string(a));
+			rs_warn(_("%s: %s; skipped"), label, archive_error_string(a));
 			stats->skipped++;
 		} else {
 			rs_osv_parse(buf, (size_t)got, label, cb, ctx, stats);

@@ -302,7 +302,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		rs_app_keys_init(&keys, &inv.packages);
 		collect_ctx cc = { ecosystems, &records, &keys, &app_records };
 		for (size_t i = 0; i < cfg->n_feeds; i++) {
-			rs_scan_progress(scan, "reading %s", cfg->feeds[i]);
+			rs_scan_progress(scan, _("reading %s"), cfg->feeds[i]);
 			int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
 					     : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
 			if (rc < 0)
