@@ -160,7 +160,7 @@ static void judge(rs_persist *p, const suid_hit *h)
 	const char *owner = p->have_packages ? rs_scan_package_owner(p->scan, path) : NULL;
 	rs_verdict v;
 	rs_verdict_init(&v);
-	const char *what = h->caps ? _("has file capabilities") : suid ? "is SUID" : "is SGID";
+	const char *what = h->caps ? _("has file capabilities") : suid ? _("is SUID") : _("is SGID");
 	char reason[160];
 	if (temp_or_hidden(path)) {
 		snprintf(reason, sizeof(reason), _("%s in a temporary or hidden place"), what);

@@ -267,7 +267,7 @@ int rs_debtracker_read(FILE *in, const char *name, rs_vuln_record_cb cb, void *c
 		json_t *jkey = json_loadb(key.data, key.len, JSON_DECODE_ANY, NULL);
 		const char *package = json_string_value(jkey);
 		if (!package || !*package) {
-			tracker_warn(r, line, "%s; skipped", _("a package name that is not a string"));
+			tracker_warn(r, line, _("%s; skipped"), _("a package name that is not a string"));
 		} else if (too_big) {
 			tracker_warn(r, line, _("package \"%s\": its entry is over 256 MB; skipped"), package);
 		} else {
