@@ -32,8 +32,8 @@ int rs_device_policies_load(rs_device_policies *ps, const char *dir, char *err, 
 	memset(ps, 0, sizeof(*ps));
 	DIR *d = opendir(dir);
 	if (!d) {
-		snprintf(err, errsize, "%s: cannot read the device policies: %s; give --policies DIR or set "
-			 "RASOAT_RULES to the rules directory", dir, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read the device policies: %s; give --policies DIR or set "
+			 "RASOAT_RULES to the rules directory"), dir, strerror(errno));
 		return -1;
 	}
 	rs_vec names;
@@ -54,7 +54,7 @@ int rs_device_policies_load(rs_device_policies *ps, const char *dir, char *err, 
 			if (p->devices)
 				ps->len++;
 			else {
-				rs_warn("%s: policy %s names no device family (`devices:` under `policy:`); skipped",
+				rs_warn(_("%s: policy %s names no device family (`devices:` under `policy:`); skipped"),
 					path, p->id);
 				rs_sca_policy_free(p);
 			}
@@ -113,7 +113,7 @@ static void emit_failed(rs_scan *scan, const rs_sca_policy *p, const rs_sca_chec
 	rs_finding_set_str(f, "check", c->id);
 	rs_finding_set_str(f, "reason", o->reason);
 	if (waiver_expired)
-		rs_finding_set_str(f, "waiver_expired", "a waiver for this check has expired");
+		rs_finding_set_str(f, "waiver_expired", _("a waiver for this check has expired"));
 	if (c->compliance)
 		rs_finding_set_json(f, "compliance", json_incref(c->compliance));
 	size_t i;
@@ -126,18 +126,15 @@ static void emit_failed(rs_scan *scan, const rs_sca_policy *p, const rs_sca_chec
 }
 
 /* The outcome's reason without the rule's text ("rule 2 did not hold"):
- * see emit_failed. */
+ * see emit_failed. The evaluator words it (rs_sca_outcome.brief), in the
+ * chosen language. */
 static void short_reason(rs_sca_outcome *o)
 {
-	const char *r = o->reason;
-	if (!r || strncmp(r, "rule ", 5) != 0)
+	if (!o->brief)
 		return;
-	size_t n = strspn(r + 5, "0123456789");
-	const char *verdict = strstr(r, "did not hold") ? "did not hold" : strstr(r, " held") ? "held"
-											: "could not be evaluated";
-	char *s = rs_sprintf("rule %.*s %s", (int)n, r + 5, verdict);
 	free(o->reason);
-	o->reason = s;
+	o->reason = o->brief;
+	o->brief = NULL;
 }
 
 static bool requirements_hold(const rs_sca_policy *p, const rs_sca_ctx *ctx)
@@ -189,7 +186,7 @@ size_t rs_device_judge(rs_scan *scan, const rs_device_policies *ps, const rs_dev
 			const rs_waiver *w = g_waivers ? rs_waivers_find(g_waivers, rule, cfg->hostname, g_today, &expired)
 						       : NULL;
 			if (w) {
-				char *why = rs_sprintf("waived until %s: %s (was %s: %s)", w->expires, w->reason, o.result,
+				char *why = rs_sprintf(_("waived until %s: %s (was %s: %s)"), w->expires, w->reason, o.result,
 						       o.reason);
 				rs_scan_check(scan, "device", rule, title, "not_applicable", why);
 				free(why);

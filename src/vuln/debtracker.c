@@ -10,6 +10,7 @@
  * of ecosystem "Debian:<release>". A bad package entry is skipped with a
  * warning naming the file and line; the rest is read.
  */
+#include "core/i18n.h"
 #include "vuln/vuln.h"
 #include "core/log.h"
 
@@ -69,7 +70,7 @@ static void tracker_warn(reader *r, unsigned long line, const char *fmt, ...)
 	r->stats->skipped++;
 	if (r->stats->skipped > TRACKER_MAX_WARNINGS) {
 		if (r->stats->skipped == TRACKER_MAX_WARNINGS + 1)
-			rs_warn("%s: more problems; only counted from here on", r->name);
+			rs_warn(_("%s: more problems; only counted from here on"), r->name);
 		return;
 	}
 	char what[512];
@@ -156,7 +157,7 @@ static void read_package(reader *r, unsigned long line, const char *package, con
 			 rs_vuln_record_cb cb, void *ctx, bool *stop)
 {
 	if (!json_is_object(cves)) {
-		tracker_warn(r, line, "package \"%s\": not an object of CVEs; skipped", package);
+		tracker_warn(r, line, _("package \"%s\": not an object of CVEs; skipped"), package);
 		return;
 	}
 	const char *id;
@@ -169,7 +170,7 @@ static void read_package(reader *r, unsigned long line, const char *package, con
 			continue;
 		if (!json_is_object(releases)) {
 			char what[300];
-			snprintf(what, sizeof(what), "package \"%.100s\", %.100s: no \"releases\" object; skipped",
+			snprintf(what, sizeof(what), _("package \"%.100s\", %.100s: no \"releases\" object; skipped"),
 				 package, id);
 			tracker_warn(r, line, "%s", what);
 			continue;
@@ -183,7 +184,7 @@ static void read_package(reader *r, unsigned long line, const char *package, con
 			char what[300];
 			if (!status || (strcmp(status, "resolved") && strcmp(status, "open") &&
 					strcmp(status, "undetermined"))) {
-				snprintf(what, sizeof(what), "package \"%.100s\", %.60s, %.40s: unknown status; skipped",
+				snprintf(what, sizeof(what), _("package \"%.100s\", %.60s, %.40s: unknown status; skipped"),
 					 package, id, release);
 				tracker_warn(r, line, "%s", what);
 				continue;
@@ -191,7 +192,7 @@ static void read_package(reader *r, unsigned long line, const char *package, con
 			bool resolved = !strcmp(status, "resolved");
 			if (resolved && (!fixed || (strcmp(fixed, "0") && !rs_version_dpkg_valid(fixed)))) {
 				snprintf(what, sizeof(what),
-					 "package \"%.100s\", %.60s, %.40s: resolved without a valid fixed_version; skipped",
+					 _("package \"%.100s\", %.60s, %.40s: resolved without a valid fixed_version; skipped"),
 					 package, id, release);
 				tracker_warn(r, line, "%s", what);
 				continue;
@@ -231,8 +232,8 @@ int rs_debtracker_read(FILE *in, const char *name, rs_vuln_record_cb cb, void *c
 	r->stats->files++;
 	int rc = 0;
 	if (skip_space(r) != '{') {
-		rs_error("%s:%lu: not Debian Security Tracker JSON (it must start with \"{\"); "
-			 "get it from https://security-tracker.debian.org/tracker/data/json", name, r->line);
+		rs_error(_("%s:%lu: not Debian Security Tracker JSON (it must start with \"{\"); "
+			 "get it from https://security-tracker.debian.org/tracker/data/json"), name, r->line);
 		free(r);
 		return -1;
 	}
@@ -249,13 +250,13 @@ int rs_debtracker_read(FILE *in, const char *name, rs_vuln_record_cb cb, void *c
 		key.len = 0;
 		value.len = 0;
 		if (c != '"' || !take_string(r, &key, TRACKER_MAX_KEY)) {
-			tracker_warn(r, line, "%s; the rest of the file is not read",
-				     c == EOF ? "the file ends early" : "expected a package name");
+			tracker_warn(r, line, _("%s; the rest of the file is not read"),
+				     c == EOF ? _("the file ends early") : _("expected a package name"));
 			rc = -1;
 			break;
 		}
 		if (skip_space(r) != ':') {
-			tracker_warn(r, line, "%s; the rest of the file is not read", "expected \":\" after a package name");
+			tracker_warn(r, line, _("%s; the rest of the file is not read"), _("expected \":\" after a package name"));
 			rc = -1;
 			break;
 		}
@@ -266,15 +267,15 @@ int rs_debtracker_read(FILE *in, const char *name, rs_vuln_record_cb cb, void *c
 		json_t *jkey = json_loadb(key.data, key.len, JSON_DECODE_ANY, NULL);
 		const char *package = json_string_value(jkey);
 		if (!package || !*package) {
-			tracker_warn(r, line, "%s; skipped", "a package name that is not a string");
+			tracker_warn(r, line, _("%s; skipped"), _("a package name that is not a string"));
 		} else if (too_big) {
-			tracker_warn(r, line, "package \"%s\": its entry is over 256 MB; skipped", package);
+			tracker_warn(r, line, _("package \"%s\": its entry is over 256 MB; skipped"), package);
 		} else {
 			json_error_t jerr;
 			json_t *v = json_loadb(value.data ? value.data : "", value.len, JSON_DECODE_ANY, &jerr);
 			if (!v) {
 				char what[400];
-				snprintf(what, sizeof(what), "package \"%.100s\": bad JSON (%.200s); skipped", package,
+				snprintf(what, sizeof(what), _("package \"%.100s\": bad JSON (%.200s); skipped"), package,
 					 jerr.text);
 				tracker_warn(r, line, "%s", what);
 			} else {
@@ -284,7 +285,7 @@ int rs_debtracker_read(FILE *in, const char *name, rs_vuln_record_cb cb, void *c
 		}
 		json_decref(jkey);
 		if (!complete) {
-			tracker_warn(r, r->line, "%s; the rest of the file is not read", "the file ends early");
+			tracker_warn(r, r->line, _("%s; the rest of the file is not read"), _("the file ends early"));
 			rc = -1;
 			break;
 		}
@@ -292,7 +293,7 @@ int rs_debtracker_read(FILE *in, const char *name, rs_vuln_record_cb cb, void *c
 		if (c == ',') {
 			next(r);
 		} else if (c != '}') {
-			tracker_warn(r, r->line, "%s; the rest of the file is not read", "expected \",\" or \"}\"");
+			tracker_warn(r, r->line, _("%s; the rest of the file is not read"), _("expected \",\" or \"}\""));
 			rc = -1;
 			break;
 		}
@@ -308,7 +309,7 @@ int rs_debtracker_parse(const char *text, size_t len, const char *name, rs_vuln_
 			rs_feed_stats *stats)
 {
 	if (len == 0) {
-		rs_error("%s: empty; not Debian Security Tracker JSON", name);
+		rs_error(_("%s: empty; not Debian Security Tracker JSON"), name);
 		return -1;
 	}
 	FILE *f = fmemopen((void *)text, len, "r");

@@ -9,6 +9,7 @@
  * fix yet). A malformed record is skipped whole with a warning naming the
  * file; the rest is read.
  */
+#include "core/i18n.h"
 #include "vuln/vuln.h"
 #include "core/log.h"
 
@@ -30,10 +31,10 @@ static void osv_warn(rs_feed_stats *stats, const char *name, const char *id, con
 {
 	stats->skipped++;
 	if (stats->skipped <= OSV_MAX_WARNINGS)
-		rs_warn("%s: OSV record %s: %s; the record is skipped, the rest of the feed is used",
-			name, id ? id : "(no id)", what);
+		rs_warn(_("%s: OSV record %s: %s; the record is skipped, the rest of the feed is used"),
+			name, id ? id : _("(no id)"), what);
 	else if (stats->skipped == OSV_MAX_WARNINGS + 1)
-		rs_warn("%s: more malformed OSV records; only counted from here on", name);
+		rs_warn(_("%s: more malformed OSV records; only counted from here on"), name);
 }
 
 static const char *str_of(const json_t *obj, const char *key)
@@ -118,7 +119,7 @@ static const char *read_events(osv_record *rec, const json_t *events, rs_version
 			       const char *ecosystem, const char *package, const char *urgency)
 {
 	if (!json_is_array(events) || json_array_size(events) == 0)
-		return "a range without events";
+		return _("a range without events");
 	const char *introduced = NULL;
 	bool open = false;
 	size_t i;
@@ -130,10 +131,10 @@ static const char *read_events(osv_record *rec, const json_t *events, rs_version
 			if ((version = str_of(ev, keys[k])))
 				kind = keys[k];
 		if (!kind)
-			return "an event that is not introduced, fixed, last_affected or limit";
+			return _("an event that is not introduced, fixed, last_affected or limit");
 		bool zero = !strcmp(version, "0");
 		if (!zero && !rs_version_valid(scheme, version))
-			return "an impossible version in its events";
+			return _("an impossible version in its events");
 		if (!strcmp(kind, "introduced")) {
 			introduced = version;
 			open = true;
@@ -157,10 +158,10 @@ static const char *read_affected(osv_record *rec, const json_t *aff)
 	const json_t *pkg = json_object_get(aff, "package");
 	const char *ecosystem = str_of(pkg, "ecosystem"), *name = str_of(pkg, "name");
 	if (!ecosystem || !name || !*name)
-		return "an affected entry without package ecosystem and name";
+		return _("an affected entry without package ecosystem and name");
 	rs_version_scheme scheme = rs_ecosystem_scheme(ecosystem);
 	if (scheme == RS_VERSION_NONE) {
-		snprintf(rec->why, sizeof(rec->why), "an unknown ecosystem \"%.100s\"", ecosystem);
+		snprintf(rec->why, sizeof(rec->why), _("an unknown ecosystem \"%.100s\""), ecosystem);
 		return rec->why;
 	}
 	const char *urgency = str_of(json_object_get(aff, "ecosystem_specific"), "urgency");
@@ -180,13 +181,13 @@ static const char *read_affected(osv_record *rec, const json_t *aff)
 		if (v && app && !rs_version_valid(scheme, v))
 			continue; /* registries keep legacy versions their ordering refuses: they can match nothing */
 		if (!v || !rs_version_valid(scheme, v))
-			return "an impossible version in its versions list";
+			return _("an impossible version in its versions list");
 		push_range(rec, ecosystem, name, urgency, v, NULL, v);
 		any = true;
 	}
 	if (!json_is_array(ranges) || json_array_size(ranges) == 0) {
 		rec->cvss = saved;
-		return any ? NULL : "an affected package without ranges or versions";
+		return any ? NULL : _("an affected package without ranges or versions");
 	}
 	json_array_foreach(ranges, i, range) {
 		const char *type = str_of(range, "type");
@@ -201,7 +202,7 @@ static const char *read_affected(osv_record *rec, const json_t *aff)
 	}
 	rec->cvss = saved;
 	if (!any)
-		return app ? "no ECOSYSTEM or SEMVER range or versions" : "no ECOSYSTEM range or versions";
+		return app ? _("no ECOSYSTEM or SEMVER range or versions") : _("no ECOSYSTEM range or versions");
 	return NULL;
 }
 
@@ -210,14 +211,14 @@ static int read_record(const json_t *obj, const char *name, rs_vuln_record_cb cb
 {
 	const char *id = str_of(obj, "id");
 	if (!json_is_object(obj) || !id || !*id) {
-		osv_warn(stats, name, NULL, "not an OSV record (no \"id\")");
+		osv_warn(stats, name, NULL, _("not an OSV record (no \"id\")"));
 		return 1;
 	}
 	if (json_object_get(obj, "withdrawn"))
 		return 0;
 	const json_t *affected = json_object_get(obj, "affected");
 	if (!json_is_array(affected) || json_array_size(affected) == 0) {
-		osv_warn(stats, name, id, "no \"affected\" list");
+		osv_warn(stats, name, id, _("no \"affected\" list"));
 		return 1;
 	}
 	rs_buf cves;
@@ -273,7 +274,7 @@ int rs_osv_parse(const char *text, size_t len, const char *name, rs_vuln_record_
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		char what[256];
-		snprintf(what, sizeof(what), "not valid JSON (line %d: %s)", jerr.line, jerr.text);
+		snprintf(what, sizeof(what), _("not valid JSON (line %d: %s)"), jerr.line, jerr.text);
 		osv_warn(stats, name, NULL, what);
 		return 1;
 	}
@@ -314,7 +315,7 @@ static int read_one_file(const char *path, rs_vuln_record_cb cb, void *ctx, rs_f
 	size_t len;
 	char *text = read_file(path, &len);
 	if (!text) {
-		rs_warn("%s: %s; skipped (an OSV file must be a regular file under 64 MB)", path, strerror(errno));
+		rs_warn(_("%s: %s; skipped (an OSV file must be a regular file under 64 MB)"), path, strerror(errno));
 		stats->skipped++;
 		return -1;
 	}
@@ -332,7 +333,7 @@ static void read_dir(const char *dir, int depth, rs_vuln_record_cb cb, void *ctx
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		rs_warn("%s: %s; skipped", dir, strerror(errno));
+		rs_warn(_("%s: %s; skipped"), dir, strerror(errno));
 		stats->skipped++;
 		return;
 	}
@@ -368,7 +369,7 @@ static int read_zip(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_s
 	struct archive *a = archive_read_new();
 	archive_read_support_format_zip(a);
 	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-		rs_error("%s: cannot open as a zip: %s; give an OSV zip, folder or JSON file", path,
+		rs_error(_("%s: cannot open as a zip: %s; give an OSV zip, folder or JSON file"), path,
 			 archive_error_string(a));
 		archive_read_free(a);
 		return -1;
@@ -382,7 +383,7 @@ static int read_zip(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_s
 		la_int64_t size = archive_entry_size(entry);
 		char *label = rs_sprintf("%s:%s", path, ename);
 		if (size < 0 || (unsigned long long)size > OSV_MAX_FILE) {
-			rs_warn("%s: larger than 64 MB or of unknown size; skipped", label);
+			rs_warn(_("%s: larger than 64 MB or of unknown size; skipped"), label);
 			stats->skipped++;
 			free(label);
 			continue;
@@ -390,7 +391,7 @@ static int read_zip(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_s
 		char *buf = rs_malloc((size_t)size + 1);
 		la_ssize_t got = archive_read_data(a, buf, (size_t)size);
 		if (got < 0) {
-			rs_warn("%s: %s; skipped", label, archive_error_string(a));
+			rs_warn(_("%s: %s; skipped"), label, archive_error_string(a));
 			stats->skipped++;
 		} else {
 			rs_osv_parse(buf, (size_t)got, label, cb, ctx, stats);
@@ -399,7 +400,7 @@ static int read_zip(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_s
 		free(label);
 	}
 	if (rc != ARCHIVE_EOF)
-		rs_warn("%s: %s; the rest of the zip is not read", path, archive_error_string(a));
+		rs_warn(_("%s: %s; the rest of the zip is not read"), path, archive_error_string(a));
 	archive_read_free(a);
 	return 0;
 }
@@ -408,7 +409,7 @@ int rs_osv_read_path(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_
 {
 	struct stat st;
 	if (stat(path, &st) < 0) {
-		rs_error("%s: %s; give an OSV folder, zip or JSON file", path, strerror(errno));
+		rs_error(_("%s: %s; give an OSV folder, zip or JSON file"), path, strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {

@@ -10,6 +10,7 @@
  * finding per (library, declaring file, CVE or advisory), with the file as
  * evidence.path and evidence.application / evidence.ecosystem.
  */
+#include "core/i18n.h"
 #include "engine/scan.h"
 #include "core/log.h"
 #include "store/vulndb.h"
@@ -82,8 +83,8 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, bool debian)
 	const rs_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
 	char *rule = rs_sprintf("vuln:%s", m->id);
-	char *title = unfixed ? rs_sprintf("%s %s is affected by %s (no fix yet)", p->name, p->version, m->id)
-			      : rs_sprintf("%s %s is affected by %s (fixed in %s)", p->name, p->version, m->id, m->fixed);
+	char *title = unfixed ? rs_sprintf(_("%s %s is affected by %s (no fix yet)"), p->name, p->version, m->id)
+			      : rs_sprintf(_("%s %s is affected by %s (fixed in %s)"), p->name, p->version, m->id, m->fixed);
 	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
 	bool is_cve = rs_starts_with(m->id, "CVE-");
 	rs_finding_set_str(f, "package", p->name);
@@ -99,7 +100,7 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, bool debian)
 	if (m->urgency)
 		rs_finding_set_str(f, "urgency", m->urgency);
 	char *fix = rs_sprintf("%s %s", upgrade_command(p->manager), p->name);
-	char *remediation = unfixed ? rs_sprintf("No fixed version yet; mitigate and watch %s, then run `%s`", m->id, fix)
+	char *remediation = unfixed ? rs_sprintf(_("No fixed version yet; mitigate and watch %s, then run `%s`"), m->id, fix)
 				    : rs_sprintf("%s", fix);
 	rs_finding_set_remediation(f, remediation);
 	if (is_cve && debian) {
@@ -183,8 +184,8 @@ static char *app_fix_command(const rs_app_package *p, const char *fixed)
 	if (!strcmp(e, "crates.io"))
 		return rs_sprintf("cargo update -p %s --precise %s", p->name, fixed);
 	if (!strcmp(e, "RubyGems"))
-		return rs_sprintf("bundle update %s (to %s or later)", p->name, fixed);
-	return rs_sprintf("set %s to %s or later in the project's build and redeploy", p->name, fixed);
+		return rs_sprintf(_("bundle update %s (to %s or later)"), p->name, fixed);
+	return rs_sprintf(_("set %s to %s or later in the project's build and redeploy"), p->name, fixed);
 }
 
 static void emit_app_match(rs_scan *scan, const rs_app_match *m)
@@ -194,9 +195,9 @@ static void emit_app_match(rs_scan *scan, const rs_app_match *m)
 	const rs_app_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
 	char *rule = rs_sprintf("vuln:%s", m->id);
-	char *title = unfixed ? rs_sprintf("%s %s (%s) in %s is affected by %s (no fix yet)", p->name, p->version,
+	char *title = unfixed ? rs_sprintf(_("%s %s (%s) in %s is affected by %s (no fix yet)"), p->name, p->version,
 					   p->ecosystem, p->application, m->id)
-			      : rs_sprintf("%s %s (%s) in %s is affected by %s (fixed in %s)", p->name, p->version,
+			      : rs_sprintf(_("%s %s (%s) in %s is affected by %s (fixed in %s)"), p->name, p->version,
 					   p->ecosystem, p->application, m->id, m->fixed);
 	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
 	rs_finding_set_str(f, "path", p->source);
@@ -216,11 +217,11 @@ static void emit_app_match(rs_scan *scan, const rs_app_match *m)
 		rs_finding_set_str(f, "urgency", m->urgency);
 	char *remediation;
 	if (unfixed) {
-		remediation = rs_sprintf("No fixed version of %s yet; mitigate, or replace the library in %s, and watch %s",
+		remediation = rs_sprintf(_("No fixed version of %s yet; mitigate, or replace the library in %s, and watch %s"),
 					 p->name, p->application, m->id);
 	} else {
 		char *fix = app_fix_command(p, m->fixed);
-		remediation = rs_sprintf("Upgrade %s to %s or later in %s (declared in %s): %s", p->name, m->fixed,
+		remediation = rs_sprintf(_("Upgrade %s to %s or later in %s (declared in %s): %s"), p->name, m->fixed,
 					 p->application, p->source, fix);
 		free(fix);
 	}
@@ -248,7 +249,7 @@ static void inventory_apps(rs_scan *scan, rs_module_stats *stats, rs_app_invento
 	const rs_config *cfg = scan->config;
 	if (cfg->no_apps)
 		return;
-	rs_scan_progress(scan, "application inventory");
+	rs_scan_progress(scan, _("application inventory"));
 	char err[512] = "";
 	/* the inventory takes a NULL-terminated list */
 	const char **dirs = NULL;
@@ -283,7 +284,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 	char **ecosystems = rs_host_ecosystems(scan->facts, &scheme);
 	const rs_config *cfg = scan->config;
 	if (!ecosystems && cfg->no_apps) {
-		stats->not_applicable = "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL)";
+		stats->not_applicable = _("the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL)");
 		return 0;
 	}
 	rs_app_inventory inv;
@@ -301,7 +302,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		rs_app_keys_init(&keys, &inv.packages);
 		collect_ctx cc = { ecosystems, &records, &keys, &app_records };
 		for (size_t i = 0; i < cfg->n_feeds; i++) {
-			rs_scan_progress(scan, "reading %s", cfg->feeds[i]);
+			rs_scan_progress(scan, _("reading %s"), cfg->feeds[i]);
 			int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
 					     : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
 			if (rc < 0)
@@ -329,10 +330,10 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 	}
 	rs_vec_free(&stored);
 	if (!ecosystems && inv.packages.len == 0 && feeds > 0) {
-		stats->not_applicable = "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL) "
-					"and no application library was found";
+		stats->not_applicable = _("the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL) "
+					"and no application library was found");
 	} else if (cfg->n_feeds == 0 && feeds == 0) {
-		stats->not_applicable = "no vulnerability feed: import one with `rasoat vuln import FILE` or give --feed FILE";
+		stats->not_applicable = _("no vulnerability feed: import one with `rasoat vuln import FILE` or give --feed FILE");
 	} else {
 		rs_vec matches, app_matches;
 		rs_vec_init(&matches, sizeof(rs_vuln_match));
