@@ -34,6 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		digits = text[i] >= '0' && text[i] <= '9' ? digits + 1 : 0;
 		if ((unsigned char)text[i] >= 0x80 || digits > 8)
 			comparable = false;
+		if ((text[i] == 'e' || text[i] == 'E') && i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9') {
+			size_t k = i + 1 + (i + 1 < size && (text[i + 1] == '+' || text[i + 1] == '-'));
+			size_t n = 0;
+			while (k + n < size && text[k + n] >= '0' && text[k + n] <= '9')
+				n++;
+			comparable = comparable && n < 3; /* 1e999 overflows a double */
+		}
 		depth += text[i] == '[' || text[i] == '{';
 		depth -= text[i] == ']' || text[i] == '}';
 		deepest = depth > deepest ? depth : deepest;
