@@ -25,20 +25,23 @@
 
 typedef struct collect_ctx {
 	char *const *ecosystems;
+	const rs_name_set *host;  /* the names of the installed packages */
 	rs_vec *records;
 	const rs_app_keys *apps;  /* the application libraries found */
 	rs_vec *app_records;
 } collect_ctx;
 
-/* Keeps the records of the host's ecosystems, and those of the application
- * libraries the inventory found. */
+/* Keeps the records of the host's packages in its ecosystems, and those of
+ * the application libraries the inventory found. */
 static int collect_record(const rs_vuln_record *r, void *data)
 {
 	collect_ctx *c = data;
-	if (c->ecosystems && rs_ecosystem_in(r->ecosystem, c->ecosystems))
-		rs_vuln_record_copy(rs_vec_push(c->records), r);
-	else if (rs_app_keys_has(c->apps, r->ecosystem, r->package))
+	if (c->ecosystems && rs_ecosystem_in(r->ecosystem, c->ecosystems)) {
+		if (rs_name_set_has(c->host, r->package))
+			rs_vuln_record_copy(rs_vec_push(c->records), r);
+	} else if (rs_app_keys_has(c->apps, r->ecosystem, r->package)) {
 		rs_vuln_record_copy(rs_vec_push(c->app_records), r);
+	}
 	return 0;
 }
 
@@ -280,7 +283,7 @@ static void keep_app_records(rs_vec *stored, const rs_app_keys *keys, rs_vec *ou
 
 static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 {
-	rs_version_scheme scheme;
+	rs_version_scheme scheme = RS_VERSION_NONE;
 	char **ecosystems = rs_host_ecosystems(scan->facts, &scheme);
 	const rs_config *cfg = scan->config;
 	if (!ecosystems && cfg->no_apps) {
@@ -295,12 +298,14 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 	rs_vec_init(&app_records, sizeof(rs_vuln_record));
 	rs_vec_init(&stored, sizeof(rs_vuln_record));
 	rs_feed_stats fs = { 0 };
+	rs_name_set host;
+	rs_name_set_init(&host, &scan->facts->packages, scheme);
 	long feeds = 0;
 	if (cfg->n_feeds) {
 		/* the inventory first: only the records of libraries it found are kept while reading */
 		inventory_apps(scan, stats, &inv);
 		rs_app_keys_init(&keys, &inv.packages);
-		collect_ctx cc = { ecosystems, &records, &keys, &app_records };
+		collect_ctx cc = { ecosystems, &host, &records, &keys, &app_records };
 		for (size_t i = 0; i < cfg->n_feeds; i++) {
 			rs_scan_progress(scan, _("reading %s"), cfg->feeds[i]);
 			int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
@@ -312,8 +317,8 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		}
 	} else if (scan->store) {
 		/* stored feeds; the applications are walked only when records of their ecosystems are stored */
-		feeds = ecosystems ? rs_vulndb_load(scan->store, ecosystems, &records) : 0;
-		long app_feeds = cfg->no_apps ? 0 : rs_vulndb_load(scan->store, app_ecosystems, &stored);
+		feeds = ecosystems ? rs_vulndb_load(scan->store, ecosystems, &host, &records) : 0;
+		long app_feeds = cfg->no_apps ? 0 : rs_vulndb_load(scan->store, app_ecosystems, NULL, &stored);
 		if (feeds < 0 || app_feeds < 0) {
 			stats->errors++;
 			feeds = feeds < 0 ? 0 : feeds;
@@ -380,6 +385,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		rs_vuln_record_free(rs_vec_at(&app_records, i));
 	rs_vec_free(&app_records);
 	rs_app_keys_free(&keys);
+	rs_name_set_free(&host);
 	rs_app_inventory_free(&inv);
 	rs_ecosystems_free(ecosystems);
 	return 0;
