@@ -169,19 +169,24 @@ typedef struct md5x_impl {
 	md5x_fn fn;
 } md5x_impl;
 
-static const md5x_impl *pick(void)
-{
-	static const md5x_impl generic = { "generic", md5x_generic };
+static const md5x_impl impl_generic = { "generic", md5x_generic };
 #if defined(__x86_64__)
-	static const md5x_impl avx512 = { "avx512", md5x_avx512 };
-	static const md5x_impl avx2 = { "avx2", md5x_avx2 };
-	__builtin_cpu_init();
-	if (__builtin_cpu_supports("avx512f"))
-		return &avx512;
-	if (__builtin_cpu_supports("avx2"))
-		return &avx2;
+static const md5x_impl impl_avx512 = { "avx512", md5x_avx512 };
+static const md5x_impl impl_avx2 = { "avx2", md5x_avx2 };
 #endif
-	return &generic;
+
+/* The variant called NAME if this CPU runs it, else NULL; the best when
+ * NAME is NULL. */
+static const md5x_impl *find(const char *name)
+{
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	if ((!name || !strcmp(name, "avx512")) && __builtin_cpu_supports("avx512f"))
+		return &impl_avx512;
+	if ((!name || !strcmp(name, "avx2")) && __builtin_cpu_supports("avx2"))
+		return &impl_avx2;
+#endif
+	return !name || !strcmp(name, "generic") ? &impl_generic : NULL;
 }
 
 static _Atomic(const md5x_impl *) chosen;
@@ -190,7 +195,7 @@ static const md5x_impl *impl(void)
 {
 	const md5x_impl *i = atomic_load_explicit(&chosen, memory_order_acquire);
 	if (!i) {
-		i = pick();
+		i = find(NULL);
 		atomic_store_explicit(&chosen, i, memory_order_release);
 	}
 	return i;
@@ -199,6 +204,15 @@ static const md5x_impl *impl(void)
 void rs_md5x_blocks(rs_md5x *m, const unsigned char *const data[RS_MD5X_LANES], size_t nblocks)
 {
 	impl()->fn(m, data, nblocks);
+}
+
+int rs_md5x_use(const char *name)
+{
+	const md5x_impl *i = find(name);
+	if (!i)
+		return -1;
+	atomic_store_explicit(&chosen, i, memory_order_release);
+	return 0;
 }
 
 const char *rs_md5x_impl(void)

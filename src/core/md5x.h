@@ -44,4 +44,8 @@ void rs_md5x_digest(const rs_md5x *m, int lane, unsigned char out[16]);
  * "generic" (for benchmarks and notes). */
 const char *rs_md5x_impl(void);
 
+/* Makes rs_md5x_blocks use the variant NAME ("avx512", "avx2",
+ * "generic"), for tests of each. -1 when this CPU or build lacks it. */
+int rs_md5x_use(const char *name);
+
 #endif

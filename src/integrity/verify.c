@@ -103,18 +103,18 @@ int rs_verify_open(const rs_host *host, rs_verify_dir *dir, const char *path, st
 		errno = S_ISLNK(st->st_mode) ? ELOOP : EINVAL;
 		return -1;
 	}
-	/* O_NONBLOCK: a FIFO swapped in after the lstat does not block */
+	/* O_NONBLOCK: a FIFO swapped in after the lstat does not block; what
+	 * was opened is judged by its own fstat (a regular file replaced by
+	 * another between the two calls is read as the file now there) */
 	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	struct stat check;
-	if (fstat(fd, &check) < 0 || !S_ISREG(check.st_mode) || check.st_ino != st->st_ino ||
-	    check.st_dev != st->st_dev) {
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		int e = errno;
 		close(fd);
-		errno = ESTALE;
+		errno = S_ISREG(st->st_mode) ? e : EINVAL;
 		return -1;
 	}
-	*st = check;
 	return fd;
 }
 
