@@ -10,6 +10,7 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -135,6 +136,8 @@ void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, char out[65])
 	if (h->nworkers) {
 		pthread_mutex_lock(&h->lock);
 		if (h->count < QUEUE) {
+			/* the disk starts reading it now, while the files queued before are hashed */
+			posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
 			h->queue[(h->head + h->count) % QUEUE] = (queued){ .index = index, .fd = fd };
 			h->count++;
 			pthread_cond_signal(&h->wake);
