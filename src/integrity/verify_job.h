@@ -43,8 +43,9 @@ typedef struct rs_verify_dir {
  * must be prefixed; NULL when it does not fit. */
 const char *rs_verify_cache_key(const rs_verify_job *job, const rs_verify_item *item, char *buf, size_t size);
 
-/* With a loaded cache: true (RESULTS[i] set, OK and cached, or the lstat's
- * failure) when file I needs no reading; ST is its lstat otherwise. */
+/* With a loaded cache: true (RESULTS[i] set: OK and cached, or the state
+ * the lstat's failure means) when file I needs no reading; false when it
+ * must be read (no cache, no key, or changed since it verified). */
 bool rs_verify_settled_by_cache(rs_verify_job *job, size_t i, rs_verify_dir *dir);
 
 /* Opens the regular file PATH inside the root for reading, its directory
