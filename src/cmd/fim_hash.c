@@ -136,8 +136,11 @@ void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, char out[65])
 	if (h->nworkers) {
 		pthread_mutex_lock(&h->lock);
 		if (h->count < QUEUE) {
-			/* the disk starts reading it now, while the files queued before are hashed */
-			posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+			/* the disk starts reading it now, while the files queued before
+			 * are hashed (its first 8 MB: the kernel's own read-ahead
+			 * follows the reads of a larger file, and 256 queued files
+			 * must not fill the memory) */
+			posix_fadvise(fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
 			h->queue[(h->head + h->count) % QUEUE] = (queued){ .index = index, .fd = fd };
 			h->count++;
 			pthread_cond_signal(&h->wake);

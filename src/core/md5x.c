@@ -3,6 +3,8 @@
  * block function is written once with the compiler's generic vectors (16
  * lanes of 32 bits) and compiled three times on x86-64: for AVX-512, for
  * AVX2 and for the build's baseline; the first the CPU supports is used.
+ * The lanes' words are transposed with __builtin_shufflevector (GCC 12 or
+ * later, clang).
  */
 #include "core/md5x.h"
 
