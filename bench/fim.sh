@@ -17,7 +17,12 @@
 #   RASOAT_ARGS (default "--max-size 100G") is added to rasoat fim init and
 #   check (check does not take --max-size from the baseline: given at init
 #   only, every file over 64M is reported "changed (sha256)" by check).
-# Usage: bench/fim.sh [RASOAT]   (default build/rasoat; use a Release build)
+#   COLD=1 drops the page cache (sync; echo 3 > /proc/sys/vm/drop_caches)
+#   before each init, so that both read every file from disk; checks run
+#   warm (after their own tool's init). Each step's CPU time (user+system,
+#   from the kernel's accounting of the child) is printed beside its
+#   wall-clock: on a shared machine the load moves it much less.
+# Usage: [COLD=1] bench/fim.sh [RASOAT]   (default build/rasoat; use a Release build)
 set -eu
 RASOAT=${1:-build/rasoat}
 PATHS=${PATHS:-/usr /etc /boot}
@@ -50,17 +55,25 @@ done
 set --
 [ -n "$re" ] && set -- --limit "^($re)(/|\$)"
 
-# wall seconds of a command (its output to a log), exit status ignored
+COLD=${COLD:-}
+# wall seconds of a command (its output to a log), exit status ignored; its
+# CPU seconds (user+system) go to LOG.cpu
 secs() {
 	log=$1; shift
 	python3 - "$log" "$@" <<'PY'
-import subprocess, sys, time
+import os, resource, subprocess, sys, time
 t0 = time.monotonic()
 with open(sys.argv[1], "w") as f:
     subprocess.run(sys.argv[2:], stdout=f, stderr=subprocess.STDOUT)
-print(f"{time.monotonic() - t0:.2f}")
+wall = time.monotonic() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1] + ".cpu", "w") as f:
+    f.write(f"{ru.ru_utime + ru.ru_stime:.2f}\n")
+print(f"{wall:.2f}")
 PY
 }
+cold() { if [ -n "$COLD" ]; then sync; echo 3 > /proc/sys/vm/drop_caches; fi; }
+cpu() { cat "$TMP/$1.cpu" 2>/dev/null || echo "?"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
 
 echo "== fim over: $PATHS  (load: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
@@ -68,7 +81,10 @@ echo "rasoat options: ${RASOAT_ARGS:-none}"
 echo "aide $(aide --version 2>&1 | head -1 | awk '{print $2}'), config: Debian's /etc/aide/aide.conf (+aide.conf.d), limit: ${re:-none}"
 
 # shellcheck disable=SC2086
+echo "page cache before each init: $([ -n "$COLD" ] && echo dropped || echo 'as left by the run before')"
+cold
 ri=$(secs "$TMP/rasoat-init.log" "$RASOAT" fim init --db "$TMP/rasoat.db" -q $RASOAT_ARGS $PATHS)
+cold
 ai=$(secs "$TMP/aide-init.log" aide --config "$TMP/aide.conf" "$@" --init)
 [ -f "$TMP/aide.db.new" ] && mv "$TMP/aide.db.new" "$TMP/aide.db"
 rc=$(secs "$TMP/rasoat-check.log" "$RASOAT" fim check --db "$TMP/rasoat.db" -q $RASOAT_ARGS)
@@ -76,10 +92,10 @@ ac=$(secs "$TMP/aide-check.log" aide --config "$TMP/aide.conf" "$@" --check)
 
 rn=$("$RASOAT" fim check --db "$TMP/rasoat.db" --format jsonl -q $RASOAT_ARGS 2>/dev/null | grep -c '"type":"finding"' || true)
 an=$(grep -m1 'Number of entries' "$TMP/aide-init.log" | awk -F: '{gsub(/[ \t]/,"",$2); print $2}')
-echo "rasoat fim init:  ${ri} s"
-echo "aide --init:      ${ai} s  (${an:-?} entries; database $(du -k "$TMP/aide.db" 2>/dev/null | cut -f1) KB)"
+echo "rasoat fim init:  ${ri} s  (CPU $(cpu rasoat-init.log) s)"
+echo "aide --init:      ${ai} s  (CPU $(cpu aide-init.log) s; ${an:-?} entries; database $(du -k "$TMP/aide.db" 2>/dev/null | cut -f1) KB)"
 echo "ratio aide/rasoat init:  $(ratio "$ai" "$ri")x  (goal >= 20x)"
-echo "rasoat fim check: ${rc} s  ($rn findings)"
-echo "aide --check:     ${ac} s  ($(grep -m1 -e 'found NO differences' -e 'Added entries' "$TMP/aide-check.log" | tr -s ' \t' ' ' || true))"
+echo "rasoat fim check: ${rc} s  (CPU $(cpu rasoat-check.log) s; $rn findings)"
+echo "aide --check:     ${ac} s  (CPU $(cpu aide-check.log) s; $(grep -m1 -e 'found NO differences' -e 'Added entries' "$TMP/aide-check.log" | tr -s ' \t' ' ' || true))"
 echo "ratio aide/rasoat check: $(ratio "$ac" "$rc")x  (goal >= 20x)"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -13,6 +13,7 @@
  * --format text|jsonl, -q. check exits 1 when anything changed.
  */
 #include "cmd/cmd.h"
+#include "cmd/fim_hash.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/finding.h"
@@ -25,6 +26,7 @@
 #include "store/fim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -71,37 +73,24 @@ typedef struct fim_walk {
 	unsigned long long errors;
 	rs_progress *meter; /* the progress line on a terminal */
 	int slot;
+	rs_fim_hasher *hasher;
 } fim_walk;
 
-static void hash_file(const rs_host *h, const char *path, unsigned long long max, char out[65])
+/* Opens the regular file of walk entry WE for hashing: by name in the
+ * directory being listed (the final component not followed, a FIFO never
+ * waited on), or through the root when the walk has no directory for it.
+ * -1 when it is gone or no longer a regular file. */
+static int open_entry(const rs_host *h, const rs_walk_entry *we)
 {
-	out[0] = '\0';
+	if (we->dirfd < 0)
+		return rs_host_open(h, we->path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, NULL);
+	int fd = openat(we->dirfd, we->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
-	int fd = rs_host_open(h, path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
-	if (fd < 0)
-		return;
-	if ((unsigned long long)st.st_size > max) {
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
 		close(fd);
-		return;
+		fd = -1;
 	}
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	unsigned char buf[65536];
-	unsigned long long total = 0;
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof(buf))) > 0 && total <= max) {
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
-		total += (unsigned long long)n;
-	}
-	close(fd);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len = 0;
-	EVP_DigestFinal_ex(ctx, md, &len);
-	EVP_MD_CTX_free(ctx);
-	if (n < 0 || total > max)
-		return;
-	for (unsigned i = 0; i < len && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return fd;
 }
 
 static int visit(const rs_walk_entry *we, void *arg)
@@ -118,8 +107,11 @@ static int visit(const rs_walk_entry *we, void *arg)
 	e->gid = st->st_gid;
 	e->mtime = S_ISDIR(st->st_mode) ? 0 : (long long)st->st_mtime; /* a directory's mtime moves with its entries */
 	e->ctime = (long long)st->st_ctime;
-	if (S_ISREG(st->st_mode))
-		hash_file(w->host, we->path, w->config->max_size, e->sha256);
+	if (S_ISREG(st->st_mode) && (unsigned long long)st->st_size <= w->config->max_size) {
+		int fd = open_entry(w->host, we);
+		if (fd >= 0)
+			rs_fim_hasher_add(w->hasher, w->entries.len - 1, fd, e->sha256);
+	}
 	rs_progress_done(w->meter, w->slot, 1, S_ISREG(st->st_mode) ? (unsigned long long)st->st_size : 0, we->path);
 	if (S_ISLNK(st->st_mode) && we->dirfd >= 0) {
 		char target[4096];
@@ -130,6 +122,14 @@ static int visit(const rs_walk_entry *we, void *arg)
 		}
 	}
 	return RS_WALK_CONTINUE;
+}
+
+/* A worker's digest into its entry, once the walk is over. */
+static void set_hash(void *ctx, size_t index, const char *sha256)
+{
+	fim_walk *w = ctx;
+	rs_fim_entry *e = rs_vec_at(&w->entries, index);
+	snprintf(e->sha256, sizeof(e->sha256), "%s", sha256);
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -163,6 +163,7 @@ static void walk_paths(fim_walk *w, char *const *paths, size_t n, bool quiet, co
 		.n_excludes = w->config->n_excludes,
 		.errors = &w->errors,
 	};
+	w->hasher = rs_fim_hasher_new(w->config->threads, w->config->max_size);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		if (rs_host_lstat(w->host, paths[i], &st) < 0)
@@ -170,6 +171,8 @@ static void walk_paths(fim_walk *w, char *const *paths, size_t n, bool quiet, co
 		/* a start path that is a symlink (/bin on merged /usr) is recorded, not followed */
 		rs_walk(w->host, paths[i], &opts, visit, w);
 	}
+	rs_fim_hasher_finish(w->hasher, set_hash, w);
+	w->hasher = NULL;
 	rs_progress_free(w->meter);
 	w->meter = NULL;
 	qsort(w->entries.items, w->entries.len, sizeof(rs_fim_entry), compare_entries);
@@ -345,8 +348,8 @@ static int init(const rs_host *host, const rs_config *config, rs_store *store, c
 	rs_vec_init(&w.entries, sizeof(rs_fim_entry));
 	walk_paths(&w, paths, n, quiet, NULL);
 	int rc = rs_fim_begin(store, root, paths, n); /* rolls back itself on failure */
-	for (size_t i = 0; rc == 0 && i < w.entries.len; i++)
-		rc = rs_fim_put(store, root, rs_vec_at(&w.entries, i));
+	if (rc == 0)
+		rc = rs_fim_put_many(store, root, w.entries.items, w.entries.len);
 	if (rc == 0)
 		rc = rs_fim_commit(store);
 	else if (w.entries.len)

@@ -9,11 +9,14 @@
  * first looked at with an lstat (its directory resolved inside the root
  * once per run of files, the final component not followed): one whose
  * device, inode, size, mtime and ctime are those it had when it last
- * matched the same digest is not opened.
+ * matched the same digest is not opened. MD5 files (all of dpkg's) are
+ * hashed 16 at a time per worker by verify_lanes.c; this file sets the job
+ * up and verifies the others one by one.
  */
 #include "core/digest.h"
 #include "core/util.h"
 #include "integrity/integrity.h"
+#include "integrity/verify_job.h"
 #include "store/integrity_cache.h"
 
 #include <errno.h>
@@ -27,24 +30,8 @@
 #include <unistd.h>
 
 #define CHUNK (256u << 10)
-#define FILE_MAX (8ull << 30)
 
-typedef struct verify_job {
-	const rs_host *host;
-	const rs_verify_item *items;
-	size_t n;
-	rs_integrity_cache *cache;
-	bool cache_loaded;        /* the cache has entries: lstat first */
-	const char *key_prefix;   /* the root, "" for the live host: cache keys are host paths */
-	rs_verify_result *results;
-	void (*progress)(void *ctx, size_t done, size_t total); /* thread-safe */
-	void *progress_ctx;
-	atomic_size_t next;
-	atomic_size_t done;
-	atomic_ullong bytes;
-} verify_job;
-
-static bool digest_equals(const unsigned char *md, unsigned len, const char *hex)
+bool rs_verify_digest_equals(const unsigned char *md, unsigned len, const char *hex)
 {
 	if (strlen(hex) != 2 * (size_t)len)
 		return false;
@@ -58,33 +45,25 @@ static bool digest_equals(const unsigned char *md, unsigned len, const char *hex
 
 /* The cache key of ITEM: its path on this machine (the root prefixed),
  * in BUF when a prefix is needed. NULL when it does not fit. */
-static const char *cache_key(const verify_job *job, const rs_verify_item *item, char *buf, size_t size)
+const char *rs_verify_cache_key(const rs_verify_job *job, const rs_verify_item *item, char *buf, size_t size)
 {
 	if (!job->key_prefix[0])
 		return item->path;
 	return (size_t)snprintf(buf, size, "%s%s", job->key_prefix, item->path) < size ? buf : NULL;
 }
 
-/* A worker's open directory: files of one directory follow each other in
- * the package lists, so each directory is resolved once, not per file. */
-typedef struct dir_handle {
-	char path[4096];  /* the directory as the host names it, "" when none */
-	int fd;           /* -1 when it could not be opened (ERR) */
-	int err;
-} dir_handle;
-
-/* lstat of PATH inside the root: its directory resolved (inside the root,
- * through rs_host_open) and kept open in DIR, the final component a plain
- * name looked up with AT_SYMLINK_NOFOLLOW. Anything else (a name of "." or
- * "..", a very long path) goes through rs_host_lstat. */
-static int lstat_in_dir(const rs_host *host, dir_handle *dir, const char *path, struct stat *st)
+/* The directory of PATH resolved inside the root (through rs_host_open)
+ * and kept open in DIR; NAME its final component. -1 (errno) when the
+ * directory cannot be opened, -2 for a path to take through rs_host_*
+ * whole (a final "." or "..", no directory, a very long path). */
+static int dir_of(const rs_host *host, rs_verify_dir *dir, const char *path, const char **name)
 {
 	const char *slash = strrchr(path, '/');
-	const char *name = slash ? slash + 1 : "";
+	*name = slash ? slash + 1 : "";
 	size_t dlen = slash ? (size_t)(slash - path) : 0;
-	if (!slash || dlen == 0 || path[0] != '/' || !*name || !strcmp(name, ".") || !strcmp(name, "..") ||
+	if (!slash || dlen == 0 || path[0] != '/' || !**name || !strcmp(*name, ".") || !strcmp(*name, "..") ||
 	    dlen >= sizeof(dir->path))
-		return rs_host_lstat(host, path, st);
+		return -2;
 	if (!dir->path[0] || strncmp(dir->path, path, dlen) != 0 || dir->path[dlen] != '\0') {
 		if (dir->fd >= 0)
 			close(dir->fd);
@@ -97,38 +76,104 @@ static int lstat_in_dir(const rs_host *host, dir_handle *dir, const char *path, 
 		errno = dir->err;
 		return -1;
 	}
-	return fstatat(dir->fd, name, st, AT_SYMLINK_NOFOLLOW);
+	return dir->fd;
 }
 
-static rs_file_state open_failure(int err)
+/* lstat of PATH inside the root, the final component not followed. */
+static int lstat_in_dir(const rs_host *host, rs_verify_dir *dir, const char *path, struct stat *st)
+{
+	const char *name;
+	int dfd = dir_of(host, dir, path, &name);
+	if (dfd == -2)
+		return rs_host_lstat(host, path, st);
+	return dfd < 0 ? -1 : fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);
+}
+
+int rs_verify_open(const rs_host *host, rs_verify_dir *dir, const char *path, struct stat *st)
+{
+	const char *name;
+	int dfd = dir_of(host, dir, path, &name);
+	if (dfd == -2)
+		return rs_host_open(host, path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, st);
+	if (dfd < 0 || fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	/* as rs_host_open: a symlink is ELOOP, any other non-regular file
+	 * EINVAL, and neither is opened */
+	if (!S_ISREG(st->st_mode)) {
+		errno = S_ISLNK(st->st_mode) ? ELOOP : EINVAL;
+		return -1;
+	}
+	/* O_NONBLOCK: a FIFO swapped in after the lstat does not block; what
+	 * was opened is judged by its own fstat (a regular file replaced by
+	 * another between the two calls is read as the file now there) */
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		int e = errno;
+		close(fd);
+		errno = S_ISREG(st->st_mode) ? e : EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+rs_file_state rs_verify_open_failure(int err)
 {
 	return err == ENOENT || err == ENOTDIR ? RS_FILE_MISSING
 	       : err == ELOOP || err == EINVAL ? RS_FILE_REPLACED : RS_FILE_UNREADABLE;
 }
 
-static void verify_one(verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char *buf, dir_handle *dir)
+bool rs_verify_settled_by_cache(rs_verify_job *job, size_t i, rs_verify_dir *dir)
 {
 	const rs_verify_item *item = &job->items[i];
 	rs_verify_result *r = &job->results[i];
 	char keybuf[8192];
-	const char *key = job->cache ? cache_key(job, item, keybuf, sizeof(keybuf)) : NULL;
-	bool keyed = key != NULL;
+	const char *key = job->cache ? rs_verify_cache_key(job, item, keybuf, sizeof(keybuf)) : NULL;
+	if (!key || !job->cache_loaded)
+		return false;
+	/* unchanged since it verified: an lstat decides, nothing is opened */
 	struct stat st;
-	if (keyed && job->cache_loaded) {
-		/* unchanged since it verified: an lstat decides, nothing is opened */
-		if (lstat_in_dir(job->host, dir, item->path, &st) < 0) {
-			r->state = open_failure(errno);
-			return;
-		}
-		if (S_ISREG(st.st_mode) && rs_integrity_cache_unchanged(job->cache, key, &st, item->digest)) {
-			r->state = RS_FILE_OK;
-			r->cached = true;
-			return;
-		}
+	if (lstat_in_dir(job->host, dir, item->path, &st) < 0) {
+		r->state = rs_verify_open_failure(errno);
+		return true;
 	}
-	int fd = rs_host_open(job->host, item->path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
+	if (S_ISREG(st.st_mode) && rs_integrity_cache_unchanged(job->cache, key, &st, item->digest)) {
+		r->state = RS_FILE_OK;
+		r->cached = true;
+		return true;
+	}
+	return false;
+}
+
+void rs_verify_record(rs_verify_job *job, size_t i, const struct stat *st, bool ok)
+{
+	const rs_verify_item *item = &job->items[i];
+	rs_verify_result *r = &job->results[i];
+	r->state = ok ? RS_FILE_OK : RS_FILE_CHANGED;
+	char keybuf[8192];
+	const char *key = ok && job->cache ? rs_verify_cache_key(job, item, keybuf, sizeof(keybuf)) : NULL;
+	if (key)
+		rs_integrity_cache_add(job->cache, key, st, item->digest);
+}
+
+void rs_verify_count_done(rs_verify_job *job)
+{
+	size_t done = atomic_fetch_add(&job->done, 1) + 1;
+	if (job->progress && (done & 1023) == 0)
+		job->progress(job->progress_ctx, done, job->n);
+}
+
+void rs_verify_one(rs_verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char *buf, rs_verify_dir *dir)
+{
+	const rs_verify_item *item = &job->items[i];
+	rs_verify_result *r = &job->results[i];
+	if (rs_verify_settled_by_cache(job, i, dir))
+		return;
+	struct stat st;
+	int fd = rs_verify_open(job->host, dir, item->path, &st);
 	if (fd < 0) {
-		r->state = open_failure(errno);
+		r->state = rs_verify_open_failure(errno);
 		return;
 	}
 	EVP_DigestInit_ex(ctx, strlen(item->digest) == 64 ? EVP_sha256() : EVP_md5(), NULL);
@@ -148,7 +193,7 @@ static void verify_one(verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char
 			r->elf = got >= 4 && memcmp(buf, "\x7f" "ELF", 4) == 0;
 		total += (unsigned long long)got;
 		EVP_DigestUpdate(ctx, buf, (size_t)got);
-		if (total > FILE_MAX) {
+		if (total > RS_VERIFY_FILE_MAX) {
 			ok = false;
 			break;
 		}
@@ -163,43 +208,14 @@ static void verify_one(verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned len = 0;
 	EVP_DigestFinal_ex(ctx, md, &len);
-	r->state = digest_equals(md, len, item->digest) ? RS_FILE_OK : RS_FILE_CHANGED;
-	if (r->state == RS_FILE_OK && keyed)
-		rs_integrity_cache_add(job->cache, key, &st, item->digest);
-}
-
-static void *worker(void *arg)
-{
-	verify_job *job = arg;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char *buf = rs_malloc(CHUNK);
-	dir_handle dir = { .fd = -1 };
-	/* with a cache most files are only looked at: take runs of them, so that
-	 * files of one directory stay with one worker */
-	size_t run = job->cache_loaded ? 32 : 1;
-	for (;;) {
-		size_t first = atomic_fetch_add(&job->next, run);
-		if (first >= job->n)
-			break;
-		for (size_t i = first; i < first + run && i < job->n; i++) {
-			verify_one(job, i, ctx, buf, &dir);
-			size_t done = atomic_fetch_add(&job->done, 1) + 1;
-			if (job->progress && (done & 1023) == 0)
-				job->progress(job->progress_ctx, done, job->n);
-		}
-	}
-	if (dir.fd >= 0)
-		close(dir.fd);
-	free(buf);
-	EVP_MD_CTX_free(ctx);
-	return NULL;
+	rs_verify_record(job, i, &st, rs_verify_digest_equals(md, len, item->digest));
 }
 
 unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verify_item *items, size_t n,
 					     int threads, rs_integrity_cache *cache, rs_verify_result *results,
 					     void (*progress)(void *ctx, size_t done, size_t total), void *pctx)
 {
-	verify_job job = { .host = host, .items = items, .n = n, .results = results, .cache = cache,
+	rs_verify_job job = { .host = host, .items = items, .n = n, .results = results, .cache = cache,
 			   .cache_loaded = rs_integrity_cache_size(cache) > 0,
 			   .key_prefix = strcmp(host->root, "/") ? host->root : "",
 			   .progress = progress, .progress_ctx = pctx };
@@ -211,15 +227,15 @@ unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verif
 	pthread_t tids[64];
 	int started = 0;
 	for (int t = 1; t < threads; t++)
-		if (pthread_create(&tids[started], NULL, worker, &job) == 0)
+		if (pthread_create(&tids[started], NULL, rs_verify_lanes_worker, &job) == 0)
 			started++;
-	worker(&job); /* the calling thread is the first worker */
+	rs_verify_lanes_worker(&job); /* the calling thread is the first worker */
 	for (int t = 0; t < started; t++)
 		pthread_join(tids[t], NULL);
 	/* the files this run found, so that rows of the others can be pruned */
 	for (size_t i = 0; job.cache_loaded && i < n; i++) {
 		char buf[8192];
-		const char *key = results[i].state != RS_FILE_MISSING ? cache_key(&job, &items[i], buf, sizeof(buf))
+		const char *key = results[i].state != RS_FILE_MISSING ? rs_verify_cache_key(&job, &items[i], buf, sizeof(buf))
 								       : NULL;
 		if (key)
 			rs_integrity_cache_seen(cache, key);

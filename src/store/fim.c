@@ -47,13 +47,12 @@ int rs_fim_begin(rs_store *store, const char *root, char *const *paths, size_t n
 	return rc;
 }
 
-int rs_fim_put(rs_store *store, const char *root, const rs_fim_entry *e)
+static const char put_sql[] = "INSERT OR REPLACE INTO fim_baseline VALUES "
+			       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, datetime('now'))";
+
+static int put_row(rs_store *store, sqlite3_stmt *st, const char *root, const rs_fim_entry *e)
 {
-	static const char sql[] = "INSERT OR REPLACE INTO fim_baseline VALUES "
-				  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, datetime('now'))";
-	sqlite3_stmt *st = rs_store_prepare(store, sql);
-	if (!st)
-		return -1;
+	sqlite3_reset(st);
 	rs_store_bind_text(st, 1, root);
 	rs_store_bind_text(st, 2, e->path);
 	rs_store_bind_text(st, 3, e->type);
@@ -68,6 +67,22 @@ int rs_fim_put(rs_store *store, const char *root, const rs_fim_entry *e)
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 	if (rc < 0)
 		rs_error("%s: cannot record %s: %s", store->path, e->path, sqlite3_errmsg(store->db));
+	return rc;
+}
+
+int rs_fim_put(rs_store *store, const char *root, const rs_fim_entry *e)
+{
+	return rs_fim_put_many(store, root, e, 1);
+}
+
+int rs_fim_put_many(rs_store *store, const char *root, const rs_fim_entry *entries, size_t n)
+{
+	sqlite3_stmt *st = rs_store_prepare(store, put_sql);
+	if (!st)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = put_row(store, st, root, &entries[i]);
 	sqlite3_finalize(st);
 	return rc;
 }

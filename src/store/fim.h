@@ -26,6 +26,8 @@ void rs_fim_entry_free(rs_fim_entry *e);
  * with rs_fim_put and rs_fim_commit ends it (one transaction). 0 or -1. */
 int rs_fim_begin(rs_store *store, const char *root, char *const *paths, size_t n_paths);
 int rs_fim_put(rs_store *store, const char *root, const rs_fim_entry *e);
+/* rs_fim_put for N entries with one prepared statement. 0 or -1. */
+int rs_fim_put_many(rs_store *store, const char *root, const rs_fim_entry *entries, size_t n);
 int rs_fim_commit(rs_store *store);
 void rs_fim_rollback(rs_store *store);
 

@@ -1,0 +1,174 @@
+/*
+ * fim_hash.c — the SHA-256 workers of `rasoat fim` (see fim_hash.h): a
+ * bounded queue of open files, worker threads that hash them into their
+ * own result lists (the walk's entry table grows while they work, so they
+ * never write into it), and the walking thread hashing a file itself when
+ * the queue is full.
+ */
+#include "cmd/fim_hash.h"
+#include "core/digest.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { QUEUE = 256, MAX_THREADS = 64 };
+
+typedef struct queued {
+	size_t index;
+	int fd;
+} queued;
+
+typedef struct hashed {
+	size_t index;
+	char sha256[65];
+} hashed;
+
+struct rs_fim_hasher {
+	unsigned long long max;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;      /* a file queued, or the end */
+	queued queue[QUEUE];
+	size_t head, count;
+	bool closing;
+	int nworkers;
+	pthread_t tids[MAX_THREADS];
+	rs_vec results[MAX_THREADS]; /* of hashed, one list per worker */
+	unsigned char *buf;       /* the calling thread's */
+};
+
+typedef struct worker_arg {
+	rs_fim_hasher *h;
+	int slot;
+} worker_arg;
+
+void rs_fim_hash_fd(int fd, unsigned long long max, unsigned char *buf, char out[65])
+{
+	out[0] = '\0';
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (unsigned long long)st.st_size > max) {
+		close(fd);
+		return;
+	}
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	unsigned long long total = 0;
+	ssize_t n;
+	for (;;) {
+		n = read(fd, buf, RS_FIM_HASH_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		total += (unsigned long long)n;
+		if (total > max)
+			break;
+	}
+	close(fd);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+	EVP_DigestFinal_ex(ctx, md, &len);
+	EVP_MD_CTX_free(ctx);
+	if (n < 0 || total > max || len != 32)
+		return;
+	rs_hex_encode(md, len, out);
+}
+
+static void *worker(void *arg)
+{
+	worker_arg *wa = arg;
+	rs_fim_hasher *h = wa->h;
+	rs_vec *out = &h->results[wa->slot];
+	unsigned char *buf = rs_malloc(RS_FIM_HASH_CHUNK);
+	for (;;) {
+		pthread_mutex_lock(&h->lock);
+		while (!h->count && !h->closing)
+			pthread_cond_wait(&h->wake, &h->lock);
+		if (!h->count) {
+			pthread_mutex_unlock(&h->lock);
+			break;
+		}
+		queued q = h->queue[h->head];
+		h->head = (h->head + 1) % QUEUE;
+		h->count--;
+		pthread_mutex_unlock(&h->lock);
+		hashed *r = rs_vec_push(out);
+		r->index = q.index;
+		rs_fim_hash_fd(q.fd, h->max, buf, r->sha256);
+	}
+	free(buf);
+	free(wa);
+	return NULL;
+}
+
+rs_fim_hasher *rs_fim_hasher_new(int threads, unsigned long long max)
+{
+	rs_fim_hasher *h = rs_calloc(1, sizeof(*h));
+	h->max = max;
+	h->buf = rs_malloc(RS_FIM_HASH_CHUNK);
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->wake, NULL);
+	threads = rs_thread_count(threads, MAX_THREADS);
+	for (int t = 0; t < MAX_THREADS; t++)
+		rs_vec_init(&h->results[t], sizeof(hashed));
+	for (int t = 1; t < threads; t++) {
+		worker_arg *wa = rs_malloc(sizeof(*wa));
+		*wa = (worker_arg){ .h = h, .slot = h->nworkers };
+		if (pthread_create(&h->tids[h->nworkers], NULL, worker, wa) != 0) {
+			free(wa);
+			break;
+		}
+		h->nworkers++;
+	}
+	return h;
+}
+
+void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, char out[65])
+{
+	if (h->nworkers) {
+		pthread_mutex_lock(&h->lock);
+		if (h->count < QUEUE) {
+			/* the disk starts reading it now, while the files queued before
+			 * are hashed (its first 8 MB: the kernel's own read-ahead
+			 * follows the reads of a larger file, and 256 queued files
+			 * must not fill the memory) */
+			posix_fadvise(fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
+			h->queue[(h->head + h->count) % QUEUE] = (queued){ .index = index, .fd = fd };
+			h->count++;
+			pthread_cond_signal(&h->wake);
+			pthread_mutex_unlock(&h->lock);
+			return;
+		}
+		pthread_mutex_unlock(&h->lock);
+	}
+	rs_fim_hash_fd(fd, h->max, h->buf, out);
+}
+
+void rs_fim_hasher_finish(rs_fim_hasher *h, void (*set)(void *ctx, size_t index, const char *sha256), void *ctx)
+{
+	pthread_mutex_lock(&h->lock);
+	h->closing = true;
+	pthread_cond_broadcast(&h->wake);
+	pthread_mutex_unlock(&h->lock);
+	for (int t = 0; t < h->nworkers; t++)
+		pthread_join(h->tids[t], NULL);
+	for (int t = 0; t < MAX_THREADS; t++) {
+		for (size_t i = 0; i < h->results[t].len; i++) {
+			const hashed *r = rs_vec_at(&h->results[t], i);
+			set(ctx, r->index, r->sha256);
+		}
+		rs_vec_free(&h->results[t]);
+	}
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->wake);
+	free(h->buf);
+	free(h);
+}

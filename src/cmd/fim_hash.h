@@ -1,0 +1,34 @@
+/*
+ * fim_hash.h — the SHA-256 workers of `rasoat fim`: the walk opens each
+ * regular file (openat in the directory it is listing) and hands the open
+ * file here; worker threads read and hash it while the walk goes on. When
+ * the workers are all busy and the queue is full, the walking thread
+ * hashes the file itself, so every core works and none waits.
+ */
+#ifndef RS_FIM_HASH_H
+#define RS_FIM_HASH_H
+
+#include <stddef.h>
+
+typedef struct rs_fim_hasher rs_fim_hasher;
+
+/* THREADS hashing threads in all, the caller's included (0: one per core);
+ * files over MAX bytes are not hashed (their digest stays ""). */
+rs_fim_hasher *rs_fim_hasher_new(int threads, unsigned long long max);
+
+/* Hashes the regular file open as FD (closed here) of entry INDEX. OUT
+ * receives the digest (64 hex digits, or "" when the file is over MAX or
+ * unreadable) when the calling thread does the work; a worker's result is
+ * handed back by rs_fim_hasher_finish instead. */
+void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, char out[65]);
+
+/* Waits for every file added, calls SET for each digest a worker made
+ * (in no particular order), and frees H. */
+void rs_fim_hasher_finish(rs_fim_hasher *h, void (*set)(void *ctx, size_t index, const char *sha256), void *ctx);
+
+/* The digest of the open regular file FD as rs_fim_hasher_add makes it
+ * (BUF: RS_FIM_HASH_CHUNK bytes of scratch). FD is closed. */
+enum { RS_FIM_HASH_CHUNK = 256 << 10 };
+void rs_fim_hash_fd(int fd, unsigned long long max, unsigned char *buf, char out[65]);
+
+#endif

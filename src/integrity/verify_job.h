@@ -1,0 +1,75 @@
+/*
+ * verify_job.h — what verify.c (the per-file worker, the job set-up) and
+ * verify_lanes.c (the worker hashing 16 files at once with core/md5x.h)
+ * share: the job, a worker's open directory, opening a package file inside
+ * the root, and recording one file's result.
+ */
+#ifndef RS_VERIFY_JOB_H
+#define RS_VERIFY_JOB_H
+
+#include "integrity/integrity.h"
+#include "store/integrity_cache.h"
+
+#include <openssl/evp.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
+
+#define RS_VERIFY_FILE_MAX (8ull << 30)
+
+typedef struct rs_verify_job {
+	const rs_host *host;
+	const rs_verify_item *items;
+	size_t n;
+	rs_integrity_cache *cache;
+	bool cache_loaded;        /* the cache has entries: lstat first */
+	const char *key_prefix;   /* the root, "" for the live host: cache keys are host paths */
+	rs_verify_result *results;
+	void (*progress)(void *ctx, size_t done, size_t total); /* thread-safe */
+	void *progress_ctx;
+	atomic_size_t next;
+	atomic_size_t done;
+	atomic_ullong bytes;
+} rs_verify_job;
+
+/* A worker's open directory: files of one directory follow each other in
+ * the package lists, so each directory is resolved once, not per file. */
+typedef struct rs_verify_dir {
+	char path[4096];  /* the directory as the host names it, "" when none */
+	int fd;           /* -1 when it could not be opened (ERR) */
+	int err;
+} rs_verify_dir;
+
+/* The cache key of ITEM (its path on this machine), in BUF when the root
+ * must be prefixed; NULL when it does not fit. */
+const char *rs_verify_cache_key(const rs_verify_job *job, const rs_verify_item *item, char *buf, size_t size);
+
+/* With a loaded cache: true (RESULTS[i] set: OK and cached, or the state
+ * the lstat's failure means) when file I needs no reading; false when it
+ * must be read (no cache, no key, or changed since it verified). */
+bool rs_verify_settled_by_cache(rs_verify_job *job, size_t i, rs_verify_dir *dir);
+
+/* Opens the regular file PATH inside the root for reading, its directory
+ * resolved once in DIR, the final component not followed, never opening a
+ * FIFO or device. Returns the fd (ST filled) or -1 with errno. */
+int rs_verify_open(const rs_host *host, rs_verify_dir *dir, const char *path, struct stat *st);
+
+/* The state of a file that could not be opened, by errno. */
+rs_file_state rs_verify_open_failure(int err);
+
+/* True when MD (LEN bytes) is the hex digest HEX. */
+bool rs_verify_digest_equals(const unsigned char *md, unsigned len, const char *hex);
+
+/* Verifies file I alone, with OpenSSL (any digest). BUF holds a chunk. */
+void rs_verify_one(rs_verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char *buf, rs_verify_dir *dir);
+
+/* Counts file I as done (the progress callback every 1024 files). */
+void rs_verify_count_done(rs_verify_job *job);
+
+/* Records a file read whole that verified (or not): ST its fstat. */
+void rs_verify_record(rs_verify_job *job, size_t i, const struct stat *st, bool ok);
+
+/* The worker hashing MD5 items 16 at a time (verify_lanes.c); items with
+ * another digest are verified one by one with rs_verify_one. */
+void *rs_verify_lanes_worker(void *job);
+
+#endif
