@@ -3,6 +3,7 @@
  * the code (domain "rasoat") and of the bundled content ("rasoat-content").
  */
 #include "core/i18n.h"
+#include "core/paths.h"
 
 #include <limits.h>
 #include <locale.h>
@@ -15,38 +16,17 @@
 
 static char chosen[3] = "en";
 
-static bool is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* DIR/SUFFIX where DIR holds the running binary, into OUT, if a directory. */
-static bool beside_binary(const char *suffix, char *out, size_t size)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return false;
-	exe[n] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	int w = snprintf(out, size, "%s/%s", exe, suffix);
-	return w > 0 && (size_t)w < size && is_dir(out);
-}
-
 const char *rs_locale_dir(void)
 {
 	static char path[PATH_MAX + 32];
 	const char *env = getenv("RASOAT_LOCALEDIR");
-	if (env && *env && is_dir(env))
+	struct stat st;
+	if (env && *env && stat(env, &st) == 0 && S_ISDIR(st.st_mode))
 		return env;
 	/* a build tree first: its binary sits beside locale/ */
-	if (beside_binary("locale", path, sizeof(path)))
+	if (rs_path_beside_binary("locale", path, sizeof(path)))
 		return path;
-	if (beside_binary("../share/locale", path, sizeof(path)))
+	if (rs_path_beside_binary("../share/locale", path, sizeof(path)))
 		return path;
 	return NULL;
 }

@@ -18,9 +18,7 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* PREFIX/share/rasoat/rules for the binary PREFIX/bin/rasoat, into OUT;
- * false when the binary's path is unknown or the directory is absent. */
-static bool installed_rules(char *out, size_t size)
+bool rs_path_beside_binary(const char *relative, char *out, size_t size)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -31,7 +29,7 @@ static bool installed_rules(char *out, size_t size)
 	if (!slash)
 		return false;
 	*slash = '\0';
-	int w = snprintf(out, size, "%s/../share/rasoat/rules", exe);
+	int w = snprintf(out, size, "%s/%s", exe, relative);
 	return w > 0 && (size_t)w < size && is_dir(out);
 }
 
@@ -46,7 +44,7 @@ const char *rs_bundled_rules_dir(void)
 const char *rs_shipped_rules_dir(void)
 {
 	static char path[PATH_MAX + 64];
-	if (installed_rules(path, sizeof(path)))
+	if (rs_path_beside_binary("../share/rasoat/rules", path, sizeof(path)))
 		return path;
 	snprintf(path, sizeof(path), "%s/rules", RS_SOURCE_DIR);
 	return is_dir(path) ? path : NULL;

@@ -5,22 +5,12 @@
  * refused (tests/unit/test_dash.c, tests/fuzz/fuzz_dash_form.c).
  */
 #include "server/dash.h"
+#include "core/digest.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_VALUE 8192
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decodes S[0..N) into OUT (room for N + 1); -1 on a bad escape or a NUL. */
 static int decode(const char *s, size_t n, char *out)
@@ -33,7 +23,7 @@ static int decode(const char *s, size_t n, char *out)
 		} else if (c == '%') {
 			if (n - i < 3)
 				return -1;
-			int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+			int hi = rs_hex_value(s[i + 1]), lo = rs_hex_value(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = (char)(hi * 16 + lo);

@@ -4,6 +4,7 @@
  * (escapes, surrogate pairs, UTF-8 checks) only of the strings kept.
  */
 #include "vuln/json_scan.h"
+#include "core/digest.h"
 #include "core/i18n.h"
 
 #include <string.h>
@@ -37,17 +38,6 @@ bool rs_json_scan_expect(rs_json_scan *s, char c, const char *error)
 	return true;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Four hex digits at P into *OUT. */
 static bool hex4(const char *p, const char *end, unsigned *out)
 {
@@ -55,7 +45,7 @@ static bool hex4(const char *p, const char *end, unsigned *out)
 		return false;
 	unsigned v = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = hex_value(p[i]);
+		int h = rs_hex_value(p[i]);
 		if (h < 0)
 			return false;
 		v = v << 4 | (unsigned)h;
