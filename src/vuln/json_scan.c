@@ -348,49 +348,41 @@ int rs_json_scan_key(rs_json_scan *s, const char *const *names, size_t count)
 	return -1;
 }
 
-int rs_json_scan_next_member(rs_json_scan *s, bool first)
+/* After "{" or "[" (FIRST) or an item: 0 at CLOSE (consumed), 1 when an
+ * item follows (its separating comma consumed), -1 on an error. */
+static int next_item(rs_json_scan *s, bool first, char close, const char *no_separator)
 {
 	char c = rs_json_scan_peek(s);
-	if (c == '}') {
+	if (c == close) {
 		s->p++;
 		return 0;
 	}
 	if (!first) {
 		if (c != ',') {
-			fail(s, N_("expected \",\" or \"}\""));
+			fail(s, no_separator);
 			return -1;
 		}
 		s->p++;
-		c = rs_json_scan_peek(s);
-	}
-	if (c != '"') {
-		fail(s, N_("expected a key"));
-		return -1;
 	}
 	return 1;
 }
 
+int rs_json_scan_next_member(rs_json_scan *s, bool first)
+{
+	int r = next_item(s, first, '}', N_("expected \",\" or \"}\""));
+	if (r == 1 && rs_json_scan_peek(s) != '"') {
+		fail(s, N_("expected a key"));
+		return -1;
+	}
+	return r;
+}
+
 int rs_json_scan_next_element(rs_json_scan *s, bool first)
 {
-	char c = rs_json_scan_peek(s);
-	if (c == ']') {
-		s->p++;
-		return 0;
-	}
-	if (!first) {
-		if (c != ',') {
-			fail(s, N_("expected \",\" or \"]\""));
-			return -1;
-		}
-		s->p++;
-		if (!rs_json_scan_peek(s)) {
-			fail(s, N_("the array does not end"));
-			return -1;
-		}
-	}
-	if (!c) {
+	int r = next_item(s, first, ']', N_("expected \",\" or \"]\""));
+	if (r == 1 && !rs_json_scan_peek(s)) {
 		fail(s, N_("the array does not end"));
 		return -1;
 	}
-	return 1;
+	return r;
 }
