@@ -5,6 +5,7 @@
  * scripts and tests (`agent sign`).
  */
 #include "agent/agent.h"
+#include "core/i18n.h"
 #include "agent/bench.h"
 #include "cmd/cmd.h"
 #include "cmd/option_table.h"
@@ -167,7 +168,7 @@ static int run_once(agent_args *a)
 static int sign(agent_args *a)
 {
 	if (!a->path) {
-		rs_error("agent sign: give --path (e.g. /api/v1/checkin)");
+		rs_error(_("agent sign: give --path (e.g. /api/v1/checkin)"));
 		return 2;
 	}
 	rs_agent_state st;
@@ -179,7 +180,7 @@ static int sign(agent_args *a)
 	char *body = NULL;
 	int rc = 0;
 	if (a->body && !(body = rs_agent_read_file(a->body[0] == '/' ? "" : ".", a->body, RS_FLEET_MAX_BODY_RESULTS * 2, &len))) {
-		rs_error("%s: cannot read the body file", a->body);
+		rs_error(_("%s: cannot read the body file"), a->body);
 		rc = 2;
 	}
 	for (long i = 0; rc == 0 && i < a->count; i++) {
@@ -209,7 +210,7 @@ int rs_cmd_agent(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "bench") == 0) {
 		if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			rs_error("libsodium or libcurl cannot start");
+			rs_error(_("libsodium or libcurl cannot start"));
 			return 2;
 		}
 		int brc = rs_agent_bench_main(argc - 1, argv + 1);
@@ -227,7 +228,7 @@ int rs_cmd_agent(int argc, char **argv)
 	if (rc)
 		goto out;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		rs_error("libsodium or libcurl cannot start");
+		rs_error(_("libsodium or libcurl cannot start"));
 		rc = 2;
 		goto out;
 	}
@@ -235,7 +236,7 @@ int rs_cmd_agent(int argc, char **argv)
 	char **words = argv + optind;
 	if (n == 0) {
 		if (!a.server || !a.token) {
-			rs_error("agent: give --server URL and --token TOKEN to enrol, or `agent run --once`");
+			rs_error(_("agent: give --server URL and --token TOKEN to enrol, or `agent run --once`"));
 			rc = 2;
 		} else {
 			rc = rs_agent_enroll(a.state, a.server, a.token, a.force) == 0 ? 0 : 2;
@@ -245,7 +246,7 @@ int rs_cmd_agent(int argc, char **argv)
 	} else if (n == 1 && !strcmp(words[0], "sign")) {
 		rc = sign(&a);
 	} else {
-		rs_error("rasoat agent %s: unknown; see `rasoat agent --help`", words[0]);
+		rs_error(_("rasoat agent %s: unknown; see `rasoat agent --help`"), words[0]);
 		rc = 2;
 	}
 	curl_global_cleanup();

@@ -5,6 +5,7 @@
  * is left behind then).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -116,7 +117,7 @@ int rs_cmd_collect(int argc, char **argv)
 		case OPT_PID:
 		case OPT_MEMORY:
 			if (!parse_pid(optarg, &pid)) {
-				rs_error("%s %s: give a process id", c == OPT_PID ? "--pid" : "--memory", optarg);
+				rs_error(_("%s %s: give a process id"), c == OPT_PID ? "--pid" : "--memory", optarg);
 				goto out;
 			}
 			*(pid_t *)rs_vec_push(c == OPT_PID ? &pids : &memory) = pid;
@@ -133,7 +134,7 @@ int rs_cmd_collect(int argc, char **argv)
 			unsigned long long *target = c == OPT_MAX_FILE ? &o.max_file
 						   : c == OPT_MAX_TOTAL ? &o.max_total : &o.max_memory;
 			if (!rs_config_set_size(target, optarg) || *target == 0) {
-				rs_error("%s: give a size such as 100M or 2G", optarg);
+				rs_error(_("%s: give a size such as 100M or 2G"), optarg);
 				goto out;
 			}
 			break;
@@ -145,11 +146,11 @@ int rs_cmd_collect(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		rs_error("collect: unexpected argument \"%s\"; name files with --path", argv[optind]);
+		rs_error(_("collect: unexpected argument \"%s\"; name files with --path"), argv[optind]);
 		goto out;
 	}
 	if (!o.output) {
-		rs_error("collect: give the bundle to write with -o FILE.tar.gz");
+		rs_error(_("collect: give the bundle to write with -o FILE.tar.gz"));
 		goto out;
 	}
 	o.pids = pids.items;

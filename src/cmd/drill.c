@@ -8,6 +8,7 @@
  * kill left planted (rs_drill_recover).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/drill_cmds.h"
 #include "cmd/option_table.h"
 #include "cmd/respond_session.h"
@@ -101,7 +102,7 @@ static int parse_args(int argc, char **argv, drill_args *a)
 		}
 	}
 	if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "vi") != 0) {
-		rs_error("--lang %s: give vi or en", a->lang);
+		rs_error(_("--lang %s: give vi or en"), a->lang);
 		return -1;
 	}
 	a->args = argv + optind;
@@ -114,7 +115,7 @@ static int check_format(const char *command, const char *format, const char *con
 	for (size_t i = 0; allowed[i]; i++)
 		if (!strcmp(format, allowed[i]))
 			return 0;
-	rs_error("drill %s: --format %s is not one of this command's formats (see --help)", command, format);
+	rs_error(_("drill %s: --format %s is not one of this command's formats (see --help)"), command, format);
 	return -1;
 }
 
@@ -122,7 +123,7 @@ static int load_all(const drill_args *a, rs_drill_scenario **list, size_t *n)
 {
 	const char *dir = a->scenarios ? a->scenarios : rs_drill_default_dir();
 	if (!dir) {
-		rs_error("drill: the bundled scenarios were not found; set RASOAT_DRILLS or give --scenarios DIR");
+		rs_error(_("drill: the bundled scenarios were not found; set RASOAT_DRILLS or give --scenarios DIR"));
 		return -1;
 	}
 	char err[1024];
@@ -138,7 +139,7 @@ static const rs_drill_scenario *find(const rs_drill_scenario *list, size_t n, co
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(list[i].id, id))
 			return &list[i];
-	rs_error("drill: no scenario \"%s\"; `rasoat drill list` shows them", id);
+	rs_error(_("drill: no scenario \"%s\"; `rasoat drill list` shows them"), id);
 	return NULL;
 }
 
@@ -262,7 +263,7 @@ static bool authorized(const drill_args *a, const char *host)
 		typed[strcspn(typed, "\r\n")] = '\0';
 	}
 	if (strcmp(typed, host) != 0) {
-		rs_error("drill: \"%s\" is not this host's name (%s); nothing was planted", typed, host);
+		rs_error(_("drill: \"%s\" is not this host's name (%s); nothing was planted"), typed, host);
 		return false;
 	}
 	return true;
@@ -273,7 +274,7 @@ static bool authorized(const drill_args *a, const char *host)
 static void record_incident(rs_respond_session *s, rs_drill_run *r)
 {
 	if (!s->store) {
-		rs_warn("drill %s: no scan database open; the run is not recorded as an incident", r->run);
+		rs_warn(_("drill %s: no scan database open; the run is not recorded as an incident"), r->run);
 		return;
 	}
 	char *title = rs_sprintf("Drill: %s (%s)", r->scenario->title_en, r->scenario->id);
@@ -282,7 +283,7 @@ static void record_incident(rs_respond_session *s, rs_drill_run *r)
 	char *id = NULL;
 	char err[1024] = "";
 	if (rs_incident_create(s->store, &p, &id, err, sizeof(err)) < 0) {
-		rs_warn("drill %s: cannot record the exercise incident: %s", r->run, err);
+		rs_warn(_("drill %s: cannot record the exercise incident: %s"), r->run, err);
 	} else {
 		json_object_set_new(r->result, "incident", json_string(id));
 		if (rs_drill_record_write(s->state_dir, r->result, err, sizeof(err)) < 0)
@@ -398,7 +399,7 @@ static int cmd_cleanup(drill_args *a)
 	}
 	const char *run = a->n_args ? a->args[0] : NULL;
 	if (run && !rs_drill_run_id_valid(run)) {
-		rs_error("drill cleanup: %s is not a run id (d- and 16 hex digits)", run);
+		rs_error(_("drill cleanup: %s is not a run id (d- and 16 hex digits)"), run);
 		return 2;
 	}
 	rs_respond_session s;
@@ -408,7 +409,7 @@ static int cmd_cleanup(drill_args *a)
 	int undone = rs_drill_cleanup(&s.driver, run, err, sizeof(err));
 	int rc = 0;
 	if (undone < 0) {
-		rs_error("drill cleanup: %s", err);
+		rs_error(_("drill cleanup: %s"), err);
 		rc = 2;
 	} else {
 		printf("%d plant(s) undone\n", undone);
@@ -461,7 +462,7 @@ static int cmd_report(drill_args *a)
 	json_t *rec = rs_drill_record_read(state_dir, a->args[0], err, sizeof(err));
 	int rc = 0;
 	if (!rec) {
-		rs_error("drill report: %s", err);
+		rs_error(_("drill report: %s"), err);
 		rc = 2;
 	} else {
 		rs_drill_report(stdout, rec, fmt, a->lang);
@@ -497,6 +498,6 @@ int rs_cmd_drill(int argc, char **argv)
 		return cmd_cleanup(&a);
 	if (!strcmp(sub, "report"))
 		return cmd_report(&a);
-	rs_error("drill: unknown command \"%s\"; see `rasoat drill --help`", sub);
+	rs_error(_("drill: unknown command \"%s\"; see `rasoat drill --help`"), sub);
 	return 2;
 }

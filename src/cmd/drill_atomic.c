@@ -5,6 +5,7 @@
  * --techniques; a score line per test and a table (text or JSON).
  */
 #include "cmd/drill_cmds.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -78,7 +79,7 @@ static void add_target(args *a, const char *spec, int number)
 static int add_techniques(args *a, const char *dir)
 {
 	if (!a->techniques) {
-		rs_error("%s: a directory needs --techniques T1053.003,... (or name the YAML files)", dir);
+		rs_error(_("%s: a directory needs --techniques T1053.003,... (or name the YAML files)"), dir);
 		return -1;
 	}
 	char *atomics = rs_sprintf("%s/atomics", dir);
@@ -98,7 +99,7 @@ static int add_techniques(args *a, const char *dir)
 			long n;
 			*colon = '\0';
 			if (!rs_parse_long(colon + 1, &n) || n <= 0 || n > 9999) {
-				rs_error("--techniques %s:%s: the test number must be 1 or more", t, colon + 1);
+				rs_error(_("--techniques %s:%s: the test number must be 1 or more"), t, colon + 1);
 				free(list);
 				free(atomics);
 				return -1;
@@ -106,7 +107,7 @@ static int add_techniques(args *a, const char *dir)
 			number = (int)n;
 		}
 		if (strchr(t, '/') || !strcmp(t, "..")) {
-			rs_error("--techniques %s: a technique id such as T1053.003", t);
+			rs_error(_("--techniques %s: a technique id such as T1053.003"), t);
 			free(list);
 			free(atomics);
 			return -1;
@@ -138,7 +139,7 @@ static int parse(int argc, char **argv, args *a)
 		switch (c) {
 		case O_TEST:
 			if (!rs_parse_long(optarg, &n) || n <= 0 || n > 9999) {
-				rs_error("--test %s: the test number, 1 or more", optarg);
+				rs_error(_("--test %s: the test number, 1 or more"), optarg);
 				return 2;
 			}
 			a->number = (int)n;
@@ -147,7 +148,7 @@ static int parse(int argc, char **argv, args *a)
 		case O_ARG: {
 			char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg) {
-				rs_error("--arg %s: use NAME=VALUE", optarg);
+				rs_error(_("--arg %s: use NAME=VALUE"), optarg);
 				return 2;
 			}
 			*eq = '\0';
@@ -156,7 +157,7 @@ static int parse(int argc, char **argv, args *a)
 		}
 		case O_FORMAT:
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
-				rs_error("--format %s: use text or json", optarg);
+				rs_error(_("--format %s: use text or json"), optarg);
 				return 2;
 			}
 			a->format = optarg;
@@ -164,7 +165,7 @@ static int parse(int argc, char **argv, args *a)
 		case O_KEEP: a->keep = true; break;
 		case O_TIMEOUT:
 			if (!rs_parse_long(optarg, &n) || n <= 0 || n > 3600) {
-				rs_error("--timeout %s: seconds, 1 to 3600", optarg);
+				rs_error(_("--timeout %s: seconds, 1 to 3600"), optarg);
 				return 2;
 			}
 			a->timeout = (int)n;
@@ -178,7 +179,7 @@ static int parse(int argc, char **argv, args *a)
 		}
 	}
 	if (optind >= argc) {
-		rs_error("drill atomic: name an atomic's YAML file or an atomics directory; see `rasoat drill atomic --help`");
+		rs_error(_("drill atomic: name an atomic's YAML file or an atomics directory; see `rasoat drill atomic --help`"));
 		return 2;
 	}
 	for (int i = optind; i < argc; i++) {
@@ -262,7 +263,7 @@ static int run_target(const args *a, const target *t, json_t **baseline, json_t 
 			const rs_atomic_test *want = rs_atomic_find(&at, t->number ? t->number : a->number,
 								    t->number ? NULL : a->name);
 			if (!want) {
-				rs_error("%s: no test %d%s%s (it has %zu)", t->file, t->number ? t->number : a->number,
+				rs_error(_("%s: no test %d%s%s (it has %zu)"), t->file, t->number ? t->number : a->number,
 					 a->name ? " named " : "", a->name ? a->name : "", at.n_tests);
 				rc = -1;
 				break;
@@ -309,7 +310,7 @@ int rs_cmd_drill_atomic(int argc, char **argv)
 		return rc == 1 ? 0 : 2;
 	}
 	if (geteuid() != 0) {
-		rs_error("drill atomic: the sandbox needs root (namespaces, overlay mounts); run it with sudo");
+		rs_error(_("drill atomic: the sandbox needs root (namespaces, overlay mounts); run it with sudo"));
 		free_args(&a);
 		return 2;
 	}

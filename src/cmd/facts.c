@@ -3,6 +3,7 @@
  * one JSON document (FORMATS.md).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "collect/facts.h"
 #include "core/log.h"
@@ -35,7 +36,7 @@ int rs_cmd_facts(int argc, char **argv)
 		case 'p': proc = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "json") != 0) {
-				rs_error("--format %s: facts are printed as json only", optarg);
+				rs_error(_("--format %s: facts are printed as json only"), optarg);
 				return 2;
 			}
 			break;

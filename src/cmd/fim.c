@@ -13,6 +13,7 @@
  * --format text|jsonl, -q. check exits 1 when anything changed.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/finding.h"
@@ -259,7 +260,7 @@ static int check(const rs_host *host, const rs_config *config, rs_store *store, 
 		return 2;
 	}
 	if (paths.len == 0) {
-		rs_error("no baseline for root %s; record one first with `rasoat fim init`", root);
+		rs_error(_("no baseline for root %s; record one first with `rasoat fim init`"), root);
 		rs_vec_free(&paths);
 		free_entries(&base);
 		return 2;
@@ -337,7 +338,7 @@ static int init(const rs_host *host, const rs_config *config, rs_store *store, c
 {
 	for (size_t i = 0; i < n; i++) {
 		if (paths[i][0] != '/') {
-			rs_error("fim init %s: give absolute paths as the watched system names them", paths[i]);
+			rs_error(_("fim init %s: give absolute paths as the watched system names them"), paths[i]);
 			return 2;
 		}
 	}
@@ -365,7 +366,7 @@ int rs_cmd_fim(int argc, char **argv)
 			usage();
 			return 0;
 		}
-		rs_error("fim: say `rasoat fim init [PATHS]` or `rasoat fim check`");
+		rs_error(_("fim: say `rasoat fim init [PATHS]` or `rasoat fim check`"));
 		return 2;
 	}
 	bool is_init = strcmp(argv[1], "init") == 0;
@@ -395,7 +396,7 @@ int rs_cmd_fim(int argc, char **argv)
 		case OPT_FORMAT: format = optarg; break;
 		case OPT_MAX_SIZE:
 			if (!rs_config_set_size(&config.max_size, optarg)) {
-				rs_error("--max-size %s: not a size; use a number with an optional K, M or G", optarg);
+				rs_error(_("--max-size %s: not a size; use a number with an optional K, M or G"), optarg);
 				goto out;
 			}
 			break;
@@ -405,13 +406,13 @@ int rs_cmd_fim(int argc, char **argv)
 		}
 	}
 	if (strcmp(format, "text") && strcmp(format, "jsonl")) {
-		rs_error("--format %s: use text or jsonl", format);
+		rs_error(_("--format %s: use text or jsonl"), format);
 		goto out;
 	}
 	char **paths = argv + 1 + optind;
 	size_t n_paths = (size_t)(argc - 1 - optind);
 	if (!is_init && n_paths) {
-		rs_error("fim check takes no paths: it checks the paths recorded by fim init");
+		rs_error(_("fim check takes no paths: it checks the paths recorded by fim init"));
 		goto out;
 	}
 	if (rs_host_init(&host, root, NULL) < 0)

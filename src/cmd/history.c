@@ -5,6 +5,7 @@
  * between two scans (matched by rs_finding_identity).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/json.h"
@@ -98,7 +99,7 @@ static int store_option(store_cmd_options *o, int opt, const char *usage)
 	case 'o': o->output = optarg; return 0;
 	case OPT_LIMIT:
 		if (!rs_parse_long(optarg, &o->limit) || o->limit < 0) {
-			rs_error("--limit %s: give a number of scans (0 for all)", optarg);
+			rs_error(_("--limit %s: give a number of scans (0 for all)"), optarg);
 			return -1;
 		}
 		return 0;
@@ -134,7 +135,7 @@ static int check_format(const char *command, const char *format, const char *con
 	rs_buf_init(&list);
 	for (const char *const *f = allowed; *f; f++)
 		rs_buf_printf(&list, "%s%s", f == allowed ? "" : ", ", *f);
-	rs_error("%s: unknown --format %s; give one of %s", command, format, list.data);
+	rs_error(_("%s: unknown --format %s; give one of %s"), command, format, list.data);
 	rs_buf_free(&list);
 	return -1;
 }
@@ -149,7 +150,7 @@ static int load_config(const store_cmd_options *o, rs_config *config)
 	if (o->db)
 		rs_config_set_db(config, o->db);
 	if (o->fail_on && !rs_config_set_fail_on(config, o->fail_on)) {
-		rs_error("--fail-on %s: give info, low, medium, high, critical or none", o->fail_on);
+		rs_error(_("--fail-on %s: give info, low, medium, high, critical or none"), o->fail_on);
 		return -1;
 	}
 	return 0;
@@ -190,8 +191,8 @@ static int open_existing_store(const char *path, rs_store **store)
 		return 0;
 	}
 	if (!db_exists(path)) {
-		rs_error("%s: no scan database here; run `rasoat scan` to record scans, "
-			 "or give --db PATH", path);
+		rs_error(_("%s: no scan database here; run `rasoat scan` to record scans, "
+			 "or give --db PATH"), path);
 		return -1;
 	}
 	return rs_store_open(path, store);
@@ -311,7 +312,7 @@ int rs_cmd_history(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : EXIT_ERROR;
 	if (o.n_args > 0) {
-		rs_error("history: unexpected argument %s; see `rasoat history --help`", o.args[0]);
+		rs_error(_("history: unexpected argument %s; see `rasoat history --help`"), o.args[0]);
 		return EXIT_ERROR;
 	}
 	if (check_format("history", o.format, formats) < 0)
@@ -368,8 +369,8 @@ int rs_cmd_show(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : EXIT_ERROR;
 	if (o.n_args != 1) {
-		rs_error("show: give one scan (an id, a prefix, 'last' or 'last~N'); "
-			 "see `rasoat show --help`");
+		rs_error(_("show: give one scan (an id, a prefix, 'last' or 'last~N'); "
+			 "see `rasoat show --help`"));
 		return EXIT_ERROR;
 	}
 	if (check_format("show", o.format, formats) < 0)
@@ -579,8 +580,8 @@ int rs_cmd_diff(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : EXIT_ERROR;
 	if (o.n_args != 2) {
-		rs_error("diff: give two scans (ids, prefixes, 'last' or 'last~N'), the older "
-			 "first; see `rasoat diff --help`");
+		rs_error(_("diff: give two scans (ids, prefixes, 'last' or 'last~N'), the older "
+			 "first; see `rasoat diff --help`"));
 		return EXIT_ERROR;
 	}
 	if (check_format("diff", o.format, formats) < 0)

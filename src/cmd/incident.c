@@ -5,6 +5,7 @@
  * incident_report.c). The record itself is incident/incident.h's.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/incident_cli.h"
 #include "cmd/incident_cmds.h"
 #include "core/json.h"
@@ -94,12 +95,12 @@ static int cmd_new(int argc, char **argv)
 				 .operator_name = o.operator_name };
 	int status = RS_INCIDENT_EXIT_ERROR;
 	if (o.n_args > 0) {
-		rs_error("incident new: unexpected argument \"%s\"; scans are given with --scan", o.args[0]);
+		rs_error(_("incident new: unexpected argument \"%s\"; scans are given with --scan"), o.args[0]);
 		goto out;
 	}
 	if (o.detected && rs_incident_time_parse(o.detected, &p.detected) < 0) {
-		rs_error("incident new: --detected %s is not a time; give 2026-12-02T08:00:00+07:00, "
-			 "2026-12-02T01:00:00Z or 2026-12-02", o.detected);
+		rs_error(_("incident new: --detected %s is not a time; give 2026-12-02T08:00:00+07:00, "
+			 "2026-12-02T01:00:00Z or 2026-12-02"), o.detected);
 		goto out;
 	}
 	size_t n = json_array_size(o.scans);
@@ -112,7 +113,7 @@ static int cmd_new(int argc, char **argv)
 	char err[1024], *id = NULL;
 	if (rs_incident_open_store(&o, &store) == 0) {
 		if (rs_incident_create(store, &p, &id, err, sizeof(err)) < 0) {
-			rs_error("incident new: %s", err);
+			rs_error(_("incident new: %s"), err);
 		} else if (!strcmp(o.format, "json")) {
 			json_t *r;
 			if (rs_incident_load(store, id, &r, err, sizeof(err)) == 0) {
@@ -120,7 +121,7 @@ static int cmd_new(int argc, char **argv)
 				json_decref(r);
 				status = 0;
 			} else {
-				rs_error("incident new: %s", err);
+				rs_error(_("incident new: %s"), err);
 			}
 		} else {
 			printf("%s\n", id);
@@ -151,7 +152,7 @@ static int cmd_list(int argc, char **argv)
 		json_t *list;
 		char err[1024];
 		if (rs_incident_list(store, 0, 0, &list, err, sizeof(err)) < 0) {
-			rs_error("incident list: %s", err);
+			rs_error(_("incident list: %s"), err);
 		} else {
 			size_t i;
 			const json_t *r;
@@ -185,7 +186,7 @@ static int cmd_show(int argc, char **argv)
 		json_t *r;
 		char err[1024];
 		if (rs_incident_load(store, o.args[0], &r, err, sizeof(err)) < 0) {
-			rs_error("incident show: %s", err);
+			rs_error(_("incident show: %s"), err);
 		} else {
 			if (!strcmp(o.format, "json"))
 				print_json(r, true);
@@ -224,6 +225,6 @@ int rs_cmd_incident(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (!strcmp(subs[i].name, name))
 			return subs[i].run(argc - 1, argv + 1);
-	rs_error("incident: unknown command \"%s\"; see `rasoat incident --help`", name);
+	rs_error(_("incident: unknown command \"%s\"; see `rasoat incident --help`"), name);
 	return RS_INCIDENT_EXIT_ERROR;
 }

@@ -5,6 +5,7 @@
  * scans) and set (the fields only a person knows).
  */
 #include "cmd/incident_cli.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "incident/fields.h"
@@ -70,7 +71,7 @@ int rs_incident_cmd_note(int argc, char **argv)
 	char err[1024];
 	if (rc == 0 && rs_incident_note(store, o.args[0], o.args[1], o.operator_name, err,
 					sizeof(err)) < 0) {
-		rs_error("incident note: %s", err);
+		rs_error(_("incident note: %s"), err);
 		rc = -1;
 	}
 	return finish(&o, store, rc);
@@ -84,13 +85,13 @@ int rs_incident_cmd_advance(int argc, char **argv)
 	rs_incident_state state;
 	char err[1024];
 	if (rc == 0 && rs_incident_state_parse(o.args[1], &state) < 0) {
-		rs_error("incident advance: unknown state \"%s\"; the states are detected, analysing, "
-			 "containing, eradicating, recovering, closed", o.args[1]);
+		rs_error(_("incident advance: unknown state \"%s\"; the states are detected, analysing, "
+			 "containing, eradicating, recovering, closed"), o.args[1]);
 		rc = -1;
 	}
 	if (rc == 0 && rs_incident_advance(store, o.args[0], state, o.operator_name, err,
 					   sizeof(err)) < 0) {
-		rs_error("incident advance: %s", err);
+		rs_error(_("incident advance: %s"), err);
 		rc = -1;
 	}
 	if (rc == 0)
@@ -106,7 +107,7 @@ static int link_each(rs_store *store, const char *id, const json_t *values,
 	char err[1024];
 	json_array_foreach(values, i, v) {
 		if (link(store, id, json_string_value(v), err, sizeof(err)) < 0) {
-			rs_error("incident link: %s", err);
+			rs_error(_("incident link: %s"), err);
 			return -1;
 		}
 	}
@@ -120,7 +121,7 @@ int rs_incident_cmd_link(int argc, char **argv)
 	int rc = prepare(argc, argv, IO_DB | IO_LINK | IO_SCAN, link_usage, 1, &o, &store);
 	if (rc == 0 && json_array_size(o.actions) + json_array_size(o.evidence) +
 			       json_array_size(o.scans) == 0) {
-		rs_error("incident link: give --action, --evidence or --scan");
+		rs_error(_("incident link: give --action, --evidence or --scan"));
 		rc = -1;
 	}
 	if (rc == 0 && (link_each(store, o.args[0], o.actions, rs_incident_link_action) < 0 ||
@@ -149,7 +150,7 @@ int rs_incident_cmd_set(int argc, char **argv)
 	char err[1024];
 	if (rc == 0 && rs_incident_set_field(store, o.args[0], o.args[1], o.args[2], err,
 					     sizeof(err)) < 0) {
-		rs_error("incident set: %s", err);
+		rs_error(_("incident set: %s"), err);
 		rc = -1;
 	}
 	return finish(&o, store, rc);

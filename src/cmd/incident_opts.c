@@ -4,6 +4,7 @@
  * store they work on.
  */
 #include "cmd/incident_cli.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -116,7 +117,7 @@ bool rs_incident_format_ok(const char *command, const char *format, const char *
 		ok = strcmp(f, format) == 0;
 	free(copy);
 	if (!ok)
-		rs_error("incident %s: unknown --format %s; give one of %s", command, format, allowed);
+		rs_error(_("incident %s: unknown --format %s; give one of %s"), command, format, allowed);
 	return ok;
 }
 

@@ -6,6 +6,7 @@
  * `incident show ID --format json` prints it (--record).
  */
 #include "cmd/incident_cli.h"
+#include "core/i18n.h"
 #include "cmd/incident_cmds.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
@@ -118,7 +119,7 @@ static json_t *read_record(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0) {
-		rs_error("%s: %s; give the file `rasoat incident show ID --format json` wrote", path,
+		rs_error(_("%s: %s; give the file `rasoat incident show ID --format json` wrote"), path,
 			 strerror(errno));
 		return NULL;
 	}
@@ -131,7 +132,7 @@ static json_t *read_record(const char *path)
 	v = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
 	fclose(f);
 	if (v == NULL)
-		rs_error("%s:%d: not an incident record: %s", path, jerr.line, jerr.text);
+		rs_error(_("%s:%d: not an incident record: %s"), path, jerr.line, jerr.text);
 	return v;
 }
 
@@ -148,7 +149,7 @@ static json_t *load(const report_args *a, bool summary, time_t from, time_t to)
 	o.db = a->db;
 	o.config_file = a->config;
 	if (rs_incident_open_store(&o, &store) != 0) {
-		rs_error("incident: cannot open the database; give --db PATH (or --record FILE)");
+		rs_error(_("incident: cannot open the database; give --db PATH (or --record FILE)"));
 		return NULL;
 	}
 	if ((summary ? rs_incident_list(store, from, to, &v, err, sizeof(err))
@@ -167,7 +168,7 @@ static int write_out(const char *path, const rs_buf *b)
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
-			rs_error("standard output: write failed");
+			rs_error(_("standard output: write failed"));
 			return -1;
 		}
 		return 0;
@@ -221,7 +222,7 @@ static int parse(int argc, char **argv, report_args *a, const char *usage)
 	if (optind < argc)
 		a->id = argv[optind++];
 	if (optind < argc) {
-		rs_error("incident: unexpected argument \"%s\"", argv[optind]);
+		rs_error(_("incident: unexpected argument \"%s\""), argv[optind]);
 		return -1;
 	}
 	return 0;
@@ -251,7 +252,7 @@ int rs_cmd_incident_report(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (form_of(a.form, &form) != 0) {
-		rs_error("incident report: give --form notify, initial, final or summary");
+		rs_error(_("incident report: give --form notify, initial, final or summary"));
 		return 2;
 	}
 	if (a.format == NULL)
@@ -259,16 +260,16 @@ int rs_cmd_incident_report(int argc, char **argv)
 	if (a.lang == NULL)
 		a.lang = locale_lang();
 	if (form != RS_FORM_SUMMARY && a.id == NULL && a.record == NULL) {
-		rs_error("incident report: give the incident id (rasoat incident list shows them)");
+		rs_error(_("incident report: give the incident id (rasoat incident list shows them)"));
 		return 2;
 	}
 	if ((a.from != NULL && (from = parse_date(a.from, false)) == 0) ||
 	    (a.to != NULL && (to = parse_date(a.to, true)) == 0)) {
-		rs_error("incident report: --from/--to take YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+		rs_error(_("incident report: --from/--to take YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"));
 		return 2;
 	}
 	if (a.send && strcmp(a.format, "eml") != 0) {
-		rs_error("incident report: --send needs --format eml");
+		rs_error(_("incident report: --send needs --format eml"));
 		return 2;
 	}
 	rec = load(&a, form == RS_FORM_SUMMARY, from, to);
@@ -302,11 +303,11 @@ int rs_cmd_incident_export(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (a.id == NULL && a.record == NULL) {
-		rs_error("incident export: give the incident id (rasoat incident list shows them)");
+		rs_error(_("incident export: give the incident id (rasoat incident list shows them)"));
 		return 2;
 	}
 	if (a.format == NULL) {
-		rs_error("incident export: give --format stix, misp or thehive");
+		rs_error(_("incident export: give --format stix, misp or thehive"));
 		return 2;
 	}
 	rec = load(&a, false, 0, 0);

@@ -6,6 +6,7 @@
  * it sets those and keeps the rest, without asking.
  */
 #include "cmd/incident_cli.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "incident/record.h"
@@ -39,7 +40,7 @@ static const rs_conf_key *key_of(const char *arg, char *name, size_t size)
 static int set_value(json_t *conf, const rs_conf_key *k, const char *value, const char *where)
 {
 	if (strchr(value, '\n')) {
-		rs_error("incident setup: %s: a value is one line", k->key);
+		rs_error(_("incident setup: %s: a value is one line"), k->key);
 		return -1;
 	}
 	char *text = rs_sprintf("%s = %s\n", k->key, value);
@@ -50,7 +51,7 @@ static int set_value(json_t *conf, const rs_conf_key *k, const char *value, cons
 	if (bad == 0)
 		json_object_set(conf, k->key, json_object_get(one, k->key));
 	else
-		rs_error("incident setup: %s", err);
+		rs_error(_("incident setup: %s"), err);
 	json_decref(one);
 	return bad ? -1 : 0;
 }
@@ -106,7 +107,7 @@ static void make_parent(const char *path)
 		return;
 	char *dir = rs_strndup(path, (size_t)(slash - path));
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		rs_warn("%s: cannot create the directory: %s", dir, strerror(errno));
+		rs_warn(_("%s: cannot create the directory: %s"), dir, strerror(errno));
 	free(dir);
 }
 
@@ -126,7 +127,7 @@ int rs_incident_cmd_setup(int argc, char **argv)
 			return 0;
 		}
 		if (i + 1 >= argc) {
-			rs_error("incident setup: %s needs a value", argv[i]);
+			rs_error(_("incident setup: %s needs a value"), argv[i]);
 			goto out;
 		}
 		if (!strcmp(argv[i], "--incident-config")) {
@@ -134,8 +135,8 @@ int rs_incident_cmd_setup(int argc, char **argv)
 		} else if ((k = key_of(argv[i], name, sizeof(name)))) {
 			json_object_set_new(flags, k->key, json_string(argv[++i]));
 		} else {
-			rs_error("incident setup: unknown option %s; `rasoat incident setup --help` lists "
-				 "the keys", argv[i]);
+			rs_error(_("incident setup: unknown option %s; `rasoat incident setup --help` lists "
+				 "the keys"), argv[i]);
 			goto out;
 		}
 	}
@@ -145,7 +146,7 @@ int rs_incident_cmd_setup(int argc, char **argv)
 	json_t *conf = NULL;
 	char err[1024];
 	if (rs_incident_conf_load(&conf, err, sizeof(err)) < 0) {
-		rs_error("incident setup: %s", err);
+		rs_error(_("incident setup: %s"), err);
 		goto out;
 	}
 	int rc = 0;
@@ -156,8 +157,8 @@ int rs_incident_cmd_setup(int argc, char **argv)
 			rc = set_value(conf, rs_incident_conf_key(key), json_string_value(v), "--option");
 	if (rc == 0 && json_object_size(flags) == 0) {
 		if (!isatty(STDIN_FILENO)) {
-			rs_error("incident setup: not on a terminal: give the values as --KEY VALUE "
-				 "(`rasoat incident setup --help` lists the keys)");
+			rs_error(_("incident setup: not on a terminal: give the values as --KEY VALUE "
+				 "(`rasoat incident setup --help` lists the keys)"));
 			rc = -1;
 		} else {
 			fprintf(stderr, "Reporter configuration %s (Enter keeps a value):\n", path);
@@ -167,7 +168,7 @@ int rs_incident_cmd_setup(int argc, char **argv)
 	if (rc == 0) {
 		make_parent(path);
 		if (rs_incident_conf_write(path, conf, err, sizeof(err)) < 0) {
-			rs_error("incident setup: %s", err);
+			rs_error(_("incident setup: %s"), err);
 		} else {
 			printf("%s\n", path);
 			status = 0;

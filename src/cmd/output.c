@@ -3,6 +3,7 @@
  * no path, otherwise a file it creates (see cmd.h).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "core/log.h"
 
 #include <errno.h>
@@ -15,7 +16,7 @@ FILE *rs_cmd_open_output(const char *path, bool *close_it)
 		return stdout;
 	FILE *out = fopen(path, "w");
 	if (!out) {
-		rs_error("%s: cannot write the output: %s; give another -o FILE", path, strerror(errno));
+		rs_error(_("%s: cannot write the output: %s; give another -o FILE"), path, strerror(errno));
 		return NULL;
 	}
 	*close_it = true;

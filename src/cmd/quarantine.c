@@ -5,6 +5,7 @@
  * is applied, the restore is that action's undo, journaled as such).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "cmd/respond_session.h"
 #include "core/json.h"
@@ -140,18 +141,18 @@ static int restore(rs_respond_session *s, const char *id)
 	char msg[1400];
 	if (action) {
 		if (rs_driver_undo(&s->driver, action, msg, sizeof(msg)) < 0) {
-			rs_error("restore %s: %s", id, msg);
+			rs_error(_("restore %s: %s"), id, msg);
 			return RS_EXIT_FAILED;
 		}
 		printf("%s restored: %s\n", id, msg);
 		return 0;
 	}
 	if (rs_quarantine_restore(s->quarantine, &s->host, id, msg, sizeof(msg)) < 0) {
-		rs_error("restore %s: %s", id, msg);
+		rs_error(_("restore %s: %s"), id, msg);
 		return RS_EXIT_FAILED;
 	}
 	if (rs_quarantine_set_restored(s->quarantine, id, true) < 0)
-		rs_warn("%s: restored, but not marked restored in the quarantine list", id);
+		rs_warn(_("%s: restored, but not marked restored in the quarantine list"), id);
 	printf("%s restored (no journaled action owns it)\n", id);
 	return 0;
 }
@@ -170,8 +171,8 @@ int rs_cmd_quarantine(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (is_list ? a.n_args != 0 : a.n_args != 1) {
-		rs_error("quarantine %s: %s; see `rasoat quarantine --help`", argv[1],
-			 is_list ? "takes no argument" : "give one image id (q-...)");
+		rs_error(_("quarantine %s: %s; see `rasoat quarantine --help`"), argv[1],
+			 is_list ? _("takes no argument") : _("give one image id (q-...)"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("quarantine", a.format, formats) < 0)

@@ -5,6 +5,7 @@
  * would change unless --apply is given.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
@@ -114,7 +115,7 @@ static int parse_action_option(action_args *a, int opt)
 	case OPT_TTL: {
 		long long seconds = parse_duration(optarg);
 		if (seconds < 0) {
-			rs_error("--ttl %s: give a duration such as 30m, 12h or 7d (at most a year)", optarg);
+			rs_error(_("--ttl %s: give a duration such as 30m, 12h or 7d (at most a year)"), optarg);
 			return -1;
 		}
 		json_object_set_new(a->options, "ttl", json_integer(seconds));
@@ -197,9 +198,9 @@ int rs_respond_refuse_live_only(const rs_action_kind *kind, const char *root)
 {
 	if (!kind->live_only || !root || strcmp(root, "/") == 0)
 		return 0;
-	rs_error("respond %s acts on the running system (processes, accounts or the network) and "
+	rs_error(_("respond %s acts on the running system (processes, accounts or the network) and "
 		 "cannot act inside --root %s; only file actions (quarantine, remove) apply to a "
-		 "mounted image", kind->name, root);
+		 "mounted image"), kind->name, root);
 	return -1;
 }
 
@@ -215,7 +216,7 @@ static int respond_action(int argc, char **argv, const rs_action_kind *kind)
 	/* isolate acts on this host and takes no target */
 	bool no_target = !strcmp(kind->name, "isolate") && a.n_args == 0;
 	if (rc == 0 && a.n_args != 1 && !no_target) {
-		rs_error("respond %s: give one target; see `rasoat respond --help`", kind->name);
+		rs_error(_("respond %s: give one target; see `rasoat respond --help`"), kind->name);
 		rc = -1;
 	}
 	if (rc == 0 && (rs_respond_check_format("respond", a.format, formats) < 0 ||
@@ -225,7 +226,7 @@ static int respond_action(int argc, char **argv, const rs_action_kind *kind)
 	char err[1024];
 	const char *arg = no_target ? NULL : a.args[0];
 	if (rc == 0 && !(target = kind->parse_target(arg, a.options, err, sizeof(err)))) {
-		rs_error("respond %s%s%s: %s", kind->name, arg ? " " : "", arg ? arg : "", err);
+		rs_error(_("respond %s%s%s: %s"), kind->name, arg ? " " : "", arg ? arg : "", err);
 		rc = -1;
 	}
 	if (rc == 0)
@@ -261,6 +262,6 @@ int rs_cmd_respond(int argc, char **argv)
 	const rs_action_kind *kind = rs_action_kind_find(name);
 	if (kind)
 		return respond_action(argc - 1, argv + 1, kind);
-	rs_error("respond: unknown command or action \"%s\"; see `rasoat respond --help`", name);
+	rs_error(_("respond: unknown command or action \"%s\"; see `rasoat respond --help`"), name);
 	return RS_EXIT_ERROR;
 }

@@ -4,6 +4,7 @@
  * (newest first, idempotent) and `respond verify` (the hash chain).
  */
 #include "cmd/option_table.h"
+#include "core/i18n.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
 #include "core/json.h"
@@ -123,7 +124,7 @@ int rs_respond_list(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args || a.all) {
-		rs_error("respond list: unexpected argument; see `rasoat respond list --help`");
+		rs_error(_("respond list: unexpected argument; see `rasoat respond list --help`"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("respond list", a.format, formats) < 0)
@@ -149,7 +150,7 @@ static int undo_one(rs_respond_session *s, const char *id)
 	char msg[1400];
 	int rc = rs_driver_undo(&s->driver, id, msg, sizeof(msg));
 	if (rc < 0) {
-		rs_error("undo %s", msg);
+		rs_error(_("undo %s"), msg);
 		return 1;
 	}
 	printf("%s\n", msg);
@@ -184,8 +185,8 @@ int rs_respond_undo(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.all == (a.n_args > 0) || strcmp(a.format, "text") != 0) {
-		rs_error("respond undo: give action ids or --all (not both), no --format other than "
-			 "text; see `rasoat respond undo --help`");
+		rs_error(_("respond undo: give action ids or --all (not both), no --format other than "
+			 "text; see `rasoat respond undo --help`"));
 		return RS_EXIT_ERROR;
 	}
 	rs_respond_session s;
@@ -210,7 +211,7 @@ int rs_respond_verify(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args || a.all || strcmp(a.format, "text") != 0) {
-		rs_error("respond verify: unexpected argument; see `rasoat respond verify --help`");
+		rs_error(_("respond verify: unexpected argument; see `rasoat respond verify --help`"));
 		return RS_EXIT_ERROR;
 	}
 	rs_config config;
@@ -230,7 +231,7 @@ int rs_respond_verify(int argc, char **argv)
 		rs_error("%s", err);
 		rc = RS_EXIT_ERROR;
 	} else if (bad) {
-		rs_error("%s/%s: line %zu: %s", state_dir, RS_JOURNAL_FILE, bad, why);
+		rs_error(_("%s/%s: line %zu: %s"), state_dir, RS_JOURNAL_FILE, bad, why);
 		rc = RS_EXIT_ERROR;
 	} else {
 		printf("%s/%s: %zu lines, the hash chain holds\n", state_dir, RS_JOURNAL_FILE, lines);

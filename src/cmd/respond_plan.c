@@ -5,6 +5,7 @@
  * --token T` (exactly that plan, action by action through the driver).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
@@ -169,7 +170,7 @@ static int write_plan(const json_t *plan, const char *path)
 	if (close_it && fclose(out) != 0)
 		rc = -1;
 	if (rc < 0)
-		rs_error("%s: cannot write the plan: %s", path ? path : "stdout", strerror(errno));
+		rs_error(_("%s: cannot write the plan: %s"), path ? path : "stdout", strerror(errno));
 	return rc;
 }
 
@@ -217,7 +218,7 @@ int rs_respond_plan(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args || a.token || a.setup.force) {
-		rs_error("respond plan: unexpected argument; see `rasoat respond plan --help`");
+		rs_error(_("respond plan: unexpected argument; see `rasoat respond plan --help`"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("respond plan", a.format, formats) < 0)
@@ -248,8 +249,8 @@ static json_t *read_plan(const char *path)
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    rs_read_fd(fd, RS_PLAN_MAX_BYTES, &text, &len) < 0) {
-		rs_error("%s: cannot read the plan: %s", path,
-			 fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file" : strerror(errno));
+		rs_error(_("%s: cannot read the plan: %s"), path,
+			 fd >= 0 && !S_ISREG(st.st_mode) ? _("not a regular file") : strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -271,7 +272,7 @@ int rs_respond_token(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args != 1) {
-		rs_error("respond token: give one plan file; see `rasoat respond token --help`");
+		rs_error(_("respond token: give one plan file; see `rasoat respond token --help`"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("respond token", a.format, formats) < 0)
@@ -300,16 +301,16 @@ static int check_plan(const plan_args *a, const json_t *plan, const char *path)
 	char token[65];
 	rs_plan_token(plan, token);
 	if (strcmp(token, a->token) != 0) {
-		rs_error("%s: the token given is not this plan's: the plan changed after its token was "
+		rs_error(_("%s: the token given is not this plan's: the plan changed after its token was "
 			 "printed (or the token is mistyped). Review the plan, then get its token with "
-			 "`rasoat respond token %s`, or make a new plan with `rasoat respond plan`",
+			 "`rasoat respond token %s`, or make a new plan with `rasoat respond plan`"),
 			 path, path);
 		return -1;
 	}
 	size_t n = json_array_size(json_object_get(plan, "actions"));
 	if (n > RS_RESPOND_MAX_ACTIONS && !a->setup.force) {
-		rs_error("%s: %zu actions, more than the %d one run may take; split the plan, or give "
-			 "--force to apply all of them", path, n, RS_RESPOND_MAX_ACTIONS);
+		rs_error(_("%s: %zu actions, more than the %d one run may take; split the plan, or give "
+			 "--force to apply all of them"), path, n, RS_RESPOND_MAX_ACTIONS);
 		return -1;
 	}
 	return 0;
@@ -347,10 +348,10 @@ static int apply_action(rs_respond_session *s, const plan_args *a, const json_t 
 	res.state = "refused";
 	int rc = -1;
 	if (!kind) {
-		snprintf(res.error, sizeof(res.error), "this rasoat has no action \"%s\"", name);
+		snprintf(res.error, sizeof(res.error), _("this rasoat has no action \"%s\""), name);
 	} else if (kind->live_only && !s->host.live) {
-		snprintf(res.error, sizeof(res.error), "%s acts on the running system and cannot act "
-			 "inside the root %s", name, s->host.root);
+		snprintf(res.error, sizeof(res.error), _("%s acts on the running system and cannot act "
+			 "inside the root %s"), name, s->host.root);
 	} else {
 		rs_action_request req = {
 			.kind = kind, .target = target, .plan = token,
@@ -393,7 +394,7 @@ int rs_respond_apply(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (a.n_args != 1 || !a.token || a.scan || a.output) {
-		rs_error("respond apply: give one plan file and --token T; see `rasoat respond apply --help`");
+		rs_error(_("respond apply: give one plan file and --token T; see `rasoat respond apply --help`"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("respond apply", a.format, formats) < 0)

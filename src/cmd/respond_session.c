@@ -3,6 +3,7 @@
  * respond_session.h).
  */
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "drill/run.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -90,7 +91,7 @@ int rs_respond_check_format(const char *command, const char *format, const char 
 	rs_buf_init(&list);
 	for (const char *const *f = allowed; *f; f++)
 		rs_buf_printf(&list, "%s%s", f == allowed ? "" : ", ", *f);
-	rs_error("%s: unknown --format %s; give one of %s", command, format, list.data);
+	rs_error(_("%s: unknown --format %s; give one of %s"), command, format, list.data);
 	rs_buf_free(&list);
 	return -1;
 }
@@ -117,7 +118,7 @@ static int open_state(rs_respond_session *s)
 	}
 	if (rs_store_open(s->config.db_path, &s->store) < 0) {
 		s->store = NULL;
-		rs_warn("%s: actions are journaled in %s but not recorded in the scan database",
+		rs_warn(_("%s: actions are journaled in %s but not recorded in the scan database"),
 			s->config.db_path, rs_journal_path(s->journal));
 	}
 	return 0;
@@ -154,8 +155,8 @@ int rs_respond_session_open(rs_respond_session *s, const rs_respond_setup *setup
 		/* drills a crash or a kill left planted (their record's rasoat is gone) */
 		rs_drill_recover(&s->driver, s->state_dir);
 		if (rs_driver_sync_store(&s->driver) < 0)
-			rs_warn("%s: the actions table may lack some journaled actions; the journal %s "
-				"has them all", s->config.db_path, rs_journal_path(s->journal));
+			rs_warn(_("%s: the actions table may lack some journaled actions; the journal %s "
+				"has them all"), s->config.db_path, rs_journal_path(s->journal));
 	}
 	return 0;
 }

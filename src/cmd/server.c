@@ -5,6 +5,7 @@
  * standard output, for scripts.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -114,7 +115,7 @@ static const char *db_path(const char *db)
 	if (!db)
 		return DEFAULT_FLEET_DB;
 	if (!*db || strcmp(db, "sqlite:") == 0) {
-		rs_error("--db: give sqlite:PATH or postgresql://USER@HOST/DB");
+		rs_error(_("--db: give sqlite:PATH or postgresql://USER@HOST/DB"));
 		return NULL;
 	}
 	return db;
@@ -252,7 +253,7 @@ static int token_list(server_args *a)
 {
 	const char *format = a->format ? a->format : "text";
 	if (strcmp(format, "text") && strcmp(format, "jsonl")) {
-		rs_error("--format %s: use text or jsonl", format);
+		rs_error(_("--format %s: use text or jsonl"), format);
 		return 2;
 	}
 	rs_db *store = open_db(a->cfg.db_path);
@@ -277,7 +278,7 @@ static int token_list(server_args *a)
 static int token_revoke(server_args *a, const char *id)
 {
 	if (!rs_fleet_is_hex(id, RS_FLEET_TOKEN_ID_HEX)) {
-		rs_error("%s: not a token id (16 hex digits, the second part of the token; see `token list`)", id);
+		rs_error(_("%s: not a token id (16 hex digits, the second part of the token; see `token list`)"), id);
 		return 2;
 	}
 	rs_db *store = open_db(a->cfg.db_path);
@@ -286,14 +287,14 @@ static int token_revoke(server_args *a, const char *id)
 	int rc = rs_fleet_token_revoke(store, id);
 	rs_db_close(store);
 	if (rc > 0)
-		rs_error("no enrolment token %s in %s; see `rasoat server token list`", id, a->cfg.db_path);
+		rs_error(_("no enrolment token %s in %s; see `rasoat server token list`"), id, a->cfg.db_path);
 	return rc == 0 ? 0 : 2;
 }
 
 static int apikey_create(server_args *a)
 {
 	if (!a->role || (strcmp(a->role, "viewer") && strcmp(a->role, "analyst") && strcmp(a->role, "admin"))) {
-		rs_error("apikey create: give --role viewer, analyst or admin");
+		rs_error(_("apikey create: give --role viewer, analyst or admin"));
 		return 2;
 	}
 	rs_db *store = open_db(a->cfg.db_path);
@@ -330,8 +331,8 @@ static int apikey_list(server_args *a)
 static int mark(server_args *a, const char *id, bool host)
 {
 	if (!rs_fleet_is_hex(id, host ? RS_FLEET_ID_HEX : RS_FLEET_TOKEN_ID_HEX)) {
-		rs_error("%s: not %s", id, host ? "a host id (32 hex digits; see GET /api/v1/hosts)" :
-			 "an API key id (16 hex digits, the key's second part; see `apikey list`)");
+		rs_error(_("%s: not %s"), id, host ? _("a host id (32 hex digits; see GET /api/v1/hosts)") :
+			 _("an API key id (16 hex digits, the key's second part; see `apikey list`)"));
 		return 2;
 	}
 	rs_db *store = open_db(a->cfg.db_path);
@@ -340,7 +341,7 @@ static int mark(server_args *a, const char *id, bool host)
 	int rc = host ? rs_fleet_agent_remove(store, id) : rs_fleet_apikey_revoke(store, id);
 	rs_db_close(store);
 	if (rc > 0)
-		rs_error("no %s %s in %s", host ? "enrolled host" : "API key", id, a->cfg.db_path);
+		rs_error(_("no %s %s in %s"), host ? _("enrolled host") : _("API key"), id, a->cfg.db_path);
 	return rc == 0 ? 0 : 2;
 }
 
@@ -356,7 +357,7 @@ int rs_cmd_server(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (sodium_init() < 0) {
-		rs_error("libsodium cannot start (no entropy source?)");
+		rs_error(_("libsodium cannot start (no entropy source?)"));
 		return 2;
 	}
 	char **words = argv + optind;
@@ -379,6 +380,6 @@ int rs_cmd_server(int argc, char **argv)
 		return mark(&a, words[2], true);
 	if (n >= 2 && !strcmp(words[0], "user"))
 		return rs_cmd_server_user(a.cfg.db_path, a.role, words, n);
-	rs_error("rasoat server %s: unknown; see `rasoat server --help`", words[0]);
+	rs_error(_("rasoat server %s: unknown; see `rasoat server --help`"), words[0]);
 	return 2;
 }

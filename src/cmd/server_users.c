@@ -5,6 +5,7 @@
  * echo off when standard input is a terminal; it is never an argument.
  */
 #include "cmd/server_users.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "store/dash.h"
@@ -50,7 +51,7 @@ static int get_password(char *buf, size_t size)
 {
 	bool tty = isatty(STDIN_FILENO);
 	if (read_line("password: ", tty, buf, size) < 0) {
-		rs_error("give the password on standard input (one line of %d to %d characters)",
+		rs_error(_("give the password on standard input (one line of %d to %d characters)"),
 			 RS_DASH_PASSWORD_MIN, RS_DASH_PASSWORD_MAX);
 		return -1;
 	}
@@ -60,7 +61,7 @@ static int get_password(char *buf, size_t size)
 		bool same = rc == 0 && strcmp(again, buf) == 0;
 		sodium_memzero(again, sizeof(again));
 		if (!same) {
-			rs_error("the two passwords differ; nothing changed");
+			rs_error(_("the two passwords differ; nothing changed"));
 			return -1;
 		}
 	}
@@ -94,7 +95,7 @@ int rs_cmd_server_user(const char *db, const char *role, char **words, int n)
 		json_decref(list);
 	} else if (n == 3 && !strcmp(words[1], "add")) {
 		if (!role) {
-			rs_error("user add: give --role viewer, analyst or admin");
+			rs_error(_("user add: give --role viewer, analyst or admin"));
 			return 2;
 		}
 		if (get_password(password, sizeof(password)) < 0 || with_store(db, &store) < 0)
@@ -115,10 +116,10 @@ int rs_cmd_server_user(const char *db, const char *role, char **words, int n)
 			return 2;
 		int r = rs_dash_user_remove(store, words[2]);
 		if (r > 0)
-			rs_error("no user %s in %s; see `rasoat server user list`", words[2], db);
+			rs_error(_("no user %s in %s; see `rasoat server user list`"), words[2], db);
 		rc = r == 0 ? 0 : 2;
 	} else {
-		rs_error("rasoat server user: use add NAME --role R, list, remove NAME or passwd NAME");
+		rs_error(_("rasoat server user: use add NAME --role R, list, remove NAME or passwd NAME"));
 	}
 out:
 	sodium_memzero(password, sizeof(password));

@@ -6,6 +6,7 @@
  * inventory (vuln_inventory.c).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -47,7 +48,7 @@ static int cmd_import(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		rs_error("vuln import: no feed given");
+		rs_error(_("vuln import: no feed given"));
 		import_usage(stderr);
 		return 2;
 	}

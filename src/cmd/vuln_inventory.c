@@ -5,6 +5,7 @@
  * version, source (the declaring file) and application.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/host.h"
 #include "core/json.h"
@@ -75,7 +76,7 @@ int rs_cmd_vuln_inventory(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		rs_error("vuln --inventory: unexpected argument %s; name directories with --apps DIR", argv[optind]);
+		rs_error(_("vuln --inventory: unexpected argument %s; name directories with --apps DIR"), argv[optind]);
 		usage(stderr);
 		free(apps);
 		return 2;
@@ -89,7 +90,7 @@ int rs_cmd_vuln_inventory(int argc, char **argv)
 	rs_app_inventory_init(&inv);
 	char err[512] = "";
 	if (rs_app_inventory_scan(&host, n_apps ? apps : NULL, &inv, err, sizeof(err)) < 0) {
-		rs_error("vuln --inventory: %s", err);
+		rs_error(_("vuln --inventory: %s"), err);
 		rc = 2;
 	} else {
 		bool close_it = false;
@@ -98,7 +99,7 @@ int rs_cmd_vuln_inventory(int argc, char **argv)
 			rc = 2;
 		} else {
 			if (print_inventory(out, &inv) < 0 || fflush(out) != 0) {
-				rs_error("vuln --inventory: cannot write %s", output ? output : "standard output");
+				rs_error(_("vuln --inventory: cannot write %s"), output ? output : _("standard output"));
 				rc = 2;
 			}
 			if (close_it)

@@ -2,6 +2,7 @@
  * config.c — the configuration file parser and setters (see config.h).
  */
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -250,7 +251,7 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		}
 		char *eq = strchr(s, '=');
 		if (!eq) {
-			rs_error("%s:%d: expected \"key = value\", found \"%.60s\"; fix or remove the line",
+			rs_error(_("%s:%d: expected \"key = value\", found \"%.60s\"; fix or remove the line"),
 				 name, lineno, s);
 			bad++;
 			free(line);
@@ -266,13 +267,13 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		bool known;
 		const char *why = apply(c, key, value, &known);
 		if (!known) {
-			rs_error("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
+			rs_error(_("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
 				 "threads, timeout, fail_on, db, one_file_system, recent_days, waivers, "
-				 "management, iocs, iocs_all, devices",
+				 "management, iocs, iocs_all, devices"),
 				 name, lineno, key);
 			bad++;
 		} else if (why) {
-			rs_error("%s:%d: bad value \"%.60s\" for %s: %s", name, lineno, value, key, why);
+			rs_error(_("%s:%d: bad value \"%.60s\" for %s: %s"), name, lineno, value, key, why);
 			bad++;
 		}
 		free(line);
@@ -286,19 +287,19 @@ int rs_config_load(rs_config *c, const char *path, bool must_exist)
 	if (fd < 0) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		rs_error("%s: cannot read the configuration: %s", path, strerror(errno));
+		rs_error(_("%s: cannot read the configuration: %s"), path, strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		rs_error("%s: the configuration is not a regular file; give a file to --config", path);
+		rs_error(_("%s: the configuration is not a regular file; give a file to --config"), path);
 		return -1;
 	}
 	char *text;
 	size_t len;
 	if (rs_read_fd(fd, RS_CONFIG_MAX_BYTES, &text, &len) < 0) {
-		rs_error("%s: cannot read the configuration: %s", path, strerror(errno));
+		rs_error(_("%s: cannot read the configuration: %s"), path, strerror(errno));
 		close(fd);
 		return -1;
 	}

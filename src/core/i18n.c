@@ -67,7 +67,7 @@ int rs_i18n_init(const char *lang, char *err, size_t errsize)
 {
 	const char *want = lang ? lang : language_from_environment();
 	if (lang && strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0) {
-		snprintf(err, errsize, "unknown language \"%s\": use --lang vi or --lang en", lang);
+		snprintf(err, errsize, _("unknown language \"%s\": use --lang vi or --lang en"), lang);
 		return -1;
 	}
 	bool vi = strncmp(want, "vi", 2) == 0;
