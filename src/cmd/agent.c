@@ -46,7 +46,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage_text[] =
+static const char *const usage_text = N_(
 	"usage: rasoat agent --server URL --token TOKEN [--state DIR] [--force]\n"
 	"       rasoat agent run [--once] [--state DIR] [--root DIR] [--only MOD,...] [--scan]\n"
 	"                        [--retries N] [--max-backoff SECONDS] [--config FILE]\n"
@@ -55,8 +55,13 @@ static const char usage_text[] =
 	"       rasoat agent bench --server URL --token TOKEN [--agents N] … (load generator; see bench/server.sh)\n"
 	"Enrols with a fleet server, then checks in, scans when due and uploads the\n"
 	"spool (docs/FLEET.md): once with --once, else every check-in interval until\n"
-	"SIGTERM. `sign` prints signed request headers as JSON lines.\n"
-	"The default state directory is " RS_AGENT_DEFAULT_STATE ".\n";
+	"SIGTERM. `sign` prints signed request headers as JSON lines.\n");
+
+static void print_usage(FILE *out)
+{
+	fputs(_(usage_text), out);
+	fprintf(out, _("The default state directory is %s.\n"), RS_AGENT_DEFAULT_STATE);
+}
 
 typedef struct agent_args {
 	const char *server, *token, *state, *root, *method, *path, *body, *config;
@@ -133,7 +138,7 @@ static int parse_args(int argc, char **argv, agent_args *a)
 				return bad("count", optarg, "1 to 100000");
 			break;
 		case 'h': return 1;
-		default: fputs(usage_text, stderr); return 2;
+		default: print_usage(stderr); return 2;
 		}
 	}
 	return 0;
@@ -221,7 +226,7 @@ int rs_cmd_agent(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc, argv, &a);
 	if (rc == 1) {
-		fputs(usage_text, stdout);
+		print_usage(stdout);
 		rc = 0;
 		goto out;
 	}

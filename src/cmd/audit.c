@@ -33,7 +33,7 @@ int rs_cmd_audit(int argc, char **argv)
 		else
 			problems += n;
 		if (n == 0)
-			printf("%s: no problems found\n", file);
+			printf(_("%s: no problems found\n"), file);
 	}
 	if (!files)
 		return rs_cmd_scan(argc, argv);

@@ -24,7 +24,7 @@ enum { OPT_PID = 300, OPT_PATH, OPT_MEMORY, OPT_SCAN, OPT_DB, OPT_ROOT, OPT_MAX_
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: rasoat collect [--pid PID]... [--path PATH]... [--memory PID]... [--scan SCAN]\n"
+		_("usage: rasoat collect [--pid PID]... [--path PATH]... [--memory PID]... [--scan SCAN]\n"
 		"                      [--db PATH] [--root DIR] [--max-file SIZE] [--max-total SIZE]\n"
 		"                      [--max-memory SIZE] [--bodyfile DIR]... [--no-triage] [-q]\n"
 		"                      -o FILE.tar.gz\n"
@@ -56,7 +56,7 @@ static void usage(FILE *out)
 		"                      spools and each home's histories, start-up and SSH files\n"
 		"  -q, --quiet         no warnings\n"
 		"  -h, --help          this text\n"
-		"Exit status: 0 written, 2 refused or failed (nothing is left behind).\n",
+		"Exit status: 0 written, 2 refused or failed (nothing is left behind).\n"),
 		RS_DEFAULT_DB);
 }
 
@@ -170,7 +170,7 @@ int rs_cmd_collect(int argc, char **argv)
 		if (rs_evidence_collect(&host, &o, err, sizeof(err)) < 0) {
 			rs_error("%s", err);
 		} else {
-			printf("rasoat collect: wrote %s in %.2f s\n", o.output, (double)(rs_monotonic_ms() - t0) / 1000.0);
+			printf(_("rasoat collect: wrote %s in %.2f s\n"), o.output, (double)(rs_monotonic_ms() - t0) / 1000.0);
 			rc = 0;
 		}
 		rs_host_free(&host);

@@ -19,7 +19,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: rasoat device audit FILE|DIR... [--type TYPE] [--policies DIR]\n"
+		_("usage: rasoat device audit FILE|DIR... [--type TYPE] [--policies DIR]\n"
 		"                           [--format text|jsonl|json|html] [-o FILE] [--fail-on SEV]\n"
 		"                           [--all] [--db FILE | --no-db] [-q]\n\n"
 		"Assesses router, switch and firewall configurations (exported running configurations)\n"
@@ -28,7 +28,7 @@ static void usage(FILE *out)
 		"                    junos, fortios, routeros\n"
 		"  --policies DIR    the device policies of DIR instead of the bundled ones\n"
 		"Other options are those of `rasoat scan --help`. A file that cannot be read or parsed is\n"
-		"reported with its line and the others are assessed; exit 2 when none could be.\n");
+		"reported with its line and the others are assessed; exit 2 when none could be.\n"));
 }
 
 static const char *value_of(int argc, char **argv, int *i, const char *name)

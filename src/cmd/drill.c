@@ -45,7 +45,7 @@ static const struct option drill_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage[] =
+static const char *const usage = N_(
 	"usage: rasoat drill list [--format text|jsonl]\n"
 	"       rasoat drill show SCENARIO [--format text|json]\n"
 	"       rasoat drill run SCENARIO [--root SANDBOX] [--authorize [--confirm-host NAME]]\n"
@@ -67,7 +67,7 @@ static const char usage[] =
 	"  --scenarios DIR      the scenario directory (default $RASOAT_DRILLS or rules/drills)\n"
 	"  --format F, --lang L the output (text, json, html; en or vi)\n"
 	"Exit status: 0 every planted step detected and nothing left; 1 a miss or residue;\n"
-	"2 error.\n";
+	"2 error.\n");
 
 typedef struct drill_args {
 	rs_respond_setup setup;
@@ -97,8 +97,8 @@ static int parse_args(int argc, char **argv, drill_args *a)
 		case OPT_CONFIRM: a->confirm = optarg; break;
 		case OPT_LANG: a->lang = optarg; break;
 		case OPT_SCENARIOS: a->scenarios = optarg; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "vi") != 0) {
@@ -150,7 +150,7 @@ static const rs_drill_scenario *load_named(const drill_args *a, const char *comm
 					   const char *const *ok, rs_drill_scenario **list, size_t *n)
 {
 	if (a->n_args != 1) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return NULL;
 	}
 	if (check_format(command, fmt, ok) < 0 || load_all(a, list, n) < 0)
@@ -192,7 +192,7 @@ static int cmd_list(const drill_args *a)
 			rs_json_print_line(stdout, o);
 			json_decref(o);
 		} else {
-			printf("%-22s %2zu steps  %s\n", sc->id, sc->n_steps,
+			printf(_("%-22s %2zu steps  %s\n"), sc->id, sc->n_steps,
 			       !strcmp(a->lang, "vi") ? sc->title_vi : sc->title_en);
 		}
 	}
@@ -231,13 +231,13 @@ static int cmd_show(const drill_args *a)
 		json_t *s;
 		json_array_foreach(steps, i, s) {
 			const json_t *e = json_object_get(s, "expect");
-			printf("  %zu. %-10s %-22s %-20s expects %s %s >= %s within %lld ms%s\n", i + 1,
+			printf(_("  %zu. %-10s %-22s %-20s expects %s %s >= %s within %lld ms%s\n"), i + 1,
 			       json_string_value(json_object_get(s, "technique")),
 			       json_string_value(json_object_get(s, "tactic")), json_string_value(json_object_get(s, "kind")),
 			       json_string_value(json_object_get(e, "module")), json_string_value(json_object_get(e, "rule")),
 			       json_string_value(json_object_get(e, "severity")),
 			       (long long)json_integer_value(json_object_get(e, "within_ms")),
-			       json_is_true(json_object_get(s, "needs_root")) ? " (--root only)" : "");
+			       json_is_true(json_object_get(s, "needs_root")) ? _(" (--root only)") : "");
 		}
 		json_decref(steps);
 	}
@@ -257,7 +257,7 @@ static bool authorized(const drill_args *a, const char *host)
 	if (a->confirm) {
 		snprintf(typed, sizeof(typed), "%s", a->confirm);
 	} else {
-		fprintf(stderr, "This drill plants inert attacker artefacts on %s. Type the host name to go on: ", host);
+		fprintf(stderr, _("This drill plants inert attacker artefacts on %s. Type the host name to go on: "), host);
 		if (!fgets(typed, sizeof(typed), stdin))
 			typed[0] = '\0';
 		typed[strcspn(typed, "\r\n")] = '\0';
@@ -377,11 +377,11 @@ static int cmd_status(drill_args *a)
 			if (json_is_integer(json_object_get(r, "residue")))
 				snprintf(residue, sizeof(residue), "%lld",
 					 (long long)json_integer_value(json_object_get(r, "residue")));
-			printf("%s %-20s %-10s %s coverage %.0f %% residue %s%s\n", json_string_value(json_object_get(r, "run")),
+			printf(_("%s %-20s %-10s %s coverage %.0f %% residue %s%s\n"), json_string_value(json_object_get(r, "run")),
 			       json_string_value(json_object_get(r, "scenario")), json_string_value(json_object_get(r, "phase")),
 			       json_string_value(json_object_get(r, "started")),
 			       100.0 * json_number_value(json_object_get(r, "coverage")), residue,
-			       planted ? "  (artefacts planted now)" : "");
+			       planted ? _("  (artefacts planted now)") : "");
 		}
 		json_decref(line);
 	}
@@ -394,7 +394,7 @@ static int cmd_status(drill_args *a)
 static int cmd_cleanup(drill_args *a)
 {
 	if (a->n_args > 1) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	const char *run = a->n_args ? a->args[0] : NULL;
@@ -412,7 +412,7 @@ static int cmd_cleanup(drill_args *a)
 		rs_error(_("drill cleanup: %s"), err);
 		rc = 2;
 	} else {
-		printf("%d plant(s) undone\n", undone);
+		printf(_("%d plant(s) undone\n"), undone);
 	}
 	/* mark the records that are no longer planted */
 	json_t *records = rs_drill_record_list(s.state_dir);
@@ -443,7 +443,7 @@ static int cmd_report(drill_args *a)
 	const char *fmt = a->format ? a->format : "text";
 	static const char *const ok[] = { "text", "html", "json", NULL };
 	if (a->n_args != 1) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return 2;
 	}
 	if (check_format("report", fmt, ok) < 0)
@@ -476,7 +476,7 @@ static int cmd_report(drill_args *a)
 int rs_cmd_drill(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
+		fputs(_(usage), argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	const char *sub = argv[1];

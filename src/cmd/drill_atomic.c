@@ -43,7 +43,7 @@ typedef struct args {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: rasoat drill atomic PATH/TXXXX.yaml[:N]... [OPTIONS]\n"
+		_("usage: rasoat drill atomic PATH/TXXXX.yaml[:N]... [OPTIONS]\n"
 		"       rasoat drill atomic ATOMICS_DIR --techniques T1053.003,T1543.002:1,... [OPTIONS]\n\n"
 		"Runs Atomic Red Team tests (sh or bash executors, Linux) in a throw-away sandbox: an overlay\n"
 		"over this host's root in new mount, PID, network (loopback only), UTS and IPC namespaces.\n"
@@ -57,7 +57,7 @@ static void usage(FILE *out)
 		"  --tmpdir DIR         where the sandbox's directory is made (default $TMPDIR or /tmp)\n"
 		"  --rules DIR          extra rule directory for the scans (repeatable)\n"
 		"  --config FILE        rasoat configuration for the scans\n"
-		"Needs root. Exit status: 0 every test ran or was skipped, 2 an error.\n");
+		"Needs root. Exit status: 0 every test ran or was skipped, 2 an error.\n"));
 }
 
 static void add_target(args *a, const char *spec, int number)
@@ -217,8 +217,8 @@ static void print_line(FILE *out, const json_t *r)
 		return;
 	}
 	json_t *found = json_object_get(r, "findings");
-	fprintf(out, "ran (exit %d%s)  %s", (int)json_integer_value(json_object_get(r, "exit_code")),
-		json_is_true(json_object_get(r, "timed_out")) ? ", timed out" : "",
+	fprintf(out, _("ran (exit %d%s)  %s"), (int)json_integer_value(json_object_get(r, "exit_code")),
+		json_is_true(json_object_get(r, "timed_out")) ? _(", timed out") : "",
 		json_array_size(found) ? "DETECTED" : "missed");
 	size_t i;
 	json_t *f;
@@ -228,7 +228,7 @@ static void print_line(FILE *out, const json_t *r)
 		fprintf(out, "%s %s (%s)%s%s", i ? ";" : ":", json_string_value(json_object_get(f, "rule")),
 			json_string_value(json_object_get(f, "severity")), where ? " " : "", where ? where : "");
 		if (i == 4 && json_array_size(found) > 5) {
-			fprintf(out, "; and %zu more", json_array_size(found) - 5);
+			fprintf(out, _("; and %zu more"), json_array_size(found) - 5);
 			break;
 		}
 	}
@@ -337,7 +337,7 @@ int rs_cmd_drill_atomic(int argc, char **argv)
 		fputc('\n', stdout);
 		json_decref(doc);
 	} else if (json_array_size(results) || !bad) {
-		printf("\n%zu tests: %zu ran, %zu detected by rasoat (%zu%%), %zu missed, %zu skipped, %zu errors\n",
+		printf(_("\n%zu tests: %zu ran, %zu detected by rasoat (%zu%%), %zu missed, %zu skipped, %zu errors\n"),
 		       json_array_size(results), ran, detected, ran ? detected * 100 / ran : 0, ran - detected, skipped,
 		       errors);
 	}

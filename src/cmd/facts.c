@@ -13,7 +13,7 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: rasoat facts [--root DIR] [--proc DIR] [--format json] [-o|--output FILE] [-q|--quiet]\n");
+	fprintf(out, _("usage: rasoat facts [--root DIR] [--proc DIR] [--format json] [-o|--output FILE] [-q|--quiet]\n"));
 }
 
 int rs_cmd_facts(int argc, char **argv)

@@ -54,7 +54,7 @@ static const char *const default_paths[] = { "/etc", "/usr/bin", "/usr/sbin", "/
 
 static void usage(void)
 {
-	printf("usage: rasoat fim init [OPTIONS] [PATHS...]\n"
+	printf(_("usage: rasoat fim init [OPTIONS] [PATHS...]\n"
 	       "       rasoat fim check [OPTIONS]\n"
 	       "  --root DIR       the root of the system to watch (default /)\n"
 	       "  --db PATH        the store holding the baseline\n"
@@ -62,7 +62,7 @@ static void usage(void)
 	       "  --max-size N     larger files are compared by metadata only (default 64M)\n"
 	       "  --format F       text (default) or jsonl (FORMATS.md findings and a summary)\n"
 	       "  --config FILE    configuration (default %s)\n"
-	       "  -q, --quiet      no progress or notes on stderr\n", RS_DEFAULT_CONFIG);
+	       "  -q, --quiet      no progress or notes on stderr\n"), RS_DEFAULT_CONFIG);
 }
 
 typedef struct fim_walk {
@@ -322,7 +322,7 @@ static int check(const rs_host *host, const rs_config *config, rs_store *store, 
 		free(line);
 		json_decref(s);
 	} else if (!quiet) {
-		fprintf(stderr, "fim: %lu added, %lu removed, %lu changed (%zu entries now, %zu in the baseline)\n",
+		fprintf(stderr, _("fim: %lu added, %lu removed, %lu changed (%zu entries now, %zu in the baseline)\n"),
 			o.added, o.removed, o.changed, w.entries.len, base.len);
 	}
 	free_entries(&w.entries);
@@ -353,7 +353,7 @@ static int init(const rs_host *host, const rs_config *config, rs_store *store, c
 	else if (w.entries.len)
 		rs_fim_rollback(store);
 	if (rc == 0 && !quiet)
-		fprintf(stderr, "fim: recorded %zu entries under %zu paths (%llu unreadable directories)\n",
+		fprintf(stderr, _("fim: recorded %zu entries under %zu paths (%llu unreadable directories)\n"),
 			w.entries.len, n, w.errors);
 	free_entries(&w.entries);
 	return rc == 0 ? 0 : 2;

@@ -66,20 +66,20 @@ static const struct option diff_long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char history_usage[] =
+static const char *const history_usage = N_(
 	"usage: rasoat history [--db PATH] [--config FILE] [--format text|jsonl] [--limit N]\n"
-	"Lists the stored scans, newest first.\n";
+	"Lists the stored scans, newest first.\n");
 
-static const char show_usage[] =
+static const char *const show_usage = N_(
 	"usage: rasoat show SCAN [--db PATH] [--config FILE] [--format text|jsonl|json|html] [-o|--output FILE]\n"
 	"Re-renders a stored scan. SCAN is an id, a prefix of at least 4 of its digits,\n"
-	"'last' (the newest complete scan) or 'last~N' (N complete scans before it).\n";
+	"'last' (the newest complete scan) or 'last~N' (N complete scans before it).\n");
 
-static const char diff_usage[] =
+static const char *const diff_usage = N_(
 	"usage: rasoat diff SCAN1 SCAN2 [--db PATH] [--config FILE] [--format text|jsonl] [--fail-on SEVERITY|none]\n"
 	"Shows the findings of SCAN2 that SCAN1 did not have (new) and those of SCAN1\n"
 	"that SCAN2 no longer has (gone). Exits 1 when a new finding is at or above\n"
-	"--fail-on (default high, or fail_on from the configuration).\n";
+	"--fail-on (default high, or fail_on from the configuration).\n");
 
 static bool format_is_one_of(const char *format, const char *const *allowed)
 {
@@ -103,8 +103,8 @@ static int store_option(store_cmd_options *o, int opt, const char *usage)
 			return -1;
 		}
 		return 0;
-	case 'h': fputs(usage, stdout); return 1;
-	default: fputs(usage, stderr); return -1;
+	case 'h': fputs(_(usage), stdout); return 1;
+	default: fputs(_(usage), stderr); return -1;
 	}
 }
 
@@ -261,7 +261,7 @@ static void print_scan_row(const json_t *scan, int host_w, int root_w)
 static void print_history_text(const json_t *list, size_t shown, const char *db)
 {
 	if (shown == 0) {
-		printf("no scans recorded in %s yet\n", db);
+		printf(_("no scans recorded in %s yet\n"), db);
 		return;
 	}
 	int host_w = column_width(list, shown, "host", 4);
@@ -511,7 +511,7 @@ static void print_diff_text(const diff_side *from, const diff_side *to, const di
 	print_side_head("to  ", to);
 	print_changes_text('+', to, r->is_new);
 	print_changes_text('-', from, r->is_gone);
-	printf("%zu new, %zu gone, %zu unchanged\n", r->n_new, r->n_gone, r->n_same);
+	printf(_("%zu new, %zu gone, %zu unchanged\n"), r->n_new, r->n_gone, r->n_same);
 }
 
 static void print_change_jsonl(const rs_finding *f, const char *scan, const char *change)

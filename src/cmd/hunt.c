@@ -21,7 +21,7 @@
 
 static void usage(void)
 {
-	printf("usage: rasoat hunt PATH... [--rules DIR]... [--iocs FILE]... [--iocs-all] [--full] [--trust-packages]\n"
+	printf(_("usage: rasoat hunt PATH... [--rules DIR]... [--iocs FILE]... [--iocs-all] [--full] [--trust-packages]\n"
 	       "                 [--db FILE] [--format text|jsonl|json|html] [-o FILE] [--exclude GLOB]...\n"
 	       "                 [--max-size N] [--threads N] [--timeout SECONDS] [--one-file-system]\n"
 	       "                 [--root DIR] [--no-archives]\n"
@@ -31,7 +31,7 @@ static void usage(void)
 	       "--iocs FILE adds an outside IOC list (CSV, plain list, STIX 2.1 bundle, MISP event): its\n"
 	       "hashes and file names are matched against the files, its addresses and domains against\n"
 	       "the host's connections, hosts file, DNS caches, histories, jobs and logs.\n"
-	       "Other options are those of `rasoat scan --help`.\n");
+	       "Other options are those of `rasoat scan --help`.\n"));
 }
 
 /* Whether the configuration file the scan will read (--config FILE, else

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char incident_usage[] =
+static const char *const incident_usage = N_(
 	"usage: rasoat incident COMMAND [OPTIONS]\n"
 	"The incident record: from detection to closure (docs/INCIDENT.md).\n\n"
 	"  new [--scan SCAN]... [--title T] [--category C] [--severity S] [--exercise]\n"
@@ -38,9 +38,9 @@ static const char incident_usage[] =
 	"  export ID --format stix|misp|thehive      the IOC exports\n\n"
 	"Every command takes --db PATH (the journal of respond lives beside it),\n"
 	"--config FILE and --incident-config FILE (default /etc/rasoat/incident.conf,\n"
-	"or $RASOAT_INCIDENT_CONF).\n";
+	"or $RASOAT_INCIDENT_CONF).\n");
 
-static const char new_usage[] =
+static const char *const new_usage = N_(
 	"usage: rasoat incident new [--scan SCAN]... [--title T] [--category C] [--severity S]\n"
 	"       [--exercise] [--detected TIME] [--how TEXT] [--operator NAME] [--format text|json]\n"
 	"       [--db PATH]\n"
@@ -48,18 +48,18 @@ static const char new_usage[] =
 	"Opens an incident on the stored scans (ids, prefixes, last, last~N). What is not\n"
 	"given comes from their findings: the title, the category (dos, phishing, malware,\n"
 	"intrusion, defacement, ransomware, sabotage, espionage, combined, other), the\n"
-	"severity and the detection time (the earliest scan; TIME as 2026-12-02T08:00:00+07:00).\n";
+	"severity and the detection time (the earliest scan; TIME as 2026-12-02T08:00:00+07:00).\n");
 
-static const char list_usage[] =
+static const char *const list_usage = N_(
 	"usage: rasoat incident list [--format text|jsonl] [--db PATH]\n"
 	"       [--config FILE] [--incident-config FILE]\n"
 	"Lists the incidents, oldest first, with their state and deadlines; an overdue\n"
-	"deadline is flagged OVERDUE.\n";
+	"deadline is flagged OVERDUE.\n");
 
-static const char show_usage[] =
+static const char *const show_usage = N_(
 	"usage: rasoat incident show ID [--format text|json] [--db PATH]\n"
 	"       [--config FILE] [--incident-config FILE]\n"
-	"Shows the whole incident record (json: FORMATS.md's Incidents object).\n";
+	"Shows the whole incident record (json: FORMATS.md's Incidents object).\n");
 
 static int print_json(const json_t *value, bool pretty)
 {
@@ -77,8 +77,8 @@ static void hint_setup(void)
 {
 	const char *path = rs_incident_conf_path();
 	if (isatty(STDERR_FILENO) && access(path, F_OK) < 0 && errno == ENOENT)
-		fprintf(stderr, "note: no reporter configuration at %s yet; `rasoat incident setup` "
-			"asks for it once (the VNCERT forms need it)\n", path);
+		fprintf(stderr, _("note: no reporter configuration at %s yet; `rasoat incident setup` "
+			"asks for it once (the VNCERT forms need it)\n"), path);
 }
 
 static int cmd_new(int argc, char **argv)
@@ -181,7 +181,7 @@ static int cmd_show(int argc, char **argv)
 	int status = RS_INCIDENT_EXIT_ERROR;
 	rs_store *store;
 	if (o.n_args != 1)
-		fputs(show_usage, stderr);
+		fputs(_(show_usage), stderr);
 	else if (rs_incident_open_store(&o, &store) == 0) {
 		json_t *r;
 		char err[1024];
@@ -204,7 +204,7 @@ static int cmd_show(int argc, char **argv)
 int rs_cmd_incident(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(incident_usage, stderr);
+		fputs(_(incident_usage), stderr);
 		return RS_INCIDENT_EXIT_ERROR;
 	}
 	static const struct {
@@ -219,7 +219,7 @@ int rs_cmd_incident(int argc, char **argv)
 	};
 	const char *name = argv[1];
 	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
-		fputs(incident_usage, stdout);
+		fputs(_(incident_usage), stdout);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)

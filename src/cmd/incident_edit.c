@@ -15,30 +15,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char note_usage[] =
+static const char *const note_usage = N_(
 	"usage: rasoat incident note ID TEXT [--operator NAME] [--db PATH]\n"
 	"       [--config FILE] [--incident-config FILE]\n"
-	"Adds TEXT to the incident's timeline, with who and when.\n";
+	"Adds TEXT to the incident's timeline, with who and when.\n");
 
-static const char advance_usage[] =
+static const char *const advance_usage = N_(
 	"usage: rasoat incident advance ID STATE [--operator NAME] [--db PATH]\n"
 	"       [--config FILE] [--incident-config FILE]\n"
 	"Moves the incident to STATE: detected > analysing > containing > eradicating >\n"
 	"recovering > closed, or back from recovering to containing. Any other move is\n"
 	"refused (exit 2). Closing records the end of the response, which starts the\n"
-	"final report's 5-day deadline.\n";
+	"final report's 5-day deadline.\n");
 
-static const char link_usage[] =
+static const char *const link_usage = N_(
 	"usage: rasoat incident link ID [--action A]... [--evidence BUNDLE]... [--scan S]... [--db PATH]\n"
 	"       [--config FILE] [--incident-config FILE]\n"
 	"Links respond actions (ids from `rasoat respond list`; a unique prefix will do),\n"
-	"evidence bundles (their SHA-256 is recorded) and stored scans to the incident.\n";
+	"evidence bundles (their SHA-256 is recorded) and stored scans to the incident.\n");
 
-static const char set_usage[] =
+static const char *const set_usage = N_(
 	"usage: rasoat incident set ID FIELD VALUE [--db PATH]\n"
 	"       [--config FILE] [--incident-config FILE]\n"
 	"Sets a field only a person knows (\"\" clears it). Lists are comma-separated,\n"
-	"booleans yes/no, times 2026-12-02T08:00:00+07:00. Fields:\n";
+	"booleans yes/no, times 2026-12-02T08:00:00+07:00. Fields:\n");
 
 /* Parses, checks N_ARGS positional arguments and opens the store. 0 (run
  * the command), 1 (--help printed: exit 0) or -1. */
@@ -50,7 +50,7 @@ static int prepare(int argc, char **argv, unsigned accepts, const char *usage, i
 	if (rc != 0)
 		return rc;
 	if (o->n_args != n_args) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return -1;
 	}
 	return rs_incident_open_store(o, store);
@@ -141,7 +141,7 @@ int rs_incident_cmd_set(int argc, char **argv)
 		return finish(&o, NULL, 0);
 	}
 	if (rc == 0 && o.n_args != 3) {
-		fputs(set_usage, stderr);
+		fputs(_(set_usage), stderr);
 		rs_incident_fields_help(stderr);
 		rc = -1;
 	}

@@ -85,11 +85,11 @@ int rs_incident_opts_parse(int argc, char **argv, unsigned accepts, const char *
 	int opt;
 	while ((opt = rs_getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (opt == 'h') {
-			fputs(usage, stdout);
+			fputs(_(usage), stdout);
 			return 1;
 		}
 		if (opt == '?') {
-			fputs(usage, stderr);
+			fputs(_(usage), stderr);
 			return -1;
 		}
 		set(o, opt, optarg);

@@ -46,7 +46,7 @@ static const struct option report_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char report_usage[] =
+static const char *const report_usage = N_(
 	"usage: rasoat incident report ID --form notify|initial|final|summary [--lang vi|en]\n"
 	"           [--format md|html|json|eml] [-o FILE] [--send] [--db PATH] [--record FILE]\n"
 	"       rasoat incident report --form summary --from DATE --to DATE [...]\n"
@@ -67,14 +67,14 @@ static const char report_usage[] =
 	"  --record FILE  render the record (or, for summary, the array of records) in FILE\n"
 	"                 instead of reading the database\n"
 	"Fields rasoat cannot know are printed as blanks to fill. The report time is now,\n"
-	"or RASOAT_INCIDENT_NOW when set. Exit status: 0 written, 2 error.\n";
+	"or RASOAT_INCIDENT_NOW when set. Exit status: 0 written, 2 error.\n");
 
-static const char export_usage[] =
+static const char *const export_usage = N_(
 	"usage: rasoat incident export ID --format stix|misp|thehive [-o FILE] [--db PATH]\n"
 	"           [--config FILE] [--incident-config FILE] [--record FILE]\n"
 	"  stix     a STIX 2.1 bundle (indicators, observed-data, malware, attack-patterns)\n"
 	"  misp     a MISP event (core format)\n"
-	"  thehive  a TheHive 5 alert with observables\n";
+	"  thehive  a TheHive 5 alert with observables\n");
 
 typedef struct report_args {
 	const char *id;
@@ -215,8 +215,8 @@ static int parse(int argc, char **argv, report_args *a, const char *usage)
 		case OPT_RECORD: a->record = optarg; break;
 		case OPT_CONFIG: a->config = optarg; break;
 		case OPT_INCIDENT_CONFIG: setenv("RASOAT_INCIDENT_CONF", optarg, 1); break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	if (optind < argc)

@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char setup_usage[] =
+static const char *const setup_usage = N_(
 	"usage: rasoat incident setup [--incident-config FILE] [--KEY VALUE]...\n"
 	"Writes the reporter configuration (default /etc/rasoat/incident.conf, mode 0600).\n"
-	"On a terminal without --KEY flags it asks for each value. KEYs (- or _):\n";
+	"On a terminal without --KEY flags it asks for each value. KEYs (- or _):\n");
 
 /* The configuration key of ARG ("--reporter-name" → "reporter_name"), or NULL. */
 static const rs_conf_key *key_of(const char *arg, char *name, size_t size)
@@ -120,7 +120,7 @@ int rs_incident_cmd_setup(int argc, char **argv)
 		char name[64];
 		const rs_conf_key *k;
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(setup_usage, stdout);
+			fputs(_(setup_usage), stdout);
 			for (k = rs_incident_conf_keys; k->key; k++)
 				printf("  --%-20s %s\n", k->key, k->question);
 			json_decref(flags);
@@ -161,7 +161,7 @@ int rs_incident_cmd_setup(int argc, char **argv)
 				 "(`rasoat incident setup --help` lists the keys)"));
 			rc = -1;
 		} else {
-			fprintf(stderr, "Reporter configuration %s (Enter keeps a value):\n", path);
+			fprintf(stderr, _("Reporter configuration %s (Enter keeps a value):\n"), path);
 			rc = ask(conf);
 		}
 	}

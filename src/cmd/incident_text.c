@@ -4,6 +4,7 @@
  * change freely). Control bytes from the record are printed escaped.
  */
 #include "cmd/incident_cli.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "incident/record.h"
 
@@ -38,7 +39,7 @@ static void due(FILE *out, const char *label, const json_t *deadlines, const cha
 	fprintf(out, "%-16s ", label);
 	put_clean(out, str(deadlines, key) ? str(deadlines, key) : "not yet known");
 	if (json_is_true(json_object_get(deadlines, overdue_key)))
-		fputs("  OVERDUE", out);
+		fputs(_("  OVERDUE"), out);
 	fputc('\n', out);
 }
 
@@ -77,9 +78,9 @@ void rs_incident_print_text(FILE *out, const json_t *r)
 		put_clean(out, str(v, "host"));
 		json_t *level = json_object_get(v, "level");
 		if (json_is_integer(level))
-			fprintf(out, " (level %lld)", (long long)json_integer_value(level));
+			fprintf(out, _(" (level %lld)"), (long long)json_integer_value(level));
 		if (str(v, "owner")) {
-			fputs(", owner ", out);
+			fputs(_(", owner "), out);
 			put_clean(out, str(v, "owner"));
 		}
 		fputc('\n', out);
@@ -90,16 +91,16 @@ void rs_incident_print_text(FILE *out, const json_t *r)
 	json_array_foreach(json_object_get(r, "evidence"), i, v) {
 		fprintf(out, "%-16s ", "Evidence");
 		put_clean(out, str(v, "path"));
-		fprintf(out, " (sha256 %s)\n", str(v, "sha256") ? str(v, "sha256") : "-");
+		fprintf(out, _(" (sha256 %s)\n"), str(v, "sha256") ? str(v, "sha256") : "-");
 	}
 	list_line(out, "ATT&CK", json_object_get(r, "attack"));
-	fprintf(out, "IOCs (%zu):\n", json_array_size(json_object_get(r, "iocs")));
+	fprintf(out, _("IOCs (%zu):\n"), json_array_size(json_object_get(r, "iocs")));
 	json_array_foreach(json_object_get(r, "iocs"), i, v) {
 		fprintf(out, "  %-8s ", str(v, "type"));
 		put_clean(out, str(v, "value"));
 		fputc('\n', out);
 	}
-	fputs("Timeline:\n", out);
+	fputs(_("Timeline:\n"), out);
 	json_array_foreach(json_object_get(r, "timeline"), i, v) {
 		fprintf(out, "  %-20s %-7s ", str(v, "time") ? str(v, "time") : "-", str(v, "kind"));
 		put_clean(out, str(v, "text"));
@@ -116,11 +117,11 @@ void rs_incident_print_list(FILE *out, const json_t *incidents, time_t now)
 {
 	(void)now;
 	if (json_array_size(incidents) == 0) {
-		fputs("No incidents recorded.\n", out);
+		fputs(_("No incidents recorded.\n"), out);
 		return;
 	}
 	fprintf(out, "%-13s %-11s %-8s %-20s %-29s %-29s %s\n", "ID", "STATE", "SEVERITY",
-		"DETECTED", "NOTIFY BY", "FINAL REPORT BY", "TITLE");
+		"DETECTED", _("NOTIFY BY"), _("FINAL REPORT BY"), "TITLE");
 	size_t i;
 	const json_t *r;
 	json_array_foreach(incidents, i, r) {
@@ -135,7 +136,7 @@ void rs_incident_print_list(FILE *out, const json_t *incidents, time_t now)
 			str(r, "detected") ? str(r, "detected") : "-", notify, final);
 		put_clean(out, str(r, "title"));
 		if (json_is_true(json_object_get(r, "exercise")))
-			fputs(" (exercise)", out);
+			fputs(_(" (exercise)"), out);
 		fputc('\n', out);
 	}
 }

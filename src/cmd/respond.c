@@ -38,7 +38,7 @@ static const struct option action_options[] = {
 
 static void usage(FILE *out)
 {
-	fputs("usage: rasoat respond COMMAND ...\n"
+	fputs(_("usage: rasoat respond COMMAND ...\n"
 	      "  plan [--scan SCAN] [-o FILE]      propose actions for a stored scan's findings\n"
 	      "  token PLAN                         print a (reviewed, edited) plan's token\n"
 	      "  apply PLAN --token T [--force]     apply exactly that plan\n"
@@ -46,10 +46,10 @@ static void usage(FILE *out)
 	      "  list                               each action's latest state\n"
 	      "  undo ID | --all                    undo an action, or every applied one\n"
 	      "  verify                             check the journal's hash chain\n"
-	      "actions:", out);
+	      "actions:"), out);
 	for (size_t i = 0; rs_action_kinds[i]; i++)
 		fprintf(out, " %s", rs_action_kinds[i]->name);
-	fputs("\n\n"
+	fputs(_("\n\n"
 	      "usage: rasoat respond ACTION TARGET [--apply] [--force] [--root DIR] [--db PATH]\n"
 	      "         [--config FILE] [--ttl DURATION] [--allow HOST:PORT]... [--tree]\n"
 	      "         [--format text|jsonl]\n"
@@ -64,7 +64,7 @@ static void usage(FILE *out)
 	      "  --tree             suspend, kill: the process and its descendants\n"
 	      "  --format F         text (default) or jsonl (the journal line)\n"
 	      "`rasoat respond COMMAND --help` shows a command's options.\n"
-	      "Exit status: 0 applied (or dry run), 1 failed and rolled back, 2 refused or error.\n",
+	      "Exit status: 0 applied (or dry run), 1 failed and rolled back, 2 refused or error.\n"),
 	      out);
 }
 
@@ -151,24 +151,24 @@ static void print_result_text(const rs_action_kind *kind, const json_t *target, 
 {
 	char *what = rs_respond_target_text(target);
 	if (strcmp(res->state, "planned") == 0) {
-		printf("dry run %s: %s %s\n", res->id, kind->name, what);
+		printf(_("dry run %s: %s %s\n"), res->id, kind->name, what);
 		size_t i;
 		json_t *line;
 		json_array_foreach(res->describe, i, line) {
 			char *text = rs_respond_printable(json_string_value(line));
-			printf("  would %s\n", text);
+			printf(_("  would %s\n"), text);
 			free(text);
 		}
-		printf("  undo: %s\nnothing was changed; add --apply to act\n", kind->undo_text ? kind->undo_text : "-");
+		printf(_("  undo: %s\nnothing was changed; add --apply to act\n"), kind->undo_text ? kind->undo_text : "-");
 	} else if (strcmp(res->state, "applied") == 0) {
-		printf("applied %s: %s %s\n", res->id, kind->name, what);
-		printf("  undo with `rasoat respond undo %s` (%s)\n", res->id, kind->undo_text ? kind->undo_text : "-");
+		printf(_("applied %s: %s %s\n"), res->id, kind->name, what);
+		printf(_("  undo with `rasoat respond undo %s` (%s)\n"), res->id, kind->undo_text ? kind->undo_text : "-");
 	} else if (strcmp(res->state, "refused") == 0) {
-		printf("refused: %s %s; nothing was changed\n", kind->name, what);
+		printf(_("refused: %s %s; nothing was changed\n"), kind->name, what);
 	} else {
 		printf("%s %s: %s %s; %s\n", res->state, res->id, kind->name, what,
 		       json_is_true(json_object_get(res->line, "rolled_back")) ?
-		       "what it had done was rolled back" : "see the error below");
+		       _("what it had done was rolled back") : _("see the error below"));
 	}
 	free(what);
 }

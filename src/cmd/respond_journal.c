@@ -27,15 +27,15 @@ static const struct option journal_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char list_usage[] =
+static const char *const list_usage = N_(
 	"usage: rasoat respond list [--db PATH] [--config FILE] [--format text|jsonl]\n"
 	"Prints each journaled action's latest state (FORMATS.md \"Actions\").\n"
 	"  --db PATH      the scan database; the journal is in its directory\n"
 	"                 (default /var/lib/rasoat/rasoat.db)\n"
 	"  --config FILE  the configuration file (default /etc/rasoat/rasoat.conf)\n"
-	"  --format F     text (default) or jsonl\n";
+	"  --format F     text (default) or jsonl\n");
 
-static const char undo_usage[] =
+static const char *const undo_usage = N_(
 	"usage: rasoat respond undo ID... | --all [--db PATH] [--config FILE]\n"
 	"Undoes the actions named (or, with --all, every applied one, newest first).\n"
 	"Undoing an action that is already undone, failed or a dry run changes nothing.\n"
@@ -43,15 +43,15 @@ static const char undo_usage[] =
 	"  --db PATH      the scan database; the journal is in its directory\n"
 	"  --config FILE  the configuration file\n"
 	"  --format F     accepted for symmetry: text only\n"
-	"Exit status: 0 done (or nothing to do), 1 an undo failed, 2 error.\n";
+	"Exit status: 0 done (or nothing to do), 1 an undo failed, 2 error.\n");
 
-static const char verify_usage[] =
+static const char *const verify_usage = N_(
 	"usage: rasoat respond verify [--db PATH] [--config FILE]\n"
 	"Checks that every journal line parses and that the hash chain holds.\n"
 	"  --db PATH      the scan database; the journal is in its directory\n"
 	"  --config FILE  the configuration file\n"
 	"  --format F     accepted for symmetry: text only\n"
-	"Exit status: 0 the journal verifies, 2 a line is bad (named) or it cannot be read.\n";
+	"Exit status: 0 the journal verifies, 2 a line is bad (named) or it cannot be read.\n");
 
 typedef struct journal_args {
 	rs_respond_setup setup;
@@ -74,8 +74,8 @@ static int parse_args(int argc, char **argv, const char *usage, journal_args *a)
 		case OPT_CONFIG: a->setup.config_file = optarg; break;
 		case OPT_FORMAT: a->format = optarg; break;
 		case OPT_ALL: a->all = true; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	a->args = argv + optind;
@@ -93,7 +93,7 @@ static void print_list_text(const rs_journal *j)
 {
 	const json_t *ids = rs_journal_action_ids(j);
 	if (json_array_size(ids) == 0) {
-		printf("no actions in %s\n", rs_journal_path(j));
+		printf(_("no actions in %s\n"), rs_journal_path(j));
 		return;
 	}
 	printf("%-34s  %-20s  %-8s  %-10s  %s\n", "ID", "TIME", "STATE", "ACTION", "TARGET");
@@ -113,7 +113,7 @@ static void print_list_text(const rs_journal *j)
 		dry_runs |= json_is_true(json_object_get(line, "dry_run"));
 	}
 	if (dry_runs)
-		printf("(* a dry run: nothing was changed)\n");
+		printf(_("(* a dry run: nothing was changed)\n"));
 }
 
 int rs_respond_list(int argc, char **argv)
@@ -174,7 +174,7 @@ static int undo_all(rs_respond_session *s)
 	}
 	json_decref(ids);
 	if (!failed && !undone)
-		printf("nothing to undo: no action is applied\n");
+		printf(_("nothing to undo: no action is applied\n"));
 	return failed ? RS_EXIT_FAILED : 0;
 }
 
@@ -234,7 +234,7 @@ int rs_respond_verify(int argc, char **argv)
 		rs_error(_("%s/%s: line %zu: %s"), state_dir, RS_JOURNAL_FILE, bad, why);
 		rc = RS_EXIT_ERROR;
 	} else {
-		printf("%s/%s: %zu lines, the hash chain holds\n", state_dir, RS_JOURNAL_FILE, lines);
+		printf(_("%s/%s: %zu lines, the hash chain holds\n"), state_dir, RS_JOURNAL_FILE, lines);
 	}
 	free(state_dir);
 	rs_config_free(&config);

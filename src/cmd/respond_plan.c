@@ -39,7 +39,7 @@ static const struct option plan_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char plan_usage[] =
+static const char *const plan_usage = N_(
 	"usage: rasoat respond plan [--scan SCAN] [--db PATH] [--config FILE] [--root DIR]\n"
 	"         [-o FILE] [--format text|json]\n"
 	"Proposes the response actions for a stored scan's findings and prints the\n"
@@ -51,15 +51,15 @@ static const char plan_usage[] =
 	"  --root DIR     the root the actions will act on (default the scan's root)\n"
 	"  -o, --output FILE  write the plan document (JSON) to FILE\n"
 	"  --format F     text (default: the actions and the token) or json (the plan\n"
-	"                 document on stdout, or in -o FILE; the token on stderr)\n";
+	"                 document on stdout, or in -o FILE; the token on stderr)\n");
 
-static const char token_usage[] =
+static const char *const token_usage = N_(
 	"usage: rasoat respond token PLAN [--format text|json]\n"
 	"Checks the plan document PLAN and prints its actions and its token, the\n"
 	"value `respond apply PLAN --token T` wants. Any change to PLAN changes it.\n"
-	"  --format F     text (default) or json ({\"token\":...,\"actions\":N})\n";
+	"  --format F     text (default) or json ({\"token\":...,\"actions\":N})\n");
 
-static const char apply_usage[] =
+static const char *const apply_usage = N_(
 	"usage: rasoat respond apply PLAN --token T [--force] [--db PATH] [--config FILE]\n"
 	"         [--root DIR] [--format text|jsonl]\n"
 	"Applies every action of the plan document PLAN, in order, if T is its token.\n"
@@ -70,7 +70,7 @@ static const char apply_usage[] =
 	"  --config FILE  the configuration file\n"
 	"  --root DIR     act inside DIR instead of the plan's root\n"
 	"  --format F     text (default) or jsonl (each action's journal line)\n"
-	"Exit status: 0 every action applied, 1 some failed (the others still ran), 2 error.\n";
+	"Exit status: 0 every action applied, 1 some failed (the others still ran), 2 error.\n");
 
 typedef struct plan_args {
 	rs_respond_setup setup;
@@ -99,8 +99,8 @@ static int parse_args(int argc, char **argv, const char *usage, plan_args *a)
 		case OPT_TOKEN: a->token = optarg; break;
 		case OPT_FORCE: a->setup.force = true; break;
 		case 'o': a->output = optarg; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	a->args = argv + optind;
@@ -129,7 +129,7 @@ static json_t *load_findings(rs_store *store, const char *id)
 static void print_plan_text(const json_t *plan, const char *token, const char *output)
 {
 	const json_t *actions = json_object_get(plan, "actions");
-	printf("plan for scan %s of %s (root %s): %zu action%s\n",
+	printf(_("plan for scan %s of %s (root %s): %zu action%s\n"),
 	       json_string_value(json_object_get(plan, "scan")),
 	       json_string_value(json_object_get(plan, "host")),
 	       json_string_value(json_object_get(plan, "root")), json_array_size(actions),
@@ -151,12 +151,12 @@ static void print_plan_text(const json_t *plan, const char *token, const char *o
 		free(name);
 		free(target);
 	}
-	printf("token: %s\n", token);
+	printf(_("token: %s\n"), token);
 	if (output)
-		printf("review %s, then: rasoat respond token %s; rasoat respond apply %s --token TOKEN\n",
+		printf(_("review %s, then: rasoat respond token %s; rasoat respond apply %s --token TOKEN\n"),
 		       output, output, output);
 	else
-		printf("give -o FILE to save the plan for `rasoat respond apply`\n");
+		printf(_("give -o FILE to save the plan for `rasoat respond apply`\n"));
 }
 
 /* Writes PLAN as indented JSON to PATH ("-": stdout). */
@@ -195,7 +195,7 @@ static int make_plan(const plan_args *a, rs_store *store)
 	rs_plan_token(plan, token);
 	if (strcmp(a->format, "json") == 0) {
 		rc = write_plan(plan, a->output) < 0 ? RS_EXIT_ERROR : 0;
-		fprintf(stderr, "token: %s\n", token);
+		fprintf(stderr, _("token: %s\n"), token);
 	} else {
 		rc = a->output && write_plan(plan, a->output) < 0 ? RS_EXIT_ERROR : 0;
 		if (rc == 0)
@@ -381,7 +381,7 @@ static int apply_plan(const plan_args *a, const json_t *plan)
 		if (apply_action(&s, a, plan, token, i) < 0)
 			failed++;
 	if (strcmp(a->format, "text") == 0)
-		printf("%zu applied, %zu failed or refused\n", n - failed, failed);
+		printf(_("%zu applied, %zu failed or refused\n"), n - failed, failed);
 	rs_respond_session_close(&s);
 	return failed ? RS_EXIT_FAILED : 0;
 }

@@ -39,7 +39,7 @@ typedef struct scan_args {
 static void usage(FILE *out, const char *cmd)
 {
 	fprintf(out,
-		"usage: rasoat %s [OPTIONS]\n\n"
+		_("usage: rasoat %s [OPTIONS]\n\n"
 		"  --root DIR          scan the tree at DIR (a mounted image, a container) instead of /\n"
 		"  --proc DIR          read processes from DIR (default /proc on the live host)\n"
 		"  --only MOD,...      run only these modules     --skip MOD,...  skip these\n"
@@ -70,12 +70,12 @@ static void usage(FILE *out, const char *cmd)
 		"  --threads N         worker threads (0: one per core)\n"
 		"  --timeout SECONDS   hunt: YARA time limit per file (default 60)\n"
 		"  --one-file-system   do not cross mount points\n"
-		"  -q, --quiet         no warnings on standard error\n",
+		"  -q, --quiet         no warnings on standard error\n"),
 		cmd, RS_DEFAULT_DB, RS_DEFAULT_CONFIG);
 	if (!strcmp(cmd, "audit"))
-		fprintf(out, "  --lint FILE         check an SCA policy file for suspicious rules, scan nothing\n");
+		fprintf(out, _("  --lint FILE         check an SCA policy file for suspicious rules, scan nothing\n"));
 	if (!strcmp(cmd, "vuln"))
-		fprintf(out, "  --inventory         print the application inventory as JSON lines, match nothing\n");
+		fprintf(out, _("  --inventory         print the application inventory as JSON lines, match nothing\n"));
 }
 
 static void add_list(char ***items, size_t *n, const char *csv)

@@ -51,7 +51,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage_text[] =
+static const char *const usage_text = N_(
 	"usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH|postgresql://…] [--tls-cert F --tls-key F] [--workers N]\n"
 	"                     [--agent-rate R] [--agent-burst B] [--address-rate R] [--address-burst B]\n"
 	"                     [--checkin-interval 5m] [--scan-interval 24h] [--incidents PATH]\n"
@@ -61,9 +61,14 @@ static const char usage_text[] =
 	"       rasoat server [--db URL] apikey create --role viewer|analyst|admin | apikey list | apikey revoke ID\n"
 	"       rasoat server [--db URL] host remove ID\n"
 	"       rasoat server [--db URL] user add NAME --role viewer|analyst|admin | user list |\n"
-	"                     user remove NAME | user passwd NAME   (the password on standard input)\n"
-	"Serves the fleet API (docs/FLEET.md) until SIGINT or SIGTERM. The default\n"
-	"database is " DEFAULT_FLEET_DB "; the default address 0.0.0.0:8443.\n";
+	"                     user remove NAME | user passwd NAME   (the password on standard input)\n");
+
+static void print_usage(FILE *out)
+{
+	fputs(_(usage_text), out);
+	fprintf(out, _("Serves the fleet API (docs/FLEET.md) until SIGINT or SIGTERM. The default\n"
+		       "database is %s; the default address 0.0.0.0:8443.\n"), DEFAULT_FLEET_DB);
+}
 
 typedef struct server_args {
 	rs_server_config cfg;
@@ -206,7 +211,7 @@ static int parse_args(int argc, char **argv, server_args *a)
 		case OPT_ROLE: a->role = optarg; break;
 		case OPT_FORMAT: a->format = optarg; break;
 		case 'h': return 1;
-		default: fputs(usage_text, stderr); return 2;
+		default: print_usage(stderr); return 2;
 		}
 	}
 	a->cfg.db_path = db_path(a->db);
@@ -239,7 +244,7 @@ static int token_create(server_args *a)
 
 static void print_token_text(const json_t *t)
 {
-	printf("%s  %-8s  expires %s  uses left %lld of %lld  group %s\n",
+	printf(_("%s  %-8s  expires %s  uses left %lld of %lld  group %s\n"),
 	       json_string_value(json_object_get(t, "id")),
 	       json_string_value(json_object_get(t, "state")),
 	       json_string_value(json_object_get(t, "expires")),
@@ -351,7 +356,7 @@ int rs_cmd_server(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc, argv, &a);
 	if (rc == 1) {
-		fputs(usage_text, stdout);
+		print_usage(stdout);
 		return 0;
 	}
 	if (rc)

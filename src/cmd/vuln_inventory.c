@@ -20,13 +20,13 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: rasoat vuln --inventory [--apps DIR]... [--root DIR] [-o FILE] [-q]\n\n"
+	fprintf(out, _("usage: rasoat vuln --inventory [--apps DIR]... [--root DIR] [-o FILE] [-q]\n\n"
 		     "  Prints the libraries that applications bring along (npm, PyPI, Packagist,\n"
 		     "  Maven, Go, crates.io, RubyGems), one JSON object a line.\n"
 		     "  --apps DIR  an application directory to walk (repeatable; default /opt /srv\n"
 		     "              /var/www /usr/lib /usr/local /home /root)\n"
 		     "  --root DIR  the scanned system's root (default /)\n"
-		     "  -o FILE     write the lines to FILE instead of standard output\n");
+		     "  -o FILE     write the lines to FILE instead of standard output\n"));
 }
 
 static int print_inventory(FILE *out, const rs_app_inventory *inv)

@@ -3,6 +3,7 @@
  */
 #include "engine/progress.h"
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <pthread.h>
@@ -119,9 +120,9 @@ void rs_progress_format(char *buf, size_t size, const char *module, const rs_pro
 	thousands(a, sizeof(a), c->files_done);
 	if (c->files_total > c->files_done || (c->total_final && c->files_total)) {
 		thousands(b, sizeof(b), c->files_total);
-		append(buf, size, " %s/%s%s files", a, b, c->total_final ? "" : "+");
+		append(buf, size, _(" %s/%s%s files"), a, b, c->total_final ? "" : "+");
 	} else {
-		append(buf, size, " %s files", a);
+		append(buf, size, _(" %s files"), a);
 	}
 	if (c->bytes_done || c->bytes_total) {
 		human_bytes(a, sizeof(a), (double)c->bytes_done);
@@ -138,7 +139,7 @@ void rs_progress_format(char *buf, size_t size, const char *module, const rs_pro
 			human_bytes(a, sizeof(a), (double)c->bytes_done / seconds);
 			append(buf, size, ", %s/s", a);
 		} else {
-			append(buf, size, ", %.0f files/s", (double)c->files_done / seconds);
+			append(buf, size, _(", %.0f files/s"), (double)c->files_done / seconds);
 		}
 		/* the time left, by bytes when bytes are counted, else by files */
 		double left = -1;
@@ -150,7 +151,8 @@ void rs_progress_format(char *buf, size_t size, const char *module, const rs_pro
 			       ((double)c->files_done / seconds);
 		if (left >= 0) {
 			duration(a, sizeof(a), (unsigned long long)(left + 0.5));
-			append(buf, size, ", ETA %s", a);
+			/* TRANSLATORS: the estimated time left */
+			append(buf, size, _(", ETA %s"), a);
 		}
 	}
 	if (current && *current)

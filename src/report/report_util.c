@@ -4,6 +4,7 @@
  * for people.
  */
 #include "report/report_internal.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <stdlib.h>
@@ -31,6 +32,35 @@ const char *rs_report_str(const json_t *obj, const char *key)
 {
 	const char *v = json_string_value(json_object_get(obj, key));
 	return v ? v : "";
+}
+
+/* The words a reader sees; rs_severity_name's are the contract's. */
+static const char *const severity_labels[RS_SEV_COUNT] = {
+	N_("info"), N_("low"), N_("medium"), N_("high"), N_("critical"),
+};
+
+const char *rs_severity_label(rs_severity s)
+{
+	return _(severity_labels[(unsigned)s < RS_SEV_COUNT ? s : RS_SEV_INFO]);
+}
+
+const char *rs_report_text(const char *text)
+{
+	if (!text || !*text)
+		return text;
+	const char *t = rs_content_text(text);
+	return t != text ? t : gettext(text);
+}
+
+void rs_report_pad(FILE *out, const char *text, int width)
+{
+	int chars = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			chars++;
+	fputs(text, out);
+	for (; chars < width; chars++)
+		fputc(' ', out);
 }
 
 long long rs_report_counter(const json_t *stats, const char *key)
