@@ -1,0 +1,150 @@
+"""End-to-end: every string the code translates has a Vietnamese translation.
+
+The build extracts every _() and N_() string of src/ into BUILD/po/rasoat.pot
+and merges the Vietnamese parts (po/vi/*.po) against it into BUILD/po/vi.po
+(cmake/i18n.cmake). A msgid of the template that is missing from the parts,
+empty, or marked fuzzy in vi.po would print in English under LANG=vi_VN: this
+test lists each one with the file that uses it (`msgattrib --untranslated`
+and `--only-fuzzy` must both come out empty), and checks that msgfmt accepts
+the merged catalogue with its printf conversions (msgfmt -c).
+
+The bundled content (rule titles, rationales, remediations: rules/) has its
+own catalogue, rules/i18n/vi/*.po -> BUILD/po/content-vi.po. Its template is
+BUILD/po/rasoat-content.pot when the build makes one (the content's template
+script, owned with the content); the same check then runs on it. Without a
+template, only the code catalogue is checked and the test says so.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from rasoat_e2e import RASOAT, check, done  # noqa: E402
+
+PO_DIR = os.path.join(os.path.dirname(os.path.abspath(RASOAT)), "po")
+
+
+def unquote(lines):
+    """The text of a msgid/msgstr's quoted lines."""
+    text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', "\n".join(lines)))
+    return (text.replace("\\n", "\n").replace("\\t", "\t").replace('\\"', '"')
+            .replace("\\\\", "\\"))
+
+
+def entries(path):
+    """(msgid, msgstr, locations, flags) of each entry of a PO file, header
+    and obsolete (#~) entries left out."""
+    with open(path, encoding="utf-8") as f:
+        blocks = f.read().split("\n\n")
+    out = []
+    for block in blocks:
+        lines = [l for l in block.splitlines() if not l.startswith("#~")]
+        locs = " ".join(l[3:] for l in lines if l.startswith("#: "))
+        flags = " ".join(l[3:] for l in lines if l.startswith("#, "))
+        field, parts = None, {"msgid": [], "msgstr": []}
+        for l in lines:
+            m = re.match(r"^(msgid|msgstr|msgctxt|msgid_plural|msgstr\[\d+\])\s+(.*)$", l)
+            if m:
+                field = m.group(1) if m.group(1) in parts else None
+                if field:
+                    parts[field].append(m.group(2))
+            elif l.startswith('"') and field:
+                parts[field].append(l)
+        if not parts["msgid"]:
+            continue
+        msgid = unquote(parts["msgid"])
+        if msgid == "":
+            continue
+        out.append((msgid, unquote(parts["msgstr"]), locs, flags))
+    return out
+
+
+def untranslated(merged):
+    """Entries of MERGED that msgattrib finds untranslated or fuzzy."""
+    found = []
+    for option in ("--untranslated", "--only-fuzzy"):
+        p = subprocess.run(["msgattrib", option, "--no-obsolete", merged],
+                           capture_output=True, text=True, check=True)
+        tmp = merged + ".check"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(p.stdout)
+        try:
+            found += [(option[2:], e) for e in entries(tmp)] if p.stdout.strip() else []
+        finally:
+            os.unlink(tmp)
+    return found
+
+
+def check_catalogue(name, template, merged):
+    check(os.path.exists(template), f"{name}: the build made no template {template}")
+    check(os.path.exists(merged), f"{name}: the build made no merged catalogue {merged}")
+    ids = entries(template)
+    check(ids, f"{name}: the template {template} holds no string (did extraction fail?)")
+    merged_ids = {e[0] for e in entries(merged)}
+    lost = [e for e in ids if e[0] not in merged_ids]
+    check(not lost, f"{name}: msgids of the template missing from {merged}: {[e[0] for e in lost[:5]]}")
+    missing = untranslated(merged)
+    # msgattrib agrees with a plain reading of the file (an empty msgstr)
+    empty = [e for e in entries(merged) if not e[1].strip()]
+    if missing or empty:
+        print(f"{name}: {len(missing)} msgids without a Vietnamese translation:", file=sys.stderr)
+        for kind, (msgid, _, locs, _) in missing:
+            print(f"  [{kind}] {locs or '?'}: {msgid!r}", file=sys.stderr)
+        check(False, f"{name}: {len(missing)} msgids lack a Vietnamese translation (listed above); "
+                     f"add them to the part of their area (po/vi/*.po or rules/i18n/vi/*.po)")
+    p = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", merged], capture_output=True, text=True)
+    check(p.returncode == 0, f"{name}: msgfmt -c rejects {merged}: {p.stderr[-1500:]}")
+    # every translation keeps the printf conversions of its msgid, in order
+    conv = re.compile(r"%(?:\d+\$)?[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|z|j|t|L)?[diouxXeEfgGcspm%]")
+    for msgid, msgstr, locs, flags in entries(merged):
+        if "c-format" not in flags or not msgstr:
+            continue
+        a = [re.sub(r"\.\d+(?=s)|\d+|[-+ #]", "", c) for c in conv.findall(msgid) if c != "%%"]
+        b = [re.sub(r"\.\d+(?=s)|\d+|[-+ #]", "", c) for c in conv.findall(msgstr) if c != "%%"]
+        check(a == b, f"{name}: {locs}: the conversions of {msgid!r} ({a}) differ in its translation ({b})")
+    return len(ids)
+
+
+def main():
+    for tool in ("msgattrib", "msgfmt"):
+        check(shutil.which(tool), f"{tool} (gettext) is not installed; scripts/deps.sh installs it")
+    passed = 0
+    n = check_catalogue("code", os.path.join(PO_DIR, "rasoat.pot"), os.path.join(PO_DIR, "vi.po"))
+    print(f"code catalogue: {n} msgids, every one translated")
+    passed += 1
+
+    # A catalogue with an untranslated msgid must be caught: the check above
+    # is not allowed to pass whatever it reads.
+    probe = os.path.join(PO_DIR, "vi-probe.po")
+    with open(os.path.join(PO_DIR, "vi.po"), encoding="utf-8") as f:
+        text = f.read()
+    with open(probe, "w", encoding="utf-8") as f:
+        f.write(text + '\n#: src/probe.c\nmsgid "an English string nobody translated"\nmsgstr ""\n')
+    try:
+        check(any(e[0] == "an English string nobody translated" for _, e in untranslated(probe)),
+              "msgattrib does not report an untranslated msgid; the check cannot fail")
+    finally:
+        os.unlink(probe)
+    passed += 1
+
+    content_pot = os.path.join(PO_DIR, "rasoat-content.pot")
+    if os.path.exists(content_pot):
+        merged = os.path.join(PO_DIR, "content-vi-merged.po")
+        subprocess.run(["msgmerge", "--quiet", "--no-fuzzy-matching", "-o", merged,
+                        os.path.join(PO_DIR, "content-vi.po"), content_pot], check=True)
+        try:
+            n = check_catalogue("content", content_pot, merged)
+        finally:
+            os.unlink(merged)
+        print(f"content catalogue: {n} msgids, every one translated")
+        passed += 1
+    else:
+        print(f"content catalogue: no template ({content_pot} is not built yet); "
+              "only the code catalogue was checked")
+    done("test_i18n_catalogue", passed)
+
+
+if __name__ == "__main__":
+    main()
