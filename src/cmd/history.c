@@ -254,7 +254,7 @@ static void print_scan_row(const json_t *scan, int host_w, int root_w)
 		snprintf(score, sizeof(score), "-");
 	printf("%-12.12s  %-20s  %-*s  %-*s  %9s  %-10s  %-14s  %5s\n", field(scan, "scan"),
 	       field(scan, "started"), host_w, field(scan, "host"), root_w, field(scan, "root"),
-	       duration, json_is_true(json_object_get(scan, "complete")) ? "complete" : "INCOMPLETE",
+	       duration, json_is_true(json_object_get(scan, "complete")) ? _("complete") : _("INCOMPLETE"),
 	       counts, score);
 }
 
@@ -266,8 +266,8 @@ static void print_history_text(const json_t *list, size_t shown, const char *db)
 	}
 	int host_w = column_width(list, shown, "host", 4);
 	int root_w = column_width(list, shown, "root", 4);
-	printf("%-12s  %-20s  %-*s  %-*s  %9s  %-10s  %-14s  %5s\n", "SCAN", "STARTED", host_w,
-	       "HOST", root_w, "ROOT", "DURATION", "STATE", "C/H/M/L/I", "SCORE");
+	printf("%-12s  %-20s  %-*s  %-*s  %9s  %-10s  %-14s  %5s\n", _("SCAN"), _("STARTED"), host_w,
+	       _("HOST"), root_w, _("ROOT"), _("DURATION"), _("STATE"), "C/H/M/L/I", _("SCORE"));
 	for (size_t i = 0; i < shown; i++)
 		print_scan_row(json_array_get(list, i), host_w, root_w);
 }

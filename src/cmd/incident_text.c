@@ -37,7 +37,7 @@ static void due(FILE *out, const char *label, const json_t *deadlines, const cha
 		const char *overdue_key)
 {
 	fprintf(out, "%-16s ", label);
-	put_clean(out, str(deadlines, key) ? str(deadlines, key) : "not yet known");
+	put_clean(out, str(deadlines, key) ? str(deadlines, key) : _("not yet known"));
 	if (json_is_true(json_object_get(deadlines, overdue_key)))
 		fputs(_("  OVERDUE"), out);
 	fputc('\n', out);
@@ -60,21 +60,21 @@ static void list_line(FILE *out, const char *label, const json_t *arr)
 
 void rs_incident_print_text(FILE *out, const json_t *r)
 {
-	line(out, "Incident", str(r, "id"));
-	line(out, "Title", str(r, "title"));
-	fprintf(out, "%-16s %s%s\n", "State", str(r, "state") ? str(r, "state") : "-",
-		json_is_true(json_object_get(r, "exercise")) ? "  (exercise)" : "");
-	line(out, "Category", str(r, "category"));
-	line(out, "Severity", str(r, "severity"));
-	line(out, "Detected", str(r, "detected"));
-	line(out, "How detected", str(r, "how_detected"));
+	line(out, _("Incident"), str(r, "id"));
+	line(out, _("Title"), str(r, "title"));
+	fprintf(out, "%-16s %s%s\n", _("State"), str(r, "state") ? str(r, "state") : "-",
+		json_is_true(json_object_get(r, "exercise")) ? _("  (exercise)") : "");
+	line(out, _("Category"), str(r, "category"));
+	line(out, _("Severity"), str(r, "severity"));
+	line(out, _("Detected"), str(r, "detected"));
+	line(out, _("How detected"), str(r, "how_detected"));
 	const json_t *d = json_object_get(r, "deadlines");
-	due(out, "Notify by", d, "notify", "notify_overdue");
-	due(out, "Final report by", d, "final", "final_overdue");
+	due(out, _("Notify by"), d, "notify", "notify_overdue");
+	due(out, _("Final report by"), d, "final", "final_overdue");
 	size_t i;
 	const json_t *v;
 	json_array_foreach(json_object_get(r, "systems"), i, v) {
-		fprintf(out, "%-16s ", "System");
+		fprintf(out, "%-16s ", _("System"));
 		put_clean(out, str(v, "host"));
 		json_t *level = json_object_get(v, "level");
 		if (json_is_integer(level))
@@ -85,11 +85,11 @@ void rs_incident_print_text(FILE *out, const json_t *r)
 		}
 		fputc('\n', out);
 	}
-	list_line(out, "Scans", json_object_get(r, "scans"));
-	fprintf(out, "%-16s %zu\n", "Findings", json_array_size(json_object_get(r, "findings")));
-	list_line(out, "Actions", json_object_get(r, "actions"));
+	list_line(out, _("Scans"), json_object_get(r, "scans"));
+	fprintf(out, "%-16s %zu\n", _("Findings"), json_array_size(json_object_get(r, "findings")));
+	list_line(out, _("Actions"), json_object_get(r, "actions"));
 	json_array_foreach(json_object_get(r, "evidence"), i, v) {
-		fprintf(out, "%-16s ", "Evidence");
+		fprintf(out, "%-16s ", _("Evidence"));
 		put_clean(out, str(v, "path"));
 		fprintf(out, _(" (sha256 %s)\n"), str(v, "sha256") ? str(v, "sha256") : "-");
 	}
@@ -120,17 +120,17 @@ void rs_incident_print_list(FILE *out, const json_t *incidents, time_t now)
 		fputs(_("No incidents recorded.\n"), out);
 		return;
 	}
-	fprintf(out, "%-13s %-11s %-8s %-20s %-29s %-29s %s\n", "ID", "STATE", "SEVERITY",
-		"DETECTED", _("NOTIFY BY"), _("FINAL REPORT BY"), "TITLE");
+	fprintf(out, "%-13s %-11s %-8s %-20s %-29s %-29s %s\n", "ID", _("STATE"), _("SEVERITY"),
+		_("DETECTED"), _("NOTIFY BY"), _("FINAL REPORT BY"), _("TITLE"));
 	size_t i;
 	const json_t *r;
 	json_array_foreach(incidents, i, r) {
 		const json_t *d = json_object_get(r, "deadlines");
 		char notify[40], final[40];
 		snprintf(notify, sizeof(notify), "%s%s", str(d, "notify") ? str(d, "notify") : "-",
-			 json_is_true(json_object_get(d, "notify_overdue")) ? " OVERDUE" : "");
+			 json_is_true(json_object_get(d, "notify_overdue")) ? _(" OVERDUE") : "");
 		snprintf(final, sizeof(final), "%s%s", str(d, "final") ? str(d, "final") : "-",
-			 json_is_true(json_object_get(d, "final_overdue")) ? " OVERDUE" : "");
+			 json_is_true(json_object_get(d, "final_overdue")) ? _(" OVERDUE") : "");
 		fprintf(out, "%-13s %-11s %-8s %-20s %-29s %-29s ", str(r, "id"), str(r, "state"),
 			str(r, "severity") ? str(r, "severity") : "-",
 			str(r, "detected") ? str(r, "detected") : "-", notify, final);

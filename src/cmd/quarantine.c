@@ -89,12 +89,12 @@ static int list(rs_respond_session *s, const char *format)
 	} else if (json_array_size(images) == 0) {
 		printf(_("the quarantine in %s is empty\n"), s->state_dir);
 	} else {
-		printf("%-34s  %-20s  %10s  %-8s  %s\n", "ID", "TIME", "SIZE", "RESTORED", "PATH");
+		printf("%-34s  %-20s  %10s  %-8s  %s\n", "ID", _("TIME"), _("SIZE"), _("RESTORED"), _("PATH"));
 		json_array_foreach(images, i, image) {
 			char *path = rs_respond_printable(field(image, "path"));
 			printf("%-34s  %-20s  %10lld  %-8s  %s\n", field(image, "id"), field(image, "time"),
 			       (long long)json_integer_value(json_object_get(image, "size")),
-			       json_is_true(json_object_get(image, "restored")) ? "yes" : "no", path);
+			       json_is_true(json_object_get(image, "restored")) ? _("yes") : _("no"), path);
 			free(path);
 		}
 	}

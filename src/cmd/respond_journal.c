@@ -96,7 +96,7 @@ static void print_list_text(const rs_journal *j)
 		printf(_("no actions in %s\n"), rs_journal_path(j));
 		return;
 	}
-	printf("%-34s  %-20s  %-8s  %-10s  %s\n", "ID", "TIME", "STATE", "ACTION", "TARGET");
+	printf("%-34s  %-20s  %-8s  %-10s  %s\n", "ID", _("TIME"), _("STATE"), _("ACTION"), _("TARGET"));
 	size_t i;
 	json_t *id;
 	bool dry_runs = false;
