@@ -221,7 +221,12 @@ static void report(fim_out *o, const char *kind, const rs_fim_entry *e, const ch
 		sev = RS_SEV_LOW;
 	o->counts[sev]++;
 	if (!o->jsonl) {
-		fprintf(o->fp, "%-8s %s%s%s%s\n", kind, e->path, what ? " (" : "", what ? what : "", what ? ")" : "");
+		/* the kind as a reader sees it; jsonl keeps the rule's word */
+		const char *shown = !strcmp(kind, "added")     ? _("added")
+				    : !strcmp(kind, "removed") ? _("removed")
+							       : _("changed");
+		fprintf(o->fp, "%-8s", shown);
+		fprintf(o->fp, " %s%s%s%s\n", e->path, what ? " (" : "", what ? what : "", what ? ")" : "");
 		return;
 	}
 	char *rule = rs_sprintf("rasoat:fim.%s", kind);

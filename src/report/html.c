@@ -9,6 +9,7 @@
  */
 #include "report/report.h"
 #include "report/report_internal.h"
+#include "core/bytes.h"
 #include "core/i18n.h"
 #include "core/util.h"
 
@@ -251,7 +252,7 @@ static void write_module_row(FILE *out, const char *name, const json_t *stats)
 	fputs("</td>", out);
 	counter_cell(out, stats, "files");
 	if (json_object_get(stats, "bytes")) {
-		rs_report_bytes(rs_report_counter(stats, "bytes"), text, sizeof(text));
+		rs_format_bytes((double)rs_report_counter(stats, "bytes"), text, sizeof(text));
 		fprintf(out, "<td class=\"num\">%s</td>", text);
 	} else {
 		fputs("<td class=\"num muted\">\xe2\x80\x94</td>", out);

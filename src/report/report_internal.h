@@ -45,8 +45,6 @@ char *rs_report_clean(const char *s);
 char *rs_report_value_text(const json_t *value, size_t max);
 /* "812 ms", "3.4 s", "2 min 05 s". */
 void rs_report_duration(long long ms, char *buf, size_t size);
-/* "734.0 MB" and the like. */
-void rs_report_bytes(long long bytes, char *buf, size_t size);
 
 /* Writes S to OUT cleaned and HTML-escaped (&, <, >, " and '). */
 void rs_html_escape(FILE *out, const char *s);

@@ -213,21 +213,6 @@ void rs_report_duration(long long ms, char *buf, size_t size)
 		snprintf(buf, size, "%lld min %02lld s", ms / 60000, (ms / 1000) % 60);
 }
 
-void rs_report_bytes(long long bytes, char *buf, size_t size)
-{
-	static const char *const units[] = { "B", "KB", "MB", "GB", "TB" };
-	double v = (double)(bytes < 0 ? 0 : bytes);
-	size_t u = 0;
-	while (v >= 1024.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024.0;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, size, "%lld B", bytes < 0 ? 0 : bytes);
-	else
-		snprintf(buf, size, "%.1f %s", v, units[u]);
-}
-
 void rs_html_escape_char(FILE *out, char c)
 {
 	switch (c) {

@@ -7,6 +7,7 @@
  * is cleaned first, so a file name cannot carry an escape sequence.
  */
 #include "report/report.h"
+#include "core/bytes.h"
 #include "core/i18n.h"
 #include "report/report_internal.h"
 #include "core/util.h"
@@ -213,7 +214,7 @@ static void print_module_row(const text_state *st, const char *name, const json_
 	free(clean);
 	print_counter(st->out, stats, "files", 9);
 	if (json_object_get(stats, "bytes")) {
-		rs_report_bytes(rs_report_counter(stats, "bytes"), bytes, sizeof(bytes));
+		rs_format_bytes((double)rs_report_counter(stats, "bytes"), bytes, sizeof(bytes));
 		fprintf(st->out, " %10s", bytes);
 	} else {
 		fprintf(st->out, " %10s", "-");
