@@ -13,7 +13,13 @@ own catalogue, rules/i18n/vi/*.po -> BUILD/po/content-vi.po. Its template is
 BUILD/po/rasoat-content.pot when the build makes one (the content's template
 script, owned with the content); the same check then runs on it. Without a
 template, only the code catalogue is checked and the test says so.
+
+Last, a translated --help must name the same options as the English one
+(translators keep option names): `rasoat --lang vi CMD --help` and
+`rasoat --lang en CMD --help` list the same --options for every invocation
+test_options.py checks against the option tables and man pages.
 """
+import concurrent.futures
 import os
 import re
 import shutil
@@ -21,7 +27,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from rasoat_e2e import RASOAT, check, done  # noqa: E402
+from rasoat_e2e import RASOAT, check, done, run  # noqa: E402
+from test_options import INVOCATIONS, OPTION  # noqa: E402
 
 PO_DIR = os.path.join(os.path.dirname(os.path.abspath(RASOAT)), "po")
 
@@ -107,6 +114,26 @@ def check_catalogue(name, template, merged):
     return len(ids)
 
 
+def help_options(args, lang):
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+    code, out, err = run("--lang", lang, *args, "--help", env=env, timeout=60)
+    return code, set(OPTION.findall(out + err))
+
+
+def check_help_options():
+    """The options of each command's Vietnamese --help are the English ones."""
+    def probe(inv):
+        return help_options(inv[0], "en"), help_options(inv[0], "vi")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(probe, INVOCATIONS))
+    for (args, _), ((code_en, en), (code_vi, vi)) in zip(INVOCATIONS, results):
+        name = " ".join(args)
+        check(code_en == 0 and code_vi == 0, f"`rasoat --lang en|vi {name} --help` exit {code_en}, {code_vi}")
+        check(en and en == vi, f"`{name} --help`: options only in English {sorted(en - vi)}, "
+                               f"only in Vietnamese {sorted(vi - en)}")
+    return len(INVOCATIONS)
+
+
 def main():
     for tool in ("msgattrib", "msgfmt"):
         check(shutil.which(tool), f"{tool} (gettext) is not installed; scripts/deps.sh installs it")
@@ -143,6 +170,9 @@ def main():
     else:
         print(f"content catalogue: no template ({content_pot} is not built yet); "
               "only the code catalogue was checked")
+    n = check_help_options()
+    print(f"--help: the same options in both languages for {n} invocations")
+    passed += 1
     done("test_i18n_catalogue", passed)
 
 
