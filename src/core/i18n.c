@@ -91,6 +91,9 @@ int rs_i18n_init(const char *lang, char *err, size_t errsize)
 	}
 	bind_textdomain_codeset(RS_TEXT_DOMAIN, "UTF-8");
 	bind_textdomain_codeset(RS_CONTENT_DOMAIN, "UTF-8");
+	/* glibc's own messages (strerror, getopt) follow LANGUAGE too; with
+	 * LC_CTYPE left "C" they would lose every Vietnamese letter to '?' */
+	bind_textdomain_codeset("libc", "UTF-8");
 	textdomain(RS_TEXT_DOMAIN);
 	return 0;
 }
