@@ -252,10 +252,10 @@ static void print_scan_row(const json_t *scan, int host_w, int root_w)
 		snprintf(score, sizeof(score), "%lld", (long long)json_integer_value(s));
 	else
 		snprintf(score, sizeof(score), "-");
-	printf("%-12.12s  %-20s  %-*s  %-*s  %9s  %-10s  %-14s  %5s\n", field(scan, "scan"),
-	       field(scan, "started"), host_w, field(scan, "host"), root_w, field(scan, "root"),
-	       duration, json_is_true(json_object_get(scan, "complete")) ? _("complete") : _("INCOMPLETE"),
-	       counts, score);
+	printf("%-12.12s  %-20s  %-*s  %-*s  %9s  ", field(scan, "scan"), field(scan, "started"), host_w,
+	       field(scan, "host"), root_w, field(scan, "root"), duration);
+	rs_cmd_pad(stdout, json_is_true(json_object_get(scan, "complete")) ? _("complete") : _("INCOMPLETE"), 10);
+	printf("  %-14s  %5s\n", counts, score);
 }
 
 static void print_history_text(const json_t *list, size_t shown, const char *db)
@@ -266,8 +266,16 @@ static void print_history_text(const json_t *list, size_t shown, const char *db)
 	}
 	int host_w = column_width(list, shown, "host", 4);
 	int root_w = column_width(list, shown, "root", 4);
-	printf("%-12s  %-20s  %-*s  %-*s  %9s  %-10s  %-14s  %5s\n", _("SCAN"), _("STARTED"), host_w,
-	       _("HOST"), root_w, _("ROOT"), _("DURATION"), _("STATE"), "C/H/M/L/I", _("SCORE"));
+	/* the headings in the columns of the rows (characters, not bytes) */
+	const char *const heads[] = { _("SCAN"), _("STARTED"), _("HOST"), _("ROOT") };
+	const int widths[] = { 12, 20, host_w, root_w };
+	for (size_t i = 0; i < 4; i++) {
+		rs_cmd_pad(stdout, heads[i], widths[i]);
+		fputs("  ", stdout);
+	}
+	printf("%9s  ", _("DURATION"));
+	rs_cmd_pad(stdout, _("STATE"), 10);
+	printf("  %-14s  %5s\n", "C/H/M/L/I", _("SCORE"));
 	for (size_t i = 0; i < shown; i++)
 		print_scan_row(json_array_get(list, i), host_w, root_w);
 }
@@ -482,7 +490,9 @@ static const char *locator(const rs_finding *f, const char *identity)
 
 static void print_change_text(char mark, const rs_finding *f, const char *identity)
 {
-	printf("%c %-8s  %s  %s", mark, rs_severity_name(f->severity), f->rule, f->title);
+	printf("%c ", mark);
+	rs_cmd_pad(stdout, rs_severity_label(f->severity), 8);
+	printf("  %s  %s", f->rule, rs_report_text(f->title));
 	const char *where = locator(f, identity);
 	if (*where)
 		printf("  [%s]", where);
@@ -491,9 +501,10 @@ static void print_change_text(char mark, const rs_finding *f, const char *identi
 
 static void print_side_head(const char *label, const diff_side *side)
 {
-	printf("%s %.*s  %s  %s %s%s\n", label, SHORT_ID_DIGITS, side->id, side->summary.started,
+	rs_cmd_pad(stdout, label, 4);
+	printf(" %.*s  %s  %s %s%s\n", SHORT_ID_DIGITS, side->id, side->summary.started,
 	       side->summary.host ? side->summary.host : "", side->summary.root ? side->summary.root : "",
-	       side->summary.complete ? "" : "  (INCOMPLETE)");
+	       side->summary.complete ? "" : _("  (INCOMPLETE)"));
 }
 
 /* The changed findings of SIDE, most severe first, in scan order within a severity. */
@@ -507,8 +518,9 @@ static void print_changes_text(char mark, const diff_side *side, const bool *cha
 
 static void print_diff_text(const diff_side *from, const diff_side *to, const diff_result *r)
 {
-	print_side_head("from", from);
-	print_side_head("to  ", to);
+	/* TRANSLATORS: the older and the newer scan of a diff */
+	print_side_head(_("from"), from);
+	print_side_head(_("to"), to);
 	print_changes_text('+', to, r->is_new);
 	print_changes_text('-', from, r->is_gone);
 	printf(_("%zu new, %zu gone, %zu unchanged\n"), r->n_new, r->n_gone, r->n_same);

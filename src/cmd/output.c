@@ -9,6 +9,17 @@
 #include <errno.h>
 #include <string.h>
 
+void rs_cmd_pad(FILE *out, const char *text, int width)
+{
+	int chars = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			chars++;
+	fputs(text, out);
+	for (; chars < width; chars++)
+		fputc(' ', out);
+}
+
 FILE *rs_cmd_open_output(const char *path, bool *close_it)
 {
 	*close_it = false;

@@ -8,6 +8,7 @@
 
 #include "core/finding.h"
 #include "core/summary.h"
+#include "report/report.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -21,14 +22,6 @@ void rs_report_sort_findings(json_t *findings);
 rs_severity rs_report_severity(const json_t *finding);
 /* The string member KEY of OBJ, or "" when absent or not a string. */
 const char *rs_report_str(const json_t *obj, const char *key);
-/* The severity as a reader sees it, in the chosen language;
- * rs_severity_name is the contract's name (JSON, options). */
-const char *rs_severity_label(rs_severity s);
-/* A finding's title or remediation in the chosen language: the bundled
- * content's translation, else the code catalogue's (a module's fixed
- * title), else TEXT as stored. The stored scan keeps the English text, so
- * `show` renders it in any language. */
-const char *rs_report_text(const char *text);
 /* Writes TEXT to OUT padded with spaces to WIDTH characters (UTF-8 aware:
  * a translated word may hold several bytes per character). */
 void rs_report_pad(FILE *out, const char *text, int width);
