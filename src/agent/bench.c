@@ -6,6 +6,7 @@
 #include "agent/bench.h"
 #include "cmd/option_table.h"
 #include "core/finding.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/summary.h"
 #include "core/util.h"
@@ -328,7 +329,7 @@ static int parse(int argc, char **argv, bench *b)
 	if (b->threads > b->agents)
 		b->threads = b->agents;
 	if (strcmp(b->mode, "checkin") == 0 && b->agents % b->threads != 0) {
-		rs_error("agent bench --mode checkin: --agents must be a multiple of --threads");
+		rs_error(_("agent bench --mode checkin: --agents must be a multiple of --threads"));
 		return 2;
 	}
 	return 0;
@@ -347,8 +348,8 @@ int rs_agent_bench_main(int argc, char **argv)
 	run_workers(&b, enrol_worker);
 	double enrol_s = mono() - t0;
 	if (atomic_load(&b.failed) > 0) {
-		rs_error("agent bench: %ld of %ld enrolments failed (does the token have %ld uses? "
-			 "is --address-rate high enough?)", atomic_load(&b.failed), b.agents, b.agents);
+		rs_error(_("agent bench: %ld of %ld enrolments failed (does the token have %ld uses? "
+			 "is --address-rate high enough?)"), atomic_load(&b.failed), b.agents, b.agents);
 		free(b.sims);
 		return 2;
 	}

@@ -8,6 +8,7 @@
 #include "agent/agent.h"
 #include "collect/facts.h"
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <curl/curl.h>
@@ -74,7 +75,7 @@ static int post(const char *server, const char *pin, const char *path, const cha
 	memset(reply, 0, sizeof(*reply));
 	CURL *curl = curl_easy_init();
 	if (!curl) {
-		snprintf(reply->error, sizeof(reply->error), "libcurl cannot start");
+		snprintf(reply->error, sizeof(reply->error), _("libcurl cannot start"));
 		return -1;
 	}
 	char *url = rs_sprintf("%s%s", server, path);
@@ -135,7 +136,7 @@ int rs_agent_post_signed(rs_agent_state *st, const char *path, const char *body,
 	unsigned long long counter;
 	if (rs_agent_next_counter(st, &counter) < 0) {
 		memset(reply, 0, sizeof(*reply));
-		snprintf(reply->error, sizeof(reply->error), "cannot persist the request counter");
+		snprintf(reply->error, sizeof(reply->error), _("cannot persist the request counter"));
 		return -1;
 	}
 	long long now = (long long)time(NULL);

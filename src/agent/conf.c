@@ -6,6 +6,7 @@
  */
 #include "agent/agent.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "fleet/task.h"
 
@@ -76,7 +77,7 @@ int rs_agent_conf_parse(rs_agent_conf *c, const char *text, size_t len, const ch
 	if (strlen(copy) != len) {
 		free(copy);
 		rs_agent_conf_free(c);
-		snprintf(err, errsize, "%s: holds a NUL byte; it is not a text file", name);
+		snprintf(err, errsize, _("%s: holds a NUL byte; it is not a text file"), name);
 		return -1;
 	}
 	int rc = 0, line = 0;
@@ -93,15 +94,15 @@ int rs_agent_conf_parse(rs_agent_conf *c, const char *text, size_t len, const ch
 			continue;
 		char *eq = strchr(t, '=');
 		if (!eq) {
-			snprintf(err, errsize, "%s:%d: not \"key = value\"", name, line);
+			snprintf(err, errsize, _("%s:%d: not \"key = value\""), name, line);
 			rc = -1;
 			break;
 		}
 		*eq = '\0';
 		char *key = rs_trim(t), *value = rs_trim(eq + 1);
 		if (!apply(c, key, value)) {
-			snprintf(err, errsize, "%s:%d: unknown key or bad value for \"%.64s\" (see docs/FLEET.md, "
-				 "\"Agent configuration\")", name, line, key);
+			snprintf(err, errsize, _("%s:%d: unknown key or bad value for \"%.64s\" (see docs/FLEET.md, "
+				 "\"Agent configuration\")"), name, line, key);
 			rc = -1;
 		}
 	}
@@ -117,7 +118,7 @@ int rs_agent_conf_load(rs_agent_conf *c, const char *path, char *err, size_t err
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, errsize, "%s: cannot read: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read: %s"), path, strerror(errno));
 		return -1;
 	}
 	char *buf = rs_malloc(MAX_CONF + 1);
@@ -125,7 +126,7 @@ int rs_agent_conf_load(rs_agent_conf *c, const char *path, char *err, size_t err
 	fclose(f);
 	int rc;
 	if (n > MAX_CONF) {
-		snprintf(err, errsize, "%s: larger than %u bytes", path, MAX_CONF);
+		snprintf(err, errsize, _("%s: larger than %u bytes"), path, MAX_CONF);
 		rc = -1;
 	} else {
 		rc = rs_agent_conf_parse(c, buf, n, path, err, errsize);

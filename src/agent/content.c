@@ -7,6 +7,7 @@
  */
 #include "agent/agent.h"
 #include "core/digest.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "fleet/task.h"
 
@@ -54,7 +55,7 @@ static int write_one(const char *root, const rs_content_file *file, char *err, s
 	for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
 		*p = '\0';
 		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			snprintf(err, errsize, "%s: cannot make the directory: %s", path, strerror(errno));
+			snprintf(err, errsize, _("%s: cannot make the directory: %s"), path, strerror(errno));
 			free(path);
 			return -1;
 		}
@@ -72,7 +73,7 @@ static int write_one(const char *root, const rs_content_file *file, char *err, s
 	if (rc == 0 && fsync(fd) < 0)
 		rc = -1;
 	if (rc < 0)
-		snprintf(err, errsize, "%s: cannot write: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot write: %s"), path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	free(path);
@@ -87,7 +88,7 @@ json_t *rs_agent_content_install(const char *dir, const char *text, char *err, s
 	char *tmp = rs_sprintf("%s.new-XXXXXX", dir);
 	json_t *result = NULL;
 	if (!mkdtemp(tmp)) {
-		snprintf(err, errsize, "%s: cannot make a directory beside it: %s", dir, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot make a directory beside it: %s"), dir, strerror(errno));
 		goto out;
 	}
 	size_t bytes = 0;
@@ -124,7 +125,7 @@ json_t *rs_agent_content_install(const char *dir, const char *text, char *err, s
 			rc = rename(tmp, dir);
 		}
 		if (rc < 0)
-			snprintf(err, errsize, "%s: cannot install the new content: %s", dir, strerror(errno));
+			snprintf(err, errsize, _("%s: cannot install the new content: %s"), dir, strerror(errno));
 	}
 	if (rc < 0) {
 		remove_tree(tmp);
@@ -200,7 +201,7 @@ json_t *rs_agent_bundle_summary(const char *path, char *err, size_t errsize)
 	char hex[65];
 	long long size = 0;
 	if (hash_file(path, hex, &size) < 0) {
-		snprintf(err, errsize, "%s: cannot read the bundle: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read the bundle: %s"), path, strerror(errno));
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s,s:I,s:s}", "bundle", path, "size", (json_int_t)size, "sha256", hex);

@@ -6,6 +6,7 @@
  * directory without it is not enrolled.
  */
 #include "agent/agent.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -64,11 +65,11 @@ int rs_agent_enroll(const char *dir, const char *server, const char *token, bool
 	char err[256];
 	rs_fleet_token tok;
 	if (rs_fleet_token_parse(token, &tok, err, sizeof(err)) < 0) {
-		rs_error("--token: %s", err);
+		rs_error(_("--token: %s"), err);
 		return -1;
 	}
 	if (!rs_starts_with(server, "http://") && !rs_starts_with(server, "https://")) {
-		rs_error("--server %s: give the server's URL, http://HOST:PORT or https://HOST:PORT", server);
+		rs_error(_("--server %s: give the server's URL, http://HOST:PORT or https://HOST:PORT"), server);
 		return -1;
 	}
 	if (rs_agent_make_dir(dir) < 0)
@@ -77,8 +78,8 @@ int rs_agent_enroll(const char *dir, const char *server, const char *token, bool
 	bool enrolled = existing != NULL;
 	free(existing);
 	if (enrolled && !force) {
-		rs_error("%s: this agent is enrolled already; give --force to enrol again "
-			 "(a new identity; the old one stays on the server until removed)", dir);
+		rs_error(_("%s: this agent is enrolled already; give --force to enrol again "
+			 "(a new identity; the old one stays on the server until removed)"), dir);
 		return -1;
 	}
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
@@ -88,16 +89,16 @@ int rs_agent_enroll(const char *dir, const char *server, const char *token, bool
 	rs_agent_reply reply;
 	int rc = -1;
 	if (rs_agent_post(base, tok.pin, RS_FLEET_API "/enroll", body, strlen(body), &reply) < 0) {
-		rs_error("%s: cannot reach the server: %s; check --server and that `rasoat server` runs",
+		rs_error(_("%s: cannot reach the server: %s; check --server and that `rasoat server` runs"),
 			 base, reply.error);
 	} else if (reply.status != 201) {
 		const char *msg = json_string_value(json_object_get(reply.body, "message"));
-		rs_error("%s refused the enrolment (HTTP %ld): %s", base, reply.status,
+		rs_error(_("%s refused the enrolment (HTTP %ld): %s"), base, reply.status,
 			 msg ? msg : "no reason given");
 	} else {
 		const char *agent = json_string_value(json_object_get(reply.body, "agent"));
 		if (!agent || !rs_fleet_is_hex(agent, RS_FLEET_ID_HEX))
-			rs_error("%s: the enrolment reply has no agent id; is this a rasoat server?", base);
+			rs_error(_("%s: the enrolment reply has no agent id; is this a rasoat server?"), base);
 		else if (save_state(dir, agent, base, tok.pin, sk, content_key_of(&reply)) == 0) {
 			printf("%s\n", agent);
 			rc = 0;

@@ -8,6 +8,7 @@
  * server's Retry-After; what cannot be sent stays spooled for next time.
  */
 #include "agent/agent.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -69,9 +70,9 @@ static int post_with_backoff(rs_agent_state *st, const rs_agent_run_options *o, 
 		if (reply->retry_after > 0 && (long long)reply->retry_after * 1000 > wait)
 			wait = (long long)(reply->retry_after < o->max_backoff ? reply->retry_after : o->max_backoff) * 1000;
 		if (reply->status)
-			rs_warn("%s%s: HTTP %ld; retrying in %lld ms", st->server, path, reply->status, wait);
+			rs_warn(_("%s%s: HTTP %ld; retrying in %lld ms"), st->server, path, reply->status, wait);
 		else
-			rs_warn("%s%s: %s; retrying in %lld ms", st->server, path, reply->error, wait);
+			rs_warn(_("%s%s: %s; retrying in %lld ms"), st->server, path, reply->error, wait);
 		rs_agent_reply_free(reply);
 		sleep_ms(wait);
 	}
@@ -105,7 +106,7 @@ static int check_in(rs_agent_state *st, const rs_agent_run_options *o, size_t sp
 		if (json_is_array(list) && json_array_size(list))
 			*tasks = json_incref(list);
 	} else {
-		rs_error("%s: check-in failed: %s", st->server, reply_message(&reply));
+		rs_error(_("%s: check-in failed: %s"), st->server, reply_message(&reply));
 		rc = -1;
 	}
 	rs_agent_reply_free(&reply);
@@ -121,7 +122,7 @@ static int upload_one(rs_agent_state *st, const rs_agent_run_options *o, const c
 	json_t *parsed = body ? json_loadb(body, len, 0, NULL) : NULL;
 	const char *batch = json_string_value(json_object_get(parsed, "batch_id"));
 	if (!batch) {
-		rs_warn("%s/%s: not a readable batch; moved to %s/rejected", spool, name, spool);
+		rs_warn(_("%s/%s: not a readable batch; moved to %s/rejected"), spool, name, spool);
 		json_decref(parsed);
 		free(body);
 		return rs_agent_spool_reject(st, name) == 0 ? 0 : -1;
@@ -133,12 +134,12 @@ static int upload_one(rs_agent_state *st, const rs_agent_run_options *o, const c
 		rc = rs_agent_spool_remove(st, name);
 	} else if (rc == 0 && (reply.status == 400 || reply.status == 409 || reply.status == 413)) {
 		/* the batch itself is refused: resending it cannot help */
-		rs_error("%s refused batch %s (HTTP %ld): %s; moved to %s/rejected", st->server, batch,
+		rs_error(_("%s refused batch %s (HTTP %ld): %s; moved to %s/rejected"), st->server, batch,
 			 reply.status, reply_message(&reply), spool);
 		rc = rs_agent_spool_reject(st, name) == 0 ? 0 : -1;
 	} else {
 		rc = -1;
-		rs_error("%s: cannot upload batch %s now: %s; it stays in %s", st->server, batch,
+		rs_error(_("%s: cannot upload batch %s now: %s; it stays in %s"), st->server, batch,
 			 reply_message(&reply), spool);
 	}
 	rs_agent_reply_free(&reply);
@@ -213,9 +214,9 @@ int rs_agent_run_once(rs_agent_state *st, const rs_agent_run_options *o)
 void rs_agent_lower_priority(void)
 {
 	if (setpriority(PRIO_PROCESS, 0, 10) < 0)
-		rs_warn("cannot lower the agent's CPU priority: %s", strerror(errno));
+		rs_warn(_("cannot lower the agent's CPU priority: %s"), strerror(errno));
 	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT | 7) < 0)
-		rs_warn("cannot lower the agent's I/O priority: %s", strerror(errno));
+		rs_warn(_("cannot lower the agent's I/O priority: %s"), strerror(errno));
 }
 
 static volatile sig_atomic_t stop_requested;

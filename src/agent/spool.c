@@ -9,6 +9,7 @@
 #include "agent/agent.h"
 #include "core/config.h"
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "engine/scan.h"
@@ -100,8 +101,8 @@ int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *o
 	if (rs_agent_make_dir(spool) < 0)
 		goto out;
 	if (spooled_count(spool) >= MAX_SPOOLED) {
-		rs_warn("%s: the spool holds %d batches the server has not acknowledged; this scan is "
-			 "not spooled (the oldest are kept); check that the server is reachable", spool,
+		rs_warn(_("%s: the spool holds %d batches the server has not acknowledged; this scan is "
+			 "not spooled (the oldest are kept); check that the server is reachable"), spool,
 			 MAX_SPOOLED);
 		goto out;
 	}
@@ -136,7 +137,7 @@ int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *o
 	int status = rs_scan_run(&host, &config, &sopts, NULL, &sinks, &summary);
 	rs_sinks_free(&sinks);
 	if (status == 2 || !cs.summary)
-		rs_error("the scan could not run (see above); nothing was spooled");
+		rs_error(_("the scan could not run (see above); nothing was spooled"));
 	else
 		rc = write_batch(spool, &cs);
 	rs_summary_free(&summary);
@@ -192,8 +193,8 @@ int rs_agent_spool_remove(const rs_agent_state *st, const char *name)
 	char *path = rs_sprintf("%s/%s", spool, name);
 	int rc = unlink(path) == 0 && fsync_path(spool) == 0 ? 0 : -1;
 	if (rc < 0)
-		rs_error("%s: cannot remove the acknowledged batch: %s (it will be sent again, "
-			 "and the server will store it once)", path, strerror(errno));
+		rs_error(_("%s: cannot remove the acknowledged batch: %s (it will be sent again, "
+			 "and the server will store it once)"), path, strerror(errno));
 	free(path);
 	free(spool);
 	return rc;
@@ -209,7 +210,7 @@ int rs_agent_spool_reject(const rs_agent_state *st, const char *name)
 	if (rs_agent_make_dir(rejected) == 0 && rename(from, to) == 0 && fsync_path(spool) == 0)
 		rc = 0;
 	if (rc < 0)
-		rs_error("%s: cannot move the refused batch aside: %s", from, strerror(errno));
+		rs_error(_("%s: cannot move the refused batch aside: %s"), from, strerror(errno));
 	free(from);
 	free(to);
 	free(rejected);

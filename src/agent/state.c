@@ -5,6 +5,7 @@
  * is persisted before each use so that a counter is never sent twice.
  */
 #include "agent/agent.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -29,7 +30,7 @@ int rs_agent_make_dir(const char *dir)
 			continue;
 		*p = '\0';
 		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
-			rs_error("%s: cannot create the directory: %s", copy, strerror(errno));
+			rs_error(_("%s: cannot create the directory: %s"), copy, strerror(errno));
 			free(copy);
 			return -1;
 		}
@@ -37,20 +38,20 @@ int rs_agent_make_dir(const char *dir)
 	}
 	free(copy);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		rs_error("%s: cannot create the agent's state directory: %s; give another --state", dir,
+		rs_error(_("%s: cannot create the agent's state directory: %s; give another --state"), dir,
 			 strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		rs_error("%s: not a directory; give another --state", dir);
+		rs_error(_("%s: not a directory; give another --state"), dir);
 		return -1;
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 0077)) {
 		if (st.st_uid == geteuid() && chmod(dir, 0700) == 0)
 			return 0;
-		rs_error("%s: the agent's state directory must belong to this user with mode 0700; "
-			 "fix it with chmod 700 or give another --state", dir);
+		rs_error(_("%s: the agent's state directory must belong to this user with mode 0700; "
+			 "fix it with chmod 700 or give another --state"), dir);
 		return -1;
 	}
 	return 0;
@@ -94,7 +95,7 @@ int rs_agent_write_file(const char *dir, const char *name, const void *data, siz
 			rc = 0;
 	}
 	if (rc < 0) {
-		rs_error("%s: cannot write it safely: %s; check the disk and the agent's --state", path,
+		rs_error(_("%s: cannot write it safely: %s; check the disk and the agent's --state"), path,
 			 strerror(errno));
 		unlink(tmp);
 	}
@@ -188,7 +189,7 @@ int rs_agent_state_load(const char *dir, rs_agent_state *st)
 	memset(st, 0, sizeof(*st));
 	st->dir = rs_strdup(dir);
 	if (load_identity(st) < 0) {
-		rs_error("%s: no agent identity here; enrol first with `rasoat agent --server URL --token T --state %s`",
+		rs_error(_("%s: no agent identity here; enrol first with `rasoat agent --server URL --token T --state %s`"),
 			 dir, dir);
 		return -1;
 	}
@@ -196,14 +197,14 @@ int rs_agent_state_load(const char *dir, rs_agent_state *st)
 	char *key = rs_agent_read_file(dir, KEY_FILE, 1024, &len);
 	if (!key || len != sizeof(st->secret_key)) {
 		free(key);
-		rs_error("%s/%s: the agent's key is missing or damaged; enrol again", dir, KEY_FILE);
+		rs_error(_("%s/%s: the agent's key is missing or damaged; enrol again"), dir, KEY_FILE);
 		return -1;
 	}
 	memcpy(st->secret_key, key, sizeof(st->secret_key));
 	sodium_memzero(key, len);
 	free(key);
 	if (!read_number(dir, COUNTER_FILE, &st->counter)) {
-		rs_error("%s/%s: the request counter is missing or damaged; enrol again", dir, COUNTER_FILE);
+		rs_error(_("%s/%s: the request counter is missing or damaged; enrol again"), dir, COUNTER_FILE);
 		return -1;
 	}
 	return 0;
@@ -220,7 +221,7 @@ int rs_agent_next_counter(rs_agent_state *st, unsigned long long *out)
 {
 	unsigned long long next = st->counter + 1;
 	if (next > RS_FLEET_MAX_COUNTER) {
-		rs_error("%s: the request counter is exhausted; enrol again", st->dir);
+		rs_error(_("%s: the request counter is exhausted; enrol again"), st->dir);
 		return -1;
 	}
 	if (write_number(st->dir, COUNTER_FILE, next) < 0)

@@ -9,6 +9,7 @@
  */
 #include "agent/agent.h"
 #include "core/digest.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "fleet/task.h"
@@ -71,7 +72,7 @@ static void report(rs_agent_state *st, const char *id, const char *state, const 
 		rs_agent_reply_free(&reply);
 	}
 	if (reply.status != 200)
-		rs_warn("%s: cannot report task %s as %s (HTTP %ld)", st->server, id, state, reply.status);
+		rs_warn(_("%s: cannot report task %s as %s (HTTP %ld)"), st->server, id, state, reply.status);
 	rs_agent_reply_free(&reply);
 	free(text);
 }
@@ -215,8 +216,8 @@ static void run_content(task_ctx *t, const json_t *params, task_outcome *out)
 		return;
 	}
 	if (!rs_content_verify(t->st->content_key, bundle, sig)) {
-		rs_error("task %s: the content bundle's signature does not verify with the server's pinned content key; "
-			 "refused", t->id);
+		rs_error(_("task %s: the content bundle's signature does not verify with the server's pinned content key; "
+			 "refused"), t->id);
 		outcome(out, "refused", "bad signature: the content bundle is not signed by the content key pinned at enrolment");
 		return;
 	}
@@ -350,7 +351,7 @@ int rs_agent_run_tasks(rs_agent_state *st, const rs_agent_run_options *o, const 
 	char err[512];
 	bool conf_ok = rs_agent_conf_load(&t.conf, o->config ? o->config : RS_AGENT_DEFAULT_CONF, err, sizeof(err)) == 0;
 	if (!conf_ok && json_array_size(tasks))
-		rs_error("%s; drills and response actions are refused until it is fixed", err);
+		rs_error(_("%s; drills and response actions are refused until it is fixed"), err);
 	size_t i;
 	json_t *task;
 	json_array_foreach(tasks, i, task) {
@@ -362,7 +363,7 @@ int rs_agent_run_tasks(rs_agent_state *st, const rs_agent_run_options *o, const 
 		report(st, id, "running", NULL, NULL);
 		task_outcome out = { 0 };
 		run_one(&t, scanned, &out);
-		fprintf(stderr, "rasoat: task %s (%s): %s: %s\n", id, json_string_value(json_object_get(task, "type")),
+		fprintf(stderr, _("rasoat: task %s (%s): %s: %s\n"), id, json_string_value(json_object_get(task, "type")),
 			out.state, out.message);
 		report(st, id, out.state, out.message, out.result);
 		json_decref(out.result);

@@ -7,6 +7,7 @@
  * last stored scan (store/accounts_seen.c). People (UID 1000 and up) in
  * sudo or wheel are expected and reported only when they are new.
  */
+#include "core/i18n.h"
 #include "audit/checks.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -36,7 +37,7 @@ static void emit(rs_scan *scan, const emit_args *a, const char *title)
 	rs_finding_add_attack(f, "T1136.001");
 	if (a->attack2)
 		rs_finding_add_attack(f, a->attack2);
-	rs_finding_set_remediation(f, a->remediation);
+	rs_finding_set_remediation(f, _(a->remediation));
 	rs_finding_add_reference(f, "https://attack.mitre.org/techniques/T1136/001/");
 	rs_scan_emit(scan, f);
 }
@@ -69,9 +70,9 @@ static void each_member(const rs_facts *facts, const rs_group *g, void (*fn)(rs_
 }
 
 static const char GROUP_FIX[] =
-	"Confirm who added the account to the group (auth log, /etc/group's ctime, configuration "
+	N_("Confirm who added the account to the group (auth log, /etc/group's ctime, configuration "
 	"management); remove it (gpasswd -d USER GROUP) unless it is sanctioned, and review what the "
-	"account did (last, journalctl _UID=).";
+	"account did (last, journalctl _UID=).");
 
 static void judge_member(rs_scan *scan, const rs_group *g, const char *name, bool primary)
 {
@@ -86,8 +87,8 @@ static void judge_member(rs_scan *scan, const rs_group *g, const char *name, boo
 	if (!u) {
 		if (primary)
 			return;
-		snprintf(title, sizeof(title), "Group %s names %s, an account that does not exist (staged for a "
-					       "later account?)", g->name, name);
+		snprintf(title, sizeof(title), _("Group %s names %s, an account that does not exist (staged for a "
+					       "later account?)"), g->name, name);
 		a.sev = RS_SEV_LOW;
 		emit(scan, &a, title);
 		return;
@@ -95,17 +96,17 @@ static void judge_member(rs_scan *scan, const rs_group *g, const char *name, boo
 	if (u->uid == 0)
 		return; /* a second UID 0 is rasoat:accounts.uid0 */
 	if (g->gid == 0) {
-		snprintf(title, sizeof(title), "Account %s (UID %u) is %s of the root group (GID 0)", name,
-			 (unsigned)u->uid, primary ? "a primary member" : "a member");
+		snprintf(title, sizeof(title), _("Account %s (UID %u) is %s of the root group (GID 0)"), name,
+			 (unsigned)u->uid, primary ? _("a primary member") : _("a member"));
 		a.sev = is_system(u) && rs_audit_login_shell(u->shell) ? RS_SEV_HIGH : RS_SEV_MEDIUM;
 		emit(scan, &a, title);
 	} else if (admin && is_system(u)) {
-		snprintf(title, sizeof(title), "Service account %s (UID %u) is in group %s (it can become root)", name,
+		snprintf(title, sizeof(title), _("Service account %s (UID %u) is in group %s (it can become root)"), name,
 			 (unsigned)u->uid, g->name);
 		a.sev = RS_SEV_HIGH;
 		emit(scan, &a, title);
 	} else if (strcmp(g->name, "adm") == 0 && is_system(u) && strcmp(name, "syslog") != 0 && !primary) {
-		snprintf(title, sizeof(title), "Service account %s (UID %u) is in group adm (it reads the logs)", name,
+		snprintf(title, sizeof(title), _("Service account %s (UID %u) is in group adm (it reads the logs)"), name,
 			 (unsigned)u->uid);
 		a.sev = rs_audit_login_shell(u->shell) ? RS_SEV_MEDIUM : RS_SEV_LOW;
 		emit(scan, &a, title);
@@ -135,10 +136,10 @@ static void homes(rs_scan *scan)
 		char title[512];
 		emit_args a = { .rule = "rasoat:accounts.shared_home", .user = u->name, .path = "/etc/passwd",
 				.attack2 = "T1078.003",
-				.remediation = "Give the account its own home (usermod -d) or remove it; look at what "
-					       "it changed in the home it shared (start-up files, SSH keys)." };
+				.remediation = N_("Give the account its own home (usermod -d) or remove it; look at what "
+					       "it changed in the home it shared (start-up files, SSH keys).") };
 		if (strcmp(u->home, "/root") == 0 || strcmp(u->home, "/root/") == 0) {
-			snprintf(title, sizeof(title), "Account %s (UID %u) has root's home /root", u->name, (unsigned)u->uid);
+			snprintf(title, sizeof(title), _("Account %s (UID %u) has root's home /root"), u->name, (unsigned)u->uid);
 			a.sev = RS_SEV_HIGH;
 			emit(scan, &a, title);
 			continue;
@@ -149,7 +150,7 @@ static void homes(rs_scan *scan)
 			    strcmp(o->home, u->home) != 0 || strcmp(o->home, "/") == 0 ||
 			    strcmp(o->home, "/nonexistent") == 0)
 				continue;
-			snprintf(title, sizeof(title), "Account %s (UID %u) shares the home %s of %s", u->name,
+			snprintf(title, sizeof(title), _("Account %s (UID %u) shares the home %s of %s"), u->name,
 				 (unsigned)u->uid, u->home, o->name);
 			a.sev = RS_SEV_MEDIUM;
 			emit(scan, &a, title);
@@ -169,9 +170,9 @@ static void system_accounts(rs_scan *scan)
 		if (u->password == RS_PW_SET) {
 			emit_args a = { .rule = "rasoat:accounts.system_password", .sev = RS_SEV_MEDIUM, .user = u->name,
 					.path = "/etc/shadow", .attack2 = "T1078.003",
-					.remediation = "Lock the password of a service account (passwd -l NAME); if you "
-						       "did not set it, find out who did and when (chage -l NAME)." };
-			snprintf(title, sizeof(title), "Service account %s (UID %u) has a password", u->name,
+					.remediation = N_("Lock the password of a service account (passwd -l NAME); if you "
+						       "did not set it, find out who did and when (chage -l NAME).") };
+			snprintf(title, sizeof(title), _("Service account %s (UID %u) has a password"), u->name,
 				 (unsigned)u->uid);
 			emit(scan, &a, title);
 		}
@@ -186,10 +187,10 @@ static void system_accounts(rs_scan *scan)
 				emit_args a = { .rule = "rasoat:accounts.system_ssh_keys",
 						.sev = shell ? RS_SEV_HIGH : RS_SEV_LOW, .user = u->name, .path = path,
 						.attack2 = "T1098.004",
-						.remediation = "Remove keys nobody vouches for from the service account and "
-							       "give it /usr/sbin/nologin; review the SSH logs for their use." };
-				snprintf(title, sizeof(title), "Service account %s (UID %u) has SSH keys in %s%s", u->name,
-					 (unsigned)u->uid, path, shell ? " and a login shell" : "");
+						.remediation = N_("Remove keys nobody vouches for from the service account and "
+							       "give it /usr/sbin/nologin; review the SSH logs for their use.") };
+				snprintf(title, sizeof(title), _("Service account %s (UID %u) has SSH keys in %s%s"), u->name,
+					 (unsigned)u->uid, path, shell ? _(" and a login shell") : "");
 				emit(scan, &a, title);
 			}
 			free(path);
@@ -208,19 +209,19 @@ static void duplicates(rs_scan *scan)
 				continue;
 			char title[512];
 			emit_args a = { .user = u->name, .path = "/etc/passwd", .attack2 = "T1078.003",
-					.remediation = "Give each account its own UID and name (usermod -u, userdel); "
-						       "files and processes of one are the other's." };
+					.remediation = N_("Give each account its own UID and name (usermod -u, userdel); "
+						       "files and processes of one are the other's.") };
 			if (strcmp(o->name, u->name) == 0) {
 				a.rule = "rasoat:accounts.duplicate_name";
 				a.sev = RS_SEV_MEDIUM;
-				snprintf(title, sizeof(title), "Account name %s appears twice in /etc/passwd", u->name);
+				snprintf(title, sizeof(title), _("Account name %s appears twice in /etc/passwd"), u->name);
 				emit(scan, &a, title);
 				break;
 			}
 			if (o->uid == u->uid && u->uid != 0) {
 				a.rule = "rasoat:accounts.duplicate_uid";
 				a.sev = RS_SEV_MEDIUM;
-				snprintf(title, sizeof(title), "Accounts %s and %s share UID %u", o->name, u->name,
+				snprintf(title, sizeof(title), _("Accounts %s and %s share UID %u"), o->name, u->name,
 					 (unsigned)u->uid);
 				emit(scan, &a, title);
 				break;
@@ -237,9 +238,9 @@ static void duplicates(rs_scan *scan)
 			char title[512];
 			emit_args a = { .rule = "rasoat:accounts.duplicate_gid", .sev = g->gid == 0 ? RS_SEV_HIGH : RS_SEV_LOW,
 					.path = "/etc/group", .attack2 = "T1078.003",
-					.remediation = "Give each group its own GID (groupmod -g); a second group with "
-						       "a privileged GID gives its members that group's rights." };
-			snprintf(title, sizeof(title), "Groups %s and %s share GID %u", o->name, g->name, (unsigned)g->gid);
+					.remediation = N_("Give each group its own GID (groupmod -g); a second group with "
+						       "a privileged GID gives its members that group's rights.") };
+			snprintf(title, sizeof(title), _("Groups %s and %s share GID %u"), o->name, g->name, (unsigned)g->gid);
 			emit(scan, &a, title);
 			break;
 		}
@@ -275,9 +276,9 @@ static bool privileged(const rs_facts *facts, const rs_user *u)
 static void added_since_last_scan(rs_scan *scan, rs_module_stats *stats)
 {
 	const char *rule = "rasoat:accounts.new_account";
-	const char *title = "Accounts added since the last scan";
+	const char *title = _("Accounts added since the last scan");
 	if (!scan->store) {
-		rs_scan_check(scan, "audit", rule, title, "not_applicable", "no scan store (--no-db)");
+		rs_scan_check(scan, "audit", rule, title, "not_applicable", _("no scan store (--no-db)"));
 		return;
 	}
 	rs_vec names;
@@ -300,13 +301,13 @@ static void added_since_last_scan(rs_scan *scan, rs_module_stats *stats)
 			added++;
 			bool priv = u->uid == 0 || privileged(scan->facts, u);
 			char t[512];
-			snprintf(t, sizeof(t), "Account %s (UID %u%s) was added since the last scan", u->name,
-				 (unsigned)u->uid, priv ? ", in a group that gives root" : "");
+			snprintf(t, sizeof(t), _("Account %s (UID %u%s) was added since the last scan"), u->name,
+				 (unsigned)u->uid, priv ? _(", in a group that gives root") : "");
 			emit_args a = { .rule = rule, .sev = priv ? RS_SEV_HIGH : RS_SEV_MEDIUM, .user = u->name,
 					.path = "/etc/passwd", .attack2 = priv ? "T1078.003" : NULL,
-					.remediation = "Confirm who created the account and why (auth log: useradd, "
+					.remediation = N_("Confirm who created the account and why (auth log: useradd, "
 						       "configuration management); lock or remove it if nobody did "
-						       "(usermod -L NAME, userdel NAME)." };
+						       "(usermod -L NAME, userdel NAME).") };
 			emit(scan, &a, t);
 		}
 		if (rs_accounts_seen_add(scan->store, root, u->name, u->uid, when, err, sizeof(err)) < 0) {
@@ -317,9 +318,9 @@ static void added_since_last_scan(rs_scan *scan, rs_module_stats *stats)
 		*(char **)rs_vec_push(&names) = rs_strdup(u->name);
 	}
 	rs_scan_check(scan, "audit", rule, title, known < 0 ? "not_applicable" : added ? "failed" : "passed",
-		      known < 0 ? "the store could not be read"
-		      : known == 0 ? "first scan of this root: its accounts are recorded"
-		      : added ? "accounts were added" : "no account was added");
+		      known < 0 ? _("the store could not be read")
+		      : known == 0 ? _("first scan of this root: its accounts are recorded")
+		      : added ? _("accounts were added") : _("no account was added"));
 	for (size_t i = 0; i < names.len; i++)
 		free(*(char **)rs_vec_at(&names, i));
 	rs_vec_free(&names);

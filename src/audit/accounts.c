@@ -3,6 +3,7 @@
  * superuser (UID 0 other than root) is the classic backdoor account; an
  * account with an empty password and a login shell lets anyone in.
  */
+#include "core/i18n.h"
 #include "audit/checks.h"
 #include "core/util.h"
 
@@ -19,7 +20,7 @@ bool rs_audit_login_shell(const char *shell)
 
 static void check_uid0(rs_scan *scan, const rs_user *u)
 {
-	char *title = rs_sprintf("Account %s has UID 0 (a second superuser)", u->name);
+	char *title = rs_sprintf(_("Account %s has UID 0 (a second superuser)"), u->name);
 	rs_finding *f = rs_finding_new("audit", "rasoat:accounts.uid0", RS_SEV_HIGH, 85, title);
 	free(title);
 	rs_finding_set_str(f, "path", "/etc/passwd");
@@ -28,16 +29,16 @@ static void check_uid0(rs_scan *scan, const rs_user *u)
 	rs_finding_set_str(f, "shell", u->shell ? u->shell : "");
 	rs_finding_add_attack(f, "T1136.001");
 	rs_finding_add_attack(f, "T1078.003");
-	rs_finding_set_remediation(f, "Confirm who created the account; if it is not a sanctioned "
+	rs_finding_set_remediation(f, _("Confirm who created the account; if it is not a sanctioned "
 				      "break-glass account, lock it (usermod -L NAME), change its "
-				      "UID or remove it (userdel NAME), and review its logins (last NAME).");
+				      "UID or remove it (userdel NAME), and review its logins (last NAME)."));
 	rs_finding_add_reference(f, "https://attack.mitre.org/techniques/T1136/001/");
 	rs_scan_emit(scan, f);
 }
 
 static void check_empty_password(rs_scan *scan, const rs_user *u)
 {
-	char *title = rs_sprintf("Account %s has an empty password and a login shell", u->name);
+	char *title = rs_sprintf(_("Account %s has an empty password and a login shell"), u->name);
 	rs_finding *f = rs_finding_new("audit", "rasoat:accounts.empty_password",
 				       u->uid == 0 ? RS_SEV_CRITICAL : RS_SEV_HIGH, -1, title);
 	free(title);
@@ -45,8 +46,8 @@ static void check_empty_password(rs_scan *scan, const rs_user *u)
 	rs_finding_set_str(f, "user", u->name);
 	rs_finding_set_int(f, "uid", u->uid);
 	rs_finding_add_attack(f, "T1078.003");
-	rs_finding_set_remediation(f, "Set a password (passwd NAME) or lock the account "
-				      "(passwd -l NAME); ensure PAM does not use nullok.");
+	rs_finding_set_remediation(f, _("Set a password (passwd NAME) or lock the account "
+				      "(passwd -l NAME); ensure PAM does not use nullok."));
 	rs_scan_emit(scan, f);
 }
 
@@ -68,12 +69,12 @@ void rs_audit_accounts(rs_scan *scan, rs_module_stats *stats)
 			empty++;
 		}
 	}
-	const char *no_accounts = facts->users.len ? NULL : "no accounts could be read from /etc/passwd";
-	rs_scan_check(scan, "audit", "rasoat:accounts.uid0", "Only root has UID 0",
+	const char *no_accounts = facts->users.len ? NULL : _("no accounts could be read from /etc/passwd");
+	rs_scan_check(scan, "audit", "rasoat:accounts.uid0", _("Only root has UID 0"),
 		      no_accounts ? "not_applicable" : uid0 ? "failed" : "passed",
-		      no_accounts ? no_accounts : uid0 ? "a second UID 0 account exists" : "root is the only UID 0 account");
+		      no_accounts ? no_accounts : uid0 ? _("a second UID 0 account exists") : _("root is the only UID 0 account"));
 	rs_scan_check(scan, "audit", "rasoat:accounts.empty_password",
-		      "No account with a login shell has an empty password",
+		      _("No account with a login shell has an empty password"),
 		      no_accounts ? "not_applicable" : empty ? "failed" : "passed",
-		      no_accounts ? no_accounts : empty ? "accounts log in without a password" : "none found");
+		      no_accounts ? no_accounts : empty ? _("accounts log in without a password") : _("none found"));
 }

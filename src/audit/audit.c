@@ -8,6 +8,7 @@
  * evaluated check is recorded with its result and reason; the module's
  * score is the severity-weighted hardening score (score.c).
  */
+#include "core/i18n.h"
 #include "audit/checks.h"
 #include "audit/sca.h"
 #include "collect/facts.h"
@@ -78,7 +79,7 @@ static void add_file(audit_run *a, const char *path, bool forced)
 {
 	char real[PATH_MAX];
 	if (!realpath(path, real)) {
-		rs_warn("%s: cannot open the policy: %m", path);
+		rs_warn(_("%s: cannot open the policy: %m"), path);
 		a->stats->errors++;
 		return;
 	}
@@ -152,7 +153,8 @@ static void add_dir(audit_run *a, const char *dir, int depth, bool check_content
 static void emit_failed(audit_run *a, const rs_sca_policy *p, const rs_sca_check *c, const char *rule,
 			rs_sca_outcome *o, const char *expired)
 {
-	rs_finding *f = rs_finding_new("audit", rule, c->severity, -1, c->title);
+	/* the bundled content's Vietnamese, when the language is vi (core/i18n.h) */
+	rs_finding *f = rs_finding_new("audit", rule, c->severity, -1, rs_content_text(c->title));
 	json_t *ev = o->evidence;
 	o->evidence = NULL;
 	const char *k;
@@ -167,7 +169,7 @@ static void emit_failed(audit_run *a, const rs_sca_policy *p, const rs_sca_check
 	if (expired)
 		rs_finding_set_str(f, "waiver_expired", expired);
 	if (c->remediation)
-		rs_finding_set_remediation(f, c->remediation);
+		rs_finding_set_remediation(f, rs_content_text(c->remediation));
 	size_t i;
 	json_t *r;
 	json_array_foreach(c->references, i, r) if (json_is_string(r)) rs_finding_add_reference(f, json_string_value(r));
@@ -179,6 +181,7 @@ static void run_check(audit_run *a, const rs_sca_policy *p, const rs_sca_ctx *ct
 	char *rule = rs_sprintf("sca:%s:%s", p->id, c->id ? c->id : "?");
 	const char *title = c->title ? c->title : "(untitled check)";
 	a->stats->checks++;
+	title = rs_content_text(title); /* the bundled content's translation (core/i18n.h) */
 	if (c->error) {
 		a->stats->errors++;
 		a->counts[2]++;
@@ -191,14 +194,14 @@ static void run_check(audit_run *a, const rs_sca_policy *p, const rs_sca_ctx *ct
 	bool expired = false;
 	const rs_waiver *w = rs_waivers_find(&a->waivers, rule, a->scan->facts->hostname, a->today, &expired);
 	if (w) {
-		char *why = rs_sprintf("waived until %s: %s (was %s: %s)", w->expires, w->reason, o.result, o.reason);
+		char *why = rs_sprintf(_("waived until %s: %s (was %s: %s)"), w->expires, w->reason, o.result, o.reason);
 		rs_scan_check(a->scan, "audit", rule, title, "not_applicable", why);
 		free(why);
 		rs_audit_score_add(a->score, c->category, c->severity, "waived");
 		a->counts[3]++;
 	} else {
 		if (!strcmp(o.result, "failed")) {
-			emit_failed(a, p, c, rule, &o, expired ? "a waiver for this check has expired" : NULL);
+			emit_failed(a, p, c, rule, &o, expired ? _("a waiver for this check has expired") : NULL);
 			a->counts[1]++;
 		} else if (!strcmp(o.result, "passed")) {
 			a->counts[0]++;
@@ -248,8 +251,8 @@ static void run_policy(audit_run *a, const policy_file *pf)
 			return;
 		}
 		if (!holds)
-			rs_warn("%s: policy %s: its requirements do not hold on this host (%s); it runs because "
-				"--policy names it", pf->path, p.id, o.reason);
+			rs_warn(_("%s: policy %s: its requirements do not hold on this host (%s); it runs because "
+				"--policy names it"), pf->path, p.id, o.reason);
 		json_object_set_new(info, "forced", json_boolean(!holds));
 		rs_sca_outcome_free(&o);
 	}
@@ -292,9 +295,10 @@ static int audit_run_module(rs_scan *scan, rs_module_stats *stats)
 		if (bundled)
 			add_dir(&a, bundled, 0, false);
 		else
-			rs_warn("the bundled audit policies were not found (neither $RASOAT_RULES/policies nor "
-				"PREFIX/share/rasoat/rules/policies nor " RS_SOURCE_DIR "/rules/policies); "
-				"set RASOAT_RULES to the rules directory");
+			rs_warn(_("the bundled audit policies were not found (neither $RASOAT_RULES/policies nor "
+				  "PREFIX/share/rasoat/rules/policies nor %s/rules/policies); "
+				  "set RASOAT_RULES to the rules directory"),
+				RS_SOURCE_DIR);
 		add_dir(&a, RS_ETC_POLICIES, 0, false);
 		for (size_t i = 0; i < cfg->n_rule_dirs; i++)
 			add_dir(&a, cfg->rule_dirs[i], 2, true);

@@ -8,6 +8,7 @@
  * also runs 5.x policies (PCRE2, case-insensitive) directly.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "core/i18n.h"
 #include "audit/sca.h"
 
 #include <pcre2.h>
@@ -40,7 +41,7 @@ char *rs_ossec_regex_to_pcre2(const char *pattern, char *err, size_t errsize)
 {
 	size_t n = strlen(pattern);
 	if (n > OSSEC_MAX_PATTERN) {
-		snprintf(err, errsize, "regex longer than %d characters", OSSEC_MAX_PATTERN);
+		snprintf(err, errsize, _("regex longer than %d characters"), OSSEC_MAX_PATTERN);
 		return NULL;
 	}
 	rs_buf b;
@@ -50,7 +51,7 @@ char *rs_ossec_regex_to_pcre2(const char *pattern, char *err, size_t errsize)
 		char c = pattern[i];
 		if (c == '\\') {
 			if (i + 1 >= n) {
-				snprintf(err, errsize, "regex ends with a lone backslash");
+				snprintf(err, errsize, _("regex ends with a lone backslash"));
 				rs_buf_free(&b);
 				return NULL;
 			}
@@ -78,7 +79,7 @@ char *rs_ossec_regex_to_pcre2(const char *pattern, char *err, size_t errsize)
 			break;
 		case ')':
 			if (--depth < 0) {
-				snprintf(err, errsize, "unbalanced ')' at offset %zu", i);
+				snprintf(err, errsize, _("unbalanced ')' at offset %zu"), i);
 				rs_buf_free(&b);
 				return NULL;
 			}
@@ -96,7 +97,7 @@ char *rs_ossec_regex_to_pcre2(const char *pattern, char *err, size_t errsize)
 		}
 	}
 	if (depth != 0) {
-		snprintf(err, errsize, "unbalanced '(': %d not closed", depth);
+		snprintf(err, errsize, _("unbalanced '(': %d not closed"), depth);
 		rs_buf_free(&b);
 		return NULL;
 	}
@@ -120,7 +121,7 @@ rs_sca_regex *rs_sca_regex_compile(const char *pattern, rs_sca_dialect dialect, 
 	if (!re) {
 		PCRE2_UCHAR msg[160];
 		pcre2_get_error_message(code, msg, sizeof(msg));
-		snprintf(err, errsize, "bad regex '%s': %s at offset %zu", pattern, (const char *)msg, (size_t)off);
+		snprintf(err, errsize, _("bad regex '%s': %s at offset %zu"), pattern, (const char *)msg, (size_t)off);
 		return NULL;
 	}
 	rs_sca_regex *r = rs_calloc(1, sizeof(*r));

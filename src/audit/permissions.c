@@ -5,6 +5,7 @@
  * T1574). A world-writable directory without the sticky bit lets anyone
  * delete or rename what is in it.
  */
+#include "core/i18n.h"
 #include "audit/checks.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -35,8 +36,9 @@ static void report(ww_ctx *c, const rs_walk_entry *e)
 	bool dir = S_ISDIR(e->st->st_mode);
 	bool exec = !dir && (e->st->st_mode & 0111);
 	rs_severity sev = dir || exec || !rs_starts_with(e->path, "/etc/") ? RS_SEV_HIGH : RS_SEV_MEDIUM;
-	char *title = rs_sprintf("World-writable %s in a system directory: %s",
-				 dir ? "directory without sticky bit" : "file", e->path);
+	char *title = rs_sprintf(dir ? _("World-writable directory without sticky bit in a system directory: %s")
+				     : _("World-writable file in a system directory: %s"),
+				 e->path);
 	rs_finding *f = rs_finding_new("audit", dir ? "rasoat:files.world_writable_dir"
 						 : "rasoat:files.world_writable",
 				       sev, -1, title);
@@ -48,11 +50,11 @@ static void report(ww_ctx *c, const rs_walk_entry *e)
 	rs_finding_set_int(f, "uid", e->st->st_uid);
 	rs_finding_set_int(f, "gid", e->st->st_gid);
 	rs_finding_add_attack(f, "T1222.002");
-	rs_finding_set_remediation(f, dir ? "Remove world write access (chmod o-w PATH) or set the "
-					    "sticky bit if the directory must be shared (chmod +t PATH)."
-					  : "Remove world write access (chmod o-w PATH), then check the "
+	rs_finding_set_remediation(f, dir ? _("Remove world write access (chmod o-w PATH) or set the "
+					    "sticky bit if the directory must be shared (chmod +t PATH).")
+					  : _("Remove world write access (chmod o-w PATH), then check the "
 					    "file's content against its package (dpkg -V / rpm -V) in case "
-					    "it was already replaced.");
+					    "it was already replaced."));
 	rs_scan_emit(c->scan, f);
 	c->found++;
 }
@@ -70,7 +72,7 @@ static int visit(const rs_walk_entry *e, void *ctx)
 		c->n_seen++;
 	}
 	if (++c->stats->files % 1024 == 0)
-		rs_scan_progress(c->scan, "%llu files, in %.60s", c->stats->files, e->path);
+		rs_scan_progress(c->scan, _("%llu files, in %.60s"), c->stats->files, e->path);
 	if (!(st->st_mode & S_IWOTH))
 		return RS_WALK_CONTINUE;
 	if (S_ISREG(st->st_mode) || (S_ISDIR(st->st_mode) && !(st->st_mode & S_ISVTX)))
@@ -96,7 +98,7 @@ void rs_audit_world_writable(rs_scan *scan, rs_module_stats *stats)
 		rs_walk(scan->host, system_dirs[i], &opts, visit, &c);
 	}
 	rs_scan_check(scan, "audit", "rasoat:files.world_writable",
-		      "No world-writable files or unsticky directories in system directories",
+		      _("No world-writable files or unsticky directories in system directories"),
 		      c.found ? "failed" : "passed",
-		      c.found ? "world-writable entries found" : "none found");
+		      c.found ? _("world-writable entries found") : _("none found"));
 }

@@ -172,6 +172,8 @@ typedef struct rs_sca_outcome {
 	const char *result;     /* "passed", "failed", "not_applicable" */
 	char *reason;
 	json_t *evidence;       /* path/line/text or command/output of the deciding rule */
+	char *brief;            /* REASON without the rule's text ("rule 2 did not hold"), or NULL
+				 * when REASON names no single rule (device findings show this) */
 } rs_sca_outcome;
 
 /* One rule: FOUND, NOT_FOUND (after `not`) or INVALID with *REASON set. */

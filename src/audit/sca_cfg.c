@@ -9,6 +9,7 @@
  * device, the first deciding line and every one of them ("lines"); the
  * statement's text is redacted (rs_device_redact) before it is copied.
  */
+#include "core/i18n.h"
 #include "audit/sca.h"
 #include "device/analyze.h"
 #include "device/device.h"
@@ -125,8 +126,8 @@ rs_sca_result rs_sca_cfg_eval(const rs_sca_ctx *ctx, const rs_sca_rule *r, char 
 {
 	const rs_device_config *cfg = ctx->device;
 	if (!cfg) {
-		*reason = rs_sprintf("rule '%s' judges a network device configuration: run it with "
-				     "`rasoat device audit FILE`", r->text);
+		*reason = rs_sprintf(_("rule '%s' judges a network device configuration: run it with "
+				     "`rasoat device audit FILE`"), r->text);
 		return RS_SCA_INVALID;
 	}
 	cfg_walk w = { .r = r };

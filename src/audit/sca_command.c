@@ -7,6 +7,7 @@
  * process group, a timeout after which the group is killed, and its output
  * (stdout and stderr) is bounded. Outputs are cached per scan: many checks run the same command.
  */
+#include "core/i18n.h"
 #include "audit/sca.h"
 
 #include <errno.h>
@@ -132,13 +133,13 @@ static int run_child(char **argv, const char *prog, int timeout_ms, char **outpu
 {
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		*reason = rs_sprintf("cannot create a pipe: %s", strerror(errno));
+		*reason = rs_sprintf(_("cannot create a pipe: %s"), strerror(errno));
 		return -1;
 	}
 	static char *const envp[] = { "PATH=" SCA_CMD_PATH, "LC_ALL=C", "LANG=C", "HOME=/", NULL };
 	pid_t pid = fork();
 	if (pid < 0) {
-		*reason = rs_sprintf("cannot fork: %s", strerror(errno));
+		*reason = rs_sprintf(_("cannot fork: %s"), strerror(errno));
 		close(pfd[0]);
 		close(pfd[1]);
 		return -1;
@@ -192,7 +193,7 @@ static int run_child(char **argv, const char *prog, int timeout_ms, char **outpu
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (timed_out) {
-		*reason = rs_sprintf("timed out after %d ms", timeout_ms);
+		*reason = rs_sprintf(_("timed out after %d ms"), timeout_ms);
 		rs_buf_free(&out);
 		return -1;
 	}
@@ -217,9 +218,9 @@ int rs_sca_command_run(rs_sca_cmd_cache *cache, const char *command, int timeout
 		char **argv = rs_sca_command_argv(command);
 		char *prog = argv ? find_program(argv[0]) : NULL;
 		if (!argv)
-			e->reason = rs_sprintf("command '%s' has an unbalanced quote or no words", command);
+			e->reason = rs_sprintf(_("command '%s' has an unbalanced quote or no words"), command);
 		else if (!prog)
-			e->reason = rs_sprintf("command '%s' not found (searched %s)", argv[0], SCA_CMD_PATH);
+			e->reason = rs_sprintf(_("command '%s' not found (searched %s)"), argv[0], SCA_CMD_PATH);
 		else
 			run_child(argv, prog, timeout_ms, &e->output, &e->len, &e->reason);
 		free(prog);

@@ -7,6 +7,7 @@
  * allowed, not a live host) is INVALID with a reason, and a check whose
  * outcome depends on it is not applicable.
  */
+#include "core/i18n.h"
 #include "audit/sca.h"
 #include "collect/facts.h"
 #include "core/walk.h"
@@ -111,7 +112,7 @@ static int read_target(const rs_host *h, const char *path, char **buf, size_t *l
 
 static const char *read_error(int err)
 {
-	return err == ENOTSUP ? "is under /proc, which a --root scan does not have" : strerror(err);
+	return err == ENOTSUP ? _("is under /proc, which a --root scan does not have") : strerror(err);
 }
 
 static bool stat_passes(const rs_sca_tests *t, const struct stat *st)
@@ -138,7 +139,7 @@ static rs_sca_result eval_stat(const rs_sca_ctx *ctx, const char *path, const rs
 			*evidence = file_evidence(path, 0, NULL);
 			return RS_SCA_NOT_FOUND;
 		}
-		*reason = rs_sprintf("%s %s", path, errno == ENOENT ? "does not exist" : strerror(errno));
+		*reason = rs_sprintf("%s %s", path, errno == ENOENT ? _("does not exist") : strerror(errno));
 		return RS_SCA_INVALID;
 	}
 	*evidence = file_evidence(path, 0, NULL);
@@ -181,7 +182,7 @@ static rs_sca_result eval_file(const rs_sca_ctx *ctx, const char *path, const rs
 			*evidence = file_evidence(path, 0, NULL);
 			return RS_SCA_NOT_FOUND;
 		}
-		*reason = rs_sprintf("%s %s", path, errno == ENOENT ? "does not exist" : read_error(errno));
+		*reason = rs_sprintf("%s %s", path, errno == ENOENT ? _("does not exist") : read_error(errno));
 		return RS_SCA_INVALID;
 	}
 	int line_no = 0;
@@ -225,7 +226,7 @@ static rs_sca_result walk_dir(dir_walk *w, const char *dir, int depth)
 	if (!d) {
 		if (depth == 0 && !(errno == ENOENT && w->ctx->missing_not_found)) {
 			free(w->reason);
-			w->reason = rs_sprintf("directory %s %s", dir, errno == ENOENT ? "does not exist" : strerror(errno));
+			w->reason = rs_sprintf(_("directory %s %s"), dir, errno == ENOENT ? _("does not exist") : strerror(errno));
 			return RS_SCA_INVALID;
 		}
 		return RS_SCA_NOT_FOUND;
@@ -295,7 +296,7 @@ static const char *base_name(const char *p)
 static rs_sca_result eval_process(const rs_sca_ctx *ctx, const rs_sca_rule *r, char **reason, json_t **evidence)
 {
 	if (!ctx->host->live || !ctx->facts || !ctx->facts->processes.len) {
-		*reason = rs_strdup("process rules need the live host (no processes on a --root scan)");
+		*reason = rs_strdup(_("process rules need the live host (no processes on a --root scan)"));
 		return RS_SCA_INVALID;
 	}
 	for (size_t i = 0; i < ctx->facts->processes.len; i++) {
@@ -317,12 +318,12 @@ static rs_sca_result eval_process(const rs_sca_ctx *ctx, const rs_sca_rule *r, c
 static rs_sca_result eval_command(const rs_sca_ctx *ctx, const rs_sca_rule *r, char **reason, json_t **evidence)
 {
 	if (!ctx->host->live) {
-		*reason = rs_sprintf("command '%s' runs only on the live host, not with --root", r->target);
+		*reason = rs_sprintf(_("command '%s' runs only on the live host, not with --root"), r->target);
 		return RS_SCA_INVALID;
 	}
 	if (!ctx->commands_allowed) {
-		*reason = rs_sprintf("command '%s' not run: the policy is outside the trusted directories "
-				     "(use --allow-commands to run it)", r->target);
+		*reason = rs_sprintf(_("command '%s' not run: the policy is outside the trusted directories "
+				     "(use --allow-commands to run it)"), r->target);
 		return RS_SCA_INVALID;
 	}
 	const char *out = NULL;
@@ -381,7 +382,7 @@ static rs_sca_result eval_targets(const rs_sca_ctx *ctx, const rs_sca_rule *r, c
 		free(*reason);
 		*reason = NULL;
 	} else if (!*reason) {
-		*reason = rs_sprintf("rule '%s' names no target", r->text);
+		*reason = rs_sprintf(_("rule '%s' names no target"), r->text);
 	}
 	return res;
 }
@@ -391,11 +392,11 @@ rs_sca_result rs_sca_rule_eval(const rs_sca_ctx *ctx, const rs_sca_rule *r, char
 	*reason = NULL;
 	*evidence = NULL;
 	if (r->broken) {
-		*reason = rs_sprintf("the rule cannot be evaluated: %s (see rasoat audit --lint)", r->broken);
+		*reason = rs_sprintf(_("the rule cannot be evaluated: %s (see rasoat audit --lint)"), r->broken);
 		return RS_SCA_INVALID;
 	}
 	if (ctx->device && r->kind != RS_SCA_CFG) {
-		*reason = rs_sprintf("rule '%s' is not a cfg: rule: a device policy judges the configuration only", r->text);
+		*reason = rs_sprintf(_("rule '%s' is not a cfg: rule: a device policy judges the configuration only"), r->text);
 		return RS_SCA_INVALID;
 	}
 	rs_sca_result res;
@@ -425,14 +426,16 @@ void rs_sca_rules_eval(const rs_sca_ctx *ctx, const rs_sca_rule *rules, size_t n
 		       rs_sca_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
-	char *invalid = NULL;
+	char *invalid = NULL, *invalid_brief = NULL;
 	for (size_t i = 0; i < n; i++) {
 		char *why = NULL;
 		json_t *ev = NULL;
 		rs_sca_result res = rs_sca_rule_eval(ctx, &rules[i], &why, &ev);
 		if (res == RS_SCA_INVALID) {
-			if (!invalid)
-				invalid = rs_sprintf("rule %zu (%s): %s", i + 1, rules[i].text, why);
+			if (!invalid) {
+				invalid = rs_sprintf(_("rule %zu (%s): %s"), i + 1, rules[i].text, why);
+				invalid_brief = rs_sprintf(_("rule %zu could not be evaluated"), i + 1);
+			}
 			free(why);
 			json_decref(ev);
 			continue;
@@ -442,12 +445,14 @@ void rs_sca_rules_eval(const rs_sca_ctx *ctx, const rs_sca_rule *rules, size_t n
 			       (cond != RS_SCA_ALL && res == RS_SCA_FOUND);
 		if (decides) {
 			const char *result = cond == RS_SCA_ANY ? "passed" : "failed";
-			char *reason = rs_sprintf(cond == RS_SCA_ALL ? "rule %zu did not hold: %s"
-					       : cond == RS_SCA_ANY ? "rule %zu held: %s"
-								    : "rule %zu held (condition none): %s",
+			char *reason = rs_sprintf(cond == RS_SCA_ALL ? _("rule %zu did not hold: %s")
+					       : cond == RS_SCA_ANY ? _("rule %zu held: %s")
+								    : _("rule %zu held (condition none): %s"),
 					       i + 1, rules[i].text);
 			set_outcome(out, result, reason, ev, &rules[i]);
+			out->brief = rs_sprintf(cond == RS_SCA_ALL ? _("rule %zu did not hold") : _("rule %zu held"), i + 1);
 			free(invalid);
+			free(invalid_brief);
 			return;
 		}
 		if (!out->evidence || cond == RS_SCA_ALL) {
@@ -459,12 +464,13 @@ void rs_sca_rules_eval(const rs_sca_ctx *ctx, const rs_sca_rule *rules, size_t n
 	}
 	if (invalid) {
 		set_outcome(out, "not_applicable", invalid, NULL, NULL);
+		out->brief = invalid_brief;
 		return;
 	}
 	const char *result = cond == RS_SCA_ANY ? "failed" : "passed";
-	char *reason = rs_sprintf(cond == RS_SCA_ALL ? "all %zu rules held"
-				  : cond == RS_SCA_ANY ? "none of the %zu rules held"
-						       : "none of the %zu rules held (condition none)", n);
+	char *reason = rs_sprintf(cond == RS_SCA_ALL ? _("all %zu rules held")
+				  : cond == RS_SCA_ANY ? _("none of the %zu rules held")
+						       : _("none of the %zu rules held (condition none)"), n);
 	out->result = result;
 	out->reason = reason;
 	if (!out->evidence)
@@ -474,6 +480,7 @@ void rs_sca_rules_eval(const rs_sca_ctx *ctx, const rs_sca_rule *rules, size_t n
 void rs_sca_outcome_free(rs_sca_outcome *o)
 {
 	free(o->reason);
+	free(o->brief);
 	json_decref(o->evidence);
 	memset(o, 0, sizeof(*o));
 }

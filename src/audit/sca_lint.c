@@ -8,6 +8,7 @@
  * every load error (bad YAML, unknown rule type, unbalanced regex, missing
  * field), each with the file, line and check id.
  */
+#include "core/i18n.h"
 #include "audit/sca.h"
 #include "core/log.h"
 
@@ -43,12 +44,12 @@ static void lint_test(lint_ctx *l, int line, const char *check, const char *rule
 {
 	if (t->kind == RS_SCA_T_NUMERIC && t->op_text &&
 	    (!strcmp(t->op_text, "=>") || !strcmp(t->op_text, "=<") || !strcmp(t->op_text, "=")))
-		report(l, line, check, rule, "operator read as '==' (Wazuh does the same); write >=, <= or ==");
+		report(l, line, check, rule, _("operator read as '==' (Wazuh does the same); write >=, <= or =="));
 	if (t->kind == RS_SCA_T_LITERAL)
-		report(l, line, check, rule, "a test without r:, !r: or n: compares the whole line literally; "
-					      "was r: meant?");
+		report(l, line, check, rule, _("a test without r:, !r: or n: compares the whole line literally; "
+					      "was r: meant?"));
 	if (t->text && strstr(t->text, " -> "))
-		report(l, line, check, rule, "a second '->' outside a d: rule is part of the pattern and never matches");
+		report(l, line, check, rule, _("a second '->' outside a d: rule is part of the pattern and never matches"));
 	if (t->kind == RS_SCA_T_LITERAL || !t->text)
 		return;
 	const char *s = t->text;
@@ -59,13 +60,13 @@ static void lint_test(lint_ctx *l, int line, const char *check, const char *rule
 		}
 		if ((*p == '+' || *p == '*') && p > s && strchr("dwsp", p[-1]) && (p == s + 1 || p[-2] != '\\')) {
 			report(l, line, check, rule, dialect == RS_SCA_OSSEC
-							     ? "'d+' (a letter repeated) where '\\d+' was meant: it never matches digits"
-							     : "a letter repeated with + or * where a \\d+/\\w+ escape was probably meant");
+							     ? _("'d+' (a letter repeated) where '\\d+' was meant: it never matches digits")
+							     : _("a letter repeated with + or * where a \\d+/\\w+ escape was probably meant"));
 			break;
 		}
 	}
 	if (dialect == RS_SCA_OSSEC && (strchr(s, '[') || strchr(s, '{')))
-		report(l, line, check, rule, "OSSEC regex (4.x) has no [classes] or {n}: '[' and '{' match themselves");
+		report(l, line, check, rule, _("OSSEC regex (4.x) has no [classes] or {n}: '[' and '{' match themselves"));
 }
 
 int rs_sca_lint_text(const char *text, size_t len, const char *name, rs_buf *out)
@@ -99,7 +100,7 @@ int rs_sca_lint_file(const char *path, void *out_file)
 	char *buf = NULL;
 	size_t len = 0;
 	if (fd < 0 || rs_read_fd(fd, 8u << 20, &buf, &len) < 0) {
-		rs_error("%s: cannot read the policy: %s", path, strerror(errno));
+		rs_error(_("%s: cannot read the policy: %s"), path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -9,6 +9,7 @@
  * warned with the file, line and check id and kept as an error the audit
  * reports; the rest of the policy still runs.
  */
+#include "core/i18n.h"
 #include "audit/sca.h"
 #include "core/log.h"
 
@@ -140,12 +141,12 @@ static int parse_rules(loader *l, const yaml_node_t *seq, rs_sca_rule **rules, s
 	*rules = NULL;
 	*n = 0;
 	if (!seq || seq->type != YAML_SEQUENCE_NODE) {
-		snprintf(err, errsize, "'rules' is missing or not a list");
+		snprintf(err, errsize, _("'rules' is missing or not a list"));
 		return -1;
 	}
 	size_t count = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
 	if (!count) {
-		snprintf(err, errsize, "'rules' is empty");
+		snprintf(err, errsize, _("'rules' is empty"));
 		return -1;
 	}
 	*rules = rs_calloc(count, sizeof(rs_sca_rule));
@@ -154,7 +155,7 @@ static int parse_rules(loader *l, const yaml_node_t *seq, rs_sca_rule **rules, s
 		const char *text = scalar(item);
 		*err_line = line_of(item);
 		if (!text) {
-			snprintf(err, errsize, "rule %zu is not a string", i + 1);
+			snprintf(err, errsize, _("rule %zu is not a string"), i + 1);
 			return -1;
 		}
 		char *rule = substitute(l, text);
@@ -163,7 +164,7 @@ static int parse_rules(loader *l, const yaml_node_t *seq, rs_sca_rule **rules, s
 		*n = i + 1;
 		free(rule);
 		if (rc < 0) {
-			snprintf(err, errsize, "rule %zu: %s", i + 1, why);
+			snprintf(err, errsize, _("rule %zu: %s"), i + 1, why);
 			return -1;
 		}
 	}
@@ -172,10 +173,10 @@ static int parse_rules(loader *l, const yaml_node_t *seq, rs_sca_rule **rules, s
 
 static void check_error(loader *l, rs_sca_check *c, int line, const char *msg)
 {
-	rs_warn("%s:%d: check %s: %s; the check is reported as not applicable, fix the policy",
-		l->name, line, c->id ? c->id : "(no id)", msg);
+	rs_warn(_("%s:%d: check %s: %s; the check is reported as not applicable, fix the policy"),
+		l->name, line, c->id ? c->id : _("(no id)"), msg);
 	free(c->error);
-	c->error = rs_sprintf("policy error at line %d: %s", line, msg);
+	c->error = rs_sprintf(_("policy error at line %d: %s"), line, msg);
 	l->p->errors++;
 }
 
@@ -185,7 +186,7 @@ static void load_check(loader *l, const yaml_node_t *m, rs_sca_check *c)
 	c->severity = RS_SEV_MEDIUM;
 	c->condition = RS_SCA_ALL;
 	if (!m || m->type != YAML_MAPPING_NODE) {
-		check_error(l, c, c->line, "a check must be a mapping");
+		check_error(l, c, c->line, _("a check must be a mapping"));
 		return;
 	}
 	c->id = get_str(l, m, "id");
@@ -208,22 +209,22 @@ static void load_check(loader *l, const yaml_node_t *m, rs_sca_check *c)
 	if (attack)
 		c->attack = scalar(attack) ? json_pack("[s]", scalar(attack)) : to_json(l, attack, 0);
 	if (!c->id) {
-		check_error(l, c, c->line, "missing field 'id'");
+		check_error(l, c, c->line, _("missing field 'id'"));
 		return;
 	}
 	if (!c->title) {
-		check_error(l, c, c->line, "missing field 'title' (4.x) or 'name' (5.x)");
+		check_error(l, c, c->line, _("missing field 'title' (4.x) or 'name' (5.x)"));
 		return;
 	}
 	const char *sev = scalar(get(l, m, "severity"));
 	if (sev && !rs_severity_parse(sev, &c->severity)) {
-		check_error(l, c, line_of(get(l, m, "severity")), "severity must be info, low, medium, high or critical");
+		check_error(l, c, line_of(get(l, m, "severity")), _("severity must be info, low, medium, high or critical"));
 		return;
 	}
 	yaml_node_t *cond = get(l, m, "condition");
 	if (!parse_condition(scalar(cond), &c->condition)) {
 		check_error(l, c, cond ? line_of(cond) : c->line,
-			    cond ? "condition must be all, any or none" : "missing field 'condition'");
+			    cond ? _("condition must be all, any or none") : _("missing field 'condition'"));
 		return;
 	}
 	yaml_node_t *rules = get(l, m, "rules");
@@ -256,7 +257,7 @@ static void load_variables(loader *l, const yaml_node_t *vars)
 					rs_buf_printf(&b, "%s%s", b.len ? "," : "", scalar(node(l, *it)));
 			value = rs_buf_take(&b);
 		} else {
-			rs_warn("%s:%d: variable %s has no usable value; it is not substituted", l->name, line_of(v), k);
+			rs_warn(_("%s:%d: variable %s has no usable value; it is not substituted"), l->name, line_of(v), k);
 			continue;
 		}
 		l->var_names[l->n_vars] = k[0] == '$' ? rs_strdup(k) : rs_sprintf("$%s", k);
@@ -269,13 +270,13 @@ static int load_document(loader *l)
 	rs_sca_policy *p = l->p;
 	yaml_node_t *root = yaml_document_get_root_node(l->doc);
 	if (!root || root->type != YAML_MAPPING_NODE) {
-		rs_warn("%s:1: not an SCA policy (the document is not a mapping); skipped", l->name);
+		rs_warn(_("%s:1: not an SCA policy (the document is not a mapping); skipped"), l->name);
 		return -1;
 	}
 	yaml_node_t *pol = get(l, root, "policy");
 	p->id = get_str(l, pol, "id");
 	if (!p->id || !*p->id) {
-		rs_warn("%s:%d: the policy has no 'policy: id:'; skipped, add one", l->name, pol ? line_of(pol) : 1);
+		rs_warn(_("%s:%d: the policy has no 'policy: id:'; skipped, add one"), l->name, pol ? line_of(pol) : 1);
 		return -1;
 	}
 	p->name = get_str(l, pol, "name");
@@ -296,7 +297,7 @@ static int load_document(loader *l)
 	}
 	yaml_node_t *checks = get(l, root, "checks");
 	if (!checks || checks->type != YAML_SEQUENCE_NODE) {
-		rs_warn("%s:%d: policy %s has no 'checks' list; skipped", l->name, line_of(root), p->id);
+		rs_warn(_("%s:%d: policy %s has no 'checks' list; skipped"), l->name, line_of(root), p->id);
 		return -1;
 	}
 	/* 5.x names checks with `name` and always uses PCRE2; 4.x uses `title`
@@ -316,14 +317,14 @@ static int load_document(loader *l)
 		char err[600];
 		yaml_node_t *cond = get(l, req, "condition");
 		if (!parse_condition(scalar(cond), &p->req_condition)) {
-			rs_warn("%s:%d: policy %s: requirements need 'condition: all|any|none'; skipped",
+			rs_warn(_("%s:%d: policy %s: requirements need 'condition: all|any|none'; skipped"),
 				l->name, line_of(req), p->id);
 			return -1;
 		}
 		yaml_node_t *rules = get(l, req, "rules");
 		int err_line = 0;
 		if (parse_rules(l, rules, &p->req_rules, &p->n_req_rules, err, sizeof(err), &err_line) < 0) {
-			rs_warn("%s:%d: policy %s: requirements: %s; skipped", l->name,
+			rs_warn(_("%s:%d: policy %s: requirements: %s; skipped"), l->name,
 				rules ? err_line : line_of(req), p->id, err);
 			return -1;
 		}
@@ -367,8 +368,8 @@ int rs_sca_policy_parse(rs_sca_policy *p, const char *text, size_t len, const ch
 	if (!yaml_parser_load(&parser, &doc)) {
 		/* the construct that was left open is where to look; the problem is often at its end */
 		size_t line = parser.context ? parser.context_mark.line + 1 : parser.problem_mark.line + 1;
-		rs_warn("%s:%zu: YAML error: %s%s%s (detected at line %zu); the policy is skipped, fix the file", name,
-			line, parser.problem ? parser.problem : "unreadable", parser.context ? " " : "",
+		rs_warn(_("%s:%zu: YAML error: %s%s%s (detected at line %zu); the policy is skipped, fix the file"), name,
+			line, parser.problem ? parser.problem : _("unreadable"), parser.context ? " " : "",
 			parser.context ? parser.context : "", (size_t)parser.problem_mark.line + 1);
 		yaml_parser_delete(&parser);
 		return -1;
@@ -397,7 +398,7 @@ int rs_sca_policy_load(rs_sca_policy *p, const char *path)
 	if (fd >= 0 && !regular)
 		errno = EINVAL; /* a FIFO or a device is not a policy */
 	if (!regular || rs_read_fd(fd, SCA_MAX_POLICY_SIZE, &buf, &len) < 0) {
-		rs_warn("%s: cannot read the policy: %s", path, strerror(errno));
+		rs_warn(_("%s: cannot read the policy: %s"), path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -8,6 +8,7 @@
  * named analysis "@NAME"; its tests may also be "child:REGEX" and
  * "!child:REGEX" (docs/DEVICES.md).
  */
+#include "core/i18n.h"
 #include "audit/sca.h"
 #include "device/analyze.h"
 
@@ -76,7 +77,7 @@ static int parse_numeric(rs_sca_test *t, char *body, rs_sca_dialect dialect, cha
 	for (char *p = strstr(body, " compare "); p; p = strstr(p + 1, " compare "))
 		cmp = p; /* the last one: the regex itself may contain the word */
 	if (!cmp) {
-		snprintf(err, errsize, "numeric test 'n:%s' has no 'compare OP NUMBER'", body);
+		snprintf(err, errsize, _("numeric test 'n:%s' has no 'compare OP NUMBER'"), body);
 		return numeric_broken(t, body, broken, err);
 	}
 	*cmp = '\0';
@@ -87,14 +88,14 @@ static int parse_numeric(rs_sca_test *t, char *body, rs_sca_dialect dialect, cha
 		opbuf[k++] = *rest++;
 	rest = rs_trim(rest);
 	if (!parse_op(opbuf, &t->op)) {
-		snprintf(err, errsize, "numeric test has an unknown operator '%s' (use < <= == != >= >)", opbuf);
+		snprintf(err, errsize, _("numeric test has an unknown operator '%s' (use < <= == != >= >)"), opbuf);
 		return numeric_broken(t, body, broken, err);
 	}
 	char *end;
 	errno = 0;
 	long long v = strtoll(rest, &end, 10);
 	if (end == rest || *rs_trim(end) || errno) {
-		snprintf(err, errsize, "numeric test compares with '%s', not a number", rest);
+		snprintf(err, errsize, _("numeric test compares with '%s', not a number"), rest);
 		return numeric_broken(t, body, broken, err);
 	}
 	t->op_text = rs_strdup(opbuf);
@@ -127,7 +128,7 @@ static int parse_test(rs_sca_test *t, char *s, rs_sca_dialect dialect, char **br
 		errno = 0;
 		long long n = strtoll(v, &end, t->kind == RS_SCA_T_PERM || t->kind == RS_SCA_T_NOT_PERM ? 8 : 10);
 		if (end == v || *end || errno || n < 0 || n > 0xffffffffLL) {
-			snprintf(err, errsize, "'%s' needs a number (octal mode for perm:)", s);
+			snprintf(err, errsize, _("'%s' needs a number (octal mode for perm:)"), s);
 			return -1;
 		}
 		t->value = n;
@@ -139,7 +140,7 @@ static int parse_test(rs_sca_test *t, char *s, rs_sca_dialect dialect, char **br
 		return parse_numeric(t, s + 2, dialect, broken, err, errsize);
 	}
 	if (!*s) {
-		snprintf(err, errsize, "empty content test");
+		snprintf(err, errsize, _("empty content test"));
 		return -1;
 	}
 	t->kind = RS_SCA_T_LITERAL;
@@ -156,14 +157,14 @@ static int parse_tests(rs_sca_tests *out, char *s, rs_sca_dialect dialect, char 
 		if (sep)
 			*sep = '\0';
 		if (out->len == SCA_MAX_TESTS) {
-			snprintf(err, errsize, "more than %d tests joined with &&", SCA_MAX_TESTS);
+			snprintf(err, errsize, _("more than %d tests joined with &&"), SCA_MAX_TESTS);
 			return -1;
 		}
 		if (parse_test(&out->items[out->len++], p, dialect, broken, err, errsize) < 0)
 			return -1;
 		bool meta = out->items[out->len - 1].kind >= RS_SCA_T_PERM;
 		if (out->len > 1 && meta != (out->items[0].kind >= RS_SCA_T_PERM)) {
-			snprintf(err, errsize, "perm:/uid:/gid: tests cannot be joined with content tests");
+			snprintf(err, errsize, _("perm:/uid:/gid: tests cannot be joined with content tests"));
 			return -1;
 		}
 		if (!sep)
@@ -180,7 +181,7 @@ static int parse_selector(rs_sca_rule *r, char *sel, rs_sca_dialect dialect, cha
 {
 	if (sel[0] == '@') {
 		if (!rs_device_analysis_known(sel + 1)) {
-			snprintf(err, errsize, "unknown analysis '%s' (known: %s)", sel, rs_device_analysis_names());
+			snprintf(err, errsize, _("unknown analysis '%s' (known: %s)"), sel, rs_device_analysis_names());
 			return -1;
 		}
 		r->analysis = rs_strdup(sel + 1);
@@ -193,12 +194,12 @@ static int parse_selector(rs_sca_rule *r, char *sel, rs_sca_dialect dialect, cha
 		if (sep)
 			*sep = '\0';
 		if (r->n_steps == SCA_MAX_STEPS) {
-			snprintf(err, errsize, "more than %d levels in the selector", SCA_MAX_STEPS);
+			snprintf(err, errsize, _("more than %d levels in the selector"), SCA_MAX_STEPS);
 			return -1;
 		}
 		char *step = rs_trim(p);
 		if (!*step) {
-			snprintf(err, errsize, "empty level in the selector '%s'", r->target);
+			snprintf(err, errsize, _("empty level in the selector '%s'"), r->target);
 			return -1;
 		}
 		r->steps[r->n_steps] = rs_sca_regex_compile(step, dialect, err, errsize);
@@ -239,7 +240,7 @@ int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, 
 			*arrow = '\0';
 		char *sel = rs_trim(s);
 		if (!*sel) {
-			snprintf(err, errsize, "rule '%s' has no selector", text);
+			snprintf(err, errsize, _("rule '%s' has no selector"), text);
 			goto out;
 		}
 		r->target = rs_strdup(sel);
@@ -250,7 +251,7 @@ int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, 
 			if (parse_tests(&r->content, arrow + 4, dialect, &r->broken, err, errsize) < 0)
 				goto out;
 			if (r->content.items[0].kind >= RS_SCA_T_PERM) {
-				snprintf(err, errsize, "perm:/uid:/gid: apply to f: and d: rules only");
+				snprintf(err, errsize, _("perm:/uid:/gid: apply to f: and d: rules only"));
 				goto out;
 			}
 		}
@@ -258,7 +259,7 @@ int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, 
 		goto out;
 	}
 	if (strlen(s) < 2 || s[1] != ':') {
-		snprintf(err, errsize, "rule '%s' does not start with f:, d:, p:, c: or cfg:", text);
+		snprintf(err, errsize, _("rule '%s' does not start with f:, d:, p:, c: or cfg:"), text);
 		goto out;
 	}
 	switch (s[0]) {
@@ -267,7 +268,7 @@ int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, 
 	case 'p': r->kind = RS_SCA_PROC; break;
 	case 'c': r->kind = RS_SCA_CMD; break;
 	default:
-		snprintf(err, errsize, "unknown rule type '%c:' (known: f: d: p: c: cfg:)", s[0]);
+		snprintf(err, errsize, _("unknown rule type '%c:' (known: f: d: p: c: cfg:)"), s[0]);
 		goto out;
 	}
 	s += 2;
@@ -282,12 +283,12 @@ int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, 
 		parts[n++] = a;
 	}
 	if (r->kind == RS_SCA_DIR && strstr(parts[n - 1], " -> ")) {
-		snprintf(err, errsize, "too many '->' in rule '%s'", text);
+		snprintf(err, errsize, _("too many '->' in rule '%s'"), text);
 		goto out;
 	}
 	char *target = rs_trim(parts[0]);
 	if (!*target) {
-		snprintf(err, errsize, "rule '%s' has no target", text);
+		snprintf(err, errsize, _("rule '%s' has no target"), text);
 		goto out;
 	}
 	r->target = rs_strdup(target);
@@ -303,7 +304,7 @@ int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, 
 		}
 	} else if (n == 2) {
 		if (r->kind == RS_SCA_PROC) {
-			snprintf(err, errsize, "process rule '%s' takes no content test", text);
+			snprintf(err, errsize, _("process rule '%s' takes no content test"), text);
 			goto out;
 		}
 		r->has_content = true;
@@ -311,15 +312,15 @@ int rs_sca_rule_parse(rs_sca_rule *r, const char *text, rs_sca_dialect dialect, 
 			goto out;
 		r->stat_tests = r->content.items[0].kind >= RS_SCA_T_PERM;
 		if (r->stat_tests && r->kind != RS_SCA_FILE) {
-			snprintf(err, errsize, "perm:/uid:/gid: apply to f: and d: rules only");
+			snprintf(err, errsize, _("perm:/uid:/gid: apply to f: and d: rules only"));
 			goto out;
 		}
 	} else if (n == 3) {
-		snprintf(err, errsize, "only d: rules take two '->' (rule '%s')", text);
+		snprintf(err, errsize, _("only d: rules take two '->' (rule '%s')"), text);
 		goto out;
 	}
 	if ((r->has_content && has_child_tests(&r->content)) || (r->has_name && has_child_tests(&r->name))) {
-		snprintf(err, errsize, "child: tests apply to cfg: rules only (rule '%s')", text);
+		snprintf(err, errsize, _("child: tests apply to cfg: rules only (rule '%s')"), text);
 		goto out;
 	}
 	rc = 0;

@@ -9,6 +9,7 @@
  * waiver no longer applies, host= limits it to one host. "#" starts a
  * comment. A waived check is reported as waived, not failed.
  */
+#include "core/i18n.h"
 #include "audit/sca.h"
 #include "core/log.h"
 
@@ -57,7 +58,7 @@ int rs_waivers_parse(rs_waivers *w, const char *text, size_t len, const char *na
 				rest = save ? rs_trim(save) : NULL;
 			}
 			if (!f[1] || !is_date(f[1]) || !rest || !*rest || (host && !*host)) {
-				rs_warn("%s:%d: a waiver is 'RULE YYYY-MM-DD [host=NAME] REASON'; this line is ignored",
+				rs_warn(_("%s:%d: a waiver is 'RULE YYYY-MM-DD [host=NAME] REASON'; this line is ignored"),
 					name, line_no);
 				bad++;
 			} else {
@@ -88,14 +89,14 @@ int rs_waivers_load(rs_waivers *w, const char *configured)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno != ENOENT)
-			rs_warn("%s: cannot read the waivers: %s", path, strerror(errno));
+			rs_warn(_("%s: cannot read the waivers: %s"), path, strerror(errno));
 		return 0;
 	}
 	char *buf = NULL;
 	size_t len = 0;
 	int rc = 0;
 	if (rs_read_fd(fd, WAIVERS_MAX_SIZE, &buf, &len) < 0)
-		rs_warn("%s: cannot read the waivers: %s", path, strerror(errno));
+		rs_warn(_("%s: cannot read the waivers: %s"), path, strerror(errno));
 	else
 		rc = rs_waivers_parse(w, buf, len, path);
 	free(buf);

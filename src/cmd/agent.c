@@ -5,10 +5,10 @@
  * scripts and tests (`agent sign`).
  */
 #include "agent/agent.h"
-#include "core/i18n.h"
 #include "agent/bench.h"
 #include "cmd/cmd.h"
 #include "cmd/option_table.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -46,21 +46,19 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *const usage_text = N_(
-	"usage: rasoat agent --server URL --token TOKEN [--state DIR] [--force]\n"
-	"       rasoat agent run [--once] [--state DIR] [--root DIR] [--only MOD,...] [--scan]\n"
-	"                        [--retries N] [--max-backoff SECONDS] [--config FILE]\n"
-	"       rasoat agent sign [--state DIR] --path PATH [--method POST] [--body FILE]\n"
-	"                        [--time UNIX] [--counter N] [--count K]\n"
-	"       rasoat agent bench --server URL --token TOKEN [--agents N] … (load generator; see bench/server.sh)\n"
-	"Enrols with a fleet server, then checks in, scans when due and uploads the\n"
-	"spool (docs/FLEET.md): once with --once, else every check-in interval until\n"
-	"SIGTERM. `sign` prints signed request headers as JSON lines.\n");
-
-static void print_usage(FILE *out)
+static void usage(FILE *out)
 {
-	fputs(_(usage_text), out);
-	fprintf(out, _("The default state directory is %s.\n"), RS_AGENT_DEFAULT_STATE);
+	fprintf(out, _("usage: rasoat agent --server URL --token TOKEN [--state DIR] [--force]\n"
+		       "       rasoat agent run [--once] [--state DIR] [--root DIR] [--only MOD,...] [--scan]\n"
+		       "                        [--retries N] [--max-backoff SECONDS] [--config FILE]\n"
+		       "       rasoat agent sign [--state DIR] --path PATH [--method POST] [--body FILE]\n"
+		       "                        [--time UNIX] [--counter N] [--count K]\n"
+		       "       rasoat agent bench --server URL --token TOKEN [--agents N] … (load generator; see bench/server.sh)\n"
+		       "Enrols with a fleet server, then checks in, scans when due and uploads the\n"
+		       "spool (docs/FLEET.md): once with --once, else every check-in interval until\n"
+		       "SIGTERM. `sign` prints signed request headers as JSON lines.\n"
+		       "The default state directory is %s.\n"),
+		RS_AGENT_DEFAULT_STATE);
 }
 
 typedef struct agent_args {
@@ -138,7 +136,7 @@ static int parse_args(int argc, char **argv, agent_args *a)
 				return bad("count", optarg, _("1 to 100000"));
 			break;
 		case 'h': return 1;
-		default: print_usage(stderr); return 2;
+		default: usage(stderr); return 2;
 		}
 	}
 	return 0;
@@ -226,7 +224,7 @@ int rs_cmd_agent(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc, argv, &a);
 	if (rc == 1) {
-		print_usage(stdout);
+		usage(stdout);
 		rc = 0;
 		goto out;
 	}

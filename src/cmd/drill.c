@@ -12,6 +12,7 @@
 #include "cmd/drill_cmds.h"
 #include "cmd/option_table.h"
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -83,7 +84,7 @@ typedef struct drill_args {
 static int parse_args(int argc, char **argv, drill_args *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->lang = "en";
+	a->lang = rs_i18n_lang();
 	a->setup.recover = true;
 	optind = 1;
 	int opt;

@@ -5,8 +5,8 @@
  * --techniques; a score line per test and a table (text or JSON).
  */
 #include "cmd/drill_cmds.h"
-#include "core/i18n.h"
 #include "cmd/option_table.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "drill/atomic.h"
@@ -42,8 +42,7 @@ typedef struct args {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		_("usage: rasoat drill atomic PATH/TXXXX.yaml[:N]... [OPTIONS]\n"
+	fputs(_("usage: rasoat drill atomic PATH/TXXXX.yaml[:N]... [OPTIONS]\n"
 		"       rasoat drill atomic ATOMICS_DIR --techniques T1053.003,T1543.002:1,... [OPTIONS]\n\n"
 		"Runs Atomic Red Team tests (sh or bash executors, Linux) in a throw-away sandbox: an overlay\n"
 		"over this host's root in new mount, PID, network (loopback only), UTS and IPC namespaces.\n"
@@ -57,7 +56,7 @@ static void usage(FILE *out)
 		"  --tmpdir DIR         where the sandbox's directory is made (default $TMPDIR or /tmp)\n"
 		"  --rules DIR          extra rule directory for the scans (repeatable)\n"
 		"  --config FILE        rasoat configuration for the scans\n"
-		"Needs root. Exit status: 0 every test ran or was skipped, 2 an error.\n"));
+		"Needs root. Exit status: 0 every test ran or was skipped, 2 an error.\n"), out);
 }
 
 static void add_target(args *a, const char *spec, int number)

@@ -8,6 +8,7 @@
 #include "core/i18n.h"
 #include "cmd/incident_cli.h"
 #include "cmd/incident_cmds.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"

@@ -7,6 +7,7 @@
 #include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 

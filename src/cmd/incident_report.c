@@ -10,6 +10,7 @@
 #include "cmd/incident_cmds.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "incident/incident.h"
@@ -89,17 +90,6 @@ typedef struct report_args {
 	const char *record;
 	bool send;
 } report_args;
-
-static const char *locale_lang(void)
-{
-	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v != NULL && *v != '\0')
-			return strncmp(v, "vi", 2) == 0 ? "vi" : "en";
-	}
-	return "en";
-}
 
 /* YYYY-MM-DD (that day's start, or its end with END) or an RFC 3339 time; 0 on error. */
 static time_t parse_date(const char *s, bool end)
@@ -258,7 +248,7 @@ int rs_cmd_incident_report(int argc, char **argv)
 	if (a.format == NULL)
 		a.format = "md";
 	if (a.lang == NULL)
-		a.lang = locale_lang();
+		a.lang = rs_i18n_lang(); /* the user's: --lang of rasoat, or the locale */
 	if (form != RS_FORM_SUMMARY && a.id == NULL && a.record == NULL) {
 		rs_error(_("incident report: give the incident id (rasoat incident list shows them)"));
 		return 2;

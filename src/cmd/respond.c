@@ -9,6 +9,7 @@
 #include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -224,7 +225,7 @@ static int respond_action(int argc, char **argv, const rs_action_kind *kind)
 		rc = -1;
 	json_t *target = NULL;
 	char err[1024];
-	const char *arg = no_target ? NULL : a.args[0];
+	const char *arg = rc == 0 && !no_target ? a.args[0] : NULL; /* no args after a bad option */
 	if (rc == 0 && !(target = kind->parse_target(arg, a.options, err, sizeof(err)))) {
 		rs_error(_("respond %s%s%s: %s"), kind->name, arg ? " " : "", arg ? arg : "", err);
 		rc = -1;

@@ -7,6 +7,7 @@
 #include "core/i18n.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"

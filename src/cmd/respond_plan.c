@@ -9,6 +9,7 @@
 #include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -129,11 +130,11 @@ static json_t *load_findings(rs_store *store, const char *id)
 static void print_plan_text(const json_t *plan, const char *token, const char *output)
 {
 	const json_t *actions = json_object_get(plan, "actions");
-	printf(_("plan for scan %s of %s (root %s): %zu action%s\n"),
+	printf(ngettext("plan for scan %s of %s (root %s): %zu action\n",
+			"plan for scan %s of %s (root %s): %zu actions\n", json_array_size(actions)),
 	       json_string_value(json_object_get(plan, "scan")),
 	       json_string_value(json_object_get(plan, "host")),
-	       json_string_value(json_object_get(plan, "root")), json_array_size(actions),
-	       json_array_size(actions) == 1 ? "" : "s");
+	       json_string_value(json_object_get(plan, "root")), json_array_size(actions));
 	size_t i;
 	json_t *action;
 	json_array_foreach(actions, i, action) {

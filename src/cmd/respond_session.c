@@ -5,6 +5,7 @@
 #include "cmd/respond_session.h"
 #include "core/i18n.h"
 #include "drill/run.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 

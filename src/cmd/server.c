@@ -5,8 +5,8 @@
  * standard output, for scripts.
  */
 #include "cmd/cmd.h"
-#include "core/i18n.h"
 #include "cmd/option_table.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "core/json.h"
@@ -51,23 +51,21 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *const usage_text = N_(
-	"usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH|postgresql://…] [--tls-cert F --tls-key F] [--workers N]\n"
-	"                     [--agent-rate R] [--agent-burst B] [--address-rate R] [--address-burst B]\n"
-	"                     [--checkin-interval 5m] [--scan-interval 24h] [--incidents PATH]\n"
-	"       rasoat server [--db URL] [--tls-cert F] token create [--ttl 24h] [--uses 50] [--group G]\n"
-	"       rasoat server [--db URL] token list [--format text|jsonl]\n"
-	"       rasoat server [--db URL] token revoke ID\n"
-	"       rasoat server [--db URL] apikey create --role viewer|analyst|admin | apikey list | apikey revoke ID\n"
-	"       rasoat server [--db URL] host remove ID\n"
-	"       rasoat server [--db URL] user add NAME --role viewer|analyst|admin | user list |\n"
-	"                     user remove NAME | user passwd NAME   (the password on standard input)\n");
-
-static void print_usage(FILE *out)
+static void usage(FILE *out)
 {
-	fputs(_(usage_text), out);
-	fprintf(out, _("Serves the fleet API (docs/FLEET.md) until SIGINT or SIGTERM. The default\n"
-		       "database is %s; the default address 0.0.0.0:8443.\n"), DEFAULT_FLEET_DB);
+	fprintf(out, _("usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH|postgresql://…] [--tls-cert F --tls-key F] [--workers N]\n"
+		       "                     [--agent-rate R] [--agent-burst B] [--address-rate R] [--address-burst B]\n"
+		       "                     [--checkin-interval 5m] [--scan-interval 24h] [--incidents PATH]\n"
+		       "       rasoat server [--db URL] [--tls-cert F] token create [--ttl 24h] [--uses 50] [--group G]\n"
+		       "       rasoat server [--db URL] token list [--format text|jsonl]\n"
+		       "       rasoat server [--db URL] token revoke ID\n"
+		       "       rasoat server [--db URL] apikey create --role viewer|analyst|admin | apikey list | apikey revoke ID\n"
+		       "       rasoat server [--db URL] host remove ID\n"
+		       "       rasoat server [--db URL] user add NAME --role viewer|analyst|admin | user list |\n"
+		       "                     user remove NAME | user passwd NAME   (the password on standard input)\n"
+		       "Serves the fleet API (docs/FLEET.md) until SIGINT or SIGTERM. The default\n"
+		       "database is %s; the default address 0.0.0.0:8443.\n"),
+		DEFAULT_FLEET_DB);
 }
 
 typedef struct server_args {
@@ -211,7 +209,7 @@ static int parse_args(int argc, char **argv, server_args *a)
 		case OPT_ROLE: a->role = optarg; break;
 		case OPT_FORMAT: a->format = optarg; break;
 		case 'h': return 1;
-		default: print_usage(stderr); return 2;
+		default: usage(stderr); return 2;
 		}
 	}
 	a->cfg.db_path = db_path(a->db);
@@ -356,7 +354,7 @@ int rs_cmd_server(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc, argv, &a);
 	if (rc == 1) {
-		print_usage(stdout);
+		usage(stdout);
 		return 0;
 	}
 	if (rc)

@@ -17,6 +17,7 @@
  * with the file and line and skipped; NIS compat lines ("+", "-") are
  * skipped silently. At most MAX_WARNINGS warnings are printed per file.
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "core/lines.h"
 #include "core/util.h"
@@ -46,7 +47,7 @@ static void for_each_line(char *text, size_t len, rs_problems *p, line_fn read_l
 		if (n > 0 && s[n - 1] == '\r')
 			s[n - 1] = '\0';
 		if (r.has_nul)
-			rs_problem(p, r.number, "NUL byte in line; skipped");
+			rs_problem(p, r.number, _("NUL byte in line; skipped"));
 		else
 			read_line(s, r.number, p, ctx);
 	}
@@ -81,15 +82,15 @@ static void read_passwd_line(char *line, size_t number, rs_problems *p, void *ct
 	size_t n = rs_split(line, ':', fields, 8);
 	long uid, gid;
 	if (n != 7) {
-		rs_problem(p, number, "passwd entry with %zu fields instead of 7; skipped", n);
+		rs_problem(p, number, _("passwd entry with %zu fields instead of 7; skipped"), n);
 		return;
 	}
 	if (!*fields[0]) {
-		rs_problem(p, number, "passwd entry without a user name; skipped");
+		rs_problem(p, number, _("passwd entry without a user name; skipped"));
 		return;
 	}
 	if (!parse_id(fields[2], &uid) || !parse_id(fields[3], &gid)) {
-		rs_problem(p, number, "passwd entry with a uid or gid that is not a number; skipped");
+		rs_problem(p, number, _("passwd entry with a uid or gid that is not a number; skipped"));
 		return;
 	}
 	rs_user *u = rs_vec_push(users);
@@ -170,7 +171,7 @@ static long shadow_days(const char *field, size_t number, rs_problems *p)
 	if (!*field)
 		return -1;
 	if (!rs_parse_long(field, &v) || v < 0) {
-		rs_problem(p, number, "shadow entry with a day count that is not a number");
+		rs_problem(p, number, _("shadow entry with a day count that is not a number"));
 		return -1;
 	}
 	return v;
@@ -184,7 +185,7 @@ static void read_shadow_line(char *line, size_t number, rs_problems *p, void *ct
 	char *fields[9];
 	size_t n = rs_split(line, ':', fields, 9);
 	if (n < 2 || !*fields[0]) {
-		rs_problem(p, number, "shadow entry without a user name and password field; skipped");
+		rs_problem(p, number, _("shadow entry without a user name and password field; skipped"));
 		return;
 	}
 	long pos = user_index_find(ix, fields[0]);
@@ -221,15 +222,15 @@ static void read_group_line(char *line, size_t number, rs_problems *p, void *ctx
 	size_t n = rs_split(line, ':', fields, 5);
 	long gid;
 	if (n != 4) {
-		rs_problem(p, number, "group entry with %zu fields instead of 4; skipped", n);
+		rs_problem(p, number, _("group entry with %zu fields instead of 4; skipped"), n);
 		return;
 	}
 	if (!*fields[0]) {
-		rs_problem(p, number, "group entry without a name; skipped");
+		rs_problem(p, number, _("group entry without a name; skipped"));
 		return;
 	}
 	if (!parse_id(fields[2], &gid)) {
-		rs_problem(p, number, "group entry with a gid that is not a number; skipped");
+		rs_problem(p, number, _("group entry with a gid that is not a number; skipped"));
 		return;
 	}
 	rs_group *g = rs_vec_push(groups);
@@ -261,7 +262,7 @@ static int collect_file(const rs_host *h, const char *path, parse_fn parse, rs_v
 		if (e == ENOENT || e == ENOTDIR)
 			return 0;
 		rs_warn_unreadable(h, path, e, NULL,
-				   e == EACCES ? "run as root to see password states" : NULL);
+				   e == EACCES ? _("run as root to see password states") : NULL);
 		return 1;
 	}
 	char *display = rs_host_display_path(h, path);

@@ -9,6 +9,7 @@
  * warned about with the file and line and skipped; the rest is kept. At most
  * MAX_WARNINGS warnings are printed per file.
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "core/lines.h"
 #include "core/util.h"
@@ -34,9 +35,9 @@ static void finish_stanza(stanza *s, rs_vec *packages, rs_problems *p)
 {
 	if (s->any_field) {
 		if (!s->name || !*s->name) {
-			rs_problem(p, s->first_line, "package without a name (P:); skipped");
+			rs_problem(p, s->first_line, _("package without a name (P:); skipped"));
 		} else if (!s->version || !*s->version) {
-			rs_problem(p, s->first_line, "package without a version (V:); skipped");
+			rs_problem(p, s->first_line, _("package without a version (V:); skipped"));
 		} else {
 			rs_package *pkg = rs_vec_push(packages);
 			pkg->name = rs_strdup(s->name);
@@ -82,7 +83,7 @@ static void read_line(char *line, size_t len, size_t number, rs_problems *p, voi
 	apk_parse *ap = ctx;
 	unsigned char key = (unsigned char)line[0];
 	if (len < 2 || line[1] != ':' || key <= ' ' || key > '~') {
-		rs_problem(p, number, "line is not KEY:VALUE; skipped");
+		rs_problem(p, number, _("line is not KEY:VALUE; skipped"));
 		return;
 	}
 	read_field(&ap->s, line, number);
@@ -102,8 +103,8 @@ int rs_collect_apk(const rs_host *h, rs_facts *f)
 	char *text = NULL;
 	size_t len = 0;
 	int problems_met = 0;
-	if (rs_read_host_file(h, APK_INSTALLED_PATH, APK_INSTALLED_MAX, "the apk database",
-			      "apk packages are not listed", &text, &len, &problems_met) < 0)
+	if (rs_read_host_file(h, APK_INSTALLED_PATH, APK_INSTALLED_MAX, _("the apk database"),
+			      _("apk packages are not listed"), &text, &len, &problems_met) < 0)
 		return problems_met;
 	char *display = rs_host_display_path(h, APK_INSTALLED_PATH);
 	problems_met = rs_parse_apk_installed(text, len, display, &f->packages);

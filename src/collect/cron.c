@@ -17,6 +17,7 @@
  * them but RHEL's cronie runs them, and missing a real job is worse than
  * listing one that does not run.
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "core/lines.h"
 #include "core/log.h"
@@ -107,7 +108,7 @@ static char *cron_schedule(char **p, const char **why)
 	if (first && first[0] == '@') {
 		if (is_cron_keyword(first))
 			return rs_strdup(first);
-		*why = "has an unknown @keyword";
+		*why = _("has an unknown @keyword");
 		return NULL;
 	}
 	char *fields[5] = { first };
@@ -115,7 +116,7 @@ static char *cron_schedule(char **p, const char **why)
 		fields[i] = next_field(p);
 	for (int i = 0; i < 5; i++) {
 		if (!fields[i] || !is_time_field(fields[i], i >= 3)) {
-			*why = "does not start with five time fields or an @keyword";
+			*why = _("does not start with five time fields or an @keyword");
 			return NULL;
 		}
 	}
@@ -131,7 +132,7 @@ static bool parse_job(char *line, cron_format format, const char *user, rs_cron_
 		char *period = next_field(&p), *delay = next_field(&p), *id = next_field(&p);
 		long d;
 		if (!period || !delay || !id || !is_anacron_period(period) || !rs_parse_long(delay, &d)) {
-			*why = "is not \"period delay job-id command\"";
+			*why = _("is not \"period delay job-id command\"");
 			return false;
 		}
 		e->schedule = rs_strdup(period);
@@ -142,14 +143,14 @@ static bool parse_job(char *line, cron_format format, const char *user, rs_cron_
 			return false;
 		const char *owner = user;
 		if (format == FORMAT_SYSTEM && !(owner = next_field(&p))) {
-			*why = "has no user field";
+			*why = _("has no user field");
 			return false;
 		}
 		e->user = rs_strdup(owner);
 	}
 	char *command = rs_trim(p);
 	if (!*command) {
-		*why = "has no command";
+		*why = _("has no command");
 		return false;
 	}
 	e->command = rs_strdup(command);
@@ -230,9 +231,9 @@ static int warn_unreadable(const rs_host *h, const char *path, int err)
 {
 	char *shown = rs_host_display_path(h, path);
 	if (err == EINVAL)
-		rs_warn("%s: not a regular file; skipped", shown);
+		rs_warn(_("%s: not a regular file; skipped"), shown);
 	else
-		rs_warn("%s: cannot read: %s; skipped", shown, strerror(err));
+		rs_warn(_("%s: cannot read: %s; skipped"), shown, strerror(err));
 	free(shown);
 	return 1;
 }
@@ -270,7 +271,7 @@ static int for_each_entry(const rs_host *h, const char *dir, entry_handler handl
 			continue;
 		if (++seen > RS_CRON_DIR_MAX) {
 			char *shown = rs_host_display_path(h, dir);
-			rs_warn("%s: more than %d entries; the rest are not read", shown, RS_CRON_DIR_MAX);
+			rs_warn(_("%s: more than %d entries; the rest are not read"), shown, RS_CRON_DIR_MAX);
 			free(shown);
 			problems++;
 			break;

@@ -20,6 +20,7 @@
  * rest is kept. At most MAX_WARNINGS warnings are printed per file, then one
  * that says how many more there were.
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "core/lines.h"
 #include "core/util.h"
@@ -73,7 +74,7 @@ static void read_field(stanza *s, char *line, size_t number, rs_problems *p)
 {
 	char *colon = strchr(line, ':');
 	if (!colon || !valid_field_name(line, (size_t)(colon - line))) {
-		rs_problem(p, number, "line without a field name; skipped");
+		rs_problem(p, number, _("line without a field name; skipped"));
 		s->in_field = false;
 		return;
 	}
@@ -107,7 +108,7 @@ static bool status_installed(const char *status, size_t line, rs_problems *p)
 	for (char *w = strtok_r(copy, " \t", &save); w && n < 4; w = strtok_r(NULL, " \t", &save))
 		words[n++] = w;
 	if (n != 3) {
-		rs_problem(p, line, "Status field is not three words; stanza skipped");
+		rs_problem(p, line, _("Status field is not three words; stanza skipped"));
 		return false;
 	}
 	return strcmp(words[2], "installed") == 0;
@@ -149,12 +150,12 @@ static void finish_stanza(stanza *s, rs_vec *packages, rs_problems *p)
 	}
 	size_t line = s->first_line;
 	if (!s->package || !*s->package)
-		rs_problem(p, line, "stanza without a Package field; skipped");
+		rs_problem(p, line, _("stanza without a Package field; skipped"));
 	else if (!s->status || !*s->status)
-		rs_problem(p, line, "stanza without a Status field; skipped");
+		rs_problem(p, line, _("stanza without a Status field; skipped"));
 	else if (status_installed(s->status, line, p)) {
 		if (!s->version || !*s->version) {
-			rs_problem(p, line, "installed package without a Version field; skipped");
+			rs_problem(p, line, _("installed package without a Version field; skipped"));
 		} else {
 			rs_package *pkg = rs_vec_push(packages);
 			pkg->name = rs_strdup(s->package);
@@ -185,7 +186,7 @@ static void read_line(char *line, size_t len, size_t number, rs_problems *p, voi
 	(void)len;
 	if (line[0] == ' ' || line[0] == '\t') {
 		if (!dp->s.in_field)
-			rs_problem(p, number, "continuation line outside a field; skipped");
+			rs_problem(p, number, _("continuation line outside a field; skipped"));
 		return;
 	}
 	read_field(&dp->s, line, number, p);
@@ -204,8 +205,8 @@ int rs_collect_dpkg(const rs_host *h, rs_facts *f)
 	char *text = NULL;
 	size_t len = 0;
 	int problems_met = 0;
-	if (rs_read_host_file(h, DPKG_STATUS_PATH, DPKG_STATUS_MAX, "the dpkg status file",
-			      "dpkg packages are not listed", &text, &len, &problems_met) < 0)
+	if (rs_read_host_file(h, DPKG_STATUS_PATH, DPKG_STATUS_MAX, _("the dpkg status file"),
+			      _("dpkg packages are not listed"), &text, &len, &problems_met) < 0)
 		return problems_met;
 	char *display = rs_host_display_path(h, DPKG_STATUS_PATH);
 	problems_met = rs_parse_dpkg_status(text, len, display, &f->packages);

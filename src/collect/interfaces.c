@@ -5,6 +5,7 @@
  * for it. Live hosts only: /sys and the addresses belong to the running
  * kernel.
  */
+#include "core/i18n.h"
 #include "collect/live.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -92,7 +93,7 @@ int rs_collect_interfaces(const rs_host *h, rs_live *l)
 	if (!d) {
 		if (errno == ENOENT)
 			return 0;
-		rs_warn("/sys/class/net: cannot list interfaces: %s", strerror(errno));
+		rs_warn(_("/sys/class/net: cannot list interfaces: %s"), strerror(errno));
 		return 1;
 	}
 	struct dirent *e;

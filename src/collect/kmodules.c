@@ -4,6 +4,7 @@
  * address [taints]"). A root that is not live has no loaded modules, so the
  * section stays empty there.
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "core/lines.h"
 #include "core/log.h"
@@ -63,7 +64,7 @@ static const char *read_module_line(const rs_lines *r, const char *line, size_t 
 	bool ok = parse_module_line(copy, &m);
 	free(copy);
 	if (!ok)
-		return "is not a module line (name size refcount used_by state address)";
+		return _("is not a module line (name size refcount used_by state address)");
 	*(rs_kmodule *)rs_vec_push(modules) = m;
 	return NULL;
 }
@@ -82,7 +83,7 @@ int rs_collect_kmodules(const rs_host *h, rs_facts *f)
 	if (rs_proc_read(h, "modules", RS_MODULES_FILE_MAX, &text, &len) < 0) {
 		if (errno == ENOENT)
 			return 0; /* a kernel without modules, or a container's proc */
-		rs_warn("/proc/modules: cannot read: %s", strerror(errno));
+		rs_warn(_("/proc/modules: cannot read: %s"), strerror(errno));
 		return 1;
 	}
 	int problems = rs_parse_proc_modules(text, len, "/proc/modules", &f->kmodules);

@@ -2,6 +2,7 @@
  * live.c — the volatile state's lifetime, the order its collectors run in
  * and its JSON form (the arrays `rasoat collect` writes).
  */
+#include "core/i18n.h"
 #include "collect/live.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -56,7 +57,7 @@ int rs_live_read_proc(const rs_host *h, const char *rel, size_t max,
 	if (rs_proc_read(h, rel, max, &text, &len) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		rs_warn("/proc/%s: cannot read: %s", rel, strerror(errno));
+		rs_warn(_("/proc/%s: cannot read: %s"), rel, strerror(errno));
 		return 1;
 	}
 	char *name = rs_sprintf("/proc/%s", rel);

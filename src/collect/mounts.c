@@ -5,6 +5,7 @@
  * dump pass" with blanks, tabs, newlines and backslashes in names written as
  * octal escapes (\040, \011, \012, \134), decoded here.
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "core/lines.h"
 #include "core/log.h"
@@ -91,7 +92,7 @@ static const char *read_mount_line(const rs_lines *r, const char *line, size_t n
 	bool ok = parse_mount_line(copy, mp->fstab, &m);
 	free(copy);
 	if (!ok)
-		return "has fewer fields than device, mount point, type and options";
+		return _("has fewer fields than device, mount point, type and options");
 	*(rs_mount *)rs_vec_push(mp->mounts) = m;
 	return NULL;
 }
@@ -114,7 +115,7 @@ static int read_and_parse(const rs_host *h, bool live, rs_facts *f)
 		problems = rs_parse_mounts(text, len, name, !live, &f->mounts);
 		free(text);
 	} else if (errno != ENOENT) { /* a container image often has no fstab */
-		rs_warn("%s: cannot read: %s", name, strerror(errno));
+		rs_warn(_("%s: cannot read: %s"), name, strerror(errno));
 		problems = 1;
 	}
 	free(name);

@@ -4,6 +4,7 @@
  * Device"), and the IPv6 neighbour table, which has no proc file, from a
  * rtnetlink RTM_GETNEIGH dump (what `ip -6 neigh` shows).
  */
+#include "core/i18n.h"
 #include "collect/live.h"
 #include "core/lines.h"
 #include "core/log.h"
@@ -76,7 +77,7 @@ static const char *read_arp_line(const rs_lines *r, const char *line, size_t n, 
 		*(rs_neighbour *)rs_vec_push(neighbours) = nb;
 	}
 	free(copy);
-	return ok ? NULL : "is not an ARP table line";
+	return ok ? NULL : _("is not an ARP table line");
 }
 
 int rs_parse_proc_arp(const char *text, size_t len, const char *name, rs_vec *neighbours)
@@ -167,7 +168,7 @@ static int collect_ipv6(rs_live *l)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0) {
-		rs_warn("netlink: cannot open a route socket: %s; IPv6 neighbours not collected", strerror(errno));
+		rs_warn(_("netlink: cannot open a route socket: %s; IPv6 neighbours not collected"), strerror(errno));
 		return 1;
 	}
 	struct timeval tv = { .tv_sec = 2 };
@@ -186,7 +187,7 @@ static int collect_ipv6(rs_live *l)
 	int problems = 0;
 	size_t first = l->neighbours.len;
 	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
-		rs_warn("netlink: cannot ask for the neighbours: %s; IPv6 neighbours not collected", strerror(errno));
+		rs_warn(_("netlink: cannot ask for the neighbours: %s; IPv6 neighbours not collected"), strerror(errno));
 		close(fd);
 		return 1;
 	}
@@ -197,13 +198,13 @@ static int collect_ipv6(rs_live *l)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			rs_warn("netlink: the neighbour dump stopped: %s", n < 0 ? strerror(errno) : "closed");
+			rs_warn(_("netlink: the neighbour dump stopped: %s"), n < 0 ? strerror(errno) : "closed");
 			problems++;
 			break;
 		}
 		int rc = rs_parse_rtnl_neighbours(buf, (size_t)n, &l->neighbours, &done);
 		if (rc < 0) {
-			rs_warn("netlink: the kernel refused the neighbour dump; IPv6 neighbours not collected");
+			rs_warn(_("netlink: the kernel refused the neighbour dump; IPv6 neighbours not collected"));
 			problems++;
 			break;
 		}

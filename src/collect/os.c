@@ -9,6 +9,7 @@
  * release on the live host; for a root that is not live it is the newest
  * directory under /lib/modules (or /usr/lib/modules), if any.
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "core/lines.h"
 #include "core/util.h"
@@ -89,7 +90,7 @@ static void read_os_line(rs_facts *f, char *line, const rs_lines *r, rs_problems
 			 bool *have_pretty)
 {
 	if (r->has_nul) {
-		rs_problem(p, r->number, "NUL byte in line; skipped");
+		rs_problem(p, r->number, _("NUL byte in line; skipped"));
 		return;
 	}
 	char *s = rs_trim(line);
@@ -97,13 +98,13 @@ static void read_os_line(rs_facts *f, char *line, const rs_lines *r, rs_problems
 		return;
 	char *eq = strchr(s, '=');
 	if (!eq || eq == s) {
-		rs_problem(p, r->number, "line is not KEY=VALUE; skipped");
+		rs_problem(p, r->number, _("line is not KEY=VALUE; skipped"));
 		return;
 	}
 	*eq = '\0';
 	char *value = eq + 1;
 	if (!unquote(value)) {
-		rs_problem(p, r->number, "quote not closed; skipped");
+		rs_problem(p, r->number, _("quote not closed; skipped"));
 		return;
 	}
 	set_os_field(f, s, value, have_pretty);

@@ -2,6 +2,7 @@
  * pkgfiles.c — the package file database: loading dpkg's lists, md5sums and
  * conffiles into one hash table keyed by canonical path (see pkgfiles.h).
  */
+#include "core/i18n.h"
 #include "collect/pkgfiles.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -197,12 +198,12 @@ static int each_line(rs_pkgfiles *pf, const char *text, size_t len, const char *
 			continue;
 		if (memchr(line, '\0', n)) {
 			if (++problems <= MAX_WARNINGS_PER_FILE)
-				rs_warn("%s:%zu: line holds a NUL byte; skipped", name, lineno);
+				rs_warn(_("%s:%zu: line holds a NUL byte; skipped"), name, lineno);
 			continue;
 		}
 		const char *bad = fn(pf, line, n, package, &scratch);
 		if (bad && ++problems <= MAX_WARNINGS_PER_FILE)
-			rs_warn("%s:%zu: %s; skipped", name, lineno, bad);
+			rs_warn(_("%s:%zu: %s; skipped"), name, lineno, bad);
 	}
 	rs_buf_free(&scratch);
 	return problems;
@@ -212,7 +213,7 @@ static const char *list_line(rs_pkgfiles *pf, const char *line, size_t n, const 
 			     rs_buf *scratch)
 {
 	if (line[0] != '/')
-		return "not an absolute path";
+		return _("not an absolute path");
 	if (n == 2 && line[1] == '.')
 		return NULL; /* "/." is the root */
 	size_t k = canonical(pf, line, n, scratch);
@@ -233,12 +234,12 @@ static const char *md5_line(rs_pkgfiles *pf, const char *line, size_t n, const c
 			    rs_buf *scratch)
 {
 	if (n < 35 || !is_md5_hex(line, 32) || line[32] != ' ')
-		return "not \"MD5  path\"";
+		return _("not \"MD5  path\"");
 	const char *p = line + 33;
 	while (p < line + n && *p == ' ')
 		p++;
 	if (p >= line + n)
-		return "no path after the digest";
+		return _("no path after the digest");
 	rs_buf path;
 	rs_buf_init(&path);
 	if (*p != '/')
@@ -302,7 +303,7 @@ int rs_pkgfiles_parse_conffiles(rs_pkgfiles *pf, const char *status, size_t len,
 			if (strlen(fields[1]) == 32)
 				memcpy(e->md5, fields[1], 33);
 		} else if (++problems <= MAX_WARNINGS_PER_FILE) {
-			rs_warn("%s:%zu: not a conffile line; skipped", name, lineno);
+			rs_warn(_("%s:%zu: not a conffile line; skipped"), name, lineno);
 		}
 		free(copy);
 	}
@@ -361,8 +362,8 @@ static int load_info_file(const rs_host *h, rs_pkgfiles *pf, const char *file, c
 			       : rs_pkgfiles_parse_list(pf, text, len, package, path);
 		free(text);
 	} else if (errno != ENOENT) {
-		rs_warn("%s: cannot read: %s; its package's files are not known",
-			path, errno == EINVAL ? "not a regular file" : strerror(errno));
+		rs_warn(_("%s: cannot read: %s; its package's files are not known"),
+			path, errno == EINVAL ? _("not a regular file") : strerror(errno));
 		problems = 1;
 	}
 	free(path);

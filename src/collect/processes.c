@@ -5,6 +5,7 @@
  * read is skipped without a word; a field that cannot be read (permissions,
  * kernel threads without an executable) is left NULL.
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "collect/proc.h"
 #include "core/lines.h"
@@ -96,7 +97,7 @@ static int read_stat_and_status(const rs_host *h, rs_process *p)
 	if (rs_proc_read(h, rel, RS_STAT_MAX, &text, &len) < 0) {
 		if (vanished(errno))
 			return 1;
-		rs_warn("proc/%s: cannot read: %s; process skipped", rel, strerror(errno));
+		rs_warn(_("proc/%s: cannot read: %s; process skipped"), rel, strerror(errno));
 		return -1;
 	}
 	int rc = rs_parse_proc_stat(text, len, &p->ppid, p->comm, sizeof(p->comm), &p->start_time);
@@ -104,7 +105,7 @@ static int read_stat_and_status(const rs_host *h, rs_process *p)
 	if (rc < 0) {
 		if (len == 0)
 			return 1; /* an exiting task can show an empty stat */
-		rs_warn("proc/%s: not a stat line; process skipped", rel);
+		rs_warn(_("proc/%s: not a stat line; process skipped"), rel);
 		return -1;
 	}
 
@@ -112,13 +113,13 @@ static int read_stat_and_status(const rs_host *h, rs_process *p)
 	if (rs_proc_read(h, rel, RS_STAT_MAX, &text, &len) < 0) {
 		if (vanished(errno))
 			return 1;
-		rs_warn("proc/%s: cannot read: %s; process skipped", rel, strerror(errno));
+		rs_warn(_("proc/%s: cannot read: %s; process skipped"), rel, strerror(errno));
 		return -1;
 	}
 	bool found = rs_parse_status_uid(text, len, &p->uid);
 	free(text);
 	if (!found) {
-		rs_warn("proc/%s: no Uid: line; process skipped", rel);
+		rs_warn(_("proc/%s: no Uid: line; process skipped"), rel);
 		return -1;
 	}
 	return 0;
@@ -144,7 +145,7 @@ int rs_collect_processes(const rs_host *h, rs_facts *f)
 	 * readdir cannot hide a process from rasoat (core/rawsys.h) */
 	rs_raw_dir *d = rs_raw_opendir(h->proc_fd, ".");
 	if (!d) {
-		rs_warn("proc: cannot list processes: %s", strerror(errno));
+		rs_warn(_("proc: cannot list processes: %s"), strerror(errno));
 		return 1;
 	}
 	int problems = 0;

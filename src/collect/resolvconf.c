@@ -4,6 +4,7 @@
  * zone ("fe80::1%eth0") dropped; other keywords (search, options, domain)
  * are passed over.
  */
+#include "core/i18n.h"
 #include "collect/netconf.h"
 #include "core/lines.h"
 
@@ -29,7 +30,7 @@ static const char *read_resolv_line(const rs_lines *r, const char *line, size_t 
 	}
 	if (count < 2) {
 		free(copy);
-		return "names no server";
+		return _("names no server");
 	}
 	char *zone = strchr(f[1], '%');
 	if (zone)
@@ -37,7 +38,7 @@ static const char *read_resolv_line(const rs_lines *r, const char *line, size_t 
 	rs_netaddr a;
 	char cause[128];
 	if (rs_netaddr_parse(f[1], &a, cause, sizeof(cause)) < 0 || strchr(f[1], '/'))
-		why = "names a server that is not an IP address";
+		why = _("names a server that is not an IP address");
 	else
 		*(rs_netaddr *)rs_vec_push(servers) = a;
 	free(copy);
@@ -54,7 +55,7 @@ int rs_collect_resolvers(const rs_host *h, rs_vec *servers)
 	char *text = NULL;
 	size_t len = 0;
 	int problems = 0;
-	if (rs_read_host_file(h, "/etc/resolv.conf", RESOLV_FILE_MAX, "the resolver configuration", NULL,
+	if (rs_read_host_file(h, "/etc/resolv.conf", RESOLV_FILE_MAX, _("the resolver configuration"), NULL,
 			      &text, &len, &problems) < 0)
 		return problems;
 	problems += rs_parse_resolv_conf(text, len, "/etc/resolv.conf", servers);

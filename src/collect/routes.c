@@ -8,6 +8,7 @@
  * net/ipv6_route prints each address as its 16 bytes in order, two hex
  * digits each, and the prefix lengths, metric and flags in hex.
  */
+#include "core/i18n.h"
 #include "collect/netconf.h"
 #include "core/lines.h"
 
@@ -102,23 +103,23 @@ static const char *parse4(char *line, rs_route *r)
 {
 	char *f[12];
 	if (rs_split_blanks(line, f, 12) != 11)
-		return "does not have the 11 fields of a route";
+		return _("does not have the 11 fields of a route");
 	unsigned char dest[4], gw[4], mask[4];
 	unsigned long long flags;
 	long metric, mtu;
 	if (!set_iface(r, f[0]))
-		return "has an interface name that is empty or too long";
+		return _("has an interface name that is empty or too long");
 	if (!parse_word4(f[1], dest) || !parse_word4(f[2], gw) || !parse_word4(f[7], mask))
-		return "has an address that is not 8 hex digits";
+		return _("has an address that is not 8 hex digits");
 	if (!parse_hex(f[3], strlen(f[3]), &flags) || strlen(f[3]) > 8)
-		return "has flags that are not hex";
+		return _("has flags that are not hex");
 	if (!rs_parse_long(f[6], &metric) || metric < 0)
-		return "has a metric that is not a number";
+		return _("has a metric that is not a number");
 	if (!rs_parse_long(f[8], &mtu) || mtu < 0)
-		return "has an MTU that is not a number";
+		return _("has an MTU that is not a number");
 	int prefix = mask_prefix(mask);
 	if (prefix < 0)
-		return "has a netmask that is not contiguous";
+		return _("has a netmask that is not contiguous");
 	rs_netaddr_set(&r->dest, AF_INET, dest);
 	r->dest.prefix = prefix;
 	rs_netaddr_set(&r->gateway, AF_INET, gw);
@@ -134,17 +135,17 @@ static const char *parse6(char *line, rs_route *r)
 {
 	char *f[11];
 	if (rs_split_blanks(line, f, 11) != 10)
-		return "does not have the 10 fields of an IPv6 route";
+		return _("does not have the 10 fields of an IPv6 route");
 	unsigned char dest[16], src[16], hop[16];
 	unsigned long long plen, splen, metric, flags;
 	if (!parse_hex16(f[0], dest) || !parse_hex16(f[2], src) || !parse_hex16(f[4], hop))
-		return "has an address that is not 32 hex digits";
+		return _("has an address that is not 32 hex digits");
 	if (!parse_hex(f[1], 2, &plen) || plen > 128 || !parse_hex(f[3], 2, &splen) || splen > 128)
-		return "has a prefix length that is not 2 hex digits up to 128";
+		return _("has a prefix length that is not 2 hex digits up to 128");
 	if (!parse_hex(f[5], 8, &metric) || !parse_hex(f[8], 8, &flags))
-		return "has a metric or flags that are not 8 hex digits";
+		return _("has a metric or flags that are not 8 hex digits");
 	if (!set_iface(r, f[9]))
-		return "has an interface name that is empty or too long";
+		return _("has an interface name that is empty or too long");
 	rs_netaddr_set(&r->dest, AF_INET6, dest);
 	r->dest.prefix = (int)plen;
 	rs_netaddr_set(&r->gateway, AF_INET6, hop);

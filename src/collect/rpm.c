@@ -15,6 +15,7 @@
  * and skipped. The old Berkeley DB format (/var/lib/rpm/Packages) is not
  * read: a warning says how to convert it.
  */
+#include "core/i18n.h"
 #include "collect/rpm.h"
 #include "collect/rpmheader.h"
 #include "core/lines.h"
@@ -107,8 +108,8 @@ static int warn_berkeley_db(const rs_host *h)
 	if (rs_host_lstat(h, RPMDB_BDB_PATH, &st) < 0)
 		return 0;
 	char *display = rs_host_display_path(h, RPMDB_BDB_PATH);
-	rs_warn("%s: Berkeley DB rpm databases are not supported; convert it with "
-		"`rpmdb --rebuilddb` on that host (rpm 4.16 or later writes rpmdb.sqlite)",
+	rs_warn(_("%s: Berkeley DB rpm databases are not supported; convert it with "
+		"`rpmdb --rebuilddb` on that host (rpm 4.16 or later writes rpmdb.sqlite)"),
 		display);
 	free(display);
 	return 1;
@@ -118,13 +119,13 @@ int rs_collect_rpm(const rs_host *h, rs_facts *f)
 {
 	rs_rpmdb r;
 	int unreadable = 0;
-	int rc = rs_rpmdb_open(&r, h, "rpm packages are not listed", &unreadable);
+	int rc = rs_rpmdb_open(&r, h, _("rpm packages are not listed"), &unreadable);
 	if (rc < 0)
 		return unreadable ? unreadable : warn_berkeley_db(h);
 	rs_rpmdb_reader rd = {
-		.no_table = "not an rpm database",
-		.bad_header = "is malformed; skipped",
-		.more_bad = "malformed package headers",
+		.no_table = _("not an rpm database"),
+		.bad_header = _("is malformed; skipped"),
+		.more_bad = _("malformed package headers"),
 		.header = add_package,
 		.ctx = &f->packages,
 	};

@@ -9,6 +9,7 @@
  * written next to it), with a deadline on the query. Every count and
  * offset of a header is checked against the blob before a file is listed.
  */
+#include "core/i18n.h"
 #include "collect/rpmfiles.h"
 #include "collect/rpmheader.h"
 #include "core/lines.h"
@@ -150,13 +151,13 @@ int rs_rpm_files_load(const rs_host *h, rs_vec *out)
 {
 	rs_rpmdb r;
 	int problems = 0;
-	int rc = rs_rpmdb_open(&r, h, "rpm package files are not verified", &problems);
+	int rc = rs_rpmdb_open(&r, h, _("rpm package files are not verified"), &problems);
 	if (rc < 0)
 		return problems;
 	rs_rpmdb_reader rd = {
-		.no_table = "rpm package files are not verified",
-		.bad_header = "has a malformed file list; its files are not verified",
-		.more_bad = "malformed file lists",
+		.no_table = _("rpm package files are not verified"),
+		.bad_header = _("has a malformed file list; its files are not verified"),
+		.more_bad = _("malformed file lists"),
 		.header = add_files,
 		.ctx = out,
 	};

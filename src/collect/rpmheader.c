@@ -9,6 +9,7 @@
  * written next to it in a forensic image. Every header offset is checked
  * against its blob before it is read.
  */
+#include "core/i18n.h"
 #include "collect/rpmheader.h"
 #include "core/lines.h"
 #include "core/log.h"
@@ -130,14 +131,14 @@ static int past_deadline(void *ctx)
 int rs_rpmdb_open(rs_rpmdb *r, const rs_host *h, const char *consequence, int *problems)
 {
 	memset(r, 0, sizeof(*r));
-	if (rs_read_host_file(h, RS_RPMDB_PATH, RPMDB_MAX, "the rpm database", consequence, &r->data,
+	if (rs_read_host_file(h, RS_RPMDB_PATH, RPMDB_MAX, _("the rpm database"), consequence, &r->data,
 			      &r->len, problems) < 0)
 		return -1;
 	r->display = rs_host_display_path(h, RS_RPMDB_PATH);
 	unsigned char *data = (unsigned char *)r->data;
 	static const char magic[16] = "SQLite format 3";
 	if (r->len < 100 || memcmp(data, magic, sizeof(magic)) != 0) {
-		rs_warn("%s: not an SQLite database; %s", r->display, consequence);
+		rs_warn(_("%s: not an SQLite database; %s"), r->display, consequence);
 		return 1;
 	}
 	/* A WAL-mode file (format versions 2) cannot be opened in memory;
@@ -148,8 +149,8 @@ int rs_rpmdb_open(rs_rpmdb *r, const rs_host *h, const char *consequence, int *p
 		    SQLITE_OK ||
 	    sqlite3_deserialize(r->db, "main", data, (sqlite3_int64)r->len, (sqlite3_int64)r->len,
 				SQLITE_DESERIALIZE_READONLY) != SQLITE_OK) {
-		rs_warn("%s: cannot open the rpm database: %s; %s", r->display,
-			r->db ? sqlite3_errmsg(r->db) : "out of memory", consequence);
+		rs_warn(_("%s: cannot open the rpm database: %s; %s"), r->display,
+			r->db ? sqlite3_errmsg(r->db) : _("out of memory"), consequence);
 		sqlite3_close(r->db);
 		r->db = NULL;
 		return 1;
@@ -186,12 +187,12 @@ static bool packages_is_table(sqlite3 *db)
 int rs_rpmdb_read_headers(const rs_rpmdb *r, const rs_rpmdb_reader *rd)
 {
 	if (!packages_is_table(r->db)) {
-		rs_warn("%s: no Packages table; %s", r->display, rd->no_table);
+		rs_warn(_("%s: no Packages table; %s"), r->display, rd->no_table);
 		return 1;
 	}
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(r->db, "SELECT hnum, blob FROM Packages", -1, &st, NULL) != SQLITE_OK) {
-		rs_warn("%s: cannot query the Packages table: %s", r->display, sqlite3_errmsg(r->db));
+		rs_warn(_("%s: cannot query the Packages table: %s"), r->display, sqlite3_errmsg(r->db));
 		return 1;
 	}
 	int bad = 0, rc;
@@ -201,13 +202,13 @@ int rs_rpmdb_read_headers(const rs_rpmdb *r, const rs_rpmdb_reader *rd)
 		if (rd->header(blob, len, rd->ctx) >= 0)
 			continue;
 		if (++bad <= MAX_WARNINGS)
-			rs_warn("%s: package header %lld %s", r->display,
+			rs_warn(_("%s: package header %lld %s"), r->display,
 				(long long)sqlite3_column_int64(st, 0), rd->bad_header);
 	}
 	if (bad > MAX_WARNINGS)
-		rs_warn("%s: %d more %s not shown", r->display, bad - MAX_WARNINGS, rd->more_bad);
+		rs_warn(_("%s: %d more %s not shown"), r->display, bad - MAX_WARNINGS, rd->more_bad);
 	if (rc != SQLITE_DONE) {
-		rs_warn("%s: reading the Packages table stopped: %s", r->display, sqlite3_errmsg(r->db));
+		rs_warn(_("%s: reading the Packages table stopped: %s"), r->display, sqlite3_errmsg(r->db));
 		bad++;
 	}
 	sqlite3_finalize(st);

@@ -9,6 +9,7 @@
  * word's bytes back in memory order restores the address on any byte
  * order. Ports are printed as plain numbers.
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "collect/proc.h"
 #include "core/lines.h"
@@ -124,7 +125,7 @@ static const char *read_socket_line(const rs_lines *r, const char *line, size_t 
 	bool ok = parse_socket_line(copy, np->proto, &s);
 	free(copy);
 	if (!ok)
-		return "is not a socket table line";
+		return _("is not a socket table line");
 	*(rs_socket *)rs_vec_push(np->sockets) = s;
 	return NULL;
 }
@@ -259,7 +260,7 @@ int rs_collect_sockets(const rs_host *h, rs_facts *f)
 		snprintf(rel, sizeof(rel), "net/%s", protos[i]);
 		if (rs_proc_read(h, rel, RS_NET_FILE_MAX, &text, &len) < 0) {
 			if (errno != ENOENT) { /* no tcp6 when IPv6 is off */
-				rs_warn("/proc/%s: cannot read: %s", rel, strerror(errno));
+				rs_warn(_("/proc/%s: cannot read: %s"), rel, strerror(errno));
 				problems++;
 			}
 			continue;

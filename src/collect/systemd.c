@@ -12,6 +12,7 @@
  * without an [Install] section, else "disabled". Drop-in directories
  * (conf files in NAME.d) are not merged.
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "core/lines.h"
 #include "core/log.h"
@@ -116,25 +117,25 @@ static const char *handle_line(unit_parse *ps, char *line)
 		return NULL;
 	if (*s == '[') {
 		if (!rs_ends_with(s, "]"))
-			return "is a section header without its ']'";
+			return _("is a section header without its ']'");
 		ps->section = section_named(s);
 		ps->has_install |= ps->section == SECTION_INSTALL;
 		return NULL;
 	}
 	char *eq = strchr(s, '=');
 	if (!eq)
-		return "is not \"Key=Value\"";
+		return _("is not \"Key=Value\"");
 	*eq = '\0';
 	char *key = rs_trim(s);
 	if (!*key)
-		return "has no key before '='";
+		return _("has no key before '='");
 	handle_setting(ps, key, rs_trim(eq + 1));
 	return NULL;
 }
 
 static void warn_line(unit_parse *ps, size_t lineno, const char *why)
 {
-	rs_problem(&ps->problems, lineno, "line %s; skipped", why);
+	rs_problem(&ps->problems, lineno, _("line %s; skipped"), why);
 }
 
 static void finish_parse(unit_parse *ps)
@@ -173,11 +174,11 @@ int rs_parse_unit_file(const char *text, size_t len, const char *name, rs_unit *
 		bool continued = n > 0 && line[n - 1] == '\\';
 		if (r.has_nul) {
 			if (!bad)
-				warn_line(&ps, r.number, "holds a NUL byte");
+				warn_line(&ps, r.number, _("holds a NUL byte"));
 			bad = true;
 		} else if (logical.len + n > RS_UNIT_LINE_MAX) {
 			if (!bad)
-				warn_line(&ps, first_line, "is too long");
+				warn_line(&ps, first_line, _("is too long"));
 			bad = true;
 		} else if (!bad) {
 			rs_buf_append(&logical, line, continued ? n - 1 : n);
@@ -384,7 +385,7 @@ static void scan_unit_dir(unit_scan *sc, size_t order)
 	if (!d) {
 		if (errno != ENOENT && errno != ENOTDIR) {
 			char *shown = rs_host_display_path(sc->h, unit_dirs[order].path);
-			rs_warn("%s: cannot list: %s", shown, strerror(errno));
+			rs_warn(_("%s: cannot list: %s"), shown, strerror(errno));
 			free(shown);
 			sc->problems++;
 		}
@@ -396,7 +397,7 @@ static void scan_unit_dir(unit_scan *sc, size_t order)
 			continue;
 		if (sc->candidates.len >= RS_UNITS_MAX) {
 			if (!sc->full)
-				rs_warn("systemd: more than %d unit files; the rest are not read", RS_UNITS_MAX);
+				rs_warn(_("systemd: more than %d unit files; the rest are not read"), RS_UNITS_MAX);
 			sc->problems += !sc->full;
 			sc->full = true;
 			break;

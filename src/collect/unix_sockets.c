@@ -5,6 +5,7 @@
  * the lowest pid holding it through the "socket:[INODE]" links under
  * PID/fd (rs_socket_link_inode).
  */
+#include "core/i18n.h"
 #include "collect/facts.h"
 #include "collect/live.h"
 #include "collect/proc.h"
@@ -55,7 +56,7 @@ static const char *read_unix_line(const rs_lines *r, const char *line, size_t n,
 	if (why)
 		return why;
 	if (sockets->len >= RS_UNIX_MAX)
-		return "is past the limit of sockets read";
+		return _("is past the limit of sockets read");
 	char *copy = rs_strndup(line, n);
 	char *p = copy, *f[RS_UNIX_FIELDS];
 	size_t got = 0;
@@ -78,7 +79,7 @@ static const char *read_unix_line(const rs_lines *r, const char *line, size_t n,
 		*(rs_unix_socket *)rs_vec_push(sockets) = s;
 	}
 	free(copy);
-	return ok ? NULL : "is not a unix socket table line";
+	return ok ? NULL : _("is not a unix socket table line");
 }
 
 int rs_parse_proc_net_unix(const char *text, size_t len, const char *name, rs_vec *sockets)

@@ -90,10 +90,10 @@ int rs_i18n_init(const char *lang, char *err, size_t errsize)
 		bindtextdomain(RS_CONTENT_DOMAIN, dir);
 	}
 	bind_textdomain_codeset(RS_TEXT_DOMAIN, "UTF-8");
-	bind_textdomain_codeset(RS_CONTENT_DOMAIN, "UTF-8");
-	/* glibc's own messages (strerror, getopt) follow LANGUAGE too; with
-	 * LC_CTYPE left "C" they would lose every Vietnamese letter to '?' */
+	/* the C library's own messages (getopt's, strerror's) in UTF-8 too:
+	 * under the "C" character type they would lose their accents to "?" */
 	bind_textdomain_codeset("libc", "UTF-8");
+	bind_textdomain_codeset(RS_CONTENT_DOMAIN, "UTF-8");
 	textdomain(RS_TEXT_DOMAIN);
 	return 0;
 }

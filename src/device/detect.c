@@ -4,6 +4,7 @@
  * rs_device_parse, which allocates the configuration, detects or takes the
  * family, refuses binary input and hands the text to the family's parser.
  */
+#include "core/i18n.h"
 #include "device/device.h"
 #include "core/util.h"
 
@@ -151,20 +152,20 @@ int rs_device_parse(const char *path, const char *text, size_t len, rs_device_fa
 	*out = NULL;
 	const char *name = path ? path : "(input)";
 	if (!text || !len) {
-		snprintf(err, errsize, "%s: the file is empty; export the configuration again", name);
+		snprintf(err, errsize, _("%s: the file is empty; export the configuration again"), name);
 		return -1;
 	}
 	unsigned bad = binary_line(text, len);
 	if (bad) {
-		snprintf(err, errsize, "%s:%u: a NUL or control byte: this is not a text configuration "
-			 "(a binary file, or a capture that kept terminal codes); export it as text", name, bad);
+		snprintf(err, errsize, _("%s:%u: a NUL or control byte: this is not a text configuration "
+			 "(a binary file, or a capture that kept terminal codes); export it as text"), name, bad);
 		return -1;
 	}
 	if (family == RS_DEVICE_UNKNOWN)
 		family = rs_device_detect(text, len);
 	if (family == RS_DEVICE_UNKNOWN) {
-		snprintf(err, errsize, "%s: cannot tell which device family this configuration is; "
-			 "name it with --type (cisco-ios, cisco-asa, cisco-nxos, junos, fortios, routeros)", name);
+		snprintf(err, errsize, _("%s: cannot tell which device family this configuration is; "
+			 "name it with --type (cisco-ios, cisco-asa, cisco-nxos, junos, fortios, routeros)"), name);
 		return -1;
 	}
 	rs_device_config *cfg = rs_calloc(1, sizeof(*cfg));
@@ -179,7 +180,7 @@ int rs_device_parse(const char *path, const char *text, size_t len, rs_device_fa
 	case RS_DEVICE_JUNOS: rc = rs_device_parse_junos(cfg, text, len, err, errsize); break;
 	case RS_DEVICE_FORTIOS: rc = rs_device_parse_fortios(cfg, text, len, err, errsize); break;
 	case RS_DEVICE_ROUTEROS: rc = rs_device_parse_routeros(cfg, text, len, err, errsize); break;
-	default: rc = -1; snprintf(err, errsize, "%s: unknown device family", name); break;
+	default: rc = -1; snprintf(err, errsize, _("%s: unknown device family"), name); break;
 	}
 	if (rc < 0) {
 		rs_device_config_free(cfg);

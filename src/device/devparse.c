@@ -3,6 +3,7 @@
  * (devparse.h): file:line errors, node removal and renaming, token joining,
  * unquoting and CLI prompt recognition.
  */
+#include "core/i18n.h"
 #include "device/devparse.h"
 
 #include <stdarg.h>
@@ -42,7 +43,7 @@ rs_device_node *rs_devparse_find(const rs_device_node *parent, const char *text)
 int rs_devparse_too_deep(const rs_device_config *cfg, char *err, size_t errsize, unsigned line)
 {
 	return rs_devparse_error(cfg, err, errsize, line,
-				 "sections nested deeper than %d levels; the file is not a configuration rasoat can read",
+				 _("sections nested deeper than %d levels; the file is not a configuration rasoat can read"),
 				 RS_DEVICE_MAX_DEPTH);
 }
 

@@ -4,9 +4,13 @@
  * checks their requirements, evaluates each check with the configuration in
  * the SCA context (cfg: rules, audit/sca_cfg.c) and emits each failed check
  * as a finding of module `device`, rule `device:<policy>:<check>`, with the
- * file, the hostname and the deciding lines as evidence.
+ * file, the hostname and the deciding lines as evidence. Titles and
+ * remediations are the policy's text in the chosen language
+ * (rs_content_text, rules/i18n/vi/devices.po); the evidence quotes the
+ * configuration as it is.
  */
 #include "device/judge.h"
+#include "core/i18n.h"
 #include "core/log.h"
 
 #include <dirent.h>
@@ -28,8 +32,8 @@ int rs_device_policies_load(rs_device_policies *ps, const char *dir, char *err, 
 	memset(ps, 0, sizeof(*ps));
 	DIR *d = opendir(dir);
 	if (!d) {
-		snprintf(err, errsize, "%s: cannot read the device policies: %s; give --policies DIR or set "
-			 "RASOAT_RULES to the rules directory", dir, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read the device policies: %s; give --policies DIR or set "
+			 "RASOAT_RULES to the rules directory"), dir, strerror(errno));
 		return -1;
 	}
 	rs_vec names;
@@ -50,7 +54,7 @@ int rs_device_policies_load(rs_device_policies *ps, const char *dir, char *err, 
 			if (p->devices)
 				ps->len++;
 			else {
-				rs_warn("%s: policy %s names no device family (`devices:` under `policy:`); skipped",
+				rs_warn(_("%s: policy %s names no device family (`devices:` under `policy:`); skipped"),
 					path, p->id);
 				rs_sca_policy_free(p);
 			}
@@ -89,7 +93,7 @@ bool rs_device_policy_applies(const rs_sca_policy *p, rs_device_family family)
 static void emit_failed(rs_scan *scan, const rs_sca_policy *p, const rs_sca_check *c, const char *rule,
 			const rs_device_config *cfg, rs_sca_outcome *o, bool waiver_expired)
 {
-	rs_finding *f = rs_finding_new("device", rule, c->severity, -1, c->title);
+	rs_finding *f = rs_finding_new("device", rule, c->severity, -1, rs_content_text(c->title));
 	json_t *ev = o->evidence;
 	o->evidence = NULL;
 	const char *k;
@@ -109,31 +113,28 @@ static void emit_failed(rs_scan *scan, const rs_sca_policy *p, const rs_sca_chec
 	rs_finding_set_str(f, "check", c->id);
 	rs_finding_set_str(f, "reason", o->reason);
 	if (waiver_expired)
-		rs_finding_set_str(f, "waiver_expired", "a waiver for this check has expired");
+		rs_finding_set_str(f, "waiver_expired", _("a waiver for this check has expired"));
 	if (c->compliance)
 		rs_finding_set_json(f, "compliance", json_incref(c->compliance));
 	size_t i;
 	json_t *t;
 	json_array_foreach(c->attack, i, t) if (json_is_string(t)) rs_finding_add_attack(f, json_string_value(t));
 	if (c->remediation)
-		rs_finding_set_remediation(f, c->remediation);
+		rs_finding_set_remediation(f, rs_content_text(c->remediation));
 	json_array_foreach(c->references, i, t) if (json_is_string(t)) rs_finding_add_reference(f, json_string_value(t));
 	rs_scan_emit(scan, f);
 }
 
 /* The outcome's reason without the rule's text ("rule 2 did not hold"):
- * see emit_failed. */
+ * see emit_failed. The evaluator words it (rs_sca_outcome.brief), in the
+ * chosen language. */
 static void short_reason(rs_sca_outcome *o)
 {
-	const char *r = o->reason;
-	if (!r || strncmp(r, "rule ", 5) != 0)
+	if (!o->brief)
 		return;
-	size_t n = strspn(r + 5, "0123456789");
-	const char *verdict = strstr(r, "did not hold") ? "did not hold" : strstr(r, " held") ? "held"
-											: "could not be evaluated";
-	char *s = rs_sprintf("rule %.*s %s", (int)n, r + 5, verdict);
 	free(o->reason);
-	o->reason = s;
+	o->reason = o->brief;
+	o->brief = NULL;
 }
 
 static bool requirements_hold(const rs_sca_policy *p, const rs_sca_ctx *ctx)
@@ -171,7 +172,7 @@ size_t rs_device_judge(rs_scan *scan, const rs_device_policies *ps, const rs_dev
 		for (size_t i = 0; i < p->n_checks; i++) {
 			const rs_sca_check *c = &p->checks[i];
 			char *rule = rs_sprintf("device:%s:%s", p->id, c->id ? c->id : "?");
-			const char *title = c->title ? c->title : "(untitled check)";
+			const char *title = c->title ? rs_content_text(c->title) : "(untitled check)";
 			(*checks)++;
 			if (c->error) {
 				rs_scan_check(scan, "device", rule, title, "not_applicable", c->error);
@@ -185,7 +186,7 @@ size_t rs_device_judge(rs_scan *scan, const rs_device_policies *ps, const rs_dev
 			const rs_waiver *w = g_waivers ? rs_waivers_find(g_waivers, rule, cfg->hostname, g_today, &expired)
 						       : NULL;
 			if (w) {
-				char *why = rs_sprintf("waived until %s: %s (was %s: %s)", w->expires, w->reason, o.result,
+				char *why = rs_sprintf(_("waived until %s: %s (was %s: %s)"), w->expires, w->reason, o.result,
 						       o.reason);
 				rs_scan_check(scan, "device", rule, title, "not_applicable", why);
 				free(why);

@@ -11,6 +11,7 @@
  * inputs (command line, else `devices =` in the configuration file) the
  * module does not apply.
  */
+#include "core/i18n.h"
 #include "device/module.h"
 #include "audit/sca.h"
 #include "core/log.h"
@@ -130,8 +131,8 @@ static void assess_file(device_run *r, int dirfd, const char *name, const char *
 	struct stat st;
 	char msg[1200];
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(msg, sizeof(msg), "%s: cannot read the configuration: %s; check the path and permissions",
-			 path, fd < 0 ? strerror(errno) : "not a regular file");
+		snprintf(msg, sizeof(msg), _("%s: cannot read the configuration: %s; check the path and permissions"),
+			 path, fd < 0 ? strerror(errno) : _("not a regular file"));
 		if (fd >= 0)
 			close(fd);
 		file_error(r, path, msg);
@@ -143,8 +144,8 @@ static void assess_file(device_run *r, int dirfd, const char *name, const char *
 	int e = errno;
 	close(fd);
 	if (rc < 0) {
-		snprintf(msg, sizeof(msg), "%s: cannot read the configuration: %s", path,
-			 e == EFBIG ? "larger than 16 MiB, not a device configuration" : strerror(e));
+		snprintf(msg, sizeof(msg), _("%s: cannot read the configuration: %s"), path,
+			 e == EFBIG ? _("larger than 16 MiB, not a device configuration") : strerror(e));
 		file_error(r, path, msg);
 		return;
 	}
@@ -203,7 +204,7 @@ static void assess_input(device_run *r, const char *path)
 	struct stat st;
 	if (stat(path, &st) < 0) {
 		char msg[1200];
-		snprintf(msg, sizeof(msg), "%s: %s; name an existing configuration file or directory", path, strerror(errno));
+		snprintf(msg, sizeof(msg), _("%s: %s; name an existing configuration file or directory"), path, strerror(errno));
 		file_error(r, path, msg);
 		return;
 	}
@@ -229,8 +230,8 @@ static int device_run_module(rs_scan *scan, rs_module_stats *stats)
 {
 	g.assessed = g.failed = 0;
 	if (!g.n_inputs && !scan->config->n_devices) {
-		stats->not_applicable = "no device configuration given (rasoat device audit FILE, scan --devices DIR, "
-					"devices = DIR in rasoat.conf)";
+		stats->not_applicable = _("no device configuration given (rasoat device audit FILE, scan --devices DIR, "
+					"devices = DIR in rasoat.conf)");
 		return 0;
 	}
 	device_run r = { .scan = scan, .stats = stats, .devices = json_array(), .errors = json_array() };
@@ -239,7 +240,7 @@ static int device_run_module(rs_scan *scan, rs_module_stats *stats)
 	char err[1200] = "";
 	if (rs_device_policies_load(&r.policies, dir, err, sizeof(err)) <= 0) {
 		if (!r.policies.len && !err[0])
-			snprintf(err, sizeof(err), "%s: no device policy there (*.yml with `devices:`); give --policies DIR",
+			snprintf(err, sizeof(err), _("%s: no device policy there (*.yml with `devices:`); give --policies DIR"),
 				 dir);
 		rs_error("%s", err);
 		stats->errors++;

@@ -12,6 +12,7 @@
  * cfg->version ("7.2.5") and a top-level node "version 7.2.5" at its line, `config system global` / `set hostname` the
  * hostname; comments, CLI prompts and `--More--` pager lines are skipped.
  */
+#include "core/i18n.h"
 #include "device/devparse.h"
 
 #include <stdbool.h>
@@ -83,7 +84,7 @@ static int read_statement(fparse *p)
 			}
 			if (q >= p->len)
 				return rs_devparse_error(p->cfg, p->err, p->errsize, start,
-							 "quoted value is never closed; the file looks truncated, export it again");
+							 _("quoted value is never closed; the file looks truncated, export it again"));
 			q++;
 		}
 		ftok *t = rs_vec_push(&p->toks);
@@ -226,7 +227,7 @@ static int statement(fparse *p, unsigned line)
 	if (tok_is(&t[0], "config")) {
 		if (n < 2)
 			return rs_devparse_error(p->cfg, p->err, p->errsize, line,
-						 "'config' without a path; the file is damaged, export it again");
+						 _("'config' without a path; the file is damaged, export it again"));
 		char *text = join(t, n);
 		rs_device_node *node = child_or_add(top, text, line);
 		free(text);
@@ -235,14 +236,14 @@ static int statement(fparse *p, unsigned line)
 	if (tok_is(&t[0], "edit")) {
 		if (p->depth == 0)
 			return rs_devparse_error(p->cfg, p->err, p->errsize, line,
-						 "'edit' outside any 'config' block; the file is damaged, export it again");
+						 _("'edit' outside any 'config' block; the file is damaged, export it again"));
 		if (in_edit) { /* `edit` straight after an entry: the CLI closes it */
 			p->depth--;
 			top = p->stack[p->depth];
 		}
 		if (n < 2)
 			return rs_devparse_error(p->cfg, p->err, p->errsize, line,
-						 "'edit' without a name; the file is damaged, export it again");
+						 _("'edit' without a name; the file is damaged, export it again"));
 		size_t i = find_entry(top, &t[1]);
 		rs_device_node *node;
 		if (i < top->nchildren) {
@@ -257,7 +258,7 @@ static int statement(fparse *p, unsigned line)
 	if (tok_is(&t[0], "next")) {
 		if (!in_edit)
 			return rs_devparse_error(p->cfg, p->err, p->errsize, line,
-						 "'next' without an open 'edit'; the file is damaged, export it again");
+						 _("'next' without an open 'edit'; the file is damaged, export it again"));
 		p->depth--;
 		return 0;
 	}
@@ -266,7 +267,7 @@ static int statement(fparse *p, unsigned line)
 			p->depth--;
 		if (p->depth == 0)
 			return rs_devparse_error(p->cfg, p->err, p->errsize, line,
-						 "'%s' without an open 'config'; the file is damaged, export it again",
+						 _("'%s' without an open 'config'; the file is damaged, export it again"),
 						 tok_is(&t[0], "end") ? "end" : "abort");
 		p->depth--;
 		return 0;
@@ -276,7 +277,7 @@ static int statement(fparse *p, unsigned line)
 	if (tok_is(&t[0], "set") || tok_is(&t[0], "unset")) {
 		if (n < 2)
 			return rs_devparse_error(p->cfg, p->err, p->errsize, line,
-						 "'%s' without a setting name; the file is damaged, export it again",
+						 _("'%s' without a setting name; the file is damaged, export it again"),
 						 tok_is(&t[0], "set") ? "set" : "unset");
 		for (size_t i = top->nchildren; i-- > rs_devparse_window(top);)
 			if (is_key(top->children[i], "set", t[1].s, t[1].len) ||
@@ -295,7 +296,7 @@ static int statement(fparse *p, unsigned line)
 		return 0;
 	char *word = rs_devparse_unquote(t[0].s, t[0].len > 40 ? 40 : t[0].len);
 	int rc = rs_devparse_error(p->cfg, p->err, p->errsize, line,
-				   "'%s' is not a FortiOS configuration command (config, edit, set, unset, next, end); the file is damaged, export it again",
+				   _("'%s' is not a FortiOS configuration command (config, edit, set, unset, next, end); the file is damaged, export it again"),
 				   word);
 	free(word);
 	return rc;
@@ -359,12 +360,12 @@ static int parse(fparse *p)
 		if (p->is_edit[d])
 			continue;
 		return rs_devparse_error(p->cfg, p->err, p->errsize, p->open_line[d],
-					 "'%s' is never closed with 'end'; the file looks truncated, export it again",
+					 _("'%s' is never closed with 'end'; the file looks truncated, export it again"),
 					 p->stack[d]->text);
 	}
 	if (p->depth > 0)
 		return rs_devparse_error(p->cfg, p->err, p->errsize, p->open_line[p->depth],
-					 "'%s' is never closed; the file looks truncated, export it again",
+					 _("'%s' is never closed; the file looks truncated, export it again"),
 					 p->stack[p->depth]->text);
 	return 0;
 }

@@ -19,6 +19,7 @@
  * `Current configuration`, ASA `: Saved`) but stops before its closing
  * `end` / `: end` — a truncated copy.
  */
+#include "core/i18n.h"
 #include "device/device.h"
 #include "core/util.h"
 
@@ -189,8 +190,8 @@ static int parse_banner(ios_parser *ps, line_cursor *c, const char *s, size_t n,
 		if (at >= 0)
 			return 0;
 	}
-	snprintf(err, errsize, "%s:%u: %.*s opened here is never closed by '%s': the file looks truncated; "
-		 "export the configuration again", ps->name, open_line, (int)(head > 40 ? 40 : head), s,
+	snprintf(err, errsize, _("%s:%u: %.*s opened here is never closed by '%s': the file looks truncated; "
+		 "export the configuration again"), ps->name, open_line, (int)(head > 40 ? 40 : head), s,
 		 dlen == 2 ? "^C" : d[0] == 0x03 ? "^C" : d);
 	return -1;
 }
@@ -219,8 +220,8 @@ static int statement(ios_parser *ps, const char *s, size_t n, size_t indent, uns
 	rs_device_node *parent = ps->depth ? ps->stack[ps->depth - 1] : &ps->cfg->root;
 	rs_device_node *node = rs_device_node_add(parent, s, n, line);
 	if (!node || ps->depth >= RS_DEVICE_MAX_DEPTH) {
-		snprintf(err, errsize, "%s:%u: sections nested deeper than %d levels: this is not a device "
-			 "configuration as exported; check the file", ps->name, line, RS_DEVICE_MAX_DEPTH);
+		snprintf(err, errsize, _("%s:%u: sections nested deeper than %d levels: this is not a device "
+			 "configuration as exported; check the file"), ps->name, line, RS_DEVICE_MAX_DEPTH);
 		return -1;
 	}
 	ps->statements++;
@@ -265,8 +266,8 @@ int rs_device_parse_ios(rs_device_config *cfg, const char *text, size_t len, cha
 	size_t n;
 	while (next_line(&c, &s, &n)) {
 		if (n > IOS_MAX_LINE) {
-			snprintf(err, errsize, "%s:%u: a line of %zu bytes: this is not a device configuration as "
-				 "exported; check the file", ps.name, c.no, n);
+			snprintf(err, errsize, _("%s:%u: a line of %zu bytes: this is not a device configuration as "
+				 "exported; check the file"), ps.name, c.no, n);
 			return -1;
 		}
 		size_t indent = 0;
@@ -287,14 +288,14 @@ int rs_device_parse_ios(rs_device_config *cfg, const char *text, size_t len, cha
 			return -1;
 	}
 	if (!ps.statements) {
-		snprintf(err, errsize, "%s:%u: no configuration statement in the file: it is empty or not a %s "
-			 "configuration; export it again or give the right --type", ps.name, c.no ? c.no : 1,
+		snprintf(err, errsize, _("%s:%u: no configuration statement in the file: it is empty or not a %s "
+			 "configuration; export it again or give the right --type"), ps.name, c.no ? c.no : 1,
 			 rs_device_family_name(cfg->family));
 		return -1;
 	}
 	if (ps.header_line && !ps.saw_end) {
-		snprintf(err, errsize, "%s:%u: the configuration stops before its closing '%s' (its export header "
-			 "is at line %u): the file looks truncated; export it again", ps.name, c.no,
+		snprintf(err, errsize, _("%s:%u: the configuration stops before its closing '%s' (its export header "
+			 "is at line %u): the file looks truncated; export it again"), ps.name, c.no,
 			 cfg->family == RS_DEVICE_CISCO_ASA ? ": end" : "end", ps.header_line);
 		return -1;
 	}

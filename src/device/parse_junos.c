@@ -15,6 +15,7 @@
  * `protect:` are dropped. `version X;` gives cfg->version, `system {
  * host-name X; }` cfg->hostname.
  */
+#include "core/i18n.h"
 #include "device/devparse.h"
 
 #include <stdbool.h>
@@ -358,7 +359,7 @@ static int add_statement(jparse *p, rs_device_node *parent, jword *w, size_t n, 
 	if (n == 0) {
 		if (section)
 			return rs_devparse_error(p->cfg, p->err, p->errsize, line,
-						 "'{' without a statement name before it; the file is damaged, export it again");
+						 _("'{' without a statement name before it; the file is damaged, export it again"));
 		return 0;
 	}
 	size_t open = n, close = n;
@@ -370,15 +371,15 @@ static int add_statement(jparse *p, rs_device_node *parent, jword *w, size_t n, 
 			break;
 		} else if (w[i].kind == J_RBRACK) {
 			return rs_devparse_error(p->cfg, p->err, p->errsize, w[i].line,
-						 "']' without '[' before it; the file is damaged, export it again");
+						 _("']' without '[' before it; the file is damaged, export it again"));
 		} else if (w[i].kind == J_LBRACK) {
 			return rs_devparse_error(p->cfg, p->err, p->errsize, w[i].line,
-						 "'[' inside a '[ ... ]' list; the file is damaged, export it again");
+						 _("'[' inside a '[ ... ]' list; the file is damaged, export it again"));
 		}
 	}
 	if (open < n && close == n)
 		return rs_devparse_error(p->cfg, p->err, p->errsize, w[open].line,
-					 "'[' list without its ']'; the file looks truncated, export it again");
+					 _("'[' list without its ']'; the file looks truncated, export it again"));
 	if (open == n) {
 		rs_device_node *node = insert_words(parent, w, n, inactive);
 		if (!node)
@@ -389,7 +390,7 @@ static int add_statement(jparse *p, rs_device_node *parent, jword *w, size_t n, 
 	}
 	if (section)
 		return rs_devparse_error(p->cfg, p->err, p->errsize, w[open].line,
-					 "a '[ ... ]' list cannot open a section; the file is damaged, export it again");
+					 _("a '[ ... ]' list cannot open a section; the file is damaged, export it again"));
 	/* prefix + each element + what follows the list */
 	size_t nelem = close - open - 1, after = n - close - 1;
 	jword *one = rs_calloc(open + 1 + after + 1, sizeof(*one));
@@ -451,7 +452,7 @@ static jkind lex(jparse *p, jword *w)
 			}
 			if (q + 1 >= p->len) {
 				rs_devparse_error(p->cfg, p->err, p->errsize, start,
-						  "comment '/*' is never closed; the file looks truncated, export it again");
+						  _("comment '/*' is never closed; the file looks truncated, export it again"));
 				return J_ERR;
 			}
 			p->pos = q + 2;
@@ -487,7 +488,7 @@ static jkind lex(jparse *p, jword *w)
 			}
 			if (q >= p->len) {
 				rs_devparse_error(p->cfg, p->err, p->errsize, start,
-						  "quoted string is never closed; the file looks truncated, export it again");
+						  _("quoted string is never closed; the file looks truncated, export it again"));
 				return J_ERR;
 			}
 			q++;
@@ -672,7 +673,7 @@ static int set_line(jparse *p)
 			continue;
 		if (k == J_LBRACE || k == J_RBRACE)
 			return rs_devparse_error(p->cfg, p->err, p->errsize, w.line,
-						 "'%c' in a set-form command; quote the value or export the configuration again",
+						 _("'%c' in a set-form command; quote the value or export the configuration again"),
 						 w.s[0]);
 		*(jword *)rs_vec_push(&p->words) = w;
 	}
@@ -781,12 +782,12 @@ static int parse(jparse *p)
 			if (p->depth > 1) {
 				const rs_device_node *open = p->stack[p->depth - 1];
 				return rs_devparse_error(p->cfg, p->err, p->errsize, p->open_line[p->depth - 1],
-							 "unbalanced '{': section '%s' is never closed; the file looks truncated, export it again",
+							 _("unbalanced '{': section '%s' is never closed; the file looks truncated, export it again"),
 							 bare_text(open));
 			}
 			if (open_list(p))
 				return rs_devparse_error(p->cfg, p->err, p->errsize, p->line,
-							 "'[' list without its ']'; the file looks truncated, export it again");
+							 _("'[' list without its ']'; the file looks truncated, export it again"));
 			return end_statement(p, false);
 		case J_EOL:
 			if (!open_list(p) && end_statement(p, false) < 0)
@@ -811,7 +812,7 @@ static int parse(jparse *p)
 				return -1;
 			if (p->depth <= 1)
 				return rs_devparse_error(p->cfg, p->err, p->errsize, w.line,
-							 "unbalanced '}' (no section is open); the file is damaged or cut, export it again");
+							 _("unbalanced '}' (no section is open); the file is damaged or cut, export it again"));
 			p->depth--;
 			break;
 		}

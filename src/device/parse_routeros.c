@@ -11,6 +11,7 @@
  * cfg->version and a top-level node "version 6.49.7" at its line, `/system identity set name=X` the hostname; login banners
  * and [admin@router] > prompts before the export are skipped.
  */
+#include "core/i18n.h"
 #include "device/devparse.h"
 
 #include <stdbool.h>
@@ -61,7 +62,7 @@ static int read_logical(rparse *p)
 		if (p->pos >= p->len) {
 			if (!first)
 				return rs_devparse_error(p->cfg, p->err, p->errsize, start,
-							 "the line goes on ('\\' at its end) but the file ends; the file looks truncated, export it again");
+							 _("the line goes on ('\\' at its end) but the file ends; the file looks truncated, export it again"));
 			return 0;
 		}
 		const char *s = p->text + p->pos;
@@ -118,7 +119,7 @@ static int tokenize(rparse *p, unsigned line)
 					i += s[i] == '\\' && i + 1 < n ? 2 : 1;
 				if (i >= n)
 					return rs_devparse_error(p->cfg, p->err, p->errsize, line,
-								 "quoted value is never closed; the file looks truncated, export it again");
+								 _("quoted value is never closed; the file looks truncated, export it again"));
 				i++;
 			}
 		}
@@ -200,7 +201,7 @@ static int statement(rparse *p, unsigned line)
 	if (!is_verb(first, t[0].len)) {
 		char *word = rs_devparse_unquote(first, t[0].len > 40 ? 40 : t[0].len);
 		int rc = rs_devparse_error(p->cfg, p->err, p->errsize, line,
-					   "'%s' is neither a /path nor a RouterOS command (add, set, remove, ...); the file is damaged, export it again",
+					   _("'%s' is neither a /path nor a RouterOS command (add, set, remove, ...); the file is damaged, export it again"),
 					   word);
 		free(word);
 		return rc;
@@ -284,7 +285,7 @@ int rs_device_parse_routeros(rs_device_config *cfg, const char *text, size_t len
 			continue;
 		}
 		if (memchr(s, '\0', plen)) {
-			rc = rs_devparse_error(cfg, err, errsize, line, "the line holds a NUL byte; the file is not a RouterOS export");
+			rc = rs_devparse_error(cfg, err, errsize, line, _("the line holds a NUL byte; the file is not a RouterOS export"));
 			break;
 		}
 		if (rs_devparse_prompt_len(s, plen) > 0)

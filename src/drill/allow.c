@@ -4,6 +4,7 @@
 #include "drill/allow.h"
 
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -39,8 +40,8 @@ int rs_drill_allow_parse(const char *text, size_t len, const char *name, const c
 		number++;
 		char line[512];
 		if (n >= sizeof(line) || memchr(s, '\0', n)) {
-			snprintf(err, errsize, "%s:%zu: a line longer than 511 bytes or with a NUL; write "
-				 "HOSTNAME FROM UNTIL", name, number);
+			snprintf(err, errsize, _("%s:%zu: a line longer than 511 bytes or with a NUL; write "
+				 "HOSTNAME FROM UNTIL"), name, number);
 			return -1;
 		}
 		memcpy(line, s, n);
@@ -60,8 +61,8 @@ int rs_drill_allow_parse(const char *text, size_t len, const char *name, const c
 			continue;
 		time_t from, until;
 		if (k != 3 || !parse_time(f[1], &from) || !parse_time(f[2], &until) || until <= from) {
-			snprintf(err, errsize, "%s:%zu: not a rule; write HOSTNAME FROM UNTIL with UTC times such as "
-				 "2026-12-04T08:00:00Z (UNTIL after FROM)", name, number);
+			snprintf(err, errsize, _("%s:%zu: not a rule; write HOSTNAME FROM UNTIL with UTC times such as "
+				 "2026-12-04T08:00:00Z (UNTIL after FROM)"), name, number);
 			return -1;
 		}
 		if (!strcmp(f[0], host) && now >= from && now < until)
@@ -84,7 +85,7 @@ bool rs_drill_allowed(const char *host, time_t now, char *err, size_t errsize)
 		return false;
 	}
 	if (st.st_uid != 0 || (st.st_mode & 022)) {
-		snprintf(err, errsize, "%s: must be owned by root and writable by root only", path);
+		snprintf(err, errsize, _("%s: must be owned by root and writable by root only"), path);
 		close(fd);
 		return false;
 	}
@@ -94,9 +95,9 @@ bool rs_drill_allowed(const char *host, time_t now, char *err, size_t errsize)
 	close(fd);
 	bool allowed = false;
 	if (rc < 0)
-		snprintf(err, errsize, "%s: cannot read: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read: %s"), path, strerror(errno));
 	else if (rs_drill_allow_parse(buf, len, path, host, now, &allowed, err, errsize) == 0 && !allowed)
-		snprintf(err, errsize, "%s: no rule allows a drill on %s now", path, host);
+		snprintf(err, errsize, _("%s: no rule allows a drill on %s now"), path, host);
 	free(buf);
 	return allowed;
 }

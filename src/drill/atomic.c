@@ -7,6 +7,7 @@
  */
 #include "drill/atomic.h"
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -206,14 +207,14 @@ int rs_atomic_parse(const char *text, size_t len, const char *name, rs_atomic *o
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	if (!yaml_parser_initialize(&parser)) {
-		snprintf(err, errsize, "%s: out of memory", name);
+		snprintf(err, errsize, _("%s: out of memory"), name);
 		return -1;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		/* the construct left open is where to look; the problem is often found at its end */
 		size_t line = (size_t)(parser.context ? parser.context_mark.line : parser.problem_mark.line) + 1;
-		snprintf(err, errsize, "%s:%zu: YAML error: %s%s%s (detected at line %zu); fix the file", name, line,
+		snprintf(err, errsize, _("%s:%zu: YAML error: %s%s%s (detected at line %zu); fix the file"), name, line,
 			 parser.problem ? parser.problem : "unreadable", parser.context ? " " : "",
 			 parser.context ? parser.context : "", (size_t)parser.problem_mark.line + 1);
 		yaml_parser_delete(&parser);
@@ -232,7 +233,7 @@ int rs_atomic_load(const char *path, rs_atomic *out, char *err, size_t errsize)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, "%s: %s; name an atomic's YAML file (atomics/TXXXX/TXXXX.yaml)", path,
+		snprintf(err, errsize, _("%s: %s; name an atomic's YAML file (atomics/TXXXX/TXXXX.yaml)"), path,
 			 fd < 0 ? strerror(errno) : "not a regular file");
 		if (fd >= 0)
 			close(fd);

@@ -5,6 +5,7 @@
  */
 #include "drill/plant.h"
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -140,7 +141,7 @@ static int k_authorized_key(ctx *c)
 {
 	const char *path = param(c, "file", "/root/.ssh/authorized_keys");
 	if (!safe_path(path)) {
-		snprintf(c->err, c->errsize, "authorized-key: \"file\" must be an absolute path without ..");
+		snprintf(c->err, c->errsize, _("authorized-key: \"file\" must be an absolute path without .."));
 		return -1;
 	}
 	/* a key blob nobody holds the private half of: 32 bytes of the tag */
@@ -220,7 +221,7 @@ static int k_webshell(ctx *c)
 	const char *docroot = param(c, "docroot", def);
 	if (!safe_path(docroot)) {
 		free(def);
-		snprintf(c->err, c->errsize, "webshell: \"docroot\" must be an absolute path without ..");
+		snprintf(c->err, c->errsize, _("webshell: \"docroot\" must be an absolute path without .."));
 		return -1;
 	}
 	char *path = rs_sprintf("%s/up.php", docroot);
@@ -473,7 +474,7 @@ json_t *rs_drill_expand(const rs_drill_step *st, size_t index, const char *run, 
 {
 	const kind *k = find(st->kind);
 	if (!k) {
-		snprintf(err, errsize, "unknown step kind \"%s\"", st->kind);
+		snprintf(err, errsize, _("unknown step kind \"%s\""), st->kind);
 		return NULL;
 	}
 	ctx c = { .st = st, .index = index, .run = run, .port = port, .out = json_array(), .err = err,

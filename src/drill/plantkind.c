@@ -11,6 +11,7 @@
 #include "drill/spawn.h"
 
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "respond/qimage.h"
 #include "respond/remove.h"
@@ -27,8 +28,8 @@
 static json_t *parse_target(const char *arg, const json_t *options, char *err, size_t errsize)
 {
 	(void)options;
-	snprintf(err, errsize, "%s: drill plants are made and undone by `rasoat drill run` and "
-		 "`rasoat drill cleanup`, not by respond", arg ? arg : "");
+	snprintf(err, errsize, _("%s: drill plants are made and undone by `rasoat drill run` and "
+		 "`rasoat drill cleanup`, not by respond"), arg ? arg : "");
 	return NULL;
 }
 
@@ -48,7 +49,7 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 {
 	const char *op = str(target, "op"), *path = str(target, "path"), *run = str(target, "run");
 	if (!op || !run) {
-		snprintf(err, errsize, "drill-plant: a target without run or op; the journal line is damaged");
+		snprintf(err, errsize, _("drill-plant: a target without run or op; the journal line is damaged"));
 		return -1;
 	}
 	if (!strcmp(op, "process")) {
@@ -69,7 +70,7 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 		return 0;
 	}
 	if (!path || path[0] != '/') {
-		snprintf(err, errsize, "drill-plant: a target without an absolute path");
+		snprintf(err, errsize, _("drill-plant: a target without an absolute path"));
 		return -1;
 	}
 	json_t *dirs = json_array();
@@ -86,8 +87,8 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 	bool present = exists(ctx, path);
 	if (!strcmp(op, "file")) {
 		if (present) {
-			snprintf(err, errsize, "%s: already exists; a drill creates only new files (clean up the "
-				 "earlier run with `rasoat drill cleanup`)", path);
+			snprintf(err, errsize, _("%s: already exists; a drill creates only new files (clean up the "
+				 "earlier run with `rasoat drill cleanup`)"), path);
 			return -1;
 		}
 		rs_remove_note_parent(ctx, path, before);
@@ -108,7 +109,7 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 		}
 		return rs_remove_image(ctx, path, before, err, errsize);
 	}
-	snprintf(err, errsize, "drill-plant: unknown op \"%s\"", op);
+	snprintf(err, errsize, _("drill-plant: unknown op \"%s\""), op);
 	return -1;
 }
 
@@ -178,7 +179,7 @@ static int make_dirs(rs_respond_ctx *ctx, const json_t *before, char *err, size_
 		int e = errno;
 		close(pfd);
 		if (rc < 0 && e != EEXIST) {
-			snprintf(err, errsize, "%s: cannot create the directory: %s", json_string_value(d), strerror(e));
+			snprintf(err, errsize, _("%s: cannot create the directory: %s"), json_string_value(d), strerror(e));
 			return -1;
 		}
 	}
@@ -197,14 +198,14 @@ static int apply_file(rs_respond_ctx *ctx, const json_t *t, char *err, size_t er
 	if (str(t, "link_to")) {
 		rc = symlinkat(str(t, "link_to"), dfd, name);
 		if (rc < 0)
-			snprintf(err, errsize, "%s: cannot create the link: %s", path, strerror(errno));
+			snprintf(err, errsize, _("%s: cannot create the link: %s"), path, strerror(errno));
 		close(dfd);
 		return rc;
 	}
 	unsigned mode = parse_mode(str(t, "mode"), 0644);
 	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(err, errsize, "%s: cannot create: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot create: %s"), path, strerror(errno));
 		close(dfd);
 		return -1;
 	}
@@ -222,7 +223,7 @@ static int apply_file(rs_respond_ctx *ctx, const json_t *t, char *err, size_t er
 	if (rc == 0)
 		rc = fsync(fd);
 	if (rc < 0)
-		snprintf(err, errsize, "%s: cannot write: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot write: %s"), path, strerror(errno));
 	close(fd);
 	close(dfd);
 	return rc;
@@ -285,7 +286,7 @@ static int remove_entry(rs_respond_ctx *ctx, const char *path, int flags, char *
 	int e = errno;
 	close(dfd);
 	if (rc < 0 && e != ENOENT && !(flags && e == ENOTEMPTY)) {
-		snprintf(err, errsize, "%s: cannot remove: %s", path, strerror(e));
+		snprintf(err, errsize, _("%s: cannot remove: %s"), path, strerror(e));
 		return -1;
 	}
 	return 0;

@@ -3,6 +3,7 @@
  */
 #include "drill/record.h"
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <dirent.h>
@@ -34,12 +35,12 @@ int rs_drill_record_write(const char *state_dir, const json_t *record, char *err
 {
 	const char *run = json_string_value(json_object_get(record, "run"));
 	if (!rs_drill_run_id_valid(run)) {
-		snprintf(err, errsize, "drill: a record without a valid run id");
+		snprintf(err, errsize, _("drill: a record without a valid run id"));
 		return -1;
 	}
 	char *dir = dir_of(state_dir);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		snprintf(err, errsize, "%s: cannot create: %s", dir, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot create: %s"), dir, strerror(errno));
 		free(dir);
 		return -1;
 	}
@@ -56,7 +57,7 @@ int rs_drill_record_write(const char *state_dir, const json_t *record, char *err
 			rc = rename(tmp, path);
 	}
 	if (rc < 0) {
-		snprintf(err, errsize, "%s: cannot write the drill record: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot write the drill record: %s"), path, strerror(errno));
 		unlink(tmp);
 	}
 	free(text);
@@ -69,7 +70,7 @@ int rs_drill_record_write(const char *state_dir, const json_t *record, char *err
 json_t *rs_drill_record_read(const char *state_dir, const char *run, char *err, size_t errsize)
 {
 	if (!rs_drill_run_id_valid(run)) {
-		snprintf(err, errsize, "%s: not a run id (d- and 16 hex digits; `rasoat drill status` lists them)",
+		snprintf(err, errsize, _("%s: not a run id (d- and 16 hex digits; `rasoat drill status` lists them)"),
 			 run ? run : "");
 		return NULL;
 	}
@@ -77,7 +78,7 @@ json_t *rs_drill_record_read(const char *state_dir, const char *run, char *err, 
 	json_error_t je;
 	json_t *r = json_load_file(path, 0, &je);
 	if (!json_is_object(r)) {
-		snprintf(err, errsize, "%s: no readable record of run %s (%s)", path, run, je.text);
+		snprintf(err, errsize, _("%s: no readable record of run %s (%s)"), path, run, je.text);
 		json_decref(r);
 		r = NULL;
 	}

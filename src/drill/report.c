@@ -1,8 +1,11 @@
 /*
- * report.c — the drill report (report.h).
+ * report.c — the drill report (report.h). Its labels are gettext msgids
+ * (Vietnamese in po/vi/ops.po) looked up in the report's language, which
+ * rs_drill_report switches gettext to for the report and back.
  */
 #include "drill/report.h"
 
+#include "core/i18n.h"
 #include "core/json.h"
 #include "report/report_internal.h"
 
@@ -14,21 +17,13 @@ enum { S_TITLE, S_RUN, S_HOST, S_STARTED, S_COVERAGE, S_TACTICS, S_TIMELINE, S_M
        S_LESSONS, S_PLANTED, S_DETECTED_BY, S_AFTER, S_NOT_DETECTED, S_CLEANED, S_NOT_CLEANED, S_SKIPPED,
        S_ALL_FOUND, S_IMPROVE, S_RESIDUE_NONE, S_RESIDUE_SOME, S_EXERCISE, S_COUNT };
 
-static const char *const en[S_COUNT] = {
-	"Drill report", "Run", "Host", "Started", "Coverage", "Coverage by ATT&CK tactic", "Timeline", "Misses",
-	"none", "Residue after cleanup", "Lessons learned", "planted", "detected by", "after",
-	"NOT DETECTED", "cleaned up", "NOT cleaned up", "skipped", "every planted technique was detected in time",
-	"improve detection of", "nothing of the drill is left (zero residue)", "artefacts of the drill are left",
-	"exercise (not a real incident)",
-};
-
-static const char *const vi[S_COUNT] = {
-	"Báo cáo diễn tập", "Lượt chạy", "Máy", "Bắt đầu", "Tỷ lệ phát hiện", "Tỷ lệ phát hiện theo chiến thuật ATT&CK",
-	"Diễn biến", "Bỏ sót", "không có", "Dấu vết còn lại sau khi dọn dẹp", "Bài học kinh nghiệm", "đã cài",
-	"phát hiện bởi", "sau", "KHÔNG PHÁT HIỆN", "đã dọn", "CHƯA dọn", "bỏ qua",
-	"mọi kỹ thuật đã cài đều được phát hiện đúng hạn", "cần cải thiện phát hiện", 
-	"không còn dấu vết nào của cuộc diễn tập", "còn dấu vết của cuộc diễn tập",
-	"diễn tập (không phải sự cố thật)",
+static const char *const msgids[S_COUNT] = {
+	N_("Drill report"), N_("Run"), N_("Host"), N_("Started"), N_("Coverage"), N_("Coverage by ATT&CK tactic"),
+	N_("Timeline"), N_("Misses"), N_("none"), N_("Residue after cleanup"), N_("Lessons learned"), N_("planted"),
+	N_("detected by"), N_("after"), N_("NOT DETECTED"), N_("cleaned up"), N_("NOT cleaned up"), N_("skipped"),
+	N_("every planted technique was detected in time"), N_("improve detection of"),
+	N_("nothing of the drill is left (zero residue)"), N_("artefacts of the drill are left"),
+	N_("exercise (not a real incident)"),
 };
 
 static const char *str(const json_t *o, const char *k)
@@ -200,22 +195,34 @@ static void html_report(FILE *out, const json_t *r, const char *const *t, bool v
 
 int rs_drill_report(FILE *out, const json_t *record, const char *format, const char *lang)
 {
-	bool vi_lang = lang && !strcmp(lang, "vi");
-	if (lang && !vi_lang && strcmp(lang, "en") != 0)
+	if (!lang)
+		lang = rs_i18n_lang();
+	bool vi_lang = !strcmp(lang, "vi");
+	if (!vi_lang && strcmp(lang, "en") != 0)
 		return -1;
-	const char *const *t = vi_lang ? vi : en;
-	if (!format || !strcmp(format, "text"))
-		text_report(out, record, t, vi_lang);
-	else if (!strcmp(format, "html"))
-		html_report(out, record, t, vi_lang);
-	else if (!strcmp(format, "json")) {
+	if (format && strcmp(format, "text") && strcmp(format, "html") && strcmp(format, "json"))
+		return -1;
+	if (format && !strcmp(format, "json")) {
 		json_t *copy = json_deep_copy(record);
 		json_object_set_new(copy, "tactics", rs_drill_tactics(record));
 		char *text = json_dumps(copy, JSON_COMPACT);
 		fprintf(out, "%s\n", text);
 		free(text);
 		json_decref(copy);
-	} else
+		return 0;
+	}
+	/* the report speaks LANG; what the command prints around it keeps the user's language */
+	char before[8], err[128];
+	snprintf(before, sizeof(before), "%s", rs_i18n_lang());
+	if (rs_i18n_init(lang, err, sizeof(err)) != 0)
 		return -1;
+	const char *t[S_COUNT];
+	for (int i = 0; i < S_COUNT; i++)
+		t[i] = _(msgids[i]);
+	if (!format || !strcmp(format, "text"))
+		text_report(out, record, t, vi_lang);
+	else
+		html_report(out, record, t, vi_lang);
+	rs_i18n_init(before, err, sizeof(err));
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include "drill/score.h"
 
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "respond/qimage.h"
@@ -46,7 +47,7 @@ static int open_listener(rs_drill_run *r, char *err, size_t errsize)
 	socklen_t len = sizeof(sa);
 	if (r->listener < 0 || bind(r->listener, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(r->listener, 16) < 0 || getsockname(r->listener, (struct sockaddr *)&sa, &len) < 0) {
-		snprintf(err, errsize, "drill: cannot listen on 127.0.0.1: %s", strerror(errno));
+		snprintf(err, errsize, _("drill: cannot listen on 127.0.0.1: %s"), strerror(errno));
 		return -1;
 	}
 	r->port = ntohs(sa.sin_port);
@@ -88,16 +89,16 @@ int rs_drill_dry_run(rs_drill_run *r, FILE *out, char *err, size_t errsize)
 	json_t *steps = json_array();
 	r->result = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:o}", "type", "drill", "run", r->run, "scenario",
 			      r->scenario->id, "host", r->hostname, "exercise", 1, "dry_run", 1, "steps", steps);
-	fprintf(out, "dry run of %s (%s): nothing is changed; run again with --authorize to plant\n",
+	fprintf(out, _("dry run of %s (%s): nothing is changed; run again with --authorize to plant\n"),
 		r->scenario->id, r->scenario->title_en);
 	for (size_t i = 0; i < r->scenario->n_steps; i++) {
 		const rs_drill_step *st = &r->scenario->steps[i];
 		json_t *so = step_object(st, i);
 		json_array_append_new(steps, so);
-		fprintf(out, "step %zu %s %s (%s):\n", i + 1, st->technique, st->kind, st->tactic);
+		fprintf(out, _("step %zu %s %s (%s):\n"), i + 1, st->technique, st->kind, st->tactic);
 		const char *why = not_here(r, st);
 		if (why) {
-			fprintf(out, "  skipped: %s\n", why);
+			fprintf(out, _("  skipped: %s\n"), why);
 			json_object_set_new(so, "skipped", json_string(why));
 			continue;
 		}
@@ -110,7 +111,7 @@ int rs_drill_dry_run(rs_drill_run *r, FILE *out, char *err, size_t errsize)
 		json_array_foreach(targets, k, t) {
 			json_t *before = json_object(), *describe = json_array();
 			if (rs_kind_drill_plant.prepare(&ctx, t, before, describe, err, errsize) < 0) {
-				fprintf(out, "  would fail: %s\n", err);
+				fprintf(out, _("  would fail: %s\n"), err);
 				json_array_append_new(changes, json_sprintf("would fail: %s", err));
 			}
 			size_t m;
@@ -135,14 +136,14 @@ static int plant_ttl(rs_drill_run *r, char *err, size_t errsize)
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0) {
-		snprintf(err, errsize, "drill: cannot find rasoat's own path for the cleanup timer");
+		snprintf(err, errsize, _("drill: cannot find rasoat's own path for the cleanup timer"));
 		return -1;
 	}
 	exe[n] = '\0';
 	json_t *targets = rs_drill_ttl_targets(r->run, exe, r->config->db_path, 30);
 	if (!targets) {
-		rs_warn("drill %s: no cleanup timer: rasoat's path or the database path holds a quote, a "
-			"backslash, a %% or a control byte; `rasoat drill cleanup` and the next start still clean up",
+		rs_warn(_("drill %s: no cleanup timer: rasoat's path or the database path holds a quote, a "
+			"backslash, a %% or a control byte; `rasoat drill cleanup` and the next start still clean up"),
 			r->run);
 		return 0;
 	}
@@ -153,7 +154,7 @@ static int plant_ttl(rs_drill_run *r, char *err, size_t errsize)
 		rs_action_request req = { .kind = &rs_kind_drill_plant, .target = t, .reason = "drill cleanup timer" };
 		rs_action_result res = { 0 };
 		if (rs_driver_run(r->driver, &req, &res) < 0) {
-			snprintf(err, errsize, "drill: cannot install the cleanup timer: %s", res.error);
+			snprintf(err, errsize, _("drill: cannot install the cleanup timer: %s"), res.error);
 			rc = -1;
 		}
 		rs_action_result_free(&res);
@@ -490,10 +491,10 @@ int rs_drill_recover(rs_driver *d, const char *state_dir)
 			continue; /* still running in another rasoat */
 		}
 		if (rs_drill_cleanup(d, id, err, sizeof(err)) < 0) {
-			rs_error("drill run %s was interrupted and cannot be cleaned up yet: %s; it is retried at "
-				 "the next start", id, err);
+			rs_error(_("drill run %s was interrupted and cannot be cleaned up yet: %s; it is retried at "
+				 "the next start"), id, err);
 		} else {
-			rs_warn("drill run %s was interrupted (a crash or a kill); cleaned up what it planted", id);
+			rs_warn(_("drill run %s was interrupted (a crash or a kill); cleaned up what it planted"), id);
 			cleaned++;
 			if (rec) {
 				json_object_set_new(rec, "phase", json_string("recovered"));

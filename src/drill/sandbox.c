@@ -5,6 +5,7 @@
  * See sandbox.h for the safety rules.
  */
 #include "drill/sandbox.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -276,7 +277,7 @@ static void remove_dir(const rs_sandbox *sb)
 	rmdir(sb->merged);
 	rmdir(sb->upper);
 	if (rmdir(sb->dir) < 0 && errno != ENOENT)
-		fprintf(stderr, "rasoat: warning: %s: cannot remove the sandbox directory: %s\n", sb->dir,
+		fprintf(stderr, _("rasoat: warning: %s: cannot remove the sandbox directory: %s\n"), sb->dir,
 			strerror(errno));
 }
 
@@ -389,7 +390,7 @@ int rs_sandbox_run(const char *tmpdir, bool keep, int timeout_s, rs_sandbox_fn f
 out:
 	remove_dir(&sb);
 	if (keep && rc == 0)
-		fprintf(stderr, "rasoat: the sandbox's changes are kept in %s\n", sb.upper);
+		fprintf(stderr, _("rasoat: the sandbox's changes are kept in %s\n"), sb.upper);
 	free(sb.dir);
 	free(sb.upper);
 	free(sb.merged);

@@ -6,6 +6,7 @@
  * clean environment, a time limit and bounded output.
  */
 #include "drill/sandbox.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -113,13 +114,13 @@ int rs_sandbox_exec(const rs_sandbox *sb, const char *shell, const char *command
 	memset(out, 0, sizeof(*out));
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0) {
-		snprintf(err, errsize, "sandbox: pipe: %s", strerror(errno));
+		snprintf(err, errsize, _("sandbox: pipe: %s"), strerror(errno));
 		return -1;
 	}
 	long long start = rs_monotonic_ms();
 	pid_t pid = fork();
 	if (pid < 0) {
-		snprintf(err, errsize, "sandbox: fork: %s", strerror(errno));
+		snprintf(err, errsize, _("sandbox: fork: %s"), strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
 		return -1;

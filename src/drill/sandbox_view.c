@@ -7,6 +7,7 @@
  */
 #include "drill/sandbox.h"
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <dirent.h>
@@ -74,7 +75,7 @@ int rs_sandbox_changes(const rs_sandbox *sb, rs_vec *paths, rs_vec *deleted, cha
 	walker w = { .paths = paths, .deleted = deleted };
 	int fd = open(sb->upper, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errsize, "sandbox: %s: %s", sb->upper, strerror(errno));
+		snprintf(err, errsize, _("sandbox: %s: %s"), sb->upper, strerror(errno));
 		return -1;
 	}
 	walk(&w, fd, "", 0);
@@ -110,7 +111,7 @@ int rs_sandbox_changes(const rs_sandbox *sb, rs_vec *paths, rs_vec *deleted, cha
 	if (deleted->len)
 		qsort(deleted->items, deleted->len, sizeof(char *), compare_strings);
 	if (w.full)
-		fprintf(stderr, "rasoat: warning: the sandbox changed more than %d paths; the rest are not scanned\n",
+		fprintf(stderr, _("rasoat: warning: the sandbox changed more than %d paths; the rest are not scanned\n"),
 			MAX_PATHS);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include "drill/plant.h"
 
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <dirent.h>
@@ -33,7 +34,7 @@ static int line_of(const yaml_node_t *n)
 
 static int fail(ctx *c, const yaml_node_t *n, const char *what)
 {
-	snprintf(c->err, c->errsize, "%s:%d: %s; see docs/DRILL.md for the scenario format", c->name,
+	snprintf(c->err, c->errsize, _("%s:%d: %s; see docs/DRILL.md for the scenario format"), c->name,
 		 line_of(n), what);
 	return -1;
 }
@@ -244,18 +245,18 @@ int rs_drill_scenario_parse(const char *text, size_t len, const char *name, rs_d
 	memset(sc, 0, sizeof(*sc));
 	sc->file = rs_strdup(name);
 	if (len > RS_DRILL_MAX_FILE) {
-		snprintf(err, errsize, "%s: larger than 1 MiB; a scenario is a short file", name);
+		snprintf(err, errsize, _("%s: larger than 1 MiB; a scenario is a short file"), name);
 		return -1;
 	}
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	if (!yaml_parser_initialize(&parser)) {
-		snprintf(err, errsize, "%s: cannot start the YAML parser (out of memory)", name);
+		snprintf(err, errsize, _("%s: cannot start the YAML parser (out of memory)"), name);
 		return -1;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errsize, "%s:%zu: not valid YAML: %s; fix the file", name,
+		snprintf(err, errsize, _("%s:%zu: not valid YAML: %s; fix the file"), name,
 			 parser.problem_mark.line + 1, parser.problem ? parser.problem : "parse error");
 		yaml_parser_delete(&parser);
 		return -1;
@@ -273,7 +274,7 @@ int rs_drill_scenario_load(const char *path, rs_drill_scenario *sc, char *err, s
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, "%s: cannot read the scenario: %s", path,
+		snprintf(err, errsize, _("%s: cannot read the scenario: %s"), path,
 			 fd < 0 ? strerror(errno) : "not a regular file");
 		if (fd >= 0)
 			close(fd);
@@ -284,7 +285,7 @@ int rs_drill_scenario_load(const char *path, rs_drill_scenario *sc, char *err, s
 	int rc = rs_read_fd(fd, RS_DRILL_MAX_FILE + 1, &buf, &len);
 	close(fd);
 	if (rc < 0) {
-		snprintf(err, errsize, "%s: cannot read the scenario: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read the scenario: %s"), path, strerror(errno));
 		return -1;
 	}
 	rc = rs_drill_scenario_parse(buf, len, path, sc, err, errsize);
@@ -342,7 +343,7 @@ int rs_drill_scenarios_load_dir(const char *dir, rs_drill_scenario **out, size_t
 	*n = 0;
 	DIR *d = opendir(dir);
 	if (!d) {
-		snprintf(err, errsize, "%s: cannot open the scenario directory: %s", dir, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot open the scenario directory: %s"), dir, strerror(errno));
 		return -1;
 	}
 	rs_vec v;

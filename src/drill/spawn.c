@@ -7,6 +7,7 @@
 #include "drill/plant.h"
 #include "drill/spawn.h"
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
@@ -74,11 +75,11 @@ int rs_drill_spawn(const rs_host *host, const json_t *target, json_t *after, cha
 	const json_t *jargv = json_object_get(target, "argv");
 	int ttl = (int)json_integer_value(json_object_get(target, "ttl"));
 	if (!host->live) {
-		snprintf(err, errsize, "drill: processes are planted only on the live host, not with --root");
+		snprintf(err, errsize, _("drill: processes are planted only on the live host, not with --root"));
 		return -1;
 	}
 	if (!exe || !run || !json_is_array(jargv) || json_array_size(jargv) == 0 || json_array_size(jargv) > 32) {
-		snprintf(err, errsize, "drill: a process plant without exe, run or argv");
+		snprintf(err, errsize, _("drill: a process plant without exe, run or argv"));
 		return -1;
 	}
 	if (ttl <= 0 || ttl > RS_DRILL_TTL)
@@ -86,7 +87,7 @@ int rs_drill_spawn(const rs_host *host, const json_t *target, json_t *after, cha
 	const char *connect_to = json_string_value(json_object_get(target, "connect"));
 	int stdio = connect_to ? connect_loopback(connect_to) : open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (stdio < 0) {
-		snprintf(err, errsize, "drill: %s: cannot connect the process's streams: %s",
+		snprintf(err, errsize, _("drill: %s: cannot connect the process's streams: %s"),
 			 connect_to ? connect_to : "/dev/null", strerror(errno));
 		return -1;
 	}
@@ -98,7 +99,7 @@ int rs_drill_spawn(const rs_host *host, const json_t *target, json_t *after, cha
 	char *envp[] = { tag, "PATH=/usr/bin:/bin", NULL };
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		snprintf(err, errsize, "drill: pipe: %s", strerror(errno));
+		snprintf(err, errsize, _("drill: pipe: %s"), strerror(errno));
 		close(stdio);
 		free(argv);
 		free(tag);
@@ -114,7 +115,7 @@ int rs_drill_spawn(const rs_host *host, const json_t *target, json_t *after, cha
 	free(tag);
 	if (pid < 0) {
 		close(pipefd[0]);
-		snprintf(err, errsize, "drill: fork: %s", strerror(e));
+		snprintf(err, errsize, _("drill: fork: %s"), strerror(e));
 		return -1;
 	}
 	int child_errno = 0;
@@ -125,13 +126,13 @@ int rs_drill_spawn(const rs_host *host, const json_t *target, json_t *after, cha
 	close(pipefd[0]);
 	if (got == (ssize_t)sizeof(child_errno)) {
 		waitpid(pid, NULL, 0);
-		snprintf(err, errsize, "drill: cannot run %s: %s", exe, strerror(child_errno));
+		snprintf(err, errsize, _("drill: cannot run %s: %s"), exe, strerror(child_errno));
 		return -1;
 	}
 	json_object_set_new(after, "pid", json_integer(pid));
 	const char *gone = json_string_value(json_object_get(target, "unlink"));
 	if (gone && unlink(gone) < 0 && errno != ENOENT) {
-		snprintf(err, errsize, "drill: %s: cannot delete it under the running process: %s", gone, strerror(errno));
+		snprintf(err, errsize, _("drill: %s: cannot delete it under the running process: %s"), gone, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -229,7 +230,7 @@ int rs_drill_systemctl(const rs_host *host, const char *verb, const char *unit, 
 	if (systemctl("daemon-reload", NULL) < 0 || systemctl(verb, unit) < 0) {
 		if (!strcmp(verb, "stop"))
 			return 0; /* a timer that is gone is stopped */
-		snprintf(err, errsize, "drill: systemctl %s %s failed; see journalctl -xe", verb, unit);
+		snprintf(err, errsize, _("drill: systemctl %s %s failed; see journalctl -xe"), verb, unit);
 		return -1;
 	}
 	return 0;

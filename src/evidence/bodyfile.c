@@ -15,6 +15,7 @@
  * go to an unlinked temporary file beside the bundle, so a listing of
  * millions of entries never sits in memory.
  */
+#include "core/i18n.h"
 #include "evidence/evidence.h"
 #include "core/util.h"
 #include "core/walk.h"
@@ -244,8 +245,8 @@ int rs_evidence_bodyfile(rs_evidence *ev)
 	rs_buf_init(&bw.text);
 	bw.fd = temp_beside(ev->bundle.tmp_path);
 	if (bw.fd < 0) {
-		snprintf(ev->bundle.err, sizeof(ev->bundle.err), "%s: cannot make a temporary file for the "
-			 "bodyfile beside the bundle: %s", ev->bundle.tmp_path, strerror(errno));
+		snprintf(ev->bundle.err, sizeof(ev->bundle.err), _("%s: cannot make a temporary file for the "
+			 "bodyfile beside the bundle: %s"), ev->bundle.tmp_path, strerror(errno));
 		json_decref(bw.seen);
 		return -1;
 	}
@@ -291,7 +292,7 @@ int rs_evidence_bodyfile(rs_evidence *ev)
 	int rc = 0;
 	struct stat st;
 	if (bw.write_failed || fstat(bw.fd, &st) < 0) {
-		snprintf(ev->bundle.err, sizeof(ev->bundle.err), "%s: cannot write the bodyfile beside the bundle: %s",
+		snprintf(ev->bundle.err, sizeof(ev->bundle.err), _("%s: cannot write the bodyfile beside the bundle: %s"),
 			 ev->bundle.tmp_path, strerror(errno));
 		rc = -1;
 	}

@@ -3,6 +3,7 @@
  * with gzip, SHA-256 of each member computed from the very bytes written,
  * the manifest and sha256sums.txt kept as members are added.
  */
+#include "core/i18n.h"
 #include "evidence/bundle.h"
 #include "core/json.h"
 #include "core/util.h"
@@ -105,7 +106,7 @@ char *rs_bundle_member_name(const char *dir, const char *path)
 static int fail(rs_bundle *b, const char *what)
 {
 	if (!b->err[0])
-		snprintf(b->err, sizeof(b->err), "%s: cannot write %s: %s; check the space and the device, then collect again",
+		snprintf(b->err, sizeof(b->err), _("%s: cannot write %s: %s; check the space and the device, then collect again"),
 			 b->tmp_path, what, archive_error_string(b->archive) ? archive_error_string(b->archive) : strerror(errno));
 	return -1;
 }
@@ -125,9 +126,9 @@ int rs_bundle_open(rs_bundle *b, const char *path, const char *prefix, unsigned 
 	rs_buf_init(&b->sums);
 	b->fd = open(b->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (b->fd < 0) {
-		snprintf(err, errsize, "%s: cannot create the bundle: %s; %s", b->tmp_path, strerror(errno),
-			 errno == EEXIST ? "a previous run left it: remove it, or choose another -o"
-					 : "choose a writable directory with -o");
+		snprintf(err, errsize, _("%s: cannot create the bundle: %s; %s"), b->tmp_path, strerror(errno),
+			 errno == EEXIST ? _("a previous run left it: remove it, or choose another -o")
+					 : _("choose a writable directory with -o"));
 		return -1;
 	}
 	b->created = true;
@@ -138,7 +139,7 @@ int rs_bundle_open(rs_bundle *b, const char *path, const char *prefix, unsigned 
 	    archive_write_set_filter_option(b->archive, "gzip", "compression-level", "1") != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(b->archive, 1) != ARCHIVE_OK ||
 	    archive_write_open_fd(b->archive, b->fd) != ARCHIVE_OK) {
-		snprintf(err, errsize, "%s: cannot start the archive: %s", b->tmp_path,
+		snprintf(err, errsize, _("%s: cannot start the archive: %s"), b->tmp_path,
 			 archive_error_string(b->archive));
 		return -1;
 	}
@@ -344,17 +345,17 @@ int rs_bundle_finish(rs_bundle *b, const char *log, const json_t *manifest_head,
 	if (rc < 0)
 		goto failed;
 	if (archive_write_close(b->archive) != ARCHIVE_OK) {
-		fail(b, "the end of the archive");
+		fail(b, _("the end of the archive"));
 		goto failed;
 	}
 	if (fsync(b->fd) < 0 || close(b->fd) < 0) {
 		b->fd = -1;
-		snprintf(b->err, sizeof(b->err), "%s: cannot sync the bundle: %s", b->tmp_path, strerror(errno));
+		snprintf(b->err, sizeof(b->err), _("%s: cannot sync the bundle: %s"), b->tmp_path, strerror(errno));
 		goto failed;
 	}
 	b->fd = -1;
 	if (link(b->tmp_path, b->path) < 0) {   /* never replaces a file that appeared meanwhile */
-		snprintf(b->err, sizeof(b->err), "%s: cannot give the bundle its name: %s", b->path, strerror(errno));
+		snprintf(b->err, sizeof(b->err), _("%s: cannot give the bundle its name: %s"), b->path, strerror(errno));
 		goto failed;
 	}
 	unlink(b->tmp_path);

@@ -6,6 +6,7 @@
  * the bodyfile (before any file is read, so its times are the host's),
  * the copies, and the acquisition log, manifest and checksums.
  */
+#include "core/i18n.h"
 #include "evidence/evidence.h"
 #include "core/config.h"
 #include "core/json.h"
@@ -88,12 +89,12 @@ static int add_scan(rs_evidence *ev, char *err, size_t errsize)
 {
 	const char *db = ev->opts->db ? ev->opts->db : RS_DEFAULT_DB;
 	if (access(db, F_OK) < 0) {
-		snprintf(err, errsize, "%s: no scan database here (--scan %s); give --db PATH", db, ev->opts->scan);
+		snprintf(err, errsize, _("%s: no scan database here (--scan %s); give --db PATH"), db, ev->opts->scan);
 		return -1;
 	}
 	rs_store *store;
 	if (rs_store_open(db, &store) < 0) {
-		snprintf(err, errsize, "%s: cannot open the scan database", db);
+		snprintf(err, errsize, _("%s: cannot open the scan database"), db);
 		return -1;
 	}
 	char id[33];
@@ -101,12 +102,12 @@ static int add_scan(rs_evidence *ev, char *err, size_t errsize)
 	size_t n = 0;
 	int rc = -1;
 	if (rs_store_resolve(store, ev->opts->scan, id) < 0) {
-		snprintf(err, errsize, "--scan %s: no such scan in %s; see `rasoat history --db %s`", ev->opts->scan,
+		snprintf(err, errsize, _("--scan %s: no such scan in %s; see `rasoat history --db %s`"), ev->opts->scan,
 			 db, db);
 		goto out;
 	}
 	if (rs_store_load_findings(store, id, &findings, &n) < 0) {
-		snprintf(err, errsize, "%s: cannot load the findings of scan %s", db, id);
+		snprintf(err, errsize, _("%s: cannot load the findings of scan %s"), db, id);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -151,7 +152,7 @@ static int check_pid(const rs_host *h, pid_t pid, const char *option, char *err,
 	struct stat st;
 	snprintf(rel, sizeof(rel), "%d", (int)pid);
 	if (pid <= 0 || fstatat(h->proc_fd, rel, &st, 0) < 0) {
-		snprintf(err, errsize, "%s %d: no such process", option, (int)pid);
+		snprintf(err, errsize, _("%s %d: no such process"), option, (int)pid);
 		return -1;
 	}
 	return 0;
@@ -286,7 +287,7 @@ static int choose(rs_evidence *ev, char *err, size_t errsize)
 {
 	const rs_evidence_options *o = ev->opts;
 	if (!ev->host->live && (o->n_pids || o->n_memory)) {
-		snprintf(err, errsize, "--pid and --memory need the live host; with --root only files are collected");
+		snprintf(err, errsize, _("--pid and --memory need the live host; with --root only files are collected"));
 		return -1;
 	}
 	for (size_t i = 0; i < o->n_pids; i++) {

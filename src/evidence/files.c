@@ -10,6 +10,7 @@
  * device, with O_NOATIME; each copy is bounded by --max-file. The triage
  * set (triage.c) is copied last.
  */
+#include "core/i18n.h"
 #include "evidence/evidence.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -119,9 +120,9 @@ static int copy_path(rs_evidence *ev, const char *path, bool optional)
 		struct stat lst;
 		if (err == EINVAL && rs_host_lstat(ev->host, path, &lst) == 0 && S_ISDIR(lst.st_mode))
 			return 0;   /* a directory: copied by copy_dir */
-		const char *why = err == EINVAL ? "not a regular file (a FIFO, device or socket is never opened)"
+		const char *why = err == EINVAL ? N_("not a regular file (a FIFO, device or socket is never opened)")
 						: strerror(err);
-		rs_warn("%s: not collected: %s", path, why);
+		rs_warn(_("%s: not collected: %s"), path, _(why));
 		rs_bundle_note(&ev->bundle, path, "not collected: %s", why);
 		return 0;
 	}

@@ -7,6 +7,7 @@
  * 2 %, of it free to unprivileged users: the bundle must not fill the
  * disk the host's own logs and services write to).
  */
+#include "core/i18n.h"
 #include "evidence/evidence.h"
 #include "core/util.h"
 
@@ -108,25 +109,25 @@ static int check_filesystem(const char *dir, const char *output, char *err, size
 	struct statfs sf;
 	struct statvfs sv;
 	if (statfs(dir, &sf) < 0 || statvfs(dir, &sv) < 0) {
-		snprintf(err, errsize, "%s: cannot examine the filesystem of %s: %s", output, dir, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot examine the filesystem of %s: %s"), output, dir, strerror(errno));
 		return -1;
 	}
 	if (pseudo_fs((long)sf.f_type)) {
-		snprintf(err, errsize, "%s: refused: %s is a pseudo filesystem (proc, sysfs, ...), not storage; "
-			 "write the bundle to a disk, e.g. an external one mounted on /mnt", output, dir);
+		snprintf(err, errsize, _("%s: refused: %s is a pseudo filesystem (proc, sysfs, ...), not storage; "
+			 "write the bundle to a disk, e.g. an external one mounted on /mnt"), output, dir);
 		return -1;
 	}
 	if (sv.f_flag & ST_RDONLY) {
-		snprintf(err, errsize, "%s: refused: the filesystem of %s is read-only; write the bundle to a "
-			 "writable disk", output, dir);
+		snprintf(err, errsize, _("%s: refused: the filesystem of %s is read-only; write the bundle to a "
+			 "writable disk"), output, dir);
 		return -1;
 	}
 	unsigned long long free_bytes = (unsigned long long)sv.f_bavail * sv.f_frsize;
 	unsigned long long total = (unsigned long long)sv.f_blocks * sv.f_frsize;
 	if (free_bytes < RS_COLLECT_MIN_FREE || free_bytes * 100 < total * RS_COLLECT_MIN_FREE_PERCENT) {
-		snprintf(err, errsize, "%s: refused: the filesystem of %s is nearly full (%llu MiB free of %llu MiB; "
+		snprintf(err, errsize, _("%s: refused: the filesystem of %s is nearly full (%llu MiB free of %llu MiB; "
 			 "rasoat wants at least %llu MiB and %d %% free) and the bundle would fill it; write it "
-			 "to another disk", output, dir, free_bytes >> 20, total >> 20,
+			 "to another disk"), output, dir, free_bytes >> 20, total >> 20,
 			 (unsigned long long)RS_COLLECT_MIN_FREE >> 20, RS_COLLECT_MIN_FREE_PERCENT);
 		return -1;
 	}
@@ -138,8 +139,8 @@ int rs_evidence_check_output(const rs_host *host, const char *output, char *cons
 {
 	struct stat st;
 	if (lstat(output, &st) == 0) {
-		snprintf(err, errsize, "%s: refused: the file exists, and a bundle never replaces a file; "
-			 "choose a new name with -o", output);
+		snprintf(err, errsize, _("%s: refused: the file exists, and a bundle never replaces a file; "
+			 "choose a new name with -o"), output);
 		return -1;
 	}
 	char *norm = rs_path_normalize(output);
@@ -148,7 +149,7 @@ int rs_evidence_check_output(const rs_host *host, const char *output, char *cons
 	char *real_parent = realpath(parent, NULL);
 	int rc = -1;
 	if (!real_parent) {
-		snprintf(err, errsize, "%s: cannot use the directory %s: %s; create it or choose another -o",
+		snprintf(err, errsize, _("%s: cannot use the directory %s: %s; create it or choose another -o"),
 			 output, parent, strerror(errno));
 		goto out;
 	}
@@ -157,9 +158,9 @@ int rs_evidence_check_output(const rs_host *host, const char *output, char *cons
 		char *c = machine_path(host, collected[i]);
 		bool inside = rs_path_within(out_real, c) || rs_path_within(norm, c);
 		if (inside)
-			snprintf(err, errsize, "%s: refused: the bundle would be written inside %s, which is being "
+			snprintf(err, errsize, _("%s: refused: the bundle would be written inside %s, which is being "
 				 "collected (writing there alters the evidence); write it to another directory, "
-				 "ideally another disk", output, c);
+				 "ideally another disk"), output, c);
 		free(c);
 		if (inside) {
 			free(out_real);

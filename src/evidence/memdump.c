@@ -8,6 +8,7 @@
  * Bounded per region (RS_MEM_REGION_MAX) and per process (--max-memory);
  * the process keeps running (it is neither stopped nor traced).
  */
+#include "core/i18n.h"
 #include "evidence/evidence.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -97,7 +98,7 @@ int rs_evidence_memory(rs_evidence *ev, pid_t pid)
 	snprintf(rel, sizeof(rel), "%d/maps", (int)pid);
 	snprintf(source, sizeof(source), "/proc/%d/maps", (int)pid);
 	if (rs_proc_read(h, rel, RS_MEM_MAPS_MAX, &maps, &len) < 0) {
-		rs_warn("/proc/%d/maps: cannot read: %s; the memory of process %d is not in the bundle", (int)pid,
+		rs_warn(_("/proc/%d/maps: cannot read: %s; the memory of process %d is not in the bundle"), (int)pid,
 			strerror(errno), (int)pid);
 		rs_bundle_note(&ev->bundle, source, "cannot read: %s; memory not collected", strerror(errno));
 		return 0;
@@ -111,7 +112,7 @@ int rs_evidence_memory(rs_evidence *ev, pid_t pid)
 	snprintf(rel, sizeof(rel), "%d/mem", (int)pid);
 	int fd = n ? openat(h->proc_fd, rel, O_RDONLY | O_CLOEXEC) : -1;
 	if (n && fd < 0) {
-		rs_warn("/proc/%d/mem: cannot open: %s; the memory of process %d is not in the bundle", (int)pid,
+		rs_warn(_("/proc/%d/mem: cannot open: %s; the memory of process %d is not in the bundle"), (int)pid,
 			strerror(errno), (int)pid);
 		rs_bundle_note(&ev->bundle, "/proc/mem", "process %d: cannot open its memory: %s", (int)pid,
 			       strerror(errno));

@@ -8,6 +8,7 @@
  * 16 MiB, 256 MiB in all, compressed rotations skipped). One finding per
  * IOC and place.
  */
+#include "core/i18n.h"
 #include "hunt/hunt.h"
 #include "core/lines.h"
 #include "core/log.h"
@@ -54,7 +55,7 @@ static void on_hit(const rs_ioc_source *src, const char *token, void *ctx)
 		return;
 	c->counts->matched++;
 	char *rule = rs_ioc_rule_id("ioc-c2", src);
-	char *title = rs_sprintf("C2 indicator %s (%s) in %s", token, src->description, c->place);
+	char *title = rs_sprintf(_("C2 indicator %s (%s) in %s"), token, src->description, c->place);
 	rs_finding *f = rs_finding_new("hunt", rule, rs_hunt_severity(src->score), src->score, title);
 	rs_finding_set_str(f, "indicator", token);
 	rs_finding_set_str(f, "ioc_file", src->file);
@@ -68,9 +69,9 @@ static void on_hit(const rs_ioc_source *src, const char *token, void *ctx)
 		rs_finding_set_int(f, "line", (long long)c->line);
 	rs_finding_add_attack(f, "T1071");
 	rs_finding_set_remediation(f,
-		"The host knows or reached a known command-and-control address: find the process or user "
+		_("The host knows or reached a known command-and-control address: find the process or user "
 		"behind it (socket owner, history, job), isolate the host and hunt for the implant; block the "
-		"indicator at the perimeter.");
+		"indicator at the perimeter."));
 	rs_scan_emit(c->scan, f);
 	free(rule);
 	free(title);
@@ -148,8 +149,8 @@ static void check_binary_cache(c2_ctx *c, const char *path)
 	int fd = rs_host_open(c->scan->host, path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
 	if (fd < 0) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			rs_warn_unreadable(c->scan->host, path, errno, "the DNS cache",
-					   "its names are not checked against the C2 IOCs");
+			rs_warn_unreadable(c->scan->host, path, errno, _("the DNS cache"),
+					   _("its names are not checked against the C2 IOCs"));
 		return;
 	}
 	size_t want = (unsigned long long)st.st_size < DNS_CACHE_MAX ? (size_t)st.st_size : DNS_CACHE_MAX;

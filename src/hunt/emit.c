@@ -5,6 +5,7 @@
  * the rule id of the strongest one: "yara:RULE", "ioc-hash:FILE:LINE",
  * "ioc-name:FILE:LINE".
  */
+#include "core/i18n.h"
 #include "hunt/hunt.h"
 #include "engine/scan.h"
 
@@ -49,14 +50,16 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 
 	for (size_t i = 0; i < n_hits; i++) {
 		const rs_yara_hit *h = rs_vec_at(&hits->hits, i);
+		/* a bundled rule's description in the report's language (core/i18n.h) */
+		const char *description = rs_content_text(h->description);
 		if (ns < 64)
 			scores[ns++] = h->score;
 		json_t *m = json_object();
 		char *id = rs_sprintf("yara:%s", h->rule);
 		json_object_set_new(m, "rule", json_string(id));
 		json_object_set_new(m, "score", json_integer(h->score));
-		if (h->description)
-			json_object_set_new(m, "description", json_string(h->description));
+		if (description)
+			json_object_set_new(m, "description", json_string(description));
 		if (h->author)
 			json_object_set_new(m, "author", json_string(h->author));
 		json_object_set_new(m, "strings", json_incref(h->strings));
@@ -65,7 +68,7 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 			best = h->score;
 			free(best_rule);
 			best_rule = id;
-			best_title = h->description ? h->description : h->rule;
+			best_title = description ? description : h->rule;
 		} else {
 			free(id);
 		}
@@ -86,7 +89,7 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 			best = hash_ioc->score;
 			free(best_rule);
 			best_rule = id;
-			best_title = *hash_ioc->description ? hash_ioc->description : "known-bad file hash";
+			best_title = *hash_ioc->description ? hash_ioc->description : _("known-bad file hash");
 		} else {
 			free(id);
 		}
@@ -107,7 +110,7 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 			best = s->score;
 			free(best_rule);
 			best_rule = id;
-			best_title = "file name matches a known-bad name pattern";
+			best_title = _("file name matches a known-bad name pattern");
 		} else {
 			free(id);
 		}
@@ -116,11 +119,11 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 	json_t *path = json_object_get(evidence, "path");
 	int floored = rs_hunt_webroot_floor(json_is_string(path) ? json_string_value(path) : NULL, hits, score);
 	if (floored != score) {
-		json_object_set_new(evidence, "context", json_string("webshell rule match under a web root: at least medium"));
+		json_object_set_new(evidence, "context", json_string(_("webshell rule match under a web root: at least medium")));
 		score = floored;
 	}
 	char *title = total == 1 ? rs_sprintf("%s: %s", best_title, title_object)
-				 : rs_sprintf("%s (+%zu more): %s", best_title, total - 1, title_object);
+				 : rs_sprintf(_("%s (+%zu more): %s"), best_title, total - 1, title_object);
 	rs_finding *f = rs_finding_new("hunt", best_rule, rs_hunt_severity(score), score, title);
 	free(title);
 	free(best_rule);
@@ -138,8 +141,8 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 			rs_finding_add_reference(f, h->reference);
 	}
 	rs_finding_set_remediation(f,
-		"Treat the object as compromised until shown otherwise: preserve it for analysis, find how it "
+		_("Treat the object as compromised until shown otherwise: preserve it for analysis, find how it "
 		"got there (owner, times, logs), then remove or quarantine it and rotate credentials it could reach. "
-		"If it is a known-good file, add an exclusion (--exclude) or fix the rule.");
+		"If it is a known-good file, add an exclusion (--exclude) or fix the rule."));
 	rs_scan_emit(scan, f);
 }

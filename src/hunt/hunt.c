@@ -5,6 +5,7 @@
  * the rules once, then runs the file walk, the process hunt and the C2
  * checks, and reports what it skipped and why in the module summary.
  */
+#include "core/i18n.h"
 #include "hunt/hunt.h"
 #include "hunt/iocimport.h"
 #include "hunt/module.h"
@@ -173,7 +174,7 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	if (bundled)
 		dirs[n_dirs++] = (char *)bundled;
 	else
-		rs_warn("hunt: the bundled rules were not found (set RASOAT_RULES to the rules/ directory)");
+		rs_warn(_("hunt: the bundled rules were not found (set RASOAT_RULES to the rules/ directory)"));
 	for (size_t i = 0; i < config->n_rule_dirs; i++)
 		dirs[n_dirs++] = config->rule_dirs[i];
 	char *cache_dir = rs_hunt_cache_dir();
@@ -182,7 +183,7 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	iocs_unusable = false;
 	if (rc == 0 && config->n_iocs &&
 	    rs_hunt_import_iocs(&rules, config->iocs, config->n_iocs, config->iocs_all) < 0) {
-		rs_error("hunt: none of the --iocs files gave an IOC to hunt; fix them (see the messages above)");
+		rs_error(_("hunt: none of the --iocs files gave an IOC to hunt; fix them (see the messages above)"));
 		iocs_unusable = true;
 		rc = -1;
 	}

@@ -5,6 +5,7 @@
  * runs its reader into the hunt's IOC sets, folds the files into the
  * rule-set hash (so the clean-file cache knows them) and finishes the sets.
  */
+#include "core/i18n.h"
 #include "hunt/iocimport.h"
 #include "core/digest.h"
 #include "core/host.h"
@@ -84,8 +85,8 @@ int rs_hunt_import_iocs(rs_hunt_rules *r, char *const *files, size_t n, bool all
 		char *text = NULL;
 		size_t len = 0;
 		if (read_file(files[i], &text, &len) < 0) {
-			rs_error("%s: cannot read the IOC file: %s; check the path given to --iocs", files[i],
-				 errno == EINVAL ? "not a regular file" : errno == EFBIG ? "larger than 64 MiB"
+			rs_error(_("%s: cannot read the IOC file: %s; check the path given to --iocs"), files[i],
+				 errno == EINVAL ? _("not a regular file") : errno == EFBIG ? _("larger than 64 MiB")
 											   : strerror(errno));
 			continue;
 		}
@@ -110,8 +111,8 @@ int rs_hunt_import_iocs(rs_hunt_rules *r, char *const *files, size_t n, bool all
 			usable++;
 			r->ioc_files++;
 		} else {
-			rs_error("%s: no usable IOC in this %s (%d problem%s above, %zu skipped on purpose); see "
-				 "docs/HUNT.md for the formats --iocs reads", files[i], rs_ioc_format_name(f),
+			rs_error(_("%s: no usable IOC in this %s (%d problem%s above, %zu skipped on purpose); see "
+				 "docs/HUNT.md for the formats --iocs reads"), files[i], rs_ioc_format_name(f),
 				 im.problems.count, im.problems.count == 1 ? "" : "s", im.skipped);
 		}
 	}

@@ -8,6 +8,7 @@
  * fields or a broken quote is reported and skipped; a cell that is not
  * what its column says is reported and the row's other cells are used.
  */
+#include "core/i18n.h"
 #include "hunt/iocimport.h"
 #include "core/log.h"
 
@@ -52,15 +53,15 @@ static bool next_record(csv_reader *c, csv_record *r)
 	while (!done) {
 		if (c->pos >= c->len) {
 			if (quoted && !r->why)
-				r->why = "has a quote that is never closed";
+				r->why = _("has a quote that is never closed");
 			done = true;
 			break;
 		}
 		char ch = c->text[c->pos++];
 		if (c->pos - start > CSV_RECORD_MAX && !r->why)
-			r->why = "is too long (over 64 KiB)";
+			r->why = _("is too long (over 64 KiB)");
 		if (ch == '\0' && !r->why)
-			r->why = "holds a NUL byte";
+			r->why = _("holds a NUL byte");
 		if (quoted) {
 			if (ch == '"') {
 				if (c->pos < c->len && c->text[c->pos] == '"') {
@@ -80,7 +81,7 @@ static bool next_record(csv_reader *c, csv_record *r)
 			if (field.len == 0 && !was_quoted) {
 				quoted = was_quoted = true;
 			} else if (!r->why) {
-				r->why = "has a quote inside an unquoted field or after a closing quote";
+				r->why = _("has a quote inside an unquoted field or after a closing quote");
 			}
 			continue;
 		}
@@ -95,13 +96,13 @@ static bool next_record(csv_reader *c, csv_record *r)
 			if (r->n < CSV_FIELDS_MAX)
 				r->fields[r->n++] = rs_strndup(field.len ? field.data : "", field.len);
 			else if (!r->why)
-				r->why = "has more than 64 fields";
+				r->why = _("has more than 64 fields");
 			field.len = 0;
 			was_quoted = false;
 			continue;
 		}
 		if (was_quoted && ch != '\r' && ch != ' ' && !r->why)
-			r->why = "has text after a closing quote";
+			r->why = _("has text after a closing quote");
 		if (!was_quoted)
 			rs_buf_append(&field, &ch, 1);
 	}
@@ -256,8 +257,8 @@ static void use_row(rs_ioc_import *im, const csv_cols *cols, const csv_record *r
 			rs_trim(type);
 			kind = *type ? rs_ioc_kind_of_name(type) : RS_IOCV_AUTO;
 			if (kind == RS_IOCV_NONE) {
-				rs_warn("%s:%zu: type \"%.60s\" is not one rasoat hunts (IP, domain, URL, hash, file name); "
-					"skipped", im->file, r->line, type);
+				rs_warn(_("%s:%zu: type \"%.60s\" is not one rasoat hunts (IP, domain, URL, hash, file name); "
+					"skipped"), im->file, r->line, type);
 				im->skipped++;
 			}
 			free(type);
@@ -268,7 +269,7 @@ static void use_row(rs_ioc_import *im, const csv_cols *cols, const csv_record *r
 		if (*rs_trim(cell)) {
 			const char *why = rs_ioc_import_value(im, kind, cell, &tmpl);
 			if (why)
-				rs_problem(&im->problems, r->line, "column \"%.40s\": \"%.80s\" %s; skipped",
+				rs_problem(&im->problems, r->line, _("column \"%.40s\": \"%.80s\" %s; skipped"),
 					   cols->header[i], rs_trim(cell), why);
 		}
 		free(cell);
@@ -297,19 +298,19 @@ void rs_ioc_read_csv(rs_ioc_import *im, const char *text, size_t len)
 			continue;
 		}
 		if (r.why) {
-			rs_problem(&im->problems, r.line, "row %s; skipped", r.why);
+			rs_problem(&im->problems, r.line, _("row %s; skipped"), r.why);
 		} else if (!have_header) {
 			if (!read_header(&r, &cols)) {
 				rs_problem(&im->problems, r.line,
-					   "the header row names no IOC column (IP, Domain, URL, MD5, SHA1, SHA256, "
-					   "Hash, File name, or Type and Value; also in Vietnamese); nothing read");
+					   _("the header row names no IOC column (IP, Domain, URL, MD5, SHA1, SHA256, "
+					   "Hash, File name, or Type and Value; also in Vietnamese); nothing read"));
 				cols_free(&cols);
 				record_free(&r);
 				return;
 			}
 			have_header = true;
 		} else if (r.n != cols.n) {
-			rs_problem(&im->problems, r.line, "row has %zu fields where the header has %zu; skipped", r.n,
+			rs_problem(&im->problems, r.line, _("row has %zu fields where the header has %zu; skipped"), r.n,
 				   cols.n);
 		} else {
 			use_row(im, &cols, &r);

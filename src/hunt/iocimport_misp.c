@@ -9,6 +9,7 @@
  * those of other types are counted as skipped. A malformed attribute is
  * reported by event, index and uuid, and the others are used.
  */
+#include "core/i18n.h"
 #include "hunt/iocimport.h"
 #include "core/log.h"
 
@@ -60,8 +61,8 @@ static void attribute(misp_ctx *x, const char *where, size_t index, json_t *a)
 	json_t *type = json_object_get(a, "type");
 	json_t *value = json_object_get(a, "value");
 	if (!json_is_object(a) || !json_is_string(type) || !json_is_string(value)) {
-		rs_problem(&im->problems, 0, "event %zu %s %zu (%s): not an object with \"type\" and \"value\" strings; "
-			   "skipped", x->event, where, index, id ? id : "no uuid");
+		rs_problem(&im->problems, 0, _("event %zu %s %zu (%s): not an object with \"type\" and \"value\" strings; "
+			   "skipped"), x->event, where, index, id ? id : "no uuid");
 		return;
 	}
 	if (truthy(json_object_get(a, "deleted"), false)) {
@@ -88,7 +89,7 @@ static void attribute(misp_ctx *x, const char *where, size_t index, json_t *a)
 											: x->info;
 	char *name_desc = NULL;
 	if (strchr(t, '|') && !bar) {
-		rs_problem(&im->problems, 0, "event %zu %s %zu (%s): a %s value without \"|\"; skipped", x->event,
+		rs_problem(&im->problems, 0, _("event %zu %s %zu (%s): a %s value without \"|\"; skipped"), x->event,
 			   where, index, id ? id : "no uuid", t);
 		free(v);
 		return;
@@ -108,7 +109,7 @@ static void attribute(misp_ctx *x, const char *where, size_t index, json_t *a)
 			continue;
 		const char *why = rs_ioc_import_value(im, kinds[i], parts[i], &tmpl);
 		if (why)
-			rs_problem(&im->problems, 0, "event %zu %s %zu (%s): %s \"%.80s\" %s; skipped", x->event, where,
+			rs_problem(&im->problems, 0, _("event %zu %s %zu (%s): %s \"%.80s\" %s; skipped"), x->event, where,
 				   index, id ? id : "no uuid", t, parts[i], why);
 	}
 	free(name_desc);
@@ -120,7 +121,7 @@ static void attributes(misp_ctx *x, json_t *list, const char *where)
 	if (!list)
 		return;
 	if (!json_is_array(list)) {
-		rs_problem(&x->im->problems, 0, "event %zu: \"Attribute\" of the %s is not an array; skipped", x->event,
+		rs_problem(&x->im->problems, 0, _("event %zu: \"Attribute\" of the %s is not an array; skipped"), x->event,
 			   where);
 		return;
 	}
@@ -136,7 +137,7 @@ static void event(rs_ioc_import *im, size_t index, json_t *e, size_t *other_type
 	if (inner)
 		e = inner;
 	if (!json_is_object(e)) {
-		rs_problem(&im->problems, 0, "event %zu: not a JSON object; skipped", index);
+		rs_problem(&im->problems, 0, _("event %zu: not a JSON object; skipped"), index);
 		return;
 	}
 	json_t *info = json_object_get(e, "info");
@@ -144,13 +145,13 @@ static void event(rs_ioc_import *im, size_t index, json_t *e, size_t *other_type
 	attributes(&x, json_object_get(e, "Attribute"), "attribute");
 	json_t *objects = json_object_get(e, "Object");
 	if (objects && !json_is_array(objects)) {
-		rs_problem(&im->problems, 0, "event %zu: \"Object\" is not an array; skipped", index);
+		rs_problem(&im->problems, 0, _("event %zu: \"Object\" is not an array; skipped"), index);
 	} else if (objects) {
 		size_t i;
 		json_t *o;
 		json_array_foreach(objects, i, o) {
 			if (!json_is_object(o)) {
-				rs_problem(&im->problems, 0, "event %zu object %zu: not a JSON object; skipped", index, i);
+				rs_problem(&im->problems, 0, _("event %zu object %zu: not a JSON object; skipped"), index, i);
 				continue;
 			}
 			attributes(&x, json_object_get(o, "Attribute"), "object attribute");
@@ -164,7 +165,7 @@ void rs_ioc_read_misp(rs_ioc_import *im, const char *text, size_t len)
 	json_error_t err;
 	json_t *root = json_loadb(text, len, 0, &err);
 	if (!root) {
-		rs_problem(&im->problems, (size_t)(err.line > 0 ? err.line : 0), "not valid JSON: %s (column %d)",
+		rs_problem(&im->problems, (size_t)(err.line > 0 ? err.line : 0), _("not valid JSON: %s (column %d)"),
 			   err.text, err.column);
 		return;
 	}
@@ -182,11 +183,11 @@ void rs_ioc_read_misp(rs_ioc_import *im, const char *text, size_t len)
 	} else if (json_is_object(list) && (json_object_get(list, "Event") || json_object_get(list, "Attribute"))) {
 		event(im, 0, list, &other);
 	} else {
-		rs_problem(&im->problems, 0, "not a MISP event ({\"Event\": ...}, {\"response\": [...]} or an array "
-			   "of events)");
+		rs_problem(&im->problems, 0, _("not a MISP event ({\"Event\": ...}, {\"response\": [...]} or an array "
+			   "of events)"));
 	}
 	if (other)
-		rs_warn("%s: %zu attribute%s of types rasoat does not hunt skipped", im->file, other,
+		rs_warn(_("%s: %zu attribute%s of types rasoat does not hunt skipped"), im->file, other,
 			other == 1 ? "" : "s");
 	json_decref(root);
 }

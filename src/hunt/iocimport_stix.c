@@ -8,6 +8,7 @@
  * source names the object's id; a malformed object is reported by its
  * index in "objects" and its id, and the others are used.
  */
+#include "core/i18n.h"
 #include "hunt/iocimport.h"
 #include "core/log.h"
 
@@ -35,7 +36,7 @@ static void add(stix_ctx *x, rs_iocv kind, const char *value, const char *what)
 	rs_ioc_source tmpl = { .file = (char *)x->im->file, .ref = (char *)x->id, .description = (char *)x->desc };
 	const char *why = rs_ioc_import_value(x->im, kind, value, &tmpl);
 	if (why)
-		rs_problem(&x->im->problems, 0, "object %zu (%s): %s \"%.80s\" %s; skipped", x->index, id_of(x), what,
+		rs_problem(&x->im->problems, 0, _("object %zu (%s): %s \"%.80s\" %s; skipped"), x->index, id_of(x), what,
 			   value, why);
 }
 
@@ -79,8 +80,8 @@ static void indicator(stix_ctx *x, json_t *o)
 	if (until) {
 		time_t t = json_is_string(until) ? parse_time(json_string_value(until)) : -1;
 		if (t < 0) {
-			rs_problem(&im->problems, 0, "object %zu (%s): valid_until is not a timestamp "
-				   "(YYYY-MM-DDTHH:MM:SS[.s]Z); skipped", x->index, id_of(x));
+			rs_problem(&im->problems, 0, _("object %zu (%s): valid_until is not a timestamp "
+				   "(YYYY-MM-DDTHH:MM:SS[.s]Z); skipped"), x->index, id_of(x));
 			return;
 		}
 		if (t < im->now) {
@@ -90,14 +91,14 @@ static void indicator(stix_ctx *x, json_t *o)
 	}
 	json_t *ptype = json_object_get(o, "pattern_type");
 	if (ptype && (!json_is_string(ptype) || strcmp(json_string_value(ptype), "stix") != 0)) {
-		rs_warn("%s: object %zu (%s): pattern_type \"%.40s\" is not stix; skipped", im->file, x->index,
+		rs_warn(_("%s: object %zu (%s): pattern_type \"%.40s\" is not stix; skipped"), im->file, x->index,
 			id_of(x), json_is_string(ptype) ? json_string_value(ptype) : "?");
 		im->skipped++;
 		return;
 	}
 	json_t *pattern = json_object_get(o, "pattern");
 	if (!json_is_string(pattern)) {
-		rs_problem(&im->problems, 0, "object %zu (%s): an indicator without a pattern string; skipped",
+		rs_problem(&im->problems, 0, _("object %zu (%s): an indicator without a pattern string; skipped"),
 			   x->index, id_of(x));
 		return;
 	}
@@ -106,11 +107,11 @@ static void indicator(stix_ctx *x, json_t *o)
 	const char *why = rs_stix_pattern_parse(json_string_value(pattern), on_cmp, x, &unsupported, note,
 						sizeof(note));
 	if (why) {
-		rs_problem(&im->problems, 0, "object %zu (%s): the pattern %s; skipped", x->index, id_of(x), why);
+		rs_problem(&im->problems, 0, _("object %zu (%s): the pattern %s; skipped"), x->index, id_of(x), why);
 		return;
 	}
 	if (unsupported) {
-		rs_warn("%s: object %zu (%s): %zu comparison%s not hunted (the first: %s); skipped", im->file,
+		rs_warn(_("%s: object %zu (%s): %zu comparison%s not hunted (the first: %s); skipped"), im->file,
 			x->index, id_of(x), unsupported, unsupported == 1 ? " is" : "s are", note);
 		im->skipped += unsupported;
 	}
@@ -142,7 +143,7 @@ static bool observable(stix_ctx *x, const char *type, json_t *o)
 		if (!hashes)
 			return true;
 		if (!json_is_object(hashes)) {
-			rs_problem(&x->im->problems, 0, "object %zu (%s): \"hashes\" is not an object; skipped", x->index,
+			rs_problem(&x->im->problems, 0, _("object %zu (%s): \"hashes\" is not an object; skipped"), x->index,
 				   id_of(x));
 			return true;
 		}
@@ -157,7 +158,7 @@ static bool observable(stix_ctx *x, const char *type, json_t *o)
 			if (kind == RS_IOCV_NONE)
 				continue;
 			if (!json_is_string(v))
-				rs_problem(&x->im->problems, 0, "object %zu (%s): hash %.20s is not a string; skipped",
+				rs_problem(&x->im->problems, 0, _("object %zu (%s): hash %.20s is not a string; skipped"),
 					   x->index, id_of(x), key);
 			else
 				add(x, kind, json_string_value(v), key);
@@ -170,7 +171,7 @@ static bool observable(stix_ctx *x, const char *type, json_t *o)
 			continue;
 		json_t *v = json_object_get(o, "value");
 		if (!json_is_string(v))
-			rs_problem(&x->im->problems, 0, "object %zu (%s): a %s without a \"value\" string; skipped",
+			rs_problem(&x->im->problems, 0, _("object %zu (%s): a %s without a \"value\" string; skipped"),
 				   x->index, id_of(x), type);
 		else
 			add(x, values[i].kind, json_string_value(v), type);
@@ -185,7 +186,7 @@ static void observed_data(stix_ctx *x, json_t *o)
 	if (!objects)
 		return; /* 2.1: object_refs point to the bundle's own SCOs */
 	if (!json_is_object(objects)) {
-		rs_problem(&x->im->problems, 0, "object %zu (%s): \"objects\" is not an object; skipped", x->index,
+		rs_problem(&x->im->problems, 0, _("object %zu (%s): \"objects\" is not an object; skipped"), x->index,
 			   id_of(x));
 		return;
 	}
@@ -194,7 +195,7 @@ static void observed_data(stix_ctx *x, json_t *o)
 	json_object_foreach(objects, key, sco) {
 		json_t *type = json_object_get(sco, "type");
 		if (!json_is_object(sco) || !json_is_string(type)) {
-			rs_problem(&x->im->problems, 0, "object %zu (%s): observable \"%.20s\" has no \"type\"; skipped",
+			rs_problem(&x->im->problems, 0, _("object %zu (%s): observable \"%.20s\" has no \"type\"; skipped"),
 				   x->index, id_of(x), key);
 			continue;
 		}
@@ -207,16 +208,16 @@ void rs_ioc_read_stix(rs_ioc_import *im, const char *text, size_t len)
 	json_error_t err;
 	json_t *root = json_loadb(text, len, 0, &err);
 	if (!root) {
-		rs_problem(&im->problems, (size_t)(err.line > 0 ? err.line : 0), "not valid JSON: %s (column %d)",
+		rs_problem(&im->problems, (size_t)(err.line > 0 ? err.line : 0), _("not valid JSON: %s (column %d)"),
 			   err.text, err.column);
 		return;
 	}
 	json_t *type = json_object_get(root, "type");
 	json_t *objects = json_object_get(root, "objects");
 	if (!json_is_object(root) || !json_is_string(type) || strcmp(json_string_value(type), "bundle") != 0) {
-		rs_problem(&im->problems, 0, "not a STIX bundle (a JSON object with \"type\": \"bundle\")");
+		rs_problem(&im->problems, 0, _("not a STIX bundle (a JSON object with \"type\": \"bundle\")"));
 	} else if (!json_is_array(objects)) {
-		rs_problem(&im->problems, 0, "a STIX bundle without an \"objects\" array");
+		rs_problem(&im->problems, 0, _("a STIX bundle without an \"objects\" array"));
 	} else {
 		size_t i;
 		json_t *o;
@@ -224,7 +225,7 @@ void rs_ioc_read_stix(rs_ioc_import *im, const char *text, size_t len)
 			stix_ctx x = { .im = im, .index = i };
 			json_t *otype = json_object_get(o, "type");
 			if (!json_is_object(o) || !json_is_string(otype)) {
-				rs_problem(&im->problems, 0, "object %zu: not a JSON object with a \"type\"; skipped", i);
+				rs_problem(&im->problems, 0, _("object %zu: not a JSON object with a \"type\"; skipped"), i);
 				continue;
 			}
 			json_t *id = json_object_get(o, "id");

@@ -11,6 +11,7 @@
  * and the name alone would match other files). A pattern that does not
  * follow the grammar is refused whole, with the reason.
  */
+#include "core/i18n.h"
 #include "hunt/iocimport.h"
 
 #include <ctype.h>
@@ -91,7 +92,7 @@ static void next(parser *p)
 	case '\'':
 		p->tok = lex_string(p) ? T_STRING : T_BAD;
 		if (p->tok == T_BAD)
-			p->why = "has a string that is not closed or a bad escape";
+			p->why = _("has a string that is not closed or a bad escape");
 		return;
 	case '=': case '<': case '>': case '!':
 		p->tok = T_OP;
@@ -102,7 +103,7 @@ static void next(parser *p)
 			p->pos++;
 		} else if (*c == '!') {
 			p->tok = T_BAD;
-			p->why = "has \"!\" without \"=\"";
+			p->why = _("has \"!\" without \"=\"");
 		}
 		return;
 	default: break;
@@ -111,7 +112,7 @@ static void next(parser *p)
 		p->pos++;
 		p->tok = lex_string(p) ? T_LITERAL : T_BAD;
 		if (p->tok == T_BAD)
-			p->why = "has a string that is not closed or a bad escape";
+			p->why = _("has a string that is not closed or a bad escape");
 		return;
 	}
 	if (isdigit((unsigned char)*c) || (*c == '-' && isdigit((unsigned char)c[1]))) {
@@ -125,7 +126,7 @@ static void next(parser *p)
 	}
 	if (!word_char(*c)) {
 		p->tok = T_BAD;
-		p->why = "has a character outside the pattern grammar";
+		p->why = _("has a character outside the pattern grammar");
 		return;
 	}
 	size_t n = 0;
@@ -146,7 +147,7 @@ static void next(parser *p)
 		if (want_prop && ch == '\'') {
 			if (!lex_string(p)) {
 				p->tok = T_BAD;
-				p->why = "has an object path with an unclosed quote";
+				p->why = _("has an object path with an unclosed quote");
 				return;
 			}
 			want_prop = false;
@@ -159,7 +160,7 @@ static void next(parser *p)
 			want_prop = false;
 		} else if (want_prop) {
 			p->tok = T_BAD;
-			p->why = "has an object path with an empty property";
+			p->why = _("has an object path with an empty property");
 			return;
 		} else if (ch == '.') {
 			rs_buf_append(&p->text, ".", 1);
@@ -171,7 +172,7 @@ static void next(parser *p)
 				k++;
 			if (!p->s[p->pos + k]) {
 				p->tok = T_BAD;
-				p->why = "has an object path with an unclosed index";
+				p->why = _("has an object path with an unclosed index");
 				return;
 			}
 			rs_buf_append(&p->text, p->s + p->pos, k + 1);
@@ -240,13 +241,13 @@ static bool comparison_expr(parser *p);
 static bool comparison(parser *p)
 {
 	if (++p->depth > PATTERN_DEPTH_MAX)
-		return fail(p, "is nested too deep");
+		return fail(p, _("is nested too deep"));
 	bool ok;
 	if (p->tok == T_LPAREN) {
 		next(p);
 		ok = comparison_expr(p);
 		if (ok && p->tok != T_RPAREN)
-			ok = fail(p, "has a \"(\" without its \")\" in a comparison");
+			ok = fail(p, _("has a \"(\" without its \")\" in a comparison"));
 		if (ok)
 			next(p);
 		p->depth--;
@@ -255,14 +256,14 @@ static bool comparison(parser *p)
 	if (is_word(p, "EXISTS")) {
 		next(p);
 		if (p->tok != T_PATH)
-			return fail(p, "has EXISTS without an object path");
+			return fail(p, _("has EXISTS without an object path"));
 		skip_cmp(p, p->text.data, "EXISTS");
 		next(p);
 		p->depth--;
 		return true;
 	}
 	if (p->tok != T_PATH)
-		return fail(p, "has a comparison that does not start with an object path (type:property)");
+		return fail(p, _("has a comparison that does not start with an object path (type:property)"));
 	char *path = rs_strdup(p->text.data);
 	rs_iocv kind = path_kind(path);
 	next(p);
@@ -277,7 +278,7 @@ static bool comparison(parser *p)
 		snprintf(op, sizeof(op), "%s", p->text.data);
 		next(p);
 		if (!is_literal(p)) {
-			ok = fail(p, "has a comparison without a value");
+			ok = fail(p, _("has a comparison without a value"));
 		} else {
 			if (!strcmp(op, "=") && !negated && kind != RS_IOCV_NONE && p->tok == T_STRING)
 				keep(p, kind, p->text.data ? p->text.data : "");
@@ -288,13 +289,13 @@ static bool comparison(parser *p)
 	} else if (is_word(p, "IN")) {
 		next(p);
 		if (p->tok != T_LPAREN) {
-			ok = fail(p, "has IN without a \"(\" list");
+			ok = fail(p, _("has IN without a \"(\" list"));
 		} else {
 			next(p);
 			bool used = !negated && kind != RS_IOCV_NONE;
 			for (;;) {
 				if (!is_literal(p)) {
-					ok = fail(p, "has an IN list with something that is not a value");
+					ok = fail(p, _("has an IN list with something that is not a value"));
 					break;
 				}
 				if (used && p->tok == T_STRING)
@@ -305,7 +306,7 @@ static bool comparison(parser *p)
 					continue;
 				}
 				if (p->tok != T_RPAREN)
-					ok = fail(p, "has an IN list without its \")\"");
+					ok = fail(p, _("has an IN list without its \")\""));
 				break;
 			}
 			if (ok)
@@ -319,12 +320,12 @@ static bool comparison(parser *p)
 		snprintf(op, sizeof(op), "%s", p->text.data);
 		next(p);
 		if (!is_literal(p))
-			ok = fail(p, "has a comparison without a value");
+			ok = fail(p, _("has a comparison without a value"));
 		else
 			next(p);
 		skip_cmp(p, path, op);
 	} else {
-		ok = fail(p, "has a comparison without an operator (=, !=, <, >, IN, LIKE, MATCHES, ...)");
+		ok = fail(p, _("has a comparison without an operator (=, !=, <, >, IN, LIKE, MATCHES, ...)"));
 	}
 	free(path);
 	p->depth--;
@@ -370,29 +371,29 @@ static bool qualifiers(parser *p)
 		if (is_word(p, "WITHIN")) {
 			next(p);
 			if (p->tok != T_LITERAL)
-				return fail(p, "has WITHIN without a number");
+				return fail(p, _("has WITHIN without a number"));
 			next(p);
 			if (!is_word(p, "SECONDS"))
-				return fail(p, "has WITHIN N without SECONDS");
+				return fail(p, _("has WITHIN N without SECONDS"));
 			next(p);
 		} else if (is_word(p, "REPEATS")) {
 			next(p);
 			if (p->tok != T_LITERAL)
-				return fail(p, "has REPEATS without a number");
+				return fail(p, _("has REPEATS without a number"));
 			next(p);
 			if (!is_word(p, "TIMES"))
-				return fail(p, "has REPEATS N without TIMES");
+				return fail(p, _("has REPEATS N without TIMES"));
 			next(p);
 		} else if (is_word(p, "START")) {
 			next(p);
 			if (p->tok != T_LITERAL && p->tok != T_STRING)
-				return fail(p, "has START without a timestamp");
+				return fail(p, _("has START without a timestamp"));
 			next(p);
 			if (!is_word(p, "STOP"))
-				return fail(p, "has START without STOP");
+				return fail(p, _("has START without STOP"));
 			next(p);
 			if (p->tok != T_LITERAL && p->tok != T_STRING)
-				return fail(p, "has STOP without a timestamp");
+				return fail(p, _("has STOP without a timestamp"));
 			next(p);
 		} else {
 			return true;
@@ -405,13 +406,13 @@ static bool observation_expr(parser *p);
 static bool observation(parser *p)
 {
 	if (++p->depth > PATTERN_DEPTH_MAX)
-		return fail(p, "is nested too deep");
+		return fail(p, _("is nested too deep"));
 	if (p->tok == T_LBRACK) {
 		next(p);
 		if (!comparison_expr(p))
 			return false;
 		if (p->tok != T_RBRACK)
-			return fail(p, "has a \"[\" without its \"]\"");
+			return fail(p, _("has a \"[\" without its \"]\""));
 		flush(p);
 		next(p);
 	} else if (p->tok == T_LPAREN) {
@@ -419,10 +420,10 @@ static bool observation(parser *p)
 		if (!observation_expr(p))
 			return false;
 		if (p->tok != T_RPAREN)
-			return fail(p, "has a \"(\" without its \")\"");
+			return fail(p, _("has a \"(\" without its \")\""));
 		next(p);
 	} else {
-		return fail(p, "has no observation expression (\"[...]\") where one is due");
+		return fail(p, _("has no observation expression (\"[...]\") where one is due"));
 	}
 	p->depth--;
 	return qualifiers(p);
@@ -452,9 +453,9 @@ const char *rs_stix_pattern_parse(const char *pattern, rs_stix_cmp_fn fn, void *
 	next(&p);
 	bool ok = p.tok != T_BAD && observation_expr(&p);
 	if (ok && p.tok != T_END)
-		ok = fail(&p, "has text after the last observation expression");
+		ok = fail(&p, _("has text after the last observation expression"));
 	if (!ok && !p.why)
-		p.why = "does not follow the STIX pattern grammar";
+		p.why = _("does not follow the STIX pattern grammar");
 	for (size_t i = 0; i < p.ready.len; i++) {
 		cmp *c = rs_vec_at(&p.ready, i);
 		if (!p.why && fn)

@@ -6,6 +6,7 @@
  * domain), then added as a hash, file-name or C2 IOC. A URL's host is
  * hunted as a C2 domain or address.
  */
+#include "core/i18n.h"
 #include "hunt/iocimport.h"
 
 #include <arpa/inet.h>
@@ -210,10 +211,10 @@ static const char *hash_problem(rs_iocv kind, const char *v)
 	size_t n = strlen(v);
 	size_t want = kind == RS_IOCV_MD5 ? 32 : kind == RS_IOCV_SHA1 ? 40 : kind == RS_IOCV_SHA256 ? 64 : 0;
 	if (!all_hex(v, n) || (want && n != want) || (!want && n != 32 && n != 40 && n != 64)) {
-		return kind == RS_IOCV_MD5	? "is not an MD5 digest (32 hex digits)"
-		       : kind == RS_IOCV_SHA1	? "is not a SHA-1 digest (40 hex digits)"
-		       : kind == RS_IOCV_SHA256 ? "is not a SHA-256 digest (64 hex digits)"
-						: "is not an MD5, SHA-1 or SHA-256 digest";
+		return kind == RS_IOCV_MD5	? _("is not an MD5 digest (32 hex digits)")
+		       : kind == RS_IOCV_SHA1	? _("is not a SHA-1 digest (40 hex digits)")
+		       : kind == RS_IOCV_SHA256 ? _("is not a SHA-256 digest (64 hex digits)")
+						: _("is not an MD5, SHA-1 or SHA-256 digest");
 	}
 	return NULL;
 }
@@ -223,7 +224,7 @@ const char *rs_ioc_import_value(rs_ioc_import *im, rs_iocv kind, const char *val
 {
 	size_t len = strlen(value);
 	if (len > VALUE_MAX)
-		return "is a value over 8192 bytes";
+		return _("is a value over 8192 bytes");
 	char *v = rs_strdup(value);
 	char *t = rs_trim(v);
 	/* quotes and angle brackets around a value copied from a mail */
@@ -241,7 +242,7 @@ const char *rs_ioc_import_value(rs_ioc_import *im, rs_iocv kind, const char *val
 	if (kind == RS_IOCV_AUTO) {
 		kind = shape_of(t);
 		if (kind == RS_IOCV_NONE)
-			why = "is neither a hash, an address, a domain, a URL nor a file name";
+			why = _("is neither a hash, an address, a domain, a URL nor a file name");
 	}
 	char host[256];
 	switch (kind) {
@@ -263,16 +264,16 @@ const char *rs_ioc_import_value(rs_ioc_import *im, rs_iocv kind, const char *val
 					strip_port(t);
 			}
 		}
-		why = is_address(t) ? add_c2(im, t, tmpl) : "is not an IP address or network";
+		why = is_address(t) ? add_c2(im, t, tmpl) : _("is not an IP address or network");
 		break;
 	case RS_IOCV_DOMAIN:
 		if (t[strlen(t) - 1] == '.')
 			t[strlen(t) - 1] = '\0';
-		why = domain_shape(t) && !is_address(t) ? add_c2(im, t, tmpl) : "is not a domain name";
+		why = domain_shape(t) && !is_address(t) ? add_c2(im, t, tmpl) : _("is not a domain name");
 		break;
 	case RS_IOCV_URL:
 		if (!url_host(t, host, sizeof(host))) {
-			why = "is a URL without a host";
+			why = _("is a URL without a host");
 		} else {
 			rs_ioc_source src = *tmpl;
 			char *desc = NULL;
@@ -281,7 +282,7 @@ const char *rs_ioc_import_value(rs_ioc_import *im, rs_iocv kind, const char *val
 				src.description = desc;
 			}
 			why = is_address(host) || domain_shape(host) ? add_c2(im, host, &src)
-								     : "is a URL whose host is neither an address nor a domain";
+								     : _("is a URL whose host is neither an address nor a domain");
 			free(desc);
 		}
 		break;
@@ -292,7 +293,7 @@ const char *rs_ioc_import_value(rs_ioc_import *im, rs_iocv kind, const char *val
 		break;
 	default:
 		if (!why)
-			why = "is of no kind rasoat hunts";
+			why = _("is of no kind rasoat hunts");
 		break;
 	}
 	free(v);

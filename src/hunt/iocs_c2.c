@@ -4,6 +4,7 @@
  * signature-base c2-iocs.txt and plain lists). A domain IOC also matches
  * its subdomains ("evil.example" matches "a.evil.example").
  */
+#include "core/i18n.h"
 #include "hunt/hunt.h"
 #include "core/lines.h"
 #include "core/log.h"
@@ -88,7 +89,7 @@ static const char *add_value(rs_ioc_c2 *c, char *value, const rs_ioc_source *tmp
 		*slash = '\0';
 		if (!rs_parse_long(slash + 1, &prefix) || prefix < 0 || prefix > 128) {
 			*slash = '/';
-			return "has a network prefix that is not a number from 0 to 128";
+			return _("has a network prefix that is not a number from 0 to 128");
 		}
 	}
 	rs_ioc_source src = *tmpl;
@@ -101,7 +102,7 @@ static const char *add_value(rs_ioc_c2 *c, char *value, const rs_ioc_source *tmp
 		if (prefix < 0)
 			prefix = v4 ? 32 : 128;
 		if (v4 && prefix > 32) {
-			why = "has an IPv4 prefix over 32";
+			why = _("has an IPv4 prefix over 32");
 		} else {
 			rs_ioc_net *n = rs_vec_push(&c->nets);
 			memcpy(n->addr, addr, 16);
@@ -113,7 +114,7 @@ static const char *add_value(rs_ioc_c2 *c, char *value, const rs_ioc_source *tmp
 		d->name = rs_strdup(value);
 		d->source = rs_ioc_source_push(&c->sources, &src, C2_SCORE);
 	} else {
-		why = "is neither an IP address, a network nor a domain name";
+		why = _("is neither an IP address, a network nor a domain name");
 	}
 	if (slash)
 		*slash = '/';

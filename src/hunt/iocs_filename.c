@@ -9,6 +9,7 @@
  * them. A pattern with back-references cannot be joined and is tried alone. A line's false-positive regex applies to
  * that line only.
  */
+#include "core/i18n.h"
 #include "hunt/hunt.h"
 #include "core/lines.h"
 #include "core/log.h"
@@ -76,7 +77,7 @@ static pcre2_code *compile(const char *pattern, char *err, size_t errsize)
 	if (!re) {
 		char msg[256];
 		pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof(msg));
-		snprintf(err, errsize, "is not a valid regular expression at offset %zu: %s", (size_t)offset, msg);
+		snprintf(err, errsize, _("is not a valid regular expression at offset %zu: %s"), (size_t)offset, msg);
 	}
 	return re;
 }
@@ -104,11 +105,11 @@ static const char *parse_line(const rs_lines *r, const char *line, size_t len, v
 	long score;
 	const char *why = NULL;
 	if (nf < 2 || nf > 3) {
-		why = "is not REGEX;SCORE[;FALSE-POSITIVE-REGEX]";
+		why = _("is not REGEX;SCORE[;FALSE-POSITIVE-REGEX]");
 	} else if (!rs_parse_long(rs_trim(fields[1]), &score) || score < 0 || score > 100) {
-		why = "has a score that is not a number from 0 to 100";
+		why = _("has a score that is not a number from 0 to 100");
 	} else if (!*fields[0]) {
-		why = "has an empty pattern";
+		why = _("has an empty pattern");
 	}
 	if (why) {
 		free(copy);
@@ -160,9 +161,9 @@ const char *rs_ioc_names_add_literal(rs_ioc_names *n, const char *name, const rs
 {
 	size_t len = strlen(name);
 	if (len == 0)
-		return "is an empty file name";
+		return _("is an empty file name");
 	if (len > LITERAL_NAME_MAX)
-		return "is a file name over 1024 bytes";
+		return _("is a file name over 1024 bytes");
 	/* a Windows path: "C:" dropped, "\\" separators made "/" */
 	char *unix_name = rs_strdup(len > 1 && name[1] == ':' ? name + 2 : name);
 	for (char *p = unix_name; *p; p++)
@@ -173,7 +174,7 @@ const char *rs_ioc_names_add_literal(rs_ioc_names *n, const char *name, const rs
 		start++;
 	if (!*start || start[strlen(start) - 1] == '/') {
 		free(unix_name);
-		return "is not a file name";
+		return _("is not a file name");
 	}
 	/* (?i) for the whole group; every character but letters and digits escaped */
 	rs_buf b;
@@ -196,7 +197,7 @@ const char *rs_ioc_names_add_literal(rs_ioc_names *n, const char *name, const rs
 	pcre2_code *re = compile(pattern, err, sizeof(err));
 	if (!re) {
 		free(pattern);
-		return "is a file name that is not valid UTF-8";
+		return _("is a file name that is not valid UTF-8");
 	}
 	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	rs_ioc_source src = *tmpl;

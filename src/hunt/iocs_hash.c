@@ -5,6 +5,7 @@
  * ("MD5:SIZE:NAME") and .hsb ("SHA:SIZE:NAME") signatures. Stored as binary
  * digests sorted for binary search.
  */
+#include "core/i18n.h"
 #include "core/digest.h"
 #include "hunt/hunt.h"
 #include "core/lines.h"
@@ -128,7 +129,7 @@ static const char *parse_line(const rs_lines *r, const char *line, size_t len, v
 	}
 	if (c->csv && r->number == 1)
 		return NULL; /* a header */
-	return "holds no MD5, SHA-1 or SHA-256 hex digest";
+	return _("holds no MD5, SHA-1 or SHA-256 hex digest");
 }
 
 int rs_ioc_hashes_parse(rs_ioc_hashes *h, const char *text, size_t len, const char *name)

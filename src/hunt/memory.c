@@ -13,6 +13,7 @@
  * executable is hunted too, read through /proc/PID/exe so that a deleted
  * one is still there; executables shared by many processes are read once.
  */
+#include "core/i18n.h"
 #include "hunt/hunt.h"
 #include "hunt/memread.h"
 #include "core/log.h"
@@ -167,7 +168,7 @@ static void hunt_memory(rs_hunt_worker *w, long pid, const char *exe, rs_hunt_co
 		c->matched++;
 		json_t *ev = process_evidence(h, pid, exe);
 		json_object_set_new(ev, "memory_bytes_read", json_integer((json_int_t)it.read));
-		char *what = rs_sprintf("memory of process %ld (%s)", pid, exe);
+		char *what = rs_sprintf(_("memory of process %ld (%s)"), pid, exe);
 		rs_hunt_emit(w->scan, &w->hits, NULL, NULL, NULL, 0, what, ev);
 		free(what);
 	}
@@ -248,7 +249,7 @@ static void hunt_pid(rs_hunt_worker *w, long pid, rs_vec *seen, rs_hunt_counts *
 	hunt_memory(w, pid, exe, c);
 	if (n >= 0)
 		hunt_exe(w, pid, exe, seen, c);
-	rs_scan_progress(w->scan, "process %ld", pid);
+	rs_scan_progress(w->scan, _("process %ld"), pid);
 }
 
 int rs_hunt_processes(rs_scan *scan, const rs_hunt_rules *rules, rs_hunt_counts *counts)

@@ -7,6 +7,7 @@
  * the sources, the rasoat version and the external variables, so the next
  * run loads it in milliseconds.
  */
+#include "core/i18n.h"
 #include "hunt/hunt.h"
 #include "core/host.h"
 #include "core/log.h"
@@ -65,7 +66,7 @@ int rs_hunt_yara_init(void)
 {
 	pthread_once(&yara_once, init_once);
 	if (yara_init_rc != ERROR_SUCCESS) {
-		rs_error("libyara could not start (error %d)", yara_init_rc);
+		rs_error(_("libyara could not start (error %d)"), yara_init_rc);
 		return -1;
 	}
 	return 0;
@@ -148,12 +149,12 @@ static char *canonical(char *path)
 static void collect(const char *dir, int depth, rs_vec *files)
 {
 	if (depth > RULE_DIR_DEPTH) {
-		rs_warn("%s: rule directories nested deeper than %d; not read", dir, RULE_DIR_DEPTH);
+		rs_warn(_("%s: rule directories nested deeper than %d; not read"), dir, RULE_DIR_DEPTH);
 		return;
 	}
 	DIR *d = opendir(dir);
 	if (!d) {
-		rs_warn("%s: cannot read the rule directory: %s; its rules are not loaded", dir, strerror(errno));
+		rs_warn(_("%s: cannot read the rule directory: %s; its rules are not loaded"), dir, strerror(errno));
 		return;
 	}
 	struct dirent *de;
@@ -311,12 +312,12 @@ static void check_alone(rule_file *f)
 	YR_COMPILER *c = new_compiler(&e);
 	if (!c) {
 		f->bad = true;
-		f->error = rs_sprintf("%s: libyara could not create a compiler", f->path);
+		f->error = rs_sprintf(_("%s: libyara could not create a compiler"), f->path);
 		return;
 	}
 	if (f->len == 0 || add_source(c, f) != 0 || e.count) {
 		f->bad = true;
-		f->error = e.count ? rs_buf_take(&e.first) : rs_sprintf("%s: empty or unreadable", f->path);
+		f->error = e.count ? rs_buf_take(&e.first) : rs_sprintf(_("%s: empty or unreadable"), f->path);
 	}
 	yr_compiler_destroy(c);
 	errors_free(&e);
@@ -353,7 +354,7 @@ static YR_RULES *compile_set(rule_file *files, size_t n)
 			if (files[i].kind == K_YARA && !files[i].bad && e.first_file &&
 			    !strcmp(files[i].path, e.first_file)) {
 				files[i].bad = true;
-				files[i].error = rs_sprintf("%s (with the other rule files)", e.first.data);
+				files[i].error = rs_sprintf(_("%s (with the other rule files)"), e.first.data);
 				dropped = true;
 				break;
 			}
@@ -420,7 +421,7 @@ static void cache_save(const char *dir, const char *hash, YR_RULES *rules, const
 	    rename(etmp, epath) == 0) {
 		/* saved */
 	} else {
-		rs_warn("%s: cannot save the compiled rules; the next run compiles them again", dir);
+		rs_warn(_("%s: cannot save the compiled rules; the next run compiles them again"), dir);
 		unlink(rtmp);
 		unlink(etmp);
 	}
@@ -492,15 +493,15 @@ int rs_hunt_rules_load(rs_hunt_rules *r, char *const *dirs, size_t n_dirs, const
 	for (size_t i = 0; i < n_dirs; i++) {
 		struct stat st;
 		if (stat(dirs[i], &st) < 0) {
-			rs_warn("%s: no such rule directory or file: %s; skipped", dirs[i], strerror(errno));
+			rs_warn(_("%s: no such rule directory or file: %s; skipped"), dirs[i], strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			collect(dirs[i], 0, &files);
 		} else {
 			const char *slash = strrchr(dirs[i], '/');
 			enum kind k = classify(slash ? slash + 1 : dirs[i]);
 			if (k == K_NONE) {
-				rs_warn("%s: not a rule file rasoat knows (.yar, .yara, .yarc or a *-iocs file; "
-					"see docs/HUNT.md); skipped", dirs[i]);
+				rs_warn(_("%s: not a rule file rasoat knows (.yar, .yara, .yarc or a *-iocs file; "
+					"see docs/HUNT.md); skipped"), dirs[i]);
 			} else {
 				rule_file *f = rs_vec_push(&files);
 				f->path = canonical(rs_strdup(dirs[i]));
@@ -525,7 +526,7 @@ int rs_hunt_rules_load(rs_hunt_rules *r, char *const *dirs, size_t n_dirs, const
 		if (fs[i].kind == K_YARC)
 			continue;
 		if (read_whole(fs[i].path, &fs[i].text, &fs[i].len) < 0) {
-			rs_warn("%s: cannot read: %s; skipped", fs[i].path, strerror(errno));
+			rs_warn(_("%s: cannot read: %s; skipped"), fs[i].path, strerror(errno));
 			fs[i].bad = true;
 		}
 	}
@@ -555,7 +556,7 @@ int rs_hunt_rules_load(rs_hunt_rules *r, char *const *dirs, size_t n_dirs, const
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (fs[i].kind == K_YARA && fs[i].bad && fs[i].error) {
-			rs_warn("%s; this rule file is skipped, fix it or remove it", fs[i].error);
+			rs_warn(_("%s; this rule file is skipped, fix it or remove it"), fs[i].error);
 			r->yara_bad++;
 		} else if (fs[i].kind == K_YARA && fs[i].text) {
 			r->yara_files++;
@@ -571,7 +572,7 @@ int rs_hunt_rules_load(rs_hunt_rules *r, char *const *dirs, size_t n_dirs, const
 			YR_RULES *saved = NULL;
 			int rc = yr_rules_load(fs[i].path, &saved);
 			if (rc != ERROR_SUCCESS)
-				rs_warn("%s: not a compiled rule set this libyara can load (error %d); skipped",
+				rs_warn(_("%s: not a compiled rule set this libyara can load (error %d); skipped"),
 					fs[i].path, rc);
 			else
 				add_set(r, saved);

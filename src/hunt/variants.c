@@ -5,6 +5,7 @@
  * the same content hash. A class whose copy would drop few rules (under one
  * in ten) uses the whole set; that verdict is cached too.
  */
+#include "core/i18n.h"
 #include "hunt/hunt.h"
 #include "hunt/rulegate.h"
 #include "core/log.h"
@@ -121,8 +122,8 @@ static YR_RULES *make(rs_rule_variants *v, int cls)
 	if (pruned > 0 && pruned * WORTH_ONE_IN >= v->rules) {
 		rules = rs_hunt_compile_texts(texts, v->n);
 		if (!rules)
-			rs_warn("the YARA rules rewritten for files of class \"%s\" do not compile (a rasoat "
-				"bug: please report it); such files are scanned with the whole set",
+			rs_warn(_("the YARA rules rewritten for files of class \"%s\" do not compile (a rasoat "
+				"bug: please report it); such files are scanned with the whole set"),
 				rs_rulegate_class_name(cls));
 	}
 	for (size_t i = 0; i < v->n; i++)

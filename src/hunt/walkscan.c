@@ -8,6 +8,7 @@
  * is read once, hashed with only the digests the IOCs (and package trust)
  * need, and matched by YARA over the same bytes.
  */
+#include "core/i18n.h"
 #include "core/digest.h"
 #include "hunt/hunt.h"
 #include "collect/pkgfiles.h"
@@ -61,7 +62,7 @@ static YR_SCANNER *new_scanner(rs_hunt_worker *w, YR_RULES *rules)
 {
 	YR_SCANNER *s = NULL;
 	if (yr_scanner_create(rules, &s) != ERROR_SUCCESS) {
-		rs_error("libyara could not create a scanner (out of memory?)");
+		rs_error(_("libyara could not create a scanner (out of memory?)"));
 		return NULL;
 	}
 	yr_scanner_set_flags(s, SCAN_FLAGS_NO_TRYCATCH);
@@ -203,17 +204,17 @@ bool rs_hunt_object(rs_hunt_worker *w, const char *path, const char *shown_path,
 		if (rc == ERROR_SCAN_TIMEOUT) {
 			c->timeouts++;
 			scan_error = true;
-			rs_warn("%s: YARA scan timed out; the file was not fully scanned (raise the timeout or "
-				"exclude it)", shown_path);
+			rs_warn(_("%s: YARA scan timed out; the file was not fully scanned (raise the timeout or "
+				"exclude it)"), shown_path);
 		} else if (rc == ERROR_TOO_MANY_MATCHES) {
 			c->too_many_matches++;
 			scan_error = true;
-			rs_warn("%s: too many YARA string matches; the scan of this file is incomplete (a rule "
-				"with a too-common string?)", shown_path);
+			rs_warn(_("%s: too many YARA string matches; the scan of this file is incomplete (a rule "
+				"with a too-common string?)"), shown_path);
 		} else if (rc != ERROR_SUCCESS) {
 			c->scan_errors++;
 			scan_error = true;
-			rs_warn("%s: YARA scan failed (libyara error %d)", shown_path, rc);
+			rs_warn(_("%s: YARA scan failed (libyara error %d)"), shown_path, rc);
 		}
 	}
 	if (!w->hits.hits.len && !hash_ioc && !names.n)
@@ -301,7 +302,7 @@ static void handle(worker *wk, job *j)
 	size_t got = 0;
 	if (read_all(&wk->hw, j->fd, (size_t)j->st.st_size, &got) < 0) {
 		c->unreadable++;
-		rs_warn("%s: cannot read: %s; not scanned", j->path, strerror(errno));
+		rs_warn(_("%s: cannot read: %s; not scanned"), j->path, strerror(errno));
 		rs_scan_progress_done(ws->scan, 1, 0, j->path);
 		return;
 	}
@@ -400,7 +401,7 @@ static int on_entry(const rs_walk_entry *e, void *ctx)
 			c->vanished++;
 		} else {
 			c->unreadable++;
-			rs_warn("%s: cannot open: %s; not scanned", e->path, strerror(errno));
+			rs_warn(_("%s: cannot open: %s; not scanned"), e->path, strerror(errno));
 		}
 		return RS_WALK_CONTINUE;
 	}
@@ -453,7 +454,7 @@ int rs_hunt_files(rs_scan *scan, const rs_hunt_rules *rules, const rs_hunt_optio
 		started++;
 	}
 	if (!started) {
-		rs_error("hunt: no worker could start");
+		rs_error(_("hunt: no worker could start"));
 		free(workers);
 		free(ws.jobs);
 		return -1;
@@ -469,7 +470,7 @@ int rs_hunt_files(rs_scan *scan, const rs_hunt_rules *rules, const rs_hunt_optio
 	for (size_t i = 0; i < opts->n_paths; i++) {
 		if (rs_walk(scan->host, opts->paths[i], &wo, on_entry, &ws) < 0 && errno != ENOENT) {
 			ws.counts.walk_errors++;
-			rs_warn("%s: cannot walk: %s", opts->paths[i], strerror(errno));
+			rs_warn(_("%s: cannot walk: %s"), opts->paths[i], strerror(errno));
 		}
 	}
 	rs_scan_progress_found(scan, 0, 0, true);

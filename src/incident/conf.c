@@ -7,6 +7,7 @@
  */
 #include "incident/record.h"
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/lines.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -96,28 +97,28 @@ static const char *parse_line(char *line, json_t *conf, char *why, size_t whysiz
 		return NULL;
 	char *eq = strchr(t, '=');
 	if (!eq) {
-		snprintf(why, whysize, "is not \"key = value\"");
+		snprintf(why, whysize, _("is not \"key = value\""));
 		return why;
 	}
 	*eq = '\0';
 	char *key = rs_trim(t), *value = unquote(rs_trim(eq + 1));
 	const rs_conf_key *k = rs_incident_conf_key(key);
 	if (!k) {
-		snprintf(why, whysize, "unknown key \"%.60s\" (see docs/INCIDENT.md for the keys)", key);
+		snprintf(why, whysize, _("unknown key \"%.60s\" (see docs/INCIDENT.md for the keys)"), key);
 		return why;
 	}
 	if (has_control(value)) {
-		snprintf(why, whysize, "%s: the value holds control characters", key);
+		snprintf(why, whysize, _("%s: the value holds control characters"), key);
 		return why;
 	}
 	if (json_object_get(conf, key)) {
-		snprintf(why, whysize, "%s is set a second time", key);
+		snprintf(why, whysize, _("%s is set a second time"), key);
 		return why;
 	}
 	if (k->kind == RS_CONF_LEVEL) {
 		long level;
 		if (*value && (!rs_parse_long(value, &level) || level < 1 || level > 5)) {
-			snprintf(why, whysize, "level \"%.20s\" is not a security level 1 to 5", value);
+			snprintf(why, whysize, _("level \"%.20s\" is not a security level 1 to 5"), value);
 			return why;
 		}
 	}
@@ -141,13 +142,13 @@ int rs_incident_conf_parse(const char *text, size_t len, const char *file, json_
 		char why[160];
 		const char *defect = rs_lines_defect(&r, CONF_MAX_LINE);
 		if (defect)
-			snprintf(why, sizeof(why), "line %s", defect);
+			snprintf(why, sizeof(why), _("line %s"), defect);
 		else
 			defect = parse_line(rs_lines_cut(&r, copy), conf, why, sizeof(why));
 		if (!defect)
 			continue;
 		if (bad++ == 0)
-			snprintf(err, errsize, "%s:%zu: %s; fix the line or run `rasoat incident setup`",
+			snprintf(err, errsize, _("%s:%zu: %s; fix the line or run `rasoat incident setup`"),
 				 file, r.number, why);
 	}
 	free(copy);
@@ -175,12 +176,12 @@ int rs_incident_conf_load(json_t **out, char *err, size_t errsize)
 	size_t len = 0;
 	int rc = -1;
 	if (fd < 0)
-		snprintf(err, errsize, "%s: cannot open the incident configuration: %s", path,
+		snprintf(err, errsize, _("%s: cannot open the incident configuration: %s"), path,
 			 strerror(errno));
 	else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		snprintf(err, errsize, "%s: the incident configuration is not a regular file", path);
+		snprintf(err, errsize, _("%s: the incident configuration is not a regular file"), path);
 	else if (rs_read_fd(fd, CONF_MAX_BYTES, &text, &len) < 0)
-		snprintf(err, errsize, "%s: cannot read the incident configuration: %s", path,
+		snprintf(err, errsize, _("%s: cannot read the incident configuration: %s"), path,
 			 strerror(errno));
 	else
 		rc = 0;
@@ -222,14 +223,14 @@ int rs_incident_conf_write(const char *path, const json_t *conf, char *err, size
 	int rc = -1;
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(err, errsize, "%s: cannot write the incident configuration: %s; give another "
-			 "path with --incident-config", tmp, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot write the incident configuration: %s; give another "
+			 "path with --incident-config"), tmp, strerror(errno));
 	} else {
 		bool ok = fchmod(fd, 0600) == 0 && write(fd, b.data, b.len) == (ssize_t)b.len &&
 			  fsync(fd) == 0;
 		ok = close(fd) == 0 && ok;
 		if (!ok || rename(tmp, path) < 0) {
-			snprintf(err, errsize, "%s: cannot write the incident configuration: %s", path,
+			snprintf(err, errsize, _("%s: cannot write the incident configuration: %s"), path,
 				 strerror(errno));
 			unlink(tmp);
 		} else {

@@ -6,6 +6,7 @@
  */
 #include "incident/record.h"
 #include "core/finding.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "store/incidents.h"
 
@@ -37,8 +38,8 @@ static int read_scans(rs_store *store, const rs_incident_params *p, json_t *scan
 	for (size_t i = 0; i < p->n_scans; i++) {
 		char full[33];
 		if (rs_store_resolve(store, p->scans[i], full) < 0) {
-			snprintf(err, errsize, "scan %s: not in %s (see the error above); `rasoat history "
-				 "--db %s` lists the stored scans", p->scans[i], rs_store_db_path(store),
+			snprintf(err, errsize, _("scan %s: not in %s (see the error above); `rasoat history "
+				 "--db %s` lists the stored scans"), p->scans[i], rs_store_db_path(store),
 				 rs_store_db_path(store));
 			return -1;
 		}
@@ -71,13 +72,13 @@ static int check_params(const rs_incident_params *p, char *err, size_t errsize)
 {
 	rs_severity sev;
 	if (p->category && !rs_incident_category_valid(p->category)) {
-		snprintf(err, errsize, "category \"%s\" is not one of Circular 20/2017's types: dos, "
+		snprintf(err, errsize, _("category \"%s\" is not one of Circular 20/2017's types: dos, "
 			 "phishing, malware, intrusion, defacement, ransomware, sabotage, espionage, "
-			 "combined, other", p->category);
+			 "combined, other"), p->category);
 		return -1;
 	}
 	if (p->severity && !rs_severity_parse(p->severity, &sev)) {
-		snprintf(err, errsize, "severity \"%s\": give info, low, medium, high or critical",
+		snprintf(err, errsize, _("severity \"%s\": give info, low, medium, high or critical"),
 			 p->severity);
 		return -1;
 	}

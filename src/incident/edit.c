@@ -7,6 +7,7 @@
 #include "incident/record.h"
 #include "core/digest.h"
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "store/incidents.h"
 
@@ -30,7 +31,7 @@ static int begin(rs_store *store, const char *id, json_t **record, char *err, si
 		return -1;
 	int got = rs_store_incident_get(store, id, record, err, errsize);
 	if (got == 1)
-		snprintf(err, errsize, "no incident %s in %s; `rasoat incident list --db %s` lists them",
+		snprintf(err, errsize, _("no incident %s in %s; `rasoat incident list --db %s` lists them"),
 			 id, rs_store_db_path(store), rs_store_db_path(store));
 	if (got != 0) {
 		rs_store_incident_rollback(store);
@@ -61,7 +62,7 @@ int rs_incident_note(rs_store *store, const char *id, const char *text, const ch
 		     char *err, size_t errsize)
 {
 	if (!text || !*text || strlen(text) > NOTE_MAX) {
-		snprintf(err, errsize, "a note holds 1 to %d bytes of text", NOTE_MAX);
+		snprintf(err, errsize, _("a note holds 1 to %d bytes of text"), NOTE_MAX);
 		return -1;
 	}
 	json_t *record;
@@ -98,8 +99,8 @@ static int file_sha256(const char *path, char out[65], char *err, size_t errsize
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, "%s: cannot read the evidence bundle: %s; give the path of the "
-			 "bundle `rasoat collect -o` wrote", path,
+		snprintf(err, errsize, _("%s: cannot read the evidence bundle: %s; give the path of the "
+			 "bundle `rasoat collect -o` wrote"), path,
 			 fd < 0 ? strerror(errno) : "not a regular file");
 		if (fd >= 0)
 			close(fd);
@@ -118,7 +119,7 @@ static int file_sha256(const char *path, char out[65], char *err, size_t errsize
 	EVP_MD_CTX_free(ctx);
 	close(fd);
 	if (n < 0) {
-		snprintf(err, errsize, "%s: cannot read the evidence bundle: %s", path,
+		snprintf(err, errsize, _("%s: cannot read the evidence bundle: %s"), path,
 			 strerror(read_errno));
 		return -1;
 	}
@@ -131,7 +132,7 @@ int rs_incident_link_evidence(rs_store *store, const char *id, const char *bundl
 {
 	char real[PATH_MAX], sha[65];
 	if (!realpath(bundle_path, real)) {
-		snprintf(err, errsize, "%s: no such evidence bundle: %s", bundle_path, strerror(errno));
+		snprintf(err, errsize, _("%s: no such evidence bundle: %s"), bundle_path, strerror(errno));
 		return -1;
 	}
 	if (file_sha256(real, sha, err, errsize) < 0)
@@ -155,13 +156,13 @@ int rs_incident_advance(rs_store *store, const char *id, rs_incident_state state
 	const char *current = json_string_value(json_object_get(record, "state"));
 	int rc = 0;
 	if (rs_incident_state_parse(current, &from) < 0) {
-		snprintf(err, errsize, "incident %s: its stored state \"%s\" is unknown", id,
+		snprintf(err, errsize, _("incident %s: its stored state \"%s\" is unknown"), id,
 			 current ? current : "");
 		rc = -1;
 	} else if (!rs_incident_transition_allowed(from, state)) {
 		char next[128];
 		rs_incident_allowed_next(from, next, sizeof(next));
-		snprintf(err, errsize, "incident %s is %s: it cannot move to %s; allowed next: %s", id,
+		snprintf(err, errsize, _("incident %s is %s: it cannot move to %s; allowed next: %s"), id,
 			 current, rs_incident_state_name(state), next);
 		rc = -1;
 	}
@@ -184,8 +185,8 @@ int rs_incident_link_scan(rs_store *store, const char *id, const char *scan, cha
 {
 	char full[33];
 	if (rs_store_resolve(store, scan, full) < 0) {
-		snprintf(err, errsize, "scan %s: not in %s (see the error above); `rasoat history "
-			 "--db %s` lists the stored scans", scan, rs_store_db_path(store),
+		snprintf(err, errsize, _("scan %s: not in %s (see the error above); `rasoat history "
+			 "--db %s` lists the stored scans"), scan, rs_store_db_path(store),
 			 rs_store_db_path(store));
 		return -1;
 	}

@@ -5,6 +5,7 @@
  * numbers as strings, as MISP writes them.
  */
 #include "incident/render_internal.h"
+#include "core/i18n.h"
 #include "core/json.h"
 
 #include <stdio.h>
@@ -97,7 +98,7 @@ int rs_export_misp(const json_t *incident, time_t now, rs_buf *out, char *err, s
 	const json_t *v;
 
 	if (id == NULL) {
-		snprintf(err, errsize, "incident export: the record has no id; export a record from `rasoat incident show ID --format json`");
+		snprintf(err, errsize, _("incident export: the record has no id; export a record from `rasoat incident show ID --format json`"));
 		return -1;
 	}
 	snprintf(ts, sizeof(ts), "%lld", (long long)now);
@@ -157,7 +158,7 @@ int rs_export_misp(const json_t *incident, time_t now, rs_buf *out, char *err, s
 	s = json_dumps(event, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(event);
 	if (s == NULL) {
-		snprintf(err, errsize, "incident export: could not encode the MISP event");
+		snprintf(err, errsize, _("incident export: could not encode the MISP event"));
 		return -1;
 	}
 	rs_buf_puts(out, s);

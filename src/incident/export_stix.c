@@ -10,6 +10,7 @@
  * exporting the same incident again gives the same objects.
  */
 #include "incident/render_internal.h"
+#include "core/i18n.h"
 #include "core/json.h"
 
 #include <stdlib.h>
@@ -306,7 +307,7 @@ int rs_export_stix(const json_t *incident, time_t now, rs_buf *out, char *err, s
 	c.incident = incident;
 	c.incident_id = rs_rec_str(incident, "id");
 	if (c.incident_id == NULL) {
-		snprintf(err, errsize, "incident export: the record has no id; export a record from `rasoat incident show ID --format json`");
+		snprintf(err, errsize, _("incident export: the record has no id; export a record from `rasoat incident show ID --format json`"));
 		return -1;
 	}
 	c.objects = json_array();
@@ -375,7 +376,7 @@ int rs_export_stix(const json_t *incident, time_t now, rs_buf *out, char *err, s
 	json_decref(c.scos);
 	json_decref(c.patterns);
 	if (s == NULL) {
-		snprintf(err, errsize, "incident export: could not encode the STIX bundle (out of memory?)");
+		snprintf(err, errsize, _("incident export: could not encode the STIX bundle (out of memory?)"));
 		return -1;
 	}
 	rs_buf_puts(out, s);

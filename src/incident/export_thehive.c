@@ -6,6 +6,7 @@
  * ioc, tags).
  */
 #include "incident/render_internal.h"
+#include "core/i18n.h"
 #include "core/json.h"
 
 #include <stdio.h>
@@ -94,7 +95,7 @@ int rs_export_thehive(const json_t *incident, time_t now, rs_buf *out, char *err
 	const json_t *v;
 
 	if (id == NULL) {
-		snprintf(err, errsize, "incident export: the record has no id; export a record from `rasoat incident show ID --format json`");
+		snprintf(err, errsize, _("incident export: the record has no id; export a record from `rasoat incident show ID --format json`"));
 		return -1;
 	}
 	tags = json_array();
@@ -126,7 +127,7 @@ int rs_export_thehive(const json_t *incident, time_t now, rs_buf *out, char *err
 	s = json_dumps(alert, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(alert);
 	if (s == NULL) {
-		snprintf(err, errsize, "incident export: could not encode the TheHive alert");
+		snprintf(err, errsize, _("incident export: could not encode the TheHive alert"));
 		return -1;
 	}
 	rs_buf_puts(out, s);

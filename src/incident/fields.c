@@ -6,6 +6,7 @@
 #include "incident/fields.h"
 #include "incident/record.h"
 #include "core/finding.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "store/incidents.h"
 
@@ -94,7 +95,7 @@ static json_t *parse_list(const field *f, const char *value, char *err, size_t e
 		if (!*t)
 			continue;
 		if (!allowed(f->choices, t)) {
-			snprintf(err, errsize, "%s: \"%s\" is not one of %s", f->name, t, f->choices);
+			snprintf(err, errsize, _("%s: \"%s\" is not one of %s"), f->name, t, f->choices);
 			json_decref(list);
 			list = NULL;
 			break;
@@ -123,14 +124,14 @@ static json_t *parse_value(const field *f, const char *value, char *err, size_t 
 			return json_true();
 		if (!strcasecmp(value, "no") || !strcasecmp(value, "false") || !strcmp(value, "0"))
 			return json_false();
-		snprintf(err, errsize, "%s: give yes or no, not \"%s\"", f->name, value);
+		snprintf(err, errsize, _("%s: give yes or no, not \"%s\""), f->name, value);
 		return NULL;
 	case K_TIME:
 		if (!*value && strcmp(f->name, "detected") != 0)
 			return json_null();
 		if (rs_incident_time_parse(value, &t) < 0) {
-			snprintf(err, errsize, "%s: \"%s\" is not a time; give 2026-12-02T08:00:00+07:00 "
-				 "or 2026-12-02T01:00:00Z", f->name, value);
+			snprintf(err, errsize, _("%s: \"%s\" is not a time; give 2026-12-02T08:00:00+07:00 "
+				 "or 2026-12-02T01:00:00Z"), f->name, value);
 			return NULL;
 		}
 		rs_incident_time_format(t, buf);
@@ -139,7 +140,7 @@ static json_t *parse_value(const field *f, const char *value, char *err, size_t 
 		if (!*value && strcmp(f->name, "handled_by") == 0)
 			return json_null();
 		if (!allowed(f->choices, value)) {
-			snprintf(err, errsize, "%s: \"%s\" is not one of %s", f->name, value, f->choices);
+			snprintf(err, errsize, _("%s: \"%s\" is not one of %s"), f->name, value, f->choices);
 			return NULL;
 		}
 		return json_string(value);
@@ -147,7 +148,7 @@ static json_t *parse_value(const field *f, const char *value, char *err, size_t 
 		if (!*value)
 			return json_null();
 		if (!rs_parse_long(value, &n) || n < 1 || n > 5) {
-			snprintf(err, errsize, "%s: \"%s\" is not a security level 1 to 5 (Decree 85/2016)",
+			snprintf(err, errsize, _("%s: \"%s\" is not a security level 1 to 5 (Decree 85/2016)"),
 				 f->name, value);
 			return NULL;
 		}
@@ -190,7 +191,7 @@ int rs_incident_set_field(rs_store *store, const char *id, const char *name, con
 		if (!strcmp(fields[i].name, name))
 			f = &fields[i];
 	if (!f) {
-		snprintf(err, errsize, "unknown field \"%s\"; `rasoat incident set --help` lists them", name);
+		snprintf(err, errsize, _("unknown field \"%s\"; `rasoat incident set --help` lists them"), name);
 		return -1;
 	}
 	json_t *v = parse_value(f, value, err, errsize);
@@ -203,7 +204,7 @@ int rs_incident_set_field(rs_store *store, const char *id, const char *name, con
 	json_t *record = NULL;
 	int got = rs_store_incident_get(store, id, &record, err, errsize);
 	if (got == 1)
-		snprintf(err, errsize, "no incident %s in %s; `rasoat incident list --db %s` lists them",
+		snprintf(err, errsize, _("no incident %s in %s; `rasoat incident list --db %s` lists them"),
 			 id, rs_store_db_path(store), rs_store_db_path(store));
 	if (got != 0) {
 		json_decref(v);

@@ -4,6 +4,7 @@
  * smtps:// URL, credentials in it if the server wants them) with libcurl;
  * STARTTLS is used whenever the server offers it.
  */
+#include "core/i18n.h"
 #include "incident/render_internal.h"
 
 #include <curl/curl.h>
@@ -37,14 +38,14 @@ int rs_incident_send(const json_t *incident, const rs_buf *message, char *err, s
 	CURLcode rc;
 
 	if (smtp == NULL || !(rs_starts_with(smtp, "smtp://") || rs_starts_with(smtp, "smtps://"))) {
-		snprintf(err, errsize, "incident report --send: no SMTP server; set smtp = smtp://HOST:PORT in /etc/rasoat/incident.conf, or write the message with -o and send it yourself");
+		snprintf(err, errsize, _("incident report --send: no SMTP server; set smtp = smtp://HOST:PORT in /etc/rasoat/incident.conf, or write the message with -o and send it yourself"));
 		return -1;
 	}
 	if (rs_incident_mail_addrs(incident, &from, &to, err, errsize) != 0)
 		return -1;
 	curl = curl_easy_init();
 	if (curl == NULL) {
-		snprintf(err, errsize, "incident report --send: libcurl failed to start");
+		snprintf(err, errsize, _("incident report --send: libcurl failed to start"));
 		return -1;
 	}
 	snprintf(addr, sizeof(addr), "<%s>", to);
@@ -66,7 +67,7 @@ int rs_incident_send(const json_t *incident, const rs_buf *message, char *err, s
 	curl_easy_cleanup(curl);
 	if (rc != CURLE_OK) {
 		/* the URL may hold credentials: not printed */
-		snprintf(err, errsize, "incident report --send: the SMTP server refused or failed: %s; check smtp in /etc/rasoat/incident.conf",
+		snprintf(err, errsize, _("incident report --send: the SMTP server refused or failed: %s; check smtp in /etc/rasoat/incident.conf"),
 			 curl_err[0] != '\0' ? curl_err : curl_easy_strerror(rc));
 		return -1;
 	}

@@ -7,6 +7,7 @@
  */
 #include "incident/people.h"
 #include "incident/record.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "store/incidents.h"
@@ -172,7 +173,7 @@ json_t *rs_incident_read_conf(void)
 	json_t *conf = NULL;
 	char err[512];
 	if (rs_incident_conf_load(&conf, err, sizeof(err)) < 0) {
-		rs_warn("%s; the reporter fields are left empty", err);
+		rs_warn(_("%s; the reporter fields are left empty"), err);
 		conf = json_object();
 	}
 	return conf;
@@ -185,7 +186,7 @@ int rs_incident_load_with(rs_store *store, const char *id, const json_t *conf, j
 	json_t *record = NULL;
 	int got = rs_store_incident_get(store, id, &record, err, errsize);
 	if (got == 1)
-		snprintf(err, errsize, "no incident %s in %s; `rasoat incident list --db %s` lists them",
+		snprintf(err, errsize, _("no incident %s in %s; `rasoat incident list --db %s` lists them"),
 			 id, rs_store_db_path(store), rs_store_db_path(store));
 	if (got != 0)
 		return -1;

@@ -6,6 +6,7 @@
  * the HTML page, and the STIX 2.1 and MISP exports attached. Bodies are
  * base64 of UTF-8; lines end in CRLF.
  */
+#include "core/i18n.h"
 #include "incident/incident.h"
 #include "incident/render_internal.h"
 
@@ -38,7 +39,7 @@ int rs_incident_mail_addrs(const json_t *incident, const char **from, const char
 	if (*to == NULL)
 		*to = RS_INCIDENT_REPORT_TO;
 	if (!addr_ok(*to)) {
-		snprintf(err, errsize, "incident report: the recipient \"%.80s\" (report_to in /etc/rasoat/incident.conf) is not an e-mail address; fix it there", *to);
+		snprintf(err, errsize, _("incident report: the recipient \"%.80s\" (report_to in /etc/rasoat/incident.conf) is not an e-mail address; fix it there"), *to);
 		return -1;
 	}
 	*from = rs_rec_str(rep, "email");

@@ -2,7 +2,7 @@
  * render_internal.h — what the renderings of the incident record share: the
  * form document (a list of numbered fields, checkboxes, notes and a table,
  * built per form by form_*.c from the record and the labels of one language,
- * labels_*.c) that render_md/html/json/eml.c print, the record readers and
+ * labels.c) that render_md/html/json/eml.c print, the record readers and
  * the time formats of the forms, and the UUIDs of the exports.
  */
 #ifndef RS_INCIDENT_RENDER_INTERNAL_H
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <time.h>
 
-/* ---- labels (labels_vi.c, labels_en.c) ---- */
+/* ---- labels (labels.c; Vietnamese in po/vi/incident.po) ---- */
 
 #define RS_M05_ROWS 10 /* Mẫu 05's incident types, FORMATS.md categories in order */
 #define RS_M05_COLS 7  /* type, count, self, domestic, foreign, vncert, damage */
@@ -70,10 +70,10 @@ typedef struct rs_form_text {
 	const char *m05_unclassified; /* note: incidents without handled_by */
 } rs_form_text;
 
-extern const rs_form_text rs_form_text_vi;
-extern const rs_form_text rs_form_text_en;
-/* The labels of LANG ("vi"|"en"), or NULL. */
-const rs_form_text *rs_form_text_get(const char *lang);
+/* The labels in gettext's current language (the caller has switched it to
+ * LANG, "vi" or "en", which OUT->lang records). The strings are the
+ * catalogue's and stay valid. */
+void rs_form_text_translate(rs_form_text *out, const char *lang);
 /* FORMATS.md's categories in Mẫu 05's row order. */
 extern const char *const rs_m05_categories[RS_M05_ROWS];
 

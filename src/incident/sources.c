@@ -6,6 +6,7 @@
  */
 #include "incident/record.h"
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "respond/journal.h"
 #include "store/actions.h"
@@ -38,7 +39,7 @@ int rs_incident_scan_findings(rs_store *store, const char *scan, json_t *finding
 	if (rs_store_load_summary(store, scan, &summary) < 0 ||
 	    rs_store_load_findings(store, scan, &list, &count) < 0) {
 		rs_summary_free(&summary);
-		snprintf(err, errsize, "%s: cannot read scan %s; see the error above",
+		snprintf(err, errsize, _("%s: cannot read scan %s; see the error above"),
 			 rs_store_db_path(store), scan);
 		return -1;
 	}
@@ -77,12 +78,12 @@ static int read_journal(rs_store *store, rs_journal_text *out, char *err, size_t
 	size_t len = 0;
 	int rc = -1;
 	if (fd < 0 || fstat(fd, &st) < 0)
-		snprintf(err, errsize, "%s: cannot read the respond journal: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read the respond journal: %s"), path, strerror(errno));
 	else if (!S_ISREG(st.st_mode))
-		snprintf(err, errsize, "%s: the respond journal is not a regular file; move it away "
-			 "(`rasoat respond verify` checks a journal)", path);
+		snprintf(err, errsize, _("%s: the respond journal is not a regular file; move it away "
+			 "(`rasoat respond verify` checks a journal)"), path);
 	else if (rs_read_fd(fd, RS_JOURNAL_MAX_BYTES, &text, &len) < 0)
-		snprintf(err, errsize, "%s: cannot read the respond journal: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read the respond journal: %s"), path, strerror(errno));
 	else
 		rc = 0;
 	if (fd >= 0)
@@ -172,11 +173,11 @@ char *rs_incident_find_action(rs_store *store, const char *id, char *err, size_t
 	else if (json_array_size(matches) == 1)
 		found = rs_strdup(json_string_value(json_array_get(matches, 0)));
 	else if (json_array_size(matches) == 0)
-		snprintf(err, errsize, "action %s is in neither the respond journal beside %s nor its "
-			 "copy in the store; `rasoat respond list --db %s` shows the actions", id,
+		snprintf(err, errsize, _("action %s is in neither the respond journal beside %s nor its "
+			 "copy in the store; `rasoat respond list --db %s` shows the actions"), id,
 			 rs_store_db_path(store), rs_store_db_path(store));
 	else
-		snprintf(err, errsize, "action %s: %zu actions start so; give more of the id", id,
+		snprintf(err, errsize, _("action %s: %zu actions start so; give more of the id"), id,
 			 json_array_size(matches));
 	json_decref(matches);
 	return found;

@@ -3,6 +3,7 @@
  * /etc/dpkg/dpkg.cfg.d such as Docker images' "excludes": docs, man pages,
  * locales). Files a system was told not to install are not missing.
  */
+#include "core/i18n.h"
 #include "core/lines.h"
 #include "core/log.h"
 #include "integrity/integrity.h"
@@ -45,7 +46,7 @@ static const char *parse_line(const rs_lines *r, const char *line, size_t len, v
 			glob++;
 		glob = rs_trim(glob);
 		if (glob[0] != '/') {
-			why = "has a path filter that is not an absolute glob";
+			why = _("has a path filter that is not an absolute glob");
 		} else {
 			filter_rule *rule = rs_vec_push(&f->rules);
 			rule->include = include;
@@ -109,7 +110,7 @@ int rs_dpkg_diversions_parse(const char *text, size_t len, const char *name, rs_
 	while (rs_lines_next(&r, &line, &n)) {
 		bool path_line = (r.number - 1) % 3 != 2;
 		if (r.has_nul || n == 0 || n > 4096 || (path_line && line[0] != '/')) {
-			rs_problem(&p, r.number, "is not a path of a diversion; skipped");
+			rs_problem(&p, r.number, _("is not a path of a diversion; skipped"));
 			continue;
 		}
 		/* the second line of each triplet is the new name */

@@ -10,6 +10,7 @@
  * again (store/integrity_cache.h), and rows of files gone are pruned;
  * --full hashes everything.
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "core/walk.h"
 #include "collect/rpmfiles.h"
@@ -52,28 +53,28 @@ rs_severity rs_integrity_changed_severity(const char *path, bool conffile, bool 
 {
 	if (conffile) {
 		if (prefixed(path, security_conffiles, sizeof(security_conffiles) / sizeof(security_conffiles[0]))) {
-			*why = "a security-relevant configuration file differs from the packaged one";
+			*why = _("a security-relevant configuration file differs from the packaged one");
 			return RS_SEV_MEDIUM;
 		}
-		*why = "a configuration file was edited";
+		*why = _("a configuration file was edited");
 		return RS_SEV_INFO;
 	}
 	if (prefixed(path, other_managers, sizeof(other_managers) / sizeof(other_managers[0]))) {
-		*why = "changed in a tree that another package manager updates (npm, pip, a cloud SDK)";
+		*why = _("changed in a tree that another package manager updates (npm, pip, a cloud SDK)");
 		return RS_SEV_LOW;
 	}
 	if (rs_starts_with(path, "/usr/share/doc/") || rs_starts_with(path, "/usr/share/man/") ||
 	    rs_starts_with(path, "/usr/share/locale/") || rs_starts_with(path, "/usr/share/info/")) {
-		*why = "documentation differs from the packaged file";
+		*why = _("documentation differs from the packaged file");
 		return RS_SEV_INFO;
 	}
 	bool system_code = strstr(path, "/bin/") || strstr(path, "/sbin/") || strstr(path, "/lib/") ||
 			   strstr(path, "/lib64/") || strstr(path, "/libexec/");
 	if (elf || (system_code && !rs_starts_with(path, "/usr/share/"))) {
-		*why = "a system program or library differs from the packaged one";
+		*why = _("a system program or library differs from the packaged one");
 		return RS_SEV_HIGH;
 	}
-	*why = "a packaged file differs from the packaged one";
+	*why = _("a packaged file differs from the packaged one");
 	return RS_SEV_MEDIUM;
 }
 
@@ -89,7 +90,7 @@ static void report_changed(rs_scan *scan, const rs_verify_item *pf, const rs_ver
 	bool replaced = r->state == RS_FILE_REPLACED;
 	if (replaced && sev < RS_SEV_MEDIUM)
 		sev = RS_SEV_MEDIUM;
-	char *t = rs_sprintf("%s %s: %s", pf->path, replaced ? "is no longer a regular file" : "was changed", why);
+	char *t = rs_sprintf("%s %s: %s", pf->path, replaced ? _("is no longer a regular file") : _("was changed"), why);
 	rs_finding *f = rs_finding_new("integrity", pf->conffile ? "rasoat:integrity.conffile_changed"
 								  : "rasoat:integrity.package_file_changed",
 				       sev, -1, t);
@@ -103,10 +104,10 @@ static void report_changed(rs_scan *scan, const rs_verify_item *pf, const rs_ver
 	if (sev >= RS_SEV_HIGH)
 		rs_finding_add_attack(f, "T1014");
 	rs_finding_set_remediation(f, pf->conffile
-		? "Review the change (diff against the packaged file: apt-get download PKG; dpkg-deb -x); "
-		  "revert what you did not make."
-		: "Keep a copy for analysis, reinstall the package (apt-get install --reinstall PKG; dnf reinstall PKG) and "
-		  "find out how the file was replaced.");
+		? _("Review the change (diff against the packaged file: apt-get download PKG; dpkg-deb -x); "
+		  "revert what you did not make.")
+		: _("Keep a copy for analysis, reinstall the package (apt-get install --reinstall PKG; dnf reinstall PKG) and "
+		  "find out how the file was replaced."));
 	rs_finding_add_reference(f, "https://attack.mitre.org/techniques/T1554/");
 	rs_scan_emit(scan, f);
 }
@@ -114,9 +115,9 @@ static void report_changed(rs_scan *scan, const rs_verify_item *pf, const rs_ver
 static void report_group(rs_scan *scan, const char *package, json_t *paths, bool updated)
 {
 	size_t count = json_array_size(paths);
-	char *t = updated ? rs_sprintf("Package %s has %zu files changed by another package manager "
-				       "(npm, pip, a cloud SDK updater)", package, count)
-			  : rs_sprintf("Package %s is missing %zu of its files", package, count);
+	char *t = updated ? rs_sprintf(_("Package %s has %zu files changed by another package manager "
+				       "(npm, pip, a cloud SDK updater)"), package, count)
+			  : rs_sprintf(_("Package %s is missing %zu of its files"), package, count);
 	rs_finding *f = rs_finding_new("integrity", updated ? "rasoat:integrity.package_files_updated_elsewhere"
 							    : "rasoat:integrity.package_file_missing",
 				       RS_SEV_LOW, -1, t);
@@ -129,10 +130,10 @@ static void report_group(rs_scan *scan, const char *package, json_t *paths, bool
 	rs_finding_set_json(f, "paths", json_copy(paths)); /* PATHS is reused for the next package */
 	rs_finding_add_attack(f, updated ? "T1554" : "T1070.004");
 	rs_finding_set_remediation(f, updated
-		? "Confirm the updater (npm -g ls, the SDK's own update log); reinstall the package if "
-		  "nothing you run explains the change."
-		: "Reinstall the package (apt-get install --reinstall PKG; dnf reinstall PKG) unless the "
-		  "files were removed on purpose (then add a dpkg path-exclude).");
+		? _("Confirm the updater (npm -g ls, the SDK's own update log); reinstall the package if "
+		  "nothing you run explains the change.")
+		: _("Reinstall the package (apt-get install --reinstall PKG; dnf reinstall PKG) unless the "
+		  "files were removed on purpose (then add a dpkg path-exclude)."));
 	rs_scan_emit(scan, f);
 }
 
@@ -159,7 +160,7 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	const rs_vec *rpm = rs_scan_rpm_files(scan, &rpm_problems);
 	stats->errors += (unsigned long long)rpm_problems;
 	if (total == 0 && rpm->len == 0) {
-		stats->not_applicable = "no package file database (dpkg info lists, rpmdb.sqlite) on this host";
+		stats->not_applicable = _("no package file database (dpkg info lists, rpmdb.sqlite) on this host");
 		return 0;
 	}
 	rs_dpkg_filters filters;
@@ -238,9 +239,9 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 	json_decref(updated);
 	stats->errors += unreadable;
 	char reason[128];
-	snprintf(reason, sizeof(reason), "%lu changed, %lu missing of %zu files", changed, missing, n);
+	snprintf(reason, sizeof(reason), _("%lu changed, %lu missing of %zu files"), changed, missing, n);
 	rs_scan_check(scan, "integrity", "rasoat:integrity.package_file_changed",
-		      "Package files match the digests the package database recorded",
+		      _("Package files match the digests the package database recorded"),
 		      changed || missing ? "failed" : "passed", reason);
 	rs_integrity_unowned(scan, stats);
 	stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "package_files", (json_int_t)n,

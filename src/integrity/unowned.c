@@ -7,6 +7,7 @@
  * rpm header of rpmdb.sqlite. Symlinks are left alone: alternatives and
  * ldconfig make many.
  */
+#include "core/i18n.h"
 #include "core/lines.h"
 #include "collect/rpmfiles.h"
 #include "core/util.h"
@@ -70,7 +71,7 @@ void rs_integrity_unowned(rs_scan *scan, rs_module_stats *stats)
 	}
 	stats->errors += (unsigned long long)problems;
 	static const char *const rule = "rasoat:integrity.unowned_system_file";
-	static const char *const title = "Every file in bin, sbin, library and PAM directories belongs to a package";
+	const char *title = _("Every file in bin, sbin, library and PAM directories belongs to a package");
 	stats->checks++;
 	struct stat top;
 	bool merged = rs_host_lstat(scan->host, "/bin", &top) == 0 && S_ISLNK(top.st_mode);
@@ -101,17 +102,17 @@ void rs_integrity_unowned(rs_scan *scan, rs_module_stats *stats)
 			}
 			stats->files++;
 			found++;
-			char *t = rs_sprintf("%s %s is not owned by any package", lib ? "Library" :
-					     pl->severity == RS_SEV_HIGH ? "PAM module" : "Program", path);
+			char *t = rs_sprintf(_("%s %s is not owned by any package"), lib ? _("Library") :
+					     pl->severity == RS_SEV_HIGH ? _("PAM module") : _("Program"), path);
 			rs_finding *f = rs_finding_new("integrity", rule, pl->severity, -1, t);
 			free(t);
 			rs_finding_set_str(f, "path", path);
 			rs_finding_set_int(f, "size", (long long)st.st_size);
 			rs_finding_set_int(f, "mtime", (long long)st.st_mtime);
 			rs_finding_add_attack(f, pl->attack);
-			rs_finding_set_remediation(f, "Find what installed it (a vendor installer, make install, "
+			rs_finding_set_remediation(f, _("Find what installed it (a vendor installer, make install, "
 						      "pip or npm) and move it under /usr/local or /opt; if nothing "
-						      "explains it, copy it for analysis and remove it.");
+						      "explains it, copy it for analysis and remove it."));
 			rs_scan_emit(scan, f);
 			free(path);
 		}
@@ -121,6 +122,6 @@ void rs_integrity_unowned(rs_scan *scan, rs_module_stats *stats)
 		free(*(char **)rs_vec_at(&diversions, i));
 	rs_vec_free(&diversions);
 	char reason[64];
-	snprintf(reason, sizeof(reason), "%u unowned files", found);
+	snprintf(reason, sizeof(reason), _("%u unowned files"), found);
 	rs_scan_check(scan, "integrity", rule, title, found ? "failed" : "passed", reason);
 }

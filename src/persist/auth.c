@@ -4,6 +4,7 @@
  * account with their options (T1098.004) and system accounts that were
  * given a login shell (T1136.001).
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "persist/persist.h"
 #include "persist/traces.h"
@@ -67,7 +68,7 @@ static void judge_pam_module(rs_persist *p, const char *module, rs_verdict *v)
 		free(path);
 		if (exists) {
 			if (!owned)
-				rs_verdict_add(v, RS_SEV_HIGH, "loads a PAM module that no package installed");
+				rs_verdict_add(v, RS_SEV_HIGH, _("loads a PAM module that no package installed"));
 			return;
 		}
 		if (module[0] == '/')
@@ -124,9 +125,9 @@ static void pam_file(rs_persist *p, const char *path)
 	free(text);
 	free(raw);
 	rs_pam_stack_finish(&stack, &v);
-	rs_persist_entry(p, "pam", "PAM configuration", "T1556.003", path, first, NULL, NULL, package, &v,
-			 "Compare the stack with the distribution's (dpkg -S, debsums -c); remove lines and "
-			 "modules you did not add, then change the passwords that went through it.");
+	rs_persist_entry(p, "pam", N_("PAM configuration"), "T1556.003", path, first, NULL, NULL, package, &v,
+			 N_("Compare the stack with the distribution's (dpkg -S, debsums -c); remove lines and "
+			 "modules you did not add, then change the passwords that went through it."));
 }
 
 static void sudoers_file(rs_persist *p, const char *path)
@@ -160,8 +161,8 @@ static void sudoers_file(rs_persist *p, const char *path)
 	}
 	free(text);
 	free(raw);
-	rs_persist_entry(p, "sudoers", "sudoers rules", "T1548.003", path, first, NULL, NULL, package, &v,
-			 "Check the rule with visudo -c -f FILE; remove grants you did not make.");
+	rs_persist_entry(p, "sudoers", N_("sudoers rules"), "T1548.003", path, first, NULL, NULL, package, &v,
+			 N_("Check the rule with visudo -c -f FILE; remove grants you did not make."));
 }
 
 static void authorized_keys(rs_persist *p, const rs_user *u, const char *path)
@@ -185,10 +186,10 @@ static void authorized_keys(rs_persist *p, const rs_user *u, const char *path)
 			rs_persist_judge_file(p, path, &st, RS_PLACE_USER, &v, &package);
 			char *t = rs_trim(s);
 			char *what = rs_strndup(t, strnlen(t, 240));
-			rs_persist_entry(p, "ssh_authorized_key", "SSH authorized key", "T1098.004", path, number,
+			rs_persist_entry(p, "ssh_authorized_key", N_("SSH authorized key"), "T1098.004", path, number,
 					 u->name, what, NULL, &v,
-					 "Ask the account's owner about the key; remove keys nobody vouches "
-					 "for and review the SSH logs for their use.");
+					 N_("Ask the account's owner about the key; remove keys nobody vouches "
+					 "for and review the SSH logs for their use."));
 			free(what);
 		}
 		s = nl ? nl + 1 : NULL;
@@ -209,13 +210,13 @@ static void accounts(rs_persist *p)
 			rs_verdict_init(&v);
 			bool password = u->password == RS_PW_SET || u->password == RS_PW_EMPTY;
 			rs_verdict_add(&v, password ? RS_SEV_MEDIUM : RS_SEV_LOW,
-				       password ? "a system account with a login shell and a password"
-						: "a system account with a login shell");
-			char *what = rs_sprintf("%s uid %u shell %s", u->name, (unsigned)u->uid, u->shell);
-			rs_persist_entry(p, "system_account_shell", "Account", "T1136.001", "/etc/passwd", 0,
+				       password ? _("a system account with a login shell and a password")
+						: _("a system account with a login shell"));
+			char *what = rs_sprintf(_("%s uid %u shell %s"), u->name, (unsigned)u->uid, u->shell);
+			rs_persist_entry(p, "system_account_shell", N_("Account"), "T1136.001", "/etc/passwd", 0,
 					 u->name, what, NULL, &v,
-					 "Give the account /usr/sbin/nologin (usermod -s) unless a service "
-					 "needs a shell, and lock its password (passwd -l).");
+					 N_("Give the account /usr/sbin/nologin (usermod -s) unless a service "
+					 "needs a shell, and lock its password (passwd -l)."));
 			free(what);
 		}
 		if (!u->home || u->home[0] != '/' || strcmp(u->home, "/") == 0)

@@ -4,6 +4,7 @@
  * recent change) joins the verdict on its content, and an entry with no
  * reason is a passed check, shown only with --all.
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "persist/persist.h"
 
@@ -32,15 +33,15 @@ void rs_persist_judge_file(rs_persist *p, const char *path, const struct stat *s
 		}
 	}
 	if (p->have_packages && place == RS_PLACE_PACKAGE)
-		rs_verdict_add(v, RS_SEV_MEDIUM, "not owned by any package in a place packages own");
+		rs_verdict_add(v, RS_SEV_MEDIUM, _("not owned by any package in a place packages own"));
 	else if (p->have_packages && place == RS_PLACE_ADMIN)
-		rs_verdict_add(v, RS_SEV_INFO, "not owned by any package");
+		rs_verdict_add(v, RS_SEV_INFO, _("not owned by any package"));
 	if (st && p->recent_days > 0) {
 		time_t newest = st->st_mtime > st->st_ctime ? st->st_mtime : st->st_ctime;
 		double days = difftime(p->now, newest) / 86400.0;
 		if (days < p->recent_days && days > -1) {
 			char reason[96];
-			snprintf(reason, sizeof(reason), "changed within the last %d days", p->recent_days);
+			snprintf(reason, sizeof(reason), _("changed within the last %d days"), p->recent_days);
 			rs_verdict_add(v, RS_SEV_LOW, reason);
 		}
 	}
@@ -77,15 +78,15 @@ void rs_persist_entry(rs_persist *p, const char *kind, const char *label, const 
 	char *rule = rs_sprintf("rasoat:persist.%s", kind);
 	char *where = line ? rs_sprintf("%s:%zu", path, line) : rs_strdup(path);
 	if (!v->any) {
-		char *title = rs_sprintf("%s %s", label, where);
+		char *title = rs_sprintf("%s %s", _(label), where);
 		rs_scan_check(p->scan, "persist", rule, title, "passed",
-			      package ? "owned by a package, nothing suspicious" : "nothing suspicious");
+			      package ? _("owned by a package, nothing suspicious") : _("nothing suspicious"));
 		free(title);
 		free(rule);
 		free(where);
 		return;
 	}
-	char *title = rs_sprintf("%s %s: %s", label, where, v->reasons);
+	char *title = rs_sprintf("%s %s: %s", _(label), where, v->reasons);
 	rs_finding *f = rs_finding_new("persist", rule, v->severity, score_of(v->severity), title);
 	rs_finding_set_str(f, "path", path);
 	if (line)
@@ -104,7 +105,7 @@ void rs_persist_entry(rs_persist *p, const char *kind, const char *label, const 
 	rs_finding_add_attack(f, attack);
 	if (v->extra_attack[0] && strcmp(v->extra_attack, attack) != 0)
 		rs_finding_add_attack(f, v->extra_attack);
-	rs_finding_set_remediation(f, remediation);
+	rs_finding_set_remediation(f, _(remediation));
 	char *ref = rs_sprintf("https://attack.mitre.org/techniques/%s/", attack);
 	char *dot = strrchr(ref, '.');
 	if (dot && dot > strrchr(ref, 'T'))

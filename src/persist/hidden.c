@@ -7,6 +7,7 @@
  * at low otherwise. The walk is bounded in depth and in entries, never
  * follows a symlink, and reads only the first bytes of regular files.
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "core/walk.h"
 #include "persist/traces.h"
@@ -137,13 +138,13 @@ const char *rs_content_name(rs_content_kind k)
 {
 	switch (k) {
 	case RS_CONTENT_EXECUTABLE:
-		return "an executable";
+		return _("an executable");
 	case RS_CONTENT_SCRIPT:
-		return "a script";
+		return _("a script");
 	case RS_CONTENT_ARCHIVE:
-		return "an archive";
+		return _("an archive");
 	default:
-		return "data";
+		return _("data");
 	}
 }
 
@@ -205,11 +206,11 @@ static const char *kind_words(rs_hidden_name k, bool dir)
 {
 	switch (k) {
 	case RS_HIDDEN_DOT:
-		return dir ? "a hidden directory (dot-name)" : "a hidden file (dot-name)";
+		return dir ? _("a hidden directory (dot-name)") : _("a hidden file (dot-name)");
 	case RS_HIDDEN_BLANK:
-		return dir ? "a directory named with blanks or dots only" : "a file named with blanks or dots only";
+		return dir ? _("a directory named with blanks or dots only") : _("a file named with blanks or dots only");
 	default:
-		return "a directory named like a system one in a temporary directory";
+		return _("a directory named like a system one in a temporary directory");
 	}
 }
 
@@ -246,21 +247,21 @@ static void report(base_walk *w, const rs_walk_entry *e, rs_hidden_name k)
 	char reason[512];
 	if (in.worst != RS_CONTENT_OTHER) {
 		if (dir)
-			snprintf(reason, sizeof(reason), "%s that holds %s", kind_words(k, dir), rs_content_name(in.worst));
+			snprintf(reason, sizeof(reason), _("%s that holds %s"), kind_words(k, dir), rs_content_name(in.worst));
 		else
-			snprintf(reason, sizeof(reason), "%s that is %s", kind_words(k, dir), rs_content_name(in.worst));
+			snprintf(reason, sizeof(reason), _("%s that is %s"), kind_words(k, dir), rs_content_name(in.worst));
 		rs_verdict_add(&v, RS_SEV_MEDIUM, reason);
 	} else {
 		rs_verdict_add(&v, RS_SEV_LOW, kind_words(k, dir));
 	}
 	char *shown = visible(e->path);
 	char *what = in.worst != RS_CONTENT_OTHER && dir
-			     ? rs_sprintf("%lu files; %s: %s", in.files, rs_content_name(in.worst), in.example)
-			     : rs_sprintf("%lu files", in.files);
-	rs_persist_entry(w->p, "hidden_file", w->web ? "Hidden entry in a web root" : "Hidden entry",
+			     ? rs_sprintf(_("%lu files; %s: %s"), in.files, rs_content_name(in.worst), in.example)
+			     : rs_sprintf(_("%lu files"), in.files);
+	rs_persist_entry(w->p, "hidden_file", w->web ? N_("Hidden entry in a web root") : N_("Hidden entry"),
 			 "T1564.001", shown, 0, NULL, what, NULL, &v,
-			 "Look at what the entry holds and who made it (owner, times, the process that wrote "
-			 "it); keep a copy for analysis (rasoat respond quarantine), then remove it.");
+			 N_("Look at what the entry holds and who made it (owner, times, the process that wrote "
+			 "it); keep a copy for analysis (rasoat respond quarantine), then remove it."));
 	free(what);
 	free(shown);
 }

@@ -5,6 +5,7 @@
  * logged in (wtmp) and has no history file at all. Links of history files
  * to /dev/null are history.c's; this file looks at what is left.
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "persist/traces.h"
 
@@ -37,9 +38,9 @@ static bool in_list(const rs_vec *names, const char *name)
 }
 
 static const char EMPTY_FIX[] =
-	"Ask the account's owner whether they cleared it; if not, look for what the account did from "
+	N_("Ask the account's owner whether they cleared it; if not, look for what the account did from "
 	"other records (auth log, wtmp, process accounting, audit log) and for a start-up file that "
-	"turns history off.";
+	"turns history off.");
 
 static void judge_user(rs_persist *p, const rs_user *u, const rs_vec *logins)
 {
@@ -62,8 +63,8 @@ static void judge_user(rs_persist *p, const rs_user *u, const rs_vec *logins)
 			if (S_ISREG(st.st_mode) && st.st_size == 0) {
 				rs_verdict v;
 				rs_verdict_init(&v);
-				rs_verdict_add(&v, RS_SEV_LOW, "the history file of an account that logs in is empty (emptied?)");
-				rs_persist_entry(p, "history_empty", "Shell history file", "T1070.003", path, 0, u->name,
+				rs_verdict_add(&v, RS_SEV_LOW, _("the history file of an account that logs in is empty (emptied?)"));
+				rs_persist_entry(p, "history_empty", N_("Shell history file"), "T1070.003", path, 0, u->name,
 						 "0 bytes", NULL, &v, EMPTY_FIX);
 			}
 		}
@@ -72,9 +73,9 @@ static void judge_user(rs_persist *p, const rs_user *u, const rs_vec *logins)
 	if (!any && logged_in) {
 		rs_verdict v;
 		rs_verdict_init(&v);
-		rs_verdict_add(&v, RS_SEV_LOW, "the account logged in (wtmp) but has no shell history file (deleted?)");
-		rs_persist_entry(p, "history_missing", "Shell history of", "T1070.003", u->home, 0, u->name,
-				 "no history file", NULL, &v, EMPTY_FIX);
+		rs_verdict_add(&v, RS_SEV_LOW, _("the account logged in (wtmp) but has no shell history file (deleted?)"));
+		rs_persist_entry(p, "history_missing", N_("Shell history of"), "T1070.003", u->home, 0, u->name,
+				 _("no history file"), NULL, &v, EMPTY_FIX);
 	}
 }
 

@@ -6,6 +6,7 @@
  * account's history files for a link to /dev/null. The line judge is pure
  * text, so unit tests and the fuzz target feed it directly.
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "persist/persist.h"
 
@@ -88,13 +89,13 @@ static void judge_assignment(const char *w, rs_verdict *v)
 	const char *value = eq + 1;
 	if (n == 8 && strncmp(w, "HISTFILE", 8) == 0) {
 		if (strcmp(value, "/dev/null") == 0)
-			rs_verdict_add(v, RS_SEV_MEDIUM, "sends shell history to /dev/null (HISTFILE)");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("sends shell history to /dev/null (HISTFILE)"));
 		else if (!*value)
-			rs_verdict_add(v, RS_SEV_MEDIUM, "empties HISTFILE (no history is saved)");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("empties HISTFILE (no history is saved)"));
 	} else if ((n == 8 && strncmp(w, "HISTSIZE", 8) == 0) || (n == 12 && strncmp(w, "HISTFILESIZE", 12) == 0) ||
 		   (n == 8 && strncmp(w, "SAVEHIST", 8) == 0)) {
 		if (strcmp(value, "0") == 0)
-			rs_verdict_add(v, RS_SEV_MEDIUM, "sets the shell history size to 0");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("sets the shell history size to 0"));
 	}
 }
 
@@ -141,7 +142,7 @@ static bool names_history(const command *c, size_t i, bool need_null)
 static void judge_one(const command *c, rs_verdict *v)
 {
 	if (truncates_history(c))
-		rs_verdict_add(v, RS_SEV_MEDIUM, "empties the shell history file");
+		rs_verdict_add(v, RS_SEV_MEDIUM, _("empties the shell history file"));
 	size_t i = 0;
 	for (; i < c->n; i++) {
 		const char *w = c->words[i];
@@ -160,31 +161,31 @@ static void judge_one(const command *c, rs_verdict *v)
 	if (strcmp(cmd, "unset") == 0) {
 		for (size_t k = i + 1; k < c->n; k++) {
 			if (strcmp(c->words[k], "HISTFILE") == 0)
-				rs_verdict_add(v, RS_SEV_MEDIUM, "unsets HISTFILE (no history is saved)");
+				rs_verdict_add(v, RS_SEV_MEDIUM, _("unsets HISTFILE (no history is saved)"));
 			if (strcmp(c->words[k], "savehist") == 0 || strcmp(c->words[k], "histfile") == 0)
-				rs_verdict_add(v, RS_SEV_MEDIUM, "unsets savehist or histfile (csh: no history is saved)");
+				rs_verdict_add(v, RS_SEV_MEDIUM, _("unsets savehist or histfile (csh: no history is saved)"));
 		}
 	} else if (strcmp(cmd, "set") == 0) {
 		for (size_t k = i + 1; k + 1 < c->n; k++)
 			if (strcmp(c->words[k], "+o") == 0 && strcmp(c->words[k + 1], "history") == 0)
-				rs_verdict_add(v, RS_SEV_MEDIUM, "turns shell history off (set +o history)");
+				rs_verdict_add(v, RS_SEV_MEDIUM, _("turns shell history off (set +o history)"));
 		for (size_t k = i + 1; k < c->n; k++) { /* csh: set history=0, set savehist = 0 */
 			const char *w = c->words[k];
 			bool name = strcmp(w, "history") == 0 || strcmp(w, "savehist") == 0;
 			if (strcmp(w, "history=0") == 0 || strcmp(w, "savehist=0") == 0 ||
 			    (name && k + 2 < c->n && strcmp(c->words[k + 1], "=") == 0 && strcmp(c->words[k + 2], "0") == 0))
-				rs_verdict_add(v, RS_SEV_MEDIUM, "sets the shell history size to 0 (csh)");
+				rs_verdict_add(v, RS_SEV_MEDIUM, _("sets the shell history size to 0 (csh)"));
 		}
 	} else if (strcmp(cmd, "ln") == 0) {
 		if (names_history(c, i, true))
-			rs_verdict_add(v, RS_SEV_MEDIUM, "links the shell history file to /dev/null");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("links the shell history file to /dev/null"));
 	} else if (strcmp(cmd, "rm") == 0 || strcmp(cmd, "shred") == 0 || strcmp(cmd, "truncate") == 0) {
 		if (names_history(c, i, false))
-			rs_verdict_add(v, RS_SEV_MEDIUM, "deletes or empties the shell history file");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("deletes or empties the shell history file"));
 	} else if (strcmp(cmd, "history") == 0) {
 		for (size_t k = i + 1; k < c->n; k++)
 			if (c->words[k][0] == '-' && strchr(c->words[k], 'c'))
-				rs_verdict_add(v, RS_SEV_MEDIUM, "clears the shell history (history -c)");
+				rs_verdict_add(v, RS_SEV_MEDIUM, _("clears the shell history (history -c)"));
 	}
 }
 
@@ -202,9 +203,9 @@ void rs_persist_judge_history_line(const char *line, rs_verdict *v)
 }
 
 static const char HISTORY_FIX[] =
-	"Restore the history file (a regular file owned by its user, mode 0600) and read what is left of "
+	N_("Restore the history file (a regular file owned by its user, mode 0600) and read what is left of "
 	"it; look for what else the account did while its history was off (auth log, process "
-	"accounting, audit log).";
+	"accounting, audit log).");
 
 /* True when the link target TARGET names /dev/null ("/dev/null", "../../dev/null"). */
 static bool to_dev_null(const char *target)
@@ -238,11 +239,11 @@ static void history_files(rs_persist *p, const rs_user *u)
 		rs_verdict_init(&v);
 		bool root = u->uid == 0;
 		rs_verdict_add(&v, root ? RS_SEV_HIGH : RS_SEV_MEDIUM,
-			       dev ? "the history file is a character device (history is thrown away)"
-				   : "the history file is a link to /dev/null (history is thrown away)");
+			       dev ? _("the history file is a character device (history is thrown away)")
+				   : _("the history file is a link to /dev/null (history is thrown away)"));
 		char *path = rs_sprintf("%s/%s", u->home, names[i]);
 		char *what = dev ? rs_strdup("character device") : rs_sprintf("-> %s", target);
-		rs_persist_entry(p, "history_link", "Shell history file", "T1070.003", path, 0, u->name, what, NULL,
+		rs_persist_entry(p, "history_link", N_("Shell history file"), "T1070.003", path, 0, u->name, what, NULL,
 				 &v, HISTORY_FIX);
 		free(what);
 		free(path);
@@ -253,11 +254,11 @@ static void history_files(rs_persist *p, const rs_user *u)
 void rs_persist_history_entry(rs_persist *p, const char *path, size_t line, const char *user,
 			      const char *package, const rs_verdict *v)
 {
-	rs_persist_entry(p, "history_off", "Shell history turned off in", "T1070.003", path, line, user, NULL,
+	rs_persist_entry(p, "history_off", N_("Shell history turned off in"), "T1070.003", path, line, user, NULL,
 			 package, v,
-			 "Remove the line (rasoat respond remove) unless you set it on purpose; read what is "
+			 N_("Remove the line (rasoat respond remove) unless you set it on purpose; read what is "
 			 "left of the account's history and look for what was done while it was off (auth log, "
-			 "process accounting, audit log).");
+			 "process accounting, audit log)."));
 }
 
 void rs_persist_history(rs_persist *p)

@@ -8,6 +8,7 @@
  * with O_NOFOLLOW and O_NONBLOCK after fstat (layout: systemd's
  * JOURNAL_FILE_FORMAT).
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "persist/traces.h"
 
@@ -26,11 +27,11 @@ int rs_journal_header_parse(const unsigned char *data, size_t len, rs_journal_he
 {
 	memset(h, 0, sizeof(*h));
 	if (len < 8 || memcmp(data, "LPKSHHRH", 8) != 0) {
-		snprintf(err, errsize, "not a journal file (no LPKSHHRH signature)");
+		snprintf(err, errsize, _("not a journal file (no LPKSHHRH signature)"));
 		return -1;
 	}
 	if (len < RS_JOURNAL_HEADER_MIN) {
-		snprintf(err, errsize, "journal header cut short (%zu bytes of at least %d)", len,
+		snprintf(err, errsize, _("journal header cut short (%zu bytes of at least %d)"), len,
 			 RS_JOURNAL_HEADER_MIN);
 		return -1;
 	}
@@ -44,18 +45,18 @@ int rs_journal_header_parse(const unsigned char *data, size_t len, rs_journal_he
 	h->head_realtime = rs_le64(data + 184);
 	h->tail_realtime = rs_le64(data + 192);
 	if (h->state > 2) {
-		snprintf(err, errsize, "journal header with an unknown state %u", (unsigned)h->state);
+		snprintf(err, errsize, _("journal header with an unknown state %u"), (unsigned)h->state);
 		return -1;
 	}
 	if (h->header_size < RS_JOURNAL_HEADER_MIN || h->header_size > (1u << 20) ||
 	    h->arena_size > (UINT64_MAX >> 2)) {
-		snprintf(err, errsize, "journal header with impossible sizes (header %" PRIu64 ", arena %" PRIu64 ")",
+		snprintf(err, errsize, _("journal header with impossible sizes (header %" PRIu64 ", arena %" PRIu64 ")"),
 			 h->header_size, h->arena_size);
 		return -1;
 	}
 	if (h->n_entries > 0 && (h->head_seqnum > h->tail_seqnum || h->head_realtime > h->tail_realtime ||
 				 h->head_seqnum == 0)) {
-		snprintf(err, errsize, "journal header whose first entry comes after its last");
+		snprintf(err, errsize, _("journal header whose first entry comes after its last"));
 		return -1;
 	}
 	return 0;
@@ -146,7 +147,7 @@ static void judge_journal_dir(rs_persist *p, const char *dir)
 				if (hours > longest)
 					longest = hours;
 				if (!example[0])
-					snprintf(example, sizeof(example), "before %s: entries %" PRIu64 "-%" PRIu64 " missing",
+					snprintf(example, sizeof(example), _("before %s: entries %" PRIu64 "-%" PRIu64 " missing"),
 						 b->name, reach + 1, b->h.head_seqnum - 1);
 			}
 			if (b->h.tail_seqnum > reach) {
@@ -159,13 +160,13 @@ static void judge_journal_dir(rs_persist *p, const char *dir)
 	if (holes) {
 		char reason[300];
 		snprintf(reason, sizeof(reason),
-			 "%" PRIu64 " journal entries missing in %" PRIu64 " holes between files (the longest spans "
-			 "%.1f hours): a journal file was deleted from the middle of the chain",
+			 _("%" PRIu64 " journal entries missing in %" PRIu64 " holes between files (the longest spans "
+			   "%.1f hours): a journal file was deleted from the middle of the chain"),
 			 missing, holes, longest);
 		rs_verdict_add(&v, RS_SEV_MEDIUM, reason);
 	}
-	char *what = rs_sprintf("%zu journal files; %s", files.len, example[0] ? example : "no hole");
-	rs_persist_entry(p, "journal_hole", "Journal", "T1070.002", dir, 0, NULL, what, NULL, &v, RS_LOG_FIX);
+	char *what = rs_sprintf(_("%zu journal files; %s"), files.len, example[0] ? example : _("no hole"));
+	rs_persist_entry(p, "journal_hole", N_("Journal"), "T1070.002", dir, 0, NULL, what, NULL, &v, RS_LOG_FIX);
 	free(what);
 	rs_vec_free(&files);
 }

@@ -6,6 +6,7 @@
  * journal). Reads are bounded and go through the host root (no symlink is
  * followed out of it, no FIFO is opened).
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "persist/traces.h"
 
@@ -69,9 +70,9 @@ bool rs_utmp_login_user(const unsigned char *record, char *user, size_t size)
 /* ---- utmp, wtmp, btmp ---- */
 
 const char RS_LOG_FIX[] =
-	"Keep copies of the logs as they are now (rasoat collect); compare them with the copies a log "
+	N_("Keep copies of the logs as they are now (rasoat collect); compare them with the copies a log "
 	"server or backup holds, and look for the tool that edited them and what the account did "
-	"while the records were missing.";
+	"while the records were missing.");
 
 /* Reads the utmp-format file PATH in whole records (bounded); false when it is absent. */
 static bool utmp_file(rs_persist *p, const char *path, rs_utmp_stats *s)
@@ -115,22 +116,22 @@ static void judge_utmp(rs_persist *p, const char *path, bool log)
 	rs_verdict_init(&v);
 	char reason[200];
 	if (s.null_records) {
-		snprintf(reason, sizeof(reason), "%zu of %zu records are zeroed (a record wiped in place)",
+		snprintf(reason, sizeof(reason), _("%zu of %zu records are zeroed (a record wiped in place)"),
 			 s.null_records, s.records);
 		rs_verdict_add(&v, log ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
 	}
 	if (s.bad_type) {
-		snprintf(reason, sizeof(reason), "%zu records of an unknown type (overwritten or not a %s file)",
+		snprintf(reason, sizeof(reason), _("%zu records of an unknown type (overwritten or not a %s file)"),
 			 s.bad_type, log ? "wtmp" : "utmp");
 		rs_verdict_add(&v, RS_SEV_LOW, reason);
 	}
 	if (s.trailing) {
-		snprintf(reason, sizeof(reason), "ends in a partial record (%zu bytes): cut or spliced",
+		snprintf(reason, sizeof(reason), _("ends in a partial record (%zu bytes): cut or spliced"),
 			 s.trailing);
 		rs_verdict_add(&v, RS_SEV_LOW, reason);
 	}
-	char *what = rs_sprintf("%zu records, %zu zeroed", s.records, s.null_records);
-	rs_persist_entry(p, "log_records_wiped", "Login records", "T1070.002", path, 0, NULL, what, NULL, &v,
+	char *what = rs_sprintf(_("%zu records, %zu zeroed"), s.records, s.null_records);
+	rs_persist_entry(p, "log_records_wiped", N_("Login records"), "T1070.002", path, 0, NULL, what, NULL, &v,
 			 RS_LOG_FIX);
 	free(what);
 }
@@ -204,13 +205,13 @@ static void judge_lastlog(rs_persist *p)
 		p->stats->files++;
 		rs_verdict v;
 		rs_verdict_init(&v);
-		char *reason = rs_sprintf("no entry for %s, who logged in (wtmp)%s", wiped.len ? wiped.data : "",
-					  used ? ": the entries were zeroed" : "");
+		char *reason = rs_sprintf(_("no entry for %s, who logged in (wtmp)%s"), wiped.len ? wiped.data : "",
+					  used ? _(": the entries were zeroed") : "");
 		if (zeroed)
 			rs_verdict_add(&v, used ? RS_SEV_MEDIUM : RS_SEV_LOW, reason);
 		free(reason);
-		char *what = rs_sprintf("%zu accounts that logged in: %zu with an entry", used + zeroed, used);
-		rs_persist_entry(p, "log_records_wiped", "Login records", "T1070.002", "/var/log/lastlog", 0, NULL,
+		char *what = rs_sprintf(_("%zu accounts that logged in: %zu with an entry"), used + zeroed, used);
+		rs_persist_entry(p, "log_records_wiped", N_("Login records"), "T1070.002", "/var/log/lastlog", 0, NULL,
 				 what, NULL, &v, RS_LOG_FIX);
 		free(what);
 	}
@@ -250,18 +251,18 @@ static void judge_rotation(rs_persist *p, const char *log)
 	rs_verdict_init(&v);
 	char reason[256];
 	if (cur.st_size == 0) {
-		snprintf(reason, sizeof(reason), "empty, %.0f days after rotation, while %s.1 holds %lld bytes",
+		snprintf(reason, sizeof(reason), _("empty, %.0f days after rotation, while %s.1 holds %lld bytes"),
 			 elapsed / DAY, log, (long long)one.st_size);
 		rs_verdict_add(&v, RS_SEV_HIGH, reason);
 	} else if (expected >= 65536 && (double)cur.st_size < expected / 20) {
 		snprintf(reason, sizeof(reason),
-			 "%lld bytes after %.0f days, where %s.1's rate gives about %.0f: much shorter than its "
-			 "rotation siblings (truncated?)",
+			 _("%lld bytes after %.0f days, where %s.1's rate gives about %.0f: much shorter than its "
+			 "rotation siblings (truncated?)"),
 			 (long long)cur.st_size, elapsed / DAY, log, expected);
 		rs_verdict_add(&v, RS_SEV_MEDIUM, reason);
 	}
-	char *what = rs_sprintf("%lld bytes; %s.1: %lld bytes", (long long)cur.st_size, log, (long long)one.st_size);
-	rs_persist_entry(p, "log_truncated", "Log", "T1070.002", log, 0, NULL, what, NULL, &v, RS_LOG_FIX);
+	char *what = rs_sprintf(_("%lld bytes; %s.1: %lld bytes"), (long long)cur.st_size, log, (long long)one.st_size);
+	rs_persist_entry(p, "log_truncated", N_("Log"), "T1070.002", log, 0, NULL, what, NULL, &v, RS_LOG_FIX);
 	free(what);
 }
 

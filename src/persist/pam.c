@@ -7,6 +7,7 @@
  * stack whose auth lines are all pam_permit. The parser of a PAM line and
  * the stack judge are pure text functions (unit tests and a fuzz target).
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "persist/traces.h"
 
@@ -253,36 +254,36 @@ void rs_pam_stack_judge(rs_pam_stack *s, const rs_pam_line *l, rs_verdict *v)
 		return;
 	if (module_is(l, "pam_permit.so")) {
 		if (strcmp(l->control, "sufficient") != 0) /* sufficient: verdict.c says it */
-			rs_verdict_add(v, RS_SEV_HIGH, jumps ? "jumps over the password check on pam_permit (anyone gets in)"
-							     : "lets anyone authenticate (pam_permit ends the auth stack with success)");
+			rs_verdict_add(v, RS_SEV_HIGH, jumps ? _("jumps over the password check on pam_permit (anyone gets in)")
+							     : _("lets anyone authenticate (pam_permit ends the auth stack with success)"));
 	} else if (module_is(l, "pam_succeed_if.so")) {
 		cond_kind c = succeed_if_conditions(l->args);
 		if (c == COND_ALWAYS || c == COND_NONE)
 			rs_verdict_add(v, RS_SEV_HIGH,
-				       "lets every user authenticate (pam_succeed_if with a condition every user meets)");
+				       _("lets every user authenticate (pam_succeed_if with a condition every user meets)"));
 		else if (before_unix)
 			rs_verdict_add(v, RS_SEV_MEDIUM,
-				       "lets users who meet a pam_succeed_if condition in without a password");
+				       _("lets users who meet a pam_succeed_if condition in without a password"));
 	} else if (before_unix) {
 		if (module_is(l, "pam_localuser.so"))
-			rs_verdict_add(v, RS_SEV_HIGH, "lets every local user in without a password (pam_localuser before pam_unix)");
+			rs_verdict_add(v, RS_SEV_HIGH, _("lets every local user in without a password (pam_localuser before pam_unix)"));
 		else if (module_is(l, "pam_exec.so"))
-			rs_verdict_add(v, RS_SEV_HIGH, "a program decides who logs in (pam_exec sufficient before pam_unix)");
+			rs_verdict_add(v, RS_SEV_HIGH, _("a program decides who logs in (pam_exec sufficient before pam_unix)"));
 		else if (module_is(l, "pam_listfile.so") && strstr(l->args, "sense=allow"))
-			rs_verdict_add(v, RS_SEV_MEDIUM, "lets the users a list file names in without a password (pam_listfile)");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("lets the users a list file names in without a password (pam_listfile)"));
 		else if (module_is(l, "pam_wheel.so") && strstr(l->args, "trust"))
-			rs_verdict_add(v, RS_SEV_MEDIUM, "lets group members in without a password (pam_wheel trust)");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("lets group members in without a password (pam_wheel trust)"));
 		else if (module_is(l, "pam_access.so") || module_is(l, "pam_time.so") || module_is(l, "pam_group.so") ||
 			 module_is(l, "pam_env.so") || module_is(l, "pam_nologin.so") || module_is(l, "pam_securetty.so") ||
 			 module_is(l, "pam_shells.so") || module_is(l, "pam_faillock.so") || module_is(l, "pam_tally2.so") ||
 			 module_is(l, "pam_echo.so") || module_is(l, "pam_motd.so") || module_is(l, "pam_limits.so"))
-			rs_verdict_add(v, RS_SEV_HIGH, "accepts without a password: a module that checks no credential "
-						       "ends the auth stack with success before pam_unix");
+			rs_verdict_add(v, RS_SEV_HIGH, _("accepts without a password: a module that checks no credential "
+						       "ends the auth stack with success before pam_unix"));
 	}
 }
 
 void rs_pam_stack_finish(const rs_pam_stack *s, rs_verdict *v)
 {
 	if (s->any_auth && s->only_permit_auth)
-		rs_verdict_add(v, RS_SEV_HIGH, "checks no password: every auth line is pam_permit");
+		rs_verdict_add(v, RS_SEV_HIGH, _("checks no password: every auth line is pam_permit"));
 }

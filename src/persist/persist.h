@@ -8,6 +8,7 @@
 #ifndef RS_PERSIST_H
 #define RS_PERSIST_H
 
+#include "core/i18n.h"
 #include "collect/pkgcopy.h"
 #include "collect/pkgfiles.h"
 #include "engine/scan.h"
@@ -111,7 +112,8 @@ void rs_persist_judge_file(rs_persist *p, const char *path, const struct stat *s
 /* An autostart entry: emits a finding when V has reasons, else a passed
  * check. KIND is the rule's name ("cron" gives rasoat:persist.cron), LABEL
  * the kind in words ("Cron job"), ATTACK its ATT&CK id. LINE 0 and USER or
- * WHAT NULL when they do not apply. */
+ * WHAT NULL when they do not apply. LABEL and REMEDIATION are English
+ * literals marked with N_(): they are translated here. */
 void rs_persist_entry(rs_persist *p, const char *kind, const char *label, const char *attack,
 		      const char *path, size_t line, const char *user, const char *what,
 		      const char *package, const rs_verdict *v, const char *remediation);

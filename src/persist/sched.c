@@ -9,6 +9,7 @@
  * Entries come from the facts; scripts that cron.daily & co. run and
  * generators are read here to judge what they do.
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "persist/persist.h"
 
@@ -54,8 +55,8 @@ static void judge_script_file(rs_persist *p, const char *path, rs_place place, r
 }
 
 static const char CRON_FIX[] =
-	"Read the job and its script; if you did not schedule it, remove the line or file, "
-	"copy any program it runs for analysis, and look for how it was added.";
+	N_("Read the job and its script; if you did not schedule it, remove the line or file, "
+	"copy any program it runs for analysis, and look for how it was added.");
 
 static void cron_jobs(rs_persist *p)
 {
@@ -79,7 +80,7 @@ static void cron_jobs(rs_persist *p)
 				rs_persist_note_file_line(p->scan->host, e->file, line, &v);
 		}
 		char *what = rs_sprintf("%s %s", e->schedule ? e->schedule : "", e->command ? e->command : "");
-		rs_persist_entry(p, at ? "at_job" : "cron", at ? "At job" : "Cron job",
+		rs_persist_entry(p, at ? "at_job" : "cron", at ? N_("At job") : N_("Cron job"),
 				 at ? "T1053.002" : "T1053.003", e->file, line, e->user, what, package, &v,
 				 CRON_FIX);
 		free(what);
@@ -87,9 +88,9 @@ static void cron_jobs(rs_persist *p)
 }
 
 static const char UNIT_FIX[] =
-	"Inspect the unit (systemctl cat NAME) and what it runs; if it is not yours, stop and "
+	N_("Inspect the unit (systemctl cat NAME) and what it runs; if it is not yours, stop and "
 	"disable it (systemctl disable --now NAME), keep a copy of the unit and its program for "
-	"analysis, and remove them.";
+	"analysis, and remove them.");
 
 /* Whether PATH lies where only packages install programs. */
 static bool system_program_dir(const char *path)
@@ -114,9 +115,9 @@ static void judge_unit_program(rs_persist *p, const rs_unit *u, rs_verdict *v)
 	if (S_ISLNK(st.st_mode)) /* /usr/bin/foo -> alternatives: the link's package is enough */
 		return;
 	if (system_program_dir(prog))
-		rs_verdict_add(v, RS_SEV_MEDIUM, "runs a program no package owns from a system directory");
+		rs_verdict_add(v, RS_SEV_MEDIUM, _("runs a program no package owns from a system directory"));
 	else
-		rs_verdict_add(v, RS_SEV_LOW, "runs a program no package owns");
+		rs_verdict_add(v, RS_SEV_LOW, _("runs a program no package owns"));
 }
 
 static void judge_unit(rs_persist *p, const rs_unit *u, const char *path, rs_place place, bool user,
@@ -142,16 +143,16 @@ static void judge_unit(rs_persist *p, const rs_unit *u, const char *path, rs_pla
 	long every = timer ? rs_timer_interval(u->timer_specs) : -1;
 	if (!package && every > 0 && every <= 15 * 60) {
 		char reason[64];
-		snprintf(reason, sizeof(reason), "fires every %ld minute%s", (every + 59) / 60, every > 60 ? "s" : "");
+		snprintf(reason, sizeof(reason), _("fires every %ld minute%s"), (every + 59) / 60, every > 60 ? "s" : "");
 		rs_verdict_add(&v, RS_SEV_LOW, reason);
 	}
 	if (enabled_by && v.any)
-		rs_verdict_add(&v, RS_SEV_LOW, "starts with the user's session");
+		rs_verdict_add(&v, RS_SEV_LOW, _("starts with the user's session"));
 	char *what = u->exec_start ? rs_sprintf("ExecStart=%s", u->exec_start)
 		     : u->timer_specs ? rs_strndup(u->timer_specs, strcspn(u->timer_specs, "\n"))
 		     : u->on_calendar ? rs_sprintf("OnCalendar=%s", u->on_calendar) : NULL;
 	rs_persist_entry(p, timer ? "systemd_timer" : user ? "systemd_user_unit" : "systemd_unit",
-			 timer ? "Systemd timer" : user ? "Systemd user unit" : "Systemd unit",
+			 timer ? N_("Systemd timer") : user ? N_("Systemd user unit") : N_("Systemd unit"),
 			 timer ? "T1053.006" : "T1543.002", path, 0, u->user, what, package, &v, UNIT_FIX);
 	free(what);
 }
@@ -304,13 +305,13 @@ static void judge_mask(rs_persist *p, const rs_unit *u)
 	rs_verdict v;
 	rs_verdict_init(&v);
 	if (security_unit(u->name))
-		rs_verdict_add(&v, RS_SEV_HIGH, "masks the unit of a security or logging service a package ships");
+		rs_verdict_add(&v, RS_SEV_HIGH, _("masks the unit of a security or logging service a package ships"));
 	else
-		rs_verdict_add(&v, RS_SEV_LOW, "masks a unit a package ships");
-	char *what = rs_sprintf("%s -> /dev/null hides %s", u->path, shipped);
-	rs_persist_entry(p, "systemd_mask", "Masked systemd unit", "T1562.001", u->path, 0, NULL, what, package, &v,
-			 "If you did not mask it, unmask and start it (systemctl unmask --now NAME), then "
-			 "find who masked it: a masked security service blinds the host.");
+		rs_verdict_add(&v, RS_SEV_LOW, _("masks a unit a package ships"));
+	char *what = rs_sprintf(_("%s -> /dev/null hides %s"), u->path, shipped);
+	rs_persist_entry(p, "systemd_mask", N_("Masked systemd unit"), "T1562.001", u->path, 0, NULL, what, package, &v,
+			 N_("If you did not mask it, unmask and start it (systemctl unmask --now NAME), then "
+			 "find who masked it: a masked security service blinds the host."));
 	free(what);
 	free(shipped);
 }
@@ -357,10 +358,10 @@ static void generators(rs_persist *p)
 			const char *package = NULL;
 			size_t line = 0;
 			judge_script_file(p, path, RS_PLACE_PACKAGE, &v, &package, &line);
-			rs_persist_entry(p, "systemd_generator", "Systemd generator", "T1543.002", path,
+			rs_persist_entry(p, "systemd_generator", N_("Systemd generator"), "T1543.002", path,
 					 line, NULL, NULL, package, &v,
-					 "Generators run at every boot and daemon-reload before any unit; "
-					 "remove one that no package installed after keeping a copy.");
+					 N_("Generators run at every boot and daemon-reload before any unit; "
+					 "remove one that no package installed after keeping a copy."));
 			free(path);
 		}
 		closedir(d);

@@ -7,6 +7,7 @@
  * a start-up file's lines that turn shell history off are a finding of
  * their own (history.c).
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "persist/persist.h"
 
@@ -38,25 +39,25 @@ typedef struct location {
 } location;
 
 static const char SCRIPT_FIX[] =
-	"Read the file; if you did not add what it runs, keep a copy for analysis, remove the "
-	"lines or the file, and look for how it was written.";
+	N_("Read the file; if you did not add what it runs, keep a copy for analysis, remove the "
+	"lines or the file, and look for how it was written.");
 
-static const location RC_LOCAL = { "rc_local", "rc.local", "T1037.004", TEXT_RC_LOCAL, SCRIPT_FIX };
-static const location INIT_D = { "init_script", "Init script", "T1037.004", TEXT_SCRIPT, SCRIPT_FIX };
-static const location SHELL_RC = { "shell_startup", "Shell start-up file", "T1546.004", TEXT_SHELL_RC,
+static const location RC_LOCAL = { "rc_local", N_("rc.local"), "T1037.004", TEXT_RC_LOCAL, SCRIPT_FIX };
+static const location INIT_D = { "init_script", N_("Init script"), "T1037.004", TEXT_SCRIPT, SCRIPT_FIX };
+static const location SHELL_RC = { "shell_startup", N_("Shell start-up file"), "T1546.004", TEXT_SHELL_RC,
 				   SCRIPT_FIX };
-static const location MOTD = { "motd_script", "motd script", "T1037", TEXT_SCRIPT, SCRIPT_FIX };
-static const location XDG = { "xdg_autostart", "XDG autostart entry", "T1547.013", TEXT_DESKTOP,
+static const location MOTD = { "motd_script", N_("motd script"), "T1037", TEXT_SCRIPT, SCRIPT_FIX };
+static const location XDG = { "xdg_autostart", N_("XDG autostart entry"), "T1547.013", TEXT_DESKTOP,
 			       SCRIPT_FIX };
-static const location UDEV = { "udev_rule", "udev rule", "T1546.017", TEXT_UDEV,
-			       "Read the rule's RUN and PROGRAM keys; remove a rule you did not add and "
-			       "reload udev (udevadm control --reload)." };
-static const location APT = { "apt_hook", "APT hook", "T1546.016", TEXT_APT, SCRIPT_FIX };
-static const location LDSO = { "ld_so_conf", "Library search path", "T1574.006", TEXT_LDSO,
-			       "Remove a library directory you did not add from /etc/ld.so.conf.d, run "
-			       "ldconfig, and analyse the libraries it held." };
-static const location GIT = { "git_hook", "Git configuration", "T1546", TEXT_GITCONFIG, SCRIPT_FIX };
-static const location GIT_TEMPLATE = { "git_hook", "Git template hook", "T1546", TEXT_SCRIPT, SCRIPT_FIX };
+static const location UDEV = { "udev_rule", N_("udev rule"), "T1546.017", TEXT_UDEV,
+			       N_("Read the rule's RUN and PROGRAM keys; remove a rule you did not add and "
+			       "reload udev (udevadm control --reload).") };
+static const location APT = { "apt_hook", N_("APT hook"), "T1546.016", TEXT_APT, SCRIPT_FIX };
+static const location LDSO = { "ld_so_conf", N_("Library search path"), "T1574.006", TEXT_LDSO,
+			       N_("Remove a library directory you did not add from /etc/ld.so.conf.d, run "
+			       "ldconfig, and analyse the libraries it held.") };
+static const location GIT = { "git_hook", N_("Git configuration"), "T1546", TEXT_GITCONFIG, SCRIPT_FIX };
+static const location GIT_TEMPLATE = { "git_hook", N_("Git template hook"), "T1546", TEXT_SCRIPT, SCRIPT_FIX };
 
 /* Judges the values of RUN and PROGRAM keys in a udev rule line. */
 static void udev_values(const char *line, rs_verdict *v, bool *runs)
@@ -95,7 +96,7 @@ static void judge_line(const location *loc, char *line, rs_verdict *v, bool *run
 		rs_persist_judge_command(t, v);
 		if (rs_starts_with(t, "alias sudo=") || rs_starts_with(t, "alias su=") ||
 		    rs_starts_with(t, "alias ssh="))
-			rs_verdict_add(v, RS_SEV_MEDIUM, "redefines sudo, su or ssh (credential capture)");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("redefines sudo, su or ssh (credential capture)"));
 		break;
 	case TEXT_UDEV:
 		udev_values(t, v, runs);
@@ -116,18 +117,18 @@ static void judge_line(const location *loc, char *line, rs_verdict *v, bool *run
 		if (rs_starts_with(t, "include"))
 			break;
 		if (rs_starts_with(t, "/tmp") || rs_starts_with(t, "/var/tmp") || rs_starts_with(t, "/dev/shm"))
-			rs_verdict_add(v, RS_SEV_HIGH, "loads libraries from a temporary directory");
+			rs_verdict_add(v, RS_SEV_HIGH, _("loads libraries from a temporary directory"));
 		else if (strstr(t, "/.") && !strstr(t, "/./") && !strstr(t, "/../"))
-			rs_verdict_add(v, RS_SEV_MEDIUM, "loads libraries from a hidden directory");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("loads libraries from a hidden directory"));
 		else if (rs_starts_with(t, "/home/") || rs_starts_with(t, "/root"))
-			rs_verdict_add(v, RS_SEV_MEDIUM, "loads libraries from a home directory");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("loads libraries from a home directory"));
 		break;
 	case TEXT_GITCONFIG: {
 		for (char *c = t; *c && *c != '='; c++)
 			*c = (char)tolower((unsigned char)*c);
 		if (rs_starts_with(t, "hookspath") || rs_starts_with(t, "fsmonitor") ||
 		    rs_starts_with(t, "sshcommand")) {
-			rs_verdict_add(v, RS_SEV_MEDIUM, "makes every git command run a program (hooksPath, fsmonitor or sshCommand)");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("makes every git command run a program (hooksPath, fsmonitor or sshCommand)"));
 			char *eq = strchr(t, '=');
 			if (eq)
 				rs_persist_judge_command(eq + 1, v);
@@ -191,9 +192,9 @@ static void judge_file_at(rs_persist *p, const location *loc, const char *path, 
 	free(text);
 	free(raw);
 	if (runs && loc->text == TEXT_RC_LOCAL)
-		rs_verdict_add(&v, RS_SEV_LOW, "runs commands at boot");
+		rs_verdict_add(&v, RS_SEV_LOW, _("runs commands at boot"));
 	if (runs && loc->text == TEXT_UDEV && !package)
-		rs_verdict_add(&v, RS_SEV_LOW, "runs a program on device events");
+		rs_verdict_add(&v, RS_SEV_LOW, _("runs a program on device events"));
 	rs_persist_entry(p, loc->kind, loc->label, loc->attack, path, first, user, NULL, package, &v,
 			 loc->remediation);
 	if (hist.any)

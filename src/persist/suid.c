@@ -12,6 +12,7 @@
  * is collected, sorted by path, and judged on the calling thread, so the
  * findings come out in the same order whatever the threads did.
  */
+#include "core/i18n.h"
 #include "core/util.h"
 #include "core/walk.h"
 #include "persist/persist.h"
@@ -159,27 +160,27 @@ static void judge(rs_persist *p, const suid_hit *h)
 	const char *owner = p->have_packages ? rs_scan_package_owner(p->scan, path) : NULL;
 	rs_verdict v;
 	rs_verdict_init(&v);
-	const char *what = h->caps ? "has file capabilities" : suid ? "is SUID" : "is SGID";
+	const char *what = h->caps ? _("has file capabilities") : suid ? _("is SUID") : _("is SGID");
 	char reason[160];
 	if (temp_or_hidden(path)) {
-		snprintf(reason, sizeof(reason), "%s in a temporary or hidden place", what);
+		snprintf(reason, sizeof(reason), _("%s in a temporary or hidden place"), what);
 		rs_verdict_add(&v, RS_SEV_CRITICAL, reason);
 	} else if (!owner && p->have_packages) {
-		snprintf(reason, sizeof(reason), "%s and no package owns it", what);
+		snprintf(reason, sizeof(reason), _("%s and no package owns it"), what);
 		rs_verdict_add(&v, RS_SEV_HIGH, reason);
 	} else if (!owner && (rs_starts_with(path, "/home/") || rs_starts_with(path, "/root/"))) {
-		snprintf(reason, sizeof(reason), "%s in a home directory", what);
+		snprintf(reason, sizeof(reason), _("%s in a home directory"), what);
 		rs_verdict_add(&v, RS_SEV_HIGH, reason);
 	}
 	char mode[16];
 	snprintf(mode, sizeof(mode), "%04o", (unsigned)(h->st.st_mode & 07777));
-	char *entry = rs_sprintf("mode %s uid %u%s", mode, (unsigned)h->st.st_uid,
+	char *entry = rs_sprintf(_("mode %s uid %u%s"), mode, (unsigned)h->st.st_uid,
 				 h->caps ? " capabilities" : "");
 	rs_persist_entry(p, h->caps ? "file_capabilities" : "suid",
-			 h->caps ? "File with capabilities" : "SUID/SGID file", "T1548.001", path, 0, NULL, entry,
+			 h->caps ? N_("File with capabilities") : N_("SUID/SGID file"), "T1548.001", path, 0, NULL, entry,
 			 owner, &v,
-			 "Keep a copy for analysis, remove the SUID/SGID bits or capabilities "
-			 "(chmod u-s,g-s FILE; setcap -r FILE) or the file, and find how it got there.");
+			 N_("Keep a copy for analysis, remove the SUID/SGID bits or capabilities "
+			 "(chmod u-s,g-s FILE; setcap -r FILE) or the file, and find how it got there."));
 	free(entry);
 }
 

@@ -13,6 +13,7 @@
  * its ctime is when it reached this file system, which also holds for
  * files unpacked from container image layers).
  */
+#include "core/i18n.h"
 #include "core/digest.h"
 #include "core/util.h"
 #include "persist/traces.h"
@@ -112,21 +113,21 @@ static void judge(rs_persist *p, const rs_pkgfile *f, const struct stat *st, tim
 	format_time(install, it, sizeof(it));
 	char reason[480];
 	snprintf(reason, sizeof(reason),
-		 "%s, and its modification time (%s) is older than the package's install (%s) while the inode "
-		 "changed at %s: replaced, with its timestamp set back",
-		 f->md5[0] && read ? "its bytes differ from the package's" : "changed after the package installed it",
+		 _("%s, and its modification time (%s) is older than the package's install (%s) while the inode "
+		 "changed at %s: replaced, with its timestamp set back"),
+		 f->md5[0] && read ? _("its bytes differ from the package's") : _("changed after the package installed it"),
 		 mt, it, ct);
 	/* npm updates its own packaged tree in place with files stamped 1985-10-26
 	 * (its tarballs' fixed time): a package manager's doing, unless shown otherwise */
 	bool npm = strstr(f->path, "/node_modules/") != NULL || st->st_mtime == NPM_TIME;
 	if (npm)
 		snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason),
-			 " (a node_modules file: npm updates these in place)");
+			 _(" (a node_modules file: npm updates these in place)"));
 	rs_verdict_add(&v, npm ? RS_SEV_LOW : f->md5[0] && read ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
-	char *what = rs_sprintf("mtime %s, ctime %s, %s installed %s", mt, ct, f->package, it);
-	rs_persist_entry(p, "timestomp", "System file", "T1070.006", f->path, 0, NULL, what, f->package, &v,
-			 "Keep a copy for analysis (rasoat respond quarantine), reinstall the package "
-			 "(apt-get install --reinstall PACKAGE), and look for what else changed at the ctime shown.");
+	char *what = rs_sprintf(_("mtime %s, ctime %s, %s installed %s"), mt, ct, f->package, it);
+	rs_persist_entry(p, "timestomp", N_("System file"), "T1070.006", f->path, 0, NULL, what, f->package, &v,
+			 N_("Keep a copy for analysis (rasoat respond quarantine), reinstall the package "
+			 "(apt-get install --reinstall PACKAGE), and look for what else changed at the ctime shown."));
 	free(what);
 }
 

@@ -5,6 +5,7 @@
  * temporary or hidden paths, library preloading). Pure text functions, so
  * that unit tests and the fuzz target feed them directly.
  */
+#include "core/i18n.h"
 #include "core/digest.h"
 #include "core/util.h"
 #include "persist/persist.h"
@@ -203,9 +204,9 @@ static void judge_programs(const char *text, rs_verdict *v)
 			continue;
 		}
 		if (temp_path(tok)) {
-			rs_verdict_add(v, RS_SEV_HIGH, "runs a program from a temporary directory");
+			rs_verdict_add(v, RS_SEV_HIGH, _("runs a program from a temporary directory"));
 		} else if (hidden_path(tok)) {
-			rs_verdict_add(v, RS_SEV_MEDIUM, "runs a program from a hidden path");
+			rs_verdict_add(v, RS_SEV_MEDIUM, _("runs a program from a hidden path"));
 		}
 		command_position = launcher(tok);
 	}
@@ -217,26 +218,26 @@ void rs_persist_judge_command(const char *text, rs_verdict *v)
 	if (!text || !*text || !patterns_ok)
 		return;
 	if (matches(P_DOWNLOAD_PIPE, text) || matches(P_DOWNLOAD_SUBST, text))
-		rs_verdict_add(v, RS_SEV_HIGH, "downloads and runs code");
+		rs_verdict_add(v, RS_SEV_HIGH, _("downloads and runs code"));
 	if (matches(P_DECODE, text))
 		rs_verdict_add(v, matches(P_DECODE_RUN, text) ? RS_SEV_HIGH : RS_SEV_MEDIUM,
-			       matches(P_DECODE_RUN, text) ? "decodes and runs hidden code" : "decodes hidden content");
+			       matches(P_DECODE_RUN, text) ? _("decodes and runs hidden code") : _("decodes hidden content"));
 	if (matches(P_DEV_TCP, text) || matches(P_NC_EXEC, text) || matches(P_SOCAT_EXEC, text) ||
 	    matches(P_BASH_I, text) || matches(P_SCRIPT_SOCKET, text))
-		rs_verdict_add(v, RS_SEV_HIGH, "opens a reverse shell or raw socket");
+		rs_verdict_add(v, RS_SEV_HIGH, _("opens a reverse shell or raw socket"));
 	if (matches(P_LD_PRELOAD, text)) {
-		rs_verdict_add(v, RS_SEV_HIGH, "preloads a library (LD_PRELOAD)");
+		rs_verdict_add(v, RS_SEV_HIGH, _("preloads a library (LD_PRELOAD)"));
 		snprintf(v->extra_attack, sizeof(v->extra_attack), "T1574.006");
 	}
 	if (has_raw_ip(text))
-		rs_verdict_add(v, RS_SEV_MEDIUM, "reaches a raw IP address");
+		rs_verdict_add(v, RS_SEV_MEDIUM, _("reaches a raw IP address"));
 	bool network = matches(P_NETWORK, text);
 	if (matches(P_INLINE_CODE, text))
 		rs_verdict_add(v, network ? RS_SEV_HIGH : RS_SEV_MEDIUM,
-			       network ? "runs inline interpreter code that uses the network"
-				       : "runs inline interpreter code (python -c, perl -e, ...)");
+			       network ? _("runs inline interpreter code that uses the network")
+				       : _("runs inline interpreter code (python -c, perl -e, ...)"));
 	else if (network && matches(P_SHELL_C, text))
-		rs_verdict_add(v, RS_SEV_MEDIUM, "runs a shell command line that reaches the network");
+		rs_verdict_add(v, RS_SEV_MEDIUM, _("runs a shell command line that reaches the network"));
 	judge_programs(text, v);
 }
 
@@ -284,7 +285,7 @@ void rs_persist_judge_sudoers_line(const char *line, rs_verdict *v)
 		return;
 	if (word_is(t, "Defaults") || rs_starts_with(t, "Defaults:") || rs_starts_with(t, "Defaults>")) {
 		if (strstr(t, "!authenticate"))
-			rs_verdict_add(v, RS_SEV_HIGH, "turns off sudo authentication (!authenticate)");
+			rs_verdict_add(v, RS_SEV_HIGH, _("turns off sudo authentication (!authenticate)"));
 		return;
 	}
 	if (word_is(t, "User_Alias") || word_is(t, "Runas_Alias") || word_is(t, "Host_Alias") ||
@@ -309,10 +310,10 @@ void rs_persist_judge_sudoers_line(const char *line, rs_verdict *v)
 		cmds++;
 	bool all = word_is(cmds, "ALL");
 	if (strcmp(who, "ALL") == 0 && all)
-		rs_verdict_add(v, RS_SEV_HIGH, nopasswd ? "every user may run anything as root without a password"
-							: "every user may run anything as root");
+		rs_verdict_add(v, RS_SEV_HIGH, nopasswd ? _("every user may run anything as root without a password")
+							: _("every user may run anything as root"));
 	else if (nopasswd && all && strcmp(who, "root") != 0)
-		rs_verdict_add(v, RS_SEV_MEDIUM, "grants root without a password for every command");
+		rs_verdict_add(v, RS_SEV_MEDIUM, _("grants root without a password for every command"));
 	rs_persist_judge_command(cmds, v);
 }
 
@@ -346,10 +347,10 @@ void rs_persist_judge_pam_line(const char *line, char *module, size_t size, rs_v
 	base = base ? base + 1 : module;
 	if (module[0] == '/' && !rs_starts_with(module, "/lib/") && !rs_starts_with(module, "/usr/lib/") &&
 	    !rs_starts_with(module, "/lib64/") && !rs_starts_with(module, "/usr/lib64/"))
-		rs_verdict_add(v, RS_SEV_HIGH, "loads a PAM module from outside the system library directories");
+		rs_verdict_add(v, RS_SEV_HIGH, _("loads a PAM module from outside the system library directories"));
 	if (strcmp(base, "pam_permit.so") == 0 && strcmp(type, "auth") == 0 &&
 	    strcmp(control, "sufficient") == 0)
-		rs_verdict_add(v, RS_SEV_HIGH, "lets anyone authenticate (auth sufficient pam_permit.so)");
+		rs_verdict_add(v, RS_SEV_HIGH, _("lets anyone authenticate (auth sufficient pam_permit.so)"));
 	if (strcmp(base, "pam_exec.so") == 0) {
 		char args[768] = "";
 		for (size_t k = i + 1; k < n; k++) {
@@ -357,8 +358,8 @@ void rs_persist_judge_pam_line(const char *line, char *module, size_t size, rs_v
 			snprintf(args + used, sizeof(args) - used, "%s%s", used ? " " : "", fields[k]);
 		}
 		rs_verdict_add(v, strstr(args, "expose_authtok") ? RS_SEV_HIGH : RS_SEV_LOW,
-			       strstr(args, "expose_authtok") ? "hands passwords to a program (pam_exec expose_authtok)"
-							      : "runs a program at login (pam_exec)");
+			       strstr(args, "expose_authtok") ? _("hands passwords to a program (pam_exec expose_authtok)")
+							      : _("runs a program at login (pam_exec)"));
 		rs_persist_judge_command(args, v);
 	}
 }
@@ -386,10 +387,10 @@ bool rs_persist_judge_authorized_key(const char *line, rs_verdict *v)
 		rs_verdict before = *v;
 		rs_persist_judge_command(forced, v);
 		if (strcmp(before.reasons, v->reasons) == 0)
-			rs_verdict_add(v, RS_SEV_INFO, "forces a command for this key");
+			rs_verdict_add(v, RS_SEV_INFO, _("forces a command for this key"));
 	}
 	if (strstr(line, "environment=\"LD_PRELOAD")) {
-		rs_verdict_add(v, RS_SEV_HIGH, "preloads a library for this key's sessions");
+		rs_verdict_add(v, RS_SEV_HIGH, _("preloads a library for this key's sessions"));
 		snprintf(v->extra_attack, sizeof(v->extra_attack), "T1574.006");
 	}
 	return true;

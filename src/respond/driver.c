@@ -4,6 +4,7 @@
  */
 #include "respond/driver.h"
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "store/actions.h"
@@ -69,8 +70,8 @@ static int enter_root(rs_driver *d, const json_t *line, rs_host *tmp, const rs_h
 	if (!root || strcmp(root, d->ctx->host->root) == 0)
 		return 0;
 	if (rs_host_init(tmp, root, NULL) < 0) {
-		snprintf(err, errsize, "the action acted inside the root %s, which cannot be opened "
-			 "now; mount it there again and retry", root);
+		snprintf(err, errsize, _("the action acted inside the root %s, which cannot be opened "
+			 "now; mount it there again and retry"), root);
 		return -1;
 	}
 	d->ctx->host = tmp;
@@ -135,7 +136,7 @@ static int write_line(rs_driver *d, json_t *line, char *err, size_t errsize)
 {
 	int rc = rs_journal_append(d->journal, line, err, errsize);
 	if (rc == 0 && d->store && recorded_in_store(line) && rs_store_record_action(d->store, line) < 0)
-		rs_warn("action %s is journaled in %s but could not be recorded in the scan database",
+		rs_warn(_("action %s is journaled in %s but could not be recorded in the scan database"),
 			json_string_value(json_object_get(line, "id")), rs_journal_path(d->journal));
 	return rc;
 }
@@ -292,7 +293,7 @@ static int undo_applied(rs_driver *d, const rs_action_kind *kind, const json_t *
 		int rc = write_line(d, line, msg, msgsize);
 		json_decref(line);
 		if (rc == 0)
-			snprintf(msg, msgsize, "%s: cannot undo: %s", id, err);
+			snprintf(msg, msgsize, _("%s: cannot undo: %s"), id, err);
 		return -1;
 	}
 	json_t *line = next_line(applied, "undone");
@@ -301,7 +302,7 @@ static int undo_applied(rs_driver *d, const rs_action_kind *kind, const json_t *
 	int rc = write_line(d, line, msg, msgsize);
 	json_decref(line);
 	if (rc == 0)
-		snprintf(msg, msgsize, "%s: undone (%s)", id, kind->undo_text ? kind->undo_text : "");
+		snprintf(msg, msgsize, _("%s: undone (%s)"), id, kind->undo_text ? kind->undo_text : "");
 	return rc;
 }
 
@@ -309,21 +310,21 @@ int rs_driver_undo(rs_driver *d, const char *id, char *msg, size_t msgsize)
 {
 	const json_t *latest = rs_journal_latest(d->journal, id);
 	if (!latest) {
-		snprintf(msg, msgsize, "%s: no such action in %s; see `rasoat respond list`", id,
+		snprintf(msg, msgsize, _("%s: no such action in %s; see `rasoat respond list`"), id,
 			 rs_journal_path(d->journal));
 		return -1;
 	}
 	const char *state = json_string_value(json_object_get(latest, "state"));
 	if (strcmp(state, "undone") == 0) {
-		snprintf(msg, msgsize, "%s: already undone; nothing to do", id);
+		snprintf(msg, msgsize, _("%s: already undone; nothing to do"), id);
 		return 1;
 	}
 	if (strcmp(state, "failed") == 0) {
-		snprintf(msg, msgsize, "%s: failed and rolled back; nothing to undo", id);
+		snprintf(msg, msgsize, _("%s: failed and rolled back; nothing to undo"), id);
 		return 1;
 	}
 	if (strcmp(state, "planned") == 0) {
-		snprintf(msg, msgsize, "%s: %s; nothing to undo", id,
+		snprintf(msg, msgsize, _("%s: %s; nothing to undo"), id,
 			 json_is_true(json_object_get(latest, "dry_run")) ?
 			 "a dry run, it changed nothing" : "never applied");
 		return 1;
@@ -331,8 +332,8 @@ int rs_driver_undo(rs_driver *d, const char *id, char *msg, size_t msgsize)
 	const char *name = json_string_value(json_object_get(latest, "action"));
 	const rs_action_kind *kind = rs_driver_kind(d, name);
 	if (!kind) {
-		snprintf(msg, msgsize, "%s: this rasoat does not know the action \"%s\"; undo it with "
-			 "the rasoat that applied it", id, name);
+		snprintf(msg, msgsize, _("%s: this rasoat does not know the action \"%s\"; undo it with "
+			 "the rasoat that applied it"), id, name);
 		return -1;
 	}
 	return undo_applied(d, kind, latest, false, msg, msgsize);
@@ -344,8 +345,8 @@ static int recover_planned(rs_driver *d, const rs_action_kind *kind, const json_
 	const char *id = json_string_value(json_object_get(planned, "id"));
 	char err[1024] = "";
 	if (undo_in_root(d, kind, planned, err, sizeof(err)) < 0) {
-		rs_error("action %s (%s) was interrupted and cannot be rolled back yet: %s; it is "
-			 "retried at the next start", id, kind->name, err);
+		rs_error(_("action %s (%s) was interrupted and cannot be rolled back yet: %s; it is "
+			 "retried at the next start"), id, kind->name, err);
 		return -1;
 	}
 	json_t *line = next_line(planned, "failed");
@@ -358,7 +359,7 @@ static int recover_planned(rs_driver *d, const rs_action_kind *kind, const json_
 	if (rc < 0)
 		rs_error("%s", err);
 	else
-		rs_warn("action %s (%s) was interrupted by a crash; rolled back", id, kind->name);
+		rs_warn(_("action %s (%s) was interrupted by a crash; rolled back"), id, kind->name);
 	return rc;
 }
 
@@ -373,19 +374,19 @@ static int recover_one(rs_driver *d, const json_t *latest)
 	const char *name = json_string_value(json_object_get(latest, "action"));
 	const rs_action_kind *kind = rs_driver_kind(d, name);
 	if (!kind) {
-		rs_error("action %s (%s) was interrupted, but this rasoat does not know the action; "
-			 "recover it with the rasoat that started it", id, name);
+		rs_error(_("action %s (%s) was interrupted, but this rasoat does not know the action; "
+			 "recover it with the rasoat that started it"), id, name);
 		return -1;
 	}
 	if (half_planned)
 		return recover_planned(d, kind, latest) < 0 ? -1 : 1;
 	char msg[1200];
 	if (undo_applied(d, kind, latest, true, msg, sizeof(msg)) < 0) {
-		rs_error("the undo of action %s (%s) was interrupted and cannot be finished yet: %s",
+		rs_error(_("the undo of action %s (%s) was interrupted and cannot be finished yet: %s"),
 			 id, name, msg);
 		return -1;
 	}
-	rs_warn("the undo of action %s (%s) was interrupted by a crash; finished it", id, name);
+	rs_warn(_("the undo of action %s (%s) was interrupted by a crash; finished it"), id, name);
 	return 1;
 }
 

@@ -7,6 +7,7 @@
  * opened, and the file is checked to be unchanged after the read.
  */
 #include "respond/qimage.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -230,7 +231,7 @@ static int capture_opened(int dirfd, const char *name, const char *display, rs_q
 	struct stat ost;
 	int fd = rs_qentry_open(dirfd, name, &ost);
 	if (fd < 0 || !same_version(&ost, st)) {
-		snprintf(err, errsize, "%s: cannot open it for reading: %s; check that it exists and retry",
+		snprintf(err, errsize, _("%s: cannot open it for reading: %s; check that it exists and retry"),
 			 display, fd < 0 ? strerror(errno) : "it changed while the image was taken");
 		if (fd >= 0)
 			close(fd);
@@ -242,20 +243,20 @@ static int capture_opened(int dirfd, const char *name, const char *display, rs_q
 		e->flags = (unsigned)flags;
 	}
 	if (rs_qxattrs_read(fd, dirfd, name, &e->xattrs, &e->n_xattrs) < 0) {
-		snprintf(err, errsize, "%s: cannot read its extended attributes: %s", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read its extended attributes: %s"), display, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (e->type == RS_QT_FILE) {
 		if (sparse_pass(fd, e->size, data_fd, e, e->sha256) < 0) {
-			snprintf(err, errsize, "%s: cannot copy its bytes into the quarantine store: %s",
+			snprintf(err, errsize, _("%s: cannot copy its bytes into the quarantine store: %s"),
 				 display, errno == ESTALE ? "it changed while being read" : strerror(errno));
 			close(fd);
 			return -1;
 		}
 		struct stat after;
 		if (fstat(fd, &after) < 0 || !same_version(&after, st)) {
-			snprintf(err, errsize, "%s: it changed while the image was taken; retry when it is quiet",
+			snprintf(err, errsize, _("%s: it changed while the image was taken; retry when it is quiet"),
 				 display);
 			close(fd);
 			return -1;
@@ -282,7 +283,7 @@ int rs_qentry_capture(int dirfd, const char *name, const char *display, rs_qentr
 		char target[4097];
 		ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
 		if (n <= 0) {
-			snprintf(err, errsize, "%s: cannot read the symlink: %s", display,
+			snprintf(err, errsize, _("%s: cannot read the symlink: %s"), display,
 				 n < 0 ? strerror(errno) : "empty target");
 			return -1;
 		}
@@ -292,7 +293,7 @@ int rs_qentry_capture(int dirfd, const char *name, const char *display, rs_qentr
 	}
 	/* symlinks, FIFOs, sockets and devices: never opened */
 	if (rs_qxattrs_read(-1, dirfd, name, &e->xattrs, &e->n_xattrs) < 0) {
-		snprintf(err, errsize, "%s: cannot read its extended attributes: %s", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read its extended attributes: %s"), display, strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -7,6 +7,7 @@
  */
 #include "respond/qimage.h"
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -79,21 +80,21 @@ static int meta_fd(int fd, const char *display, const rs_qentry *e, bool times, 
 {
 	char failed[300];
 	if (fchown(fd, (uid_t)e->uid, (gid_t)e->gid) < 0) {
-		snprintf(err, errsize, "%s: cannot set owner %llu:%llu: %s", display, e->uid, e->gid,
+		snprintf(err, errsize, _("%s: cannot set owner %llu:%llu: %s"), display, e->uid, e->gid,
 			 strerror(errno));
 		return -1;
 	}
 	if (fchmod(fd, (mode_t)e->mode) < 0) {
-		snprintf(err, errsize, "%s: cannot set mode %04o: %s", display, e->mode, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot set mode %04o: %s"), display, e->mode, strerror(errno));
 		return -1;
 	}
 	if (rs_qxattrs_apply(fd, -1, NULL, e->xattrs, e->n_xattrs, failed, sizeof(failed)) < 0) {
-		snprintf(err, errsize, "%s: cannot set the extended attribute %s: %s; the filesystem may not support it",
+		snprintf(err, errsize, _("%s: cannot set the extended attribute %s: %s; the filesystem may not support it"),
 			 display, failed, strerror(errno));
 		return -1;
 	}
 	if (times && set_times_fd(fd, e) < 0) {
-		snprintf(err, errsize, "%s: cannot set its times: %s", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot set its times: %s"), display, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -105,21 +106,21 @@ static int meta_path(int dirfd, const char *name, const char *display, const rs_
 {
 	char failed[300];
 	if (fchownat(dirfd, name, (uid_t)e->uid, (gid_t)e->gid, AT_SYMLINK_NOFOLLOW) < 0) {
-		snprintf(err, errsize, "%s: cannot set owner %llu:%llu: %s", display, e->uid, e->gid,
+		snprintf(err, errsize, _("%s: cannot set owner %llu:%llu: %s"), display, e->uid, e->gid,
 			 strerror(errno));
 		return -1;
 	}
 	if (e->type != RS_QT_LINK && fchmodat(dirfd, name, (mode_t)e->mode, 0) < 0) {
-		snprintf(err, errsize, "%s: cannot set mode %04o: %s", display, e->mode, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot set mode %04o: %s"), display, e->mode, strerror(errno));
 		return -1;
 	}
 	if (rs_qxattrs_apply(-1, dirfd, name, e->xattrs, e->n_xattrs, failed, sizeof(failed)) < 0) {
-		snprintf(err, errsize, "%s: cannot set the extended attribute %s: %s; the filesystem may not support it",
+		snprintf(err, errsize, _("%s: cannot set the extended attribute %s: %s; the filesystem may not support it"),
 			 display, failed, strerror(errno));
 		return -1;
 	}
 	if (times && rs_qentry_set_times(dirfd, name, e) < 0) {
-		snprintf(err, errsize, "%s: cannot set its times: %s", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot set its times: %s"), display, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -133,7 +134,7 @@ int rs_qentry_set_meta(int dirfd, const char *name, const char *display, const r
 	struct stat st;
 	int fd = rs_qentry_open(dirfd, name, &st);
 	if (fd < 0) {
-		snprintf(err, errsize, "%s: cannot open it to set its metadata: %s", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot open it to set its metadata: %s"), display, strerror(errno));
 		return -1;
 	}
 	int rc = meta_fd(fd, display, e, times, err, errsize);
@@ -147,24 +148,24 @@ static int create_file(int dirfd, const char *name, const char *display, const r
 	rs_crashpoint("quarantine.write");
 	int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(err, errsize, "%s: cannot create it: %s", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot create it: %s"), display, strerror(errno));
 		return -1;
 	}
 	if (copy_extents(fd, data_fd, e) < 0 || ftruncate(fd, (off_t)e->size) < 0) {
-		snprintf(err, errsize, "%s: cannot write its bytes: %s; check free space", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot write its bytes: %s; check free space"), display, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	char hex[65];
 	if (rs_qhash_fd(fd, hex) < 0 || strcmp(hex, e->sha256) != 0) {
-		snprintf(err, errsize, "%s: the restored bytes do not hash to the recorded SHA-256 %s; the quarantine image is damaged",
+		snprintf(err, errsize, _("%s: the restored bytes do not hash to the recorded SHA-256 %s; the quarantine image is damaged"),
 			 display, e->sha256);
 		close(fd);
 		return -1;
 	}
 	int rc = meta_fd(fd, display, e, true, err, errsize);
 	if (rc == 0 && fsync(fd) < 0) {
-		snprintf(err, errsize, "%s: cannot sync it: %s", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot sync it: %s"), display, strerror(errno));
 		rc = -1;
 	}
 	close(fd);
@@ -181,7 +182,7 @@ int rs_qentry_create(int dirfd, const char *name, const char *display, const rs_
 	case RS_QT_DIR:
 		rs_crashpoint("quarantine.mkdir");
 		if (mkdirat(dirfd, name, 0700) < 0) {
-			snprintf(err, errsize, "%s: cannot create the directory: %s", display, strerror(errno));
+			snprintf(err, errsize, _("%s: cannot create the directory: %s"), display, strerror(errno));
 			return -1;
 		}
 		/* times are set once its children are in */
@@ -220,7 +221,7 @@ int rs_qentry_set_flags(int dirfd, const char *name, const char *display, const 
 	struct stat st;
 	int fd = rs_qentry_open(dirfd, name, &st);
 	if (fd < 0) {
-		snprintf(err, errsize, "%s: cannot open it to set its chattr flags: %s", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot open it to set its chattr flags: %s"), display, strerror(errno));
 		return -1;
 	}
 	int cur = 0;
@@ -229,7 +230,7 @@ int rs_qentry_set_flags(int dirfd, const char *name, const char *display, const 
 		close(fd);
 		if ((e->flags & FS_FL_USER_MODIFIABLE) == 0)
 			return 0; /* nothing to set where flags are unsupported */
-		snprintf(err, errsize, "%s: cannot read its chattr flags: %s; the filesystem may not support them",
+		snprintf(err, errsize, _("%s: cannot read its chattr flags: %s; the filesystem may not support them"),
 			 display, strerror(e2));
 		return -1;
 	}
@@ -240,7 +241,7 @@ int rs_qentry_set_flags(int dirfd, const char *name, const char *display, const 
 		int w = (int)(unsigned)want;
 		rs_crashpoint("quarantine.chattr");
 		if (ioctl(fd, FS_IOC_SETFLAGS, &w) < 0) {
-			snprintf(err, errsize, "%s: cannot set its chattr flags %#lx: %s", display, e->flags,
+			snprintf(err, errsize, _("%s: cannot set its chattr flags %#lx: %s"), display, e->flags,
 				 strerror(errno));
 			rc = -1;
 		}

@@ -2,6 +2,7 @@
  * freezer.c — the operations of freezer.h: freeze as planned (falling back
  * to SIGSTOP), list the frozen target, thaw from the before-image.
  */
+#include "core/i18n.h"
 #include "respond/freezer_parts.h"
 
 #include <stdio.h>
@@ -74,7 +75,7 @@ int rs_freezer_members_now(const rs_host *h, const json_t *before, rs_vec *out, 
 int rs_freezer_thaw(const rs_host *h, const json_t *before, char *err, size_t errsize)
 {
 	if (!h->live || h->proc_fd < 0) {
-		snprintf(err, errsize, "processes can only be thawed on the live host");
+		snprintf(err, errsize, _("processes can only be thawed on the live host"));
 		return -1;
 	}
 	if (!rs_freezer_same_boot(h, before))

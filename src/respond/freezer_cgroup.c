@@ -5,6 +5,7 @@
  */
 #include "respond/freezer_parts.h"
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "respond/pidref.h"
 #include "respond/proctab.h"
 
@@ -113,7 +114,7 @@ int rs_cg_freeze_whole(const rs_host *h, rs_cg_plan *p, const json_t *before, js
 {
 	int dirfd = rs_cgroup_open(&p->fs, p->cgroup);
 	if (dirfd < 0) {
-		snprintf(err, errsize, "cgroup %s%s: cannot open: %s", p->fs.mount, p->cgroup, strerror(errno));
+		snprintf(err, errsize, _("cgroup %s%s: cannot open: %s"), p->fs.mount, p->cgroup, strerror(errno));
 		return -1;
 	}
 	/* still nothing but the target in it? */
@@ -126,13 +127,13 @@ int rs_cg_freeze_whole(const rs_host *h, rs_cg_plan *p, const json_t *before, js
 	for (size_t i = 0; i < now.len && rc == 0; i++) {
 		const rs_member *m = rs_vec_at(&now, i);
 		if (!rs_member_has(&allowed, m->pid, m->start)) {
-			snprintf(err, errsize, "cgroup %s now holds pid %d, which is not the target's", p->cgroup,
+			snprintf(err, errsize, _("cgroup %s now holds pid %d, which is not the target's"), p->cgroup,
 				 (int)m->pid);
 			rc = -1;
 		}
 	}
 	if (rc == 0 && set_frozen(dirfd, p->fs.v2, true) < 0) {
-		snprintf(err, errsize, "cgroup %s%s: cannot freeze: %s", p->fs.mount, p->cgroup, strerror(errno));
+		snprintf(err, errsize, _("cgroup %s%s: cannot freeze: %s"), p->fs.mount, p->cgroup, strerror(errno));
 		rc = -1;
 	}
 	if (rc == 0) {
@@ -158,7 +159,7 @@ static int move_into_child(const rs_host *h, rs_cg_plan *p, const json_t *before
 	for (size_t i = 0; i < now.len && rc == 0; i++) {
 		const rs_member *m = rs_vec_at(&now, i);
 		if (move_process(h, &p->fs, m->pid, m->start, childfd, p->child, p->cgroup) < 0) {
-			snprintf(err, errsize, "pid %d: cannot move it into cgroup %s: %s", (int)m->pid, p->child,
+			snprintf(err, errsize, _("pid %d: cannot move it into cgroup %s: %s"), (int)m->pid, p->child,
 				 strerror(errno));
 			rc = -1;
 		}
@@ -191,13 +192,13 @@ int rs_cg_freeze_child(const rs_host *h, rs_cg_plan *p, const json_t *before, js
 {
 	int parentfd = rs_cgroup_open(&p->fs, p->cgroup);
 	if (parentfd < 0) {
-		snprintf(err, errsize, "cgroup %s%s: cannot open: %s", p->fs.mount, p->cgroup, strerror(errno));
+		snprintf(err, errsize, _("cgroup %s%s: cannot open: %s"), p->fs.mount, p->cgroup, strerror(errno));
 		return -1;
 	}
 	const char *name = strrchr(p->child, '/') + 1;
 	rs_crashpoint("freezer.mkdir");
 	if (mkdirat(parentfd, name, 0755) < 0 && errno != EEXIST) {
-		snprintf(err, errsize, "cgroup %s%s: cannot create it: %s", p->fs.mount, p->child,
+		snprintf(err, errsize, _("cgroup %s%s: cannot create it: %s"), p->fs.mount, p->child,
 			 strerror(errno));
 		close(parentfd);
 		return -1;
@@ -205,11 +206,11 @@ int rs_cg_freeze_child(const rs_host *h, rs_cg_plan *p, const json_t *before, js
 	int childfd = rs_cgroup_open(&p->fs, p->child);
 	int rc = childfd < 0 ? -1 : 0;
 	if (rc < 0)
-		snprintf(err, errsize, "cgroup %s%s: cannot open: %s", p->fs.mount, p->child, strerror(errno));
+		snprintf(err, errsize, _("cgroup %s%s: cannot open: %s"), p->fs.mount, p->child, strerror(errno));
 	if (rc == 0)
 		rc = move_into_child(h, p, before, childfd, err, errsize);
 	if (rc == 0 && set_frozen(childfd, p->fs.v2, true) < 0) {
-		snprintf(err, errsize, "cgroup %s%s: cannot freeze: %s", p->fs.mount, p->child, strerror(errno));
+		snprintf(err, errsize, _("cgroup %s%s: cannot freeze: %s"), p->fs.mount, p->child, strerror(errno));
 		rc = -1;
 	}
 	/* frozen processes fork no more: bring in what forked before the freeze */
@@ -253,7 +254,7 @@ int rs_cg_thaw(const rs_host *h, rs_cg_plan *p, char *err, size_t errsize)
 			return 0; /* gone: nothing frozen is left */
 		int rc = 0;
 		if (rs_cgroup_frozen(dirfd, p->fs.v2) && set_frozen(dirfd, p->fs.v2, false) < 0) {
-			snprintf(err, errsize, "cgroup %s%s: cannot thaw: %s", p->fs.mount, p->cgroup, strerror(errno));
+			snprintf(err, errsize, _("cgroup %s%s: cannot thaw: %s"), p->fs.mount, p->cgroup, strerror(errno));
 			rc = -1;
 		}
 		close(dirfd);
@@ -265,11 +266,11 @@ int rs_cg_thaw(const rs_host *h, rs_cg_plan *p, char *err, size_t errsize)
 	int parentfd = rs_cgroup_open(&p->fs, p->cgroup);
 	int rc = 0;
 	if (rs_cgroup_frozen(childfd, p->fs.v2) && set_frozen(childfd, p->fs.v2, false) < 0) {
-		snprintf(err, errsize, "cgroup %s%s: cannot thaw: %s", p->fs.mount, p->child, strerror(errno));
+		snprintf(err, errsize, _("cgroup %s%s: cannot thaw: %s"), p->fs.mount, p->child, strerror(errno));
 		rc = -1;
 	}
 	if (rc == 0 && parentfd < 0) {
-		snprintf(err, errsize, "cgroup %s%s: cannot open it to move the processes back: %s",
+		snprintf(err, errsize, _("cgroup %s%s: cannot open it to move the processes back: %s"),
 			 p->fs.mount, p->cgroup, strerror(errno));
 		rc = -1;
 	}
@@ -280,7 +281,7 @@ int rs_cg_thaw(const rs_host *h, rs_cg_plan *p, char *err, size_t errsize)
 		for (size_t i = 0; i < inside.len && rc == 0; i++) {
 			const rs_member *m = rs_vec_at(&inside, i);
 			if (move_process(h, &p->fs, m->pid, m->start, parentfd, p->cgroup, p->child) < 0) {
-				snprintf(err, errsize, "pid %d: cannot move it back to cgroup %s: %s", (int)m->pid,
+				snprintf(err, errsize, _("pid %d: cannot move it back to cgroup %s: %s"), (int)m->pid,
 					 p->cgroup, strerror(errno));
 				rc = -1;
 			}
@@ -293,7 +294,7 @@ int rs_cg_thaw(const rs_host *h, rs_cg_plan *p, char *err, size_t errsize)
 		int tries = 0;
 		while (unlinkat(parentfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
 			if (errno != EBUSY || ++tries >= RMDIR_TRIES) {
-				snprintf(err, errsize, "cgroup %s%s: cannot remove it: %s", p->fs.mount, p->child,
+				snprintf(err, errsize, _("cgroup %s%s: cannot remove it: %s"), p->fs.mount, p->child,
 					 strerror(errno));
 				rc = -1;
 				break;

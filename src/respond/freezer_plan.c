@@ -2,6 +2,7 @@
  * freezer_plan.c — rs_freezer_plan (freezer.h): which freezer, which
  * cgroup, whole or a dedicated child, decided without changing anything.
  */
+#include "core/i18n.h"
 #include "respond/freezer_parts.h"
 #include "respond/proctab.h"
 
@@ -75,7 +76,7 @@ static int plan_cgroup(const rs_host *h, const rs_cgroupfs *fs, const rs_vec *me
 		char *p = NULL;
 		if (rs_cgroup_of(h, fs, m->pid, &p) < 0) {
 			if (i == 0) {
-				snprintf(why, whysize, "the cgroup of pid %d is unknown", (int)m->pid);
+				snprintf(why, whysize, _("the cgroup of pid %d is unknown"), (int)m->pid);
 				goto out;
 			}
 			continue; /* a member that has gone meanwhile */
@@ -86,14 +87,14 @@ static int plan_cgroup(const rs_host *h, const rs_cgroupfs *fs, const rs_vec *me
 			bool same = strcmp(path, p) == 0;
 			free(p);
 			if (!same) {
-				snprintf(why, whysize, "the processes are in more than one cgroup");
+				snprintf(why, whysize, _("the processes are in more than one cgroup"));
 				goto out;
 			}
 		}
 	}
 	dirfd = rs_cgroup_open(fs, path);
 	if (dirfd < 0 || rs_cgroup_pids(dirfd, true, &pids) < 0) {
-		snprintf(why, whysize, "cgroup %s cannot be read: %s", path, strerror(errno));
+		snprintf(why, whysize, _("cgroup %s cannot be read: %s"), path, strerror(errno));
 		goto out;
 	}
 	bool exclusive = strcmp(path, "/") != 0;
@@ -113,8 +114,8 @@ static int plan_cgroup(const rs_host *h, const rs_cgroupfs *fs, const rs_vec *me
 	}
 	const char *forbidden = child_forbidden(h, fs, dirfd);
 	if (forbidden) {
-		snprintf(why, whysize, "cgroup %s holds other processes and a child cgroup may not be "
-			 "made under it: %s", path, forbidden);
+		snprintf(why, whysize, _("cgroup %s holds other processes and a child cgroup may not be "
+			 "made under it: %s"), path, forbidden);
 		json_object_clear(plan);
 		goto out;
 	}
@@ -137,7 +138,7 @@ int rs_freezer_plan(const rs_host *h, const rs_vec *members, bool tree, json_t *
 		    json_t *describe, char *err, size_t errsize)
 {
 	if (members->len == 0) {
-		snprintf(err, errsize, "no process to freeze");
+		snprintf(err, errsize, _("no process to freeze"));
 		return -1;
 	}
 	json_t *plan = json_object();

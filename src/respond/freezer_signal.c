@@ -5,6 +5,7 @@
  */
 #include "respond/freezer_parts.h"
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "respond/pidref.h"
 #include "respond/proctab.h"
 
@@ -50,7 +51,7 @@ int rs_freezer_stop_all(const rs_host *h, const json_t *before, bool tree, json_
 			fresh++;
 			int s = signal_member(h, m, SIGSTOP, "freezer.sigstop");
 			if (s < 0) {
-				snprintf(err, errsize, "pid %d: cannot send SIGSTOP: %s", (int)m->pid, strerror(errno));
+				snprintf(err, errsize, _("pid %d: cannot send SIGSTOP: %s"), (int)m->pid, strerror(errno));
 				rc = -1;
 			} else if (s == 0) {
 				*(rs_member *)rs_vec_push(&done) = *m;
@@ -101,7 +102,7 @@ int rs_freezer_continue(const rs_host *h, const json_t *before, bool tree, char 
 		    !stopped_state(st.state))
 			continue;
 		if (signal_member(h, m, SIGCONT, "freezer.sigcont") < 0) {
-			snprintf(err, errsize, "pid %d: cannot send SIGCONT: %s", (int)m->pid, strerror(errno));
+			snprintf(err, errsize, _("pid %d: cannot send SIGCONT: %s"), (int)m->pid, strerror(errno));
 			rc = -1;
 		}
 	}

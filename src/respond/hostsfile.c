@@ -15,6 +15,7 @@
  */
 #include "respond/netutil.h"
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,7 +76,7 @@ static int hosts_open(const rs_host *h, const char *mark, hosts_file *f, char *e
 	memset(f, 0, sizeof(*f));
 	f->dirfd = rs_host_open(h, "/etc", RS_OPEN_DIR, NULL);
 	if (f->dirfd < 0) {
-		snprintf(err, errsize, "%s/etc: cannot open: %s", strcmp(h->root, "/") ? h->root : "",
+		snprintf(err, errsize, _("%s/etc: cannot open: %s"), strcmp(h->root, "/") ? h->root : "",
 			 strerror(errno));
 		return -1;
 	}
@@ -83,8 +84,8 @@ static int hosts_open(const rs_host *h, const char *mark, hosts_file *f, char *e
 	if (fd < 0 || fstat(fd, &f->st) < 0 || !S_ISREG(f->st.st_mode)) {
 		int e = fd < 0 ? errno : EINVAL;
 		snprintf(err, errsize,
-			 "%s: cannot read it (%s); the domain is not sinkholed: fix the file (a regular "
-			 "file, not a symlink) or block the domain's addresses only",
+			 _("%s: cannot read it (%s); the domain is not sinkholed: fix the file (a regular "
+			 "file, not a symlink) or block the domain's addresses only"),
 			 HOSTS_PATH, e == ELOOP ? "it is a symlink" : strerror(e));
 		if (fd >= 0)
 			close(fd);
@@ -94,7 +95,7 @@ static int hosts_open(const rs_host *h, const char *mark, hosts_file *f, char *e
 	int rc = rs_read_fd(fd, HOSTS_MAX, &f->text, &f->len);
 	close(fd);
 	if (rc < 0) {
-		snprintf(err, errsize, "%s: cannot read it: %s", HOSTS_PATH, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read it: %s"), HOSTS_PATH, strerror(errno));
 		close(f->dirfd);
 		return -1;
 	}
@@ -135,7 +136,7 @@ static int hosts_replace(hosts_file *f, const char *mark, const char *data, size
 	int fd = openat(f->dirfd, part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write_all(fd, data, len) < 0 || fchown(fd, f->st.st_uid, f->st.st_gid) < 0 ||
 	    fchmod(fd, f->st.st_mode & 07777) < 0 || fsync(fd) < 0) {
-		snprintf(err, errsize, "/etc/%s: cannot write the new %s: %s", part, HOSTS_PATH, strerror(errno));
+		snprintf(err, errsize, _("/etc/%s: cannot write the new %s: %s"), part, HOSTS_PATH, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		unlinkat(f->dirfd, part, 0);
@@ -144,7 +145,7 @@ static int hosts_replace(hosts_file *f, const char *mark, const char *data, size
 	close(fd);
 	rs_crashpoint("hosts.stage");
 	if (renameat(f->dirfd, part, f->dirfd, tmp) < 0) {
-		snprintf(err, errsize, "/etc/%s: cannot stage the new %s: %s", tmp, HOSTS_PATH, strerror(errno));
+		snprintf(err, errsize, _("/etc/%s: cannot stage the new %s: %s"), tmp, HOSTS_PATH, strerror(errno));
 		unlinkat(f->dirfd, part, 0);
 		return -1;
 	}
@@ -155,7 +156,7 @@ static int hosts_replace(hosts_file *f, const char *mark, const char *data, size
 		return 0;
 	}
 	if (errno != EBUSY) {
-		snprintf(err, errsize, "%s: cannot replace it: %s", HOSTS_PATH, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot replace it: %s"), HOSTS_PATH, strerror(errno));
 		unlinkat(f->dirfd, tmp, 0);
 		return -1;
 	}
@@ -166,8 +167,8 @@ static int hosts_replace(hosts_file *f, const char *mark, const char *data, size
 	bool done = fd >= 0 && ftruncate(fd, 0) == 0;
 	rs_crashpoint("hosts.rewrite.data");
 	if (!done || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		snprintf(err, errsize, "%s (a mount point): cannot rewrite it in place: %s; its full new "
-			 "text is in /etc/%s", HOSTS_PATH, strerror(errno), tmp);
+		snprintf(err, errsize, _("%s (a mount point): cannot rewrite it in place: %s; its full new "
+			 "text is in /etc/%s"), HOSTS_PATH, strerror(errno), tmp);
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -7,6 +7,7 @@
 #include "core/crashpoint.h"
 #include "core/digest.h"
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -44,13 +45,13 @@ static void index_line(rs_journal *j, json_t *line)
 static int open_state_dir(const char *state_dir, char *err, size_t errsize)
 {
 	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST) {
-		snprintf(err, errsize, "%s: cannot create the state directory: %s; create it or give "
-			 "another --db", state_dir, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot create the state directory: %s; create it or give "
+			 "another --db"), state_dir, strerror(errno));
 		return -1;
 	}
 	int dfd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
-		snprintf(err, errsize, "%s: cannot open the state directory: %s", state_dir,
+		snprintf(err, errsize, _("%s: cannot open the state directory: %s"), state_dir,
 			 strerror(errno));
 	return dfd;
 }
@@ -65,19 +66,19 @@ static int open_file(int dfd, const char *path, char *err, size_t errsize)
 		if (fd < 0 && errno == EEXIST) /* another rasoat created it just now */
 			fd = openat(dfd, RS_JOURNAL_FILE, flags);
 		else if (fd >= 0 && fsync(dfd) < 0) {
-			snprintf(err, errsize, "%s: cannot sync its directory: %s", path, strerror(errno));
+			snprintf(err, errsize, _("%s: cannot sync its directory: %s"), path, strerror(errno));
 			close(fd);
 			return -1;
 		}
 	}
 	if (fd < 0) {
-		snprintf(err, errsize, "%s: cannot open the journal: %s%s", path, strerror(errno),
+		snprintf(err, errsize, _("%s: cannot open the journal: %s%s"), path, strerror(errno),
 			 errno == ELOOP ? " (a symbolic link: move it away)" : "");
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, "%s: not a regular file; move it away", path);
+		snprintf(err, errsize, _("%s: not a regular file; move it away"), path);
 		close(fd);
 		return -1;
 	}
@@ -89,11 +90,11 @@ static int lock_file(rs_journal *j, char *err, size_t errsize)
 	if (flock(j->fd, LOCK_EX | LOCK_NB) == 0)
 		return 0;
 	if (errno == EWOULDBLOCK) {
-		rs_warn("%s: another rasoat respond command holds the journal; waiting for it", j->path);
+		rs_warn(_("%s: another rasoat respond command holds the journal; waiting for it"), j->path);
 		if (flock(j->fd, LOCK_EX) == 0)
 			return 0;
 	}
-	snprintf(err, errsize, "%s: cannot lock the journal: %s", j->path, strerror(errno));
+	snprintf(err, errsize, _("%s: cannot lock the journal: %s"), j->path, strerror(errno));
 	return -1;
 }
 
@@ -101,11 +102,11 @@ static int lock_file(rs_journal *j, char *err, size_t errsize)
 static int cut_torn_tail(rs_journal *j, const rs_journal_text *t, char *err, size_t errsize)
 {
 	if (ftruncate(j->fd, (off_t)t->keep) < 0 || fsync(j->fd) < 0) {
-		snprintf(err, errsize, "%s: cannot cut the torn line %zu at byte %zu: %s", j->path,
+		snprintf(err, errsize, _("%s: cannot cut the torn line %zu at byte %zu: %s"), j->path,
 			 t->torn_line, t->keep, strerror(errno));
 		return -1;
 	}
-	rs_warn("%s: cut the torn last line %zu at byte offset %zu (%s); an append was interrupted",
+	rs_warn(_("%s: cut the torn last line %zu at byte offset %zu (%s); an append was interrupted"),
 		j->path, t->torn_line, t->keep, t->bad_why);
 	return 0;
 }
@@ -115,7 +116,7 @@ static int load(rs_journal *j, char *err, size_t errsize)
 	char *data = NULL;
 	size_t len = 0;
 	if (rs_read_fd(j->fd, RS_JOURNAL_MAX_BYTES, &data, &len) < 0) {
-		snprintf(err, errsize, "%s: cannot read the journal: %s", j->path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read the journal: %s"), j->path, strerror(errno));
 		return -1;
 	}
 	rs_journal_text t;
@@ -135,7 +136,7 @@ static int load(rs_journal *j, char *err, size_t errsize)
 	j->lines = json_incref(t.lines);
 	rs_journal_text_free(&t);
 	if (rc == 0 && j->bad_line)
-		rs_warn("%s: line %zu: %s; run `rasoat respond verify` and keep a copy of the file",
+		rs_warn(_("%s: line %zu: %s; run `rasoat respond verify` and keep a copy of the file"),
 			j->path, j->bad_line, j->bad_why);
 	return rc;
 }
@@ -195,9 +196,9 @@ static int write_line(rs_journal *j, const char *text, size_t len, char *err, si
 		return 0;
 	int saved = n < 0 ? errno : n == (ssize_t)len ? errno : ENOSPC;
 	if (n > 0 && n != (ssize_t)len && ftruncate(j->fd, j->size) < 0)
-		rs_warn("%s: cannot cut a partly written line: %s", j->path, strerror(errno));
-	snprintf(err, errsize, "%s: cannot write to the journal: %s; free space or fix the "
-		 "file system, then retry", j->path, strerror(saved));
+		rs_warn(_("%s: cannot cut a partly written line: %s"), j->path, strerror(errno));
+	snprintf(err, errsize, _("%s: cannot write to the journal: %s; free space or fix the "
+		 "file system, then retry"), j->path, strerror(saved));
 	return -1;
 }
 
@@ -206,13 +207,13 @@ int rs_journal_append(rs_journal *j, json_t *line, char *err, size_t errsize)
 	json_object_set_new(line, "prev", json_string(j->last_hash));
 	char why[200];
 	if (!rs_journal_line_valid(line, why, sizeof(why))) {
-		snprintf(err, errsize, "%s: refusing to append a bad line: %s", j->path, why);
+		snprintf(err, errsize, _("%s: refusing to append a bad line: %s"), j->path, why);
 		return -1;
 	}
 	char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	size_t len = text ? strlen(text) : 0;
 	if (!text || len > RS_JOURNAL_MAX_LINE) {
-		snprintf(err, errsize, "%s: a journal line would be %zu bytes, over the %u limit",
+		snprintf(err, errsize, _("%s: a journal line would be %zu bytes, over the %u limit"),
 			 j->path, len, RS_JOURNAL_MAX_LINE);
 		free(text);
 		return -1;
@@ -295,9 +296,9 @@ int rs_journal_verify(const char *state_dir, size_t *lines, size_t *bad_line, ch
 	if (fd < 0 && errno == ENOENT) {
 		rc = 0;
 	} else if (fd >= 0 && !is_regular(fd)) {
-		snprintf(err, errsize, "%s: not a regular file; move it away", path);
+		snprintf(err, errsize, _("%s: not a regular file; move it away"), path);
 	} else if (fd < 0 || flock(fd, LOCK_SH) < 0 || rs_read_fd(fd, RS_JOURNAL_MAX_BYTES, &data, &len) < 0) {
-		snprintf(err, errsize, "%s: cannot read the journal: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read the journal: %s"), path, strerror(errno));
 	} else {
 		rs_journal_text t;
 		rs_journal_parse(data, len, &t);

@@ -5,6 +5,7 @@
  */
 #include "respond/journal.h"
 #include "core/digest.h"
+#include "core/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -56,13 +57,13 @@ bool rs_journal_line_valid(const json_t *line, char *why, size_t whysize)
 static json_t *parse_line(const char *data, size_t len, char *why, size_t whysize)
 {
 	if (len > RS_JOURNAL_MAX_LINE) {
-		snprintf(why, whysize, "longer than %u bytes", RS_JOURNAL_MAX_LINE);
+		snprintf(why, whysize, _("longer than %u bytes"), RS_JOURNAL_MAX_LINE);
 		return NULL;
 	}
 	json_error_t error;
 	json_t *obj = json_loadb(data, len, JSON_REJECT_DUPLICATES, &error);
 	if (!obj) {
-		snprintf(why, whysize, "not JSON (%s at column %d)", error.text, error.column);
+		snprintf(why, whysize, _("not JSON (%s at column %d)"), error.text, error.column);
 		return NULL;
 	}
 	if (!rs_journal_line_valid(obj, why, whysize)) {
@@ -87,11 +88,11 @@ static void check_chain(rs_journal_text *t, size_t number, const json_t *obj, co
 	const char *prev = json_string_value(json_object_get(obj, "prev"));
 	if (obj && strcmp(prev, prev_hash) != 0) {
 		char why[200];
-		snprintf(why, sizeof(why), "\"prev\" does not match the SHA-256 of line %zu: the journal "
-			 "was changed after it was written", number - 1);
+		snprintf(why, sizeof(why), _("\"prev\" does not match the SHA-256 of line %zu: the journal "
+			 "was changed after it was written"), number - 1);
 		if (number == 1)
-			snprintf(why, sizeof(why), "\"prev\" of the first line is not 64 zeros: lines "
-				 "before it were removed");
+			snprintf(why, sizeof(why), _("\"prev\" of the first line is not 64 zeros: lines "
+				 "before it were removed"));
 		note_bad(t, number, why);
 	}
 }
@@ -101,7 +102,7 @@ static void check_chain(rs_journal_text *t, size_t number, const json_t *obj, co
 static bool torn(const char *data, size_t start, size_t len, bool complete, char *why, size_t whysize)
 {
 	if (!complete) {
-		snprintf(why, whysize, "no newline at its end (an interrupted write)");
+		snprintf(why, whysize, _("no newline at its end (an interrupted write)"));
 		return true;
 	}
 	json_t *obj = parse_line(data + start, len, why, whysize);

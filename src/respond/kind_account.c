@@ -22,6 +22,7 @@
  * is done; there are no processes to end.
  */
 #include "respond/action.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "respond/refuse.h"
 #include "respond/shadow.h"
@@ -44,7 +45,7 @@ static json_t *parse_target(const char *arg, const json_t *options, char *err, s
 	for (size_t i = 0; ok && i < n; i++)
 		ok = arg[i] != ':' && arg[i] != ',' && (unsigned char)arg[i] > ' ' && arg[i] != 0x7f;
 	if (!ok) {
-		snprintf(err, errsize, "'%s' is not an account name; give the login name as in /etc/passwd",
+		snprintf(err, errsize, _("'%s' is not an account name; give the login name as in /etc/passwd"),
 			 arg ? arg : "");
 		return NULL;
 	}
@@ -86,13 +87,13 @@ static int find_account(const rs_host *h, const char *name, rs_user *out, char *
 	size_t len = 0;
 	int rc = -1;
 	if (rs_host_read(h, "/etc/passwd", (size_t)64 << 20, &text, &len) < 0) {
-		snprintf(err, errsize, "lock-user %s: cannot read /etc/passwd: %s", name, strerror(errno));
+		snprintf(err, errsize, _("lock-user %s: cannot read /etc/passwd: %s"), name, strerror(errno));
 		goto out;
 	}
 	rs_parse_passwd(text, len, "/etc/passwd", &f.users);
 	const rs_user *u = rs_facts_user_by_name(&f, name);
 	if (!u) {
-		snprintf(err, errsize, "lock-user %s: no such account in /etc/passwd", name);
+		snprintf(err, errsize, _("lock-user %s: no such account in /etc/passwd"), name);
 		goto out;
 	}
 	out->uid = u->uid;
@@ -126,7 +127,7 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 {
 	const char *name = json_string_value(json_object_get(target, "user"));
 	if (!name || !*name) {
-		snprintf(err, errsize, "lock-user: the target has no \"user\"");
+		snprintf(err, errsize, _("lock-user: the target has no \"user\""));
 		return -1;
 	}
 	rs_user u;
@@ -134,7 +135,7 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 		return -1;
 	char why[512];
 	if (!ctx->force && rs_refuse_user(ctx, name, why, sizeof(why))) {
-		snprintf(err, errsize, "lock-user %s refused: %s", name, why);
+		snprintf(err, errsize, _("lock-user %s refused: %s"), name, why);
 		return -1;
 	}
 	rs_shadow_file f;
@@ -145,14 +146,14 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 	char *locked = NULL;
 	rs_shadow_lock lock;
 	if (rs_shadow_find(f.text, f.len, name, &off, &n) != 0) {
-		snprintf(err, errsize, "lock-user %s: the account has no line in /etc/shadow; lock it with "
-			 "usermod -L -e 1 after pwconv", name);
+		snprintf(err, errsize, _("lock-user %s: the account has no line in /etc/shadow; lock it with "
+			 "usermod -L -e 1 after pwconv"), name);
 		goto out;
 	}
 	locked = rs_shadow_lock_line(f.text + off, n, &lock);
 	if (!locked) {
-		snprintf(err, errsize, "lock-user %s: its /etc/shadow line is not 8 or 9 fields with a "
-			 "numeric expiry; fix it with vipw -s first", name);
+		snprintf(err, errsize, _("lock-user %s: its /etc/shadow line is not 8 or 9 fields with a "
+			 "numeric expiry; fix it with vipw -s first"), name);
 		goto out;
 	}
 	char old_sha[65], new_sha[65];
@@ -236,7 +237,7 @@ static int rewrite(rs_respond_ctx *ctx, const json_t *before, bool locking, char
 	rs_shadow_lock lock;
 	struct timespec times[2];
 	if (!name || !old_sha || !new_sha || !before_lock(before, &lock, times)) {
-		snprintf(err, errsize, "lock-user: the before-image is incomplete");
+		snprintf(err, errsize, _("lock-user: the before-image is incomplete"));
 		return -1;
 	}
 	rs_shadow_file f;
@@ -247,7 +248,7 @@ static int rewrite(rs_respond_ctx *ctx, const json_t *before, bool locking, char
 	size_t off, n;
 	char sha[65];
 	if (rs_shadow_find(f.text, f.len, name, &off, &n) != 0) {
-		snprintf(err, errsize, "lock-user %s: the account's /etc/shadow line is gone; nothing to %s",
+		snprintf(err, errsize, _("lock-user %s: the account's /etc/shadow line is gone; nothing to %s"),
 			 name, locking ? "lock" : "restore");
 		goto out;
 	}
@@ -259,8 +260,8 @@ static int rewrite(rs_respond_ctx *ctx, const json_t *before, bool locking, char
 		goto out;
 	}
 	if (strcmp(sha, want_from) != 0) {
-		snprintf(err, errsize, "lock-user %s: its /etc/shadow line changed since the action was "
-			 "prepared; left as it is — %s", name,
+		snprintf(err, errsize, _("lock-user %s: its /etc/shadow line changed since the action was "
+			 "prepared; left as it is — %s"), name,
 			 locking ? "prepare the action again" : "unlock by hand (usermod -U, chage -E)");
 		goto out;
 	}
@@ -269,8 +270,8 @@ static int rewrite(rs_respond_ctx *ctx, const json_t *before, bool locking, char
 	if (line)
 		sha256_hex(line, strlen(line), sha);
 	if (!line || strcmp(sha, want_to) != 0) {
-		snprintf(err, errsize, "lock-user %s: the %s line does not match the recorded digest; "
-			 "/etc/shadow left as it is", name, locking ? "locked" : "restored");
+		snprintf(err, errsize, _("lock-user %s: the %s line does not match the recorded digest; "
+			 "/etc/shadow left as it is"), name, locking ? "locked" : "restored");
 		goto out;
 	}
 	rs_buf b;

@@ -15,6 +15,7 @@
  */
 #include "respond/kind_net.h"
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "respond/netutil.h"
 #include "respond/refuse.h"
 
@@ -28,7 +29,7 @@
 json_t *rs_block_parse_target(const char *arg, const json_t *options, char *err, size_t errsize)
 {
 	if (!arg || !*arg) {
-		snprintf(err, errsize, "block: give an IP address, a network (CIDR) or a domain");
+		snprintf(err, errsize, _("block: give an IP address, a network (CIDR) or a domain"));
 		return NULL;
 	}
 	json_t *target;
@@ -49,7 +50,7 @@ json_t *rs_block_parse_target(const char *arg, const json_t *options, char *err,
 		target = json_pack("{s:s}", "address", text);
 	} else if (strchr(arg, ':') || strchr(arg, '/') || (isdigit((unsigned char)arg[0]) &&
 							      strspn(arg, "0123456789./") == strlen(arg))) {
-		snprintf(err, errsize, "block %s: %s", arg, why);
+		snprintf(err, errsize, _("block %s: %s"), arg, why);
 		return NULL;
 	} else if (rs_valid_domain(arg)) {
 		char *lower = rs_strdup(arg);
@@ -58,7 +59,7 @@ json_t *rs_block_parse_target(const char *arg, const json_t *options, char *err,
 		target = json_pack("{s:s}", "domain", lower);
 		free(lower);
 	} else {
-		snprintf(err, errsize, "block %s: not an IP address, a network (CIDR) or a domain name", arg);
+		snprintf(err, errsize, _("block %s: not an IP address, a network (CIDR) or a domain name"), arg);
 		return NULL;
 	}
 	if (rs_net_parse_ttl(options, target, err, errsize) < 0) {
@@ -83,14 +84,14 @@ static int target_nets(const json_t *target, rs_vec *nets, char *err, size_t err
 		rs_netaddr n;
 		char why[160];
 		if (rs_netaddr_parse(address, &n, why, sizeof(why)) < 0) {
-			snprintf(err, errsize, "block %s: %s", address, why);
+			snprintf(err, errsize, _("block %s: %s"), address, why);
 			return -1;
 		}
 		*(rs_netaddr *)rs_vec_push(nets) = n;
 		return 0;
 	}
 	if (!domain) {
-		snprintf(err, errsize, "block: the target has neither \"address\" nor \"domain\"");
+		snprintf(err, errsize, _("block: the target has neither \"address\" nor \"domain\""));
 		return -1;
 	}
 	rs_vec all;
@@ -138,9 +139,9 @@ int rs_block_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, 
 		char why[512];
 		if (rs_refuse_network(ctx, n->family, n->addr, n->prefix, why, sizeof(why))) {
 			if (domain)
-				snprintf(err, errsize, "block %s (one of the addresses it resolves to): %s", domain, why);
+				snprintf(err, errsize, _("block %s (one of the addresses it resolves to): %s"), domain, why);
 			else
-				snprintf(err, errsize, "block: %s", why);
+				snprintf(err, errsize, _("block: %s"), why);
 			goto out;
 		}
 	}
@@ -171,8 +172,8 @@ int rs_block_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, 
 		}
 		if (e) {
 			rs_netaddr_format(&e->net, other, sizeof(other));
-			snprintf(err, errsize, "block %s: it overlaps %s, blocked already (%s); undo that action "
-				 "first, or block a network that does not overlap it",
+			snprintf(err, errsize, _("block %s: it overlaps %s, blocked already (%s); undo that action "
+				 "first, or block a network that does not overlap it"),
 				 text, other, e->comment[0] ? e->comment : "not by rasoat");
 			goto out;
 		}
@@ -196,7 +197,7 @@ int rs_block_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, 
 		json_array_append_new(describe, json_string(line));
 		free(line);
 	} else if (json_array_size(add) == 0) {
-		snprintf(err, errsize, "block %s: already blocked; nothing to do",
+		snprintf(err, errsize, _("block %s: already blocked; nothing to do"),
 			 json_string_value(json_object_get(target, "address")));
 		goto out;
 	}
@@ -288,7 +289,7 @@ int rs_block_apply(rs_respond_ctx *ctx, const json_t *target, const json_t *befo
 		return -1;
 	const char *mark = json_string_value(json_object_get(before, "mark"));
 	if (!mark) {
-		snprintf(err, errsize, "block: the before-image has no mark (prepare did not run)");
+		snprintf(err, errsize, _("block: the before-image has no mark (prepare did not run)"));
 		return -1;
 	}
 	char comment[RS_NFT_COMMENT_MAX];
@@ -314,7 +315,7 @@ int rs_block_apply(rs_respond_ctx *ctx, const json_t *target, const json_t *befo
 			char text[RS_NETADDR_TEXT], other[RS_NETADDR_TEXT];
 			rs_netaddr_format(n, text, sizeof(text));
 			rs_netaddr_format(&e->net, other, sizeof(other));
-			snprintf(err, errsize, "block %s: %s was blocked meanwhile (%s); nothing was changed", text,
+			snprintf(err, errsize, _("block %s: %s was blocked meanwhile (%s); nothing was changed"), text,
 				 other, e->comment[0] ? e->comment : "not by rasoat");
 			goto out;
 		}

@@ -12,6 +12,7 @@
  */
 #include "respond/kind_net.h"
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "core/lines.h"
 #include "respond/netutil.h"
 
@@ -25,8 +26,8 @@
 json_t *rs_isolate_parse_target(const char *arg, const json_t *options, char *err, size_t errsize)
 {
 	if (arg && *arg && strcmp(arg, "host") != 0) {
-		snprintf(err, errsize, "isolate %s: isolate takes no target (it isolates this host); name "
-			 "what stays reachable with --allow HOST:PORT", arg);
+		snprintf(err, errsize, _("isolate %s: isolate takes no target (it isolates this host); name "
+			 "what stays reachable with --allow HOST:PORT"), arg);
 		return NULL;
 	}
 	json_t *allow = json_array();
@@ -39,7 +40,7 @@ json_t *rs_isolate_parse_target(const char *arg, const json_t *options, char *er
 		const char *s = json_string_value(v);
 		if (!s || rs_split_hostport(s, true, host, sizeof(host), &port, err, errsize) < 0) {
 			if (!s)
-				snprintf(err, errsize, "isolate --allow: give HOST:PORT");
+				snprintf(err, errsize, _("isolate --allow: give HOST:PORT"));
 			json_decref(allow);
 			return NULL;
 		}
@@ -160,7 +161,7 @@ int rs_isolate_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before
 	}
 	bool already = isolated(&st);
 	if (already)
-		snprintf(err, errsize, "isolate: this host is isolated already (%s); undo that action first",
+		snprintf(err, errsize, _("isolate: this host is isolated already (%s); undo that action first"),
 			 st.isolate_comment[0] ? st.isolate_comment : "chains isolate_* of table inet rasoat");
 	rs_nft_close(nft);
 	rs_nft_state_free(&st);
@@ -313,7 +314,7 @@ int rs_isolate_apply(rs_respond_ctx *ctx, const json_t *target, const json_t *be
 		return -1;
 	const char *mark = json_string_value(json_object_get(before, "mark"));
 	if (!mark) {
-		snprintf(err, errsize, "isolate: the before-image has no mark (prepare did not run)");
+		snprintf(err, errsize, _("isolate: the before-image has no mark (prepare did not run)"));
 		return -1;
 	}
 	char comment[RS_NFT_COMMENT_MAX];
@@ -326,7 +327,7 @@ int rs_isolate_apply(rs_respond_ctx *ctx, const json_t *target, const json_t *be
 	rs_vec_init(&sessions, sizeof(rs_session));
 	int rc = rs_net_load(&nft, &st, err, errsize);
 	if (rc == 0 && isolated(&st) && strcmp(st.isolate_comment, comment) != 0) {
-		snprintf(err, errsize, "isolate: the host was isolated meanwhile (%s); nothing was changed",
+		snprintf(err, errsize, _("isolate: the host was isolated meanwhile (%s); nothing was changed"),
 			 st.isolate_comment[0] ? st.isolate_comment : "not by rasoat");
 		rc = -1;
 	} else if (rc == 0 && !isolated(&st)) {
@@ -349,7 +350,7 @@ int rs_isolate_apply(rs_respond_ctx *ctx, const json_t *target, const json_t *be
 	if (self_test(before, results, failed, sizeof(failed)) < 0) {
 		char cause[512] = "";
 		int undone = unisolate(mark, cause, sizeof(cause));
-		snprintf(err, errsize, "isolate: self-test failed: %s; %s", failed,
+		snprintf(err, errsize, _("isolate: self-test failed: %s; %s"), failed,
 			 undone == 0 ? "the isolation was rolled back (nothing of it remains)"
 				     : "rolling the isolation back failed too: run `rasoat respond undo` on this action");
 		if (undone < 0)

@@ -4,6 +4,7 @@
  * proposal of a block for each C2 indicator the hunt module found.
  */
 #include "respond/kind_net.h"
+#include "core/i18n.h"
 #include "core/netaddr.h"
 #include "respond/netutil.h"
 
@@ -31,7 +32,7 @@ int rs_net_parse_ttl(const json_t *options, json_t *target, char *err, size_t er
 	if (!ttl || json_is_null(ttl))
 		return 0;
 	if (!json_is_integer(ttl) || json_integer_value(ttl) < 1 || json_integer_value(ttl) > RS_NET_TTL_MAX) {
-		snprintf(err, errsize, "--ttl: give a duration from 1 second to 366 days");
+		snprintf(err, errsize, _("--ttl: give a duration from 1 second to 366 days"));
 		return -1;
 	}
 	json_object_set(target, "ttl", (json_t *)ttl);
@@ -42,8 +43,8 @@ int rs_net_need_live(const rs_respond_ctx *ctx, const char *what, char *err, siz
 {
 	if (ctx->host && ctx->host->live)
 		return 0;
-	snprintf(err, errsize, "%s: changes this host's firewall, so it applies to the live host only, not "
-		 "with --root", what);
+	snprintf(err, errsize, _("%s: changes this host's firewall, so it applies to the live host only, not "
+		 "with --root"), what);
 	return -1;
 }
 

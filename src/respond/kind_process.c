@@ -16,6 +16,7 @@
  */
 #include "respond/action.h"
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "respond/freezer.h"
 #include "respond/pidref.h"
@@ -37,13 +38,13 @@ static json_t *parse_target(const char *arg, const json_t *options, char *err, s
 {
 	long pid;
 	if (!arg || !rs_parse_long(arg, &pid) || pid <= 0 || pid > INT_MAX) {
-		snprintf(err, errsize, "'%s' is not a process id; give the pid of the process (a positive "
-			 "number)", arg ? arg : "");
+		snprintf(err, errsize, _("'%s' is not a process id; give the pid of the process (a positive "
+			 "number)"), arg ? arg : "");
 		return NULL;
 	}
 	const json_t *tree = json_object_get(options, "tree");
 	if (tree && !json_is_boolean(tree)) {
-		snprintf(err, errsize, "pid %ld: option \"tree\" must be true or false", pid);
+		snprintf(err, errsize, _("pid %ld: option \"tree\" must be true or false"), pid);
 		return NULL;
 	}
 	json_t *target = json_pack("{s:I,s:b}", "pid", (json_int_t)pid, "tree", json_is_true(tree));
@@ -57,7 +58,7 @@ static bool target_pid(const json_t *target, pid_t *pid, char *err, size_t errsi
 {
 	json_int_t v = json_integer_value(json_object_get(target, "pid"));
 	if (v <= 0 || v > INT_MAX) {
-		snprintf(err, errsize, "the action's target has no valid \"pid\"");
+		snprintf(err, errsize, _("the action's target has no valid \"pid\""));
 		return false;
 	}
 	*pid = (pid_t)v;
@@ -111,8 +112,8 @@ static int prepare(const char *verb, rs_respond_ctx *ctx, const json_t *target, 
 	if (!target_pid(target, &pid, err, errsize))
 		return -1;
 	if (!h->live || h->proc_fd < 0) {
-		snprintf(err, errsize, "%s pid %d: processes exist only on the live host; with --root only "
-			 "file actions apply", verb, (int)pid);
+		snprintf(err, errsize, _("%s pid %d: processes exist only on the live host; with --root only "
+			 "file actions apply"), verb, (int)pid);
 		return -1;
 	}
 	bool tree = json_is_true(json_object_get(target, "tree"));
@@ -126,22 +127,22 @@ static int prepare(const char *verb, rs_respond_ctx *ctx, const json_t *target, 
 	char *exe = NULL;
 	const rs_proc_entry *root = rs_proctab_find(&t, pid);
 	if (!root) {
-		snprintf(err, errsize, "%s pid %d: no such process (it has exited?)", verb, (int)pid);
+		snprintf(err, errsize, _("%s pid %d: no such process (it has exited?)"), verb, (int)pid);
 		goto out;
 	}
 	bool deleted = false;
 	exe = process_exe(h, pid, &deleted);
 	const char *want_exe = json_string_value(json_object_get(target, "exe"));
 	if (want_exe && (!exe || strcmp(exe, want_exe) != 0)) {
-		snprintf(err, errsize, "%s pid %d: it now runs %s, not %s as the finding said: the pid was "
-			 "probably reused; scan again", verb, (int)pid, exe ? exe : "no executable", want_exe);
+		snprintf(err, errsize, _("%s pid %d: it now runs %s, not %s as the finding said: the pid was "
+			 "probably reused; scan again"), verb, (int)pid, exe ? exe : "no executable", want_exe);
 		goto out;
 	}
 	const json_t *want_start = json_object_get(target, "start");
 	if (json_is_integer(want_start) &&
 	    (unsigned long long)json_integer_value(want_start) != root->st.start_time) {
-		snprintf(err, errsize, "%s pid %d refused: its start time is %llu, not %lld as the plan "
-			 "recorded: the pid was reused by another process; scan again", verb, (int)pid,
+		snprintf(err, errsize, _("%s pid %d refused: its start time is %llu, not %lld as the plan "
+			 "recorded: the pid was reused by another process; scan again"), verb, (int)pid,
 			 root->st.start_time, (long long)json_integer_value(want_start));
 		goto out;
 	}
@@ -160,9 +161,9 @@ static int prepare(const char *verb, rs_respond_ctx *ctx, const json_t *target, 
 		char why[512];
 		if (!ctx->force && rs_refuse_pid(ctx, m, why, sizeof(why))) {
 			if (m == pid)
-				snprintf(err, errsize, "%s pid %d refused: %s", verb, (int)pid, why);
+				snprintf(err, errsize, _("%s pid %d refused: %s"), verb, (int)pid, why);
 			else
-				snprintf(err, errsize, "%s pid %d --tree refused: its tree holds pid %d: %s", verb,
+				snprintf(err, errsize, _("%s pid %d --tree refused: its tree holds pid %d: %s"), verb,
 					 (int)pid, (int)m, why);
 			goto out;
 		}
@@ -232,8 +233,8 @@ static bool still_there(const rs_host *h, const json_t *before, const char *verb
 	rs_proc_stat st;
 	if (!rs_freezer_same_boot(h, before) || rs_proc_stat_read(h, pid, &st) < 0 ||
 	    (json_int_t)st.start_time != start) {
-		snprintf(err, errsize, "%s pid %d refused: it is not the process the action was prepared for "
-			 "(it exited, or its pid was reused: start time or boot differs)", verb, (int)pid);
+		snprintf(err, errsize, _("%s pid %d refused: it is not the process the action was prepared for "
+			 "(it exited, or its pid was reused: start time or boot differs)"), verb, (int)pid);
 		return false;
 	}
 	return true;
@@ -277,7 +278,7 @@ static int apply_kill(rs_respond_ctx *ctx, const json_t *target, const json_t *b
 			continue; /* gone already */
 		rs_crashpoint("kill.sigkill");
 		if (rs_pidfd_signal(fds[i], SIGKILL) < 0 && errno != ESRCH) {
-			snprintf(err, errsize, "kill pid %d: SIGKILL failed: %s", (int)m->pid, strerror(errno));
+			snprintf(err, errsize, _("kill pid %d: SIGKILL failed: %s"), (int)m->pid, strerror(errno));
 			rc = -1;
 		}
 	}

@@ -12,6 +12,7 @@
 #include "respond/qimage.h"
 #include "collect/pkgfiles.h"
 #include "collect/rpmfiles.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "integrity/integrity.h"
 
@@ -26,8 +27,8 @@ static char *target_path(const json_t *target, char *err, size_t errsize)
 {
 	char *p = rs_qjson_get_bytes(target, "path", 4095);
 	if (!p)
-		snprintf(err, errsize, "quarantine: the target has no usable \"path\" (or \"path_b64\"); "
-			 "give an absolute path");
+		snprintf(err, errsize, _("quarantine: the target has no usable \"path\" (or \"path_b64\"); "
+			 "give an absolute path"));
 	return p;
 }
 
@@ -35,8 +36,8 @@ static json_t *parse_target(const char *arg, const json_t *options, char *err, s
 {
 	(void)options;
 	if (!arg || arg[0] != '/') {
-		snprintf(err, errsize, "quarantine %s: give the absolute path of the file to quarantine "
-			 "(as the scanned system names it, e.g. /tmp/.x/kworkerd)", arg ? arg : "");
+		snprintf(err, errsize, _("quarantine %s: give the absolute path of the file to quarantine "
+			 "(as the scanned system names it, e.g. /tmp/.x/kworkerd)"), arg ? arg : "");
 		return NULL;
 	}
 	/* one form per path: no repeated or trailing slashes */
@@ -50,7 +51,7 @@ static json_t *parse_target(const char *arg, const json_t *options, char *err, s
 	/* the syntax checks of the store (no "." or "..", not "/"), without opening anything */
 	if (strlen(path) < 2 || strstr(path, "/./") || strstr(path, "/../") || rs_ends_with(path, "/.") ||
 	    rs_ends_with(path, "/..")) {
-		snprintf(err, errsize, "quarantine %s: give a path below / without \".\" or \"..\" components", arg);
+		snprintf(err, errsize, _("quarantine %s: give a path below / without \".\" or \"..\" components"), arg);
 	} else {
 		target = json_object();
 		rs_qjson_set_bytes(target, "path", path, strlen(path));
@@ -114,37 +115,37 @@ static int check_target(rs_respond_ctx *ctx, const char *path, struct stat *st, 
 {
 	*package = NULL;
 	if (rs_host_lstat(ctx->host, path, st) < 0) {
-		snprintf(err, errsize, "quarantine %s: %s; check the path (as the scanned system names it)", path,
+		snprintf(err, errsize, _("quarantine %s: %s; check the path (as the scanned system names it)"), path,
 			 strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st->st_mode) && !S_ISLNK(st->st_mode) && !S_ISDIR(st->st_mode)) {
-		snprintf(err, errsize, "quarantine %s: it is a FIFO, socket or device, not a file; stop what uses it "
-			 "and remove it by hand", path);
+		snprintf(err, errsize, _("quarantine %s: it is a FIFO, socket or device, not a file; stop what uses it "
+			 "and remove it by hand"), path);
 		return -1;
 	}
 	if (ctx->host->live && ctx->state_dir) {
 		size_t n = strlen(path);
 		if (strncmp(ctx->state_dir, path, n) == 0 && (ctx->state_dir[n] == '/' || ctx->state_dir[n] == '\0')) {
-			snprintf(err, errsize, "quarantine %s: it holds rasoat's own state directory %s (the journal and "
-				 "the quarantine store); refused", path, ctx->state_dir);
+			snprintf(err, errsize, _("quarantine %s: it holds rasoat's own state directory %s (the journal and "
+				 "the quarantine store); refused"), path, ctx->state_dir);
 			return -1;
 		}
 	}
 	bool matches = false;
 	*package = package_of(ctx->host, path, &matches);
 	if (*package && !S_ISREG(st->st_mode) && !ctx->force) {
-		snprintf(err, errsize, "quarantine %s: refused: package %s installs this %s; taking it would break "
-			 "the packages that use it. Quarantine the suspect files in it instead, or --force",
+		snprintf(err, errsize, _("quarantine %s: refused: package %s installs this %s; taking it would break "
+			 "the packages that use it. Quarantine the suspect files in it instead, or --force"),
 			 path, *package, kind_of(st->st_mode));
 		free(*package);
 		*package = NULL;
 		return -1;
 	}
 	if (*package && matches && !ctx->force) {
-		snprintf(err, errsize, "quarantine %s: refused: the file belongs to package %s and still matches the "
+		snprintf(err, errsize, _("quarantine %s: refused: the file belongs to package %s and still matches the "
 			 "digest %s installed, so it is not an implant; removing it would break %s. If you must, "
-			 "--force overrides", path, *package, *package, *package);
+			 "--force overrides"), path, *package, *package, *package);
 		free(*package);
 		*package = NULL;
 		return -1;
@@ -178,7 +179,7 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 		goto out;
 	}
 	if (!ctx->quarantine) {
-		snprintf(err, errsize, "quarantine %s: no quarantine store is open", path);
+		snprintf(err, errsize, _("quarantine %s: no quarantine store is open"), path);
 		free(shown);
 		goto out;
 	}
@@ -222,9 +223,9 @@ static int apply(rs_respond_ctx *ctx, const json_t *target, const json_t *before
 	int rc = -1;
 	struct stat st;
 	if (!id || !ctx->quarantine) {
-		snprintf(err, errsize, "quarantine %s: no image was taken (a dry run?); nothing removed", path);
+		snprintf(err, errsize, _("quarantine %s: no image was taken (a dry run?); nothing removed"), path);
 	} else if (rs_host_lstat(ctx->host, path, &st) == 0 && !rs_quarantine_unchanged(ctx->quarantine, ctx->host, id)) {
-		snprintf(err, errsize, "quarantine %s: it changed since image %s was taken; nothing removed, plan again",
+		snprintf(err, errsize, _("quarantine %s: it changed since image %s was taken; nothing removed, plan again"),
 			 path, id);
 	} else if (rs_quarantine_remove_original(ctx->quarantine, ctx->host, id, err, errsize) == 0) {
 		json_object_set_new(after, "quarantine", json_string(id));
@@ -240,7 +241,7 @@ static int undo(rs_respond_ctx *ctx, const json_t *target, const json_t *before,
 	if (!id)
 		return 0; /* no image: apply never ran */
 	if (!ctx->quarantine) {
-		snprintf(err, errsize, "quarantine: no quarantine store is open to restore %s from", id);
+		snprintf(err, errsize, _("quarantine: no quarantine store is open to restore %s from"), id);
 		return -1;
 	}
 	char *path = target_path(target, err, errsize);

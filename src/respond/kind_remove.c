@@ -10,6 +10,7 @@
 #include "respond/kinds.h"
 #include "respond/remove.h"
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -147,8 +148,8 @@ static json_t *parse_target(const char *arg, const json_t *options, char *err, s
 {
 	const char *slash = arg ? strstr(arg, ":/") : NULL;
 	if (!slash) {
-		snprintf(err, errsize, "remove: the target \"%s\" is not RULE:PATH[:LINE] "
-			 "(e.g. rasoat:persist.cron:/etc/crontab:3)", arg ? arg : "");
+		snprintf(err, errsize, _("remove: the target \"%s\" is not RULE:PATH[:LINE] "
+			 "(e.g. rasoat:persist.cron:/etc/crontab:3)"), arg ? arg : "");
 		return NULL;
 	}
 	char *rule = rs_strndup(arg, (size_t)(slash - arg));
@@ -157,7 +158,7 @@ static json_t *parse_target(const char *arg, const json_t *options, char *err, s
 	char *colon = strrchr(path, ':');
 	if (colon && all_digits(colon + 1)) {
 		if (!rs_parse_long(colon + 1, &line) || line <= 0) {
-			snprintf(err, errsize, "remove: %s: the line number must be 1 or more", arg);
+			snprintf(err, errsize, _("remove: %s: the line number must be 1 or more"), arg);
 			free(rule);
 			free(path);
 			return NULL;
@@ -168,14 +169,14 @@ static json_t *parse_target(const char *arg, const json_t *options, char *err, s
 	const char *user = json_string_value(json_object_get(options, "user"));
 	json_t *target = NULL;
 	if (!how)
-		snprintf(err, errsize, "remove: %s is not a rule remove answers (persist.* and rootkit.* rules "
-			 "of rasoat, e.g. rasoat:persist.cron)", rule);
+		snprintf(err, errsize, _("remove: %s is not a rule remove answers (persist.* and rootkit.* rules "
+			 "of rasoat, e.g. rasoat:persist.cron)"), rule);
 	else if (same_how(how, "line") && line == 0)
-		snprintf(err, errsize, "remove: %s: name the line to take out: %s:%s:LINE", arg, rule, path);
+		snprintf(err, errsize, _("remove: %s: name the line to take out: %s:%s:LINE"), arg, rule, path);
 	else if (same_how(how, "shell") && line == 0 && !user)
-		snprintf(err, errsize, "remove: %s: name the account's line (%s:%s:LINE) or --user", arg, rule, path);
+		snprintf(err, errsize, _("remove: %s: name the account's line (%s:%s:LINE) or --user"), arg, rule, path);
 	else if (path[0] != '/')
-		snprintf(err, errsize, "remove: %s: the path must be absolute", arg);
+		snprintf(err, errsize, _("remove: %s: the path must be absolute"), arg);
 	else {
 		target = json_pack("{s:s,s:s,s:s}", "rule", rule, "path", path, "how", how);
 		if (line > 0)
@@ -193,7 +194,7 @@ static int check_target(const json_t *target, char *err, size_t errsize)
 	const char *path = json_string_value(json_object_get(target, "path"));
 	const char *how = json_string_value(json_object_get(target, "how"));
 	if (!path || path[0] != '/' || !how) {
-		snprintf(err, errsize, "remove: the target has no absolute \"path\" or no \"how\"; plan again");
+		snprintf(err, errsize, _("remove: the target has no absolute \"path\" or no \"how\"; plan again"));
 		return -1;
 	}
 	return 0;
@@ -213,7 +214,7 @@ static int prepare(rs_respond_ctx *ctx, const json_t *target, json_t *before, js
 		return rs_remove_file_prepare(ctx, target, before, describe, err, errsize);
 	if (same_how(how, "suid") || same_how(how, "caps"))
 		return rs_remove_mode_prepare(ctx, target, before, describe, err, errsize);
-	snprintf(err, errsize, "remove: unknown \"how\" %s; plan again", how);
+	snprintf(err, errsize, _("remove: unknown \"how\" %s; plan again"), how);
 	return -1;
 }
 

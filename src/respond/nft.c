@@ -9,6 +9,7 @@
  * CAP_NET_ADMIN. Either way the action fails with that cause; nothing is
  * changed. (No iptables fallback: docs/RESPOND.md says why.)
  */
+#include "core/i18n.h"
 #include "respond/nft.h"
 
 #include <nftables/libnftables.h>
@@ -56,7 +57,7 @@ int rs_nft_run(rs_nft *n, const json_t *cmds, char **output, char *err, size_t e
 	char *text = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	if (!text) {
-		snprintf(err, errsize, "nftables batch: cannot encode the commands as JSON");
+		snprintf(err, errsize, _("nftables batch: cannot encode the commands as JSON"));
 		return -1;
 	}
 	int rc = nft_run_cmd_from_buffer(n->ctx, text);
@@ -66,7 +67,7 @@ int rs_nft_run(rs_nft *n, const json_t *cmds, char **output, char *err, size_t e
 	if (rc != 0) {
 		char cause[512];
 		copy_error(errtext, cause, sizeof(cause));
-		snprintf(err, errsize, "nftables (table %s %s): %s", RS_NFT_FAMILY, RS_NFT_TABLE, cause);
+		snprintf(err, errsize, _("nftables (table %s %s): %s"), RS_NFT_FAMILY, RS_NFT_TABLE, cause);
 		return -1;
 	}
 	if (output)
@@ -80,13 +81,13 @@ int rs_nft_open(rs_nft **out, char *err, size_t errsize)
 	n->ctx = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!n->ctx) {
 		free(n);
-		snprintf(err, errsize, "nftables: libnftables could not create a context (out of memory?)");
+		snprintf(err, errsize, _("nftables: libnftables could not create a context (out of memory?)"));
 		return -1;
 	}
 	nft_ctx_output_set_flags(n->ctx, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE);
 	if (nft_ctx_buffer_output(n->ctx) != 0 || nft_ctx_buffer_error(n->ctx) != 0) {
 		rs_nft_close(n);
-		snprintf(err, errsize, "nftables: libnftables cannot buffer its output");
+		snprintf(err, errsize, _("nftables: libnftables cannot buffer its output"));
 		return -1;
 	}
 	json_t *probe = json_pack("[{s:{s:n}}]", "list", "tables");
@@ -97,13 +98,13 @@ int rs_nft_open(rs_nft **out, char *err, size_t errsize)
 		rs_nft_close(n);
 		if (strstr(cause, "not supported"))
 			snprintf(err, errsize,
-				 "%s: the kernel offers no nf_tables (load the nf_tables module, or use a "
-				 "kernel built with CONFIG_NF_TABLES); nothing was changed", cause);
+				 _("%s: the kernel offers no nf_tables (load the nf_tables module, or use a "
+				 "kernel built with CONFIG_NF_TABLES); nothing was changed"), cause);
 		else if (strstr(cause, "not permitted"))
-			snprintf(err, errsize, "%s: run rasoat as root (CAP_NET_ADMIN); nothing was changed",
+			snprintf(err, errsize, _("%s: run rasoat as root (CAP_NET_ADMIN); nothing was changed"),
 				 cause);
 		else
-			snprintf(err, errsize, "%s; nothing was changed", cause);
+			snprintf(err, errsize, _("%s; nothing was changed"), cause);
 		return -1;
 	}
 	*out = n;
@@ -216,7 +217,7 @@ int rs_nft_state_parse(const char *text, size_t len, rs_nft_state *st, char *err
 	json_t *doc = json_loadb(text, len, 0, &jerr);
 	const json_t *list = json_object_get(doc, "nftables");
 	if (!json_is_array(list)) {
-		snprintf(err, errsize, "nftables listing of table %s %s: not the JSON libnftables prints (%s)",
+		snprintf(err, errsize, _("nftables listing of table %s %s: not the JSON libnftables prints (%s)"),
 			 RS_NFT_FAMILY, RS_NFT_TABLE, doc ? "no \"nftables\" array" : jerr.text);
 		json_decref(doc);
 		return -1;

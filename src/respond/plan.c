@@ -3,6 +3,7 @@
  */
 #include "respond/plan.h"
 #include "core/digest.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -82,7 +83,7 @@ static void add_proposal(json_t *actions, json_t *seen, const json_t *proposal, 
 {
 	char err[200];
 	if (!action_valid(proposal, 0, err, sizeof(err))) {
-		rs_warn("the %s action kind proposed a malformed action (%s); it is left out of the plan",
+		rs_warn(_("the %s action kind proposed a malformed action (%s); it is left out of the plan"),
 			kind, err + strlen("action 1 "));
 		return;
 	}
@@ -126,13 +127,13 @@ json_t *rs_plan_build(const json_t *findings, const char *scan, const char *host
 json_t *rs_plan_parse(const char *text, size_t len, char *err, size_t errsize)
 {
 	if (len > RS_PLAN_MAX_BYTES) {
-		snprintf(err, errsize, "larger than %u bytes", RS_PLAN_MAX_BYTES);
+		snprintf(err, errsize, _("larger than %u bytes"), RS_PLAN_MAX_BYTES);
 		return NULL;
 	}
 	json_error_t error;
 	json_t *plan = json_loadb(text, len, JSON_REJECT_DUPLICATES, &error);
 	if (!plan) {
-		snprintf(err, errsize, "not JSON: %s at line %d, column %d", error.text, error.line,
+		snprintf(err, errsize, _("not JSON: %s at line %d, column %d"), error.text, error.line,
 			 error.column);
 		return NULL;
 	}

@@ -2,6 +2,7 @@
  * probe.c — the TCP connect with a time limit that isolation's self-test
  * makes to each allowed HOST:PORT (netutil.h).
  */
+#include "core/i18n.h"
 #include "respond/netutil.h"
 
 #include <errno.h>
@@ -33,7 +34,7 @@ int rs_tcp_probe(const rs_netaddr *addr, long port, int timeout_ms, char *why, s
 	}
 	int fd = socket(addr->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		snprintf(why, whysize, "socket: %s", strerror(errno));
+		snprintf(why, whysize, _("socket: %s"), strerror(errno));
 		return -1;
 	}
 	int rc = connect(fd, (struct sockaddr *)&ss, slen);
@@ -44,7 +45,7 @@ int rs_tcp_probe(const rs_netaddr *addr, long port, int timeout_ms, char *why, s
 			n = poll(&p, 1, timeout_ms);
 		while (n < 0 && errno == EINTR);
 		if (n == 0) {
-			snprintf(why, whysize, "no answer within %d ms", timeout_ms);
+			snprintf(why, whysize, _("no answer within %d ms"), timeout_ms);
 			close(fd);
 			return -1;
 		}

@@ -2,6 +2,7 @@
  * proctab.c — see proctab.h: the process snapshot of the respond actions,
  * read with the collector's parsers of PID/stat and PID/status.
  */
+#include "core/i18n.h"
 #include "respond/proctab.h"
 
 #include <dirent.h>
@@ -79,7 +80,7 @@ int rs_proctab_read(const rs_host *h, rs_proctab *t, char *err, size_t errsize)
 	rs_vec_init(&t->procs, sizeof(rs_proc_entry));
 	DIR *d = rs_proc_opendir(h, ".");
 	if (!d) {
-		snprintf(err, errsize, "proc: cannot list processes: %s; process actions need the live /proc",
+		snprintf(err, errsize, _("proc: cannot list processes: %s; process actions need the live /proc"),
 			 strerror(errno));
 		return -1;
 	}

@@ -9,6 +9,7 @@
  * ".."), parents come before children, and all sizes are bounded.
  */
 #include "respond/qimage.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <openssl/evp.h>
@@ -55,7 +56,7 @@ __attribute__((format(printf, 2, 3))) static int fail(parser *p, const char *fmt
 	if (!p->failed) {
 		va_list ap;
 		va_start(ap, fmt);
-		int n = snprintf(p->err, p->errsize, "malformed quarantine manifest: ");
+		int n = snprintf(p->err, p->errsize, _("malformed quarantine manifest: "));
 		if (n > 0 && (size_t)n < p->errsize)
 			vsnprintf(p->err + n, p->errsize - (size_t)n, fmt, ap);
 		va_end(ap);
@@ -414,7 +415,7 @@ int rs_qmanifest_parse(const char *text, size_t len, rs_qmanifest *m, char *err,
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		snprintf(err, errsize, "malformed quarantine manifest: not JSON (line %d: %s)", jerr.line, jerr.text);
+		snprintf(err, errsize, _("malformed quarantine manifest: not JSON (line %d: %s)"), jerr.line, jerr.text);
 		return -1;
 	}
 	int rc = parse_top(&p, root, m);

@@ -11,6 +11,7 @@
  * owns could send a removal or a restore into /etc, so it is refused.
  */
 #include "respond/qimage.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -127,8 +128,8 @@ int rs_qpath_open_parent(const rs_host *host, const char *path, const char **nam
 {
 	size_t len = path ? strlen(path) : 0;
 	if (len == 0 || path[0] != '/' || path[len - 1] == '/' || len >= 4096 || has_dot_component(path)) {
-		snprintf(err, errsize, "%s: not a usable path for the quarantine; give an absolute path to a file, "
-			 "without \".\" or \"..\" components or a trailing slash",
+		snprintf(err, errsize, _("%s: not a usable path for the quarantine; give an absolute path to a file, "
+			 "without \".\" or \"..\" components or a trailing slash"),
 			 path ? path : "(null)");
 		return -1;
 	}
@@ -141,10 +142,10 @@ int rs_qpath_open_parent(const rs_host *host, const char *path, const char **nam
 	if (fd < 0) {
 		int e = errno;
 		if (bad[0])
-			snprintf(err, errsize, "%s: %s on the way is a symlink owned by another user than root; "
-				 "refused (it could lead elsewhere); give the path it stands for", path, bad);
+			snprintf(err, errsize, _("%s: %s on the way is a symlink owned by another user than root; "
+				 "refused (it could lead elsewhere); give the path it stands for"), path, bad);
 		else
-			snprintf(err, errsize, "%s: cannot open its directory %s%s: %s%s", path,
+			snprintf(err, errsize, _("%s: cannot open its directory %s%s: %s%s"), path,
 				 strcmp(host->root, "/") == 0 ? "" : host->root, parent, strerror(e),
 				 e == ENOENT ? "; restore or create the directory first" : "");
 		errno = e;

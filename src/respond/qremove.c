@@ -5,6 +5,7 @@
  */
 #include "respond/quarantine.h"
 #include "respond/qimage.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -79,17 +80,17 @@ int rs_quarantine_remove_original(rs_quarantine *q, const rs_host *host, const c
 	if (state < 0 && errno == ENOENT) {
 		rc = 0; /* already gone: nothing to remove */
 	} else if (state != 1) {
-		snprintf(err, errsize, "%s: it changed since image %s was taken (or cannot be read: %s); "
-			 "nothing was removed; take a new image and retry", m.path, id, strerror(errno));
+		snprintf(err, errsize, _("%s: it changed since image %s was taken (or cannot be read: %s); "
+			 "nothing was removed; take a new image and retry"), m.path, id, strerror(errno));
 	} else if (!rs_qtree_only_image(dirfd, name, &m, bad, sizeof(bad))) {
-		snprintf(err, errsize, "%s: %s under it is new or changed since image %s was taken; "
-			 "nothing was removed; take a new image and retry", m.path, bad, id);
+		snprintf(err, errsize, _("%s: %s under it is new or changed since image %s was taken; "
+			 "nothing was removed; take a new image and retry"), m.path, bad, id);
 	} else if (mark_removed(q, id) < 0) {
-		snprintf(err, errsize, "%s: cannot record the removal in the quarantine store %s: %s; nothing was removed",
+		snprintf(err, errsize, _("%s: cannot record the removal in the quarantine store %s: %s; nothing was removed"),
 			 m.path, q->dir, strerror(errno));
 	} else if (rs_qremove_tree(dirfd, name, 0) < 0) {
-		snprintf(err, errsize, "%s: cannot remove it: %s; the image %s is kept, restore it with "
-			 "`rasoat quarantine restore %s` if part of it went", m.path, strerror(errno), id, id);
+		snprintf(err, errsize, _("%s: cannot remove it: %s; the image %s is kept, restore it with "
+			 "`rasoat quarantine restore %s` if part of it went"), m.path, strerror(errno), id, id);
 	} else {
 		rc = 0; /* not fsynced: a removal lost to a power cut leaves the original, which undo accepts */
 	}

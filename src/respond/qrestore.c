@@ -13,6 +13,7 @@
 #include "respond/quarantine.h"
 #include "respond/qimage.h"
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <dirent.h>
@@ -131,13 +132,13 @@ static int build_entry(const rs_quarantine *q, const rs_qmanifest *m, size_t i, 
 	char *display = display_of(m, e);
 	int rc = -1;
 	if (pfd < 0) {
-		snprintf(err, errsize, "%s: cannot open its directory in the copy being restored: %s", display,
+		snprintf(err, errsize, _("%s: cannot open its directory in the copy being restored: %s"), display,
 			 strerror(errno));
 	} else if (e->link >= 0) {
 		const rs_qentry *o = &m->entries[e->link];
 		link_source in = { rs_qtree_open_dir(dirfd, tmp, m, o->parent), o->name };
 		if (in.dirfd < 0 || link_to(&in, pfd, name) < 0)
-			snprintf(err, errsize, "%s: cannot link it to %s/%s: %s", display, m->path, o->rel, strerror(errno));
+			snprintf(err, errsize, _("%s: cannot link it to %s/%s: %s"), display, m->path, o->rel, strerror(errno));
 		else
 			rc = 0;
 		if (in.dirfd >= 0)
@@ -147,7 +148,7 @@ static int build_entry(const rs_quarantine *q, const rs_qmanifest *m, size_t i, 
 	} else {
 		int data_fd = -1;
 		if (e->type == RS_QT_FILE && (data_fd = rs_qstore_open_data(q, m->id, e->data)) < 0) {
-			snprintf(err, errsize, "%s: the image %s lost its data file %ld: %s", display, m->id, e->data,
+			snprintf(err, errsize, _("%s: the image %s lost its data file %ld: %s"), display, m->id, e->data,
 				 strerror(errno));
 		} else {
 			rc = rs_qentry_create(pfd, name, display, e, data_fd, err, errsize);
@@ -175,7 +176,7 @@ static int build(const rs_quarantine *q, const rs_qmanifest *m, int dirfd, const
 			continue;
 		int pfd = i == 0 ? dirfd : rs_qdircache_get(&c, e->parent);
 		if (pfd < 0 || rs_qentry_set_times(pfd, i == 0 ? tmp : e->name, e) < 0) {
-			snprintf(err, errsize, "%s/%s: cannot set the directory's times: %s", m->path, e->rel,
+			snprintf(err, errsize, _("%s/%s: cannot set the directory's times: %s"), m->path, e->rel,
 				 strerror(errno));
 			rc = -1;
 		}
@@ -197,7 +198,7 @@ static int set_all_flags(const rs_qmanifest *m, int dirfd, const char *name, cha
 		int pfd = i == 0 ? dirfd : rs_qdircache_get(&c, e->parent);
 		char *display = display_of(m, e);
 		if (pfd < 0) {
-			snprintf(err, errsize, "%s: cannot open its directory to set chattr flags: %s", display,
+			snprintf(err, errsize, _("%s: cannot open its directory to set chattr flags: %s"), display,
 				 strerror(errno));
 			rc = -1;
 		} else {
@@ -243,29 +244,29 @@ static int put_in_place(const rs_qmanifest *m, int dirfd, const char *tmp, const
 	struct stat cur;
 	bool exists = fstatat(dirfd, name, &cur, AT_SYMLINK_NOFOLLOW) == 0;
 	if (exists && S_ISDIR(cur.st_mode) && m->entries[0].type != RS_QT_DIR) {
-		snprintf(err, errsize, "%s: it is now a directory; move it away and restore again", m->path);
+		snprintf(err, errsize, _("%s: it is now a directory; move it away and restore again"), m->path);
 		return -1;
 	}
 	if (exists && rs_qentry_clear_locks(dirfd, name, NULL) < 0) {
-		snprintf(err, errsize, "%s: cannot clear its immutable/append-only flag to replace it: %s", m->path,
+		snprintf(err, errsize, _("%s: cannot clear its immutable/append-only flag to replace it: %s"), m->path,
 			 strerror(errno));
 		return -1;
 	}
 	rs_crashpoint("quarantine.rename");
 	if (exists && (S_ISDIR(cur.st_mode) || m->entries[0].type == RS_QT_DIR)) {
 		if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) < 0) {
-			snprintf(err, errsize, "%s: cannot put the restored tree in place: %s", m->path, strerror(errno));
+			snprintf(err, errsize, _("%s: cannot put the restored tree in place: %s"), m->path, strerror(errno));
 			return -1;
 		}
 		if (rs_qremove_tree(dirfd, tmp, 0) < 0) {
-			snprintf(err, errsize, "%s: restored, but what stood there (now %s beside it) cannot be removed: %s",
+			snprintf(err, errsize, _("%s: restored, but what stood there (now %s beside it) cannot be removed: %s"),
 				 m->path, tmp, strerror(errno));
 			return -1;
 		}
 		return 0;
 	}
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		snprintf(err, errsize, "%s: cannot put the restored %s in place: %s", m->path,
+		snprintf(err, errsize, _("%s: cannot put the restored %s in place: %s"), m->path,
 			 rs_qtype_name(m->entries[0].type), strerror(errno));
 		return -1;
 	}
@@ -288,7 +289,7 @@ int rs_quarantine_restore(rs_quarantine *q, const rs_host *host, const char *id,
 	link_source src = { -1, NULL };
 	int rc = -1;
 	if (rs_qremove_tree(dirfd, tmp, 0) < 0) {
-		snprintf(err, errsize, "%s: cannot remove the leftover %s of an interrupted restore: %s", m.path, tmp,
+		snprintf(err, errsize, _("%s: cannot remove the leftover %s of an interrupted restore: %s"), m.path, tmp,
 			 strerror(errno));
 		goto out;
 	}

@@ -6,6 +6,7 @@
  */
 #include "respond/quarantine.h"
 #include "respond/qimage.h"
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/util.h"
 
@@ -32,20 +33,20 @@ int rs_quarantine_open(const char *state_dir, rs_quarantine **out, char *err, si
 {
 	*out = NULL;
 	if (mkdir(state_dir, 0700) < 0 && errno != EEXIST) {
-		snprintf(err, errsize, "%s: cannot create the state directory: %s; give a writable --db directory",
+		snprintf(err, errsize, _("%s: cannot create the state directory: %s; give a writable --db directory"),
 			 state_dir, strerror(errno));
 		return -1;
 	}
 	char *dir = rs_sprintf("%s/quarantine", state_dir);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		snprintf(err, errsize, "%s: cannot create the quarantine store: %s", dir, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot create the quarantine store: %s"), dir, strerror(errno));
 		free(dir);
 		return -1;
 	}
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(err, errsize, "%s: cannot open the quarantine store: %s", dir, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot open the quarantine store: %s"), dir, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		free(dir);
@@ -55,8 +56,8 @@ int rs_quarantine_open(const char *state_dir, rs_quarantine **out, char *err, si
 		/* root-only: anyone else able to read it could take the samples,
 		 * anyone able to write it could change what a restore puts back */
 		if (st.st_uid != geteuid() || fchmod(fd, 0700) < 0) {
-			snprintf(err, errsize, "%s: the quarantine store is not owned by uid %u with mode 0700; fix it "
-				 "(chown, chmod 0700) and retry", dir, (unsigned)geteuid());
+			snprintf(err, errsize, _("%s: the quarantine store is not owned by uid %u with mode 0700; fix it "
+				 "(chown, chmod 0700) and retry"), dir, (unsigned)geteuid());
 			close(fd);
 			free(dir);
 			return -1;
@@ -113,7 +114,7 @@ int rs_qstore_load(const rs_quarantine *q, const char *id, rs_qmanifest *m, char
 {
 	memset(m, 0, sizeof(*m));
 	if (!rs_qid_valid(id)) {
-		snprintf(err, errsize, "%s: not a quarantine id (q- and 32 hex digits); see `rasoat quarantine list`",
+		snprintf(err, errsize, _("%s: not a quarantine id (q- and 32 hex digits); see `rasoat quarantine list`"),
 			 id ? id : "(null)");
 		return -1;
 	}
@@ -121,7 +122,7 @@ int rs_qstore_load(const rs_quarantine *q, const char *id, rs_qmanifest *m, char
 	char *text = NULL;
 	size_t len = 0;
 	if (dfd < 0 || read_in(dfd, "manifest.json", RS_Q_MAX_MANIFEST, &text, &len) < 0) {
-		snprintf(err, errsize, "%s/%s: cannot read the image's manifest: %s; see `rasoat quarantine list`",
+		snprintf(err, errsize, _("%s/%s: cannot read the image's manifest: %s; see `rasoat quarantine list`"),
 			 q->dir, id, strerror(errno));
 		if (dfd >= 0)
 			close(dfd);
@@ -132,11 +133,11 @@ int rs_qstore_load(const rs_quarantine *q, const char *id, rs_qmanifest *m, char
 	int rc = rs_qmanifest_parse(text, len, m, perr, sizeof(perr));
 	free(text);
 	if (rc < 0) {
-		snprintf(err, errsize, "%s/%s/manifest.json: %s", q->dir, id, perr);
+		snprintf(err, errsize, _("%s/%s/manifest.json: %s"), q->dir, id, perr);
 		return -1;
 	}
 	if (strcmp(m->id, id) != 0) {
-		snprintf(err, errsize, "%s/%s/manifest.json: it names another image (%s); the store was tampered with",
+		snprintf(err, errsize, _("%s/%s/manifest.json: it names another image (%s); the store was tampered with"),
 			 q->dir, id, m->id);
 		rs_qmanifest_free(m);
 		return -1;

@@ -7,6 +7,7 @@
  */
 #include "respond/quarantine.h"
 #include "respond/qimage.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <dirent.h>
@@ -104,8 +105,8 @@ static bool room_for(snap *s, const struct stat *st)
 	unsigned long long need = (unsigned long long)st->st_blocks * 512 + RS_Q_RESERVE;
 	if (need <= avail)
 		return true;
-	snprintf(s->err, s->errsize, "%s: the quarantine store's filesystem has %llu MiB free, the image needs %llu MiB "
-		 "and %d MiB are kept free; free space there or give another --db", s->m->path, avail >> 20,
+	snprintf(s->err, s->errsize, _("%s: the quarantine store's filesystem has %llu MiB free, the image needs %llu MiB "
+		 "and %d MiB are kept free; free space there or give another --db"), s->m->path, avail >> 20,
 		 (unsigned long long)st->st_blocks * 512 >> 20, RS_Q_RESERVE >> 20);
 	return false;
 }
@@ -124,7 +125,7 @@ static long find_link(const rs_qmanifest *m, size_t upto, unsigned long long dev
 static int capture_rec(snap *s, int dirfd, const char *name, long parent, int depth)
 {
 	if (s->m->n_entries >= RS_Q_MAX_ENTRIES || depth > RS_Q_MAX_DEPTH) {
-		snprintf(s->err, s->errsize, "%s: the tree is larger than %d entries or deeper than %d; quarantine its parts",
+		snprintf(s->err, s->errsize, _("%s: the tree is larger than %d entries or deeper than %d; quarantine its parts"),
 			 s->m->path, RS_Q_MAX_ENTRIES, RS_Q_MAX_DEPTH);
 		return -1;
 	}
@@ -155,7 +156,7 @@ static int capture_rec(snap *s, int dirfd, const char *name, long parent, int de
 		snprintf(dname, sizeof(dname), "%ld", data);
 		data_fd = openat(s->data_dir, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
 		if (data_fd < 0) {
-			snprintf(s->err, s->errsize, "%s: cannot create the image's data file in the store: %s",
+			snprintf(s->err, s->errsize, _("%s: cannot create the image's data file in the store: %s"),
 				 display, strerror(errno));
 			free(display);
 			return -1;
@@ -164,7 +165,7 @@ static int capture_rec(snap *s, int dirfd, const char *name, long parent, int de
 	int rc = rs_qentry_capture(dirfd, name, display, e, data_fd, s->err, s->errsize);
 	if (data_fd >= 0) {
 		if (rc == 0 && fsync(data_fd) < 0) {
-			snprintf(s->err, s->errsize, "%s: cannot sync the image's data: %s", display, strerror(errno));
+			snprintf(s->err, s->errsize, _("%s: cannot sync the image's data: %s"), display, strerror(errno));
 			rc = -1;
 		}
 		close(data_fd);
@@ -185,7 +186,7 @@ static int capture_rec(snap *s, int dirfd, const char *name, long parent, int de
 	char **names = NULL;
 	size_t n = 0;
 	if (dfd < 0 || list_dir(dfd, RS_Q_MAX_ENTRIES, &names, &n) < 0) {
-		snprintf(s->err, s->errsize, "%s: cannot read the directory: %s", display,
+		snprintf(s->err, s->errsize, _("%s: cannot read the directory: %s"), display,
 			 errno == E2BIG ? "too many entries" : strerror(errno));
 		rc = -1;
 	}
@@ -321,7 +322,7 @@ int rs_quarantine_snapshot(rs_quarantine *q, const rs_host *host, const char *pa
 	if (mkdirat(q->fd, tmp, 0700) < 0 || (img = openat(q->fd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    mkdirat(img, "data", 0700) < 0 ||
 	    (s.data_dir = openat(img, "data", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		snprintf(err, errsize, "%s: cannot create an image in the quarantine store %s: %s", path, q->dir,
+		snprintf(err, errsize, _("%s: cannot create an image in the quarantine store %s: %s"), path, q->dir,
 			 strerror(errno));
 		goto out;
 	}
@@ -331,7 +332,7 @@ int rs_quarantine_snapshot(rs_quarantine *q, const rs_host *host, const char *pa
 		find_siblings(dirfd, name, &m);
 	if (write_image_files(img, &m) < 0 || fsync(s.data_dir) < 0 || fsync(img) < 0 ||
 	    renameat(q->fd, tmp, q->fd, id) < 0 || fsync(q->fd) < 0) {
-		snprintf(err, errsize, "%s: cannot write the image into the quarantine store %s: %s; check free space",
+		snprintf(err, errsize, _("%s: cannot write the image into the quarantine store %s: %s; check free space"),
 			 path, q->dir, strerror(errno));
 		goto out;
 	}

@@ -6,6 +6,7 @@
  */
 #include "respond/refuse.h"
 #include "collect/netconf.h"
+#include "core/i18n.h"
 #include "core/lines.h"
 #include "core/netaddr.h"
 #include "respond/netutil.h"
@@ -122,8 +123,8 @@ bool rs_refuse_network(const rs_respond_ctx *ctx, int family, const unsigned cha
 		rs_netaddr_format(&target, t, sizeof(t));
 		rs_netaddr_format(&p->net, a, sizeof(a));
 		snprintf(why, whysize,
-			 "%s %s %s, %s: blocking it would cut this host off (or the operator out); refused "
-			 "(--force overrides)",
+			 _("%s %s %s, %s: blocking it would cut this host off (or the operator out); refused "
+			 "(--force overrides)"),
 			 t,
 			 rs_netaddr_equal(&target, &p->net)      ? "is"
 			 : rs_netaddr_contains(&target, &p->net) ? "contains"

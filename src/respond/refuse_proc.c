@@ -8,6 +8,7 @@
  * runs it). An action on a process tree asks about every member, so a tree
  * holding one of these is refused as a whole.
  */
+#include "core/i18n.h"
 #include "respond/proctab.h"
 #include "respond/refuse.h"
 
@@ -43,15 +44,15 @@ bool rs_refuse_pid(const rs_respond_ctx *ctx, long pid, char *why, size_t whysiz
 {
 	const rs_host *h = ctx->host;
 	if (pid <= 0 || pid > 0x7fffffffL) {
-		snprintf(why, whysize, "%ld is not a process id" FORCE_HINT, pid);
+		snprintf(why, whysize, _("%ld is not a process id; --force overrides this refusal"), pid);
 		return true;
 	}
 	if (pid == 1) {
-		snprintf(why, whysize, "pid 1 is the init process; stopping it brings the host down" FORCE_HINT);
+		snprintf(why, whysize, _("pid 1 is the init process; stopping it brings the host down; --force overrides this refusal"));
 		return true;
 	}
 	if (!h->live || h->proc_fd < 0) {
-		snprintf(why, whysize, "pid %ld: no live /proc to check the process against (--root?)" FORCE_HINT,
+		snprintf(why, whysize, _("pid %ld: no live /proc to check the process against (--root?); --force overrides this refusal"),
 			 pid);
 		return true;
 	}
@@ -59,7 +60,7 @@ bool rs_refuse_pid(const rs_respond_ctx *ctx, long pid, char *why, size_t whysiz
 	if (rs_proc_stat_read(h, (pid_t)pid, &st) < 0) {
 		if (errno == ENOENT || errno == ESRCH)
 			return false; /* gone: nothing to protect; the action itself says so */
-		snprintf(why, whysize, "pid %ld: cannot read its proc stat (%s) to check it" FORCE_HINT, pid,
+		snprintf(why, whysize, _("pid %ld: cannot read its proc stat (%s) to check it; --force overrides this refusal"), pid,
 			 strerror(errno));
 		return true;
 	}
@@ -81,10 +82,10 @@ bool rs_refuse_pid(const rs_respond_ctx *ctx, long pid, char *why, size_t whysiz
 		chain[n++] = cur;
 		if (cur == pid) {
 			if (cur == self)
-				snprintf(why, whysize, "pid %ld is rasoat itself" FORCE_HINT, pid);
+				snprintf(why, whysize, _("pid %ld is rasoat itself; --force overrides this refusal"), pid);
 			else
-				snprintf(why, whysize, "pid %ld (%s) is an ancestor of rasoat (the operator's "
-					 "shell, sudo, sshd or service manager)" FORCE_HINT, pid, a.comm);
+				snprintf(why, whysize, _("pid %ld (%s) is an ancestor of rasoat (the operator's "
+					 "shell, sudo, sshd or service manager); --force overrides this refusal"), pid, a.comm);
 			return true;
 		}
 		cur = a.ppid == cur ? 0 : a.ppid;
@@ -93,8 +94,8 @@ bool rs_refuse_pid(const rs_respond_ctx *ctx, long pid, char *why, size_t whysiz
 		rs_proc_stat a;
 		if (rs_proc_stat_read(h, chain[i], &a) < 0 || a.session != st.session)
 			continue;
-		snprintf(why, whysize, "pid %ld (%s) is in the operator's session %d (that of %s %d, %s)"
-			 FORCE_HINT, pid, st.comm, (int)st.session, chain[i] == self ? "rasoat" : "rasoat's ancestor",
+		snprintf(why, whysize, _("pid %ld (%s) is in the operator's session %d (that of %s %d, %s); --force "
+			 "overrides this refusal"), pid, st.comm, (int)st.session, chain[i] == self ? "rasoat" : _("rasoat's ancestor"),
 			 (int)chain[i], a.comm);
 		return true;
 	}

@@ -12,6 +12,7 @@
  * checks hold on a mounted image (--root) as on the live host.
  */
 #include "collect/facts.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "respond/proctab.h"
 #include "respond/refuse.h"
@@ -25,7 +26,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FORCE_HINT "; --force overrides this refusal"
 #define FILE_MAX ((size_t)16 << 20)
 #define SUDOERS_D_MAX 1000
 
@@ -127,7 +127,7 @@ static bool admin(const accounts *a, const rs_user *u, char *why, size_t whysize
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
 		const rs_group *g = group_named(a, groups[i]);
 		if (g && member_of(a, u, g)) {
-			snprintf(why, whysize, "group %s", g->name);
+			snprintf(why, whysize, _("group %s"), g->name);
 			return true;
 		}
 	}
@@ -147,7 +147,7 @@ static bool admin(const accounts *a, const rs_user *u, char *why, size_t whysize
 			match = strcmp(spec, u->name) == 0 || strcmp(spec, "ALL") == 0;
 		}
 		if (match) {
-			snprintf(why, whysize, "sudoers %s", spec);
+			snprintf(why, whysize, _("sudoers %s"), spec);
 			return true;
 		}
 	}
@@ -211,12 +211,12 @@ bool rs_refuse_user(const rs_respond_ctx *ctx, const char *user, char *why, size
 		goto out;
 	}
 	if (u->uid == 0) {
-		snprintf(why, whysize, "account %s has uid 0 (root); locking it can leave the host without "
-			 "an administrator" FORCE_HINT, u->name);
+		snprintf(why, whysize, _("account %s has uid 0 (root); locking it can leave the host without "
+			 "an administrator; --force overrides this refusal"), u->name);
 		goto out;
 	}
 	if (ctx->host->live && operator_account(ctx, &a, u, detail, sizeof(detail))) {
-		snprintf(why, whysize, "account %s is the operator's own (%s)" FORCE_HINT, u->name, detail);
+		snprintf(why, whysize, _("account %s is the operator's own (%s); --force overrides this refusal"), u->name, detail);
 		goto out;
 	}
 	if (admin(&a, u, detail, sizeof(detail))) {
@@ -227,8 +227,8 @@ bool rs_refuse_user(const rs_respond_ctx *ctx, const char *user, char *why, size
 			other = o->uid != u->uid && usable(o) && admin(&a, o, other_why, sizeof(other_why));
 		}
 		if (!other) {
-			snprintf(why, whysize, "account %s is the last usable account with sudo rights (%s); "
-				 "locking it leaves nobody to administer the host" FORCE_HINT, u->name, detail);
+			snprintf(why, whysize, _("account %s is the last usable account with sudo rights (%s); "
+				 "locking it leaves nobody to administer the host; --force overrides this refusal"), u->name, detail);
 			goto out;
 		}
 	}

@@ -12,6 +12,7 @@
 #include "respond/quarantine.h"
 #include "respond/remove.h"
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <dirent.h>
@@ -65,12 +66,12 @@ int rs_remove_file_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *be
 	const char *package = json_string_value(json_object_get(target, "package"));
 	struct stat st;
 	if (strcmp(path, "/") == 0) {
-		snprintf(err, errsize, "/: refusing to remove the root itself");
+		snprintf(err, errsize, _("/: refusing to remove the root itself"));
 		return -1;
 	}
 	if (rs_host_lstat(ctx->host, path, &st) < 0) {
 		if (errno != ENOENT) {
-			snprintf(err, errsize, "%s: cannot look at it: %s", path, strerror(errno));
+			snprintf(err, errsize, _("%s: cannot look at it: %s"), path, strerror(errno));
 			return -1;
 		}
 		/* gone already, e.g. with a directory tree an earlier action of the
@@ -80,8 +81,8 @@ int rs_remove_file_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *be
 		return 0;
 	}
 	if (package && !ctx->force) {
-		snprintf(err, errsize, "%s: owned by the package %s; reinstall the package instead, or use "
-			 "--force to remove it anyway", path, package);
+		snprintf(err, errsize, _("%s: owned by the package %s; reinstall the package instead, or use "
+			 "--force to remove it anyway"), path, package);
 		return -1;
 	}
 	if (how && strcmp(how, "unit") == 0) {

@@ -7,6 +7,7 @@
 #include "respond/quarantine.h"
 #include "respond/remove.h"
 
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -68,7 +69,7 @@ int rs_remove_image(rs_respond_ctx *ctx, const char *path, json_t *before, char 
 	if (ctx->dry_run)
 		return 0;
 	if (!ctx->quarantine) {
-		snprintf(err, errsize, "%s: no quarantine store to keep the before-image in; check --db", path);
+		snprintf(err, errsize, _("%s: no quarantine store to keep the before-image in; check --db"), path);
 		return -1;
 	}
 	add_parent(ctx, path, before);
@@ -95,12 +96,12 @@ bool rs_remove_unchanged(rs_respond_ctx *ctx, const json_t *before, size_t index
 	const char *id = json_string_value(json_object_get(image, "id"));
 	const char *path = json_string_value(json_object_get(image, "path"));
 	if (!id || !path) {
-		snprintf(err, errsize, "remove: the action has no before-image %zu; plan it again", index);
+		snprintf(err, errsize, _("remove: the action has no before-image %zu; plan it again"), index);
 		return false;
 	}
 	if (!rs_quarantine_unchanged(ctx->quarantine, ctx->host, id)) {
-		snprintf(err, errsize, "%s: changed since the action was prepared (image %s); nothing was "
-			 "done: scan and plan again", path, id);
+		snprintf(err, errsize, _("%s: changed since the action was prepared (image %s); nothing was "
+			 "done: scan and plan again"), path, id);
 		return false;
 	}
 	return true;
@@ -116,7 +117,7 @@ static int set_times(rs_respond_ctx *ctx, const json_t *parent, char *err, size_
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0; /* gone with a tree that was not restored: nothing to set */
-		snprintf(err, errsize, "%s: cannot open to set its times back: %s", dir, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot open to set its times back: %s"), dir, strerror(errno));
 		return -1;
 	}
 	struct timespec ts[2] = {
@@ -127,7 +128,7 @@ static int set_times(rs_respond_ctx *ctx, const json_t *parent, char *err, size_
 	int e = errno;
 	close(fd);
 	if (rc < 0) {
-		snprintf(err, errsize, "%s: cannot set its times back: %s", dir, strerror(e));
+		snprintf(err, errsize, _("%s: cannot set its times back: %s"), dir, strerror(e));
 		return -1;
 	}
 	return 0;

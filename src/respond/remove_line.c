@@ -17,6 +17,7 @@
 #include "respond/remove_text.h"
 
 #include "core/digest.h"
+#include "core/i18n.h"
 #include "core/lines.h"
 #include "core/util.h"
 
@@ -74,11 +75,11 @@ int rs_remove_line_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *be
 	json_t *found = json_array();
 	int rc = 0;
 	if (json_array_size(want) == 0) {
-		snprintf(err, errsize, "%s: the target names no line to remove; give RULE:PATH:LINE", path);
+		snprintf(err, errsize, _("%s: the target names no line to remove; give RULE:PATH:LINE"), path);
 		rc = -1;
 	} else if (json_array_size(want) > MAX_LINES) {
-		snprintf(err, errsize, "%s: the target names %zu lines, more than the %d one action removes; "
-			 "split it, or quarantine the file", path, json_array_size(want), MAX_LINES);
+		snprintf(err, errsize, _("%s: the target names %zu lines, more than the %d one action removes; "
+			 "split it, or quarantine the file"), path, json_array_size(want), MAX_LINES);
 		rc = -1;
 	}
 	size_t i;
@@ -89,14 +90,14 @@ int rs_remove_line_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *be
 		json_int_t number = json_integer_value(json_object_get(w, "line"));
 		const char *sha = json_string_value(json_object_get(w, "sha256"));
 		if (!sha) {
-			snprintf(err, errsize, "%s: has no line %lld; nothing to remove", path, (long long)number);
+			snprintf(err, errsize, _("%s: has no line %lld; nothing to remove"), path, (long long)number);
 			rc = -1;
 			break;
 		}
 		size_t at = rs_rmtext_find(text, len, number > 0 ? (size_t)number : 0, sha, path, err, errsize);
 		for (size_t k = 0; at && k < json_array_size(found); k++)
 			if ((size_t)json_integer_value(json_object_get(json_array_get(found, k), "line")) == at) {
-				snprintf(err, errsize, "%s: two lines of the target are the same line %zu; plan again",
+				snprintf(err, errsize, _("%s: two lines of the target are the same line %zu; plan again"),
 					 path, at);
 				at = 0;
 			}
@@ -142,7 +143,7 @@ int rs_remove_line_apply(rs_respond_ctx *ctx, const json_t *target, const json_t
 		numbers[i] = rs_rmtext_find(text, len, number, sha, path, err, errsize);
 		if (numbers[i] != number) {
 			if (numbers[i])
-				snprintf(err, errsize, "%s: the line to remove moved from %zu to %zu; plan again", path,
+				snprintf(err, errsize, _("%s: the line to remove moved from %zu to %zu; plan again"), path,
 					 number, numbers[i]);
 			rc = -1;
 		}
@@ -203,14 +204,14 @@ int rs_remove_shell_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *b
 	char *old_shell = NULL, *line = NULL, why[512];
 	int rc = -1;
 	if (!user) {
-		snprintf(err, errsize, "%s: the target names no account (\"user\" or a line); plan again", path);
+		snprintf(err, errsize, _("%s: the target names no account (\"user\" or a line); plan again"), path);
 	} else if (rs_rmtext_passwd_shell(text, len, user, NOLOGIN, &number, &old_shell, &line, err, errsize) < 0) {
 		/* ERR says why */
 	} else if (!login_shell(old_shell)) {
-		snprintf(err, errsize, "%s:%zu: %s already has no login shell (%s); nothing to do", path, number,
+		snprintf(err, errsize, _("%s:%zu: %s already has no login shell (%s); nothing to do"), path, number,
 			 user, old_shell);
 	} else if (!ctx->force && (uid_zero(line) || rs_refuse_user(ctx, user, why, sizeof(why)))) {
-		snprintf(err, errsize, "%s:%zu: refusing to take the login shell of %s: %s", path, number, user,
+		snprintf(err, errsize, _("%s:%zu: refusing to take the login shell of %s: %s"), path, number, user,
 			 uid_zero(line) ? "it has uid 0 (root); --force overrides this refusal" : why);
 	} else {
 		size_t start, line_len;
@@ -246,7 +247,7 @@ int rs_remove_shell_apply(rs_respond_ctx *ctx, const json_t *target, const json_
 	if (rs_remove_read_text(ctx->host, path, &text, &len, err, errsize) == 0 &&
 	    rs_rmtext_passwd_shell(text, len, user, NOLOGIN, &number, &old_shell, &line, err, errsize) == 0) {
 		if (number != want)
-			snprintf(err, errsize, "%s: the line of %s moved from %zu to %zu; plan again", path, user, want,
+			snprintf(err, errsize, _("%s: the line of %s moved from %zu to %zu; plan again"), path, user, want,
 				 number);
 		else if ((out = rs_rmtext_replace(text, len, number, line, strlen(line), &out_len)) != NULL)
 			rc = rs_remove_rewrite(ctx->host, path, out, out_len, err, errsize);

@@ -8,6 +8,7 @@
 #include "respond/remove.h"
 
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -29,7 +30,7 @@ static int open_file(rs_respond_ctx *ctx, const char *path, struct stat *st, cha
 {
 	int fd = rs_host_open(ctx->host, path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, st);
 	if (fd < 0)
-		snprintf(err, errsize, "%s: cannot open it as a regular file: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot open it as a regular file: %s"), path, strerror(errno));
 	return fd;
 }
 
@@ -44,14 +45,14 @@ int rs_remove_mode_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *be
 	int rc = 0;
 	if (is_caps(target)) {
 		if (fgetxattr(fd, CAP_XATTR, NULL, 0) < 0) {
-			snprintf(err, errsize, "%s: has no file capabilities any more; nothing to do", path);
+			snprintf(err, errsize, _("%s: has no file capabilities any more; nothing to do"), path);
 			rc = -1;
 		} else {
 			json_array_append_new(describe, json_sprintf("remove the file capabilities (%s) of %s",
 								     CAP_XATTR, path));
 		}
 	} else if (!(st.st_mode & (S_ISUID | S_ISGID))) {
-		snprintf(err, errsize, "%s: is neither SUID nor SGID any more; nothing to do", path);
+		snprintf(err, errsize, _("%s: is neither SUID nor SGID any more; nothing to do"), path);
 		rc = -1;
 	} else {
 		json_array_append_new(describe, json_sprintf("clear the SUID/SGID bits of %s (mode %04o to %04o)",

@@ -5,6 +5,7 @@
 #include "respond/remove_text.h"
 
 #include "core/digest.h"
+#include "core/i18n.h"
 #include "core/lines.h"
 #include "core/util.h"
 
@@ -15,7 +16,7 @@
 int rs_rmtext_check(const char *text, size_t len, const char *path, char *err, size_t errsize)
 {
 	if (len > RS_REMOVE_TEXT_MAX) {
-		snprintf(err, errsize, "%s: %zu bytes, more than the %u a line removal edits; edit it by hand",
+		snprintf(err, errsize, _("%s: %zu bytes, more than the %u a line removal edits; edit it by hand"),
 			 path, len, RS_REMOVE_TEXT_MAX);
 		return -1;
 	}
@@ -24,8 +25,8 @@ int rs_rmtext_check(const char *text, size_t len, const char *path, char *err, s
 		size_t line = 1;
 		for (const char *s = text; s < nul; s++)
 			line += *s == '\n';
-		snprintf(err, errsize, "%s:%zu: holds a NUL byte, so it is not a text file a line can be "
-			 "removed from safely; inspect it and edit or quarantine it by hand", path, line);
+		snprintf(err, errsize, _("%s:%zu: holds a NUL byte, so it is not a text file a line can be "
+			 "removed from safely; inspect it and edit or quarantine it by hand"), path, line);
 		return -1;
 	}
 	return 0;
@@ -55,7 +56,7 @@ size_t rs_rmtext_find(const char *text, size_t len, size_t number, const char *s
 		      char *err, size_t errsize)
 {
 	if (!sha || strlen(sha) != 64) {
-		snprintf(err, errsize, "%s: the target names no line SHA-256 (64 hex digits); plan again from a scan",
+		snprintf(err, errsize, _("%s: the target names no line SHA-256 (64 hex digits); plan again from a scan"),
 			 path);
 		return 0;
 	}
@@ -76,11 +77,11 @@ size_t rs_rmtext_find(const char *text, size_t len, size_t number, const char *s
 	if (count == 1)
 		return found;
 	if (count == 0)
-		snprintf(err, errsize, "%s: the line to remove (line %zu, SHA-256 %.12s…) is no longer in the "
-			 "file; it was changed or removed since the scan: scan and plan again", path, number, sha);
+		snprintf(err, errsize, _("%s: the line to remove (line %zu, SHA-256 %.12s…) is no longer in the "
+			 "file; it was changed or removed since the scan: scan and plan again"), path, number, sha);
 	else
-		snprintf(err, errsize, "%s: line %zu is not the line to remove (SHA-256 %.12s…) and %zu other "
-			 "lines are: which one is meant is ambiguous; scan and plan again", path, number, sha, count);
+		snprintf(err, errsize, _("%s: line %zu is not the line to remove (SHA-256 %.12s…) and %zu other "
+			 "lines are: which one is meant is ambiguous; scan and plan again"), path, number, sha, count);
 	return 0;
 }
 
@@ -133,8 +134,8 @@ int rs_rmtext_passwd_shell(const char *text, size_t len, const char *user, const
 		size_t n = r.number;
 		if (line_len > ulen && memcmp(text + start, user, ulen) == 0 && text[start + ulen] == ':') {
 			if (found) {
-				snprintf(err, errsize, "/etc/passwd: the account %s has two lines (%zu and %zu); "
-					 "fix the file by hand (vipw)", user, found, n);
+				snprintf(err, errsize, _("/etc/passwd: the account %s has two lines (%zu and %zu); "
+					 "fix the file by hand (vipw)"), user, found, n);
 				return -1;
 			}
 			found = n;
@@ -143,7 +144,7 @@ int rs_rmtext_passwd_shell(const char *text, size_t len, const char *user, const
 		}
 	}
 	if (!found) {
-		snprintf(err, errsize, "/etc/passwd: no line for the account %s any more; scan and plan again", user);
+		snprintf(err, errsize, _("/etc/passwd: no line for the account %s any more; scan and plan again"), user);
 		return -1;
 	}
 	const char *s = text + found_start;
@@ -156,7 +157,7 @@ int rs_rmtext_passwd_shell(const char *text, size_t len, const char *user, const
 		if (s[i] == ':' && ++colons == 6)
 			shell_at = i + 1;
 	if (colons != 6) {
-		snprintf(err, errsize, "/etc/passwd:%zu: the line of %s has %zu fields, not 7; fix it by hand (vipw)",
+		snprintf(err, errsize, _("/etc/passwd:%zu: the line of %s has %zu fields, not 7; fix it by hand (vipw)"),
 			 found, user, colons + 1);
 		return -1;
 	}

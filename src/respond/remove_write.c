@@ -10,6 +10,7 @@
 #include "respond/remove_text.h"
 
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -29,7 +30,7 @@ int rs_remove_read_text(const rs_host *host, const char *path, char **text, size
 	struct stat st;
 	int fd = rs_host_open(host, path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
 	if (fd < 0) {
-		snprintf(err, errsize, "%s: cannot open: %s%s", path, strerror(errno),
+		snprintf(err, errsize, _("%s: cannot open: %s%s"), path, strerror(errno),
 			 errno == ELOOP ? " (a symlink: remove the line from the file it points to by hand)" : "");
 		return -1;
 	}
@@ -37,7 +38,7 @@ int rs_remove_read_text(const rs_host *host, const char *path, char **text, size
 	int e = errno;
 	close(fd);
 	if (rc < 0) {
-		snprintf(err, errsize, "%s: cannot read: %s", path, strerror(e));
+		snprintf(err, errsize, _("%s: cannot read: %s"), path, strerror(e));
 		return -1;
 	}
 	if (rs_rmtext_check(*text, *len, path, err, errsize) < 0) {
@@ -88,7 +89,7 @@ static int copy_xattrs(int from, int to, const char *path, char *err, size_t err
 	if (n <= 0)
 		return 0;
 	if ((size_t)n > XATTR_LIST_MAX_BYTES) {
-		snprintf(err, errsize, "%s: too many extended attributes to copy", path);
+		snprintf(err, errsize, _("%s: too many extended attributes to copy"), path);
 		return -1;
 	}
 	char *names = rs_malloc((size_t)n + 1);
@@ -102,7 +103,7 @@ static int copy_xattrs(int from, int to, const char *path, char *err, size_t err
 		char *value = rs_malloc((size_t)vlen + 1);
 		vlen = fgetxattr(from, name, value, (size_t)vlen);
 		if (vlen >= 0 && fsetxattr(to, name, value, (size_t)vlen, 0) < 0) {
-			snprintf(err, errsize, "%s: cannot copy the extended attribute %s: %s; nothing was changed",
+			snprintf(err, errsize, _("%s: cannot copy the extended attribute %s: %s; nothing was changed"),
 				 path, name, strerror(errno));
 			rc = -1;
 		}
@@ -135,21 +136,21 @@ static int write_temp(int dfd, const char *tmp, int ofd, const struct stat *st, 
 	rs_crashpoint("remove.write");
 	int tfd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (tfd < 0) {
-		snprintf(err, errsize, "%s: cannot create the temporary file %s beside it: %s", path, tmp,
+		snprintf(err, errsize, _("%s: cannot create the temporary file %s beside it: %s"), path, tmp,
 			 strerror(errno));
 		return -1;
 	}
 	int rc = 0;
 	if (write_all(tfd, text, len) < 0) {
-		snprintf(err, errsize, "%s: cannot write the new text: %s (disk full?)", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot write the new text: %s (disk full?)"), path, strerror(errno));
 		rc = -1;
 	} else if (fchown(tfd, st->st_uid, st->st_gid) < 0 || fchmod(tfd, st->st_mode & 07777) < 0) {
-		snprintf(err, errsize, "%s: cannot give the new file the owner and mode: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot give the new file the owner and mode: %s"), path, strerror(errno));
 		rc = -1;
 	} else if (copy_xattrs(ofd, tfd, path, err, errsize) < 0) {
 		rc = -1;
 	} else if (fsync(tfd) < 0) {
-		snprintf(err, errsize, "%s: cannot sync the new text: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot sync the new text: %s"), path, strerror(errno));
 		rc = -1;
 	}
 	close(tfd);
@@ -165,14 +166,14 @@ int rs_remove_rewrite(const rs_host *host, const char *path, const char *text, s
 	int rc = -1, ofd = -1;
 	int dfd = rs_host_open(host, dir, RS_OPEN_DIR, NULL);
 	if (dfd < 0) {
-		snprintf(err, errsize, "%s: cannot open its directory: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot open its directory: %s"), path, strerror(errno));
 		goto out;
 	}
 	struct stat st, ost;
 	ofd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (ofd < 0 || fstat(ofd, &ost) < 0 || fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !S_ISREG(ost.st_mode) || st.st_ino != ost.st_ino || st.st_dev != ost.st_dev) {
-		snprintf(err, errsize, "%s: no longer the regular file that was read; nothing was changed", path);
+		snprintf(err, errsize, _("%s: no longer the regular file that was read; nothing was changed"), path);
 		goto out;
 	}
 	struct stat old;
@@ -184,7 +185,7 @@ int rs_remove_rewrite(const rs_host *host, const char *path, const char *text, s
 	}
 	rs_crashpoint("remove.rename");
 	if (renameat(dfd, tmp, dfd, base) < 0) {
-		snprintf(err, errsize, "%s: cannot replace it: %s%s", path, strerror(errno),
+		snprintf(err, errsize, _("%s: cannot replace it: %s%s"), path, strerror(errno),
 			 errno == EPERM ? " (immutable or append-only? lsattr shows it; chattr -i -a, then apply again)"
 					: "");
 		unlinkat(dfd, tmp, 0);

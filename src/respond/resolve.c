@@ -2,6 +2,7 @@
  * resolve.c — HOST:PORT and domain syntax and resolution of a name to
  * every address it has (netutil.h).
  */
+#include "core/i18n.h"
 #include "respond/netutil.h"
 
 #include <ctype.h>
@@ -20,7 +21,7 @@ int rs_split_hostport(const char *text, bool port_required, char *host, size_t h
 		h = text + 1;
 		hend = strchr(h, ']');
 		if (!hend || (hend[1] && hend[1] != ':')) {
-			snprintf(err, errsize, "%s: an IPv6 address in brackets is written [ADDR]:PORT", text);
+			snprintf(err, errsize, _("%s: an IPv6 address in brackets is written [ADDR]:PORT"), text);
 			return -1;
 		}
 		if (hend[1] == ':')
@@ -36,18 +37,18 @@ int rs_split_hostport(const char *text, bool port_required, char *host, size_t h
 	}
 	size_t n = (size_t)(hend - h);
 	if (n == 0 || n >= hostsize) {
-		snprintf(err, errsize, "%s: the host is empty or too long", text);
+		snprintf(err, errsize, _("%s: the host is empty or too long"), text);
 		return -1;
 	}
 	memcpy(host, h, n);
 	host[n] = '\0';
 	if (p) {
 		if (!rs_parse_long(p, port) || !isdigit((unsigned char)p[0]) || *port < 1 || *port > 65535) {
-			snprintf(err, errsize, "%s: the port is not a number from 1 to 65535", text);
+			snprintf(err, errsize, _("%s: the port is not a number from 1 to 65535"), text);
 			return -1;
 		}
 	} else if (port_required) {
-		snprintf(err, errsize, "%s: give HOST:PORT (an IPv6 address as [ADDR]:PORT)", text);
+		snprintf(err, errsize, _("%s: give HOST:PORT (an IPv6 address as [ADDR]:PORT)"), text);
 		return -1;
 	}
 	return 0;
@@ -92,7 +93,7 @@ int rs_resolve_all(const char *host, rs_vec *addrs, char *err, size_t errsize)
 	hints.ai_socktype = SOCK_STREAM;
 	int rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc != 0) {
-		snprintf(err, errsize, "%s: does not resolve (%s); give its addresses instead", host,
+		snprintf(err, errsize, _("%s: does not resolve (%s); give its addresses instead"), host,
 			 gai_strerror(rc));
 		return -1;
 	}

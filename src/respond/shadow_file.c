@@ -7,6 +7,7 @@
  */
 #include "respond/shadow.h"
 #include "core/crashpoint.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -51,23 +52,23 @@ int rs_shadow_open(const rs_host *h, rs_shadow_file *f, char *err, size_t errsiz
 	char *display = rs_host_display_path(h, "/etc/shadow");
 	int rc = -1;
 	if (f->dirfd < 0) {
-		snprintf(err, errsize, "%s: cannot open its directory: %s", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot open its directory: %s"), display, strerror(errno));
 		goto out;
 	}
 	f->lockfd = take_lock(f->dirfd);
 	if (f->lockfd == -1) {
-		snprintf(err, errsize, "%s: another program holds the password file lock (/etc/.pwd.lock: "
-			 "%s); try again when passwd, usermod or vipw has finished", display, strerror(errno));
+		snprintf(err, errsize, _("%s: another program holds the password file lock (/etc/.pwd.lock: "
+			 "%s); try again when passwd, usermod or vipw has finished"), display, strerror(errno));
 		goto out;
 	}
 	f->fd = openat(f->dirfd, "shadow", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (f->fd < 0 || fstat(f->fd, &f->st) < 0 || !S_ISREG(f->st.st_mode)) {
-		snprintf(err, errsize, "%s: cannot open: %s", display,
+		snprintf(err, errsize, _("%s: cannot open: %s"), display,
 			 f->fd < 0 ? strerror(errno) : "not a regular file");
 		goto out;
 	}
 	if (rs_read_fd(f->fd, SHADOW_MAX, &f->text, &f->len) < 0) {
-		snprintf(err, errsize, "%s: cannot read: %s", display, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read: %s"), display, strerror(errno));
 		goto out;
 	}
 	rc = 0;
@@ -136,7 +137,7 @@ int rs_shadow_replace(const rs_host *h, rs_shadow_file *f, const char *text, siz
 	rs_crashpoint("lock-user.write");
 	int fd = openat(f->dirfd, TEMP_NAME, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(err, errsize, "%s: cannot create the temporary file %s beside it: %s", display,
+		snprintf(err, errsize, _("%s: cannot create the temporary file %s beside it: %s"), display,
 			 TEMP_NAME, strerror(errno));
 		goto out;
 	}

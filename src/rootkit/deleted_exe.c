@@ -11,6 +11,7 @@
  * that pattern: still reported, at medium, for a responder to confirm.
  * Fileless loaders write their payload into an unsealed memfd: high.
  */
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "rootkit/checks.h"
@@ -56,7 +57,7 @@ static bool sealed_memfd(const rs_host *host, pid_t pid)
 static void report(rs_scan *scan, const rs_process *p, rs_severity sev, const char *rule,
 		   const char *why, const char *remediation)
 {
-	char *title = rs_sprintf("Process %d (%s) %s", (int)p->pid, p->comm, why);
+	char *title = rs_sprintf(_("Process %d (%s) %s"), (int)p->pid, p->comm, why);
 	rs_finding *f = rs_finding_new("rootkit", rule, sev, -1, title);
 	free(title);
 	rs_finding_set_int(f, "pid", p->pid);
@@ -75,12 +76,12 @@ static void report(rs_scan *scan, const rs_process *p, rs_severity sev, const ch
 
 void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats)
 {
-	static const char *const title = "No process runs from a deleted or in-memory executable";
+	const char *title = _("No process runs from a deleted or in-memory executable");
 	stats->checks++;
 	if (!scan->host->live) {
 		stats->skipped++;
 		rs_scan_check(scan, "rootkit", "rasoat:process.deleted_exe", title, "not_applicable",
-			      "needs a live host (processes); not available with --root");
+			      _("needs a live host (processes); not available with --root"));
 		return;
 	}
 	unsigned long before = scan->module_findings;
@@ -91,18 +92,18 @@ void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats)
 			continue;
 		if (rs_starts_with(p->exe, "/memfd:") && sealed_memfd(scan->host, p->pid)) {
 			report(scan, p, RS_SEV_MEDIUM, "rasoat:process.memfd_exe_sealed",
-			       "runs from a sealed in-memory copy of an executable (the pattern "
-			       "container runtimes use to protect their binary)",
-			       "Confirm the process belongs to a container runtime or supervisor "
+			       _("runs from a sealed in-memory copy of an executable (the pattern "
+			       "container runtimes use to protect their binary)"),
+			       _("Confirm the process belongs to a container runtime or supervisor "
 			       "you run (check its parent and cmdline); if not, dump it "
-			       "(cp /proc/PID/exe FILE) and analyse it.");
+			       "(cp /proc/PID/exe FILE) and analyse it."));
 			continue;
 		}
 		if (rs_starts_with(p->exe, "/memfd:")) {
 			report(scan, p, RS_SEV_HIGH, "rasoat:process.memfd_exe",
-			       "runs from an in-memory file (memfd), with no file on disk",
-			       "Dump the executable for analysis (cp /proc/PID/exe FILE), note its "
-			       "connections (ss -tpn), then stop the process (rasoat respond kill PID).");
+			       _("runs from an in-memory file (memfd), with no file on disk"),
+			       _("Dump the executable for analysis (cp /proc/PID/exe FILE), note its "
+			       "connections (ss -tpn), then stop the process (rasoat respond kill PID)."));
 			continue;
 		}
 		if (!p->exe_deleted)
@@ -111,22 +112,22 @@ void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats)
 		bool replaced = rs_host_lstat(scan->host, p->exe, &st) == 0 && S_ISREG(st.st_mode);
 		if (suspicious_location(p->exe)) {
 			report(scan, p, RS_SEV_HIGH, "rasoat:process.deleted_exe_suspicious_path",
-			       "runs from a deleted executable in a temporary or hidden location",
-			       "Dump the executable for analysis (cp /proc/PID/exe FILE), note its "
-			       "connections and parent, then stop the process.");
+			       _("runs from a deleted executable in a temporary or hidden location"),
+			       _("Dump the executable for analysis (cp /proc/PID/exe FILE), note its "
+			       "connections and parent, then stop the process."));
 		} else if (replaced) {
 			report(scan, p, RS_SEV_LOW, "rasoat:process.exe_replaced",
-			       "still runs an executable that was replaced on disk (upgraded)",
-			       "Restart the service so that it runs the updated executable; if no "
-			       "upgrade explains it, compare /proc/PID/exe with the package's file.");
+			       _("still runs an executable that was replaced on disk (upgraded)"),
+			       _("Restart the service so that it runs the updated executable; if no "
+			       "upgrade explains it, compare /proc/PID/exe with the package's file."));
 		} else {
 			report(scan, p, RS_SEV_MEDIUM, "rasoat:process.deleted_exe",
-			       "runs from an executable that was deleted from disk",
-			       "Find out what deleted the file; dump the executable for analysis "
-			       "(cp /proc/PID/exe FILE) and compare it with the package's file.");
+			       _("runs from an executable that was deleted from disk"),
+			       _("Find out what deleted the file; dump the executable for analysis "
+			       "(cp /proc/PID/exe FILE) and compare it with the package's file."));
 		}
 	}
 	bool found = scan->module_findings != before;
 	rs_scan_check(scan, "rootkit", "rasoat:process.deleted_exe", title, found ? "failed" : "passed",
-		      found ? "processes run from deleted or in-memory executables" : "none found");
+		      found ? _("processes run from deleted or in-memory executables") : _("none found"));
 }

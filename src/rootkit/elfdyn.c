@@ -4,6 +4,7 @@
  * in it, translated to file offsets through the PT_LOAD segments. Every
  * read goes through in() against the buffer's length.
  */
+#include "core/i18n.h"
 #include "rootkit/elfdyn.h"
 #include "core/digest.h"
 #include "core/host.h"
@@ -181,17 +182,17 @@ int rs_elf_dyn_parse(const unsigned char *data, size_t len, rs_elf_dyn *d, char 
 	im->len = len;
 	int rc = -1;
 	if (len < 52 || memcmp(data, "\177ELF", 4) != 0) {
-		fail(err, errsize, "not an ELF file");
+		fail(err, errsize, _("not an ELF file"));
 		goto out;
 	}
 	if ((data[4] != 1 && data[4] != 2) || (data[5] != 1 && data[5] != 2)) {
-		fail(err, errsize, "unknown ELF class or byte order");
+		fail(err, errsize, _("unknown ELF class or byte order"));
 		goto out;
 	}
 	im->is64 = d->is64 = data[4] == 2;
 	im->be = data[5] == 2;
 	if (im->is64 && len < 64) {
-		fail(err, errsize, "ELF header cut short");
+		fail(err, errsize, _("ELF header cut short"));
 		goto out;
 	}
 	d->type = (unsigned)get(im, 16, 2);
@@ -201,7 +202,7 @@ int rs_elf_dyn_parse(const unsigned char *data, size_t len, rs_elf_dyn *d, char 
 	uint64_t phentsize = get(im, im->is64 ? 54 : 42, 2), phnum = get(im, im->is64 ? 56 : 44, 2);
 	uint64_t need = im->is64 ? 56 : 32;
 	if (phnum == 0 || phnum > PHNUM_MAX || phentsize < need || !in(im, phoff, phnum * phentsize)) {
-		fail(err, errsize, "program headers missing or outside the file");
+		fail(err, errsize, _("program headers missing or outside the file"));
 		goto out;
 	}
 	uint64_t dyn_off = 0, dyn_size = 0;
@@ -226,12 +227,12 @@ int rs_elf_dyn_parse(const unsigned char *data, size_t len, rs_elf_dyn *d, char 
 		}
 	}
 	if (!have_dyn) {
-		fail(err, errsize, "no dynamic table (a static program or not a library)");
+		fail(err, errsize, _("no dynamic table (a static program or not a library)"));
 		goto out;
 	}
 	uint64_t dent = im->is64 ? 16 : 8;
 	if (!in(im, dyn_off, dyn_size) || dyn_size < dent) {
-		fail(err, errsize, "dynamic table outside the file");
+		fail(err, errsize, _("dynamic table outside the file"));
 		goto out;
 	}
 	uint64_t strtab = 0, symtab = 0, strsz = 0, syment = im->is64 ? 24 : 16, hash = 0, gnu_hash = 0;
@@ -261,7 +262,7 @@ int rs_elf_dyn_parse(const unsigned char *data, size_t len, rs_elf_dyn *d, char 
 	}
 	uint64_t stroff = 0;
 	if (!have_strtab || strsz == 0 || !offset_of(im, strtab, 1, &stroff)) {
-		fail(err, errsize, "string table missing or outside the file");
+		fail(err, errsize, _("string table missing or outside the file"));
 		goto out;
 	}
 	if (strsz > im->len - stroff)
@@ -292,7 +293,7 @@ int rs_elf_dyn_read_fd(int fd, rs_elf_dyn *d, bool digest, char *err, size_t err
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, "not a regular file");
+		snprintf(err, errsize, _("not a regular file"));
 		return -1;
 	}
 	size_t want = (unsigned long long)st.st_size < RS_ELF_READ_MAX ? (size_t)st.st_size : RS_ELF_READ_MAX;
@@ -317,7 +318,7 @@ int rs_elf_dyn_read(const rs_host *h, const char *path, rs_elf_dyn *d, char *err
 {
 	int fd = rs_host_open(h, path, RS_OPEN_FILE, NULL);
 	if (fd < 0) {
-		snprintf(err, errsize, "%s: cannot open: %s", path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot open: %s"), path, strerror(errno));
 		return -1;
 	}
 	char why[160] = "";

@@ -23,6 +23,7 @@
  * Both sweeps are split over the scan's threads (disjoint ranges); the
  * candidates are merged in order and rechecked on the calling thread.
  */
+#include "core/i18n.h"
 #include "core/rawsys.h"
 #include "core/util.h"
 #include "rootkit/checks.h"
@@ -184,12 +185,12 @@ void rs_rootkit_hidden_pid_sweep(const rs_host *h, const unsigned char *listed, 
 void rs_rootkit_hidden_pids(rs_scan *scan, rs_module_stats *stats)
 {
 	static const char *const rule = "rasoat:rootkit.hidden_pid";
-	static const char *const title = "Every running process is listed in /proc";
+	const char *title = _("Every running process is listed in /proc");
 	stats->checks++;
 	if (!scan->host->live) {
 		stats->skipped++;
 		rs_scan_check(scan, "rootkit", rule, title, "not_applicable",
-			      "needs a live host (probes the running kernel); not available with --root");
+			      _("needs a live host (probes the running kernel); not available with --root"));
 		return;
 	}
 	unsigned max = read_pid_max(scan->host);
@@ -197,7 +198,7 @@ void rs_rootkit_hidden_pids(rs_scan *scan, rs_module_stats *stats)
 	list_pids(scan->host, seen, max);
 	rs_vec candidates;
 	rs_vec_init(&candidates, sizeof(unsigned));
-	rs_scan_progress(scan, "probing %u pids", max);
+	rs_scan_progress(scan, _("probing %u pids"), max);
 	rs_rootkit_hidden_pid_sweep(scan->host, seen, max, scan->config->threads, &candidates);
 	unsigned found = 0;
 	if (candidates.len) {
@@ -208,21 +209,21 @@ void rs_rootkit_hidden_pids(rs_scan *scan, rs_module_stats *stats)
 			if (seen[pid] || !pid_exists(scan->host, pid))
 				continue;
 			found++;
-			char *t = rs_sprintf("Process %d exists but is hidden from /proc", (int)pid);
+			char *t = rs_sprintf(_("Process %d exists but is hidden from /proc"), (int)pid);
 			rs_finding *f = rs_finding_new("rootkit", rule, RS_SEV_CRITICAL, 95, t);
 			free(t);
 			rs_finding_set_int(f, "pid", pid);
 			rs_finding_add_attack(f, "T1014");
-			rs_finding_set_remediation(f, "A kernel-level rootkit is likely: capture memory (LiME, "
+			rs_finding_set_remediation(f, _("A kernel-level rootkit is likely: capture memory (LiME, "
 						      "avml) before anything else, then rebuild the host from "
-						      "known-good media.");
+						      "known-good media."));
 			rs_scan_emit(scan, f);
 		}
 	}
 	rs_vec_free(&candidates);
 	free(seen);
 	char reason[96];
-	snprintf(reason, sizeof(reason), "%u hidden of %u pids probed", found, max);
+	snprintf(reason, sizeof(reason), _("%u hidden of %u pids probed"), found, max);
 	rs_scan_check(scan, "rootkit", rule, title, found ? "failed" : "passed", reason);
 }
 
@@ -325,19 +326,19 @@ void rs_rootkit_hidden_port_sweep(const unsigned char *tcp, const unsigned char 
 void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 {
 	static const char *const rule = "rasoat:rootkit.hidden_port";
-	static const char *const title = "Every port in use is listed in /proc/net";
+	const char *title = _("Every port in use is listed in /proc/net");
 	stats->checks++;
 	if (!scan->host->live) {
 		stats->skipped++;
 		rs_scan_check(scan, "rootkit", rule, title, "not_applicable",
-			      "needs a live host (binds ports on this machine); not available with --root");
+			      _("needs a live host (binds ports on this machine); not available with --root"));
 		return;
 	}
 	unsigned char *tcp = rs_malloc(65536), *udp = rs_malloc(65536);
 	listed_ports(scan->host, tcp, udp);
 	rs_vec candidates;
 	rs_vec_init(&candidates, sizeof(unsigned));
-	rs_scan_progress(scan, "probing TCP and UDP ports");
+	rs_scan_progress(scan, _("probing TCP and UDP ports"));
 	rs_rootkit_hidden_port_sweep(tcp, udp, scan->config->threads, &candidates);
 	unsigned found = 0;
 	if (candidates.len) {
@@ -350,7 +351,7 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 			if ((is_udp ? udp : tcp)[port] || !port_hidden_now(is_udp ? SOCK_DGRAM : SOCK_STREAM, port))
 				continue;
 			found++;
-			char *t = rs_sprintf("%s port %u is in use but no socket in /proc/net holds it",
+			char *t = rs_sprintf(_("%s port %u is in use but no socket in /proc/net holds it"),
 					     is_udp ? "UDP" : "TCP", port);
 			rs_finding *f = rs_finding_new("rootkit", rule, RS_SEV_HIGH, 85, t);
 			free(t);
@@ -358,9 +359,9 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 			rs_finding_set_int(f, "port", port);
 			rs_finding_add_attack(f, "T1014");
 			rs_finding_add_attack(f, "T1205");
-			rs_finding_set_remediation(f, "Capture traffic on the port from another host or a tap; "
+			rs_finding_set_remediation(f, _("Capture traffic on the port from another host or a tap; "
 						      "a hidden listener means a kernel rootkit: capture memory "
-						      "and rebuild the host.");
+						      "and rebuild the host."));
 			rs_scan_emit(scan, f);
 		}
 	}
@@ -368,6 +369,6 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 	free(tcp);
 	free(udp);
 	char reason[64];
-	snprintf(reason, sizeof(reason), "%u hidden ports", found);
+	snprintf(reason, sizeof(reason), _("%u hidden ports"), found);
 	rs_scan_check(scan, "rootkit", rule, title, found ? "failed" : "passed", reason);
 }

@@ -4,6 +4,7 @@
  * /proc/modules and /sys/module disagree about (a module hiding itself,
  * T1014), loaded modules no package ships (modorigin.c), and network interfaces in promiscuous mode (a sniffer, T1040).
  */
+#include "core/i18n.h"
 #include "collect/pkgfiles.h"
 #include "core/util.h"
 #include "rootkit/checks.h"
@@ -37,27 +38,27 @@ static void taint(rs_scan *scan)
 		free(text);
 	}
 	static const struct { long bit; const char *what; } flags[] = {
-		{ 1L << 1, "a module was force-loaded" },
-		{ 1L << 12, "an out-of-tree module is loaded" },
-		{ 1L << 13, "an unsigned module is loaded" },
+		{ 1L << 1, N_("a module was force-loaded") },
+		{ 1L << 12, N_("an out-of-tree module is loaded") },
+		{ 1L << 13, N_("an unsigned module is loaded") },
 	};
 	char reasons[256] = "";
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (v & flags[i].bit) {
 			size_t used = strlen(reasons);
-			snprintf(reasons + used, sizeof(reasons) - used, "%s%s", used ? "; " : "", flags[i].what);
+			snprintf(reasons + used, sizeof(reasons) - used, "%s%s", used ? "; " : "", _(flags[i].what));
 		}
 	if (reasons[0]) {
-		char *t = rs_sprintf("The kernel is tainted: %s", reasons);
+		char *t = rs_sprintf(_("The kernel is tainted: %s"), reasons);
 		char value[32];
 		snprintf(value, sizeof(value), "%ld", v);
 		finding(scan, rule, RS_SEV_MEDIUM, t, "tainted", value, "T1547.006",
-			"List the modules (lsmod; cat /sys/module/*/taint) and confirm each out-of-tree or "
-			"unsigned one is a driver you installed.");
+			_("List the modules (lsmod; cat /sys/module/*/taint) and confirm each out-of-tree or "
+			"unsigned one is a driver you installed."));
 		free(t);
 	}
-	rs_scan_check(scan, "rootkit", rule, "The kernel has no out-of-tree, unsigned or forced module",
-		      reasons[0] ? "failed" : "passed", reasons[0] ? reasons : "not tainted by modules");
+	rs_scan_check(scan, "rootkit", rule, _("The kernel has no out-of-tree, unsigned or forced module"),
+		      reasons[0] ? "failed" : "passed", reasons[0] ? reasons : _("not tainted by modules"));
 }
 
 static bool listed_module(const rs_facts *facts, const char *name)
@@ -87,10 +88,10 @@ static void modules(rs_scan *scan)
 			if (stat(path, &st) < 0 || listed_module(scan->facts, de->d_name))
 				continue;
 			found++;
-			char *t = rs_sprintf("Kernel module %s is loaded but hidden from /proc/modules", de->d_name);
+			char *t = rs_sprintf(_("Kernel module %s is loaded but hidden from /proc/modules"), de->d_name);
 			finding(scan, rule, RS_SEV_CRITICAL, t, "module", de->d_name, "T1014",
-				"A module that hides from lsmod is a kernel rootkit: capture memory, then "
-				"rebuild the host from known-good media.");
+				_("A module that hides from lsmod is a kernel rootkit: capture memory, then "
+				"rebuild the host from known-good media."));
 			free(t);
 		}
 		closedir(d);
@@ -103,27 +104,27 @@ static void modules(rs_scan *scan)
 		if (stat(path, &st) == 0)
 			continue;
 		found++;
-		char *t = rs_sprintf("Kernel module %s is in /proc/modules but not in /sys/module", m->name);
+		char *t = rs_sprintf(_("Kernel module %s is in /proc/modules but not in /sys/module"), m->name);
 		finding(scan, rule, RS_SEV_HIGH, t, "module", m->name, "T1014",
-			"A module missing from sysfs has removed its own kobject, as rootkits do: capture "
-			"memory and investigate.");
+			_("A module missing from sysfs has removed its own kobject, as rootkits do: capture "
+			"memory and investigate."));
 		free(t);
 	}
-	rs_scan_check(scan, "rootkit", rule, "/proc/modules and /sys/module agree", found ? "failed" : "passed",
-		      found ? "modules hide from one of the listings" : "they agree");
+	rs_scan_check(scan, "rootkit", rule, _("/proc/modules and /sys/module agree"), found ? "failed" : "passed",
+		      found ? _("modules hide from one of the listings") : _("they agree"));
 }
 
 /* Loaded modules that no package ships, or that are not in the kernel's tree. */
 static void module_origin(rs_scan *scan)
 {
 	static const char *const rule = "rasoat:kernel.module_origin";
-	static const char *const title = "Every loaded kernel module comes from a package";
+	const char *title = _("Every loaded kernel module comes from a package");
 	const rs_vec *mods = &scan->facts->kmodules;
 	rs_mod_tree *tree = mods->len ? rs_mod_tree_load(scan->host, scan->facts->kernel) : NULL;
 	if (!tree) {
 		rs_scan_check(scan, "rootkit", rule, title, mods->len ? "not_applicable" : "passed",
-			      mods->len ? "the running kernel's module tree (/lib/modules/RELEASE) is absent"
-					: "no loadable module is loaded");
+			      mods->len ? _("the running kernel's module tree (/lib/modules/RELEASE) is absent")
+					: _("no loadable module is loaded"));
 		return;
 	}
 	const rs_pkgfiles *pf = rs_scan_pkgfiles(scan, NULL);
@@ -136,22 +137,22 @@ static void module_origin(rs_scan *scan)
 			continue;
 		found++;
 		char *t = o == RS_MOD_UNPACKAGED
-			? rs_sprintf("Kernel module %s (%s) is not shipped by any package", m->name, path)
-			: rs_sprintf("Kernel module %s is loaded but is not in the kernel's module tree", m->name);
+			? rs_sprintf(_("Kernel module %s (%s) is not shipped by any package"), m->name, path)
+			: rs_sprintf(_("Kernel module %s is loaded but is not in the kernel's module tree"), m->name);
 		rs_finding *f = rs_finding_new("rootkit", rule, RS_SEV_MEDIUM, -1, t);
 		free(t);
 		rs_finding_set_str(f, "module", m->name);
 		if (path[0])
 			rs_finding_set_str(f, "path", path);
 		rs_finding_add_attack(f, "T1547.006");
-		rs_finding_set_remediation(f, "Find who built or loaded it (DKMS, a vendor driver, modprobe in "
+		rs_finding_set_remediation(f, _("Find who built or loaded it (DKMS, a vendor driver, modprobe in "
 					      "a unit or rc script); unload and remove a module nobody vouches for "
-					      "after keeping a copy.");
+					      "after keeping a copy."));
 		rs_scan_emit(scan, f);
 	}
 	rs_mod_tree_free(tree);
 	rs_scan_check(scan, "rootkit", rule, title, found ? "failed" : "passed",
-		      found ? "modules without a package" : "all from packages");
+		      found ? _("modules without a package") : _("all from packages"));
 }
 
 static void promiscuous(rs_scan *scan)
@@ -176,32 +177,32 @@ static void promiscuous(rs_scan *scan)
 			if (!(flags & 0x100))
 				continue;
 			found++;
-			char *t = rs_sprintf("Network interface %s is in promiscuous mode", de->d_name);
+			char *t = rs_sprintf(_("Network interface %s is in promiscuous mode"), de->d_name);
 			finding(scan, rule, RS_SEV_MEDIUM, t, "interface", de->d_name, "T1040",
-				"Find the process that captures (ss -0p; lsof | grep packet) and confirm it is a "
-				"monitoring tool you run (tcpdump, an IDS, a bridge).");
+				_("Find the process that captures (ss -0p; lsof | grep packet) and confirm it is a "
+				"monitoring tool you run (tcpdump, an IDS, a bridge)."));
 			free(t);
 		}
 		closedir(d);
 	}
-	rs_scan_check(scan, "rootkit", rule, "No network interface is in promiscuous mode",
-		      found ? "failed" : "passed", found ? "interfaces capture all traffic" : "none");
+	rs_scan_check(scan, "rootkit", rule, _("No network interface is in promiscuous mode"),
+		      found ? "failed" : "passed", found ? _("interfaces capture all traffic") : _("none"));
 }
 
 void rs_rootkit_kernel(rs_scan *scan, rs_module_stats *stats)
 {
 	static const char *const rules[][2] = {
-		{ "rasoat:kernel.taint", "The kernel has no out-of-tree, unsigned or forced module" },
-		{ "rasoat:kernel.hidden_module", "/proc/modules and /sys/module agree" },
-		{ "rasoat:network.promiscuous", "No network interface is in promiscuous mode" },
-		{ "rasoat:kernel.module_origin", "Every loaded kernel module comes from a package" },
+		{ "rasoat:kernel.taint", N_("The kernel has no out-of-tree, unsigned or forced module") },
+		{ "rasoat:kernel.hidden_module", N_("/proc/modules and /sys/module agree") },
+		{ "rasoat:network.promiscuous", N_("No network interface is in promiscuous mode") },
+		{ "rasoat:kernel.module_origin", N_("Every loaded kernel module comes from a package") },
 	};
 	stats->checks += 4;
 	if (!scan->host->live) {
 		stats->skipped += 4;
 		for (size_t i = 0; i < 4; i++)
-			rs_scan_check(scan, "rootkit", rules[i][0], rules[i][1], "not_applicable",
-				      "needs a live host (the running kernel); not available with --root");
+			rs_scan_check(scan, "rootkit", rules[i][0], _(rules[i][1]), "not_applicable",
+				      _("needs a live host (the running kernel); not available with --root"));
 		return;
 	}
 	taint(scan);

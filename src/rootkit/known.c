@@ -5,6 +5,7 @@
  * (T1014). Paths are looked up inside the root, so it works with --root;
  * module names need the live kernel.
  */
+#include "core/i18n.h"
 #include "core/lines.h"
 #include "core/paths.h"
 #include "core/log.h"
@@ -41,7 +42,7 @@ static const char *parse_line(const rs_lines *r, const char *line, size_t len, v
 	char *f[4];
 	size_t n = rs_split_blanks(t, f, 4);
 	if (n != 3)
-		return "does not have three fields (KIND NAME WHAT)";
+		return _("does not have three fields (KIND NAME WHAT)");
 	rs_known_kind kind;
 	if (!strcmp(f[0], "file"))
 		kind = RS_KNOWN_FILE;
@@ -50,11 +51,11 @@ static const char *parse_line(const rs_lines *r, const char *line, size_t len, v
 	else if (!strcmp(f[0], "module"))
 		kind = RS_KNOWN_MODULE;
 	else
-		return "has an unknown kind (use file, dir or module)";
+		return _("has an unknown kind (use file, dir or module)");
 	if (kind != RS_KNOWN_MODULE && (f[2][0] != '/' || strstr(f[2], "/../") || rs_ends_with(f[2], "/..")))
-		return "names a path that is not absolute";
+		return _("names a path that is not absolute");
 	if (kind == RS_KNOWN_MODULE && strchr(f[2], '/'))
-		return "names a module with a '/'";
+		return _("names a module with a '/'");
 	rs_known *k = rs_vec_push(ctx->list);
 	k->kind = kind;
 	k->family = rs_strdup(f[1]);
@@ -106,7 +107,7 @@ static void load_dir(const char *dir, rs_vec *list, rs_module_stats *stats)
 			stats->errors += (unsigned long long)rs_known_parse(b.data ? b.data : "", b.len, path, list);
 			rs_buf_free(&b);
 		} else {
-			rs_warn("%s: cannot read: %s; its rootkit artefacts are not checked", path, strerror(errno));
+			rs_warn(_("%s: cannot read: %s; its rootkit artefacts are not checked"), path, strerror(errno));
 			stats->errors++;
 		}
 		free(path);
@@ -133,7 +134,7 @@ static bool module_loaded(const rs_scan *scan, const char *name)
 
 void rs_rootkit_known(rs_scan *scan, rs_module_stats *stats)
 {
-	static const char *const title = "No file or module of a known rootkit is present";
+	const char *title = _("No file or module of a known rootkit is present");
 	static const char *const rule = "rasoat:rootkit.known_artifact";
 	rs_vec list;
 	rs_vec_init(&list, sizeof(rs_known));
@@ -145,7 +146,7 @@ void rs_rootkit_known(rs_scan *scan, rs_module_stats *stats)
 	stats->checks++;
 	if (list.len == 0) {
 		rs_scan_check(scan, "rootkit", rule, title, "not_applicable",
-			      "no rootkit list found (rules/rootkit/*.txt; set RASOAT_RULES or --rules)");
+			      _("no rootkit list found (rules/rootkit/*.txt; set RASOAT_RULES or --rules)"));
 		rs_known_free(&list);
 		return;
 	}
@@ -162,8 +163,8 @@ void rs_rootkit_known(rs_scan *scan, rs_module_stats *stats)
 		if (!present)
 			continue;
 		found++;
-		char *t = rs_sprintf("%s of the %s rootkit is present: %s",
-				     k->kind == RS_KNOWN_MODULE ? "A kernel module" : k->kind == RS_KNOWN_DIR ? "A directory" : "A file",
+		char *t = rs_sprintf(_("%s of the %s rootkit is present: %s"),
+				     k->kind == RS_KNOWN_MODULE ? _("A kernel module") : k->kind == RS_KNOWN_DIR ? _("A directory") : _("A file"),
 				     k->family, k->what);
 		rs_finding *f = rs_finding_new("rootkit", rule, RS_SEV_HIGH, 90, t);
 		free(t);
@@ -176,13 +177,13 @@ void rs_rootkit_known(rs_scan *scan, rs_module_stats *stats)
 		rs_finding_add_attack(f, "T1014");
 		if (k->kind == RS_KNOWN_MODULE)
 			rs_finding_add_attack(f, "T1547.006");
-		rs_finding_set_remediation(f, "Treat the host as compromised: image memory and disk, then rebuild "
-					      "it from known-good media; a rootkit's own tools cannot be trusted to remove it.");
+		rs_finding_set_remediation(f, _("Treat the host as compromised: image memory and disk, then rebuild "
+					      "it from known-good media; a rootkit's own tools cannot be trusted to remove it."));
 		rs_finding_add_reference(f, "https://attack.mitre.org/techniques/T1014/");
 		rs_scan_emit(scan, f);
 	}
 	char reason[96];
-	snprintf(reason, sizeof(reason), "%u of %zu known artefacts present", found, list.len);
+	snprintf(reason, sizeof(reason), _("%u of %zu known artefacts present"), found, list.len);
 	rs_scan_check(scan, "rootkit", rule, title, found ? "failed" : "passed", reason);
 	rs_known_free(&list);
 }

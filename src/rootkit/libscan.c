@@ -9,6 +9,7 @@
  * met: critical when something loads it, high when it only lies in a
  * library directory, medium for a look-alike of a known interposer.
  */
+#include "core/i18n.h"
 #include "collect/preload.h"
 #include "core/json.h"
 #include "core/util.h"
@@ -100,7 +101,7 @@ static void from_environ(lib_scan *ls, const rs_process *p)
 			rs_vec names;
 			rs_vec_init(&names, sizeof(char *));
 			rs_parse_ld_so_preload(value, strlen(value), &names); /* the same separators */
-			char *source = rs_sprintf("LD_PRELOAD of process %d (%s)", (int)p->pid, p->comm);
+			char *source = rs_sprintf(_("LD_PRELOAD of process %d (%s)"), (int)p->pid, p->comm);
 			for (size_t i = 0; i < names.len; i++)
 				add(ls, *(char **)rs_vec_at(&names, i), source, true);
 			free(source);
@@ -153,7 +154,7 @@ static void from_maps(lib_scan *ls, const rs_process *p)
 			continue;
 		last = path;
 		if (find(ls, path)) {
-			char *source = rs_sprintf("mapped by process %d (%s)", (int)p->pid, p->comm);
+			char *source = rs_sprintf(_("mapped by process %d (%s)"), (int)p->pid, p->comm);
 			add(ls, path, source, true);
 			free(source);
 			continue;
@@ -169,7 +170,7 @@ static void from_maps(lib_scan *ls, const rs_process *p)
 		close(fd);
 		if (!elf)
 			continue;
-		char *source = rs_sprintf("mapped by process %d (%s)", (int)p->pid, p->comm);
+		char *source = rs_sprintf(_("mapped by process %d (%s)"), (int)p->pid, p->comm);
 		add(ls, path, source, true);
 		free(source);
 	}
@@ -222,7 +223,7 @@ static void from_dir(lib_scan *ls, const char *dir, rs_vec *seen, int depth)
 			else if (S_ISREG(fst.st_mode) && fst.st_size >= 52) {
 				files++;
 				if (!ls->have_packages || !rs_scan_package_owner(ls->scan, path))
-					add(ls, path, "library directory", false);
+					add(ls, path, _("library directory"), false);
 			}
 		}
 		free(path);
@@ -248,11 +249,11 @@ static void report(lib_scan *ls, const candidate *c, rs_libhook_kind kind, json_
 			  : RS_SEV_MEDIUM;
 	int score = sev == RS_SEV_CRITICAL ? 95 : sev == RS_SEV_HIGH ? 85 : 55;
 	const char *what = kind == RS_LIBHOOK_ROOTKIT
-		? (c->loaded ? "is loaded into processes and replaces libc's functions"
-			     : "lies in a library directory, no package owns it, and replaces libc's functions")
-		: kind == RS_LIBHOOK_LOOKALIKE ? "is named like a known interposer but no package owns it"
-					      : "comes from a package but replaces libc's functions and is preloaded";
-	char *title = rs_sprintf("Library %s %s (%s)", c->path, what, "userland rootkit trait");
+		? (c->loaded ? _("is loaded into processes and replaces libc's functions")
+			     : _("lies in a library directory, no package owns it, and replaces libc's functions"))
+		: kind == RS_LIBHOOK_LOOKALIKE ? _("is named like a known interposer but no package owns it")
+					      : _("comes from a package but replaces libc's functions and is preloaded");
+	char *title = rs_sprintf(_("Library %s %s (%s)"), c->path, what, _("userland rootkit trait"));
 	rs_finding *f = rs_finding_new("rootkit", RULE, sev, score, title);
 	free(title);
 	rs_finding_set_str(f, "path", c->path);
@@ -264,12 +265,12 @@ static void report(lib_scan *ls, const candidate *c, rs_libhook_kind kind, json_
 		rs_finding_set_str(f, "sha256", sha256);
 	rs_finding_add_attack(f, "T1574.006");
 	rs_finding_add_attack(f, "T1014");
-	rs_finding_set_remediation(f, "Treat the host as compromised: copy the library for analysis "
+	rs_finding_set_remediation(f, _("Treat the host as compromised: copy the library for analysis "
 				      "(rasoat respond quarantine PATH keeps it), remove it from "
 				      "/etc/ld.so.preload and from the environment of the services that "
 				      "preload it, restart them (or reboot), and inspect the processes it was "
 				      "loaded into from a clean boot medium: while it is loaded it hides files, "
-				      "processes and connections from every program that uses libc.");
+				      "processes and connections from every program that uses libc."));
 	rs_finding_add_reference(f, "https://attack.mitre.org/techniques/T1574/006/");
 	rs_scan_emit(ls->scan, f);
 }
@@ -283,7 +284,7 @@ void rs_rootkit_hooking_libraries(rs_scan *scan, rs_module_stats *stats)
 	if (scan->host->live)
 		from_processes(&ls);
 	from_library_dirs(&ls);
-	rs_scan_progress(scan, "rootkit: %zu libraries to judge", ls.cands.len);
+	rs_scan_progress(scan, _("rootkit: %zu libraries to judge"), ls.cands.len);
 	unsigned long found = 0;
 	for (size_t i = 0; i < ls.cands.len; i++) {
 		candidate *c = rs_vec_at(&ls.cands, i);
@@ -301,7 +302,7 @@ void rs_rootkit_hooking_libraries(rs_scan *scan, rs_module_stats *stats)
 		free(c->path);
 	}
 	char reason[96];
-	snprintf(reason, sizeof(reason), "%zu libraries judged, %lu replace libc's functions", ls.cands.len, found);
+	snprintf(reason, sizeof(reason), _("%zu libraries judged, %lu replace libc's functions"), ls.cands.len, found);
 	rs_scan_check(scan, "rootkit", RULE, TITLE, found ? "failed" : "passed", reason);
 	rs_vec_free(&ls.cands);
 }

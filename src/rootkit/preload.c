@@ -6,6 +6,7 @@
  * critical when a library's symbol table shows it replaces libc's own
  * directory, process, file or socket functions (libhook.h).
  */
+#include "core/i18n.h"
 #include "collect/preload.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -31,10 +32,10 @@ void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats)
 	if (rs_host_read(scan->host, PRELOAD_PATH, PRELOAD_MAX, &text, &len) < 0) {
 		if (errno != ENOENT) {
 			stats->errors++;
-			rs_warn("%s: cannot read: %s; check it by hand", PRELOAD_PATH, strerror(errno));
+			rs_warn(_("%s: cannot read: %s; check it by hand"), PRELOAD_PATH, strerror(errno));
 		}
 		rs_scan_check(scan, "rootkit", RULE, TITLE, errno == ENOENT ? "passed" : "not_applicable",
-			      errno == ENOENT ? "no /etc/ld.so.preload" : "cannot be read");
+			      errno == ENOENT ? _("no /etc/ld.so.preload") : _("cannot be read"));
 		return;
 	}
 	stats->files++;
@@ -61,15 +62,15 @@ void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats)
 	if (json_array_size(libs) == 0) {
 		json_decref(libs);
 		json_decref(hooking);
-		rs_scan_check(scan, "rootkit", RULE, TITLE, "passed", "/etc/ld.so.preload names no library");
+		rs_scan_check(scan, "rootkit", RULE, TITLE, "passed", _("/etc/ld.so.preload names no library"));
 		return;
 	}
-	rs_scan_check(scan, "rootkit", RULE, TITLE, "failed", "libraries are preloaded");
+	rs_scan_check(scan, "rootkit", RULE, TITLE, "failed", _("libraries are preloaded"));
 	bool hooks = json_array_size(hooking) > 0;
 	rs_finding *f = rs_finding_new("rootkit", RULE, hooks ? RS_SEV_CRITICAL : RS_SEV_HIGH, hooks ? 95 : 85,
-				       hooks ? "A library that replaces libc's functions is preloaded into every "
-					       "process by /etc/ld.so.preload (userland rootkit)"
-					     : "Libraries are preloaded into every process by /etc/ld.so.preload");
+				       hooks ? _("A library that replaces libc's functions is preloaded into every "
+					       "process by /etc/ld.so.preload (userland rootkit)")
+					     : _("Libraries are preloaded into every process by /etc/ld.so.preload"));
 	rs_finding_set_str(f, "path", PRELOAD_PATH);
 	rs_finding_set_json(f, "libraries", libs);
 	if (hooks)
@@ -78,9 +79,9 @@ void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats)
 		json_decref(hooking);
 	rs_finding_add_attack(f, "T1574.006");
 	rs_finding_add_attack(f, "T1014");
-	rs_finding_set_remediation(f, "Identify each library (dpkg -S / rpm -qf) and its origin; if it "
+	rs_finding_set_remediation(f, _("Identify each library (dpkg -S / rpm -qf) and its origin; if it "
 				      "is not part of a sanctioned product, copy it for analysis, empty "
-				      "/etc/ld.so.preload and reboot, then hunt for what installed it.");
+				      "/etc/ld.so.preload and reboot, then hunt for what installed it."));
 	rs_finding_add_reference(f, "https://attack.mitre.org/techniques/T1574/006/");
 	rs_scan_emit(scan, f);
 }

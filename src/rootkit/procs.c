@@ -7,6 +7,7 @@
  * input or output is a network socket (reverse shell, T1059.004), and web
  * or database servers with a shell child (web shell, T1505.003).
  */
+#include "core/i18n.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "rootkit/checks.h"
@@ -23,7 +24,7 @@ static void process_finding(rs_scan *scan, const rs_process *p, const char *rule
 			    const char *why, const char *attack, const char *remediation,
 			    const char *key, const char *value)
 {
-	char *title = rs_sprintf("Process %d (%s) %s", (int)p->pid, p->comm, why);
+	char *title = rs_sprintf(_("Process %d (%s) %s"), (int)p->pid, p->comm, why);
 	rs_finding *f = rs_finding_new("rootkit", rule, sev, -1, title);
 	free(title);
 	rs_finding_set_int(f, "pid", p->pid);
@@ -76,12 +77,12 @@ static void check_environ(rs_scan *scan, const rs_process *p)
 			char *value = rs_strndup(var + 11, n - 11);
 			bool odd = temp_place(value) || hidden_place(value);
 			process_finding(scan, p, "rasoat:process.ld_preload_env", odd ? RS_SEV_HIGH : RS_SEV_MEDIUM,
-					odd ? "preloads a library from a temporary or hidden place (LD_PRELOAD)"
-					    : "runs with LD_PRELOAD in its environment",
+					odd ? _("preloads a library from a temporary or hidden place (LD_PRELOAD)")
+					    : _("runs with LD_PRELOAD in its environment"),
 					"T1574.006",
-					"Identify the library (dpkg -S PATH) and who started the process with it; "
+					_("Identify the library (dpkg -S PATH) and who started the process with it; "
 					"if it is not a sanctioned tool (a profiler, libeatmydata), copy it for "
-					"analysis and stop the process.",
+					"analysis and stop the process."),
 					"ld_preload", value);
 			free(value);
 			break;
@@ -125,11 +126,11 @@ static void check_maps(rs_scan *scan, const rs_process *p)
 		if (!temp && (!hidden_place(path) || same_hidden_tree(path, p->exe)))
 			continue;
 		process_finding(scan, p, "rasoat:process.library_suspicious_path", temp ? RS_SEV_HIGH : RS_SEV_MEDIUM,
-				temp ? "maps executable code from a temporary directory"
-				     : "maps executable code from a hidden directory its executable is not in",
+				temp ? _("maps executable code from a temporary directory")
+				     : _("maps executable code from a hidden directory its executable is not in"),
 				"T1574.006",
-				"Copy the library for analysis, find how it was loaded (environment, "
-				"/etc/ld.so.preload, dlopen) and stop the process.",
+				_("Copy the library for analysis, find how it was loaded (environment, "
+				"/etc/ld.so.preload, dlopen) and stop the process."),
 				"library", path);
 		break;
 	}
@@ -190,11 +191,11 @@ static void check_reverse_shell(rs_scan *scan, const rs_process *p)
 			continue;
 		char *conn = rs_sprintf("%s %s -> %s", s->proto, s->local, s->remote);
 		process_finding(scan, p, "rasoat:process.shell_socket_stdio", RS_SEV_HIGH,
-				fd == 0 ? "is a shell reading commands from a network socket (reverse shell)"
-					: "is a shell writing to a network socket (reverse shell)",
+				fd == 0 ? _("is a shell reading commands from a network socket (reverse shell)")
+					: _("is a shell writing to a network socket (reverse shell)"),
 				"T1059.004",
-				"Note the remote address, capture the process (cp /proc/PID/exe; ss -tpn), "
-				"then kill it and find how it was started (its parent and the service behind it).",
+				_("Note the remote address, capture the process (cp /proc/PID/exe; ss -tpn), "
+				"then kill it and find how it was started (its parent and the service behind it)."),
 				"connection", conn);
 		free(conn);
 		return;
@@ -208,10 +209,10 @@ static void check_web_shell(rs_scan *scan, const rs_process *p)
 	const rs_process *parent = rs_facts_process(scan->facts, p->ppid);
 	if (!parent || !is_server(parent->comm))
 		return;
-	char *why = rs_sprintf("is a shell started by the server process %d (%s)", (int)parent->pid, parent->comm);
+	char *why = rs_sprintf(_("is a shell started by the server process %d (%s)"), (int)parent->pid, parent->comm);
 	process_finding(scan, p, "rasoat:process.server_shell_child", RS_SEV_HIGH, why, "T1505.003",
-			"Look at the server's access log at the time the shell started for the request "
-			"that spawned it, hunt the web root for a web shell, and stop the shell.",
+			_("Look at the server's access log at the time the shell started for the request "
+			"that spawned it, hunt the web root for a web shell, and stop the shell."),
 			"parent_exe", parent->exe);
 	free(why);
 }
@@ -227,9 +228,9 @@ static void check_names(rs_scan *scan, const rs_process *p)
 	    rs_starts_with(p->comm, "ksoftirqd") || rs_starts_with(p->comm, "kthreadd") ||
 	    rs_starts_with(p->comm, "migration/")) {
 		process_finding(scan, p, "rasoat:process.kernel_thread_name", RS_SEV_HIGH,
-				"has a kernel thread's name but runs an executable", "T1036.004",
-				"Kernel threads have no executable: dump this one (cp /proc/PID/exe FILE), "
-				"note its connections and parent, then stop it.",
+				_("has a kernel thread's name but runs an executable"), "T1036.004",
+				_("Kernel threads have no executable: dump this one (cp /proc/PID/exe FILE), "
+				"note its connections and parent, then stop it."),
 				"argv0", argv0);
 		return;
 	}
@@ -243,11 +244,11 @@ static void check_names(rs_scan *scan, const rs_process *p)
 		if (strcmp(p->comm, daemons[i]) == 0 && strncmp(base, p->comm, strlen(p->comm)) != 0 &&
 		    !(strcmp(p->comm, "systemd") == 0 && strcmp(base, "init") == 0) &&
 		    !(strcmp(p->comm, "init") == 0 && strcmp(base, "systemd") == 0)) {
-			char *why = rs_sprintf("calls itself %s but runs %s", p->comm, p->exe);
+			char *why = rs_sprintf(_("calls itself %s but runs %s"), p->comm, p->exe);
 			process_finding(scan, p, "rasoat:process.name_masquerade", RS_SEV_HIGH, why, "T1036.005",
-					"A process that takes a system daemon's name while running another "
+					_("A process that takes a system daemon's name while running another "
 					"program is hiding: dump it (cp /proc/PID/exe FILE), note its "
-					"connections and parent, then stop it.",
+					"connections and parent, then stop it."),
 					"comm", p->comm);
 			free(why);
 			return;
@@ -256,16 +257,16 @@ static void check_names(rs_scan *scan, const rs_process *p)
 	if (temp_place(p->exe)) {
 		/* medium: installers and test harnesses do it too; deleted from there is high */
 		process_finding(scan, p, "rasoat:process.exe_temp_path", RS_SEV_MEDIUM,
-				"runs an executable from a temporary directory", "T1036.005",
-				"Confirm what started it (its parent, an installer, a build); if nothing you run "
-				"explains it, copy the executable for analysis and stop the process.",
+				_("runs an executable from a temporary directory"), "T1036.005",
+				_("Confirm what started it (its parent, an installer, a build); if nothing you run "
+				"explains it, copy the executable for analysis and stop the process."),
 				NULL, NULL);
 	} else if (hidden_place(p->exe)) {
 		bool home = rs_starts_with(p->exe, "/root/") || rs_starts_with(p->exe, "/home/");
 		process_finding(scan, p, "rasoat:process.exe_hidden_path", home ? RS_SEV_LOW : RS_SEV_MEDIUM,
-				"runs an executable from a hidden directory", "T1564.001",
-				"Confirm the program is a tool a user installed (~/.cargo, ~/.local); if not, "
-				"copy it for analysis and stop it.",
+				_("runs an executable from a hidden directory"), "T1564.001",
+				_("Confirm the program is a tool a user installed (~/.cargo, ~/.local); if not, "
+				"copy it for analysis and stop it."),
 				NULL, NULL);
 	}
 }
@@ -273,19 +274,19 @@ static void check_names(rs_scan *scan, const rs_process *p)
 void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats)
 {
 	static const char *const rules[][2] = {
-		{ "rasoat:process.ld_preload_env", "No process runs with LD_PRELOAD" },
-		{ "rasoat:process.library_suspicious_path", "No process maps code from temporary or hidden places" },
-		{ "rasoat:process.shell_socket_stdio", "No shell talks to a network socket on its standard streams" },
-		{ "rasoat:process.server_shell_child", "No web or database server has a shell child" },
-		{ "rasoat:process.kernel_thread_name", "No process with an executable wears a kernel thread's or daemon's name" },
+		{ "rasoat:process.ld_preload_env", N_("No process runs with LD_PRELOAD") },
+		{ "rasoat:process.library_suspicious_path", N_("No process maps code from temporary or hidden places") },
+		{ "rasoat:process.shell_socket_stdio", N_("No shell talks to a network socket on its standard streams") },
+		{ "rasoat:process.server_shell_child", N_("No web or database server has a shell child") },
+		{ "rasoat:process.kernel_thread_name", N_("No process with an executable wears a kernel thread's or daemon's name") },
 	};
 	size_t nrules = sizeof(rules) / sizeof(rules[0]);
 	stats->checks += nrules;
 	if (!scan->host->live) {
 		stats->skipped += nrules;
 		for (size_t i = 0; i < nrules; i++)
-			rs_scan_check(scan, "rootkit", rules[i][0], rules[i][1], "not_applicable",
-				      "needs a live host (processes); not available with --root");
+			rs_scan_check(scan, "rootkit", rules[i][0], _(rules[i][1]), "not_applicable",
+				      _("needs a live host (processes); not available with --root"));
 		return;
 	}
 	/* in the order of RULES; check_names also reports odd executable paths */
@@ -304,6 +305,6 @@ void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats)
 		}
 	}
 	for (size_t i = 0; i < nrules; i++)
-		rs_scan_check(scan, "rootkit", rules[i][0], rules[i][1], found[i] ? "failed" : "passed",
-			      found[i] ? "see the process findings" : "none found");
+		rs_scan_check(scan, "rootkit", rules[i][0], _(rules[i][1]), found[i] ? "failed" : "passed",
+			      found[i] ? _("see the process findings") : _("none found"));
 }

@@ -4,6 +4,7 @@
  * library already inside the process cannot doctor /proc/self/maps or the
  * files of the objects mapped there.
  */
+#include "core/i18n.h"
 #include "rootkit/selfcheck.h"
 #include "core/finding.h"
 #include "core/rawsys.h"
@@ -161,9 +162,9 @@ static rs_finding *injected_finding(const rs_vec *objects, const bool *linked, b
 		if (o->readable)
 			rs_libhook_exports(&o->elf, exports);
 	}
-	char *title = rs_sprintf("rasoat runs with %zu librar%s it does not link (preloaded or injected)%s",
+	char *title = rs_sprintf(_("rasoat runs with %zu librar%s it does not link (preloaded or injected)%s"),
 				 json_array_size(libs), json_array_size(libs) == 1 ? "y" : "ies",
-				 hooking ? ", which replace libc's functions: its own view of the host may be doctored" : "");
+				 hooking ? _(", which replace libc's functions: its own view of the host may be doctored") : "");
 	rs_finding *f = rs_finding_new("rootkit", "rasoat:rootkit.self_injected", hooking ? RS_SEV_CRITICAL : RS_SEV_HIGH,
 				       hooking ? 95 : 85, title);
 	free(title);
@@ -172,27 +173,27 @@ static rs_finding *injected_finding(const rs_vec *objects, const bool *linked, b
 	rs_finding_set_int(f, "pid", getpid());
 	rs_finding_add_attack(f, "T1574.006");
 	rs_finding_add_attack(f, "T1014");
-	rs_finding_set_remediation(f, "Find what loads the libraries (the LD_PRELOAD of the shell that "
+	rs_finding_set_remediation(f, _("Find what loads the libraries (the LD_PRELOAD of the shell that "
 				      "started rasoat, /etc/ld.so.preload), copy them for analysis, and run "
 				      "rasoat again from a clean environment (env -u LD_PRELOAD, a static "
 				      "build, or a rescue boot). rasoat reads processes and sockets through "
-				      "raw system calls, but every other program on this host may be lied to.");
+				      "raw system calls, but every other program on this host may be lied to."));
 	rs_finding_add_reference(f, "https://attack.mitre.org/techniques/T1574/006/");
 	return f;
 }
 
 static rs_finding *hidden_finding(long pid)
 {
-	char *title = rs_sprintf("Process %ld is hidden from libc's readdir by a library injected into rasoat", pid);
+	char *title = rs_sprintf(_("Process %ld is hidden from libc's readdir by a library injected into rasoat"), pid);
 	rs_finding *f = rs_finding_new("rootkit", "rasoat:rootkit.libc_hidden_pid", RS_SEV_CRITICAL, 95, title);
 	free(title);
 	rs_finding_set_int(f, "pid", pid);
 	rs_finding_add_attack(f, "T1014");
 	rs_finding_add_attack(f, "T1574.006");
-	rs_finding_set_remediation(f, "A userland rootkit hides this process from ps, top and every program "
+	rs_finding_set_remediation(f, _("A userland rootkit hides this process from ps, top and every program "
 				      "that lists /proc through libc: look at it through rasoat's findings "
 				      "(cat /proc/PID/cmdline, ls -l /proc/PID/exe work by name), capture it, "
-				      "then remove the hooking library and reboot.");
+				      "then remove the hooking library and reboot."));
 	return f;
 }
 
@@ -242,8 +243,8 @@ size_t rs_rootkit_self_check(rs_vec *out)
 				rs_libhook_exports(&o->elf, h);
 			hooking |= !o->readable || rs_libhook_hooks(h) || !rs_libhook_known_name(o->path, o->elf.soname);
 			json_decref(h);
-			fprintf(stderr, "rasoat: WARNING: rasoat runs INJECTED: %s is mapped into it but rasoat does "
-					"not link it (LD_PRELOAD or /etc/ld.so.preload?)\n", o->path);
+			fprintf(stderr, _("rasoat: WARNING: rasoat runs INJECTED: %s is mapped into it but rasoat does "
+					"not link it (LD_PRELOAD or /etc/ld.so.preload?)\n"), o->path);
 		}
 		if (injected) {
 			*(rs_finding **)rs_vec_push(out) = injected_finding(&objects, linked, hooking);
@@ -267,8 +268,8 @@ size_t rs_rootkit_self_check(rs_vec *out)
 	libc_hidden_pids(&hidden);
 	for (size_t i = 0; i < hidden.len; i++) {
 		long pid = *(long *)rs_vec_at(&hidden, i);
-		fprintf(stderr, "rasoat: WARNING: process %ld is hidden from libc's readdir inside rasoat: a "
-				"userland rootkit is loaded into it\n", pid);
+		fprintf(stderr, _("rasoat: WARNING: process %ld is hidden from libc's readdir inside rasoat: a "
+				"userland rootkit is loaded into it\n"), pid);
 		*(rs_finding **)rs_vec_push(out) = hidden_finding(pid);
 		found++;
 	}

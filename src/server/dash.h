@@ -46,12 +46,17 @@ bool rs_cookie_get(const char *header, const char *name, char *out, size_t size)
 /* ---- dash_i18n.c ---- */
 typedef enum rs_lang { RS_LANG_EN = 0, RS_LANG_VI = 1, RS_LANG_COUNT } rs_lang;
 #include "server/dash_strings.h"
+/* Looks up the texts of every language in the catalogues (switching
+ * gettext's process-wide language for it): call before any thread starts.
+ * rs_tr calls it too, for programs that did not. */
+void rs_dash_texts_init(void);
 /* The text of ID in LANG. Never NULL. */
 const char *rs_tr(rs_lang lang, rs_str id);
 /* "en" / "vi" (anything else: English). */
 rs_lang rs_lang_parse(const char *code);
 const char *rs_lang_code(rs_lang lang);
-/* 1 when every text of LANG is present (for the unit test). */
+/* 1 when every text of LANG is present and, in Vietnamese, translated (for
+ * the unit test). */
 int rs_tr_complete(rs_lang lang);
 
 /* ---- dash_auth.c ---- */

@@ -1,8 +1,8 @@
 /*
  * dash_strings.h — the identifiers of the dashboard's texts; their English
- * and Vietnamese wording is in dash_i18n.c, one table per language (kept
- * that way so gettext catalogues can be generated from it later).
- * Generated once from a list; edit by hand, keeping both tables in step.
+ * wording (the gettext msgids) is in dash_i18n.c, the Vietnamese in
+ * po/vi/dashboard.po. Add an identifier here, its English text there and
+ * its translation in the catalogue.
  */
 #ifndef RS_SERVER_DASH_STRINGS_H
 #define RS_SERVER_DASH_STRINGS_H

@@ -13,6 +13,7 @@
  * WAL flush), the next group runs on another connection.
  */
 #include "server/server_internal.h"
+#include "core/i18n.h"
 #include "core/log.h"
 
 #include <stdlib.h>
@@ -122,7 +123,7 @@ static void run_group(rs_db *db, rs_write_job *jobs)
 	if (ok && rs_db_commit(db) < 0)
 		ok = false;
 	if (!ok) {
-		rs_error("%s: cannot commit %s: %s", rs_db_name(db), "the received writes", rs_db_errmsg(db));
+		rs_error(_("%s: cannot commit %s: %s"), rs_db_name(db), _("the received writes"), rs_db_errmsg(db));
 		rs_db_rollback(db);
 		for (rs_write_job *j = jobs; j; j = j->next)
 			j->result = -1;

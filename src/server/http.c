@@ -8,6 +8,7 @@
  */
 #include "server/server_internal.h"
 #include "server/dash.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "fleet/proto.h"
@@ -165,7 +166,7 @@ static enum MHD_Result send_raw(rs_request *req, rs_reply *reply)
 		if (reply->set_cookie[i])
 			MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, reply->set_cookie[i]);
 	if (reply->status >= 400 && reply->status != 404 && !flood_quiet(reply->status))
-		rs_warn("refused %s %s from %s: %u", req->method, req->url, req->addr, reply->status);
+		rs_warn(_("refused %s %s from %s: %u"), req->method, req->url, req->addr, reply->status);
 	enum MHD_Result rc = MHD_queue_response(req->conn, reply->status, resp);
 	MHD_destroy_response(resp);
 	rs_reply_clear(reply);
@@ -205,7 +206,7 @@ static enum MHD_Result send_reply(rs_request *req, rs_reply *reply)
 	}
 	if (reply->status >= 400 && reply->status != 404 && !flood_quiet(reply->status)) {
 		const char *code = json_string_value(json_object_get(reply->body, "error"));
-		rs_warn("refused %s %s from %s: %u %s", req->method, req->url, req->addr, reply->status,
+		rs_warn(_("refused %s %s from %s: %u %s"), req->method, req->url, req->addr, reply->status,
 			code ? code : "");
 	}
 	enum MHD_Result rc = MHD_queue_response(req->conn, reply->status, resp);
@@ -360,7 +361,7 @@ static char *read_pem(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)MAX_PEM) {
-		rs_error("%s: cannot read the TLS file: %s; give a PEM file with --tls-cert / --tls-key",
+		rs_error(_("%s: cannot read the TLS file: %s; give a PEM file with --tls-cert / --tls-key"),
 			 path, fd < 0 ? strerror(errno) : "not a regular file of at most 1 MiB");
 		if (fd >= 0)
 			close(fd);
@@ -370,7 +371,7 @@ static char *read_pem(const char *path)
 	ssize_t n = read(fd, text, (size_t)st.st_size);
 	close(fd);
 	if (n != (ssize_t)st.st_size) {
-		rs_error("%s: cannot read the TLS file whole; give a PEM file", path);
+		rs_error(_("%s: cannot read the TLS file whole; give a PEM file"), path);
 		free(text);
 		return NULL;
 	}
@@ -418,7 +419,7 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 	srv->cfg = *cfg;
 	/* the incident records (`rasoat incident --db PATH`) for the dashboard */
 	if (cfg->incidents_db && rs_store_open(cfg->incidents_db, &srv->incidents) < 0) {
-		rs_error("--incidents %s: cannot open the incident store; give the file `rasoat incident --db` uses",
+		rs_error(_("--incidents %s: cannot open the incident store; give the file `rasoat incident --db` uses"),
 			 cfg->incidents_db);
 		return -1;
 	}
@@ -459,11 +460,11 @@ int rs_server_run(const rs_server_config *cfg)
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	if (parse_listen(cfg->listen, &ss, &sslen) < 0) {
-		rs_error("--listen %s: not ADDR:PORT (e.g. 0.0.0.0:8443 or [::]:8443)", cfg->listen);
+		rs_error(_("--listen %s: not ADDR:PORT (e.g. 0.0.0.0:8443 or [::]:8443)"), cfg->listen);
 		return -1;
 	}
 	if (!cfg->tls_cert != !cfg->tls_key) {
-		rs_error("give both --tls-cert and --tls-key, or neither (plain HTTP)");
+		rs_error(_("give both --tls-cert and --tls-key, or neither (plain HTTP)"));
 		return -1;
 	}
 	char *cert = cfg->tls_cert ? read_pem(cfg->tls_cert) : NULL;
@@ -476,6 +477,7 @@ int rs_server_run(const rs_server_config *cfg)
 	rs_server srv;
 	int rc = -1;
 	sigset_t stop;
+	rs_dash_texts_init(); /* switches gettext's language: before any thread */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
@@ -484,14 +486,14 @@ int rs_server_run(const rs_server_config *cfg)
 	if (open_server(&srv, cfg) == 0) {
 		struct MHD_Daemon *d = start_daemon(&srv, &ss, cert, key);
 		if (!d) {
-			rs_error("cannot serve on %s: %s; is the port in use, or the TLS key wrong?",
+			rs_error(_("cannot serve on %s: %s; is the port in use, or the TLS key wrong?"),
 				 cfg->listen, strerror(errno));
 		} else {
 			const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 			fprintf(stderr, "rasoat server: listening on %s://%s (port %u), database %s\n",
 				cert ? "https" : "http", cfg->listen, info ? info->port : 0, cfg->db_path);
 			wait_for_stop(&stop);
-			fprintf(stderr, "rasoat server: stopping\n");
+			fprintf(stderr, _("rasoat server: stopping\n"));
 			MHD_stop_daemon(d);
 			rc = 0;
 		}

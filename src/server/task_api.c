@@ -7,6 +7,7 @@
  * Also the enrolment reply's content key (the key an agent pins).
  */
 #include "server/server_internal.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "fleet/proto.h"
@@ -188,7 +189,7 @@ void rs_task_enroll_reply(rs_server *srv, rs_reply *reply)
 	pthread_mutex_unlock(&srv->db_lock);
 	sodium_memzero(sk, sizeof(sk));
 	if (rc < 0 || !json_is_object(reply->body)) {
-		rs_warn("cannot hand the content key to an enrolling agent; it will refuse content updates");
+		rs_warn(_("cannot hand the content key to an enrolling agent; it will refuse content updates"));
 		return;
 	}
 	char b64[RS_FLEET_KEY_B64 + 1];

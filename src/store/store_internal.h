@@ -29,11 +29,4 @@ int rs_store_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 /* Binds VALUE serialised compactly as JSON text (NULL value: SQL NULL). */
 int rs_store_bind_json(sqlite3_stmt *stmt, int index, const json_t *value);
 
-/* Binds finding F as the values of
- *   INSERT INTO findings (scan, seq, module, rule, severity, score, identity, json)
- * (parameters 1-8). Returns 0 or -1. Shared by the scan sink and the fleet
- * server's uploads (store/fleet_data.c). */
-#include "core/finding.h"
-int rs_store_bind_finding(sqlite3_stmt *stmt, const char *scan, long long seq, const rs_finding *f);
-
 #endif

@@ -29,14 +29,53 @@ typedef struct store_sink_state {
 	bool recording;               /* scan row written: findings are kept */
 	bool in_transaction;          /* the findings' transaction is open */
 	bool failed;                  /* an error was reported; ignore the rest */
-	rs_finding **pending;         /* copies not yet written */
+	struct finding_row *pending;  /* rows not yet written */
 	size_t n_pending;
 } store_sink_state;
+
+/* A finding as its row in the findings table: serialized once, when it is
+ * kept, and bound as it is when written. */
+typedef struct finding_row {
+	char *module, *rule, *identity, *json;
+	int severity, score;
+} finding_row;
+
+static void row_init(finding_row *row, const rs_finding *f)
+{
+	json_t *obj = rs_finding_to_json(f, NULL);
+	row->json = obj ? json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	json_decref(obj);
+	row->module = rs_strdup(f->module ? f->module : "");
+	row->rule = rs_strdup(f->rule ? f->rule : "");
+	row->identity = rs_finding_identity(f);
+	row->severity = (int)f->severity;
+	row->score = f->score;
+}
+
+static void row_free(finding_row *row)
+{
+	free(row->module);
+	free(row->rule);
+	free(row->identity);
+	free(row->json);
+}
+
+static void row_bind(sqlite3_stmt *stmt, const char *scan, long long seq, const finding_row *row)
+{
+	rs_store_bind_text(stmt, 1, scan);
+	sqlite3_bind_int64(stmt, 2, seq);
+	rs_store_bind_text(stmt, 3, row->module);
+	rs_store_bind_text(stmt, 4, row->rule);
+	sqlite3_bind_int(stmt, 5, row->severity);
+	sqlite3_bind_int(stmt, 6, row->score);
+	rs_store_bind_text(stmt, 7, row->identity);
+	rs_store_bind_text(stmt, 8, row->json);
+}
 
 static void drop_pending(store_sink_state *st)
 {
 	for (size_t i = 0; i < st->n_pending; i++)
-		rs_finding_free(st->pending[i]);
+		row_free(&st->pending[i]);
 	st->n_pending = 0;
 }
 
@@ -119,7 +158,7 @@ static int open_transaction(store_sink_state *st)
 	return 0;
 }
 
-static int write_finding(store_sink_state *st, const rs_finding *f)
+static int write_row(store_sink_state *st, const finding_row *row)
 {
 	if (!st->insert_finding) {
 		st->insert_finding = rs_store_prepare(st->store,
@@ -128,8 +167,10 @@ static int write_finding(store_sink_state *st, const rs_finding *f)
 		if (!st->insert_finding)
 			return -1;
 	}
-	if (rs_store_bind_finding(st->insert_finding, st->scan, st->next_seq, f) < 0 ||
-	    step_done(st->insert_finding) < 0)
+	if (!row->json)
+		return -1;
+	row_bind(st->insert_finding, st->scan, st->next_seq, row);
+	if (step_done(st->insert_finding) < 0)
 		return -1;
 	st->next_seq++;
 	return 0;
@@ -141,49 +182,34 @@ static int flush_pending(store_sink_state *st)
 	if (open_transaction(st) < 0)
 		return -1;
 	for (size_t i = 0; i < st->n_pending; i++)
-		if (write_finding(st, st->pending[i]) < 0)
+		if (write_row(st, &st->pending[i]) < 0)
 			return -1;
 	drop_pending(st);
 	return 0;
 }
 
-int rs_store_bind_finding(sqlite3_stmt *stmt, const char *scan, long long seq, const rs_finding *f)
-{
-	json_t *obj = rs_finding_to_json(f, NULL);
-	char *identity = rs_finding_identity(f);
-	rs_store_bind_text(stmt, 1, scan);
-	sqlite3_bind_int64(stmt, 2, seq);
-	rs_store_bind_text(stmt, 3, f->module);
-	rs_store_bind_text(stmt, 4, f->rule);
-	sqlite3_bind_int(stmt, 5, (int)f->severity);
-	sqlite3_bind_int(stmt, 6, f->score);
-	rs_store_bind_text(stmt, 7, identity);
-	int rc = rs_store_bind_json(stmt, 8, obj);
-	free(identity);
-	json_decref(obj);
-	return rc == SQLITE_OK ? 0 : -1;
-}
 
 static int sink_finding(rs_sink *sink, const rs_finding *f)
 {
 	store_sink_state *st = sink->state;
 	if (!st->recording)
 		return 0;
+	finding_row row;
+	row_init(&row, f);
 	if (st->in_transaction) { /* spilled: straight into the open transaction */
-		if (write_finding(st, f) < 0)
+		if (write_row(st, &row) < 0)
 			fail(st, _("writing a finding"));
+		row_free(&row);
 		return 0;
 	}
-	json_t *obj = rs_finding_to_json(f, NULL);
-	rs_finding *copy = obj ? rs_finding_from_json(obj) : NULL;
-	json_decref(obj);
-	if (!copy) {
+	if (!row.json) {
+		row_free(&row);
 		fail(st, _("keeping a finding"));
 		return 0;
 	}
 	if (!st->pending)
-		st->pending = rs_calloc(PENDING_MAX, sizeof(rs_finding *));
-	st->pending[st->n_pending++] = copy;
+		st->pending = rs_calloc(PENDING_MAX, sizeof(finding_row));
+	st->pending[st->n_pending++] = row;
 	if (st->n_pending == PENDING_MAX && flush_pending(st) < 0)
 		fail(st, _("writing findings"));
 	return 0;

@@ -106,39 +106,67 @@ static char *column(sqlite3_stmt *s, int i)
 	return t ? rs_strdup((const char *)t) : NULL;
 }
 
-int rs_vulndb_load(rs_store *store, char *const *ecosystems, rs_vec *records)
+static void push_row(sqlite3_stmt *s, rs_vec *records)
+{
+	rs_vuln_record *r = rs_vec_push(records);
+	r->record = column(s, 0);
+	r->ecosystem = column(s, 1);
+	r->package = column(s, 2);
+	r->cves = column(s, 3);
+	r->introduced = column(s, 4);
+	r->fixed = column(s, 5);
+	r->last_affected = column(s, 6);
+	r->status = column(s, 7);
+	r->cvss = sqlite3_column_type(s, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 8);
+	r->urgency = column(s, 9);
+	r->summary = column(s, 10);
+}
+
+/* Steps S to its end, appending its rows; false on an error (warned). */
+static bool read_rows(rs_store *store, sqlite3_stmt *s, rs_vec *records)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		push_row(s, records);
+	if (rc != SQLITE_DONE) {
+		rs_warn(_("%s: cannot read the imported feeds: %s"), store->path, sqlite3_errmsg(store->db));
+		return false;
+	}
+	return true;
+}
+
+#define RECORD_COLUMNS \
+	"SELECT record, ecosystem, package, cve, introduced, fixed, last_affected, status, cvss, urgency, summary" \
+	" FROM vuln_records"
+
+int rs_vulndb_load(rs_store *store, char *const *ecosystems, const rs_name_set *only, rs_vec *records)
 {
 	sqlite3_stmt *feeds = rs_store_prepare(store, "SELECT count(*) FROM vuln_feeds");
 	if (!feeds)
 		return -1;
 	int n_feeds = sqlite3_step(feeds) == SQLITE_ROW ? sqlite3_column_int(feeds, 0) : 0;
 	sqlite3_finalize(feeds);
-	sqlite3_stmt *s = rs_store_prepare(store,
-		"SELECT record, ecosystem, package, cve, introduced, fixed, last_affected, status, cvss, urgency, summary"
-		" FROM vuln_records WHERE ecosystem = ?1 OR (ecosystem > ?1 || ':' AND ecosystem < ?1 || ';')");
+	/* the ecosystem itself, or one of its qualified forms ("Debian:12:…"),
+	 * each branch on the (ecosystem, package) index */
+	sqlite3_stmt *s = rs_store_prepare(store, only
+		? RECORD_COLUMNS " WHERE ecosystem = ?1 AND package = ?2 UNION ALL "
+		  RECORD_COLUMNS " WHERE ecosystem > ?1 || ':' AND ecosystem < ?1 || ';' AND package = ?2"
+		: RECORD_COLUMNS " WHERE ecosystem = ?1 OR (ecosystem > ?1 || ':' AND ecosystem < ?1 || ';')");
 	if (!s)
 		return -1;
-	for (size_t i = 0; ecosystems && ecosystems[i]; i++) {
-		sqlite3_reset(s);
-		rs_store_bind_text(s, 1, ecosystems[i]);
-		int rc;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			rs_vuln_record *r = rs_vec_push(records);
-			r->record = column(s, 0);
-			r->ecosystem = column(s, 1);
-			r->package = column(s, 2);
-			r->cves = column(s, 3);
-			r->introduced = column(s, 4);
-			r->fixed = column(s, 5);
-			r->last_affected = column(s, 6);
-			r->status = column(s, 7);
-			r->cvss = sqlite3_column_type(s, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 8);
-			r->urgency = column(s, 9);
-			r->summary = column(s, 10);
+	bool ok = true;
+	for (size_t i = 0; ok && ecosystems && ecosystems[i]; i++) {
+		if (!only) {
+			sqlite3_reset(s);
+			rs_store_bind_text(s, 1, ecosystems[i]);
+			ok = read_rows(store, s, records);
+			continue;
 		}
-		if (rc != SQLITE_DONE) {
-			rs_warn(_("%s: cannot read the imported feeds: %s"), store->path, sqlite3_errmsg(store->db));
-			break;
+		for (size_t k = 0; ok && k < only->n; k++) {
+			sqlite3_reset(s);
+			rs_store_bind_text(s, 1, ecosystems[i]);
+			rs_store_bind_text(s, 2, only->names[k]);
+			ok = read_rows(store, s, records);
 		}
 	}
 	sqlite3_finalize(s);

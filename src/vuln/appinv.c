@@ -14,6 +14,7 @@
  * package manager's inventory: its packages, with the distribution's own
  * patches, are matched against the distribution's feed.
  */
+#include "core/i18n.h"
 #include "vuln/appinv.h"
 #include "vuln/appinv_read.h"
 #include "core/log.h"
@@ -78,16 +79,16 @@ static int read_at(appinv_walk *w, int dirfd, const char *name, const char *show
 	int fd = open_file_at(dirfd, name, &st);
 	if (fd < 0) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			rs_app_problem(w->inv, shown, "cannot be read (%s)",
-				       errno == EINVAL ? "not a regular file" : strerror(errno));
+			rs_app_problem(w->inv, shown, _("cannot be read (%s)"),
+				       errno == EINVAL ? _("not a regular file") : strerror(errno));
 		return -1;
 	}
 	int rc = rs_read_fd(fd, RS_APP_MAX_FILE, text, len);
 	int e = errno;
 	close(fd);
 	if (rc < 0) {
-		rs_app_problem(w->inv, shown, "cannot be read (%s)",
-			       e == EFBIG ? "larger than the inventory reads" : strerror(e));
+		rs_app_problem(w->inv, shown, _("cannot be read (%s)"),
+			       e == EFBIG ? _("larger than the inventory reads") : strerror(e));
 		return -1;
 	}
 	return 0;
@@ -287,8 +288,8 @@ static void jar_file(appinv_walk *w, const rs_walk_entry *e)
 	int fd = open_file_at(e->dirfd, e->name, &st);
 	if (fd < 0) {
 		if (errno != ENOENT)
-			rs_app_problem(w->inv, e->path, "cannot be read (%s)",
-				       errno == EINVAL ? "not a regular file" : strerror(errno));
+			rs_app_problem(w->inv, e->path, _("cannot be read (%s)"),
+				       errno == EINVAL ? _("not a regular file") : strerror(errno));
 		return;
 	}
 	w->inv->files_read++;
@@ -425,7 +426,7 @@ int rs_app_inventory_scan(const rs_host *host, const char *const *dirs, rs_app_i
 	for (size_t i = 0; i < n; i++) {
 		char *d = clean_dir(dirs[i]);
 		if (!d) {
-			rs_warn("application directory %s: not an absolute path; skipped", dirs[i]);
+			rs_warn(_("application directory %s: not an absolute path; skipped"), dirs[i]);
 			continue;
 		}
 		list[kept++] = d;
@@ -465,11 +466,11 @@ int rs_app_inventory_scan(const rs_host *host, const char *const *dirs, rs_app_i
 	rs_app_dedup(inv);
 	int rc = 0;
 	if (!walked) {
-		snprintf(err, errsize, "no application directory could be read (%s%s%zu absent); name existing "
-			 "directories with --apps", failed.len ? failed.data : "", failed.len ? "; " : "", absent);
+		snprintf(err, errsize, _("no application directory could be read (%s%s%zu absent); name existing "
+			 "directories with --apps"), failed.len ? failed.data : "", failed.len ? "; " : "", absent);
 		rc = -1;
 	} else if (failed.len) {
-		rs_warn("application directories not read: %s", failed.data);
+		rs_warn(_("application directories not read: %s"), failed.data);
 	}
 	rs_buf_free(&failed);
 	for (size_t i = 0; i < kept; i++)

@@ -4,6 +4,7 @@
  * reading the sections that declare libraries: Go's .go.buildinfo and
  * cargo-auditable's .dep-v0. Nothing is mapped or executed.
  */
+#include "core/i18n.h"
 #include "vuln/appinv_read.h"
 
 #include <errno.h>
@@ -190,7 +191,7 @@ static int go_pointer_strings(const rs_app_elf *f, const unsigned char *bi, size
 	unsigned ptr = bi[14];
 	bool big = bi[15] & 1;
 	if ((ptr != 4 && ptr != 8) || len < 16 + 2 * (size_t)ptr)
-		return rs_app_problem(inv, source, "the .go.buildinfo section has a pointer size of %u", ptr);
+		return rs_app_problem(inv, source, _("the .go.buildinfo section has a pointer size of %u"), ptr);
 	unsigned char *text[2] = { NULL, NULL };
 	uint64_t lens[2] = { 0, 0 };
 	int rc = 0;
@@ -209,7 +210,7 @@ static int go_pointer_strings(const rs_app_elf *f, const unsigned char *bi, size
 			rc = -1;
 	}
 	if (rc < 0)
-		rc = rs_app_problem(inv, source, "the Go build info points outside the binary's sections");
+		rc = rs_app_problem(inv, source, _("the Go build info points outside the binary's sections"));
 	else
 		rc = rs_app_read_go_strings(text[0] ? (const char *)text[0] : "", (size_t)lens[0],
 					    text[1] ? (const char *)text[1] : "", (size_t)lens[1], source, application, inv);
@@ -237,7 +238,7 @@ int rs_app_read_elf(const rs_app_elf *f, const char *source, const char *applica
 	uint64_t size = 0;
 	int got = read_section(f, ".go.buildinfo", ELF_MAX_BUILDINFO, &data, &size);
 	if (got < 0) {
-		rc = rs_app_problem(inv, source, "the .go.buildinfo section is larger than %u bytes or out of the file",
+		rc = rs_app_problem(inv, source, _("the .go.buildinfo section is larger than %u bytes or out of the file"),
 				    ELF_MAX_BUILDINFO);
 	} else if (got > 0) {
 		bool pointers = size >= 32 && !memcmp(data, "\xff Go buildinf:", 14) && !(data[15] & 2);
@@ -252,7 +253,7 @@ int rs_app_read_elf(const rs_app_elf *f, const char *source, const char *applica
 	data = NULL;
 	got = read_section(f, ".dep-v0", ELF_MAX_DEP_V0, &data, &size);
 	if (got < 0)
-		rc = rs_app_problem(inv, source, "the .dep-v0 section is larger than %u bytes or out of the file",
+		rc = rs_app_problem(inv, source, _("the .dep-v0 section is larger than %u bytes or out of the file"),
 				    ELF_MAX_DEP_V0);
 	else if (got > 0 && rs_app_read_cargo_auditable(data, (size_t)size, source, application, inv) == 0)
 		read++;

@@ -10,6 +10,7 @@
  * appinv_elf.c follows them through the section addresses and hands the
  * strings to rs_app_read_go_strings.
  */
+#include "core/i18n.h"
 #include "vuln/appinv_read.h"
 
 #include <stdlib.h>
@@ -68,7 +69,7 @@ int rs_app_read_go_modinfo(const char *text, size_t len, const char *go_version,
 			   const char *application, rs_app_inventory *inv)
 {
 	if (memchr(text, '\0', len))
-		return rs_app_problem(inv, source, "the Go module information holds a NUL byte");
+		return rs_app_problem(inv, source, _("the Go module information holds a NUL byte"));
 	char *copy = rs_strndup(text, len);
 	go_mod m = { 0 };
 	bool any = false;
@@ -99,7 +100,7 @@ int rs_app_read_go_modinfo(const char *text, size_t len, const char *go_version,
 		free(v);
 	}
 	if (!any && len > 0)
-		return rs_app_problem(inv, source, "the Go module information has no path, mod or dep line");
+		return rs_app_problem(inv, source, _("the Go module information has no path, mod or dep line"));
 	return 0;
 }
 
@@ -108,14 +109,14 @@ int rs_app_read_go_buildinfo(const void *data, size_t len, const char *source, c
 {
 	const unsigned char *d = data;
 	if (len < BUILDINFO_HEADER || memcmp(d, BUILDINFO_MAGIC, strlen(BUILDINFO_MAGIC)) != 0)
-		return rs_app_problem(inv, source, "the .go.buildinfo section does not start with Go's magic");
+		return rs_app_problem(inv, source, _("the .go.buildinfo section does not start with Go's magic"));
 	if (!(d[15] & FLAG_VERSION_INLINE))
 		return 0; /* Go before 1.18: pointers, followed by rs_app_read_elf */
 	size_t pos = BUILDINFO_HEADER;
 	const char *vs, *ms;
 	size_t vn, mn;
 	if (!varint_string(d, len, &pos, &vs, &vn) || !varint_string(d, len, &pos, &ms, &mn))
-		return rs_app_problem(inv, source, "the .go.buildinfo section ends inside its strings (truncated?)");
+		return rs_app_problem(inv, source, _("the .go.buildinfo section ends inside its strings (truncated?)"));
 	return rs_app_read_go_strings(vs, vn, ms, mn, source, application, inv);
 }
 

@@ -7,6 +7,7 @@
  * up to a nesting depth, a member size and a total size; their sources read
  * "/srv/app.war!WEB-INF/lib/x.jar!META-INF/maven/g/a/pom.properties".
  */
+#include "core/i18n.h"
 #include "vuln/appinv_read.h"
 
 #include <archive.h>
@@ -60,7 +61,7 @@ int rs_app_read_pom_properties(const char *text, size_t len, const char *source,
 			       rs_app_inventory *inv)
 {
 	if (memchr(text, '\0', len))
-		return rs_app_problem(inv, source, "holds a NUL byte: not a pom.properties");
+		return rs_app_problem(inv, source, _("holds a NUL byte: not a pom.properties"));
 	char *copy = rs_strndup(text, len);
 	char *group = property(copy, "groupId");
 	char *artifact = property(copy, "artifactId");
@@ -71,7 +72,7 @@ int rs_app_read_pom_properties(const char *text, size_t len, const char *source,
 		rs_app_add(inv, MAVEN, name, version, source, application);
 		free(name);
 	} else {
-		rc = rs_app_problem(inv, source, "no groupId, artifactId or version (truncated?)");
+		rc = rs_app_problem(inv, source, _("no groupId, artifactId or version (truncated?)"));
 	}
 	free(group);
 	free(artifact);
@@ -122,7 +123,7 @@ int rs_app_read_jar_manifest(const char *text, size_t len, const char *source, c
 			     rs_app_inventory *inv)
 {
 	if (memchr(text, '\0', len))
-		return rs_app_problem(inv, source, "holds a NUL byte: not a MANIFEST.MF");
+		return rs_app_problem(inv, source, _("holds a NUL byte: not a MANIFEST.MF"));
 	char *m = manifest_unfold(text, len);
 	char *symbolic = property(m, "Bundle-SymbolicName");
 	char *vendor_id = property(m, "Implementation-Vendor-Id");
@@ -234,7 +235,7 @@ static int read_nested(jar_walk *w, const unsigned char *data, size_t len, const
 	struct archive *a = archive_read_new();
 	archive_read_support_format_zip_seekable(a);
 	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
-		int rc = rs_app_problem(w->inv, shown, "not a readable zip archive (%s)", archive_error_string(a));
+		int rc = rs_app_problem(w->inv, shown, _("not a readable zip archive (%s)"), archive_error_string(a));
 		archive_read_free(a);
 		return rc;
 	}
@@ -253,7 +254,7 @@ static int read_archive(jar_walk *w, struct archive *a, const char *shown, int d
 	unsigned long entries = 0;
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 		if (++entries > JAR_MAX_ENTRIES) {
-			rc = rs_app_problem(w->inv, shown, "more than %d entries; the rest is not read", JAR_MAX_ENTRIES);
+			rc = rs_app_problem(w->inv, shown, _("more than %d entries; the rest is not read"), JAR_MAX_ENTRIES);
 			break;
 		}
 		if (archive_entry_filetype(e) != AE_IFREG)
@@ -276,8 +277,8 @@ static int read_archive(jar_walk *w, struct archive *a, const char *shown, int d
 		bool too_large;
 		unsigned char *data = entry_data(a, e, max, &len, &too_large);
 		if (!data) {
-			rc = too_large ? rs_app_problem(w->inv, member, "larger than %zu bytes; not read", max)
-				       : rs_app_problem(w->inv, member, "cannot be read from the archive (%s)",
+			rc = too_large ? rs_app_problem(w->inv, member, _("larger than %zu bytes; not read"), max)
+				       : rs_app_problem(w->inv, member, _("cannot be read from the archive (%s)"),
 							archive_error_string(a));
 			free(member);
 			continue;
@@ -300,7 +301,7 @@ static int read_archive(jar_walk *w, struct archive *a, const char *shown, int d
 		free(member);
 	}
 	if (r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN && entries <= JAR_MAX_ENTRIES)
-		rc = rs_app_problem(w->inv, shown, "the archive is damaged after %lu entries (%s)", entries,
+		rc = rs_app_problem(w->inv, shown, _("the archive is damaged after %lu entries (%s)"), entries,
 				    archive_error_string(a));
 	if (manifest && !any_pom) {
 		char *member = rs_sprintf("%s!META-INF/MANIFEST.MF", shown);
@@ -365,7 +366,7 @@ int rs_app_read_jar_fd(int fd, const char *source, const char *application, rs_a
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0)
-		return rs_app_problem(inv, source, "cannot stat (%s)", strerror(errno));
+		return rs_app_problem(inv, source, _("cannot stat (%s)"), strerror(errno));
 	fd_source *s = rs_calloc(1, sizeof(*s));
 	s->fd = fd;
 	s->size = st.st_size;
@@ -377,7 +378,7 @@ int rs_app_read_jar_fd(int fd, const char *source, const char *application, rs_a
 	archive_read_set_skip_callback(a, fd_skip);
 	int rc;
 	if (archive_read_open1(a) != ARCHIVE_OK) {
-		rc = rs_app_problem(inv, source, "not a readable zip archive (%s)", archive_error_string(a));
+		rc = rs_app_problem(inv, source, _("not a readable zip archive (%s)"), archive_error_string(a));
 	} else {
 		jar_walk w = { .inv = inv, .application = application };
 		rc = read_archive(&w, a, source, 1);

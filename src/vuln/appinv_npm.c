@@ -4,6 +4,7 @@
  * yarn.lock (v1 and berry), and the manifests of an installed tree
  * (node_modules/NAME/package.json). pnpm-lock.yaml is in appinv_pnpm.c.
  */
+#include "core/i18n.h"
 #include "vuln/appinv_read.h"
 
 #include <jansson.h>
@@ -86,7 +87,7 @@ int rs_app_read_package_lock(const char *text, size_t len, const char *source, c
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, 0, &jerr);
 	if (!root)
-		return rs_app_problem(inv, source, "not JSON (line %d: %s)", jerr.line, jerr.text);
+		return rs_app_problem(inv, source, _("not JSON (line %d: %s)"), jerr.line, jerr.text);
 	int rc = 0;
 	json_t *packages = json_object_get(root, "packages");
 	json_t *deps = json_object_get(root, "dependencies");
@@ -95,7 +96,7 @@ int rs_app_read_package_lock(const char *text, size_t len, const char *source, c
 	else if (json_is_object(deps))
 		lock_v1(deps, 0, source, application, inv);
 	else if (!json_is_object(root) || !json_object_get(root, "lockfileVersion"))
-		rc = rs_app_problem(inv, source, "neither `packages` nor `dependencies`: not an npm lockfile");
+		rc = rs_app_problem(inv, source, _("neither `packages` nor `dependencies`: not an npm lockfile"));
 	json_decref(root);
 	return rc;
 }
@@ -106,12 +107,12 @@ int rs_app_read_npm_manifest(const char *text, size_t len, const char *source, c
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, 0, &jerr);
 	if (!root)
-		return rs_app_problem(inv, source, "not JSON (line %d: %s)", jerr.line, jerr.text);
+		return rs_app_problem(inv, source, _("not JSON (line %d: %s)"), jerr.line, jerr.text);
 	int rc = 0;
 	const char *name = json_string_value(json_object_get(root, "name"));
 	const char *version = json_string_value(json_object_get(root, "version"));
 	if (!json_is_object(root))
-		rc = rs_app_problem(inv, source, "not a JSON object: not a package manifest");
+		rc = rs_app_problem(inv, source, _("not a JSON object: not a package manifest"));
 	else if (name && version)
 		rs_app_add(inv, NPM, name, version, source, application);
 	json_decref(root);
@@ -182,7 +183,7 @@ int rs_app_read_yarn_lock(const char *text, size_t len, const char *source, cons
 			  rs_app_inventory *inv)
 {
 	if (memchr(text, '\0', len))
-		return rs_app_problem(inv, source, "holds a NUL byte: not a yarn lockfile");
+		return rs_app_problem(inv, source, _("holds a NUL byte: not a yarn lockfile"));
 	char *copy = rs_strndup(text, len);
 	char *name = NULL;
 	bool seen_version = true;
@@ -221,9 +222,9 @@ int rs_app_read_yarn_lock(const char *text, size_t len, const char *source, cons
 	free(name);
 	free(copy);
 	if (unversioned)
-		return rs_app_problem(inv, source, "%lu entr%s without a version (truncated?)", unversioned,
+		return rs_app_problem(inv, source, _("%lu entr%s without a version (truncated?)"), unversioned,
 				      unversioned == 1 ? "y" : "ies");
 	if (!entries && len > 0 && !memmem(text, len, "yarn lockfile", 13) && !memmem(text, len, "__metadata", 10))
-		return rs_app_problem(inv, source, "no entries: not a yarn lockfile");
+		return rs_app_problem(inv, source, _("no entries: not a yarn lockfile"));
 	return 0;
 }

@@ -4,6 +4,7 @@
  * vendor/composer/installed.json (Composer 1: an array; Composer 2: an
  * object with `packages`).
  */
+#include "core/i18n.h"
 #include "vuln/appinv_read.h"
 
 #include <jansson.h>
@@ -28,12 +29,12 @@ int rs_app_read_composer_lock(const char *text, size_t len, const char *source, 
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, 0, &jerr);
 	if (!root)
-		return rs_app_problem(inv, source, "not JSON (line %d: %s)", jerr.line, jerr.text);
+		return rs_app_problem(inv, source, _("not JSON (line %d: %s)"), jerr.line, jerr.text);
 	int rc = 0;
 	json_t *packages = json_object_get(root, "packages");
 	json_t *dev = json_object_get(root, "packages-dev");
 	if (!json_is_array(packages) && !json_is_array(dev))
-		rc = rs_app_problem(inv, source, "no `packages` list: not a composer.lock");
+		rc = rs_app_problem(inv, source, _("no `packages` list: not a composer.lock"));
 	add_list(packages, source, application, inv);
 	add_list(dev, source, application, inv);
 	json_decref(root);
@@ -46,11 +47,11 @@ int rs_app_read_composer_installed(const char *text, size_t len, const char *sou
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, 0, &jerr);
 	if (!root)
-		return rs_app_problem(inv, source, "not JSON (line %d: %s)", jerr.line, jerr.text);
+		return rs_app_problem(inv, source, _("not JSON (line %d: %s)"), jerr.line, jerr.text);
 	int rc = 0;
 	json_t *list = json_is_array(root) ? root : json_object_get(root, "packages");
 	if (!json_is_array(list))
-		rc = rs_app_problem(inv, source, "no package list: not Composer's installed.json");
+		rc = rs_app_problem(inv, source, _("no package list: not Composer's installed.json"));
 	add_list(list, source, application, inv);
 	json_decref(root);
 	return rc;

@@ -4,6 +4,7 @@
  * ("/name/1.0.0_peer" in v5, "/name@1.0.0(peer)" in v6, "name@1.0.0" in
  * v9), or the entry's own `name` and `version` when it has them.
  */
+#include "core/i18n.h"
 #include "vuln/appinv_read.h"
 
 #include <stdlib.h>
@@ -81,10 +82,10 @@ int rs_app_read_pnpm_lock(const char *text, size_t len, const char *source, cons
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	if (!yaml_parser_initialize(&parser))
-		return rs_app_problem(inv, source, "out of memory for the YAML parser");
+		return rs_app_problem(inv, source, _("out of memory for the YAML parser"));
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		int rc = rs_app_problem(inv, source, "not YAML (line %zu: %s)", parser.problem_mark.line + 1,
+		int rc = rs_app_problem(inv, source, _("not YAML (line %zu: %s)"), parser.problem_mark.line + 1,
 					parser.problem ? parser.problem : "parse error");
 		yaml_parser_delete(&parser);
 		return rc;
@@ -96,7 +97,7 @@ int rs_app_read_pnpm_lock(const char *text, size_t len, const char *source, cons
 	const char *lv = scalar(map_get(&d, root, "lockfileVersion"));
 	yaml_node_t *packages = map_get(&d, root, "packages");
 	if (!lv) {
-		rc = rs_app_problem(inv, source, "no lockfileVersion: not a pnpm lockfile");
+		rc = rs_app_problem(inv, source, _("no lockfileVersion: not a pnpm lockfile"));
 	} else if (packages && packages->type == YAML_MAPPING_NODE) {
 		bool v5 = lv[0] >= '0' && lv[0] <= '5' && (lv[1] == '.' || lv[1] == '\0');
 		for (yaml_node_pair_t *p = packages->data.mapping.pairs.start; p < packages->data.mapping.pairs.top;

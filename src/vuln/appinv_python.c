@@ -4,6 +4,7 @@
  * requirements*.txt, poetry.lock and Pipfile.lock. Names are PEP 503
  * normalised, as OSV spells PyPI names.
  */
+#include "core/i18n.h"
 #include "vuln/appinv_read.h"
 
 #include <ctype.h>
@@ -48,12 +49,12 @@ int rs_app_read_py_metadata(const char *text, size_t len, const char *source, co
 			    rs_app_inventory *inv)
 {
 	if (memchr(text, '\0', len))
-		return rs_app_problem(inv, source, "holds a NUL byte: not package metadata");
+		return rs_app_problem(inv, source, _("holds a NUL byte: not package metadata"));
 	char *name = header(text, len, "Name");
 	char *version = header(text, len, "Version");
 	int rc = 0;
 	if (!name || !*name || !version || !*version)
-		rc = rs_app_problem(inv, source, "no Name or Version header: not package metadata (truncated?)");
+		rc = rs_app_problem(inv, source, _("no Name or Version header: not package metadata (truncated?)"));
 	else
 		add_pypi(inv, name, version, source, application);
 	free(name);
@@ -100,7 +101,7 @@ int rs_app_read_requirements(const char *text, size_t len, const char *source, c
 			     rs_app_inventory *inv)
 {
 	if (memchr(text, '\0', len))
-		return rs_app_problem(inv, source, "holds a NUL byte: not a requirements file");
+		return rs_app_problem(inv, source, _("holds a NUL byte: not a requirements file"));
 	char *copy = rs_strndup(text, len);
 	char *save = NULL;
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
@@ -141,10 +142,10 @@ int rs_app_read_pipfile_lock(const char *text, size_t len, const char *source, c
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, 0, &jerr);
 	if (!root)
-		return rs_app_problem(inv, source, "not JSON (line %d: %s)", jerr.line, jerr.text);
+		return rs_app_problem(inv, source, _("not JSON (line %d: %s)"), jerr.line, jerr.text);
 	int rc = 0;
 	if (!json_is_object(root) || (!json_object_get(root, "default") && !json_object_get(root, "develop")))
-		rc = rs_app_problem(inv, source, "neither `default` nor `develop`: not a Pipfile.lock");
+		rc = rs_app_problem(inv, source, _("neither `default` nor `develop`: not a Pipfile.lock"));
 	static const char *const sections[] = { "default", "develop" };
 	for (size_t i = 0; rc == 0 && i < 2; i++) {
 		json_t *sec = json_object_get(root, sections[i]);

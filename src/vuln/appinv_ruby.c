@@ -4,6 +4,7 @@
  * application's own or unreleased code), and the installed gems'
  * specifications/NAME-VERSION.gemspec (s.name and s.version).
  */
+#include "core/i18n.h"
 #include "vuln/appinv_read.h"
 
 #include <stdlib.h>
@@ -15,7 +16,7 @@ int rs_app_read_gemfile_lock(const char *text, size_t len, const char *source, c
 			     rs_app_inventory *inv)
 {
 	if (memchr(text, '\0', len))
-		return rs_app_problem(inv, source, "holds a NUL byte: not a Gemfile.lock");
+		return rs_app_problem(inv, source, _("holds a NUL byte: not a Gemfile.lock"));
 	char *copy = rs_strndup(text, len);
 	bool in_gem = false, in_specs = false, any_section = false;
 	unsigned long bad = 0;
@@ -58,9 +59,9 @@ int rs_app_read_gemfile_lock(const char *text, size_t len, const char *source, c
 	}
 	free(copy);
 	if (!any_section && len > 0)
-		return rs_app_problem(inv, source, "no GEM section: not a Gemfile.lock");
+		return rs_app_problem(inv, source, _("no GEM section: not a Gemfile.lock"));
 	if (bad)
-		return rs_app_problem(inv, source, "%lu spec line%s without \"NAME (VERSION)\" (truncated?)", bad,
+		return rs_app_problem(inv, source, _("%lu spec line%s without \"NAME (VERSION)\" (truncated?)"), bad,
 				      bad == 1 ? "" : "s");
 	return 0;
 }
@@ -96,7 +97,7 @@ int rs_app_read_gemspec(const char *text, size_t len, const char *source, const 
 			rs_app_inventory *inv)
 {
 	if (memchr(text, '\0', len))
-		return rs_app_problem(inv, source, "holds a NUL byte: not a gemspec");
+		return rs_app_problem(inv, source, _("holds a NUL byte: not a gemspec"));
 	char *copy = rs_strndup(text, len);
 	char *name = NULL, *version = NULL;
 	char *save = NULL;
@@ -112,7 +113,7 @@ int rs_app_read_gemspec(const char *text, size_t len, const char *source, const 
 	if (name && version)
 		rs_app_add(inv, GEMS, name, version, source, application);
 	else
-		rc = rs_app_problem(inv, source, "no name or version assignment: not a gemspec (truncated?)");
+		rc = rs_app_problem(inv, source, _("no name or version assignment: not a gemspec (truncated?)"));
 	free(name);
 	free(version);
 	free(copy);

@@ -4,6 +4,7 @@
  * the project's own or unreleased) and cargo-auditable's .dep-v0 ELF section
  * (zlib-compressed JSON: {"packages": [{"name", "version", "source"}]}).
  */
+#include "core/i18n.h"
 #include "vuln/appinv_read.h"
 
 #include <jansson.h>
@@ -49,11 +50,11 @@ int rs_app_read_cargo_auditable_json(const char *text, size_t len, const char *s
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, 0, &jerr);
 	if (!root)
-		return rs_app_problem(inv, source, "the .dep-v0 section is not JSON (%s)", jerr.text);
+		return rs_app_problem(inv, source, _("the .dep-v0 section is not JSON (%s)"), jerr.text);
 	json_t *packages = json_object_get(root, "packages");
 	int rc = 0;
 	if (!json_is_array(packages))
-		rc = rs_app_problem(inv, source, "the .dep-v0 section has no `packages` list");
+		rc = rs_app_problem(inv, source, _("the .dep-v0 section has no `packages` list"));
 	size_t i;
 	json_t *p;
 	json_array_foreach(packages, i, p) {
@@ -72,7 +73,7 @@ int rs_app_read_cargo_auditable(const void *data, size_t len, const char *source
 	z_stream z;
 	memset(&z, 0, sizeof(z));
 	if (inflateInit(&z) != Z_OK)
-		return rs_app_problem(inv, source, "cannot start zlib for the .dep-v0 section");
+		return rs_app_problem(inv, source, _("cannot start zlib for the .dep-v0 section"));
 	rs_buf out;
 	rs_buf_init(&out);
 	z.next_in = (Bytef *)(uintptr_t)data;
@@ -97,9 +98,9 @@ int rs_app_read_cargo_auditable(const void *data, size_t len, const char *source
 	inflateEnd(&z);
 	int rc;
 	if (out.len > DEP_V0_MAX)
-		rc = rs_app_problem(inv, source, "the .dep-v0 section inflates past %u bytes", DEP_V0_MAX);
+		rc = rs_app_problem(inv, source, _("the .dep-v0 section inflates past %u bytes"), DEP_V0_MAX);
 	else if (zrc != Z_STREAM_END)
-		rc = rs_app_problem(inv, source, "the .dep-v0 section is not complete zlib data (%s)",
+		rc = rs_app_problem(inv, source, _("the .dep-v0 section is not complete zlib data (%s)"),
 				    zmsg ? zmsg : "truncated");
 	else
 		rc = rs_app_read_cargo_auditable_json(out.data ? out.data : "", out.len, source, application, inv);

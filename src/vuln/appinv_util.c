@@ -3,6 +3,7 @@
  * package, reporting a malformed declaring file, sorting out duplicates,
  * PEP 503 names and the [[package]] tables of TOML lockfiles.
  */
+#include "core/i18n.h"
 #include "vuln/appinv_read.h"
 #include "core/log.h"
 
@@ -32,7 +33,7 @@ int rs_app_problem(rs_app_inventory *inv, const char *source, const char *fmt, .
 	va_start(ap, fmt);
 	rs_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	rs_warn("%s: %s; the libraries it declares may be missing from the inventory (the rest is read)",
+	rs_warn(_("%s: %s; the libraries it declares may be missing from the inventory (the rest is read)"),
 		source, b.data);
 	rs_buf_free(&b);
 	inv->problems++;
@@ -146,7 +147,7 @@ static char *toml_string(const char *line, const char *key)
 int rs_app_toml_packages(const char *text, size_t len, rs_app_toml_fn fn, void *ctx, const char **why)
 {
 	if (memchr(text, '\0', len)) {
-		*why = "holds a NUL byte: not a text lockfile";
+		*why = _("holds a NUL byte: not a text lockfile");
 		return -1;
 	}
 	char *copy = rs_strndup(text, len);
@@ -191,10 +192,10 @@ int rs_app_toml_packages(const char *text, size_t len, rs_app_toml_fn fn, void *
 	toml_flush(&t, fn, ctx, &incomplete);
 	free(copy);
 	if (!any_table && len > 0) {
-		*why = "has no [[package]] table: not a lockfile";
+		*why = _("has no [[package]] table: not a lockfile");
 		rc = -1;
 	} else if (incomplete) {
-		*why = "has a [[package]] table without name or version (truncated?)";
+		*why = _("has a [[package]] table without name or version (truncated?)");
 		rc = -1;
 	}
 	return rc;

@@ -3,6 +3,7 @@
  * file, or the Debian Security Tracker JSON (told apart by the first key of
  * the top-level object: OSV records start with their own field names).
  */
+#include "core/i18n.h"
 #include "vuln/vuln.h"
 #include "core/log.h"
 
@@ -54,8 +55,8 @@ int rs_feed_read(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_stat
 	errno = 0;
 	const char *kind = rs_feed_kind(path);
 	if (!kind) {
-		rs_error("%s: %s; a feed is an OSV folder, zip or JSON file, or the Debian Security Tracker JSON",
-			 path, errno ? strerror(errno) : "not JSON");
+		rs_error(_("%s: %s; a feed is an OSV folder, zip or JSON file, or the Debian Security Tracker JSON"),
+			 path, errno ? strerror(errno) : _("not JSON"));
 		return -1;
 	}
 	if (!strcmp(kind, "osv"))

@@ -300,14 +300,8 @@ void rs_vuln_match_all(const rs_vec *packages, const rs_vec *records, rs_version
 		if (!pkg->name || !pkg->version)
 			continue;
 		/* the names the feeds use, and the version to compare with them */
-		const char *names[2] = { pkg->source ? pkg->source : pkg->name, NULL };
-		const char *installed = pkg->version;
-		if (scheme == RS_VERSION_DPKG || scheme == RS_VERSION_APK) {
-			if (pkg->source_version)
-				installed = pkg->source_version;
-		} else if (strcmp(names[0], pkg->name)) {
-			names[1] = pkg->name;
-		}
+		const char *names[2];
+		const char *installed = rs_vuln_feed_names(pkg, scheme, names);
 		cands.len = 0;
 		for (size_t k = 0; k < 2 && names[k]; k++) {
 			size_t first, count = find_package(sorted, n, names[k], &first);

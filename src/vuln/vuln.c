@@ -10,6 +10,7 @@
  * finding per (library, declaring file, CVE or advisory), with the file as
  * evidence.path and evidence.application / evidence.ecosystem.
  */
+#include "core/i18n.h"
 #include "engine/scan.h"
 #include "core/log.h"
 #include "store/vulndb.h"
@@ -24,20 +25,23 @@
 
 typedef struct collect_ctx {
 	char *const *ecosystems;
+	const rs_name_set *host;  /* the names of the installed packages */
 	rs_vec *records;
 	const rs_app_keys *apps;  /* the application libraries found */
 	rs_vec *app_records;
 } collect_ctx;
 
-/* Keeps the records of the host's ecosystems, and those of the application
- * libraries the inventory found. */
+/* Keeps the records of the host's packages in its ecosystems, and those of
+ * the application libraries the inventory found. */
 static int collect_record(const rs_vuln_record *r, void *data)
 {
 	collect_ctx *c = data;
-	if (c->ecosystems && rs_ecosystem_in(r->ecosystem, c->ecosystems))
-		rs_vuln_record_copy(rs_vec_push(c->records), r);
-	else if (rs_app_keys_has(c->apps, r->ecosystem, r->package))
+	if (c->ecosystems && rs_ecosystem_in(r->ecosystem, c->ecosystems)) {
+		if (rs_name_set_has(c->host, r->package))
+			rs_vuln_record_copy(rs_vec_push(c->records), r);
+	} else if (rs_app_keys_has(c->apps, r->ecosystem, r->package)) {
 		rs_vuln_record_copy(rs_vec_push(c->app_records), r);
+	}
 	return 0;
 }
 
@@ -82,8 +86,8 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, bool debian)
 	const rs_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
 	char *rule = rs_sprintf("vuln:%s", m->id);
-	char *title = unfixed ? rs_sprintf("%s %s is affected by %s (no fix yet)", p->name, p->version, m->id)
-			      : rs_sprintf("%s %s is affected by %s (fixed in %s)", p->name, p->version, m->id, m->fixed);
+	char *title = unfixed ? rs_sprintf(_("%s %s is affected by %s (no fix yet)"), p->name, p->version, m->id)
+			      : rs_sprintf(_("%s %s is affected by %s (fixed in %s)"), p->name, p->version, m->id, m->fixed);
 	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
 	bool is_cve = rs_starts_with(m->id, "CVE-");
 	rs_finding_set_str(f, "package", p->name);
@@ -99,7 +103,7 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, bool debian)
 	if (m->urgency)
 		rs_finding_set_str(f, "urgency", m->urgency);
 	char *fix = rs_sprintf("%s %s", upgrade_command(p->manager), p->name);
-	char *remediation = unfixed ? rs_sprintf("No fixed version yet; mitigate and watch %s, then run `%s`", m->id, fix)
+	char *remediation = unfixed ? rs_sprintf(_("No fixed version yet; mitigate and watch %s, then run `%s`"), m->id, fix)
 				    : rs_sprintf("%s", fix);
 	rs_finding_set_remediation(f, remediation);
 	if (is_cve && debian) {
@@ -183,8 +187,8 @@ static char *app_fix_command(const rs_app_package *p, const char *fixed)
 	if (!strcmp(e, "crates.io"))
 		return rs_sprintf("cargo update -p %s --precise %s", p->name, fixed);
 	if (!strcmp(e, "RubyGems"))
-		return rs_sprintf("bundle update %s (to %s or later)", p->name, fixed);
-	return rs_sprintf("set %s to %s or later in the project's build and redeploy", p->name, fixed);
+		return rs_sprintf(_("bundle update %s (to %s or later)"), p->name, fixed);
+	return rs_sprintf(_("set %s to %s or later in the project's build and redeploy"), p->name, fixed);
 }
 
 static void emit_app_match(rs_scan *scan, const rs_app_match *m)
@@ -194,9 +198,9 @@ static void emit_app_match(rs_scan *scan, const rs_app_match *m)
 	const rs_app_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
 	char *rule = rs_sprintf("vuln:%s", m->id);
-	char *title = unfixed ? rs_sprintf("%s %s (%s) in %s is affected by %s (no fix yet)", p->name, p->version,
+	char *title = unfixed ? rs_sprintf(_("%s %s (%s) in %s is affected by %s (no fix yet)"), p->name, p->version,
 					   p->ecosystem, p->application, m->id)
-			      : rs_sprintf("%s %s (%s) in %s is affected by %s (fixed in %s)", p->name, p->version,
+			      : rs_sprintf(_("%s %s (%s) in %s is affected by %s (fixed in %s)"), p->name, p->version,
 					   p->ecosystem, p->application, m->id, m->fixed);
 	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
 	rs_finding_set_str(f, "path", p->source);
@@ -216,11 +220,11 @@ static void emit_app_match(rs_scan *scan, const rs_app_match *m)
 		rs_finding_set_str(f, "urgency", m->urgency);
 	char *remediation;
 	if (unfixed) {
-		remediation = rs_sprintf("No fixed version of %s yet; mitigate, or replace the library in %s, and watch %s",
+		remediation = rs_sprintf(_("No fixed version of %s yet; mitigate, or replace the library in %s, and watch %s"),
 					 p->name, p->application, m->id);
 	} else {
 		char *fix = app_fix_command(p, m->fixed);
-		remediation = rs_sprintf("Upgrade %s to %s or later in %s (declared in %s): %s", p->name, m->fixed,
+		remediation = rs_sprintf(_("Upgrade %s to %s or later in %s (declared in %s): %s"), p->name, m->fixed,
 					 p->application, p->source, fix);
 		free(fix);
 	}
@@ -248,7 +252,7 @@ static void inventory_apps(rs_scan *scan, rs_module_stats *stats, rs_app_invento
 	const rs_config *cfg = scan->config;
 	if (cfg->no_apps)
 		return;
-	rs_scan_progress(scan, "application inventory");
+	rs_scan_progress(scan, _("application inventory"));
 	char err[512] = "";
 	/* the inventory takes a NULL-terminated list */
 	const char **dirs = NULL;
@@ -279,11 +283,11 @@ static void keep_app_records(rs_vec *stored, const rs_app_keys *keys, rs_vec *ou
 
 static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 {
-	rs_version_scheme scheme;
+	rs_version_scheme scheme = RS_VERSION_NONE;
 	char **ecosystems = rs_host_ecosystems(scan->facts, &scheme);
 	const rs_config *cfg = scan->config;
 	if (!ecosystems && cfg->no_apps) {
-		stats->not_applicable = "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL)";
+		stats->not_applicable = _("the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL)");
 		return 0;
 	}
 	rs_app_inventory inv;
@@ -294,14 +298,16 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 	rs_vec_init(&app_records, sizeof(rs_vuln_record));
 	rs_vec_init(&stored, sizeof(rs_vuln_record));
 	rs_feed_stats fs = { 0 };
+	rs_name_set host;
+	rs_name_set_init(&host, &scan->facts->packages, scheme);
 	long feeds = 0;
 	if (cfg->n_feeds) {
 		/* the inventory first: only the records of libraries it found are kept while reading */
 		inventory_apps(scan, stats, &inv);
 		rs_app_keys_init(&keys, &inv.packages);
-		collect_ctx cc = { ecosystems, &records, &keys, &app_records };
+		collect_ctx cc = { ecosystems, &host, &records, &keys, &app_records };
 		for (size_t i = 0; i < cfg->n_feeds; i++) {
-			rs_scan_progress(scan, "reading %s", cfg->feeds[i]);
+			rs_scan_progress(scan, _("reading %s"), cfg->feeds[i]);
 			int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
 					     : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
 			if (rc < 0)
@@ -311,8 +317,8 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		}
 	} else if (scan->store) {
 		/* stored feeds; the applications are walked only when records of their ecosystems are stored */
-		feeds = ecosystems ? rs_vulndb_load(scan->store, ecosystems, &records) : 0;
-		long app_feeds = cfg->no_apps ? 0 : rs_vulndb_load(scan->store, app_ecosystems, &stored);
+		feeds = ecosystems ? rs_vulndb_load(scan->store, ecosystems, &host, &records) : 0;
+		long app_feeds = cfg->no_apps ? 0 : rs_vulndb_load(scan->store, app_ecosystems, NULL, &stored);
 		if (feeds < 0 || app_feeds < 0) {
 			stats->errors++;
 			feeds = feeds < 0 ? 0 : feeds;
@@ -329,10 +335,10 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 	}
 	rs_vec_free(&stored);
 	if (!ecosystems && inv.packages.len == 0 && feeds > 0) {
-		stats->not_applicable = "the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL) "
-					"and no application library was found";
+		stats->not_applicable = _("the release is not one the feeds cover (Debian, Ubuntu, Alpine, Rocky, Alma, RHEL) "
+					"and no application library was found");
 	} else if (cfg->n_feeds == 0 && feeds == 0) {
-		stats->not_applicable = "no vulnerability feed: import one with `rasoat vuln import FILE` or give --feed FILE";
+		stats->not_applicable = _("no vulnerability feed: import one with `rasoat vuln import FILE` or give --feed FILE");
 	} else {
 		rs_vec matches, app_matches;
 		rs_vec_init(&matches, sizeof(rs_vuln_match));
@@ -379,6 +385,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		rs_vuln_record_free(rs_vec_at(&app_records, i));
 	rs_vec_free(&app_records);
 	rs_app_keys_free(&keys);
+	rs_name_set_free(&host);
 	rs_app_inventory_free(&inv);
 	rs_ecosystems_free(ecosystems);
 	return 0;

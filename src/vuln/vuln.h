@@ -163,6 +163,20 @@ typedef struct rs_vuln_match {
 	rs_vuln_state state;
 } rs_vuln_match;
 
+/* The names feeds use for PKG into NAMES (the second NULL when there is one),
+ * and returns the version to compare with their records. */
+const char *rs_vuln_feed_names(const rs_package *pkg, rs_version_scheme scheme, const char *names[2]);
+
+/* The set of those names over the installed PACKAGES (rs_package), sorted
+ * and without repeats; the names are borrowed from PACKAGES. */
+typedef struct rs_name_set {
+	char **names;
+	size_t n;
+} rs_name_set;
+void rs_name_set_init(rs_name_set *set, const rs_vec *packages, rs_version_scheme scheme);
+bool rs_name_set_has(const rs_name_set *set, const char *name);
+void rs_name_set_free(rs_name_set *set);
+
 /* Matches PACKAGES (rs_package) against RECORDS (rs_vuln_record, already limited to
  * the host's ecosystems) and appends one rs_vuln_match per (binary package, CVE) to OUT. */
 void rs_vuln_match_all(const rs_vec *packages, const rs_vec *records, rs_version_scheme scheme, rs_vec *out);

@@ -10,9 +10,10 @@ the merged catalogue with its printf conversions (msgfmt -c).
 
 The bundled content (rule titles, rationales, remediations: rules/) has its
 own catalogue, rules/i18n/vi/*.po -> BUILD/po/content-vi.po. Its template is
-BUILD/po/rasoat-content.pot when the build makes one (the content's template
-script, owned with the content); the same check then runs on it. Without a
-template, only the code catalogue is checked and the test says so.
+BUILD/po/rasoat-content.pot when the build makes one, else what the content's
+template script (scripts/content-pot.py, owned with the content) writes; the
+same check then runs on it. Without either, only the code catalogue is
+checked and the test says so.
 
 Last, a translated --help must name the same options as the English one
 (translators keep option names): `rasoat --lang vi CMD --help` and
@@ -31,6 +32,7 @@ from rasoat_e2e import RASOAT, check, done, run  # noqa: E402
 from test_options import INVOCATIONS, OPTION  # noqa: E402
 
 PO_DIR = os.path.join(os.path.dirname(os.path.abspath(RASOAT)), "po")
+SRC = os.environ.get("RS_SOURCE_DIR") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 
 def unquote(lines):
@@ -54,7 +56,9 @@ def entries(path):
         for l in lines:
             m = re.match(r"^(msgid|msgstr|msgctxt|msgid_plural|msgstr\[\d+\])\s+(.*)$", l)
             if m:
-                field = m.group(1) if m.group(1) in parts else None
+                # a plural entry's forms (msgstr[0], ...) count as its msgstr
+                name = "msgstr" if m.group(1).startswith("msgstr[") else m.group(1)
+                field = name if name in parts else None
                 if field:
                     parts[field].append(m.group(2))
             elif l.startswith('"') and field:
@@ -95,7 +99,8 @@ def check_catalogue(name, template, merged):
     missing = untranslated(merged)
     # msgattrib agrees with a plain reading of the file (an empty msgstr)
     empty = [e for e in entries(merged) if not e[1].strip()]
-    if missing or empty:
+    missing += [("empty", e) for e in empty if e[0] not in {m[1][0] for m in missing}]
+    if missing:
         print(f"{name}: {len(missing)} msgids without a Vietnamese translation:", file=sys.stderr)
         for kind, (msgid, _, locs, _) in missing:
             print(f"  [{kind}] {locs or '?'}: {msgid!r}", file=sys.stderr)
@@ -157,6 +162,12 @@ def main():
     passed += 1
 
     content_pot = os.path.join(PO_DIR, "rasoat-content.pot")
+    script = os.path.join(SRC, "scripts", "content-pot.py")
+    if not os.path.exists(content_pot) and os.path.exists(script):
+        # the content's template script (owned with the content) makes it
+        content_pot = os.path.join(PO_DIR, "rasoat-content-check.pot")
+        subprocess.run([sys.executable, script, "--rules", os.path.join(SRC, "rules"), "-o", content_pot],
+                       check=True)
     if os.path.exists(content_pot):
         merged = os.path.join(PO_DIR, "content-vi-merged.po")
         subprocess.run(["msgmerge", "--quiet", "--no-fuzzy-matching", "-o", merged,
@@ -165,6 +176,8 @@ def main():
             n = check_catalogue("content", content_pot, merged)
         finally:
             os.unlink(merged)
+            if content_pot.endswith("-check.pot"):
+                os.unlink(content_pot)
         print(f"content catalogue: {n} msgids, every one translated")
         passed += 1
     else:

@@ -146,6 +146,47 @@ static void test_osv_fixture_folder(void **state)
 	free(dir);
 }
 
+/* Records read in place: a repeated key or a broken string in one record of
+ * an array skips that record only; a file that is not JSON gives no record;
+ * keys the reader does not use may hold anything valid. */
+static void test_osv_in_place(void **state)
+{
+	(void)state;
+	const char *text =
+		"[{\"id\": \"A-1\", \"x\": {\"deep\": [1, {\"affected\": 2}]}, \"affected\": [{\"package\": "
+		"{\"ecosystem\": \"Debian:12\", \"name\": \"bash\"}, \"ranges\": [{\"type\": \"ECOSYSTEM\", "
+		"\"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"5.2-1\"}]}]}]},\n"
+		" {\"id\": \"A-2\", \"id\": \"A-3\", \"affected\": []},\n"
+		" {\"id\": \"A-4\", \"summary\": \"bad \\u0000\", \"affected\": [{\"package\": "
+		"{\"ecosystem\": \"Debian:12\", \"name\": \"zlib\"}, \"versions\": [\"1.2-1\"]}]},\n"
+		" {\"id\": \"A-5\", \"aliases\": [\"CVE-2024-5\", 7, \"CVE-2024-5\"], \"affected\": [{\"package\": "
+		"{\"ecosystem\": \"Debian:12\", \"name\": \"zlib\"}, \"versions\": [\"1.2-1\"]}]}]";
+	rs_vec v;
+	rs_vec_init(&v, sizeof(rs_vuln_record));
+	rs_feed_stats st = { 0 };
+	rs_test_capture_start();
+	assert_int_equal(rs_osv_parse(text, strlen(text), "all.json", collect, &v, &st), 2);
+	assert_true(rs_test_captured_contains("a duplicate key"));
+	assert_true(rs_test_captured_contains("OSV record A-4: not valid JSON"));
+	rs_test_capture_stop();
+	assert_int_equal(v.len, 2);
+	const rs_vuln_record *r = rs_vec_at(&v, 0);
+	assert_string_equal(r->record, "A-1");
+	assert_string_equal(r->fixed, "5.2-1");
+	r = rs_vec_at(&v, 1);
+	assert_string_equal(r->cves, "CVE-2024-5");
+	free_records(&v);
+
+	rs_vec_init(&v, sizeof(rs_vuln_record));
+	rs_test_capture_start();
+	const char *cut = "[{\"id\": \"A-1\", \"affected\": [";
+	assert_int_equal(rs_osv_parse(cut, strlen(cut), "cut.json", collect, &v, NULL), 1);
+	assert_true(rs_test_captured_contains("cut.json: OSV record (no id): not valid JSON (line 1"));
+	rs_test_capture_stop();
+	assert_int_equal(v.len, 0);
+	free_records(&v);
+}
+
 static void test_tracker(void **state)
 {
 	(void)state;
@@ -366,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_osv_versions_list),
 		cmocka_unit_test(test_osv_malformed),
 		cmocka_unit_test(test_osv_fixture_folder),
+		cmocka_unit_test(test_osv_in_place),
 		cmocka_unit_test(test_tracker),
 		cmocka_unit_test(test_cvss),
 		cmocka_unit_test(test_match_version),

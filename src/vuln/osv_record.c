@@ -1,0 +1,391 @@
+/*
+ * osv_record.c — one OSV record, read in place (json_scan.h) rather than
+ * built as a tree: the members rasoat uses are located as spans of the
+ * text, their strings decoded on demand, everything else stepped over.
+ * Each affected package of a known ecosystem becomes one record per
+ * ECOSYSTEM range segment (and SEMVER segment for the application
+ * ecosystems) or per listed version; a record with anything malformed in
+ * what rasoat uses is skipped whole with a warning. A duplicate key among
+ * the members read, a string that is not valid UTF-8 or holds a NUL, make
+ * the record invalid JSON, as a full parser would say.
+ */
+#include "vuln/osv_internal.h"
+#include "vuln/json_scan.h"
+#include "core/i18n.h"
+#include "core/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define OSV_MAX_WARNINGS 50
+#define OSV_MAX_STRING (1024 * 1024)
+
+void rs_osv_warn(rs_feed_stats *stats, const char *name, const char *id, const char *what)
+{
+	stats->skipped++;
+	if (stats->skipped <= OSV_MAX_WARNINGS)
+		rs_warn(_("%s: OSV record %s: %s; the record is skipped, the rest of the feed is used"),
+			name, id ? id : _("(no id)"), what);
+	else if (stats->skipped == OSV_MAX_WARNINGS + 1)
+		rs_warn(_("%s: more malformed OSV records; only counted from here on"), name);
+}
+
+/* A value of the record: [start, end) of its text; start NULL when absent. */
+typedef struct span {
+	const char *start, *end;
+} span;
+
+typedef struct osv_record {
+	const char *id;
+	rs_buf cves;
+	const char *summary;
+	double cvss;
+	const char *severity_text;
+	rs_vec out;    /* rs_vuln_record, emitted only when the whole record is good */
+	rs_vec owned;  /* char *: the strings decoded for this record */
+	const char *bad; /* the record is not valid JSON: why */
+	char why[160];
+} osv_record;
+
+static bool span_is(span v, char c)
+{
+	return v.start && v.start < v.end && *v.start == c;
+}
+
+/* The decoded string of V (owned by the record), NULL when V is absent or
+ * not a string; an undecodable string marks the record bad. */
+static const char *string_of(osv_record *rec, span v)
+{
+	if (!span_is(v, '"'))
+		return NULL;
+	rs_json_scan s;
+	rs_json_scan_init(&s, v.start, (size_t)(v.end - v.start));
+	rs_buf b;
+	rs_buf_init(&b);
+	size_t at;
+	if (!rs_json_scan_string(&s, &b, OSV_MAX_STRING, &at)) {
+		rec->bad = s.error ? s.error : N_("a bad string");
+		rs_buf_free(&b);
+		return NULL;
+	}
+	char *text = rs_buf_take(&b);
+	*(char **)rs_vec_push(&rec->owned) = text;
+	return text;
+}
+
+/* The members named KEYS of the object V into OUT (absent ones have a NULL
+ * start; nothing is found when V is not an object). A repeated key among
+ * KEYS marks the record bad. */
+static void members(osv_record *rec, span v, const char *const *keys, size_t n, span *out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i].start = out[i].end = NULL;
+	if (!span_is(v, '{'))
+		return;
+	rs_json_scan s;
+	rs_json_scan_init(&s, v.start + 1, (size_t)(v.end - v.start - 1));
+	for (bool first = true; rs_json_scan_next_member(&s, first) == 1; first = false) {
+		int k = rs_json_scan_key(&s, keys, n);
+		if (k == -2)
+			break;
+		rs_json_scan_peek(&s);
+		const char *start = s.p;
+		if (!rs_json_scan_skip_value(&s))
+			break;
+		if (k < 0)
+			continue;
+		if (out[k].start) {
+			rec->bad = N_("a duplicate key");
+			return;
+		}
+		out[k].start = start;
+		out[k].end = s.p;
+	}
+}
+
+/* Walks the elements of the array V (nothing when V is not an array). */
+typedef struct items {
+	rs_json_scan s;
+	bool first, array;
+} items;
+
+static void items_init(items *it, span v)
+{
+	it->array = span_is(v, '[');
+	it->first = true;
+	if (it->array)
+		rs_json_scan_init(&it->s, v.start + 1, (size_t)(v.end - v.start - 1));
+}
+
+static bool items_next(items *it, span *out)
+{
+	if (!it->array || rs_json_scan_next_element(&it->s, it->first) != 1)
+		return false;
+	it->first = false;
+	rs_json_scan_peek(&it->s);
+	out->start = it->s.p;
+	if (!rs_json_scan_skip_value(&it->s))
+		return false;
+	out->end = it->s.p;
+	return true;
+}
+
+static bool empty_array(span v)
+{
+	items it;
+	span first;
+	items_init(&it, v);
+	return !items_next(&it, &first);
+}
+
+/* Appends the CVE ids among the strings of the array V to the record's list (no repeats). */
+static void add_cve(osv_record *rec, const char *s)
+{
+	if (!s || !rs_starts_with(s, "CVE-") || strlen(s) > 64 || strchr(s, ' '))
+		return;
+	rs_buf *out = &rec->cves;
+	size_t n = strlen(s);
+	for (const char *p = out->data ? strstr(out->data, s) : NULL; p; p = strstr(p + 1, s))
+		if ((p == out->data || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+			return;
+	if (out->len)
+		rs_buf_puts(out, " ");
+	rs_buf_puts(out, s);
+}
+
+static void add_cves(osv_record *rec, span v)
+{
+	items it;
+	span e;
+	items_init(&it, v);
+	while (items_next(&it, &e))
+		add_cve(rec, string_of(rec, e));
+}
+
+/* The CVSS score and the text severity of a "severity" array. */
+static void read_severity(osv_record *rec, span v, double *cvss, const char **text)
+{
+	static const char *const keys[] = { "type", "score" };
+	items it;
+	span e, f[2];
+	items_init(&it, v);
+	while (items_next(&it, &e)) {
+		members(rec, e, keys, 2, f);
+		const char *type = string_of(rec, f[0]), *score = string_of(rec, f[1]);
+		if (!type || !score)
+			continue;
+		if (!strcmp(type, "CVSS_V3")) {
+			double s = rs_cvss3_base_score(score);
+			if (s > *cvss)
+				*cvss = s;
+		} else if (!strcmp(type, "Ubuntu")) {
+			*text = score;
+		}
+	}
+}
+
+static void push_range(osv_record *rec, const char *ecosystem, const char *package, const char *urgency,
+		       const char *introduced, const char *fixed, const char *last_affected)
+{
+	rs_vuln_record *r = rs_vec_push(&rec->out);
+	r->record = rs_strdup(rec->id);
+	r->ecosystem = rs_strdup(ecosystem);
+	r->package = rs_strdup(package);
+	r->cves = rs_strdup(rec->cves.data ? rec->cves.data : "");
+	r->introduced = introduced ? rs_strdup(introduced) : NULL;
+	r->fixed = fixed ? rs_strdup(fixed) : NULL;
+	r->last_affected = last_affected ? rs_strdup(last_affected) : NULL;
+	r->status = rs_strdup("affected");
+	r->cvss = rec->cvss;
+	r->urgency = urgency ? rs_strdup(urgency) : NULL;
+	r->summary = rec->summary ? rs_vuln_short_text(rec->summary) : NULL;
+}
+
+/* One range's events. Returns NULL, or what is wrong. */
+static const char *read_events(osv_record *rec, span events, rs_version_scheme scheme, const char *ecosystem,
+			       const char *package, const char *urgency)
+{
+	static const char *const keys[] = { "introduced", "fixed", "last_affected", "limit" };
+	if (!span_is(events, '[') || empty_array(events))
+		return _("a range without events");
+	const char *introduced = NULL;
+	bool open = false;
+	items it;
+	span ev, f[4];
+	items_init(&it, events);
+	while (items_next(&it, &ev)) {
+		members(rec, ev, keys, 4, f);
+		const char *kind = NULL, *version = NULL;
+		for (size_t k = 0; k < 4 && !kind; k++)
+			if ((version = string_of(rec, f[k])))
+				kind = keys[k];
+		if (rec->bad)
+			return NULL;
+		if (!kind)
+			return _("an event that is not introduced, fixed, last_affected or limit");
+		bool zero = !strcmp(version, "0");
+		if (!zero && !rs_version_valid(scheme, version))
+			return _("an impossible version in its events");
+		if (!strcmp(kind, "introduced")) {
+			introduced = version;
+			open = true;
+		} else if (!strcmp(kind, "fixed") || !strcmp(kind, "last_affected")) {
+			bool fixed = kind[0] == 'f';
+			if (!(fixed && zero)) /* fixed "0": never affected */
+				push_range(rec, ecosystem, package, urgency, open ? introduced : "0",
+					   fixed ? version : NULL, fixed ? NULL : version);
+			open = false;
+			introduced = NULL;
+		}
+	}
+	if (open)
+		push_range(rec, ecosystem, package, urgency, introduced, NULL, NULL);
+	return NULL;
+}
+
+/* One "affected" entry. Returns NULL, or what is wrong. */
+static const char *read_affected(osv_record *rec, span aff)
+{
+	static const char *const keys[] = { "package", "ecosystem_specific", "severity", "ranges", "versions" };
+	static const char *const package_keys[] = { "ecosystem", "name" };
+	static const char *const specific_keys[] = { "urgency" };
+	static const char *const range_keys[] = { "type", "events" };
+	span f[5], p[2], u[1], r[2];
+	members(rec, aff, keys, 5, f);
+	members(rec, f[0], package_keys, 2, p);
+	const char *ecosystem = string_of(rec, p[0]), *name = string_of(rec, p[1]);
+	if (rec->bad)
+		return NULL;
+	if (!ecosystem || !name || !*name)
+		return _("an affected entry without package ecosystem and name");
+	rs_version_scheme scheme = rs_ecosystem_scheme(ecosystem);
+	if (scheme == RS_VERSION_NONE) {
+		snprintf(rec->why, sizeof(rec->why), _("an unknown ecosystem \"%.100s\""), ecosystem);
+		return rec->why;
+	}
+	members(rec, f[1], specific_keys, 1, u);
+	const char *urgency = string_of(rec, u[0]);
+	double saved = rec->cvss;
+	read_severity(rec, f[2], &rec->cvss, &urgency);
+	if (!urgency)
+		urgency = rec->severity_text;
+	/* an explicit list of affected versions: each is a one-version range */
+	bool any = false, app = rs_version_scheme_app(scheme);
+	items it;
+	span e;
+	items_init(&it, f[4]);
+	while (items_next(&it, &e)) {
+		const char *v = string_of(rec, e);
+		if (v && app && !rs_version_valid(scheme, v))
+			continue; /* registries keep legacy versions their ordering refuses: they can match nothing */
+		if (!v || !rs_version_valid(scheme, v))
+			return rec->bad ? NULL : _("an impossible version in its versions list");
+		push_range(rec, ecosystem, name, urgency, v, NULL, v);
+		any = true;
+	}
+	if (!span_is(f[3], '[') || empty_array(f[3])) {
+		rec->cvss = saved;
+		return any ? NULL : _("an affected package without ranges or versions");
+	}
+	items_init(&it, f[3]);
+	while (items_next(&it, &e)) {
+		members(rec, e, range_keys, 2, r);
+		const char *type = string_of(rec, r[0]);
+		/* SEMVER ranges only for the application ecosystems (npm, crates.io, Go
+		 * publish them); GIT ranges name commits, which rasoat cannot place */
+		if (!type || (strcmp(type, "ECOSYSTEM") && !(app && !strcmp(type, "SEMVER"))))
+			continue;
+		any = true;
+		const char *err = read_events(rec, r[1], scheme, ecosystem, name, urgency);
+		if (err || rec->bad)
+			return err;
+	}
+	rec->cvss = saved;
+	if (!any)
+		return app ? _("no ECOSYSTEM or SEMVER range or versions") : _("no ECOSYSTEM range or versions");
+	return NULL;
+}
+
+/* Reads the record and fills REC->out; returns NULL, or what is wrong. */
+static const char *read_fields(osv_record *rec, span obj)
+{
+	static const char *const keys[] = { "id", "withdrawn", "affected", "aliases", "upstream",
+					    "summary", "details", "severity", "database_specific" };
+	static const char *const specific_keys[] = { "severity" };
+	span f[9], d[1];
+	members(rec, obj, keys, 9, f);
+	rec->id = string_of(rec, f[0]);
+	if (rec->bad)
+		return NULL;
+	if (!span_is(obj, '{') || !rec->id || !*rec->id) {
+		rec->id = NULL;
+		return _("not an OSV record (no \"id\")");
+	}
+	if (f[1].start)
+		return ""; /* withdrawn: nothing, and nothing wrong */
+	if (!span_is(f[2], '[') || empty_array(f[2]))
+		return _("no \"affected\" list");
+	add_cve(rec, rec->id);
+	add_cves(rec, f[3]);
+	add_cves(rec, f[4]);
+	rec->summary = string_of(rec, f[5]);
+	if (!rec->summary)
+		rec->summary = string_of(rec, f[6]);
+	read_severity(rec, f[7], &rec->cvss, &rec->severity_text);
+	if (!rec->severity_text) { /* GHSA-style {"database_specific": {"severity": "HIGH"}} */
+		members(rec, f[8], specific_keys, 1, d);
+		rec->severity_text = string_of(rec, d[0]);
+	}
+	items it;
+	span aff;
+	items_init(&it, f[2]);
+	while (items_next(&it, &aff) && !rec->bad) {
+		const char *err = read_affected(rec, aff);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+int rs_osv_read_record(const char *text, size_t len, const char *name, rs_vuln_record_cb cb, void *ctx,
+		       rs_feed_stats *stats)
+{
+	osv_record rec = { .cvss = -1 };
+	rs_buf_init(&rec.cves);
+	rs_vec_init(&rec.out, sizeof(rs_vuln_record));
+	rs_vec_init(&rec.owned, sizeof(char *));
+	span obj = { text, text + len };
+	/* the text is one value already checked; blanks around it are allowed */
+	rs_json_scan s;
+	rs_json_scan_init(&s, text, len);
+	rs_json_scan_peek(&s);
+	obj.start = s.p;
+	while (obj.end > obj.start && (obj.end[-1] == ' ' || obj.end[-1] == '\n' || obj.end[-1] == '\t' ||
+				       obj.end[-1] == '\r'))
+		obj.end--;
+	const char *err = read_fields(&rec, obj);
+	int rc = 0;
+	if (rec.bad) {
+		char what[200];
+		snprintf(what, sizeof(what), _("not valid JSON (%s)"), _(rec.bad));
+		rs_osv_warn(stats, name, rec.id, what);
+		rc = 1;
+	} else if (err && *err) {
+		rs_osv_warn(stats, name, rec.id, err);
+		rc = 1;
+	} else if (!err) {
+		for (size_t k = 0; k < rec.out.len; k++) {
+			stats->records++;
+			if (cb(rs_vec_at(&rec.out, k), ctx))
+				break;
+		}
+	}
+	for (size_t k = 0; k < rec.out.len; k++)
+		rs_vuln_record_free(rs_vec_at(&rec.out, k));
+	rs_vec_free(&rec.out);
+	for (size_t k = 0; k < rec.owned.len; k++)
+		free(*(char **)rs_vec_at(&rec.owned, k));
+	rs_vec_free(&rec.owned);
+	rs_buf_free(&rec.cves);
+	return rc;
+}
