@@ -17,37 +17,65 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-	{ "scan", rs_cmd_scan, "scan this host (or --root DIR) with every module" },
-	{ "audit", rs_cmd_audit, "run only the audit module (configuration checks)" },
-	{ "rootkit", rs_cmd_scan, "run only the rootkit module (hidden and injected code)" },
-	{ "persist", rs_cmd_scan, "run only the persist module (autostart locations)" },
-	{ "integrity", rs_cmd_scan, "run only the integrity module (package file digests)" },
-	{ "hunt", rs_cmd_hunt, "YARA and IOC scan of PATHs (files, directories, images)" },
-	{ "device", rs_cmd_device, "network device configurations: device audit FILE... (IOS, ASA, NX-OS, ...)" },
-	{ "vuln", rs_cmd_vuln, "vulnerable packages: vuln --feed FILE, or vuln import FILE then vuln" },
-	{ "fim", rs_cmd_fim, "file-integrity baseline: fim init | fim check" },
-	{ "collect", rs_cmd_collect, "evidence triage bundle (tar.gz) of this host before any change" },
-	{ "facts", rs_cmd_facts, "print the host inventory as one JSON document" },
-	{ "history", rs_cmd_history, "list stored scans" },
-	{ "show", rs_cmd_show, "re-render a stored scan" },
-	{ "diff", rs_cmd_diff, "new and gone findings between two stored scans" },
-	{ "respond", rs_cmd_respond, "contain and remove: plan, apply, ACTION TARGET, list, undo" },
-	{ "incident", rs_cmd_incident, "the incident record: new, list, show, note, advance, link, report" },
-	{ "quarantine", rs_cmd_quarantine, "the quarantine store: list | restore ID" },
-	{ "drill", rs_cmd_drill, "drills: plant inert attacker artefacts, score detection, clean up" },
-	{ "server", rs_cmd_server, "fleet server: API for agents and operators; token and apikey management" },
-	{ "agent", rs_cmd_agent, "fleet agent: enrol with a server, then `agent run` scans and uploads" },
+	{ "scan", rs_cmd_scan, N_("scan this host (or --root DIR) with every module") },
+	{ "audit", rs_cmd_audit, N_("run only the audit module (configuration checks)") },
+	{ "rootkit", rs_cmd_scan, N_("run only the rootkit module (hidden and injected code)") },
+	{ "persist", rs_cmd_scan, N_("run only the persist module (autostart locations)") },
+	{ "integrity", rs_cmd_scan, N_("run only the integrity module (package file digests)") },
+	{ "hunt", rs_cmd_hunt, N_("YARA and IOC scan of PATHs (files, directories, images)") },
+	{ "device", rs_cmd_device, N_("network device configurations: device audit FILE... (IOS, ASA, NX-OS, ...)") },
+	{ "vuln", rs_cmd_vuln, N_("vulnerable packages: vuln --feed FILE, or vuln import FILE then vuln") },
+	{ "fim", rs_cmd_fim, N_("file-integrity baseline: fim init | fim check") },
+	{ "collect", rs_cmd_collect, N_("evidence triage bundle (tar.gz) of this host before any change") },
+	{ "facts", rs_cmd_facts, N_("print the host inventory as one JSON document") },
+	{ "history", rs_cmd_history, N_("list stored scans") },
+	{ "show", rs_cmd_show, N_("re-render a stored scan") },
+	{ "diff", rs_cmd_diff, N_("new and gone findings between two stored scans") },
+	{ "respond", rs_cmd_respond, N_("contain and remove: plan, apply, ACTION TARGET, list, undo") },
+	{ "incident", rs_cmd_incident, N_("the incident record: new, list, show, note, advance, link, report") },
+	{ "quarantine", rs_cmd_quarantine, N_("the quarantine store: list | restore ID") },
+	{ "drill", rs_cmd_drill, N_("drills: plant inert attacker artefacts, score detection, clean up") },
+	{ "server", rs_cmd_server, N_("fleet server: API for agents and operators; token and apikey management") },
+	{ "agent", rs_cmd_agent, N_("fleet agent: enrol with a server, then `agent run` scans and uploads") },
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: rasoat COMMAND [OPTIONS]\n\n"
-		     "rasoat %s — security assessment and compromise hunting\n\ncommands:\n",
+	fprintf(out, _("usage: rasoat [--lang vi|en] COMMAND [OPTIONS]\n\n"
+		     "rasoat %s — security assessment and compromise hunting\n\ncommands:\n"),
 		RS_VERSION);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n`rasoat COMMAND --help` shows the options of a command.\n"
-		     "Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 error.\n");
+		fprintf(out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+	fprintf(out, _("\n`rasoat COMMAND --help` shows the options of a command.\n"
+		     "`rasoat --lang vi|en COMMAND ...` chooses the language (else `lang =` in\n"
+		     "rasoat.conf, else the locale: LANGUAGE, LC_ALL, LC_MESSAGES, LANG).\n"
+		     "Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 error.\n"));
+}
+
+/* The options before the command: --lang vi|en (or --lang=vi). Returns
+ * how many arguments they took, or -1 after an error. */
+static int global_options(int argc, char **argv)
+{
+	int i = 1;
+	while (i < argc && !strncmp(argv[i], "--lang", 6)) {
+		const char *lang;
+		if (!strcmp(argv[i], "--lang") && i + 1 < argc) {
+			lang = argv[i + 1];
+			i += 2;
+		} else if (!strncmp(argv[i], "--lang=", 7)) {
+			lang = argv[i] + 7;
+			i++;
+		} else {
+			rs_error(_("--lang needs a language: --lang vi or --lang en"));
+			return -1;
+		}
+		char err[128];
+		if (rs_i18n_init(lang, err, sizeof(err)) != 0) {
+			rs_error("%s", err);
+			return -1;
+		}
+	}
+	return i - 1;
 }
 
 int main(int argc, char **argv)
@@ -60,6 +88,11 @@ int main(int argc, char **argv)
 	char err[128];
 	if (rs_i18n_init(NULL, err, sizeof(err)) != 0)
 		rs_error("%s", err);
+	int shift = global_options(argc, argv);
+	if (shift < 0)
+		return 2;
+	argc -= shift;
+	argv += shift;
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

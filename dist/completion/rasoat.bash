@@ -1,15 +1,17 @@
 # bash completion for rasoat. The commands come from `rasoat --help` and each
 # command's options from `rasoat COMMAND --help`, so a new command or option
 # completes as soon as the binary lists it (src/main.c holds the one list).
+# The help is read in English (--lang en) whatever the user's language; the
+# global `--lang vi|en` before the command is skipped.
 
 _rasoat_commands()
 {
-	"$1" --help 2>/dev/null | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p'
+	"$1" --lang en --help 2>/dev/null | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p'
 }
 
 _rasoat_options()
 {
-	"$1" "$2" --help 2>&1 | grep -o -- '--[a-z][a-z0-9-]*' | sort -u
+	"$1" --lang en "$2" --help 2>&1 | grep -o -- '--[a-z][a-z0-9-]*' | sort -u
 }
 
 _rasoat()
@@ -23,12 +25,24 @@ _rasoat()
 		words=("${COMP_WORDS[@]}")
 		cword=$COMP_CWORD
 	fi
-	local prog=${words[0]}
-	if [[ $cword -eq 1 ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$(_rasoat_commands "$prog") --help --version" -- "$cur")
+	local prog=${words[0]} at=1
+	# the global --lang vi|en (or --lang=vi) comes before the command
+	if [[ ${words[1]} == --lang ]]; then
+		at=3
+	elif [[ ${words[1]} == --lang=* ]]; then
+		at=2
+	fi
+	if [[ $prev == --lang ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "vi en" -- "$cur")
 		return
 	fi
-	if [[ $cword -eq 2 && ${words[1]} == device ]]; then
+	if [[ $cword -eq $at ]]; then
+		local extra="--help --version"
+		[[ $at -eq 1 ]] && extra+=" --lang"
+		mapfile -t COMPREPLY < <(compgen -W "$(_rasoat_commands "$prog") $extra" -- "$cur")
+		return
+	fi
+	if [[ $cword -eq $((at + 1)) && ${words[at]} == device ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "audit" -- "$cur")
 		return
 	fi
@@ -50,7 +64,7 @@ _rasoat()
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$(_rasoat_options "$prog" "${words[1]}")" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "$(_rasoat_options "$prog" "${words[at]}")" -- "$cur")
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -f -- "$cur")

@@ -112,28 +112,28 @@ static int parse_args(int argc, char **argv, agent_args *a)
 		case OPT_SCAN: a->scan = true; break;
 		case OPT_RETRIES:
 			if (!rs_parse_long(optarg, &a->retries) || a->retries < 0 || a->retries > 100)
-				return bad("retries", optarg, "use 0 to 100");
+				return bad("retries", optarg, _("use 0 to 100"));
 			break;
 		case OPT_MAX_BACKOFF:
 			if (!rs_parse_long(optarg, &a->max_backoff) || a->max_backoff < 1 || a->max_backoff > 3600)
-				return bad("max-backoff", optarg, "use 1 to 3600 seconds");
+				return bad("max-backoff", optarg, _("use 1 to 3600 seconds"));
 			break;
 		case OPT_METHOD: a->method = optarg; break;
 		case OPT_PATH: a->path = optarg; break;
 		case OPT_BODY: a->body = optarg; break;
 		case OPT_TIME:
 			if (!rs_parse_long(optarg, &n) || n < 0)
-				return bad("time", optarg, "Unix seconds");
+				return bad("time", optarg, _("Unix seconds"));
 			a->time = n;
 			break;
 		case OPT_COUNTER:
 			if (!rs_parse_long(optarg, &n) || n < 1)
-				return bad("counter", optarg, "a number from 1");
+				return bad("counter", optarg, _("a number from 1"));
 			a->counter = (unsigned long long)n;
 			break;
 		case OPT_COUNT:
 			if (!rs_parse_long(optarg, &a->count) || a->count < 1 || a->count > 100000)
-				return bad("count", optarg, "1 to 100000");
+				return bad("count", optarg, _("1 to 100000"));
 			break;
 		case 'h': return 1;
 		default: usage(stderr); return 2;

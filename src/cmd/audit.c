@@ -4,6 +4,7 @@
  * prints each suspicious rule with its file, line and check id.
  */
 #include "audit/sca.h"
+#include "core/i18n.h"
 #include "cmd/cmd.h"
 #include "core/log.h"
 
@@ -16,7 +17,7 @@ int rs_cmd_audit(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *file = NULL;
 		if (!strcmp(argv[i], "--lint") && i + 1 >= argc) {
-			rs_error("--lint needs a policy FILE: rasoat audit --lint FILE");
+			rs_error(_("--lint needs a policy FILE: rasoat audit --lint FILE"));
 			return 2;
 		}
 		if (!strcmp(argv[i], "--lint"))
@@ -32,7 +33,7 @@ int rs_cmd_audit(int argc, char **argv)
 		else
 			problems += n;
 		if (n == 0)
-			printf("%s: no problems found\n", file);
+			printf(_("%s: no problems found\n"), file);
 	}
 	if (!files)
 		return rs_cmd_scan(argc, argv);

@@ -31,5 +31,8 @@ int rs_cmd_incident(int argc, char **argv); /* incident.c: new, list, show, note
 #include <stdbool.h>
 #include <stdio.h>
 FILE *rs_cmd_open_output(const char *path, bool *close_it);
+/* Writes TEXT to OUT, then spaces up to WIDTH characters (UTF-8 aware, for
+ * the columns of translated headings and words). */
+void rs_cmd_pad(FILE *out, const char *text, int width);
 
 #endif

@@ -5,6 +5,7 @@
  * is left behind then).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -23,7 +24,7 @@ enum { OPT_PID = 300, OPT_PATH, OPT_MEMORY, OPT_SCAN, OPT_DB, OPT_ROOT, OPT_MAX_
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: rasoat collect [--pid PID]... [--path PATH]... [--memory PID]... [--scan SCAN]\n"
+		_("usage: rasoat collect [--pid PID]... [--path PATH]... [--memory PID]... [--scan SCAN]\n"
 		"                      [--db PATH] [--root DIR] [--max-file SIZE] [--max-total SIZE]\n"
 		"                      [--max-memory SIZE] [--bodyfile DIR]... [--no-triage] [-q]\n"
 		"                      -o FILE.tar.gz\n"
@@ -55,7 +56,7 @@ static void usage(FILE *out)
 		"                      spools and each home's histories, start-up and SSH files\n"
 		"  -q, --quiet         no warnings\n"
 		"  -h, --help          this text\n"
-		"Exit status: 0 written, 2 refused or failed (nothing is left behind).\n",
+		"Exit status: 0 written, 2 refused or failed (nothing is left behind).\n"),
 		RS_DEFAULT_DB);
 }
 
@@ -116,7 +117,7 @@ int rs_cmd_collect(int argc, char **argv)
 		case OPT_PID:
 		case OPT_MEMORY:
 			if (!parse_pid(optarg, &pid)) {
-				rs_error("%s %s: give a process id", c == OPT_PID ? "--pid" : "--memory", optarg);
+				rs_error(_("%s %s: give a process id"), c == OPT_PID ? "--pid" : "--memory", optarg);
 				goto out;
 			}
 			*(pid_t *)rs_vec_push(c == OPT_PID ? &pids : &memory) = pid;
@@ -133,7 +134,7 @@ int rs_cmd_collect(int argc, char **argv)
 			unsigned long long *target = c == OPT_MAX_FILE ? &o.max_file
 						   : c == OPT_MAX_TOTAL ? &o.max_total : &o.max_memory;
 			if (!rs_config_set_size(target, optarg) || *target == 0) {
-				rs_error("%s: give a size such as 100M or 2G", optarg);
+				rs_error(_("%s: give a size such as 100M or 2G"), optarg);
 				goto out;
 			}
 			break;
@@ -145,11 +146,11 @@ int rs_cmd_collect(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		rs_error("collect: unexpected argument \"%s\"; name files with --path", argv[optind]);
+		rs_error(_("collect: unexpected argument \"%s\"; name files with --path"), argv[optind]);
 		goto out;
 	}
 	if (!o.output) {
-		rs_error("collect: give the bundle to write with -o FILE.tar.gz");
+		rs_error(_("collect: give the bundle to write with -o FILE.tar.gz"));
 		goto out;
 	}
 	o.pids = pids.items;
@@ -169,7 +170,7 @@ int rs_cmd_collect(int argc, char **argv)
 		if (rs_evidence_collect(&host, &o, err, sizeof(err)) < 0) {
 			rs_error("%s", err);
 		} else {
-			printf("rasoat collect: wrote %s in %.2f s\n", o.output, (double)(rs_monotonic_ms() - t0) / 1000.0);
+			printf(_("rasoat collect: wrote %s in %.2f s\n"), o.output, (double)(rs_monotonic_ms() - t0) / 1000.0);
 			rc = 0;
 		}
 		rs_host_free(&host);

@@ -6,6 +6,7 @@
  * the files are set aside. Exit 2 when no file could be assessed.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/options.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -18,7 +19,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: rasoat device audit FILE|DIR... [--type TYPE] [--policies DIR]\n"
+		_("usage: rasoat device audit FILE|DIR... [--type TYPE] [--policies DIR]\n"
 		"                           [--format text|jsonl|json|html] [-o FILE] [--fail-on SEV]\n"
 		"                           [--all] [--db FILE | --no-db] [-q]\n\n"
 		"Assesses router, switch and firewall configurations (exported running configurations)\n"
@@ -27,7 +28,7 @@ static void usage(FILE *out)
 		"                    junos, fortios, routeros\n"
 		"  --policies DIR    the device policies of DIR instead of the bundled ones\n"
 		"Other options are those of `rasoat scan --help`. A file that cannot be read or parsed is\n"
-		"reported with its line and the others are assessed; exit 2 when none could be.\n");
+		"reported with its line and the others are assessed; exit 2 when none could be.\n"));
 }
 
 static const char *value_of(int argc, char **argv, int *i, const char *name)
@@ -37,7 +38,7 @@ static const char *value_of(int argc, char **argv, int *i, const char *name)
 		return argv[*i] + n + 1;
 	if (!strcmp(argv[*i], name)) {
 		if (*i + 1 >= argc) {
-			rs_error("%s needs a value; see `rasoat device audit --help`", name);
+			rs_error(_("%s needs a value; see `rasoat device audit --help`"), name);
 			return NULL;
 		}
 		return argv[++*i];
@@ -58,7 +59,7 @@ int rs_cmd_device(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	if (strcmp(argv[1], "audit") != 0) {
-		rs_error("rasoat device: unknown subcommand \"%s\"; use `rasoat device audit FILE...`", argv[1]);
+		rs_error(_("rasoat device: unknown subcommand \"%s\"; use `rasoat device audit FILE...`"), argv[1]);
 		return 2;
 	}
 	char **args = rs_calloc((size_t)argc + 1, sizeof(char *));
@@ -88,8 +89,8 @@ int rs_cmd_device(int argc, char **argv)
 				goto out;
 			rs_device_family f = rs_device_family_from_name(t);
 			if (f == RS_DEVICE_UNKNOWN && strcmp(t, "auto") != 0) {
-				rs_error("--type %s: unknown; use auto, cisco-ios, cisco-asa, cisco-nxos, junos, fortios "
-					 "or routeros", t);
+				rs_error(_("--type %s: unknown; use auto, cisco-ios, cisco-asa, cisco-nxos, junos, fortios "
+					 "or routeros"), t);
 				goto out;
 			}
 			rs_device_set_family(f);
@@ -103,7 +104,7 @@ int rs_cmd_device(int argc, char **argv)
 			continue;
 		}
 		if (is_opt(a, "--devices")) {
-			rs_error("--devices belongs to `rasoat scan`; name the files after `rasoat device audit`");
+			rs_error(_("--devices belongs to `rasoat scan`; name the files after `rasoat device audit`"));
 			goto out;
 		}
 		args[n_args++] = argv[i];
@@ -111,13 +112,13 @@ int rs_cmd_device(int argc, char **argv)
 			args[n_args++] = argv[++i];
 	}
 	if (!n_inputs) {
-		rs_error("rasoat device audit: name at least one configuration file or directory; "
-			 "see `rasoat device audit --help`");
+		rs_error(_("rasoat device audit: name at least one configuration file or directory; "
+			 "see `rasoat device audit --help`"));
 		goto out;
 	}
 	rc = rs_cmd_scan((int)n_args, args);
 	if (rc < 2 && rs_device_assessed() == 0) {
-		rs_error("rasoat device audit: no configuration could be assessed (see the errors above)");
+		rs_error(_("rasoat device audit: no configuration could be assessed (see the errors above)"));
 		rc = 2;
 	}
 out:

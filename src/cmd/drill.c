@@ -8,6 +8,7 @@
  * kill left planted (rs_drill_recover).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/drill_cmds.h"
 #include "cmd/option_table.h"
 #include "cmd/respond_session.h"
@@ -237,7 +238,7 @@ static int cmd_show(const drill_args *a)
 			       json_string_value(json_object_get(e, "module")), json_string_value(json_object_get(e, "rule")),
 			       json_string_value(json_object_get(e, "severity")),
 			       (long long)json_integer_value(json_object_get(e, "within_ms")),
-			       json_is_true(json_object_get(s, "needs_root")) ? " (--root only)" : "");
+			       json_is_true(json_object_get(s, "needs_root")) ? _(" (--root only)") : "");
 		}
 		json_decref(steps);
 	}
@@ -381,7 +382,7 @@ static int cmd_status(drill_args *a)
 			       json_string_value(json_object_get(r, "scenario")), json_string_value(json_object_get(r, "phase")),
 			       json_string_value(json_object_get(r, "started")),
 			       100.0 * json_number_value(json_object_get(r, "coverage")), residue,
-			       planted ? "  (artefacts planted now)" : "");
+			       planted ? _("  (artefacts planted now)") : "");
 		}
 		json_decref(line);
 	}

@@ -217,7 +217,7 @@ static void print_line(FILE *out, const json_t *r)
 	}
 	json_t *found = json_object_get(r, "findings");
 	fprintf(out, _("ran (exit %d%s)  %s"), (int)json_integer_value(json_object_get(r, "exit_code")),
-		json_is_true(json_object_get(r, "timed_out")) ? ", timed out" : "",
+		json_is_true(json_object_get(r, "timed_out")) ? _(", timed out") : "",
 		json_array_size(found) ? "DETECTED" : "missed");
 	size_t i;
 	json_t *f;

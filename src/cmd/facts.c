@@ -3,6 +3,7 @@
  * one JSON document (FORMATS.md).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "collect/facts.h"
 #include "core/log.h"
@@ -12,7 +13,7 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: rasoat facts [--root DIR] [--proc DIR] [--format json] [-o|--output FILE] [-q|--quiet]\n");
+	fprintf(out, _("usage: rasoat facts [--root DIR] [--proc DIR] [--format json] [-o|--output FILE] [-q|--quiet]\n"));
 }
 
 int rs_cmd_facts(int argc, char **argv)
@@ -35,7 +36,7 @@ int rs_cmd_facts(int argc, char **argv)
 		case 'p': proc = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "json") != 0) {
-				rs_error("--format %s: facts are printed as json only", optarg);
+				rs_error(_("--format %s: facts are printed as json only"), optarg);
 				return 2;
 			}
 			break;

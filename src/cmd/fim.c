@@ -14,6 +14,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/fim_hash.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/finding.h"
@@ -55,7 +56,7 @@ static const char *const default_paths[] = { "/etc", "/usr/bin", "/usr/sbin", "/
 
 static void usage(void)
 {
-	printf("usage: rasoat fim init [OPTIONS] [PATHS...]\n"
+	printf(_("usage: rasoat fim init [OPTIONS] [PATHS...]\n"
 	       "       rasoat fim check [OPTIONS]\n"
 	       "  --root DIR       the root of the system to watch (default /)\n"
 	       "  --db PATH        the store holding the baseline\n"
@@ -63,7 +64,7 @@ static void usage(void)
 	       "  --max-size N     larger files are compared by metadata only (default 64M)\n"
 	       "  --format F       text (default) or jsonl (FORMATS.md findings and a summary)\n"
 	       "  --config FILE    configuration (default %s)\n"
-	       "  -q, --quiet      no progress or notes on stderr\n", RS_DEFAULT_CONFIG);
+	       "  -q, --quiet      no progress or notes on stderr\n"), RS_DEFAULT_CONFIG);
 }
 
 typedef struct fim_walk {
@@ -223,7 +224,12 @@ static void report(fim_out *o, const char *kind, const rs_fim_entry *e, const ch
 		sev = RS_SEV_LOW;
 	o->counts[sev]++;
 	if (!o->jsonl) {
-		fprintf(o->fp, "%-8s %s%s%s%s\n", kind, e->path, what ? " (" : "", what ? what : "", what ? ")" : "");
+		/* the kind as a reader sees it; jsonl keeps the rule's word */
+		const char *shown = !strcmp(kind, "added")     ? _("added")
+				    : !strcmp(kind, "removed") ? _("removed")
+							       : _("changed");
+		fprintf(o->fp, "%-8s", shown);
+		fprintf(o->fp, " %s%s%s%s\n", e->path, what ? " (" : "", what ? what : "", what ? ")" : "");
 		return;
 	}
 	char *rule = rs_sprintf("rasoat:fim.%s", kind);
@@ -262,7 +268,7 @@ static int check(const rs_host *host, const rs_config *config, rs_store *store, 
 		return 2;
 	}
 	if (paths.len == 0) {
-		rs_error("no baseline for root %s; record one first with `rasoat fim init`", root);
+		rs_error(_("no baseline for root %s; record one first with `rasoat fim init`"), root);
 		rs_vec_free(&paths);
 		free_entries(&base);
 		return 2;
@@ -324,7 +330,7 @@ static int check(const rs_host *host, const rs_config *config, rs_store *store, 
 		free(line);
 		json_decref(s);
 	} else if (!quiet) {
-		fprintf(stderr, "fim: %lu added, %lu removed, %lu changed (%zu entries now, %zu in the baseline)\n",
+		fprintf(stderr, _("fim: %lu added, %lu removed, %lu changed (%zu entries now, %zu in the baseline)\n"),
 			o.added, o.removed, o.changed, w.entries.len, base.len);
 	}
 	free_entries(&w.entries);
@@ -340,7 +346,7 @@ static int init(const rs_host *host, const rs_config *config, rs_store *store, c
 {
 	for (size_t i = 0; i < n; i++) {
 		if (paths[i][0] != '/') {
-			rs_error("fim init %s: give absolute paths as the watched system names them", paths[i]);
+			rs_error(_("fim init %s: give absolute paths as the watched system names them"), paths[i]);
 			return 2;
 		}
 	}
@@ -355,7 +361,7 @@ static int init(const rs_host *host, const rs_config *config, rs_store *store, c
 	else if (w.entries.len)
 		rs_fim_rollback(store);
 	if (rc == 0 && !quiet)
-		fprintf(stderr, "fim: recorded %zu entries under %zu paths (%llu unreadable directories)\n",
+		fprintf(stderr, _("fim: recorded %zu entries under %zu paths (%llu unreadable directories)\n"),
 			w.entries.len, n, w.errors);
 	free_entries(&w.entries);
 	return rc == 0 ? 0 : 2;
@@ -368,7 +374,7 @@ int rs_cmd_fim(int argc, char **argv)
 			usage();
 			return 0;
 		}
-		rs_error("fim: say `rasoat fim init [PATHS]` or `rasoat fim check`");
+		rs_error(_("fim: say `rasoat fim init [PATHS]` or `rasoat fim check`"));
 		return 2;
 	}
 	bool is_init = strcmp(argv[1], "init") == 0;
@@ -398,7 +404,7 @@ int rs_cmd_fim(int argc, char **argv)
 		case OPT_FORMAT: format = optarg; break;
 		case OPT_MAX_SIZE:
 			if (!rs_config_set_size(&config.max_size, optarg)) {
-				rs_error("--max-size %s: not a size; use a number with an optional K, M or G", optarg);
+				rs_error(_("--max-size %s: not a size; use a number with an optional K, M or G"), optarg);
 				goto out;
 			}
 			break;
@@ -408,13 +414,13 @@ int rs_cmd_fim(int argc, char **argv)
 		}
 	}
 	if (strcmp(format, "text") && strcmp(format, "jsonl")) {
-		rs_error("--format %s: use text or jsonl", format);
+		rs_error(_("--format %s: use text or jsonl"), format);
 		goto out;
 	}
 	char **paths = argv + 1 + optind;
 	size_t n_paths = (size_t)(argc - 1 - optind);
 	if (!is_init && n_paths) {
-		rs_error("fim check takes no paths: it checks the paths recorded by fim init");
+		rs_error(_("fim check takes no paths: it checks the paths recorded by fim init"));
 		goto out;
 	}
 	if (rs_host_init(&host, root, NULL) < 0)

@@ -5,6 +5,7 @@
  * between two scans (matched by rs_finding_identity).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/json.h"
@@ -65,20 +66,20 @@ static const struct option diff_long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char history_usage[] =
+static const char *const history_usage = N_(
 	"usage: rasoat history [--db PATH] [--config FILE] [--format text|jsonl] [--limit N]\n"
-	"Lists the stored scans, newest first.\n";
+	"Lists the stored scans, newest first.\n");
 
-static const char show_usage[] =
+static const char *const show_usage = N_(
 	"usage: rasoat show SCAN [--db PATH] [--config FILE] [--format text|jsonl|json|html] [-o|--output FILE]\n"
 	"Re-renders a stored scan. SCAN is an id, a prefix of at least 4 of its digits,\n"
-	"'last' (the newest complete scan) or 'last~N' (N complete scans before it).\n";
+	"'last' (the newest complete scan) or 'last~N' (N complete scans before it).\n");
 
-static const char diff_usage[] =
+static const char *const diff_usage = N_(
 	"usage: rasoat diff SCAN1 SCAN2 [--db PATH] [--config FILE] [--format text|jsonl] [--fail-on SEVERITY|none]\n"
 	"Shows the findings of SCAN2 that SCAN1 did not have (new) and those of SCAN1\n"
 	"that SCAN2 no longer has (gone). Exits 1 when a new finding is at or above\n"
-	"--fail-on (default high, or fail_on from the configuration).\n";
+	"--fail-on (default high, or fail_on from the configuration).\n");
 
 static bool format_is_one_of(const char *format, const char *const *allowed)
 {
@@ -98,12 +99,12 @@ static int store_option(store_cmd_options *o, int opt, const char *usage)
 	case 'o': o->output = optarg; return 0;
 	case OPT_LIMIT:
 		if (!rs_parse_long(optarg, &o->limit) || o->limit < 0) {
-			rs_error("--limit %s: give a number of scans (0 for all)", optarg);
+			rs_error(_("--limit %s: give a number of scans (0 for all)"), optarg);
 			return -1;
 		}
 		return 0;
-	case 'h': fputs(usage, stdout); return 1;
-	default: fputs(usage, stderr); return -1;
+	case 'h': fputs(_(usage), stdout); return 1;
+	default: fputs(_(usage), stderr); return -1;
 	}
 }
 
@@ -134,7 +135,7 @@ static int check_format(const char *command, const char *format, const char *con
 	rs_buf_init(&list);
 	for (const char *const *f = allowed; *f; f++)
 		rs_buf_printf(&list, "%s%s", f == allowed ? "" : ", ", *f);
-	rs_error("%s: unknown --format %s; give one of %s", command, format, list.data);
+	rs_error(_("%s: unknown --format %s; give one of %s"), command, format, list.data);
 	rs_buf_free(&list);
 	return -1;
 }
@@ -149,7 +150,7 @@ static int load_config(const store_cmd_options *o, rs_config *config)
 	if (o->db)
 		rs_config_set_db(config, o->db);
 	if (o->fail_on && !rs_config_set_fail_on(config, o->fail_on)) {
-		rs_error("--fail-on %s: give info, low, medium, high, critical or none", o->fail_on);
+		rs_error(_("--fail-on %s: give info, low, medium, high, critical or none"), o->fail_on);
 		return -1;
 	}
 	return 0;
@@ -190,8 +191,8 @@ static int open_existing_store(const char *path, rs_store **store)
 		return 0;
 	}
 	if (!db_exists(path)) {
-		rs_error("%s: no scan database here; run `rasoat scan` to record scans, "
-			 "or give --db PATH", path);
+		rs_error(_("%s: no scan database here; run `rasoat scan` to record scans, "
+			 "or give --db PATH"), path);
 		return -1;
 	}
 	return rs_store_open(path, store);
@@ -251,22 +252,30 @@ static void print_scan_row(const json_t *scan, int host_w, int root_w)
 		snprintf(score, sizeof(score), "%lld", (long long)json_integer_value(s));
 	else
 		snprintf(score, sizeof(score), "-");
-	printf("%-12.12s  %-20s  %-*s  %-*s  %9s  %-10s  %-14s  %5s\n", field(scan, "scan"),
-	       field(scan, "started"), host_w, field(scan, "host"), root_w, field(scan, "root"),
-	       duration, json_is_true(json_object_get(scan, "complete")) ? "complete" : "INCOMPLETE",
-	       counts, score);
+	printf("%-12.12s  %-20s  %-*s  %-*s  %9s  ", field(scan, "scan"), field(scan, "started"), host_w,
+	       field(scan, "host"), root_w, field(scan, "root"), duration);
+	rs_cmd_pad(stdout, json_is_true(json_object_get(scan, "complete")) ? _("complete") : _("INCOMPLETE"), 10);
+	printf("  %-14s  %5s\n", counts, score);
 }
 
 static void print_history_text(const json_t *list, size_t shown, const char *db)
 {
 	if (shown == 0) {
-		printf("no scans recorded in %s yet\n", db);
+		printf(_("no scans recorded in %s yet\n"), db);
 		return;
 	}
 	int host_w = column_width(list, shown, "host", 4);
 	int root_w = column_width(list, shown, "root", 4);
-	printf("%-12s  %-20s  %-*s  %-*s  %9s  %-10s  %-14s  %5s\n", "SCAN", "STARTED", host_w,
-	       "HOST", root_w, "ROOT", "DURATION", "STATE", "C/H/M/L/I", "SCORE");
+	/* the headings in the columns of the rows (characters, not bytes) */
+	const char *const heads[] = { _("SCAN"), _("STARTED"), _("HOST"), _("ROOT") };
+	const int widths[] = { 12, 20, host_w, root_w };
+	for (size_t i = 0; i < 4; i++) {
+		rs_cmd_pad(stdout, heads[i], widths[i]);
+		fputs("  ", stdout);
+	}
+	printf("%9s  ", _("DURATION"));
+	rs_cmd_pad(stdout, _("STATE"), 10);
+	printf("  %-14s  %5s\n", "C/H/M/L/I", _("SCORE"));
 	for (size_t i = 0; i < shown; i++)
 		print_scan_row(json_array_get(list, i), host_w, root_w);
 }
@@ -311,7 +320,7 @@ int rs_cmd_history(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : EXIT_ERROR;
 	if (o.n_args > 0) {
-		rs_error("history: unexpected argument %s; see `rasoat history --help`", o.args[0]);
+		rs_error(_("history: unexpected argument %s; see `rasoat history --help`"), o.args[0]);
 		return EXIT_ERROR;
 	}
 	if (check_format("history", o.format, formats) < 0)
@@ -368,8 +377,8 @@ int rs_cmd_show(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : EXIT_ERROR;
 	if (o.n_args != 1) {
-		rs_error("show: give one scan (an id, a prefix, 'last' or 'last~N'); "
-			 "see `rasoat show --help`");
+		rs_error(_("show: give one scan (an id, a prefix, 'last' or 'last~N'); "
+			 "see `rasoat show --help`"));
 		return EXIT_ERROR;
 	}
 	if (check_format("show", o.format, formats) < 0)
@@ -481,7 +490,9 @@ static const char *locator(const rs_finding *f, const char *identity)
 
 static void print_change_text(char mark, const rs_finding *f, const char *identity)
 {
-	printf("%c %-8s  %s  %s", mark, rs_severity_name(f->severity), f->rule, f->title);
+	printf("%c ", mark);
+	rs_cmd_pad(stdout, rs_severity_label(f->severity), 8);
+	printf("  %s  %s", f->rule, rs_report_text(f->title));
 	const char *where = locator(f, identity);
 	if (*where)
 		printf("  [%s]", where);
@@ -490,9 +501,10 @@ static void print_change_text(char mark, const rs_finding *f, const char *identi
 
 static void print_side_head(const char *label, const diff_side *side)
 {
-	printf("%s %.*s  %s  %s %s%s\n", label, SHORT_ID_DIGITS, side->id, side->summary.started,
+	rs_cmd_pad(stdout, label, 4);
+	printf(" %.*s  %s  %s %s%s\n", SHORT_ID_DIGITS, side->id, side->summary.started,
 	       side->summary.host ? side->summary.host : "", side->summary.root ? side->summary.root : "",
-	       side->summary.complete ? "" : "  (INCOMPLETE)");
+	       side->summary.complete ? "" : _("  (INCOMPLETE)"));
 }
 
 /* The changed findings of SIDE, most severe first, in scan order within a severity. */
@@ -506,11 +518,12 @@ static void print_changes_text(char mark, const diff_side *side, const bool *cha
 
 static void print_diff_text(const diff_side *from, const diff_side *to, const diff_result *r)
 {
-	print_side_head("from", from);
-	print_side_head("to  ", to);
+	/* TRANSLATORS: the older and the newer scan of a diff */
+	print_side_head(_("from"), from);
+	print_side_head(_("to"), to);
 	print_changes_text('+', to, r->is_new);
 	print_changes_text('-', from, r->is_gone);
-	printf("%zu new, %zu gone, %zu unchanged\n", r->n_new, r->n_gone, r->n_same);
+	printf(_("%zu new, %zu gone, %zu unchanged\n"), r->n_new, r->n_gone, r->n_same);
 }
 
 static void print_change_jsonl(const rs_finding *f, const char *scan, const char *change)
@@ -579,8 +592,8 @@ int rs_cmd_diff(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : EXIT_ERROR;
 	if (o.n_args != 2) {
-		rs_error("diff: give two scans (ids, prefixes, 'last' or 'last~N'), the older "
-			 "first; see `rasoat diff --help`");
+		rs_error(_("diff: give two scans (ids, prefixes, 'last' or 'last~N'), the older "
+			 "first; see `rasoat diff --help`"));
 		return EXIT_ERROR;
 	}
 	if (check_format("diff", o.format, formats) < 0)

@@ -7,6 +7,7 @@
  * set aside.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/options.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -20,7 +21,7 @@
 
 static void usage(void)
 {
-	printf("usage: rasoat hunt PATH... [--rules DIR]... [--iocs FILE]... [--iocs-all] [--full] [--trust-packages]\n"
+	printf(_("usage: rasoat hunt PATH... [--rules DIR]... [--iocs FILE]... [--iocs-all] [--full] [--trust-packages]\n"
 	       "                 [--db FILE] [--format text|jsonl|json|html] [-o FILE] [--exclude GLOB]...\n"
 	       "                 [--max-size N] [--threads N] [--timeout SECONDS] [--one-file-system]\n"
 	       "                 [--root DIR] [--no-archives]\n"
@@ -30,7 +31,7 @@ static void usage(void)
 	       "--iocs FILE adds an outside IOC list (CSV, plain list, STIX 2.1 bundle, MISP event): its\n"
 	       "hashes and file names are matched against the files, its addresses and domains against\n"
 	       "the host's connections, hosts file, DNS caches, histories, jobs and logs.\n"
-	       "Other options are those of `rasoat scan --help`.\n");
+	       "Other options are those of `rasoat scan --help`.\n"));
 }
 
 /* Whether the configuration file the scan will read (--config FILE, else
@@ -89,14 +90,14 @@ int rs_cmd_hunt(int argc, char **argv)
 			args[n_args++] = argv[++i];
 	}
 	if (!n_paths && !iocs_given && !config_has_iocs(argc, argv)) {
-		rs_error("rasoat hunt: name at least one file or directory to hunt (or give --iocs FILE to hunt "
-			 "the whole host); see `rasoat hunt --help`");
+		rs_error(_("rasoat hunt: name at least one file or directory to hunt (or give --iocs FILE to hunt "
+			 "the whole host); see `rasoat hunt --help`"));
 		goto out;
 	}
 	for (size_t i = 0; i < n_paths; i++) {
 		if (root_given) {
 			if (paths[i][0] != '/') {
-				rs_error("%s: with --root, name paths as the scanned system does (absolute)", paths[i]);
+				rs_error(_("%s: with --root, name paths as the scanned system does (absolute)"), paths[i]);
 				goto out;
 			}
 			continue;

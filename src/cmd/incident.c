@@ -5,6 +5,7 @@
  * incident_report.c). The record itself is incident/incident.h's.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/incident_cli.h"
 #include "cmd/incident_cmds.h"
 #include "core/i18n.h"

@@ -4,6 +4,7 @@
  * store they work on.
  */
 #include "cmd/incident_cli.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/i18n.h"

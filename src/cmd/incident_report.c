@@ -6,6 +6,7 @@
  * `incident show ID --format json` prints it (--record).
  */
 #include "cmd/incident_cli.h"
+#include "core/i18n.h"
 #include "cmd/incident_cmds.h"
 #include "cmd/option_table.h"
 #include "core/config.h"

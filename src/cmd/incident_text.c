@@ -91,7 +91,7 @@ void rs_incident_print_text(FILE *out, const json_t *r)
 	json_array_foreach(json_object_get(r, "evidence"), i, v) {
 		fprintf(out, "%-16s ", _("Evidence"));
 		put_clean(out, str(v, "path"));
-		fprintf(out, " (sha256 %s)\n", str(v, "sha256") ? str(v, "sha256") : "-");
+		fprintf(out, _(" (sha256 %s)\n"), str(v, "sha256") ? str(v, "sha256") : "-");
 	}
 	list_line(out, "ATT&CK", json_object_get(r, "attack"));
 	fprintf(out, _("IOCs (%zu):\n"), json_array_size(json_object_get(r, "iocs")));
@@ -120,17 +120,17 @@ void rs_incident_print_list(FILE *out, const json_t *incidents, time_t now)
 		fputs(_("No incidents recorded.\n"), out);
 		return;
 	}
-	fprintf(out, "%-13s %-11s %-8s %-20s %-29s %-29s %s\n", "ID", "STATE", "SEVERITY",
-		"DETECTED", "NOTIFY BY", "FINAL REPORT BY", "TITLE");
+	fprintf(out, "%-13s %-11s %-8s %-20s %-29s %-29s %s\n", "ID", _("STATE"), _("SEVERITY"),
+		_("DETECTED"), _("NOTIFY BY"), _("FINAL REPORT BY"), _("TITLE"));
 	size_t i;
 	const json_t *r;
 	json_array_foreach(incidents, i, r) {
 		const json_t *d = json_object_get(r, "deadlines");
 		char notify[40], final[40];
 		snprintf(notify, sizeof(notify), "%s%s", str(d, "notify") ? str(d, "notify") : "-",
-			 json_is_true(json_object_get(d, "notify_overdue")) ? " OVERDUE" : "");
+			 json_is_true(json_object_get(d, "notify_overdue")) ? _(" OVERDUE") : "");
 		snprintf(final, sizeof(final), "%s%s", str(d, "final") ? str(d, "final") : "-",
-			 json_is_true(json_object_get(d, "final_overdue")) ? " OVERDUE" : "");
+			 json_is_true(json_object_get(d, "final_overdue")) ? _(" OVERDUE") : "");
 		fprintf(out, "%-13s %-11s %-8s %-20s %-29s %-29s ", str(r, "id"), str(r, "state"),
 			str(r, "severity") ? str(r, "severity") : "-",
 			str(r, "detected") ? str(r, "detected") : "-", notify, final);

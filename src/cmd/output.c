@@ -3,10 +3,22 @@
  * no path, otherwise a file it creates (see cmd.h).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "core/log.h"
 
 #include <errno.h>
 #include <string.h>
+
+void rs_cmd_pad(FILE *out, const char *text, int width)
+{
+	int chars = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			chars++;
+	fputs(text, out);
+	for (; chars < width; chars++)
+		fputc(' ', out);
+}
 
 FILE *rs_cmd_open_output(const char *path, bool *close_it)
 {
@@ -15,7 +27,7 @@ FILE *rs_cmd_open_output(const char *path, bool *close_it)
 		return stdout;
 	FILE *out = fopen(path, "w");
 	if (!out) {
-		rs_error("%s: cannot write the output: %s; give another -o FILE", path, strerror(errno));
+		rs_error(_("%s: cannot write the output: %s; give another -o FILE"), path, strerror(errno));
 		return NULL;
 	}
 	*close_it = true;

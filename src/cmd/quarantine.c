@@ -5,6 +5,7 @@
  * is applied, the restore is that action's undo, journaled as such).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "cmd/respond_session.h"
 #include "core/json.h"
@@ -27,7 +28,7 @@ static const struct option quarantine_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage[] =
+static const char *const usage = N_(
 	"usage: rasoat quarantine list [--db PATH] [--config FILE] [--format text|jsonl]\n"
 	"       rasoat quarantine restore ID [--db PATH] [--config FILE] [--root DIR]\n"
 	"list prints the images in the quarantine store, newest first; restore puts image\n"
@@ -38,7 +39,7 @@ static const char usage[] =
 	"  --config FILE  the configuration file (default /etc/rasoat/rasoat.conf)\n"
 	"  --format F     list: text (default) or jsonl\n"
 	"  --root DIR     restore: inside this root (an image not taken by a journaled\n"
-	"                 action; an action's image goes back inside the action's root)\n";
+	"                 action; an action's image goes back inside the action's root)\n");
 
 typedef struct quarantine_args {
 	rs_respond_setup setup;
@@ -60,8 +61,8 @@ static int parse_args(int argc, char **argv, quarantine_args *a)
 		case OPT_CONFIG: a->setup.config_file = optarg; break;
 		case OPT_FORMAT: a->format = optarg; break;
 		case OPT_ROOT: a->setup.root = optarg; break;
-		case 'h': fputs(usage, stdout); return 1;
-		default: fputs(usage, stderr); return -1;
+		case 'h': fputs(_(usage), stdout); return 1;
+		default: fputs(_(usage), stderr); return -1;
 		}
 	}
 	a->args = argv + optind;
@@ -86,14 +87,14 @@ static int list(rs_respond_session *s, const char *format)
 		json_array_foreach(images, i, image)
 			rs_json_print_line(stdout, image);
 	} else if (json_array_size(images) == 0) {
-		printf("the quarantine in %s is empty\n", s->state_dir);
+		printf(_("the quarantine in %s is empty\n"), s->state_dir);
 	} else {
-		printf("%-34s  %-20s  %10s  %-8s  %s\n", "ID", "TIME", "SIZE", "RESTORED", "PATH");
+		printf("%-34s  %-20s  %10s  %-8s  %s\n", "ID", _("TIME"), _("SIZE"), _("RESTORED"), _("PATH"));
 		json_array_foreach(images, i, image) {
 			char *path = rs_respond_printable(field(image, "path"));
 			printf("%-34s  %-20s  %10lld  %-8s  %s\n", field(image, "id"), field(image, "time"),
 			       (long long)json_integer_value(json_object_get(image, "size")),
-			       json_is_true(json_object_get(image, "restored")) ? "yes" : "no", path);
+			       json_is_true(json_object_get(image, "restored")) ? _("yes") : _("no"), path);
 			free(path);
 		}
 	}
@@ -140,19 +141,19 @@ static int restore(rs_respond_session *s, const char *id)
 	char msg[1400];
 	if (action) {
 		if (rs_driver_undo(&s->driver, action, msg, sizeof(msg)) < 0) {
-			rs_error("restore %s: %s", id, msg);
+			rs_error(_("restore %s: %s"), id, msg);
 			return RS_EXIT_FAILED;
 		}
-		printf("%s restored: %s\n", id, msg);
+		printf(_("%s restored: %s\n"), id, msg);
 		return 0;
 	}
 	if (rs_quarantine_restore(s->quarantine, &s->host, id, msg, sizeof(msg)) < 0) {
-		rs_error("restore %s: %s", id, msg);
+		rs_error(_("restore %s: %s"), id, msg);
 		return RS_EXIT_FAILED;
 	}
 	if (rs_quarantine_set_restored(s->quarantine, id, true) < 0)
-		rs_warn("%s: restored, but not marked restored in the quarantine list", id);
-	printf("%s restored (no journaled action owns it)\n", id);
+		rs_warn(_("%s: restored, but not marked restored in the quarantine list"), id);
+	printf(_("%s restored (no journaled action owns it)\n"), id);
 	return 0;
 }
 
@@ -161,7 +162,7 @@ int rs_cmd_quarantine(int argc, char **argv)
 	static const char *const formats[] = { "text", "jsonl", NULL };
 	if (argc < 2 || (strcmp(argv[1], "list") && strcmp(argv[1], "restore"))) {
 		bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
-		fputs(usage, help ? stdout : stderr);
+		fputs(_(usage), help ? stdout : stderr);
 		return help ? 0 : RS_EXIT_ERROR;
 	}
 	bool is_list = strcmp(argv[1], "list") == 0;
@@ -170,8 +171,8 @@ int rs_cmd_quarantine(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : RS_EXIT_ERROR;
 	if (is_list ? a.n_args != 0 : a.n_args != 1) {
-		rs_error("quarantine %s: %s; see `rasoat quarantine --help`", argv[1],
-			 is_list ? "takes no argument" : "give one image id (q-...)");
+		rs_error(_("quarantine %s: %s; see `rasoat quarantine --help`"), argv[1],
+			 is_list ? _("takes no argument") : _("give one image id (q-...)"));
 		return RS_EXIT_ERROR;
 	}
 	if (rs_respond_check_format("quarantine", a.format, formats) < 0)

@@ -5,6 +5,7 @@
  * would change unless --apply is given.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
@@ -168,7 +169,7 @@ static void print_result_text(const rs_action_kind *kind, const json_t *target, 
 	} else {
 		printf("%s %s: %s %s; %s\n", res->state, res->id, kind->name, what,
 		       json_is_true(json_object_get(res->line, "rolled_back")) ?
-		       "what it had done was rolled back" : "see the error below");
+		       _("what it had done was rolled back") : _("see the error below"));
 	}
 	free(what);
 }

@@ -4,6 +4,7 @@
  * (newest first, idempotent) and `respond verify` (the hash chain).
  */
 #include "cmd/option_table.h"
+#include "core/i18n.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
 #include "core/i18n.h"
@@ -96,7 +97,7 @@ static void print_list_text(const rs_journal *j)
 		printf(_("no actions in %s\n"), rs_journal_path(j));
 		return;
 	}
-	printf("%-34s  %-20s  %-8s  %-10s  %s\n", "ID", "TIME", "STATE", "ACTION", "TARGET");
+	printf("%-34s  %-20s  %-8s  %-10s  %s\n", "ID", _("TIME"), _("STATE"), _("ACTION"), _("TARGET"));
 	size_t i;
 	json_t *id;
 	bool dry_runs = false;

@@ -5,6 +5,7 @@
  * --token T` (exactly that plan, action by action through the driver).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
@@ -151,7 +152,7 @@ static void print_plan_text(const json_t *plan, const char *token, const char *o
 		free(name);
 		free(target);
 	}
-	printf("token: %s\n", token);
+	printf(_("token: %s\n"), token);
 	if (output)
 		printf(_("review %s, then: rasoat respond token %s; rasoat respond apply %s --token TOKEN\n"),
 		       output, output, output);
@@ -195,7 +196,7 @@ static int make_plan(const plan_args *a, rs_store *store)
 	rs_plan_token(plan, token);
 	if (strcmp(a->format, "json") == 0) {
 		rc = write_plan(plan, a->output) < 0 ? RS_EXIT_ERROR : 0;
-		fprintf(stderr, "token: %s\n", token);
+		fprintf(stderr, _("token: %s\n"), token);
 	} else {
 		rc = a->output && write_plan(plan, a->output) < 0 ? RS_EXIT_ERROR : 0;
 		if (rc == 0)
@@ -250,7 +251,7 @@ static json_t *read_plan(const char *path)
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    rs_read_fd(fd, RS_PLAN_MAX_BYTES, &text, &len) < 0) {
 		rs_error(_("%s: cannot read the plan: %s"), path,
-			 fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file" : strerror(errno));
+			 fd >= 0 && !S_ISREG(st.st_mode) ? _("not a regular file") : strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;

@@ -3,6 +3,7 @@
  * respond_session.h).
  */
 #include "cmd/respond_session.h"
+#include "core/i18n.h"
 #include "drill/run.h"
 #include "core/i18n.h"
 #include "core/log.h"

@@ -5,6 +5,7 @@
  * the engine.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "cmd/options.h"
 #include "core/config.h"
@@ -38,7 +39,7 @@ typedef struct scan_args {
 static void usage(FILE *out, const char *cmd)
 {
 	fprintf(out,
-		"usage: rasoat %s [OPTIONS]\n\n"
+		_("usage: rasoat %s [OPTIONS]\n\n"
 		"  --root DIR          scan the tree at DIR (a mounted image, a container) instead of /\n"
 		"  --proc DIR          read processes from DIR (default /proc on the live host)\n"
 		"  --only MOD,...      run only these modules     --skip MOD,...  skip these\n"
@@ -69,12 +70,12 @@ static void usage(FILE *out, const char *cmd)
 		"  --threads N         worker threads (0: one per core)\n"
 		"  --timeout SECONDS   hunt: YARA time limit per file (default 60)\n"
 		"  --one-file-system   do not cross mount points\n"
-		"  -q, --quiet         no warnings on standard error\n",
+		"  -q, --quiet         no warnings on standard error\n"),
 		cmd, RS_DEFAULT_DB, RS_DEFAULT_CONFIG);
 	if (!strcmp(cmd, "audit"))
-		fprintf(out, "  --lint FILE         check an SCA policy file for suspicious rules, scan nothing\n");
+		fprintf(out, _("  --lint FILE         check an SCA policy file for suspicious rules, scan nothing\n"));
 	if (!strcmp(cmd, "vuln"))
-		fprintf(out, "  --inventory         print the application inventory as JSON lines, match nothing\n");
+		fprintf(out, _("  --inventory         print the application inventory as JSON lines, match nothing\n"));
 }
 
 static void add_list(char ***items, size_t *n, const char *csv)
@@ -130,7 +131,7 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 		case OPT_SUMMARY: a->summary_only = true; break;
 		case OPT_FAIL_ON:
 			if (!rs_config_set_fail_on(config, optarg)) {
-				rs_error("--fail-on %s: not a severity; use info, low, medium, high, critical or none", optarg);
+				rs_error(_("--fail-on %s: not a severity; use info, low, medium, high, critical or none"), optarg);
 				return 2;
 			}
 			break;
@@ -141,20 +142,20 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 		case OPT_EXCLUDE: rs_config_add_exclude(config, optarg); break;
 		case OPT_MAX_SIZE:
 			if (!rs_config_set_size(&config->max_size, optarg) || config->max_size == 0) {
-				rs_error("--max-size %s: not a size; use a number with an optional K, M or G", optarg);
+				rs_error(_("--max-size %s: not a size; use a number with an optional K, M or G"), optarg);
 				return 2;
 			}
 			break;
 		case OPT_THREADS:
 			if (!rs_parse_long(optarg, &n) || n < 0 || n > 1024) {
-				rs_error("--threads %s: use 0 (one per core) to 1024", optarg);
+				rs_error(_("--threads %s: use 0 (one per core) to 1024"), optarg);
 				return 2;
 			}
 			config->threads = (int)n;
 			break;
 		case OPT_TIMEOUT:
 			if (!rs_config_set_timeout(config, optarg)) {
-				rs_error("--timeout %s: not a number of seconds; use 1 to %d (default %d)", optarg,
+				rs_error(_("--timeout %s: not a number of seconds; use 1 to %d (default %d)"), optarg,
 					 RS_MAX_TIMEOUT, RS_DEFAULT_TIMEOUT);
 				return 2;
 			}
@@ -169,7 +170,7 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 		case OPT_NO_APPS: config->no_apps = true; break;
 		case OPT_DEVICES:
 			if (access(optarg, R_OK) != 0) {
-				rs_error("--devices %s: %m; name a readable directory (or file) of device configurations",
+				rs_error(_("--devices %s: %m; name a readable directory (or file) of device configurations"),
 					 optarg);
 				return 2;
 			}
@@ -181,14 +182,14 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 		case OPT_ALLOW_COMMANDS: config->allow_commands = true; break;
 		case OPT_RECENT:
 			if (!rs_parse_long(optarg, &n) || n < 0 || n > 36500) {
-				rs_error("--recent %s: use a number of days (0 to 36500)", optarg);
+				rs_error(_("--recent %s: use a number of days (0 to 36500)"), optarg);
 				return 2;
 			}
 			config->recent_days = (int)n;
 			break;
 		case OPT_PID:
 			if (!rs_parse_long(optarg, &n) || n <= 0 || n > 4194304) {
-				rs_error("--pid %s: not a process id", optarg);
+				rs_error(_("--pid %s: not a process id"), optarg);
 				return 2;
 			}
 			config->pids = rs_realloc(config->pids, (config->n_pids + 1) * sizeof(*config->pids));
@@ -200,7 +201,7 @@ static int parse_args(int argc, char **argv, scan_args *a, rs_config *config)
 		}
 	}
 	if (optind < argc) {
-		rs_error("unexpected argument \"%s\"; see `rasoat %s --help`", argv[optind], argv[0]);
+		rs_error(_("unexpected argument \"%s\"; see `rasoat %s --help`"), argv[optind], argv[0]);
 		return 2;
 	}
 	return 0;
@@ -229,7 +230,7 @@ static int setup_sinks(const scan_args *a, const rs_config *config, rs_sinks *si
 {
 	const char *format = a->format ? a->format : "text";
 	if (strcmp(format, "text") && strcmp(format, "jsonl") && strcmp(format, "json") && strcmp(format, "html")) {
-		rs_error("--format %s: unknown; use text, jsonl, json or html", format);
+		rs_error(_("--format %s: unknown; use text, jsonl, json or html"), format);
 		return -1;
 	}
 	bool close_out;
@@ -248,7 +249,7 @@ static int setup_sinks(const scan_args *a, const rs_config *config, rs_sinks *si
 		if (rs_store_open(config->db_path, store) == 0)
 			rs_sinks_add(sinks, rs_store_sink_new(*store));
 		else
-			rs_warn("the scan is not stored (see the error above); use --db PATH or --no-db");
+			rs_warn(_("the scan is not stored (see the error above); use --db PATH or --no-db"));
 	}
 	return 0;
 }
@@ -282,8 +283,8 @@ int rs_cmd_scan(int argc, char **argv)
 	 * what they can read without root. */
 	bool explicit_paths = strcmp(argv[0], "hunt") == 0 || strcmp(argv[0], "device") == 0;
 	if (live && geteuid() != 0 && !explicit_paths) {
-		rs_error("scanning the live host needs root to read every file and process; "
-			 "run it with sudo, or scan a copy with --root DIR");
+		rs_error(_("scanning the live host needs root to read every file and process; "
+			 "run it with sudo, or scan a copy with --root DIR"));
 		rc = 2;
 		goto out;
 	}

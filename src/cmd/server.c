@@ -334,8 +334,8 @@ static int apikey_list(server_args *a)
 static int mark(server_args *a, const char *id, bool host)
 {
 	if (!rs_fleet_is_hex(id, host ? RS_FLEET_ID_HEX : RS_FLEET_TOKEN_ID_HEX)) {
-		rs_error("%s: not %s", id, host ? "a host id (32 hex digits; see GET /api/v1/hosts)" :
-			 "an API key id (16 hex digits, the key's second part; see `apikey list`)");
+		rs_error(_("%s: not %s"), id, host ? _("a host id (32 hex digits; see GET /api/v1/hosts)") :
+			 _("an API key id (16 hex digits, the key's second part; see `apikey list`)"));
 		return 2;
 	}
 	rs_db *store = open_db(a->cfg.db_path);
@@ -344,7 +344,7 @@ static int mark(server_args *a, const char *id, bool host)
 	int rc = host ? rs_fleet_agent_remove(store, id) : rs_fleet_apikey_revoke(store, id);
 	rs_db_close(store);
 	if (rc > 0)
-		rs_error("no %s %s in %s", host ? "enrolled host" : "API key", id, a->cfg.db_path);
+		rs_error(_("no %s %s in %s"), host ? _("enrolled host") : _("API key"), id, a->cfg.db_path);
 	return rc == 0 ? 0 : 2;
 }
 

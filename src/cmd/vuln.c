@@ -6,6 +6,7 @@
  * inventory (vuln_inventory.c).
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -18,10 +19,10 @@
 
 static void import_usage(FILE *out)
 {
-	fprintf(out, "usage: rasoat vuln import FILE... [--db PATH] [--config FILE] [-q|--quiet]\n\n"
+	fprintf(out, _("usage: rasoat vuln import FILE... [--db PATH] [--config FILE] [-q|--quiet]\n\n"
 		     "  FILE  an OSV folder, zip or JSON file, or the Debian Security Tracker JSON\n"
 		     "        (https://security-tracker.debian.org/tracker/data/json)\n"
-		     "  --db PATH  the scan store (default %s)\n",
+		     "  --db PATH  the scan store (default %s)\n"),
 		RS_DEFAULT_DB);
 }
 
@@ -47,7 +48,7 @@ static int cmd_import(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		rs_error("vuln import: no feed given");
+		rs_error(_("vuln import: no feed given"));
 		import_usage(stderr);
 		return 2;
 	}
@@ -71,9 +72,9 @@ static int cmd_import(int argc, char **argv)
 			rc = 2;
 			continue;
 		}
-		printf("%s: %lu records imported into %s", argv[i], stats.records, config.db_path);
+		printf(_("%s: %lu records imported into %s"), argv[i], stats.records, config.db_path);
 		if (stats.skipped)
-			printf(" (%lu malformed, skipped)", stats.skipped);
+			printf(_(" (%lu malformed, skipped)"), stats.skipped);
 		printf("\n");
 	}
 	rs_store_close(store);

@@ -5,6 +5,7 @@
  * version, source (the declaring file) and application.
  */
 #include "cmd/cmd.h"
+#include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "core/host.h"
 #include "core/json.h"
@@ -19,13 +20,13 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: rasoat vuln --inventory [--apps DIR]... [--root DIR] [-o FILE] [-q]\n\n"
+	fprintf(out, _("usage: rasoat vuln --inventory [--apps DIR]... [--root DIR] [-o FILE] [-q]\n\n"
 		     "  Prints the libraries that applications bring along (npm, PyPI, Packagist,\n"
 		     "  Maven, Go, crates.io, RubyGems), one JSON object a line.\n"
 		     "  --apps DIR  an application directory to walk (repeatable; default /opt /srv\n"
 		     "              /var/www /usr/lib /usr/local /home /root)\n"
 		     "  --root DIR  the scanned system's root (default /)\n"
-		     "  -o FILE     write the lines to FILE instead of standard output\n");
+		     "  -o FILE     write the lines to FILE instead of standard output\n"));
 }
 
 static int print_inventory(FILE *out, const rs_app_inventory *inv)
@@ -75,7 +76,7 @@ int rs_cmd_vuln_inventory(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		rs_error("vuln --inventory: unexpected argument %s; name directories with --apps DIR", argv[optind]);
+		rs_error(_("vuln --inventory: unexpected argument %s; name directories with --apps DIR"), argv[optind]);
 		usage(stderr);
 		free(apps);
 		return 2;
@@ -89,7 +90,7 @@ int rs_cmd_vuln_inventory(int argc, char **argv)
 	rs_app_inventory_init(&inv);
 	char err[512] = "";
 	if (rs_app_inventory_scan(&host, n_apps ? apps : NULL, &inv, err, sizeof(err)) < 0) {
-		rs_error("vuln --inventory: %s", err);
+		rs_error(_("vuln --inventory: %s"), err);
 		rc = 2;
 	} else {
 		bool close_it = false;
@@ -98,7 +99,7 @@ int rs_cmd_vuln_inventory(int argc, char **argv)
 			rc = 2;
 		} else {
 			if (print_inventory(out, &inv) < 0 || fflush(out) != 0) {
-				rs_error("vuln --inventory: cannot write %s", output ? output : "standard output");
+				rs_error(_("vuln --inventory: cannot write %s"), output ? output : _("standard output"));
 				rc = 2;
 			}
 			if (close_it)

@@ -2,6 +2,7 @@
  * config.c — the configuration file parser and setters (see config.h).
  */
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -149,6 +150,9 @@ bool rs_config_set_timeout(rs_config *c, const char *value)
 	return true;
 }
 
+/* `lang =` of the file being parsed ("" when none). */
+static char config_lang[3];
+
 static bool parse_bool(const char *v, bool *out)
 {
 	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1"))
@@ -167,60 +171,65 @@ static const char *apply(rs_config *c, const char *key, const char *value, bool 
 	*known = true;
 	if (!strcmp(key, "exclude")) {
 		if (!*value)
-			return "an empty pattern";
+			return _("an empty pattern");
 		rs_config_add_exclude(c, value);
 	} else if (!strcmp(key, "rules")) {
 		if (!*value)
-			return "an empty directory";
+			return _("an empty directory");
 		rs_config_add_rule_dir(c, value);
 	} else if (!strcmp(key, "max_size")) {
 		if (!rs_config_set_size(&c->max_size, value) || c->max_size == 0)
-			return "not a size (a number with an optional K, M or G)";
+			return _("not a size (a number with an optional K, M or G)");
 	} else if (!strcmp(key, "threads")) {
 		if (!rs_parse_long(value, &n) || n < 0 || n > 1024)
-			return "not a thread count (0 for one per core, or 1 to 1024)";
+			return _("not a thread count (0 for one per core, or 1 to 1024)");
 		c->threads = (int)n;
 	} else if (!strcmp(key, "timeout")) {
 		if (!rs_config_set_timeout(c, value))
-			return "not a number of seconds (1 to 86400)";
+			return _("not a number of seconds (1 to 86400)");
 	} else if (!strcmp(key, "fail_on")) {
 		if (!rs_config_set_fail_on(c, value))
-			return "not a severity (info, low, medium, high, critical or none)";
+			return _("not a severity (info, low, medium, high, critical or none)");
 	} else if (!strcmp(key, "db")) {
 		if (!*value)
-			return "an empty path";
+			return _("an empty path");
 		rs_config_set_db(c, value);
 	} else if (!strcmp(key, "iocs")) {
 		if (!*value)
-			return "an empty path";
+			return _("an empty path");
 		rs_config_add_iocs(c, value);
 	} else if (!strcmp(key, "apps")) {
 		if (!*value)
-			return "an empty directory";
+			return _("an empty directory");
 		rs_config_add_app(c, value);
 	} else if (!strcmp(key, "devices")) {
 		if (!*value)
-			return "an empty path";
+			return _("an empty path");
 		rs_config_add_devices(c, value);
 	} else if (!strcmp(key, "iocs_all")) {
 		if (!parse_bool(value, &c->iocs_all))
-			return "not yes or no";
+			return _("not yes or no");
 	} else if (!strcmp(key, "one_file_system")) {
 		if (!parse_bool(value, &c->one_file_system))
-			return "not yes or no";
+			return _("not yes or no");
 	} else if (!strcmp(key, "waivers")) {
 		if (!*value)
-			return "an empty path";
+			return _("an empty path");
 		free(c->waivers_path);
 		c->waivers_path = rs_strdup(value);
 	} else if (!strcmp(key, "management")) {
 		if (!*value || strchr(value, ' ') || strchr(value, '\t'))
-			return "not a HOST or HOST:PORT (an IPv6 address as [ADDR]:PORT)";
+			return _("not a HOST or HOST:PORT (an IPv6 address as [ADDR]:PORT)");
 		free(c->management);
 		c->management = rs_strdup(value);
+	} else if (!strcmp(key, "lang")) {
+		if (strcmp(value, "vi") != 0 && strcmp(value, "en") != 0)
+			return _("not a language (vi or en)");
+		/* process-wide like the locale: applied when the file is loaded */
+		memcpy(config_lang, value, 3);
 	} else if (!strcmp(key, "recent_days")) {
 		if (!rs_parse_long(value, &n) || n < 0 || n > 36500)
-			return "not a number of days (0 to 36500)";
+			return _("not a number of days (0 to 36500)");
 		c->recent_days = (int)n;
 	} else {
 		*known = false;
@@ -250,7 +259,7 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		}
 		char *eq = strchr(s, '=');
 		if (!eq) {
-			rs_error("%s:%d: expected \"key = value\", found \"%.60s\"; fix or remove the line",
+			rs_error(_("%s:%d: expected \"key = value\", found \"%.60s\"; fix or remove the line"),
 				 name, lineno, s);
 			bad++;
 			free(line);
@@ -266,13 +275,13 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		bool known;
 		const char *why = apply(c, key, value, &known);
 		if (!known) {
-			rs_error("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
+			rs_error(_("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
 				 "threads, timeout, fail_on, db, one_file_system, recent_days, waivers, "
-				 "management, iocs, iocs_all, devices",
+				 "management, iocs, iocs_all, apps, devices, lang"),
 				 name, lineno, key);
 			bad++;
 		} else if (why) {
-			rs_error("%s:%d: bad value \"%.60s\" for %s: %s", name, lineno, value, key, why);
+			rs_error(_("%s:%d: bad value \"%.60s\" for %s: %s"), name, lineno, value, key, why);
 			bad++;
 		}
 		free(line);
@@ -286,24 +295,30 @@ int rs_config_load(rs_config *c, const char *path, bool must_exist)
 	if (fd < 0) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		rs_error("%s: cannot read the configuration: %s", path, strerror(errno));
+		rs_error(_("%s: cannot read the configuration: %s"), path, strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		rs_error("%s: the configuration is not a regular file; give a file to --config", path);
+		rs_error(_("%s: the configuration is not a regular file; give a file to --config"), path);
 		return -1;
 	}
 	char *text;
 	size_t len;
 	if (rs_read_fd(fd, RS_CONFIG_MAX_BYTES, &text, &len) < 0) {
-		rs_error("%s: cannot read the configuration: %s", path, strerror(errno));
+		rs_error(_("%s: cannot read the configuration: %s"), path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	close(fd);
+	config_lang[0] = '\0';
 	int bad = rs_config_parse(c, text, len, path);
 	free(text);
+	if (!bad && config_lang[0]) {
+		char err[128];
+		if (rs_i18n_prefer(config_lang, err, sizeof(err)) != 0)
+			rs_error("%s: %s", path, err);
+	}
 	return bad ? -1 : 0;
 }

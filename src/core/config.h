@@ -15,6 +15,8 @@
  *   waivers = PATH          accepted audit checks (default /etc/rasoat/waivers)
  *   iocs = FILE             (repeatable) hunt: an outside IOC list (CSV, plain, STIX, MISP)
  *   iocs_all = yes|no       hunt: also MISP attributes with to_ids false (default no)
+ *   lang = vi|en            the language of messages and reports (else the locale;
+ *                           the global --lang option wins)
  *   devices = DIR           (repeatable) device: network-device configurations to assess
  *                           when the command line names none (an NMS export directory)
  *

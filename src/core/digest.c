@@ -3,6 +3,7 @@
  * digest.h).
  */
 #include "core/digest.h"
+#include "core/i18n.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@ static void digest_hex(const EVP_MD *type, unsigned int size, const void *data, 
 	if (!EVP_Digest(data, len, md, &n, type, NULL) || n != size) {
 		/* a digest fails only when memory is exhausted, which rasoat
 		 * treats as fatal everywhere (util.c) */
-		fputs("rasoat: out of memory computing a digest\n", stderr);
+		fputs(_("rasoat: out of memory computing a digest\n"), stderr);
 		abort();
 	}
 	rs_hex_encode(md, n, out);

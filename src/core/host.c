@@ -3,6 +3,7 @@
  * (see host.h for the rules).
  */
 #include "core/host.h"
+#include "core/i18n.h"
 #include "core/rawsys.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -39,7 +40,7 @@ int rs_host_init(rs_host *h, const char *root, const char *proc)
 
 	h->root_fd = open(clean, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (h->root_fd < 0) {
-		rs_error("%s: cannot open the root directory: %s; give an existing directory to --root",
+		rs_error(_("%s: cannot open the root directory: %s; give an existing directory to --root"),
 			 clean, strerror(errno));
 		rs_host_free(h);
 		return -1;
@@ -51,7 +52,7 @@ int rs_host_init(rs_host *h, const char *root, const char *proc)
 	if (*proc) {
 		h->proc_fd = open(proc, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (h->proc_fd < 0)
-			rs_warn("%s: cannot open the proc directory: %s; live checks are skipped",
+			rs_warn(_("%s: cannot open the proc directory: %s; live checks are skipped"),
 				proc, strerror(errno));
 	}
 	h->live = root_is_slash && h->proc_fd >= 0 && strcmp(proc, "/proc") == 0;

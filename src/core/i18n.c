@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 static char chosen[3] = "en";
+static bool explicit_choice; /* --lang chose: the configuration does not override it */
 
 const char *rs_locale_dir(void)
 {
@@ -47,9 +48,11 @@ int rs_i18n_init(const char *lang, char *err, size_t errsize)
 {
 	const char *want = lang ? lang : language_from_environment();
 	if (lang && strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0) {
-		snprintf(err, errsize, "unknown language \"%s\": use --lang vi or --lang en", lang);
+		snprintf(err, errsize, _("unknown language \"%s\": use --lang vi or --lang en"), lang);
 		return -1;
 	}
+	if (lang)
+		explicit_choice = true;
 	bool vi = strncmp(want, "vi", 2) == 0;
 	memcpy(chosen, vi ? "vi" : "en", 3);
 
@@ -72,6 +75,16 @@ int rs_i18n_init(const char *lang, char *err, size_t errsize)
 	bind_textdomain_codeset("libc", "UTF-8");
 	bind_textdomain_codeset(RS_CONTENT_DOMAIN, "UTF-8");
 	textdomain(RS_TEXT_DOMAIN);
+	return 0;
+}
+
+int rs_i18n_prefer(const char *lang, char *err, size_t errsize)
+{
+	if (explicit_choice)
+		return 0;
+	if (rs_i18n_init(lang, err, errsize) != 0)
+		return -1;
+	explicit_choice = false;
 	return 0;
 }
 

@@ -7,7 +7,8 @@
  * translated through their own domain, rules/i18n/vi.po, by
  * rs_content_text().
  *
- * The language follows --lang, else LANGUAGE, LC_ALL, LC_MESSAGES, LANG:
+ * The language follows --lang, else `lang =` of rasoat.conf, else LANGUAGE,
+ * LC_ALL, LC_MESSAGES, LANG:
  * any value starting with "vi" means Vietnamese, anything else English.
  * Only the messages category is switched: numbers in JSON and reports keep
  * the C locale's format whatever the user's locale says.
@@ -31,6 +32,10 @@
  * environment. Safe to call again (a command's --lang after main's call).
  * Returns 0, or -1 with a message in ERR when LANG is neither. */
 int rs_i18n_init(const char *lang, char *err, size_t errsize);
+
+/* The configuration's language (rasoat.conf `lang = vi|en`): chosen like
+ * rs_i18n_init(LANG) unless a --lang already chose one, which wins. */
+int rs_i18n_prefer(const char *lang, char *err, size_t errsize);
 
 /* "vi" or "en": the language chosen. */
 const char *rs_i18n_lang(void);

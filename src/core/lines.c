@@ -3,6 +3,7 @@
  * and the host file read that the collectors' parsers share (see lines.h).
  */
 #include "core/lines.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -98,7 +99,7 @@ void rs_problem(rs_problems *p, size_t line, const char *fmt, ...)
 int rs_problems_finish(const rs_problems *p)
 {
 	if (p->max_warnings > 0 && p->count > p->max_warnings)
-		rs_warn("%s: %d more problems not shown", p->file, p->count - p->max_warnings);
+		rs_warn(_("%s: %d more problems not shown"), p->file, p->count - p->max_warnings);
 	return p->count;
 }
 
@@ -132,8 +133,8 @@ void rs_warn_unreadable(const rs_host *h, const char *path, int err, const char 
 			const char *then)
 {
 	char *display = rs_host_display_path(h, path);
-	rs_warn("%s: cannot read%s%s: %s%s%s", display, what ? " " : "", what ? what : "",
-		err == EINVAL ? "not a regular file" : strerror(err), then ? "; " : "",
+	rs_warn(_("%s: cannot read%s%s: %s%s%s"), display, what ? " " : "", what ? what : "",
+		err == EINVAL ? _("not a regular file") : strerror(err), then ? "; " : "",
 		then ? then : "");
 	free(display);
 }

@@ -2,6 +2,7 @@
  * log.c — the warning and error channel (see log.h).
  */
 #include "core/log.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <pthread.h>
@@ -37,7 +38,7 @@ static void emit(rs_log_level level, const char *fmt, va_list ap)
 	if (log_handler)
 		log_handler(level, b.data ? b.data : "", log_ctx);
 	else if (level == RS_LOG_ERROR || !log_quiet)
-		fprintf(stderr, "rasoat: %s: %s\n", level == RS_LOG_ERROR ? "error" : "warning",
+		fprintf(stderr, "rasoat: %s: %s\n", level == RS_LOG_ERROR ? _("error") : _("warning"),
 			b.data ? b.data : "");
 	pthread_mutex_unlock(&log_lock);
 	rs_buf_free(&b);

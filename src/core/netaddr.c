@@ -3,6 +3,7 @@
  * networks (netaddr.h).
  */
 #include "core/netaddr.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
@@ -40,7 +41,7 @@ int rs_netaddr_parse(const char *text, rs_netaddr *out, char *why, size_t whysiz
 	char buf[RS_NETADDR_TEXT];
 	size_t n = strlen(text);
 	if (n == 0 || n >= sizeof(buf)) {
-		snprintf(why, whysize, "is not an IPv4 or IPv6 address or network");
+		snprintf(why, whysize, _("is not an IPv4 or IPv6 address or network"));
 		return -1;
 	}
 	memcpy(buf, text, n + 1);
@@ -55,14 +56,14 @@ int rs_netaddr_parse(const char *text, rs_netaddr *out, char *why, size_t whysiz
 		out->family = AF_INET6;
 		out->prefix = 128;
 	} else {
-		snprintf(why, whysize, "is not an IPv4 or IPv6 address or network");
+		snprintf(why, whysize, _("is not an IPv4 or IPv6 address or network"));
 		return -1;
 	}
 	if (slash) {
 		long prefix;
 		if (!rs_parse_long(slash + 1, &prefix) || slash[1] == '+' || slash[1] == '-' ||
 		    prefix < 0 || prefix > out->prefix) {
-			snprintf(why, whysize, "has a prefix length that is not a number from 0 to %d",
+			snprintf(why, whysize, _("has a prefix length that is not a number from 0 to %d"),
 				 out->prefix);
 			return -1;
 		}
@@ -75,7 +76,7 @@ int rs_netaddr_parse(const char *text, rs_netaddr *out, char *why, size_t whysiz
 			char net[RS_NETADDR_TEXT];
 			memcpy(out->addr, masked, 16);
 			rs_netaddr_format(out, net, sizeof(net));
-			snprintf(why, whysize, "has host bits set under its /%d prefix (the network is %s)",
+			snprintf(why, whysize, _("has host bits set under its /%d prefix (the network is %s)"),
 				 out->prefix, net);
 			return -1;
 		}

@@ -3,6 +3,7 @@
  * Allocation failure is not recoverable for a scanner: it aborts with a message.
  */
 #include "core/util.h"
+#include "core/i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,7 +16,7 @@
 
 static void out_of_memory(size_t size)
 {
-	fprintf(stderr, "rasoat: out of memory allocating %zu bytes\n", size);
+	fprintf(stderr, _("rasoat: out of memory allocating %zu bytes\n"), size);
 	abort();
 }
 

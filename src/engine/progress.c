@@ -3,6 +3,8 @@
  */
 #include "engine/progress.h"
 
+#include "core/bytes.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <pthread.h>
@@ -73,21 +75,6 @@ static void thousands(char *buf, size_t size, unsigned long long n)
 	buf[o] = '\0';
 }
 
-/* "512 B", "1.2 KiB", "3.4 GiB" */
-static void human_bytes(char *buf, size_t size, double n)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	size_t u = 0;
-	while (n >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		n /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, size, "%.0f B", n);
-	else
-		snprintf(buf, size, "%.1f %s", n, units[u]);
-}
-
 /* "0:27", "1:02:03" */
 static void duration(char *buf, size_t size, unsigned long long seconds)
 {
@@ -119,14 +106,14 @@ void rs_progress_format(char *buf, size_t size, const char *module, const rs_pro
 	thousands(a, sizeof(a), c->files_done);
 	if (c->files_total > c->files_done || (c->total_final && c->files_total)) {
 		thousands(b, sizeof(b), c->files_total);
-		append(buf, size, " %s/%s%s files", a, b, c->total_final ? "" : "+");
+		append(buf, size, _(" %s/%s%s files"), a, b, c->total_final ? "" : "+");
 	} else {
-		append(buf, size, " %s files", a);
+		append(buf, size, _(" %s files"), a);
 	}
 	if (c->bytes_done || c->bytes_total) {
-		human_bytes(a, sizeof(a), (double)c->bytes_done);
+		rs_format_bytes((double)c->bytes_done, a, sizeof(a));
 		if (c->bytes_total > c->bytes_done || (c->total_final && c->bytes_total)) {
-			human_bytes(b, sizeof(b), (double)c->bytes_total);
+			rs_format_bytes((double)c->bytes_total, b, sizeof(b));
 			append(buf, size, ", %s/%s", a, b);
 		} else {
 			append(buf, size, ", %s", a);
@@ -135,10 +122,10 @@ void rs_progress_format(char *buf, size_t size, const char *module, const rs_pro
 	double seconds = elapsed_ms > 0 ? (double)elapsed_ms / 1000.0 : 0;
 	if (seconds >= 0.5) {
 		if (c->bytes_done) {
-			human_bytes(a, sizeof(a), (double)c->bytes_done / seconds);
+			rs_format_bytes((double)c->bytes_done / seconds, a, sizeof(a));
 			append(buf, size, ", %s/s", a);
 		} else {
-			append(buf, size, ", %.0f files/s", (double)c->files_done / seconds);
+			append(buf, size, _(", %.0f files/s"), (double)c->files_done / seconds);
 		}
 		/* the time left, by bytes when bytes are counted, else by files */
 		double left = -1;
@@ -150,7 +137,8 @@ void rs_progress_format(char *buf, size_t size, const char *module, const rs_pro
 			       ((double)c->files_done / seconds);
 		if (left >= 0) {
 			duration(a, sizeof(a), (unsigned long long)(left + 0.5));
-			append(buf, size, ", ETA %s", a);
+			/* TRANSLATORS: the estimated time left */
+			append(buf, size, _(", ETA %s"), a);
 		}
 	}
 	if (current && *current)

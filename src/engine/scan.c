@@ -5,6 +5,7 @@
  * summary (see scan.h).
  */
 #include "engine/scan.h"
+#include "core/i18n.h"
 #include "engine/packages.h"
 #include "engine/progress.h"
 #include "core/json.h"
@@ -131,7 +132,7 @@ int rs_scan_check_options(const rs_scan_options *opts)
 			rs_buf_init(&known);
 			for (size_t j = 0; j < n; j++)
 				rs_buf_printf(&known, "%s%s", j ? ", " : "", mods[j]->name);
-			rs_error("unknown module \"%s\" in --%s; the modules are: %s", lists[l][i],
+			rs_error(_("unknown module \"%s\" in --%s; the modules are: %s"), lists[l][i],
 				 l == 0 ? "only" : "skip", known.data ? known.data : "");
 			rs_buf_free(&known);
 			return -1;

@@ -9,6 +9,8 @@
  */
 #include "report/report.h"
 #include "report/report_internal.h"
+#include "core/bytes.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <openssl/evp.h>
@@ -115,15 +117,16 @@ static void write_head(FILE *out, const rs_summary *s)
 {
 	char hash[128];
 	script_hash(hash, sizeof(hash));
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
-	      out);
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+		rs_i18n_lang());
 	fprintf(out,
 		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		"style-src 'unsafe-inline'; img-src data:; script-src %s\">\n",
 		hash);
-	fputs("<meta name=\"generator\" content=\"rasoat " RS_VERSION "\">\n<title>rasoat report \xe2\x80\x94 ", out);
-	rs_html_escape(out, s->host ? s->host : "unknown host");
+	fprintf(out, "<meta name=\"generator\" content=\"rasoat " RS_VERSION "\">\n<title>%s \xe2\x80\x94 ",
+		_("rasoat report"));
+	rs_html_escape(out, s->host ? s->host : _("unknown host"));
 	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", STYLE);
 }
 
@@ -132,30 +135,34 @@ static void write_header(FILE *out, const rs_summary *s)
 	const char *os = rs_report_str(s->host_info, "os_name");
 	char duration[32];
 	rs_report_duration(s->duration_ms, duration, sizeof(duration));
-	fputs("<header><div class=\"inner\">\n<h1>rasoat report \xe2\x80\x94 ", out);
-	rs_html_escape(out, s->host ? s->host : "unknown host");
+	fprintf(out, "<header><div class=\"inner\">\n<h1>%s \xe2\x80\x94 ", _("rasoat report"));
+	rs_html_escape(out, s->host ? s->host : _("unknown host"));
 	fputs("</h1>\n<div class=\"sub\">", out);
 	if (*os) {
 		fputs("<span>", out);
 		rs_html_escape(out, os);
 		fputs("</span>", out);
 	}
-	fputs("<span>root <code>", out);
+	fprintf(out, "<span>%s <code>", _("root"));
 	rs_html_escape(out, s->root ? s->root : "/");
-	fprintf(out, "</code></span><span>started %s</span><span>took %s</span>", s->started, duration);
+	fputs("</code></span><span>", out);
+	fprintf(out, _("started %s"), s->started);
+	fputs("</span><span>", out);
+	fprintf(out, _("took %s"), duration);
+	fputs("</span>", out);
 	if (!s->complete)
-		fputs("<span>incomplete scan</span>", out);
+		fprintf(out, "<span>%s</span>", _("incomplete scan"));
 	fputs("</div>\n</div></header>\n", out);
 }
 
 static void write_summary_band(FILE *out, const rs_summary *s, const json_t *findings)
 {
-	fputs("<section class=\"band\">\n<div class=\"card score\"><h2>Security score</h2>\n", out);
+	fprintf(out, "<section class=\"band\">\n<div class=\"card score\"><h2>%s</h2>\n", _("Security score"));
 	rs_html_score_gauge(out, s->score);
-	fputs("<p>0 worst \xe2\x80\x93 100 best</p></div>\n", out);
-	fputs("<div class=\"card\"><h2>Findings by severity</h2>\n", out);
+	fprintf(out, "<p>%s</p></div>\n", _("0 worst \xe2\x80\x93 100 best"));
+	fprintf(out, "<div class=\"card\"><h2>%s</h2>\n", _("Findings by severity"));
 	rs_html_severity_chart(out, s->counts);
-	fputs("</div>\n<div class=\"card\"><h2>Findings by module</h2>\n", out);
+	fprintf(out, "</div>\n<div class=\"card\"><h2>%s</h2>\n", _("Findings by module"));
 	rs_html_module_chart(out, findings, s->modules);
 	fputs("</div>\n</section>\n", out);
 }
@@ -190,16 +197,16 @@ static void write_fact_counts(FILE *out, const json_t *info)
 		"packages", "users", "processes", "sockets", "services", "cron", "modules", "mounts",
 	};
 	static const char *const labels[] = {
-		"packages", "users", "processes", "sockets", "services", "cron entries",
-		"kernel modules", "mounts",
+		N_("packages"), N_("users"), N_("processes"), N_("sockets"), N_("services"),
+		N_("cron entries"), N_("kernel modules"), N_("mounts"),
 	};
-	fputs("<dt>Facts</dt><dd>", out);
+	fprintf(out, "<dt>%s</dt><dd>", _("Facts"));
 	bool first = true;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const json_t *v = json_object_get(info, keys[i]);
 		if (!json_is_integer(v))
 			continue;
-		fprintf(out, "%s%lld %s", first ? "" : " \xc2\xb7 ", (long long)json_integer_value(v), labels[i]);
+		fprintf(out, "%s%lld %s", first ? "" : " \xc2\xb7 ", (long long)json_integer_value(v), _(labels[i]));
 		first = false;
 	}
 	fputs(first ? "\xe2\x80\x94</dd>\n" : "</dd>\n", out);
@@ -212,19 +219,19 @@ static void write_host_card(FILE *out, const rs_summary *s)
 	rs_report_duration(s->duration_ms, duration, sizeof(duration));
 	const char *os = rs_report_str(info, "os_name");
 	const json_t *live = json_object_get(info, "live");
-	fputs("<div class=\"card\"><h2>Host</h2>\n<dl class=\"facts\">\n", out);
-	fact_row(out, "Host name", s->host ? s->host : "unknown");
-	fact_row(out, "OS", *os ? os : rs_report_str(info, "os_id"));
-	fact_row(out, "Kernel", rs_report_str(info, "kernel"));
-	fputs("<dt>Root</dt><dd><code>", out);
+	fprintf(out, "<div class=\"card\"><h2>%s</h2>\n<dl class=\"facts\">\n", _("Host"));
+	fact_row(out, _("Host name"), s->host ? s->host : _("unknown"));
+	fact_row(out, _("OS"), *os ? os : rs_report_str(info, "os_id"));
+	fact_row(out, _("Kernel"), rs_report_str(info, "kernel"));
+	fprintf(out, "<dt>%s</dt><dd><code>", _("Root"));
 	rs_html_escape(out, s->root ? s->root : "/");
 	fputs("</code>", out);
 	if (live)
-		fputs(json_is_true(live) ? " (live host)" : " (offline image)", out);
+		fputs(json_is_true(live) ? _(" (live host)") : _(" (offline image)"), out);
 	fputs("</dd>\n", out);
-	fprintf(out, "<dt>Scan</dt><dd><code>%s</code></dd>\n", s->scan);
-	fact_row(out, "Started", s->started);
-	fact_row(out, "Duration", duration);
+	fprintf(out, "<dt>%s</dt><dd><code>%s</code></dd>\n", _("Scan"), s->scan);
+	fact_row(out, _("Started"), s->started);
+	fact_row(out, _("Duration"), duration);
 	write_fact_counts(out, info);
 	fputs("</dl>\n</div>\n", out);
 }
@@ -245,7 +252,7 @@ static void write_module_row(FILE *out, const char *name, const json_t *stats)
 	fputs("</td>", out);
 	counter_cell(out, stats, "files");
 	if (json_object_get(stats, "bytes")) {
-		rs_report_bytes(rs_report_counter(stats, "bytes"), text, sizeof(text));
+		rs_format_bytes((double)rs_report_counter(stats, "bytes"), text, sizeof(text));
 		fprintf(out, "<td class=\"num\">%s</td>", text);
 	} else {
 		fputs("<td class=\"num muted\">\xe2\x80\x94</td>", out);
@@ -257,11 +264,11 @@ static void write_module_row(FILE *out, const char *name, const json_t *stats)
 	rs_report_duration(rs_report_counter(stats, "duration_ms"), text, sizeof(text));
 	fprintf(out, "<td class=\"num\">%s</td><td>", text);
 	if (json_is_integer(json_object_get(stats, "score")))
-		fprintf(out, "score %lld/100 ", rs_report_counter(stats, "score"));
+		fprintf(out, _("score %lld/100 "), rs_report_counter(stats, "score"));
 	const char *na = rs_report_str(stats, "not_applicable");
 	if (*na) {
-		fputs("<span class=\"na\">not applicable: ", out);
-		rs_html_escape(out, na);
+		fprintf(out, "<span class=\"na\">%s ", _("not applicable:"));
+		rs_html_escape(out, rs_report_text(na));
 		fputs("</span>", out);
 	}
 	fputs("</td></tr>\n", out);
@@ -276,9 +283,10 @@ static void write_upgrades(FILE *out, const json_t *modules)
 		const json_t *upgrades = json_object_get(stats, "upgrades");
 		if (!json_is_array(upgrades) || json_array_size(upgrades) == 0)
 			continue;
-		fputs("<h2>Upgrades that clear the most vulnerabilities</h2>\n<table>\n<thead><tr>"
-		      "<th>Package</th><th>Upgrade to</th><th class=\"num\">Clears</th></tr></thead>\n<tbody>\n",
-		      out);
+		fprintf(out, "<h2>%s</h2>\n<table>\n<thead><tr>"
+			"<th>%s</th><th>%s</th><th class=\"num\">%s</th></tr></thead>\n<tbody>\n",
+			_("Upgrades that clear the most vulnerabilities"), _("Package"), _("Upgrade to"),
+			_("Clears"));
 		size_t i;
 		const json_t *u;
 		json_array_foreach(upgrades, i, u) {
@@ -294,17 +302,18 @@ static void write_upgrades(FILE *out, const json_t *modules)
 
 static void write_module_card(FILE *out, const json_t *modules)
 {
-	fputs("<div class=\"card\"><h2>Modules</h2>\n<table>\n<thead><tr><th>Module</th>"
-	      "<th class=\"num\">Files</th><th class=\"num\">Data</th><th class=\"num\">Checks</th>"
-	      "<th class=\"num\">Skipped</th><th class=\"num\">Errors</th><th class=\"num\">Findings</th>"
-	      "<th class=\"num\">Time</th><th>Note</th></tr></thead>\n<tbody>\n",
-	      out);
+	fprintf(out, "<div class=\"card\"><h2>%s</h2>\n<table>\n<thead><tr><th>%s</th>"
+		"<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
+		"<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
+		"<th class=\"num\">%s</th><th>%s</th></tr></thead>\n<tbody>\n",
+		_("Modules"), _("Module"), _("Files"), _("Data"), _("Checks"), _("Skipped"), _("Errors"),
+		_("Findings"), _("Time"), _("Note"));
 	const char *name;
 	const json_t *stats;
 	json_object_foreach((json_t *)modules, name, stats)
 		write_module_row(out, name, stats);
 	if (json_object_size(modules) == 0)
-		fputs("<tr><td colspan=\"9\" class=\"muted\">No module ran.</td></tr>\n", out);
+		fprintf(out, "<tr><td colspan=\"9\" class=\"muted\">%s</td></tr>\n", _("No module ran."));
 	fputs("</tbody>\n</table>\n", out);
 	write_upgrades(out, modules);
 	fputs("</div>\n", out);
@@ -316,7 +325,7 @@ static void write_module_card(FILE *out, const json_t *modules)
 
 static void write_matches(FILE *out, const json_t *matches)
 {
-	fputs("<dt>matches</dt><dd><ul class=\"matches\">", out);
+	fprintf(out, "<dt>%s</dt><dd><ul class=\"matches\">", _("matches"));
 	size_t i;
 	const json_t *m;
 	json_array_foreach(matches, i, m) {
@@ -336,13 +345,17 @@ static void write_matches(FILE *out, const json_t *matches)
 			const json_t *str = json_array_get(strings, j);
 			fputs("<li><code>", out);
 			rs_html_escape(out, rs_report_str(str, "id"));
-			fprintf(out, "</code> at offset %lld: <code>",
-				(long long)json_integer_value(json_object_get(str, "offset")));
+			fputs("</code> ", out);
+			fprintf(out, _("at offset %lld:"), (long long)json_integer_value(json_object_get(str, "offset")));
+			fputs(" <code>", out);
 			rs_html_escape(out, rs_report_str(str, "data"));
 			fputs("</code></li>", out);
 		}
-		if (n > MATCH_STRINGS_SHOWN)
-			fprintf(out, "<li class=\"na\">and %zu more</li>", n - MATCH_STRINGS_SHOWN);
+		if (n > MATCH_STRINGS_SHOWN) {
+			fputs("<li class=\"na\">", out);
+			fprintf(out, _("and %zu more"), n - MATCH_STRINGS_SHOWN);
+			fputs("</li>", out);
+		}
 		if (n)
 			fputs("</ul>", out);
 		fputs("</li>", out);
@@ -432,13 +445,14 @@ static void write_row(FILE *out, const json_t *f, const json_t *findings, const 
 	rs_severity sev = rs_report_severity(f);
 	const char *name = rs_severity_name(sev);
 	fprintf(out, "<tr%s data-rank=\"%d\"><td><span class=\"badge sev-%s\">%s</span>", count > 1 ? " class=\"group\"" : "",
-		(int)sev, name, name);
+		(int)sev, name, rs_severity_label(sev));
+	fputs("<div class=\"pts\">", out);
 	if (count > 1)
-		fprintf(out, "<div class=\"pts\">%zu findings</div>", count);
+		fprintf(out, _("%zu findings"), count);
 	else
-		fprintf(out, "<div class=\"pts\">score %lld</div>", (long long)json_integer_value(json_object_get(f, "score")));
-	fputs("</td>\n<td><div class=\"ftitle\">", out);
-	rs_html_escape(out, rs_report_str(f, "title"));
+		fprintf(out, _("score %lld"), (long long)json_integer_value(json_object_get(f, "score")));
+	fputs("</div></td>\n<td><div class=\"ftitle\">", out);
+	rs_html_escape(out, rs_report_text(rs_report_str(f, "title")));
 	fputs("</div>\n", out);
 	write_evidence(out, json_object_get(f, "evidence"));
 	if (count > 1)
@@ -450,7 +464,7 @@ static void write_row(FILE *out, const json_t *f, const json_t *findings, const 
 	fputs("</code></td>\n<td class=\"attack\">", out);
 	write_attack(out, json_object_get(f, "attack"));
 	fputs("</td>\n<td class=\"fix\">", out);
-	rs_html_escape(out, rs_report_str(f, "remediation"));
+	rs_html_escape(out, rs_report_text(rs_report_str(f, "remediation")));
 	fputs("</td></tr>\n", out);
 }
 
@@ -474,7 +488,7 @@ static void write_group_member(FILE *out, const json_t *f)
 	} else if (json_is_integer(json_object_get(ev, "pid"))) {
 		fprintf(out, "pid %lld", (long long)json_integer_value(json_object_get(ev, "pid")));
 	} else {
-		rs_html_escape(out, rs_report_str(f, "title"));
+		rs_html_escape(out, rs_report_text(rs_report_str(f, "title")));
 	}
 	fputs("</code></li>", out);
 }
@@ -496,7 +510,9 @@ static int by_rule_then_index(const void *a, const void *b)
 
 static void write_group_members(FILE *out, const json_t *findings, const group_slot *run, size_t count)
 {
-	fprintf(out, "<details class=\"paths\"><summary>all %zu objects of this rule</summary><ul>", count);
+	fputs("<details class=\"paths\"><summary>", out);
+	fprintf(out, _("all %zu objects of this rule"), count);
+	fputs("</summary><ul>", out);
 	for (size_t j = 0; j < count; j++)
 		write_group_member(out, json_array_get(findings, run[j].index));
 	fputs("</ul></details>", out);
@@ -535,28 +551,34 @@ static void write_filters(FILE *out, size_t count)
 {
 	fprintf(out,
 		"<div class=\"filters\" id=\"filters\" hidden>"
-		"<label for=\"q\">Filter</label><input id=\"q\" type=\"search\" placeholder=\"text, path, rule\xe2\x80\xa6\">"
-		"<select id=\"sev\" aria-label=\"minimum severity\"><option value=\"0\">all severities</option>"
-		"<option value=\"1\">low and above</option><option value=\"2\">medium and above</option>"
-		"<option value=\"3\">high and above</option><option value=\"4\">critical</option></select>"
-		"<span><span id=\"shown\">%zu</span> shown</span></div>\n",
-		count);
+		"<label for=\"q\">%s</label><input id=\"q\" type=\"search\" placeholder=\"%s\">"
+		"<select id=\"sev\" aria-label=\"%s\"><option value=\"0\">%s</option>"
+		"<option value=\"1\">%s</option><option value=\"2\">%s</option>"
+		"<option value=\"3\">%s</option><option value=\"4\">%s</option></select>"
+		"<span>",
+		_("Filter"), _("text, path, rule\xe2\x80\xa6"), _("minimum severity"), _("all severities"),
+		_("low and above"), _("medium and above"), _("high and above"), rs_severity_label(RS_SEV_CRITICAL));
+	/* TRANSLATORS: the span holds the number of rows the filter shows. */
+	fprintf(out, _("<span id=\"shown\">%zu</span> shown"), count);
+	fputs("</span></div>\n", out);
 }
 
 static void write_findings(FILE *out, const json_t *findings)
 {
 	size_t n = json_array_size(findings);
-	fprintf(out, "<section class=\"card\">\n<div class=\"head\"><h2>Findings (%zu)</h2>\n", n);
+	fputs("<section class=\"card\">\n<div class=\"head\"><h2>", out);
+	fprintf(out, _("Findings (%zu)"), n);
+	fputs("</h2>\n", out);
 	if (n == 0) {
-		fputs("</div>\n<div class=\"empty\">No findings at or above info.</div>\n</section>\n", out);
+		fprintf(out, "</div>\n<div class=\"empty\">%s</div>\n</section>\n", _("No findings at or above info."));
 		return;
 	}
 	write_filters(out, n);
-	fputs("</div>\n<table id=\"findings\">\n<colgroup><col class=\"c-sev\"><col><col class=\"c-rule\">"
-	      "<col class=\"c-att\"><col class=\"c-fix\"></colgroup>\n"
-	      "<thead><tr><th>Severity</th><th>Finding and evidence</th>"
-	      "<th>Rule</th><th>ATT&amp;CK</th><th>Remediation</th></tr></thead>\n<tbody>\n",
-	      out);
+	fprintf(out, "</div>\n<table id=\"findings\">\n<colgroup><col class=\"c-sev\"><col><col class=\"c-rule\">"
+		"<col class=\"c-att\"><col class=\"c-fix\"></colgroup>\n"
+		"<thead><tr><th>%s</th><th>%s</th>"
+		"<th>%s</th><th>ATT&amp;CK</th><th>%s</th></tr></thead>\n<tbody>\n",
+		_("Severity"), _("Finding and evidence"), _("Rule"), _("Remediation"));
 	if (n > GROUP_ABOVE) {
 		write_grouped(out, findings);
 	} else {
@@ -570,10 +592,11 @@ static void write_findings(FILE *out, const json_t *findings)
 
 static void write_footer(FILE *out, const rs_summary *s)
 {
-	fprintf(out,
-		"<footer>Generated by rasoat " RS_VERSION " \xc2\xb7 scan %s \xc2\xb7 "
-		"a self-contained report: it loads nothing from the network.</footer>\n</body>\n</html>\n",
-		s->scan);
+	fputs("<footer>", out);
+	fprintf(out, _("Generated by rasoat %s \xc2\xb7 scan %s \xc2\xb7 "
+		       "a self-contained report: it loads nothing from the network."),
+		RS_VERSION, s->scan);
+	fputs("</footer>\n</body>\n</html>\n", out);
 }
 
 static int html_begin(rs_sink *sink, const rs_summary *head)

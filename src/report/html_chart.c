@@ -4,6 +4,7 @@
  * bars stacked by severity. Plain SVG, no script, no external resource.
  */
 #include "report/report_internal.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <math.h>
@@ -20,7 +21,7 @@ enum {
 };
 
 static const char *const SEVERITY_LABELS[RS_SEV_COUNT] = {
-	"Info", "Low", "Medium", "High", "Critical",
+	N_("Info"), N_("Low"), N_("Medium"), N_("High"), N_("Critical"),
 };
 
 const char *rs_html_severity_color(rs_severity s)
@@ -41,8 +42,8 @@ static const char *score_color(int score)
 static const char *score_band(int score)
 {
 	if (score >= 80)
-		return "good";
-	return score >= 50 ? "fair" : "poor";
+		return _("good");
+	return score >= 50 ? _("fair") : _("poor");
 }
 
 void rs_html_score_gauge(FILE *out, int score)
@@ -54,19 +55,22 @@ void rs_html_score_gauge(FILE *out, int score)
 	const double radius = 64.0;
 	const double circumference = 2.0 * M_PI * radius;
 	double filled = circumference * score / 100.0;
+	char label[128], scale[128];
+	snprintf(label, sizeof(label), _("security score %d of 100"), score);
+	snprintf(scale, sizeof(scale), _("of 100 \xc2\xb7 %s"), score_band(score));
 	fprintf(out,
 		"<svg class=\"gauge\" viewBox=\"0 0 160 160\" width=\"160\" height=\"160\" role=\"img\" "
-		"aria-label=\"security score %d of 100\">\n"
+		"aria-label=\"%s\">\n"
 		"<circle cx=\"80\" cy=\"80\" r=\"%.0f\" fill=\"none\" stroke=\"#e5e7eb\" stroke-width=\"16\"/>\n"
 		"<circle cx=\"80\" cy=\"80\" r=\"%.0f\" fill=\"none\" stroke=\"%s\" stroke-width=\"16\" "
 		"stroke-linecap=\"round\" stroke-dasharray=\"%.2f %.2f\" transform=\"rotate(-90 80 80)\"/>\n"
 		"<text x=\"80\" y=\"84\" text-anchor=\"middle\" font-size=\"40\" font-weight=\"700\" "
 		"fill=\"%s\">%d</text>\n"
 		"<text x=\"80\" y=\"108\" text-anchor=\"middle\" font-size=\"13\" fill=\"#6b7280\">"
-		"of 100 \xc2\xb7 %s</text>\n"
+		"%s</text>\n"
 		"</svg>\n",
-		score, radius, radius, score_color(score), filled, circumference, score_color(score), score,
-		score_band(score));
+		label, radius, radius, score_color(score), filled, circumference, score_color(score), score,
+		scale);
 }
 
 /* The width in SVG units of a bar for VALUE out of MAX. */
@@ -113,9 +117,9 @@ void rs_html_severity_chart(FILE *out, const unsigned long counts[RS_SEV_COUNT])
 	for (int s = 0; s < RS_SEV_COUNT; s++)
 		if (counts[s] > max)
 			max = counts[s];
-	chart_open(out, RS_SEV_COUNT, "findings by severity");
+	chart_open(out, RS_SEV_COUNT, _("findings by severity"));
 	for (int s = RS_SEV_CRITICAL, row = 0; s >= RS_SEV_INFO; s--, row++) {
-		row_label(out, row, SEVERITY_LABELS[s]);
+		row_label(out, row, _(SEVERITY_LABELS[s]));
 		row_track(out, row);
 		double w = bar_width(counts[s], max);
 		if (w > 0)
@@ -188,7 +192,7 @@ static void stacked_bar(FILE *out, int row, const module_counts *m, unsigned lon
 		fprintf(out,
 			"<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%lu %s</title></rect>\n",
 			x, row * BAR_ROW_HEIGHT + 4, w, BAR_HEIGHT, rs_html_severity_color((rs_severity)s),
-			m->by_severity[s], rs_severity_name((rs_severity)s));
+			m->by_severity[s], rs_severity_label((rs_severity)s));
 		x += w;
 	}
 	row_value(out, row, x, m->total);
@@ -205,9 +209,9 @@ void rs_html_module_chart(FILE *out, const json_t *findings, const json_t *modul
 		if (m->total > max)
 			max = m->total;
 	}
-	chart_open(out, rows.len ? (int)rows.len : 1, "findings by module");
+	chart_open(out, rows.len ? (int)rows.len : 1, _("findings by module"));
 	if (rows.len == 0)
-		fputs("<text x=\"0\" y=\"18\" font-size=\"12\" fill=\"#6b7280\">no module ran</text>\n", out);
+		fprintf(out, "<text x=\"0\" y=\"18\" font-size=\"12\" fill=\"#6b7280\">%s</text>\n", _("no module ran"));
 	for (size_t i = 0; i < rows.len; i++) {
 		const module_counts *m = rs_vec_at(&rows, i);
 		row_label(out, (int)i, m->name);

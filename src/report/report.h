@@ -7,6 +7,7 @@
 #ifndef RS_REPORT_H
 #define RS_REPORT_H
 
+#include "core/finding.h"
 #include "core/sink.h"
 
 #include <stdbool.h>
@@ -25,5 +26,14 @@ rs_sink *rs_sink_jsonl_new(FILE *out, bool close_out);
 rs_sink *rs_sink_json_new(FILE *out, bool close_out);
 /* A single HTML file with inline CSS and SVG, no external resources. */
 rs_sink *rs_sink_html_new(FILE *out, bool close_out);
+
+/* The severity as a reader sees it, in the chosen language;
+ * rs_severity_name is the contract's name (JSON, options). */
+const char *rs_severity_label(rs_severity s);
+/* A finding's title or remediation in the chosen language: the bundled
+ * content's translation, else the code catalogue's (a module's fixed
+ * title), else TEXT as stored. The stored scan keeps the English text, so
+ * `show` renders it in any language. */
+const char *rs_report_text(const char *text);
 
 #endif

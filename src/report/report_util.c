@@ -4,6 +4,7 @@
  * for people.
  */
 #include "report/report_internal.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <stdlib.h>
@@ -31,6 +32,35 @@ const char *rs_report_str(const json_t *obj, const char *key)
 {
 	const char *v = json_string_value(json_object_get(obj, key));
 	return v ? v : "";
+}
+
+/* The words a reader sees; rs_severity_name's are the contract's. */
+static const char *const severity_labels[RS_SEV_COUNT] = {
+	N_("info"), N_("low"), N_("medium"), N_("high"), N_("critical"),
+};
+
+const char *rs_severity_label(rs_severity s)
+{
+	return _(severity_labels[(unsigned)s < RS_SEV_COUNT ? s : RS_SEV_INFO]);
+}
+
+const char *rs_report_text(const char *text)
+{
+	if (!text || !*text)
+		return text;
+	const char *t = rs_content_text(text);
+	return t != text ? t : gettext(text);
+}
+
+void rs_report_pad(FILE *out, const char *text, int width)
+{
+	int chars = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			chars++;
+	fputs(text, out);
+	for (; chars < width; chars++)
+		fputc(' ', out);
 }
 
 long long rs_report_counter(const json_t *stats, const char *key)
@@ -181,21 +211,6 @@ void rs_report_duration(long long ms, char *buf, size_t size)
 		snprintf(buf, size, "%.1f s", (double)ms / 1000.0);
 	else
 		snprintf(buf, size, "%lld min %02lld s", ms / 60000, (ms / 1000) % 60);
-}
-
-void rs_report_bytes(long long bytes, char *buf, size_t size)
-{
-	static const char *const units[] = { "B", "KB", "MB", "GB", "TB" };
-	double v = (double)(bytes < 0 ? 0 : bytes);
-	size_t u = 0;
-	while (v >= 1024.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024.0;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, size, "%lld B", bytes < 0 ? 0 : bytes);
-	else
-		snprintf(buf, size, "%.1f %s", v, units[u]);
 }
 
 void rs_html_escape_char(FILE *out, char c)

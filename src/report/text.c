@@ -7,6 +7,8 @@
  * is cleaned first, so a file name cannot carry an escape sequence.
  */
 #include "report/report.h"
+#include "core/bytes.h"
+#include "core/i18n.h"
 #include "report/report_internal.h"
 #include "core/util.h"
 
@@ -64,10 +66,20 @@ static void put_clean(FILE *out, const char *s)
 	free(clean);
 }
 
-static void print_upper(FILE *out, const char *s)
+/* The headings of the severity groups (capitals need no case mapping of
+ * the translated text). */
+static const char *const GROUP_TITLES[RS_SEV_COUNT] = {
+	N_("INFO"), N_("LOW"), N_("MEDIUM"), N_("HIGH"), N_("CRITICAL"),
+};
+
+/* The number of characters (not bytes) of UTF-8 text S. */
+static int text_width(const char *s)
 {
+	int n = 0;
 	for (; *s; s++)
-		fputc(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s, out);
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
 }
 
 static void print_header(const text_state *st, const rs_summary *s)
@@ -76,8 +88,8 @@ static void print_header(const text_state *st, const rs_summary *s)
 	char duration[32];
 	rs_report_duration(s->duration_ms, duration, sizeof(duration));
 	start_color(st, ANSI_BOLD);
-	fputs("rasoat scan of ", st->out);
-	put_clean(st->out, s->host ? s->host : "unknown host");
+	fputs(_("rasoat scan of "), st->out);
+	put_clean(st->out, s->host ? s->host : _("unknown host"));
 	end_color(st);
 	const char *os = rs_report_str(info, "os_name");
 	const char *kernel = rs_report_str(info, "kernel");
@@ -85,15 +97,15 @@ static void print_header(const text_state *st, const rs_summary *s)
 		fputs(" (", st->out);
 		put_clean(st->out, *os ? os : rs_report_str(info, "os_id"));
 		if (*kernel) {
-			fputs(*os ? ", kernel " : "kernel ", st->out);
+			fprintf(st->out, "%s%s ", *os ? ", " : "", _("kernel"));
 			put_clean(st->out, kernel);
 		}
 		fputc(')', st->out);
 	}
-	fputs("\n  root ", st->out);
+	fprintf(st->out, "\n  %s ", _("root"));
 	put_clean(st->out, s->root ? s->root : "/");
-	fprintf(st->out, "  scan %s  started %s  duration %s%s\n\n", s->scan, s->started, duration,
-		s->complete ? "" : "  (incomplete)");
+	fprintf(st->out, _("  scan %s  started %s  duration %s%s\n\n"), s->scan, s->started, duration,
+		s->complete ? "" : _("  (incomplete)"));
 }
 
 static void print_locators(const text_state *st, const json_t *evidence)
@@ -127,10 +139,10 @@ static void print_finding(const text_state *st, const json_t *f)
 	rs_severity sev = rs_report_severity(f);
 	fputs("  ", st->out);
 	start_color(st, severity_ansi(sev));
-	fprintf(st->out, "%-10s", rs_severity_name(sev));
+	rs_report_pad(st->out, rs_severity_label(sev), 10);
 	end_color(st);
 	fputc(' ', st->out);
-	put_clean(st->out, rs_report_str(f, "title"));
+	put_clean(st->out, rs_report_text(rs_report_str(f, "title")));
 	fputs("\n             ", st->out);
 	start_color(st, ANSI_DIM);
 	put_clean(st->out, rs_report_str(f, "rule"));
@@ -138,9 +150,9 @@ static void print_finding(const text_state *st, const json_t *f)
 	fputs("  ", st->out);
 	print_locators(st, json_object_get(f, "evidence"));
 	fputc('\n', st->out);
-	const char *fix = rs_report_str(f, "remediation");
+	const char *fix = rs_report_text(rs_report_str(f, "remediation"));
 	if (*fix) {
-		fputs("             fix: ", st->out);
+		fprintf(st->out, "             %s ", _("fix:"));
 		put_clean(st->out, fix);
 		fputc('\n', st->out);
 	}
@@ -149,7 +161,7 @@ static void print_finding(const text_state *st, const json_t *f)
 static void print_group_title(const text_state *st, rs_severity sev, size_t count)
 {
 	start_color(st, ANSI_BOLD);
-	print_upper(st->out, rs_severity_name(sev));
+	fputs(_(GROUP_TITLES[(unsigned)sev < RS_SEV_COUNT ? sev : RS_SEV_INFO]), st->out);
 	fprintf(st->out, " (%zu)", count);
 	end_color(st);
 	fputc('\n', st->out);
@@ -169,7 +181,7 @@ static void print_group(const text_state *st, rs_severity sev, size_t *index)
 	for (size_t i = 0; i < count && i < limit; i++)
 		print_finding(st, json_array_get(st->findings, *index + i));
 	if (count > limit)
-		fprintf(st->out, "  \xe2\x80\xa6 and %zu more (see the HTML/JSON report)\n", count - limit);
+		fprintf(st->out, _("  \xe2\x80\xa6 and %zu more (see the HTML/JSON report)\n"), count - limit);
 	fputc('\n', st->out);
 	*index = end;
 }
@@ -177,7 +189,7 @@ static void print_group(const text_state *st, rs_severity sev, size_t *index)
 static void print_findings(const text_state *st)
 {
 	if (json_array_size(st->findings) == 0) {
-		fputs("No findings.\n\n", st->out);
+		fputs(_("No findings.\n\n"), st->out);
 		return;
 	}
 	size_t index = 0;
@@ -202,7 +214,7 @@ static void print_module_row(const text_state *st, const char *name, const json_
 	free(clean);
 	print_counter(st->out, stats, "files", 9);
 	if (json_object_get(stats, "bytes")) {
-		rs_report_bytes(rs_report_counter(stats, "bytes"), bytes, sizeof(bytes));
+		rs_format_bytes((double)rs_report_counter(stats, "bytes"), bytes, sizeof(bytes));
 		fprintf(st->out, " %10s", bytes);
 	} else {
 		fprintf(st->out, " %10s", "-");
@@ -214,11 +226,11 @@ static void print_module_row(const text_state *st, const char *name, const json_
 	rs_report_duration(rs_report_counter(stats, "duration_ms"), duration, sizeof(duration));
 	fprintf(st->out, " %10s", duration);
 	if (json_is_integer(json_object_get(stats, "score")))
-		fprintf(st->out, "  score %lld/100", rs_report_counter(stats, "score"));
+		fprintf(st->out, _("  score %lld/100"), rs_report_counter(stats, "score"));
 	const char *na = rs_report_str(stats, "not_applicable");
 	if (*na) {
-		fputs("  not applicable: ", st->out);
-		put_clean(st->out, na);
+		fprintf(st->out, "  %s ", _("not applicable:"));
+		put_clean(st->out, rs_report_text(na));
 	}
 	fputc('\n', st->out);
 }
@@ -228,8 +240,26 @@ static void print_modules(const text_state *st, const json_t *modules)
 	if (json_object_size(modules) == 0)
 		return;
 	start_color(st, ANSI_BOLD);
-	fprintf(st->out, "  %-12s %9s %10s %7s %8s %7s %9s %10s\n", "module", "files", "bytes", "checks",
-		"skipped", "errors", "findings", "time");
+	/* TRANSLATORS: the column headings of the module table; each keeps its
+	 * width (12, 9, 10, 7, 8, 7, 9, 10 characters) when shorter. */
+	static const char *const heads[] = {
+		N_("module"), N_("files"), N_("bytes"), N_("checks"), N_("skipped"), N_("errors"),
+		N_("findings"), N_("time"),
+	};
+	static const int widths[] = { 12, 9, 10, 7, 8, 7, 9, 10 };
+	fputs("  ", st->out);
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		const char *h = _(heads[i]);
+		if (i == 0) {
+			rs_report_pad(st->out, h, widths[i]);
+			continue;
+		}
+		fputc(' ', st->out);
+		for (int pad = widths[i] - text_width(h); pad > 0; pad--)
+			fputc(' ', st->out);
+		fputs(h, st->out);
+	}
+	fputc('\n', st->out);
 	end_color(st);
 	const char *name;
 	const json_t *stats;
@@ -249,7 +279,7 @@ static void print_upgrades(const text_state *st, const json_t *modules)
 		if (!json_is_array(upgrades) || json_array_size(upgrades) == 0)
 			continue;
 		start_color(st, ANSI_BOLD);
-		fputs("Upgrades that clear the most vulnerabilities\n", st->out);
+		fputs(_("Upgrades that clear the most vulnerabilities\n"), st->out);
 		end_color(st);
 		size_t i;
 		const json_t *u;
@@ -263,7 +293,7 @@ static void print_upgrades(const text_state *st, const json_t *modules)
 				fputs(" -> ", st->out);
 				put_clean(st->out, to);
 			}
-			fprintf(st->out, "  (clears %lld)\n", rs_report_counter(u, "clears"));
+			fprintf(st->out, _("  (clears %lld)\n"), rs_report_counter(u, "clears"));
 		}
 		fputc('\n', st->out);
 	}
@@ -272,17 +302,19 @@ static void print_upgrades(const text_state *st, const json_t *modules)
 static void print_totals(const text_state *st, const rs_summary *s)
 {
 	start_color(st, ANSI_BOLD);
-	fputs("Findings", st->out);
+	const char *findings = _("Findings"), *score = _("Score");
+	int width = text_width(findings) > text_width(score) ? text_width(findings) : text_width(score);
+	rs_report_pad(st->out, findings, width);
 	end_color(st);
 	for (int sev = RS_SEV_CRITICAL; sev >= RS_SEV_INFO; sev--) {
 		fputs("  ", st->out);
 		start_color(st, s->counts[sev] ? severity_ansi((rs_severity)sev) : "");
-		fprintf(st->out, "%s %lu", rs_severity_name((rs_severity)sev), s->counts[sev]);
+		fprintf(st->out, "%s %lu", rs_severity_label((rs_severity)sev), s->counts[sev]);
 		end_color(st);
 	}
 	fputc('\n', st->out);
 	start_color(st, ANSI_BOLD);
-	fputs("Score   ", st->out);
+	rs_report_pad(st->out, score, width);
 	end_color(st);
 	fputs("  ", st->out);
 	start_color(st, score_ansi(s->score));

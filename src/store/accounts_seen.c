@@ -4,6 +4,7 @@
  * account not yet listed.
  */
 #include "store/accounts_seen.h"
+#include "core/i18n.h"
 #include "store/store_internal.h"
 
 #include <stdio.h>
@@ -13,7 +14,7 @@ long rs_accounts_seen_load(rs_store *store, const char *root, rs_vec *names, cha
 {
 	sqlite3_stmt *stmt = rs_store_prepare(store, "SELECT name FROM accounts_seen WHERE root = ?");
 	if (!stmt) {
-		snprintf(err, errsize, "%s: cannot read the accounts of earlier scans; run `rasoat history` to check the store",
+		snprintf(err, errsize, _("%s: cannot read the accounts of earlier scans; run `rasoat history` to check the store"),
 			 store->path);
 		return -1;
 	}
@@ -28,7 +29,7 @@ long rs_accounts_seen_load(rs_store *store, const char *root, rs_vec *names, cha
 		n++;
 	}
 	if (rc != SQLITE_DONE) {
-		snprintf(err, errsize, "%s: cannot read the accounts of earlier scans: %s", store->path,
+		snprintf(err, errsize, _("%s: cannot read the accounts of earlier scans: %s"), store->path,
 			 sqlite3_errmsg(store->db));
 		n = -1;
 	}
@@ -42,7 +43,7 @@ int rs_accounts_seen_add(rs_store *store, const char *root, const char *name, ui
 	sqlite3_stmt *stmt = rs_store_prepare(store, "INSERT INTO accounts_seen (root, name, uid, first_seen)"
 						     " VALUES (?, ?, ?, ?) ON CONFLICT (root, name) DO NOTHING");
 	if (!stmt) {
-		snprintf(err, errsize, "%s: cannot record the accounts of this scan", store->path);
+		snprintf(err, errsize, _("%s: cannot record the accounts of this scan"), store->path);
 		return -1;
 	}
 	rs_store_bind_text(stmt, 1, root);
@@ -52,7 +53,7 @@ int rs_accounts_seen_add(rs_store *store, const char *root, const char *name, ui
 	int rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
-		snprintf(err, errsize, "%s: cannot record account %s: %s", store->path, name, sqlite3_errmsg(store->db));
+		snprintf(err, errsize, _("%s: cannot record account %s: %s"), store->path, name, sqlite3_errmsg(store->db));
 		return -1;
 	}
 	return 0;

@@ -3,6 +3,7 @@
  * (see actions.h).
  */
 #include "store/actions.h"
+#include "core/i18n.h"
 #include "store/store_internal.h"
 #include "core/log.h"
 
@@ -32,7 +33,7 @@ int rs_store_record_action(rs_store *store, const json_t *line)
 	rs_store_bind_json(stmt, 10, line);
 	int rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
 	if (rc < 0)
-		rs_error("%s: cannot record action %s: %s", store->path,
+		rs_error(_("%s: cannot record action %s: %s"), store->path,
 			 text_field(line, "id") ? text_field(line, "id") : "?", sqlite3_errmsg(store->db));
 	sqlite3_finalize(stmt);
 	return rc;
@@ -49,7 +50,7 @@ int rs_store_action_recorded(rs_store *store, const char *id, const char *state,
 	rs_store_bind_text(stmt, 3, time);
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		rs_error("%s: cannot read the recorded actions: %s", store->path, sqlite3_errmsg(store->db));
+		rs_error(_("%s: cannot read the recorded actions: %s"), store->path, sqlite3_errmsg(store->db));
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -70,7 +71,7 @@ json_t *rs_store_load_actions(rs_store *store, const char *scan)
 			json_array_append_new(list, line);
 	}
 	if (rc != SQLITE_DONE) {
-		rs_error("%s: cannot read the recorded actions: %s", store->path, sqlite3_errmsg(store->db));
+		rs_error(_("%s: cannot read the recorded actions: %s"), store->path, sqlite3_errmsg(store->db));
 		json_decref(list);
 		list = NULL;
 	}

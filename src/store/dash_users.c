@@ -6,6 +6,7 @@
  * the database does not hold a live session.
  */
 #include "store/dash.h"
+#include "core/i18n.h"
 #include "store/fleet.h"
 #include "store/db.h"
 #include "core/log.h"
@@ -20,7 +21,7 @@
 
 static void db_failed(rs_db *db, const char *doing)
 {
-	rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
+	rs_error(_("%s: cannot %s: %s"), rs_db_name(db), doing, rs_db_errmsg(db));
 }
 
 bool rs_dash_name_ok(const char *name)
@@ -45,7 +46,7 @@ static int password_ok(const char *password, char *err, size_t errsize)
 {
 	size_t n = password ? strlen(password) : 0;
 	if (n < RS_DASH_PASSWORD_MIN || n > RS_DASH_PASSWORD_MAX) {
-		snprintf(err, errsize, "the password must have %d to %d characters", RS_DASH_PASSWORD_MIN,
+		snprintf(err, errsize, _("the password must have %d to %d characters"), RS_DASH_PASSWORD_MIN,
 			 RS_DASH_PASSWORD_MAX);
 		return -1;
 	}
@@ -56,24 +57,24 @@ int rs_dash_user_add(rs_db *db, const char *name, const char *role, const char *
 		     long long now, char *err, size_t errsize)
 {
 	if (!rs_dash_name_ok(name)) {
-		snprintf(err, errsize, "%s: a user name is 1 to 64 letters, digits, '.', '_' or '-'", name ? name : "");
+		snprintf(err, errsize, _("%s: a user name is 1 to 64 letters, digits, '.', '_' or '-'"), name ? name : "");
 		return -1;
 	}
 	if (rs_role_parse(role) == RS_ROLE_NONE) {
-		snprintf(err, errsize, "%s: the role is viewer, analyst or admin", role ? role : "");
+		snprintf(err, errsize, _("%s: the role is viewer, analyst or admin"), role ? role : "");
 		return -1;
 	}
 	if (password_ok(password, err, errsize) < 0)
 		return -1;
 	char hash[RS_DASH_HASH_MAX];
 	if (rs_dash_password_hash(password, hash) < 0) {
-		snprintf(err, errsize, "cannot hash the password (out of memory?)");
+		snprintf(err, errsize, _("cannot hash the password (out of memory?)"));
 		return -1;
 	}
 	rs_db_stmt *stmt = rs_db_prepare(db,
 		"INSERT INTO dash_users (name, role, hash, created) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING");
 	if (!stmt) {
-		snprintf(err, errsize, "%s: cannot prepare the query", rs_db_name(db));
+		snprintf(err, errsize, _("%s: cannot prepare the query"), rs_db_name(db));
 		return -1;
 	}
 	rs_db_bind_text(stmt, 1, name);
@@ -81,11 +82,11 @@ int rs_dash_user_add(rs_db *db, const char *name, const char *role, const char *
 	rs_db_bind_text(stmt, 3, hash);
 	rs_db_bind_int64(stmt, 4, now);
 	if (rs_db_step_done(db, stmt, "add the user") < 0) {
-		snprintf(err, errsize, "%s: cannot add the user", rs_db_name(db));
+		snprintf(err, errsize, _("%s: cannot add the user"), rs_db_name(db));
 		return -1;
 	}
 	if (rs_db_changes(db) != 1) {
-		snprintf(err, errsize, "user %s exists already; use `rasoat server user passwd %s`", name, name);
+		snprintf(err, errsize, _("user %s exists already; use `rasoat server user passwd %s`"), name, name);
 		return 1;
 	}
 	return 0;
@@ -109,7 +110,7 @@ int rs_dash_user_passwd(rs_db *db, const char *name, const char *password, char 
 		return -1;
 	char hash[RS_DASH_HASH_MAX];
 	if (rs_dash_password_hash(password, hash) < 0) {
-		snprintf(err, errsize, "cannot hash the password (out of memory?)");
+		snprintf(err, errsize, _("cannot hash the password (out of memory?)"));
 		return -1;
 	}
 	rs_db_stmt *stmt = rs_db_prepare(db, "UPDATE dash_users SET hash = ? WHERE name = ?");
@@ -118,11 +119,11 @@ int rs_dash_user_passwd(rs_db *db, const char *name, const char *password, char 
 	rs_db_bind_text(stmt, 1, hash);
 	rs_db_bind_text(stmt, 2, name);
 	if (rs_db_step_done(db, stmt, "change the password") < 0) {
-		snprintf(err, errsize, "%s: cannot change the password", rs_db_name(db));
+		snprintf(err, errsize, _("%s: cannot change the password"), rs_db_name(db));
 		return -1;
 	}
 	if (rs_db_changes(db) != 1) {
-		snprintf(err, errsize, "no user %s; see `rasoat server user list`", name);
+		snprintf(err, errsize, _("no user %s; see `rasoat server user list`"), name);
 		return 1;
 	}
 	return by_name(db, "DELETE FROM dash_sessions WHERE username = ?", name, "end the sessions") < 0 ? -1 : 0;
@@ -147,7 +148,7 @@ json_t *rs_dash_user_list(rs_db *db)
 						      "role", rs_db_column_jstring(stmt, 1), "created", rs_fleet_column_time(stmt, 2)));
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
-		db_failed(db, "list the users");
+		db_failed(db, _("list the users"));
 		json_decref(list);
 		return NULL;
 	}
@@ -187,7 +188,7 @@ int rs_dash_user_check(rs_db *db, const char *name, const char *password, char r
 	int rc = rs_db_step(stmt);
 	if (rc != RS_DB_ROW && rc != RS_DB_DONE) {
 		rs_db_finalize(stmt);
-		db_failed(db, "check the password");
+		db_failed(db, _("check the password"));
 		return -1;
 	}
 	char hash[RS_DASH_HASH_MAX] = "";
@@ -244,7 +245,7 @@ int rs_dash_session_get(rs_db *db, const char *sid, long long now, rs_dash_sessi
 	}
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_ROW && rc != RS_DB_DONE) {
-		db_failed(db, "read the session");
+		db_failed(db, _("read the session"));
 		return -1;
 	}
 	return rc == RS_DB_ROW ? 0 : 1;

@@ -4,6 +4,7 @@
  * PostgreSQL (store/db_pg.c).
  */
 #include "store/db_internal.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -38,7 +39,7 @@ int rs_db_open(const char *url, rs_db **out, char *err, size_t errsize)
 {
 	*out = NULL;
 	if (!url || !*url) {
-		snprintf(err, errsize, "no database given; give --db sqlite:PATH or --db postgresql://…");
+		snprintf(err, errsize, _("no database given; give --db sqlite:PATH or --db postgresql://…"));
 		return -1;
 	}
 	rs_db *db = rs_calloc(1, sizeof(*db));
@@ -54,7 +55,7 @@ int rs_db_open(const char *url, rs_db **out, char *err, size_t errsize)
 		db->kind = RS_DB_SQLITE;
 		db->name = rs_strdup(path);
 		if (rs_store_open(path, &db->store) < 0) {
-			snprintf(err, errsize, "%s: cannot open the SQLite database (the cause is above)", path);
+			snprintf(err, errsize, _("%s: cannot open the SQLite database (the cause is above)"), path);
 			rs_db_close(db);
 			return -1;
 		}
@@ -109,7 +110,7 @@ int rs_db_exec(rs_db *db, const char *sql)
 int rs_db_begin(rs_db *db)
 {
 	if (db->in_tx) {
-		rs_db_set_error(db, "a transaction is already open");
+		rs_db_set_error(db, _("a transaction is already open"));
 		return -1;
 	}
 	if (rs_db_exec(db, db->kind == RS_DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN") < 0)
@@ -379,7 +380,7 @@ int rs_db_step_done(rs_db *db, rs_db_stmt *stmt, const char *doing)
 	int rc = rs_db_step(stmt);
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
-		rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
+		rs_error(_("%s: cannot %s: %s"), rs_db_name(db), doing, rs_db_errmsg(db));
 		return -1;
 	}
 	return 0;

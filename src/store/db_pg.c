@@ -5,6 +5,7 @@
  * integers as text, blobs as binary bytea) and walking its rows.
  */
 #include "store/db_internal.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -33,9 +34,9 @@ int rs_db_pg_open(rs_db *db, const char *url)
 	db->name = rs_strdup("postgresql database");
 	db->pg = PQconnectdb(url);
 	if (!db->pg || PQstatus(db->pg) != CONNECTION_OK) {
-		rs_db_set_error(db, "cannot connect to the PostgreSQL database: %s; check the URL, "
-				"that the server runs and that the user may log in",
-				db->pg ? PQerrorMessage(db->pg) : "out of memory");
+		rs_db_set_error(db, _("cannot connect to the PostgreSQL database: %s; check the URL, "
+				"that the server runs and that the user may log in"),
+				db->pg ? PQerrorMessage(db->pg) : _("out of memory"));
 		return -1;
 	}
 	PQsetNoticeProcessor(db->pg, ignore_notice, NULL);
@@ -65,14 +66,14 @@ static int ensure_connected(rs_db *db)
 			return 0;
 		}
 	}
-	rs_db_set_error(db, "%s: the connection is lost: %s", db->name, PQerrorMessage(db->pg));
+	rs_db_set_error(db, _("%s: the connection is lost: %s"), db->name, PQerrorMessage(db->pg));
 	return -1;
 }
 
 static void result_error(rs_db *db, const PGresult *res)
 {
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db->pg);
-	rs_db_set_error(db, "%s", msg && *msg ? msg : "unknown PostgreSQL error");
+	rs_db_set_error(db, "%s", msg && *msg ? msg : _("unknown PostgreSQL error"));
 }
 
 /* True when RES failed because the connection broke (the server restarted
@@ -151,7 +152,7 @@ int rs_db_pg_prepare(rs_db_stmt *stmt, const char *sql)
 int rs_db_pg_bind(rs_db_stmt *stmt, int index, const void *data, size_t size, Oid type, int format)
 {
 	if (index < 1 || index > stmt->nparams) {
-		rs_db_set_error(stmt->db, "parameter %d out of range (the statement has %d)", index,
+		rs_db_set_error(stmt->db, _("parameter %d out of range (the statement has %d)"), index,
 				stmt->nparams);
 		return -1;
 	}

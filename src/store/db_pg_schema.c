@@ -9,6 +9,7 @@
  * so a missing partition never loses a write.
  */
 #include "store/db_internal.h"
+#include "core/i18n.h"
 #include "core/log.h"
 
 #include <stdio.h>
@@ -157,8 +158,8 @@ int rs_db_pg_migrate(rs_db *db)
 	if (rc == 0)
 		rc = read_version(db, &version);
 	if (rc == 0 && version > PG_SCHEMA_VERSION) {
-		rs_db_set_error(db, "%s was set up by a newer rasoat (schema %d; this one knows up to %d); "
-				"upgrade rasoat", db->name, version, PG_SCHEMA_VERSION);
+		rs_db_set_error(db, _("%s was set up by a newer rasoat (schema %d; this one knows up to %d); "
+				"upgrade rasoat"), db->name, version, PG_SCHEMA_VERSION);
 		rc = -1;
 	}
 	for (; rc == 0 && version < PG_SCHEMA_VERSION; version++)
@@ -169,7 +170,7 @@ int rs_db_pg_migrate(rs_db *db)
 		char saved[sizeof(db->err)];
 		snprintf(saved, sizeof(saved), "%s", db->err);
 		rs_db_rollback(db);
-		rs_db_set_error(db, "%s: cannot set up the schema: %s", db->name, saved);
+		rs_db_set_error(db, _("%s: cannot set up the schema: %s"), db->name, saved);
 		return -1;
 	}
 	return rs_db_pg_partitions(db, (long long)time(NULL));
@@ -208,7 +209,7 @@ int rs_db_pg_partitions(rs_db *db, long long now)
 			return -1;
 		if (rs_db_exec(db, lock) < 0 || make_month(db, (int)(k / 12), (int)(k % 12)) < 0) {
 			/* the DEFAULT partition still takes the rows: warn, keep going */
-			rs_warn("%s: cannot create the partitions of %lld-%02lld: %s", db->name, k / 12,
+			rs_warn(_("%s: cannot create the partitions of %lld-%02lld: %s"), db->name, k / 12,
 				k % 12 + 1, db->err);
 			rs_db_rollback(db);
 			continue;

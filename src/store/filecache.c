@@ -11,6 +11,7 @@
  * deleted.
  */
 #include "store/filecache.h"
+#include "core/i18n.h"
 #include "store/statcache.h"
 #include "store/store_internal.h"
 #include "core/log.h"
@@ -73,8 +74,8 @@ static void load_stale(rs_filecache *c, rs_store *store)
 		c->stale[c->n_stale++] = rs_strdup(path);
 	}
 	if (rc != SQLITE_DONE)
-		rs_warn("%s: cannot read the clean-file cache's dates: %s; its old rows are not kept fresh "
-			"this time", store->path, sqlite3_errmsg(store->db));
+		rs_warn(_("%s: cannot read the clean-file cache's dates: %s; its old rows are not kept fresh "
+			"this time"), store->path, sqlite3_errmsg(store->db));
 	sqlite3_finalize(stmt);
 	if (c->n_stale)
 		qsort(c->stale, c->n_stale, sizeof(char *), compare_key);
@@ -166,7 +167,7 @@ fail_tx:
 	if (own_tx)
 		rs_store_exec(store, "ROLLBACK");
 fail:
-	rs_warn("%s: cannot prune the clean-file cache: %s; it keeps its old rows until the next hunt",
+	rs_warn(_("%s: cannot prune the clean-file cache: %s; it keeps its old rows until the next hunt"),
 		store->path, sqlite3_errmsg(store->db));
 	return -1;
 }

@@ -2,6 +2,7 @@
  * fim.c — reading and writing the `rasoat fim` baseline in the scan store.
  */
 #include "core/log.h"
+#include "core/i18n.h"
 #include "store/fim.h"
 #include "store/store_internal.h"
 
@@ -19,7 +20,7 @@ void rs_fim_entry_free(rs_fim_entry *e)
 int rs_fim_begin(rs_store *store, const char *root, char *const *paths, size_t n_paths)
 {
 	if (rs_store_exec(store, "BEGIN IMMEDIATE") < 0) {
-		rs_error("%s: cannot start the baseline: %s", store->path, sqlite3_errmsg(store->db));
+		rs_error(_("%s: cannot start the baseline: %s"), store->path, sqlite3_errmsg(store->db));
 		return -1;
 	}
 	sqlite3_stmt *del = rs_store_prepare(store, "DELETE FROM fim_baseline WHERE root = ?1");
@@ -41,7 +42,7 @@ int rs_fim_begin(rs_store *store, const char *root, char *const *paths, size_t n
 	sqlite3_finalize(delp);
 	sqlite3_finalize(add);
 	if (rc < 0) {
-		rs_error("%s: cannot write the baseline: %s", store->path, sqlite3_errmsg(store->db));
+		rs_error(_("%s: cannot write the baseline: %s"), store->path, sqlite3_errmsg(store->db));
 		rs_fim_rollback(store);
 	}
 	return rc;
@@ -66,7 +67,7 @@ static int put_row(rs_store *store, sqlite3_stmt *st, const char *root, const rs
 	rs_store_bind_text(st, 11, e->link);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 	if (rc < 0)
-		rs_error("%s: cannot record %s: %s", store->path, e->path, sqlite3_errmsg(store->db));
+		rs_error(_("%s: cannot record %s: %s"), store->path, e->path, sqlite3_errmsg(store->db));
 	return rc;
 }
 
@@ -90,7 +91,7 @@ int rs_fim_put_many(rs_store *store, const char *root, const rs_fim_entry *entri
 int rs_fim_commit(rs_store *store)
 {
 	if (rs_store_exec(store, "COMMIT") < 0) {
-		rs_error("%s: cannot save the baseline: %s", store->path, sqlite3_errmsg(store->db));
+		rs_error(_("%s: cannot save the baseline: %s"), store->path, sqlite3_errmsg(store->db));
 		rs_fim_rollback(store);
 		return -1;
 	}

@@ -4,6 +4,7 @@
  * and the agents' public keys and request counters.
  */
 #include "store/fleet.h"
+#include "core/i18n.h"
 #include "store/db.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -15,13 +16,13 @@
 
 static void db_failed(rs_db *db, const char *doing)
 {
-	rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
+	rs_error(_("%s: cannot %s: %s"), rs_db_name(db), doing, rs_db_errmsg(db));
 }
 
 int rs_fleet_store_durable(rs_db *db)
 {
 	if (rs_db_kind(db) == RS_DB_SQLITE && rs_db_exec(db, "PRAGMA synchronous = FULL") < 0) {
-		db_failed(db, "make the database durable");
+		db_failed(db, _("make the database durable"));
 		return -1;
 	}
 	return 0;
@@ -138,7 +139,7 @@ json_t *rs_fleet_token_list(rs_db *db, long long now)
 	}
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
-		db_failed(db, "list the enrolment tokens");
+		db_failed(db, _("list the enrolment tokens"));
 		json_decref(list);
 		return NULL;
 	}
@@ -196,7 +197,7 @@ json_t *rs_fleet_apikey_list(rs_db *db)
 	}
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
-		db_failed(db, "list the API keys");
+		db_failed(db, _("list the API keys"));
 		json_decref(list);
 		return NULL;
 	}
@@ -233,7 +234,7 @@ int rs_fleet_apikey_check(rs_db *db, const char *key, char role[16])
 	rs_db_finalize(stmt);
 	sodium_memzero(secret, sizeof(secret));
 	if (rc < 0)
-		db_failed(db, "check the API key");
+		db_failed(db, _("check the API key"));
 	return rc;
 }
 
@@ -287,7 +288,7 @@ rs_fleet_enroll_status rs_fleet_enroll(rs_db *db, const rs_fleet_token *token,
 				       const json_t *facts, long long now, char agent[RS_FLEET_ID_HEX + 1])
 {
 	if (rs_db_begin(db) < 0) {
-		db_failed(db, "start the enrolment");
+		db_failed(db, _("start the enrolment"));
 		return RS_ENROLL_ERROR;
 	}
 	rs_fleet_enroll_status status = RS_ENROLL_ERROR;
@@ -312,7 +313,7 @@ rs_fleet_enroll_status rs_fleet_enroll(rs_db *db, const rs_fleet_token *token,
 		rs_db_finalize(stmt);
 	}
 	if (status == RS_ENROLL_OK && rs_db_commit(db) < 0) {
-		db_failed(db, "commit the enrolment");
+		db_failed(db, _("commit the enrolment"));
 		status = RS_ENROLL_ERROR;
 	}
 	if (status != RS_ENROLL_OK)
@@ -339,7 +340,7 @@ int rs_fleet_agent_key(rs_db *db, const char *agent, unsigned char public_key[32
 	}
 	rs_db_finalize(stmt);
 	if (rc < 0)
-		db_failed(db, "look up the agent");
+		db_failed(db, _("look up the agent"));
 	return rc;
 }
 
@@ -368,7 +369,7 @@ int rs_fleet_agent_active(rs_db *db, const char *agent)
 	int step = rs_db_step(stmt);
 	rs_db_finalize(stmt);
 	if (step == RS_DB_ERROR) {
-		db_failed(db, "look up the agent");
+		db_failed(db, _("look up the agent"));
 		return -1;
 	}
 	return step == RS_DB_ROW ? 0 : 1;

@@ -7,6 +7,7 @@
  * newest complete scan of that day (UTC) that ran the audit module.
  */
 #include "store/fleet_views.h"
+#include "core/i18n.h"
 #include "store/fleet.h"
 #include "core/log.h"
 
@@ -136,7 +137,7 @@ json_t *rs_view_compliance_history(rs_db *db, long long now, int days)
 	strftime(from, sizeof(from), "%Y-%m-%dT00:00:00Z", &tm);
 	json_t *hosts = json_object(), *failed = json_object(), *titles = json_object();
 	if (read_scans(db, from, hosts) < 0 || read_failed(db, from, failed, titles) < 0) {
-		rs_error("%s: cannot read the compliance history: %s", rs_db_name(db), rs_db_errmsg(db));
+		rs_error(_("%s: cannot read the compliance history: %s"), rs_db_name(db), rs_db_errmsg(db));
 		json_decref(hosts);
 		json_decref(failed);
 		json_decref(titles);

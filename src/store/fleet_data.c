@@ -5,6 +5,7 @@
  * the host and finding lists of GET /api/v1.
  */
 #include "store/fleet.h"
+#include "core/i18n.h"
 #include "store/db.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -18,7 +19,7 @@
 
 static void db_failed(rs_db *db, const char *doing)
 {
-	rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
+	rs_error(_("%s: cannot %s: %s"), rs_db_name(db), doing, rs_db_errmsg(db));
 }
 
 /* 0 inserted, 1 already there, -1 error. Two servers receiving the same
@@ -195,7 +196,7 @@ rs_fleet_batch_status rs_fleet_store_batch_in(rs_db *db, const char *agent, cons
 	else
 		status = store_scans(db, agent, scans, n, now);
 	if (status == RS_BATCH_ERROR)
-		db_failed(db, "store a batch");
+		db_failed(db, _("store a batch"));
 	return status;
 }
 
@@ -203,12 +204,12 @@ rs_fleet_batch_status rs_fleet_store_batch(rs_db *db, const char *agent, const c
 					   const rs_fleet_upload *scans, size_t n, long long now)
 {
 	if (rs_db_maintain(db, now) < 0 || rs_db_begin(db) < 0) {
-		db_failed(db, "start storing a batch");
+		db_failed(db, _("start storing a batch"));
 		return RS_BATCH_ERROR;
 	}
 	rs_fleet_batch_status status = rs_fleet_store_batch_in(db, agent, batch_id, scans, n, now);
 	if (status == RS_BATCH_STORED && rs_db_commit(db) < 0) {
-		db_failed(db, "commit a batch");
+		db_failed(db, _("commit a batch"));
 		status = RS_BATCH_ERROR;
 	}
 	rs_db_rollback(db);
@@ -303,7 +304,7 @@ json_t *rs_fleet_hosts(rs_db *db, long long now, const char *after, int limit)
 	}
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE && rc != RS_DB_ROW) {
-		db_failed(db, "list the hosts");
+		db_failed(db, _("list the hosts"));
 		json_decref(items);
 		json_decref(next);
 		return NULL;
@@ -396,7 +397,7 @@ json_t *rs_fleet_findings(rs_db *db, const rs_fleet_finding_filter *f)
 	}
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE && rc != RS_DB_ROW) {
-		db_failed(db, "list the findings");
+		db_failed(db, _("list the findings"));
 		json_decref(items);
 		json_decref(next);
 		return NULL;

@@ -5,6 +5,7 @@
  * a host without a scan that day keeps its previous state.
  */
 #include "store/fleet.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -98,7 +99,7 @@ int rs_fleet_snapshot_record(rs_db *db, const char *agent, const rs_fleet_upload
 		" updated = excluded.updated"
 		" WHERE excluded.started >= fleet_snapshots.started");
 	if (!stmt) {
-		rs_error("%s: cannot record the host's daily snapshot: %s", rs_db_name(db), rs_db_errmsg(db));
+		rs_error(_("%s: cannot record the host's daily snapshot: %s"), rs_db_name(db), rs_db_errmsg(db));
 		return -1;
 	}
 	rs_db_bind_text(stmt, 1, agent);
@@ -117,7 +118,7 @@ int rs_fleet_snapshot_record(rs_db *db, const char *agent, const rs_fleet_upload
 	int rc = rs_db_step(stmt) == RS_DB_DONE ? 0 : -1;
 	rs_db_finalize(stmt);
 	if (rc < 0)
-		rs_error("%s: cannot record the host's daily snapshot: %s", rs_db_name(db), rs_db_errmsg(db));
+		rs_error(_("%s: cannot record the host's daily snapshot: %s"), rs_db_name(db), rs_db_errmsg(db));
 	return rc;
 }
 
@@ -160,7 +161,7 @@ static json_t *collect(rs_db *db, rs_db_stmt *stmt, const char *doing)
 		json_array_append_new(list, snapshot_item(stmt));
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
-		rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
+		rs_error(_("%s: cannot %s: %s"), rs_db_name(db), doing, rs_db_errmsg(db));
 		json_decref(list);
 		return NULL;
 	}
@@ -250,7 +251,7 @@ json_t *rs_fleet_trend(rs_db *db, const char *host, int from, int to)
 {
 	long long n = (day_time(to) - day_time(from)) / 86400 + 1;
 	if (n < 1 || n > TREND_MAX_DAYS) {
-		rs_error("a trend covers 1 to %d days, not %lld", TREND_MAX_DAYS, n);
+		rs_error(_("a trend covers 1 to %d days, not %lld"), TREND_MAX_DAYS, n);
 		return NULL;
 	}
 	/* each host's snapshots in the range and its last one before it */
@@ -291,7 +292,7 @@ json_t *rs_fleet_trend(rs_db *db, const char *host, int from, int to)
 	if (rc == RS_DB_DONE)
 		out = trend_items(sums, n, from);
 	else
-		rs_error("%s: cannot read the trend: %s", rs_db_name(db), rs_db_errmsg(db));
+		rs_error(_("%s: cannot read the trend: %s"), rs_db_name(db), rs_db_errmsg(db));
 	free(sums);
 	return out;
 }

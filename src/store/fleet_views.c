@@ -5,6 +5,7 @@
  * the daily snapshots.
  */
 #include "store/fleet_views.h"
+#include "core/i18n.h"
 #include "store/fleet.h"
 #include "store/db_internal.h"
 #include "core/finding.h"
@@ -32,7 +33,7 @@ static json_t *col_obj(rs_db_stmt *stmt, int i)
 
 static void failed(rs_db *db, const char *doing)
 {
-	rs_error("%s: cannot %s: %s", rs_db_name(db), doing, rs_db_errmsg(db));
+	rs_error(_("%s: cannot %s: %s"), rs_db_name(db), doing, rs_db_errmsg(db));
 }
 
 /* Steps STMT: each row's column 0 (finding JSON) plus host (1), hostname
@@ -51,7 +52,7 @@ static json_t *finding_rows(rs_db *db, rs_db_stmt *stmt, bool with_time)
 	}
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
-		failed(db, "read the findings");
+		failed(db, _("read the findings"));
 		json_decref(list);
 		return NULL;
 	}
@@ -67,7 +68,7 @@ json_t *rs_view_latest_findings(rs_db *db, const char *module, int min_severity,
 		" AND (?1 IS NULL OR f.module = ?1) AND f.severity >= ?2"
 		" ORDER BY f.rule, a.hostname, f.seq LIMIT ?3");
 	if (!stmt) {
-		failed(db, "read the findings");
+		failed(db, _("read the findings"));
 		return NULL;
 	}
 	rs_db_bind_text(stmt, 1, module);
@@ -84,7 +85,7 @@ json_t *rs_view_newest_severe(rs_db *db, int limit)
 		" WHERE a.removed = 0 AND s.complete = 1 AND " NEWEST_SCAN " AND f.severity >= ?"
 		" ORDER BY s.started DESC, f.severity DESC, f.seq LIMIT ?");
 	if (!stmt) {
-		failed(db, "read the findings");
+		failed(db, _("read the findings"));
 		return NULL;
 	}
 	rs_db_bind_int64(stmt, 1, (int)RS_SEV_HIGH);
@@ -101,7 +102,7 @@ json_t *rs_view_hosts_having(rs_db *db, const char *rule)
 		" AND (f.rule = ? OR f.rule = ?)");
 	if (!stmt) {
 		free(vuln);
-		failed(db, "find the hosts having a rule");
+		failed(db, _("find the hosts having a rule"));
 		return NULL;
 	}
 	rs_db_bind_text(stmt, 1, rule);
@@ -113,7 +114,7 @@ json_t *rs_view_hosts_having(rs_db *db, const char *rule)
 		json_object_set_new(set, rs_db_column_text(stmt, 0), json_true());
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
-		failed(db, "find the hosts having a rule");
+		failed(db, _("find the hosts having a rule"));
 		json_decref(set);
 		return NULL;
 	}
@@ -145,7 +146,7 @@ json_t *rs_view_latest_summaries(rs_db *db)
 		"SELECT s.agent, a.hostname, s.summary FROM scans s JOIN fleet_agents a ON a.id = s.agent"
 		" WHERE a.removed = 0 AND s.complete = 1 AND " NEWEST_SCAN " ORDER BY a.hostname");
 	if (!stmt) {
-		failed(db, "read the newest summaries");
+		failed(db, _("read the newest summaries"));
 		return NULL;
 	}
 	json_t *list = json_array();
@@ -155,7 +156,7 @@ json_t *rs_view_latest_summaries(rs_db *db)
 						      "hostname", rs_db_column_jstring(stmt, 1), "summary", col_obj(stmt, 2)));
 	rs_db_finalize(stmt);
 	if (rc != RS_DB_DONE) {
-		failed(db, "read the newest summaries");
+		failed(db, _("read the newest summaries"));
 		json_decref(list);
 		return NULL;
 	}

@@ -3,6 +3,7 @@
  * (see incidents.h).
  */
 #include "store/incidents.h"
+#include "core/i18n.h"
 #include "store/store_internal.h"
 #include "core/util.h"
 
@@ -17,8 +18,8 @@ const char *rs_store_db_path(const rs_store *store)
 
 static int fail(rs_store *store, const char *what, char *err, size_t errsize)
 {
-	snprintf(err, errsize, "%s: cannot %s: %s; check the database (rasoat history) or give "
-		 "another --db", store->path, what, sqlite3_errmsg(store->db));
+	snprintf(err, errsize, _("%s: cannot %s: %s; check the database (rasoat history) or give "
+		 "another --db"), store->path, what, sqlite3_errmsg(store->db));
 	return -1;
 }
 
@@ -26,7 +27,7 @@ static sqlite3_stmt *prepare(rs_store *store, const char *sql, char *err, size_t
 {
 	sqlite3_stmt *stmt = NULL;
 	if (sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		fail(store, "query the incidents", err, errsize);
+		fail(store, _("query the incidents"), err, errsize);
 		return NULL;
 	}
 	return stmt;
@@ -35,14 +36,14 @@ static sqlite3_stmt *prepare(rs_store *store, const char *sql, char *err, size_t
 int rs_store_incident_begin(rs_store *store, char *err, size_t errsize)
 {
 	if (rs_store_exec(store, "BEGIN IMMEDIATE") < 0)
-		return fail(store, "start a transaction", err, errsize);
+		return fail(store, _("start a transaction"), err, errsize);
 	return 0;
 }
 
 int rs_store_incident_commit(rs_store *store, char *err, size_t errsize)
 {
 	if (rs_store_exec(store, "COMMIT") < 0) {
-		fail(store, "commit the incident", err, errsize);
+		fail(store, _("commit the incident"), err, errsize);
 		rs_store_exec(store, "ROLLBACK");
 		return -1;
 	}
@@ -73,12 +74,12 @@ int rs_store_incident_insert(rs_store *store, int year, const char *detected, co
 	sqlite3_bind_int(stmt, 1, year);
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
 		sqlite3_finalize(stmt);
-		return fail(store, "number the incident", err, errsize);
+		return fail(store, _("number the incident"), err, errsize);
 	}
 	long long seq = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	if (seq > 9999) {
-		snprintf(err, errsize, "%s: %d already has 9999 incidents; no number is left",
+		snprintf(err, errsize, _("%s: %d already has 9999 incidents; no number is left"),
 			 store->path, year);
 		return -1;
 	}
@@ -119,7 +120,7 @@ int rs_store_incident_get(rs_store *store, const char *id, json_t **out, char *e
 	}
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(stmt);
-		return fail(store, "read the incident", err, errsize);
+		return fail(store, _("read the incident"), err, errsize);
 	}
 	const char *text = (const char *)sqlite3_column_text(stmt, 0);
 	json_error_t jerr;
@@ -128,8 +129,8 @@ int rs_store_incident_get(rs_store *store, const char *id, json_t **out, char *e
 	if (!json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		snprintf(err, errsize, "%s: incident %s: its stored record is not a JSON object; "
-			 "the database was changed outside rasoat", store->path, id);
+		snprintf(err, errsize, _("%s: incident %s: its stored record is not a JSON object; "
+			 "the database was changed outside rasoat"), store->path, id);
 		return -1;
 	}
 	return 0;
@@ -165,7 +166,7 @@ json_t *rs_store_incident_ids(rs_store *store, const char *from, const char *to,
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
 		json_decref(ids);
-		fail(store, "list the incidents", err, errsize);
+		fail(store, _("list the incidents"), err, errsize);
 		return NULL;
 	}
 	return ids;
@@ -212,7 +213,7 @@ json_t *rs_store_incident_links(rs_store *store, const char *id, char *err, size
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
 		json_decref(links);
-		fail(store, "read the incident's links", err, errsize);
+		fail(store, _("read the incident's links"), err, errsize);
 		return NULL;
 	}
 	return links;
@@ -254,7 +255,7 @@ json_t *rs_store_incident_events(rs_store *store, const char *id, char *err, siz
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
 		json_decref(events);
-		fail(store, "read the incident's events", err, errsize);
+		fail(store, _("read the incident's events"), err, errsize);
 		return NULL;
 	}
 	return events;

@@ -3,6 +3,7 @@
  * table over a table of stat keys and one value (see statcache.h).
  */
 #include "store/statcache.h"
+#include "core/i18n.h"
 #include "store/store_internal.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -140,7 +141,7 @@ rs_statcache *rs_statcache_load(rs_store *store, const rs_statcache_spec *spec, 
 		insert(c, r);
 	}
 	if (rc != SQLITE_DONE)
-		rs_warn("%s: cannot read %s: %s; %s", store->path, spec->what, sqlite3_errmsg(store->db),
+		rs_warn(_("%s: cannot read %s: %s; %s"), store->path, spec->what, sqlite3_errmsg(store->db),
 			spec->if_unread);
 	sqlite3_finalize(stmt);
 	return c;
@@ -217,7 +218,7 @@ fail_tx:
 	if (own_tx)
 		rs_store_exec(store, "ROLLBACK");
 fail:
-	rs_warn("%s: cannot prune %s: %s; its stale rows stay until the next scan", store->path, spec->what,
+	rs_warn(_("%s: cannot prune %s: %s; its stale rows stay until the next scan"), store->path, spec->what,
 		sqlite3_errmsg(store->db));
 	return -1;
 }
@@ -299,7 +300,7 @@ fail_tx:
 	if (own_tx)
 		rs_store_exec(store, "ROLLBACK");
 fail:
-	rs_warn("%s: cannot write %s: %s; %s", store->path, spec->what, sqlite3_errmsg(store->db),
+	rs_warn(_("%s: cannot write %s: %s; %s"), store->path, spec->what, sqlite3_errmsg(store->db),
 		spec->if_unsaved);
 	return -1;
 }

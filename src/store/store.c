@@ -5,6 +5,7 @@
  * schema up to date with the migrations below (see store.h).
  */
 #include "store/store_internal.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -286,7 +287,7 @@ sqlite3_stmt *rs_store_prepare(rs_store *store, const char *sql)
 {
 	sqlite3_stmt *stmt = NULL;
 	if (sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		rs_error("%s: cannot query the scan database: %s", store->path,
+		rs_error(_("%s: cannot query the scan database: %s"), store->path,
 			 sqlite3_errmsg(store->db));
 		return NULL;
 	}
@@ -321,8 +322,8 @@ static int make_private_dirs(const char *dir)
 			continue;
 		*p = '\0';
 		if (mkdir(copy, 0700) < 0 && errno != EEXIST) {
-			rs_error("%s: cannot create the directory of the scan database: %s; "
-				 "create it or give another --db", copy, strerror(errno));
+			rs_error(_("%s: cannot create the directory of the scan database: %s; "
+				 "create it or give another --db"), copy, strerror(errno));
 			rc = -1;
 		}
 		if (last)
@@ -345,7 +346,7 @@ static int ensure_parent_dir(const char *path)
 	if (stat(dir, &st) < 0)
 		rc = make_private_dirs(dir);
 	else if (!S_ISDIR(st.st_mode)) {
-		rs_error("%s: not a directory, so the scan database %s cannot go there; give another --db",
+		rs_error(_("%s: not a directory, so the scan database %s cannot go there; give another --db"),
 			 dir, path);
 		rc = -1;
 	}
@@ -358,7 +359,7 @@ static int create_private_file(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 && errno != EEXIST) {
-		rs_error("%s: cannot create the scan database: %s; give a writable --db",
+		rs_error(_("%s: cannot create the scan database: %s; give a writable --db"),
 			 path, strerror(errno));
 		return -1;
 	}
@@ -369,8 +370,8 @@ static int create_private_file(const char *path)
 
 static void refuse_foreign_file(const char *path, const char *what)
 {
-	rs_error("%s: %s, not a rasoat scan database; it was left untouched: "
-		 "give another --db, or move the file away", path, what);
+	rs_error(_("%s: %s, not a rasoat scan database; it was left untouched: "
+		 "give another --db, or move the file away"), path, what);
 }
 
 /* Refuses an existing PATH that is not a regular file or not SQLite. An
@@ -386,7 +387,7 @@ static int check_existing_file(const char *path)
 			refuse_foreign_file(path, "a symbolic link");
 			return -1;
 		}
-		rs_error("%s: cannot open the scan database: %s", path, strerror(errno));
+		rs_error(_("%s: cannot open the scan database: %s"), path, strerror(errno));
 		return -1;
 	}
 	struct stat st;
@@ -418,8 +419,8 @@ static int read_user_version(rs_store *store, int *version)
 
 static int refuse_newer_schema(rs_store *store, int version)
 {
-	rs_error("%s was written by a newer rasoat (schema %d; this one knows up to %d); "
-		 "upgrade rasoat or use another --db", store->path, version, SCHEMA_VERSION);
+	rs_error(_("%s was written by a newer rasoat (schema %d; this one knows up to %d); "
+		 "upgrade rasoat or use another --db"), store->path, version, SCHEMA_VERSION);
 	return -1;
 }
 
@@ -429,7 +430,7 @@ static int apply_migration(rs_store *store, int version)
 	char pragma[64];
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version + 1);
 	if (rs_store_exec(store, migrations[version]) < 0 || rs_store_exec(store, pragma) < 0) {
-		rs_error("%s: cannot bring the scan database to schema %d: %s", store->path,
+		rs_error(_("%s: cannot bring the scan database to schema %d: %s"), store->path,
 			 version + 1, sqlite3_errmsg(store->db));
 		return -1;
 	}
@@ -448,7 +449,7 @@ static int migrate(rs_store *store)
 	if (version == SCHEMA_VERSION)
 		return 0;
 	if (rs_store_exec(store, "BEGIN IMMEDIATE") < 0) {
-		rs_error("%s: cannot lock the scan database to set up its schema: %s",
+		rs_error(_("%s: cannot lock the scan database to set up its schema: %s"),
 			 store->path, sqlite3_errmsg(store->db));
 		return -1;
 	}
@@ -458,7 +459,7 @@ static int migrate(rs_store *store)
 	for (; rc == 0 && version < SCHEMA_VERSION; version++)
 		rc = apply_migration(store, version);
 	if (rc == 0 && rs_store_exec(store, "COMMIT") < 0) {
-		rs_error("%s: cannot save the schema of the scan database: %s", store->path,
+		rs_error(_("%s: cannot save the schema of the scan database: %s"), store->path,
 			 sqlite3_errmsg(store->db));
 		rc = -1;
 	}
@@ -479,13 +480,13 @@ static int configure_connection(rs_store *store)
 	bool wal = mode && strcmp(mode, "wal") == 0;
 	sqlite3_finalize(stmt);
 	if (!wal) {
-		rs_error("%s: cannot switch the scan database to WAL mode: %s", store->path,
-			 step == SQLITE_ROW ? "the file system may not support it" :
+		rs_error(_("%s: cannot switch the scan database to WAL mode: %s"), store->path,
+			 step == SQLITE_ROW ? _("the file system may not support it") :
 			 sqlite3_errmsg(store->db));
 		return -1;
 	}
 	if (rs_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL") < 0) {
-		rs_error("%s: cannot configure the scan database: %s", store->path,
+		rs_error(_("%s: cannot configure the scan database: %s"), store->path,
 			 sqlite3_errmsg(store->db));
 		return -1;
 	}
@@ -499,8 +500,8 @@ static int open_connection(rs_store *store)
 	flags |= SQLITE_OPEN_NOFOLLOW;
 #endif
 	if (sqlite3_open_v2(store->path, &store->db, flags, NULL) != SQLITE_OK) {
-		rs_error("%s: cannot open the scan database: %s", store->path,
-			 store->db ? sqlite3_errmsg(store->db) : "out of memory");
+		rs_error(_("%s: cannot open the scan database: %s"), store->path,
+			 store->db ? sqlite3_errmsg(store->db) : _("out of memory"));
 		return -1;
 	}
 	sqlite3_extended_result_codes(store->db, 1);
@@ -511,7 +512,7 @@ int rs_store_open(const char *path, rs_store **out)
 {
 	*out = NULL;
 	if (!path || !*path) {
-		rs_error("no scan database given; give --db PATH");
+		rs_error(_("no scan database given; give --db PATH"));
 		return -1;
 	}
 	if (ensure_parent_dir(path) < 0 || check_existing_file(path) < 0)

@@ -4,6 +4,7 @@
  * database interface (db.h) and written with bound parameters only.
  */
 #include "store/store_mirror.h"
+#include "core/i18n.h"
 #include "store/store_internal.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -49,7 +50,7 @@ static int copy_rows(rs_store_mirror *m, const char *select, const char *id, con
 	rs_db_stmt *from = rs_db_prepare(m->db, select);
 	sqlite3_stmt *to = from ? rs_store_prepare(m->store, insert) : NULL;
 	if (!from || !to) {
-		rs_error("%s: cannot read the scans: %s", rs_db_name(m->db), rs_db_errmsg(m->db));
+		rs_error(_("%s: cannot read the scans: %s"), rs_db_name(m->db), rs_db_errmsg(m->db));
 		rs_db_finalize(from);
 		sqlite3_finalize(to);
 		return -1;
@@ -61,7 +62,7 @@ static int copy_rows(rs_store_mirror *m, const char *select, const char *id, con
 	while (rc == 0 && (step = rs_db_step(from)) == RS_DB_ROW)
 		rc = copy_row(from, to, n, ints);
 	if (rc == 0 && step != RS_DB_DONE) {
-		rs_error("%s: cannot read the scans: %s", rs_db_name(m->db), rs_db_errmsg(m->db));
+		rs_error(_("%s: cannot read the scans: %s"), rs_db_name(m->db), rs_db_errmsg(m->db));
 		rc = -1;
 	}
 	if (rc == 0)
@@ -86,7 +87,7 @@ int rs_store_mirror_open(const char *url, rs_store_mirror *m)
 	char *path = NULL;
 	int rc = -1;
 	if (!mkdtemp(m->dir)) {
-		rs_error("%s: cannot make a temporary directory for a copy of the scans", m->dir);
+		rs_error(_("%s: cannot make a temporary directory for a copy of the scans"), m->dir);
 		free(m->dir);
 		m->dir = NULL;
 	} else {

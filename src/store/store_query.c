@@ -4,6 +4,7 @@
  * scan's summary and findings, or replaying them into sinks (see store.h).
  */
 #include "store/store_internal.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -41,7 +42,7 @@ static const char *column_text(sqlite3_stmt *stmt, int col)
 
 static void query_failed(rs_store *store)
 {
-	rs_error("%s: cannot read the scan database: %s", store->path, sqlite3_errmsg(store->db));
+	rs_error(_("%s: cannot read the scan database: %s"), store->path, sqlite3_errmsg(store->db));
 }
 
 /* Columns: id, host, root, started, duration_ms, complete, counts, score. */
@@ -82,7 +83,7 @@ json_t *rs_store_list(rs_store *store)
 
 static void no_such_scan(rs_store *store, const char *id)
 {
-	rs_error("no scan %s in %s; see `rasoat history --db %s`", id, store->path, store->path);
+	rs_error(_("no scan %s in %s; see `rasoat history --db %s`"), id, store->path, store->path);
 }
 
 /* The complete scan BACK places before the newest complete one. */
@@ -131,7 +132,7 @@ static void report_ambiguous(rs_store *store, const char *id, sqlite3_stmt *stmt
 			      column_text(stmt, 0));
 	if (rc == SQLITE_ROW)
 		rs_buf_puts(&matches, ", ...");
-	rs_error("scan id %s is ambiguous in %s: it matches %s; give more digits",
+	rs_error(_("scan id %s is ambiguous in %s: it matches %s; give more digits"),
 		 id, store->path, matches.data);
 	rs_buf_free(&matches);
 }
@@ -140,8 +141,8 @@ static int resolve_prefix(rs_store *store, const char *id, char out[33])
 {
 	char prefix[SCAN_ID_DIGITS + 1];
 	if (!normalise_prefix(id, prefix)) {
-		rs_error("'%s' is not a scan name: give a scan id or a prefix of at least %d of "
-			 "its hex digits, 'last' or 'last~N'; see `rasoat history --db %s`",
+		rs_error(_("'%s' is not a scan name: give a scan id or a prefix of at least %d of "
+			 "its hex digits, 'last' or 'last~N'; see `rasoat history --db %s`"),
 			 id, MIN_PREFIX_DIGITS, store->path);
 		return -1;
 	}
@@ -175,8 +176,8 @@ int rs_store_resolve(rs_store *store, const char *id, char out[33])
 	if (rs_starts_with(id, "last~")) {
 		long back;
 		if (!rs_parse_long(id + 5, &back) || back < 0) {
-			rs_error("'%s': give last~N with N a number of scans back (last~1 is the one "
-				 "before the last)", id);
+			rs_error(_("'%s': give last~N with N a number of scans back (last~1 is the one "
+				 "before the last)"), id);
 			return -1;
 		}
 		return resolve_last(store, id, back, out);
@@ -249,7 +250,7 @@ static rs_finding *finding_from_row(rs_store *store, const char *id, sqlite3_stm
 	rs_finding *f = obj ? rs_finding_from_json(obj) : NULL;
 	json_decref(obj);
 	if (!f)
-		rs_warn("%s: finding %lld of scan %s is damaged and was skipped", store->path,
+		rs_warn(_("%s: finding %lld of scan %s is damaged and was skipped"), store->path,
 			(long long)sqlite3_column_int64(stmt, 0), id);
 	return f;
 }

@@ -12,6 +12,7 @@
  * without the store.
  */
 #include "store/store_internal.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -91,8 +92,8 @@ static void roll_back(store_sink_state *st)
 static void fail(store_sink_state *st, const char *doing)
 {
 	if (!st->failed)
-		rs_error("%s: cannot record scan %s (%s): %s; the scan goes on, but it will "
-			 "not be complete in the history", st->store->path, st->scan, doing,
+		rs_error(_("%s: cannot record scan %s (%s): %s; the scan goes on, but it will "
+			 "not be complete in the history"), st->store->path, st->scan, doing,
 			 sqlite3_errmsg(st->store->db));
 	roll_back(st);
 	st->failed = true;
@@ -138,7 +139,7 @@ static int sink_begin(rs_sink *sink, const rs_summary *head)
 	st->recording = false;
 	st->failed = false;
 	if (insert_scan_row(st, head) < 0) {
-		fail(st, "writing the scan");
+		fail(st, _("writing the scan"));
 		return 0;
 	}
 	st->recording = true;
@@ -197,20 +198,20 @@ static int sink_finding(rs_sink *sink, const rs_finding *f)
 	row_init(&row, f);
 	if (st->in_transaction) { /* spilled: straight into the open transaction */
 		if (write_row(st, &row) < 0)
-			fail(st, "writing a finding");
+			fail(st, _("writing a finding"));
 		row_free(&row);
 		return 0;
 	}
 	if (!row.json) {
 		row_free(&row);
-		fail(st, "keeping a finding");
+		fail(st, _("keeping a finding"));
 		return 0;
 	}
 	if (!st->pending)
 		st->pending = rs_calloc(PENDING_MAX, sizeof(finding_row));
 	st->pending[st->n_pending++] = row;
 	if (st->n_pending == PENDING_MAX && flush_pending(st) < 0)
-		fail(st, "writing findings");
+		fail(st, _("writing findings"));
 	return 0;
 }
 
@@ -258,15 +259,15 @@ static int sink_end(rs_sink *sink, const rs_summary *summary)
 	if (!st->recording)
 		return 0;
 	if (flush_pending(st) < 0) {
-		fail(st, "writing the findings");
+		fail(st, _("writing the findings"));
 		return 0;
 	}
 	if (update_scan_row(st, summary) < 0) {
-		fail(st, "writing the summary");
+		fail(st, _("writing the summary"));
 		return 0;
 	}
 	if (rs_store_exec(st->store, "COMMIT") < 0) {
-		fail(st, "committing the findings");
+		fail(st, _("committing the findings"));
 		return 0;
 	}
 	st->in_transaction = false;

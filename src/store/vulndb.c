@@ -2,6 +2,7 @@
  * vulndb.c — imported vulnerability feeds in the scan store (see vulndb.h).
  */
 #include "store/vulndb.h"
+#include "core/i18n.h"
 #include "store/store_internal.h"
 #include "core/log.h"
 
@@ -46,7 +47,7 @@ static int insert_record(const rs_vuln_record *r, void *data)
 int rs_vulndb_import(rs_store *store, const char *path, rs_feed_stats *stats, rs_vuln_record_cb also, void *ctx)
 {
 	if (rs_store_exec(store, "SAVEPOINT vuln_import") < 0) {
-		rs_error("%s: cannot start the import: %s", store->path, sqlite3_errmsg(store->db));
+		rs_error(_("%s: cannot start the import: %s"), store->path, sqlite3_errmsg(store->db));
 		return -1;
 	}
 	import_ctx c = { .also = also, .also_ctx = ctx };
@@ -70,7 +71,7 @@ int rs_vulndb_import(rs_store *store, const char *path, rs_feed_stats *stats, rs
 	rs_store_bind_text(feed, 2, kind ? kind : "unknown");
 	if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(del_feed) != SQLITE_DONE ||
 	    sqlite3_step(feed) != SQLITE_DONE) {
-		rs_error("%s: cannot record the feed: %s", store->path, sqlite3_errmsg(store->db));
+		rs_error(_("%s: cannot record the feed: %s"), store->path, sqlite3_errmsg(store->db));
 		goto out;
 	}
 	c.feed = sqlite3_last_insert_rowid(store->db);
@@ -78,7 +79,7 @@ int rs_vulndb_import(rs_store *store, const char *path, rs_feed_stats *stats, rs
 	if (rs_feed_read(path, insert_record, &c, stats) < 0)
 		goto out;
 	if (c.failed) {
-		rs_error("%s: cannot store the records of %s: %s; check the disk space and permissions",
+		rs_error(_("%s: cannot store the records of %s: %s; check the disk space and permissions"),
 			 store->path, path, sqlite3_errmsg(store->db));
 		goto out;
 	}
@@ -128,7 +129,7 @@ static bool read_rows(rs_store *store, sqlite3_stmt *s, rs_vec *records)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		push_row(s, records);
 	if (rc != SQLITE_DONE) {
-		rs_warn("%s: cannot read the imported feeds: %s", store->path, sqlite3_errmsg(store->db));
+		rs_warn(_("%s: cannot read the imported feeds: %s"), store->path, sqlite3_errmsg(store->db));
 		return false;
 	}
 	return true;

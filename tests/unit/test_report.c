@@ -9,6 +9,7 @@
 #include "core/sink.h"
 #include "core/util.h"
 #include "report/report.h"
+#include "core/bytes.h"
 #include "report/report_internal.h"
 
 #include <jansson.h>
@@ -321,7 +322,7 @@ static void test_text_summary_only(void **state)
 	find(text, "critical 1");
 	find(text, "Score");
 	find(text, "hunt");
-	find(text, "400.0 KB");
+	find(text, "400.0 KiB");
 	free(text);
 }
 
@@ -466,8 +467,12 @@ static void test_clean_and_truncate(void **state)
 	char buf[32];
 	rs_report_duration(61500, buf, sizeof(buf));
 	assert_string_equal(buf, "1 min 01 s");
-	rs_report_bytes(1536, buf, sizeof(buf));
-	assert_string_equal(buf, "1.5 KB");
+	rs_format_bytes(1536, buf, sizeof(buf));
+	assert_string_equal(buf, "1.5 KiB");
+	rs_format_bytes(-5, buf, sizeof(buf));
+	assert_string_equal(buf, "0 B");
+	rs_format_bytes(1023, buf, sizeof(buf));
+	assert_string_equal(buf, "1023 B");
 }
 
 int main(void)
