@@ -41,7 +41,7 @@ import make_roots  # noqa: E402
 # COORDINATOR: flip to True once the module (i18n-mod) and content (i18n-pol,
 # i18n-dev) translations are merged: finding titles, remediations and the
 # modules' "not applicable" notes are then checked like every other string.
-STRICT_FINDING_TEXT = False
+STRICT_FINDING_TEXT = True
 
 PO_DIR = os.path.join(os.path.dirname(os.path.abspath(RASOAT)), "po")
 CONVERSION = re.compile(r"%(?:\d+\$)?[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|z|j|t|L)?[a-zA-Z%]")
