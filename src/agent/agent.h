@@ -77,6 +77,8 @@ typedef struct rs_agent_scan_options {
 	char **only;              /* modules (NULL: all) */
 	size_t n_only;
 	const char *content_dir;  /* installed content (update-content): its rules/ join the scan's rules */
+	const json_t *rules;      /* a scan task's rule filter (fleet/task.h): only findings of these
+	                             rules are spooled, the summary counted from them; NULL: all */
 } rs_agent_scan_options;
 
 /* Runs a scan and writes it as one batch file into the spool. Returns 0 or -1. */

@@ -111,11 +111,12 @@ static void run_scan(task_ctx *t, const json_t *params, bool *scanned, task_outc
 		so.only = only;
 		so.n_only = n;
 	}
+	so.rules = json_object_get(params, "rules");
 	if (rs_agent_spool_scan(t->st, &so) < 0) {
 		outcome(out, "failed", "the scan could not run; see the agent's log");
 	} else {
 		outcome(out, "done", "scan spooled for upload");
-		if (!n && !t->o->scan.n_only) {
+		if (!n && !t->o->scan.n_only && !so.rules) {
 			*scanned = true;
 			rs_agent_set_last_scan(t->st, (long long)time(NULL));
 		}

@@ -142,6 +142,8 @@ static const char *const texts_en[S_COUNT] = {
 	[S_DAYS] = "days",
 	[S_TREND_DAYS] = "Over the window",
 	[S_COMPLIANCE_NOW] = "Newest scans",
+	/* fleetgaps */
+	[S_RULES_FILTER] = "Rules (ids or patterns such as persist:cron*, comma-separated; scan)",
 };
 
 static const char *const texts_vi[S_COUNT] = {
@@ -279,6 +281,8 @@ static const char *const texts_vi[S_COUNT] = {
 	[S_DAYS] = "ngày",
 	[S_TREND_DAYS] = "Trong khoảng thời gian",
 	[S_COMPLIANCE_NOW] = "Lần quét mới nhất",
+	/* fleetgaps */
+	[S_RULES_FILTER] = "Luật (mã hoặc mẫu như persist:cron*, phân tách bằng dấu phẩy; quét)",
 };
 
 static const char *const *const tables[RS_LANG_COUNT] = { texts_en, texts_vi };

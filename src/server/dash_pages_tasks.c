@@ -127,6 +127,7 @@ static void task_form(rs_dash_ctx *ctx, rs_buf *b)
 		rs_buf_printf(b, "<option value=\"%s\">%s</option>", kinds[i], kinds[i]);
 	rs_buf_puts(b, "</select></label><br>");
 	field(ctx, b, S_MODULES, "modules", false);
+	field(ctx, b, S_RULES_FILTER, "rules", false);
 	field(ctx, b, S_SCENARIO, "scenario", false);
 	field(ctx, b, S_PATHS, "paths", true);
 	field(ctx, b, S_PLAN, "plan", true);
@@ -201,6 +202,9 @@ static json_t *form_body(rs_dash_ctx *ctx)
 	char *v = take(ctx, "modules");
 	if (v)
 		json_object_set_new(body, "modules", split_list(v, ", "));
+	free(v);
+	if ((v = take(ctx, "rules")))
+		json_object_set_new(body, "rules", split_list(v, ", "));
 	free(v);
 	if ((v = take(ctx, "paths")))
 		json_object_set_new(body, "paths", split_list(v, "\r\n"));
