@@ -153,9 +153,24 @@ int rs_agent_run_tasks(rs_agent_state *st, const rs_agent_run_options *o, const 
  * in with one rename (the old content removed after). The result object
  * ({"files","bytes","created","sha256"}) or NULL with ERR. */
 json_t *rs_agent_content_install(const char *dir, const char *text, char *err, size_t errsize);
+/* Adds the installed content of CONTENT_DIR (NULL: none) to a scan's
+ * CONFIG: rules/ as a rule directory (hunt, rootkit and audit read it as
+ * `--rules`), policies/ as a policy directory (audit runs its policies
+ * like the bundled ones, where their requirements hold; their command
+ * rules only with allow_commands, as any policy outside the trusted
+ * directories), and every file directly under feeds/ as a vulnerability
+ * feed (as `--feed`). */
+struct rs_config;
+void rs_agent_content_config(struct rs_config *config, const char *content_dir);
 /* The report of a collect bundle PATH: {"bundle","size","sha256","manifest"
  * (or "manifest_sha256" when large)}, or NULL with ERR. */
 json_t *rs_agent_bundle_summary(const char *path, char *err, size_t errsize);
+
+/* bundle_upload.c: uploads the collect task TASK's bundle PATH to the
+ * server: 0 stored (the server's SHA-256 is ours), 1 refused for good
+ * (too large, unknown task, another bundle stored) with ERR, -1 the server
+ * is away (try again later) with ERR. */
+int rs_agent_bundle_upload(rs_agent_state *st, const char *task, const char *path, char *err, size_t errsize);
 
 /* task_exec.c: runs this rasoat binary with ARGV (argv[0] is ignored) and
  * waits at most TIMEOUT seconds (then kills it); its standard output (the

@@ -132,12 +132,8 @@ int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *o
 		goto out;
 	rs_config config;
 	rs_config_init(&config);
-	/* rules pushed by update-content tasks (signature checked when installed) */
-	char *rules = opts->content_dir ? rs_sprintf("%s/rules", opts->content_dir) : NULL;
-	struct stat sb;
-	if (rules && stat(rules, &sb) == 0 && S_ISDIR(sb.st_mode))
-		rs_config_add_rule_dir(&config, rules);
-	free(rules);
+	/* rules, policies and feeds pushed by update-content tasks (signature checked when installed) */
+	rs_agent_content_config(&config, opts->content_dir);
 	rs_host host;
 	if (rs_host_init(&host, opts->root ? opts->root : "/", NULL) < 0) {
 		rs_config_free(&config);

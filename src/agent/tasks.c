@@ -9,6 +9,7 @@
  */
 #include "agent/agent.h"
 #include "core/digest.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "fleet/task.h"
@@ -124,6 +125,21 @@ static void run_scan(task_ctx *t, const json_t *params, bool *scanned, task_outc
 	free(only);
 }
 
+/* Sends the collect task's BUNDLE to the server; the result says whether
+ * it is there ("uploaded") or why not ("upload_error"). */
+static void upload_bundle(task_ctx *t, const char *bundle, task_outcome *out)
+{
+	char err[512];
+	int rc = rs_agent_bundle_upload(t->st, t->id, bundle, err, sizeof(err));
+	json_object_set_new(out->result, "uploaded", json_boolean(rc == 0));
+	if (rc == 0) {
+		outcome(out, "done", _("evidence bundle uploaded to the server (a copy stays on the host)"));
+		return;
+	}
+	json_object_set_new(out->result, "upload_error", json_string(err));
+	outcome(out, "done", _("evidence bundle written on the host, not uploaded: %s"), err);
+}
+
 static void run_collect(task_ctx *t, const json_t *params, task_outcome *out)
 {
 	char *dir = state_subdir(t->st, "collect");
@@ -162,7 +178,7 @@ static void run_collect(task_ctx *t, const json_t *params, task_outcome *out)
 		char err[256];
 		out->result = rs_agent_bundle_summary(bundle, err, sizeof(err));
 		if (out->result)
-			outcome(out, "done", "evidence bundle written on the host");
+			upload_bundle(t, bundle, out);
 		else
 			outcome(out, "failed", "%s", err);
 	}

@@ -286,3 +286,16 @@ int rs_agent_authenticate(rs_server *srv, rs_request *req, rs_reply *reply, char
 	snprintf(agent, RS_FLEET_ID_HEX + 1, "%s", auth.agent);
 	return 0;
 }
+
+int rs_agent_authenticate_counted(rs_server *srv, rs_request *req, rs_reply *reply,
+				  char agent[RS_FLEET_ID_HEX + 1])
+{
+	rs_fleet_auth auth;
+	if (authenticate(srv, req, &auth, reply) < 0)
+		return -1;
+	signed_job j = { .agent = auth.agent, .counter = auth.counter, .now = rs_server_now() };
+	if (run_signed(srv, &j, run_counter, reply) < 0)
+		return -1;
+	snprintf(agent, RS_FLEET_ID_HEX + 1, "%s", auth.agent);
+	return 0;
+}

@@ -144,6 +144,7 @@ static const char *const texts_en[S_COUNT] = {
 	[S_COMPLIANCE_NOW] = "Newest scans",
 	/* fleetgaps */
 	[S_RULES_FILTER] = "Rules (ids or patterns such as persist:cron*, comma-separated; scan)",
+	[S_BUNDLE_DOWNLOAD] = "Download the evidence bundle",
 };
 
 static const char *const texts_vi[S_COUNT] = {
@@ -283,6 +284,7 @@ static const char *const texts_vi[S_COUNT] = {
 	[S_COMPLIANCE_NOW] = "Lần quét mới nhất",
 	/* fleetgaps */
 	[S_RULES_FILTER] = "Luật (mã hoặc mẫu như persist:cron*, phân tách bằng dấu phẩy; quét)",
+	[S_BUNDLE_DOWNLOAD] = "Tải gói bằng chứng",
 };
 
 static const char *const *const tables[RS_LANG_COUNT] = { texts_en, texts_vi };

@@ -85,6 +85,7 @@ void rs_dash_tasks_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *tasks, bool 
 		rs_buf_puts(b, "</td>");
 		rs_buf_puts(b, "<td>");
 		rs_html_esc(b, rs_dash_str(t, "message"));
+		rs_dash_bundle_link(ctx, b, t);
 		const json_t *result = json_object_get(t, "result");
 		if (result && !json_is_null(result)) {
 			rs_buf_puts(b, "<details><summary>result</summary>");

@@ -144,6 +144,7 @@ typedef enum rs_str {
 	S_COMPLIANCE_NOW,
 	/* fleetgaps */
 	S_RULES_FILTER,
+	S_BUNDLE_DOWNLOAD,
 	S_COUNT
 } rs_str;
 

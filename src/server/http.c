@@ -7,6 +7,7 @@
  * that stops on SIGINT or SIGTERM.
  */
 #include "server/server_internal.h"
+#include "store/fleet_bundles.h"
 #include "server/dash.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -50,6 +51,9 @@ static const route routes[] = {
 	{ "POST", RS_FLEET_API "/tasks/approve", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_approve },
 	{ "POST", RS_FLEET_API "/tasks/report", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_report },
 	{ "GET", RS_FLEET_API "/tokens", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_tokens },
+	{ "GET", RS_FLEET_API "/bundles", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_bundle_list },
+	{ "GET", RS_FLEET_API "/bundles/", true, RS_FLEET_MAX_BODY_OTHER, rs_handle_bundle_get },
+	{ "POST", RS_FLEET_API "/bundles/", true, RS_FLEET_BUNDLE_MAX, rs_handle_bundle_upload },
 };
 
 /* Every path outside the API is the dashboard's (server/dash.c); its form
@@ -154,6 +158,8 @@ static enum MHD_Result send_raw(rs_request *req, rs_reply *reply)
 		add_html_headers(resp);
 	if (reply->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", reply->disposition);
+	if (reply->sha256[0])
+		MHD_add_response_header(resp, "X-Rasoat-SHA256", reply->sha256);
 	if (reply->location)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, reply->location);
 	if (reply->retry_after > 0) {
@@ -252,7 +258,7 @@ static int early_checks(rs_server *srv, rs_request *req, rs_reply *reply)
 	if (!r)
 		return -1;
 	req->route = r;
-	req->path = r->path;
+	req->path = r->prefix ? req->url : r->path;   /* a prefix route signs its id too */
 	req->limit = r->limit;
 	const char *length = rs_request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (length) {

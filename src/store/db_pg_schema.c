@@ -112,6 +112,15 @@ static const char *const pg_migrations[] = {
 	"  name TEXT PRIMARY KEY, secret BYTEA NOT NULL, public BYTEA NOT NULL, created BIGINT NOT NULL"
 	");",
 	/* ---- fleet-tasks (issue 12, branch fleettasks): end ---- */
+	/* ---- fleetgaps (issue 12, branch fleetgaps): begin ----
+	 * as the SQLite store's "fleetgaps" block */
+	"CREATE TABLE fleet_bundles ("
+	"  task TEXT PRIMARY KEY, agent TEXT NOT NULL, received BIGINT NOT NULL,"
+	"  size BIGINT NOT NULL, sha256 TEXT NOT NULL, data BYTEA NOT NULL"
+	");"
+	"CREATE INDEX fleet_bundles_agent ON fleet_bundles(agent, received);"
+	"ALTER TABLE fleet_tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;",
+	/* ---- fleetgaps (issue 12, branch fleetgaps): end ---- */
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))

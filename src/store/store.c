@@ -268,6 +268,22 @@ static const char *const migrations[] = {
 	"  created INTEGER NOT NULL"
 	");",
 	/* ---- fleet-tasks (issue 12, branch fleettasks): end ---- */
+	/* ---- fleetgaps (issue 12, branch fleetgaps): begin ----
+	 * the evidence bundles collect tasks upload (store/fleet_bundles.c):
+	 * one a task, its bytes, size and SHA-256; and how many times a task
+	 * was handed out (a task whose agent never reported it is handed out
+	 * again, then marked lost). */
+	"CREATE TABLE fleet_bundles ("
+	"  task TEXT PRIMARY KEY,"
+	"  agent TEXT NOT NULL,"
+	"  received INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  data BLOB NOT NULL"
+	");"
+	"CREATE INDEX fleet_bundles_agent ON fleet_bundles(agent, received);"
+	"ALTER TABLE fleet_tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;",
+	/* ---- fleetgaps (issue 12, branch fleetgaps): end ---- */
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -4,15 +4,25 @@ and fixture roots. Over the operator API (and the dashboard's form):
 - a scan task's modules and rules reach the agent's scan: the uploaded
   report holds only the findings of those rules, its counts and score
   computed from them; a bad rule filter is refused when queued;
-- (further sections are added as the fleet's gaps close.)
+- a collect task's evidence bundle is uploaded to the server: listed with
+  its size and SHA-256 (the agent's), downloadable by an analyst (not a
+  viewer) byte for byte, the download audited; a bundle altered in the
+  database is refused (500 integrity), never handed out; an upload for a
+  task that is not the agent's collect task is refused, a resend is
+  acknowledged once, another body for the same task refused;
 RS_FLEET_DB=postgresql runs it on a PostgreSQL 15 the test starts."""
+import hashlib
 import json
 import os
+import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import Tree, check, done, run  # noqa: E402
-from fleet_e2e import Agent, Server, make_root, require_backend  # noqa: E402
+from fleet_e2e import BACKEND, Agent, Server, make_root, require_backend  # noqa: E402
+import pgserver  # noqa: E402
+from test_dashboard import Browser  # noqa: E402
+from test_fleet_tasks import add_users  # noqa: E402
 
 PASSED = 0
 
@@ -81,6 +91,94 @@ def scenario(t, srv):
     first = scan_ids(srv, viewer, agent)
     ok(len(first) == 1, f"the scheduled scan: {first}")
     rules_filter(srv, analyst, viewer, agent, root, deny, first)
+    collect_upload(t, srv, analyst, viewer, agent, root, deny)
+
+
+def sql(srv, statement):
+    """Runs STATEMENT on the server's database (to alter what it stored)."""
+    if BACKEND == "postgresql":
+        return pgserver.shared().psql(statement, db=srv.db_url.rsplit("/", 1)[1])
+    with sqlite3.connect(srv.db) as c:
+        c.execute(statement)
+
+
+def download(srv, key, task_id):
+    import http.client
+    conn = http.client.HTTPConnection(srv.host, srv.port, timeout=30)
+    try:
+        conn.request("GET", f"/api/v1/bundles/{task_id}", headers={"Authorization": "Bearer " + key})
+        resp = conn.getresponse()
+        return resp.status, resp.read(), dict(resp.getheaders())
+    finally:
+        conn.close()
+
+
+def collect_upload(t, srv, analyst, viewer, agent, root, conf):
+    status, body, _ = post(srv, analyst, "/api/v1/tasks", {"host": agent.id, "type": "collect",
+                                                          "paths": ["/etc/hostname"], "max_total": 1 << 20})
+    ok(status == 201, f"collect: {status} {body}")
+    cid = body["id"]
+    run_agent(agent, root, conf)
+    c = task(srv, viewer, cid)
+    res = c["result"]
+    ok(c["state"] == "done" and res["uploaded"] is True and "uploaded to the server" in c["message"],
+       f"collect uploaded: {c}")
+    with open(res["bundle"], "rb") as f:
+        local = f.read()
+    ok(hashlib.sha256(local).hexdigest() == res["sha256"], "the bundle on the host is the reported one")
+    status, body, _ = srv.get(f"/api/v1/bundles?host={agent.id}", viewer)
+    ok(status == 200 and [(b["task"], b["size"], b["sha256"]) for b in body["items"]]
+       == [(cid, len(local), res["sha256"])] and body["items"][0]["hostname"],
+       f"bundles listed: {status} {body}")
+    status, data, headers = download(srv, viewer, cid)
+    ok(status == 403, f"a viewer downloads evidence: {status}")
+    status, data, headers = download(srv, analyst, cid)
+    ok(status == 200 and data == local and headers.get("X-Rasoat-SHA256") == res["sha256"]
+       and headers.get("Content-Type") == "application/gzip" and cid in headers.get("Content-Disposition", ""),
+       f"the analyst's download: {status} {len(data)} {headers}")
+    status, _, _ = download(srv, analyst, "0" * 32)
+    ok(status == 404, f"no such bundle: {status}")
+    # uploads the agent may not make
+    scan_task = task_id_of_kind(srv, viewer, agent, "scan")
+    for target, want in ((scan_task, 404), ("f" * 32, 404)):
+        status, body, _ = agent.post(srv, f"/api/v1/bundles/{target}", b"not a bundle")
+        ok(status == want, f"upload for {target}: {status} {body}")
+    status, body, _ = agent.post(srv, f"/api/v1/bundles/{cid}", local)
+    ok(status == 200 and body["duplicate"] is True and body["sha256"] == res["sha256"], f"resend: {status} {body}")
+    status, body, _ = agent.post(srv, f"/api/v1/bundles/{cid}", local + b"x")
+    ok(status == 409 and body["error"] == "bundle_conflict", f"another body: {status} {body}")
+    # the signature covers the task id in the path: a signed request moved to another id is refused
+    headers = agent.sign(f"/api/v1/bundles/{cid}", local)[0]
+    status, body, _ = srv.request("POST", f"/api/v1/bundles/{'e' * 32}", body=local, headers=headers)
+    ok(status == 401 and body["error"] == "bad_signature", f"path not signed: {status} {body}")
+    # the dashboard: a download link for the analyst, none and 403 for a viewer
+    add_users(srv)
+    ann, vic = Browser(srv), Browser(srv)
+    ann.login("ann")
+    vic.login("vic")
+    status, html, _ = ann.get("/tasks")
+    ok(status == 200 and f'href="/bundle?id={cid}"' in html, "the analyst's tasks page links the bundle")
+    status, _, h = ann.get(f"/bundle?id={cid}")
+    ok(status == 200 and h.get("x-rasoat-sha256") == res["sha256"] and int(h["content-length"]) == len(local),
+       f"dashboard download: {status} {h}")
+    status, html, _ = vic.get("/tasks")
+    ok(status == 200 and "/bundle?id=" not in html, "a viewer is shown the bundle link")
+    status, _, _ = vic.get(f"/bundle?id={cid}")
+    ok(status == 403, f"a viewer's dashboard download: {status}")
+    status, _, _ = ann.get("/bundle?id=../../etc")
+    ok(status == 400, f"a bad bundle id: {status}")
+    # an altered bundle is never handed out
+    blob = "decode('00ff', 'hex')" if BACKEND == "postgresql" else "X'00ff'"
+    sql(srv, f"UPDATE fleet_bundles SET data = {blob} WHERE task = '{cid}'")
+    status, data, _ = download(srv, analyst, cid)
+    ok(status == 500 and b"integrity" in data, f"altered bundle: {status} {data[:200]}")
+    status, html, _ = srv.get("/api/v1/bundles", analyst)
+    ok(status == 200, "list after tampering")
+
+
+def task_id_of_kind(srv, key, agent, kind):
+    status, body, _ = srv.get(f"/api/v1/tasks?host={agent.id}", key)
+    return [x["id"] for x in body["items"] if x["kind"] == kind][0]
 
 
 def rules_filter(srv, analyst, viewer, agent, root, conf, before):
