@@ -10,7 +10,13 @@ and fixture roots. Over the operator API (and the dashboard's form):
   database is refused (500 integrity), never handed out; an upload for a
   task that is not the agent's collect task is refused, a resend is
   acknowledged once, another body for the same task refused;
+- update-content: the policies and feeds pushed in the signed bundle are
+  used by the agent's next scans, not only its rules: a pushed policy's
+  check fails, then passes once a new version of the policy is pushed
+  (the bundled policies still run beside it); a pushed OSV feed makes the
+  vulnerability finding of an installed package;
 RS_FLEET_DB=postgresql runs it on a PostgreSQL 15 the test starts."""
+import base64
 import hashlib
 import json
 import os
@@ -92,6 +98,7 @@ def scenario(t, srv):
     ok(len(first) == 1, f"the scheduled scan: {first}")
     rules_filter(srv, analyst, viewer, agent, root, deny, first)
     collect_upload(t, srv, analyst, viewer, agent, root, deny)
+    pushed_content(t, srv, analyst, viewer, agent, root, deny)
 
 
 def sql(srv, statement):
@@ -224,6 +231,79 @@ def rules_filter(srv, analyst, viewer, agent, root, conf, before):
     status, body, _ = srv.get(f"/api/v1/findings?scan={scan['scan']}&limit=1000", viewer)
     mods = set(f["module"] for f in body["items"])
     ok(mods == {"persist", "audit"} and len(body["items"]) > len(items) + 1, f"unfiltered: {mods}")
+
+
+
+POLICY = """policy:
+  id: 'fleet_pushed'
+  file: 'fleet_pushed.yml'
+  name: 'a policy pushed by the fleet test'
+  description: 'one check on the host name'
+requirements:
+  title: 'A Linux system tree'
+  description: 'A Linux system tree'
+  condition: any
+  rules:
+    - 'd:/etc'
+checks:
+  - id: 9001
+    title: 'The host name is the approved one'
+    description: 'The host name is the approved one.'
+    rationale: 'test'
+    remediation: 'test'
+    severity: high
+    condition: all
+    rules:
+      - 'f:/etc/hostname -> r:^WANT$'
+"""
+
+FEED = {"schema_version": "1.6.0", "id": "DEBIAN-CVE-2099-0001", "modified": "2099-01-01T00:00:00Z",
+        "summary": "fleet test advisory", "upstream": ["CVE-2099-0001"],
+        "affected": [{"package": {"ecosystem": "Debian:12", "name": "bash"},
+                      "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "5.2.99-1"}]}]}]}
+
+
+def push(srv, key, agent, root, conf, files):
+    status, body, _ = post(srv, key, "/api/v1/tasks", {"host": agent.id, "type": "update-content", "files": [
+        {"path": p, "data": base64.b64encode(d.encode()).decode()} for p, d in files]})
+    ok(status == 201, f"update-content: {status} {body}")
+    run_agent(agent, root, conf)
+    tk = task(srv, key, body["id"])
+    ok(tk["state"] == "done", f"content installed: {tk}")
+
+
+def scan_findings(srv, analyst, viewer, agent, root, conf, before, modules):
+    status, body, _ = post(srv, analyst, "/api/v1/tasks", {"host": agent.id, "type": "scan", "modules": modules})
+    ok(status == 201, f"scan task: {status} {body}")
+    run_agent(agent, root, conf)
+    scan = new_scan(srv, viewer, agent, before)
+    before[scan["scan"]] = scan
+    return srv.get_all(f"/api/v1/findings?scan={scan['scan']}", viewer)
+
+
+def pushed_content(t, srv, analyst, viewer, agent, root, conf):
+    t.write("roots/web1/var/lib/dpkg/status", "Package: bash\nStatus: install ok installed\n"
+            "Version: 5.2.15-2+b2\nArchitecture: amd64\n\n")
+    before = scan_ids(srv, viewer, agent)
+    items = scan_findings(srv, analyst, viewer, agent, root, conf, before, ["audit", "vuln"])
+    ok(not [f for f in items if f["rule"].startswith("sca:fleet_pushed:")], "a policy before it was pushed")
+    ok(not [f for f in items if "CVE-2099-0001" in json.dumps(f)], "a feed before it was pushed")
+    bundled = len([f for f in items if f["rule"].startswith("sca:rasoat_")])
+    ok(bundled > 0, "the bundled policies run")
+    push(srv, analyst, agent, root, conf, [("policies/fleet_pushed.yml", POLICY.replace("WANT", "approved-name")),
+                                          ("feeds/fleet.json", json.dumps(FEED))])
+    items = scan_findings(srv, analyst, viewer, agent, root, conf, before, ["audit", "vuln"])
+    ok([f["rule"] for f in items if f["rule"].startswith("sca:fleet_pushed:")] == ["sca:fleet_pushed:9001"],
+       f"the pushed policy's check fails: {sorted(set(f['rule'] for f in items))[:8]}")
+    ok(len([f for f in items if f["rule"].startswith("sca:rasoat_")]) == bundled,
+       "the bundled policies run beside the pushed one")
+    vulns = [f for f in items if f["module"] == "vuln" and "CVE-2099-0001" in json.dumps(f)]
+    ok(len(vulns) == 1 and vulns[0]["evidence"].get("package") == "bash", f"the pushed feed matched: {vulns}")
+    # a new version of the policy: the same check now passes
+    push(srv, analyst, agent, root, conf, [("policies/fleet_pushed.yml", POLICY.replace("WANT", "roots/web1"))])
+    items = scan_findings(srv, analyst, viewer, agent, root, conf, before, ["audit", "vuln"])
+    ok(not [f for f in items if f["rule"].startswith("sca:fleet_pushed:")], "the new policy's check passes")
+    ok(not [f for f in items if "CVE-2099-0001" in json.dumps(f)], "the replaced content's feed is gone")
 
 
 if __name__ == "__main__":
