@@ -172,6 +172,24 @@ json_t *rs_agent_bundle_summary(const char *path, char *err, size_t errsize);
  * is away (try again later) with ERR. */
 int rs_agent_bundle_upload(rs_agent_state *st, const char *task, const char *path, char *err, size_t errsize);
 
+/* task_journal.c: the agent's record of its tasks (STATE/tasks/ID.json:
+ * {"id","type","state","message","result","pending_bundle","reported"}),
+ * so that an outcome the server did not receive is reported later. */
+/* Task ID's record, or NULL. */
+json_t *rs_agent_task_record(const rs_agent_state *st, const char *id);
+/* Writes REC (fsynced). 0 or -1. */
+int rs_agent_task_record_write(const rs_agent_state *st, const json_t *rec);
+/* Reports REC's final state; marks it reported (and writes it) when the
+ * server took it or holds a final state already. The HTTP status, 0 when
+ * the server could not be reached. */
+long rs_agent_task_report_final(rs_agent_state *st, json_t *rec);
+/* Reports REC again: an interrupted task ("running") as failed, a pending
+ * bundle uploaded first (kept pending while the server is away). */
+void rs_agent_task_resend(rs_agent_state *st, json_t *rec);
+/* Reports every record not yet reported (a task interrupted by the agent's
+ * end as failed; a pending bundle uploaded first); forgets old ones. */
+void rs_agent_task_flush(rs_agent_state *st);
+
 /* task_exec.c: runs this rasoat binary with ARGV (argv[0] is ignored) and
  * waits at most TIMEOUT seconds (then kills it); its standard output (the
  * first OUT_MAX bytes) into *OUT and the end of its standard error into

@@ -364,6 +364,9 @@ bool rs_task_transition_ok(const char *from, const char *to)
 		return final || strcmp(to, "running") == 0;
 	if (strcmp(from, "running") == 0)
 		return final;
+	/* the server gave up waiting (never reported); the agent's own word still counts */
+	if (strcmp(from, "lost") == 0)
+		return final || strcmp(to, "running") == 0;
 	return false;
 }
 

@@ -110,7 +110,8 @@ int rs_task_parse_report(const char *text, size_t len, rs_task_report *out, char
 void rs_task_report_free(rs_task_report *r);
 
 /* Whether a task in state FROM may be reported as TO by its agent:
- * sent → running|done|failed|refused, running → done|failed|refused. */
+ * sent → running|done|failed|refused, running → done|failed|refused,
+ * lost (the server stopped waiting for a report) → any of these four. */
 bool rs_task_transition_ok(const char *from, const char *to);
 
 #endif

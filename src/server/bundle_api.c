@@ -128,3 +128,11 @@ void rs_handle_bundle_get(rs_server *srv, rs_request *req, rs_reply *reply)
 	if (task)
 		rs_bundle_download(srv, task, who, req->addr, reply);
 }
+
+long long rs_server_task_redeliver(const rs_server_config *cfg)
+{
+	if (cfg->task_redeliver > 0)
+		return cfg->task_redeliver;
+	long long wait = 2LL * cfg->checkin_interval;
+	return wait < 60 ? 60 : wait;
+}

@@ -127,6 +127,15 @@ int rs_operator_authorise(rs_server *srv, rs_request *req, rs_reply *reply, rs_r
  * counter): 0 with its agent id in AGENT, or -1 with the refusal in REPLY. */
 int rs_agent_authenticate(rs_server *srv, rs_request *req, rs_reply *reply, char agent[33]);
 
+/* A task handed out and never reported is handed out again this many
+ * times, then marked lost; one reported running and silent for
+ * RS_TASK_RUNNING_LIMIT (the agent's own limit on a task, 30 minutes)
+ * plus the redelivery wait is marked lost. */
+#define RS_TASK_REDELIVERIES 2
+#define RS_TASK_RUNNING_LIMIT 1800
+/* The redelivery wait of CFG in seconds (fleet_task_retry.c). */
+long long rs_server_task_redeliver(const rs_server_config *cfg);
+
 /* agent_api.c: as rs_agent_authenticate, and the request's counter
  * accepted (a replay refused) in a group commit of its own. */
 int rs_agent_authenticate_counted(rs_server *srv, rs_request *req, rs_reply *reply, char agent[33]);

@@ -15,8 +15,15 @@ and fixture roots. Over the operator API (and the dashboard's form):
   check fails, then passes once a new version of the policy is pushed
   (the bundled policies still run beside it); a pushed OSV feed makes the
   vulnerability finding of an installed package;
+- (lost task reports: test_fleet_task_lost.py, with these helpers);
 RS_FLEET_DB=postgresql runs it on a PostgreSQL 15 the test starts."""
 import base64
+import http.server
+import signal
+import subprocess
+import threading
+import time
+import urllib.request
 import hashlib
 import json
 import os
@@ -24,7 +31,7 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from rasoat_e2e import Tree, check, done, run  # noqa: E402
+from rasoat_e2e import RASOAT, Tree, check, done, run  # noqa: E402
 from fleet_e2e import BACKEND, Agent, Server, make_root, require_backend  # noqa: E402
 import pgserver  # noqa: E402
 from test_dashboard import Browser  # noqa: E402
@@ -77,7 +84,7 @@ def new_scan(srv, key, agent, before):
 def main():
     require_backend("test_fleet_task_gaps")
     with Tree("rasoat-fleet-gaps-") as t:
-        srv = Server(t.p("server/fleet.db")).start()
+        srv = Server(t.p("server/fleet.db"), extra=["--task-redeliver", "1s"]).start()
         try:
             scenario(t, srv)
         finally:
@@ -159,7 +166,7 @@ def collect_upload(t, srv, analyst, viewer, agent, root, conf):
     status, body, _ = srv.request("POST", f"/api/v1/bundles/{'e' * 32}", body=local, headers=headers)
     ok(status == 401 and body["error"] == "bad_signature", f"path not signed: {status} {body}")
     # the dashboard: a download link for the analyst, none and 403 for a viewer
-    add_users(srv)
+    add_users_once(srv)
     ann, vic = Browser(srv), Browser(srv)
     ann.login("ann")
     vic.login("vic")
@@ -304,6 +311,141 @@ def pushed_content(t, srv, analyst, viewer, agent, root, conf):
     items = scan_findings(srv, analyst, viewer, agent, root, conf, before, ["audit", "vuln"])
     ok(not [f for f in items if f["rule"].startswith("sca:fleet_pushed:")], "the new policy's check passes")
     ok(not [f for f in items if "CVE-2099-0001" in json.dumps(f)], "the replaced content's feed is gone")
+
+
+def checkin(srv, agent):
+    """A check-in whose reply is thrown away (as if it were lost on the way)."""
+    status, body, _ = agent.post(srv, "/api/v1/checkin", b"{}")
+    ok(status == 200, f"check-in: {status} {body}")
+    return [x["id"] for x in body["tasks"]]
+
+
+class DropReports(http.server.BaseHTTPRequestHandler):
+    """A proxy to the server that loses every task report (503)."""
+    target = None
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path == "/api/v1/tasks/report":
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        req = urllib.request.Request(self.target + self.path, data=body, method="POST",
+                                     headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                status, data = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, data = e.code, e.read()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def set_server(agent, url):
+    ident = os.path.join(agent.state, "identity.json")
+    with open(ident) as f:
+        doc = json.load(f)
+    doc["server"] = url
+    with open(ident, "w") as f:
+        json.dump(doc, f)
+
+
+def queue_scan(srv, key, agent):
+    status, body, _ = post(srv, key, "/api/v1/tasks", {"host": agent.id, "type": "scan", "modules": ["persist"]})
+    ok(status == 201, f"scan task: {status} {body}")
+    return body["id"]
+
+
+def lost_reports(t, srv, analyst, viewer, agent, root, conf, token):
+    # the check-in reply carrying the task is lost: handed out again, then done
+    tid = queue_scan(srv, analyst, agent)
+    ok(checkin(srv, agent) == [tid], "the task is handed out")
+    ok(task(srv, viewer, tid)["state"] == "sent", "handed out: sent")
+    time.sleep(2.2)
+    run_agent(agent, root, conf)
+    tk = task(srv, viewer, tid)
+    ok(tk["state"] == "done" and tk["attempts"] == 1, f"handed out again and done: {tk}")
+
+    # never reported at all: handed out again twice, then lost; a late report still counts
+    tid = queue_scan(srv, analyst, agent)
+    for i in range(3):
+        ok(checkin(srv, agent) == [tid], f"handed out, time {i + 1}")
+        time.sleep(2.2)
+    ok(checkin(srv, agent) == [], "handed out a fourth time")
+    tk = task(srv, viewer, tid)
+    ok(tk["state"] == "lost" and tk["attempts"] == 2 and "without any report" in tk["message"], f"lost: {tk}")
+    status, body, _ = srv.get("/api/v1/tasks?state=lost", viewer)
+    ok([x["id"] for x in body["items"]] == [tid], f"tasks by state lost: {body}")
+    add_users_once(srv)
+    vic = Browser(srv)
+    vic.login("vic")
+    status, html, _ = vic.get("/tasks")
+    ok(status == 200 and "state-lost" in html, "the dashboard shows the lost task")
+    status, body, _ = agent.post(srv, "/api/v1/tasks/report", json.dumps({"id": tid, "state": "failed",
+                                                                          "message": "late"}).encode())
+    ok(status == 200 and task(srv, viewer, tid)["state"] == "failed", f"a late report ends a lost task: {status}")
+
+    # the reports cannot reach the server: the outcome waits in the agent's journal
+    tid = queue_scan(srv, analyst, agent)
+    before = scan_ids(srv, viewer, agent)
+    DropReports.target = srv.url
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), DropReports)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    set_server(agent, f"http://127.0.0.1:{proxy.server_address[1]}")
+    try:
+        run_agent(agent, root, conf)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+        set_server(agent, srv.url)
+    tk = task(srv, viewer, tid)
+    ok(tk["state"] == "sent", f"no report reached the server: {tk}")
+    with open(os.path.join(agent.state, "tasks", tid + ".json")) as f:
+        rec = json.load(f)
+    ok(rec["state"] == "done" and rec["reported"] is False, f"the agent's record: {rec}")
+    ok(len(scan_ids(srv, viewer, agent)) == len(before) + 1, "the task's scan uploaded")
+    time.sleep(2.2)
+    run_agent(agent, root, conf)
+    tk = task(srv, viewer, tid)
+    ok(tk["state"] == "done" and tk["message"] == "scan spooled for upload" and tk["attempts"] == 0,
+       f"reported at the next round: {tk}")
+    ok(len(scan_ids(srv, viewer, agent)) == len(before) + 1, "the task ran twice")
+
+    # the agent is SIGKILLed while the task runs: failed at its next start, not run again
+    big = t.mkdir("roots/big")
+    make_root(t, "roots/big", ["* * * * * root /tmp/.x/%d" % i for i in range(800)])
+    tid = queue_scan(srv, analyst, agent)
+    before = scan_ids(srv, viewer, agent)
+    proc = subprocess.Popen([RASOAT, "agent", "run", "--once", "--state", agent.state, "--root", big, "--only",
+                             "persist", "--config", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and task(srv, viewer, tid)["state"] != "running":
+        time.sleep(0.05)
+    ok(proc.poll() is None, "the agent ended before it could be killed mid-task")
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    ok(task(srv, viewer, tid)["state"] == "running", "running when the agent died")
+    run_agent(agent, root, conf)
+    tk = task(srv, viewer, tid)
+    ok(tk["state"] == "failed" and "stopped while running" in tk["message"], f"an interrupted task: {tk}")
+    ok(len(scan_ids(srv, viewer, agent)) == len(before), "the interrupted task was run again")
+
+
+_USERS = []
+
+
+def add_users_once(srv):
+    if not _USERS:
+        add_users(srv)
+        _USERS.append(1)
 
 
 if __name__ == "__main__":

@@ -182,6 +182,13 @@ static void test_transitions(void **state)
 	assert_true(rs_task_transition_ok("sent", "refused"));
 	assert_true(rs_task_transition_ok("running", "done"));
 	assert_false(rs_task_transition_ok("running", "running"));
+	/* a task the server marked lost: the agent's late report still ends it */
+	assert_true(rs_task_transition_ok("lost", "failed"));
+	assert_true(rs_task_transition_ok("lost", "done"));
+	assert_true(rs_task_transition_ok("lost", "running"));
+	assert_false(rs_task_transition_ok("lost", "lost"));
+	assert_false(rs_task_transition_ok("lost", "queued"));
+	assert_false(rs_task_transition_ok("done", "lost"));
 	assert_false(rs_task_transition_ok("queued", "done"));
 	assert_false(rs_task_transition_ok("approval", "running"));
 	assert_false(rs_task_transition_ok("done", "failed"));
