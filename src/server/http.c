@@ -8,6 +8,8 @@
  */
 #include "server/server_internal.h"
 #include "store/fleet_bundles.h"
+#include "store/incidents.h"
+#include "core/i18n.h"
 #include "server/dash.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -418,12 +420,25 @@ static void wait_for_stop(const sigset_t *stop)
 		;
 }
 
+/* A fleet on PostgreSQL keeps its incident records there too (unless
+ * --incidents names another store): a connection of their own. */
+static int open_pg_incidents(rs_server *srv, const rs_server_config *cfg)
+{
+	if (cfg->incidents_db || !rs_store_url_is_pg(cfg->db_path))
+		return 0;
+	if (rs_store_open_incidents(cfg->db_path, &srv->incidents) < 0) {
+		rs_error(_("%s: cannot open the incident records in the fleet's database"), rs_db_name(srv->store));
+		return -1;
+	}
+	return 0;
+}
+
 static int open_server(rs_server *srv, const rs_server_config *cfg)
 {
 	memset(srv, 0, sizeof(*srv));
 	srv->cfg = *cfg;
 	/* the incident records (`rasoat incident --db PATH`) for the dashboard */
-	if (cfg->incidents_db && rs_store_open(cfg->incidents_db, &srv->incidents) < 0) {
+	if (cfg->incidents_db && rs_store_open_incidents(cfg->incidents_db, &srv->incidents) < 0) {
 		rs_error("--incidents %s: cannot open the incident store; give the file `rasoat incident --db` uses",
 			 cfg->incidents_db);
 		return -1;
@@ -433,6 +448,8 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 		rs_error("%s", err);
 		return -1;
 	}
+	if (open_pg_incidents(srv, cfg) < 0)
+		return -1;
 	if (rs_fleet_store_durable(srv->store) < 0)
 		return -1;
 	if (rs_group_commit_init(srv) < 0)

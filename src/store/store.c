@@ -5,6 +5,7 @@
  * schema up to date with the migrations below (see store.h).
  */
 #include "store/store_internal.h"
+#include "store/db.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -542,10 +543,27 @@ int rs_store_open(const char *path, rs_store **out)
 	return 0;
 }
 
+int rs_store_open_memory(const char *name, rs_store **out)
+{
+	*out = NULL;
+	rs_store *store = rs_calloc(1, sizeof(*store));
+	store->path = rs_strdup(name);
+	if (sqlite3_open_v2(":memory:", &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK ||
+	    migrate(store) < 0) {
+		rs_error("%s: cannot make the in-memory scan store", name);
+		rs_store_close(store);
+		return -1;
+	}
+	*out = store;
+	return 0;
+}
+
 void rs_store_close(rs_store *store)
 {
 	if (!store)
 		return;
+	if (store->pg)
+		rs_db_close(store->pg);
 	sqlite3_close(store->db);
 	free(store->path);
 	free(store);
