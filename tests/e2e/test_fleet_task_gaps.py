@@ -181,6 +181,10 @@ def collect_upload(t, srv, analyst, viewer, agent, root, conf):
     ok(status == 403, f"a viewer's dashboard download: {status}")
     status, _, _ = ann.get("/bundle?id=../../etc")
     ok(status == 400, f"a bad bundle id: {status}")
+    alice = Browser(srv)
+    alice.login("alice")
+    status, html, _ = alice.get("/audit")
+    ok(status == 200 and html.count("bundle_download") >= 2 and cid in html, "downloads are in the audit log")
     # an altered bundle is never handed out
     blob = "decode('00ff', 'hex')" if BACKEND == "postgresql" else "X'00ff'"
     sql(srv, f"UPDATE fleet_bundles SET data = {blob} WHERE task = '{cid}'")
