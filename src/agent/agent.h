@@ -77,6 +77,8 @@ typedef struct rs_agent_scan_options {
 	char **only;              /* modules (NULL: all) */
 	size_t n_only;
 	const char *content_dir;  /* installed content (update-content): its rules/ join the scan's rules */
+	const json_t *rules;      /* a scan task's rule filter (fleet/task.h): only findings of these
+	                             rules are spooled, the summary counted from them; NULL: all */
 } rs_agent_scan_options;
 
 /* Runs a scan and writes it as one batch file into the spool. Returns 0 or -1. */
@@ -151,9 +153,42 @@ int rs_agent_run_tasks(rs_agent_state *st, const rs_agent_run_options *o, const 
  * in with one rename (the old content removed after). The result object
  * ({"files","bytes","created","sha256"}) or NULL with ERR. */
 json_t *rs_agent_content_install(const char *dir, const char *text, char *err, size_t errsize);
+/* Adds the installed content of CONTENT_DIR (NULL: none) to a scan's
+ * CONFIG: rules/ as a rule directory (hunt, rootkit and audit read it as
+ * `--rules`), policies/ as a policy directory (audit runs its policies
+ * like the bundled ones, where their requirements hold; their command
+ * rules only with allow_commands, as any policy outside the trusted
+ * directories), and every file directly under feeds/ as a vulnerability
+ * feed (as `--feed`). */
+struct rs_config;
+void rs_agent_content_config(struct rs_config *config, const char *content_dir);
 /* The report of a collect bundle PATH: {"bundle","size","sha256","manifest"
  * (or "manifest_sha256" when large)}, or NULL with ERR. */
 json_t *rs_agent_bundle_summary(const char *path, char *err, size_t errsize);
+
+/* bundle_upload.c: uploads the collect task TASK's bundle PATH to the
+ * server: 0 stored (the server's SHA-256 is ours), 1 refused for good
+ * (too large, unknown task, another bundle stored) with ERR, -1 the server
+ * is away (try again later) with ERR. */
+int rs_agent_bundle_upload(rs_agent_state *st, const char *task, const char *path, char *err, size_t errsize);
+
+/* task_journal.c: the agent's record of its tasks (STATE/tasks/ID.json:
+ * {"id","type","state","message","result","pending_bundle","reported"}),
+ * so that an outcome the server did not receive is reported later. */
+/* Task ID's record, or NULL. */
+json_t *rs_agent_task_record(const rs_agent_state *st, const char *id);
+/* Writes REC (fsynced). 0 or -1. */
+int rs_agent_task_record_write(const rs_agent_state *st, const json_t *rec);
+/* Reports REC's final state; marks it reported (and writes it) when the
+ * server took it or holds a final state already. The HTTP status, 0 when
+ * the server could not be reached. */
+long rs_agent_task_report_final(rs_agent_state *st, json_t *rec);
+/* Reports REC again: an interrupted task ("running") as failed, a pending
+ * bundle uploaded first (kept pending while the server is away). */
+void rs_agent_task_resend(rs_agent_state *st, json_t *rec);
+/* Reports every record not yet reported (a task interrupted by the agent's
+ * end as failed; a pending bundle uploaded first); forgets old ones. */
+void rs_agent_task_flush(rs_agent_state *st);
 
 /* task_exec.c: runs this rasoat binary with ARGV (argv[0] is ignored) and
  * waits at most TIMEOUT seconds (then kills it); its standard output (the

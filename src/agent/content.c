@@ -6,6 +6,7 @@
  * and manifest) reported to the server in place of the bundle.
  */
 #include "agent/agent.h"
+#include "core/config.h"
 #include "core/digest.h"
 #include "core/i18n.h"
 #include "core/util.h"
@@ -13,6 +14,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -219,4 +221,53 @@ json_t *rs_agent_bundle_summary(const char *path, char *err, size_t errsize)
 	}
 	free(manifest);
 	return r;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of DIR (not hidden), sorted, each handed to ADD. */
+static void add_files(rs_config *config, const char *dir, void (*add)(rs_config *, const char *))
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	rs_vec names;
+	rs_vec_init(&names, sizeof(char *));
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			*(char **)rs_vec_push(&names) = rs_strdup(de->d_name);
+	closedir(d);
+	qsort(names.items, names.len, sizeof(char *), compare_names);
+	for (size_t i = 0; i < names.len; i++) {
+		char *name = *(char **)rs_vec_at(&names, i);
+		char *path = rs_sprintf("%s/%s", dir, name);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			add(config, path);
+		free(path);
+		free(name);
+	}
+	rs_vec_free(&names);
+}
+
+void rs_agent_content_config(rs_config *config, const char *content_dir)
+{
+	if (!content_dir)
+		return;
+	struct stat st;
+	char *rules = rs_sprintf("%s/rules", content_dir);
+	if (stat(rules, &st) == 0 && S_ISDIR(st.st_mode))
+		rs_config_add_rule_dir(config, rules);
+	free(rules);
+	char *policies = rs_sprintf("%s/policies", content_dir);
+	if (stat(policies, &st) == 0 && S_ISDIR(st.st_mode))
+		rs_config_add_policy_dir(config, policies);
+	free(policies);
+	char *feeds = rs_sprintf("%s/feeds", content_dir);
+	add_files(config, feeds, rs_config_add_feed);
+	free(feeds);
 }

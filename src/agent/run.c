@@ -178,6 +178,9 @@ static int run_round(rs_agent_state *st, const rs_agent_run_options *o)
 	}
 	long long scan_interval = DEFAULT_SCAN_INTERVAL;
 	json_t *tasks = NULL;
+	/* outcomes of earlier tasks the server has not received (task_journal.c),
+	 * before the check-in: the server then need not hand them out again */
+	rs_agent_task_flush(st);
 	bool reachable = check_in(st, o, spooled, &scan_interval, &tasks) == 0;
 	/* the server's tasks (tasks.c): a scan task spools its scan there */
 	bool scanned = false;

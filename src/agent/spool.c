@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "engine/scan.h"
+#include "fleet/task.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +37,9 @@ typedef struct collect_state {
 	char scan[33];
 	json_t *findings;
 	json_t *summary;
+	const json_t *rules;                /* a scan task's rule filter, or NULL */
+	unsigned long kept[RS_SEV_COUNT];   /* findings kept by the filter, by severity */
+	const rs_config *config;
 } collect_state;
 
 static int collect_begin(rs_sink *sink, const rs_summary *head)
@@ -48,8 +52,24 @@ static int collect_begin(rs_sink *sink, const rs_summary *head)
 static int collect_finding(rs_sink *sink, const rs_finding *f)
 {
 	collect_state *cs = sink->state;
+	if (!rs_task_rule_selected(cs->rules, f->rule))
+		return 0;
+	cs->kept[f->severity]++;
 	json_array_append_new(cs->findings, rs_finding_to_json(f, cs->scan));
 	return 0;
+}
+
+/* A rule-filtered scan's summary counts, score and exit status are those of
+ * the findings it kept, so the report agrees with itself. */
+static void filtered_summary(collect_state *cs)
+{
+	json_object_set_new(cs->summary, "counts", rs_counts_to_json(cs->kept));
+	json_object_set_new(cs->summary, "score", json_integer(rs_score_from_counts(cs->kept)));
+	int exit_code = 0;
+	for (int s = cs->config->fail_on; !cs->config->fail_never && s < RS_SEV_COUNT; s++)
+		if (cs->kept[s])
+			exit_code = 1;
+	json_object_set_new(cs->summary, "exit", json_integer(exit_code));
 }
 
 static int collect_end(rs_sink *sink, const rs_summary *summary)
@@ -57,6 +77,8 @@ static int collect_end(rs_sink *sink, const rs_summary *summary)
 	collect_state *cs = sink->state;
 	json_decref(cs->summary);
 	cs->summary = rs_summary_to_json(summary);
+	if (cs->rules)
+		filtered_summary(cs);
 	return 0;
 }
 
@@ -111,18 +133,14 @@ int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *o
 		goto out;
 	rs_config config;
 	rs_config_init(&config);
-	/* rules pushed by update-content tasks (signature checked when installed) */
-	char *rules = opts->content_dir ? rs_sprintf("%s/rules", opts->content_dir) : NULL;
-	struct stat sb;
-	if (rules && stat(rules, &sb) == 0 && S_ISDIR(sb.st_mode))
-		rs_config_add_rule_dir(&config, rules);
-	free(rules);
+	/* rules, policies and feeds pushed by update-content tasks (signature checked when installed) */
+	rs_agent_content_config(&config, opts->content_dir);
 	rs_host host;
 	if (rs_host_init(&host, opts->root ? opts->root : "/", NULL) < 0) {
 		rs_config_free(&config);
 		goto out;
 	}
-	collect_state cs = { .findings = json_array() };
+	collect_state cs = { .findings = json_array(), .rules = opts->rules, .config = &config };
 	rs_sink *sink = rs_calloc(1, sizeof(*sink));
 	sink->begin = collect_begin;
 	sink->finding = collect_finding;

@@ -37,6 +37,7 @@ typedef struct task_outcome {
 	const char *state;          /* done, failed, refused */
 	char message[RS_TASK_MAX_MESSAGE + 1];
 	json_t *result;             /* owned or NULL */
+	char *pending_bundle;       /* owned: a collect bundle still to upload (the server was away) */
 } task_outcome;
 
 static void outcome(task_outcome *out, const char *state, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -112,16 +113,38 @@ static void run_scan(task_ctx *t, const json_t *params, bool *scanned, task_outc
 		so.only = only;
 		so.n_only = n;
 	}
+	so.rules = json_object_get(params, "rules");
 	if (rs_agent_spool_scan(t->st, &so) < 0) {
 		outcome(out, "failed", "the scan could not run; see the agent's log");
 	} else {
 		outcome(out, "done", "scan spooled for upload");
-		if (!n && !t->o->scan.n_only) {
+		if (!n && !t->o->scan.n_only && !so.rules) {
 			*scanned = true;
 			rs_agent_set_last_scan(t->st, (long long)time(NULL));
 		}
 	}
 	free(only);
+}
+
+/* Sends the collect task's BUNDLE to the server; the result says whether
+ * it is there ("uploaded") or why not ("upload_error"). */
+static void upload_bundle(task_ctx *t, const char *bundle, task_outcome *out)
+{
+	char err[512];
+	int rc = rs_agent_bundle_upload(t->st, t->id, bundle, err, sizeof(err));
+	if (rc < 0) {
+		/* reported once the bundle is on the server (task_journal.c) */
+		out->pending_bundle = rs_strdup(bundle);
+		outcome(out, "done", _("evidence bundle written on the host; its upload waits for the server: %s"), err);
+		return;
+	}
+	json_object_set_new(out->result, "uploaded", json_boolean(rc == 0));
+	if (rc == 0) {
+		outcome(out, "done", _("evidence bundle uploaded to the server (a copy stays on the host)"));
+		return;
+	}
+	json_object_set_new(out->result, "upload_error", json_string(err));
+	outcome(out, "done", _("evidence bundle written on the host, not uploaded: %s"), err);
 }
 
 static void run_collect(task_ctx *t, const json_t *params, task_outcome *out)
@@ -162,7 +185,7 @@ static void run_collect(task_ctx *t, const json_t *params, task_outcome *out)
 		char err[256];
 		out->result = rs_agent_bundle_summary(bundle, err, sizeof(err));
 		if (out->result)
-			outcome(out, "done", "evidence bundle written on the host");
+			upload_bundle(t, bundle, out);
 		else
 			outcome(out, "failed", "%s", err);
 	}
@@ -344,6 +367,42 @@ char *rs_agent_content_dir(const rs_agent_state *st, const rs_agent_run_options 
 	return dir ? dir : rs_sprintf("%s/content", st->dir);
 }
 
+/* Whether task ID ran here already (the server handed it out again: it
+ * never heard of the outcome): its recorded outcome is reported again
+ * instead of running it twice. */
+static bool journal_known(rs_agent_state *st, const char *id)
+{
+	json_t *rec = rs_agent_task_record(st, id);
+	if (!rec)
+		return false;
+	fprintf(stderr, "rasoat: task %s: %s\n", id, _("ran here already; its outcome is reported again"));
+	rs_agent_task_resend(st, rec);
+	json_decref(rec);
+	return true;
+}
+
+/* Records OUT in REC (fsynced) and reports it, unless a bundle still
+ * waits for its upload (then the next round uploads and reports it). */
+static void journal_outcome(rs_agent_state *st, json_t *rec, const task_outcome *out)
+{
+	json_object_set_new(rec, "state", json_string(out->state));
+	json_object_set_new(rec, "message", json_string(out->message));
+	if (out->result)
+		json_object_set(rec, "result", out->result);
+	if (out->pending_bundle)
+		json_object_set_new(rec, "pending_bundle", json_string(out->pending_bundle));
+	json_object_set_new(rec, "reported", json_false());
+	if (rs_agent_task_record_write(st, rec) < 0)
+		rs_warn(_("task %s: cannot record its outcome in %s/tasks"), json_string_value(json_object_get(rec, "id")),
+			st->dir);
+	if (out->pending_bundle)
+		return;
+	long status = rs_agent_task_report_final(st, rec);
+	if (status != 200 && status != 404 && status != 409)
+		rs_warn(_("%s: cannot report task %s as %s now (HTTP %ld); it is reported at the next round"), st->server,
+			json_string_value(json_object_get(rec, "id")), out->state, status);
+}
+
 int rs_agent_run_tasks(rs_agent_state *st, const rs_agent_run_options *o, const json_t *tasks, bool *scanned)
 {
 	task_ctx t = { .st = st, .o = o };
@@ -360,13 +419,22 @@ int rs_agent_run_tasks(rs_agent_state *st, const rs_agent_run_options *o, const 
 			continue;
 		t.id = id;
 		t.task = task;
+		if (journal_known(st, id))
+			continue;
+		json_t *rec = json_pack("{s:s,s:s?,s:s}", "id", id, "type",
+					json_string_value(json_object_get(task, "type")), "state", "running");
+		if (rs_agent_task_record_write(st, rec) < 0)
+			rs_warn(_("task %s: cannot write its record in %s/tasks; if the agent stops now its outcome is "
+				  "lost"), id, st->dir);
 		report(st, id, "running", NULL, NULL);
 		task_outcome out = { 0 };
 		run_one(&t, scanned, &out);
 		fprintf(stderr, _("rasoat: task %s (%s): %s: %s\n"), id, json_string_value(json_object_get(task, "type")),
 			out.state, out.message);
-		report(st, id, out.state, out.message, out.result);
+		journal_outcome(st, rec, &out);
+		json_decref(rec);
 		json_decref(out.result);
+		free(out.pending_bundle);
 	}
 	rs_agent_conf_free(&t.conf);
 	return 0;

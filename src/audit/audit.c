@@ -302,6 +302,8 @@ static int audit_run_module(rs_scan *scan, rs_module_stats *stats)
 		add_dir(&a, RS_ETC_POLICIES, 0, false);
 		for (size_t i = 0; i < cfg->n_rule_dirs; i++)
 			add_dir(&a, cfg->rule_dirs[i], 2, true);
+		for (size_t i = 0; i < cfg->n_policy_dirs; i++)
+			add_dir(&a, cfg->policy_dirs[i], 2, true);
 	}
 	for (size_t i = 0; i < a.files.len; i++)
 		run_policy(&a, rs_vec_at(&a.files, i));

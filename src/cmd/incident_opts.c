@@ -10,6 +10,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "store/incidents.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -132,7 +133,7 @@ int rs_incident_open_store(const rs_incident_opts *o, rs_store **store)
 	if (rc == 0 && o->db)
 		rs_config_set_db(&config, o->db);
 	if (rc == 0)
-		rc = rs_store_open(config.db_path, store);
+		rc = rs_store_open_incidents(config.db_path, store);
 	rs_config_free(&config);
 	return rc < 0 ? -1 : 0;
 }

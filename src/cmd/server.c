@@ -26,7 +26,7 @@
 enum {
 	OPT_LISTEN = 1000, OPT_DB, OPT_CERT, OPT_KEY, OPT_WORKERS, OPT_AGENT_RATE, OPT_AGENT_BURST,
 	OPT_ADDR_RATE, OPT_ADDR_BURST, OPT_TTL, OPT_USES, OPT_GROUP, OPT_ROLE, OPT_FORMAT,
-	OPT_CHECKIN_INTERVAL, OPT_SCAN_INTERVAL, OPT_INCIDENTS,
+	OPT_CHECKIN_INTERVAL, OPT_SCAN_INTERVAL, OPT_INCIDENTS, OPT_TASK_REDELIVER,
 };
 
 static const struct option long_options[] = {
@@ -35,6 +35,7 @@ static const struct option long_options[] = {
 	{ "tls-cert", required_argument, NULL, OPT_CERT },
 	{ "tls-key", required_argument, NULL, OPT_KEY },
 	{ "incidents", required_argument, NULL, OPT_INCIDENTS },
+	{ "task-redeliver", required_argument, NULL, OPT_TASK_REDELIVER },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "agent-rate", required_argument, NULL, OPT_AGENT_RATE },
 	{ "agent-burst", required_argument, NULL, OPT_AGENT_BURST },
@@ -56,6 +57,7 @@ static void usage(FILE *out)
 	fprintf(out, _("usage: rasoat server [--listen ADDR:PORT] [--db sqlite:PATH|postgresql://…] [--tls-cert F --tls-key F] [--workers N]\n"
 		       "                     [--agent-rate R] [--agent-burst B] [--address-rate R] [--address-burst B]\n"
 		       "                     [--checkin-interval 5m] [--scan-interval 24h] [--incidents PATH]\n"
+		       "                     [--task-redeliver 10m]\n"
 		       "       rasoat server [--db URL] [--tls-cert F] token create [--ttl 24h] [--uses 50] [--group G]\n"
 		       "       rasoat server [--db URL] token list [--format text|jsonl]\n"
 		       "       rasoat server [--db URL] token revoke ID\n"
@@ -194,6 +196,13 @@ static int parse_args(int argc, char **argv, server_args *a)
 				return bad_value("group", optarg, "1 to 64 letters, digits, '.', '_' or '-'");
 			a->group = optarg;
 			break;
+		case OPT_TASK_REDELIVER: {
+			long long secs;
+			if (!parse_duration(optarg, &secs) || secs < 1 || secs > 30LL * 86400)
+				return bad_value("task-redeliver", optarg, _("a duration such as 10m (1 s to 30 days)"));
+			a->cfg.task_redeliver = (int)secs;
+			break;
+		}
 		case OPT_CHECKIN_INTERVAL:
 		case OPT_SCAN_INTERVAL: {
 			long long secs;

@@ -46,6 +46,7 @@ void rs_config_free(rs_config *c)
 	free_list(c->policies, c->n_policies);
 	free_list(c->iocs, c->n_iocs);
 	free_list(c->devices, c->n_devices);
+	free_list(c->policy_dirs, c->n_policy_dirs);
 	free(c->waivers_path);
 	free(c->pids);
 	free(c->db_path);
@@ -82,6 +83,11 @@ void rs_config_add_app(rs_config *c, const char *dir)
 void rs_config_add_policy(rs_config *c, const char *path)
 {
 	list_add(&c->policies, &c->n_policies, path);
+}
+
+void rs_config_add_policy_dir(rs_config *c, const char *dir)
+{
+	list_add(&c->policy_dirs, &c->n_policy_dirs, dir);
 }
 
 void rs_config_add_iocs(rs_config *c, const char *path)

@@ -68,6 +68,9 @@ typedef struct rs_config {
 	size_t n_pids;
 	char **devices;            /* device: configuration files or directories (devices =) */
 	size_t n_devices;
+	char **policy_dirs;        /* audit: more policy directories, run like the bundled ones
+	                              (the fleet agent's pushed content, policies/) */
+	size_t n_policy_dirs;
 } rs_config;
 
 void rs_config_init(rs_config *c);
@@ -89,6 +92,7 @@ void rs_config_set_db(rs_config *c, const char *path);
 void rs_config_add_feed(rs_config *c, const char *path);
 void rs_config_add_app(rs_config *c, const char *dir);
 void rs_config_add_policy(rs_config *c, const char *path);
+void rs_config_add_policy_dir(rs_config *c, const char *dir);
 void rs_config_add_iocs(rs_config *c, const char *path);
 void rs_config_add_devices(rs_config *c, const char *path);
 

@@ -6,8 +6,10 @@
  */
 #include "fleet/task.h"
 #include "fleet/proto.h"
+#include "core/i18n.h"
 #include "respond/plan.h"
 
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,12 +76,35 @@ static bool keys_only(const json_t *obj, const char *const *allowed, const char 
 	return true;
 }
 
+int rs_task_rules_check(const json_t *rules, char *err, size_t errsize)
+{
+	if (!rules)
+		return 0;
+	if (!json_is_array(rules) || json_array_size(rules) == 0 || json_array_size(rules) > RS_TASK_MAX_RULES)
+		return fail(err, errsize, _("scan: rules is a list of 1 to %d rule ids or patterns"), RS_TASK_MAX_RULES);
+	size_t i;
+	json_t *v;
+	json_array_foreach(rules, i, v) {
+		const char *s = json_string_value(v);
+		size_t n = s ? strlen(s) : 0;
+		if (n == 0 || n > RS_TASK_MAX_RULE)
+			return fail(err, errsize, _("scan: rules[%zu] is not a rule id or pattern (1-%d characters)"), i,
+				    RS_TASK_MAX_RULE);
+		for (size_t k = 0; k < n; k++)
+			if ((unsigned char)s[k] <= 0x20 || s[k] == 0x7f)
+				return fail(err, errsize, _("scan: rules[%zu] holds a space or control character"), i);
+	}
+	return 0;
+}
+
 static int check_scan(const json_t *p, char *err, size_t errsize)
 {
-	static const char *const allowed[] = { "modules", NULL };
+	static const char *const allowed[] = { "modules", "rules", NULL };
 	const char *bad;
 	if (!keys_only(p, allowed, &bad))
-		return fail(err, errsize, "scan: unknown parameter \"%.64s\" (only modules)", bad);
+		return fail(err, errsize, _("scan: unknown parameter \"%.64s\" (modules, rules)"), bad);
+	if (rs_task_rules_check(json_object_get(p, "rules"), err, errsize) < 0)
+		return -1;
 	const json_t *m = json_object_get(p, "modules");
 	if (!m)
 		return 0;
@@ -339,5 +364,22 @@ bool rs_task_transition_ok(const char *from, const char *to)
 		return final || strcmp(to, "running") == 0;
 	if (strcmp(from, "running") == 0)
 		return final;
+	/* the server gave up waiting (never reported); the agent's own word still counts */
+	if (strcmp(from, "lost") == 0)
+		return final || strcmp(to, "running") == 0;
+	return false;
+}
+
+bool rs_task_rule_selected(const json_t *rules, const char *rule)
+{
+	if (!rules)
+		return true;
+	size_t i;
+	json_t *v;
+	json_array_foreach(rules, i, v) {
+		const char *pattern = json_string_value(v);
+		if (pattern && rule && fnmatch(pattern, rule, 0) == 0)
+			return true;
+	}
 	return false;
 }

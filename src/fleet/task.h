@@ -16,6 +16,8 @@
 #include <stddef.h>
 
 #define RS_TASK_MAX_MODULES 32
+#define RS_TASK_MAX_RULES 64               /* scan: rule ids or patterns */
+#define RS_TASK_MAX_RULE 512
 #define RS_TASK_MAX_PATHS 32
 #define RS_TASK_MAX_MESSAGE 1024
 #define RS_TASK_MAX_RESULT (32u << 10)          /* a report's result, serialised */
@@ -33,13 +35,22 @@ bool rs_task_kind_ok(const char *kind);
 
 /* Checks the parameters PARAMS (an object, may be NULL for none) of a
  * task of KIND as the server stores them and the agent receives them:
- *   scan            {"modules":[NAME,…]} (optional; [a-z0-9_-]{1,32})
+ *   scan            {"modules":[NAME,…], "rules":[PATTERN,…]} (both optional;
+ *                   modules [a-z0-9_-]{1,32}; rules 1-64 rule ids or fnmatch
+ *                   patterns such as "persist:cron*", 1-512 printable bytes
+ *                   without spaces)
  *   collect         {"paths":[ABS,…], "max_total":BYTES} (both optional)
  *   drill           {"scenario":NAME} ([a-z0-9_-]{1,64})
  *   update-content  {"bundle":TEXT, "signature":BASE64} (the server signs)
  *   respond         {"plan":PLAN, "token":HEX64} (the token is the plan's)
  * Returns 0, or -1 with ERR. */
 int rs_task_params_check(const char *kind, const json_t *params, char *err, size_t errsize);
+
+/* Checks a scan task's RULES (NULL: none given). 0, or -1 with ERR. */
+int rs_task_rules_check(const json_t *rules, char *err, size_t errsize);
+/* Whether RULE is one of RULES (a checked list of ids or fnmatch patterns);
+ * true when RULES is NULL. */
+bool rs_task_rule_selected(const json_t *rules, const char *rule);
 
 /* A file of a content bundle. */
 typedef struct rs_content_file {
@@ -99,7 +110,8 @@ int rs_task_parse_report(const char *text, size_t len, rs_task_report *out, char
 void rs_task_report_free(rs_task_report *r);
 
 /* Whether a task in state FROM may be reported as TO by its agent:
- * sent → running|done|failed|refused, running → done|failed|refused. */
+ * sent → running|done|failed|refused, running → done|failed|refused,
+ * lost (the server stopped waiting for a report) → any of these four. */
 bool rs_task_transition_ok(const char *from, const char *to);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/util.h"
 #include "store/fleet.h"
 #include "store/dash.h"
+#include "store/fleet_tasks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@ typedef struct signed_job {
 	refusal refused;
 	/* check-in */
 	const rs_api_checkin *checkin;
+	long long redeliver_after;     /* fleet_task_retry.c: tasks never reported */
 	json_t *tasks;                 /* taken for the reply */
 	/* results */
 	const rs_fleet_upload *scans;  /* NULL: only the counter (a refused body) */
@@ -84,6 +86,9 @@ static int run_checkin(rs_db *db, void *arg, bool *discard)
 		return 0;
 	if (j->checkin->has_host &&
 	    rs_fleet_agent_set_facts(db, j->agent, j->checkin->host.hostname, j->checkin->host.facts) < 0)
+		return -1;
+	if (rs_fleet_task_redeliver(db, j->agent, j->now, j->redeliver_after, RS_TASK_REDELIVERIES,
+				    RS_TASK_RUNNING_LIMIT + j->redeliver_after) < 0)
 		return -1;
 	/* the tasks queued for this host (dashboard "scan now", POST /api/v1/tasks),
 	 * marked delivered in the same transaction */
@@ -232,6 +237,7 @@ void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply)
 		return;
 	}
 	j.checkin = &c;
+	j.redeliver_after = rs_server_task_redeliver(&srv->cfg);
 	int rc = run_signed(srv, &j, run_checkin, reply);
 	rs_api_checkin_free(&c);
 	if (rc < 0) {
@@ -282,6 +288,19 @@ int rs_agent_authenticate(rs_server *srv, rs_request *req, rs_reply *reply, char
 {
 	rs_fleet_auth auth;
 	if (authenticate(srv, req, &auth, reply) < 0)
+		return -1;
+	snprintf(agent, RS_FLEET_ID_HEX + 1, "%s", auth.agent);
+	return 0;
+}
+
+int rs_agent_authenticate_counted(rs_server *srv, rs_request *req, rs_reply *reply,
+				  char agent[RS_FLEET_ID_HEX + 1])
+{
+	rs_fleet_auth auth;
+	if (authenticate(srv, req, &auth, reply) < 0)
+		return -1;
+	signed_job j = { .agent = auth.agent, .counter = auth.counter, .now = rs_server_now() };
+	if (run_signed(srv, &j, run_counter, reply) < 0)
 		return -1;
 	snprintf(agent, RS_FLEET_ID_HEX + 1, "%s", auth.agent);
 	return 0;

@@ -35,6 +35,7 @@ static const page pages[] = {
 	{ "POST", "/host/scan", RS_ACT_TASK, S_COUNT, rs_page_scan_now },
 	{ "POST", "/tasks/create", RS_ACT_TASK, S_COUNT, rs_page_task_create },
 	{ "POST", "/tasks/approve", RS_ACT_ADMIN, S_COUNT, rs_page_task_approve },
+	{ "GET", "/bundle", RS_ACT_TASK, S_COUNT, rs_page_bundle },
 	{ "POST", "/tokens/create", RS_ACT_ADMIN, S_COUNT, rs_page_token_create },
 	{ "POST", "/tokens/revoke", RS_ACT_ADMIN, S_COUNT, rs_page_token_revoke },
 	{ "POST", "/users/create", RS_ACT_ADMIN, S_COUNT, rs_page_user_create },

@@ -140,6 +140,10 @@ void rs_page_incidents(rs_dash_ctx *ctx);
 void rs_page_tasks(rs_dash_ctx *ctx);
 void rs_page_task_create(rs_dash_ctx *ctx);
 void rs_page_task_approve(rs_dash_ctx *ctx);
+/* GET /bundle?id=TASK (analyst): a collect task's uploaded bundle (dash_pages_bundles.c). */
+void rs_page_bundle(rs_dash_ctx *ctx);
+/* A link to the bundle of collect task T when it was uploaded. */
+void rs_dash_bundle_link(rs_dash_ctx *ctx, rs_buf *b, const json_t *t);
 /* The tasks table (dash_pages_tasks.c): states, messages, results, and an
  * approve button on respond tasks awaiting approval for an admin. */
 void rs_dash_tasks_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *tasks, bool with_host);

@@ -150,6 +150,8 @@ static const char *const msgids[S_COUNT] = {
 	[S_DAYS] = N_("days"),
 	[S_TREND_DAYS] = N_("Over the window"),
 	[S_COMPLIANCE_NOW] = N_("Newest scans"),
+	[S_RULES_FILTER] = N_("Rules (ids or patterns such as persist:cron*, comma-separated; scan)"),
+	[S_BUNDLE_DOWNLOAD] = N_("Download the evidence bundle"),
 };
 
 static const char *texts[RS_LANG_COUNT][S_COUNT];

@@ -85,6 +85,7 @@ void rs_dash_tasks_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *tasks, bool 
 		rs_buf_puts(b, "</td>");
 		rs_buf_puts(b, "<td>");
 		rs_html_esc(b, rs_dash_str(t, "message"));
+		rs_dash_bundle_link(ctx, b, t);
 		const json_t *result = json_object_get(t, "result");
 		if (result && !json_is_null(result)) {
 			rs_buf_puts(b, "<details><summary>result</summary>");
@@ -127,6 +128,7 @@ static void task_form(rs_dash_ctx *ctx, rs_buf *b)
 		rs_buf_printf(b, "<option value=\"%s\">%s</option>", kinds[i], kinds[i]);
 	rs_buf_puts(b, "</select></label><br>");
 	field(ctx, b, S_MODULES, "modules", false);
+	field(ctx, b, S_RULES_FILTER, "rules", false);
 	field(ctx, b, S_SCENARIO, "scenario", false);
 	field(ctx, b, S_PATHS, "paths", true);
 	field(ctx, b, S_PLAN, "plan", true);
@@ -201,6 +203,9 @@ static json_t *form_body(rs_dash_ctx *ctx)
 	char *v = take(ctx, "modules");
 	if (v)
 		json_object_set_new(body, "modules", split_list(v, ", "));
+	free(v);
+	if ((v = take(ctx, "rules")))
+		json_object_set_new(body, "rules", split_list(v, ", "));
 	free(v);
 	if ((v = take(ctx, "paths")))
 		json_object_set_new(body, "paths", split_list(v, "\r\n"));

@@ -142,6 +142,9 @@ typedef enum rs_str {
 	S_DAYS,
 	S_TREND_DAYS,
 	S_COMPLIANCE_NOW,
+	/* fleetgaps */
+	S_RULES_FILTER,
+	S_BUNDLE_DOWNLOAD,
 	S_COUNT
 } rs_str;
 

@@ -7,6 +7,9 @@
  * that stops on SIGINT or SIGTERM.
  */
 #include "server/server_internal.h"
+#include "store/fleet_bundles.h"
+#include "store/incidents.h"
+#include "core/i18n.h"
 #include "server/dash.h"
 #include "core/i18n.h"
 #include "core/log.h"
@@ -51,6 +54,9 @@ static const route routes[] = {
 	{ "POST", RS_FLEET_API "/tasks/approve", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_approve },
 	{ "POST", RS_FLEET_API "/tasks/report", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_report },
 	{ "GET", RS_FLEET_API "/tokens", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_tokens },
+	{ "GET", RS_FLEET_API "/bundles", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_bundle_list },
+	{ "GET", RS_FLEET_API "/bundles/", true, RS_FLEET_MAX_BODY_OTHER, rs_handle_bundle_get },
+	{ "POST", RS_FLEET_API "/bundles/", true, RS_FLEET_BUNDLE_MAX, rs_handle_bundle_upload },
 };
 
 /* Every path outside the API is the dashboard's (server/dash.c); its form
@@ -155,6 +161,8 @@ static enum MHD_Result send_raw(rs_request *req, rs_reply *reply)
 		add_html_headers(resp);
 	if (reply->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", reply->disposition);
+	if (reply->sha256[0])
+		MHD_add_response_header(resp, "X-Rasoat-SHA256", reply->sha256);
 	if (reply->location)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, reply->location);
 	if (reply->retry_after > 0) {
@@ -253,7 +261,7 @@ static int early_checks(rs_server *srv, rs_request *req, rs_reply *reply)
 	if (!r)
 		return -1;
 	req->route = r;
-	req->path = r->path;
+	req->path = r->prefix ? req->url : r->path;   /* a prefix route signs its id too */
 	req->limit = r->limit;
 	const char *length = rs_request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (length) {
@@ -413,12 +421,25 @@ static void wait_for_stop(const sigset_t *stop)
 		;
 }
 
+/* A fleet on PostgreSQL keeps its incident records there too (unless
+ * --incidents names another store): a connection of their own. */
+static int open_pg_incidents(rs_server *srv, const rs_server_config *cfg)
+{
+	if (cfg->incidents_db || !rs_store_url_is_pg(cfg->db_path))
+		return 0;
+	if (rs_store_open_incidents(cfg->db_path, &srv->incidents) < 0) {
+		rs_error(_("%s: cannot open the incident records in the fleet's database"), rs_db_name(srv->store));
+		return -1;
+	}
+	return 0;
+}
+
 static int open_server(rs_server *srv, const rs_server_config *cfg)
 {
 	memset(srv, 0, sizeof(*srv));
 	srv->cfg = *cfg;
 	/* the incident records (`rasoat incident --db PATH`) for the dashboard */
-	if (cfg->incidents_db && rs_store_open(cfg->incidents_db, &srv->incidents) < 0) {
+	if (cfg->incidents_db && rs_store_open_incidents(cfg->incidents_db, &srv->incidents) < 0) {
 		rs_error(_("--incidents %s: cannot open the incident store; give the file `rasoat incident --db` uses"),
 			 cfg->incidents_db);
 		return -1;
@@ -428,6 +449,8 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 		rs_error("%s", err);
 		return -1;
 	}
+	if (open_pg_incidents(srv, cfg) < 0)
+		return -1;
 	if (rs_fleet_store_durable(srv->store) < 0)
 		return -1;
 	if (rs_group_commit_init(srv) < 0)

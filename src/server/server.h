@@ -20,6 +20,9 @@ typedef struct rs_server_config {
 	double addr_rate, addr_burst;     /* requests a second per client address */
 	int checkin_interval;      /* seconds between an agent's check-ins */
 	int scan_interval;         /* seconds between an agent's scans */
+	int task_redeliver;        /* seconds after which a task handed out but never reported is
+	                              handed out again at the agent's check-in (0: twice the
+	                              check-in interval, at least 60) */
 } rs_server_config;
 
 void rs_server_config_defaults(rs_server_config *cfg);

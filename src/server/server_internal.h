@@ -66,6 +66,8 @@ typedef struct rs_reply {
 	char *set_cookie[3];        /* owned Set-Cookie values */
 	char *location;             /* owned; a redirect's target */
 	bool html;                  /* add the HTML security headers (CSP, frames) */
+	char sha256[65];            /* a download's SHA-256 (X-Rasoat-SHA256), "" for none */
+	char attachment[96];        /* storage for DISPOSITION when built per reply */
 } rs_reply;
 
 /* Sets REPLY to an error: {"error":CODE,"message":MESSAGE}. Returns -1. */
@@ -124,6 +126,27 @@ int rs_operator_authorise(rs_server *srv, rs_request *req, rs_reply *reply, rs_r
 /* agent_api.c: checks a signed agent request (signature, rate, time,
  * counter): 0 with its agent id in AGENT, or -1 with the refusal in REPLY. */
 int rs_agent_authenticate(rs_server *srv, rs_request *req, rs_reply *reply, char agent[33]);
+
+/* A task handed out and never reported is handed out again this many
+ * times, then marked lost; one reported running and silent for
+ * RS_TASK_RUNNING_LIMIT (the agent's own limit on a task, 30 minutes)
+ * plus the redelivery wait is marked lost. */
+#define RS_TASK_REDELIVERIES 2
+#define RS_TASK_RUNNING_LIMIT 1800
+/* The redelivery wait of CFG in seconds (fleet_task_retry.c). */
+long long rs_server_task_redeliver(const rs_server_config *cfg);
+
+/* agent_api.c: as rs_agent_authenticate, and the request's counter
+ * accepted (a replay refused) in a group commit of its own. */
+int rs_agent_authenticate_counted(rs_server *srv, rs_request *req, rs_reply *reply, char agent[33]);
+
+/* bundle_api.c: the evidence bundles of collect tasks */
+void rs_handle_bundle_upload(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_bundle_list(rs_server *srv, rs_request *req, rs_reply *reply);
+void rs_handle_bundle_get(rs_server *srv, rs_request *req, rs_reply *reply);
+/* Reads task ID's bundle for WHO (audited as bundle_download from ADDR)
+ * into REPLY as a gzip download. */
+void rs_bundle_download(rs_server *srv, const char *id, const char *who, const char *addr, rs_reply *reply);
 
 /* task_api.c */
 struct rs_task_spec;

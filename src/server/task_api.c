@@ -160,7 +160,7 @@ void rs_handle_task_approve(rs_server *srv, rs_request *req, rs_reply *reply)
 void rs_handle_task_report(rs_server *srv, rs_request *req, rs_reply *reply)
 {
 	char agent[RS_FLEET_ID_HEX + 1], err[ERR_SIZE];
-	if (rs_agent_authenticate(srv, req, reply, agent) < 0)
+	if (rs_agent_authenticate_counted(srv, req, reply, agent) < 0)
 		return;
 	rs_task_report r;
 	if (rs_task_parse_report(req->body, req->len, &r, err, sizeof(err)) < 0) {

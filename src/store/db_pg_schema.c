@@ -113,6 +113,34 @@ static const char *const pg_migrations[] = {
 	"  name TEXT PRIMARY KEY, secret BYTEA NOT NULL, public BYTEA NOT NULL, created BIGINT NOT NULL"
 	");",
 	/* ---- fleet-tasks (issue 12, branch fleettasks): end ---- */
+	/* ---- fleetgaps (issue 12, branch fleetgaps): begin ----
+	 * as the SQLite store's "fleetgaps" block */
+	"CREATE TABLE fleet_bundles ("
+	"  task TEXT PRIMARY KEY, agent TEXT NOT NULL, received BIGINT NOT NULL,"
+	"  size BIGINT NOT NULL, sha256 TEXT NOT NULL, data BYTEA NOT NULL"
+	");"
+	"CREATE INDEX fleet_bundles_agent ON fleet_bundles(agent, received);"
+	"ALTER TABLE fleet_tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	/* the incident records (as the SQLite store's "incident" block;
+	 * store/incidents_pg.c) */
+	"CREATE TABLE incidents ("
+	"  id TEXT PRIMARY KEY, year INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	"  detected TEXT, created TEXT, record TEXT NOT NULL, UNIQUE (year, seq)"
+	");"
+	"CREATE TABLE incident_links ("
+	"  rowid BIGSERIAL UNIQUE,"
+	"  incident TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL, value TEXT NOT NULL, sha256 TEXT, time TEXT,"
+	"  PRIMARY KEY (incident, kind, value)"
+	");"
+	"CREATE TABLE incident_events ("
+	"  seq BIGSERIAL PRIMARY KEY,"
+	"  incident TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+	"  time TEXT NOT NULL, kind TEXT NOT NULL, state TEXT, operator TEXT, text TEXT"
+	");"
+	"CREATE INDEX incidents_detected ON incidents(detected);"
+	"CREATE INDEX incident_events_incident ON incident_events(incident, seq);",
+	/* ---- fleetgaps (issue 12, branch fleetgaps): end ---- */
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))

@@ -211,7 +211,7 @@ json_t *rs_fleet_task_list(rs_db *db, const char *agent, const char *state, int 
 {
 	rs_db_stmt *stmt = rs_db_prepare(db,
 		"SELECT t.id, t.created, t.creator, t.agent, a.hostname, t.grp, t.kind, t.params, t.state,"
-		" t.delivered, t.updated, t.message, t.result, t.approved_by, t.approved"
+		" t.delivered, t.updated, t.message, t.result, t.approved_by, t.approved, t.attempts"
 		" FROM fleet_tasks t LEFT JOIN fleet_agents a ON a.id = t.agent"
 		" WHERE (? IS NULL OR t.agent = ?) AND (? IS NULL OR t.state = ?)"
 		" ORDER BY t.created DESC, t.id LIMIT ?");
@@ -243,6 +243,7 @@ json_t *rs_fleet_task_list(rs_db *db, const char *agent, const char *state, int 
 		json_object_set_new(o, "result", result ? result : json_null());
 		json_object_set_new(o, "approved_by", rs_db_column_jstring(stmt, 13));
 		json_object_set_new(o, "approved", rs_fleet_column_time(stmt, 14));
+		json_object_set_new(o, "attempts", json_integer(rs_db_column_int64(stmt, 15)));
 		json_array_append_new(list, o);
 	}
 	rs_db_finalize(stmt);

@@ -43,4 +43,14 @@ int rs_fleet_task_report(rs_db *db, const char *agent, const char *id, const cha
  * a respond task's plan is summarised as its action count. NULL on error. */
 json_t *rs_fleet_task_list(rs_db *db, const char *agent, const char *state, int limit);
 
+/* Tasks AGENT was handed but never reported (called at its check-in, in
+ * its transaction): a task still "sent" AFTER seconds after delivery is
+ * queued again (handed out at this check-in; "attempts" counts the
+ * redeliveries), or marked "lost" once it was redelivered MAX_ATTEMPTS
+ * times; a task "running" without a report for RUNNING_LIMIT seconds is
+ * marked "lost" too. The agent's own late report still ends a lost task.
+ * Returns the number of tasks changed, or -1. */
+int rs_fleet_task_redeliver(rs_db *db, const char *agent, long long now, long long after, int max_attempts,
+			    long long running_limit);
+
 #endif

@@ -4,6 +4,7 @@
  */
 #include "store/incidents.h"
 #include "core/i18n.h"
+#include "store/incidents_pg.h"
 #include "store/store_internal.h"
 #include "core/util.h"
 
@@ -35,6 +36,8 @@ static sqlite3_stmt *prepare(rs_store *store, const char *sql, char *err, size_t
 
 int rs_store_incident_begin(rs_store *store, char *err, size_t errsize)
 {
+	if (store->pg)
+		return rs_pg_incident_begin(store, err, errsize);
 	if (rs_store_exec(store, "BEGIN IMMEDIATE") < 0)
 		return fail(store, _("start a transaction"), err, errsize);
 	return 0;
@@ -42,6 +45,8 @@ int rs_store_incident_begin(rs_store *store, char *err, size_t errsize)
 
 int rs_store_incident_commit(rs_store *store, char *err, size_t errsize)
 {
+	if (store->pg)
+		return rs_pg_incident_commit(store, err, errsize);
 	if (rs_store_exec(store, "COMMIT") < 0) {
 		fail(store, _("commit the incident"), err, errsize);
 		rs_store_exec(store, "ROLLBACK");
@@ -52,6 +57,10 @@ int rs_store_incident_commit(rs_store *store, char *err, size_t errsize)
 
 void rs_store_incident_rollback(rs_store *store)
 {
+	if (store->pg) {
+		rs_pg_incident_rollback(store);
+		return;
+	}
 	rs_store_exec(store, "ROLLBACK");
 }
 
@@ -66,6 +75,8 @@ static int step_done(rs_store *store, sqlite3_stmt *stmt, const char *what, char
 int rs_store_incident_insert(rs_store *store, int year, const char *detected, const char *created,
 			     const json_t *record, char **id_out, char *err, size_t errsize)
 {
+	if (store->pg)
+		return rs_pg_incident_insert(store, year, detected, created, record, id_out, err, errsize);
 	*id_out = NULL;
 	sqlite3_stmt *stmt = prepare(store,
 		"SELECT COALESCE(MAX(seq), 0) + 1 FROM incidents WHERE year = ?", err, errsize);
@@ -108,6 +119,8 @@ int rs_store_incident_insert(rs_store *store, int year, const char *detected, co
 int rs_store_incident_get(rs_store *store, const char *id, json_t **out, char *err,
 			  size_t errsize)
 {
+	if (store->pg)
+		return rs_pg_incident_get(store, id, out, err, errsize);
 	*out = NULL;
 	sqlite3_stmt *stmt = prepare(store, "SELECT record FROM incidents WHERE id = ?", err, errsize);
 	if (!stmt)
@@ -139,6 +152,8 @@ int rs_store_incident_get(rs_store *store, const char *id, json_t **out, char *e
 int rs_store_incident_put(rs_store *store, const char *id, const char *detected,
 			  const json_t *record, char *err, size_t errsize)
 {
+	if (store->pg)
+		return rs_pg_incident_put(store, id, detected, record, err, errsize);
 	sqlite3_stmt *stmt = prepare(store,
 		"UPDATE incidents SET record = ?, detected = ? WHERE id = ?", err, errsize);
 	if (!stmt)
@@ -152,6 +167,8 @@ int rs_store_incident_put(rs_store *store, const char *id, const char *detected,
 json_t *rs_store_incident_ids(rs_store *store, const char *from, const char *to, char *err,
 			      size_t errsize)
 {
+	if (store->pg)
+		return rs_pg_incident_ids(store, from, to, err, errsize);
 	sqlite3_stmt *stmt = prepare(store,
 		"SELECT id FROM incidents WHERE (?1 IS NULL OR detected >= ?1)"
 		" AND (?2 IS NULL OR detected <= ?2) ORDER BY detected, year, seq", err, errsize);
@@ -175,6 +192,8 @@ json_t *rs_store_incident_ids(rs_store *store, const char *from, const char *to,
 int rs_store_incident_link(rs_store *store, const char *id, const char *kind, const char *value,
 			   const char *sha256, const char *time, char *err, size_t errsize)
 {
+	if (store->pg)
+		return rs_pg_incident_link(store, id, kind, value, sha256, time, err, errsize);
 	sqlite3_stmt *stmt = prepare(store,
 		"INSERT OR IGNORE INTO incident_links (incident, kind, value, sha256, time)"
 		" VALUES (?, ?, ?, ?, ?)", err, errsize);
@@ -198,6 +217,8 @@ static json_t *column_json(sqlite3_stmt *stmt, int col)
 
 json_t *rs_store_incident_links(rs_store *store, const char *id, char *err, size_t errsize)
 {
+	if (store->pg)
+		return rs_pg_incident_links(store, id, err, errsize);
 	sqlite3_stmt *stmt = prepare(store,
 		"SELECT kind, value, sha256, time FROM incident_links WHERE incident = ? ORDER BY rowid",
 		err, errsize);
@@ -223,6 +244,8 @@ int rs_store_incident_event(rs_store *store, const char *id, const char *time, c
 			    const char *state, const char *operator_name, const char *text,
 			    char *err, size_t errsize)
 {
+	if (store->pg)
+		return rs_pg_incident_event(store, id, time, kind, state, operator_name, text, err, errsize);
 	sqlite3_stmt *stmt = prepare(store,
 		"INSERT INTO incident_events (incident, time, kind, state, operator, text)"
 		" VALUES (?, ?, ?, ?, ?, ?)", err, errsize);
@@ -239,6 +262,8 @@ int rs_store_incident_event(rs_store *store, const char *id, const char *time, c
 
 json_t *rs_store_incident_events(rs_store *store, const char *id, char *err, size_t errsize)
 {
+	if (store->pg)
+		return rs_pg_incident_events(store, id, err, errsize);
 	sqlite3_stmt *stmt = prepare(store,
 		"SELECT time, kind, state, operator, text FROM incident_events WHERE incident = ?"
 		" ORDER BY seq", err, errsize);

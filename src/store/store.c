@@ -6,6 +6,7 @@
  */
 #include "store/store_internal.h"
 #include "core/i18n.h"
+#include "store/db.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -269,6 +270,22 @@ static const char *const migrations[] = {
 	"  created INTEGER NOT NULL"
 	");",
 	/* ---- fleet-tasks (issue 12, branch fleettasks): end ---- */
+	/* ---- fleetgaps (issue 12, branch fleetgaps): begin ----
+	 * the evidence bundles collect tasks upload (store/fleet_bundles.c):
+	 * one a task, its bytes, size and SHA-256; and how many times a task
+	 * was handed out (a task whose agent never reported it is handed out
+	 * again, then marked lost). */
+	"CREATE TABLE fleet_bundles ("
+	"  task TEXT PRIMARY KEY,"
+	"  agent TEXT NOT NULL,"
+	"  received INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  data BLOB NOT NULL"
+	");"
+	"CREATE INDEX fleet_bundles_agent ON fleet_bundles(agent, received);"
+	"ALTER TABLE fleet_tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;",
+	/* ---- fleetgaps (issue 12, branch fleetgaps): end ---- */
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -527,10 +544,27 @@ int rs_store_open(const char *path, rs_store **out)
 	return 0;
 }
 
+int rs_store_open_memory(const char *name, rs_store **out)
+{
+	*out = NULL;
+	rs_store *store = rs_calloc(1, sizeof(*store));
+	store->path = rs_strdup(name);
+	if (sqlite3_open_v2(":memory:", &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK ||
+	    migrate(store) < 0) {
+		rs_error("%s: cannot make the in-memory scan store", name);
+		rs_store_close(store);
+		return -1;
+	}
+	*out = store;
+	return 0;
+}
+
 void rs_store_close(rs_store *store)
 {
 	if (!store)
 		return;
+	if (store->pg)
+		rs_db_close(store->pg);
 	sqlite3_close(store->db);
 	free(store->path);
 	free(store);

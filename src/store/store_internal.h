@@ -14,7 +14,12 @@
 struct rs_store {
 	sqlite3 *db;
 	char *path;   /* as given, for messages */
+	struct rs_db *pg;  /* incidents kept in PostgreSQL (store/incidents_pg.c); NULL: in DB */
 };
+
+/* An empty scan store in memory, named NAME in messages (the local half of
+ * a store whose incidents live in PostgreSQL). 0, or -1 after an error. */
+int rs_store_open_memory(const char *name, rs_store **out);
 
 /* Runs SQL (one or more statements, no results). Returns 0, or -1 and leaves
  * the error in sqlite3_errmsg(db). */

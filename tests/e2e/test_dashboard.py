@@ -176,15 +176,19 @@ def build_fleet(t, srv):
 
 def add_incident(t, srv):
     """An incident detected 10 days ago and never notified: overdue.
-    Incident records live in a SQLite store (rasoat incident): the fleet's
-    own on SQLite, the server's --incidents store on PostgreSQL."""
+    Incident records live in the fleet's own database (rasoat incident
+    --db), SQLite or PostgreSQL."""
     env = dict(os.environ, RASOAT_INCIDENT_CONF=t.p("incident.conf"))
     open(t.p("incident.conf"), "w").close()
     code, out, err = run("incident", "new", "--db", srv.incidents, "--title", "Reverse shell on db-1 " + XSS,
                          "--category", "malware", "--severity", "high", "--detected", iso(time.time() - 10 * 86400),
                          env=env)
     ok(code == 0, f"incident new: {code} {err}")
-    return out.strip()
+    inc = out.strip()
+    code, shown, err = run("incident", "show", inc, "--db", srv.incidents, "--format", "json", env=env)
+    ok(code == 0 and json.loads(shown)["title"].startswith("Reverse shell on db-1"),
+       f"incident show on {BACKEND}: {code} {err} {shown[:300]}")
+    return inc
 
 
 def check_refusals(srv, agents):
@@ -416,10 +420,10 @@ def main():
     with Tree("rasoat-dash-") as t:
         db = t.p("server/fleet.db")
         os.makedirs(os.path.dirname(db))
-        # on PostgreSQL the incident records are in the --incidents SQLite store
-        incidents = t.p("server/incidents.db") if BACKEND == "postgresql" else db
-        srv = Server(db, extra=["--incidents", incidents] if BACKEND == "postgresql" else []).start()
-        srv.incidents = incidents
+        # the incident records live in the fleet's own database, SQLite or
+        # PostgreSQL (`rasoat incident --db postgresql://…`)
+        srv = Server(db).start()
+        srv.incidents = srv.db_url if BACKEND == "postgresql" else db
         try:
             add_users(srv)
             agents = build_fleet(t, srv)

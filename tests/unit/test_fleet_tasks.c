@@ -41,6 +41,7 @@ static void test_create_good(void **state)
 	rs_task_spec_free(&s);
 	assert_int_equal(create("{\"host\":\"" HOST "\",\"type\":\"collect\",\"paths\":[\"/etc/passwd\"],\"max_total\":1024}"), 0);
 	assert_int_equal(create("{\"host\":\"" HOST "\",\"type\":\"drill\",\"scenario\":\"sandbox-system\"}"), 0);
+	assert_int_equal(create("{\"host\":\"" HOST "\",\"type\":\"scan\",\"rules\":[\"persist:cron\",\"sca:x:*\"]}"), 0);
 	assert_int_equal(create("{\"host\":\"" HOST "\",\"type\":\"update-content\",\"files\":"
 				"[{\"path\":\"rules/a.yar\",\"data\":\"eA==\"},{\"path\":\"policies/b/c.yml\",\"data\":\"\"}]}"), 0);
 }
@@ -61,6 +62,12 @@ static void test_create_malformed(void **state)
 		"{\"group\":\"web\",\"type\":\"scan\",\"modules\":[]}",
 		"{\"group\":\"web\",\"type\":\"scan\",\"modules\":[\"Persist\"]}",
 		"{\"group\":\"web\",\"type\":\"scan\",\"modules\":\"persist\"}",
+		"{\"group\":\"web\",\"type\":\"scan\",\"rules\":[]}",
+		"{\"group\":\"web\",\"type\":\"scan\",\"rules\":\"persist:cron\"}",
+		"{\"group\":\"web\",\"type\":\"scan\",\"rules\":[\"a b\"]}",
+		"{\"group\":\"web\",\"type\":\"scan\",\"rules\":[\"a\\tb\"]}",
+		"{\"group\":\"web\",\"type\":\"scan\",\"rules\":[\"\"]}",
+		"{\"group\":\"web\",\"type\":\"scan\",\"rules\":[7]}",
 		"{\"group\":\"web\",\"type\":\"collect\",\"paths\":[\"etc/passwd\"]}",
 		"{\"group\":\"web\",\"type\":\"collect\",\"paths\":[\"/etc/\\npasswd\"]}",
 		"{\"group\":\"web\",\"type\":\"collect\",\"max_total\":0}",
@@ -85,6 +92,21 @@ static void test_create_malformed(void **state)
 		if (create(bad[i]) != -1)
 			fail_msg("accepted: %s", bad[i]);
 	}
+}
+
+/* A scan task's rule filter: exact ids and fnmatch patterns; none selects all. */
+static void test_rule_selected(void **state)
+{
+	(void)state;
+	json_t *rules = json_pack("[s,s]", "rasoat:persist.cron", "sca:rasoat_accounts:*");
+	assert_true(rs_task_rule_selected(rules, "rasoat:persist.cron"));
+	assert_true(rs_task_rule_selected(rules, "sca:rasoat_accounts:2008"));
+	assert_false(rs_task_rule_selected(rules, "rasoat:persist.cron2"));
+	assert_false(rs_task_rule_selected(rules, "rasoat:persist.shell_startup"));
+	assert_false(rs_task_rule_selected(rules, "sca:rasoat_filesystem:4002"));
+	assert_false(rs_task_rule_selected(rules, NULL));
+	assert_true(rs_task_rule_selected(NULL, "anything"));
+	json_decref(rules);
 }
 
 static void test_create_respond(void **state)
@@ -160,6 +182,13 @@ static void test_transitions(void **state)
 	assert_true(rs_task_transition_ok("sent", "refused"));
 	assert_true(rs_task_transition_ok("running", "done"));
 	assert_false(rs_task_transition_ok("running", "running"));
+	/* a task the server marked lost: the agent's late report still ends it */
+	assert_true(rs_task_transition_ok("lost", "failed"));
+	assert_true(rs_task_transition_ok("lost", "done"));
+	assert_true(rs_task_transition_ok("lost", "running"));
+	assert_false(rs_task_transition_ok("lost", "lost"));
+	assert_false(rs_task_transition_ok("lost", "queued"));
+	assert_false(rs_task_transition_ok("done", "lost"));
 	assert_false(rs_task_transition_ok("queued", "done"));
 	assert_false(rs_task_transition_ok("approval", "running"));
 	assert_false(rs_task_transition_ok("done", "failed"));
@@ -254,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_create_good),
 		cmocka_unit_test(test_create_malformed),
 		cmocka_unit_test(test_create_respond),
+		cmocka_unit_test(test_rule_selected),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_transitions),
 		cmocka_unit_test(test_content),
