@@ -42,7 +42,7 @@ scan: build/rasoat
 	  echo "rasoat: HTML report written to $(REPORT)"
 
 # libFuzzer seconds per target: short in `make test` (CI), long in `make fuzz`.
-TEST_FUZZ_SECONDS ?= 5
+TEST_FUZZ_SECONDS ?= 2
 FUZZ_SECONDS ?= 300
 
 test: test-deps

@@ -6,7 +6,8 @@
  * count from DT_HASH or DT_GNU_HASH), DT_NEEDED, DT_SONAME and PT_INTERP.
  * ELF32 and ELF64, either byte order. Every offset, size and count comes
  * from the file and is checked against the buffer and fixed limits; the
- * file is never executed or mapped.
+ * file is never executed or mapped. A file is read piece by piece: only
+ * the headers and the tables named above, not its code or data.
  */
 #ifndef RS_ELFDYN_H
 #define RS_ELFDYN_H
@@ -29,7 +30,9 @@ typedef struct rs_elf_dyn {
 	char *interp;         /* PT_INTERP or NULL */
 	rs_vec needed;        /* char *: DT_NEEDED, in order */
 	rs_vec exports;       /* char *: defined global or weak functions (FUNC, IFUNC) */
-	char sha256[65];      /* of the bytes read (rs_elf_dyn_read, rs_elf_dyn_read_fd with DIGEST), or "" */
+	char sha256[65];      /* of the file's first RS_ELF_READ_MAX bytes (rs_elf_dyn_read,
+	                         rs_elf_dyn_read_fd with DIGEST), or "" */
+	size_t bytes_read;    /* bytes rs_elf_dyn_read_fd read to parse (the digest's reading aside) */
 } rs_elf_dyn;
 
 void rs_elf_dyn_init(rs_elf_dyn *d);
@@ -45,9 +48,13 @@ int rs_elf_dyn_parse(const unsigned char *data, size_t len, rs_elf_dyn *d, char 
 struct rs_host;
 int rs_elf_dyn_read(const struct rs_host *h, const char *path, rs_elf_dyn *d, char *err, size_t errsize);
 
-/* Parses the regular file open on FD (bounded pread; the offset is not
- * moved), with the SHA-256 of what was read when DIGEST is set. Returns 0
- * or -1 with the cause in ERR. */
+/* Parses the regular file open on FD (its first RS_ELF_READ_MAX bytes):
+ * pread of the ELF header, the program headers, PT_INTERP, PT_DYNAMIC and
+ * the string, symbol and hash tables it names, at most RS_ELF_READ_MAX
+ * bytes in all (the offset is not moved); the result is the same as
+ * rs_elf_dyn_parse over those bytes. With DIGEST, also the SHA-256 of the
+ * file's first RS_ELF_READ_MAX bytes (read in chunks). Returns 0 or -1
+ * with the cause in ERR. */
 int rs_elf_dyn_read_fd(int fd, rs_elf_dyn *d, bool digest, char *err, size_t errsize);
 
 /* Whether D exports NAME. */

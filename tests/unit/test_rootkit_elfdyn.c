@@ -6,14 +6,20 @@
  * parse or fail without a crash; the verdict sets apart a rootkit, a
  * look-alike of a known interposer and libc; this host's own libc parses
  * and is judged legitimate; the self-check closure links what the
- * executable needs and nothing else.
+ * executable needs and nothing else. Read from a file, every image, every
+ * truncation and every corrupted copy gives what the buffer parser gives,
+ * and a 40 MiB library is read in a few hundred bytes: the headers and the
+ * tables, wherever in the file they lie, never its code.
  */
 #include "testutil.h"
 #include "rootkit/elfdyn.h"
 #include "rootkit/libhook.h"
 #include "rootkit/selfcheck.h"
+#include "core/digest.h"
 
 #include <dlfcn.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,6 +316,148 @@ static void test_host_libc(void **state)
 	rs_elf_dyn_free(&d);
 }
 
+/* A file holding the LEN bytes at DATA (an anonymous memory file). */
+static int file_of(const unsigned char *data, size_t len)
+{
+	int fd = memfd_create("elfdyn", 0);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, data, len, 0), (ssize_t)len);
+	return fd;
+}
+
+static void strings_equal(const rs_vec *a, const rs_vec *b)
+{
+	assert_int_equal(a->len, b->len);
+	for (size_t i = 0; i < a->len; i++)
+		assert_string_equal(*(char **)rs_vec_at(a, i), *(char **)rs_vec_at(b, i));
+}
+
+/* The buffer parser and the file reader agree on LEN bytes at DATA. */
+static void check_same(const unsigned char *data, size_t len)
+{
+	rs_elf_dyn a, b;
+	rs_elf_dyn_init(&a);
+	rs_elf_dyn_init(&b);
+	char ea[160] = "", eb[160] = "";
+	int ra = rs_elf_dyn_parse(data, len, &a, ea, sizeof(ea));
+	int fd = file_of(data, len);
+	int rb = rs_elf_dyn_read_fd(fd, &b, false, eb, sizeof(eb));
+	close(fd);
+	assert_int_equal(ra, rb);
+	if (ra == 0) {
+		assert_true(a.is64 == b.is64 && a.type == b.type && a.machine == b.machine && a.program == b.program);
+		assert_true((a.soname == NULL) == (b.soname == NULL));
+		if (a.soname)
+			assert_string_equal(a.soname, b.soname);
+		assert_true((a.interp == NULL) == (b.interp == NULL));
+		if (a.interp)
+			assert_string_equal(a.interp, b.interp);
+		strings_equal(&a.needed, &b.needed);
+		strings_equal(&a.exports, &b.exports);
+	} else {
+		assert_string_equal(ea, eb);
+	}
+	rs_elf_dyn_free(&a);
+	rs_elf_dyn_free(&b);
+}
+
+static void test_read_fd_agrees(void **state)
+{
+	(void)state;
+	static const int hashes[] = { HASH_SYSV, HASH_GNU, HASH_NONE };
+	img m;
+	for (int k = 0; k < 6; k++) {
+		build(&m, k % 2 == 0, k == 3, rootkit_funcs, 5, "libhide.so.1", "libdl.so.2", hashes[k % 3]);
+		check_same(m.b, m.len);
+	}
+	/* what rs_elf_dyn_read hands the hooking verdict: the exports and the file's digest */
+	build(&m, true, false, rootkit_funcs, 5, "libhide.so.1", "libdl.so.2", HASH_GNU);
+	int fd = file_of(m.b, m.len);
+	rs_elf_dyn d;
+	rs_elf_dyn_init(&d);
+	char err[160] = "", sha[65];
+	assert_int_equal(rs_elf_dyn_read_fd(fd, &d, true, err, sizeof(err)), 0);
+	close(fd);
+	rs_sha256_hex(m.b, m.len, sha);
+	assert_string_equal(d.sha256, sha);
+	assert_true(rs_elf_dyn_exports(&d, "readdir"));
+	rs_elf_dyn_free(&d);
+	/* every truncation and the corrupted copies of test_malformed */
+	for (size_t n = 0; n < m.len; n++)
+		check_same(m.b, n);
+	unsigned seed = 12345;
+	for (int round = 0; round < 4000; round++) {
+		img c = m;
+		for (int k = 0; k < 1 + round % 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % c.len;
+			seed = seed * 1103515245u + 12345u;
+			c.b[at] = (unsigned char)(round & 1 ? seed >> 16 : 0xff);
+		}
+		check_same(c.b, c.len);
+	}
+}
+
+/* A 40 MiB library whose dynamic tables lie at its end, behind a 40 MiB
+ * segment of code (a hole in the file, so the test writes nothing): the
+ * reader finds everything and reads a few hundred bytes. */
+static void test_read_fd_bounded(void **state)
+{
+	(void)state;
+	const uint64_t big = 40u << 20;
+	img m;
+	build(&m, true, false, rootkit_funcs, 5, "libhide.so.1", "libdl.so.2", HASH_GNU);
+	/* the headers at 0 map the image, loaded at address 0, from file offset BIG */
+	img head = m;
+	size_t phoff = 64, phent = 56;
+	put(&head, phoff + 8, big, 8);                       /* PT_LOAD p_offset */
+	uint64_t dynoff = 0;
+	for (unsigned i = 0; i < 8; i++)
+		dynoff |= (uint64_t)m.b[phoff + phent + 8 + i] << (8 * i);
+	put(&head, phoff + phent + 8, big + dynoff, 8);      /* PT_DYNAMIC p_offset */
+	int fd = file_of(head.b, phoff + 2 * phent);
+	assert_int_equal(pwrite(fd, m.b, m.len, (off_t)big), (ssize_t)m.len);
+	rs_elf_dyn d;
+	rs_elf_dyn_init(&d);
+	char err[160] = "";
+	assert_int_equal(rs_elf_dyn_read_fd(fd, &d, false, err, sizeof(err)), 0);
+	assert_string_equal(d.soname, "libhide.so.1");
+	assert_int_equal(d.needed.len, 1);
+	assert_int_equal(d.exports.len, 5);
+	assert_true(rs_elf_dyn_exports(&d, "readdir64"));
+	assert_true(d.bytes_read < 4096);
+	rs_elf_dyn_free(&d);
+	close(fd);
+}
+
+/* This host's libc, read from its file as the self-check does: the same
+ * facts as parsing the whole file, from a small part of it. */
+static void test_read_fd_host_libc(void **state)
+{
+	(void)state;
+	char path[4096] = "";
+	if (!dl_iterate_phdr(find_libc, path) || path[0] != '/') {
+		print_message("skip: this process maps no libc.so (a static build)\n");
+		return;
+	}
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static unsigned char buf[RS_ELF_READ_MAX / 8];
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	check_same(buf, n);
+	int fd = file_of(buf, n);
+	rs_elf_dyn d;
+	rs_elf_dyn_init(&d);
+	char err[160] = "";
+	assert_int_equal(rs_elf_dyn_read_fd(fd, &d, false, err, sizeof(err)), 0);
+	close(fd);
+	assert_true(rs_elf_dyn_exports(&d, "readdir"));
+	print_message("libc: %zu of %zu bytes read\n", d.bytes_read, n);
+	assert_true(d.bytes_read < n / 4);
+	rs_elf_dyn_free(&d);
+}
+
 static void test_closure(void **state)
 {
 	(void)state;
@@ -347,6 +495,9 @@ int main(void)
 		cmocka_unit_test(test_verdict_edges),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_host_libc),
+		cmocka_unit_test(test_read_fd_agrees),
+		cmocka_unit_test(test_read_fd_bounded),
+		cmocka_unit_test(test_read_fd_host_libc),
 		cmocka_unit_test(test_closure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
