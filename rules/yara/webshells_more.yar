@@ -227,3 +227,203 @@ rule RASOAT_Node_Shell_Over_Socket
 	condition:
 		filesize < 1MB and $net and $cp and $sp and ($p1 or $p2 or ($p3 and $p4))
 }
+
+rule RASOAT_PHP_Disable_Functions_Bypass
+{
+	meta:
+		description = "PHP: runs commands around disable_functions (LD_PRELOAD set before mail/error_log, FFI calling system, the zif_system memory-corruption proofs of concept)"
+		author = "rasoat"
+		score = 75
+		mitre_attack = "T1505.003, T1562.001"
+	strings:
+		$php = "<?" ascii
+		$ld = /putenv\s*\(\s*["']LD_PRELOAD=/ ascii nocase
+		$trig = /\b(mail|error_log|mb_send_mail|imap_mail)\s*\(/ ascii nocase
+		$ffi = /FFI\s*::\s*cdef\s*\([^;]{0,300}\b(system|popen|execve?)\s*\(/ ascii nocase
+		$zif = "zif_system" ascii
+	condition:
+		filesize < 4MB and (($php and $ld and $trig) or ($php and $ffi) or $zif)
+}
+
+rule RASOAT_PHP_Socket_Tunnel
+{
+	meta:
+		description = "PHP HTTP tunnel (reGeorg and its kin): request headers or commands (CONNECT, FORWARD, READ, DISCONNECT) drive a socket to an internal host"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1572"
+	strings:
+		$php = "<?" ascii
+		$h1 = "HTTP_X_CMD" ascii nocase
+		$h2 = "X-CMD" ascii nocase
+		$c1 = /["']CONNECT["']/ ascii
+		$c2 = /["']DISCONNECT["']/ ascii
+		$c3 = /["']FORWARD["']/ ascii
+		$c4 = /["']READ["']/ ascii
+		$s = /\b(fsockopen|socket_create|stream_socket_client|socket_connect)\s*\(/ ascii nocase
+	condition:
+		filesize < 1MB and $php and $s and (any of ($h*) or 4 of ($c*))
+}
+
+rule RASOAT_PHP_Command_Form_Page
+{
+	meta:
+		description = "PHP shell page: a command-execution function run on a variable, in a page with a text field and shell vocabulary (commands, uname, /etc/passwd)"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.004"
+	strings:
+		$php = "<?" ascii
+		$x = /\b(system|passthru|shell_exec|popen|exec)\s*\(\s*["']?\$\w{1,40}["']?\s*[,)]/ ascii nocase
+		$form = /<form[^>]{0,200}>/ ascii nocase
+		$text = /<input[^>]{0,120}(type\s*=\s*['"]?text|name\s*=\s*['"]?\w{1,20}['"]?\s+(size|value))/ ascii nocase
+		$w1 = "uname -a" ascii nocase
+		$w2 = "/etc/passwd" ascii
+		$w3 = "whoami" ascii nocase
+		$w4 = /\b(komut|comando|commande|befehl)\b/ ascii nocase
+		$w5 = /\b(execute|run) (command|cmd)/ ascii nocase
+		$w6 = "cmd.exe" ascii nocase
+		$w7 = "/bin/sh" ascii
+		$w8 = "safe_mode" ascii nocase
+		$w9 = "netstat" ascii nocase
+		$w10 = /\bshell\b/ ascii nocase
+	condition:
+		filesize < 400KB and $php and $x and $form and $text and 2 of ($w*)
+}
+
+rule RASOAT_PHP_MySQL_UDF_Shell
+{
+	meta:
+		description = "PHP: writes a MySQL UDF library or a MOF file with INTO DUMPFILE and defines the command function (sys_exec, sys_eval, cmdshell)"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1068"
+	strings:
+		$php = "<?" ascii
+		$d = /into\s+dumpfile/ ascii nocase
+		$so = /returns\s+(string|integer|int)\s+soname/ ascii nocase
+		$u1 = /\b(sys_exec|sys_eval|cmdshell|lib_mysqludf_sys|udf\.dll)\b/ ascii nocase
+		$u2 = "wbem/mof" ascii nocase
+	condition:
+		filesize < 4MB and $php and ($d or $so) and any of ($u*)
+}
+
+rule RASOAT_PHP_Mail_Beacon
+{
+	meta:
+		description = "PHP beacon: collects the server's document root, the script's path and the visitor's addresses on one line and mails them (tells the attacker where a shell landed)"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1041"
+	strings:
+		$php = "<?" ascii
+		$s = /\$\w{1,20}[ \t]*=[ \t]*\$_SERVER\[['"](HTTP_REFERER|DOCUMENT_ROOT|REMOTE_ADDR|SCRIPT_FILENAME|SERVER_ADDR|HTTP_HOST|PHP_SELF|SERVER_NAME)['"]\];[ \t]*\$\w{1,20}[ \t]*=[ \t]*\$_SERVER\[['"](HTTP_REFERER|DOCUMENT_ROOT|REMOTE_ADDR|SCRIPT_FILENAME|SERVER_ADDR|HTTP_HOST|PHP_SELF|SERVER_NAME)['"]\];[ \t]*\$\w{1,20}[ \t]*=[ \t]*\$_SERVER\[/ ascii
+		$doc = "DOCUMENT_ROOT" ascii
+		$m = /\bmail\s*\(/ ascii nocase
+	condition:
+		filesize < 1MB and $php and $s and $doc and $m
+}
+
+rule RASOAT_PHP_Request_Path_Browser
+{
+	meta:
+		description = "PHP: a small page that lists or prints whatever directory or file the request names, with no confinement"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003, T1083"
+	strings:
+		$php = "<?" ascii
+		$in = /\$\w{1,30}\s*=\s*\$_(GET|POST|REQUEST)\s*\[\s*['"](file|dir|path|d|f|fichero|dosya|folder)['"]\s*\]/ ascii nocase
+		$od = /opendir\s*\(\s*\$/ ascii nocase
+		$rd = "readdir" ascii nocase
+		$rf = /\b(fopen|readfile|file_get_contents|highlight_file|show_source)\s*\(\s*\$/ ascii nocase
+		$a = /<a\s+href\s*=\s*["']?\?/ ascii nocase
+		$ck1 = "realpath" ascii nocase
+		$ck2 = "basename" ascii nocase
+	condition:
+		filesize < 6KB and $php and $in and $od and $rd and $rf and $a and not any of ($ck*)
+}
+
+rule RASOAT_PHP_File_Manager_Shell
+{
+	meta:
+		description = "PHP file-manager shell: one page showing file owners and permissions, changing files (chmod, unlink, mkdir, write) and uploading or running commands"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1083"
+	strings:
+		$php = "<?" ascii
+		$ow1 = "posix_getpwuid" ascii nocase
+		$ow2 = "posix_geteuid" ascii nocase
+		$ow3 = "getmyuid" ascii nocase
+		$ow4 = "get_current_user" ascii nocase
+		$perm = "fileperms" ascii nocase
+		$op1 = /\bchmod\s*\(/ ascii nocase
+		$op2 = /\bunlink\s*\(/ ascii nocase
+		$op3 = /\bmkdir\s*\(/ ascii nocase
+		$op4 = /\b(opendir|scandir)\s*\(/ ascii nocase
+		$op5 = /\b(fwrite|fputs|file_put_contents)\s*\(/ ascii nocase
+		$op6 = /\brename\s*\(/ ascii nocase
+		$pw1 = "move_uploaded_file" ascii nocase
+		$pw2 = /\b(system|passthru|shell_exec|popen|proc_open)\s*\(/ ascii nocase
+		$pw3 = "php_uname" ascii nocase
+		$ui = /<(form|input)\b/ ascii nocase
+	condition:
+		filesize < 2MB and $php and $perm and $ui and any of ($ow*) and 3 of ($op*) and any of ($pw*)
+}
+
+rule RASOAT_Webshell_Family_Banner
+{
+	meta:
+		description = "Server-side script carrying the name or banner of a known webshell family (c99, r57, WSO/FilesMan, b374k, PhpSpy, IndoXploit, Locus7, ...)"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003"
+	strings:
+		$code1 = "<?" ascii
+		$code2 = "<%" ascii
+		$code3 = /#!\s*\/\S*(perl|python)/ ascii
+		$b1 = /\bc99\s?(shell|sh\b|_|madshell)/ ascii nocase
+		$b2 = /\br57\s?(shell|sh\b)/ ascii nocase
+		$b3 = "FilesMan" ascii
+		$b4 = /\bWSO [0-9]\.[0-9]/ ascii
+		$b5 = "b374k" ascii nocase
+		$b6 = /\bPhpSpy\b/ ascii nocase
+		$b7 = "IndoXploit" ascii nocase
+		$b8 = "Locus7s" ascii nocase
+		$b9 = "Crystal Shell" ascii nocase
+		$b10 = "phpRemoteView" ascii nocase
+		$b11 = "Dive Shell" ascii nocase
+		$b12 = "Antichat Shell" ascii nocase
+		$b13 = "NCC-Shell" ascii nocase
+		$b14 = "AventGrup" ascii nocase
+		$b15 = "Ajax/PHP Command Shell" ascii nocase
+		$b16 = "Storm7Shell" ascii nocase
+		$b17 = "GFS Web-Shell" ascii nocase
+		$b18 = "STNC WebShell" ascii nocase
+		$b19 = "Ani-Shell" ascii nocase
+		$b20 = "h4ntu shell" ascii nocase
+		$b21 = "Safe0ver" ascii nocase
+		$b22 = "JspSpy" ascii nocase
+		$b23 = "Fx29Sh" ascii nocase
+		$b24 = "SimAttacker" ascii nocase
+		$b25 = "KAdot Universal Shell" ascii nocase
+		$b26 = "Mini Shell" ascii nocase
+		$b27 = "NIX REMOTE WEB-SHELL" ascii nocase
+		$b28 = "PHP-Shell" ascii nocase
+		$b29 = /\bweb ?shell by\b/ ascii nocase
+		$b31 = "CasuS" ascii
+		$b32 = "ru24PostWebShell" ascii nocase
+		$b34 = "Cyber Shell" ascii nocase
+		$b35 = "lostDC" ascii nocase
+		$b36 = "SnIpEr_SA" ascii nocase
+		$b37 = "MyShell" ascii
+		$b38 = "Sincap" ascii
+		$b39 = "Loader'z WEB Shell" ascii nocase
+		$b40 = "PHPJackal" ascii nocase
+		$b41 = "ASPXSpy" ascii nocase
+		$b42 = "Uploader by" ascii nocase
+		$b44 = "hacked by" ascii nocase
+	condition:
+		filesize < 4MB and any of ($code*) and any of ($b*)
+}

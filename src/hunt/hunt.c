@@ -9,6 +9,7 @@
 #include "hunt/iocimport.h"
 #include "hunt/module.h"
 #include "collect/pkgfiles.h"
+#include "hunt/webconf.h"
 #include "core/log.h"
 #include "engine/scan.h"
 #include "store/filecache.h"
@@ -224,6 +225,11 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 		opts.n_paths = hunt_n_paths;
 	}
 	rs_hunt_counts counts = { 0 };
+	/* the directories the host's web servers serve, for the webshell verdicts */
+	rs_webroots served;
+	rs_webroots_init(&served);
+	rs_webroots_load(&served, scan->host);
+	rs_hunt_set_webroots(&served);
 	/* --pid: those processes only */
 	bool only_pids = config->n_pids > 0;
 	if (!only_pids)
@@ -244,6 +250,8 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	stats->errors = counts.unreadable + counts.walk_errors + counts.timeouts + counts.too_many_matches +
 			counts.scan_errors + rules.yara_bad;
 	stats->extra = counts_json(&counts, &rules);
+	rs_hunt_set_webroots(NULL);
+	rs_webroots_free(&served);
 	rs_filecache_free(cache);
 	for (size_t i = 0; i < n_excludes; i++)
 		free(excludes[i]);
