@@ -34,6 +34,15 @@ void rs_hunt_set_archives(bool on)
 	hunt_archives = on;
 }
 
+static char *const *declared_webroots;
+static size_t n_declared_webroots;
+
+void rs_hunt_set_declared_webroots(char *const *dirs, size_t n)
+{
+	declared_webroots = dirs;
+	n_declared_webroots = n;
+}
+
 void rs_hunt_set_paths(char *const *paths, size_t n)
 {
 	hunt_paths = paths;
@@ -229,6 +238,8 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	rs_webroots served;
 	rs_webroots_init(&served);
 	rs_webroots_load(&served, scan->host);
+	for (size_t i = 0; i < n_declared_webroots; i++)
+		rs_webroots_add(&served, "/", declared_webroots[i], strlen(declared_webroots[i]));
 	rs_hunt_set_webroots(&served);
 	/* --pid: those processes only */
 	bool only_pids = config->n_pids > 0;

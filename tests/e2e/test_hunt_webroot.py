@@ -8,7 +8,7 @@ the scanned root's web server configurations count as web roots: an nginx
 root and alias in a site included from nginx.conf, an Apache DocumentRoot
 in an IncludeOptional'd site, a PHP-FPM pool's chdir and a Tomcat
 Context's docBase; the same file in an undeclared directory beside them
-stays low."""
+stays low; so does a directory declared with --webroot."""
 import os
 import shutil
 import sys
@@ -55,6 +55,7 @@ def main():
             "/home/app/www/f.txt": "inert-webroot-marker-shell",
             "/data/jsp-app/g.txt": "inert-webroot-marker-shell",
             "/srv/undeclared/h.txt": "inert-webroot-marker-shell",
+            "/srv/declared/i.txt": "inert-webroot-marker-shell",
         }
         confs = {
             "/etc/nginx/nginx.conf": "http {\n  # root /srv/undeclared;\n  include /etc/nginx/sites-enabled/*;\n}\n",
@@ -81,7 +82,7 @@ def main():
         with open(rules, "w") as f:
             f.write(RULES)
         code, out, err = run("hunt", "--root", root, "/var/www", "/usr/share/nginx", "/tmp", "/srv", "/data", "/opt",
-                             "/home", "--rules", rules,
+                             "/home", "--webroot", "/srv/declared", "--rules", rules,
                              "--no-db", "--format", "jsonl", "--fail-on", "none", "--no-archives", timeout=300)
         check(code == 0, f"hunt exits 0 (got {code}: {err[-500:]})")
         sev = {}
@@ -101,9 +102,10 @@ def main():
                   "/home/app/www/f.txt", "/data/jsp-app/g.txt"):
             check(sev.get(p) == "medium", f"{p}, in a directory only a configuration declares, is medium ({sev})")
         check(sev.get("/srv/undeclared/h.txt") == "low", f"the same bytes in an undeclared directory stay low ({sev})")
+        check(sev.get("/srv/declared/i.txt") == "medium", f"a directory given with --webroot counts as served ({sev})")
     finally:
         shutil.rmtree(tmp)
-    done("test_hunt_webroot", 11)
+    done("test_hunt_webroot", 12)
 
 
 if __name__ == "__main__":
