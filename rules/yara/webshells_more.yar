@@ -427,3 +427,94 @@ rule RASOAT_Webshell_Family_Banner
 	condition:
 		filesize < 4MB and any of ($code*) and any of ($b*)
 }
+
+rule RASOAT_PHP_Back_Connect
+{
+	meta:
+		description = "PHP back-connect or bind shell: a socket opened from the page wired to a shell (/bin/sh, cmd.exe) through proc_open/popen/exec"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1059.004, T1571"
+	strings:
+		$php = "<?" ascii
+		$s = /\b(fsockopen|stream_socket_client|stream_socket_server|socket_connect|socket_bind)\s*\(/ ascii nocase
+		$sh = /(\/bin\/(ba)?sh|cmd\.exe|sh -i)/ ascii nocase
+		$x = /\b(proc_open|popen|shell_exec|system|exec|passthru)\s*\(/ ascii nocase
+		$in = /\$_(GET|POST|REQUEST|SERVER)\s*\[/ ascii nocase
+	condition:
+		filesize < 1MB and $php and $s and $sh and $x and $in
+}
+
+rule RASOAT_PHP_Config_Grabber
+{
+	meta:
+		description = "PHP config grabber: walks other users' home directories or symlinks their CMS configuration files (wp-config.php, configuration.php) to read them"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1552.001"
+	strings:
+		$php = "<?" ascii
+		$home = /["']\/home\/["']?\s*\.\s*\$\w{1,30}\s*\.\s*["']\/(public_html|www|htdocs)/ ascii nocase
+		$sym = /\bsymlink\s*\(/ ascii nocase
+		$passwd = "/etc/passwd" ascii
+		$c1 = "wp-config.php" ascii nocase
+		$c2 = "configuration.php" ascii nocase
+		$c3 = "config.inc.php" ascii nocase
+	condition:
+		filesize < 2MB and $php and (($home and ($passwd or $sym)) or ($sym and $passwd and 2 of ($c*)))
+}
+
+rule RASOAT_PHP_Safe_Mode_Writer
+{
+	meta:
+		description = "PHP: writes a php.ini or .htaccess that turns safe_mode, disable_functions or mod_security off"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1562.001"
+	strings:
+		$php = "<?" ascii
+		$w = /(fopen|file_put_contents)\s*\(\s*['"](\.\/)?(php\.ini|\.htaccess|\.user\.ini|ini\.php)['"]/ ascii nocase
+		$o1 = /safe_mode\s*=\s*(off|0)/ ascii nocase
+		$o2 = /disable_functions\s*=\s*(none|""|\\n|\\r|$)/ ascii nocase
+		$o3 = /SecFilterEngine\s+Off/ ascii nocase
+		$o4 = /SecFilterScanPOST\s+Off/ ascii nocase
+	condition:
+		filesize < 2MB and $php and $w and any of ($o*)
+}
+
+rule RASOAT_PHP_Sql_Console_Page
+{
+	meta:
+		description = "PHP SQL console page: connects to a database server the form names and runs the query typed in a text area"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003"
+	strings:
+		$php = "<?" ascii
+		$q = /\b(mysql_query|mysqli_query|pg_query|mssql_query|mysql_db_query)\s*\(\s*(\$\w{1,30}\s*,\s*)?\$\w{1,30}/ ascii nocase
+		$c = /\b(mysql_connect|mysqli_connect|pg_connect|mssql_connect|mysql_pconnect)\s*\(\s*\$/ ascii nocase
+		$t = /<textarea[^>]{0,120}name\s*=\s*["']?\w{0,12}(query|sql|cmd)/ ascii nocase
+	condition:
+		filesize < 1MB and $php and $q and $c and $t
+}
+
+rule RASOAT_PHP_Extract_Request_Shell
+{
+	meta:
+		description = "PHP: request data spread into variables (extract, import_request_variables, each($_POST)) in a page that runs commands or edits files"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003"
+	strings:
+		$php = "<?" ascii
+		$e1 = /\bextract\s*\(\s*\$_(POST|GET|REQUEST|COOKIE)\b/ ascii nocase
+		$e2 = /\bimport_request_variables\s*\(/ ascii nocase
+		$e3 = /\beach\s*\(\s*\$_(POST|GET|REQUEST)\s*\)/ ascii nocase
+		$x1 = /\b(system|passthru|shell_exec|popen|proc_open)\s*\(\s*["']?\$/ ascii nocase
+		$x2 = /\bfpassthru\s*\(/ ascii nocase
+		$x3 = /\b(unlink|rmdir|chmod)\s*\(\s*["']?\$/ ascii nocase
+		$x4 = /\b(eval|assert)\s*\(\s*\$/ ascii nocase
+		$ui = /<form\b/ ascii nocase
+	condition:
+		filesize < 1MB and $php and any of ($e*) and 2 of ($x*) and $ui
+}
