@@ -9,6 +9,10 @@
 # and prints the share of files found at medium or above (rasoat) and the
 # share of files matched by any rule (yara); yara-only counts the files
 # yara flags that rasoat with signature-base does not report at medium or above.
+# Each language directory is hunted as a directory a web server serves
+# (--webroot), where webshells are found: a webshell rule's match there is
+# at least medium (docs/HUNT.md, "Web roots"). WEBROOT=0 hunts it as any
+# other directory.
 # Usage: bench/webshell.sh CORPUS_DIR [RASOAT]   (default build/rasoat)
 # PART=tune measures the tuning part instead.
 set -eu
@@ -18,6 +22,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SB=${SB:-$HERE/../../shared/corpora/signature-base/yara}
 [ -d "$SB" ] || SB=/work/shared/corpora/signature-base/yara
 PART=${PART:-heldout}
+WEBROOT=${WEBROOT:-1}
 [ -d "$CORPUS/$PART" ] || { echo "no $CORPUS/$PART (see docs/HUNT.md, Webshell corpus)"; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -59,11 +64,15 @@ for dir in "$CORPUS/$PART"/*/; do
 	dir=${dir%/}
 	lang=$(basename "$dir")
 	n=$(find "$dir" -type f | wc -l)
-	"$RASOAT" hunt "$dir" --no-db --no-archives --format jsonl -q --fail-on none -o "$work/b.jsonl" 2>/dev/null || true
+	served=""
+	[ "$WEBROOT" = 1 ] && served="--webroot $(cd "$dir" && pwd -P)"
+	# shellcheck disable=SC2086
+	"$RASOAT" hunt "$dir" $served --no-db --no-archives --format jsonl -q --fail-on none -o "$work/b.jsonl" 2>/dev/null || true
 	b=$(count "$dir" "$work/b.jsonl")
 	s=-
 	if [ $have_sb = 1 ]; then
-		"$RASOAT" hunt "$dir" --rules "$SB" --no-db --no-archives --format jsonl -q --fail-on none -o "$work/s.jsonl" 2>/dev/null || true
+		# shellcheck disable=SC2086
+		"$RASOAT" hunt "$dir" $served --rules "$SB" --no-db --no-archives --format jsonl -q --fail-on none -o "$work/s.jsonl" 2>/dev/null || true
 		s=$(count "$dir" "$work/s.jsonl" "$work/s.files")
 	fi
 	y=-

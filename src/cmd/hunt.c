@@ -10,6 +10,7 @@
 #include "core/i18n.h"
 #include "cmd/options.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "hunt/module.h"
@@ -24,10 +25,12 @@ static void usage(void)
 	printf(_("usage: rasoat hunt PATH... [--rules DIR]... [--iocs FILE]... [--iocs-all] [--full] [--trust-packages]\n"
 	       "                 [--db FILE] [--format text|jsonl|json|html] [-o FILE] [--exclude GLOB]...\n"
 	       "                 [--max-size N] [--threads N] [--timeout SECONDS] [--one-file-system]\n"
-	       "                 [--root DIR] [--no-archives]\n"
+	       "                 [--root DIR] [--no-archives] [--webroot DIR]...\n"
 	       "       rasoat hunt --iocs FILE... [OPTIONS]   the whole host (or the tree of --root DIR)\n\n"
 	       "Hunts the files under each PATH with the bundled YARA rules and IOCs and those of every\n"
 	       "--rules DIR (see docs/HUNT.md); --no-archives does not look inside zip, tar, gz, xz.\n"
+	       "--webroot DIR declares a directory a web server serves (besides those read from the nginx,\n"
+	       "Apache, PHP-FPM and Tomcat configurations): a webshell rule's match there is at least medium.\n"
 	       "--iocs FILE adds an outside IOC list (CSV, plain list, STIX 2.1 bundle, MISP event): its\n"
 	       "hashes and file names are matched against the files, its addresses and domains against\n"
 	       "the host's connections, hosts file, DNS caches, histories, jobs and logs.\n"
@@ -56,7 +59,8 @@ int rs_cmd_hunt(int argc, char **argv)
 {
 	char **args = rs_calloc((size_t)argc + 2, sizeof(char *));
 	char **paths = rs_calloc((size_t)argc + 1, sizeof(char *));
-	size_t n_args = 0, n_paths = 0;
+	char **webroots = rs_calloc((size_t)argc + 1, sizeof(char *));
+	size_t n_args = 0, n_paths = 0, n_webroots = 0;
 	bool trust_given = false, root_given = false, only_options = false, archives = true, iocs_given = false;
 	int rc = 2;
 	args[n_args++] = argv[0];
@@ -77,6 +81,15 @@ int rs_cmd_hunt(int argc, char **argv)
 		}
 		if (!strcmp(a, "--no-archives")) {
 			archives = false;
+			continue;
+		}
+		if (!strcmp(a, "--webroot") || rs_starts_with(a, "--webroot=")) {
+			const char *v = a[9] == '=' ? a + 10 : i + 1 < argc ? argv[++i] : NULL;
+			if (!v || v[0] != '/') {
+				rs_error(_("rasoat hunt: --webroot takes an absolute directory, as the scanned system names it"));
+				goto out;
+			}
+			webroots[n_webroots++] = rs_strdup(v);
 			continue;
 		}
 		if (!strcmp(a, "--trust-packages") || !strcmp(a, "--no-trust-packages"))
@@ -110,18 +123,31 @@ int rs_cmd_hunt(int argc, char **argv)
 		free(paths[i]);
 		paths[i] = real;
 	}
+	/* on this machine the walk names files by their real paths: so must the web roots */
+	for (size_t i = 0; i < n_webroots && !root_given; i++) {
+		char *real = realpath(webroots[i], NULL);
+		if (real) {
+			free(webroots[i]);
+			webroots[i] = real;
+		}
+	}
 	if (!trust_given)
 		args[n_args++] = "--no-trust-packages";
 	if (n_paths)
 		rs_hunt_set_paths(paths, n_paths);
 	rs_hunt_set_archives(archives);
+	rs_hunt_set_declared_webroots(webroots, n_webroots);
 	rc = rs_cmd_scan((int)n_args, args);
+	rs_hunt_set_declared_webroots(NULL, 0);
 	rs_hunt_set_paths(NULL, 0);
 	rs_hunt_set_archives(true);
 out:
 	for (size_t i = 0; i < n_paths; i++)
 		free(paths[i]);
 	free(paths);
+	for (size_t i = 0; i < n_webroots; i++)
+		free(webroots[i]);
+	free(webroots);
 	free(args);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "hunt/iocimport.h"
 #include "hunt/module.h"
 #include "collect/pkgfiles.h"
+#include "hunt/webconf.h"
 #include "core/log.h"
 #include "engine/scan.h"
 #include "store/filecache.h"
@@ -32,6 +33,15 @@ bool rs_hunt_iocs_unusable(void)
 void rs_hunt_set_archives(bool on)
 {
 	hunt_archives = on;
+}
+
+static char *const *declared_webroots;
+static size_t n_declared_webroots;
+
+void rs_hunt_set_declared_webroots(char *const *dirs, size_t n)
+{
+	declared_webroots = dirs;
+	n_declared_webroots = n;
 }
 
 void rs_hunt_set_paths(char *const *paths, size_t n)
@@ -225,6 +235,13 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 		opts.n_paths = hunt_n_paths;
 	}
 	rs_hunt_counts counts = { 0 };
+	/* the directories the host's web servers serve, for the webshell verdicts */
+	rs_webroots served;
+	rs_webroots_init(&served);
+	rs_webroots_load(&served, scan->host);
+	for (size_t i = 0; i < n_declared_webroots; i++)
+		rs_webroots_add(&served, "/", declared_webroots[i], strlen(declared_webroots[i]));
+	rs_hunt_set_webroots(&served);
 	/* --pid: those processes only */
 	bool only_pids = config->n_pids > 0;
 	if (!only_pids)
@@ -245,6 +262,8 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	stats->errors = counts.unreadable + counts.walk_errors + counts.timeouts + counts.too_many_matches +
 			counts.scan_errors + rules.yara_bad;
 	stats->extra = counts_json(&counts, &rules);
+	rs_hunt_set_webroots(NULL);
+	rs_webroots_free(&served);
 	rs_filecache_free(cache);
 	for (size_t i = 0; i < n_excludes; i++)
 		free(excludes[i]);

@@ -15,6 +15,10 @@
 void rs_hunt_set_paths(char *const *paths, size_t n);
 /* Whether archives are looked into (default true). */
 void rs_hunt_set_archives(bool on);
+/* Directories the user declares served by a web server (`rasoat hunt
+ * --webroot DIR`), added to those read from the configurations; the array
+ * must outlive the scan. NULL, 0: none. */
+void rs_hunt_set_declared_webroots(char *const *dirs, size_t n);
 /* True when the last hunt was given --iocs files and none of them gave a
  * usable IOC (each was reported): the command then exits 2. */
 bool rs_hunt_iocs_unusable(void);
