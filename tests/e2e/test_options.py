@@ -62,9 +62,9 @@ INVOCATIONS = [
 ]
 
 # Options a command handles before its getopt table: hunt reads
-# --no-archives, audit --lint, vuln --inventory and device --type and
+# --no-archives and --webroot, audit --lint, vuln --inventory and device --type and
 # --policies itself, and pass the rest on to scan's table.
-OWN_PARSING = {"hunt": {"--no-archives"}, "audit": {"--lint"}, "vuln": {"--inventory"},
+OWN_PARSING = {"hunt": {"--no-archives", "--webroot"}, "audit": {"--lint"}, "vuln": {"--inventory"},
                "device": {"--type", "--policies"}}
 
 # The scan shortcuts print scan's help and their man pages refer to
