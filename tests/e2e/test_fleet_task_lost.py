@@ -23,7 +23,10 @@ import test_fleet_task_gaps as gaps  # noqa: E402
 def main():
     require_backend("test_fleet_task_lost")
     with Tree("rasoat-fleet-lost-") as t:
-        srv = Server(t.p("server/fleet.db"), extra=["--task-redeliver", "1s"]).start()
+        # the agents here run back to back: the per-agent rate limit (tested in
+        # test_fleet_security) would answer some reports with 429
+        srv = Server(t.p("server/fleet.db"), extra=["--task-redeliver", "1s", "--agent-rate", "1000",
+                                                   "--agent-burst", "1000"]).start()
         try:
             analyst, viewer = srv.apikey("analyst"), srv.apikey("viewer")
             token = srv.token("--uses", "2")
