@@ -21,6 +21,7 @@ Last, a translated --help must name the same options as the English one
 test_options.py checks against the option tables and man pages.
 """
 import concurrent.futures
+import glob
 import os
 import re
 import shutil
@@ -139,6 +140,24 @@ def check_help_options():
     return len(INVOCATIONS)
 
 
+def check_parts_agree():
+    """Each msgid has one Vietnamese wording across the parts po/vi/*.po: the
+    build joins them keeping the first translation it meets, so two parts
+    that word one msgid differently would let the file order choose (the
+    incident forms must keep the circular's wording). Returns the number of
+    msgids read."""
+    seen, clashes = {}, []
+    for path in sorted(glob.glob(os.path.join(SRC, "po", "vi", "*.po"))):
+        name = os.path.basename(path)
+        for msgid, msgstr, _, _ in entries(path):
+            first = seen.setdefault(msgid, (name, msgstr))
+            if first[0] != name and first[1] != msgstr:
+                clashes.append(f"{msgid[:60]!r}: {first[0]} and {name}")
+    check(not clashes, f"{len(clashes)} msgids worded differently in two parts; keep each in one part: "
+          f"{clashes[:10]}")
+    return len(seen)
+
+
 def main():
     for tool in ("msgattrib", "msgfmt"):
         check(shutil.which(tool), f"{tool} (gettext) is not installed; scripts/deps.sh installs it")
@@ -185,6 +204,9 @@ def main():
               "only the code catalogue was checked")
     n = check_help_options()
     print(f"--help: the same options in both languages for {n} invocations")
+    passed += 1
+    n = check_parts_agree()
+    print(f"parts: {n} msgids, each worded once across po/vi/*.po")
     passed += 1
     done("test_i18n_catalogue", passed)
 
