@@ -425,7 +425,7 @@ static void wait_for_stop(const sigset_t *stop)
  * --incidents names another store): a connection of their own. */
 static int open_pg_incidents(rs_server *srv, const rs_server_config *cfg)
 {
-	if (cfg->incidents_db || !rs_store_url_is_pg(cfg->db_path))
+	if (cfg->incidents_db || !rs_store_is_pg_url(cfg->db_path))
 		return 0;
 	if (rs_store_open_incidents(cfg->db_path, &srv->incidents) < 0) {
 		rs_error(_("%s: cannot open the incident records in the fleet's database"), rs_db_name(srv->store));
