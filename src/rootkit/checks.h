@@ -15,6 +15,9 @@ void rs_rootkit_hooking_libraries(rs_scan *scan, rs_module_stats *stats);
 /* deleted_exe.c: processes running from a deleted or in-memory executable (live only). */
 void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats);
 
+/* memfd_lib.c: shared objects mapped executable from in-memory files (live only). */
+void rs_rootkit_memfd_libraries(rs_scan *scan, rs_module_stats *stats);
+
 /* known.c: files, directories and modules of known rootkits (rules/rootkit/). */
 void rs_rootkit_known(rs_scan *scan, rs_module_stats *stats);
 /* procs.c: LD_PRELOAD and odd mappings, odd paths and names, reverse and web shells (live only). */
