@@ -33,7 +33,8 @@ void rs_selfcheck_closure(const rs_vec *needed, size_t n, const char *const *pat
  * OUT; returns their number. rs_rootkit_self_check calls it. */
 size_t rs_selfcheck_libc_hidden_sockets(rs_vec *out);
 /* The pure part, for tests: each socket (rs_socket) of RAW_BEFORE with an
- * inode that RAW_AFTER has and LIBC has not, once, appended to HIDDEN. */
+ * inode that RAW_AFTER has and LIBC has not, once, appended to HIDDEN (the
+ * first 1024). */
 void rs_selfcheck_hidden_sockets(const rs_vec *raw_before, const rs_vec *libc, const rs_vec *raw_after,
 				 rs_vec *hidden);
 
