@@ -12,7 +12,8 @@
   rasoat names the socket as hidden from libc (rasoat:rootkit.libc_hidden_socket,
   critical) and does not blame the kernel for it (no rasoat:rootkit.hidden_port):
   its own listings and bind probes are raw system calls.
-Last, this host as it is: nothing from these checks at high or above."""
+Besides the test's own processes and port, this host gives nothing from
+these checks at high or above (one run: the port sweep is the slow part)."""
 import os
 import socket
 import subprocess
@@ -98,19 +99,13 @@ try:
        "a userland hook was blamed on the kernel (hidden_port)")
     ok("hidden from libc's reads of /proc/net" in err, f"not said on stderr: {err[-800:]}")
 
-    # --- this host as it is (the test programs stopped) ---
-    for p in procs:
-        p.kill()
-        p.wait()
-    procs = []
-    listener.close()
-    listener = None
-    fs, _ = rootkit(env)
+    # --- the rest of this host, in the same run: nothing from these checks at high or above ---
     for f in fs:
+        if f["evidence"].get("pid") in pids.values() or f["evidence"].get("port") == port:
+            continue
         if f["rule"] in ("rasoat:process.memfd_library", "rasoat:rootkit.libc_hidden_socket",
                          "rasoat:rootkit.hidden_port"):
             ok(SEV[f["severity"]] < SEV["high"], f"this host: {f['rule']} at {f['severity']}: {f['title']}")
-    ok(not [f for f in fs if f["rule"] == "rasoat:rootkit.libc_hidden_socket"], "a socket hidden with no rootkit")
 finally:
     for p in procs:
         p.kill()
