@@ -32,6 +32,15 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats);
 void rs_rootkit_hidden_pid_sweep(const rs_host *h, const unsigned char *listed, unsigned max, int threads,
 				 rs_vec *out);
 void rs_rootkit_hidden_port_sweep(const unsigned char *tcp, const unsigned char *udp, int threads, rs_vec *out);
+/* hidden_diag.c: sockets the kernel lists over sock_diag that /proc/net
+ * does not (live only; called by rs_rootkit_hidden_ports): each reported
+ * as a hidden port, its port marked in TCP_DONE or UDP_DONE (65536 each).
+ * Returns how many. */
+unsigned rs_rootkit_hidden_sockets(rs_scan *scan, unsigned char *tcp_done, unsigned char *udp_done);
+/* The comparison behind it, for tests: each socket of DIAG (rs_diag_socket)
+ * with an inode not in PROCNET (sorted unsigned long), appended to OUT (the
+ * first 256). */
+void rs_rootkit_diag_unlisted(const rs_vec *diag, const rs_vec *procnet, rs_vec *out);
 /* kernel.c: taint flags, hidden modules, promiscuous interfaces (live only). */
 void rs_rootkit_kernel(rs_scan *scan, rs_module_stats *stats);
 

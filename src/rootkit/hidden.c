@@ -21,6 +21,11 @@
  *   the port free on every address of its family, so one bind a port is
  *   enough. Candidates are rechecked the same way.
  *
+ *   sockets: the kernel's own list over netlink sock_diag (what `ss`
+ *   reads, sockdiag.c) against /proc/net (hidden_diag.c): a socket there
+ *   and not in /proc/net is hidden from it; its port is then not reported
+ *   a second time by the bind sweep.
+ *
  * Both sweeps are split over the scan's threads (disjoint ranges); the
  * candidates are merged in order and rechecked on the calling thread.
  */
@@ -364,7 +369,9 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 	rs_vec_init(&candidates, sizeof(unsigned));
 	rs_scan_progress(scan, _("probing TCP and UDP ports"));
 	rs_rootkit_hidden_port_sweep(tcp, udp, scan->config->threads, &candidates);
-	unsigned found = 0;
+	/* the kernel's sock_diag list against /proc/net: sockets hidden from the latter */
+	unsigned char *tcp_done = rs_calloc(65536, 1), *udp_done = rs_calloc(65536, 1);
+	unsigned found = rs_rootkit_hidden_sockets(scan, tcp_done, udp_done);
 	bool dual = dual_stack_default();
 	if (candidates.len) {
 		usleep(100 * 1000);
@@ -373,7 +380,8 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 			unsigned c = *(unsigned *)rs_vec_at(&candidates, i);
 			unsigned port = c & 0xffffu;
 			bool is_udp = c & 0x10000u;
-			if ((is_udp ? udp : tcp)[port] || !port_hidden_now(is_udp ? SOCK_DGRAM : SOCK_STREAM, port, dual))
+			if ((is_udp ? udp : tcp)[port] || (is_udp ? udp_done : tcp_done)[port] ||
+			    !port_hidden_now(is_udp ? SOCK_DGRAM : SOCK_STREAM, port, dual))
 				continue;
 			found++;
 			char *t = rs_sprintf(_("%s port %u is in use but no socket in /proc/net holds it"),
@@ -393,6 +401,8 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 	rs_vec_free(&candidates);
 	free(tcp);
 	free(udp);
+	free(tcp_done);
+	free(udp_done);
 	char reason[64];
 	snprintf(reason, sizeof(reason), _("%u hidden ports"), found);
 	rs_scan_check(scan, "rootkit", rule, title, found ? "failed" : "passed", reason);
