@@ -41,16 +41,6 @@ static void remove_tree(const char *path)
 	nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static int fsync_path(const char *path, int flags)
-{
-	int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* Writes FILE under ROOT (its directories made, no symlink followed). */
 static int write_one(const char *root, const rs_content_file *file, char *err, size_t errsize)
 {
@@ -116,7 +106,7 @@ json_t *rs_agent_content_install(const char *dir, const char *text, char *err, s
 	int rc = write_one(tmp, &mf, err, errsize);
 	free(mtext);
 	if (rc == 0)
-		rc = fsync_path(tmp, O_RDONLY | O_DIRECTORY);
+		rc = rs_agent_fsync_dir(tmp);
 	/* swap in: one rename, so a reader sees the old content or the new, whole */
 	if (rc == 0) {
 		struct stat sb;
@@ -139,7 +129,7 @@ json_t *rs_agent_content_install(const char *dir, const char *text, char *err, s
 		char *slash = strrchr(parent, '/');
 		if (slash && slash != parent)
 			*slash = '\0';
-		fsync_path(parent, O_RDONLY | O_DIRECTORY);
+		rs_agent_fsync_dir(parent);
 		free(parent);
 	}
 out:
