@@ -22,9 +22,6 @@ void rs_report_sort_findings(json_t *findings);
 rs_severity rs_report_severity(const json_t *finding);
 /* The string member KEY of OBJ, or "" when absent or not a string. */
 const char *rs_report_str(const json_t *obj, const char *key);
-/* Writes TEXT to OUT padded with spaces to WIDTH characters (UTF-8 aware:
- * a translated word may hold several bytes per character). */
-void rs_report_pad(FILE *out, const char *text, int width);
 /* A counter of a module's stats object (0 when absent). */
 long long rs_report_counter(const json_t *stats, const char *key);
 
