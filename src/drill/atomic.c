@@ -6,6 +6,7 @@
  * and aliases in hostile input cannot make it recurse.
  */
 #include "drill/atomic.h"
+#include "core/readfile.h"
 #include "core/yamlmap.h"
 #include "core/host.h"
 #include "core/i18n.h"
@@ -213,22 +214,12 @@ int rs_atomic_parse(const char *text, size_t len, const char *name, rs_atomic *o
 int rs_atomic_load(const char *path, rs_atomic *out, char *err, size_t errsize)
 {
 	memset(out, 0, sizeof(*out));
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, _("%s: %s; name an atomic's YAML file (atomics/TXXXX/TXXXX.yaml)"), path,
-			 fd < 0 ? strerror(errno) : "not a regular file");
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = rs_read_fd(fd, MAX_FILE, &buf, &len);
-	int saved = errno;
-	close(fd);
+	int rc = rs_read_regular_at(AT_FDCWD, path, MAX_FILE, &buf, &len);
 	if (rc < 0) {
-		snprintf(err, errsize, "%s: %s", path, saved == EFBIG ? "larger than 4 MiB" : strerror(saved));
+		snprintf(err, errsize, _("%s: %s; name an atomic's YAML file (atomics/TXXXX/TXXXX.yaml)"), path,
+			 errno == EINVAL ? "not a regular file" : errno == EFBIG ? "larger than 4 MiB" : strerror(errno));
 		return -1;
 	}
 	rc = rs_atomic_parse(buf, len, path, out, err, errsize);

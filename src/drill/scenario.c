@@ -4,6 +4,7 @@
  * the line of the node at fault.
  */
 #include "drill/scenario.h"
+#include "core/readfile.h"
 #include "core/yamlmap.h"
 #include "drill/plant.h"
 
@@ -254,21 +255,12 @@ int rs_drill_scenario_parse(const char *text, size_t len, const char *name, rs_d
 int rs_drill_scenario_load(const char *path, rs_drill_scenario *sc, char *err, size_t errsize)
 {
 	memset(sc, 0, sizeof(*sc));
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, _("%s: cannot read the scenario: %s"), path,
-			 fd < 0 ? strerror(errno) : "not a regular file");
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = rs_read_fd(fd, RS_DRILL_MAX_FILE + 1, &buf, &len);
-	close(fd);
+	int rc = rs_read_regular_at(AT_FDCWD, path, RS_DRILL_MAX_FILE + 1, &buf, &len);
 	if (rc < 0) {
-		snprintf(err, errsize, _("%s: cannot read the scenario: %s"), path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read the scenario: %s"), path,
+			 errno == EINVAL ? "not a regular file" : strerror(errno));
 		return -1;
 	}
 	rc = rs_drill_scenario_parse(buf, len, path, sc, err, errsize);
