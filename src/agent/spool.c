@@ -217,21 +217,11 @@ int rs_agent_spool_list(const rs_agent_state *st, char ***names, size_t *count)
 	return 0;
 }
 
-static int fsync_path(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int rs_agent_spool_remove(const rs_agent_state *st, const char *name)
 {
 	char *spool = rs_agent_spool_dir(st);
 	char *path = rs_sprintf("%s/%s", spool, name);
-	int rc = unlink(path) == 0 && fsync_path(spool) == 0 ? 0 : -1;
+	int rc = unlink(path) == 0 && rs_agent_fsync_dir(spool) == 0 ? 0 : -1;
 	if (rc < 0)
 		rs_error(_("%s: cannot remove the acknowledged batch: %s (it will be sent again, "
 			 "and the server will store it once)"), path, strerror(errno));
@@ -247,7 +237,7 @@ int rs_agent_spool_reject(const rs_agent_state *st, const char *name)
 	char *from = rs_sprintf("%s/%s", spool, name);
 	char *to = rs_sprintf("%s/%s", rejected, name);
 	int rc = -1;
-	if (rs_agent_make_dir(rejected) == 0 && rename(from, to) == 0 && fsync_path(spool) == 0)
+	if (rs_agent_make_dir(rejected) == 0 && rename(from, to) == 0 && rs_agent_fsync_dir(spool) == 0)
 		rc = 0;
 	if (rc < 0)
 		rs_error(_("%s: cannot move the refused batch aside: %s"), from, strerror(errno));

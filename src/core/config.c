@@ -2,6 +2,7 @@
  * config.c — the configuration file parser and setters (see config.h).
  */
 #include "core/config.h"
+#include "core/readfile.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -297,27 +298,17 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 
 int rs_config_load(rs_config *c, const char *path, bool must_exist)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT && !must_exist)
-			return 0;
-		rs_error(_("%s: cannot read the configuration: %s"), path, strerror(errno));
-		return -1;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		rs_error(_("%s: the configuration is not a regular file; give a file to --config"), path);
-		return -1;
-	}
 	char *text;
 	size_t len;
-	if (rs_read_fd(fd, RS_CONFIG_MAX_BYTES, &text, &len) < 0) {
-		rs_error(_("%s: cannot read the configuration: %s"), path, strerror(errno));
-		close(fd);
+	if (rs_read_regular_at(AT_FDCWD, path, RS_CONFIG_MAX_BYTES, &text, &len) < 0) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		if (errno == EINVAL)
+			rs_error(_("%s: the configuration is not a regular file; give a file to --config"), path);
+		else
+			rs_error(_("%s: cannot read the configuration: %s"), path, strerror(errno));
 		return -1;
 	}
-	close(fd);
 	config_lang[0] = '\0';
 	int bad = rs_config_parse(c, text, len, path);
 	free(text);

@@ -88,17 +88,10 @@ static void load_config(const rs_atomic_scan_opts *o, rs_config *c)
 static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts *facts, rs_sinks *sinks)
 {
 	rs_scan scan;
-	memset(&scan, 0, sizeof(scan));
-	scan.host = h;
-	scan.facts = facts;
-	scan.config = c;
-	scan.sinks = sinks;
-	scan.scan_id = "";
-	scan.progress_slot = -1;
+	rs_scan_init(&scan, h, facts, c, sinks, "");
 	rs_scan_packages pkgfiles; /* the package databases, for ownership verdicts */
 	rs_scan_packages_init(&pkgfiles, h);
 	scan.pkgfiles = &pkgfiles;
-	pthread_mutex_init(&scan.lock, NULL);
 	rs_module_stats stats;
 	memset(&stats, 0, sizeof(stats));
 	rs_rootkit_preload(&scan, &stats);
@@ -106,7 +99,7 @@ static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts 
 	rs_rootkit_known(&scan, &stats);
 	rs_rootkit_processes(&scan, &stats);
 	json_decref(stats.extra);
-	pthread_mutex_destroy(&scan.lock);
+	rs_scan_free(&scan);
 	rs_scan_packages_free(&pkgfiles);
 }
 

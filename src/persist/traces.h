@@ -157,9 +157,6 @@ void rs_pam_stack_judge(rs_pam_stack *s, const rs_pam_line *l, rs_verdict *v);
 /* After the last line: a stack whose auth lines all are pam_permit. */
 void rs_pam_stack_finish(const rs_pam_stack *s, rs_verdict *v);
 
-/* True when SHELL lets an account log in (not nologin, false, sync, ...). */
-bool rs_persist_login_shell(const char *shell);
-
 /* ---- checks (one file each) ---- */
 void rs_persist_hidden(rs_persist *p);     /* hidden.c: hidden files in temporary directories and web roots */
 void rs_persist_logs(rs_persist *p);       /* logs.c: wiped login records, truncated logs */
