@@ -195,9 +195,12 @@ typedef struct rs_rule_variants rs_rule_variants;
 rs_rule_variants *rs_rule_variants_new(rs_rule_text *sources, size_t n, size_t rules,
 				       const char *cache_dir, const char *hash);
 void rs_rule_variants_free(rs_rule_variants *v);
-/* The set for files of class CLS (rulegate.h), made or loaded on first use;
- * NULL when the whole set serves. Thread-safe. */
-YR_RULES *rs_rule_variants_get(rs_rule_variants *v, int cls);
+/* The set for a file of class CLS (rulegate.h) about to be scanned, LEN
+ * bytes: the cached copy, loaded on first use, or one made once the class's
+ * bytes reach about a compile's worth; NULL when the whole set serves.
+ * *SETTLED is true when the answer holds for the rest of the run (else ask
+ * again for the next file of the class). Thread-safe. */
+YR_RULES *rs_rule_variants_get(rs_rule_variants *v, int cls, size_t len, bool *settled);
 /* How many class copies are in use. */
 size_t rs_rule_variants_made(rs_rule_variants *v);
 
@@ -333,8 +336,8 @@ typedef struct rs_hunt_worker {
 	const rs_hunt_rules *rules;
 	YR_SCANNER **scanners;
 	size_t n_scanners;
-	YR_SCANNER *class_scanners[RS_GATE_CLASSES]; /* over the class copies of set 0, made on first use */
-	bool class_tried[RS_GATE_CLASSES];
+	YR_SCANNER *class_scanners[RS_GATE_CLASSES]; /* over the class copies of set 0, once made */
+	bool class_settled[RS_GATE_CLASSES];
 	int timeout;
 	rs_yara_hits hits;
 	pcre2_match_data *md;
