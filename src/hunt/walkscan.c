@@ -252,7 +252,7 @@ bool rs_hunt_object(rs_hunt_worker *w, const char *path, const char *shown_path,
 		json_object_set_new(ev, "ctime", json_string(buf));
 	}
 	(void)path;
-	rs_hunt_emit(w->scan, &w->hits, hash_ioc, hash_kind, names.items, names.n, shown_path, ev);
+	rs_hunt_emit(w->scan, &w->hits, hash_ioc, hash_kind, names.items, names.n, shown_path, ev, st);
 	return false;
 }
 
