@@ -28,6 +28,7 @@ void rs_config_init(rs_config *c)
 	c->fail_on = RS_SEV_HIGH;
 	c->db_path = rs_strdup(RS_DEFAULT_DB);
 	c->recent_days = 7;
+	c->webroot_recent_days = 30;
 	c->trust_packages = -1;
 }
 
@@ -238,6 +239,10 @@ static const char *apply(rs_config *c, const char *key, const char *value, bool 
 		if (!rs_parse_long(value, &n) || n < 0 || n > 36500)
 			return _("not a number of days (0 to 36500)");
 		c->recent_days = (int)n;
+	} else if (!strcmp(key, "webroot_recent_days")) {
+		if (!rs_parse_long(value, &n) || n < 0 || n > 36500)
+			return _("not a number of days (0 to 36500)");
+		c->webroot_recent_days = (int)n;
 	} else {
 		*known = false;
 	}
@@ -284,7 +289,7 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		if (!known) {
 			rs_error(_("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
 				 "threads, timeout, fail_on, db, one_file_system, recent_days, waivers, "
-				 "management, iocs, iocs_all, apps, devices, lang"),
+				 "webroot_recent_days, management, iocs, iocs_all, apps, devices, lang"),
 				 name, lineno, key);
 			bad++;
 		} else if (why) {
