@@ -44,7 +44,7 @@ rule RASOAT_PHP_Bitwise_String_Soup
 rule RASOAT_PHP_Embedded_Script_Dropper
 {
 	meta:
-		description = "PHP: base64 text of a C, Perl, Python or shell program (back-connect, bind port, datapipe) carried inside the page to be written out and run"
+		description = "PHP: base64 text of a program (C, Perl, Python or shell source, or a Windows or Linux executable: back-connect, bind port, datapipe) carried inside the page to be written out and run"
 		author = "rasoat"
 		score = 75
 		mitre_attack = "T1505.003, T1059, T1027"
@@ -58,6 +58,9 @@ rule RASOAT_PHP_Embedded_Script_Dropper
 		$b6 = "IyEvYmluL3No" ascii
 		$b7 = "IyEvYmluL2Jhc2g" ascii
 		$b8 = "dXNlIElPOjpTb2NrZXQ" ascii
+		$b9 = "TVqQAAMAAAAE" ascii
+		$b10 = "f0VMRgE" ascii
+		$b11 = "f0VMRgI" ascii
 		$w1 = /\b(fwrite|fputs|file_put_contents)\s*\(/ ascii nocase
 		$w2 = /\b(system|passthru|shell_exec|popen|proc_open|exec)\s*\(/ ascii nocase
 	condition:
