@@ -18,18 +18,17 @@ typedef struct jsonl_state {
 	FILE *out;
 	bool close_out;
 	bool each_line; /* flush every line: OUT is not a regular file */
+	rs_buf line;    /* the line being written, reused */
 	char scan[33];
 } jsonl_state;
 
 static int print_line(jsonl_state *st, const json_t *value)
 {
-	char *text = json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!text)
+	st->line.len = 0;
+	if (rs_json_text_append(&st->line, value) < 0)
 		return -1;
-	size_t n = strlen(text);
-	text[n] = '\n'; /* in place of the NUL: one write for the line */
-	int rc = fwrite(text, 1, n + 1, st->out) == n + 1 ? 0 : -1;
-	free(text);
+	rs_buf_append(&st->line, "\n", 1);
+	int rc = fwrite(st->line.data, 1, st->line.len, st->out) == st->line.len ? 0 : -1;
 	if (rc == 0 && st->each_line)
 		rc = fflush(st->out) == 0 ? 0 : -1;
 	return rc;
@@ -75,6 +74,7 @@ static void jsonl_destroy(rs_sink *sink)
 		fclose(st->out);
 	else
 		fflush(st->out);
+	rs_buf_free(&st->line);
 	free(st);
 	free(sink);
 }
@@ -84,6 +84,7 @@ rs_sink *rs_sink_jsonl_new(FILE *out, bool close_out)
 	jsonl_state *st = rs_calloc(1, sizeof(*st));
 	st->out = out;
 	st->close_out = close_out;
+	rs_buf_init(&st->line);
 	struct stat sb;
 	st->each_line = fstat(fileno(out), &sb) < 0 || !S_ISREG(sb.st_mode);
 	if (!st->each_line && close_out) /* a file just opened for us: nothing written yet */
