@@ -30,6 +30,44 @@ void rs_osv_warn(rs_feed_stats *stats, const char *name, const char *id, const c
 		rs_warn(_("%s: more malformed OSV records; only counted from here on"), name);
 }
 
+/* Blocks the strings of one record are copied into: a string never moves
+ * once copied (records point at it), and all go at once with the record. */
+typedef struct block {
+	struct block *next;
+	size_t used, size;
+	char data[];
+} block;
+
+#define BLOCK_SIZE 4000
+
+/* A copy of the N bytes at S, NUL-terminated, in the blocks at *HEAD. */
+static char *block_copy(block **head, const char *s, size_t n)
+{
+	block *b = *head;
+	if (!b || b->size - b->used < n + 1) {
+		size_t size = n + 1 > BLOCK_SIZE ? n + 1 : BLOCK_SIZE;
+		b = rs_malloc(sizeof(block) + size);
+		b->next = *head;
+		b->used = 0;
+		b->size = size;
+		*head = b;
+	}
+	char *out = b->data + b->used;
+	memcpy(out, s, n);
+	out[n] = 0;
+	b->used += n + 1;
+	return out;
+}
+
+static void blocks_free(block *b)
+{
+	while (b) {
+		block *next = b->next;
+		free(b);
+		b = next;
+	}
+}
+
 /* A value of the record: [start, end) of its text; start NULL when absent. */
 typedef struct span {
 	const char *start, *end;
@@ -43,8 +81,8 @@ typedef struct osv_record {
 	double cvss;
 	char *severity_text;
 	rs_vec out;    /* rs_vuln_record, emitted only when the whole record is good; its
-			* strings are borrowed from OWNED, CVES and SHORT_SUMMARY */
-	rs_vec owned;  /* char *: the strings decoded for this record */
+			* strings are borrowed from STRINGS, CVES and SHORT_SUMMARY */
+	struct block *strings; /* the strings decoded for this record */
 	const char *bad; /* the record is not valid JSON: why */
 	char why[160];
 } osv_record;
@@ -65,9 +103,7 @@ static char *string_of(osv_record *rec, span v)
 	while (p < close && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 && *p != '\\' && *p != '"')
 		p++;
 	if (p == close && close > v.start && *close == '"' && (size_t)(close - v.start - 1) <= OSV_MAX_STRING) {
-		char *text = rs_strndup(v.start + 1, (size_t)(close - v.start - 1));
-		*(char **)rs_vec_push(&rec->owned) = text;
-		return text;
+		return block_copy(&rec->strings, v.start + 1, (size_t)(close - v.start - 1));
 	}
 	rs_json_scan s;
 	rs_json_scan_init(&s, v.start, (size_t)(v.end - v.start));
@@ -79,8 +115,8 @@ static char *string_of(osv_record *rec, span v)
 		rs_buf_free(&b);
 		return NULL;
 	}
-	char *text = rs_buf_take(&b);
-	*(char **)rs_vec_push(&rec->owned) = text;
+	char *text = block_copy(&rec->strings, b.data + at, b.len - at - 1);
+	rs_buf_free(&b);
 	return text;
 }
 
@@ -364,7 +400,6 @@ int rs_osv_read_record(const char *text, size_t len, const char *name, rs_vuln_r
 	osv_record rec = { .cvss = -1 };
 	rs_buf_init(&rec.cves);
 	rs_vec_init(&rec.out, sizeof(rs_vuln_record));
-	rs_vec_init(&rec.owned, sizeof(char *));
 	span obj = { text, text + len };
 	/* the text is one value already checked; blanks around it are allowed */
 	rs_json_scan s;
@@ -393,9 +428,7 @@ int rs_osv_read_record(const char *text, size_t len, const char *name, rs_vuln_r
 	}
 	rs_vec_free(&rec.out);
 	free(rec.short_summary);
-	for (size_t k = 0; k < rec.owned.len; k++)
-		free(*(char **)rs_vec_at(&rec.owned, k));
-	rs_vec_free(&rec.owned);
+	blocks_free(rec.strings);
 	rs_buf_free(&rec.cves);
 	return rc;
 }
