@@ -157,11 +157,10 @@ char *rs_json_text(const json_t *value)
 {
 	rs_buf b;
 	rs_buf_init(&b);
+	rs_buf_reserve(&b, 1000); /* a finding's text, most often, without growing */
 	if (rs_json_text_append(&b, value) < 0) {
 		rs_buf_free(&b);
 		return NULL;
 	}
-	if (!b.data)
-		rs_buf_append(&b, "", 0);
 	return rs_buf_take(&b);
 }
