@@ -157,7 +157,6 @@ char *rs_json_text(const json_t *value)
 {
 	rs_buf b;
 	rs_buf_init(&b);
-	rs_buf_reserve(&b, 1000); /* a finding's text, most often, without growing */
 	if (rs_json_text_append(&b, value) < 0) {
 		rs_buf_free(&b);
 		return NULL;

@@ -108,7 +108,7 @@ void rs_buf_init(rs_buf *b)
 	b->cap = 0;
 }
 
-void rs_buf_reserve(rs_buf *b, size_t extra)
+static void buf_reserve(rs_buf *b, size_t extra)
 {
 	if (b->len + extra + 1 <= b->cap)
 		return;
@@ -121,7 +121,7 @@ void rs_buf_reserve(rs_buf *b, size_t extra)
 
 void rs_buf_append(rs_buf *b, const char *s, size_t n)
 {
-	rs_buf_reserve(b, n);
+	buf_reserve(b, n);
 	memcpy(b->data + b->len, s, n);
 	b->len += n;
 	b->data[b->len] = '\0';
@@ -140,7 +140,7 @@ void rs_buf_vprintf(rs_buf *b, const char *fmt, va_list ap)
 	va_end(copy);
 	if (n < 0)
 		return;
-	rs_buf_reserve(b, (size_t)n);
+	buf_reserve(b, (size_t)n);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }

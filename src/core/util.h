@@ -38,8 +38,6 @@ typedef struct rs_buf {
 } rs_buf;
 
 void rs_buf_init(rs_buf *b);
-/* Room for EXTRA more bytes (and the NUL) without growing again. */
-void rs_buf_reserve(rs_buf *b, size_t extra);
 void rs_buf_append(rs_buf *b, const char *s, size_t n);
 void rs_buf_puts(rs_buf *b, const char *s);
 void rs_buf_printf(rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
