@@ -5,6 +5,7 @@
  * schema up to date with the migrations below (see store.h).
  */
 #include "store/store_internal.h"
+#include "core/json.h"
 #include "core/i18n.h"
 #include "store/db.h"
 #include "core/log.h"
@@ -322,7 +323,7 @@ int rs_store_bind_json(sqlite3_stmt *stmt, int index, const json_t *value)
 {
 	if (!value)
 		return sqlite3_bind_null(stmt, index);
-	char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = rs_json_text(value);
 	int rc = rs_store_bind_text(stmt, index, text);
 	free(text);
 	return rc;
