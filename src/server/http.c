@@ -453,7 +453,7 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 		return -1;
 	if (rs_fleet_store_durable(srv->store) < 0)
 		return -1;
-	if (rs_group_commit_init(srv) < 0)
+	if (rs_group_commit_init(srv) < 0 || rs_checkpointer_start(srv) < 0)
 		return -1;
 	pthread_mutex_init(&srv->db_lock, NULL);
 	srv->per_agent = rs_ratelimit_new(cfg->agent_rate, cfg->agent_burst);
@@ -465,6 +465,7 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 
 static void close_server(rs_server *srv)
 {
+	rs_checkpointer_stop(srv);
 	if (srv->per_agent) {
 		pthread_mutex_destroy(&srv->db_lock);
 		rs_group_commit_free(srv);

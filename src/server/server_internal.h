@@ -39,7 +39,22 @@ typedef struct rs_server {
 	rs_ratelimit *per_addr;
 	rs_ratelimit *logins;       /* login attempts per client address */
 	rs_keycache *keys;          /* agents' public keys (agent_api.c) */
+	/* SQLite: the checkpoint thread and its connection (checkpointer.c) */
+	rs_db *ckpt_db;             /* NULL: none (PostgreSQL) */
+	pthread_t ckpt_thread;
+	pthread_mutex_t ckpt_lock;
+	pthread_cond_t ckpt_wake;
+	bool ckpt_stop;
 } rs_server;
+
+/* Pages the SQLite write-ahead log may hold before the writer checkpoints
+ * it itself (checkpointer.c does it first): 80 MB. */
+#define RS_SERVER_WAL_BACKSTOP 20000
+
+/* checkpointer.c: starts the checkpoint thread on SQLite (nothing on
+ * PostgreSQL): 0 / -1 logged. Stop it before closing the store. */
+int rs_checkpointer_start(rs_server *srv);
+void rs_checkpointer_stop(rs_server *srv);
 
 typedef struct rs_request {
 	struct MHD_Connection *conn;
