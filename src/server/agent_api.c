@@ -244,6 +244,7 @@ void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply)
 		json_decref(j.tasks);
 		return;
 	}
+	rs_bundle_retention(srv);   /* hourly, when --bundle-keep-days is set */
 	rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:o,s:i,s:i,s:i,s:I}", "tasks", j.tasks,
 		"interval", srv->cfg.checkin_interval, "scan_interval", srv->cfg.scan_interval,
 		"backoff", 0, "time", (json_int_t)rs_server_now()));

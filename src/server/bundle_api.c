@@ -10,6 +10,7 @@
 #include "server/server_internal.h"
 #include "core/digest.h"
 #include "core/i18n.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "fleet/proto.h"
 #include "store/dash.h"
@@ -127,6 +128,27 @@ void rs_handle_bundle_get(rs_server *srv, rs_request *req, rs_reply *reply)
 	const char *task = task_of(req, RS_FLEET_API "/bundles/", reply);
 	if (task)
 		rs_bundle_download(srv, task, who, req->addr, reply);
+}
+
+#define PRUNE_PERIOD 3600
+
+void rs_bundle_retention(rs_server *srv)
+{
+	if (srv->cfg.bundle_keep_days <= 0)
+		return;
+	long long now = rs_server_now();
+	long long due = atomic_load(&srv->next_prune);
+	if (now < due || !atomic_compare_exchange_strong(&srv->next_prune, &due, now + PRUNE_PERIOD))
+		return;   /* not yet, or another thread does it */
+	pthread_mutex_lock(&srv->db_lock);
+	long long removed = rs_fleet_bundle_prune(srv->store, now - 86400LL * srv->cfg.bundle_keep_days);
+	pthread_mutex_unlock(&srv->db_lock);
+	if (removed < 0)
+		rs_warn(_("%s: cannot remove the evidence bundles older than %d days: %s (tried again in an hour)"),
+			rs_db_name(srv->store), srv->cfg.bundle_keep_days, rs_db_errmsg(srv->store));
+	else if (removed > 0)
+		fprintf(stderr, _("rasoat server: evidence bundles older than %d days removed: %lld\n"),
+			srv->cfg.bundle_keep_days, removed);
 }
 
 long long rs_server_task_redeliver(const rs_server_config *cfg)

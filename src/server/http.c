@@ -460,6 +460,7 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 	srv->per_addr = rs_ratelimit_new(cfg->addr_rate, cfg->addr_burst);
 	srv->logins = rs_ratelimit_new(RS_DASH_LOGIN_RATE, RS_DASH_LOGIN_BURST);
 	srv->keys = rs_keycache_new();
+	rs_bundle_retention(srv);
 	return 0;
 }
 

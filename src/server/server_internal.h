@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 /* Connections the group commit uses on PostgreSQL (SQLite has one writer). */
@@ -45,6 +46,7 @@ typedef struct rs_server {
 	pthread_mutex_t ckpt_lock;
 	pthread_cond_t ckpt_wake;
 	bool ckpt_stop;
+	atomic_llong next_prune;    /* when expired bundles are removed next (bundle_api.c) */
 } rs_server;
 
 /* Pages the SQLite write-ahead log may hold before the writer checkpoints
@@ -162,6 +164,10 @@ void rs_handle_bundle_get(rs_server *srv, rs_request *req, rs_reply *reply);
 /* Reads task ID's bundle for WHO (audited as bundle_download from ADDR)
  * into REPLY as a gzip download. */
 void rs_bundle_download(rs_server *srv, const char *id, const char *who, const char *addr, rs_reply *reply);
+
+/* Removes the collect bundles older than --bundle-keep-days, when set:
+ * at start and then at most once an hour (called at check-ins). */
+void rs_bundle_retention(rs_server *srv);
 
 /* task_api.c */
 struct rs_task_spec;
