@@ -207,7 +207,9 @@ static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs
 					      "no enrolled agent has this id; enrol again with a new token");
 		rs_keycache_put(srv->keys, auth->agent, key);
 	}
-	if (!rs_fleet_verify(key, auth, req->method, req->path, req->body, req->len))
+	bool verified = req->spooled ? rs_fleet_verify_digest(key, auth, req->method, req->path, req->spool.digest)
+				     : rs_fleet_verify(key, auth, req->method, req->path, req->body, req->len);
+	if (!verified)
 		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "bad_signature",
 				      "the request signature does not verify with the agent's key");
 	int wait = rs_ratelimit_take(srv->per_agent, auth->agent, rs_server_mono());

@@ -52,10 +52,17 @@ void rs_handle_bundle_upload(rs_server *srv, rs_request *req, rs_reply *reply)
 		rs_reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad_request", _("the bundle is empty"));
 		return;
 	}
-	char hex[65];
-	rs_sha256_hex(req->body, req->len, hex);
+	/* the body was spooled to disk as it arrived (http.c), hashed on the
+	 * way; it is stored from the file's mapping */
+	const char *hex = req->spool.digest;
+	const void *data = rs_upload_spool_map(&req->spool);
+	if (!data) {
+		rs_reply_error(reply, MHD_HTTP_SERVICE_UNAVAILABLE, "spool", _("the server cannot read the upload back; retry later"));
+		reply->retry_after = 60;
+		return;
+	}
 	pthread_mutex_lock(&srv->db_lock);
-	int rc = rs_fleet_bundle_put(srv->store, agent, task, req->body, req->len, hex, rs_server_now());
+	int rc = rs_fleet_bundle_put(srv->store, agent, task, data, req->len, hex, rs_server_now());
 	pthread_mutex_unlock(&srv->db_lock);
 	if (rc == 2)
 		rs_reply_error(reply, MHD_HTTP_NOT_FOUND, "not_found", _("this agent has no collect task with this id"));

@@ -10,6 +10,7 @@
 #include "server/keycache.h"
 #include "server/ratelimit.h"
 #include "server/server.h"
+#include "server/upload_spool.h"
 #include "store/db.h"
 #include "fleet/roles.h"
 
@@ -40,23 +41,8 @@ typedef struct rs_server {
 	rs_ratelimit *per_addr;
 	rs_ratelimit *logins;       /* login attempts per client address */
 	rs_keycache *keys;          /* agents' public keys (agent_api.c) */
-	/* SQLite: the checkpoint thread and its connection (checkpointer.c) */
-	rs_db *ckpt_db;             /* NULL: none (PostgreSQL) */
-	pthread_t ckpt_thread;
-	pthread_mutex_t ckpt_lock;
-	pthread_cond_t ckpt_wake;
-	bool ckpt_stop;
 	atomic_llong next_prune;    /* when expired bundles are removed next (bundle_api.c) */
 } rs_server;
-
-/* Pages the SQLite write-ahead log may hold before the writer checkpoints
- * it itself (checkpointer.c does it first): 80 MB. */
-#define RS_SERVER_WAL_BACKSTOP 20000
-
-/* checkpointer.c: starts the checkpoint thread on SQLite (nothing on
- * PostgreSQL): 0 / -1 logged. Stop it before closing the store. */
-int rs_checkpointer_start(rs_server *srv);
-void rs_checkpointer_stop(rs_server *srv);
 
 typedef struct rs_request {
 	struct MHD_Connection *conn;
@@ -69,6 +55,10 @@ typedef struct rs_request {
 	size_t cap;
 	size_t limit;
 	const void *route;
+	/* a body spooled to disk as it arrives (the bundle upload): then
+	 * BODY stays NULL, LEN counts the bytes, SPOOL.digest is its SHA-256 */
+	bool spooled;
+	rs_upload_spool spool;
 } rs_request;
 
 typedef struct rs_reply {

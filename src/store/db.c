@@ -143,29 +143,6 @@ void rs_db_rollback(rs_db *db)
 	db->in_tx = false;
 }
 
-int rs_db_checkpoint(rs_db *db)
-{
-	if (db->kind != RS_DB_SQLITE)
-		return 0;
-	int rc = sqlite3_wal_checkpoint_v2(db->store->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-		lite_error(db);
-		return -1;
-	}
-	return 0;
-}
-
-int rs_db_wal_limit(rs_db *db, int pages)
-{
-	if (db->kind != RS_DB_SQLITE)
-		return 0;
-	if (sqlite3_wal_autocheckpoint(db->store->db, pages) != SQLITE_OK) {
-		lite_error(db);
-		return -1;
-	}
-	return 0;
-}
-
 bool rs_db_in_transaction(const rs_db *db)
 {
 	return db->in_tx;

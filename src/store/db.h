@@ -121,14 +121,4 @@ int rs_db_step_done(rs_db *db, rs_db_stmt *stmt, const char *doing);
  * SQLite. 0 / -1. */
 int rs_db_maintain(rs_db *db, long long now);
 
-/* SQLite: copies the committed pages of the write-ahead log into the
- * database file without waiting for (or blocking) writers and readers
- * (a passive checkpoint), so a server's writer connection need not do it
- * inside its commits. Nothing on PostgreSQL. 0 / -1. */
-int rs_db_checkpoint(rs_db *db);
-/* SQLite: lets the write-ahead log grow to PAGES pages before the
- * connection that commits checkpoints it itself (a backstop behind
- * rs_db_checkpoint run elsewhere). Nothing on PostgreSQL. 0 / -1. */
-int rs_db_wal_limit(rs_db *db, int pages);
-
 #endif

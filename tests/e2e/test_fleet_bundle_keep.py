@@ -4,11 +4,16 @@ with RS_FLEET_DB=postgresql): with --bundle-keep-days 1 a bundle received
 two days ago is removed when the server starts, a fresh one is kept and
 still downloads byte for byte; without the option (the default) an old
 bundle is kept; a bad value is refused. A bundle of several MiB (random
-bytes) is uploaded, listed with its SHA-256 and downloaded unchanged."""
+bytes) is uploaded, listed with its SHA-256 and downloaded unchanged; one
+over 64 MiB is refused; a 48 MiB one sent slowly does not grow the
+server's memory while it arrives (it is spooled to disk) and is stored
+unchanged."""
 import hashlib
 import json
 import os
+import socket
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import Tree, check, done, run  # noqa: E402
@@ -44,6 +49,43 @@ def listed(srv, key):
     return {b["task"]: b for b in body["items"]}
 
 
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def streamed_upload(srv, agent, task):
+    """A 48 MiB bundle sent slowly: while 40 MiB of it are in, the server's
+    memory has not grown by them (the body goes to disk as it arrives);
+    then it is stored and downloads unchanged."""
+    data = os.urandom(48 << 20)
+    path = f"/api/v1/bundles/{task}"
+    headers = agent.sign(path, data)[0]
+    head = f"POST {path} HTTP/1.1\r\nHost: {srv.host}\r\nContent-Length: {len(data)}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "Connection: close\r\n\r\n"
+    before = rss_kib(srv.proc.pid)
+    with socket.create_connection((srv.host, srv.port), timeout=60) as sock:
+        sock.sendall(head.encode())
+        sock.sendall(data[:40 << 20])
+        time.sleep(1.0)
+        during = rss_kib(srv.proc.pid)
+        sock.sendall(data[40 << 20:])
+        reply = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    ok(during - before < 16 << 10, f"40 MiB received, the server grew by {during - before} KiB (streamed to disk)")
+    ok(reply.startswith(b"HTTP/1.1 200") and hashlib.sha256(data).hexdigest().encode() in reply,
+       f"the streamed upload is acknowledged with its SHA-256: {reply[:300]}")
+    status, got, _ = download(srv, srv.apikey("admin"), task)
+    ok(status == 200 and got == data, f"the 48 MiB bundle downloads unchanged: {status} {len(got)}")
+
+
 def main():
     require_backend("test_fleet_bundle_keep")
     code, _, err = run("server", "--bundle-keep-days", "soon", "--db", "/nonexistent/x.db")
@@ -63,6 +105,12 @@ def main():
             status, got, headers = download(srv, admin, big)
             ok(status == 200 and got == data and headers.get("X-Rasoat-SHA256") == hashlib.sha256(data).hexdigest(),
                f"the 6 MiB bundle downloads unchanged: {status} {len(got)}")
+            # a body past the bundle cap (64 MiB) is refused before it is read
+            headers = agent.sign(f"/api/v1/bundles/{big}", b"x")[0]
+            headers["Content-Length"] = str((64 << 20) + 1)
+            status, body, _ = srv.request("POST", f"/api/v1/bundles/{big}", body=b"", headers=headers)
+            ok(status == 413, f"a bundle over 64 MiB: {status} {body}")
+            streamed_upload(srv, agent, collect_task(srv, admin, agent))
         finally:
             srv.stop()
         sql(srv, f"UPDATE fleet_bundles SET received = received - 2 * 86400 WHERE task = '{old}'")
