@@ -110,21 +110,22 @@ def main():
             headers["Content-Length"] = str((64 << 20) + 1)
             status, body, _ = srv.request("POST", f"/api/v1/bundles/{big}", body=b"", headers=headers)
             ok(status == 413, f"a bundle over 64 MiB: {status} {body}")
-            streamed_upload(srv, agent, collect_task(srv, admin, agent))
+            streamed = collect_task(srv, admin, agent)
+            streamed_upload(srv, agent, streamed)
         finally:
             srv.stop()
         sql(srv, f"UPDATE fleet_bundles SET received = received - 2 * 86400 WHERE task = '{old}'")
         # the default keeps every bundle
         srv.start()
         try:
-            ok(set(listed(srv, admin)) == {old, fresh, big}, "without --bundle-keep-days every bundle is kept")
+            ok(set(listed(srv, admin)) == {old, fresh, big, streamed}, "without --bundle-keep-days every bundle is kept")
         finally:
             srv.stop()
         srv.extra = ["--bundle-keep-days", "1"]
         srv.start()
         try:
             items = listed(srv, admin)
-            ok(set(items) == {fresh, big}, f"the two-day-old bundle is removed at start: {sorted(items)}")
+            ok(set(items) == {fresh, big, streamed}, f"the two-day-old bundle is removed at start: {sorted(items)}")
             status, _, _ = download(srv, admin, old)
             ok(status == 404, f"the removed bundle is not handed out: {status}")
             status, got, _ = download(srv, admin, fresh)
