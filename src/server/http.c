@@ -294,6 +294,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (early_checks(srv, req, &reply) < 0)
 			return send_reply(req, &reply);
 		if (((const route *)req->route)->spooled) {
+			/* nothing reaches the disk from a request that names no
+			 * enrolled agent */
+			if (rs_agent_precheck(srv, req, &reply) < 0)
+				return send_reply(req, &reply);
 			char err[512];
 			if (rs_upload_spool_open(&req->spool, err, sizeof(err)) < 0) {
 				rs_error("%s", err);

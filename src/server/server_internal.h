@@ -143,6 +143,10 @@ int rs_agent_authenticate(rs_server *srv, rs_request *req, rs_reply *reply, char
 /* The redelivery wait of CFG in seconds (fleet_task_retry.c). */
 long long rs_server_task_redeliver(const rs_server_config *cfg);
 
+/* agent_api.c: before an agent's body is read: its signature headers are
+ * well formed and name an enrolled agent (the signature itself is checked
+ * with the body). 0, or -1 with the refusal in REPLY. */
+int rs_agent_precheck(rs_server *srv, rs_request *req, rs_reply *reply);
 /* agent_api.c: as rs_agent_authenticate, and the request's counter
  * accepted (a replay refused) in a group commit of its own. */
 int rs_agent_authenticate_counted(rs_server *srv, rs_request *req, rs_reply *reply, char agent[33]);

@@ -5,7 +5,7 @@ two days ago is removed when the server starts, a fresh one is kept and
 still downloads byte for byte; without the option (the default) an old
 bundle is kept; a bad value is refused. A bundle of several MiB (random
 bytes) is uploaded, listed with its SHA-256 and downloaded unchanged; one
-over 64 MiB is refused; a 48 MiB one sent slowly does not grow the
+over 64 MiB, or from no enrolled agent, is refused before it is read; a 48 MiB one sent slowly does not grow the
 server's memory while it arrives (it is spooled to disk) and is stored
 unchanged."""
 import hashlib
@@ -110,6 +110,13 @@ def main():
             headers["Content-Length"] = str((64 << 20) + 1)
             status, body, _ = srv.request("POST", f"/api/v1/bundles/{big}", body=b"", headers=headers)
             ok(status == 413, f"a bundle over 64 MiB: {status} {body}")
+            # a body from no enrolled agent is refused before it is read
+            # (the answer comes before any of its 10 MiB is sent)
+            with socket.create_connection((srv.host, srv.port), timeout=20) as sock:
+                sock.sendall(f"POST /api/v1/bundles/{big} HTTP/1.1\r\nHost: x\r\n"
+                             f"Content-Length: {10 << 20}\r\n\r\n".encode())
+                answer = sock.recv(4096)
+            ok(answer.startswith(b"HTTP/1.1 401") and b"bad_auth" in answer, f"an unsigned bundle: {answer[:200]}")
             streamed = collect_task(srv, admin, agent)
             streamed_upload(srv, agent, streamed)
         finally:
