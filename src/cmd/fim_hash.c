@@ -50,7 +50,8 @@ struct rs_fim_hasher {
 	pthread_t tids[MAX_THREADS];
 	rs_vec results[MAX_THREADS]; /* of hashed, one list per worker */
 	unsigned char *buf;       /* the calling thread's */
-	atomic_int cold;          /* > 0: files were lately not in the page cache, advise read-ahead */
+	atomic_int cold;          /* > 0: files were lately not in the page cache, advise read-ahead;
+				   * -1: no RWF_NOWAIT here, always advise */
 };
 
 typedef struct worker_arg {
@@ -59,19 +60,25 @@ typedef struct worker_arg {
 } worker_arg;
 
 /* One read of FD into BUF; the first with RWF_NOWAIT when COLD is given:
- * a file not in the page cache sets *COLD and is then read as usual. */
+ * a file not in the page cache sets *COLD and is then read as usual. A
+ * file system that does not take RWF_NOWAIT sets *COLD to -1: no more
+ * asking, read-ahead advice for every file (as before). */
 static ssize_t read_chunk(int fd, unsigned char *buf, bool first, atomic_int *cold)
 {
-	if (first && cold) {
+	if (first && cold && atomic_load_explicit(cold, memory_order_relaxed) >= 0) {
 		struct iovec iov = { .iov_base = buf, .iov_len = RS_FIM_HASH_CHUNK };
 		ssize_t n = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
 		if (n >= 0) {
-			if (atomic_load_explicit(cold, memory_order_relaxed) > 0)
-				atomic_fetch_sub_explicit(cold, 1, memory_order_relaxed);
+			int c = atomic_load_explicit(cold, memory_order_relaxed);
+			while (c > 0 && !atomic_compare_exchange_weak_explicit(cold, &c, c - 1, memory_order_relaxed,
+									       memory_order_relaxed))
+				; /* never below 0: -1 means something else */
 			return n;
 		}
 		if (errno == EAGAIN)
 			atomic_store_explicit(cold, QUEUE, memory_order_relaxed);
+		else if (errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS)
+			atomic_store_explicit(cold, -1, memory_order_relaxed);
 	}
 	return read(fd, buf, RS_FIM_HASH_CHUNK);
 }
@@ -181,7 +188,7 @@ void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, c
 			 * are hashed (its first 8 MB: the kernel's own read-ahead
 			 * follows the reads of a larger file, and 256 queued files
 			 * must not fill the memory); not while files are found cached */
-			if (atomic_load_explicit(&h->cold, memory_order_relaxed) > 0)
+			if (atomic_load_explicit(&h->cold, memory_order_relaxed) != 0)
 				posix_fadvise(fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
 			h->queue[(h->head + h->count) % QUEUE] = (queued){ .index = index, .fd = fd, .size = size };
 			h->count++;
