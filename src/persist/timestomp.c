@@ -12,10 +12,15 @@
  * of its /var/lib/dpkg/info list (rewritten at each install or upgrade;
  * its ctime is when it reached this file system, which also holds for
  * files unpacked from container image layers).
+ *
+ * Paths the configuration excludes (--exclude) are neither looked at nor
+ * read, as in every walk (drill atomic's scans exclude all the sandbox did
+ * not change, so they no longer stat and digest the whole host's packages).
  */
 #include "core/i18n.h"
 #include "core/digest.h"
 #include "core/util.h"
+#include "core/walk.h"
 #include "persist/traces.h"
 
 #include <dirent.h>
@@ -135,6 +140,7 @@ void rs_persist_timestomp(rs_persist *p)
 {
 	if (!p->have_packages || !p->pkgfiles)
 		return;
+	const rs_config *c = p->scan->config;
 	rs_vec times;
 	rs_vec_init(&times, sizeof(installed));
 	install_times(p, &times);
@@ -146,6 +152,8 @@ void rs_persist_timestomp(rs_persist *p)
 		const installed *in = find_install(&times, f->package);
 		if (!in)
 			continue;
+		if (c->n_excludes && rs_walk_excluded(f->path, c->excludes, c->n_excludes))
+			continue; /* --exclude: paths not to walk or read */
 		struct stat st;
 		if (rs_host_lstat(p->scan->host, f->path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
