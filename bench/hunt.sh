@@ -12,7 +12,9 @@
 # directory adds files that signature-base rules do match (EICAR, the
 # webshell samples of tests/fixtures/hunt, a PHP file cloaked as .jpg for a
 # rule on extension and filetype), so the comparison is not of two empty
-# sets. Where the yara command cannot be installed, bench/yara_ref.c
+# sets. Part 0 times a first hunt on a fresh host (empty compiled-rules
+# cache) against yarac + `yara -C -r` of the same files, in CPU seconds.
+# Where the yara command cannot be installed, bench/yara_ref.c
 # (libyara doing what `yara -r -p N` does) stands in for it. Then the unchanged
 # rescan (clean-file cache in the store) and its speed-up, then
 # --trust-packages over /usr against the same hunt without it.
@@ -66,6 +68,39 @@ cpu_read() { awk 'NR == 2 { n = split($1, u, "m"); split($2, s, "m"); sub("s", "
 # shellcheck disable=SC2086
 hunt() { "$RASOAT" hunt $DIRS --rules "$SB" --no-archives --max-size 4G --threads "$THREADS" \
 	--format jsonl -q --fail-on none "$@"; }
+
+# ---- part 0: the first hunt on a fresh host (no compiled-rules cache) ----
+# rasoat compiles the rules (and caches them) and hunts; the peer compiles
+# them with yarac and scans with yara -C. Two targets: the planted folder
+# (a few files: the compile is all the cost) and FIRST_DIRS (mostly scanning).
+FIRST_DIRS=${FIRST_DIRS:-/usr/bin}
+EXT0="-d filename= -d filepath= -d extension= -d filetype= -d owner="
+cpu_of() { awk '{ printf "%.2f", $2 + $3 }' "$1"; }
+if command -v yara >/dev/null 2>&1 && command -v yarac >/dev/null 2>&1; then
+	for target in "$planted" "$FIRST_DIRS"; do
+		rm -rf "$work/fresh-cache" "$work/first.yarc"
+		# shellcheck disable=SC2086
+		RASOAT_CACHE="$work/fresh-cache" /usr/bin/time -f '%e %U %S' -o "$work/t.rasoat" \
+			"$RASOAT" hunt $target --rules "$SB" --no-archives --max-size 4G --threads "$THREADS" \
+			--no-db -q --fail-on none --format jsonl > /dev/null
+		# shellcheck disable=SC2046,SC2086
+		/usr/bin/time -f '%e %U %S' -o "$work/t.yarac" yarac -w $EXT0 $(ls "$SB"/*.yar "$SB"/*.yara 2>/dev/null) \
+			"$work/first.yarc" 2>/dev/null
+		: > "$work/t.yara"
+		for d in $target; do
+			# shellcheck disable=SC2086
+			/usr/bin/time -f '%e %U %S' -a -o "$work/t.yara" yara -C -r -N -p "$THREADS" -w $EXT0 \
+				"$work/first.yarc" "$d" > /dev/null 2>&1 || true
+		done
+		r=$(cpu_of "$work/t.rasoat")
+		y=$(awk '{ s += $2 + $3 } END { printf "%.2f", s }' "$work/t.yarac" "$work/t.yara")
+		echo "first hunt, fresh cache, over $target: rasoat $(cut -d' ' -f1 "$work/t.rasoat") s wall, $r CPU-s;" \
+			"yarac + yara $(awk '{ s += $1 } END { printf "%.2f", s }' "$work/t.yarac" "$work/t.yara") s wall, $y CPU-s;" \
+			"rasoat / yara CPU $(awk -v r="$r" -v y="$y" 'BEGIN { printf "%.2f", r / y }')x (goal <= 2x)"
+	done
+	echo "load average after part 0: $(cut -d' ' -f1-3 /proc/loadavg)"
+	[ "${FIRST_ONLY:-0}" = 1 ] && exit 0
+fi
 
 echo "== rules: signature-base ($(ls "$SB" | wc -l) files) over $DIRS"
 # one small file of each class (MZ, ELF or other start; under 1 MiB, under

@@ -7,7 +7,8 @@
 #  2. checkin: HOSTS enrolled simulated hosts each check in once a minute on
 #     a fixed schedule (HOSTS/60 a second) for one minute; does the server
 #     keep up (latency, lag behind the schedule)?
-# Prints one JSON line per run (the load generator's figures). Needs root
+# Prints one JSON line per run (the load generator's figures, its own CPU
+# included), then one of the server's CPU over that run. Needs root
 # for PostgreSQL (it runs as the postgres user). The machine is shared: run
 # it once.
 # Usage: bench/server.sh [RASOAT]   (default build/rasoat)
@@ -55,6 +56,16 @@ stop_server() {
 	kill "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
 }
 
+# The server's user+system CPU seconds so far (/proc/PID/stat fields 14, 15).
+server_cpu() {
+	sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }'
+}
+
+# One JSON line: the server's CPU over a run of N requests (from C0 to C1).
+print_server_cpu() { # C0 C1 N
+	awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "{\"server_cpu_s\":%.2f,\"server_cpu_ms_per_request\":%.3f}\n", b - a, (b - a) * 1000 / n }'
+}
+
 token() { # DB USES
 	"$RASOAT" server --db "$1" token create --uses "$2" --ttl 1d
 }
@@ -78,13 +89,17 @@ for backend in $BACKENDS; do
 	T=$(token "$DB" "$AGENTS")
 	echo "load average before: $(cat /proc/loadavg)" >&2
 	printf '{"backend":"%s","bench":"results"} ' "$backend"
+	C0=$(server_cpu)
 	"$RASOAT" agent bench --server "http://127.0.0.1:$PORT" --token "$T" --mode results \
 		--agents "$AGENTS" --reports "$REPORTS" --findings "$FINDINGS" --threads "$THREADS" || true
+	print_server_cpu "$C0" "$(server_cpu)" "$REPORTS"   # the enrolment of AGENTS included
 	echo "load average after: $(cat /proc/loadavg)" >&2
 	T=$(token "$DB" "$HOSTS")
 	printf '{"backend":"%s","bench":"checkin"} ' "$backend"
+	C0=$(server_cpu)
 	"$RASOAT" agent bench --server "http://127.0.0.1:$PORT" --token "$T" --mode checkin \
 		--agents "$HOSTS" --threads "$CHECKIN_THREADS" --interval "$INTERVAL" --duration "$INTERVAL" || true
+	print_server_cpu "$C0" "$(server_cpu)" "$HOSTS"   # the enrolment of HOSTS included
 	echo "load average after: $(cat /proc/loadavg)" >&2
 	stop_server
 	if [ -n "$PG_PID" ]; then kill "$PG_PID"; wait "$PG_PID" || true; PG_PID=; fi

@@ -14,7 +14,9 @@
 # at least medium (docs/HUNT.md, "Web roots"). WEBROOT=0 hunts it as any
 # other directory.
 # Usage: bench/webshell.sh CORPUS_DIR [RASOAT]   (default build/rasoat)
-# PART=tune measures the tuning part instead.
+# PART=tune measures the tuning part instead; YARA_ONLY=FILE appends the
+# paths of the yara-only files to FILE (for the tuning part only: the
+# held-out files are not to be looked at).
 set -eu
 CORPUS=${1:?usage: bench/webshell.sh CORPUS_DIR [RASOAT]}
 RASOAT=${2:-build/rasoat}
@@ -82,6 +84,8 @@ for dir in "$CORPUS/$PART"/*/; do
 		yara -C -r -w $EXT "$work/sb.yarc" "$dir" 2>/dev/null | sed 's/^[^ ]* //' | sort -u > "$work/y.files"
 		y=$(wc -l < "$work/y.files")
 		[ $have_sb = 1 ] && only=$(comm -23 "$work/y.files" "$work/s.files" | wc -l)
+		# YARA_ONLY=FILE appends the yara-only paths (tuning part: to look at them)
+		[ $have_sb = 1 ] && [ -n "${YARA_ONLY:-}" ] && comm -23 "$work/y.files" "$work/s.files" >> "$YARA_ONLY"
 	fi
 	pct() { case $1 in -) echo - ;; *) awk -v a="$1" -v n="$n" 'BEGIN { printf "%d (%.0f%%)", a, n ? 100 * a / n : 0 }' ;; esac; }
 	printf '%-8s %6d %16s %16s %16s %10s\n' "$lang" "$n" "$(pct "$b")" "$(pct "$s")" "$(pct "$y")" "$only"

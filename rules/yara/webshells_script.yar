@@ -67,7 +67,7 @@ rule RASOAT_Script_Interactive_Shell_Socket
 		$p1 = /\bsocket\s*\(\s*\w+\s*,\s*PF_INET/ ascii
 		$p2 = /open\s*\(\s*STD(IN|OUT|ERR)\s*,\s*["']>?&/ ascii
 		$y1 = /socket\s*\.\s*socket\s*\(/ ascii
-		$y2 = /(os\s*\.\s*dup2|pty\s*\.\s*spawn|subprocess\s*\.\s*(call|Popen))/ ascii
+		$y2 = /(os\s*\.\s*dup2\s*\(|pty\s*\.\s*spawn\s*\(|subprocess\s*\.\s*(call|Popen)\s*\(\s*\[?\s*["'](\/bin\/(ba)?sh|cmd\.exe))/ ascii
 		$n1 = /require\s*\(\s*['"](node:)?net['"]\s*\)/ ascii
 		$n2 = /(spawn|exec)\s*\(\s*["'](\/bin\/(ba)?sh|cmd\.exe|cmd)/ ascii
 		$n3 = /\.pipe\s*\(/ ascii

@@ -42,6 +42,8 @@ int rs_agent_raise_counter(rs_agent_state *st, unsigned long long n);
 int rs_agent_write_file(const char *dir, const char *name, const void *data, size_t len);
 /* Reads DIR/NAME whole (at most MAX bytes, NUL-terminated); NULL when absent or bad. */
 char *rs_agent_read_file(const char *dir, const char *name, size_t max, size_t *len);
+/* Flushes the directory DIR itself (a rename or unlink in it) to disk. Returns 0 or -1. */
+int rs_agent_fsync_dir(const char *dir);
 /* Creates DIR with mode 0700 (and its parents); refuses a DIR others can write. */
 int rs_agent_make_dir(const char *dir);
 /* Unix seconds of the last spooled scan, 0 when none. */

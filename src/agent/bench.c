@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 typedef struct sim_agent {
@@ -250,6 +251,15 @@ static void *checkin_worker(void *arg)
 	return NULL;
 }
 
+/* This process's user and system CPU seconds so far. */
+static void cpu_seconds(double *user, double *sys)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	*user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+	*sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static int cmp_double(const void *x, const void *y)
 {
 	double a = *(const double *)x, c = *(const double *)y;
@@ -357,8 +367,11 @@ int rs_agent_bench_main(int argc, char **argv)
 	long total = checkin ? b.agents * (b.duration / b.interval) : b.reports;
 	b.latency = rs_calloc((size_t)total, sizeof(*b.latency));
 	b.start = mono() + 0.2;
+	double user0, sys0, user1, sys1;
+	cpu_seconds(&user0, &sys0);
 	run_workers(&b, checkin ? checkin_worker : results_worker);
 	double secs = mono() - (checkin ? b.start : b.start - 0.2);
+	cpu_seconds(&user1, &sys1);
 	qsort(b.latency, (size_t)total, sizeof(*b.latency), cmp_double);
 	double p50 = b.latency[total / 2], p99 = b.latency[(total * 99) / 100 < total ? (total * 99) / 100 : total - 1];
 	json_t *o = json_pack("{s:s,s:i,s:i,s:i,s:i,s:I,s:I,s:f,s:f,s:f,s:f,s:f,s:f}", "mode", b.mode,
@@ -367,6 +380,11 @@ int rs_agent_bench_main(int argc, char **argv)
 		(json_int_t)atomic_load(&b.failed), "enrol_seconds", enrol_s, "seconds", secs,
 		"per_second", (double)total / secs, "p50_ms", p50 * 1000, "p99_ms", p99 * 1000,
 		"max_ms", b.latency[total - 1] * 1000);
+	/* the load generator's own CPU over the measured run (it shares the
+	 * machine with the server) */
+	json_object_set_new(o, "cpu_user_s", json_real(user1 - user0));
+	json_object_set_new(o, "cpu_sys_s", json_real(sys1 - sys0));
+	json_object_set_new(o, "cpu_ms_per_request", json_real((user1 - user0 + sys1 - sys0) * 1000 / (double)total));
 	if (checkin) {
 		json_object_set_new(o, "max_lag_ms", json_real(b.max_lag * 1000));
 		json_object_set_new(o, "late_over_1s", json_integer(atomic_load(&b.late)));

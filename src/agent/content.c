@@ -8,6 +8,7 @@
 #include "agent/agent.h"
 #include "core/config.h"
 #include "core/digest.h"
+#include "core/dirlist.h"
 #include "core/i18n.h"
 #include "core/util.h"
 #include "fleet/task.h"
@@ -38,16 +39,6 @@ static int remove_one(const char *path, const struct stat *sb, int flag, struct 
 static void remove_tree(const char *path)
 {
 	nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int fsync_path(const char *path, int flags)
-{
-	int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 /* Writes FILE under ROOT (its directories made, no symlink followed). */
@@ -115,7 +106,7 @@ json_t *rs_agent_content_install(const char *dir, const char *text, char *err, s
 	int rc = write_one(tmp, &mf, err, errsize);
 	free(mtext);
 	if (rc == 0)
-		rc = fsync_path(tmp, O_RDONLY | O_DIRECTORY);
+		rc = rs_agent_fsync_dir(tmp);
 	/* swap in: one rename, so a reader sees the old content or the new, whole */
 	if (rc == 0) {
 		struct stat sb;
@@ -138,7 +129,7 @@ json_t *rs_agent_content_install(const char *dir, const char *text, char *err, s
 		char *slash = strrchr(parent, '/');
 		if (slash && slash != parent)
 			*slash = '\0';
-		fsync_path(parent, O_RDONLY | O_DIRECTORY);
+		rs_agent_fsync_dir(parent);
 		free(parent);
 	}
 out:
@@ -223,11 +214,6 @@ json_t *rs_agent_bundle_summary(const char *path, char *err, size_t errsize)
 	return r;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The regular files of DIR (not hidden), sorted, each handed to ADD. */
 static void add_files(rs_config *config, const char *dir, void (*add)(rs_config *, const char *))
 {
@@ -235,23 +221,16 @@ static void add_files(rs_config *config, const char *dir, void (*add)(rs_config 
 	if (!d)
 		return;
 	rs_vec names;
-	rs_vec_init(&names, sizeof(char *));
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			*(char **)rs_vec_push(&names) = rs_strdup(de->d_name);
+	rs_dir_names(d, &names);
 	closedir(d);
-	qsort(names.items, names.len, sizeof(char *), compare_names);
 	for (size_t i = 0; i < names.len; i++) {
-		char *name = *(char **)rs_vec_at(&names, i);
-		char *path = rs_sprintf("%s/%s", dir, name);
+		char *path = rs_sprintf("%s/%s", dir, *(char **)rs_vec_at(&names, i));
 		struct stat st;
 		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
 			add(config, path);
 		free(path);
-		free(name);
 	}
-	rs_vec_free(&names);
+	rs_dir_names_free(&names);
 }
 
 void rs_agent_content_config(rs_config *config, const char *content_dir)

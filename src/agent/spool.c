@@ -5,6 +5,10 @@
  * prints them), written as one fsynced file named after its time and batch
  * id. A file leaves the spool only when the server acknowledged its batch
  * id; a batch the server refuses for good is moved to spool/rejected/.
+ * Scans run with the agent's local store (STATE/local.db): not a copy of
+ * the scans, which live on the server, but what the modules keep between
+ * scans — the accounts seen (audit's new_account), hunt's clean-file and
+ * integrity's caches, imported feeds.
  */
 #include "agent/agent.h"
 #include "core/config.h"
@@ -13,6 +17,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "engine/scan.h"
+#include "store/store.h"
 #include "fleet/task.h"
 
 #include <dirent.h>
@@ -116,6 +121,19 @@ static int write_batch(const char *spool, collect_state *cs)
 	return rc;
 }
 
+/* The agent's local store, or NULL (the scan then runs without one: the
+ * checks that compare with earlier scans say not applicable). */
+static rs_store *open_local_store(const rs_agent_state *st)
+{
+	char *path = rs_sprintf("%s/local.db", st->dir);
+	rs_store *store = NULL;
+	if (rs_store_open(path, &store) < 0)
+		rs_warn(_("%s: the agent's local store cannot be opened (see above); this scan runs without "
+			 "it, so the checks that compare with earlier scans do not apply"), path);
+	free(path);
+	return store;
+}
+
 int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *opts)
 {
 	char *spool = rs_agent_spool_dir(st);
@@ -131,6 +149,8 @@ int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *o
 	rs_scan_options sopts = { .only = opts->only, .n_only = opts->n_only };
 	if (rs_scan_check_options(&sopts) < 0)
 		goto out;
+	rs_store *local = open_local_store(st);
+	sopts.store = local;
 	rs_config config;
 	rs_config_init(&config);
 	/* rules, policies and feeds pushed by update-content tasks (signature checked when installed) */
@@ -138,6 +158,7 @@ int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *o
 	rs_host host;
 	if (rs_host_init(&host, opts->root ? opts->root : "/", NULL) < 0) {
 		rs_config_free(&config);
+		rs_store_close(local);
 		goto out;
 	}
 	collect_state cs = { .findings = json_array(), .rules = opts->rules, .config = &config };
@@ -163,6 +184,7 @@ int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *o
 	json_decref(cs.summary);
 	rs_host_free(&host);
 	rs_config_free(&config);
+	rs_store_close(local);
 out:
 	free(spool);
 	return rc;
@@ -195,21 +217,11 @@ int rs_agent_spool_list(const rs_agent_state *st, char ***names, size_t *count)
 	return 0;
 }
 
-static int fsync_path(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int rs_agent_spool_remove(const rs_agent_state *st, const char *name)
 {
 	char *spool = rs_agent_spool_dir(st);
 	char *path = rs_sprintf("%s/%s", spool, name);
-	int rc = unlink(path) == 0 && fsync_path(spool) == 0 ? 0 : -1;
+	int rc = unlink(path) == 0 && rs_agent_fsync_dir(spool) == 0 ? 0 : -1;
 	if (rc < 0)
 		rs_error(_("%s: cannot remove the acknowledged batch: %s (it will be sent again, "
 			 "and the server will store it once)"), path, strerror(errno));
@@ -225,7 +237,7 @@ int rs_agent_spool_reject(const rs_agent_state *st, const char *name)
 	char *from = rs_sprintf("%s/%s", spool, name);
 	char *to = rs_sprintf("%s/%s", rejected, name);
 	int rc = -1;
-	if (rs_agent_make_dir(rejected) == 0 && rename(from, to) == 0 && fsync_path(spool) == 0)
+	if (rs_agent_make_dir(rejected) == 0 && rename(from, to) == 0 && rs_agent_fsync_dir(spool) == 0)
 		rc = 0;
 	if (rc < 0)
 		rs_error(_("%s: cannot move the refused batch aside: %s"), from, strerror(errno));

@@ -57,7 +57,7 @@ int rs_agent_make_dir(const char *dir)
 	return 0;
 }
 
-static int fsync_dir(const char *dir)
+int rs_agent_fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -91,7 +91,7 @@ int rs_agent_write_file(const char *dir, const char *name, const void *data, siz
 	if (fd >= 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0) {
 		close(fd);
 		fd = -1;
-		if (rename(tmp, path) == 0 && fsync_dir(dir) == 0)
+		if (rename(tmp, path) == 0 && rs_agent_fsync_dir(dir) == 0)
 			rc = 0;
 	}
 	if (rc < 0) {

@@ -98,7 +98,7 @@ static void judge_member(rs_scan *scan, const rs_group *g, const char *name, boo
 	if (g->gid == 0) {
 		snprintf(title, sizeof(title), _("Account %s (UID %u) is %s of the root group (GID 0)"), name,
 			 (unsigned)u->uid, primary ? _("a primary member") : _("a member"));
-		a.sev = is_system(u) && rs_audit_login_shell(u->shell) ? RS_SEV_HIGH : RS_SEV_MEDIUM;
+		a.sev = is_system(u) && rs_user_login_shell(u->shell) ? RS_SEV_HIGH : RS_SEV_MEDIUM;
 		emit(scan, &a, title);
 	} else if (admin && is_system(u)) {
 		snprintf(title, sizeof(title), _("Service account %s (UID %u) is in group %s (it can become root)"), name,
@@ -108,7 +108,7 @@ static void judge_member(rs_scan *scan, const rs_group *g, const char *name, boo
 	} else if (strcmp(g->name, "adm") == 0 && is_system(u) && strcmp(name, "syslog") != 0 && !primary) {
 		snprintf(title, sizeof(title), _("Service account %s (UID %u) is in group adm (it reads the logs)"), name,
 			 (unsigned)u->uid);
-		a.sev = rs_audit_login_shell(u->shell) ? RS_SEV_MEDIUM : RS_SEV_LOW;
+		a.sev = rs_user_login_shell(u->shell) ? RS_SEV_MEDIUM : RS_SEV_LOW;
 		emit(scan, &a, title);
 	}
 }
@@ -183,7 +183,7 @@ static void system_accounts(rs_scan *scan)
 			char *path = rs_sprintf("%s/.ssh/%s", u->home, keys[k]);
 			struct stat st;
 			if (rs_host_lstat(scan->host, path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-				bool shell = rs_audit_login_shell(u->shell);
+				bool shell = rs_user_login_shell(u->shell);
 				emit_args a = { .rule = "rasoat:accounts.system_ssh_keys",
 						.sev = shell ? RS_SEV_HIGH : RS_SEV_LOW, .user = u->name, .path = path,
 						.attack2 = "T1098.004",

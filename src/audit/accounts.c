@@ -10,14 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool rs_audit_login_shell(const char *shell)
-{
-	if (!shell || !*shell)
-		return true; /* an empty shell field means /bin/sh */
-	return !rs_ends_with(shell, "/nologin") && !rs_ends_with(shell, "/false") && !rs_ends_with(shell, "/true") &&
-	       !rs_ends_with(shell, "/sync") && !rs_ends_with(shell, "/shutdown") && !rs_ends_with(shell, "/halt");
-}
-
 static void check_uid0(rs_scan *scan, const rs_user *u)
 {
 	char *title = rs_sprintf(_("Account %s has UID 0 (a second superuser)"), u->name);
@@ -64,7 +56,7 @@ void rs_audit_accounts(rs_scan *scan, rs_module_stats *stats)
 			check_uid0(scan, u);
 			uid0++;
 		}
-		if (u->password == RS_PW_EMPTY && rs_audit_login_shell(u->shell)) {
+		if (u->password == RS_PW_EMPTY && rs_user_login_shell(u->shell)) {
 			check_empty_password(scan, u);
 			empty++;
 		}

@@ -12,6 +12,7 @@
 #include "audit/checks.h"
 #include "audit/sca.h"
 #include "collect/facts.h"
+#include "core/dirlist.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "engine/scan.h"
@@ -104,11 +105,6 @@ static bool is_yaml(const char *name)
 	return rs_ends_with(name, ".yml") || rs_ends_with(name, ".yaml");
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* The .yml and .yaml files of DIR (and its subdirectories down to DEPTH) that look like policies. */
 static void add_dir(audit_run *a, const char *dir, int depth, bool check_content)
 {
@@ -116,13 +112,8 @@ static void add_dir(audit_run *a, const char *dir, int depth, bool check_content
 	if (!d)
 		return;
 	rs_vec names;
-	rs_vec_init(&names, sizeof(char *));
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			*(char **)rs_vec_push(&names) = rs_strdup(de->d_name);
+	rs_dir_names(d, &names);
 	closedir(d);
-	qsort(names.items, names.len, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < names.len; i++) {
 		char *name = *(char **)rs_vec_at(&names, i);
 		char *path = rs_sprintf("%s/%s", dir, name);
@@ -145,9 +136,8 @@ static void add_dir(audit_run *a, const char *dir, int depth, bool check_content
 			}
 		}
 		free(path);
-		free(name);
 	}
-	rs_vec_free(&names);
+	rs_dir_names_free(&names);
 }
 
 static void emit_failed(audit_run *a, const rs_sca_policy *p, const rs_sca_check *c, const char *rule,

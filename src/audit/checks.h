@@ -8,8 +8,6 @@
 
 /* accounts.c: UID 0 accounts other than root; accounts that log in without a password. */
 void rs_audit_accounts(rs_scan *scan, rs_module_stats *stats);
-/* accounts.c: true when SHELL lets an account log in (an empty field is /bin/sh). */
-bool rs_audit_login_shell(const char *shell);
 /* account_anomalies.c: service accounts in privileged groups, shared homes, service accounts
  * with a password or SSH keys, duplicate UIDs/GIDs/names, accounts added since the last scan. */
 void rs_audit_account_anomalies(rs_scan *scan, rs_module_stats *stats);

@@ -10,6 +10,7 @@
  * reports; the rest of the policy still runs.
  */
 #include "core/i18n.h"
+#include "core/yamlmap.h"
 #include "audit/sca.h"
 #include "core/log.h"
 
@@ -44,27 +45,9 @@ static yaml_node_t *node(loader *l, int index)
 	return yaml_document_get_node(l->doc, index);
 }
 
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* The value under KEY in the mapping M, or NULL. */
-static yaml_node_t *get(loader *l, const yaml_node_t *m, const char *key)
-{
-	if (!m || m->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
-		const char *k = scalar(node(l, pr->key));
-		if (k && !strcmp(k, key))
-			return node(l, pr->value);
-	}
-	return NULL;
-}
-
 static char *get_str(loader *l, const yaml_node_t *m, const char *key)
 {
-	const char *s = scalar(get(l, m, key));
+	const char *s = rs_yaml_scalar(rs_yaml_get(l->doc, m, key));
 	return s ? rs_strdup(s) : NULL;
 }
 
@@ -84,7 +67,7 @@ static json_t *to_json(loader *l, const yaml_node_t *n, int depth)
 	case YAML_MAPPING_NODE: {
 		json_t *o = json_object();
 		for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++) {
-			const char *k = scalar(node(l, pr->key));
+			const char *k = rs_yaml_scalar(node(l, pr->key));
 			if (k)
 				json_object_set_new(o, k, to_json(l, node(l, pr->value), depth + 1));
 		}
@@ -152,7 +135,7 @@ static int parse_rules(loader *l, const yaml_node_t *seq, rs_sca_rule **rules, s
 	*rules = rs_calloc(count, sizeof(rs_sca_rule));
 	for (size_t i = 0; i < count; i++) {
 		const yaml_node_t *item = node(l, seq->data.sequence.items.start[i]);
-		const char *text = scalar(item);
+		const char *text = rs_yaml_scalar(item);
 		*err_line = line_of(item);
 		if (!text) {
 			snprintf(err, errsize, _("rule %zu is not a string"), i + 1);
@@ -199,15 +182,15 @@ static void load_check(loader *l, const yaml_node_t *m, rs_sca_check *c)
 	c->category = get_str(l, m, "category");
 	if (!c->category)
 		c->category = rs_strdup(l->p->id);
-	yaml_node_t *comp = get(l, m, "compliance");
+	yaml_node_t *comp = rs_yaml_get(l->doc, m, "compliance");
 	if (comp)
 		c->compliance = to_json(l, comp, 0);
-	yaml_node_t *refs = get(l, m, "references");
+	yaml_node_t *refs = rs_yaml_get(l->doc, m, "references");
 	if (refs)
 		c->references = to_json(l, refs, 0);
-	yaml_node_t *attack = get(l, m, "attack");
+	yaml_node_t *attack = rs_yaml_get(l->doc, m, "attack");
 	if (attack)
-		c->attack = scalar(attack) ? json_pack("[s]", scalar(attack)) : to_json(l, attack, 0);
+		c->attack = rs_yaml_scalar(attack) ? json_pack("[s]", rs_yaml_scalar(attack)) : to_json(l, attack, 0);
 	if (!c->id) {
 		check_error(l, c, c->line, _("missing field 'id'"));
 		return;
@@ -216,18 +199,18 @@ static void load_check(loader *l, const yaml_node_t *m, rs_sca_check *c)
 		check_error(l, c, c->line, _("missing field 'title' (4.x) or 'name' (5.x)"));
 		return;
 	}
-	const char *sev = scalar(get(l, m, "severity"));
+	const char *sev = rs_yaml_scalar(rs_yaml_get(l->doc, m, "severity"));
 	if (sev && !rs_severity_parse(sev, &c->severity)) {
-		check_error(l, c, line_of(get(l, m, "severity")), _("severity must be info, low, medium, high or critical"));
+		check_error(l, c, line_of(rs_yaml_get(l->doc, m, "severity")), _("severity must be info, low, medium, high or critical"));
 		return;
 	}
-	yaml_node_t *cond = get(l, m, "condition");
-	if (!parse_condition(scalar(cond), &c->condition)) {
+	yaml_node_t *cond = rs_yaml_get(l->doc, m, "condition");
+	if (!parse_condition(rs_yaml_scalar(cond), &c->condition)) {
 		check_error(l, c, cond ? line_of(cond) : c->line,
 			    cond ? _("condition must be all, any or none") : _("missing field 'condition'"));
 		return;
 	}
-	yaml_node_t *rules = get(l, m, "rules");
+	yaml_node_t *rules = rs_yaml_get(l->doc, m, "rules");
 	char err[600];
 	int err_line = 0;
 	if (parse_rules(l, rules, &c->rules, &c->n_rules, err, sizeof(err), &err_line) < 0)
@@ -242,19 +225,19 @@ static void load_variables(loader *l, const yaml_node_t *vars)
 	l->var_names = rs_calloc(n + 1, sizeof(char *));
 	l->var_values = rs_calloc(n + 1, sizeof(char *));
 	for (yaml_node_pair_t *pr = vars->data.mapping.pairs.start; pr < vars->data.mapping.pairs.top; pr++) {
-		const char *k = scalar(node(l, pr->key));
+		const char *k = rs_yaml_scalar(node(l, pr->key));
 		yaml_node_t *v = node(l, pr->value);
 		if (!k || !*k)
 			continue;
 		char *value = NULL;
-		if (scalar(v)) {
-			value = rs_strdup(scalar(v));
+		if (rs_yaml_scalar(v)) {
+			value = rs_strdup(rs_yaml_scalar(v));
 		} else if (v && v->type == YAML_SEQUENCE_NODE) {
 			rs_buf b;
 			rs_buf_init(&b);
 			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
-				if (scalar(node(l, *it)))
-					rs_buf_printf(&b, "%s%s", b.len ? "," : "", scalar(node(l, *it)));
+				if (rs_yaml_scalar(node(l, *it)))
+					rs_buf_printf(&b, "%s%s", b.len ? "," : "", rs_yaml_scalar(node(l, *it)));
 			value = rs_buf_take(&b);
 		} else {
 			rs_warn(_("%s:%d: variable %s has no usable value; it is not substituted"), l->name, line_of(v), k);
@@ -273,7 +256,7 @@ static int load_document(loader *l)
 		rs_warn(_("%s:1: not an SCA policy (the document is not a mapping); skipped"), l->name);
 		return -1;
 	}
-	yaml_node_t *pol = get(l, root, "policy");
+	yaml_node_t *pol = rs_yaml_get(l->doc, root, "policy");
 	p->id = get_str(l, pol, "id");
 	if (!p->id || !*p->id) {
 		rs_warn(_("%s:%d: the policy has no 'policy: id:'; skipped, add one"), l->name, pol ? line_of(pol) : 1);
@@ -281,21 +264,21 @@ static int load_document(loader *l)
 	}
 	p->name = get_str(l, pol, "name");
 	p->description = get_str(l, pol, "description");
-	const char *rt = scalar(get(l, pol, "regex_type"));
-	const char *missing = scalar(get(l, pol, "missing_files"));
+	const char *rt = rs_yaml_scalar(rs_yaml_get(l->doc, pol, "regex_type"));
+	const char *missing = rs_yaml_scalar(rs_yaml_get(l->doc, pol, "missing_files"));
 	p->missing_not_found = missing && !strcmp(missing, "not_found");
-	yaml_node_t *devices = get(l, pol, "devices");
-	if (scalar(devices)) {
-		p->devices = rs_strdup(scalar(devices));
+	yaml_node_t *devices = rs_yaml_get(l->doc, pol, "devices");
+	if (rs_yaml_scalar(devices)) {
+		p->devices = rs_strdup(rs_yaml_scalar(devices));
 	} else if (devices && devices->type == YAML_SEQUENCE_NODE) {
 		rs_buf b;
 		rs_buf_init(&b);
 		for (yaml_node_item_t *it = devices->data.sequence.items.start; it < devices->data.sequence.items.top; it++)
-			if (scalar(node(l, *it)))
-				rs_buf_printf(&b, "%s%s", b.len ? "," : "", scalar(node(l, *it)));
+			if (rs_yaml_scalar(node(l, *it)))
+				rs_buf_printf(&b, "%s%s", b.len ? "," : "", rs_yaml_scalar(node(l, *it)));
 		p->devices = rs_buf_take(&b);
 	}
-	yaml_node_t *checks = get(l, root, "checks");
+	yaml_node_t *checks = rs_yaml_get(l->doc, root, "checks");
 	if (!checks || checks->type != YAML_SEQUENCE_NODE) {
 		rs_warn(_("%s:%d: policy %s has no 'checks' list; skipped"), l->name, line_of(root), p->id);
 		return -1;
@@ -304,24 +287,24 @@ static int load_document(loader *l)
 	 * and OSSEC regex unless the policy says regex_type: pcre2 */
 	yaml_node_t *first = checks->data.sequence.items.start < checks->data.sequence.items.top
 				     ? node(l, checks->data.sequence.items.start[0]) : NULL;
-	p->v5 = first && !get(l, first, "title") && get(l, first, "name");
+	p->v5 = first && !rs_yaml_get(l->doc, first, "title") && rs_yaml_get(l->doc, first, "name");
 	p->dialect = p->v5 || (rt && !strcasecmp(rt, "pcre2")) ? RS_SCA_PCRE2 : RS_SCA_OSSEC;
-	load_variables(l, get(l, root, "variables"));
+	load_variables(l, rs_yaml_get(l->doc, root, "variables"));
 
-	yaml_node_t *req = get(l, root, "requirements");
+	yaml_node_t *req = rs_yaml_get(l->doc, root, "requirements");
 	if (req) {
 		p->has_requirements = true;
 		p->req_title = get_str(l, req, "title");
 		if (!p->req_title)
 			p->req_title = get_str(l, req, "name");
 		char err[600];
-		yaml_node_t *cond = get(l, req, "condition");
-		if (!parse_condition(scalar(cond), &p->req_condition)) {
+		yaml_node_t *cond = rs_yaml_get(l->doc, req, "condition");
+		if (!parse_condition(rs_yaml_scalar(cond), &p->req_condition)) {
 			rs_warn(_("%s:%d: policy %s: requirements need 'condition: all|any|none'; skipped"),
 				l->name, line_of(req), p->id);
 			return -1;
 		}
-		yaml_node_t *rules = get(l, req, "rules");
+		yaml_node_t *rules = rs_yaml_get(l->doc, req, "rules");
 		int err_line = 0;
 		if (parse_rules(l, rules, &p->req_rules, &p->n_req_rules, err, sizeof(err), &err_line) < 0) {
 			rs_warn(_("%s:%d: policy %s: requirements: %s; skipped"), l->name,

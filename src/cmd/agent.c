@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "store/fleet_bundles.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
@@ -182,7 +183,7 @@ static int sign(agent_args *a)
 	size_t len = 0;
 	char *body = NULL;
 	int rc = 0;
-	if (a->body && !(body = rs_agent_read_file(a->body[0] == '/' ? "" : ".", a->body, RS_FLEET_MAX_BODY_RESULTS * 2, &len))) {
+	if (a->body && !(body = rs_agent_read_file(a->body[0] == '/' ? "" : ".", a->body, RS_FLEET_BUNDLE_MAX + 1, &len))) {
 		rs_error(_("%s: cannot read the body file"), a->body);
 		rc = 2;
 	}

@@ -31,8 +31,8 @@ int rs_cmd_incident(int argc, char **argv); /* incident.c: new, list, show, note
 #include <stdbool.h>
 #include <stdio.h>
 FILE *rs_cmd_open_output(const char *path, bool *close_it);
-/* Writes TEXT to OUT, then spaces up to WIDTH characters (UTF-8 aware, for
- * the columns of translated headings and words). */
-void rs_cmd_pad(FILE *out, const char *text, int width);
+/* Checks --format of COMMAND: one of ALLOWED (NULL-terminated). -1 after
+ * an error that lists them. */
+int rs_cmd_check_format(const char *command, const char *format, const char *const *allowed);
 
 #endif

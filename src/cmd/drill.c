@@ -113,11 +113,9 @@ static int parse_args(int argc, char **argv, drill_args *a)
 
 static int check_format(const char *command, const char *format, const char *const *allowed)
 {
-	for (size_t i = 0; allowed[i]; i++)
-		if (!strcmp(format, allowed[i]))
-			return 0;
-	rs_error(_("drill %s: --format %s is not one of this command's formats (see --help)"), command, format);
-	return -1;
+	char name[64];
+	snprintf(name, sizeof(name), "drill %s", command);
+	return rs_cmd_check_format(name, format, allowed);
 }
 
 static int load_all(const drill_args *a, rs_drill_scenario **list, size_t *n)

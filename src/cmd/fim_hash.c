@@ -3,7 +3,12 @@
  * bounded queue of open files, worker threads that hash them into their
  * own result lists (the walk's entry table grows while they work, so they
  * never write into it), and the walking thread hashing a file itself when
- * the queue is full.
+ * the queue is full. Reads ask with RWF_NOWAIT first: while files are
+ * found in the page cache no read-ahead advice is given (one system call
+ * per file saved); once one is not, each file queued gets
+ * POSIX_FADV_WILLNEED so that the disk reads it while the files before it
+ * are hashed. A short read bringing a file to the size its fstat gave
+ * ends it (no read more to see end of file).
  */
 #include "cmd/fim_hash.h"
 #include "core/digest.h"
@@ -16,7 +21,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 enum { QUEUE = 256, MAX_THREADS = 64 };
@@ -24,6 +31,7 @@ enum { QUEUE = 256, MAX_THREADS = 64 };
 typedef struct queued {
 	size_t index;
 	int fd;
+	long long size;
 } queued;
 
 typedef struct hashed {
@@ -42,6 +50,8 @@ struct rs_fim_hasher {
 	pthread_t tids[MAX_THREADS];
 	rs_vec results[MAX_THREADS]; /* of hashed, one list per worker */
 	unsigned char *buf;       /* the calling thread's */
+	atomic_int cold;          /* > 0: files were lately not in the page cache, advise read-ahead;
+				   * -1: no RWF_NOWAIT here, always advise */
 };
 
 typedef struct worker_arg {
@@ -49,11 +59,46 @@ typedef struct worker_arg {
 	int slot;
 } worker_arg;
 
-void rs_fim_hash_fd(int fd, unsigned long long max, unsigned char *buf, char out[65])
+/* One read of FD into BUF; the first with RWF_NOWAIT when COLD is given:
+ * a file not in the page cache sets *COLD and is then read as usual. A
+ * file system that does not take RWF_NOWAIT sets *COLD to -1: no more
+ * asking, read-ahead advice for every file (as before). */
+static ssize_t read_chunk(int fd, unsigned char *buf, bool first, atomic_int *cold)
+{
+	if (first && cold && atomic_load_explicit(cold, memory_order_relaxed) >= 0) {
+		struct iovec iov = { .iov_base = buf, .iov_len = RS_FIM_HASH_CHUNK };
+		ssize_t n = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
+		if (n >= 0) {
+			int c = atomic_load_explicit(cold, memory_order_relaxed);
+			while (c > 0 && !atomic_compare_exchange_weak_explicit(cold, &c, c - 1, memory_order_relaxed,
+									       memory_order_relaxed))
+				; /* never below 0: -1 means something else */
+			return n;
+		}
+		if (errno == EAGAIN)
+			atomic_store_explicit(cold, QUEUE, memory_order_relaxed);
+		else if (errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS)
+			atomic_store_explicit(cold, -1, memory_order_relaxed);
+	}
+	return read(fd, buf, RS_FIM_HASH_CHUNK);
+}
+
+/* The digest of the open regular file FD (closed here), SIZE bytes by its
+ * fstat (-1: fstat here), into OUT ("" when over MAX or unreadable); BUF:
+ * RS_FIM_HASH_CHUNK bytes of scratch. */
+static void hash_fd(int fd, long long size, unsigned long long max, unsigned char *buf, atomic_int *cold,
+		    char out[65])
 {
 	out[0] = '\0';
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (unsigned long long)st.st_size > max) {
+	if (size < 0) {
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return;
+		}
+		size = (long long)st.st_size;
+	}
+	if ((unsigned long long)size > max) {
 		close(fd);
 		return;
 	}
@@ -62,7 +107,7 @@ void rs_fim_hash_fd(int fd, unsigned long long max, unsigned char *buf, char out
 	unsigned long long total = 0;
 	ssize_t n;
 	for (;;) {
-		n = read(fd, buf, RS_FIM_HASH_CHUNK);
+		n = read_chunk(fd, buf, total == 0, cold);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -71,6 +116,8 @@ void rs_fim_hash_fd(int fd, unsigned long long max, unsigned char *buf, char out
 		total += (unsigned long long)n;
 		if (total > max)
 			break;
+		if ((size_t)n < RS_FIM_HASH_CHUNK && total == (unsigned long long)size)
+			break; /* a short read to the size fstat gave: the end */
 	}
 	close(fd);
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -102,7 +149,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&h->lock);
 		hashed *r = rs_vec_push(out);
 		r->index = q.index;
-		rs_fim_hash_fd(q.fd, h->max, buf, r->sha256);
+		hash_fd(q.fd, q.size, h->max, buf, &h->cold, r->sha256);
 	}
 	free(buf);
 	free(wa);
@@ -114,6 +161,7 @@ rs_fim_hasher *rs_fim_hasher_new(int threads, unsigned long long max)
 	rs_fim_hasher *h = rs_calloc(1, sizeof(*h));
 	h->max = max;
 	h->buf = rs_malloc(RS_FIM_HASH_CHUNK);
+	atomic_init(&h->cold, QUEUE); /* advise read-ahead until files are found cached */
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
 	threads = rs_thread_count(threads, MAX_THREADS);
@@ -131,7 +179,7 @@ rs_fim_hasher *rs_fim_hasher_new(int threads, unsigned long long max)
 	return h;
 }
 
-void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, char out[65])
+void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, char out[65])
 {
 	if (h->nworkers) {
 		pthread_mutex_lock(&h->lock);
@@ -139,9 +187,10 @@ void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, char out[65])
 			/* the disk starts reading it now, while the files queued before
 			 * are hashed (its first 8 MB: the kernel's own read-ahead
 			 * follows the reads of a larger file, and 256 queued files
-			 * must not fill the memory) */
-			posix_fadvise(fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
-			h->queue[(h->head + h->count) % QUEUE] = (queued){ .index = index, .fd = fd };
+			 * must not fill the memory); not while files are found cached */
+			if (atomic_load_explicit(&h->cold, memory_order_relaxed) != 0)
+				posix_fadvise(fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
+			h->queue[(h->head + h->count) % QUEUE] = (queued){ .index = index, .fd = fd, .size = size };
 			h->count++;
 			pthread_cond_signal(&h->wake);
 			pthread_mutex_unlock(&h->lock);
@@ -149,7 +198,7 @@ void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, char out[65])
 		}
 		pthread_mutex_unlock(&h->lock);
 	}
-	rs_fim_hash_fd(fd, h->max, h->buf, out);
+	hash_fd(fd, size, h->max, h->buf, &h->cold, out);
 }
 
 void rs_fim_hasher_finish(rs_fim_hasher *h, void (*set)(void *ctx, size_t index, const char *sha256), void *ctx)

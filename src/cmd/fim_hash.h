@@ -16,19 +16,18 @@ typedef struct rs_fim_hasher rs_fim_hasher;
  * files over MAX bytes are not hashed (their digest stays ""). */
 rs_fim_hasher *rs_fim_hasher_new(int threads, unsigned long long max);
 
-/* Hashes the regular file open as FD (closed here) of entry INDEX. OUT
+/* Hashes the regular file open as FD (closed here) of entry INDEX, SIZE
+ * bytes long by its fstat (-1: unknown, fstat here). OUT
  * receives the digest (64 hex digits, or "" when the file is over MAX or
  * unreadable) when the calling thread does the work; a worker's result is
  * handed back by rs_fim_hasher_finish instead. */
-void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, char out[65]);
+void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, char out[65]);
 
 /* Waits for every file added, calls SET for each digest a worker made
  * (in no particular order), and frees H. */
 void rs_fim_hasher_finish(rs_fim_hasher *h, void (*set)(void *ctx, size_t index, const char *sha256), void *ctx);
 
-/* The digest of the open regular file FD as rs_fim_hasher_add makes it
- * (BUF: RS_FIM_HASH_CHUNK bytes of scratch). FD is closed. */
+/* Bytes read at a time. */
 enum { RS_FIM_HASH_CHUNK = 256 << 10 };
-void rs_fim_hash_fd(int fd, unsigned long long max, unsigned char *buf, char out[65]);
 
 #endif

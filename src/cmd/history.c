@@ -81,14 +81,6 @@ static const char *const diff_usage = N_(
 	"that SCAN2 no longer has (gone). Exits 1 when a new finding is at or above\n"
 	"--fail-on (default high, or fail_on from the configuration).\n");
 
-static bool format_is_one_of(const char *format, const char *const *allowed)
-{
-	for (; *allowed; allowed++)
-		if (strcmp(format, *allowed) == 0)
-			return true;
-	return false;
-}
-
 static int store_option(store_cmd_options *o, int opt, const char *usage)
 {
 	switch (opt) {
@@ -125,19 +117,6 @@ static int parse_options(int argc, char **argv, const struct option *longopts,
 	o->args = argv + optind;
 	o->n_args = argc - optind;
 	return 0;
-}
-
-static int check_format(const char *command, const char *format, const char *const *allowed)
-{
-	if (format_is_one_of(format, allowed))
-		return 0;
-	rs_buf list;
-	rs_buf_init(&list);
-	for (const char *const *f = allowed; *f; f++)
-		rs_buf_printf(&list, "%s%s", f == allowed ? "" : ", ", *f);
-	rs_error(_("%s: unknown --format %s; give one of %s"), command, format, list.data);
-	rs_buf_free(&list);
-	return -1;
 }
 
 /* The configuration (for db and fail_on), then the command line over it. */
@@ -254,7 +233,7 @@ static void print_scan_row(const json_t *scan, int host_w, int root_w)
 		snprintf(score, sizeof(score), "-");
 	printf("%-12.12s  %-20s  %-*s  %-*s  %9s  ", field(scan, "scan"), field(scan, "started"), host_w,
 	       field(scan, "host"), root_w, field(scan, "root"), duration);
-	rs_cmd_pad(stdout, json_is_true(json_object_get(scan, "complete")) ? _("complete") : _("INCOMPLETE"), 10);
+	rs_report_pad(stdout, json_is_true(json_object_get(scan, "complete")) ? _("complete") : _("INCOMPLETE"), 10);
 	printf("  %-14s  %5s\n", counts, score);
 }
 
@@ -270,11 +249,11 @@ static void print_history_text(const json_t *list, size_t shown, const char *db)
 	const char *const heads[] = { _("SCAN"), _("STARTED"), _("HOST"), _("ROOT") };
 	const int widths[] = { 12, 20, host_w, root_w };
 	for (size_t i = 0; i < 4; i++) {
-		rs_cmd_pad(stdout, heads[i], widths[i]);
+		rs_report_pad(stdout, heads[i], widths[i]);
 		fputs("  ", stdout);
 	}
 	printf("%9s  ", _("DURATION"));
-	rs_cmd_pad(stdout, _("STATE"), 10);
+	rs_report_pad(stdout, _("STATE"), 10);
 	printf("  %-14s  %5s\n", "C/H/M/L/I", _("SCORE"));
 	for (size_t i = 0; i < shown; i++)
 		print_scan_row(json_array_get(list, i), host_w, root_w);
@@ -323,7 +302,7 @@ int rs_cmd_history(int argc, char **argv)
 		rs_error(_("history: unexpected argument %s; see `rasoat history --help`"), o.args[0]);
 		return EXIT_ERROR;
 	}
-	if (check_format("history", o.format, formats) < 0)
+	if (rs_cmd_check_format("history", o.format, formats) < 0)
 		return EXIT_ERROR;
 	rs_config config;
 	rc = load_config(&o, &config) < 0 ? EXIT_ERROR : list_scans(&o, config.db_path);
@@ -381,7 +360,7 @@ int rs_cmd_show(int argc, char **argv)
 			 "see `rasoat show --help`"));
 		return EXIT_ERROR;
 	}
-	if (check_format("show", o.format, formats) < 0)
+	if (rs_cmd_check_format("show", o.format, formats) < 0)
 		return EXIT_ERROR;
 	rs_config config;
 	rs_store *store = NULL;
@@ -491,7 +470,7 @@ static const char *locator(const rs_finding *f, const char *identity)
 static void print_change_text(char mark, const rs_finding *f, const char *identity)
 {
 	printf("%c ", mark);
-	rs_cmd_pad(stdout, rs_severity_label(f->severity), 8);
+	rs_report_pad(stdout, rs_severity_label(f->severity), 8);
 	printf("  %s  %s", f->rule, rs_report_text(f->title));
 	const char *where = locator(f, identity);
 	if (*where)
@@ -501,7 +480,7 @@ static void print_change_text(char mark, const rs_finding *f, const char *identi
 
 static void print_side_head(const char *label, const diff_side *side)
 {
-	rs_cmd_pad(stdout, label, 4);
+	rs_report_pad(stdout, label, 4);
 	printf(" %.*s  %s  %s %s%s\n", SHORT_ID_DIGITS, side->id, side->summary.started,
 	       side->summary.host ? side->summary.host : "", side->summary.root ? side->summary.root : "",
 	       side->summary.complete ? "" : _("  (INCOMPLETE)"));
@@ -596,7 +575,7 @@ int rs_cmd_diff(int argc, char **argv)
 			 "first; see `rasoat diff --help`"));
 		return EXIT_ERROR;
 	}
-	if (check_format("diff", o.format, formats) < 0)
+	if (rs_cmd_check_format("diff", o.format, formats) < 0)
 		return EXIT_ERROR;
 	rs_config config;
 	rs_store *store = NULL;

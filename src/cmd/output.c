@@ -5,19 +5,23 @@
 #include "cmd/cmd.h"
 #include "core/i18n.h"
 #include "core/log.h"
+#include "core/util.h"
 
 #include <errno.h>
 #include <string.h>
 
-void rs_cmd_pad(FILE *out, const char *text, int width)
+int rs_cmd_check_format(const char *command, const char *format, const char *const *allowed)
 {
-	int chars = 0;
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-		if ((*p & 0xC0) != 0x80)
-			chars++;
-	fputs(text, out);
-	for (; chars < width; chars++)
-		fputc(' ', out);
+	for (const char *const *f = allowed; *f; f++)
+		if (strcmp(format, *f) == 0)
+			return 0;
+	rs_buf list;
+	rs_buf_init(&list);
+	for (const char *const *f = allowed; *f; f++)
+		rs_buf_printf(&list, "%s%s", f == allowed ? "" : ", ", *f);
+	rs_error(_("%s: unknown --format %s; give one of %s"), command, format, list.data);
+	rs_buf_free(&list);
+	return -1;
 }
 
 FILE *rs_cmd_open_output(const char *path, bool *close_it)

@@ -175,7 +175,7 @@ int rs_cmd_quarantine(int argc, char **argv)
 			 is_list ? _("takes no argument") : _("give one image id (q-...)"));
 		return RS_EXIT_ERROR;
 	}
-	if (rs_respond_check_format("quarantine", a.format, formats) < 0)
+	if (rs_cmd_check_format("quarantine", a.format, formats) < 0)
 		return RS_EXIT_ERROR;
 	rs_respond_session s;
 	if (rs_respond_session_open(&s, &a.setup) < 0)

@@ -220,7 +220,7 @@ static int respond_action(int argc, char **argv, const rs_action_kind *kind)
 		rs_error(_("respond %s: give one target; see `rasoat respond --help`"), kind->name);
 		rc = -1;
 	}
-	if (rc == 0 && (rs_respond_check_format("respond", a.format, formats) < 0 ||
+	if (rc == 0 && (rs_cmd_check_format("respond", a.format, formats) < 0 ||
 			rs_respond_refuse_live_only(kind, a.setup.root) < 0))
 		rc = -1;
 	json_t *target = NULL;

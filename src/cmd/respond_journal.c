@@ -5,6 +5,7 @@
  */
 #include "cmd/option_table.h"
 #include "core/i18n.h"
+#include "cmd/cmd.h"
 #include "cmd/respond_cmds.h"
 #include "cmd/respond_session.h"
 #include "core/i18n.h"
@@ -128,7 +129,7 @@ int rs_respond_list(int argc, char **argv)
 		rs_error(_("respond list: unexpected argument; see `rasoat respond list --help`"));
 		return RS_EXIT_ERROR;
 	}
-	if (rs_respond_check_format("respond list", a.format, formats) < 0)
+	if (rs_cmd_check_format("respond list", a.format, formats) < 0)
 		return RS_EXIT_ERROR;
 	rs_respond_session s;
 	if (rs_respond_session_open(&s, &a.setup) < 0)

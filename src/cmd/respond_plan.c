@@ -222,7 +222,7 @@ int rs_respond_plan(int argc, char **argv)
 		rs_error(_("respond plan: unexpected argument; see `rasoat respond plan --help`"));
 		return RS_EXIT_ERROR;
 	}
-	if (rs_respond_check_format("respond plan", a.format, formats) < 0)
+	if (rs_cmd_check_format("respond plan", a.format, formats) < 0)
 		return RS_EXIT_ERROR;
 	/* a session (with its crash recovery) over the live root; the plan's
 	 * own root is the scan's or --root */
@@ -276,7 +276,7 @@ int rs_respond_token(int argc, char **argv)
 		rs_error(_("respond token: give one plan file; see `rasoat respond token --help`"));
 		return RS_EXIT_ERROR;
 	}
-	if (rs_respond_check_format("respond token", a.format, formats) < 0)
+	if (rs_cmd_check_format("respond token", a.format, formats) < 0)
 		return RS_EXIT_ERROR;
 	json_t *plan = read_plan(a.args[0]);
 	if (!plan)
@@ -398,7 +398,7 @@ int rs_respond_apply(int argc, char **argv)
 		rs_error(_("respond apply: give one plan file and --token T; see `rasoat respond apply --help`"));
 		return RS_EXIT_ERROR;
 	}
-	if (rs_respond_check_format("respond apply", a.format, formats) < 0)
+	if (rs_cmd_check_format("respond apply", a.format, formats) < 0)
 		return RS_EXIT_ERROR;
 	json_t *plan = read_plan(a.args[0]);
 	if (!plan)

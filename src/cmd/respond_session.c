@@ -83,20 +83,6 @@ char *rs_respond_target_text(const json_t *target)
 	return rs_buf_take(&b);
 }
 
-int rs_respond_check_format(const char *command, const char *format, const char *const *allowed)
-{
-	for (const char *const *f = allowed; *f; f++)
-		if (strcmp(format, *f) == 0)
-			return 0;
-	rs_buf list;
-	rs_buf_init(&list);
-	for (const char *const *f = allowed; *f; f++)
-		rs_buf_printf(&list, "%s%s", f == allowed ? "" : ", ", *f);
-	rs_error(_("%s: unknown --format %s; give one of %s"), command, format, list.data);
-	rs_buf_free(&list);
-	return -1;
-}
-
 static int load_config(rs_respond_session *s, const rs_respond_setup *setup)
 {
 	rs_config_init(&s->config);

@@ -61,7 +61,4 @@ char *rs_respond_printable(const char *s);
 /* A short text for a target object (strings as rs_respond_printable): "path=/tmp/x", "pid=1234 tree=true". Caller frees. */
 char *rs_respond_target_text(const json_t *target);
 
-/* Checks --format: one of ALLOWED (NULL-terminated). -1 after an error. */
-int rs_respond_check_format(const char *command, const char *format, const char *const *allowed);
-
 #endif

@@ -27,6 +27,7 @@ enum {
 	OPT_LISTEN = 1000, OPT_DB, OPT_CERT, OPT_KEY, OPT_WORKERS, OPT_AGENT_RATE, OPT_AGENT_BURST,
 	OPT_ADDR_RATE, OPT_ADDR_BURST, OPT_TTL, OPT_USES, OPT_GROUP, OPT_ROLE, OPT_FORMAT,
 	OPT_CHECKIN_INTERVAL, OPT_SCAN_INTERVAL, OPT_INCIDENTS, OPT_TASK_REDELIVER,
+	OPT_BUNDLE_KEEP_DAYS,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +37,7 @@ static const struct option long_options[] = {
 	{ "tls-key", required_argument, NULL, OPT_KEY },
 	{ "incidents", required_argument, NULL, OPT_INCIDENTS },
 	{ "task-redeliver", required_argument, NULL, OPT_TASK_REDELIVER },
+	{ "bundle-keep-days", required_argument, NULL, OPT_BUNDLE_KEEP_DAYS },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "agent-rate", required_argument, NULL, OPT_AGENT_RATE },
 	{ "agent-burst", required_argument, NULL, OPT_AGENT_BURST },
@@ -68,6 +70,8 @@ static void usage(FILE *out)
 		       "Serves the fleet API (docs/FLEET.md) until SIGINT or SIGTERM. The default\n"
 		       "database is %s; the default address 0.0.0.0:8443.\n"),
 		DEFAULT_FLEET_DB);
+	fputs(_("Collect tasks' evidence bundles are kept --bundle-keep-days N days after their\n"
+		"upload (default 0: until removed by hand).\n"), out);
 }
 
 typedef struct server_args {
@@ -201,6 +205,13 @@ static int parse_args(int argc, char **argv, server_args *a)
 			if (!parse_duration(optarg, &secs) || secs < 1 || secs > 30LL * 86400)
 				return bad_value("task-redeliver", optarg, _("a duration such as 10m (1 s to 30 days)"));
 			a->cfg.task_redeliver = (int)secs;
+			break;
+		}
+		case OPT_BUNDLE_KEEP_DAYS: {
+			long days;
+			if (!rs_parse_long(optarg, &days) || days < 0 || days > 36500)
+				return bad_value("bundle-keep-days", optarg, _("a number of days from 0 (keep) to 36500"));
+			a->cfg.bundle_keep_days = (int)days;
 			break;
 		}
 		case OPT_CHECKIN_INTERVAL:

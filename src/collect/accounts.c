@@ -106,6 +106,19 @@ static void read_passwd_line(char *line, size_t number, rs_problems *p, void *ct
 	u->expire = -1;
 }
 
+bool rs_user_login_shell(const char *shell)
+{
+	static const char *const none[] = { "nologin", "false", "true", "sync", "halt", "shutdown" };
+	if (!shell || !*shell)
+		return true;
+	const char *base = strrchr(shell, '/');
+	base = base ? base + 1 : shell;
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		if (strcmp(base, none[i]) == 0)
+			return false;
+	return true;
+}
+
 int rs_parse_passwd(const char *text, size_t len, const char *name, rs_vec *users)
 {
 	rs_problems p = {name, 0, MAX_WARNINGS};

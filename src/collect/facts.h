@@ -155,6 +155,10 @@ json_t *rs_facts_summary_json(const rs_facts *f);
 const rs_user *rs_facts_user_by_name(const rs_facts *f, const char *name);
 const rs_user *rs_facts_user_by_uid(const rs_facts *f, uid_t uid);
 const rs_process *rs_facts_process(const rs_facts *f, pid_t pid);
+/* accounts.c: true when the passwd shell field SHELL lets an account log in:
+ * an empty field is /bin/sh; a shell named nologin, false, true, sync, halt
+ * or shutdown (any directory) is none. */
+bool rs_user_login_shell(const char *shell);
 
 /* Collectors (each in its own file). */
 int rs_collect_os(const rs_host *h, rs_facts *f);         /* os.c: os-release, hostname, kernel */

@@ -2,6 +2,7 @@
  * config.c — the configuration file parser and setters (see config.h).
  */
 #include "core/config.h"
+#include "core/readfile.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -27,6 +28,7 @@ void rs_config_init(rs_config *c)
 	c->fail_on = RS_SEV_HIGH;
 	c->db_path = rs_strdup(RS_DEFAULT_DB);
 	c->recent_days = 7;
+	c->webroot_recent_days = 30;
 	c->trust_packages = -1;
 }
 
@@ -237,6 +239,10 @@ static const char *apply(rs_config *c, const char *key, const char *value, bool 
 		if (!rs_parse_long(value, &n) || n < 0 || n > 36500)
 			return _("not a number of days (0 to 36500)");
 		c->recent_days = (int)n;
+	} else if (!strcmp(key, "webroot_recent_days")) {
+		if (!rs_parse_long(value, &n) || n < 0 || n > 36500)
+			return _("not a number of days (0 to 36500)");
+		c->webroot_recent_days = (int)n;
 	} else {
 		*known = false;
 	}
@@ -283,7 +289,7 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 		if (!known) {
 			rs_error(_("%s:%d: unknown key \"%.60s\"; known keys are exclude, rules, max_size, "
 				 "threads, timeout, fail_on, db, one_file_system, recent_days, waivers, "
-				 "management, iocs, iocs_all, apps, devices, lang"),
+				 "webroot_recent_days, management, iocs, iocs_all, apps, devices, lang"),
 				 name, lineno, key);
 			bad++;
 		} else if (why) {
@@ -297,27 +303,17 @@ int rs_config_parse(rs_config *c, const char *text, size_t len, const char *name
 
 int rs_config_load(rs_config *c, const char *path, bool must_exist)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT && !must_exist)
-			return 0;
-		rs_error(_("%s: cannot read the configuration: %s"), path, strerror(errno));
-		return -1;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		rs_error(_("%s: the configuration is not a regular file; give a file to --config"), path);
-		return -1;
-	}
 	char *text;
 	size_t len;
-	if (rs_read_fd(fd, RS_CONFIG_MAX_BYTES, &text, &len) < 0) {
-		rs_error(_("%s: cannot read the configuration: %s"), path, strerror(errno));
-		close(fd);
+	if (rs_read_regular_at(AT_FDCWD, path, RS_CONFIG_MAX_BYTES, &text, &len) < 0) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		if (errno == EINVAL)
+			rs_error(_("%s: the configuration is not a regular file; give a file to --config"), path);
+		else
+			rs_error(_("%s: cannot read the configuration: %s"), path, strerror(errno));
 		return -1;
 	}
-	close(fd);
 	config_lang[0] = '\0';
 	int bad = rs_config_parse(c, text, len, path);
 	free(text);

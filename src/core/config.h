@@ -12,6 +12,9 @@
  *   db = PATH               the scan store (default /var/lib/rasoat/rasoat.db)
  *   one_file_system = yes|no  do not cross mount points when walking (default no)
  *   recent_days = N         what counts as a recent change (default 7)
+ *   webroot_recent_days = N hunt: a webshell match on a file no package owns, modified
+ *                           within N days under a web root, is raised a step (default 30;
+ *                           0 turns it off)
  *   waivers = PATH          accepted audit checks (default /etc/rasoat/waivers)
  *   iocs = FILE             (repeatable) hunt: an outside IOC list (CSV, plain, STIX, MISP)
  *   iocs_all = yes|no       hunt: also MISP attributes with to_ids false (default no)
@@ -48,6 +51,7 @@ typedef struct rs_config {
 	char *db_path;
 	bool one_file_system;
 	int recent_days;
+	int webroot_recent_days;    /* hunt: see webroot_recent_days above */
 	char *waivers_path;        /* NULL: $RASOAT_WAIVERS or /etc/rasoat/waivers */
 	char *management;          /* respond: the management server, HOST[:PORT]; NULL: none */
 	char **iocs;               /* hunt: outside IOC files (--iocs, iocs =) */

@@ -4,6 +4,8 @@
 #ifndef RS_JSON_H
 #define RS_JSON_H
 
+#include "core/util.h"
+
 #include <jansson.h>
 #include <stdio.h>
 
@@ -13,5 +15,13 @@ json_t *rs_json_string(const char *s);
 
 /* Writes VALUE compactly (one line, keys in insertion order) and a newline. */
 int rs_json_print_line(FILE *out, const json_t *value);
+
+/* The compact text of VALUE (keys in insertion order), exactly what
+ * json_dumps(VALUE, JSON_COMPACT | JSON_ENCODE_ANY) gives, written faster:
+ * the text of findings in the JSONL stream and in the store. NULL when
+ * VALUE cannot be written (a string that is not UTF-8). Caller frees. */
+char *rs_json_text(const json_t *value);
+/* The same text appended to B; -1 (B as it was) when VALUE cannot be written. */
+int rs_json_text_append(rs_buf *b, const json_t *value);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 int rs_devparse_error(const rs_device_config *cfg, char *err, size_t errsize, unsigned line,
@@ -112,6 +113,26 @@ void rs_devparse_append_token(rs_buf *b, const char *s, size_t len)
 		start = i + 1;
 	}
 	rs_buf_append(b, s + start, len - start);
+}
+
+size_t rs_devparse_value_len(const char *v)
+{
+	if (*v != '"')
+		return strcspn(v, " ");
+	size_t len = 1;
+	while (v[len] && v[len] != '"')
+		len += v[len] == '\\' && v[len + 1] ? 2 : 1;
+	return len + (v[len] == '"');
+}
+
+bool rs_devparse_is_number(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
 }
 
 char *rs_devparse_unquote(const char *s, size_t len)

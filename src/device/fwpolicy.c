@@ -334,15 +334,7 @@ static void fortios_values(fw_rule *r, size_t f, const char *v)
 			v++;
 		if (!*v)
 			break;
-		size_t len = 0;
-		if (*v == '"') {
-			len = 1;
-			while (v[len] && v[len] != '"')
-				len += v[len] == '\\' && v[len + 1] ? 2 : 1;
-			len += v[len] == '"';
-		} else {
-			len = strcspn(v, " ");
-		}
+		size_t len = rs_devparse_value_len(v);
 		char *name = rs_devparse_unquote(v, len);
 		field_add(r, f, v, len, !strcmp(name, fortios_wild[f]));
 		free(name);

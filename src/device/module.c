@@ -14,6 +14,7 @@
 #include "core/i18n.h"
 #include "device/module.h"
 #include "audit/sca.h"
+#include "core/dirlist.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "device/judge.h"
@@ -156,11 +157,6 @@ static void assess_file(device_run *r, int dirfd, const char *name, const char *
 	free(buf);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The regular files of the directory FD (PATH for messages), sorted, recursively. */
 static void walk_dir(device_run *r, int fd, const char *path, int depth)
 {
@@ -170,12 +166,7 @@ static void walk_dir(device_run *r, int fd, const char *path, int depth)
 		return;
 	}
 	rs_vec names;
-	rs_vec_init(&names, sizeof(char *));
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			*(char **)rs_vec_push(&names) = rs_strdup(de->d_name);
-	qsort(names.items, names.len, sizeof(char *), cmp_str);
+	rs_dir_names(d, &names);
 	for (size_t i = 0; i < names.len; i++) {
 		char *name = *(char **)rs_vec_at(&names, i);
 		char *child = rs_sprintf("%s%s%s", path, rs_ends_with(path, "/") ? "" : "/", name);
@@ -193,9 +184,8 @@ static void walk_dir(device_run *r, int fd, const char *path, int depth)
 			}
 		}
 		free(child);
-		free(name);
 	}
-	rs_vec_free(&names);
+	rs_dir_names_free(&names);
 	closedir(d);
 }
 

@@ -240,15 +240,7 @@ static char *find_hostname(const rs_device_node *root)
 		if (!v)
 			continue;
 		v += 6;
-		size_t len = 0;
-		if (*v == '"') {
-			len = 1;
-			while (v[len] && v[len] != '"')
-				len += v[len] == '\\' && v[len + 1] ? 2 : 1;
-			len += v[len] == '"';
-		} else {
-			len = strcspn(v, " ");
-		}
+		size_t len = rs_devparse_value_len(v);
 		free(name);
 		name = rs_devparse_unquote(v, len);
 	}

@@ -6,6 +6,8 @@
  * and aliases in hostile input cannot make it recurse.
  */
 #include "drill/atomic.h"
+#include "core/readfile.h"
+#include "core/yamlmap.h"
 #include "core/host.h"
 #include "core/i18n.h"
 #include "core/util.h"
@@ -47,34 +49,16 @@ static yaml_node_t *node(loader *l, int index)
 	return yaml_document_get_node(l->doc, index);
 }
 
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* The value of KEY in the mapping M, or NULL. */
-static yaml_node_t *get(loader *l, const yaml_node_t *m, const char *key)
-{
-	if (!m || m->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-		const char *k = scalar(node(l, p->key));
-		if (k && !strcmp(k, key))
-			return node(l, p->value);
-	}
-	return NULL;
-}
-
 /* KEY of M as a string: NULL when absent or null; -1 when not a scalar. */
 static int get_str(loader *l, const yaml_node_t *m, const char *key, char **out)
 {
 	*out = NULL;
-	yaml_node_t *v = get(l, m, key);
+	yaml_node_t *v = rs_yaml_get(l->doc, m, key);
 	if (!v)
 		return 0;
 	if (v->type != YAML_SCALAR_NODE)
 		return fail(l, v, "\"%s\" must be a text value", key);
-	const char *s = scalar(v);
+	const char *s = rs_yaml_scalar(v);
 	if (v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && (!strcmp(s, "~") || !strcmp(s, "null") || !*s))
 		return 0;
 	*out = rs_strndup(s, v->data.scalar.length);
@@ -98,12 +82,12 @@ static int load_args(loader *l, const yaml_node_t *m, rs_atomic_test *t)
 	t->args = rs_calloc(n ? n : 1, sizeof(*t->args));
 	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = node(l, p->key), *v = node(l, p->value);
-		if (!scalar(k))
+		if (!rs_yaml_scalar(k))
 			return fail(l, k, "an input argument's name must be text");
 		if (!v || v->type != YAML_MAPPING_NODE)
-			return fail(l, v ? v : k, "input argument \"%s\" must be a mapping with a default", scalar(k));
+			return fail(l, v ? v : k, "input argument \"%s\" must be a mapping with a default", rs_yaml_scalar(k));
 		rs_atomic_arg *a = &t->args[t->n_args++];
-		a->name = rs_strdup(scalar(k));
+		a->name = rs_strdup(rs_yaml_scalar(k));
 		if (get_str(l, v, "type", &a->type) < 0 || get_str(l, v, "default", &a->def) < 0)
 			return -1;
 		if (!a->def)
@@ -147,17 +131,17 @@ static int load_test(loader *l, const yaml_node_t *m, rs_atomic_test *t)
 		return -1;
 	if (!t->name)
 		return fail(l, m, "an atomic test without a name");
-	yaml_node_t *plat = get(l, m, "supported_platforms");
+	yaml_node_t *plat = rs_yaml_get(l->doc, m, "supported_platforms");
 	if (!plat || plat->type != YAML_SEQUENCE_NODE)
 		return fail(l, plat ? plat : m, "test \"%s\": supported_platforms must be a list", t->name);
 	for (yaml_node_item_t *i = plat->data.sequence.items.start; i < plat->data.sequence.items.top; i++) {
-		const char *p = scalar(node(l, *i));
+		const char *p = rs_yaml_scalar(node(l, *i));
 		if (!p)
 			return fail(l, plat, "test \"%s\": a platform must be a name", t->name);
 		if (!strcasecmp(p, "linux"))
 			t->linux = true;
 	}
-	yaml_node_t *ex = get(l, m, "executor");
+	yaml_node_t *ex = rs_yaml_get(l->doc, m, "executor");
 	if (!ex || ex->type != YAML_MAPPING_NODE)
 		return fail(l, ex ? ex : m, "test \"%s\": executor must be a mapping with a name", t->name);
 	char *elev = NULL;
@@ -168,9 +152,9 @@ static int load_test(loader *l, const yaml_node_t *m, rs_atomic_test *t)
 	free(elev);
 	if (!t->executor)
 		return fail(l, ex, "test \"%s\": the executor has no name", t->name);
-	if (load_args(l, get(l, m, "input_arguments"), t) < 0)
+	if (load_args(l, rs_yaml_get(l->doc, m, "input_arguments"), t) < 0)
 		return -1;
-	return load_deps(l, get(l, m, "dependencies"), t);
+	return load_deps(l, rs_yaml_get(l->doc, m, "dependencies"), t);
 }
 
 static int load_document(loader *l, rs_atomic *a)
@@ -183,7 +167,7 @@ static int load_document(loader *l, rs_atomic *a)
 		return -1;
 	if (!a->technique)
 		return fail(l, root, "not an atomic: no attack_technique");
-	yaml_node_t *tests = get(l, root, "atomic_tests");
+	yaml_node_t *tests = rs_yaml_get(l->doc, root, "atomic_tests");
 	if (!tests || tests->type != YAML_SEQUENCE_NODE)
 		return fail(l, tests ? tests : root, "atomic_tests must be a list of tests");
 	size_t n = (size_t)(tests->data.sequence.items.top - tests->data.sequence.items.start);
@@ -230,22 +214,12 @@ int rs_atomic_parse(const char *text, size_t len, const char *name, rs_atomic *o
 int rs_atomic_load(const char *path, rs_atomic *out, char *err, size_t errsize)
 {
 	memset(out, 0, sizeof(*out));
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, _("%s: %s; name an atomic's YAML file (atomics/TXXXX/TXXXX.yaml)"), path,
-			 fd < 0 ? strerror(errno) : "not a regular file");
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = rs_read_fd(fd, MAX_FILE, &buf, &len);
-	int saved = errno;
-	close(fd);
+	int rc = rs_read_regular_at(AT_FDCWD, path, MAX_FILE, &buf, &len);
 	if (rc < 0) {
-		snprintf(err, errsize, "%s: %s", path, saved == EFBIG ? "larger than 4 MiB" : strerror(saved));
+		snprintf(err, errsize, _("%s: %s; name an atomic's YAML file (atomics/TXXXX/TXXXX.yaml)"), path,
+			 errno == EINVAL ? "not a regular file" : errno == EFBIG ? "larger than 4 MiB" : strerror(errno));
 		return -1;
 	}
 	rc = rs_atomic_parse(buf, len, path, out, err, errsize);

@@ -89,15 +89,8 @@ static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts 
 			   rs_scan_packages *pkgfiles)
 {
 	rs_scan scan;
-	memset(&scan, 0, sizeof(scan));
-	scan.host = h;
-	scan.facts = facts;
-	scan.config = c;
-	scan.sinks = sinks;
-	scan.scan_id = "";
-	scan.progress_slot = -1;
+	rs_scan_init(&scan, h, facts, c, sinks, "");
 	scan.pkgfiles = pkgfiles; /* the package databases, for ownership verdicts */
-	pthread_mutex_init(&scan.lock, NULL);
 	rs_module_stats stats;
 	memset(&stats, 0, sizeof(stats));
 	rs_rootkit_preload(&scan, &stats);
@@ -105,7 +98,7 @@ static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts 
 	rs_rootkit_known(&scan, &stats);
 	rs_rootkit_processes(&scan, &stats);
 	json_decref(stats.extra);
-	pthread_mutex_destroy(&scan.lock);
+	rs_scan_free(&scan);
 }
 
 /* Whether PATH is a regular file both in the sandbox and on the host (the

@@ -126,32 +126,32 @@ static void text_report(FILE *out, const json_t *r, const char *const *t, bool v
 static void cell(FILE *out, const char *s)
 {
 	fputs("<td>", out);
-	rs_html_escape(out, s);
+	rs_report_html(out, s);
 	fputs("</td>", out);
 }
 
 static void html_report(FILE *out, const json_t *r, const char *const *t, bool vi_lang)
 {
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>", vi_lang ? "vi" : "en");
-	rs_html_escape(out, t[S_TITLE]);
+	rs_report_html(out, t[S_TITLE]);
 	fputs("</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
 	      "td,th{border:1px solid #ccc;padding:4px 8px}.miss{color:#b00}</style></head><body>\n<h1>", out);
-	rs_html_escape(out, t[S_TITLE]);
+	rs_report_html(out, t[S_TITLE]);
 	fputs(": ", out);
-	rs_html_escape(out, str(json_object_get(r, "title"), vi_lang ? "vi" : "en"));
+	rs_report_html(out, str(json_object_get(r, "title"), vi_lang ? "vi" : "en"));
 	fputs("</h1>\n<p>", out);
-	rs_html_escape(out, t[S_RUN]);
+	rs_report_html(out, t[S_RUN]);
 	fputs(" ", out);
-	rs_html_escape(out, str(r, "run"));
+	rs_report_html(out, str(r, "run"));
 	fputs(" · ", out);
-	rs_html_escape(out, str(r, "host"));
+	rs_report_html(out, str(r, "host"));
 	fputs(" · ", out);
-	rs_html_escape(out, str(r, "started"));
+	rs_report_html(out, str(r, "started"));
 	fputs(" · ", out);
-	rs_html_escape(out, t[S_EXERCISE]);
+	rs_report_html(out, t[S_EXERCISE]);
 	fprintf(out, "</p>\n<p><b>%s</b>: %.0f %%</p>\n<h2>", t[S_COVERAGE],
 		100.0 * json_number_value(json_object_get(r, "coverage")));
-	rs_html_escape(out, t[S_TACTICS]);
+	rs_report_html(out, t[S_TACTICS]);
 	fputs("</h2><table>\n", out);
 	json_t *tactics = rs_drill_tactics(r);
 	const char *k;
@@ -164,7 +164,7 @@ static void html_report(FILE *out, const json_t *r, const char *const *t, bool v
 	}
 	json_decref(tactics);
 	fputs("</table>\n<h2>", out);
-	rs_html_escape(out, t[S_TIMELINE]);
+	rs_report_html(out, t[S_TIMELINE]);
 	fputs("</h2><table>\n", out);
 	size_t i;
 	json_t *s;
@@ -189,7 +189,7 @@ static void html_report(FILE *out, const json_t *r, const char *const *t, bool v
 		fputs("</tr>\n", out);
 	}
 	fprintf(out, "</table>\n<h2>");
-	rs_html_escape(out, t[S_RESIDUE]);
+	rs_report_html(out, t[S_RESIDUE]);
 	fprintf(out, "</h2><p>%lld</p>\n</body></html>\n", (long long)json_integer_value(json_object_get(r, "residue")));
 }
 

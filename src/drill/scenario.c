@@ -4,6 +4,8 @@
  * the line of the node at fault.
  */
 #include "drill/scenario.h"
+#include "core/readfile.h"
+#include "core/yamlmap.h"
 #include "drill/plant.h"
 
 #include "core/host.h"
@@ -39,30 +41,12 @@ static int fail(ctx *c, const yaml_node_t *n, const char *what)
 	return -1;
 }
 
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* The value under KEY in the mapping M, or NULL. */
-static yaml_node_t *get(ctx *c, yaml_node_t *m, const char *key)
-{
-	if (!m || m->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-		const char *k = scalar(yaml_document_get_node(c->doc, p->key));
-		if (k && strcmp(k, key) == 0)
-			return yaml_document_get_node(c->doc, p->value);
-	}
-	return NULL;
-}
-
 /* Checks that every key of the mapping M is one of KEYS (NULL-terminated). */
 static int only_keys(ctx *c, yaml_node_t *m, const char *const *keys)
 {
 	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
 		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
-		const char *k = scalar(kn);
+		const char *k = rs_yaml_scalar(kn);
 		if (!k)
 			return fail(c, kn, "a key that is not a plain string");
 		bool known = false;
@@ -79,8 +63,8 @@ static int only_keys(ctx *c, yaml_node_t *m, const char *const *keys)
 
 static int need_string(ctx *c, yaml_node_t *m, const char *key, char **out)
 {
-	yaml_node_t *n = get(c, m, key);
-	const char *s = scalar(n);
+	yaml_node_t *n = rs_yaml_get(c->doc, m, key);
+	const char *s = rs_yaml_scalar(n);
 	if (!s || !*s) {
 		char what[160];
 		snprintf(what, sizeof(what), "\"%s\" is missing or not a non-empty string", key);
@@ -154,13 +138,13 @@ static int parse_expect(ctx *c, yaml_node_t *n, rs_drill_expect *e)
 	if (only_keys(c, n, keys) < 0 || need_string(c, n, "module", &e->module) < 0 ||
 	    need_string(c, n, "rule", &e->rule) < 0)
 		return -1;
-	yaml_node_t *sev = get(c, n, "severity");
+	yaml_node_t *sev = rs_yaml_get(c->doc, n, "severity");
 	e->severity = RS_SEV_LOW;
-	if (sev && (!scalar(sev) || !rs_severity_parse(scalar(sev), &e->severity)))
+	if (sev && (!rs_yaml_scalar(sev) || !rs_severity_parse(rs_yaml_scalar(sev), &e->severity)))
 		return fail(c, sev, "\"severity\" must be info, low, medium, high or critical");
-	yaml_node_t *within = get(c, n, "within");
+	yaml_node_t *within = rs_yaml_get(c->doc, n, "within");
 	e->within_ms = 60000;
-	if (within && (!scalar(within) || !parse_duration(scalar(within), &e->within_ms)))
+	if (within && (!rs_yaml_scalar(within) || !parse_duration(rs_yaml_scalar(within), &e->within_ms)))
 		return fail(c, within, "\"within\" must be a duration such as 30s, 500ms or 2m");
 	return 0;
 }
@@ -175,7 +159,7 @@ static int parse_params(ctx *c, yaml_node_t *n, json_t **out)
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *kn = yaml_document_get_node(c->doc, p->key);
 		yaml_node_t *vn = yaml_document_get_node(c->doc, p->value);
-		const char *k = scalar(kn), *v = scalar(vn);
+		const char *k = rs_yaml_scalar(kn), *v = rs_yaml_scalar(vn);
 		if (!k || !v || strlen(v) > 4096)
 			return fail(c, vn ? vn : kn, "a parameter that is not a name and a short string");
 		json_object_set_new(*out, k, json_string(v));
@@ -193,17 +177,17 @@ static int parse_step(ctx *c, yaml_node_t *n, rs_drill_step *st)
 	    need_string(c, n, "tactic", &st->tactic) < 0 || need_string(c, n, "kind", &st->kind) < 0)
 		return -1;
 	if (!valid_technique(st->technique))
-		return fail(c, get(c, n, "technique"), "\"technique\" must be an ATT&CK id such as T1053 or T1053.003");
+		return fail(c, rs_yaml_get(c->doc, n, "technique"), "\"technique\" must be an ATT&CK id such as T1053 or T1053.003");
 	if (!valid_tactic(st->tactic))
-		return fail(c, get(c, n, "tactic"), "\"tactic\" is not an ATT&CK tactic (persistence, "
+		return fail(c, rs_yaml_get(c->doc, n, "tactic"), "\"tactic\" is not an ATT&CK tactic (persistence, "
 			    "privilege-escalation, defense-evasion, execution, command-and-control, impact, ...)");
 	if (!rs_drill_kind_known(st->kind))
-		return fail(c, get(c, n, "kind"), "unknown step kind (see docs/DRILL.md for the kinds)");
-	if (get(c, n, "title") && need_string(c, n, "title", &st->title) < 0)
+		return fail(c, rs_yaml_get(c->doc, n, "kind"), "unknown step kind (see docs/DRILL.md for the kinds)");
+	if (rs_yaml_get(c->doc, n, "title") && need_string(c, n, "title", &st->title) < 0)
 		return -1;
-	if (parse_params(c, get(c, n, "params"), &st->params) < 0)
+	if (parse_params(c, rs_yaml_get(c->doc, n, "params"), &st->params) < 0)
 		return -1;
-	return parse_expect(c, get(c, n, "expect"), &st->expect);
+	return parse_expect(c, rs_yaml_get(c->doc, n, "expect"), &st->expect);
 }
 
 static int parse_root(ctx *c, rs_drill_scenario *sc)
@@ -215,15 +199,15 @@ static int parse_root(ctx *c, rs_drill_scenario *sc)
 	if (only_keys(c, root, keys) < 0 || need_string(c, root, "id", &sc->id) < 0)
 		return -1;
 	if (!valid_id(sc->id))
-		return fail(c, get(c, root, "id"), "\"id\" must be 1-64 characters of a-z, 0-9 and -");
-	yaml_node_t *title = get(c, root, "title");
+		return fail(c, rs_yaml_get(c->doc, root, "id"), "\"id\" must be 1-64 characters of a-z, 0-9 and -");
+	yaml_node_t *title = rs_yaml_get(c->doc, root, "title");
 	static const char *const tkeys[] = { "en", "vi", NULL };
 	if (!title || title->type != YAML_MAPPING_NODE)
 		return fail(c, title ? title : root, "\"title\" must be a mapping with en and vi");
 	if (only_keys(c, title, tkeys) < 0 || need_string(c, title, "en", &sc->title_en) < 0 ||
 	    need_string(c, title, "vi", &sc->title_vi) < 0)
 		return -1;
-	yaml_node_t *steps = get(c, root, "steps");
+	yaml_node_t *steps = rs_yaml_get(c->doc, root, "steps");
 	if (!steps || steps->type != YAML_SEQUENCE_NODE)
 		return fail(c, steps ? steps : root, "\"steps\" must be a list of steps");
 	size_t n = (size_t)(steps->data.sequence.items.top - steps->data.sequence.items.start);
@@ -271,21 +255,12 @@ int rs_drill_scenario_parse(const char *text, size_t len, const char *name, rs_d
 int rs_drill_scenario_load(const char *path, rs_drill_scenario *sc, char *err, size_t errsize)
 {
 	memset(sc, 0, sizeof(*sc));
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, _("%s: cannot read the scenario: %s"), path,
-			 fd < 0 ? strerror(errno) : "not a regular file");
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = rs_read_fd(fd, RS_DRILL_MAX_FILE + 1, &buf, &len);
-	close(fd);
+	int rc = rs_read_regular_at(AT_FDCWD, path, RS_DRILL_MAX_FILE + 1, &buf, &len);
 	if (rc < 0) {
-		snprintf(err, errsize, _("%s: cannot read the scenario: %s"), path, strerror(errno));
+		snprintf(err, errsize, _("%s: cannot read the scenario: %s"), path,
+			 errno == EINVAL ? "not a regular file" : strerror(errno));
 		return -1;
 	}
 	rc = rs_drill_scenario_parse(buf, len, path, sc, err, errsize);

@@ -198,6 +198,19 @@ static void record_module(rs_summary *summary, const rs_module *m, rs_module_sta
 	}
 }
 
+void rs_scan_init(rs_scan *scan, const rs_host *host, const rs_facts *facts, const rs_config *config,
+		  rs_sinks *sinks, const char *scan_id)
+{
+	*scan = (rs_scan){ .host = host, .facts = facts, .config = config, .sinks = sinks, .scan_id = scan_id,
+			   .progress_slot = -1 };
+	pthread_mutex_init(&scan->lock, NULL);
+}
+
+void rs_scan_free(rs_scan *scan)
+{
+	pthread_mutex_destroy(&scan->lock);
+}
+
 /* One of the modules run side by side: its own view of the scan (counters,
  * lock, held output) and what it reported. */
 typedef struct side_run {
@@ -234,12 +247,13 @@ static void run_side_by_side(rs_scan *scan, const rs_module *const *mods, size_t
 		r->module = mods[i];
 		r->stats = (rs_module_stats){ .score = -1 };
 		rs_vec_init(&r->held, sizeof(held_output));
-		r->scan = (rs_scan){ .host = scan->host, .facts = scan->facts, .config = scan->config,
-				     .store = scan->store, .sinks = scan->sinks, .scan_id = scan->scan_id,
-				     .meter = scan->meter, .all = scan->all, .held = &r->held,
-				     .pkgfiles = scan->pkgfiles };
+		rs_scan_init(&r->scan, scan->host, scan->facts, scan->config, scan->sinks, scan->scan_id);
+		r->scan.store = scan->store;
+		r->scan.meter = scan->meter;
+		r->scan.all = scan->all;
+		r->scan.held = &r->held;
+		r->scan.pkgfiles = scan->pkgfiles;
 		r->scan.progress_slot = rs_progress_begin(scan->meter, r->module->name);
-		pthread_mutex_init(&r->scan.lock, NULL);
 		r->started = pthread_create(&r->thread, NULL, side_run_thread, r) == 0;
 		if (!r->started) /* no thread to be had: run it here */
 			side_run_thread(r);
@@ -265,7 +279,7 @@ static void run_side_by_side(rs_scan *scan, const rs_module *const *mods, size_t
 			scan->counts[s] += r->scan.counts[s];
 		pthread_mutex_unlock(&scan->lock);
 		rs_vec_free(&r->held);
-		pthread_mutex_destroy(&r->scan.lock);
+		rs_scan_free(&r->scan);
 		record_module(summary, r->module, &r->stats, r->ms, r->scan.module_findings, totals);
 	}
 	free(runs);
@@ -291,18 +305,11 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 	json_decref(summary->host_info);
 	summary->host_info = rs_facts_summary_json(facts);
 
-	rs_scan scan = {
-		.host = host,
-		.facts = facts,
-		.config = config,
-		.store = opts->store,
-		.sinks = sinks,
-		.scan_id = summary->scan,
-		.meter = rs_progress_new(opts->progress, stderr),
-		.progress_slot = -1,
-		.all = opts->all,
-	};
-	pthread_mutex_init(&scan.lock, NULL);
+	rs_scan scan;
+	rs_scan_init(&scan, host, facts, config, sinks, summary->scan);
+	scan.store = opts->store;
+	scan.meter = rs_progress_new(opts->progress, stderr);
+	scan.all = opts->all;
 	rs_scan_packages pkgfiles;
 	if (opts->packages) {
 		scan.pkgfiles = opts->packages;
@@ -356,7 +363,7 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 	summary->duration_ms = rs_monotonic_ms() - t0;
 	summary->complete = true;
 	rs_sinks_end(sinks, summary);
-	pthread_mutex_destroy(&scan.lock);
+	rs_scan_free(&scan);
 	if (!opts->packages)
 		rs_scan_packages_free(&pkgfiles);
 	if (facts == &own_facts)

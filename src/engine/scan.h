@@ -117,6 +117,16 @@ typedef struct rs_scan_options {
 	                       NULL: the scan loads them when a module first asks */
 } rs_scan_options;
 
+/* Sets SCAN up for HOST, FACTS and CONFIG, its findings to SINKS under
+ * SCAN_ID: counters at zero, no store, no progress line, no held output, no
+ * package databases (a caller that runs modules itself, as the drills do,
+ * sets scan->pkgfiles). rs_scan_run sets up its scans with it. Free with
+ * rs_scan_free. */
+void rs_scan_init(rs_scan *scan, const rs_host *host, const rs_facts *facts, const rs_config *config,
+		  rs_sinks *sinks, const char *scan_id);
+/* Frees what rs_scan_init set up (not the host, facts, config or sinks). */
+void rs_scan_free(rs_scan *scan);
+
 /* The registered modules, in the order they run. */
 const rs_module *const *rs_modules(size_t *count);
 const rs_module *rs_module_find(const char *name);

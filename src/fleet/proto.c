@@ -67,13 +67,19 @@ void rs_fleet_base64(const unsigned char *bytes, size_t n, char *out, size_t out
 	sodium_bin2base64(out, outsize, bytes, n, sodium_base64_VARIANT_ORIGINAL);
 }
 
+static char *signed_text_of(const char *method, const char *path, const char *agent, long long time,
+			    unsigned long long counter, const char *digest)
+{
+	return rs_sprintf("rasoat-v1\n%s\n%s\n%s\n%lld\n%llu\n%s\n", method, path, agent, time,
+			  counter, digest);
+}
+
 char *rs_fleet_signed_text(const char *method, const char *path, const char *agent,
 			   long long time, unsigned long long counter, const void *body, size_t len)
 {
 	char digest[65];
 	rs_sha256_hex(body, len, digest);
-	return rs_sprintf("rasoat-v1\n%s\n%s\n%s\n%lld\n%llu\n%s\n", method, path, agent, time,
-			  counter, digest);
+	return signed_text_of(method, path, agent, time, counter, digest);
 }
 
 void rs_fleet_sign(const unsigned char *secret_key, const char *method, const char *path,
@@ -92,6 +98,16 @@ bool rs_fleet_verify(const unsigned char *public_key, const rs_fleet_auth *auth,
 {
 	char *text = rs_fleet_signed_text(method, path, auth->agent, auth->time, auth->counter,
 					  body, len);
+	bool ok = crypto_sign_verify_detached(auth->signature, (const unsigned char *)text,
+					      strlen(text), public_key) == 0;
+	free(text);
+	return ok;
+}
+
+bool rs_fleet_verify_digest(const unsigned char *public_key, const rs_fleet_auth *auth,
+			    const char *method, const char *path, const char *sha256_hex)
+{
+	char *text = signed_text_of(method, path, auth->agent, auth->time, auth->counter, sha256_hex);
 	bool ok = crypto_sign_verify_detached(auth->signature, (const unsigned char *)text,
 					      strlen(text), public_key) == 0;
 	free(text);

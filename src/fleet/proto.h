@@ -71,6 +71,10 @@ void rs_fleet_sign(const unsigned char *secret_key, const char *method, const ch
 /* True when AUTH's signature over this request verifies with PUBLIC_KEY. */
 bool rs_fleet_verify(const unsigned char *public_key, const rs_fleet_auth *auth,
 		     const char *method, const char *path, const void *body, size_t len);
+/* The same for a body known by its SHA-256 (64 lowercase hex digits): one
+ * hashed as it was received (a bundle spooled to disk). */
+bool rs_fleet_verify_digest(const unsigned char *public_key, const rs_fleet_auth *auth,
+			    const char *method, const char *path, const char *sha256_hex);
 
 /* An enrolment token: "rst1." ID "." SECRET ["." PIN]; ID 16 hex digits,
  * SECRET 64, PIN (SHA-256 of the server certificate's public key) 64. */

@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The IOC's line in its file ("ioc_line") or its STIX id / MISP uuid ("ioc_ref"). */
 static void add_ioc_place(json_t *m, const rs_ioc_source *s)
@@ -33,7 +34,7 @@ static void add_attack_list(rs_finding *f, const char *list)
 
 void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *hash_ioc,
 		  const char *hash_kind, const rs_ioc_source *const *name_iocs, size_t n_name_iocs,
-		  const char *title_object, json_t *evidence)
+		  const char *title_object, json_t *evidence, const struct stat *st)
 {
 	size_t n_hits = hits ? hits->hits.len : 0;
 	size_t total = n_hits + (hash_ioc ? 1 : 0) + n_name_iocs;
@@ -121,6 +122,13 @@ void rs_hunt_emit(rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *
 	if (floored != score) {
 		json_object_set_new(evidence, "context", json_string(_("webshell rule match under a web root: at least medium")));
 		score = floored;
+	}
+	char why[256];
+	int raised = rs_hunt_webroot_fresh(scan, json_is_string(path) ? json_string_value(path) : NULL, hits, score,
+					   st, time(NULL), why, sizeof(why));
+	if (raised != score) {
+		json_object_set_new(evidence, "context_recent_unowned", json_string(why));
+		score = raised;
 	}
 	char *title = total == 1 ? rs_sprintf("%s: %s", best_title, title_object)
 				 : rs_sprintf(_("%s (+%zu more): %s"), best_title, total - 1, title_object);

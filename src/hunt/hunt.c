@@ -242,6 +242,7 @@ static int hunt_run(rs_scan *scan, rs_module_stats *stats)
 	for (size_t i = 0; i < n_declared_webroots; i++)
 		rs_webroots_add(&served, "/", declared_webroots[i], strlen(declared_webroots[i]));
 	rs_hunt_set_webroots(&served);
+	rs_hunt_set_fresh_days(config->webroot_recent_days);
 	/* --pid: those processes only */
 	bool only_pids = config->n_pids > 0;
 	if (!only_pids)

@@ -195,9 +195,12 @@ typedef struct rs_rule_variants rs_rule_variants;
 rs_rule_variants *rs_rule_variants_new(rs_rule_text *sources, size_t n, size_t rules,
 				       const char *cache_dir, const char *hash);
 void rs_rule_variants_free(rs_rule_variants *v);
-/* The set for files of class CLS (rulegate.h), made or loaded on first use;
- * NULL when the whole set serves. Thread-safe. */
-YR_RULES *rs_rule_variants_get(rs_rule_variants *v, int cls);
+/* The set for a file of class CLS (rulegate.h) about to be scanned, LEN
+ * bytes: the cached copy, loaded on first use, or one made once the class's
+ * bytes reach about a compile's worth; NULL when the whole set serves.
+ * *SETTLED is true when the answer holds for the rest of the run (else ask
+ * again for the next file of the class). Thread-safe. */
+YR_RULES *rs_rule_variants_get(rs_rule_variants *v, int cls, size_t len, bool *settled);
 /* How many class copies are in use. */
 size_t rs_rule_variants_made(rs_rule_variants *v);
 
@@ -319,6 +322,19 @@ typedef struct rs_yara_hits {
  * under a web root and one of HITS is a webshell rule; else SCORE unchanged. */
 int rs_hunt_webroot_floor(const char *path, const rs_yara_hits *hits, int score);
 
+/* How many days back a file's modification counts as recent for
+ * rs_hunt_webroot_fresh (config webroot_recent_days; 0: never). */
+void rs_hunt_set_fresh_days(int days);
+/* SCORE raised one step (below 40 to 40, 40-59 to 60, 60-79 to 80; high
+ * and critical unchanged) when one of HITS is a webshell rule, PATH is
+ * under a web root, the scanned host has a package database and no package
+ * owns PATH, and ST's modification time is within the recent days before
+ * NOW. Then WHY (WHYSIZE bytes) says so; else SCORE is returned unchanged
+ * and WHY left alone. */
+struct rs_scan;
+int rs_hunt_webroot_fresh(struct rs_scan *scan, const char *path, const rs_yara_hits *hits, int score,
+			  const struct stat *st, time_t now, char *why, size_t whysize);
+
 int rs_yara_callback(YR_SCAN_CONTEXT *context, int message, void *message_data, void *user_data);
 void rs_yara_hits_reset(rs_yara_hits *h);
 /* Runs every set of RULES over DATA with the SCANNERS (one per set). Returns
@@ -333,8 +349,8 @@ typedef struct rs_hunt_worker {
 	const rs_hunt_rules *rules;
 	YR_SCANNER **scanners;
 	size_t n_scanners;
-	YR_SCANNER *class_scanners[RS_GATE_CLASSES]; /* over the class copies of set 0, made on first use */
-	bool class_tried[RS_GATE_CLASSES];
+	YR_SCANNER *class_scanners[RS_GATE_CLASSES]; /* over the class copies of set 0, once made */
+	bool class_settled[RS_GATE_CLASSES];
 	int timeout;
 	rs_yara_hits hits;
 	pcre2_match_data *md;
@@ -364,9 +380,10 @@ bool rs_hunt_archive(rs_hunt_worker *w, const char *path, const unsigned char *d
 		     rs_hunt_counts *c);
 
 /* Builds and emits one finding for the hits on one object. WHAT is the
- * evidence already filled (path, hashes, pid, ...), taken over. */
+ * evidence already filled (path, hashes, pid, ...), taken over; ST the
+ * file's status when the object is a file on disk (else NULL). */
 void rs_hunt_emit(struct rs_scan *scan, const rs_yara_hits *hits, const rs_ioc_source *hash_ioc,
 		  const char *hash_kind, const rs_ioc_source *const *name_iocs, size_t n_name_iocs,
-		  const char *title_object, json_t *evidence);
+		  const char *title_object, json_t *evidence, const struct stat *st);
 
 #endif

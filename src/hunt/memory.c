@@ -169,7 +169,7 @@ static void hunt_memory(rs_hunt_worker *w, long pid, const char *exe, rs_hunt_co
 		json_t *ev = process_evidence(h, pid, exe);
 		json_object_set_new(ev, "memory_bytes_read", json_integer((json_int_t)it.read));
 		char *what = rs_sprintf(_("memory of process %ld (%s)"), pid, exe);
-		rs_hunt_emit(w->scan, &w->hits, NULL, NULL, NULL, 0, what, ev);
+		rs_hunt_emit(w->scan, &w->hits, NULL, NULL, NULL, 0, what, ev, NULL);
 		free(what);
 	}
 	close(it.fd);

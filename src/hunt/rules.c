@@ -1,11 +1,12 @@
 /*
  * rules.c — loading the hunt's rules: every YARA source (.yar, .yara),
  * compiled set saved by rasoat (.yarc) and IOC file under the rule
- * directories. Each YARA source is compiled alone first so that a broken one
- * is reported (file:line: message) and skipped; the good ones are then
- * compiled together once and the result is cached on disk under the hash of
- * the sources, the rasoat version and the external variables, so the next
- * run loads it in milliseconds.
+ * directories. The YARA sources are compiled together once; only when that
+ * fails is each compiled alone, so that a broken one is reported
+ * (file:line: message) and skipped, and the good ones compiled together
+ * again. The result is cached on disk under the hash of the sources, the
+ * rasoat version and the external variables, so the next run loads it in
+ * milliseconds.
  */
 #include "core/i18n.h"
 #include "hunt/hunt.h"
@@ -323,6 +324,42 @@ static void check_alone(rule_file *f)
 	errors_free(&e);
 }
 
+/* Marks the empty sources bad, as compiling each alone would. */
+static void check_empty(rule_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (files[i].kind == K_YARA && files[i].text && !files[i].bad && files[i].len == 0) {
+			files[i].bad = true;
+			files[i].error = rs_sprintf(_("%s: empty or unreadable"), files[i].path);
+		}
+	}
+}
+
+/* The good sources compiled together in one go, or NULL when any of them
+ * fails (then nothing is marked: the caller isolates the culprits). */
+static YR_RULES *compile_together(rule_file *files, size_t n)
+{
+	compile_errors e = { 0 };
+	rs_buf_init(&e.first);
+	YR_COMPILER *c = new_compiler(&e);
+	if (!c)
+		return NULL;
+	size_t added = 0;
+	bool failed = false;
+	for (size_t i = 0; i < n && !failed; i++) {
+		if (files[i].kind != K_YARA || files[i].bad)
+			continue;
+		failed = add_source(c, &files[i]) != 0 || e.count;
+		added++;
+	}
+	YR_RULES *rules = NULL;
+	if (failed || !added || yr_compiler_get_rules(c, &rules) != ERROR_SUCCESS)
+		rules = NULL;
+	yr_compiler_destroy(c);
+	errors_free(&e);
+	return rules;
+}
+
 /* Compiles the good sources together. A file that fails only in company (a
  * rule name another file defines too) is dropped and the set compiled again. */
 static YR_RULES *compile_set(rule_file *files, size_t n)
@@ -545,10 +582,16 @@ int rs_hunt_rules_load(rs_hunt_rules *r, char *const *dirs, size_t n_dirs, const
 		r->from_cache = true;
 		rs_hunt_cache_touch(cache_dir, yara_hash);
 	} else if (sources) {
-		for (size_t i = 0; i < n; i++)
-			if (fs[i].kind == K_YARA && fs[i].text)
-				check_alone(&fs[i]);
-		compiled = compile_set(fs, n);
+		/* one compile when every source is good (the usual case); the
+		 * file-by-file check only to find the broken ones */
+		check_empty(fs, n);
+		compiled = compile_together(fs, n);
+		if (!compiled) {
+			for (size_t i = 0; i < n; i++)
+				if (fs[i].kind == K_YARA && fs[i].text && !fs[i].bad)
+					check_alone(&fs[i]);
+			compiled = compile_set(fs, n);
+		}
 		if (compiled && cache_dir) {
 			cache_save(cache_dir, yara_hash, compiled, fs, n);
 			rs_hunt_cache_prune(cache_dir, yara_hash, time(NULL));

@@ -1,9 +1,12 @@
 /*
  * variants.c — the per-class copies of the compiled YARA set (rulegate.h):
- * made the first time a file of the class is scanned, from the sources
- * rewritten for the class, and cached on disk beside the whole set under
- * the same content hash. A class whose copy would drop few rules (under one
- * in ten) uses the whole set; that verdict is cached too.
+ * made from the sources rewritten for the class once the files of that
+ * class scanned with the whole set add up to about what compiling the set
+ * costs (so a hunt of a few files never pays for copies it cannot earn
+ * back), and cached on disk beside the whole set under the same content
+ * hash; a cached copy is loaded the first time a file of its class comes.
+ * A class whose copy would drop few rules (under one in ten) uses the whole
+ * set; that verdict is cached too.
  */
 #include "core/i18n.h"
 #include "hunt/hunt.h"
@@ -20,6 +23,21 @@
 /* A copy pays for itself when it drops at least one rule in this many. */
 #define WORTH_ONE_IN 10
 
+/* libyara compiles a byte of YARA source in about the CPU time it takes to
+ * scan this many bytes of files with the set compiled from it
+ * (signature-base: 8.5 MB of sources compile in ~0.85 s; the whole set
+ * scans ~60 MB a CPU second, docs/BENCHMARKS.md). A class's copy is made
+ * once its files scanned with the whole set reach this many bytes per byte
+ * of source: a copy then never costs more than the scanning already done. */
+#define SCAN_BYTES_PER_SOURCE_BYTE 6
+
+enum class_state {
+	C_UNSEEN,   /* the cache not looked at yet */
+	C_COUNTING, /* no cached copy: counting the class's bytes */
+	C_BUILDING, /* one thread makes the copy; the others use the whole set */
+	C_SETTLED,  /* sets[cls] (NULL: the whole set) holds for the rest of the run */
+};
+
 struct rs_rule_variants {
 	pthread_mutex_t lock;
 	rs_rule_text *sources;
@@ -27,8 +45,10 @@ struct rs_rule_variants {
 	size_t rules;               /* rules in the whole set */
 	char *cache_dir;            /* NULL: no cache */
 	char hash[65];
+	size_t threshold;           /* bytes of a class scanned whole before its copy is made */
 	YR_RULES *sets[RS_GATE_CLASSES];
-	bool tried[RS_GATE_CLASSES];
+	enum class_state state[RS_GATE_CLASSES];
+	size_t bytes[RS_GATE_CLASSES];
 };
 
 rs_rule_variants *rs_rule_variants_new(rs_rule_text *sources, size_t n, size_t rules,
@@ -41,6 +61,8 @@ rs_rule_variants *rs_rule_variants_new(rs_rule_text *sources, size_t n, size_t r
 	v->rules = rules;
 	v->cache_dir = cache_dir ? rs_strdup(cache_dir) : NULL;
 	snprintf(v->hash, sizeof(v->hash), "%s", hash);
+	for (size_t i = 0; i < n; i++)
+		v->threshold += sources[i].len * SCAN_BYTES_PER_SOURCE_BYTE;
 	return v;
 }
 
@@ -133,21 +155,31 @@ static YR_RULES *make(rs_rule_variants *v, int cls)
 	return rules;
 }
 
-YR_RULES *rs_rule_variants_get(rs_rule_variants *v, int cls)
+YR_RULES *rs_rule_variants_get(rs_rule_variants *v, int cls, size_t len, bool *settled)
 {
+	*settled = true;
 	if (!v || cls < 0 || cls >= RS_GATE_CLASSES)
 		return NULL;
 	pthread_mutex_lock(&v->lock);
-	if (!v->tried[cls]) {
-		v->tried[cls] = true;
+	if (v->state[cls] == C_UNSEEN) {
 		bool whole = false;
 		v->sets[cls] = from_cache(v, cls, &whole);
-		if (!v->sets[cls] && !whole) {
-			v->sets[cls] = make(v, cls);
-			to_cache(v, cls, v->sets[cls]);
+		v->state[cls] = v->sets[cls] || whole ? C_SETTLED : C_COUNTING;
+	}
+	if (v->state[cls] == C_COUNTING) {
+		v->bytes[cls] += len;
+		if (v->bytes[cls] >= v->threshold) {
+			v->state[cls] = C_BUILDING;
+			pthread_mutex_unlock(&v->lock);
+			YR_RULES *made = make(v, cls);
+			to_cache(v, cls, made);
+			pthread_mutex_lock(&v->lock);
+			v->sets[cls] = made;
+			v->state[cls] = C_SETTLED;
 		}
 	}
-	YR_RULES *rules = v->sets[cls];
+	*settled = v->state[cls] == C_SETTLED;
+	YR_RULES *rules = *settled ? v->sets[cls] : NULL;
 	pthread_mutex_unlock(&v->lock);
 	return rules;
 }

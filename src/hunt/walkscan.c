@@ -91,12 +91,13 @@ int rs_hunt_worker_init(rs_hunt_worker *w, rs_scan *scan, const rs_hunt_rules *r
 }
 
 /* Set 0's scanner for data of class CLS: over the class copy when there is one. */
-static YR_SCANNER *class_scanner(rs_hunt_worker *w, int cls)
+static YR_SCANNER *class_scanner(rs_hunt_worker *w, int cls, size_t len)
 {
-	if (!w->class_tried[cls]) {
-		w->class_tried[cls] = true;
-		YR_RULES *copy = rs_rule_variants_get(w->rules->variants, cls);
-		if (copy)
+	if (!w->class_settled[cls]) {
+		bool settled = false;
+		YR_RULES *copy = rs_rule_variants_get(w->rules->variants, cls, len, &settled);
+		w->class_settled[cls] = settled;
+		if (settled && copy)
 			w->class_scanners[cls] = new_scanner(w, copy);
 	}
 	return w->class_scanners[cls] ? w->class_scanners[cls] : w->scanners[0];
@@ -106,7 +107,7 @@ int rs_hunt_worker_scan(rs_hunt_worker *w, const unsigned char *data, size_t len
 {
 	if (!w->n_scanners)
 		return ERROR_SUCCESS;
-	YR_SCANNER *first = class_scanner(w, rs_rulegate_class(data, len));
+	YR_SCANNER *first = class_scanner(w, rs_rulegate_class(data, len), len);
 	int rc = rs_yara_scan_buffer(&first, 1, data, len, ext, &w->hits);
 	int rest = rs_yara_scan_buffer(w->scanners + 1, w->n_scanners - 1, data, len, ext, &w->hits);
 	return rc != ERROR_SUCCESS ? rc : rest;
@@ -251,7 +252,7 @@ bool rs_hunt_object(rs_hunt_worker *w, const char *path, const char *shown_path,
 		json_object_set_new(ev, "ctime", json_string(buf));
 	}
 	(void)path;
-	rs_hunt_emit(w->scan, &w->hits, hash_ioc, hash_kind, names.items, names.n, shown_path, ev);
+	rs_hunt_emit(w->scan, &w->hits, hash_ioc, hash_kind, names.items, names.n, shown_path, ev, st);
 	return false;
 }
 

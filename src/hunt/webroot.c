@@ -7,10 +7,13 @@
  * configurations declare (webconf_*.c parse them; this file finds and reads
  * the files inside the host root, following includes within bounds).
  * Elsewhere (a directory under /tmp, a download folder) the rule's score
- * stands unchanged.
+ * stands unchanged. Under a web root, a matched file that no package owns
+ * and that was modified recently is raised one step more.
  */
+#include "core/i18n.h"
 #include "hunt/hunt.h"
 #include "hunt/webconf.h"
+#include "engine/scan.h"
 
 #include "core/host.h"
 #include "core/util.h"
@@ -18,6 +21,7 @@
 #include <dirent.h>
 #include <fnmatch.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -43,6 +47,7 @@ static const char *const too_wide[] = {
 };
 
 static const rs_webroots *host_roots;
+static int fresh_days = 30;
 
 void rs_hunt_set_webroots(const rs_webroots *w)
 {
@@ -302,4 +307,36 @@ int rs_hunt_webroot_floor(const char *path, const rs_yara_hits *hits, int score)
 		if (is_webshell_rule(rs_vec_at(&hits->hits, i)))
 			return 60;
 	return score;
+}
+
+void rs_hunt_set_fresh_days(int days)
+{
+	fresh_days = days;
+}
+
+static bool any_webshell_rule(const rs_yara_hits *hits)
+{
+	for (size_t i = 0; i < hits->hits.len; i++)
+		if (is_webshell_rule(rs_vec_at(&hits->hits, i)))
+			return true;
+	return false;
+}
+
+int rs_hunt_webroot_fresh(struct rs_scan *scan, const char *path, const rs_yara_hits *hits, int score,
+			  const struct stat *st, time_t now, char *why, size_t whysize)
+{
+	if (score >= 80 || fresh_days <= 0 || !scan || !path || !hits || !st || !S_ISREG(st->st_mode))
+		return score;
+	/* a modification time in the future counts as recent (age 0) */
+	time_t age = now > st->st_mtime ? now - st->st_mtime : 0;
+	if (age > (time_t)fresh_days * 86400 || !any_webshell_rule(hits) || !rs_hunt_in_webroot(path))
+		return score;
+	/* without a package database no file can be told apart as shipped */
+	if (!rs_scan_has_packages(scan) || rs_scan_package_owner(scan, path))
+		return score;
+	snprintf(why, whysize,
+		 _("no package owns this file and it was modified %ld days ago (recent: within %d days) in a "
+		   "directory a web server serves: one step up"),
+		 (long)(age / 86400), fresh_days);
+	return score < 40 ? 40 : score < 60 ? 60 : 80;
 }

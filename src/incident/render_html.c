@@ -3,33 +3,32 @@
  * style, no script, no outside resource); every value is escaped.
  */
 #include "incident/render_internal.h"
+#include "core/html.h"
 
 #include <string.h>
 
-void rs_html_escape_buf(rs_buf *out, const char *s)
+/* Appends the form text S HTML-escaped (rs_html_escape), its line ends as
+ * <br>, a '\r' dropped and other control bytes but tab as a space. */
+static void form_text(rs_buf *out, const char *s)
 {
+	const char *run = s;
 	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&': rs_buf_puts(out, "&amp;"); break;
-		case '<': rs_buf_puts(out, "&lt;"); break;
-		case '>': rs_buf_puts(out, "&gt;"); break;
-		case '"': rs_buf_puts(out, "&quot;"); break;
-		case '\'': rs_buf_puts(out, "&#39;"); break;
-		case '\n': rs_buf_puts(out, "<br>"); break;
-		case '\r': break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\t')
-				rs_buf_puts(out, " ");
-			else
-				rs_buf_append(out, s, 1);
-		}
+		if ((unsigned char)*s >= 0x20 || *s == '\t')
+			continue;
+		rs_html_escape_n(out, run, (size_t)(s - run));
+		if (*s == '\n')
+			rs_buf_puts(out, "<br>");
+		else if (*s != '\r')
+			rs_buf_puts(out, " ");
+		run = s + 1;
 	}
+	rs_html_escape_n(out, run, (size_t)(s - run));
 }
 
 static void value(rs_buf *out, const rs_form_text *t, const char *v)
 {
 	if (v != NULL)
-		rs_html_escape_buf(out, v);
+		form_text(out, v);
 	else
 		rs_buf_printf(out, "<span class=\"blank\">%s</span>", t->blank);
 }
@@ -42,7 +41,7 @@ static void choices(rs_buf *out, const rs_form_text *t, const rs_form_item *it)
 	for (size_t j = 0; j < it->choices.len; j++) {
 		const rs_form_choice *c = rs_vec_at(&it->choices, j);
 		rs_buf_printf(out, "<li>%s ", c->checked ? "☒" : "☐");
-		rs_html_escape_buf(out, c->label);
+		form_text(out, c->label);
 		if (c->has_text) {
 			rs_buf_puts(out, " ");
 			value(out, t, c->text);
@@ -61,7 +60,7 @@ static void table(rs_buf *out, const rs_form_item *it)
 		if (col == 0)
 			rs_buf_puts(out, "<tr>");
 		rs_buf_printf(out, "<%s>", cell);
-		rs_html_escape_buf(out, *(char **)rs_vec_at(&it->cells, i));
+		form_text(out, *(char **)rs_vec_at(&it->cells, i));
 		rs_buf_printf(out, "</%s>", cell);
 		if (col + 1 == it->ncols)
 			rs_buf_puts(out, "</tr>\n");
@@ -76,7 +75,7 @@ int rs_doc_html(const rs_form_doc *doc, rs_buf *out)
 
 	rs_buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
 		      t->lang);
-	rs_html_escape_buf(out, doc->subject);
+	form_text(out, doc->subject);
 	rs_buf_puts(out, "</title>\n<style>\n"
 			 "body{font-family:'Times New Roman',serif;max-width:52em;margin:2em auto;color:#111}\n"
 			 ".formno{float:right;border:1px solid #111;padding:.3em .6em;font-size:.85em;max-width:20em}\n"
@@ -94,7 +93,7 @@ int rs_doc_html(const rs_form_doc *doc, rs_buf *out)
 	rs_buf_printf(out, "<h1>%s</h1>\n", t->title[doc->form]);
 	if (doc->incident_id != NULL) {
 		rs_buf_puts(out, "<p class=\"id\">");
-		rs_html_escape_buf(out, doc->incident_id);
+		form_text(out, doc->incident_id);
 		rs_buf_printf(out, " · %s</p>\n", doc->generated);
 	}
 	if (doc->deadlines.len > 0) {

@@ -198,8 +198,6 @@ int rs_doc_json(const rs_form_doc *doc, rs_buf *out);
 /* The e-mail around the text and HTML renderings and the exports. */
 int rs_doc_eml(const rs_form_doc *doc, const json_t *incident, time_t now, rs_buf *out, char *err,
 	       size_t errsize);
-/* Appends S HTML-escaped. */
-void rs_html_escape_buf(rs_buf *out, const char *s);
 
 /* Sends MESSAGE (an RFC 5322 message) through reporter.smtp of INCIDENT to
  * reporter.report_to (default RS_INCIDENT_REPORT_TO) with libcurl. */

@@ -5,6 +5,7 @@
  * the store stands in for actions the journal lacks).
  */
 #include "incident/record.h"
+#include "core/readfile.h"
 #include "core/host.h"
 #include "core/i18n.h"
 #include "core/util.h"
@@ -67,27 +68,19 @@ static int read_journal(rs_store *store, rs_journal_text *out, char *err, size_t
 	const char *slash = strrchr(db, '/');
 	char *path = slash ? rs_sprintf("%.*s/%s", (int)(slash - db), db, RS_JOURNAL_FILE)
 			   : rs_strdup(RS_JOURNAL_FILE);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
+	char *text = NULL;
+	size_t len = 0;
+	int rc = rs_read_regular_at(AT_FDCWD, path, RS_JOURNAL_MAX_BYTES, &text, &len);
+	if (rc < 0 && errno == ENOENT) {
 		free(path);
 		out->lines = json_array();
 		return 0;
 	}
-	struct stat st;
-	char *text = NULL;
-	size_t len = 0;
-	int rc = -1;
-	if (fd < 0 || fstat(fd, &st) < 0)
-		snprintf(err, errsize, _("%s: cannot read the respond journal: %s"), path, strerror(errno));
-	else if (!S_ISREG(st.st_mode))
+	if (rc < 0 && errno == EINVAL)
 		snprintf(err, errsize, _("%s: the respond journal is not a regular file; move it away "
 			 "(`rasoat respond verify` checks a journal)"), path);
-	else if (rs_read_fd(fd, RS_JOURNAL_MAX_BYTES, &text, &len) < 0)
+	else if (rc < 0)
 		snprintf(err, errsize, _("%s: cannot read the respond journal: %s"), path, strerror(errno));
-	else
-		rc = 0;
-	if (fd >= 0)
-		close(fd);
 	free(path);
 	if (rc == 0) {
 		rs_journal_parse(text, len, out);

@@ -21,12 +21,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define CHUNK (256u << 10)
@@ -52,6 +54,30 @@ const char *rs_verify_cache_key(const rs_verify_job *job, const rs_verify_item *
 	return (size_t)snprintf(buf, size, "%s%s", job->key_prefix, item->path) < size ? buf : NULL;
 }
 
+/* Opens the directory DIR inside the root as an O_PATH descriptor (all
+ * fstatat and openat need of it) in one openat2 call, resolved as
+ * rs_host_open resolves (RESOLVE_IN_ROOT, no magic links) and refused
+ * when it is not a directory; rs_host_open (five calls more) where
+ * openat2 is not there or the host walks by hand. */
+static int open_dir(const rs_host *host, const char *dir)
+{
+	if (!host->force_walk) {
+		struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+					.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+		const char *rel = dir + strspn(dir, "/");
+		for (int attempt = 0; attempt < 4; attempt++) {
+			long fd = syscall(SYS_openat2, host->root_fd, *rel ? rel : ".", &how, sizeof(how));
+			if (fd >= 0)
+				return (int)fd;
+			if (errno != EAGAIN && errno != ENOSYS && errno != EPERM && errno != E2BIG)
+				return -1;
+			if (errno != EAGAIN)
+				break;
+		}
+	}
+	return rs_host_open(host, dir, RS_OPEN_DIR, NULL);
+}
+
 /* The directory of PATH resolved inside the root (through rs_host_open)
  * and kept open in DIR; NAME its final component. -1 (errno) when the
  * directory cannot be opened, -2 for a path to take through rs_host_*
@@ -69,7 +95,7 @@ static int dir_of(const rs_host *host, rs_verify_dir *dir, const char *path, con
 			close(dir->fd);
 		memcpy(dir->path, path, dlen);
 		dir->path[dlen] = '\0';
-		dir->fd = rs_host_open(host, dir->path, RS_OPEN_DIR, NULL);
+		dir->fd = open_dir(host, dir->path);
 		dir->err = dir->fd < 0 ? errno : 0;
 	}
 	if (dir->fd < 0) {

@@ -1,12 +1,23 @@
 /*
  * verify_lanes.c — the integrity module's worker: each worker thread keeps
- * 16 package files open, one per lane of core/md5x.h, reads each in 64 KB
+ * 16 package files open, one per lane of core/md5x.h, reads each in 128 KB
  * chunks into its lane's buffer and runs the whole blocks every lane has
  * through the 16-lane MD5 at once. A lane whose file ends gets its digest
  * compared and takes the next file; files whose recorded digest is not an
  * MD5 (rpm's SHA-256) are verified one by one with OpenSSL. Same work as
  * one file at a time — every byte of every file is hashed — only more of
  * it per core.
+ *
+ * System calls per small file, which this paravirtualised kind of machine
+ * makes dear: fstatat, openat, fstat, one read, close. Reads ask with
+ * RWF_NOWAIT first: a file in the page cache is read at once, and no
+ * read-ahead advice is given; a file that is not (a cold cache) gets
+ * POSIX_FADV_WILLNEED and waits, its lane left out of the rounds while the
+ * other lanes hash, so that up to 16 files per worker are read from disk
+ * at once; only when every lane waits does the worker block on one read.
+ * A read shorter than asked that brings the file to the size fstat gave
+ * ends it (no further read to see end of file); a file that grew since
+ * is read on to its end.
  */
 #include "core/md5x.h"
 #include "core/util.h"
@@ -17,9 +28,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
-#define LANE_BUF (64u << 10)
+#define LANE_BUF (128u << 10)
 #define LANE_ROOM (LANE_BUF + 128) /* the padding of a last block may follow */
 #define RUN 16                     /* files taken from the shared counter at a time */
 #define OTHER_CHUNK (256u << 10)   /* rs_verify_one's read size */
@@ -32,6 +44,7 @@ typedef struct lane {
 	size_t len, pos;           /* bytes in buf; bytes of them hashed */
 	unsigned long long total;  /* bytes read from the file */
 	bool eof;                  /* the padding is in buf */
+	bool waiting;              /* its data is not in the page cache yet (read-ahead asked) */
 } lane;
 
 typedef struct lane_worker {
@@ -41,6 +54,7 @@ typedef struct lane_worker {
 	EVP_MD_CTX *ctx;           /* for files with another digest */
 	unsigned char *other_buf;
 	rs_md5x md5;
+	bool nowait;               /* the kernel takes RWF_NOWAIT on these files */
 	lane lanes[RS_MD5X_LANES];
 } lane_worker;
 
@@ -100,58 +114,84 @@ static bool lane_start(lane_worker *w, int l)
 			rs_verify_count_done(job);
 			continue;
 		}
-		/* the disk reads it ahead while the other lanes' files are hashed
-		 * (its first 8 MB; the kernel's read-ahead follows the reads) */
-		posix_fadvise(fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
 		ln->item = i;
 		ln->fd = fd;
 		ln->len = ln->pos = 0;
 		ln->total = 0;
 		ln->eof = false;
+		ln->waiting = false;
 		rs_md5x_reset(&w->md5, l);
 		return true;
 	}
 }
 
+/* One read into the lane's buffer after its LEFT unhashed bytes; with
+ * RWF_NOWAIT when the worker may wait (-1 EAGAIN: not in the page cache). */
+static ssize_t lane_read(lane_worker *w, lane *ln, size_t left, bool nowait)
+{
+	struct iovec iov = { .iov_base = ln->buf + left, .iov_len = LANE_BUF - left };
+	for (;;) {
+		ssize_t got = nowait && w->nowait ? preadv2(ln->fd, &iov, 1, -1, RWF_NOWAIT) : read(ln->fd, iov.iov_base, iov.iov_len);
+		if (got >= 0 || errno == EAGAIN)
+			return got;
+		if (errno == EINTR)
+			continue;
+		if (!nowait || !w->nowait || (errno != EOPNOTSUPP && errno != EINVAL && errno != ENOSYS))
+			return -1;
+		w->nowait = false; /* this kernel or file system does not take it: plain reads */
+	}
+}
+
 /* Reads until the lane has a whole block to hash or its padded end.
- * -1 when the file cannot be read (or is over the size bound). */
-static int lane_fill(rs_verify_job *job, lane *ln)
+ * 0 ready, 1 waiting for the disk (NOWAIT only; read-ahead asked), -1
+ * when the file cannot be read (or is over the size bound). */
+static int lane_fill(lane_worker *w, lane *ln, bool nowait)
 {
 	while (ln->len - ln->pos < 64 && !ln->eof) {
 		size_t left = ln->len - ln->pos;
 		memmove(ln->buf, ln->buf + ln->pos, left);
 		ln->pos = 0;
 		ln->len = left;
-		ssize_t got = read(ln->fd, ln->buf + left, LANE_BUF - left);
-		if (got < 0 && errno == EINTR)
-			continue;
+		ssize_t got = lane_read(w, ln, left, nowait);
+		if (got < 0 && errno == EAGAIN && nowait) {
+			/* the disk reads it (its next 8 MB; the kernel's read-ahead
+			 * follows) while the other lanes' files are hashed */
+			if (!ln->waiting)
+				posix_fadvise(ln->fd, (off_t)ln->total, 8 << 20, POSIX_FADV_WILLNEED);
+			ln->waiting = true;
+			return 1;
+		}
 		if (got < 0)
 			return -1;
-		if (got == 0) {
-			ln->len = rs_md5x_pad(ln->buf, left, ln->total);
-			ln->eof = true;
-			break;
-		}
-		if (ln->total == 0)
-			job->results[ln->item].elf = got >= 4 && memcmp(ln->buf, "\x7f" "ELF", 4) == 0;
+		ln->waiting = false;
+		if (got > 0 && ln->total == 0)
+			w->job->results[ln->item].elf = got >= 4 && memcmp(ln->buf, "\x7f" "ELF", 4) == 0;
 		ln->total += (unsigned long long)got;
 		ln->len = left + (size_t)got;
 		if (ln->total > RS_VERIFY_FILE_MAX)
 			return -1;
+		/* the end: nothing more, or a short read reaching the size fstat gave */
+		if (got == 0 || ((size_t)got < LANE_BUF - left && ln->total == (unsigned long long)ln->st.st_size)) {
+			size_t whole = ln->len / 64 * 64; /* pos is 0 here */
+			ln->len = whole + rs_md5x_pad(ln->buf + whole, ln->len - whole, ln->total);
+			ln->eof = true;
+		}
 	}
 	return 0;
 }
 
-/* Makes lane L ready to hash: a file in it with a block to hash. False
- * when no file is left for it. */
-static bool lane_ready(lane_worker *w, int l)
+/* Makes lane L ready to hash: a file in it with a block to hash. 0 when
+ * it is, 1 when its file waits for the disk (NOWAIT only), -1 when no file
+ * is left for it. */
+static int lane_ready(lane_worker *w, int l, bool nowait)
 {
 	lane *ln = &w->lanes[l];
 	for (;;) {
 		if (ln->item == SIZE_MAX && !lane_start(w, l))
-			return false;
-		if (lane_fill(w->job, ln) == 0)
-			return true;
+			return -1;
+		int got = lane_fill(w, ln, nowait);
+		if (got >= 0)
+			return got;
 		rs_verify_result *r = &w->job->results[ln->item];
 		r->state = RS_FILE_UNREADABLE;
 		r->bytes = ln->total;
@@ -187,32 +227,51 @@ void *rs_verify_lanes_worker(void *arg)
 		w->lanes[l].fd = -1;
 		w->lanes[l].buf = mem + (size_t)l * LANE_ROOM;
 	}
+	w->nowait = true;
 	bool more = true;  /* files may be left to start */
 	for (;;) {
+		int state[RS_MD5X_LANES]; /* of lane_ready: 0 ready, 1 waiting, -1 idle */
+		int active = 0, waiting = -1;
+		for (int l = 0; l < RS_MD5X_LANES; l++) {
+			state[l] = w->lanes[l].item != SIZE_MAX || more ? lane_ready(w, l, true) : -1;
+			if (state[l] < 0)
+				more = false;
+			active += state[l] == 0;
+			if (state[l] == 1 && waiting < 0)
+				waiting = l;
+		}
+		if (!active && waiting < 0)
+			break;
+		if (!active) {
+			/* every lane waits for the disk: wait for one */
+			state[waiting] = lane_ready(w, waiting, false);
+			if (state[waiting] < 0)
+				continue;
+		}
 		const unsigned char *data[RS_MD5X_LANES];
+		uint32_t saved[RS_MD5X_LANES][4];
 		size_t blocks = SIZE_MAX;
-		int active = 0;
 		for (int l = 0; l < RS_MD5X_LANES; l++) {
 			lane *ln = &w->lanes[l];
-			bool ready = (ln->item != SIZE_MAX || more) && lane_ready(w, l);
-			if (!ready) {
-				more = false;
+			if (state[l] != 0) {
 				data[l] = idle;
+				for (int k = 0; k < 4; k++) /* a waiting file's state is kept */
+					saved[l][k] = w->md5.st[k][l];
 				continue;
 			}
-			active++;
 			data[l] = ln->buf + ln->pos;
 			size_t have = (ln->len - ln->pos) / 64;
 			if (have < blocks)
 				blocks = have;
 		}
-		if (!active)
-			break;
 		rs_md5x_blocks(&w->md5, data, blocks);
 		for (int l = 0; l < RS_MD5X_LANES; l++) {
 			lane *ln = &w->lanes[l];
-			if (ln->item == SIZE_MAX)
+			if (state[l] != 0) {
+				for (int k = 0; k < 4; k++)
+					w->md5.st[k][l] = saved[l][k];
 				continue;
+			}
 			ln->pos += blocks * 64;
 			if (ln->eof && ln->pos == ln->len)
 				lane_finish(w, l);

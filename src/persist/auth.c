@@ -205,7 +205,7 @@ static void accounts(rs_persist *p)
 	rs_vec_init(&seen, sizeof(char *));
 	for (size_t i = 0; i < users->len; i++) {
 		const rs_user *u = rs_vec_at(users, i);
-		if (u->uid > 0 && u->uid < 1000 && rs_persist_login_shell(u->shell)) {
+		if (u->uid > 0 && u->uid < 1000 && rs_user_login_shell(u->shell)) {
 			rs_verdict v;
 			rs_verdict_init(&v);
 			bool password = u->password == RS_PW_SET || u->password == RS_PW_EMPTY;

@@ -16,19 +16,6 @@
 static const char *const HISTORY_NAMES[] = { ".bash_history", ".zsh_history", ".ash_history", ".sh_history",
 					      ".histfile", ".local/share/fish/fish_history" };
 
-bool rs_persist_login_shell(const char *shell)
-{
-	static const char *const none[] = { "nologin", "false", "sync", "halt", "shutdown", "true" };
-	if (!shell || !*shell)
-		return false;
-	const char *base = strrchr(shell, '/');
-	base = base ? base + 1 : shell;
-	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
-		if (strcmp(base, none[i]) == 0)
-			return false;
-	return true;
-}
-
 static bool in_list(const rs_vec *names, const char *name)
 {
 	for (size_t i = 0; i < names->len; i++)
@@ -90,7 +77,7 @@ void rs_persist_history_files(rs_persist *p)
 	for (size_t i = 0; i < users->len; i++) {
 		const rs_user *u = rs_vec_at(users, i);
 		if (!u->name || !u->home || u->home[0] != '/' || strcmp(u->home, "/") == 0 ||
-		    !rs_persist_login_shell(u->shell))
+		    !rs_user_login_shell(u->shell))
 			continue;
 		bool dup = false;
 		for (size_t k = 0; k < seen.len && !dup; k++)

@@ -10,7 +10,9 @@
 #include "core/util.h"
 #include "persist/traces.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +34,20 @@ void rs_utmp_scan(const unsigned char *data, size_t len, rs_utmp_stats *out)
 	out->trailing = len % RS_UTMP_RECORD;
 	for (size_t i = 0; i < n; i++) {
 		const unsigned char *r = data + i * RS_UTMP_RECORD;
+		size_t at = out->records * RS_UTMP_RECORD;
 		out->records++;
-		if (memcmp(r, zero, RS_UTMP_RECORD) == 0) {
-			out->null_records++;
-			continue;
-		}
 		uint16_t type = rs_le16(r);
+		bool null = memcmp(r, zero, RS_UTMP_RECORD) == 0;
+		if (null || type == 0) {
+			if (!out->wiped)
+				out->first_wiped = at;
+			out->wiped = true;
+			if (null) {
+				out->null_records++;
+				continue;
+			}
+			out->empty_records++;
+		}
 		if (type > 9)
 			out->bad_type++;
 		int64_t t = (int32_t)rs_le32(r + 340);
@@ -120,6 +130,20 @@ static void judge_utmp(rs_persist *p, const char *path, bool log)
 			 s.null_records, s.records);
 		rs_verdict_add(&v, log ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
 	}
+	if (s.empty_records) {
+		/* login, sshd and systemd never write EMPTY records: in a log, one
+		 * that still holds a name or a time was blanked; utmp's slots are
+		 * reused, so there it is only odd */
+		snprintf(reason, sizeof(reason),
+			 _("%zu records of type 0 (EMPTY) that still hold data (a record blanked in place)"),
+			 s.empty_records);
+		rs_verdict_add(&v, log ? RS_SEV_HIGH : RS_SEV_LOW, reason);
+	}
+	if (s.wiped) {
+		snprintf(reason, sizeof(reason), _("the first at byte %zu (record %zu)"), s.first_wiped,
+			 s.first_wiped / RS_UTMP_RECORD);
+		rs_verdict_add(&v, RS_SEV_INFO, reason);
+	}
 	if (s.bad_type) {
 		snprintf(reason, sizeof(reason), _("%zu records of an unknown type (overwritten or not a %s file)"),
 			 s.bad_type, log ? "wtmp" : "utmp");
@@ -130,7 +154,9 @@ static void judge_utmp(rs_persist *p, const char *path, bool log)
 			 s.trailing);
 		rs_verdict_add(&v, RS_SEV_LOW, reason);
 	}
-	char *what = rs_sprintf(_("%zu records, %zu zeroed"), s.records, s.null_records);
+	char *what = s.wiped ? rs_sprintf(_("%zu records, %zu zeroed, %zu blanked; first at byte %zu"), s.records,
+					  s.null_records, s.empty_records, s.first_wiped)
+			     : rs_sprintf(_("%zu records, %zu zeroed"), s.records, s.null_records);
 	rs_persist_entry(p, "log_records_wiped", N_("Login records"), "T1070.002", path, 0, NULL, what, NULL, &v,
 			 RS_LOG_FIX);
 	free(what);
@@ -232,38 +258,112 @@ static bool sibling(rs_persist *p, const char *log, const char *suffix, struct s
 	return ok;
 }
 
+bool rs_log_dated_sibling(const char *base, const char *name)
+{
+	size_t n = strlen(base);
+	if (n == 0 || strncmp(name, base, n) != 0 || (name[n] != '-' && name[n] != '.'))
+		return false;
+	const char *s = name + n + 1;
+	size_t digits = 0, len = 0;
+	while ((s[len] >= '0' && s[len] <= '9') || (s[len] == '-' && len > 0) || (s[len] == '_' && len > 0)) {
+		digits += s[len] != '-' && s[len] != '_';
+		len++;
+	}
+	/* a date of at least eight digits that starts with a plausible year (19xx, 20xx) */
+	if (digits < 8 || !(rs_starts_with(s, "19") || rs_starts_with(s, "20")) || s[len - 1] == '-' ||
+	    s[len - 1] == '_')
+		return false;
+	static const char *const ext[] = { "", ".gz", ".xz", ".bz2", ".zst", ".lz4", ".lzma", ".Z" };
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		if (strcmp(s + len, ext[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The rotated copies of LOG named with a date (logrotate's dateext:
+ * auth.log-20261201, auth.log-20261201.gz): the newest two by modification
+ * time into ONE and TWO with their paths (to free); how many were found (0,
+ * 1 or 2 and more). */
+static int dated_siblings(rs_persist *p, const char *log, struct stat *one, char **one_path, struct stat *two)
+{
+	*one_path = NULL;
+	const char *slash = strrchr(log, '/');
+	char *dir = rs_strndup(log, (size_t)(slash - log) + (slash == log));
+	DIR *d = rs_host_opendir(p->scan->host, dir);
+	int found = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		if (!rs_log_dated_sibling(slash + 1, de->d_name))
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (found == 0 || st.st_mtime > one->st_mtime) {
+			if (found)
+				*two = *one;
+			*one = st;
+			free(*one_path);
+			*one_path = rs_sprintf("%s/%s", strcmp(dir, "/") ? dir : "", de->d_name);
+		} else if (found == 1 || st.st_mtime > two->st_mtime) {
+			*two = st;
+		}
+		found += found < 2;
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return found;
+}
+
 static void judge_rotation(rs_persist *p, const char *log)
 {
 	struct stat cur, one, two;
-	if (rs_host_lstat(p->scan->host, log, &cur) < 0 || !S_ISREG(cur.st_mode) || !sibling(p, log, ".1", &one) ||
-	    one.st_size < 4096)
+	if (rs_host_lstat(p->scan->host, log, &cur) < 0 || !S_ISREG(cur.st_mode))
 		return;
-	/* the current file began when .1 was rotated (its last write); .1 covered
-	 * the time from .2's rotation (or a week) to then */
-	double period = 7 * DAY;
-	if (sibling(p, log, ".2", &two) || sibling(p, log, ".2.gz", &two))
-		period = difftime(one.st_mtime, two.st_mtime);
+	/* the newest rotated copy: LOG.1, else the newest dated one */
+	char *one_path = NULL;
+	bool have_two;
+	if (sibling(p, log, ".1", &one)) {
+		one_path = rs_sprintf("%s.1", log);
+		have_two = sibling(p, log, ".2", &two) || sibling(p, log, ".2.gz", &two);
+	} else {
+		int n = dated_siblings(p, log, &one, &one_path, &two);
+		if (n == 0)
+			return;
+		have_two = n > 1;
+	}
+	if (one.st_size < 4096) {
+		free(one_path);
+		return;
+	}
+	/* the current file began when ONE was rotated (its last write); ONE
+	 * covered the time from TWO's rotation (or a week) to then. A compressed
+	 * ONE understates its rate: the comparison stays on the safe side. */
+	double period = have_two ? difftime(one.st_mtime, two.st_mtime) : 7 * DAY;
 	double elapsed = difftime(cur.st_mtime, one.st_mtime);
-	if (period < DAY || elapsed < DAY)
+	if (period < DAY || elapsed < DAY) {
+		free(one_path);
 		return; /* a fresh log is short; a period we cannot tell proves nothing */
+	}
 	double expected = (double)one.st_size * elapsed / period;
 	rs_verdict v;
 	rs_verdict_init(&v);
-	char reason[256];
+	char reason[PATH_MAX + 200];
 	if (cur.st_size == 0) {
-		snprintf(reason, sizeof(reason), _("empty, %.0f days after rotation, while %s.1 holds %lld bytes"),
-			 elapsed / DAY, log, (long long)one.st_size);
+		snprintf(reason, sizeof(reason), _("empty, %.0f days after rotation, while %s holds %lld bytes"),
+			 elapsed / DAY, one_path, (long long)one.st_size);
 		rs_verdict_add(&v, RS_SEV_HIGH, reason);
 	} else if (expected >= 65536 && (double)cur.st_size < expected / 20) {
 		snprintf(reason, sizeof(reason),
-			 _("%lld bytes after %.0f days, where %s.1's rate gives about %.0f: much shorter than its "
-			 "rotation siblings (truncated?)"),
-			 (long long)cur.st_size, elapsed / DAY, log, expected);
+			 _("%lld bytes after %.0f days, where the rate of %s gives about %.0f: much shorter than "
+			 "its rotation siblings (truncated?)"),
+			 (long long)cur.st_size, elapsed / DAY, one_path, expected);
 		rs_verdict_add(&v, RS_SEV_MEDIUM, reason);
 	}
-	char *what = rs_sprintf(_("%lld bytes; %s.1: %lld bytes"), (long long)cur.st_size, log, (long long)one.st_size);
+	char *what = rs_sprintf(_("%lld bytes; %s: %lld bytes"), (long long)cur.st_size, one_path, (long long)one.st_size);
 	rs_persist_entry(p, "log_truncated", N_("Log"), "T1070.002", log, 0, NULL, what, NULL, &v, RS_LOG_FIX);
 	free(what);
+	free(one_path);
 }
 
 void rs_persist_logs(rs_persist *p)

@@ -11,7 +11,10 @@
  * The install time of a dpkg package is the newest of the mtime and ctime
  * of its /var/lib/dpkg/info list (rewritten at each install or upgrade;
  * its ctime is when it reached this file system, which also holds for
- * files unpacked from container image layers).
+ * files unpacked from container image layers). That of an rpm package is
+ * the INSTALLTIME rpm recorded in its header (rpmdb.sqlite, read as
+ * collect/rpmheader.h reads it); its files and their digests (MD5 or
+ * SHA-256) are the scan's rpm file list (engine/packages.h).
  *
  * Paths the configuration excludes (--exclude) are neither looked at nor
  * read, as in every walk (drill atomic's scans exclude all the sandbox did
@@ -21,6 +24,9 @@
 #include "core/digest.h"
 #include "core/util.h"
 #include "core/walk.h"
+#include "collect/rpmfiles.h"
+#include "collect/rpmheader.h"
+#include "engine/packages.h"
 #include "persist/traces.h"
 
 #include <dirent.h>
@@ -28,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Seconds between the list reaching the file system and a file counting as
  * changed after it. dpkg writes the list after unpacking the files, and an
@@ -73,6 +80,49 @@ static void install_times(rs_persist *p, rs_vec *out)
 		qsort(out->items, out->len, sizeof(installed), by_package);
 }
 
+#define RPMTAG_NAME 1000
+#define RPMTAG_INSTALLTIME 1008
+
+/* One header of rpmdb.sqlite: its NAME and INSTALLTIME into the vector CTX. */
+static int rpm_install_time(const unsigned char *blob, size_t len, void *ctx)
+{
+	rs_rpm_header hd;
+	uint32_t when;
+	if (rs_rpm_header_open(&hd, blob, len) < 0)
+		return -1;
+	const char *name = rs_rpm_header_string(&hd, RPMTAG_NAME);
+	if (!name || !rs_rpm_header_int32(&hd, RPMTAG_INSTALLTIME, &when))
+		return -1;
+	installed *e = rs_vec_push(ctx);
+	e->package = rs_strdup(name);
+	e->when = (time_t)when;
+	return 0;
+}
+
+/* PACKAGE → install time, from the headers of rpm's database. */
+static void rpm_install_times(rs_persist *p, rs_vec *out)
+{
+	rs_rpmdb r;
+	int problems = 0;
+	int rc = rs_rpmdb_open(&r, p->scan->host, _("timestamps of rpm files are not judged"), &problems);
+	if (rc < 0) {
+		p->stats->errors += problems;
+		return;
+	}
+	rs_rpmdb_reader rd = {
+		.no_table = _("timestamps of rpm files are not judged"),
+		.bad_header = _("has no name or install time; the timestamps of its files are not judged"),
+		.more_bad = _("headers without an install time"),
+		.header = rpm_install_time,
+		.ctx = out,
+	};
+	problems += rc == 0 ? rs_rpmdb_read_headers(&r, &rd) : 1;
+	rs_rpmdb_close(&r);
+	p->stats->errors += problems;
+	if (out->len > 1)
+		qsort(out->items, out->len, sizeof(installed), by_package);
+}
+
 static const installed *find_install(const rs_vec *v, const char *package)
 {
 	installed key = { .package = (char *)package };
@@ -96,19 +146,30 @@ static void format_time(time_t t, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)t);
 }
 
-static void judge(rs_persist *p, const rs_pkgfile *f, const struct stat *st, time_t install)
+/* One package file as either database lists it: DIGEST is MD5 (32 hex
+ * digits) or SHA-256 (64), "" when none was recorded. */
+typedef struct pkg_file {
+	const char *path, *package, *digest;
+	bool conffile;
+} pkg_file;
+
+static void judge(rs_persist *p, const pkg_file *f, const struct stat *st, time_t install)
 {
 	char *text;
 	size_t len;
-	char md5[33] = "";
+	char sum[65] = "";
 	bool read = rs_host_read(p->scan->host, f->path, FILE_READ_MAX, &text, &len) == 0;
+	bool has_digest = f->digest[0] != '\0';
 	if (read) {
 		p->stats->files++;
 		p->stats->bytes += len;
-		rs_md5_hex(text, len, md5);
+		if (strlen(f->digest) == 64)
+			rs_sha256_hex(text, len, sum);
+		else
+			rs_md5_hex(text, len, sum);
 		free(text);
 	}
-	if (f->md5[0] && read && strcmp(md5, f->md5) == 0)
+	if (has_digest && read && strcasecmp(sum, f->digest) == 0)
 		return; /* the package's bytes: only metadata changed */
 	rs_verdict v;
 	rs_verdict_init(&v);
@@ -120,7 +181,7 @@ static void judge(rs_persist *p, const rs_pkgfile *f, const struct stat *st, tim
 	snprintf(reason, sizeof(reason),
 		 _("%s, and its modification time (%s) is older than the package's install (%s) while the inode "
 		 "changed at %s: replaced, with its timestamp set back"),
-		 f->md5[0] && read ? _("its bytes differ from the package's") : _("changed after the package installed it"),
+		 has_digest && read ? _("its bytes differ from the package's") : _("changed after the package installed it"),
 		 mt, it, ct);
 	/* npm updates its own packaged tree in place with files stamped 1985-10-26
 	 * (its tarballs' fixed time): a package manager's doing, unless shown otherwise */
@@ -128,42 +189,67 @@ static void judge(rs_persist *p, const rs_pkgfile *f, const struct stat *st, tim
 	if (npm)
 		snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason),
 			 _(" (a node_modules file: npm updates these in place)"));
-	rs_verdict_add(&v, npm ? RS_SEV_LOW : f->md5[0] && read ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
+	rs_verdict_add(&v, npm ? RS_SEV_LOW : has_digest && read ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
 	char *what = rs_sprintf(_("mtime %s, ctime %s, %s installed %s"), mt, ct, f->package, it);
 	rs_persist_entry(p, "timestomp", N_("System file"), "T1070.006", f->path, 0, NULL, what, f->package, &v,
 			 N_("Keep a copy for analysis (rasoat respond quarantine), reinstall the package "
-			 "(apt-get install --reinstall PACKAGE), and look for what else changed at the ctime shown."));
+			 "(apt-get install --reinstall PACKAGE, or dnf reinstall PACKAGE), and look for what else changed "
+		 "at the ctime shown."));
 	free(what);
+}
+
+/* Judges F against the install times TIMES of its database. */
+static void check_file(rs_persist *p, const rs_vec *times, const pkg_file *f)
+{
+	if (!f->path || f->conffile || !system_program_path(f->path))
+		return;
+	const installed *in = find_install(times, f->package);
+	if (!in)
+		return;
+	const rs_config *c = p->scan->config;
+	if (c->n_excludes && rs_walk_excluded(f->path, c->excludes, c->n_excludes))
+		return; /* --exclude: paths not to walk or read */
+	struct stat st;
+	if (rs_host_lstat(p->scan->host, f->path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	if (st.st_mtime >= in->when || st.st_ctime <= in->when + SLACK)
+		return;
+	if (p->recent_days > 0 && difftime(p->now, st.st_ctime) > p->recent_days * 86400.0)
+		return;
+	judge(p, f, &st, in->when);
+}
+
+static void free_times(rs_vec *times)
+{
+	for (size_t i = 0; i < times->len; i++)
+		free(((installed *)rs_vec_at(times, i))->package);
+	rs_vec_free(times);
 }
 
 void rs_persist_timestomp(rs_persist *p)
 {
 	if (!p->have_packages || !p->pkgfiles)
 		return;
-	const rs_config *c = p->scan->config;
 	rs_vec times;
 	rs_vec_init(&times, sizeof(installed));
 	install_times(p, &times);
 	size_t n = rs_pkgfiles_count(p->pkgfiles);
 	for (size_t i = 0; i < n && times.len; i++) {
 		const rs_pkgfile *f = rs_pkgfiles_at(p->pkgfiles, i);
-		if (!f->path || f->conffile || !system_program_path(f->path))
-			continue;
-		const installed *in = find_install(&times, f->package);
-		if (!in)
-			continue;
-		if (c->n_excludes && rs_walk_excluded(f->path, c->excludes, c->n_excludes))
-			continue; /* --exclude: paths not to walk or read */
-		struct stat st;
-		if (rs_host_lstat(p->scan->host, f->path, &st) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		if (st.st_mtime >= in->when || st.st_ctime <= in->when + SLACK)
-			continue;
-		if (p->recent_days > 0 && difftime(p->now, st.st_ctime) > p->recent_days * 86400.0)
-			continue;
-		judge(p, f, &st, in->when);
+		pkg_file pf = { f->path, f->package, f->md5, f->conffile };
+		check_file(p, &times, &pf);
 	}
-	for (size_t i = 0; i < times.len; i++)
-		free(((installed *)rs_vec_at(&times, i))->package);
-	rs_vec_free(&times);
+	free_times(&times);
+	/* rpm's files, against the install times its headers record */
+	const rs_vec *rpm = p->scan->pkgfiles ? rs_scan_packages_rpm(p->scan->pkgfiles, NULL) : NULL;
+	if (!rpm || !rpm->len)
+		return;
+	rs_vec_init(&times, sizeof(installed));
+	rpm_install_times(p, &times);
+	for (size_t i = 0; i < rpm->len && times.len; i++) {
+		const rs_rpm_file *f = rs_vec_at(rpm, i);
+		pkg_file pf = { f->path, f->package, f->digest ? f->digest : "", f->conffile };
+		check_file(p, &times, &pf);
+	}
+	free_times(&times);
 }

@@ -68,6 +68,9 @@ extern const char RS_LOG_FIX[];
 typedef struct rs_utmp_stats {
 	size_t records;       /* whole records */
 	size_t null_records;  /* records of nothing but zero bytes (a record wiped in place) */
+	size_t empty_records; /* records of type 0 (EMPTY) that still hold data: blanked by an editor */
+	bool wiped;           /* a null or EMPTY record was seen: FIRST_WIPED is its byte offset */
+	size_t first_wiped;
 	size_t bad_type;      /* records whose ut_type is not 0..9 */
 	size_t trailing;      /* bytes after the last whole record */
 	int64_t first_time;   /* seconds of the first and last records that have a time, 0 when none */
@@ -93,6 +96,13 @@ bool rs_lastlog_parse(const unsigned char *record, int64_t *time);
 /* The names wtmp records logins for (USER_PROCESS records in its last 16 MiB),
  * appended to NAMES (char *, the caller frees them). */
 void rs_persist_wtmp_logins(rs_persist *p, rs_vec *names);
+
+/* Whether NAME is a rotated copy of the log named BASE ("auth.log") named
+ * with a date, as logrotate's dateext makes them: BASE, '-' or '.', a date
+ * of at least eight digits starting with 19 or 20 (digits, '-' and '_'
+ * inside: "20261201", "2026-12-01", "20261201-1733011200"), then nothing or
+ * a compression suffix (.gz .xz .bz2 .zst .lz4 .lzma .Z). */
+bool rs_log_dated_sibling(const char *base, const char *name);
 
 /* ---- systemd journal file headers (journal.c) ---- */
 
@@ -146,9 +156,6 @@ void rs_pam_stack_init(rs_pam_stack *s);
 void rs_pam_stack_judge(rs_pam_stack *s, const rs_pam_line *l, rs_verdict *v);
 /* After the last line: a stack whose auth lines all are pam_permit. */
 void rs_pam_stack_finish(const rs_pam_stack *s, rs_verdict *v);
-
-/* True when SHELL lets an account log in (not nologin, false, sync, ...). */
-bool rs_persist_login_shell(const char *shell);
 
 /* ---- checks (one file each) ---- */
 void rs_persist_hidden(rs_persist *p);     /* hidden.c: hidden files in temporary directories and web roots */

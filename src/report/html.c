@@ -10,6 +10,7 @@
 #include "report/report.h"
 #include "report/report_internal.h"
 #include "core/bytes.h"
+#include "core/html.h"
 #include "core/i18n.h"
 #include "core/util.h"
 
@@ -126,7 +127,7 @@ static void write_head(FILE *out, const rs_summary *s)
 		hash);
 	fprintf(out, "<meta name=\"generator\" content=\"rasoat " RS_VERSION "\">\n<title>%s \xe2\x80\x94 ",
 		_("rasoat report"));
-	rs_html_escape(out, s->host ? s->host : _("unknown host"));
+	rs_report_html(out, s->host ? s->host : _("unknown host"));
 	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", STYLE);
 }
 
@@ -136,15 +137,15 @@ static void write_header(FILE *out, const rs_summary *s)
 	char duration[32];
 	rs_report_duration(s->duration_ms, duration, sizeof(duration));
 	fprintf(out, "<header><div class=\"inner\">\n<h1>%s \xe2\x80\x94 ", _("rasoat report"));
-	rs_html_escape(out, s->host ? s->host : _("unknown host"));
+	rs_report_html(out, s->host ? s->host : _("unknown host"));
 	fputs("</h1>\n<div class=\"sub\">", out);
 	if (*os) {
 		fputs("<span>", out);
-		rs_html_escape(out, os);
+		rs_report_html(out, os);
 		fputs("</span>", out);
 	}
 	fprintf(out, "<span>%s <code>", _("root"));
-	rs_html_escape(out, s->root ? s->root : "/");
+	rs_report_html(out, s->root ? s->root : "/");
 	fputs("</code></span><span>", out);
 	fprintf(out, _("started %s"), s->started);
 	fputs("</span><span>", out);
@@ -171,7 +172,7 @@ static void fact_row(FILE *out, const char *label, const char *value)
 {
 	fprintf(out, "<dt>%s</dt><dd>", label);
 	if (value && *value)
-		rs_html_escape(out, value);
+		rs_report_html(out, value);
 	else
 		fputs("<span class=\"muted\">\xe2\x80\x94</span>", out);
 	fputs("</dd>\n", out);
@@ -183,11 +184,16 @@ static void fact_row(FILE *out, const char *label, const char *value)
 static void escape_breakable(FILE *out, const char *s)
 {
 	char *clean = rs_report_clean(s);
+	rs_buf b;
+	rs_buf_init(&b);
 	for (const char *p = clean; *p; p++) {
-		rs_html_escape_char(out, *p);
+		rs_html_escape_n(&b, p, 1);
 		if ((*p == ':' || *p == '.' || *p == '/') && p[1])
-			fputs("<wbr>", out);
+			rs_buf_puts(&b, "<wbr>");
 	}
+	if (b.len)
+		fwrite(b.data, 1, b.len, out);
+	rs_buf_free(&b);
 	free(clean);
 }
 
@@ -224,7 +230,7 @@ static void write_host_card(FILE *out, const rs_summary *s)
 	fact_row(out, _("OS"), *os ? os : rs_report_str(info, "os_id"));
 	fact_row(out, _("Kernel"), rs_report_str(info, "kernel"));
 	fprintf(out, "<dt>%s</dt><dd><code>", _("Root"));
-	rs_html_escape(out, s->root ? s->root : "/");
+	rs_report_html(out, s->root ? s->root : "/");
 	fputs("</code>", out);
 	if (live)
 		fputs(json_is_true(live) ? _(" (live host)") : _(" (offline image)"), out);
@@ -248,7 +254,7 @@ static void write_module_row(FILE *out, const char *name, const json_t *stats)
 {
 	char text[32];
 	fputs("<tr><td>", out);
-	rs_html_escape(out, name);
+	rs_report_html(out, name);
 	fputs("</td>", out);
 	counter_cell(out, stats, "files");
 	if (json_object_get(stats, "bytes")) {
@@ -268,7 +274,7 @@ static void write_module_row(FILE *out, const char *name, const json_t *stats)
 	const char *na = rs_report_str(stats, "not_applicable");
 	if (*na) {
 		fprintf(out, "<span class=\"na\">%s ", _("not applicable:"));
-		rs_html_escape(out, rs_report_text(na));
+		rs_report_html(out, rs_report_text(na));
 		fputs("</span>", out);
 	}
 	fputs("</td></tr>\n", out);
@@ -291,9 +297,9 @@ static void write_upgrades(FILE *out, const json_t *modules)
 		const json_t *u;
 		json_array_foreach(upgrades, i, u) {
 			fputs("<tr><td><code>", out);
-			rs_html_escape(out, rs_report_str(u, "package"));
+			rs_report_html(out, rs_report_str(u, "package"));
 			fputs("</code></td><td><code>", out);
-			rs_html_escape(out, rs_report_str(u, "to"));
+			rs_report_html(out, rs_report_str(u, "to"));
 			fprintf(out, "</code></td><td class=\"num\">%lld</td></tr>\n", rs_report_counter(u, "clears"));
 		}
 		fputs("</tbody>\n</table>\n", out);
@@ -330,12 +336,12 @@ static void write_matches(FILE *out, const json_t *matches)
 	const json_t *m;
 	json_array_foreach(matches, i, m) {
 		fputs("<li><code>", out);
-		rs_html_escape(out, rs_report_str(m, "rule"));
+		rs_report_html(out, rs_report_str(m, "rule"));
 		fputs("</code>", out);
 		const char *desc = rs_report_str(m, "description");
 		if (*desc) {
 			fputs(" \xe2\x80\x94 ", out);
-			rs_html_escape(out, desc);
+			rs_report_html(out, desc);
 		}
 		const json_t *strings = json_object_get(m, "strings");
 		size_t n = json_array_size(strings);
@@ -344,11 +350,11 @@ static void write_matches(FILE *out, const json_t *matches)
 		for (size_t j = 0; j < n && j < MATCH_STRINGS_SHOWN; j++) {
 			const json_t *str = json_array_get(strings, j);
 			fputs("<li><code>", out);
-			rs_html_escape(out, rs_report_str(str, "id"));
+			rs_report_html(out, rs_report_str(str, "id"));
 			fputs("</code> ", out);
 			fprintf(out, _("at offset %lld:"), (long long)json_integer_value(json_object_get(str, "offset")));
 			fputs(" <code>", out);
-			rs_html_escape(out, rs_report_str(str, "data"));
+			rs_report_html(out, rs_report_str(str, "data"));
 			fputs("</code></li>", out);
 		}
 		if (n > MATCH_STRINGS_SHOWN) {
@@ -377,9 +383,9 @@ static void write_evidence(FILE *out, const json_t *evidence)
 		}
 		char *text = rs_report_value_text(value, 600);
 		fputs("<dt>", out);
-		rs_html_escape(out, key);
+		rs_report_html(out, key);
 		fputs("</dt><dd><code>", out);
-		rs_html_escape(out, text);
+		rs_report_html(out, text);
 		fputs("</code></dd>", out);
 		free(text);
 	}
@@ -429,7 +435,7 @@ static void write_attack(FILE *out, const json_t *attack)
 			fprintf(out, "<a href=\"https://attack.mitre.org/techniques/%.5s%s%s/\" rel=\"noreferrer\">%s</a>",
 				id, id[5] ? "/" : "", id[5] ? id + 6 : "", id);
 		} else {
-			rs_html_escape(out, id);
+			rs_report_html(out, id);
 		}
 	}
 }
@@ -452,19 +458,19 @@ static void write_row(FILE *out, const json_t *f, const json_t *findings, const 
 	else
 		fprintf(out, _("score %lld"), (long long)json_integer_value(json_object_get(f, "score")));
 	fputs("</div></td>\n<td><div class=\"ftitle\">", out);
-	rs_html_escape(out, rs_report_text(rs_report_str(f, "title")));
+	rs_report_html(out, rs_report_text(rs_report_str(f, "title")));
 	fputs("</div>\n", out);
 	write_evidence(out, json_object_get(f, "evidence"));
 	if (count > 1)
 		write_group_members(out, findings, run, count);
 	fputs("</td>\n<td class=\"rule\"><div class=\"mod\">", out);
-	rs_html_escape(out, rs_report_str(f, "module"));
+	rs_report_html(out, rs_report_str(f, "module"));
 	fputs("</div><code>", out);
 	escape_breakable(out, rs_report_str(f, "rule"));
 	fputs("</code></td>\n<td class=\"attack\">", out);
 	write_attack(out, json_object_get(f, "attack"));
 	fputs("</td>\n<td class=\"fix\">", out);
-	rs_html_escape(out, rs_report_text(rs_report_str(f, "remediation")));
+	rs_report_html(out, rs_report_text(rs_report_str(f, "remediation")));
 	fputs("</td></tr>\n", out);
 }
 
@@ -484,11 +490,11 @@ static void write_group_member(FILE *out, const json_t *f)
 	const char *path = rs_report_str(ev, "path");
 	fputs("<li><code>", out);
 	if (*path) {
-		rs_html_escape(out, path);
+		rs_report_html(out, path);
 	} else if (json_is_integer(json_object_get(ev, "pid"))) {
 		fprintf(out, "pid %lld", (long long)json_integer_value(json_object_get(ev, "pid")));
 	} else {
-		rs_html_escape(out, rs_report_text(rs_report_str(f, "title")));
+		rs_report_html(out, rs_report_text(rs_report_str(f, "title")));
 	}
 	fputs("</code></li>", out);
 }

@@ -95,7 +95,7 @@ static void row_label(FILE *out, int row, const char *text)
 {
 	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"12\" fill=\"#374151\">",
 		BAR_LABEL_WIDTH - 8, row * BAR_ROW_HEIGHT + 4 + BAR_HEIGHT - 4);
-	rs_html_escape(out, text);
+	rs_report_html(out, text);
 	fputs("</text>\n", out);
 }
 

@@ -1,7 +1,10 @@
 /*
  * jsonl.c — the "--format jsonl" sink (FORMATS.md): one JSON object per
- * line, findings and checks as they come, the summary always last. Each line
- * is flushed at once so that a consumer tailing the stream sees it.
+ * line, findings and checks as they come, the summary always last. On a
+ * pipe, a terminal or a socket each line is flushed at once so that a
+ * consumer reading the stream sees it; into a regular file the lines are
+ * written in large blocks (one write per line cost more than the rest of
+ * writing a finding) and flushed at the summary.
  */
 #include "report/report.h"
 #include "core/json.h"
@@ -9,18 +12,26 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct jsonl_state {
 	FILE *out;
 	bool close_out;
+	bool each_line; /* flush every line: OUT is not a regular file */
+	rs_buf line;    /* the line being written, reused */
 	char scan[33];
 } jsonl_state;
 
-static int print_flushed(FILE *out, const json_t *value)
+static int print_line(jsonl_state *st, const json_t *value)
 {
-	if (rs_json_print_line(out, value) < 0)
+	st->line.len = 0;
+	if (rs_json_text_append(&st->line, value) < 0)
 		return -1;
-	return fflush(out) == 0 ? 0 : -1;
+	rs_buf_append(&st->line, "\n", 1);
+	int rc = fwrite(st->line.data, 1, st->line.len, st->out) == st->line.len ? 0 : -1;
+	if (rc == 0 && st->each_line)
+		rc = fflush(st->out) == 0 ? 0 : -1;
+	return rc;
 }
 
 static int jsonl_begin(rs_sink *sink, const rs_summary *head)
@@ -34,7 +45,7 @@ static int jsonl_finding(rs_sink *sink, const rs_finding *f)
 {
 	jsonl_state *st = sink->state;
 	json_t *line = rs_finding_to_json(f, st->scan[0] ? st->scan : NULL);
-	int rc = print_flushed(st->out, line);
+	int rc = print_line(st, line);
 	json_decref(line);
 	return rc;
 }
@@ -42,15 +53,17 @@ static int jsonl_finding(rs_sink *sink, const rs_finding *f)
 static int jsonl_check(rs_sink *sink, const json_t *check)
 {
 	jsonl_state *st = sink->state;
-	return print_flushed(st->out, check);
+	return print_line(st, check);
 }
 
 static int jsonl_end(rs_sink *sink, const rs_summary *summary)
 {
 	jsonl_state *st = sink->state;
 	json_t *line = rs_summary_to_json(summary);
-	int rc = print_flushed(st->out, line);
+	int rc = print_line(st, line);
 	json_decref(line);
+	if (fflush(st->out) != 0)
+		rc = -1;
 	return rc;
 }
 
@@ -61,6 +74,7 @@ static void jsonl_destroy(rs_sink *sink)
 		fclose(st->out);
 	else
 		fflush(st->out);
+	rs_buf_free(&st->line);
 	free(st);
 	free(sink);
 }
@@ -70,6 +84,11 @@ rs_sink *rs_sink_jsonl_new(FILE *out, bool close_out)
 	jsonl_state *st = rs_calloc(1, sizeof(*st));
 	st->out = out;
 	st->close_out = close_out;
+	rs_buf_init(&st->line);
+	struct stat sb;
+	st->each_line = fstat(fileno(out), &sb) < 0 || !S_ISREG(sb.st_mode);
+	if (!st->each_line && close_out) /* a file just opened for us: nothing written yet */
+		setvbuf(out, NULL, _IOFBF, 1 << 16);
 	rs_sink *sink = rs_calloc(1, sizeof(*sink));
 	sink->begin = jsonl_begin;
 	sink->finding = jsonl_finding;

@@ -35,5 +35,9 @@ const char *rs_severity_label(rs_severity s);
  * title), else TEXT as stored. The stored scan keeps the English text, so
  * `show` renders it in any language. */
 const char *rs_report_text(const char *text);
+/* Writes TEXT to OUT padded with spaces to WIDTH characters (UTF-8 aware:
+ * a translated word may hold several bytes per character), for the columns
+ * of the text report and of the store commands. */
+void rs_report_pad(FILE *out, const char *text, int width);
 
 #endif

@@ -22,9 +22,6 @@ void rs_report_sort_findings(json_t *findings);
 rs_severity rs_report_severity(const json_t *finding);
 /* The string member KEY of OBJ, or "" when absent or not a string. */
 const char *rs_report_str(const json_t *obj, const char *key);
-/* Writes TEXT to OUT padded with spaces to WIDTH characters (UTF-8 aware:
- * a translated word may hold several bytes per character). */
-void rs_report_pad(FILE *out, const char *text, int width);
 /* A counter of a module's stats object (0 when absent). */
 long long rs_report_counter(const json_t *stats, const char *key);
 
@@ -39,10 +36,8 @@ char *rs_report_value_text(const json_t *value, size_t max);
 /* "812 ms", "3.4 s", "2 min 05 s". */
 void rs_report_duration(long long ms, char *buf, size_t size);
 
-/* Writes S to OUT cleaned and HTML-escaped (&, <, >, " and '). */
-void rs_html_escape(FILE *out, const char *s);
-/* Writes one byte of already cleaned text, HTML-escaped. */
-void rs_html_escape_char(FILE *out, char c);
+/* Writes S to OUT cleaned (rs_report_clean) and HTML-escaped (rs_html_escape). */
+void rs_report_html(FILE *out, const char *s);
 
 /* The colour of a severity in the HTML report, "#rrggbb". */
 const char *rs_html_severity_color(rs_severity s);

@@ -4,6 +4,7 @@
  * for people.
  */
 #include "report/report_internal.h"
+#include "core/html.h"
 #include "core/i18n.h"
 #include "core/util.h"
 
@@ -213,22 +214,14 @@ void rs_report_duration(long long ms, char *buf, size_t size)
 		snprintf(buf, size, "%lld min %02lld s", ms / 60000, (ms / 1000) % 60);
 }
 
-void rs_html_escape_char(FILE *out, char c)
-{
-	switch (c) {
-	case '&': fputs("&amp;", out); break;
-	case '<': fputs("&lt;", out); break;
-	case '>': fputs("&gt;", out); break;
-	case '"': fputs("&quot;", out); break;
-	case '\'': fputs("&#39;", out); break;
-	default: fputc(c, out); break;
-	}
-}
-
-void rs_html_escape(FILE *out, const char *s)
+void rs_report_html(FILE *out, const char *s)
 {
 	char *clean = rs_report_clean(s);
-	for (const char *p = clean; *p; p++)
-		rs_html_escape_char(out, *p);
+	rs_buf b;
+	rs_buf_init(&b);
+	rs_html_escape(&b, clean);
+	if (b.len)
+		fwrite(b.data, 1, b.len, out);
+	rs_buf_free(&b);
 	free(clean);
 }

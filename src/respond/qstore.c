@@ -5,6 +5,7 @@
  * interrupted snapshot.
  */
 #include "respond/quarantine.h"
+#include "core/readfile.h"
 #include "respond/qimage.h"
 #include "core/i18n.h"
 #include "core/json.h"
@@ -92,24 +93,6 @@ void rs_quarantine_close(rs_quarantine *q)
 	free(q);
 }
 
-static int read_in(int dirfd, const char *name, size_t max, char **buf, size_t *len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	int rc = rs_read_fd(fd, max, buf, len);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
 int rs_qstore_load(const rs_quarantine *q, const char *id, rs_qmanifest *m, char *err, size_t errsize)
 {
 	memset(m, 0, sizeof(*m));
@@ -121,7 +104,7 @@ int rs_qstore_load(const rs_quarantine *q, const char *id, rs_qmanifest *m, char
 	int dfd = openat(q->fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	char *text = NULL;
 	size_t len = 0;
-	if (dfd < 0 || read_in(dfd, "manifest.json", RS_Q_MAX_MANIFEST, &text, &len) < 0) {
+	if (dfd < 0 || rs_read_regular_at(dfd, "manifest.json", RS_Q_MAX_MANIFEST, &text, &len) < 0) {
 		snprintf(err, errsize, _("%s/%s: cannot read the image's manifest: %s; see `rasoat quarantine list`"),
 			 q->dir, id, strerror(errno));
 		if (dfd >= 0)
@@ -191,7 +174,7 @@ void rs_qstatus_read(const rs_quarantine *q, const char *id, rs_qstatus *st)
 	snprintf(rel, sizeof(rel), "%s/status.json", id);
 	char *text = NULL;
 	size_t len = 0;
-	if (!rs_qid_valid(id) || read_in(q->fd, rel, 4096, &text, &len) < 0)
+	if (!rs_qid_valid(id) || rs_read_regular_at(q->fd, rel, 4096, &text, &len) < 0)
 		return;
 	json_t *o = json_loadb(text, len, 0, NULL);
 	free(text);

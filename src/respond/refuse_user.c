@@ -162,8 +162,7 @@ static bool usable(const rs_user *u)
 		return false;
 	if (u->expire >= 0 && u->expire <= today)
 		return false;
-	const char *shell = u->shell ? u->shell : "";
-	return !rs_ends_with(shell, "/nologin") && !rs_ends_with(shell, "/false");
+	return rs_user_login_shell(u->shell);
 }
 
 static const rs_user *find_user(const accounts *a, const char *name)

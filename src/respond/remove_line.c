@@ -17,6 +17,7 @@
 #include "respond/remove_text.h"
 
 #include "core/digest.h"
+#include "collect/facts.h"
 #include "core/i18n.h"
 #include "core/lines.h"
 #include "core/util.h"
@@ -173,13 +174,6 @@ static char *target_user(const json_t *target, const char *text, size_t len)
 	return colon ? rs_strndup(text + start, (size_t)(colon - (text + start))) : NULL;
 }
 
-static bool login_shell(const char *shell)
-{
-	const char *base = strrchr(shell, '/');
-	base = base ? base + 1 : shell;
-	return *base && strcmp(base, "nologin") != 0 && strcmp(base, "false") != 0;
-}
-
 /* Whether the passwd LINE gives uid 0. */
 static bool uid_zero(const char *line)
 {
@@ -207,7 +201,7 @@ int rs_remove_shell_prepare(rs_respond_ctx *ctx, const json_t *target, json_t *b
 		snprintf(err, errsize, _("%s: the target names no account (\"user\" or a line); plan again"), path);
 	} else if (rs_rmtext_passwd_shell(text, len, user, NOLOGIN, &number, &old_shell, &line, err, errsize) < 0) {
 		/* ERR says why */
-	} else if (!login_shell(old_shell)) {
+	} else if (!rs_user_login_shell(old_shell)) {
 		snprintf(err, errsize, _("%s:%zu: %s already has no login shell (%s); nothing to do"), path, number,
 			 user, old_shell);
 	} else if (!ctx->force && (uid_zero(line) || rs_refuse_user(ctx, user, why, sizeof(why)))) {

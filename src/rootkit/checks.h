@@ -15,6 +15,9 @@ void rs_rootkit_hooking_libraries(rs_scan *scan, rs_module_stats *stats);
 /* deleted_exe.c: processes running from a deleted or in-memory executable (live only). */
 void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats);
 
+/* memfd_lib.c: shared objects mapped executable from in-memory files (live only). */
+void rs_rootkit_memfd_libraries(rs_scan *scan, rs_module_stats *stats);
+
 /* known.c: files, directories and modules of known rootkits (rules/rootkit/). */
 void rs_rootkit_known(rs_scan *scan, rs_module_stats *stats);
 /* procs.c: LD_PRELOAD and odd mappings, odd paths and names, reverse and web shells (live only). */
@@ -29,6 +32,15 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats);
 void rs_rootkit_hidden_pid_sweep(const rs_host *h, const unsigned char *listed, unsigned max, int threads,
 				 rs_vec *out);
 void rs_rootkit_hidden_port_sweep(const unsigned char *tcp, const unsigned char *udp, int threads, rs_vec *out);
+/* hidden_diag.c: sockets the kernel lists over sock_diag that /proc/net
+ * does not (live only; called by rs_rootkit_hidden_ports): each reported
+ * as a hidden port, its port marked in TCP_DONE or UDP_DONE (65536 each).
+ * Returns how many. */
+unsigned rs_rootkit_hidden_sockets(rs_scan *scan, unsigned char *tcp_done, unsigned char *udp_done);
+/* The comparison behind it, for tests: each socket of DIAG (rs_diag_socket)
+ * with an inode not in PROCNET (sorted unsigned long), appended to OUT (the
+ * first 256). */
+void rs_rootkit_diag_unlisted(const rs_vec *diag, const rs_vec *procnet, rs_vec *out);
 /* kernel.c: taint flags, hidden modules, promiscuous interfaces (live only). */
 void rs_rootkit_kernel(rs_scan *scan, rs_module_stats *stats);
 

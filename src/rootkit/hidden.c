@@ -11,14 +11,20 @@
  *   again after a fresh listing, so a process that started or ended
  *   meanwhile is not reported.
  *
- *   ports: every TCP and UDP port no socket in /proc/net holds is bound on
- *   the dual-stack IPv6 wildcard [::] (IPV6_V6ONLY off), which the kernel
+ *   ports: every TCP and UDP port no socket in /proc/net (read raw) holds
+ *   is bound, through raw socket/bind system calls, on the dual-stack IPv6
+ *   wildcard [::] (where net.ipv6.bindv6only is 0), which the kernel
  *   refuses when any IPv4 or IPv6 socket holds the port; where IPv6 is not
  *   available, on the IPv4 wildcard and then on loopback when the wildcard
  *   bind did not succeed (never connected, never listened on). A port the
  *   kernel says is in use is hidden; a wildcard bind that succeeds proves
  *   the port free on every address of its family, so one bind a port is
  *   enough. Candidates are rechecked the same way.
+ *
+ *   sockets: the kernel's own list over netlink sock_diag (what `ss`
+ *   reads, sockdiag.c) against /proc/net (hidden_diag.c): a socket there
+ *   and not in /proc/net is hidden from it; its port is then not reported
+ *   a second time by the bind sweep.
  *
  * Both sweeps are split over the scan's threads (disjoint ranges); the
  * candidates are merged in order and rechecked on the calling thread.
@@ -34,6 +40,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -257,41 +264,64 @@ static void listed_ports(const rs_host *h, unsigned char *tcp, unsigned char *ud
 	}
 }
 
+/* The probes' system calls are made raw (core/rawsys.h): a library
+ * preloaded into rasoat that makes bind() succeed on its port (to fool
+ * bind sweeps such as unhide-tcp's) is not asked. */
+static int raw_socket(int family, int type)
+{
+	return (int)rs_raw_call(SYS_socket, family, type | SOCK_CLOEXEC, 0, 0);
+}
+
+static int raw_bind(int s, const void *sa, size_t len)
+{
+	return (int)rs_raw_call(SYS_bind, s, (long)(uintptr_t)sa, (long)len, 0);
+}
+
 /* Whether binding PORT on ADDR (v4) fails with EADDRINUSE (1), succeeds (0)
  * or fails otherwise (-1). Never listens. */
 static int bind_result(int type, in_addr_t addr, unsigned port)
 {
-	int s = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	int s = raw_socket(AF_INET, type);
 	if (s < 0)
 		return -1;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	sa.sin_addr.s_addr = addr;
-	int rc = bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : errno == EADDRINUSE ? 1 : -1;
-	close(s);
+	int rc = raw_bind(s, &sa, sizeof(sa)) == 0 ? 0 : errno == EADDRINUSE ? 1 : -1;
+	rs_raw_close(s);
 	return rc;
 }
 
-/* The same on the dual-stack IPv6 wildcard: in use on any IPv4 or IPv6
- * address (1), free on all of them (0), or not answerable here (-1). */
+/* The same on the IPv6 wildcard, dual-stack on this host (bindv6only is
+ * 0: a new IPv6 socket takes IPv4 too): in use on any IPv4 or IPv6 address
+ * (1), free on all of them (0), or not answerable here (-1). */
 static int bind_result_dual(int type, unsigned port)
 {
-	int s = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
+	int s = raw_socket(AF_INET6, type);
 	if (s < 0)
 		return -1;
-	int off = 0;
-	int rc = -1;
-	if (setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) == 0) {
-		struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
-					   .sin6_addr = IN6ADDR_ANY_INIT };
-		rc = bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : errno == EADDRINUSE ? 1 : -1;
-	}
-	close(s);
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port),
+				   .sin6_addr = IN6ADDR_ANY_INIT };
+	int rc = raw_bind(s, &sa, sizeof(sa)) == 0 ? 0 : errno == EADDRINUSE ? 1 : -1;
+	rs_raw_close(s);
 	return rc;
 }
 
-static bool port_hidden_now(int type, unsigned port)
+/* Whether new IPv6 sockets are dual-stack here (net.ipv6.bindv6only = 0),
+ * read raw from /proc/sys. */
+static bool dual_stack_default(void)
 {
-	int dual = bind_result_dual(type, port);
+	char *text;
+	size_t len;
+	if (rs_raw_read_file(AT_FDCWD, "/proc/sys/net/ipv6/bindv6only", 64, &text, &len) < 0)
+		return false;
+	bool dual = text[0] == '0';
+	free(text);
+	return dual;
+}
+
+static bool port_hidden_now(int type, unsigned port, bool dual_ok)
+{
+	int dual = dual_ok ? bind_result_dual(type, port) : -1;
 	if (dual >= 0)
 		return dual == 1;
 	int any = bind_result(type, htonl(INADDR_ANY), port);
@@ -302,22 +332,21 @@ static bool port_hidden_now(int type, unsigned port)
 
 static bool probe_tcp(const void *ctx, unsigned port)
 {
-	(void)ctx;
-	return port >= 1 && port_hidden_now(SOCK_STREAM, port);
+	return port >= 1 && port_hidden_now(SOCK_STREAM, port, *(const bool *)ctx);
 }
 
 static bool probe_udp(const void *ctx, unsigned port)
 {
-	(void)ctx;
-	return port >= 1 && port_hidden_now(SOCK_DGRAM, port);
+	return port >= 1 && port_hidden_now(SOCK_DGRAM, port, *(const bool *)ctx);
 }
 
 void rs_rootkit_hidden_port_sweep(const unsigned char *tcp, const unsigned char *udp, int threads, rs_vec *out)
 {
-	sweep(probe_tcp, NULL, tcp, 1, 65535, threads, out);
+	bool dual = dual_stack_default();
+	sweep(probe_tcp, &dual, tcp, 1, 65535, threads, out);
 	rs_vec udp_found;
 	rs_vec_init(&udp_found, sizeof(unsigned));
-	sweep(probe_udp, NULL, udp, 1, 65535, threads, &udp_found);
+	sweep(probe_udp, &dual, udp, 1, 65535, threads, &udp_found);
 	for (size_t i = 0; i < udp_found.len; i++)
 		*(unsigned *)rs_vec_push(out) = *(unsigned *)rs_vec_at(&udp_found, i) | 0x10000u;
 	rs_vec_free(&udp_found);
@@ -340,7 +369,10 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 	rs_vec_init(&candidates, sizeof(unsigned));
 	rs_scan_progress(scan, _("probing TCP and UDP ports"));
 	rs_rootkit_hidden_port_sweep(tcp, udp, scan->config->threads, &candidates);
-	unsigned found = 0;
+	/* the kernel's sock_diag list against /proc/net: sockets hidden from the latter */
+	unsigned char *tcp_done = rs_calloc(65536, 1), *udp_done = rs_calloc(65536, 1);
+	unsigned found = rs_rootkit_hidden_sockets(scan, tcp_done, udp_done);
+	bool dual = dual_stack_default();
 	if (candidates.len) {
 		usleep(100 * 1000);
 		listed_ports(scan->host, tcp, udp);
@@ -348,7 +380,8 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 			unsigned c = *(unsigned *)rs_vec_at(&candidates, i);
 			unsigned port = c & 0xffffu;
 			bool is_udp = c & 0x10000u;
-			if ((is_udp ? udp : tcp)[port] || !port_hidden_now(is_udp ? SOCK_DGRAM : SOCK_STREAM, port))
+			if ((is_udp ? udp : tcp)[port] || (is_udp ? udp_done : tcp_done)[port] ||
+			    !port_hidden_now(is_udp ? SOCK_DGRAM : SOCK_STREAM, port, dual))
 				continue;
 			found++;
 			char *t = rs_sprintf(_("%s port %u is in use but no socket in /proc/net holds it"),
@@ -368,6 +401,8 @@ void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats)
 	rs_vec_free(&candidates);
 	free(tcp);
 	free(udp);
+	free(tcp_done);
+	free(udp_done);
 	char reason[64];
 	snprintf(reason, sizeof(reason), _("%u hidden ports"), found);
 	rs_scan_check(scan, "rootkit", rule, title, found ? "failed" : "passed", reason);

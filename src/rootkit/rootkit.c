@@ -1,6 +1,7 @@
 /*
  * rootkit.c — the rootkit module: signs that something hides or injects
  * itself: a preload file, processes whose executable is gone from disk,
+ * libraries loaded from in-memory files,
  * known rootkit artefacts, odd processes, hidden pids and ports, and the
  * kernel's own signs (taint, hidden modules, promiscuous interfaces).
  */
@@ -12,6 +13,7 @@ static int rootkit_run(rs_scan *scan, rs_module_stats *stats)
 	rs_rootkit_preload(scan, stats);
 	rs_rootkit_hooking_libraries(scan, stats);
 	rs_rootkit_deleted_exe(scan, stats);
+	rs_rootkit_memfd_libraries(scan, stats);
 	rs_rootkit_known(scan, stats);
 	rs_rootkit_processes(scan, stats);
 	rs_rootkit_kernel(scan, stats);

@@ -274,5 +274,6 @@ size_t rs_rootkit_self_check(rs_vec *out)
 		found++;
 	}
 	rs_vec_free(&hidden);
+	found += rs_selfcheck_libc_hidden_sockets(out);
 	return found;
 }

@@ -7,7 +7,8 @@
  * link map, which an injected library can edit. What is left was preloaded
  * (LD_PRELOAD, /etc/ld.so.preload) or injected. Then /proc is listed both
  * through libc's readdir and through getdents64: a pid the kernel lists and
- * libc does not is hidden by a library inside rasoat.
+ * libc does not is hidden by a library inside rasoat; the same for the
+ * sockets of /proc/net read through libc's fopen and raw (selfnet.c).
  */
 #ifndef RS_SELFCHECK_H
 #define RS_SELFCHECK_H
@@ -25,5 +26,16 @@ size_t rs_rootkit_self_check(rs_vec *out);
  * marks LINKED[i] for every object reachable from the executable. */
 void rs_selfcheck_closure(const rs_vec *needed, size_t n, const char *const *paths, const char *const *sonames,
 			  const rs_vec *const *needs, bool *linked);
+
+/* selfnet.c: sockets of /proc/net/{tcp,tcp6,udp,udp6} that raw reads list
+ * before and after a read through libc's fopen/fread and that read did not
+ * show: hidden by a library inside rasoat. Appends a finding for each to
+ * OUT; returns their number. rs_rootkit_self_check calls it. */
+size_t rs_selfcheck_libc_hidden_sockets(rs_vec *out);
+/* The pure part, for tests: each socket (rs_socket) of RAW_BEFORE with an
+ * inode that RAW_AFTER has and LIBC has not, once, appended to HIDDEN (the
+ * first 1024). */
+void rs_selfcheck_hidden_sockets(const rs_vec *raw_before, const rs_vec *libc, const rs_vec *raw_after,
+				 rs_vec *hidden);
 
 #endif

@@ -181,11 +181,10 @@ void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply)
 	}
 }
 
-/* Authenticates a signed request: a known agent, a signature that
- * verifies, within its rate and the clock skew. Returns 0 with the agent
- * id in AUTH (its counter is accepted later, with the request's writes),
- * or -1 with the refusal in REPLY. */
-static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs_reply *reply)
+/* The signature headers parsed into AUTH and the agent's public key into
+ * KEY: 0, or -1 with the refusal in REPLY. */
+static int known_agent(rs_server *srv, rs_request *req, rs_fleet_auth *auth, unsigned char *key,
+		       rs_reply *reply)
 {
 	char err[ERR_SIZE];
 	if (rs_fleet_auth_parse(rs_request_header(req, RS_FLEET_HDR_AGENT),
@@ -193,7 +192,6 @@ static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs
 				rs_request_header(req, RS_FLEET_HDR_TIME),
 				rs_request_header(req, RS_FLEET_HDR_SIGNATURE), auth, err, sizeof(err)) < 0)
 		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "bad_auth", err);
-	unsigned char key[crypto_sign_PUBLICKEYBYTES];
 	if (!rs_keycache_get(srv->keys, auth->agent, key)) {
 		pthread_mutex_lock(&srv->db_lock);
 		int found = rs_fleet_agent_key(srv->store, auth->agent, key);
@@ -207,7 +205,28 @@ static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs
 					      "no enrolled agent has this id; enrol again with a new token");
 		rs_keycache_put(srv->keys, auth->agent, key);
 	}
-	if (!rs_fleet_verify(key, auth, req->method, req->path, req->body, req->len))
+	return 0;
+}
+
+int rs_agent_precheck(rs_server *srv, rs_request *req, rs_reply *reply)
+{
+	rs_fleet_auth auth;
+	unsigned char key[crypto_sign_PUBLICKEYBYTES];
+	return known_agent(srv, req, &auth, key, reply);
+}
+
+/* Authenticates a signed request: a known agent, a signature that
+ * verifies, within its rate and the clock skew. Returns 0 with the agent
+ * id in AUTH (its counter is accepted later, with the request's writes),
+ * or -1 with the refusal in REPLY. */
+static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs_reply *reply)
+{
+	unsigned char key[crypto_sign_PUBLICKEYBYTES];
+	if (known_agent(srv, req, auth, key, reply) < 0)
+		return -1;
+	bool verified = req->spooled ? rs_fleet_verify_digest(key, auth, req->method, req->path, req->spool.digest)
+				     : rs_fleet_verify(key, auth, req->method, req->path, req->body, req->len);
+	if (!verified)
 		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "bad_signature",
 				      "the request signature does not verify with the agent's key");
 	int wait = rs_ratelimit_take(srv->per_agent, auth->agent, rs_server_mono());
@@ -244,6 +263,7 @@ void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply)
 		json_decref(j.tasks);
 		return;
 	}
+	rs_bundle_retention(srv);   /* hourly, when --bundle-keep-days is set */
 	rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:o,s:i,s:i,s:i,s:I}", "tasks", j.tasks,
 		"interval", srv->cfg.checkin_interval, "scan_interval", srv->cfg.scan_interval,
 		"backoff", 0, "time", (json_int_t)rs_server_now()));

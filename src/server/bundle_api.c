@@ -10,6 +10,7 @@
 #include "server/server_internal.h"
 #include "core/digest.h"
 #include "core/i18n.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "fleet/proto.h"
 #include "store/dash.h"
@@ -51,10 +52,17 @@ void rs_handle_bundle_upload(rs_server *srv, rs_request *req, rs_reply *reply)
 		rs_reply_error(reply, MHD_HTTP_BAD_REQUEST, "bad_request", _("the bundle is empty"));
 		return;
 	}
-	char hex[65];
-	rs_sha256_hex(req->body, req->len, hex);
+	/* the body was spooled to disk as it arrived (http.c), hashed on the
+	 * way; it is stored from the file's mapping */
+	const char *hex = req->spool.digest;
+	const void *data = rs_upload_spool_map(&req->spool);
+	if (!data) {
+		rs_reply_error(reply, MHD_HTTP_SERVICE_UNAVAILABLE, "spool", _("the server cannot read the upload back; retry later"));
+		reply->retry_after = 60;
+		return;
+	}
 	pthread_mutex_lock(&srv->db_lock);
-	int rc = rs_fleet_bundle_put(srv->store, agent, task, req->body, req->len, hex, rs_server_now());
+	int rc = rs_fleet_bundle_put(srv->store, agent, task, data, req->len, hex, rs_server_now());
 	pthread_mutex_unlock(&srv->db_lock);
 	if (rc == 2)
 		rs_reply_error(reply, MHD_HTTP_NOT_FOUND, "not_found", _("this agent has no collect task with this id"));
@@ -127,6 +135,27 @@ void rs_handle_bundle_get(rs_server *srv, rs_request *req, rs_reply *reply)
 	const char *task = task_of(req, RS_FLEET_API "/bundles/", reply);
 	if (task)
 		rs_bundle_download(srv, task, who, req->addr, reply);
+}
+
+#define PRUNE_PERIOD 3600
+
+void rs_bundle_retention(rs_server *srv)
+{
+	if (srv->cfg.bundle_keep_days <= 0)
+		return;
+	long long now = rs_server_now();
+	long long due = atomic_load(&srv->next_prune);
+	if (now < due || !atomic_compare_exchange_strong(&srv->next_prune, &due, now + PRUNE_PERIOD))
+		return;   /* not yet, or another thread does it */
+	pthread_mutex_lock(&srv->db_lock);
+	long long removed = rs_fleet_bundle_prune(srv->store, now - 86400LL * srv->cfg.bundle_keep_days);
+	pthread_mutex_unlock(&srv->db_lock);
+	if (removed < 0)
+		rs_warn(_("%s: cannot remove the evidence bundles older than %d days: %s (tried again in an hour)"),
+			rs_db_name(srv->store), srv->cfg.bundle_keep_days, rs_db_errmsg(srv->store));
+	else if (removed > 0)
+		fprintf(stderr, _("rasoat server: evidence bundles older than %d days removed: %lld\n"),
+			srv->cfg.bundle_keep_days, removed);
 }
 
 long long rs_server_task_redeliver(const rs_server_config *cfg)

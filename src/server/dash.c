@@ -91,14 +91,14 @@ static void nav(rs_dash_ctx *ctx, rs_buf *b)
 {
 	rs_lang l = ctx->lang;
 	rs_buf_puts(b, "<header><a class=\"brand\" href=\"/overview\">");
-	rs_html_esc(b, rs_tr(l, S_APP));
+	rs_html_escape(b, rs_tr(l, S_APP));
 	rs_buf_puts(b, "</a><nav>");
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 		if (pages[i].title == S_COUNT || !rs_role_allows(ctx->role, pages[i].need))
 			continue;
 		rs_buf_printf(b, "<a href=\"%s\"%s>", pages[i].path,
 			      !strcmp(ctx->req->url, pages[i].path) ? " class=\"here\"" : "");
-		rs_html_esc(b, rs_tr(l, pages[i].title));
+		rs_html_escape(b, rs_tr(l, pages[i].title));
 		rs_buf_puts(b, "</a>");
 	}
 	rs_buf_puts(b, "</nav><div class=\"who\">");
@@ -109,13 +109,13 @@ static void nav(rs_dash_ctx *ctx, rs_buf *b)
 	rs_buf_append(b, b2.data ? b2.data : "", b2.len);
 	rs_buf_free(&b2);
 	rs_buf_puts(b, "\" id=\"lang\">");
-	rs_html_esc(b, rs_tr(l, S_LANGUAGE));
+	rs_html_escape(b, rs_tr(l, S_LANGUAGE));
 	rs_buf_puts(b, "</a> <span>");
-	rs_html_esc(b, ctx->session.user);
+	rs_html_escape(b, ctx->session.user);
 	rs_buf_printf(b, " (%s)</span><form method=\"post\" action=\"/logout\" class=\"inline\">", rs_role_name(ctx->role));
 	rs_dash_csrf_input(ctx, b);
 	rs_buf_puts(b, "<button type=\"submit\" id=\"logout\">");
-	rs_html_esc(b, rs_tr(l, S_LOGOUT));
+	rs_html_escape(b, rs_tr(l, S_LOGOUT));
 	rs_buf_puts(b, "</button></form></div></header>");
 }
 
@@ -124,15 +124,15 @@ void rs_dash_page_begin(rs_dash_ctx *ctx, rs_buf *b, rs_str title)
 	rs_buf_init(b);
 	rs_buf_printf(b, "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
 		      "<meta name=\"viewport\" content=\"width=device-width\"><title>", rs_lang_code(ctx->lang));
-	rs_html_esc(b, rs_tr(ctx->lang, title));
+	rs_html_escape(b, rs_tr(ctx->lang, title));
 	rs_buf_puts(b, " – ");
-	rs_html_esc(b, rs_tr(ctx->lang, S_APP));
+	rs_html_escape(b, rs_tr(ctx->lang, S_APP));
 	rs_buf_puts(b, "</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
 		    "<script src=\"/static/dash.js\" defer></script></head><body>");
 	if (ctx->logged_in)
 		nav(ctx, b);
 	rs_buf_puts(b, "<main><h1>");
-	rs_html_esc(b, rs_tr(ctx->lang, title));
+	rs_html_escape(b, rs_tr(ctx->lang, title));
 	rs_buf_puts(b, "</h1>");
 }
 
@@ -148,7 +148,7 @@ void rs_dash_error(rs_dash_ctx *ctx, unsigned int status, rs_str message)
 	rs_buf b;
 	rs_dash_page_begin(ctx, &b, message);
 	rs_buf_puts(&b, "<p><a href=\"/overview\">");
-	rs_html_esc(&b, rs_tr(ctx->lang, S_OVERVIEW));
+	rs_html_escape(&b, rs_tr(ctx->lang, S_OVERVIEW));
 	rs_buf_puts(&b, "</a></p>");
 	rs_dash_page_end(ctx, &b, status);
 }
@@ -160,7 +160,7 @@ void rs_dash_sev_badge(rs_dash_ctx *ctx, rs_buf *b, int severity)
 	if (severity < 0 || severity > 4)
 		severity = 0;
 	rs_buf_printf(b, "<span class=\"sev sev%d\">", severity);
-	rs_html_esc(b, rs_tr(ctx->lang, sev_names[severity]));
+	rs_html_escape(b, rs_tr(ctx->lang, sev_names[severity]));
 	rs_buf_puts(b, "</span>");
 }
 
@@ -170,7 +170,7 @@ void rs_dash_trend_svg(rs_buf *b, const json_t *trend, const char *label)
 	const int w = 600, h = 120, pad = 4;
 	rs_buf_printf(b, "<svg class=\"trend\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
 		      w, h, w, h);
-	rs_html_esc(b, label);
+	rs_html_escape(b, label);
 	rs_buf_printf(b, "\"><rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#f6f8fa\"/>", w, h);
 	for (int g = 0; g <= 100; g += 50)
 		rs_buf_printf(b, "<line x1=\"0\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#d0d7de\"/>"
@@ -196,7 +196,7 @@ void rs_dash_trend_svg(rs_buf *b, const json_t *trend, const char *label)
 			int x = n == 1 ? w / 2 : (int)(24 + (size_t)(w - 30) * i / (n - 1));
 			int y = pad + (int)(100 - (s < 0 ? 0 : s > 100 ? 100 : s)) * (h - 2 * pad) / 100;
 			rs_buf_printf(b, "<circle cx=\"%d\" cy=\"%d\" r=\"%d\" fill=\"#0969da\"><title>", x, y, n > 30 ? 2 : 3);
-			rs_html_esc(b, json_string_value(json_object_get(p, "day")));
+			rs_html_escape(b, json_string_value(json_object_get(p, "day")));
 			rs_buf_printf(b, ": %lld</title></circle>", (long long)s);
 		}
 	}

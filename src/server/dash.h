@@ -7,6 +7,7 @@
 #ifndef RS_SERVER_DASH_H
 #define RS_SERVER_DASH_H
 
+#include "core/html.h"
 #include "core/util.h"
 #include "fleet/roles.h"
 #include "server/server_internal.h"
@@ -23,9 +24,7 @@
 #define RS_DASH_PRE_COOKIE "rs_pre"   /* the login form's CSRF value (double submit) */
 #define RS_DASH_LANG_COOKIE "rs_lang"
 
-/* ---- dash_html.c ---- */
-/* Appends S with & < > " ' as entities (safe in text and quoted attributes). */
-void rs_html_esc(rs_buf *b, const char *s);
+/* ---- dash_html.c (HTML escaping is rs_html_escape, core/html.h) ---- */
 /* Appends S percent-encoded for a URL query value (unreserved bytes kept). */
 void rs_url_enc(rs_buf *b, const char *s);
 /* Appends S as one CSV field (quoted when needed; a leading = + - @ is

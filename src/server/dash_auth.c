@@ -74,29 +74,29 @@ void rs_dash_login_page(rs_dash_ctx *ctx, const char *error)
 	rs_lang l = ctx->lang;
 	rs_buf_printf(&b, "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
 		      "<meta name=\"viewport\" content=\"width=device-width\"><title>", rs_lang_code(l));
-	rs_html_esc(&b, rs_tr(l, S_LOGIN));
+	rs_html_escape(&b, rs_tr(l, S_LOGIN));
 	rs_buf_puts(&b, " – ");
-	rs_html_esc(&b, rs_tr(l, S_APP));
+	rs_html_escape(&b, rs_tr(l, S_APP));
 	rs_buf_puts(&b, "</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
 		    "<body class=\"login\"><main><h1>");
-	rs_html_esc(&b, rs_tr(l, S_APP));
+	rs_html_escape(&b, rs_tr(l, S_APP));
 	rs_buf_puts(&b, "</h1>");
 	if (error) {
 		rs_buf_puts(&b, "<p class=\"error\" id=\"login-error\">");
-		rs_html_esc(&b, error);
+		rs_html_escape(&b, error);
 		rs_buf_puts(&b, "</p>");
 	}
 	rs_buf_puts(&b, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"");
 	rs_buf_puts(&b, pre);
 	rs_buf_puts(&b, "\"><label>");
-	rs_html_esc(&b, rs_tr(l, S_USERNAME));
+	rs_html_escape(&b, rs_tr(l, S_USERNAME));
 	rs_buf_puts(&b, "<input name=\"user\" autocomplete=\"username\" required maxlength=\"64\"></label><label>");
-	rs_html_esc(&b, rs_tr(l, S_PASSWORD));
+	rs_html_escape(&b, rs_tr(l, S_PASSWORD));
 	rs_buf_puts(&b, "<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
 		    "</label><button type=\"submit\">");
-	rs_html_esc(&b, rs_tr(l, S_LOGIN));
+	rs_html_escape(&b, rs_tr(l, S_LOGIN));
 	rs_buf_printf(&b, "</button></form><p><a href=\"/lang?to=%s&amp;back=/login\">", l == RS_LANG_VI ? "en" : "vi");
-	rs_html_esc(&b, rs_tr(l, S_LANGUAGE));
+	rs_html_escape(&b, rs_tr(l, S_LANGUAGE));
 	rs_buf_puts(&b, "</a></p></main></body></html>\n");
 	rs_reply *r = ctx->reply;
 	r->status = error ? MHD_HTTP_UNAUTHORIZED : MHD_HTTP_OK;

@@ -70,7 +70,7 @@ static void rows_table(rs_dash_ctx *ctx, rs_buf *b, const char *id, const json_t
 			rs_buf_puts(b, "<td><a href=\"/host?id=");
 			rs_url_enc(b, rs_dash_str(r, "host"));
 			rs_buf_puts(b, "\">");
-			rs_html_esc(b, rs_dash_str(r, "name"));
+			rs_html_escape(b, rs_dash_str(r, "name"));
 			rs_buf_puts(b, "</a></td>");
 		} else {
 			rs_dash_td(b, rs_dash_str(r, "rule"));

@@ -1,36 +1,13 @@
 /*
- * dash_html.c — escaping for the dashboard's output: HTML text and
- * attributes, URL query values, and CSV fields (server/dash.h). Every
- * value a page shows goes through one of these.
+ * dash_html.c — escaping for the dashboard's output: URL query values and
+ * CSV fields (server/dash.h); HTML text and attributes go through
+ * rs_html_escape (core/html.h). Every value a page shows goes through one
+ * of these.
  */
 #include "server/dash.h"
 
 #include <stdio.h>
 #include <string.h>
-
-void rs_html_esc(rs_buf *b, const char *s)
-{
-	if (!s)
-		return;
-	const char *run = s;
-	for (; *s; s++) {
-		const char *ent = NULL;
-		switch (*s) {
-		case '&': ent = "&amp;"; break;
-		case '<': ent = "&lt;"; break;
-		case '>': ent = "&gt;"; break;
-		case '"': ent = "&quot;"; break;
-		case '\'': ent = "&#39;"; break;
-		default: break;
-		}
-		if (!ent)
-			continue;
-		rs_buf_append(b, run, (size_t)(s - run));
-		rs_buf_puts(b, ent);
-		run = s + 1;
-	}
-	rs_buf_append(b, run, (size_t)(s - run));
-}
 
 void rs_url_enc(rs_buf *b, const char *s)
 {
@@ -76,13 +53,13 @@ const char *rs_dash_str(const json_t *o, const char *key)
 void rs_dash_th(rs_dash_ctx *ctx, rs_buf *b, rs_str label)
 {
 	rs_buf_puts(b, "<th>");
-	rs_html_esc(b, rs_tr(ctx->lang, label));
+	rs_html_escape(b, rs_tr(ctx->lang, label));
 	rs_buf_puts(b, "</th>");
 }
 
 void rs_dash_td(rs_buf *b, const char *text)
 {
 	rs_buf_puts(b, "<td>");
-	rs_html_esc(b, text);
+	rs_html_escape(b, text);
 	rs_buf_puts(b, "</td>");
 }

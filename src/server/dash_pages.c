@@ -31,14 +31,14 @@ static void td_int(rs_buf *b, const json_t *v)
 static void h2(rs_dash_ctx *ctx, rs_buf *b, rs_str label)
 {
 	rs_buf_puts(b, "<h2>");
-	rs_html_esc(b, rs_tr(ctx->lang, label));
+	rs_html_escape(b, rs_tr(ctx->lang, label));
 	rs_buf_puts(b, "</h2>");
 }
 
 static void empty(rs_dash_ctx *ctx, rs_buf *b, rs_str text)
 {
 	rs_buf_puts(b, "<p class=\"empty\">");
-	rs_html_esc(b, rs_tr(ctx->lang, text));
+	rs_html_escape(b, rs_tr(ctx->lang, text));
 	rs_buf_puts(b, "</p>");
 }
 
@@ -47,7 +47,7 @@ static void host_link(rs_buf *b, const char *id, const char *name)
 	rs_buf_puts(b, "<a href=\"/host?id=");
 	rs_url_enc(b, id);
 	rs_buf_puts(b, "\">");
-	rs_html_esc(b, *name ? name : id);
+	rs_html_escape(b, *name ? name : id);
 	rs_buf_puts(b, "</a>");
 }
 
@@ -146,7 +146,7 @@ void rs_page_overview(rs_dash_ctx *ctx)
 	};
 	for (size_t c = 0; c < 4; c++) {
 		rs_buf_printf(&b, "<div class=\"card\" id=\"hosts-%s\"><span class=\"n\">%lld</span>", cards[c].id, cards[c].n);
-		rs_html_esc(&b, rs_tr(l, cards[c].label));
+		rs_html_escape(&b, rs_tr(l, cards[c].label));
 		rs_buf_puts(&b, "</div>");
 	}
 	rs_buf_puts(&b, "<div class=\"card\" id=\"fleet-score\"><span class=\"n\">");
@@ -155,7 +155,7 @@ void rs_page_overview(rs_dash_ctx *ctx)
 	else
 		rs_buf_puts(&b, "–");
 	rs_buf_puts(&b, "</span>");
-	rs_html_esc(&b, rs_tr(l, S_FLEET_SCORE));
+	rs_html_escape(&b, rs_tr(l, S_FLEET_SCORE));
 	rs_buf_puts(&b, "</div></section>");
 
 	h2(ctx, &b, S_BY_SEVERITY);
@@ -231,9 +231,9 @@ static bool long_arg(const rs_dash_ctx *ctx, const char *name, long *out)
 static void filter_input(rs_dash_ctx *ctx, rs_buf *b, const char *name, rs_str label, const char *type)
 {
 	rs_buf_puts(b, "<label>");
-	rs_html_esc(b, rs_tr(ctx->lang, label));
+	rs_html_escape(b, rs_tr(ctx->lang, label));
 	rs_buf_printf(b, " <input type=\"%s\" name=\"%s\" value=\"", type, name);
-	rs_html_esc(b, rs_dash_arg(ctx, name));
+	rs_html_escape(b, rs_dash_arg(ctx, name));
 	rs_buf_puts(b, "\"></label> ");
 }
 
@@ -250,7 +250,7 @@ static void sort_link(rs_dash_ctx *ctx, rs_buf *b, const char *field, rs_str lab
 		rs_url_enc(b, v);
 	}
 	rs_buf_printf(b, "\" id=\"sort-%s\">", field);
-	rs_html_esc(b, rs_tr(ctx->lang, label));
+	rs_html_escape(b, rs_tr(ctx->lang, label));
 	rs_buf_puts(b, "</a></th>");
 }
 
@@ -310,15 +310,15 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 	filter_input(ctx, &b, "group", S_GROUP, "text");
 	filter_input(ctx, &b, "os", S_OS, "text");
 	rs_buf_puts(&b, "<label>");
-	rs_html_esc(&b, rs_tr(l, S_STATUS));
+	rs_html_escape(&b, rs_tr(l, S_STATUS));
 	rs_buf_puts(&b, " <select name=\"status\"><option value=\"\">");
-	rs_html_esc(&b, rs_tr(l, S_ANY));
+	rs_html_escape(&b, rs_tr(l, S_ANY));
 	rs_buf_puts(&b, "</option>");
 	static const char *const statuses[] = { "online", "offline", "never" };
 	for (size_t s = 0; s < 3; s++) {
 		rs_buf_printf(&b, "<option value=\"%s\"%s>", statuses[s],
 			      status && !strcmp(status, statuses[s]) ? " selected" : "");
-		rs_html_esc(&b, rs_tr(l, status_label(statuses[s])));
+		rs_html_escape(&b, rs_tr(l, status_label(statuses[s])));
 		rs_buf_puts(&b, "</option>");
 	}
 	rs_buf_puts(&b, "</select></label> ");
@@ -326,9 +326,9 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 	filter_input(ctx, &b, "max", S_MAX_SCORE, "number");
 	filter_input(ctx, &b, "having", S_HAVING, "text");
 	rs_buf_puts(&b, "<button type=\"submit\">");
-	rs_html_esc(&b, rs_tr(l, S_FILTER));
+	rs_html_escape(&b, rs_tr(l, S_FILTER));
 	rs_buf_printf(&b, "</button></form><p class=\"count\" id=\"host-count\">%zu ", shown.len);
-	rs_html_esc(&b, rs_tr(l, S_HOSTS_COUNT));
+	rs_html_escape(&b, rs_tr(l, S_HOSTS_COUNT));
 	rs_buf_puts(&b, "</p><table id=\"hosts\"><thead><tr>");
 	sort_link(ctx, &b, "hostname", S_HOSTNAME, &key);
 	sort_link(ctx, &b, "group", S_GROUP, &key);
@@ -350,7 +350,7 @@ void rs_page_hosts(rs_dash_ctx *ctx)
 		rs_dash_td(&b, rs_dash_str(h, "group"));
 		rs_dash_td(&b, rs_dash_str(h, "os"));
 		rs_buf_printf(&b, "<td class=\"st-%s\">", rs_dash_str(h, "status"));
-		rs_html_esc(&b, rs_tr(l, status_label(rs_dash_str(h, "status"))));
+		rs_html_escape(&b, rs_tr(l, status_label(rs_dash_str(h, "status"))));
 		rs_buf_puts(&b, "</td>");
 		rs_dash_td(&b, rs_dash_str(h, "last_seen"));
 		td_int(&b, json_object_get(h, "score"));
@@ -375,13 +375,13 @@ static void facts_table(rs_buf *b, const json_t *facts)
 	json_t *v;
 	json_object_foreach((json_t *)facts, k, v) {
 		rs_buf_puts(b, "<tr><th>");
-		rs_html_esc(b, k);
+		rs_html_escape(b, k);
 		rs_buf_puts(b, "</th><td>");
 		if (json_is_string(v)) {
-			rs_html_esc(b, json_string_value(v));
+			rs_html_escape(b, json_string_value(v));
 		} else {
 			char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-			rs_html_esc(b, t);
+			rs_html_escape(b, t);
 			free(t);
 		}
 		rs_buf_puts(b, "</td></tr>");
@@ -424,11 +424,11 @@ void rs_page_host(rs_dash_ctx *ctx)
 	rs_lang l = ctx->lang;
 	rs_dash_page_begin(ctx, &b, S_HOST);
 	rs_buf_puts(&b, "<p class=\"hostname\" id=\"hostname\">");
-	rs_html_esc(&b, rs_dash_str(host, "hostname"));
+	rs_html_escape(&b, rs_dash_str(host, "hostname"));
 	rs_buf_printf(&b, " <span class=\"st-%s\">", rs_dash_str(host, "status"));
-	rs_html_esc(&b, rs_tr(l, status_label(rs_dash_str(host, "status"))));
+	rs_html_escape(&b, rs_tr(l, status_label(rs_dash_str(host, "status"))));
 	rs_buf_puts(&b, "</span> ");
-	rs_html_esc(&b, rs_tr(l, S_SCORE));
+	rs_html_escape(&b, rs_tr(l, S_SCORE));
 	rs_buf_puts(&b, ": ");
 	const json_t *score = json_object_get(host, "score");
 	if (json_is_integer(score))
@@ -440,14 +440,14 @@ void rs_page_host(rs_dash_ctx *ctx)
 		rs_buf_puts(&b, "<form method=\"post\" action=\"/host/scan\" id=\"scan-now\">");
 		rs_dash_csrf_input(ctx, &b);
 		rs_buf_puts(&b, "<input type=\"hidden\" name=\"id\" value=\"");
-		rs_html_esc(&b, id);
+		rs_html_escape(&b, id);
 		rs_buf_puts(&b, "\"><button type=\"submit\">");
-		rs_html_esc(&b, rs_tr(l, S_SCAN_NOW));
+		rs_html_escape(&b, rs_tr(l, S_SCAN_NOW));
 		rs_buf_puts(&b, "</button></form>");
 	}
 	if (rs_dash_arg(ctx, "queued")) {
 		rs_buf_puts(&b, "<p class=\"note\" id=\"queued\">");
-		rs_html_esc(&b, rs_tr(l, S_TASK_QUEUED));
+		rs_html_escape(&b, rs_tr(l, S_TASK_QUEUED));
 		rs_buf_puts(&b, "</p>");
 	}
 	h2(ctx, &b, S_FACTS);
@@ -592,7 +592,7 @@ static void incidents_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, boo
 	json_array_foreach(list, i, inc) shown += !only_overdue || overdue(inc);
 	if (!shown) {
 		rs_buf_puts(b, only_overdue ? "<p class=\"empty\" id=\"overdue-none\">" : "<p class=\"empty\" id=\"incidents-empty\">");
-		rs_html_esc(b, rs_tr(ctx->lang, only_overdue ? S_NONE : S_INCIDENTS_EMPTY));
+		rs_html_escape(b, rs_tr(ctx->lang, only_overdue ? S_NONE : S_INCIDENTS_EMPTY));
 		rs_buf_puts(b, "</p>");
 		return;
 	}
@@ -613,10 +613,10 @@ static void incidents_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, boo
 		rs_buf_puts(b, "<tr>");
 		rs_dash_td(b, rs_dash_str(inc, "id"));
 		rs_buf_puts(b, "<td>");
-		rs_html_esc(b, rs_dash_str(inc, "title"));
+		rs_html_escape(b, rs_dash_str(inc, "title"));
 		if (json_is_true(json_object_get(inc, "exercise"))) {
 			rs_buf_puts(b, " <small>(");
-			rs_html_esc(b, rs_tr(ctx->lang, S_EXERCISE));
+			rs_html_escape(b, rs_tr(ctx->lang, S_EXERCISE));
 			rs_buf_puts(b, ")</small>");
 		}
 		rs_buf_puts(b, "</td><td>");
@@ -626,10 +626,10 @@ static void incidents_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *list, boo
 		rs_dash_td(b, rs_dash_str(inc, "state"));
 		rs_dash_td(b, rs_dash_str(inc, "detected"));
 		rs_buf_puts(b, "<td>");
-		rs_html_esc(b, rs_dash_str(json_object_get(inc, "deadlines"), "notify"));
+		rs_html_escape(b, rs_dash_str(json_object_get(inc, "deadlines"), "notify"));
 		if (overdue(inc)) {
 			rs_buf_puts(b, " <span class=\"sev sev3\">");
-			rs_html_esc(b, rs_tr(ctx->lang, S_OVERDUE));
+			rs_html_escape(b, rs_tr(ctx->lang, S_OVERDUE));
 			rs_buf_puts(b, "</span>");
 		}
 		rs_buf_puts(b, "</td></tr>");

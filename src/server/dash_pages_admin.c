@@ -13,14 +13,14 @@
 static void label_input(rs_dash_ctx *ctx, rs_buf *b, rs_str label, const char *input)
 {
 	rs_buf_puts(b, "<label>");
-	rs_html_esc(b, rs_tr(ctx->lang, label));
+	rs_html_escape(b, rs_tr(ctx->lang, label));
 	rs_buf_printf(b, " %s</label> ", input);
 }
 
 static void button(rs_dash_ctx *ctx, rs_buf *b, rs_str label, const char *id)
 {
 	rs_buf_printf(b, "<button type=\"submit\" id=\"%s\">", id);
-	rs_html_esc(b, rs_tr(ctx->lang, label));
+	rs_html_escape(b, rs_tr(ctx->lang, label));
 	rs_buf_puts(b, "</button>");
 }
 
@@ -34,9 +34,9 @@ static void tokens_page(rs_dash_ctx *ctx, const char *new_token)
 	rs_dash_page_begin(ctx, &b, S_TOKENS);
 	if (new_token) {
 		rs_buf_puts(&b, "<p class=\"note\">");
-		rs_html_esc(&b, rs_tr(ctx->lang, S_NEW_TOKEN));
+		rs_html_escape(&b, rs_tr(ctx->lang, S_NEW_TOKEN));
 		rs_buf_puts(&b, "</p><pre id=\"new-token\">");
-		rs_html_esc(&b, new_token);
+		rs_html_escape(&b, new_token);
 		rs_buf_puts(&b, "</pre>");
 	}
 	rs_buf_puts(&b, "<form method=\"post\" action=\"/tokens/create\" class=\"filters\" id=\"token-create\">");
@@ -69,7 +69,7 @@ static void tokens_page(rs_dash_ctx *ctx, const char *new_token)
 			rs_buf_puts(&b, "<form method=\"post\" action=\"/tokens/revoke\" class=\"inline\" data-confirm=\"1\">");
 			rs_dash_csrf_input(ctx, &b);
 			rs_buf_puts(&b, "<input type=\"hidden\" name=\"id\" value=\"");
-			rs_html_esc(&b, rs_dash_str(t, "id"));
+			rs_html_escape(&b, rs_dash_str(t, "id"));
 			rs_buf_puts(&b, "\">");
 			button(ctx, &b, S_REVOKE, "revoke");
 			rs_buf_puts(&b, "</form>");
@@ -161,7 +161,7 @@ static void users_page(rs_dash_ctx *ctx, rs_str error)
 	rs_dash_page_begin(ctx, &b, S_USERS);
 	if (error != S_COUNT) {
 		rs_buf_puts(&b, "<p class=\"error\" id=\"user-error\">");
-		rs_html_esc(&b, rs_tr(ctx->lang, error));
+		rs_html_escape(&b, rs_tr(ctx->lang, error));
 		rs_buf_puts(&b, "</p>");
 	}
 	rs_buf_puts(&b, "<form method=\"post\" action=\"/users/create\" class=\"filters\" id=\"user-create\">");
@@ -187,7 +187,7 @@ static void users_page(rs_dash_ctx *ctx, rs_str error)
 		rs_buf_puts(&b, "<td><form method=\"post\" action=\"/users/remove\" class=\"inline\" data-confirm=\"1\">");
 		rs_dash_csrf_input(ctx, &b);
 		rs_buf_puts(&b, "<input type=\"hidden\" name=\"name\" value=\"");
-		rs_html_esc(&b, rs_dash_str(u, "name"));
+		rs_html_escape(&b, rs_dash_str(u, "name"));
 		rs_buf_puts(&b, "\">");
 		button(ctx, &b, S_REMOVE, "remove");
 		rs_buf_puts(&b, "</form></td></tr>");

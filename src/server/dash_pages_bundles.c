@@ -19,7 +19,7 @@ void rs_dash_bundle_link(rs_dash_ctx *ctx, rs_buf *b, const json_t *t)
 	rs_buf_puts(b, " <a class=\"bundle\" href=\"/bundle?id=");
 	rs_url_enc(b, rs_dash_str(t, "id"));
 	rs_buf_puts(b, "\">");
-	rs_html_esc(b, rs_tr(ctx->lang, S_BUNDLE_DOWNLOAD));
+	rs_html_escape(b, rs_tr(ctx->lang, S_BUNDLE_DOWNLOAD));
 	rs_buf_puts(b, "</a>");
 }
 

@@ -38,7 +38,7 @@ static void host_links_of(rs_buf *b, const json_t *hosts, const char *rule)
 		rs_buf_puts(b, "<a href=\"/host?id=");
 		rs_url_enc(b, id);
 		rs_buf_puts(b, "\">");
-		rs_html_esc(b, json_string_value(name));
+		rs_html_escape(b, json_string_value(name));
 		rs_buf_puts(b, "</a>");
 	}
 	rs_buf_puts(b, "</td>");
@@ -153,9 +153,9 @@ static void export_json(rs_dash_ctx *ctx, json_t *groups)
 static void filter_input(rs_dash_ctx *ctx, rs_buf *b, const char *name, rs_str label)
 {
 	rs_buf_puts(b, "<label>");
-	rs_html_esc(b, rs_tr(ctx->lang, label));
+	rs_html_escape(b, rs_tr(ctx->lang, label));
 	rs_buf_printf(b, " <input name=\"%s\" value=\"", name);
-	rs_html_esc(b, rs_dash_arg(ctx, name));
+	rs_html_escape(b, rs_dash_arg(ctx, name));
 	rs_buf_puts(b, "\"></label> ");
 }
 
@@ -171,7 +171,7 @@ static void export_link(rs_dash_ctx *ctx, rs_buf *b, const char *format)
 		rs_url_enc(b, v);
 	}
 	rs_buf_puts(b, "\">");
-	rs_html_esc(b, rs_tr(ctx->lang, S_EXPORT));
+	rs_html_escape(b, rs_tr(ctx->lang, S_EXPORT));
 	rs_buf_printf(b, " %s</a> ", !strcmp(format, "csv") ? "CSV" : "JSON");
 }
 
@@ -215,24 +215,24 @@ void rs_page_findings(rs_dash_ctx *ctx)
 	filter_input(ctx, &b, "rule", S_RULE);
 	filter_input(ctx, &b, "host", S_HOSTNAME);
 	rs_buf_puts(&b, "<label>");
-	rs_html_esc(&b, rs_tr(l, S_MIN_SEVERITY));
+	rs_html_escape(&b, rs_tr(l, S_MIN_SEVERITY));
 	rs_buf_puts(&b, " <select name=\"severity\">");
 	static const char *const sev_keys[] = { "info", "low", "medium", "high", "critical" };
 	static const rs_str sev_labels[] = { S_INFO, S_LOW, S_MEDIUM, S_HIGH, S_CRITICAL };
 	for (int s = 0; s < 5; s++) {
 		rs_buf_printf(&b, "<option value=\"%s\"%s>", sev_keys[s], (int)min == s ? " selected" : "");
-		rs_html_esc(&b, rs_tr(l, sev_labels[s]));
+		rs_html_escape(&b, rs_tr(l, sev_labels[s]));
 		rs_buf_puts(&b, "</option>");
 	}
 	rs_buf_puts(&b, "</select></label> <button type=\"submit\">");
-	rs_html_esc(&b, rs_tr(l, S_FILTER));
+	rs_html_escape(&b, rs_tr(l, S_FILTER));
 	rs_buf_puts(&b, "</button></form><p>");
 	export_link(ctx, &b, "csv");
 	export_link(ctx, &b, "json");
 	rs_buf_puts(&b, "</p>");
 	if (!json_array_size(groups)) {
 		rs_buf_puts(&b, "<p class=\"empty\">");
-		rs_html_esc(&b, rs_tr(l, S_NONE));
+		rs_html_escape(&b, rs_tr(l, S_NONE));
 		rs_buf_puts(&b, "</p>");
 	} else {
 		rs_buf_puts(&b, "<table id=\"findings\"><thead><tr>");
@@ -304,7 +304,7 @@ void rs_page_vulns(rs_dash_ctx *ctx)
 	rs_dash_page_begin(ctx, &b, S_VULNS);
 	if (!json_object_size(by)) {
 		rs_buf_puts(&b, "<p class=\"empty\">");
-		rs_html_esc(&b, rs_tr(ctx->lang, S_NONE));
+		rs_html_escape(&b, rs_tr(ctx->lang, S_NONE));
 		rs_buf_puts(&b, "</p>");
 	} else {
 		rs_buf_puts(&b, "<table id=\"vulns\"><thead><tr>");
@@ -328,14 +328,14 @@ void rs_page_vulns(rs_dash_ctx *ctx)
 			json_object_foreach(json_object_get(v, "packages"), k, x) {
 				rs_buf_puts(&b, first ? "" : ", ");
 				first = false;
-				rs_html_esc(&b, k);
+				rs_html_escape(&b, k);
 			}
 			rs_buf_puts(&b, "</td><td>");
 			first = true;
 			json_object_foreach(json_object_get(v, "fixed"), k, x) {
 				rs_buf_puts(&b, first ? "" : ", ");
 				first = false;
-				rs_html_esc(&b, k);
+				rs_html_escape(&b, k);
 			}
 			rs_buf_puts(&b, "</td>");
 			host_links(&b, json_object_get(v, "hosts"));
@@ -389,7 +389,7 @@ void rs_page_compliance(rs_dash_ctx *ctx)
 		return;
 	}
 	rs_buf_printf(&b, "<h2>%s</h2><h3>", rs_tr(ctx->lang, S_COMPLIANCE_NOW));
-	rs_html_esc(&b, rs_tr(ctx->lang, S_PER_HOST));
+	rs_html_escape(&b, rs_tr(ctx->lang, S_PER_HOST));
 	rs_buf_puts(&b, "</h3><table id=\"compliance-hosts\"><thead><tr>");
 	rs_dash_th(ctx, &b, S_HOST);
 	rs_dash_th(ctx, &b, S_PASSED);
@@ -410,19 +410,19 @@ void rs_page_compliance(rs_dash_ctx *ctx)
 		rs_buf_puts(&b, "<tr><td><a href=\"/host?id=");
 		rs_url_enc(&b, rs_dash_str(s, "host"));
 		rs_buf_puts(&b, "\">");
-		rs_html_esc(&b, rs_dash_str(s, "hostname"));
+		rs_html_escape(&b, rs_dash_str(s, "hostname"));
 		rs_buf_printf(&b, "</a></td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>", pass, fail);
 		rate_cell(&b, pass, pass + fail);
 		rs_buf_puts(&b, "</tr>");
 	}
 	rs_buf_puts(&b, "</tbody></table><h3>");
-	rs_html_esc(&b, rs_tr(ctx->lang, S_PER_CHECK));
+	rs_html_escape(&b, rs_tr(ctx->lang, S_PER_CHECK));
 	rs_buf_puts(&b, "</h3>");
 	json_t *groups = group_by_rule(rows, NULL, NULL);
 	sort_groups(groups);
 	if (!json_array_size(groups)) {
 		rs_buf_puts(&b, "<p class=\"empty\">");
-		rs_html_esc(&b, rs_tr(ctx->lang, S_NONE));
+		rs_html_escape(&b, rs_tr(ctx->lang, S_NONE));
 		rs_buf_puts(&b, "</p>");
 	} else {
 		rs_buf_puts(&b, "<table id=\"compliance-checks\"><thead><tr>");

@@ -24,7 +24,7 @@ static void json_cell(rs_buf *b, const json_t *v)
 		char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 		if (text && strlen(text) > SHOWN_MAX)
 			strcpy(text + SHOWN_MAX - 3, "...");
-		rs_html_esc(b, text ? text : "");
+		rs_html_escape(b, text ? text : "");
 		free(text);
 	}
 	rs_buf_puts(b, "</code></td>");
@@ -58,33 +58,33 @@ void rs_dash_tasks_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *tasks, bool 
 		rs_buf_puts(b, "<tr>");
 		rs_dash_td(b, rs_dash_str(t, "created"));
 		rs_buf_puts(b, "<td><code>");
-		rs_html_esc(b, rs_dash_str(t, "id"));
+		rs_html_escape(b, rs_dash_str(t, "id"));
 		rs_buf_puts(b, "</code></td>");
 		if (with_host) {
 			rs_buf_puts(b, "<td><a href=\"/host?id=");
 			rs_url_enc(b, rs_dash_str(t, "agent"));
 			rs_buf_puts(b, "\">");
-			rs_html_esc(b, *rs_dash_str(t, "hostname") ? rs_dash_str(t, "hostname") : rs_dash_str(t, "agent"));
+			rs_html_escape(b, *rs_dash_str(t, "hostname") ? rs_dash_str(t, "hostname") : rs_dash_str(t, "agent"));
 			rs_buf_puts(b, "</a></td>");
 			rs_dash_td(b, rs_dash_str(t, "group"));
 		}
 		rs_dash_td(b, rs_dash_str(t, "kind"));
 		json_cell(b, json_object_get(t, "params"));
 		rs_buf_puts(b, "<td><span class=\"state state-");
-		rs_html_esc(b, state);
+		rs_html_escape(b, state);
 		rs_buf_puts(b, "\">");
-		rs_html_esc(b, state);
+		rs_html_escape(b, state);
 		rs_buf_puts(b, "</span>");
 		if (admin && strcmp(state, "approval") == 0) {
 			rs_buf_puts(b, "<form method=\"post\" action=\"/tasks/approve\" class=\"inline\">");
 			rs_dash_csrf_input(ctx, b);
 			rs_buf_puts(b, "<input type=\"hidden\" name=\"id\" value=\"");
-			rs_html_esc(b, rs_dash_str(t, "id"));
+			rs_html_escape(b, rs_dash_str(t, "id"));
 			rs_buf_printf(b, "\"><button type=\"submit\">%s</button></form>", rs_tr(ctx->lang, S_APPROVE));
 		}
 		rs_buf_puts(b, "</td>");
 		rs_buf_puts(b, "<td>");
-		rs_html_esc(b, rs_dash_str(t, "message"));
+		rs_html_escape(b, rs_dash_str(t, "message"));
 		rs_dash_bundle_link(ctx, b, t);
 		const json_t *result = json_object_get(t, "result");
 		if (result && !json_is_null(result)) {
@@ -93,7 +93,7 @@ void rs_dash_tasks_table(rs_dash_ctx *ctx, rs_buf *b, const json_t *tasks, bool 
 			if (text && strlen(text) > 4 * SHOWN_MAX)
 				strcpy(text + 4 * SHOWN_MAX - 3, "...");
 			rs_buf_puts(b, "<code>");
-			rs_html_esc(b, text ? text : "");
+			rs_html_escape(b, text ? text : "");
 			rs_buf_puts(b, "</code></details>");
 			free(text);
 		}
@@ -147,7 +147,7 @@ static void show_tasks(rs_dash_ctx *ctx, unsigned int status, const char *error)
 	rs_dash_page_begin(ctx, &b, S_TASKS);
 	if (error) {
 		rs_buf_printf(&b, "<p class=\"error\">%s ", rs_tr(ctx->lang, S_TASK_BAD));
-		rs_html_esc(&b, error);
+		rs_html_escape(&b, error);
 		rs_buf_puts(&b, "</p>");
 	} else if (rs_dash_arg(ctx, "queued")) {
 		rs_buf_printf(&b, "<p class=\"notice\">%s</p>", rs_tr(ctx->lang, S_TASKS_QUEUED));

@@ -40,28 +40,29 @@ typedef struct route {
 	bool prefix;               /* path is a prefix followed by an id */
 	size_t limit;              /* largest body */
 	void (*handle)(rs_server *srv, rs_request *req, rs_reply *reply);
+	bool spooled;              /* the body goes to a temporary file, not memory */
 } route;
 
 static const route routes[] = {
-	{ "POST", RS_FLEET_API "/enroll", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_enroll },
-	{ "POST", RS_FLEET_API "/checkin", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_checkin },
-	{ "POST", RS_FLEET_API "/results", false, RS_FLEET_MAX_BODY_RESULTS, rs_handle_results },
-	{ "GET", RS_FLEET_API "/hosts", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_hosts },
-	{ "GET", RS_FLEET_API "/hosts/", true, RS_FLEET_MAX_BODY_OTHER, rs_handle_host },
-	{ "GET", RS_FLEET_API "/findings", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_findings },
-	{ "POST", RS_FLEET_API "/tasks", false, RS_TASK_MAX_BODY, rs_handle_task_create },
-	{ "GET", RS_FLEET_API "/tasks", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_list },
-	{ "POST", RS_FLEET_API "/tasks/approve", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_approve },
-	{ "POST", RS_FLEET_API "/tasks/report", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_report },
-	{ "GET", RS_FLEET_API "/tokens", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_tokens },
-	{ "GET", RS_FLEET_API "/bundles", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_bundle_list },
-	{ "GET", RS_FLEET_API "/bundles/", true, RS_FLEET_MAX_BODY_OTHER, rs_handle_bundle_get },
-	{ "POST", RS_FLEET_API "/bundles/", true, RS_FLEET_BUNDLE_MAX, rs_handle_bundle_upload },
+	{ "POST", RS_FLEET_API "/enroll", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_enroll, false },
+	{ "POST", RS_FLEET_API "/checkin", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_checkin, false },
+	{ "POST", RS_FLEET_API "/results", false, RS_FLEET_MAX_BODY_RESULTS, rs_handle_results, false },
+	{ "GET", RS_FLEET_API "/hosts", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_hosts, false },
+	{ "GET", RS_FLEET_API "/hosts/", true, RS_FLEET_MAX_BODY_OTHER, rs_handle_host, false },
+	{ "GET", RS_FLEET_API "/findings", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_findings, false },
+	{ "POST", RS_FLEET_API "/tasks", false, RS_TASK_MAX_BODY, rs_handle_task_create, false },
+	{ "GET", RS_FLEET_API "/tasks", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_list, false },
+	{ "POST", RS_FLEET_API "/tasks/approve", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_approve, false },
+	{ "POST", RS_FLEET_API "/tasks/report", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_task_report, false },
+	{ "GET", RS_FLEET_API "/tokens", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_tokens, false },
+	{ "GET", RS_FLEET_API "/bundles", false, RS_FLEET_MAX_BODY_OTHER, rs_handle_bundle_list, false },
+	{ "GET", RS_FLEET_API "/bundles/", true, RS_FLEET_MAX_BODY_OTHER, rs_handle_bundle_get, false },
+	{ "POST", RS_FLEET_API "/bundles/", true, RS_FLEET_BUNDLE_MAX, rs_handle_bundle_upload, true },
 };
 
 /* Every path outside the API is the dashboard's (server/dash.c); its form
  * bodies are small. */
-static const route dashboard_route = { "*", "/", true, 64 * 1024, rs_handle_dashboard };
+static const route dashboard_route = { "*", "/", true, 64 * 1024, rs_handle_dashboard, false };
 
 void rs_server_config_defaults(rs_server_config *cfg)
 {
@@ -292,11 +293,32 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		client_address(conn, req->addr, sizeof(req->addr));
 		if (early_checks(srv, req, &reply) < 0)
 			return send_reply(req, &reply);
+		if (((const route *)req->route)->spooled) {
+			/* nothing reaches the disk from a request that names no
+			 * enrolled agent */
+			if (rs_agent_precheck(srv, req, &reply) < 0)
+				return send_reply(req, &reply);
+			char err[512];
+			if (rs_upload_spool_open(&req->spool, err, sizeof(err)) < 0) {
+				rs_error("%s", err);
+				rs_reply_error(&reply, MHD_HTTP_SERVICE_UNAVAILABLE, "spool", "the server cannot store uploads now; retry later");
+				reply.retry_after = 60;
+				return send_reply(req, &reply);
+			}
+			req->spooled = true;
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		if (!req->route || *upload_data_size > req->limit - req->len)
 			return MHD_NO; /* a chunked body past its limit: close the connection */
+		if (req->spooled) {   /* to disk as it arrives; a full disk closes the connection */
+			if (rs_upload_spool_write(&req->spool, upload_data, *upload_data_size) < 0)
+				return MHD_NO;
+			req->len += *upload_data_size;
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
 		if (req->len + *upload_data_size + 1 > req->cap) {
 			/* doubling, so a large body is copied a bounded number of times */
 			size_t cap = req->cap ? req->cap : 16384;
@@ -314,6 +336,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	const route *r = req->route;
 	if (!r)
 		return MHD_NO;
+	if (req->spooled)
+		rs_upload_spool_finish(&req->spool);
 	r->handle(srv, req, &reply);
 	if (reply.status == 0)
 		rs_reply_error(&reply, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "no reply");
@@ -329,6 +353,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	rs_request *req = *con_cls;
 	if (!req)
 		return;
+	if (req->spooled)
+		rs_upload_spool_close(&req->spool);
 	free(req->body);
 	free(req);
 	*con_cls = NULL;
@@ -425,7 +451,7 @@ static void wait_for_stop(const sigset_t *stop)
  * --incidents names another store): a connection of their own. */
 static int open_pg_incidents(rs_server *srv, const rs_server_config *cfg)
 {
-	if (cfg->incidents_db || !rs_store_url_is_pg(cfg->db_path))
+	if (cfg->incidents_db || !rs_store_is_pg_url(cfg->db_path))
 		return 0;
 	if (rs_store_open_incidents(cfg->db_path, &srv->incidents) < 0) {
 		rs_error(_("%s: cannot open the incident records in the fleet's database"), rs_db_name(srv->store));
@@ -460,6 +486,7 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 	srv->per_addr = rs_ratelimit_new(cfg->addr_rate, cfg->addr_burst);
 	srv->logins = rs_ratelimit_new(RS_DASH_LOGIN_RATE, RS_DASH_LOGIN_BURST);
 	srv->keys = rs_keycache_new();
+	rs_bundle_retention(srv);
 	return 0;
 }
 

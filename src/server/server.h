@@ -23,6 +23,8 @@ typedef struct rs_server_config {
 	int task_redeliver;        /* seconds after which a task handed out but never reported is
 	                              handed out again at the agent's check-in (0: twice the
 	                              check-in interval, at least 60) */
+	int bundle_keep_days;      /* collect bundles older than this many days are removed
+	                              (0: kept until removed by hand) */
 } rs_server_config;
 
 void rs_server_config_defaults(rs_server_config *cfg);

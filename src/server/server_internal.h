@@ -10,12 +10,14 @@
 #include "server/keycache.h"
 #include "server/ratelimit.h"
 #include "server/server.h"
+#include "server/upload_spool.h"
 #include "store/db.h"
 #include "fleet/roles.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 /* Connections the group commit uses on PostgreSQL (SQLite has one writer). */
@@ -39,6 +41,7 @@ typedef struct rs_server {
 	rs_ratelimit *per_addr;
 	rs_ratelimit *logins;       /* login attempts per client address */
 	rs_keycache *keys;          /* agents' public keys (agent_api.c) */
+	atomic_llong next_prune;    /* when expired bundles are removed next (bundle_api.c) */
 } rs_server;
 
 typedef struct rs_request {
@@ -52,6 +55,10 @@ typedef struct rs_request {
 	size_t cap;
 	size_t limit;
 	const void *route;
+	/* a body spooled to disk as it arrives (the bundle upload): then
+	 * BODY stays NULL, LEN counts the bytes, SPOOL.digest is its SHA-256 */
+	bool spooled;
+	rs_upload_spool spool;
 } rs_request;
 
 typedef struct rs_reply {
@@ -136,6 +143,10 @@ int rs_agent_authenticate(rs_server *srv, rs_request *req, rs_reply *reply, char
 /* The redelivery wait of CFG in seconds (fleet_task_retry.c). */
 long long rs_server_task_redeliver(const rs_server_config *cfg);
 
+/* agent_api.c: before an agent's body is read: its signature headers are
+ * well formed and name an enrolled agent (the signature itself is checked
+ * with the body). 0, or -1 with the refusal in REPLY. */
+int rs_agent_precheck(rs_server *srv, rs_request *req, rs_reply *reply);
 /* agent_api.c: as rs_agent_authenticate, and the request's counter
  * accepted (a replay refused) in a group commit of its own. */
 int rs_agent_authenticate_counted(rs_server *srv, rs_request *req, rs_reply *reply, char agent[33]);
@@ -147,6 +158,10 @@ void rs_handle_bundle_get(rs_server *srv, rs_request *req, rs_reply *reply);
 /* Reads task ID's bundle for WHO (audited as bundle_download from ADDR)
  * into REPLY as a gzip download. */
 void rs_bundle_download(rs_server *srv, const char *id, const char *who, const char *addr, rs_reply *reply);
+
+/* Removes the collect bundles older than --bundle-keep-days, when set:
+ * at start and then at most once an hour (called at check-ins). */
+void rs_bundle_retention(rs_server *srv);
 
 /* task_api.c */
 struct rs_task_spec;

@@ -30,11 +30,6 @@ static void lite_error(rs_db *db)
 	rs_db_set_error(db, "%s", sqlite3_errmsg(db->store->db));
 }
 
-static bool is_pg_url(const char *url)
-{
-	return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
-}
-
 int rs_db_open(const char *url, rs_db **out, char *err, size_t errsize)
 {
 	*out = NULL;
@@ -43,7 +38,7 @@ int rs_db_open(const char *url, rs_db **out, char *err, size_t errsize)
 		return -1;
 	}
 	rs_db *db = rs_calloc(1, sizeof(*db));
-	if (is_pg_url(url)) {
+	if (rs_store_is_pg_url(url)) {
 		db->kind = RS_DB_POSTGRES;
 		if (rs_db_pg_open(db, url) < 0 || rs_db_pg_migrate(db) < 0) {
 			snprintf(err, errsize, "%s", db->err);

@@ -63,6 +63,17 @@ int rs_fleet_bundle_put(rs_db *db, const char *agent, const char *task, const vo
 	return same ? 1 : 3;
 }
 
+long long rs_fleet_bundle_prune(rs_db *db, long long before)
+{
+	rs_db_stmt *stmt = rs_db_prepare(db, "DELETE FROM fleet_bundles WHERE received < ?");
+	if (!stmt)
+		return -1;
+	rs_db_bind_int64(stmt, 1, before);
+	if (rs_db_step_done(db, stmt, "remove the expired evidence bundles") < 0)
+		return -1;
+	return rs_db_changes(db);
+}
+
 json_t *rs_fleet_bundle_list(rs_db *db, const char *agent, int limit)
 {
 	rs_db_stmt *stmt = rs_db_prepare(db,

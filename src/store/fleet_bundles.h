@@ -22,6 +22,10 @@
 int rs_fleet_bundle_put(rs_db *db, const char *agent, const char *task, const void *data, size_t len,
 			const char *sha256, long long now);
 
+/* Removes the bundles received before BEFORE (Unix seconds): the number
+ * removed, or -1 error. */
+long long rs_fleet_bundle_prune(rs_db *db, long long before);
+
 /* The bundles, newest first, of AGENT (NULL: every agent), at most LIMIT:
  * [{"task","agent","hostname","received","size","sha256"}]; NULL on error. */
 json_t *rs_fleet_bundle_list(rs_db *db, const char *agent, int limit);

@@ -17,8 +17,6 @@
  * incident code reads beside them are not there — a scan cannot be linked
  * by id). 0, or -1 after an error. */
 int rs_store_open_incidents(const char *url, rs_store **out);
-/* Whether URL names a PostgreSQL database. */
-bool rs_store_url_is_pg(const char *url);
 
 /* The path the store was opened with (the journal lives beside it). */
 const char *rs_store_db_path(const rs_store *store);

@@ -20,14 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool rs_store_url_is_pg(const char *url)
-{
-	return url && (rs_starts_with(url, "postgresql://") || rs_starts_with(url, "postgres://"));
-}
-
 int rs_store_open_incidents(const char *url, rs_store **out)
 {
-	if (!rs_store_url_is_pg(url))
+	if (!rs_store_is_pg_url(url))
 		return rs_store_open(url, out);
 	*out = NULL;
 	rs_db *db = NULL;

@@ -5,6 +5,7 @@
  * schema up to date with the migrations below (see store.h).
  */
 #include "store/store_internal.h"
+#include "core/json.h"
 #include "core/i18n.h"
 #include "store/db.h"
 #include "core/log.h"
@@ -322,7 +323,7 @@ int rs_store_bind_json(sqlite3_stmt *stmt, int index, const json_t *value)
 {
 	if (!value)
 		return sqlite3_bind_null(stmt, index);
-	char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = rs_json_text(value);
 	int rc = rs_store_bind_text(stmt, index, text);
 	free(text);
 	return rc;
@@ -525,11 +526,23 @@ static int open_connection(rs_store *store)
 	return 0;
 }
 
+bool rs_store_is_pg_url(const char *url)
+{
+	return url && (rs_starts_with(url, "postgresql://") || rs_starts_with(url, "postgres://"));
+}
+
 int rs_store_open(const char *path, rs_store **out)
 {
 	*out = NULL;
 	if (!path || !*path) {
 		rs_error(_("no scan database given; give --db PATH"));
+		return -1;
+	}
+	if (rs_store_is_pg_url(path)) {
+		rs_error(_("--db %s: this command stores into an SQLite file; a PostgreSQL database is the fleet "
+			   "server's store (rasoat server --db; agents send their scans there). Give the path of a "
+			   "file, e.g. --db /var/lib/rasoat/rasoat.db"),
+			 path);
 		return -1;
 	}
 	if (ensure_parent_dir(path) < 0 || check_existing_file(path) < 0)

@@ -14,6 +14,7 @@
 #include "core/summary.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct rs_store rs_store;
@@ -22,6 +23,9 @@ typedef struct rs_store rs_store;
  * database at PATH. Returns 0, or -1 after printing an error that names the
  * file, the cause and what to do. */
 int rs_store_open(const char *path, rs_store **out);
+/* Whether URL names a PostgreSQL database (postgresql:// or postgres://):
+ * the fleet server's store, never a scan store file. */
+bool rs_store_is_pg_url(const char *url);
 void rs_store_close(rs_store *store);
 /* The schema version this build writes (PRAGMA user_version). */
 int rs_store_schema_version(void);

@@ -20,11 +20,6 @@
 #define FINDING_COLUMNS "scan, seq, module, rule, severity, score, identity, json"
 #define N_FINDING_COLUMNS 8
 
-bool rs_store_is_pg_url(const char *db)
-{
-	return db && (rs_starts_with(db, "postgresql://") || rs_starts_with(db, "postgres://"));
-}
-
 /* Copies the current row of FROM (N columns, INTS[i] set for integer
  * columns) into the bound parameters of TO, steps and resets it. */
 static int copy_row(rs_db_stmt *from, sqlite3_stmt *to, int n, const bool *ints)

@@ -19,8 +19,6 @@ typedef struct rs_store_mirror {
 	char *dir;          /* its directory, removed at close */
 } rs_store_mirror;
 
-/* Whether DB is a PostgreSQL URL (postgresql:// or postgres://). */
-bool rs_store_is_pg_url(const char *db);
 /* Opens URL and copies every scan row into a new temporary store in M.
  * Returns 0, or -1 after printing an error (M is then closed). */
 int rs_store_mirror_open(const char *url, rs_store_mirror *m);

@@ -4,6 +4,7 @@
  * scan's summary and findings, or replaying them into sinks (see store.h).
  */
 #include "store/store_internal.h"
+#include "store/scans_pg.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -89,6 +90,12 @@ static void no_such_scan(rs_store *store, const char *id)
 /* The complete scan BACK places before the newest complete one. */
 static int resolve_last(rs_store *store, const char *id, long back, char out[33])
 {
+	if (store->pg) {   /* incident records in the fleet's PostgreSQL */
+		int found = rs_pg_scan_last(store, back, out);
+		if (found == 1)
+			no_such_scan(store, id);
+		return found == 0 ? 0 : -1;
+	}
 	sqlite3_stmt *stmt = rs_store_prepare(store,
 		"SELECT id FROM scans WHERE complete = 1 ORDER BY started DESC, rowid DESC"
 		" LIMIT 1 OFFSET ?");
@@ -145,6 +152,18 @@ static int resolve_prefix(rs_store *store, const char *id, char out[33])
 			 "its hex digits, 'last' or 'last~N'; see `rasoat history --db %s`"),
 			 id, MIN_PREFIX_DIGITS, store->path);
 		return -1;
+	}
+	if (store->pg) {   /* incident records in the fleet's PostgreSQL */
+		rs_buf matches;
+		rs_buf_init(&matches);
+		int found = rs_pg_scan_prefix(store, prefix, out, AMBIGUOUS_SHOWN, &matches);
+		if (found == 1)
+			no_such_scan(store, id);
+		else if (found == 2)
+			rs_error(_("scan id %s is ambiguous in %s: it matches %s; give more digits"),
+				 id, store->path, matches.data);
+		rs_buf_free(&matches);
+		return found == 0 ? 0 : -1;
 	}
 	sqlite3_stmt *stmt = rs_store_prepare(store,
 		"SELECT id FROM scans WHERE substr(id, 1, ?) = ? ORDER BY started DESC, rowid DESC");
@@ -225,6 +244,12 @@ static void summary_from_row(rs_summary *s, sqlite3_stmt *stmt)
 int rs_store_load_summary(rs_store *store, const char *id, rs_summary *summary)
 {
 	rs_summary_init(summary);
+	if (store->pg) {
+		int found = rs_pg_scan_summary(store, id, summary);
+		if (found == 1)
+			no_such_scan(store, id);
+		return found == 0 ? 0 : -1;
+	}
 	sqlite3_stmt *stmt = rs_store_prepare(store,
 		"SELECT id, host, root, started, duration_ms, complete, counts, score, exit_code,"
 		" modules, host_info FROM scans WHERE id = ?");
@@ -259,6 +284,8 @@ int rs_store_load_findings(rs_store *store, const char *id, rs_finding ***findin
 {
 	*findings = NULL;
 	*count = 0;
+	if (store->pg)
+		return rs_pg_scan_findings(store, id, findings, count);
 	sqlite3_stmt *stmt = rs_store_prepare(store,
 		"SELECT seq, json FROM findings WHERE scan = ? ORDER BY seq");
 	if (!stmt)

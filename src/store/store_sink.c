@@ -12,6 +12,7 @@
  * without the store.
  */
 #include "store/store_internal.h"
+#include "core/json.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -43,7 +44,7 @@ typedef struct finding_row {
 static void row_init(finding_row *row, const rs_finding *f)
 {
 	json_t *obj = rs_finding_to_json(f, NULL);
-	row->json = obj ? json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	row->json = obj ? rs_json_text(obj) : NULL; /* as rs_store_bind_json writes JSON */
 	json_decref(obj);
 	row->module = rs_strdup(f->module ? f->module : "");
 	row->rule = rs_strdup(f->rule ? f->rule : "");

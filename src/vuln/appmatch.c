@@ -3,9 +3,7 @@
  * Records are sorted once by their key; each library looks its key up by
  * binary search and is compared with every range of every record there
  * under its ecosystem's version order; candidates for the same CVE (or
- * advisory) are folded into one: a fix beats no fix, the higher fix wins
- * (two advisories that disagree are both cleared by it, as for OS
- * packages), a known score beats none. Go's standard library ("stdlib")
+ * advisory) are folded into one as for OS packages (hits.c). Go's standard library ("stdlib")
  * is declared with Go's release names ("1.20", "1.21rc2"), read as SemVer.
  */
 #include "vuln/appmatch.h"
@@ -95,11 +93,6 @@ static int keyed_cmp(const void *a, const void *b)
 	return strcmp(((const keyed *)a)->key, ((const keyed *)b)->key);
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? rs_strdup(s) : NULL;
-}
-
 static void free_match(rs_app_match *m)
 {
 	free(m->id);
@@ -107,26 +100,6 @@ static void free_match(rs_app_match *m)
 	free(m->fixed);
 	free(m->urgency);
 	free(m->summary);
-}
-
-static int match_by_id(const void *a, const void *b)
-{
-	return strcmp(((const rs_app_match *)a)->id, ((const rs_app_match *)b)->id);
-}
-
-/* True when candidate B should replace A for the same id. */
-static bool better(rs_version_scheme scheme, const rs_app_match *a, const rs_app_match *b)
-{
-	if (a->state != b->state)
-		return b->state == RS_VULN_AFFECTED;
-	if (b->state == RS_VULN_AFFECTED) {
-		int c = rs_version_cmp(scheme, b->fixed, a->fixed);
-		if (c)
-			return c > 0;
-	}
-	if ((a->cvss < 0) != (b->cvss < 0))
-		return b->cvss >= 0;
-	return strcmp(b->record, a->record) < 0; /* the same answer whatever the feed order */
 }
 
 /* Go's own release names as SemVer, the way OSV's Go records name the
@@ -148,28 +121,6 @@ static char *go_release_semver(const char *v)
 	return rs_strdup(v);
 }
 
-static void add_candidates(const rs_app_package *pkg, const char *version, const rs_vuln_record *r,
-			   rs_version_scheme scheme, rs_vec *cands)
-{
-	rs_vuln_state st = rs_vuln_match_version(scheme, r, version);
-	if (st == RS_VULN_NOT_AFFECTED)
-		return;
-	char *ids = rs_strdup(r->cves && *r->cves ? r->cves : r->record);
-	char *save = NULL;
-	for (char *id = strtok_r(ids, " ", &save); id; id = strtok_r(NULL, " ", &save)) {
-		rs_app_match *m = rs_vec_push(cands);
-		m->pkg = pkg;
-		m->id = rs_strdup(id);
-		m->record = rs_strdup(r->record ? r->record : id);
-		m->fixed = rs_strdup(st == RS_VULN_AFFECTED ? r->fixed : "");
-		m->cvss = r->cvss;
-		m->urgency = dup_or_null(r->urgency);
-		m->summary = dup_or_null(r->summary);
-		m->state = st;
-	}
-	free(ids);
-}
-
 void rs_app_match_all(const rs_vec *packages, const rs_vec *records, rs_vec *out, unsigned long *unparsed)
 {
 	keyed *index = rs_calloc(records->len + 1, sizeof(keyed));
@@ -184,7 +135,7 @@ void rs_app_match_all(const rs_vec *packages, const rs_vec *records, rs_vec *out
 	}
 	qsort(index, n, sizeof(keyed), keyed_cmp);
 	rs_vec cands;
-	rs_vec_init(&cands, sizeof(rs_app_match));
+	rs_vec_init(&cands, sizeof(rs_vuln_hit));
 	for (size_t p = 0; p < packages->len; p++) {
 		const rs_app_package *pkg = rs_vec_at(packages, p);
 		if (!pkg->ecosystem || !pkg->name || !pkg->version)
@@ -212,27 +163,16 @@ void rs_app_match_all(const rs_vec *packages, const rs_vec *records, rs_vec *out
 		}
 		cands.len = 0;
 		for (size_t i = lo; i < n && !strcmp(index[i].key, probe.key); i++)
-			add_candidates(pkg, version, index[i].r, scheme, &cands);
+			rs_vuln_hits_add(&cands, index[i].r, rs_vuln_match_version(scheme, index[i].r, version));
 		free(probe.key);
 		free(version);
-		if (cands.len)
-			qsort(cands.items, cands.len, sizeof(rs_app_match), match_by_id);
-		for (size_t i = 0; i < cands.len;) {
-			rs_app_match *best = rs_vec_at(&cands, i);
-			size_t j = i + 1;
-			for (; j < cands.len; j++) {
-				rs_app_match *m = rs_vec_at(&cands, j);
-				if (strcmp(m->id, best->id))
-					break;
-				if (better(scheme, best, m)) {
-					rs_app_match tmp = *best;
-					*best = *m;
-					*m = tmp;
-				}
-				free_match(m);
-			}
-			*(rs_app_match *)rs_vec_push(out) = *best;
-			i = j;
+		size_t kept = rs_vuln_hits_best(&cands, scheme);
+		for (size_t i = 0; i < kept; i++) {
+			const rs_vuln_hit *h = rs_vec_at(&cands, i);
+			*(rs_app_match *)rs_vec_push(out) = (rs_app_match){
+				.pkg = pkg, .id = h->id, .record = h->record, .fixed = h->fixed, .cvss = h->cvss,
+				.urgency = h->urgency, .summary = h->summary, .state = h->state,
+			};
 		}
 	}
 	rs_vec_free(&cands);

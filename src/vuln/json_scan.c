@@ -7,6 +7,7 @@
 #include "core/digest.h"
 #include "core/i18n.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void rs_json_scan_init(rs_json_scan *s, const char *text, size_t len)
@@ -54,12 +55,43 @@ static bool hex4(const char *p, const char *end, unsigned *out)
 	return true;
 }
 
+/* True when one of the 8 bytes of X is a quote, a backslash or a control
+ * character: what ends the plain run of a string (the zero-byte test of
+ * Hacker's Delight, 6-1, over each of the three conditions). */
+static bool special_in(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	uint64_t quote = (q - ones) & ~q, backslash = (b - ones) & ~b;
+	uint64_t control = (x - ones * 0x20) & ~x; /* a byte below 0x20 */
+	return ((quote | backslash | control) & highs) != 0;
+}
+
+/* The first byte at or after P (before END) that is a quote, a backslash
+ * or a control character; END when there is none. */
+static const char *plain_run_end(const char *p, const char *end)
+{
+	while (end - p >= 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		if (special_in(x))
+			break;
+		p += 8;
+	}
+	while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		p++;
+	return p;
+}
+
 bool rs_json_scan_skip_string(rs_json_scan *s)
 {
 	if (rs_json_scan_peek(s) != '"')
 		return fail(s, N_("expected a string"));
 	const char *p = s->p + 1, *end = s->end;
 	while (p < end) {
+		p = plain_run_end(p, end);
+		if (p == end)
+			break;
 		unsigned char c = (unsigned char)*p;
 		if (c == '"') {
 			s->p = p + 1;

@@ -232,12 +232,6 @@ static size_t find_package(const rs_vuln_record **sorted, size_t n, const char *
 	return end - lo;
 }
 
-static int match_by_id(const void *a, const void *b)
-{
-	const rs_vuln_match *ma = a, *mb = b;
-	return strcmp(ma->id, mb->id);
-}
-
 static void free_match(rs_vuln_match *m)
 {
 	free(m->id);
@@ -245,42 +239,6 @@ static void free_match(rs_vuln_match *m)
 	free(m->record);
 	free(m->urgency);
 	free(m->summary);
-}
-
-/* True when candidate B should replace A for the same CVE: a fix beats no
- * fix; a higher fix beats a lower one; a known score beats none. */
-static bool better(rs_version_scheme scheme, const rs_vuln_match *a, const rs_vuln_match *b)
-{
-	if (a->state != b->state)
-		return b->state == RS_VULN_AFFECTED;
-	if (b->state == RS_VULN_AFFECTED) {
-		int c = rs_version_cmp(scheme, b->fixed, a->fixed);
-		if (c)
-			return c > 0;
-	}
-	return a->cvss < 0 && b->cvss >= 0;
-}
-
-static void add_candidates(const rs_package *pkg, const rs_vuln_record *r, rs_version_scheme scheme,
-			   const char *installed, rs_vec *cands)
-{
-	rs_vuln_state st = rs_vuln_match_version(scheme, r, installed);
-	if (st == RS_VULN_NOT_AFFECTED)
-		return;
-	char *ids = rs_strdup(r->cves && *r->cves ? r->cves : r->record);
-	char *save = NULL;
-	for (char *id = strtok_r(ids, " ", &save); id; id = strtok_r(NULL, " ", &save)) {
-		rs_vuln_match *m = rs_vec_push(cands);
-		m->pkg = pkg;
-		m->id = rs_strdup(id);
-		m->fixed = rs_strdup(st == RS_VULN_AFFECTED ? r->fixed : "");
-		m->record = rs_strdup(r->record);
-		m->cvss = r->cvss;
-		m->urgency = dup_or_null(r->urgency);
-		m->summary = dup_or_null(r->summary);
-		m->state = st;
-	}
-	free(ids);
 }
 
 void rs_vuln_match_all(const rs_vec *packages, const rs_vec *records, rs_version_scheme scheme, rs_vec *out)
@@ -294,7 +252,7 @@ void rs_vuln_match_all(const rs_vec *packages, const rs_vec *records, rs_version
 	}
 	qsort(sorted, n, sizeof(*sorted), record_by_package);
 	rs_vec cands;
-	rs_vec_init(&cands, sizeof(rs_vuln_match));
+	rs_vec_init(&cands, sizeof(rs_vuln_hit));
 	for (size_t p = 0; p < packages->len; p++) {
 		const rs_package *pkg = rs_vec_at(packages, p);
 		if (!pkg->name || !pkg->version)
@@ -306,26 +264,15 @@ void rs_vuln_match_all(const rs_vec *packages, const rs_vec *records, rs_version
 		for (size_t k = 0; k < 2 && names[k]; k++) {
 			size_t first, count = find_package(sorted, n, names[k], &first);
 			for (size_t i = first; i < first + count; i++)
-				add_candidates(pkg, sorted[i], scheme, installed, &cands);
+				rs_vuln_hits_add(&cands, sorted[i], rs_vuln_match_version(scheme, sorted[i], installed));
 		}
-		if (cands.len)
-			qsort(cands.items, cands.len, sizeof(rs_vuln_match), match_by_id);
-		for (size_t i = 0; i < cands.len;) {
-			rs_vuln_match *best = rs_vec_at(&cands, i);
-			size_t j = i + 1;
-			for (; j < cands.len; j++) {
-				rs_vuln_match *m = rs_vec_at(&cands, j);
-				if (strcmp(m->id, best->id))
-					break;
-				if (better(scheme, best, m)) {
-					rs_vuln_match tmp = *best;
-					*best = *m;
-					*m = tmp;
-				}
-				free_match(m);
-			}
-			*(rs_vuln_match *)rs_vec_push(out) = *best;
-			i = j;
+		size_t kept = rs_vuln_hits_best(&cands, scheme);
+		for (size_t i = 0; i < kept; i++) {
+			const rs_vuln_hit *h = rs_vec_at(&cands, i);
+			*(rs_vuln_match *)rs_vec_push(out) = (rs_vuln_match){
+				.pkg = pkg, .id = h->id, .fixed = h->fixed, .record = h->record, .cvss = h->cvss,
+				.urgency = h->urgency, .summary = h->summary, .state = h->state,
+			};
 		}
 	}
 	rs_vec_free(&cands);

@@ -30,19 +30,59 @@ void rs_osv_warn(rs_feed_stats *stats, const char *name, const char *id, const c
 		rs_warn(_("%s: more malformed OSV records; only counted from here on"), name);
 }
 
+/* Blocks the strings of one record are copied into: a string never moves
+ * once copied (records point at it), and all go at once with the record. */
+typedef struct block {
+	struct block *next;
+	size_t used, size;
+	char data[];
+} block;
+
+#define BLOCK_SIZE 4000
+
+/* A copy of the N bytes at S, NUL-terminated, in the blocks at *HEAD. */
+static char *block_copy(block **head, const char *s, size_t n)
+{
+	block *b = *head;
+	if (!b || b->size - b->used < n + 1) {
+		size_t size = n + 1 > BLOCK_SIZE ? n + 1 : BLOCK_SIZE;
+		b = rs_malloc(sizeof(block) + size);
+		b->next = *head;
+		b->used = 0;
+		b->size = size;
+		*head = b;
+	}
+	char *out = b->data + b->used;
+	memcpy(out, s, n);
+	out[n] = 0;
+	b->used += n + 1;
+	return out;
+}
+
+static void blocks_free(block *b)
+{
+	while (b) {
+		block *next = b->next;
+		free(b);
+		b = next;
+	}
+}
+
 /* A value of the record: [start, end) of its text; start NULL when absent. */
 typedef struct span {
 	const char *start, *end;
 } span;
 
 typedef struct osv_record {
-	const char *id;
+	char *id;
 	rs_buf cves;
-	const char *summary;
+	char *summary;
+	char *short_summary; /* the summary as records carry it, made once */
 	double cvss;
-	const char *severity_text;
-	rs_vec out;    /* rs_vuln_record, emitted only when the whole record is good */
-	rs_vec owned;  /* char *: the strings decoded for this record */
+	char *severity_text;
+	rs_vec out;    /* rs_vuln_record, emitted only when the whole record is good; its
+			* strings are borrowed from STRINGS, CVES and SHORT_SUMMARY */
+	struct block *strings; /* the strings decoded for this record */
 	const char *bad; /* the record is not valid JSON: why */
 	char why[160];
 } osv_record;
@@ -54,10 +94,17 @@ static bool span_is(span v, char c)
 
 /* The decoded string of V (owned by the record), NULL when V is absent or
  * not a string; an undecodable string marks the record bad. */
-static const char *string_of(osv_record *rec, span v)
+static char *string_of(osv_record *rec, span v)
 {
 	if (!span_is(v, '"'))
 		return NULL;
+	/* most strings are plain ASCII without escapes: copied at once */
+	const char *p = v.start + 1, *close = v.end - 1;
+	while (p < close && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 && *p != '\\' && *p != '"')
+		p++;
+	if (p == close && close > v.start && *close == '"' && (size_t)(close - v.start - 1) <= OSV_MAX_STRING) {
+		return block_copy(&rec->strings, v.start + 1, (size_t)(close - v.start - 1));
+	}
 	rs_json_scan s;
 	rs_json_scan_init(&s, v.start, (size_t)(v.end - v.start));
 	rs_buf b;
@@ -68,8 +115,8 @@ static const char *string_of(osv_record *rec, span v)
 		rs_buf_free(&b);
 		return NULL;
 	}
-	char *text = rs_buf_take(&b);
-	*(char **)rs_vec_push(&rec->owned) = text;
+	char *text = block_copy(&rec->strings, b.data + at, b.len - at - 1);
+	rs_buf_free(&b);
 	return text;
 }
 
@@ -163,7 +210,7 @@ static void add_cves(osv_record *rec, span v)
 }
 
 /* The CVSS score and the text severity of a "severity" array. */
-static void read_severity(osv_record *rec, span v, double *cvss, const char **text)
+static void read_severity(osv_record *rec, span v, double *cvss, char **text)
 {
 	static const char *const keys[] = { "type", "score" };
 	items it;
@@ -171,7 +218,7 @@ static void read_severity(osv_record *rec, span v, double *cvss, const char **te
 	items_init(&it, v);
 	while (items_next(&it, &e)) {
 		members(rec, e, keys, 2, f);
-		const char *type = string_of(rec, f[0]), *score = string_of(rec, f[1]);
+		char *type = string_of(rec, f[0]), *score = string_of(rec, f[1]);
 		if (!type || !score)
 			continue;
 		if (!strcmp(type, "CVSS_V3")) {
@@ -184,38 +231,38 @@ static void read_severity(osv_record *rec, span v, double *cvss, const char **te
 	}
 }
 
-static void push_range(osv_record *rec, const char *ecosystem, const char *package, const char *urgency,
-		       const char *introduced, const char *fixed, const char *last_affected)
+/* The strings of every record: borrowed, never freed. */
+static char status_affected[] = "affected", no_cves[] = "", version_zero[] = "0";
+
+static void push_range(osv_record *rec, char *ecosystem, char *package, char *urgency, char *introduced,
+		       char *fixed, char *last_affected)
 {
-	rs_vuln_record *r = rs_vec_push(&rec->out);
-	r->record = rs_strdup(rec->id);
-	r->ecosystem = rs_strdup(ecosystem);
-	r->package = rs_strdup(package);
-	r->cves = rs_strdup(rec->cves.data ? rec->cves.data : "");
-	r->introduced = introduced ? rs_strdup(introduced) : NULL;
-	r->fixed = fixed ? rs_strdup(fixed) : NULL;
-	r->last_affected = last_affected ? rs_strdup(last_affected) : NULL;
-	r->status = rs_strdup("affected");
-	r->cvss = rec->cvss;
-	r->urgency = urgency ? rs_strdup(urgency) : NULL;
-	r->summary = rec->summary ? rs_vuln_short_text(rec->summary) : NULL;
+	if (rec->summary && !rec->short_summary)
+		rec->short_summary = rs_vuln_short_text(rec->summary);
+	*(rs_vuln_record *)rs_vec_push(&rec->out) = (rs_vuln_record){
+		.record = rec->id, .ecosystem = ecosystem, .package = package,
+		.cves = rec->cves.data ? rec->cves.data : no_cves, .introduced = introduced, .fixed = fixed,
+		.last_affected = last_affected, .status = status_affected, .cvss = rec->cvss, .urgency = urgency,
+		.summary = rec->short_summary,
+	};
 }
 
 /* One range's events. Returns NULL, or what is wrong. */
-static const char *read_events(osv_record *rec, span events, rs_version_scheme scheme, const char *ecosystem,
-			       const char *package, const char *urgency)
+static const char *read_events(osv_record *rec, span events, rs_version_scheme scheme, char *ecosystem,
+			       char *package, char *urgency)
 {
 	static const char *const keys[] = { "introduced", "fixed", "last_affected", "limit" };
 	if (!span_is(events, '[') || empty_array(events))
 		return _("a range without events");
-	const char *introduced = NULL;
+	char *introduced = NULL;
 	bool open = false;
 	items it;
 	span ev, f[4];
 	items_init(&it, events);
 	while (items_next(&it, &ev)) {
 		members(rec, ev, keys, 4, f);
-		const char *kind = NULL, *version = NULL;
+		const char *kind = NULL;
+		char *version = NULL;
 		for (size_t k = 0; k < 4 && !kind; k++)
 			if ((version = string_of(rec, f[k])))
 				kind = keys[k];
@@ -232,7 +279,7 @@ static const char *read_events(osv_record *rec, span events, rs_version_scheme s
 		} else if (!strcmp(kind, "fixed") || !strcmp(kind, "last_affected")) {
 			bool fixed = kind[0] == 'f';
 			if (!(fixed && zero)) /* fixed "0": never affected */
-				push_range(rec, ecosystem, package, urgency, open ? introduced : "0",
+				push_range(rec, ecosystem, package, urgency, open ? introduced : version_zero,
 					   fixed ? version : NULL, fixed ? NULL : version);
 			open = false;
 			introduced = NULL;
@@ -253,7 +300,7 @@ static const char *read_affected(osv_record *rec, span aff)
 	span f[5], p[2], u[1], r[2];
 	members(rec, aff, keys, 5, f);
 	members(rec, f[0], package_keys, 2, p);
-	const char *ecosystem = string_of(rec, p[0]), *name = string_of(rec, p[1]);
+	char *ecosystem = string_of(rec, p[0]), *name = string_of(rec, p[1]);
 	if (rec->bad)
 		return NULL;
 	if (!ecosystem || !name || !*name)
@@ -264,7 +311,7 @@ static const char *read_affected(osv_record *rec, span aff)
 		return rec->why;
 	}
 	members(rec, f[1], specific_keys, 1, u);
-	const char *urgency = string_of(rec, u[0]);
+	char *urgency = string_of(rec, u[0]);
 	double saved = rec->cvss;
 	read_severity(rec, f[2], &rec->cvss, &urgency);
 	if (!urgency)
@@ -275,7 +322,7 @@ static const char *read_affected(osv_record *rec, span aff)
 	span e;
 	items_init(&it, f[4]);
 	while (items_next(&it, &e)) {
-		const char *v = string_of(rec, e);
+		char *v = string_of(rec, e);
 		if (v && app && !rs_version_valid(scheme, v))
 			continue; /* registries keep legacy versions their ordering refuses: they can match nothing */
 		if (!v || !rs_version_valid(scheme, v))
@@ -353,7 +400,6 @@ int rs_osv_read_record(const char *text, size_t len, const char *name, rs_vuln_r
 	osv_record rec = { .cvss = -1 };
 	rs_buf_init(&rec.cves);
 	rs_vec_init(&rec.out, sizeof(rs_vuln_record));
-	rs_vec_init(&rec.owned, sizeof(char *));
 	span obj = { text, text + len };
 	/* the text is one value already checked; blanks around it are allowed */
 	rs_json_scan s;
@@ -380,12 +426,9 @@ int rs_osv_read_record(const char *text, size_t len, const char *name, rs_vuln_r
 				break;
 		}
 	}
-	for (size_t k = 0; k < rec.out.len; k++)
-		rs_vuln_record_free(rs_vec_at(&rec.out, k));
 	rs_vec_free(&rec.out);
-	for (size_t k = 0; k < rec.owned.len; k++)
-		free(*(char **)rs_vec_at(&rec.owned, k));
-	rs_vec_free(&rec.owned);
+	free(rec.short_summary);
+	blocks_free(rec.strings);
 	rs_buf_free(&rec.cves);
 	return rc;
 }

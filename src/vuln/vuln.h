@@ -151,6 +151,25 @@ typedef enum rs_vuln_state {
 /* The state of INSTALLED against record R under SCHEME. */
 rs_vuln_state rs_vuln_match_version(rs_version_scheme scheme, const rs_vuln_record *r, const char *installed);
 
+/* One id (CVE, or the record's own id when it names no CVE) a record gives
+ * an installed version: the candidates both matchers fold (hits.c). */
+typedef struct rs_vuln_hit {
+	char *id;
+	char *record;
+	char *fixed;           /* "" when unfixed */
+	double cvss;
+	char *urgency;
+	char *summary;
+	rs_vuln_state state;
+} rs_vuln_hit;
+
+/* Appends to HITS (rs_vuln_hit) one hit per id of R in STATE (nothing when not affected). */
+void rs_vuln_hits_add(rs_vec *hits, const rs_vuln_record *r, rs_vuln_state state);
+/* Folds HITS into one per id, sorted by id, the best kept (the rest freed);
+ * returns the new length. */
+size_t rs_vuln_hits_best(rs_vec *hits, rs_version_scheme scheme);
+void rs_vuln_hit_free(rs_vuln_hit *h);
+
 /* One match of an installed binary package. */
 typedef struct rs_vuln_match {
 	const rs_package *pkg;

@@ -6,6 +6,7 @@ and line; the twin passes every bundled check; the public Wazuh policies
 reported with file, line and check id while the others still run; waivers
 and --lint behave as documented."""
 import json
+import subprocess
 import os
 import sys
 
@@ -173,6 +174,17 @@ def main():
         stored[scan["root"]] = e2e.summary(e2e.jsonl(out2))["modules"]["audit"]
     check(stored[weak]["score"] == wa["score"] and stored[hard]["score"] == 100, f"stored audit scores: {stored}")
     check(stored[weak]["categories"]["ssh"]["failed"] == wa["categories"]["ssh"]["failed"], "stored categories")
+
+    # a PostgreSQL URL given as a scan store is refused with a clear message,
+    # not taken for a file name (it once made ./postgresql:/host/db)
+    cwd = os.path.join(t.path, "cwd")
+    os.makedirs(cwd)
+    p = subprocess.run([e2e.RASOAT, "audit", "--root", hard, "--db", "postgresql://localhost/rasoat", "-q",
+                        "--fail-on", "none"], cwd=cwd, env=dict(env, LANGUAGE="en", LANG="C.UTF-8"),
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0 and "PostgreSQL database is the fleet server's store" in p.stderr,
+          f"a PostgreSQL URL as scan store is refused: {p.stderr[-800:]}")
+    check(os.listdir(cwd) == [], f"nothing created for a PostgreSQL URL: {os.listdir(cwd)}")
 
     # the RHEL family: its policy selects itself, the Debian one does not
     rw, rh = os.path.join(t.path, "rhel-weak"), os.path.join(t.path, "rhel-hard")

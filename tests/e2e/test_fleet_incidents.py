@@ -5,7 +5,10 @@ RS_FLEET_DB=postgresql, which starts a PostgreSQL 15 of its own), then
 `rasoat server` on that database with no --incidents: the dashboard's
 incidents page and the overview's overdue incidents show the records from
 it. On PostgreSQL the same commands run against a SQLite store too and
-the two records must be the same (times aside)."""
+the two records must be the same (times aside). A scan uploaded to the
+server (by `rasoat agent bench`) is linked to the first incident by an id
+prefix and by "last" (`incident link --scan`), on either backend, and the
+record lists its findings; an unknown prefix is refused."""
 import json
 import os
 import sys
@@ -54,6 +57,33 @@ def strip_times(value):
     return value
 
 
+def link_uploaded_scan(srv, db, incident, t):
+    """A scan an agent uploaded is linked to INCIDENT by id prefix on DB."""
+    env = dict(os.environ, RASOAT_INCIDENT_CONF=t.p("incident.conf"))
+    code, out, err = run("agent", "bench", "--server", srv.url, "--token", srv.token("--uses", "1"),
+                         "--mode", "results", "--agents", "1", "--reports", "1", "--findings", "10",
+                         "--threads", "1")
+    ok(code == 0, f"one scan uploaded: {code} {out} {err[-1000:]}")
+    findings = srv.get_all("/api/v1/findings", srv.apikey())
+    scans = {f["scan"] for f in findings}
+    ok(len(scans) == 1 and len(findings) == 10, f"the uploaded scan on the server: {scans} {len(findings)}")
+    scan = scans.pop()
+    code, _, err = run("incident", "link", incident, "--scan", "ffff" if scan[:4] != "ffff" else "0000",
+                       "--db", db, env=env)
+    ok(code != 0 and "no scan" in err, f"an unknown scan prefix is refused: {code} {err}")
+    code, _, err = run("incident", "link", incident, "--scan", scan[:8], "--db", db, env=env)
+    ok(code == 0, f"incident link --scan {scan[:8]} on {db[:40]}: {code} {err}")
+    code, _, err = run("incident", "link", incident, "--scan", "last", "--db", db, env=env)
+    ok(code == 0, f"incident link --scan last: {code} {err}")
+    code, out, err = run("incident", "show", incident, "--db", db, "--format", "json", env=env)
+    ok(code == 0, f"incident show after the link: {code} {err}")
+    record = json.loads(out)
+    ok(record["scans"] == [scan], f"the linked scan, once: {record['scans']} (want {scan})")
+    linked = [f for f in record["findings"] if f.get("scan") == scan]
+    ok(len(linked) > 0 and all(f["rule"] in ("rasoat:persist.cron", "cis:debian12.5.2.3") for f in linked),
+       f"the scan's findings in the record: {len(linked)} of {len(record['findings'])}")
+
+
 def main():
     require_backend("test_fleet_incidents")
     with Tree("rasoat-fleet-incidents-") as t:
@@ -80,6 +110,7 @@ def main():
             ok('id="incidents"' in html, "the incidents table is shown (not the 'stored elsewhere' notice)")
             status, html, _ = vic.get("/overview")
             ok(status == 200 and 'id="overdue"' in html and first in html, "the overview's overdue incident")
+            link_uploaded_scan(srv, db, first, t)
         finally:
             srv.stop()
     done("test_fleet_incidents", PASSED)

@@ -4,7 +4,8 @@ the class dropped), and the findings are exactly the rules that hold for
 each file — on the first run, which makes the copies, on a second run that
 loads them from the rules cache, and inside an archive whose own bytes
 match as well. The summary counts
-the copies in use."""
+the copies in use. A hunt of one small file with a fresh cache makes no
+copy (its bytes do not earn back a compile) but caches the whole set."""
 import io
 import os
 import tarfile
@@ -92,4 +93,18 @@ with Tree() as t:
     made = sorted(n for n in os.listdir(t.p("cache")) if "-class" in n)
     check(any(n.endswith(".yarc") for n in made), f"class copies cached: {made}")
     passed += 1
+    # a hunt of one small file with a fresh cache compiles the set once and
+    # makes no class copy: 100 bytes do not earn back a compile
+    small_env = {**os.environ, "RASOAT_CACHE": t.p("small-cache")}
+    code, out, err = run("hunt", t.p("data/notes.txt"), "--rules", t.p("rules"), "--no-db", "--format", "jsonl",
+                         "-q", "--fail-on", "none", env=small_env)
+    lines = jsonl(out)
+    check(code == 0 and matched(lines) == {("notes.txt", "Not_Mz_Marker"), ("notes.txt", "Small_Marker")},
+          f"one small file: its matches ({code}: {err[-500:]})")
+    hunt = summary(lines)["modules"]["hunt"]
+    cached = sorted(os.listdir(t.p("small-cache")))
+    check(hunt["rules"]["class_sets"] == 0 and not any("-class" in n for n in cached)
+          and any(n.endswith(".yarc") for n in cached),
+          f"one small file: the whole set compiled and cached, no class copy: {hunt['rules']}, {cached}")
+    passed += 2
 done("test_hunt_classes", passed)

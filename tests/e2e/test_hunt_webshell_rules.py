@@ -90,6 +90,22 @@ SAMPLES = {
     "python/socket_loop.py": "RASOAT_Python_Socket_Command_Loop",
     "node/request_exec.js": "RASOAT_Node_Request_Exec",
     "node/eval_request.js": "RASOAT_Node_Request_Exec",
+    "php/xor_escaped_call.php": "RASOAT_PHP_Xor_Escaped_Name_Call",
+    "php/bitwise_soup.php": "RASOAT_PHP_Bitwise_String_Soup",
+    "php/embedded_program.php": "RASOAT_PHP_Embedded_Script_Dropper",
+    "php/small_request_exec.php": "RASOAT_PHP_Small_Request_Exec",
+    "asp/request_path_write.aspx": "RASOAT_ASPX_Request_Path_Write",
+    "asp/eval_request_variable.asp": "RASOAT_ASP_Eval_Request_Variable",
+    "asp/downloader_writer.asp": "RASOAT_ASP_Downloader_Writer",
+    "asp/sql_connect_input.aspx": "RASOAT_ASPX_Sql_Connect_From_Input",
+    "asp/reversed_literal.asp": "RASOAT_ASP_Reversed_Code_Literal",
+    "asp/request_text_file.asp": "RASOAT_ASP_Request_To_Text_File",
+    "asp/comment_split_eval.aspx": "RASOAT_ASP_Comment_Split_Eval",
+    "jsp/embedded_class.jsp": "RASOAT_JSP_Embedded_Class_Bytes",
+    "jsp/request_path_write.jsp": "RASOAT_JSP_Request_Path_Write",
+    "jsp/reflective_exec.jsp": "RASOAT_JSP_Reflective_Exec_Call",
+    "jsp/socket_shell.jsp": "RASOAT_JSP_Socket_Shell",
+    "perl/irc_bot.pl": "RASOAT_Perl_IRC_Bot_Shell",
 }
 
 

@@ -5,38 +5,14 @@
  * tree. Every input must parse or be refused with a message, without a
  * crash, leak or undefined behaviour.
  */
-#include "core/log.h"
-#include "device/analyze.h"
-#include "device/device.h"
-
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-
-static void redact_all(const rs_device_node *n, unsigned depth)
-{
-	for (size_t i = 0; i < n->nchildren; i++) {
-		free(rs_device_redact(n->children[i]->text));
-		if (depth < RS_DEVICE_MAX_DEPTH)
-			redact_all(n->children[i], depth + 1);
-	}
-}
+#include "fuzz_device_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	rs_log_set_quiet(true);
 	static const rs_device_family families[] = { RS_DEVICE_FORTIOS, RS_DEVICE_UNKNOWN };
-	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
-		char err[512];
-		rs_device_config *cfg = NULL;
-		if (rs_device_parse("fuzz.cfg", (const char *)data, size, families[f], &cfg, err, sizeof(err)) < 0)
-			continue;
-		redact_all(&cfg->root, 0);
-		rs_device_hits h = { 0 };
-		rs_device_fw_fortios_shadowed(cfg, &h);
-		rs_device_fw_fortios_address_unused(cfg, &h);
-		rs_device_hits_free(&h);
-		rs_device_config_free(cfg);
-	}
-	return 0;
+	static const fuzz_device_analysis analyses[] = {
+		rs_device_fw_fortios_shadowed, rs_device_fw_fortios_address_unused
+	};
+	return fuzz_device_run(data, size, families, sizeof(families) / sizeof(families[0]), analyses,
+			       sizeof(analyses) / sizeof(analyses[0]));
 }

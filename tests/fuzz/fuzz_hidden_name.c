@@ -1,7 +1,7 @@
 /*
  * fuzz_hidden_name.c — libFuzzer target: the hidden-name classifier and the
  * content classifier of persist/hidden.c over arbitrary names and first
- * bytes of files.
+ * bytes of files, and logs.c's test for a log's dated rotated copies.
  */
 #include "persist/traces.h"
 
@@ -17,6 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	name[cut] = '\0';
 	for (int flags = 0; flags < 8; flags++)
 		rs_hidden_classify(name, flags & 1, flags & 2, flags & 4);
+	rs_log_dated_sibling("auth.log", name);
+	rs_log_dated_sibling(name, "auth.log-20261201.gz");
+	rs_log_dated_sibling(name, name);
 	unsigned char *head = malloc(size - cut + 1);
 	memcpy(head, data + cut, size - cut);
 	rs_content_classify(name, 0100644, head, size - cut);

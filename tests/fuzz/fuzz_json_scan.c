@@ -1,9 +1,12 @@
 /*
  * fuzz_json_scan.c — libFuzzer target for the feed readers' in-place JSON
  * reader: no crash or overread on any input, and on ASCII documents without
- * \u escapes nested below its bound, the same verdict as jansson.
+ * \u escapes nested below its bound, the same verdict as jansson. What
+ * jansson reads is also written back by rs_json_text (the writer of
+ * findings' JSON), which must give json_dumps's text byte for byte.
  */
 #include "vuln/json_scan.h"
+#include "core/json.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -48,6 +51,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (comparable && deepest < RS_JSON_SCAN_MAX_DEPTH / 2) {
 		json_t *v = json_loadb(text, size, JSON_DECODE_ANY, NULL);
 		bool theirs = v != NULL;
+		if (v) {
+			char *a = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY), *b = rs_json_text(v);
+			if ((a == NULL) != (b == NULL) || (a && strcmp(a, b)))
+				abort();
+			free(a);
+			free(b);
+		}
 		json_decref(v);
 		if (ours != theirs)
 			abort();

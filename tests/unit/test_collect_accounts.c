@@ -276,10 +276,31 @@ static void test_host_shadow_symlink_stays_inside(void **state)
 	free(dir);
 }
 
+/* Which passwd shell fields let an account log in: the audit, persist and
+ * respond checks all ask rs_user_login_shell. */
+static void test_login_shell(void **state)
+{
+	(void)state;
+	assert_true(rs_user_login_shell("/bin/bash"));
+	assert_true(rs_user_login_shell("/usr/bin/zsh"));
+	assert_true(rs_user_login_shell(""));   /* empty: /bin/sh (passwd(5)) */
+	assert_true(rs_user_login_shell(NULL));
+	assert_true(rs_user_login_shell("/usr/sbin/nologin-not"));
+	assert_false(rs_user_login_shell("/usr/sbin/nologin"));
+	assert_false(rs_user_login_shell("/sbin/nologin"));
+	assert_false(rs_user_login_shell("nologin"));
+	assert_false(rs_user_login_shell("/bin/false"));
+	assert_false(rs_user_login_shell("/usr/bin/true"));
+	assert_false(rs_user_login_shell("/bin/sync"));
+	assert_false(rs_user_login_shell("/sbin/halt"));
+	assert_false(rs_user_login_shell("/sbin/shutdown"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_passwd_fields),
+		cmocka_unit_test(test_login_shell),
 		cmocka_unit_test(test_passwd_crlf),
 		cmocka_unit_test(test_passwd_malformed),
 		cmocka_unit_test(test_shadow_states),

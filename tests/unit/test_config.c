@@ -39,6 +39,7 @@ static void test_every_key(void **state)
 			   "one_file_system = yes\n"
 			   "management = [2001:db8::7]:8443\n"
 			   "recent_days = 30\n"
+			   "webroot_recent_days = 14\n"
 			   "devices = /srv/nms/configs\n"
 			   "devices = /srv/nms/firewalls\n";
 	rs_config c;
@@ -55,9 +56,31 @@ static void test_every_key(void **state)
 	assert_string_equal(c.db_path, "/tmp/x.db");
 	assert_true(c.one_file_system);
 	assert_int_equal(c.recent_days, 30);
+	assert_int_equal(c.webroot_recent_days, 14);
 	assert_string_equal(c.management, "[2001:db8::7]:8443");
 	assert_int_equal(c.n_devices, 2);
 	assert_string_equal(c.devices[1], "/srv/nms/firewalls");
+	rs_config_free(&c);
+}
+
+/* webroot_recent_days: 0 to 36500 days; a bad value names the file and line
+ * and leaves the default (30). */
+static void test_webroot_recent_days(void **state)
+{
+	(void)state;
+	const char *text = "webroot_recent_days = -1\n"
+			   "webroot_recent_days = soon\n"
+			   "webroot_recent_days = 36501\n";
+	rs_config c;
+	rs_config_init(&c);
+	assert_int_equal(c.webroot_recent_days, 30);
+	rs_test_capture_start();
+	assert_int_equal(rs_config_parse(&c, text, strlen(text), "/etc/rasoat/rasoat.conf"), 3);
+	assert_true(rs_test_captured_contains("/etc/rasoat/rasoat.conf:2: bad value \"soon\" for webroot_recent_days"));
+	rs_test_capture_stop();
+	assert_int_equal(c.webroot_recent_days, 30);
+	assert_int_equal(rs_config_parse(&c, "webroot_recent_days = 0\n", 24, "x.conf"), 0);
+	assert_int_equal(c.webroot_recent_days, 0);
 	rs_config_free(&c);
 }
 
@@ -182,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_webroot_recent_days),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_fail_on),

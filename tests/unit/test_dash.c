@@ -27,10 +27,10 @@ static char *esc(void (*fn)(rs_buf *, const char *), const char *s)
 static void test_escaping(void **state)
 {
 	(void)state;
-	char *h = esc(rs_html_esc, "<script>alert('x')</script>&\"q\"");
+	char *h = esc(rs_html_escape, "<script>alert('x')</script>&\"q\"");
 	assert_string_equal(h, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;q&quot;");
 	free(h);
-	h = esc(rs_html_esc, "plain Tiếng Việt");
+	h = esc(rs_html_escape, "plain Tiếng Việt");
 	assert_string_equal(h, "plain Tiếng Việt");
 	free(h);
 	char *u = esc(rs_url_enc, "a b&c=d/é\"<");

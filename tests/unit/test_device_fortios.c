@@ -11,74 +11,27 @@
 #include "device/analyze.h"
 #include "device/device.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_fixture(const char *rel, size_t *len)
-{
-	const char *dir = getenv("RS_FIXTURES");
-	assert_non_null(dir);
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/devices/%s", dir, rel);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	char *buf = malloc(1 << 20);
-	assert_non_null(buf);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static rs_device_config *parse_str(const char *text, rs_device_family f)
 {
-	char err[512] = "";
-	rs_device_config *cfg = NULL;
-	if (rs_device_parse("fgt.conf", text, strlen(text), f, &cfg, err, sizeof(err)) != 0)
-		fail_msg("parse failed: %s", err);
-	return cfg;
+	return rs_test_device_parse("fgt.conf", text, strlen(text), f);
 }
 
 static rs_device_config *parse_fixture(const char *rel)
 {
 	size_t len;
-	char *text = read_fixture(rel, &len);
-	char err[512] = "";
-	rs_device_config *cfg = NULL;
-	if (rs_device_parse(rel, text, len, RS_DEVICE_UNKNOWN, &cfg, err, sizeof(err)) != 0)
-		fail_msg("parse failed: %s", err);
+	char *text = rs_test_device_fixture(rel, &len);
+	rs_device_config *cfg = rs_test_device_parse(rel, text, len, RS_DEVICE_UNKNOWN);
 	free(text);
 	return cfg;
 }
 
 static void parse_error(const char *text, char *err, size_t errsize)
 {
-	rs_device_config *cfg = NULL;
-	err[0] = '\0';
-	assert_int_equal(rs_device_parse("fgt.conf", text, strlen(text), RS_DEVICE_FORTIOS, &cfg, err, errsize), -1);
-	assert_null(cfg);
-}
-
-static const rs_device_node *child(const rs_device_node *n, const char *text)
-{
-	const rs_device_node *c = rs_device_node_child(n, text);
-	if (!c)
-		fail_msg("no child '%s' under '%s'", text, n->text);
-	return c;
-}
-
-static const rs_device_node *path(const rs_device_config *cfg, ...)
-{
-	va_list ap;
-	va_start(ap, cfg);
-	const rs_device_node *n = &cfg->root;
-	for (const char *t = va_arg(ap, const char *); t; t = va_arg(ap, const char *))
-		n = child(n, t);
-	va_end(ap);
-	return n;
+	rs_test_device_refused("fgt.conf", text, strlen(text), RS_DEVICE_FORTIOS, err, errsize);
 }
 
 static void test_shapes(void **state)
@@ -134,21 +87,21 @@ static void test_shapes(void **state)
 	assert_int_equal(cfg->family, RS_DEVICE_FORTIOS);
 	assert_string_equal(cfg->version, "7.2.5");
 	assert_string_equal(cfg->hostname, "FW \"HQ\" 1");
-	assert_int_equal(child(&cfg->root, "version 7.2.5")->line, 2);
-	const rs_device_node *g = child(&cfg->root, "config system global");
+	assert_int_equal(rs_test_device_child(&cfg->root, "version 7.2.5")->line, 2);
+	const rs_device_node *g = rs_test_device_child(&cfg->root, "config system global");
 	assert_int_equal(g->line, 4);
 	/* last set wins; unset removes the earlier set */
 	assert_int_equal(g->nchildren, 3);
 	assert_string_equal(g->children[1]->text, "unset admin-telnet");
 	assert_string_equal(g->children[2]->text, "set admintimeout 5");
 	assert_int_equal(g->children[2]->line, 9);
-	const rs_device_node *msg = path(cfg, "config system replacemsg admin \"pre_admin-disclaimer-text\"", NULL);
+	const rs_device_node *msg = rs_test_device_path(cfg, "config system replacemsg admin \"pre_admin-disclaimer-text\"", NULL);
 	assert_int_equal(msg->children[0]->line, 12);
 	assert_non_null(strstr(msg->children[0]->text, "only. Activity"));
-	const rs_device_node *key = path(cfg, "config router ospf", "config ospf-interface", "edit \"port 1 ospf\"",
+	const rs_device_node *key = rs_test_device_path(cfg, "config router ospf", "config ospf-interface", "edit \"port 1 ospf\"",
 					 "config md5-keys", "edit 1", "set key-string ENC abc", NULL);
 	assert_int_equal(key->line, 21);
-	const rs_device_node *pol = child(&cfg->root, "config firewall policy");
+	const rs_device_node *pol = rs_test_device_child(&cfg->root, "config firewall policy");
 	assert_int_equal(pol->nchildren, 3);
 	assert_string_equal(pol->children[0]->text, "edit 3");
 	assert_string_equal(pol->children[1]->text, "edit 1");
@@ -164,7 +117,7 @@ static void test_fixtures(void **state)
 	assert_int_equal(cfg->family, RS_DEVICE_FORTIOS);
 	assert_string_equal(cfg->hostname, "FGT-BRANCH-01");
 	assert_string_equal(cfg->version, "6.2.3");
-	const rs_device_node *pol = child(&cfg->root, "config firewall policy");
+	const rs_device_node *pol = rs_test_device_child(&cfg->root, "config firewall policy");
 	assert_int_equal(pol->nchildren, 3);
 	rs_device_config_free(cfg);
 
@@ -172,11 +125,11 @@ static void test_fixtures(void **state)
 	cfg = parse_fixture("fortios/multi-vdom.conf");
 	assert_string_equal(cfg->hostname, "FGT-HQ-01");
 	assert_string_equal(cfg->version, "7.4.4");
-	const rs_device_node *vdom = child(&cfg->root, "config vdom");
+	const rs_device_node *vdom = rs_test_device_child(&cfg->root, "config vdom");
 	assert_int_equal(vdom->nchildren, 1); /* `edit root` twice is one entry */
-	pol = path(cfg, "config vdom", "edit root", "config firewall policy", NULL);
+	pol = rs_test_device_path(cfg, "config vdom", "edit root", "config firewall policy", NULL);
 	assert_int_equal(pol->nchildren, 3);
-	path(cfg, "config global", "config system global", "set strong-crypto enable", NULL);
+	rs_test_device_path(cfg, "config global", "config system global", "set strong-crypto enable", NULL);
 	rs_device_config_free(cfg);
 }
 
@@ -212,7 +165,7 @@ static void test_malformed(void **state)
 	rs_buf_free(&b);
 
 	size_t len;
-	char *text = read_fixture("fortios/truncated.conf", &len);
+	char *text = rs_test_device_fixture("fortios/truncated.conf", &len);
 	rs_device_config *cfg = NULL;
 	assert_int_equal(rs_device_parse("truncated.conf", text, len, RS_DEVICE_FORTIOS, &cfg, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "truncated.conf:"));

@@ -17,30 +17,13 @@
 
 static rs_device_config *parse_as(const char *text, rs_device_family f)
 {
-	char err[512] = "";
-	rs_device_config *cfg = NULL;
-	int rc = rs_device_parse("r1.cfg", text, strlen(text), f, &cfg, err, sizeof(err));
-	if (rc != 0)
-		fail_msg("parse failed: %s", err);
-	return cfg;
+	return rs_test_device_parse("r1.cfg", text, strlen(text), f);
 }
 
 /* The parse error of TEXT (must fail). */
 static void parse_error(const char *text, size_t len, rs_device_family f, char *err, size_t errsize)
 {
-	rs_device_config *cfg = NULL;
-	err[0] = '\0';
-	assert_int_equal(rs_device_parse("r1.cfg", text, len, f, &cfg, err, errsize), -1);
-	assert_null(cfg);
-	assert_non_null(strstr(err, "r1.cfg"));
-}
-
-static const rs_device_node *child(const rs_device_node *n, const char *text)
-{
-	const rs_device_node *c = rs_device_node_child(n, text);
-	if (!c)
-		fail_msg("no child '%s' under '%s'", text, n->text);
-	return c;
+	rs_test_device_refused("r1.cfg", text, len, f, err, errsize);
 }
 
 static void test_ios_shapes(void **state)
@@ -80,22 +63,22 @@ static void test_ios_shapes(void **state)
 	assert_string_equal(cfg->version, "15.2");
 	const rs_device_node *root = &cfg->root;
 	assert_int_equal(root->nchildren, 7);
-	const rs_device_node *ifc = child(root, "interface GigabitEthernet0/1");
+	const rs_device_node *ifc = rs_test_device_child(root, "interface GigabitEthernet0/1");
 	assert_int_equal(ifc->line, 9);
-	assert_int_equal(child(ifc, "description uplink to core")->line, 10);
-	const rs_device_node *bgp = child(root, "router bgp 65000");
+	assert_int_equal(rs_test_device_child(ifc, "description uplink to core")->line, 10);
+	const rs_device_node *bgp = rs_test_device_child(root, "router bgp 65000");
 	assert_int_equal(bgp->nchildren, 2); /* the neighbor and the address family; no exit marker */
-	const rs_device_node *af = child(bgp, "address-family ipv4");
-	assert_int_equal(child(af, "neighbor 10.0.0.2 activate")->line, 17);
-	const rs_device_node *motd = child(root, "banner motd");
+	const rs_device_node *af = rs_test_device_child(bgp, "address-family ipv4");
+	assert_int_equal(rs_test_device_child(af, "neighbor 10.0.0.2 activate")->line, 17);
+	const rs_device_node *motd = rs_test_device_child(root, "banner motd");
 	assert_int_equal(motd->line, 20);
 	assert_int_equal(motd->nchildren, 2);
 	assert_string_equal(motd->children[1]->text, "second line");
 	assert_int_equal(motd->children[1]->line, 22);
-	const rs_device_node *login = child(root, "banner login");
+	const rs_device_node *login = rs_test_device_child(root, "banner login");
 	assert_int_equal(login->nchildren, 1);
 	assert_string_equal(login->children[0]->text, "One line only");
-	assert_int_equal(child(child(root, "line vty 0 4"), "transport input ssh")->line, 26);
+	assert_int_equal(rs_test_device_child(rs_test_device_child(root, "line vty 0 4"), "transport input ssh")->line, 26);
 	assert_null(rs_device_node_child(root, "end"));
 	rs_device_config_free(cfg);
 }
@@ -142,7 +125,7 @@ static void test_asa_and_nxos(void **state)
 	assert_int_equal(cfg->family, RS_DEVICE_CISCO_NXOS);
 	assert_string_equal(cfg->hostname, "N9K-1");
 	assert_string_equal(cfg->version, "9.3(8)");
-	const rs_device_node *nb = child(child(&cfg->root, "router bgp 65000"), "neighbor 10.0.0.1");
+	const rs_device_node *nb = rs_test_device_child(rs_test_device_child(&cfg->root, "router bgp 65000"), "neighbor 10.0.0.1");
 	assert_int_equal(nb->nchildren, 2);
 	assert_int_equal(nb->children[0]->line, 11);
 	rs_device_config_free(cfg);

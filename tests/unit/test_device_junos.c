@@ -13,35 +13,13 @@
 #include "device/analyze.h"
 #include "device/device.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_fixture(const char *rel, size_t *len)
-{
-	const char *dir = getenv("RS_FIXTURES");
-	assert_non_null(dir);
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/devices/%s", dir, rel);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	char *buf = malloc(1 << 20);
-	assert_non_null(buf);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static rs_device_config *parse(const char *text, size_t len)
 {
-	char err[512] = "";
-	rs_device_config *cfg = NULL;
-	if (rs_device_parse("srx.conf", text, len, RS_DEVICE_JUNOS, &cfg, err, sizeof(err)) != 0)
-		fail_msg("parse failed: %s", err);
-	return cfg;
+	return rs_test_device_parse("srx.conf", text, len, RS_DEVICE_JUNOS);
 }
 
 static rs_device_config *parse_str(const char *text)
@@ -52,7 +30,7 @@ static rs_device_config *parse_str(const char *text)
 static rs_device_config *parse_fixture(const char *rel)
 {
 	size_t len;
-	char *text = read_fixture(rel, &len);
+	char *text = rs_test_device_fixture(rel, &len);
 	rs_device_config *cfg = parse(text, len);
 	free(text);
 	return cfg;
@@ -61,30 +39,7 @@ static rs_device_config *parse_fixture(const char *rel)
 /* The error for TEXT, which must be refused. */
 static void parse_error(const char *text, char *err, size_t errsize)
 {
-	rs_device_config *cfg = NULL;
-	err[0] = '\0';
-	assert_int_equal(rs_device_parse("srx.conf", text, strlen(text), RS_DEVICE_JUNOS, &cfg, err, errsize), -1);
-	assert_null(cfg);
-}
-
-static const rs_device_node *child(const rs_device_node *n, const char *text)
-{
-	const rs_device_node *c = rs_device_node_child(n, text);
-	if (!c)
-		fail_msg("no child '%s' under '%s'", text, n->text);
-	return c;
-}
-
-/* Follows a NULL-terminated list of texts from the root. */
-static const rs_device_node *path(const rs_device_config *cfg, ...)
-{
-	va_list ap;
-	va_start(ap, cfg);
-	const rs_device_node *n = &cfg->root;
-	for (const char *t = va_arg(ap, const char *); t; t = va_arg(ap, const char *))
-		n = child(n, t);
-	va_end(ap);
-	return n;
+	rs_test_device_refused("srx.conf", text, strlen(text), RS_DEVICE_JUNOS, err, errsize);
 }
 
 /* Same texts, same children in the same order, all the way down; counts the nodes. */
@@ -119,10 +74,10 @@ static void test_curly_and_set_identical(void **state)
 	}
 	/* and the file is recognised as Junos in both forms */
 	size_t len;
-	char *text = read_fixture("junos/weak.set", &len);
+	char *text = rs_test_device_fixture("junos/weak.set", &len);
 	assert_int_equal(rs_device_detect(text, len), RS_DEVICE_JUNOS);
 	free(text);
-	text = read_fixture("junos/weak.conf", &len);
+	text = rs_test_device_fixture("junos/weak.conf", &len);
 	assert_int_equal(rs_device_detect(text, len), RS_DEVICE_JUNOS);
 	free(text);
 }
@@ -179,28 +134,28 @@ static void test_curly_shapes(void **state)
 	assert_int_equal(cfg->family, RS_DEVICE_JUNOS);
 	assert_string_equal(cfg->hostname, "core r1");
 	assert_string_equal(cfg->version, "21.4R3.15");
-	const rs_device_node *sys = path(cfg, "system", NULL);
+	const rs_device_node *sys = rs_test_device_path(cfg, "system", NULL);
 	assert_int_equal(sys->line, 8);
-	const rs_device_node *svc = child(sys, "services");
-	assert_int_equal(child(svc, "inactive: telnet")->line, 11);
-	const rs_device_node *ssh = child(svc, "ssh");
+	const rs_device_node *svc = rs_test_device_child(sys, "services");
+	assert_int_equal(rs_test_device_child(svc, "inactive: telnet")->line, 11);
+	const rs_device_node *ssh = rs_test_device_child(svc, "ssh");
 	assert_int_equal(ssh->nchildren, 2);
 	assert_string_equal(ssh->children[0]->text, "ciphers aes256-ctr");
 	assert_string_equal(ssh->children[1]->text, "ciphers aes128-ctr");
 	assert_int_equal(ssh->children[1]->line, 13);
-	const rs_device_node *login = child(sys, "login");
+	const rs_device_node *login = rs_test_device_child(sys, "login");
 	assert_string_equal(login->children[0]->text, "message \"Authorised \\\"staff\\\" only; {no} [others]\"");
-	child(child(child(login, "user admin"), "authentication"), "encrypted-password \"$6$abc$def\"");
+	rs_test_device_child(rs_test_device_child(rs_test_device_child(login, "user admin"), "authentication"), "encrypted-password \"$6$abc$def\"");
 	/* replace: and protect: are dropped */
-	const rs_device_node *addr = path(cfg, "interfaces", "ge-0/0/0", "unit 0", "family inet", "address 10.0.0.1/24", NULL);
+	const rs_device_node *addr = rs_test_device_path(cfg, "interfaces", "ge-0/0/0", "unit 0", "family inet", "address 10.0.0.1/24", NULL);
 	assert_int_equal(addr->line, 29);
-	child(&cfg->root, "apply-groups g1");
-	child(&cfg->root, "apply-groups g2");
+	rs_test_device_child(&cfg->root, "apply-groups g1");
+	rs_test_device_child(&cfg->root, "apply-groups g2");
 	/* a range inside a word is no list */
-	path(cfg, "interfaces", "interface-range access", "member ge-0/0/[0-5]", NULL);
+	rs_test_device_path(cfg, "interfaces", "interface-range access", "member ge-0/0/[0-5]", NULL);
 	/* a one-line named section is the same nodes as its set form */
-	const rs_device_node *route = path(cfg, "routing-options", "static", "route 0.0.0.0/0", NULL);
-	child(route, "next-hop 10.0.0.254");
+	const rs_device_node *route = rs_test_device_path(cfg, "routing-options", "static", "route 0.0.0.0/0", NULL);
+	rs_test_device_child(route, "next-hop 10.0.0.254");
 	rs_device_config_free(cfg);
 }
 
@@ -234,20 +189,20 @@ static void test_set_commands(void **state)
 	rs_device_config *cfg = parse_str(text);
 	assert_string_equal(cfg->hostname, "fw1");
 	assert_null(cfg->version);
-	const rs_device_node *svc = path(cfg, "system", "services", NULL);
+	const rs_device_node *svc = rs_test_device_path(cfg, "system", "services", NULL);
 	assert_int_equal(svc->nchildren, 2);
 	assert_string_equal(svc->children[0]->text, "telnet"); /* deactivated, then activated */
 	assert_int_equal(svc->children[0]->line, 5);
 	assert_string_equal(svc->children[1]->text, "inactive: ssh");
-	child(svc->children[1], "root-login deny");
-	const rs_device_node *zone = path(cfg, "security", "policies", "from-zone a to-zone b", NULL);
+	rs_test_device_child(svc->children[1], "root-login deny");
+	const rs_device_node *zone = rs_test_device_path(cfg, "security", "policies", "from-zone a to-zone b", NULL);
 	assert_int_equal(zone->nchildren, 3);
 	assert_string_equal(zone->children[0]->text, "policy p3");
 	assert_string_equal(zone->children[1]->text, "policy p1");
 	assert_string_equal(zone->children[2]->text, "policy p2");
-	path(cfg, "snmp", "community \"N0c RO\"", "authorization read-only", NULL);
-	path(cfg, "snmp", "location lab", NULL);
-	const rs_device_node *ntp = path(cfg, "system", "ntp", NULL);
+	rs_test_device_path(cfg, "snmp", "community \"N0c RO\"", "authorization read-only", NULL);
+	rs_test_device_path(cfg, "snmp", "location lab", NULL);
+	const rs_device_node *ntp = rs_test_device_path(cfg, "system", "ntp", NULL);
 	assert_int_equal(ntp->nchildren, 2);
 	assert_string_equal(ntp->children[0]->text, "server 10.0.0.1");
 	assert_string_equal(ntp->children[1]->text, "inactive: server 10.0.0.2");
@@ -292,7 +247,7 @@ static void test_malformed(void **state)
 
 	/* the truncated fixture names its file and line */
 	size_t len;
-	char *text = read_fixture("junos/truncated.conf", &len);
+	char *text = rs_test_device_fixture("junos/truncated.conf", &len);
 	rs_device_config *cfg = NULL;
 	assert_int_equal(rs_device_parse("truncated.conf", text, len, RS_DEVICE_JUNOS, &cfg, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "truncated.conf:"));

@@ -15,46 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_fixture(const char *rel, size_t *len)
-{
-	const char *dir = getenv("RS_FIXTURES");
-	assert_non_null(dir);
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/devices/%s", dir, rel);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	char *buf = malloc(1 << 20);
-	assert_non_null(buf);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static rs_device_config *parse_str(const char *text, rs_device_family f)
 {
-	char err[512] = "";
-	rs_device_config *cfg = NULL;
-	if (rs_device_parse("mt.rsc", text, strlen(text), f, &cfg, err, sizeof(err)) != 0)
-		fail_msg("parse failed: %s", err);
-	return cfg;
+	return rs_test_device_parse("mt.rsc", text, strlen(text), f);
 }
 
 static void parse_error(const char *text, char *err, size_t errsize)
 {
-	rs_device_config *cfg = NULL;
-	err[0] = '\0';
-	assert_int_equal(rs_device_parse("mt.rsc", text, strlen(text), RS_DEVICE_ROUTEROS, &cfg, err, errsize), -1);
-	assert_null(cfg);
-}
-
-static const rs_device_node *child(const rs_device_node *n, const char *text)
-{
-	const rs_device_node *c = rs_device_node_child(n, text);
-	if (!c)
-		fail_msg("no child '%s' under '%s'", text, n->text);
-	return c;
+	rs_test_device_refused("mt.rsc", text, strlen(text), RS_DEVICE_ROUTEROS, err, errsize);
 }
 
 static void test_shapes(void **state)
@@ -88,14 +56,14 @@ static void test_shapes(void **state)
 	assert_int_equal(cfg->family, RS_DEVICE_ROUTEROS);
 	assert_string_equal(cfg->version, "6.49.7");
 	assert_string_equal(cfg->hostname, "MT core");
-	assert_int_equal(child(&cfg->root, "version 6.49.7")->line, 4);
-	const rs_device_node *eth = child(&cfg->root, "/interface ethernet");
+	assert_int_equal(rs_test_device_child(&cfg->root, "version 6.49.7")->line, 4);
+	const rs_device_node *eth = rs_test_device_child(&cfg->root, "/interface ethernet");
 	assert_int_equal(eth->line, 6);
 	assert_int_equal(eth->nchildren, 2); /* the one-line form merged into the section */
 	assert_string_equal(eth->children[0]->text, "set [ find default-name=ether1 ] comment=\"WAN uplink\"");
 	assert_string_equal(eth->children[1]->text, "set [ find default-name=ether2 ] disabled=yes");
 	assert_int_equal(eth->children[1]->line, 20);
-	const rs_device_node *ff = child(&cfg->root, "/ip firewall filter");
+	const rs_device_node *ff = rs_test_device_child(&cfg->root, "/ip firewall filter");
 	assert_int_equal(ff->nchildren, 2);
 	assert_string_equal(ff->children[0]->text,
 			    "add action=accept chain=input comment=\"defconf: accept established\" "
@@ -103,11 +71,11 @@ static void test_shapes(void **state)
 	assert_int_equal(ff->children[0]->line, 9);
 	assert_string_equal(ff->children[1]->text, "add action=drop chain=input in-interface-list=!LAN");
 	assert_int_equal(ff->children[1]->line, 11);
-	const rs_device_node *svc = child(&cfg->root, "/ip service");
+	const rs_device_node *svc = rs_test_device_child(&cfg->root, "/ip service");
 	assert_int_equal(svc->nchildren, 3);
 	assert_string_equal(svc->children[2]->text, "set www disabled=yes");
 	assert_int_equal(svc->children[2]->line, 16);
-	const rs_device_node *script = child(&cfg->root, "/system script");
+	const rs_device_node *script = rs_test_device_child(&cfg->root, "/system script");
 	assert_string_equal(script->children[0]->text, "add name=s1 source=\"/ip address print\\r\\n:delay 1s\"");
 	rs_device_config_free(cfg);
 }
@@ -121,7 +89,7 @@ static void test_fixtures(void **state)
 	};
 	for (size_t i = 0; i < 2; i++) {
 		size_t len;
-		char *text = read_fixture(files[i][0], &len);
+		char *text = rs_test_device_fixture(files[i][0], &len);
 		assert_int_equal(rs_device_detect(text, len), RS_DEVICE_ROUTEROS);
 		char err[512];
 		rs_device_config *cfg = NULL;
@@ -154,7 +122,7 @@ static void test_malformed(void **state)
 	assert_non_null(strstr(err, "NUL"));
 
 	size_t len;
-	char *text = read_fixture("routeros/truncated.rsc", &len);
+	char *text = rs_test_device_fixture("routeros/truncated.rsc", &len);
 	assert_int_equal(rs_device_parse("truncated.rsc", text, len, RS_DEVICE_ROUTEROS, &cfg, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "truncated.rsc:4:"));
 	free(text);

@@ -7,6 +7,7 @@
  */
 #include "testutil.h"
 #include "agent/agent.h"
+#include "core/digest.h"
 #include "fleet/proto.h"
 #include "server/ratelimit.h"
 
@@ -64,6 +65,23 @@ static void test_sign_verify(void **state)
 	unsigned char pk2[crypto_sign_PUBLICKEYBYTES], sk2[crypto_sign_SECRETKEYBYTES];
 	crypto_sign_keypair(pk2, sk2);
 	assert_false(rs_fleet_verify(pk2, &auth, "POST", "/api/v1/checkin", body, strlen(body)));
+}
+
+/* A body known only by its SHA-256 (a bundle spooled to disk as it
+ * arrived) verifies as the body itself does, and only with its own hash. */
+static void test_verify_digest(void **state)
+{
+	(void)state;
+	const char *body = "\x1f\x8b bundle bytes";
+	rs_fleet_auth auth;
+	signed_auth("POST", "/api/v1/bundles/0123456789abcdef0123456789abcdef", 1764800000, 9, body, &auth);
+	char hex[65];
+	rs_sha256_hex(body, strlen(body), hex);
+	assert_true(rs_fleet_verify_digest(pk, &auth, "POST", "/api/v1/bundles/0123456789abcdef0123456789abcdef", hex));
+	assert_false(rs_fleet_verify_digest(pk, &auth, "POST", "/api/v1/bundles/fedcba9876543210fedcba9876543210", hex));
+	hex[0] = hex[0] == '0' ? '1' : '0';
+	assert_false(rs_fleet_verify_digest(pk, &auth, "POST", "/api/v1/bundles/0123456789abcdef0123456789abcdef", hex));
+	assert_false(rs_fleet_verify_digest(pk, &auth, "POST", "/api/v1/bundles/0123456789abcdef0123456789abcdef", ""));
 }
 
 static void test_signed_text_layout(void **state)
@@ -246,6 +264,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sign_verify),
+		cmocka_unit_test(test_verify_digest),
 		cmocka_unit_test(test_signed_text_layout),
 		cmocka_unit_test(test_auth_headers_malformed),
 		cmocka_unit_test(test_token_parse),

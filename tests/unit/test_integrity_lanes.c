@@ -43,7 +43,8 @@ static void test_sizes(void **state)
 {
 	(void)state;
 	static const size_t sizes[] = { 0, 1, 3, 4, 55, 56, 63, 64, 65, 119, 120, 127, 128, 4095, 65471,
-					65472, 65535, 65536, 65537, 131072, 131135, 200000, MAXLEN };
+					65472, 65535, 65536, 65537, 131007, 131008, 131071, 131072, 131073,
+					131135, 200000, 262144, MAXLEN };
 	enum { NS = sizeof(sizes) / sizeof(sizes[0]) };
 	char *dir = rs_test_tmpdir();
 	rs_test_mkdir(dir, "usr/lib");

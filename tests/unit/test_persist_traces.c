@@ -103,6 +103,9 @@ static void test_utmp(void **state)
 	rs_utmp_scan(buf, n * RS_UTMP_RECORD, &s);
 	assert_int_equal(s.records, 5);
 	assert_int_equal(s.null_records, 1);
+	assert_int_equal(s.empty_records, 0);
+	assert_true(s.wiped);
+	assert_int_equal(s.first_wiped, 2 * RS_UTMP_RECORD);
 	assert_int_equal(s.bad_type, 1);
 	assert_int_equal(s.trailing, 0);
 	assert_int_equal(s.first_time, 1700000000);
@@ -143,6 +146,72 @@ static void test_utmp(void **state)
 	ll[100] = 'x';
 	assert_true(rs_lastlog_parse(ll, &t));
 	assert_int_equal(t, 0);
+}
+
+/* Records blanked to type 0 (EMPTY) with their data left, at their offsets,
+ * fed in chunks as logs.c does; a clean file reports nothing. */
+static void test_utmp_empty_records(void **state)
+{
+	(void)state;
+	size_t n = 6;
+	unsigned char *buf = calloc(n, RS_UTMP_RECORD);
+	record(buf, 2, "reboot", 1700000000);                     /* BOOT_TIME */
+	record(buf + RS_UTMP_RECORD, 7, "alice", 1700000100);
+	record(buf + 2 * RS_UTMP_RECORD, 8, "alice", 1700000200);
+	record(buf + 3 * RS_UTMP_RECORD, 7, "bob", 1700000300);
+	record(buf + 4 * RS_UTMP_RECORD, 8, "bob", 1700000400);
+	record(buf + 5 * RS_UTMP_RECORD, 1, "runlevel", 1700000500); /* RUN_LVL */
+	rs_utmp_stats s;
+	memset(&s, 0, sizeof(s));
+	rs_utmp_scan(buf, n * RS_UTMP_RECORD, &s);
+	assert_int_equal(s.records, 6);
+	assert_int_equal(s.null_records + s.empty_records + s.bad_type, 0);
+	assert_false(s.wiped);
+	/* bob's login blanked: type 0, his name and time still there */
+	buf[3 * RS_UTMP_RECORD] = 0;
+	/* and the record after it zeroed whole */
+	memset(buf + 4 * RS_UTMP_RECORD, 0, RS_UTMP_RECORD);
+	memset(&s, 0, sizeof(s));
+	rs_utmp_scan(buf, 3 * RS_UTMP_RECORD, &s); /* two chunks: offsets run on */
+	rs_utmp_scan(buf + 3 * RS_UTMP_RECORD, 3 * RS_UTMP_RECORD, &s);
+	assert_int_equal(s.records, 6);
+	assert_int_equal(s.empty_records, 1);
+	assert_int_equal(s.null_records, 1);
+	assert_true(s.wiped);
+	assert_int_equal(s.first_wiped, 3 * RS_UTMP_RECORD);
+	/* malformed: a cut record holding only a type 0 is trailing, not a record */
+	memset(&s, 0, sizeof(s));
+	rs_utmp_scan(buf + 3 * RS_UTMP_RECORD, 100, &s);
+	assert_int_equal(s.records, 0);
+	assert_int_equal(s.trailing, 100);
+	assert_false(s.wiped);
+	free(buf);
+}
+
+/* Rotated copies named with a date (logrotate's dateext) and their look-alikes. */
+static void test_dated_siblings(void **state)
+{
+	(void)state;
+	assert_true(rs_log_dated_sibling("auth.log", "auth.log-20261201"));
+	assert_true(rs_log_dated_sibling("auth.log", "auth.log-20261201.gz"));
+	assert_true(rs_log_dated_sibling("auth.log", "auth.log-2026120113.xz"));
+	assert_true(rs_log_dated_sibling("auth.log", "auth.log-2026-12-01.zst"));
+	assert_true(rs_log_dated_sibling("auth.log", "auth.log-20261201-1764547200.bz2"));
+	assert_true(rs_log_dated_sibling("syslog", "syslog.20261201"));
+	assert_true(rs_log_dated_sibling("wtmp", "wtmp-19991231"));
+	/* not dated siblings */
+	assert_false(rs_log_dated_sibling("auth.log", "auth.log"));
+	assert_false(rs_log_dated_sibling("auth.log", "auth.log.1"));
+	assert_false(rs_log_dated_sibling("auth.log", "auth.log.2.gz"));
+	assert_false(rs_log_dated_sibling("auth.log", "auth.log-2026"));          /* too few digits */
+	assert_false(rs_log_dated_sibling("auth.log", "auth.log-12345678"));      /* no plausible year */
+	assert_false(rs_log_dated_sibling("auth.log", "auth.log-20261201.old"));  /* not a compression */
+	assert_false(rs_log_dated_sibling("auth.log", "auth.log-20261201-"));
+	assert_false(rs_log_dated_sibling("auth.log", "auth.log-"));
+	assert_false(rs_log_dated_sibling("auth.log", "auth.logs-20261201"));
+	assert_false(rs_log_dated_sibling("auth.log", "xauth.log-20261201"));
+	assert_false(rs_log_dated_sibling("", "-20261201"));
+	assert_false(rs_log_dated_sibling("syslog", "syslog-20261201.gz.bak"));
 }
 
 /* ---- journal headers ---- */
@@ -324,6 +393,8 @@ int main(void)
 		cmocka_unit_test(test_hidden_names),
 		cmocka_unit_test(test_content),
 		cmocka_unit_test(test_utmp),
+		cmocka_unit_test(test_utmp_empty_records),
+		cmocka_unit_test(test_dated_siblings),
 		cmocka_unit_test(test_journal_header),
 		cmocka_unit_test(test_pam_parse),
 		cmocka_unit_test(test_pam_stack),

@@ -126,3 +126,58 @@ const rs_package *rs_test_find_package(const rs_vec *v, const char *name)
 	}
 	return NULL;
 }
+
+char *rs_test_device_fixture(const char *rel, size_t *len)
+{
+	const char *dir = getenv("RS_FIXTURES");
+	assert_non_null(dir);
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/devices/%s", dir, rel);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	char *buf = malloc(1 << 20);
+	assert_non_null(buf);
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+rs_device_config *rs_test_device_parse(const char *name, const char *text, size_t len, rs_device_family f)
+{
+	char err[512] = "";
+	rs_device_config *cfg = NULL;
+	if (rs_device_parse(name, text, len, f, &cfg, err, sizeof(err)) != 0)
+		fail_msg("parse failed: %s", err);
+	return cfg;
+}
+
+void rs_test_device_refused(const char *name, const char *text, size_t len, rs_device_family f, char *err,
+			    size_t errsize)
+{
+	rs_device_config *cfg = NULL;
+	err[0] = '\0';
+	assert_int_equal(rs_device_parse(name, text, len, f, &cfg, err, errsize), -1);
+	assert_null(cfg);
+	assert_non_null(strstr(err, name));
+}
+
+const rs_device_node *rs_test_device_child(const rs_device_node *n, const char *text)
+{
+	const rs_device_node *c = rs_device_node_child(n, text);
+	if (!c)
+		fail_msg("no child '%s' under '%s'", text, n->text);
+	return c;
+}
+
+const rs_device_node *rs_test_device_path(const rs_device_config *cfg, ...)
+{
+	va_list ap;
+	va_start(ap, cfg);
+	const rs_device_node *n = &cfg->root;
+	for (const char *t = va_arg(ap, const char *); t; t = va_arg(ap, const char *))
+		n = rs_test_device_child(n, t);
+	va_end(ap);
+	return n;
+}

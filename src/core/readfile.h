@@ -1,0 +1,20 @@
+/*
+ * readfile.h — reading a whole file of rasoat's own (a configuration, a
+ * scenario, a quarantine manifest, the journal) safely: a symlink is not
+ * followed, a FIFO is not waited on, anything but a regular file is
+ * refused, and the size is bounded. (Files of the scanned host go through
+ * core/host.h.)
+ */
+#ifndef RS_READFILE_H
+#define RS_READFILE_H
+
+#include <stddef.h>
+
+/* Reads NAME (relative to the directory DIRFD, or AT_FDCWD) whole, at most
+ * MAX bytes, into *BUF (NUL-terminated, the caller frees it) and *LEN.
+ * Returns 0, or -1 with errno: EINVAL when NAME is not a regular file,
+ * ELOOP when it is a symlink, EFBIG when it is larger than MAX, else the
+ * cause from open or read. */
+int rs_read_regular_at(int dirfd, const char *name, size_t max, char **buf, size_t *len);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * fuzz_memfd_maps.c — libFuzzer target: the rootkit module's reader of the
+ * executable memfd mappings of a /proc/PID/maps text (memfd_lib.c) over
+ * arbitrary bytes. Every input must be read without a crash, leak or
+ * undefined behaviour; every range it returns runs forward.
+ */
+#include "core/log.h"
+#include "core/util.h"
+#include "rootkit/memfd_lib.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	rs_log_set_quiet(true);
+	char *text = rs_strndup((const char *)data, size);
+	rs_vec out;
+	rs_vec_init(&out, sizeof(rs_memfd_map));
+	rs_memfd_exec_maps(text, "/memfd:x (deleted)", &out);
+	for (size_t i = 0; i < out.len; i++)
+		if (((rs_memfd_map *)rs_vec_at(&out, i))->end <= ((rs_memfd_map *)rs_vec_at(&out, i))->start)
+			abort();
+	rs_vec_free(&out);
+	free(text);
+	return 0;
+}
