@@ -85,13 +85,12 @@ static void load_config(const rs_atomic_scan_opts *o, rs_config *c)
 	c->threads = 2;
 }
 
-static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts *facts, rs_sinks *sinks)
+static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts *facts, rs_sinks *sinks,
+			   rs_scan_packages *pkgfiles)
 {
 	rs_scan scan;
 	rs_scan_init(&scan, h, facts, c, sinks, "");
-	rs_scan_packages pkgfiles; /* the package databases, for ownership verdicts */
-	rs_scan_packages_init(&pkgfiles, h);
-	scan.pkgfiles = &pkgfiles;
+	scan.pkgfiles = pkgfiles; /* the package databases, for ownership verdicts */
 	rs_module_stats stats;
 	memset(&stats, 0, sizeof(stats));
 	rs_rootkit_preload(&scan, &stats);
@@ -100,7 +99,6 @@ static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts 
 	rs_rootkit_processes(&scan, &stats);
 	json_decref(stats.extra);
 	rs_scan_free(&scan);
-	rs_scan_packages_free(&pkgfiles);
 }
 
 /* Whether PATH is a regular file both in the sandbox and on the host (the
@@ -115,18 +113,17 @@ static bool modified_file(const rs_host *h, const char *path)
 
 /* Package files among PATHS whose digest no longer matches. The package
  * database is read only when the sandbox modified a file that was there. */
-static void changed_package_files(const rs_host *h, const rs_vec *paths, json_t *out)
+static void changed_package_files(const rs_host *h, const rs_vec *paths, rs_scan_packages *pkgfiles,
+				  json_t *out)
 {
 	bool any = false;
 	for (size_t i = 0; !any && i < paths->len; i++)
 		any = modified_file(h, *(char **)rs_vec_at(paths, i));
 	if (!any)
 		return;
-	rs_pkgfiles *pf = NULL;
-	if (rs_pkgfiles_load(h, &pf) < 0 || !pf) {
-		rs_pkgfiles_free(pf);
+	const rs_pkgfiles *pf = rs_scan_packages_dpkg(pkgfiles, NULL);
+	if (!pf)
 		return;
-	}
 	rs_verify_item *items = rs_calloc(paths->len + 1, sizeof(*items));
 	size_t n = 0;
 	for (size_t i = 0; i < paths->len; i++) {
@@ -154,7 +151,6 @@ static void changed_package_files(const rs_host *h, const rs_vec *paths, json_t 
 	}
 	free(res);
 	free(items);
-	rs_pkgfiles_free(pf);
 }
 
 json_t *rs_atomic_scan(const rs_sandbox *sb, const rs_atomic_scan_opts *o, const rs_vec *changed)
@@ -166,7 +162,9 @@ json_t *rs_atomic_scan(const rs_sandbox *sb, const rs_atomic_scan_opts *o, const
 	rs_config c;
 	load_config(o, &c);
 	char *only[] = { "persist", "hunt" };
-	rs_scan_options opts = { .only = only, .n_only = changed ? 2 : 1 };
+	rs_scan_packages pkgfiles; /* read once for persist, rootkit and integrity, when one asks */
+	rs_scan_packages_init(&pkgfiles, &h);
+	rs_scan_options opts = { .only = only, .n_only = changed ? 2 : 1, .packages = &pkgfiles };
 	char **hunt_paths = NULL;
 	size_t n_hunt = 0;
 	if (changed) {
@@ -199,13 +197,14 @@ json_t *rs_atomic_scan(const rs_sandbox *sb, const rs_atomic_scan_opts *o, const
 	rs_facts_collect(&h, &facts);
 	rs_scan_run(&h, &c, &opts, &facts, &sinks, &sum);
 	rs_summary_free(&sum);
-	rootkit_checks(&h, &c, &facts, &sinks);
+	rootkit_checks(&h, &c, &facts, &sinks, &pkgfiles);
 	rs_facts_free(&facts);
 	rs_sinks_free(&sinks);
 	if (changed) {
 		rs_hunt_set_paths(NULL, 0);
-		changed_package_files(&h, changed, found);
+		changed_package_files(&h, changed, &pkgfiles, found);
 	}
+	rs_scan_packages_free(&pkgfiles);
 	free(hunt_paths);
 	rs_config_free(&c);
 	rs_host_free(&h);

@@ -311,8 +311,12 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 	scan.meter = rs_progress_new(opts->progress, stderr);
 	scan.all = opts->all;
 	rs_scan_packages pkgfiles;
-	rs_scan_packages_init(&pkgfiles, scan.host);
-	scan.pkgfiles = &pkgfiles;
+	if (opts->packages) {
+		scan.pkgfiles = opts->packages;
+	} else {
+		rs_scan_packages_init(&pkgfiles, scan.host);
+		scan.pkgfiles = &pkgfiles;
+	}
 	rs_sinks_begin(sinks, summary);
 
 	for (size_t i = 0; opts->prelude && i < opts->prelude->len; i++)
@@ -360,7 +364,8 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 	summary->complete = true;
 	rs_sinks_end(sinks, summary);
 	rs_scan_free(&scan);
-	rs_scan_packages_free(&pkgfiles);
+	if (!opts->packages)
+		rs_scan_packages_free(&pkgfiles);
 	if (facts == &own_facts)
 		rs_facts_free(&own_facts);
 	return summary->exit_code;

@@ -112,6 +112,9 @@ typedef struct rs_scan_options {
 	struct rs_store *store; /* handed to modules as scan->store (may be NULL) */
 	rs_vec *prelude;    /* rs_finding *: emitted before any module runs (rasoat's own
 	                       start-up checks); the scan takes them and empties it. May be NULL. */
+	struct rs_scan_packages *packages; /* the package databases, when the caller shares one
+	                       load between several scans of one host (drill atomic's checks);
+	                       NULL: the scan loads them when a module first asks */
 } rs_scan_options;
 
 /* Sets SCAN up for HOST, FACTS and CONFIG, its findings to SINKS under

@@ -15,10 +15,15 @@
  * the INSTALLTIME rpm recorded in its header (rpmdb.sqlite, read as
  * collect/rpmheader.h reads it); its files and their digests (MD5 or
  * SHA-256) are the scan's rpm file list (engine/packages.h).
+ *
+ * Paths the configuration excludes (--exclude) are neither looked at nor
+ * read, as in every walk (drill atomic's scans exclude all the sandbox did
+ * not change, so they no longer stat and digest the whole host's packages).
  */
 #include "core/i18n.h"
 #include "core/digest.h"
 #include "core/util.h"
+#include "core/walk.h"
 #include "collect/rpmfiles.h"
 #include "collect/rpmheader.h"
 #include "engine/packages.h"
@@ -201,6 +206,9 @@ static void check_file(rs_persist *p, const rs_vec *times, const pkg_file *f)
 	const installed *in = find_install(times, f->package);
 	if (!in)
 		return;
+	const rs_config *c = p->scan->config;
+	if (c->n_excludes && rs_walk_excluded(f->path, c->excludes, c->n_excludes))
+		return; /* --exclude: paths not to walk or read */
 	struct stat st;
 	if (rs_host_lstat(p->scan->host, f->path, &st) < 0 || !S_ISREG(st.st_mode))
 		return;

@@ -41,7 +41,8 @@ def build():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
     os.makedirs(OUT)
-    env = dict(os.environ, RS_DEB_OUT=OUT, DEB_BUILD_OPTIONS="nocheck parallel=2")
+    # noddebs: no -dbgsym package (no test installs it; `make deb` still makes it)
+    env = dict(os.environ, RS_DEB_OUT=OUT, DEB_BUILD_OPTIONS="nocheck parallel=2 noddebs")
     script = os.path.join(SRC, "scripts", "deb.sh")
     for extra in ({}, {"RS_DEB_VERSION": v + UPGRADE_SUFFIX, "RS_DEB_REUSE": "1"}):
         p = subprocess.run([script], env=dict(env, **extra), capture_output=True, text=True)

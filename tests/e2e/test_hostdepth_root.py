@@ -285,6 +285,10 @@ with Tree() as t:
                   "/var/www/html/.htaccess", "/tmp/.fifo", "/tmp/.etc", "/tmp/systemd-private-abc-chrony.service-X"):
         absent(got, "rasoat:persist.hidden_file", clean)
     ok(elapsed < 60, f"persist took {elapsed:.1f} s")
+    # --exclude: the timestamp check neither reads nor reports an excluded file
+    got = by_key(scan(t, "persist", "--no-db", "--exclude", "/usr/bin/ls"))
+    absent(got, "rasoat:persist.timestomp", "/usr/bin/ls")
+    want(got, "rasoat:persist.timestomp", "/usr/lib/node_modules/npm/index.js", "low", "T1070.006", "npm")
 
     # accounts, with a store: the first audit records the accounts, the second reports a new one
     db = os.path.join(t.path, "state", "rasoat.db")
