@@ -8,7 +8,8 @@
  * Scans run with the agent's local store (STATE/local.db): not a copy of
  * the scans, which live on the server, but what the modules keep between
  * scans — the accounts seen (audit's new_account), hunt's clean-file and
- * integrity's caches, imported feeds.
+ * integrity's caches. Feeds are never stored there: a scan matches exactly
+ * the feeds the server pushed (content/feeds/).
  */
 #include "agent/agent.h"
 #include "core/config.h"
@@ -155,6 +156,7 @@ int rs_agent_spool_scan(const rs_agent_state *st, const rs_agent_scan_options *o
 	rs_config_init(&config);
 	/* rules, policies and feeds pushed by update-content tasks (signature checked when installed) */
 	rs_agent_content_config(&config, opts->content_dir);
+	config.feeds_unstored = true; /* the local store keeps no feeds: content replaced is gone */
 	rs_host host;
 	if (rs_host_init(&host, opts->root ? opts->root : "/", NULL) < 0) {
 		rs_config_free(&config);

@@ -65,6 +65,9 @@ typedef struct rs_config {
 	char **feeds;              /* vuln: feed files to import and match (--feed) */
 	size_t n_feeds;
 	bool no_apps;              /* vuln: no application inventory (--no-apps) */
+	bool feeds_unstored;       /* vuln: match the given feeds only, never import them into
+	                              the store nor load stored ones (the fleet agent: its
+	                              feeds are exactly what the server pushed) */
 	char **policies;           /* audit: policy files to run even where their requirements fail (--policy) */
 	size_t n_policies;
 	bool allow_commands;       /* audit: run c: rules of policies outside the trusted directories */

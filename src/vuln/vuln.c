@@ -308,14 +308,15 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		collect_ctx cc = { ecosystems, &host, &records, &keys, &app_records };
 		for (size_t i = 0; i < cfg->n_feeds; i++) {
 			rs_scan_progress(scan, _("reading %s"), cfg->feeds[i]);
-			int rc = scan->store ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
-					     : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
+			bool store_it = scan->store && !cfg->feeds_unstored;
+			int rc = store_it ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
+					  : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
 			if (rc < 0)
 				stats->errors++;
 			else
 				feeds++;
 		}
-	} else if (scan->store) {
+	} else if (scan->store && !cfg->feeds_unstored) {
 		/* stored feeds; the applications are walked only when records of their ecosystems are stored */
 		feeds = ecosystems ? rs_vulndb_load(scan->store, ecosystems, &host, &records) : 0;
 		long app_feeds = cfg->no_apps ? 0 : rs_vulndb_load(scan->store, app_ecosystems, NULL, &stored);
