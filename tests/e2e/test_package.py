@@ -256,12 +256,17 @@ def main():
     if host_state() != before:
         fail(f"the test changed this machine: before {before}, after {host_state()}")
 
-    for deb in (first, second):
-        p = sh("lintian", "--fail-on", "error,warning", "--no-tag-display-limit", deb, check=False,
-               timeout=600)
-        bad = [l for l in p.stdout.splitlines() if l.startswith(("E:", "W:"))]
-        if p.returncode != 0 or bad:
-            fail(f"lintian {os.path.basename(deb)} exited {p.returncode}:\n{p.stdout}\n{p.stderr[-2000:]}")
+    # lintian leaves its ELF index files (mldbm-elf-*) in TMPDIR: give it its own
+    lint_tmp = tempfile.mkdtemp(prefix="rasoat-lintian-")
+    try:
+        for deb in (first, second):
+            p = sh("lintian", "--fail-on", "error,warning", "--no-tag-display-limit", deb, check=False,
+                   timeout=600, env=dict(os.environ, TMPDIR=lint_tmp))
+            bad = [l for l in p.stdout.splitlines() if l.startswith(("E:", "W:"))]
+            if p.returncode != 0 or bad:
+                fail(f"lintian {os.path.basename(deb)} exited {p.returncode}:\n{p.stdout}\n{p.stderr[-2000:]}")
+    finally:
+        shutil.rmtree(lint_tmp, ignore_errors=True)
     print("lintian: no error or warning on either package")
     print("PASS")
 
