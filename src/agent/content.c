@@ -217,12 +217,9 @@ json_t *rs_agent_bundle_summary(const char *path, char *err, size_t errsize)
 /* The regular files of DIR (not hidden), sorted, each handed to ADD. */
 static void add_files(rs_config *config, const char *dir, void (*add)(rs_config *, const char *))
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
 	rs_vec names;
-	rs_dir_names(d, &names);
-	closedir(d);
+	if (rs_dir_list(dir, &names) < 0)
+		return;
 	for (size_t i = 0; i < names.len; i++) {
 		char *path = rs_sprintf("%s/%s", dir, *(char **)rs_vec_at(&names, i));
 		struct stat st;

@@ -17,6 +17,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "core/dirlist.h"
 #include "engine/scan.h"
 #include "store/store.h"
 #include "fleet/task.h"
@@ -192,30 +193,30 @@ out:
 	return rc;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int rs_agent_spool_list(const rs_agent_state *st, char ***names, size_t *count)
 {
 	*names = NULL;
 	*count = 0;
 	char *spool = rs_agent_spool_dir(st);
-	DIR *d = opendir(spool);
+	rs_vec all;
+	int rc = rs_dir_list(spool, &all);
+	int saved = errno;
 	free(spool);
-	if (!d)
-		return errno == ENOENT ? 0 : -1;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !rs_ends_with(e->d_name, ".json"))
-			continue;
-		*names = rs_realloc(*names, (*count + 1) * sizeof(**names));
-		(*names)[(*count)++] = rs_strdup(e->d_name);
+	if (rc < 0) {
+		rs_vec_free(&all);
+		return saved == ENOENT ? 0 : -1;
 	}
-	closedir(d);
-	if (*count)
-		qsort(*names, *count, sizeof(**names), compare_names);
+	/* the batches, in the sorted order of their names (time first) */
+	for (size_t i = 0; i < all.len; i++) {
+		char *name = *(char **)rs_vec_at(&all, i);
+		if (!rs_ends_with(name, ".json")) {
+			free(name);
+			continue;
+		}
+		*names = rs_realloc(*names, (*count + 1) * sizeof(**names));
+		(*names)[(*count)++] = name;
+	}
+	rs_vec_free(&all);
 	return 0;
 }
 

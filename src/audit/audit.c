@@ -108,12 +108,9 @@ static bool is_yaml(const char *name)
 /* The .yml and .yaml files of DIR (and its subdirectories down to DEPTH) that look like policies. */
 static void add_dir(audit_run *a, const char *dir, int depth, bool check_content)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
 	rs_vec names;
-	rs_dir_names(d, &names);
-	closedir(d);
+	if (rs_dir_list(dir, &names) < 0)
+		return;
 	for (size_t i = 0; i < names.len; i++) {
 		char *name = *(char **)rs_vec_at(&names, i);
 		char *path = rs_sprintf("%s/%s", dir, name);

@@ -22,6 +22,18 @@ void rs_dir_names(DIR *d, rs_vec *names)
 		qsort(names->items, names->len, sizeof(char *), compare_names);
 }
 
+int rs_dir_list(const char *path, rs_vec *names)
+{
+	DIR *d = opendir(path);
+	if (!d) {
+		rs_vec_init(names, sizeof(char *));
+		return -1;
+	}
+	rs_dir_names(d, names);
+	closedir(d);
+	return 0;
+}
+
 void rs_dir_names_free(rs_vec *names)
 {
 	for (size_t i = 0; i < names->len; i++)
