@@ -295,10 +295,11 @@ YR_RULES *rs_hunt_compile_texts(const rs_rule_text *texts, size_t n)
 	YR_COMPILER *c = new_compiler(&e);
 	if (!c)
 		return NULL;
-	for (size_t i = 0; i < n && !e.count; i++)
-		add_text(c, texts[i].path, texts[i].text, texts[i].len);
+	bool failed = false;
+	for (size_t i = 0; i < n && !e.count && !failed; i++)
+		failed = add_text(c, texts[i].path, texts[i].text, texts[i].len) != 0;
 	YR_RULES *rules = NULL;
-	if (e.count || yr_compiler_get_rules(c, &rules) != ERROR_SUCCESS)
+	if (failed || e.count || yr_compiler_get_rules(c, &rules) != ERROR_SUCCESS)
 		rules = NULL;
 	yr_compiler_destroy(c);
 	errors_free(&e);
@@ -339,24 +340,13 @@ static void check_empty(rule_file *files, size_t n)
  * fails (then nothing is marked: the caller isolates the culprits). */
 static YR_RULES *compile_together(rule_file *files, size_t n)
 {
-	compile_errors e = { 0 };
-	rs_buf_init(&e.first);
-	YR_COMPILER *c = new_compiler(&e);
-	if (!c)
-		return NULL;
+	rs_rule_text *texts = rs_calloc(n ? n : 1, sizeof(*texts));
 	size_t added = 0;
-	bool failed = false;
-	for (size_t i = 0; i < n && !failed; i++) {
-		if (files[i].kind != K_YARA || files[i].bad)
-			continue;
-		failed = add_source(c, &files[i]) != 0 || e.count;
-		added++;
-	}
-	YR_RULES *rules = NULL;
-	if (failed || !added || yr_compiler_get_rules(c, &rules) != ERROR_SUCCESS)
-		rules = NULL;
-	yr_compiler_destroy(c);
-	errors_free(&e);
+	for (size_t i = 0; i < n; i++)
+		if (files[i].kind == K_YARA && !files[i].bad)
+			texts[added++] = (rs_rule_text){ files[i].path, files[i].text, files[i].len };
+	YR_RULES *rules = added ? rs_hunt_compile_texts(texts, added) : NULL;
+	free(texts);
 	return rules;
 }
 
