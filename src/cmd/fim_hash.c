@@ -12,6 +12,7 @@
  */
 #include "cmd/fim_hash.h"
 #include "core/digest.h"
+#include "core/readfile.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -23,7 +24,6 @@
 #include <string.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 enum { QUEUE = 256, MAX_THREADS = 64 };
@@ -66,8 +66,12 @@ typedef struct worker_arg {
 static ssize_t read_chunk(int fd, unsigned char *buf, bool first, atomic_int *cold)
 {
 	if (first && cold && atomic_load_explicit(cold, memory_order_relaxed) >= 0) {
-		struct iovec iov = { .iov_base = buf, .iov_len = RS_FIM_HASH_CHUNK };
-		ssize_t n = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
+		bool nowait = true;
+		ssize_t n = rs_read_cached(fd, buf, RS_FIM_HASH_CHUNK, &nowait);
+		if (!nowait) {
+			atomic_store_explicit(cold, -1, memory_order_relaxed);
+			return n; /* a plain read: no RWF_NOWAIT here */
+		}
 		if (n >= 0) {
 			int c = atomic_load_explicit(cold, memory_order_relaxed);
 			while (c > 0 && !atomic_compare_exchange_weak_explicit(cold, &c, c - 1, memory_order_relaxed,
@@ -77,8 +81,6 @@ static ssize_t read_chunk(int fd, unsigned char *buf, bool first, atomic_int *co
 		}
 		if (errno == EAGAIN)
 			atomic_store_explicit(cold, QUEUE, memory_order_relaxed);
-		else if (errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS)
-			atomic_store_explicit(cold, -1, memory_order_relaxed);
 	}
 	return read(fd, buf, RS_FIM_HASH_CHUNK);
 }

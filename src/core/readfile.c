@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 int rs_read_regular_at(int dirfd, const char *name, size_t max, char **buf, size_t *len)
@@ -27,4 +28,16 @@ int rs_read_regular_at(int dirfd, const char *name, size_t max, char **buf, size
 	close(fd);
 	errno = e;
 	return rc;
+}
+
+ssize_t rs_read_cached(int fd, void *buf, size_t len, bool *nowait)
+{
+	if (*nowait) {
+		struct iovec iov = { .iov_base = buf, .iov_len = len };
+		ssize_t n = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
+		if (n >= 0 || (errno != EOPNOTSUPP && errno != EINVAL && errno != ENOSYS))
+			return n;
+		*nowait = false; /* not taken here: plain reads from now on */
+	}
+	return read(fd, buf, len);
 }

@@ -8,7 +8,9 @@
 #ifndef RS_READFILE_H
 #define RS_READFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Reads NAME (relative to the directory DIRFD, or AT_FDCWD) whole, at most
  * MAX bytes, into *BUF (NUL-terminated, the caller frees it) and *LEN.
@@ -16,5 +18,13 @@
  * ELOOP when it is a symlink, EFBIG when it is larger than MAX, else the
  * cause from open or read. */
 int rs_read_regular_at(int dirfd, const char *name, size_t max, char **buf, size_t *len);
+
+/* One read of at most LEN bytes of FD at its offset. While *NOWAIT is
+ * true it asks with RWF_NOWAIT: only what the page cache holds now, -1
+ * with errno EAGAIN when it holds nothing (the caller can ask for
+ * read-ahead and come back). A kernel or file system that does not take
+ * the flag sets *NOWAIT to false, and that read and the later ones are
+ * plain reads. Returns what read(2) returns. */
+ssize_t rs_read_cached(int fd, void *buf, size_t len, bool *nowait);
 
 #endif

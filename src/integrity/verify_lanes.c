@@ -19,6 +19,7 @@
  * ends it (no further read to see end of file); a file that grew since
  * is read on to its end.
  */
+#include "core/readfile.h"
 #include "core/md5x.h"
 #include "core/util.h"
 #include "integrity/verify_job.h"
@@ -28,7 +29,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #define LANE_BUF (128u << 10)
@@ -129,16 +129,13 @@ static bool lane_start(lane_worker *w, int l)
  * RWF_NOWAIT when the worker may wait (-1 EAGAIN: not in the page cache). */
 static ssize_t lane_read(lane_worker *w, lane *ln, size_t left, bool nowait)
 {
-	struct iovec iov = { .iov_base = ln->buf + left, .iov_len = LANE_BUF - left };
 	for (;;) {
-		ssize_t got = nowait && w->nowait ? preadv2(ln->fd, &iov, 1, -1, RWF_NOWAIT) : read(ln->fd, iov.iov_base, iov.iov_len);
+		ssize_t got = nowait ? rs_read_cached(ln->fd, ln->buf + left, LANE_BUF - left, &w->nowait)
+				     : read(ln->fd, ln->buf + left, LANE_BUF - left);
 		if (got >= 0 || errno == EAGAIN)
 			return got;
-		if (errno == EINTR)
-			continue;
-		if (!nowait || !w->nowait || (errno != EOPNOTSUPP && errno != EINVAL && errno != ENOSYS))
+		if (errno != EINTR)
 			return -1;
-		w->nowait = false; /* this kernel or file system does not take it: plain reads */
 	}
 }
 
