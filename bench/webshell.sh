@@ -16,7 +16,11 @@
 # Usage: bench/webshell.sh CORPUS_DIR [RASOAT]   (default build/rasoat)
 # PART=tune measures the tuning part instead; YARA_ONLY=FILE appends the
 # paths of the yara-only files to FILE (for the tuning part only: the
-# held-out files are not to be looked at).
+# held-out files are not to be looked at). LABEL=1 keeps only the Python and
+# Node.js files that are webshells by the criterion of docs/HUNT.md
+# ("Labels", bench/webshell_label.py: serves web requests and holds a
+# command, eval or file sink), read from the files' text alone; the other
+# languages keep their extension label.
 set -eu
 CORPUS=${1:?usage: bench/webshell.sh CORPUS_DIR [RASOAT]}
 RASOAT=${2:-build/rasoat}
@@ -61,8 +65,21 @@ if len(sys.argv) > 3:
 PY
 }
 
+# LABEL=1: copies of the files that meet the webshell criterion, per language
+base="$CORPUS/$PART"
+if [ "${LABEL:-0}" = 1 ]; then
+	base="$work/labelled"
+	for dir in "$CORPUS/$PART"/*/; do
+		lang=$(basename "$dir")
+		mkdir -p "$base/$lang"
+		python3 "$HERE/webshell_label.py" "${dir%/}" | while IFS= read -r f; do
+			cp -p "$f" "$base/$lang/"
+		done
+	done
+fi
+
 printf '%-8s %6s %16s %16s %16s %10s\n' lang files bundled "bundled+sigbase" "yara sigbase" "yara-only"
-for dir in "$CORPUS/$PART"/*/; do
+for dir in "$base"/*/; do
 	dir=${dir%/}
 	lang=$(basename "$dir")
 	n=$(find "$dir" -type f | wc -l)

@@ -5,7 +5,9 @@ medium or above on the clean look-alikes beside them
 (tests/fixtures/webshell/clean/: a confined file browser, a checked upload
 handler, a template engine's eval of its own output, a docblock quoting
 $_POST in backticks, a JSP document viewer, a parameterised ASP.NET query,
-a Flask route and an Express route running fixed commands, a CGI greeting)."""
+a Flask route and an Express route running fixed commands, a CGI greeting,
+an http.server status page and an Express deploy hook running fixed
+programs)."""
 import os
 import shutil
 import sys
@@ -106,6 +108,10 @@ SAMPLES = {
     "jsp/reflective_exec.jsp": "RASOAT_JSP_Reflective_Exec_Call",
     "jsp/socket_shell.jsp": "RASOAT_JSP_Socket_Shell",
     "perl/irc_bot.pl": "RASOAT_Perl_IRC_Bot_Shell",
+    "python/http_handler_shell.py": "RASOAT_Python_HTTP_Handler_Shell",
+    "python/websocket_terminal.py": "RASOAT_Python_WebSocket_Terminal",
+    "node/variable_exec.js": "RASOAT_Node_Request_Variable_Exec",
+    "node/module_compile.js": "RASOAT_Node_Request_Module_Compile",
 }
 
 
@@ -138,7 +144,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 8, "the clean look-alikes are there")
+        check(len(clean) >= 11, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
