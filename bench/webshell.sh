@@ -20,7 +20,8 @@
 # Node.js files that are webshells by the criterion of docs/HUNT.md
 # ("Labels", bench/webshell_label.py: serves web requests and holds a
 # command, eval or file sink), read from the files' text alone; the other
-# languages keep their extension label.
+# languages keep their extension label. LANGS="python node" measures only
+# the languages named.
 set -eu
 CORPUS=${1:?usage: bench/webshell.sh CORPUS_DIR [RASOAT]}
 RASOAT=${2:-build/rasoat}
@@ -71,6 +72,7 @@ if [ "${LABEL:-0}" = 1 ]; then
 	base="$work/labelled"
 	for dir in "$CORPUS/$PART"/*/; do
 		lang=$(basename "$dir")
+		case " ${LANGS:-$lang} " in *" $lang "*) ;; *) continue ;; esac
 		mkdir -p "$base/$lang"
 		python3 "$HERE/webshell_label.py" "${dir%/}" | while IFS= read -r f; do
 			cp -p "$f" "$base/$lang/"
@@ -82,6 +84,7 @@ printf '%-8s %6s %16s %16s %16s %10s\n' lang files bundled "bundled+sigbase" "ya
 for dir in "$base"/*/; do
 	dir=${dir%/}
 	lang=$(basename "$dir")
+	case " ${LANGS:-$lang} " in *" $lang "*) ;; *) continue ;; esac
 	n=$(find "$dir" -type f | wc -l)
 	served=""
 	[ "$WEBROOT" = 1 ] && served="--webroot $(cd "$dir" && pwd -P)"
