@@ -41,7 +41,8 @@ typedef long (*rs_osv_source)(void *src, char *buf, size_t n);
 int rs_osv_read_stream(rs_osv_source read, void *src, const char *name, rs_vuln_record_cb cb, void *ctx,
 		       rs_feed_stats *stats);
 
-/* The cap on one record (64 MB; 0 restores it): for tests. */
-void rs_osv_set_record_max(size_t bytes);
+/* For tests and fuzzing: the read size (256 KiB) and the cap on one
+ * record (64 MB); 0 restores either. */
+void rs_osv_set_limits(size_t block_bytes, size_t record_bytes);
 
 #endif

@@ -23,12 +23,17 @@
 
 #define BLOCK (256 * 1024)
 
+/* The read size: BLOCK, lowered by tests and the fuzz target so a record
+ * meets the window's end at every byte. */
+static size_t block = BLOCK;
+
 /* The largest record read (osv.dev's largest are a few MB); tests lower it. */
 static size_t record_max = 64UL * 1024 * 1024;
 
-void rs_osv_set_record_max(size_t bytes)
+void rs_osv_set_limits(size_t block_bytes, size_t record_bytes)
 {
-	record_max = bytes ? bytes : 64UL * 1024 * 1024;
+	block = block_bytes ? block_bytes : BLOCK;
+	record_max = record_bytes ? record_bytes : 64UL * 1024 * 1024;
 }
 
 /* Bytes [start, len) of buf are read and not yet used; buf[0] is on line LINE. */
@@ -68,10 +73,10 @@ static bool more(window *w, size_t want)
 		w->len -= w->start;
 		w->start = 0;
 	}
-	if (want < BLOCK)
-		want = BLOCK;
+	if (want < block)
+		want = block;
 	if (w->cap - w->len < want) {
-		size_t cap = w->cap ? w->cap : 2 * BLOCK;
+		size_t cap = w->cap ? w->cap : 2 * block;
 		while (cap - w->len < want)
 			cap *= 2;
 		w->buf = rs_realloc(w->buf, cap + 1);
@@ -251,7 +256,8 @@ int rs_osv_read_stream(rs_osv_source read, void *src, const char *name, rs_vuln_
 		      .stats = stats ? stats : &local };
 	window *w = &st.w;
 	st.stats->files++;
-	more(w, 0);
+	while (w->len < 3 && more(w, 0))
+		;
 	if (w->len >= 3 && !memcmp(w->buf, "\xef\xbb\xbf", 3))
 		w->start = 3; /* a UTF-8 byte order mark, as some editors write */
 	char c = peek(w);

@@ -62,6 +62,19 @@ static void check_target(const rs_vec *v)
 static void test_cut_at_every_byte(void **state)
 {
 	(void)state;
+	/* blocks of 1 to 40 bytes: a record's end is met again and again */
+	for (size_t b = 1; b <= 40; b++) {
+		rs_osv_set_limits(b, 0);
+		char *text = rs_sprintf("\xef\xbb\xbf [ %s ,\n\n%s ]\n", target, target);
+		rs_vec v;
+		rs_vec_init(&v, sizeof(rs_vuln_record));
+		rs_feed_stats st = { 0 };
+		assert_int_equal(rs_osv_parse(text, strlen(text), "small.json", collect, &v, &st), 0);
+		assert_int_equal(v.len, 2);
+		free_records(&v);
+		free(text);
+	}
+	rs_osv_set_limits(0, 0);
 	size_t n = strlen(target);
 	for (size_t k = 0; k <= n + 2; k++) {
 		/* "[" + filler + "," + target + "]": the target starts at BLOCK - k */
@@ -110,7 +123,7 @@ static void test_truncated_last(void **state)
 static void test_oversized(void **state)
 {
 	(void)state;
-	rs_osv_set_record_max(64 * 1024);
+	rs_osv_set_limits(0, 64 * 1024);
 	char *big = filler(3 * BLOCK); /* spans blocks, with "{[" in its string */
 	memcpy(big + 100, "{[\\\"]}", 6);
 	char *text = rs_sprintf("[%s,\n%s,\n%s]", target, big, target);
@@ -136,7 +149,7 @@ static void test_oversized(void **state)
 	free_records(&v);
 	free(text);
 	free(big);
-	rs_osv_set_record_max(0);
+	rs_osv_set_limits(0, 0);
 }
 
 /* Empty arrays and files, blanks and a byte order mark. */
