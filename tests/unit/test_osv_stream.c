@@ -75,12 +75,15 @@ static void test_cut_at_every_byte(void **state)
 		free(text);
 	}
 	rs_osv_set_limits(0, 0);
+	/* blocks of 4 KiB: the first ends at every byte of the target in turn */
+	const size_t small = 4096;
+	rs_osv_set_limits(small, 0);
 	size_t n = strlen(target);
 	for (size_t k = 0; k <= n + 2; k++) {
-		/* "[" + filler + "," + target + "]": the target starts at BLOCK - k */
-		char *f = filler(BLOCK - k - 2 - 2);
+		/* "[" + filler + "," + target + "]": the target starts at small - k */
+		char *f = filler(small - k - 2 - 2);
 		char *text = rs_sprintf("[%s,%s]", f, target);
-		assert_int_equal(strlen(text) - n - 1, BLOCK - k);
+		assert_int_equal(strlen(text) - n - 1, small - k);
 		rs_vec v;
 		rs_vec_init(&v, sizeof(rs_vuln_record));
 		rs_feed_stats st = { 0 };
@@ -91,6 +94,7 @@ static void test_cut_at_every_byte(void **state)
 		free(text);
 		free(f);
 	}
+	rs_osv_set_limits(0, 0);
 }
 
 /* A cut last record: the records before it are read, the cut one is named with its line. */
