@@ -41,6 +41,7 @@ typedef struct window {
 	rs_osv_source read;
 	void *src;
 	char *buf;
+	size_t block; /* the read size: the global one, or less for a small file */
 	size_t cap, start, len;
 	bool eof;
 	int error; /* errno of a failed read */
@@ -73,10 +74,10 @@ static bool more(window *w, size_t want)
 		w->len -= w->start;
 		w->start = 0;
 	}
-	if (want < block)
-		want = block;
+	if (want < w->block)
+		want = w->block;
 	if (w->cap - w->len < want) {
-		size_t cap = w->cap ? w->cap : 2 * block;
+		size_t cap = w->cap ? w->cap : 2 * w->block;
 		while (cap - w->len < want)
 			cap *= 2;
 		w->buf = rs_realloc(w->buf, cap + 1);
@@ -248,12 +249,14 @@ static bool read_array(stream *st)
 	}
 }
 
-int rs_osv_read_stream(rs_osv_source read, void *src, const char *name, rs_vuln_record_cb cb, void *ctx,
-		       rs_feed_stats *stats)
+int rs_osv_read_stream(rs_osv_source read, void *src, size_t size, const char *name, rs_vuln_record_cb cb,
+		       void *ctx, rs_feed_stats *stats)
 {
 	rs_feed_stats local = { 0 };
-	stream st = { .w = { .read = read, .src = src, .line = 1 }, .name = name, .cb = cb, .ctx = ctx,
-		      .stats = stats ? stats : &local };
+	/* a small file (most of a folder's) in one read into a buffer of its size */
+	size_t first = size && size < block ? size + 1 : block;
+	stream st = { .w = { .read = read, .src = src, .block = first, .line = 1 }, .name = name, .cb = cb,
+		      .ctx = ctx, .stats = stats ? stats : &local };
 	window *w = &st.w;
 	st.stats->files++;
 	while (w->len < 3 && more(w, 0))
