@@ -261,6 +261,7 @@ int rs_osv_read_stream(rs_osv_source read, void *src, size_t size, const char *n
 	st.stats->files++;
 	while (w->len < 3 && more(w, 0))
 		;
+	w->block = block; /* a file larger than it said is read on in full blocks */
 	if (w->len >= 3 && !memcmp(w->buf, "\xef\xbb\xbf", 3))
 		w->start = 3; /* a UTF-8 byte order mark, as some editors write */
 	char c = peek(w);

@@ -3,8 +3,8 @@
  * (osv_stream.c): a record cut at every byte by the window's end, a
  * truncated last record, a record over the cap stepped over, empty arrays
  * and files, a byte order mark and blanks, a bad record in the middle named
- * by its line (also past the first block), a callback that stops, and a
- * large array file read from disk.
+ * by its line (also past the first block), a callback that stops, a
+ * source whose size is said wrong, and a large array file read from disk.
  */
 #include "testutil.h"
 #include "vuln/osv_internal.h"
@@ -248,6 +248,42 @@ static void test_stop(void **state)
 	free(text);
 }
 
+typedef struct chunks {
+	const char *text;
+	size_t len, at;
+} chunks;
+
+static long read_chunks(void *src, char *buf, size_t n)
+{
+	chunks *c = src;
+	size_t left = c->len - c->at;
+	if (n > left)
+		n = left;
+	if (n > 7)
+		n = 7; /* a source that gives little at a time */
+	memcpy(buf, c->text + c->at, n);
+	c->at += n;
+	return (long)n;
+}
+
+/* A source whose size is said wrong (a zip entry can) and that gives a few
+ * bytes per read is still read whole. */
+static void test_wrong_size(void **state)
+{
+	(void)state;
+	char *text = rs_sprintf("\xef\xbb\xbf[%s,\n%s]", target, target);
+	size_t said[] = { 0, 1, 10, strlen(text) - 1, strlen(text), 10 * strlen(text) };
+	for (size_t i = 0; i < sizeof(said) / sizeof(said[0]); i++) {
+		chunks c = { text, strlen(text), 0 };
+		rs_vec v;
+		rs_vec_init(&v, sizeof(rs_vuln_record));
+		assert_int_equal(rs_osv_read_stream(read_chunks, &c, said[i], "z.zip:a.json", collect, &v, NULL), 0);
+		assert_int_equal(v.len, 2);
+		free_records(&v);
+	}
+	free(text);
+}
+
 /* A large array file from disk gives what the same text gives in memory. */
 static void test_file(void **state)
 {
@@ -301,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_blanks),
 		cmocka_unit_test(test_bad_record_line),
 		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_wrong_size),
 		cmocka_unit_test(test_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
