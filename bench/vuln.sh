@@ -41,16 +41,20 @@ part_on() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 TMP=$(mktemp -d /tmp/rasoat-vuln-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
-# runs "$@" and prints "wall_ms peak_kb" (Python getrusage); its CPU time
-# (user + system, ms: what load from other processes changes least) is left
-# in $TMP/cpu for `cpu_ms`
+# runs "$@" and prints "wall_ms peak_kb"; its CPU time (user + system, ms:
+# what load from other processes changes least) is left in $TMP/cpu for
+# `cpu_ms`. The figures are the command's own (wait4 on its pid), not
+# getrusage(RUSAGE_CHILDREN), which also counts whatever the interpreter's
+# process reaped before its exec (a pyenv shim's helpers add about 0.4 s of
+# CPU and their memory on a machine with pyenv).
 measure() {
 	python3 - "$TMP/cpu" "$@" <<'PY'
-import resource, subprocess, sys, time
+import os, subprocess, sys, time
 t0 = time.monotonic()
-subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, _, ru = os.wait4(p.pid, 0)
+p.returncode = 0
 ms = (time.monotonic() - t0) * 1000
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 open(sys.argv[1], "w").write(f"{(ru.ru_utime + ru.ru_stime) * 1000:.0f}")
 print(f"{ms:.0f} {ru.ru_maxrss}")
 PY
