@@ -397,6 +397,9 @@ int rs_debtracker_read(FILE *in, const char *name, rs_vuln_record_cb cb, void *c
 	reader r = { .in = in, .name = name, .line = 1, .stats = stats ? stats : &local };
 	r.stats->files++;
 	int rc = 0;
+	fill(&r);
+	if (r.len >= 3 && !memcmp(r.buf, "\xef\xbb\xbf", 3))
+		r.pos = 3; /* a UTF-8 byte order mark */
 	if (skip_space(&r) != '{') {
 		rs_error(_("%s:%lu: not Debian Security Tracker JSON (it must start with \"{\"); "
 			 "get it from https://security-tracker.debian.org/tracker/data/json"), name, r.line);

@@ -31,7 +31,10 @@ const char *rs_feed_kind(const char *path)
 	size_t n = fread(head, 1, sizeof(head) - 1, f);
 	fclose(f);
 	head[n] = 0;
-	const char *p = head + strspn(head, " \t\r\n");
+	const char *p = head;
+	if (n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3; /* a UTF-8 byte order mark */
+	p += strspn(p, " \t\r\n");
 	if (*p == '[')
 		return "osv";
 	if (*p != '{')

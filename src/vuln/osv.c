@@ -6,11 +6,12 @@
  * range segment for the application ecosystems: npm, PyPI, Packagist,
  * Maven, Go, crates.io, RubyGems; GIT ranges are skipped)
  * (introduced..fixed, introduced..last_affected, or introduced.. open: no
- * fix yet). A malformed record is skipped whole with a warning naming the
- * file; the rest is read.
+ * fix yet). Each file is read through a bounded window (osv_stream.c), so
+ * an array file of any size takes the memory of its largest record. A
+ * malformed record is skipped whole with a warning naming the file and
+ * its line; the rest is read.
  */
 #include "vuln/osv_internal.h"
-#include "vuln/json_scan.h"
 #include "core/i18n.h"
 #include "core/log.h"
 
@@ -19,131 +20,74 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define OSV_MAX_FILE (64ULL * 1024 * 1024)
 #define OSV_MAX_DEPTH 8
 
-/* The line of the byte at P of TEXT. */
-static unsigned long line_of(const char *text, const char *p)
-{
-	unsigned long line = 1;
-	for (const char *q = text; q < p; q++)
-		line += *q == '\n';
-	return line;
-}
+/* The text of rs_osv_parse as a source of bytes. */
+typedef struct memory_source {
+	const char *text;
+	size_t len, at;
+} memory_source;
 
-/* A span of the text: one element of an array file. */
-typedef struct element {
-	const char *start, *end;
-} element;
+static long read_memory(void *src, char *buf, size_t n)
+{
+	memory_source *m = src;
+	size_t left = m->len - m->at;
+	if (n > left)
+		n = left;
+	memcpy(buf, m->text + m->at, n);
+	m->at += n;
+	return (long)n;
+}
 
 int rs_osv_parse(const char *text, size_t len, const char *name, rs_vuln_record_cb cb, void *ctx,
 		 rs_feed_stats *stats)
 {
-	rs_feed_stats local = { 0 };
-	if (!stats)
-		stats = &local;
-	stats->files++;
-	/* the syntax of the whole file first, at memory speed, in the same pass
-	 * that finds where each element of an array file starts and ends: a
-	 * file that is not JSON gives one warning and no record */
-	rs_json_scan s;
-	rs_json_scan_init(&s, text, len);
-	char first = rs_json_scan_peek(&s);
-	rs_vec elements;
-	rs_vec_init(&elements, sizeof(element));
-	bool ok;
-	if (first == '[') {
-		s.p++;
-		int more;
-		for (bool at_first = true; (more = rs_json_scan_next_element(&s, at_first)) == 1; at_first = false) {
-			element *e = rs_vec_push(&elements);
-			e->start = s.p;
-			if (!rs_json_scan_skip_value(&s))
-				break;
-			e->end = s.p;
-		}
-		ok = more == 0 && !s.error;
-	} else {
-		ok = first == '{' ? rs_json_scan_skip_value(&s) : (s.error = N_("expected an object or an array"), false);
-	}
-	if (!ok || (rs_json_scan_peek(&s) && (s.error = N_("more after the value")))) {
-		char what[256];
-		snprintf(what, sizeof(what), _("not valid JSON (line %lu: %s)"), line_of(text, s.p), _(s.error));
-		rs_osv_warn(stats, name, NULL, what);
-		rs_vec_free(&elements);
-		return 1;
-	}
-	if (first == '{')
-		return rs_osv_read_record(text, len, name, cb, ctx, stats);
-	/* an array of records (the shape of a whole ecosystem's export): each
-	 * read on its own */
-	int problems = 0;
-	for (size_t i = 0; i < elements.len; i++) {
-		const element *e = rs_vec_at(&elements, i);
-		problems += rs_osv_read_record(e->start, (size_t)(e->end - e->start), name, cb, ctx, stats);
-	}
-	rs_vec_free(&elements);
-	return problems;
+	memory_source m = { text, len, 0 };
+	return rs_osv_read_stream(read_memory, &m, len, name, cb, ctx, stats);
 }
 
-/* Reads the regular file NAME of the folder DIRFD of at most OSV_MAX_FILE
- * bytes; NULL with errno set otherwise. A FIFO or a device is not read (and
- * never blocks); inside a folder neither is a symlink (AT_FDCWD: NAME is
- * the path the user gave, followed). */
-static char *read_file_at(int dirfd, const char *name, size_t *len)
+static long read_fd(void *src, char *buf, size_t n)
+{
+	return (long)read(*(int *)src, buf, n);
+}
+
+/* Opens the regular file NAME of the folder DIRFD (its size in *SIZE);
+ * -1 with errno set otherwise. A FIFO or a device is not read (and never blocks); inside a
+ * folder neither is a symlink (AT_FDCWD: NAME is the path the user gave,
+ * followed). */
+static int open_file_at(int dirfd, const char *name, size_t *size)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (dirfd == AT_FDCWD ? 0 : O_NOFOLLOW));
 	if (fd < 0)
-		return NULL;
+		return -1;
 	struct stat st;
-	int e = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL
-		: (unsigned long long)st.st_size > OSV_MAX_FILE ? EFBIG : 0;
+	int e = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : 0;
 	if (e) {
 		close(fd);
 		errno = e;
-		return NULL;
+		return -1;
 	}
-	size_t want = (size_t)st.st_size, n = 0;
-	char *buf = rs_malloc(want + 1);
-	while (n < want) {
-		ssize_t r = read(fd, buf + n, want - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int saved = errno;
-			free(buf);
-			close(fd);
-			errno = saved;
-			return NULL;
-		}
-		if (r == 0)
-			break; /* shrunk while read: what is there */
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = 0;
-	*len = n;
-	return buf;
+	*size = st.st_size > 0 ? (size_t)st.st_size : 0;
+	return fd;
 }
 
 static int read_one_file(int dirfd, const char *name, const char *path, rs_vuln_record_cb cb, void *ctx,
 			 rs_feed_stats *stats)
 {
-	size_t len;
-	char *text = read_file_at(dirfd, name, &len);
-	if (!text) {
-		rs_warn(_("%s: %s; skipped (an OSV file must be a regular file under 64 MB)"), path, strerror(errno));
+	size_t size;
+	int fd = open_file_at(dirfd, name, &size);
+	if (fd < 0) {
+		rs_warn(_("%s: %s; skipped (an OSV file must be a regular file)"), path, strerror(errno));
 		stats->skipped++;
 		return -1;
 	}
-	rs_osv_parse(text, len, path, cb, ctx, stats);
-	free(text);
+	rs_osv_read_stream(read_fd, &fd, size, path, cb, ctx, stats);
+	close(fd);
 	return 0;
 }
 
@@ -211,6 +155,14 @@ static void read_dir(int fd, const char *dir, int depth, rs_vuln_record_cb cb, v
 	closedir(d);
 }
 
+static long read_archive(void *src, char *buf, size_t n)
+{
+	la_ssize_t got = archive_read_data(src, buf, n);
+	if (got < 0)
+		errno = EIO;
+	return got < 0 ? -1 : (long)got;
+}
+
 static int read_zip(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_stats *stats)
 {
 	struct archive *a = archive_read_new();
@@ -227,23 +179,9 @@ static int read_zip(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_s
 		const char *ename = archive_entry_pathname(entry);
 		if (archive_entry_filetype(entry) != AE_IFREG || !ename || !rs_ends_with(ename, ".json"))
 			continue;
-		la_int64_t size = archive_entry_size(entry);
 		char *label = rs_sprintf("%s:%s", path, ename);
-		if (size < 0 || (unsigned long long)size > OSV_MAX_FILE) {
-			rs_warn(_("%s: larger than 64 MB or of unknown size; skipped"), label);
-			stats->skipped++;
-			free(label);
-			continue;
-		}
-		char *buf = rs_malloc((size_t)size + 1);
-		la_ssize_t got = archive_read_data(a, buf, (size_t)size);
-		if (got < 0) {
-			rs_warn(_("%s: %s; skipped"), label, archive_error_string(a));
-			stats->skipped++;
-		} else {
-			rs_osv_parse(buf, (size_t)got, label, cb, ctx, stats);
-		}
-		free(buf);
+		la_int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+		rs_osv_read_stream(read_archive, a, size > 0 ? (size_t)size : 0, label, cb, ctx, stats);
 		free(label);
 	}
 	if (rc != ARCHIVE_EOF)

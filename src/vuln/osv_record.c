@@ -7,7 +7,10 @@
  * ecosystems) or per listed version; a record with anything malformed in
  * what rasoat uses is skipped whole with a warning. A duplicate key among
  * the members read, a string that is not valid UTF-8 or holds a NUL, make
- * the record invalid JSON, as a full parser would say.
+ * the record invalid JSON, as a full parser would say. The record's text
+ * may be followed by more (the stream's window, osv_stream.c): its syntax
+ * is checked to its end in the pass that locates its top-level members,
+ * and a record cut by the window's end is given back to be read again.
  */
 #include "vuln/osv_internal.h"
 #include "vuln/json_scan.h"
@@ -177,12 +180,12 @@ static bool items_next(items *it, span *out)
 	return true;
 }
 
+/* True when V is "[]" (blanks aside); the array's syntax is already checked. */
 static bool empty_array(span v)
 {
-	items it;
-	span first;
-	items_init(&it, v);
-	return !items_next(&it, &first);
+	rs_json_scan s;
+	rs_json_scan_init(&s, v.start + 1, (size_t)(v.end - v.start - 1));
+	return rs_json_scan_peek(&s) == ']';
 }
 
 /* Appends the CVE ids among the strings of the array V to the record's list (no repeats). */
@@ -353,14 +356,17 @@ static const char *read_affected(osv_record *rec, span aff)
 	return NULL;
 }
 
-/* Reads the record and fills REC->out; returns NULL, or what is wrong. */
-static const char *read_fields(osv_record *rec, span obj)
+/* The members of the record read at the top level (rs_osv_read_value). */
+static const char *const record_keys[] = { "id", "withdrawn", "affected", "aliases", "upstream",
+					   "summary", "details", "severity", "database_specific" };
+#define RECORD_KEYS 9
+
+/* Reads the record OBJ whose members RECORD_KEYS are located in F and
+ * fills REC->out; returns NULL, or what is wrong. */
+static const char *read_fields(osv_record *rec, span obj, const span *f)
 {
-	static const char *const keys[] = { "id", "withdrawn", "affected", "aliases", "upstream",
-					    "summary", "details", "severity", "database_specific" };
 	static const char *const specific_keys[] = { "severity" };
-	span f[9], d[1];
-	members(rec, obj, keys, 9, f);
+	span d[1];
 	rec->id = string_of(rec, f[0]);
 	if (rec->bad)
 		return NULL;
@@ -394,22 +400,62 @@ static const char *read_fields(osv_record *rec, span obj)
 	return NULL;
 }
 
-int rs_osv_read_record(const char *text, size_t len, const char *name, rs_vuln_record_cb cb, void *ctx,
-		       rs_feed_stats *stats)
+/* The value at the cursor of S checked to its end, and when it is an
+ * object the members RECORD_KEYS located into F (a repeated one marks the
+ * record bad, and the value is still read to its end). False on a syntax
+ * error (S->error, S->p). */
+static bool locate_value(osv_record *rec, rs_json_scan *s, span *f)
 {
+	for (size_t i = 0; i < RECORD_KEYS; i++)
+		f[i].start = f[i].end = NULL;
+	if (rs_json_scan_peek(s) != '{')
+		return rs_json_scan_skip_value(s);
+	s->p++;
+	for (bool first = true;; first = false) {
+		int m = rs_json_scan_next_member(s, first);
+		if (m <= 0)
+			return m == 0;
+		int k = rs_json_scan_key(s, record_keys, RECORD_KEYS);
+		if (k == -2)
+			return false;
+		rs_json_scan_peek(s);
+		const char *start = s->p;
+		if (!rs_json_scan_skip_value(s))
+			return false;
+		if (k < 0)
+			continue;
+		if (f[k].start)
+			rec->bad = N_("a duplicate key");
+		f[k].start = start;
+		f[k].end = s->p;
+	}
+}
+
+int rs_osv_read_value(rs_json_scan *s, bool at_end, const char *name, rs_vuln_record_cb cb, void *ctx,
+		      rs_feed_stats *stats)
+{
+	const rs_json_scan saved = *s;
 	osv_record rec = { .cvss = -1 };
+	span f[RECORD_KEYS];
+	rs_json_scan_peek(s);
+	span obj = { s->p, NULL };
+	if (!locate_value(&rec, s, f)) {
+		/* an error right at the end of a window that is not the whole
+		 * rest of the file: the value may just go on past it */
+		if (!at_end && s->end - s->p <= RS_OSV_CUT_MARGIN) {
+			*s = saved;
+			return RS_OSV_SHORT;
+		}
+		return RS_OSV_BAD_JSON;
+	}
+	if (!at_end && s->p == s->end) { /* a number may go on past the window */
+		*s = saved;
+		return RS_OSV_SHORT;
+	}
+	obj.end = s->p;
 	rs_buf_init(&rec.cves);
 	rs_vec_init(&rec.out, sizeof(rs_vuln_record));
-	span obj = { text, text + len };
-	/* the text is one value already checked; blanks around it are allowed */
-	rs_json_scan s;
-	rs_json_scan_init(&s, text, len);
-	rs_json_scan_peek(&s);
-	obj.start = s.p;
-	while (obj.end > obj.start && (obj.end[-1] == ' ' || obj.end[-1] == '\n' || obj.end[-1] == '\t' ||
-				       obj.end[-1] == '\r'))
-		obj.end--;
-	const char *err = read_fields(&rec, obj);
+	const char *err = read_fields(&rec, obj, f); /* the id even of a bad record, for the warning */
 	int rc = 0;
 	if (rec.bad) {
 		char what[200];
@@ -422,8 +468,10 @@ int rs_osv_read_record(const char *text, size_t len, const char *name, rs_vuln_r
 	} else if (!err) {
 		for (size_t k = 0; k < rec.out.len; k++) {
 			stats->records++;
-			if (cb(rs_vec_at(&rec.out, k), ctx))
+			if (cb(rs_vec_at(&rec.out, k), ctx)) {
+				rc = RS_OSV_STOP;
 				break;
+			}
 		}
 	}
 	rs_vec_free(&rec.out);
