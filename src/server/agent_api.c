@@ -111,12 +111,11 @@ static int run_results(rs_db *db, void *arg, bool *discard)
 	return j->status == RS_BATCH_ERROR ? -1 : 0;
 }
 
-/* Runs J through the group commit. 0, or -1 with the refusal or the
- * database error in REPLY. */
-static int run_signed(rs_server *srv, signed_job *j, int (*run)(rs_db *, void *, bool *), rs_reply *reply)
+/* The reply to J once its write ran with RESULT: 0, or -1 with the
+ * refusal or the database error in REPLY. */
+static int signed_outcome(const signed_job *j, int result, rs_reply *reply)
 {
-	rs_write_job job = { .run = run, .arg = j };
-	if (rs_group_write(srv, &job) < 0) {
+	if (result < 0) {
 		db_error(reply);
 		return -1;
 	}
@@ -127,6 +126,14 @@ static int run_signed(rs_server *srv, signed_job *j, int (*run)(rs_db *, void *,
 		return rs_reply_error(reply, MHD_HTTP_UNAUTHORIZED, "unknown_agent",
 				      "no enrolled agent has this id; enrol again with a new token");
 	return 0;
+}
+
+/* Runs J through the group commit, this thread waiting. 0, or -1 with the
+ * refusal or the database error in REPLY. */
+static int run_signed(rs_server *srv, signed_job *j, int (*run)(rs_db *, void *, bool *), rs_reply *reply)
+{
+	rs_write_job job = { .run = run, .arg = j };
+	return signed_outcome(j, rs_group_write(srv, &job), reply);
 }
 
 /* A body that did not parse: its counter is still spent (as for any
@@ -242,66 +249,114 @@ static int authenticate(rs_server *srv, rs_request *req, rs_fleet_auth *auth, rs
 	return 0;
 }
 
-void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply)
-{
+/* A check-in or an upload between its handler and its reply: the signed
+ * request, its parsed body and its write, left to the group commit
+ * (rs_request_defer) so that the request thread is free meanwhile. */
+typedef struct signed_call {
 	rs_fleet_auth auth;
-	if (authenticate(srv, req, &auth, reply) < 0)
-		return;
-	signed_job j = { .agent = auth.agent, .counter = auth.counter, .now = rs_server_now() };
-	char err[ERR_SIZE];
-	rs_api_checkin c;
-	if (rs_api_parse_checkin(req->body, req->len, &c, err, sizeof(err)) < 0) {
-		rs_api_checkin_free(&c);
-		refuse_body(srv, &j, err, reply);
-		return;
+	signed_job j;
+	rs_write_job job;
+	rs_api_checkin checkin;
+	bool has_checkin;
+	rs_api_results results;
+	bool has_results;
+	rs_fleet_upload *up;
+} signed_call;
+
+static void signed_call_free(void *arg)
+{
+	signed_call *c = arg;
+	if (c->has_checkin)
+		rs_api_checkin_free(&c->checkin);
+	if (c->has_results)
+		rs_api_results_free(&c->results);
+	json_decref(c->j.tasks);
+	free(c->up);
+	free(c);
+}
+
+/* Authenticates REQ into a new call: NULL with the refusal in REPLY. */
+static signed_call *signed_call_new(rs_server *srv, rs_request *req, rs_reply *reply)
+{
+	signed_call *c = rs_calloc(1, sizeof(*c));
+	if (authenticate(srv, req, &c->auth, reply) < 0) {
+		free(c);
+		return NULL;
 	}
-	j.checkin = &c;
-	j.redeliver_after = rs_server_task_redeliver(&srv->cfg);
-	int rc = run_signed(srv, &j, run_checkin, reply);
-	rs_api_checkin_free(&c);
-	if (rc < 0) {
-		json_decref(j.tasks);
+	c->j = (signed_job){ .agent = c->auth.agent, .counter = c->auth.counter, .now = rs_server_now() };
+	return c;
+}
+
+static void finish_checkin(rs_server *srv, rs_request *req, rs_reply *reply)
+{
+	signed_call *c = req->state;
+	if (signed_outcome(&c->j, c->job.result, reply) < 0)
 		return;
-	}
 	rs_bundle_retention(srv);   /* hourly, when --bundle-keep-days is set */
-	rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:o,s:i,s:i,s:i,s:I}", "tasks", j.tasks,
+	json_t *tasks = c->j.tasks;
+	c->j.tasks = NULL;
+	rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:o,s:i,s:i,s:i,s:I}", "tasks", tasks,
 		"interval", srv->cfg.checkin_interval, "scan_interval", srv->cfg.scan_interval,
 		"backoff", 0, "time", (json_int_t)rs_server_now()));
 }
 
+void rs_handle_checkin(rs_server *srv, rs_request *req, rs_reply *reply)
+{
+	signed_call *c = signed_call_new(srv, req, reply);
+	if (!c)
+		return;
+	char err[ERR_SIZE];
+	c->has_checkin = true;
+	if (rs_api_parse_checkin(req->body, req->len, &c->checkin, err, sizeof(err)) < 0) {
+		refuse_body(srv, &c->j, err, reply);
+		signed_call_free(c);
+		return;
+	}
+	c->j.checkin = &c->checkin;
+	c->j.redeliver_after = rs_server_task_redeliver(&srv->cfg);
+	c->job = (rs_write_job){ .run = run_checkin, .arg = &c->j };
+	rs_request_defer(req, &c->job, finish_checkin, c, signed_call_free);
+}
+
+static void finish_results(rs_server *srv, rs_request *req, rs_reply *reply)
+{
+	(void)srv;
+	signed_call *c = req->state;
+	if (signed_outcome(&c->j, c->job.result, reply) < 0)
+		return;
+	if (c->j.status == RS_BATCH_CONFLICT)
+		rs_reply_error(reply, MHD_HTTP_CONFLICT, "scan_conflict",
+			       "a scan id in the batch belongs to another agent");
+	else
+		rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s,s:b}", "batch_id", c->results.batch_id,
+			"duplicate", c->j.status == RS_BATCH_DUPLICATE));
+}
+
 void rs_handle_results(rs_server *srv, rs_request *req, rs_reply *reply)
 {
-	rs_fleet_auth auth;
-	if (authenticate(srv, req, &auth, reply) < 0)
+	signed_call *c = signed_call_new(srv, req, reply);
+	if (!c)
 		return;
-	signed_job j = { .agent = auth.agent, .counter = auth.counter, .now = rs_server_now() };
 	char err[ERR_SIZE];
-	rs_api_results r;
-	if (rs_api_parse_results(req->body, req->len, &r, err, sizeof(err)) < 0) {
-		rs_api_results_free(&r);
-		refuse_body(srv, &j, err, reply);
+	rs_api_results *r = &c->results;
+	c->has_results = true;
+	if (rs_api_parse_results(req->body, req->len, r, err, sizeof(err)) < 0) {
+		refuse_body(srv, &c->j, err, reply);
+		signed_call_free(c);
 		return;
 	}
-	rs_fleet_upload *up = rs_calloc(r.n_scans, sizeof(*up));
-	for (size_t i = 0; i < r.n_scans; i++) {
-		up[i].summary = &r.scans[i].summary;
-		up[i].findings = r.scans[i].findings;
-		up[i].n_findings = r.scans[i].n_findings;
-		up[i].finding_json = r.scans[i].texts;
+	c->up = rs_calloc(r->n_scans ? r->n_scans : 1, sizeof(*c->up));
+	for (size_t i = 0; i < r->n_scans; i++) {
+		c->up[i].summary = &r->scans[i].summary;
+		c->up[i].findings = r->scans[i].findings;
+		c->up[i].n_findings = r->scans[i].n_findings;
+		c->up[i].finding_json = r->scans[i].texts;
 	}
-	j.scans = up;
-	j.batch_id = r.batch_id;
-	j.n = r.n_scans;
-	if (run_signed(srv, &j, run_results, reply) == 0) {
-		if (j.status == RS_BATCH_CONFLICT)
-			rs_reply_error(reply, MHD_HTTP_CONFLICT, "scan_conflict",
-				       "a scan id in the batch belongs to another agent");
-		else
-			rs_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s,s:b}", "batch_id", r.batch_id,
-				"duplicate", j.status == RS_BATCH_DUPLICATE));
-	}
-	free(up);
-	rs_api_results_free(&r);
+	c->j.scans = c->up;
+	c->j.batch_id = r->batch_id;
+	c->j.n = r->n_scans;
+	c->job = (rs_write_job){ .run = run_results, .arg = &c->j };
+	rs_request_defer(req, &c->job, finish_results, c, signed_call_free);
 }
 
 int rs_agent_authenticate(rs_server *srv, rs_request *req, rs_reply *reply, char agent[RS_FLEET_ID_HEX + 1])

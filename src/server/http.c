@@ -276,6 +276,32 @@ static int early_checks(rs_server *srv, rs_request *req, rs_reply *reply)
 	return 0;
 }
 
+void rs_request_defer(rs_request *req, rs_write_job *job,
+		      void (*finish)(rs_server *srv, rs_request *req, rs_reply *reply),
+		      void *state, void (*state_free)(void *state))
+{
+	req->job = job;
+	req->finish = finish;
+	req->state = state;
+	req->state_free = state_free;
+}
+
+/* The handler left its write to the group commit: the connection waits
+ * suspended (this thread goes on with other connections) and is resumed
+ * when the write is committed; a stopping server runs it here. */
+static enum MHD_Result defer_write(rs_server *srv, rs_request *req, rs_reply *reply)
+{
+	if (rs_group_submit(srv, req->job, req->conn)) {
+		req->suspended = true;
+		return MHD_YES;
+	}
+	(void)rs_group_write(srv, req->job);
+	req->finish(srv, req, reply);
+	if (reply->status == 0)
+		rs_reply_error(reply, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "no reply");
+	return send_reply(req, reply);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -336,9 +362,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	const route *r = req->route;
 	if (!r)
 		return MHD_NO;
-	if (req->spooled)
-		rs_upload_spool_finish(&req->spool);
-	r->handle(srv, req, &reply);
+	if (req->suspended) {
+		/* resumed: the group commit has run the handler's write */
+		req->suspended = false;
+		rs_group_unsuspended(srv);
+		req->finish(srv, req, &reply);
+	} else {
+		if (req->spooled)
+			rs_upload_spool_finish(&req->spool);
+		r->handle(srv, req, &reply);
+		if (req->job && reply.status == 0)
+			return defer_write(srv, req, &reply);
+	}
 	if (reply.status == 0)
 		rs_reply_error(&reply, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "no reply");
 	return send_reply(req, &reply);
@@ -347,12 +382,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
 	(void)conn;
 	(void)toe;
+	rs_server *srv = cls;
 	rs_request *req = *con_cls;
 	if (!req)
 		return;
+	if (req->suspended)   /* ended while its write waited: never answered */
+		rs_group_unsuspended(srv);
+	if (req->state_free)
+		req->state_free(req->state);
 	if (req->spooled)
 		rs_upload_spool_close(&req->spool);
 	free(req->body);
@@ -416,7 +455,7 @@ static char *read_pem(const char *path)
 static struct MHD_Daemon *start_daemon(rs_server *srv, const struct sockaddr_storage *ss,
 				       char *cert, char *key)
 {
-	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	if (ss->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (cert)
@@ -479,9 +518,11 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 		return -1;
 	if (rs_fleet_store_durable(srv->store) < 0)
 		return -1;
-	if (rs_group_commit_init(srv) < 0)
-		return -1;
 	pthread_mutex_init(&srv->db_lock, NULL);
+	if (rs_group_commit_init(srv) < 0) {
+		pthread_mutex_destroy(&srv->db_lock);
+		return -1;
+	}
 	srv->per_agent = rs_ratelimit_new(cfg->agent_rate, cfg->agent_burst);
 	srv->per_addr = rs_ratelimit_new(cfg->addr_rate, cfg->addr_burst);
 	srv->logins = rs_ratelimit_new(RS_DASH_LOGIN_RATE, RS_DASH_LOGIN_BURST);
@@ -493,8 +534,8 @@ static int open_server(rs_server *srv, const rs_server_config *cfg)
 static void close_server(rs_server *srv)
 {
 	if (srv->per_agent) {
-		pthread_mutex_destroy(&srv->db_lock);
 		rs_group_commit_free(srv);
+		pthread_mutex_destroy(&srv->db_lock);
 		rs_ratelimit_free(srv->per_agent);
 		rs_ratelimit_free(srv->per_addr);
 		rs_ratelimit_free(srv->logins);
@@ -544,6 +585,8 @@ int rs_server_run(const rs_server_config *cfg)
 				cert ? "https" : "http", cfg->listen, info ? info->port : 0, cfg->db_path);
 			wait_for_stop(&stop);
 			fprintf(stderr, _("rasoat server: stopping\n"));
+			/* libmicrohttpd must not stop with a connection suspended */
+			rs_group_commit_quiesce(&srv);
 			MHD_stop_daemon(d);
 			rc = 0;
 		}

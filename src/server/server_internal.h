@@ -29,20 +29,32 @@ typedef struct rs_server {
 	struct rs_store *incidents; /* --incidents: the incident records' SQLite store, or NULL */
 	pthread_mutex_t db_lock;    /* one writer and reader at a time on the connection */
 	pthread_mutex_t queue_lock; /* the group commit's queue (group_commit.c) */
-	pthread_cond_t queue_moved; /* a group finished: a connection is free, jobs are done */
+	pthread_cond_t queue_ready; /* jobs were queued, or the writers are to stop */
+	pthread_cond_t queue_moved; /* a group finished: its jobs are done */
 	struct rs_write_job *queue;
 	struct rs_write_job **queue_tail;
-	/* the group commit's connections: [0] is STORE (under DB_LOCK); on
-	 * PostgreSQL more of its own, so several groups commit at once */
+	/* the group commit's writer threads, one per connection: [0] is STORE
+	 * (under DB_LOCK); on PostgreSQL more of its own, so several groups
+	 * commit at once */
 	rs_db *writers[RS_SERVER_WRITERS];
-	bool writer_busy[RS_SERVER_WRITERS];
+	pthread_t writer_threads[RS_SERVER_WRITERS];
+	struct rs_writer_arg {
+		struct rs_server *srv;
+		int index;
+	} writer_args[RS_SERVER_WRITERS];
 	int n_writers;
+	int n_threads;              /* writer threads started */
+	bool writers_stop;          /* under QUEUE_LOCK: the writers end once the queue is empty */
+	bool no_suspend;            /* under QUEUE_LOCK: the server is stopping, requests wait in their thread */
+	int suspended;              /* under QUEUE_LOCK: connections suspended for a write, not yet answered */
 	rs_ratelimit *per_agent;
 	rs_ratelimit *per_addr;
 	rs_ratelimit *logins;       /* login attempts per client address */
 	rs_keycache *keys;          /* agents' public keys (agent_api.c) */
 	atomic_llong next_prune;    /* when expired bundles are removed next (bundle_api.c) */
 } rs_server;
+
+struct rs_reply;
 
 typedef struct rs_request {
 	struct MHD_Connection *conn;
@@ -59,6 +71,15 @@ typedef struct rs_request {
 	 * BODY stays NULL, LEN counts the bytes, SPOOL.digest is its SHA-256 */
 	bool spooled;
 	rs_upload_spool spool;
+	/* a write the handler left to the group commit (rs_request_defer):
+	 * http.c suspends the connection and queues JOB; once the writer has
+	 * committed it, the connection is resumed and FINISH builds the reply.
+	 * STATE is the handler's, freed with STATE_FREE when the request ends. */
+	struct rs_write_job *job;
+	void (*finish)(struct rs_server *srv, struct rs_request *req, struct rs_reply *reply);
+	void *state;
+	void (*state_free)(void *state);
+	bool suspended;             /* JOB is queued and the connection suspended */
 } rs_request;
 
 typedef struct rs_reply {
@@ -102,14 +123,35 @@ typedef struct rs_write_job {
 	void *arg;
 	int result;                 /* RUN's status, or -1 when the commit failed */
 	bool done;
+	struct MHD_Connection *conn; /* rs_group_submit: resumed once JOB is done */
 	struct rs_write_job *next;
 } rs_write_job;
 
-/* Opens the extra writer connections (PostgreSQL): 0 / -1 logged. */
+/* Opens the extra writer connections (PostgreSQL) and starts one writer
+ * thread per connection: 0 / -1 logged. */
 int rs_group_commit_init(rs_server *srv);
+/* Stops the writer threads (after the HTTP daemon stopped) and closes
+ * their connections. */
 void rs_group_commit_free(rs_server *srv);
-/* Runs JOB in the next group transaction and returns its result. */
+/* Runs JOB in the next group transaction and returns its result (the
+ * calling thread waits). */
 int rs_group_write(rs_server *srv, rs_write_job *job);
+/* Suspends CONN (from its request thread), queues JOB for the next group
+ * transaction and returns true at once; CONN is resumed once JOB is done.
+ * False when the server is stopping (nothing done): use rs_group_write. */
+bool rs_group_submit(rs_server *srv, rs_write_job *job, struct MHD_Connection *conn);
+/* The request of a suspended connection was answered or ended. */
+void rs_group_unsuspended(rs_server *srv);
+/* From now on requests wait for their writes in their own thread; returns
+ * once no connection is suspended for a write (before the daemon stops). */
+void rs_group_commit_quiesce(rs_server *srv);
+
+/* A handler's write for the group commit, its request thread left free:
+ * JOB (its RUN and ARG set) is run, then FINISH(srv, req, reply) answers;
+ * STATE (freed by STATE_FREE) holds what both need. */
+void rs_request_defer(rs_request *req, rs_write_job *job,
+		      void (*finish)(struct rs_server *srv, rs_request *req, struct rs_reply *reply),
+		      void *state, void (*state_free)(void *state));
 
 /* agent_api.c */
 void rs_handle_enroll(rs_server *srv, rs_request *req, rs_reply *reply);

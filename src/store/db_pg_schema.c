@@ -141,6 +141,11 @@ static const char *const pg_migrations[] = {
 	"CREATE INDEX incidents_detected ON incidents(detected);"
 	"CREATE INDEX incident_events_incident ON incident_events(incident, seq);",
 	/* ---- fleetgaps (issue 12, branch fleetgaps): end ---- */
+	/* ---- ingest2 (issue 12, branch ingest2): begin ----
+	 * as the SQLite store's "ingest2" block: findings_rule dropped (with
+	 * the indexes of every partition) */
+	"DROP INDEX IF EXISTS findings_rule;",
+	/* ---- ingest2 (issue 12, branch ingest2): end ---- */
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))

@@ -19,9 +19,17 @@ static void db_failed(rs_db *db, const char *doing)
 	rs_error(_("%s: cannot %s: %s"), rs_db_name(db), doing, rs_db_errmsg(db));
 }
 
+/* The server's SQLite page cache: 64 MiB instead of SQLite's 2 MiB, so the
+ * pages of the indexes that uploads insert into at random places (scans,
+ * findings, batches) stay in memory instead of being read again from the
+ * file at each commit. */
+#define SERVER_CACHE_KIB 65536
+
 int rs_fleet_store_durable(rs_db *db)
 {
-	if (rs_db_kind(db) == RS_DB_SQLITE && rs_db_exec(db, "PRAGMA synchronous = FULL") < 0) {
+	char sql[96];
+	snprintf(sql, sizeof(sql), "PRAGMA synchronous = FULL; PRAGMA cache_size = -%d", SERVER_CACHE_KIB);
+	if (rs_db_kind(db) == RS_DB_SQLITE && rs_db_exec(db, sql) < 0) {
 		db_failed(db, _("make the database durable"));
 		return -1;
 	}

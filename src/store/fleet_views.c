@@ -20,6 +20,12 @@
 #define NEWEST_SCAN \
 	"s.rowid = (SELECT rowid FROM scans WHERE agent = s.agent AND complete = 1" \
 	" ORDER BY started DESC, rowid DESC LIMIT 1)"
+/* S joined as the newest complete scan of agent A: a query that starts
+ * from the hosts reads only their newest scans' findings (through the
+ * findings' primary key), however long the history is. */
+#define NEWEST_SCAN_OF_A \
+	"s.rowid = (SELECT rowid FROM scans WHERE agent = a.id AND complete = 1" \
+	" ORDER BY started DESC, rowid DESC LIMIT 1)"
 
 static json_t *col_obj(rs_db_stmt *stmt, int i)
 {
@@ -62,10 +68,9 @@ static json_t *finding_rows(rs_db *db, rs_db_stmt *stmt, bool with_time)
 json_t *rs_view_latest_findings(rs_db *db, const char *module, int min_severity, int limit)
 {
 	rs_db_stmt *stmt = rs_db_prepare(db,
-		"SELECT f.json, s.agent, a.hostname FROM findings f JOIN scans s ON s.id = f.scan"
-		" JOIN fleet_agents a ON a.id = s.agent"
-		" WHERE a.removed = 0 AND s.complete = 1 AND " NEWEST_SCAN
-		" AND (?1 IS NULL OR f.module = ?1) AND f.severity >= ?2"
+		"SELECT f.json, a.id, a.hostname FROM fleet_agents a JOIN scans s ON " NEWEST_SCAN_OF_A
+		" JOIN findings f ON f.scan = s.id"
+		" WHERE a.removed = 0 AND (?1 IS NULL OR f.module = ?1) AND f.severity >= ?2"
 		" ORDER BY f.rule, a.hostname, f.seq LIMIT ?3");
 	if (!stmt) {
 		failed(db, _("read the findings"));
@@ -97,9 +102,8 @@ json_t *rs_view_hosts_having(rs_db *db, const char *rule)
 {
 	char *vuln = rs_sprintf("vuln:%s", rule);
 	rs_db_stmt *stmt = rs_db_prepare(db,
-		"SELECT DISTINCT s.agent FROM findings f JOIN scans s ON s.id = f.scan"
-		" WHERE s.agent IS NOT NULL AND s.complete = 1 AND " NEWEST_SCAN
-		" AND (f.rule = ? OR f.rule = ?)");
+		"SELECT a.id FROM fleet_agents a JOIN scans s ON " NEWEST_SCAN_OF_A
+		" WHERE EXISTS (SELECT 1 FROM findings f WHERE f.scan = s.id AND (f.rule = ? OR f.rule = ?))");
 	if (!stmt) {
 		free(vuln);
 		failed(db, _("find the hosts having a rule"));

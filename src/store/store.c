@@ -287,6 +287,15 @@ static const char *const migrations[] = {
 	"CREATE INDEX fleet_bundles_agent ON fleet_bundles(agent, received);"
 	"ALTER TABLE fleet_tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;",
 	/* ---- fleetgaps (issue 12, branch fleetgaps): end ---- */
+	/* ---- ingest2 (issue 12, branch ingest2): begin ----
+	 * the findings_rule index goes: every upload paid for it (its entries
+	 * land all over the tree, one page or more a finding when rules
+	 * differ: the largest part of what a report wrote to the WAL), and no
+	 * query needs it any more (the dashboard's views walk each host's
+	 * newest scan, store/fleet_views.c). The PostgreSQL twin is in
+	 * db_pg_schema.c. */
+	"DROP INDEX IF EXISTS findings_rule;",
+	/* ---- ingest2 (issue 12, branch ingest2): end ---- */
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
