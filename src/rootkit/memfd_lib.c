@@ -20,13 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef F_GET_SEALS
-#define F_GET_SEALS 1034
-#define F_SEAL_SHRINK 0x0002
-#define F_SEAL_GROW 0x0004
-#define F_SEAL_WRITE 0x0008
-#endif
-
 size_t rs_memfd_exec_maps(const rs_vec *maps, const char *exe, rs_vec *out)
 {
 	size_t added = 0;
