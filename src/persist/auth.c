@@ -21,11 +21,8 @@
 static bool read_lines(rs_persist *p, const char *path, struct stat *st, char **text, char **raw)
 {
 	size_t len;
-	if (rs_host_lstat(p->scan->host, path, st) < 0 ||
-	    rs_host_read(p->scan->host, path, AUTH_FILE_MAX, text, &len) < 0)
+	if (rs_host_lstat(p->scan->host, path, st) < 0 || rs_persist_read(p, path, AUTH_FILE_MAX, text, &len) < 0)
 		return false;
-	p->stats->files++;
-	p->stats->bytes += len;
 	*raw = rs_malloc(len + 1);
 	memcpy(*raw, *text, len + 1);
 	for (size_t i = 0; i < len; i++)
@@ -219,14 +216,8 @@ static void accounts(rs_persist *p)
 					 "needs a shell, and lock its password (passwd -l)."));
 			free(what);
 		}
-		if (!u->home || u->home[0] != '/' || strcmp(u->home, "/") == 0)
+		if (!rs_persist_new_home(&seen, u))
 			continue;
-		bool dup = false;
-		for (size_t k = 0; k < seen.len && !dup; k++)
-			dup = strcmp(*(char **)rs_vec_at(&seen, k), u->home) == 0;
-		if (dup)
-			continue;
-		*(char **)rs_vec_push(&seen) = u->home;
 		static const char *const names[] = { "authorized_keys", "authorized_keys2" };
 		for (size_t k = 0; k < 2; k++) {
 			char *path = rs_sprintf("%s/.ssh/%s", u->home, names[k]);
