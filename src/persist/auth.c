@@ -73,6 +73,63 @@ static void judge_pam_module(rs_persist *p, const char *module, rs_verdict *v)
 	}
 }
 
+/* Judges one line into V: its JUDGE with the state CTX it keeps. */
+typedef void (*line_judge)(void *ctx, const char *line, rs_verdict *v);
+
+/* Judges each line of TEXT (RAW: its bytes as read) with JUDGE, noting in
+ * V each line that gave a reason. Returns the number of the first line that
+ * changed V's reasons (0: none). */
+static size_t judge_lines(char *text, const char *raw, rs_verdict *v, line_judge judge, void *ctx)
+{
+	size_t number = 0, first = 0;
+	for (char *s = text; s && *s;) {
+		char *nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		number++;
+		size_t len = line_length(s, nl);
+		unsigned long hits = v->hits;
+		char before[sizeof(v->reasons)];
+		memcpy(before, v->reasons, sizeof(before));
+		judge(ctx, s, v);
+		if (!first && strcmp(before, v->reasons) != 0)
+			first = number;
+		note(v, hits, number, text, raw, s, len);
+		s = nl ? nl + 1 : NULL;
+	}
+	return first;
+}
+
+/* What the judge of PAM lines keeps from line to line. */
+typedef struct pam_state {
+	rs_persist *p;
+	bool conf;            /* /etc/pam.conf: a service field first */
+	rs_pam_stack stack;   /* the stack as a whole: what comes before pam_unix (pam.c) */
+	char service[sizeof(((rs_pam_line *)0)->service)];
+} pam_state;
+
+static void pam_line(void *ctx, const char *line, rs_verdict *v)
+{
+	pam_state *st = ctx;
+	char module[512];
+	const char *judged = line; /* pam.conf: the same line after its service field */
+	if (st->conf) {
+		judged += strspn(judged, " \t");
+		judged = *judged == '#' ? "" : judged + strcspn(judged, " \t");
+	}
+	rs_persist_judge_pam_line(judged, module, sizeof(module), v);
+	judge_pam_module(st->p, module, v);
+	rs_pam_line pl;
+	if (rs_pam_parse_line(line, st->conf, &pl)) {
+		if (st->conf && strcmp(pl.service, st->service) != 0) { /* pam.conf: one stack per service */
+			rs_pam_stack_finish(&st->stack, v);
+			rs_pam_stack_init(&st->stack);
+			snprintf(st->service, sizeof(st->service), "%s", pl.service);
+		}
+		rs_pam_stack_judge(&st->stack, &pl, v);
+	}
+}
+
 static void pam_file(rs_persist *p, const char *path)
 {
 	struct stat st;
@@ -83,48 +140,21 @@ static void pam_file(rs_persist *p, const char *path)
 	rs_verdict_init(&v);
 	const char *package = NULL;
 	rs_persist_judge_file(p, path, &st, RS_PLACE_ADMIN, &v, &package);
-	size_t number = 0, first = 0;
-	rs_pam_stack stack; /* the stack as a whole: what comes before pam_unix (pam.c) */
-	rs_pam_stack_init(&stack);
-	bool conf = strcmp(path, "/etc/pam.conf") == 0;
-	char service[sizeof(((rs_pam_line *)0)->service)] = "";
-	for (char *s = text; s && *s;) {
-		char *nl = strchr(s, '\n');
-		if (nl)
-			*nl = '\0';
-		number++;
-		size_t len = line_length(s, nl);
-		unsigned long hits = v.hits;
-		char before[sizeof(v.reasons)];
-		memcpy(before, v.reasons, sizeof(before));
-		char module[512];
-		const char *judged = s; /* pam.conf: the same line after its service field */
-		if (conf) {
-			judged += strspn(judged, " \t");
-			judged = *judged == '#' ? "" : judged + strcspn(judged, " \t");
-		}
-		rs_persist_judge_pam_line(judged, module, sizeof(module), &v);
-		judge_pam_module(p, module, &v);
-		rs_pam_line pl;
-		if (rs_pam_parse_line(s, conf, &pl)) {
-			if (conf && strcmp(pl.service, service) != 0) { /* pam.conf: one stack per service */
-				rs_pam_stack_finish(&stack, &v);
-				rs_pam_stack_init(&stack);
-				snprintf(service, sizeof(service), "%s", pl.service);
-			}
-			rs_pam_stack_judge(&stack, &pl, &v);
-		}
-		if (!first && strcmp(before, v.reasons) != 0)
-			first = number;
-		note(&v, hits, number, text, raw, s, len);
-		s = nl ? nl + 1 : NULL;
-	}
+	pam_state ps = { .p = p, .conf = strcmp(path, "/etc/pam.conf") == 0 };
+	rs_pam_stack_init(&ps.stack);
+	size_t first = judge_lines(text, raw, &v, pam_line, &ps);
 	free(text);
 	free(raw);
-	rs_pam_stack_finish(&stack, &v);
+	rs_pam_stack_finish(&ps.stack, &v);
 	rs_persist_entry(p, "pam", N_("PAM configuration"), "T1556.003", path, first, NULL, NULL, package, &v,
 			 N_("Compare the stack with the distribution's (dpkg -S, debsums -c); remove lines and "
 			 "modules you did not add, then change the passwords that went through it."));
+}
+
+static void sudoers_line(void *ctx, const char *line, rs_verdict *v)
+{
+	(void)ctx;
+	rs_persist_judge_sudoers_line(line, v);
 }
 
 static void sudoers_file(rs_persist *p, const char *path)
@@ -140,22 +170,7 @@ static void sudoers_file(rs_persist *p, const char *path)
 	package = NULL;
 	if (p->have_packages)
 		package = rs_scan_package_owner(p->scan, path);
-	size_t number = 0, first = 0;
-	for (char *s = text; s && *s;) {
-		char *nl = strchr(s, '\n');
-		if (nl)
-			*nl = '\0';
-		number++;
-		size_t len = line_length(s, nl);
-		unsigned long hits = v.hits;
-		char before[sizeof(v.reasons)];
-		memcpy(before, v.reasons, sizeof(before));
-		rs_persist_judge_sudoers_line(s, &v);
-		if (!first && strcmp(before, v.reasons) != 0)
-			first = number;
-		note(&v, hits, number, text, raw, s, len);
-		s = nl ? nl + 1 : NULL;
-	}
+	size_t first = judge_lines(text, raw, &v, sudoers_line, NULL);
 	free(text);
 	free(raw);
 	rs_persist_entry(p, "sudoers", N_("sudoers rules"), "T1548.003", path, first, NULL, NULL, package, &v,
