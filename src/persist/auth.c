@@ -76,12 +76,22 @@ static void judge_pam_module(rs_persist *p, const char *module, rs_verdict *v)
 /* Judges one line into V: its JUDGE with the state CTX it keeps. */
 typedef void (*line_judge)(void *ctx, const char *line, rs_verdict *v);
 
-/* Judges each line of TEXT (RAW: its bytes as read) with JUDGE, noting in
- * V each line that gave a reason. Returns the number of the first line that
- * changed V's reasons (0: none). */
-static size_t judge_lines(char *text, const char *raw, rs_verdict *v, line_judge judge, void *ctx)
+/* Reads PATH, adds its file verdict (PLACE) to V (initialised here) and
+ * judges each of its lines with JUDGE, noting each line that gave a reason.
+ * *PACKAGE: the file's owner; *FIRST: the first line that changed V's
+ * reasons (0: none). False when PATH cannot be read. */
+static bool judge_file_lines(rs_persist *p, const char *path, rs_place place, line_judge judge, void *ctx,
+			     rs_verdict *v, const char **package, size_t *first)
 {
-	size_t number = 0, first = 0;
+	struct stat st;
+	char *text, *raw;
+	if (!read_lines(p, path, &st, &text, &raw))
+		return false;
+	rs_verdict_init(v);
+	*package = NULL;
+	rs_persist_judge_file(p, path, &st, place, v, package);
+	size_t number = 0;
+	*first = 0;
 	for (char *s = text; s && *s;) {
 		char *nl = strchr(s, '\n');
 		if (nl)
@@ -92,12 +102,14 @@ static size_t judge_lines(char *text, const char *raw, rs_verdict *v, line_judge
 		char before[sizeof(v->reasons)];
 		memcpy(before, v->reasons, sizeof(before));
 		judge(ctx, s, v);
-		if (!first && strcmp(before, v->reasons) != 0)
-			first = number;
+		if (!*first && strcmp(before, v->reasons) != 0)
+			*first = number;
 		note(v, hits, number, text, raw, s, len);
 		s = nl ? nl + 1 : NULL;
 	}
-	return first;
+	free(text);
+	free(raw);
+	return true;
 }
 
 /* What the judge of PAM lines keeps from line to line. */
@@ -132,19 +144,13 @@ static void pam_line(void *ctx, const char *line, rs_verdict *v)
 
 static void pam_file(rs_persist *p, const char *path)
 {
-	struct stat st;
-	char *text, *raw;
-	if (!read_lines(p, path, &st, &text, &raw))
-		return;
-	rs_verdict v;
-	rs_verdict_init(&v);
-	const char *package = NULL;
-	rs_persist_judge_file(p, path, &st, RS_PLACE_ADMIN, &v, &package);
 	pam_state ps = { .p = p, .conf = strcmp(path, "/etc/pam.conf") == 0 };
 	rs_pam_stack_init(&ps.stack);
-	size_t first = judge_lines(text, raw, &v, pam_line, &ps);
-	free(text);
-	free(raw);
+	rs_verdict v;
+	const char *package;
+	size_t first;
+	if (!judge_file_lines(p, path, RS_PLACE_ADMIN, pam_line, &ps, &v, &package, &first))
+		return;
 	rs_pam_stack_finish(&ps.stack, &v);
 	rs_persist_entry(p, "pam", N_("PAM configuration"), "T1556.003", path, first, NULL, NULL, package, &v,
 			 N_("Compare the stack with the distribution's (dpkg -S, debsums -c); remove lines and "
@@ -159,20 +165,12 @@ static void sudoers_line(void *ctx, const char *line, rs_verdict *v)
 
 static void sudoers_file(rs_persist *p, const char *path)
 {
-	struct stat st;
-	char *text, *raw;
-	if (!read_lines(p, path, &st, &text, &raw))
-		return;
 	rs_verdict v;
-	rs_verdict_init(&v);
-	const char *package = NULL;
-	rs_persist_judge_file(p, path, &st, RS_PLACE_USER, &v, &package);
-	package = NULL;
-	if (p->have_packages)
-		package = rs_scan_package_owner(p->scan, path);
-	size_t first = judge_lines(text, raw, &v, sudoers_line, NULL);
-	free(text);
-	free(raw);
+	const char *package;
+	size_t first;
+	if (!judge_file_lines(p, path, RS_PLACE_USER, sudoers_line, NULL, &v, &package, &first))
+		return;
+	package = p->have_packages ? rs_scan_package_owner(p->scan, path) : NULL;
 	rs_persist_entry(p, "sudoers", N_("sudoers rules"), "T1548.003", path, first, NULL, NULL, package, &v,
 			 N_("Check the rule with visudo -c -f FILE; remove grants you did not make."));
 }
