@@ -202,6 +202,16 @@ size_t rs_split(char *s, char sep, char **fields, size_t max)
 	return n;
 }
 
+bool rs_all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 bool rs_parse_long(const char *s, long *out)
 {
 	char *end;

@@ -52,6 +52,8 @@ bool rs_starts_with(const char *s, const char *prefix);
 bool rs_ends_with(const char *s, const char *suffix);
 /* Splits s in place at each sep; fills at most max fields, returns how many. */
 size_t rs_split(char *s, char sep, char **fields, size_t max);
+/* True when S is one or more ASCII decimal digits and nothing else. */
+bool rs_all_digits(const char *s);
 /* Parses a decimal long; false on junk, overflow or empty input. */
 bool rs_parse_long(const char *s, long *out);
 /* The current time as "YYYY-MM-DDTHH:MM:SSZ" in buf (at least 21 bytes). */

@@ -370,7 +370,7 @@ static void list_add(acl_list *l, const rs_device_node *node, char **tok, size_t
 static bool numbered_standard(const char *name)
 {
 	long v = strtol(name, NULL, 10);
-	return rs_devparse_is_number(name) && ((v >= 1 && v <= 99) || (v >= 1300 && v <= 1999));
+	return rs_all_digits(name) && ((v >= 1 && v <= 99) || (v >= 1300 && v <= 1999));
 }
 
 /* Every access list of CFG with its entries, in file order. Texts are copied into BUF. */
@@ -418,7 +418,7 @@ static void collect(const rs_device_config *cfg, acl_set *s, rs_vec *bufs)
 				*(char **)rs_vec_push(bufs) = ec;
 				char *et[ACL_MAX_TOKENS];
 				size_t m = tokenize(ec, et, ACL_MAX_TOKENS);
-				size_t k = m && rs_devparse_is_number(et[0]) ? 1 : 0; /* a sequence number */
+				size_t k = m && rs_all_digits(et[0]) ? 1 : 0; /* a sequence number */
 				list_add(l, en, et + k, m - k, false);
 			}
 		}
@@ -514,7 +514,7 @@ void rs_device_acl_unused(const rs_device_config *cfg, rs_device_hits *out)
 			def = def->parent;
 		/* "access-list NAME ..." lines are the list itself, not uses of it */
 		char *own = rs_sprintf("access-list %s ", list->name);
-		if (!used_under(&cfg->root, list->name, def, rs_devparse_is_number(list->name), own, 0, &budget))
+		if (!used_under(&cfg->root, list->name, def, rs_all_digits(list->name), own, 0, &budget))
 			rs_device_hits_add(out, def, NULL);
 		free(own);
 	}

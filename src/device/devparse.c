@@ -9,7 +9,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
 
 int rs_devparse_error(const rs_device_config *cfg, char *err, size_t errsize, unsigned line,
@@ -123,16 +122,6 @@ size_t rs_devparse_value_len(const char *v)
 	while (v[len] && v[len] != '"')
 		len += v[len] == '\\' && v[len + 1] ? 2 : 1;
 	return len + (v[len] == '"');
-}
-
-bool rs_devparse_is_number(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
 }
 
 char *rs_devparse_unquote(const char *s, size_t len)

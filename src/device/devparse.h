@@ -59,8 +59,6 @@ char *rs_devparse_unquote(const char *s, size_t len);
 /* The length of the value at V: a double-quoted string (backslash escapes
  * inside) up to and with its closing quote, else up to the next space. */
 size_t rs_devparse_value_len(const char *v);
-/* True when S is one or more decimal digits and nothing else. */
-bool rs_devparse_is_number(const char *s);
 
 /* The length of a CLI prompt at the start of LINE ("admin@fw1> ",
  * "admin@fw1# ", "[admin@MikroTik] > ", "FGT60F # ", "FGT60F (root) $ "),

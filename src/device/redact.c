@@ -121,15 +121,15 @@ static size_t secret_after(char **tok, size_t n, size_t i)
 	if (j >= n || in_list(not_secret, tok[j]))
 		return n;
 	/* `key 1` inside a key chain is the key's number */
-	if (!strcasecmp(kw, "key") && i == 0 && n == 2 && rs_devparse_is_number(tok[1]) && strlen(tok[1]) <= 10)
+	if (!strcasecmp(kw, "key") && i == 0 && n == 2 && rs_all_digits(tok[1]) && strlen(tok[1]) <= 10)
 		return n;
 	bool key_id = !strcasecmp(kw, "message-digest-key") || !strcasecmp(kw, "authentication-key");
 	while (j + 1 < n) {
 		const char *t = tok[j];
 		bool digit = strlen(t) == 1 && isdigit((unsigned char)t[0]);
 		bool algorithm = !strncasecmp(t, "hmac-", 5) || !strncasecmp(t, "cmac-", 5);
-		if (digit || algorithm || in_list(modifiers, t) || (key_id && rs_devparse_is_number(t)) ||
-		    (j > 0 && !strcasecmp(tok[j - 1], "level") && rs_devparse_is_number(t))) {
+		if (digit || algorithm || in_list(modifiers, t) || (key_id && rs_all_digits(t)) ||
+		    (j > 0 && !strcasecmp(tok[j - 1], "level") && rs_all_digits(t))) {
 			key_id = false;
 			j++;
 			continue;

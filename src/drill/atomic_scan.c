@@ -96,7 +96,10 @@ static void rootkit_checks(const rs_host *h, const rs_config *c, const rs_facts 
 	rs_rootkit_preload(&scan, &stats);
 	rs_rootkit_deleted_exe(&scan, &stats);
 	rs_rootkit_known(&scan, &stats);
-	rs_rootkit_processes(&scan, &stats);
+	rs_rootkit_maps maps;
+	rs_rootkit_maps_read(&scan, &maps);
+	rs_rootkit_processes(&scan, &stats, &maps);
+	rs_rootkit_maps_free(&maps);
 	json_decref(stats.extra);
 	rs_scan_free(&scan);
 }

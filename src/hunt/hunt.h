@@ -44,6 +44,12 @@ char *rs_ioc_rule_id(const char *prefix, const rs_ioc_source *s);
  * SCORE set) pushed on SOURCES; returns its index. */
 uint32_t rs_ioc_source_push(rs_vec *sources, const rs_ioc_source *tmpl, int score);
 
+/* One line (LINE, LEN bytes) of a signature-base IOC file
+ * ("VALUE;FIELD;..."): copied into *COPY, trimmed and split at ';' into at
+ * most MAX FIELDS (rs_split). Returns how many; 0 for a blank or comment
+ * line, whose copy is freed already (*COPY NULL). The caller frees *COPY. */
+size_t rs_ioc_line_fields(const char *line, size_t len, char **copy, char **fields, size_t max);
+
 /* Hash IOCs: binary digests sorted for bsearch, one table per kind. */
 typedef struct rs_ioc_hash {
 	unsigned char digest[32];

@@ -56,6 +56,16 @@ enum rs_ioc_format rs_ioc_detect_format(const char *text, size_t len)
 	return rs_ioc_csv_header(text + i, len - i) ? RS_IOCF_CSV : RS_IOCF_PLAIN;
 }
 
+json_t *rs_ioc_import_json(rs_ioc_import *im, const char *text, size_t len)
+{
+	json_error_t err;
+	json_t *root = json_loadb(text, len, 0, &err);
+	if (!root)
+		rs_problem(&im->problems, (size_t)(err.line > 0 ? err.line : 0), _("not valid JSON: %s (column %d)"),
+			   err.text, err.column);
+	return root;
+}
+
 static int read_file(const char *path, char **text, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);

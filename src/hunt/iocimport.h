@@ -12,6 +12,7 @@
 #include "core/lines.h"
 #include "hunt/hunt.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -72,6 +73,9 @@ void rs_ioc_read_csv(rs_ioc_import *im, const char *text, size_t len);
 /* STIX and MISP parse the JSON; invalid JSON is a problem at its line. */
 void rs_ioc_read_stix(rs_ioc_import *im, const char *text, size_t len);
 void rs_ioc_read_misp(rs_ioc_import *im, const char *text, size_t len);
+/* TEXT parsed as JSON for those readers, or NULL after a problem naming the
+ * line where it is not valid JSON (iocimport.c). The caller frees it. */
+json_t *rs_ioc_import_json(rs_ioc_import *im, const char *text, size_t len);
 
 /* Whether the first line of TEXT that is not blank is a CSV header naming
  * an IOC column. */

@@ -162,13 +162,9 @@ static void event(rs_ioc_import *im, size_t index, json_t *e, size_t *other_type
 
 void rs_ioc_read_misp(rs_ioc_import *im, const char *text, size_t len)
 {
-	json_error_t err;
-	json_t *root = json_loadb(text, len, 0, &err);
-	if (!root) {
-		rs_problem(&im->problems, (size_t)(err.line > 0 ? err.line : 0), _("not valid JSON: %s (column %d)"),
-			   err.text, err.column);
+	json_t *root = rs_ioc_import_json(im, text, len);
+	if (!root)
 		return;
-	}
 	json_t *list = root;
 	if (json_is_object(root)) {
 		json_t *response = json_object_get(root, "response");

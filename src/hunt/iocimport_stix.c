@@ -205,13 +205,9 @@ static void observed_data(stix_ctx *x, json_t *o)
 
 void rs_ioc_read_stix(rs_ioc_import *im, const char *text, size_t len)
 {
-	json_error_t err;
-	json_t *root = json_loadb(text, len, 0, &err);
-	if (!root) {
-		rs_problem(&im->problems, (size_t)(err.line > 0 ? err.line : 0), _("not valid JSON: %s (column %d)"),
-			   err.text, err.column);
+	json_t *root = rs_ioc_import_json(im, text, len);
+	if (!root)
 		return;
-	}
 	json_t *type = json_object_get(root, "type");
 	json_t *objects = json_object_get(root, "objects");
 	if (!json_is_object(root) || !json_is_string(type) || strcmp(json_string_value(type), "bundle") != 0) {

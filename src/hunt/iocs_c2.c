@@ -140,14 +140,10 @@ static const char *parse_line(const rs_lines *r, const char *line, size_t len, v
 	const char *defect = rs_lines_defect(r, C2_LINE_MAX);
 	if (defect)
 		return defect;
-	char *copy = rs_strndup(line, len);
-	char *s = rs_trim(copy);
-	if (!*s || *s == '#') {
-		free(copy);
+	char *copy, *fields[2] = { 0 };
+	size_t nf = rs_ioc_line_fields(line, len, &copy, fields, 2);
+	if (!nf)
 		return NULL;
-	}
-	char *fields[2] = { 0 };
-	size_t nf = rs_split(s, ';', fields, 2);
 	char *value = rs_trim(fields[0]);
 	rs_ioc_source tmpl = { .file = (char *)x->file, .line = r->number,
 			       .description = nf > 1 ? rs_trim(fields[1]) : "" };

@@ -94,14 +94,10 @@ static const char *parse_line(const rs_lines *r, const char *line, size_t len, v
 	const char *defect = rs_lines_defect(r, NAME_LINE_MAX);
 	if (defect)
 		return defect;
-	char *copy = rs_strndup(line, len);
-	char *s = rs_trim(copy);
-	if (!*s || *s == '#') {
-		free(copy);
+	char *copy, *fields[4] = { 0 };
+	size_t nf = rs_ioc_line_fields(line, len, &copy, fields, 4);
+	if (!nf)
 		return NULL;
-	}
-	char *fields[4] = { 0 };
-	size_t nf = rs_split(s, ';', fields, 4);
 	long score;
 	const char *why = NULL;
 	if (nf < 2 || nf > 3) {

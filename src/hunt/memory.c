@@ -19,7 +19,6 @@
 #include "core/log.h"
 #include "engine/scan.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -227,16 +226,6 @@ static void hunt_exe(rs_hunt_worker *w, long pid, const char *exe, rs_vec *seen,
 	free(data);
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 static void hunt_pid(rs_hunt_worker *w, long pid, rs_vec *seen, rs_hunt_counts *c)
 {
 	if (pid == (long)getpid())
@@ -269,7 +258,7 @@ int rs_hunt_processes(rs_scan *scan, const rs_hunt_rules *rules, rs_hunt_counts 
 		struct dirent *de;
 		while (d && (de = readdir(d)) != NULL) {
 			long pid;
-			if (all_digits(de->d_name) && rs_parse_long(de->d_name, &pid))
+			if (rs_all_digits(de->d_name) && rs_parse_long(de->d_name, &pid))
 				hunt_pid(&w, pid, &seen, &w.counts);
 		}
 		if (d)

@@ -4,25 +4,25 @@
  * /proc/PID/mem.
  */
 #include "hunt/memread.h"
+#include "core/procmaps.h"
 #include "core/util.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 /* Whether a maps line's region is worth reading (see memread.h). */
-static bool wanted(const char *perms, const char *dev, unsigned long inode, const char *path)
+static bool wanted(const rs_maps_line *m)
 {
+	const char *perms = m->perms, *path = m->path;
 	if (perms[0] != 'r')
 		return false;
 	if (!strcmp(path, "[vvar]") || !strcmp(path, "[vsyscall]") || !strcmp(path, "[vvar_vclock]"))
 		return false;
-	if (rs_starts_with(path, "/dev/") && strcmp(dev, "00:00") != 0 && !rs_starts_with(path, "/dev/shm/"))
+	if (rs_starts_with(path, "/dev/") && strcmp(m->dev, "00:00") != 0 && !rs_starts_with(path, "/dev/shm/"))
 		return false; /* device memory: reading it can hang or have effects */
-	if (inode == 0 || path[0] != '/')
+	if (m->inode == 0 || path[0] != '/')
 		return true;  /* anonymous, [heap], [stack], [anon:...] */
 	if (strstr(path, " (deleted)") || rs_starts_with(path, "/memfd:"))
 		return true;
@@ -33,24 +33,13 @@ size_t rs_hunt_parse_maps(char *text, rs_mem_region **out)
 {
 	rs_vec v;
 	rs_vec_init(&v, sizeof(rs_mem_region));
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		uint64_t start, end;
-		char perms[8], dev[16];
-		unsigned long long offset;
-		unsigned long inode;
-		int consumed = 0;
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %llx %15s %lu %n", &start, &end, perms, &offset, dev,
-			   &inode, &consumed) < 6 || end <= start)
-			continue;
-		const char *path = line + consumed;
-		while (*path == ' ')
-			path++;
-		if (!wanted(perms, dev, inode, path))
+	rs_maps_line m;
+	for (char *pos = text; rs_maps_next(&pos, &m);) {
+		if (!wanted(&m))
 			continue;
 		rs_mem_region *r = rs_vec_push(&v);
-		r->start = start;
-		r->end = end;
+		r->start = m.start;
+		r->end = m.end;
 	}
 	*out = v.items;
 	return v.len;

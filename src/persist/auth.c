@@ -21,11 +21,8 @@
 static bool read_lines(rs_persist *p, const char *path, struct stat *st, char **text, char **raw)
 {
 	size_t len;
-	if (rs_host_lstat(p->scan->host, path, st) < 0 ||
-	    rs_host_read(p->scan->host, path, AUTH_FILE_MAX, text, &len) < 0)
+	if (rs_host_lstat(p->scan->host, path, st) < 0 || rs_persist_read(p, path, AUTH_FILE_MAX, text, &len) < 0)
 		return false;
-	p->stats->files++;
-	p->stats->bytes += len;
 	*raw = rs_malloc(len + 1);
 	memcpy(*raw, *text, len + 1);
 	for (size_t i = 0; i < len; i++)
@@ -76,91 +73,104 @@ static void judge_pam_module(rs_persist *p, const char *module, rs_verdict *v)
 	}
 }
 
-static void pam_file(rs_persist *p, const char *path)
+/* Judges one line into V: its JUDGE with the state CTX it keeps. */
+typedef void (*line_judge)(void *ctx, const char *line, rs_verdict *v);
+
+/* Reads PATH, adds its file verdict (PLACE) to V (initialised here) and
+ * judges each of its lines with JUDGE, noting each line that gave a reason.
+ * *PACKAGE: the file's owner; *FIRST: the first line that changed V's
+ * reasons (0: none). False when PATH cannot be read. */
+static bool judge_file_lines(rs_persist *p, const char *path, rs_place place, line_judge judge, void *ctx,
+			     rs_verdict *v, const char **package, size_t *first)
 {
 	struct stat st;
 	char *text, *raw;
 	if (!read_lines(p, path, &st, &text, &raw))
-		return;
-	rs_verdict v;
-	rs_verdict_init(&v);
-	const char *package = NULL;
-	rs_persist_judge_file(p, path, &st, RS_PLACE_ADMIN, &v, &package);
-	size_t number = 0, first = 0;
-	rs_pam_stack stack; /* the stack as a whole: what comes before pam_unix (pam.c) */
-	rs_pam_stack_init(&stack);
-	bool conf = strcmp(path, "/etc/pam.conf") == 0;
-	char service[sizeof(((rs_pam_line *)0)->service)] = "";
+		return false;
+	rs_verdict_init(v);
+	*package = NULL;
+	rs_persist_judge_file(p, path, &st, place, v, package);
+	size_t number = 0;
+	*first = 0;
 	for (char *s = text; s && *s;) {
 		char *nl = strchr(s, '\n');
 		if (nl)
 			*nl = '\0';
 		number++;
 		size_t len = line_length(s, nl);
-		unsigned long hits = v.hits;
-		char before[sizeof(v.reasons)];
-		memcpy(before, v.reasons, sizeof(before));
-		char module[512];
-		const char *judged = s; /* pam.conf: the same line after its service field */
-		if (conf) {
-			judged += strspn(judged, " \t");
-			judged = *judged == '#' ? "" : judged + strcspn(judged, " \t");
-		}
-		rs_persist_judge_pam_line(judged, module, sizeof(module), &v);
-		judge_pam_module(p, module, &v);
-		rs_pam_line pl;
-		if (rs_pam_parse_line(s, conf, &pl)) {
-			if (conf && strcmp(pl.service, service) != 0) { /* pam.conf: one stack per service */
-				rs_pam_stack_finish(&stack, &v);
-				rs_pam_stack_init(&stack);
-				snprintf(service, sizeof(service), "%s", pl.service);
-			}
-			rs_pam_stack_judge(&stack, &pl, &v);
-		}
-		if (!first && strcmp(before, v.reasons) != 0)
-			first = number;
-		note(&v, hits, number, text, raw, s, len);
+		unsigned long hits = v->hits;
+		char before[sizeof(v->reasons)];
+		memcpy(before, v->reasons, sizeof(before));
+		judge(ctx, s, v);
+		if (!*first && strcmp(before, v->reasons) != 0)
+			*first = number;
+		note(v, hits, number, text, raw, s, len);
 		s = nl ? nl + 1 : NULL;
 	}
 	free(text);
 	free(raw);
-	rs_pam_stack_finish(&stack, &v);
+	return true;
+}
+
+/* What the judge of PAM lines keeps from line to line. */
+typedef struct pam_state {
+	rs_persist *p;
+	bool conf;            /* /etc/pam.conf: a service field first */
+	rs_pam_stack stack;   /* the stack as a whole: what comes before pam_unix (pam.c) */
+	char service[sizeof(((rs_pam_line *)0)->service)];
+} pam_state;
+
+static void pam_line(void *ctx, const char *line, rs_verdict *v)
+{
+	pam_state *st = ctx;
+	char module[512];
+	const char *judged = line; /* pam.conf: the same line after its service field */
+	if (st->conf) {
+		judged += strspn(judged, " \t");
+		judged = *judged == '#' ? "" : judged + strcspn(judged, " \t");
+	}
+	rs_persist_judge_pam_line(judged, module, sizeof(module), v);
+	judge_pam_module(st->p, module, v);
+	rs_pam_line pl;
+	if (rs_pam_parse_line(line, st->conf, &pl)) {
+		if (st->conf && strcmp(pl.service, st->service) != 0) { /* pam.conf: one stack per service */
+			rs_pam_stack_finish(&st->stack, v);
+			rs_pam_stack_init(&st->stack);
+			snprintf(st->service, sizeof(st->service), "%s", pl.service);
+		}
+		rs_pam_stack_judge(&st->stack, &pl, v);
+	}
+}
+
+static void pam_file(rs_persist *p, const char *path)
+{
+	pam_state ps = { .p = p, .conf = strcmp(path, "/etc/pam.conf") == 0 };
+	rs_pam_stack_init(&ps.stack);
+	rs_verdict v;
+	const char *package;
+	size_t first;
+	if (!judge_file_lines(p, path, RS_PLACE_ADMIN, pam_line, &ps, &v, &package, &first))
+		return;
+	rs_pam_stack_finish(&ps.stack, &v);
 	rs_persist_entry(p, "pam", N_("PAM configuration"), "T1556.003", path, first, NULL, NULL, package, &v,
 			 N_("Compare the stack with the distribution's (dpkg -S, debsums -c); remove lines and "
 			 "modules you did not add, then change the passwords that went through it."));
 }
 
+static void sudoers_line(void *ctx, const char *line, rs_verdict *v)
+{
+	(void)ctx;
+	rs_persist_judge_sudoers_line(line, v);
+}
+
 static void sudoers_file(rs_persist *p, const char *path)
 {
-	struct stat st;
-	char *text, *raw;
-	if (!read_lines(p, path, &st, &text, &raw))
-		return;
 	rs_verdict v;
-	rs_verdict_init(&v);
-	const char *package = NULL;
-	rs_persist_judge_file(p, path, &st, RS_PLACE_USER, &v, &package);
-	package = NULL;
-	if (p->have_packages)
-		package = rs_scan_package_owner(p->scan, path);
-	size_t number = 0, first = 0;
-	for (char *s = text; s && *s;) {
-		char *nl = strchr(s, '\n');
-		if (nl)
-			*nl = '\0';
-		number++;
-		size_t len = line_length(s, nl);
-		unsigned long hits = v.hits;
-		char before[sizeof(v.reasons)];
-		memcpy(before, v.reasons, sizeof(before));
-		rs_persist_judge_sudoers_line(s, &v);
-		if (!first && strcmp(before, v.reasons) != 0)
-			first = number;
-		note(&v, hits, number, text, raw, s, len);
-		s = nl ? nl + 1 : NULL;
-	}
-	free(text);
-	free(raw);
+	const char *package;
+	size_t first;
+	if (!judge_file_lines(p, path, RS_PLACE_USER, sudoers_line, NULL, &v, &package, &first))
+		return;
+	package = p->have_packages ? rs_scan_package_owner(p->scan, path) : NULL;
 	rs_persist_entry(p, "sudoers", N_("sudoers rules"), "T1548.003", path, first, NULL, NULL, package, &v,
 			 N_("Check the rule with visudo -c -f FILE; remove grants you did not make."));
 }
@@ -219,14 +229,8 @@ static void accounts(rs_persist *p)
 					 "needs a shell, and lock its password (passwd -l)."));
 			free(what);
 		}
-		if (!u->home || u->home[0] != '/' || strcmp(u->home, "/") == 0)
+		if (!rs_persist_new_home(&seen, u))
 			continue;
-		bool dup = false;
-		for (size_t k = 0; k < seen.len && !dup; k++)
-			dup = strcmp(*(char **)rs_vec_at(&seen, k), u->home) == 0;
-		if (dup)
-			continue;
-		*(char **)rs_vec_push(&seen) = u->home;
 		static const char *const names[] = { "authorized_keys", "authorized_keys2" };
 		for (size_t k = 0; k < 2; k++) {
 			char *path = rs_sprintf("%s/.ssh/%s", u->home, names[k]);

@@ -76,15 +76,8 @@ void rs_persist_history_files(rs_persist *p)
 	rs_vec_init(&seen, sizeof(char *));
 	for (size_t i = 0; i < users->len; i++) {
 		const rs_user *u = rs_vec_at(users, i);
-		if (!u->name || !u->home || u->home[0] != '/' || strcmp(u->home, "/") == 0 ||
-		    !rs_user_login_shell(u->shell))
+		if (!u->name || !rs_user_login_shell(u->shell) || !rs_persist_new_home(&seen, u))
 			continue;
-		bool dup = false;
-		for (size_t k = 0; k < seen.len && !dup; k++)
-			dup = strcmp(*(char **)rs_vec_at(&seen, k), u->home) == 0;
-		if (dup)
-			continue;
-		*(char **)rs_vec_push(&seen) = u->home;
 		judge_user(p, u, &logins);
 	}
 	rs_vec_free(&seen);

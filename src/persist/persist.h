@@ -118,6 +118,17 @@ void rs_persist_entry(rs_persist *p, const char *kind, const char *label, const 
 		      const char *path, size_t line, const char *user, const char *what,
 		      const char *package, const rs_verdict *v, const char *remediation);
 
+/* Reads the host file PATH (at most MAX bytes) into *TEXT (NUL-terminated,
+ * *LEN bytes) and counts it in the module's stats (hostread.c). Returns 0,
+ * or -1 when it cannot be read. */
+int rs_persist_read(rs_persist *p, const char *path, size_t max, char **text, size_t *len);
+
+/* Whether the home directory of U is worth a look (an absolute path other
+ * than /) and not yet in SEEN (of char *, the users' own strings); adds it
+ * to SEEN then, so that a home shared by several accounts is looked at
+ * once (homes.c). */
+bool rs_persist_new_home(rs_vec *seen, const rs_user *u);
+
 /* Judges one shell start-up file (/etc/profile, ~/.bashrc, ~/.bash_logout,
  * ...) of account USER (NULL for system files): every line with the cron
  * command verdicts (rs_persist_judge_command) and aliases over sudo/su/ssh

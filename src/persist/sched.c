@@ -42,9 +42,7 @@ static void judge_script_file(rs_persist *p, const char *path, rs_place place, r
 	rs_persist_judge_file(p, path, have ? &st : NULL, place, v, package);
 	char *text;
 	size_t len;
-	if (rs_host_read(p->scan->host, path, SCRIPT_MAX, &text, &len) == 0) {
-		p->stats->files++;
-		p->stats->bytes += len;
+	if (rs_persist_read(p, path, SCRIPT_MAX, &text, &len) == 0) {
 		/* a compiled program is judged by its place and owner only */
 		size_t first = memchr(text, '\0', len < 4096 ? len : 4096) ? 0
 			       : rs_persist_judge_script(text, len, v);
@@ -180,10 +178,8 @@ static void judge_user_unit_file(rs_persist *p, const char *path, const char *na
 		return;
 	char *text;
 	size_t len;
-	if (rs_host_read(p->scan->host, path, SCRIPT_MAX, &text, &len) < 0)
+	if (rs_persist_read(p, path, SCRIPT_MAX, &text, &len) < 0)
 		return;
-	p->stats->files++;
-	p->stats->bytes += len;
 	rs_unit u = { 0 };
 	rs_parse_unit_file(text, len, path, &u);
 	u.type = rs_strdup(dot + 1);

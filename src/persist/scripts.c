@@ -147,10 +147,8 @@ static void judge_file_at(rs_persist *p, const location *loc, const char *path, 
 		return;
 	char *text;
 	size_t len;
-	if (rs_host_read(p->scan->host, path, SCRIPT_MAX, &text, &len) < 0)
+	if (rs_persist_read(p, path, SCRIPT_MAX, &text, &len) < 0)
 		return;
-	p->stats->files++;
-	p->stats->bytes += len;
 	rs_verdict v;
 	rs_verdict_init(&v);
 	const char *package = NULL;
@@ -241,14 +239,8 @@ static void homes(rs_persist *p)
 	rs_vec_init(&seen, sizeof(char *));
 	for (size_t i = 0; i < users->len; i++) {
 		const rs_user *u = rs_vec_at(users, i);
-		if (!u->home || u->home[0] != '/' || strcmp(u->home, "/") == 0)
+		if (!rs_persist_new_home(&seen, u))
 			continue;
-		bool dup = false;
-		for (size_t k = 0; k < seen.len && !dup; k++)
-			dup = strcmp(*(char **)rs_vec_at(&seen, k), u->home) == 0;
-		if (dup)
-			continue;
-		*(char **)rs_vec_push(&seen) = u->home;
 		for (size_t k = 0; k < sizeof(rc_files) / sizeof(rc_files[0]); k++) {
 			char *path = rs_sprintf("%s/%s", u->home, rc_files[k]);
 			rs_persist_shell_startup_file(p, path, RS_PLACE_USER, u->name);

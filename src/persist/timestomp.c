@@ -158,11 +158,9 @@ static void judge(rs_persist *p, const pkg_file *f, const struct stat *st, time_
 	char *text;
 	size_t len;
 	char sum[65] = "";
-	bool read = rs_host_read(p->scan->host, f->path, FILE_READ_MAX, &text, &len) == 0;
+	bool read = rs_persist_read(p, f->path, FILE_READ_MAX, &text, &len) == 0;
 	bool has_digest = f->digest[0] != '\0';
 	if (read) {
-		p->stats->files++;
-		p->stats->bytes += len;
 		if (strlen(f->digest) == 64)
 			rs_sha256_hex(text, len, sum);
 		else

@@ -134,16 +134,6 @@ static void propose(const json_t *finding, const rs_host *host, json_t *actions)
 	free(reason);
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 static json_t *parse_target(const char *arg, const json_t *options, char *err, size_t errsize)
 {
 	const char *slash = arg ? strstr(arg, ":/") : NULL;
@@ -156,7 +146,7 @@ static json_t *parse_target(const char *arg, const json_t *options, char *err, s
 	char *path = rs_strdup(slash + 1);
 	long line = 0;
 	char *colon = strrchr(path, ':');
-	if (colon && all_digits(colon + 1)) {
+	if (colon && rs_all_digits(colon + 1)) {
 		if (!rs_parse_long(colon + 1, &line) || line <= 0) {
 			snprintf(err, errsize, _("remove: %s: the line number must be 1 or more"), arg);
 			free(rule);

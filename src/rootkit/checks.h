@@ -6,22 +6,25 @@
 
 #include "core/util.h"
 #include "engine/scan.h"
+#include "rootkit/execmaps.h"
 
 /* preload.c: /etc/ld.so.preload naming libraries (T1574.006). */
 void rs_rootkit_preload(rs_scan *scan, rs_module_stats *stats);
 /* libscan.c: libraries that replace libc's access functions (userland
- * rootkits): preloaded, mapped, or unowned in library directories. */
-void rs_rootkit_hooking_libraries(rs_scan *scan, rs_module_stats *stats);
+ * rootkits): preloaded, mapped (MAPS: the processes' mappings, read once
+ * for this check, memfd_lib.c's and procs.c's), or unowned in library
+ * directories. */
+void rs_rootkit_hooking_libraries(rs_scan *scan, rs_module_stats *stats, const rs_rootkit_maps *maps);
 /* deleted_exe.c: processes running from a deleted or in-memory executable (live only). */
 void rs_rootkit_deleted_exe(rs_scan *scan, rs_module_stats *stats);
 
 /* memfd_lib.c: shared objects mapped executable from in-memory files (live only). */
-void rs_rootkit_memfd_libraries(rs_scan *scan, rs_module_stats *stats);
+void rs_rootkit_memfd_libraries(rs_scan *scan, rs_module_stats *stats, const rs_rootkit_maps *maps);
 
 /* known.c: files, directories and modules of known rootkits (rules/rootkit/). */
 void rs_rootkit_known(rs_scan *scan, rs_module_stats *stats);
 /* procs.c: LD_PRELOAD and odd mappings, odd paths and names, reverse and web shells (live only). */
-void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats);
+void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats, const rs_rootkit_maps *maps);
 /* hidden.c: pids and ports the kernel knows but proc does not list (live only). */
 void rs_rootkit_hidden_pids(rs_scan *scan, rs_module_stats *stats);
 void rs_rootkit_hidden_ports(rs_scan *scan, rs_module_stats *stats);

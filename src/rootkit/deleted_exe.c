@@ -23,13 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef F_GET_SEALS
-#define F_GET_SEALS 1034
-#define F_SEAL_SHRINK 0x0002
-#define F_SEAL_GROW 0x0004
-#define F_SEAL_WRITE 0x0008
-#endif
-
 static bool suspicious_location(const char *path)
 {
 	static const char *const places[] = { "/tmp/", "/var/tmp/", "/dev/shm/", "/run/user/", "/dev/" };

@@ -10,8 +10,10 @@
 #include "core/i18n.h"
 #include "collect/facts.h"
 #include "rootkit/checks.h"
+#include "rootkit/inodes.h"
 #include "rootkit/sockdiag.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +21,6 @@
 
 #define NET_MAX (64u << 20)
 #define REPORT_MAX 256
-
-static int by_inode(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-	return (x > y) - (x < y);
-}
 
 /* The inodes of the sockets in /proc/net, read raw, sorted (of unsigned long). */
 static void procnet_inodes(const rs_host *h, rs_vec *out)
@@ -41,33 +37,17 @@ static void procnet_inodes(const rs_host *h, rs_vec *out)
 		rs_parse_proc_net(text, len, tables[i], &socks);
 		free(text);
 	}
-	for (size_t i = 0; i < socks.len; i++)
-		*(unsigned long *)rs_vec_push(out) = ((rs_socket *)rs_vec_at(&socks, i))->inode;
+	rs_inodes_sorted(&socks, offsetof(rs_socket, inode), out);
 	rs_vec_free(&socks);
-	if (out->len > 1)
-		qsort(out->items, out->len, sizeof(unsigned long), by_inode);
-}
-
-static bool listed(const rs_vec *sorted, unsigned long inode)
-{
-	return sorted->len && bsearch(&inode, sorted->items, sorted->len, sizeof(unsigned long), by_inode);
 }
 
 void rs_rootkit_diag_unlisted(const rs_vec *diag, const rs_vec *procnet, rs_vec *out)
 {
 	for (size_t i = 0; i < diag->len && out->len < REPORT_MAX; i++) {
 		const rs_diag_socket *s = rs_vec_at(diag, i);
-		if (s->inode && !listed(procnet, s->inode))
+		if (s->inode && !rs_inodes_has(procnet, s->inode))
 			*(rs_diag_socket *)rs_vec_push(out) = *s;
 	}
-}
-
-static bool still_in(const rs_vec *diag, unsigned long inode)
-{
-	for (size_t i = 0; i < diag->len; i++)
-		if (((const rs_diag_socket *)rs_vec_at(diag, i))->inode == inode)
-			return true;
-	return false;
 }
 
 static void report(rs_scan *scan, const rs_diag_socket *s)
@@ -92,9 +72,10 @@ static void report(rs_scan *scan, const rs_diag_socket *s)
 
 unsigned rs_rootkit_hidden_sockets(rs_scan *scan, unsigned char *tcp_done, unsigned char *udp_done)
 {
-	rs_vec diag, procnet, candidates;
+	rs_vec diag, procnet, candidates, diag_again;
 	rs_vec_init(&diag, sizeof(rs_diag_socket));
 	rs_vec_init(&procnet, sizeof(unsigned long));
+	rs_vec_init(&diag_again, sizeof(unsigned long));
 	rs_vec_init(&candidates, sizeof(rs_diag_socket));
 	unsigned found = 0;
 	procnet_inodes(scan->host, &procnet);
@@ -106,9 +87,10 @@ unsigned rs_rootkit_hidden_sockets(rs_scan *scan, unsigned char *tcp_done, unsig
 		diag.len = 0;
 		procnet_inodes(scan->host, &procnet);
 		bool again = rs_sockdiag_list(&diag) == 0;
+		rs_inodes_sorted(&diag, offsetof(rs_diag_socket, inode), &diag_again);
 		for (size_t i = 0; again && i < candidates.len; i++) {
 			const rs_diag_socket *s = rs_vec_at(&candidates, i);
-			if (listed(&procnet, s->inode) || !still_in(&diag, s->inode))
+			if (rs_inodes_has(&procnet, s->inode) || !rs_inodes_has(&diag_again, s->inode))
 				continue;
 			report(scan, s);
 			(rs_starts_with(s->proto, "udp") ? udp_done : tcp_done)[s->port & 0xffffu] = 1;
@@ -117,6 +99,7 @@ unsigned rs_rootkit_hidden_sockets(rs_scan *scan, unsigned char *tcp_done, unsig
 	}
 	rs_vec_free(&diag);
 	rs_vec_free(&procnet);
+	rs_vec_free(&diag_again);
 	rs_vec_free(&candidates);
 	return found;
 }

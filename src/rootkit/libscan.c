@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "core/util.h"
 #include "rootkit/checks.h"
+#include "rootkit/execmaps.h"
 #include "rootkit/libhook.h"
 
 #include <dirent.h>
@@ -25,7 +26,6 @@
 
 #define RULE "rasoat:rootkit.hooking_library"
 #define TITLE "No library replaces libc's directory, process, file or socket functions"
-#define MAPS_MAX (4u << 20)
 #define ENVIRON_MAX (256u << 10)
 #define CANDIDATES_MAX 20000
 #define DIR_FILES_MAX 50000
@@ -114,43 +114,21 @@ static void from_environ(lib_scan *ls, const rs_process *p)
 	free(text);
 }
 
-/* The executable of process PID now ("" when unreadable). */
-static void exe_now(lib_scan *ls, pid_t pid, char *out, size_t size)
+/* Executable file mappings no package owns (the executable itself aside, as
+ * /proc/PID/exe named it around the read of the maps: the pid may have
+ * been reused since the facts were taken). */
+static void from_maps(lib_scan *ls, const rs_process *p, const rs_proc_maps *pm)
 {
-	char rel[48];
-	snprintf(rel, sizeof(rel), "%d/exe", (int)pid);
-	if (rs_proc_readlink(ls->scan->host, rel, out, size) <= 0)
-		out[0] = '\0';
-}
-
-/* Executable file mappings no package owns (the executable itself aside, read
- * again here: the pid may have been reused since the facts were taken). */
-static void from_maps(lib_scan *ls, const rs_process *p)
-{
-	char rel[48], *text, exe[4096], again[4096];
-	size_t len;
-	snprintf(rel, sizeof(rel), "%d/maps", (int)p->pid);
-	exe_now(ls, p->pid, exe, sizeof(exe));
-	if (!exe[0] || rs_proc_read(ls->scan->host, rel, MAPS_MAX, &text, &len) < 0)
-		return;
-	exe_now(ls, p->pid, again, sizeof(again));
-	if (strcmp(exe, again) != 0) { /* exec'd meanwhile */
-		free(text);
-		return;
-	}
+	if (!pm->exe)
+		return; /* unreadable, or exec'd meanwhile */
 	const char *last = "";
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		int path_at = 0;
-		char perms[8] = "";
-		/* executable mappings only: a loaded library has one; a file mapped
-		 * to be read (llvm-symbolizer reading a binary's debug data) is not
-		 * loaded */
-		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &path_at) < 1 || !path_at || perms[2] != 'x')
-			continue;
-		const char *path = line + path_at;
-		if (path[0] != '/' || strcmp(path, last) == 0 || strcmp(path, exe) == 0 ||
-		    strstr(path, " (deleted)") || rs_starts_with(path, "/memfd:") || rs_starts_with(path, "/dev/"))
+	/* executable mappings only: a loaded library has one; a file mapped
+	 * to be read (llvm-symbolizer reading a binary's debug data) is not
+	 * loaded */
+	for (size_t i = 0; i < pm->maps.len; i++) {
+		const char *path = ((const rs_exec_map *)rs_vec_at(&pm->maps, i))->path;
+		if (strcmp(path, last) == 0 || strcmp(path, pm->exe) == 0 || strstr(path, " (deleted)") ||
+		    rs_starts_with(path, "/memfd:") || rs_starts_with(path, "/dev/"))
 			continue;
 		last = path;
 		if (find(ls, path)) {
@@ -174,18 +152,19 @@ static void from_maps(lib_scan *ls, const rs_process *p)
 		add(ls, path, source, true);
 		free(source);
 	}
-	free(text);
 }
 
-static void from_processes(lib_scan *ls)
+static void from_processes(lib_scan *ls, const rs_rootkit_maps *maps)
 {
 	pid_t self = getpid();
 	for (size_t i = 0; i < ls->scan->facts->processes.len; i++) {
 		const rs_process *p = rs_vec_at(&ls->scan->facts->processes, i);
+		const rs_proc_maps *pm = rs_rootkit_maps_at(maps, i);
 		if (!p->exe || p->pid == self)
 			continue; /* kernel threads; rasoat itself is judged at its start (selfcheck.c) */
 		from_environ(ls, p);
-		from_maps(ls, p);
+		if (pm)
+			from_maps(ls, p, pm);
 	}
 }
 
@@ -275,14 +254,14 @@ static void report(lib_scan *ls, const candidate *c, rs_libhook_kind kind, json_
 	rs_scan_emit(ls->scan, f);
 }
 
-void rs_rootkit_hooking_libraries(rs_scan *scan, rs_module_stats *stats)
+void rs_rootkit_hooking_libraries(rs_scan *scan, rs_module_stats *stats, const rs_rootkit_maps *maps)
 {
 	stats->checks++;
 	lib_scan ls = { .scan = scan, .stats = stats, .have_packages = rs_scan_has_packages(scan) };
 	rs_vec_init(&ls.cands, sizeof(candidate));
 	from_preload_file(&ls);
 	if (scan->host->live)
-		from_processes(&ls);
+		from_processes(&ls, maps);
 	from_library_dirs(&ls);
 	rs_scan_progress(scan, _("rootkit: %zu libraries to judge"), ls.cands.len);
 	unsigned long found = 0;

@@ -12,6 +12,7 @@
 #include "core/i18n.h"
 #include "core/json.h"
 #include "rootkit/checks.h"
+#include "rootkit/execmaps.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,46 +20,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef F_GET_SEALS
-#define F_GET_SEALS 1034
-#define F_SEAL_SHRINK 0x0002
-#define F_SEAL_GROW 0x0004
-#define F_SEAL_WRITE 0x0008
-#endif
-
-#define MAPS_MAX (4u << 20)
-
-size_t rs_memfd_exec_maps(const char *text, const char *exe, rs_vec *out)
+size_t rs_memfd_exec_maps(const rs_vec *maps, const char *exe, rs_vec *out)
 {
 	size_t added = 0;
-	const char *line = text;
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		char buf[512];
-		if (len < sizeof(buf)) {
-			memcpy(buf, line, len);
-			buf[len] = '\0';
-			unsigned long start, end;
-			char perms[8];
-			int path_at = 0;
-			if (sscanf(buf, "%lx-%lx %7s %*s %*s %*s %n", &start, &end, perms, &path_at) == 3 && path_at &&
-			    strlen(perms) >= 3 && perms[2] == 'x' && end > start && rs_starts_with(buf + path_at, "/memfd:") &&
-			    !(exe && strcmp(buf + path_at, exe) == 0)) {
-				const char *path = buf + path_at;
-				bool seen = false;
-				for (size_t i = 0; i < out->len && !seen; i++)
-					seen = strcmp(((rs_memfd_map *)rs_vec_at(out, i))->path, path) == 0;
-				if (!seen) {
-					rs_memfd_map *m = rs_vec_push(out);
-					m->start = start;
-					m->end = end;
-					snprintf(m->path, sizeof(m->path), "%s", path);
-					added++;
-				}
-			}
-		}
-		line = nl ? nl + 1 : NULL;
+	for (size_t i = 0; i < maps->len; i++) {
+		const rs_exec_map *e = rs_vec_at(maps, i);
+		const char *path = e->path;
+		if (!rs_starts_with(path, "/memfd:") || (exe && strcmp(path, exe) == 0) ||
+		    strlen(path) >= RS_MEMFD_PATH_MAX)
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < out->len && !seen; k++)
+			seen = strcmp(((rs_memfd_map *)rs_vec_at(out, k))->path, path) == 0;
+		if (seen)
+			continue;
+		rs_memfd_map *m = rs_vec_push(out);
+		m->start = e->start;
+		m->end = e->end;
+		snprintf(m->path, sizeof(m->path), "%s", path);
+		added++;
 	}
 	return added;
 }
@@ -118,7 +98,7 @@ static void report(rs_scan *scan, const rs_process *p, const rs_memfd_map *m, me
 	rs_scan_emit(scan, f);
 }
 
-void rs_rootkit_memfd_libraries(rs_scan *scan, rs_module_stats *stats)
+void rs_rootkit_memfd_libraries(rs_scan *scan, rs_module_stats *stats, const rs_rootkit_maps *procmaps)
 {
 	static const char *const rule = "rasoat:process.memfd_library";
 	const char *title = _("No process loads a shared object from an in-memory file");
@@ -137,16 +117,13 @@ void rs_rootkit_memfd_libraries(rs_scan *scan, rs_module_stats *stats)
 		const rs_process *p = rs_vec_at(&scan->facts->processes, i);
 		if (!p->exe || p->pid == self)
 			continue;
-		char rel[48], *text;
-		size_t len;
-		snprintf(rel, sizeof(rel), "%d/maps", (int)p->pid);
-		if (rs_proc_read(scan->host, rel, MAPS_MAX, &text, &len) < 0)
+		const rs_proc_maps *pm = rs_rootkit_maps_at(procmaps, i);
+		if (!pm)
 			continue;
 		char exe[300];
 		snprintf(exe, sizeof(exe), "%s%s", p->exe, p->exe_deleted && !strstr(p->exe, " (deleted)") ? " (deleted)" : "");
 		maps.len = 0;
-		rs_memfd_exec_maps(text, exe, &maps);
-		free(text);
+		rs_memfd_exec_maps(&pm->maps, exe, &maps);
 		for (size_t k = 0; k < maps.len; k++) {
 			const rs_memfd_map *m = rs_vec_at(&maps, k);
 			if (strcmp(m->path, p->exe) == 0)

@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "core/util.h"
 #include "rootkit/checks.h"
+#include "rootkit/execmaps.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,6 @@
 #include <unistd.h>
 
 #define ENVIRON_MAX (256u << 10)
-#define MAPS_MAX (4u << 20)
 
 static void process_finding(rs_scan *scan, const rs_process *p, const char *rule, rs_severity sev,
 			    const char *why, const char *attack, const char *remediation,
@@ -63,8 +63,9 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static void check_environ(rs_scan *scan, const rs_process *p)
+static void check_environ(rs_scan *scan, const rs_process *p, const rs_proc_maps *pm)
 {
+	(void)pm;
 	char rel[48], *text;
 	size_t len;
 	snprintf(rel, sizeof(rel), "%d/environ", (int)p->pid);
@@ -104,22 +105,12 @@ static bool same_hidden_tree(const char *lib, const char *exe)
 	return strncmp(lib, exe, n) == 0 && exe[n] == '/';
 }
 
-static void check_maps(rs_scan *scan, const rs_process *p)
+static void check_maps(rs_scan *scan, const rs_process *p, const rs_proc_maps *pm)
 {
-	char rel[48], *text;
-	size_t len;
-	snprintf(rel, sizeof(rel), "%d/maps", (int)p->pid);
-	if (rs_proc_read(scan->host, rel, MAPS_MAX, &text, &len) < 0)
-		return;
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char perms[8] = "";
-		int path_at = 0;
-		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &path_at) < 1 || !path_at)
-			continue;
-		const char *path = line + path_at;
-		if (perms[2] != 'x' || path[0] != '/')
-			continue;
+	if (!pm)
+		return; /* the maps could not be read */
+	for (size_t i = 0; i < pm->maps.len; i++) {
+		const char *path = ((const rs_exec_map *)rs_vec_at(&pm->maps, i))->path;
 		if (p->exe && strncmp(path, p->exe, strlen(p->exe)) == 0)
 			continue; /* the executable itself: the exe checks judge it */
 		bool temp = temp_place(path);
@@ -134,7 +125,6 @@ static void check_maps(rs_scan *scan, const rs_process *p)
 				"library", path);
 		break;
 	}
-	free(text);
 }
 
 /* The inode of the socket behind fd N of P, 0 when it is not a socket. */
@@ -181,8 +171,9 @@ static bool is_server(const char *comm)
 	return false;
 }
 
-static void check_reverse_shell(rs_scan *scan, const rs_process *p)
+static void check_reverse_shell(rs_scan *scan, const rs_process *p, const rs_proc_maps *pm)
 {
+	(void)pm;
 	if (!p->exe || !is_shell(base_name(p->exe)))
 		return;
 	for (int fd = 0; fd <= 2; fd++) {
@@ -202,8 +193,9 @@ static void check_reverse_shell(rs_scan *scan, const rs_process *p)
 	}
 }
 
-static void check_web_shell(rs_scan *scan, const rs_process *p)
+static void check_web_shell(rs_scan *scan, const rs_process *p, const rs_proc_maps *pm)
 {
+	(void)pm;
 	if (!p->exe || !is_shell(base_name(p->exe)))
 		return;
 	const rs_process *parent = rs_facts_process(scan->facts, p->ppid);
@@ -217,8 +209,9 @@ static void check_web_shell(rs_scan *scan, const rs_process *p)
 	free(why);
 }
 
-static void check_names(rs_scan *scan, const rs_process *p)
+static void check_names(rs_scan *scan, const rs_process *p, const rs_proc_maps *pm)
 {
+	(void)pm;
 	/* deleted and in-memory executables are deleted_exe.c's findings */
 	if (!p->exe || p->exe_deleted || rs_starts_with(p->exe, "/memfd:"))
 		return;
@@ -271,7 +264,7 @@ static void check_names(rs_scan *scan, const rs_process *p)
 	}
 }
 
-void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats)
+void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats, const rs_rootkit_maps *maps)
 {
 	static const char *const rules[][2] = {
 		{ "rasoat:process.ld_preload_env", N_("No process runs with LD_PRELOAD") },
@@ -289,9 +282,11 @@ void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats)
 				      _("needs a live host (processes); not available with --root"));
 		return;
 	}
-	/* in the order of RULES; check_names also reports odd executable paths */
-	void (*const checks[])(rs_scan *, const rs_process *) = { check_environ, check_maps, check_reverse_shell,
-								  check_web_shell, check_names };
+	/* in the order of RULES; check_names also reports odd executable paths; each is handed
+	 * the process's executable mappings (execmaps.h; NULL when unread), which check_maps judges */
+	void (*const checks[])(rs_scan *, const rs_process *, const rs_proc_maps *) = {
+		check_environ, check_maps, check_reverse_shell, check_web_shell, check_names
+	};
 	unsigned long found[sizeof(checks) / sizeof(checks[0])] = { 0 };
 	pid_t self = getpid();
 	for (size_t i = 0; i < scan->facts->processes.len; i++) {
@@ -300,7 +295,7 @@ void rs_rootkit_processes(rs_scan *scan, rs_module_stats *stats)
 			continue; /* kernel threads, and rasoat itself */
 		for (size_t k = 0; k < nrules; k++) {
 			unsigned long before = scan->module_findings;
-			checks[k](scan, p);
+			checks[k](scan, p, rs_rootkit_maps_at(maps, i));
 			found[k] += scan->module_findings - before;
 		}
 	}

@@ -11,11 +11,14 @@
 static int rootkit_run(rs_scan *scan, rs_module_stats *stats)
 {
 	rs_rootkit_preload(scan, stats);
-	rs_rootkit_hooking_libraries(scan, stats);
+	rs_rootkit_maps maps; /* each process's maps, read once for the three checks that judge them */
+	rs_rootkit_maps_read(scan, &maps);
+	rs_rootkit_hooking_libraries(scan, stats, &maps);
 	rs_rootkit_deleted_exe(scan, stats);
-	rs_rootkit_memfd_libraries(scan, stats);
+	rs_rootkit_memfd_libraries(scan, stats, &maps);
 	rs_rootkit_known(scan, stats);
-	rs_rootkit_processes(scan, stats);
+	rs_rootkit_processes(scan, stats, &maps);
+	rs_rootkit_maps_free(&maps);
 	rs_rootkit_kernel(scan, stats);
 	rs_rootkit_hidden_pids(scan, stats);
 	rs_rootkit_hidden_ports(scan, stats);

@@ -7,6 +7,7 @@
 #include "core/i18n.h"
 #include "rootkit/selfcheck.h"
 #include "core/finding.h"
+#include "core/procmaps.h"
 #include "core/rawsys.h"
 #include "rootkit/elfdyn.h"
 #include "rootkit/libhook.h"
@@ -71,14 +72,10 @@ typedef struct object {
 /* The distinct files mapped executable in MAPS, the executable EXE aside. */
 static void mapped_objects(char *maps, const char *exe, rs_vec *objects)
 {
-	char *save = NULL;
-	for (char *line = strtok_r(maps, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char perms[8] = "";
-		int path_at = 0;
-		if (sscanf(line, "%*s %7s %*s %*s %*s %n", perms, &path_at) < 1 || !path_at || perms[2] != 'x')
-			continue;
-		const char *path = line + path_at;
-		if (path[0] != '/' || strcmp(path, exe) == 0 || objects->len >= OBJECTS_MAX)
+	rs_maps_line m;
+	for (char *pos = maps; rs_maps_next(&pos, &m);) {
+		const char *path = m.path;
+		if (!rs_maps_exec(&m) || path[0] != '/' || strcmp(path, exe) == 0 || objects->len >= OBJECTS_MAX)
 			continue;
 		bool seen = false;
 		for (size_t i = 0; i < objects->len && !seen; i++)

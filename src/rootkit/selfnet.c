@@ -13,8 +13,10 @@
 #include "collect/facts.h"
 #include "core/finding.h"
 #include "core/rawsys.h"
+#include "rootkit/inodes.h"
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,38 +59,18 @@ static bool read_libc(const char *proto, rs_vec *out)
 	return true;
 }
 
-static int by_inode(const void *a, const void *b)
-{
-	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
-	return (x > y) - (x < y);
-}
-
-/* The inodes of V (of rs_socket), sorted, for lookups in O(log n): a busy
- * server lists hundreds of thousands of sockets. */
-static unsigned long *inodes_of(const rs_vec *v)
-{
-	unsigned long *out = rs_malloc((v->len + 1) * sizeof(unsigned long));
-	for (size_t i = 0; i < v->len; i++)
-		out[i] = ((const rs_socket *)rs_vec_at(v, i))->inode;
-	if (v->len > 1)
-		qsort(out, v->len, sizeof(unsigned long), by_inode);
-	return out;
-}
-
-static bool has_inode(const unsigned long *sorted, size_t n, unsigned long inode)
-{
-	return n && bsearch(&inode, sorted, n, sizeof(unsigned long), by_inode) != NULL;
-}
-
 void rs_selfcheck_hidden_sockets(const rs_vec *raw_before, const rs_vec *libc, const rs_vec *raw_after, rs_vec *hidden)
 {
-	unsigned long *seen_libc = inodes_of(libc), *seen_after = inodes_of(raw_after);
+	rs_vec seen_libc, seen_after;
+	rs_vec_init(&seen_libc, sizeof(unsigned long));
+	rs_vec_init(&seen_after, sizeof(unsigned long));
+	rs_inodes_sorted(libc, offsetof(rs_socket, inode), &seen_libc);
+	rs_inodes_sorted(raw_after, offsetof(rs_socket, inode), &seen_after);
 	rs_vec reported;
 	rs_vec_init(&reported, sizeof(unsigned long));
 	for (size_t i = 0; i < raw_before->len && reported.len < HIDDEN_MAX; i++) {
 		const rs_socket *s = rs_vec_at(raw_before, i);
-		if (!s->inode || !has_inode(seen_after, raw_after->len, s->inode) ||
-		    has_inode(seen_libc, libc->len, s->inode))
+		if (!s->inode || !rs_inodes_has(&seen_after, s->inode) || rs_inodes_has(&seen_libc, s->inode))
 			continue;
 		bool again = false; /* a socket listed twice is reported once (few: a linear look) */
 		for (size_t k = 0; k < reported.len && !again; k++)
@@ -99,8 +81,8 @@ void rs_selfcheck_hidden_sockets(const rs_vec *raw_before, const rs_vec *libc, c
 		*(rs_socket *)rs_vec_push(hidden) = *s;
 	}
 	rs_vec_free(&reported);
-	free(seen_libc);
-	free(seen_after);
+	rs_vec_free(&seen_libc);
+	rs_vec_free(&seen_after);
 }
 
 static rs_finding *hidden_finding(const rs_socket *s)

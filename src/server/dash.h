@@ -88,6 +88,10 @@ void rs_dash_audit(rs_dash_ctx *ctx, const char *action, const char *target);
  * LABEL in the request's language, a data cell with TEXT escaped. */
 void rs_dash_th(rs_dash_ctx *ctx, rs_buf *b, rs_str label);
 void rs_dash_td(rs_buf *b, const char *text);
+/* A header cell for each of the N LABELS, and a data cell for each of the
+ * N string members KEYS of ROW ("" when absent), in order. */
+void rs_dash_ths(rs_dash_ctx *ctx, rs_buf *b, const rs_str *labels, size_t n);
+void rs_dash_tds(rs_buf *b, const json_t *row, const char *const *keys, size_t n);
 
 /* ---- dash.c ---- */
 /* The page frame: head, navigation for the role, TITLE; then the caller's

@@ -63,3 +63,15 @@ void rs_dash_td(rs_buf *b, const char *text)
 	rs_html_escape(b, text);
 	rs_buf_puts(b, "</td>");
 }
+
+void rs_dash_ths(rs_dash_ctx *ctx, rs_buf *b, const rs_str *labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rs_dash_th(ctx, b, labels[i]);
+}
+
+void rs_dash_tds(rs_buf *b, const json_t *row, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rs_dash_td(b, rs_dash_str(row, keys[i]));
+}

@@ -24,6 +24,20 @@ static void button(rs_dash_ctx *ctx, rs_buf *b, rs_str label, const char *id)
 	rs_buf_puts(b, "</button>");
 }
 
+/* A form posting FIELD=VALUE to ACTION after the user confirms, with the
+ * button LABEL (id ID), for one row of a table. */
+static void confirm_form(rs_dash_ctx *ctx, rs_buf *b, const char *action, const char *field, const char *value,
+			 rs_str label, const char *id)
+{
+	rs_buf_printf(b, "<form method=\"post\" action=\"%s\" class=\"inline\" data-confirm=\"1\">", action);
+	rs_dash_csrf_input(ctx, b);
+	rs_buf_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"", field);
+	rs_html_escape(b, value);
+	rs_buf_puts(b, "\">");
+	button(ctx, b, label, id);
+	rs_buf_puts(b, "</form>");
+}
+
 /* The tokens page; NEW_TOKEN (may be NULL) is shown once at the top. */
 static void tokens_page(rs_dash_ctx *ctx, const char *new_token)
 {
@@ -46,34 +60,22 @@ static void tokens_page(rs_dash_ctx *ctx, const char *new_token)
 	label_input(ctx, &b, S_GROUP, "<input name=\"group\" maxlength=\"64\">");
 	button(ctx, &b, S_CREATE, "token-create-button");
 	rs_buf_puts(&b, "</form><table id=\"tokens\"><thead><tr><th>ID</th>");
-	rs_dash_th(ctx, &b, S_GROUP);
-	rs_dash_th(ctx, &b, S_CREATED);
-	rs_dash_th(ctx, &b, S_EXPIRES);
-	rs_dash_th(ctx, &b, S_USES_LEFT);
-	rs_dash_th(ctx, &b, S_STATE);
+	static const rs_str heads[] = { S_GROUP, S_CREATED, S_EXPIRES, S_USES_LEFT, S_STATE };
+	static const char *const keys[] = { "id", "group", "created", "expires" };
+	rs_dash_ths(ctx, &b, heads, sizeof(heads) / sizeof(heads[0]));
 	rs_buf_puts(&b, "<th></th></tr></thead><tbody>");
 	size_t i;
 	json_t *t;
 	json_array_foreach(list, i, t) {
 		rs_buf_puts(&b, "<tr>");
-		rs_dash_td(&b, rs_dash_str(t, "id"));
-		rs_dash_td(&b, rs_dash_str(t, "group"));
-		rs_dash_td(&b, rs_dash_str(t, "created"));
-		rs_dash_td(&b, rs_dash_str(t, "expires"));
+		rs_dash_tds(&b, t, keys, sizeof(keys) / sizeof(keys[0]));
 		rs_buf_printf(&b, "<td class=\"num\">%lld / %lld</td>",
 			      (long long)json_integer_value(json_object_get(t, "uses_left")),
 			      (long long)json_integer_value(json_object_get(t, "uses")));
 		rs_dash_td(&b, rs_dash_str(t, "state"));
 		rs_buf_puts(&b, "<td>");
-		if (!strcmp(rs_dash_str(t, "state"), "active")) {
-			rs_buf_puts(&b, "<form method=\"post\" action=\"/tokens/revoke\" class=\"inline\" data-confirm=\"1\">");
-			rs_dash_csrf_input(ctx, &b);
-			rs_buf_puts(&b, "<input type=\"hidden\" name=\"id\" value=\"");
-			rs_html_escape(&b, rs_dash_str(t, "id"));
-			rs_buf_puts(&b, "\">");
-			button(ctx, &b, S_REVOKE, "revoke");
-			rs_buf_puts(&b, "</form>");
-		}
+		if (!strcmp(rs_dash_str(t, "state"), "active"))
+			confirm_form(ctx, &b, "/tokens/revoke", "id", rs_dash_str(t, "id"), S_REVOKE, "revoke");
 		rs_buf_puts(&b, "</td></tr>");
 	}
 	rs_buf_puts(&b, "</tbody></table>");
@@ -173,24 +175,18 @@ static void users_page(rs_dash_ctx *ctx, rs_str error)
 		    "autocomplete=\"new-password\" required>");
 	button(ctx, &b, S_CREATE, "user-create-button");
 	rs_buf_puts(&b, "</form><table id=\"users\"><thead><tr>");
-	rs_dash_th(ctx, &b, S_USERNAME);
-	rs_dash_th(ctx, &b, S_ROLE);
-	rs_dash_th(ctx, &b, S_CREATED);
+	static const rs_str heads[] = { S_USERNAME, S_ROLE, S_CREATED };
+	static const char *const keys[] = { "name", "role", "created" };
+	rs_dash_ths(ctx, &b, heads, sizeof(heads) / sizeof(heads[0]));
 	rs_buf_puts(&b, "<th></th></tr></thead><tbody>");
 	size_t i;
 	json_t *u;
 	json_array_foreach(list, i, u) {
 		rs_buf_puts(&b, "<tr>");
-		rs_dash_td(&b, rs_dash_str(u, "name"));
-		rs_dash_td(&b, rs_dash_str(u, "role"));
-		rs_dash_td(&b, rs_dash_str(u, "created"));
-		rs_buf_puts(&b, "<td><form method=\"post\" action=\"/users/remove\" class=\"inline\" data-confirm=\"1\">");
-		rs_dash_csrf_input(ctx, &b);
-		rs_buf_puts(&b, "<input type=\"hidden\" name=\"name\" value=\"");
-		rs_html_escape(&b, rs_dash_str(u, "name"));
-		rs_buf_puts(&b, "\">");
-		button(ctx, &b, S_REMOVE, "remove");
-		rs_buf_puts(&b, "</form></td></tr>");
+		rs_dash_tds(&b, u, keys, sizeof(keys) / sizeof(keys[0]));
+		rs_buf_puts(&b, "<td>");
+		confirm_form(ctx, &b, "/users/remove", "name", rs_dash_str(u, "name"), S_REMOVE, "remove");
+		rs_buf_puts(&b, "</td></tr>");
 	}
 	rs_buf_puts(&b, "</tbody></table>");
 	rs_dash_page_end(ctx, &b, error == S_COUNT ? MHD_HTTP_OK : MHD_HTTP_BAD_REQUEST);
@@ -268,21 +264,15 @@ void rs_page_audit(rs_dash_ctx *ctx)
 	rs_buf b;
 	rs_dash_page_begin(ctx, &b, S_AUDIT);
 	rs_buf_puts(&b, "<table id=\"audit\"><thead><tr>");
-	rs_dash_th(ctx, &b, S_TIME);
-	rs_dash_th(ctx, &b, S_USER);
-	rs_dash_th(ctx, &b, S_ACTION);
-	rs_dash_th(ctx, &b, S_TARGET);
-	rs_dash_th(ctx, &b, S_ADDRESS);
+	static const rs_str heads[] = { S_TIME, S_USER, S_ACTION, S_TARGET, S_ADDRESS };
+	static const char *const keys[] = { "time", "user", "action", "target", "addr" };
+	rs_dash_ths(ctx, &b, heads, sizeof(heads) / sizeof(heads[0]));
 	rs_buf_puts(&b, "</tr></thead><tbody>");
 	size_t i;
 	json_t *e;
 	json_array_foreach(list, i, e) {
 		rs_buf_puts(&b, "<tr>");
-		rs_dash_td(&b, rs_dash_str(e, "time"));
-		rs_dash_td(&b, rs_dash_str(e, "user"));
-		rs_dash_td(&b, rs_dash_str(e, "action"));
-		rs_dash_td(&b, rs_dash_str(e, "target"));
-		rs_dash_td(&b, rs_dash_str(e, "addr"));
+		rs_dash_tds(&b, e, keys, sizeof(keys) / sizeof(keys[0]));
 		rs_buf_puts(&b, "</tr>");
 	}
 	rs_buf_puts(&b, "</tbody></table>");

@@ -1,22 +1,9 @@
 /*
- * fuzz_osv.c — libFuzzer target for the OSV record reader.
+ * fuzz_osv.c — libFuzzer target for the OSV record reader (fuzz_feed_common.h).
  */
-#include "core/log.h"
-#include "vuln/vuln.h"
-
-#include <stdint.h>
-
-static int count(const rs_vuln_record *r, void *ctx)
-{
-	(void)r;
-	(*(unsigned long *)ctx)++;
-	return 0;
-}
+#include "fuzz_feed_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	rs_log_set_quiet(true);
-	unsigned long n = 0;
-	rs_osv_parse((const char *)data, size, "fuzz.json", count, &n, NULL);
-	return 0;
+	return fuzz_feed_run(data, size, rs_osv_parse, "fuzz.json");
 }

@@ -5,34 +5,22 @@
  * be antisymmetric and a version equal to itself; validity and Composer's
  * normalisation must not crash.
  */
-#include "core/log.h"
-#include "core/util.h"
+#include "fuzz_version_common.h"
 #include "vuln/vuln.h"
-
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-typedef int (*cmp_fn)(const char *, const char *);
-typedef bool (*valid_fn)(const char *);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const cmp_fn cmps[] = { rs_version_semver_cmp, rs_version_pep440_cmp, rs_version_maven_cmp,
-				       rs_version_composer_cmp, rs_version_rubygems_cmp };
-	static const valid_fn valids[] = { rs_version_semver_valid, rs_version_pep440_valid, rs_version_maven_valid,
-					   rs_version_composer_valid, rs_version_rubygems_valid };
+	static const fuzz_version_cmp cmps[] = { rs_version_semver_cmp, rs_version_pep440_cmp,
+						 rs_version_maven_cmp, rs_version_composer_cmp,
+						 rs_version_rubygems_cmp };
+	static const fuzz_version_valid valids[] = { rs_version_semver_valid, rs_version_pep440_valid,
+						     rs_version_maven_valid, rs_version_composer_valid,
+						     rs_version_rubygems_valid };
 	rs_log_set_quiet(true);
 	char *text = rs_strndup((const char *)data, size);
-	char *b = strchr(text, '\n');
-	if (b)
-		*b++ = 0;
-	else
-		b = text;
+	char *b = fuzz_version_split(text);
 	for (size_t i = 0; i < sizeof(cmps) / sizeof(cmps[0]); i++) {
-		int ab = cmps[i](text, b), ba = cmps[i](b, text);
-		if ((ab < 0) != (ba > 0) || (ab == 0) != (ba == 0))
-			abort();
+		fuzz_version_check_order(cmps[i], text, b);
 		if (cmps[i](text, text) != 0)
 			abort();
 		valids[i](text);

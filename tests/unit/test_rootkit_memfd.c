@@ -2,11 +2,12 @@
  * test_rootkit_memfd.c — the pure parts of two rootkit checks: which memfd
  * files a maps text shows mapped executable (a library loaded from memory,
  * not the process's own memfd executable; malformed and non-executable
- * lines left out), and which sockets a read through libc did not show
+ * lines left out by the shared reader of executable mappings), and which sockets a read through libc did not show
  * while raw reads before and after it did.
  */
 #include "testutil.h"
 #include "collect/facts.h"
+#include "rootkit/execmaps.h"
 #include "rootkit/memfd_lib.h"
 #include "rootkit/selfcheck.h"
 
@@ -17,7 +18,7 @@
 static void test_memfd_maps(void **state)
 {
 	(void)state;
-	const char *maps =
+	char maps[] =
 		"55d0a0000000-55d0a0010000 r--p 00000000 00:01 1024 /memfd:runc_cloned:/proc/self/exe (deleted)\n"
 		"55d0a0010000-55d0a0020000 r-xp 00010000 00:01 1024 /memfd:runc_cloned:/proc/self/exe (deleted)\n"
 		"7f0000000000-7f0000001000 r--p 00000000 00:01 2048 /memfd:payload (deleted)\n"
@@ -32,9 +33,13 @@ static void test_memfd_maps(void **state)
 		"zz-yy r-xp 0 0 0 /memfd:bad (deleted)\n"
 		"7f0000060000-7f0000061000 r-xp 00000000 00:01 6002 /tmp/memfd:lookalike\n"
 		"7f0000070000-7f0000071000 r-xp";
-	rs_vec out;
+	rs_vec exec, out;
+	rs_vec_init(&exec, sizeof(rs_exec_map));
 	rs_vec_init(&out, sizeof(rs_memfd_map));
-	size_t n = rs_memfd_exec_maps(maps, "/memfd:runc_cloned:/proc/self/exe (deleted)", &out);
+	/* executable file mappings with a forward range: the runc, payload (x2),
+	 * libc, doublemapper and lookalike lines */
+	assert_int_equal(rs_exec_maps_parse(maps, &exec), 6);
+	size_t n = rs_memfd_exec_maps(&exec, "/memfd:runc_cloned:/proc/self/exe (deleted)", &out);
 	assert_int_equal(n, 2);
 	assert_int_equal(out.len, 2);
 	const rs_memfd_map *m = rs_vec_at(&out, 0);
@@ -43,16 +48,23 @@ static void test_memfd_maps(void **state)
 	assert_string_equal(((rs_memfd_map *)rs_vec_at(&out, 1))->path, "/memfd:doublemapper (deleted)");
 	/* without the executable's name, the memfd executable is listed too */
 	out.len = 0;
-	assert_int_equal(rs_memfd_exec_maps(maps, NULL, &out), 3);
-	/* nothing in an empty or line-less text; a line too long is skipped */
+	assert_int_equal(rs_memfd_exec_maps(&exec, NULL, &out), 3);
+	/* nothing in an empty or line-less text; a name longer than a memfd's
+	 * can be is skipped */
+	rs_exec_maps_clear(&exec);
 	out.len = 0;
-	assert_int_equal(rs_memfd_exec_maps("", NULL, &out), 0);
+	char empty[] = "";
+	assert_int_equal(rs_exec_maps_parse(empty, &exec), 0);
+	assert_int_equal(rs_memfd_exec_maps(&exec, NULL, &out), 0);
 	char *longline = malloc(2000);
 	memset(longline, 'a', 1999);
 	longline[1999] = '\0';
 	memcpy(longline, "7f0000001000-7f0000002000 r-xp 0 00:01 1 /memfd:", 48);
-	assert_int_equal(rs_memfd_exec_maps(longline, NULL, &out), 0);
+	assert_int_equal(rs_exec_maps_parse(longline, &exec), 1);
+	assert_int_equal(rs_memfd_exec_maps(&exec, NULL, &out), 0);
 	free(longline);
+	rs_exec_maps_clear(&exec);
+	rs_vec_free(&exec);
 	rs_vec_free(&out);
 }
 
