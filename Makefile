@@ -41,6 +41,13 @@ scan: build/rasoat
 	  --exclude '$(CURDIR)/tests' --exclude '$(CURDIR)/build-test'; \
 	  echo "rasoat: HTML report written to $(REPORT)"
 
+# Tests ctest runs at once in `make test`: one more than the cores. Part of
+# the suite's time is spent waiting, not computing (fleet servers restarting,
+# agents backing off, PostgreSQL, fsyncs): test_fleet_zero_loss computes for
+# 10 of its 39 s in CI, test_fleet_zero_loss_pg for 12 of 52 (docs/BENCHMARKS.md,
+# "The test suite"); a third test uses the core they leave idle.
+TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
+
 # libFuzzer seconds per target: short in `make test` (CI), long in `make fuzz`.
 TEST_FUZZ_SECONDS ?= 2
 FUZZ_SECONDS ?= 300
@@ -52,7 +59,7 @@ test: test-deps
 	@cmake --build build-test -j $(JOBS)
 	@cd build-test && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS)
+	  ctest --output-on-failure -j $(TEST_JOBS)
 
 install: build/Makefile
 	@cmake -S . -B build -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
