@@ -3,8 +3,8 @@ directory as the unprivileged `postgres` user (the postgresql-15 package
 creates it), a server on 127.0.0.1 and a free port (its socket in the same
 directory), databases created per test, stopped and started on demand, and
 everything removed at exit. No mocks: the real server the package ships.
-Under ctest, RS_PG_TEMPLATE names a cluster initdb'd once for the whole
-suite (pg_template.py, a ctest fixture); each test copies it instead of
+Under ctest, RS_PG_TEMPLATE names a cluster initdb'd once for the build
+tree (pg_template.py, a ctest fixture); each test copies it instead of
 running initdb, then starts its own server on the copy."""
 import atexit
 import os
