@@ -2,7 +2,10 @@
 directory as the unprivileged `postgres` user (the postgresql-15 package
 creates it), a server on 127.0.0.1 and a free port (its socket in the same
 directory), databases created per test, stopped and started on demand, and
-everything removed at exit. No mocks: the real server the package ships."""
+everything removed at exit. No mocks: the real server the package ships.
+Under ctest, RS_PG_TEMPLATE names a cluster initdb'd once for the build
+tree (pg_template.py, a ctest fixture); each test copies it instead of
+running initdb, then starts its own server on the copy."""
 import atexit
 import os
 import pwd
@@ -27,6 +30,12 @@ def unavailable():
     if os.geteuid() != 0:
         return "not root (the test runs PostgreSQL as the postgres user)"
     return None
+
+
+def initdb(data, run):
+    """A new cluster in DATA (RUN runs a command as the postgres user)."""
+    run([os.path.join(PG_BIN, "initdb"), "-D", data, "-A", "trust", "-U", USER,
+         "-E", "UTF8", "--locale=C", "--no-sync"])
 
 
 def _free_port():
@@ -55,8 +64,13 @@ class PgServer:
         if not os.access("/dev/null", os.W_OK) or (os.stat("/dev/null").st_mode & 0o666) != 0o666:
             raise RuntimeError("/dev/null is not writable by everyone (mode "
                                f"{os.stat('/dev/null').st_mode & 0o777:o}); initdb needs it: chmod 666 /dev/null")
-        self._run([os.path.join(PG_BIN, "initdb"), "-D", self.data, "-A", "trust", "-U", USER,
-                   "-E", "UTF8", "--locale=C", "--no-sync"])
+        template = os.environ.get("RS_PG_TEMPLATE")
+        if template and os.path.isfile(os.path.join(template, "PG_VERSION")):
+            # a copy of the cluster pg_template.py made once for the suite
+            # (the same initdb as below); cp -a keeps the owner and modes
+            subprocess.run(["cp", "-a", template, self.data], check=True, timeout=120)
+        else:
+            initdb(self.data, self._run)
         with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
             f.write(f"listen_addresses = '127.0.0.1'\nport = {self.port}\n"
                     f"unix_socket_directories = '{self.dir}'\nmax_connections = 200\n")

@@ -15,6 +15,11 @@ sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import RASOAT, Tree, check, done, findings, jsonl, run, summary  # noqa: E402
 
 PASSED = 0
+# The big tree's 50,000 findings are audit's (world-writable files); its
+# files are empty, so hunt finds nothing there, yet under ASan hunting them
+# costs 18 of the scan's 25 CPU-s (libyara allocates a 568 KiB notebook per
+# file). Hunting a huge tree is test_hunt_hostile's part; here it is skipped.
+BIG_TREE_SCAN = ("--skip", "hunt")
 
 
 def ok(cond, message):
@@ -145,7 +150,7 @@ def kill_mid_scan(root, db, delay):
     the build)."""
     before = incomplete_scans(db)
     p = subprocess.Popen([RASOAT, "scan", "--root", root, "--db", db, "--format", "jsonl",
-                          "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                          "-q", *BIG_TREE_SCAN], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while p.poll() is None and time.monotonic() < deadline and incomplete_scans(db) <= before:
         time.sleep(0.02)
@@ -181,7 +186,7 @@ def test_kill_mid_scan(t):
     ok(len(rows) >= 1, f"{len(rows)} scans after the kills, every complete one with all its findings")
     code, out, err = run("history", "--db", db, "--format", "jsonl", check_exit=0)
     ok(len(jsonl(out)) == len(rows), "history still lists every scan after the kills")
-    lines = scan(t.big.path, db, "-q")
+    lines = scan(t.big.path, db, "-q", *BIG_TREE_SCAN)
     s = summary(lines)
     rows = check_consistent(db)
     stored = [r for r in rows if r[0] == s["scan"]]
