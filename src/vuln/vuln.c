@@ -17,33 +17,12 @@
 #include "vuln/appinv.h"
 #include "vuln/appmatch.h"
 #include "vuln/vuln.h"
+#include "vuln/vuln_gather.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct collect_ctx {
-	char *const *ecosystems;
-	const rs_name_set *host;  /* the names of the installed packages */
-	rs_vec *records;
-	const rs_app_keys *apps;  /* the application libraries found */
-	rs_vec *app_records;
-} collect_ctx;
-
-/* Keeps the records of the host's packages in its ecosystems, and those of
- * the application libraries the inventory found. */
-static int collect_record(const rs_vuln_record *r, void *data)
-{
-	collect_ctx *c = data;
-	if (c->ecosystems && rs_ecosystem_in(r->ecosystem, c->ecosystems)) {
-		if (rs_name_set_has(c->host, r->package))
-			rs_vuln_record_copy(rs_vec_push(c->records), r);
-	} else if (rs_app_keys_has(c->apps, r->ecosystem, r->package)) {
-		rs_vuln_record_copy(rs_vec_push(c->app_records), r);
-	}
-	return 0;
-}
 
 static rs_severity severity_of(double cvss, const char *urgency, int *score)
 {
@@ -246,28 +225,6 @@ static void emit_app_match(rs_scan *scan, const rs_app_match *m)
 /* The application ecosystems, to load their stored records. */
 static char *const app_ecosystems[] = { "npm", "PyPI", "Packagist", "Maven", "Go", "crates.io", "RubyGems", NULL };
 
-/* Walks the application directories into INV (unless --no-apps). */
-static void inventory_apps(rs_scan *scan, rs_module_stats *stats, rs_app_inventory *inv)
-{
-	const rs_config *cfg = scan->config;
-	if (cfg->no_apps)
-		return;
-	rs_scan_progress(scan, _("application inventory"));
-	char err[512] = "";
-	/* the inventory takes a NULL-terminated list */
-	const char **dirs = NULL;
-	if (cfg->n_apps) {
-		dirs = rs_calloc(cfg->n_apps + 1, sizeof(char *));
-		for (size_t i = 0; i < cfg->n_apps; i++)
-			dirs[i] = cfg->apps[i];
-	}
-	if (rs_app_inventory_scan(scan->host, dirs, inv, err, sizeof(err)) < 0 && dirs) {
-		rs_error("vuln: %s", err);
-		stats->errors++;
-	}
-	free(dirs);
-}
-
 /* Moves the records of STORED that name a library of KEYS to OUT; frees the rest. */
 static void keep_app_records(rs_vec *stored, const rs_app_keys *keys, rs_vec *out)
 {
@@ -302,20 +259,13 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 	rs_name_set_init(&host, &scan->facts->packages, scheme);
 	long feeds = 0;
 	if (cfg->n_feeds) {
-		/* the inventory first: only the records of libraries it found are kept while reading */
-		inventory_apps(scan, stats, &inv);
-		rs_app_keys_init(&keys, &inv.packages);
-		collect_ctx cc = { ecosystems, &host, &records, &keys, &app_records };
-		for (size_t i = 0; i < cfg->n_feeds; i++) {
-			rs_scan_progress(scan, _("reading %s"), cfg->feeds[i]);
-			bool store_it = scan->store && !cfg->feeds_unstored;
-			int rc = store_it ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
-					  : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
-			if (rc < 0)
-				stats->errors++;
-			else
-				feeds++;
-		}
+		/* only the records that can match are kept while reading: those of the
+		 * host's packages and of the libraries the inventory finds */
+		rs_vuln_gathered g = { .inv = &inv, .keys = &keys, .records = &records, .app_records = &app_records };
+		rs_vuln_gather_feeds(scan, ecosystems, &host, &g);
+		fs = g.fs;
+		feeds = g.feeds;
+		stats->errors += g.errors;
 	} else if (scan->store && !cfg->feeds_unstored) {
 		/* stored feeds; the applications are walked only when records of their ecosystems are stored */
 		feeds = ecosystems ? rs_vulndb_load(scan->store, ecosystems, &host, &records) : 0;
@@ -327,7 +277,9 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 			feeds = app_feeds;
 		}
 		if (stored.len) {
-			inventory_apps(scan, stats, &inv);
+			unsigned long errors = 0;
+			rs_vuln_inventory_apps(scan, &errors, &inv);
+			stats->errors += errors;
 			rs_app_keys_init(&keys, &inv.packages);
 			keep_app_records(&stored, &keys, &app_records);
 		}
