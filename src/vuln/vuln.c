@@ -14,6 +14,7 @@
 #include "engine/scan.h"
 #include "core/log.h"
 #include "store/vulndb.h"
+#include "vuln/appemit.h"
 #include "vuln/appinv.h"
 #include "vuln/appmatch.h"
 #include "vuln/vuln.h"
@@ -24,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static rs_severity severity_of(double cvss, const char *urgency, int *score)
+rs_severity rs_vuln_severity(double cvss, const char *urgency, int *score)
 {
 	rs_severity s;
 	if (cvss >= 0) {
@@ -61,7 +62,7 @@ static const char *upgrade_command(const char *manager)
 static void emit_match(rs_scan *scan, const rs_vuln_match *m, bool debian)
 {
 	int score;
-	rs_severity sev = severity_of(m->cvss, m->urgency, &score);
+	rs_severity sev = rs_vuln_severity(m->cvss, m->urgency, &score);
 	const rs_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
 	char *rule = rs_sprintf("vuln:%s", m->id);
@@ -151,77 +152,6 @@ static json_t *upgrades_json(const rs_vec *matches, rs_version_scheme scheme)
 	return arr;
 }
 
-/* The command that upgrades an application library, by ecosystem. */
-static char *app_fix_command(const rs_app_package *p, const char *fixed)
-{
-	const char *e = p->ecosystem;
-	if (!strcmp(e, "npm"))
-		return rs_sprintf("npm install %s@%s", p->name, fixed);
-	if (!strcmp(e, "PyPI"))
-		return rs_sprintf("pip install '%s>=%s'", p->name, fixed);
-	if (!strcmp(e, "Packagist"))
-		return rs_sprintf("composer require '%s:^%s'", p->name, fixed);
-	if (!strcmp(e, "Go"))
-		return rs_sprintf("go get %s@v%s", p->name, rs_starts_with(fixed, "v") ? fixed + 1 : fixed);
-	if (!strcmp(e, "crates.io"))
-		return rs_sprintf("cargo update -p %s --precise %s", p->name, fixed);
-	if (!strcmp(e, "RubyGems"))
-		return rs_sprintf(_("bundle update %s (to %s or later)"), p->name, fixed);
-	return rs_sprintf(_("set %s to %s or later in the project's build and redeploy"), p->name, fixed);
-}
-
-static void emit_app_match(rs_scan *scan, const rs_app_match *m)
-{
-	int score;
-	rs_severity sev = severity_of(m->cvss, m->urgency, &score);
-	const rs_app_package *p = m->pkg;
-	bool unfixed = m->state == RS_VULN_UNFIXED;
-	char *rule = rs_sprintf("vuln:%s", m->id);
-	char *title = unfixed ? rs_sprintf(_("%s %s (%s) in %s is affected by %s (no fix yet)"), p->name, p->version,
-					   p->ecosystem, p->application, m->id)
-			      : rs_sprintf(_("%s %s (%s) in %s is affected by %s (fixed in %s)"), p->name, p->version,
-					   p->ecosystem, p->application, m->id, m->fixed);
-	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
-	rs_finding_set_str(f, "path", p->source);
-	rs_finding_set_str(f, "application", p->application);
-	rs_finding_set_str(f, "ecosystem", p->ecosystem);
-	rs_finding_set_str(f, "package", p->name);
-	rs_finding_set_str(f, "installed", p->version);
-	rs_finding_set_str(f, "fixed", m->fixed);
-	bool is_cve = rs_starts_with(m->id, "CVE-");
-	if (is_cve)
-		rs_finding_set_str(f, "cve", m->id);
-	rs_finding_set_str(f, "record", m->record);
-	rs_finding_set_str(f, "status", unfixed ? "unfixed" : "affected");
-	if (m->cvss >= 0)
-		rs_finding_set_json(f, "cvss", json_real(m->cvss));
-	if (m->urgency)
-		rs_finding_set_str(f, "urgency", m->urgency);
-	char *remediation;
-	if (unfixed) {
-		remediation = rs_sprintf(_("No fixed version of %s yet; mitigate, or replace the library in %s, and watch %s"),
-					 p->name, p->application, m->id);
-	} else {
-		char *fix = app_fix_command(p, m->fixed);
-		remediation = rs_sprintf(_("Upgrade %s to %s or later in %s (declared in %s): %s"), p->name, m->fixed,
-					 p->application, p->source, fix);
-		free(fix);
-	}
-	rs_finding_set_remediation(f, remediation);
-	if (is_cve) {
-		char *ref = rs_sprintf("https://www.cve.org/CVERecord?id=%s", m->id);
-		rs_finding_add_reference(f, ref);
-		free(ref);
-	}
-	char *ref = rs_sprintf("https://osv.dev/vulnerability/%s", m->record);
-	rs_finding_add_reference(f, ref);
-	free(ref);
-	rs_scan_emit(scan, f);
-	free(rule);
-	free(title);
-	free(remediation);
-}
-
 /* The application ecosystems, to load their stored records. */
 static char *const app_ecosystems[] = { "npm", "PyPI", "Packagist", "Maven", "Go", "crates.io", "RubyGems", NULL };
 
@@ -299,7 +229,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		if (ecosystems)
 			rs_vuln_match_all(&scan->facts->packages, &records, scheme, &matches);
 		unsigned long unparsed = 0;
-		rs_app_match_all(&inv.packages, &app_records, &app_matches, &unparsed);
+		rs_app_match_threads(&inv.packages, &app_records, &app_matches, &unparsed, rs_thread_count(cfg->threads, 2));
 		unsigned long affected = 0, unfixed = 0;
 		bool debian = ecosystems && rs_starts_with(ecosystems[0], "Debian:");
 		for (size_t i = 0; i < matches.len; i++) {
@@ -316,8 +246,8 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 				affected++;
 			else
 				unfixed++;
-			emit_app_match(scan, m);
 		}
+		rs_app_emit_matches(scan, &app_matches, rs_thread_count(cfg->threads, 2));
 		stats->checks = (ecosystems ? scan->facts->packages.len : 0) + inv.packages.len;
 		stats->skipped = fs.skipped;
 		stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "feeds",
