@@ -5,7 +5,10 @@ and OSV records per ecosystem (tests/fixtures/vuln/osv-apps/feed: SEMVER and
 ECOSYSTEM ranges, GIT ranges, a withdrawn record, aliases, a versions list)
 give exactly the expected (library, advisory) pairs, each naming the
 declaring file and the application; the same through the store after
-`rasoat vuln import`; --apps restricts the walk, --no-apps turns it off.
+`rasoat vuln import`; --apps restricts the walk, --no-apps turns it off;
+with --threads 1 and 2 (the inventory beside the feed, the OSV folder in
+two shares, matching and findings in two threads) the findings are the
+same, line for line and in the same order.
 
 The expectation is fixed and derived by hand (Python's stdlib has none of
 the ecosystems' orderings; tests/e2e/test_version_eco.py checks those
@@ -151,5 +154,20 @@ with Tree() as t:
     code, out, err = run("vuln", "--root", root, "--feed", feed2, "--no-db", "--format", "jsonl", timeout=120)
     ok("bad.json" in err and "GHSA-bad-1" in err, f"warning names the file and record: {err[-1000:]}")
     compare(app_pairs(out), "with a malformed record")
+
+    # 5. one thread or two: the same findings in the same order (the scan id aside)
+    def lines(threads):
+        code, out, err = run("vuln", "--root", root, "--feed", FEED, "--feed", os.path.join(FIX, "osv"), "--no-db",
+                             "--format", "jsonl", "--threads", threads, timeout=120)
+        got = []
+        for o in jsonl(out):
+            if o.get("type") == "finding":
+                o.pop("scan", None)
+                got.append(json.dumps(o, sort_keys=True))
+        return got
+    one, two = lines("1"), lines("2")
+    ok(len(one) > len(EXPECTED) and one == two,
+       f"--threads 1 and 2 differ: {len(one)} and {len(two)} findings; first difference "
+       f"{next((a, b) for a, b in zip(one + [''], two + ['']) if a != b) if one != two else None}")
 
 done("test_vuln_apps", checks)
