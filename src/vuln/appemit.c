@@ -14,9 +14,9 @@
 #include <string.h>
 
 /* findings built and not yet emitted, at most */
-#define EMIT_RING 1024
+#define EMIT_RING 4096
 /* findings the builder makes before it publishes them */
-#define EMIT_BATCH 64
+#define EMIT_BATCH 256
 
 /* FMT with each "%s" replaced by the next of ARGS (and "%%" by "%"): the
  * texts of a finding, whose formats (translations included) have no other
