@@ -229,7 +229,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		if (ecosystems)
 			rs_vuln_match_all(&scan->facts->packages, &records, scheme, &matches);
 		unsigned long unparsed = 0;
-		rs_app_match_threads(&inv.packages, &app_records, &app_matches, &unparsed, rs_thread_count(cfg->threads, 2));
+		rs_app_match_threads(&inv.packages, &app_records, &app_matches, &unparsed, rs_vuln_threads(cfg));
 		unsigned long affected = 0, unfixed = 0;
 		bool debian = ecosystems && rs_starts_with(ecosystems[0], "Debian:");
 		for (size_t i = 0; i < matches.len; i++) {
@@ -247,7 +247,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 			else
 				unfixed++;
 		}
-		rs_app_emit_matches(scan, &app_matches, rs_thread_count(cfg->threads, 2));
+		rs_app_emit_matches(scan, &app_matches, rs_vuln_threads(cfg));
 		stats->checks = (ecosystems ? scan->facts->packages.len : 0) + inv.packages.len;
 		stats->skipped = fs.skipped;
 		stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "feeds",

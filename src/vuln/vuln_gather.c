@@ -50,6 +50,11 @@ typedef struct keep_to {
 	size_t waiting;           /* app_records[0, waiting) were kept before the keys were known */
 } keep_to;
 
+int rs_vuln_threads(const rs_config *cfg)
+{
+	return cfg->threads >= 2 ? 2 : 1;
+}
+
 void rs_vuln_inventory_apps(rs_scan *scan, unsigned long *errors, rs_app_inventory *inv)
 {
 	const rs_config *cfg = scan->config;
@@ -214,7 +219,7 @@ void rs_vuln_gather_feeds(rs_scan *scan, char *const *ecosystems, const rs_name_
 	atomic_init(&c.waiting, 0);
 	pthread_mutex_init(&c.lock, NULL);
 	pthread_cond_init(&c.ready, NULL);
-	int threads = rs_thread_count(cfg->threads, 2);
+	int threads = rs_vuln_threads(cfg);
 	pthread_t lane;
 	bool side = !cfg->no_apps && threads > 1 && pthread_create(&lane, NULL, inventory_lane, &c) == 0;
 	if (!side)

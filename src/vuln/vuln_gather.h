@@ -2,8 +2,8 @@
  * vuln_gather.h — what the vuln module (vuln.c) reads before it matches:
  * the application inventory and the records of the feeds given with
  * --feed, kept when they can match (the host's packages, or a library the
- * inventory found). With two cores the inventory walks in a second thread
- * while the feeds are read (vuln_gather.c).
+ * inventory found). With --threads 2 the inventory walks in a second
+ * thread while the feeds are read (vuln_gather.c).
  */
 #ifndef RS_VULN_GATHER_H
 #define RS_VULN_GATHER_H
@@ -12,6 +12,12 @@
 #include "vuln/appinv.h"
 #include "vuln/appmatch.h"
 #include "vuln/vuln.h"
+
+/* How many threads `rasoat vuln` uses: two only when --threads (or the
+ * configuration's threads) asks for two or more. One is the default: on a
+ * shared 2-core machine two threads cost more CPU (and, under load, more
+ * wall time) than they saved (docs/BENCHMARKS.md, branch appspeed). */
+int rs_vuln_threads(const rs_config *cfg);
 
 /* Walks the application directories into INV (unless --no-apps); a failure
  * is logged and counted in *ERRORS. */
