@@ -17,7 +17,9 @@
 #   rate (MB/s) and time, debsecan's time on the same entries, the ratios
 #   and the two (package, CVE) sets compared.
 # Part 2 (always): rasoat matching a generated 100,000-record OSV folder
-#   against this machine's dpkg status: wall time and peak memory.
+#   against this machine's dpkg status: wall time and peak memory; then the
+#   same records as one JSON array file: the reading rate (wall and CPU)
+#   and peak memory, reading only (an empty root) and read + match.
 # Part 4 (always): application libraries (issue 14). No osv-scanner or Trivy
 #   installs here (neither is packaged by Debian or npm), so the peer is an
 #   independent reference, bench/vuln_apps_ref.py (Python 3 stdlib, its own
@@ -40,16 +42,20 @@ part_on() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 TMP=$(mktemp -d /tmp/rasoat-vuln-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
-# runs "$@" and prints "wall_ms peak_kb" (Python getrusage); its CPU time
-# (user + system, ms: what load from other processes changes least) is left
-# in $TMP/cpu for `cpu_ms`
+# runs "$@" and prints "wall_ms peak_kb"; its CPU time (user + system, ms:
+# what load from other processes changes least) is left in $TMP/cpu for
+# `cpu_ms`. The figures are the command's own (wait4 on its pid), not
+# getrusage(RUSAGE_CHILDREN), which also counts whatever the interpreter's
+# process reaped before its exec (a pyenv shim's helpers add about 0.4 s of
+# CPU and their memory on a machine with pyenv).
 measure() {
 	python3 - "$TMP/cpu" "$@" <<'PY'
-import resource, subprocess, sys, time
+import os, subprocess, sys, time
 t0 = time.monotonic()
-subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, _, ru = os.wait4(p.pid, 0)
+p.returncode = 0
 ms = (time.monotonic() - t0) * 1000
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 open(sys.argv[1], "w").write(f"{(ru.ru_utime + ru.ru_stime) * 1000:.0f}")
 print(f"{ms:.0f} {ru.ru_maxrss}")
 PY
@@ -142,6 +148,29 @@ t=$(measure "$RASOAT" vuln import "$TMP/osv" --db "$TMP/osv.db" -q)
 echo "rasoat vuln import OSV folder:                        ${t%% *} ms, peak ${t##* } KB"
 t=$(measure "$RASOAT" vuln --root "$TMP/root" --db "$TMP/osv.db" --format jsonl -q --fail-on none)
 echo "rasoat vuln (match the stored records):               ${t%% *} ms, peak ${t##* } KB"
+# the same records as one JSON array file (the shape of an ecosystem's
+# export): the reading rate on one core, and memory, which must follow the
+# largest record, not the file (an empty root: reading only)
+python3 - "$TMP/osv" "$TMP/osv-array.json" <<'PY'
+import os, sys
+with open(sys.argv[2], "w") as out:
+    out.write("[")
+    first = True
+    for d in sorted(os.listdir(sys.argv[1])):
+        for f in sorted(os.listdir(os.path.join(sys.argv[1], d))):
+            out.write(("" if first else ",\n") + open(os.path.join(sys.argv[1], d, f)).read())
+            first = False
+    out.write("]\n")
+PY
+mkdir -p "$TMP/empty/etc" "$TMP/empty/var/lib/dpkg"
+cp "$TMP/root/etc/os-release" "$TMP/empty/etc/"
+: > "$TMP/empty/var/lib/dpkg/status"
+amb=$(python3 -c 'import os,sys; print(f"{os.path.getsize(sys.argv[1]) / 1e6:.1f}")' "$TMP/osv-array.json")
+arate() { awk -v m="$amb" -v t="$1" 'BEGIN { if (t > 0) printf "%.1f MB/s", m * 1000 / t; else print "n/a" }'; }
+t=$(measure "$RASOAT" vuln --no-apps --root "$TMP/empty" --feed "$TMP/osv-array.json" --no-db --format jsonl -q --fail-on none -o /dev/null)
+echo "rasoat vuln --feed the records as one $amb MB array, reading only: ${t%% *} ms, $(arate "${t%% *}"); CPU $(cpu_ms) ms, $(arate "$(cpu_ms)") of CPU; peak ${t##* } KB"
+t=$(measure "$RASOAT" vuln --no-apps --root "$TMP/root" --feed "$TMP/osv-array.json" --no-db --format jsonl -q --fail-on none -o "$TMP/osv-array.jsonl")
+echo "rasoat vuln --feed the same array, read + match:     ${t%% *} ms, $(arate "${t%% *}"); CPU $(cpu_ms) ms, $(arate "$(cpu_ms)") of CPU; peak ${t##* } KB"
 fi
 
 if part_on 3; then

@@ -46,7 +46,7 @@ int rs_osv_parse(const char *text, size_t len, const char *name, rs_vuln_record_
 		 rs_feed_stats *stats)
 {
 	memory_source m = { text, len, 0 };
-	return rs_osv_read_stream(read_memory, &m, name, cb, ctx, stats);
+	return rs_osv_read_stream(read_memory, &m, len, name, cb, ctx, stats);
 }
 
 static long read_fd(void *src, char *buf, size_t n)
@@ -54,11 +54,11 @@ static long read_fd(void *src, char *buf, size_t n)
 	return (long)read(*(int *)src, buf, n);
 }
 
-/* Opens the regular file NAME of the folder DIRFD; -1 with errno set
- * otherwise. A FIFO or a device is not read (and never blocks); inside a
+/* Opens the regular file NAME of the folder DIRFD (its size in *SIZE);
+ * -1 with errno set otherwise. A FIFO or a device is not read (and never blocks); inside a
  * folder neither is a symlink (AT_FDCWD: NAME is the path the user gave,
  * followed). */
-static int open_file_at(int dirfd, const char *name)
+static int open_file_at(int dirfd, const char *name, size_t *size)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (dirfd == AT_FDCWD ? 0 : O_NOFOLLOW));
 	if (fd < 0)
@@ -70,19 +70,21 @@ static int open_file_at(int dirfd, const char *name)
 		errno = e;
 		return -1;
 	}
+	*size = st.st_size > 0 ? (size_t)st.st_size : 0;
 	return fd;
 }
 
 int rs_osv_read_file(int dirfd, const char *name, const char *path, rs_vuln_record_cb cb, void *ctx,
 		     rs_feed_stats *stats)
 {
-	int fd = open_file_at(dirfd, name);
+	size_t size;
+	int fd = open_file_at(dirfd, name, &size);
 	if (fd < 0) {
 		rs_warn(_("%s: %s; skipped (an OSV file must be a regular file)"), path, strerror(errno));
 		stats->skipped++;
 		return -1;
 	}
-	rs_osv_read_stream(read_fd, &fd, path, cb, ctx, stats);
+	rs_osv_read_stream(read_fd, &fd, size, path, cb, ctx, stats);
 	close(fd);
 	return 0;
 }
@@ -112,7 +114,8 @@ static int read_zip(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_s
 		if (archive_entry_filetype(entry) != AE_IFREG || !ename || !rs_ends_with(ename, ".json"))
 			continue;
 		char *label = rs_sprintf("%s:%s", path, ename);
-		rs_osv_read_stream(read_archive, a, label, cb, ctx, stats);
+		la_int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+		rs_osv_read_stream(read_archive, a, size > 0 ? (size_t)size : 0, label, cb, ctx, stats);
 		free(label);
 	}
 	if (rc != ARCHIVE_EOF)

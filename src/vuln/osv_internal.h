@@ -35,11 +35,13 @@ int rs_osv_read_value(struct rs_json_scan *s, bool at_end, const char *name, rs_
 typedef long (*rs_osv_source)(void *src, char *buf, size_t n);
 
 /* An OSV file (one record or an array of them) read from SRC through a
- * bounded window: memory follows the largest record, not the file. A
- * record over the cap or not valid JSON is warned about with NAME and its
- * line and skipped; the rest is read. Returns the number of problems. */
-int rs_osv_read_stream(rs_osv_source read, void *src, const char *name, rs_vuln_record_cb cb, void *ctx,
-		       rs_feed_stats *stats);
+ * bounded window: memory follows the largest record, not the file. SIZE
+ * is the file's size when known (0 otherwise): a small file is read at
+ * once into a buffer of its size. A record over the cap or not valid JSON
+ * is warned about with NAME and its line and skipped; the rest is read.
+ * Returns the number of problems. */
+int rs_osv_read_stream(rs_osv_source read, void *src, size_t size, const char *name, rs_vuln_record_cb cb,
+		       void *ctx, rs_feed_stats *stats);
 
 /* Reads the regular file NAME of the folder DIRFD (AT_FDCWD: NAME is the
  * path the user gave, followed; in a folder a symlink is not), PATH in
@@ -48,7 +50,8 @@ int rs_osv_read_stream(rs_osv_source read, void *src, const char *name, rs_vuln_
 int rs_osv_read_file(int dirfd, const char *name, const char *path, rs_vuln_record_cb cb, void *ctx,
 		     rs_feed_stats *stats);
 
-/* The cap on one record (64 MB; 0 restores it): for tests. */
-void rs_osv_set_record_max(size_t bytes);
+/* For tests and fuzzing: the read size (256 KiB) and the cap on one
+ * record (64 MB); 0 restores either. */
+void rs_osv_set_limits(size_t block_bytes, size_t record_bytes);
 
 #endif

@@ -7,7 +7,10 @@
  * ecosystems) or per listed version; a record with anything malformed in
  * what rasoat uses is skipped whole with a warning. A duplicate key among
  * the members read, a string that is not valid UTF-8 or holds a NUL, make
- * the record invalid JSON, as a full parser would say.
+ * the record invalid JSON, as a full parser would say. The record's text
+ * may be followed by more (the stream's window, osv_stream.c): its syntax
+ * is checked to its end in the pass that locates its top-level members,
+ * and a record cut by the window's end is given back to be read again.
  */
 #include "vuln/osv_internal.h"
 #include "vuln/json_scan.h"

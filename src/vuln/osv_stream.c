@@ -23,12 +23,17 @@
 
 #define BLOCK (256 * 1024)
 
+/* The read size: BLOCK, lowered by tests and the fuzz target so a record
+ * meets the window's end at every byte. */
+static size_t block = BLOCK;
+
 /* The largest record read (osv.dev's largest are a few MB); tests lower it. */
 static size_t record_max = 64UL * 1024 * 1024;
 
-void rs_osv_set_record_max(size_t bytes)
+void rs_osv_set_limits(size_t block_bytes, size_t record_bytes)
 {
-	record_max = bytes ? bytes : 64UL * 1024 * 1024;
+	block = block_bytes ? block_bytes : BLOCK;
+	record_max = record_bytes ? record_bytes : 64UL * 1024 * 1024;
 }
 
 /* Bytes [start, len) of buf are read and not yet used; buf[0] is on line LINE. */
@@ -36,6 +41,7 @@ typedef struct window {
 	rs_osv_source read;
 	void *src;
 	char *buf;
+	size_t block; /* the read size: the global one, or less for a small file */
 	size_t cap, start, len;
 	bool eof;
 	int error; /* errno of a failed read */
@@ -68,10 +74,10 @@ static bool more(window *w, size_t want)
 		w->len -= w->start;
 		w->start = 0;
 	}
-	if (want < BLOCK)
-		want = BLOCK;
+	if (want < w->block)
+		want = w->block;
 	if (w->cap - w->len < want) {
-		size_t cap = w->cap ? w->cap : 2 * BLOCK;
+		size_t cap = w->cap ? w->cap : 2 * w->block;
 		while (cap - w->len < want)
 			cap *= 2;
 		w->buf = rs_realloc(w->buf, cap + 1);
@@ -243,15 +249,19 @@ static bool read_array(stream *st)
 	}
 }
 
-int rs_osv_read_stream(rs_osv_source read, void *src, const char *name, rs_vuln_record_cb cb, void *ctx,
-		       rs_feed_stats *stats)
+int rs_osv_read_stream(rs_osv_source read, void *src, size_t size, const char *name, rs_vuln_record_cb cb,
+		       void *ctx, rs_feed_stats *stats)
 {
 	rs_feed_stats local = { 0 };
-	stream st = { .w = { .read = read, .src = src, .line = 1 }, .name = name, .cb = cb, .ctx = ctx,
-		      .stats = stats ? stats : &local };
+	/* a small file (most of a folder's) in one read into a buffer of its size */
+	size_t first = size && size < block ? size + 1 : block;
+	stream st = { .w = { .read = read, .src = src, .block = first, .line = 1 }, .name = name, .cb = cb,
+		      .ctx = ctx, .stats = stats ? stats : &local };
 	window *w = &st.w;
 	st.stats->files++;
-	more(w, 0);
+	while (w->len < 3 && more(w, 0))
+		;
+	w->block = block; /* a file larger than it said is read on in full blocks */
 	if (w->len >= 3 && !memcmp(w->buf, "\xef\xbb\xbf", 3))
 		w->start = 3; /* a UTF-8 byte order mark, as some editors write */
 	char c = peek(w);

@@ -3,8 +3,8 @@
  * (osv_stream.c): a record cut at every byte by the window's end, a
  * truncated last record, a record over the cap stepped over, empty arrays
  * and files, a byte order mark and blanks, a bad record in the middle named
- * by its line (also past the first block), a callback that stops, and a
- * large array file read from disk.
+ * by its line (also past the first block), a callback that stops, a
+ * source whose size is said wrong, and a large array file read from disk.
  */
 #include "testutil.h"
 #include "vuln/osv_internal.h"
@@ -62,12 +62,28 @@ static void check_target(const rs_vec *v)
 static void test_cut_at_every_byte(void **state)
 {
 	(void)state;
+	/* blocks of 1 to 40 bytes: a record's end is met again and again */
+	for (size_t b = 1; b <= 40; b++) {
+		rs_osv_set_limits(b, 0);
+		char *text = rs_sprintf("\xef\xbb\xbf [ %s ,\n\n%s ]\n", target, target);
+		rs_vec v;
+		rs_vec_init(&v, sizeof(rs_vuln_record));
+		rs_feed_stats st = { 0 };
+		assert_int_equal(rs_osv_parse(text, strlen(text), "small.json", collect, &v, &st), 0);
+		assert_int_equal(v.len, 2);
+		free_records(&v);
+		free(text);
+	}
+	rs_osv_set_limits(0, 0);
+	/* blocks of 4 KiB: the first ends at every byte of the target in turn */
+	const size_t small = 4096;
+	rs_osv_set_limits(small, 0);
 	size_t n = strlen(target);
 	for (size_t k = 0; k <= n + 2; k++) {
-		/* "[" + filler + "," + target + "]": the target starts at BLOCK - k */
-		char *f = filler(BLOCK - k - 2 - 2);
+		/* "[" + filler + "," + target + "]": the target starts at small - k */
+		char *f = filler(small - k - 2 - 2);
 		char *text = rs_sprintf("[%s,%s]", f, target);
-		assert_int_equal(strlen(text) - n - 1, BLOCK - k);
+		assert_int_equal(strlen(text) - n - 1, small - k);
 		rs_vec v;
 		rs_vec_init(&v, sizeof(rs_vuln_record));
 		rs_feed_stats st = { 0 };
@@ -78,6 +94,7 @@ static void test_cut_at_every_byte(void **state)
 		free(text);
 		free(f);
 	}
+	rs_osv_set_limits(0, 0);
 }
 
 /* A cut last record: the records before it are read, the cut one is named with its line. */
@@ -110,7 +127,7 @@ static void test_truncated_last(void **state)
 static void test_oversized(void **state)
 {
 	(void)state;
-	rs_osv_set_record_max(64 * 1024);
+	rs_osv_set_limits(0, 64 * 1024);
 	char *big = filler(3 * BLOCK); /* spans blocks, with "{[" in its string */
 	memcpy(big + 100, "{[\\\"]}", 6);
 	char *text = rs_sprintf("[%s,\n%s,\n%s]", target, big, target);
@@ -136,7 +153,7 @@ static void test_oversized(void **state)
 	free_records(&v);
 	free(text);
 	free(big);
-	rs_osv_set_record_max(0);
+	rs_osv_set_limits(0, 0);
 }
 
 /* Empty arrays and files, blanks and a byte order mark. */
@@ -231,6 +248,42 @@ static void test_stop(void **state)
 	free(text);
 }
 
+typedef struct chunks {
+	const char *text;
+	size_t len, at;
+} chunks;
+
+static long read_chunks(void *src, char *buf, size_t n)
+{
+	chunks *c = src;
+	size_t left = c->len - c->at;
+	if (n > left)
+		n = left;
+	if (n > 7)
+		n = 7; /* a source that gives little at a time */
+	memcpy(buf, c->text + c->at, n);
+	c->at += n;
+	return (long)n;
+}
+
+/* A source whose size is said wrong (a zip entry can) and that gives a few
+ * bytes per read is still read whole. */
+static void test_wrong_size(void **state)
+{
+	(void)state;
+	char *text = rs_sprintf("\xef\xbb\xbf[%s,\n%s]", target, target);
+	size_t said[] = { 0, 1, 10, strlen(text) - 1, strlen(text), 10 * strlen(text) };
+	for (size_t i = 0; i < sizeof(said) / sizeof(said[0]); i++) {
+		chunks c = { text, strlen(text), 0 };
+		rs_vec v;
+		rs_vec_init(&v, sizeof(rs_vuln_record));
+		assert_int_equal(rs_osv_read_stream(read_chunks, &c, said[i], "z.zip:a.json", collect, &v, NULL), 0);
+		assert_int_equal(v.len, 2);
+		free_records(&v);
+	}
+	free(text);
+}
+
 /* A large array file from disk gives what the same text gives in memory. */
 static void test_file(void **state)
 {
@@ -284,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_blanks),
 		cmocka_unit_test(test_bad_record_line),
 		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_wrong_size),
 		cmocka_unit_test(test_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

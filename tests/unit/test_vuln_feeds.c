@@ -243,6 +243,13 @@ static void test_tracker(void **state)
 	assert_true(rs_test_captured_contains("array.json"));
 	rs_test_capture_stop();
 	free_records(&v);
+
+	/* a UTF-8 byte order mark before the object is read past */
+	const char *bom = "\xef\xbb\xbf\n{\"zlib\": {\"CVE-2024-3\": {\"releases\": {\"bookworm\": {\"status\": \"open\"}}}}}";
+	rs_vec_init(&v, sizeof(rs_vuln_record));
+	assert_int_equal(rs_debtracker_parse(bom, strlen(bom), "bom.json", collect, &v, NULL), 0);
+	assert_int_equal(v.len, 1);
+	free_records(&v);
 }
 
 static void test_cvss(void **state)
