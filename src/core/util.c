@@ -134,14 +134,21 @@ void rs_buf_puts(rs_buf *b, const char *s)
 
 void rs_buf_vprintf(rs_buf *b, const char *fmt, va_list ap)
 {
+	/* one pass into the room there is (most texts fit in the first 64 bytes
+	 * or in what the buffer already has); a second only when it was short */
+	buf_reserve(b, 63);
 	va_list copy;
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, copy);
 	va_end(copy);
-	if (n < 0)
+	if (n < 0) {
+		b->data[b->len] = '\0';
 		return;
-	buf_reserve(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

@@ -141,7 +141,10 @@ static void walk_dir(walk_state *w, int fd, const char *path, int depth)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		child.len = 0;
-		rs_buf_printf(&child, "%s/%s", at_root ? "" : path, de->d_name);
+		if (!at_root)
+			rs_buf_puts(&child, path);
+		rs_buf_append(&child, "/", 1);
+		rs_buf_puts(&child, de->d_name);
 		visit(w, dirfd(d), child.data, de->d_name, depth + 1);
 	}
 	rs_buf_free(&child);

@@ -19,8 +19,9 @@ char *rs_app_name_key(const char *ecosystem, const char *name);
 
 /* The keys of an inventory, to keep only the records that can match while a feed is read. */
 typedef struct rs_app_keys {
-	char **keys;  /* sorted, unique */
+	const char **keys;  /* sorted, unique; they point into TEXT */
 	size_t n;
+	char *text;
 } rs_app_keys;
 
 void rs_app_keys_init(rs_app_keys *k, const rs_vec *packages);
@@ -44,6 +45,10 @@ typedef struct rs_app_match {
  * in inventory order. A library whose version its ecosystem refuses is not
  * matched; their number goes to *UNPARSED (may be NULL). */
 void rs_app_match_all(const rs_vec *packages, const rs_vec *records, rs_vec *out, unsigned long *unparsed);
+/* The same with up to THREADS threads (each matches a share of PACKAGES;
+ * OUT is the same as with one). */
+void rs_app_match_threads(const rs_vec *packages, const rs_vec *records, rs_vec *out, unsigned long *unparsed,
+			  int threads);
 void rs_app_matches_free(rs_vec *matches);
 
 #endif

@@ -12,20 +12,18 @@
  * its line; the rest is read.
  */
 #include "vuln/osv_internal.h"
+#include "vuln/osv_folder.h"
 #include "core/i18n.h"
 #include "core/log.h"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define OSV_MAX_DEPTH 8
 
 /* The text of rs_osv_parse as a source of bytes. */
 typedef struct memory_source {
@@ -76,8 +74,8 @@ static int open_file_at(int dirfd, const char *name, size_t *size)
 	return fd;
 }
 
-static int read_one_file(int dirfd, const char *name, const char *path, rs_vuln_record_cb cb, void *ctx,
-			 rs_feed_stats *stats)
+int rs_osv_read_file(int dirfd, const char *name, const char *path, rs_vuln_record_cb cb, void *ctx,
+		     rs_feed_stats *stats)
 {
 	size_t size;
 	int fd = open_file_at(dirfd, name, &size);
@@ -89,70 +87,6 @@ static int read_one_file(int dirfd, const char *name, const char *path, rs_vuln_
 	rs_osv_read_stream(read_fd, &fd, size, path, cb, ctx, stats);
 	close(fd);
 	return 0;
-}
-
-/* An entry of a folder: its name and type (DT_UNKNOWN when the file system does not say). */
-typedef struct dir_entry {
-	char *name;
-	unsigned char type;
-} dir_entry;
-
-static int entry_cmp(const void *a, const void *b)
-{
-	return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
-}
-
-/* Reads the folder FD (closed here) named DIR in messages. */
-static void read_dir(int fd, const char *dir, int depth, rs_vuln_record_cb cb, void *ctx, rs_feed_stats *stats)
-{
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		rs_warn(_("%s: %s; skipped"), dir, strerror(errno));
-		close(fd);
-		stats->skipped++;
-		return;
-	}
-	/* sorted, so a feed is always read in the same order */
-	rs_vec names;
-	rs_vec_init(&names, sizeof(dir_entry));
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		dir_entry *de = rs_vec_push(&names);
-		de->name = rs_strdup(e->d_name);
-		de->type = e->d_type;
-	}
-	if (names.len)
-		qsort(names.items, names.len, sizeof(dir_entry), entry_cmp);
-	for (size_t i = 0; i < names.len; i++) {
-		dir_entry *de = rs_vec_at(&names, i);
-		unsigned char type = de->type;
-		if (type == DT_UNKNOWN) {
-			struct stat st;
-			type = fstatat(dirfd(d), de->name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? DT_UNKNOWN
-			       : S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
-		}
-		bool json = type == DT_REG && rs_ends_with(de->name, ".json");
-		if ((type == DT_DIR && depth < OSV_MAX_DEPTH) || json) {
-			char *path = rs_sprintf("%s/%s", dir, de->name);
-			if (json) {
-				read_one_file(dirfd(d), de->name, path, cb, ctx, stats);
-			} else {
-				int sub = openat(dirfd(d), de->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				if (sub < 0) {
-					rs_warn(_("%s: %s; skipped"), path, strerror(errno));
-					stats->skipped++;
-				} else {
-					read_dir(sub, path, depth + 1, cb, ctx, stats);
-				}
-			}
-			free(path);
-		}
-		free(de->name);
-	}
-	rs_vec_free(&names);
-	closedir(d);
 }
 
 static long read_archive(void *src, char *buf, size_t n)
@@ -203,10 +137,13 @@ int rs_osv_read_path(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_
 			rs_error(_("%s: %s; give an OSV folder, zip or JSON file"), path, strerror(errno));
 			return -1;
 		}
-		read_dir(fd, path, 0, cb, ctx, stats);
+		rs_osv_folder folder;
+		rs_osv_folder_list(fd, path, &folder, stats);
+		rs_osv_folder_read(&folder, 0, folder.files.len, cb, ctx, stats);
+		rs_osv_folder_free(&folder);
 		return 0;
 	}
 	if (rs_ends_with(path, ".zip"))
 		return read_zip(path, cb, ctx, stats);
-	return read_one_file(AT_FDCWD, path, path, cb, ctx, stats) < 0 ? -1 : 0;
+	return rs_osv_read_file(AT_FDCWD, path, path, cb, ctx, stats) < 0 ? -1 : 0;
 }

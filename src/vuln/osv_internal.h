@@ -43,6 +43,13 @@ typedef long (*rs_osv_source)(void *src, char *buf, size_t n);
 int rs_osv_read_stream(rs_osv_source read, void *src, size_t size, const char *name, rs_vuln_record_cb cb,
 		       void *ctx, rs_feed_stats *stats);
 
+/* Reads the regular file NAME of the folder DIRFD (AT_FDCWD: NAME is the
+ * path the user gave, followed; in a folder a symlink is not), PATH in
+ * messages. Returns 0, or -1 after a warning when it is not a regular file
+ * or cannot be opened (osv.c). */
+int rs_osv_read_file(int dirfd, const char *name, const char *path, rs_vuln_record_cb cb, void *ctx,
+		     rs_feed_stats *stats);
+
 /* For tests and fuzzing: the read size (256 KiB) and the cap on one
  * record (64 MB); 0 restores either. */
 void rs_osv_set_limits(size_t block_bytes, size_t record_bytes);

@@ -14,38 +14,18 @@
 #include "engine/scan.h"
 #include "core/log.h"
 #include "store/vulndb.h"
+#include "vuln/appemit.h"
 #include "vuln/appinv.h"
 #include "vuln/appmatch.h"
 #include "vuln/vuln.h"
+#include "vuln/vuln_gather.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct collect_ctx {
-	char *const *ecosystems;
-	const rs_name_set *host;  /* the names of the installed packages */
-	rs_vec *records;
-	const rs_app_keys *apps;  /* the application libraries found */
-	rs_vec *app_records;
-} collect_ctx;
-
-/* Keeps the records of the host's packages in its ecosystems, and those of
- * the application libraries the inventory found. */
-static int collect_record(const rs_vuln_record *r, void *data)
-{
-	collect_ctx *c = data;
-	if (c->ecosystems && rs_ecosystem_in(r->ecosystem, c->ecosystems)) {
-		if (rs_name_set_has(c->host, r->package))
-			rs_vuln_record_copy(rs_vec_push(c->records), r);
-	} else if (rs_app_keys_has(c->apps, r->ecosystem, r->package)) {
-		rs_vuln_record_copy(rs_vec_push(c->app_records), r);
-	}
-	return 0;
-}
-
-static rs_severity severity_of(double cvss, const char *urgency, int *score)
+rs_severity rs_vuln_severity(double cvss, const char *urgency, int *score)
 {
 	rs_severity s;
 	if (cvss >= 0) {
@@ -82,7 +62,7 @@ static const char *upgrade_command(const char *manager)
 static void emit_match(rs_scan *scan, const rs_vuln_match *m, bool debian)
 {
 	int score;
-	rs_severity sev = severity_of(m->cvss, m->urgency, &score);
+	rs_severity sev = rs_vuln_severity(m->cvss, m->urgency, &score);
 	const rs_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
 	char *rule = rs_sprintf("vuln:%s", m->id);
@@ -172,101 +152,8 @@ static json_t *upgrades_json(const rs_vec *matches, rs_version_scheme scheme)
 	return arr;
 }
 
-/* The command that upgrades an application library, by ecosystem. */
-static char *app_fix_command(const rs_app_package *p, const char *fixed)
-{
-	const char *e = p->ecosystem;
-	if (!strcmp(e, "npm"))
-		return rs_sprintf("npm install %s@%s", p->name, fixed);
-	if (!strcmp(e, "PyPI"))
-		return rs_sprintf("pip install '%s>=%s'", p->name, fixed);
-	if (!strcmp(e, "Packagist"))
-		return rs_sprintf("composer require '%s:^%s'", p->name, fixed);
-	if (!strcmp(e, "Go"))
-		return rs_sprintf("go get %s@v%s", p->name, rs_starts_with(fixed, "v") ? fixed + 1 : fixed);
-	if (!strcmp(e, "crates.io"))
-		return rs_sprintf("cargo update -p %s --precise %s", p->name, fixed);
-	if (!strcmp(e, "RubyGems"))
-		return rs_sprintf(_("bundle update %s (to %s or later)"), p->name, fixed);
-	return rs_sprintf(_("set %s to %s or later in the project's build and redeploy"), p->name, fixed);
-}
-
-static void emit_app_match(rs_scan *scan, const rs_app_match *m)
-{
-	int score;
-	rs_severity sev = severity_of(m->cvss, m->urgency, &score);
-	const rs_app_package *p = m->pkg;
-	bool unfixed = m->state == RS_VULN_UNFIXED;
-	char *rule = rs_sprintf("vuln:%s", m->id);
-	char *title = unfixed ? rs_sprintf(_("%s %s (%s) in %s is affected by %s (no fix yet)"), p->name, p->version,
-					   p->ecosystem, p->application, m->id)
-			      : rs_sprintf(_("%s %s (%s) in %s is affected by %s (fixed in %s)"), p->name, p->version,
-					   p->ecosystem, p->application, m->id, m->fixed);
-	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
-	rs_finding_set_str(f, "path", p->source);
-	rs_finding_set_str(f, "application", p->application);
-	rs_finding_set_str(f, "ecosystem", p->ecosystem);
-	rs_finding_set_str(f, "package", p->name);
-	rs_finding_set_str(f, "installed", p->version);
-	rs_finding_set_str(f, "fixed", m->fixed);
-	bool is_cve = rs_starts_with(m->id, "CVE-");
-	if (is_cve)
-		rs_finding_set_str(f, "cve", m->id);
-	rs_finding_set_str(f, "record", m->record);
-	rs_finding_set_str(f, "status", unfixed ? "unfixed" : "affected");
-	if (m->cvss >= 0)
-		rs_finding_set_json(f, "cvss", json_real(m->cvss));
-	if (m->urgency)
-		rs_finding_set_str(f, "urgency", m->urgency);
-	char *remediation;
-	if (unfixed) {
-		remediation = rs_sprintf(_("No fixed version of %s yet; mitigate, or replace the library in %s, and watch %s"),
-					 p->name, p->application, m->id);
-	} else {
-		char *fix = app_fix_command(p, m->fixed);
-		remediation = rs_sprintf(_("Upgrade %s to %s or later in %s (declared in %s): %s"), p->name, m->fixed,
-					 p->application, p->source, fix);
-		free(fix);
-	}
-	rs_finding_set_remediation(f, remediation);
-	if (is_cve) {
-		char *ref = rs_sprintf("https://www.cve.org/CVERecord?id=%s", m->id);
-		rs_finding_add_reference(f, ref);
-		free(ref);
-	}
-	char *ref = rs_sprintf("https://osv.dev/vulnerability/%s", m->record);
-	rs_finding_add_reference(f, ref);
-	free(ref);
-	rs_scan_emit(scan, f);
-	free(rule);
-	free(title);
-	free(remediation);
-}
-
 /* The application ecosystems, to load their stored records. */
 static char *const app_ecosystems[] = { "npm", "PyPI", "Packagist", "Maven", "Go", "crates.io", "RubyGems", NULL };
-
-/* Walks the application directories into INV (unless --no-apps). */
-static void inventory_apps(rs_scan *scan, rs_module_stats *stats, rs_app_inventory *inv)
-{
-	const rs_config *cfg = scan->config;
-	if (cfg->no_apps)
-		return;
-	rs_scan_progress(scan, _("application inventory"));
-	char err[512] = "";
-	/* the inventory takes a NULL-terminated list */
-	const char **dirs = NULL;
-	if (cfg->n_apps) {
-		dirs = rs_calloc(cfg->n_apps + 1, sizeof(char *));
-		for (size_t i = 0; i < cfg->n_apps; i++)
-			dirs[i] = cfg->apps[i];
-	}
-	if (rs_app_inventory_scan(scan->host, dirs, inv, err, sizeof(err)) < 0 && dirs) {
-		rs_error("vuln: %s", err);
-		stats->errors++;
-	}
-	free(dirs);
-}
 
 /* Moves the records of STORED that name a library of KEYS to OUT; frees the rest. */
 static void keep_app_records(rs_vec *stored, const rs_app_keys *keys, rs_vec *out)
@@ -302,20 +189,13 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 	rs_name_set_init(&host, &scan->facts->packages, scheme);
 	long feeds = 0;
 	if (cfg->n_feeds) {
-		/* the inventory first: only the records of libraries it found are kept while reading */
-		inventory_apps(scan, stats, &inv);
-		rs_app_keys_init(&keys, &inv.packages);
-		collect_ctx cc = { ecosystems, &host, &records, &keys, &app_records };
-		for (size_t i = 0; i < cfg->n_feeds; i++) {
-			rs_scan_progress(scan, _("reading %s"), cfg->feeds[i]);
-			bool store_it = scan->store && !cfg->feeds_unstored;
-			int rc = store_it ? rs_vulndb_import(scan->store, cfg->feeds[i], &fs, collect_record, &cc)
-					  : rs_feed_read(cfg->feeds[i], collect_record, &cc, &fs);
-			if (rc < 0)
-				stats->errors++;
-			else
-				feeds++;
-		}
+		/* only the records that can match are kept while reading: those of the
+		 * host's packages and of the libraries the inventory finds */
+		rs_vuln_gathered g = { .inv = &inv, .keys = &keys, .records = &records, .app_records = &app_records };
+		rs_vuln_gather_feeds(scan, ecosystems, &host, &g);
+		fs = g.fs;
+		feeds = g.feeds;
+		stats->errors += g.errors;
 	} else if (scan->store && !cfg->feeds_unstored) {
 		/* stored feeds; the applications are walked only when records of their ecosystems are stored */
 		feeds = ecosystems ? rs_vulndb_load(scan->store, ecosystems, &host, &records) : 0;
@@ -327,7 +207,9 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 			feeds = app_feeds;
 		}
 		if (stored.len) {
-			inventory_apps(scan, stats, &inv);
+			unsigned long errors = 0;
+			rs_vuln_inventory_apps(scan, &errors, &inv);
+			stats->errors += errors;
 			rs_app_keys_init(&keys, &inv.packages);
 			keep_app_records(&stored, &keys, &app_records);
 		}
@@ -347,7 +229,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		if (ecosystems)
 			rs_vuln_match_all(&scan->facts->packages, &records, scheme, &matches);
 		unsigned long unparsed = 0;
-		rs_app_match_all(&inv.packages, &app_records, &app_matches, &unparsed);
+		rs_app_match_threads(&inv.packages, &app_records, &app_matches, &unparsed, rs_vuln_threads(cfg));
 		unsigned long affected = 0, unfixed = 0;
 		bool debian = ecosystems && rs_starts_with(ecosystems[0], "Debian:");
 		for (size_t i = 0; i < matches.len; i++) {
@@ -364,8 +246,8 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 				affected++;
 			else
 				unfixed++;
-			emit_app_match(scan, m);
 		}
+		rs_app_emit_matches(scan, &app_matches, rs_vuln_threads(cfg));
 		stats->checks = (ecosystems ? scan->facts->packages.len : 0) + inv.packages.len;
 		stats->skipped = fs.skipped;
 		stats->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "feeds",

@@ -5,7 +5,10 @@ and OSV records per ecosystem (tests/fixtures/vuln/osv-apps/feed: SEMVER and
 ECOSYSTEM ranges, GIT ranges, a withdrawn record, aliases, a versions list)
 give exactly the expected (library, advisory) pairs, each naming the
 declaring file and the application; the same through the store after
-`rasoat vuln import`; --apps restricts the walk, --no-apps turns it off.
+`rasoat vuln import`; --apps restricts the walk, --no-apps turns it off;
+with --threads 1 and 2 (the inventory beside the feed, the OSV folder in
+two shares, matching and findings in two threads) the findings are the
+same, line for line and in the same order.
 
 The expectation is fixed and derived by hand (Python's stdlib has none of
 the ecosystems' orderings; tests/e2e/test_version_eco.py checks those
@@ -151,5 +154,56 @@ with Tree() as t:
     code, out, err = run("vuln", "--root", root, "--feed", feed2, "--no-db", "--format", "jsonl", timeout=120)
     ok("bad.json" in err and "GHSA-bad-1" in err, f"warning names the file and record: {err[-1000:]}")
     compare(app_pairs(out), "with a malformed record")
+
+    # 5. one thread or two: the same findings in the same order (the scan id aside)
+    def lines(threads):
+        code, out, err = run("vuln", "--root", root, "--feed", FEED, "--feed", os.path.join(FIX, "osv"), "--no-db",
+                             "--format", "jsonl", "--threads", threads, timeout=120)
+        got = []
+        for o in jsonl(out):
+            if o.get("type") == "finding":
+                o.pop("scan", None)
+                got.append(json.dumps(o, sort_keys=True))
+        return got
+    one, two = lines("1"), lines("2")
+    ok(len(one) > len(EXPECTED) and one == two,
+       f"--threads 1 and 2 differ: {len(one)} and {len(two)} findings; first difference "
+       f"{next((a, b) for a, b in zip(one + [''], two + ['']) if a != b) if one != two else None}")
+
+    # 6. the same at a size where every shared part is used: 2,100 libraries (two matching shares),
+    # 6,300 records in 100 OSV files (read in shares), 6,300 findings (more than the ring holds)
+    big = t.p("bigroot")
+    os.makedirs(os.path.join(big, "etc"))
+    shutil.copy(os.path.join(root, "etc", "os-release"), os.path.join(big, "etc", "os-release"))
+    pk = {"": {"name": "big", "version": "1.0.0"}}
+    for i in range(2100):
+        pk[f"node_modules/lib{i}"] = {"version": f"1.{i % 7}.0"}
+    os.makedirs(os.path.join(big, "srv", "big"))
+    with open(os.path.join(big, "srv", "big", "package-lock.json"), "w") as f:
+        json.dump({"name": "big", "lockfileVersion": 3, "packages": pk}, f)
+    bigfeed = t.p("bigfeed")
+    for k in range(100):
+        d = os.path.join(bigfeed, f"{k % 10}")
+        os.makedirs(d, exist_ok=True)
+        recs = []
+        for j in range(63):
+            i = k * 63 + j
+            recs.append({"id": f"GHSA-big-{i}", "aliases": [f"CVE-2098-{i}"], "affected": [
+                {"package": {"ecosystem": "npm", "name": f"lib{i % 2100}"},
+                 "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "9.0.0"}]}]}]})
+        with open(os.path.join(d, f"f{k}.json"), "w") as f:
+            json.dump(recs, f)
+
+    def big_lines(threads):
+        code, out, err = run("vuln", "--root", big, "--apps", "/srv", "--feed", bigfeed, "--no-db", "--format",
+                             "jsonl", "--threads", threads, timeout=300)
+        got = []
+        for o in jsonl(out):
+            if o.get("type") == "finding":
+                o.pop("scan", None)
+                got.append(json.dumps(o, sort_keys=True))
+        return got
+    one, two = big_lines("1"), big_lines("2")
+    ok(len(one) == 6300 and one == two, f"at size, --threads 1 and 2 differ: {len(one)} and {len(two)} findings")
 
 done("test_vuln_apps", checks)

@@ -1,0 +1,194 @@
+/*
+ * appemit.c — the findings of the application libraries (see appemit.h).
+ * Building a finding (its title, remediation and references in the user's
+ * language, its evidence) costs about as much as the sinks writing it, so
+ * with two threads a builder thread fills a ring of EMIT_RING findings in
+ * match order and this thread hands each to the scan as it comes: the same
+ * findings in the same order as building and emitting one after the other.
+ */
+#include "vuln/appemit.h"
+#include "core/i18n.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* findings built and not yet emitted, at most */
+#define EMIT_RING 4096
+/* findings the builder makes before it publishes them */
+#define EMIT_BATCH 256
+
+/* FMT with each "%s" replaced by the next of ARGS (and "%%" by "%"): the
+ * texts of a finding, whose formats (translations included) have no other
+ * conversion, without vsnprintf's cost (it was a fifth of building one). */
+static char *fill(const char *fmt, const char *const *args, size_t n)
+{
+	rs_buf b;
+	rs_buf_init(&b);
+	size_t k = 0;
+	const char *p = fmt;
+	for (const char *pct; (pct = strchr(p, '%')) != NULL;) {
+		rs_buf_append(&b, p, (size_t)(pct - p));
+		if (pct[1] == 's' && k < n) {
+			rs_buf_puts(&b, args[k] ? args[k] : "(null)"); /* as glibc's printf */
+			k++;
+			p = pct + 2;
+		} else if (pct[1] == '%') {
+			rs_buf_append(&b, "%", 1);
+			p = pct + 2;
+		} else {
+			rs_buf_append(&b, "%", 1);
+			p = pct + 1;
+		}
+	}
+	rs_buf_puts(&b, p);
+	return rs_buf_take(&b);
+}
+
+/* The command that upgrades an application library, by ecosystem. */
+static char *app_fix_command(const rs_app_package *p, const char *fixed)
+{
+	const char *e = p->ecosystem;
+	const char *args[] = { p->name, fixed };
+	if (!strcmp(e, "npm"))
+		return fill("npm install %s@%s", args, 2);
+	if (!strcmp(e, "PyPI"))
+		return fill("pip install '%s>=%s'", args, 2);
+	if (!strcmp(e, "Packagist"))
+		return fill("composer require '%s:^%s'", args, 2);
+	if (!strcmp(e, "Go")) {
+		args[1] = rs_starts_with(fixed, "v") ? fixed + 1 : fixed;
+		return fill("go get %s@v%s", args, 2);
+	}
+	if (!strcmp(e, "crates.io"))
+		return fill("cargo update -p %s --precise %s", args, 2);
+	if (!strcmp(e, "RubyGems"))
+		return fill(_("bundle update %s (to %s or later)"), args, 2);
+	return fill(_("set %s to %s or later in the project's build and redeploy"), args, 2);
+}
+
+rs_finding *rs_app_finding(const rs_app_match *m)
+{
+	int score;
+	rs_severity sev = rs_vuln_severity(m->cvss, m->urgency, &score);
+	const rs_app_package *p = m->pkg;
+	bool unfixed = m->state == RS_VULN_UNFIXED;
+	const char *rule_args[] = { m->id };
+	char *rule = fill("vuln:%s", rule_args, 1);
+	const char *title_args[] = { p->name, p->version, p->ecosystem, p->application, m->id, m->fixed };
+	char *title = unfixed ? fill(_("%s %s (%s) in %s is affected by %s (no fix yet)"), title_args, 5)
+			      : fill(_("%s %s (%s) in %s is affected by %s (fixed in %s)"), title_args, 6);
+	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
+	rs_finding_set_str(f, "path", p->source);
+	rs_finding_set_str(f, "application", p->application);
+	rs_finding_set_str(f, "ecosystem", p->ecosystem);
+	rs_finding_set_str(f, "package", p->name);
+	rs_finding_set_str(f, "installed", p->version);
+	rs_finding_set_str(f, "fixed", m->fixed);
+	bool is_cve = rs_starts_with(m->id, "CVE-");
+	if (is_cve)
+		rs_finding_set_str(f, "cve", m->id);
+	rs_finding_set_str(f, "record", m->record);
+	rs_finding_set_str(f, "status", unfixed ? "unfixed" : "affected");
+	if (m->cvss >= 0)
+		rs_finding_set_json(f, "cvss", json_real(m->cvss));
+	if (m->urgency)
+		rs_finding_set_str(f, "urgency", m->urgency);
+	char *remediation;
+	if (unfixed) {
+		const char *args[] = { p->name, p->application, m->id };
+		remediation = fill(_("No fixed version of %s yet; mitigate, or replace the library in %s, and watch %s"),
+				   args, 3);
+	} else {
+		char *fix = app_fix_command(p, m->fixed);
+		const char *args[] = { p->name, m->fixed, p->application, p->source, fix };
+		remediation = fill(_("Upgrade %s to %s or later in %s (declared in %s): %s"), args, 5);
+		free(fix);
+	}
+	rs_finding_set_remediation(f, remediation);
+	if (is_cve) {
+		char *ref = fill("https://www.cve.org/CVERecord?id=%s", rule_args, 1);
+		rs_finding_add_reference(f, ref);
+		free(ref);
+	}
+	const char *record_args[] = { m->record };
+	char *ref = fill("https://osv.dev/vulnerability/%s", record_args, 1);
+	rs_finding_add_reference(f, ref);
+	free(ref);
+	free(rule);
+	free(title);
+	free(remediation);
+	return f;
+}
+
+typedef struct emit_pipe {
+	const rs_vec *matches;
+	rs_finding **ring;   /* EMIT_RING slots; finding i in slot i % EMIT_RING */
+	size_t built;        /* findings in the ring so far (under LOCK) */
+	size_t emitted;      /* findings taken out of it (under LOCK) */
+	pthread_mutex_t lock;
+	pthread_cond_t more; /* BUILT grew */
+	pthread_cond_t room; /* EMITTED grew */
+} emit_pipe;
+
+static void *build_lane(void *arg)
+{
+	emit_pipe *p = arg;
+	size_t n = p->matches->len;
+	rs_finding *batch[EMIT_BATCH];
+	for (size_t i = 0; i < n;) {
+		size_t k = 0;
+		for (; k < EMIT_BATCH && i + k < n; k++)
+			batch[k] = rs_app_finding(rs_vec_at(p->matches, i + k));
+		pthread_mutex_lock(&p->lock);
+		while (p->built + k - p->emitted > EMIT_RING)
+			pthread_cond_wait(&p->room, &p->lock);
+		for (size_t j = 0; j < k; j++)
+			p->ring[(p->built + j) % EMIT_RING] = batch[j];
+		p->built += k;
+		pthread_cond_signal(&p->more);
+		pthread_mutex_unlock(&p->lock);
+		i += k;
+	}
+	return NULL;
+}
+
+void rs_app_emit_matches(rs_scan *scan, const rs_vec *matches, int threads)
+{
+	size_t n = matches->len;
+	emit_pipe p = { .matches = matches };
+	pthread_t tid;
+	if (threads < 2 || n < 2 * EMIT_BATCH) {
+		for (size_t i = 0; i < n; i++)
+			rs_scan_emit(scan, rs_app_finding(rs_vec_at(matches, i)));
+		return;
+	}
+	p.ring = rs_calloc(EMIT_RING, sizeof(*p.ring));
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.more, NULL);
+	pthread_cond_init(&p.room, NULL);
+	if (pthread_create(&tid, NULL, build_lane, &p) != 0) {
+		for (size_t i = 0; i < n; i++) /* no thread to be had: here */
+			rs_scan_emit(scan, rs_app_finding(rs_vec_at(matches, i)));
+	} else {
+		size_t done = 0;
+		while (done < n) {
+			pthread_mutex_lock(&p.lock);
+			while (p.built == done)
+				pthread_cond_wait(&p.more, &p.lock);
+			size_t upto = p.built;
+			pthread_mutex_unlock(&p.lock);
+			for (; done < upto; done++)
+				rs_scan_emit(scan, p.ring[done % EMIT_RING]);
+			pthread_mutex_lock(&p.lock);
+			p.emitted = done;
+			pthread_cond_signal(&p.room);
+			pthread_mutex_unlock(&p.lock);
+		}
+		pthread_join(tid, NULL);
+	}
+	pthread_cond_destroy(&p.room);
+	pthread_cond_destroy(&p.more);
+	pthread_mutex_destroy(&p.lock);
+	free(p.ring);
+}

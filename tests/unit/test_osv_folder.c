@@ -1,0 +1,105 @@
+/*
+ * test_osv_folder.c — an OSV folder listed and read (osv_folder.c): entries
+ * sorted by name at each level with a subfolder's files where it sorts;
+ * hidden names, other files, symlinks (to a file or a folder) and FIFOs
+ * left out without being opened; read whole, or in consecutive shares put
+ * back together, the records come in the same order; rs_osv_read_path
+ * reads a folder in that order too.
+ */
+#include "testutil.h"
+#include "vuln/osv_folder.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int collect_ids(const rs_vuln_record *r, void *ctx)
+{
+	rs_buf *b = ctx;
+	rs_buf_puts(b, r->record);
+	rs_buf_puts(b, " ");
+	return 0;
+}
+
+static void write_record(const char *dir, const char *rel, const char *id)
+{
+	char text[512];
+	snprintf(text, sizeof(text),
+		 "{\"id\": \"%s\", \"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": \"p\"}, "
+		 "\"ranges\": [{\"type\": \"SEMVER\", \"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"1.0.0\"}]}]}]}",
+		 id);
+	rs_test_write(dir, rel, text);
+}
+
+static void test_folder_order_and_shares(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	write_record(dir, "b.json", "R-b");
+	write_record(dir, "a/2.json", "R-a2");
+	write_record(dir, "a/1.json", "R-a1");
+	write_record(dir, "a/deep/x.json", "R-adx");
+	write_record(dir, "c.json", "R-c");
+	write_record(dir, ".hidden.json", "R-hidden");
+	write_record(dir, "a/notes.txt", "R-txt");
+	char *p = rs_sprintf("%s/link.json", dir);
+	assert_int_equal(symlink("b.json", p), 0); /* a symlink to a file: not read */
+	free(p);
+	p = rs_sprintf("%s/linkdir", dir);
+	assert_int_equal(symlink("a", p), 0); /* nor a symlink to a folder */
+	free(p);
+	p = rs_sprintf("%s/fifo.json", dir);
+	assert_int_equal(mkfifo(p, 0600), 0); /* never opened: it would block */
+	free(p);
+
+	rs_buf whole;
+	rs_buf_init(&whole);
+	rs_feed_stats st = { 0 };
+	assert_int_equal(rs_osv_read_path(dir, collect_ids, &whole, &st), 0);
+	assert_string_equal(whole.data, "R-a1 R-a2 R-adx R-b R-c ");
+	assert_int_equal(st.skipped, 0);
+
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	rs_osv_folder f;
+	rs_osv_folder_list(fd, dir, &f, &st);
+	assert_int_equal(f.files.len, 5);
+	for (size_t cut = 0; cut <= f.files.len; cut++) {
+		rs_buf shares;
+		rs_buf_init(&shares);
+		rs_osv_folder_read(&f, 0, cut, collect_ids, &shares, &st);
+		rs_osv_folder_read(&f, cut, f.files.len + 3, collect_ids, &shares, &st); /* past the end: the end */
+		assert_string_equal(shares.data, whole.data);
+		rs_buf_free(&shares);
+	}
+	/* a subfolder replaced by a symlink after the listing is not followed */
+	char *a = rs_sprintf("%s/a", dir), *moved = rs_sprintf("%s/moved", dir);
+	assert_int_equal(rename(a, moved), 0);
+	assert_int_equal(symlink("moved", a), 0);
+	rs_buf after;
+	rs_buf_init(&after);
+	memset(&st, 0, sizeof(st));
+	rs_test_capture_start();
+	rs_osv_folder_read(&f, 0, f.files.len, collect_ids, &after, &st);
+	rs_test_capture_stop();
+	assert_string_equal(after.data, "R-b R-c ");
+	assert_true(st.skipped >= 1);
+	rs_buf_free(&after);
+	free(a);
+	free(moved);
+	rs_osv_folder_free(&f);
+	rs_buf_free(&whole);
+	rs_test_rmrf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_folder_order_and_shares),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
