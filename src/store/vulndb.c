@@ -154,6 +154,10 @@ int rs_vulndb_load(rs_store *store, char *const *ecosystems, const rs_name_set *
 		: RECORD_COLUMNS " WHERE ecosystem = ?1 OR (ecosystem > ?1 || ':' AND ecosystem < ?1 || ';')");
 	if (!s)
 		return -1;
+	/* one read transaction for every lookup: each statement on its own
+	 * would begin and end a read of the WAL (two lock calls each), and a
+	 * host has hundreds of packages */
+	bool own_txn = sqlite3_get_autocommit(store->db) && rs_store_exec(store, "BEGIN") == 0;
 	bool ok = true;
 	for (size_t i = 0; ok && ecosystems && ecosystems[i]; i++) {
 		if (!only) {
@@ -170,5 +174,7 @@ int rs_vulndb_load(rs_store *store, char *const *ecosystems, const rs_name_set *
 		}
 	}
 	sqlite3_finalize(s);
+	if (own_txn)
+		rs_store_exec(store, "COMMIT");
 	return n_feeds;
 }
