@@ -112,6 +112,48 @@ json_t *rs_finding_to_json(const rs_finding *f, const char *scan)
 	return o;
 }
 
+/* ,"KEY": and VALUE's text, or nothing when VALUE is NULL (as
+ * json_object_set leaves the key out); -1 when VALUE cannot be written. */
+static int append_member(rs_buf *b, const char *key, const json_t *value)
+{
+	if (!value)
+		return 0;
+	rs_buf_puts(b, key);
+	return rs_json_text_append(b, value);
+}
+
+int rs_finding_text_append(rs_buf *b, const rs_finding *f, const char *scan)
+{
+	size_t mark = b->len;
+	rs_buf_puts(b, "{\"type\":\"finding\"");
+	if (scan) {
+		size_t before = b->len;
+		rs_buf_puts(b, ",\"scan\":");
+		if (rs_json_text_append_string(b, scan, strlen(scan)) < 0) { /* json_string refused it */
+			b->len = before;
+			b->data[before] = '\0';
+		}
+	}
+	rs_buf_puts(b, ",\"module\":");
+	rs_json_text_append_cstr(b, f->module);
+	rs_buf_puts(b, ",\"rule\":");
+	rs_json_text_append_cstr(b, f->rule);
+	rs_buf_printf(b, ",\"severity\":\"%s\",\"score\":%d,\"title\":", rs_severity_name(f->severity), f->score);
+	rs_json_text_append_cstr(b, f->title);
+	if (append_member(b, ",\"attack\":", f->attack) < 0 || append_member(b, ",\"evidence\":", f->evidence) < 0)
+		goto refused;
+	rs_buf_puts(b, ",\"remediation\":");
+	rs_json_text_append_cstr(b, f->remediation);
+	if (append_member(b, ",\"references\":", f->references) < 0)
+		goto refused;
+	rs_buf_append(b, "}", 1);
+	return 0;
+refused:
+	b->len = mark;
+	b->data[mark] = '\0';
+	return -1;
+}
+
 rs_finding *rs_finding_from_json(const json_t *obj)
 {
 	const char *module = json_string_value(json_object_get(obj, "module"));

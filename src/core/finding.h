@@ -5,6 +5,8 @@
 #ifndef RS_FINDING_H
 #define RS_FINDING_H
 
+#include "core/util.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 
@@ -50,6 +52,11 @@ void rs_finding_add_reference(rs_finding *f, const char *ref);
 
 /* The FORMATS.md object ("type":"finding"); SCAN may be NULL. New reference. */
 json_t *rs_finding_to_json(const rs_finding *f, const char *scan);
+/* The text of rs_finding_to_json(F, SCAN) as rs_json_text writes it,
+ * appended to B without building the JSON object (the JSONL stream and the
+ * store write every finding this way); -1 (B as it was) when it cannot be
+ * written (evidence holding a string that is not UTF-8). */
+int rs_finding_text_append(rs_buf *b, const rs_finding *f, const char *scan);
 /* The inverse; NULL when required fields are missing. */
 rs_finding *rs_finding_from_json(const json_t *obj);
 /* A key that names the same condition on the same object across scans

@@ -23,5 +23,11 @@ int rs_json_print_line(FILE *out, const json_t *value);
 char *rs_json_text(const json_t *value);
 /* The same text appended to B; -1 (B as it was) when VALUE cannot be written. */
 int rs_json_text_append(rs_buf *b, const json_t *value);
+/* The text of the JSON string of the N bytes at S appended to B; -1 (B as
+ * it was) when they are not UTF-8. */
+int rs_json_text_append_string(rs_buf *b, const char *s, size_t n);
+/* The text of rs_json_string(S) appended to B: NULL as "", a string that is
+ * not UTF-8 with each non-ASCII byte replaced by U+FFFD. */
+void rs_json_text_append_cstr(rs_buf *b, const char *s);
 
 #endif

@@ -141,6 +141,38 @@ static int append_value(rs_buf *b, const json_t *v, int depth)
 	return -1;
 }
 
+int rs_json_text_append_string(rs_buf *b, const char *s, size_t n)
+{
+	size_t mark = b->len;
+	if (append_string(b, s, n) < 0) {
+		b->len = mark;
+		if (b->data)
+			b->data[mark] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+void rs_json_text_append_cstr(rs_buf *b, const char *s)
+{
+	if (!s)
+		s = "";
+	if (rs_json_text_append_string(b, s, strlen(s)) == 0)
+		return;
+	/* not UTF-8: as rs_json_string keeps it, ASCII as it is and each other
+	 * byte replaced (the result is always valid) */
+	rs_buf replaced;
+	rs_buf_init(&replaced);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x80)
+			rs_buf_append(&replaced, (const char *)p, 1);
+		else
+			rs_buf_puts(&replaced, "\xef\xbf\xbd");
+	}
+	append_string(b, replaced.data ? replaced.data : "", replaced.len);
+	rs_buf_free(&replaced);
+}
+
 int rs_json_text_append(rs_buf *b, const json_t *value)
 {
 	size_t mark = b->len;

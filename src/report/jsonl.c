@@ -22,16 +22,22 @@ typedef struct jsonl_state {
 	char scan[33];
 } jsonl_state;
 
-static int print_line(jsonl_state *st, const json_t *value)
+/* Writes the line built in st->line, with its newline. */
+static int write_line(jsonl_state *st)
 {
-	st->line.len = 0;
-	if (rs_json_text_append(&st->line, value) < 0)
-		return -1;
 	rs_buf_append(&st->line, "\n", 1);
 	int rc = fwrite(st->line.data, 1, st->line.len, st->out) == st->line.len ? 0 : -1;
 	if (rc == 0 && st->each_line)
 		rc = fflush(st->out) == 0 ? 0 : -1;
 	return rc;
+}
+
+static int print_line(jsonl_state *st, const json_t *value)
+{
+	st->line.len = 0;
+	if (rs_json_text_append(&st->line, value) < 0)
+		return -1;
+	return write_line(st);
 }
 
 static int jsonl_begin(rs_sink *sink, const rs_summary *head)
@@ -44,10 +50,10 @@ static int jsonl_begin(rs_sink *sink, const rs_summary *head)
 static int jsonl_finding(rs_sink *sink, const rs_finding *f)
 {
 	jsonl_state *st = sink->state;
-	json_t *line = rs_finding_to_json(f, st->scan[0] ? st->scan : NULL);
-	int rc = print_line(st, line);
-	json_decref(line);
-	return rc;
+	st->line.len = 0;
+	if (rs_finding_text_append(&st->line, f, st->scan[0] ? st->scan : NULL) < 0)
+		return -1;
+	return write_line(st);
 }
 
 static int jsonl_check(rs_sink *sink, const json_t *check)

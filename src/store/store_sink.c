@@ -43,9 +43,10 @@ typedef struct finding_row {
 
 static void row_init(finding_row *row, const rs_finding *f)
 {
-	json_t *obj = rs_finding_to_json(f, NULL);
-	row->json = obj ? rs_json_text(obj) : NULL; /* as rs_store_bind_json writes JSON */
-	json_decref(obj);
+	rs_buf text; /* rs_finding_to_json's text, as rs_store_bind_json writes JSON */
+	rs_buf_init(&text);
+	row->json = rs_finding_text_append(&text, f, NULL) == 0 ? rs_buf_take(&text) : NULL;
+	rs_buf_free(&text);
 	row->module = rs_strdup(f->module ? f->module : "");
 	row->rule = rs_strdup(f->rule ? f->rule : "");
 	row->identity = rs_finding_identity(f);

@@ -4,6 +4,7 @@
  */
 #include "testutil.h"
 #include "core/finding.h"
+#include "core/json.h"
 #include "core/summary.h"
 
 #include <stdlib.h>
@@ -149,10 +150,68 @@ static void test_summary_round_trip(void **state)
 	rs_summary_free(&t);
 }
 
+/* rs_finding_text_append must write exactly what rs_json_text writes of
+ * rs_finding_to_json, for the JSONL stream and the store: with and without
+ * a scan, a missing remediation, bytes that are not UTF-8 in the texts,
+ * escapes, nested evidence and reals; and refuse (buffer as it was) where
+ * the object's text is refused. */
+static void assert_text_as_object(const rs_finding *f, const char *scan)
+{
+	json_t *o = rs_finding_to_json(f, scan);
+	char *want = rs_json_text(o);
+	json_decref(o);
+	rs_buf b;
+	rs_buf_init(&b);
+	rs_buf_puts(&b, "kept:");
+	int rc = rs_finding_text_append(&b, f, scan);
+	if (!want) {
+		assert_int_equal(rc, -1);
+		assert_string_equal(b.data, "kept:");
+	} else {
+		assert_int_equal(rc, 0);
+		assert_string_equal(b.data + 5, want);
+	}
+	rs_buf_free(&b);
+	free(want);
+}
+
+static void test_text_is_the_objects_text(void **state)
+{
+	(void)state;
+	rs_finding *f = rs_finding_new("hunt", "yara:Webshell_PHP", RS_SEV_HIGH, 80, "YARA \"rule\" matched\n\t\x01");
+	assert_text_as_object(f, NULL);
+	assert_text_as_object(f, "0123456789abcdef0123456789abcdef");
+	assert_text_as_object(f, "bad\xff scan");
+	rs_finding_set_str(f, "path", "/var/www/html/up\xc3\xa9 \xff\xfe.php");
+	rs_finding_set_int(f, "pid", -42);
+	rs_finding_set_json(f, "cvss", json_real(7.5));
+	rs_finding_set_json(f, "matches", json_pack("[{s:s,s:[i,i]}]", "rule", "x\\y", "offsets", 1, 2));
+	rs_finding_add_attack(f, "T1505.003");
+	rs_finding_add_reference(f, "https://example.invalid/r?a=1&b=\"2\"");
+	assert_text_as_object(f, "s1");
+	rs_finding_set_remediation(f, "remove it \xe1\xbb\x87");
+	assert_text_as_object(f, "s1");
+	free(f->title);
+	f->title = strdup("title \xff\x80 not UTF-8 \xe1\xbb");
+	free(f->module);
+	f->module = NULL;
+	assert_text_as_object(f, NULL);
+	/* a string that is not UTF-8 inside the evidence: both refuse */
+	json_object_set_new(f->evidence, "raw", json_string_nocheck("\xff"));
+	assert_text_as_object(f, "s1");
+	rs_finding_free(f);
+	rs_finding *g = rs_finding_new("audit", "sca:x", RS_SEV_INFO, -1, "");
+	json_decref(g->attack);
+	g->attack = NULL; /* left out, as json_object_set leaves it out */
+	assert_text_as_object(g, "s2");
+	rs_finding_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_text_is_the_objects_text),
 		cmocka_unit_test(test_from_json_rejects_incomplete),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_non_utf8_is_kept_printable),
