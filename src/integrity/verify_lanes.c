@@ -18,6 +18,12 @@
  * A read shorter than asked that brings the file to the size fstat gave
  * ends it (no further read to see end of file); a file that grew since
  * is read on to its end.
+ *
+ * The end of a run: once no file is left to start and only one or two
+ * lanes still hold a file (typically the last large ones, a library of
+ * hundreds of MB), they are finished one by one on the scalar unit
+ * (rs_md5x_lane_blocks), about 2.4 times a lone lane's speed, instead of
+ * running the 16-lane step for one useful lane out of 16.
  */
 #include "core/readfile.h"
 #include "core/md5x.h"
@@ -35,6 +41,7 @@
 #define LANE_ROOM (LANE_BUF + 128) /* the padding of a last block may follow */
 #define RUN 16                     /* files taken from the shared counter at a time */
 #define OTHER_CHUNK (256u << 10)   /* rs_verify_one's read size */
+#define DRAIN_LANES 2              /* lanes left at the end finished one by one on the scalar unit */
 
 typedef struct lane {
 	size_t item;               /* the file in the lane; SIZE_MAX when idle */
@@ -177,6 +184,16 @@ static int lane_fill(lane_worker *w, lane *ln, bool nowait)
 	return 0;
 }
 
+/* Lane LN's file could not be read (or is over the size bound). */
+static void lane_unreadable(lane_worker *w, lane *ln)
+{
+	rs_verify_result *r = &w->job->results[ln->item];
+	r->state = RS_FILE_UNREADABLE;
+	r->bytes = ln->total;
+	atomic_fetch_add(&w->job->bytes, ln->total);
+	lane_close(w, ln);
+}
+
 /* Makes lane L ready to hash: a file in it with a block to hash. 0 when
  * it is, 1 when its file waits for the disk (NOWAIT only), -1 when no file
  * is left for it. */
@@ -189,11 +206,7 @@ static int lane_ready(lane_worker *w, int l, bool nowait)
 		int got = lane_fill(w, ln, nowait);
 		if (got >= 0)
 			return got;
-		rs_verify_result *r = &w->job->results[ln->item];
-		r->state = RS_FILE_UNREADABLE;
-		r->bytes = ln->total;
-		atomic_fetch_add(&w->job->bytes, ln->total);
-		lane_close(w, ln);
+		lane_unreadable(w, ln);
 	}
 }
 
@@ -209,6 +222,28 @@ static void lane_finish(lane_worker *w, int l)
 	rs_verify_record(w->job, ln->item, &ln->st,
 			 rs_verify_digest_equals(md, sizeof(md), w->job->items[ln->item].digest));
 	lane_close(w, ln);
+}
+
+/* Hashes the rest of lane L's file alone on the scalar unit, reading with
+ * plain (blocking) reads: for the last files of a run, where the 16-lane
+ * step would hash mostly idle lanes (one lane alone goes about 2.4 times
+ * as fast this way). */
+static void lane_drain(lane_worker *w, int l)
+{
+	lane *ln = &w->lanes[l];
+	for (;;) {
+		size_t blocks = (ln->len - ln->pos) / 64;
+		rs_md5x_lane_blocks(&w->md5, l, ln->buf + ln->pos, blocks);
+		ln->pos += blocks * 64;
+		if (ln->eof && ln->pos == ln->len) {
+			lane_finish(w, l);
+			return;
+		}
+		if (lane_fill(w, ln, false) < 0) {
+			lane_unreadable(w, ln);
+			return;
+		}
+	}
 }
 
 void *rs_verify_lanes_worker(void *arg)
@@ -228,17 +263,26 @@ void *rs_verify_lanes_worker(void *arg)
 	bool more = true;  /* files may be left to start */
 	for (;;) {
 		int state[RS_MD5X_LANES]; /* of lane_ready: 0 ready, 1 waiting, -1 idle */
-		int active = 0, waiting = -1;
+		int active = 0, waiting = -1, waiting_lanes = 0;
 		for (int l = 0; l < RS_MD5X_LANES; l++) {
 			state[l] = w->lanes[l].item != SIZE_MAX || more ? lane_ready(w, l, true) : -1;
 			if (state[l] < 0)
 				more = false;
 			active += state[l] == 0;
+			waiting_lanes += state[l] == 1;
 			if (state[l] == 1 && waiting < 0)
 				waiting = l;
 		}
 		if (!active && waiting < 0)
 			break;
+		if (!more && active + waiting_lanes <= DRAIN_LANES) {
+			/* no file left to start and one or two in the lanes: the
+			 * scalar unit finishes them faster than the vector step */
+			for (int l = 0; l < RS_MD5X_LANES; l++)
+				if (w->lanes[l].item != SIZE_MAX)
+					lane_drain(w, l);
+			break;
+		}
 		if (!active) {
 			/* every lane waits for the disk: wait for one */
 			state[waiting] = lane_ready(w, waiting, false);
