@@ -44,6 +44,7 @@ typedef struct stanza {
 	char *arch;
 	char *status;
 	char *source;
+	char *installed_size;
 } stanza;
 
 static void stanza_reset(stanza *s)
@@ -94,6 +95,17 @@ static void read_field(stanza *s, char *line, size_t number, rs_problems *p)
 		s->status = value;
 	else if (field_is(line, n, "Source"))
 		s->source = value;
+	else if (field_is(line, n, "Installed-Size"))
+		s->installed_size = value;
+}
+
+/* Installed-Size in KiB: decimal digits only (at most 15), else 0. */
+static unsigned long long installed_kb(const char *value)
+{
+	size_t n = value ? strspn(value, "0123456789") : 0;
+	if (n == 0 || n > 15 || value[n] != '\0')
+		return 0;
+	return strtoull(value, NULL, 10);
 }
 
 /* True when the Status value's third word is "installed"; warns when the
@@ -163,6 +175,7 @@ static void finish_stanza(stanza *s, rs_vec *packages, rs_problems *p)
 			pkg->arch = s->arch && *s->arch ? rs_strdup(s->arch) : NULL;
 			pkg->status = rs_strdup(s->status);
 			pkg->manager = rs_strdup("dpkg");
+			pkg->installed_kb = installed_kb(s->installed_size);
 			set_source(pkg, s->source);
 		}
 	}

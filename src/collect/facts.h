@@ -28,6 +28,7 @@ typedef struct rs_package {
 	char *arch;
 	char *status;          /* dpkg: "install ok installed", ...; rpm/apk: "installed" */
 	char *manager;         /* "dpkg", "rpm", "apk" */
+	unsigned long long installed_kb; /* dpkg Installed-Size (KiB); 0 when absent, malformed or another manager */
 } rs_package;
 
 typedef enum rs_password_state {

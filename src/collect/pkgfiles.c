@@ -26,10 +26,18 @@
 static const char *const merged_dirs[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
 #define N_MERGED (sizeof(merged_dirs) / sizeof(merged_dirs[0]))
 
+/* A slot of the hash table: the entry's index + 1 (0 = empty) and its
+ * path's hash, compared before the path itself is looked at (the paths lie
+ * all over the heap; most probes are settled without touching them). */
+typedef struct pkgslot {
+	uint64_t hash;
+	size_t index;
+} pkgslot;
+
 struct rs_pkgfiles {
 	rs_pkgfile *entries;   /* dense array */
 	size_t count, cap;
-	size_t *slots;         /* hash table of entry index + 1, 0 = empty */
+	pkgslot *slots;
 	size_t n_slots;        /* power of two */
 	char **strings;        /* owned paths and package names */
 	size_t n_strings, cap_strings;
@@ -77,58 +85,79 @@ void rs_pkgfiles_free(rs_pkgfiles *pf)
 	free(pf);
 }
 
-/* Writes the canonical form of PATH (N bytes) into OUT: "/bin/x" becomes
- * "/usr/bin/x" where /bin is merged into /usr. Returns OUT's length. */
-static size_t canonical(const rs_pkgfiles *pf, const char *path, size_t n, rs_buf *out)
+/* Writes the canonical form of PATH (N bytes; with a "/" before it when
+ * SLASH) into OUT: "/bin/x" becomes "/usr/bin/x" where /bin is merged into
+ * /usr. Returns OUT's length. */
+static size_t canonical_of(const rs_pkgfiles *pf, bool slash, const char *path, size_t n, rs_buf *out)
 {
 	out->len = 0;
-	for (size_t i = 0; i < N_MERGED; i++) {
+	const char *rel = slash ? path : path + 1;        /* the path after its "/" */
+	size_t rn = slash ? n : n - 1;
+	for (size_t i = 0; (slash || (n > 0 && path[0] == '/')) && i < N_MERGED; i++) {
 		size_t d = strlen(merged_dirs[i]);
-		if (pf->merged[i] && n > d + 1 && path[0] == '/' && memcmp(path + 1, merged_dirs[i], d) == 0 &&
-		    (path[d + 1] == '/' || d + 1 == n)) {
+		if (pf->merged[i] && rn > d && memcmp(rel, merged_dirs[i], d) == 0 && (rel[d] == '/' || d == rn)) {
 			rs_buf_puts(out, "/usr");
 			break;
 		}
 	}
+	if (slash)
+		rs_buf_append(out, "/", 1);
 	rs_buf_append(out, path, n);
 	return out->len;
 }
 
-static size_t *find_slot(const rs_pkgfiles *pf, const char *key, size_t n)
+static size_t canonical(const rs_pkgfiles *pf, const char *path, size_t n, rs_buf *out)
+{
+	return canonical_of(pf, false, path, n, out);
+}
+
+/* The slot of KEY (N bytes, hash H): its entry's, or the empty one where
+ * it would go. */
+static pkgslot *find_slot(const rs_pkgfiles *pf, const char *key, size_t n, uint64_t h)
 {
 	size_t mask = pf->n_slots - 1;
-	size_t i = (size_t)hash_path(key, n) & mask;
+	size_t i = (size_t)h & mask;
 	for (;;) {
-		size_t *slot = &pf->slots[i];
-		if (*slot == 0)
+		pkgslot *slot = &pf->slots[i];
+		if (slot->index == 0)
 			return slot;
-		const rs_pkgfile *e = &pf->entries[*slot - 1];
-		if (strlen(e->path) == n && memcmp(e->path, key, n) == 0)
-			return slot;
+		if (slot->hash == h) {
+			const char *p = pf->entries[slot->index - 1].path;
+			if (strncmp(p, key, n) == 0 && p[n] == '\0')
+				return slot;
+		}
 		i = (i + 1) & mask;
 	}
 }
 
 static void grow_table(rs_pkgfiles *pf)
 {
-	free(pf->slots);
+	pkgslot *old = pf->slots;
+	size_t n_old = pf->n_slots;
 	pf->n_slots *= 2;
 	pf->slots = rs_calloc(pf->n_slots, sizeof(*pf->slots));
-	for (size_t i = 0; i < pf->count; i++) {
-		const char *p = pf->entries[i].path;
-		*find_slot(pf, p, strlen(p)) = i + 1;
+	size_t mask = pf->n_slots - 1;
+	for (size_t k = 0; k < n_old; k++) {
+		if (old[k].index == 0)
+			continue;
+		size_t i = (size_t)old[k].hash & mask; /* the paths are distinct: the first empty slot */
+		while (pf->slots[i].index)
+			i = (i + 1) & mask;
+		pf->slots[i] = old[k];
 	}
+	free(old);
 }
 
 /* The entry for canonical KEY, created (owned by PACKAGE) when missing. */
 static rs_pkgfile *entry(rs_pkgfiles *pf, const char *key, size_t n, const char *package)
 {
-	size_t *slot = find_slot(pf, key, n);
-	if (*slot)
-		return &pf->entries[*slot - 1];
+	uint64_t h = hash_path(key, n);
+	pkgslot *slot = find_slot(pf, key, n, h);
+	if (slot->index)
+		return &pf->entries[slot->index - 1];
 	if ((pf->count + 1) * 2 > pf->n_slots) {
 		grow_table(pf);
-		slot = find_slot(pf, key, n);
+		slot = find_slot(pf, key, n, h);
 	}
 	if (pf->count == pf->cap) {
 		pf->cap = pf->cap ? pf->cap * 2 : 4096;
@@ -138,7 +167,8 @@ static rs_pkgfile *entry(rs_pkgfiles *pf, const char *key, size_t n, const char 
 	memset(e, 0, sizeof(*e));
 	e->path = keep_string(pf, rs_strndup(key, n));
 	e->package = package;
-	*slot = ++pf->count;
+	slot->hash = h;
+	slot->index = ++pf->count;
 	return e;
 }
 
@@ -147,9 +177,9 @@ const rs_pkgfile *rs_pkgfiles_find(const rs_pkgfiles *pf, const char *path)
 	rs_buf key;
 	rs_buf_init(&key);
 	size_t n = canonical(pf, path, strlen(path), &key);
-	size_t slot = *find_slot(pf, key.data, n);
+	size_t index = find_slot(pf, key.data, n, hash_path(key.data, n))->index;
 	rs_buf_free(&key);
-	return slot ? &pf->entries[slot - 1] : NULL;
+	return index ? &pf->entries[index - 1] : NULL;
 }
 
 size_t rs_pkgfiles_count(const rs_pkgfiles *pf)
@@ -240,13 +270,7 @@ static const char *md5_line(rs_pkgfiles *pf, const char *line, size_t n, const c
 		p++;
 	if (p >= line + n)
 		return _("no path after the digest");
-	rs_buf path;
-	rs_buf_init(&path);
-	if (*p != '/')
-		rs_buf_puts(&path, "/");
-	rs_buf_append(&path, p, (size_t)(line + n - p));
-	size_t k = canonical(pf, path.data, path.len, scratch);
-	rs_buf_free(&path);
+	size_t k = canonical_of(pf, *p != '/', p, (size_t)(line + n - p), scratch);
 	rs_pkgfile *e = entry(pf, scratch->data, k, package);
 	memcpy(e->md5, line, 32);
 	e->md5[32] = '\0';

@@ -222,6 +222,57 @@ const char *rs_md5x_impl(void)
 	return impl()->name;
 }
 
+static inline uint32_t rotl32(uint32_t x, int s)
+{
+	return x << s | x >> (32 - s);
+}
+
+void rs_md5x_lane_blocks(rs_md5x *m, int lane, const unsigned char *data, size_t nblocks)
+{
+	uint32_t a = m->st[0][lane], b = m->st[1][lane], c = m->st[2][lane], d = m->st[3][lane];
+	for (size_t blk = 0; blk < nblocks; blk++, data += 64) {
+		uint32_t w[16];
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(w, data, sizeof(w));
+#else
+		for (int k = 0; k < 16; k++)
+			w[k] = load_le32(data + 4 * k);
+#endif
+		uint32_t a0 = a, b0 = b, c0 = c, d0 = d;
+#pragma GCC unroll 64
+		for (int i = 0; i < 64; i++) {
+			uint32_t f;
+			int k;
+			if (i < 16) {
+				f = d ^ (b & (c ^ d));
+				k = i;
+			} else if (i < 32) {
+				f = c ^ (d & (b ^ c));
+				k = (5 * i + 1) & 15;
+			} else if (i < 48) {
+				f = b ^ c ^ d;
+				k = (3 * i + 5) & 15;
+			} else {
+				f = c ^ (b | ~d);
+				k = (7 * i) & 15;
+			}
+			uint32_t x = rotl32(a + f + w[k] + md5_k[i], md5_s[i >> 4][i & 3]);
+			a = d;
+			d = c;
+			c = b;
+			b = b + x;
+		}
+		a += a0;
+		b += b0;
+		c += c0;
+		d += d0;
+	}
+	m->st[0][lane] = a;
+	m->st[1][lane] = b;
+	m->st[2][lane] = c;
+	m->st[3][lane] = d;
+}
+
 void rs_md5x_reset(rs_md5x *m, int lane)
 {
 	m->st[0][lane] = 0x67452301;

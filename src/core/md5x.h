@@ -10,7 +10,8 @@
  *
  * Use: rs_md5x_reset a lane when a stream starts in it, rs_md5x_blocks to
  * run N whole 64-byte blocks through every lane (idle lanes are given any
- * readable data and their state ignored), rs_md5x_pad to end a stream's
+ * readable data and their state ignored), rs_md5x_lane_blocks to run one
+ * lane alone on the scalar unit (a stream left alone), rs_md5x_pad to end a stream's
  * last partial block, rs_md5x_digest to read a lane's result.
  */
 #ifndef RS_MD5X_H
@@ -31,6 +32,11 @@ void rs_md5x_reset(rs_md5x *m, int lane);
 /* Runs NBLOCKS consecutive 64-byte blocks starting at DATA[lane] through
  * each lane. Every DATA[lane] must have NBLOCKS * 64 readable bytes. */
 void rs_md5x_blocks(rs_md5x *m, const unsigned char *const data[RS_MD5X_LANES], size_t nblocks);
+
+/* Runs NBLOCKS consecutive 64-byte blocks at DATA through LANE alone,
+ * on the scalar unit (the other lanes untouched): for the last one or two
+ * streams of a run, where a 16-lane step would mostly hash idle lanes. */
+void rs_md5x_lane_blocks(rs_md5x *m, int lane, const unsigned char *data, size_t nblocks);
 
 /* Appends MD5's padding for a stream of TOTAL bytes to its last TAIL bytes
  * (TAIL < 64, already at BUF[0..TAIL)), BUF having 128 bytes of room.

@@ -181,6 +181,7 @@ static int integrity_run(rs_scan *scan, rs_module_stats *stats)
 			files[n++] = (rs_verify_item){ .path = e->path, .package = e->package,
 						       .digest = e->md5, .conffile = e->conffile };
 	}
+	rs_integrity_order(files, n, scan->facts ? &scan->facts->packages : NULL);
 	rs_verify_result *results = rs_calloc(n ? n : 1, sizeof(*results));
 	rs_integrity_cache *cache = scan->store ? rs_integrity_cache_load(scan->store, scan->config->full) : NULL;
 	stats->bytes += rs_integrity_verify_items(scan->host, files, n, scan->config->threads, cache, results,

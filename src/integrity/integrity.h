@@ -40,6 +40,12 @@ typedef struct rs_verify_item {
 
 struct rs_integrity_cache;
 
+/* Puts ITEMS (N) in the order to verify them: the files of the largest
+ * packages by PACKAGES' Installed-Size first (a file of hundreds of MB
+ * hashed early, beside the small ones, not alone at the end), each
+ * package's files in their order; files of unknown packages last. */
+void rs_integrity_order(rs_verify_item *items, size_t n, const rs_vec *packages);
+
 /* Verifies the N ITEMS against their recorded digests with THREADS workers
  * (0: one per core). With CACHE (may be NULL), files unchanged since they
  * last verified are not read (RESULTS[i].cached) and files that verify are

@@ -115,10 +115,23 @@ static int lstat_in_dir(const rs_host *host, rs_verify_dir *dir, const char *pat
 	return dfd < 0 ? -1 : fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);
 }
 
-int rs_verify_open(const rs_host *host, rs_verify_dir *dir, const char *path, struct stat *st)
+int rs_verify_confirm(int fd, struct stat *st)
+{
+	if (fstat(fd, st) < 0)
+		return -1;
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int rs_verify_open(const rs_host *host, rs_verify_dir *dir, const char *path, struct stat *st, bool lstat_only,
+		   bool *confirmed)
 {
 	const char *name;
 	int dfd = dir_of(host, dir, path, &name);
+	*confirmed = true;
 	if (dfd == -2)
 		return rs_host_open(host, path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, st);
 	if (dfd < 0 || fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -135,10 +148,14 @@ int rs_verify_open(const rs_host *host, rs_verify_dir *dir, const char *path, st
 	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+	if (lstat_only) {
+		*confirmed = false;
+		return fd;
+	}
+	if (rs_verify_confirm(fd, st) < 0) {
 		int e = errno;
 		close(fd);
-		errno = S_ISREG(st->st_mode) ? e : EINVAL;
+		errno = e;
 		return -1;
 	}
 	return fd;
@@ -197,7 +214,8 @@ void rs_verify_one(rs_verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char 
 	if (rs_verify_settled_by_cache(job, i, dir))
 		return;
 	struct stat st;
-	int fd = rs_verify_open(job->host, dir, item->path, &st);
+	bool confirmed;
+	int fd = rs_verify_open(job->host, dir, item->path, &st, false, &confirmed);
 	if (fd < 0) {
 		r->state = rs_verify_open_failure(errno);
 		return;

@@ -50,8 +50,18 @@ bool rs_verify_settled_by_cache(rs_verify_job *job, size_t i, rs_verify_dir *dir
 
 /* Opens the regular file PATH inside the root for reading, its directory
  * resolved once in DIR, the final component not followed, never opening a
- * FIFO or device. Returns the fd (ST filled) or -1 with errno. */
-int rs_verify_open(const rs_host *host, rs_verify_dir *dir, const char *path, struct stat *st);
+ * FIFO or device. Returns the fd (ST filled) or -1 with errno. ST is the
+ * opened file's own fstat; with LSTAT_ONLY it may instead be the lstat
+ * that allowed the open (*CONFIRMED false then: one system call less per
+ * file; a caller whose reading disagrees with ST's size calls
+ * rs_verify_confirm before trusting it). */
+int rs_verify_open(const rs_host *host, rs_verify_dir *dir, const char *path, struct stat *st, bool lstat_only,
+		   bool *confirmed);
+
+/* The fstat of FD, opened on the strength of an lstat, into ST: 0 when it
+ * is a regular file, -1 with errno (EINVAL when it is not: something else
+ * was put in the file's place between the lstat and the open). */
+int rs_verify_confirm(int fd, struct stat *st);
 
 /* The state of a file that could not be opened, by errno. */
 rs_file_state rs_verify_open_failure(int err);

@@ -9,15 +9,27 @@
  * it per core.
  *
  * System calls per small file, which this paravirtualised kind of machine
- * makes dear: fstatat, openat, fstat, one read, close. Reads ask with
+ * makes dear: fstatat, openat, one read, close. The lstat (fstatat) that
+ * allows the open (a regular file, not a symlink, FIFO or device) also
+ * gives the size; the opened file's own fstat is asked only when its
+ * reading disagrees with that size or fails — a FIFO or device put in
+ * the file's place between the two calls is then found (replaced, as
+ * when the open is refused), a file that changed is read as it is now
+ * (as before). Reads ask with
  * RWF_NOWAIT first: a file in the page cache is read at once, and no
  * read-ahead advice is given; a file that is not (a cold cache) gets
  * POSIX_FADV_WILLNEED and waits, its lane left out of the rounds while the
  * other lanes hash, so that up to 16 files per worker are read from disk
  * at once; only when every lane waits does the worker block on one read.
- * A read shorter than asked that brings the file to the size fstat gave
+ * A read shorter than asked that brings the file to the size the lstat gave
  * ends it (no further read to see end of file); a file that grew since
  * is read on to its end.
+ *
+ * The end of a run: once no file is left to start and only one or two
+ * lanes still hold a file (typically the last large ones, a library of
+ * hundreds of MB), they are finished one by one on the scalar unit
+ * (rs_md5x_lane_blocks), about 2.4 times a lone lane's speed, instead of
+ * running the 16-lane step for one useful lane out of 16.
  */
 #include "core/readfile.h"
 #include "core/md5x.h"
@@ -35,6 +47,7 @@
 #define LANE_ROOM (LANE_BUF + 128) /* the padding of a last block may follow */
 #define RUN 16                     /* files taken from the shared counter at a time */
 #define OTHER_CHUNK (256u << 10)   /* rs_verify_one's read size */
+#define DRAIN_LANES 2              /* lanes left at the end finished one by one on the scalar unit */
 
 typedef struct lane {
 	size_t item;               /* the file in the lane; SIZE_MAX when idle */
@@ -44,6 +57,8 @@ typedef struct lane {
 	size_t len, pos;           /* bytes in buf; bytes of them hashed */
 	unsigned long long total;  /* bytes read from the file */
 	bool eof;                  /* the padding is in buf */
+	bool confirmed;            /* st is the open file's fstat, not the lstat before the open */
+	rs_file_state fail;        /* the state when reading stops short: unreadable or replaced */
 	bool waiting;              /* its data is not in the page cache yet (read-ahead asked) */
 } lane;
 
@@ -108,7 +123,7 @@ static bool lane_start(lane_worker *w, int l)
 			rs_verify_count_done(job);
 			continue;
 		}
-		int fd = rs_verify_open(job->host, &w->dir, item->path, &ln->st);
+		int fd = rs_verify_open(job->host, &w->dir, item->path, &ln->st, true, &ln->confirmed);
 		if (fd < 0) {
 			job->results[i].state = rs_verify_open_failure(errno);
 			rs_verify_count_done(job);
@@ -120,6 +135,7 @@ static bool lane_start(lane_worker *w, int l)
 		ln->total = 0;
 		ln->eof = false;
 		ln->waiting = false;
+		ln->fail = RS_FILE_UNREADABLE;
 		rs_md5x_reset(&w->md5, l);
 		return true;
 	}
@@ -137,6 +153,23 @@ static ssize_t lane_read(lane_worker *w, lane *ln, size_t left, bool nowait)
 		if (errno != EINTR)
 			return -1;
 	}
+}
+
+/* The file in lane LN was opened on the strength of the lstat before the
+ * open and reads otherwise than that lstat said (an error, an end before
+ * or after its size): its own fstat decides. -1 when it is not a regular
+ * file (something else was put in its place: replaced) or cannot be
+ * looked at; 0 when it is (ST now its fstat: a file that grew is read on
+ * to its end, as it would have been). */
+static int lane_confirm(lane *ln)
+{
+	if (ln->confirmed)
+		return 0;
+	ln->confirmed = true;
+	if (rs_verify_confirm(ln->fd, &ln->st) == 0)
+		return 0;
+	ln->fail = rs_verify_open_failure(errno);
+	return -1;
 }
 
 /* Reads until the lane has a whole block to hash or its padded end.
@@ -158,8 +191,10 @@ static int lane_fill(lane_worker *w, lane *ln, bool nowait)
 			ln->waiting = true;
 			return 1;
 		}
-		if (got < 0)
+		if (got < 0) {
+			lane_confirm(ln);
 			return -1;
+		}
 		ln->waiting = false;
 		if (got > 0 && ln->total == 0)
 			w->job->results[ln->item].elf = got >= 4 && memcmp(ln->buf, "\x7f" "ELF", 4) == 0;
@@ -167,7 +202,10 @@ static int lane_fill(lane_worker *w, lane *ln, bool nowait)
 		ln->len = left + (size_t)got;
 		if (ln->total > RS_VERIFY_FILE_MAX)
 			return -1;
-		/* the end: nothing more, or a short read reaching the size fstat gave */
+		unsigned long long size = (unsigned long long)ln->st.st_size;
+		if (((got == 0 && ln->total != size) || ln->total > size) && lane_confirm(ln) < 0)
+			return -1;
+		/* the end: nothing more, or a short read reaching the size known */
 		if (got == 0 || ((size_t)got < LANE_BUF - left && ln->total == (unsigned long long)ln->st.st_size)) {
 			size_t whole = ln->len / 64 * 64; /* pos is 0 here */
 			ln->len = whole + rs_md5x_pad(ln->buf + whole, ln->len - whole, ln->total);
@@ -175,6 +213,18 @@ static int lane_fill(lane_worker *w, lane *ln, bool nowait)
 		}
 	}
 	return 0;
+}
+
+/* Lane LN's file could not be read (or is over the size bound). */
+static void lane_unreadable(lane_worker *w, lane *ln)
+{
+	rs_verify_result *r = &w->job->results[ln->item];
+	r->state = ln->fail;
+	if (ln->fail == RS_FILE_UNREADABLE) { /* a replaced file counts no bytes, as when not opened */
+		r->bytes = ln->total;
+		atomic_fetch_add(&w->job->bytes, ln->total);
+	}
+	lane_close(w, ln);
 }
 
 /* Makes lane L ready to hash: a file in it with a block to hash. 0 when
@@ -189,11 +239,7 @@ static int lane_ready(lane_worker *w, int l, bool nowait)
 		int got = lane_fill(w, ln, nowait);
 		if (got >= 0)
 			return got;
-		rs_verify_result *r = &w->job->results[ln->item];
-		r->state = RS_FILE_UNREADABLE;
-		r->bytes = ln->total;
-		atomic_fetch_add(&w->job->bytes, ln->total);
-		lane_close(w, ln);
+		lane_unreadable(w, ln);
 	}
 }
 
@@ -209,6 +255,28 @@ static void lane_finish(lane_worker *w, int l)
 	rs_verify_record(w->job, ln->item, &ln->st,
 			 rs_verify_digest_equals(md, sizeof(md), w->job->items[ln->item].digest));
 	lane_close(w, ln);
+}
+
+/* Hashes the rest of lane L's file alone on the scalar unit, reading with
+ * plain (blocking) reads: for the last files of a run, where the 16-lane
+ * step would hash mostly idle lanes (one lane alone goes about 2.4 times
+ * as fast this way). */
+static void lane_drain(lane_worker *w, int l)
+{
+	lane *ln = &w->lanes[l];
+	for (;;) {
+		size_t blocks = (ln->len - ln->pos) / 64;
+		rs_md5x_lane_blocks(&w->md5, l, ln->buf + ln->pos, blocks);
+		ln->pos += blocks * 64;
+		if (ln->eof && ln->pos == ln->len) {
+			lane_finish(w, l);
+			return;
+		}
+		if (lane_fill(w, ln, false) < 0) {
+			lane_unreadable(w, ln);
+			return;
+		}
+	}
 }
 
 void *rs_verify_lanes_worker(void *arg)
@@ -228,17 +296,26 @@ void *rs_verify_lanes_worker(void *arg)
 	bool more = true;  /* files may be left to start */
 	for (;;) {
 		int state[RS_MD5X_LANES]; /* of lane_ready: 0 ready, 1 waiting, -1 idle */
-		int active = 0, waiting = -1;
+		int active = 0, waiting = -1, waiting_lanes = 0;
 		for (int l = 0; l < RS_MD5X_LANES; l++) {
 			state[l] = w->lanes[l].item != SIZE_MAX || more ? lane_ready(w, l, true) : -1;
 			if (state[l] < 0)
 				more = false;
 			active += state[l] == 0;
+			waiting_lanes += state[l] == 1;
 			if (state[l] == 1 && waiting < 0)
 				waiting = l;
 		}
 		if (!active && waiting < 0)
 			break;
+		if (!more && active + waiting_lanes <= DRAIN_LANES) {
+			/* no file left to start and one or two in the lanes: the
+			 * scalar unit finishes them faster than the vector step */
+			for (int l = 0; l < RS_MD5X_LANES; l++)
+				if (w->lanes[l].item != SIZE_MAX)
+					lane_drain(w, l);
+			break;
+		}
 		if (!active) {
 			/* every lane waits for the disk: wait for one */
 			state[waiting] = lane_ready(w, waiting, false);

@@ -40,6 +40,7 @@ static void test_installed_only(void **state)
 		"Priority: required\n"
 		"Architecture: amd64\n"
 		"Version: 5.2.15-2+b2\n"
+		"Installed-Size: 7175\n"
 		"Description: GNU Bourne Again SHell\n"
 		" Bash is an sh-compatible command language interpreter.\n"
 		" .\n"
@@ -50,6 +51,7 @@ static void test_installed_only(void **state)
 		"Architecture: amd64\n"
 		"Multi-Arch: same\n"
 		"Source: openssl (3.0.11-1~deb12u2)\n"
+		"Installed-Size: 12x\n"
 		"Version: 3.0.11-1~deb12u2+b1\n"
 		"\n"
 		"Package: oldpkg\n"
@@ -63,6 +65,7 @@ static void test_installed_only(void **state)
 		"Status: install ok installed\n"
 		"Source: coreutils-src\n"
 		"Version: 9.1-1\n"
+		"Installed-Size: 99999999999999999999\n"
 		"Architecture: all\n";
 	rs_facts f;
 	rs_test_capture_start();
@@ -78,16 +81,19 @@ static void test_installed_only(void **state)
 	assert_string_equal(bash->arch, "amd64");
 	assert_string_equal(bash->status, "install ok installed");
 	assert_string_equal(bash->manager, "dpkg");
+	assert_int_equal(bash->installed_kb, 7175);
 	const rs_package *ssl = rs_test_find_package(&f.packages, "libssl3");
 	assert_non_null(ssl);
 	assert_string_equal(ssl->source, "openssl");
 	assert_string_equal(ssl->source_version, "3.0.11-1~deb12u2");
 	assert_string_equal(ssl->version, "3.0.11-1~deb12u2+b1");
+	assert_int_equal(ssl->installed_kb, 0); /* not a number */
 	const rs_package *cu = rs_test_find_package(&f.packages, "coreutils");
 	assert_non_null(cu);
 	assert_string_equal(cu->source, "coreutils-src");
 	assert_string_equal(cu->source_version, "9.1-1");
 	assert_string_equal(cu->arch, "all");
+	assert_int_equal(cu->installed_kb, 0); /* too long to be a size */
 	assert_null(rs_test_find_package(&f.packages, "oldpkg"));
 	assert_null(rs_test_find_package(&f.packages, "gone"));
 	rs_facts_free(&f);

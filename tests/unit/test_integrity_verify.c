@@ -2,8 +2,9 @@
  * test_integrity_verify.c — the integrity module's parts: the parallel
  * digest check over a temporary root (unchanged, changed, missing, replaced
  * by a symlink, a FIFO never opened), the same answers with one thread and
- * with many, the verdict on changed files, and the dpkg path filters and
- * diversions parsers with malformed input.
+ * with many, the verdict on changed files, the order of the files (largest
+ * packages first), and the dpkg path filters and diversions parsers with
+ * malformed input.
  */
 #include "testutil.h"
 #include "core/host.h"
@@ -128,11 +129,45 @@ static void test_diversions(void **state)
 	rs_vec_free(&v);
 }
 
+/* The files of the largest packages (Installed-Size) come first, each
+ * package's files in their listed order, files of unknown or sizeless
+ * packages last in theirs; a name installed for two architectures counts
+ * its larger size. */
+static void test_order(void **state)
+{
+	(void)state;
+	rs_vec packages;
+	rs_vec_init(&packages, sizeof(rs_package));
+	const char *names[] = { "small", "big", "multi", "multi", "zero" };
+	unsigned long long kb[] = { 10, 5000, 20, 9000, 0 };
+	for (size_t i = 0; i < 5; i++) {
+		rs_package *p = rs_vec_push(&packages);
+		p->name = (char *)names[i];
+		p->installed_kb = kb[i];
+	}
+	/* the package strings as the package database shares them */
+	const char *small = "small", *big = "big", *multi = "multi", *zero = "zero", *other = "other";
+	rs_verify_item items[] = {
+		{ .path = "/s1", .package = small }, { .path = "/o1", .package = other },
+		{ .path = "/b1", .package = big },   { .path = "/s2", .package = small },
+		{ .path = "/z1", .package = zero },  { .path = "/m1", .package = multi },
+		{ .path = "/b2", .package = big },   { .path = "/o2", .package = other },
+	};
+	rs_integrity_order(items, 8, &packages);
+	const char *want[] = { "/m1", "/b1", "/b2", "/s1", "/s2", "/o1", "/z1", "/o2" };
+	for (size_t i = 0; i < 8; i++)
+		assert_string_equal(items[i].path, want[i]);
+	rs_integrity_order(items, 8, NULL); /* no packages known: left as it is */
+	assert_string_equal(items[0].path, "/m1");
+	rs_vec_free(&packages);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_severity),
+		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_diversions),
 	};

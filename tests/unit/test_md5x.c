@@ -129,11 +129,51 @@ static void test_pad(void **state)
 	assert_int_equal(buf[121], (120 * 8) >> 8);
 }
 
+/* A stream whose first blocks went through the 16 lanes and whose rest
+ * (its padding included) is hashed by rs_md5x_lane_blocks alone, as the
+ * integrity worker finishes its last files, gives OpenSSL's digest; the
+ * other lanes are left as they were. */
+static void test_lane_alone(void **state)
+{
+	(void)state;
+	enum { LEN = 10000 };
+	unsigned char *data = malloc(LEN);
+	assert_non_null(data);
+	for (size_t i = 0; i < LEN; i++)
+		data[i] = (unsigned char)(i * 31 + (i >> 7));
+	size_t splits[] = { 0, 64, 640, 9984 }; /* bytes through the lanes first */
+	for (size_t s = 0; s < sizeof(splits) / sizeof(splits[0]); s++) {
+		rs_md5x m;
+		const unsigned char *ptr[RS_MD5X_LANES];
+		for (int l = 0; l < RS_MD5X_LANES; l++) {
+			rs_md5x_reset(&m, l);
+			ptr[l] = data;
+		}
+		rs_md5x_blocks(&m, ptr, splits[s] / 64);
+		rs_md5x other = m;
+		size_t whole = LEN / 64 * 64;
+		rs_md5x_lane_blocks(&m, 5, data + splits[s], (whole - splits[s]) / 64);
+		unsigned char tail[128];
+		memcpy(tail, data + whole, LEN - whole);
+		size_t n = rs_md5x_pad(tail, LEN - whole, LEN);
+		rs_md5x_lane_blocks(&m, 5, tail, n / 64);
+		unsigned char got[16], want[16];
+		rs_md5x_digest(&m, 5, got);
+		openssl_md5(data, LEN, want);
+		assert_memory_equal(got, want, 16);
+		for (int l = 0; l < RS_MD5X_LANES; l++)
+			for (int k = 0; k < 4 && l != 5; k++)
+				assert_int_equal(m.st[k][l], other.st[k][l]);
+	}
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_variants),
 		cmocka_unit_test(test_pad),
+		cmocka_unit_test(test_lane_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
