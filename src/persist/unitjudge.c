@@ -117,6 +117,18 @@ long rs_systemd_timespan(const char *text)
 	return any ? total : -1;
 }
 
+/* The number at the start of S (digits only), held at 1,000,000: far past
+ * any calendar field's range, and no overflow whatever the digits (atol's
+ * result on a number past LONG_MAX is of no use here). */
+static long field_number(const char *s)
+{
+	long v = 0;
+	for (; isdigit((unsigned char)*s); s++)
+		if (v < 1000000L)
+			v = v * 10 + (*s - '0');
+	return v;
+}
+
 /* How many values a calendar field stands for within its range of RANGE
  * ("*" all, "a/n" every n-th, "a,b,c" a list, "a..b" a range); 0 when
  * unreadable. */
@@ -126,7 +138,7 @@ static long field_count(const char *f, long range)
 		return range;
 	const char *slash = strchr(f, '/');
 	if (slash) {
-		long step = atol(slash + 1);
+		long step = field_number(slash + 1);
 		return step > 0 ? (range + step - 1) / step : 0;
 	}
 	long count = 0;
@@ -136,7 +148,7 @@ static long field_count(const char *f, long range)
 	}
 	const char *dots = strstr(f, "..");
 	if (dots) {
-		long a = atol(f), b = atol(dots + 2);
+		long a = field_number(f), b = field_number(dots + 2);
 		if (b >= a)
 			count += b - a;
 	}
