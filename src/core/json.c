@@ -6,20 +6,24 @@
 
 #include <stdio.h>
 
+void rs_json_ascii_or_replaced(rs_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x80)
+			rs_buf_append(b, (const char *)p, 1);
+		else
+			rs_buf_puts(b, "\xef\xbf\xbd");
+	}
+}
+
 json_t *rs_json_string(const char *s)
 {
 	json_t *v = json_string(s ? s : "");
 	if (v)
 		return v;
-	/* Not UTF-8: keep ASCII, replace each other byte. */
 	rs_buf b;
 	rs_buf_init(&b);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x80)
-			rs_buf_append(&b, (const char *)p, 1);
-		else
-			rs_buf_puts(&b, "\xef\xbf\xbd");
-	}
+	rs_json_ascii_or_replaced(&b, s);
 	v = json_string(b.data ? b.data : "");
 	rs_buf_free(&b);
 	return v;

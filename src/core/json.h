@@ -12,6 +12,9 @@
 /* A JSON string of S; bytes that are not valid UTF-8 (file names and command
  * lines from a host may hold anything) become U+FFFD. NULL gives "". */
 json_t *rs_json_string(const char *s);
+/* Appends S to B with its ASCII bytes as they are and each other byte as
+ * U+FFFD: how a string that is not UTF-8 is kept (rs_json_string). */
+void rs_json_ascii_or_replaced(rs_buf *b, const char *s);
 
 /* Writes VALUE compactly (one line, keys in insertion order) and a newline. */
 int rs_json_print_line(FILE *out, const json_t *value);

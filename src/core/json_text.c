@@ -159,16 +159,10 @@ void rs_json_text_append_cstr(rs_buf *b, const char *s)
 		s = "";
 	if (rs_json_text_append_string(b, s, strlen(s)) == 0)
 		return;
-	/* not UTF-8: as rs_json_string keeps it, ASCII as it is and each other
-	 * byte replaced (the result is always valid) */
+	/* not UTF-8: as rs_json_string keeps it (the result is always valid) */
 	rs_buf replaced;
 	rs_buf_init(&replaced);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x80)
-			rs_buf_append(&replaced, (const char *)p, 1);
-		else
-			rs_buf_puts(&replaced, "\xef\xbf\xbd");
-	}
+	rs_json_ascii_or_replaced(&replaced, s);
 	append_string(b, replaced.data ? replaced.data : "", replaced.len);
 	rs_buf_free(&replaced);
 }
