@@ -109,12 +109,15 @@ static void check_maps(rs_scan *scan, const rs_process *p, const rs_proc_maps *p
 {
 	if (!pm)
 		return; /* the maps could not be read */
+	/* The executable read around the maps, not the snapshot's: a process
+	 * that exec'd since the snapshot maps its new image's libraries. */
+	const char *exe = pm->exe ? pm->exe : p->exe;
 	for (size_t i = 0; i < pm->maps.len; i++) {
 		const char *path = ((const rs_exec_map *)rs_vec_at(&pm->maps, i))->path;
-		if (p->exe && strncmp(path, p->exe, strlen(p->exe)) == 0)
+		if (exe && strncmp(path, exe, strlen(exe)) == 0)
 			continue; /* the executable itself: the exe checks judge it */
 		bool temp = temp_place(path);
-		if (!temp && (!hidden_place(path) || same_hidden_tree(path, p->exe)))
+		if (!temp && (!hidden_place(path) || same_hidden_tree(path, exe)))
 			continue;
 		process_finding(scan, p, "rasoat:process.library_suspicious_path", temp ? RS_SEV_HIGH : RS_SEV_MEDIUM,
 				temp ? _("maps executable code from a temporary directory")

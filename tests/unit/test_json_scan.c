@@ -151,12 +151,6 @@ static void test_strings_and_depth(void **state)
 	rs_buf_free(&arena);
 }
 
-static int collect(const rs_vuln_record *r, void *ctx)
-{
-	rs_vuln_record_copy(rs_vec_push(ctx), r);
-	return 0;
-}
-
 /* A package whose value spans several read windows (descriptions of 3 MB
  * with quotes, escapes and brackets inside), read whole, between two small ones. */
 static void test_tracker_big_package(void **state)
@@ -175,7 +169,7 @@ static void test_tracker_big_package(void **state)
 	rs_vec v;
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_feed_stats st = { 0 };
-	assert_int_equal(rs_debtracker_parse(b.data, b.len, "big.json", collect, &v, &st), 0);
+	assert_int_equal(rs_debtracker_parse(b.data, b.len, "big.json", rs_test_collect_record, &v, &st), 0);
 	assert_int_equal(st.skipped, 0);
 	assert_int_equal(v.len, 5);
 	const rs_vuln_record *r = rs_vec_at(&v, 3);

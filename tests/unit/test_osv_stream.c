@@ -14,19 +14,6 @@
 
 #define BLOCK (256 * 1024) /* osv_stream.c's read size */
 
-static int collect(const rs_vuln_record *r, void *ctx)
-{
-	rs_vuln_record_copy(rs_vec_push(ctx), r);
-	return 0;
-}
-
-static void free_records(rs_vec *v)
-{
-	for (size_t i = 0; i < v->len; i++)
-		rs_vuln_record_free(rs_vec_at(v, i));
-	rs_vec_free(v);
-}
-
 /* A record of every kind of token a cut can fall in: escapes, a \u escape,
  * numbers with a fraction and an exponent, literals, nested arrays. */
 static const char target[] =
@@ -69,9 +56,9 @@ static void test_cut_at_every_byte(void **state)
 		rs_vec v;
 		rs_vec_init(&v, sizeof(rs_vuln_record));
 		rs_feed_stats st = { 0 };
-		assert_int_equal(rs_osv_parse(text, strlen(text), "small.json", collect, &v, &st), 0);
+		assert_int_equal(rs_osv_parse(text, strlen(text), "small.json", rs_test_collect_record, &v, &st), 0);
 		assert_int_equal(v.len, 2);
-		free_records(&v);
+		rs_test_free_records(&v);
 		free(text);
 	}
 	rs_osv_set_limits(0, 0);
@@ -87,10 +74,10 @@ static void test_cut_at_every_byte(void **state)
 		rs_vec v;
 		rs_vec_init(&v, sizeof(rs_vuln_record));
 		rs_feed_stats st = { 0 };
-		assert_int_equal(rs_osv_parse(text, strlen(text), "cut.json", collect, &v, &st), 0);
+		assert_int_equal(rs_osv_parse(text, strlen(text), "cut.json", rs_test_collect_record, &v, &st), 0);
 		assert_int_equal(st.skipped, 0);
 		check_target(&v);
-		free_records(&v);
+		rs_test_free_records(&v);
 		free(text);
 		free(f);
 	}
@@ -106,21 +93,21 @@ static void test_truncated_last(void **state)
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_feed_stats st = { 0 };
 	rs_test_capture_start();
-	assert_int_equal(rs_osv_parse(text, strlen(text), "trunc.json", collect, &v, &st), 1);
+	assert_int_equal(rs_osv_parse(text, strlen(text), "trunc.json", rs_test_collect_record, &v, &st), 1);
 	assert_true(rs_test_captured_contains("trunc.json: OSV record (no id): not valid JSON (line 3"));
 	rs_test_capture_stop();
 	assert_int_equal(v.len, 2);
 	assert_int_equal(st.skipped, 1);
-	free_records(&v);
+	rs_test_free_records(&v);
 	free(text);
 	/* a single-record file cut short gives nothing and one warning */
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_test_capture_start();
-	assert_int_equal(rs_osv_parse(target, 60, "one.json", collect, &v, NULL), 1);
+	assert_int_equal(rs_osv_parse(target, 60, "one.json", rs_test_collect_record, &v, NULL), 1);
 	assert_true(rs_test_captured_contains("one.json"));
 	rs_test_capture_stop();
 	assert_int_equal(v.len, 0);
-	free_records(&v);
+	rs_test_free_records(&v);
 }
 
 /* A record over the cap is named and stepped over without being held; the rest is read. */
@@ -135,22 +122,22 @@ static void test_oversized(void **state)
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_feed_stats st = { 0 };
 	rs_test_capture_start();
-	assert_int_equal(rs_osv_parse(text, strlen(text), "big.json", collect, &v, &st), 1);
+	assert_int_equal(rs_osv_parse(text, strlen(text), "big.json", rs_test_collect_record, &v, &st), 1);
 	assert_true(rs_test_captured_contains("big.json: OSV record (no id): line 2: larger than 64 KB"));
 	rs_test_capture_stop();
 	assert_int_equal(v.len, 2);
-	free_records(&v);
+	rs_test_free_records(&v);
 	free(text);
 	/* the last record over the cap and cut short: named once more as the end */
 	text = rs_sprintf("[%s,%s", target, big);
 	text[strlen(text) - 2] = 0;
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_test_capture_start();
-	assert_int_equal(rs_osv_parse(text, strlen(text), "bigcut.json", collect, &v, NULL), 2);
+	assert_int_equal(rs_osv_parse(text, strlen(text), "bigcut.json", rs_test_collect_record, &v, NULL), 2);
 	assert_true(rs_test_captured_contains("the file ends early"));
 	rs_test_capture_stop();
 	assert_int_equal(v.len, 1);
-	free_records(&v);
+	rs_test_free_records(&v);
 	free(text);
 	free(big);
 	rs_osv_set_limits(0, 0);
@@ -165,36 +152,36 @@ static void test_empty_and_blanks(void **state)
 		rs_vec v;
 		rs_vec_init(&v, sizeof(rs_vuln_record));
 		rs_test_capture_start();
-		assert_int_equal(rs_osv_parse(quiet[i], strlen(quiet[i]), "e.json", collect, &v, NULL), 0);
+		assert_int_equal(rs_osv_parse(quiet[i], strlen(quiet[i]), "e.json", rs_test_collect_record, &v, NULL), 0);
 		assert_int_equal(rs_test_captured_count(), 0);
 		rs_test_capture_stop();
 		assert_int_equal(v.len, 0);
-		free_records(&v);
+		rs_test_free_records(&v);
 	}
 	const char *bad[] = { "", "  \n", "[", "[,]", "[] x", "\xef\xbb", "x" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		rs_vec v;
 		rs_vec_init(&v, sizeof(rs_vuln_record));
 		rs_test_capture_start();
-		assert_true(rs_osv_parse(bad[i], strlen(bad[i]), "bad.json", collect, &v, NULL) >= 1);
+		assert_true(rs_osv_parse(bad[i], strlen(bad[i]), "bad.json", rs_test_collect_record, &v, NULL) >= 1);
 		assert_true(rs_test_captured_contains("bad.json"));
 		rs_test_capture_stop();
 		assert_int_equal(v.len, 0);
-		free_records(&v);
+		rs_test_free_records(&v);
 	}
 	/* a byte order mark and blanks around records */
 	char *text = rs_sprintf("\xef\xbb\xbf \n[ \n%s , %s\n]\n", target, target);
 	rs_vec v;
 	rs_vec_init(&v, sizeof(rs_vuln_record));
-	assert_int_equal(rs_osv_parse(text, strlen(text), "bom.json", collect, &v, NULL), 0);
+	assert_int_equal(rs_osv_parse(text, strlen(text), "bom.json", rs_test_collect_record, &v, NULL), 0);
 	assert_int_equal(v.len, 2);
-	free_records(&v);
+	rs_test_free_records(&v);
 	free(text);
 	text = rs_sprintf("\xef\xbb\xbf\n%s\n", target);
 	rs_vec_init(&v, sizeof(rs_vuln_record));
-	assert_int_equal(rs_osv_parse(text, strlen(text), "bom1.json", collect, &v, NULL), 0);
+	assert_int_equal(rs_osv_parse(text, strlen(text), "bom1.json", rs_test_collect_record, &v, NULL), 0);
 	check_target(&v);
-	free_records(&v);
+	rs_test_free_records(&v);
 	free(text);
 }
 
@@ -222,11 +209,11 @@ static void test_bad_record_line(void **state)
 	char expect[80];
 	snprintf(expect, sizeof(expect), "not valid JSON (line %lu: ", line);
 	rs_test_capture_start();
-	assert_int_equal(rs_osv_parse(b.data, b.len, "mid.json", collect, &v, &st), 1);
+	assert_int_equal(rs_osv_parse(b.data, b.len, "mid.json", rs_test_collect_record, &v, &st), 1);
 	assert_true(rs_test_captured_contains(expect));
 	rs_test_capture_stop();
 	assert_int_equal(v.len, before + 1);
-	free_records(&v);
+	rs_test_free_records(&v);
 	rs_buf_free(&b);
 }
 
@@ -277,9 +264,9 @@ static void test_wrong_size(void **state)
 		chunks c = { text, strlen(text), 0 };
 		rs_vec v;
 		rs_vec_init(&v, sizeof(rs_vuln_record));
-		assert_int_equal(rs_osv_read_stream(read_chunks, &c, said[i], "z.zip:a.json", collect, &v, NULL), 0);
+		assert_int_equal(rs_osv_read_stream(read_chunks, &c, said[i], "z.zip:a.json", rs_test_collect_record, &v, NULL), 0);
 		assert_int_equal(v.len, 2);
-		free_records(&v);
+		rs_test_free_records(&v);
 	}
 	free(text);
 }
@@ -307,7 +294,7 @@ static void test_file(void **state)
 	rs_vec v;
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_feed_stats st = { 0 };
-	assert_int_equal(rs_feed_read(path, collect, &v, &st), 0);
+	assert_int_equal(rs_feed_read(path, rs_test_collect_record, &v, &st), 0);
 	assert_int_equal(st.skipped, 0);
 	assert_int_equal(v.len, n);
 	for (size_t i = 0; i < n; i++) {
@@ -316,7 +303,7 @@ static void test_file(void **state)
 		snprintf(want, sizeof(want), "F-%zu", i);
 		assert_string_equal(r->record, want);
 	}
-	free_records(&v);
+	rs_test_free_records(&v);
 	/* with a byte order mark the file is still told to be OSV */
 	rs_test_write(dir, "bom.json", "\xef\xbb\xbf[]");
 	char *bom = rs_sprintf("%s/bom.json", dir);

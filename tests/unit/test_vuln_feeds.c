@@ -10,19 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int collect(const rs_vuln_record *r, void *ctx)
-{
-	rs_vuln_record_copy(rs_vec_push(ctx), r);
-	return 0;
-}
-
-static void free_records(rs_vec *v)
-{
-	for (size_t i = 0; i < v->len; i++)
-		rs_vuln_record_free(rs_vec_at(v, i));
-	rs_vec_free(v);
-}
-
 static const rs_vuln_record *find(const rs_vec *v, const char *package, const char *ecosystem)
 {
 	for (size_t i = 0; i < v->len; i++) {
@@ -46,7 +33,7 @@ static void test_osv_ranges(void **state)
 	rs_vec v;
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_feed_stats st = { 0 };
-	assert_int_equal(rs_osv_parse(text, strlen(text), "t.json", collect, &v, &st), 0);
+	assert_int_equal(rs_osv_parse(text, strlen(text), "t.json", rs_test_collect_record, &v, &st), 0);
 	assert_int_equal(v.len, 3);
 	const rs_vuln_record *r = rs_vec_at(&v, 0);
 	assert_string_equal(r->cves, "CVE-2024-1 CVE-2024-2");
@@ -60,7 +47,7 @@ static void test_osv_ranges(void **state)
 	assert_string_equal(r->introduced, "4.0-1");
 	assert_null(r->fixed);
 	assert_null(r->last_affected);
-	free_records(&v);
+	rs_test_free_records(&v);
 }
 
 /* An explicit "versions" list (no ranges) affects exactly those versions. */
@@ -72,14 +59,14 @@ static void test_osv_versions_list(void **state)
 			   "\"versions\":[\"1.0-r0\",\"1.1-r2\"]}]}";
 	rs_vec v;
 	rs_vec_init(&v, sizeof(rs_vuln_record));
-	assert_int_equal(rs_osv_parse(text, strlen(text), "v.json", collect, &v, NULL), 0);
+	assert_int_equal(rs_osv_parse(text, strlen(text), "v.json", rs_test_collect_record, &v, NULL), 0);
 	assert_int_equal(v.len, 2);
 	const rs_vuln_record *r = rs_vec_at(&v, 1);
 	assert_string_equal(r->urgency, "HIGH");
 	assert_int_equal(rs_vuln_match_version(RS_VERSION_APK, r, "1.1-r2"), RS_VULN_UNFIXED);
 	assert_int_equal(rs_vuln_match_version(RS_VERSION_APK, r, "1.1-r3"), RS_VULN_NOT_AFFECTED);
 	assert_int_equal(rs_vuln_match_version(RS_VERSION_APK, r, "1.1-r1"), RS_VULN_NOT_AFFECTED);
-	free_records(&v);
+	rs_test_free_records(&v);
 }
 
 static void test_osv_malformed(void **state)
@@ -100,12 +87,12 @@ static void test_osv_malformed(void **state)
 		rs_vec v;
 		rs_vec_init(&v, sizeof(rs_vuln_record));
 		rs_test_capture_start();
-		int problems = rs_osv_parse(bad[i][1], strlen(bad[i][1]), bad[i][0], collect, &v, NULL);
+		int problems = rs_osv_parse(bad[i][1], strlen(bad[i][1]), bad[i][0], rs_test_collect_record, &v, NULL);
 		assert_true(problems > 0);
 		assert_int_equal(v.len, 0);
 		assert_true(rs_test_captured_contains(bad[i][0]));
 		rs_test_capture_stop();
-		free_records(&v);
+		rs_test_free_records(&v);
 	}
 }
 
@@ -121,7 +108,7 @@ static void test_osv_fixture_folder(void **state)
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_feed_stats st = { 0 };
 	rs_test_capture_start();
-	assert_int_equal(rs_osv_read_path(dir, collect, &v, &st), 0);
+	assert_int_equal(rs_osv_read_path(dir, rs_test_collect_record, &v, &st), 0);
 	assert_int_equal(st.skipped, 4);
 	assert_true(rs_test_captured_contains("bad-json.json"));
 	assert_true(rs_test_captured_contains("unknown-ecosystem.json"));
@@ -130,19 +117,19 @@ static void test_osv_fixture_folder(void **state)
 	rs_test_capture_stop();
 	assert_non_null(find(&v, "curl", "Debian:12"));       /* from the nested folder too */
 	assert_non_null(find(&v, "openssl", "Debian:11"));
-	free_records(&v);
+	rs_test_free_records(&v);
 	free(dir);
 	/* the zip: one bad entry, two good */
 	dir = rs_sprintf("%s/vuln/osv-extra.zip", fixtures);
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	memset(&st, 0, sizeof(st));
 	rs_test_capture_start();
-	assert_int_equal(rs_feed_read(dir, collect, &v, &st), 0);
+	assert_int_equal(rs_feed_read(dir, rs_test_collect_record, &v, &st), 0);
 	assert_true(rs_test_captured_contains("zip-bad.json"));
 	rs_test_capture_stop();
 	assert_int_equal(v.len, 2);
 	assert_int_equal(st.skipped, 1);
-	free_records(&v);
+	rs_test_free_records(&v);
 	free(dir);
 }
 
@@ -165,7 +152,7 @@ static void test_osv_in_place(void **state)
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_feed_stats st = { 0 };
 	rs_test_capture_start();
-	assert_int_equal(rs_osv_parse(text, strlen(text), "all.json", collect, &v, &st), 2);
+	assert_int_equal(rs_osv_parse(text, strlen(text), "all.json", rs_test_collect_record, &v, &st), 2);
 	assert_true(rs_test_captured_contains("a duplicate key"));
 	assert_true(rs_test_captured_contains("OSV record A-4: not valid JSON"));
 	rs_test_capture_stop();
@@ -175,16 +162,16 @@ static void test_osv_in_place(void **state)
 	assert_string_equal(r->fixed, "5.2-1");
 	r = rs_vec_at(&v, 1);
 	assert_string_equal(r->cves, "CVE-2024-5");
-	free_records(&v);
+	rs_test_free_records(&v);
 
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_test_capture_start();
 	const char *cut = "[{\"id\": \"A-1\", \"affected\": [";
-	assert_int_equal(rs_osv_parse(cut, strlen(cut), "cut.json", collect, &v, NULL), 1);
+	assert_int_equal(rs_osv_parse(cut, strlen(cut), "cut.json", rs_test_collect_record, &v, NULL), 1);
 	assert_true(rs_test_captured_contains("cut.json: OSV record (no id): not valid JSON (line 1"));
 	rs_test_capture_stop();
 	assert_int_equal(v.len, 0);
-	free_records(&v);
+	rs_test_free_records(&v);
 }
 
 static void test_tracker(void **state)
@@ -205,7 +192,7 @@ static void test_tracker(void **state)
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_feed_stats st = { 0 };
 	rs_test_capture_start();
-	assert_int_equal(rs_debtracker_parse(text, strlen(text), "tracker.json", collect, &v, &st), 0);
+	assert_int_equal(rs_debtracker_parse(text, strlen(text), "tracker.json", rs_test_collect_record, &v, &st), 0);
 	assert_true(rs_test_captured_contains("tracker.json:4"));  /* "bad", named with its line */
 	assert_true(rs_test_captured_contains("tracker.json:5"));  /* resolved without fixed_version */
 	assert_false(rs_test_captured_contains("CVE-2024-9"));     /* "releases": [] is quiet */
@@ -224,32 +211,32 @@ static void test_tracker(void **state)
 	assert_string_equal(r->record, "TEMP-1");
 	r = find(&v, "zlib", "Debian:bookworm");
 	assert_string_equal(r->fixed, "1:1.3-1");
-	free_records(&v);
+	rs_test_free_records(&v);
 
 	/* truncated mid-package: what came before is used, the end is warned about */
 	const char *cut = "{\"zlib\": {\"CVE-2024-3\": {\"releases\": {\"bookworm\": {\"status\": \"open\"}}}},"
 			  " \"bash\": {\"CVE-2";
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_test_capture_start();
-	assert_int_equal(rs_debtracker_parse(cut, strlen(cut), "cut.json", collect, &v, NULL), 0);
+	assert_int_equal(rs_debtracker_parse(cut, strlen(cut), "cut.json", rs_test_collect_record, &v, NULL), 0);
 	assert_true(rs_test_captured_contains("ends early"));
 	rs_test_capture_stop();
 	assert_int_equal(v.len, 1);
-	free_records(&v);
+	rs_test_free_records(&v);
 
 	rs_vec_init(&v, sizeof(rs_vuln_record));
 	rs_test_capture_start();
-	assert_int_equal(rs_debtracker_parse("[1]", 3, "array.json", collect, &v, NULL), -1);
+	assert_int_equal(rs_debtracker_parse("[1]", 3, "array.json", rs_test_collect_record, &v, NULL), -1);
 	assert_true(rs_test_captured_contains("array.json"));
 	rs_test_capture_stop();
-	free_records(&v);
+	rs_test_free_records(&v);
 
 	/* a UTF-8 byte order mark before the object is read past */
 	const char *bom = "\xef\xbb\xbf\n{\"zlib\": {\"CVE-2024-3\": {\"releases\": {\"bookworm\": {\"status\": \"open\"}}}}}";
 	rs_vec_init(&v, sizeof(rs_vuln_record));
-	assert_int_equal(rs_debtracker_parse(bom, strlen(bom), "bom.json", collect, &v, NULL), 0);
+	assert_int_equal(rs_debtracker_parse(bom, strlen(bom), "bom.json", rs_test_collect_record, &v, NULL), 0);
 	assert_int_equal(v.len, 1);
-	free_records(&v);
+	rs_test_free_records(&v);
 }
 
 static void test_cvss(void **state)

@@ -127,6 +127,19 @@ const rs_package *rs_test_find_package(const rs_vec *v, const char *name)
 	return NULL;
 }
 
+int rs_test_collect_record(const rs_vuln_record *r, void *ctx)
+{
+	rs_vuln_record_copy(rs_vec_push(ctx), r);
+	return 0;
+}
+
+void rs_test_free_records(rs_vec *v)
+{
+	for (size_t i = 0; i < v->len; i++)
+		rs_vuln_record_free(rs_vec_at(v, i));
+	rs_vec_free(v);
+}
+
 char *rs_test_device_fixture(const char *rel, size_t *len)
 {
 	const char *dir = getenv("RS_FIXTURES");

@@ -1,7 +1,8 @@
 /*
  * testutil.h — helpers shared by the cmocka unit tests: temporary trees,
- * writing files into them, capturing warnings, finding collected facts, and
- * parsing device configurations and walking their trees.
+ * writing files into them, capturing warnings, finding collected facts,
+ * collecting vulnerability records, and parsing device configurations and
+ * walking their trees.
  */
 #ifndef RS_TESTUTIL_H
 #define RS_TESTUTIL_H
@@ -14,6 +15,7 @@
 
 #include "collect/facts.h"
 #include "device/device.h"
+#include "vuln/vuln.h"
 
 /* A new empty directory under TMPDIR; the caller frees the path. */
 char *rs_test_tmpdir(void);
@@ -32,6 +34,12 @@ void rs_test_capture_stop(void);
 
 /* The first package of V (rs_package) called NAME, or NULL. */
 const rs_package *rs_test_find_package(const rs_vec *v, const char *name);
+
+/* A record callback of the feed readers: appends a copy of R to the rs_vec
+ * of rs_vuln_record CTX. */
+int rs_test_collect_record(const rs_vuln_record *r, void *ctx);
+/* Frees every record of V and V itself. */
+void rs_test_free_records(rs_vec *v);
 
 /* The fixture $RS_FIXTURES/devices/REL (at most 1 MiB), NUL-terminated, its
  * length in *LEN; fails the test when it cannot be read. The caller frees it. */
