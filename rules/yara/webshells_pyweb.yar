@@ -30,6 +30,24 @@ rule RASOAT_Python_Web_Request_Shell
 		filesize < 1MB and $fw and any of ($in*) and any of ($x*)
 }
 
+rule RASOAT_Python_Web_Request_Eval
+{
+	meta:
+		description = "Python: a small web application (Flask, Bottle, Django, Tornado, aiohttp, FastAPI, ...) that reads the request and runs Python code held in a variable with exec, eval or exec(compile(...)) (code-evaluation webshell)"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$fw = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web)\b/ ascii
+		$in1 = /\brequest\s*\.\s*(args|form|forms|values|json|data|body|query|params|GET|POST|get_json|get_data|query_params|match_info)\b/ ascii
+		$in2 = /\bself\s*\.\s*get_(body_|query_)?argument\s*\(/ ascii
+		$in3 = /\bself\s*\.\s*request\s*\.\s*body\b/ ascii
+		$ev1 = /(^|[^\w.])(exec|eval)\s*\(\s*[A-Za-z_]\w*\s*[,)]/ ascii
+		$ev2 = /(^|[^\w.])(exec|eval)\s*\(\s*compile\s*\(\s*[A-Za-z_]\w*\s*,/ ascii
+	condition:
+		filesize < 30KB and $fw and any of ($in*) and any of ($ev*)
+}
+
 rule RASOAT_Python_Raw_HTTP_Shell
 {
 	meta:
