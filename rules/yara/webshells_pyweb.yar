@@ -1,12 +1,15 @@
 /*
- * webshells_pyweb.yar — Python webshell techniques of the fifth round: the
- * request of any common Python web framework (Flask, Bottle, Django,
- * Tornado, aiohttp, FastAPI, ...) reaching a shell through a helper, an
- * imported Popen or an explicit "sh -c" argument vector; programs answering
- * HTTP by hand on a socket or on inetd's stdin and running what the request
- * line carries; Python code hidden behind decode-then-exec chains. One rule
- * per technique, written for rasoat from the tuning part of the corpus
- * (docs/HUNT.md, "Webshell corpus") and known tradecraft.
+ * webshells_pyweb.yar — Python and Node.js webshell techniques of the fifth
+ * round: the request of any common Python web framework (Flask, Bottle,
+ * Django, Tornado, aiohttp, FastAPI, ...) reaching a shell through a helper,
+ * an imported Popen or an explicit "sh -c" argument vector, or Python code
+ * in a variable run by exec/eval; programs answering HTTP by hand on a
+ * socket or on inetd's stdin and running what the request line carries;
+ * Python code hidden behind decode-then-exec chains; and the Node.js forms:
+ * HTTP-to-TCP tunnels, request code run through a variable by eval/new
+ * Function/vm, request-named file writes. One rule per technique, written
+ * for rasoat from the tuning part of the corpus (docs/HUNT.md, "Webshell
+ * corpus") and known tradecraft.
  */
 
 rule RASOAT_Python_Web_Request_Shell
