@@ -7,7 +7,11 @@ handler, a template engine's eval of its own output, a docblock quoting
 $_POST in backticks, a JSP document viewer, a parameterised ASP.NET query,
 a Flask route and an Express route running fixed commands, a CGI greeting,
 an http.server status page and an Express deploy hook running fixed
-programs)."""
+programs, a Bottle status page running a fixed program on an allow-listed
+value, a test server answering HTTP by hand, a plugin loader compiling
+source and decoding a base64 JSON blob, a Flask route reading a literal
+with ast.literal_eval, a CONNECT forward proxy, a JSON
+adding server and an upload route confined to one directory)."""
 import os
 import shutil
 import sys
@@ -112,6 +116,13 @@ SAMPLES = {
     "python/websocket_terminal.py": "RASOAT_Python_WebSocket_Terminal",
     "node/variable_exec.js": "RASOAT_Node_Request_Variable_Exec",
     "node/module_compile.js": "RASOAT_Node_Request_Module_Compile",
+    "python/web_request_shell.py": "RASOAT_Python_Web_Request_Shell",
+    "python/raw_http_shell.py": "RASOAT_Python_Raw_HTTP_Shell",
+    "python/decoded_exec.py": "RASOAT_Python_Decoded_Exec_Chain",
+    "python/web_request_eval.py": "RASOAT_Python_Web_Request_Eval",
+    "node/socket_tunnel.js": "RASOAT_Node_HTTP_Socket_Tunnel",
+    "node/eval_variable.js": "RASOAT_Node_Request_Eval_Variable",
+    "node/file_write.js": "RASOAT_Node_Request_File_Write",
 }
 
 
@@ -144,7 +155,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 11, "the clean look-alikes are there")
+        check(len(clean) >= 18, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
