@@ -75,46 +75,99 @@ static void count(unsigned long long *counter)
 
 static void walk_dir(walk_state *w, int dirfd, const char *path, int depth);
 
-static void visit(walk_state *w, int dirfd, const char *path, const char *name, int depth)
+static unsigned char type_of(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return DT_REG;
+	case S_IFDIR: return DT_DIR;
+	case S_IFLNK: return DT_LNK;
+	case S_IFIFO: return DT_FIFO;
+	case S_IFCHR: return DT_CHR;
+	case S_IFBLK: return DT_BLK;
+	case S_IFSOCK: return DT_SOCK;
+	default: return DT_UNKNOWN;
+	}
+}
+
+int rs_walk_entry_stat(const rs_walk_entry *e, struct stat *st)
+{
+	if (e->st) {
+		*st = *e->st;
+		return 0;
+	}
+	if (e->dirfd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	return fstatat(e->dirfd, e->name, st, AT_SYMLINK_NOFOLLOW);
+}
+
+/* Visits NAME of the directory DIRFD, of the type D_TYPE by its listing. */
+static void visit(walk_state *w, int dirfd, const char *path, const char *name, int depth, unsigned char d_type)
 {
 	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		/* listed, then gone before its lstat: not an error, but counted */
-		count(errno == ENOENT ? w->opts->vanished : w->opts->errors);
-		return;
+	const struct stat *stp = NULL;
+	unsigned char type = d_type;
+	if (!w->opts->lazy_stat || type == DT_UNKNOWN) {
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			/* listed, then gone before its lstat: not an error, but counted */
+			count(errno == ENOENT ? w->opts->vanished : w->opts->errors);
+			return;
+		}
+		stp = &st;
+		type = type_of(st.st_mode);
 	}
 	if (w->opts->n_excludes && rs_walk_excluded(path, w->opts->excludes, w->opts->n_excludes)) {
 		count(w->opts->skipped);
 		return;
 	}
-	rs_walk_entry e = { .path = path, .name = name, .dirfd = dirfd, .st = &st, .depth = depth };
+	rs_walk_entry e = { .path = path, .name = name, .dirfd = dirfd, .st = stp, .depth = depth, .type = type };
 	int rc = w->fn(&e, w->ctx);
 	if (rc == RS_WALK_STOP) {
 		w->stopped = true;
 		return;
 	}
-	if (rc == RS_WALK_SKIP || !S_ISDIR(st.st_mode))
+	if (rc == RS_WALK_SKIP || type != DT_DIR)
 		return;
 	if (depth >= w->max_depth) {
 		count(w->opts->skipped);
 		return;
 	}
+	int fd = -1;
+	if (!stp) { /* lazy: the directory's own fstat once it is open */
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			count(errno == ENOENT ? w->opts->vanished : w->opts->errors);
+			return;
+		}
+		if (fstat(fd, &st) < 0) {
+			close(fd);
+			count(w->opts->errors);
+			return;
+		}
+	}
 	if (w->opts->one_file_system && st.st_dev != w->root_dev) {
+		if (fd >= 0)
+			close(fd);
 		count(w->opts->skipped);
 		return;
 	}
 	for (int i = 0; i < depth; i++) {
 		if (w->stack_dev[i] == st.st_dev && w->stack_ino[i] == st.st_ino) {
+			if (fd >= 0)
+				close(fd);
 			count(w->opts->skipped); /* a loop through a bind mount */
 			return;
 		}
 	}
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		count(errno == ENOENT ? w->opts->vanished : w->opts->errors);
 		return;
 	}
-	if (pseudo_filesystem(fd)) {
+	/* a directory on its parent's device is on its parent's file system */
+	if (st.st_dev != w->stack_dev[depth - 1] && pseudo_filesystem(fd)) {
 		close(fd);
 		count(w->opts->skipped);
 		return;
@@ -145,7 +198,7 @@ static void walk_dir(walk_state *w, int fd, const char *path, int depth)
 			rs_buf_puts(&child, path);
 		rs_buf_append(&child, "/", 1);
 		rs_buf_puts(&child, de->d_name);
-		visit(w, dirfd(d), child.data, de->d_name, depth + 1);
+		visit(w, dirfd(d), child.data, de->d_name, depth + 1, de->d_type);
 	}
 	rs_buf_free(&child);
 	closedir(d);
@@ -187,7 +240,7 @@ int rs_walk(const rs_host *host, const char *path, const rs_walk_options *opts,
 	if (fd < 0 && errno == ENOTDIR && parent_fd >= 0) {
 		/* a file: visit it alone */
 		walk_state w = { .opts = opts, .fn = fn, .ctx = ctx, .max_depth = 0 };
-		visit(&w, parent_fd, path, name, 0);
+		visit(&w, parent_fd, path, name, 0, DT_UNKNOWN);
 		close(parent_fd);
 		return w.stopped ? -1 : 0;
 	}
@@ -210,7 +263,8 @@ int rs_walk(const rs_host *host, const char *path, const rs_walk_options *opts,
 	w->stack_dev[0] = st.st_dev;
 	w->stack_ino[0] = st.st_ino;
 
-	rs_walk_entry e = { .path = path, .name = name, .dirfd = parent_fd, .st = &st, .depth = 0 };
+	rs_walk_entry e = { .path = path, .name = name, .dirfd = parent_fd, .st = &st, .depth = 0,
+			    .type = type_of(st.st_mode) };
 	int rc = fn(&e, ctx);
 	if (rc == RS_WALK_CONTINUE) {
 		if (pseudo_filesystem(fd)) {

@@ -20,8 +20,9 @@ typedef struct rs_walk_entry {
 	const char *name;     /* its last component */
 	int dirfd;            /* the directory that holds it (for openat(dirfd, name, ...));
 	                         -1 for a start path whose parent cannot be opened */
-	const struct stat *st;/* lstat of the entry */
+	const struct stat *st;/* lstat of the entry; NULL under lazy_stat (see rs_walk_options) */
 	int depth;            /* 0 for the start path */
+	unsigned char type;   /* DT_REG, DT_DIR, DT_LNK, ... (DT_UNKNOWN: neither the listing nor a stat said) */
 } rs_walk_entry;
 
 /* Return RS_WALK_SKIP on a directory not to enter, RS_WALK_STOP to end. */
@@ -36,6 +37,10 @@ typedef struct rs_walk_options {
 	unsigned long long *skipped; /* counts pseudo filesystems, loops and excluded paths */
 	unsigned long long *vanished;/* counts entries listed by readdir but gone before their
 	                                lstat (or a directory gone before it was opened) */
+	bool lazy_stat;              /* no lstat of an entry whose type the listing gives: FN sees
+	                                st NULL and entry->type, and calls rs_walk_entry_stat when it
+	                                needs more (a directory entered is fstat'ed once open, for
+	                                the loop and file system checks) */
 } rs_walk_options;
 
 /* Walks PATH (a directory or a file) in HOST, calling FN for each entry,
@@ -43,6 +48,9 @@ typedef struct rs_walk_options {
  * cannot be opened (errno set) or FN stopped the walk. */
 int rs_walk(const rs_host *host, const char *path, const rs_walk_options *opts,
 	    rs_walk_fn fn, void *ctx);
+
+/* The lstat of ENTRY into *ST (ENTRY->st when the walk has it); -1 with errno. */
+int rs_walk_entry_stat(const rs_walk_entry *entry, struct stat *st);
 
 /* True when PATH matches one of the exclude globs. */
 bool rs_walk_excluded(const char *path, char *const *excludes, size_t n);

@@ -20,6 +20,8 @@ typedef struct jsonl_state {
 	bool each_line; /* flush every line: OUT is not a regular file */
 	rs_buf line;    /* the line being written, reused */
 	char scan[33];
+	char *block;    /* OUT's buffer when it is a file opened for us (glibc takes
+	                   setvbuf's size only with a buffer given) */
 } jsonl_state;
 
 /* Writes the line built in st->line, with its newline. */
@@ -81,6 +83,7 @@ static void jsonl_destroy(rs_sink *sink)
 	else
 		fflush(st->out);
 	rs_buf_free(&st->line);
+	free(st->block);
 	free(st);
 	free(sink);
 }
@@ -93,8 +96,10 @@ rs_sink *rs_sink_jsonl_new(FILE *out, bool close_out)
 	rs_buf_init(&st->line);
 	struct stat sb;
 	st->each_line = fstat(fileno(out), &sb) < 0 || !S_ISREG(sb.st_mode);
-	if (!st->each_line && close_out) /* a file just opened for us: nothing written yet */
-		setvbuf(out, NULL, _IOFBF, 1 << 16);
+	if (!st->each_line && close_out) { /* a file just opened for us: nothing written yet */
+		st->block = rs_malloc(1 << 16);
+		setvbuf(out, st->block, _IOFBF, 1 << 16);
+	}
 	rs_sink *sink = rs_calloc(1, sizeof(*sink));
 	sink->begin = jsonl_begin;
 	sink->finding = jsonl_finding;

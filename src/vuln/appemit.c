@@ -45,8 +45,24 @@ static char *fill(const char *fmt, const char *const *args, size_t n)
 	return rs_buf_take(&b);
 }
 
+/* The translated formats of a finding, looked up once per run of findings
+ * (a catalogue look-up per text was a sixth of building one). */
+typedef struct app_texts {
+	const char *title_unfixed, *title_fixed, *remedy_unfixed, *remedy_fixed, *bundle, *other;
+} app_texts;
+
+static void texts_init(app_texts *t)
+{
+	t->title_unfixed = _("%s %s (%s) in %s is affected by %s (no fix yet)");
+	t->title_fixed = _("%s %s (%s) in %s is affected by %s (fixed in %s)");
+	t->remedy_unfixed = _("No fixed version of %s yet; mitigate, or replace the library in %s, and watch %s");
+	t->remedy_fixed = _("Upgrade %s to %s or later in %s (declared in %s): %s");
+	t->bundle = _("bundle update %s (to %s or later)");
+	t->other = _("set %s to %s or later in the project's build and redeploy");
+}
+
 /* The command that upgrades an application library, by ecosystem. */
-static char *app_fix_command(const rs_app_package *p, const char *fixed)
+static char *app_fix_command(const app_texts *t, const rs_app_package *p, const char *fixed)
 {
 	const char *e = p->ecosystem;
 	const char *args[] = { p->name, fixed };
@@ -63,11 +79,11 @@ static char *app_fix_command(const rs_app_package *p, const char *fixed)
 	if (!strcmp(e, "crates.io"))
 		return fill("cargo update -p %s --precise %s", args, 2);
 	if (!strcmp(e, "RubyGems"))
-		return fill(_("bundle update %s (to %s or later)"), args, 2);
-	return fill(_("set %s to %s or later in the project's build and redeploy"), args, 2);
+		return fill(t->bundle, args, 2);
+	return fill(t->other, args, 2);
 }
 
-rs_finding *rs_app_finding(const rs_app_match *m)
+static rs_finding *app_finding(const rs_app_match *m, const app_texts *t)
 {
 	int score;
 	rs_severity sev = rs_vuln_severity(m->cvss, m->urgency, &score);
@@ -76,8 +92,7 @@ rs_finding *rs_app_finding(const rs_app_match *m)
 	const char *rule_args[] = { m->id };
 	char *rule = fill("vuln:%s", rule_args, 1);
 	const char *title_args[] = { p->name, p->version, p->ecosystem, p->application, m->id, m->fixed };
-	char *title = unfixed ? fill(_("%s %s (%s) in %s is affected by %s (no fix yet)"), title_args, 5)
-			      : fill(_("%s %s (%s) in %s is affected by %s (fixed in %s)"), title_args, 6);
+	char *title = unfixed ? fill(t->title_unfixed, title_args, 5) : fill(t->title_fixed, title_args, 6);
 	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
 	rs_finding_set_str(f, "path", p->source);
 	rs_finding_set_str(f, "application", p->application);
@@ -97,12 +112,11 @@ rs_finding *rs_app_finding(const rs_app_match *m)
 	char *remediation;
 	if (unfixed) {
 		const char *args[] = { p->name, p->application, m->id };
-		remediation = fill(_("No fixed version of %s yet; mitigate, or replace the library in %s, and watch %s"),
-				   args, 3);
+		remediation = fill(t->remedy_unfixed, args, 3);
 	} else {
-		char *fix = app_fix_command(p, m->fixed);
+		char *fix = app_fix_command(t, p, m->fixed);
 		const char *args[] = { p->name, m->fixed, p->application, p->source, fix };
-		remediation = fill(_("Upgrade %s to %s or later in %s (declared in %s): %s"), args, 5);
+		remediation = fill(t->remedy_fixed, args, 5);
 		free(fix);
 	}
 	rs_finding_set_remediation(f, remediation);
@@ -121,8 +135,16 @@ rs_finding *rs_app_finding(const rs_app_match *m)
 	return f;
 }
 
+rs_finding *rs_app_finding(const rs_app_match *m)
+{
+	app_texts t;
+	texts_init(&t);
+	return app_finding(m, &t);
+}
+
 typedef struct emit_pipe {
 	const rs_vec *matches;
+	const app_texts *texts;
 	rs_finding **ring;   /* EMIT_RING slots; finding i in slot i % EMIT_RING */
 	size_t built;        /* findings in the ring so far (under LOCK) */
 	size_t emitted;      /* findings taken out of it (under LOCK) */
@@ -139,7 +161,7 @@ static void *build_lane(void *arg)
 	for (size_t i = 0; i < n;) {
 		size_t k = 0;
 		for (; k < EMIT_BATCH && i + k < n; k++)
-			batch[k] = rs_app_finding(rs_vec_at(p->matches, i + k));
+			batch[k] = app_finding(rs_vec_at(p->matches, i + k), p->texts);
 		pthread_mutex_lock(&p->lock);
 		while (p->built + k - p->emitted > EMIT_RING)
 			pthread_cond_wait(&p->room, &p->lock);
@@ -156,11 +178,13 @@ static void *build_lane(void *arg)
 void rs_app_emit_matches(rs_scan *scan, const rs_vec *matches, int threads)
 {
 	size_t n = matches->len;
-	emit_pipe p = { .matches = matches };
+	app_texts t;
+	texts_init(&t);
+	emit_pipe p = { .matches = matches, .texts = &t };
 	pthread_t tid;
 	if (threads < 2 || n < 2 * EMIT_BATCH) {
 		for (size_t i = 0; i < n; i++)
-			rs_scan_emit(scan, rs_app_finding(rs_vec_at(matches, i)));
+			rs_scan_emit(scan, app_finding(rs_vec_at(matches, i), &t));
 		return;
 	}
 	p.ring = rs_calloc(EMIT_RING, sizeof(*p.ring));
@@ -169,7 +193,7 @@ void rs_app_emit_matches(rs_scan *scan, const rs_vec *matches, int threads)
 	pthread_cond_init(&p.room, NULL);
 	if (pthread_create(&tid, NULL, build_lane, &p) != 0) {
 		for (size_t i = 0; i < n; i++) /* no thread to be had: here */
-			rs_scan_emit(scan, rs_app_finding(rs_vec_at(matches, i)));
+			rs_scan_emit(scan, app_finding(rs_vec_at(matches, i), &t));
 	} else {
 		size_t done = 0;
 		while (done < n) {

@@ -20,13 +20,18 @@
 #include "core/log.h"
 #include "core/walk.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define APPINV_MAX_DEPTH 32
@@ -41,6 +46,8 @@ typedef struct appinv_walk {
 	rs_app_inventory *inv;
 	char *npm_app_dir;   /* the last directory asked whether it is a project */
 	bool npm_app_is_project;
+	char *buf;           /* the file being read (reused from file to file) */
+	size_t cap;
 } appinv_walk;
 
 void rs_app_inventory_init(rs_app_inventory *inv)
@@ -59,9 +66,68 @@ void rs_app_inventory_free(rs_app_inventory *inv)
 
 /* ---- reading files without following links or blocking ---- */
 
+#define APPINV_OPEN_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+
+static atomic_bool openat2_unusable;
+
+/* Opens REL ("DIR/NAME") below DIRFD with no symlink anywhere on the way:
+ * one openat2 (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) where the kernel has
+ * it, else a component at a time with O_NOFOLLOW. */
+static int open_beneath(int dirfd, const char *rel)
+{
+	if (!atomic_load(&openat2_unusable)) {
+		struct open_how how;
+		memset(&how, 0, sizeof(how));
+		how.flags = APPINV_OPEN_FLAGS;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+		for (int attempt = 0; attempt < 4; attempt++) {
+			long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+			if (fd >= 0)
+				return (int)fd;
+			if (errno == EAGAIN)
+				continue; /* a concurrent rename: try again */
+			if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
+				return -1;
+			atomic_store(&openat2_unusable, true);
+			break;
+		}
+	}
+	int fd = dirfd;
+	for (const char *p = rel;;) {
+		const char *slash = strchr(p, '/');
+		if (!slash) {
+			int file = openat(fd, p, APPINV_OPEN_FLAGS);
+			int e = errno;
+			if (fd != dirfd)
+				close(fd);
+			errno = e;
+			return file;
+		}
+		size_t n = (size_t)(slash - p);
+		int sub = -1, e = n ? ENAMETOOLONG : ENOENT;
+		if (n > 0 && n <= NAME_MAX) {
+			char comp[NAME_MAX + 1];
+			memcpy(comp, p, n);
+			comp[n] = '\0';
+			sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			e = errno;
+		}
+		if (fd != dirfd)
+			close(fd);
+		if (sub < 0) {
+			errno = e;
+			return -1;
+		}
+		fd = sub;
+		p = slash + 1;
+	}
+}
+
+/* Opens DIRFD/NAME (NAME may hold a slash: see open_beneath) when it is a
+ * regular file; -1 with errno (EINVAL: something else). */
 static int open_file_at(int dirfd, const char *name, struct stat *st)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	int fd = strchr(name, '/') ? open_beneath(dirfd, name) : openat(dirfd, name, APPINV_OPEN_FLAGS);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
@@ -72,8 +138,48 @@ static int open_file_at(int dirfd, const char *name, struct stat *st)
 	return fd;
 }
 
-/* Reads DIRFD/NAME (a regular file, not a link) whole; warns about a file that cannot be read. */
-static int read_at(appinv_walk *w, int dirfd, const char *name, const char *shown, char **text, size_t *len)
+/* Reads the regular file FD of SIZE bytes (its fstat) whole into the walk's
+ * buffer, reused from file to file: one read for a file that has not grown
+ * (a short read once SIZE bytes are in is its end), at most RS_APP_MAX_FILE
+ * bytes. -1 with errno (EFBIG past the cap). */
+static int read_whole(appinv_walk *w, int fd, size_t size, size_t *len)
+{
+	if (size > RS_APP_MAX_FILE) {
+		errno = EFBIG;
+		return -1;
+	}
+	size_t n = 0;
+	for (;;) {
+		if (w->cap < size + 2 || n + 1 >= w->cap) {
+			size_t cap = w->cap ? w->cap : 64 * 1024;
+			while (cap < size + 2 || cap <= n + 1)
+				cap *= 2;
+			w->buf = rs_realloc(w->buf, cap);
+			w->cap = cap;
+		}
+		size_t want = w->cap - 1 - n;
+		ssize_t r = read(fd, w->buf + n, want);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		n += (size_t)r;
+		if (n > RS_APP_MAX_FILE) {
+			errno = EFBIG;
+			return -1;
+		}
+		if (r == 0 || ((size_t)r < want && n >= size))
+			break;
+	}
+	w->buf[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+/* Reads DIRFD/NAME (a regular file, not a link) whole into the walk's buffer;
+ * warns about a file that cannot be read. */
+static int read_at(appinv_walk *w, int dirfd, const char *name, const char *shown, size_t *len)
 {
 	struct stat st;
 	int fd = open_file_at(dirfd, name, &st);
@@ -83,7 +189,7 @@ static int read_at(appinv_walk *w, int dirfd, const char *name, const char *show
 				       errno == EINVAL ? _("not a regular file") : strerror(errno));
 		return -1;
 	}
-	int rc = rs_read_fd(fd, RS_APP_MAX_FILE, text, len);
+	int rc = read_whole(w, fd, st.st_size > 0 ? (size_t)st.st_size : 0, len);
 	int e = errno;
 	close(fd);
 	if (rc < 0) {
@@ -100,13 +206,11 @@ typedef int (*reader_fn)(const char *text, size_t len, const char *source, const
 static void read_with(appinv_walk *w, int dirfd, const char *name, const char *shown, const char *application,
 		      reader_fn fn)
 {
-	char *text = NULL;
 	size_t len = 0;
-	if (read_at(w, dirfd, name, shown, &text, &len) < 0)
+	if (read_at(w, dirfd, name, shown, &len) < 0)
 		return;
 	w->inv->files_read++;
-	fn(text, len, shown, application, w->inv);
-	free(text);
+	fn(w->buf, len, shown, application, w->inv);
 }
 
 /* ---- paths ---- */
@@ -237,11 +341,9 @@ static void python_dist(appinv_walk *w, const rs_walk_entry *e, const char *meta
 	char *site = parent_of(e->path);
 	char *app = python_prefix(site);
 	char *shown = rs_sprintf("%s/%s", e->path, metadata);
-	int dfd = openat(e->dirfd, e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd >= 0) {
-		read_with(w, dfd, metadata, shown, app, rs_app_read_py_metadata);
-		close(dfd);
-	}
+	char *rel = rs_sprintf("%s/%s", e->name, metadata);
+	read_with(w, e->dirfd, rel, shown, app, rs_app_read_py_metadata);
+	free(rel);
 	free(shown);
 	free(app);
 	free(site);
@@ -372,16 +474,18 @@ static void visit_file(appinv_walk *w, const rs_walk_entry *e)
 		free(site);
 		return;
 	}
-	if ((e->st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) && e->st->st_size >= APPINV_MIN_BINARY)
+	struct stat st; /* the walk does not stat what its listing typed: only an unknown name needs it */
+	if (rs_walk_entry_stat(e, &st) == 0 && (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) &&
+	    st.st_size >= APPINV_MIN_BINARY)
 		elf_binary(w, e);
 }
 
 static int visit(const rs_walk_entry *e, void *ctx)
 {
 	appinv_walk *w = ctx;
-	if (S_ISDIR(e->st->st_mode))
+	if (e->type == DT_DIR)
 		return visit_dir(w, e);
-	if (S_ISREG(e->st->st_mode) && e->dirfd >= 0)
+	if (e->type == DT_REG && e->dirfd >= 0)
 		visit_file(w, e);
 	return RS_WALK_CONTINUE;
 }
@@ -432,7 +536,7 @@ int rs_app_inventory_scan(const rs_host *host, const char *const *dirs, rs_app_i
 		list[kept++] = d;
 	}
 	appinv_walk w = { .host = host, .inv = inv };
-	rs_walk_options opts = { .max_depth = APPINV_MAX_DEPTH };
+	rs_walk_options opts = { .max_depth = APPINV_MAX_DEPTH, .lazy_stat = true };
 	size_t walked = 0, absent = 0;
 	rs_buf failed;
 	rs_buf_init(&failed);
@@ -463,6 +567,7 @@ int rs_app_inventory_scan(const rs_host *host, const char *const *dirs, rs_app_i
 		rs_walk(host, list[i], &opts, visit, &w);
 	}
 	free(w.npm_app_dir);
+	free(w.buf);
 	rs_app_dedup(inv);
 	int rc = 0;
 	if (!walked) {

@@ -49,9 +49,27 @@ int rs_osv_parse(const char *text, size_t len, const char *name, rs_vuln_record_
 	return rs_osv_read_stream(read_memory, &m, len, name, cb, ctx, stats);
 }
 
+/* A regular file as a source of bytes. A read that returns less than it
+ * asked for, once the file's size by its fstat has been read, is its end:
+ * the stream's next read is answered without a system call (most records
+ * of a folder are then one read each). */
+typedef struct fd_source {
+	int fd;
+	size_t size, got;
+	bool ended;
+} fd_source;
+
 static long read_fd(void *src, char *buf, size_t n)
 {
-	return (long)read(*(int *)src, buf, n);
+	fd_source *s = src;
+	if (s->ended)
+		return 0;
+	ssize_t got = read(s->fd, buf, n);
+	if (got > 0) {
+		s->got += (size_t)got;
+		s->ended = (size_t)got < n && s->got >= s->size;
+	}
+	return (long)got;
 }
 
 /* Opens the regular file NAME of the folder DIRFD (its size in *SIZE);
@@ -84,7 +102,8 @@ int rs_osv_read_file(int dirfd, const char *name, const char *path, rs_vuln_reco
 		stats->skipped++;
 		return -1;
 	}
-	rs_osv_read_stream(read_fd, &fd, size, path, cb, ctx, stats);
+	fd_source src = { .fd = fd, .size = size };
+	rs_osv_read_stream(read_fd, &src, size, path, cb, ctx, stats);
 	close(fd);
 	return 0;
 }

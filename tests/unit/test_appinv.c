@@ -710,6 +710,28 @@ static void test_walk_fixtures(void **state)
 	char *link = rs_sprintf("%s/srv/linked", tmp);
 	assert_int_equal(symlink(apps, link), 0);
 	free(link);
+	/* a METADATA that is a link (to a real one): not followed, warned about */
+	rs_test_write(tmp, "srv/py/real/METADATA", "Metadata-Version: 2.1\nName: linkedpkg\nVersion: 1.0\n\n");
+	rs_test_mkdir(tmp, "srv/py/venv/lib/python3.11/site-packages/linkedpkg-1.0.dist-info");
+	char *target = rs_sprintf("%s/srv/py/real/METADATA", tmp);
+	link = rs_sprintf("%s/srv/py/venv/lib/python3.11/site-packages/linkedpkg-1.0.dist-info/METADATA", tmp);
+	assert_int_equal(symlink(target, link), 0);
+	free(link);
+	free(target);
+	/* a lockfile larger than the first read buffer (64 KB), then a small one
+	 * read into the same buffer */
+	rs_buf big;
+	rs_buf_init(&big);
+	rs_buf_puts(&big, "{\"packages\": [");
+	for (int i = 0; i < 1500; i++)
+		rs_buf_printf(&big, "%s{\"name\": \"bigvendor/package%d\", \"version\": \"1.%d.0\", \"padding\": \"%s\"}",
+			      i ? ", " : "", i, i, "................................");
+	rs_buf_puts(&big, "], \"packages-dev\": []}");
+	assert_true(big.len > 128 * 1024);
+	rs_test_write(tmp, "srv/big/composer.lock", big.data);
+	rs_buf_free(&big);
+	rs_test_write(tmp, "srv/small/composer.lock",
+		      "{\"packages\": [{\"name\": \"smallvendor/one\", \"version\": \"2.0.0\"}]}");
 
 	rs_host host;
 	assert_int_equal(rs_host_init(&host, "/", ""), 0);
@@ -724,7 +746,12 @@ static void test_walk_fixtures(void **state)
 	assert_true(rs_test_captured_contains("truncated-1.0.dist-info/METADATA: no Name or Version"));
 	assert_true(rs_test_captured_contains("srv/java/garbage.jar: not a readable zip archive"));
 	assert_true(rs_test_captured_contains("relative/dir: not an absolute path"));
+	assert_true(rs_test_captured_contains("linkedpkg-1.0.dist-info/METADATA: cannot be read"));
 	rs_test_capture_stop();
+	assert_null(find(&inv, "PyPI", "linkedpkg", NULL));
+	assert_non_null(find(&inv, "Packagist", "bigvendor/package0", "1.0.0"));
+	assert_non_null(find(&inv, "Packagist", "bigvendor/package1499", "1.1499.0"));
+	assert_non_null(find(&inv, "Packagist", "smallvendor/one", "2.0.0"));
 
 	/* npm: the lockfile-only project, the installed tree (not its lockfiles, fixtures, dist) */
 	assert_non_null(find_src(&inv, "npm", "express", "4.18.2", "lockonly/package-lock.json", "node/lockonly"));
@@ -761,7 +788,7 @@ static void test_walk_fixtures(void **state)
 	assert_null(find(&inv, "Packagist", "guzzlehttp/guzzle", "7.0.0"));
 	assert_non_null(find_src(&inv, "Packagist", "symfony/console", "v6.3.4", "lockonly/composer.lock", "php/lockonly"));
 	assert_non_null(find_src(&inv, "Packagist", "laravel/framework", "v8.83.27", "installed.json", "php/composer1"));
-	assert_int_equal(count_eco(&inv, "Packagist"), 2 + 3 + 1);
+	assert_int_equal(count_eco(&inv, "Packagist"), 2 + 3 + 1 + 1500 + 1); /* + srv/big, srv/small */
 	/* RubyGems, crates.io */
 	assert_non_null(find_src(&inv, "RubyGems", "nokogiri", "1.13.10", "app/Gemfile.lock", "ruby/app"));
 	assert_non_null(find_src(&inv, "RubyGems", "rake", "13.0.6", "specifications/rake-13.0.6.gemspec", "ruby/gemhome"));

@@ -4,10 +4,12 @@
  * hidden names, other files, symlinks (to a file or a folder) and FIFOs
  * left out without being opened; read whole, or in consecutive shares put
  * back together, the records come in the same order; rs_osv_read_path
- * reads a folder in that order too.
+ * reads a folder in that order too. A file is read to its end whatever the
+ * read size (a short read ends it only once its size is in).
  */
 #include "testutil.h"
 #include "vuln/osv_folder.h"
+#include "vuln/osv_internal.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,13 +26,18 @@ static int collect_ids(const rs_vuln_record *r, void *ctx)
 	return 0;
 }
 
-static void write_record(const char *dir, const char *rel, const char *id)
+static void record_text(char *text, size_t size, const char *id)
 {
-	char text[512];
-	snprintf(text, sizeof(text),
+	snprintf(text, size,
 		 "{\"id\": \"%s\", \"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": \"p\"}, "
 		 "\"ranges\": [{\"type\": \"SEMVER\", \"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"1.0.0\"}]}]}]}",
 		 id);
+}
+
+static void write_record(const char *dir, const char *rel, const char *id)
+{
+	char text[512];
+	record_text(text, sizeof(text), id);
 	rs_test_write(dir, rel, text);
 }
 
@@ -96,10 +103,41 @@ static void test_folder_order_and_shares(void **state)
 	free(dir);
 }
 
+/* Files read through reads of every size from 1 byte up: the same records,
+ * none cut short, and an array file's later records too. */
+static void test_read_sizes(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	write_record(dir, "a.json", "R-a");
+	write_record(dir, "b.json", "R-b");
+	char one[512], two[512], arr[1200];
+	record_text(one, sizeof(one), "R-c1");
+	record_text(two, sizeof(two), "R-c2");
+	snprintf(arr, sizeof(arr), "[%s,\n %s]\n", one, two);
+	rs_test_write(dir, "c.json", arr);
+	for (size_t block = 1; block <= 300; block += block < 16 ? 1 : 37) {
+		rs_osv_set_limits(block, 0);
+		rs_buf ids;
+		rs_buf_init(&ids);
+		rs_feed_stats st = { 0 };
+		rs_test_capture_start();
+		assert_int_equal(rs_osv_read_path(dir, collect_ids, &ids, &st), 0);
+		rs_test_capture_stop();
+		assert_string_equal(ids.data, "R-a R-b R-c1 R-c2 ");
+		assert_int_equal(st.skipped, 0);
+		rs_buf_free(&ids);
+	}
+	rs_osv_set_limits(0, 0);
+	rs_test_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_folder_order_and_shares),
+		cmocka_unit_test(test_read_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

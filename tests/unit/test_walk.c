@@ -2,12 +2,15 @@
  * test_walk.c — the directory walk: symlinks are seen but never followed
  * (not even one pointing at /etc or above the root), excluded subtrees are
  * skipped, depth is bounded, a start that is a file is visited alone, and
- * an entry that vanishes between readdir and its lstat is counted.
+ * an entry that vanishes between readdir and its lstat is counted. Under
+ * lazy_stat the same entries are seen, typed by the listing without an
+ * lstat, and a bind-mount loop is still entered once.
  */
 #include "testutil.h"
 #include "core/util.h"
 #include "core/walk.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -192,6 +195,105 @@ static void test_bind_mount_loop(void **state)
 	free(dir);
 }
 
+typedef struct typed {
+	seen s;
+	int with_st;     /* entries below the start that came with an lstat */
+	int regular, dirs, links, fifos;
+	long ls_size;    /* rs_walk_entry_stat of /usr/bin/ls */
+} typed;
+
+static int record_typed(const rs_walk_entry *e, void *ctx)
+{
+	typed *t = ctx;
+	if (t->s.n < 256)
+		t->s.paths[t->s.n++] = rs_strdup(e->path);
+	if (e->depth > 0 && e->st)
+		t->with_st++;
+	t->regular += e->type == DT_REG;
+	t->dirs += e->type == DT_DIR;
+	t->links += e->type == DT_LNK;
+	t->fifos += e->type == DT_FIFO;
+	if (!strcmp(e->path, "/usr/bin/ls")) {
+		struct stat st;
+		assert_int_equal(rs_walk_entry_stat(e, &st), 0);
+		assert_true(S_ISREG(st.st_mode));
+		t->ls_size = (long)st.st_size;
+	}
+	return RS_WALK_CONTINUE;
+}
+
+static void test_lazy_stat(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	rs_test_write(dir, "usr/bin/ls", "abc");
+	rs_test_write(dir, "usr/bin/sub/deep/file", "x");
+	char *p = rs_sprintf("%s/usr/bin/etc-link", dir);
+	assert_int_equal(symlink("/etc", p), 0);
+	free(p);
+	p = rs_sprintf("%s/usr/bin/fifo", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	free(p);
+	rs_host h;
+	assert_int_equal(rs_host_init(&h, dir, ""), 0);
+	unsigned long long errors = 0;
+	rs_walk_options opts = { .lazy_stat = true, .errors = &errors };
+	typed t = { 0 };
+	assert_int_equal(rs_walk(&h, "/usr/bin", &opts, record_typed, &t), 0);
+	assert_true(has(&t.s, "/usr/bin/ls"));
+	assert_true(has(&t.s, "/usr/bin/sub/deep/file")); /* directories entered */
+	assert_true(has(&t.s, "/usr/bin/etc-link"));
+	for (int i = 0; i < t.s.n; i++)
+		assert_false(rs_starts_with(t.s.paths[i], "/usr/bin/etc-link/")); /* never followed */
+	assert_int_equal(t.s.n, 7);
+	assert_int_equal(t.with_st, 0); /* tmpfs and ext4 type their entries: no lstat */
+	assert_int_equal(t.regular, 2);
+	assert_int_equal(t.dirs, 3);    /* /usr/bin, sub, deep */
+	assert_int_equal(t.links, 1);
+	assert_int_equal(t.fifos, 1);
+	assert_int_equal(t.ls_size, 3);
+	assert_int_equal(errors, 0);
+	seen_free(&t.s);
+	rs_host_free(&h);
+	rs_test_rmrf(dir);
+	free(dir);
+}
+
+/* The loop of test_bind_mount_loop under lazy_stat: the directory's identity
+ * comes from the fstat of its open descriptor, and the loop is still cut. */
+static void test_bind_mount_loop_lazy(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	rs_test_write(dir, "a/file", "x");
+	rs_test_mkdir(dir, "a/b/loop");
+	char *src = rs_sprintf("%s/a", dir);
+	char *dst = rs_sprintf("%s/a/b/loop", dir);
+	if (mount(src, dst, NULL, MS_BIND, NULL) != 0) {
+		rs_test_rmrf(dir);
+		free(src);
+		free(dst);
+		free(dir);
+		skip();
+	}
+	rs_host h;
+	assert_int_equal(rs_host_init(&h, dir, ""), 0);
+	unsigned long long skipped = 0;
+	rs_walk_options opts = { .skipped = &skipped, .lazy_stat = true };
+	typed t = { 0 };
+	assert_int_equal(rs_walk(&h, "/a", &opts, record_typed, &t), 0);
+	assert_true(has(&t.s, "/a/b/loop"));
+	assert_false(has(&t.s, "/a/b/loop/file"));
+	assert_int_equal(skipped, 1);
+	seen_free(&t.s);
+	rs_host_free(&h);
+	umount2(dst, MNT_DETACH);
+	rs_test_rmrf(dir);
+	free(src);
+	free(dst);
+	free(dir);
+}
+
 typedef struct vanish_ctx {
 	char *dir;         /* the real directory being walked */
 	int files_seen;
@@ -278,6 +380,8 @@ int main(void)
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_pseudo_filesystems_not_entered),
 		cmocka_unit_test(test_bind_mount_loop),
+		cmocka_unit_test(test_lazy_stat),
+		cmocka_unit_test(test_bind_mount_loop_lazy),
 		cmocka_unit_test(test_excluded),
 		cmocka_unit_test(test_vanished_counted),
 	};
