@@ -37,6 +37,7 @@
 #include "integrity/verify_job.h"
 
 #include <errno.h>
+#include <liburing.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,6 +48,8 @@
 #define LANE_ROOM (LANE_BUF + 128) /* the padding of a last block may follow */
 #define RUN 16                     /* files taken from the shared counter at a time */
 #define OTHER_CHUNK (256u << 10)   /* rs_verify_one's read size */
+#define AHEAD 32                   /* files a worker keeps open ahead of its lanes */
+#define PREFETCH_SPAN (512u << 10) /* what a file's first read asks of the disk (4 × LANE_BUF) */
 #define DRAIN_LANES 2              /* lanes left at the end finished one by one on the scalar unit */
 
 typedef struct lane {
@@ -60,7 +63,16 @@ typedef struct lane {
 	bool confirmed;            /* st is the open file's fstat, not the lstat before the open */
 	rs_file_state fail;        /* the state when reading stops short: unreadable or replaced */
 	bool waiting;              /* its data is not in the page cache yet (read-ahead asked) */
+	bool prefetched;           /* its first PREFETCH_SPAN bytes were asked of the disk ahead */
 } lane;
+
+typedef struct opened {        /* a file opened ahead of the lanes */
+	size_t item;
+	int fd;
+	struct stat st;
+	bool confirmed;
+	bool prefetched;
+} opened;
 
 typedef struct lane_worker {
 	rs_verify_job *job;
@@ -70,6 +82,13 @@ typedef struct lane_worker {
 	unsigned char *other_buf;
 	rs_md5x md5;
 	bool nowait;               /* the kernel takes RWF_NOWAIT on these files */
+	opened ahead[AHEAD];       /* a queue: the next files for the lanes */
+	size_t ahead_head, ahead_count;
+	bool ring_ok;              /* RING is set up */
+	struct io_uring ring;      /* submits the first reads of the files opened ahead at once */
+	unsigned char *junk;       /* what those reads bring (LANE_BUF, never looked at) */
+	int cold;                  /* > 0: files were lately not in the page cache: prefetch */
+	bool ahead_done;           /* no file is left to open */
 	lane lanes[RS_MD5X_LANES];
 } lane_worker;
 
@@ -99,12 +118,11 @@ static void lane_close(lane_worker *w, lane *ln)
 	rs_verify_count_done(w->job);
 }
 
-/* Puts the next file that needs reading into lane L; settles the others
+/* Opens the next file that needs reading into *O; settles the others
  * (cached, not openable, not MD5) on the way. False when none is left. */
-static bool lane_start(lane_worker *w, int l)
+static bool open_next(lane_worker *w, opened *o)
 {
 	rs_verify_job *job = w->job;
-	lane *ln = &w->lanes[l];
 	for (;;) {
 		size_t i = take(w);
 		if (i == SIZE_MAX)
@@ -123,22 +141,113 @@ static bool lane_start(lane_worker *w, int l)
 			rs_verify_count_done(job);
 			continue;
 		}
-		int fd = rs_verify_open(job->host, &w->dir, item->path, &ln->st, true, &ln->confirmed);
+		int fd = rs_verify_open(job->host, &w->dir, item->path, &o->st, true, &o->confirmed);
 		if (fd < 0) {
 			job->results[i].state = rs_verify_open_failure(errno);
 			rs_verify_count_done(job);
 			continue;
 		}
-		ln->item = i;
-		ln->fd = fd;
-		ln->len = ln->pos = 0;
-		ln->total = 0;
-		ln->eof = false;
-		ln->waiting = false;
-		ln->fail = RS_FILE_UNREADABLE;
-		rs_md5x_reset(&w->md5, l);
+		o->item = i;
+		o->fd = fd;
+		o->prefetched = false;
 		return true;
 	}
+}
+
+/* A ring for the reads ahead, when the kernel has io_uring (RASOAT_IO_URING=0
+ * goes without: tests run both ways). */
+static void ring_init(lane_worker *w)
+{
+	const char *env = getenv("RASOAT_IO_URING");
+	if (env && strcmp(env, "0") == 0)
+		return;
+	w->ring_ok = io_uring_queue_init(AHEAD, &w->ring, IORING_SETUP_SINGLE_ISSUER) == 0 ||
+		     io_uring_queue_init(AHEAD, &w->ring, 0) == 0;
+	if (w->ring_ok)
+		w->junk = rs_malloc(LANE_BUF);
+}
+
+/* Asks the disk, in one system call, for the first bytes of the files
+ * opened ahead from FIRST on (a read with RWF_NOWAIT each: a file not in
+ * the page cache gets its read-ahead started and answers EAGAIN, with
+ * nothing copied). The reads of many files go to the virtual disk
+ * together: adjacent ones merged, one notification for all, where one
+ * read system call per file costs a notification each. A FIFO put in a
+ * file's place is not waited on (RWF_NOWAIT). While the files are found in
+ * the page cache (a warm run) nothing is asked. */
+static void prefetch(lane_worker *w, size_t first)
+{
+	if (!w->ring_ok || w->cold <= 0)
+		return;
+	unsigned queued = 0;
+	for (size_t k = first; k < w->ahead_count; k++) {
+		opened *o = &w->ahead[(w->ahead_head + k) % AHEAD];
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&w->ring);
+		if (!sqe)
+			break;
+		unsigned len = o->st.st_size < (off_t)LANE_BUF ? (unsigned)o->st.st_size : LANE_BUF;
+		io_uring_prep_read(sqe, o->fd, w->junk, len ? len : 1, 0);
+		sqe->rw_flags = RWF_NOWAIT;
+		o->prefetched = true;
+		queued++;
+	}
+	if (!queued || io_uring_submit_and_wait(&w->ring, queued) < 0)
+		return;
+	/* the answers: EAGAIN (read-ahead started) keeps prefetching on, files
+	 * found in the page cache wear it down */
+	struct io_uring_cqe *cqe;
+	unsigned head, seen = 0;
+	io_uring_for_each_cqe(&w->ring, head, cqe) {
+		if (cqe->res == -EAGAIN)
+			w->cold = 2 * AHEAD;
+		else if (w->cold > 0)
+			w->cold--;
+		seen++;
+	}
+	io_uring_cq_advance(&w->ring, seen);
+}
+
+/* Keeps AHEAD files open ahead of the lanes, opened (and prefetched) in
+ * batches once half of them have gone to the lanes. */
+static void refill(lane_worker *w)
+{
+	if (w->ahead_count > AHEAD / 2 || w->ahead_done)
+		return;
+	size_t first = w->ahead_count;
+	while (w->ahead_count < AHEAD) {
+		opened *o = &w->ahead[(w->ahead_head + w->ahead_count) % AHEAD];
+		if (!open_next(w, o)) {
+			w->ahead_done = true;
+			break;
+		}
+		w->ahead_count++;
+	}
+	prefetch(w, first);
+}
+
+/* Puts the next file that needs reading into lane L. False when none is
+ * left. */
+static bool lane_start(lane_worker *w, int l)
+{
+	lane *ln = &w->lanes[l];
+	refill(w);
+	if (!w->ahead_count)
+		return false;
+	opened *o = &w->ahead[w->ahead_head];
+	w->ahead_head = (w->ahead_head + 1) % AHEAD;
+	w->ahead_count--;
+	ln->item = o->item;
+	ln->fd = o->fd;
+	ln->st = o->st;
+	ln->confirmed = o->confirmed;
+	ln->prefetched = o->prefetched;
+	ln->len = ln->pos = 0;
+	ln->total = 0;
+	ln->eof = false;
+	ln->waiting = false;
+	ln->fail = RS_FILE_UNREADABLE;
+	rs_md5x_reset(&w->md5, l);
+	return true;
 }
 
 /* One read into the lane's buffer after its LEFT unhashed bytes; with
@@ -186,8 +295,9 @@ static int lane_fill(lane_worker *w, lane *ln, bool nowait)
 		if (got < 0 && errno == EAGAIN && nowait) {
 			/* the disk reads it (its next 8 MB; the kernel's read-ahead
 			 * follows) while the other lanes' files are hashed */
-			if (!ln->waiting)
+			if (!ln->waiting && !(ln->prefetched && ln->st.st_size <= (off_t)PREFETCH_SPAN))
 				posix_fadvise(ln->fd, (off_t)ln->total, 8 << 20, POSIX_FADV_WILLNEED);
+			w->cold = 2 * AHEAD; /* the files ahead are prefetched again */
 			ln->waiting = true;
 			return 1;
 		}
@@ -293,6 +403,8 @@ void *rs_verify_lanes_worker(void *arg)
 		w->lanes[l].buf = mem + (size_t)l * LANE_ROOM;
 	}
 	w->nowait = true;
+	w->cold = 2 * AHEAD; /* prefetch until files are found in the page cache */
+	ring_init(w);
 	bool more = true;  /* files may be left to start */
 	for (;;) {
 		int state[RS_MD5X_LANES]; /* of lane_ready: 0 ready, 1 waiting, -1 idle */
@@ -353,6 +465,10 @@ void *rs_verify_lanes_worker(void *arg)
 	}
 	if (w->dir.fd >= 0)
 		close(w->dir.fd);
+	if (w->ring_ok) {
+		io_uring_queue_exit(&w->ring); /* no read is left in it: each was waited for */
+		free(w->junk);
+	}
 	EVP_MD_CTX_free(w->ctx);
 	free(w->other_buf);
 	free(mem);
