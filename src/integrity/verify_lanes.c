@@ -33,11 +33,11 @@
  */
 #include "core/readfile.h"
 #include "core/md5x.h"
+#include "core/prefetch.h"
 #include "core/util.h"
 #include "integrity/verify_job.h"
 
 #include <errno.h>
-#include <liburing.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,8 +48,7 @@
 #define LANE_ROOM (LANE_BUF + 128) /* the padding of a last block may follow */
 #define RUN 16                     /* files taken from the shared counter at a time */
 #define OTHER_CHUNK (256u << 10)   /* rs_verify_one's read size */
-#define AHEAD 32                   /* files a worker keeps open ahead of its lanes */
-#define PREFETCH_SPAN (512u << 10) /* what a file's first read asks of the disk (4 × LANE_BUF) */
+#define AHEAD RS_PREFETCH_BATCH    /* files a worker keeps open ahead of its lanes */
 #define DRAIN_LANES 2              /* lanes left at the end finished one by one on the scalar unit */
 
 typedef struct lane {
@@ -84,10 +83,7 @@ typedef struct lane_worker {
 	bool nowait;               /* the kernel takes RWF_NOWAIT on these files */
 	opened ahead[AHEAD];       /* a queue: the next files for the lanes */
 	size_t ahead_head, ahead_count;
-	bool ring_ok;              /* RING is set up */
-	struct io_uring ring;      /* submits the first reads of the files opened ahead at once */
-	unsigned char *junk;       /* what those reads bring (LANE_BUF, never looked at) */
-	int cold;                  /* > 0: files were lately not in the page cache: prefetch */
+	rs_prefetch prefetch;      /* the first reads of the files opened ahead, at once */
 	bool ahead_done;           /* no file is left to open */
 	lane lanes[RS_MD5X_LANES];
 } lane_worker;
@@ -154,57 +150,18 @@ static bool open_next(lane_worker *w, opened *o)
 	}
 }
 
-/* A ring for the reads ahead, when the kernel has io_uring (RASOAT_IO_URING=0
- * goes without: tests run both ways). */
-static void ring_init(lane_worker *w)
-{
-	const char *env = getenv("RASOAT_IO_URING");
-	if (env && strcmp(env, "0") == 0)
-		return;
-	w->ring_ok = io_uring_queue_init(AHEAD, &w->ring, IORING_SETUP_SINGLE_ISSUER) == 0 ||
-		     io_uring_queue_init(AHEAD, &w->ring, 0) == 0;
-	if (w->ring_ok)
-		w->junk = rs_malloc(LANE_BUF);
-}
-
-/* Asks the disk, in one system call, for the first bytes of the files
- * opened ahead from FIRST on (a read with RWF_NOWAIT each: a file not in
- * the page cache gets its read-ahead started and answers EAGAIN, with
- * nothing copied). The reads of many files go to the virtual disk
- * together: adjacent ones merged, one notification for all, where one
- * read system call per file costs a notification each. A FIFO put in a
- * file's place is not waited on (RWF_NOWAIT). While the files are found in
- * the page cache (a warm run) nothing is asked. */
+/* The first bytes of the files opened ahead from FIRST on asked of the
+ * disk in one system call (core/prefetch.h), while files are found not in
+ * the page cache. */
 static void prefetch(lane_worker *w, size_t first)
 {
-	if (!w->ring_ok || w->cold <= 0)
+	if (!rs_prefetch_wanted(&w->prefetch))
 		return;
-	unsigned queued = 0;
 	for (size_t k = first; k < w->ahead_count; k++) {
 		opened *o = &w->ahead[(w->ahead_head + k) % AHEAD];
-		struct io_uring_sqe *sqe = io_uring_get_sqe(&w->ring);
-		if (!sqe)
-			break;
-		unsigned len = o->st.st_size < (off_t)LANE_BUF ? (unsigned)o->st.st_size : LANE_BUF;
-		io_uring_prep_read(sqe, o->fd, w->junk, len ? len : 1, 0);
-		sqe->rw_flags = RWF_NOWAIT;
-		o->prefetched = true;
-		queued++;
+		o->prefetched = rs_prefetch_add(&w->prefetch, o->fd, (long long)o->st.st_size);
 	}
-	if (!queued || io_uring_submit_and_wait(&w->ring, queued) < 0)
-		return;
-	/* the answers: EAGAIN (read-ahead started) keeps prefetching on, files
-	 * found in the page cache wear it down */
-	struct io_uring_cqe *cqe;
-	unsigned head, seen = 0;
-	io_uring_for_each_cqe(&w->ring, head, cqe) {
-		if (cqe->res == -EAGAIN)
-			w->cold = 2 * AHEAD;
-		else if (w->cold > 0)
-			w->cold--;
-		seen++;
-	}
-	io_uring_cq_advance(&w->ring, seen);
+	rs_prefetch_submit(&w->prefetch);
 }
 
 /* Keeps AHEAD files open ahead of the lanes, opened (and prefetched) in
@@ -295,9 +252,9 @@ static int lane_fill(lane_worker *w, lane *ln, bool nowait)
 		if (got < 0 && errno == EAGAIN && nowait) {
 			/* the disk reads it (its next 8 MB; the kernel's read-ahead
 			 * follows) while the other lanes' files are hashed */
-			if (!ln->waiting && !(ln->prefetched && ln->st.st_size <= (off_t)PREFETCH_SPAN))
+			if (!ln->waiting && !(ln->prefetched && ln->st.st_size <= (off_t)RS_PREFETCH_SPAN))
 				posix_fadvise(ln->fd, (off_t)ln->total, 8 << 20, POSIX_FADV_WILLNEED);
-			w->cold = 2 * AHEAD; /* the files ahead are prefetched again */
+			rs_prefetch_cold(&w->prefetch); /* the files ahead are prefetched again */
 			ln->waiting = true;
 			return 1;
 		}
@@ -403,8 +360,7 @@ void *rs_verify_lanes_worker(void *arg)
 		w->lanes[l].buf = mem + (size_t)l * LANE_ROOM;
 	}
 	w->nowait = true;
-	w->cold = 2 * AHEAD; /* prefetch until files are found in the page cache */
-	ring_init(w);
+	rs_prefetch_init(&w->prefetch);
 	bool more = true;  /* files may be left to start */
 	for (;;) {
 		int state[RS_MD5X_LANES]; /* of lane_ready: 0 ready, 1 waiting, -1 idle */
@@ -465,10 +421,7 @@ void *rs_verify_lanes_worker(void *arg)
 	}
 	if (w->dir.fd >= 0)
 		close(w->dir.fd);
-	if (w->ring_ok) {
-		io_uring_queue_exit(&w->ring); /* no read is left in it: each was waited for */
-		free(w->junk);
-	}
+	rs_prefetch_free(&w->prefetch);
 	EVP_MD_CTX_free(w->ctx);
 	free(w->other_buf);
 	free(mem);
