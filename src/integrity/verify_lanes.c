@@ -21,6 +21,12 @@
  * POSIX_FADV_WILLNEED and waits, its lane left out of the rounds while the
  * other lanes hash, so that up to 16 files per worker are read from disk
  * at once; only when every lane waits does the worker block on one read.
+ * The files are opened AHEAD (32) ahead of the lanes, in batches, and
+ * while files are found not in the page cache their first reads go to the
+ * disk together in one io_uring submission (core/prefetch.h): on a
+ * virtual disk, where each request costs a notification (a VM exit) and
+ * an interrupt, a batch's adjacent small files are merged into few
+ * requests; such a file's lane read then skips the read-ahead advice.
  * A read shorter than asked that brings the file to the size the lstat gave
  * ends it (no further read to see end of file); a file that grew since
  * is read on to its end.
