@@ -23,7 +23,7 @@
 #include <stdbool.h>
 
 enum {
-	RS_PREFETCH_BATCH = 32,         /* the most files of one batch */
+	RS_PREFETCH_BATCH = 32,         /* files a reader prefetches at once */
 	RS_PREFETCH_READ = 128 << 10,   /* the read each file gets */
 	RS_PREFETCH_SPAN = 512 << 10    /* what such a read asks of the disk */
 };
@@ -49,11 +49,17 @@ bool rs_prefetch_wanted(const rs_prefetch *p);
 void rs_prefetch_cold(rs_prefetch *p);
 
 /* Queues the read of the first bytes of FD (SIZE bytes long; it must stay
- * open until rs_prefetch_submit). False when the batch is full (submit
- * first) or P does nothing. */
+ * open until rs_prefetch_submit; a full ring is submitted first). False
+ * when P does nothing. */
 bool rs_prefetch_add(rs_prefetch *p, int fd, long long size);
 
-/* Submits the queued reads in one system call and takes their answers. */
+/* Closes FD with the next submission (one system call for a batch of
+ * closes and reads; submitted at once when the ring is full); at once with
+ * close(2) where P does nothing. FD's number stays taken until then. */
+void rs_prefetch_close(rs_prefetch *p, int fd);
+
+/* Submits the queued reads and closes in one system call and takes their
+ * answers. */
 void rs_prefetch_submit(rs_prefetch *p);
 
 #endif

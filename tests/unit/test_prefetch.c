@@ -1,7 +1,7 @@
 /*
  * test_prefetch.c — core/prefetch.h, the batched first reads of the
- * integrity lanes and fim's hasher: a batch holds at most
- * RS_PREFETCH_BATCH files; a file dropped from the page cache gets its
+ * integrity lanes and fim's hasher: batches of reads and closes larger
+ * than the ring are submitted on the way and every file gets closed; a file dropped from the page cache gets its
  * first bytes read from disk by the prefetch (and prefetching stays on);
  * files found cached wear it off and rs_prefetch_cold turns it on again; a
  * FIFO with a writer (what an attacker could swap in for a package file)
@@ -111,7 +111,6 @@ static void test_batch_and_warm(void **state)
 	while (rs_prefetch_wanted(&p)) {
 		for (int i = 0; i < RS_PREFETCH_BATCH; i++)
 			assert_true(rs_prefetch_add(&p, fd, 12));
-		assert_false(rs_prefetch_add(&p, fd, 12)); /* full: submit first */
 		rs_prefetch_submit(&p);
 		assert_true(++batches <= 4);
 	}
@@ -119,6 +118,22 @@ static void test_batch_and_warm(void **state)
 	/* a reader that finds a file not cached turns it on again */
 	rs_prefetch_cold(&p);
 	assert_true(rs_prefetch_wanted(&p));
+	/* closes go with the next submission, a full ring is submitted on
+	 * the way: more reads and closes than it holds, then each file closed */
+	int fds[3 * RS_PREFETCH_BATCH];
+	for (int i = 0; i < 3 * RS_PREFETCH_BATCH; i++) {
+		fds[i] = open(path, O_RDONLY);
+		assert_true(fds[i] >= 0);
+		assert_true(rs_prefetch_add(&p, fds[i], 12));
+	}
+	for (int i = 0; i < 3 * RS_PREFETCH_BATCH; i++)
+		rs_prefetch_close(&p, fds[i]);
+	rs_prefetch_submit(&p);
+	for (int i = 0; i < 3 * RS_PREFETCH_BATCH; i++) {
+		errno = 0;
+		assert_int_equal(fcntl(fds[i], F_GETFD), -1);
+		assert_int_equal(errno, EBADF);
+	}
 	rs_prefetch_free(&p);
 	close(fd);
 	free(path);
@@ -166,6 +181,10 @@ static void test_turned_off(void **state)
 	assert_false(p.ok);
 	assert_false(rs_prefetch_wanted(&p));
 	assert_false(rs_prefetch_add(&p, 0, 1));
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	rs_prefetch_close(&p, fd); /* closed at once */
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
 	rs_prefetch_submit(&p);
 	rs_prefetch_free(&p);
 	unsetenv("RASOAT_IO_URING");
