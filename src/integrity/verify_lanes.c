@@ -27,6 +27,8 @@
  * virtual disk, where each request costs a notification (a VM exit) and
  * an interrupt, a batch's adjacent small files are merged into few
  * requests; such a file's lane read then skips the read-ahead advice.
+ * The lanes close their files through the same ring (one system call for
+ * a batch of closes).
  * A read shorter than asked that brings the file to the size the lstat gave
  * ends it (no further read to see end of file); a file that grew since
  * is read on to its end.
@@ -68,7 +70,7 @@ typedef struct lane {
 	bool confirmed;            /* st is the open file's fstat, not the lstat before the open */
 	rs_file_state fail;        /* the state when reading stops short: unreadable or replaced */
 	bool waiting;              /* its data is not in the page cache yet (read-ahead asked) */
-	bool prefetched;           /* its first PREFETCH_SPAN bytes were asked of the disk ahead */
+	bool prefetched;           /* its first RS_PREFETCH_SPAN bytes were asked of the disk ahead */
 } lane;
 
 typedef struct opened {        /* a file opened ahead of the lanes */
