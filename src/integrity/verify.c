@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -255,6 +256,30 @@ void rs_verify_one(rs_verify_job *job, size_t i, EVP_MD_CTX *ctx, unsigned char 
 	rs_verify_record(job, i, &st, rs_verify_digest_equals(md, len, item->digest));
 }
 
+/* THREADS workers hold up to RS_VERIFY_WORKER_FDS files open each: the
+ * soft limit of open files is raised (to the hard one at most) when it is
+ * lower than they need, and fewer workers run when even that is not
+ * enough (a file that cannot be opened for want of descriptors would read
+ * as unreadable). FDS_SPARE are left to the rest of the scan. */
+#define FDS_SPARE 256
+static int fit_threads(int threads)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return threads;
+	rlim_t want = (rlim_t)threads * RS_VERIFY_WORKER_FDS + FDS_SPARE;
+	if (rl.rlim_cur < want) {
+		struct rlimit up = rl;
+		up.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	if (rl.rlim_cur >= want)
+		return threads;
+	long fit = ((long)rl.rlim_cur - FDS_SPARE) / RS_VERIFY_WORKER_FDS;
+	return fit < 1 ? 1 : (int)fit;
+}
+
 unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verify_item *items, size_t n,
 					     int threads, rs_integrity_cache *cache, rs_verify_result *results,
 					     void (*progress)(void *ctx, size_t done, size_t total), void *pctx)
@@ -267,7 +292,7 @@ unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verif
 	atomic_init(&job.done, 0);
 	atomic_init(&job.bytes, 0);
 	memset(results, 0, n * sizeof(*results));
-	threads = rs_thread_count(threads, 64);
+	threads = fit_threads(rs_thread_count(threads, 64));
 	pthread_t tids[64];
 	int started = 0;
 	for (int t = 1; t < threads; t++)

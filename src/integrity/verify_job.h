@@ -7,6 +7,8 @@
 #ifndef RS_VERIFY_JOB_H
 #define RS_VERIFY_JOB_H
 
+#include "core/md5x.h"
+#include "core/prefetch.h"
 #include "integrity/integrity.h"
 #include "store/integrity_cache.h"
 
@@ -15,6 +17,11 @@
 #include <sys/stat.h>
 
 #define RS_VERIFY_FILE_MAX (8ull << 30)
+
+/* The most files a lanes worker holds open at once: its lanes, the files
+ * opened ahead of them, the closes waiting in its ring (the ring holds
+ * twice a batch), its directory and its ring. */
+#define RS_VERIFY_WORKER_FDS (RS_MD5X_LANES + RS_PREFETCH_BATCH + 2 * RS_PREFETCH_BATCH + 2)
 
 typedef struct rs_verify_job {
 	const rs_host *host;

@@ -5,13 +5,19 @@
  * one thread and with several giving the same results in the same order;
  * MD5 and SHA-256 digests mixed; and a file rewritten while several
  * threads verify it again and again only ever reads as unchanged or
- * changed (never a crash, a hang or another file's answer).
+ * changed (never a crash, a hang or another file's answer). The same
+ * answers with the files dropped from the page cache and with the read
+ * loop alone (no io_uring prefetch); and every file verifies under a low
+ * limit of open files.
  */
 #include "testutil.h"
 #include "core/host.h"
 #include "core/md5x.h"
 #include "integrity/integrity.h"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -91,6 +97,28 @@ static void test_sizes(void **state)
 	assert_int_equal(bytes1, want_bytes);
 	assert_int_equal(bytes4, want_bytes);
 	assert_true(one[0].elf == false && one[23].elf == false); /* 0 bytes; shifted by 23 */
+	/* the same answers with the files dropped from the page cache (their
+	 * first reads prefetched in batches through io_uring), and with the
+	 * read loop alone (RASOAT_IO_URING=0, as where io_uring is missing) */
+	for (int mode = 0; mode < 2; mode++) {
+		for (int i = 0; i < NFILES; i++) {
+			char *full = rs_sprintf("%s%s", dir, paths[i]);
+			int fd = open(full, O_RDONLY);
+			assert_true(fd >= 0);
+			posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+			close(fd);
+			free(full);
+		}
+		if (mode == 1)
+			setenv("RASOAT_IO_URING", "0", 1);
+		assert_int_equal(rs_integrity_verify_items(&h, items, NFILES, 2, NULL, many, NULL, NULL), want_bytes);
+		unsetenv("RASOAT_IO_URING");
+		for (int i = 0; i < NFILES; i++) {
+			assert_int_equal(many[i].state, one[i].state);
+			assert_int_equal(many[i].bytes, one[i].bytes);
+			assert_int_equal(many[i].elf, one[i].elf);
+		}
+	}
 	/* every variant of the 16-lane MD5 this CPU runs gives the same answers */
 	static const char *const variants[] = { "generic", "avx2", "avx512" };
 	for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
@@ -182,11 +210,64 @@ static void test_changing(void **state)
 	free(dir);
 }
 
+/* With a low limit of open files (here 300, hard) many workers would run
+ * out of descriptors and report files unreadable: fewer run, and every
+ * file verifies. In a child: the hard limit cannot be raised again. */
+static void test_few_descriptors(void **state)
+{
+	(void)state;
+	enum { N = 1500 };
+	char *dir = rs_test_tmpdir();
+	rs_test_mkdir(dir, "usr/share/f");
+	char **paths = calloc(N, sizeof(*paths));
+	char (*digests)[65] = calloc(N, sizeof(*digests));
+	rs_verify_item *items = calloc(N, sizeof(*items));
+	assert_true(paths && digests && items);
+	for (int i = 0; i < N; i++) {
+		char content[32];
+		int len = snprintf(content, sizeof(content), "file %d\n", i);
+		paths[i] = rs_sprintf("/usr/share/f/%04d", i);
+		char *full = rs_sprintf("%s%s", dir, paths[i]);
+		write_bytes(full, (const unsigned char *)content, (size_t)len);
+		free(full);
+		digest_hex(EVP_md5(), (const unsigned char *)content, (size_t)len, digests[i]);
+		items[i] = (rs_verify_item){ .path = paths[i], .package = "p", .digest = digests[i] };
+	}
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = { .rlim_cur = 300, .rlim_max = 300 };
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			_exit(2);
+		rs_host h;
+		if (rs_host_init(&h, dir, "") != 0)
+			_exit(3);
+		rs_verify_result *r = calloc(N, sizeof(*r));
+		rs_integrity_verify_items(&h, items, N, 16, NULL, r, NULL, NULL);
+		int bad = 0;
+		for (int i = 0; i < N; i++)
+			bad += r[i].state != RS_FILE_OK;
+		_exit(bad ? 1 : 0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	for (int i = 0; i < N; i++)
+		free(paths[i]);
+	free(paths);
+	free(digests);
+	free(items);
+	rs_test_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_changing),
+		cmocka_unit_test(test_few_descriptors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
