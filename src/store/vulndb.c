@@ -135,8 +135,10 @@ static bool read_rows(rs_store *store, sqlite3_stmt *s, rs_vec *records)
 	return true;
 }
 
+/* the summary is left out (NULL): no finding shows it, and it is the
+ * longest text of most records */
 #define RECORD_COLUMNS \
-	"SELECT record, ecosystem, package, cve, introduced, fixed, last_affected, status, cvss, urgency, summary" \
+	"SELECT record, ecosystem, package, cve, introduced, fixed, last_affected, status, cvss, urgency, NULL" \
 	" FROM vuln_records"
 
 int rs_vulndb_load(rs_store *store, char *const *ecosystems, const rs_name_set *only, rs_vec *records)
