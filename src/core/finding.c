@@ -138,6 +138,21 @@ static int append_member(rs_buf *b, const char *key, const json_t *value)
 	return rs_json_text_append(b, value);
 }
 
+/* V in decimal, as "%d" writes it (no printf: this is written for every finding). */
+static void append_int(rs_buf *b, int v)
+{
+	char digits[16];
+	size_t i = sizeof(digits);
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	do {
+		digits[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--i] = '-';
+	rs_buf_append(b, digits + i, sizeof(digits) - i);
+}
+
 /* The text every finding begins with; the scan's member follows it. */
 static const char finding_head[] = "{\"type\":\"finding\"";
 #define FINDING_HEAD_LEN (sizeof(finding_head) - 1)
@@ -163,7 +178,11 @@ int rs_finding_text_append(rs_buf *b, const rs_finding *f, const char *scan)
 	rs_json_text_append_cstr(b, f->module);
 	rs_buf_puts(b, ",\"rule\":");
 	rs_json_text_append_cstr(b, f->rule);
-	rs_buf_printf(b, ",\"severity\":\"%s\",\"score\":%d,\"title\":", rs_severity_name(f->severity), f->score);
+	rs_buf_puts(b, ",\"severity\":\"");
+	rs_buf_puts(b, rs_severity_name(f->severity));
+	rs_buf_puts(b, "\",\"score\":");
+	append_int(b, f->score);
+	rs_buf_puts(b, ",\"title\":");
 	rs_json_text_append_cstr(b, f->title);
 	if (append_member(b, ",\"attack\":", f->attack) < 0 || append_member(b, ",\"evidence\":", f->evidence) < 0)
 		goto refused;
