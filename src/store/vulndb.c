@@ -172,7 +172,8 @@ static int any_record(rs_store *store, const char *where, const char *eco)
 /* Appends, for each name of ONLY, its records of ECO itself and then those
  * of ECO's qualified forms; a form no record has is not looked up name by
  * name (most stores hold one form of a release: the tracker's codenames,
- * or OSV's numbers). -1 when a statement cannot be made, else 0 or 1 (ok). */
+ * or OSV's numbers). -1 when a statement cannot be made or a probe fails,
+ * 0 when a read failed (warned), else 1. */
 static int load_names(rs_store *store, const char *eco, const rs_name_set *only, rs_vec *records)
 {
 	sqlite3_stmt *s[2] = { NULL, NULL };
@@ -180,7 +181,7 @@ static int load_names(rs_store *store, const char *eco, const rs_name_set *only,
 	for (int b = 0; ok > 0 && b < 2; b++) {
 		int has = any_record(store, eco_where[b], eco);
 		if (has < 0) {
-			ok = 0;
+			ok = -1;
 		} else if (has) {
 			char sql[512];
 			snprintf(sql, sizeof(sql), "%s%s AND package = ?2", RECORD_COLUMNS, eco_where[b]);
