@@ -205,12 +205,21 @@ static void read_line(char *line, size_t len, size_t number, rs_problems *p, voi
 	read_field(&dp->s, line, number, p);
 }
 
-int rs_parse_dpkg_status(const char *text, size_t len, const char *name, rs_vec *packages)
+/* rs_parse_dpkg_status on TEXT itself, which is cut into lines. */
+static int parse_in_place(char *text, size_t len, const char *name, rs_vec *packages)
 {
 	rs_problems p = {name, 0, MAX_WARNINGS};
 	dpkg_parse dp = {.packages = packages};
 	stanza_reset(&dp.s);
-	return rs_parse_stanzas(text, len, &p, read_line, end_stanza, &dp);
+	return rs_parse_stanzas_in_place(text, len, &p, read_line, end_stanza, &dp);
+}
+
+int rs_parse_dpkg_status(const char *text, size_t len, const char *name, rs_vec *packages)
+{
+	char *copy = rs_strndup(text, len);
+	int rc = parse_in_place(copy, len, name, packages);
+	free(copy);
+	return rc;
 }
 
 int rs_collect_dpkg(const rs_host *h, rs_facts *f)
@@ -222,7 +231,7 @@ int rs_collect_dpkg(const rs_host *h, rs_facts *f)
 			      _("dpkg packages are not listed"), &text, &len, &problems_met) < 0)
 		return problems_met;
 	char *display = rs_host_display_path(h, DPKG_STATUS_PATH);
-	problems_met = rs_parse_dpkg_status(text, len, display, &f->packages);
+	problems_met = parse_in_place(text, len, display, &f->packages); /* TEXT is ours: no copy */
 	free(display);
 	free(text);
 	return problems_met;

@@ -60,37 +60,53 @@ void rs_finding_free(rs_finding *f)
 	json_decref(f->evidence);
 	json_decref(f->attack);
 	json_decref(f->references);
+	free(f->text);
 	free(f);
+}
+
+/* Forgets rs_finding_text's copy: F is changing. */
+static void text_forget(rs_finding *f)
+{
+	free(f->text);
+	f->text = NULL;
+	f->text_len = 0;
+	f->text_refused = false;
 }
 
 void rs_finding_set_str(rs_finding *f, const char *key, const char *value)
 {
+	text_forget(f);
 	json_object_set_new(f->evidence, key, rs_json_string(value));
 }
 
 void rs_finding_set_int(rs_finding *f, const char *key, long long value)
 {
+	text_forget(f);
 	json_object_set_new(f->evidence, key, json_integer(value));
 }
 
 void rs_finding_set_json(rs_finding *f, const char *key, json_t *value)
 {
+	text_forget(f);
 	json_object_set_new(f->evidence, key, value);
 }
 
 void rs_finding_add_attack(rs_finding *f, const char *technique)
 {
+	text_forget(f);
 	json_array_append_new(f->attack, rs_json_string(technique));
 }
 
 void rs_finding_set_remediation(rs_finding *f, const char *text)
 {
+	text_forget(f);
 	free(f->remediation);
 	f->remediation = text ? rs_strdup(text) : NULL;
 }
 
 void rs_finding_add_reference(rs_finding *f, const char *ref)
 {
+	text_forget(f);
 	json_array_append_new(f->references, rs_json_string(ref));
 }
 
@@ -122,23 +138,51 @@ static int append_member(rs_buf *b, const char *key, const json_t *value)
 	return rs_json_text_append(b, value);
 }
 
+/* V in decimal, as "%d" writes it (no printf: this is written for every finding). */
+static void append_int(rs_buf *b, int v)
+{
+	char digits[16];
+	size_t i = sizeof(digits);
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	do {
+		digits[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--i] = '-';
+	rs_buf_append(b, digits + i, sizeof(digits) - i);
+}
+
+/* The text every finding begins with; the scan's member follows it. */
+static const char finding_head[] = "{\"type\":\"finding\"";
+#define FINDING_HEAD_LEN (sizeof(finding_head) - 1)
+
+/* ,"scan":SCAN, or nothing when json_string would refuse SCAN. */
+static void append_scan_member(rs_buf *b, const char *scan)
+{
+	size_t before = b->len;
+	rs_buf_puts(b, ",\"scan\":");
+	if (rs_json_text_append_string(b, scan, strlen(scan)) < 0) {
+		b->len = before;
+		b->data[before] = '\0';
+	}
+}
+
 int rs_finding_text_append(rs_buf *b, const rs_finding *f, const char *scan)
 {
 	size_t mark = b->len;
-	rs_buf_puts(b, "{\"type\":\"finding\"");
-	if (scan) {
-		size_t before = b->len;
-		rs_buf_puts(b, ",\"scan\":");
-		if (rs_json_text_append_string(b, scan, strlen(scan)) < 0) { /* json_string refused it */
-			b->len = before;
-			b->data[before] = '\0';
-		}
-	}
+	rs_buf_append(b, finding_head, FINDING_HEAD_LEN);
+	if (scan)
+		append_scan_member(b, scan);
 	rs_buf_puts(b, ",\"module\":");
 	rs_json_text_append_cstr(b, f->module);
 	rs_buf_puts(b, ",\"rule\":");
 	rs_json_text_append_cstr(b, f->rule);
-	rs_buf_printf(b, ",\"severity\":\"%s\",\"score\":%d,\"title\":", rs_severity_name(f->severity), f->score);
+	rs_buf_puts(b, ",\"severity\":\"");
+	rs_buf_puts(b, rs_severity_name(f->severity));
+	rs_buf_puts(b, "\",\"score\":");
+	append_int(b, f->score);
+	rs_buf_puts(b, ",\"title\":");
 	rs_json_text_append_cstr(b, f->title);
 	if (append_member(b, ",\"attack\":", f->attack) < 0 || append_member(b, ",\"evidence\":", f->evidence) < 0)
 		goto refused;
@@ -152,6 +196,48 @@ refused:
 	b->len = mark;
 	b->data[mark] = '\0';
 	return -1;
+}
+
+/* Room the text of most findings fits in, so that it is made in one allocation. */
+#define FINDING_TEXT_ROOM 1024
+
+const char *rs_finding_text(const rs_finding *f, size_t *len)
+{
+	/* the copy is a cache of what F holds, so it is kept in F even though
+	 * the sinks see F as const */
+	rs_finding *own = (rs_finding *)f;
+	if (!own->text && !own->text_refused) {
+		rs_buf b;
+		rs_buf_init(&b);
+		rs_buf_reserve(&b, FINDING_TEXT_ROOM);
+		if (rs_finding_text_append(&b, f, NULL) == 0) {
+			own->text_len = b.len;
+			own->text = rs_buf_take(&b);
+		} else {
+			own->text_refused = true;
+			rs_buf_free(&b);
+		}
+	}
+	*len = own->text_len;
+	return own->text;
+}
+
+int rs_finding_line_append(rs_buf *b, const rs_finding *f, const char *scan)
+{
+	size_t len;
+	const char *text = rs_finding_text(f, &len);
+	if (!text)
+		return -1;
+	if (!scan) {
+		rs_buf_append(b, text, len);
+		return 0;
+	}
+	/* the scan's member goes right after the head, as rs_finding_text_append puts it */
+	rs_buf_reserve(b, len + 48);
+	rs_buf_append(b, text, FINDING_HEAD_LEN);
+	append_scan_member(b, scan);
+	rs_buf_append(b, text + FINDING_HEAD_LEN, len - FINDING_HEAD_LEN);
+	return 0;
 }
 
 rs_finding *rs_finding_from_json(const json_t *obj)
@@ -180,18 +266,27 @@ rs_finding *rs_finding_from_json(const json_t *obj)
 	return f;
 }
 
-char *rs_finding_identity(const rs_finding *f)
+void rs_finding_identity_append(rs_buf *b, const rs_finding *f)
 {
 	static const char *const locators[] = {
 		"path", "exe", "local", "package", "cve", "user", "name", "unit", "module",
 	};
-	rs_buf b;
-	rs_buf_init(&b);
-	rs_buf_puts(&b, f->rule);
+	rs_buf_puts(b, f->rule);
 	for (size_t i = 0; i < sizeof(locators) / sizeof(locators[0]); i++) {
 		json_t *v = json_object_get(f->evidence, locators[i]);
-		if (json_is_string(v))
-			rs_buf_printf(&b, "|%s=%s", locators[i], json_string_value(v));
+		if (json_is_string(v)) { /* "|locator=value" */
+			rs_buf_append(b, "|", 1);
+			rs_buf_puts(b, locators[i]);
+			rs_buf_append(b, "=", 1);
+			rs_buf_puts(b, json_string_value(v));
+		}
 	}
+}
+
+char *rs_finding_identity(const rs_finding *f)
+{
+	rs_buf b;
+	rs_buf_init(&b);
+	rs_finding_identity_append(&b, f);
 	return rs_buf_take(&b);
 }

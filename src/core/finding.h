@@ -35,6 +35,11 @@ typedef struct rs_finding {
 	json_t *attack;     /* array of ATT&CK technique ids */
 	char *remediation;  /* may be NULL */
 	json_t *references; /* array of strings */
+	/* rs_finding_text's copy of the finding's text, made the first time a
+	 * sink asks for it (NULL until then); rs_finding_free frees it */
+	char *text;
+	size_t text_len;
+	bool text_refused;  /* rs_finding_text found it cannot be written */
 } rs_finding;
 
 /* A new finding; SCORE < 0 takes the severity's default. */
@@ -57,10 +62,21 @@ json_t *rs_finding_to_json(const rs_finding *f, const char *scan);
  * store write every finding this way); -1 (B as it was) when it cannot be
  * written (evidence holding a string that is not UTF-8). */
 int rs_finding_text_append(rs_buf *b, const rs_finding *f, const char *scan);
+/* The text of rs_finding_text_append(B, F, NULL), made the first time and
+ * kept with F (its length in *LEN), so that the sinks of a scan (the JSONL
+ * stream, the store) write a finding once between them; NULL when it
+ * cannot be written. Only for a finding that no longer changes (one
+ * handed to the sinks): a later change to F is not seen. */
+const char *rs_finding_text(const rs_finding *f, size_t *len);
+/* Appends rs_finding_text_append(B, F, SCAN)'s text, made from
+ * rs_finding_text (the same bytes); -1 (B unchanged) when it cannot be written. */
+int rs_finding_line_append(rs_buf *b, const rs_finding *f, const char *scan);
 /* The inverse; NULL when required fields are missing. */
 rs_finding *rs_finding_from_json(const json_t *obj);
 /* A key that names the same condition on the same object across scans
  * (rule plus the evidence that locates it), for diffs. Caller frees. */
 char *rs_finding_identity(const rs_finding *f);
+/* rs_finding_identity's text, appended to B. */
+void rs_finding_identity_append(rs_buf *b, const rs_finding *f);
 
 #endif

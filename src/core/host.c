@@ -272,9 +272,11 @@ int rs_host_open(const rs_host *h, const char *path, int how, struct stat *st)
 	return fd;
 }
 
-int rs_read_fd(int fd, size_t max, char **buf, size_t *len)
+/* rs_read_fd with a first buffer of CAP bytes (the file's size when it is
+ * known: one read and no copy as the buffer grows). */
+static int read_fd_into(int fd, size_t max, size_t cap, char **buf, size_t *len)
 {
-	size_t cap = 4096, n = 0;
+	size_t n = 0;
 	char *data = rs_malloc(cap + 1);
 	for (;;) {
 		if (n == cap) {
@@ -314,6 +316,11 @@ int rs_read_fd(int fd, size_t max, char **buf, size_t *len)
 	return 0;
 }
 
+int rs_read_fd(int fd, size_t max, char **buf, size_t *len)
+{
+	return read_fd_into(fd, max, 4096, buf, len);
+}
+
 int rs_host_read(const rs_host *h, const char *path, size_t max, char **buf, size_t *len)
 {
 	struct stat st;
@@ -325,7 +332,10 @@ int rs_host_read(const rs_host *h, const char *path, size_t max, char **buf, siz
 		errno = EFBIG;
 		return -1;
 	}
-	int rc = rs_read_fd(fd, max, buf, len);
+	/* room for the whole file and one byte more, so that the read that
+	 * finds its end needs no larger buffer */
+	size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	int rc = read_fd_into(fd, max, cap, buf, len);
 	int e = errno;
 	close(fd);
 	errno = e;

@@ -18,7 +18,16 @@ void rs_json_ascii_or_replaced(rs_buf *b, const char *s)
 
 json_t *rs_json_string(const char *s)
 {
-	json_t *v = json_string(s ? s : "");
+	if (!s)
+		s = "";
+	/* ASCII (most texts: names, versions, ids) is UTF-8 as it is: jansson
+	 * need not check it byte by byte again */
+	size_t n = 0;
+	while (s[n] && (unsigned char)s[n] < 0x80)
+		n++;
+	if (!s[n])
+		return json_stringn_nocheck(s, n);
+	json_t *v = json_string(s);
 	if (v)
 		return v;
 	rs_buf b;

@@ -107,6 +107,14 @@ int rs_parse_stanzas(const char *text, size_t len, rs_problems *p, rs_stanza_lin
 		     rs_stanza_end_fn end, void *ctx)
 {
 	char *copy = rs_strndup(text, len);
+	int rc = rs_parse_stanzas_in_place(copy, len, p, line, end, ctx);
+	free(copy);
+	return rc;
+}
+
+int rs_parse_stanzas_in_place(char *copy, size_t len, rs_problems *p, rs_stanza_line_fn line,
+			      rs_stanza_end_fn end, void *ctx)
+{
 	rs_lines r;
 	rs_lines_init(&r, copy, len);
 	const char *start;
@@ -125,7 +133,6 @@ int rs_parse_stanzas(const char *text, size_t len, rs_problems *p, rs_stanza_lin
 			line(s, n, r.number, p, ctx);
 	}
 	end(p, ctx);
-	free(copy);
 	return rs_problems_finish(p);
 }
 

@@ -77,6 +77,11 @@ typedef void (*rs_stanza_end_fn)(rs_problems *p, void *ctx);
  * Returns rs_problems_finish(P). */
 int rs_parse_stanzas(const char *text, size_t len, rs_problems *p, rs_stanza_line_fn line,
 		     rs_stanza_end_fn end, void *ctx);
+/* rs_parse_stanzas on TEXT itself, for a caller that owns it: its LEN
+ * bytes (and the NUL after them) are cut into lines in place and must live
+ * until the last END. */
+int rs_parse_stanzas_in_place(char *text, size_t len, rs_problems *p, rs_stanza_line_fn line,
+			      rs_stanza_end_fn end, void *ctx);
 
 /* Splits S in place on runs of blanks (spaces, tabs) into at most MAX
  * fields; returns how many. */

@@ -119,6 +119,11 @@ static void buf_reserve(rs_buf *b, size_t extra)
 	b->cap = cap;
 }
 
+void rs_buf_reserve(rs_buf *b, size_t n)
+{
+	buf_reserve(b, n);
+}
+
 void rs_buf_append(rs_buf *b, const char *s, size_t n)
 {
 	buf_reserve(b, n);

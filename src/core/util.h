@@ -39,6 +39,8 @@ typedef struct rs_buf {
 
 void rs_buf_init(rs_buf *b);
 void rs_buf_append(rs_buf *b, const char *s, size_t n);
+/* Makes room for N more bytes (and the terminating NUL) at once. */
+void rs_buf_reserve(rs_buf *b, size_t n);
 void rs_buf_puts(rs_buf *b, const char *s);
 void rs_buf_printf(rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rs_buf_vprintf(rs_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

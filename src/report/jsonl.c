@@ -2,9 +2,11 @@
  * jsonl.c — the "--format jsonl" sink (FORMATS.md): one JSON object per
  * line, findings and checks as they come, the summary always last. On a
  * pipe, a terminal or a socket each line is flushed at once so that a
- * consumer reading the stream sees it; into a regular file the lines are
- * written in large blocks (one write per line cost more than the rest of
- * writing a finding) and flushed at the summary.
+ * consumer reading the stream sees it; into a regular file (or /dev/null,
+ * which no one reads) the lines are written in large blocks (one write per
+ * line cost more than the rest of writing a finding) and flushed at the
+ * summary. A finding's line is made from the text the store writes too
+ * (rs_finding_text), so a scan writes each finding once for both.
  */
 #include "report/report.h"
 #include "core/json.h"
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 typedef struct jsonl_state {
 	FILE *out;
@@ -53,7 +56,7 @@ static int jsonl_finding(rs_sink *sink, const rs_finding *f)
 {
 	jsonl_state *st = sink->state;
 	st->line.len = 0;
-	if (rs_finding_text_append(&st->line, f, st->scan[0] ? st->scan : NULL) < 0)
+	if (rs_finding_line_append(&st->line, f, st->scan[0] ? st->scan : NULL) < 0)
 		return -1;
 	return write_line(st);
 }
@@ -88,6 +91,12 @@ static void jsonl_destroy(rs_sink *sink)
 	free(sink);
 }
 
+/* /dev/null (character device 1:3): no one reads it, so lines need not be flushed one by one. */
+static bool is_dev_null(const struct stat *sb)
+{
+	return S_ISCHR(sb->st_mode) && major(sb->st_rdev) == 1 && minor(sb->st_rdev) == 3;
+}
+
 rs_sink *rs_sink_jsonl_new(FILE *out, bool close_out)
 {
 	jsonl_state *st = rs_calloc(1, sizeof(*st));
@@ -95,7 +104,7 @@ rs_sink *rs_sink_jsonl_new(FILE *out, bool close_out)
 	st->close_out = close_out;
 	rs_buf_init(&st->line);
 	struct stat sb;
-	st->each_line = fstat(fileno(out), &sb) < 0 || !S_ISREG(sb.st_mode);
+	st->each_line = fstat(fileno(out), &sb) < 0 || !(S_ISREG(sb.st_mode) || is_dev_null(&sb));
 	if (!st->each_line && close_out) { /* a file just opened for us: nothing written yet */
 		st->block = rs_malloc(1 << 16);
 		setvbuf(out, st->block, _IOFBF, 1 << 16);

@@ -22,6 +22,15 @@
 
 #define PENDING_MAX 4096
 
+/* A finding as its row in the findings table: its texts (module, rule,
+ * identity, JSON; each NUL-terminated) one after the other in one block,
+ * so that holding a finding is one allocation and one copy. */
+typedef struct finding_row {
+	char *texts;
+	size_t module_len, rule_len, identity_len, json_len;
+	int severity, score;
+} finding_row;
+
 typedef struct store_sink_state {
 	rs_store *store;
 	char scan[33];
@@ -30,54 +39,61 @@ typedef struct store_sink_state {
 	bool recording;               /* scan row written: findings are kept */
 	bool in_transaction;          /* the findings' transaction is open */
 	bool failed;                  /* an error was reported; ignore the rest */
-	struct finding_row *pending;  /* rows not yet written */
+	finding_row *pending;         /* rows not yet written */
 	size_t n_pending;
+	rs_buf identity;              /* scratch for a finding's identity */
 } store_sink_state;
 
-/* A finding as its row in the findings table: serialized once, when it is
- * kept, and bound as it is when written. */
-typedef struct finding_row {
-	char *module, *rule, *identity, *json;
-	int severity, score;
-} finding_row;
-
-static void row_init(finding_row *row, const rs_finding *f)
+/* F's row; -1 when F's text cannot be written (evidence that is not UTF-8). */
+static int row_init(finding_row *row, const rs_finding *f, rs_buf *identity)
 {
-	rs_buf text; /* rs_finding_to_json's text, as rs_store_bind_json writes JSON */
-	rs_buf_init(&text);
-	row->json = rs_finding_text_append(&text, f, NULL) == 0 ? rs_buf_take(&text) : NULL;
-	rs_buf_free(&text);
-	row->module = rs_strdup(f->module ? f->module : "");
-	row->rule = rs_strdup(f->rule ? f->rule : "");
-	row->identity = rs_finding_identity(f);
+	size_t json_len;
+	const char *json = rs_finding_text(f, &json_len); /* rs_finding_to_json's text, as rs_store_bind_json writes it */
+	if (!json)
+		return -1;
+	const char *module = f->module ? f->module : "", *rule = f->rule ? f->rule : "";
+	identity->len = 0;
+	rs_finding_identity_append(identity, f);
+	row->module_len = strlen(module);
+	row->rule_len = strlen(rule);
+	row->identity_len = identity->len;
+	row->json_len = json_len;
+	char *p = row->texts = rs_malloc(row->module_len + row->rule_len + row->identity_len + json_len + 4);
+	memcpy(p, module, row->module_len + 1);
+	p += row->module_len + 1;
+	memcpy(p, rule, row->rule_len + 1);
+	p += row->rule_len + 1;
+	memcpy(p, identity->data, row->identity_len + 1);
+	p += row->identity_len + 1;
+	memcpy(p, json, json_len);
+	p[json_len] = '\0';
 	row->severity = (int)f->severity;
 	row->score = f->score;
+	return 0;
 }
 
-static void row_free(finding_row *row)
-{
-	free(row->module);
-	free(row->rule);
-	free(row->identity);
-	free(row->json);
-}
-
+/* Binds ROW's texts, which stay as they are until the row is stepped (so
+ * SQLite need not copy them). */
 static void row_bind(sqlite3_stmt *stmt, const char *scan, long long seq, const finding_row *row)
 {
+	const char *p = row->texts;
 	rs_store_bind_text(stmt, 1, scan);
 	sqlite3_bind_int64(stmt, 2, seq);
-	rs_store_bind_text(stmt, 3, row->module);
-	rs_store_bind_text(stmt, 4, row->rule);
+	sqlite3_bind_text(stmt, 3, p, (int)row->module_len, SQLITE_STATIC);
+	p += row->module_len + 1;
+	sqlite3_bind_text(stmt, 4, p, (int)row->rule_len, SQLITE_STATIC);
+	p += row->rule_len + 1;
 	sqlite3_bind_int(stmt, 5, row->severity);
 	sqlite3_bind_int(stmt, 6, row->score);
-	rs_store_bind_text(stmt, 7, row->identity);
-	rs_store_bind_text(stmt, 8, row->json);
+	sqlite3_bind_text(stmt, 7, p, (int)row->identity_len, SQLITE_STATIC);
+	p += row->identity_len + 1;
+	sqlite3_bind_text(stmt, 8, p, (int)row->json_len, SQLITE_STATIC);
 }
 
 static void drop_pending(store_sink_state *st)
 {
 	for (size_t i = 0; i < st->n_pending; i++)
-		row_free(&st->pending[i]);
+		free(st->pending[i].texts);
 	st->n_pending = 0;
 }
 
@@ -169,10 +185,10 @@ static int write_row(store_sink_state *st, const finding_row *row)
 		if (!st->insert_finding)
 			return -1;
 	}
-	if (!row->json)
-		return -1;
 	row_bind(st->insert_finding, st->scan, st->next_seq, row);
-	if (step_done(st->insert_finding) < 0)
+	int rc = step_done(st->insert_finding);
+	sqlite3_clear_bindings(st->insert_finding); /* nothing left pointing into the row */
+	if (rc < 0)
 		return -1;
 	st->next_seq++;
 	return 0;
@@ -190,23 +206,20 @@ static int flush_pending(store_sink_state *st)
 	return 0;
 }
 
-
 static int sink_finding(rs_sink *sink, const rs_finding *f)
 {
 	store_sink_state *st = sink->state;
 	if (!st->recording)
 		return 0;
 	finding_row row;
-	row_init(&row, f);
+	if (row_init(&row, f, &st->identity) < 0) {
+		fail(st, st->in_transaction ? _("writing a finding") : _("keeping a finding"));
+		return 0;
+	}
 	if (st->in_transaction) { /* spilled: straight into the open transaction */
 		if (write_row(st, &row) < 0)
 			fail(st, _("writing a finding"));
-		row_free(&row);
-		return 0;
-	}
-	if (!row.json) {
-		row_free(&row);
-		fail(st, _("keeping a finding"));
+		free(row.texts);
 		return 0;
 	}
 	if (!st->pending)
@@ -285,6 +298,7 @@ static void sink_destroy(rs_sink *sink)
 		roll_back(st);
 	drop_pending(st);
 	free(st->pending);
+	rs_buf_free(&st->identity);
 	sqlite3_finalize(st->insert_finding);
 	free(st);
 	free(sink);
@@ -294,6 +308,7 @@ rs_sink *rs_store_sink_new(rs_store *store)
 {
 	store_sink_state *st = rs_calloc(1, sizeof(*st));
 	st->store = store;
+	rs_buf_init(&st->identity);
 	rs_sink *sink = rs_calloc(1, sizeof(*sink));
 	sink->begin = sink_begin;
 	sink->finding = sink_finding;

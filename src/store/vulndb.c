@@ -6,6 +6,7 @@
 #include "store/store_internal.h"
 #include "core/log.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,26 +101,28 @@ out:
 	return rc;
 }
 
-static char *column(sqlite3_stmt *s, int i)
+static const char *column(sqlite3_stmt *s, int i)
 {
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return t ? rs_strdup((const char *)t) : NULL;
+	return (const char *)sqlite3_column_text(s, i);
 }
 
+/* The row's texts are SQLite's until the next step: copied as one block. */
 static void push_row(sqlite3_stmt *s, rs_vec *records)
 {
-	rs_vuln_record *r = rs_vec_push(records);
-	r->record = column(s, 0);
-	r->ecosystem = column(s, 1);
-	r->package = column(s, 2);
-	r->cves = column(s, 3);
-	r->introduced = column(s, 4);
-	r->fixed = column(s, 5);
-	r->last_affected = column(s, 6);
-	r->status = column(s, 7);
-	r->cvss = sqlite3_column_type(s, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 8);
-	r->urgency = column(s, 9);
-	r->summary = column(s, 10);
+	rs_vuln_record view = {
+		.record = (char *)column(s, 0),
+		.ecosystem = (char *)column(s, 1),
+		.package = (char *)column(s, 2),
+		.cves = (char *)column(s, 3),
+		.introduced = (char *)column(s, 4),
+		.fixed = (char *)column(s, 5),
+		.last_affected = (char *)column(s, 6),
+		.status = (char *)column(s, 7),
+		.cvss = sqlite3_column_type(s, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 8),
+		.urgency = (char *)column(s, 9),
+		.summary = (char *)column(s, 10),
+	};
+	rs_vuln_record_copy(rs_vec_push(records), &view);
 }
 
 /* Steps S to its end, appending its rows; false on an error (warned). */
@@ -135,9 +138,71 @@ static bool read_rows(rs_store *store, sqlite3_stmt *s, rs_vec *records)
 	return true;
 }
 
+/* the summary is left out (NULL): no finding shows it, and it is the
+ * longest text of most records */
 #define RECORD_COLUMNS \
-	"SELECT record, ecosystem, package, cve, introduced, fixed, last_affected, status, cvss, urgency, summary" \
+	"SELECT record, ecosystem, package, cve, introduced, fixed, last_affected, status, cvss, urgency, NULL" \
 	" FROM vuln_records"
+
+/* the ecosystem itself, or one of its qualified forms ("Debian:12:…"),
+ * each on the (ecosystem, package) index */
+static const char *const eco_where[2] = {
+	" WHERE ecosystem = ?1",
+	" WHERE ecosystem > ?1 || ':' AND ecosystem < ?1 || ';'",
+};
+
+/* 1 when some record is of ECO by WHERE, 0 when none, -1 on an error (told). */
+static int any_record(rs_store *store, const char *where, const char *eco)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM vuln_records%s LIMIT 1", where);
+	sqlite3_stmt *s = rs_store_prepare(store, sql);
+	if (!s)
+		return -1;
+	rs_store_bind_text(s, 1, eco);
+	int rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rs_warn(_("%s: cannot read the imported feeds: %s"), store->path, sqlite3_errmsg(store->db));
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/* Appends, for each name of ONLY, its records of ECO itself and then those
+ * of ECO's qualified forms; a form no record has is not looked up name by
+ * name (most stores hold one form of a release: the tracker's codenames,
+ * or OSV's numbers). -1 when a statement cannot be made or a probe fails,
+ * 0 when a read failed (warned), else 1. */
+static int load_names(rs_store *store, const char *eco, const rs_name_set *only, rs_vec *records)
+{
+	sqlite3_stmt *s[2] = { NULL, NULL };
+	int ok = 1;
+	for (int b = 0; ok > 0 && b < 2; b++) {
+		int has = any_record(store, eco_where[b], eco);
+		if (has < 0) {
+			ok = -1;
+		} else if (has) {
+			char sql[512];
+			snprintf(sql, sizeof(sql), "%s%s AND package = ?2", RECORD_COLUMNS, eco_where[b]);
+			if (!(s[b] = rs_store_prepare(store, sql)))
+				ok = -1;
+		}
+	}
+	for (size_t k = 0; ok > 0 && k < only->n; k++) {
+		for (int b = 0; ok > 0 && b < 2; b++) {
+			if (!s[b])
+				continue;
+			sqlite3_reset(s[b]);
+			rs_store_bind_text(s[b], 1, eco);
+			rs_store_bind_text(s[b], 2, only->names[k]);
+			ok = read_rows(store, s[b], records);
+		}
+	}
+	sqlite3_finalize(s[0]);
+	sqlite3_finalize(s[1]);
+	return ok;
+}
 
 int rs_vulndb_load(rs_store *store, char *const *ecosystems, const rs_name_set *only, rs_vec *records)
 {
@@ -146,35 +211,25 @@ int rs_vulndb_load(rs_store *store, char *const *ecosystems, const rs_name_set *
 		return -1;
 	int n_feeds = sqlite3_step(feeds) == SQLITE_ROW ? sqlite3_column_int(feeds, 0) : 0;
 	sqlite3_finalize(feeds);
-	/* the ecosystem itself, or one of its qualified forms ("Debian:12:…"),
-	 * each branch on the (ecosystem, package) index */
-	sqlite3_stmt *s = rs_store_prepare(store, only
-		? RECORD_COLUMNS " WHERE ecosystem = ?1 AND package = ?2 UNION ALL "
-		  RECORD_COLUMNS " WHERE ecosystem > ?1 || ':' AND ecosystem < ?1 || ';' AND package = ?2"
-		: RECORD_COLUMNS " WHERE ecosystem = ?1 OR (ecosystem > ?1 || ':' AND ecosystem < ?1 || ';')");
-	if (!s)
+	sqlite3_stmt *all = NULL;
+	if (!only && !(all = rs_store_prepare(store, RECORD_COLUMNS " WHERE ecosystem = ?1 OR (ecosystem > ?1 || ':' AND ecosystem < ?1 || ';')")))
 		return -1;
 	/* one read transaction for every lookup: each statement on its own
 	 * would begin and end a read of the WAL (two lock calls each), and a
 	 * host has hundreds of packages */
 	bool own_txn = sqlite3_get_autocommit(store->db) && rs_store_exec(store, "BEGIN") == 0;
-	bool ok = true;
-	for (size_t i = 0; ok && ecosystems && ecosystems[i]; i++) {
+	int ok = 1;
+	for (size_t i = 0; ok > 0 && ecosystems && ecosystems[i]; i++) {
 		if (!only) {
-			sqlite3_reset(s);
-			rs_store_bind_text(s, 1, ecosystems[i]);
-			ok = read_rows(store, s, records);
+			sqlite3_reset(all);
+			rs_store_bind_text(all, 1, ecosystems[i]);
+			ok = read_rows(store, all, records);
 			continue;
 		}
-		for (size_t k = 0; ok && k < only->n; k++) {
-			sqlite3_reset(s);
-			rs_store_bind_text(s, 1, ecosystems[i]);
-			rs_store_bind_text(s, 2, only->names[k]);
-			ok = read_rows(store, s, records);
-		}
+		ok = load_names(store, ecosystems[i], only, records);
 	}
-	sqlite3_finalize(s);
+	sqlite3_finalize(all);
 	if (own_txn)
 		rs_store_exec(store, "COMMIT");
-	return n_feeds;
+	return ok < 0 ? -1 : n_feeds;
 }

@@ -20,7 +20,8 @@ int rs_vulndb_import(struct rs_store *store, const char *path, rs_feed_stats *st
 /* Appends to RECORDS (rs_vuln_record) every stored record whose ecosystem is
  * in ECOSYSTEMS (see rs_ecosystem_in) and, when ONLY is not NULL, whose
  * package is one of its names (looked up by index: the cost follows the
- * host, not the size of the feeds). Returns the number of feeds stored, or -1. */
+ * host, not the size of the feeds). The records come without their summary
+ * (NULL; no finding shows it). Returns the number of feeds stored, or -1. */
 int rs_vulndb_load(struct rs_store *store, char *const *ecosystems, const rs_name_set *only, rs_vec *records);
 
 #endif

@@ -78,6 +78,10 @@ rs_version_scheme rs_ecosystem_scheme(const char *eco)
 
 void rs_vuln_record_free(rs_vuln_record *r)
 {
+	if (r->block) {
+		free(r->block);
+		return;
+	}
 	free(r->record);
 	free(r->ecosystem);
 	free(r->package);
@@ -99,24 +103,45 @@ char *rs_vuln_short_text(const char *text)
 	return rs_strndup(text, n);
 }
 
-static char *dup_or_null(const char *s)
+/* The length of S with its NUL, 0 for NULL. */
+static size_t text_size(const char *s)
 {
-	return s ? rs_strdup(s) : NULL;
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies S (SIZE bytes, text_size's) to *AT and moves *AT past it; NULL for NULL. */
+static char *put_text(char **at, const char *s, size_t size)
+{
+	if (!s)
+		return NULL;
+	char *p = *at;
+	memcpy(p, s, size);
+	*at += size;
+	return p;
 }
 
 void rs_vuln_record_copy(rs_vuln_record *out, const rs_vuln_record *r)
 {
-	out->record = dup_or_null(r->record);
-	out->ecosystem = dup_or_null(r->ecosystem);
-	out->package = dup_or_null(r->package);
-	out->cves = dup_or_null(r->cves);
-	out->introduced = dup_or_null(r->introduced);
-	out->fixed = dup_or_null(r->fixed);
-	out->last_affected = dup_or_null(r->last_affected);
-	out->status = dup_or_null(r->status);
+	/* one allocation for the ten texts: a scan keeps thousands of records */
+	const char *texts[] = { r->record, r->ecosystem, r->package, r->cves, r->introduced,
+				r->fixed, r->last_affected, r->status, r->urgency, r->summary };
+	enum { N_TEXTS = sizeof(texts) / sizeof(texts[0]) };
+	size_t sizes[N_TEXTS], total = 0;
+	for (size_t i = 0; i < N_TEXTS; i++)
+		total += sizes[i] = text_size(texts[i]);
+	char *at = rs_malloc(total ? total : 1);
+	out->block = at;
+	out->record = put_text(&at, texts[0], sizes[0]);
+	out->ecosystem = put_text(&at, texts[1], sizes[1]);
+	out->package = put_text(&at, texts[2], sizes[2]);
+	out->cves = put_text(&at, texts[3], sizes[3]);
+	out->introduced = put_text(&at, texts[4], sizes[4]);
+	out->fixed = put_text(&at, texts[5], sizes[5]);
+	out->last_affected = put_text(&at, texts[6], sizes[6]);
+	out->status = put_text(&at, texts[7], sizes[7]);
 	out->cvss = r->cvss;
-	out->urgency = dup_or_null(r->urgency);
-	out->summary = dup_or_null(r->summary);
+	out->urgency = put_text(&at, texts[8], sizes[8]);
+	out->summary = put_text(&at, texts[9], sizes[9]);
 }
 
 static void push_eco(rs_vec *v, const char *prefix, const char *value)

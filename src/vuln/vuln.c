@@ -59,16 +59,48 @@ static const char *upgrade_command(const char *manager)
 	return "apt-get install --only-upgrade";
 }
 
-static void emit_match(rs_scan *scan, const rs_vuln_match *m, bool debian)
+/* What every finding of one run shares: the texts of the catalogue, each
+ * looked up once (not once a finding), and a buffer reused for the rest. */
+typedef struct emit_ctx {
+	bool debian;
+	const char *title_unfixed, *title_fixed, *remediation_unfixed; /* NULL until looked up */
+	rs_buf b;
+} emit_ctx;
+
+static void emit_ctx_init(emit_ctx *c, bool debian)
+{
+	*c = (emit_ctx){ .debian = debian };
+	rs_buf_init(&c->b);
+}
+
+/* The catalogue's text for FMT (marked with N_), looked up once into *SLOT. */
+__attribute__((format_arg(1))) static const char *translated(const char *fmt, const char **slot)
+{
+	if (!*slot)
+		*slot = _(fmt);
+	return *slot;
+}
+
+/* PREFIX then S, in C's buffer (emptied first). */
+static const char *joined(emit_ctx *c, const char *prefix, const char *s)
+{
+	c->b.len = 0;
+	rs_buf_puts(&c->b, prefix);
+	rs_buf_puts(&c->b, s);
+	return c->b.data;
+}
+
+static void emit_match(rs_scan *scan, const rs_vuln_match *m, emit_ctx *c)
 {
 	int score;
 	rs_severity sev = rs_vuln_severity(m->cvss, m->urgency, &score);
 	const rs_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
-	char *rule = rs_sprintf("vuln:%s", m->id);
-	char *title = unfixed ? rs_sprintf(_("%s %s is affected by %s (no fix yet)"), p->name, p->version, m->id)
-			      : rs_sprintf(_("%s %s is affected by %s (fixed in %s)"), p->name, p->version, m->id, m->fixed);
-	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
+	char *title = unfixed ? rs_sprintf(translated(N_("%s %s is affected by %s (no fix yet)"), &c->title_unfixed),
+					   p->name, p->version, m->id)
+			      : rs_sprintf(translated(N_("%s %s is affected by %s (fixed in %s)"), &c->title_fixed),
+					   p->name, p->version, m->id, m->fixed);
+	rs_finding *f = rs_finding_new("vuln", joined(c, "vuln:", m->id), sev, score, title);
 	bool is_cve = rs_starts_with(m->id, "CVE-");
 	rs_finding_set_str(f, "package", p->name);
 	rs_finding_set_str(f, "installed", p->version);
@@ -82,29 +114,27 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, bool debian)
 		rs_finding_set_json(f, "cvss", json_real(m->cvss));
 	if (m->urgency)
 		rs_finding_set_str(f, "urgency", m->urgency);
-	char *fix = rs_sprintf("%s %s", upgrade_command(p->manager), p->name);
-	char *remediation = unfixed ? rs_sprintf(_("No fixed version yet; mitigate and watch %s, then run `%s`"), m->id, fix)
-				    : rs_sprintf("%s", fix);
-	rs_finding_set_remediation(f, remediation);
-	if (is_cve && debian) {
-		char *ref = rs_sprintf("https://security-tracker.debian.org/tracker/%s", m->id);
-		rs_finding_add_reference(f, ref);
-		free(ref);
-	} else if (is_cve) {
-		char *ref = rs_sprintf("https://www.cve.org/CVERecord?id=%s", m->id);
-		rs_finding_add_reference(f, ref);
-		free(ref);
+	/* "COMMAND NAME" */
+	c->b.len = 0;
+	rs_buf_puts(&c->b, upgrade_command(p->manager));
+	rs_buf_append(&c->b, " ", 1);
+	rs_buf_puts(&c->b, p->name);
+	if (unfixed) {
+		char *remediation = rs_sprintf(translated(N_("No fixed version yet; mitigate and watch %s, then run `%s`"),
+							  &c->remediation_unfixed), m->id, c->b.data);
+		rs_finding_set_remediation(f, remediation);
+		free(remediation);
+	} else {
+		rs_finding_set_remediation(f, c->b.data);
 	}
-	if (m->record && strcmp(m->record, m->id)) {
-		char *ref = rs_sprintf("https://osv.dev/vulnerability/%s", m->record);
-		rs_finding_add_reference(f, ref);
-		free(ref);
-	}
+	if (is_cve && c->debian)
+		rs_finding_add_reference(f, joined(c, "https://security-tracker.debian.org/tracker/", m->id));
+	else if (is_cve)
+		rs_finding_add_reference(f, joined(c, "https://www.cve.org/CVERecord?id=", m->id));
+	if (m->record && strcmp(m->record, m->id))
+		rs_finding_add_reference(f, joined(c, "https://osv.dev/vulnerability/", m->record));
 	rs_scan_emit(scan, f);
-	free(rule);
 	free(title);
-	free(fix);
-	free(remediation);
 }
 
 typedef struct upgrade {
@@ -231,15 +261,17 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 		unsigned long unparsed = 0;
 		rs_app_match_threads(&inv.packages, &app_records, &app_matches, &unparsed, rs_vuln_threads(cfg));
 		unsigned long affected = 0, unfixed = 0;
-		bool debian = ecosystems && rs_starts_with(ecosystems[0], "Debian:");
+		emit_ctx ec;
+		emit_ctx_init(&ec, ecosystems && rs_starts_with(ecosystems[0], "Debian:"));
 		for (size_t i = 0; i < matches.len; i++) {
 			const rs_vuln_match *m = rs_vec_at(&matches, i);
 			if (m->state == RS_VULN_AFFECTED)
 				affected++;
 			else
 				unfixed++;
-			emit_match(scan, m, debian);
+			emit_match(scan, m, &ec);
 		}
+		rs_buf_free(&ec.b);
 		for (size_t i = 0; i < app_matches.len; i++) {
 			const rs_app_match *m = rs_vec_at(&app_matches, i);
 			if (m->state == RS_VULN_AFFECTED)

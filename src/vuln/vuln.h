@@ -92,12 +92,14 @@ typedef struct rs_vuln_record {
 	double cvss;          /* CVSS v3 base score, -1 when none */
 	char *urgency;        /* tracker urgency ("high", "low", "unimportant", ...) or OSV severity text */
 	char *summary;
+	char *block;          /* when not NULL, the texts above all lie in this one
+			       * allocation (rs_vuln_record_copy's), freed as one */
 } rs_vuln_record;
 
 void rs_vuln_record_free(rs_vuln_record *r);
 /* A copy of at most 200 bytes of TEXT, cut at a UTF-8 character boundary. */
 char *rs_vuln_short_text(const char *text);
-/* A deep copy into OUT. */
+/* A deep copy into OUT, its texts in one block (OUT->block). */
 void rs_vuln_record_copy(rs_vuln_record *out, const rs_vuln_record *r);
 
 /* Called for each record read; the record is only valid during the call.

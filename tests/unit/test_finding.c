@@ -155,7 +155,7 @@ static void test_summary_round_trip(void **state)
  * a scan, a missing remediation, bytes that are not UTF-8 in the texts,
  * escapes, nested evidence and reals; and refuse (buffer as it was) where
  * the object's text is refused. */
-static void assert_text_as_object(const rs_finding *f, const char *scan)
+static void assert_text_as_object(rs_finding *f, const char *scan)
 {
 	json_t *o = rs_finding_to_json(f, scan);
 	char *want = rs_json_text(o);
@@ -171,8 +171,48 @@ static void assert_text_as_object(const rs_finding *f, const char *scan)
 		assert_int_equal(rc, 0);
 		assert_string_equal(b.data + 5, want);
 	}
+	/* the sinks' way, from the text kept with the finding: the same bytes */
+	b.len = 5;
+	rc = rs_finding_line_append(&b, f, scan);
+	if (!want) {
+		assert_int_equal(rc, -1);
+		assert_int_equal(b.len, 5);
+	} else {
+		assert_int_equal(rc, 0);
+		assert_string_equal(b.data + 5, want);
+	}
+	/* the test changes F behind the setters' back below: the kept text goes */
+	free(f->text);
+	f->text = NULL;
+	f->text_refused = false;
 	rs_buf_free(&b);
 	free(want);
+}
+
+/* rs_finding_text is made once and kept; a setter makes it anew. */
+static void test_text_kept_until_changed(void **state)
+{
+	(void)state;
+	rs_finding *f = rs_finding_new("vuln", "vuln:CVE-1", RS_SEV_LOW, -1, "t");
+	rs_finding_set_str(f, "package", "a");
+	size_t len, len2;
+	const char *text = rs_finding_text(f, &len);
+	assert_non_null(text);
+	assert_int_equal(len, strlen(text));
+	assert_ptr_equal(rs_finding_text(f, &len2), text);
+	assert_int_equal(len2, len);
+	assert_non_null(strstr(text, "\"package\":\"a\""));
+	rs_finding_set_str(f, "package", "b");
+	text = rs_finding_text(f, &len);
+	assert_non_null(strstr(text, "\"package\":\"b\""));
+	rs_finding_add_reference(f, "https://r.invalid/");
+	assert_non_null(strstr(rs_finding_text(f, &len), "https://r.invalid/"));
+	rs_buf b;
+	rs_buf_init(&b);
+	assert_int_equal(rs_finding_line_append(&b, f, "abc"), 0);
+	assert_int_equal(strncmp(b.data, "{\"type\":\"finding\",\"scan\":\"abc\",\"module\":\"vuln\"", 46), 0);
+	rs_buf_free(&b);
+	rs_finding_free(f);
 }
 
 static void test_text_is_the_objects_text(void **state)
@@ -212,6 +252,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_fields),
 		cmocka_unit_test(test_text_is_the_objects_text),
+		cmocka_unit_test(test_text_kept_until_changed),
 		cmocka_unit_test(test_from_json_rejects_incomplete),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_non_utf8_is_kept_printable),

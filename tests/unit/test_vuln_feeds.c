@@ -6,6 +6,9 @@
  */
 #include "testutil.h"
 #include "vuln/vuln.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+#include "store/vulndb.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -394,6 +397,63 @@ static void test_ecosystems(void **state)
 	rs_facts_free(&f);
 }
 
+/* Stored records are read back per package: the ecosystem's own records,
+ * then those of its qualified forms ("Ubuntu:22.04:LTS"), in the order of
+ * the names; other releases and packages stay out; a store holding only
+ * one of the forms, or none, gives just those. */
+static void test_stored_lookup(void **state)
+{
+	(void)state;
+	rs_store *store = NULL;
+	assert_int_equal(rs_store_open_memory("test", &store), 0);
+	assert_int_equal(rs_store_exec(store,
+		"INSERT INTO vuln_feeds (id, source, kind, records) VALUES (1, 'f', 'osv', 6);"
+		"INSERT INTO vuln_records (feed, record, ecosystem, package, cve, fixed, status, cvss, summary) VALUES"
+		" (1, 'R5', 'Ubuntu:22.04:LTS', 'c', 'CVE-5', NULL, 'affected', NULL, 's5'),"
+		" (1, 'R1', 'Ubuntu:22.04', 'a', 'CVE-1', '1.2', 'affected', 7.5, 's1'),"
+		" (1, 'R2', 'Ubuntu:22.04:LTS', 'a', 'CVE-2', NULL, 'affected', NULL, 's2'),"
+		" (1, 'R3', 'Ubuntu:22.04', 'b', 'CVE-3', NULL, 'affected', NULL, 's3'),"
+		" (1, 'R4', 'Ubuntu:20.04', 'a', 'CVE-4', NULL, 'affected', NULL, 's4'),"
+		" (1, 'R6', 'Ubuntu:22.040', 'a', 'CVE-6', NULL, 'affected', NULL, 's6');"), 0);
+	char *names[] = { "a", "c" };
+	rs_name_set only = { .names = names, .n = 2 };
+	char *ecos[] = { "Ubuntu:22.04", "Ubuntu:Pro:22.04", NULL };
+	rs_vec records;
+	rs_vec_init(&records, sizeof(rs_vuln_record));
+	assert_int_equal(rs_vulndb_load(store, ecos, &only, &records), 1);
+	assert_int_equal(records.len, 3);
+	static const char *const want[] = { "R1", "R2", "R5" };
+	for (size_t i = 0; i < records.len; i++) {
+		rs_vuln_record *r = rs_vec_at(&records, i);
+		assert_string_equal(r->record, want[i]);
+		assert_null(r->summary); /* not read back: no finding shows it */
+		rs_vuln_record_free(r);
+	}
+	records.len = 0;
+	/* only qualified forms of Pro, none of 20.04's own form asked for */
+	assert_int_equal(rs_store_exec(store,
+		"INSERT INTO vuln_records (feed, record, ecosystem, package, cve, status) VALUES"
+		" (1, 'P1', 'Ubuntu:Pro:22.04:LTS', 'c', 'CVE-7', 'affected');"), 0);
+	assert_int_equal(rs_vulndb_load(store, ecos, &only, &records), 1);
+	assert_int_equal(records.len, 4);
+	rs_vuln_record *last = rs_vec_at(&records, 3);
+	assert_string_equal(last->record, "P1");
+	assert_string_equal(last->ecosystem, "Ubuntu:Pro:22.04:LTS");
+	rs_vuln_record *first = rs_vec_at(&records, 0);
+	assert_string_equal(first->fixed, "1.2");
+	assert_true(first->cvss > 7.4 && first->cvss < 7.6);
+	assert_string_equal(first->cves, "CVE-1");
+	for (size_t i = 0; i < records.len; i++)
+		rs_vuln_record_free(rs_vec_at(&records, i));
+	records.len = 0;
+	/* a release no record names */
+	char *none[] = { "Debian:12", NULL };
+	assert_int_equal(rs_vulndb_load(store, none, &only, &records), 1);
+	assert_int_equal(records.len, 0);
+	rs_vec_free(&records);
+	rs_store_close(store);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_match_source_names),
 		cmocka_unit_test(test_match_rpm_names),
 		cmocka_unit_test(test_ecosystems),
+		cmocka_unit_test(test_stored_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
