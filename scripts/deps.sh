@@ -7,7 +7,7 @@ set -eu
 
 BUILD_PKGS="gcc make cmake pkg-config libsqlite3-dev libjansson-dev libssl-dev \
 libyaml-dev libpcre2-dev libyara-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev \
-libmicrohttpd-dev libpq-dev libnftables-dev libsodium-dev scdoc gettext"
+libmicrohttpd-dev libpq-dev libnftables-dev libsodium-dev liburing-dev scdoc gettext"
 TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev lld iproute2 procps sqlite3 python3 \
 nftables acl attr openssl python3-jsonschema postgresql-15 chromium nodejs"
 DEB_PKGS="debhelper dpkg-dev devscripts fakeroot lintian man-db bash-completion"

@@ -7,11 +7,16 @@
  * found in the page cache no read-ahead advice is given (one system call
  * per file saved); once one is not, each file queued gets
  * POSIX_FADV_WILLNEED so that the disk reads it while the files before it
- * are hashed. A short read bringing a file to the size its fstat gave
- * ends it (no read more to see end of file).
+ * are hashed; with io_uring (core/prefetch.h) the walking thread instead
+ * holds the files back in batches of 32 and submits their first reads in
+ * one system call (adjacent files merged into one request of the disk,
+ * one notification of a virtual disk per batch) before queueing them. A
+ * short read bringing a file to the size its fstat gave ends it (no read
+ * more to see end of file).
  */
 #include "cmd/fim_hash.h"
 #include "core/digest.h"
+#include "core/prefetch.h"
 #include "core/readfile.h"
 #include "core/util.h"
 
@@ -52,6 +57,10 @@ struct rs_fim_hasher {
 	unsigned char *buf;       /* the calling thread's */
 	atomic_int cold;          /* > 0: files were lately not in the page cache, advise read-ahead;
 				   * -1: no RWF_NOWAIT here, always advise */
+	rs_prefetch prefetch;     /* the calling thread's: first reads of a batch of files at once */
+	queued pending[RS_PREFETCH_BATCH]; /* files whose first reads are in PREFETCH, not queued yet */
+	size_t npending;
+	rs_vec own;               /* of hashed: files the calling thread hashed from PENDING */
 };
 
 typedef struct worker_arg {
@@ -164,6 +173,8 @@ rs_fim_hasher *rs_fim_hasher_new(int threads, unsigned long long max)
 	h->max = max;
 	h->buf = rs_malloc(RS_FIM_HASH_CHUNK);
 	atomic_init(&h->cold, QUEUE); /* advise read-ahead until files are found cached */
+	rs_vec_init(&h->own, sizeof(hashed));
+	rs_prefetch_init(&h->prefetch);
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
 	threads = rs_thread_count(threads, MAX_THREADS);
@@ -181,30 +192,69 @@ rs_fim_hasher *rs_fim_hasher_new(int threads, unsigned long long max)
 	return h;
 }
 
+/* Puts file Q in the workers' queue; false when it is full. */
+static bool enqueue(rs_fim_hasher *h, queued q, bool advise)
+{
+	pthread_mutex_lock(&h->lock);
+	if (h->count >= QUEUE) {
+		pthread_mutex_unlock(&h->lock);
+		return false;
+	}
+	/* the disk starts reading it now, while the files queued before are
+	 * hashed (its first 8 MB: the kernel's own read-ahead follows the
+	 * reads of a larger file, and 256 queued files must not fill the
+	 * memory); not while files are found cached */
+	if (advise && atomic_load_explicit(&h->cold, memory_order_relaxed) != 0)
+		posix_fadvise(q.fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
+	h->queue[(h->head + h->count) % QUEUE] = q;
+	h->count++;
+	pthread_cond_signal(&h->wake);
+	pthread_mutex_unlock(&h->lock);
+	return true;
+}
+
+/* The files waiting for their first reads: those asked of the disk in one
+ * system call, then queued (or hashed here when the queue is full). A file
+ * larger than the prefetch asks for gets the read-ahead advice too. */
+static void flush_pending(rs_fim_hasher *h)
+{
+	rs_prefetch_submit(&h->prefetch);
+	for (size_t i = 0; i < h->npending; i++) {
+		queued q = h->pending[i];
+		if (q.size > RS_PREFETCH_SPAN)
+			posix_fadvise(q.fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
+		if (enqueue(h, q, false))
+			continue;
+		hashed *r = rs_vec_push(&h->own);
+		r->index = q.index;
+		hash_fd(q.fd, q.size, h->max, h->buf, &h->cold, r->sha256);
+	}
+	h->npending = 0;
+}
+
 void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, char out[65])
 {
-	if (h->nworkers) {
-		pthread_mutex_lock(&h->lock);
-		if (h->count < QUEUE) {
-			/* the disk starts reading it now, while the files queued before
-			 * are hashed (its first 8 MB: the kernel's own read-ahead
-			 * follows the reads of a larger file, and 256 queued files
-			 * must not fill the memory); not while files are found cached */
-			if (atomic_load_explicit(&h->cold, memory_order_relaxed) != 0)
-				posix_fadvise(fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
-			h->queue[(h->head + h->count) % QUEUE] = (queued){ .index = index, .fd = fd, .size = size };
-			h->count++;
-			pthread_cond_signal(&h->wake);
-			pthread_mutex_unlock(&h->lock);
+	queued q = { .index = index, .fd = fd, .size = size };
+	if (h->nworkers && h->prefetch.ok) {
+		/* files not in the page cache: their first reads go to the disk
+		 * in batches (core/prefetch.h), then to the workers */
+		if (atomic_load_explicit(&h->cold, memory_order_relaxed) > 0)
+			rs_prefetch_cold(&h->prefetch);
+		if (rs_prefetch_wanted(&h->prefetch) && rs_prefetch_add(&h->prefetch, fd, size)) {
+			h->pending[h->npending++] = q;
+			if (h->npending == RS_PREFETCH_BATCH)
+				flush_pending(h);
 			return;
 		}
-		pthread_mutex_unlock(&h->lock);
 	}
+	if (h->nworkers && enqueue(h, q, !h->prefetch.ok))
+		return;
 	hash_fd(fd, size, h->max, h->buf, &h->cold, out);
 }
 
 void rs_fim_hasher_finish(rs_fim_hasher *h, void (*set)(void *ctx, size_t index, const char *sha256), void *ctx)
 {
+	flush_pending(h);
 	pthread_mutex_lock(&h->lock);
 	h->closing = true;
 	pthread_cond_broadcast(&h->wake);
@@ -218,6 +268,12 @@ void rs_fim_hasher_finish(rs_fim_hasher *h, void (*set)(void *ctx, size_t index,
 		}
 		rs_vec_free(&h->results[t]);
 	}
+	for (size_t i = 0; i < h->own.len; i++) {
+		const hashed *r = rs_vec_at(&h->own, i);
+		set(ctx, r->index, r->sha256);
+	}
+	rs_vec_free(&h->own);
+	rs_prefetch_free(&h->prefetch);
 	pthread_mutex_destroy(&h->lock);
 	pthread_cond_destroy(&h->wake);
 	free(h->buf);

@@ -21,6 +21,12 @@
  * POSIX_FADV_WILLNEED and waits, its lane left out of the rounds while the
  * other lanes hash, so that up to 16 files per worker are read from disk
  * at once; only when every lane waits does the worker block on one read.
+ * The files are opened AHEAD (32) ahead of the lanes, in batches, and
+ * while files are found not in the page cache their first reads go to the
+ * disk together in one io_uring submission (core/prefetch.h): on a
+ * virtual disk, where each request costs a notification (a VM exit) and
+ * an interrupt, a batch's adjacent small files are merged into few
+ * requests; such a file's lane read then skips the read-ahead advice.
  * A read shorter than asked that brings the file to the size the lstat gave
  * ends it (no further read to see end of file); a file that grew since
  * is read on to its end.
@@ -33,6 +39,7 @@
  */
 #include "core/readfile.h"
 #include "core/md5x.h"
+#include "core/prefetch.h"
 #include "core/util.h"
 #include "integrity/verify_job.h"
 
@@ -47,6 +54,7 @@
 #define LANE_ROOM (LANE_BUF + 128) /* the padding of a last block may follow */
 #define RUN 16                     /* files taken from the shared counter at a time */
 #define OTHER_CHUNK (256u << 10)   /* rs_verify_one's read size */
+#define AHEAD RS_PREFETCH_BATCH    /* files a worker keeps open ahead of its lanes */
 #define DRAIN_LANES 2              /* lanes left at the end finished one by one on the scalar unit */
 
 typedef struct lane {
@@ -60,7 +68,16 @@ typedef struct lane {
 	bool confirmed;            /* st is the open file's fstat, not the lstat before the open */
 	rs_file_state fail;        /* the state when reading stops short: unreadable or replaced */
 	bool waiting;              /* its data is not in the page cache yet (read-ahead asked) */
+	bool prefetched;           /* its first PREFETCH_SPAN bytes were asked of the disk ahead */
 } lane;
+
+typedef struct opened {        /* a file opened ahead of the lanes */
+	size_t item;
+	int fd;
+	struct stat st;
+	bool confirmed;
+	bool prefetched;
+} opened;
 
 typedef struct lane_worker {
 	rs_verify_job *job;
@@ -70,6 +87,10 @@ typedef struct lane_worker {
 	unsigned char *other_buf;
 	rs_md5x md5;
 	bool nowait;               /* the kernel takes RWF_NOWAIT on these files */
+	opened ahead[AHEAD];       /* a queue: the next files for the lanes */
+	size_t ahead_head, ahead_count;
+	rs_prefetch prefetch;      /* the first reads of the files opened ahead, at once */
+	bool ahead_done;           /* no file is left to open */
 	lane lanes[RS_MD5X_LANES];
 } lane_worker;
 
@@ -99,12 +120,11 @@ static void lane_close(lane_worker *w, lane *ln)
 	rs_verify_count_done(w->job);
 }
 
-/* Puts the next file that needs reading into lane L; settles the others
+/* Opens the next file that needs reading into *O; settles the others
  * (cached, not openable, not MD5) on the way. False when none is left. */
-static bool lane_start(lane_worker *w, int l)
+static bool open_next(lane_worker *w, opened *o)
 {
 	rs_verify_job *job = w->job;
-	lane *ln = &w->lanes[l];
 	for (;;) {
 		size_t i = take(w);
 		if (i == SIZE_MAX)
@@ -123,22 +143,74 @@ static bool lane_start(lane_worker *w, int l)
 			rs_verify_count_done(job);
 			continue;
 		}
-		int fd = rs_verify_open(job->host, &w->dir, item->path, &ln->st, true, &ln->confirmed);
+		int fd = rs_verify_open(job->host, &w->dir, item->path, &o->st, true, &o->confirmed);
 		if (fd < 0) {
 			job->results[i].state = rs_verify_open_failure(errno);
 			rs_verify_count_done(job);
 			continue;
 		}
-		ln->item = i;
-		ln->fd = fd;
-		ln->len = ln->pos = 0;
-		ln->total = 0;
-		ln->eof = false;
-		ln->waiting = false;
-		ln->fail = RS_FILE_UNREADABLE;
-		rs_md5x_reset(&w->md5, l);
+		o->item = i;
+		o->fd = fd;
+		o->prefetched = false;
 		return true;
 	}
+}
+
+/* The first bytes of the files opened ahead from FIRST on asked of the
+ * disk in one system call (core/prefetch.h), while files are found not in
+ * the page cache. */
+static void prefetch(lane_worker *w, size_t first)
+{
+	if (!rs_prefetch_wanted(&w->prefetch))
+		return;
+	for (size_t k = first; k < w->ahead_count; k++) {
+		opened *o = &w->ahead[(w->ahead_head + k) % AHEAD];
+		o->prefetched = rs_prefetch_add(&w->prefetch, o->fd, (long long)o->st.st_size);
+	}
+	rs_prefetch_submit(&w->prefetch);
+}
+
+/* Keeps AHEAD files open ahead of the lanes, opened (and prefetched) in
+ * batches once half of them have gone to the lanes. */
+static void refill(lane_worker *w)
+{
+	if (w->ahead_count > AHEAD / 2 || w->ahead_done)
+		return;
+	size_t first = w->ahead_count;
+	while (w->ahead_count < AHEAD) {
+		opened *o = &w->ahead[(w->ahead_head + w->ahead_count) % AHEAD];
+		if (!open_next(w, o)) {
+			w->ahead_done = true;
+			break;
+		}
+		w->ahead_count++;
+	}
+	prefetch(w, first);
+}
+
+/* Puts the next file that needs reading into lane L. False when none is
+ * left. */
+static bool lane_start(lane_worker *w, int l)
+{
+	lane *ln = &w->lanes[l];
+	refill(w);
+	if (!w->ahead_count)
+		return false;
+	opened *o = &w->ahead[w->ahead_head];
+	w->ahead_head = (w->ahead_head + 1) % AHEAD;
+	w->ahead_count--;
+	ln->item = o->item;
+	ln->fd = o->fd;
+	ln->st = o->st;
+	ln->confirmed = o->confirmed;
+	ln->prefetched = o->prefetched;
+	ln->len = ln->pos = 0;
+	ln->total = 0;
+	ln->eof = false;
+	ln->waiting = false;
+	ln->fail = RS_FILE_UNREADABLE;
+	rs_md5x_reset(&w->md5, l);
+	return true;
 }
 
 /* One read into the lane's buffer after its LEFT unhashed bytes; with
@@ -186,8 +258,9 @@ static int lane_fill(lane_worker *w, lane *ln, bool nowait)
 		if (got < 0 && errno == EAGAIN && nowait) {
 			/* the disk reads it (its next 8 MB; the kernel's read-ahead
 			 * follows) while the other lanes' files are hashed */
-			if (!ln->waiting)
+			if (!ln->waiting && !(ln->prefetched && ln->st.st_size <= (off_t)RS_PREFETCH_SPAN))
 				posix_fadvise(ln->fd, (off_t)ln->total, 8 << 20, POSIX_FADV_WILLNEED);
+			rs_prefetch_cold(&w->prefetch); /* the files ahead are prefetched again */
 			ln->waiting = true;
 			return 1;
 		}
@@ -293,6 +366,7 @@ void *rs_verify_lanes_worker(void *arg)
 		w->lanes[l].buf = mem + (size_t)l * LANE_ROOM;
 	}
 	w->nowait = true;
+	rs_prefetch_init(&w->prefetch);
 	bool more = true;  /* files may be left to start */
 	for (;;) {
 		int state[RS_MD5X_LANES]; /* of lane_ready: 0 ready, 1 waiting, -1 idle */
@@ -353,6 +427,7 @@ void *rs_verify_lanes_worker(void *arg)
 	}
 	if (w->dir.fd >= 0)
 		close(w->dir.fd);
+	rs_prefetch_free(&w->prefetch);
 	EVP_MD_CTX_free(w->ctx);
 	free(w->other_buf);
 	free(mem);

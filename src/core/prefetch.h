@@ -1,0 +1,59 @@
+/*
+ * prefetch.h — asks the disk for the first bytes of many open files in
+ * one system call (io_uring), for the readers of many files (the integrity
+ * module's lanes, fim's hashers). Each file gets a read with RWF_NOWAIT: a
+ * file in the page cache answers at once (its bytes land in a scratch
+ * buffer), one that is not gets its read-ahead started (RS_PREFETCH_SPAN
+ * bytes asked of the disk: the kernel's first read-ahead window of such a
+ * read) and answers EAGAIN, nothing copied. Submitted together, the reads
+ * of a batch reach the block layer under one plug: adjacent files are
+ * merged into one request and a virtual disk is notified once per batch,
+ * where one read-ahead system call per file costs a request and a
+ * notification (a VM exit) each, and an interrupt each on completion.
+ * Nothing is ever waited on but the answers of the batch (RWF_NOWAIT: a
+ * FIFO put in a file's place answers at once too).
+ * While the files are found in the page cache (a warm run) nothing is
+ * asked: rs_prefetch_wanted turns false, and a reader that finds a file
+ * not cached calls rs_prefetch_cold to turn it on again.
+ */
+#ifndef RS_PREFETCH_H
+#define RS_PREFETCH_H
+
+#include <liburing.h>
+#include <stdbool.h>
+
+enum {
+	RS_PREFETCH_BATCH = 32,         /* the most files of one batch */
+	RS_PREFETCH_READ = 128 << 10,   /* the read each file gets */
+	RS_PREFETCH_SPAN = 512 << 10    /* what such a read asks of the disk */
+};
+
+typedef struct rs_prefetch {
+	bool ok;              /* the ring is there (io_uring in the kernel, not RASOAT_IO_URING=0) */
+	struct io_uring ring;
+	unsigned char *junk;  /* RS_PREFETCH_READ bytes the reads of cached files land in */
+	int cold;             /* > 0: files were lately not in the page cache */
+	unsigned queued;      /* reads in the ring, not submitted yet */
+} rs_prefetch;
+
+/* Sets P up; P->ok false where io_uring cannot be had (then every call
+ * below does nothing) or RASOAT_IO_URING=0 (tests run both ways). One
+ * thread only uses P. */
+void rs_prefetch_init(rs_prefetch *p);
+void rs_prefetch_free(rs_prefetch *p);
+
+/* True when files should be prefetched: lately found not cached. */
+bool rs_prefetch_wanted(const rs_prefetch *p);
+
+/* A reader found a file not in the page cache: prefetch again. */
+void rs_prefetch_cold(rs_prefetch *p);
+
+/* Queues the read of the first bytes of FD (SIZE bytes long; it must stay
+ * open until rs_prefetch_submit). False when the batch is full (submit
+ * first) or P does nothing. */
+bool rs_prefetch_add(rs_prefetch *p, int fd, long long size);
+
+/* Submits the queued reads in one system call and takes their answers. */
+void rs_prefetch_submit(rs_prefetch *p);
+
+#endif
