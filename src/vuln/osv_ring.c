@@ -1,7 +1,8 @@
 /*
  * osv_ring.c — OSV records of a folder read in batches through io_uring
  * (see osv_ring.h). Each file's chain: statx (no symlink followed) →
- * openat into a fixed-file slot (O_NOFOLLOW | O_NONBLOCK: a FIFO put in
+ * openat into a fixed-file slot (never an fd of the process, so no
+ * O_CLOEXEC, which the kernel refuses there; O_NOFOLLOW | O_NONBLOCK: a FIFO put in
  * its place after the listing never blocks the open or the read) → one
  * bounded read → close of the slot (hard-linked: it runs whatever the
  * read gave). The bytes are used only when the statx found a regular file
@@ -58,7 +59,7 @@ static void queue_file(rs_osv_ring *r, int dirfd, const char *name, unsigned i)
 	io_uring_sqe_set_data64(s, STEPS * i + STEP_STATX);
 	s->flags |= IOSQE_IO_LINK;
 	s = io_uring_get_sqe(&r->ring);
-	io_uring_prep_openat_direct(s, dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0, i);
+	io_uring_prep_openat_direct(s, dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0, i);
 	io_uring_sqe_set_data64(s, STEPS * i + STEP_OPEN);
 	s->flags |= IOSQE_IO_LINK;
 	s = io_uring_get_sqe(&r->ring);
