@@ -1,23 +1,28 @@
 /*
  * osv_ring.c — OSV records of a folder read in batches through io_uring
- * (see osv_ring.h). Each file's chain: statx (no symlink followed) →
- * openat into a fixed-file slot (never an fd of the process, so no
- * O_CLOEXEC, which the kernel refuses there; O_NOFOLLOW | O_NONBLOCK: a FIFO put in
- * its place after the listing never blocks the open or the read) → one
- * bounded read → close of the slot (hard-linked: it runs whatever the
- * read gave). The bytes are used only when the statx found a regular file
- * and the read returned exactly its size; anything else goes to the plain
- * reader, so that errors and warnings are those of rs_osv_read_file.
+ * (see osv_ring.h). A batch is two submissions: the opens of its files
+ * (O_NOFOLLOW | O_NONBLOCK: no symlink followed, and a FIFO put in a
+ * file's place after the listing never blocks), then, once each open file
+ * has been fstat'ed and found regular, one bounded read of each and its
+ * close (hard-linked: the close runs whatever the read gave). A file that
+ * is not regular is closed unread. The bytes are used only when the read
+ * returned exactly the fstat's size; any other file (not opened, not
+ * regular, larger than the read, an error) goes to the plain reader, so
+ * that errors and warnings are those of rs_osv_read_file. io_uring has no
+ * fstat of an open file: its statx by name would not say what was opened
+ * and runs in a kernel worker thread; one fstat call a file is cheaper.
  */
 #include "vuln/osv_ring.h"
 #include "vuln/osv_internal.h"
 #include "core/util.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { STEP_STATX, STEP_OPEN, STEP_READ, STEP_CLOSE, STEPS };
+enum { STEP_OPEN, STEP_READ, STEP_CLOSE, STEPS };
 
 void rs_osv_ring_init(rs_osv_ring *r)
 {
@@ -25,16 +30,12 @@ void rs_osv_ring_init(rs_osv_ring *r)
 	const char *env = getenv("RASOAT_IO_URING");
 	if (env && strcmp(env, "0") == 0)
 		return;
-	unsigned entries = STEPS * RS_OSV_RING_BATCH;
+	unsigned entries = 2 * RS_OSV_RING_BATCH;
 	if (io_uring_queue_init(entries, &r->ring, IORING_SETUP_SINGLE_ISSUER) != 0 &&
 	    io_uring_queue_init(entries, &r->ring, 0) != 0)
 		return;
-	if (io_uring_register_files_sparse(&r->ring, RS_OSV_RING_BATCH) != 0) {
-		io_uring_queue_exit(&r->ring);
-		return;
-	}
 	r->buf = rs_malloc((size_t)RS_OSV_RING_BATCH * RS_OSV_RING_READ);
-	r->stx = rs_calloc(RS_OSV_RING_BATCH, sizeof(*r->stx));
+	r->size = rs_calloc(RS_OSV_RING_BATCH, sizeof(*r->size));
 	r->res = rs_calloc((size_t)STEPS * RS_OSV_RING_BATCH, sizeof(*r->res));
 	r->ok = true;
 }
@@ -45,39 +46,16 @@ void rs_osv_ring_free(rs_osv_ring *r)
 		return;
 	io_uring_queue_exit(&r->ring);
 	free(r->buf);
-	free(r->stx);
+	free(r->size);
 	free(r->res);
 	r->ok = false;
 }
 
-/* Queues file I's chain; its answers land in r->res[STEPS * I + step]. */
-static void queue_file(rs_osv_ring *r, int dirfd, const char *name, unsigned i)
-{
-	struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
-	io_uring_prep_statx(s, dirfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE | STATX_SIZE,
-			    &r->stx[i]);
-	io_uring_sqe_set_data64(s, STEPS * i + STEP_STATX);
-	s->flags |= IOSQE_IO_LINK;
-	s = io_uring_get_sqe(&r->ring);
-	io_uring_prep_openat_direct(s, dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0, i);
-	io_uring_sqe_set_data64(s, STEPS * i + STEP_OPEN);
-	s->flags |= IOSQE_IO_LINK;
-	s = io_uring_get_sqe(&r->ring);
-	io_uring_prep_read(s, (int)i, r->buf + (size_t)i * RS_OSV_RING_READ, RS_OSV_RING_READ, 0);
-	io_uring_sqe_set_data64(s, STEPS * i + STEP_READ);
-	s->flags |= IOSQE_FIXED_FILE | IOSQE_IO_HARDLINK;
-	s = io_uring_get_sqe(&r->ring);
-	io_uring_prep_close_direct(s, i);
-	io_uring_sqe_set_data64(s, STEPS * i + STEP_CLOSE);
-}
-
-/* Submits what is queued and takes WANT answers; false when the ring failed
- * (then every file of the batch is read plainly: the chains' slots are
- * replaced by the next batch's opens). */
+/* Submits what is queued and takes WANT answers into r->res (each
+ * request's user data is its index there); false when the ring failed. */
 static bool run_batch(rs_osv_ring *r, unsigned want)
 {
-	int sub = io_uring_submit_and_wait(&r->ring, want);
-	if (sub < 0)
+	if (io_uring_submit_and_wait(&r->ring, want) < 0)
 		return false;
 	unsigned got = 0;
 	while (got < want) {
@@ -97,6 +75,54 @@ static bool run_batch(rs_osv_ring *r, unsigned want)
 	return true;
 }
 
+static void queue(rs_osv_ring *r, struct io_uring_sqe *s, unsigned i, int step, unsigned char flags)
+{
+	io_uring_sqe_set_data64(s, (unsigned long long)STEPS * i + (unsigned)step);
+	s->flags |= flags;
+	r->res[STEPS * i + step] = -1;
+}
+
+/* Opens files NAMES[0..N) of DIRFD, then reads and closes those that are
+ * regular files smaller than the read; false when the ring failed (every
+ * file open then is closed). */
+static bool read_batch(rs_osv_ring *r, int dirfd, char *const *names, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
+		io_uring_prep_openat(s, dirfd, names[i], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
+		queue(r, s, i, STEP_OPEN, 0);
+		r->res[STEPS * i + STEP_READ] = -1;
+		r->size[i] = -1;
+	}
+	bool ok = run_batch(r, n);
+	unsigned want = 0;
+	for (unsigned i = 0; i < n; i++) {
+		int fd = r->res[STEPS * i + STEP_OPEN];
+		if (fd < 0)
+			continue;
+		struct stat st;
+		if (ok && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < RS_OSV_RING_READ) {
+			r->size[i] = (long long)st.st_size;
+			struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
+			io_uring_prep_read(s, fd, r->buf + (size_t)i * RS_OSV_RING_READ, RS_OSV_RING_READ, 0);
+			queue(r, s, i, STEP_READ, IOSQE_IO_HARDLINK);
+			want++;
+		}
+		struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
+		io_uring_prep_close(s, fd);
+		queue(r, s, i, STEP_CLOSE, 0);
+		want++;
+	}
+	if (want && !run_batch(r, want)) {
+		/* closes not known to have run: close them here (EBADF otherwise, harmless) */
+		for (unsigned i = 0; i < n; i++)
+			if (r->res[STEPS * i + STEP_OPEN] >= 0 && r->res[STEPS * i + STEP_CLOSE] < 0)
+				close(r->res[STEPS * i + STEP_OPEN]);
+		return false;
+	}
+	return ok;
+}
+
 static void path_of(rs_buf *path, const char *dirpath, const char *name)
 {
 	path->len = 0;
@@ -110,22 +136,12 @@ void rs_osv_ring_read(rs_osv_ring *r, int dirfd, const char *dirpath, char *cons
 {
 	rs_buf path;
 	rs_buf_init(&path);
-	bool ok = r->ok && n <= RS_OSV_RING_BATCH;
-	if (ok) {
-		for (unsigned i = 0; i < n; i++) {
-			for (unsigned k = 0; k < STEPS; k++)
-				r->res[STEPS * i + k] = -1;
-			queue_file(r, dirfd, names[i], i);
-		}
-		ok = run_batch(r, (unsigned)(STEPS * n));
-	}
+	bool ok = r->ok && n <= RS_OSV_RING_BATCH && read_batch(r, dirfd, names, (unsigned)n);
 	for (size_t i = 0; i < n; i++) {
 		path_of(&path, dirpath, names[i]);
-		const int *res = r->ok ? &r->res[STEPS * i] : NULL;
-		if (ok && res[STEP_STATX] == 0 && res[STEP_OPEN] >= 0 && S_ISREG(r->stx[i].stx_mode) &&
-		    res[STEP_READ] >= 0 && res[STEP_READ] < RS_OSV_RING_READ &&
-		    (unsigned long long)res[STEP_READ] == r->stx[i].stx_size)
-			rs_osv_parse(r->buf + i * RS_OSV_RING_READ, (size_t)res[STEP_READ], path.data, cb, ctx, stats);
+		int got = ok ? r->res[STEPS * i + STEP_READ] : -1;
+		if (got >= 0 && (long long)got == r->size[i])
+			rs_osv_parse(r->buf + i * RS_OSV_RING_READ, (size_t)got, path.data, cb, ctx, stats);
 		else
 			rs_osv_read_file(dirfd, names[i], path.data, cb, ctx, stats);
 	}

@@ -1,8 +1,8 @@
 /*
  * osv_ring.h — the records of one folder read many at a time through
- * io_uring (osv_ring.c): for each file a linked chain statx → openat →
- * read → close, a batch of them submitted in one system call, where the
- * plain reader makes four calls a file (on this kind of machine each call
+ * io_uring (osv_ring.c): the opens of a batch of files submitted in one
+ * system call, then each open file fstat'ed, then their reads and closes
+ * in one more, where the plain reader makes four calls a file (on this kind of machine each call
  * costs a microsecond or two before it does anything). rs_osv_folder_read
  * uses it; RASOAT_IO_URING=0, or a kernel that refuses io_uring, leaves
  * the plain reader (rs_osv_read_file) doing every file.
@@ -14,7 +14,6 @@
 
 #include <liburing.h>
 #include <stdbool.h>
-#include <sys/stat.h>
 
 enum {
 	RS_OSV_RING_BATCH = 64,        /* files in one submission */
@@ -22,11 +21,11 @@ enum {
 };
 
 typedef struct rs_osv_ring {
-	bool ok;                /* io_uring is there, with fixed-file slots */
+	bool ok;                /* io_uring is there (not RASOAT_IO_URING=0) */
 	struct io_uring ring;
 	char *buf;              /* RS_OSV_RING_BATCH reads of RS_OSV_RING_READ bytes */
-	struct statx *stx;      /* each file's statx */
-	int *res;               /* each file's answers: [4 * i + step] */
+	long long *size;        /* each file's size by fstat; -1: not read */
+	int *res;               /* each file's answers: [3 * i + step] */
 } rs_osv_ring;
 
 /* Sets R up; R->ok false where io_uring cannot be had or RASOAT_IO_URING=0. */
@@ -35,7 +34,7 @@ void rs_osv_ring_free(rs_osv_ring *r);
 
 /* Reads the files NAMES[0..N) (N <= RS_OSV_RING_BATCH) of the folder DIRFD
  * (named DIRPATH in messages) in order, their records to CB. A file whose
- * statx says it is a regular file and whose one read gave exactly its
+ * fstat says it is a regular file and whose one read gave exactly its
  * size is parsed from that read; any other (a FIFO or device swapped in,
  * a symlink, a file larger than the read, an error) is handed to the
  * plain reader, which checks it and warns as it always did. */
