@@ -7,6 +7,7 @@
  * folder's descriptor one name at a time with O_NOFOLLOW, never by path.
  */
 #include "vuln/osv_folder.h"
+#include "vuln/osv_ring.h"
 #include "vuln/osv_internal.h"
 #include "core/i18n.h"
 #include "core/log.h"
@@ -141,11 +142,14 @@ static int open_dir(const rs_osv_folder *f, size_t d)
 void rs_osv_folder_read(const rs_osv_folder *f, size_t from, size_t to, rs_vuln_record_cb cb, void *ctx,
 			rs_feed_stats *stats)
 {
+	rs_osv_ring ring;
+	rs_osv_ring_init(&ring);
+	char *names[RS_OSV_RING_BATCH];
 	size_t cur = SIZE_MAX;
 	int dfd = -1;
-	rs_buf path;
-	rs_buf_init(&path);
-	for (size_t i = from; i < to && i < f->files.len; i++) {
+	if (to > f->files.len)
+		to = f->files.len;
+	for (size_t i = from; i < to;) {
 		const rs_osv_file *file = rs_vec_at(&f->files, i);
 		const rs_osv_dir *dir = rs_vec_at(&f->dirs, file->dir);
 		if (file->dir != cur) {
@@ -158,15 +162,19 @@ void rs_osv_folder_read(const rs_osv_folder *f, size_t from, size_t to, rs_vuln_
 				stats->skipped++;
 			}
 		}
-		if (dfd < 0)
-			continue;
-		path.len = 0;
-		rs_buf_puts(&path, dir->path);
-		rs_buf_append(&path, "/", 1);
-		rs_buf_puts(&path, file->name);
-		rs_osv_read_file(dfd, file->name, path.data, cb, ctx, stats);
+		/* the next files of this folder, a batch at most */
+		size_t n = 0;
+		while (i < to && n < RS_OSV_RING_BATCH) {
+			const rs_osv_file *next = rs_vec_at(&f->files, i);
+			if (next->dir != cur)
+				break;
+			names[n++] = next->name;
+			i++;
+		}
+		if (dfd >= 0)
+			rs_osv_ring_read(&ring, dfd, dir->path, names, n, cb, ctx, stats);
 	}
 	if (dfd >= 0)
 		close(dfd);
-	rs_buf_free(&path);
+	rs_osv_ring_free(&ring);
 }

@@ -5,11 +5,18 @@
  * left out without being opened; read whole, or in consecutive shares put
  * back together, the records come in the same order; rs_osv_read_path
  * reads a folder in that order too. A file is read to its end whatever the
- * read size (a short read ends it only once its size is in).
+ * read size (a short read ends it only once its size is in). Read through
+ * io_uring (osv_ring.c) and without it (RASOAT_IO_URING=0): the same
+ * records over several batches, a file larger than the ring's read, an
+ * empty one, and a FIFO (with a writer's bytes in it) or a symlink swapped
+ * in after the listing skipped with a warning, the FIFO never read.
  */
 #include "testutil.h"
 #include "vuln/osv_folder.h"
 #include "vuln/osv_internal.h"
+#include "vuln/osv_ring.h"
+
+#include <errno.h>
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -133,11 +140,101 @@ static void test_read_sizes(void **state)
 	free(dir);
 }
 
+/* Reads folder F with io_uring (RING) or not: the ids, the count skipped. */
+static size_t read_with_ring(const rs_osv_folder *f, bool ring, rs_buf *ids)
+{
+	assert_int_equal(setenv("RASOAT_IO_URING", ring ? "1" : "0", 1), 0);
+	rs_feed_stats st = { 0 };
+	rs_test_capture_start();
+	rs_osv_folder_read(f, 0, f->files.len, collect_ids, ids, &st);
+	assert_true(rs_test_captured_contains("070.json"));
+	assert_true(rs_test_captured_contains("071.json"));
+	rs_test_capture_stop();
+	unsetenv("RASOAT_IO_URING");
+	return st.skipped;
+}
+
+static void test_ring_and_plain(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	rs_buf want;
+	rs_buf_init(&want);
+	char rel[64], id[32];
+	for (int i = 0; i < 2 * RS_OSV_RING_BATCH + 7; i++) { /* three batches, the last short */
+		snprintf(rel, sizeof(rel), "s/%03d.json", i);
+		snprintf(id, sizeof(id), "R-%03d", i);
+		if (i == 5) { /* larger than the ring's read: read plainly */
+			size_t n = RS_OSV_RING_READ + 1000;
+			char *big = rs_malloc(n + 600);
+			char *pad = rs_malloc(n + 1);
+			memset(pad, 'x', n);
+			pad[n] = '\0';
+			snprintf(big, n + 600, "{\"id\": \"%s\", \"details\": \"%s\", \"affected\": []}", id, pad);
+			rs_test_write(dir, rel, big);
+			free(big);
+			free(pad);
+		} else if (i == 6) {
+			rs_test_write(dir, rel, ""); /* empty: no record */
+		} else {
+			write_record(dir, rel, id);
+			if (i != 70 && i != 71) {
+				rs_buf_puts(&want, id);
+				rs_buf_puts(&want, " ");
+			}
+		}
+	}
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	rs_osv_folder f;
+	rs_feed_stats lst = { 0 };
+	rs_osv_folder_list(fd, dir, &f, &lst);
+	assert_int_equal(f.files.len, 2 * RS_OSV_RING_BATCH + 7);
+	/* after the listing: 070 becomes a FIFO holding a record, 071 a symlink */
+	char *p70 = rs_sprintf("%s/s/070.json", dir), *p71 = rs_sprintf("%s/s/071.json", dir);
+	assert_int_equal(unlink(p70), 0);
+	assert_int_equal(mkfifo(p70, 0600), 0);
+	int pipe_fd = open(p70, O_RDWR | O_NONBLOCK | O_CLOEXEC); /* a writer (and a reader) stays */
+	assert_true(pipe_fd >= 0);
+	char text[512];
+	record_text(text, sizeof(text), "R-fifo");
+	assert_int_equal(write(pipe_fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(unlink(p71), 0);
+	assert_int_equal(symlink("000.json", p71), 0);
+	rs_osv_ring probe;
+	rs_osv_ring_init(&probe);
+	if (!probe.ok)
+		printf("io_uring refused here: both reads below are the plain one\n");
+	rs_osv_ring_free(&probe);
+	for (int ring = 0; ring <= 1; ring++) {
+		rs_buf ids;
+		rs_buf_init(&ids);
+		/* the FIFO, the symlink, the empty file and the record without an
+		 * affected package, each warned about */
+		assert_int_equal(read_with_ring(&f, ring, &ids), 4);
+		assert_string_equal(ids.data, want.data);
+		rs_buf_free(&ids);
+	}
+	/* the FIFO's bytes are all still there: never read */
+	char back[512];
+	assert_int_equal(read(pipe_fd, back, sizeof(back)), (ssize_t)strlen(text));
+	assert_int_equal(read(pipe_fd, back, sizeof(back)), -1);
+	assert_int_equal(errno, EAGAIN);
+	close(pipe_fd);
+	free(p70);
+	free(p71);
+	rs_osv_folder_free(&f);
+	rs_buf_free(&want);
+	rs_test_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_folder_order_and_shares),
 		cmocka_unit_test(test_read_sizes),
+		cmocka_unit_test(test_ring_and_plain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,149 @@
+/*
+ * osv_ring.c — OSV records of a folder read in batches through io_uring
+ * (see osv_ring.h). A batch is two submissions: the opens of its files
+ * (O_NOFOLLOW | O_NONBLOCK: no symlink followed, and a FIFO put in a
+ * file's place after the listing never blocks), then, once each open file
+ * has been fstat'ed and found regular, one bounded read of each and its
+ * close (hard-linked: the close runs whatever the read gave). A file that
+ * is not regular is closed unread. The bytes are used only when the read
+ * returned exactly the fstat's size; any other file (not opened, not
+ * regular, larger than the read, an error) goes to the plain reader, so
+ * that errors and warnings are those of rs_osv_read_file. io_uring has no
+ * fstat of an open file: its statx by name would not say what was opened
+ * and runs in a kernel worker thread; one fstat call a file is cheaper.
+ */
+#include "vuln/osv_ring.h"
+#include "vuln/osv_internal.h"
+#include "core/util.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { STEP_OPEN, STEP_READ, STEP_CLOSE, STEPS };
+
+void rs_osv_ring_init(rs_osv_ring *r)
+{
+	memset(r, 0, sizeof(*r));
+	const char *env = getenv("RASOAT_IO_URING");
+	if (env && strcmp(env, "0") == 0)
+		return;
+	unsigned entries = 2 * RS_OSV_RING_BATCH;
+	if (io_uring_queue_init(entries, &r->ring, IORING_SETUP_SINGLE_ISSUER) != 0 &&
+	    io_uring_queue_init(entries, &r->ring, 0) != 0)
+		return;
+	r->buf = rs_malloc((size_t)RS_OSV_RING_BATCH * RS_OSV_RING_READ);
+	r->size = rs_calloc(RS_OSV_RING_BATCH, sizeof(*r->size));
+	r->res = rs_calloc((size_t)STEPS * RS_OSV_RING_BATCH, sizeof(*r->res));
+	r->ok = true;
+}
+
+void rs_osv_ring_free(rs_osv_ring *r)
+{
+	if (!r->ok)
+		return;
+	io_uring_queue_exit(&r->ring);
+	free(r->buf);
+	free(r->size);
+	free(r->res);
+	r->ok = false;
+}
+
+/* Submits what is queued and takes WANT answers into r->res (each
+ * request's user data is its index there); false when the ring failed. */
+static bool run_batch(rs_osv_ring *r, unsigned want)
+{
+	if (io_uring_submit_and_wait(&r->ring, want) < 0)
+		return false;
+	unsigned got = 0;
+	while (got < want) {
+		struct io_uring_cqe *cqe;
+		if (io_uring_wait_cqe(&r->ring, &cqe) != 0)
+			return false;
+		unsigned head, seen = 0;
+		io_uring_for_each_cqe(&r->ring, head, cqe) {
+			unsigned long long k = io_uring_cqe_get_data64(cqe);
+			if (k < (unsigned long long)STEPS * RS_OSV_RING_BATCH)
+				r->res[k] = cqe->res;
+			seen++;
+		}
+		io_uring_cq_advance(&r->ring, seen);
+		got += seen;
+	}
+	return true;
+}
+
+static void queue(rs_osv_ring *r, struct io_uring_sqe *s, unsigned i, int step, unsigned char flags)
+{
+	io_uring_sqe_set_data64(s, (unsigned long long)STEPS * i + (unsigned)step);
+	s->flags |= flags;
+	r->res[STEPS * i + step] = -1;
+}
+
+/* Opens files NAMES[0..N) of DIRFD, then reads and closes those that are
+ * regular files smaller than the read; false when the ring failed (every
+ * file open then is closed). */
+static bool read_batch(rs_osv_ring *r, int dirfd, char *const *names, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
+		io_uring_prep_openat(s, dirfd, names[i], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
+		queue(r, s, i, STEP_OPEN, 0);
+		r->res[STEPS * i + STEP_READ] = -1;
+		r->size[i] = -1;
+	}
+	bool ok = run_batch(r, n);
+	unsigned want = 0;
+	for (unsigned i = 0; i < n; i++) {
+		int fd = r->res[STEPS * i + STEP_OPEN];
+		if (fd < 0)
+			continue;
+		struct stat st;
+		if (ok && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < RS_OSV_RING_READ) {
+			r->size[i] = (long long)st.st_size;
+			struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
+			io_uring_prep_read(s, fd, r->buf + (size_t)i * RS_OSV_RING_READ, RS_OSV_RING_READ, 0);
+			queue(r, s, i, STEP_READ, IOSQE_IO_HARDLINK);
+			want++;
+		}
+		struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
+		io_uring_prep_close(s, fd);
+		queue(r, s, i, STEP_CLOSE, 0);
+		want++;
+	}
+	if (want && !run_batch(r, want)) {
+		/* closes not known to have run: close them here (EBADF otherwise, harmless) */
+		for (unsigned i = 0; i < n; i++)
+			if (r->res[STEPS * i + STEP_OPEN] >= 0 && r->res[STEPS * i + STEP_CLOSE] < 0)
+				close(r->res[STEPS * i + STEP_OPEN]);
+		return false;
+	}
+	return ok;
+}
+
+static void path_of(rs_buf *path, const char *dirpath, const char *name)
+{
+	path->len = 0;
+	rs_buf_puts(path, dirpath);
+	rs_buf_append(path, "/", 1);
+	rs_buf_puts(path, name);
+}
+
+void rs_osv_ring_read(rs_osv_ring *r, int dirfd, const char *dirpath, char *const *names, size_t n,
+		      rs_vuln_record_cb cb, void *ctx, rs_feed_stats *stats)
+{
+	rs_buf path;
+	rs_buf_init(&path);
+	bool ok = r->ok && n <= RS_OSV_RING_BATCH && read_batch(r, dirfd, names, (unsigned)n);
+	for (size_t i = 0; i < n; i++) {
+		path_of(&path, dirpath, names[i]);
+		int got = ok ? r->res[STEPS * i + STEP_READ] : -1;
+		if (got >= 0 && (long long)got == r->size[i])
+			rs_osv_parse(r->buf + i * RS_OSV_RING_READ, (size_t)got, path.data, cb, ctx, stats);
+		else
+			rs_osv_read_file(dirfd, names[i], path.data, cb, ctx, stats);
+	}
+	rs_buf_free(&path);
+}
