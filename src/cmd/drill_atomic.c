@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "drill/atomic.h"
 #include "drill/atomic_run.h"
+#include "engine/packages.h"
 
 #include <getopt.h>
 #include <libgen.h>
@@ -243,8 +244,40 @@ static void free_args(args *a)
 	rs_vec_free(&a->rules);
 }
 
+/* The host's package databases, read once for every sandbox's scans (each
+ * sandbox is a fork of this process and inherits them; a sandbox that
+ * changed them reads its own). */
+typedef struct host_packages {
+	bool loaded;
+	rs_host host;
+	rs_scan_packages pk;
+} host_packages;
+
+static rs_scan_packages *host_packages_get(host_packages *hp)
+{
+	if (!hp->loaded) {
+		if (rs_host_init(&hp->host, "/", NULL) < 0)
+			return NULL;
+		rs_scan_packages_init(&hp->pk, &hp->host);
+		rs_log_set_quiet(true); /* as in the sandboxes, which read them before */
+		rs_scan_packages_dpkg(&hp->pk, NULL);
+		rs_scan_packages_rpm(&hp->pk, NULL);
+		rs_log_set_quiet(false);
+		hp->loaded = true;
+	}
+	return &hp->pk;
+}
+
+static void host_packages_free(host_packages *hp)
+{
+	if (!hp->loaded)
+		return;
+	rs_scan_packages_free(&hp->pk);
+	rs_host_free(&hp->host);
+}
+
 /* Runs every selected test of T into RESULTS; the first baseline is kept in *BASELINE. */
-static int run_target(const args *a, const target *t, json_t **baseline, json_t *results)
+static int run_target(const args *a, const target *t, json_t **baseline, host_packages *hp, json_t *results)
 {
 	rs_atomic at;
 	char err[1024];
@@ -277,7 +310,7 @@ static int run_target(const args *a, const target *t, json_t **baseline, json_t 
 			.ov = a->overrides.items, .n_ov = a->overrides.len, .atomics_dir = adir,
 			.timeout_s = a->timeout ? a->timeout : 30, .config_path = a->config,
 			.rule_dirs = a->rules.items, .n_rule_dirs = a->rules.len, .tmpdir = a->tmpdir, .keep = a->keep,
-			.baseline = *baseline,
+			.baseline = *baseline, .host_packages = host_packages_get(hp),
 		};
 		json_t *r = rs_atomic_run(&job);
 		json_t *b = json_object_get(r, "baseline");
@@ -314,10 +347,12 @@ int rs_cmd_drill_atomic(int argc, char **argv)
 		return 2;
 	}
 	json_t *results = json_array(), *baseline = NULL;
+	host_packages hp = { 0 };
 	bool bad = false;
 	for (size_t i = 0; i < a.targets.len; i++)
-		if (run_target(&a, rs_vec_at(&a.targets, i), &baseline, results) < 0)
+		if (run_target(&a, rs_vec_at(&a.targets, i), &baseline, &hp, results) < 0)
 			bad = true;
+	host_packages_free(&hp);
 	size_t ran = 0, detected = 0, skipped = 0, errors = 0, i;
 	json_t *r;
 	json_array_foreach(results, i, r) {

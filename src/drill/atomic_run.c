@@ -163,7 +163,7 @@ static int in_sandbox(rs_sandbox *sb, void *vctx, int out_fd)
 	json_t *r = ctx->result;
 	rs_log_set_quiet(true);
 	rs_atomic_scan_opts so = { .config_path = job->config_path, .rule_dirs = job->rule_dirs,
-				   .n_rule_dirs = job->n_rule_dirs };
+				   .n_rule_dirs = job->n_rule_dirs, .host_packages = job->host_packages };
 	json_t *baseline = job->baseline ? json_incref(job->baseline) : NULL;
 	if (!baseline) {
 		long long t0 = rs_monotonic_ms();

@@ -28,6 +28,8 @@ typedef struct rs_atomic_job {
 	bool keep;                      /* --keep-sandbox */
 	json_t *baseline;               /* identities of the untouched sandbox's findings; NULL: taken
 	                                   in this sandbox (and handed back as "baseline") */
+	struct rs_scan_packages *host_packages; /* the host's package databases, loaded (NULL: each
+	                                   sandbox scan reads its own; see atomic_scan.h) */
 } rs_atomic_job;
 
 /* Runs JOB; returns the result object (status "ran", "skipped" or

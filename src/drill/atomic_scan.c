@@ -12,6 +12,12 @@
  * capabilities to load modules are dropped) and would cost seconds per
  * atomic; preload, deleted executables, known rootkit files and the
  * process checks are what an atomic can trip.
+ *
+ * The package databases (persist's and rootkit's ownership verdicts, the
+ * changed package files) are the host's, read once by the caller before
+ * the sandboxes, unless the sandbox changed them: then they are read from
+ * the sandbox (reading dpkg's lists and digests cost about a second of
+ * each scan under ASan).
  */
 #include "drill/atomic_scan.h"
 #include "collect/pkgfiles.h"
@@ -156,6 +162,25 @@ static void changed_package_files(const rs_host *h, const rs_vec *paths, rs_scan
 	free(items);
 }
 
+/* Whether one of the sorted CHANGED paths is a package database or a
+ * directory above one (the dpkg and rpm paths collect/pkgfiles.c and
+ * collect/rpm*.c read). */
+static bool package_db_changed(const rs_vec *changed)
+{
+	static const char *const dbs[] = { "/var/lib/dpkg", "/var/lib/rpm" };
+	for (size_t i = 0; changed && i < changed->len; i++) {
+		const char *p = *(char **)rs_vec_at(changed, i);
+		size_t n = strlen(p);
+		for (size_t d = 0; d < sizeof(dbs) / sizeof(dbs[0]); d++) {
+			size_t dn = strlen(dbs[d]);
+			if (!strcmp(p, "/") || (n >= dn && !strncmp(p, dbs[d], dn) && (p[dn] == '\0' || p[dn] == '/')) ||
+			    (n < dn && !strncmp(dbs[d], p, n) && dbs[d][n] == '/'))
+				return true;
+		}
+	}
+	return false;
+}
+
 json_t *rs_atomic_scan(const rs_sandbox *sb, const rs_atomic_scan_opts *o, const rs_vec *changed)
 {
 	json_t *found = json_array();
@@ -165,9 +190,13 @@ json_t *rs_atomic_scan(const rs_sandbox *sb, const rs_atomic_scan_opts *o, const
 	rs_config c;
 	load_config(o, &c);
 	char *only[] = { "persist", "hunt" };
-	rs_scan_packages pkgfiles; /* read once for persist, rootkit and integrity, when one asks */
-	rs_scan_packages_init(&pkgfiles, &h);
-	rs_scan_options opts = { .only = only, .n_only = changed ? 2 : 1, .packages = &pkgfiles };
+	rs_scan_packages own; /* read once for persist, rootkit and integrity, when one asks */
+	rs_scan_packages *pkgfiles = o->host_packages;
+	if (!pkgfiles || package_db_changed(changed)) {
+		rs_scan_packages_init(&own, &h);
+		pkgfiles = &own;
+	}
+	rs_scan_options opts = { .only = only, .n_only = changed ? 2 : 1, .packages = pkgfiles };
 	char **hunt_paths = NULL;
 	size_t n_hunt = 0;
 	if (changed) {
@@ -200,14 +229,15 @@ json_t *rs_atomic_scan(const rs_sandbox *sb, const rs_atomic_scan_opts *o, const
 	rs_facts_collect(&h, &facts);
 	rs_scan_run(&h, &c, &opts, &facts, &sinks, &sum);
 	rs_summary_free(&sum);
-	rootkit_checks(&h, &c, &facts, &sinks, &pkgfiles);
+	rootkit_checks(&h, &c, &facts, &sinks, pkgfiles);
 	rs_facts_free(&facts);
 	rs_sinks_free(&sinks);
 	if (changed) {
 		rs_hunt_set_paths(NULL, 0);
-		changed_package_files(&h, changed, &pkgfiles, found);
+		changed_package_files(&h, changed, pkgfiles, found);
 	}
-	rs_scan_packages_free(&pkgfiles);
+	if (pkgfiles == &own)
+		rs_scan_packages_free(&own);
 	free(hunt_paths);
 	rs_config_free(&c);
 	rs_host_free(&h);

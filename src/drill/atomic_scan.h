@@ -8,10 +8,16 @@
 
 #include <jansson.h>
 
+struct rs_scan_packages;
+
 typedef struct rs_atomic_scan_opts {
 	const char *config_path;
 	char *const *rule_dirs;
 	size_t n_rule_dirs;
+	/* the host's package databases, dpkg's and rpm's both loaded before
+	 * the sandbox was made (NULL: read in the sandbox); used unless the
+	 * sandbox changed them */
+	struct rs_scan_packages *host_packages;
 } rs_atomic_scan_opts;
 
 /* The findings (FORMATS.md objects) of the sandbox: with CHANGED (sorted

@@ -61,6 +61,14 @@ static void init_once(void)
 	 * allocators' cached size classes instead of an mmap and munmap per file */
 	uint32_t max_match_data = RS_YARA_MATCH_DATA;
 	yr_set_configuration(YR_CONFIG_MAX_MATCH_DATA, &max_match_data);
+	/* the condition VM's stack, also allocated for every scan: libyara's
+	 * 16,384 slots of 8 bytes are exactly 128 KiB, one past those classes
+	 * (with the allocator's header), so each file cost an mmap, a munmap
+	 * and a TLB shoot-down under ASan (and an mmap with allocators that
+	 * do not adapt their threshold); 16,000 slots stay inside, and rule
+	 * conditions nest a few dozen deep */
+	uint32_t stack_size = 16000;
+	yr_set_configuration(YR_CONFIG_STACK_SIZE, &stack_size);
 }
 
 int rs_hunt_yara_init(void)
