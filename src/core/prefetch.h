@@ -23,7 +23,7 @@
 #include <stdbool.h>
 
 enum {
-	RS_PREFETCH_BATCH = 32,         /* files a reader prefetches at once */
+	RS_PREFETCH_BATCH = 64,         /* files a reader prefetches at once */
 	RS_PREFETCH_READ = 128 << 10,   /* the read each file gets */
 	RS_PREFETCH_SPAN = 512 << 10    /* what such a read asks of the disk */
 };
