@@ -8,7 +8,7 @@
  * per file saved); once one is not, each file queued gets
  * POSIX_FADV_WILLNEED so that the disk reads it while the files before it
  * are hashed; with io_uring (core/prefetch.h) the walking thread instead
- * holds the files back in batches of 32 and submits their first reads in
+ * holds the files back in batches (RS_PREFETCH_BATCH) and submits their first reads in
  * one system call (adjacent files merged into one request of the disk,
  * one notification of a virtual disk per batch) before queueing them. A
  * short read bringing a file to the size its fstat gave ends it (no read

@@ -12,19 +12,25 @@
 
 enum { READ = 0, CLOSE = 1 }; /* what an answer is for (its user data) */
 
+bool rs_io_uring_open(struct io_uring *ring, unsigned entries)
+{
+	const char *env = getenv("RASOAT_IO_URING");
+	if (env && strcmp(env, "0") == 0)
+		return false;
+	/* one thread submits: the kernel may skip its locking (newer kernels) */
+	return io_uring_queue_init(entries, ring, IORING_SETUP_SINGLE_ISSUER) == 0 ||
+	       io_uring_queue_init(entries, ring, 0) == 0;
+}
+
 void rs_prefetch_init(rs_prefetch *p)
 {
 	memset(p, 0, sizeof(*p));
-	const char *env = getenv("RASOAT_IO_URING");
-	if (env && strcmp(env, "0") == 0)
-		return;
 	/* a batch of reads, and as many closes */
-	p->ok = io_uring_queue_init(2 * RS_PREFETCH_BATCH, &p->ring, IORING_SETUP_SINGLE_ISSUER) == 0 ||
-		io_uring_queue_init(2 * RS_PREFETCH_BATCH, &p->ring, 0) == 0;
+	p->ok = rs_io_uring_open(&p->ring, 2 * RS_PREFETCH_BATCH);
 	if (!p->ok)
 		return;
 	p->junk = rs_malloc(RS_PREFETCH_READ);
-	p->cold = 2 * RS_PREFETCH_BATCH; /* until files are found cached */
+	rs_prefetch_cold(p); /* until files are found cached */
 }
 
 void rs_prefetch_free(rs_prefetch *p)

@@ -15,6 +15,8 @@
  * While the files are found in the page cache (a warm run) nothing is
  * asked: rs_prefetch_wanted turns false, and a reader that finds a file
  * not cached calls rs_prefetch_cold to turn it on again.
+ * rs_io_uring_open sets up a ring the same way for every io_uring user
+ * (here and vuln/osv_ring.c).
  */
 #ifndef RS_PREFETCH_H
 #define RS_PREFETCH_H
@@ -35,6 +37,11 @@ typedef struct rs_prefetch {
 	int cold;             /* > 0: files were lately not in the page cache */
 	unsigned queued;      /* reads in the ring, not submitted yet */
 } rs_prefetch;
+
+/* Sets RING up with ENTRIES entries for one thread's use; false where
+ * io_uring cannot be had or RASOAT_IO_URING=0 (the readers then take
+ * their plain system calls; tests run both ways). */
+bool rs_io_uring_open(struct io_uring *ring, unsigned entries);
 
 /* Sets P up; P->ok false where io_uring cannot be had (then every call
  * below does nothing) or RASOAT_IO_URING=0 (tests run both ways). One

@@ -21,7 +21,7 @@
  * POSIX_FADV_WILLNEED and waits, its lane left out of the rounds while the
  * other lanes hash, so that up to 16 files per worker are read from disk
  * at once; only when every lane waits does the worker block on one read.
- * The files are opened AHEAD (32) ahead of the lanes, in batches, and
+ * The files are opened AHEAD (RS_PREFETCH_BATCH) ahead of the lanes, in batches, and
  * while files are found not in the page cache their first reads go to the
  * disk together in one io_uring submission (core/prefetch.h): on a
  * virtual disk, where each request costs a notification (a VM exit) and

@@ -14,6 +14,7 @@
  */
 #include "vuln/osv_ring.h"
 #include "vuln/osv_internal.h"
+#include "core/prefetch.h"
 #include "core/util.h"
 
 #include <fcntl.h>
@@ -27,12 +28,7 @@ enum { STEP_OPEN, STEP_READ, STEP_CLOSE, STEPS };
 void rs_osv_ring_init(rs_osv_ring *r)
 {
 	memset(r, 0, sizeof(*r));
-	const char *env = getenv("RASOAT_IO_URING");
-	if (env && strcmp(env, "0") == 0)
-		return;
-	unsigned entries = 2 * RS_OSV_RING_BATCH;
-	if (io_uring_queue_init(entries, &r->ring, IORING_SETUP_SINGLE_ISSUER) != 0 &&
-	    io_uring_queue_init(entries, &r->ring, 0) != 0)
+	if (!rs_io_uring_open(&r->ring, 2 * RS_OSV_RING_BATCH))
 		return;
 	r->buf = rs_malloc((size_t)RS_OSV_RING_BATCH * RS_OSV_RING_READ);
 	r->size = rs_calloc(RS_OSV_RING_BATCH, sizeof(*r->size));
