@@ -59,11 +59,31 @@ TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 TEST_FUZZ_SECONDS ?= 1
 FUZZ_SECONDS ?= 300
 
-test: test-deps
-	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
-	  -DRS_SANITIZE=ON -DRS_FUZZ=ON -DRS_FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) >/dev/null
-	@scripts/playwright.sh build-test
-	@cmake --build build-test -j $(JOBS)
+# The packages only the tests use (chromium, PostgreSQL, the packaging tools,
+# the optional comparison tools and web applications: about 2.5 of the 3
+# minutes scripts/deps.sh takes on a fresh machine, mostly dpkg waiting on
+# the disk) are installed while the test build compiles: first what the
+# compile needs (deps.sh test-compile), then `deps.sh test` and
+# playwright.sh in the background, their output in build-test/deps.log,
+# shown once they are done. The tests start only after them; a failed
+# install (a required package; an optional one only warns, as before) stops
+# `make test` there. One apt-get at a time: the background chain is the only
+# one. Interrupted, the background install carries on to its end (the next
+# deps.sh waits for its lock).
+DEPS_LOG = build-test/deps.log
+test:
+	@scripts/deps.sh test-compile
+	@mkdir -p build-test; \
+	{ scripts/deps.sh test && scripts/playwright.sh build-test; } >$(DEPS_LOG) 2>&1 & deps=$$!; \
+	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+	  -DRS_SANITIZE=ON -DRS_FUZZ=ON -DRS_FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) >/dev/null && \
+	  cmake --build build-test -j $(JOBS); built=$$?; \
+	if kill -0 $$deps 2>/dev/null; then \
+	  echo "rasoat: waiting for the test packages' install ($(DEPS_LOG))" >&2; fi; \
+	wait $$deps; installed=$$?; cat $(DEPS_LOG) >&2; \
+	if [ $$installed != 0 ]; then \
+	  echo "rasoat: installing the test packages failed (exit $$installed; $(DEPS_LOG))" >&2; exit 1; fi; \
+	[ $$built = 0 ]
 	@cd build-test && export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 && \
 	  ctest --output-on-failure -j $(TEST_JOBS) -E '^fuzz/'; rest=$$?; \

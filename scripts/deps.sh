@@ -1,14 +1,19 @@
 #!/bin/sh
 # Installs the Debian packages rasoat builds and tests with, only those that
 # are missing. Idempotent; prints nothing and returns at once when all is there.
-# Usage: scripts/deps.sh [build|test|deb]   (test adds the test-only tools,
-# deb the Debian packaging tools and scdoc for the man pages)
+# Usage: scripts/deps.sh [build|test|test-compile|deb]   (test adds the
+# test-only tools, deb the Debian packaging tools and scdoc for the man pages;
+# test-compile only what the sanitizer and fuzz build of `make test` needs,
+# which then installs the rest of test in the background while it compiles)
 set -eu
 
 BUILD_PKGS="gcc make cmake pkg-config libsqlite3-dev libjansson-dev libssl-dev \
 libyaml-dev libpcre2-dev libyara-dev libarchive-dev zlib1g-dev libcurl4-openssl-dev \
 libmicrohttpd-dev libpq-dev libnftables-dev libsodium-dev liburing-dev scdoc gettext"
-TEST_PKGS="libcmocka-dev clang libclang-rt-14-dev lld iproute2 procps sqlite3 python3 \
+# The test build's compile (clang, its sanitizer and libFuzzer runtimes, lld,
+# cmocka; python3 is looked for by its configure), then what only the tests run.
+TEST_COMPILE_PKGS="libcmocka-dev clang libclang-rt-14-dev lld python3"
+TEST_PKGS="$TEST_COMPILE_PKGS iproute2 procps sqlite3 \
 nftables acl attr openssl python3-jsonschema postgresql-15 chromium nodejs"
 DEB_PKGS="debhelper dpkg-dev devscripts fakeroot lintian man-db bash-completion"
 # Web applications whose code the hunt must not flag (tests/e2e/test_hunt_cleanweb.py,
@@ -32,6 +37,7 @@ test)
 	# a nodejs from NodeSource carries its own npm and conflicts with Debian's.
 	command -v npm >/dev/null 2>&1 || optional="$optional npm"
 	;;
+test-compile) want="$want $TEST_COMPILE_PKGS" ;;
 deb) want="$want $DEB_PKGS" ;;
 esac
 
@@ -48,6 +54,11 @@ missing_of() {
 
 missing=$(missing_of "$want")
 missing_optional=$(missing_of "$optional")
+# Not root: test-compile stops at once, as test would, when a package the
+# tests need is missing too (no one could install it in the background).
+if [ "${1:-build}" = test-compile ] && [ "$(id -u)" -ne 0 ]; then
+	missing=$(missing_of "$BUILD_PKGS $TEST_PKGS $DEB_PKGS")
+fi
 [ -z "$missing" ] && [ -z "$missing_optional" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] && [ -n "$missing" ]; then
