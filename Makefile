@@ -64,9 +64,9 @@ FUZZ_SECONDS ?= 300
 TEST_FUZZ_RUNS ?= 10000
 
 # The packages only the tests use (chromium, PostgreSQL, the packaging tools,
-# the optional comparison tools and web applications: about 2.5 of the 3
-# minutes scripts/deps.sh takes on a fresh machine, mostly dpkg waiting on
-# the disk) are installed while the test build compiles: first what the
+# the optional comparison tools and web applications: most of the 177 s
+# scripts/deps.sh took on a fresh machine, docs/BENCHMARKS.md) are
+# installed while the test build compiles: first what the
 # compile needs (deps.sh test-compile), then `deps.sh test` and
 # playwright.sh in the background, their output in build-test/deps.log,
 # shown once they are done. The tests start only after them; a failed
