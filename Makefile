@@ -58,10 +58,6 @@ TEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
 # of the -j2 fuzz run in all).
 TEST_FUZZ_SECONDS ?= 1
 FUZZ_SECONDS ?= 300
-# ... and at most TEST_FUZZ_RUNS inputs each in `make test` (libFuzzer -runs:
-# the seeds first, then mutations; the fast targets end before their 2 s),
-# no bound in `make fuzz`.
-TEST_FUZZ_RUNS ?= 10000
 
 # The packages only the tests use (chromium, PostgreSQL, the packaging tools,
 # the optional comparison tools and web applications: most of the 177 s
@@ -80,8 +76,7 @@ test:
 	@mkdir -p build-test; \
 	{ scripts/deps.sh test && scripts/playwright.sh build-test; } >$(DEPS_LOG) 2>&1 & deps=$$!; \
 	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
-	  -DRS_SANITIZE=ON -DRS_FUZZ=ON -DRS_FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) \
-	  -DRS_FUZZ_RUNS=$(TEST_FUZZ_RUNS) >/dev/null && \
+	  -DRS_SANITIZE=ON -DRS_FUZZ=ON -DRS_FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) >/dev/null && \
 	  cmake --build build-test -j $(JOBS); built=$$?; \
 	if kill -0 $$deps 2>/dev/null; then \
 	  echo "rasoat: waiting for the test packages' install ($(DEPS_LOG))" >&2; fi; \
@@ -107,7 +102,7 @@ deb: deb-deps
 # build-test/fuzz-work); crashes are reported by ctest with the input's path.
 fuzz: test-deps
 	@cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
-	  -DRS_SANITIZE=ON -DRS_FUZZ=ON -DRS_FUZZ_SECONDS=$(FUZZ_SECONDS) -DRS_FUZZ_RUNS=-1 >/dev/null
+	  -DRS_SANITIZE=ON -DRS_FUZZ=ON -DRS_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
 	@cmake --build build-test -j $(JOBS)
 	@cd build-test && ctest --output-on-failure -R '^fuzz/' -j $(JOBS)
 
