@@ -11,10 +11,13 @@ splits by hash: a file whose SHA-256's first 32 bits are divisible by 3 is
 held out, the rest is the tuning part. Files are written as
 OUT/{heldout,tune}/<lang>/<sha256 prefix>_<base name>.
 
-Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5]
+Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5] [--add]
   MIRRORS holds one git directory per source, named owner+name (the layout
   the `fetch` tool gives: MIRRORS/owner+name/repo or .../repo/.git).
   OUT must be outside the repository (samples are never committed).
+  --add adds the batches named to an existing corpus (its files count as
+  already taken), as the batches were added over time; building all
+  batches at once into an empty OUT gives the same files.
 It prints, per batch, the files added per part and language, then the
 totals; per-repository counts are printed for the tuning part only
 (`--tune-log FILE`), so the held-out part is never seen file by file.
@@ -138,6 +141,26 @@ BATCHES = {
          ("tunnel.",), ()),
         ("L-codes/Neo-reGeorg", "7379c6db703c3d626d361c1d7be542963b46aeb6", ("templates/tunnel.",), ()),
     ],
+    # fifth batch (2026-12-05, eighth session): Python and Node.js web shells,
+    # web consoles and remote-command servers, server side only
+    5: [
+        ("ICWR-TECH/python-cgi-shell", "58522efa98ba96c5221e9c3e44f4f1126f53b6a9", ("cgi-shell.py",), ()),
+        ("onrik/django-webshell", "a88bdc605b7342a84cd5f8ab4f1614a113221ebc", ("webshell/",),
+         ("webshell/migrations/", "webshell/static/", "webshell/tests.py")),
+        ("jowolf/django-webshell", "09044213921ef7238e744482966554b85a28b93c", ("webshell/",),
+         ("webshell/migrations/", "webshell/static/", "webshell/tests.py")),
+        ("defiler/django-webshell", "4045e40a54c1d01ca3f8ebb715acbd4f08050f71", ("webshell/",),
+         ("webshell/migrations/", "webshell/static/", "webshell/tests.py")),
+        ("vukasin/tornado-shell", "e5bb1b4371cd500ee2f3301db075ccf4f4f2df42", ("tornadoshell/",), ()),
+        ("fffilo/pywebcmd", "fbc0e1bf37bf755d7aa3343fd22320d1cbb09d10", ("src/server/",), ()),
+        ("derekmc/webcmd-py", "c5361b7dfc1810b404e91b8bdc0994b89534a123", ("server.py", "cmd/"), ()),
+        ("misraX/fastapi-shell-commands", "5c9dfabd6d09be6876f494e22a14274009dc4b35", ("app/",), ()),
+        ("GeoPablo/Dummy-NodeJS-Backdoor", "e96f7bb9e6b4d0b486ce889f36560c1def33926a", (), ()),
+        ("weakfi/node-rce-poc", "f5765c6a25ae5c14c66573b205a50bfa7d0bc83c", (), ()),
+        ("KazeDevID/express-shell-exec", "eab3c48d075b05de9b4b3a0f9e80a359d0e087bc", (), ()),
+        ("mikekim-fullstack/express-shell-execute-js", "89ffee9fb78750d5097579bf5a7d16dea2e576de",
+         ("index.js",), ()),
+    ],
 }
 
 
@@ -223,6 +246,8 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--batches", default=",".join(str(b) for b in sorted(BATCHES)))
     ap.add_argument("--tune-log", help="per-repository counts of the tuning part")
+    ap.add_argument("--add", action="store_true",
+                    help="add the batches to an existing corpus in OUT (its files count as seen)")
     a = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     repo_root = os.path.dirname(here)
@@ -232,8 +257,12 @@ def main():
     seen = set()
     for part in ("heldout", "tune"):
         d = os.path.join(out, part)
-        if os.path.isdir(d):
-            sys.exit(f"{d} exists: build into an empty directory")
+        if os.path.isdir(d) and not a.add:
+            sys.exit(f"{d} exists: build into an empty directory (or --add)")
+        for root, _, names in os.walk(d):
+            for n in names:
+                with open(os.path.join(root, n), "rb") as f:
+                    seen.add(hashlib.sha256(f.read()).digest())
     total = {}
     failed = 0
     tlog = open(a.tune_log, "w") if a.tune_log else None
