@@ -1,0 +1,135 @@
+/*
+ * webshells_pyweb2.yar — Python and Node.js webshell techniques of the
+ * sixth round, where the request reaches the sink without a `request.*`
+ * accessor next to it: framework routes whose parameters are the request
+ * (FastAPI/pydantic models, Flask/Bottle path placeholders, aiohttp
+ * handlers) running a shell on a variable; WSGI environ and CGI variables
+ * read with os.getenv; Flask memory shells (a route, hook or error handler
+ * added at run time by a lambda running a command); Node.js handlers that
+ * destructure the request or read a URL's searchParams and hand the value
+ * to child_process or eval; web terminals wiring a websocket to a shell;
+ * request code written to a file and run by an interpreter. One rule per
+ * technique, written for rasoat from the tuning part of the corpus
+ * (docs/HUNT.md, "Webshell corpus") and known tradecraft.
+ */
+
+rule RASOAT_Python_Web_Route_Shell
+{
+	meta:
+		description = "Python: a web application (FastAPI, Flask, Bottle, aiohttp, Sanic, ...) whose route handlers receive the request as parameters (typed arguments, a pydantic model, path placeholders) and run a shell command held in a variable (shell=True, os.popen/os.system, getoutput, asyncio's create_subprocess_shell)"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$fw = /\b(from|import)\s+(flask|fastapi|bottle|aiohttp|sanic|quart|starlette|litestar|falcon|cherrypy|tornado|django)\b/ ascii
+		$rt1 = /@\w+(\s*\.\s*\w+)?\s*\.\s*(route|get|post|put|patch|delete|api_route|websocket)\s*\(\s*(path\s*=\s*)?['"]\/[^'"\n]{0,80}['"]/ ascii
+		$rt2 = /\.\s*(add_url_rule|add_get|add_post|add_route|add_api_route)\s*\(\s*['"A-Za-z_]/ ascii
+		$x1 = /\b(Popen|check_output|check_call|run|call|getoutput|getstatusoutput)\s*\(\s*[A-Za-z_][\w.]*\s*,[^\n]{0,160}shell\s*=\s*True/ ascii
+		$x2 = /\bos\s*\.\s*(popen|system)\s*\(\s*[A-Za-z_][\w.]*\s*\)/ ascii
+		$x3 = /\bcreate_subprocess_shell\s*\(\s*[A-Za-z_][\w.]*\s*[,)]/ ascii
+		$x4 = /\b(getoutput|getstatusoutput)\s*\(\s*[A-Za-z_][\w.]*\s*\)/ ascii
+	condition:
+		filesize < 200KB and $fw and any of ($rt*) and any of ($x*)
+}
+
+rule RASOAT_Python_Env_Request_Shell
+{
+	meta:
+		description = "Python: a WSGI application or CGI script that reads the request from the WSGI environ or the CGI variables (QUERY_STRING, wsgi.input, HTTP_* headers, os.getenv) and runs it in a shell or as Python code"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$in1 = /\benviron\s*(\.\s*get\s*\(|\[)\s*['"](QUERY_STRING|wsgi\.input|HTTP_[A-Z_]+)['"]/ ascii
+		$in2 = /\bos\s*\.\s*getenv\s*\(\s*['"](QUERY_STRING|HTTP_[A-Z_]+)['"]/ ascii
+		$web1 = /\bdef\s+\w+\s*\(\s*environ\s*,\s*start_response\s*\)/ ascii
+		$web2 = /['"]Content-?[Tt]ype\s*:\s*text\/(html|plain)/ ascii
+		$web3 = /\bos\s*\.\s*getenv\s*\(\s*['"]QUERY_STRING['"]/ ascii
+		$x1 = /\bos\s*\.\s*(popen|system)\s*\(\s*[A-Za-z_][\w.\[\]'"]*\s*\)/ ascii
+		$x2 = /\b(Popen|check_output|check_call|run|call|getoutput|getstatusoutput)\s*\(\s*[A-Za-z_][\w.\[\]'"]*\s*,[^\n]{0,160}shell\s*=\s*True/ ascii
+		$x3 = /\b(getoutput|getstatusoutput)\s*\(\s*[A-Za-z_][\w.]*\s*\)/ ascii
+		$x4 = /(^|[^\w.])(exec|eval)\s*\(\s*[A-Za-z_]\w*\s*\)/ ascii
+		$x5 = /\bpty\s*\.\s*spawn\s*\(/ ascii
+	condition:
+		filesize < 500KB and any of ($in*) and any of ($web*) and any of ($x*)
+}
+
+rule RASOAT_Python_Flask_Memory_Shell
+{
+	meta:
+		description = "Python: a Flask memory shell: a route, before/after-request hook or error handler added at run time (add_url_rule, *_request_funcs, errorhandler) whose lambda runs a command or code from the request (the payload of template-injection and deserialisation attacks)"
+		author = "rasoat"
+		score = 75
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$inj = /(add_url_rule|_request_funcs|errorhandler|register_error_handler|error_handler_spec|url_value_preprocessors?)[^\n]{0,240}\blambda\b[^\n]{0,240}(popen|system|check_output|getoutput|\bexec|\beval)\s*\(/ ascii
+		$req = /\brequest\s*\.\s*(args|form|values|headers|cookies|data|get_data|json)\b/ ascii
+	condition:
+		filesize < 2MB and $inj and $req
+}
+
+rule RASOAT_Node_Request_Handler_Sink
+{
+	meta:
+		description = "Node.js: a request handler ((req, res), (request, reply), a Koa ctx) that takes request fields (destructured, assigned or read from a URL's searchParams) and runs them as a command through child_process (a variable, a template string, sh -c, shell: true) or as code through eval/new Function/vm"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1059.007"
+	strings:
+		$cp1 = /require\s*\(\s*['"](node:)?child_process['"]\s*\)/ ascii
+		$cp2 = /from\s+['"](node:)?child_process['"]/ ascii
+		$cp3 = /import\s*\(\s*['"](node:)?child_process['"]\s*\)/ ascii
+		$cp4 = /(mainModule\s*\.\s*require|constructor\s*\.\s*_load)\s*\(\s*['"]child_process['"]/ ascii
+		$h1 = /\(\s*(req|request)\s*,\s*(res|response|reply)\b/ ascii
+		$h2 = /\basync\s*\(?\s*ctx\s*(,\s*next\s*)?\)?\s*=>|\bfunction\s*\*?\s*\w*\s*\(\s*ctx\s*(,\s*next\s*)?\)/ ascii
+		$rq1 = /\{[^{}\n]{1,80}\}\s*=\s*(req|request|ctx(\s*\.\s*request)?)\s*\.\s*(query|body|params|payload)\b/ ascii
+		$rq2 = /\.\s*searchParams\s*\.\s*get\s*\(/ ascii
+		$rq3 = /=\s*(req|request|ctx(\s*\.\s*request)?)\s*\.\s*(query|body|params|payload)\s*(\.\s*\w+|\[\s*['"]\w+['"]\s*\])/ ascii
+		$rq4 = /url\s*\.\s*parse\s*\(\s*(req|request)\s*\.\s*url\s*,\s*true\s*\)/ ascii
+		$x1 = /\b(exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*(req|request|ctx)\s*\.\s*(query|body|params|payload|request)\b/ ascii
+		$x2 = /\b(exec|execSync)\s*\(\s*[A-Za-z_$][\w$]*\s*[,)]/ ascii
+		$x3 = /\b(exec|execSync)\s*\(\s*`[^`\n]{0,80}\$\{/ ascii
+		$x4 = /\bspawn(Sync)?\s*\(\s*['"](\/bin\/)?(ba|z)?sh['"]\s*,\s*\[\s*['"]-c['"]\s*,\s*[A-Za-z_$`]/ ascii
+		$x5 = /\bspawn(Sync)?\s*\(\s*[A-Za-z_$][\w$.]*\s*,[^\n]{0,120}\bshell\s*:\s*true/ ascii
+		$e1 = /(^|[^\w.$])eval\s*\(\s*[A-Za-z_$][\w$]*\s*\)/ ascii
+		$e2 = /\bnew\s+Function\s*\(\s*[A-Za-z_$][\w$]*\s*\)\s*\(/ ascii
+		$e3 = /\bvm\s*\.\s*(runInNewContext|runInThisContext|runInContext)\s*\(\s*[A-Za-z_$][\w$]*\s*[,)]/ ascii
+	condition:
+		filesize < 500KB and any of ($h*) and any of ($rq*) and ((any of ($cp*) and any of ($x*)) or any of ($e*))
+}
+
+rule RASOAT_Node_Web_Terminal
+{
+	meta:
+		description = "Node.js: a shell (bash/sh/cmd.exe/powershell, through node-pty or child_process) fed with what a websocket or Socket.IO client sends and streamed back (remote terminal over the web)"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.007"
+	strings:
+		$p1 = /require\s*\(\s*['"](node-pty|@lydell\/node-pty|node-pty-prebuilt(-multiarch)?|@homebridge\/node-pty-prebuilt-multiarch)['"]\s*\)|from\s+['"]node-pty['"]/ ascii
+		$p2 = /require\s*\(\s*['"](node:)?child_process['"]\s*\)|from\s+['"](node:)?child_process['"]/ ascii
+		$sh = /['"](\/bin\/(ba|z)?sh|\/usr\/bin\/(ba|z)?sh|bash|zsh|cmd\.exe|powershell\.exe|pwsh(\.exe)?)['"]|process\s*\.\s*env\s*\.\s*(SHELL|COMSPEC)\b/ ascii
+		$sp = /\.\s*spawn\s*\(/ ascii
+		$ws = /require\s*\(\s*['"](socket\.io|ws|express-ws|sockjs|@fastify\/websocket|websocket)['"]\s*\)|from\s+['"](socket\.io|ws|express-ws)['"]|new\s+(WebSocket\.Server|WebSocketServer|Server)\s*\(/ ascii
+		$on = /\.\s*on\s*\(\s*['"](message|input|command|cmd|exec|terminal|term|shell|stdin|data)['"]\s*,\s*(async\s*)?(function\s*)?\(?\s*[A-Za-z_$][\w$]*/ ascii
+		$wr = /\.\s*(write|stdin\s*\.\s*write)\s*\(\s*[A-Za-z_$][\w$.]*\s*\)/ ascii
+		$emit = /\.\s*(emit|send)\s*\(/ ascii
+	condition:
+		filesize < 500KB and any of ($p*) and $sh and $sp and $ws and $on and $wr and $emit
+}
+
+rule RASOAT_Node_Request_Code_File_Run
+{
+	meta:
+		description = "Node.js: a web route that writes code from the request to a file and runs that file with an interpreter (node, python, php, perl, sh) through child_process or shelljs (code-execution webshell)"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003, T1059.007"
+	strings:
+		$h = /\(\s*(req|request)\s*,\s*(res|response|reply)\b/ ascii
+		$rq = /\b(req|request)\s*\.\s*(body|query|params)\s*(\.\s*\w+|\[\s*['"][\w-]+['"]\s*\])/ ascii
+		$w = /\bfs\s*\.\s*(writeFile|writeFileSync|promises\s*\.\s*writeFile)\s*\(\s*[A-Za-z_$][\w$.]*\s*,\s*[A-Za-z_$][\w$.]*/ ascii
+		$run = /\b(exec|execSync|spawn|spawnSync)\s*\(\s*`[^`\n]{0,60}\b(node|python3?|php|perl|ruby|bash|sh)\s+[^`\n]{0,20}\$\{/ ascii
+	condition:
+		filesize < 500KB and $h and $rq and $w and $run
+}
