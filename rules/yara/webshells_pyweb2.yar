@@ -71,7 +71,7 @@ rule RASOAT_Python_Flask_Memory_Shell
 rule RASOAT_Node_Request_Handler_Sink
 {
 	meta:
-		description = "Node.js: a request handler ((req, res), (request, reply), a Koa ctx) that takes request fields (destructured, assigned or read from a URL's searchParams) and runs them as a command through child_process (a variable, a template string, sh -c, shell: true) or as code through eval/new Function/vm"
+		description = "Node.js: a request handler ((req, res), (request, reply), a Koa ctx) that takes request fields (destructured, assigned, read from a URL's searchParams or from the body stream) and runs them as a command through child_process (a variable, a template string, sh -c, shell: true, the first word of a split line) or as code through eval/new Function/vm"
 		author = "rasoat"
 		score = 70
 		mitre_attack = "T1505.003, T1059.007"
@@ -86,11 +86,13 @@ rule RASOAT_Node_Request_Handler_Sink
 		$rq2 = /\.\s*searchParams\s*\.\s*get\s*\(/ ascii
 		$rq3 = /=\s*(req|request|ctx(\s*\.\s*request)?)\s*\.\s*(query|body|params|payload)\s*(\.\s*\w+|\[\s*['"]\w+['"]\s*\])/ ascii
 		$rq4 = /url\s*\.\s*parse\s*\(\s*(req|request)\s*\.\s*url\s*,\s*true\s*\)/ ascii
+		$rq5 = /\b(req|request)\s*\.\s*on\s*\(\s*['"](data|end)['"]/ ascii
 		$x1 = /\b(exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*(req|request|ctx)\s*\.\s*(query|body|params|payload|request)\b/ ascii
 		$x2 = /\b(exec|execSync)\s*\(\s*[A-Za-z_$][\w$]*\s*[,)]/ ascii
 		$x3 = /\b(exec|execSync)\s*\(\s*`[^`\n]{0,80}\$\{/ ascii
 		$x4 = /\bspawn(Sync)?\s*\(\s*['"](\/bin\/)?(ba|z)?sh['"]\s*,\s*\[\s*['"]-c['"]\s*,\s*[A-Za-z_$`]/ ascii
 		$x5 = /\bspawn(Sync)?\s*\(\s*[A-Za-z_$][\w$.]*\s*,[^\n]{0,120}\bshell\s*:\s*true/ ascii
+		$x6 = /\b(spawn|spawnSync|execFile|execFileSync)\s*\(\s*[A-Za-z_$][\w$]*\s*(\.\s*split\s*\([^()\n]{0,8}\)\s*)?(\[\s*0\s*\]|\.\s*shift\s*\(\s*\))/ ascii
 		$e1 = /(^|[^\w.$])eval\s*\(\s*[A-Za-z_$][\w$]*\s*\)/ ascii
 		$e2 = /\bnew\s+Function\s*\(\s*[A-Za-z_$][\w$]*\s*\)\s*\(/ ascii
 		$e3 = /\bvm\s*\.\s*(runInNewContext|runInThisContext|runInContext)\s*\(\s*[A-Za-z_$][\w$]*\s*[,)]/ ascii
@@ -132,4 +134,79 @@ rule RASOAT_Node_Request_Code_File_Run
 		$run = /\b(exec|execSync|spawn|spawnSync)\s*\(\s*`[^`\n]{0,60}\b(node|python3?|php|perl|ruby|bash|sh)\s+[^`\n]{0,20}\$\{/ ascii
 	condition:
 		filesize < 500KB and $h and $rq and $w and $run
+}
+
+rule RASOAT_Python_Web_Request_Argv_Exec
+{
+	meta:
+		description = "Python: a web application or HTTP handler that reads the request and runs it as a program through subprocess after splitting it into an argument vector (str.split, shlex.split), without a shell"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$fw = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|http\.server|BaseHTTPServer)\b/ ascii
+		$in1 = /\brequest\s*\.\s*(args|form|forms|values|json|data|body|query|params|GET|POST|get_json|get_data|query_params|match_info|headers)\b/ ascii
+		$in2 = /\bself\s*\.\s*(get_(body_|query_)?argument\s*\(|request\s*\.\s*body\b|rfile\s*\.\s*read\s*\(|path\b)/ ascii
+		$in3 = /\b(web\s*\.\s*input|cgi\s*\.\s*FieldStorage)\s*\(/ ascii
+		$x1 = /\bsubprocess\s*\.\s*(run|Popen|call|check_output|check_call)\s*\(\s*(shlex\s*\.\s*split\s*\(\s*[A-Za-z_]|[A-Za-z_][\w.\[\]'"]*\s*\.\s*split\s*\()/ ascii
+		$sp1 = /\b\w+\s*=\s*(shlex\s*\.\s*split\s*\(\s*[A-Za-z_][\w.\[\]'"]*|[A-Za-z_][\w.\[\]'"]*\s*\.\s*split\s*\(\s*(['"] ['"])?\s*\))/ ascii
+		$sv1 = /\bsubprocess\s*\.\s*(run|Popen|call|check_output|check_call)\s*\(\s*[A-Za-z_]\w*\s*[,)]/ ascii
+	condition:
+		filesize < 500KB and $fw and any of ($in*) and ($x1 or ($sp1 and $sv1))
+}
+
+rule RASOAT_Node_WebSocket_Command
+{
+	meta:
+		description = "Node.js: a websocket or Socket.IO server that runs the messages its clients send as commands through child_process and sends the output back"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.007"
+	strings:
+		$ws = /require\s*\(\s*['"](socket\.io|ws|express-ws|sockjs|@fastify\/websocket|websocket)['"]\s*\)|from\s+['"](socket\.io|ws|express-ws)['"]/ ascii
+		$cp = /require\s*\(\s*['"](node:)?child_process['"]\s*\)|from\s+['"](node:)?child_process['"]/ ascii
+		$on = /\.\s*on\s*\(\s*['"](message|command|cmd|exec|run|shell|input|execute)['"]\s*,\s*(async\s*)?(function\s*)?\(?\s*[A-Za-z_$][\w$]*/ ascii
+		$x1 = /\b(exec|execSync)\s*\(\s*([A-Za-z_$][\w$]*(\s*\.\s*(toString\s*\(\s*\)|\w+))?\s*[,)]|`[^`\n]{0,40}\$\{)/ ascii
+		$x2 = /\bspawn(Sync)?\s*\(\s*[A-Za-z_$][\w$.]*\s*,[^\n]{0,120}\bshell\s*:\s*true/ ascii
+		$back = /\.\s*(emit|send)\s*\(/ ascii
+	condition:
+		filesize < 500KB and $ws and $cp and $on and any of ($x*) and $back
+}
+
+rule RASOAT_Python_Web_File_Manager
+{
+	meta:
+		description = "Python: a web application or HTTP handler that reads the request and lists, deletes, renames and writes files on the server (file-manager webshell)"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003, T1083, T1105"
+	strings:
+		$fw = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|http\.server|BaseHTTPServer|SimpleHTTPServer|cgi)\b/ ascii
+		$in1 = /\brequest\s*\.\s*(args|form|forms|values|json|files|GET|POST|FILES|get_json|query|query_params)\b/ ascii
+		$in2 = /\bself\s*\.\s*(get_(body_|query_)?argument\s*\(|rfile\s*\.\s*read\s*\()/ ascii
+		$in3 = /\bcgi\s*\.\s*FieldStorage\s*\(/ ascii
+		$ls = /\bos\s*\.\s*(listdir|scandir)\s*\(\s*[A-Za-z_]/ ascii
+		$rm = /\b(os\s*\.\s*(remove|unlink)|shutil\s*\.\s*rmtree)\s*\(\s*[A-Za-z_]/ ascii
+		$mv = /\b(os\s*\.\s*rename|shutil\s*\.\s*move)\s*\(\s*[A-Za-z_]/ ascii
+		$wr = /\bopen\s*\(\s*[A-Za-z_][\w.]*\s*,\s*['"](wb?|ab?)\+?['"]|\.\s*save\s*\(\s*(os\s*\.\s*path\s*\.\s*join\s*\()?[A-Za-z_]/ ascii
+	condition:
+		filesize < 500KB and $fw and any of ($in*) and $ls and $rm and $mv and $wr
+}
+
+rule RASOAT_Node_Request_File_Manager
+{
+	meta:
+		description = "Node.js: a request handler that lists, deletes, renames and writes files at paths taken from the request (file-manager webshell)"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003, T1083, T1105"
+	strings:
+		$h = /\(\s*(req|request)\s*,\s*(res|response|reply)\b/ ascii
+		$rq = /\b(req|request)\s*\.\s*(query|body|params)\b/ ascii
+		$ls = /\bfs\s*\.\s*(promises\s*\.\s*)?(readdir|readdirSync)\s*\(/ ascii
+		$rm = /\bfs\s*\.\s*(promises\s*\.\s*)?(unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync)\s*\(/ ascii
+		$mv = /\bfs\s*\.\s*(promises\s*\.\s*)?(rename|renameSync)\s*\(/ ascii
+		$wr = /\bfs\s*\.\s*(promises\s*\.\s*)?(writeFile|writeFileSync|createWriteStream)\s*\(/ ascii
+	condition:
+		filesize < 500KB and $h and $rq and $ls and $rm and $mv and $wr
 }

@@ -13,8 +13,9 @@ source and decoding a base64 JSON blob, a Flask route reading a literal
 with ast.literal_eval, a CONNECT forward proxy, a JSON
 adding server and an upload route confined to one directory, a FastAPI
 route running a fixed program, a WSGI greeting, a Socket.IO log stream
-through tail and an Express route destructuring the query for a table
-look-up)."""
+through tail, an Express route destructuring the query for a table
+look-up, a Flask route pinging a host from a fixed table and a gallery
+listing one upload directory)."""
 import os
 import shutil
 import sys
@@ -132,6 +133,10 @@ SAMPLES = {
     "node/handler_destructure_exec.js": "RASOAT_Node_Request_Handler_Sink",
     "node/web_terminal.js": "RASOAT_Node_Web_Terminal",
     "node/code_file_run.js": "RASOAT_Node_Request_Code_File_Run",
+    "python/request_argv_exec.py": "RASOAT_Python_Web_Request_Argv_Exec",
+    "python/file_manager.py": "RASOAT_Python_Web_File_Manager",
+    "node/websocket_command.js": "RASOAT_Node_WebSocket_Command",
+    "node/file_manager.js": "RASOAT_Node_Request_File_Manager",
 }
 
 
@@ -164,7 +169,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 22, "the clean look-alikes are there")
+        check(len(clean) >= 24, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
