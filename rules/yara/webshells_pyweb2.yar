@@ -24,6 +24,7 @@ rule RASOAT_Python_Web_Route_Shell
 		$fw = /\b(from|import)\s+(flask|fastapi|bottle|aiohttp|sanic|quart|starlette|litestar|falcon|cherrypy|tornado|django)\b/ ascii
 		$rt1 = /@\w+(\s*\.\s*\w+)?\s*\.\s*(route|get|post|put|patch|delete|api_route|websocket)\s*\(\s*(path\s*=\s*)?['"]\/[^'"\n]{0,80}['"]/ ascii
 		$rt2 = /\.\s*(add_url_rule|add_get|add_post|add_route|add_api_route)\s*\(\s*['"A-Za-z_]/ ascii
+		$rt3 = /\bweb\s*\.\s*(get|post|put|route|view)\s*\(\s*['"]\// ascii
 		$x1 = /\b(Popen|check_output|check_call|run|call|getoutput|getstatusoutput)\s*\(\s*[A-Za-z_][\w.]*\s*,[^\n]{0,160}shell\s*=\s*True/ ascii
 		$x2 = /\bos\s*\.\s*(popen|system)\s*\(\s*[A-Za-z_][\w.]*\s*\)/ ascii
 		$x3 = /\bcreate_subprocess_shell\s*\(\s*[A-Za-z_][\w.]*\s*[,)]/ ascii
@@ -80,7 +81,7 @@ rule RASOAT_Node_Request_Handler_Sink
 		$cp2 = /from\s+['"](node:)?child_process['"]/ ascii
 		$cp3 = /import\s*\(\s*['"](node:)?child_process['"]\s*\)/ ascii
 		$cp4 = /(mainModule\s*\.\s*require|constructor\s*\.\s*_load)\s*\(\s*['"]child_process['"]/ ascii
-		$h1 = /\(\s*(req|request)\s*,\s*(res|response|reply)\b/ ascii
+		$h1 = /\(\s*(req|request)\s*,\s*(res|response|reply|h)\b/ ascii
 		$h2 = /\basync\s*\(?\s*ctx\s*(,\s*next\s*)?\)?\s*=>|\bfunction\s*\*?\s*\w*\s*\(\s*ctx\s*(,\s*next\s*)?\)/ ascii
 		$rq1 = /\{[^{}\n]{1,80}\}\s*=\s*(req|request|ctx(\s*\.\s*request)?)\s*\.\s*(query|body|params|payload)\b/ ascii
 		$rq2 = /\.\s*searchParams\s*\.\s*get\s*\(/ ascii
@@ -88,16 +89,20 @@ rule RASOAT_Node_Request_Handler_Sink
 		$rq4 = /url\s*\.\s*parse\s*\(\s*(req|request)\s*\.\s*url\s*,\s*true\s*\)/ ascii
 		$rq5 = /\b(req|request)\s*\.\s*on\s*\(\s*['"](data|end)['"]/ ascii
 		$x1 = /\b(exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*(req|request|ctx)\s*\.\s*(query|body|params|payload|request)\b/ ascii
-		$x2 = /\b(exec|execSync)\s*\(\s*[A-Za-z_$][\w$]*\s*[,)]/ ascii
+		$x2 = /\b(exec|execSync)\s*\(\s*[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*['"][\w-]+['"]\s*\]){0,2}\s*[,)]/ ascii
 		$x3 = /\b(exec|execSync)\s*\(\s*`[^`\n]{0,80}\$\{/ ascii
 		$x4 = /\bspawn(Sync)?\s*\(\s*['"](\/bin\/)?(ba|z)?sh['"]\s*,\s*\[\s*['"]-c['"]\s*,\s*[A-Za-z_$`]/ ascii
 		$x5 = /\bspawn(Sync)?\s*\(\s*[A-Za-z_$][\w$.]*\s*,[^\n]{0,120}\bshell\s*:\s*true/ ascii
 		$x6 = /\b(spawn|spawnSync|execFile|execFileSync)\s*\(\s*[A-Za-z_$][\w$]*\s*(\.\s*split\s*\([^()\n]{0,8}\)\s*)?(\[\s*0\s*\]|\.\s*shift\s*\(\s*\))/ ascii
+		$x7 = /\b(exec|execSync|spawn|spawnSync)\s*\(\s*(url\s*\.\s*parse\s*\(|new\s+URL\s*\(|querystring\s*\.\s*parse\s*\(|qs\s*\.\s*parse\s*\()/ ascii
 		$e1 = /(^|[^\w.$])eval\s*\(\s*[A-Za-z_$][\w$]*\s*\)/ ascii
 		$e2 = /\bnew\s+Function\s*\(\s*[A-Za-z_$][\w$]*\s*\)\s*\(/ ascii
 		$e3 = /\bvm\s*\.\s*(runInNewContext|runInThisContext|runInContext)\s*\(\s*[A-Za-z_$][\w$]*\s*[,)]/ ascii
+		$e4 = /((^|[^\w.$])eval|\bnew\s+Function)\s*\(\s*(decodeURIComponent|unescape|atob|Buffer\s*\.\s*from)\s*\(\s*(req|request)\s*\.\s*(url|query|body|headers)\b/ ascii
 	condition:
-		filesize < 500KB and any of ($h*) and any of ($rq*) and ((any of ($cp*) and any of ($x*)) or any of ($e*))
+		filesize < 500KB and any of ($h*) and (
+			(any of ($cp*) and ($x1 or $x7)) or $e4 or
+			(any of ($rq*) and ((any of ($cp*) and any of ($x*)) or any of ($e1, $e2, $e3))))
 }
 
 rule RASOAT_Node_Web_Terminal
@@ -152,7 +157,7 @@ rule RASOAT_Python_Web_Request_Argv_Exec
 		$sp1 = /\b\w+\s*=\s*(shlex\s*\.\s*split\s*\(\s*[A-Za-z_][\w.\[\]'"]*|[A-Za-z_][\w.\[\]'"]*\s*\.\s*split\s*\(\s*(['"] ['"])?\s*\))/ ascii
 		$sv1 = /\bsubprocess\s*\.\s*(run|Popen|call|check_output|check_call)\s*\(\s*[A-Za-z_]\w*\s*[,)]/ ascii
 	condition:
-		filesize < 500KB and $fw and any of ($in*) and ($x1 or ($sp1 and $sv1))
+		$fw and any of ($in*) and (($x1 and filesize < 500KB) or ($sp1 and $sv1 and filesize < 40KB))
 }
 
 rule RASOAT_Node_WebSocket_Command
