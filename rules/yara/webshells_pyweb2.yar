@@ -144,7 +144,7 @@ rule RASOAT_Node_Request_Code_File_Run
 rule RASOAT_Python_Web_Request_Argv_Exec
 {
 	meta:
-		description = "Python: a web application or HTTP handler that reads the request and runs it as a program through subprocess after splitting it into an argument vector (str.split, shlex.split), without a shell"
+		description = "Python: a web application or HTTP handler that reads the request and runs it as a program through subprocess after splitting it into an argument vector (split on spaces, shlex.split), without a shell"
 		author = "rasoat"
 		score = 65
 		mitre_attack = "T1505.003, T1059.006"
@@ -154,7 +154,7 @@ rule RASOAT_Python_Web_Request_Argv_Exec
 		$in2 = /\bself\s*\.\s*(get_(body_|query_)?argument\s*\(|request\s*\.\s*body\b|rfile\s*\.\s*read\s*\(|path\b)/ ascii
 		$in3 = /\b(web\s*\.\s*input|cgi\s*\.\s*FieldStorage)\s*\(/ ascii
 		$x1 = /\bsubprocess\s*\.\s*(run|Popen|call|check_output|check_call)\s*\(\s*(shlex\s*\.\s*split\s*\(\s*[A-Za-z_]|[A-Za-z_][\w.\[\]'"]*\s*\.\s*split\s*\()/ ascii
-		$sp1 = /\b\w+\s*=\s*(shlex\s*\.\s*split\s*\(\s*[A-Za-z_][\w.\[\]'"]*|[A-Za-z_][\w.\[\]'"]*\s*\.\s*split\s*\(\s*(['"] ['"])?\s*\))/ ascii
+		$sp1 = /\b\w+\s*=\s*(shlex\s*\.\s*split\s*\(\s*[A-Za-z_][\w.\[\]'"]*|[A-Za-z_][\w.\[\]'"]*\s*\.\s*split\s*\(\s*['"] ['"]\s*\))/ ascii
 		$sv1 = /\bsubprocess\s*\.\s*(run|Popen|call|check_output|check_call)\s*\(\s*[A-Za-z_]\w*\s*[,)]/ ascii
 	condition:
 		$fw and any of ($in*) and (($x1 and filesize < 500KB) or ($sp1 and $sv1 and filesize < 40KB))
