@@ -215,3 +215,41 @@ rule RASOAT_Node_Request_File_Manager
 	condition:
 		filesize < 500KB and $h and $rq and $ls and $rm and $mv and $wr
 }
+
+rule RASOAT_Node_Hidden_Child_Process
+{
+	meta:
+		description = "Node.js: the child_process module loaded under a hidden name (pieces joined with +, base64, hex or unicode escapes, a reversed string, String.fromCharCode), the way obfuscated Node.js webshells and back doors hide their command execution"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1027, T1059.007"
+	strings:
+		$j1 = /require\s*\(\s*['"`](c|ch|chi|chil|child|child_|child_p|child_pr|child_pro|child_proc|child_proce|child_proces)['"`]\s*\+\s*['"`](hild_process|ild_process|ld_process|d_process|_process|process|rocess|ocess|cess|ess|ss|s)['"`]/ ascii
+		$b1 = "Y2hpbGRfcHJvY2Vzcw" ascii
+		$b2 = "NoaWxkX3Byb2Nlc3" ascii
+		$b3 = "jaGlsZF9wcm9jZXNz" ascii
+		$h1 = "\\x63\\x68\\x69\\x6c\\x64\\x5f" ascii nocase
+		$h2 = "\\u0063\\u0068\\u0069\\u006c\\u0064" ascii nocase
+		$r1 = "ssecorp_dlihc" ascii
+		$c1 = /fromCharCode\s*\(\s*99\s*,\s*104\s*,\s*105\s*,\s*108\s*,\s*100\s*,\s*95/ ascii
+		$use = /\b(require|mainModule\s*\.\s*require|_load)\s*\(/ ascii
+	condition:
+		filesize < 2MB and (($use and any of ($b*, $h*, $r1, $c1)) or $j1)
+}
+
+rule RASOAT_Python_Hidden_Command_Call
+{
+	meta:
+		description = "Python: os/subprocess command functions reached under a hidden name (__import__ or getattr of names joined with +, reversed with [::-1], or decoded from base64/hex), the way obfuscated Python webshells and back doors hide their command execution"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1027, T1059.006"
+	strings:
+		$i1 = /__import__\s*\(\s*['"](o|s|su|sub|subp|subpr|subpro|subproc|subproce|subproces|p|pt)['"]\s*\+\s*['"]/ ascii
+		$g1 = /getattr\s*\(\s*(__import__\s*\([^()\n]{1,60}\)|os|subprocess)\s*,\s*['"](s|sy|sys|syst|syste|p|po|pop|pope|c|ch|che|chec|check|check_|ge|get|geto|getou|getoutp|getoutpu)['"]\s*\+\s*['"]/ ascii
+		$r1 = /['"](metsys|nepop|tuptuo_kcehc|tuptuoteg|so|ssecorpbus)['"]\s*\[\s*::\s*-1\s*\]/ ascii
+		$d1 = /__import__\s*\(\s*(base64\s*\.\s*b64decode|codecs\s*\.\s*decode|bytes\s*\.\s*fromhex|binascii\s*\.\s*unhexlify)\s*\(/ ascii
+		$d2 = /getattr\s*\([^,\n]{1,60},\s*(base64\s*\.\s*b64decode|codecs\s*\.\s*decode|bytes\s*\.\s*fromhex|binascii\s*\.\s*unhexlify)\s*\(/ ascii
+	condition:
+		filesize < 2MB and any of them
+}

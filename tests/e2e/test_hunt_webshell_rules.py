@@ -14,8 +14,9 @@ with ast.literal_eval, a CONNECT forward proxy, a JSON
 adding server and an upload route confined to one directory, a FastAPI
 route running a fixed program, a WSGI greeting, a Socket.IO log stream
 through tail, an Express route destructuring the query for a table
-look-up, a Flask route pinging a host from a fixed table and a gallery
-listing one upload directory)."""
+look-up, a Flask route pinging a host from a fixed table, a gallery
+listing one upload directory and a plugin loader requiring joined module
+names)."""
 import os
 import shutil
 import sys
@@ -137,6 +138,8 @@ SAMPLES = {
     "python/file_manager.py": "RASOAT_Python_Web_File_Manager",
     "node/websocket_command.js": "RASOAT_Node_WebSocket_Command",
     "node/file_manager.js": "RASOAT_Node_Request_File_Manager",
+    "node/hidden_child_process.js": "RASOAT_Node_Hidden_Child_Process",
+    "python/hidden_command_call.py": "RASOAT_Python_Hidden_Command_Call",
 }
 
 
@@ -169,7 +172,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 24, "the clean look-alikes are there")
+        check(len(clean) >= 25, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
