@@ -72,7 +72,7 @@ rule RASOAT_Python_Flask_Memory_Shell
 rule RASOAT_Node_Request_Handler_Sink
 {
 	meta:
-		description = "Node.js: a request handler ((req, res), (request, reply), a Koa ctx) that takes request fields (destructured, assigned, read from a URL's searchParams or from the body stream) and runs them as a command through child_process (a variable, a template string, sh -c, shell: true, the first word of a split line) or as code through eval/new Function/vm"
+		description = "Node.js: a request handler ((req, res), (request, reply), a Koa ctx) that takes request fields (destructured, assigned, read from a URL's searchParams or from the body stream, or the URL and headers themselves) and runs them as a command through child_process (a variable, a template string, sh -c, shell: true, the first word of a split line) or as code through eval/new Function/vm"
 		author = "rasoat"
 		score = 70
 		mitre_attack = "T1505.003, T1059.007"
@@ -88,7 +88,7 @@ rule RASOAT_Node_Request_Handler_Sink
 		$rq3 = /=\s*(req|request|ctx(\s*\.\s*request)?)\s*\.\s*(query|body|params|payload)\s*(\.\s*\w+|\[\s*['"]\w+['"]\s*\])/ ascii
 		$rq4 = /url\s*\.\s*parse\s*\(\s*(req|request)\s*\.\s*url\s*,\s*true\s*\)/ ascii
 		$rq5 = /\b(req|request)\s*\.\s*on\s*\(\s*['"](data|end)['"]/ ascii
-		$x1 = /\b(exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*(req|request|ctx)\s*\.\s*(query|body|params|payload|request)\b/ ascii
+		$x1 = /\b(exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(\s*((decodeURIComponent|decodeURI|unescape|String)\s*\(\s*)?(req|request|ctx)\s*\.\s*(query|body|params|payload|request|url|headers|path)\b/ ascii
 		$x2 = /\b(exec|execSync)\s*\(\s*[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$][\w$]*|\s*\[\s*['"][\w-]+['"]\s*\]){0,2}\s*[,)]/ ascii
 		$x3 = /\b(exec|execSync)\s*\(\s*`[^`\n]{0,80}\$\{/ ascii
 		$x4 = /\bspawn(Sync)?\s*\(\s*['"](\/bin\/)?(ba|z)?sh['"]\s*,\s*\[\s*['"]-c['"]\s*,\s*[A-Za-z_$`]/ ascii
@@ -252,4 +252,17 @@ rule RASOAT_Python_Hidden_Command_Call
 		$d2 = /getattr\s*\([^,\n]{1,60},\s*(base64\s*\.\s*b64decode|codecs\s*\.\s*decode|bytes\s*\.\s*fromhex|binascii\s*\.\s*unhexlify)\s*\(/ ascii
 	condition:
 		filesize < 2MB and any of them
+}
+
+rule RASOAT_Python_Request_Path_Command
+{
+	meta:
+		description = "Python: a shell or program run directly on the request's path, headers or cookies (self.path of an HTTP handler, request.path/headers/cookies of a web framework), optionally URL-decoded first"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$x = /\b(os\s*\.\s*(popen|system)|getoutput|getstatusoutput|check_output|Popen|run|call)\s*\(\s*((urllib\s*\.\s*)?(parse\s*\.\s*)?unquote(_plus)?\s*\(\s*)?(self\s*\.\s*(path|headers)|request\s*\.\s*(path|full_path|headers|cookies|environ))\b/ ascii
+	condition:
+		filesize < 2MB and $x
 }

@@ -15,8 +15,8 @@ adding server and an upload route confined to one directory, a FastAPI
 route running a fixed program, a WSGI greeting, a Socket.IO log stream
 through tail, an Express route destructuring the query for a table
 look-up, a Flask route pinging a host from a fixed table, a gallery
-listing one upload directory and a plugin loader requiring joined module
-names)."""
+listing one upload directory, a plugin loader requiring joined module
+names and an http.server handler logging its path and a header)."""
 import os
 import shutil
 import sys
@@ -140,6 +140,7 @@ SAMPLES = {
     "node/file_manager.js": "RASOAT_Node_Request_File_Manager",
     "node/hidden_child_process.js": "RASOAT_Node_Hidden_Child_Process",
     "python/hidden_command_call.py": "RASOAT_Python_Hidden_Command_Call",
+    "python/request_path_command.py": "RASOAT_Python_Request_Path_Command",
 }
 
 
@@ -172,7 +173,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 25, "the clean look-alikes are there")
+        check(len(clean) >= 26, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
