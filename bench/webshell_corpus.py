@@ -249,9 +249,9 @@ def main():
     ap.add_argument("--add", action="store_true",
                     help="add the batches to an existing corpus in OUT (its files count as seen)")
     a = ap.parse_args()
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.realpath(__file__))
     repo_root = os.path.dirname(here)
-    out = os.path.abspath(a.out)
+    out = os.path.realpath(a.out)
     if out == repo_root or out.startswith(repo_root + os.sep):
         sys.exit("OUT must be outside the repository")
     seen = set()
