@@ -66,25 +66,36 @@ if len(sys.argv) > 3:
 PY
 }
 
-# LABEL=1: copies of the files that meet the webshell criterion, per language
-base="$CORPUS/$PART"
-if [ "${LABEL:-0}" = 1 ]; then
-	base="$work/labelled"
-	for dir in "$CORPUS/$PART"/*/; do
-		lang=$(basename "$dir")
-		case " ${LANGS:-$lang} " in *" $lang "*) ;; *) continue ;; esac
-		mkdir -p "$base/$lang"
+# LABEL=1: copies of the files that meet the webshell criterion, per language;
+# LABEL=both: the extension-labelled directories, then the Python and Node.js
+# ones again under the webshell label (rows python-web, node-web), in one run
+dirs=""
+for dir in "$CORPUS/$PART"/*/; do
+	lang=$(basename "$dir")
+	case " ${LANGS:-$lang} " in *" $lang "*) ;; *) continue ;; esac
+	case "${LABEL:-0}" in
+	1 | both)
+		mkdir -p "$work/labelled/$lang"
 		python3 "$HERE/webshell_label.py" "${dir%/}" | while IFS= read -r f; do
-			cp -p "$f" "$base/$lang/"
-		done
+			cp -p "$f" "$work/labelled/$lang/"
+		done ;;
+	esac
+	case "${LABEL:-0}" in
+	1) dirs="$dirs $work/labelled/$lang" ;;
+	*) dirs="$dirs ${dir%/}" ;;
+	esac
+done
+if [ "${LABEL:-0}" = both ]; then
+	for lang in python node; do
+		[ -d "$work/labelled/$lang" ] || continue
+		mv "$work/labelled/$lang" "$work/labelled/$lang-web"
+		dirs="$dirs $work/labelled/$lang-web"
 	done
 fi
 
-printf '%-8s %6s %16s %16s %16s %10s\n' lang files bundled "bundled+sigbase" "yara sigbase" "yara-only"
-for dir in "$base"/*/; do
-	dir=${dir%/}
+printf '%-10s %6s %16s %16s %16s %10s\n' lang files bundled "bundled+sigbase" "yara sigbase" "yara-only"
+for dir in $dirs; do
 	lang=$(basename "$dir")
-	case " ${LANGS:-$lang} " in *" $lang "*) ;; *) continue ;; esac
 	n=$(find "$dir" -type f | wc -l)
 	served=""
 	[ "$WEBROOT" = 1 ] && served="--webroot $(cd "$dir" && pwd -P)"
@@ -108,5 +119,5 @@ for dir in "$base"/*/; do
 		[ $have_sb = 1 ] && [ -n "${YARA_ONLY:-}" ] && comm -23 "$work/y.files" "$work/s.files" >> "$YARA_ONLY"
 	fi
 	pct() { case $1 in -) echo - ;; *) awk -v a="$1" -v n="$n" 'BEGIN { printf "%d (%.0f%%)", a, n ? 100 * a / n : 0 }' ;; esac; }
-	printf '%-8s %6d %16s %16s %16s %10s\n' "$lang" "$n" "$(pct "$b")" "$(pct "$s")" "$(pct "$y")" "$only"
+	printf '%-10s %6d %16s %16s %16s %10s\n' "$lang" "$n" "$(pct "$b")" "$(pct "$s")" "$(pct "$y")" "$only"
 done

@@ -11,7 +11,12 @@ programs, a Bottle status page running a fixed program on an allow-listed
 value, a test server answering HTTP by hand, a plugin loader compiling
 source and decoding a base64 JSON blob, a Flask route reading a literal
 with ast.literal_eval, a CONNECT forward proxy, a JSON
-adding server and an upload route confined to one directory)."""
+adding server and an upload route confined to one directory, a FastAPI
+route running a fixed program, a WSGI greeting, a Socket.IO log stream
+through tail, an Express route destructuring the query for a table
+look-up, a Flask route pinging a host from a fixed table, a gallery
+listing one upload directory, a plugin loader requiring joined module
+names and an http.server handler logging its path and a header)."""
 import os
 import shutil
 import sys
@@ -123,6 +128,19 @@ SAMPLES = {
     "node/socket_tunnel.js": "RASOAT_Node_HTTP_Socket_Tunnel",
     "node/eval_variable.js": "RASOAT_Node_Request_Eval_Variable",
     "node/file_write.js": "RASOAT_Node_Request_File_Write",
+    "python/route_param_shell.py": "RASOAT_Python_Web_Route_Shell",
+    "python/env_request_shell.py": "RASOAT_Python_Env_Request_Shell",
+    "python/flask_memory_shell.py": "RASOAT_Python_Flask_Memory_Shell",
+    "node/handler_destructure_exec.js": "RASOAT_Node_Request_Handler_Sink",
+    "node/web_terminal.js": "RASOAT_Node_Web_Terminal",
+    "node/code_file_run.js": "RASOAT_Node_Request_Code_File_Run",
+    "python/request_argv_exec.py": "RASOAT_Python_Web_Request_Argv_Exec",
+    "python/file_manager.py": "RASOAT_Python_Web_File_Manager",
+    "node/websocket_command.js": "RASOAT_Node_WebSocket_Command",
+    "node/file_manager.js": "RASOAT_Node_Request_File_Manager",
+    "node/hidden_child_process.js": "RASOAT_Node_Hidden_Child_Process",
+    "python/hidden_command_call.py": "RASOAT_Python_Hidden_Command_Call",
+    "python/request_path_command.py": "RASOAT_Python_Request_Path_Command",
 }
 
 
@@ -155,7 +173,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 18, "the clean look-alikes are there")
+        check(len(clean) >= 26, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)

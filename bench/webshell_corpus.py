@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""bench/webshell_corpus.py — rebuild the webshell corpus of docs/HUNT.md
+("Webshell corpus and recall") from git mirrors of its public sources.
+
+It reads each source repository at its recorded commit with `git ls-tree`
+and `git cat-file` (never checks anything out, never runs anything it
+reads), takes the files of the recorded paths by extension, drops files
+under 40 bytes, deduplicates by SHA-256 in batch order (a file already
+taken by an earlier batch or repository is skipped, so nothing moves), and
+splits by hash: a file whose SHA-256's first 32 bits are divisible by 3 is
+held out, the rest is the tuning part. Files are written as
+OUT/{heldout,tune}/<lang>/<sha256 prefix>_<base name>.
+
+Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5] [--add]
+  MIRRORS holds one git directory per source, named owner+name (the layout
+  the `fetch` tool gives: MIRRORS/owner+name/repo or .../repo/.git).
+  OUT must be outside the repository (samples are never committed).
+  --add adds the batches named to an existing corpus (its files count as
+  already taken), as the batches were added over time; building all
+  batches at once into an empty OUT gives the same files.
+It prints, per batch, the files added per part and language, then the
+totals; per-repository counts are printed for the tuning part only
+(`--tune-log FILE`), so the held-out part is never seen file by file.
+A recorded commit missing from a mirror is reported and that source
+skipped (exit status 1 at the end).
+"""
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+
+# extension -> language (lower-cased extension of the base name)
+LANG = {
+    "php": "php", "php3": "php", "php4": "php", "php5": "php", "php6": "php",
+    "php7": "php", "phtml": "php",
+    "jsp": "jsp", "jspx": "jsp",
+    "asp": "asp", "aspx": "asp", "ashx": "asp", "asmx": "asp", "asa": "asp",
+    "cer": "asp",
+    "pl": "perl", "cgi": "perl", "pm": "perl",
+    "py": "python",
+    "js": "node",
+}
+MIN_SIZE = 40
+
+# (owner/name, commit, include, exclude): include is a tuple of path
+# prefixes (a directory ends in "/") or exact paths, empty for the whole
+# tree; exclude likewise, and a path with a `node_modules` directory is
+# never taken. Order matters for dedup only (the first copy of a content
+# keeps its label); the split depends on the content alone.
+BATCHES = {
+    1: [
+        ("tennc/webshell", "6b17eae4a0bc792f996a38ce32772e4db9c7c799", (), ()),
+        ("BlackArch/webshells", "e8e1a379c38240ec0db89f01be6175012d72a0e8", (), ()),
+        ("JohnTroony/php-webshells", "226a15d0684e2f893caed0b94fbbf0037b89adea", (), ()),
+        ("xl7dev/WebShell", "f7cd87feb5ef0375fc7a7cbcfea15713a3fb5c5b", (), ()),
+        ("nikicat/web-malware-collection", "0ae7c5bff1aad36ea12e19579997c902580879a5", (), ()),
+    ],
+    2: [
+        ("JiaHeng-DLUT/Webshell-samples", "84be4718b39aabf6755f5b2cb0e11f169a5c1122",
+         ("samples/webshell/",), ()),
+        ("for-just-we/webshell_sample", "051903ec3e9585ea80dc5e68799fe1433502d842",
+         ("train/webshell/", "test/webshell/"), ()),
+        ("ysrc/webshell-sample", "dbaeee16226aba66138b9d7ff68b6a2b2644e9e6", (), ()),
+        ("fuzzdb-project/fuzzdb", "5656ab25dc6bb43bae32236fab775658a90d7380",
+         ("web-backdoors/",), ()),
+        ("bartblaze/PHP-backdoors", "8ca75ed86a5594fb2efb4629cc417f220cda9c82", (), ()),
+        ("tanjiti/webshellSample", "01142b76a05afe43a85284feb15be8ec893dc1da", (), ()),
+        ("threedr3am/JSP-WebShells", "56c18d9e10bc97221acea7bd70cd228b9afb7e2c", (), ()),
+        ("LandGrey/webshell-detect-bypass", "a7057c5c54e03c9f2a1afe0b5546ef14b8e81bc6", (), ()),
+        ("0xAnalyst/webshells", "934f9c0e6c3ebff7aa6e6ee0b2069c4e29818ec6", (), ()),
+    ],
+    # third batch: Python and Node.js above all; server-side parts only
+    3: [
+        ("AntSwordProject/AwesomeScript", "39816efcb024c93891396e80c93b664437946c1a", (), ()),
+        ("JoyChou93/webshell", "2185acc2b494f7c0dd8487273d514fb89ebe9240", (), ()),
+        ("Ridter/Pentest", "ae8b602c7008e0a41c95bcf8d6dd27b87b5c5037", ("backdoor/",),
+         ("backdoor/Extension_Backdoor/", "backdoor/tunnel/reduh/reDuhServers/__MACOSX/",
+          "backdoor/tunnel/tunna_0.1/proxy.py",
+          "backdoor/tunnel/reGeorg-master/reGeorgSocksProxy.py")),
+        ("webshellpub/awsome-webshell", "3e29e894a728077c44136cffbeca4c158acbc23d", (), ()),
+        ("backlion/webshell", "4ced903c80d5dd5014e950791315b6e10fdc7ed8", (), ()),
+        ("BDLeet/public-shell", "43661e953b2764a98cd2bc972304b13381c5a205", (), ()),
+        ("Jerr279/AllTheWebShells", "b1adf6b062a90f1ddca4b5d2aa77731df064a549", (), ()),
+        ("exploide/webshells", "9ea5a825f74ac451420a89187624dafc6e8626d4", (), ()),
+        ("whitebyte0/Webshells", "bd5f976dddc5235dd8582d10b2652989f357f230", ("src/backend/",), ()),
+        ("antonioCoco/SharPyShell", "29718225791f11fd3d66dd03df4c05c414256630", ("agent/",), ()),
+        ("Fcvebf/Payloads", "ffb187d2a0ce41387af6f6e22024e8759b3db056", ("os_shell.js",), ()),
+        ("crowjdh/webshell", "b7f45082c5244ffb8ecd6dbb1ffce97918b630a2", (), ()),
+        ("swiewiora/python-webshell", "375cd943acbc8908dccdd8d7f35556ca03c5ce12", ("webshell/",),
+         ("webshell/static/",)),
+        ("Franco-Mezzarapa/python-webshell", "03cc42250b4da55e16ab4cab66b2b83450bbe4b9", (), ()),
+        ("Josh-su/PyWebShell", "f0ae449297145153b2ce0631583647bf6e39dead",
+         ("websocket_server.py", "backend/web_terminal_dispatcher.py"), ()),
+        ("jamosnet/pywebshell", "fe95c4276516d7825357036fa0af081348d8c13e", (), ()),
+        ("christophgysin/PyWebShellFM", "8658608e25a4f8deafbcdc657c7b033708c6bac8",
+         ("index.py", "interface.py"), ()),
+        ("cloudcant/pyWebShell", "48bf99279a0026528b1ae716fa9c97c1bfc86d96", (), ()),
+        ("per-ivan/simple-flask-webshell", "9aa054ab0799e226f96c09b6fbaa701994db9c2d", (), ()),
+        ("Moustik06/Webshell-Python", "c5d8cf726f6835b3e2e27bc7c44a91f9176e152c", (), ()),
+        ("awurster/simple-webshell-py", "fcd0424bdb84ddcc56161a7d4c80c0cbcb7f25f6", (), ()),
+        ("wcenatus/node-backdoor", "14332e4d46636d759b1ea34993481cb22c8cb243",
+         ("index.js", "db.js", "db/", "routes/"), ()),
+        ("wlanboy/webpyshell", "ab5ac3c83c39a7c9c702e09ca38fc5ad50d3a761", ("main.py",), ()),
+        ("mmiszczyk/shell2http", "d572c38008659383c7c269a3dc78d912e2346ac6", ("shell2http.py",), ()),
+        ("riyazwalikar/python-django-revshell", "5abcfd89aab81e13ff130cac246500a3daa83b5d", (), ()),
+        ("appsecco/django-rev-shell", "f4863a4502b33f80293de1eacabcbe585900d3fc", (), ()),
+        ("BurhanuddinMerchant/web-terminal", "a4b22e630f0a11718e5ed3979ef3b6af1dba8ba5",
+         ("index.js",), ()),
+        ("t-rekttt/t-shell", "29d51058bff572a28db9475a74e3000b94d8802f", ("server.js",), ()),
+        ("sarthakSharma5/Remote-Command-Execution-Server",
+         "886722272b45ec1d69f7ca94e93e6237997b678c", ("under_cgi-bin/",), ()),
+        ("dalalayan1/sample-terminal", "83557113f3f454e0636db103a746405f55e0a988", ("server.js",), ()),
+        ("rubens001/node", "9aadf0e19c138e497d1b8bf273ab86dcf8a0e95c", ("nwshell/",), ()),
+        ("serverwentdown/file-manager", "827758ea2a57d2095e57805e8a0f815aab791543", ("index.js",), ()),
+    ],
+    # fourth batch: Python and Node.js again, plus two toolkits' tunnel scripts
+    4: [
+        ("the-abra/flask-backdoor", "aff60a402f0e028f2e92f242dd550e145166a4b3", ("core/",), ()),
+        ("bcvillano/flask-backdoor", "8f28c289e201f23d0cc4985523b3f8e8f4ff8662", ("backdoor.py",), ()),
+        ("the-mr/Flask-Backdoor", "92ace2ca9871f334074dcf6f59584f8e7af1c7b4", ("v1app.py",), ()),
+        ("jiangzhuo/express-backdoor", "504b62f08458046c5284e08fb70e9572d07d7327", ("index.js",), ()),
+        ("Dark-Kernel/cloud-shell", "54118c183ba40db18535652f7d295e912e695942", ("index.js",), ()),
+        ("huyvipp/power-shell", "62003107bd420554a7f63626fa6d1d45db3b721a", ("index.js",), ()),
+        ("Phasip/minihttpshell.py", "7539fddd08cf5b81a3f15a43de1d05b35ed34f9e", (), ()),
+        ("fllaca/py-http-shell", "2290ff875bce565930a11bb4177601e361292cc2", ("app.py",), ()),
+        ("samarpanda/node-http-shell", "9a8b6d012491ca0cc11eb4a87807ff81d68b6287", ("app/",), ()),
+        ("cyberheartmi9/web-backdoor", "1b2120178dd128faf0706e11a0bd3952b3b854a4", (), ()),
+        ("Raghul97/Flask-Shell-Executor", "8a4f06c28964c34dd7b3e720166f2e0d79933dee", ("main.py",), ()),
+        ("asidko/node-http-shell-wrapper", "a808ea6c306eadc7fe7a7d5f1044583ca3af3236",
+         ("run_sh_server.js",), ()),
+        ("ZyperX/Flask-Shell", "6a7234a14329aeff19ce779787c4b362a7c6dd0c", ("shell.py",), ()),
+        ("Sid1337/Flask-Shell", "f70e83b0acf5818d3332eb1dcb749b7f5aed4f89",
+         ("web_shell/", "reverse_shell/"), ()),
+        ("gowithwind/One", "facff29dd714de78d738adb972611507b4ca50b1", ("app.py",), ()),
+        ("luojr9/web", "e97dbd79f55f77ea967fd56caebf95bd32f031b1", ("main.py",), ()),
+        ("AgeOfMarcus/ai-control", "c31c6d1afee68aceea7ef4fe205258528d2419a3", ("termux_agent.py",), ()),
+        ("cisco-ai-defense/mcp-scanner", "893327c54d223ea07296f68f32d8294f5c045f4a",
+         ("evals/behavioral-analysis/data/backdoor/multi_feature_web_shell.py",), ()),
+        ("sensepost/reGeorg", "1ca54c2a6ab22ded150d04cff8fdb796990b1ced",
+         ("tunnel.",), ()),
+        ("L-codes/Neo-reGeorg", "7379c6db703c3d626d361c1d7be542963b46aeb6", ("templates/tunnel.",), ()),
+    ],
+    # fifth batch (2026-12-05, eighth session): Python and Node.js web shells,
+    # web consoles and remote-command servers, server side only
+    5: [
+        ("ICWR-TECH/python-cgi-shell", "58522efa98ba96c5221e9c3e44f4f1126f53b6a9", ("cgi-shell.py",), ()),
+        ("onrik/django-webshell", "a88bdc605b7342a84cd5f8ab4f1614a113221ebc", ("webshell/",),
+         ("webshell/migrations/", "webshell/static/", "webshell/tests.py")),
+        ("jowolf/django-webshell", "09044213921ef7238e744482966554b85a28b93c", ("webshell/",),
+         ("webshell/migrations/", "webshell/static/", "webshell/tests.py")),
+        ("defiler/django-webshell", "4045e40a54c1d01ca3f8ebb715acbd4f08050f71", ("webshell/",),
+         ("webshell/migrations/", "webshell/static/", "webshell/tests.py")),
+        ("vukasin/tornado-shell", "e5bb1b4371cd500ee2f3301db075ccf4f4f2df42", ("tornadoshell/",), ()),
+        ("fffilo/pywebcmd", "fbc0e1bf37bf755d7aa3343fd22320d1cbb09d10", ("src/server/",), ()),
+        ("derekmc/webcmd-py", "c5361b7dfc1810b404e91b8bdc0994b89534a123", ("server.py", "cmd/"), ()),
+        ("misraX/fastapi-shell-commands", "5c9dfabd6d09be6876f494e22a14274009dc4b35", ("app/",), ()),
+        ("GeoPablo/Dummy-NodeJS-Backdoor", "e96f7bb9e6b4d0b486ce889f36560c1def33926a", (), ()),
+        ("weakfi/node-rce-poc", "f5765c6a25ae5c14c66573b205a50bfa7d0bc83c", (), ()),
+        ("KazeDevID/express-shell-exec", "eab3c48d075b05de9b4b3a0f9e80a359d0e087bc", (), ()),
+        ("mikekim-fullstack/express-shell-execute-js", "89ffee9fb78750d5097579bf5a7d16dea2e576de",
+         ("index.js",), ()),
+    ],
+}
+
+
+def git(gitdir, *args, data=None):
+    return subprocess.run(["git", "--git-dir", gitdir, *args], input=data,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          check=False)
+
+
+def gitdir_of(mirrors, repo):
+    base = os.path.join(mirrors, repo.replace("/", "+"))
+    for cand in (os.path.join(base, "repo", ".git"), os.path.join(base, "repo"), base):
+        if os.path.isdir(cand) and os.path.exists(os.path.join(cand, "HEAD")):
+            return cand
+    return None
+
+
+def wanted(path, include, exclude):
+    if include and not any(path == p or (p.endswith(("/", ".")) and path.startswith(p))
+                           for p in include):
+        return False
+    if any(path == p or (p.endswith("/") and path.startswith(p)) for p in exclude):
+        return False
+    return "node_modules" not in path.split("/")[:-1]
+
+
+def blobs(gitdir, commit, include, exclude):
+    """(path, lang, blob id, size) of the wanted regular files at commit."""
+    r = git(gitdir, "ls-tree", "-r", "-l", "-z", "--full-tree", commit)
+    if r.returncode:
+        return None
+    out = []
+    for ent in r.stdout.split(b"\0"):
+        if not ent:
+            continue
+        meta, path = ent.split(b"\t", 1)
+        mode, kind, oid, size = meta.split()
+        if kind != b"blob" or mode not in (b"100644", b"100755"):
+            continue
+        path = path.decode("utf-8", "surrogateescape")
+        ext = path.rsplit("/", 1)[-1].rsplit(".", 1)
+        if len(ext) < 2 or ext[1].lower() not in LANG:
+            continue
+        if not wanted(path, include, exclude):
+            continue
+        out.append((path, LANG[ext[1].lower()], oid.decode(), int(size)))
+    out.sort()
+    return out
+
+
+def read_blobs(gitdir, oids):
+    """Contents of the blobs (None for one absent from the snapshot)."""
+    if not oids:
+        return []
+    r = git(gitdir, "cat-file", "--batch", data="".join(o + "\n" for o in oids).encode())
+    buf, pos, res = r.stdout, 0, []
+    for _ in oids:
+        eol = buf.index(b"\n", pos)
+        head = buf[pos:eol].split()
+        pos = eol + 1
+        if len(head) < 3 or head[1] != b"blob":
+            res.append(None)
+            continue
+        n = int(head[2])
+        res.append(buf[pos:pos + n])
+        pos += n + 1
+    return res
+
+
+def part_of(digest):
+    return "heldout" if int.from_bytes(digest[:4], "big") % 3 == 0 else "tune"
+
+
+def safe_name(path):
+    base = path.rsplit("/", 1)[-1]
+    keep = "".join(c if (c.isalnum() and c.isascii()) or c in "._-" else "_" for c in base)
+    return keep.lstrip(".")[-80:] or "file"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("mirrors")
+    ap.add_argument("out")
+    ap.add_argument("--batches", default=",".join(str(b) for b in sorted(BATCHES)))
+    ap.add_argument("--tune-log", help="per-repository counts of the tuning part")
+    ap.add_argument("--add", action="store_true",
+                    help="add the batches to an existing corpus in OUT (its files count as seen)")
+    a = ap.parse_args()
+    here = os.path.dirname(os.path.realpath(__file__))
+    repo_root = os.path.dirname(here)
+    out = os.path.realpath(a.out)
+    if out == repo_root or out.startswith(repo_root + os.sep):
+        sys.exit("OUT must be outside the repository")
+    seen = set()
+    for part in ("heldout", "tune"):
+        d = os.path.join(out, part)
+        if os.path.isdir(d) and not a.add:
+            sys.exit(f"{d} exists: build into an empty directory (or --add)")
+        for root, _, names in os.walk(d):
+            for n in names:
+                with open(os.path.join(root, n), "rb") as f:
+                    seen.add(hashlib.sha256(f.read()).digest())
+    total = {}
+    failed = 0
+    tlog = open(a.tune_log, "w") if a.tune_log else None
+    for b in [int(x) for x in a.batches.split(",")]:
+        added = {}
+        for repo, commit, include, exclude in BATCHES[b]:
+            gd = gitdir_of(a.mirrors, repo)
+            if gd is None:
+                print(f"batch {b}: {repo}: no mirror", file=sys.stderr)
+                failed = 1
+                continue
+            files = blobs(gd, commit, include, exclude)
+            if files is None:
+                print(f"batch {b}: {repo}: commit {commit} not in the mirror", file=sys.stderr)
+                failed = 1
+                continue
+            absent = 0
+            rtune = {}
+            files = [f for f in files if f[3] >= MIN_SIZE]
+            contents = read_blobs(gd, [f[2] for f in files])
+            for (path, lang, oid, size), data in zip(files, contents):
+                if data is None:
+                    absent += 1
+                    continue
+                dg = hashlib.sha256(data).digest()
+                if dg in seen:
+                    continue
+                seen.add(dg)
+                part = part_of(dg)
+                d = os.path.join(out, part, lang)
+                os.makedirs(d, exist_ok=True)
+                name = dg.hex()[:12] + "_" + safe_name(path)
+                with open(os.path.join(d, name), "wb") as f:
+                    f.write(data)
+                added[(part, lang)] = added.get((part, lang), 0) + 1
+                total[(part, lang)] = total.get((part, lang), 0) + 1
+                if part == "tune":
+                    rtune[lang] = rtune.get(lang, 0) + 1
+            if absent:
+                print(f"batch {b}: {repo}: {absent} listed files absent from the snapshot",
+                      file=sys.stderr)
+            if tlog:
+                tlog.write(f"batch {b} {repo} tune " +
+                           " ".join(f"{k} {v}" for k, v in sorted(rtune.items())) + "\n")
+        print(f"batch {b} added: " + report(added))
+    print("total: " + report(total))
+    if tlog:
+        tlog.close()
+    return failed
+
+
+def report(counts):
+    s = []
+    for part in ("heldout", "tune"):
+        s.append(part + " " + " ".join(f"{lang} {counts[(p, lang)]}"
+                                       for (p, lang) in sorted(counts) if p == part))
+    return "; ".join(s)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
