@@ -260,9 +260,9 @@ static int sink_finding(rs_sink *sink, const rs_finding *f)
 		st->pending = rs_calloc(PENDING_MAX, sizeof(finding_row));
 	st->pending[st->n_pending++] = row;
 	/* spilled (the transaction is open): into it a group at a time */
-	size_t hold = st->in_transaction ? ROWS_PER_INSERT : PENDING_MAX;
-	if (st->n_pending == hold && flush_pending(st) < 0)
-		fail(st, st->in_transaction ? _("writing a finding") : _("writing findings"));
+	bool spilled = st->in_transaction;
+	if (st->n_pending == (spilled ? ROWS_PER_INSERT : PENDING_MAX) && flush_pending(st) < 0)
+		fail(st, spilled ? _("writing a finding") : _("writing findings"));
 	return 0;
 }
 
