@@ -55,14 +55,52 @@ static const unsigned char plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* Nonzero when some byte of the eight in W is not plain (below 0x20, '"',
+ * '\\', or 0x80 and above), 0 when all eight are. Each test tells whether
+ * some byte is such a byte, not which (the classic "has a zero byte" and
+ * "has a byte less than" word tricks; the byte order does not matter). */
+static uint64_t not_plain8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+	uint64_t below_space = (w - ones * 0x20) & ~w;
+	uint64_t has_quote = (quote - ones) & ~quote, has_backslash = (backslash - ones) & ~backslash;
+	return (w | below_space | has_quote | has_backslash) & highs;
+}
+
+/* The end of the run of plain bytes that starts at P (END at most): eight
+ * bytes at a time while they are all plain, then byte by byte. */
+static const unsigned char *plain_run_end(const unsigned char *p, const unsigned char *end)
+{
+	while (end - p >= 8) {
+		uint64_t w;
+		memcpy(&w, p, sizeof(w));
+		if (not_plain8(w))
+			break;
+		p += 8;
+	}
+	while (p < end && plain[*p])
+		p++;
+	return p;
+}
+
 static int append_string(rs_buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	rs_buf_reserve(b, n + 2); /* room for the string as it is, quoted */
+	if (plain_run_end(p, end) == end) { /* most strings: written as they are, in one copy */
+		char *at = b->data + b->len;
+		at[0] = '"';
+		memcpy(at + 1, s, n);
+		at[n + 1] = '"';
+		at[n + 2] = '\0';
+		b->len += n + 2;
+		return 0;
+	}
 	rs_buf_append(b, "\"", 1);
 	while (p < end) {
 		const unsigned char *run = p;
-		while (p < end && plain[*p])
-			p++;
+		p = plain_run_end(p, end);
 		if (p > run)
 			rs_buf_append(b, (const char *)run, (size_t)(p - run));
 		if (p == end)

@@ -7,7 +7,8 @@
  * memory until the end and written then, so the write lock is held for
  * the moment of that write, not for the whole scan (two scans started at
  * once against one store both end stored); past PENDING_MAX findings they
- * spill into the transaction, which then stays open to the end. A failing
+ * spill into the transaction, which then stays open to the end (and takes
+ * them ROWS_PER_INSERT at a time). A failing
  * write (disk full, database locked) is reported once and the scan goes on
  * without the store.
  */
@@ -21,6 +22,10 @@
 #include <string.h>
 
 #define PENDING_MAX 4096
+/* Findings written by one INSERT when they come in a group (the pending
+ * ones): one statement step a group instead of one a finding */
+#define ROWS_PER_INSERT 16
+#define FINDING_COLUMNS 8
 
 /* A finding as its row in the findings table: its texts (module, rule,
  * identity, JSON; each NUL-terminated) one after the other in one block,
@@ -35,6 +40,7 @@ typedef struct store_sink_state {
 	rs_store *store;
 	char scan[33];
 	sqlite3_stmt *insert_finding; /* reused for every finding */
+	sqlite3_stmt *insert_group;   /* ROWS_PER_INSERT findings at once, reused */
 	long long next_seq;
 	bool recording;               /* scan row written: findings are kept */
 	bool in_transaction;          /* the findings' transaction is open */
@@ -72,22 +78,23 @@ static int row_init(finding_row *row, const rs_finding *f, rs_buf *identity)
 	return 0;
 }
 
-/* Binds ROW's texts, which stay as they are until the row is stepped (so
- * SQLite need not copy them). */
-static void row_bind(sqlite3_stmt *stmt, const char *scan, long long seq, const finding_row *row)
+/* Binds ROW's texts as the row's values from parameter FIRST on (the
+ * columns of FINDING_COLUMNS in their order); they stay as they are until
+ * the row is stepped (so SQLite need not copy them), and so does SCAN. */
+static void row_bind(sqlite3_stmt *stmt, int first, const char *scan, long long seq, const finding_row *row)
 {
 	const char *p = row->texts;
-	rs_store_bind_text(stmt, 1, scan);
-	sqlite3_bind_int64(stmt, 2, seq);
-	sqlite3_bind_text(stmt, 3, p, (int)row->module_len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, first, scan, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, first + 1, seq);
+	sqlite3_bind_text(stmt, first + 2, p, (int)row->module_len, SQLITE_STATIC);
 	p += row->module_len + 1;
-	sqlite3_bind_text(stmt, 4, p, (int)row->rule_len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, first + 3, p, (int)row->rule_len, SQLITE_STATIC);
 	p += row->rule_len + 1;
-	sqlite3_bind_int(stmt, 5, row->severity);
-	sqlite3_bind_int(stmt, 6, row->score);
-	sqlite3_bind_text(stmt, 7, p, (int)row->identity_len, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, first + 4, row->severity);
+	sqlite3_bind_int(stmt, first + 5, row->score);
+	sqlite3_bind_text(stmt, first + 6, p, (int)row->identity_len, SQLITE_STATIC);
 	p += row->identity_len + 1;
-	sqlite3_bind_text(stmt, 8, p, (int)row->json_len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, first + 7, p, (int)row->json_len, SQLITE_STATIC);
 }
 
 static void drop_pending(store_sink_state *st)
@@ -185,7 +192,7 @@ static int write_row(store_sink_state *st, const finding_row *row)
 		if (!st->insert_finding)
 			return -1;
 	}
-	row_bind(st->insert_finding, st->scan, st->next_seq, row);
+	row_bind(st->insert_finding, 1, st->scan, st->next_seq, row);
 	int rc = step_done(st->insert_finding);
 	sqlite3_clear_bindings(st->insert_finding); /* nothing left pointing into the row */
 	if (rc < 0)
@@ -194,12 +201,45 @@ static int write_row(store_sink_state *st, const finding_row *row)
 	return 0;
 }
 
-/* Writes the findings held in memory, inside the transaction. */
+/* "INSERT INTO findings (...) VALUES (?, ...), ..., (?, ...)": ROWS_PER_INSERT rows. */
+static sqlite3_stmt *prepare_group(rs_store *store)
+{
+	rs_buf sql;
+	rs_buf_init(&sql);
+	rs_buf_puts(&sql, "INSERT INTO findings (scan, seq, module, rule, severity, score, identity, json) VALUES ");
+	for (int r = 0; r < ROWS_PER_INSERT; r++)
+		rs_buf_puts(&sql, r ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *stmt = rs_store_prepare(store, sql.data);
+	rs_buf_free(&sql);
+	return stmt;
+}
+
+/* Writes ROWS_PER_INSERT rows from ROWS with one statement (numbered on from next_seq). */
+static int write_group(store_sink_state *st, const finding_row *rows)
+{
+	if (!st->insert_group && !(st->insert_group = prepare_group(st->store)))
+		return -1;
+	for (int r = 0; r < ROWS_PER_INSERT; r++)
+		row_bind(st->insert_group, 1 + r * FINDING_COLUMNS, st->scan, st->next_seq + r, &rows[r]);
+	int rc = step_done(st->insert_group);
+	sqlite3_clear_bindings(st->insert_group); /* nothing left pointing into the rows */
+	if (rc < 0)
+		return -1;
+	st->next_seq += ROWS_PER_INSERT;
+	return 0;
+}
+
+/* Writes the findings held in memory, inside the transaction: in groups,
+ * the rest one by one. */
 static int flush_pending(store_sink_state *st)
 {
 	if (open_transaction(st) < 0)
 		return -1;
-	for (size_t i = 0; i < st->n_pending; i++)
+	size_t i = 0;
+	for (; i + ROWS_PER_INSERT <= st->n_pending; i += ROWS_PER_INSERT)
+		if (write_group(st, &st->pending[i]) < 0)
+			return -1;
+	for (; i < st->n_pending; i++)
 		if (write_row(st, &st->pending[i]) < 0)
 			return -1;
 	drop_pending(st);
@@ -216,17 +256,13 @@ static int sink_finding(rs_sink *sink, const rs_finding *f)
 		fail(st, st->in_transaction ? _("writing a finding") : _("keeping a finding"));
 		return 0;
 	}
-	if (st->in_transaction) { /* spilled: straight into the open transaction */
-		if (write_row(st, &row) < 0)
-			fail(st, _("writing a finding"));
-		free(row.texts);
-		return 0;
-	}
 	if (!st->pending)
 		st->pending = rs_calloc(PENDING_MAX, sizeof(finding_row));
 	st->pending[st->n_pending++] = row;
-	if (st->n_pending == PENDING_MAX && flush_pending(st) < 0)
-		fail(st, _("writing findings"));
+	/* spilled (the transaction is open): into it a group at a time */
+	bool spilled = st->in_transaction;
+	if (st->n_pending == (spilled ? ROWS_PER_INSERT : PENDING_MAX) && flush_pending(st) < 0)
+		fail(st, spilled ? _("writing a finding") : _("writing findings"));
 	return 0;
 }
 
@@ -300,6 +336,7 @@ static void sink_destroy(rs_sink *sink)
 	free(st->pending);
 	rs_buf_free(&st->identity);
 	sqlite3_finalize(st->insert_finding);
+	sqlite3_finalize(st->insert_group);
 	free(st);
 	free(sink);
 }

@@ -65,12 +65,60 @@ typedef struct emit_ctx {
 	bool debian;
 	const char *title_unfixed, *title_fixed, *remediation_unfixed; /* NULL until looked up */
 	rs_buf b;
+	rs_buf text; /* a title or a remediation, filled in */
 } emit_ctx;
 
 static void emit_ctx_init(emit_ctx *c, bool debian)
 {
 	*c = (emit_ctx){ .debian = debian };
 	rs_buf_init(&c->b);
+	rs_buf_init(&c->text);
+}
+
+static void emit_ctx_free(emit_ctx *c)
+{
+	rs_buf_free(&c->b);
+	rs_buf_free(&c->text);
+}
+
+/* FMT with its conversions filled from ARGS (N of them) into B (emptied
+ * first), as printf would write it, when FMT holds no other conversion
+ * than "%s", "%N$s" (N from 1 to 9) and "%%" — what the catalogue's texts
+ * of this module hold, in English and translated — without printf (it is
+ * done twice for every finding); -1 (B not to be used) on anything else,
+ * for the caller to use printf. */
+static int fill_in(rs_buf *b, const char *fmt, const char *const *args, size_t n)
+{
+	b->len = 0;
+	size_t next = 0;
+	for (const char *p = fmt; *p;) {
+		const char *pct = strchr(p, '%');
+		if (!pct) {
+			rs_buf_puts(b, p);
+			break;
+		}
+		rs_buf_append(b, p, (size_t)(pct - p));
+		size_t arg;
+		if (pct[1] == '%') {
+			rs_buf_append(b, "%", 1);
+			p = pct + 2;
+			continue;
+		} else if (pct[1] == 's') {
+			arg = next++;
+			p = pct + 2;
+		} else if (pct[1] >= '1' && pct[1] <= '9' && pct[2] == '$' && pct[3] == 's') {
+			arg = (size_t)(pct[1] - '1');
+			p = pct + 4;
+		} else {
+			return -1;
+		}
+		if (arg >= n || !args[arg])
+			return -1;
+		rs_buf_puts(b, args[arg]);
+	}
+	if (!b->data)
+		rs_buf_append(b, "", 0);
+	return 0;
 }
 
 /* The catalogue's text for FMT (marked with N_), looked up once into *SLOT. */
@@ -96,11 +144,16 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, emit_ctx *c)
 	rs_severity sev = rs_vuln_severity(m->cvss, m->urgency, &score);
 	const rs_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
-	char *title = unfixed ? rs_sprintf(translated(N_("%s %s is affected by %s (no fix yet)"), &c->title_unfixed),
-					   p->name, p->version, m->id)
-			      : rs_sprintf(translated(N_("%s %s is affected by %s (fixed in %s)"), &c->title_fixed),
-					   p->name, p->version, m->id, m->fixed);
-	rs_finding *f = rs_finding_new("vuln", joined(c, "vuln:", m->id), sev, score, title);
+	const char *args[] = { p->name, p->version, m->id, m->fixed };
+	char *title = NULL; /* printf's, when fill_in cannot */
+	if (fill_in(&c->text, unfixed ? translated(N_("%s %s is affected by %s (no fix yet)"), &c->title_unfixed)
+				      : translated(N_("%s %s is affected by %s (fixed in %s)"), &c->title_fixed),
+		    args, unfixed ? 3 : 4) < 0)
+		title = unfixed ? rs_sprintf(translated(N_("%s %s is affected by %s (no fix yet)"), &c->title_unfixed),
+					     p->name, p->version, m->id)
+				: rs_sprintf(translated(N_("%s %s is affected by %s (fixed in %s)"), &c->title_fixed),
+					     p->name, p->version, m->id, m->fixed);
+	rs_finding *f = rs_finding_new("vuln", joined(c, "vuln:", m->id), sev, score, title ? title : c->text.data);
 	bool is_cve = rs_starts_with(m->id, "CVE-");
 	rs_finding_set_str(f, "package", p->name);
 	rs_finding_set_str(f, "installed", p->version);
@@ -120,10 +173,16 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, emit_ctx *c)
 	rs_buf_append(&c->b, " ", 1);
 	rs_buf_puts(&c->b, p->name);
 	if (unfixed) {
-		char *remediation = rs_sprintf(translated(N_("No fixed version yet; mitigate and watch %s, then run `%s`"),
-							  &c->remediation_unfixed), m->id, c->b.data);
-		rs_finding_set_remediation(f, remediation);
-		free(remediation);
+		const char *rargs[] = { m->id, c->b.data };
+		if (fill_in(&c->text, translated(N_("No fixed version yet; mitigate and watch %s, then run `%s`"),
+						 &c->remediation_unfixed), rargs, 2) == 0) {
+			rs_finding_set_remediation(f, c->text.data);
+		} else {
+			char *remediation = rs_sprintf(translated(N_("No fixed version yet; mitigate and watch %s, then run `%s`"),
+								  &c->remediation_unfixed), m->id, c->b.data);
+			rs_finding_set_remediation(f, remediation);
+			free(remediation);
+		}
 	} else {
 		rs_finding_set_remediation(f, c->b.data);
 	}
@@ -271,7 +330,7 @@ static int vuln_run(rs_scan *scan, rs_module_stats *stats)
 				unfixed++;
 			emit_match(scan, m, &ec);
 		}
-		rs_buf_free(&ec.b);
+		emit_ctx_free(&ec);
 		for (size_t i = 0; i < app_matches.len; i++) {
 			const rs_app_match *m = rs_vec_at(&app_matches, i);
 			if (m->state == RS_VULN_AFFECTED)

@@ -3,7 +3,8 @@
  * stream and the store: byte for byte what json_dumps(JSON_COMPACT |
  * JSON_ENCODE_ANY) writes, on values written by hand (escapes, control
  * characters, UTF-8, embedded NUL, reals, empty containers, key order) and
- * on thousands of generated ones; a string that is not UTF-8 is refused
+ * on thousands of generated ones, every byte at every place of short
+ * strings (they are read eight bytes at a time); a string that is not UTF-8 is refused
  * as jansson refuses it, leaving the buffer as it was.
  */
 #include "testutil.h"
@@ -108,6 +109,36 @@ static void test_generated(void **state)
 	}
 }
 
+/* Strings are looked at eight bytes at a time while they need no escape:
+ * every byte value (ASCII, and a two-byte UTF-8 sequence for the high
+ * ones), at every place in plain strings of 0 to 24 bytes, is written as
+ * jansson writes it, wherever it falls in the eight. */
+static void test_every_byte_everywhere(void **state)
+{
+	(void)state;
+	for (size_t len = 0; len <= 24; len++) {
+		for (size_t at = 0; at < len; at++) {
+			for (unsigned c = 1; c < 0x100; c++) {
+				char s[32];
+				memset(s, 'a' + (char)(len % 26), sizeof(s));
+				size_t n = len;
+				if (c < 0x80) {
+					s[at] = (char)c;
+				} else if (at + 1 < len) { /* U+0080..U+00FF, in two bytes */
+					s[at] = (char)(0xc0 | (c >> 6));
+					s[at + 1] = (char)(0x80 | (c & 0x3f));
+				} else {
+					continue;
+				}
+				json_t *v = json_stringn(s, n);
+				assert_non_null(v);
+				assert_same_text(v);
+				json_decref(v);
+			}
+		}
+	}
+}
+
 static void test_not_utf8(void **state)
 {
 	(void)state;
@@ -129,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_by_hand),
 		cmocka_unit_test(test_generated),
+		cmocka_unit_test(test_every_byte_everywhere),
 		cmocka_unit_test(test_not_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -377,6 +377,47 @@ static void test_killed_scan_is_incomplete(void **state)
 	assert_int_equal(count_rows(fx->db, "SELECT count(*) FROM findings"), 5);
 }
 
+/* The sink writes held findings several rows an INSERT, and spilled ones
+ * (past the 4,096 it holds) a group at a time into the open transaction:
+ * every finding comes back in its place, with its identity, whatever
+ * group it was written in (held, spilled, the last ones one by one). A
+ * write that fails inside a group is reported once and the scan is left
+ * incomplete, without findings. */
+static void test_findings_in_groups(void **state)
+{
+	fixture *fx = *state;
+	assert_int_equal(rs_store_open(fx->db, &fx->store), 0);
+	enum { N = 4096 + 16 * 3 + 5 };
+	rs_finding **orig = make_findings(N, "/g");
+	record_scan(fx->store, ID_C, "2026-01-01T00:00:01Z", orig, N, true);
+	rs_finding **loaded;
+	size_t n;
+	assert_int_equal(rs_store_load_findings(fx->store, ID_C, &loaded, &n), 0);
+	assert_int_equal(n, N);
+	for (size_t i = 0; i < n; i++) {
+		char *want = rs_finding_identity(orig[i]), *got = rs_finding_identity(loaded[i]);
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+		json_t *a = rs_finding_to_json(orig[i], ID_C);
+		json_t *b = rs_finding_to_json(loaded[i], ID_C);
+		assert_true(json_equal(a, b));
+		json_decref(a);
+		json_decref(b);
+	}
+	assert_int_equal(count_rows(fx->db, "SELECT count(DISTINCT seq) FROM findings WHERE scan = '" ID_C "'"), N);
+	assert_int_equal(count_rows(fx->db, "SELECT max(seq) FROM findings WHERE scan = '" ID_C "'"), N - 1);
+	free_findings(loaded, n);
+	exec_sql(fx->db, "CREATE TRIGGER full BEFORE INSERT ON findings WHEN NEW.seq = 21 "
+			 "BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END");
+	rs_test_capture_start();
+	record_scan(fx->store, ID_D, "2026-01-01T00:00:02Z", orig, 40, true);
+	assert_int_equal(rs_test_captured_count(), 1);
+	assert_true(rs_test_captured_contains("disk full (test)"));
+	assert_incomplete_without_findings(fx->store, ID_D);
+	free_findings(orig, N);
+}
+
 static void test_write_failure_reported_once(void **state)
 {
 	fixture *fx = *state;
@@ -554,6 +595,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resolve_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_findings_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_findings_in_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_into_sink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unfinished_scan_is_incomplete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_scan_is_incomplete, setup, teardown),
