@@ -868,12 +868,12 @@ static void test_walk_ring_and_plain(void **state)
 	char *tmp = rs_test_tmpdir();
 	/* 150 distributions in one site-packages (three batches), two of them broken */
 	for (int i = 0; i < 150; i++) {
-		char *rel = rs_sprintf("srv/a/venv/lib/python3.11/site-packages/pkg%03d-1.%d.dist-info/METADATA", i, i);
+		char *meta = rs_sprintf("srv/a/venv/lib/python3.11/site-packages/pkg%03d-1.%d.dist-info/METADATA", i, i);
 		char *text = i == 7 ? rs_strdup("Metadata-Version: 2.1\nName: pkg007\n")
 				    : rs_sprintf("Metadata-Version: 2.1\nName: Pkg_%03d\nVersion: 1.%d\n\n", i, i);
-		rs_test_write(tmp, rel, text);
+		rs_test_write(tmp, meta, text);
 		free(text);
-		free(rel);
+		free(meta);
 	}
 	/* a FIFO and a link in a METADATA's place, a METADATA that is a directory */
 	const char *site = "srv/a/venv/lib/python3.11/site-packages";
@@ -896,20 +896,20 @@ static void test_walk_ring_and_plain(void **state)
 	free(rel);
 	/* lockfiles in many folders (batches across folders), one malformed */
 	for (int i = 0; i < 70; i++) {
-		char *rel = rs_sprintf("srv/lock%02d/Gemfile.lock", i);
+		char *lock = rs_sprintf("srv/lock%02d/Gemfile.lock", i);
 		char *text = i == 33 ? rs_strdup("GEM\n  specs:\n    broken (\n")
 				     : rs_sprintf("GEM\n  remote: https://rubygems.org/\n  specs:\n    gem%d (1.%d)\n\n", i, i);
-		rs_test_write(tmp, rel, text);
+		rs_test_write(tmp, lock, text);
 		free(text);
-		free(rel);
+		free(lock);
 	}
 	/* larger than the ring reads (read plainly, found), larger than the inventory reads (warned) */
 	rs_buf big;
 	rs_buf_init(&big);
 	rs_buf_puts(&big, "version = 3\n\n");
 	for (int i = 0; big.len <= RS_APP_RING_MAX_FILE; i++)
-		rs_buf_printf(&big, "[[package]]\nname = \"crate%d\"\nversion = \"0.%d.0\"\n# %s\n\n", i, i,
-			      "padding padding padding padding padding padding padding padding");
+		rs_buf_printf(&big, "[[package]]\nname = \"crate%d\"\nversion = \"0.%d.0\"\nsource = \"%s\"\n\n", i, i,
+			      "registry+https://github.com/rust-lang/crates.io-index");
 	rs_test_write(tmp, "srv/bigcrate/Cargo.lock", big.data);
 	rs_buf_free(&big);
 	rs_test_write(tmp, "srv/huge/Cargo.lock", "");
