@@ -20,29 +20,42 @@
 
 /* FMT with each "%s" replaced by the next of ARGS (and "%%" by "%"): the
  * texts of a finding, whose formats (translations included) have no other
- * conversion, without vsnprintf's cost (it was a fifth of building one). */
-static char *fill(const char *fmt, const char *const *args, size_t n)
+ * conversion, without vsnprintf's cost (it was a fifth of building one).
+ * Measured first, then written into one allocation of the exact size. */
+static size_t fill_into(char *out, const char *fmt, const char *const *args, size_t n)
 {
-	rs_buf b;
-	rs_buf_init(&b);
-	size_t k = 0;
-	const char *p = fmt;
-	for (const char *pct; (pct = strchr(p, '%')) != NULL;) {
-		rs_buf_append(&b, p, (size_t)(pct - p));
+	size_t len = 0, k = 0;
+	for (const char *p = fmt; *p;) {
+		const char *pct = strchr(p, '%');
+		size_t run = pct ? (size_t)(pct - p) : strlen(p);
+		if (out)
+			memcpy(out + len, p, run);
+		len += run;
+		if (!pct)
+			break;
+		const char *piece = "%";
 		if (pct[1] == 's' && k < n) {
-			rs_buf_puts(&b, args[k] ? args[k] : "(null)"); /* as glibc's printf */
+			piece = args[k] ? args[k] : "(null)"; /* as glibc's printf */
 			k++;
 			p = pct + 2;
-		} else if (pct[1] == '%') {
-			rs_buf_append(&b, "%", 1);
-			p = pct + 2;
 		} else {
-			rs_buf_append(&b, "%", 1);
-			p = pct + 1;
+			p = pct[1] == '%' ? pct + 2 : pct + 1;
 		}
+		size_t plen = strlen(piece);
+		if (out)
+			memcpy(out + len, piece, plen);
+		len += plen;
 	}
-	rs_buf_puts(&b, p);
-	return rs_buf_take(&b);
+	if (out)
+		out[len] = '\0';
+	return len;
+}
+
+static char *fill(const char *fmt, const char *const *args, size_t n)
+{
+	char *out = rs_malloc(fill_into(NULL, fmt, args, n) + 1);
+	fill_into(out, fmt, args, n);
+	return out;
 }
 
 /* The translated formats of a finding, looked up once per run of findings

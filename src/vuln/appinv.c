@@ -17,6 +17,7 @@
 #include "core/i18n.h"
 #include "vuln/appinv.h"
 #include "vuln/appinv_read.h"
+#include "vuln/appinv_ring.h"
 #include "core/log.h"
 #include "core/walk.h"
 
@@ -41,6 +42,15 @@
 static const char *const default_dirs[] = { "/opt", "/srv", "/var/www", "/usr/lib", "/usr/local", "/home",
 					    "/root", NULL };
 
+typedef int (*reader_fn)(const char *text, size_t len, const char *source, const char *application,
+			 rs_app_inventory *inv);
+
+/* A declaring file waiting for the ring: offsets of its strings in the walk's queue text. */
+typedef struct queued_file {
+	size_t rel, shown, app;
+	reader_fn fn;
+} queued_file;
+
 typedef struct appinv_walk {
 	const rs_host *host;
 	rs_app_inventory *inv;
@@ -48,6 +58,14 @@ typedef struct appinv_walk {
 	bool npm_app_is_project;
 	char *buf;           /* the file being read (reused from file to file) */
 	size_t cap;
+	/* the declaring files read through io_uring (appinv_ring.h), in the order found */
+	rs_app_ring ring;
+	int root_fd;         /* the directory walked, open; -1: no ring */
+	const char *root;    /* its path */
+	size_t root_len;     /* the length of its path ("/": 0) */
+	rs_buf qtext;        /* the queued files' strings, NUL-terminated, one after the other */
+	queued_file queue[RS_APP_RING_BATCH];
+	unsigned queued;
 } appinv_walk;
 
 void rs_app_inventory_init(rs_app_inventory *inv)
@@ -58,9 +76,8 @@ void rs_app_inventory_init(rs_app_inventory *inv)
 
 void rs_app_inventory_free(rs_app_inventory *inv)
 {
-	for (size_t i = 0; i < inv->packages.len; i++)
-		rs_app_package_free(rs_vec_at(&inv->packages, i));
 	rs_vec_free(&inv->packages);
+	rs_app_strings_free(inv);
 	memset(inv, 0, sizeof(*inv));
 }
 
@@ -200,17 +217,73 @@ static int read_at(appinv_walk *w, int dirfd, const char *name, const char *show
 	return 0;
 }
 
-typedef int (*reader_fn)(const char *text, size_t len, const char *source, const char *application,
-			 rs_app_inventory *inv);
-
-static void read_with(appinv_walk *w, int dirfd, const char *name, const char *shown, const char *application,
-		      reader_fn fn)
+static void read_plain(appinv_walk *w, int dirfd, const char *name, const char *shown, const char *application,
+		       reader_fn fn)
 {
 	size_t len = 0;
 	if (read_at(w, dirfd, name, shown, &len) < 0)
 		return;
 	w->inv->files_read++;
 	fn(w->buf, len, shown, application, w->inv);
+}
+
+/* Reads the queued files, a batch through the ring; those it could not
+ * read whole (see appinv_ring.h) plainly, so that what is found and
+ * warned is the same as without the ring, in the same order. */
+static void flush_queue(appinv_walk *w)
+{
+	if (!w->queued)
+		return;
+	const char *rel[RS_APP_RING_BATCH];
+	for (unsigned i = 0; i < w->queued; i++)
+		rel[i] = w->qtext.data + w->queue[i].rel;
+	rs_app_ring_read(&w->ring, w->root_fd, rel, w->queued);
+	for (unsigned i = 0; i < w->queued; i++) {
+		const queued_file *q = &w->queue[i];
+		const char *shown = w->qtext.data + q->shown, *app = w->qtext.data + q->app;
+		size_t len;
+		const char *text = rs_app_ring_text(&w->ring, i, &len);
+		if (text) {
+			w->inv->files_read++;
+			q->fn(text, len, shown, app, w->inv);
+		} else {
+			read_plain(w, w->root_fd, rel[i], shown, app, q->fn);
+		}
+	}
+	w->queued = 0;
+	w->qtext.len = 0;
+}
+
+static size_t queue_str(appinv_walk *w, const char *s)
+{
+	size_t at = w->qtext.len;
+	rs_buf_append(&w->qtext, s, strlen(s) + 1);
+	return at;
+}
+
+/* Reads DIRFD/NAME, the file SHOWN, with FN: queued for the ring when SHOWN
+ * lies below the walked directory (the ring opens it from there, beneath
+ * it, no symlink on the way), else at once (the queue first, to keep the
+ * order of what is found and warned). */
+static void read_with(appinv_walk *w, int dirfd, const char *name, const char *shown, const char *application,
+		      reader_fn fn)
+{
+	const char *rel = NULL;
+	if (w->ring.ok && w->root_fd >= 0 && !strncmp(shown, w->root, w->root_len) &&
+	    shown[w->root_len] == '/')
+		rel = shown + w->root_len + 1;
+	if (!rel || !*rel || strlen(rel) >= PATH_MAX) {
+		flush_queue(w);
+		read_plain(w, dirfd, name, shown, application, fn);
+		return;
+	}
+	queued_file *q = &w->queue[w->queued++];
+	q->rel = queue_str(w, rel);
+	q->shown = queue_str(w, shown);
+	q->app = queue_str(w, application);
+	q->fn = fn;
+	if (w->queued == RS_APP_RING_BATCH)
+		flush_queue(w);
 }
 
 /* ---- paths ---- */
@@ -371,6 +444,7 @@ static int visit_dir(appinv_walk *w, const rs_walk_entry *e)
 
 static void elf_binary(appinv_walk *w, const rs_walk_entry *e)
 {
+	flush_queue(w); /* what is found and warned stays in the order of the walk */
 	struct stat st;
 	int fd = open_file_at(e->dirfd, e->name, &st);
 	if (fd < 0)
@@ -386,6 +460,7 @@ static void elf_binary(appinv_walk *w, const rs_walk_entry *e)
 
 static void jar_file(appinv_walk *w, const rs_walk_entry *e)
 {
+	flush_queue(w);
 	struct stat st;
 	int fd = open_file_at(e->dirfd, e->name, &st);
 	if (fd < 0) {
@@ -535,7 +610,9 @@ int rs_app_inventory_scan(const rs_host *host, const char *const *dirs, rs_app_i
 		}
 		list[kept++] = d;
 	}
-	appinv_walk w = { .host = host, .inv = inv };
+	appinv_walk w = { .host = host, .inv = inv, .root_fd = -1 };
+	rs_app_ring_init(&w.ring);
+	rs_buf_init(&w.qtext);
 	rs_walk_options opts = { .max_depth = APPINV_MAX_DEPTH, .lazy_stat = true };
 	size_t walked = 0, absent = 0;
 	rs_buf failed;
@@ -556,16 +633,26 @@ int rs_app_inventory_scan(const rs_host *host, const char *const *dirs, rs_app_i
 				rs_buf_printf(&failed, "%s%s (%s)", failed.len ? ", " : "", list[i], strerror(errno));
 			continue;
 		}
-		close(fd);
 		for (size_t j = 0; j < walked && !dup; j++)
 			dup = devs[j] == st.st_dev && inos[j] == st.st_ino; /* the same directory by another name */
-		if (dup)
+		if (dup) {
+			close(fd);
 			continue;
+		}
 		devs[walked] = st.st_dev;
 		inos[walked] = st.st_ino;
 		walked++;
+		/* the ring opens the declaring files from the directory walked, kept open for it */
+		w.root_fd = fd;
+		w.root = list[i];
+		w.root_len = strcmp(list[i], "/") ? strlen(list[i]) : 0;
 		rs_walk(host, list[i], &opts, visit, &w);
+		flush_queue(&w);
+		close(fd);
+		w.root_fd = -1;
 	}
+	rs_app_ring_free(&w.ring);
+	rs_buf_free(&w.qtext);
 	free(w.npm_app_dir);
 	free(w.buf);
 	rs_app_dedup(inv);

@@ -21,7 +21,8 @@
 
 #include <stdbool.h>
 
-/* One library one application declares. Strings are owned by the entry. */
+/* One library one application declares. Its strings live in the
+ * inventory's string blocks (rs_app_inventory.strings) and go with it. */
 typedef struct rs_app_package {
 	char *ecosystem;    /* OSV's name: "npm", "PyPI", "Packagist", "Maven", "Go", "crates.io", "RubyGems" */
 	char *name;         /* as OSV names it: npm "@scope/pkg", PyPI normalised (PEP 503), Maven "group:artifact",
@@ -32,10 +33,17 @@ typedef struct rs_app_package {
 	char *application;  /* the application's directory (the project root, the venv, the JAR) */
 } rs_app_package;
 
+struct rs_app_block;
+
 typedef struct rs_app_inventory {
 	rs_vec packages;          /* rs_app_package, deduplicated on (ecosystem, name, version, source) */
 	unsigned long files_read; /* declaring files read */
 	unsigned long problems;   /* malformed declaring files (each warned, the rest is read) */
+	/* the packages' strings, in blocks that never move (appinv_util.c); the
+	 * ecosystem, source and application of the last package added, which
+	 * the next one (most often from the same file) shares */
+	struct rs_app_block *strings;
+	const char *last[3];
 } rs_app_inventory;
 
 void rs_app_inventory_init(rs_app_inventory *inv);

@@ -21,7 +21,7 @@
 /* The largest declaring file read whole (lockfiles, manifests). */
 #define RS_APP_MAX_FILE (64u * 1024 * 1024)
 
-/* Appends one package (strings copied). Empty or NULL name or version: nothing. */
+/* Appends one package (strings copied into INV's blocks). Empty or NULL name or version: nothing. */
 void rs_app_add(rs_app_inventory *inv, const char *ecosystem, const char *name, const char *version,
 		const char *source, const char *application);
 /* Warns "SOURCE: <message>; <rest of the file read>" and counts a problem. Returns -1. */
@@ -29,7 +29,8 @@ int rs_app_problem(rs_app_inventory *inv, const char *source, const char *fmt, .
 	__attribute__((format(printf, 3, 4)));
 /* Sorts INV's packages and removes duplicates of (ecosystem, name, version, source). */
 void rs_app_dedup(rs_app_inventory *inv);
-void rs_app_package_free(rs_app_package *p);
+/* Frees INV's string blocks (rs_app_inventory_free does). */
+void rs_app_strings_free(rs_app_inventory *inv);
 
 /* PEP 503: lower case, runs of '-', '_' and '.' become one '-'. Caller frees. */
 char *rs_app_pep503(const char *name);

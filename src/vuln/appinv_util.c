@@ -12,17 +12,67 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A block of the inventory's strings: a string never moves once copied
+ * (packages point at it), and all go at once with the inventory. One
+ * allocation per block instead of five per package. */
+typedef struct rs_app_block {
+	struct rs_app_block *next;
+	size_t used, size;
+	char data[];
+} rs_app_block;
+
+#define APP_BLOCK_SIZE (64u * 1024 - 64)
+
+static char *block_copy(rs_app_inventory *inv, const char *s)
+{
+	size_t n = strlen(s);
+	rs_app_block *b = inv->strings;
+	if (!b || b->size - b->used < n + 1) {
+		size_t size = n + 1 > APP_BLOCK_SIZE ? n + 1 : APP_BLOCK_SIZE;
+		b = rs_malloc(sizeof(*b) + size);
+		b->next = inv->strings;
+		b->used = 0;
+		b->size = size;
+		inv->strings = b;
+	}
+	char *out = b->data + b->used;
+	memcpy(out, s, n + 1);
+	b->used += n + 1;
+	return out;
+}
+
+/* S in the blocks, shared with the last package's copy in slot K when it is the same text. */
+static char *shared_copy(rs_app_inventory *inv, int k, const char *s)
+{
+	if (inv->last[k] && (inv->last[k] == s || !strcmp(inv->last[k], s)))
+		return (char *)inv->last[k];
+	char *out = block_copy(inv, s);
+	inv->last[k] = out;
+	return out;
+}
+
+void rs_app_strings_free(rs_app_inventory *inv)
+{
+	for (rs_app_block *b = inv->strings; b;) {
+		rs_app_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	inv->strings = NULL;
+	memset(inv->last, 0, sizeof(inv->last));
+}
+
 void rs_app_add(rs_app_inventory *inv, const char *ecosystem, const char *name, const char *version,
 		const char *source, const char *application)
 {
 	if (!name || !*name || !version || !*version)
 		return;
 	rs_app_package *p = rs_vec_push(&inv->packages);
-	p->ecosystem = rs_strdup(ecosystem);
-	p->name = rs_strdup(name);
-	p->version = rs_strdup(version);
-	p->source = rs_strdup(source ? source : "");
-	p->application = rs_strdup(application ? application : "");
+	p->ecosystem = shared_copy(inv, 0, ecosystem);
+	p->name = block_copy(inv, name);
+	p->version = block_copy(inv, version);
+	p->source = shared_copy(inv, 1, source ? source : "");
+	p->application = shared_copy(inv, 2, application ? application : "");
 }
 
 int rs_app_problem(rs_app_inventory *inv, const char *source, const char *fmt, ...)
@@ -40,24 +90,16 @@ int rs_app_problem(rs_app_inventory *inv, const char *source, const char *fmt, .
 	return -1;
 }
 
-void rs_app_package_free(rs_app_package *p)
-{
-	free(p->ecosystem);
-	free(p->name);
-	free(p->version);
-	free(p->source);
-	free(p->application);
-}
-
 static int package_cmp(const void *a, const void *b)
 {
 	const rs_app_package *x = a, *y = b;
-	int c = strcmp(x->ecosystem, y->ecosystem);
+	/* the ecosystem and the source are most often the same copy (shared_copy) */
+	int c = x->ecosystem == y->ecosystem ? 0 : strcmp(x->ecosystem, y->ecosystem);
 	if (!c)
 		c = strcmp(x->name, y->name);
 	if (!c)
 		c = strcmp(x->version, y->version);
-	if (!c)
+	if (!c && x->source != y->source)
 		c = strcmp(x->source, y->source);
 	return c;
 }
@@ -72,10 +114,8 @@ void rs_app_dedup(rs_app_inventory *inv)
 	for (size_t i = 1; i < v->len; i++) {
 		rs_app_package *p = rs_vec_at(v, i);
 		rs_app_package *last = rs_vec_at(v, out - 1);
-		if (package_cmp(p, last) == 0) {
-			rs_app_package_free(p);
-			continue;
-		}
+		if (package_cmp(p, last) == 0)
+			continue; /* its strings stay in the blocks until the inventory goes */
 		if (out != i)
 			*(rs_app_package *)rs_vec_at(v, out) = *p;
 		out++;

@@ -111,8 +111,14 @@ void rs_app_keys_init(rs_app_keys *k, const rs_vec *packages)
 	size_t n = 0;
 	for (size_t i = 0; i < packages->len; i++) {
 		const rs_app_package *p = rs_vec_at(packages, i);
-		if (p->ecosystem && p->name)
-			named[n++] = p;
+		if (!p->ecosystem || !p->name)
+			continue;
+		/* the inventory is sorted: a library of several files (or versions)
+		 * comes in a run, whose one key is enough */
+		const rs_app_package *last = n ? named[n - 1] : NULL;
+		if (last && !strcmp(last->name, p->name) && !strcmp(last->ecosystem, p->ecosystem))
+			continue;
+		named[n++] = p;
 	}
 	const char **keys = rs_calloc(n + 1, sizeof(char *));
 	keys_into(named, n, package_pair, &k->text, keys);

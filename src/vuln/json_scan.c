@@ -348,6 +348,60 @@ bool rs_json_scan_skip_value(rs_json_scan *s)
 	}
 }
 
+/* The byte after the closing quote of the string whose content starts at
+ * P (syntax already checked); NULL when there is none before END. */
+static const char *checked_string_end(const char *p, const char *end)
+{
+	for (;;) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		if (!q)
+			return NULL;
+		size_t slashes = 0;
+		while (q - slashes > p && q[-1 - (ptrdiff_t)slashes] == '\\')
+			slashes++;
+		if (slashes % 2 == 0)
+			return q + 1;
+		p = q + 1; /* an escaped quote */
+	}
+}
+
+bool rs_json_scan_skip_checked(rs_json_scan *s)
+{
+	char c = rs_json_scan_peek(s);
+	const char *after;
+	if (c == '"') {
+		after = checked_string_end(s->p + 1, s->end);
+		if (!after) {
+			s->p = s->end;
+			return fail(s, N_("a string that does not end"));
+		}
+		s->p = after;
+		return true;
+	}
+	if (c != '{' && c != '[')
+		return skip_scalar(s);
+	int depth = 0;
+	for (const char *p = s->p; p < s->end;) {
+		char ch = *p;
+		if (ch == '"') {
+			after = checked_string_end(p + 1, s->end);
+			if (!after)
+				break;
+			p = after;
+			continue;
+		}
+		if (ch == '{' || ch == '[') {
+			depth++;
+		} else if ((ch == '}' || ch == ']') && --depth == 0) {
+			s->p = p + 1;
+			return true;
+		}
+		p++;
+	}
+	s->p = s->end;
+	return fail(s, N_("expected \",\" or a closing bracket"));
+}
+
 int rs_json_scan_key(rs_json_scan *s, const char *const *names, size_t count)
 {
 	if (rs_json_scan_peek(s) != '"') {

@@ -140,7 +140,7 @@ static void members(osv_record *rec, span v, const char *const *keys, size_t n, 
 			break;
 		rs_json_scan_peek(&s);
 		const char *start = s.p;
-		if (!rs_json_scan_skip_value(&s))
+		if (!rs_json_scan_skip_checked(&s)) /* the record's syntax is checked: its end only */
 			break;
 		if (k < 0)
 			continue;
@@ -174,7 +174,7 @@ static bool items_next(items *it, span *out)
 	it->first = false;
 	rs_json_scan_peek(&it->s);
 	out->start = it->s.p;
-	if (!rs_json_scan_skip_value(&it->s))
+	if (!rs_json_scan_skip_checked(&it->s))
 		return false;
 	out->end = it->s.p;
 	return true;

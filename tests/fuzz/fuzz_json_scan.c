@@ -4,6 +4,8 @@
  * \u escapes nested below its bound, the same verdict as jansson. What
  * jansson reads is also written back by rs_json_text (the writer of
  * findings' JSON), which must give json_dumps's text byte for byte.
+ * rs_json_scan_skip_checked never reads past the end, and where
+ * rs_json_scan_skip_value accepts a value it ends at the same byte.
  */
 #include "vuln/json_scan.h"
 #include "core/json.h"
@@ -22,7 +24,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = 0;
 	rs_json_scan s;
 	rs_json_scan_init(&s, text, size);
-	bool ours = rs_json_scan_skip_value(&s) && rs_json_scan_peek(&s) == 0;
+	bool value = rs_json_scan_skip_value(&s);
+	const char *value_end = s.p;
+	bool ours = value && rs_json_scan_peek(&s) == 0;
+	rs_json_scan_init(&s, text, size);
+	bool checked = rs_json_scan_skip_checked(&s);
+	if (s.p < text || s.p > text + size || (value && (!checked || s.p != value_end)))
+		abort();
 	rs_buf arena;
 	rs_buf_init(&arena);
 	size_t at;

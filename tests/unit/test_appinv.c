@@ -5,12 +5,18 @@
  * libarchive (nested, bounded depth), ELF binaries built here with a Go
  * .go.buildinfo section and a cargo-auditable .dep-v0 section, and the walk
  * over tests/fixtures/apps (one project per ecosystem, installed trees
- * winning over their lockfiles, test fixtures and links not followed).
+ * winning over their lockfiles, test fixtures and links not followed); the
+ * same walk with the declaring files read through io_uring and without
+ * (RASOAT_IO_URING=0): the same inventory and the same warnings in the same
+ * order, over several batches, a FIFO, links, a file larger than the
+ * ring reads and one larger than the inventory reads.
  */
 #include "testutil.h"
 #include "core/host.h"
 #include "vuln/appinv.h"
 #include "vuln/appinv_read.h"
+#include "vuln/appinv_ring.h"
+#include "core/log.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -825,6 +831,132 @@ static void test_walk_fixtures(void **state)
 	free(apps);
 }
 
+/* ---- the walk with io_uring and without ---- */
+
+static void log_into(rs_log_level level, const char *message, void *ctx)
+{
+	rs_buf_printf(ctx, "%d %s\n", (int)level, message);
+}
+
+/* The inventory of DIRS with RASOAT_IO_URING=RING as text (every field of
+ * every package, then the counts), and the warnings in *WARNINGS. */
+static char *inventory_text(const rs_host *host, const char *const *dirs, const char *ring, rs_buf *warnings)
+{
+	assert_int_equal(setenv("RASOAT_IO_URING", ring, 1), 0);
+	rs_app_inventory inv;
+	rs_app_inventory_init(&inv);
+	char err[256] = "";
+	rs_buf_init(warnings);
+	rs_log_set_handler(log_into, warnings);
+	assert_int_equal(rs_app_inventory_scan(host, dirs, &inv, err, sizeof(err)), 0);
+	rs_log_set_handler(NULL, NULL);
+	unsetenv("RASOAT_IO_URING");
+	rs_buf out;
+	rs_buf_init(&out);
+	for (size_t i = 0; i < inv.packages.len; i++) {
+		const rs_app_package *p = rs_vec_at(&inv.packages, i);
+		rs_buf_printf(&out, "%s|%s|%s|%s|%s\n", p->ecosystem, p->name, p->version, p->source, p->application);
+	}
+	rs_buf_printf(&out, "files %lu problems %lu packages %zu\n", inv.files_read, inv.problems, inv.packages.len);
+	rs_app_inventory_free(&inv);
+	return rs_buf_take(&out);
+}
+
+static void test_walk_ring_and_plain(void **state)
+{
+	(void)state;
+	char *tmp = rs_test_tmpdir();
+	/* 150 distributions in one site-packages (three batches), two of them broken */
+	for (int i = 0; i < 150; i++) {
+		char *meta = rs_sprintf("srv/a/venv/lib/python3.11/site-packages/pkg%03d-1.%d.dist-info/METADATA", i, i);
+		char *text = i == 7 ? rs_strdup("Metadata-Version: 2.1\nName: pkg007\n")
+				    : rs_sprintf("Metadata-Version: 2.1\nName: Pkg_%03d\nVersion: 1.%d\n\n", i, i);
+		rs_test_write(tmp, meta, text);
+		free(text);
+		free(meta);
+	}
+	/* a FIFO and a link in a METADATA's place, a METADATA that is a directory */
+	const char *site = "srv/a/venv/lib/python3.11/site-packages";
+	char *rel = rs_sprintf("%s/fifo-1.0.dist-info", site);
+	rs_test_mkdir(tmp, rel);
+	free(rel);
+	char *f = rs_sprintf("%s/%s/fifo-1.0.dist-info/METADATA", tmp, site);
+	assert_int_equal(mkfifo(f, 0644), 0);
+	free(f);
+	rel = rs_sprintf("%s/link-1.0.dist-info", site);
+	rs_test_mkdir(tmp, rel);
+	free(rel);
+	f = rs_sprintf("%s/%s/link-1.0.dist-info/METADATA", tmp, site);
+	char *target = rs_sprintf("%s/%s/pkg001-1.1.dist-info/METADATA", tmp, site);
+	assert_int_equal(symlink(target, f), 0);
+	free(target);
+	free(f);
+	rel = rs_sprintf("%s/dir-1.0.dist-info/METADATA", site);
+	rs_test_mkdir(tmp, rel);
+	free(rel);
+	/* lockfiles in many folders (batches across folders), one malformed */
+	for (int i = 0; i < 70; i++) {
+		char *lock = rs_sprintf("srv/lock%02d/Gemfile.lock", i);
+		char *text = i == 33 ? rs_strdup("GEM\n  specs:\n    broken (\n")
+				     : rs_sprintf("GEM\n  remote: https://rubygems.org/\n  specs:\n    gem%d (1.%d)\n\n", i, i);
+		rs_test_write(tmp, lock, text);
+		free(text);
+		free(lock);
+	}
+	/* larger than the ring reads (read plainly, found), larger than the inventory reads (warned) */
+	rs_buf big;
+	rs_buf_init(&big);
+	rs_buf_puts(&big, "version = 3\n\n");
+	for (int i = 0; big.len <= RS_APP_RING_MAX_FILE; i++)
+		rs_buf_printf(&big, "[[package]]\nname = \"crate%d\"\nversion = \"0.%d.0\"\nsource = \"%s\"\n\n", i, i,
+			      "registry+https://github.com/rust-lang/crates.io-index");
+	rs_test_write(tmp, "srv/bigcrate/Cargo.lock", big.data);
+	rs_buf_free(&big);
+	rs_test_write(tmp, "srv/huge/Cargo.lock", "");
+	char *huge = rs_sprintf("%s/srv/huge/Cargo.lock", tmp);
+	assert_int_equal(truncate(huge, (off_t)RS_APP_MAX_FILE + 1), 0); /* sparse */
+	free(huge);
+	/* a JAR between lockfiles (read at once, not queued) and a lockfile after it */
+	rs_test_write(tmp, "srv/m/garbage.jar", "PK\x03\x04garbage");
+	rs_test_write(tmp, "srv/m/composer.lock", "{\"packages\": [{\"name\": \"v/one\", \"version\": \"2.0.0\"}]}");
+
+	rs_host host;
+	assert_int_equal(rs_host_init(&host, "/", ""), 0);
+	char *srv = rs_sprintf("%s/srv", tmp);
+	const char *dirs[] = { srv, NULL };
+	rs_app_ring probe;
+	rs_app_ring_init(&probe);
+	if (!probe.ok)
+		printf("io_uring refused here: both walks below read plainly\n");
+	rs_app_ring_free(&probe);
+	rs_buf wr, wp;
+	char *ring = inventory_text(&host, dirs, "1", &wr);
+	char *plain = inventory_text(&host, dirs, "0", &wp);
+	assert_string_equal(ring, plain);
+	assert_string_equal(wr.data, wp.data);
+	/* what both found and warned */
+	assert_non_null(strstr(ring, "PyPI|pkg-149|1.149|"));
+	assert_non_null(strstr(ring, "crates.io|crate0|0.0.0|"));
+	assert_non_null(strstr(ring, "RubyGems|gem69|1.69|"));
+	assert_non_null(strstr(ring, "Packagist|v/one|2.0.0|"));
+	assert_null(strstr(ring, "pkg007"));
+	assert_non_null(strstr(wr.data, "pkg007-1.7.dist-info/METADATA: no Name or Version"));
+	assert_non_null(strstr(wr.data, "fifo-1.0.dist-info/METADATA: cannot be read"));
+	assert_non_null(strstr(wr.data, "link-1.0.dist-info/METADATA: cannot be read"));
+	assert_non_null(strstr(wr.data, "dir-1.0.dist-info/METADATA: cannot be read"));
+	assert_non_null(strstr(wr.data, "huge/Cargo.lock: cannot be read"));
+	assert_non_null(strstr(wr.data, "lock33/Gemfile.lock"));
+	assert_non_null(strstr(wr.data, "garbage.jar"));
+	free(ring);
+	free(plain);
+	rs_buf_free(&wr);
+	rs_buf_free(&wp);
+	free(srv);
+	rs_host_free(&host);
+	rs_test_rmrf(tmp);
+	free(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -837,6 +969,7 @@ int main(void)
 		cmocka_unit_test(test_elf),
 		cmocka_unit_test(test_jar),
 		cmocka_unit_test(test_walk_fixtures),
+		cmocka_unit_test(test_walk_ring_and_plain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,8 @@
  * by hand and on thousands of generated ones with errors sown in; decodes
  * escapes and UTF-8; bounds nesting; and the tracker reader built on it
  * reads a package far larger than its read window, with quotes, escaped
- * quotes and brackets inside strings, as one package.
+ * quotes and brackets inside strings, as one package. rs_json_scan_skip_checked
+ * (the end of a value already checked) ends where rs_json_scan_skip_value does.
  */
 #include "testutil.h"
 #include "vuln/json_scan.h"
@@ -183,6 +184,42 @@ static void test_tracker_big_package(void **state)
 	rs_buf_free(&b);
 }
 
+/* skip_checked ends each value where skip_value does: strings with escaped
+ * quotes and backslashes before the closing quote, brackets inside strings,
+ * nesting, scalars; and it never runs past the end of a cut value. */
+static void test_skip_checked(void **state)
+{
+	(void)state;
+	static const char *const values[] = {
+		"\"plain\" , 1",
+		"\"a\\\"b\" , 1",
+		"\"ends in a backslash\\\\\" , 1",
+		"\"two\\\\\\\\\" ]",
+		"\"\\\\\\\"\" , 1",
+		"{\"k\": \"}]\\\"{[\", \"l\": [1, {\"m\": null}]} , 2",
+		"[[], {}, [\"]\"], \"\\\\\"] , 3",
+		"  -12.5e+3 , 4",
+		"true]",
+		"{\"a\": {\"b\": {\"c\": [\"d\\\\\", \"e\"]}}}",
+	};
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		rs_json_scan a, b;
+		rs_json_scan_init(&a, values[i], strlen(values[i]));
+		rs_json_scan_init(&b, values[i], strlen(values[i]));
+		assert_true(rs_json_scan_skip_value(&a));
+		assert_true(rs_json_scan_skip_checked(&b));
+		assert_ptr_equal(a.p, b.p);
+	}
+	/* cut short: false, and the cursor at the end, not past it */
+	static const char *const cut[] = { "\"open", "\"esc\\\"", "{\"a\": [1, 2", "[\"]\"" };
+	for (size_t i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		rs_json_scan s;
+		rs_json_scan_init(&s, cut[i], strlen(cut[i]));
+		assert_false(rs_json_scan_skip_checked(&s));
+		assert_ptr_equal(s.p, cut[i] + strlen(cut[i]));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_same_verdict_as_jansson),
 		cmocka_unit_test(test_strings_and_depth),
 		cmocka_unit_test(test_tracker_big_package),
+		cmocka_unit_test(test_skip_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,162 @@
+/*
+ * appinv_ring.c — declaring files read in batches through io_uring (see
+ * appinv_ring.h). A batch is two submissions: the opens of its files
+ * (openat2 with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, O_NOFOLLOW |
+ * O_NONBLOCK: nothing outside the walked directory, no symlink, and a FIFO
+ * put in a file's place after the listing never blocks), then, once each
+ * open file has been fstat'ed and found regular, one read of its size and
+ * one byte more and its close (hard-linked: the close runs whatever the
+ * read gave). A file that is not regular is closed unread. The bytes are
+ * used only when the read returned exactly the fstat's size.
+ */
+#include "vuln/appinv_ring.h"
+#include "core/prefetch.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { STEP_OPEN, STEP_READ, STEP_CLOSE, STEPS };
+
+/* the bytes one batch reads at most; the files past it are read plainly */
+#define APP_RING_BATCH_BYTES (16u << 20)
+
+void rs_app_ring_init(rs_app_ring *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ok = rs_io_uring_open(&r->ring, 2 * RS_APP_RING_BATCH);
+}
+
+void rs_app_ring_free(rs_app_ring *r)
+{
+	if (r->ok)
+		io_uring_queue_exit(&r->ring);
+	free(r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Submits what is queued and takes WANT answers into r->res (each
+ * request's user data is its index there); false when the ring failed. */
+static bool run_batch(rs_app_ring *r, unsigned want)
+{
+	if (io_uring_submit_and_wait(&r->ring, want) < 0)
+		return false;
+	unsigned got = 0;
+	while (got < want) {
+		struct io_uring_cqe *cqe;
+		if (io_uring_wait_cqe(&r->ring, &cqe) != 0)
+			return false;
+		unsigned head, seen = 0;
+		io_uring_for_each_cqe(&r->ring, head, cqe) {
+			unsigned long long k = io_uring_cqe_get_data64(cqe);
+			if (k < (unsigned long long)STEPS * RS_APP_RING_BATCH)
+				r->res[k] = cqe->res;
+			seen++;
+		}
+		io_uring_cq_advance(&r->ring, seen);
+		got += seen;
+	}
+	return true;
+}
+
+static void queue(rs_app_ring *r, struct io_uring_sqe *s, unsigned i, int step, unsigned char flags)
+{
+	io_uring_sqe_set_data64(s, (unsigned long long)STEPS * i + (unsigned)step);
+	s->flags |= flags;
+	r->res[STEPS * i + step] = -1;
+}
+
+/* Closes, here, the files of the batch whose close is not known to have run. */
+static void close_left(rs_app_ring *r, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (r->res[STEPS * i + STEP_OPEN] >= 0 && r->res[STEPS * i + STEP_CLOSE] < 0)
+			close(r->res[STEPS * i + STEP_OPEN]);
+}
+
+void rs_app_ring_read(rs_app_ring *r, int dirfd, const char *const *rel, unsigned n)
+{
+	for (unsigned i = 0; i < RS_APP_RING_BATCH; i++) {
+		r->size[i] = -1;
+		for (int s = 0; s < STEPS; s++)
+			r->res[STEPS * i + s] = -1;
+	}
+	if (!r->ok || n > RS_APP_RING_BATCH || n == 0)
+		return;
+	struct open_how how;
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	for (unsigned i = 0; i < n; i++) {
+		struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
+		io_uring_prep_openat2(s, dirfd, rel[i], &how);
+		queue(r, s, i, STEP_OPEN, 0);
+	}
+	if (!run_batch(r, n)) {
+		r->ok = false;
+		close_left(r, n);
+		return;
+	}
+	/* the sizes first, so that the buffer is sized once for the batch */
+	size_t total = 0;
+	for (unsigned i = 0; i < n; i++) {
+		int fd = r->res[STEPS * i + STEP_OPEN];
+		if (fd == -EINVAL || fd == -ENOSYS || fd == -EOPNOTSUPP)
+			r->ok = false; /* no openat2 through the ring here: plain reads from now on */
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+		    st.st_size > RS_APP_RING_MAX_FILE || total + (size_t)st.st_size + 1 > APP_RING_BATCH_BYTES)
+			continue;
+		r->size[i] = (long long)st.st_size;
+		r->off[i] = total;
+		total += (size_t)st.st_size + 1;
+	}
+	if (total > r->cap) {
+		size_t cap = r->cap ? r->cap : 256 * 1024;
+		while (cap < total)
+			cap *= 2;
+		free(r->buf);
+		r->buf = rs_malloc(cap);
+		r->cap = cap;
+	}
+	unsigned want = 0;
+	for (unsigned i = 0; i < n; i++) {
+		int fd = r->res[STEPS * i + STEP_OPEN];
+		if (fd < 0)
+			continue;
+		if (r->size[i] >= 0) {
+			/* one byte more than its size: a file that grew is not taken whole */
+			struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
+			io_uring_prep_read(s, fd, r->buf + r->off[i], (unsigned)r->size[i] + 1, 0);
+			queue(r, s, i, STEP_READ, IOSQE_IO_HARDLINK);
+			want++;
+		}
+		struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
+		io_uring_prep_close(s, fd);
+		queue(r, s, i, STEP_CLOSE, 0);
+		want++;
+	}
+	if (want && !run_batch(r, want)) {
+		r->ok = false;
+		close_left(r, n);
+		for (unsigned i = 0; i < n; i++)
+			r->size[i] = -1;
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (r->size[i] >= 0 && r->res[STEPS * i + STEP_READ] == r->size[i])
+			r->buf[r->off[i] + (size_t)r->size[i]] = '\0';
+}
+
+const char *rs_app_ring_text(const rs_app_ring *r, unsigned i, size_t *len)
+{
+	if (i >= RS_APP_RING_BATCH || r->size[i] < 0 || r->res[STEPS * i + STEP_READ] != r->size[i])
+		return NULL;
+	*len = (size_t)r->size[i];
+	return r->buf + r->off[i];
+}
