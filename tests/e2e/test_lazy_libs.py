@@ -1,6 +1,6 @@
 """The libraries only some commands need are loaded when first used
 (src/core/dynlib.h), not linked: the binary does not name libcurl, libpq,
-libmicrohttpd or libnftables among its needed libraries; when one cannot be
+libmicrohttpd, libnftables or libarchive among its needed libraries; when one cannot be
 loaded (RASOAT_SONAME_* names a file that does not exist), the command that
 needs it fails with exit 2 and a message naming the file and the Debian
 package to install, and the commands that do not need it still work."""
@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from rasoat_e2e import RASOAT, Tree, check, done, run  # noqa: E402
@@ -39,7 +40,7 @@ def main():
         dyn = subprocess.run(["readelf", "-d", RASOAT], capture_output=True, text=True, check=True).stdout
         needed = [l for l in dyn.splitlines() if "(NEEDED)" in l]
         ok(needed, "readelf lists the needed libraries")
-        for lib in ("libcurl", "libpq", "libmicrohttpd", "libnftables"):
+        for lib in ("libcurl", "libpq", "libmicrohttpd", "libnftables", "libarchive"):
             ok(not any(f"[{lib}." in l for l in needed), f"{lib} is not linked: {needed}")
     else:
         print("readelf missing: the needed libraries are not checked")
@@ -69,6 +70,17 @@ def main():
         code, _, err = run("server", "--db", url, "token", "list")
         ok(code == 2 and "cannot connect to the PostgreSQL database" in err and ABSENT not in err,
            f"with libpq, the refused connection is the error: {code} {err[-800:]}")
+
+        # an OSV zip needs libarchive; the error names the feed, the file and the package
+        os.makedirs(t.p("root"))
+        with zipfile.ZipFile(t.p("osv.zip"), "w") as z:
+            z.writestr("GHSA-0000-0000-0000.json", '{"id": "GHSA-0000-0000-0000"}')
+        args = ("vuln", "--root", t.p("root"), "--feed", t.p("osv.zip"), "--no-db", "-q", "--format", "jsonl")
+        code, out, err = run(*args, env=env_without("RASOAT_SONAME_LIBARCHIVE"))
+        missing_message(err, "libarchive13", "vuln --feed ZIP")
+        ok(t.p("osv.zip") in err, f"vuln --feed ZIP: the error names the feed: {err[-800:]}")
+        code, out, err = run(*args)
+        ok(ABSENT not in err and "libarchive13" not in err, f"with libarchive, the zip is read: {err[-800:]}")
     done("test_lazy_libs", PASSED)
 
 

@@ -6,6 +6,7 @@
  * places only); the real library then loads and fills every function.
  */
 #include "testutil.h"
+#include "core/lib_archive.h"
 #include "core/lib_curl.h"
 #include "core/lib_mhd.h"
 #include "core/lib_nftables.h"
@@ -26,6 +27,7 @@ static const loader loaders[] = {
 	{ "RASOAT_SONAME_LIBCURL", "libcurl4", rs_curl_load, &rs_curl, sizeof(rs_curl) },
 	{ "RASOAT_SONAME_LIBPQ", "libpq5", rs_pq_load, &rs_pq, sizeof(rs_pq) },
 	{ "RASOAT_SONAME_LIBMICROHTTPD", "libmicrohttpd12", rs_mhd_load, &rs_mhd, sizeof(rs_mhd) },
+	{ "RASOAT_SONAME_LIBARCHIVE", "libarchive13", rs_archive_load, &rs_archive, sizeof(rs_archive) },
 	{ "RASOAT_SONAME_LIBNFTABLES", "libnftables1", rs_nftables_load, &rs_nftables, sizeof(rs_nftables) },
 };
 
@@ -102,6 +104,9 @@ static void test_loads_every_function(void **state)
 	struct nft_ctx *ctx = rs_nftables.ctx_new(NFT_CTX_DEFAULT);
 	assert_non_null(ctx);
 	rs_nftables.ctx_free(ctx);
+	struct archive *a = rs_archive.read_new();
+	assert_non_null(a);
+	assert_int_equal(rs_archive.read_free(a), ARCHIVE_OK);
 }
 
 int main(void)
