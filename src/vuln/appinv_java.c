@@ -314,6 +314,9 @@ static int read_archive(jar_walk *w, struct archive *a, const char *shown, int d
 int rs_app_read_jar(const void *data, size_t len, const char *source, const char *application,
 		    rs_app_inventory *inv)
 {
+	char err[512];
+	if (rs_archive_load(err, sizeof(err)) < 0)
+		return rs_app_problem(inv, source, "%s", err);
 	jar_walk w = { .inv = inv, .application = application };
 	return read_nested(&w, data, len, source, 1);
 }
