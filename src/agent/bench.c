@@ -7,13 +7,13 @@
 #include "cmd/option_table.h"
 #include "core/finding.h"
 #include "core/i18n.h"
+#include "core/lib_curl.h"
 #include "core/log.h"
 #include "core/summary.h"
 #include "core/util.h"
 #include "fleet/proto.h"
 #include "store/fleet.h"
 
-#include <curl/curl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -76,32 +76,32 @@ static long post(worker *w, const char *path, const char *body, sim_agent *sim, 
 {
 	char url[512], line[200];
 	snprintf(url, sizeof(url), "%s%s", w->b->server, path);
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	h = curl_slist_append(h, "Expect:");
+	struct curl_slist *h = rs_curl.slist_append(NULL, "Content-Type: application/json");
+	h = rs_curl.slist_append(h, "Expect:");
 	if (sim) {
 		long long now = (long long)time(NULL);
 		char sig[RS_FLEET_SIG_B64 + 1];
 		sim->counter++;
 		rs_fleet_sign(sim->secret_key, "POST", path, sim->id, now, sim->counter, body, strlen(body), sig);
 		snprintf(line, sizeof(line), "%s: %s", RS_FLEET_HDR_AGENT, sim->id);
-		h = curl_slist_append(h, line);
+		h = rs_curl.slist_append(h, line);
 		snprintf(line, sizeof(line), "%s: %llu", RS_FLEET_HDR_COUNTER, sim->counter);
-		h = curl_slist_append(h, line);
+		h = rs_curl.slist_append(h, line);
 		snprintf(line, sizeof(line), "%s: %lld", RS_FLEET_HDR_TIME, now);
-		h = curl_slist_append(h, line);
+		h = rs_curl.slist_append(h, line);
 		snprintf(line, sizeof(line), "%s: %s", RS_FLEET_HDR_SIGNATURE, sig);
-		h = curl_slist_append(h, line);
+		h = rs_curl.slist_append(h, line);
 	}
-	curl_easy_setopt(w->curl, CURLOPT_URL, url);
-	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
-	curl_easy_setopt(w->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(w->curl, CURLOPT_WRITEFUNCTION, out ? keep : discard);
-	curl_easy_setopt(w->curl, CURLOPT_WRITEDATA, out);
+	rs_curl.easy_setopt(w->curl, CURLOPT_URL, url);
+	rs_curl.easy_setopt(w->curl, CURLOPT_POSTFIELDS, body);
+	rs_curl.easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	rs_curl.easy_setopt(w->curl, CURLOPT_HTTPHEADER, h);
+	rs_curl.easy_setopt(w->curl, CURLOPT_WRITEFUNCTION, out ? keep : discard);
+	rs_curl.easy_setopt(w->curl, CURLOPT_WRITEDATA, out);
 	long status = 0;
-	if (curl_easy_perform(w->curl) == CURLE_OK)
-		curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
+	if (rs_curl.easy_perform(w->curl) == CURLE_OK)
+		rs_curl.easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &status);
+	rs_curl.slist_free_all(h);
 	return status;
 }
 
@@ -271,15 +271,15 @@ static int run_workers(bench *b, void *(*fn)(void *))
 	pthread_t *tids = rs_calloc((size_t)b->threads, sizeof(*tids));
 	worker *ws = rs_calloc((size_t)b->threads, sizeof(*ws));
 	for (long i = 0; i < b->threads; i++) {
-		ws[i] = (worker){ b, i, curl_easy_init() };
-		curl_easy_setopt(ws[i].curl, CURLOPT_POST, 1L);
-		curl_easy_setopt(ws[i].curl, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(ws[i].curl, CURLOPT_TIMEOUT, 60L);
+		ws[i] = (worker){ b, i, rs_curl.easy_init() };
+		rs_curl.easy_setopt(ws[i].curl, CURLOPT_POST, 1L);
+		rs_curl.easy_setopt(ws[i].curl, CURLOPT_NOSIGNAL, 1L);
+		rs_curl.easy_setopt(ws[i].curl, CURLOPT_TIMEOUT, 60L);
 		pthread_create(&tids[i], NULL, fn, &ws[i]);
 	}
 	for (long i = 0; i < b->threads; i++) {
 		pthread_join(tids[i], NULL);
-		curl_easy_cleanup(ws[i].curl);
+		rs_curl.easy_cleanup(ws[i].curl);
 	}
 	free(tids);
 	free(ws);

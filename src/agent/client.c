@@ -9,9 +9,9 @@
 #include "collect/facts.h"
 #include "core/host.h"
 #include "core/i18n.h"
+#include "core/lib_curl.h"
 #include "core/util.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,11 +69,19 @@ static void pin_option(const char *pin, char *out, size_t size)
 	snprintf(out, size, "sha256//%s", b64);
 }
 
+/* libcurl loaded (core/lib_curl.h): 0, or -1 with the reason in REPLY. */
+static int load_curl(rs_agent_reply *reply)
+{
+	memset(reply, 0, sizeof(*reply));
+	return rs_curl_load(reply->error, sizeof(reply->error));
+}
+
 static int post(const char *server, const char *pin, const char *path, const char *body, size_t len,
 		struct curl_slist *headers, rs_agent_reply *reply)
 {
-	memset(reply, 0, sizeof(*reply));
-	CURL *curl = curl_easy_init();
+	if (load_curl(reply) < 0)
+		return -1;
+	CURL *curl = rs_curl.easy_init();
 	if (!curl) {
 		snprintf(reply->error, sizeof(reply->error), _("libcurl cannot start"));
 		return -1;
@@ -82,44 +90,44 @@ static int post(const char *server, const char *pin, const char *path, const cha
 	reply_buf rb = { 0 };
 	rs_buf_init(&rb.data);
 	char pinned[128];
-	headers = curl_slist_append(headers, "Content-Type: application/json");
-	headers = curl_slist_append(headers, "Expect:");
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_POST, 1L);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &rb);
-	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &rb);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, REQUEST_TIMEOUT);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+	headers = rs_curl.slist_append(headers, "Content-Type: application/json");
+	headers = rs_curl.slist_append(headers, "Expect:");
+	rs_curl.easy_setopt(curl, CURLOPT_URL, url);
+	rs_curl.easy_setopt(curl, CURLOPT_POST, 1L);
+	rs_curl.easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	rs_curl.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	rs_curl.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+	rs_curl.easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	rs_curl.easy_setopt(curl, CURLOPT_WRITEDATA, &rb);
+	rs_curl.easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	rs_curl.easy_setopt(curl, CURLOPT_HEADERDATA, &rb);
+	rs_curl.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
+	rs_curl.easy_setopt(curl, CURLOPT_TIMEOUT, REQUEST_TIMEOUT);
+	rs_curl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	rs_curl.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	rs_curl.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	if (pin && *pin) {
 		/* the pinned key is the trust: no certificate authority is asked */
 		pin_option(pin, pinned, sizeof(pinned));
-		curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, pinned);
-		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+		rs_curl.easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, pinned);
+		rs_curl.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+		rs_curl.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	CURLcode cc = curl_easy_perform(curl);
+	CURLcode cc = rs_curl.easy_perform(curl);
 	int rc = 0;
 	if (cc != CURLE_OK) {
-		snprintf(reply->error, sizeof(reply->error), "%s%s", curl_easy_strerror(cc),
+		snprintf(reply->error, sizeof(reply->error), "%s%s", rs_curl.easy_strerror(cc),
 			 rb.too_big ? " (the reply is larger than 1 MiB)" : "");
 		rc = -1;
 	} else {
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
+		rs_curl.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
 		reply->retry_after = rb.retry_after;
 		if (rb.data.len)
 			reply->body = json_loadb(rb.data.data, rb.data.len, 0, NULL);
 	}
 	rs_buf_free(&rb.data);
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(curl);
+	rs_curl.slist_free_all(headers);
+	rs_curl.easy_cleanup(curl);
 	free(url);
 	return rc;
 }
@@ -134,6 +142,8 @@ int rs_agent_post_signed(rs_agent_state *st, const char *path, const char *body,
 			 rs_agent_reply *reply)
 {
 	unsigned long long counter;
+	if (load_curl(reply) < 0)
+		return -1;
 	if (rs_agent_next_counter(st, &counter) < 0) {
 		memset(reply, 0, sizeof(*reply));
 		snprintf(reply->error, sizeof(reply->error), _("cannot persist the request counter"));
@@ -145,13 +155,13 @@ int rs_agent_post_signed(rs_agent_state *st, const char *path, const char *body,
 	char line[160];
 	struct curl_slist *headers = NULL;
 	snprintf(line, sizeof(line), "%s: %s", RS_FLEET_HDR_AGENT, st->agent);
-	headers = curl_slist_append(headers, line);
+	headers = rs_curl.slist_append(headers, line);
 	snprintf(line, sizeof(line), "%s: %llu", RS_FLEET_HDR_COUNTER, counter);
-	headers = curl_slist_append(headers, line);
+	headers = rs_curl.slist_append(headers, line);
 	snprintf(line, sizeof(line), "%s: %lld", RS_FLEET_HDR_TIME, now);
-	headers = curl_slist_append(headers, line);
+	headers = rs_curl.slist_append(headers, line);
 	snprintf(line, sizeof(line), "%s: %s", RS_FLEET_HDR_SIGNATURE, sig);
-	headers = curl_slist_append(headers, line);
+	headers = rs_curl.slist_append(headers, line);
 	return post(st->server, st->pin, path, body, len, headers, reply);
 }
 

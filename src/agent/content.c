@@ -10,11 +10,11 @@
 #include "core/digest.h"
 #include "core/dirlist.h"
 #include "core/i18n.h"
+#include "core/lib_archive.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "fleet/task.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -165,14 +165,19 @@ static int hash_file(const char *path, char hex[65], long long *size)
 /* The bundle's manifest.json (at most MANIFEST_MAX bytes), or NULL. */
 static char *read_manifest(const char *path)
 {
-	struct archive *a = archive_read_new();
-	archive_read_support_filter_gzip(a);
-	archive_read_support_format_tar(a);
+	char err[512];
+	if (rs_archive_load(err, sizeof(err)) < 0) {
+		rs_warn("%s: %s", path, err);
+		return NULL;
+	}
+	struct archive *a = rs_archive.read_new();
+	rs_archive.read_support_filter_gzip(a);
+	rs_archive.read_support_format_tar(a);
 	char *text = NULL;
-	if (archive_read_open_filename(a, path, 65536) == ARCHIVE_OK) {
+	if (rs_archive.read_open_filename(a, path, 65536) == ARCHIVE_OK) {
 		struct archive_entry *e;
-		while (!text && archive_read_next_header(a, &e) == ARCHIVE_OK) {
-			const char *name = archive_entry_pathname(e);
+		while (!text && rs_archive.read_next_header(a, &e) == ARCHIVE_OK) {
+			const char *name = rs_archive.entry_pathname(e);
 			size_t nl = name ? strlen(name) : 0;
 			if (nl < 13 || strcmp(name + nl - 13, "manifest.json") != 0 || (nl > 13 && name[nl - 14] != '/'))
 				continue;
@@ -180,12 +185,12 @@ static char *read_manifest(const char *path)
 			rs_buf_init(&b);
 			char chunk[16384];
 			la_ssize_t n;
-			while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0 && b.len < MANIFEST_MAX)
+			while ((n = rs_archive.read_data(a, chunk, sizeof(chunk))) > 0 && b.len < MANIFEST_MAX)
 				rs_buf_append(&b, chunk, (size_t)n);
 			text = rs_buf_take(&b);
 		}
 	}
-	archive_read_free(a);
+	rs_archive.read_free(a);
 	return text;
 }
 

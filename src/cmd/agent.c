@@ -9,12 +9,12 @@
 #include "cmd/cmd.h"
 #include "cmd/option_table.h"
 #include "core/i18n.h"
+#include "core/lib_curl.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "store/fleet_bundles.h"
 
-#include <curl/curl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,15 +210,29 @@ static int sign(agent_args *a)
 	return rc;
 }
 
+/* Starts libsodium and, when HTTP, libcurl (loaded here, core/lib_curl.h):
+ * 0, or -1 after saying why. */
+static int start_libraries(bool http)
+{
+	char err[512];
+	if (http && rs_curl_load(err, sizeof(err)) < 0) {
+		rs_error("%s", err);
+		return -1;
+	}
+	if (sodium_init() < 0 || (http && rs_curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)) {
+		rs_error(_("libsodium or libcurl cannot start"));
+		return -1;
+	}
+	return 0;
+}
+
 int rs_cmd_agent(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "bench") == 0) {
-		if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			rs_error(_("libsodium or libcurl cannot start"));
+		if (start_libraries(true) < 0)
 			return 2;
-		}
 		int brc = rs_agent_bench_main(argc - 1, argv + 1);
-		curl_global_cleanup();
+		rs_curl.global_cleanup();
 		return brc;
 	}
 	agent_args a;
@@ -231,13 +245,14 @@ int rs_cmd_agent(int argc, char **argv)
 	}
 	if (rc)
 		goto out;
-	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		rs_error(_("libsodium or libcurl cannot start"));
+	int n = argc - optind;
+	char **words = argv + optind;
+	/* `agent sign` only signs: no HTTP, so no libcurl */
+	bool http = !(n == 1 && !strcmp(words[0], "sign"));
+	if (start_libraries(http) < 0) {
 		rc = 2;
 		goto out;
 	}
-	int n = argc - optind;
-	char **words = argv + optind;
 	if (n == 0) {
 		if (!a.server || !a.token) {
 			rs_error(_("agent: give --server URL and --token TOKEN to enrol, or `agent run --once`"));
@@ -253,7 +268,8 @@ int rs_cmd_agent(int argc, char **argv)
 		rs_error(_("rasoat agent %s: unknown; see `rasoat agent --help`"), words[0]);
 		rc = 2;
 	}
-	curl_global_cleanup();
+	if (http)
+		rs_curl.global_cleanup();
 out:
 	for (size_t i = 0; i < a.n_only; i++)
 		free(a.only[i]);

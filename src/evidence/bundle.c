@@ -4,12 +4,11 @@
  * the manifest and sha256sums.txt kept as members are added.
  */
 #include "core/i18n.h"
+#include "core/lib_archive.h"
 #include "evidence/bundle.h"
 #include "core/json.h"
 #include "core/util.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -107,7 +106,7 @@ static int fail(rs_bundle *b, const char *what)
 {
 	if (!b->err[0])
 		snprintf(b->err, sizeof(b->err), _("%s: cannot write %s: %s; check the space and the device, then collect again"),
-			 b->tmp_path, what, archive_error_string(b->archive) ? archive_error_string(b->archive) : strerror(errno));
+			 b->tmp_path, what, rs_archive.error_string(b->archive) ? rs_archive.error_string(b->archive) : strerror(errno));
 	return -1;
 }
 
@@ -116,6 +115,8 @@ int rs_bundle_open(rs_bundle *b, const char *path, const char *prefix, unsigned 
 {
 	memset(b, 0, sizeof(*b));
 	b->fd = -1;
+	if (rs_archive_load(err, errsize) < 0)
+		return -1;
 	b->path = rs_strdup(path);
 	b->tmp_path = rs_sprintf("%s.part", path);
 	b->prefix = rs_strdup(prefix);
@@ -132,15 +133,15 @@ int rs_bundle_open(rs_bundle *b, const char *path, const char *prefix, unsigned 
 		return -1;
 	}
 	b->created = true;
-	b->archive = archive_write_new();
-	if (archive_write_set_format_pax_restricted(b->archive) != ARCHIVE_OK ||
-	    archive_write_add_filter_gzip(b->archive) != ARCHIVE_OK ||
+	b->archive = rs_archive.write_new();
+	if (rs_archive.write_set_format_pax_restricted(b->archive) != ARCHIVE_OK ||
+	    rs_archive.write_add_filter_gzip(b->archive) != ARCHIVE_OK ||
 	    /* level 1: five times faster than zlib's default 6 for ~10 % more bytes */
-	    archive_write_set_filter_option(b->archive, "gzip", "compression-level", "1") != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(b->archive, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(b->archive, b->fd) != ARCHIVE_OK) {
+	    rs_archive.write_set_filter_option(b->archive, "gzip", "compression-level", "1") != ARCHIVE_OK ||
+	    rs_archive.write_set_bytes_in_last_block(b->archive, 1) != ARCHIVE_OK ||
+	    rs_archive.write_open_fd(b->archive, b->fd) != ARCHIVE_OK) {
 		snprintf(err, errsize, _("%s: cannot start the archive: %s"), b->tmp_path,
-			 archive_error_string(b->archive));
+			 rs_archive.error_string(b->archive));
 		return -1;
 	}
 	return 0;
@@ -173,14 +174,14 @@ void rs_bundle_note(rs_bundle *b, const char *source, const char *fmt, ...)
 
 static struct archive_entry *entry_for(rs_bundle *b, const char *full, unsigned long long size, time_t mtime)
 {
-	struct archive_entry *e = archive_entry_new();
-	archive_entry_set_pathname(e, full);
-	archive_entry_set_size(e, (la_int64_t)size);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, MEMBER_MODE);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
-	archive_entry_set_mtime(e, mtime, 0);
+	struct archive_entry *e = rs_archive.entry_new();
+	rs_archive.entry_set_pathname(e, full);
+	rs_archive.entry_set_size(e, (la_int64_t)size);
+	rs_archive.entry_set_filetype(e, AE_IFREG);
+	rs_archive.entry_set_perm(e, MEMBER_MODE);
+	rs_archive.entry_set_uid(e, 0);
+	rs_archive.entry_set_gid(e, 0);
+	rs_archive.entry_set_mtime(e, mtime, 0);
 	(void)b;
 	return e;
 }
@@ -212,11 +213,11 @@ int rs_bundle_add_data(rs_bundle *b, const char *name, const void *data, size_t 
 	char *full = rs_sprintf("%s/%s", b->prefix, name);
 	struct archive_entry *e = entry_for(b, full, len, time(NULL));
 	int rc = 0;
-	if (archive_write_header(b->archive, e) != ARCHIVE_OK ||
-	    (len && archive_write_data(b->archive, data, len) != (la_ssize_t)len) ||
-	    archive_write_finish_entry(b->archive) != ARCHIVE_OK)
+	if (rs_archive.write_header(b->archive, e) != ARCHIVE_OK ||
+	    (len && rs_archive.write_data(b->archive, data, len) != (la_ssize_t)len) ||
+	    rs_archive.write_finish_entry(b->archive) != ARCHIVE_OK)
 		rc = fail(b, name);
-	archive_entry_free(e);
+	rs_archive.entry_free(e);
 	free(full);
 	if (rc == 0) {
 		char sha[65];
@@ -260,9 +261,9 @@ int rs_bundle_add_fd(rs_bundle *b, const char *name, int fd, const struct stat *
 	struct archive_entry *e = entry_for(b, full, size, st->st_mtime);
 	free(full);
 	int rc = 0;
-	if (archive_write_header(b->archive, e) != ARCHIVE_OK)
+	if (rs_archive.write_header(b->archive, e) != ARCHIVE_OK)
 		rc = fail(b, name);
-	archive_entry_free(e);
+	rs_archive.entry_free(e);
 	if (rc < 0) {
 		json_decref(extra);
 		return -1;
@@ -282,11 +283,11 @@ int rs_bundle_add_fd(rs_bundle *b, const char *name, int fd, const struct stat *
 			padded += want;
 		}
 		EVP_DigestUpdate(ctx, buf, (size_t)n);
-		if (archive_write_data(b->archive, buf, (size_t)n) != n)
+		if (rs_archive.write_data(b->archive, buf, (size_t)n) != n)
 			rc = fail(b, name);
 		done += (unsigned long long)n;
 	}
-	if (rc == 0 && archive_write_finish_entry(b->archive) != ARCHIVE_OK)
+	if (rc == 0 && rs_archive.write_finish_entry(b->archive) != ARCHIVE_OK)
 		rc = fail(b, name);
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -338,13 +339,13 @@ int rs_bundle_finish(rs_bundle *b, const char *log, const json_t *manifest_head,
 	char *full = rs_sprintf("%s/sha256sums.txt", b->prefix);
 	struct archive_entry *e = entry_for(b, full, b->sums.len, time(NULL));
 	free(full);
-	if (archive_write_header(b->archive, e) != ARCHIVE_OK ||
-	    archive_write_data(b->archive, b->sums.data, b->sums.len) != (la_ssize_t)b->sums.len)
+	if (rs_archive.write_header(b->archive, e) != ARCHIVE_OK ||
+	    rs_archive.write_data(b->archive, b->sums.data, b->sums.len) != (la_ssize_t)b->sums.len)
 		rc = fail(b, "sha256sums.txt");
-	archive_entry_free(e);
+	rs_archive.entry_free(e);
 	if (rc < 0)
 		goto failed;
-	if (archive_write_close(b->archive) != ARCHIVE_OK) {
+	if (rs_archive.write_close(b->archive) != ARCHIVE_OK) {
 		fail(b, _("the end of the archive"));
 		goto failed;
 	}
@@ -370,8 +371,8 @@ void rs_bundle_free(rs_bundle *b)
 {
 	if (b->archive) {
 		if (!b->finished)
-			archive_write_fail(b->archive);
-		archive_write_free(b->archive);
+			rs_archive.write_fail(b->archive);
+		rs_archive.write_free(b->archive);
 	}
 	if (b->fd >= 0)
 		close(b->fd);

@@ -6,11 +6,12 @@
  * and memory.
  */
 #include "hunt/hunt.h"
+#include "core/i18n.h"
+#include "core/lib_archive.h"
 #include "core/log.h"
 #include "engine/scan.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,20 +33,33 @@ static bool is_archive(const unsigned char *d, size_t len)
 	return false;
 }
 
+/* libarchive loaded (core/lib_archive.h); when it cannot be, archives are
+ * hunted as plain files and one warning says why. */
+static bool archive_loaded(void)
+{
+	static atomic_bool warned;
+	char err[512];
+	if (rs_archive_load(err, sizeof(err)) == 0)
+		return true;
+	if (!atomic_exchange(&warned, true))
+		rs_warn(_("the insides of archives are not hunted: %s"), err);
+	return false;
+}
+
 static bool hunt_in(rs_hunt_worker *w, const char *shown, const unsigned char *data, size_t len,
 		    int depth, rs_hunt_counts *c)
 {
-	if (depth > ARCHIVE_MAX_DEPTH || !is_archive(data, len))
+	if (depth > ARCHIVE_MAX_DEPTH || !is_archive(data, len) || !archive_loaded())
 		return true;
-	struct archive *a = archive_read_new();
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_raw(a);
+	struct archive *a = rs_archive.read_new();
+	rs_archive.read_support_filter_gzip(a);
+	rs_archive.read_support_filter_xz(a);
+	rs_archive.read_support_format_zip(a);
+	rs_archive.read_support_format_tar(a);
+	rs_archive.read_support_format_raw(a);
 	bool clean = true;
-	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
-		archive_read_free(a);
+	if (rs_archive.read_open_memory(a, data, len) != ARCHIVE_OK) {
+		rs_archive.read_free(a);
 		return true;
 	}
 	c->archives++;
@@ -53,12 +67,12 @@ static bool hunt_in(rs_hunt_worker *w, const char *shown, const unsigned char *d
 	size_t total = 0;
 	int members = 0;
 	unsigned char *buf = NULL;
-	while (members < ARCHIVE_MAX_MEMBERS && archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+	while (members < ARCHIVE_MAX_MEMBERS && rs_archive.read_next_header(a, &entry) == ARCHIVE_OK) {
 		members++;
-		if (archive_entry_filetype(entry) != AE_IFREG && archive_format(a) != ARCHIVE_FORMAT_RAW)
+		if (rs_archive.entry_filetype(entry) != AE_IFREG && rs_archive.format(a) != ARCHIVE_FORMAT_RAW)
 			continue;
-		const char *name = archive_entry_pathname(entry);
-		la_int64_t declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
+		const char *name = rs_archive.entry_pathname(entry);
+		la_int64_t declared = rs_archive.entry_size_is_set(entry) ? rs_archive.entry_size(entry) : -1;
 		if (declared > (la_int64_t)ARCHIVE_MAX_MEMBER) {
 			c->too_large++;
 			continue;
@@ -72,7 +86,7 @@ static bool hunt_in(rs_hunt_worker *w, const char *shown, const unsigned char *d
 			buf = rs_malloc(ARCHIVE_MAX_MEMBER);
 		size_t got = 0;
 		la_ssize_t n;
-		while (got < cap && (n = archive_read_data(a, buf + got, cap - got)) > 0)
+		while (got < cap && (n = rs_archive.read_data(a, buf + got, cap - got)) > 0)
 			got += (size_t)n;
 		if (got == cap && cap < ARCHIVE_MAX_MEMBER) {
 			c->too_large++;
@@ -87,7 +101,7 @@ static bool hunt_in(rs_hunt_worker *w, const char *shown, const unsigned char *d
 		free(member);
 	}
 	free(buf);
-	archive_read_free(a);
+	rs_archive.read_free(a);
 	return clean;
 }
 

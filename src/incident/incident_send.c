@@ -5,9 +5,9 @@
  * STARTTLS is used whenever the server offers it.
  */
 #include "core/i18n.h"
+#include "core/lib_curl.h"
 #include "incident/render_internal.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,32 +43,34 @@ int rs_incident_send(const json_t *incident, const rs_buf *message, char *err, s
 	}
 	if (rs_incident_mail_addrs(incident, &from, &to, err, errsize) != 0)
 		return -1;
-	curl = curl_easy_init();
+	if (rs_curl_load(err, errsize) < 0)
+		return -1;
+	curl = rs_curl.easy_init();
 	if (curl == NULL) {
 		snprintf(err, errsize, _("incident report --send: libcurl failed to start"));
 		return -1;
 	}
 	snprintf(addr, sizeof(addr), "<%s>", to);
-	rcpt = curl_slist_append(rcpt, addr);
+	rcpt = rs_curl.slist_append(rcpt, addr);
 	snprintf(addr, sizeof(addr), "<%s>", from);
-	curl_easy_setopt(curl, CURLOPT_URL, smtp);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, addr);
-	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(curl, CURLOPT_READDATA, &u);
-	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
-	rc = curl_easy_perform(curl);
-	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(curl);
+	rs_curl.easy_setopt(curl, CURLOPT_URL, smtp);
+	rs_curl.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	rs_curl.easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	rs_curl.easy_setopt(curl, CURLOPT_MAIL_FROM, addr);
+	rs_curl.easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+	rs_curl.easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
+	rs_curl.easy_setopt(curl, CURLOPT_READDATA, &u);
+	rs_curl.easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+	rs_curl.easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+	rs_curl.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	rs_curl.easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
+	rc = rs_curl.easy_perform(curl);
+	rs_curl.slist_free_all(rcpt);
+	rs_curl.easy_cleanup(curl);
 	if (rc != CURLE_OK) {
 		/* the URL may hold credentials: not printed */
 		snprintf(err, errsize, _("incident report --send: the SMTP server refused or failed: %s; check smtp in /etc/rasoat/incident.conf"),
-			 curl_err[0] != '\0' ? curl_err : curl_easy_strerror(rc));
+			 curl_err[0] != '\0' ? curl_err : rs_curl.easy_strerror(rc));
 		return -1;
 	}
 	return 0;

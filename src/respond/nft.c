@@ -10,9 +10,9 @@
  * changed. (No iptables fallback: docs/RESPOND.md says why.)
  */
 #include "core/i18n.h"
+#include "core/lib_nftables.h"
 #include "respond/nft.h"
 
-#include <nftables/libnftables.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +60,10 @@ int rs_nft_run(rs_nft *n, const json_t *cmds, char **output, char *err, size_t e
 		snprintf(err, errsize, _("nftables batch: cannot encode the commands as JSON"));
 		return -1;
 	}
-	int rc = nft_run_cmd_from_buffer(n->ctx, text);
+	int rc = rs_nftables.run_cmd_from_buffer(n->ctx, text);
 	free(text);
-	const char *out = nft_ctx_get_output_buffer(n->ctx);
-	const char *errtext = nft_ctx_get_error_buffer(n->ctx);
+	const char *out = rs_nftables.ctx_get_output_buffer(n->ctx);
+	const char *errtext = rs_nftables.ctx_get_error_buffer(n->ctx);
 	if (rc != 0) {
 		char cause[512];
 		copy_error(errtext, cause, sizeof(cause));
@@ -77,15 +77,17 @@ int rs_nft_run(rs_nft *n, const json_t *cmds, char **output, char *err, size_t e
 
 int rs_nft_open(rs_nft **out, char *err, size_t errsize)
 {
+	if (rs_nftables_load(err, errsize) < 0)
+		return -1;
 	rs_nft *n = rs_calloc(1, sizeof(*n));
-	n->ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	n->ctx = rs_nftables.ctx_new(NFT_CTX_DEFAULT);
 	if (!n->ctx) {
 		free(n);
 		snprintf(err, errsize, _("nftables: libnftables could not create a context (out of memory?)"));
 		return -1;
 	}
-	nft_ctx_output_set_flags(n->ctx, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE);
-	if (nft_ctx_buffer_output(n->ctx) != 0 || nft_ctx_buffer_error(n->ctx) != 0) {
+	rs_nftables.ctx_output_set_flags(n->ctx, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE);
+	if (rs_nftables.ctx_buffer_output(n->ctx) != 0 || rs_nftables.ctx_buffer_error(n->ctx) != 0) {
 		rs_nft_close(n);
 		snprintf(err, errsize, _("nftables: libnftables cannot buffer its output"));
 		return -1;
@@ -116,7 +118,7 @@ void rs_nft_close(rs_nft *n)
 	if (!n)
 		return;
 	if (n->ctx)
-		nft_ctx_free(n->ctx);
+		rs_nftables.ctx_free(n->ctx);
 	free(n);
 }
 

@@ -177,7 +177,7 @@ static void finish_jobs(rs_server *srv, rs_write_job *jobs)
 		struct MHD_Connection *conn = j->conn;
 		j->done = true;
 		if (conn)
-			MHD_resume_connection(conn);
+			rs_mhd.resume_connection(conn);
 	}
 	pthread_cond_broadcast(&srv->queue_moved);
 }
@@ -241,7 +241,7 @@ bool rs_group_submit(rs_server *srv, rs_write_job *job, struct MHD_Connection *c
 	if (stopping)
 		return false;
 	/* suspended before the job is queued: its writer may resume it at once */
-	MHD_suspend_connection(conn);
+	rs_mhd.suspend_connection(conn);
 	pthread_mutex_lock(&srv->queue_lock);
 	job->conn = conn;
 	enqueue(srv, job);

@@ -105,18 +105,18 @@ int rs_reply_json(rs_reply *reply, unsigned int status, json_t *body)
 
 const char *rs_request_header(const rs_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	return rs_mhd.lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *rs_request_arg(const rs_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	return rs_mhd.lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 static void client_address(struct MHD_Connection *conn, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *info =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		rs_mhd.get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(out, size, "unknown");
 	if (!info || !info->client_addr)
 		return;
@@ -141,43 +141,43 @@ static bool flood_quiet(unsigned int status)
 
 static void add_html_headers(struct MHD_Response *resp)
 {
-	MHD_add_response_header(resp, "Content-Security-Policy",
+	rs_mhd.add_response_header(resp, "Content-Security-Policy",
 		"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
 		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	rs_mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	rs_mhd.add_response_header(resp, "X-Frame-Options", "DENY");
+	rs_mhd.add_response_header(resp, "Referrer-Policy", "same-origin");
 }
 
 /* A dashboard reply: HTML, CSV, CSS or a redirect, with its cookies. */
 static enum MHD_Result send_raw(rs_request *req, rs_reply *reply)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(reply->raw_len, reply->raw,
+	struct MHD_Response *resp = rs_mhd.create_response_from_buffer(reply->raw_len, reply->raw,
 								      MHD_RESPMEM_MUST_FREE);
 	reply->raw = NULL;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	rs_mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 				reply->content_type ? reply->content_type : "text/html; charset=utf-8");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	rs_mhd.add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (reply->html)
 		add_html_headers(resp);
 	if (reply->disposition)
-		MHD_add_response_header(resp, "Content-Disposition", reply->disposition);
+		rs_mhd.add_response_header(resp, "Content-Disposition", reply->disposition);
 	if (reply->sha256[0])
-		MHD_add_response_header(resp, "X-Rasoat-SHA256", reply->sha256);
+		rs_mhd.add_response_header(resp, "X-Rasoat-SHA256", reply->sha256);
 	if (reply->location)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, reply->location);
+		rs_mhd.add_response_header(resp, MHD_HTTP_HEADER_LOCATION, reply->location);
 	if (reply->retry_after > 0) {
 		char secs[24];
 		snprintf(secs, sizeof(secs), "%d", reply->retry_after);
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+		rs_mhd.add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
 	}
 	for (size_t i = 0; i < sizeof(reply->set_cookie) / sizeof(reply->set_cookie[0]); i++)
 		if (reply->set_cookie[i])
-			MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, reply->set_cookie[i]);
+			rs_mhd.add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, reply->set_cookie[i]);
 	if (reply->status >= 400 && reply->status != 404 && !flood_quiet(reply->status))
 		rs_warn(_("refused %s %s from %s: %u"), req->method, req->url, req->addr, reply->status);
-	enum MHD_Result rc = MHD_queue_response(req->conn, reply->status, resp);
-	MHD_destroy_response(resp);
+	enum MHD_Result rc = rs_mhd.queue_response(req->conn, reply->status, resp);
+	rs_mhd.destroy_response(resp);
 	rs_reply_clear(reply);
 	return rc;
 }
@@ -204,22 +204,22 @@ static enum MHD_Result send_reply(rs_request *req, rs_reply *reply)
 		reply->body = json_object();
 	char *text = json_dumps(reply->body, JSON_COMPACT);
 	size_t len = text ? strlen(text) : 0;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, text ? text : (char *)"",
+	struct MHD_Response *resp = rs_mhd.create_response_from_buffer(len, text ? text : (char *)"",
 		text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	rs_mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	rs_mhd.add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (reply->retry_after > 0) {
 		char secs[24];
 		snprintf(secs, sizeof(secs), "%d", reply->retry_after);
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+		rs_mhd.add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
 	}
 	if (reply->status >= 400 && reply->status != 404 && !flood_quiet(reply->status)) {
 		const char *code = json_string_value(json_object_get(reply->body, "error"));
 		rs_warn(_("refused %s %s from %s: %u %s"), req->method, req->url, req->addr, reply->status,
 			code ? code : "");
 	}
-	enum MHD_Result rc = MHD_queue_response(req->conn, reply->status, resp);
-	MHD_destroy_response(resp);
+	enum MHD_Result rc = rs_mhd.queue_response(req->conn, reply->status, resp);
+	rs_mhd.destroy_response(resp);
 	json_decref(reply->body);
 	reply->body = NULL;
 	return rc;
@@ -466,7 +466,7 @@ static struct MHD_Daemon *start_daemon(rs_server *srv, const struct sockaddr_sto
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, key },
 		{ MHD_OPTION_END, 0, NULL },
 	};
-	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	return rs_mhd.start_daemon(flags, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
 		MHD_OPTION_THREAD_POOL_SIZE, workers,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
@@ -558,6 +558,11 @@ int rs_server_run(const rs_server_config *cfg)
 		rs_error(_("give both --tls-cert and --tls-key, or neither (plain HTTP)"));
 		return -1;
 	}
+	char lib_err[512];
+	if (rs_mhd_load(lib_err, sizeof(lib_err)) < 0) {
+		rs_error("%s", lib_err);
+		return -1;
+	}
 	char *cert = cfg->tls_cert ? read_pem(cfg->tls_cert) : NULL;
 	char *key = cfg->tls_key ? read_pem(cfg->tls_key) : NULL;
 	if (cfg->tls_cert && (!cert || !key)) {
@@ -580,14 +585,14 @@ int rs_server_run(const rs_server_config *cfg)
 			rs_error(_("cannot serve on %s: %s; is the port in use, or the TLS key wrong?"),
 				 cfg->listen, strerror(errno));
 		} else {
-			const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+			const union MHD_DaemonInfo *info = rs_mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 			fprintf(stderr, "rasoat server: listening on %s://%s (port %u), database %s\n",
 				cert ? "https" : "http", cfg->listen, info ? info->port : 0, cfg->db_path);
 			wait_for_stop(&stop);
 			fprintf(stderr, _("rasoat server: stopping\n"));
 			/* libmicrohttpd must not stop with a connection suspended */
 			rs_group_commit_quiesce(&srv);
-			MHD_stop_daemon(d);
+			rs_mhd.stop_daemon(d);
 			rc = 0;
 		}
 	}

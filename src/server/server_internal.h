@@ -12,10 +12,10 @@
 #include "server/server.h"
 #include "server/upload_spool.h"
 #include "store/db.h"
+#include "core/lib_mhd.h"
 #include "fleet/roles.h"
 
 #include <jansson.h>
-#include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>

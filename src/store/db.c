@@ -230,7 +230,7 @@ void rs_db_reset(rs_db_stmt *stmt)
 	stmt->stepped = false;
 	if (stmt->db->kind == RS_DB_POSTGRES) {
 		rs_db_pg_clear_row(stmt);
-		PQclear(stmt->res);
+		rs_pq.clear(stmt->res);
 		stmt->res = NULL;
 		stmt->row = -1;
 	} else {
@@ -323,7 +323,7 @@ long long rs_db_changes(const rs_db *db)
 bool rs_db_column_null(rs_db_stmt *stmt, int col)
 {
 	if (stmt->db->kind == RS_DB_POSTGRES)
-		return !stmt->res || stmt->row < 0 || PQgetisnull(stmt->res, stmt->row, col);
+		return !stmt->res || stmt->row < 0 || rs_pq.getisnull(stmt->res, stmt->row, col);
 	return sqlite3_column_type(stmt->lite, col) == SQLITE_NULL;
 }
 
@@ -332,7 +332,7 @@ const char *rs_db_column_text(rs_db_stmt *stmt, int col)
 	if (rs_db_column_null(stmt, col))
 		return NULL;
 	if (stmt->db->kind == RS_DB_POSTGRES)
-		return PQgetvalue(stmt->res, stmt->row, col);
+		return rs_pq.getvalue(stmt->res, stmt->row, col);
 	return (const char *)sqlite3_column_text(stmt->lite, col);
 }
 

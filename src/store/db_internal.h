@@ -9,7 +9,7 @@
 #include "store/db.h"
 #include "store/store_internal.h"
 
-#include <libpq-fe.h>
+#include "core/lib_pq.h"
 
 #define RS_DB_CACHE_SIZE 32
 

@@ -20,11 +20,11 @@ static void ignore_notice(void *arg, const char *message)
 
 static void set_name(rs_db *db)
 {
-	const char *host = PQhost(db->pg);
+	const char *host = rs_pq.host(db->pg);
 	size_t size = 256;
 	free(db->name);
 	db->name = rs_malloc(size);
-	snprintf(db->name, size, "postgresql database %s on %s", PQdb(db->pg),
+	snprintf(db->name, size, "postgresql database %s on %s", rs_pq.db(db->pg),
 		 host && *host ? host : "localhost");
 }
 
@@ -32,14 +32,19 @@ int rs_db_pg_open(rs_db *db, const char *url)
 {
 	db->conninfo = rs_strdup(url);
 	db->name = rs_strdup("postgresql database");
-	db->pg = PQconnectdb(url);
-	if (!db->pg || PQstatus(db->pg) != CONNECTION_OK) {
-		rs_db_set_error(db, _("cannot connect to the PostgreSQL database: %s; check the URL, "
-				"that the server runs and that the user may log in"),
-				db->pg ? PQerrorMessage(db->pg) : _("out of memory"));
+	char err[512];
+	if (rs_pq_load(err, sizeof(err)) < 0) {
+		rs_db_set_error(db, "%s", err);
 		return -1;
 	}
-	PQsetNoticeProcessor(db->pg, ignore_notice, NULL);
+	db->pg = rs_pq.connectdb(url);
+	if (!db->pg || rs_pq.status(db->pg) != CONNECTION_OK) {
+		rs_db_set_error(db, _("cannot connect to the PostgreSQL database: %s; check the URL, "
+				"that the server runs and that the user may log in"),
+				db->pg ? rs_pq.errorMessage(db->pg) : _("out of memory"));
+		return -1;
+	}
+	rs_pq.setNoticeProcessor(db->pg, ignore_notice, NULL);
 	set_name(db);
 	return 0;
 }
@@ -47,7 +52,7 @@ int rs_db_pg_open(rs_db *db, const char *url)
 void rs_db_pg_close(rs_db *db)
 {
 	if (db->pg)
-		PQfinish(db->pg);
+		rs_pq.finish(db->pg);
 	db->pg = NULL;
 }
 
@@ -55,24 +60,24 @@ void rs_db_pg_close(rs_db *db)
  * transaction is lost and the caller must roll back and start again). */
 static int ensure_connected(rs_db *db)
 {
-	if (PQstatus(db->pg) == CONNECTION_OK)
+	if (rs_pq.status(db->pg) == CONNECTION_OK)
 		return 0;
 	if (!db->in_tx) {
-		PQreset(db->pg);
-		if (PQstatus(db->pg) == CONNECTION_OK) {
-			PQsetNoticeProcessor(db->pg, ignore_notice, NULL);
+		rs_pq.reset(db->pg);
+		if (rs_pq.status(db->pg) == CONNECTION_OK) {
+			rs_pq.setNoticeProcessor(db->pg, ignore_notice, NULL);
 			db->maintained = 0;
 			db->pg_generation++;   /* the prepared statements went with the old session */
 			return 0;
 		}
 	}
-	rs_db_set_error(db, _("%s: the connection is lost: %s"), db->name, PQerrorMessage(db->pg));
+	rs_db_set_error(db, _("%s: the connection is lost: %s"), db->name, rs_pq.errorMessage(db->pg));
 	return -1;
 }
 
 static void result_error(rs_db *db, const PGresult *res)
 {
-	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db->pg);
+	const char *msg = res ? rs_pq.resultErrorMessage(res) : rs_pq.errorMessage(db->pg);
 	rs_db_set_error(db, "%s", msg && *msg ? msg : _("unknown PostgreSQL error"));
 }
 
@@ -81,9 +86,9 @@ static void result_error(rs_db *db, const PGresult *res)
  * new connection. */
 static bool retry_after_reset(rs_db *db, const PGresult *res)
 {
-	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	ExecStatusType st = res ? rs_pq.resultStatus(res) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || db->in_tx ||
-	    PQstatus(db->pg) != CONNECTION_BAD)
+	    rs_pq.status(db->pg) != CONNECTION_BAD)
 		return false;
 	return ensure_connected(db) == 0;
 }
@@ -92,16 +97,16 @@ int rs_db_pg_exec(rs_db *db, const char *sql)
 {
 	if (ensure_connected(db) < 0)
 		return -1;
-	PGresult *res = PQexec(db->pg, sql);
+	PGresult *res = rs_pq.exec(db->pg, sql);
 	if (retry_after_reset(db, res)) {
-		PQclear(res);
-		res = PQexec(db->pg, sql);
+		rs_pq.clear(res);
+		res = rs_pq.exec(db->pg, sql);
 	}
-	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	ExecStatusType st = res ? rs_pq.resultStatus(res) : PGRES_FATAL_ERROR;
 	int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : -1;
 	if (rc < 0)
 		result_error(db, res);
-	PQclear(res);
+	rs_pq.clear(res);
 	return rc;
 }
 
@@ -174,10 +179,10 @@ void rs_db_pg_clear_row(rs_db_stmt *stmt)
 {
 	if (!stmt->blobs)
 		return;
-	int n = stmt->res ? PQnfields(stmt->res) : 0;
+	int n = stmt->res ? rs_pq.nfields(stmt->res) : 0;
 	for (int i = 0; i < n; i++)
 		if (stmt->blobs[i])
-			PQfreemem(stmt->blobs[i]);
+			rs_pq.freemem(stmt->blobs[i]);
 	free(stmt->blobs);
 	free(stmt->blob_sizes);
 	stmt->blobs = NULL;
@@ -202,18 +207,18 @@ static PGresult *pg_run(rs_db_stmt *stmt)
 {
 	rs_db *db = stmt->db;
 	if (!stmt->cache_key)
-		return PQexecParams(db->pg, stmt->sql, stmt->nparams, stmt->types,
+		return rs_pq.execParams(db->pg, stmt->sql, stmt->nparams, stmt->types,
 				    (const char *const *)stmt->values, stmt->lengths, stmt->formats, 0);
 	char name[32];
 	snprintf(name, sizeof(name), "rs_cached_%d", stmt->cache_index);
 	if (stmt->pg_prepared != db->pg_generation + 1) {
-		PGresult *res = PQprepare(db->pg, name, stmt->sql, stmt->nparams, stmt->types);
-		if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+		PGresult *res = rs_pq.prepare(db->pg, name, stmt->sql, stmt->nparams, stmt->types);
+		if (!res || rs_pq.resultStatus(res) != PGRES_COMMAND_OK)
 			return res;
-		PQclear(res);
+		rs_pq.clear(res);
 		stmt->pg_prepared = db->pg_generation + 1;
 	}
-	return PQexecPrepared(db->pg, name, stmt->nparams, (const char *const *)stmt->values,
+	return rs_pq.execPrepared(db->pg, name, stmt->nparams, (const char *const *)stmt->values,
 			      stmt->lengths, stmt->formats, 0);
 }
 
@@ -227,12 +232,12 @@ int rs_db_pg_step(rs_db_stmt *stmt)
 			return RS_DB_ERROR;
 		stmt->res = pg_run(stmt);
 		if (retry_after_reset(db, stmt->res)) {
-			PQclear(stmt->res);
+			rs_pq.clear(stmt->res);
 			stmt->res = pg_run(stmt);
 		}
-		ExecStatusType st = stmt->res ? PQresultStatus(stmt->res) : PGRES_FATAL_ERROR;
+		ExecStatusType st = stmt->res ? rs_pq.resultStatus(stmt->res) : PGRES_FATAL_ERROR;
 		if (st == PGRES_COMMAND_OK) {
-			db->changes = strtoll(PQcmdTuples(stmt->res), NULL, 10);
+			db->changes = strtoll(rs_pq.cmdTuples(stmt->res), NULL, 10);
 			return RS_DB_DONE;
 		}
 		if (st != PGRES_TUPLES_OK) {
@@ -241,11 +246,11 @@ int rs_db_pg_step(rs_db_stmt *stmt)
 		}
 		db->changes = 0;
 	}
-	if (!stmt->res || PQresultStatus(stmt->res) != PGRES_TUPLES_OK)
+	if (!stmt->res || rs_pq.resultStatus(stmt->res) != PGRES_TUPLES_OK)
 		return RS_DB_DONE;
 	rs_db_pg_clear_row(stmt);
-	if (stmt->row + 1 >= PQntuples(stmt->res)) {
-		stmt->row = PQntuples(stmt->res);
+	if (stmt->row + 1 >= rs_pq.ntuples(stmt->res)) {
+		stmt->row = rs_pq.ntuples(stmt->res);
 		return RS_DB_DONE;
 	}
 	stmt->row++;
@@ -255,7 +260,7 @@ int rs_db_pg_step(rs_db_stmt *stmt)
 void rs_db_pg_finalize(rs_db_stmt *stmt)
 {
 	rs_db_pg_clear_row(stmt);
-	PQclear(stmt->res);
+	rs_pq.clear(stmt->res);
 	for (int i = 0; i < stmt->nparams; i++)
 		free(stmt->values ? stmt->values[i] : NULL);
 	free(stmt->values);
@@ -267,7 +272,7 @@ void rs_db_pg_finalize(rs_db_stmt *stmt)
 
 const void *rs_db_pg_blob(rs_db_stmt *stmt, int col, size_t *size)
 {
-	int n = PQnfields(stmt->res);
+	int n = rs_pq.nfields(stmt->res);
 	if (col < 0 || col >= n)
 		return NULL;
 	if (!stmt->blobs) {
@@ -275,7 +280,7 @@ const void *rs_db_pg_blob(rs_db_stmt *stmt, int col, size_t *size)
 		stmt->blob_sizes = rs_calloc((size_t)n, sizeof(*stmt->blob_sizes));
 	}
 	if (!stmt->blobs[col])
-		stmt->blobs[col] = PQunescapeBytea((const unsigned char *)PQgetvalue(stmt->res, stmt->row, col),
+		stmt->blobs[col] = rs_pq.unescapeBytea((const unsigned char *)rs_pq.getvalue(stmt->res, stmt->row, col),
 						   &stmt->blob_sizes[col]);
 	*size = stmt->blobs[col] ? stmt->blob_sizes[col] : 0;
 	return stmt->blobs[col];

@@ -8,10 +8,9 @@
  * "/srv/app.war!WEB-INF/lib/x.jar!META-INF/maven/g/a/pom.properties".
  */
 #include "core/i18n.h"
+#include "core/lib_archive.h"
 #include "vuln/appinv_read.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,7 +191,7 @@ static unsigned char *entry_data(struct archive *a, struct archive_entry *e, siz
 				 bool *too_large)
 {
 	*too_large = false;
-	la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+	la_int64_t declared = rs_archive.entry_size_is_set(e) ? rs_archive.entry_size(e) : -1;
 	if (declared > (la_int64_t)max) {
 		*too_large = true;
 		return NULL;
@@ -210,7 +209,7 @@ static unsigned char *entry_data(struct archive *a, struct archive_entry *e, siz
 			cap = cap > max / 2 ? max + 1 : cap * 2; /* one byte past MAX tells it is larger */
 			buf = rs_realloc(buf, cap);
 		}
-		la_ssize_t n = archive_read_data(a, buf + got, cap - got);
+		la_ssize_t n = rs_archive.read_data(a, buf + got, cap - got);
 		if (n < 0) {
 			free(buf);
 			return NULL;
@@ -232,15 +231,15 @@ static int read_archive(jar_walk *w, struct archive *a, const char *shown, int d
 
 static int read_nested(jar_walk *w, const unsigned char *data, size_t len, const char *shown, int depth)
 {
-	struct archive *a = archive_read_new();
-	archive_read_support_format_zip_seekable(a);
-	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
-		int rc = rs_app_problem(w->inv, shown, _("not a readable zip archive (%s)"), archive_error_string(a));
-		archive_read_free(a);
+	struct archive *a = rs_archive.read_new();
+	rs_archive.read_support_format_zip_seekable(a);
+	if (rs_archive.read_open_memory(a, data, len) != ARCHIVE_OK) {
+		int rc = rs_app_problem(w->inv, shown, _("not a readable zip archive (%s)"), rs_archive.error_string(a));
+		rs_archive.read_free(a);
 		return rc;
 	}
 	int rc = read_archive(w, a, shown, depth);
-	archive_read_free(a);
+	rs_archive.read_free(a);
 	return rc;
 }
 
@@ -252,14 +251,14 @@ static int read_archive(jar_walk *w, struct archive *a, const char *shown, int d
 	bool any_pom = false;
 	int rc = 0, r;
 	unsigned long entries = 0;
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+	while ((r = rs_archive.read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 		if (++entries > JAR_MAX_ENTRIES) {
 			rc = rs_app_problem(w->inv, shown, _("more than %d entries; the rest is not read"), JAR_MAX_ENTRIES);
 			break;
 		}
-		if (archive_entry_filetype(e) != AE_IFREG)
+		if (rs_archive.entry_filetype(e) != AE_IFREG)
 			continue;
-		const char *name = archive_entry_pathname(e);
+		const char *name = rs_archive.entry_pathname(e);
 		if (!name)
 			continue;
 		bool pom = is_pom_properties(name);
@@ -279,7 +278,7 @@ static int read_archive(jar_walk *w, struct archive *a, const char *shown, int d
 		if (!data) {
 			rc = too_large ? rs_app_problem(w->inv, member, _("larger than %zu bytes; not read"), max)
 				       : rs_app_problem(w->inv, member, _("cannot be read from the archive (%s)"),
-							archive_error_string(a));
+							rs_archive.error_string(a));
 			free(member);
 			continue;
 		}
@@ -302,7 +301,7 @@ static int read_archive(jar_walk *w, struct archive *a, const char *shown, int d
 	}
 	if (r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN && entries <= JAR_MAX_ENTRIES)
 		rc = rs_app_problem(w->inv, shown, _("the archive is damaged after %lu entries (%s)"), entries,
-				    archive_error_string(a));
+				    rs_archive.error_string(a));
 	if (manifest && !any_pom) {
 		char *member = rs_sprintf("%s!META-INF/MANIFEST.MF", shown);
 		rs_app_read_jar_manifest(manifest, manifest_len, member, w->application, w->inv);
@@ -315,6 +314,9 @@ static int read_archive(jar_walk *w, struct archive *a, const char *shown, int d
 int rs_app_read_jar(const void *data, size_t len, const char *source, const char *application,
 		    rs_app_inventory *inv)
 {
+	char err[512];
+	if (rs_archive_load(err, sizeof(err)) < 0)
+		return rs_app_problem(inv, source, "%s", err);
 	jar_walk w = { .inv = inv, .application = application };
 	return read_nested(&w, data, len, source, 1);
 }
@@ -367,23 +369,26 @@ int rs_app_read_jar_fd(int fd, const char *source, const char *application, rs_a
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return rs_app_problem(inv, source, _("cannot stat (%s)"), strerror(errno));
+	char err[512];
+	if (rs_archive_load(err, sizeof(err)) < 0)
+		return rs_app_problem(inv, source, "%s", err);
 	fd_source *s = rs_calloc(1, sizeof(*s));
 	s->fd = fd;
 	s->size = st.st_size;
-	struct archive *a = archive_read_new();
-	archive_read_support_format_zip_seekable(a);
-	archive_read_set_callback_data(a, s);
-	archive_read_set_read_callback(a, fd_read);
-	archive_read_set_seek_callback(a, fd_seek);
-	archive_read_set_skip_callback(a, fd_skip);
+	struct archive *a = rs_archive.read_new();
+	rs_archive.read_support_format_zip_seekable(a);
+	rs_archive.read_set_callback_data(a, s);
+	rs_archive.read_set_read_callback(a, fd_read);
+	rs_archive.read_set_seek_callback(a, fd_seek);
+	rs_archive.read_set_skip_callback(a, fd_skip);
 	int rc;
-	if (archive_read_open1(a) != ARCHIVE_OK) {
-		rc = rs_app_problem(inv, source, _("not a readable zip archive (%s)"), archive_error_string(a));
+	if (rs_archive.read_open1(a) != ARCHIVE_OK) {
+		rc = rs_app_problem(inv, source, _("not a readable zip archive (%s)"), rs_archive.error_string(a));
 	} else {
 		jar_walk w = { .inv = inv, .application = application };
 		rc = read_archive(&w, a, source, 1);
 	}
-	archive_read_free(a);
+	rs_archive.read_free(a);
 	free(s);
 	return rc;
 }

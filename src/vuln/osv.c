@@ -12,12 +12,11 @@
  * its line; the rest is read.
  */
 #include "vuln/osv_internal.h"
+#include "core/lib_archive.h"
 #include "vuln/osv_folder.h"
 #include "core/i18n.h"
 #include "core/log.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -110,7 +109,7 @@ int rs_osv_read_file(int dirfd, const char *name, const char *path, rs_vuln_reco
 
 static long read_archive(void *src, char *buf, size_t n)
 {
-	la_ssize_t got = archive_read_data(src, buf, n);
+	la_ssize_t got = rs_archive.read_data(src, buf, n);
 	if (got < 0)
 		errno = EIO;
 	return got < 0 ? -1 : (long)got;
@@ -118,28 +117,33 @@ static long read_archive(void *src, char *buf, size_t n)
 
 static int read_zip(const char *path, rs_vuln_record_cb cb, void *ctx, rs_feed_stats *stats)
 {
-	struct archive *a = archive_read_new();
-	archive_read_support_format_zip(a);
-	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+	char err[512];
+	if (rs_archive_load(err, sizeof(err)) < 0) {
+		rs_error("%s: %s", path, err);
+		return -1;
+	}
+	struct archive *a = rs_archive.read_new();
+	rs_archive.read_support_format_zip(a);
+	if (rs_archive.read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
 		rs_error(_("%s: cannot open as a zip: %s; give an OSV zip, folder or JSON file"), path,
-			 archive_error_string(a));
-		archive_read_free(a);
+			 rs_archive.error_string(a));
+		rs_archive.read_free(a);
 		return -1;
 	}
 	struct archive_entry *entry;
 	int rc;
-	while ((rc = archive_read_next_header(a, &entry)) == ARCHIVE_OK) {
-		const char *ename = archive_entry_pathname(entry);
-		if (archive_entry_filetype(entry) != AE_IFREG || !ename || !rs_ends_with(ename, ".json"))
+	while ((rc = rs_archive.read_next_header(a, &entry)) == ARCHIVE_OK) {
+		const char *ename = rs_archive.entry_pathname(entry);
+		if (rs_archive.entry_filetype(entry) != AE_IFREG || !ename || !rs_ends_with(ename, ".json"))
 			continue;
 		char *label = rs_sprintf("%s:%s", path, ename);
-		la_int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+		la_int64_t size = rs_archive.entry_size_is_set(entry) ? rs_archive.entry_size(entry) : 0;
 		rs_osv_read_stream(read_archive, a, size > 0 ? (size_t)size : 0, label, cb, ctx, stats);
 		free(label);
 	}
 	if (rc != ARCHIVE_EOF)
-		rs_warn(_("%s: %s; the rest of the zip is not read"), path, archive_error_string(a));
-	archive_read_free(a);
+		rs_warn(_("%s: %s; the rest of the zip is not read"), path, rs_archive.error_string(a));
+	rs_archive.read_free(a);
 	return 0;
 }
 
