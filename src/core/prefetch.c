@@ -22,6 +22,35 @@ bool rs_io_uring_open(struct io_uring *ring, unsigned entries)
 	       io_uring_queue_init(entries, ring, 0) == 0;
 }
 
+void rs_io_uring_tag(struct io_uring_sqe *sqe, int *res, unsigned slot, unsigned char flags)
+{
+	io_uring_sqe_set_data64(sqe, slot);
+	sqe->flags |= flags;
+	res[slot] = -1;
+}
+
+bool rs_io_uring_run(struct io_uring *ring, unsigned want, int *res, unsigned nres)
+{
+	if (io_uring_submit_and_wait(ring, want) < 0)
+		return false;
+	unsigned got = 0;
+	while (got < want) {
+		struct io_uring_cqe *cqe;
+		if (io_uring_wait_cqe(ring, &cqe) != 0)
+			return false;
+		unsigned head, seen = 0;
+		io_uring_for_each_cqe(ring, head, cqe) {
+			unsigned long long slot = io_uring_cqe_get_data64(cqe);
+			if (slot < nres)
+				res[slot] = cqe->res;
+			seen++;
+		}
+		io_uring_cq_advance(ring, seen);
+		got += seen;
+	}
+	return true;
+}
+
 void rs_prefetch_init(rs_prefetch *p)
 {
 	memset(p, 0, sizeof(*p));

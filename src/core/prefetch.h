@@ -16,7 +16,7 @@
  * asked: rs_prefetch_wanted turns false, and a reader that finds a file
  * not cached calls rs_prefetch_cold to turn it on again.
  * rs_io_uring_open sets up a ring the same way for every io_uring user
- * (here and vuln/osv_ring.c).
+ * (here, vuln/osv_ring.c and vuln/appinv_ring.c).
  */
 #ifndef RS_PREFETCH_H
 #define RS_PREFETCH_H
@@ -42,6 +42,15 @@ typedef struct rs_prefetch {
  * io_uring cannot be had or RASOAT_IO_URING=0 (the readers then take
  * their plain system calls; tests run both ways). */
 bool rs_io_uring_open(struct io_uring *ring, unsigned entries);
+
+/* For the rings that open, read and close batches of files (vuln/osv_ring.c,
+ * vuln/appinv_ring.c): each request's answer goes to RES[SLOT], its user
+ * data. rs_io_uring_tag sets SQE's slot (its answer -1 until it comes) and
+ * adds FLAGS; rs_io_uring_run submits what is queued and waits for WANT
+ * answers, storing each whose slot is below NRES. False when the ring
+ * failed. */
+void rs_io_uring_tag(struct io_uring_sqe *sqe, int *res, unsigned slot, unsigned char flags);
+bool rs_io_uring_run(struct io_uring *ring, unsigned want, int *res, unsigned nres);
 
 /* Sets P up; P->ok false where io_uring cannot be had (then every call
  * below does nothing) or RASOAT_IO_URING=0 (tests run both ways). One

@@ -40,35 +40,10 @@ void rs_app_ring_free(rs_app_ring *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Submits what is queued and takes WANT answers into r->res (each
- * request's user data is its index there); false when the ring failed. */
-static bool run_batch(rs_app_ring *r, unsigned want)
-{
-	if (io_uring_submit_and_wait(&r->ring, want) < 0)
-		return false;
-	unsigned got = 0;
-	while (got < want) {
-		struct io_uring_cqe *cqe;
-		if (io_uring_wait_cqe(&r->ring, &cqe) != 0)
-			return false;
-		unsigned head, seen = 0;
-		io_uring_for_each_cqe(&r->ring, head, cqe) {
-			unsigned long long k = io_uring_cqe_get_data64(cqe);
-			if (k < (unsigned long long)STEPS * RS_APP_RING_BATCH)
-				r->res[k] = cqe->res;
-			seen++;
-		}
-		io_uring_cq_advance(&r->ring, seen);
-		got += seen;
-	}
-	return true;
-}
-
+/* Queues S as step STEP of the batch's file I (answer in r->res). */
 static void queue(rs_app_ring *r, struct io_uring_sqe *s, unsigned i, int step, unsigned char flags)
 {
-	io_uring_sqe_set_data64(s, (unsigned long long)STEPS * i + (unsigned)step);
-	s->flags |= flags;
-	r->res[STEPS * i + step] = -1;
+	rs_io_uring_tag(s, r->res, STEPS * i + (unsigned)step, flags);
 }
 
 /* Closes, here, the files of the batch whose close is not known to have run. */
@@ -97,7 +72,7 @@ void rs_app_ring_read(rs_app_ring *r, int dirfd, const char *const *rel, unsigne
 		io_uring_prep_openat2(s, dirfd, rel[i], &how);
 		queue(r, s, i, STEP_OPEN, 0);
 	}
-	if (!run_batch(r, n)) {
+	if (!rs_io_uring_run(&r->ring, n, r->res, STEPS * RS_APP_RING_BATCH)) {
 		r->ok = false;
 		close_left(r, n);
 		return;
@@ -141,7 +116,7 @@ void rs_app_ring_read(rs_app_ring *r, int dirfd, const char *const *rel, unsigne
 		queue(r, s, i, STEP_CLOSE, 0);
 		want++;
 	}
-	if (want && !run_batch(r, want)) {
+	if (want && !rs_io_uring_run(&r->ring, want, r->res, STEPS * RS_APP_RING_BATCH)) {
 		r->ok = false;
 		close_left(r, n);
 		for (unsigned i = 0; i < n; i++)

@@ -47,35 +47,10 @@ void rs_osv_ring_free(rs_osv_ring *r)
 	r->ok = false;
 }
 
-/* Submits what is queued and takes WANT answers into r->res (each
- * request's user data is its index there); false when the ring failed. */
-static bool run_batch(rs_osv_ring *r, unsigned want)
-{
-	if (io_uring_submit_and_wait(&r->ring, want) < 0)
-		return false;
-	unsigned got = 0;
-	while (got < want) {
-		struct io_uring_cqe *cqe;
-		if (io_uring_wait_cqe(&r->ring, &cqe) != 0)
-			return false;
-		unsigned head, seen = 0;
-		io_uring_for_each_cqe(&r->ring, head, cqe) {
-			unsigned long long k = io_uring_cqe_get_data64(cqe);
-			if (k < (unsigned long long)STEPS * RS_OSV_RING_BATCH)
-				r->res[k] = cqe->res;
-			seen++;
-		}
-		io_uring_cq_advance(&r->ring, seen);
-		got += seen;
-	}
-	return true;
-}
-
+/* Queues S as step STEP of the batch's file I (answer in r->res). */
 static void queue(rs_osv_ring *r, struct io_uring_sqe *s, unsigned i, int step, unsigned char flags)
 {
-	io_uring_sqe_set_data64(s, (unsigned long long)STEPS * i + (unsigned)step);
-	s->flags |= flags;
-	r->res[STEPS * i + step] = -1;
+	rs_io_uring_tag(s, r->res, STEPS * i + (unsigned)step, flags);
 }
 
 /* Opens files NAMES[0..N) of DIRFD, then reads and closes those that are
@@ -90,7 +65,7 @@ static bool read_batch(rs_osv_ring *r, int dirfd, char *const *names, unsigned n
 		r->res[STEPS * i + STEP_READ] = -1;
 		r->size[i] = -1;
 	}
-	bool ok = run_batch(r, n);
+	bool ok = rs_io_uring_run(&r->ring, n, r->res, STEPS * RS_OSV_RING_BATCH);
 	unsigned want = 0;
 	for (unsigned i = 0; i < n; i++) {
 		int fd = r->res[STEPS * i + STEP_OPEN];
@@ -109,7 +84,7 @@ static bool read_batch(rs_osv_ring *r, int dirfd, char *const *names, unsigned n
 		queue(r, s, i, STEP_CLOSE, 0);
 		want++;
 	}
-	if (want && !run_batch(r, want)) {
+	if (want && !rs_io_uring_run(&r->ring, want, r->res, STEPS * RS_OSV_RING_BATCH)) {
 		/* closes not known to have run: close them here (EBADF otherwise, harmless) */
 		for (unsigned i = 0; i < n; i++)
 			if (r->res[STEPS * i + STEP_OPEN] >= 0 && r->res[STEPS * i + STEP_CLOSE] < 0)
