@@ -37,10 +37,12 @@ static int load_locked(rs_dynlib *lib, char *err, size_t errsize)
 	void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		const char *why = dlerror();
+		/* the command is an argument, not text to translate */
+		char install[128];
+		snprintf(install, sizeof(install), "apt-get install %s", lib->package);
 		snprintf(err, errsize,
-			 _("cannot load %s (%s); this command needs it: install the Debian package %s "
-			   "(apt-get install %s)"),
-			 name, why ? why : _("not found"), lib->package, lib->package);
+			 _("cannot load %s (%s); this command needs it: install the Debian package %s (%s)"),
+			 name, why ? why : _("not found"), lib->package, install);
 		return -1;
 	}
 	for (size_t i = 0; i < lib->n_syms; i++) {
