@@ -51,6 +51,30 @@ bool rs_io_uring_run(struct io_uring *ring, unsigned want, int *res, unsigned nr
 	return true;
 }
 
+unsigned rs_io_uring_read_close(struct io_uring *ring, int *res, unsigned i, int fd, void *buf, unsigned len)
+{
+	unsigned queued = 0;
+	if (buf) {
+		struct io_uring_sqe *s = io_uring_get_sqe(ring);
+		io_uring_prep_read(s, fd, buf, len, 0);
+		rs_io_uring_tag(s, res, RS_RING_STEPS * i + RS_RING_READ, IOSQE_IO_HARDLINK);
+		queued++;
+	}
+	struct io_uring_sqe *s = io_uring_get_sqe(ring);
+	io_uring_prep_close(s, fd);
+	rs_io_uring_tag(s, res, RS_RING_STEPS * i + RS_RING_CLOSE, 0);
+	return queued + 1;
+}
+
+void rs_io_uring_close_left(const int *res, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int fd = res[RS_RING_STEPS * i + RS_RING_OPEN];
+		if (fd >= 0 && res[RS_RING_STEPS * i + RS_RING_CLOSE] < 0)
+			close(fd);
+	}
+}
+
 void rs_prefetch_init(rs_prefetch *p)
 {
 	memset(p, 0, sizeof(*p));

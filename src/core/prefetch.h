@@ -52,6 +52,19 @@ bool rs_io_uring_open(struct io_uring *ring, unsigned entries);
 void rs_io_uring_tag(struct io_uring_sqe *sqe, int *res, unsigned slot, unsigned char flags);
 bool rs_io_uring_run(struct io_uring *ring, unsigned want, int *res, unsigned nres);
 
+/* The slots of such a batch: file I's answers stand at
+ * RES[RS_RING_STEPS * I + step]. */
+enum { RS_RING_OPEN, RS_RING_READ, RS_RING_CLOSE, RS_RING_STEPS };
+
+/* Queues, for the batch's file I open as FD, a read of LEN bytes at offset 0
+ * into BUF (none when BUF is NULL) hard-linked to FD's close, so the close
+ * runs whatever the read gives; returns the requests queued (1 or 2). */
+unsigned rs_io_uring_read_close(struct io_uring *ring, int *res, unsigned i, int fd, void *buf, unsigned len);
+
+/* Closes here the files of the batch's first N that were opened and whose
+ * close is not known to have run (after a failed rs_io_uring_run). */
+void rs_io_uring_close_left(const int *res, unsigned n);
+
 /* Sets P up; P->ok false where io_uring cannot be had (then every call
  * below does nothing) or RASOAT_IO_URING=0 (tests run both ways). One
  * thread only uses P. */

@@ -21,8 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { STEP_OPEN, STEP_READ, STEP_CLOSE, STEPS };
-
 /* the bytes one batch reads at most; the files past it are read plainly */
 #define APP_RING_BATCH_BYTES (16u << 20)
 
@@ -40,26 +38,12 @@ void rs_app_ring_free(rs_app_ring *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Queues S as step STEP of the batch's file I (answer in r->res). */
-static void queue(rs_app_ring *r, struct io_uring_sqe *s, unsigned i, int step, unsigned char flags)
-{
-	rs_io_uring_tag(s, r->res, STEPS * i + (unsigned)step, flags);
-}
-
-/* Closes, here, the files of the batch whose close is not known to have run. */
-static void close_left(rs_app_ring *r, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (r->res[STEPS * i + STEP_OPEN] >= 0 && r->res[STEPS * i + STEP_CLOSE] < 0)
-			close(r->res[STEPS * i + STEP_OPEN]);
-}
-
 void rs_app_ring_read(rs_app_ring *r, int dirfd, const char *const *rel, unsigned n)
 {
 	for (unsigned i = 0; i < RS_APP_RING_BATCH; i++) {
 		r->size[i] = -1;
-		for (int s = 0; s < STEPS; s++)
-			r->res[STEPS * i + s] = -1;
+		for (int s = 0; s < RS_RING_STEPS; s++)
+			r->res[RS_RING_STEPS * i + s] = -1;
 	}
 	if (!r->ok || n > RS_APP_RING_BATCH || n == 0)
 		return;
@@ -70,17 +54,17 @@ void rs_app_ring_read(rs_app_ring *r, int dirfd, const char *const *rel, unsigne
 	for (unsigned i = 0; i < n; i++) {
 		struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
 		io_uring_prep_openat2(s, dirfd, rel[i], &how);
-		queue(r, s, i, STEP_OPEN, 0);
+		rs_io_uring_tag(s, r->res, RS_RING_STEPS * i + RS_RING_OPEN, 0);
 	}
-	if (!rs_io_uring_run(&r->ring, n, r->res, STEPS * RS_APP_RING_BATCH)) {
+	if (!rs_io_uring_run(&r->ring, n, r->res, RS_RING_STEPS * RS_APP_RING_BATCH)) {
 		r->ok = false;
-		close_left(r, n);
+		rs_io_uring_close_left(r->res, n);
 		return;
 	}
 	/* the sizes first, so that the buffer is sized once for the batch */
 	size_t total = 0;
 	for (unsigned i = 0; i < n; i++) {
-		int fd = r->res[STEPS * i + STEP_OPEN];
+		int fd = r->res[RS_RING_STEPS * i + RS_RING_OPEN];
 		if (fd == -EINVAL || fd == -ENOSYS || fd == -EOPNOTSUPP)
 			r->ok = false; /* no openat2 through the ring here: plain reads from now on */
 		struct stat st;
@@ -101,36 +85,29 @@ void rs_app_ring_read(rs_app_ring *r, int dirfd, const char *const *rel, unsigne
 	}
 	unsigned want = 0;
 	for (unsigned i = 0; i < n; i++) {
-		int fd = r->res[STEPS * i + STEP_OPEN];
+		int fd = r->res[RS_RING_STEPS * i + RS_RING_OPEN];
 		if (fd < 0)
 			continue;
-		if (r->size[i] >= 0) {
-			/* one byte more than its size: a file that grew is not taken whole */
-			struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
-			io_uring_prep_read(s, fd, r->buf + r->off[i], (unsigned)r->size[i] + 1, 0);
-			queue(r, s, i, STEP_READ, IOSQE_IO_HARDLINK);
-			want++;
-		}
-		struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
-		io_uring_prep_close(s, fd);
-		queue(r, s, i, STEP_CLOSE, 0);
-		want++;
+		/* one byte more than its size: a file that grew is not taken whole */
+		bool wanted = r->size[i] >= 0;
+		want += rs_io_uring_read_close(&r->ring, r->res, i, fd, wanted ? r->buf + r->off[i] : NULL,
+					       wanted ? (unsigned)r->size[i] + 1 : 0);
 	}
-	if (want && !rs_io_uring_run(&r->ring, want, r->res, STEPS * RS_APP_RING_BATCH)) {
+	if (want && !rs_io_uring_run(&r->ring, want, r->res, RS_RING_STEPS * RS_APP_RING_BATCH)) {
 		r->ok = false;
-		close_left(r, n);
+		rs_io_uring_close_left(r->res, n);
 		for (unsigned i = 0; i < n; i++)
 			r->size[i] = -1;
 		return;
 	}
 	for (unsigned i = 0; i < n; i++)
-		if (r->size[i] >= 0 && r->res[STEPS * i + STEP_READ] == r->size[i])
+		if (r->size[i] >= 0 && r->res[RS_RING_STEPS * i + RS_RING_READ] == r->size[i])
 			r->buf[r->off[i] + (size_t)r->size[i]] = '\0';
 }
 
 const char *rs_app_ring_text(const rs_app_ring *r, unsigned i, size_t *len)
 {
-	if (i >= RS_APP_RING_BATCH || r->size[i] < 0 || r->res[STEPS * i + STEP_READ] != r->size[i])
+	if (i >= RS_APP_RING_BATCH || r->size[i] < 0 || r->res[RS_RING_STEPS * i + RS_RING_READ] != r->size[i])
 		return NULL;
 	*len = (size_t)r->size[i];
 	return r->buf + r->off[i];

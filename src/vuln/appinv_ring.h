@@ -14,6 +14,8 @@
 #ifndef RS_VULN_APPINV_RING_H
 #define RS_VULN_APPINV_RING_H
 
+#include "core/prefetch.h"
+
 #include <liburing.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,7 +30,7 @@ typedef struct rs_app_ring {
 	struct io_uring ring;
 	char *buf;                   /* the batch's files, one after the other, each NUL-terminated */
 	size_t cap;
-	int res[3 * RS_APP_RING_BATCH];      /* each file's answers: open, read, close */
+	int res[RS_RING_STEPS * RS_APP_RING_BATCH]; /* each file's answers: open, read, close */
 	long long size[RS_APP_RING_BATCH];   /* its fstat size; -1: not read */
 	size_t off[RS_APP_RING_BATCH];       /* where its bytes start in buf */
 } rs_app_ring;

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { STEP_OPEN, STEP_READ, STEP_CLOSE, STEPS };
 
 void rs_osv_ring_init(rs_osv_ring *r)
 {
@@ -32,7 +31,7 @@ void rs_osv_ring_init(rs_osv_ring *r)
 		return;
 	r->buf = rs_malloc((size_t)RS_OSV_RING_BATCH * RS_OSV_RING_READ);
 	r->size = rs_calloc(RS_OSV_RING_BATCH, sizeof(*r->size));
-	r->res = rs_calloc((size_t)STEPS * RS_OSV_RING_BATCH, sizeof(*r->res));
+	r->res = rs_calloc((size_t)RS_RING_STEPS * RS_OSV_RING_BATCH, sizeof(*r->res));
 	r->ok = true;
 }
 
@@ -47,12 +46,6 @@ void rs_osv_ring_free(rs_osv_ring *r)
 	r->ok = false;
 }
 
-/* Queues S as step STEP of the batch's file I (answer in r->res). */
-static void queue(rs_osv_ring *r, struct io_uring_sqe *s, unsigned i, int step, unsigned char flags)
-{
-	rs_io_uring_tag(s, r->res, STEPS * i + (unsigned)step, flags);
-}
-
 /* Opens files NAMES[0..N) of DIRFD, then reads and closes those that are
  * regular files smaller than the read; false when the ring failed (every
  * file open then is closed). */
@@ -61,34 +54,26 @@ static bool read_batch(rs_osv_ring *r, int dirfd, char *const *names, unsigned n
 	for (unsigned i = 0; i < n; i++) {
 		struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
 		io_uring_prep_openat(s, dirfd, names[i], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
-		queue(r, s, i, STEP_OPEN, 0);
-		r->res[STEPS * i + STEP_READ] = -1;
+		rs_io_uring_tag(s, r->res, RS_RING_STEPS * i + RS_RING_OPEN, 0);
+		r->res[RS_RING_STEPS * i + RS_RING_READ] = -1;
 		r->size[i] = -1;
 	}
-	bool ok = rs_io_uring_run(&r->ring, n, r->res, STEPS * RS_OSV_RING_BATCH);
+	bool ok = rs_io_uring_run(&r->ring, n, r->res, RS_RING_STEPS * RS_OSV_RING_BATCH);
 	unsigned want = 0;
 	for (unsigned i = 0; i < n; i++) {
-		int fd = r->res[STEPS * i + STEP_OPEN];
+		int fd = r->res[RS_RING_STEPS * i + RS_RING_OPEN];
 		if (fd < 0)
 			continue;
 		struct stat st;
+		char *buf = NULL;
 		if (ok && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < RS_OSV_RING_READ) {
 			r->size[i] = (long long)st.st_size;
-			struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
-			io_uring_prep_read(s, fd, r->buf + (size_t)i * RS_OSV_RING_READ, RS_OSV_RING_READ, 0);
-			queue(r, s, i, STEP_READ, IOSQE_IO_HARDLINK);
-			want++;
+			buf = r->buf + (size_t)i * RS_OSV_RING_READ;
 		}
-		struct io_uring_sqe *s = io_uring_get_sqe(&r->ring);
-		io_uring_prep_close(s, fd);
-		queue(r, s, i, STEP_CLOSE, 0);
-		want++;
+		want += rs_io_uring_read_close(&r->ring, r->res, i, fd, buf, RS_OSV_RING_READ);
 	}
-	if (want && !rs_io_uring_run(&r->ring, want, r->res, STEPS * RS_OSV_RING_BATCH)) {
-		/* closes not known to have run: close them here (EBADF otherwise, harmless) */
-		for (unsigned i = 0; i < n; i++)
-			if (r->res[STEPS * i + STEP_OPEN] >= 0 && r->res[STEPS * i + STEP_CLOSE] < 0)
-				close(r->res[STEPS * i + STEP_OPEN]);
+	if (want && !rs_io_uring_run(&r->ring, want, r->res, RS_RING_STEPS * RS_OSV_RING_BATCH)) {
+		rs_io_uring_close_left(r->res, n);
 		return false;
 	}
 	return ok;
@@ -110,7 +95,7 @@ void rs_osv_ring_read(rs_osv_ring *r, int dirfd, const char *dirpath, char *cons
 	bool ok = r->ok && n <= RS_OSV_RING_BATCH && read_batch(r, dirfd, names, (unsigned)n);
 	for (size_t i = 0; i < n; i++) {
 		path_of(&path, dirpath, names[i]);
-		int got = ok ? r->res[STEPS * i + STEP_READ] : -1;
+		int got = ok ? r->res[RS_RING_STEPS * i + RS_RING_READ] : -1;
 		if (got >= 0 && (long long)got == r->size[i])
 			rs_osv_parse(r->buf + i * RS_OSV_RING_READ, (size_t)got, path.data, cb, ctx, stats);
 		else

@@ -25,7 +25,7 @@ typedef struct rs_osv_ring {
 	struct io_uring ring;
 	char *buf;              /* RS_OSV_RING_BATCH reads of RS_OSV_RING_READ bytes */
 	long long *size;        /* each file's size by fstat; -1: not read */
-	int *res;               /* each file's answers: [3 * i + step] */
+	int *res;               /* each file's answers: [RS_RING_STEPS * i + step] */
 } rs_osv_ring;
 
 /* Sets R up; R->ok false where io_uring cannot be had or RASOAT_IO_URING=0. */
