@@ -3,6 +3,7 @@
  * (see host.h for the rules).
  */
 #include "core/host.h"
+#include "core/readfile.h"
 #include "core/i18n.h"
 #include "core/rawsys.h"
 #include "core/log.h"
@@ -272,53 +273,24 @@ int rs_host_open(const rs_host *h, const char *path, int how, struct stat *st)
 	return fd;
 }
 
-/* rs_read_fd with a first buffer of CAP bytes (the file's size when it is
- * known: one read and no copy as the buffer grows). */
-static int read_fd_into(int fd, size_t max, size_t cap, char **buf, size_t *len)
+/* FD whole into an allocation of its own (freed here when the read fails). */
+static int read_fd_own(int fd, size_t size, size_t max, char **buf, size_t *len)
 {
-	size_t n = 0;
-	char *data = rs_malloc(cap + 1);
-	for (;;) {
-		if (n == cap) {
-			if (cap > max) {
-				free(data);
-				errno = EFBIG;
-				return -1;
-			}
-			cap *= 2;
-			data = rs_realloc(data, cap + 1);
-		}
-		size_t want = cap - n;
-		if (want > max + 1 - n)
-			want = max + 1 - n;
-		ssize_t r = read(fd, data + n, want);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			free(data);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > max) {
-			free(data);
-			errno = EFBIG;
-			return -1;
-		}
+	char *data = NULL;
+	size_t cap = 0;
+	if (rs_read_fd_grow(fd, size, max, &data, &cap, len) < 0) {
+		int e = errno;
+		free(data);
+		errno = e;
+		return -1;
 	}
-	data[n] = '\0';
 	*buf = data;
-	if (len)
-		*len = n;
 	return 0;
 }
 
 int rs_read_fd(int fd, size_t max, char **buf, size_t *len)
 {
-	return read_fd_into(fd, max, 4096, buf, len);
+	return read_fd_own(fd, 0, max, buf, len);
 }
 
 int rs_host_read(const rs_host *h, const char *path, size_t max, char **buf, size_t *len)
@@ -332,10 +304,7 @@ int rs_host_read(const rs_host *h, const char *path, size_t max, char **buf, siz
 		errno = EFBIG;
 		return -1;
 	}
-	/* room for the whole file and one byte more, so that the read that
-	 * finds its end needs no larger buffer */
-	size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
-	int rc = read_fd_into(fd, max, cap, buf, len);
+	int rc = read_fd_own(fd, S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0, max, buf, len);
 	int e = errno;
 	close(fd);
 	errno = e;

@@ -7,6 +7,7 @@
  * findings in the same order as building and emitting one after the other.
  */
 #include "vuln/appemit.h"
+#include "core/fill.h"
 #include "core/i18n.h"
 
 #include <pthread.h>
@@ -17,46 +18,6 @@
 #define EMIT_RING 4096
 /* findings the builder makes before it publishes them */
 #define EMIT_BATCH 256
-
-/* FMT with each "%s" replaced by the next of ARGS (and "%%" by "%"): the
- * texts of a finding, whose formats (translations included) have no other
- * conversion, without vsnprintf's cost (it was a fifth of building one).
- * Measured first, then written into one allocation of the exact size. */
-static size_t fill_into(char *out, const char *fmt, const char *const *args, size_t n)
-{
-	size_t len = 0, k = 0;
-	for (const char *p = fmt; *p;) {
-		const char *pct = strchr(p, '%');
-		size_t run = pct ? (size_t)(pct - p) : strlen(p);
-		if (out)
-			memcpy(out + len, p, run);
-		len += run;
-		if (!pct)
-			break;
-		const char *piece = "%";
-		if (pct[1] == 's' && k < n) {
-			piece = args[k] ? args[k] : "(null)"; /* as glibc's printf */
-			k++;
-			p = pct + 2;
-		} else {
-			p = pct[1] == '%' ? pct + 2 : pct + 1;
-		}
-		size_t plen = strlen(piece);
-		if (out)
-			memcpy(out + len, piece, plen);
-		len += plen;
-	}
-	if (out)
-		out[len] = '\0';
-	return len;
-}
-
-static char *fill(const char *fmt, const char *const *args, size_t n)
-{
-	char *out = rs_malloc(fill_into(NULL, fmt, args, n) + 1);
-	fill_into(out, fmt, args, n);
-	return out;
-}
 
 /* The translated formats of a finding, looked up once per run of findings
  * (a catalogue look-up per text was a sixth of building one). */
@@ -80,20 +41,20 @@ static char *app_fix_command(const app_texts *t, const rs_app_package *p, const 
 	const char *e = p->ecosystem;
 	const char *args[] = { p->name, fixed };
 	if (!strcmp(e, "npm"))
-		return fill("npm install %s@%s", args, 2);
+		return rs_fill_strings_dup("npm install %s@%s", args, 2);
 	if (!strcmp(e, "PyPI"))
-		return fill("pip install '%s>=%s'", args, 2);
+		return rs_fill_strings_dup("pip install '%s>=%s'", args, 2);
 	if (!strcmp(e, "Packagist"))
-		return fill("composer require '%s:^%s'", args, 2);
+		return rs_fill_strings_dup("composer require '%s:^%s'", args, 2);
 	if (!strcmp(e, "Go")) {
 		args[1] = rs_starts_with(fixed, "v") ? fixed + 1 : fixed;
-		return fill("go get %s@v%s", args, 2);
+		return rs_fill_strings_dup("go get %s@v%s", args, 2);
 	}
 	if (!strcmp(e, "crates.io"))
-		return fill("cargo update -p %s --precise %s", args, 2);
+		return rs_fill_strings_dup("cargo update -p %s --precise %s", args, 2);
 	if (!strcmp(e, "RubyGems"))
-		return fill(t->bundle, args, 2);
-	return fill(t->other, args, 2);
+		return rs_fill_strings_dup(t->bundle, args, 2);
+	return rs_fill_strings_dup(t->other, args, 2);
 }
 
 static rs_finding *app_finding(const rs_app_match *m, const app_texts *t)
@@ -103,9 +64,9 @@ static rs_finding *app_finding(const rs_app_match *m, const app_texts *t)
 	const rs_app_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
 	const char *rule_args[] = { m->id };
-	char *rule = fill("vuln:%s", rule_args, 1);
+	char *rule = rs_fill_strings_dup("vuln:%s", rule_args, 1);
 	const char *title_args[] = { p->name, p->version, p->ecosystem, p->application, m->id, m->fixed };
-	char *title = unfixed ? fill(t->title_unfixed, title_args, 5) : fill(t->title_fixed, title_args, 6);
+	char *title = unfixed ? rs_fill_strings_dup(t->title_unfixed, title_args, 5) : rs_fill_strings_dup(t->title_fixed, title_args, 6);
 	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
 	rs_finding_set_str(f, "path", p->source);
 	rs_finding_set_str(f, "application", p->application);
@@ -125,21 +86,21 @@ static rs_finding *app_finding(const rs_app_match *m, const app_texts *t)
 	char *remediation;
 	if (unfixed) {
 		const char *args[] = { p->name, p->application, m->id };
-		remediation = fill(t->remedy_unfixed, args, 3);
+		remediation = rs_fill_strings_dup(t->remedy_unfixed, args, 3);
 	} else {
 		char *fix = app_fix_command(t, p, m->fixed);
 		const char *args[] = { p->name, m->fixed, p->application, p->source, fix };
-		remediation = fill(t->remedy_fixed, args, 5);
+		remediation = rs_fill_strings_dup(t->remedy_fixed, args, 5);
 		free(fix);
 	}
 	rs_finding_set_remediation(f, remediation);
 	if (is_cve) {
-		char *ref = fill("https://www.cve.org/CVERecord?id=%s", rule_args, 1);
+		char *ref = rs_fill_strings_dup("https://www.cve.org/CVERecord?id=%s", rule_args, 1);
 		rs_finding_add_reference(f, ref);
 		free(ref);
 	}
 	const char *record_args[] = { m->record };
-	char *ref = fill("https://osv.dev/vulnerability/%s", record_args, 1);
+	char *ref = rs_fill_strings_dup("https://osv.dev/vulnerability/%s", record_args, 1);
 	rs_finding_add_reference(f, ref);
 	free(ref);
 	free(rule);

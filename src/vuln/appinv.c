@@ -19,6 +19,7 @@
 #include "vuln/appinv_read.h"
 #include "vuln/appinv_ring.h"
 #include "core/log.h"
+#include "core/readfile.h"
 #include "core/walk.h"
 
 #include <dirent.h>
@@ -155,45 +156,6 @@ static int open_file_at(int dirfd, const char *name, struct stat *st)
 	return fd;
 }
 
-/* Reads the regular file FD of SIZE bytes (its fstat) whole into the walk's
- * buffer, reused from file to file: one read for a file that has not grown
- * (a short read once SIZE bytes are in is its end), at most RS_APP_MAX_FILE
- * bytes. -1 with errno (EFBIG past the cap). */
-static int read_whole(appinv_walk *w, int fd, size_t size, size_t *len)
-{
-	if (size > RS_APP_MAX_FILE) {
-		errno = EFBIG;
-		return -1;
-	}
-	size_t n = 0;
-	for (;;) {
-		if (w->cap < size + 2 || n + 1 >= w->cap) {
-			size_t cap = w->cap ? w->cap : 64 * 1024;
-			while (cap < size + 2 || cap <= n + 1)
-				cap *= 2;
-			w->buf = rs_realloc(w->buf, cap);
-			w->cap = cap;
-		}
-		size_t want = w->cap - 1 - n;
-		ssize_t r = read(fd, w->buf + n, want);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		n += (size_t)r;
-		if (n > RS_APP_MAX_FILE) {
-			errno = EFBIG;
-			return -1;
-		}
-		if (r == 0 || ((size_t)r < want && n >= size))
-			break;
-	}
-	w->buf[n] = '\0';
-	*len = n;
-	return 0;
-}
-
 /* Reads DIRFD/NAME (a regular file, not a link) whole into the walk's buffer;
  * warns about a file that cannot be read. */
 static int read_at(appinv_walk *w, int dirfd, const char *name, const char *shown, size_t *len)
@@ -206,7 +168,8 @@ static int read_at(appinv_walk *w, int dirfd, const char *name, const char *show
 				       errno == EINVAL ? _("not a regular file") : strerror(errno));
 		return -1;
 	}
-	int rc = read_whole(w, fd, st.st_size > 0 ? (size_t)st.st_size : 0, len);
+	/* into the walk's buffer, reused from file to file */
+	int rc = rs_read_fd_grow(fd, st.st_size > 0 ? (size_t)st.st_size : 0, RS_APP_MAX_FILE, &w->buf, &w->cap, len);
 	int e = errno;
 	close(fd);
 	if (rc < 0) {

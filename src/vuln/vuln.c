@@ -10,6 +10,7 @@
  * finding per (library, declaring file, CVE or advisory), with the file as
  * evidence.path and evidence.application / evidence.ecosystem.
  */
+#include "core/fill.h"
 #include "core/i18n.h"
 #include "engine/scan.h"
 #include "core/log.h"
@@ -81,43 +82,20 @@ static void emit_ctx_free(emit_ctx *c)
 	rs_buf_free(&c->text);
 }
 
-/* FMT with its conversions filled from ARGS (N of them) into B (emptied
- * first), as printf would write it, when FMT holds no other conversion
- * than "%s", "%N$s" (N from 1 to 9) and "%%" — what the catalogue's texts
- * of this module hold, in English and translated — without printf (it is
- * done twice for every finding); -1 (B not to be used) on anything else,
- * for the caller to use printf. */
+/* FMT filled from ARGS (N of them) into B (emptied first) without printf
+ * (core/fill.h; it is done twice for every finding); -1 (B not to be used)
+ * when FMT holds a conversion fill does not know, for the caller to use
+ * printf. */
 static int fill_in(rs_buf *b, const char *fmt, const char *const *args, size_t n)
 {
+	bool understood;
+	size_t len = rs_fill_strings(NULL, fmt, args, n, &understood);
+	if (!understood)
+		return -1;
 	b->len = 0;
-	size_t next = 0;
-	for (const char *p = fmt; *p;) {
-		const char *pct = strchr(p, '%');
-		if (!pct) {
-			rs_buf_puts(b, p);
-			break;
-		}
-		rs_buf_append(b, p, (size_t)(pct - p));
-		size_t arg;
-		if (pct[1] == '%') {
-			rs_buf_append(b, "%", 1);
-			p = pct + 2;
-			continue;
-		} else if (pct[1] == 's') {
-			arg = next++;
-			p = pct + 2;
-		} else if (pct[1] >= '1' && pct[1] <= '9' && pct[2] == '$' && pct[3] == 's') {
-			arg = (size_t)(pct[1] - '1');
-			p = pct + 4;
-		} else {
-			return -1;
-		}
-		if (arg >= n || !args[arg])
-			return -1;
-		rs_buf_puts(b, args[arg]);
-	}
-	if (!b->data)
-		rs_buf_append(b, "", 0);
+	rs_buf_reserve(b, len);
+	rs_fill_strings(b->data, fmt, args, n, NULL);
+	b->len = len;
 	return 0;
 }
 

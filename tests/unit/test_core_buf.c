@@ -1,9 +1,12 @@
 /*
  * test_core_buf.c — rs_buf_printf and rs_sprintf (core/util.c): texts
  * shorter and longer than the room a buffer has (the one-pass and the
- * two-pass paths), appended after what the buffer holds, empty results.
+ * two-pass paths), appended after what the buffer holds, empty results;
+ * rs_fill_strings (core/fill.c) against snprintf on the forms it knows and
+ * the forms it leaves as they stand.
  */
 #include "testutil.h"
+#include "core/fill.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -45,10 +48,78 @@ static void test_printf_sizes(void **state)
 	free(empty);
 }
 
+/* FMT filled by rs_fill_strings: measured and written the same, with
+ * UNDERSTOOD as expected; returned to be freed. */
+static char *filled(const char *fmt, const char *const *args, size_t n, bool want_understood)
+{
+	bool understood = !want_understood;
+	size_t len = rs_fill_strings(NULL, fmt, args, n, &understood);
+	assert_true(understood == want_understood);
+	char *out = rs_malloc(len + 2);
+	out[len + 1] = 'X'; /* nothing written past the NUL */
+	understood = !want_understood;
+	assert_int_equal(rs_fill_strings(out, fmt, args, n, &understood), len);
+	assert_true(understood == want_understood);
+	assert_int_equal(strlen(out), len);
+	assert_int_equal(out[len + 1], 'X');
+	char *dup = rs_fill_strings_dup(fmt, args, n);
+	assert_string_equal(dup, out);
+	free(dup);
+	return out;
+}
+
+static void test_fill_strings(void **state)
+{
+	(void)state;
+	const char *const a[] = { "libfoo", "1.2-3", "CVE-2024-1", "1.2-4" };
+	char want[256];
+	char *got;
+	/* the forms it knows, as printf writes them */
+	got = filled("%s %s is affected by %s (fixed in %s)", a, 4, true);
+	snprintf(want, sizeof(want), "%s %s is affected by %s (fixed in %s)", a[0], a[1], a[2], a[3]);
+	assert_string_equal(got, want);
+	free(got);
+	got = filled("%3$s: %1$s %2$s -> %4$s", a, 4, true); /* a translation reordering them */
+	snprintf(want, sizeof(want), "%3$s: %1$s %2$s -> %4$s", a[0], a[1], a[2], a[3]);
+	assert_string_equal(got, want);
+	free(got);
+	got = filled("100%% of %s%%", a, 1, true);
+	snprintf(want, sizeof(want), "100%% of %s%%", a[0]);
+	assert_string_equal(got, want);
+	free(got);
+	got = filled("", a, 0, true);
+	assert_string_equal(got, "");
+	free(got);
+	got = filled("no conversion at all", NULL, 0, true);
+	assert_string_equal(got, "no conversion at all");
+	free(got);
+	const char *const with_null[] = { NULL, "x" };
+	got = filled("[%s|%s]", with_null, 2, true);
+	assert_string_equal(got, "[(null)|x]"); /* as glibc's printf */
+	free(got);
+	/* the forms it does not know: written as they stand, and said */
+	got = filled("%d items in %s", a, 1, false);
+	assert_string_equal(got, "%d items in libfoo");
+	free(got);
+	got = filled("%s and %s", a, 1, false); /* more "%s" than strings */
+	assert_string_equal(got, "libfoo and %s");
+	free(got);
+	got = filled("%5$s", a, 4, false); /* a string past those given */
+	assert_string_equal(got, "%5$s");
+	free(got);
+	got = filled("ends in %", a, 0, false);
+	assert_string_equal(got, "ends in %");
+	free(got);
+	got = filled("%1$x %s", a, 1, false);
+	assert_string_equal(got, "%1$x libfoo");
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_printf_sizes),
+		cmocka_unit_test(test_fill_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,17 +1,22 @@
 /*
  * test_host.c — the host handle: paths resolve inside the root whatever the
  * symlinks say, only regular files are read, reads are bounded. Every case
- * runs with openat2 and with the portable resolver.
+ * runs with openat2 and with the portable resolver. And the growing read
+ * under them (core/readfile.c, rs_read_fd_grow): sizes told and not told,
+ * a pipe giving short reads, a buffer reused from read to read, the bound.
  */
 #include "testutil.h"
 #include "core/host.h"
+#include "core/readfile.h"
 #include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char *dir;
@@ -199,6 +204,106 @@ static void test_missing_root_is_an_error(void **state)
 	rs_test_capture_stop();
 }
 
+/* Writes LEN bytes of a pattern into a pipe in pieces of PIECE bytes
+ * (short reads on the other side) from a child, and returns the read end. */
+static int pipe_of(size_t len, size_t piece)
+{
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		char block[8192];
+		for (size_t at = 0; at < len;) {
+			size_t n = len - at < piece ? len - at : piece;
+			for (size_t i = 0; i < n; i++)
+				block[i] = (char)('a' + (at + i) % 26);
+			if (write(fds[1], block, n) != (ssize_t)n)
+				_exit(1);
+			at += n;
+			usleep(200);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	return fds[0];
+}
+
+static void check_pattern(const char *buf, size_t len, size_t want)
+{
+	assert_int_equal(len, want);
+	assert_int_equal(buf[len], '\0');
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] != (char)('a' + i % 26))
+			fail_msg("byte %zu of %zu differs", i, len);
+}
+
+static void test_growing_read(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	/* a pipe (size not known), short reads, more than the first room */
+	int fd = pipe_of(20000, 3000);
+	assert_int_equal(rs_read_fd_grow(fd, 0, 1 << 20, &buf, &cap, &len), 0);
+	close(fd);
+	check_pattern(buf, len, 20000);
+	while (wait(NULL) > 0)
+		;
+	/* the same buffer again, for a shorter text */
+	size_t kept = cap;
+	fd = pipe_of(10, 10);
+	assert_int_equal(rs_read_fd_grow(fd, 0, 1 << 20, &buf, &cap, &len), 0);
+	close(fd);
+	check_pattern(buf, len, 10);
+	assert_int_equal(cap, kept);
+	while (wait(NULL) > 0)
+		;
+	/* a regular file, its size told */
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/grow.txt", dir);
+	int w = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(w >= 0);
+	for (size_t i = 0; i < 70000; i++) {
+		char c = (char)('a' + i % 26);
+		assert_int_equal(write(w, &c, 1), 1);
+	}
+	close(w);
+	fd = open(path, O_RDONLY);
+	assert_int_equal(rs_read_fd_grow(fd, 70000, 1 << 20, &buf, &cap, &len), 0);
+	close(fd);
+	check_pattern(buf, len, 70000);
+	/* a size told smaller than the file (it grew since its fstat): all of it */
+	fd = open(path, O_RDONLY);
+	assert_int_equal(rs_read_fd_grow(fd, 500, 1 << 20, &buf, &cap, &len), 0);
+	close(fd);
+	check_pattern(buf, len, 70000);
+	/* the bound: one byte over is refused, exactly at it is read */
+	fd = open(path, O_RDONLY);
+	errno = 0;
+	assert_int_equal(rs_read_fd_grow(fd, 0, 69999, &buf, &cap, &len), -1);
+	assert_int_equal(errno, EFBIG);
+	close(fd);
+	fd = open(path, O_RDONLY);
+	assert_int_equal(rs_read_fd_grow(fd, 70000, 69999, &buf, &cap, &len), -1);
+	assert_int_equal(errno, EFBIG);
+	close(fd);
+	fd = open(path, O_RDONLY);
+	assert_int_equal(rs_read_fd_grow(fd, 0, 70000, &buf, &cap, &len), 0);
+	close(fd);
+	check_pattern(buf, len, 70000);
+	/* an empty text */
+	fd = pipe_of(0, 1);
+	assert_int_equal(rs_read_fd_grow(fd, 0, 100, &buf, &cap, &len), 0);
+	close(fd);
+	assert_int_equal(len, 0);
+	assert_string_equal(buf, "");
+	while (wait(NULL) > 0)
+		;
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_reads_are_bounded),
 		cmocka_unit_test(test_display_path_and_live),
 		cmocka_unit_test(test_missing_root_is_an_error),
+		cmocka_unit_test(test_growing_read),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
