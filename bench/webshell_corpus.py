@@ -11,7 +11,7 @@ splits by hash: a file whose SHA-256's first 32 bits are divisible by 3 is
 held out, the rest is the tuning part. Files are written as
 OUT/{heldout,tune}/<lang>/<sha256 prefix>_<base name>.
 
-Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5] [--add]
+Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6] [--add]
   MIRRORS holds one git directory per source, named owner+name (the layout
   the `fetch` tool gives: MIRRORS/owner+name/repo or .../repo/.git).
   OUT must be outside the repository (samples are never committed).
@@ -160,6 +160,29 @@ BATCHES = {
         ("KazeDevID/express-shell-exec", "eab3c48d075b05de9b4b3a0f9e80a359d0e087bc", (), ()),
         ("mikekim-fullstack/express-shell-execute-js", "89ffee9fb78750d5097579bf5a7d16dea2e576de",
          ("index.js",), ()),
+    ],
+    # sixth batch (2026-12-05, ninth session): Python web shells, web
+    # terminals and remote-command web servers, server side only
+    6: [
+        ("Krajzys/python_web_shell", "e5214a5caeca0e8d0042b2daade7f5bebee2c4c2", ("app.py",), ()),
+        ("Kairos-T/http-backdoor", "c932b52fe27410824c20bdb2582f4f8ed465a12c", ("main.py",), ()),
+        ("rastreador/flask-exec-cmd", "524596c43f51afc6719145128083d136972ec970", ("app.py",), ()),
+        ("Abhinavv2k5/MyPyShell-WebTerminal", "295cdebd68d5c5c745ab17dcff10c6d4ea4ab10c",
+         ("app.py", "commands.py"), ()),
+        ("kamisaberi/python-web-based-remote-shell", "6312b7d00bee22044924c72a94cd70980c2988bc",
+         ("webshell.py", "server.py", "aa/webshell.py", "aa/webllehs.py", "aa/websocketserver.py"), ()),
+        ("thevgergroup/flask-terminal", "c50a3fda3e4915cbe55cacbbd12cb548174b0e70",
+         ("flask_terminal/",), ("flask_terminal/static/",)),
+        ("yashkushwa/quick-flask-terminal", "b7bcd27e9a9717d547d3a71d302482e8f9e76e5c", ("app.py",), ()),
+        ("LWZXS/heroku", "4c4f96502e2bc4f2bfbfee217754045bb8c962fa", ("app.py",), ()),
+        ("yechielw/pythonAPI", "28a8ca7214113ed1323b8cec3b5383fb7af7cbfd", ("main.py",), ()),
+        ("uthcode/learntosolveit", "880f3b407d7501a351cd99b03aeeb544a82baeac",
+         ("presentations/pyconapac12/webappdev/getshellcmd.py",
+          "presentations/pyconapac12/webappdev/cgi-shell.py",
+          "presentations/pyconapac12/webappdev/cgi-bin/cgi-shell.py"), ()),
+        ("yashsaxena750/bug_py", "8019016956176b6a0f3ef1ac35e5609d41dc42d2", ("app.py",), ()),
+        ("Arryboom/flask_webshell", "ac9b50637857084d11a79e92a5dfbbaf14106c4d", ("app.py",), ()),
+        ("redmoses/flaskshell", "6a183266f3cd03aafc6c5ab67535aa79a9efea24", ("src/app.py",), ()),
     ],
 }
 
