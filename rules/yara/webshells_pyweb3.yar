@@ -1,0 +1,74 @@
+/*
+ * webshells_pyweb3.yar — Python webshell techniques of the seventh round:
+ * shell functions imported under their bare names (`from os import popen`,
+ * `from subprocess import getoutput`, a module imported under another name)
+ * and called on a value of the request; web terminals that open a
+ * pseudo-terminal for a shell and write what a websocket or Socket.IO
+ * client sends into it; modules and functions chosen by the request
+ * (`__import__`/`import_module`/`getattr` of a request value). One rule per
+ * technique, written for rasoat from the tuning part of the corpus
+ * (docs/HUNT.md, "Webshell corpus") and known tradecraft.
+ */
+
+rule RASOAT_Python_Web_Bare_Shell_Call
+{
+	meta:
+		description = "Python: a web application or CGI script that imports a shell function under its bare name or the os/subprocess module under another name (from os import popen, from subprocess import getoutput, import os as o) and calls it on a request value or a route parameter"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$fw = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|cgi)\b/ ascii
+		$in1 = /\brequest\s*\.\s*(args|form|forms|values|json|data|body|query|params|GET|POST|get_json|get_data|query_params|match_info|headers|cookies)\b/ ascii
+		$in2 = /\bself\s*\.\s*get_(body_|query_)?argument\s*\(/ ascii
+		$in3 = /\.\s*getvalue\s*\(\s*['"]/ ascii
+		$in4 = /@\w+\s*\.\s*(route|get|post|put|api_route)\s*\(\s*['"][^'"\n]*<(\w+:)?\w+>/ ascii
+		$imp1 = /\bfrom\s+os\s+import\s+[^\n]{0,80}\b(popen[234]?|system)\b/ ascii
+		$imp2 = /\bfrom\s+(subprocess|commands)\s+import\s+[^\n]{0,80}\b(getoutput|getstatusoutput)\b/ ascii
+		$imp3 = /\bimport\s+(os|subprocess|commands)\s+as\s+\w+/ ascii
+		$call1 = /[^\w.](popen[234]?|system|getoutput|getstatusoutput)\s*\(\s*(str\s*\(\s*)?[A-Za-z_]\w*(\s*\))?\s*[,)]/ ascii
+		$call2 = /\b\w+\s*\.\s*(popen[234]?|system|getoutput|getstatusoutput)\s*\(\s*(str\s*\(\s*)?[A-Za-z_]\w*(\s*\))?\s*[,)]/ ascii
+	condition:
+		filesize < 1MB and $fw and any of ($in*) and (
+			(($imp1 or $imp2) and $call1) or
+			($imp3 and $call2)
+		)
+}
+
+rule RASOAT_Python_Web_PTY_Terminal
+{
+	meta:
+		description = "Python: a web application that opens a pseudo-terminal (pty.openpty, pty.fork, os.forkpty) for a shell and writes into it what a websocket or Socket.IO client sends (remote terminal over the web)"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003, T1059.004"
+	strings:
+		$w1 = /\b(from|import)\s+(flask_socketio|socketio|flask_sock|simple_websocket|websockets|tornado\.websocket|aiohttp|fastapi|starlette|channels\.generic\.websocket)\b/ ascii
+		$ev1 = /@\w+\s*\.\s*on\s*\(\s*['"][\w-]{0,24}(input|command|cmd|exec|shell|pty|term|terminal|stdin|keys?)[\w-]{0,24}['"]/ ascii
+		$ev2 = /def\s+(on_message|receive|websocket_receive)\s*\(\s*self\s*,/ ascii
+		$ev3 = /\b(ws|websocket|socket)\s*\.\s*(receive|recv|receive_str|receive_text|receive_bytes)\s*\(/ ascii
+		$pty1 = /\bpty\s*\.\s*(openpty|fork)\s*\(\s*\)/ ascii
+		$pty2 = /\bos\s*\.\s*(openpty|forkpty)\s*\(\s*\)/ ascii
+		$sh1 = /["'](\/bin\/(ba|z|da)?sh|\/usr\/bin\/(ba|z)?sh)["']/ ascii
+		$sh2 = /environ\s*\.\s*get\s*\(\s*['"]SHELL['"]/ ascii
+		$sh3 = /getenv\s*\(\s*['"]SHELL['"]/ ascii
+		$wr = /\bos\s*\.\s*write\s*\(\s*[^,\n]{0,60}(fd|master|pty)[^,\n]{0,20},/ ascii
+	condition:
+		filesize < 500KB and $w1 and any of ($ev*) and any of ($pty*) and any of ($sh*) and $wr
+}
+
+rule RASOAT_Python_Request_Named_Import
+{
+	meta:
+		description = "Python: a web application or CGI script that imports a module or looks up a function named by the request (__import__, importlib.import_module, getattr on os/subprocess/builtins of a request value), so the operator picks what runs"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$fw = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|cgi)\b/ ascii
+		$rq = /(request\s*\.\s*(args|form|forms|values|json|data|query|params|GET|POST|get_json|query_params|match_info|headers|cookies)|self\s*\.\s*get_(body_|query_)?argument\s*\(|form\s*\.\s*getvalue\s*\(|form\s*\[)/ ascii
+		$i1 = /(__import__|import_module)\s*\(\s*(request\s*\.\s*(args|form|forms|values|json|data|query|params|GET|POST|get_json|query_params|match_info|headers|cookies)|self\s*\.\s*get_(body_|query_)?argument\s*\(|form\s*\.\s*getvalue\s*\(|form\s*\[)/ ascii
+		$i2 = /getattr\s*\(\s*(os|subprocess|builtins|__builtins__|__import__\s*\([^()\n]{1,40}\)|import_module\s*\([^()\n]{1,40}\))\s*,\s*(request\s*\.\s*(args|form|forms|values|json|data|query|params|GET|POST|get_json|query_params|match_info|headers|cookies)|self\s*\.\s*get_(body_|query_)?argument\s*\(|form\s*\.\s*getvalue\s*\(|form\s*\[)/ ascii
+	condition:
+		filesize < 1MB and $fw and $rq and any of ($i*)
+}
