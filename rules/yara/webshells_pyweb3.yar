@@ -72,3 +72,20 @@ rule RASOAT_Python_Request_Named_Import
 	condition:
 		filesize < 1MB and $fw and $rq and any of ($i*)
 }
+
+rule RASOAT_Python_HTTP_Handler_Upload_Drop
+{
+	meta:
+		description = "Python: a small stand-alone http.server handler (BaseHTTPRequestHandler/SimpleHTTPRequestHandler subclass) whose do_POST/do_PUT reads the request body from rfile and writes it to a file (a drop point for uploaded tools)"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003, T1105"
+	strings:
+		$cls = /class\s+\w+\s*\(\s*(http\s*\.\s*server\s*\.\s*|BaseHTTPServer\s*\.\s*|SimpleHTTPServer\s*\.\s*)?(BaseHTTPRequestHandler|SimpleHTTPRequestHandler)\s*\)/ ascii
+		$m = /def\s+do_(POST|PUT)\s*\(\s*self\s*\)/ ascii
+		$rd = /=\s*self\s*\.\s*rfile\s*\.\s*read\s*\(/ ascii
+		$op = /\bopen\s*\([^\n]{1,200}['"]wb['"]\s*\)/ ascii
+		$wr = /\.\s*write\s*\(\s*(post_?data|body|data|content|payload|raw|file_?data|upload\w*)\s*\)/ ascii
+	condition:
+		filesize < 64KB and $cls and $m and $rd and $op and $wr
+}

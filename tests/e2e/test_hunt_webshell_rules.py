@@ -18,8 +18,8 @@ look-up, a Flask route pinging a host from a fixed table, a gallery
 listing one upload directory, a plugin loader requiring joined module
 names, an http.server handler logging its path and a header, a Flask
 status page running fixed commands through bare-imported popen/system, a
-Socket.IO page writing to a serial device and a report route importing an
-allow-listed plugin)."""
+Socket.IO page writing to a serial device, a report route importing an
+allow-listed plugin and an http.server handler logging a parsed JSON POST)."""
 import os
 import shutil
 import sys
@@ -147,6 +147,7 @@ SAMPLES = {
     "python/bare_shell_call.py": "RASOAT_Python_Web_Bare_Shell_Call",
     "python/pty_terminal.py": "RASOAT_Python_Web_PTY_Terminal",
     "python/request_named_import.py": "RASOAT_Python_Request_Named_Import",
+    "python/upload_drop.py": "RASOAT_Python_HTTP_Handler_Upload_Drop",
 }
 
 
@@ -179,7 +180,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 29, "the clean look-alikes are there")
+        check(len(clean) >= 30, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
