@@ -148,6 +148,8 @@ SAMPLES = {
     "python/pty_terminal.py": "RASOAT_Python_Web_PTY_Terminal",
     "python/request_named_import.py": "RASOAT_Python_Request_Named_Import",
     "python/upload_drop.py": "RASOAT_Python_HTTP_Handler_Upload_Drop",
+    "python/http_handler_path_strip.py": "RASOAT_Python_HTTP_Handler_Shell",
+    "python/raw_http_argv.py": "RASOAT_Python_Raw_HTTP_Shell",
 }
 
 
