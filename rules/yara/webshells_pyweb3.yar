@@ -89,3 +89,37 @@ rule RASOAT_Python_HTTP_Handler_Upload_Drop
 	condition:
 		filesize < 64KB and $cls and $m and $rd and $op and $wr
 }
+
+rule RASOAT_Python_Request_Decoded_Exec
+{
+	meta:
+		description = "Python: a web application that decodes, decrypts or deserialises what the request carries and runs the result (exec/eval of a decrypt/XOR/base64/zlib/marshal call, pickle or marshal loads of request data): the encrypted-payload webshell form"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1027, T1059.006"
+	strings:
+		$fw = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|cgi|twisted\.web)\b/ ascii
+		$in1 = /\brequest\s*\.\s*(args|form|forms|values|json|data|body|query|params|GET|POST|get_json|get_data|query_params|match_info|headers|cookies|stream|files)\b/ ascii
+		$in2 = /\bself\s*\.\s*get_(body_|query_)?argument\s*\(|\bself\s*\.\s*request\s*\.\s*body\b/ ascii
+		$in3 = /\bawait\s+request\s*\.\s*(read|text|body|json|post|form)\s*\(/ ascii
+		$in4 = /environ\s*(\[|\.get\s*\()\s*['"]wsgi\.input['"]|sys\s*\.\s*stdin\s*\.\s*(buffer\s*\.\s*)?read\s*\(/ ascii
+		$x1 = /(^|[^\w.])(exec|eval)\s*\(\s*[\w.]{0,40}(decrypt|xor|b64decode|b32decode|unhexlify|decompress|a2b_base64|fromhex)\w*\s*\(/ ascii
+		$x2 = /(^|[^\w.])(exec|eval)\s*\(\s*(marshal|pickle|dill|cPickle)\s*\.\s*loads\s*\(/ ascii
+		$x3 = /\b(pickle|cPickle|dill|marshal)\s*\.\s*loads\s*\(\s*([\w.]{0,30}(b64decode|decompress|unhexlify|decrypt)\s*\(\s*)?(request\s*\.\s*(args|form|values|json|data|body|get_data|GET|POST|cookies)|self\s*\.\s*request\s*\.\s*body|self\s*\.\s*get_argument)/ ascii
+	condition:
+		filesize < 1MB and $fw and any of ($in*) and any of ($x*)
+}
+
+rule RASOAT_Python_Exposed_Handler_Shell
+{
+	meta:
+		description = "Python: a CherryPy exposed handler or a web.py page whose request values (handler keyword arguments, web.input()) are run in a shell (os.popen/os.system/getoutput of a variable, shell=True)"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$cp = /@cherrypy\s*\.\s*expose[^\n]*\n\s*def\s+\w+\s*\(\s*self\s*,\s*[A-Za-z_][^)\n]{0,80}\)\s*:[^@]{0,400}(os\s*\.\s*(popen|system)\s*\(\s*[A-Za-z_]|getoutput\s*\(\s*[A-Za-z_]|shell\s*=\s*True)/ ascii
+		$wp = /\bweb\s*\.\s*input\s*\([^@]{0,400}(os\s*\.\s*(popen|system)\s*\(\s*[A-Za-z_]|getoutput\s*\(\s*[A-Za-z_]|shell\s*=\s*True)/ ascii
+	condition:
+		filesize < 500KB and any of them
+}

@@ -19,7 +19,9 @@ listing one upload directory, a plugin loader requiring joined module
 names, an http.server handler logging its path and a header, a Flask
 status page running fixed commands through bare-imported popen/system, a
 Socket.IO page writing to a serial device, a report route importing an
-allow-listed plugin and an http.server handler logging a parsed JSON POST)."""
+allow-listed plugin, an http.server handler logging a parsed JSON POST
+a CherryPy page running a fixed command and a Flask route decrypting a
+JSON token)."""
 import os
 import shutil
 import sys
@@ -150,6 +152,8 @@ SAMPLES = {
     "python/upload_drop.py": "RASOAT_Python_HTTP_Handler_Upload_Drop",
     "python/http_handler_path_strip.py": "RASOAT_Python_HTTP_Handler_Shell",
     "python/raw_http_argv.py": "RASOAT_Python_Raw_HTTP_Shell",
+    "python/request_decoded_exec.py": "RASOAT_Python_Request_Decoded_Exec",
+    "python/exposed_handler_shell.py": "RASOAT_Python_Exposed_Handler_Shell",
 }
 
 
@@ -182,7 +186,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 30, "the clean look-alikes are there")
+        check(len(clean) >= 32, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
