@@ -5,9 +5,12 @@
  * and called on a value of the request; web terminals that open a
  * pseudo-terminal for a shell and write what a websocket or Socket.IO
  * client sends into it; modules and functions chosen by the request
- * (`__import__`/`import_module`/`getattr` of a request value). One rule per
- * technique, written for rasoat from the tuning part of the corpus
- * (docs/HUNT.md, "Webshell corpus") and known tradecraft.
+ * (`__import__`/`import_module`/`getattr` of a request value); stand-alone
+ * http.server handlers saving the request body to a file; request data
+ * decrypted, decoded or unpickled and run; CherryPy and web.py handlers
+ * running request values in a shell. One rule per technique, written for
+ * rasoat from the tuning part of the corpus (docs/HUNT.md, "Webshell
+ * corpus") and known tradecraft.
  */
 
 rule RASOAT_Python_Web_Bare_Shell_Call
