@@ -11,7 +11,7 @@ splits by hash: a file whose SHA-256's first 32 bits are divisible by 3 is
 held out, the rest is the tuning part. Files are written as
 OUT/{heldout,tune}/<lang>/<sha256 prefix>_<base name>.
 
-Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5] [--add]
+Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6] [--add]
   MIRRORS holds one git directory per source, named owner+name (the layout
   the `fetch` tool gives: MIRRORS/owner+name/repo or .../repo/.git).
   OUT must be outside the repository (samples are never committed).
@@ -160,6 +160,49 @@ BATCHES = {
         ("KazeDevID/express-shell-exec", "eab3c48d075b05de9b4b3a0f9e80a359d0e087bc", (), ()),
         ("mikekim-fullstack/express-shell-execute-js", "89ffee9fb78750d5097579bf5a7d16dea2e576de",
          ("index.js",), ()),
+    ],
+    # sixth batch (2026-12-05, ninth session): Python web shells, web
+    # terminals and remote-command web servers, server side only
+    6: [
+        ("Krajzys/python_web_shell", "e5214a5caeca0e8d0042b2daade7f5bebee2c4c2", ("app.py",), ()),
+        ("Kairos-T/http-backdoor", "c932b52fe27410824c20bdb2582f4f8ed465a12c", ("main.py",), ()),
+        ("rastreador/flask-exec-cmd", "524596c43f51afc6719145128083d136972ec970", ("app.py",), ()),
+        ("Abhinavv2k5/MyPyShell-WebTerminal", "295cdebd68d5c5c745ab17dcff10c6d4ea4ab10c",
+         ("app.py", "commands.py"), ()),
+        ("kamisaberi/python-web-based-remote-shell", "6312b7d00bee22044924c72a94cd70980c2988bc",
+         ("webshell.py", "server.py", "aa/webshell.py", "aa/webllehs.py", "aa/websocketserver.py"), ()),
+        ("thevgergroup/flask-terminal", "c50a3fda3e4915cbe55cacbbd12cb548174b0e70",
+         ("flask_terminal/",), ("flask_terminal/static/",)),
+        ("yashkushwa/quick-flask-terminal", "b7bcd27e9a9717d547d3a71d302482e8f9e76e5c", ("app.py",), ()),
+        ("LWZXS/heroku", "4c4f96502e2bc4f2bfbfee217754045bb8c962fa", ("app.py",), ()),
+        ("yechielw/pythonAPI", "28a8ca7214113ed1323b8cec3b5383fb7af7cbfd", ("main.py",), ()),
+        ("uthcode/learntosolveit", "880f3b407d7501a351cd99b03aeeb544a82baeac",
+         ("presentations/pyconapac12/webappdev/getshellcmd.py",
+          "presentations/pyconapac12/webappdev/cgi-shell.py",
+          "presentations/pyconapac12/webappdev/cgi-bin/cgi-shell.py"), ()),
+        ("yashsaxena750/bug_py", "8019016956176b6a0f3ef1ac35e5609d41dc42d2", ("app.py",), ()),
+        ("Arryboom/flask_webshell", "ac9b50637857084d11a79e92a5dfbbaf14106c4d", ("app.py",), ()),
+        ("redmoses/flaskshell", "6a183266f3cd03aafc6c5ab67535aa79a9efea24", ("src/app.py",), ()),
+        # repositories holding a webshell.py, kept by their names and READMEs
+        ("Leeyangee/python_webshell", "69209ce14adfa26f82f533aeb7a04dfbad05a135", ("webshell.py",), ()),
+        ("offport/PythonWebshell", "f3479e97b0c64b542feebda9fcfc7f679af67c91", ("webshell.py",), ()),
+        ("MikeKamau/WebShell", "b7159590deabc52734ddb2df543dd1b042c60e58",
+         ("webshell.py", "__init__.py"), ()),
+        ("xypiie/WebShell", "1120fca8f875c1139be7beffc495c4a09da750a3", ("webshell.py",), ()),
+        ("jdotjdot/WebShell", "584b5b139e3cc4e67774be8844bd9957b6af92a8", ("webshell.py",), ()),
+        ("dlegault/WebShell", "8d5a53150c56cb6d23b1c2cae184ed5e3f432e2e", ("webshell.py",), ()),
+        ("bleriot14/web_shell", "5a170d2de71ddfe6b9f0fc9bed49df8169ea9b9b", ("webshell.py",), ()),
+        ("mynicolas/web-shell", "fdcde310c6acfc3fc67d31c39c6e80054f30a9a1", ("webshell.py",), ()),
+        ("pboehm/webshell", "9f73fd7997e60e7b3ffccddb05c3df791268979e", ("webshell.py",), ()),
+        ("tjtelan/webshell", "001e075dfe291ac0ff74c60719e41580c49da46e", ("webshell.py", "webshell/"),
+         ("webshell/static/",)),
+        ("ssanti86/webshell", "1970a447b7f5eaba27798793de3132d8b57a11e1",
+         ("webshell.py", "simple_webshell.py"), ()),
+        ("Zack007-as/webshell", "cc900a92e0b8dde290e9acbe8429879f8b650bbe", ("webshell.py",), ()),
+        ("ZZP-DMU/webshell", "0d59dc4dbe51dd33e95d970e779fc4d91c61a9f7", ("webshell.py",), ()),
+        ("FengZi-lv/WebShell", "ef08808ae7dc904892df92fe1f14899267d0a717", ("webshell.py",), ()),
+        ("gando537/serveur_web_shell", "d03127e053acd5c336df1bbaf75a77475340cf48", (),
+         ("test.py",)),
     ],
 }
 

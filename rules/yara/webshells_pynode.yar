@@ -21,6 +21,7 @@ rule RASOAT_Python_HTTP_Handler_Shell
 		$in1 = /self\s*\.\s*rfile\s*\.\s*read\s*\(/ ascii
 		$in2 = /(urlparse|parse_qs|unquote(_plus)?)\s*\(\s*self\s*\.\s*path/ ascii
 		$in3 = /parse_qs\s*\(/ ascii
+		$in4 = /\b\w+\s*=\s*self\s*\.\s*path\s*(\.\s*(strip|lstrip|rstrip|replace|split|partition)\s*\(|\[)/ ascii
 		$x1 = /subprocess\s*\.\s*(check_output|Popen|run|call|getoutput|getstatusoutput)\s*\([^\n]{0,200}shell\s*=\s*True/ ascii
 		$x2 = /os\s*\.\s*(system|popen)\s*\(/ ascii
 		$x3 = /subprocess\s*\.\s*(getoutput|getstatusoutput)\s*\(/ ascii

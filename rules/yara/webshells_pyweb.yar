@@ -67,6 +67,7 @@ rule RASOAT_Python_Raw_HTTP_Shell
 		$sh2 = /\bos\s*\.\s*(popen|system)\s*\(\s*[A-Za-z_]/ ascii
 		$sh3 = /\b(Popen|check_output|run|call|getoutput)\s*\([^\n]{0,200}shell\s*=\s*True/ ascii
 		$sh4 = /\bpty\s*\.\s*spawn\s*\(/ ascii
+		$sh5 = /\bos\s*\.\s*exec[lv]p?e?\s*\([^\n]{0,40}\[\s*[A-Za-z_][\w.]*\s*,\s*['"]-c['"]\s*,\s*[A-Za-z_][\w.]*\s*\]/ ascii
 	condition:
 		filesize < 500KB and $st and ($rq1 or $rq2) and $rq3 and any of ($sh*)
 }

@@ -16,7 +16,12 @@ route running a fixed program, a WSGI greeting, a Socket.IO log stream
 through tail, an Express route destructuring the query for a table
 look-up, a Flask route pinging a host from a fixed table, a gallery
 listing one upload directory, a plugin loader requiring joined module
-names and an http.server handler logging its path and a header)."""
+names, an http.server handler logging its path and a header, a Flask
+status page running fixed commands through bare-imported popen/system, a
+Socket.IO page writing to a serial device, a report route importing an
+allow-listed plugin, an http.server handler logging a parsed JSON POST
+a CherryPy page running a fixed command and a Flask route decrypting a
+JSON token)."""
 import os
 import shutil
 import sys
@@ -141,6 +146,14 @@ SAMPLES = {
     "node/hidden_child_process.js": "RASOAT_Node_Hidden_Child_Process",
     "python/hidden_command_call.py": "RASOAT_Python_Hidden_Command_Call",
     "python/request_path_command.py": "RASOAT_Python_Request_Path_Command",
+    "python/bare_shell_call.py": "RASOAT_Python_Web_Bare_Shell_Call",
+    "python/pty_terminal.py": "RASOAT_Python_Web_PTY_Terminal",
+    "python/request_named_import.py": "RASOAT_Python_Request_Named_Import",
+    "python/upload_drop.py": "RASOAT_Python_HTTP_Handler_Upload_Drop",
+    "python/http_handler_path_strip.py": "RASOAT_Python_HTTP_Handler_Shell",
+    "python/raw_http_argv.py": "RASOAT_Python_Raw_HTTP_Shell",
+    "python/request_decoded_exec.py": "RASOAT_Python_Request_Decoded_Exec",
+    "python/exposed_handler_shell.py": "RASOAT_Python_Exposed_Handler_Shell",
 }
 
 
@@ -173,7 +186,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 26, "the clean look-alikes are there")
+        check(len(clean) >= 32, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
