@@ -5,6 +5,7 @@
  * the engine.
  */
 #include "cmd/cmd.h"
+#include "core/heap.h"
 #include "core/i18n.h"
 #include "cmd/option_table.h"
 #include "cmd/options.h"
@@ -256,6 +257,7 @@ static int setup_sinks(const scan_args *a, const rs_config *config, rs_sinks *si
 
 int rs_cmd_scan(int argc, char **argv)
 {
+	rs_heap_for_batch();
 	scan_args a = { 0 };
 	rs_config config;
 	rs_config_init(&config);

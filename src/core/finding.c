@@ -73,22 +73,34 @@ static void text_forget(rs_finding *f)
 	f->text_refused = false;
 }
 
-void rs_finding_set_str(rs_finding *f, const char *key, const char *value)
+/* Sets KEY of F's evidence to VALUE (taken). An ASCII key (every key the
+ * modules set) is UTF-8 as it is: jansson need not decode it again, once
+ * for each of the ten keys of each of thousands of findings. */
+static void set_evidence(rs_finding *f, const char *key, json_t *value)
 {
 	text_forget(f);
-	json_object_set_new(f->evidence, key, rs_json_string(value));
+	const char *k = key;
+	while (k && *k && (unsigned char)*k < 0x80)
+		k++;
+	if (!k || *k)
+		json_object_set_new(f->evidence, key, value);
+	else
+		json_object_set_new_nocheck(f->evidence, key, value);
+}
+
+void rs_finding_set_str(rs_finding *f, const char *key, const char *value)
+{
+	set_evidence(f, key, rs_json_string(value));
 }
 
 void rs_finding_set_int(rs_finding *f, const char *key, long long value)
 {
-	text_forget(f);
-	json_object_set_new(f->evidence, key, json_integer(value));
+	set_evidence(f, key, json_integer(value));
 }
 
 void rs_finding_set_json(rs_finding *f, const char *key, json_t *value)
 {
-	text_forget(f);
-	json_object_set_new(f->evidence, key, value);
+	set_evidence(f, key, value);
 }
 
 void rs_finding_add_attack(rs_finding *f, const char *technique)

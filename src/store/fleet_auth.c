@@ -6,6 +6,7 @@
 #include "store/fleet.h"
 #include "core/i18n.h"
 #include "store/db.h"
+#include "store/db_internal.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -33,6 +34,9 @@ int rs_fleet_store_durable(rs_db *db)
 		db_failed(db, _("make the database durable"));
 		return -1;
 	}
+	/* its commits are small and many: SQLite's own checkpoints, not a command's */
+	if (rs_db_kind(db) == RS_DB_SQLITE)
+		rs_store_checkpoint_inline(db->store);
 	return 0;
 }
 

@@ -495,7 +495,8 @@ static int migrate(rs_store *store)
 	return rc;
 }
 
-/* WAL journal, busy timeout, foreign keys. */
+/* WAL journal, busy timeout, foreign keys (synchronous and checkpoints:
+ * store_wal.c). */
 static int configure_connection(rs_store *store)
 {
 	sqlite3_busy_timeout(store->db, STORE_BUSY_TIMEOUT_MS);
@@ -512,7 +513,7 @@ static int configure_connection(rs_store *store)
 			 sqlite3_errmsg(store->db));
 		return -1;
 	}
-	if (rs_store_exec(store, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL") < 0) {
+	if (rs_store_exec(store, "PRAGMA foreign_keys = ON") < 0) {
 		rs_error(_("%s: cannot configure the scan database: %s"), store->path,
 			 sqlite3_errmsg(store->db));
 		return -1;
@@ -562,6 +563,11 @@ int rs_store_open(const char *path, rs_store **out)
 		rs_store_close(store);
 		return -1;
 	}
+	if (rs_store_wal_init(store) < 0) {
+		rs_error(_("%s: cannot configure the scan database: %s"), store->path, sqlite3_errmsg(store->db));
+		rs_store_close(store);
+		return -1;
+	}
 	*out = store;
 	return 0;
 }
@@ -587,6 +593,7 @@ void rs_store_close(rs_store *store)
 		return;
 	if (store->pg)
 		rs_db_close(store->pg);
+	rs_store_wal_close(store);
 	sqlite3_close(store->db);
 	free(store->path);
 	free(store);

@@ -27,6 +27,12 @@ int rs_store_open(const char *path, rs_store **out);
  * the fleet server's store, never a scan store file. */
 bool rs_store_is_pg_url(const char *url);
 void rs_store_close(rs_store *store);
+/* Commits are durable (synchronous = FULL); the write-ahead log is copied
+ * into the database file when that is cheap (store_wal.c), not at the end
+ * of every command. This gives STORE SQLite's own checkpoints instead (at
+ * 1,000 pages inside a commit, and at close): for a long-running writer,
+ * the fleet server. */
+void rs_store_checkpoint_inline(rs_store *store);
 /* The schema version this build writes (PRAGMA user_version). */
 int rs_store_schema_version(void);
 

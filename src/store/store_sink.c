@@ -28,13 +28,23 @@
 #define FINDING_COLUMNS 8
 
 /* A finding as its row in the findings table: its texts (module, rule,
- * identity, JSON; each NUL-terminated) one after the other in one block,
- * so that holding a finding is one allocation and one copy. */
+ * identity, JSON; each NUL-terminated) one after the other, copied into
+ * the sink's text blocks, so that holding a finding is one copy and
+ * thousands of findings a few allocations. */
 typedef struct finding_row {
 	char *texts;
 	size_t module_len, rule_len, identity_len, json_len;
 	int severity, score;
 } finding_row;
+
+/* Bytes of a block of held texts (a larger row gets a block of its own). */
+#define TEXT_BLOCK (256 * 1024)
+
+typedef struct text_block {
+	struct text_block *next;
+	size_t used, cap;
+	char data[];
+} text_block;
 
 typedef struct store_sink_state {
 	rs_store *store;
@@ -47,12 +57,50 @@ typedef struct store_sink_state {
 	bool failed;                  /* an error was reported; ignore the rest */
 	finding_row *pending;         /* rows not yet written */
 	size_t n_pending;
+	text_block *texts;            /* the pending rows' texts; the newest block first */
 	rs_buf identity;              /* scratch for a finding's identity */
 } store_sink_state;
 
-/* F's row; -1 when F's text cannot be written (evidence that is not UTF-8). */
-static int row_init(finding_row *row, const rs_finding *f, rs_buf *identity)
+/* N bytes in the newest text block, a new block when it is full. */
+static char *hold(store_sink_state *st, size_t n)
 {
+	text_block *b = st->texts;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > TEXT_BLOCK ? n : TEXT_BLOCK;
+		b = rs_malloc(sizeof(*b) + cap);
+		b->next = st->texts;
+		b->used = 0;
+		b->cap = cap;
+		st->texts = b;
+	}
+	char *p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+/* Frees the text blocks but the newest, emptied for the next rows. */
+static void release_texts(store_sink_state *st, bool all)
+{
+	text_block *b = st->texts;
+	if (b && !all) {
+		b->used = 0;
+		b = b->next;
+		st->texts->next = NULL;
+	} else {
+		st->texts = NULL;
+	}
+	while (b) {
+		text_block *next = b->next;
+		free(b);
+		b = next;
+	}
+}
+
+/* F's row, its texts held by ST; -1 when F's text cannot be written
+ * (evidence that is not UTF-8). */
+static int row_init(store_sink_state *st, finding_row *row, const rs_finding *f)
+{
+	rs_buf *identity = &st->identity;
 	size_t json_len;
 	const char *json = rs_finding_text(f, &json_len); /* rs_finding_to_json's text, as rs_store_bind_json writes it */
 	if (!json)
@@ -64,7 +112,7 @@ static int row_init(finding_row *row, const rs_finding *f, rs_buf *identity)
 	row->rule_len = strlen(rule);
 	row->identity_len = identity->len;
 	row->json_len = json_len;
-	char *p = row->texts = rs_malloc(row->module_len + row->rule_len + row->identity_len + json_len + 4);
+	char *p = row->texts = hold(st, row->module_len + row->rule_len + row->identity_len + json_len + 4);
 	memcpy(p, module, row->module_len + 1);
 	p += row->module_len + 1;
 	memcpy(p, rule, row->rule_len + 1);
@@ -99,8 +147,7 @@ static void row_bind(sqlite3_stmt *stmt, int first, const char *scan, long long 
 
 static void drop_pending(store_sink_state *st)
 {
-	for (size_t i = 0; i < st->n_pending; i++)
-		free(st->pending[i].texts);
+	release_texts(st, false);
 	st->n_pending = 0;
 }
 
@@ -148,7 +195,12 @@ static int insert_scan_row(store_sink_state *st, const rs_summary *head)
 	rs_store_bind_json(stmt, 5, counts);
 	rs_store_bind_json(stmt, 6, head->modules);
 	rs_store_bind_json(stmt, 7, head->host_info);
+	/* committed without syncing the log (one wait less at the start of
+	 * every scan): the row only marks a scan under way; the scan's last
+	 * commit syncs the log, this row with it */
+	rs_store_exec(st->store, "PRAGMA synchronous = NORMAL");
 	int rc = step_done(stmt);
+	rs_store_exec(st->store, "PRAGMA synchronous = FULL");
 	sqlite3_finalize(stmt);
 	json_decref(counts);
 	return rc;
@@ -252,7 +304,7 @@ static int sink_finding(rs_sink *sink, const rs_finding *f)
 	if (!st->recording)
 		return 0;
 	finding_row row;
-	if (row_init(&row, f, &st->identity) < 0) {
+	if (row_init(st, &row, f) < 0) {
 		fail(st, st->in_transaction ? _("writing a finding") : _("keeping a finding"));
 		return 0;
 	}
@@ -333,6 +385,7 @@ static void sink_destroy(rs_sink *sink)
 	if (st->recording)
 		roll_back(st);
 	drop_pending(st);
+	release_texts(st, true);
 	free(st->pending);
 	rs_buf_free(&st->identity);
 	sqlite3_finalize(st->insert_finding);

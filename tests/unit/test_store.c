@@ -12,6 +12,7 @@
 #include "store/store.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -482,6 +483,77 @@ static void test_two_scans_at_once(void **state)
 	assert_int_equal(count_rows(fx->db, "SELECT count(DISTINCT seq) FROM findings WHERE scan = '" ID_D "'"), 5000);
 }
 
+static long long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* A command does not copy its write-ahead log into the database file at
+ * its end: the commit alone makes the scan durable (the log is synced).
+ * A process killed right after committing a scan, its log never
+ * checkpointed, leaves the scan complete for the next reader; another
+ * process reading the store meanwhile sees it too. */
+static void test_committed_scan_survives_kill(void **state)
+{
+	fixture *fx = *state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		rs_store *store;
+		if (rs_store_open(fx->db, &store) < 0)
+			_exit(3);
+		rs_finding **f = make_findings(300, "/k");
+		record_scan(store, ID_C, "2026-01-01T00:00:03Z", f, 300, true);
+		raise(SIGKILL);
+		_exit(4);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	char *wal = rs_sprintf("%s-wal", fx->db);
+	assert_true(file_size(wal) > 32); /* the scan is in the log, not the file */
+	/* a reader of its own (what `sqlite3` or another rasoat opens) */
+	assert_int_equal(count_rows(fx->db, "SELECT count(*) FROM findings WHERE scan = '" ID_C "'"), 300);
+	assert_int_equal(count_rows(fx->db, "SELECT complete FROM scans WHERE id = '" ID_C "'"), 1);
+	assert_int_equal(rs_store_open(fx->db, &fx->store), 0);
+	rs_finding **loaded;
+	size_t n;
+	assert_int_equal(rs_store_load_findings(fx->store, ID_C, &loaded, &n), 0);
+	assert_int_equal(n, 300);
+	free_findings(loaded, n);
+	free(wal);
+}
+
+/* The log a command leaves is checkpointed by the next one that opens the
+ * store (on a thread, while it works): after it, the database file alone
+ * (a copy of the .db without its -wal) holds the scan, and the log is
+ * gone. A command that records a scan leaves its own log. */
+static void test_next_open_checkpoints(void **state)
+{
+	fixture *fx = *state;
+	record_two_scans(fx);
+	rs_store_close(fx->store);
+	fx->store = NULL;
+	char *wal = rs_sprintf("%s-wal", fx->db);
+	char *copy = rs_sprintf("%s/copy.db", fx->dir);
+	assert_true(file_size(wal) > 32);
+	assert_int_equal(rs_store_open(fx->db, &fx->store), 0);
+	json_t *list = rs_store_list(fx->store); /* a reading command */
+	assert_int_equal(json_array_size(list), 2);
+	json_decref(list);
+	rs_store_close(fx->store);
+	fx->store = NULL;
+	assert_int_equal(file_size(wal), -1);
+	char *cmd = rs_sprintf("cp '%s' '%s'", fx->db, copy);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(count_rows(copy, "SELECT count(*) FROM scans WHERE complete = 1"), 2);
+	assert_int_equal(count_rows(copy, "SELECT count(*) FROM findings"), 5);
+	free(cmd);
+	free(copy);
+	free(wal);
+}
+
 static void test_new_database_layout(void **state)
 {
 	fixture *fx = *state;
@@ -599,6 +671,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_replay_into_sink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unfinished_scan_is_incomplete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_scan_is_incomplete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_committed_scan_survives_kill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_next_open_checkpoints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_scans_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure_reported_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_database_layout, setup, teardown),
