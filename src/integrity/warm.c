@@ -17,8 +17,10 @@
  * Only when the cache is cold: the files' lookups are first tried with
  * openat2's RESOLVE_CACHED (an answer from the dentry cache or EAGAIN),
  * and no warmer starts when the probed ones are all cached; a chunk whose
- * first and last files are cached is skipped, and after CACHED_STOP such
- * chunks in a row the warmers stop. A warmer that is a WINDOW of files
+ * first and last files are cached is skipped (another program may have
+ * looked parts of the tree up: the warmers do not stop for that, a
+ * first version that stopped after 64 such chunks left the workers
+ * waiting again). A warmer that is a WINDOW of files
  * ahead of the workers sleeps until they have taken half of it.
  */
 #include "integrity/verify_job.h"
@@ -36,7 +38,6 @@
 
 #define CHUNK 32          /* files a warmer takes at a time */
 #define WINDOW 4096       /* files the warmers may be ahead of the workers */
-#define CACHED_STOP 64    /* chunks found cached in a row: the warmers stop */
 #define PROBES 8          /* files tried before any warmer starts */
 
 struct rs_verify_warm {
@@ -46,7 +47,6 @@ struct rs_verify_warm {
 	bool forced;              /* RASOAT_WARMERS set: every chunk looked up */
 	atomic_size_t next;       /* the first file of the next chunk */
 	atomic_bool stop;
-	atomic_int cached_run;    /* chunks found cached in a row */
 	atomic_int sleepers;      /* warmers waiting for the workers */
 	atomic_size_t wake_at;    /* the workers' position that wakes them */
 	pthread_mutex_t lock;
@@ -68,18 +68,16 @@ static bool cached(const rs_host *host, const char *path)
 	return errno == ENOENT || errno == ENOTDIR || errno == ELOOP;
 }
 
-/* Looks up the files [FIRST, END) unless the first and last are cached.
- * True when they were. */
-static bool warm_chunk(struct rs_verify_warm *w, rs_verify_dir *dir, size_t first, size_t end)
+/* Looks up the files [FIRST, END) unless the first and last are cached. */
+static void warm_chunk(struct rs_verify_warm *w, rs_verify_dir *dir, size_t first, size_t end)
 {
 	const rs_verify_job *job = w->job;
 	if (!w->forced && cached(job->host, job->items[first].path) && cached(job->host, job->items[end - 1].path))
-		return true;
+		return;
 	for (size_t i = first; i < end && !atomic_load(&w->stop); i++) {
 		struct stat st;
 		rs_verify_lstat(job->host, dir, job->items[i].path, &st); /* the answer is the workers' to get */
 	}
-	return false;
 }
 
 /* Waits until the workers have taken files up to WANT (or the warmers
@@ -124,10 +122,7 @@ static void *warmer(void *arg)
 		size_t end = first + CHUNK < job->n ? first + CHUNK : job->n;
 		if (!atomic_compare_exchange_weak(&w->next, &first, end))
 			continue;
-		if (!warm_chunk(w, &dir, first, end))
-			atomic_store(&w->cached_run, 0);
-		else if (atomic_fetch_add(&w->cached_run, 1) + 1 >= CACHED_STOP)
-			atomic_store(&w->stop, true);
+		warm_chunk(w, &dir, first, end);
 	}
 	if (dir.fd >= 0)
 		close(dir.fd);
@@ -160,7 +155,6 @@ rs_verify_warm *rs_verify_warm_start(rs_verify_job *job)
 	w->forced = forced;
 	atomic_init(&w->next, 0);
 	atomic_init(&w->stop, false);
-	atomic_init(&w->cached_run, 0);
 	atomic_init(&w->sleepers, 0);
 	atomic_init(&w->wake_at, 0);
 	pthread_mutex_init(&w->lock, NULL);
