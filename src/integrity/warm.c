@@ -21,7 +21,9 @@
  * looked parts of the tree up: the warmers do not stop for that, a
  * first version that stopped after 64 such chunks left the workers
  * waiting again). A warmer that is a WINDOW of files
- * ahead of the workers sleeps until they have taken half of it.
+ * ahead of the workers sleeps until they have taken half of it. Each
+ * warmer holds at most two descriptors (its directory, a probe's), taken
+ * from those verify.c leaves to the rest of the scan (FDS_SPARE).
  */
 #include "integrity/verify_job.h"
 #include "core/util.h"
@@ -130,12 +132,14 @@ static void *warmer(void *arg)
 }
 
 /* True when some of PROBES files spread over the job are not in the
- * dentry cache. */
+ * dentry cache. False too where the kernel cannot tell (openat2 or
+ * RESOLVE_CACHED unknown: before Linux 5.12), so that warm runs there are
+ * not slowed by lookups made twice. */
 static bool cold(const rs_verify_job *job)
 {
 	for (size_t k = 0; k < PROBES; k++)
 		if (!cached(job->host, job->items[job->n * k / PROBES].path))
-			return true;
+			return errno != EINVAL && errno != ENOSYS && errno != E2BIG;
 	return false;
 }
 
