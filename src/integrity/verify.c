@@ -106,8 +106,7 @@ static int dir_of(const rs_host *host, rs_verify_dir *dir, const char *path, con
 	return dir->fd;
 }
 
-/* lstat of PATH inside the root, the final component not followed. */
-static int lstat_in_dir(const rs_host *host, rs_verify_dir *dir, const char *path, struct stat *st)
+int rs_verify_lstat(const rs_host *host, rs_verify_dir *dir, const char *path, struct stat *st)
 {
 	const char *name;
 	int dfd = dir_of(host, dir, path, &name);
@@ -178,7 +177,7 @@ bool rs_verify_settled_by_cache(rs_verify_job *job, size_t i, rs_verify_dir *dir
 		return false;
 	/* unchanged since it verified: an lstat decides, nothing is opened */
 	struct stat st;
-	if (lstat_in_dir(job->host, dir, item->path, &st) < 0) {
+	if (rs_verify_lstat(job->host, dir, item->path, &st) < 0) {
 		r->state = rs_verify_open_failure(errno);
 		return true;
 	}
@@ -293,6 +292,7 @@ unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verif
 	atomic_init(&job.bytes, 0);
 	memset(results, 0, n * sizeof(*results));
 	threads = fit_threads(rs_thread_count(threads, 64));
+	job.warm = rs_verify_warm_start(&job);
 	pthread_t tids[64];
 	int started = 0;
 	for (int t = 1; t < threads; t++)
@@ -301,6 +301,7 @@ unsigned long long rs_integrity_verify_items(const rs_host *host, const rs_verif
 	rs_verify_lanes_worker(&job); /* the calling thread is the first worker */
 	for (int t = 0; t < started; t++)
 		pthread_join(tids[t], NULL);
+	rs_verify_warm_stop(job.warm);
 	/* the files this run found, so that rows of the others can be pruned */
 	for (size_t i = 0; job.cache_loaded && i < n; i++) {
 		char buf[8192];

@@ -23,6 +23,8 @@
  * twice a batch), its directory and its ring. */
 #define RS_VERIFY_WORKER_FDS (RS_MD5X_LANES + RS_PREFETCH_BATCH + 2 * RS_PREFETCH_BATCH + 2)
 
+typedef struct rs_verify_warm rs_verify_warm;
+
 typedef struct rs_verify_job {
 	const rs_host *host;
 	const rs_verify_item *items;
@@ -33,8 +35,9 @@ typedef struct rs_verify_job {
 	rs_verify_result *results;
 	void (*progress)(void *ctx, size_t done, size_t total); /* thread-safe */
 	void *progress_ctx;
-	atomic_size_t next;
+	atomic_size_t next;       /* the next file a worker takes */
 	atomic_size_t done;
+	rs_verify_warm *warm;     /* the lookups ahead of the workers (warm.c); NULL when none */
 	atomic_ullong bytes;
 } rs_verify_job;
 
@@ -45,6 +48,10 @@ typedef struct rs_verify_dir {
 	int fd;           /* -1 when it could not be opened (ERR) */
 	int err;
 } rs_verify_dir;
+
+/* lstat of PATH inside the root, its directory resolved once in DIR, the
+ * final component not followed. */
+int rs_verify_lstat(const rs_host *host, rs_verify_dir *dir, const char *path, struct stat *st);
 
 /* The cache key of ITEM (its path on this machine), in BUF when the root
  * must be prefixed; NULL when it does not fit. */
@@ -88,5 +95,18 @@ void rs_verify_record(rs_verify_job *job, size_t i, const struct stat *st, bool 
 /* The worker hashing MD5 items 16 at a time (verify_lanes.c); items with
  * another digest are verified one by one with rs_verify_one. */
 void *rs_verify_lanes_worker(void *job);
+
+/* The warmers of warm.c (threads looking the job's files up ahead of the
+ * workers, so that a cold cache's directory and inode reads wait on the
+ * disk many at once): started when some of the job's files are not in the
+ * dentry cache (NULL when none were: a warm run, or a host resolved by
+ * the portable walk); JOB->next must be set. The workers call
+ * rs_verify_warm_nudge with JOB->next after taking files; stop ends and
+ * joins them (NULL: nothing). */
+#define RS_VERIFY_WARMERS 8
+#define RS_VERIFY_WARMERS_MAX 64 /* RASOAT_WARMERS=N asks for N (0: none) */
+rs_verify_warm *rs_verify_warm_start(rs_verify_job *job);
+void rs_verify_warm_nudge(rs_verify_warm *warm, size_t taken);
+void rs_verify_warm_stop(rs_verify_warm *warm);
 
 #endif

@@ -106,6 +106,7 @@ static size_t take(lane_worker *w)
 {
 	if (w->next >= w->end) {
 		size_t first = atomic_fetch_add(&w->job->next, RUN);
+		rs_verify_warm_nudge(w->job->warm, first + RUN);
 		if (first >= w->job->n)
 			return SIZE_MAX;
 		w->next = first;
