@@ -198,3 +198,46 @@ rule RASOAT_Python_Web_Unchecked_Upload_Or_Path
 	condition:
 		filesize < 30KB and $fw and (($up and any of ($s*) and not $safe) or any of ($p*))
 }
+
+rule RASOAT_Python_Web_Request_Shell_Wide
+{
+	meta:
+		description = "Python: a small web application or HTTP handler that reads the request in any of the usual ways (Falcon req.get_param/req.media, awaited request bodies, headers, cookies, META, query_params) and runs a command held in a variable: subprocess.run/call with shell=True, os.system/os.popen, getoutput, asyncio.create_subprocess_shell, pexpect.spawn/run, or libc's system through ctypes"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.004"
+	strings:
+		$fw1 = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|werkzeug|litestar|twisted\.web|klein|responder|hug|masonite|emmett|microdot|robyn|blacksheep)\b/ ascii
+		$fw2 = /\b(Base|Simple)HTTPRequestHandler\b/ ascii
+		$fw3 = /\bdef\s+on_(get|post|put)\s*\(\s*self\s*,\s*req\s*,\s*resp\b/ ascii
+		$in1 = /\brequest\s*\.\s*(args|form|forms|values|json|data|body|query|params|GET|POST|META|COOKIES|cookies|headers|get_json|get_data|query_params|path_params|match_info|rel_url|query_string|vars|get_param)\b/ ascii
+		$in2 = /\breq\s*\.\s*(get_param|get_param_as_list|media|get_media|params|bounded_stream|stream|get_header|args|form|json)\b/ ascii
+		$in3 = /\bawait\s+(request|req)\s*\.\s*(json|post|text|read|form|body|get_media)\s*\(/ ascii
+		$in4 = /\bself\s*\.\s*(get_(body_|query_)?argument\s*\(|request\s*\.\s*(body|arguments|headers)\b|rfile\s*\.\s*read\s*\()/ ascii
+		$x1 = /\b(subprocess\s*\.\s*)?(run|call|Popen|check_output|check_call)\s*\(\s*[A-Za-z_][\w.]*\s*,[^\n]{0,160}\bshell\s*=\s*True/ ascii
+		$x2 = /\bos\s*\.\s*(system|popen)\s*\(\s*[A-Za-z_][\w.]*\s*[,)]/ ascii
+		$x3 = /\b(getoutput|getstatusoutput)\s*\(\s*[A-Za-z_][\w.]*\s*\)/ ascii
+		$x4 = /\bcreate_subprocess_shell\s*\(\s*[A-Za-z_][\w.]*\s*[,)]/ ascii
+		$x5 = /\bpexpect\s*\.\s*(spawn|run|spawnu)\s*\(\s*[A-Za-z_][\w.]*\s*[,)]/ ascii
+		$x6 = /\b(CDLL|cdll\s*\.\s*LoadLibrary)\s*\([^)\n]{0,40}\)\s*\.\s*system\s*\(\s*[A-Za-z_][\w.]*/ ascii
+		$def = /\bclass\s+(Base|Simple|CGI)HTTPRequestHandler\b/ ascii
+	condition:
+		filesize < 64KB and any of ($fw*) and any of ($in*) and any of ($x*) and not $def
+}
+
+rule RASOAT_Python_Exec_Generated_Route
+{
+	meta:
+		description = "Python: web routes defined at run time by exec of generated source (an f-string or formatted string holding @app.route/get/post handlers, so the path and parameter names are chosen when the shell starts) in a file that also runs commands or code"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1027"
+	strings:
+		$g = /(^|[^\w.])exec\s*\(\s*(f|rf|fr)?("""|''')[^\x00]{0,600}@\s*[A-Za-z_]\w*\s*\.\s*(route|get|post|put|api_route|websocket)\s*\(/ ascii
+		$g2 = /(^|[^\w.])exec\s*\(\s*("""|''')[^\x00]{0,600}@\s*[A-Za-z_]\w*\s*\.\s*(route|get|post|put|api_route)\s*\([^\x00]{0,600}("""|''')\s*\.\s*format\s*\(/ ascii
+		$x1 = /\b(Popen|check_output|check_call|run|call|getoutput|getstatusoutput)\s*\([^\n]{0,200}shell\s*=\s*True/ ascii
+		$x2 = /\bos\s*\.\s*(popen|system)\s*\(/ ascii
+		$x3 = /(^|[^\w.])(exec|eval)\s*\(\s*[A-Za-z_]\w*\s*[,)]/ ascii
+	condition:
+		filesize < 200KB and ($g or $g2) and any of ($x*)
+}

@@ -24,7 +24,9 @@ a CherryPy page running a fixed command, a Flask route decrypting a
 JSON token, a Flask page passing the query as a template variable, a
 Django ping and a Tornado build run as argument vectors from allow-lists,
 an upload saved under secure_filename, a Flask CLI console, a report
-sent from a fixed table and an aiohttp handler parsing JSON)."""
+sent from a fixed table, an aiohttp handler parsing JSON, a Falcon
+status page on an allow-listed unit and a Flask route table registered
+in a loop)."""
 import os
 import shutil
 import sys
@@ -166,6 +168,8 @@ SAMPLES = {
     "python/request_exec_direct.py": "RASOAT_Python_Web_Request_Exec_Direct",
     "python/upload_made_executable.py": "RASOAT_Python_Web_Upload_Exec_Or_Named_Write",
     "python/unchecked_upload.py": "RASOAT_Python_Web_Unchecked_Upload_Or_Path",
+    "python/falcon_param_shell.py": "RASOAT_Python_Web_Request_Shell_Wide",
+    "python/generated_route.py": "RASOAT_Python_Exec_Generated_Route",
 }
 
 
@@ -198,7 +202,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 39, "the clean look-alikes are there")
+        check(len(clean) >= 41, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
