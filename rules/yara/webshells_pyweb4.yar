@@ -150,13 +150,14 @@ rule RASOAT_Python_Web_Interactive_Console
 rule RASOAT_Python_Web_Request_Exec_Direct
 {
 	meta:
-		description = "Python: a web application that hands request data straight to exec, eval or compile (exec(request.form[...]), eval(self.get_argument(...)), compile(await request.text(), ...)), in a file of any size"
+		description = "Python: a web application that hands request data straight to exec, eval, compile or an unsafe YAML load (exec(request.form[...]), eval(self.get_argument(...)), compile(await request.text(), ...), yaml.unsafe_load(request.data)), in a file of any size"
 		author = "rasoat"
 		score = 70
 		mitre_attack = "T1505.003, T1059.006"
 	strings:
 		$e1 = /(^|[^\w.])(exec|eval|compile)\s*\(\s*(request\s*\.\s*(args|form|forms|values|json|data|body|query|params|GET|POST|get_json|get_data|query_params|match_info|cookies|headers)\b|self\s*\.\s*get_(body_|query_)?argument\s*\(|self\s*\.\s*request\s*\.\s*body\b|await\s+request\s*\.\s*(json|post|text|read)\s*\()/ ascii
 		$e2 = /(^|[^\w.])(exec|eval)\s*\(\s*(base64\s*\.\s*b64decode|bytes\s*\.\s*fromhex|codecs\s*\.\s*decode|zlib\s*\.\s*decompress)\s*\(\s*request\s*\./ ascii
+		$e3 = /\byaml\s*\.\s*(unsafe_load|load|full_load)\s*\(\s*request\s*\.\s*(args|form|values|json|data|body|get_data|GET|POST)\b/ ascii
 	condition:
 		filesize < 2MB and any of them
 }
@@ -210,8 +211,8 @@ rule RASOAT_Python_Web_Request_Shell_Wide
 		$fw1 = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|werkzeug|litestar|twisted\.web|klein|responder|hug|masonite|emmett|microdot|robyn|blacksheep)\b/ ascii
 		$fw2 = /\b(Base|Simple)HTTPRequestHandler\b/ ascii
 		$fw3 = /\bdef\s+on_(get|post|put)\s*\(\s*self\s*,\s*req\s*,\s*resp\b/ ascii
-		$in1 = /\brequest\s*\.\s*(args|form|forms|values|json|data|body|query|params|GET|POST|META|COOKIES|cookies|headers|get_json|get_data|query_params|path_params|match_info|rel_url|query_string|vars|get_param)\b/ ascii
-		$in2 = /\breq\s*\.\s*(get_param|get_param_as_list|media|get_media|params|bounded_stream|stream|get_header|args|form|json)\b/ ascii
+		$in1 = /\brequest\s*\.\s*(args|form|forms|values|json|data|body|query|params|GET|POST|META|COOKIES|cookies|headers|get_json|get_data|query_params|path_params|match_info|rel_url|query_string|vars|get_param|stream)\b/ ascii
+		$in2 = /\breq\s*\.\s*(get_param|get_param_as_list|get_param_as_int|media|get_media|bounded_stream)\b/ ascii
 		$in3 = /\bawait\s+(request|req)\s*\.\s*(json|post|text|read|form|body|get_media)\s*\(/ ascii
 		$in4 = /\bself\s*\.\s*(get_(body_|query_)?argument\s*\(|request\s*\.\s*(body|arguments|headers)\b|rfile\s*\.\s*read\s*\()/ ascii
 		$x1 = /\b(subprocess\s*\.\s*)?(run|call|Popen|check_output|check_call)\s*\(\s*[A-Za-z_][\w.]*\s*,[^\n]{0,160}\bshell\s*=\s*True/ ascii
@@ -240,4 +241,42 @@ rule RASOAT_Python_Exec_Generated_Route
 		$x3 = /(^|[^\w.])(exec|eval)\s*\(\s*[A-Za-z_]\w*\s*[,)]/ ascii
 	condition:
 		filesize < 200KB and ($g or $g2) and any of ($x*)
+}
+
+rule RASOAT_Python_ASGI_Raw_Shell
+{
+	meta:
+		description = "Python: a bare ASGI application (async def app(scope, receive, send)) that takes the query string, path, headers or body from the ASGI scope or receive() and runs it as a command or as code"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$asgi = /\basync\s+def\s+\w+\s*\(\s*(self\s*,\s*)?scope\s*,\s*receive\s*,\s*send\s*\)/ ascii
+		$in1 = /\bscope\s*(\[\s*|\.\s*get\s*\(\s*)['"](query_string|path|raw_path|headers)['"]/ ascii
+		$in2 = /\bawait\s+receive\s*\(\s*\)/ ascii
+		$x1 = /\b(Popen|check_output|check_call|run|call|getoutput|getstatusoutput)\s*\([^\n]{0,200}shell\s*=\s*True/ ascii
+		$x2 = /\bos\s*\.\s*(popen|system)\s*\(\s*[A-Za-z_]/ ascii
+		$x3 = /\bcreate_subprocess_(shell|exec)\s*\(\s*[A-Za-z_*]/ ascii
+		$x4 = /(^|[^\w.])(exec|eval)\s*\(\s*[A-Za-z_]\w*\s*[,)]/ ascii
+	condition:
+		filesize < 64KB and $asgi and any of ($in*) and any of ($x*)
+}
+
+rule RASOAT_Python_Web_Exec_Captured_Output
+{
+	meta:
+		description = "Python: a web application that runs code held in a variable with exec/eval while capturing what it prints (contextlib.redirect_stdout or sys.stdout swapped for a StringIO) and sends that back: the notebook-style remote Python console"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$fw = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|werkzeug|litestar)\b/ ascii
+		$in1 = /\brequest\s*\.\s*(args|form|forms|values|json|data|body|query|params|GET|POST|get_json|get_data|query_params|match_info|stream)\b/ ascii
+		$in2 = /\bself\s*\.\s*(get_(body_|query_)?argument\s*\(|request\s*\.\s*body\b)/ ascii
+		$in3 = /\bawait\s+(request|websocket|ws)\s*\.\s*(json|post|text|read|form|body|receive_text|receive_json)\s*\(/ ascii
+		$cap1 = /\bredirect_std(out|err)\s*\(/ ascii
+		$cap2 = /\bsys\s*\.\s*stdout\s*=\s*(io\s*\.\s*)?(StringIO|[A-Za-z_]\w*)\b/ ascii
+		$ev = /(^|[^\w.])(exec|eval)\s*\(\s*(compile\s*\(\s*)?[A-Za-z_][\w.\[\]'"]*\s*[,)]/ ascii
+	condition:
+		filesize < 1MB and $fw and any of ($in*) and any of ($cap*) and $ev
 }

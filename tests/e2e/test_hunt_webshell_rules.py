@@ -25,8 +25,9 @@ JSON token, a Flask page passing the query as a template variable, a
 Django ping and a Tornado build run as argument vectors from allow-lists,
 an upload saved under secure_filename, a Flask CLI console, a report
 sent from a fixed table, an aiohttp handler parsing JSON, a Falcon
-status page on an allow-listed unit and a Flask route table registered
-in a loop)."""
+status page on an allow-listed unit, a Flask route table registered
+in a loop, a bare ASGI greeting and a Flask page capturing pydoc's help
+for fixed topics)."""
 import os
 import shutil
 import sys
@@ -170,6 +171,8 @@ SAMPLES = {
     "python/unchecked_upload.py": "RASOAT_Python_Web_Unchecked_Upload_Or_Path",
     "python/falcon_param_shell.py": "RASOAT_Python_Web_Request_Shell_Wide",
     "python/generated_route.py": "RASOAT_Python_Exec_Generated_Route",
+    "python/asgi_raw_shell.py": "RASOAT_Python_ASGI_Raw_Shell",
+    "python/web_exec_capture.py": "RASOAT_Python_Web_Exec_Captured_Output",
 }
 
 
@@ -202,7 +205,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 41, "the clean look-alikes are there")
+        check(len(clean) >= 43, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
