@@ -280,3 +280,59 @@ rule RASOAT_Python_Web_Exec_Captured_Output
 	condition:
 		filesize < 1MB and $fw and any of ($in*) and any of ($cap*) and $ev
 }
+
+rule RASOAT_Python_CGI_Stdin_Shell
+{
+	meta:
+		description = "Python: a CGI script (it prints its own Content-Type header) that reads the request from standard input or parses the query itself (sys.stdin.read, cgi.parse, parse_qs) and runs the value in a shell or as code"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$hdr = /print\s*\(?\s*['"]Content-[Tt]ype\s*:/ ascii
+		$in1 = /\bsys\s*\.\s*stdin\s*\.\s*(read|readline|buffer\s*\.\s*read)\s*\(/ ascii
+		$in2 = /\bcgi\s*\.\s*parse(_qs|_multipart)?\s*\(/ ascii
+		$in3 = /\bparse_qsl?\s*\(\s*(sys\s*\.\s*stdin|os\s*\.\s*environ|[A-Za-z_]\w*\s*[,)])/ ascii
+		$x1 = /\b(Popen|check_output|check_call|run|call|getoutput|getstatusoutput)\s*\(\s*[A-Za-z_][\w.\[\]'"]*\s*,[^\n]{0,160}shell\s*=\s*True/ ascii
+		$x2 = /\bos\s*\.\s*(popen|system)\s*\(\s*[A-Za-z_][\w.\[\]'"]*\s*[,)]/ ascii
+		$x3 = /\b(getoutput|getstatusoutput)\s*\(\s*[A-Za-z_][\w.\[\]'"]*\s*\)/ ascii
+		$x4 = /(^|[^\w.])(exec|eval)\s*\(\s*[A-Za-z_][\w.\[\]'"]*\s*[,)]/ ascii
+	condition:
+		filesize < 64KB and $hdr and any of ($in*) and any of ($x*)
+}
+
+rule RASOAT_Python_Web_Persistent_Shell_Stdin
+{
+	meta:
+		description = "Python: a web application or HTTP handler that keeps a shell process (Popen of bash/sh/cmd/powershell with a stdin pipe) and writes request data into its standard input, so every request is a line typed into the same shell"
+		author = "rasoat"
+		score = 70
+		mitre_attack = "T1505.003, T1059.004"
+	strings:
+		$fw1 = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|werkzeug|litestar)\b/ ascii
+		$fw2 = /\b(Base|Simple)HTTPRequestHandler\b/ ascii
+		$sh = /\bPopen\s*\(\s*\[?\s*['"](\/usr)?(\/bin\/)?(ba|z|da)?sh(\.exe)?['"]|\bPopen\s*\(\s*\[?\s*['"](cmd|cmd\.exe|powershell|powershell\.exe|pwsh)['"]/ ascii
+		$pipe = /\bstdin\s*=\s*(subprocess\s*\.\s*)?PIPE\b/ ascii
+		$in1 = /\brequest\s*\.\s*(args|form|forms|values|json|data|body|query|params|GET|POST|get_json|get_data|query_params|match_info)\b/ ascii
+		$in2 = /\bself\s*\.\s*(get_(body_|query_)?argument\s*\(|path\b|rfile\s*\.\s*read\s*\()/ ascii
+		$in3 = /\bawait\s+request\s*\.\s*(json|post|text|read|form|body)\s*\(/ ascii
+		$wr = /\.\s*stdin\s*\.\s*write\s*\(/ ascii
+	condition:
+		filesize < 200KB and any of ($fw*) and $sh and $pipe and any of ($in*) and $wr
+}
+
+rule RASOAT_Python_Web_Request_Text_To_File
+{
+	meta:
+		description = "Python: a small web application that writes a request's text field or body straight into a file it opened for writing (f.write(request.form[...]), write(request.get_data())), the file-editor form of a webshell"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003, T1105"
+	strings:
+		$fw = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|werkzeug)\b/ ascii
+		$op = /\bopen\s*\([^)\n]{1,120},\s*['"](w|wb|a|ab|w\+)['"]/ ascii
+		$w1 = /\.\s*write\s*\(\s*request\s*\.\s*(form|forms|args|values|GET|POST|json|get_json\s*\(\s*\))\s*(\[|\.\s*get\s*\()/ ascii
+		$w2 = /\.\s*write\s*\(\s*(request\s*\.\s*(get_data\s*\(|data\b|body\b|stream\s*\.\s*read\s*\()|self\s*\.\s*get_(body_)?argument\s*\(|await\s+request\s*\.\s*(read|text)\s*\()/ ascii
+	condition:
+		filesize < 20KB and $fw and $op and any of ($w*)
+}

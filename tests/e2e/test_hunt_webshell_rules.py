@@ -26,8 +26,9 @@ Django ping and a Tornado build run as argument vectors from allow-lists,
 an upload saved under secure_filename, a Flask CLI console, a report
 sent from a fixed table, an aiohttp handler parsing JSON, a Falcon
 status page on an allow-listed unit, a Flask route table registered
-in a loop, a bare ASGI greeting and a Flask page capturing pydoc's help
-for fixed topics)."""
+in a loop, a bare ASGI greeting, a Flask page capturing pydoc's help
+for fixed topics, a CGI guest book, a Flask route feeding a fixed
+worker's stdin and a Flask route saving a note as JSON)."""
 import os
 import shutil
 import sys
@@ -173,6 +174,9 @@ SAMPLES = {
     "python/generated_route.py": "RASOAT_Python_Exec_Generated_Route",
     "python/asgi_raw_shell.py": "RASOAT_Python_ASGI_Raw_Shell",
     "python/web_exec_capture.py": "RASOAT_Python_Web_Exec_Captured_Output",
+    "python/cgi_stdin_shell.py": "RASOAT_Python_CGI_Stdin_Shell",
+    "python/persistent_shell_stdin.py": "RASOAT_Python_Web_Persistent_Shell_Stdin",
+    "python/request_text_to_file.py": "RASOAT_Python_Web_Request_Text_To_File",
 }
 
 
@@ -205,7 +209,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 43, "the clean look-alikes are there")
+        check(len(clean) >= 46, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
