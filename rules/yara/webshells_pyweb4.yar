@@ -1,15 +1,20 @@
 /*
  * webshells_pyweb4.yar — Python webshell techniques, eighth set (issue 15).
  * Generic forms, one rule per technique, from the tuning part of the corpus
- * (a Flask page formatting a query value into render_template_string, an
- * aiohttp path placeholder pasted into a shell command line) and from public
- * tradecraft with no tuning example: shell command lines built from request
- * values (concatenation, %, .format, f-strings), subprocess calls with
- * shell=True spread over several lines, os.exec, os.spawn, os.posix_spawn and
- * pty.spawn fed by the request, template injection and sandbox-escape
- * chains, web Python consoles (code.InteractiveConsole), request data run by
- * exec/eval in a file of any size, and uploads written where the request
- * says or made executable. Each rule has an inert sample under
+ * (a Flask page formatting a query value into render_template_string, a
+ * FastAPI shell whose routes are defined by exec of an f-string) and from
+ * public tradecraft with no tuning example: shell command lines built from
+ * request values (concatenation, %, .format, f-strings, decoded values);
+ * subprocess calls with shell=True spread over several lines; os.exec,
+ * os.spawn, os.posix_spawn and pty.spawn fed by the request; template
+ * injection and sandbox-escape chains; web Python consoles
+ * (code.InteractiveConsole, exec with captured output); request data run by
+ * exec/eval/compile or an unsafe YAML load in a file of any size; uploads
+ * written where the request says, made executable, or saved under the
+ * client's name; request reads of every usual kind (Falcon, awaited bodies,
+ * headers, cookies) to a command in a variable; bare ASGI applications; CGI
+ * scripts reading stdin; a long-lived shell fed with request lines; request
+ * text written into a file. Each rule has an inert sample under
  * tests/fixtures/webshell/python/ and clean look-alikes under
  * tests/fixtures/webshell/clean/.
  */
