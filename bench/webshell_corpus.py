@@ -11,7 +11,7 @@ splits by hash: a file whose SHA-256's first 32 bits are divisible by 3 is
 held out, the rest is the tuning part. Files are written as
 OUT/{heldout,tune}/<lang>/<sha256 prefix>_<base name>.
 
-Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6] [--add]
+Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6,7] [--add]
   MIRRORS holds one git directory per source, named owner+name (the layout
   the `fetch` tool gives: MIRRORS/owner+name/repo or .../repo/.git).
   OUT must be outside the repository (samples are never committed).
@@ -203,6 +203,23 @@ BATCHES = {
         ("FengZi-lv/WebShell", "ef08808ae7dc904892df92fe1f14899267d0a717", ("webshell.py",), ()),
         ("gando537/serveur_web_shell", "d03127e053acd5c336df1bbaf75a77475340cf48", (),
          ("test.py",)),
+    ],
+    # seventh batch (2026-12-05, ninth session): Python remote-command web
+    # servers, a Bottle command API, Flask RCE demonstrations and CTF pages,
+    # an aiohttp directory browser through a shell (server side only; no
+    # vendored bottle.py, tests or clients)
+    7: [
+        ("runforever/pyshell-server", "56fa6510dc07289f18e86b3aaf59773700a73fee",
+         ("app.py", "pyshell.py"), ()),
+        ("liuziyingbeidou/py-exeshell-server", "3eb30a8ec371d71f161f73ae33720d2068da895e",
+         ("api/MonitorExeShellServer.py", "common/exeshell.py"), ()),
+        ("jdb5523/flask-rce-demo", "b4d8f85eff6b2212e7dc94591f015cf49e049412",
+         ("app_vulnerable.py",), ()),
+        ("Randark-JMT/web_202210_eazy-flask-rce", "3b982cb3d754eb87369416b5ba0ff3e1e540c161",
+         ("src/app.py",), ()),
+        ("limsammy/flask-rce-ssti-poc-lesson", "98caf19f4591f18d777bff3eb75cc8a94cd7f414",
+         ("app/main.py",), ()),
+        ("hno3kyoz/elf", "3a6869746f4461c87cd820b45a76b4ceb32e2dcd", ("browser.py",), ()),
     ],
 }
 

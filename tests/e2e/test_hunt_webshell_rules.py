@@ -20,8 +20,15 @@ names, an http.server handler logging its path and a header, a Flask
 status page running fixed commands through bare-imported popen/system, a
 Socket.IO page writing to a serial device, a report route importing an
 allow-listed plugin, an http.server handler logging a parsed JSON POST
-a CherryPy page running a fixed command and a Flask route decrypting a
-JSON token)."""
+a CherryPy page running a fixed command, a Flask route decrypting a
+JSON token, a Flask page passing the query as a template variable, a
+Django ping and a Tornado build run as argument vectors from allow-lists,
+an upload saved under secure_filename, a Flask CLI console, a report
+sent from a fixed table, an aiohttp handler parsing JSON, a Falcon
+status page on an allow-listed unit, a Flask route table registered
+in a loop, a bare ASGI greeting, a Flask page capturing pydoc's help
+for fixed topics, a CGI guest book, a Flask route feeding a fixed
+worker's stdin and a Flask route saving a note as JSON)."""
 import os
 import shutil
 import sys
@@ -154,6 +161,22 @@ SAMPLES = {
     "python/raw_http_argv.py": "RASOAT_Python_Raw_HTTP_Shell",
     "python/request_decoded_exec.py": "RASOAT_Python_Request_Decoded_Exec",
     "python/exposed_handler_shell.py": "RASOAT_Python_Exposed_Handler_Shell",
+    "python/request_built_command.py": "RASOAT_Python_Web_Request_Built_Command",
+    "python/multiline_shell_true.py": "RASOAT_Python_Web_Multiline_Shell_True",
+    "python/request_exec_family.py": "RASOAT_Python_Web_Request_Exec_Family",
+    "python/template_injection.py": "RASOAT_Python_Web_Template_Injection",
+    "python/sandbox_escape_chain.py": "RASOAT_Python_Sandbox_Escape_Chain",
+    "python/web_python_console.py": "RASOAT_Python_Web_Interactive_Console",
+    "python/request_exec_direct.py": "RASOAT_Python_Web_Request_Exec_Direct",
+    "python/upload_made_executable.py": "RASOAT_Python_Web_Upload_Exec_Or_Named_Write",
+    "python/unchecked_upload.py": "RASOAT_Python_Web_Unchecked_Upload_Or_Path",
+    "python/falcon_param_shell.py": "RASOAT_Python_Web_Request_Shell_Wide",
+    "python/generated_route.py": "RASOAT_Python_Exec_Generated_Route",
+    "python/asgi_raw_shell.py": "RASOAT_Python_ASGI_Raw_Shell",
+    "python/web_exec_capture.py": "RASOAT_Python_Web_Exec_Captured_Output",
+    "python/cgi_stdin_shell.py": "RASOAT_Python_CGI_Stdin_Shell",
+    "python/persistent_shell_stdin.py": "RASOAT_Python_Web_Persistent_Shell_Stdin",
+    "python/request_text_to_file.py": "RASOAT_Python_Web_Request_Text_To_File",
 }
 
 
@@ -186,7 +209,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 32, "the clean look-alikes are there")
+        check(len(clean) >= 46, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
