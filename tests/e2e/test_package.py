@@ -256,15 +256,19 @@ def main():
     if host_state() != before:
         fail(f"the test changed this machine: before {before}, after {host_state()}")
 
-    # lintian leaves its ELF index files (mldbm-elf-*) in TMPDIR: give it its own
+    # lintian leaves its ELF index files (mldbm-elf-*) in TMPDIR: give it its own.
+    # One run checks both packages, each in full as two runs did (its start-up
+    # and profile are loaded once: 20.9 CPU-s against 2 x 13.3 at load 11-14);
+    # a tag of either fails the test (a tag names the package, not the
+    # version: lintian on each .deb tells which).
     lint_tmp = tempfile.mkdtemp(prefix="rasoat-lintian-")
     try:
-        for deb in (first, second):
-            p = sh("lintian", "--fail-on", "error,warning", "--no-tag-display-limit", deb, check=False,
-                   timeout=600, env=dict(os.environ, TMPDIR=lint_tmp))
-            bad = [l for l in p.stdout.splitlines() if l.startswith(("E:", "W:"))]
-            if p.returncode != 0 or bad:
-                fail(f"lintian {os.path.basename(deb)} exited {p.returncode}:\n{p.stdout}\n{p.stderr[-2000:]}")
+        p = sh("lintian", "--fail-on", "error,warning", "--tag-display-limit", "0", first, second,
+               check=False, timeout=900, env=dict(os.environ, TMPDIR=lint_tmp))
+        bad = [l for l in p.stdout.splitlines() if l.startswith(("E:", "W:"))]
+        if p.returncode != 0 or bad:
+            fail(f"lintian {os.path.basename(first)} {os.path.basename(second)} exited {p.returncode}:\n"
+                 f"{p.stdout}\n{p.stderr[-2000:]}")
     finally:
         shutil.rmtree(lint_tmp, ignore_errors=True)
     print("lintian: no error or warning on either package")
