@@ -77,20 +77,24 @@ typedef struct fim_walk {
 	rs_fim_hasher *hasher;
 } fim_walk;
 
-/* Opens the regular file of walk entry WE for hashing: by name in the
- * directory being listed (the final component not followed, a FIFO never
- * waited on), or through the root when the walk has no directory for it.
- * -1 when it is gone or no longer a regular file. ST: the open file's fstat. */
-static int open_entry(const rs_host *h, const rs_walk_entry *we, struct stat *st)
+/* Opens the walk entry WE for hashing: by name in the directory being
+ * listed (the final component not followed, a FIFO never waited on), or
+ * through the root when the walk has no directory for it. -1 when it is
+ * gone. *SIZE: the open file's size by its fstat, or -1 when it has not
+ * been looked at yet: then the hasher checks it is (still) a regular file
+ * before reading it (fim_hash.h), in a hashing thread, so that this one
+ * walks on. */
+static int open_entry(const rs_host *h, const rs_walk_entry *we, long long *size)
 {
-	if (we->dirfd < 0)
-		return rs_host_open(h, we->path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, st);
-	int fd = openat(we->dirfd, we->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd >= 0 && (fstat(fd, st) < 0 || !S_ISREG(st->st_mode))) {
-		close(fd);
-		fd = -1;
+	*size = -1;
+	if (we->dirfd < 0) {
+		struct stat st;
+		int fd = rs_host_open(h, we->path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
+		if (fd >= 0)
+			*size = (long long)st.st_size;
+		return fd;
 	}
-	return fd;
+	return openat(we->dirfd, we->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 }
 
 static int visit(const rs_walk_entry *we, void *arg)
@@ -108,10 +112,10 @@ static int visit(const rs_walk_entry *we, void *arg)
 	e->mtime = S_ISDIR(st->st_mode) ? 0 : (long long)st->st_mtime; /* a directory's mtime moves with its entries */
 	e->ctime = (long long)st->st_ctime;
 	if (S_ISREG(st->st_mode) && (unsigned long long)st->st_size <= w->config->max_size) {
-		struct stat ost;
-		int fd = open_entry(w->host, we, &ost);
+		long long size;
+		int fd = open_entry(w->host, we, &size);
 		if (fd >= 0)
-			rs_fim_hasher_add(w->hasher, w->entries.len - 1, fd, (long long)ost.st_size, e->sha256);
+			rs_fim_hasher_add(w->hasher, w->entries.len - 1, fd, size, e->sha256);
 	}
 	rs_progress_done(w->meter, w->slot, 1, S_ISREG(st->st_mode) ? (unsigned long long)st->st_size : 0, we->path);
 	if (S_ISLNK(st->st_mode) && we->dirfd >= 0) {

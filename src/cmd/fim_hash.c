@@ -203,8 +203,9 @@ static bool enqueue(rs_fim_hasher *h, queued q, bool advise)
 	/* the disk starts reading it now, while the files queued before are
 	 * hashed (its first 8 MB: the kernel's own read-ahead follows the
 	 * reads of a larger file, and 256 queued files must not fill the
-	 * memory); not while files are found cached */
-	if (advise && atomic_load_explicit(&h->cold, memory_order_relaxed) != 0)
+	 * memory); not while files are found cached, nor before a file is
+	 * known to be regular (size -1) */
+	if (advise && q.size >= 0 && atomic_load_explicit(&h->cold, memory_order_relaxed) != 0)
 		posix_fadvise(q.fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
 	h->queue[(h->head + h->count) % QUEUE] = q;
 	h->count++;
@@ -235,12 +236,26 @@ static void flush_pending(rs_fim_hasher *h)
 void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, char out[65])
 {
 	queued q = { .index = index, .fd = fd, .size = size };
-	if (h->nworkers && h->prefetch.ok) {
+	int cold = atomic_load_explicit(&h->cold, memory_order_relaxed);
+	bool prefetching = h->nworkers && h->prefetch.ok;
+	if (prefetching && cold > 0)
+		rs_prefetch_cold(&h->prefetch);
+	if (q.size < 0 && (cold != 0 || (prefetching && rs_prefetch_wanted(&h->prefetch)))) {
+		/* this thread may read it (a prefetch) or advise read-ahead on
+		 * it: nothing of the kind before it is known to be a regular
+		 * file. Warm, a hashing thread looks (hash_fd). */
+		struct stat st;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			out[0] = '\0';
+			return;
+		}
+		q.size = (long long)st.st_size;
+	}
+	if (prefetching) {
 		/* files not in the page cache: their first reads go to the disk
 		 * in batches (core/prefetch.h), then to the workers */
-		if (atomic_load_explicit(&h->cold, memory_order_relaxed) > 0)
-			rs_prefetch_cold(&h->prefetch);
-		if (rs_prefetch_wanted(&h->prefetch) && rs_prefetch_add(&h->prefetch, fd, size)) {
+		if (rs_prefetch_wanted(&h->prefetch) && rs_prefetch_add(&h->prefetch, fd, q.size)) {
 			h->pending[h->npending++] = q;
 			if (h->npending == RS_PREFETCH_BATCH)
 				flush_pending(h);
@@ -249,12 +264,36 @@ void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, c
 	}
 	if (h->nworkers && enqueue(h, q, !h->prefetch.ok))
 		return;
-	hash_fd(fd, size, h->max, h->buf, &h->cold, out);
+	hash_fd(fd, q.size, h->max, h->buf, &h->cold, out);
+}
+
+/* The next queued file, taken off the queue; false when it is empty. */
+static bool dequeue(rs_fim_hasher *h, queued *q)
+{
+	pthread_mutex_lock(&h->lock);
+	bool any = h->count > 0;
+	if (any) {
+		*q = h->queue[h->head];
+		h->head = (h->head + 1) % QUEUE;
+		h->count--;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return any;
 }
 
 void rs_fim_hasher_finish(rs_fim_hasher *h, void (*set)(void *ctx, size_t index, const char *sha256), void *ctx)
 {
 	flush_pending(h);
+	/* the walk is over: this thread hashes what is still queued along
+	 * with the workers, instead of waiting for them to hash it alone
+	 * (up to 256 files, large ones among them: a fifth of a whole
+	 * /usr run was one worker hashing while this thread waited) */
+	queued q;
+	while (dequeue(h, &q)) {
+		hashed *r = rs_vec_push(&h->own);
+		r->index = q.index;
+		hash_fd(q.fd, q.size, h->max, h->buf, &h->cold, r->sha256);
+	}
 	pthread_mutex_lock(&h->lock);
 	h->closing = true;
 	pthread_cond_broadcast(&h->wake);

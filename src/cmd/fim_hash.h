@@ -17,7 +17,10 @@ typedef struct rs_fim_hasher rs_fim_hasher;
 rs_fim_hasher *rs_fim_hasher_new(int threads, unsigned long long max);
 
 /* Hashes the regular file open as FD (closed here) of entry INDEX, SIZE
- * bytes long by its fstat (-1: unknown, fstat here). OUT
+ * bytes long by its fstat (-1: not looked at yet; then the file is fstat'ed
+ * and left unread unless regular, by the thread that first reads it or
+ * advises read-ahead on it: a hashing thread while files are found in the
+ * page cache, so that the walk goes on meanwhile). OUT
  * receives the digest (64 hex digits, or "" when the file is over MAX or
  * unreadable) when the calling thread does the work; a worker's result is
  * handed back by rs_fim_hasher_finish instead. */

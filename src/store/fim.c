@@ -23,6 +23,12 @@ int rs_fim_begin(rs_store *store, const char *root, char *const *paths, size_t n
 		rs_error(_("%s: cannot start the baseline: %s"), store->path, sqlite3_errmsg(store->db));
 		return -1;
 	}
+	/* a whole system's baseline (200,000 rows and their key index, about
+	 * 60 MB) written in one transaction: with the default 2 MB page
+	 * cache SQLite spills pages to the WAL and reads them back, about
+	 * 130,000 extra system calls; a larger cache for this connection
+	 * writes each page once, at the commit */
+	rs_store_exec(store, "PRAGMA cache_size = -131072");
 	sqlite3_stmt *del = rs_store_prepare(store, "DELETE FROM fim_baseline WHERE root = ?1");
 	sqlite3_stmt *delp = rs_store_prepare(store, "DELETE FROM fim_paths WHERE root = ?1");
 	sqlite3_stmt *add = rs_store_prepare(store, "INSERT OR REPLACE INTO fim_paths VALUES (?1, ?2, datetime('now'))");
