@@ -49,7 +49,7 @@ add_custom_command(OUTPUT ${RS_EN_MO}
 
 set(RS_CONTENT_VI_MO ${RS_LOCALE_BUILD}/vi/LC_MESSAGES/rasoat-content.mo)
 add_custom_command(OUTPUT ${RS_CONTENT_VI_MO}
-  COMMAND ${CMAKE_COMMAND} -E make_directory ${RS_LOCALE_BUILD}/vi/LC_MESSAGES
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${RS_PO_BUILD} ${RS_LOCALE_BUILD}/vi/LC_MESSAGES
   COMMAND ${RS_MSGCAT} --force-po --use-first --to-code=UTF-8 -o ${RS_PO_BUILD}/content-vi.po ${RS_CONTENT_VI_PARTS}
   COMMAND ${RS_MSGFMT} --check-format -o ${RS_CONTENT_VI_MO} ${RS_PO_BUILD}/content-vi.po
   DEPENDS ${RS_CONTENT_VI_PARTS}

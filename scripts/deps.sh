@@ -12,7 +12,7 @@ libyaml-dev libpcre2-dev libyara-dev libarchive-dev zlib1g-dev libcurl4-openssl-
 libmicrohttpd-dev libpq-dev libnftables-dev libsodium-dev liburing-dev scdoc gettext"
 # The test build's compile (clang, its sanitizer and libFuzzer runtimes, lld,
 # cmocka; python3 is looked for by its configure), then what only the tests run.
-TEST_COMPILE_PKGS="libcmocka-dev clang libclang-rt-14-dev lld python3"
+TEST_COMPILE_PKGS="libcmocka-dev clang libclang-rt-14-dev lld ninja-build python3"
 TEST_PKGS="$TEST_COMPILE_PKGS iproute2 procps sqlite3 \
 nftables acl attr openssl python3-jsonschema postgresql-15 chromium nodejs"
 DEB_PKGS="debhelper dpkg-dev devscripts fakeroot lintian man-db bash-completion"
