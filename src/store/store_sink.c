@@ -13,6 +13,7 @@
  * without the store.
  */
 #include "store/store_internal.h"
+#include "core/arena.h"
 #include "core/json.h"
 #include "core/i18n.h"
 #include "core/log.h"
@@ -40,12 +41,6 @@ typedef struct finding_row {
 /* Bytes of a block of held texts (a larger row gets a block of its own). */
 #define TEXT_BLOCK (256 * 1024)
 
-typedef struct text_block {
-	struct text_block *next;
-	size_t used, cap;
-	char data[];
-} text_block;
-
 typedef struct store_sink_state {
 	rs_store *store;
 	char scan[33];
@@ -57,44 +52,9 @@ typedef struct store_sink_state {
 	bool failed;                  /* an error was reported; ignore the rest */
 	finding_row *pending;         /* rows not yet written */
 	size_t n_pending;
-	text_block *texts;            /* the pending rows' texts; the newest block first */
+	rs_arena texts;               /* the pending rows' texts */
 	rs_buf identity;              /* scratch for a finding's identity */
 } store_sink_state;
-
-/* N bytes in the newest text block, a new block when it is full. */
-static char *hold(store_sink_state *st, size_t n)
-{
-	text_block *b = st->texts;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > TEXT_BLOCK ? n : TEXT_BLOCK;
-		b = rs_malloc(sizeof(*b) + cap);
-		b->next = st->texts;
-		b->used = 0;
-		b->cap = cap;
-		st->texts = b;
-	}
-	char *p = b->data + b->used;
-	b->used += n;
-	return p;
-}
-
-/* Frees the text blocks but the newest, emptied for the next rows. */
-static void release_texts(store_sink_state *st, bool all)
-{
-	text_block *b = st->texts;
-	if (b && !all) {
-		b->used = 0;
-		b = b->next;
-		st->texts->next = NULL;
-	} else {
-		st->texts = NULL;
-	}
-	while (b) {
-		text_block *next = b->next;
-		free(b);
-		b = next;
-	}
-}
 
 /* F's row, its texts held by ST; -1 when F's text cannot be written
  * (evidence that is not UTF-8). */
@@ -112,7 +72,7 @@ static int row_init(store_sink_state *st, finding_row *row, const rs_finding *f)
 	row->rule_len = strlen(rule);
 	row->identity_len = identity->len;
 	row->json_len = json_len;
-	char *p = row->texts = hold(st, row->module_len + row->rule_len + row->identity_len + json_len + 4);
+	char *p = row->texts = rs_arena_alloc(&st->texts, row->module_len + row->rule_len + row->identity_len + json_len + 4);
 	memcpy(p, module, row->module_len + 1);
 	p += row->module_len + 1;
 	memcpy(p, rule, row->rule_len + 1);
@@ -147,7 +107,7 @@ static void row_bind(sqlite3_stmt *stmt, int first, const char *scan, long long 
 
 static void drop_pending(store_sink_state *st)
 {
-	release_texts(st, false);
+	rs_arena_empty(&st->texts);
 	st->n_pending = 0;
 }
 
@@ -385,7 +345,7 @@ static void sink_destroy(rs_sink *sink)
 	if (st->recording)
 		roll_back(st);
 	drop_pending(st);
-	release_texts(st, true);
+	rs_arena_free(&st->texts);
 	free(st->pending);
 	rs_buf_free(&st->identity);
 	sqlite3_finalize(st->insert_finding);
@@ -397,6 +357,7 @@ static void sink_destroy(rs_sink *sink)
 rs_sink *rs_store_sink_new(rs_store *store)
 {
 	store_sink_state *st = rs_calloc(1, sizeof(*st));
+	rs_arena_init(&st->texts, TEXT_BLOCK);
 	st->store = store;
 	rs_buf_init(&st->identity);
 	rs_sink *sink = rs_calloc(1, sizeof(*sink));

@@ -69,10 +69,14 @@ typedef struct appinv_walk {
 	unsigned queued;
 } appinv_walk;
 
+/* Bytes of a block of the packages' strings (64 KiB with malloc's header). */
+#define STRING_BLOCK (64 * 1024 - 64)
+
 void rs_app_inventory_init(rs_app_inventory *inv)
 {
 	memset(inv, 0, sizeof(*inv));
 	rs_vec_init(&inv->packages, sizeof(rs_app_package));
+	rs_arena_init(&inv->strings, STRING_BLOCK);
 }
 
 void rs_app_inventory_free(rs_app_inventory *inv)

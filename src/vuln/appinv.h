@@ -16,6 +16,7 @@
 #ifndef RS_VULN_APPINV_H
 #define RS_VULN_APPINV_H
 
+#include "core/arena.h"
 #include "core/host.h"
 #include "core/util.h"
 
@@ -33,16 +34,15 @@ typedef struct rs_app_package {
 	char *application;  /* the application's directory (the project root, the venv, the JAR) */
 } rs_app_package;
 
-struct rs_app_block;
-
 typedef struct rs_app_inventory {
 	rs_vec packages;          /* rs_app_package, deduplicated on (ecosystem, name, version, source) */
 	unsigned long files_read; /* declaring files read */
 	unsigned long problems;   /* malformed declaring files (each warned, the rest is read) */
-	/* the packages' strings, in blocks that never move (appinv_util.c); the
-	 * ecosystem, source and application of the last package added, which
-	 * the next one (most often from the same file) shares */
-	struct rs_app_block *strings;
+	/* the packages' strings, in blocks that never move (one allocation per
+	 * block instead of five per package; appinv_util.c); the ecosystem,
+	 * source and application of the last package added, which the next one
+	 * (most often from the same file) shares */
+	rs_arena strings;
 	const char *last[3];
 } rs_app_inventory;
 

@@ -12,33 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A block of the inventory's strings: a string never moves once copied
- * (packages point at it), and all go at once with the inventory. One
- * allocation per block instead of five per package. */
-typedef struct rs_app_block {
-	struct rs_app_block *next;
-	size_t used, size;
-	char data[];
-} rs_app_block;
-
-#define APP_BLOCK_SIZE (64u * 1024 - 64)
-
+/* A copy of S in the inventory's blocks. */
 static char *block_copy(rs_app_inventory *inv, const char *s)
 {
-	size_t n = strlen(s);
-	rs_app_block *b = inv->strings;
-	if (!b || b->size - b->used < n + 1) {
-		size_t size = n + 1 > APP_BLOCK_SIZE ? n + 1 : APP_BLOCK_SIZE;
-		b = rs_malloc(sizeof(*b) + size);
-		b->next = inv->strings;
-		b->used = 0;
-		b->size = size;
-		inv->strings = b;
-	}
-	char *out = b->data + b->used;
-	memcpy(out, s, n + 1);
-	b->used += n + 1;
-	return out;
+	return rs_arena_copy(&inv->strings, s, strlen(s));
 }
 
 /* S in the blocks, shared with the last package's copy in slot K when it is the same text. */
@@ -53,12 +30,7 @@ static char *shared_copy(rs_app_inventory *inv, int k, const char *s)
 
 void rs_app_strings_free(rs_app_inventory *inv)
 {
-	for (rs_app_block *b = inv->strings; b;) {
-		rs_app_block *next = b->next;
-		free(b);
-		b = next;
-	}
-	inv->strings = NULL;
+	rs_arena_free(&inv->strings);
 	memset(inv->last, 0, sizeof(inv->last));
 }
 

@@ -14,6 +14,7 @@
  */
 #include "vuln/osv_internal.h"
 #include "vuln/json_scan.h"
+#include "core/arena.h"
 #include "core/i18n.h"
 #include "core/log.h"
 
@@ -33,43 +34,10 @@ void rs_osv_warn(rs_feed_stats *stats, const char *name, const char *id, const c
 		rs_warn(_("%s: more malformed OSV records; only counted from here on"), name);
 }
 
-/* Blocks the strings of one record are copied into: a string never moves
- * once copied (records point at it), and all go at once with the record. */
-typedef struct block {
-	struct block *next;
-	size_t used, size;
-	char data[];
-} block;
-
+/* Bytes of a block of one record's decoded strings (rs_arena: a string
+ * never moves once copied, records point at it, and all go at once with
+ * the record). */
 #define BLOCK_SIZE 4000
-
-/* A copy of the N bytes at S, NUL-terminated, in the blocks at *HEAD. */
-static char *block_copy(block **head, const char *s, size_t n)
-{
-	block *b = *head;
-	if (!b || b->size - b->used < n + 1) {
-		size_t size = n + 1 > BLOCK_SIZE ? n + 1 : BLOCK_SIZE;
-		b = rs_malloc(sizeof(block) + size);
-		b->next = *head;
-		b->used = 0;
-		b->size = size;
-		*head = b;
-	}
-	char *out = b->data + b->used;
-	memcpy(out, s, n);
-	out[n] = 0;
-	b->used += n + 1;
-	return out;
-}
-
-static void blocks_free(block *b)
-{
-	while (b) {
-		block *next = b->next;
-		free(b);
-		b = next;
-	}
-}
 
 /* A value of the record: [start, end) of its text; start NULL when absent. */
 typedef struct span {
@@ -85,7 +53,7 @@ typedef struct osv_record {
 	char *severity_text;
 	rs_vec out;    /* rs_vuln_record, emitted only when the whole record is good; its
 			* strings are borrowed from STRINGS, CVES and SHORT_SUMMARY */
-	struct block *strings; /* the strings decoded for this record */
+	rs_arena strings;      /* the strings decoded for this record */
 	const char *bad; /* the record is not valid JSON: why */
 	char why[160];
 } osv_record;
@@ -106,7 +74,7 @@ static char *string_of(osv_record *rec, span v)
 	while (p < close && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 && *p != '\\' && *p != '"')
 		p++;
 	if (p == close && close > v.start && *close == '"' && (size_t)(close - v.start - 1) <= OSV_MAX_STRING) {
-		return block_copy(&rec->strings, v.start + 1, (size_t)(close - v.start - 1));
+		return rs_arena_copy(&rec->strings, v.start + 1, (size_t)(close - v.start - 1));
 	}
 	rs_json_scan s;
 	rs_json_scan_init(&s, v.start, (size_t)(v.end - v.start));
@@ -118,7 +86,7 @@ static char *string_of(osv_record *rec, span v)
 		rs_buf_free(&b);
 		return NULL;
 	}
-	char *text = block_copy(&rec->strings, b.data + at, b.len - at - 1);
+	char *text = rs_arena_copy(&rec->strings, b.data + at, b.len - at - 1);
 	rs_buf_free(&b);
 	return text;
 }
@@ -436,6 +404,7 @@ int rs_osv_read_value(rs_json_scan *s, bool at_end, const char *name, rs_vuln_re
 {
 	const rs_json_scan saved = *s;
 	osv_record rec = { .cvss = -1 };
+	rs_arena_init(&rec.strings, BLOCK_SIZE);
 	span f[RECORD_KEYS];
 	rs_json_scan_peek(s);
 	span obj = { s->p, NULL };
@@ -476,7 +445,7 @@ int rs_osv_read_value(rs_json_scan *s, bool at_end, const char *name, rs_vuln_re
 	}
 	rs_vec_free(&rec.out);
 	free(rec.short_summary);
-	blocks_free(rec.strings);
+	rs_arena_free(&rec.strings);
 	rs_buf_free(&rec.cves);
 	return rc;
 }

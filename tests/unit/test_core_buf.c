@@ -3,9 +3,11 @@
  * shorter and longer than the room a buffer has (the one-pass and the
  * two-pass paths), appended after what the buffer holds, empty results;
  * rs_fill_strings (core/fill.c) against snprintf on the forms it knows and
- * the forms it leaves as they stand.
+ * the forms it leaves as they stand; rs_arena (core/arena.c): texts that
+ * never move across blocks, a request larger than a block, emptying.
  */
 #include "testutil.h"
+#include "core/arena.h"
 #include "core/fill.h"
 #include "core/util.h"
 
@@ -115,11 +117,49 @@ static void test_fill_strings(void **state)
 	free(got);
 }
 
+static void test_arena(void **state)
+{
+	(void)state;
+	rs_arena a;
+	rs_arena_init(&a, 64);
+	char *texts[40];
+	char want[32];
+	/* 40 texts of 10-16 bytes: several blocks; each stays where it is */
+	for (int i = 0; i < 40; i++) {
+		int n = snprintf(want, sizeof(want), "text-%d-%.*s", i, i % 7, "xxxxxxx");
+		texts[i] = rs_arena_copy(&a, want, (size_t)n);
+	}
+	for (int i = 0; i < 40; i++) {
+		snprintf(want, sizeof(want), "text-%d-%.*s", i, i % 7, "xxxxxxx");
+		assert_string_equal(texts[i], want);
+	}
+	/* larger than a block: a block of its own, the texts before untouched */
+	char big[300];
+	memset(big, 'b', sizeof(big));
+	char *p = rs_arena_copy(&a, big, sizeof(big));
+	assert_memory_equal(p, big, sizeof(big));
+	assert_int_equal(p[sizeof(big)], '\0');
+	assert_string_equal(texts[39], "text-39-xxxx");
+	/* a copy of part of a longer text stops at N */
+	assert_string_equal(rs_arena_copy(&a, "abcdef", 3), "abc");
+	/* emptied: the bytes are handed out again; freed: nothing left (ASan) */
+	rs_arena_empty(&a);
+	char *again = rs_arena_alloc(&a, 8);
+	memcpy(again, "1234567", 8);
+	assert_string_equal(again, "1234567");
+	rs_arena_free(&a);
+	assert_null(a.newest);
+	assert_string_equal(rs_arena_copy(&a, "after", 5), "after");
+	rs_arena_free(&a);
+	rs_arena_empty(&a); /* an empty arena: nothing to do */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_printf_sizes),
 		cmocka_unit_test(test_fill_strings),
+		cmocka_unit_test(test_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
