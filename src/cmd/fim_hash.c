@@ -140,6 +140,23 @@ static void hash_fd(int fd, long long size, unsigned long long max, unsigned cha
 	rs_hex_encode(md, len, out);
 }
 
+/* The queue's next file, taken off it (H->lock held, the queue not empty). */
+static queued take_locked(rs_fim_hasher *h)
+{
+	queued q = h->queue[h->head];
+	h->head = (h->head + 1) % QUEUE;
+	h->count--;
+	return q;
+}
+
+/* Hashes the queued file Q with BUF into a new entry of OUT. */
+static void hash_queued(rs_fim_hasher *h, queued q, unsigned char *buf, rs_vec *out)
+{
+	hashed *r = rs_vec_push(out);
+	r->index = q.index;
+	hash_fd(q.fd, q.size, h->max, buf, &h->cold, r->sha256);
+}
+
 static void *worker(void *arg)
 {
 	worker_arg *wa = arg;
@@ -154,13 +171,9 @@ static void *worker(void *arg)
 			pthread_mutex_unlock(&h->lock);
 			break;
 		}
-		queued q = h->queue[h->head];
-		h->head = (h->head + 1) % QUEUE;
-		h->count--;
+		queued q = take_locked(h);
 		pthread_mutex_unlock(&h->lock);
-		hashed *r = rs_vec_push(out);
-		r->index = q.index;
-		hash_fd(q.fd, q.size, h->max, buf, &h->cold, r->sha256);
+		hash_queued(h, q, buf, out);
 	}
 	free(buf);
 	free(wa);
@@ -224,11 +237,8 @@ static void flush_pending(rs_fim_hasher *h)
 		queued q = h->pending[i];
 		if (q.size > RS_PREFETCH_SPAN)
 			posix_fadvise(q.fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
-		if (enqueue(h, q, false))
-			continue;
-		hashed *r = rs_vec_push(&h->own);
-		r->index = q.index;
-		hash_fd(q.fd, q.size, h->max, h->buf, &h->cold, r->sha256);
+		if (!enqueue(h, q, false))
+			hash_queued(h, q, h->buf, &h->own);
 	}
 	h->npending = 0;
 }
@@ -272,11 +282,8 @@ static bool dequeue(rs_fim_hasher *h, queued *q)
 {
 	pthread_mutex_lock(&h->lock);
 	bool any = h->count > 0;
-	if (any) {
-		*q = h->queue[h->head];
-		h->head = (h->head + 1) % QUEUE;
-		h->count--;
-	}
+	if (any)
+		*q = take_locked(h);
 	pthread_mutex_unlock(&h->lock);
 	return any;
 }
@@ -289,11 +296,8 @@ void rs_fim_hasher_finish(rs_fim_hasher *h, void (*set)(void *ctx, size_t index,
 	 * (up to 256 files, large ones among them: a fifth of a whole
 	 * /usr run was one worker hashing while this thread waited) */
 	queued q;
-	while (dequeue(h, &q)) {
-		hashed *r = rs_vec_push(&h->own);
-		r->index = q.index;
-		hash_fd(q.fd, q.size, h->max, h->buf, &h->cold, r->sha256);
-	}
+	while (dequeue(h, &q))
+		hash_queued(h, q, h->buf, &h->own);
 	pthread_mutex_lock(&h->lock);
 	h->closing = true;
 	pthread_cond_broadcast(&h->wake);
