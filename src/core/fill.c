@@ -16,9 +16,8 @@ static void put(char *out, size_t *at, const char *s, size_t len)
 	*at += len;
 }
 
-size_t rs_fill_strings(char *out, const char *fmt, const char *const *args, size_t n, bool *understood)
+size_t rs_fill_strings(char *out, const char *fmt, const char *const *args, size_t n)
 {
-	bool all_known = true;
 	size_t at = 0, next = 0;
 	for (const char *p = fmt; *p;) {
 		const char *pct = strchr(p, '%');
@@ -41,7 +40,6 @@ size_t rs_fill_strings(char *out, const char *fmt, const char *const *args, size
 			after = pct + 4;
 		}
 		if (arg >= n) { /* not ours: the "%" as it stands, then the rest */
-			all_known = false;
 			put(out, &at, "%", 1);
 			p = pct + 1;
 			continue;
@@ -52,14 +50,12 @@ size_t rs_fill_strings(char *out, const char *fmt, const char *const *args, size
 	}
 	if (out)
 		out[at] = '\0';
-	if (understood)
-		*understood = all_known;
 	return at;
 }
 
 char *rs_fill_strings_dup(const char *fmt, const char *const *args, size_t n)
 {
-	char *out = rs_malloc(rs_fill_strings(NULL, fmt, args, n, NULL) + 1);
-	rs_fill_strings(out, fmt, args, n, NULL);
+	char *out = rs_malloc(rs_fill_strings(NULL, fmt, args, n) + 1);
+	rs_fill_strings(out, fmt, args, n);
 	return out;
 }

@@ -8,7 +8,6 @@
 #ifndef RS_FILL_H
 #define RS_FILL_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 /* The length of FMT with each "%s" replaced by the next of ARGS (N of
@@ -17,9 +16,8 @@
  * not NULL the text is also written there, with its terminating NUL (OUT
  * has room for the length first returned with OUT NULL, plus one). Any
  * other conversion, or one naming a string past the N given, is written as
- * it stands and makes *UNDERSTOOD (when not NULL) false, for a caller that
- * would rather use printf then; it is true otherwise. */
-size_t rs_fill_strings(char *out, const char *fmt, const char *const *args, size_t n, bool *understood);
+ * it stands (never read as printf would: no argument of another type). */
+size_t rs_fill_strings(char *out, const char *fmt, const char *const *args, size_t n);
 
 /* The same text in an allocation of its exact size (free() it). */
 char *rs_fill_strings_dup(const char *fmt, const char *const *args, size_t n);

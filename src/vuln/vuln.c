@@ -83,20 +83,17 @@ static void emit_ctx_free(emit_ctx *c)
 }
 
 /* FMT filled from ARGS (N of them) into B (emptied first) without printf
- * (core/fill.h; it is done twice for every finding); -1 (B not to be used)
- * when FMT holds a conversion fill does not know, for the caller to use
- * printf. */
-static int fill_in(rs_buf *b, const char *fmt, const char *const *args, size_t n)
+ * (core/fill.h; it is done twice for every finding): the catalogue's texts
+ * of this module hold only "%s" and "%N$s" (msgfmt --check-format holds
+ * translations to the conversions of the original). Returns B's text. */
+static const char *fill_in(rs_buf *b, const char *fmt, const char *const *args, size_t n)
 {
-	bool understood;
-	size_t len = rs_fill_strings(NULL, fmt, args, n, &understood);
-	if (!understood)
-		return -1;
+	size_t len = rs_fill_strings(NULL, fmt, args, n);
 	b->len = 0;
 	rs_buf_reserve(b, len);
-	rs_fill_strings(b->data, fmt, args, n, NULL);
+	rs_fill_strings(b->data, fmt, args, n);
 	b->len = len;
-	return 0;
+	return b->data;
 }
 
 /* The catalogue's text for FMT (marked with N_), looked up once into *SLOT. */
@@ -123,15 +120,10 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, emit_ctx *c)
 	const rs_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
 	const char *args[] = { p->name, p->version, m->id, m->fixed };
-	char *title = NULL; /* printf's, when fill_in cannot */
-	if (fill_in(&c->text, unfixed ? translated(N_("%s %s is affected by %s (no fix yet)"), &c->title_unfixed)
-				      : translated(N_("%s %s is affected by %s (fixed in %s)"), &c->title_fixed),
-		    args, unfixed ? 3 : 4) < 0)
-		title = unfixed ? rs_sprintf(translated(N_("%s %s is affected by %s (no fix yet)"), &c->title_unfixed),
-					     p->name, p->version, m->id)
-				: rs_sprintf(translated(N_("%s %s is affected by %s (fixed in %s)"), &c->title_fixed),
-					     p->name, p->version, m->id, m->fixed);
-	rs_finding *f = rs_finding_new("vuln", joined(c, "vuln:", m->id), sev, score, title ? title : c->text.data);
+	const char *title = fill_in(&c->text, unfixed ? translated(N_("%s %s is affected by %s (no fix yet)"), &c->title_unfixed)
+						    : translated(N_("%s %s is affected by %s (fixed in %s)"), &c->title_fixed),
+				    args, unfixed ? 3 : 4);
+	rs_finding *f = rs_finding_new("vuln", joined(c, "vuln:", m->id), sev, score, title);
 	bool is_cve = rs_starts_with(m->id, "CVE-");
 	rs_finding_set_str(f, "package", p->name);
 	rs_finding_set_str(f, "installed", p->version);
@@ -152,15 +144,8 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, emit_ctx *c)
 	rs_buf_puts(&c->b, p->name);
 	if (unfixed) {
 		const char *rargs[] = { m->id, c->b.data };
-		if (fill_in(&c->text, translated(N_("No fixed version yet; mitigate and watch %s, then run `%s`"),
-						 &c->remediation_unfixed), rargs, 2) == 0) {
-			rs_finding_set_remediation(f, c->text.data);
-		} else {
-			char *remediation = rs_sprintf(translated(N_("No fixed version yet; mitigate and watch %s, then run `%s`"),
-								  &c->remediation_unfixed), m->id, c->b.data);
-			rs_finding_set_remediation(f, remediation);
-			free(remediation);
-		}
+		rs_finding_set_remediation(f, fill_in(&c->text, translated(N_("No fixed version yet; mitigate and watch %s, then run `%s`"),
+									  &c->remediation_unfixed), rargs, 2));
 	} else {
 		rs_finding_set_remediation(f, c->b.data);
 	}
@@ -171,7 +156,6 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, emit_ctx *c)
 	if (m->record && strcmp(m->record, m->id))
 		rs_finding_add_reference(f, joined(c, "https://osv.dev/vulnerability/", m->record));
 	rs_scan_emit(scan, f);
-	free(title);
 }
 
 typedef struct upgrade {

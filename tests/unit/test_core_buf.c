@@ -50,18 +50,14 @@ static void test_printf_sizes(void **state)
 	free(empty);
 }
 
-/* FMT filled by rs_fill_strings: measured and written the same, with
- * UNDERSTOOD as expected; returned to be freed. */
-static char *filled(const char *fmt, const char *const *args, size_t n, bool want_understood)
+/* FMT filled by rs_fill_strings: measured and written the same; returned
+ * to be freed. */
+static char *filled(const char *fmt, const char *const *args, size_t n)
 {
-	bool understood = !want_understood;
-	size_t len = rs_fill_strings(NULL, fmt, args, n, &understood);
-	assert_true(understood == want_understood);
+	size_t len = rs_fill_strings(NULL, fmt, args, n);
 	char *out = rs_malloc(len + 2);
 	out[len + 1] = 'X'; /* nothing written past the NUL */
-	understood = !want_understood;
-	assert_int_equal(rs_fill_strings(out, fmt, args, n, &understood), len);
-	assert_true(understood == want_understood);
+	assert_int_equal(rs_fill_strings(out, fmt, args, n), len);
 	assert_int_equal(strlen(out), len);
 	assert_int_equal(out[len + 1], 'X');
 	char *dup = rs_fill_strings_dup(fmt, args, n);
@@ -77,42 +73,42 @@ static void test_fill_strings(void **state)
 	char want[256];
 	char *got;
 	/* the forms it knows, as printf writes them */
-	got = filled("%s %s is affected by %s (fixed in %s)", a, 4, true);
+	got = filled("%s %s is affected by %s (fixed in %s)", a, 4);
 	snprintf(want, sizeof(want), "%s %s is affected by %s (fixed in %s)", a[0], a[1], a[2], a[3]);
 	assert_string_equal(got, want);
 	free(got);
-	got = filled("%3$s: %1$s %2$s -> %4$s", a, 4, true); /* a translation reordering them */
+	got = filled("%3$s: %1$s %2$s -> %4$s", a, 4); /* a translation reordering them */
 	snprintf(want, sizeof(want), "%3$s: %1$s %2$s -> %4$s", a[0], a[1], a[2], a[3]);
 	assert_string_equal(got, want);
 	free(got);
-	got = filled("100%% of %s%%", a, 1, true);
+	got = filled("100%% of %s%%", a, 1);
 	snprintf(want, sizeof(want), "100%% of %s%%", a[0]);
 	assert_string_equal(got, want);
 	free(got);
-	got = filled("", a, 0, true);
+	got = filled("", a, 0);
 	assert_string_equal(got, "");
 	free(got);
-	got = filled("no conversion at all", NULL, 0, true);
+	got = filled("no conversion at all", NULL, 0);
 	assert_string_equal(got, "no conversion at all");
 	free(got);
 	const char *const with_null[] = { NULL, "x" };
-	got = filled("[%s|%s]", with_null, 2, true);
+	got = filled("[%s|%s]", with_null, 2);
 	assert_string_equal(got, "[(null)|x]"); /* as glibc's printf */
 	free(got);
-	/* the forms it does not know: written as they stand, and said */
-	got = filled("%d items in %s", a, 1, false);
+	/* the forms it does not know: written as they stand */
+	got = filled("%d items in %s", a, 1);
 	assert_string_equal(got, "%d items in libfoo");
 	free(got);
-	got = filled("%s and %s", a, 1, false); /* more "%s" than strings */
+	got = filled("%s and %s", a, 1); /* more "%s" than strings */
 	assert_string_equal(got, "libfoo and %s");
 	free(got);
-	got = filled("%5$s", a, 4, false); /* a string past those given */
+	got = filled("%5$s", a, 4); /* a string past those given */
 	assert_string_equal(got, "%5$s");
 	free(got);
-	got = filled("ends in %", a, 0, false);
+	got = filled("ends in %", a, 0);
 	assert_string_equal(got, "ends in %");
 	free(got);
-	got = filled("%1$x %s", a, 1, false);
+	got = filled("%1$x %s", a, 1);
 	assert_string_equal(got, "%1$x libfoo");
 	free(got);
 }
