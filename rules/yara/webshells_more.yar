@@ -205,8 +205,10 @@ rule RASOAT_Python_CGI_Form_Exec
 		$in = /cgi\s*\.\s*FieldStorage\s*\(/ ascii
 		$g = /\.\s*getvalue\s*\(/ ascii
 		$x = /(os\s*\.\s*popen[234]|popen2\s*\.\s*popen[234]|commands\s*\.\s*getstatusoutput)\s*\(/ ascii
+		// the same calls given one string literal alone (a fixed command)
+		$lit = /(os\s*\.\s*popen[234]|popen2\s*\.\s*popen[234]|commands\s*\.\s*getstatusoutput)\s*\(\s*['"][^'"\n]*['"]\s*[,)]/ ascii
 	condition:
-		filesize < 2MB and $in and $g and $x
+		filesize < 2MB and $in and $g and #x > #lit
 }
 
 rule RASOAT_Node_Shell_Over_Socket
