@@ -23,7 +23,7 @@ rule RASOAT_PHP_Eval_Decoded_Blob
 		$e4 = /(eval|assert)\s*\(\s*(@\s*)?\$\w{1,40}\s*\(/ ascii nocase
 		$dec = /(gzinflate|gzuncompress|str_rot13)\s*\(/ ascii nocase
 	condition:
-		filesize < 4MB and $php and ($e1 or $e2 or $e4 or ($e3 and $dec))
+		filesize < 4MB and uint32(0) != 0x464c457f and $php and ($e1 or $e2 or $e4 or ($e3 and $dec))
 }
 
 rule RASOAT_PHP_Preg_Replace_Eval
@@ -71,7 +71,7 @@ rule RASOAT_PHP_Eval_Request_Anywhere
 		$concat = /(eval|assert)\s*\(\s*["'][^"']{0,20}["']\s*\.\s*\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
 		$glob = /\$GLOBALS\s*\[[^\]]{1,40}\]\s*\(\s*\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
 	condition:
-		filesize < 4MB and $php and any of ($d, $concat, $glob)
+		filesize < 4MB and uint32(0) != 0x464c457f and $php and any of ($d, $concat, $glob)
 }
 
 rule RASOAT_PHP_Command_On_Input
@@ -99,7 +99,7 @@ rule RASOAT_PHP_Command_On_Input
 		$s8 = "/bin/sh" ascii
 		$s9 = "cmd.exe" ascii nocase
 	condition:
-		filesize < 4MB and $php and any of ($x*) and any of ($in*) and 2 of ($s*)
+		filesize < 4MB and uint32(0) != 0x464c457f and $php and any of ($x*) and any of ($in*) and 2 of ($s*)
 }
 
 rule RASOAT_PHP_Exec_Function_Probe
