@@ -6,6 +6,7 @@
 #include "core/util.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -41,6 +42,7 @@ typedef struct split_thread {
 	dev_t tree_dev;            /* of the unit's tree */
 	dev_t unit_dev;            /* of the unit's directory, once seen */
 	ino_t unit_ino;
+	bool seen;                 /* the unit's directory was opened (its depth-0 entry seen) */
 	unsigned long long errors, skipped, vanished;
 } split_thread;
 
@@ -91,6 +93,8 @@ static int split_visit(const rs_walk_entry *e, void *arg)
 	const rs_walk_split *s = k->st->s;
 	struct stat own;
 	const struct stat *st = e->st;
+	if (e->depth == 0)
+		k->seen = true;
 	if (!st && (e->depth <= 1) && rs_walk_entry_stat(e, &own) == 0)
 		st = &own;
 	if (e->depth == 0 && u->level > 0) {
@@ -144,7 +148,15 @@ static void *split_thread_run(void *arg)
 		opts.skipped = &k->skipped;
 		opts.vanished = &k->vanished;
 		k->unit = &u;
-		rs_walk(st->s->host, u.path, &opts, split_visit, k);
+		k->seen = false;
+		if (rs_walk(st->s->host, u.path, &opts, split_visit, k) < 0 && !k->seen && u.level > 0) {
+			/* a directory below a tree that could not be opened:
+			 * counted as one walk counts it */
+			if (errno == ENOENT)
+				k->vanished++;
+			else
+				k->errors++;
+		}
 		k->unit = NULL;
 		free(u.path);
 		pthread_mutex_lock(&st->lock);
