@@ -55,7 +55,9 @@ rule RASOAT_PHP_Request_As_Function
 		$cf = /create_function\s*\([^;]{0,80}\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
 		$cb = /(array_map|call_user_func|call_user_func_array|register_shutdown_function)\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
 	condition:
-		filesize < 4MB and $php and any of ($call, $var, $cf, $cb)
+		// a request value called only after PHP's opening tag: text that
+		// quotes "$_SERVER['HTTPS'] (#123)" before any "<?" (a changelog) is not code
+		filesize < 4MB and $php and (for any i in (1..#call) : (@call[i] > @php[1]) or any of ($var, $cf, $cb))
 }
 
 rule RASOAT_PHP_Eval_Request_Anywhere

@@ -205,6 +205,13 @@ def main():
         # rasoat's own binary carries the webshell lines its drills plant:
         # hunting a directory that holds it must not report it
         shutil.copy(RASOAT, os.path.join(tree, "clean", "rasoat-binary"))
+        # a release's news: 600 KB of text that names a CGI form reader and
+        # a process call far apart (like Python's NEWS) is not a web handler
+        with open(os.path.join(tree, "clean", "NEWS"), "w") as f:
+            f.write("Library\n-------\n\n- gh-1: cgi.FieldStorage() now limits the number of form parts.\n")
+            for i in range(7000):
+                f.write(f"- gh-{i + 2}: fix a corner case of the parser when the input ends early ({i}).\n")
+            f.write("- gh-9999: os.spawnv() on Windows accepts a path-like object.\n")
         on_disk = {os.path.relpath(os.path.join(d, f), tree)
                    for d, _, fs in os.walk(tree) for f in fs if not d.endswith("clean")}
         check(on_disk == set(SAMPLES), f"every sample is listed and every listed sample exists: {on_disk ^ set(SAMPLES)}")
