@@ -34,8 +34,8 @@ int rs_severity_default_score(rs_severity s)
 	return (unsigned)s < RS_SEV_COUNT ? scores[s] : 0;
 }
 
-rs_finding *rs_finding_new(const char *module, const char *rule, rs_severity severity,
-			   int score, const char *title)
+/* A finding with no evidence yet (neither object nor text). */
+static rs_finding *make(const char *module, const char *rule, rs_severity severity, int score, const char *title)
 {
 	rs_finding *f = rs_calloc(1, sizeof(*f));
 	f->module = rs_strdup(module);
@@ -43,16 +43,51 @@ rs_finding *rs_finding_new(const char *module, const char *rule, rs_severity sev
 	f->severity = severity;
 	f->score = score < 0 ? rs_severity_default_score(severity) : (score > 100 ? 100 : score);
 	f->title = rs_strdup(title);
-	f->evidence = json_object();
 	f->attack = json_array();
 	f->references = json_array();
 	return f;
+}
+
+rs_finding *rs_finding_new(const char *module, const char *rule, rs_severity severity,
+			   int score, const char *title)
+{
+	rs_finding *f = make(module, rule, severity, score, title);
+	f->evidence = json_object();
+	return f;
+}
+
+rs_finding *rs_finding_new_text(const char *module, const char *rule, rs_severity severity,
+				int score, const char *title)
+{
+	rs_finding *f = make(module, rule, severity, score, title);
+	f->evtext = rs_malloc(sizeof(*f->evtext));
+	rs_evtext_init(f->evtext);
+	return f;
+}
+
+json_t *rs_finding_evidence(const rs_finding *f)
+{
+	/* made once and kept in F, as rs_finding_text keeps its text */
+	rs_finding *own = (rs_finding *)f;
+	if (own->evtext) {
+		own->evidence = rs_evtext_object(own->evtext);
+		if (!own->evidence) /* cannot happen: the text is rs_json_text's */
+			own->evidence = json_object();
+		rs_evtext_free(own->evtext);
+		free(own->evtext);
+		own->evtext = NULL;
+	}
+	return own->evidence;
 }
 
 void rs_finding_free(rs_finding *f)
 {
 	if (!f)
 		return;
+	if (f->evtext) {
+		rs_evtext_free(f->evtext);
+		free(f->evtext);
+	}
 	free(f->module);
 	free(f->rule);
 	free(f->title);
@@ -79,6 +114,12 @@ static void text_forget(rs_finding *f)
 static void set_evidence(rs_finding *f, const char *key, json_t *value)
 {
 	text_forget(f);
+	if (f->evtext && key && rs_evtext_set_scalar(f->evtext, key, value) == 0) {
+		json_decref(value);
+		return;
+	}
+	/* an object, an array or a key set again: as the object */
+	rs_finding_evidence(f);
 	const char *k = key;
 	while (k && *k && (unsigned char)*k < 0x80)
 		k++;
@@ -90,6 +131,10 @@ static void set_evidence(rs_finding *f, const char *key, json_t *value)
 
 void rs_finding_set_str(rs_finding *f, const char *key, const char *value)
 {
+	if (f->evtext && key && rs_evtext_set_str(f->evtext, key, value) == 0) {
+		text_forget(f);
+		return;
+	}
 	set_evidence(f, key, rs_json_string(value));
 }
 
@@ -134,7 +179,7 @@ json_t *rs_finding_to_json(const rs_finding *f, const char *scan)
 	json_object_set_new(o, "score", json_integer(f->score));
 	json_object_set_new(o, "title", rs_json_string(f->title));
 	json_object_set(o, "attack", f->attack);
-	json_object_set(o, "evidence", f->evidence);
+	json_object_set(o, "evidence", rs_finding_evidence(f));
 	json_object_set_new(o, "remediation", rs_json_string(f->remediation ? f->remediation : ""));
 	json_object_set(o, "references", f->references);
 	return o;
@@ -196,8 +241,14 @@ int rs_finding_text_append(rs_buf *b, const rs_finding *f, const char *scan)
 	append_int(b, f->score);
 	rs_buf_puts(b, ",\"title\":");
 	rs_json_text_append_cstr(b, f->title);
-	if (append_member(b, ",\"attack\":", f->attack) < 0 || append_member(b, ",\"evidence\":", f->evidence) < 0)
+	if (append_member(b, ",\"attack\":", f->attack) < 0)
 		goto refused;
+	if (f->evtext) {
+		rs_buf_puts(b, ",\"evidence\":");
+		rs_evtext_append(f->evtext, b);
+	} else if (append_member(b, ",\"evidence\":", f->evidence) < 0) {
+		goto refused;
+	}
 	rs_buf_puts(b, ",\"remediation\":");
 	rs_json_text_append_cstr(b, f->remediation);
 	if (append_member(b, ",\"references\":", f->references) < 0)
@@ -285,12 +336,20 @@ void rs_finding_identity_append(rs_buf *b, const rs_finding *f)
 	};
 	rs_buf_puts(b, f->rule);
 	for (size_t i = 0; i < sizeof(locators) / sizeof(locators[0]); i++) {
-		json_t *v = json_object_get(f->evidence, locators[i]);
-		if (json_is_string(v)) { /* "|locator=value" */
+		size_t len = 0;
+		const char *v = NULL;
+		if (f->evtext) {
+			v = rs_evtext_get_str(f->evtext, locators[i], &len);
+		} else {
+			json_t *j = json_object_get(f->evidence, locators[i]);
+			if ((v = json_string_value(j)))
+				len = strlen(v); /* as far as its first NUL, as before */
+		}
+		if (v) { /* "|locator=value" */
 			rs_buf_append(b, "|", 1);
 			rs_buf_puts(b, locators[i]);
 			rs_buf_append(b, "=", 1);
-			rs_buf_puts(b, json_string_value(v));
+			rs_buf_append(b, v, len);
 		}
 	}
 }

@@ -5,6 +5,7 @@
 #ifndef RS_FINDING_H
 #define RS_FINDING_H
 
+#include "core/evtext.h"
 #include "core/util.h"
 
 #include <jansson.h>
@@ -31,7 +32,9 @@ typedef struct rs_finding {
 	rs_severity severity;
 	int score;          /* 0–100 */
 	char *title;
-	json_t *evidence;   /* object: path, pid, exe, cmdline, sha256, ... */
+	/* object: path, pid, exe, cmdline, sha256, ...; NULL while the
+	 * evidence is kept as text (EVTEXT): read it through rs_finding_evidence */
+	json_t *evidence;
 	json_t *attack;     /* array of ATT&CK technique ids */
 	char *remediation;  /* may be NULL */
 	json_t *references; /* array of strings */
@@ -40,12 +43,26 @@ typedef struct rs_finding {
 	char *text;
 	size_t text_len;
 	bool text_refused;  /* rs_finding_text found it cannot be written */
+	/* a finding of rs_finding_new_text: its evidence as text, until a
+	 * reader needs the object (then EVIDENCE, and this is NULL) */
+	rs_evtext *evtext;
 } rs_finding;
 
 /* A new finding; SCORE < 0 takes the severity's default. */
 rs_finding *rs_finding_new(const char *module, const char *rule, rs_severity severity,
 			   int score, const char *title);
 void rs_finding_free(rs_finding *f);
+/* The same, but the evidence set through rs_finding_set_str, _set_int and
+ * _set_json (a number, true, false or null) is written as text as it is
+ * set (core/evtext.h), not built as JSON values: for findings made by the
+ * thousand that the sinks write out as they are. Everything reads the
+ * same (rs_finding_text, rs_finding_identity, rs_finding_to_json,
+ * rs_finding_evidence); the object is made when first asked for. */
+rs_finding *rs_finding_new_text(const char *module, const char *rule, rs_severity severity,
+				int score, const char *title);
+/* F's evidence object (made from its text, once, for a finding of
+ * rs_finding_new_text; a change to it is a change to F's evidence). */
+json_t *rs_finding_evidence(const rs_finding *f);
 
 void rs_finding_set_str(rs_finding *f, const char *key, const char *value);
 void rs_finding_set_int(rs_finding *f, const char *key, long long value);

@@ -67,7 +67,7 @@ static rs_finding *app_finding(const rs_app_match *m, const app_texts *t)
 	char *rule = rs_fill_strings_dup("vuln:%s", rule_args, 1);
 	const char *title_args[] = { p->name, p->version, p->ecosystem, p->application, m->id, m->fixed };
 	char *title = unfixed ? rs_fill_strings_dup(t->title_unfixed, title_args, 5) : rs_fill_strings_dup(t->title_fixed, title_args, 6);
-	rs_finding *f = rs_finding_new("vuln", rule, sev, score, title);
+	rs_finding *f = rs_finding_new_text("vuln", rule, sev, score, title); /* evidence kept as text (core/evtext.h) */
 	rs_finding_set_str(f, "path", p->source);
 	rs_finding_set_str(f, "application", p->application);
 	rs_finding_set_str(f, "ecosystem", p->ecosystem);

@@ -123,7 +123,8 @@ static void emit_match(rs_scan *scan, const rs_vuln_match *m, emit_ctx *c)
 	const char *title = fill_in(&c->text, unfixed ? translated(N_("%s %s is affected by %s (no fix yet)"), &c->title_unfixed)
 						    : translated(N_("%s %s is affected by %s (fixed in %s)"), &c->title_fixed),
 				    args, unfixed ? 3 : 4);
-	rs_finding *f = rs_finding_new("vuln", joined(c, "vuln:", m->id), sev, score, title);
+	/* evidence kept as text: thousands of these are written out, not read */
+	rs_finding *f = rs_finding_new_text("vuln", joined(c, "vuln:", m->id), sev, score, title);
 	bool is_cve = rs_starts_with(m->id, "CVE-");
 	rs_finding_set_str(f, "package", p->name);
 	rs_finding_set_str(f, "installed", p->version);

@@ -247,12 +247,128 @@ static void test_text_is_the_objects_text(void **state)
 	rs_finding_free(g);
 }
 
+
+/* The same setters on a finding of rs_finding_new and on one of
+ * rs_finding_new_text (evidence kept as text): the same text, identity
+ * and object, before and after the object is made from the text. */
+static void assert_same_findings(rs_finding *obj, rs_finding *txt)
+{
+	size_t la, lb;
+	const char *ta = rs_finding_text(obj, &la), *tb = rs_finding_text(txt, &lb);
+	assert_non_null(ta);
+	assert_non_null(tb);
+	assert_int_equal(la, lb);
+	assert_string_equal(ta, tb);
+	char *ia = rs_finding_identity(obj), *ib = rs_finding_identity(txt);
+	assert_string_equal(ia, ib);
+	free(ia);
+	free(ib);
+	json_t *oa = rs_finding_to_json(obj, "s"), *ob = rs_finding_to_json(txt, "s");
+	assert_true(json_equal(oa, ob));
+	char *xa = rs_json_text(oa), *xb = rs_json_text(ob);
+	assert_string_equal(xa, xb);
+	free(xa);
+	free(xb);
+	json_decref(oa);
+	json_decref(ob);
+	assert_null(txt->evtext); /* the object was made: it is the evidence from now on */
+}
+
+/* One setter, KIND picking which, on both findings. */
+static void set_both(rs_finding *a, rs_finding *b, int kind, const char *key, const char *value, long long n)
+{
+	switch (kind) {
+	case 0:
+		rs_finding_set_str(a, key, value);
+		rs_finding_set_str(b, key, value);
+		break;
+	case 1:
+		rs_finding_set_int(a, key, n);
+		rs_finding_set_int(b, key, n);
+		break;
+	case 2:
+		rs_finding_set_json(a, key, json_real((double)n / 7.0));
+		rs_finding_set_json(b, key, json_real((double)n / 7.0));
+		break;
+	case 3:
+		rs_finding_set_json(a, key, n % 2 ? json_true() : json_null());
+		rs_finding_set_json(b, key, n % 2 ? json_true() : json_null());
+		break;
+	default:
+		rs_finding_set_json(a, key, json_pack("{s:s,s:[I]}", "k", value, "l", n));
+		rs_finding_set_json(b, key, json_pack("{s:s,s:[I]}", "k", value, "l", n));
+		break;
+	}
+}
+
+static void test_text_evidence_is_the_objects(void **state)
+{
+	(void)state;
+	rs_finding *a = rs_finding_new("vuln", "vuln:CVE-1", RS_SEV_HIGH, -1, "t");
+	rs_finding *b = rs_finding_new_text("vuln", "vuln:CVE-1", RS_SEV_HIGH, -1, "t");
+	assert_null(b->evidence);
+	set_both(a, b, 0, "package", "openssl", 0);
+	set_both(a, b, 0, "installed", "3.0.11-1~deb12u2", 0);
+	set_both(a, b, 0, "cve", "CVE-2024-1 \"q\" \\ \n\x01 \xe1\xbb\x87", 0);
+	set_both(a, b, 0, "path", "/bad/\xff\xfe name", 0);
+	set_both(a, b, 0, "k\xc3\xa9y \"x\"", NULL, 0);
+	set_both(a, b, 0, "bad key \xff", "v", 0); /* refused by both */
+	set_both(a, b, 2, "cvss", NULL, 52);
+	set_both(a, b, 1, "pid", NULL, -42);
+	set_both(a, b, 3, "flag", NULL, 1);
+	set_both(a, b, 3, "none", NULL, 0);
+	assert_non_null(b->evtext); /* all of these kept as text */
+	rs_finding_add_reference(a, "https://r.invalid/");
+	rs_finding_add_reference(b, "https://r.invalid/");
+	char *ia = rs_finding_identity(a), *ib = rs_finding_identity(b);
+	assert_string_equal(ia, ib);
+	assert_non_null(strstr(ib, "|package=openssl"));
+	assert_non_null(strstr(ib, "|path=/bad/"));
+	free(ia);
+	free(ib);
+	assert_same_findings(a, b);
+	/* set again once the object is made */
+	set_both(a, b, 0, "package", "libssl3", 0);
+	assert_same_findings(a, b);
+	rs_finding_free(a);
+	rs_finding_free(b);
+
+	/* a key set again, an object value, more members than the text holds:
+	 * the finding goes on as an object, with the same result */
+	const char *keys[] = { "path", "exe", "package", "cve", "name", "x", "y", "z" };
+	unsigned seed = 7;
+	for (int round = 0; round < 300; round++) {
+		a = rs_finding_new("m", "r", RS_SEV_LOW, -1, "t");
+		b = rs_finding_new_text("m", "r", RS_SEV_LOW, -1, "t");
+		int sets = round % 24;
+		char key[32], value[16];
+		for (int i = 0; i < sets; i++) {
+			seed = seed * 1103515245u + 12345u;
+			int kind = (int)((seed >> 8) % 10);
+			kind = kind < 6 ? 0 : kind - 5; /* mostly strings */
+			if (round % 3 == 0)
+				snprintf(key, sizeof(key), "k%d", i); /* distinct: up to 23 members */
+			else
+				snprintf(key, sizeof(key), "%s", keys[(seed >> 16) % 8]);
+			for (size_t j = 0; j + 1 < sizeof(value); j++) /* any bytes but NUL */
+				value[j] = (char)(1 + (seed >> (j % 24)) % 255);
+			value[(seed >> 4) % sizeof(value)] = '\0';
+			value[sizeof(value) - 1] = '\0';
+			set_both(a, b, kind, key, value, (long long)(seed % 1000) - 500);
+		}
+		assert_same_findings(a, b);
+		rs_finding_free(a);
+		rs_finding_free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_fields),
 		cmocka_unit_test(test_text_is_the_objects_text),
 		cmocka_unit_test(test_text_kept_until_changed),
+		cmocka_unit_test(test_text_evidence_is_the_objects),
 		cmocka_unit_test(test_from_json_rejects_incomplete),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_non_utf8_is_kept_printable),
