@@ -512,8 +512,9 @@ def main():
             check_refusals(srv, agents)
             check_admin_and_pages(srv, agents)
             check_api_roles(srv, agents)
-            # the screenshots are for people (the README's): taken when
-            # asked for, into RS_DASH_SCREENSHOTS, as test_fleet_pages_browser does
+            # the screenshots are for people (docs/dashboard, docs/FLEET.md):
+            # taken when asked for, into RS_DASH_SCREENSHOTS, as
+            # test_fleet_pages_browser does (before: into a directory deleted unread)
             shots = os.environ.get("RS_DASH_SCREENSHOTS") or ""
             if shots:
                 os.makedirs(shots, exist_ok=True)
