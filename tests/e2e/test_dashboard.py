@@ -238,6 +238,9 @@ def check_refusals(srv, agents):
     ok("Secure" not in line, "no Secure flag over plain HTTP (it is set under TLS)")
     status, html, h = vic.get(f"/host?id={host}")
     ok(status == 200 and 'id="scan-now"' not in html, "a viewer sees no scan-now button")
+    nav = re.search(r"<nav>(.*?)</nav>", html, re.S)
+    ok(nav is not None and 'href="/hosts"' in nav.group(1) and 'href="/users"' not in nav.group(1),
+       "a viewer's navigation has no users link")
     ok("content-security-policy" in h and "frame-ancestors 'none'" in h["content-security-policy"], "CSP header")
     token = vic.csrf(html)
     for path, form in (("/host/scan", {"id": host}), ("/tokens/create", {"ttl_hours": "1", "uses": "1"}),
