@@ -34,6 +34,7 @@ typedef enum { RS_DIRECT_OFF, RS_DIRECT_AUTO, RS_DIRECT_FORCE } rs_direct_mode;
 typedef struct rs_direct {
 	rs_direct_mode mode;
 	bool ready;                /* the ring and buffers are set up */
+	bool fixed;                /* the buffers are registered with the ring */
 	struct io_uring ring;
 	unsigned char *mem;        /* 2 buffers per slot, aligned */
 	bool inflight[RS_DIRECT_SLOTS];
