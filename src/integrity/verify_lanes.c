@@ -290,6 +290,8 @@ static int lane_fill_direct(lane_worker *w, lane *ln, bool nowait)
 		}
 	}
 	if (got < 0 || (got < RS_DIRECT_CHUNK && ln->total + (unsigned)got != (unsigned long long)ln->st.st_size)) {
+		if (w->direct.inflight[l]) /* its buffer and answer must not outlive the file */
+			rs_direct_take(&w->direct, l, true, &got);
 		ln->total -= ln->len - ln->pos; /* bytes not hashed yet are read again */
 		rs_direct_end(ln->fd, (off_t)ln->total);
 		ln->direct = false;
