@@ -26,7 +26,7 @@
 enum {
 	RS_DIRECT_SLOTS = RS_MD5X_LANES,
 	RS_DIRECT_CHUNK = 256 << 10,   /* one read; a multiple of 64 and of any block size */
-	RS_DIRECT_MIN = 512 << 10      /* smaller files are read through the page cache */
+	RS_DIRECT_MIN = 128 << 10      /* smaller files are read through the page cache */
 };
 
 typedef enum { RS_DIRECT_OFF, RS_DIRECT_AUTO, RS_DIRECT_FORCE } rs_direct_mode;
