@@ -39,18 +39,20 @@ struct direct_cachestat {
 };
 
 #define ALIGN 4096
-#define ROOM (RS_DIRECT_CHUNK + ALIGN) /* a buffer and MD5's padding after it, aligned */
+#define ROOM (RS_VDIRECT_CHUNK + ALIGN) /* a buffer and MD5's padding after it, aligned */
 
 static atomic_ullong direct_files;
 
-void rs_direct_init(rs_direct *d)
+void rs_vdirect_init(rs_vdirect *d)
 {
 	memset(d, 0, sizeof(*d));
 	const char *env = getenv("RASOAT_DIRECT");
-	d->mode = !env || !*env ? RS_DIRECT_AUTO : strcmp(env, "0") == 0 ? RS_DIRECT_OFF : RS_DIRECT_FORCE;
+	/* as fim's core/direct.c reads it: 0 off, force every file, else auto */
+	d->mode = env && strcmp(env, "0") == 0 ? RS_VDIRECT_OFF
+		  : env && strcmp(env, "force") == 0 ? RS_VDIRECT_FORCE : RS_VDIRECT_AUTO;
 }
 
-void rs_direct_free(rs_direct *d)
+void rs_vdirect_free(rs_vdirect *d)
 {
 	if (d->ready)
 		io_uring_queue_exit(&d->ring);
@@ -60,52 +62,52 @@ void rs_direct_free(rs_direct *d)
 }
 
 /* The ring and the buffers, the first time a file goes direct. */
-static bool setup(rs_direct *d)
+static bool setup(rs_vdirect *d)
 {
 	if (d->ready)
 		return true;
-	if (!rs_io_uring_open(&d->ring, 2 * RS_DIRECT_SLOTS)) {
-		d->mode = RS_DIRECT_OFF;
+	if (!rs_io_uring_open(&d->ring, 2 * RS_VDIRECT_SLOTS)) {
+		d->mode = RS_VDIRECT_OFF;
 		return false;
 	}
-	d->mem = aligned_alloc(ALIGN, (size_t)2 * RS_DIRECT_SLOTS * ROOM);
+	d->mem = aligned_alloc(ALIGN, (size_t)2 * RS_VDIRECT_SLOTS * ROOM);
 	if (!d->mem) {
 		io_uring_queue_exit(&d->ring);
-		d->mode = RS_DIRECT_OFF;
+		d->mode = RS_VDIRECT_OFF;
 		return false;
 	}
 	/* the buffers registered with the ring: pinned once, not at each
 	 * read (the pinning was half the direct reads' kernel time in a cold
 	 * profile); where the locked-memory limit refuses it, plain reads
 	 * into them */
-	struct iovec iov[2 * RS_DIRECT_SLOTS];
-	for (int b = 0; b < 2 * RS_DIRECT_SLOTS; b++)
+	struct iovec iov[2 * RS_VDIRECT_SLOTS];
+	for (int b = 0; b < 2 * RS_VDIRECT_SLOTS; b++)
 		iov[b] = (struct iovec){ .iov_base = d->mem + (size_t)b * ROOM, .iov_len = ROOM };
-	d->fixed = io_uring_register_buffers(&d->ring, iov, 2 * RS_DIRECT_SLOTS) == 0;
+	d->fixed = io_uring_register_buffers(&d->ring, iov, 2 * RS_VDIRECT_SLOTS) == 0;
 	d->ready = true;
 	return true;
 }
 
 /* True when fewer than half of FD's SIZE bytes are in the page cache; the
  * mode turns off where the kernel cannot tell. */
-static bool cold(rs_direct *d, int fd, off_t size)
+static bool cold(rs_vdirect *d, int fd, off_t size)
 {
 	struct direct_cachestat_range range = { 0, (uint64_t)size };
 	struct direct_cachestat cs;
 	if (syscall(__NR_cachestat, fd, &range, &cs, 0) != 0) {
 		if (errno == ENOSYS)
-			d->mode = RS_DIRECT_OFF;
+			d->mode = RS_VDIRECT_OFF;
 		return false;
 	}
 	uint64_t pages = ((uint64_t)size + 4095) / 4096;
 	return cs.nr_cache < pages / 2;
 }
 
-bool rs_direct_begin(rs_direct *d, int fd, struct stat *st, bool *confirmed)
+bool rs_vdirect_begin(rs_vdirect *d, int fd, struct stat *st, bool *confirmed)
 {
-	if (d->mode == RS_DIRECT_OFF)
+	if (d->mode == RS_VDIRECT_OFF)
 		return false;
-	if (d->mode == RS_DIRECT_AUTO && (st->st_size < RS_DIRECT_MIN || !cold(d, fd, st->st_size)))
+	if (d->mode == RS_VDIRECT_AUTO && (st->st_size < RS_VDIRECT_MIN || !cold(d, fd, st->st_size)))
 		return false;
 	struct stat own;
 	if (fstat(fd, &own) != 0 || !S_ISREG(own.st_mode))
@@ -119,7 +121,7 @@ bool rs_direct_begin(rs_direct *d, int fd, struct stat *st, bool *confirmed)
 	return true;
 }
 
-void rs_direct_end(int fd, off_t off)
+void rs_vdirect_end(int fd, off_t off)
 {
 	int flags = fcntl(fd, F_GETFL);
 	if (flags >= 0)
@@ -127,22 +129,22 @@ void rs_direct_end(int fd, off_t off)
 	lseek(fd, off, SEEK_SET); /* the direct reads gave offsets; buffered ones read on from here */
 }
 
-unsigned char *rs_direct_buf(rs_direct *d, int slot, int k)
+unsigned char *rs_vdirect_buf(rs_vdirect *d, int slot, int k)
 {
 	return d->mem + ((size_t)slot * 2 + (size_t)k) * ROOM;
 }
 
-void rs_direct_submit(rs_direct *d, int slot, int fd, int k, off_t off)
+void rs_vdirect_submit(rs_vdirect *d, int slot, int fd, int k, off_t off)
 {
 	d->inflight[slot] = true;
 	d->arrived[slot] = false;
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&d->ring);
 	if (sqe) {
 		if (d->fixed)
-			io_uring_prep_read_fixed(sqe, fd, rs_direct_buf(d, slot, k), RS_DIRECT_CHUNK,
+			io_uring_prep_read_fixed(sqe, fd, rs_vdirect_buf(d, slot, k), RS_VDIRECT_CHUNK,
 						 (unsigned long long)off, slot * 2 + k);
 		else
-			io_uring_prep_read(sqe, fd, rs_direct_buf(d, slot, k), RS_DIRECT_CHUNK,
+			io_uring_prep_read(sqe, fd, rs_vdirect_buf(d, slot, k), RS_VDIRECT_CHUNK,
 					   (unsigned long long)off);
 		io_uring_sqe_set_data64(sqe, (unsigned long long)slot);
 		if (io_uring_submit(&d->ring) >= 1)
@@ -156,7 +158,7 @@ void rs_direct_submit(rs_direct *d, int slot, int fd, int k, off_t off)
 
 /* Takes the answers that have come; with WAIT_SLOT >= 0, until that
  * slot's has. */
-static void reap(rs_direct *d, int wait_slot)
+static void reap(rs_vdirect *d, int wait_slot)
 {
 	for (;;) {
 		struct io_uring_cqe *cqe;
@@ -170,12 +172,12 @@ static void reap(rs_direct *d, int wait_slot)
 				     * be written: it is not used again) */
 				d->arrived[wait_slot] = true;
 				d->res[wait_slot] = -EIO;
-				d->mode = RS_DIRECT_OFF;
+				d->mode = RS_VDIRECT_OFF;
 			}
 			return;
 		}
 		unsigned long long slot = io_uring_cqe_get_data64(cqe);
-		if (slot < RS_DIRECT_SLOTS) {
+		if (slot < RS_VDIRECT_SLOTS) {
 			d->arrived[slot] = true;
 			d->res[slot] = cqe->res;
 		}
@@ -183,7 +185,7 @@ static void reap(rs_direct *d, int wait_slot)
 	}
 }
 
-bool rs_direct_take(rs_direct *d, int slot, bool wait, int *res)
+bool rs_vdirect_take(rs_vdirect *d, int slot, bool wait, int *res)
 {
 	if (!d->arrived[slot])
 		reap(d, wait ? slot : -1);
@@ -194,7 +196,7 @@ bool rs_direct_take(rs_direct *d, int slot, bool wait, int *res)
 	return true;
 }
 
-unsigned long long rs_direct_files(void)
+unsigned long long rs_vdirect_files(void)
 {
 	return atomic_load(&direct_files);
 }

@@ -56,7 +56,7 @@
 #define LANE_BUF (128u << 10)
 #define LANE_ROOM (LANE_BUF + 128) /* the padding of a last block may follow */
 /* the zeros an idle lane hashes: as many blocks as a lane may have at once */
-#define IDLE_ROOM (RS_DIRECT_CHUNK > LANE_BUF ? RS_DIRECT_CHUNK + 128 : LANE_ROOM)
+#define IDLE_ROOM (RS_VDIRECT_CHUNK > LANE_BUF ? RS_VDIRECT_CHUNK + 128 : LANE_ROOM)
 #define RUN 16                     /* files taken from the shared counter at a time */
 #define OTHER_CHUNK (256u << 10)   /* rs_verify_one's read size */
 #define AHEAD RS_PREFETCH_BATCH    /* files a worker keeps open ahead of its lanes */
@@ -100,7 +100,7 @@ typedef struct lane_worker {
 	size_t ahead_head, ahead_count;
 	rs_prefetch prefetch;      /* the first reads of the files opened ahead, at once */
 	bool ahead_done;           /* no file is left to open */
-	rs_direct direct;          /* large cold files: O_DIRECT reads */
+	rs_vdirect direct;          /* large cold files: O_DIRECT reads */
 	lane lanes[RS_MD5X_LANES];
 } lane_worker;
 
@@ -163,7 +163,7 @@ static bool open_next(lane_worker *w, opened *o)
 		o->item = i;
 		o->fd = fd;
 		o->prefetched = false;
-		o->direct = rs_direct_begin(&w->direct, fd, &o->st, &o->confirmed);
+		o->direct = rs_vdirect_begin(&w->direct, fd, &o->st, &o->confirmed);
 		return true;
 	}
 }
@@ -283,24 +283,24 @@ static int lane_fill_direct(lane_worker *w, lane *ln, bool nowait)
 	/* direct chunks are whole blocks: nothing is left over between them */
 	if (ln->len == ln->pos) {
 		if (!w->direct.inflight[l]) /* the file's first read */
-			rs_direct_submit(&w->direct, l, ln->fd, ln->next_k, (off_t)ln->total);
-		if (!rs_direct_take(&w->direct, l, !nowait, &got)) {
+			rs_vdirect_submit(&w->direct, l, ln->fd, ln->next_k, (off_t)ln->total);
+		if (!rs_vdirect_take(&w->direct, l, !nowait, &got)) {
 			ln->waiting = true;
 			return 1;
 		}
 	}
-	if (got < 0 || (got < RS_DIRECT_CHUNK && ln->total + (unsigned)got != (unsigned long long)ln->st.st_size)) {
+	if (got < 0 || (got < RS_VDIRECT_CHUNK && ln->total + (unsigned)got != (unsigned long long)ln->st.st_size)) {
 		if (w->direct.inflight[l]) /* its buffer and answer must not outlive the file */
-			rs_direct_take(&w->direct, l, true, &got);
+			rs_vdirect_take(&w->direct, l, true, &got);
 		ln->total -= ln->len - ln->pos; /* bytes not hashed yet are read again */
-		rs_direct_end(ln->fd, (off_t)ln->total);
+		rs_vdirect_end(ln->fd, (off_t)ln->total);
 		ln->direct = false;
 		ln->buf = ln->own;
 		ln->len = ln->pos = 0;
 		return 2;
 	}
 	ln->waiting = false;
-	ln->buf = rs_direct_buf(&w->direct, l, ln->next_k);
+	ln->buf = rs_vdirect_buf(&w->direct, l, ln->next_k);
 	ln->next_k ^= 1;
 	ln->len = (size_t)got;
 	ln->pos = 0;
@@ -309,10 +309,10 @@ static int lane_fill_direct(lane_worker *w, lane *ln, bool nowait)
 	ln->total += (unsigned)got;
 	if (ln->total > RS_VERIFY_FILE_MAX)
 		return -1;
-	if (got < RS_DIRECT_CHUNK)
+	if (got < RS_VDIRECT_CHUNK)
 		lane_pad(ln);
 	else
-		rs_direct_submit(&w->direct, l, ln->fd, ln->next_k, (off_t)ln->total);
+		rs_vdirect_submit(&w->direct, l, ln->fd, ln->next_k, (off_t)ln->total);
 	return 0;
 }
 
@@ -440,7 +440,7 @@ void *rs_verify_lanes_worker(void *arg)
 		w->lanes[l].fd = -1;
 		w->lanes[l].buf = w->lanes[l].own = mem + (size_t)l * LANE_ROOM;
 	}
-	rs_direct_init(&w->direct);
+	rs_vdirect_init(&w->direct);
 	w->nowait = true;
 	rs_prefetch_init(&w->prefetch);
 	bool more = true;  /* files may be left to start */
@@ -504,7 +504,7 @@ void *rs_verify_lanes_worker(void *arg)
 	if (w->dir.fd >= 0)
 		close(w->dir.fd);
 	rs_prefetch_free(&w->prefetch);
-	rs_direct_free(&w->direct);
+	rs_vdirect_free(&w->direct);
 	EVP_MD_CTX_free(w->ctx);
 	free(w->other_buf);
 	free(mem);

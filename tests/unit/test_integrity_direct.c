@@ -5,9 +5,9 @@
  * buffer and the direct chunk, and over several chunks, some recorded with
  * another digest (changed); missing files and directories, a symlink, a
  * FIFO and a directory in files' places. The answers (state, bytes, ELF)
- * with RASOAT_DIRECT=0 (never direct), =1 (every regular file direct,
+ * with RASOAT_DIRECT=0 (never direct), =force (every regular file direct,
  * cached or not) and unset (the files evicted from the page cache first:
- * those of RS_DIRECT_MIN bytes or more go direct), with one and two
+ * those of RS_VDIRECT_MIN bytes or more go direct), with one and two
  * threads, are the same and are what OpenSSL's MD5 says; the files are
  * really read direct where the file system takes O_DIRECT; the FIFO is
  * never waited on. A file cut short and filled again in place while it
@@ -32,9 +32,9 @@
 #include <unistd.h>
 
 static const size_t sizes[] = { 0, 1, 63, 64, 65, 4095, 4096, 4097, 131072, 131073,
-				RS_DIRECT_CHUNK - 1, RS_DIRECT_CHUNK, RS_DIRECT_CHUNK + 1, RS_DIRECT_MIN - 1,
-				RS_DIRECT_MIN, RS_DIRECT_MIN + 1, 2 * RS_DIRECT_CHUNK + 4096, 3 * RS_DIRECT_CHUNK + 17,
-				5 * RS_DIRECT_CHUNK };
+				RS_VDIRECT_CHUNK - 1, RS_VDIRECT_CHUNK, RS_VDIRECT_CHUNK + 1, RS_VDIRECT_MIN - 1,
+				RS_VDIRECT_MIN, RS_VDIRECT_MIN + 1, 2 * RS_VDIRECT_CHUNK + 4096, 3 * RS_VDIRECT_CHUNK + 17,
+				5 * RS_VDIRECT_CHUNK };
 enum { NSIZES = sizeof(sizes) / sizeof(sizes[0]), NODD = 5, N = NSIZES + NODD };
 
 static void md5_hex(const unsigned char *data, size_t len, char *out)
@@ -113,12 +113,12 @@ static void test_direct_same_answers(void **state)
 	(void)state;
 	char *dir = rs_test_tmpdir();
 	rs_test_mkdir(dir, "usr/lib/x");
-	unsigned char *data = malloc(5 * RS_DIRECT_CHUNK + 1);
+	unsigned char *data = malloc(5 * RS_VDIRECT_CHUNK + 1);
 	char (*digests)[33] = calloc(N, sizeof(*digests));
 	char **paths = calloc(N, sizeof(*paths));
 	rs_verify_item *items = calloc(N, sizeof(*items));
 	assert_true(data && digests && paths && items);
-	size_t regular_min = 0; /* files of RS_DIRECT_MIN bytes or more */
+	size_t regular_min = 0; /* files of RS_VDIRECT_MIN bytes or more */
 	for (size_t i = 0; i < NSIZES; i++) {
 		paths[i] = rs_sprintf("/usr/lib/x/f%02zu", i);
 		char *full = rs_sprintf("%s%s", dir, paths[i]);
@@ -127,7 +127,7 @@ static void test_direct_same_answers(void **state)
 		md5_hex(data, sizes[i], digests[i]);
 		if (i % 4 == 1) /* recorded otherwise: changed */
 			digests[i][5] = digests[i][5] == '0' ? '1' : '0';
-		regular_min += sizes[i] >= RS_DIRECT_MIN;
+		regular_min += sizes[i] >= RS_VDIRECT_MIN;
 	}
 	static const char *const odd[NODD] = { "/usr/lib/x/gone", "/usr/lib/nodir/f", "/usr/lib/x/link",
 					       "/usr/lib/x/fifo", "/usr/lib/x/adir" };
@@ -150,9 +150,9 @@ static void test_direct_same_answers(void **state)
 	assert_true(base && r);
 
 	/* through the page cache: what OpenSSL says */
-	unsigned long long before = rs_direct_files();
+	unsigned long long before = rs_vdirect_files();
 	run(&h, items, "0", 1, base);
-	assert_int_equal(rs_direct_files(), before);
+	assert_int_equal(rs_vdirect_files(), before);
 	for (size_t i = 0; i < NSIZES; i++) {
 		assert_int_equal(base[i].state, i % 4 == 1 ? RS_FILE_CHANGED : RS_FILE_OK);
 		assert_int_equal(base[i].bytes, sizes[i]);
@@ -167,21 +167,21 @@ static void test_direct_same_answers(void **state)
 	bool can_direct = direct_works(dir, &items[0]);
 	for (int threads = 1; threads <= 2; threads++) {
 		/* every regular file direct, cached or not */
-		before = rs_direct_files();
-		run(&h, items, "1", threads, r);
+		before = rs_vdirect_files();
+		run(&h, items, "force", threads, r);
 		if (can_direct)
-			assert_int_equal(rs_direct_files() - before, NSIZES);
+			assert_int_equal(rs_vdirect_files() - before, NSIZES);
 		for (size_t i = 0; i < N; i++) {
 			assert_int_equal(r[i].state, base[i].state);
 			assert_int_equal(r[i].bytes, base[i].bytes);
 			assert_int_equal(r[i].elf, base[i].elf);
 		}
-		/* the default: cold files of RS_DIRECT_MIN bytes or more direct */
+		/* the default: cold files of RS_VDIRECT_MIN bytes or more direct */
 		evict(dir, items);
-		before = rs_direct_files();
+		before = rs_vdirect_files();
 		run(&h, items, NULL, threads, r);
 		if (can_direct && cachestat_works())
-			assert_int_equal(rs_direct_files() - before, regular_min);
+			assert_int_equal(rs_vdirect_files() - before, regular_min);
 		for (size_t i = 0; i < N; i++) {
 			assert_int_equal(r[i].state, base[i].state);
 			assert_int_equal(r[i].bytes, base[i].bytes);
@@ -189,9 +189,9 @@ static void test_direct_same_answers(void **state)
 		}
 		/* cached (a buffered run reads them in): through the page cache */
 		run(&h, items, "0", threads, r);
-		before = rs_direct_files();
+		before = rs_vdirect_files();
 		run(&h, items, NULL, threads, r);
-		assert_int_equal(rs_direct_files(), before);
+		assert_int_equal(rs_vdirect_files(), before);
 		for (size_t i = 0; i < N; i++)
 			assert_int_equal(r[i].state, base[i].state);
 	}
@@ -208,7 +208,7 @@ static void test_direct_same_answers(void **state)
 	free(dir);
 }
 
-enum { BIG = 3 * RS_DIRECT_CHUNK + 100 };
+enum { BIG = 3 * RS_VDIRECT_CHUNK + 100 };
 
 typedef struct cutter {
 	const char *path;
@@ -260,7 +260,7 @@ static void test_direct_changing_in_place(void **state)
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, cut, &c), 0);
 	int ok = 0, changed = 0;
-	setenv("RASOAT_DIRECT", "1", 1);
+	setenv("RASOAT_DIRECT", "force", 1);
 	for (int round = 0; round < 10; round++) {
 		rs_verify_result r[M];
 		rs_integrity_verify_items(&h, items, M, 2, NULL, r, NULL, NULL);

@@ -189,7 +189,7 @@ static void test_changing(void **state)
 	for (int round = 0; round < 20; round++) {
 		rs_verify_result r[N];
 		if (round % 2) /* every other round read with O_DIRECT (verify_direct.c) */
-			setenv("RASOAT_DIRECT", "1", 1);
+			setenv("RASOAT_DIRECT", "force", 1);
 		rs_integrity_verify_items(&h, items, N, 4, NULL, r, NULL, NULL);
 		unsetenv("RASOAT_DIRECT");
 		for (int i = 0; i < N; i++) {
