@@ -11,7 +11,7 @@ splits by hash: a file whose SHA-256's first 32 bits are divisible by 3 is
 held out, the rest is the tuning part. Files are written as
 OUT/{heldout,tune}/<lang>/<sha256 prefix>_<base name>.
 
-Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6,7] [--add]
+Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6,7,8] [--add]
   MIRRORS holds one git directory per source, named owner+name (the layout
   the `fetch` tool gives: MIRRORS/owner+name/repo or .../repo/.git).
   OUT must be outside the repository (samples are never committed).
@@ -220,6 +220,31 @@ BATCHES = {
         ("limsammy/flask-rce-ssti-poc-lesson", "98caf19f4591f18d777bff3eb75cc8a94cd7f414",
          ("app/main.py",), ()),
         ("hno3kyoz/elf", "3a6869746f4461c87cd820b45a76b4ceb32e2dcd", ("browser.py",), ()),
+    ],
+    # eighth batch (2026-12-05, tenth session): Python remote-command web
+    # servers, a hidden Flask back door, web Python consoles (App Engine's
+    # shell, a Flask code runner, a notebook back end), a Django web command
+    # page, RCE demonstration and CTF pages (server side only, one file each)
+    8: [
+        ("niebardzo/VulnerableRestApi", "a38258658518415c8116e70019c392694f3e6255",
+         ("localserver.py",), ()),
+        ("huaweictf/xctf_huaweicloud-qualifier-2020", "58e10707720c193a7770bd96fda6794973c39eab",
+         ("web/hids/web/app.py",), ()),
+        ("google-code-export/google-app-engine-samples", "f61b7c210e003b685b7bb53d044b34a2ce08bcea",
+         ("shell/shell.py",), ()),
+        ("alej0varas/webcmd", "9c31058f52c7a644e6b0c6827010b5e102d2993e", ("webcmd/views.py",), ()),
+        ("Aviksaikat/WalkThroughs", "259fa587acd7c983ef8d1836adc2a95be03aeb15",
+         ("imaginaryCTF-21/web/saaS_DONE/C279-app.py",), ()),
+        ("maksimKorzh/epyco", "ed0c76c5367307009a85659ed512bdd5b2746b4a", ("app/app.py",), ()),
+        ("taw/electron-adventures", "c7d5f3e5be673ed90561cad5b44d10ab9e1f355c",
+         ("episode-57-notebook-python-http-backend/app.py",), ()),
+        ("hemanth22/pythonapi-linuxcmd", "eadb68f3d76fe6e78f70bd62fe08d229fdde810f", ("app.py",), ()),
+        ("pwno-io/internal-test", "330b1bb9d96793916531473965b9338e0b40c996", ("app.py",), ()),
+        ("senders-olek/docker-hello-xxx", "b87922bf8cfdcabf819449798408a058776c1e2a", ("main.py",), ()),
+        ("xiaodongzhang1025/python-bottle", "40c80de0333681c13848351cbc7c7db59f543c51",
+         ("server.py",), ()),
+        ("DaniloNC/damn-vuln-flask-app", "d22d7cfb79c08e860d6edd78051b97f817878126",
+         ("damn-vuln-flask-app/main.py",), ()),
     ],
 }
 

@@ -16,7 +16,7 @@ rule RASOAT_PHP_Webshell_Eval_Request
 		$direct = /(eval|assert)\s*\(\s*(\$\{?['"]?_|@\$_)(POST|GET|REQUEST|COOKIE|SERVER)/ ascii nocase
 		$decoded = /(eval|assert)\s*\(\s*(@\s*)?(base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|urldecode)\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE|SERVER)/ ascii nocase
 	condition:
-		filesize < 2MB and $php and ($direct or $decoded)
+		filesize < 2MB and uint32(0) != 0x464c457f and $php and ($direct or $decoded)
 }
 
 rule RASOAT_PHP_Webshell_Command_On_Request
@@ -31,7 +31,7 @@ rule RASOAT_PHP_Webshell_Command_On_Request
 		$cmd = /\b(system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec)\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE|SERVER)\s*\[/ ascii nocase
 		$tick = /(=|echo|print|\()\s*`\s*\$_(POST|GET|REQUEST|COOKIE)\s*\[[^\]]{1,40}\]\s*`/ ascii
 	condition:
-		filesize < 2MB and $php and ($cmd or $tick)
+		filesize < 2MB and uint32(0) != 0x464c457f and $php and ($cmd or $tick)
 }
 
 rule RASOAT_PHP_Webshell_Upload_Exec

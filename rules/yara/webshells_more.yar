@@ -171,8 +171,10 @@ rule RASOAT_Perl_CGI_Request_To_Shell
 		$cgi1 = /\buse\s+CGI\b/ ascii
 		$cgi2 = /Content-type\s*:/ ascii nocase
 		$cgi3 = "QUERY_STRING" ascii
+		// documentation that starts as Markdown or POD (CGI.pm's README quotes param() examples)
+		$doc = /(# NAME|=head1|=pod)\b/ ascii
 	condition:
-		filesize < 1MB and any of ($in*) and any of ($x*) and any of ($cgi*)
+		filesize < 1MB and any of ($in*) and any of ($x*) and any of ($cgi*) and not $doc at 0
 }
 
 rule RASOAT_Python_Socket_Popen_Loop
@@ -205,8 +207,10 @@ rule RASOAT_Python_CGI_Form_Exec
 		$in = /cgi\s*\.\s*FieldStorage\s*\(/ ascii
 		$g = /\.\s*getvalue\s*\(/ ascii
 		$x = /(os\s*\.\s*popen[234]|popen2\s*\.\s*popen[234]|commands\s*\.\s*getstatusoutput)\s*\(/ ascii
+		// the same calls given one string literal alone (a fixed command)
+		$lit = /(os\s*\.\s*popen[234]|popen2\s*\.\s*popen[234]|commands\s*\.\s*getstatusoutput)\s*\(\s*['"][^'"\n]*['"]\s*[,)]/ ascii
 	condition:
-		filesize < 2MB and $in and $g and $x
+		filesize < 2MB and $in and $g and #x > #lit
 }
 
 rule RASOAT_Node_Shell_Over_Socket
@@ -423,9 +427,11 @@ rule RASOAT_Webshell_Family_Banner
 		$b40 = "PHPJackal" ascii nocase
 		$b41 = "ASPXSpy" ascii nocase
 		$b42 = "Uploader by" ascii nocase
-		$b44 = "hacked by" ascii nocase
+		// "hacked by" counts outside Python modules (a source colouriser's docstring says "Hacked by <author>")
+		$h1 = "hacked by" ascii nocase
+		$pymod = /(^|\n)(import [A-Za-z_][\w.]*|from [A-Za-z_][\w.]* import [\w*(])/ ascii
 	condition:
-		filesize < 4MB and any of ($code*) and any of ($b*)
+		filesize < 4MB and uint32(0) != 0x464c457f and any of ($code*) and (any of ($b*) or ($h1 and not $pymod))
 }
 
 rule RASOAT_PHP_Back_Connect

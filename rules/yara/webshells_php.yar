@@ -23,7 +23,7 @@ rule RASOAT_PHP_Eval_Decoded_Blob
 		$e4 = /(eval|assert)\s*\(\s*(@\s*)?\$\w{1,40}\s*\(/ ascii nocase
 		$dec = /(gzinflate|gzuncompress|str_rot13)\s*\(/ ascii nocase
 	condition:
-		filesize < 4MB and $php and ($e1 or $e2 or $e4 or ($e3 and $dec))
+		filesize < 4MB and uint32(0) != 0x464c457f and $php and ($e1 or $e2 or $e4 or ($e3 and $dec))
 }
 
 rule RASOAT_PHP_Preg_Replace_Eval
@@ -55,7 +55,9 @@ rule RASOAT_PHP_Request_As_Function
 		$cf = /create_function\s*\([^;]{0,80}\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
 		$cb = /(array_map|call_user_func|call_user_func_array|register_shutdown_function)\s*\(\s*(@\s*)?\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
 	condition:
-		filesize < 4MB and $php and any of ($call, $var, $cf, $cb)
+		// a request value called only after PHP's opening tag: text that
+		// quotes "$_SERVER['HTTPS'] (#123)" before any "<?" (a changelog) is not code
+		filesize < 4MB and $php and (for any i in (1..#call) : (@call[i] > @php[1]) or any of ($var, $cf, $cb))
 }
 
 rule RASOAT_PHP_Eval_Request_Anywhere
@@ -71,7 +73,7 @@ rule RASOAT_PHP_Eval_Request_Anywhere
 		$concat = /(eval|assert)\s*\(\s*["'][^"']{0,20}["']\s*\.\s*\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
 		$glob = /\$GLOBALS\s*\[[^\]]{1,40}\]\s*\(\s*\$_(POST|GET|REQUEST|COOKIE)/ ascii nocase
 	condition:
-		filesize < 4MB and $php and any of ($d, $concat, $glob)
+		filesize < 4MB and uint32(0) != 0x464c457f and $php and any of ($d, $concat, $glob)
 }
 
 rule RASOAT_PHP_Command_On_Input
@@ -99,7 +101,7 @@ rule RASOAT_PHP_Command_On_Input
 		$s8 = "/bin/sh" ascii
 		$s9 = "cmd.exe" ascii nocase
 	condition:
-		filesize < 4MB and $php and any of ($x*) and any of ($in*) and 2 of ($s*)
+		filesize < 4MB and uint32(0) != 0x464c457f and $php and any of ($x*) and any of ($in*) and 2 of ($s*)
 }
 
 rule RASOAT_PHP_Exec_Function_Probe

@@ -92,7 +92,9 @@ rule RASOAT_Python_Web_Command
 		$x3 = /commands\s*\.\s*getoutput\s*\(/ ascii
 		$x4 = /\b(eval|exec)\s*\(\s*(base64|zlib|marshal|codecs|form|request|params|query|qs|data|cmd)/ ascii
 	condition:
-		filesize < 2MB and any of ($in*) and any of ($x*)
+		// a web handler is a small file: the news of a Python release
+		// (1.4 MB of text naming cgi.FieldStorage and os.spawnv far apart) is not one
+		filesize < 512KB and any of ($in*) and any of ($x*)
 }
 
 rule RASOAT_Node_Request_Exec

@@ -23,6 +23,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "core/walk.h"
+#include "core/walk_split.h"
 #include "engine/progress.h"
 #include "store/fim.h"
 
@@ -35,6 +36,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+enum { WALKERS_MAX = 16 }; /* walking threads */
 
 enum { OPT_ROOT = 1000, OPT_DB, OPT_CONFIG, OPT_EXCLUDE, OPT_FORMAT, OPT_MAX_SIZE };
 
@@ -74,8 +77,16 @@ typedef struct fim_walk {
 	unsigned long long errors;
 	rs_progress *meter; /* the progress line on a terminal */
 	int slot;
-	rs_fim_hasher *hasher;
 } fim_walk;
+
+/* What one walking thread records: its entries, hashed by its own hasher
+ * (fim_hash.h), merged into the walk's when all are done. */
+typedef struct fim_part {
+	fim_walk *w;
+	rs_vec entries;   /* rs_fim_entry */
+	rs_fim_hasher *hasher; /* made on the thread that uses it (its io_uring rings are that thread's) */
+	int threads;      /* its hashing threads */
+} fim_part;
 
 /* Opens the walk entry WE for hashing: by name in the directory being
  * listed (the final component not followed, a FIFO never waited on), or
@@ -99,9 +110,10 @@ static int open_entry(const rs_host *h, const rs_walk_entry *we, long long *size
 
 static int visit(const rs_walk_entry *we, void *arg)
 {
-	fim_walk *w = arg;
+	fim_part *part = arg;
+	fim_walk *w = part->w;
 	const struct stat *st = we->st;
-	rs_fim_entry *e = rs_vec_push(&w->entries);
+	rs_fim_entry *e = rs_vec_push(&part->entries);
 	e->path = rs_strdup(we->path);
 	snprintf(e->type, sizeof(e->type), "%s", S_ISREG(st->st_mode) ? "file" : S_ISDIR(st->st_mode) ? "dir"
 						  : S_ISLNK(st->st_mode) ? "link" : "other");
@@ -112,10 +124,12 @@ static int visit(const rs_walk_entry *we, void *arg)
 	e->mtime = S_ISDIR(st->st_mode) ? 0 : (long long)st->st_mtime; /* a directory's mtime moves with its entries */
 	e->ctime = (long long)st->st_ctime;
 	if (S_ISREG(st->st_mode) && (unsigned long long)st->st_size <= w->config->max_size) {
+		if (!part->hasher)
+			part->hasher = rs_fim_hasher_new(part->threads, w->config->max_size);
 		long long size;
 		int fd = open_entry(w->host, we, &size);
 		if (fd >= 0)
-			rs_fim_hasher_add(w->hasher, w->entries.len - 1, fd, size, e->sha256);
+			rs_fim_hasher_add(part->hasher, part->entries.len - 1, fd, size, e->sha256);
 	}
 	rs_progress_done(w->meter, w->slot, 1, S_ISREG(st->st_mode) ? (unsigned long long)st->st_size : 0, we->path);
 	if (S_ISLNK(st->st_mode) && we->dirfd >= 0) {
@@ -132,9 +146,18 @@ static int visit(const rs_walk_entry *we, void *arg)
 /* A worker's digest into its entry, once the walk is over. */
 static void set_hash(void *ctx, size_t index, const char *sha256)
 {
-	fim_walk *w = ctx;
-	rs_fim_entry *e = rs_vec_at(&w->entries, index);
+	fim_part *part = ctx;
+	rs_fim_entry *e = rs_vec_at(&part->entries, index);
 	snprintf(e->sha256, sizeof(e->sha256), "%s", sha256);
+}
+
+/* A walking thread is done: its hasher finishes on it (rs_walk_split.done). */
+static void part_done(void *ctx)
+{
+	fim_part *part = ctx;
+	if (part->hasher)
+		rs_fim_hasher_finish(part->hasher, set_hash, part);
+	part->hasher = NULL;
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -168,16 +191,40 @@ static void walk_paths(fim_walk *w, char *const *paths, size_t n, bool quiet, co
 		.n_excludes = w->config->n_excludes,
 		.errors = &w->errors,
 	};
-	w->hasher = rs_fim_hasher_new(w->config->threads, w->config->max_size);
+	/* the walk split over threads (core/walk_split.h), each hashing what
+	 * it finds with a hasher of its own: one hashing worker each (a
+	 * walking thread waits on the directories and inodes it looks up,
+	 * the worker on the files' data), the configured threads walking */
+	int walkers = rs_thread_count(w->config->threads, WALKERS_MAX);
+	int per_walker = walkers > 1 ? 2 : 1;
+	fim_part parts[WALKERS_MAX];
+	void *ctxs[WALKERS_MAX];
+	for (int t = 0; t < walkers; t++) {
+		parts[t] = (fim_part){ .w = w, .threads = per_walker };
+		rs_vec_init(&parts[t].entries, sizeof(rs_fim_entry));
+		ctxs[t] = &parts[t];
+	}
+	/* start paths absent now are left out: their recorded entries show as
+	 * removed; one that is a symlink (/bin on merged /usr) is recorded, not
+	 * followed */
+	rs_vec trees;
+	rs_vec_init(&trees, sizeof(char *));
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
-		if (rs_host_lstat(w->host, paths[i], &st) < 0)
-			continue; /* absent now: its recorded entries show as removed */
-		/* a start path that is a symlink (/bin on merged /usr) is recorded, not followed */
-		rs_walk(w->host, paths[i], &opts, visit, w);
+		if (rs_host_lstat(w->host, paths[i], &st) == 0)
+			*(char **)rs_vec_push(&trees) = paths[i];
 	}
-	rs_fim_hasher_finish(w->hasher, set_hash, w);
-	w->hasher = NULL;
+	rs_walk_split split = { .host = w->host, .trees = trees.items, .n_trees = trees.len, .opts = &opts,
+				.level = walkers > 1 ? 3 : 0, .threads = walkers, .fn = visit, .ctxs = ctxs,
+				.done = part_done };
+	rs_walk_split_run(&split);
+	rs_vec_free(&trees);
+	for (int t = 0; t < walkers; t++) {
+		part_done(&parts[t]); /* a thread that could not be started walked nothing */
+		for (size_t i = 0; i < parts[t].entries.len; i++)
+			*(rs_fim_entry *)rs_vec_push(&w->entries) = *(rs_fim_entry *)rs_vec_at(&parts[t].entries, i);
+		rs_vec_free(&parts[t].entries);
+	}
 	rs_progress_free(w->meter);
 	w->meter = NULL;
 	qsort(w->entries.items, w->entries.len, sizeof(rs_fim_entry), compare_entries);

@@ -12,10 +12,14 @@
  * one system call (adjacent files merged into one request of the disk,
  * one notification of a virtual disk per batch) before queueing them. A
  * short read bringing a file to the size its fstat gave ends it (no read
- * more to see end of file).
+ * more to see end of file). A file of RS_DIRECT_MIN bytes or more that is
+ * mostly not in the page cache is read around it (core/direct.h: no
+ * cache fill, no copy; measured, the kernel's share of a cold init) and
+ * gets no prefetch or read-ahead advice, which would read it twice.
  */
 #include "cmd/fim_hash.h"
 #include "core/digest.h"
+#include "core/direct.h"
 #include "core/prefetch.h"
 #include "core/readfile.h"
 #include "core/util.h"
@@ -61,6 +65,8 @@ struct rs_fim_hasher {
 	queued pending[RS_PREFETCH_BATCH]; /* files whose first reads are in PREFETCH, not queued yet */
 	size_t npending;
 	rs_vec own;               /* of hashed: files the calling thread hashed from PENDING */
+	rs_direct_mode direct;    /* large cold files read with O_DIRECT (core/direct.h) */
+	rs_direct own_direct;     /* the calling thread's */
 };
 
 typedef struct worker_arg {
@@ -94,11 +100,17 @@ static ssize_t read_chunk(int fd, unsigned char *buf, bool first, atomic_int *co
 	return read(fd, buf, RS_FIM_HASH_CHUNK);
 }
 
+static void digest_piece(void *ctx, const unsigned char *data, size_t len)
+{
+	EVP_DigestUpdate(ctx, data, len);
+}
+
 /* The digest of the open regular file FD (closed here), SIZE bytes by its
  * fstat (-1: fstat here), into OUT ("" when over MAX or unreadable); BUF:
- * RS_FIM_HASH_CHUNK bytes of scratch. */
+ * RS_FIM_HASH_CHUNK bytes of scratch; DIRECT: this thread's reader around
+ * the page cache. */
 static void hash_fd(int fd, long long size, unsigned long long max, unsigned char *buf, atomic_int *cold,
-		    char out[65])
+		    rs_direct *direct, char out[65])
 {
 	out[0] = '\0';
 	struct stat st;
@@ -116,8 +128,14 @@ static void hash_fd(int fd, long long size, unsigned long long max, unsigned cha
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	unsigned long long total = 0;
-	ssize_t n;
-	for (;;) {
+	ssize_t n = 0;
+	int done = 0;
+	if (rs_direct_wanted(direct, fd, size)) {
+		done = rs_direct_read(direct, fd, size, max, digest_piece, ctx, &total);
+		if (done < 0)
+			n = -1;
+	}
+	while (!done) {
 		n = read_chunk(fd, buf, total == 0, cold);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -149,12 +167,12 @@ static queued take_locked(rs_fim_hasher *h)
 	return q;
 }
 
-/* Hashes the queued file Q with BUF into a new entry of OUT. */
-static void hash_queued(rs_fim_hasher *h, queued q, unsigned char *buf, rs_vec *out)
+/* Hashes the queued file Q with BUF and DIRECT into a new entry of OUT. */
+static void hash_queued(rs_fim_hasher *h, queued q, unsigned char *buf, rs_direct *direct, rs_vec *out)
 {
 	hashed *r = rs_vec_push(out);
 	r->index = q.index;
-	hash_fd(q.fd, q.size, h->max, buf, &h->cold, r->sha256);
+	hash_fd(q.fd, q.size, h->max, buf, &h->cold, direct, r->sha256);
 }
 
 static void *worker(void *arg)
@@ -163,6 +181,8 @@ static void *worker(void *arg)
 	rs_fim_hasher *h = wa->h;
 	rs_vec *out = &h->results[wa->slot];
 	unsigned char *buf = rs_malloc(RS_FIM_HASH_CHUNK);
+	rs_direct direct;
+	rs_direct_init(&direct, h->direct);
 	for (;;) {
 		pthread_mutex_lock(&h->lock);
 		while (!h->count && !h->closing)
@@ -173,8 +193,9 @@ static void *worker(void *arg)
 		}
 		queued q = take_locked(h);
 		pthread_mutex_unlock(&h->lock);
-		hash_queued(h, q, buf, out);
+		hash_queued(h, q, buf, &direct, out);
 	}
+	rs_direct_free(&direct);
 	free(buf);
 	free(wa);
 	return NULL;
@@ -188,6 +209,8 @@ rs_fim_hasher *rs_fim_hasher_new(int threads, unsigned long long max)
 	atomic_init(&h->cold, QUEUE); /* advise read-ahead until files are found cached */
 	rs_vec_init(&h->own, sizeof(hashed));
 	rs_prefetch_init(&h->prefetch);
+	h->direct = rs_direct_mode_env();
+	rs_direct_init(&h->own_direct, h->direct);
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
 	threads = rs_thread_count(threads, MAX_THREADS);
@@ -238,7 +261,7 @@ static void flush_pending(rs_fim_hasher *h)
 		if (q.size > RS_PREFETCH_SPAN)
 			posix_fadvise(q.fd, 0, 8 << 20, POSIX_FADV_WILLNEED);
 		if (!enqueue(h, q, false))
-			hash_queued(h, q, h->buf, &h->own);
+			hash_queued(h, q, h->buf, &h->own_direct, &h->own);
 	}
 	h->npending = 0;
 }
@@ -262,7 +285,10 @@ void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, c
 		}
 		q.size = (long long)st.st_size;
 	}
-	if (prefetching) {
+	/* a large file read around the page cache when cold: nothing asked
+	 * of the disk for it here (core/direct.h) */
+	bool direct = h->own_direct.mode != RS_DIRECT_OFF && q.size >= RS_DIRECT_MIN;
+	if (prefetching && !direct) {
 		/* files not in the page cache: their first reads go to the disk
 		 * in batches (core/prefetch.h), then to the workers */
 		if (rs_prefetch_wanted(&h->prefetch) && rs_prefetch_add(&h->prefetch, fd, q.size)) {
@@ -272,9 +298,9 @@ void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, c
 			return;
 		}
 	}
-	if (h->nworkers && enqueue(h, q, !h->prefetch.ok))
+	if (h->nworkers && enqueue(h, q, !h->prefetch.ok && !direct))
 		return;
-	hash_fd(fd, q.size, h->max, h->buf, &h->cold, out);
+	hash_fd(fd, q.size, h->max, h->buf, &h->cold, &h->own_direct, out);
 }
 
 /* The next queued file, taken off the queue; false when it is empty. */
@@ -297,7 +323,7 @@ void rs_fim_hasher_finish(rs_fim_hasher *h, void (*set)(void *ctx, size_t index,
 	 * /usr run was one worker hashing while this thread waited) */
 	queued q;
 	while (dequeue(h, &q))
-		hash_queued(h, q, h->buf, &h->own);
+		hash_queued(h, q, h->buf, &h->own_direct, &h->own);
 	pthread_mutex_lock(&h->lock);
 	h->closing = true;
 	pthread_cond_broadcast(&h->wake);
@@ -317,6 +343,7 @@ void rs_fim_hasher_finish(rs_fim_hasher *h, void (*set)(void *ctx, size_t index,
 	}
 	rs_vec_free(&h->own);
 	rs_prefetch_free(&h->prefetch);
+	rs_direct_free(&h->own_direct);
 	pthread_mutex_destroy(&h->lock);
 	pthread_cond_destroy(&h->wake);
 	free(h->buf);

@@ -133,10 +133,20 @@ static bool only_slashes(const char *p)
 	return *p == '\0';
 }
 
+/* What the component walk refuses besides leaving the root: with
+ * root_links_only, a symlink on the way that another user than root owns
+ * (its path as far as the walk got is written to bad). */
+typedef struct walk_policy {
+	bool root_links_only;
+	char *bad;
+	size_t badsize;
+} walk_policy;
+
 /* The portable resolver: one component at a time with O_NOFOLLOW, ".." never
  * above the root, symlink targets spliced in front of what remains and
- * absolute ones restarted at the root. Returns an O_PATH fd or -1. */
-static int resolve_walk(const rs_host *h, const char *path, bool follow_final)
+ * absolute ones restarted at the root. POLICY may be NULL. Returns an
+ * O_PATH fd or -1. */
+static int resolve_walk(const rs_host *h, const char *path, bool follow_final, const walk_policy *policy)
 {
 	int stack[RS_MAX_DEPTH];
 	int depth = 0;
@@ -169,6 +179,11 @@ static int resolve_walk(const rs_host *h, const char *path, bool follow_final)
 			char target[PATH_MAX];
 			ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
 			close(fd);
+			if (policy && policy->root_links_only && st.st_uid != 0) {
+				snprintf(policy->bad, policy->badsize, "%.*s", (int)(cursor - todo), todo);
+				saved_errno = ELOOP;
+				goto out;
+			}
 			if (n < 0 || ++links > RS_MAX_SYMLINKS) {
 				saved_errno = n < 0 ? errno : ELOOP;
 				goto out;
@@ -218,7 +233,7 @@ static int resolve(const rs_host *h, const char *path, bool follow_final)
 		if (fd != -2)
 			return fd;
 	}
-	return resolve_walk(h, path, follow_final);
+	return resolve_walk(h, path, follow_final, NULL);
 }
 
 /* Turns an O_PATH fd into a readable one without going through the name
@@ -335,6 +350,21 @@ DIR *rs_host_opendir(const rs_host *h, const char *path)
 		errno = e;
 	}
 	return d;
+}
+
+int rs_host_open_dir_root_links(const rs_host *h, const char *path, char *bad, size_t badsize)
+{
+	if (badsize > 0)
+		bad[0] = '\0';
+	walk_policy policy = { true, bad, badsize };
+	int path_fd = resolve_walk(h, path, true, &policy);
+	if (path_fd < 0)
+		return -1;
+	int fd = reopen_for_reading(path_fd, true);
+	int e = errno;
+	close(path_fd);
+	errno = e;
+	return fd;
 }
 
 int rs_proc_read(const rs_host *h, const char *rel, size_t max, char **buf, size_t *len)

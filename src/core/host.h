@@ -57,6 +57,14 @@ int rs_host_lstat(const rs_host *h, const char *path, struct stat *st);
 /* Opens the directory PATH inside the root for reading. NULL with errno set. */
 DIR *rs_host_opendir(const rs_host *h, const char *path);
 
+/* Opens the directory PATH inside the root for reading, as a removal or a
+ * restore must reach it: component by component (never openat2), every
+ * symlink on the way followed inside the root only when root owns it, like
+ * merged /usr's /bin -> usr/bin; one another user owns could send the
+ * change into /etc, so it fails with ELOOP and its path (as far as the
+ * walk got) is written to BAD. Returns an fd or -1 with errno set. */
+int rs_host_open_dir_root_links(const rs_host *h, const char *path, char *bad, size_t badsize);
+
 /* The path of the host file PATH on this machine (root joined with PATH),
  * for messages only; never open it. The caller frees it. */
 char *rs_host_display_path(const rs_host *h, const char *path);

@@ -102,6 +102,19 @@ int rs_walk_entry_stat(const rs_walk_entry *e, struct stat *st)
 	return fstatat(e->dirfd, e->name, st, AT_SYMLINK_NOFOLLOW);
 }
 
+/* True when the directory ST is one of those above DEPTH: on the walk's
+ * path, or above its start (rs_walk_options.above_dev). */
+static bool on_path(const walk_state *w, int depth, const struct stat *st)
+{
+	for (int i = 0; i < depth; i++)
+		if (w->stack_dev[i] == st->st_dev && w->stack_ino[i] == st->st_ino)
+			return true;
+	for (int i = 0; i < w->opts->n_above; i++)
+		if (w->opts->above_dev[i] == st->st_dev && w->opts->above_ino[i] == st->st_ino)
+			return true;
+	return false;
+}
+
 /* Visits NAME of the directory DIRFD, of the type D_TYPE by its listing. */
 static void visit(walk_state *w, int dirfd, const char *path, const char *name, int depth, unsigned char d_type)
 {
@@ -152,13 +165,11 @@ static void visit(walk_state *w, int dirfd, const char *path, const char *name, 
 		count(w->opts->skipped);
 		return;
 	}
-	for (int i = 0; i < depth; i++) {
-		if (w->stack_dev[i] == st.st_dev && w->stack_ino[i] == st.st_ino) {
-			if (fd >= 0)
-				close(fd);
-			count(w->opts->skipped); /* a loop through a bind mount */
-			return;
-		}
+	if (on_path(w, depth, &st)) {
+		if (fd >= 0)
+			close(fd);
+		count(w->opts->skipped); /* a loop through a bind mount */
+		return;
 	}
 	if (fd < 0)
 		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

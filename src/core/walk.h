@@ -37,6 +37,12 @@ typedef struct rs_walk_options {
 	unsigned long long *skipped; /* counts pseudo filesystems, loops and excluded paths */
 	unsigned long long *vanished;/* counts entries listed by readdir but gone before their
 	                                lstat (or a directory gone before it was opened) */
+	/* directories above PATH, N_ABOVE of them by device and inode: one
+	 * reached again inside is a loop, not entered (core/walk_split.c walks
+	 * a subtree at a time) */
+	const dev_t *above_dev;
+	const ino_t *above_ino;
+	int n_above;
 	bool lazy_stat;              /* no lstat of an entry whose type the listing gives: FN sees
 	                                st NULL and entry->type, and calls rs_walk_entry_stat when it
 	                                needs more (a directory entered is fstat'ed once open, for

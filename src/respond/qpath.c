@@ -3,12 +3,13 @@
  * component; the /proc path the l*xattr calls take for entries that are
  * never opened; random ids.
  *
- * The directory is reached from the host's root_fd one component at a
- * time with openat(O_NOFOLLOW), holding a descriptor of each step, so
- * nothing renamed meanwhile can redirect the walk. ".." never climbs above
- * the root. A symlink on the way is followed (inside the root) only when
- * root owns it, like merged /usr's /bin -> usr/bin: one an ordinary user
- * owns could send a removal or a restore into /etc, so it is refused.
+ * The directory is reached by rs_host_open_dir_root_links: from the host's
+ * root_fd one component at a time with openat(O_NOFOLLOW), holding a
+ * descriptor of each step, so nothing renamed meanwhile can redirect the
+ * walk; ".." never climbs above the root; a symlink on the way is followed
+ * (inside the root) only when root owns it, like merged /usr's /bin ->
+ * usr/bin: one an ordinary user owns could send a removal or a restore
+ * into /etc, so it is refused.
  */
 #include "respond/qimage.h"
 #include "core/i18n.h"
@@ -23,9 +24,6 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define MAX_LINKS 40
-#define MAX_DEPTH 256
 
 /* True when PATH has a "." or ".." component or an empty one inside. */
 static bool has_dot_component(const char *path)
@@ -43,86 +41,6 @@ static bool has_dot_component(const char *path)
 	return false;
 }
 
-/* Opens the directory PATH inside the host root (see the top). Returns an
- * O_RDONLY directory fd, or -1 with errno; BAD names a refused symlink. */
-static int walk_dir(const rs_host *host, const char *path, char *bad, size_t badsize)
-{
-	int stack[MAX_DEPTH];
-	int depth = 0, links = 0, saved = 0, result = -1;
-	char comp[NAME_MAX + 2];
-	char *todo = rs_strdup(path);
-	const char *cur = todo;
-	stack[0] = host->root_fd;
-	for (;;) {
-		while (*cur == '/')
-			cur++;
-		if (!*cur)
-			break;
-		const char *end = strchr(cur, '/');
-		size_t n = end ? (size_t)(end - cur) : strlen(cur);
-		if (n > NAME_MAX) {
-			saved = ENAMETOOLONG;
-			goto out;
-		}
-		memcpy(comp, cur, n);
-		comp[n] = '\0';
-		cur += n;
-		if (strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			if (depth > 0)
-				close(stack[depth--]);
-			continue;
-		}
-		int fd = openat(stack[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		struct stat st;
-		if (fd < 0 || fstat(fd, &st) < 0) {
-			saved = errno;
-			if (fd >= 0)
-				close(fd);
-			goto out;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			char target[PATH_MAX];
-			ssize_t t = readlinkat(fd, "", target, sizeof(target) - 1);
-			close(fd);
-			if (st.st_uid != 0) {
-				snprintf(bad, badsize, "%.*s", (int)(cur - todo), todo);
-				saved = ELOOP;
-				goto out;
-			}
-			if (t <= 0 || ++links > MAX_LINKS) {
-				saved = t < 0 ? errno : ELOOP;
-				goto out;
-			}
-			target[t] = '\0';
-			if (target[0] == '/')
-				while (depth > 0)
-					close(stack[depth--]);
-			char *rest = rs_sprintf("%s/%s", target, cur);
-			free(todo);
-			todo = rest;
-			cur = todo;
-			continue;
-		}
-		if (!S_ISDIR(st.st_mode) || depth + 1 >= MAX_DEPTH) {
-			close(fd);
-			saved = S_ISDIR(st.st_mode) ? ENAMETOOLONG : ENOTDIR;
-			goto out;
-		}
-		stack[++depth] = fd;
-	}
-	result = openat(stack[depth], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	saved = errno;
-out:
-	while (depth > 0)
-		close(stack[depth--]);
-	free(todo);
-	if (result < 0)
-		errno = saved;
-	return result;
-}
-
 int rs_qpath_open_parent(const rs_host *host, const char *path, const char **name, char *err,
 			 size_t errsize)
 {
@@ -138,7 +56,7 @@ int rs_qpath_open_parent(const rs_host *host, const char *path, const char **nam
 	char *parent = slash == path ? rs_strdup("/") : rs_strndup(path, (size_t)(slash - path));
 	char bad[PATH_MAX];
 	bad[0] = '\0';
-	int fd = walk_dir(host, parent, bad, sizeof(bad));
+	int fd = rs_host_open_dir_root_links(host, parent, bad, sizeof(bad));
 	if (fd < 0) {
 		int e = errno;
 		if (bad[0])

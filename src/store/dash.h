@@ -67,8 +67,9 @@ int rs_dash_audit_add(rs_db *db, long long now, const char *user, const char *ac
 /* The newest LIMIT entries: [{"time","user","action","target","addr"}]. */
 json_t *rs_dash_audit_list(rs_db *db, int limit);
 
-/* Queues a task of KIND ("scan") with PARAMS (may be NULL) for AGENT:
- * 0 with its id in ID, 1 no such host, -1 error. */
+/* Queues a task of KIND ("scan") with PARAMS (may be NULL) for AGENT, as
+ * rs_fleet_task_queue does for one host: 0 with its id in ID, 1 no such
+ * host, -1 error. */
 int rs_dash_task_create(rs_db *db, long long now, const char *creator, const char *agent,
 			const char *kind, const json_t *params, char id[33]);
 /* Tasks, newest first (AGENT NULL: every host): [{"id","created","creator",

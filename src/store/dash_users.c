@@ -8,6 +8,7 @@
 #include "store/dash.h"
 #include "core/i18n.h"
 #include "store/fleet.h"
+#include "store/fleet_tasks.h"
 #include "store/db.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -298,26 +299,12 @@ json_t *rs_dash_audit_list(rs_db *db, int limit)
 int rs_dash_task_create(rs_db *db, long long now, const char *creator, const char *agent,
 			const char *kind, const json_t *params, char id[33])
 {
-	rs_db_stmt *stmt = rs_db_prepare(db, "SELECT 1 FROM fleet_agents WHERE id = ? AND removed = 0");
-	if (!stmt)
-		return -1;
-	rs_db_bind_text(stmt, 1, agent);
-	int rc = rs_db_step(stmt);
-	rs_db_finalize(stmt);
-	if (rc != RS_DB_ROW)
-		return rc == RS_DB_DONE ? 1 : -1;
-	rs_fleet_random_hex(id, 16);
-	stmt = rs_db_prepare(db, "INSERT INTO fleet_tasks (id, created, creator, agent, kind, params, state)"
-			       " VALUES (?, ?, ?, ?, ?, ?, 'queued')");
-	if (!stmt)
-		return -1;
-	rs_db_bind_text(stmt, 1, id);
-	rs_db_bind_int64(stmt, 2, now);
-	rs_db_bind_text(stmt, 3, creator);
-	rs_db_bind_text(stmt, 4, agent);
-	rs_db_bind_text(stmt, 5, kind);
-	rs_db_bind_json(stmt, 6, params);
-	return rs_db_step_done(db, stmt, "queue the task");
+	json_t *ids = json_array();
+	int n = rs_fleet_task_queue(db, now, creator, agent, NULL, kind, params, ids);
+	if (n > 0)
+		snprintf(id, 33, "%s", json_string_value(json_array_get(ids, 0)));
+	json_decref(ids);
+	return n < 0 ? -1 : n == 0 ? 1 : 0;
 }
 
 json_t *rs_dash_task_list(rs_db *db, const char *agent, int limit)
