@@ -4,6 +4,7 @@
  */
 #include "core/i18n.h"
 #include "collect/pkgfiles.h"
+#include "core/arena.h"
 #include "core/log.h"
 #include "core/prefetch.h"
 #include "core/util.h"
@@ -23,6 +24,7 @@
 #define INFO_FILE_MAX ((size_t)64 << 20)
 #define STATUS_MAX ((size_t)256 << 20)
 #define MAX_WARNINGS_PER_FILE 5
+#define ENTRIES_RESERVE_MAX ((size_t)1 << 20)
 
 /* Top-level directories that merged /usr turns into symlinks. */
 static const char *const merged_dirs[] = { "bin", "sbin", "lib", "lib32", "lib64", "libx32" };
@@ -41,7 +43,8 @@ struct rs_pkgfiles {
 	size_t count, cap;
 	pkgslot *slots;
 	size_t n_slots;        /* power of two */
-	char **strings;        /* owned paths and package names */
+	rs_arena paths;        /* the entries' paths */
+	char **strings;        /* owned package names */
 	size_t n_strings, cap_strings;
 	size_t packages;
 	bool merged[N_MERGED]; /* /bin etc. are symlinks into /usr on this host */
@@ -72,6 +75,7 @@ rs_pkgfiles *rs_pkgfiles_new(void)
 	rs_pkgfiles *pf = rs_calloc(1, sizeof(*pf));
 	pf->n_slots = 1024;
 	pf->slots = rs_calloc(pf->n_slots, sizeof(*pf->slots));
+	rs_arena_init(&pf->paths, 1 << 20);
 	return pf;
 }
 
@@ -82,6 +86,7 @@ void rs_pkgfiles_free(rs_pkgfiles *pf)
 	for (size_t i = 0; i < pf->n_strings; i++)
 		free(pf->strings[i]);
 	free(pf->strings);
+	rs_arena_free(&pf->paths);
 	free(pf->entries);
 	free(pf->slots);
 	free(pf);
@@ -132,11 +137,12 @@ static pkgslot *find_slot(const rs_pkgfiles *pf, const char *key, size_t n, uint
 	}
 }
 
-static void grow_table(rs_pkgfiles *pf)
+/* Rehashes the table into N_SLOTS slots (a power of two, larger). */
+static void grow_table(rs_pkgfiles *pf, size_t n_slots)
 {
 	pkgslot *old = pf->slots;
 	size_t n_old = pf->n_slots;
-	pf->n_slots *= 2;
+	pf->n_slots = n_slots;
 	/* written before it is read: a zeroed allocation's fresh pages would
 	 * first be mapped to the zero page by the probes' reads, then copied
 	 * on their first write (a fault and a TLB flush across the cores per
@@ -155,6 +161,23 @@ static void grow_table(rs_pkgfiles *pf)
 	free(old);
 }
 
+/* Room for WANT entries, so that loading them neither rehashes the table
+ * nor moves the entries again and again (each time into fresh pages the
+ * kernel must zero: with the doublings, half of the lists' loading in a
+ * warm profile). */
+static void reserve(rs_pkgfiles *pf, size_t want)
+{
+	if (want > pf->cap) {
+		pf->cap = want;
+		pf->entries = rs_realloc(pf->entries, pf->cap * sizeof(*pf->entries));
+	}
+	size_t n_slots = pf->n_slots;
+	while (n_slots < 2 * want)
+		n_slots *= 2;
+	if (n_slots > pf->n_slots)
+		grow_table(pf, n_slots);
+}
+
 /* The entry for canonical KEY, created (owned by PACKAGE) when missing. */
 static rs_pkgfile *entry(rs_pkgfiles *pf, const char *key, size_t n, const char *package)
 {
@@ -163,7 +186,7 @@ static rs_pkgfile *entry(rs_pkgfiles *pf, const char *key, size_t n, const char 
 	if (slot->index)
 		return &pf->entries[slot->index - 1];
 	if ((pf->count + 1) * 2 > pf->n_slots) {
-		grow_table(pf);
+		grow_table(pf, pf->n_slots * 2);
 		slot = find_slot(pf, key, n, h);
 	}
 	if (pf->count == pf->cap) {
@@ -172,7 +195,7 @@ static rs_pkgfile *entry(rs_pkgfiles *pf, const char *key, size_t n, const char 
 	}
 	rs_pkgfile *e = &pf->entries[pf->count];
 	memset(e, 0, sizeof(*e));
-	e->path = keep_string(pf, rs_strndup(key, n));
+	e->path = rs_arena_copy(&pf->paths, key, n);
 	e->package = package;
 	slot->hash = h;
 	slot->index = ++pf->count;
@@ -445,6 +468,24 @@ static void prefetch_info(DIR *d)
 	rs_prefetch_free(&p); /* submits the closes */
 }
 
+/* About how many paths the lists of D hold, from their sizes (59 bytes a
+ * line on a Debian 12 machine; a little over-counted), bounded so that a
+ * scanned root's huge lists make the table grow as it fills instead. */
+static size_t estimate_entries(DIR *d)
+{
+	unsigned long long bytes = 0;
+	struct dirent *de;
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		if (de->d_name[0] != '.' && rs_ends_with(de->d_name, ".list") &&
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			bytes += (unsigned long long)st.st_size;
+	}
+	unsigned long long want = bytes / 52;
+	return want < ENTRIES_RESERVE_MAX ? (size_t)want : ENTRIES_RESERVE_MAX;
+}
+
 int rs_pkgfiles_load(const rs_host *h, rs_pkgfiles **out)
 {
 	rs_pkgfiles *pf = rs_pkgfiles_new();
@@ -454,6 +495,7 @@ int rs_pkgfiles_load(const rs_host *h, rs_pkgfiles **out)
 	if (!d)
 		return errno == ENOENT ? 0 : 1;
 	prefetch_info(d);
+	reserve(pf, estimate_entries(d));
 	int problems = 0;
 	/* lists first, so that owners come from the lists; then digests */
 	for (int pass = 0; pass < 2; pass++) {

@@ -20,8 +20,8 @@
 
 /* The most files a lanes worker holds open at once: its lanes, the files
  * opened ahead of them, the closes waiting in its ring (the ring holds
- * twice a batch), its directory and its ring. */
-#define RS_VERIFY_WORKER_FDS (RS_MD5X_LANES + RS_PREFETCH_BATCH + 2 * RS_PREFETCH_BATCH + 2)
+ * twice a batch), its directory, its ring and its ring of direct reads. */
+#define RS_VERIFY_WORKER_FDS (RS_MD5X_LANES + RS_PREFETCH_BATCH + 2 * RS_PREFETCH_BATCH + 3)
 
 typedef struct rs_verify_warm rs_verify_warm;
 

@@ -43,6 +43,7 @@
 #include "core/md5x.h"
 #include "core/prefetch.h"
 #include "core/util.h"
+#include "integrity/verify_direct.h"
 #include "integrity/verify_job.h"
 
 #include <errno.h>
@@ -54,6 +55,8 @@
 
 #define LANE_BUF (128u << 10)
 #define LANE_ROOM (LANE_BUF + 128) /* the padding of a last block may follow */
+/* the zeros an idle lane hashes: as many blocks as a lane may have at once */
+#define IDLE_ROOM (RS_VDIRECT_CHUNK > LANE_BUF ? RS_VDIRECT_CHUNK + 128 : LANE_ROOM)
 #define RUN 16                     /* files taken from the shared counter at a time */
 #define OTHER_CHUNK (256u << 10)   /* rs_verify_one's read size */
 #define AHEAD RS_PREFETCH_BATCH    /* files a worker keeps open ahead of its lanes */
@@ -63,7 +66,7 @@ typedef struct lane {
 	size_t item;               /* the file in the lane; SIZE_MAX when idle */
 	int fd;
 	struct stat st;
-	unsigned char *buf;        /* LANE_ROOM bytes */
+	unsigned char *buf;        /* LANE_ROOM bytes, or a direct buffer's */
 	size_t len, pos;           /* bytes in buf; bytes of them hashed */
 	unsigned long long total;  /* bytes read from the file */
 	bool eof;                  /* the padding is in buf */
@@ -71,6 +74,9 @@ typedef struct lane {
 	rs_file_state fail;        /* the state when reading stops short: unreadable or replaced */
 	bool waiting;              /* its data is not in the page cache yet (read-ahead asked) */
 	bool prefetched;           /* its first RS_PREFETCH_SPAN bytes were asked of the disk ahead */
+	bool direct;               /* read with O_DIRECT into the worker's direct buffers (verify_direct.h) */
+	int next_k;                /* direct: the buffer the next chunk is read into */
+	unsigned char *own;        /* the lane's buffer (buf points into the direct buffers otherwise) */
 } lane;
 
 typedef struct opened {        /* a file opened ahead of the lanes */
@@ -79,6 +85,7 @@ typedef struct opened {        /* a file opened ahead of the lanes */
 	struct stat st;
 	bool confirmed;
 	bool prefetched;
+	bool direct;
 } opened;
 
 typedef struct lane_worker {
@@ -93,6 +100,7 @@ typedef struct lane_worker {
 	size_t ahead_head, ahead_count;
 	rs_prefetch prefetch;      /* the first reads of the files opened ahead, at once */
 	bool ahead_done;           /* no file is left to open */
+	rs_vdirect direct;          /* large cold files: O_DIRECT reads */
 	lane lanes[RS_MD5X_LANES];
 } lane_worker;
 
@@ -155,6 +163,7 @@ static bool open_next(lane_worker *w, opened *o)
 		o->item = i;
 		o->fd = fd;
 		o->prefetched = false;
+		o->direct = rs_vdirect_begin(&w->direct, fd, &o->st, &o->confirmed);
 		return true;
 	}
 }
@@ -168,7 +177,8 @@ static void prefetch(lane_worker *w, size_t first)
 		return;
 	for (size_t k = first; k < w->ahead_count; k++) {
 		opened *o = &w->ahead[(w->ahead_head + k) % AHEAD];
-		o->prefetched = rs_prefetch_add(&w->prefetch, o->fd, (long long)o->st.st_size);
+		/* a direct file's reads bypass the page cache: nothing to prefetch into it */
+		o->prefetched = !o->direct && rs_prefetch_add(&w->prefetch, o->fd, (long long)o->st.st_size);
 	}
 	rs_prefetch_submit(&w->prefetch);
 }
@@ -207,6 +217,9 @@ static bool lane_start(lane_worker *w, int l)
 	ln->st = o->st;
 	ln->confirmed = o->confirmed;
 	ln->prefetched = o->prefetched;
+	ln->direct = o->direct;
+	ln->next_k = 0;
+	ln->buf = ln->own;
 	ln->len = ln->pos = 0;
 	ln->total = 0;
 	ln->eof = false;
@@ -247,12 +260,74 @@ static int lane_confirm(lane *ln)
 	return -1;
 }
 
+/* The end of a file read whole (LN->len bytes in its buffer from 0): the
+ * last whole blocks and MD5's padding. */
+static void lane_pad(lane *ln)
+{
+	size_t whole = ln->len / 64 * 64;
+	ln->len = whole + rs_md5x_pad(ln->buf + whole, ln->len - whole, ln->total);
+	ln->eof = true;
+}
+
+/* lane_fill for a file read with O_DIRECT (verify_direct.h): the chunk
+ * read ahead into one of the lane's two direct buffers becomes what the
+ * lane hashes, and the next chunk is asked for into the other. 0, 1 and
+ * -1 as lane_fill; 2 when the file is read through the page cache from
+ * here on (a read O_DIRECT refused or that failed, or an end before or
+ * after the size its fstat gave: the buffered reads then say what the
+ * file holds, as they would have from the start). */
+static int lane_fill_direct(lane_worker *w, lane *ln, bool nowait)
+{
+	int l = (int)(ln - w->lanes);
+	int got = -EINVAL;
+	/* direct chunks are whole blocks: nothing is left over between them */
+	if (ln->len == ln->pos) {
+		if (!w->direct.inflight[l]) /* the file's first read */
+			rs_vdirect_submit(&w->direct, l, ln->fd, ln->next_k, (off_t)ln->total);
+		if (!rs_vdirect_take(&w->direct, l, !nowait, &got)) {
+			ln->waiting = true;
+			return 1;
+		}
+	}
+	if (got < 0 || (got < RS_VDIRECT_CHUNK && ln->total + (unsigned)got != (unsigned long long)ln->st.st_size)) {
+		if (w->direct.inflight[l]) /* its buffer and answer must not outlive the file */
+			rs_vdirect_take(&w->direct, l, true, &got);
+		ln->total -= ln->len - ln->pos; /* bytes not hashed yet are read again */
+		rs_vdirect_end(ln->fd, (off_t)ln->total);
+		ln->direct = false;
+		ln->buf = ln->own;
+		ln->len = ln->pos = 0;
+		return 2;
+	}
+	ln->waiting = false;
+	ln->buf = rs_vdirect_buf(&w->direct, l, ln->next_k);
+	ln->next_k ^= 1;
+	ln->len = (size_t)got;
+	ln->pos = 0;
+	if (got > 0 && ln->total == 0)
+		w->job->results[ln->item].elf = got >= 4 && memcmp(ln->buf, "\x7f" "ELF", 4) == 0;
+	ln->total += (unsigned)got;
+	if (ln->total > RS_VERIFY_FILE_MAX)
+		return -1;
+	if (got < RS_VDIRECT_CHUNK)
+		lane_pad(ln);
+	else
+		rs_vdirect_submit(&w->direct, l, ln->fd, ln->next_k, (off_t)ln->total);
+	return 0;
+}
+
 /* Reads until the lane has a whole block to hash or its padded end.
  * 0 ready, 1 waiting for the disk (NOWAIT only; read-ahead asked), -1
  * when the file cannot be read (or is over the size bound). */
 static int lane_fill(lane_worker *w, lane *ln, bool nowait)
 {
 	while (ln->len - ln->pos < 64 && !ln->eof) {
+		if (ln->direct) {
+			int got = lane_fill_direct(w, ln, nowait);
+			if (got != 2)
+				return got;
+			continue;
+		}
 		size_t left = ln->len - ln->pos;
 		memmove(ln->buf, ln->buf + ln->pos, left);
 		ln->pos = 0;
@@ -282,11 +357,8 @@ static int lane_fill(lane_worker *w, lane *ln, bool nowait)
 		if (((got == 0 && ln->total != size) || ln->total > size) && lane_confirm(ln) < 0)
 			return -1;
 		/* the end: nothing more, or a short read reaching the size known */
-		if (got == 0 || ((size_t)got < LANE_BUF - left && ln->total == (unsigned long long)ln->st.st_size)) {
-			size_t whole = ln->len / 64 * 64; /* pos is 0 here */
-			ln->len = whole + rs_md5x_pad(ln->buf + whole, ln->len - whole, ln->total);
-			ln->eof = true;
-		}
+		if (got == 0 || ((size_t)got < LANE_BUF - left && ln->total == (unsigned long long)ln->st.st_size))
+			lane_pad(ln); /* pos is 0 here */
 	}
 	return 0;
 }
@@ -361,13 +433,14 @@ void *rs_verify_lanes_worker(void *arg)
 	w->job = arg;
 	w->dir.fd = -1;
 	/* one allocation: the lanes' buffers, then the zeros idle lanes hash */
-	unsigned char *mem = rs_calloc(RS_MD5X_LANES + 1, LANE_ROOM);
+	unsigned char *mem = rs_calloc(1, (size_t)RS_MD5X_LANES * LANE_ROOM + IDLE_ROOM);
 	unsigned char *idle = mem + (size_t)RS_MD5X_LANES * LANE_ROOM;
 	for (int l = 0; l < RS_MD5X_LANES; l++) {
 		w->lanes[l].item = SIZE_MAX;
 		w->lanes[l].fd = -1;
-		w->lanes[l].buf = mem + (size_t)l * LANE_ROOM;
+		w->lanes[l].buf = w->lanes[l].own = mem + (size_t)l * LANE_ROOM;
 	}
+	rs_vdirect_init(&w->direct);
 	w->nowait = true;
 	rs_prefetch_init(&w->prefetch);
 	bool more = true;  /* files may be left to start */
@@ -431,6 +504,7 @@ void *rs_verify_lanes_worker(void *arg)
 	if (w->dir.fd >= 0)
 		close(w->dir.fd);
 	rs_prefetch_free(&w->prefetch);
+	rs_vdirect_free(&w->direct);
 	EVP_MD_CTX_free(w->ctx);
 	free(w->other_buf);
 	free(mem);

@@ -5,7 +5,8 @@
  * one thread and with several giving the same results in the same order;
  * MD5 and SHA-256 digests mixed; and a file rewritten while several
  * threads verify it again and again only ever reads as unchanged or
- * changed (never a crash, a hang or another file's answer). The same
+ * changed (never a crash, a hang or another file's answer), read through
+ * the page cache or with O_DIRECT. The same
  * answers with the files dropped from the page cache and with the read
  * loop alone (no io_uring prefetch); and every file verifies under a low
  * limit of open files.
@@ -187,7 +188,10 @@ static void test_changing(void **state)
 	int ok = 0, changed = 0;
 	for (int round = 0; round < 20; round++) {
 		rs_verify_result r[N];
+		if (round % 2) /* every other round read with O_DIRECT (verify_direct.c) */
+			setenv("RASOAT_DIRECT", "force", 1);
 		rs_integrity_verify_items(&h, items, N, 4, NULL, r, NULL, NULL);
+		unsetenv("RASOAT_DIRECT");
 		for (int i = 0; i < N; i++) {
 			if (i % 2 == 0) {
 				assert_int_equal(r[i].state, RS_FILE_OK);
