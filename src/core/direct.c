@@ -69,36 +69,43 @@ void rs_direct_free(rs_direct *d)
 	}
 }
 
+bool rs_direct_cold(int fd, long long size)
+{
+	cache_range range = { .off = 0, .len = (uint64_t)size };
+	cache_stat cs;
+	if (syscall(SYS_cachestat, fd, &range, &cs, 0) != 0)
+		return false;
+	errno = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	return cs.nr_cache * (uint64_t)(page > 0 ? page : 4096) < (uint64_t)size / 2;
+}
+
 bool rs_direct_wanted(const rs_direct *d, int fd, long long size)
 {
 	if (d->mode == RS_DIRECT_FORCE)
 		return true;
 	if (d->mode == RS_DIRECT_OFF || size < RS_DIRECT_MIN)
 		return false;
-	cache_range range = { .off = 0, .len = (uint64_t)size };
-	cache_stat cs;
-	if (syscall(SYS_cachestat, fd, &range, &cs, 0) != 0)
-		return false; /* the kernel cannot tell: through the page cache, as before */
-	long page = sysconf(_SC_PAGESIZE);
-	return cs.nr_cache * (uint64_t)(page > 0 ? page : 4096) < (uint64_t)size / 2;
+	return rs_direct_cold(fd, size); /* the kernel cannot tell: through the page cache, as before */
 }
 
-/* Sets or clears O_DIRECT on FD; false when refused. */
-static bool set_direct(int fd, bool on)
+bool rs_direct_set(int fd, struct stat *st)
+{
+	struct stat own;
+	if (fstat(fd, &own) != 0 || !S_ISREG(own.st_mode))
+		return false;
+	if (st)
+		*st = own;
+	int fl = fcntl(fd, F_GETFL);
+	return fl >= 0 && fcntl(fd, F_SETFL, (fl & ~O_NONBLOCK) | O_DIRECT) == 0;
+}
+
+int rs_direct_unset(int fd, long long off)
 {
 	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0)
-		return false;
-	return fcntl(fd, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) == 0;
-}
-
-/* Hands the plain reads back at offset TOTAL: O_DIRECT cleared. 0, or -1
- * when FD cannot be set so. */
-static int hand_back(int fd, unsigned long long total)
-{
-	if (!set_direct(fd, false) || lseek(fd, (off_t)total, SEEK_SET) < 0)
+	if (fl < 0 || fcntl(fd, F_SETFL, (fl & ~O_DIRECT) | O_NONBLOCK) != 0)
 		return -1;
-	return 0;
+	return lseek(fd, (off_t)off, SEEK_SET) < 0 ? -1 : 0;
 }
 
 /* What one read's answer N (bytes, or -errno) of a piece means, TOTAL
@@ -109,7 +116,7 @@ static int take(int fd, long long size, unsigned long long limit, rs_direct_fn f
 {
 	if (n < 0) {
 		if (n == -EINVAL && *total == 0)
-			return hand_back(fd, 0); /* O_DIRECT reads refused here */
+			return rs_direct_unset(fd, 0); /* O_DIRECT reads refused here */
 		errno = (int)-n;
 		return -1;
 	}
@@ -122,7 +129,7 @@ static int take(int fd, long long size, unsigned long long limit, rs_direct_fn f
 		return 2;
 	if (n == 0 || *total == (unsigned long long)size)
 		return 1; /* short at the size fstat gave, or nothing more: the end */
-	return hand_back(fd, *total) < 0 ? -1 : 0; /* the file changed under us: plain reads see it out */
+	return rs_direct_unset(fd, (long long)*total) < 0 ? -1 : 0; /* the file changed under us: plain reads see it out */
 }
 
 /* One read at a time, without io_uring. */
@@ -239,7 +246,7 @@ int rs_direct_read(rs_direct *d, int fd, long long size, unsigned long long limi
 		   unsigned long long *total)
 {
 	*total = 0;
-	if (d->mode == RS_DIRECT_OFF || !set_direct(fd, true))
+	if (d->mode == RS_DIRECT_OFF || !rs_direct_set(fd, NULL))
 		return 0; /* plain reads from offset 0 */
 	return d->ring_ok ? read_ring(d, fd, size, limit, fn, ctx, total) : read_sync(d, fd, size, limit, fn, ctx, total);
 }

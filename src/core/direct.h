@@ -24,6 +24,7 @@
 #include <liburing.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 enum {
 	RS_DIRECT_CHUNK = 1 << 20,  /* bytes per read */
@@ -43,6 +44,23 @@ typedef struct rs_direct {
 
 /* The mode the environment asks for (RASOAT_DIRECT), AUTO when unset. */
 rs_direct_mode rs_direct_mode_env(void);
+
+/* The pieces both readers around the page cache use (this one, and the
+ * integrity lanes' integrity/verify_direct.c):
+ * rs_direct_cold: true when fewer than half of the SIZE bytes of the file
+ * FD are in the page cache, asked of the kernel with cachestat(2), which
+ * reads nothing and starts no read-ahead; false when the kernel cannot
+ * tell, errno then set (ENOSYS before Linux 6.5).
+ * rs_direct_set: sets O_DIRECT on FD once its own fstat (into *ST when not
+ * NULL) says it is a regular file — a FIFO takes O_DIRECT too, as packet
+ * mode, and a read of it would wait for a writer — and clears O_NONBLOCK,
+ * for which io_uring answers EAGAIN where a direct read has to wait.
+ * False when FD is not a regular file or O_DIRECT is refused.
+ * rs_direct_unset: plain reads again, from offset OFF (O_DIRECT cleared,
+ * O_NONBLOCK back); 0 or -1. */
+bool rs_direct_cold(int fd, long long size);
+bool rs_direct_set(int fd, struct stat *st);
+int rs_direct_unset(int fd, long long off);
 
 /* Sets D up for one thread's use in MODE (OFF: every call below does
  * nothing; AUTO turns OFF where the kernel has no cachestat, before Linux

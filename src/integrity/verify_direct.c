@@ -3,9 +3,9 @@
  * io_uring into the lanes' aligned buffers (see verify_direct.h).
  *
  * Whether a file is cold is asked of the kernel with cachestat(2) (Linux
- * 6.5; the headers of older systems lack it, so its number and structures
- * are given here), which reads nothing and starts no read-ahead: a file
- * with fewer than half its pages cached goes direct. Where cachestat is
+ * 6.5; core/direct.c's rs_direct_cold, as fim's reader asks it), which
+ * reads nothing and starts no read-ahead: a file with fewer than half its
+ * pages cached goes direct. Where cachestat is
  * unknown, files are read through the page cache as before. Before
  * O_DIRECT is set, the opened file's own fstat must say it is a regular
  * file (a FIFO takes O_DIRECT too, as "packet mode", and an io_uring read
@@ -26,18 +26,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#ifndef __NR_cachestat
-#define __NR_cachestat 451 /* the same on every architecture */
-#endif
-
-struct direct_cachestat_range {
-	uint64_t off, len; /* len 0: to the end */
-};
-
-struct direct_cachestat {
-	uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
-};
-
 #define ALIGN 4096
 #define ROOM (RS_VDIRECT_CHUNK + ALIGN) /* a buffer and MD5's padding after it, aligned */
 
@@ -46,10 +34,7 @@ static atomic_ullong direct_files;
 void rs_vdirect_init(rs_vdirect *d)
 {
 	memset(d, 0, sizeof(*d));
-	const char *env = getenv("RASOAT_DIRECT");
-	/* as fim's core/direct.c reads it: 0 off, force every file, else auto */
-	d->mode = env && strcmp(env, "0") == 0 ? RS_VDIRECT_OFF
-		  : env && strcmp(env, "force") == 0 ? RS_VDIRECT_FORCE : RS_VDIRECT_AUTO;
+	d->mode = rs_direct_mode_env();
 }
 
 void rs_vdirect_free(rs_vdirect *d)
@@ -67,13 +52,13 @@ static bool setup(rs_vdirect *d)
 	if (d->ready)
 		return true;
 	if (!rs_io_uring_open(&d->ring, 2 * RS_VDIRECT_SLOTS)) {
-		d->mode = RS_VDIRECT_OFF;
+		d->mode = RS_DIRECT_OFF;
 		return false;
 	}
 	d->mem = aligned_alloc(ALIGN, (size_t)2 * RS_VDIRECT_SLOTS * ROOM);
 	if (!d->mem) {
 		io_uring_queue_exit(&d->ring);
-		d->mode = RS_VDIRECT_OFF;
+		d->mode = RS_DIRECT_OFF;
 		return false;
 	}
 	/* the buffers registered with the ring: pinned once, not at each
@@ -92,29 +77,23 @@ static bool setup(rs_vdirect *d)
  * mode turns off where the kernel cannot tell. */
 static bool cold(rs_vdirect *d, int fd, off_t size)
 {
-	struct direct_cachestat_range range = { 0, (uint64_t)size };
-	struct direct_cachestat cs;
-	if (syscall(__NR_cachestat, fd, &range, &cs, 0) != 0) {
-		if (errno == ENOSYS)
-			d->mode = RS_VDIRECT_OFF;
-		return false;
-	}
-	uint64_t pages = ((uint64_t)size + 4095) / 4096;
-	return cs.nr_cache < pages / 2;
+	if (rs_direct_cold(fd, (long long)size))
+		return true;
+	if (errno == ENOSYS)
+		d->mode = RS_DIRECT_OFF;
+	return false;
 }
 
 bool rs_vdirect_begin(rs_vdirect *d, int fd, struct stat *st, bool *confirmed)
 {
-	if (d->mode == RS_VDIRECT_OFF)
+	if (d->mode == RS_DIRECT_OFF)
 		return false;
-	if (d->mode == RS_VDIRECT_AUTO && (st->st_size < RS_VDIRECT_MIN || !cold(d, fd, st->st_size)))
+	if (d->mode == RS_DIRECT_AUTO && (st->st_size < RS_VDIRECT_MIN || !cold(d, fd, st->st_size)))
 		return false;
 	struct stat own;
-	if (fstat(fd, &own) != 0 || !S_ISREG(own.st_mode))
-		return false; /* the lanes' reads find out what it is */
-	int flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || !setup(d) || fcntl(fd, F_SETFL, (flags & ~O_NONBLOCK) | O_DIRECT) != 0)
-		return false; /* a file system without O_DIRECT: read as before */
+	if (!setup(d) || !rs_direct_set(fd, &own))
+		return false; /* not a regular file (the lanes' reads find out what it is),
+			       * or a file system without O_DIRECT: read as before */
 	*st = own;
 	*confirmed = true;
 	atomic_fetch_add(&direct_files, 1);
@@ -123,10 +102,9 @@ bool rs_vdirect_begin(rs_vdirect *d, int fd, struct stat *st, bool *confirmed)
 
 void rs_vdirect_end(int fd, off_t off)
 {
-	int flags = fcntl(fd, F_GETFL);
-	if (flags >= 0)
-		fcntl(fd, F_SETFL, (flags & ~O_DIRECT) | O_NONBLOCK);
-	lseek(fd, off, SEEK_SET); /* the direct reads gave offsets; buffered ones read on from here */
+	/* the direct reads gave offsets; buffered ones read on from here (a
+	 * failure shows in those reads) */
+	(void)rs_direct_unset(fd, (long long)off);
 }
 
 unsigned char *rs_vdirect_buf(rs_vdirect *d, int slot, int k)
@@ -172,7 +150,7 @@ static void reap(rs_vdirect *d, int wait_slot)
 				     * be written: it is not used again) */
 				d->arrived[wait_slot] = true;
 				d->res[wait_slot] = -EIO;
-				d->mode = RS_VDIRECT_OFF;
+				d->mode = RS_DIRECT_OFF;
 			}
 			return;
 		}

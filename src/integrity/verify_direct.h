@@ -16,6 +16,7 @@
 #ifndef RS_VERIFY_DIRECT_H
 #define RS_VERIFY_DIRECT_H
 
+#include "core/direct.h"
 #include "core/md5x.h"
 
 #include <liburing.h>
@@ -29,10 +30,9 @@ enum {
 	RS_VDIRECT_MIN = 128 << 10      /* smaller files are read through the page cache */
 };
 
-typedef enum { RS_VDIRECT_OFF, RS_VDIRECT_AUTO, RS_VDIRECT_FORCE } rs_vdirect_mode;
 
 typedef struct rs_vdirect {
-	rs_vdirect_mode mode;
+	rs_direct_mode mode;      /* core/direct.h's, from RASOAT_DIRECT */
 	bool ready;                /* the ring and buffers are set up */
 	bool fixed;                /* the buffers are registered with the ring */
 	struct io_uring ring;
