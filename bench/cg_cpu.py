@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-CG = "/sys/fs/cgroup/cpuacct"
+from suite_cpu import CG, join, usage  # the same group set-up and reading
 
 
 def main():
@@ -22,27 +22,19 @@ def main():
     group = os.path.join(CG, f"rasoat-cg-{name}-{os.getpid()}")
     os.makedirs(group)
 
-    def join():
-        with open(os.path.join(group, "cgroup.procs"), "w") as f:
-            f.write(str(os.getpid()))
-
     t0, load0 = time.time(), os.getloadavg()[0]
-    p = subprocess.run(sys.argv[2:], preexec_fn=join, stdout=subprocess.PIPE,
+    p = subprocess.run(sys.argv[2:], preexec_fn=lambda: join(group), stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     wall = time.time() - t0
     time.sleep(2)  # what the command left running ends (or is reported below)
-    with open(os.path.join(group, "cpuacct.usage")) as f:
-        cpu = int(f.read()) / 1e9
-    with open(os.path.join(group, "cpuacct.stat")) as f:
-        st = dict(line.split() for line in f)
-    tick = os.sysconf("SC_CLK_TCK")
+    cpu, user, system = usage(group)
     with open(os.path.join(group, "cgroup.procs")) as f:
         left = f.read().split()
     if not left:
         os.rmdir(group)
     tail = " | ".join(p.stdout.splitlines()[-2:])
-    print(f"{name}: exit {p.returncode}, {cpu:.1f} CPU-s (user {int(st['user']) / tick:.1f}, "
-          f"sys {int(st['system']) / tick:.1f}), {wall:.0f} s wall, load {load0:.1f} -> "
+    print(f"{name}: exit {p.returncode}, {cpu:.1f} CPU-s (user {user:.1f}, "
+          f"sys {system:.1f}), {wall:.0f} s wall, load {load0:.1f} -> "
           f"{os.getloadavg()[0]:.1f}{f', {len(left)} processes left in {group}' if left else ''}: {tail[-300:]}")
 
 
