@@ -134,11 +134,10 @@ static rs_sca_result eval_stat(const rs_sca_ctx *ctx, const char *path, const rs
 			       json_t **evidence)
 {
 	struct stat st;
+	/* Even under missing_files: not_found a missing file stays undecided here:
+	 * "owned by root, mode 0440" cannot fail for a file that is not there (sudo
+	 * or cron not installed), and "!perm:" cannot hold for it either. */
 	if (rs_host_lstat(ctx->host, path, &st) < 0) {
-		if (errno == ENOENT && ctx->missing_not_found) {
-			*evidence = file_evidence(path, 0, NULL);
-			return RS_SCA_NOT_FOUND;
-		}
 		*reason = rs_sprintf("%s %s", path, errno == ENOENT ? _("does not exist") : strerror(errno));
 		return RS_SCA_INVALID;
 	}

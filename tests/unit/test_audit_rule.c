@@ -186,6 +186,15 @@ static void test_eval_files(void **state)
 	assert_int_equal(eval(f, "f:/etc/shadow -> perm:0640", &why), RS_SCA_NOT_FOUND);
 	assert_int_equal(eval(f, "f:/etc/shadow -> !perm:0640", &why), RS_SCA_FOUND);
 	assert_int_equal(eval(f, "f:/etc/shadow -> perm:0777", &why), RS_SCA_FOUND);
+	/* a missing file's permissions are never decided, not even under
+	 * missing_files: not_found (no "sudoers mode 0440" failure without sudo) */
+	f->ctx.missing_not_found = true;
+	assert_int_equal(eval(f, "f:/etc/sudoers -> perm:0440 && uid:0", &why), RS_SCA_INVALID);
+	assert_non_null(strstr(why, "/etc/sudoers does not exist"));
+	free(why);
+	assert_int_equal(eval(f, "f:/etc/sudoers -> !perm:0440", &why), RS_SCA_INVALID);
+	free(why);
+	f->ctx.missing_not_found = false;
 }
 
 static void test_eval_dirs_and_live_only(void **state)
