@@ -144,22 +144,11 @@ static int hash_file(const char *path, char hex[65], long long *size)
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	unsigned char buf[65536];
-	ssize_t n;
-	*size = 0;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		EVP_DigestUpdate(md, buf, (size_t)n);
-		*size += n;
-	}
+	unsigned long long n = 0;
+	int rc = rs_digest_fd_hex(fd, RS_DIGEST_SHA256, hex, &n);
 	close(fd);
-	unsigned char d[32];
-	unsigned int len = 0;
-	EVP_DigestFinal_ex(md, d, &len);
-	EVP_MD_CTX_free(md);
-	rs_hex_encode(d, sizeof(d), hex);
-	return n < 0 ? -1 : 0;
+	*size = (long long)n;
+	return rc;
 }
 
 /* The bundle's manifest.json (at most MANIFEST_MAX bytes), or NULL. */

@@ -5,21 +5,57 @@
 #include "core/digest.h"
 #include "core/i18n.h"
 
+#include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+static void out_of_memory(void)
+{
+	/* a digest fails only when memory is exhausted, which rasoat treats as
+	 * fatal everywhere (util.c) */
+	fputs(_("rasoat: out of memory computing a digest\n"), stderr);
+	abort();
+}
 
 static void digest_hex(const EVP_MD *type, unsigned int size, const void *data, size_t len, char *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	if (!EVP_Digest(data, len, md, &n, type, NULL) || n != size) {
-		/* a digest fails only when memory is exhausted, which rasoat
-		 * treats as fatal everywhere (util.c) */
-		fputs(_("rasoat: out of memory computing a digest\n"), stderr);
-		abort();
-	}
+	if (!EVP_Digest(data, len, md, &n, type, NULL) || n != size)
+		out_of_memory();
 	rs_hex_encode(md, n, out);
+}
+
+int rs_digest_fd_hex(int fd, rs_digest_kind kind, char out[65], unsigned long long *bytes)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, kind == RS_DIGEST_MD5 ? EVP_md5() : EVP_sha256(), NULL))
+		out_of_memory();
+	unsigned char buf[65536];
+	unsigned long long total = 0;
+	ssize_t n;
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		total += (unsigned long long)n;
+	}
+	int saved = errno;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	if (!EVP_DigestFinal_ex(ctx, md, &len))
+		out_of_memory();
+	EVP_MD_CTX_free(ctx);
+	rs_hex_encode(md, len, out);
+	if (bytes)
+		*bytes = total;
+	errno = saved;
+	return n < 0 ? -1 : 0;
 }
 
 void rs_sha256_hex(const void *data, size_t len, char out[65])

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* Seconds between the list reaching the file system and a file counting as
  * changed after it. dpkg writes the list after unpacking the files, and an
@@ -43,7 +44,6 @@
  * chmod, setcap, statoverride) keeps their bytes, which the digest check
  * tells apart. */
 #define SLACK 2
-#define FILE_READ_MAX ((size_t)256 << 20)
 #define NPM_TIME 499162500     /* 1985-10-26 08:15:00 UTC, the mtime of every file npm unpacks */
 
 typedef struct installed {
@@ -153,20 +153,26 @@ typedef struct pkg_file {
 	bool conffile;
 } pkg_file;
 
+/* The digest of the package file PATH as its database records it (SHA-256
+ * or MD5), read in pieces: a 300 MB program is checked like a small one. */
+static int digest_file(rs_persist *p, const char *path, bool sha256, char sum[65])
+{
+	int fd = rs_host_open(p->scan->host, path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, NULL);
+	if (fd < 0)
+		return -1;
+	unsigned long long bytes = 0;
+	int rc = rs_digest_fd_hex(fd, sha256 ? RS_DIGEST_SHA256 : RS_DIGEST_MD5, sum, &bytes);
+	close(fd);
+	p->stats->files++;
+	p->stats->bytes += bytes;
+	return rc;
+}
+
 static void judge(rs_persist *p, const pkg_file *f, const struct stat *st, time_t install)
 {
-	char *text;
-	size_t len;
 	char sum[65] = "";
-	bool read = rs_persist_read(p, f->path, FILE_READ_MAX, &text, &len) == 0;
 	bool has_digest = f->digest[0] != '\0';
-	if (read) {
-		if (strlen(f->digest) == 64)
-			rs_sha256_hex(text, len, sum);
-		else
-			rs_md5_hex(text, len, sum);
-		free(text);
-	}
+	bool read = has_digest && digest_file(p, f->path, strlen(f->digest) == 64, sum) == 0;
 	if (has_digest && read && strcasecmp(sum, f->digest) == 0)
 		return; /* the package's bytes: only metadata changed */
 	rs_verdict v;

@@ -178,9 +178,25 @@ def build_packages(t):
         t.write(rel, data, mode=0o755)
     t.write("var/lib/dpkg/status", "Package: coreutils\nStatus: install ok installed\nVersion: 9.1-1\n"
             "Architecture: amd64\n")
-    t.write("var/lib/dpkg/info/coreutils.list", "/.\n/usr\n/usr/bin\n" + "".join("/" + r + "\n" for r in files))
+    # a program larger than 256 MB (sparse here), as chromium's is: its bytes
+    # are still the package's, only a hard link (perf's build-id cache, a
+    # backup) changed its ctime after the install
+    big = t.p("usr/lib/chromium/chromium")
+    os.makedirs(os.path.dirname(big))
+    with open(big, "wb") as fh:
+        fh.write(b"\x7fELF chromium")
+        fh.seek(300 << 20)
+        fh.write(b"end of the program\n")
+    os.chmod(big, 0o755)
+    big_md5 = hashlib.md5()
+    with open(big, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            big_md5.update(block)
+    t.write("var/lib/dpkg/info/coreutils.list", "/.\n/usr\n/usr/bin\n" + "".join("/" + r + "\n" for r in files)
+            + "/usr/lib/chromium/chromium\n")
     t.write("var/lib/dpkg/info/coreutils.md5sums",
-            "".join(f"{hashlib.md5(d).hexdigest()}  {r}\n" for r, d in files.items()))
+            "".join(f"{hashlib.md5(d).hexdigest()}  {r}\n" for r, d in files.items())
+            + f"{big_md5.hexdigest()}  usr/lib/chromium/chromium\n")
     time.sleep(3)  # the changes below come after the install
     old = NOW - 400 * DAY
     t.write("usr/bin/ls", b"\x7fELF ls with a backdoor", mode=0o755)
@@ -188,6 +204,9 @@ def build_packages(t):
     os.chmod(t.p("usr/bin/cat"), 0o755)
     os.utime(t.p("usr/bin/cat"), (old, old))
     t.write("usr/bin/id", b"\x7fELF id replaced", mode=0o755)
+    os.makedirs(t.p("root/.debug/.build-id/5e"))
+    os.link(big, t.p("root/.debug/.build-id/5e/elf"))
+    os.utime(big, (old, old))
     t.write("usr/lib/node_modules/npm/index.js", b"// npm 10, from `npm install -g npm`\n")
     os.utime(t.p("usr/lib/node_modules/npm/index.js"), (499162500, 499162500))
 
@@ -264,6 +283,7 @@ with Tree() as t:
     want(got, "rasoat:persist.timestomp", "/usr/bin/ls", "high", "T1070.006", "set back")
     absent(got, "rasoat:persist.timestomp", "/usr/bin/cat")
     absent(got, "rasoat:persist.timestomp", "/usr/bin/id")
+    absent(got, "rasoat:persist.timestomp", "/usr/lib/chromium/chromium")  # 300 MB, the package's bytes
     want(got, "rasoat:persist.timestomp", "/usr/lib/node_modules/npm/index.js", "low", "T1070.006", "npm")
     # PAM stacks
     want(got, "rasoat:persist.pam", "/etc/pam.d/sshd", "high", "T1556.003", "every user meets")
