@@ -194,6 +194,8 @@ SAMPLES = {
     "python/run_request_file.py": "RASOAT_Python_Web_Run_Request_File",
     "python/cgi_bare_stdin_shell.py": "RASOAT_Python_CGI_Bare_Stdin_Shell",
     "python/request_shell_expr.py": "RASOAT_Python_Web_Request_Shell_Expr",
+    "python/request_code_expr.py": "RASOAT_Python_Web_Request_Code_Expr",
+    "python/path_file_manager.py": "RASOAT_Python_Web_Path_File_Manager",
 }
 
 
@@ -236,7 +238,7 @@ def main():
             if p.startswith("clean/"):
                 check(not any(sev in MEDIUM_UP for sev, _ in got), f"clean look-alike {p} raises nothing at medium or above (got {got})")
         clean = [p for p in os.listdir(os.path.join(tree, "clean"))]
-        check(len(clean) >= 57, "the clean look-alikes are there")
+        check(len(clean) >= 59, "the clean look-alikes are there")
     finally:
         shutil.rmtree(tmp)
     done("test_hunt_webshell_rules", 2 * len(SAMPLES) + len(clean) + 1)
