@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 enum {
 	MAX_CONF_BYTES = 1 << 20,  /* one configuration file */
@@ -288,7 +287,6 @@ bool rs_hunt_in_webroot(const char *path)
 			return true;
 	return rs_webroots_contain(host_roots, path);
 }
-
 
 int rs_hunt_webroot_floor(const char *path, const rs_yara_hits *hits, int score)
 {
