@@ -11,7 +11,7 @@ splits by hash: a file whose SHA-256's first 32 bits are divisible by 3 is
 held out, the rest is the tuning part. Files are written as
 OUT/{heldout,tune}/<lang>/<sha256 prefix>_<base name>.
 
-Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6,7,8] [--add]
+Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6,7,8,9] [--add]
   MIRRORS holds one git directory per source, named owner+name (the layout
   the `fetch` tool gives: MIRRORS/owner+name/repo or .../repo/.git).
   OUT must be outside the repository (samples are never committed).
@@ -245,6 +245,36 @@ BATCHES = {
          ("server.py",), ()),
         ("DaniloNC/damn-vuln-flask-app", "d22d7cfb79c08e860d6edd78051b97f817878126",
          ("damn-vuln-flask-app/main.py",), ()),
+    ],
+    # ninth batch (2026-12-05, eleventh session): Python web shells named
+    # web_shell.py, remote-command CGI pages (cgi-bin/cmd.py of Linux
+    # automation course tasks), a browser shell's CGI side, a command-
+    # injection lab page (server side only, chosen by file name)
+    9: [
+        ("uwcirg/web-shell", "3244a5da691f64983d2f35fca678889785b4ce0c", ("web_shell.py",), ()),
+        ("fvalenzuelag/python-shell", "ff66952e73398a64b574ff1c186ba4707fde07bd",
+         ("web_shell.py",), ()),
+        ("ErNisha4800/PythonShell", "388f2b83101bfed23b7e127fbb11da8b68aa5b8e",
+         ("web_shell.py",), ()),
+        ("jcubic/leash", "b2906baf44cb1f68798bc80798586dec48df260a",
+         ("cgi-bin/cmd.py", "cgi-bin/python.py"), ()),
+        ("gagankrmahto/arth_task_9.2", "cb570b6645a891bda8b7c2ca550764ae84434bf0",
+         ("cgi-bin/cmd.py",), ()),
+        ("smc181002/python_run_cmd_task_2", "964a1ae84e4e0d20c6fe852561b62515f6f0df00",
+         ("cgi-bin/cmd.py",), ()),
+        ("techivivek/Menu-Based", "05a04b12b15dd58315a77117a5a6c3d43c42fef0",
+         ("cgi-bin/cmd.py",), ()),
+        ("xavier9909/python-task-2-project_iiec_rise", "b2ac59d012492baf58ef8f21df336eb978452d6f",
+         ("cgi-bin/cmd.py",), ()),
+        ("vikashkr437/firebase_app", "f0e6e19f020d54ed4309fe904c5d7b16df1bc2d7",
+         ("cgi-bin/cmd.py",), ()),
+        ("JerryShah3/devsecops-lab", "af3eca1f93d46c27d9c39d1be31784e0d6731055", ("app.py",), ()),
+        ("Aditya9576/linux-website", "b05e7ed446841fa6768a2ae91b0482af8f394da4",
+         ("cgi-bin/terminal.py",), ()),
+        ("MahTha/lw_menu", "249be2223e51f465631c27fa4bb359b10ac0da2a", ("cgi-bin/terminal.py",), ()),
+        ("Rahul4396/Web-Server", "86aca43da0b5df587c76ebfdfaa5728a02c2fdeb", ("cgi-bin/linux.py",), ()),
+        ("deepanshgupta30/Devops_webapp", "27763bda0831cdc66c8e90e9929b115cc36c8b47",
+         ("cgi-bin/linux.py",), ()),
     ],
 }
 

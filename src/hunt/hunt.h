@@ -321,8 +321,13 @@ typedef struct rs_yara_hit {
 typedef struct rs_yara_hits {
 	rs_vec hits;            /* rs_yara_hit */
 	bool too_many;
+	bool elf;               /* the buffer being scanned starts with \x7fELF */
 	const YR_MEMORY_BLOCK *base_blocks; /* unused for file scans */
 } rs_yara_hits;
+
+/* True when HIT is a webshell rule: its ATT&CK metadata names T1505.003 or
+ * its name contains "webshell" (any case). */
+bool rs_yara_hit_is_webshell(const rs_yara_hit *hit);
 
 /* SCORE raised to 60 (medium) when it is in the notice band (40-59), PATH is
  * under a web root and one of HITS is a webshell rule; else SCORE unchanged. */

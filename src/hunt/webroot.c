@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 enum {
 	MAX_CONF_BYTES = 1 << 20,  /* one configuration file */
@@ -289,22 +288,12 @@ bool rs_hunt_in_webroot(const char *path)
 	return rs_webroots_contain(host_roots, path);
 }
 
-static bool is_webshell_rule(const rs_yara_hit *h)
-{
-	if (h->attack && strstr(h->attack, "T1505.003"))
-		return true;
-	for (const char *p = h->rule; p && *p; p++)
-		if (strncasecmp(p, "webshell", 8) == 0)
-			return true;
-	return false;
-}
-
 int rs_hunt_webroot_floor(const char *path, const rs_yara_hits *hits, int score)
 {
 	if (score >= 60 || score < 40 || !hits || !rs_hunt_in_webroot(path))
 		return score;
 	for (size_t i = 0; i < hits->hits.len; i++)
-		if (is_webshell_rule(rs_vec_at(&hits->hits, i)))
+		if (rs_yara_hit_is_webshell(rs_vec_at(&hits->hits, i)))
 			return 60;
 	return score;
 }
@@ -317,7 +306,7 @@ void rs_hunt_set_fresh_days(int days)
 static bool any_webshell_rule(const rs_yara_hits *hits)
 {
 	for (size_t i = 0; i < hits->hits.len; i++)
-		if (is_webshell_rule(rs_vec_at(&hits->hits, i)))
+		if (rs_yara_hit_is_webshell(rs_vec_at(&hits->hits, i)))
 			return true;
 	return false;
 }

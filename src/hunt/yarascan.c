@@ -2,12 +2,17 @@
  * yarascan.c — running the compiled rule sets over one buffer with a
  * worker's own scanners, and collecting what matched: the rule, its
  * metadata (score, description, author, reference, ATT&CK id) and the
- * matched strings with their offsets, for the finding's evidence.
+ * matched strings with their offsets, for the finding's evidence. The
+ * bundled webshell rules (RASOAT_*, T1505.003 or "webshell" in the name)
+ * are not reported on ELF files: a webshell is a script, and an ELF file
+ * that carries webshell text (rasoat's own binary holds the lines its
+ * drills plant) is not one.
  */
 #include "hunt/hunt.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DEFAULT_RULE_SCORE 70
 #define MAX_STRINGS_PER_RULE 16
@@ -18,6 +23,7 @@ void rs_yara_hits_reset(rs_yara_hits *h)
 		json_decref(((rs_yara_hit *)rs_vec_at(&h->hits, i))->strings);
 	h->hits.len = 0;
 	h->too_many = false;
+	h->elf = false; /* set again by rs_yara_scan_buffer; process memory is never "an ELF file" */
 }
 
 /* The matched bytes, printable ASCII kept and the rest as \xNN. */
@@ -68,6 +74,24 @@ static void read_meta(const YR_RULE *rule, rs_yara_hit *hit)
 		hit->score = 100;
 }
 
+bool rs_yara_hit_is_webshell(const rs_yara_hit *hit)
+{
+	if (hit->attack && strstr(hit->attack, "T1505.003"))
+		return true;
+	for (const char *p = hit->rule; p && *p; p++)
+		if (strncasecmp(p, "webshell", 8) == 0)
+			return true;
+	return false;
+}
+
+/* A webshell rule of rasoat's own set (the bundled rules are named RASOAT_*):
+ * outside rules (signature-base) keep their matches on ELF files, so rasoat
+ * with them still reports every file yara -r flags. */
+static bool bundled_webshell(const rs_yara_hit *hit)
+{
+	return hit->rule && strncmp(hit->rule, "RASOAT_", 7) == 0 && rs_yara_hit_is_webshell(hit);
+}
+
 int rs_yara_callback(YR_SCAN_CONTEXT *context, int message, void *message_data, void *user_data)
 {
 	rs_yara_hits *h = user_data;
@@ -78,9 +102,12 @@ int rs_yara_callback(YR_SCAN_CONTEXT *context, int message, void *message_data, 
 	if (message != CALLBACK_MSG_RULE_MATCHING)
 		return CALLBACK_CONTINUE;
 	const YR_RULE *rule = message_data;
+	rs_yara_hit found = {.rule = rule->identifier};
+	read_meta(rule, &found);
+	if (h->elf && bundled_webshell(&found))
+		return CALLBACK_CONTINUE;
 	rs_yara_hit *hit = rs_vec_push(&h->hits);
-	hit->rule = rule->identifier;
-	read_meta(rule, hit);
+	*hit = found;
 	hit->strings = json_array();
 	const YR_STRING *string;
 	int shown_count = 0;
@@ -110,6 +137,7 @@ int rs_yara_scan_buffer(YR_SCANNER **scanners, size_t n, const unsigned char *da
 			const rs_externals *ext, rs_yara_hits *hits)
 {
 	int first = ERROR_SUCCESS;
+	hits->elf = len >= 4 && memcmp(data, "\x7f" "ELF", 4) == 0;
 	for (size_t i = 0; i < n; i++) {
 		if (ext)
 			rs_externals_apply(scanners[i], ext);
