@@ -8,9 +8,12 @@ Reads the tests and their properties from the build tree in the current
 directory (`ctest --show-only=json-v1`, the same selection ARGS as the run),
 the times from LOG (a `make test` or ctest output with its "Start" and
 "... sec" lines; the first ctest run in it, fuzz targets excluded by the
-usual -E '^fuzz/'). Order as ctest's: COST, highest first, then the test's
-number; a test starts when its fixtures' setup tests are done, no running
-test holds its RESOURCE_LOCK and its PROCESSORS fit in the free slots.
+usual -E '^fuzz/'). Order as ctest's: the tests others depend on first
+(fixture setups, in levels: the deepest first), each group by COST,
+highest first, then the test's number; a test starts when its fixtures' setup tests are done, no running
+test holds its RESOURCE_LOCK and its PROCESSORS fit in the free slots
+(else the next one in the order that fits starts: a test counting for two
+slots waits while one-slot tests keep filling the third).
 Prints the replayed end of the run and, for the log's own order, the end
 the log's Start/Passed lines give (they should agree).
 Usage: cd build-test && python3 ../bench/suite_replay.py LOG [-j N] [ctest selection args...]"""
@@ -39,17 +42,46 @@ def log_times(path):
     return {n: (start[n], end[n]) for n in end}
 
 
+def start_order(tests, setups, users):
+    """ctest's list (cmCTestMultiProcessHandler): the tests others depend on
+    (fixture setups; a cleanup depends on the fixture's users) in levels,
+    the deepest level first, each by COST; then the rest by COST."""
+    by_name = {t["name"]: t for t in tests}
+
+    def deps(t):
+        d = {s for fx in t["req"] for s in setups.get(fx, [])}
+        for fx in t["cleanup"]:
+            d |= set(users.get(fx, [])) | set(setups.get(fx, []))
+        return d - {t["name"]}
+
+    levels = [set(by_name)]
+    while levels[-1]:
+        cur = set()
+        for n in levels[-1]:
+            cur |= deps(by_name[n])
+        levels[-1] -= cur
+        levels.append(cur)
+    levels.pop()
+    order = []
+    for level in reversed(levels):
+        order += sorted((by_name[n] for n in level), key=lambda t: (-t["cost"], t["idx"]))
+    return order
+
+
 def replay(tests, dur, jobs):
-    setups = {}
+    setups, users = {}, {}
     for t in tests:
         for fx in t["setup"]:
             setups.setdefault(fx, []).append(t["name"])
-    pending = sorted(tests, key=lambda t: (-t["cost"], t["idx"]))
+        for fx in t["req"]:
+            users.setdefault(fx, []).append(t["name"])
+    pending = start_order(tests, setups, users)
     running, done, locks, free, now = [], set(), set(), jobs, 0.0
 
     def ready(t):
         return (not any(lk in locks for lk in t["lock"])
                 and all(s in done for fx in t["req"] for s in setups.get(fx, []))
+                and all(u in done for fx in t["cleanup"] for u in users.get(fx, []))
                 and min(t["procs"], jobs) <= free)
 
     while pending or running:
@@ -85,6 +117,7 @@ def main():
         p = {x["name"]: x["value"] for x in t.get("properties", [])}
         tests.append({"name": t["name"], "idx": i, "cost": p.get("COST", 0.0), "lock": p.get("RESOURCE_LOCK", []),
                       "req": p.get("FIXTURES_REQUIRED", []), "setup": p.get("FIXTURES_SETUP", []),
+                      "cleanup": p.get("FIXTURES_CLEANUP", []),
                       "procs": p.get("PROCESSORS", 1)})
     times = log_times(log)
     dur = {n: e - s for n, (s, e) in times.items()}

@@ -3,7 +3,7 @@ is scanned with its class's copy of the rule set (rules proven false for
 the class dropped), and the findings are exactly the rules that hold for
 each file — on the first run, which makes the copies, on a second run that
 loads them from the rules cache, and inside an archive whose own bytes
-match as well. The summary counts
+match as well (and in a member of 2 MiB, marked at its end). The summary counts
 the copies in use. A hunt of one small file with a fresh cache makes no
 copy (its bytes do not earn back a compile) but caches the whole set."""
 import io
@@ -77,6 +77,18 @@ with Tree() as t:
     want |= {("pack.tar!inner.so", r) for r in ("Elf_Marker", "Not_Mz_Marker", "Small_Marker", "Either_Start")}
     # the archive's own bytes match too, and that does not stop its members being hunted
     want |= {("pack.tar", r) for r in ("Not_Mz_Marker", "Small_Marker")}
+    # a member of 2 MiB whose marker is in its last bytes: read whole (the
+    # member's buffer grows from 64 KiB as its bytes come, hunt/archive.c)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        data = b"\x7fELF" + b"\0" * (2 * MIB) + MARK
+        info = tarfile.TarInfo("grown.so")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    with open(t.p("data/grown.tar"), "wb") as f:
+        f.write(buf.getvalue())
+    want |= {("grown.tar!grown.so", r) for r in ("Elf_Marker", "Not_Mz_Marker", "Either_Start")}
+    want |= {("grown.tar", "Not_Mz_Marker")}
 
     env = {**os.environ, "RASOAT_CACHE": t.p("cache")}
     for attempt in ("first run (makes the class copies)", "second run (copies from the cache)"):
