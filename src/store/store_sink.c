@@ -19,11 +19,8 @@
 #include "core/log.h"
 #include "core/util.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define PENDING_MAX 4096
 /* Findings written by one INSERT when they come in a group (the pending
@@ -55,8 +52,6 @@ typedef struct store_sink_state {
 	bool recording;               /* scan row written: findings are kept */
 	bool in_transaction;          /* the findings' transaction is open */
 	bool keys_unchecked;          /* foreign keys off on the connection (see open_transaction) */
-	int log_fd;                   /* the store's -wal file, for start_log_writeback; -1 */
-	bool log_tried;               /* log_fd was looked for in this transaction */
 	bool failed;                  /* an error was reported; ignore the rest */
 	finding_row *pending;         /* rows not yet written */
 	size_t n_pending;
@@ -112,39 +107,6 @@ static void row_bind(sqlite3_stmt *stmt, int first, long long seq, const finding
 	sqlite3_bind_text(stmt, first + 6, p, (int)row->json_len, SQLITE_STATIC);
 }
 
-/* Starts the kernel writing the log's pages that SQLite has written so
- * far (it writes them while the transaction is open once its page cache
- * is full, a few thousand findings on), without waiting for them: the
- * commit's sync then has less left to wait for (a stored vuln scan's log
- * is 6 MB). Durability is the commit's sync's, as before. The -wal file is
- * opened once a transaction, not followed if it is a link, and only a
- * regular file is written back. */
-static void start_log_writeback(store_sink_state *st)
-{
-	if (!st->log_tried) {
-		st->log_tried = true;
-		char *wal = rs_sprintf("%s-wal", st->store->path);
-		int fd = open(wal, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		free(wal);
-		struct stat sb;
-		if (fd >= 0 && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))) {
-			close(fd);
-			fd = -1;
-		}
-		st->log_fd = fd;
-	}
-	if (st->log_fd >= 0)
-		sync_file_range(st->log_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-}
-
-static void close_log(store_sink_state *st)
-{
-	if (st->log_fd >= 0)
-		close(st->log_fd);
-	st->log_fd = -1;
-	st->log_tried = false;
-}
-
 static void drop_pending(store_sink_state *st)
 {
 	rs_arena_empty(&st->texts);
@@ -165,7 +127,6 @@ static void roll_back(store_sink_state *st)
 		rs_store_exec(st->store, "ROLLBACK");
 	st->in_transaction = false;
 	check_keys_again(st);
-	close_log(st);
 	drop_pending(st);
 }
 
@@ -333,7 +294,6 @@ static int flush_pending(store_sink_state *st)
 		if (write_row(st, &st->pending[i]) < 0)
 			return -1;
 	drop_pending(st);
-	start_log_writeback(st);
 	return 0;
 }
 
@@ -414,7 +374,6 @@ static int sink_end(rs_sink *sink, const rs_summary *summary)
 	}
 	st->in_transaction = false;
 	check_keys_again(st);
-	close_log(st);
 	st->recording = false;
 	return 0;
 }
@@ -426,7 +385,6 @@ static void sink_destroy(rs_sink *sink)
 	if (st->recording)
 		roll_back(st);
 	drop_pending(st);
-	close_log(st);
 	rs_arena_free(&st->texts);
 	free(st->pending);
 	rs_buf_free(&st->identity);
@@ -441,7 +399,6 @@ rs_sink *rs_store_sink_new(rs_store *store)
 	store_sink_state *st = rs_calloc(1, sizeof(*st));
 	rs_arena_init(&st->texts, TEXT_BLOCK);
 	st->store = store;
-	st->log_fd = -1;
 	rs_buf_init(&st->identity);
 	rs_sink *sink = rs_calloc(1, sizeof(*sink));
 	sink->begin = sink_begin;
