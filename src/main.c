@@ -6,9 +6,13 @@
 #include "core/i18n.h"
 #include "core/log.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 typedef struct command {
 	const char *name;
@@ -78,8 +82,27 @@ static int global_options(int argc, char **argv)
 	return i - 1;
 }
 
+/* stdout's buffer when it is a regular file or /dev/null: 64 KiB, not
+ * glibc's 4 KiB (the file's block size), so a scan's JSONL stream (7,000
+ * findings, 4.5 MB) is written in 70 system calls instead of 1,100. A pipe
+ * or a terminal keeps its buffering (the JSONL sink flushes each line
+ * there). Set before anything is written, as setvbuf requires; glibc takes
+ * the size only with a buffer given. */
+static char stdout_block[1 << 16];
+
+static void stdout_in_blocks(void)
+{
+	struct stat sb;
+	if (fstat(STDOUT_FILENO, &sb) < 0)
+		return;
+	bool dev_null = S_ISCHR(sb.st_mode) && major(sb.st_rdev) == 1 && minor(sb.st_rdev) == 3;
+	if (S_ISREG(sb.st_mode) || dev_null)
+		setvbuf(stdout, stdout_block, _IOFBF, sizeof(stdout_block));
+}
+
 int main(int argc, char **argv)
 {
+	stdout_in_blocks();
 	/* The zone glibc would use anyway, named: without TZ, every mktime
 	 * (libarchive converts each zip entry's DOS time) stats /etc/localtime
 	 * again; 330,000 times for the JARs under /usr/lib of a build host. */

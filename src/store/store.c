@@ -521,8 +521,22 @@ static int configure_connection(rs_store *store)
 	return 0;
 }
 
+/* SQLite's memory statistics off: with them on (Debian's build), every
+ * allocation and free of SQLite takes and releases a process-wide lock to
+ * count it, some 30,000 times to store one vuln scan's findings, and no
+ * command reads them (sqlite3_memory_used, sqlite3_status). It can only be
+ * set before SQLite's first use in the process; later it is refused
+ * (SQLITE_MISUSE) and nothing changes. */
+static pthread_once_t library_once = PTHREAD_ONCE_INIT;
+
+static void configure_library(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int open_connection(rs_store *store)
 {
+	pthread_once(&library_once, configure_library);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
 #ifdef SQLITE_OPEN_NOFOLLOW
 	flags |= SQLITE_OPEN_NOFOLLOW;

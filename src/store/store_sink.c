@@ -25,8 +25,10 @@
 #define PENDING_MAX 4096
 /* Findings written by one INSERT when they come in a group (the pending
  * ones): one statement step a group instead of one a finding */
-#define ROWS_PER_INSERT 16
-#define FINDING_COLUMNS 8
+#define ROWS_PER_INSERT 64
+/* the columns each row binds (the scan's id, the same for every row, is
+ * parameter 1 of a statement, bound once) */
+#define ROW_VALUES 7
 
 /* A finding as its row in the findings table: its texts (module, rule,
  * identity, JSON; each NUL-terminated) one after the other, copied into
@@ -49,6 +51,7 @@ typedef struct store_sink_state {
 	long long next_seq;
 	bool recording;               /* scan row written: findings are kept */
 	bool in_transaction;          /* the findings' transaction is open */
+	bool keys_unchecked;          /* foreign keys off on the connection (see open_transaction) */
 	bool failed;                  /* an error was reported; ignore the rest */
 	finding_row *pending;         /* rows not yet written */
 	size_t n_pending;
@@ -86,23 +89,22 @@ static int row_init(store_sink_state *st, finding_row *row, const rs_finding *f)
 	return 0;
 }
 
-/* Binds ROW's texts as the row's values from parameter FIRST on (the
- * columns of FINDING_COLUMNS in their order); they stay as they are until
- * the row is stepped (so SQLite need not copy them), and so does SCAN. */
-static void row_bind(sqlite3_stmt *stmt, int first, const char *scan, long long seq, const finding_row *row)
+/* Binds SEQ and ROW's texts as the row's values from parameter FIRST on
+ * (seq, module, rule, severity, score, identity, json: ROW_VALUES); they
+ * stay as they are until the row is stepped (so SQLite need not copy them). */
+static void row_bind(sqlite3_stmt *stmt, int first, long long seq, const finding_row *row)
 {
 	const char *p = row->texts;
-	sqlite3_bind_text(stmt, first, scan, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, first + 1, seq);
-	sqlite3_bind_text(stmt, first + 2, p, (int)row->module_len, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, first, seq);
+	sqlite3_bind_text(stmt, first + 1, p, (int)row->module_len, SQLITE_STATIC);
 	p += row->module_len + 1;
-	sqlite3_bind_text(stmt, first + 3, p, (int)row->rule_len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, first + 2, p, (int)row->rule_len, SQLITE_STATIC);
 	p += row->rule_len + 1;
-	sqlite3_bind_int(stmt, first + 4, row->severity);
-	sqlite3_bind_int(stmt, first + 5, row->score);
-	sqlite3_bind_text(stmt, first + 6, p, (int)row->identity_len, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, first + 3, row->severity);
+	sqlite3_bind_int(stmt, first + 4, row->score);
+	sqlite3_bind_text(stmt, first + 5, p, (int)row->identity_len, SQLITE_STATIC);
 	p += row->identity_len + 1;
-	sqlite3_bind_text(stmt, first + 7, p, (int)row->json_len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, first + 6, p, (int)row->json_len, SQLITE_STATIC);
 }
 
 static void drop_pending(store_sink_state *st)
@@ -111,11 +113,20 @@ static void drop_pending(store_sink_state *st)
 	st->n_pending = 0;
 }
 
+/* Foreign keys checked again, once the findings' transaction has ended. */
+static void check_keys_again(store_sink_state *st)
+{
+	if (st->keys_unchecked)
+		rs_store_exec(st->store, "PRAGMA foreign_keys = ON");
+	st->keys_unchecked = false;
+}
+
 static void roll_back(store_sink_state *st)
 {
 	if (st->in_transaction && !sqlite3_get_autocommit(st->store->db))
 		rs_store_exec(st->store, "ROLLBACK");
 	st->in_transaction = false;
+	check_keys_again(st);
 	drop_pending(st);
 }
 
@@ -184,13 +195,27 @@ static int sink_begin(rs_sink *sink, const rs_summary *head)
 }
 
 /* Opens the findings' transaction (taking the write lock, waiting for
- * another scan's write to end) if it is not open yet. */
+ * another scan's write to end) if it is not open yet.
+ * Foreign keys are not checked in it (the pragma works only outside a
+ * transaction, so it is set first, and set back when it ends): each
+ * finding's key is its scan, which begin wrote, and checking it cost a
+ * look-up in the scans' key index a row and, as a failed check undoes only
+ * its own statement, a statement journal for each group of rows (the
+ * pages a group changes copied before it changes them): a tenth of a
+ * stored vuln scan's instructions. The scan row is still there at the
+ * commit: the transaction's last statement updates it and the sink fails
+ * (rolls back) unless exactly that row changed, and no other writer can
+ * remove it meanwhile (the transaction holds the write lock). Nothing else
+ * in a scan deletes a scan, so ON DELETE CASCADE is not missed. */
 static int open_transaction(store_sink_state *st)
 {
 	if (st->in_transaction)
 		return 0;
-	if (rs_store_exec(st->store, "BEGIN IMMEDIATE") < 0)
+	st->keys_unchecked = rs_store_exec(st->store, "PRAGMA foreign_keys = OFF") == 0;
+	if (rs_store_exec(st->store, "BEGIN IMMEDIATE") < 0) {
+		check_keys_again(st);
 		return -1;
+	}
 	st->in_transaction = true;
 	return 0;
 }
@@ -204,7 +229,8 @@ static int write_row(store_sink_state *st, const finding_row *row)
 		if (!st->insert_finding)
 			return -1;
 	}
-	row_bind(st->insert_finding, 1, st->scan, st->next_seq, row);
+	sqlite3_bind_text(st->insert_finding, 1, st->scan, -1, SQLITE_STATIC);
+	row_bind(st->insert_finding, 2, st->next_seq, row);
 	int rc = step_done(st->insert_finding);
 	sqlite3_clear_bindings(st->insert_finding); /* nothing left pointing into the row */
 	if (rc < 0)
@@ -213,14 +239,26 @@ static int write_row(store_sink_state *st, const finding_row *row)
 	return 0;
 }
 
-/* "INSERT INTO findings (...) VALUES (?, ...), ..., (?, ...)": ROWS_PER_INSERT rows. */
+/* "INSERT INTO findings (...) VALUES (?1, ?2, ..., ?8), (?1, ?9, ...), ...":
+ * ROWS_PER_INSERT rows, each with the scan's id (?1) and its ROW_VALUES. */
 static sqlite3_stmt *prepare_group(rs_store *store)
 {
 	rs_buf sql;
 	rs_buf_init(&sql);
-	rs_buf_puts(&sql, "INSERT INTO findings (scan, seq, module, rule, severity, score, identity, json) VALUES ");
-	for (int r = 0; r < ROWS_PER_INSERT; r++)
-		rs_buf_puts(&sql, r ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)");
+	/* OR FAIL: a failing row stops the statement and keeps the rows before
+	 * it, and the sink then rolls back the whole transaction; the default
+	 * (ABORT) would first undo the statement, for which SQLite keeps a
+	 * statement journal of every group */
+	rs_buf_puts(&sql, "INSERT OR FAIL INTO findings (scan, seq, module, rule, severity, score, identity, json) VALUES ");
+	for (int r = 0; r < ROWS_PER_INSERT; r++) {
+		rs_buf_puts(&sql, r ? ", (?1" : "(?1");
+		for (int v = 0; v < ROW_VALUES; v++) {
+			char param[16];
+			snprintf(param, sizeof(param), ", ?%d", 2 + r * ROW_VALUES + v);
+			rs_buf_puts(&sql, param);
+		}
+		rs_buf_puts(&sql, ")");
+	}
 	sqlite3_stmt *stmt = rs_store_prepare(store, sql.data);
 	rs_buf_free(&sql);
 	return stmt;
@@ -231,8 +269,9 @@ static int write_group(store_sink_state *st, const finding_row *rows)
 {
 	if (!st->insert_group && !(st->insert_group = prepare_group(st->store)))
 		return -1;
+	sqlite3_bind_text(st->insert_group, 1, st->scan, -1, SQLITE_STATIC);
 	for (int r = 0; r < ROWS_PER_INSERT; r++)
-		row_bind(st->insert_group, 1 + r * FINDING_COLUMNS, st->scan, st->next_seq + r, &rows[r]);
+		row_bind(st->insert_group, 2 + r * ROW_VALUES, st->next_seq + r, &rows[r]);
 	int rc = step_done(st->insert_group);
 	sqlite3_clear_bindings(st->insert_group); /* nothing left pointing into the rows */
 	if (rc < 0)
@@ -334,6 +373,7 @@ static int sink_end(rs_sink *sink, const rs_summary *summary)
 		return 0;
 	}
 	st->in_transaction = false;
+	check_keys_again(st);
 	st->recording = false;
 	return 0;
 }

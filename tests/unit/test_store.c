@@ -10,6 +10,7 @@
 #include "core/summary.h"
 #include "core/util.h"
 #include "store/store.h"
+#include "store/store_internal.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -140,6 +141,17 @@ static long long count_rows(const char *db, const char *sql)
 	sqlite3_finalize(stmt);
 	sqlite3_close(conn);
 	return n;
+}
+
+/* The store's own connection checks foreign keys (the sink turns them off
+ * only for its findings' transaction). */
+static void assert_keys_checked(rs_store *store)
+{
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_prepare_v2(store->db, "PRAGMA foreign_keys", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 1);
+	sqlite3_finalize(stmt);
 }
 
 static void exec_sql(const char *db, const char *sql)
@@ -378,17 +390,18 @@ static void test_killed_scan_is_incomplete(void **state)
 	assert_int_equal(count_rows(fx->db, "SELECT count(*) FROM findings"), 5);
 }
 
-/* The sink writes held findings several rows an INSERT, and spilled ones
- * (past the 4,096 it holds) a group at a time into the open transaction:
- * every finding comes back in its place, with its identity, whatever
- * group it was written in (held, spilled, the last ones one by one). A
- * write that fails inside a group is reported once and the scan is left
- * incomplete, without findings. */
+/* The sink writes held findings several rows an INSERT (64), and spilled
+ * ones (past the 4,096 it holds) a group at a time into the open
+ * transaction: every finding comes back in its place, with its identity,
+ * whatever group it was written in (held, spilled, the last ones one by
+ * one). A write that fails inside a group is reported once and the scan is
+ * left incomplete, without findings. Either way the store's connection
+ * checks foreign keys again afterwards. */
 static void test_findings_in_groups(void **state)
 {
 	fixture *fx = *state;
 	assert_int_equal(rs_store_open(fx->db, &fx->store), 0);
-	enum { N = 4096 + 16 * 3 + 5 };
+	enum { N = 4096 + 64 * 3 + 5 };
 	rs_finding **orig = make_findings(N, "/g");
 	record_scan(fx->store, ID_C, "2026-01-01T00:00:01Z", orig, N, true);
 	rs_finding **loaded;
@@ -409,13 +422,15 @@ static void test_findings_in_groups(void **state)
 	assert_int_equal(count_rows(fx->db, "SELECT count(DISTINCT seq) FROM findings WHERE scan = '" ID_C "'"), N);
 	assert_int_equal(count_rows(fx->db, "SELECT max(seq) FROM findings WHERE scan = '" ID_C "'"), N - 1);
 	free_findings(loaded, n);
-	exec_sql(fx->db, "CREATE TRIGGER full BEFORE INSERT ON findings WHEN NEW.seq = 21 "
+	assert_keys_checked(fx->store);
+	exec_sql(fx->db, "CREATE TRIGGER full BEFORE INSERT ON findings WHEN NEW.seq = 70 "
 			 "BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END");
 	rs_test_capture_start();
-	record_scan(fx->store, ID_D, "2026-01-01T00:00:02Z", orig, 40, true);
+	record_scan(fx->store, ID_D, "2026-01-01T00:00:02Z", orig, 150, true);
 	assert_int_equal(rs_test_captured_count(), 1);
 	assert_true(rs_test_captured_contains("disk full (test)"));
 	assert_incomplete_without_findings(fx->store, ID_D);
+	assert_keys_checked(fx->store);
 	free_findings(orig, N);
 }
 
