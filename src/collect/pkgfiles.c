@@ -6,7 +6,7 @@
 #include "collect/pkgfiles.h"
 #include "core/arena.h"
 #include "core/log.h"
-#include "core/prefetch.h"
+#include "collect/pkgfiles_read.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -404,100 +404,12 @@ static bool info_file(const char *name, const char *suffix, char **package)
 	return true;
 }
 
-static int load_info_file(const rs_host *h, rs_pkgfiles *pf, const char *file, const char *package,
-			  bool md5)
+/* The info files of D, lists first (so that owners come from the lists),
+ * then md5sums, each kind in the directory's order. */
+static rs_info_file *info_files(DIR *d, size_t *count)
 {
-	char *path = rs_sprintf("%s/%s", DPKG_INFO, file);
-	char *text;
-	size_t len;
-	int problems = 0;
-	if (rs_host_read(h, path, INFO_FILE_MAX, &text, &len) == 0) {
-		problems = md5 ? rs_pkgfiles_parse_md5sums(pf, text, len, package, path)
-			       : rs_pkgfiles_parse_list(pf, text, len, package, path);
-		free(text);
-	} else if (errno != ENOENT) {
-		rs_warn(_("%s: cannot read: %s; its package's files are not known"),
-			path, errno == EINVAL ? _("not a regular file") : strerror(errno));
-		problems = 1;
-	}
-	free(path);
-	return problems;
-}
-
-/* With a cold page cache the lists and md5sums below are read one after
- * the other, each read waiting on the disk (a cold integrity run: 2,600
- * such waits, 1.5 s before its first file was verified): their first
- * bytes are asked of the disk first, a batch of files per io_uring
- * submission (core/prefetch.h), so that the reads wait together and
- * adjacent files merge into one request. Only regular files (by the
- * directory entry, then by the fstat of what was opened) are opened,
- * O_NOFOLLOW|O_NONBLOCK; nothing read here is used. Stops once files are
- * found cached (a warm run), does nothing without io_uring. */
-static void prefetch_info(DIR *d)
-{
-	rs_prefetch p;
-	rs_prefetch_init(&p);
-	if (!p.ok)
-		return;
-	int fds[RS_PREFETCH_BATCH];
-	unsigned n = 0;
-	struct dirent *de;
-	rewinddir(d);
-	while (rs_prefetch_wanted(&p) && (de = readdir(d)) != NULL) {
-		if (de->d_type != DT_REG || de->d_name[0] == '.' ||
-		    !(rs_ends_with(de->d_name, ".list") || rs_ends_with(de->d_name, ".md5sums")))
-			continue;
-		int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		struct stat st;
-		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !rs_prefetch_add(&p, fd, (long long)st.st_size)) {
-			close(fd);
-			continue;
-		}
-		fds[n++] = fd;
-		if (n == RS_PREFETCH_BATCH) {
-			rs_prefetch_submit(&p);
-			while (n)
-				rs_prefetch_close(&p, fds[--n]);
-		}
-	}
-	rs_prefetch_submit(&p);
-	while (n)
-		rs_prefetch_close(&p, fds[--n]);
-	rs_prefetch_free(&p); /* submits the closes */
-}
-
-/* About how many paths the lists of D hold, from their sizes (59 bytes a
- * line on a Debian 12 machine; a little over-counted), bounded so that a
- * scanned root's huge lists make the table grow as it fills instead. */
-static size_t estimate_entries(DIR *d)
-{
-	unsigned long long bytes = 0;
-	struct dirent *de;
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		struct stat st;
-		if (de->d_name[0] != '.' && rs_ends_with(de->d_name, ".list") &&
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
-			bytes += (unsigned long long)st.st_size;
-	}
-	unsigned long long want = bytes / 52;
-	return want < ENTRIES_RESERVE_MAX ? (size_t)want : ENTRIES_RESERVE_MAX;
-}
-
-int rs_pkgfiles_load(const rs_host *h, rs_pkgfiles **out)
-{
-	rs_pkgfiles *pf = rs_pkgfiles_new();
-	*out = pf;
-	detect_merged_usr(h, pf);
-	DIR *d = rs_host_opendir(h, DPKG_INFO);
-	if (!d)
-		return errno == ENOENT ? 0 : 1;
-	prefetch_info(d);
-	reserve(pf, estimate_entries(d));
-	int problems = 0;
-	/* lists first, so that owners come from the lists; then digests */
+	size_t n = 0, cap = 0;
+	rs_info_file *files = NULL;
 	for (int pass = 0; pass < 2; pass++) {
 		rewinddir(d);
 		struct dirent *de;
@@ -505,10 +417,78 @@ int rs_pkgfiles_load(const rs_host *h, rs_pkgfiles **out)
 			char *package;
 			if (!info_file(de->d_name, pass == 0 ? ".list" : ".md5sums", &package))
 				continue;
-			problems += load_info_file(h, pf, de->d_name, package, pass == 1);
-			free(package);
+			if (n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				files = rs_realloc(files, cap * sizeof(*files));
+			}
+			files[n++] = (rs_info_file){ .name = rs_strdup(de->d_name), .package = package,
+						     .md5 = pass == 1 };
 		}
 	}
+	*count = n;
+	return files;
+}
+
+/* Parses info file F (read by pkgfiles_read.c), or warns that it could
+ * not be read. */
+static int load_info_file(rs_pkgfiles *pf, const rs_info_file *f)
+{
+	char *path = rs_sprintf("%s/%s", DPKG_INFO, f->name);
+	int problems = 0;
+	if (f->text) {
+		problems = f->md5 ? rs_pkgfiles_parse_md5sums(pf, f->text, f->len, f->package, path)
+				  : rs_pkgfiles_parse_list(pf, f->text, f->len, f->package, path);
+	} else if (f->err != ENOENT) {
+		rs_warn(_("%s: cannot read: %s; its package's files are not known"),
+			path, f->err == EINVAL ? _("not a regular file") : strerror(f->err));
+		problems = 1;
+	}
+	free(path);
+	return problems;
+}
+
+/* About how many paths the lists hold, from their sizes (59 bytes a
+ * line on a Debian 12 machine; a little over-counted), bounded so that a
+ * scanned root's huge lists make the table grow as it fills instead. */
+static size_t estimate_entries(unsigned long long list_bytes)
+{
+	unsigned long long want = list_bytes / 52;
+	return want < ENTRIES_RESERVE_MAX ? (size_t)want : ENTRIES_RESERVE_MAX;
+}
+
+int rs_pkgfiles_load_with(const rs_host *h, rs_pkgfiles **out, int readers)
+{
+	rs_pkgfiles *pf = rs_pkgfiles_new();
+	*out = pf;
+	DIR *d = rs_host_opendir(h, DPKG_INFO);
+	if (!d) {
+		int e = errno;
+		detect_merged_usr(h, pf);
+		return e == ENOENT ? 0 : 1;
+	}
+	size_t n;
+	rs_info_file *files = info_files(d, &n);
+	rs_info_reader *r = rs_info_reader_start(h, dirfd(d), DPKG_INFO, files, n, INFO_FILE_MAX, readers);
+	detect_merged_usr(h, pf); /* while the readers read */
+	size_t lists = 0;
+	unsigned long long list_bytes = 0;
+	for (; lists < n && !files[lists].md5; lists++)
+		list_bytes += rs_info_reader_wait(r, lists)->len;
+	reserve(pf, estimate_entries(list_bytes));
+	int problems = 0;
+	/* in the files' order, whichever reader read each: the same table */
+	for (size_t i = 0; i < n; i++) {
+		rs_info_file *f = rs_info_reader_wait(r, i);
+		problems += load_info_file(pf, f);
+		free(f->text);
+		f->text = NULL;
+	}
+	rs_info_reader_finish(r);
+	for (size_t i = 0; i < n; i++) {
+		free(files[i].name);
+		free(files[i].package);
+	}
+	free(files);
 	closedir(d);
 
 	char *status;
@@ -518,4 +498,9 @@ int rs_pkgfiles_load(const rs_host *h, rs_pkgfiles **out)
 		free(status);
 	}
 	return problems;
+}
+
+int rs_pkgfiles_load(const rs_host *h, rs_pkgfiles **out)
+{
+	return rs_pkgfiles_load_with(h, out, RS_PKGFILES_READERS);
 }
