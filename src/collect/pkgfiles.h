@@ -32,7 +32,7 @@ int rs_pkgfiles_load(const rs_host *h, rs_pkgfiles **out);
 /* The same with READERS threads reading the info files (pkgfiles_read.h;
  * <= 1: none, read one after the other): the same database either way.
  * rs_pkgfiles_load takes RS_PKGFILES_READERS. */
-#define RS_PKGFILES_READERS 8
+#define RS_PKGFILES_READERS 16
 int rs_pkgfiles_load_with(const rs_host *h, rs_pkgfiles **out, int readers);
 void rs_pkgfiles_free(rs_pkgfiles *pf);
 
