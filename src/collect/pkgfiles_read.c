@@ -2,7 +2,9 @@
  * pkgfiles_read.c — dpkg's info files read by a few threads at once (see
  * pkgfiles_read.h). Measured on a cold integrity run (4,140 info files):
  * read one after the other, each open waited for its inode and each read
- * for its data, 0.75-0.9 s before the first package file was verified.
+ * for its data, 0.75-0.9 s before the first package file was verified;
+ * the database alone loaded cold in 0.88 s that way, in 0.53-0.77 s with 8
+ * readers and 0.57-0.61 s with 16 or 32 (a loaded 2-core machine).
  * The readers take the files in the caller's order from a shared counter
  * and mark each done; the caller waits for the one it parses next.
  */
