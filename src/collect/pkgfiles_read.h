@@ -28,8 +28,10 @@ typedef struct rs_info_file {
 typedef struct rs_info_reader rs_info_reader;
 
 /* Starts reading FILES[0..N) of the directory DIRFD (HOST's DIRPATH) in
- * that order with THREADS threads (<= 1: none, each file is read by
- * rs_info_reader_wait when asked for). A file is opened relative to
+ * that order with THREADS threads (0 or 1, or when the first, middle and
+ * last files are all in the page cache: none, each file is read by
+ * rs_info_reader_wait when asked for; -N: N threads in any case, for
+ * tests). A file is opened relative to
  * DIRFD, its final component not followed, and read only when it is a
  * regular file of at most MAX bytes; any other case is handed to
  * rs_host_read with the whole path (which resolves inside the root, as
