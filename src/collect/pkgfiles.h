@@ -29,6 +29,12 @@ typedef struct rs_pkgfiles rs_pkgfiles;
 /* Loads the package file database of HOST. Never fails: *OUT is always set
  * (possibly empty); returns the number of problems warned about. */
 int rs_pkgfiles_load(const rs_host *h, rs_pkgfiles **out);
+/* The same with READERS threads reading the info files when they are not
+ * in the page cache (pkgfiles_read.h; 0 or 1: none, read one after the
+ * other; -N: N threads in any case, for tests): the same database either
+ * way. rs_pkgfiles_load takes RS_PKGFILES_READERS. */
+#define RS_PKGFILES_READERS 16
+int rs_pkgfiles_load_with(const rs_host *h, rs_pkgfiles **out, int readers);
 void rs_pkgfiles_free(rs_pkgfiles *pf);
 
 /* The entry for PATH (either alias on merged /usr), or NULL. */

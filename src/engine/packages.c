@@ -16,8 +16,21 @@ void rs_scan_packages_init(rs_scan_packages *p, const rs_host *host)
 	rs_vec_init(&p->rpm, sizeof(rs_rpm_file));
 }
 
+static void *preload(void *arg)
+{
+	rs_scan_packages_dpkg(arg, NULL);
+	return NULL;
+}
+
+void rs_scan_packages_preload(rs_scan_packages *p)
+{
+	p->preloading = pthread_create(&p->preload, NULL, preload, p) == 0;
+}
+
 void rs_scan_packages_free(rs_scan_packages *p)
 {
+	if (p->preloading)
+		pthread_join(p->preload, NULL);
 	rs_pkgfiles_free(p->pf);
 	free(p->rpm_sorted);
 	rs_rpm_files_free(&p->rpm);
@@ -26,6 +39,7 @@ void rs_scan_packages_free(rs_scan_packages *p)
 
 const rs_pkgfiles *rs_scan_packages_dpkg(rs_scan_packages *p, int *problems)
 {
+	/* while a preload holds the lock, this waits for it to end */
 	pthread_mutex_lock(&p->lock);
 	if (!p->pf)
 		p->pf_problems = rs_pkgfiles_load(p->host, &p->pf);

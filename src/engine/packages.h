@@ -24,10 +24,15 @@ typedef struct rs_scan_packages {
 	rs_vec rpm;               /* of rs_rpm_file */
 	const struct rs_rpm_file **rpm_sorted; /* the same files by path, for the owner lookup */
 	int rpm_problems;
+	pthread_t preload;        /* the thread of rs_scan_packages_preload */
+	bool preloading;
 } rs_scan_packages;
 
 void rs_scan_packages_init(rs_scan_packages *p, const rs_host *host);
 void rs_scan_packages_free(rs_scan_packages *p);
+/* Starts loading dpkg's database in a thread (a cold page cache's reads
+ * then overlap the facts'); the first rs_scan_packages_dpkg waits for it. */
+void rs_scan_packages_preload(rs_scan_packages *p);
 
 /* dpkg's file database (never NULL; possibly empty); *PROBLEMS (may be
  * NULL) gets the problems its loading warned about. Thread-safe. */

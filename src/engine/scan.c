@@ -148,6 +148,18 @@ static bool selected(const rs_module *m, const rs_scan_options *opts)
 	return !listed(m->name, opts->skip, opts->n_skip);
 }
 
+/* True when a selected module reads the package file database on every
+ * run (its loading then starts beside the facts). */
+static bool wants_packages(const rs_scan_options *opts)
+{
+	size_t n;
+	const rs_module *const *mods = rs_modules(&n);
+	for (size_t i = 0; i < n; i++)
+		if (mods[i]->loads_packages && selected(mods[i], opts))
+			return true;
+	return false;
+}
+
 static json_t *stats_json(const rs_module_stats *st, long long duration_ms, unsigned long findings)
 {
 	json_t *o = json_object();
@@ -289,6 +301,12 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 		rs_facts *facts, rs_sinks *sinks, rs_summary *summary)
 {
 	long long t0 = rs_monotonic_ms();
+	rs_scan_packages pkgfiles;
+	if (!opts->packages) {
+		rs_scan_packages_init(&pkgfiles, host);
+		if (wants_packages(opts))
+			rs_scan_packages_preload(&pkgfiles);
+	}
 	rs_facts own_facts;
 	if (!facts) {
 		rs_facts_init(&own_facts);
@@ -310,13 +328,7 @@ int rs_scan_run(const rs_host *host, const rs_config *config, const rs_scan_opti
 	scan.store = opts->store;
 	scan.meter = rs_progress_new(opts->progress, stderr);
 	scan.all = opts->all;
-	rs_scan_packages pkgfiles;
-	if (opts->packages) {
-		scan.pkgfiles = opts->packages;
-	} else {
-		rs_scan_packages_init(&pkgfiles, scan.host);
-		scan.pkgfiles = &pkgfiles;
-	}
+	scan.pkgfiles = opts->packages ? opts->packages : &pkgfiles;
 	rs_sinks_begin(sinks, summary);
 
 	for (size_t i = 0; opts->prelude && i < opts->prelude->len; i++)

@@ -69,6 +69,9 @@ typedef struct rs_module {
 	int (*run)(rs_scan *scan, rs_module_stats *stats);
 	bool concurrent;    /* may run beside the other concurrent modules: reads only
 	                       what it is given, shares nothing else but the store */
+	bool loads_packages; /* reads the package file database on every run: when it is
+	                        selected, the database loads in a thread from the scan's
+	                        start, beside the facts */
 } rs_module;
 
 /* The package file database of the scanned host (collect/pkgfiles.h),

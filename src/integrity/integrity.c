@@ -262,4 +262,5 @@ const rs_module rs_module_integrity = {
 	.description = "tampered system files: package digests, unowned files",
 	.run = integrity_run,
 	.concurrent = true,
+	.loads_packages = true,
 };

@@ -88,7 +88,8 @@ bool rs_vdirect_begin(rs_vdirect *d, int fd, struct stat *st, bool *confirmed)
 {
 	if (d->mode == RS_DIRECT_OFF)
 		return false;
-	if (d->mode == RS_DIRECT_AUTO && (st->st_size < RS_VDIRECT_MIN || !cold(d, fd, st->st_size)))
+	if (d->mode == RS_DIRECT_AUTO &&
+	    (st->st_size < RS_VDIRECT_MIN || st->st_nlink > 1 || !cold(d, fd, st->st_size)))
 		return false;
 	struct stat own;
 	if (!setup(d) || !rs_direct_set(fd, &own))

@@ -50,8 +50,11 @@ void rs_vdirect_free(rs_vdirect *d);
 /* For the regular file FD just opened (ST its lstat, or its fstat when
  * *CONFIRMED): true when it is to be read with O_DIRECT, which is then set
  * on FD (ST is then FD's own fstat, *CONFIRMED true). False (FD as it
- * was) when it is small, mostly in the page cache, not a regular file, or
- * O_DIRECT cannot be had. */
+ * was) when it is small, mostly in the page cache, has other hard links
+ * (RASOAT_DIRECT=auto: read through the page cache, the other names of it
+ * are then read from memory, not from the disk again: Debian's mesa
+ * ships one 25 MB driver under 13 names), not a regular file, or O_DIRECT
+ * cannot be had. */
 bool rs_vdirect_begin(rs_vdirect *d, int fd, struct stat *st, bool *confirmed);
 
 /* FD is read through the page cache again (after a read O_DIRECT refused

@@ -41,5 +41,6 @@ const rs_module rs_module_persist = {
 	.name = "persist",
 	.description = "persistence: every autostart location with a verdict",
 	.run = persist_run,
+	.loads_packages = true,
 	.concurrent = true,
 };

@@ -12,7 +12,8 @@
  * really read direct where the file system takes O_DIRECT; the FIFO is
  * never waited on. A file cut short and filled again in place while it
  * is read with O_DIRECT again and again reads as unchanged or changed,
- * never more bytes than it ever held, never a crash or a hang.
+ * never more bytes than it ever held, never a crash or a hang. A cold
+ * file with other hard links is read through the page cache.
  */
 #include "testutil.h"
 #include "core/host.h"
@@ -208,6 +209,67 @@ static void test_direct_same_answers(void **state)
 	free(dir);
 }
 
+/* A cold large file under several names (hard links: Debian's mesa ships
+ * one driver under 13) is read through the page cache, not O_DIRECT, so
+ * that its other names are read from memory; a cold file with one name
+ * beside it still goes direct. The answers are OpenSSL's either way. */
+static void test_direct_hard_links(void **state)
+{
+	(void)state;
+	char *dir = rs_test_tmpdir();
+	rs_test_mkdir(dir, "usr/lib/dri");
+	size_t len = 3 * RS_VDIRECT_CHUNK + 17;
+	unsigned char *data = malloc(len);
+	assert_non_null(data);
+	char *first = rs_sprintf("%s/usr/lib/dri/a_dri.so", dir);
+	write_file(first, len, 7, true, data);
+	char linked[33], single[33], changed[33];
+	md5_hex(data, len, linked);
+	memcpy(changed, linked, 33);
+	changed[0] = changed[0] == '0' ? '1' : '0';
+	static const char *const names[] = { "/usr/lib/dri/a_dri.so", "/usr/lib/dri/b_dri.so",
+					     "/usr/lib/dri/c_dri.so", "/usr/lib/dri/d_dri.so" };
+	for (size_t k = 1; k < 4; k++) {
+		char *full = rs_sprintf("%s%s", dir, names[k]);
+		assert_int_equal(link(first, full), 0);
+		free(full);
+	}
+	char *one = rs_sprintf("%s/usr/lib/dri/one.so", dir);
+	write_file(one, len, 8, true, data);
+	md5_hex(data, len, single);
+	rs_verify_item items[5];
+	for (size_t k = 0; k < 4; k++)
+		items[k] = (rs_verify_item){ .path = names[k], .package = "mesa", .digest = k == 2 ? changed : linked };
+	items[4] = (rs_verify_item){ .path = "/usr/lib/dri/one.so", .package = "other", .digest = single };
+	rs_host h;
+	assert_int_equal(rs_host_init(&h, dir, ""), 0);
+	for (int threads = 1; threads <= 2; threads++) {
+		int fds[2] = { open(first, O_RDONLY), open(one, O_RDONLY) };
+		for (int k = 0; k < 2; k++) {
+			assert_true(fds[k] >= 0);
+			posix_fadvise(fds[k], 0, 0, POSIX_FADV_DONTNEED);
+			close(fds[k]);
+		}
+		rs_verify_result r[5];
+		memset(r, 0, sizeof(r));
+		unsigned long long before = rs_vdirect_files();
+		rs_integrity_verify_items(&h, items, 5, threads, NULL, r, NULL, NULL);
+		if (direct_works(dir, &items[4]) && cachestat_works())
+			assert_int_equal(rs_vdirect_files() - before, 1); /* one.so alone */
+		for (size_t k = 0; k < 5; k++) {
+			assert_int_equal(r[k].state, k == 2 ? RS_FILE_CHANGED : RS_FILE_OK);
+			assert_int_equal(r[k].bytes, len);
+			assert_true(r[k].elf);
+		}
+	}
+	rs_host_free(&h);
+	free(first);
+	free(one);
+	free(data);
+	rs_test_rmrf(dir);
+	free(dir);
+}
+
 enum { BIG = 3 * RS_VDIRECT_CHUNK + 100 };
 
 typedef struct cutter {
@@ -287,6 +349,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_direct_same_answers),
+		cmocka_unit_test(test_direct_hard_links),
 		cmocka_unit_test(test_direct_changing_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
