@@ -11,7 +11,7 @@ splits by hash: a file whose SHA-256's first 32 bits are divisible by 3 is
 held out, the rest is the tuning part. Files are written as
 OUT/{heldout,tune}/<lang>/<sha256 prefix>_<base name>.
 
-Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6,7,8,9] [--add]
+Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6,7,8,9,10] [--add]
   MIRRORS holds one git directory per source, named owner+name (the layout
   the `fetch` tool gives: MIRRORS/owner+name/repo or .../repo/.git).
   OUT must be outside the repository (samples are never committed).
@@ -275,6 +275,24 @@ BATCHES = {
         ("Rahul4396/Web-Server", "86aca43da0b5df587c76ebfdfaa5728a02c2fdeb", ("cgi-bin/linux.py",), ()),
         ("deepanshgupta30/Devops_webapp", "27763bda0831cdc66c8e90e9929b115cc36c8b47",
          ("cgi-bin/linux.py",), ()),
+    ],
+    # tenth batch (2026-12-05, eleventh session, webshell11): Flask, FastAPI
+    # and CTF remote-command pages — a CTF series of read/write/exec Flask
+    # pages, a CTF page running python with request arguments, FastAPI
+    # command routes, Flask command forms (server side only, chosen by path)
+    10: [
+        ("kalmarunionenctf/kalmarctf", "cce433c3043e2aa22663208e58525f2a19fc715b",
+         ("2025/misc/rwx-bronze/app.py", "2025/misc/rwx-silver/app.py",
+          "2025/misc/rwx-gold/app.py", "2025/misc/rwx-diamond/app.py"), ()),
+        ("yc54616/Dreamhack", "cb93741abfc5cb3cfe186ba07838a8c6fbe1037c", ("web/Pyramid/app.py",), ()),
+        ("rcnp-ws/metis_fastapi", "63b0401b1d517a5aee885ecbeb2ff31163af47ef",
+         ("routers/RouterSystemCommand.py",), ()),
+        ("Mootfrost777/Admin-panel-server-API", "d8738d0c6a1ce7e8e132f182e11d3d85c236b02a",
+         ("main.py",), ()),
+        ("antonio-bytesgrooves/ComfyUI-HF-Docker", "5763ccd1297534ccf57e19fc791013f131105470",
+         ("server.py",), ()),
+        ("dportier/Python-commands", "fe19e06130e2c5389506112284d1261e23e95c8b", ("commands.py",), ()),
+        ("sachinio/homeautomation", "e770e92549ae37201d9e74d5e3b8e374dbfece22", ("app.py",), ()),
     ],
 }
 

@@ -36,7 +36,9 @@ using the sh module for fixed programs, a Flask page reaching os inline
 for path helpers and a fixed command, and a Flask route running the
 site's own nightly job script, a Markdown CGI guide quoting `$value` in
 backticks and a Python source colouriser whose docstring says "Hacked
-by" its author), and a copy of rasoat's own binary, which holds the
+by" its author, a Flask page splitting a form field into search tags
+beside a status route running a fixed program, a Flask deploy hook
+feeding bash a fixed script constant), and a copy of rasoat's own binary, which holds the
 webshell lines its drills plant."""
 import os
 import shutil
@@ -196,6 +198,8 @@ SAMPLES = {
     "python/request_shell_expr.py": "RASOAT_Python_Web_Request_Shell_Expr",
     "python/request_code_expr.py": "RASOAT_Python_Web_Request_Code_Expr",
     "python/path_file_manager.py": "RASOAT_Python_Web_Path_File_Manager",
+    "python/request_argv_vector.py": "RASOAT_Python_Web_Request_Argv_Vector",
+    "python/shell_fed_request.py": "RASOAT_Python_Web_Shell_Fed_Request",
 }
 
 
