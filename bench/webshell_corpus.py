@@ -279,7 +279,8 @@ BATCHES = {
     # tenth batch (2026-12-05, eleventh session, webshell11): Flask, FastAPI
     # and CTF remote-command pages — a CTF series of read/write/exec Flask
     # pages, a CTF page running python with request arguments, FastAPI
-    # command routes, Flask command forms (server side only, chosen by path)
+    # command routes, Flask command forms, a CherryPy command module (server
+    # side only, chosen by path)
     10: [
         ("kalmarunionenctf/kalmarctf", "cce433c3043e2aa22663208e58525f2a19fc715b",
          ("2025/misc/rwx-bronze/app.py", "2025/misc/rwx-silver/app.py",
@@ -293,6 +294,12 @@ BATCHES = {
          ("server.py",), ()),
         ("dportier/Python-commands", "fe19e06130e2c5389506112284d1261e23e95c8b", ("commands.py",), ()),
         ("sachinio/homeautomation", "e770e92549ae37201d9e74d5e3b8e374dbfece22", ("app.py",), ()),
+        # a test sentry's CherryPy module running the request body, in its
+        # two versions (removed from the tree later; the two commits that hold it)
+        ("juju/amulet", "9f76c68524e5d170fc187ce3fe648940cf00ff5e",
+         ("charms/sentry/src/modules/run.py",), ()),
+        ("juju/amulet", "df0e35ea6f4f67105eab15a4f1ed16f2cd1371f3",
+         ("charms/sentry/src/modules/run.py",), ()),
     ],
 }
 

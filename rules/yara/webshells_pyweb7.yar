@@ -24,7 +24,7 @@
 rule RASOAT_Python_Web_Request_Argv_Vector
 {
 	meta:
-		description = "Python: a web route or handler (a framework route, a CGI script, an http.server handler) that turns a request value into an argument vector (split on any separator, shlex.split, request values or keys added to a fixed program's list with +, extend, append or getlist, a list taken whole from the request's JSON) and runs it without a shell (subprocess Popen/run/call/check_output, also imported bare, os.exec*/os.spawn*, asyncio's create_subprocess_exec): a remote-command page that needs no shell=True"
+		description = "Python: a web route or handler (a framework route, a CGI script, an http.server handler) that turns a request value into an argument vector (split on any separator, shlex.split, request values or keys added to a fixed program's list with +, extend, append or getlist, a list taken whole from the request's JSON, the request body taken whole as the program) and runs it without a shell (subprocess Popen/run/call/check_output, also imported bare, os.exec*/os.spawn*, asyncio's create_subprocess_exec): a remote-command page that needs no shell=True"
 		author = "rasoat"
 		score = 65
 		mitre_attack = "T1505.003, T1059.006"
@@ -32,6 +32,7 @@ rule RASOAT_Python_Web_Request_Argv_Vector
 		$fw1 = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|web|werkzeug|litestar|twisted\.web|microdot)\b/ ascii
 		$fw2 = /\b(Base|Simple)HTTPRequestHandler\b/ ascii
 		$fw3 = /\bFieldStorage\s*\(/ ascii
+		$cp = /\bimport\s+cherrypy\b/ ascii
 		$rq = /\brequest\s*\.\s*(args|form|forms|values|json|data|query|params|GET|POST|query_params|get_json\s*\(\s*\))/ ascii
 		$a1 = /\brequest\s*\.\s*(args|form|forms|values|json|data|query|params|GET|POST|query_params|get_json\s*\(\s*\))\s*(\[\s*['"][^'"\n]{1,40}['"]\s*\]|\.\s*get\s*\(\s*['"][^'"\n]{1,40}['"][^)\n]{0,40}\))\s*(\.\s*(strip|decode)\s*\([^)\n]{0,20}\)\s*)?\.\s*split\s*\(/ ascii
 		$a2 = /\bshlex\s*\.\s*split\s*\(\s*request\s*\.\s*(args|form|forms|values|json|data|query|params|GET|POST|query_params|get_json)\b/ ascii
@@ -42,6 +43,7 @@ rule RASOAT_Python_Web_Request_Argv_Vector
 		$a7 = /\bself\s*\.\s*path\b[^\n]{0,60}\.\s*split\s*\(/ ascii
 		$a8 = /\bself\s*\.\s*get_(body_|query_)?argument\s*\(\s*['"][^'"\n]{1,40}['"][^)\n]{0,40}\)\s*\.\s*split\s*\(/ ascii
 		$js = /=\s*(flask\s*\.\s*)?request\s*\.\s*(get_json\s*\(|json\b)/ ascii
+		$bw = /\b[a-z_]\w*\s*=\s*(cherrypy\s*\.\s*|bottle\s*\.\s*|flask\s*\.\s*)?(request|self\s*\.\s*request)\s*\.\s*(body\s*\.\s*read\s*\([^)\n]{0,20}\)|get_data\s*\([^)\n]{0,30}\)|data\b|body\b|stream\s*\.\s*read\s*\([^)\n]{0,20}\))[^\n]{0,40}\n[\s\S]{0,300}\b(subprocess\s*\.\s*)?(check_output|Popen|run|call|check_call)\s*\(\s*[a-z_]\w*\s*[,)]/ ascii
 		$imp = /\bfrom\s+subprocess\s+import\b/ ascii
 		$x1 = /\bsubprocess\s*\.\s*(Popen|run|call|check_output|check_call)\s*\(\s*[a-z_]\w*\s*[,)]/ ascii
 		$x2 = /(^|[^\w.])(Popen|check_output|check_call)\s*\(\s*[a-z_]\w*\s*[,)]/ ascii
@@ -59,7 +61,8 @@ rule RASOAT_Python_Web_Request_Argv_Vector
 				($fw3 and $a6) or
 				($fw2 and $a7)
 			) and ($x1 or ($imp and $x2) or $x3 or $x4 or $x5)) or
-			($fw1 and $js and ($j1 or ($imp and $j2)))
+			($fw1 and $js and ($j1 or ($imp and $j2))) or
+			(($fw1 or $cp) and $bw)
 		)
 }
 
