@@ -15,7 +15,11 @@
  * or the os.exec and os.spawn families as the runner; and a shell or
  * interpreter started with no script and handed the request as its whole
  * standard input (communicate(...) or run(..., input=...)), the one-shot
- * form of the persistent-shell rule of webshells_pyweb4.yar. Each rule has
+ * form of the persistent-shell rule of webshells_pyweb4.yar; and, from
+ * public framework documentation rather than the corpus, controllers whose
+ * framework hands the request in without an import (web2py's global
+ * request.vars, mod_python publisher arguments, TurboGears/Pylons @expose
+ * parameters) running a request value in a shell. Each rule has
  * an inert sample under
  * tests/fixtures/webshell/python/ and a clean look-alike under
  * tests/fixtures/webshell/clean/.
@@ -87,4 +91,23 @@ rule RASOAT_Python_Web_Shell_Fed_Request
 		$test = /\bimport\s+(unittest|pytest)\b|\bfrom\s+(unittest|test)\s+import\b/ ascii
 	condition:
 		filesize < 200KB and not $test and any of ($fw*) and $sh and any of ($in*) and any of ($p*)
+}
+
+rule RASOAT_Python_Web_Implicit_Request_Shell
+{
+	meta:
+		description = "Python: a web controller of a framework that hands the request in without an import of it (web2py's global request.vars/post_vars/get_vars, a mod_python publisher function's keyword arguments, a TurboGears/Pylons @expose method's parameters) and runs a request value in a shell or as code (os.system/os.popen, getoutput, shell=True, exec/eval)"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$w1 = /\b[a-z_]\w*\s*=\s*request\s*\.\s*(vars|post_vars|get_vars)\b[^\n]{0,60}\n[\s\S]{0,300}(\bos\s*\.\s*(popen[234]?|system)\s*\(\s*[A-Za-z_]|\b(getoutput|getstatusoutput)\s*\(\s*[A-Za-z_]|\b(run|call|Popen|check_output|check_call)\s*\(\s*[A-Za-z_][\w.]*\s*,[^\n]{0,120}\bshell\s*=\s*True|(^|[^\w.])(exec|eval)\s*\(\s*[A-Za-z_])/ ascii
+		$w2 = /(\bos\s*\.\s*(popen[234]?|system)|\b(getoutput|getstatusoutput|check_output|Popen|call|run)|(^|[^\w.])(exec|eval))\s*\(\s*(str\s*\(\s*)?request\s*\.\s*(vars|post_vars|get_vars)\b/ ascii
+		$mpi = /\bfrom\s+mod_python\s+import\b|\bimport\s+mod_python\b/ ascii
+		$mp = /\bdef\s+\w+\s*\(\s*req\s*,\s*[A-Za-z_][^)\n]{0,80}\)\s*:[^@]{0,400}(\bos\s*\.\s*(popen[234]?|system)\s*\(\s*[A-Za-z_]|\b(getoutput|getstatusoutput)\s*\(\s*[A-Za-z_]|\b(run|call|Popen|check_output|check_call)\s*\(\s*[A-Za-z_][\w.]*\s*,[^\n]{0,120}\bshell\s*=\s*True|(^|[^\w.])(exec|eval)\s*\(\s*[A-Za-z_])/ ascii
+		$tgi = /\bfrom\s+(tg|turbogears|pylons)(\.\w+)*\s+import\b|\bimport\s+(tg|turbogears|pylons)\b/ ascii
+		$tg = /@expose\s*(\([^)\n]{0,80}\))?\s*\n\s*def\s+\w+\s*\(\s*self\s*,\s*[A-Za-z_][^)\n]{0,80}\)\s*:[^@]{0,400}(\bos\s*\.\s*(popen[234]?|system)\s*\(\s*[A-Za-z_]|\b(getoutput|getstatusoutput)\s*\(\s*[A-Za-z_]|\b(run|call|Popen|check_output|check_call)\s*\(\s*[A-Za-z_][\w.]*\s*,[^\n]{0,120}\bshell\s*=\s*True|(^|[^\w.])(exec|eval)\s*\(\s*[A-Za-z_])/ ascii
+		$test = /\bimport\s+(unittest|pytest)\b|\bfrom\s+(unittest|test)\s+import\b/ ascii
+	condition:
+		filesize < 200KB and not $test and ($w1 or $w2 or ($mpi and $mp) or ($tgi and $tg))
 }

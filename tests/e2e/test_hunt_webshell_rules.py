@@ -38,7 +38,8 @@ site's own nightly job script, a Markdown CGI guide quoting `$value` in
 backticks and a Python source colouriser whose docstring says "Hacked
 by" its author, a Flask page splitting a form field into search tags
 beside a status route running a fixed program, a Flask deploy hook
-feeding bash a fixed script constant), and a copy of rasoat's own binary, which holds the
+feeding bash a fixed script constant, a web2py controller searching by
+request.vars beside a fixed uptime call), and a copy of rasoat's own binary, which holds the
 webshell lines its drills plant."""
 import os
 import shutil
@@ -200,6 +201,7 @@ SAMPLES = {
     "python/path_file_manager.py": "RASOAT_Python_Web_Path_File_Manager",
     "python/request_argv_vector.py": "RASOAT_Python_Web_Request_Argv_Vector",
     "python/shell_fed_request.py": "RASOAT_Python_Web_Shell_Fed_Request",
+    "python/implicit_request_shell.py": "RASOAT_Python_Web_Implicit_Request_Shell",
 }
 
 
