@@ -10,19 +10,21 @@
  * a framework file with `subprocess.` calls; this set reads a split on any
  * separator or none, request values added to a fixed program's list
  * (`[...] + request...`, `list(request.args...)`, `.extend(request...)`,
- * `.append(request...)`, `getlist`), the CGI form and http.server path as
- * sources, and `Popen`/`check_output`/`run` imported bare from subprocess
- * or the os.exec and os.spawn families as the runner; and a shell or
+ * `.append(request...)`, `getlist`), a list taken whole from the request's
+ * JSON, the request body taken whole as the program (juju/amulet's CherryPy
+ * run module in the tuning part), the CGI form, Tornado arguments and the
+ * http.server path as sources, and `Popen`/`check_output` imported bare
+ * from subprocess, the os.exec and os.spawn families or asyncio's
+ * create_subprocess_exec(*...) as the runner; and a shell or
  * interpreter started with no script and handed the request as its whole
  * standard input (communicate(...) or run(..., input=...)), the one-shot
  * form of the persistent-shell rule of webshells_pyweb4.yar; and, from
  * public framework documentation rather than the corpus, controllers whose
  * framework hands the request in without an import (web2py's global
  * request.vars, mod_python publisher arguments, TurboGears/Pylons @expose
- * parameters) running a request value in a shell. Each rule has
- * an inert sample under
- * tests/fixtures/webshell/python/ and a clean look-alike under
- * tests/fixtures/webshell/clean/.
+ * parameters) running a request value in a shell. Each rule has an inert
+ * sample under tests/fixtures/webshell/python/ and a clean look-alike
+ * under tests/fixtures/webshell/clean/.
  */
 
 rule RASOAT_Python_Web_Request_Argv_Vector

@@ -39,8 +39,8 @@ backticks and a Python source colouriser whose docstring says "Hacked
 by" its author, a Flask page splitting a form field into search tags
 beside a status route running a fixed program, a Flask deploy hook
 feeding bash a fixed script constant, a web2py controller searching by
-request.vars beside a fixed uptime call), and a copy of rasoat's own binary, which holds the
-webshell lines its drills plant."""
+request.vars beside a fixed uptime call), and a copy of rasoat's own
+binary, which holds the webshell lines its drills plant."""
 import os
 import shutil
 import sys
