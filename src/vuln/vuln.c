@@ -21,10 +21,16 @@
 #include "vuln/vuln.h"
 #include "vuln/vuln_gather.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+/* True when URGENCY begins with the lowercase PREFIX, in either case. */
+static bool urgency_is(const char *urgency, const char *prefix)
+{
+	return strncasecmp(urgency, prefix, strlen(prefix)) == 0;
+}
 
 rs_severity rs_vuln_severity(double cvss, const char *urgency, int *score)
 {
@@ -35,15 +41,13 @@ rs_severity rs_vuln_severity(double cvss, const char *urgency, int *score)
 		return s;
 	}
 	/* tracker urgencies ("high", "low**", "unimportant"), Ubuntu priorities */
-	char u[32] = "";
-	for (size_t i = 0; urgency && urgency[i] && i + 1 < sizeof(u); i++)
-		u[i] = (char)tolower((unsigned char)urgency[i]);
-	if (rs_starts_with(u, "critical"))
+	const char *u = urgency ? urgency : "";
+	if (urgency_is(u, "critical"))
 		s = RS_SEV_CRITICAL;
-	else if (rs_starts_with(u, "high") || rs_starts_with(u, "important"))
+	else if (urgency_is(u, "high") || urgency_is(u, "important"))
 		s = RS_SEV_HIGH;
-	else if (rs_starts_with(u, "low") || rs_starts_with(u, "unimportant") || rs_starts_with(u, "negligible") ||
-		 rs_starts_with(u, "end-of-life"))
+	else if (urgency_is(u, "low") || urgency_is(u, "unimportant") || urgency_is(u, "negligible") ||
+		 urgency_is(u, "end-of-life"))
 		s = RS_SEV_LOW;
 	else
 		s = RS_SEV_MEDIUM; /* "medium", "not yet assigned", none */
@@ -67,12 +71,6 @@ typedef struct emit_ctx {
 	const char *title_unfixed, *title_fixed, *remediation_unfixed; /* NULL until looked up */
 	rs_buf b;
 	rs_buf text; /* a title or a remediation, filled in */
-	/* the last urgency graded (findings without a CVSS score): a feed has a
-	 * handful, and most findings repeat the one before */
-	rs_buf urgency;
-	bool urgency_known;
-	rs_severity urgency_sev;
-	int urgency_score;
 } emit_ctx;
 
 static void emit_ctx_init(emit_ctx *c, bool debian)
@@ -80,29 +78,12 @@ static void emit_ctx_init(emit_ctx *c, bool debian)
 	*c = (emit_ctx){ .debian = debian };
 	rs_buf_init(&c->b);
 	rs_buf_init(&c->text);
-	rs_buf_init(&c->urgency);
 }
 
 static void emit_ctx_free(emit_ctx *c)
 {
 	rs_buf_free(&c->b);
 	rs_buf_free(&c->text);
-	rs_buf_free(&c->urgency);
-}
-
-/* rs_vuln_severity of M, the grade of an urgency reused while it repeats. */
-static rs_severity match_severity(emit_ctx *c, const rs_vuln_match *m, int *score)
-{
-	if (m->cvss >= 0 || !m->urgency)
-		return rs_vuln_severity(m->cvss, m->urgency, score);
-	if (!c->urgency_known || strcmp(c->urgency.data, m->urgency) != 0) {
-		c->urgency_sev = rs_vuln_severity(m->cvss, m->urgency, &c->urgency_score);
-		c->urgency.len = 0;
-		rs_buf_puts(&c->urgency, m->urgency);
-		c->urgency_known = true;
-	}
-	*score = c->urgency_score;
-	return c->urgency_sev;
 }
 
 /* FMT filled from ARGS (N of them) into B (emptied first) without printf
@@ -139,7 +120,7 @@ static const char *joined(emit_ctx *c, const char *prefix, const char *s)
 static void emit_match(rs_scan *scan, const rs_vuln_match *m, emit_ctx *c)
 {
 	int score;
-	rs_severity sev = match_severity(c, m, &score);
+	rs_severity sev = rs_vuln_severity(m->cvss, m->urgency, &score);
 	const rs_package *p = m->pkg;
 	bool unfixed = m->state == RS_VULN_UNFIXED;
 	const char *args[] = { p->name, p->version, m->id, m->fixed };
