@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -145,7 +146,7 @@ static int hash_file(const char *path, char hex[65], long long *size)
 	if (fd < 0)
 		return -1;
 	unsigned long long n = 0;
-	int rc = rs_digest_fd_hex(fd, RS_DIGEST_SHA256, hex, &n);
+	int rc = rs_digest_fd_hex(fd, RS_DIGEST_SHA256, ULLONG_MAX, hex, &n);
 	close(fd);
 	*size = (long long)n;
 	return rc;

@@ -28,22 +28,29 @@ static void digest_hex(const EVP_MD *type, unsigned int size, const void *data, 
 	rs_hex_encode(md, n, out);
 }
 
-int rs_digest_fd_hex(int fd, rs_digest_kind kind, char out[65], unsigned long long *bytes)
+int rs_digest_fd_hex(int fd, rs_digest_kind kind, unsigned long long max, char out[65], unsigned long long *bytes)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (!ctx || !EVP_DigestInit_ex(ctx, kind == RS_DIGEST_MD5 ? EVP_md5() : EVP_sha256(), NULL))
 		out_of_memory();
 	unsigned char buf[65536];
 	unsigned long long total = 0;
-	ssize_t n;
+	int rc = 0;
 	for (;;) {
-		n = read(fd, buf, sizeof(buf));
+		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			rc = n < 0 ? -1 : 0;
 			break;
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		}
 		total += (unsigned long long)n;
+		if (total > max) {
+			errno = EFBIG;
+			rc = -1;
+			break;
+		}
+		EVP_DigestUpdate(ctx, buf, (size_t)n);
 	}
 	int saved = errno;
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -51,11 +58,14 @@ int rs_digest_fd_hex(int fd, rs_digest_kind kind, char out[65], unsigned long lo
 	if (!EVP_DigestFinal_ex(ctx, md, &len))
 		out_of_memory();
 	EVP_MD_CTX_free(ctx);
-	rs_hex_encode(md, len, out);
+	if (rc == 0)
+		rs_hex_encode(md, len, out);
+	else
+		out[0] = '\0';
 	if (bytes)
 		*bytes = total;
 	errno = saved;
-	return n < 0 ? -1 : 0;
+	return rc;
 }
 
 void rs_sha256_hex(const void *data, size_t len, char out[65])

@@ -7,6 +7,7 @@
  */
 #include "evidence/evidence.h"
 #include "collect/proc.h"
+#include "core/digest.h"
 #include "core/json.h"
 #include "core/lines.h"
 #include "core/util.h"
@@ -16,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,6 @@
 #define ENVIRON_VARS_MAX 4096
 #define MAPS_LINES_MAX 65536
 #define FDS_MAX 65536
-#define HASH_CHUNK (1u << 20)
 
 static json_t *environ_json(const rs_host *h, pid_t pid)
 {
@@ -110,37 +109,7 @@ static json_t *fds_json(const rs_host *h, pid_t pid, json_t *index, json_t *sock
 /* SHA-256 of FD up to MAX bytes; false when it cannot be read whole. */
 static bool hash_fd(int fd, unsigned long long max, char out[65])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	unsigned char *buf = rs_malloc(HASH_CHUNK);
-	unsigned long long total = 0;
-	bool ok = true;
-	for (;;) {
-		ssize_t n = read(fd, buf, HASH_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ok = false;
-			break;
-		}
-		if (n == 0)
-			break;
-		total += (unsigned long long)n;
-		if (total > max) {
-			ok = false;
-			break;
-		}
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
-	}
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	EVP_DigestFinal_ex(ctx, md, &len);
-	EVP_MD_CTX_free(ctx);
-	free(buf);
-	if (ok)
-		for (unsigned i = 0; i < len; i++)
-			snprintf(out + 2 * i, 3, "%02x", md[i]);
-	return ok;
+	return rs_digest_fd_hex(fd, RS_DIGEST_SHA256, max, out, NULL) == 0;
 }
 
 /* The executable's SHA-256 through /proc/PID/exe, once per device:inode. */

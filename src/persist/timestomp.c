@@ -31,6 +31,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +162,7 @@ static int digest_file(rs_persist *p, const char *path, bool sha256, char sum[65
 	if (fd < 0)
 		return -1;
 	unsigned long long bytes = 0;
-	int rc = rs_digest_fd_hex(fd, sha256 ? RS_DIGEST_SHA256 : RS_DIGEST_MD5, sum, &bytes);
+	int rc = rs_digest_fd_hex(fd, sha256 ? RS_DIGEST_SHA256 : RS_DIGEST_MD5, ULLONG_MAX, sum, &bytes);
 	close(fd);
 	p->stats->files++;
 	p->stats->bytes += bytes;
