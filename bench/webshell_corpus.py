@@ -11,7 +11,7 @@ splits by hash: a file whose SHA-256's first 32 bits are divisible by 3 is
 held out, the rest is the tuning part. Files are written as
 OUT/{heldout,tune}/<lang>/<sha256 prefix>_<base name>.
 
-Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6,7,8,9,10] [--add]
+Usage: bench/webshell_corpus.py MIRRORS OUT [--batches 1,2,3,4,5,6,7,8,9,10,11] [--add]
   MIRRORS holds one git directory per source, named owner+name (the layout
   the `fetch` tool gives: MIRRORS/owner+name/repo or .../repo/.git).
   OUT must be outside the repository (samples are never committed).
@@ -300,6 +300,65 @@ BATCHES = {
          ("charms/sentry/src/modules/run.py",), ()),
         ("juju/amulet", "df0e35ea6f4f67105eab15a4f1ed16f2cd1371f3",
          ("charms/sentry/src/modules/run.py",), ()),
+    ],
+    # eleventh batch (2026-12-05, twelfth session, webshell12 with the pyscout
+    # helper's candidates): Python remote-command pages and APIs, web Python
+    # consoles and code runners (exec/eval of the request's code), browser
+    # terminals' server side (pty or shell behind a WebSocket/Socket.IO
+    # channel), a hidden Flask back door, CTF and lab command pages (server
+    # side only, one path each, chosen by what the file is)
+    11: [
+        ("shantnu/PyEng", "c239fab7202d163ac19d5b6c9c36d42887201910", ("rpi/webapp.py",), ()),
+        ("tejakummarikuntla/vulpy", "4429d75adce5948abb0f212c5e4bf3e0f6bf6971", ("bad/mod_csp.py",), ()),
+        ("cotsom/ctf-tasks", "3fc0a90de9b8792e1c49e1c8050e1ef38f9a93c9", ("date-rce/app.py",), ()),
+        ("foxhackerzdevs/remote-exec-server", "391bf992e0a185130a08f25aadb791cdb05559a0",
+         ("server.py",), ()),
+        ("timholm/cmd-api", "4990e5cfe5c602dd3c180d424ca41789242072b3", ("server.py",), ()),
+        ("xrisk/runner", "0b8b81b7f5e9fa18d07c74be488029ae6e91b774", ("runner.py",), ()),
+        ("serenado/debugger", "91aa0b468fb715ba16700e828dd6e22ce7f2fca2", ("server.py",), ()),
+        ("paketo-buildpacks/samples", "44f63bbe6895827962d7d6f7466bda2260372e90",
+         ("python/pipenv/server.py",), ()),
+        ("flet-dev/serious-python", "4d40cebac1a286ff5d483e8c9bbdcab52fb11cc0",
+         ("example/flask_example/app/src/main.py",), ()),
+        ("camcwhite/ipad-repl", "85483c732108e92f55275835daeab188047095b3",
+         ("backend/pythonrepl/views.py",), ()),
+        ("loperntu/copens", "b0c2b62865976375da2cb4eb8623f9eaad65a282",
+         ("datastory/datastory/views.py",), ()),
+        ("skkuse/2022fall_41class_team10", "b83e5997fa500b1f26e6ba80ffe4d5d9868eae9d",
+         ("back/apps/code_execute/views.py",), ()),
+        ("pnwclw/cyfmazyr", "d870455f757588269043a82abb512d811f759ffb", ("internals/views.py",), ()),
+        ("ksoin96/code-runner", "7ba4fa22a714538cecf01da968a6343ac180726d", ("server.py",), ()),
+        ("dirkakrid/webte", "1f945a1ed35c6b212b88c9da74559a3b23b64315", ("webte/terminal.py",), ()),
+        ("tk1/doatask", "2d37c8b38a25618f3dc092f934f4b8851e11f524",
+         ("server/src/plugins/code/code-evaluators/python/Docker/python-code-runner.py",), ()),
+        ("marcolindner/security_pipeline", "9945c1c6842c3fa8916ed1f22c15d61853d53b4d", ("main.py",), ()),
+        ("QinCai-rui/rpi-web-shell", "0d9bdf414be74bc1e67ae067a11dfee47047096b",
+         ("shell_server.py",), ()),
+        ("zero-ljz/systools", "58afede49da47c32ff1c6d8f2143f8af0520c2dc", ("web_terminal.py",), ()),
+        ("wangjisong000/RemoteShell", "497ec42c3cdb33cce3f2994ad1c2759ba2d57575",
+         ("web_terminal.py",), ()),
+        ("VersaTEL-GUI/vplx_flask", "35937bbc4faa840bfca1aad21ade1a12ccf917ba", ("vplx/vplx.py",), ()),
+        ("Era-Dorta/openpose", "3895f5125a342ce2b120e0189b977249652c0f94",
+         ("flask/flask_entrypoint.py",), ()),
+        ("p19charr/python-servers-lateral-movement", "27c8ee37fa48080d80df4790f6f4164288d57ab5",
+         ("command_server.py", "command_server_html.py"), ()),
+        ("seanpattencode/a", "9c20859255ebafb75eac50c5831fe3014a50020d",
+         ("feature_tests/webUI/candidates/02_aiohttp_pty_terminal.py",
+          "feature_tests/webUI/candidates/03_aiohttp_ws_timing.py",
+          "feature_tests/webUI/candidates/10_fastapi_query.py",
+          "feature_tests/webUI/candidates/12_flask_form.py",
+          "feature_tests/webUI/candidates/13_flask_template.py"), ()),
+        ("cs01/pyxtermjs", "048d6b64872bd09b9fad5067afd750ab83a0e447", ("pyxtermjs/app.py",), ()),
+        ("locphan201/web-cmd", "117fe2df652bbf3ca9853ef4245bb45843c39f06", ("app.py",), ()),
+        # found by webshell12's own searches
+        # the last commit whose main.py holds the command route and its runner
+        # (later the runner moved to utils.py)
+        ("tukiyo/wshell", "7d9fd887d0a45c3858361563406e9417a1d5c92e", ("main.py",), ()),
+        ("voicevon/web_gw", "7b5a344b6f75913474890e0e1564853dde283d4f", ("server_gw.py",), ()),
+        ("cradlepoint/sdk-samples", "62fcfe6c7d33658141af589d9c1b58e5c1714324",
+         ("cp_shell/cp_shell.py",), ()),
+        ("jiangyaqiii/system_init", "7ab46454f1df3d2707855aa0b7019d49152b6c43", ("control.py",), ()),
+        ("Daniel-B-Lind/kmdshell", "3ccd2ae46f261b3363c210492c4a26a0a45855d7", ("kmdshell.py",), ()),
     ],
 }
 
