@@ -39,7 +39,11 @@ backticks and a Python source colouriser whose docstring says "Hacked
 by" its author, a Flask page splitting a form field into search tags
 beside a status route running a fixed program, a Flask deploy hook
 feeding bash a fixed script constant, a web2py controller searching by
-request.vars beside a fixed uptime call), and a copy of rasoat's own
+request.vars beside a fixed uptime call, a Tornado WebSocket page tailing
+a log as a fixed argument vector and noting what the browser sends, a
+Flask status route handing an allow-listed table's command to a helper, a
+Flask deploy hook running the site's fixed script and appending to a log,
+a Python 2 view exec-ing a fixed constant), and a copy of rasoat's own
 binary, which holds the webshell lines its drills plant."""
 import os
 import shutil
@@ -202,6 +206,10 @@ SAMPLES = {
     "python/request_argv_vector.py": "RASOAT_Python_Web_Request_Argv_Vector",
     "python/shell_fed_request.py": "RASOAT_Python_Web_Shell_Fed_Request",
     "python/implicit_request_shell.py": "RASOAT_Python_Web_Implicit_Request_Shell",
+    "python/websocket_process_terminal.py": "RASOAT_Python_WebSocket_Process_Terminal",
+    "python/request_helper_shell.py": "RASOAT_Python_Web_Request_Helper_Shell",
+    "python/request_script_run.py": "RASOAT_Python_Web_Request_Script_Run",
+    "python/py2_exec_statement.py": "RASOAT_Python_Web_Py2_Exec_Statement",
 }
 
 
