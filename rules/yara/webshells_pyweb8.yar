@@ -18,7 +18,19 @@
  *  - request data written into a shell script the route then runs with a
  *    shell (`open('x.sh', 'a').write(...)` then `['bash', 'x.sh']`);
  *  - Python 2's exec statement (`exec code`, no parentheses) in a web view
- *    that reads the request, which the exec(...) rules cannot see.
+ *    that reads the request, which the exec(...) rules cannot see;
+ *  - a typed request model's command field run in a shell (a FastAPI route
+ *    taking `body: Model` with `command: str`, then run(body.command,
+ *    shell=True)), where no request.* name appears;
+ *  - a pty shell fed through the event forms the pty rule of
+ *    webshells_pyweb3.yar does not read (a Socket.IO Namespace class's
+ *    on_<event> methods, receive_json, `async for` over the socket) and
+ *    written to a descriptor of any name;
+ *  - a file manager over any path the request names with the verbs the
+ *    earlier file-manager rules do not read (walk imported bare, makedirs,
+ *    removedirs, send_file of the name);
+ *  - a request value compiled as a template through an intermediate name
+ *    (`x = request.form[...]` … `env.from_string(x).render()`).
  * Each rule has an inert sample under tests/fixtures/webshell/python/ and
  * a clean look-alike under tests/fixtures/webshell/clean/.
  */
@@ -98,4 +110,80 @@ rule RASOAT_Python_Web_Py2_Exec_Statement
 		$test = /\bimport\s+(unittest|pytest)\b|\bfrom\s+(unittest|test)\s+import\b/ ascii
 	condition:
 		filesize < 200KB and not $test and any of ($fw*) and $in and $ex
+}
+
+rule RASOAT_Python_Web_Model_Field_Shell
+{
+	meta:
+		description = "Python: a FastAPI/Litestar/django-ninja style route whose request body is a typed model (pydantic BaseModel, Schema) with a command or code field (command, cmd, script, code, ...) and that runs that field in a shell or as code (subprocess with shell=True, os.system/os.popen, getoutput, create_subprocess_shell, exec/eval): a remote-command API whose request object is a parameter, not request.*"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.004"
+	strings:
+		$fw = /\b(from|import)\s+(fastapi|litestar|starlette|ninja|pydantic|flask_pydantic|sanic|quart)\b/ ascii
+		$model = /\bclass\s+\w+\s*\(\s*(pydantic\s*\.\s*)?(BaseModel|Schema)\s*\)\s*:/ ascii
+		$field = /\n[ \t]+(command|cmd|cmdline|command_line|shell_command|shell_cmd|script|code|expression|expr)\s*:\s*(str|Optional\s*\[\s*str\s*\]|str\s*\|\s*None)\b/ ascii
+		$x1 = /\b(subprocess\s*\.\s*)?(run|Popen|call|check_output|check_call)\s*\(\s*[a-z_]\w*\s*\.\s*(command|cmd|cmdline|command_line|shell_command|shell_cmd|script)\s*,[^)]{0,400}\bshell\s*=\s*True/ ascii
+		$x2 = /\b(os\s*\.\s*(system|popen)|getoutput|getstatusoutput|create_subprocess_shell)\s*\(\s*[a-z_]\w*\s*\.\s*(command|cmd|cmdline|command_line|shell_command|shell_cmd|script)\b/ ascii
+		$x3 = /[^\w.](exec|eval)\s*\(\s*[a-z_]\w*\s*\.\s*(code|script|expression|expr|command|cmd)\s*[,)]/ ascii
+		$test = /\bimport\s+(unittest|pytest)\b|\bfrom\s+(unittest|test)\s+import\b/ ascii
+	condition:
+		filesize < 200KB and not $test and $fw and $model and $field and any of ($x*)
+}
+
+rule RASOAT_Python_Web_PTY_Terminal_Events
+{
+	meta:
+		description = "Python: a web terminal that opens a pseudo-terminal for a shell (pty.openpty, pty.fork, os.forkpty) and writes into it what the browser sends through event forms the handler-decorator rule does not read: a class-based Socket.IO Namespace's on_<event> methods, a WebSocket's receive_json, or iterating the socket (async for); the write goes to the pty's descriptor whatever its name"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003, T1059.004"
+	strings:
+		$w1 = /\b(from|import)\s+(flask_socketio|socketio|flask_sock|simple_websocket|websockets|tornado\.websocket|aiohttp|fastapi|starlette|channels|quart)\b/ ascii
+		$ns = /\bclass\s+\w+\s*\(\s*((flask_)?socketio\s*\.\s*)?(Async)?Namespace\s*\)/ ascii
+		$onm = /\bdef\s+on_[a-z]\w*\s*\(\s*self\s*,\s*[a-z_]\w*/ ascii
+		$ev2 = /\b(ws|websocket|socket)\s*\.\s*receive_json\s*\(/ ascii
+		$ev3 = /\basync\s+for\s+\w+\s+in\s+(ws|websocket|socket)\s*:/ ascii
+		$pty1 = /\bpty\s*\.\s*(openpty|fork)\s*\(\s*\)/ ascii
+		$pty2 = /\bos\s*\.\s*(openpty|forkpty)\s*\(\s*\)/ ascii
+		$sh1 = /["'](\/bin\/(ba|z|da)?sh|\/usr\/bin\/(ba|z)?sh)["']/ ascii
+		$sh2 = /(environ\s*\.\s*get\s*\(|getenv\s*\(|environ\s*\[)\s*['"]SHELL['"]/ ascii
+		$wr = /\bos\s*\.\s*write\s*\(\s*[\w.\[\]'"]{1,60}\s*,\s*[^\n]{0,40}\b(msg|message|data|text|payload|keys?|input|text_data|content)\b/ ascii
+	condition:
+		filesize < 500KB and $w1 and (($ns and $onm) or $ev2 or $ev3) and any of ($pty*) and any of ($sh*) and $wr
+}
+
+rule RASOAT_Python_Web_Request_Path_Browser
+{
+	meta:
+		description = "Python: a web route that takes a path from the request and, for that name as it came, lists the directory (os.listdir/scandir/walk), deletes it (os.remove/unlink/rmdir/removedirs, shutil.rmtree) and creates or downloads it (os.makedirs/mkdir, send_file): a file manager over the whole file system, the other verbs of the file-manager rules"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003, T1083"
+	strings:
+		$fw = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|werkzeug)\b/ ascii
+		$as = /\b[a-z_]\w*\s*=\s*request\s*\.\s*(args|form|values|GET|POST|query_params|params|query)\s*(\[\s*['"][^'"\n]{1,30}['"]\s*\]|\.\s*get\s*\(\s*['"][^'"\n]{1,30}['"])/ ascii
+		$ls1 = /\bos\s*\.\s*(listdir|scandir|walk)\s*\(\s*[a-z_]\w*\s*\)/ ascii
+		$ls2 = /\bfrom\s+os\s+import\s+[^\n]*\b(walk|listdir|scandir)\b[\s\S]{0,4000}[^\w.](walk|listdir|scandir)\s*\(\s*[a-z_]\w*\s*\)/ ascii
+		$rm = /\b(os\s*\.\s*(remove|unlink|rmdir|removedirs)|shutil\s*\.\s*rmtree)\s*\(\s*[a-z_]\w*\s*\)/ ascii
+		$mk = /\bos\s*\.\s*(makedirs|mkdir)\s*\(\s*[a-z_]\w*\s*[,)]/ ascii
+		$dl = /\bsend_file\s*\(\s*[a-z_]\w*\s*[,)]/ ascii
+		$test = /\bimport\s+(unittest|pytest)\b|\bfrom\s+(unittest|test)\s+import\b/ ascii
+	condition:
+		filesize < 200KB and not $test and $fw and $as and any of ($ls*) and $rm and ($mk or $dl)
+}
+
+rule RASOAT_Python_Web_Template_From_Request_Var
+{
+	meta:
+		description = "Python: a web route that takes a request value into a variable and, a few lines on, compiles that variable as a Jinja2/Mako template (Environment().from_string(x).render(), Template(x).render(), render_template_string(x)): server-side template injection through an intermediate name, which runs Python for the visitor"
+		author = "rasoat"
+		score = 60
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$fw = /\b(from|import)\s+(flask|jinja2|mako|bottle|django|tornado|fastapi|starlette|quart)\b/ ascii
+		$t1 = /\b[a-z_]\w*\s*=\s*request\s*\.\s*(args|form|values|json|data|GET|POST|params|query_params|get_json\s*\(\s*\))\s*(\[[^\]\n]{1,40}\]|\.\s*get\s*\([^)\n]{1,60}\))[^\n]{0,40}\n[\s\S]{0,200}\b(from_string|Template)\s*\(\s*[a-z_]\w*\s*\)\s*\.\s*render\s*\(/ ascii
+		$t2 = /\b[a-z_]\w*\s*=\s*request\s*\.\s*(args|form|values|json|data|GET|POST|params|query_params|get_json\s*\(\s*\))\s*(\[[^\]\n]{1,40}\]|\.\s*get\s*\([^)\n]{1,60}\))[^\n]{0,40}\n[\s\S]{0,200}\brender_template_string\s*\(\s*[a-z_]\w*\s*[,)]/ ascii
+	condition:
+		filesize < 200KB and $fw and any of ($t*)
 }

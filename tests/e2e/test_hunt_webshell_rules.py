@@ -43,7 +43,11 @@ request.vars beside a fixed uptime call, a Tornado WebSocket page tailing
 a log as a fixed argument vector and noting what the browser sends, a
 Flask status route handing an allow-listed table's command to a helper, a
 Flask deploy hook running the site's fixed script and appending to a log,
-a Python 2 view exec-ing a fixed constant), and a copy of rasoat's own
+a Python 2 view exec-ing a fixed constant, a FastAPI route running an
+allow-listed task named by its pydantic body, a Socket.IO namespace class
+writing to a serial device, a Flask admin page for one upload directory
+through safe_join, a Flask page rendering a fixed Jinja2 string with the
+request as a variable), and a copy of rasoat's own
 binary, which holds the webshell lines its drills plant."""
 import os
 import shutil
@@ -210,6 +214,10 @@ SAMPLES = {
     "python/request_helper_shell.py": "RASOAT_Python_Web_Request_Helper_Shell",
     "python/request_script_run.py": "RASOAT_Python_Web_Request_Script_Run",
     "python/py2_exec_statement.py": "RASOAT_Python_Web_Py2_Exec_Statement",
+    "python/model_field_shell.py": "RASOAT_Python_Web_Model_Field_Shell",
+    "python/pty_terminal_events.py": "RASOAT_Python_Web_PTY_Terminal_Events",
+    "python/request_path_browser.py": "RASOAT_Python_Web_Request_Path_Browser",
+    "python/template_from_request_var.py": "RASOAT_Python_Web_Template_From_Request_Var",
 }
 
 
