@@ -395,6 +395,23 @@ BATCHES = {
         ("giangibbar/rpi-panel", "033310b773220baf187fdd1c743a2b8a2f26351d", ("routes/terminal.py",), ()),
         ("Shival-Gupta/jetbot-dashboard", "2b5f91f36c5503b8fd431e2cd0d93cff3e5f5ed3",
          ("routes/terminal.py",), ()),
+        # pyscout's third group (added before any measurement)
+        ("Liveiciee/Yuyutermux", "1d83c0453167e6fe9d3e1ab94e38af110c5de783", ("routes/terminal.py",), ()),
+        ("Coding-Krakken/GPT-API", "14ff784ba984186266ff31bd03ed89db68713270", ("routes/shell.py",), ()),
+        ("jxherc/alles", "51c6c0e58527d11aeb6dcc006c0a4ee616c36ae7", ("routes/shell.py",), ()),
+        ("YUALAB/mac-remote", "e8406ae3b9bb1107a8c708c7c284c5a574568357", ("api/terminal.py",), ()),
+        ("rhhayward/django_webshell", "8f06645ca806d63ca2c7c9002ac7d7446529439f",
+         ("webshell/views.py",), ()),
+        ("weijia/django-webshell", "dbe74985235e74d7025e2aec3bfa829728e03615", ("webshell/views.py",), ()),
+        ("twz915/zqxt", "73c2f3935187567c06b165435c4260719d21d51a", ("webshell/views.py",), ()),
+        ("sreechandan5956/Cy", "c456ac6bb76a5884a2a822632a0fd69188f9337c",
+         ("Challenges/WEB/Python_Compiler/app.py",), ()),
+        ("DatadudeDev/sd-api", "06b823e20df3b16eccf08f9072377276de9b8fa7", ("apiListen.py",), ()),
+        ("larrysharette/python-code-runner", "5db3d455ec09f70850656442b98b40414f117042", ("app.py",), ()),
+        ("sympy/sympy-live", "d967608ed5375157320af54b4f1be076c541b6ce", ("shell/views.py",), ()),
+        ("norisjunior/FIAPCyberAlunos", "e667bd182a5e13103c741c142840b7de3e1cc5f3",
+         ("backdoor/app.py",), ()),
+        ("Alfiasnyah78/CTF_Al3X_00", "871e5546f60859a4eeaae6451b6122207d28de5a", ("terminal/app.py",), ()),
     ],
 }
 

@@ -21,7 +21,8 @@
  *    that reads the request, which the exec(...) rules cannot see;
  *  - a typed request model's command field run in a shell (a FastAPI route
  *    taking `body: Model` with `command: str`, then run(body.command,
- *    shell=True)), where no request.* name appears;
+ *    shell=True), or the field copied to a name first), where no request.*
+ *    name appears;
  *  - a pty shell fed through the event forms the pty rule of
  *    webshells_pyweb3.yar does not read (a Socket.IO Namespace class's
  *    on_<event> methods, receive_json, `async for` over the socket) and
@@ -30,7 +31,11 @@
  *    earlier file-manager rules do not read (walk imported bare, makedirs,
  *    removedirs, send_file of the name);
  *  - a request value compiled as a template through an intermediate name
- *    (`x = request.form[...]` … `env.from_string(x).render()`).
+ *    (`x = request.form[...]` … `env.from_string(x).render()`);
+ *  - a code runner writing the request JSON's text into the file the same
+ *    JSON names and running it with the server's Python
+ *    (`open(d['filename'], 'w').write(d['content'])`, then
+ *    `Popen([sys.executable, d['filename']])`).
  * Each rule has an inert sample under tests/fixtures/webshell/python/ and
  * a clean look-alike under tests/fixtures/webshell/clean/.
  */
@@ -115,7 +120,7 @@ rule RASOAT_Python_Web_Py2_Exec_Statement
 rule RASOAT_Python_Web_Model_Field_Shell
 {
 	meta:
-		description = "Python: a FastAPI/Litestar/django-ninja style route whose request body is a typed model (pydantic BaseModel, Schema) with a command or code field (command, cmd, script, code, ...) and that runs that field in a shell or as code (subprocess with shell=True, os.system/os.popen, getoutput, create_subprocess_shell, exec/eval): a remote-command API whose request object is a parameter, not request.*"
+		description = "Python: a FastAPI/Litestar/django-ninja style route whose request body is a typed model (pydantic BaseModel, Schema) with a command or code field (command, cmd, script, code, ...) and that runs that field, as it is or through a name it was copied to, in a shell or as code (subprocess with shell=True, os.system/os.popen, getoutput, create_subprocess_shell, exec/eval): a remote-command API whose request object is a parameter, not request.*"
 		author = "rasoat"
 		score = 65
 		mitre_attack = "T1505.003, T1059.004"
@@ -126,6 +131,7 @@ rule RASOAT_Python_Web_Model_Field_Shell
 		$x1 = /\b(subprocess\s*\.\s*)?(run|Popen|call|check_output|check_call)\s*\(\s*[a-z_]\w*\s*\.\s*(command|cmd|cmdline|command_line|shell_command|shell_cmd|script)\s*,[^)]{0,400}\bshell\s*=\s*True/ ascii
 		$x2 = /\b(os\s*\.\s*(system|popen)|getoutput|getstatusoutput|create_subprocess_shell)\s*\(\s*[a-z_]\w*\s*\.\s*(command|cmd|cmdline|command_line|shell_command|shell_cmd|script)\b/ ascii
 		$x3 = /[^\w.](exec|eval)\s*\(\s*[a-z_]\w*\s*\.\s*(code|script|expression|expr|command|cmd)\s*[,)]/ ascii
+		$x4 = /\b[a-z_]\w*\s*=\s*[a-z_]\w*\s*\.\s*(command|cmd|cmdline|command_line|shell_command|shell_cmd|script)\s*\n[\s\S]{0,600}\b(subprocess\s*\.\s*)?(run|Popen|call|check_output|check_call)\s*\(\s*[a-z_]\w*\s*,[^)]{0,400}\bshell\s*=\s*True/ ascii
 		$test = /\bimport\s+(unittest|pytest)\b|\bfrom\s+(unittest|test)\s+import\b/ ascii
 	condition:
 		filesize < 200KB and not $test and $fw and $model and $field and any of ($x*)
@@ -186,4 +192,21 @@ rule RASOAT_Python_Web_Template_From_Request_Var
 		$t2 = /\b[a-z_]\w*\s*=\s*request\s*\.\s*(args|form|values|json|data|GET|POST|params|query_params|get_json\s*\(\s*\))\s*(\[[^\]\n]{1,40}\]|\.\s*get\s*\([^)\n]{1,60}\))[^\n]{0,40}\n[\s\S]{0,200}\brender_template_string\s*\(\s*[a-z_]\w*\s*[,)]/ ascii
 	condition:
 		filesize < 200KB and $fw and any of ($t*)
+}
+
+rule RASOAT_Python_Web_Request_File_Interpreted
+{
+	meta:
+		description = "Python: a web route that takes a file name and its text from the request (a JSON body or form read into a dict), writes that text into the file it names and runs the file with the server's Python (sys.executable or python as the program): a code runner that is also an arbitrary file writer"
+		author = "rasoat"
+		score = 65
+		mitre_attack = "T1505.003, T1059.006"
+	strings:
+		$fw = /\b(from|import)\s+(flask|bottle|django|tornado|aiohttp|fastapi|cherrypy|falcon|sanic|quart|starlette|pyramid|werkzeug)\b/ ascii
+		$in = /\brequest\s*\.\s*(get_json|json|form|values|args|POST|data)\b/ ascii
+		$op = /\bopen\s*\(\s*[a-z_]\w*\s*\[\s*['"][^'"\n]{1,30}['"]\s*\]\s*,\s*['"]w/ ascii
+		$wr = /\.\s*write\s*\(\s*[a-z_]\w*\s*\[\s*['"][^'"\n]{1,30}['"]\s*\]\s*\)/ ascii
+		$run = /\b(Popen|run|check_output|call|check_call)\s*\(\s*\[\s*(sys\s*\.\s*executable|['"](\/usr(\/local)?\/bin\/)?python[23]?(\.\d+)?['"])\s*,\s*[a-z_]\w*\s*\[\s*['"][^'"\n]{1,30}['"]\s*\]\s*[\],]/ ascii
+	condition:
+		filesize < 200KB and $fw and $in and $op and $wr and $run
 }

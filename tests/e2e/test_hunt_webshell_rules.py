@@ -47,7 +47,9 @@ a Python 2 view exec-ing a fixed constant, a FastAPI route running an
 allow-listed task named by its pydantic body, a Socket.IO namespace class
 writing to a serial device, a Flask admin page for one upload directory
 through safe_join, a Flask page rendering a fixed Jinja2 string with the
-request as a variable), and a copy of rasoat's own
+request as a variable, a Flask report route writing its own settings file
+and running its own script with the server's Python), and a copy of
+rasoat's own
 binary, which holds the webshell lines its drills plant."""
 import os
 import shutil
@@ -218,6 +220,7 @@ SAMPLES = {
     "python/pty_terminal_events.py": "RASOAT_Python_Web_PTY_Terminal_Events",
     "python/request_path_browser.py": "RASOAT_Python_Web_Request_Path_Browser",
     "python/template_from_request_var.py": "RASOAT_Python_Web_Template_From_Request_Var",
+    "python/request_file_interpreted.py": "RASOAT_Python_Web_Request_File_Interpreted",
 }
 
 
