@@ -412,6 +412,18 @@ BATCHES = {
         ("norisjunior/FIAPCyberAlunos", "e667bd182a5e13103c741c142840b7de3e1cc5f3",
          ("backdoor/app.py",), ()),
         ("Alfiasnyah78/CTF_Al3X_00", "871e5546f60859a4eeaae6451b6122207d28de5a", ("terminal/app.py",), ()),
+        # webshell12's later searches (added before any measurement)
+        ("giangibbar/rpi-panel", "ff3b836837e35ec663a2d27aa4a1b4895bfc1621", ("routes/exec.py",), ()),
+        ("rajeshRoul/ubuntu-system-control", "5657bf58ab411392cd6b5f5f5e1358692d91132a",
+         ("routes/exec.py",), ()),
+        ("Kinjal2809/VSCode-Test", "c92bf9a2ef4f5aed4c0f300dd70a50abb547fd46", ("routers/exec.py",), ()),
+        ("souwaka/Remote_Linux_View", "d8d93705c0e01934a6578ab44b9999b090f5feaf",
+         ("backend/terminal.py",), ()),
+        ("djk2/django-admin-shell", "89bd0e432bf1764e614519113738f34f5af43e93",
+         ("django_admin_shell/views.py",), ()),
+        ("adinhodovic/django-admin-shellx", "224df86bfa9c1bff57490c2acbf7f6b91c9f1477",
+         ("django_admin_shellx/consumers.py",), ()),
+        ("navarrow-um/shell_api", "d8bc609278286d9b434d20598984568dd7b9d54e", ("shell_api.py",), ()),
     ],
 }
 

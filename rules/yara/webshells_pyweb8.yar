@@ -14,7 +14,10 @@
  *    `.stdin.write(` after an explicit receive call;
  *  - a request value handed to a helper of the same file that runs its
  *    parameter (`cmd = self.get_argument('cmd')` … `out = shell(cmd)` with
- *    `def shell(cmd): … Popen(cmd, …)`), where no single line holds both;
+ *    `def shell(cmd): … Popen(cmd, …)`), where no single line holds both,
+ *    or an argument list assembled from the request's fields
+ *    (`call = p['args'].split(); call.insert(0, p['command'])`) handed to
+ *    such a helper (`def syscall(args): … Popen(args, …)`);
  *  - request data written into a shell script the route then runs with a
  *    shell (`open('x.sh', 'a').write(...)` then `['bash', 'x.sh']`);
  *  - Python 2's exec statement (`exec code`, no parentheses) in a web view
@@ -68,7 +71,7 @@ rule RASOAT_Python_WebSocket_Process_Terminal
 rule RASOAT_Python_Web_Request_Helper_Shell
 {
 	meta:
-		description = "Python: a web route or handler that takes a command or code value from the request (a framework's request object, Tornado's get_argument, a CGI form) and hands it to a function of the same file whose parameter of that name it runs (Popen/check_output/run/call, os.system/os.popen, getoutput, exec/eval): a remote-command page split over a helper"
+		description = "Python: a web route or handler that takes a command or code value from the request (a framework's request object, Tornado's get_argument, a CGI form) and hands it to a function of the same file whose parameter of that name it runs (Popen/check_output/run/call, os.system/os.popen, getoutput, exec/eval), or assembles an argument list from the request's fields (a field split into it, a field inserted as its program) and hands that list to such a function: a remote-command page split over a helper"
 		author = "rasoat"
 		score = 65
 		mitre_attack = "T1505.003, T1059.006"
@@ -77,9 +80,13 @@ rule RASOAT_Python_Web_Request_Helper_Shell
 		$fw2 = /\bFieldStorage\s*\(/ ascii
 		$def = /\bdef\s+\w+\s*\(\s*(self\s*,\s*)?(cmd|command|cmdline|cmd_?str|command_?str|command_?line|cmd_?line|shell_?cmd|the_?cmd|code|script)\s*(=[^,)\n]{0,30})?(,[^)\n]{0,60})?\)\s*:[\s\S]{0,800}(\b(Popen|check_output|check_call|getoutput|getstatusoutput|system|popen[234]?|run|call)\s*\(\s*(cmd|command|cmdline|cmd_?str|command_?str|command_?line|cmd_?line|shell_?cmd|the_?cmd|code|script)\s*[,)]|[^\w.](exec|eval)\s*\(\s*(cmd|command|cmdline|cmd_?str|command_?str|command_?line|cmd_?line|shell_?cmd|the_?cmd|code|script)\s*[,)])/ ascii
 		$use = /\b(cmd|command|cmdline|cmd_?str|command_?str|command_?line|cmd_?line|shell_?cmd|the_?cmd|code|script)\s*=\s*(self\s*\.\s*get_(body_|query_)?argument\s*\(|request\s*\.\s*(args|form|forms|values|json|data|query|params|GET|POST|query_params|get_json|matchdict|match_info)\b|form\s*\.\s*getvalue\s*\()[^\n]{0,80}\n[\s\S]{0,300}(\breturn|\byield|=)\s*[a-z_]\w*\s*\(\s*(cmd|command|cmdline|cmd_?str|command_?str|command_?line|cmd_?line|shell_?cmd|the_?cmd|code|script)\s*\)/ ascii
+		$def2 = /\bdef\s+\w+\s*\(\s*(self\s*,\s*)?(args|argv|call|cmd_?list|command_?list|cmds|cmd_?args)\s*(=[^,)\n]{0,30})?(,[^)\n]{0,60})?\)\s*:[\s\S]{0,800}\b(Popen|check_output|check_call|run|call)\s*\(\s*(args|argv|call|cmd_?list|command_?list|cmds|cmd_?args)\s*[,)]/ ascii
+		$jsn = /\b[a-z_]\w*\s*=\s*request\s*\.\s*(json|get_json\s*\([^)\n]{0,30}\)|form|args|values)\b/ ascii
+		$asm = /\b(args|argv|call|cmd_?list|command_?list|cmds|cmd_?args)\s*=\s*[a-z_]\w*\s*\[\s*['"][^'"\n]{1,30}['"]\s*\]\s*\.\s*split\s*\(|\b(args|argv|call|cmd_?list|command_?list|cmds|cmd_?args)\s*\.\s*insert\s*\(\s*0\s*,\s*[a-z_]\w*\s*\[\s*['"][^'"\n]{1,30}['"]\s*\]\s*\)/ ascii
+		$call2 = /(\breturn|\byield|=)\s*[a-z_]\w*\s*\(\s*(args|argv|call|cmd_?list|command_?list|cmds|cmd_?args)\s*\)/ ascii
 		$test = /\bimport\s+(unittest|pytest)\b|\bfrom\s+(unittest|test)\s+import\b/ ascii
 	condition:
-		filesize < 200KB and not $test and any of ($fw*) and $def and $use
+		filesize < 200KB and not $test and any of ($fw*) and (($def and $use) or ($def2 and $jsn and $asm and $call2))
 }
 
 rule RASOAT_Python_Web_Request_Script_Run
