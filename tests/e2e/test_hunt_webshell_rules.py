@@ -47,11 +47,11 @@ a Python 2 view exec-ing a fixed constant, a FastAPI route running an
 allow-listed task named by its pydantic body, a Socket.IO namespace class
 writing to a serial device, a Flask admin page for one upload directory
 through safe_join, a Flask thumbnail route handing a fixed convert
-argument list to a helper, a Flask page rendering a fixed Jinja2 string with the
-request as a variable, a Flask report route writing its own settings file
-and running its own script with the server's Python), and a copy of
-rasoat's own
-binary, which holds the webshell lines its drills plant."""
+argument list to a helper, a Flask page rendering a fixed Jinja2 string
+with the request as a variable, a Flask report route writing its own
+settings file and running its own script with the server's Python), and a
+copy of rasoat's own binary, which holds the webshell lines its drills
+plant."""
 import os
 import shutil
 import sys
