@@ -10,12 +10,14 @@
  * (io_uring) while the caller digests a piece; without io_uring, one read at a time.
  *
  * Only for files mostly not in the page cache (rs_direct_wanted asks
- * core/pagecache.h, which reads nothing from the disk): a cached file is
- * read faster from memory; nor for a file with other hard links, whose
- * other names would each read it from the disk again. Where O_DIRECT is refused (a file system without
- * it) or a read does not end where the file's size said (the file changed
- * under the reader), the file is handed back, its offset set, for plain
- * reads to go on: the bytes digested are the file's bytes either way.
+ * core/pagecache.h: cachestat, which reads nothing, or before Linux 6.5 a
+ * RWF_NOWAIT read of the first byte): a cached file is read faster from
+ * memory; nor for a file with other hard links, whose other names would
+ * each read it from the disk again. Where O_DIRECT is refused (a file
+ * system without it) or a read does not end where the file's size said
+ * (the file changed under the reader), the file is handed back, its
+ * offset set, for plain reads to go on: the bytes digested are the file's
+ * bytes either way.
  * The environment's RASOAT_DIRECT=0 turns it off, RASOAT_DIRECT=force on
  * for every file whatever its size and cache state (tests, measurements).
  */
