@@ -5,13 +5,15 @@
  * once per name (Debian's mesa ships one 25.7 MB driver under 13 names).
  * Four names of one cold file and one cold file with a single name are
  * hashed, each name opened and handed over with its fstat and without
- * (the hasher's own fstat), with one and with two hashing threads: only
+ * (the hasher's own fstat), with one and with two hashing threads, the
+ * cache asked with cachestat and as before Linux 6.5 (RWF_NOWAIT): only
  * the single-name file goes direct, and every digest is OpenSSL's.
  */
 #include "testutil.h"
 #include "cmd/fim_hash.h"
 #include "core/digest.h"
 #include "core/direct.h"
+#include "core/pagecache.h"
 #include "core/util.h"
 
 #include <fcntl.h>
@@ -106,32 +108,33 @@ static void test_fim_hard_links_not_direct(void **state)
 		memcpy(want[k], want[0], 65);
 	}
 	write_file(paths[NAMES], 8, want[NAMES]);
-	for (int threads = 1; threads <= 2; threads++) {
-		for (int given = 0; given <= 1; given++) {
-			evict(paths[0]);
-			evict(paths[NAMES]);
-			bool can = direct_and_cold(paths[NAMES]) && direct_and_cold(paths[0]);
-			if (!can)
-				printf("no O_DIRECT or no eviction here: the direct count is not checked\n");
-			unsigned long long before = rs_direct_files();
-			rs_fim_hasher *h = rs_fim_hasher_new(threads, 1ULL << 40);
-			digests got;
-			memset(&got, 0, sizeof(got));
-			for (int k = 0; k < FILES; k++) {
-				int fd = open(paths[k], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-				assert_true(fd >= 0);
-				struct stat st;
-				assert_int_equal(fstat(fd, &st), 0);
-				assert_int_equal(st.st_nlink, k < NAMES ? NAMES : 1);
-				rs_fim_hasher_add(h, (size_t)k, fd, given ? &st : NULL, got.hex[k]);
-			}
-			rs_fim_hasher_finish(h, set, &got);
-			for (int k = 0; k < FILES; k++)
-				assert_string_equal(got.hex[k], want[k]);
-			if (can)
-				assert_int_equal(rs_direct_files() - before, 1); /* "one" alone */
+	for (int run = 0; run < 8; run++) {
+		int threads = 1 + (run & 1), given = (run >> 1) & 1;
+		rs_pagecache_test_no_cachestat(run >= 4); /* as before Linux 6.5: the RWF_NOWAIT probe */
+		evict(paths[0]);
+		evict(paths[NAMES]);
+		bool can = direct_and_cold(paths[NAMES]) && direct_and_cold(paths[0]);
+		if (!can)
+			printf("no O_DIRECT or no eviction here: the direct count is not checked\n");
+		unsigned long long before = rs_direct_files();
+		rs_fim_hasher *h = rs_fim_hasher_new(threads, 1ULL << 40);
+		digests got;
+		memset(&got, 0, sizeof(got));
+		for (int k = 0; k < FILES; k++) {
+			int fd = open(paths[k], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+			assert_true(fd >= 0);
+			struct stat st;
+			assert_int_equal(fstat(fd, &st), 0);
+			assert_int_equal(st.st_nlink, k < NAMES ? NAMES : 1);
+			rs_fim_hasher_add(h, (size_t)k, fd, given ? &st : NULL, got.hex[k]);
 		}
+		rs_fim_hasher_finish(h, set, &got);
+		for (int k = 0; k < FILES; k++)
+			assert_string_equal(got.hex[k], want[k]);
+		if (can)
+			assert_int_equal(rs_direct_files() - before, 1); /* "one" alone */
 	}
+	rs_pagecache_test_no_cachestat(false);
 	for (int k = 0; k < FILES; k++)
 		free(paths[k]);
 	rs_test_rmrf(dir);
