@@ -13,8 +13,9 @@
  *   but the kernel may start reading the first pages meanwhile (Linux
  *   6.18: 16 KB of a 4 MB file evicted). The first page stands for the
  *   whole file; the file's offset does not move.
- * - UNKNOWN when neither can tell (the file system refuses RWF_NOWAIT, or
- *   the read fails otherwise).
+ * - UNKNOWN when neither can tell (cachestat refuses the file, as on
+ *   hugetlbfs; the file system refuses RWF_NOWAIT; the read fails
+ *   otherwise).
  *
  * What UNKNOWN means is the caller's choice, by what a wrong guess costs:
  * core/direct takes it as warm (an O_DIRECT read of a cached file reads

@@ -2,13 +2,15 @@
  * test_pagecache.c — whether a file is in the page cache
  * (core/pagecache.c), by cachestat and by the RWF_NOWAIT fallback forced
  * through the test seam, against what mincore(2) says of the same file: a
- * file evicted is COLD (and cachestat read none of it in), one read whole is WARM, one with only its first
- * page cached is COLD by cachestat and WARM by the fallback (the first
- * page stands for the file there), an empty file is WARM, the probe moves
- * no file offset, and a file whose state cannot be told (procfs refuses
- * RWF_NOWAIT) is UNKNOWN under the fallback. The decision built on it
- * (core/direct.c): by mode, size and number of names, and a cold file with
- * other hard links is never read direct, by either probe.
+ * file evicted is COLD (and cachestat read none of it in), one read whole
+ * is WARM, one with only its first page cached is COLD by cachestat and
+ * WARM by the fallback (the first page stands for the file there), three
+ * quarters cached but not the first page the other way round, an empty
+ * file is WARM, the probe moves no file offset, and a file whose state
+ * cannot be told (procfs refuses RWF_NOWAIT) is UNKNOWN under the
+ * fallback. The decision built on it (core/direct.c): by mode, size and
+ * number of names, and a cold file with other hard links is never read
+ * direct, by either probe.
  */
 #include "testutil.h"
 #include "core/direct.h"
