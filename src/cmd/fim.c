@@ -91,18 +91,16 @@ typedef struct fim_part {
 /* Opens the walk entry WE for hashing: by name in the directory being
  * listed (the final component not followed, a FIFO never waited on), or
  * through the root when the walk has no directory for it. -1 when it is
- * gone. *SIZE: the open file's size by its fstat, or -1 when it has not
- * been looked at yet: then the hasher checks it is (still) a regular file
- * before reading it (fim_hash.h), in a hashing thread, so that this one
- * walks on. */
-static int open_entry(const rs_host *h, const rs_walk_entry *we, long long *size)
+ * gone. *LOOKED: true when *ST is the open file's fstat; false when it has
+ * not been looked at yet: then the hasher checks it is (still) a regular
+ * file before reading it (fim_hash.h), in a hashing thread, so that this
+ * one walks on. */
+static int open_entry(const rs_host *h, const rs_walk_entry *we, struct stat *st, bool *looked)
 {
-	*size = -1;
+	*looked = false;
 	if (we->dirfd < 0) {
-		struct stat st;
-		int fd = rs_host_open(h, we->path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, &st);
-		if (fd >= 0)
-			*size = (long long)st.st_size;
+		int fd = rs_host_open(h, we->path, RS_OPEN_FILE | RS_OPEN_NOFOLLOW, st);
+		*looked = fd >= 0;
 		return fd;
 	}
 	return openat(we->dirfd, we->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -126,10 +124,11 @@ static int visit(const rs_walk_entry *we, void *arg)
 	if (S_ISREG(st->st_mode) && (unsigned long long)st->st_size <= w->config->max_size) {
 		if (!part->hasher)
 			part->hasher = rs_fim_hasher_new(part->threads, w->config->max_size);
-		long long size;
-		int fd = open_entry(w->host, we, &size);
+		struct stat own;
+		bool looked;
+		int fd = open_entry(w->host, we, &own, &looked);
 		if (fd >= 0)
-			rs_fim_hasher_add(part->hasher, part->entries.len - 1, fd, size, e->sha256);
+			rs_fim_hasher_add(part->hasher, part->entries.len - 1, fd, looked ? &own : NULL, e->sha256);
 	}
 	rs_progress_done(w->meter, w->slot, 1, S_ISREG(st->st_mode) ? (unsigned long long)st->st_size : 0, we->path);
 	if (S_ISLNK(st->st_mode) && we->dirfd >= 0) {

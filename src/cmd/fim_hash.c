@@ -13,9 +13,11 @@
  * one notification of a virtual disk per batch) before queueing them. A
  * short read bringing a file to the size its fstat gave ends it (no read
  * more to see end of file). A file of RS_DIRECT_MIN bytes or more that is
- * mostly not in the page cache is read around it (core/direct.h: no
- * cache fill, no copy; measured, the kernel's share of a cold init) and
- * gets no prefetch or read-ahead advice, which would read it twice.
+ * mostly not in the page cache and has no other hard link is read around
+ * it (core/direct.h: no cache fill, no copy; measured, the kernel's share
+ * of a cold init) and gets no prefetch or read-ahead advice, which would
+ * read it twice. A file with other hard links is read through the page
+ * cache, so that its other names are then read from memory.
  */
 #include "cmd/fim_hash.h"
 #include "core/digest.h"
@@ -40,7 +42,8 @@ enum { QUEUE = 256, MAX_THREADS = 64 };
 typedef struct queued {
 	size_t index;
 	int fd;
-	long long size;
+	long long size;       /* by the open file's fstat; -1: not looked at yet */
+	unsigned long nlink;  /* its names, by the same fstat */
 } queued;
 
 typedef struct hashed {
@@ -105,12 +108,12 @@ static void digest_piece(void *ctx, const unsigned char *data, size_t len)
 	EVP_DigestUpdate(ctx, data, len);
 }
 
-/* The digest of the open regular file FD (closed here), SIZE bytes by its
- * fstat (-1: fstat here), into OUT ("" when over MAX or unreadable); BUF:
- * RS_FIM_HASH_CHUNK bytes of scratch; DIRECT: this thread's reader around
- * the page cache. */
-static void hash_fd(int fd, long long size, unsigned long long max, unsigned char *buf, atomic_int *cold,
-		    rs_direct *direct, char out[65])
+/* The digest of the open regular file FD (closed here), SIZE bytes and
+ * NLINK names by its fstat (SIZE -1: fstat here), into OUT ("" when over
+ * MAX or unreadable); BUF: RS_FIM_HASH_CHUNK bytes of scratch; DIRECT:
+ * this thread's reader around the page cache. */
+static void hash_fd(int fd, long long size, unsigned long nlink, unsigned long long max, unsigned char *buf,
+		    atomic_int *cold, rs_direct *direct, char out[65])
 {
 	out[0] = '\0';
 	struct stat st;
@@ -120,6 +123,7 @@ static void hash_fd(int fd, long long size, unsigned long long max, unsigned cha
 			return;
 		}
 		size = (long long)st.st_size;
+		nlink = (unsigned long)st.st_nlink;
 	}
 	if ((unsigned long long)size > max) {
 		close(fd);
@@ -130,7 +134,7 @@ static void hash_fd(int fd, long long size, unsigned long long max, unsigned cha
 	unsigned long long total = 0;
 	ssize_t n = 0;
 	int done = 0;
-	if (rs_direct_wanted(direct, fd, size)) {
+	if (rs_direct_wanted(direct->mode, fd, size, nlink, RS_DIRECT_MIN)) {
 		done = rs_direct_read(direct, fd, size, max, digest_piece, ctx, &total);
 		if (done < 0)
 			n = -1;
@@ -172,7 +176,7 @@ static void hash_queued(rs_fim_hasher *h, queued q, unsigned char *buf, rs_direc
 {
 	hashed *r = rs_vec_push(out);
 	r->index = q.index;
-	hash_fd(q.fd, q.size, h->max, buf, &h->cold, direct, r->sha256);
+	hash_fd(q.fd, q.size, q.nlink, h->max, buf, &h->cold, direct, r->sha256);
 }
 
 static void *worker(void *arg)
@@ -266,9 +270,10 @@ static void flush_pending(rs_fim_hasher *h)
 	h->npending = 0;
 }
 
-void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, char out[65])
+void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, const struct stat *st, char out[65])
 {
-	queued q = { .index = index, .fd = fd, .size = size };
+	queued q = { .index = index, .fd = fd, .size = st ? (long long)st->st_size : -1,
+		     .nlink = st ? (unsigned long)st->st_nlink : 0 };
 	int cold = atomic_load_explicit(&h->cold, memory_order_relaxed);
 	bool prefetching = h->nworkers && h->prefetch.ok;
 	if (prefetching && cold > 0)
@@ -277,17 +282,18 @@ void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, c
 		/* this thread may read it (a prefetch) or advise read-ahead on
 		 * it: nothing of the kind before it is known to be a regular
 		 * file. Warm, a hashing thread looks (hash_fd). */
-		struct stat st;
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		struct stat own;
+		if (fstat(fd, &own) < 0 || !S_ISREG(own.st_mode)) {
 			close(fd);
 			out[0] = '\0';
 			return;
 		}
-		q.size = (long long)st.st_size;
+		q.size = (long long)own.st_size;
+		q.nlink = (unsigned long)own.st_nlink;
 	}
 	/* a large file read around the page cache when cold: nothing asked
 	 * of the disk for it here (core/direct.h) */
-	bool direct = h->own_direct.mode != RS_DIRECT_OFF && q.size >= RS_DIRECT_MIN;
+	bool direct = rs_direct_candidate(h->own_direct.mode, q.size, q.nlink, RS_DIRECT_MIN);
 	if (prefetching && !direct) {
 		/* files not in the page cache: their first reads go to the disk
 		 * in batches (core/prefetch.h), then to the workers */
@@ -300,7 +306,7 @@ void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, c
 	}
 	if (h->nworkers && enqueue(h, q, !h->prefetch.ok && !direct))
 		return;
-	hash_fd(fd, q.size, h->max, h->buf, &h->cold, &h->own_direct, out);
+	hash_fd(fd, q.size, q.nlink, h->max, h->buf, &h->cold, &h->own_direct, out);
 }
 
 /* The next queued file, taken off the queue; false when it is empty. */

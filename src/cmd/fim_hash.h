@@ -9,6 +9,7 @@
 #define RS_FIM_HASH_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 typedef struct rs_fim_hasher rs_fim_hasher;
 
@@ -16,15 +17,15 @@ typedef struct rs_fim_hasher rs_fim_hasher;
  * files over MAX bytes are not hashed (their digest stays ""). */
 rs_fim_hasher *rs_fim_hasher_new(int threads, unsigned long long max);
 
-/* Hashes the regular file open as FD (closed here) of entry INDEX, SIZE
- * bytes long by its fstat (-1: not looked at yet; then the file is fstat'ed
- * and left unread unless regular, by the thread that first reads it or
- * advises read-ahead on it: a hashing thread while files are found in the
- * page cache, so that the walk goes on meanwhile). OUT
+/* Hashes the regular file open as FD (closed here) of entry INDEX; ST is
+ * FD's own fstat, or NULL when it has not been looked at yet: then the
+ * file is fstat'ed and left unread unless regular, by the thread that
+ * first reads it or advises read-ahead on it: a hashing thread while files
+ * are found in the page cache, so that the walk goes on meanwhile. OUT
  * receives the digest (64 hex digits, or "" when the file is over MAX or
  * unreadable) when the calling thread does the work; a worker's result is
  * handed back by rs_fim_hasher_finish instead. */
-void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, long long size, char out[65]);
+void rs_fim_hasher_add(rs_fim_hasher *h, size_t index, int fd, const struct stat *st, char out[65]);
 
 /* Waits for every file added, calls SET for each digest a worker made
  * (in no particular order), and frees H. */

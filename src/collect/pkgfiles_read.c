@@ -9,6 +9,7 @@
  * and mark each done; the caller waits for the one it parses next.
  */
 #include "collect/pkgfiles_read.h"
+#include "core/pagecache.h"
 #include "core/readfile.h"
 #include "core/util.h"
 
@@ -19,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #define READERS_MAX 32
@@ -82,17 +82,16 @@ static void *reader(void *arg)
 	}
 }
 
-/* True when FILES[I] is not in the page cache (a read of its first byte
- * with RWF_NOWAIT waits for the disk), or when that cannot be told. */
+/* True when F is not in the page cache (core/pagecache.h), or when that
+ * cannot be told: readers then, whose cost on a warm run is small. */
 static bool not_cached(int dirfd, const rs_info_file *f)
 {
 	int fd = openat(dirfd, f->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return errno != ENOENT;
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
 	struct stat st;
-	bool cold = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || preadv2(fd, &iov, 1, 0, RWF_NOWAIT) < 0;
+	bool cold = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    rs_pagecache_probe(fd, (long long)st.st_size) != RS_PAGECACHE_WARM;
 	close(fd);
 	return cold;
 }

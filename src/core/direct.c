@@ -3,30 +3,18 @@
  * direct.h).
  */
 #include "core/direct.h"
+#include "core/pagecache.h"
 #include "core/prefetch.h"
 #include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-/* cachestat(2), Linux 6.5; the C library's headers may not know it yet
- * (its number is the same on every architecture) */
-#ifndef SYS_cachestat
-#define SYS_cachestat 451
-#endif
-
-typedef struct cache_range {
-	uint64_t off, len;
-} cache_range;
-
-typedef struct cache_stat {
-	uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
-} cache_stat;
+static atomic_ullong direct_files;
 
 rs_direct_mode rs_direct_mode_env(void)
 {
@@ -42,8 +30,6 @@ void rs_direct_init(rs_direct *d, rs_direct_mode mode)
 {
 	memset(d, 0, sizeof(*d));
 	d->mode = mode;
-	if (mode == RS_DIRECT_AUTO && syscall(SYS_cachestat, -1, NULL, NULL, 0) < 0 && errno == ENOSYS)
-		d->mode = mode = RS_DIRECT_OFF; /* no way to tell a cold file: all through the page cache */
 	if (mode == RS_DIRECT_OFF)
 		return;
 	for (int i = 0; i < RS_DIRECT_DEPTH; i++) {
@@ -69,24 +55,18 @@ void rs_direct_free(rs_direct *d)
 	}
 }
 
-bool rs_direct_cold(int fd, long long size)
+bool rs_direct_candidate(rs_direct_mode mode, long long size, unsigned long nlink, long long min)
 {
-	cache_range range = { .off = 0, .len = (uint64_t)size };
-	cache_stat cs;
-	if (syscall(SYS_cachestat, fd, &range, &cs, 0) != 0)
-		return false;
-	errno = 0;
-	long page = sysconf(_SC_PAGESIZE);
-	return cs.nr_cache * (uint64_t)(page > 0 ? page : 4096) < (uint64_t)size / 2;
+	if (mode == RS_DIRECT_FORCE)
+		return true;
+	return mode == RS_DIRECT_AUTO && size >= min && nlink <= 1;
 }
 
-bool rs_direct_wanted(const rs_direct *d, int fd, long long size)
+bool rs_direct_wanted(rs_direct_mode mode, int fd, long long size, unsigned long nlink, long long min)
 {
-	if (d->mode == RS_DIRECT_FORCE)
-		return true;
-	if (d->mode == RS_DIRECT_OFF || size < RS_DIRECT_MIN)
+	if (!rs_direct_candidate(mode, size, nlink, min))
 		return false;
-	return rs_direct_cold(fd, size); /* the kernel cannot tell: through the page cache, as before */
+	return mode == RS_DIRECT_FORCE || rs_pagecache_probe(fd, size) == RS_PAGECACHE_COLD;
 }
 
 bool rs_direct_set(int fd, struct stat *st)
@@ -248,5 +228,11 @@ int rs_direct_read(rs_direct *d, int fd, long long size, unsigned long long limi
 	*total = 0;
 	if (d->mode == RS_DIRECT_OFF || !rs_direct_set(fd, NULL))
 		return 0; /* plain reads from offset 0 */
+	atomic_fetch_add(&direct_files, 1);
 	return d->ring_ok ? read_ring(d, fd, size, limit, fn, ctx, total) : read_sync(d, fd, size, limit, fn, ctx, total);
+}
+
+unsigned long long rs_direct_files(void)
+{
+	return atomic_load(&direct_files);
 }

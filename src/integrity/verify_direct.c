@@ -2,11 +2,12 @@
  * verify_direct.c — large cold package files read with O_DIRECT through
  * io_uring into the lanes' aligned buffers (see verify_direct.h).
  *
- * Whether a file is cold is asked of the kernel with cachestat(2) (Linux
- * 6.5; core/direct.c's rs_direct_cold, as fim's reader asks it), which
- * reads nothing and starts no read-ahead: a file with fewer than half its
- * pages cached goes direct. Where cachestat is
- * unknown, files are read through the page cache as before. Before
+ * Which files go direct is core/direct.h's rs_direct_wanted, as for fim's
+ * reader: RS_VDIRECT_MIN bytes or more, one name (a file with other hard
+ * links is read through the page cache, its other names then from
+ * memory), and cold by core/pagecache.h (cachestat, or a RWF_NOWAIT read
+ * of its first byte; a file whose state the kernel cannot tell is read
+ * through the page cache as before). Before
  * O_DIRECT is set, the opened file's own fstat must say it is a regular
  * file (a FIFO takes O_DIRECT too, as "packet mode", and an io_uring read
  * of it would wait for a writer); O_NONBLOCK is cleared with it (io_uring
@@ -22,7 +23,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -73,23 +73,9 @@ static bool setup(rs_vdirect *d)
 	return true;
 }
 
-/* True when fewer than half of FD's SIZE bytes are in the page cache; the
- * mode turns off where the kernel cannot tell. */
-static bool cold(rs_vdirect *d, int fd, off_t size)
-{
-	if (rs_direct_cold(fd, (long long)size))
-		return true;
-	if (errno == ENOSYS)
-		d->mode = RS_DIRECT_OFF;
-	return false;
-}
-
 bool rs_vdirect_begin(rs_vdirect *d, int fd, struct stat *st, bool *confirmed)
 {
-	if (d->mode == RS_DIRECT_OFF)
-		return false;
-	if (d->mode == RS_DIRECT_AUTO &&
-	    (st->st_size < RS_VDIRECT_MIN || st->st_nlink > 1 || !cold(d, fd, st->st_size)))
+	if (!rs_direct_wanted(d->mode, fd, (long long)st->st_size, (unsigned long)st->st_nlink, RS_VDIRECT_MIN))
 		return false;
 	struct stat own;
 	if (!setup(d) || !rs_direct_set(fd, &own))
