@@ -9,8 +9,8 @@ directory (`ctest --show-only=json-v1`, the same selection ARGS as the run),
 the times from LOG (a `make test` or ctest output with its "Start" and
 "... sec" lines; the first ctest run in it, fuzz targets excluded by the
 usual -E '^fuzz/'). Order as ctest's: the tests others depend on first
-(fixture setups, in levels: the deepest first), each group by COST,
-highest first, then the test's number; a test starts when its fixtures' setup tests are done, no running
+(fixture setups and DEPENDS targets, in levels: the deepest first), each group by COST,
+highest first, then the test's number; a test starts when its fixtures' setup tests and its DEPENDS are done, no running
 test holds its RESOURCE_LOCK and its PROCESSORS fit in the free slots
 (else the next one in the order that fits starts: a test counting for two
 slots waits while one-slot tests keep filling the third).
@@ -52,6 +52,7 @@ def start_order(tests, setups, users):
         d = {s for fx in t["req"] for s in setups.get(fx, [])}
         for fx in t["cleanup"]:
             d |= set(users.get(fx, [])) | set(setups.get(fx, []))
+        d |= {n for n in t["depends"] if n in by_name}
         return d - {t["name"]}
 
     levels = [set(by_name)]
@@ -76,12 +77,14 @@ def replay(tests, dur, jobs):
         for fx in t["req"]:
             users.setdefault(fx, []).append(t["name"])
     pending = start_order(tests, setups, users)
+    names = {t["name"] for t in tests}
     running, done, locks, free, now = [], set(), set(), jobs, 0.0
 
     def ready(t):
         return (not any(lk in locks for lk in t["lock"])
                 and all(s in done for fx in t["req"] for s in setups.get(fx, []))
                 and all(u in done for fx in t["cleanup"] for u in users.get(fx, []))
+                and all(n in done for n in t["depends"] if n in names)
                 and min(t["procs"], jobs) <= free)
 
     while pending or running:
@@ -117,7 +120,7 @@ def main():
         p = {x["name"]: x["value"] for x in t.get("properties", [])}
         tests.append({"name": t["name"], "idx": i, "cost": p.get("COST", 0.0), "lock": p.get("RESOURCE_LOCK", []),
                       "req": p.get("FIXTURES_REQUIRED", []), "setup": p.get("FIXTURES_SETUP", []),
-                      "cleanup": p.get("FIXTURES_CLEANUP", []),
+                      "cleanup": p.get("FIXTURES_CLEANUP", []), "depends": p.get("DEPENDS", []),
                       "procs": p.get("PROCESSORS", 1)})
     times = log_times(log)
     dur = {n: e - s for n, (s, e) in times.items()}
