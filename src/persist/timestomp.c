@@ -172,9 +172,9 @@ static int digest_file(rs_persist *p, const char *path, bool sha256, char sum[65
 static void judge(rs_persist *p, const pkg_file *f, const struct stat *st, time_t install)
 {
 	char sum[65] = "";
-	bool has_digest = f->digest[0] != '\0';
-	bool read = has_digest && digest_file(p, f->path, strlen(f->digest) == 64, sum) == 0;
-	if (has_digest && read && strcasecmp(sum, f->digest) == 0)
+	/* compared: the package records a digest and the file could be read whole */
+	bool compared = f->digest[0] != '\0' && digest_file(p, f->path, strlen(f->digest) == 64, sum) == 0;
+	if (compared && strcasecmp(sum, f->digest) == 0)
 		return; /* the package's bytes: only metadata changed */
 	rs_verdict v;
 	rs_verdict_init(&v);
@@ -186,7 +186,7 @@ static void judge(rs_persist *p, const pkg_file *f, const struct stat *st, time_
 	snprintf(reason, sizeof(reason),
 		 _("%s, and its modification time (%s) is older than the package's install (%s) while the inode "
 		 "changed at %s: replaced, with its timestamp set back"),
-		 has_digest && read ? _("its bytes differ from the package's") : _("changed after the package installed it"),
+		 compared ? _("its bytes differ from the package's") : _("changed after the package installed it"),
 		 mt, it, ct);
 	/* npm updates its own packaged tree in place with files stamped 1985-10-26
 	 * (its tarballs' fixed time): a package manager's doing, unless shown otherwise */
@@ -194,7 +194,7 @@ static void judge(rs_persist *p, const pkg_file *f, const struct stat *st, time_
 	if (npm)
 		snprintf(reason + strlen(reason), sizeof(reason) - strlen(reason),
 			 _(" (a node_modules file: npm updates these in place)"));
-	rs_verdict_add(&v, npm ? RS_SEV_LOW : has_digest && read ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
+	rs_verdict_add(&v, npm ? RS_SEV_LOW : compared ? RS_SEV_HIGH : RS_SEV_MEDIUM, reason);
 	char *what = rs_sprintf(_("mtime %s, ctime %s, %s installed %s"), mt, ct, f->package, it);
 	rs_persist_entry(p, "timestomp", N_("System file"), "T1070.006", f->path, 0, NULL, what, f->package, &v,
 			 N_("Keep a copy for analysis (rasoat respond quarantine), reinstall the package "
