@@ -7,7 +7,8 @@
  * hashed, each name opened and handed over with its fstat and without
  * (the hasher's own fstat), with one and with two hashing threads, the
  * cache asked with cachestat and as before Linux 6.5 (RWF_NOWAIT): only
- * the single-name file goes direct, and every digest is OpenSSL's.
+ * the single-name file goes direct, and every digest is the one-buffer
+ * digest of the bytes written (rs_sha256_hex).
  */
 #include "testutil.h"
 #include "cmd/fim_hash.h"
@@ -17,7 +18,6 @@
 #include "core/util.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +30,6 @@ enum { LEN = 3 * RS_DIRECT_CHUNK + 17, NAMES = 4, FILES = NAMES + 1 };
 typedef struct digests {
 	char hex[FILES][65];
 } digests;
-
-static void sha256_hex(const unsigned char *data, size_t len, char out[65])
-{
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned n = 0;
-	assert_int_equal(EVP_Digest(data, len, d, &n, EVP_sha256(), NULL), 1);
-	rs_hex_encode(d, n, out);
-}
 
 /* LEN pseudo-random bytes from SEED into PATH, synced; their digest in OUT. */
 static void write_file(const char *path, unsigned seed, char out[65])
@@ -54,7 +46,7 @@ static void write_file(const char *path, unsigned seed, char out[65])
 	assert_int_equal(write(fd, data, LEN), LEN);
 	assert_int_equal(fsync(fd), 0);
 	close(fd);
-	sha256_hex(data, LEN, out);
+	rs_sha256_hex(data, LEN, out); /* one buffer at once: not the hasher's streaming reads */
 	free(data);
 }
 
